@@ -1,0 +1,54 @@
+"""SQLModel tables and their Create/Update/Public families. No rules, no UI."""
+
+from calldesk.models.audit import AuditEvent, AuditEventPublic, Draft
+from calldesk.models.case import (
+    CALL_TYPES,
+    CASE_STATUSES,
+    CHANNELS,
+    CONTACT_METHODS,
+    SOURCES,
+    Case,
+    CaseBase,
+    CaseCounter,
+    CaseCreate,
+    CasePublic,
+    CaseUpdate,
+)
+from calldesk.models.people import User, UserCreate, UserPublic
+from calldesk.models.reference import Category, Resource
+from calldesk.models.student import (
+    Consent,
+    ConsentCreate,
+    ConsentPublic,
+    Disclosure,
+    DisclosurePublic,
+    Student,
+    StudentCreate,
+    StudentPublic,
+)
+from calldesk.models.types import UTCDateTime, utcnow
+from calldesk.models.work import (
+    LETTER_STATES,
+    LINK_KINDS,
+    Callback,
+    CallbackCreate,
+    CallbackPublic,
+    CaseLink,
+    Escalation,
+    FollowUp,
+    FollowUpCreate,
+    FollowUpPublic,
+    Resolution,
+    ResolutionPublic,
+    ResolutionUpdate,
+)
+
+__all__ = [
+    "AuditEvent", "AuditEventPublic", "CALL_TYPES", "CASE_STATUSES", "CHANNELS", "CONTACT_METHODS",
+    "Callback", "CallbackCreate", "CallbackPublic", "Case", "CaseBase", "CaseCounter", "CaseCreate",
+    "CaseLink", "CasePublic", "CaseUpdate", "Category", "Consent", "ConsentCreate", "ConsentPublic",
+    "Disclosure", "DisclosurePublic", "Draft", "Escalation", "FollowUp", "FollowUpCreate",
+    "FollowUpPublic", "LETTER_STATES", "LINK_KINDS", "Resolution", "ResolutionPublic",
+    "ResolutionUpdate", "Resource", "SOURCES", "Student", "StudentCreate", "StudentPublic",
+    "UTCDateTime", "User", "UserCreate", "UserPublic", "utcnow",
+]

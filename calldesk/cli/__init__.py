@@ -1,0 +1,52 @@
+"""The calldesk command line: with no subcommand it opens the desk (TUI); admins script the rest."""
+
+from __future__ import annotations
+
+import typer
+
+from calldesk import __version__
+from calldesk.cli import db, users
+from calldesk.cli.context import Options, open_from, out, refusals_exit
+
+app = typer.Typer(
+    name="calldesk",
+    help="calldesk: the call desk that enforces your agency's protocol.",
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+app.add_typer(db.app, name="db")
+app.add_typer(users.app, name="user")
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"calldesk {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+@refusals_exit
+def root(
+    ctx: typer.Context,
+    db_url: str | None = typer.Option(None, "--db", help="Store URL (default: SQLite in your data folder).",
+                                      envvar="CALLDESK_DATABASE_URL", show_envvar=True),
+    protocol: str | None = typer.Option(None, "--protocol", help="Protocol profile (lausd, area_offices, ...).",
+                                        envvar="CALLDESK_PROTOCOL", show_envvar=True),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+) -> None:
+    """Open the desk when no command is given."""
+    ctx.obj = Options(db=db_url, protocol=protocol)
+    if ctx.invoked_subcommand is None:
+        from calldesk.app import run_desk
+
+        store = open_from(ctx)
+        try:
+            run_desk(store)
+        finally:
+            store.close()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,104 @@
+"""What every command shares: settings, opening the store, refusals as one line, rich or JSON output."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, ParamSpec, TypeVar
+
+import typer
+from pydantic import BaseModel
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from calldesk.errors import CalldeskError
+from calldesk.settings import Settings, load_settings
+from calldesk.store.store import Store, open_store
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+@dataclass
+class Options:
+    """Global options given before the subcommand."""
+
+    db: str | None = None
+    protocol: str | None = None
+
+    def settings(self) -> Settings:
+        return load_settings(database_url=self.db, protocol=self.protocol)
+
+
+def options(ctx: typer.Context) -> Options:
+    root = ctx.find_root()
+    if not isinstance(root.obj, Options):
+        root.obj = Options()
+    return root.obj
+
+
+def open_from(ctx: typer.Context) -> Store:
+    """Open the store the global options name (migrating and bootstrapping on first start)."""
+    from calldesk.store.reference import load_reference_on_first_start
+
+    settings = options(ctx).settings()
+    return open_store(
+        settings.database_url,
+        configured_user=settings.user,
+        protocol=settings.protocol,
+        on_first_start=load_reference_on_first_start,
+    )
+
+
+def refusals_exit(func: Callable[P, R]) -> Callable[P, R]:
+    """A command that turns any refusal into one line on stderr and exit status 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except CalldeskError as exc:
+            err.print(f"[bold red]error:[/] {exc.message}", soft_wrap=True)
+            raise typer.Exit(1) from None
+        except (KeyboardInterrupt, BrokenPipeError):
+            raise typer.Exit(130) from None
+
+    return wrapper
+
+
+def to_jsonable(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_jsonable(v) for k, v in value.items()}
+    return value
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(to_jsonable(value), indent=2, default=str) + "\n")
+
+
+def print_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    table = Table(title=title, title_justify="left")
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    out.print(table)
+
+
+def progress_bar(description: str) -> Progress:
+    """A rich progress bar on stderr (stdout stays clean for scripts)."""
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeRemainingColumn(),
+        console=err, transient=True,
+    )

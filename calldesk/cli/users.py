@@ -1,0 +1,104 @@
+"""`calldesk user ...`: add, list, set-role, deactivate, activate."""
+
+from __future__ import annotations
+
+import typer
+
+from calldesk.cli.context import open_from, out, print_json, print_table, refusals_exit
+from calldesk.models import UserCreate, UserPublic
+from calldesk.store import users as user_service
+
+app = typer.Typer(help="Manage who may use calldesk (admins only).", no_args_is_help=True)
+
+
+def _show(user: UserPublic, as_json: bool, verb: str) -> None:
+    if as_json:
+        print_json(user)
+    else:
+        out.print(f"{verb} {user.username} ({user.role}{'' if user.active else ', deactivated'}).")
+
+
+@app.command()
+@refusals_exit
+def add(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="Login name (OS user on SQLite, database role on PostgreSQL)."),
+    role: str = typer.Option(..., "--role", help="agent, program_specialist, specialist, supervisor or admin."),
+    full_name: str = typer.Option("", "--full-name", help="The person's full name."),
+    supervisor: str | None = typer.Option(None, "--supervisor", help="Login of their supervisor."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Add a user with a role."""
+    store = open_from(ctx)
+    try:
+        with store.uow() as uow:
+            user = user_service.add_user(uow, actor=store.actor(), data=UserCreate(
+                username=name, role=role, full_name=full_name, supervisor=supervisor))
+            uow.commit()
+    finally:
+        store.close()
+    _show(user, as_json, "Added")
+
+
+@app.command("list")
+@refusals_exit
+def list_(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """List users and their roles."""
+    store = open_from(ctx)
+    try:
+        store.actor()
+        with store.uow(readonly=True) as uow:
+            users = user_service.list_users(uow.session)
+    finally:
+        store.close()
+    if as_json:
+        print_json(users)
+        return
+    print_table("Users", ["user", "full name", "role", "active", "supervisor"],
+                [(u.username, u.full_name, u.role, "yes" if u.active else "no", u.supervisor) for u in users])
+
+
+@app.command("set-role")
+@refusals_exit
+def set_role(
+    ctx: typer.Context,
+    name: str = typer.Argument(...),
+    role: str = typer.Argument(..., help="agent, program_specialist, specialist, supervisor or admin."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Change a user's role."""
+    store = open_from(ctx)
+    try:
+        with store.uow() as uow:
+            user = user_service.set_role(uow, actor=store.actor(), username=name, role=role)
+            uow.commit()
+    finally:
+        store.close()
+    _show(user, as_json, "Updated")
+
+
+def _set_active(ctx: typer.Context, name: str, active: bool, as_json: bool) -> None:
+    store = open_from(ctx)
+    try:
+        with store.uow() as uow:
+            user = user_service.set_active(uow, actor=store.actor(), username=name, active=active)
+            uow.commit()
+    finally:
+        store.close()
+    _show(user, as_json, "Activated" if active else "Deactivated")
+
+
+@app.command()
+@refusals_exit
+def deactivate(ctx: typer.Context, name: str = typer.Argument(...),
+               as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Deactivate a user: they can no longer sign in; their history stays."""
+    _set_active(ctx, name, False, as_json)
+
+
+@app.command()
+@refusals_exit
+def activate(ctx: typer.Context, name: str = typer.Argument(...),
+             as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Reactivate a deactivated user."""
+    _set_active(ctx, name, True, as_json)

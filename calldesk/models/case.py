@@ -1,0 +1,174 @@
+"""The case record: the five tabs' fields that live on the case row itself."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import ClassVar
+
+from sqlalchemy import Column, Index, Integer, Text
+from sqlmodel import Field, SQLModel
+
+from calldesk.models.types import UTCDateTime, utcnow
+
+CASE_STATUSES = ("open", "closed")
+CALL_TYPES = ("compliment", "inquiry", "concern", "complaint")
+CHANNELS = ("phone", "voicemail", "email", "letter", "fax", "web_form", "walk_in")
+CONTACT_METHODS = ("phone", "email", "mail", "text")
+SOURCES = ("none", "superintendent", "board", "ceo")
+
+
+def _dt(**kw: object) -> object:
+    return Field(default=None, sa_type=UTCDateTime, **kw)  # type: ignore[arg-type]
+
+
+class CaseBase(SQLModel):
+    """What an agent types: Caller Details and Call Information."""
+
+    # Caller Details
+    caller_name: str = Field(default="", max_length=200)
+    relationship: str = Field(default="parent_guardian", max_length=40)
+    phone: str | None = Field(default=None, max_length=32)
+    email: str | None = Field(default=None, max_length=254)
+    preferred_contact: str = Field(default="phone", max_length=20)
+    language: str = Field(default="English", max_length=40)
+    channel: str = Field(default="phone", max_length=20)
+    source: str = Field(default="none", max_length=20)
+    school: str | None = Field(default=None, max_length=200)
+    department: str | None = Field(default=None, max_length=200)
+    # Call Information
+    category: str | None = Field(default=None, max_length=120)
+    subcategory: str | None = Field(default=None, max_length=120)
+    call_type: str = Field(default="inquiry", max_length=20)
+    claim: str = Field(default="", sa_type=Text)
+    evidence: str = Field(default="", sa_type=Text)
+    steps_taken: str = Field(default="", sa_type=Text)
+    steps_confirmed: bool = False
+    # Flags that change routing
+    due_process: bool = False
+    special_education: bool = False
+    safety: bool = False
+    urgent: bool = False
+    needs_follow_up: bool = False
+
+
+class CaseCreate(CaseBase):
+    """A new case as the intake form sends it; client_id makes a retried save idempotent."""
+
+    client_id: str = Field(default_factory=lambda: uuid.uuid4().hex, max_length=64)
+    opened_at: datetime | None = None
+
+
+class CaseUpdate(SQLModel):
+    """A partial change to a case; only fields that are set are applied."""
+
+    caller_name: str | None = None
+    relationship: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    preferred_contact: str | None = None
+    language: str | None = None
+    channel: str | None = None
+    source: str | None = None
+    school: str | None = None
+    department: str | None = None
+    category: str | None = None
+    subcategory: str | None = None
+    call_type: str | None = None
+    claim: str | None = None
+    evidence: str | None = None
+    steps_taken: str | None = None
+    steps_confirmed: bool | None = None
+    due_process: bool | None = None
+    special_education: bool | None = None
+    safety: bool | None = None
+    urgent: bool | None = None
+    needs_follow_up: bool | None = None
+
+
+_version_col = Column("version", Integer, nullable=False)
+
+
+class Case(CaseBase, table=True):
+    """One call (or message) and everything done about it until it is closed."""
+
+    __tablename__: ClassVar[str] = "cases"  # type: ignore[misc]
+    __table_args__ = (
+        Index("ix_case_open_next_deadline", "status", "next_deadline"),
+        Index("ix_case_phone_digits", "phone_digits"),
+        Index("ix_case_email", "email"),
+        Index("ix_case_school", "school"),
+        Index("ix_case_category", "category"),
+        Index("ix_case_opened_at", "opened_at"),
+    )
+    __mapper_args__ = {"version_id_col": _version_col}
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_number: str = Field(max_length=20, unique=True)
+    client_id: str = Field(max_length=64, unique=True)
+    version: int = Field(default=1, sa_column=_version_col)
+    protocol: str = Field(max_length=40)
+    status: str = Field(default="open", max_length=20)
+    phone_digits: str | None = Field(default=None, max_length=20)
+    # casefolded, whitespace-collapsed name: the case-insensitive lookup key
+    caller_name_key: str = Field(default="", max_length=200, index=True)
+    tier: str | None = Field(default=None, max_length=30)
+    owner_role: str = Field(default="agent", max_length=30)
+    assigned_to: str | None = Field(default=None, max_length=64, index=True)
+    opened_by: str = Field(max_length=64)
+    opened_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)  # type: ignore[call-overload]
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)  # type: ignore[call-overload]
+    closed_at: datetime | None = _dt()  # type: ignore[assignment]
+    closed_by: str | None = Field(default=None, max_length=64)
+    close_reason: str | None = Field(default=None, max_length=200)
+    # Deadlines computed by the rules; next_deadline is the soonest open one (the queue's sort key).
+    respond_by: datetime | None = _dt()  # type: ignore[assignment]
+    acknowledge_by: datetime | None = _dt()  # type: ignore[assignment]
+    next_follow_up_by: datetime | None = _dt()  # type: ignore[assignment]
+    resolve_by: datetime | None = _dt()  # type: ignore[assignment]
+    resolve_max: datetime | None = _dt()  # type: ignore[assignment]
+    next_deadline: datetime | None = _dt()  # type: ignore[assignment]
+    escalation_level: int = 0
+    abuse_marked: bool = False
+    reportable: bool = True
+    route_to: str | None = Field(default=None, max_length=120)
+    not_reportable_reason: str | None = Field(default=None, max_length=300)
+    routing_notes: str = Field(default="", sa_type=Text)
+
+
+class CasePublic(CaseBase):
+    """A case as screens and the CLI see it."""
+
+    id: int
+    case_number: str
+    client_id: str
+    version: int
+    protocol: str
+    status: str
+    tier: str | None
+    owner_role: str
+    assigned_to: str | None
+    opened_by: str
+    opened_at: datetime
+    updated_at: datetime
+    closed_at: datetime | None
+    close_reason: str | None
+    respond_by: datetime | None
+    acknowledge_by: datetime | None
+    next_follow_up_by: datetime | None
+    resolve_by: datetime | None
+    resolve_max: datetime | None
+    next_deadline: datetime | None
+    escalation_level: int
+    abuse_marked: bool
+    reportable: bool
+    route_to: str | None
+    not_reportable_reason: str | None
+    routing_notes: str
+
+
+class CaseCounter(SQLModel, table=True):
+    """The last case number handed out per year (human-readable numbers like 2026-000123)."""
+
+    year: int = Field(primary_key=True)
+    last: int = 0

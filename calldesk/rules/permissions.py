@@ -1,0 +1,62 @@
+"""Who may do what: the role matrix the service layer checks on every call."""
+
+from __future__ import annotations
+
+from calldesk.errors import PermissionDenied
+
+ROLE_LABELS = {
+    "agent": "agent",
+    "program_specialist": "program specialist",
+    "specialist": "specialist",
+    "supervisor": "supervisor",
+    "admin": "admin",
+}
+
+STAFF = ("agent", "program_specialist", "specialist", "supervisor", "admin")
+CASEWORKERS = ("program_specialist", "specialist", "supervisor")
+
+# action -> roles allowed; an action missing here is refused for everyone.
+PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "take_call": STAFF,
+    "edit_case": STAFF,
+    "follow_up": STAFF,
+    "record_consent": STAFF,
+    "disclose": STAFF,
+    "mark_abuse": STAFF,
+    "add_callback": STAFF,
+    "complete_callback": STAFF,
+    "escalate": ("agent", *CASEWORKERS),
+    "resolve": STAFF,
+    "close_case": STAFF,
+    "reassign": ("supervisor",),
+    "approve_letter": ("supervisor",),
+    "link_cases": CASEWORKERS,
+    "report": ("supervisor", "admin"),
+    "manage_users": ("admin",),
+    "maintain_store": ("admin",),
+}
+
+DESCRIPTIONS = {
+    "reassign": "reassign cases",
+    "approve_letter": "approve response letters",
+    "link_cases": "merge or link cases",
+    "report": "run reports",
+    "manage_users": "manage users",
+    "maintain_store": "maintain the store",
+    "escalate": "escalate cases",
+}
+
+
+def may(role: str, action: str) -> bool:
+    """True when `role` may perform `action`."""
+    return role in PERMISSIONS.get(action, ())
+
+
+def require(role: str, action: str) -> None:
+    """Raise PermissionDenied, in words, when `role` may not perform `action`."""
+    if may(role, action):
+        return
+    allowed = " or ".join(ROLE_LABELS[r] + "s" for r in PERMISSIONS.get(action, ()))
+    what = DESCRIPTIONS.get(action, action.replace("_", " "))
+    label = ROLE_LABELS.get(role, role)
+    raise PermissionDenied(f"Only {allowed} may {what}; you are signed in as {'an' if label[0] in 'aeiou' else 'a'} {label}.")

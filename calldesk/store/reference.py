@@ -1,0 +1,50 @@
+"""The protocol profile's taxonomy and resource directory, mirrored into the store."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, delete, select
+
+from calldesk.models import Category, Resource
+from calldesk.profiles import load_profile
+from calldesk.rules.profile import Profile
+from calldesk.store import audit
+from calldesk.store.users import SYSTEM
+
+
+def sync_reference(session: Session, profile: Profile, *, actor: str = SYSTEM) -> tuple[int, int]:
+    """Replace this protocol's categories and resources with the profile's; returns their counts."""
+    session.exec(delete(Category).where(Category.protocol == profile.name))  # type: ignore[call-overload]
+    session.exec(delete(Resource).where(Resource.protocol == profile.name))  # type: ignore[call-overload]
+    categories = 0
+    for cat in profile.categories:
+        flags = {"special_education": cat.special_education, "safety": cat.safety, "reportable": cat.reportable}
+        session.add(Category(protocol=profile.name, name=cat.name, parent="", **flags))
+        categories += 1
+        for sub in cat.subcategories:
+            session.add(Category(protocol=profile.name, name=sub, parent=cat.name, **flags))
+            categories += 1
+    for res in profile.resources:
+        session.add(Resource(protocol=profile.name, department=res.department, response=res.response,
+                             contact=res.contact, keywords=", ".join(res.keywords)))
+    audit.record(session, actor=actor, action="reference.sync", entity="protocol", entity_id=profile.name,
+                 field="categories", new=categories)
+    return categories, len(profile.resources)
+
+
+def load_reference_on_first_start(store: object) -> None:
+    """First start: load the default protocol's data into the new store."""
+    from calldesk.store.store import Store
+
+    assert isinstance(store, Store)
+    profile = load_profile(store.protocol)
+    with store.uow() as uow:
+        sync_reference(uow.session, profile)
+        uow.commit()
+
+
+def resources(session: Session, protocol: str, query: str = "") -> list[Resource]:
+    """Resource directory entries whose department, response or keywords contain every word of `query`."""
+    rows = list(session.exec(select(Resource).where(Resource.protocol == protocol).order_by(Resource.department)))
+    words = query.casefold().split()
+    return [r for r in rows
+            if all(w in f"{r.department} {r.response} {r.keywords} {r.contact}".casefold() for w in words)]

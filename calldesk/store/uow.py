@@ -1,0 +1,95 @@
+"""Unit of work: one transaction that rolls back unless committed, with the acting user resolved."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import Engine, event
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlmodel import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from calldesk.errors import CalldeskError, InvalidInput, StaleCase, StoreError
+from calldesk.store.engine import readonly as readonly_engine
+
+
+class UnitOfWork:
+    """`with UnitOfWork(engine) as uow:` ... `uow.commit()`; leaving without commit rolls back."""
+
+    def __init__(self, engine: Engine, *, readonly: bool = False) -> None:
+        self.readonly = readonly
+        self.engine = readonly_engine(engine) if readonly else engine
+        self.session: Session = Session(self.engine, expire_on_commit=False, autoflush=True)
+        self._committed = False
+
+    def __enter__(self) -> UnitOfWork:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        # A reader's objects stay loaded after close; a writer that did not commit rolls back (and expires).
+        if not self._committed and not self.readonly:
+            self.session.rollback()
+        self.session.close()
+        if exc is not None and not isinstance(exc, CalldeskError):
+            translated = translate(exc)
+            if translated is not None:
+                raise translated from exc
+
+    def commit(self) -> None:
+        try:
+            self.session.commit()
+        except Exception as exc:
+            self.session.rollback()
+            translated = translate(exc)
+            if translated is not None:
+                raise translated from exc
+            raise
+        self._committed = True
+
+    def flush(self) -> None:
+        try:
+            self.session.flush()
+        except Exception as exc:
+            translated = translate(exc)
+            if translated is not None:
+                raise translated from exc
+            raise
+
+
+def translate(exc: BaseException) -> CalldeskError | None:
+    """Database failures as sentences a person can act on (never a traceback)."""
+    if isinstance(exc, StaleDataError):
+        return StaleCase("Someone else saved this case after you opened it; reload it to see their changes.")
+    if isinstance(exc, OperationalError):
+        text = str(exc.orig) if exc.orig is not None else str(exc)
+        if "locked" in text or "busy" in text:
+            return StoreError("The store is busy (another desk is saving); try again in a moment.")
+        return StoreError(f"The store cannot be used: {text.splitlines()[0]}")
+    if isinstance(exc, IntegrityError):
+        text = str(exc.orig) if exc.orig is not None else str(exc)
+        if "append-only" in text:
+            return StoreError("The audit trail is append-only: it cannot be changed or deleted.")
+        return StoreError(f"The store refused the change: {text.splitlines()[0]}")
+    return None
+
+
+def _refuse_nul(session: Session, _ctx: Any, _instances: Any) -> None:
+    # PostgreSQL cannot store NUL in text; refuse it the same way on SQLite.
+    for obj in list(session.new) + list(session.dirty):
+        for key, value in vars(obj).items():
+            if isinstance(value, str) and "\x00" in value:
+                raise InvalidInput(f"{key.replace('_', ' ').capitalize()} contains a NUL character.", field=key)
+
+
+event.listen(Session, "before_flush", _refuse_nul)
+
+
+@contextmanager
+def unit_of_work(engine: Engine, *, readonly: bool = False) -> Iterator[UnitOfWork]:
+    with UnitOfWork(engine, readonly=readonly) as uow:
+        yield uow

@@ -1,0 +1,136 @@
+"""Who is signed in, and the admin's user services."""
+
+from __future__ import annotations
+
+import getpass
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Engine, text
+from sqlmodel import Session, func, select
+
+from calldesk.errors import InvalidInput, NotFound, UnknownUser
+from calldesk.models import User, UserCreate, UserPublic
+from calldesk.rules.permissions import ROLE_LABELS, require
+from calldesk.store import audit
+from calldesk.store.uow import UnitOfWork
+
+SYSTEM = "calldesk"
+USERNAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in user, as the service layer checks them."""
+
+    username: str
+    role: str
+    full_name: str = ""
+
+
+def signed_in_login(engine: Engine, configured_user: str | None = None) -> str:
+    """The login calldesk acts as: the OS user on SQLite; the authenticated database role on PostgreSQL."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            return str(conn.execute(text("SELECT current_user")).scalar_one())
+    return configured_user or getpass.getuser()
+
+
+def actor_for(session: Session, username: str) -> Actor:
+    """The active user `username`, or UnknownUser saying what to do."""
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None:
+        raise UnknownUser(
+            f"'{username}' is not a calldesk user; ask an admin to run: calldesk user add {username} --role agent"
+        )
+    if not user.active:
+        raise UnknownUser(f"'{username}' has been deactivated; ask an admin to reactivate the account.")
+    return Actor(user.username, user.role, user.full_name)
+
+
+def bootstrap_first_admin(uow: UnitOfWork, login: str) -> bool:
+    """On a store with no users, make `login` its first admin. True when it did."""
+    if uow.session.exec(select(func.count()).select_from(User)).one() > 0:
+        return False
+    user = User(username=login, full_name=login, role="admin")
+    uow.session.add(user)
+    uow.flush()
+    audit.record(uow.session, actor=SYSTEM, action="user.bootstrap", entity="user", entity_id=login,
+                 field="role", new="admin")
+    return True
+
+
+def _check_role(role: str) -> str:
+    if role not in ROLE_LABELS:
+        raise InvalidInput(f"Unknown role '{role}'; choose one of: {', '.join(ROLE_LABELS)}.", field="role")
+    return role
+
+
+def _get(session: Session, username: str) -> User:
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None:
+        raise NotFound(f"No user named '{username}'.")
+    return user
+
+
+def add_user(uow: UnitOfWork, *, actor: Actor, data: UserCreate) -> UserPublic:
+    """Create a user (admins only)."""
+    require(actor.role, "manage_users")
+    if not USERNAME.match(data.username):
+        raise InvalidInput(
+            f"'{data.username}' is not a valid user name (letters, digits, . _ - @; at most 64).", field="username"
+        )
+    _check_role(data.role)
+    if uow.session.exec(select(User).where(User.username == data.username)).first() is not None:
+        raise InvalidInput(f"A user named '{data.username}' already exists.", field="username")
+    user = User(username=data.username, full_name=data.full_name, role=data.role, supervisor=data.supervisor)
+    uow.session.add(user)
+    uow.flush()
+    audit.record(uow.session, actor=actor.username, action="user.add", entity="user",
+                 entity_id=user.username, field="role", new=user.role)
+    return UserPublic.model_validate(user)
+
+
+def list_users(session: Session, *, include_inactive: bool = True) -> list[UserPublic]:
+    query = select(User).order_by(User.username)
+    if not include_inactive:
+        query = query.where(User.active == True)  # noqa: E712
+    return [UserPublic.model_validate(u) for u in session.exec(query)]
+
+
+def set_role(uow: UnitOfWork, *, actor: Actor, username: str, role: str) -> UserPublic:
+    """Change a user's role (admins only)."""
+    require(actor.role, "manage_users")
+    _check_role(role)
+    user = _get(uow.session, username)
+    audit.record(uow.session, actor=actor.username, action="user.set_role", entity="user",
+                 entity_id=username, field="role", old=user.role, new=role)
+    user.role = role
+    uow.flush()
+    return UserPublic.model_validate(user)
+
+
+def set_active(uow: UnitOfWork, *, actor: Actor, username: str, active: bool) -> UserPublic:
+    """Deactivate (or reactivate) a user (admins only); an admin cannot lock themselves out."""
+    require(actor.role, "manage_users")
+    if username == actor.username and not active:
+        raise InvalidInput("You cannot deactivate yourself; ask another admin.", field="username")
+    user = _get(uow.session, username)
+    audit.record(uow.session, actor=actor.username, action="user.set_active", entity="user",
+                 entity_id=username, field="active", old=user.active, new=active)
+    user.active = active
+    uow.flush()
+    return UserPublic.model_validate(user)
+
+
+def set_absence(uow: UnitOfWork, *, actor: Actor, username: str, absent_since: date | None) -> UserPublic:
+    """Record that a user is away (their callbacks go to their supervisor after a day)."""
+    if actor.username != username:
+        require(actor.role, "reassign")
+    user = _get(uow.session, username)
+    audit.record(uow.session, actor=actor.username, action="user.absence", entity="user",
+                 entity_id=username, field="absent_since", old=user.absent_since, new=absent_since)
+    user.absent_since = absent_since
+    uow.flush()
+    return UserPublic.model_validate(user)

@@ -1,0 +1,125 @@
+"""Shared fixtures: temp user dirs, and a fresh real store per test on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Tests never touch the user's real data or config: point every platformdirs location at a temp dir.
+_SANDBOX = Path(tempfile.mkdtemp(prefix="calldesk-tests-"))
+for _var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+    os.environ[_var] = str(_SANDBOX / _var.lower())
+for _var in ("CALLDESK_DATABASE_URL", "CALLDESK_PROTOCOL", "CALLDESK_USER", "CALLDESK_DATA_DIR"):
+    os.environ.pop(_var, None)
+
+from sqlalchemy import create_engine  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from calldesk.models import UserCreate  # noqa: E402
+from calldesk.store import users as user_service  # noqa: E402
+from calldesk.store.engine import checkpoint, make_engine, normalise_url  # noqa: E402
+from calldesk.store.schema import upgrade  # noqa: E402
+from calldesk.store.store import Store, open_store  # noqa: E402
+from calldesk.store.users import Actor  # noqa: E402
+
+ADMIN = "desk_admin"
+BACKENDS = ["sqlite", "postgres"]
+_counter = itertools.count()
+
+
+def pg_admin_url() -> str:
+    url = os.environ.get("CALLDESK_TEST_PG_URL")
+    if not url:
+        if os.environ.get("CALLDESK_TEST_SKIP_PG") == "1":
+            pytest.skip("PostgreSQL explicitly disabled with CALLDESK_TEST_SKIP_PG=1")
+        pytest.fail("CALLDESK_TEST_PG_URL is not set: run the suite with scripts/test, which starts PostgreSQL.")
+    return normalise_url(url)
+
+
+def _pg_exec(sql: str) -> None:
+    engine = create_engine(pg_admin_url(), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql(sql)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    checkpoint(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str]:
+    name = f"calldesk_tmpl_{os.getpid()}"
+    _pg_exec(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    _pg_exec(f"CREATE DATABASE {name}")
+    engine = make_engine(make_url(pg_admin_url()).set(database=name).render_as_string(hide_password=False))
+    upgrade(engine)
+    engine.dispose()
+    yield name
+    _pg_exec(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def db_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh, migrated, empty store's URL on the test's backend."""
+    if backend == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "store" / "calldesk.db"
+        path.parent.mkdir(mode=0o700)
+        shutil.copy(template, path)
+        yield f"sqlite:///{path}"
+        return
+    template_db: str = request.getfixturevalue("pg_template")
+    name = f"calldesk_t_{os.getpid()}_{next(_counter)}"
+    _pg_exec(f"CREATE DATABASE {name} TEMPLATE {template_db}")
+    yield make_url(pg_admin_url()).set(database=name).render_as_string(hide_password=False)
+    _pg_exec(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[Store]:
+    """An open store whose signed-in user is its first admin."""
+    opened = open_store(db_url, configured_user=ADMIN)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def admin(store: Store) -> Actor:
+    return store.actor()
+
+
+def add_user(store: Store, admin: Actor, username: str, role: str, **extra: object) -> Actor:
+    with store.uow() as uow:
+        user_service.add_user(uow, actor=admin, data=UserCreate(username=username, role=role, **extra))
+        uow.commit()
+    return Actor(username, role)
+
+
+@pytest.fixture
+def staff(store: Store, admin: Actor) -> dict[str, Actor]:
+    """One active user per role."""
+    people = {"admin": admin}
+    for username, role in [("ana", "agent"), ("pat", "program_specialist"), ("sam", "specialist"),
+                           ("sue", "supervisor")]:
+        people[role] = add_user(store, admin, username, role, supervisor="sue" if role != "supervisor" else None)
+    return people
