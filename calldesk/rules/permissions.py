@@ -59,4 +59,5 @@ def require(role: str, action: str) -> None:
     allowed = " or ".join(ROLE_LABELS[r] + "s" for r in PERMISSIONS.get(action, ()))
     what = DESCRIPTIONS.get(action, action.replace("_", " "))
     label = ROLE_LABELS.get(role, role)
-    raise PermissionDenied(f"Only {allowed} may {what}; you are signed in as {'an' if label[0] in 'aeiou' else 'a'} {label}.")
+    article = "an" if label[0] in "aeiou" else "a"
+    raise PermissionDenied(f"Only {allowed} may {what}; you are signed in as {article} {label}.")

@@ -39,7 +39,8 @@ def check(engine: Engine) -> CheckReport:
     """Integrity, foreign keys, schema revision and row counts."""
     report = CheckReport(engine.dialect.name, current_revision(engine), head_revision())
     if report.revision != report.head:
-        report.problems.append(f"schema is at {report.revision or 'nothing'}, expected {report.head}: run `calldesk db upgrade`")
+        report.problems.append(
+            f"schema is at {report.revision or 'nothing'}, expected {report.head}: run `calldesk db upgrade`")
     with engine.connect() as conn:
         if engine.dialect.name == "sqlite":
             integrity = [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check")]
@@ -100,6 +101,11 @@ def _libpq_url(url: str) -> str:
     return make_url(normalise_url(url)).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
+def _last_line(text: str) -> str:
+    lines = text.strip().splitlines()
+    return lines[-1] if lines else "no output"
+
+
 def _pg_tool(name: str) -> str:
     found = shutil.which(name)
     if found is None:
@@ -115,7 +121,7 @@ def _pg_dump(url: str, target: Path, progress: Progress | None) -> None:
         capture_output=True, text=True, check=False,
     )
     if result.returncode != 0:
-        raise StoreError(f"pg_dump failed: {result.stderr.strip().splitlines()[-1] if result.stderr else 'no output'}")
+        raise StoreError(f"pg_dump failed: {_last_line(result.stderr)}")
     if progress:
         progress(1, 1)
 
@@ -183,6 +189,6 @@ def _pg_restore(engine: Engine, url: str, source: Path, progress: Progress | Non
         capture_output=True, text=True, check=False,
     )
     if result.returncode != 0:
-        raise StoreError(f"pg_restore failed: {result.stderr.strip().splitlines()[-1] if result.stderr else 'no output'}")
+        raise StoreError(f"pg_restore failed: {_last_line(result.stderr)}")
     if progress:
         progress(1, 1)

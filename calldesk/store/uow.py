@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy import Engine, event
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlmodel import Session
 from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session
 
 from calldesk.errors import CalldeskError, InvalidInput, StaleCase, StoreError
 from calldesk.store.engine import readonly as readonly_engine

@@ -1,0 +1,80 @@
+"""Callbacks: messages and voicemails that must be returned on time."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from calldesk.errors import InvalidInput, NotFound, RuleRefused
+from calldesk.models import Callback, CallbackCreate, CallbackPublic, User, utcnow
+from calldesk.rules.calendar import calendar_for
+from calldesk.rules.callbacks import callback_due, covering_supervisor_needed
+from calldesk.rules.contact import normalise_phone
+from calldesk.rules.permissions import require
+from calldesk.rules.profile import Profile
+from calldesk.store import audit
+from calldesk.store.cases import get_case
+from calldesk.store.uow import UnitOfWork
+from calldesk.store.users import Actor, actor_for
+
+
+def add_callback(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CallbackCreate) -> CallbackPublic:
+    """A message becomes a callback task: urgent or from a superior due now, else within 1 business day."""
+    require(actor.role, "add_callback")
+    if not (data.caller_name.strip() or data.phone):
+        raise InvalidInput("Enter who called (a name or a phone number).", field="caller_name")
+    received = data.received_at or utcnow()
+    owner = actor_for(uow.session, data.assigned_to).username if data.assigned_to else actor.username
+    case_id = get_case(uow.session, data.case_number).id if data.case_number else None
+    row = Callback(caller_name=data.caller_name.strip(), phone=normalise_phone(data.phone) if data.phone else None,
+                   message=data.message.strip(), urgent=data.urgent, from_superior=data.from_superior,
+                   received_at=received, assigned_to=owner, case_id=case_id,
+                   due_at=callback_due(profile, received_at=received, urgent=data.urgent,
+                                       from_superior=data.from_superior))
+    uow.session.add(row)
+    uow.flush()
+    audit.record(uow.session, actor=actor.username, action="callback.add", entity="callback", entity_id=row.id,
+                 case_id=case_id, field="assigned_to", new=owner)
+    uow.commit()
+    return CallbackPublic.model_validate(row)
+
+
+def complete_callback(uow: UnitOfWork, *, actor: Actor, callback_id: int) -> CallbackPublic:
+    require(actor.role, "complete_callback")
+    row = uow.session.get(Callback, callback_id)
+    if row is None:
+        raise NotFound(f"No callback {callback_id}.")
+    if row.done_at is not None:
+        raise RuleRefused(f"Callback {callback_id} was already returned.")
+    row.done_at, row.done_by = utcnow(), actor.username
+    audit.record(uow.session, actor=actor.username, action="callback.done", entity="callback", entity_id=row.id,
+                 case_id=row.case_id, field="done_by", new=actor.username)
+    uow.commit()
+    return CallbackPublic.model_validate(row)
+
+
+def reassign_callback(uow: UnitOfWork, *, actor: Actor, callback_id: int, to_user: str) -> CallbackPublic:
+    """Supervisors hand an absent colleague's callbacks to someone present."""
+    require(actor.role, "reassign")
+    row = uow.session.get(Callback, callback_id)
+    if row is None:
+        raise NotFound(f"No callback {callback_id}.")
+    target = actor_for(uow.session, to_user)
+    audit.record(uow.session, actor=actor.username, action="callback.reassign", entity="callback",
+                 entity_id=row.id, case_id=row.case_id, field="assigned_to", old=row.assigned_to,
+                 new=target.username)
+    row.assigned_to = target.username
+    uow.commit()
+    return CallbackPublic.model_validate(row)
+
+
+def callbacks_for(session: Session, *, profile: Profile, username: str, today: date) -> list[CallbackPublic]:
+    """Open callbacks a user must return: their own, plus (for a supervisor) those of staff absent over a day."""
+    calendar = calendar_for(profile, day_kind="business")
+    covered = [u.username for u in session.exec(select(User).where(User.supervisor == username))
+               if covering_supervisor_needed(absent_since=u.absent_since, today=today, calendar=calendar)]
+    query = (select(Callback).where(col(Callback.done_at).is_(None),
+                                    col(Callback.assigned_to).in_([username, *covered]))
+             .order_by(col(Callback.due_at)))
+    return [CallbackPublic.model_validate(c) for c in session.exec(query)]

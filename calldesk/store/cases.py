@@ -1,0 +1,275 @@
+"""Case services: open, change, mark abuse, close. Each call applies the rules, writes, audits, commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session, select
+
+from calldesk.errors import InvalidInput, NotFound, PermissionDenied, RuleRefused, StaleCase
+from calldesk.models import Case, CaseCreate, CaseLink, CasePublic, CaseUpdate, Draft, Resolution, utcnow
+from calldesk.rules.calendar import calendar_for
+from calldesk.rules.followup import next_follow_up_due
+from calldesk.rules.permissions import require
+from calldesk.rules.profile import Profile
+from calldesk.rules.repeat import CallerKey, RepeatDecision, TrendDecision, detect_repeat, detect_trend
+from calldesk.rules.reportability import reportability
+from calldesk.rules.triage import TriageDecision, triage
+from calldesk.store import audit
+from calldesk.store.engine import checkpoint
+from calldesk.store.intake import clean_fields, flags_of, require_contact
+from calldesk.store.queries import priors_at_school, priors_for_caller
+from calldesk.store.uow import UnitOfWork
+from calldesk.store.users import Actor
+
+DEADLINE_FIELDS = ("respond_by", "acknowledge_by", "next_follow_up_by", "resolve_by", "resolve_max")
+TRIAGE_INPUTS = frozenset({"call_type", "category", "due_process", "special_education", "safety", "source",
+                           "urgent", "needs_follow_up"})
+
+
+@dataclass
+class CaseOutcome:
+    """A saved case and what the protocol decided about it, in words for the agent."""
+
+    case: CasePublic
+    reasons: list[str] = field(default_factory=list)
+    repeat: RepeatDecision | None = None
+    trend: TrendDecision | None = None
+    created: bool = True
+
+
+def get_case(session: Session, case_number: str) -> Case:
+    found = session.exec(select(Case).where(Case.case_number == case_number)).first()
+    if found is None:
+        raise NotFound(f"No case numbered {case_number}.")
+    return found
+
+
+def load_for_change(session: Session, case_number: str, expected_version: int | None) -> Case:
+    """The case, refused as StaleCase if someone saved it since the caller loaded `expected_version`."""
+    case = get_case(session, case_number)
+    if expected_version is not None and case.version != expected_version:
+        raise StaleCase(
+            f"Case {case_number} was saved by someone else after you opened it; reload it to see their changes."
+        )
+    return case
+
+
+def _next_case_number(session: Session, year: int) -> str:
+    # Both backends: create the year's counter row once, then bump it under the row (or file) lock.
+    session.execute(text("INSERT INTO casecounter (year, last) VALUES (:y, 0) ON CONFLICT (year) DO NOTHING"),
+                    {"y": year})
+    last = session.execute(text("UPDATE casecounter SET last = last + 1 WHERE year = :y RETURNING last"),
+                           {"y": year}).scalar_one()
+    return f"{year}-{last:06d}"
+
+
+def _apply_triage(case: Case, decision: TriageDecision) -> None:
+    case.tier = decision.tier
+    case.owner_role = decision.owner_role
+    for name in DEADLINE_FIELDS:
+        setattr(case, name, getattr(decision.deadlines, name))
+    refresh_next_deadline(case)
+
+
+def refresh_next_deadline(case: Case) -> None:
+    """The queue's sort key: the soonest deadline still ahead of an open case."""
+    if case.status != "open":
+        case.next_deadline = None
+        return
+    due = [d for d in (case.respond_by, case.acknowledge_by, case.next_follow_up_by, case.resolve_by) if d]
+    case.next_deadline = min(due) if due else None
+
+
+def _snapshot(case: Case) -> dict[str, Any]:
+    return case.model_dump(exclude={"id", "version", "updated_at"})
+
+
+def _decide(profile: Profile, fields: dict[str, Any], opened_at: datetime, repeat: RepeatDecision | None
+            ) -> TriageDecision:
+    if repeat is not None and fields.get("call_type") in ("inquiry", "compliment", "concern"):
+        fields["call_type"] = "concern"  # a repeat call is a concern; a complaint stays a complaint
+    decision = triage(profile, call_type=fields["call_type"], category=fields.get("category"),
+                      flags=flags_of(fields), opened_at=opened_at)
+    if repeat is not None and decision.owner_role in ("agent",):
+        decision = TriageDecision(decision.tier, repeat.owner_role, decision.deadlines, decision.close_now,
+                                  decision.reasons)
+    return decision
+
+
+def open_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CaseCreate,
+              abuse_marked: bool = False) -> CaseOutcome:
+    """Open a case from the intake form. A retried save (same client_id) returns the case already saved."""
+    require(actor.role, "take_call")
+    session = uow.session
+    existing = session.exec(select(Case).where(Case.client_id == data.client_id)).first()
+    if existing is not None:
+        return CaseOutcome(CasePublic.model_validate(existing), ["Already saved."], created=False)
+    fields = clean_fields(data.model_dump(exclude={"client_id", "opened_at"}), profile, abuse_marked=abuse_marked)
+    require_contact(fields)
+    opened_at = data.opened_at or utcnow()
+    if opened_at.tzinfo is None:
+        raise InvalidInput("The opening time needs a time zone.", field="opened_at")
+
+    key = CallerKey(fields.get("phone_digits"), fields.get("email"), fields.get("caller_name") or None)
+    priors = priors_for_caller(session, key, since_days=profile.repeat_window_days, now=opened_at)
+    repeat = detect_repeat(profile, caller=key, category=fields.get("category"), school=fields.get("school"),
+                           opened_at=opened_at, priors=priors)
+    decision = _decide(profile, fields, opened_at, repeat)
+    trend = detect_trend(profile, school=fields.get("school"), opened_at=opened_at,
+                         priors_at_school=priors_at_school(session, fields.get("school"),
+                                                           since_days=profile.trend_window_days, now=opened_at))
+    report = reportability(profile, category=fields.get("category"), flags=flags_of(fields))
+    year = calendar_for(profile).local(opened_at).year
+
+    case = Case(**fields, client_id=data.client_id, case_number=_next_case_number(session, year),
+                protocol=profile.name, opened_by=actor.username, opened_at=opened_at, updated_at=utcnow(),
+                abuse_marked=abuse_marked, reportable=report.reportable, route_to=report.route_to,
+                not_reportable_reason=report.reason)
+    _apply_triage(case, decision)
+    reasons = list(decision.reasons)
+    if repeat is not None:
+        reasons.insert(0, f"Repeat caller: {repeat.message}.")
+    if report.reason:
+        reasons.append(report.reason)
+    if trend is not None:
+        reasons.append(f"Trend: {trend.message}.")
+    case.routing_notes = "\n".join(reasons)
+    if decision.close_now:
+        case.status, case.closed_at, case.closed_by = "closed", opened_at, actor.username
+        case.close_reason = "already in due process"
+        refresh_next_deadline(case)
+    session.add(case)
+    uow.flush()
+    assert case.id is not None
+    audit.record_changes(session, actor=actor.username, action="case.open", entity="case",
+                         entity_id=case.case_number, case_id=case.id, before={}, after=_snapshot(case))
+    if repeat is not None:
+        earlier = get_case(session, repeat.linked_case_number)
+        session.add(CaseLink(case_id=case.id, linked_case_id=earlier.id, kind="repeat", reason=repeat.message,
+                             created_by=actor.username))
+        audit.record(session, actor=actor.username, action="case.link", entity="case", entity_id=case.case_number,
+                     case_id=case.id, field="repeat_of", new=earlier.case_number)
+    discard_draft_rows(session, data.client_id)
+    uow.commit()
+    return CaseOutcome(CasePublic.model_validate(case), reasons, repeat, trend)
+
+
+def update_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number: str, expected_version: int,
+                changes: CaseUpdate) -> CaseOutcome:
+    """Change a case's fields; changing type, category or flags recomputes its tier and deadlines."""
+    require(actor.role, "edit_case")
+    session = uow.session
+    case = load_for_change(session, case_number, expected_version)
+    if case.status == "closed":
+        raise RuleRefused(f"Case {case_number} is closed; it can no longer be changed.")
+    wanted = changes.model_dump(exclude_unset=True)
+    fields = clean_fields(wanted, profile, abuse_marked=case.abuse_marked)
+    # Read before changing anything: an autoflush mid-save would bump the version twice.
+    repeated = session.exec(select(CaseLink).where(CaseLink.case_id == case.id, CaseLink.kind == "repeat")).first()
+    before = _snapshot(case)
+    for key, value in fields.items():
+        setattr(case, key, value)
+    require_contact(case.model_dump())
+    reasons: list[str] = []
+    if TRIAGE_INPUTS & {k for k in wanted if before.get(k) != fields.get(k)}:
+        current = case.model_dump()
+        if repeated is not None and current["call_type"] in ("inquiry", "compliment"):
+            current["call_type"] = case.call_type = "concern"
+        decision = triage(profile, call_type=current["call_type"], category=case.category,
+                          flags=flags_of(current), opened_at=case.opened_at)
+        _apply_triage(case, decision)
+        reasons = ["Type, category or flags changed: tier and deadlines recomputed.", *decision.reasons]
+        report = reportability(profile, category=case.category, flags=flags_of(current))
+        case.reportable, case.route_to, case.not_reportable_reason = report.reportable, report.route_to, report.reason
+        if report.reason:
+            reasons.append(report.reason)
+        case.routing_notes = "\n".join(reasons[1:])
+    case.updated_at = utcnow()
+    changed = audit.record_changes(session, actor=actor.username, action="case.update", entity="case",
+                                   entity_id=case_number, case_id=case.id, before=before, after=_snapshot(case))
+    if reasons:
+        audit.record(session, actor=actor.username, action="case.retriage", entity="case", entity_id=case_number,
+                     case_id=case.id, field="tier", old=before.get("tier"), new=case.tier)
+    if not changed:
+        return CaseOutcome(CasePublic.model_validate(case), ["Nothing changed."], created=False)
+    uow.commit()
+    return CaseOutcome(CasePublic.model_validate(case), reasons, created=False)
+
+
+def mark_abuse(uow: UnitOfWork, *, actor: Actor, case_number: str) -> CasePublic:
+    """Suspected child abuse: empty every narrative field, keep nothing about it, scrub old bytes."""
+    require(actor.role, "mark_abuse")
+    session = uow.session
+    case = get_case(session, case_number)
+    narrative = {"claim": case.claim, "evidence": case.evidence, "steps_taken": case.steps_taken}
+    case.claim = case.evidence = case.steps_taken = ""
+    case.abuse_marked = True
+    case.updated_at = utcnow()
+    resolution = session.exec(select(Resolution).where(Resolution.case_id == case.id)).first()
+    if resolution is not None:
+        resolution.response = ""
+    audit.record_changes(session, actor=actor.username, action="case.abuse_marked", entity="case",
+                         entity_id=case_number, case_id=case.id, before=narrative,
+                         after=dict.fromkeys(narrative, ""))
+    audit.record(session, actor=actor.username, action="case.abuse_marked", entity="case", entity_id=case_number,
+                 case_id=case.id, field="abuse_marked", old=False, new=True)
+    uow.commit()
+    checkpoint(uow.engine)  # old page images of the narrative must not linger in SQLite's WAL
+    return CasePublic.model_validate(case)
+
+
+def close_case(uow: UnitOfWork, *, actor: Actor, case_number: str, expected_version: int | None = None,
+               reason: str = "resolved") -> CasePublic:
+    """Close a case: it must have a resolution (and, for a violation, a signed letter the coordinator saw)."""
+    require(actor.role, "close_case")
+    session = uow.session
+    case = load_for_change(session, case_number, expected_version)
+    if case.status == "closed":
+        raise RuleRefused(f"Case {case_number} is already closed.")
+    if actor.role == "agent" and case.owner_role != "agent" and case.opened_by != actor.username:
+        raise PermissionDenied(f"Case {case_number} belongs to a {case.owner_role.replace('_', ' ')}; "
+                               "only they or a supervisor may close it.")
+    resolution = session.exec(select(Resolution).where(Resolution.case_id == case.id)).first()
+    if case.call_type != "compliment" and not case.abuse_marked and (resolution is None or not resolution.response):
+        raise RuleRefused("Write the response/resolution on the Resolution tab before closing the case.")
+    if resolution is not None and resolution.alleged_violation and resolution.letter_status != "coordinator_informed":
+        raise RuleRefused("A complaint with a violation closes only after the letter is approved, signed, "
+                          "attached and the coordinator informed.")
+    before = {"status": case.status, "close_reason": case.close_reason}
+    case.status, case.closed_at, case.closed_by, case.close_reason = "closed", utcnow(), actor.username, reason
+    refresh_next_deadline(case)
+    audit.record_changes(session, actor=actor.username, action="case.close", entity="case", entity_id=case_number,
+                         case_id=case.id, before=before, after={"status": "closed", "close_reason": reason})
+    uow.commit()
+    return CasePublic.model_validate(case)
+
+
+def reassign(uow: UnitOfWork, *, actor: Actor, case_number: str, to_user: str) -> CasePublic:
+    """Give a case to another user (supervisors only)."""
+    require(actor.role, "reassign")
+    from calldesk.store.users import actor_for
+
+    target = actor_for(uow.session, to_user)
+    case = get_case(uow.session, case_number)
+    audit.record(uow.session, actor=actor.username, action="case.reassign", entity="case", entity_id=case_number,
+                 case_id=case.id, field="assigned_to", old=case.assigned_to, new=target.username)
+    case.assigned_to = target.username
+    case.updated_at = utcnow()
+    uow.commit()
+    return CasePublic.model_validate(case)
+
+
+def recompute_follow_up(case: Case, profile: Profile, last_entry_at: datetime | None) -> None:
+    """After a follow-up entry: the next one is due 2 open days later (concerns and complaints)."""
+    case.next_follow_up_by = next_follow_up_due(profile, case.tier, opened_at=case.opened_at,  # type: ignore[arg-type]
+                                                last_entry_at=last_entry_at)
+    refresh_next_deadline(case)
+
+
+def discard_draft_rows(session: Session, client_id: str) -> None:
+    for draft in session.exec(select(Draft).where(Draft.client_id == client_id)):
+        session.delete(draft)

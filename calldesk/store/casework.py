@@ -1,0 +1,138 @@
+"""Working a case: follow-up entries, escalations, the resolution and the response letter."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from calldesk.errors import InvalidInput, RuleRefused
+from calldesk.models import (
+    CasePublic,
+    Escalation,
+    FollowUp,
+    FollowUpCreate,
+    FollowUpPublic,
+    Resolution,
+    ResolutionPublic,
+    ResolutionUpdate,
+    utcnow,
+)
+from calldesk.rules.escalation import next_escalation
+from calldesk.rules.permissions import require
+from calldesk.rules.profile import Profile
+from calldesk.store import audit
+from calldesk.store.cases import get_case, recompute_follow_up, refresh_next_deadline
+from calldesk.store.uow import UnitOfWork
+from calldesk.store.users import Actor
+
+
+def _open_case(uow: UnitOfWork, case_number: str):  # type: ignore[no-untyped-def]
+    case = get_case(uow.session, case_number)
+    if case.status == "closed":
+        raise RuleRefused(f"Case {case_number} is closed.")
+    return case
+
+
+def add_follow_up(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number: str,
+                  data: FollowUpCreate) -> FollowUpPublic:
+    """A dated entry: what was done and what is pending; the next entry falls due 2 open days later."""
+    require(actor.role, "follow_up")
+    if not data.done.strip():
+        raise InvalidInput("Say what was done.", field="done")
+    case = _open_case(uow, case_number)
+    if case.abuse_marked:
+        raise RuleRefused("This call was marked as suspected child abuse: do not document it here.")
+    entry = FollowUp(case_id=case.id, done=data.done.strip(), pending=data.pending.strip(), by_user=actor.username,  # type: ignore[arg-type]
+                     entry_at=utcnow())
+    uow.session.add(entry)
+    before = case.next_follow_up_by
+    recompute_follow_up(case, profile, entry.entry_at)
+    case.updated_at = utcnow()
+    uow.flush()
+    audit.record(uow.session, actor=actor.username, action="followup.add", entity="followup", entity_id=entry.id,
+                 case_id=case.id, field="done", new=entry.done)
+    audit.record(uow.session, actor=actor.username, action="case.update", entity="case", entity_id=case_number,
+                 case_id=case.id, field="next_follow_up_by", old=before, new=case.next_follow_up_by)
+    uow.commit()
+    return FollowUpPublic.model_validate(entry)
+
+
+def escalate(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number: str, reason: str) -> CasePublic:
+    """One step up the agency's ladder, recorded with who, when and why."""
+    require(actor.role, "escalate")
+    if not reason.strip():
+        raise InvalidInput("Say why the case is escalated.", field="reason")
+    case = _open_case(uow, case_number)
+    step = next_escalation(profile, current_level=case.escalation_level)
+    if step is None:
+        raise RuleRefused(f"Case {case_number} is already at the top of the {profile.title} ladder.")
+    uow.session.add(Escalation(case_id=case.id, level=step.level, title=step.title, to_role=step.role,  # type: ignore[arg-type]
+                               reason=reason.strip(), by_user=actor.username, at=utcnow()))
+    audit.record(uow.session, actor=actor.username, action="case.escalate", entity="case", entity_id=case_number,
+                 case_id=case.id, field="escalation_level", old=case.escalation_level, new=step.level)
+    audit.record(uow.session, actor=actor.username, action="case.escalate", entity="case", entity_id=case_number,
+                 case_id=case.id, field="owner_role", old=case.owner_role, new=step.role)
+    case.escalation_level, case.owner_role, case.assigned_to = step.level, step.role, None
+    case.updated_at = utcnow()
+    uow.commit()
+    return CasePublic.model_validate(case)
+
+
+def _resolution(uow: UnitOfWork, case_id: int, actor: Actor) -> Resolution:
+    found = uow.session.exec(select(Resolution).where(Resolution.case_id == case_id)).first()
+    if found is None:
+        found = Resolution(case_id=case_id, updated_by=actor.username)
+        uow.session.add(found)
+    return found
+
+
+def set_resolution(uow: UnitOfWork, *, actor: Actor, case_number: str, data: ResolutionUpdate) -> ResolutionPublic:
+    """Write the response/resolution/remedy, the outcome, and for complaints the alleged violation."""
+    require(actor.role, "resolve")
+    case = _open_case(uow, case_number)
+    if data.alleged_violation and case.call_type != "complaint":
+        raise InvalidInput("Only a complaint records an alleged violation.", field="alleged_violation")
+    res = _resolution(uow, case.id, actor)  # type: ignore[arg-type]
+    before = {"response": res.response, "outcome": res.outcome, "alleged_violation": res.alleged_violation}
+    after = {"response": "" if case.abuse_marked else data.response.strip(), "outcome": data.outcome.strip(),
+             "alleged_violation": (data.alleged_violation or "").strip() or None}
+    res.response, res.outcome, res.alleged_violation = after["response"], after["outcome"], after["alleged_violation"]
+    if res.alleged_violation and res.letter_status == "none":
+        res.letter_status = "draft"  # a violation means a lawful response letter, drafted by the specialist
+    res.updated_by, res.updated_at = actor.username, utcnow()
+    uow.flush()
+    audit.record_changes(uow.session, actor=actor.username, action="resolution.update", entity="resolution",
+                         entity_id=case_number, case_id=case.id, before=before, after=after)
+    uow.commit()
+    return ResolutionPublic.model_validate(res)
+
+
+LETTER_STEPS = {"approve": ("draft", "approved"), "sign": ("approved", "signed"),
+                "inform": ("signed", "coordinator_informed")}
+
+
+def advance_letter(uow: UnitOfWork, *, actor: Actor, case_number: str, step: str,
+                   letter_path: str | None = None) -> ResolutionPublic:
+    """The response letter: draft -> approved (supervisor) -> signed and attached -> coordinator informed."""
+    if step not in LETTER_STEPS:
+        raise InvalidInput(f"'{step}' is not a letter step: approve, sign or inform.", field="step")
+    require(actor.role, "approve_letter" if step == "approve" else "resolve")
+    case = _open_case(uow, case_number)
+    res = uow.session.exec(select(Resolution).where(Resolution.case_id == case.id)).first()
+    needed, reached = LETTER_STEPS[step]
+    if res is None or res.letter_status != needed:
+        current = res.letter_status if res else "none"
+        raise RuleRefused(f"The letter is '{current}'; it must be '{needed}' to {step} it.")
+    if step == "sign":
+        if not letter_path or not letter_path.strip():
+            raise InvalidInput("Attach the signed letter (a PDF path).", field="letter_path")
+        res.letter_path, res.signed_by = letter_path.strip(), actor.username
+    if step == "approve":
+        res.approved_by, res.approved_at = actor.username, utcnow()
+    if step == "inform":
+        res.coordinator_informed_at = utcnow()
+    audit.record(uow.session, actor=actor.username, action=f"letter.{step}", entity="resolution",
+                 entity_id=case_number, case_id=case.id, field="letter_status", old=res.letter_status, new=reached)
+    res.letter_status = reached
+    refresh_next_deadline(case)
+    uow.commit()
+    return ResolutionPublic.model_validate(res)

@@ -1,0 +1,134 @@
+"""Confidentiality tab: students, written consents, and disclosures (refused without consent)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, select
+
+from calldesk.errors import InvalidInput, NotFound
+from calldesk.models import (
+    Case,
+    Consent,
+    ConsentCreate,
+    ConsentPublic,
+    Disclosure,
+    DisclosurePublic,
+    Student,
+    StudentCreate,
+    StudentPublic,
+    utcnow,
+)
+from calldesk.rules.consent import (
+    REDISCLOSURE_NOTICE,
+    ConsentDecision,
+    ConsentFacts,
+    check_disclosure,
+    validate_consent,
+)
+from calldesk.rules.permissions import require
+from calldesk.store import audit
+from calldesk.store.cases import get_case
+from calldesk.store.uow import UnitOfWork
+from calldesk.store.users import Actor
+
+
+@dataclass
+class DisclosureOutcome:
+    disclosure: DisclosurePublic
+    decision: ConsentDecision
+    notice: str = REDISCLOSURE_NOTICE
+
+
+def _records(text: str) -> list[str]:
+    return [r.strip() for r in text.split(",") if r.strip()]
+
+
+def _facts(consent: Consent) -> ConsentFacts:
+    records = "all" if consent.records.strip().lower() == "all" else _records(consent.records)
+    return ConsentFacts(consent.signed_by, consent.signed_on, records, consent.purpose, consent.recipient,
+                        consent.valid_until)
+
+
+def add_student(uow: UnitOfWork, *, actor: Actor, case_number: str, data: StudentCreate) -> StudentPublic:
+    """The student a caller asks about (only the Confidentiality tab records one)."""
+    require(actor.role, "edit_case")
+    if not data.name.strip():
+        raise InvalidInput("Enter the student's name.", field="student_name")
+    case = get_case(uow.session, case_number)
+    student = Student(case_id=case.id, name=data.name.strip(), student_ref=(data.student_ref or "").strip() or None,  # type: ignore[arg-type]
+                      school=(data.school or "").strip() or None, birth_date=data.birth_date)
+    uow.session.add(student)
+    uow.flush()
+    audit.record(uow.session, actor=actor.username, action="student.add", entity="student", entity_id=student.id,
+                 case_id=case.id, field="student_ref", new=student.student_ref)
+    uow.commit()
+    return StudentPublic.model_validate(student)
+
+
+def _student(session: Session, case: Case, student_id: int) -> Student:
+    student = session.get(Student, student_id)
+    if student is None or student.case_id != case.id:
+        raise NotFound(f"No student {student_id} on case {case.case_number}.")
+    return student
+
+
+def record_consent(uow: UnitOfWork, *, actor: Actor, case_number: str, student_id: int, data: ConsentCreate,
+                   today: date | None = None) -> ConsentPublic:
+    """A written consent to release: signed, dated, naming records, purpose and recipient (99.30)."""
+    require(actor.role, "record_consent")
+    case = get_case(uow.session, case_number)
+    student = _student(uow.session, case, student_id)
+    consent = Consent(**data.model_dump(), student_id=student.id, recorded_by=actor.username, recorded_at=utcnow())  # type: ignore[arg-type]
+    validate_consent(_facts(consent), today=today)
+    uow.session.add(consent)
+    uow.flush()
+    audit.record(uow.session, actor=actor.username, action="consent.record", entity="consent", entity_id=consent.id,
+                 case_id=case.id, field="recipient", new=consent.recipient)
+    uow.commit()
+    return ConsentPublic.model_validate(consent)
+
+
+def consent_decision(session: Session, *, case: Case, student: Student, records: list[str], recipient: str,
+                     on: date) -> ConsentDecision:
+    consents = session.exec(select(Consent).where(Consent.student_id == student.id)).all()
+    return check_disclosure(relationship=case.relationship, consents=[_facts(c) for c in consents],
+                            records=records, recipient=recipient, on=on)
+
+
+def may_see_student(session: Session, *, case_number: str, student_id: int, records: list[str],
+                    on: date) -> ConsentDecision:
+    """Whether the caller of this case may be told about the student (read-only; screens use it)."""
+    case = get_case(session, case_number)
+    return consent_decision(session, case=case, student=_student(session, case, student_id), records=records,
+                            recipient=case.caller_name, on=on)
+
+
+def disclose(uow: UnitOfWork, *, actor: Actor, case_number: str, student_id: int, records: list[str],
+             recipient: str | None = None, on: date | None = None) -> DisclosureOutcome:
+    """Record a disclosure (99.32) if the consent rules allow it; otherwise ConsentRefused and nothing written."""
+    require(actor.role, "disclose")
+    case = get_case(uow.session, case_number)
+    student = _student(uow.session, case, student_id)
+    to = (recipient or case.caller_name).strip()
+    if not to:
+        raise InvalidInput("Name who receives the information.", field="recipient")
+    decision = consent_decision(uow.session, case=case, student=student, records=records, recipient=to,
+                                on=on or utcnow().date())
+    decision.require()
+    row = Disclosure(case_id=case.id, student_id=student.id, recipient=to, records=", ".join(records),  # type: ignore[arg-type]
+                     basis=decision.basis or decision.reason, disclosed_by=actor.username, disclosed_at=utcnow())
+    uow.session.add(row)
+    uow.flush()
+    audit.record(uow.session, actor=actor.username, action="student.disclose", entity="disclosure",
+                 entity_id=row.id, case_id=case.id, field="records", new=row.records)
+    uow.commit()
+    return DisclosureOutcome(DisclosurePublic.model_validate(row), decision)
+
+
+def disclosures_for(session: Session, case_number: str) -> list[DisclosurePublic]:
+    """The record of disclosures, open to the parent's inspection."""
+    case = get_case(session, case_number)
+    rows = session.exec(select(Disclosure).where(Disclosure.case_id == case.id).order_by(Disclosure.id))
+    return [DisclosurePublic.model_validate(r) for r in rows]

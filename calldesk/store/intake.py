@@ -1,0 +1,77 @@
+"""Turning what an agent typed into clean case fields, by the rules (one place for every interface)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from calldesk.errors import InvalidInput
+from calldesk.models import CALL_TYPES, CHANNELS, CONTACT_METHODS, SOURCES
+from calldesk.rules.abuse import scrub_narrative
+from calldesk.rules.consent import RELATIONSHIPS
+from calldesk.rules.contact import normalise_email, normalise_name, normalise_phone, phone_digits
+from calldesk.rules.profile import Profile
+from calldesk.rules.triage import CaseFlags
+
+CHOICES: dict[str, tuple[str, ...]] = {
+    "relationship": RELATIONSHIPS,
+    "channel": CHANNELS,
+    "preferred_contact": CONTACT_METHODS,
+    "source": SOURCES,
+    "call_type": CALL_TYPES,
+}
+TEXT_LIMITS = {"caller_name": 200, "school": 200, "department": 200, "language": 40}
+
+
+def clean_fields(values: Mapping[str, Any], profile: Profile, *, abuse_marked: bool) -> dict[str, Any]:
+    """Validated, normalised case fields (raises InvalidInput naming the field); derived keys added."""
+    out: dict[str, Any] = dict(scrub_narrative(values) if abuse_marked else values)
+    for key, value in list(out.items()):
+        if isinstance(value, str):
+            out[key] = value.strip() if key not in ("claim", "evidence", "steps_taken") else value.rstrip()
+    for key, allowed in CHOICES.items():
+        if key in out and out[key] not in allowed:
+            label = key.replace("_", " ")
+            raise InvalidInput(f"'{out[key]}' is not a {label}: choose one of {', '.join(allowed)}.", field=key)
+    for key, limit in TEXT_LIMITS.items():
+        if key in out and out[key] is not None and len(out[key]) > limit:
+            raise InvalidInput(f"{key.replace('_', ' ').capitalize()} is longer than {limit} characters.", field=key)
+    if "phone" in out:
+        out["phone"] = normalise_phone(out["phone"]) if out["phone"] else None
+        out["phone_digits"] = phone_digits(out["phone"]) if out["phone"] else None
+    if "email" in out:
+        out["email"] = normalise_email(out["email"]) if out["email"] else None
+    if "caller_name" in out:
+        out["caller_name_key"] = normalise_name(out["caller_name"])
+    for key in ("school", "department", "category", "subcategory"):
+        if key in out and out[key] == "":
+            out[key] = None
+    if out.get("category"):
+        found = profile.category(out["category"])
+        if found is None:
+            raise InvalidInput(
+                f"'{out['category']}' is not a category of the {profile.title} protocol: pick one from the list.",
+                field="category",
+            )
+        out["category"] = found.name
+        sub = out.get("subcategory")
+        if sub and sub.casefold() not in {s.casefold() for s in found.subcategories}:
+            raise InvalidInput(f"'{sub}' is not a subcategory of {found.name}.", field="subcategory")
+    return out
+
+
+def require_contact(fields: Mapping[str, Any]) -> None:
+    """A case needs a way to recognise (and call back) the caller."""
+    if not (fields.get("caller_name") or fields.get("phone") or fields.get("email")):
+        raise InvalidInput("Enter the caller's name, phone or email.", field="caller_name")
+
+
+def flags_of(fields: Mapping[str, Any]) -> CaseFlags:
+    return CaseFlags(
+        due_process=bool(fields.get("due_process")),
+        special_education=bool(fields.get("special_education")),
+        safety=bool(fields.get("safety")),
+        from_executive=fields.get("source", "none") not in (None, "none"),
+        urgent=bool(fields.get("urgent")),
+        needs_follow_up=bool(fields.get("needs_follow_up")),
+    )

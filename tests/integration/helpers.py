@@ -1,0 +1,33 @@
+"""Small builders shared by the store's integration tests."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from calldesk.models import CaseCreate
+from calldesk.profiles import load_profile
+from calldesk.rules.profile import Profile
+from calldesk.store.cases import CaseOutcome, open_case
+from calldesk.store.store import Store
+from calldesk.store.users import Actor
+
+LA = ZoneInfo("America/Los_Angeles")
+
+
+def lausd() -> Profile:
+    return load_profile("lausd")
+
+
+def at(year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> datetime:
+    """A moment in Los Angeles (the LAUSD profile's zone)."""
+    return datetime(year, month, day, hour, minute, tzinfo=LA)
+
+
+def call(store: Store, actor: Actor, profile: Profile | None = None, **fields: Any) -> CaseOutcome:
+    """Open a case through the service layer, with sensible caller details unless given."""
+    values: dict[str, Any] = {"caller_name": "Maria Gomez", "phone": "(213) 555-0142", "call_type": "inquiry"}
+    values.update(fields)
+    with store.uow() as uow:
+        return open_case(uow, actor=actor, profile=profile or lausd(), data=CaseCreate(**values))

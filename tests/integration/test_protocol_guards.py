@@ -1,0 +1,145 @@
+"""The protocol's hard lines on both backends: consent before disclosure, nothing stored about abuse."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import func, select
+
+from calldesk.errors import ConsentRefused
+from calldesk.models import AuditEvent, CallbackCreate, ConsentCreate, Disclosure, StudentCreate
+from calldesk.store import callbacks, confidentiality, drafts
+from calldesk.store.cases import mark_abuse
+from calldesk.store.engine import sqlite_path
+from calldesk.store.store import Store
+from calldesk.store.users import Actor
+from tests.integration.helpers import LA, at, call, lausd
+
+MARKER = "ZQX-hit-him-with-a-belt-7731"
+
+
+def _student(store: Store, agent: Actor, case_number: str) -> int:
+    with store.uow() as uow:
+        return confidentiality.add_student(uow, actor=agent, case_number=case_number,
+                                           data=StudentCreate(name="Luis Gomez", student_ref="1234567")).id
+
+
+def test_disclosure_without_consent_is_refused_and_nothing_is_written(store: Store, staff: dict[str, Actor]) -> None:
+    agent = staff["agent"]
+    case = call(store, agent, caller_name="Rosa Diaz", relationship="relative").case
+    student_id = _student(store, agent, case.case_number)
+    with store.uow(readonly=True) as uow:
+        events = uow.session.exec(select(func.count()).select_from(AuditEvent)).one()
+    with store.uow() as uow, pytest.raises(ConsentRefused, match="Do not proceed: no written consent") as refused:
+        confidentiality.disclose(uow, actor=agent, case_number=case.case_number, student_id=student_id,
+                                 records=["attendance"])
+    assert refused.value.code == "required"
+    with store.uow(readonly=True) as uow:
+        assert uow.session.exec(select(func.count()).select_from(Disclosure)).one() == 0
+        assert uow.session.exec(select(func.count()).select_from(AuditEvent)).one() == events
+
+
+def test_consent_on_file_allows_and_logs_the_disclosure(store: Store, staff: dict[str, Actor]) -> None:
+    agent = staff["agent"]
+    case = call(store, agent, caller_name="Rosa Diaz", relationship="relative").case
+    student_id = _student(store, agent, case.case_number)
+    with store.uow() as uow:
+        confidentiality.record_consent(uow, actor=agent, case_number=case.case_number, student_id=student_id,
+                                       data=ConsentCreate(signed_by="Maria Gomez", signed_on=date(2026, 9, 1),
+                                                          records="attendance, grades", purpose="family support",
+                                                          recipient="Rosa Diaz", valid_until=date(2027, 6, 30)),
+                                       today=date(2026, 11, 23))
+    with store.uow() as uow, pytest.raises(ConsentRefused) as out_of_scope:
+        confidentiality.disclose(uow, actor=agent, case_number=case.case_number, student_id=student_id,
+                                 records=["discipline"], on=date(2026, 11, 23))
+    assert out_of_scope.value.code == "out_of_scope"
+    with store.uow() as uow:
+        outcome = confidentiality.disclose(uow, actor=agent, case_number=case.case_number, student_id=student_id,
+                                           records=["attendance"], on=date(2026, 11, 23))
+    assert "Maria Gomez" in outcome.decision.basis and outcome.notice
+    with store.uow(readonly=True) as uow:
+        log = confidentiality.disclosures_for(uow.session, case.case_number)
+    assert [(d.recipient, d.records, d.disclosed_by) for d in log] == [("Rosa Diaz", "attendance", "ana")]
+
+
+def _all_text_in_store(store: Store) -> str:
+    """Every text value of every table (PostgreSQL has no single file to grep)."""
+    chunks: list[str] = []
+    with store.engine.connect() as conn:
+        for table in ("cases", "auditevent", "draft", "followup", "resolution", "caselink"):
+            for row in conn.execute(text(f"SELECT * FROM {table}")):
+                chunks.extend(str(v) for v in row)
+    return "\n".join(chunks)
+
+
+def _bytes_on_disk(store: Store) -> bytes:
+    path = sqlite_path(store.url)
+    assert path is not None
+    found = b""
+    for suffix in ("", "-wal", "-journal"):
+        part = path.with_name(path.name + suffix)
+        if part.exists():
+            found += part.read_bytes()
+    return found
+
+
+def test_abuse_marked_case_stores_no_narrative_anywhere(store: Store, staff: dict[str, Actor]) -> None:
+    agent = staff["agent"]
+    # The agent typed the narrative into the draft and the case before realising what it was.
+    with store.uow() as uow:
+        drafts.save_draft(uow, actor=agent, client_id="call-1", form={"claim": f"Caller says {MARKER}"})
+    case = call(store, agent, call_type="concern", category="Parent/school conflict",
+                claim=f"Caller says {MARKER}", evidence=f"Saw {MARKER}", client_id="call-1").case
+    with store.uow() as uow:
+        drafts.save_draft(uow, actor=agent, client_id="call-2", form={"claim": MARKER, "abuse_marked": True})
+        marked = mark_abuse(uow, actor=agent, case_number=case.case_number)
+    assert marked.abuse_marked and marked.claim == "" and marked.evidence == ""
+    assert MARKER not in _all_text_in_store(store)
+    if store.backend == "sqlite":
+        assert MARKER.encode() not in _bytes_on_disk(store)
+
+
+def test_abuse_marked_at_intake_never_reaches_the_store(store: Store, staff: dict[str, Actor]) -> None:
+    from calldesk.models import CaseCreate
+    from calldesk.store.cases import open_case
+
+    with store.uow() as uow:
+        case = open_case(uow, actor=staff["agent"], profile=lausd(), abuse_marked=True,
+                         data=CaseCreate(caller_name="Anon", phone="2135550199", claim=MARKER)).case
+    assert case.abuse_marked and case.claim == ""
+    assert MARKER not in _all_text_in_store(store)
+    if store.backend == "sqlite":
+        assert MARKER.encode() not in _bytes_on_disk(store)
+
+
+def test_callbacks_are_due_now_when_urgent_else_within_one_business_day(
+        store: Store, staff: dict[str, Actor]) -> None:
+    agent = staff["agent"]
+    received = at(2026, 11, 25, 16)  # Wednesday before Thanksgiving
+    with store.uow() as uow:
+        urgent = callbacks.add_callback(uow, actor=agent, profile=lausd(), data=CallbackCreate(
+            caller_name="Principal Lee", phone="2135550111", urgent=True, received_at=received))
+    with store.uow() as uow:
+        normal = callbacks.add_callback(uow, actor=agent, profile=lausd(), data=CallbackCreate(
+            caller_name="Parent", phone="2135550112", received_at=received))
+    assert urgent.due_at == received
+    assert normal.due_at.astimezone(LA).date().isoformat() == "2026-11-27"  # Thursday is Thanksgiving
+
+
+def test_an_absent_agents_callbacks_show_in_the_supervisors_queue(store: Store, staff: dict[str, Actor]) -> None:
+    from calldesk.store.users import set_absence
+
+    agent, sue = staff["agent"], staff["supervisor"]
+    with store.uow() as uow:
+        callbacks.add_callback(uow, actor=agent, profile=lausd(), data=CallbackCreate(
+            caller_name="Parent", phone="2135550112", received_at=at(2026, 11, 16)))
+    with store.uow(readonly=True) as uow:
+        assert callbacks.callbacks_for(uow.session, profile=lausd(), username="sue", today=date(2026, 11, 17)) == []
+    with store.uow() as uow:
+        set_absence(uow, actor=sue, username="ana", absent_since=date(2026, 11, 16))
+        uow.commit()
+    with store.uow(readonly=True) as uow:
+        queue = callbacks.callbacks_for(uow.session, profile=lausd(), username="sue", today=date(2026, 11, 18))
+    assert [c.assigned_to for c in queue] == ["ana"]
