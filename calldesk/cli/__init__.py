@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from calldesk import __version__
-from calldesk.cli import db, users
+from calldesk.cli import cases, db, users
 from calldesk.cli.context import Options, open_from, out, refusals_exit
 
 app = typer.Typer(
@@ -17,6 +17,7 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="user")
+app.add_typer(cases.app, name="case")
 
 
 def _version(value: bool) -> None:

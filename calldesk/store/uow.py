@@ -8,7 +8,7 @@ from types import TracebackType
 from typing import Any
 
 from sqlalchemy import Engine, event
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
@@ -63,6 +63,8 @@ class UnitOfWork:
 
 def translate(exc: BaseException) -> CalldeskError | None:
     """Database failures as sentences a person can act on (never a traceback)."""
+    if isinstance(exc, DBAPIError) and "append-only" in str(exc.orig):
+        return StoreError("The audit trail is append-only: it cannot be changed or deleted.")
     if isinstance(exc, StaleDataError):
         return StaleCase("Someone else saved this case after you opened it; reload it to see their changes.")
     if isinstance(exc, OperationalError):
@@ -72,8 +74,6 @@ def translate(exc: BaseException) -> CalldeskError | None:
         return StoreError(f"The store cannot be used: {text.splitlines()[0]}")
     if isinstance(exc, IntegrityError):
         text = str(exc.orig) if exc.orig is not None else str(exc)
-        if "append-only" in text:
-            return StoreError("The audit trail is append-only: it cannot be changed or deleted.")
         return StoreError(f"The store refused the change: {text.splitlines()[0]}")
     return None
 

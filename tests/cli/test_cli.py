@@ -1,0 +1,133 @@
+"""The admin CLI through typer's runner, on both backends: output, --json, one-line errors, exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from calldesk.cli import app
+from calldesk.store.engine import make_engine
+from calldesk.store.store import open_store
+from tests.conftest import ADMIN
+
+runner = CliRunner()
+
+
+def run(db_url: str, *args: str, user: str = ADMIN) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["--db", db_url, *args], env={"CALLDESK_USER": user})
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_user_add_then_list_json_prints_ana_with_her_role(db_url: str) -> None:
+    code, out, _ = run(db_url, "user", "add", "ana", "--role", "agent", "--full-name", "Ana López")
+    assert code == 0 and "Added ana (agent)" in out
+    code, out, _ = run(db_url, "user", "list", "--json")
+    assert code == 0
+    users = {u["username"]: u for u in json.loads(out)}
+    assert users["ana"]["role"] == "agent" and users["ana"]["full_name"] == "Ana López"
+
+
+def test_user_errors_are_one_line_nonzero_and_change_nothing(db_url: str) -> None:
+    run(db_url, "user", "add", "ana", "--role", "agent")
+    for args, message in [
+        (["user", "add", "bob", "--role", "boss"], "Unknown role 'boss'"),
+        (["user", "add", "ana", "--role", "agent"], "already exists"),
+        (["user", "set-role", "ghost", "agent"], "No user named 'ghost'"),
+        (["user", "add", "bad name", "--role", "agent"], "not a valid user name"),
+    ]:
+        code, out, err = run(db_url, *args)
+        assert code == 1, args
+        assert message in err and err.startswith("error:") and len(err.strip().splitlines()) == 1
+        assert "Traceback" not in out + err
+    code, out, _ = run(db_url, "user", "list", "--json")
+    names = [u["username"] for u in json.loads(out)]
+    assert len(names) == 2 and "ana" in names and "bob" not in names
+
+
+# On SQLite the acting user is the OS login (CALLDESK_USER names another); PostgreSQL's own sign-in is
+# covered by tests/cli/test_postgres_identity.py with real database roles.
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_only_admins_manage_users_from_the_cli(db_url: str) -> None:
+    run(db_url, "user", "add", "ana", "--role", "agent")
+    code, _, err = run(db_url, "user", "add", "eve", "--role", "admin", user="ana")
+    assert code == 1 and "Only admins may manage users" in err
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_unknown_and_deactivated_users_are_told_what_to_do(db_url: str) -> None:
+    run(db_url, "user", "add", "ana", "--role", "agent")
+    code, _, err = run(db_url, "user", "list", user="mallory")
+    assert code == 1 and "calldesk user add mallory" in err
+    run(db_url, "user", "deactivate", "ana")
+    code, _, err = run(db_url, "user", "list", user="ana")
+    assert code == 1 and "deactivated" in err
+
+
+def test_db_check_reports_a_healthy_store(db_url: str) -> None:
+    code, out, _ = run(db_url, "db", "check", "--json")
+    report = json.loads(out)
+    assert code == 0 and report["ok"] and report["problems"] == [] and "cases" in report["tables"]
+
+
+def test_db_check_finds_a_broken_foreign_key(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'broken.db'}"
+    run(url, "user", "list")
+    engine = make_engine(url)
+    raw = engine.raw_connection()
+    raw.driver_connection.execute("PRAGMA foreign_keys = OFF")  # type: ignore[union-attr]
+    raw.driver_connection.execute(  # type: ignore[union-attr]
+        "INSERT INTO followup (done, pending, case_id, by_user, entry_at) VALUES ('x', '', 999, 'a', '2026-01-01')")
+    raw.close()
+    engine.dispose()
+    code, _, err = run(url, "db", "check")
+    assert code == 1 and "foreign key: followup" in err
+
+
+def test_backup_and_restore_round_trip(db_url: str, tmp_path: Path) -> None:
+    run(db_url, "user", "add", "ana", "--role", "agent")
+    target = tmp_path / "backup.bin"
+    code, out, _ = run(db_url, "db", "backup", str(target))
+    assert code == 0 and target.exists() and "Backup written" in out
+    assert oct(target.stat().st_mode & 0o777) == "0o600"
+    run(db_url, "user", "add", "bob", "--role", "agent")
+    code, _, err = run(db_url, "db", "restore", str(target))
+    assert code == 1 and "--force" in err
+    code, _, _ = run(db_url, "db", "restore", str(target), "--force")
+    assert code == 0
+    _, out, _ = run(db_url, "user", "list", "--json")
+    names = {u["username"] for u in json.loads(out)}
+    assert "ana" in names and "bob" not in names
+
+
+def test_restore_refuses_a_file_that_is_not_a_backup(db_url: str, tmp_path: Path) -> None:
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database at all" * 100)
+    code, _, err = run(db_url, "db", "restore", str(junk), "--force")
+    assert code == 1 and "nothing was restored" in err or "not a calldesk" in err
+
+
+def test_bad_database_url_is_one_line(tmp_path: Path) -> None:
+    code, out, err = run("mysql://nowhere/db", "user", "list")
+    assert code == 1 and "SQLite or PostgreSQL" in err and "Traceback" not in out + err
+
+
+def test_first_start_creates_an_owner_only_store_in_the_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                                                 ) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    result = runner.invoke(app, ["user", "list", "--json"], env={"CALLDESK_USER": "ana"})
+    assert result.exit_code == 0, result.stderr
+    assert [(u["username"], u["role"]) for u in json.loads(result.stdout)] == [("ana", "admin")]
+    store_file = tmp_path / "data" / "calldesk" / "calldesk.db"
+    assert oct(store_file.stat().st_mode & 0o777) == "0o600"
+    assert oct(store_file.parent.stat().st_mode & 0o777) == "0o700"
+    store = open_store(f"sqlite:///{store_file}", configured_user="ana")
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM category WHERE protocol = 'lausd'").scalar_one() > 5
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar_one() == 2  # FULL
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
+    store.close()

@@ -1,0 +1,43 @@
+"""`calldesk case import/list/show`: imports go through the same rules as the desk."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.cli.test_cli import run
+
+CSV = """caller_name,phone,call_type,category,school,opened_at,claim
+Maria Gomez,(213) 555-0142,complaint,Transportation,Roosevelt High,2026-11-23T10:00:00-08:00,Bus never came
+Rosa Diaz,not-a-phone,inquiry,Enrollment,,2026-11-23T11:00:00-08:00,
+Maria Gomez,213-555-0142,inquiry,Transportation,,2026-11-30T09:00:00-08:00,Bus late again
+"""
+
+
+def test_import_applies_the_rules_reports_bad_rows_and_is_idempotent(db_url: str, tmp_path: Path) -> None:
+    source = tmp_path / "calls.csv"
+    source.write_text(CSV)
+    code, out, err = run(db_url, "case", "import", str(source), "--json")
+    summary = json.loads(out)
+    assert code == 1 and summary["imported"] == 2
+    assert summary["refused"] == [{"row": 3, "reason": "'not-a-phone' is not a phone number: check the digits."}]
+    code, out, _ = run(db_url, "case", "list", "--json")
+    cases = {c["case_number"]: c for c in json.loads(out)}
+    first, repeat = cases["2026-000001"], cases["2026-000002"]
+    assert first["tier"] == "complaint" and first["resolve_by"].startswith("2026-12-16T07:59:59")  # 15 Dec, LA
+    assert repeat["call_type"] == "concern" and repeat["owner_role"] == "program_specialist"
+    code, out, _ = run(db_url, "case", "import", str(source), "--json")
+    assert json.loads(out)["already_present"] == 2 and json.loads(out)["imported"] == 0
+    code, out, _ = run(db_url, "case", "show", "2026-000002", "--json")
+    assert code == 0 and "Repeat caller" in json.loads(out)["routing_notes"]
+
+
+def test_import_of_a_missing_or_odd_file_is_one_line(db_url: str, tmp_path: Path) -> None:
+    code, _, err = run(db_url, "case", "import", str(tmp_path / "nope.csv"))
+    assert code == 1 and "No file at" in err
+    odd = tmp_path / "calls.txt"
+    odd.write_text("x")
+    code, _, err = run(db_url, "case", "import", str(odd))
+    assert code == 1 and ".csv or .json" in err
+    code, _, err = run(db_url, "case", "show", "2026-999999")
+    assert code == 1 and "No case numbered 2026-999999" in err
