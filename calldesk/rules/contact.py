@@ -1,0 +1,62 @@
+"""Caller contact details in one canonical form, so the same caller is recognised next time."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import phonenumbers
+
+from calldesk.errors import InvalidInput
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
+
+
+def normalise_phone(text: str, region: str = "US") -> str:
+    """The phone number in E.164 form ("+13105551234"); raises InvalidInput(field="phone") if not dialable."""
+    raw = (text or "").strip()
+    if not raw:
+        raise InvalidInput("Enter a phone number.", field="phone")
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        raise InvalidInput(f"'{raw}' is not a phone number: check the digits.", field="phone") from None
+    if not phonenumbers.is_valid_number(number):
+        raise InvalidInput(f"'{raw}' is not a valid phone number: check the digits.", field="phone")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_digits(e164_or_text: str | None, region: str = "US") -> str:
+    """Digits only, for indexing and matching: "+1 (310) 555-1234" and "310.555.1234" give "13105551234".
+
+    Best effort and never raises: text that does not parse as a number keeps just its digits.
+    """
+    raw = (e164_or_text or "").strip()
+    digits = re.sub(r"\D", "", raw)
+    if not digits:
+        return ""
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        return digits
+    if not phonenumbers.is_possible_number(number):
+        return digits
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164).lstrip("+")
+
+
+def normalise_email(text: str) -> str:
+    """The address trimmed and lower-cased; raises InvalidInput(field="email") if it is not an address."""
+    value = (text or "").strip()
+    if value.lower().startswith("mailto:"):
+        value = value[len("mailto:") :]
+    value = value.lower()
+    if not value:
+        raise InvalidInput("Enter an email address.", field="email")
+    if not _EMAIL.match(value) or ".." in value:
+        raise InvalidInput(f"'{text.strip()}' is not an email address (name@example.org).", field="email")
+    return value
+
+
+def normalise_name(text: str | None) -> str:
+    """The name case-folded with whitespace collapsed, for matching ("  Maria  LOPEZ" -> "maria lopez")."""
+    return " ".join(unicodedata.normalize("NFKC", text or "").split()).casefold()

@@ -1,0 +1,42 @@
+"""Follow-up cadence: concerns and complaints need a dated entry at least every 2 open days while open."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from calldesk.rules.calendar import calendar_for, require_aware
+from calldesk.rules.profile import Profile, Tier
+
+
+def next_follow_up_due(
+    profile: Profile, tier: Tier | None, *, opened_at: datetime, last_entry_at: datetime | None
+) -> datetime | None:
+    """When the next follow-up entry is due, counted from the last entry (or the opening).
+
+    None when the tier has no follow-up cadence (inquiries, compliments).
+    """
+    if tier is None:
+        return None
+    every = profile.tiers[tier].follow_up_every
+    if every is None:
+        return None
+    since = require_aware(opened_at, "opening time")
+    if last_entry_at is not None and require_aware(last_entry_at, "follow-up time") > since:
+        since = last_entry_at
+    return calendar_for(profile).add_span(since, every)
+
+
+def is_follow_up_overdue(
+    profile: Profile,
+    tier: Tier | None,
+    *,
+    opened_at: datetime,
+    last_entry_at: datetime | None,
+    now: datetime,
+    is_open: bool,
+) -> bool:
+    """True if an open case has gone past its follow-up due time without a new entry."""
+    if not is_open:
+        return False
+    due = next_follow_up_due(profile, tier, opened_at=opened_at, last_entry_at=last_entry_at)
+    return due is not None and require_aware(now, "current time") > due

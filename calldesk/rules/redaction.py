@@ -1,0 +1,124 @@
+"""Redaction of personally identifiable information (34 CFR 99.3) from anything that leaves the system.
+
+First every item stored on the case is removed by exact match (case-insensitive, phones in any
+formatting); then anything shaped like an email, SSN, date, phone, street address or student id is
+removed too. Over-redacting is the safe side: no language model is needed or available offline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from calldesk.rules.contact import phone_digits
+
+NAME, PHONE, EMAIL, ID = "[NAME]", "[PHONE]", "[EMAIL]", "[ID]"
+DATE, ADDRESS, SSN = "[DATE]", "[ADDRESS]", "[SSN]"
+
+
+@dataclass(frozen=True)
+class KnownPII:
+    """The personal details stored on a case, removed wherever they appear."""
+
+    names: Sequence[str] = ()
+    ids: Sequence[str] = ()
+    phones: Sequence[str] = ()
+    emails: Sequence[str] = ()
+    addresses: Sequence[str] = ()
+    dates: Sequence[str] = ()
+
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_STREET_SUFFIX = (
+    r"(?i:st|street|ave|avenue|blvd|boulevard|rd|road|dr|drive|ln|lane|way|ct|court|pl|place"
+    r"|pkwy|parkway|hwy|highway|ter|terrace|cir|circle|sq|square)"
+)
+_NUMERIC_DATE = (
+    r"(?<![\w/.-])(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}[/.-]\d{1,2}[/.-]\d{1,2})(?![\w/-])"
+)
+_UNIT = r"(?:,?\s+(?i:apt|apartment|unit|suite|ste|#)\.?\s*[\w-]+)?"
+
+# Order matters: emails and SSNs before phones, dates before ids, addresses before ids.
+_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), EMAIL),
+    (re.compile(r"(?<![\w-])\d{3}[- ]\d{2}[- ]\d{4}(?![\w-])"), SSN),
+    (re.compile(_NUMERIC_DATE), DATE),
+    (re.compile(rf"\b{_MONTH}\.?\s+{_DAY}(?:,?\s+\d{{4}})?\b", re.IGNORECASE), DATE),
+    (re.compile(rf"\b{_DAY}(?:\s+of)?\s+{_MONTH}\.?(?:,?\s+\d{{4}})?\b", re.IGNORECASE), DATE),
+    (re.compile(rf"\b{_MONTH}\.?,?\s+\d{{4}}\b", re.IGNORECASE), DATE),
+    (re.compile(r"(?<![\w+])(?:\+?1[\s.-]*)?(?:\(\d{3}\)|\d{3})[\s.-]*\d{3}[\s.-]*\d{4}(?!\d)"), PHONE),
+    (re.compile(r"\+\d[\d\s().-]{7,}\d"), PHONE),
+    (re.compile(rf"\b\d{{1,6}}(?:\s+[A-Z0-9][\w'.-]*){{1,4}}\s+{_STREET_SUFFIX}\b\.?{_UNIT}"), ADDRESS),
+    (re.compile(r"\b(?i:p\.?\s*o\.?\s+box)\s+\d+"), ADDRESS),
+    (re.compile(r"(?<![\w-])(?:[A-Za-z]{1,3}-?)?\d{6,10}(?![\w-])"), ID),
+)
+
+
+def _flexible(text: str) -> str:
+    """A pattern for `text` as a whole word or phrase, any run of whitespace matching any other."""
+    body = r"\s+".join(re.escape(part) for part in text.split())
+    return rf"(?<!\w){body}(?!\w)"
+
+
+def _phone_pattern(raw: str) -> str | None:
+    digits = phone_digits(raw)
+    if len(digits) < 5:
+        return None
+    national = digits[-10:] if len(digits) == 11 and digits.startswith("1") else digits
+    # Any punctuation or spacing between the digits, with or without the country code.
+    body = r"[\s().-]*".join(national)
+    return rf"(?<![\d(])(?:\+?\d{{1,3}}[\s().-]*)?\(?{body}(?!\d)"
+
+
+def _known_patterns(known: KnownPII) -> list[tuple[str, str]]:
+    items: list[tuple[str, str, int]] = []
+
+    def add(values: Sequence[str], token: str, pieces: Callable[[str], list[str]] | None = None) -> None:
+        for value in values:
+            value = (value or "").strip()
+            if not value:
+                continue
+            items.append((_flexible(value), token, len(value)))
+            for piece in pieces(value) if pieces else []:
+                piece = piece.strip(" ,.")
+                if len(piece) >= 2 and piece != value:
+                    items.append((_flexible(piece), token, len(piece)))
+
+    # A name's parts and an address's street line identify on their own too.
+    add(known.names, NAME, str.split)
+    add(known.emails, EMAIL)
+    add(known.addresses, ADDRESS, lambda address: address.split(",")[:1])
+    add(known.ids, ID)
+    add(known.dates, DATE)
+    for phone in known.phones:
+        pattern = _phone_pattern(phone or "")
+        if pattern:
+            items.append((pattern, PHONE, 100))
+    # Longest first, so "Maria Lopez" is removed whole before "Maria" alone.
+    return [(pattern, token) for pattern, token, _ in sorted(items, key=lambda item: -item[2])]
+
+
+def redact(text: str, known: KnownPII | None = None) -> str:
+    """`text` with every known item and every PII-shaped string replaced by a token like "[PHONE]"."""
+    if not text:
+        return text
+    for pattern, token in _known_patterns(known or KnownPII()):
+        text = re.sub(pattern, token, text, flags=re.IGNORECASE)
+    for compiled, token in _PATTERNS:
+        text = compiled.sub(token, text)
+    return text
+
+
+def pseudonym(case_number: str, secret: str) -> str:
+    """A stable, non-reversible stand-in for a case number in reports, e.g. "C-3f9a1c2b"."""
+    if not secret:
+        raise ValueError("a pseudonym needs a secret, or anyone could recompute it from the case number")
+    digest = hmac.new(secret.encode(), case_number.strip().encode(), hashlib.sha256).hexdigest()
+    return f"C-{digest[:8]}"

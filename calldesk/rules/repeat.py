@@ -1,0 +1,163 @@
+"""Repeat callers and repeated issues at one school (Area Offices, Levels One and Two)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from calldesk.rules.calendar import calendar_for, require_aware
+from calldesk.rules.contact import normalise_name, phone_digits
+from calldesk.rules.profile import ROLE_LABELS, Profile, Tier
+
+
+@dataclass(frozen=True)
+class PriorCase:
+    """What the repeat and trend rules need to know about an earlier case."""
+
+    case_number: str
+    opened_at: datetime
+    phone_digits: str | None
+    email: str | None
+    caller_name: str | None
+    category: str | None
+    school: str | None
+    status: str
+
+
+@dataclass(frozen=True)
+class CallerKey:
+    """How a caller is recognised: any one of phone digits, email or name."""
+
+    phone_digits: str | None = None
+    email: str | None = None
+    name: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RepeatDecision:
+    """The new call repeats an earlier one: it becomes a concern linked to that case."""
+
+    linked_case_number: str
+    tier: Tier = "concern"
+    owner_role: str = "program_specialist"
+    days_since: int
+    category_or_school: str
+    message: str
+
+
+@dataclass(frozen=True)
+class TrendDecision:
+    """Enough cases at one school or department in the window to flag a trend to supervisors."""
+
+    school: str
+    count: int
+    window_days: int
+    case_numbers: list[str] = field(default_factory=list)
+    message: str = ""
+
+
+def _same_text(a: str | None, b: str | None) -> bool:
+    return bool(a and b) and normalise_name(a) == normalise_name(b)
+
+
+def _same_phone(a: str | None, b: str | None) -> bool:
+    left, right = phone_digits(a), phone_digits(b)
+    if not left or not right:
+        return False
+    # A number typed without its country code still matches the stored E.164 digits.
+    return left == right or (min(len(left), len(right)) >= 10 and left[-10:] == right[-10:])
+
+
+def matches_caller(key: CallerKey, prior: PriorCase) -> bool:
+    """True if the prior case's caller is the same person: same phone digits, email or name."""
+    return (
+        _same_phone(key.phone_digits, prior.phone_digits)
+        or _same_text(key.email, prior.email)
+        or _same_text(key.name, prior.caller_name)
+    )
+
+
+def _in_window(prior: PriorCase, opened_at: datetime, window_days: int) -> bool:
+    age = opened_at - require_aware(prior.opened_at, "earlier case's opening time")
+    return timedelta(0) <= age <= timedelta(days=window_days)
+
+
+def _ago(days: int) -> str:
+    if days == 0:
+        return "earlier today"
+    return "yesterday" if days == 1 else f"{days} days ago"
+
+
+def detect_repeat(
+    profile: Profile,
+    *,
+    caller: CallerKey,
+    category: str | None,
+    school: str | None,
+    opened_at: datetime,
+    priors: Sequence[PriorCase],
+) -> RepeatDecision | None:
+    """The most recent earlier case by the same caller about the same category or school, within the window.
+
+    None if there is none. The decision makes the new case a concern owned by the profile's concern owner;
+    a complaint stays a complaint (the caller of this rule should never lower a tier).
+    """
+    calendar = calendar_for(profile)
+    opened_local = calendar.local(opened_at)
+    best: tuple[PriorCase, str] | None = None
+    window = profile.repeat_window_days
+    for prior in priors:
+        if not _in_window(prior, opened_local, window) or not matches_caller(caller, prior):
+            continue
+        if _same_text(category, prior.category):
+            about = prior.category or ""
+        elif _same_text(school, prior.school):
+            about = prior.school or ""
+        else:
+            continue
+        if best is None or prior.opened_at > best[0].opened_at:
+            best = (prior, about)
+    if best is None:
+        return None
+    prior, about = best
+    owner = profile.tiers["concern"].owner_role
+    days = (opened_local.date() - calendar.local(prior.opened_at).date()).days
+    message = (
+        f"called {_ago(days)} about {about}: this is now a concern, linked to {prior.case_number}, "
+        f"routed to {ROLE_LABELS[owner]}"
+    )
+    return RepeatDecision(
+        linked_case_number=prior.case_number,
+        days_since=days,
+        category_or_school=about,
+        message=message,
+        owner_role=owner,
+    )
+
+
+def detect_trend(
+    profile: Profile,
+    *,
+    school: str | None,
+    opened_at: datetime,
+    priors_at_school: Sequence[PriorCase],
+) -> TrendDecision | None:
+    """A trend when the new case plus earlier ones at `school` within the window reach the threshold."""
+    if not school:
+        return None
+    opened_local = calendar_for(profile).local(opened_at)
+    window = profile.trend_window_days
+    recent = sorted(
+        (p for p in priors_at_school if _same_text(school, p.school) and _in_window(p, opened_local, window)),
+        key=lambda p: p.opened_at,
+    )
+    count = len(recent) + 1
+    if count < profile.trend_threshold:
+        return None
+    numbers = [p.case_number for p in recent]
+    message = (
+        f"{count} cases about {school} in {window} days ({', '.join(numbers)} and this one): "
+        "flag the trend to a supervisor"
+    )
+    return TrendDecision(school, count, window, numbers, message)
