@@ -46,9 +46,11 @@ def options(ctx: typer.Context) -> Options:
 
 def open_from(ctx: typer.Context) -> Store:
     """Open the store the global options name (migrating and bootstrapping on first start)."""
+    from calldesk.profiles import load_profile
     from calldesk.store.reference import load_reference_on_first_start
 
     settings = options(ctx).settings()
+    load_profile(settings.protocol)  # a misspelt or broken profile is refused before the store is touched
     return open_store(
         settings.database_url,
         configured_user=settings.user,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from sqlalchemy import Column, Index, Integer, Text
 from sqlmodel import Field, SQLModel
@@ -18,8 +18,9 @@ CONTACT_METHODS = ("phone", "email", "mail", "text")
 SOURCES = ("none", "superintendent", "board", "ceo")
 
 
-def _dt(**kw: object) -> object:
-    return Field(default=None, sa_type=UTCDateTime, **kw)  # type: ignore[arg-type]
+def _dt() -> Any:
+    """An optional aware-UTC datetime column."""
+    return Field(default=None, sa_type=UTCDateTime)  # type: ignore[call-overload]
 
 
 class CaseBase(SQLModel):
@@ -118,16 +119,16 @@ class Case(CaseBase, table=True):
     opened_by: str = Field(max_length=64)
     opened_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)  # type: ignore[call-overload]
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)  # type: ignore[call-overload]
-    closed_at: datetime | None = _dt()  # type: ignore[assignment]
+    closed_at: datetime | None = _dt()
     closed_by: str | None = Field(default=None, max_length=64)
     close_reason: str | None = Field(default=None, max_length=200)
     # Deadlines computed by the rules; next_deadline is the soonest open one (the queue's sort key).
-    respond_by: datetime | None = _dt()  # type: ignore[assignment]
-    acknowledge_by: datetime | None = _dt()  # type: ignore[assignment]
-    next_follow_up_by: datetime | None = _dt()  # type: ignore[assignment]
-    resolve_by: datetime | None = _dt()  # type: ignore[assignment]
-    resolve_max: datetime | None = _dt()  # type: ignore[assignment]
-    next_deadline: datetime | None = _dt()  # type: ignore[assignment]
+    respond_by: datetime | None = _dt()
+    acknowledge_by: datetime | None = _dt()
+    next_follow_up_by: datetime | None = _dt()
+    resolve_by: datetime | None = _dt()
+    resolve_max: datetime | None = _dt()
+    next_deadline: datetime | None = _dt()
     escalation_level: int = 0
     abuse_marked: bool = False
     reportable: bool = True

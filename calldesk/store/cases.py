@@ -149,6 +149,7 @@ def open_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CaseCrea
                          entity_id=case.case_number, case_id=case.id, before={}, after=_snapshot(case))
     if repeat is not None:
         earlier = get_case(session, repeat.linked_case_number)
+        assert earlier.id is not None
         session.add(CaseLink(case_id=case.id, linked_case_id=earlier.id, kind="repeat", reason=repeat.message,
                              created_by=actor.username))
         audit.record(session, actor=actor.username, action="case.link", entity="case", entity_id=case.case_number,

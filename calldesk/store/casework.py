@@ -93,9 +93,10 @@ def set_resolution(uow: UnitOfWork, *, actor: Actor, case_number: str, data: Res
         raise InvalidInput("Only a complaint records an alleged violation.", field="alleged_violation")
     res = _resolution(uow, case.id, actor)  # type: ignore[arg-type]
     before = {"response": res.response, "outcome": res.outcome, "alleged_violation": res.alleged_violation}
-    after = {"response": "" if case.abuse_marked else data.response.strip(), "outcome": data.outcome.strip(),
-             "alleged_violation": (data.alleged_violation or "").strip() or None}
-    res.response, res.outcome, res.alleged_violation = after["response"], after["outcome"], after["alleged_violation"]
+    res.response = "" if case.abuse_marked else data.response.strip()
+    res.outcome = data.outcome.strip()
+    res.alleged_violation = (data.alleged_violation or "").strip() or None
+    after = {"response": res.response, "outcome": res.outcome, "alleged_violation": res.alleged_violation}
     if res.alleged_violation and res.letter_status == "none":
         res.letter_status = "draft"  # a violation means a lawful response letter, drafted by the specialist
     res.updated_by, res.updated_at = actor.username, utcnow()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from calldesk.errors import InvalidInput, NotFound
 from calldesk.models import (
@@ -130,5 +130,5 @@ def disclose(uow: UnitOfWork, *, actor: Actor, case_number: str, student_id: int
 def disclosures_for(session: Session, case_number: str) -> list[DisclosurePublic]:
     """The record of disclosures, open to the parent's inspection."""
     case = get_case(session, case_number)
-    rows = session.exec(select(Disclosure).where(Disclosure.case_id == case.id).order_by(Disclosure.id))
+    rows = session.exec(select(Disclosure).where(Disclosure.case_id == case.id).order_by(col(Disclosure.id)))
     return [DisclosurePublic.model_validate(r) for r in rows]

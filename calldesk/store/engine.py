@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 from pathlib import Path
@@ -14,6 +15,16 @@ from sqlalchemy.exc import ArgumentError
 from calldesk.errors import StoreError
 
 BUSY_TIMEOUT_MS = 10_000
+
+
+class _NoRowValues(logging.Filter):
+    """SQLAlchemy logs fetched rows at DEBUG; rows hold personal data, so they never reach a log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (isinstance(record.msg, str) and record.msg.startswith(("Row ", "Col ")))
+
+
+logging.getLogger("sqlalchemy.engine.Engine").addFilter(_NoRowValues())
 READONLY = "calldesk_readonly"
 
 

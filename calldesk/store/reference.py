@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, col, delete, select
 
 from calldesk.models import Category, Resource
 from calldesk.profiles import load_profile
@@ -13,8 +13,8 @@ from calldesk.store.users import SYSTEM
 
 def sync_reference(session: Session, profile: Profile, *, actor: str = SYSTEM) -> tuple[int, int]:
     """Replace this protocol's categories and resources with the profile's; returns their counts."""
-    session.exec(delete(Category).where(Category.protocol == profile.name))  # type: ignore[call-overload]
-    session.exec(delete(Resource).where(Resource.protocol == profile.name))  # type: ignore[call-overload]
+    session.exec(delete(Category).where(col(Category.protocol) == profile.name))  # type: ignore[call-overload]
+    session.exec(delete(Resource).where(col(Resource.protocol) == profile.name))  # type: ignore[call-overload]
     categories = 0
     for cat in profile.categories:
         flags = {"special_education": cat.special_education, "safety": cat.safety, "reportable": cat.reportable}

@@ -131,3 +131,9 @@ def test_first_start_creates_an_owner_only_store_in_the_data_dir(tmp_path: Path,
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar_one() == 2  # FULL
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
     store.close()
+
+
+def test_an_unknown_protocol_is_refused_with_the_available_ones(db_url: str) -> None:
+    result = runner.invoke(app, ["--db", db_url, "--protocol", "nowhere", "case", "list"],
+                           env={"CALLDESK_USER": ADMIN})
+    assert result.exit_code == 1 and "lausd" in result.stderr and "nowhere" in result.stderr

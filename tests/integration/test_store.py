@@ -15,6 +15,7 @@ from sqlmodel import SQLModel, func, select
 from calldesk.errors import StoreError
 from calldesk.models import AuditEvent, Case
 from calldesk.store import maintenance
+from calldesk.store.queries import caller_history
 from calldesk.store.store import Store, open_store
 from calldesk.store.users import Actor
 from tests.integration.helpers import call
@@ -79,3 +80,24 @@ def test_backup_taken_while_another_process_writes_restores_consistently(
                                    .where(AuditEvent.action == "case.open")).one()
     assert cases >= 30 and audited == cases  # no half-written case in the copy
     restored.close()
+
+
+def test_logs_never_hold_personal_data(store: Store, staff: dict[str, Actor], caplog: pytest.LogCaptureFixture
+                                       ) -> None:
+    import logging
+
+    marker = "Zelda Quixote-Marchbanks"
+    with caplog.at_level(logging.DEBUG):
+        logging.getLogger("sqlalchemy").setLevel(logging.DEBUG)
+        try:
+            call(store, staff["agent"], caller_name=marker, email="zelda@example.org")
+            with store.uow(readonly=True) as uow:  # reading the row back must not log its values either
+                assert caller_history(uow.session, name=marker)[0].caller_name == marker
+            with pytest.raises(StoreError), store.uow() as uow:  # a failing statement logs its error
+                uow.session.connection().exec_driver_sql("DELETE FROM auditevent")
+                uow.commit()
+        finally:
+            logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert any(r.name.startswith("sqlalchemy.engine") for r in caplog.records)
+    assert marker not in logged and "zelda@example.org" not in logged
