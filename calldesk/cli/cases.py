@@ -11,7 +11,7 @@ from typing import Any
 import typer
 from pydantic import ValidationError
 
-from calldesk.cli.context import err, open_from, out, print_json, print_table, progress_bar, refusals_exit
+from calldesk.cli.context import err, opened, out, print_json, print_table, progress_bar, refusals_exit
 from calldesk.errors import CalldeskError, InvalidInput
 from calldesk.models import CaseCreate
 from calldesk.profiles import load_profile
@@ -29,13 +29,10 @@ BOOLEAN_FIELDS = {"steps_confirmed", "due_process", "special_education", "safety
 @refusals_exit
 def list_(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Open cases, the most urgent deadline first."""
-    store = open_from(ctx)
-    try:
+    with opened(ctx) as store:
         store.actor()
         with store.uow(readonly=True) as uow:
             cases = open_queue(uow.session)
-    finally:
-        store.close()
     if as_json:
         print_json(cases)
         return
@@ -51,13 +48,10 @@ def show(ctx: typer.Context, number: str = typer.Argument(..., help="Case number
     """One case with its deadlines and routing."""
     from calldesk.models import CasePublic
 
-    store = open_from(ctx)
-    try:
+    with opened(ctx) as store:
         store.actor()
         with store.uow(readonly=True) as uow:
             case = CasePublic.model_validate(get_case(uow.session, number))
-    finally:
-        store.close()
     if as_json:
         print_json(case)
         return
@@ -103,9 +97,8 @@ def _case_create(row: dict[str, Any]) -> tuple[CaseCreate, bool]:
 def import_(ctx: typer.Context, path: Path = typer.Argument(..., help="A .csv or .json file of cases."),
             as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON.")) -> None:
     """Import cases (e.g. a voicemail or web-form log); every row goes through the protocol's rules."""
-    store = open_from(ctx)
     imported, already, refused = 0, 0, []
-    try:
+    with opened(ctx) as store:
         actor = store.actor()
         profile = load_profile(store.protocol)
         rows = _rows(path)
@@ -120,8 +113,6 @@ def import_(ctx: typer.Context, path: Path = typer.Argument(..., help="A .csv or
                 except CalldeskError as exc:
                     refused.append((number, exc.message))
                 bar.advance(task)
-    finally:
-        store.close()
     if as_json:
         print_json({"imported": imported, "already_present": already,
                     "refused": [{"row": n, "reason": r} for n, r in refused]})

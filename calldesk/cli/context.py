@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
@@ -57,6 +58,16 @@ def open_from(ctx: typer.Context) -> Store:
         protocol=settings.protocol,
         on_first_start=load_reference_on_first_start,
     )
+
+
+@contextmanager
+def opened(ctx: typer.Context) -> Iterator[Store]:
+    """The store for one command, closed when the command ends."""
+    store = open_from(ctx)
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 def refusals_exit(func: Callable[P, R]) -> Callable[P, R]:

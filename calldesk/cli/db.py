@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from calldesk.cli.context import err, open_from, out, print_json, print_table, progress_bar, refusals_exit
+from calldesk.cli.context import err, opened, out, print_json, print_table, progress_bar, refusals_exit
 from calldesk.rules.permissions import require
 from calldesk.store import maintenance
 from calldesk.store.schema import current_revision
@@ -18,23 +18,17 @@ app = typer.Typer(help="Maintain the store: schema, integrity, backups.", no_arg
 @refusals_exit
 def upgrade(ctx: typer.Context) -> None:
     """Bring the store's schema up to date (also done automatically on first start)."""
-    store = open_from(ctx)
-    try:
+    with opened(ctx) as store:
         out.print(f"Store {store.location} is at schema revision {current_revision(store.engine)}.")
-    finally:
-        store.close()
 
 
 @app.command()
 @refusals_exit
 def check(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Run integrity and foreign-key checks and say what was found."""
-    store = open_from(ctx)
-    try:
+    with opened(ctx) as store:
         require(store.actor().role, "maintain_store")
         report = maintenance.check(store.engine)
-    finally:
-        store.close()
     if as_json:
         print_json({"ok": report.ok, "backend": report.backend, "revision": report.revision,
                     "problems": report.problems, "tables": report.tables})
@@ -52,15 +46,12 @@ def check(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help
 @refusals_exit
 def backup(ctx: typer.Context, path: Path = typer.Argument(..., help="File to write the backup to.")) -> None:
     """Back up the live store (agents may keep working) to PATH."""
-    store = open_from(ctx)
-    try:
+    with opened(ctx) as store:
         require(store.actor().role, "maintain_store")
         with progress_bar("Backing up") as bar:
             task = bar.add_task("Backing up", total=None)
             written = maintenance.backup(store.engine, store.url, path,
                                          progress=lambda done, total: bar.update(task, completed=done, total=total))
-    finally:
-        store.close()
     out.print(f"Backup written to {written} ({written.stat().st_size:,} bytes).")
 
 
@@ -72,13 +63,10 @@ def restore(
     force: bool = typer.Option(False, "--force", help="Overwrite a store that holds live data."),
 ) -> None:
     """Replace the store's contents with a backup."""
-    store = open_from(ctx)
-    try:
+    with opened(ctx) as store:
         require(store.actor().role, "maintain_store")
         with progress_bar("Restoring") as bar:
             task = bar.add_task("Restoring", total=None)
             maintenance.restore(store.engine, store.url, path, force=force,
                                 progress=lambda done, total: bar.update(task, completed=done, total=total))
-    finally:
-        store.close()
     out.print(f"Restored {store.location} from {path}.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from calldesk.cli.context import open_from, out, print_json, print_table, refusals_exit
+from calldesk.cli.context import opened, out, print_json, print_table, refusals_exit
 from calldesk.models import UserCreate, UserPublic
 from calldesk.store import users as user_service
 
@@ -29,14 +29,10 @@ def add(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Add a user with a role."""
-    store = open_from(ctx)
-    try:
-        with store.uow() as uow:
-            user = user_service.add_user(uow, actor=store.actor(), data=UserCreate(
-                username=name, role=role, full_name=full_name, supervisor=supervisor))
-            uow.commit()
-    finally:
-        store.close()
+    with opened(ctx) as store, store.uow() as uow:
+        user = user_service.add_user(uow, actor=store.actor(), data=UserCreate(
+            username=name, role=role, full_name=full_name, supervisor=supervisor))
+        uow.commit()
     _show(user, as_json, "Added")
 
 
@@ -44,13 +40,10 @@ def add(
 @refusals_exit
 def list_(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """List users and their roles."""
-    store = open_from(ctx)
-    try:
+    with opened(ctx) as store:
         store.actor()
         with store.uow(readonly=True) as uow:
             users = user_service.list_users(uow.session)
-    finally:
-        store.close()
     if as_json:
         print_json(users)
         return
@@ -67,24 +60,16 @@ def set_role(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Change a user's role."""
-    store = open_from(ctx)
-    try:
-        with store.uow() as uow:
-            user = user_service.set_role(uow, actor=store.actor(), username=name, role=role)
-            uow.commit()
-    finally:
-        store.close()
+    with opened(ctx) as store, store.uow() as uow:
+        user = user_service.set_role(uow, actor=store.actor(), username=name, role=role)
+        uow.commit()
     _show(user, as_json, "Updated")
 
 
 def _set_active(ctx: typer.Context, name: str, active: bool, as_json: bool) -> None:
-    store = open_from(ctx)
-    try:
-        with store.uow() as uow:
-            user = user_service.set_active(uow, actor=store.actor(), username=name, active=active)
-            uow.commit()
-    finally:
-        store.close()
+    with opened(ctx) as store, store.uow() as uow:
+        user = user_service.set_active(uow, actor=store.actor(), username=name, active=active)
+        uow.commit()
     _show(user, as_json, "Activated" if active else "Deactivated")
 
 
