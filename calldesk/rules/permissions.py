@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 from calldesk.errors import PermissionDenied
+from calldesk.rules.profile import ROLES
 
-ROLE_LABELS = {
-    "agent": "agent",
-    "program_specialist": "program specialist",
-    "specialist": "specialist",
-    "supervisor": "supervisor",
-    "admin": "admin",
-}
+ROLE_LABELS = {role: role.replace("_", " ") for role in ROLES}  # "program_specialist" -> "program specialist"
 
-STAFF = ("agent", "program_specialist", "specialist", "supervisor", "admin")
+STAFF = ROLES
 CASEWORKERS = ("program_specialist", "specialist", "supervisor")
 
 # action -> roles allowed; an action missing here is refused for everyone.
