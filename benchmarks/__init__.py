@@ -1,0 +1,1 @@
+"""calldesk's benchmarks: `python -m benchmarks` prints each figure beside its target."""

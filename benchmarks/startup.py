@@ -1,0 +1,92 @@
+"""Startup: process start to an interactive intake screen, calldesk beside a bare Textual five-tab form.
+
+Both run headless in fresh subprocesses (the same interpreter), alternating, several times; the median counts.
+Target: calldesk takes at most 1.5x the bare app. The store is a temp SQLite file, created (and migrated)
+before timing; every user directory points into a temp folder.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPEAT = 7
+TARGET_RATIO = 1.5
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def sandbox_env(home: Path) -> dict[str, str]:
+    """The environment of every subprocess: user dirs in `home`, no calldesk settings from the caller."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CALLDESK_", "XDG_"))}
+    for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        env[var] = str(home / var.lower())
+    env["HOME"] = str(home)
+    env["PYTHONPATH"] = str(ROOT)
+    env["TEXTUAL_ANIMATIONS"] = "none"
+    return env
+
+
+def prepare_store(env: dict[str, str], url: str) -> None:
+    """Create and migrate the store (first start) outside the timed runs."""
+    code = ("from calldesk.store.store import open_store;"
+            "from calldesk.store.reference import load_reference_on_first_start as first;"
+            f"open_store({url!r}, configured_user='bench', on_first_start=first).close()")
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, cwd=ROOT)
+
+
+def time_to_ready(command: list[str], env: dict[str, str]) -> tuple[float, list[float]]:
+    """Seconds from spawning `command` until it writes its "ready" line, and the phases it reported."""
+    started = time.perf_counter()
+    with subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True) as process:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        elapsed = time.perf_counter() - started
+        _, errors = process.communicate(timeout=60)
+    words = line.split()
+    if process.returncode != 0 or not words or words[0] != "ready":
+        raise RuntimeError(f"{' '.join(command)} failed:\n{line}\n{errors}")
+    return elapsed, [float(w) for w in words[1:]]
+
+
+def medians(runs: list[tuple[float, list[float]]]) -> tuple[float, list[float]]:
+    totals = statistics.median(total for total, _ in runs)
+    phases = [statistics.median(run[1][i] for run in runs) for i in range(len(runs[0][1]))]
+    return totals, phases
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory(prefix="calldesk-bench-") as folder:
+        home = Path(folder)
+        env = sandbox_env(home)
+        url = f"sqlite:///{home / 'store' / 'calldesk.db'}"
+        prepare_store(env, url)
+        bare_cmd = [sys.executable, "-m", "benchmarks.bare_form"]
+        desk_cmd = [sys.executable, "-m", "benchmarks.calldesk_intake", url]
+        time_to_ready(bare_cmd, env), time_to_ready(desk_cmd, env)  # warm the OS file cache and .pyc files
+        bare_runs, desk_runs = [], []
+        for _ in range(REPEAT):
+            bare_runs.append(time_to_ready(bare_cmd, env))
+            desk_runs.append(time_to_ready(desk_cmd, env))
+    bare, (bare_import, bare_run) = medians(bare_runs)
+    desk, (store_import, app_import, store_open, desk_run) = medians(desk_runs)
+    ratio = desk / bare
+    ok = ratio <= TARGET_RATIO
+    print(f"Startup: process start to an interactive intake screen (median of {REPEAT} runs, 120x36, headless)")
+    print(f"  bare Textual five-tab form  {bare:6.3f} s   baseline")
+    print(f"  calldesk                    {desk:6.3f} s   {ratio:4.2f}x the bare app   "
+          f"target <= {TARGET_RATIO:.1f}x   {'PASS' if ok else 'FAIL'}")
+    print("  where the time goes (inside the process):")
+    print(f"    bare: import textual {bare_import:.3f} s, app to form {bare_run:.3f} s")
+    print(f"    calldesk: import the store (sqlalchemy, sqlmodel, alembic) {store_import:.3f} s, "
+          f"import the app {app_import:.3f} s, open the store {store_open:.3f} s, app to intake {desk_run:.3f} s")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,82 @@
+"""The agent desk: who is signed in, and the way into a new call; on start it offers unsaved calls back."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from calldesk.screens.context import Desk
+from calldesk.screens.failures import ReportsWorkerFailures
+from calldesk.screens.intake import IntakeScreen
+from calldesk.screens.resume import Draft, ResumeDraft
+from calldesk.store.drafts import drafts_of
+
+
+class DeskScreen(ReportsWorkerFailures, Screen[None]):
+    """The base screen of the agent desk mode."""
+
+    SUB_TITLE = "Agent desk"
+    HELP = ("The agent desk. Start a new call with ctrl+n (or F2) from anywhere: the intake screen has the five "
+            "tabs of the case record. Calls you leave unsaved are kept as drafts and offered back here.")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "app.quit", "Quit", id="desk.quit", tooltip="Quit calldesk (ctrl+q works everywhere)"),
+        Binding("r", "offer_drafts", "Unsaved calls", id="desk.drafts", tooltip="Resume a call you did not save"),
+    ]
+
+    class DraftsFound(Message):
+        def __init__(self, drafts: list[Draft]) -> None:
+            super().__init__()
+            self.drafts = drafts
+
+    def __init__(self, desk: Desk) -> None:
+        super().__init__()
+        self.desk = desk
+
+    def compose(self) -> ComposeResult:
+        store, actor = self.desk.store, self.desk.actor
+        yield Header()
+        with Vertical(id="home"):
+            yield Static(f"Signed in as [b]{actor.username}[/b] ({actor.role.replace('_', ' ')})", id="who")
+            yield Static(f"Store: {store.location} ({store.backend})", id="where")
+            yield Static(f"Protocol: {self.desk.profile.title}", id="protocol")
+            yield Static("Press [b]ctrl+n[/b] or [b]F2[/b] to take a call, [b]F1[/b] for help, "
+                         "[b]ctrl+p[/b] for every command.", id="start-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.action_offer_drafts()
+
+    def action_offer_drafts(self) -> None:
+        self.find_drafts()
+
+    @work(thread=True, exclusive=True, group="drafts", exit_on_error=False)
+    def find_drafts(self) -> None:
+        with self.desk.store.uow(readonly=True) as uow:
+            found = drafts_of(uow.session, self.desk.actor.username)
+        self.post_message(self.DraftsFound(found))
+
+    @on(DraftsFound)
+    def _offer(self, event: DraftsFound) -> None:
+        if not event.drafts or self.app.screen is not self:
+            return
+        forms = dict(event.drafts)
+
+        def resume(client_id: str | None) -> None:
+            if client_id is not None:
+                self.take_call(client_id=client_id, values=forms[client_id])
+
+        self.app.push_screen(ResumeDraft(event.drafts), resume)
+
+    def take_call(self, *, client_id: str | None = None, values: dict[str, Any] | None = None) -> None:
+        """Open the intake screen: a new call, or a resumed draft (one call at a time)."""
+        if any(isinstance(screen, IntakeScreen) for screen in self.app.screen_stack):
+            self.app.notify("Finish or leave the call on screen first (Escape leaves it, kept as a draft).")
+            return
+        self.app.push_screen(IntakeScreen(self.desk, client_id=client_id, values=values))

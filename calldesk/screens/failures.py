@@ -1,0 +1,23 @@
+"""Worker failures, handled in one place per screen: one sentence for the agent, never a traceback."""
+
+from __future__ import annotations
+
+from textual.worker import Worker, WorkerState
+
+from calldesk.errors import CalldeskError
+
+
+def as_refusal(error: BaseException | None) -> CalldeskError:
+    """A refusal keeps its own sentence; anything unexpected says so without losing what was typed."""
+    if isinstance(error, CalldeskError):
+        return error
+    kind = type(error).__name__ if error is not None else "an unknown error"
+    return CalldeskError(f"Something went wrong ({kind}); nothing typed is lost. Try again, or tell your supervisor.")
+
+
+class ReportsWorkerFailures:
+    """Mixed into a screen whose thread workers read or write the store."""
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.notify(as_refusal(event.worker.error).message, severity="error", timeout=8)  # type: ignore[attr-defined]

@@ -1,0 +1,283 @@
+"""What the intake screen asks of the store. Each function runs inside a thread worker: no Textual here.
+
+Every write goes through the service layer (calldesk.store.*); this module only gathers the form's values
+into the services' inputs and their answers into what the screen shows.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import col, select
+
+from calldesk.errors import CalldeskError, InvalidInput
+from calldesk.models import (
+    CaseBase,
+    CaseCreate,
+    CasePublic,
+    CaseUpdate,
+    ConsentCreate,
+    DisclosurePublic,
+    FollowUp,
+    FollowUpCreate,
+    FollowUpPublic,
+    ResolutionUpdate,
+    StudentCreate,
+    StudentPublic,
+)
+from calldesk.rules.consent import ConsentDecision, check_disclosure
+from calldesk.rules.contact import phone_digits
+from calldesk.rules.repeat import CallerKey, PriorCase
+from calldesk.screens.context import Desk
+from calldesk.store import casework, confidentiality, drafts
+from calldesk.store.cases import CaseOutcome, close_case, get_case, mark_abuse, open_case, update_case
+from calldesk.store.queries import caller_history, priors_for_caller
+
+CASE_FIELDS: tuple[str, ...] = tuple(CaseBase.model_fields)
+# Typed fields that mean the agent has started a call worth keeping as a draft.
+SUBSTANCE = ("caller_name", "phone", "email", "school", "department", "category", "claim", "evidence",
+             "steps_taken", "student_name", "followup_done", "response", "outcome")
+CONSENT_FIELDS = ("signed_by", "signed_on", "records", "purpose", "recipient", "valid_until")
+
+
+@dataclass
+class Call:
+    """The call on screen as a worker needs it: a snapshot taken on the UI thread."""
+
+    client_id: str
+    opened_at: datetime
+    form: dict[str, Any] = field(default_factory=dict)
+    case: CasePublic | None = None
+    abuse_marked: bool = False
+    student: StudentPublic | None = None
+
+
+@dataclass
+class CallerLookup:
+    history: list[CasePublic]
+    priors: list[PriorCase]
+    looked_up: bool
+
+
+@dataclass
+class SavedCall:
+    """What a save did: the case as stored now, the rules' reasons, and any refusal along the way."""
+
+    case: CasePublic | None
+    reasons: list[str] = field(default_factory=list)
+    repeat: str | None = None
+    refusal: CalldeskError | None = None
+    follow_up_added: bool = False
+    follow_ups: list[FollowUpPublic] = field(default_factory=list)
+
+
+@dataclass
+class ConsentView:
+    """The Confidentiality tab's state: the rules' decision, the student and the disclosures logged."""
+
+    decision: ConsentDecision
+    case: CasePublic | None
+    student: StudentPublic | None
+    disclosures: list[DisclosurePublic] = field(default_factory=list)
+
+
+def has_substance(form: Mapping[str, Any]) -> bool:
+    """True once anything worth keeping has been typed (an untouched form leaves no draft)."""
+    return any(form.get(name) for name in SUBSTANCE)
+
+
+def caller_key(form: Mapping[str, Any]) -> CallerKey:
+    email = str(form.get("email") or "").strip().lower()
+    return CallerKey(phone_digits(form.get("phone")) or None, email or None,
+                     str(form.get("caller_name") or "").strip() or None)
+
+
+def lookup_caller(desk: Desk, key: CallerKey) -> CallerLookup:
+    """The caller's earlier cases (newest first) and the priors the repeat rule looks at."""
+    if not (key.phone_digits or key.email or key.name):
+        return CallerLookup([], [], looked_up=False)
+    with desk.store.uow(readonly=True) as uow:
+        history = caller_history(uow.session, phone_digits=key.phone_digits, email=key.email, name=key.name)
+        priors = priors_for_caller(uow.session, key, since_days=desk.profile.repeat_window_days, now=desk.now())
+    return CallerLookup(history, priors, looked_up=True)
+
+
+class DraftWriter:
+    """Saves one call's drafts one at a time, newest first: an older autosave never lands after a newer one.
+
+    (A scrubbed draft written after an abuse mark must not be overwritten by an autosave still in flight.)
+    """
+
+    def __init__(self, desk: Desk, client_id: str) -> None:
+        self.desk, self.client_id = desk, client_id
+        self.lock = threading.Lock()
+        self._latest = 0
+        self.retired = False
+        self.written = False
+
+    def ticket(self) -> int:
+        """Called on the UI thread when a draft is wanted; only the newest ticket is written."""
+        self._latest += 1
+        return self._latest
+
+    def retire(self) -> None:
+        """The case is saved (its draft removed): no draft of this call is written again, even one in flight."""
+        self.retired = True
+
+    def save(self, ticket: int, form: Mapping[str, Any]) -> bool:
+        with self.lock:
+            if self.retired or ticket < self._latest:
+                return False
+            with self.desk.store.uow() as uow:
+                drafts.save_draft(uow, actor=self.desk.actor, client_id=self.client_id, form=form)
+            self.written = True
+            return True
+
+
+def draft_of(call: Call) -> dict[str, Any]:
+    """The form as a draft keeps it, with when the call started and whether it was marked as abuse."""
+    return {**call.form, "abuse_marked": call.abuse_marked, "call_started": call.opened_at.isoformat()}
+
+
+def write_case(desk: Desk, call: Call, writer: DraftWriter) -> CaseOutcome:
+    """Open the case (first save) or change it; the draft goes when the case is opened."""
+    values = {name: call.form[name] for name in CASE_FIELDS if name in call.form}
+    if call.case is None:
+        with writer.lock, desk.store.uow() as uow:
+            outcome = open_case(uow, actor=desk.actor, profile=desk.profile, abuse_marked=call.abuse_marked,
+                                data=CaseCreate(**values, client_id=call.client_id, opened_at=call.opened_at))
+            writer.retire()
+        return outcome
+    with desk.store.uow() as uow:
+        return update_case(uow, actor=desk.actor, profile=desk.profile, case_number=call.case.case_number,
+                           expected_version=call.case.version, changes=CaseUpdate(**values))
+
+
+def reload(desk: Desk, case_number: str) -> tuple[CasePublic, list[FollowUpPublic]]:
+    with desk.store.uow(readonly=True) as uow:
+        case = get_case(uow.session, case_number)
+        entries = uow.session.exec(select(FollowUp).where(FollowUp.case_id == case.id)
+                                   .order_by(col(FollowUp.entry_at)))
+        return CasePublic.model_validate(case), [FollowUpPublic.model_validate(e) for e in entries]
+
+
+def save_call(desk: Desk, call: Call, writer: DraftWriter, *, close: bool) -> SavedCall:
+    """Save everything typed: the case, a new follow-up entry, the resolution, then close it if asked."""
+    try:
+        outcome = write_case(desk, call, writer)
+    except CalldeskError as exc:
+        return SavedCall(call.case, refusal=exc)
+    saved = SavedCall(outcome.case, outcome.reasons, outcome.repeat.message if outcome.repeat else None)
+    number = outcome.case.case_number
+    form = call.form
+    try:
+        if outcome.case.status == "open" and not call.abuse_marked:
+            done = str(form.get("followup_done") or "").strip()
+            if done:
+                with desk.store.uow() as uow:
+                    casework.add_follow_up(uow, actor=desk.actor, profile=desk.profile, case_number=number,
+                                           data=FollowUpCreate(done=done, pending=str(form.get("followup_pending")
+                                                                                    or "")))
+                saved.follow_up_added = True
+        resolution = ResolutionUpdate(response=str(form.get("response") or ""), outcome=str(form.get("outcome") or ""),
+                                      alleged_violation=form.get("alleged_violation") or None)
+        written = resolution.response or resolution.outcome or resolution.alleged_violation
+        if outcome.case.status == "open" and written:
+            with desk.store.uow() as uow:
+                casework.set_resolution(uow, actor=desk.actor, case_number=number, data=resolution)
+        if close and outcome.case.status == "open":
+            with desk.store.uow() as uow:
+                close_case(uow, actor=desk.actor, case_number=number)
+    except CalldeskError as exc:
+        saved.refusal = exc
+    saved.case, saved.follow_ups = reload(desk, number)
+    return saved
+
+
+def record_abuse(desk: Desk, call: Call, writer: DraftWriter, ticket: int) -> CasePublic | None:
+    """Suspected abuse: the saved case loses its narrative; an unsaved call's draft is rewritten scrubbed."""
+    if call.case is not None:
+        with desk.store.uow() as uow:
+            return mark_abuse(uow, actor=desk.actor, case_number=call.case.case_number)
+    if writer.written or has_substance(call.form):
+        writer.save(ticket, draft_of(call))
+    return None
+
+
+def records_asked(form: Mapping[str, Any]) -> list[str]:
+    return [r.strip() for r in str(form.get("records_asked") or "").split(",") if r.strip()]
+
+
+def consent_view(desk: Desk, call: Call) -> ConsentView:
+    """The rules' decision: from the store once a student is on the case, else from the form alone."""
+    records = records_asked(call.form) or ["all"]
+    if call.case is None or call.student is None:
+        decision = check_disclosure(relationship=str(call.form.get("relationship") or "parent_guardian"),
+                                    consents=[], records=records, on=desk.today(),
+                                    recipient=str(call.form.get("caller_name") or "the caller"))
+        return ConsentView(decision, call.case, call.student)
+    with desk.store.uow(readonly=True) as uow:
+        number, student_id = call.case.case_number, call.student.id
+        decision = confidentiality.may_see_student(uow.session, case_number=number, student_id=student_id,
+                                                   records=records, on=desk.today())
+        disclosures = [d for d in confidentiality.disclosures_for(uow.session, number) if d.student_id == student_id]
+    return ConsentView(decision, call.case, call.student, disclosures)
+
+
+def _date(form: Mapping[str, Any], name: str, *, required: bool) -> date | None:
+    text = str(form.get(f"consent_{name}") or "").strip()
+    if not text:
+        if required:
+            raise InvalidInput("The consent must be dated: enter the date it was signed.", field=name)
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"'{text}' is not a date: write it as YYYY-MM-DD.", field=name) from None
+
+
+def consent_action(desk: Desk, call: Call, writer: DraftWriter, action: str) -> ConsentView:
+    """add_student, record_consent, disclose or check; the case is saved first so the store sees the form."""
+    form = call.form
+    stale = call.case is not None and (call.case.relationship != form.get("relationship")
+                                       or call.case.caller_name != str(form.get("caller_name") or "").strip())
+    if action != "check" or stale:
+        call.case = write_case(desk, call, writer).case
+    assert call.case is not None or action == "check"
+    number = call.case.case_number if call.case else ""
+    if action == "add_student":
+        with desk.store.uow() as uow:
+            call.student = confidentiality.add_student(
+                uow, actor=desk.actor, case_number=number,
+                data=StudentCreate(name=str(form.get("student_name") or ""), student_ref=form.get("student_ref"),
+                                   school=form.get("student_school")))
+    elif action in ("record_consent", "disclose") and call.student is None:
+        raise InvalidInput("Add the student first.", field="student_name")
+    elif action == "record_consent" and call.student is not None:
+        try:
+            data = ConsentCreate(signed_by=str(form.get("consent_signed_by") or ""),
+                                 signed_on=_date(form, "signed_on", required=True),  # type: ignore[arg-type]
+                                 records=str(form.get("consent_records") or ""),
+                                 purpose=str(form.get("consent_purpose") or ""),
+                                 recipient=str(form.get("consent_recipient") or ""),
+                                 valid_until=_date(form, "valid_until", required=False))
+            with desk.store.uow() as uow:
+                confidentiality.record_consent(uow, actor=desk.actor, case_number=number,
+                                               student_id=call.student.id, data=data, today=desk.today())
+        except InvalidInput as exc:
+            raise InvalidInput(exc.message, field=f"consent_{exc.field}" if exc.field in CONSENT_FIELDS
+                               else exc.field) from None
+    elif action == "disclose" and call.student is not None:
+        records = records_asked(form)
+        if not records:
+            raise InvalidInput("Name the records the caller is asking about.", field="records_asked")
+        with desk.store.uow() as uow:
+            confidentiality.disclose(uow, actor=desk.actor, case_number=number, student_id=call.student.id,
+                                     records=records, on=desk.today())
+    if call.case is not None:
+        call.case, _ = reload(desk, call.case.case_number)
+    return consent_view(desk, call)

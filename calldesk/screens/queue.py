@@ -1,0 +1,85 @@
+"""The supervisor queue: open cases by their next deadline, the overdue ones first and in red."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from calldesk.models import CasePublic
+from calldesk.rules.calendar import calendar_for
+from calldesk.rules.profile import TIER_LABELS
+from calldesk.rules.triage import format_due
+from calldesk.screens.context import Desk
+from calldesk.screens.failures import ReportsWorkerFailures
+from calldesk.store.queries import open_queue
+
+COLUMNS = ("Next deadline", "Case", "Tier", "Owner", "Category", "Caller", "Opened")
+
+
+class QueueScreen(ReportsWorkerFailures, Screen[None]):
+    """The base screen of the queue mode (read-only: cases are worked from their own screens)."""
+
+    SUB_TITLE = "Supervisor queue"
+    HELP = ("Every open case, the most urgent deadline first. Overdue cases are shown in red. "
+            "Press r to refresh, F3 to go back to the agent desk.")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "refresh_queue", "Refresh", id="queue.refresh", tooltip="Read the queue again"),
+        Binding("q", "app.quit", "Quit", id="queue.quit", tooltip="Quit calldesk (ctrl+q works everywhere)"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, cases: list[CasePublic]) -> None:
+            super().__init__()
+            self.cases = cases
+
+    def __init__(self, desk: Desk) -> None:
+        super().__init__()
+        self.desk = desk
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Loading the queue...", id="queue-summary")
+        table: DataTable[str | Text] = DataTable(id="queue", cursor_type="row", zebra_stripes=True)
+        table.add_columns(*COLUMNS)
+        yield table
+        yield Footer()
+
+    def on_screen_resume(self) -> None:
+        self.action_refresh_queue()
+
+    def action_refresh_queue(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def load(self) -> None:
+        with self.desk.store.uow(readonly=True) as uow:
+            cases = open_queue(uow.session)
+        self.post_message(self.Loaded(cases))
+
+    @on(Loaded)
+    def _show(self, event: Loaded) -> None:
+        now = self.desk.now()
+        calendar = calendar_for(self.desk.profile)
+        table = self.query_one(DataTable)
+        table.clear()
+        overdue = 0
+        for case in event.cases:
+            late = case.next_deadline is not None and case.next_deadline < now
+            overdue += late
+            style = "bold red" if late else ""
+            due = "no deadline"
+            if case.next_deadline is not None:
+                local = calendar.local(case.next_deadline)
+                due = ("OVERDUE " if late else "") + format_due(local, with_time=True)
+            table.add_row(Text(due, style=style), Text(case.case_number, style=style),
+                          TIER_LABELS.get(case.tier or "", "Compliment"), case.owner_role.replace("_", " "),
+                          case.category or "", case.caller_name, f"{calendar.local(case.opened_at):%d %b}",
+                          key=case.case_number)
+        self.query_one("#queue-summary", Static).update(f"{len(event.cases)} open cases, {overdue} overdue.")

@@ -1,0 +1,94 @@
+"""The resource directory: search the agency's answers and contacts; the chosen one goes into the response."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from calldesk.models import Resource
+from calldesk.screens.context import Desk
+from calldesk.screens.failures import ReportsWorkerFailures
+from calldesk.store.reference import resources
+
+
+def reference_text(entry: Resource) -> str:
+    """How a directory entry reads when appended to the response."""
+    return f"{entry.department}: {entry.response} ({entry.contact})"
+
+
+class ResourceDirectory(ReportsWorkerFailures, ModalScreen[Resource | None]):
+    """Type to search (every word must match); Enter chooses, Escape closes."""
+
+    HELP = "Search the resource directory by department, answer, contact or keyword; Enter adds it to the response."
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss_none", "Close", id="resources.close"),
+        Binding("down", "focus_results", "Results", show=False, id="resources.results"),
+    ]
+
+    class Found(Message):
+        def __init__(self, entries: list[Resource]) -> None:
+            super().__init__()
+            self.entries = entries
+
+    def __init__(self, desk: Desk) -> None:
+        super().__init__()
+        self.desk = desk
+        self.entries: list[Resource] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="resource-directory", classes="dialog") as box:
+            box.border_title = f"Resource directory: {self.desk.profile.title}"
+            yield Input(placeholder="Search: bus, IEP, enrollment...", id="resource-search")
+            yield OptionList(id="resource-results")
+            yield Static("Enter adds the entry to the Resolution response; Escape closes.", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.search("")
+
+    @on(Input.Changed, "#resource-search")
+    def _typed(self, event: Input.Changed) -> None:
+        self.search(event.value)
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def search(self, query: str) -> None:
+        with self.desk.store.uow(readonly=True) as uow:
+            found = resources(uow.session, self.desk.profile.name, query)
+        self.post_message(self.Found(found))
+
+    @on(Found)
+    def _show(self, event: Found) -> None:
+        self.entries = event.entries
+        results = self.query_one(OptionList)
+        results.clear_options()
+        results.add_options([Option(Text.assemble((e.department, "bold"), f"\n  {e.response}\n  {e.contact}"))
+                             for e in self.entries]
+                            or [Option("Nothing matches; try fewer words.", disabled=True)])
+        if self.entries:
+            results.highlighted = 0
+
+    @on(Input.Submitted, "#resource-search")
+    def _submitted(self) -> None:
+        self._choose(self.query_one(OptionList).highlighted)
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self._choose(event.option_index)
+
+    def _choose(self, index: int | None) -> None:
+        if index is not None and 0 <= index < len(self.entries):
+            self.dismiss(self.entries[index])
+
+    def action_focus_results(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,45 @@
+"""Tab 1, Caller Details: who is calling, how to reach them, and where the case stands (it is closed here)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Grid
+from textual.widgets import Checkbox, Input, Select, Static
+
+from calldesk.widgets.choices import CHANNEL_OPTIONS, CONTACT_OPTIONS, RELATIONSHIP_OPTIONS, SOURCE_OPTIONS
+from calldesk.widgets.form_field import FormField, FormTab
+
+
+def text_input(field: str, placeholder: str = "", value: str = "") -> Input:
+    return Input(value=value, placeholder=placeholder, id=field, compact=True)
+
+
+def choice(field: str, choices: list[tuple[str, str]], value: str) -> Select[str]:
+    return Select(choices, value=value, allow_blank=False, id=field, compact=True)
+
+
+class CallerDetails(FormTab):
+    """The caller's fields in typing order; the side panel looks up earlier calls as they are typed."""
+
+    DEFAULT_CSS = """
+    CallerDetails > Grid { grid-size: 3; grid-rows: auto; height: auto; }
+    CallerDetails #case-status { height: auto; margin: 1 0 0 1; }
+    CallerDetails #close_on_save { margin: 0 0 0 1; }
+    """
+
+    def compose(self) -> ComposeResult:
+        with Grid():
+            yield FormField("Caller name", text_input("caller_name", "First and last name"))
+            yield FormField("Phone", text_input("phone", "(213) 555-0142"))
+            yield FormField("Email", text_input("email", "name@example.org"))
+            yield FormField("Relationship to student", choice("relationship", RELATIONSHIP_OPTIONS,
+                                                                  "parent_guardian"))
+            yield FormField("Preferred contact", choice("preferred_contact", CONTACT_OPTIONS, "phone"))
+            yield FormField("Preferred language", text_input("language", "English", "English"))
+            yield FormField("Channel", choice("channel", CHANNEL_OPTIONS, "phone"))
+            yield FormField("Came from", choice("source", SOURCE_OPTIONS, "none"))
+            yield FormField("School involved", text_input("school", "School name"))
+            yield FormField("Department involved", text_input("department", "Department"))
+        yield Static("Status: new call, not saved yet", id="case-status")
+        yield Checkbox("Close the case when saved (answered during the call)", id="close_on_save", compact=True,
+                       classes="form-value")

@@ -1,0 +1,49 @@
+"""The side panel: the caller's earlier cases, newest first, found while the agent types."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from calldesk.models import CasePublic
+from calldesk.rules.calendar import calendar_for
+from calldesk.rules.profile import Profile
+
+
+class CallerHistory(VerticalScroll, can_focus=False):
+    """Not in the Tab order: it is read while typing, never typed into."""
+
+    DEFAULT_CSS = """
+    CallerHistory { width: 34; border: round $foreground 30%; padding: 0 1; }
+    CallerHistory #history { height: auto; }
+    """
+
+    def __init__(self, profile: Profile, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.profile = profile
+        self.border_title = "Earlier calls"
+
+    def compose(self) -> ComposeResult:
+        yield Static("Type a phone, email or name to see the caller's earlier calls.", id="history")
+
+    def show(self, cases: Sequence[CasePublic], *, looked_up: bool) -> None:
+        """List `cases` (newest first); `looked_up` says whether anything was searched for."""
+        self.border_title = f"Earlier calls ({len(cases)})" if looked_up else "Earlier calls"
+        body = self.query_one("#history", Static)
+        if not cases:
+            body.update("No earlier calls from this caller." if looked_up
+                        else "Type a phone, email or name to see the caller's earlier calls.")
+            return
+        calendar = calendar_for(self.profile)
+        text = Text()
+        for case in cases:
+            opened = calendar.local(case.opened_at)
+            status = Text(case.status, style="bold green" if case.status == "open" else "dim")
+            text.append(f"{case.case_number}  {opened:%d %b %Y}  ")
+            text.append_text(status)
+            text.append(f"\n  {case.category or 'no category'} · {case.call_type}\n")
+        body.update(text)

@@ -1,0 +1,153 @@
+"""The five tabs of the case record, in the protocol's order, and the form's values as one plain dict."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.lazy import Lazy
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Select, TabbedContent, TabPane, TextArea
+
+from calldesk.rules.abuse import NARRATIVE_FIELDS
+from calldesk.rules.profile import Profile
+from calldesk.widgets.call_information import CallInformation
+from calldesk.widgets.caller_details import CallerDetails
+from calldesk.widgets.confidentiality import Confidentiality
+from calldesk.widgets.follow_up import FollowUp
+from calldesk.widgets.form_field import FORM_VALUE, FormField, FormTab
+from calldesk.widgets.resolution import Resolution
+
+TABS: tuple[tuple[str, str], ...] = (
+    ("caller-details", "Caller Details"),
+    ("call-information", "Call Information"),
+    ("confidentiality", "Confidentiality"),
+    ("follow-up", "Follow-Up"),
+    ("resolution", "Resolution"),
+)
+# Every free-text box of the form: all are emptied, and stay locked, once a call is marked as abuse.
+LOCKED_WHEN_ABUSE = tuple(sorted({*NARRATIVE_FIELDS, "followup_done", "followup_pending", "alleged_violation"}))
+ABUSE_PLACEHOLDER = "Suspected child abuse: do not document here."
+
+
+def value_of(widget: Widget) -> Any:
+    """What a form control holds, as the store wants it (a blank Select is None)."""
+    if isinstance(widget, Input):
+        return widget.value
+    if isinstance(widget, TextArea):
+        return widget.text
+    if isinstance(widget, Checkbox):
+        return widget.value
+    if isinstance(widget, Select):
+        return None if widget.is_blank() else widget.value
+    raise TypeError(f"{type(widget).__name__} is not a form control")
+
+
+class IntakeForm(Vertical):
+    """The case record's tabs; `values()` and `fill()` round-trip everything typed (drafts use them).
+
+    Only the first tab is mounted with the screen, so the agent can type at once; the other four mount right
+    after the first paint, then the form posts Ready (read or fill it only after that).
+    """
+
+    class Ready(Message):
+        """Every tab is mounted."""
+
+    DEFAULT_CSS = """
+    IntakeForm { width: 1fr; }
+    IntakeForm TabbedContent { height: 1fr; }
+    IntakeForm TabPane { padding: 0; }
+    """
+
+    def __init__(self, profile: Profile) -> None:
+        super().__init__(id="intake-form")
+        self.profile = profile
+        self.controls: list[Widget] = []
+        self.ready = False
+        self._mounted_tabs = 0
+
+    def compose(self) -> ComposeResult:
+        panes: dict[str, Widget] = {
+            "caller-details": CallerDetails(),
+            "call-information": CallInformation(self.profile),
+            "confidentiality": Confidentiality(),
+            "follow-up": FollowUp(),
+            "resolution": Resolution(),
+        }
+        with TabbedContent(initial="caller-details"):
+            for pane_id, title in TABS:
+                with TabPane(title, id=pane_id):
+                    yield panes[pane_id] if pane_id == TABS[0][0] else Lazy(panes[pane_id])
+
+    @on(FormTab.Mounted)
+    def _tab_mounted(self, event: FormTab.Mounted) -> None:
+        event.stop()
+        self._mounted_tabs += 1
+        if self._mounted_tabs == len(TABS):
+            # The controls never change during a call: find them once, not on every keystroke.
+            self.controls = [w for w in self.query(f".{FORM_VALUE}") if w.id]
+            self.ready = True
+            self.post_message(self.Ready())
+
+    @property
+    def tabs(self) -> TabbedContent:
+        return self.query_one(TabbedContent)
+
+    def values(self) -> dict[str, Any]:
+        """Every control's value by field name."""
+        return {w.id: value_of(w) for w in self.controls if w.id}
+
+    def fill(self, values: Mapping[str, Any]) -> None:
+        """Put saved values back (a resumed draft); unknown keys are ignored, nothing else is touched."""
+        if "category" in values:
+            self.query_one(CallInformation).offer_subcategories(values.get("category"))
+        controls = {w.id: w for w in self.controls}
+        for name, value in values.items():
+            widget = controls.get(name)
+            if widget is not None:
+                if isinstance(widget, Input):
+                    widget.value = str(value or "")
+                elif isinstance(widget, TextArea):
+                    widget.text = str(value or "")
+                elif isinstance(widget, Checkbox):
+                    widget.value = bool(value)
+                elif isinstance(widget, Select):
+                    widget.value = Select.NULL if value is None else value
+
+    def field(self, name: str) -> FormField | None:
+        if not name.isidentifier():
+            return None
+        return next((w for w in self.query(f"#field-{name}") if isinstance(w, FormField)), None)
+
+    def show_error(self, name: str | None, message: str) -> bool:
+        """Write `message` under field `name`, switch to its tab and focus it; False if there is no such field."""
+        field = self.field(name) if name else None
+        if field is None:
+            return False
+        field.show_error(message)
+        self.show_tab_of(field)
+        field.control.focus()
+        return True
+
+    def clear_errors(self) -> None:
+        for field in self.query(FormField):
+            field.clear_error()
+
+    def show_tab_of(self, widget: Widget) -> None:
+        for ancestor in widget.ancestors:
+            if isinstance(ancestor, TabPane) and ancestor.id:
+                self.tabs.active = ancestor.id
+                return
+
+    def lock_narrative(self) -> None:
+        """Suspected abuse: empty every free-text box and keep it shut for the rest of the call."""
+        for name in LOCKED_WHEN_ABUSE:
+            for area in self.query(f"#{name}"):
+                if isinstance(area, TextArea):
+                    area.text = ""
+                    area.placeholder = ABUSE_PLACEHOLDER
+                    area.disabled = True

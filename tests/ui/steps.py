@@ -1,0 +1,64 @@
+"""What an agent does at the keyboard, as small async steps for Pilot tests."""
+
+from __future__ import annotations
+
+from sqlmodel import col, select
+from textual import events
+from textual.pilot import Pilot
+from textual.widgets import Select
+
+from calldesk.models import Case, CasePublic, Draft
+from calldesk.screens.intake import IntakeScreen
+from calldesk.store.store import Store
+
+SIZE = (120, 36)
+
+
+async def settle(pilot: Pilot[None], wait: float = 0.15) -> None:
+    """Let debounce timers fire, then every worker finish, then the screen catch up."""
+    await pilot.pause(wait)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def new_call(pilot: Pilot[None]) -> IntakeScreen:
+    await pilot.press("ctrl+n")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, IntakeScreen)
+    while not screen.form.ready:  # the hidden tabs mount just after the first paint
+        await pilot.pause()
+    return screen
+
+
+async def type_into(pilot: Pilot[None], field: str, text: str) -> None:
+    """Focus the field (its tab comes forward) and type `text` key by key."""
+    screen = pilot.app.screen
+    widget = screen.query_one(f"#{field}")
+    if isinstance(screen, IntakeScreen):
+        before = screen.form.tabs.active
+        screen.form.show_tab_of(widget)
+        if screen.form.tabs.active != before:
+            await pilot.pause()
+    widget.focus()  # queued before the keys below, so they land in this field
+    if len(text) <= 5:
+        await pilot.press(*text)
+    else:  # longer text arrives as a terminal paste (one event), as when an agent pastes it
+        pilot.app.post_message(events.Paste(text))
+        await pilot.pause()
+
+
+async def choose(pilot: Pilot[None], field: str, value: str) -> None:
+    select = pilot.app.screen.query_one(f"#{field}", Select)
+    select.value = value
+    await pilot.pause()
+
+
+def cases(store: Store) -> list[CasePublic]:
+    with store.uow(readonly=True) as uow:
+        return [CasePublic.model_validate(c) for c in uow.session.exec(select(Case).order_by(col(Case.id)))]
+
+
+def draft_forms(store: Store) -> list[str]:
+    with store.uow(readonly=True) as uow:
+        return [d.form for d in uow.session.exec(select(Draft))]

@@ -1,0 +1,172 @@
+"""Suspected child abuse leaves no narrative anywhere; an unsaved call survives the app being killed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy import text
+from textual.widgets import Input, Select, TextArea
+
+from calldesk.rules.profile import Profile
+from calldesk.screens.abuse import AbuseGuidanceScreen, AbuseWordsPrompt
+from calldesk.screens.context import Desk
+from calldesk.screens.intake import IntakeScreen
+from calldesk.screens.intake_store import DraftWriter
+from calldesk.screens.resume import ResumeDraft
+from calldesk.store.engine import sqlite_path
+from calldesk.store.store import Store
+from calldesk.store.users import Actor
+from calldesk.widgets.banner import Banner
+from tests.ui.steps import SIZE, cases, choose, draft_forms, new_call, settle, type_into
+
+MARKER = "QZX-7731-MARKER"
+
+
+def store_bytes(store: Store) -> dict[str, bytes]:
+    """The SQLite file and its WAL as they are on disk right now."""
+    path = sqlite_path(store.url)
+    assert path is not None
+    files = [path, Path(f"{path}-wal")]
+    return {f.name: f.read_bytes() for f in files if f.exists()}
+
+
+def assert_marker_gone(store: Store) -> None:
+    for name, data in store_bytes(store).items():
+        assert MARKER.encode() not in data, f"the abuse narrative is still in {name}"
+    assert not any(MARKER in form for form in draft_forms(store))
+    with store.uow(readonly=True) as uow:
+        audit = uow.session.execute(text("SELECT old, new FROM auditevent")).all()
+    assert not any(MARKER in (value or "") for row in audit for value in row)
+
+
+async def test_the_abuse_key_mid_call_scrubs_the_draft(make_app, desk_store: Store) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await new_call(pilot)
+        await type_into(pilot, "caller_name", "Jo Doe")
+        await pilot.press("alt+2")
+        await type_into(pilot, "claim", f"The boy said {MARKER} happened at home.")
+        await type_into(pilot, "evidence", f"His teacher saw {MARKER}.")
+        await settle(pilot)
+        assert any(MARKER in form for form in draft_forms(desk_store)), "the autosave had kept the narrative"
+        await pilot.press("f9")
+        await settle(pilot)
+        assert isinstance(app.screen, AbuseGuidanceScreen)
+        shown = " ".join(str(s.render()) for s in app.screen.query(".dialog-line"))
+        assert "(800) 540-4000" in shown and "within 36 hours" in shown and "Do not document" in shown
+        assert screen.query_one("#claim", TextArea).text == "" and screen.query_one("#claim", TextArea).disabled
+        [draft] = draft_forms(desk_store)
+        assert json.loads(draft)["abuse_marked"] is True
+        assert_marker_gone(desk_store)
+        await pilot.press("enter")
+        assert app.screen is screen
+        assert "do not document" in screen.query_one("#abuse-banner", Banner).message
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    [case] = cases(desk_store)
+    assert case.abuse_marked and (case.claim, case.evidence) == ("", "")
+    assert draft_forms(desk_store) == []
+    assert_marker_gone(desk_store)
+
+
+async def test_the_abuse_key_after_saving_scrubs_the_case(make_app, desk_store: Store) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await new_call(pilot)
+        await type_into(pilot, "caller_name", "Jo Doe")
+        await pilot.press("alt+2")
+        await type_into(pilot, "claim", f"The boy said {MARKER} happened at home.")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert cases(desk_store)[0].claim.endswith("happened at home.")
+        await pilot.press("ctrl+b")
+        await settle(pilot)
+        assert isinstance(app.screen, AbuseGuidanceScreen)
+    [case] = cases(desk_store)
+    assert case.abuse_marked and case.claim == ""
+    assert_marker_gone(desk_store)
+
+
+async def test_abuse_words_prompt_and_store_nothing_until_answered(make_app, desk_store: Store) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await new_call(pilot)
+        await type_into(pilot, "caller_name", "Jo Doe")
+        await pilot.press("alt+2")
+        await type_into(pilot, "claim", "Her brother hit her with a stick.")
+        await settle(pilot)
+        assert isinstance(app.screen, AbuseWordsPrompt) and app.screen.words == ["hit"]
+        assert not any("hit her" in form for form in draft_forms(desk_store)), "nothing stored while it waits"
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is screen and not screen.call.abuse_marked
+        assert "hit her" in draft_forms(desk_store)[0], "dismissed: the claim is kept as typed"
+
+        await type_into(pilot, "evidence", "Bruises on her arms.")
+        await settle(pilot)
+        assert isinstance(app.screen, AbuseWordsPrompt) and app.screen.words == ["bruises"]
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, AbuseGuidanceScreen) and screen.call.abuse_marked
+    assert not any("hit her" in form or "Bruises" in form for form in draft_forms(desk_store))
+
+
+async def test_a_draft_is_resumed_after_the_app_is_killed(make_app, desk_store: Store) -> None:  # type: ignore[no-untyped-def]
+    first = make_app()
+    async with first.run_test(size=SIZE) as pilot:
+        await new_call(pilot)
+        await type_into(pilot, "caller_name", "Maria Gomez")
+        await type_into(pilot, "phone", "2135550142")
+        await choose(pilot, "relationship", "relative")
+        await pilot.press("alt+2")
+        await choose(pilot, "category", "Transportation")
+        await choose(pilot, "subcategory", "Late or missed bus")
+        await type_into(pilot, "claim", "The 7:10 bus skipped her stop twice.")
+        await settle(pilot)
+    # The app ended without the case being saved (as if the terminal died): the draft is all that is left.
+    assert cases(desk_store) == [] and len(draft_forms(desk_store)) == 1
+
+    second = make_app()
+    async with second.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(second.screen, ResumeDraft)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = second.screen
+        assert isinstance(screen, IntakeScreen)
+        assert screen.query_one("#caller_name", Input).value == "Maria Gomez"
+        assert screen.query_one("#phone", Input).value == "2135550142"
+        assert screen.query_one("#relationship", Select).value == "relative"
+        assert screen.query_one("#category", Select).value == "Transportation"
+        assert screen.query_one("#subcategory", Select).value == "Late or missed bus"
+        assert screen.query_one("#claim", TextArea).text == "The 7:10 bus skipped her stop twice."
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    [case] = cases(desk_store)
+    assert case.subcategory == "Late or missed bus" and draft_forms(desk_store) == [], "saving removed the draft"
+
+
+async def test_leaving_an_unsaved_call_keeps_it_as_a_draft(make_app, desk_store: Store) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await new_call(pilot)
+        await type_into(pilot, "caller_name", "Sam Lee")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, IntakeScreen)
+    [form] = draft_forms(desk_store)
+    assert json.loads(form)["caller_name"] == "Sam Lee"
+
+
+def test_no_draft_is_written_once_the_case_is_saved(desk_store: Store, agent: Actor, profile: Profile) -> None:
+    """An autosave still in flight when the case is saved must not bring the (removed) draft back."""
+    writer = DraftWriter(Desk(desk_store, agent, profile), "client-1")
+    in_flight = writer.ticket()
+    assert writer.save(in_flight, {"caller_name": "Jo Doe"})
+    late = writer.ticket()
+    writer.retire()
+    assert not writer.save(late, {"caller_name": "Jo Doe", "claim": MARKER})
+    older = 1
+    assert not writer.save(older, {"caller_name": "stale"})
+    assert [json.loads(form)["caller_name"] for form in draft_forms(desk_store)] == ["Jo Doe"]

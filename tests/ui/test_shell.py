@@ -1,0 +1,118 @@
+"""The app shell: modes, keys from settings, the command palette, F1 help, quitting."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from textual.binding import Binding
+from textual.widgets import DataTable, Input
+
+from calldesk.app import CalldeskApp
+from calldesk.screens.abuse import AbuseGuidanceScreen, AbuseWordsPrompt
+from calldesk.screens.desk import DeskScreen
+from calldesk.screens.help import HelpScreen
+from calldesk.screens.intake import IntakeScreen
+from calldesk.screens.queue import QueueScreen
+from calldesk.screens.resources import ResourceDirectory
+from calldesk.screens.resume import ResumeDraft
+from calldesk.store.store import Store
+from calldesk.store.users import Actor
+from tests.integration.helpers import call, lausd
+from tests.ui.conftest import NOW
+from tests.ui.steps import SIZE, cases, new_call, settle, type_into
+
+
+async def test_every_binding_has_an_id_and_the_palette_offers_the_screen_commands(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await new_call(pilot)
+        titles = {command.title for command in app.get_system_commands(screen)}
+        assert {"Save", "Abuse", "Resources", "Leave call", "New call", "Help", "Queue", "Desk"} <= titles
+        assert {"Caller Details", "Resolution"} <= titles, "tab switches are commands too"
+        resources = next(c for c in app.get_system_commands(screen) if c.title == "Resources")
+        await resources.callback()
+        await pilot.pause()
+        assert isinstance(app.screen, ResourceDirectory), "a palette command does what its key does"
+
+
+
+def test_every_calldesk_binding_has_an_id() -> None:
+    classes = [CalldeskApp, DeskScreen, QueueScreen, IntakeScreen, HelpScreen, AbuseGuidanceScreen,
+               AbuseWordsPrompt, ResourceDirectory, ResumeDraft]
+    ids: list[str] = []
+    for cls in classes:
+        for binding in cls.__dict__["BINDINGS"]:
+            assert isinstance(binding, Binding) and (binding.id or binding.system), f"{cls.__name__}: {binding}"
+            ids.append(binding.id or "")
+    assert len([i for i in ids if i]) == len({i for i in ids if i}), "ids are unique"
+
+
+async def test_f1_shows_help_for_the_screen_in_front(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await new_call(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert app.screen.title_text == "New call"
+        keys = {title: keys for keys, title, _ in app.screen.keys}
+        assert keys["Abuse"] == "f9 / ^b" and keys["Save"] == "^s"
+        await pilot.press("escape")
+        assert isinstance(app.screen, IntakeScreen)
+
+
+async def test_keys_are_remapped_from_the_settings_keymap(make_app, desk_store: Store) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(keymap={"intake.save": "f5", "app.new_call": "f6"})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f6")
+        await pilot.pause()
+        assert isinstance(app.screen, IntakeScreen)
+        await type_into(pilot, "caller_name", "Kim Ng")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert cases(desk_store) == [], "ctrl+s no longer saves"
+        await pilot.press("f5")
+        await settle(pilot)
+    assert [c.caller_name for c in cases(desk_store)] == ["Kim Ng"]
+
+
+async def test_q_types_in_a_field_and_quits_from_the_desk(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await new_call(pilot)
+        await pilot.press(*"Quinn")
+        await pilot.press("q")
+        assert screen.query_one("#caller_name", Input).value == "Quinnq"
+        assert app.is_running
+        screen.dismiss(None)
+        await pilot.pause()
+        assert isinstance(app.screen, DeskScreen)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0 and not app.is_running
+
+
+async def test_the_queue_mode_lists_open_cases_overdue_first(make_app, desk_store: Store, agent: Actor,
+                                                             staff: dict[str, Actor]) -> None:  # type: ignore[no-untyped-def]
+    late = call(desk_store, agent, lausd(), caller_name="Old Caller", call_type="concern",
+                opened_at=NOW - timedelta(days=30)).case
+    fresh = call(desk_store, agent, lausd(), caller_name="New Caller", call_type="complaint", opened_at=NOW).case
+    app = make_app(staff["supervisor"])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        table = app.screen.query_one(DataTable)
+        assert [str(k.value) for k in table.rows] == [late.case_number, fresh.case_number]
+        first = table.get_row_at(0)
+        assert str(first[0]).startswith("OVERDUE") and first[0].style == "bold red"
+        assert not str(table.get_row_at(1)[0]).startswith("OVERDUE")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, IntakeScreen), "a new call from anywhere, even the queue"
+        await pilot.press("f4")
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
+        await pilot.press("f3")
+        await pilot.pause()
+        assert isinstance(app.screen, IntakeScreen), "the call waits in the desk mode"
