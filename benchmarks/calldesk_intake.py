@@ -1,8 +1,8 @@
-"""calldesk's side of the startup benchmark: open the store, start the desk, open a new call, exit.
+"""calldesk's side of the startup benchmark: the real `calldesk` start (CLI, settings, desk), to a new call.
 
-Run as a subprocess by benchmarks/startup.py with the store's URL. The moment the intake screen is mounted and
-the caller name field has focus (the agent can type), it writes "ready" and the seconds each phase took straight
-to file descriptor 1 (Textual captures print() while it runs), then exits.
+Run as a subprocess by benchmarks/startup.py with CALLDESK_DATABASE_URL set. It goes through the console
+script's own path (calldesk.launch.main) and differs only in one thing: the app leaves once the intake screen is
+mounted with a field focused (the agent can type), after writing "ready" and the phase times to fd 1.
 """
 
 from __future__ import annotations
@@ -14,16 +14,16 @@ import time
 STARTED = time.perf_counter()
 
 
-def main(url: str) -> None:
-    from calldesk.store.store import open_store  # the store's stack: sqlalchemy, sqlmodel, alembic, models
+def main() -> None:
+    import calldesk.launch  # the console script's module
 
-    imported_store = time.perf_counter()
-    from calldesk.app import CalldeskApp  # textual, the screens, the rules
+    imported_cli = time.perf_counter()
+    from calldesk import app as desk_app
     from calldesk.screens.intake import IntakeScreen
 
     imported_app = time.perf_counter()
 
-    class ProbeApp(CalldeskApp):
+    class ProbeApp(desk_app.CalldeskApp):
         """The real app, plus one thing: it leaves as soon as the intake screen is up."""
 
         def on_mount(self) -> None:
@@ -39,20 +39,25 @@ def main(url: str) -> None:
             if not self.signalled:
                 self.signalled = True
                 reached = time.perf_counter()
-                phases = (imported_store - STARTED, imported_app - imported_store, opened - imported_app,
-                          reached - opened)
+                phases = (imported_cli - STARTED, imported_app - imported_cli, reached - imported_app)
                 os.write(1, ("ready " + " ".join(f"{p:.4f}" for p in phases) + "\n").encode())
-            if screen.form.ready:  # leave once the other tabs are mounted too (not timed)
-                self.exit(True)  # type: ignore[arg-type]
+            if screen.form.ready and self.desk.ready:  # leave once the store is open too (not timed)
+                self.exit()
 
-    store = open_store(url, configured_user="bench")
-    opened = time.perf_counter()
+        def run(self, *args: object, **kwargs: object) -> None:  # type: ignore[override]
+            super().run(headless=True, size=(120, 36))
+
+    real_app = desk_app.CalldeskApp
+    desk_app.CalldeskApp = ProbeApp  # type: ignore[misc]  # run_desk builds the app class it finds here
     try:
-        if not ProbeApp(store, store.actor()).run(headless=True, size=(120, 36)):
-            sys.exit("calldesk did not reach the intake screen")
+        sys.argv = ["calldesk"]
+        calldesk.launch.main()
+    except SystemExit as exit_:
+        if exit_.code not in (0, None):
+            raise
     finally:
-        store.close()
+        desk_app.CalldeskApp = real_app  # type: ignore[misc]
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main()

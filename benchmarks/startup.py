@@ -67,14 +67,16 @@ def main() -> int:
         url = f"sqlite:///{home / 'store' / 'calldesk.db'}"
         prepare_store(env, url)
         bare_cmd = [sys.executable, "-m", "benchmarks.bare_form"]
-        desk_cmd = [sys.executable, "-m", "benchmarks.calldesk_intake", url]
+        desk_cmd = [sys.executable, "-m", "benchmarks.calldesk_intake"]
+        env["CALLDESK_DATABASE_URL"] = url
+        env["CALLDESK_USER"] = "bench"
         time_to_ready(bare_cmd, env), time_to_ready(desk_cmd, env)  # warm the OS file cache and .pyc files
         bare_runs, desk_runs = [], []
         for _ in range(REPEAT):
             bare_runs.append(time_to_ready(bare_cmd, env))
             desk_runs.append(time_to_ready(desk_cmd, env))
     bare, (bare_import, bare_run) = medians(bare_runs)
-    desk, (store_import, app_import, store_open, desk_run) = medians(desk_runs)
+    desk, (cli_import, app_import, desk_run) = medians(desk_runs)
     ratio = desk / bare
     ok = ratio <= TARGET_RATIO
     print(f"Startup: process start to an interactive intake screen (median of {REPEAT} runs, 120x36, headless)")
@@ -83,8 +85,8 @@ def main() -> int:
           f"target <= {TARGET_RATIO:.1f}x   {'PASS' if ok else 'FAIL'}")
     print("  where the time goes (inside the process):")
     print(f"    bare: import textual {bare_import:.3f} s, app to form {bare_run:.3f} s")
-    print(f"    calldesk: import the store (sqlalchemy, sqlmodel, alembic) {store_import:.3f} s, "
-          f"import the app {app_import:.3f} s, open the store {store_open:.3f} s, app to intake {desk_run:.3f} s")
+    print(f"    calldesk: import the launcher {cli_import:.3f} s, import the app (textual, rules, screens) "
+          f"{app_import:.3f} s, app to intake {desk_run:.3f} s (the store opens in a worker after that)")
     return 0 if ok else 1
 
 

@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path, PurePath
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
-from calldesk.models import utcnow
+from calldesk.errors import CalldeskError
 from calldesk.profiles import load_profile
 from calldesk.rules.profile import Profile
+from calldesk.rules.vocabulary import utcnow
 from calldesk.screens.commands import palette_commands
 from calldesk.screens.context import Clock, Desk
 from calldesk.screens.desk import DeskScreen
+from calldesk.screens.failures import as_refusal
 from calldesk.screens.help import HelpScreen
 from calldesk.screens.queue import QueueScreen
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+
+if TYPE_CHECKING:
+    from calldesk.settings import Settings
+    from calldesk.store.store import Store
+    from calldesk.store.users import Actor
 
 STYLES = Path(__file__).parent / "styles"
 
@@ -43,11 +50,18 @@ class CalldeskApp(App[None], inherit_bindings=False):
                 tooltip="The supervisor queue: open cases by next deadline"),
     ]
 
-    def __init__(self, store: Store, actor: Actor, profile: Profile | None = None, *, clock: Clock | None = None,
-                 keymap: dict[str, str] | None = None, theme: str | None = None) -> None:
+    def __init__(self, store: Store | None = None, actor: Actor | None = None, profile: Profile | None = None, *,
+                 clock: Clock | None = None, keymap: dict[str, str] | None = None, theme: str | None = None,
+                 open_store: Callable[[], Store] | None = None, protocol: str | None = None) -> None:
+        """Either an open `store` and its `actor` (tests), or `open_store`, called in a worker after first paint."""
         super().__init__()
-        self.desk = Desk(store, actor, profile or load_profile(store.protocol), clock or utcnow)
-        self.add_mode("desk", lambda: DeskScreen(self.desk))
+        if profile is None:
+            profile = load_profile(protocol or (store.protocol if store is not None else None))
+        self.desk = Desk(profile, clock or utcnow, store=store, actor=actor)
+        self._open_store = open_store
+        self.failure: CalldeskError | None = None
+        self.desk_screen = DeskScreen(self.desk)
+        self.add_mode("desk", lambda: self.desk_screen)
         self.add_mode("queue", lambda: QueueScreen(self.desk))
         self._initial_keymap = dict(keymap or {})
         self._initial_theme = theme
@@ -58,6 +72,20 @@ class CalldeskApp(App[None], inherit_bindings=False):
         if self._initial_theme and self._initial_theme in self.available_themes:
             self.theme = self._initial_theme
         self.switch_mode("desk")
+        if not self.desk.ready and self._open_store is not None:
+            self.call_after_refresh(self.connect_store)  # the desk is on screen before the database code loads
+
+    @work(thread=True, exclusive=True, group="connect", exit_on_error=False)
+    def connect_store(self) -> None:
+        assert self._open_store is not None
+        self.desk.connect(self._open_store)
+        self.desk_screen.post_message(DeskScreen.Connected())
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "connect" and event.state == WorkerState.ERROR:
+            # Not signed in (unknown user, store unreachable): leave, and the CLI says why in one line.
+            self.failure = as_refusal(event.worker.error)
+            self.exit(return_code=1)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The screen's own commands first (the same list as its keys and F1 help), then Textual's."""
@@ -76,9 +104,23 @@ class CalldeskApp(App[None], inherit_bindings=False):
         desk.take_call()
 
 
-def run_desk(store: Store) -> None:
-    """Open the desk for the signed-in user (refused with UnknownUser if they may not sign in)."""
-    from calldesk.settings import load_settings
+def run_desk(settings: Settings, *, app_class: type[CalldeskApp] | None = None) -> None:
+    """Open the desk: the UI first, the store in a worker; raises the refusal if the user may not sign in."""
 
-    settings = load_settings()
-    CalldeskApp(store, store.actor(), keymap=settings.keymap, theme=settings.theme).run()
+    def open_store() -> Store:
+        # In the connect worker: the database code loads here, after the desk is on screen.
+        from calldesk.store.reference import load_reference_on_first_start
+        from calldesk.store.store import open_store as open_
+
+        return open_(settings.database_url, configured_user=settings.user, protocol=settings.protocol,
+                     on_first_start=load_reference_on_first_start)
+
+    app = (app_class or CalldeskApp)(open_store=open_store, protocol=settings.protocol,
+                                     keymap=settings.keymap, theme=settings.theme)
+    try:
+        app.run()
+    finally:
+        if app.desk.ready:
+            app.desk.store.close()
+    if app.failure is not None:
+        raise app.failure

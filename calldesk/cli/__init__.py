@@ -6,7 +6,7 @@ import typer
 
 from calldesk import __version__
 from calldesk.cli import cases, db, users
-from calldesk.cli.context import Options, open_from, out, refusals_exit
+from calldesk.cli.context import Options, options, out, refusals_exit
 
 app = typer.Typer(
     name="calldesk",
@@ -41,11 +41,7 @@ def root(
     if ctx.invoked_subcommand is None:
         from calldesk.app import run_desk
 
-        store = open_from(ctx)
-        try:
-            run_desk(store)
-        finally:
-            store.close()
+        run_desk(options(ctx).settings())
 
 
 def main() -> None:

@@ -6,18 +6,18 @@ import csv
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from pydantic import ValidationError
 
 from calldesk.cli.context import err, opened, out, print_json, print_table, progress_bar, refusals_exit
 from calldesk.errors import CalldeskError, InvalidInput
-from calldesk.models import CaseCreate
 from calldesk.profiles import load_profile
 from calldesk.rules.triage import format_due
-from calldesk.store.cases import get_case, open_case
-from calldesk.store.queries import open_queue
+
+if TYPE_CHECKING:
+    from calldesk.models import CaseCreate
 
 app = typer.Typer(help="List, show and import cases.", no_args_is_help=True)
 
@@ -29,6 +29,8 @@ BOOLEAN_FIELDS = {"steps_confirmed", "due_process", "special_education", "safety
 @refusals_exit
 def list_(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Open cases, the most urgent deadline first."""
+    from calldesk.store.queries import open_queue
+
     with opened(ctx) as store:
         store.actor()
         with store.uow(readonly=True) as uow:
@@ -47,6 +49,7 @@ def show(ctx: typer.Context, number: str = typer.Argument(..., help="Case number
          as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """One case with its deadlines and routing."""
     from calldesk.models import CasePublic
+    from calldesk.store.cases import get_case
 
     with opened(ctx) as store:
         store.actor()
@@ -77,6 +80,8 @@ def _rows(path: Path) -> list[dict[str, Any]]:
 
 
 def _case_create(row: dict[str, Any]) -> tuple[CaseCreate, bool]:
+    from calldesk.models import CaseCreate
+
     values = dict(row)
     for key in BOOLEAN_FIELDS & values.keys():
         if isinstance(values[key], str):
@@ -97,6 +102,8 @@ def _case_create(row: dict[str, Any]) -> tuple[CaseCreate, bool]:
 def import_(ctx: typer.Context, path: Path = typer.Argument(..., help="A .csv or .json file of cases."),
             as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON.")) -> None:
     """Import cases (e.g. a voicemail or web-form log); every row goes through the protocol's rules."""
+    from calldesk.store.cases import open_case
+
     imported, already, refused = 0, 0, []
     with opened(ctx) as store:
         actor = store.actor()

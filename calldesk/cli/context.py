@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import typer
 from pydantic import BaseModel
@@ -18,7 +18,9 @@ from rich.table import Table
 
 from calldesk.errors import CalldeskError
 from calldesk.settings import Settings, load_settings
-from calldesk.store.store import Store, open_store
+
+if TYPE_CHECKING:
+    from calldesk.store.store import Store
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -49,6 +51,7 @@ def open_from(ctx: typer.Context) -> Store:
     """Open the store the global options name (migrating and bootstrapping on first start)."""
     from calldesk.profiles import load_profile
     from calldesk.store.reference import load_reference_on_first_start
+    from calldesk.store.store import open_store
 
     settings = options(ctx).settings()
     load_profile(settings.protocol)  # a misspelt or broken profile is refused before the store is touched

@@ -8,8 +8,6 @@ import typer
 
 from calldesk.cli.context import err, opened, out, print_json, print_table, progress_bar, refusals_exit
 from calldesk.rules.permissions import require
-from calldesk.store import maintenance
-from calldesk.store.schema import current_revision
 
 app = typer.Typer(help="Maintain the store: schema, integrity, backups.", no_args_is_help=True)
 
@@ -18,6 +16,8 @@ app = typer.Typer(help="Maintain the store: schema, integrity, backups.", no_arg
 @refusals_exit
 def upgrade(ctx: typer.Context) -> None:
     """Bring the store's schema up to date (also done automatically on first start)."""
+    from calldesk.store.schema import current_revision
+
     with opened(ctx) as store:
         out.print(f"Store {store.location} is at schema revision {current_revision(store.engine)}.")
 
@@ -26,6 +26,8 @@ def upgrade(ctx: typer.Context) -> None:
 @refusals_exit
 def check(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Run integrity and foreign-key checks and say what was found."""
+    from calldesk.store import maintenance
+
     with opened(ctx) as store:
         require(store.actor().role, "maintain_store")
         report = maintenance.check(store.engine)
@@ -46,6 +48,8 @@ def check(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help
 @refusals_exit
 def backup(ctx: typer.Context, path: Path = typer.Argument(..., help="File to write the backup to.")) -> None:
     """Back up the live store (agents may keep working) to PATH."""
+    from calldesk.store import maintenance
+
     with opened(ctx) as store:
         require(store.actor().role, "maintain_store")
         with progress_bar("Backing up") as bar:
@@ -63,6 +67,8 @@ def restore(
     force: bool = typer.Option(False, "--force", help="Overwrite a store that holds live data."),
 ) -> None:
     """Replace the store's contents with a backup."""
+    from calldesk.store import maintenance
+
     with opened(ctx) as store:
         require(store.actor().role, "maintain_store")
         with progress_bar("Restoring") as bar:

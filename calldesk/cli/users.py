@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from calldesk.cli.context import opened, out, print_json, print_table, refusals_exit
-from calldesk.models import UserCreate, UserPublic
-from calldesk.store import users as user_service
+
+if TYPE_CHECKING:
+    from calldesk.models import UserPublic
 
 app = typer.Typer(help="Manage who may use calldesk (admins only).", no_args_is_help=True)
 
@@ -29,6 +32,9 @@ def add(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Add a user with a role."""
+    from calldesk.models import UserCreate
+    from calldesk.store import users as user_service
+
     with opened(ctx) as store, store.uow() as uow:
         user = user_service.add_user(uow, actor=store.actor(), data=UserCreate(
             username=name, role=role, full_name=full_name, supervisor=supervisor))
@@ -40,6 +46,8 @@ def add(
 @refusals_exit
 def list_(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """List users and their roles."""
+    from calldesk.store import users as user_service
+
     with opened(ctx) as store:
         store.actor()
         with store.uow(readonly=True) as uow:
@@ -60,6 +68,8 @@ def set_role(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Change a user's role."""
+    from calldesk.store import users as user_service
+
     with opened(ctx) as store, store.uow() as uow:
         user = user_service.set_role(uow, actor=store.actor(), username=name, role=role)
         uow.commit()
@@ -67,6 +77,8 @@ def set_role(
 
 
 def _set_active(ctx: typer.Context, name: str, active: bool, as_json: bool) -> None:
+    from calldesk.store import users as user_service
+
     with opened(ctx) as store, store.uow() as uow:
         user = user_service.set_active(uow, actor=store.actor(), username=name, active=active)
         uow.commit()

@@ -10,12 +10,10 @@ from sqlalchemy import Column, Index, Integer, Text
 from sqlmodel import Field, SQLModel
 
 from calldesk.models.types import UTCDateTime, utcnow
+from calldesk.rules.profile import CALL_TYPES
+from calldesk.rules.vocabulary import CASE_STATUSES, CHANNELS, CONTACT_METHODS, SOURCES
 
-CASE_STATUSES = ("open", "closed")
-CALL_TYPES = ("compliment", "inquiry", "concern", "complaint")
-CHANNELS = ("phone", "voicemail", "email", "letter", "fax", "web_form", "walk_in")
-CONTACT_METHODS = ("phone", "email", "mail", "text")
-SOURCES = ("none", "superintendent", "board", "ceo")
+__all__ = ["CALL_TYPES", "CASE_STATUSES", "CHANNELS", "CONTACT_METHODS", "SOURCES"]
 
 
 def _dt() -> Any:

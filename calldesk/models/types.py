@@ -9,6 +9,10 @@ from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+from calldesk.rules.vocabulary import utcnow
+
+__all__ = ["UTCDateTime", "utcnow"]
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """An aware UTC datetime on both backends (SQLite keeps no zone, so we add it back)."""
@@ -32,7 +36,3 @@ class UTCDateTime(TypeDecorator[datetime]):
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
 
-
-def utcnow() -> datetime:
-    """The current moment, aware, in UTC."""
-    return datetime.now(UTC)

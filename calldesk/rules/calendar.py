@@ -12,8 +12,6 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
-
 from calldesk.rules.profile import DayKind, Profile, Span
 
 END_OF_DAY = time(23, 59, 59)
@@ -23,6 +21,8 @@ END_OF_DAY = time(23, 59, 59)
 def federal_holidays(year: int) -> frozenset[date]:
     """US federal holidays falling in `year`, observed days included (built once per year)."""
     # Asking for the neighbouring years too catches observed days that cross a year end (31 Dec).
+    import holidays  # imported on first use: it is slow to import and only deadlines need it
+
     calendar = holidays.US(years=(year - 1, year, year + 1), observed=True)
     return frozenset(day for day in calendar if day.year == year)
 

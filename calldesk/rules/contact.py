@@ -4,12 +4,30 @@ from __future__ import annotations
 
 import re
 import unicodedata
-
-import phonenumbers
+from typing import TYPE_CHECKING
 
 from calldesk.errors import InvalidInput
 
+if TYPE_CHECKING:
+    from phonenumbers import PhoneNumber
+
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
+
+
+def _parse(raw: str, region: str) -> PhoneNumber | None:
+    # Imported on first use: the desk is on screen before anyone types a number.
+    import phonenumbers
+
+    try:
+        return phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        return None
+
+
+def _e164(number: PhoneNumber) -> str:
+    import phonenumbers
+
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def normalise_phone(text: str, region: str = "US") -> str:
@@ -17,13 +35,14 @@ def normalise_phone(text: str, region: str = "US") -> str:
     raw = (text or "").strip()
     if not raw:
         raise InvalidInput("Enter a phone number.", field="phone")
-    try:
-        number = phonenumbers.parse(raw, region)
-    except phonenumbers.NumberParseException:
-        raise InvalidInput(f"'{raw}' is not a phone number: check the digits.", field="phone") from None
+    import phonenumbers
+
+    number = _parse(raw, region)
+    if number is None:
+        raise InvalidInput(f"'{raw}' is not a phone number: check the digits.", field="phone")
     if not phonenumbers.is_valid_number(number):
         raise InvalidInput(f"'{raw}' is not a valid phone number: check the digits.", field="phone")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return _e164(number)
 
 
 def phone_digits(e164_or_text: str | None, region: str = "US") -> str:
@@ -35,13 +54,12 @@ def phone_digits(e164_or_text: str | None, region: str = "US") -> str:
     digits = re.sub(r"\D", "", raw)
     if not digits:
         return ""
-    try:
-        number = phonenumbers.parse(raw, region)
-    except phonenumbers.NumberParseException:
+    import phonenumbers
+
+    number = _parse(raw, region)
+    if number is None or not phonenumbers.is_possible_number(number):
         return digits
-    if not phonenumbers.is_possible_number(number):
-        return digits
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164).lstrip("+")
+    return _e164(number).lstrip("+")
 
 
 def normalise_email(text: str) -> str:

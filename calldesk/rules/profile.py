@@ -55,7 +55,7 @@ Text = Annotated[str, Field(min_length=1)]
 
 class _Frozen(BaseModel):
     # extra="forbid" turns a misspelt TOML key into an error instead of a silently ignored setting.
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Span(_Frozen):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import datetime
+from typing import Any
 
 from calldesk.errors import InvalidInput
 from calldesk.rules.calendar import END_OF_DAY, calendar_for
@@ -55,6 +57,17 @@ class TriageDecision:
     close_now: bool
     reasons: list[str] = field(default_factory=list)
 
+
+def flags_of(fields: Mapping[str, Any]) -> CaseFlags:
+    """The routing flags of a case from its fields (the intake form's values or a stored case)."""
+    return CaseFlags(
+        due_process=bool(fields.get("due_process")),
+        special_education=bool(fields.get("special_education")),
+        safety=bool(fields.get("safety")),
+        from_executive=fields.get("source", "none") not in (None, "none"),
+        urgent=bool(fields.get("urgent")),
+        needs_follow_up=bool(fields.get("needs_follow_up")),
+    )
 
 def tier_for(call_type: CallType, *, needs_follow_up: bool) -> Tier | None:
     """The tier of a call type (None for a compliment, which has no tier)."""

@@ -16,7 +16,6 @@ from calldesk.screens.context import Desk
 from calldesk.screens.failures import ReportsWorkerFailures
 from calldesk.screens.intake import IntakeScreen
 from calldesk.screens.resume import Draft, ResumeDraft
-from calldesk.store.drafts import drafts_of
 
 
 class DeskScreen(ReportsWorkerFailures, Screen[None]):
@@ -30,6 +29,9 @@ class DeskScreen(ReportsWorkerFailures, Screen[None]):
         Binding("r", "offer_drafts", "Unsaved calls", id="desk.drafts", tooltip="Resume a call you did not save"),
     ]
 
+    class Connected(Message):
+        """The store is open and the user signed in (posted by the app's connect worker)."""
+
     class DraftsFound(Message):
         def __init__(self, drafts: list[Draft]) -> None:
             super().__init__()
@@ -40,24 +42,35 @@ class DeskScreen(ReportsWorkerFailures, Screen[None]):
         self.desk = desk
 
     def compose(self) -> ComposeResult:
-        store, actor = self.desk.store, self.desk.actor
         yield Header()
         with Vertical(id="home"):
-            yield Static(f"Signed in as [b]{actor.username}[/b] ({actor.role.replace('_', ' ')})", id="who")
-            yield Static(f"Store: {store.location} ({store.backend})", id="where")
+            yield Static("Opening the store…", id="who")
+            yield Static("", id="where")
             yield Static(f"Protocol: {self.desk.profile.title}", id="protocol")
             yield Static("Press [b]ctrl+n[/b] or [b]F2[/b] to take a call, [b]F1[/b] for help, "
                          "[b]ctrl+p[/b] for every command.", id="start-hint")
         yield Footer()
 
     def on_mount(self) -> None:
+        if self.desk.ready:
+            self.show_identity()
         self.action_offer_drafts()
+
+    @on(Connected)
+    def show_identity(self) -> None:
+        """Who is signed in, against which store (known once the store is open)."""
+        store, actor = self.desk.store, self.desk.actor
+        self.query_one("#who", Static).update(
+            f"Signed in as [b]{actor.username}[/b] ({actor.role.replace('_', ' ')})")
+        self.query_one("#where", Static).update(f"Store: {store.location} ({store.backend})")
 
     def action_offer_drafts(self) -> None:
         self.find_drafts()
 
     @work(thread=True, exclusive=True, group="drafts", exit_on_error=False)
     def find_drafts(self) -> None:
+        from calldesk.store.drafts import drafts_of
+
         with self.desk.store.uow(readonly=True) as uow:
             found = drafts_of(uow.session, self.desk.actor.username)
         self.post_message(self.DraftsFound(found))

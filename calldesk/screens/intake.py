@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,20 +20,18 @@ from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Tex
 from textual.worker import Worker, WorkerState
 
 from calldesk.errors import CalldeskError
-from calldesk.models import CasePublic
 from calldesk.rules.abuse import abuse_guidance, abuse_words_in
-from calldesk.rules.calendar import calendar_for
+from calldesk.rules.calendar import calendar_for, federal_holidays
 from calldesk.rules.profile import TIER_LABELS, CallType
 from calldesk.rules.repeat import PriorCase, detect_repeat
-from calldesk.rules.triage import format_due, triage
-from calldesk.screens import intake_store
+from calldesk.rules.triage import flags_of, format_due, triage
+from calldesk.screens import intake_call
 from calldesk.screens.abuse import AbuseGuidanceScreen, AbuseWordsPrompt
 from calldesk.screens.context import Desk
 from calldesk.screens.failures import as_refusal
+from calldesk.screens.intake_call import Call, DraftWriter
 from calldesk.screens.intake_messages import AbuseRecorded, CallerLooked, CallSaved, ConsentChecked, DraftKept, Refused
-from calldesk.screens.intake_store import Call, DraftWriter
 from calldesk.screens.resources import ResourceDirectory, reference_text
-from calldesk.store.intake import flags_of
 from calldesk.widgets.banner import Banner
 from calldesk.widgets.call_bar import CallBar
 from calldesk.widgets.call_information import CallInformation
@@ -41,6 +39,9 @@ from calldesk.widgets.caller_history import CallerHistory
 from calldesk.widgets.confidentiality import Confidentiality
 from calldesk.widgets.follow_up import FollowUp
 from calldesk.widgets.intake_form import TABS, IntakeForm
+
+if TYPE_CHECKING:
+    from calldesk.models import CasePublic
 
 LOOKUP_FIELDS = frozenset({"caller_name", "phone", "email"})
 TRIAGE_FIELDS = frozenset({"call_type", "category", "school", "source", "due_process", "special_education", "safety",
@@ -119,9 +120,9 @@ class IntakeScreen(Screen[None]):
         if self.call.abuse_marked:
             self.form.lock_narrative()
             self.query_one("#abuse-banner", Banner).show(ABUSE_STOP, "stop")
-        self._show_triage()
-        self._show_consent(intake_store.consent_view(self.desk, self.snapshot()))
-        if intake_store.has_substance(self.form.values()):  # resumed, or typed before the last tab mounted
+        self.load_calendar()
+        self._show_consent(intake_call.preview_consent(self.desk, self.snapshot()))
+        if intake_call.has_substance(self.form.values()):  # resumed, or typed before the last tab mounted
             self._lookup()
             self._debounce("autosave", self.AUTOSAVE_DELAY, self._autosave)
 
@@ -158,11 +159,17 @@ class IntakeScreen(Screen[None]):
         if name in CONSENT_FIELDS:
             self._debounce("consent", self.LOOKUP_DELAY, self._check_consent)
 
+    @work(thread=True, exclusive=True, group="calendar", exit_on_error=False)
+    def load_calendar(self) -> None:
+        """The first deadlines need the holiday tables (slow to load): load them here, not on the UI thread."""
+        federal_holidays(self.desk.today().year)
+        self.app.call_from_thread(self._show_triage)
+
     def _show_triage(self) -> None:
         values = self.form.values()
         repeat = None
         if self.call.case is None:
-            repeat = detect_repeat(self.desk.profile, caller=intake_store.caller_key(values),
+            repeat = detect_repeat(self.desk.profile, caller=intake_call.caller_key(values),
                                    category=values.get("category"), school=values.get("school") or None,
                                    opened_at=self.call.opened_at, priors=self.priors)
             banner = self.query_one("#repeat-banner", Banner)
@@ -178,10 +185,12 @@ class IntakeScreen(Screen[None]):
             self.query_one(CallInformation).show_triage(exc.message)
 
     def _lookup(self) -> None:
-        self.lookup_caller(intake_store.caller_key(self.form.values()))
+        self.lookup_caller(intake_call.caller_key(self.form.values()))
 
     @work(thread=True, exclusive=True, group="lookup", exit_on_error=False)
-    def lookup_caller(self, key: intake_store.CallerKey) -> None:
+    def lookup_caller(self, key: intake_call.CallerKey) -> None:
+        from calldesk.screens import intake_store  # the database side loads with the first worker
+
         self.post_message(CallerLooked(intake_store.lookup_caller(self.desk, key)))
 
     @on(CallerLooked)
@@ -200,7 +209,7 @@ class IntakeScreen(Screen[None]):
 
     def _autosave(self) -> None:
         call = self.snapshot()
-        if call.case is not None or self.saving or not intake_store.has_substance(call.form):
+        if call.case is not None or self.saving or not intake_call.has_substance(call.form):
             return  # a save in flight removes the draft; it is autosaved again if the save is refused
         if self.pending_abuse_words():
             return  # never store a narrative the agent has not yet confirmed or dismissed as abuse
@@ -208,7 +217,7 @@ class IntakeScreen(Screen[None]):
 
     @work(thread=True, group="draft", exit_on_error=False)
     def write_draft(self, call: Call, ticket: int, leave: bool = False) -> None:
-        self.drafts.save(ticket, intake_store.draft_of(call))
+        self.drafts.save(ticket, intake_call.draft_of(call))
         if leave:
             self.post_message(DraftKept())
 
@@ -245,6 +254,8 @@ class IntakeScreen(Screen[None]):
 
     @work(thread=True, group="abuse", exit_on_error=False)
     def record_abuse(self, call: Call, ticket: int) -> None:
+        from calldesk.screens import intake_store  # the database side loads with the first worker
+
         try:
             self.post_message(AbuseRecorded(intake_store.record_abuse(self.desk, call, self.drafts, ticket)))
         except CalldeskError as exc:
@@ -270,6 +281,8 @@ class IntakeScreen(Screen[None]):
 
     @work(thread=True, group="save", exit_on_error=False)
     def save_call(self, call: Call, *, close: bool, leave: bool) -> None:
+        from calldesk.screens import intake_store  # the database side loads with the first worker
+
         self.post_message(CallSaved(intake_store.save_call(self.desk, call, self.drafts, close=close), leave=leave))
 
     @on(CallSaved)
@@ -310,7 +323,7 @@ class IntakeScreen(Screen[None]):
             f"Status: case {case.case_number} is {case.status}" + (f" ({case.close_reason})" if case.close_reason
                                                                    else ""))
 
-    def _show_follow_ups(self, saved: intake_store.SavedCall) -> None:
+    def _show_follow_ups(self, saved: intake_call.SavedCall) -> None:
         assert saved.case is not None
         due = saved.case.next_follow_up_by
         when = format_due(calendar_for(self.desk.profile).local(due), with_time=False) if due else None
@@ -346,12 +359,14 @@ class IntakeScreen(Screen[None]):
     def _check_consent(self) -> None:
         call = self.snapshot()
         if call.student is None:
-            self._show_consent(intake_store.consent_view(self.desk, call))
+            self._show_consent(intake_call.preview_consent(self.desk, call))
         else:
             self.consent_action(call, "check")
 
     @work(thread=True, exclusive=True, group="consent", exit_on_error=False)
     def consent_action(self, call: Call, action: str) -> None:
+        from calldesk.screens import intake_store  # the database side loads with the first worker
+
         try:
             self.post_message(ConsentChecked(intake_store.consent_action(self.desk, call, self.drafts, action)))
         except CalldeskError as exc:
@@ -361,13 +376,13 @@ class IntakeScreen(Screen[None]):
     def _consent_checked(self, event: ConsentChecked) -> None:
         self._show_consent(event.view)
 
-    def _show_consent(self, view: intake_store.ConsentView) -> None:
+    def _show_consent(self, view: intake_call.ConsentView) -> None:
         if view.case is not None:
             self._show_case(view.case)
         self.call.student = view.student
         tab = self.query_one(Confidentiality)
         tab.show_decision(view.decision)
-        tab.show_student(view.student, ", ".join(intake_store.records_asked(self.form.values())))
+        tab.show_student(view.student, ", ".join(intake_call.records_asked(self.form.values())))
         tab.show_disclosures(view.disclosures)
 
     # ---- moving around ----------------------------------------------------------------------------------------
@@ -402,7 +417,7 @@ class IntakeScreen(Screen[None]):
         call = self.snapshot()
         if call.case is not None:
             self.action_save(leave=True)
-        elif intake_store.has_substance(call.form):
+        elif intake_call.has_substance(call.form):
             self.write_draft(call, self.drafts.ticket(), leave=True)
         else:
             self.dismiss(None)

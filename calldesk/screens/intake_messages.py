@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
 from calldesk.errors import CalldeskError
-from calldesk.models import CasePublic
-from calldesk.screens.intake_store import CallerLookup, ConsentView, SavedCall
+from calldesk.screens.intake_call import CallerLookup, ConsentView, SavedCall
+
+if TYPE_CHECKING:
+    from calldesk.models import CasePublic
 
 
 class CallerLooked(Message):

@@ -1,15 +1,15 @@
 """What the intake screen asks of the store. Each function runs inside a thread worker: no Textual here.
 
+Imported by the workers only (see intake_call), so the screen comes up before the database code loads.
+
 Every write goes through the service layer (calldesk.store.*); this module only gathers the form's values
 into the services' inputs and their answers into what the screen shows.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlmodel import col, select
@@ -21,81 +21,31 @@ from calldesk.models import (
     CasePublic,
     CaseUpdate,
     ConsentCreate,
-    DisclosurePublic,
     FollowUp,
     FollowUpCreate,
     FollowUpPublic,
     ResolutionUpdate,
     StudentCreate,
-    StudentPublic,
 )
-from calldesk.rules.consent import ConsentDecision, check_disclosure
-from calldesk.rules.contact import phone_digits
-from calldesk.rules.repeat import CallerKey, PriorCase
+from calldesk.rules.repeat import CallerKey
 from calldesk.screens.context import Desk
-from calldesk.store import casework, confidentiality, drafts
+from calldesk.screens.intake_call import (
+    CONSENT_FIELDS,
+    Call,
+    CallerLookup,
+    ConsentView,
+    DraftWriter,
+    SavedCall,
+    draft_of,
+    has_substance,
+    preview_consent,
+    records_asked,
+)
+from calldesk.store import casework, confidentiality
 from calldesk.store.cases import CaseOutcome, close_case, get_case, mark_abuse, open_case, update_case
 from calldesk.store.queries import caller_history, priors_for_caller
 
 CASE_FIELDS: tuple[str, ...] = tuple(CaseBase.model_fields)
-# Typed fields that mean the agent has started a call worth keeping as a draft.
-SUBSTANCE = ("caller_name", "phone", "email", "school", "department", "category", "claim", "evidence",
-             "steps_taken", "student_name", "followup_done", "response", "outcome")
-CONSENT_FIELDS = ("signed_by", "signed_on", "records", "purpose", "recipient", "valid_until")
-
-
-@dataclass
-class Call:
-    """The call on screen as a worker needs it: a snapshot taken on the UI thread."""
-
-    client_id: str
-    opened_at: datetime
-    form: dict[str, Any] = field(default_factory=dict)
-    case: CasePublic | None = None
-    abuse_marked: bool = False
-    student: StudentPublic | None = None
-
-
-@dataclass
-class CallerLookup:
-    history: list[CasePublic]
-    priors: list[PriorCase]
-    looked_up: bool
-
-
-@dataclass
-class SavedCall:
-    """What a save did: the case as stored now, the rules' reasons, and any refusal along the way."""
-
-    case: CasePublic | None
-    reasons: list[str] = field(default_factory=list)
-    repeat: str | None = None
-    refusal: CalldeskError | None = None
-    follow_up_added: bool = False
-    follow_ups: list[FollowUpPublic] = field(default_factory=list)
-
-
-@dataclass
-class ConsentView:
-    """The Confidentiality tab's state: the rules' decision, the student and the disclosures logged."""
-
-    decision: ConsentDecision
-    case: CasePublic | None
-    student: StudentPublic | None
-    disclosures: list[DisclosurePublic] = field(default_factory=list)
-
-
-def has_substance(form: Mapping[str, Any]) -> bool:
-    """True once anything worth keeping has been typed (an untouched form leaves no draft)."""
-    return any(form.get(name) for name in SUBSTANCE)
-
-
-def caller_key(form: Mapping[str, Any]) -> CallerKey:
-    email = str(form.get("email") or "").strip().lower()
-    return CallerKey(phone_digits(form.get("phone")) or None, email or None,
-                     str(form.get("caller_name") or "").strip() or None)
-
-
 def lookup_caller(desk: Desk, key: CallerKey) -> CallerLookup:
     """The caller's earlier cases (newest first) and the priors the repeat rule looks at."""
     if not (key.phone_digits or key.email or key.name):
@@ -104,43 +54,6 @@ def lookup_caller(desk: Desk, key: CallerKey) -> CallerLookup:
         history = caller_history(uow.session, phone_digits=key.phone_digits, email=key.email, name=key.name)
         priors = priors_for_caller(uow.session, key, since_days=desk.profile.repeat_window_days, now=desk.now())
     return CallerLookup(history, priors, looked_up=True)
-
-
-class DraftWriter:
-    """Saves one call's drafts one at a time, newest first: an older autosave never lands after a newer one.
-
-    (A scrubbed draft written after an abuse mark must not be overwritten by an autosave still in flight.)
-    """
-
-    def __init__(self, desk: Desk, client_id: str) -> None:
-        self.desk, self.client_id = desk, client_id
-        self.lock = threading.Lock()
-        self._latest = 0
-        self.retired = False
-        self.written = False
-
-    def ticket(self) -> int:
-        """Called on the UI thread when a draft is wanted; only the newest ticket is written."""
-        self._latest += 1
-        return self._latest
-
-    def retire(self) -> None:
-        """The case is saved (its draft removed): no draft of this call is written again, even one in flight."""
-        self.retired = True
-
-    def save(self, ticket: int, form: Mapping[str, Any]) -> bool:
-        with self.lock:
-            if self.retired or ticket < self._latest:
-                return False
-            with self.desk.store.uow() as uow:
-                drafts.save_draft(uow, actor=self.desk.actor, client_id=self.client_id, form=form)
-            self.written = True
-            return True
-
-
-def draft_of(call: Call) -> dict[str, Any]:
-    """The form as a draft keeps it, with when the call started and whether it was marked as abuse."""
-    return {**call.form, "abuse_marked": call.abuse_marked, "call_started": call.opened_at.isoformat()}
 
 
 def write_case(desk: Desk, call: Call, writer: DraftWriter) -> CaseOutcome:
@@ -208,18 +121,11 @@ def record_abuse(desk: Desk, call: Call, writer: DraftWriter, ticket: int) -> Ca
     return None
 
 
-def records_asked(form: Mapping[str, Any]) -> list[str]:
-    return [r.strip() for r in str(form.get("records_asked") or "").split(",") if r.strip()]
-
-
 def consent_view(desk: Desk, call: Call) -> ConsentView:
     """The rules' decision: from the store once a student is on the case, else from the form alone."""
     records = records_asked(call.form) or ["all"]
     if call.case is None or call.student is None:
-        decision = check_disclosure(relationship=str(call.form.get("relationship") or "parent_guardian"),
-                                    consents=[], records=records, on=desk.today(),
-                                    recipient=str(call.form.get("caller_name") or "the caller"))
-        return ConsentView(decision, call.case, call.student)
+        return preview_consent(desk, call)
     with desk.store.uow(readonly=True) as uow:
         number, student_id = call.case.case_number, call.student.id
         decision = confidentiality.may_see_student(uow.session, case_number=number, student_id=student_id,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -12,13 +12,14 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from calldesk.models import CasePublic
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.profile import TIER_LABELS
 from calldesk.rules.triage import format_due
 from calldesk.screens.context import Desk
 from calldesk.screens.failures import ReportsWorkerFailures
-from calldesk.store.queries import open_queue
+
+if TYPE_CHECKING:
+    from calldesk.models import CasePublic
 
 COLUMNS = ("Next deadline", "Case", "Tier", "Owner", "Category", "Caller", "Opened")
 
@@ -59,6 +60,8 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
+        from calldesk.store.queries import open_queue
+
         with self.desk.store.uow(readonly=True) as uow:
             cases = open_queue(uow.session)
         self.post_message(self.Loaded(cases))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -14,10 +14,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from calldesk.models import Resource
 from calldesk.screens.context import Desk
 from calldesk.screens.failures import ReportsWorkerFailures
-from calldesk.store.reference import resources
+
+if TYPE_CHECKING:
+    from calldesk.models import Resource
 
 
 def reference_text(entry: Resource) -> str:
@@ -25,7 +26,7 @@ def reference_text(entry: Resource) -> str:
     return f"{entry.department}: {entry.response} ({entry.contact})"
 
 
-class ResourceDirectory(ReportsWorkerFailures, ModalScreen[Resource | None]):
+class ResourceDirectory(ReportsWorkerFailures, ModalScreen["Resource | None"]):
     """Type to search (every word must match); Enter chooses, Escape closes."""
 
     HELP = "Search the resource directory by department, answer, contact or keyword; Enter adds it to the response."
@@ -60,6 +61,8 @@ class ResourceDirectory(ReportsWorkerFailures, ModalScreen[Resource | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def search(self, query: str) -> None:
+        from calldesk.store.reference import resources
+
         with self.desk.store.uow(readonly=True) as uow:
             found = resources(uow.session, self.desk.profile.name, query)
         self.post_message(self.Found(found))

@@ -17,10 +17,10 @@ from calldesk.rules.permissions import require
 from calldesk.rules.profile import Profile
 from calldesk.rules.repeat import CallerKey, RepeatDecision, TrendDecision, detect_repeat, detect_trend
 from calldesk.rules.reportability import reportability
-from calldesk.rules.triage import TriageDecision, triage
+from calldesk.rules.triage import TriageDecision, flags_of, triage
 from calldesk.store import audit
 from calldesk.store.engine import checkpoint
-from calldesk.store.intake import clean_fields, flags_of, require_contact
+from calldesk.store.intake import clean_fields, require_contact
 from calldesk.store.queries import priors_at_school, priors_for_caller
 from calldesk.store.uow import UnitOfWork
 from calldesk.store.users import Actor

@@ -6,12 +6,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from calldesk.errors import InvalidInput
-from calldesk.models import CALL_TYPES, CHANNELS, CONTACT_METHODS, SOURCES
 from calldesk.rules.abuse import scrub_narrative
 from calldesk.rules.consent import RELATIONSHIPS
 from calldesk.rules.contact import normalise_email, normalise_name, normalise_phone, phone_digits
-from calldesk.rules.profile import Profile
-from calldesk.rules.triage import CaseFlags
+from calldesk.rules.profile import CALL_TYPES, Profile
+from calldesk.rules.vocabulary import CHANNELS, CONTACT_METHODS, SOURCES
 
 CHOICES: dict[str, tuple[str, ...]] = {
     "relationship": RELATIONSHIPS,
@@ -64,14 +63,3 @@ def require_contact(fields: Mapping[str, Any]) -> None:
     """A case needs a way to recognise (and call back) the caller."""
     if not (fields.get("caller_name") or fields.get("phone") or fields.get("email")):
         raise InvalidInput("Enter the caller's name, phone or email.", field="caller_name")
-
-
-def flags_of(fields: Mapping[str, Any]) -> CaseFlags:
-    return CaseFlags(
-        due_process=bool(fields.get("due_process")),
-        special_education=bool(fields.get("special_education")),
-        safety=bool(fields.get("safety")),
-        from_executive=fields.get("source", "none") not in (None, "none"),
-        urgent=bool(fields.get("urgent")),
-        needs_follow_up=bool(fields.get("needs_follow_up")),
-    )

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from calldesk.models import CasePublic
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.profile import Profile
+
+if TYPE_CHECKING:
+    from calldesk.models import CasePublic
 
 
 class CallerHistory(VerticalScroll, can_focus=False):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from calldesk.models import CALL_TYPES, CHANNELS, CONTACT_METHODS, SOURCES
 from calldesk.rules.consent import RELATIONSHIPS
+from calldesk.rules.profile import CALL_TYPES
+from calldesk.rules.vocabulary import CHANNELS, CONTACT_METHODS, SOURCES
 
 _SPECIAL = {
     "parent_guardian": "Parent/guardian",

@@ -7,16 +7,19 @@ or a valid written consent names them (FERPA 34 CFR 99.30).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Button, Static
 
-from calldesk.models import DisclosurePublic, StudentPublic
 from calldesk.rules.consent import REDISCLOSURE_NOTICE, ConsentDecision
 from calldesk.widgets.banner import Banner
 from calldesk.widgets.caller_details import text_input
 from calldesk.widgets.form_field import FormField, FormTab
+
+if TYPE_CHECKING:
+    from calldesk.models import DisclosurePublic, StudentPublic
 
 
 class Confidentiality(FormTab):

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Grid
 from textual.widgets import Static
 
-from calldesk.models import FollowUpPublic
 from calldesk.widgets.call_information import narrative
 from calldesk.widgets.form_field import FormField, FormTab
+
+if TYPE_CHECKING:
+    from calldesk.models import FollowUpPublic
 
 
 class FollowUp(FormTab):

@@ -101,3 +101,9 @@ def test_logs_never_hold_personal_data(store: Store, staff: dict[str, Actor], ca
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert any(r.name.startswith("sqlalchemy.engine") for r in caplog.records)
     assert marker not in logged and "zelda@example.org" not in logged
+
+
+def test_the_start_up_check_knows_the_newest_migration() -> None:
+    from calldesk.store.schema import HEAD, head_revision
+
+    assert head_revision() == HEAD

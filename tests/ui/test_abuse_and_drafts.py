@@ -12,7 +12,7 @@ from calldesk.rules.profile import Profile
 from calldesk.screens.abuse import AbuseGuidanceScreen, AbuseWordsPrompt
 from calldesk.screens.context import Desk
 from calldesk.screens.intake import IntakeScreen
-from calldesk.screens.intake_store import DraftWriter
+from calldesk.screens.intake_call import DraftWriter
 from calldesk.screens.resume import ResumeDraft
 from calldesk.store.engine import sqlite_path
 from calldesk.store.store import Store
@@ -161,7 +161,7 @@ async def test_leaving_an_unsaved_call_keeps_it_as_a_draft(make_app, desk_store:
 
 def test_no_draft_is_written_once_the_case_is_saved(desk_store: Store, agent: Actor, profile: Profile) -> None:
     """An autosave still in flight when the case is saved must not bring the (removed) draft back."""
-    writer = DraftWriter(Desk(desk_store, agent, profile), "client-1")
+    writer = DraftWriter(Desk(profile, store=desk_store, actor=agent), "client-1")
     in_flight = writer.ticket()
     assert writer.save(in_flight, {"caller_name": "Jo Doe"})
     late = writer.ticket()

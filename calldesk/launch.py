@@ -1,0 +1,33 @@
+"""The console script. `calldesk` alone opens the desk at once; with arguments it is the admin CLI (typer).
+
+The desk path skips importing typer and the CLI's commands: an agent's start is the one that must be quick.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main() -> None:
+    """Entry point of the `calldesk` command."""
+    if len(sys.argv) > 1:
+        from calldesk.cli import app
+
+        app()
+        return
+    from calldesk.errors import CalldeskError
+
+    try:
+        from calldesk.app import run_desk
+        from calldesk.settings import load_settings
+
+        run_desk(load_settings())
+    except CalldeskError as exc:
+        sys.stderr.write(f"error: {exc.message}\n")
+        raise SystemExit(1) from None
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None
+
+
+if __name__ == "__main__":
+    main()

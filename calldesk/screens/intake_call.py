@@ -1,0 +1,131 @@
+"""The call on screen, as plain data the UI thread can hold: no database code is imported here.
+
+The database side (calldesk.screens.intake_store) is imported by the screen's workers only, so the intake
+screen is up and typing before SQLAlchemy has even loaded.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from calldesk.errors import CalldeskError
+from calldesk.rules.consent import ConsentDecision, check_disclosure
+from calldesk.rules.contact import phone_digits
+from calldesk.rules.repeat import CallerKey, PriorCase
+from calldesk.screens.context import Desk
+
+if TYPE_CHECKING:
+    from calldesk.models import CasePublic, DisclosurePublic, FollowUpPublic, StudentPublic
+
+# Typed fields that mean the agent has started a call worth keeping as a draft.
+SUBSTANCE = ("caller_name", "phone", "email", "school", "department", "category", "claim", "evidence",
+             "steps_taken", "student_name", "followup_done", "response", "outcome")
+CONSENT_FIELDS = ("signed_by", "signed_on", "records", "purpose", "recipient", "valid_until")
+
+
+@dataclass
+class Call:
+    """The call on screen as a worker needs it: a snapshot taken on the UI thread."""
+
+    client_id: str
+    opened_at: datetime
+    form: dict[str, Any] = field(default_factory=dict)
+    case: CasePublic | None = None
+    abuse_marked: bool = False
+    student: StudentPublic | None = None
+
+
+@dataclass
+class CallerLookup:
+    history: list[CasePublic]
+    priors: list[PriorCase]
+    looked_up: bool
+
+
+@dataclass
+class SavedCall:
+    """What a save did: the case as stored now, the rules' reasons, and any refusal along the way."""
+
+    case: CasePublic | None
+    reasons: list[str] = field(default_factory=list)
+    repeat: str | None = None
+    refusal: CalldeskError | None = None
+    follow_up_added: bool = False
+    follow_ups: list[FollowUpPublic] = field(default_factory=list)
+
+
+@dataclass
+class ConsentView:
+    """The Confidentiality tab's state: the rules' decision, the student and the disclosures logged."""
+
+    decision: ConsentDecision
+    case: CasePublic | None
+    student: StudentPublic | None
+    disclosures: list[DisclosurePublic] = field(default_factory=list)
+
+
+def has_substance(form: Mapping[str, Any]) -> bool:
+    """True once anything worth keeping has been typed (an untouched form leaves no draft)."""
+    return any(form.get(name) for name in SUBSTANCE)
+
+
+def caller_key(form: Mapping[str, Any]) -> CallerKey:
+    email = str(form.get("email") or "").strip().lower()
+    return CallerKey(phone_digits(form.get("phone")) or None, email or None,
+                     str(form.get("caller_name") or "").strip() or None)
+
+
+def records_asked(form: Mapping[str, Any]) -> list[str]:
+    return [r.strip() for r in str(form.get("records_asked") or "").split(",") if r.strip()]
+
+
+def preview_consent(desk: Desk, call: Call) -> ConsentView:
+    """Before a student is on the case, the rules decide from the form alone (no store needed)."""
+    decision = check_disclosure(relationship=str(call.form.get("relationship") or "parent_guardian"),
+                                consents=[], records=records_asked(call.form) or ["all"], on=desk.today(),
+                                recipient=str(call.form.get("caller_name") or "the caller"))
+    return ConsentView(decision, call.case, call.student)
+
+
+def draft_of(call: Call) -> dict[str, Any]:
+    """The form as a draft keeps it, with when the call started and whether it was marked as abuse."""
+    return {**call.form, "abuse_marked": call.abuse_marked, "call_started": call.opened_at.isoformat()}
+
+
+class DraftWriter:
+    """Saves one call's drafts one at a time, newest first: an older autosave never lands after a newer one.
+
+    (A scrubbed draft written after an abuse mark must not be overwritten by an autosave still in flight.)
+    """
+
+    def __init__(self, desk: Desk, client_id: str) -> None:
+        self.desk, self.client_id = desk, client_id
+        self.lock = threading.Lock()
+        self._latest = 0
+        self.retired = False
+        self.written = False
+
+    def ticket(self) -> int:
+        """Called on the UI thread when a draft is wanted; only the newest ticket is written."""
+        self._latest += 1
+        return self._latest
+
+    def retire(self) -> None:
+        """The case is saved (its draft removed): no draft of this call is written again, even one in flight."""
+        self.retired = True
+
+    def save(self, ticket: int, form: Mapping[str, Any]) -> bool:
+        """Write the draft (in a worker thread); False when a newer draft or the saved case made it moot."""
+        from calldesk.store import drafts
+
+        with self.lock:
+            if self.retired or ticket < self._latest:
+                return False
+            with self.desk.store.uow() as uow:
+                drafts.save_draft(uow, actor=self.desk.actor, client_id=self.client_id, form=form)
+            self.written = True
+            return True
