@@ -8,9 +8,9 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.lazy import Lazy
+from textual.css.query import NoMatches
 from textual.message import Message
-from textual.widget import Widget
+from textual.widget import MountError, Widget
 from textual.widgets import Checkbox, Input, Select, TabbedContent, TabPane, TextArea
 
 from calldesk.rules.abuse import NARRATIVE_FIELDS
@@ -69,6 +69,7 @@ class IntakeForm(Vertical):
         self.controls: list[Widget] = []
         self.ready = False
         self._mounted_tabs = 0
+        self._deferred: dict[str, Widget] = {}
 
     def compose(self) -> ComposeResult:
         panes: dict[str, Widget] = {
@@ -78,10 +79,25 @@ class IntakeForm(Vertical):
             "follow-up": FollowUp(),
             "resolution": Resolution(),
         }
-        with TabbedContent(initial="caller-details"):
+        first = TABS[0][0]
+        self._deferred = {pane_id: pane for pane_id, pane in panes.items() if pane_id != first}
+        with TabbedContent(initial=first):
             for pane_id, title in TABS:
                 with TabPane(title, id=pane_id):
-                    yield panes[pane_id] if pane_id == TABS[0][0] else Lazy(panes[pane_id])
+                    if pane_id == first:
+                        yield panes[pane_id]
+
+    def on_mount(self) -> None:
+        # The hidden tabs mount after the first paint, so the agent can type at once.
+        self.call_after_refresh(self._mount_hidden_tabs)
+
+    async def _mount_hidden_tabs(self) -> None:
+        for pane_id, widget in self._deferred.items():
+            try:
+                await self.query_one(f"#{pane_id}", TabPane).mount(widget)
+            except (MountError, NoMatches):
+                return  # the call was left, or the app closed, before the tab was needed
+        self._deferred = {}
 
     @on(FormTab.Mounted)
     def _tab_mounted(self, event: FormTab.Mounted) -> None:
