@@ -34,8 +34,8 @@ def sandbox_env(home: Path) -> dict[str, str]:
 def prepare_store(env: dict[str, str], url: str) -> None:
     """Create and migrate the store (first start) outside the timed runs."""
     code = ("from calldesk.store.store import open_store;"
-            "from calldesk.store.reference import load_reference_on_first_start as first;"
-            f"open_store({url!r}, configured_user='bench', on_first_start=first).close()")
+            "from calldesk.store.reference import ensure_reference as first;"
+            f"open_store({url!r}, configured_user='bench', prepare=first).close()")
     subprocess.run([sys.executable, "-c", code], env=env, check=True, cwd=ROOT)
 
 

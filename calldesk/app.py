@@ -109,11 +109,11 @@ def run_desk(settings: Settings, *, app_class: type[CalldeskApp] | None = None) 
 
     def open_store() -> Store:
         # In the connect worker: the database code loads here, after the desk is on screen.
-        from calldesk.store.reference import load_reference_on_first_start
+        from calldesk.store.reference import ensure_reference
         from calldesk.store.store import open_store as open_
 
         return open_(settings.database_url, configured_user=settings.user, protocol=settings.protocol,
-                     on_first_start=load_reference_on_first_start)
+                     prepare=ensure_reference)
 
     app = (app_class or CalldeskApp)(open_store=open_store, protocol=settings.protocol,
                                      keymap=settings.keymap, theme=settings.theme)

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from pydantic import ValidationError
 
 from calldesk.cli.context import err, opened, out, print_json, print_table, progress_bar, refusals_exit
 from calldesk.errors import CalldeskError, InvalidInput
@@ -81,6 +80,7 @@ def _rows(path: Path) -> list[dict[str, Any]]:
 
 def _case_create(row: dict[str, Any]) -> tuple[CaseCreate, bool]:
     from calldesk.models import CaseCreate
+    from calldesk.store.intake import build
 
     values = dict(row)
     for key in BOOLEAN_FIELDS & values.keys():
@@ -90,11 +90,7 @@ def _case_create(row: dict[str, Any]) -> tuple[CaseCreate, bool]:
     # A stable id per source row: importing the same file twice creates no duplicates.
     values.setdefault("client_id", "import-" + hashlib.sha256(json.dumps(row, sort_keys=True,
                                                                             default=str).encode()).hexdigest()[:32])
-    try:
-        return CaseCreate.model_validate(values), abuse
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise InvalidInput(f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}") from None
+    return build(CaseCreate, **values), abuse
 
 
 @app.command("import")

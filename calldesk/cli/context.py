@@ -50,7 +50,7 @@ def options(ctx: typer.Context) -> Options:
 def open_from(ctx: typer.Context) -> Store:
     """Open the store the global options name (migrating and bootstrapping on first start)."""
     from calldesk.profiles import load_profile
-    from calldesk.store.reference import load_reference_on_first_start
+    from calldesk.store.reference import ensure_reference
     from calldesk.store.store import open_store
 
     settings = options(ctx).settings()
@@ -59,7 +59,7 @@ def open_from(ctx: typer.Context) -> Store:
         settings.database_url,
         configured_user=settings.user,
         protocol=settings.protocol,
-        on_first_start=load_reference_on_first_start,
+        prepare=ensure_reference,
     )
 
 

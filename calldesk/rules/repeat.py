@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from calldesk.rules.calendar import calendar_for, require_aware
 from calldesk.rules.contact import normalise_name, phone_digits
-from calldesk.rules.profile import ROLE_LABELS, Profile, Tier
+from calldesk.rules.profile import ROLE_LABELS, CallType, Profile, Tier
 
 
 @dataclass(frozen=True)
@@ -134,6 +134,13 @@ def detect_repeat(
         message=message,
         owner_role=owner,
     )
+
+
+def promoted_call_type(call_type: CallType, *, repeated: bool) -> CallType:
+    """A repeat call is at least a concern: an inquiry or compliment is promoted, a complaint stays a complaint."""
+    if repeated and call_type in ("inquiry", "compliment"):
+        return "concern"
+    return call_type
 
 
 def detect_trend(

@@ -23,7 +23,7 @@ from calldesk.errors import CalldeskError
 from calldesk.rules.abuse import abuse_guidance, abuse_words_in
 from calldesk.rules.calendar import calendar_for, federal_holidays
 from calldesk.rules.profile import TIER_LABELS, CallType
-from calldesk.rules.repeat import PriorCase, detect_repeat
+from calldesk.rules.repeat import PriorCase, detect_repeat, promoted_call_type
 from calldesk.rules.triage import flags_of, format_due, triage
 from calldesk.screens import intake_call
 from calldesk.screens.abuse import AbuseGuidanceScreen, AbuseWordsPrompt
@@ -175,8 +175,7 @@ class IntakeScreen(Screen[None]):
             banner = self.query_one("#repeat-banner", Banner)
             banner.show(f"Repeat caller: {repeat.message} (on save)." if repeat else "", "warn")
         call_type: CallType = values.get("call_type") or "inquiry"
-        if repeat is not None and call_type in ("inquiry", "compliment"):
-            call_type = "concern"  # the store makes a repeat call a concern; preview what it will do
+        call_type = promoted_call_type(call_type, repeated=repeat is not None)  # preview the store's decision
         try:
             self.query_one(CallInformation).show_triage(triage(
                 self.desk.profile, call_type=call_type, category=values.get("category"), flags=flags_of(values),

@@ -12,8 +12,6 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from sqlmodel import col, select
-
 from calldesk.errors import CalldeskError, InvalidInput
 from calldesk.models import (
     CaseBase,
@@ -21,7 +19,6 @@ from calldesk.models import (
     CasePublic,
     CaseUpdate,
     ConsentCreate,
-    FollowUp,
     FollowUpCreate,
     FollowUpPublic,
     ResolutionUpdate,
@@ -43,7 +40,8 @@ from calldesk.screens.intake_call import (
 )
 from calldesk.store import casework, confidentiality
 from calldesk.store.cases import CaseOutcome, close_case, get_case, mark_abuse, open_case, update_case
-from calldesk.store.queries import caller_history, priors_for_caller
+from calldesk.store.intake import build
+from calldesk.store.queries import caller_history, follow_ups_for, priors_for_caller
 
 CASE_FIELDS: tuple[str, ...] = tuple(CaseBase.model_fields)
 def lookup_caller(desk: Desk, key: CallerKey) -> CallerLookup:
@@ -62,20 +60,18 @@ def write_case(desk: Desk, call: Call, writer: DraftWriter) -> CaseOutcome:
     if call.case is None:
         with writer.lock, desk.store.uow() as uow:
             outcome = open_case(uow, actor=desk.actor, profile=desk.profile, abuse_marked=call.abuse_marked,
-                                data=CaseCreate(**values, client_id=call.client_id, opened_at=call.opened_at))
+                                data=build(CaseCreate, **values, client_id=call.client_id, opened_at=call.opened_at))
             writer.retire()
         return outcome
     with desk.store.uow() as uow:
         return update_case(uow, actor=desk.actor, profile=desk.profile, case_number=call.case.case_number,
-                           expected_version=call.case.version, changes=CaseUpdate(**values))
+                           expected_version=call.case.version, changes=build(CaseUpdate, **values))
 
 
 def reload(desk: Desk, case_number: str) -> tuple[CasePublic, list[FollowUpPublic]]:
     with desk.store.uow(readonly=True) as uow:
         case = get_case(uow.session, case_number)
-        entries = uow.session.exec(select(FollowUp).where(FollowUp.case_id == case.id)
-                                   .order_by(col(FollowUp.entry_at)))
-        return CasePublic.model_validate(case), [FollowUpPublic.model_validate(e) for e in entries]
+        return CasePublic.model_validate(case), follow_ups_for(uow.session, case.id)  # type: ignore[arg-type]
 
 
 def save_call(desk: Desk, call: Call, writer: DraftWriter, *, close: bool) -> SavedCall:
@@ -92,12 +88,13 @@ def save_call(desk: Desk, call: Call, writer: DraftWriter, *, close: bool) -> Sa
             done = str(form.get("followup_done") or "").strip()
             if done:
                 with desk.store.uow() as uow:
+                    pending = str(form.get("followup_pending") or "")
                     casework.add_follow_up(uow, actor=desk.actor, profile=desk.profile, case_number=number,
-                                           data=FollowUpCreate(done=done, pending=str(form.get("followup_pending")
-                                                                                    or "")))
+                                           data=build(FollowUpCreate, done=done, pending=pending))
                 saved.follow_up_added = True
-        resolution = ResolutionUpdate(response=str(form.get("response") or ""), outcome=str(form.get("outcome") or ""),
-                                      alleged_violation=form.get("alleged_violation") or None)
+        resolution = build(ResolutionUpdate, response=str(form.get("response") or ""),
+                           outcome=str(form.get("outcome") or ""),
+                           alleged_violation=form.get("alleged_violation") or None)
         written = resolution.response or resolution.outcome or resolution.alleged_violation
         if outcome.case.status == "open" and written:
             with desk.store.uow() as uow:
@@ -159,13 +156,13 @@ def consent_action(desk: Desk, call: Call, writer: DraftWriter, action: str) -> 
         with desk.store.uow() as uow:
             call.student = confidentiality.add_student(
                 uow, actor=desk.actor, case_number=number,
-                data=StudentCreate(name=str(form.get("student_name") or ""), student_ref=form.get("student_ref"),
+                data=build(StudentCreate, name=str(form.get("student_name") or ""), student_ref=form.get("student_ref"),
                                    school=form.get("student_school")))
     elif action in ("record_consent", "disclose") and call.student is None:
         raise InvalidInput("Add the student first.", field="student_name")
     elif action == "record_consent" and call.student is not None:
         try:
-            data = ConsentCreate(signed_by=str(form.get("consent_signed_by") or ""),
+            data = build(ConsentCreate, signed_by=str(form.get("consent_signed_by") or ""),
                                  signed_on=_date(form, "signed_on", required=True),  # type: ignore[arg-type]
                                  records=str(form.get("consent_records") or ""),
                                  purpose=str(form.get("consent_purpose") or ""),

@@ -10,12 +10,19 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from calldesk.errors import InvalidInput, NotFound, PermissionDenied, RuleRefused, StaleCase
-from calldesk.models import Case, CaseCreate, CaseLink, CasePublic, CaseUpdate, Draft, Resolution, utcnow
+from calldesk.models import Case, CaseCreate, CaseLink, CasePublic, CaseUpdate, Draft, FollowUp, Resolution, utcnow
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.followup import next_follow_up_due
 from calldesk.rules.permissions import require
 from calldesk.rules.profile import Profile
-from calldesk.rules.repeat import CallerKey, RepeatDecision, TrendDecision, detect_repeat, detect_trend
+from calldesk.rules.repeat import (
+    CallerKey,
+    RepeatDecision,
+    TrendDecision,
+    detect_repeat,
+    detect_trend,
+    promoted_call_type,
+)
 from calldesk.rules.reportability import reportability
 from calldesk.rules.triage import TriageDecision, flags_of, triage
 from calldesk.store import audit
@@ -90,8 +97,7 @@ def _snapshot(case: Case) -> dict[str, Any]:
 
 def _decide(profile: Profile, fields: dict[str, Any], opened_at: datetime, repeat: RepeatDecision | None
             ) -> TriageDecision:
-    if repeat is not None and fields.get("call_type") in ("inquiry", "compliment", "concern"):
-        fields["call_type"] = "concern"  # a repeat call is a concern; a complaint stays a complaint
+    fields["call_type"] = promoted_call_type(fields["call_type"], repeated=repeat is not None)
     decision = triage(profile, call_type=fields["call_type"], category=fields.get("category"),
                       flags=flags_of(fields), opened_at=opened_at)
     if repeat is not None and decision.owner_role in ("agent",):
@@ -178,8 +184,8 @@ def update_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number:
     reasons: list[str] = []
     if TRIAGE_INPUTS & {k for k in wanted if before.get(k) != fields.get(k)}:
         current = case.model_dump()
-        if repeated is not None and current["call_type"] in ("inquiry", "compliment"):
-            current["call_type"] = case.call_type = "concern"
+        if repeated is not None:  # a linked repeat call stays at least a concern
+            current["call_type"] = case.call_type = promoted_call_type(case.call_type, repeated=True)  # type: ignore[arg-type]
         decision = triage(profile, call_type=current["call_type"], category=case.category,
                           flags=flags_of(current), opened_at=case.opened_at)
         _apply_triage(case, decision)
@@ -202,7 +208,7 @@ def update_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number:
 
 
 def mark_abuse(uow: UnitOfWork, *, actor: Actor, case_number: str) -> CasePublic:
-    """Suspected child abuse: empty every narrative field, keep nothing about it, scrub old bytes."""
+    """Suspected child abuse: empty every narrative (case, follow-ups, resolution), scrub old bytes."""
     require(actor.role, "mark_abuse")
     session = uow.session
     case = get_case(session, case_number)
@@ -212,7 +218,9 @@ def mark_abuse(uow: UnitOfWork, *, actor: Actor, case_number: str) -> CasePublic
     case.updated_at = utcnow()
     resolution = session.exec(select(Resolution).where(Resolution.case_id == case.id)).first()
     if resolution is not None:
-        resolution.response = ""
+        resolution.response, resolution.alleged_violation = "", None
+    for entry in session.exec(select(FollowUp).where(FollowUp.case_id == case.id)):
+        entry.done, entry.pending = "", ""
     audit.record_changes(session, actor=actor.username, action="case.abuse_marked", entity="case",
                          entity_id=case_number, case_id=case.id, before=narrative,
                          after=dict.fromkeys(narrative, ""))

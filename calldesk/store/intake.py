@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 from calldesk.errors import InvalidInput
 from calldesk.rules.abuse import scrub_narrative
@@ -11,6 +13,8 @@ from calldesk.rules.consent import RELATIONSHIPS
 from calldesk.rules.contact import normalise_email, normalise_name, normalise_phone, phone_digits
 from calldesk.rules.profile import CALL_TYPES, Profile
 from calldesk.rules.vocabulary import CHANNELS, CONTACT_METHODS, SOURCES
+
+M = TypeVar("M", bound=BaseModel)
 
 CHOICES: dict[str, tuple[str, ...]] = {
     "relationship": RELATIONSHIPS,
@@ -63,3 +67,15 @@ def require_contact(fields: Mapping[str, Any]) -> None:
     """A case needs a way to recognise (and call back) the caller."""
     if not (fields.get("caller_name") or fields.get("phone") or fields.get("email")):
         raise InvalidInput("Enter the caller's name, phone or email.", field="caller_name")
+
+
+def build(model: type[M], **values: Any) -> M:
+    """A Create/Update model from typed values; a value the model refuses (too long, wrong type) becomes
+    InvalidInput naming the field, never a pydantic error."""
+    try:
+        return model(**values)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else None
+        label = (field or "a value").replace("_", " ")
+        raise InvalidInput(f"{label.capitalize()}: {first['msg'].lower()}.", field=field) from None

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from calldesk.models import Case, CasePublic
+from calldesk.models import Case, CasePublic, FollowUp, FollowUpPublic
 from calldesk.rules.contact import normalise_name
 from calldesk.rules.repeat import CallerKey, PriorCase
 
@@ -60,3 +60,9 @@ def open_queue(session: Session, *, limit: int = 500) -> list[CasePublic]:
     query = (select(Case).where(Case.status == "open")
              .order_by(col(Case.next_deadline).asc().nulls_last(), col(Case.opened_at)).limit(limit))
     return [CasePublic.model_validate(c) for c in session.exec(query)]
+
+
+def follow_ups_for(session: Session, case_id: int) -> list[FollowUpPublic]:
+    """A case's follow-up entries, oldest first."""
+    query = select(FollowUp).where(FollowUp.case_id == case_id).order_by(col(FollowUp.entry_at))
+    return [FollowUpPublic.model_validate(e) for e in session.exec(query)]

@@ -31,15 +31,17 @@ def sync_reference(session: Session, profile: Profile, *, actor: str = SYSTEM) -
     return categories, len(profile.resources)
 
 
-def load_reference_on_first_start(store: object) -> None:
-    """First start: load the default protocol's data into the new store."""
+def ensure_reference(store: object) -> None:
+    """Load the protocol's taxonomy and resource directory into the store if it does not hold them yet
+    (first start, or the first time the store is opened under another protocol)."""
     from calldesk.store.store import Store
 
     assert isinstance(store, Store)
-    profile = load_profile(store.protocol)
     with store.uow() as uow:
-        sync_reference(uow.session, profile)
-        uow.commit()
+        present = uow.session.exec(select(Category.id).where(Category.protocol == store.protocol).limit(1)).first()
+        if present is None:
+            sync_reference(uow.session, load_profile(store.protocol))
+            uow.commit()
 
 
 def resources(session: Session, protocol: str, query: str = "") -> list[Resource]:

@@ -50,7 +50,7 @@ def open_store(
     configured_user: str | None = None,
     protocol: str = "lausd",
     migrate: bool = True,
-    on_first_start: Callable[[Store], None] | None = None,
+    prepare: Callable[[Store], None] | None = None,
 ) -> Store:
     """Open (and on first start create and migrate) the store at `url`."""
     engine = make_engine(url)
@@ -59,10 +59,10 @@ def open_store(
             upgrade(engine)
         store = Store(url=url, engine=engine, login=signed_in_login(engine, configured_user), protocol=protocol)
         with store.uow() as uow:
-            first = bootstrap_first_admin(uow, store.login)
+            bootstrap_first_admin(uow, store.login)
             uow.commit()
-        if first and on_first_start is not None:
-            on_first_start(store)
+        if prepare is not None:
+            prepare(store)  # e.g. reference data the protocol needs (cheap when already there)
     except Exception as exc:
         engine.dispose()
         translated = translate(exc)

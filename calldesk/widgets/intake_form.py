@@ -30,7 +30,7 @@ TABS: tuple[tuple[str, str], ...] = (
     ("resolution", "Resolution"),
 )
 # Every free-text box of the form: all are emptied, and stay locked, once a call is marked as abuse.
-LOCKED_WHEN_ABUSE = tuple(sorted({*NARRATIVE_FIELDS, "followup_done", "followup_pending", "alleged_violation"}))
+LOCKED_WHEN_ABUSE = tuple(sorted(NARRATIVE_FIELDS))
 ABUSE_PLACEHOLDER = "Suspected child abuse: do not document here."
 
 

@@ -137,3 +137,15 @@ def test_an_unknown_protocol_is_refused_with_the_available_ones(db_url: str) -> 
     result = runner.invoke(app, ["--db", db_url, "--protocol", "nowhere", "case", "list"],
                            env={"CALLDESK_USER": ADMIN})
     assert result.exit_code == 1 and "lausd" in result.stderr and "nowhere" in result.stderr
+
+
+def test_a_store_opened_under_another_protocol_gets_that_protocols_reference_data(db_url: str) -> None:
+    from calldesk.store.reference import ensure_reference
+
+    run(db_url, "user", "list")
+    for protocol in ("rochester", "oc_ccts"):
+        store = open_store(db_url, configured_user=ADMIN, protocol=protocol, prepare=ensure_reference)
+        with store.engine.connect() as conn:
+            count = conn.exec_driver_sql(f"SELECT count(*) FROM resource WHERE protocol = '{protocol}'").scalar_one()
+        store.close()
+        assert count > 3, protocol

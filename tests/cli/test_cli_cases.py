@@ -41,3 +41,11 @@ def test_import_of_a_missing_or_odd_file_is_one_line(db_url: str, tmp_path: Path
     assert code == 1 and ".csv or .json" in err
     code, _, err = run(db_url, "case", "show", "2026-999999")
     assert code == 1 and "No case numbered 2026-999999" in err
+
+
+def test_an_over_long_value_is_refused_naming_the_field(db_url: str, tmp_path: Path) -> None:
+    source = tmp_path / "calls.json"
+    source.write_text(json.dumps([{"caller_name": "x" * 300, "phone": "2135550142"}]))
+    code, out, _ = run(db_url, "case", "import", str(source), "--json")
+    refused = json.loads(out)["refused"]
+    assert code == 1 and refused[0]["reason"].startswith("Caller name: string should have at most 200 characters")

@@ -92,8 +92,18 @@ def test_abuse_marked_case_stores_no_narrative_anywhere(store: Store, staff: dic
         drafts.save_draft(uow, actor=agent, client_id="call-1", form={"claim": f"Caller says {MARKER}"})
     case = call(store, agent, call_type="concern", category="Parent/school conflict",
                 claim=f"Caller says {MARKER}", evidence=f"Saw {MARKER}", client_id="call-1").case
+    from calldesk.models import FollowUpCreate, ResolutionUpdate
+    from calldesk.store import casework
+
     with store.uow() as uow:
-        drafts.save_draft(uow, actor=agent, client_id="call-2", form={"claim": MARKER, "abuse_marked": True})
+        casework.add_follow_up(uow, actor=staff["program_specialist"], profile=lausd(), case_number=case.case_number,
+                               data=FollowUpCreate(done=f"Spoke to aunt: {MARKER}", pending=f"Ask about {MARKER}"))
+    with store.uow() as uow:
+        casework.set_resolution(uow, actor=staff["program_specialist"], case_number=case.case_number,
+                                data=ResolutionUpdate(response=f"Told {MARKER}"))
+    with store.uow() as uow:
+        drafts.save_draft(uow, actor=agent, client_id="call-2", form={"claim": MARKER, "followup_done": MARKER,
+                                                                      "abuse_marked": True})
         marked = mark_abuse(uow, actor=agent, case_number=case.case_number)
     assert marked.abuse_marked and marked.claim == "" and marked.evidence == ""
     assert MARKER not in _all_text_in_store(store)

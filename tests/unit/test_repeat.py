@@ -122,3 +122,13 @@ def test_no_trend_below_threshold_or_outside_window(lausd: Profile) -> None:
     other = [prior("2026-000101", school="Other School"), prior("2026-000102", days_ago=3)]
     assert detect_trend(lausd, school="Lincoln High", opened_at=NOW, priors_at_school=other) is None
     assert detect_trend(lausd, school=None, opened_at=NOW, priors_at_school=other) is None
+
+
+@pytest.mark.parametrize(("call_type", "repeated", "expected"), [
+    ("inquiry", True, "concern"), ("compliment", True, "concern"), ("concern", True, "concern"),
+    ("complaint", True, "complaint"), ("inquiry", False, "inquiry"),
+])
+def test_a_repeat_call_is_at_least_a_concern(call_type: str, repeated: bool, expected: str) -> None:
+    from calldesk.rules.repeat import promoted_call_type
+
+    assert promoted_call_type(call_type, repeated=repeated) == expected  # type: ignore[arg-type]
