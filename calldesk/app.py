@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -21,6 +22,7 @@ from calldesk.screens.context import Clock, Desk
 from calldesk.screens.desk import DeskScreen
 from calldesk.screens.failures import as_refusal
 from calldesk.screens.help import HelpScreen
+from calldesk.screens.intake import IntakeScreen
 from calldesk.screens.queue import QueueScreen
 
 if TYPE_CHECKING:
@@ -44,7 +46,8 @@ class CalldeskApp(App[None], inherit_bindings=False):
         Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True, id="app.commands",
                 tooltip="Search every command of this screen"),
         Binding("f1", "help", "Help", id="app.help", tooltip="Help and keys for this screen"),
-        Binding("ctrl+n,f2", "new_call", "New call", id="app.new_call", tooltip="Take a new call (from anywhere)"),
+        Binding("ctrl+n,f2", "new_call", "New call", priority=True, id="app.new_call",
+                tooltip="Take a new call (from anywhere)"),
         Binding("f3", "switch_mode('desk')", "Desk", id="app.desk", tooltip="The agent desk"),
         Binding("f4", "switch_mode('queue')", "Queue", id="app.queue",
                 tooltip="The supervisor queue: open cases by next deadline"),
@@ -60,6 +63,7 @@ class CalldeskApp(App[None], inherit_bindings=False):
         self.desk = Desk(profile, clock or utcnow, store=store, actor=actor)
         self._open_store = open_store
         self.failure: CalldeskError | None = None
+        self._held_keys: list[events.Key] | None = None
         self.desk_screen = DeskScreen(self.desk)
         self.add_mode("desk", lambda: self.desk_screen)
         self.add_mode("queue", lambda: QueueScreen(self.desk))
@@ -98,10 +102,33 @@ class CalldeskApp(App[None], inherit_bindings=False):
         self.push_screen(HelpScreen(self.screen))
 
     async def action_new_call(self) -> None:
+        # Agents start typing the moment they press the key: hold keys until the call's first field has focus.
+        self._held_keys = self._held_keys or []
+        self.set_timer(1.0, self.release_keys)  # never hold them longer than that, whatever happens
         await self.switch_mode("desk")
         desk = self.screen_stack[0]
         assert isinstance(desk, DeskScreen)
-        desk.take_call()
+        if not desk.take_call():
+            await self.release_keys()
+
+    async def on_event(self, event: events.Event) -> None:
+        if self._held_keys is not None and isinstance(event, events.Key) and not event.is_forwarded:
+            self._held_keys.append(event)
+            return
+        await super().on_event(event)
+
+    @on(IntakeScreen.Opened)
+    async def release_keys(self) -> None:
+        """Deliver the held keys, in the order they were typed, to whatever now has focus."""
+        held = self._held_keys or []
+        while held:
+            key = held.pop(0)
+            await super().on_event(key)
+            if not key.is_printable and key.key not in ("tab", "shift+tab"):
+                # A key that may move focus through a (bubbling) binding lands before the next is routed;
+                # keys arriving meanwhile wait in the app's queue, so the order holds.
+                await asyncio.sleep(0.02)
+        self._held_keys = None
 
 
 def run_desk(settings: Settings, *, app_class: type[CalldeskApp] | None = None) -> None:

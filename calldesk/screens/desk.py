@@ -87,9 +87,10 @@ class DeskScreen(ReportsWorkerFailures, Screen[None]):
 
         self.app.push_screen(ResumeDraft(event.drafts), resume)
 
-    def take_call(self, *, client_id: str | None = None, values: dict[str, Any] | None = None) -> None:
-        """Open the intake screen: a new call, or a resumed draft (one call at a time)."""
+    def take_call(self, *, client_id: str | None = None, values: dict[str, Any] | None = None) -> bool:
+        """Open the intake screen: a new call, or a resumed draft (one call at a time). False if refused."""
         if any(isinstance(screen, IntakeScreen) for screen in self.app.screen_stack):
             self.app.notify("Finish or leave the call on screen first (Escape leaves it, kept as a draft).")
-            return
+            return False
         self.app.push_screen(IntakeScreen(self.desk, client_id=client_id, values=values))
+        return True

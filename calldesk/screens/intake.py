@@ -14,6 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, TextArea
@@ -72,6 +73,10 @@ class IntakeScreen(Screen[None]):
                   tooltip=f"Go to the {title} tab") for n, (pane, title) in enumerate(TABS, start=1)],
         Binding("ctrl+pagedown", "next_tab(1)", "Next tab", show=False, id="intake.next_tab"),
         Binding("ctrl+pageup", "next_tab(-1)", "Previous tab", show=False, id="intake.previous_tab"),
+        # Priority: focus moves the moment Tab is read, so keys typed right after it (while the screen is busy)
+        # land in the next field, not this one.
+        Binding("tab", "app.focus_next", show=False, priority=True, id="intake.next_field"),
+        Binding("shift+tab", "app.focus_previous", show=False, priority=True, id="intake.previous_field"),
     ]
     LOOKUP_DELAY = 0.3
     AUTOSAVE_DELAY = 0.8
@@ -108,8 +113,12 @@ class IntakeScreen(Screen[None]):
     def form(self) -> IntakeForm:
         return self.query_one(IntakeForm)
 
+    class Opened(Message):
+        """The first field has focus: keys typed since ctrl+n can be delivered (the app held them)."""
+
     def on_mount(self) -> None:
         self.query_one("#caller_name", Input).focus()
+        self.post_message(self.Opened())
 
     @on(IntakeForm.Ready)
     def _form_ready(self) -> None:

@@ -22,3 +22,25 @@ async def test_exit_while_tabs_still_mounting(desk_store: Store, agent: Actor) -
                 break
     assert hit, "never caught the screen mid-mount"
     assert app.return_code in (0, None), app.return_code
+
+
+async def test_keys_typed_right_after_ctrl_n_all_land_in_order(desk_store: Store, agent: Actor) -> None:
+    """An agent types the moment the key is down: nothing typed before the screen is ready is lost or reordered."""
+    from textual import events
+    from textual.widgets import Input
+
+    app = CalldeskApp(desk_store, agent, clock=fixed_clock)
+    names = {" ": "space", "@": "at", ".": "full_stop"}
+
+    def typed(text: str) -> list[tuple[str, str | None]]:
+        return [(names.get(c, c), c) for c in text]
+
+    burst = [("ctrl+n", None), *typed("Ana Ruiz"), ("tab", "\t"), *typed("2135550142"), ("tab", "\t"),
+             *typed("ana@x.org")]
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        for key, character in burst:  # posted at once, without waiting: faster than any agent
+            app.post_message(events.Key(key, character))
+        await pilot.pause(0.5)
+        values = [app.screen.query_one(f"#{name}", Input).value for name in ("caller_name", "phone", "email")]
+    assert values == ["Ana Ruiz", "2135550142", "ana@x.org"]
