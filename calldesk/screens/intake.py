@@ -57,7 +57,7 @@ class IntakeScreen(Screen[None]):
 
     SUB_TITLE = "New call"
     HELP = ("Take the call tab by tab: Caller Details, Call Information, Confidentiality, Follow-Up, Resolution. "
-            "Tab moves through the fields in order; alt+1..5 (or ctrl+page up/down) switch tabs. The caller's "
+            "Tab moves through the fields in order; alt+1..5, F6/F7 or ctrl+page up/down switch tabs. The caller's "
             "earlier calls appear on the right as you type a phone, email or name. Everything typed is kept as a "
             "draft until the case is saved with ctrl+s. F9 (or ctrl+b) marks suspected child abuse at any moment: "
             "the hotline and form are shown and nothing about it is written here. ctrl+r opens the resource "
@@ -71,8 +71,9 @@ class IntakeScreen(Screen[None]):
         Binding("escape", "leave", "Leave call", id="intake.leave", tooltip="Leave the call (unsaved: kept as draft)"),
         *[Binding(f"alt+{n}", f"show_tab('{pane}')", title, show=False, id=f"intake.tab_{n}",
                   tooltip=f"Go to the {title} tab") for n, (pane, title) in enumerate(TABS, start=1)],
-        Binding("ctrl+pagedown", "next_tab(1)", "Next tab", show=False, id="intake.next_tab"),
-        Binding("ctrl+pageup", "next_tab(-1)", "Previous tab", show=False, id="intake.previous_tab"),
+        # F-keys reach the app in every terminal; alt+digit and ctrl+page keys do not everywhere.
+        Binding("f7,ctrl+pagedown", "next_tab(1)", "Next tab", id="intake.next_tab"),
+        Binding("f6,ctrl+pageup", "next_tab(-1)", "Previous tab", show=False, id="intake.previous_tab"),
         # Priority: focus moves the moment Tab is read, so keys typed right after it (while the screen is busy)
         # land in the next field, not this one.
         Binding("tab", "app.focus_next", show=False, priority=True, id="intake.next_field"),
