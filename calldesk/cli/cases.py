@@ -10,7 +10,16 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from calldesk.cli.context import err, opened, out, print_json, print_table, progress_bar, refusals_exit
+from calldesk.cli.context import (
+    err,
+    opened,
+    out,
+    print_json,
+    print_table,
+    progress_bar,
+    read_signed_in,
+    refusals_exit,
+)
 from calldesk.errors import CalldeskError, InvalidInput
 from calldesk.profiles import load_profile
 from calldesk.rules.triage import format_due
@@ -30,10 +39,7 @@ def list_(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help
     """Open cases, the most urgent deadline first."""
     from calldesk.store.queries import open_queue
 
-    with opened(ctx) as store:
-        store.actor()
-        with store.uow(readonly=True) as uow:
-            cases = open_queue(uow.session)
+    cases = read_signed_in(ctx, open_queue)
     if as_json:
         print_json(cases)
         return
@@ -50,10 +56,7 @@ def show(ctx: typer.Context, number: str = typer.Argument(..., help="Case number
     from calldesk.models import CasePublic
     from calldesk.store.cases import get_case
 
-    with opened(ctx) as store:
-        store.actor()
-        with store.uow(readonly=True) as uow:
-            case = CasePublic.model_validate(get_case(uow.session, number))
+    case = read_signed_in(ctx, lambda session: CasePublic.model_validate(get_case(session, number)))
     if as_json:
         print_json(case)
         return

@@ -20,6 +20,8 @@ from calldesk.errors import CalldeskError
 from calldesk.settings import Settings, load_settings
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from calldesk.store.store import Store
 
 P = ParamSpec("P")
@@ -71,6 +73,14 @@ def opened(ctx: typer.Context) -> Iterator[Store]:
         yield store
     finally:
         store.close()
+
+
+def read_signed_in(ctx: typer.Context, query: Callable[[Session], R]) -> R:
+    """Sign in (refused if unknown or deactivated), then run `query` in a read-only transaction."""
+    with opened(ctx) as store:
+        store.actor()
+        with store.uow(readonly=True) as uow:
+            return query(uow.session)
 
 
 def refusals_exit(func: Callable[P, R]) -> Callable[P, R]:

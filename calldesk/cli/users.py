@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from calldesk.cli.context import opened, out, print_json, print_table, refusals_exit
+from calldesk.cli.context import opened, out, print_json, print_table, read_signed_in, refusals_exit
 
 if TYPE_CHECKING:
     from calldesk.models import UserPublic
@@ -48,10 +48,7 @@ def list_(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help
     """List users and their roles."""
     from calldesk.store import users as user_service
 
-    with opened(ctx) as store:
-        store.actor()
-        with store.uow(readonly=True) as uow:
-            users = user_service.list_users(uow.session)
+    users = read_signed_in(ctx, user_service.list_users)
     if as_json:
         print_json(users)
         return

@@ -56,21 +56,22 @@ class Desk:
         """True once the store is open and the user signed in (never blocks)."""
         return self._opened.is_set() and self._failure is None
 
-    @property
-    def store(self) -> Store:
-        """The open store; a worker thread waits here until it is open."""
+    def _wait_until_open(self) -> None:
         self._opened.wait()
         if self._failure is not None:
             raise self._failure
+
+    @property
+    def store(self) -> Store:
+        """The open store; a worker thread waits here until it is open."""
+        self._wait_until_open()
         assert self._store is not None
         return self._store
 
     @property
     def actor(self) -> Actor:
         """Who is signed in; a worker thread waits here until the store is open."""
-        self._opened.wait()
-        if self._failure is not None:
-            raise self._failure
+        self._wait_until_open()
         assert self._actor is not None
         return self._actor
 
