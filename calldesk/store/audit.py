@@ -14,7 +14,7 @@ from calldesk.models import AuditEvent, utcnow
 # Free text is audited by fingerprint, never verbatim: a narrative later found to describe abuse
 # must not survive in an append-only trail.
 NARRATIVE = frozenset({"claim", "evidence", "steps_taken", "response", "alleged_violation", "done",
-                       "pending", "message", "reason", "routing_notes", "form"})
+                       "pending", "message", "reason", "routing_notes", "form", "close_reason", "outcome"})
 
 
 def audit_value(field: str | None, value: Any) -> str | None:

@@ -26,9 +26,11 @@ def add_callback(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: Callb
         raise InvalidInput("Enter who called (a name or a phone number).", field="caller_name")
     received = data.received_at or utcnow()
     owner = actor_for(uow.session, data.assigned_to).username if data.assigned_to else actor.username
-    case_id = get_case(uow.session, data.case_number).id if data.case_number else None
+    case = get_case(uow.session, data.case_number) if data.case_number else None
+    case_id = case.id if case is not None else None
+    message = "" if case is not None and case.abuse_marked else data.message.strip()
     row = Callback(caller_name=data.caller_name.strip(), phone=normalise_phone(data.phone) if data.phone else None,
-                   message=data.message.strip(), urgent=data.urgent, from_superior=data.from_superior,
+                   message=message, urgent=data.urgent, from_superior=data.from_superior,
                    received_at=received, assigned_to=owner, case_id=case_id,
                    due_at=callback_due(profile, received_at=received, urgent=data.urgent,
                                        from_superior=data.from_superior))

@@ -10,7 +10,19 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from calldesk.errors import InvalidInput, NotFound, PermissionDenied, RuleRefused, StaleCase
-from calldesk.models import Case, CaseCreate, CaseLink, CasePublic, CaseUpdate, Draft, FollowUp, Resolution, utcnow
+from calldesk.models import (
+    Callback,
+    Case,
+    CaseCreate,
+    CaseLink,
+    CasePublic,
+    CaseUpdate,
+    Draft,
+    Escalation,
+    FollowUp,
+    Resolution,
+    utcnow,
+)
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.followup import next_follow_up_due
 from calldesk.rules.permissions import require
@@ -32,6 +44,8 @@ from calldesk.store.queries import priors_at_school, priors_for_caller
 from calldesk.store.uow import UnitOfWork
 from calldesk.store.users import Actor
 
+# What stands in for free text on a call marked as suspected child abuse.
+ABUSE_PLACEHOLDER = "(suspected child abuse: reported by phone and form, not documented here)"
 DEADLINE_FIELDS = ("respond_by", "acknowledge_by", "next_follow_up_by", "resolve_by", "resolve_max")
 TRIAGE_INPUTS = frozenset({"call_type", "category", "due_process", "special_education", "safety", "source",
                            "urgent", "needs_follow_up"})
@@ -221,6 +235,12 @@ def mark_abuse(uow: UnitOfWork, *, actor: Actor, case_number: str) -> CasePublic
         resolution.response, resolution.alleged_violation = "", None
     for entry in session.exec(select(FollowUp).where(FollowUp.case_id == case.id)):
         entry.done, entry.pending = "", ""
+    for escalation in session.exec(select(Escalation).where(Escalation.case_id == case.id)):
+        escalation.reason = ABUSE_PLACEHOLDER
+    for callback in session.exec(select(Callback).where(Callback.case_id == case.id)):
+        callback.message = ""
+    if case.close_reason:
+        case.close_reason = ABUSE_PLACEHOLDER
     audit.record_changes(session, actor=actor.username, action="case.abuse_marked", entity="case",
                          entity_id=case_number, case_id=case.id, before=narrative,
                          after=dict.fromkeys(narrative, ""))
@@ -248,6 +268,9 @@ def close_case(uow: UnitOfWork, *, actor: Actor, case_number: str, expected_vers
     if resolution is not None and resolution.alleged_violation and resolution.letter_status != "coordinator_informed":
         raise RuleRefused("A complaint with a violation closes only after the letter is approved, signed, "
                           "attached and the coordinator informed.")
+    reason = ABUSE_PLACEHOLDER if case.abuse_marked else reason.strip()
+    if not reason or len(reason) > 200:
+        raise InvalidInput("Give a reason for closing of at most 200 characters.", field="close_reason")
     before = {"status": case.status, "close_reason": case.close_reason}
     case.status, case.closed_at, case.closed_by, case.close_reason = "closed", utcnow(), actor.username, reason
     refresh_next_deadline(case)

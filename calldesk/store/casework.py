@@ -20,7 +20,7 @@ from calldesk.rules.escalation import next_escalation
 from calldesk.rules.permissions import require
 from calldesk.rules.profile import Profile
 from calldesk.store import audit
-from calldesk.store.cases import get_case, recompute_follow_up, refresh_next_deadline
+from calldesk.store.cases import ABUSE_PLACEHOLDER, get_case, recompute_follow_up, refresh_next_deadline
 from calldesk.store.uow import UnitOfWork
 from calldesk.store.users import Actor
 
@@ -65,8 +65,9 @@ def escalate(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number: st
     step = next_escalation(profile, current_level=case.escalation_level)
     if step is None:
         raise RuleRefused(f"Case {case_number} is already at the top of the {profile.title} ladder.")
+    why = ABUSE_PLACEHOLDER if case.abuse_marked else reason.strip()
     uow.session.add(Escalation(case_id=case.id, level=step.level, title=step.title, to_role=step.role,  # type: ignore[arg-type]
-                               reason=reason.strip(), by_user=actor.username, at=utcnow()))
+                               reason=why, by_user=actor.username, at=utcnow()))
     audit.record(uow.session, actor=actor.username, action="case.escalate", entity="case", entity_id=case_number,
                  case_id=case.id, field="escalation_level", old=case.escalation_level, new=step.level)
     audit.record(uow.session, actor=actor.username, action="case.escalate", entity="case", entity_id=case_number,
@@ -93,13 +94,15 @@ def set_resolution(uow: UnitOfWork, *, actor: Actor, case_number: str, data: Res
         raise InvalidInput("Only a complaint records an alleged violation.", field="alleged_violation")
     res = _resolution(uow, case.id, actor)  # type: ignore[arg-type]
     before = {"response": res.response, "outcome": res.outcome, "alleged_violation": res.alleged_violation}
+    # A call marked as suspected abuse keeps no free text about it, here or anywhere.
     res.response = "" if case.abuse_marked else data.response.strip()
-    res.outcome = data.outcome.strip()
-    res.alleged_violation = (data.alleged_violation or "").strip() or None
+    res.outcome = "" if case.abuse_marked else data.outcome.strip()
+    res.alleged_violation = None if case.abuse_marked else (data.alleged_violation or "").strip() or None
     after = {"response": res.response, "outcome": res.outcome, "alleged_violation": res.alleged_violation}
     if res.alleged_violation and res.letter_status == "none":
         res.letter_status = "draft"  # a violation means a lawful response letter, drafted by the specialist
     res.updated_by, res.updated_at = actor.username, utcnow()
+    case.updated_at = utcnow()  # bumps the case's version: a concurrent mark_abuse makes this save stale
     uow.flush()
     audit.record_changes(uow.session, actor=actor.username, action="resolution.update", entity="resolution",
                          entity_id=case_number, case_id=case.id, before=before, after=after)

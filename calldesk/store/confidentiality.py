@@ -27,6 +27,7 @@ from calldesk.rules.consent import (
     check_disclosure,
     validate_consent,
 )
+from calldesk.rules.contact import normalise_name
 from calldesk.rules.permissions import require
 from calldesk.store import audit
 from calldesk.store.cases import get_case
@@ -39,6 +40,14 @@ class DisclosureOutcome:
     disclosure: DisclosurePublic
     decision: ConsentDecision
     notice: str = REDISCLOSURE_NOTICE
+
+
+def local_today(protocol: str) -> date:
+    """Today in the agency's time zone (a consent valid until today is valid all of today there)."""
+    from calldesk.profiles import load_profile
+    from calldesk.rules.calendar import calendar_for
+
+    return calendar_for(load_profile(protocol)).local(utcnow()).date()
 
 
 def _records(text: str) -> list[str]:
@@ -81,7 +90,7 @@ def record_consent(uow: UnitOfWork, *, actor: Actor, case_number: str, student_i
     case = get_case(uow.session, case_number)
     student = _student(uow.session, case, student_id)
     consent = Consent(**data.model_dump(), student_id=student.id, recorded_by=actor.username, recorded_at=utcnow())  # type: ignore[arg-type]
-    validate_consent(_facts(consent), today=today)
+    validate_consent(_facts(consent), today=today or local_today(case.protocol))
     uow.session.add(consent)
     uow.flush()
     audit.record(uow.session, actor=actor.username, action="consent.record", entity="consent", entity_id=consent.id,
@@ -93,7 +102,9 @@ def record_consent(uow: UnitOfWork, *, actor: Actor, case_number: str, student_i
 def consent_decision(session: Session, *, case: Case, student: Student, records: list[str], recipient: str,
                      on: date) -> ConsentDecision:
     consents = session.exec(select(Consent).where(Consent.student_id == student.id)).all()
-    return check_disclosure(relationship=case.relationship, consents=[_facts(c) for c in consents],
+    # The caller's relationship is the basis only when the caller is the one receiving the information.
+    relationship = case.relationship if normalise_name(recipient) == case.caller_name_key else "other"
+    return check_disclosure(relationship=relationship, consents=[_facts(c) for c in consents],
                             records=records, recipient=recipient, on=on)
 
 
@@ -115,7 +126,7 @@ def disclose(uow: UnitOfWork, *, actor: Actor, case_number: str, student_id: int
     if not to:
         raise InvalidInput("Name who receives the information.", field="recipient")
     decision = consent_decision(uow.session, case=case, student=student, records=records, recipient=to,
-                                on=on or utcnow().date())
+                                on=on or local_today(case.protocol))
     decision.require()
     row = Disclosure(case_id=case.id, student_id=student.id, recipient=to, records=", ".join(records),  # type: ignore[arg-type]
                      basis=decision.basis or decision.reason, disclosed_by=actor.username, disclosed_at=utcnow())

@@ -68,7 +68,7 @@ def _all_text_in_store(store: Store) -> str:
     """Every text value of every table (PostgreSQL has no single file to grep)."""
     chunks: list[str] = []
     with store.engine.connect() as conn:
-        for table in ("cases", "auditevent", "draft", "followup", "resolution", "caselink"):
+        for table in ("cases", "auditevent", "draft", "followup", "resolution", "caselink", "escalation", "callback"):
             for row in conn.execute(text(f"SELECT * FROM {table}")):
                 chunks.extend(str(v) for v in row)
     return "\n".join(chunks)
@@ -153,3 +153,43 @@ def test_an_absent_agents_callbacks_show_in_the_supervisors_queue(store: Store, 
     with store.uow(readonly=True) as uow:
         queue = callbacks.callbacks_for(uow.session, profile=lausd(), username="sue", today=date(2026, 11, 18))
     assert [c.assigned_to for c in queue] == ["ana"]
+
+
+def test_a_parent_caller_cannot_pass_student_information_to_someone_else(
+        store: Store, staff: dict[str, Actor]) -> None:
+    agent = staff["agent"]
+    case = call(store, agent, caller_name="Maria Gomez", relationship="parent_guardian").case
+    student_id = _student(store, agent, case.case_number)
+    with store.uow() as uow, pytest.raises(ConsentRefused, match="no written consent"):
+        confidentiality.disclose(uow, actor=agent, case_number=case.case_number, student_id=student_id,
+                                 records=["attendance"], recipient="A Journalist")
+    with store.uow() as uow:
+        allowed = confidentiality.disclose(uow, actor=agent, case_number=case.case_number, student_id=student_id,
+                                           records=["attendance"])
+    assert allowed.decision.basis == "parent/guardian"
+
+
+def test_nothing_written_after_an_abuse_mark_keeps_the_narrative(store: Store, staff: dict[str, Actor]) -> None:
+    from calldesk.models import ResolutionUpdate
+    from calldesk.store import casework
+    from calldesk.store.cases import close_case
+
+    agent, sam = staff["agent"], staff["specialist"]
+    case = call(store, agent, call_type="complaint", category="Transportation").case
+    with store.uow() as uow:
+        callbacks.add_callback(uow, actor=agent, profile=lausd(), data=CallbackCreate(
+            caller_name="Aunt", phone="2135550111", message=f"Call back about {MARKER}", case_number=case.case_number))
+    with store.uow() as uow:
+        mark_abuse(uow, actor=agent, case_number=case.case_number)
+    with store.uow() as uow:
+        casework.set_resolution(uow, actor=sam, case_number=case.case_number, data=ResolutionUpdate(
+            response=MARKER, outcome=MARKER[:100], alleged_violation=MARKER))
+    with store.uow() as uow:
+        casework.escalate(uow, actor=sam, profile=lausd(), case_number=case.case_number, reason=MARKER)
+    with store.uow() as uow:
+        callbacks.add_callback(uow, actor=agent, profile=lausd(), data=CallbackCreate(
+            caller_name="Aunt", phone="2135550111", message=MARKER, case_number=case.case_number))
+    with store.uow() as uow:
+        closed = close_case(uow, actor=staff["supervisor"], case_number=case.case_number, reason=MARKER)
+    assert closed.status == "closed"
+    assert MARKER not in _all_text_in_store(store)
