@@ -85,6 +85,8 @@ def _case_create(row: dict[str, Any]) -> tuple[CaseCreate, bool]:
     from calldesk.models import CaseCreate
     from calldesk.store.intake import build
 
+    if None in row:  # csv.DictReader files cells beyond the header under None
+        raise InvalidInput("The row has more cells than the header has columns.")
     values = dict(row)
     for key in BOOLEAN_FIELDS & values.keys():
         if isinstance(values[key], str):

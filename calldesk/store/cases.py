@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import text
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from calldesk.errors import InvalidInput, NotFound, PermissionDenied, RuleRefused, StaleCase
 from calldesk.models import (
@@ -26,7 +26,7 @@ from calldesk.models import (
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.followup import next_follow_up_due
 from calldesk.rules.permissions import require
-from calldesk.rules.profile import Profile
+from calldesk.rules.profile import Profile, role_rank
 from calldesk.rules.repeat import (
     CallerKey,
     RepeatDecision,
@@ -125,9 +125,6 @@ def open_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CaseCrea
     """Open a case from the intake form. A retried save (same client_id) returns the case already saved."""
     require(actor.role, "take_call")
     session = uow.session
-    existing = session.exec(select(Case).where(Case.client_id == data.client_id)).first()
-    if existing is not None:
-        return CaseOutcome(CasePublic.model_validate(existing), ["Already saved."], created=False)
     fields = clean_fields(data.model_dump(exclude={"client_id", "opened_at"}), profile, abuse_marked=abuse_marked)
     require_contact(fields)
     opened_at = data.opened_at or utcnow()
@@ -144,8 +141,14 @@ def open_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CaseCrea
                                                            since_days=profile.trend_window_days, now=opened_at))
     report = reportability(profile, category=fields.get("category"), flags=flags_of(fields))
     year = calendar_for(profile).local(opened_at).year
+    # The number comes first: it takes the counter's lock, so a retried save racing the first one waits for it
+    # and then finds its case here (rolled back, the number is not used up).
+    number = _next_case_number(session, year)
+    existing = session.exec(select(Case).where(Case.client_id == data.client_id)).first()
+    if existing is not None:
+        return CaseOutcome(CasePublic.model_validate(existing), ["Already saved."], created=False)
 
-    case = Case(**fields, client_id=data.client_id, case_number=_next_case_number(session, year),
+    case = Case(**fields, client_id=data.client_id, case_number=number,
                 protocol=profile.name, opened_by=actor.username, opened_at=opened_at, updated_at=utcnow(),
                 abuse_marked=abuse_marked, reportable=report.reportable, route_to=report.route_to,
                 not_reportable_reason=report.reason)
@@ -191,6 +194,8 @@ def update_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number:
     fields = clean_fields(wanted, profile, abuse_marked=case.abuse_marked)
     # Read before changing anything: an autoflush mid-save would bump the version twice.
     repeated = session.exec(select(CaseLink).where(CaseLink.case_id == case.id, CaseLink.kind == "repeat")).first()
+    last_entry = session.exec(select(FollowUp.entry_at).where(FollowUp.case_id == case.id)
+                              .order_by(col(FollowUp.entry_at).desc())).first()
     before = _snapshot(case)
     for key, value in fields.items():
         setattr(case, key, value)
@@ -203,12 +208,18 @@ def update_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number:
         decision = triage(profile, call_type=current["call_type"], category=case.category,
                           flags=flags_of(current), opened_at=case.opened_at)
         _apply_triage(case, decision)
+        recompute_follow_up(case, profile, last_entry)  # the cadence runs from the last entry, not the opening
         reasons = ["Type, category or flags changed: tier and deadlines recomputed.", *decision.reasons]
         report = reportability(profile, category=case.category, flags=flags_of(current))
         case.reportable, case.route_to, case.not_reportable_reason = report.reportable, report.route_to, report.reason
         if report.reason:
             reasons.append(report.reason)
-        case.routing_notes = "\n".join(reasons[1:])
+        # Earlier notes (repeat caller, trend) stay; the new decision is added under them.
+        case.routing_notes = "\n".join(filter(None, [case.routing_notes, *reasons[1:]]))
+        if decision.close_now:
+            case.status, case.closed_at, case.closed_by = "closed", utcnow(), actor.username
+            case.close_reason = "already in due process"
+            refresh_next_deadline(case)
     case.updated_at = utcnow()
     changed = audit.record_changes(session, actor=actor.username, action="case.update", entity="case",
                                    entity_id=case_number, case_id=case.id, before=before, after=_snapshot(case))
@@ -259,9 +270,9 @@ def close_case(uow: UnitOfWork, *, actor: Actor, case_number: str, expected_vers
     case = load_for_change(session, case_number, expected_version)
     if case.status == "closed":
         raise RuleRefused(f"Case {case_number} is already closed.")
-    if actor.role == "agent" and case.owner_role != "agent" and case.opened_by != actor.username:
+    if actor.username != case.assigned_to and role_rank(actor.role) < role_rank(case.owner_role):
         raise PermissionDenied(f"Case {case_number} belongs to a {case.owner_role.replace('_', ' ')}; "
-                               "only they or a supervisor may close it.")
+                               "only they, their assignee or a supervisor may close it.")
     resolution = session.exec(select(Resolution).where(Resolution.case_id == case.id)).first()
     if case.call_type != "compliment" and not case.abuse_marked and (resolution is None or not resolution.response):
         raise RuleRefused("Write the response/resolution on the Resolution tab before closing the case.")

@@ -8,8 +8,10 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from calldesk.errors import PermissionDenied
 from calldesk.models import Draft, utcnow
 from calldesk.rules.abuse import scrub_narrative
+from calldesk.rules.permissions import require
 from calldesk.store.engine import checkpoint
 from calldesk.store.uow import UnitOfWork
 from calldesk.store.users import Actor
@@ -19,12 +21,15 @@ ABUSE_FLAG = "abuse_marked"
 
 def save_draft(uow: UnitOfWork, *, actor: Actor, client_id: str, form: Mapping[str, Any]) -> None:
     """Upsert the form as typed; a form marked as suspected abuse is saved without its narrative."""
+    require(actor.role, "take_call")
     values = dict(form)
     abuse = bool(values.get(ABUSE_FLAG))
     if abuse:
         values = scrub_narrative(values)
     payload = json.dumps(values, default=str, sort_keys=True)
     draft = uow.session.exec(select(Draft).where(Draft.client_id == client_id)).first()
+    if draft is not None and draft.owner != actor.username:
+        raise PermissionDenied("That unsaved call belongs to someone else; start a new call.")
     if draft is None:
         uow.session.add(Draft(client_id=client_id, owner=actor.username, form=payload, updated_at=utcnow()))
     else:
@@ -41,6 +46,7 @@ def drafts_of(session: Session, username: str) -> list[tuple[str, dict[str, Any]
 
 
 def discard_draft(uow: UnitOfWork, *, actor: Actor, client_id: str) -> None:
+    require(actor.role, "take_call")
     for draft in uow.session.exec(select(Draft).where(Draft.client_id == client_id, Draft.owner == actor.username)):
         uow.session.delete(draft)
     uow.commit()

@@ -23,7 +23,8 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "source": SOURCES,
     "call_type": CALL_TYPES,
 }
-TEXT_LIMITS = {"caller_name": 200, "school": 200, "department": 200, "language": 40}
+TEXT_LIMITS = {"caller_name": 200, "school": 200, "department": 200, "language": 40, "email": 254, "phone": 40,
+               "category": 120, "subcategory": 120}
 
 
 def clean_fields(values: Mapping[str, Any], profile: Profile, *, abuse_marked: bool) -> dict[str, Any]:

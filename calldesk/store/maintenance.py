@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -68,14 +69,22 @@ def backup(engine: Engine, url: str, target: Path, *, progress: Progress | None 
         raise InvalidInput(f"{target} is a folder; give a file name for the backup.")
     target.parent.mkdir(parents=True, exist_ok=True)
     path = sqlite_path(url)
+    old_umask = os.umask(0o077)  # the copy holds personal data: owner-only from its first byte
+    try:
+        _backup_to(engine, url, path, target, progress)
+    finally:
+        os.umask(old_umask)
+    target.chmod(0o600)
+    return target
+
+
+def _backup_to(engine: Engine, url: str, path: Path | None, target: Path, progress: Progress | None) -> None:
     if engine.dialect.name == "sqlite":
         if path is None:
             raise InvalidInput("An in-memory store cannot be backed up.")
         _sqlite_backup(path, target, progress)
     else:
         _pg_dump(url, target, progress)
-    target.chmod(0o600)
-    return target
 
 
 def _sqlite_backup(source: Path, target: Path, progress: Progress | None) -> None:
@@ -97,8 +106,13 @@ def _sqlite_backup(source: Path, target: Path, progress: Progress | None) -> Non
     tmp.replace(target)
 
 
-def _libpq_url(url: str) -> str:
-    return make_url(normalise_url(url)).set(drivername="postgresql").render_as_string(hide_password=False)
+def _libpq(url: str) -> tuple[str, dict[str, str]]:
+    """The URL for pg_dump/pg_restore without its password (which goes in PGPASSWORD, not on `ps`)."""
+    parsed = make_url(normalise_url(url)).set(drivername="postgresql")
+    env = dict(os.environ)
+    if parsed.password:
+        env["PGPASSWORD"] = str(parsed.password)
+    return parsed.set(password=None).render_as_string(hide_password=False), env
 
 
 def _last_line(text: str) -> str:
@@ -116,9 +130,10 @@ def _pg_tool(name: str) -> str:
 def _pg_dump(url: str, target: Path, progress: Progress | None) -> None:
     if progress:
         progress(0, 1)
+    dbname, env = _libpq(url)
     result = subprocess.run(
-        [_pg_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={target}", f"--dbname={_libpq_url(url)}"],
-        capture_output=True, text=True, check=False,
+        [_pg_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={target}", f"--dbname={dbname}"],
+        capture_output=True, text=True, check=False, env=env,
     )
     if result.returncode != 0:
         raise StoreError(f"pg_dump failed: {_last_line(result.stderr)}")
@@ -184,9 +199,11 @@ def _pg_restore(engine: Engine, url: str, source: Path, progress: Progress | Non
         # A clean slate: the backup brings every table, trigger and function back.
         conn.exec_driver_sql("DROP SCHEMA public CASCADE")
         conn.exec_driver_sql("CREATE SCHEMA public")
+    dbname, env = _libpq(url)
     result = subprocess.run(
-        [_pg_tool("pg_restore"), "--no-owner", "--exit-on-error", f"--dbname={_libpq_url(url)}", str(source)],
-        capture_output=True, text=True, check=False,
+        [_pg_tool("pg_restore"), "--no-owner", "--exit-on-error", "--single-transaction", f"--dbname={dbname}",
+         str(source)],
+        capture_output=True, text=True, check=False, env=env,
     )
     if result.returncode != 0:
         raise StoreError(f"pg_restore failed: {_last_line(result.stderr)}")

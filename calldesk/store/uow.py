@@ -75,6 +75,9 @@ def translate(exc: BaseException) -> CalldeskError | None:
     if isinstance(exc, IntegrityError):
         text = str(exc.orig) if exc.orig is not None else str(exc)
         return StoreError(f"The store refused the change: {text.splitlines()[0]}")
+    if isinstance(exc, DBAPIError):  # e.g. a value too long for its column on PostgreSQL
+        text = str(exc.orig) if exc.orig is not None else type(exc).__name__
+        return StoreError(f"The store refused the change: {text.splitlines()[0]}")
     return None
 
 

@@ -99,11 +99,22 @@ def list_users(session: Session, *, include_inactive: bool = True) -> list[UserP
     return [UserPublic.model_validate(u) for u in session.exec(query)]
 
 
+def _keep_an_admin(session: Session, user: User) -> None:
+    """Refuse a change that would leave the store with no active admin (nobody could manage users again)."""
+    admins = session.exec(select(func.count()).select_from(User).where(User.role == "admin",
+                                                                        User.active == True)).one()  # noqa: E712
+    if user.role == "admin" and user.active and admins <= 1:
+        raise InvalidInput(f"{user.username} is the last active admin; make someone else admin first.",
+                           field="username")
+
+
 def set_role(uow: UnitOfWork, *, actor: Actor, username: str, role: str) -> UserPublic:
     """Change a user's role (admins only)."""
     require(actor.role, "manage_users")
     _check_role(role)
     user = _get(uow.session, username)
+    if role != "admin":
+        _keep_an_admin(uow.session, user)
     audit.record(uow.session, actor=actor.username, action="user.set_role", entity="user",
                  entity_id=username, field="role", old=user.role, new=role)
     user.role = role
@@ -117,6 +128,8 @@ def set_active(uow: UnitOfWork, *, actor: Actor, username: str, active: bool) ->
     if username == actor.username and not active:
         raise InvalidInput("You cannot deactivate yourself; ask another admin.", field="username")
     user = _get(uow.session, username)
+    if not active:
+        _keep_an_admin(uow.session, user)
     audit.record(uow.session, actor=actor.username, action="user.set_active", entity="user",
                  entity_id=username, field="active", old=user.active, new=active)
     user.active = active
