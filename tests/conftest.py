@@ -119,7 +119,7 @@ def add_user(store: Store, admin: Actor, username: str, role: str, **extra: obje
 def staff(store: Store, admin: Actor) -> dict[str, Actor]:
     """One active user per role."""
     people = {"admin": admin}
-    for username, role in [("ana", "agent"), ("pat", "program_specialist"), ("sam", "specialist"),
-                           ("sue", "supervisor")]:
+    for username, role in [("sue", "supervisor"), ("ana", "agent"), ("pat", "program_specialist"),
+                           ("sam", "specialist")]:
         people[role] = add_user(store, admin, username, role, supervisor="sue" if role != "supervisor" else None)
     return people

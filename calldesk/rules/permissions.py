@@ -25,6 +25,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "close_case": STAFF,
     "reassign": ("supervisor",),
     "approve_letter": ("supervisor",),
+    "sign_letter": ("specialist", "supervisor"),  # the specialist signs, attaches and informs the coordinator
     "link_cases": CASEWORKERS,
     "report": ("supervisor", "admin"),
     "manage_users": ("admin",),
@@ -34,6 +35,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
 DESCRIPTIONS = {
     "reassign": "reassign cases",
     "approve_letter": "approve response letters",
+    "sign_letter": "sign response letters and inform the coordinator",
     "link_cases": "merge or link cases",
     "report": "run reports",
     "manage_users": "manage users",

@@ -119,7 +119,7 @@ def advance_letter(uow: UnitOfWork, *, actor: Actor, case_number: str, step: str
     """The response letter: draft -> approved (supervisor) -> signed and attached -> coordinator informed."""
     if step not in LETTER_STEPS:
         raise InvalidInput(f"'{step}' is not a letter step: approve, sign or inform.", field="step")
-    require(actor.role, "approve_letter" if step == "approve" else "resolve")
+    require(actor.role, "approve_letter" if step == "approve" else "sign_letter")
     case = _open_case(uow, case_number)
     res = uow.session.exec(select(Resolution).where(Resolution.case_id == case.id)).first()
     needed, reached = LETTER_STEPS[step]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -117,8 +118,13 @@ def checkpoint(engine: Engine) -> bool:
         return False
     raw = engine.raw_connection()
     try:
-        # Outside any transaction: the driver connection runs in autocommit (isolation_level None).
-        busy, _log, _done = raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()  # type: ignore[union-attr]
-        return busy == 0
+        # Outside any transaction (the driver connection runs in autocommit); a reader can hold the WAL for a
+        # moment, so try a few times before giving up.
+        for attempt in range(5):
+            busy, _log, _done = raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()  # type: ignore[union-attr]
+            if busy == 0:
+                return True
+            time.sleep(0.05 * (attempt + 1))
+        return False
     finally:
         raw.close()

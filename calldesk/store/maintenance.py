@@ -177,6 +177,10 @@ def _sqlite_restore(engine: Engine, url: str, source: Path, progress: Progress |
     if verdict != "ok":
         src.close()
         raise InvalidInput(f"{source} is damaged ({verdict}); nothing was restored.")
+    tables = {row[0] for row in src.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not {"cases", "auditevent", "alembic_version"} <= tables:
+        src.close()
+        raise InvalidInput(f"{source} is not a calldesk backup; nothing was restored.")
     engine.dispose()
     dst = sqlite3.connect(path, timeout=10)
     try:

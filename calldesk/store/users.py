@@ -84,6 +84,9 @@ def add_user(uow: UnitOfWork, *, actor: Actor, data: UserCreate) -> UserPublic:
     _check_role(data.role)
     if uow.session.exec(select(User).where(User.username == data.username)).first() is not None:
         raise InvalidInput(f"A user named '{data.username}' already exists.", field="username")
+    if data.supervisor and uow.session.exec(select(User).where(User.username == data.supervisor)).first() is None:
+        raise InvalidInput(f"No user named '{data.supervisor}' to be the supervisor; add them first.",
+                           field="supervisor")
     user = User(username=data.username, full_name=data.full_name, role=data.role, supervisor=data.supervisor)
     uow.session.add(user)
     uow.flush()

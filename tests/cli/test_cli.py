@@ -149,3 +149,15 @@ def test_a_store_opened_under_another_protocol_gets_that_protocols_reference_dat
             count = conn.exec_driver_sql(f"SELECT count(*) FROM resource WHERE protocol = '{protocol}'").scalar_one()
         store.close()
         assert count > 3, protocol
+
+
+def test_a_supervisor_must_exist_and_only_calldesk_backups_restore(db_url: str, tmp_path: Path, backend: str) -> None:
+    code, _, err = run(db_url, "user", "add", "ana", "--role", "agent", "--supervisor", "ghost")
+    assert code == 1 and "No user named 'ghost' to be the supervisor" in err
+    if backend == "sqlite":
+        import sqlite3
+
+        other = tmp_path / "other.db"
+        sqlite3.connect(other).execute("CREATE TABLE notes (x TEXT)").connection.commit()
+        code, _, err = run(db_url, "db", "restore", str(other), "--force")
+        assert code == 1 and "not a calldesk backup" in err
