@@ -5,7 +5,12 @@ The desk path skips importing typer and the CLI's commands: an agent's start is 
 
 from __future__ import annotations
 
+import os
 import sys
+
+# calldesk uses no pydantic plugins; skipping their discovery (a scan of every installed package's metadata)
+# shortens the agent's start. Set on import: this module is the console script and is imported first.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 
 def main() -> None:
