@@ -96,6 +96,19 @@ def _apply_triage(case: Case, decision: TriageDecision) -> None:
     refresh_next_deadline(case)
 
 
+def _route(case: Case, profile: Profile, decision: TriageDecision, *, actor: Actor, at: datetime) -> list[str]:
+    """Apply the rules' decision to the case (tier, owner, deadlines, reportability, due-process closing);
+    returns the reasons in words."""
+    _apply_triage(case, decision)
+    report = reportability(profile, category=case.category, flags=flags_of(case.model_dump()))
+    case.reportable, case.route_to, case.not_reportable_reason = report.reportable, report.route_to, report.reason
+    if decision.close_now:
+        case.status, case.closed_at, case.closed_by = "closed", at, actor.username
+        case.close_reason = "already in due process"
+        refresh_next_deadline(case)
+    return [*decision.reasons, *([report.reason] if report.reason else [])]
+
+
 def refresh_next_deadline(case: Case) -> None:
     """The queue's sort key: the soonest deadline still ahead of an open case."""
     if case.status != "open":
@@ -139,7 +152,6 @@ def open_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CaseCrea
     trend = detect_trend(profile, school=fields.get("school"), opened_at=opened_at,
                          priors_at_school=priors_at_school(session, fields.get("school"),
                                                            since_days=profile.trend_window_days, now=opened_at))
-    report = reportability(profile, category=fields.get("category"), flags=flags_of(fields))
     year = calendar_for(profile).local(opened_at).year
     # The number comes first: it takes the counter's lock, so a retried save racing the first one waits for it
     # and then finds its case here (rolled back, the number is not used up).
@@ -150,21 +162,13 @@ def open_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CaseCrea
 
     case = Case(**fields, client_id=data.client_id, case_number=number,
                 protocol=profile.name, opened_by=actor.username, opened_at=opened_at, updated_at=utcnow(),
-                abuse_marked=abuse_marked, reportable=report.reportable, route_to=report.route_to,
-                not_reportable_reason=report.reason)
-    _apply_triage(case, decision)
-    reasons = list(decision.reasons)
+                abuse_marked=abuse_marked)
+    reasons = _route(case, profile, decision, actor=actor, at=opened_at)
     if repeat is not None:
         reasons.insert(0, f"Repeat caller: {repeat.message}.")
-    if report.reason:
-        reasons.append(report.reason)
     if trend is not None:
         reasons.append(f"Trend: {trend.message}.")
     case.routing_notes = "\n".join(reasons)
-    if decision.close_now:
-        case.status, case.closed_at, case.closed_by = "closed", opened_at, actor.username
-        case.close_reason = "already in due process"
-        refresh_next_deadline(case)
     session.add(case)
     uow.flush()
     assert case.id is not None
@@ -207,19 +211,11 @@ def update_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number:
             current["call_type"] = case.call_type = promoted_call_type(case.call_type, repeated=True)  # type: ignore[arg-type]
         decision = triage(profile, call_type=current["call_type"], category=case.category,
                           flags=flags_of(current), opened_at=case.opened_at)
-        _apply_triage(case, decision)
+        decided = _route(case, profile, decision, actor=actor, at=utcnow())
         recompute_follow_up(case, profile, last_entry)  # the cadence runs from the last entry, not the opening
-        reasons = ["Type, category or flags changed: tier and deadlines recomputed.", *decision.reasons]
-        report = reportability(profile, category=case.category, flags=flags_of(current))
-        case.reportable, case.route_to, case.not_reportable_reason = report.reportable, report.route_to, report.reason
-        if report.reason:
-            reasons.append(report.reason)
+        reasons = ["Type, category or flags changed: tier and deadlines recomputed.", *decided]
         # Earlier notes (repeat caller, trend) stay; the new decision is added under them.
-        case.routing_notes = "\n".join(filter(None, [case.routing_notes, *reasons[1:]]))
-        if decision.close_now:
-            case.status, case.closed_at, case.closed_by = "closed", utcnow(), actor.username
-            case.close_reason = "already in due process"
-            refresh_next_deadline(case)
+        case.routing_notes = "\n".join(filter(None, [case.routing_notes, *decided]))
     case.updated_at = utcnow()
     changed = audit.record_changes(session, actor=actor.username, action="case.update", entity="case",
                                    entity_id=case_number, case_id=case.id, before=before, after=_snapshot(case))
