@@ -128,3 +128,11 @@ def progress_bar(description: str) -> Progress:
         TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeRemainingColumn(),
         console=err, transient=True,
     )
+
+
+@contextmanager
+def progress_reporter(description: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar for long work, as the (done, total) callback the store's maintenance functions take."""
+    with progress_bar(description) as bar:
+        task = bar.add_task(description, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)

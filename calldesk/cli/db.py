@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from calldesk.cli.context import err, opened, out, print_json, print_table, progress_bar, refusals_exit
+from calldesk.cli.context import err, opened, out, print_json, print_table, progress_reporter, refusals_exit
 from calldesk.rules.permissions import require
 
 app = typer.Typer(help="Maintain the store: schema, integrity, backups.", no_args_is_help=True)
@@ -52,10 +52,8 @@ def backup(ctx: typer.Context, path: Path = typer.Argument(..., help="File to wr
 
     with opened(ctx) as store:
         require(store.actor().role, "maintain_store")
-        with progress_bar("Backing up") as bar:
-            task = bar.add_task("Backing up", total=None)
-            written = maintenance.backup(store.engine, store.url, path,
-                                         progress=lambda done, total: bar.update(task, completed=done, total=total))
+        with progress_reporter("Backing up") as progress:
+            written = maintenance.backup(store.engine, store.url, path, progress=progress)
     out.print(f"Backup written to {written} ({written.stat().st_size:,} bytes).")
 
 
@@ -71,8 +69,6 @@ def restore(
 
     with opened(ctx) as store:
         require(store.actor().role, "maintain_store")
-        with progress_bar("Restoring") as bar:
-            task = bar.add_task("Restoring", total=None)
-            maintenance.restore(store.engine, store.url, path, force=force,
-                                progress=lambda done, total: bar.update(task, completed=done, total=total))
+        with progress_reporter("Restoring") as progress:
+            maintenance.restore(store.engine, store.url, path, force=force, progress=progress)
     out.print(f"Restored {store.location} from {path}.")

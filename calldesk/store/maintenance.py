@@ -87,6 +87,12 @@ def _backup_to(engine: Engine, url: str, path: Path | None, target: Path, progre
         _pg_dump(url, target, progress)
 
 
+def _copy_pages(src: sqlite3.Connection, dst: sqlite3.Connection, progress: Progress | None) -> None:
+    """SQLite's online backup, a few pages at a time, reporting (done, total) pages."""
+    report = (lambda _status, remaining, total: progress(total - remaining, total)) if progress else None
+    src.backup(dst, pages=PAGES_PER_STEP, progress=report)
+
+
 def _sqlite_backup(source: Path, target: Path, progress: Progress | None) -> None:
     tmp = target.with_name(target.name + ".partial")
     tmp.unlink(missing_ok=True)
@@ -96,8 +102,7 @@ def _sqlite_backup(source: Path, target: Path, progress: Progress | None) -> Non
         # Hold one read snapshot for the whole copy: concurrent WAL writers do not restart it.
         src.execute("BEGIN")
         src.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        src.backup(dst, pages=PAGES_PER_STEP,
-                   progress=(lambda _s, remaining, total: progress(total - remaining, total)) if progress else None)
+        _copy_pages(src, dst, progress)
         src.execute("COMMIT")
         dst.execute("PRAGMA journal_mode = DELETE")
     finally:
@@ -184,8 +189,7 @@ def _sqlite_restore(engine: Engine, url: str, source: Path, progress: Progress |
     engine.dispose()
     dst = sqlite3.connect(path, timeout=10)
     try:
-        src.backup(dst, pages=PAGES_PER_STEP,
-                   progress=(lambda _s, remaining, total: progress(total - remaining, total)) if progress else None)
+        _copy_pages(src, dst, progress)
     finally:
         dst.close()
         src.close()
