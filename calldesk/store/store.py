@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
@@ -21,7 +21,6 @@ class Store:
     engine: Engine
     login: str
     protocol: str = "lausd"
-    _actor: Actor | None = field(default=None, repr=False)
 
     @property
     def backend(self) -> str:
@@ -37,8 +36,7 @@ class Store:
     def actor(self) -> Actor:
         """The signed-in user, checked against the users table (UnknownUser if not allowed in)."""
         with self.uow(readonly=True) as uow:
-            self._actor = actor_for(uow.session, self.login)
-        return self._actor
+            return actor_for(uow.session, self.login)
 
     def close(self) -> None:
         self.engine.dispose()
