@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from calldesk.errors import CalldeskError
 from calldesk.profiles import load_profile
 from calldesk.rules.profile import Profile
 from calldesk.rules.vocabulary import utcnow
+from calldesk.screens.call_line import CallHolder
 from calldesk.screens.commands import palette_commands
 from calldesk.screens.context import Clock, Desk
 from calldesk.screens.desk import DeskScreen
@@ -48,7 +49,7 @@ class CalldeskApp(App[None], inherit_bindings=False):
         Binding("f1", "help", "Help", id="app.help", tooltip="Help and keys for this screen"),
         Binding("ctrl+n,f2", "new_call", "New call", priority=True, id="app.new_call",
                 tooltip="Take a new call (from anywhere)"),
-        Binding("f3", "switch_mode('desk')", "Desk", id="app.desk", tooltip="The agent desk"),
+        Binding("f3", "desk", "Desk", id="app.desk", tooltip="The agent desk (the call, while one is open)"),
         Binding("f4", "switch_mode('queue')", "Queue", id="app.queue",
                 tooltip="The supervisor queue: open cases by next deadline"),
     ]
@@ -64,9 +65,13 @@ class CalldeskApp(App[None], inherit_bindings=False):
         self._open_store = open_store
         self.failure: CalldeskError | None = None
         self._held_keys: list[events.Key] | None = None
+        self._hold_timer: Timer | None = None
         self.desk_screen = DeskScreen(self.desk)
         self.add_mode("desk", lambda: self.desk_screen)
         self.add_mode("queue", lambda: QueueScreen(self.desk))
+        self.add_mode("call", CallHolder)
+        self._prepared: IntakeScreen | None = None  # the next call's screen, built while the agent waits
+        self._came_from = "desk"
         self._initial_keymap = dict(keymap or {})
         self._initial_theme = theme
 
@@ -78,12 +83,68 @@ class CalldeskApp(App[None], inherit_bindings=False):
         self.switch_mode("desk")
         if not self.desk.ready and self._open_store is not None:
             self.call_after_refresh(self.connect_store)  # the desk is on screen before the database code loads
+        elif self.desk.ready:
+            self.call_after_refresh(self.prepare_next_call)
 
     @work(thread=True, exclusive=True, group="connect", exit_on_error=False)
     def connect_store(self) -> None:
         assert self._open_store is not None
         self.desk.connect(self._open_store)
         self.desk_screen.post_message(DeskScreen.Connected())
+        self.call_from_thread(self.prepare_next_call)
+
+    # ---- calls ------------------------------------------------------------------------------------------------
+    def open_call(self) -> IntakeScreen | None:
+        """The call the agent has started and not yet left (on screen or behind F3/F4), if any."""
+        stack = self._screen_stacks.get("call", [])
+        top = stack[-1] if stack else None
+        return top if isinstance(top, IntakeScreen) and top is not self._prepared else None
+
+    def _call_stack(self) -> None:
+        if "call" not in self._screen_stacks:
+            self._init_mode("call")  # the mode's base screen, built without being shown
+
+    def prepare_next_call(self) -> None:
+        """Build the next call's screen in the call mode, out of sight, unless one is ready."""
+        if self._prepared is not None or self.open_call() is not None or not self.is_running:
+            return  # it goes under the open call's screen only once that call has ended
+        self._call_stack()
+        self._prepared = IntakeScreen(self.desk)
+        self.push_screen(self._prepared, self._call_ended, mode="call")
+        # Its styles are applied as it mounts, against the stylesheet as it is now; without this mark, showing it
+        # (switch_mode) would re-parse and re-apply the whole stylesheet first (about 0.4 s), as for a stale screen.
+        # A theme change before the call bumps the app's count again, and then the refresh does happen.
+        self._prepared._css_update_count = self._css_update_count
+        self._prepared.prepared = True
+
+    def start_call(self, *, client_id: str | None = None, values: dict[str, Any] | None = None) -> bool:
+        """Show a new call (the prepared one when ready) or a resumed draft; False if a call is already open."""
+        if self.open_call() is not None:
+            if self.current_mode != "call":
+                self.switch_mode("call")
+                self.notify("Back to the call you have open: finish or leave it (Escape) first.", severity="warning")
+            else:
+                self.notify("Finish or leave the call on screen first (Escape leaves it, kept as a draft).",
+                            severity="warning")
+            return False
+        if self.current_mode != "call":
+            self._came_from = self.current_mode or "desk"
+        self._call_stack()
+        if client_id is None and self._prepared is not None:
+            prepared, self._prepared = self._prepared, None
+            self.switch_mode("call")
+            prepared.begin_call()
+        else:
+            self.push_screen(IntakeScreen(self.desk, client_id=client_id, values=values), self._call_ended,
+                             mode="call")
+            self.switch_mode("call")
+        return True
+
+    def _call_ended(self, _: object = None) -> None:
+        """A call's screen was dismissed: back to where the agent came from, and the next call gets ready."""
+        if self.current_mode == "call" and self.open_call() is None:
+            self.switch_mode(self._came_from)
+        self.call_after_refresh(self.prepare_next_call)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "connect" and event.state == WorkerState.ERROR:
@@ -98,18 +159,20 @@ class CalldeskApp(App[None], inherit_bindings=False):
         yield from ours
         yield from (command for command in super().get_system_commands(screen) if command.title not in titles)
 
+    def action_desk(self) -> None:
+        """The agent desk; while a call is open, that call (it waits there while the agent looks at the queue)."""
+        self.switch_mode("call" if self.open_call() is not None else "desk")
+
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.screen))
 
-    async def action_new_call(self) -> None:
-        # Agents start typing the moment they press the key: hold keys until the call's first field has focus.
-        self._held_keys = self._held_keys or []
-        self.set_timer(1.0, self.release_keys)  # never hold them longer than that, whatever happens
-        await self.switch_mode("desk")
-        desk = self.screen_stack[0]
-        assert isinstance(desk, DeskScreen)
-        if not desk.take_call():
-            await self.release_keys()
+    def action_new_call(self) -> None:
+        if self._prepared is None and self.open_call() is None and self._held_keys is None:
+            # The call's screen is built now: hold the keys typed meanwhile until its first field has focus.
+            self._held_keys = []
+            self._hold_timer = self.set_timer(1.0, self.release_keys)  # never hold them longer than that
+        # A prepared call has its first field focused already: the keys queued behind ctrl+n go straight there.
+        self.start_call()
 
     async def on_event(self, event: events.Event) -> None:
         if self._held_keys is not None and isinstance(event, events.Key) and not event.is_forwarded:
@@ -120,15 +183,14 @@ class CalldeskApp(App[None], inherit_bindings=False):
     @on(IntakeScreen.Opened)
     async def release_keys(self) -> None:
         """Deliver the held keys, in the order they were typed, to whatever now has focus."""
-        held = self._held_keys or []
-        while held:
-            key = held.pop(0)
+        held, self._held_keys = self._held_keys or [], None
+        if self._hold_timer is not None:
+            self._hold_timer.stop()
+            self._hold_timer = None
+        # Keys typed meanwhile wait in the app's queue behind this handler, so the order holds; keys that move
+        # focus are priority bindings (they act as they are read) and editing keys act in their own field.
+        for key in held:
             await super().on_event(key)
-            if not key.is_printable and key.key not in ("tab", "shift+tab"):
-                # A key that may move focus through a (bubbling) binding lands before the next is routed;
-                # keys arriving meanwhile wait in the app's queue, so the order holds.
-                await asyncio.sleep(0.02)
-        self._held_keys = None
 
 
 def run_desk(settings: Settings, *, app_class: type[CalldeskApp] | None = None) -> None:

@@ -14,7 +14,6 @@ from textual.widgets import Footer, Header, Static
 
 from calldesk.screens.context import Desk
 from calldesk.screens.failures import ReportsWorkerFailures
-from calldesk.screens.intake import IntakeScreen
 from calldesk.screens.resume import Draft, ResumeDraft
 
 
@@ -89,8 +88,7 @@ class DeskScreen(ReportsWorkerFailures, Screen[None]):
 
     def take_call(self, *, client_id: str | None = None, values: dict[str, Any] | None = None) -> bool:
         """Open the intake screen: a new call, or a resumed draft (one call at a time). False if refused."""
-        if any(isinstance(screen, IntakeScreen) for screen in self.app.screen_stack):
-            self.app.notify("Finish or leave the call on screen first (Escape leaves it, kept as a draft).")
-            return False
-        self.app.push_screen(IntakeScreen(self.desk, client_id=client_id, values=values))
-        return True
+        from calldesk.app import CalldeskApp
+
+        assert isinstance(self.app, CalldeskApp)
+        return self.app.start_call(client_id=client_id, values=values)

@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -97,6 +97,7 @@ class IntakeScreen(Screen[None]):
         self.prompting = False
         self.saving = False
         self._debouncers: dict[str, Timer] = {}
+        self.prepared = False  # built out of sight for the next call (set by the app)
 
     # ---- layout -----------------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -118,8 +119,28 @@ class IntakeScreen(Screen[None]):
         """The first field has focus: keys typed since ctrl+n can be delivered (the app held them)."""
 
     def on_mount(self) -> None:
-        self.query_one("#caller_name", Input).focus()
+        first = self.query("#caller_name")
+        if first:  # a screen prepared out of sight gets its focus in begin_call instead
+            self.set_focus(first.first())  # now, not after the keys queued behind ctrl+n
         self.post_message(self.Opened())
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Shown for the first time after being prepared out of sight: every style was applied as it mounted, against
+        # the stylesheet as it still is, so Screen's resume need not re-apply them all (0.2-1 s for five tabs).
+        # Textual skips it the same way when a screen comes back from under an opaque one.
+        if self.prepared and self._css_update_count == self.app._css_update_count:
+            event.refresh_styles = False
+        self.prepared = False
+
+    def begin_call(self) -> None:
+        """A screen prepared ahead of the call becomes the call on screen: its clock starts now."""
+        self.call.opened_at = self.desk.now()
+        self.query_one(CallBar).restart(self.call.opened_at)
+        first = self.query_one("#caller_name", Input)
+        if self.focused is not first:
+            self.set_focus(first)
+        if self.form.ready:
+            self._show_triage()
 
     @on(IntakeForm.Ready)
     def _form_ready(self) -> None:

@@ -42,5 +42,10 @@ class CallBar(Horizontal):
     def _tick(self) -> None:
         self.query_one("#timer", Static).update(self._elapsed())
 
+    def restart(self, started: datetime) -> None:
+        """The call starts now (a screen prepared ahead of the call)."""
+        self.started = started
+        self._tick()
+
     def show_case(self, text: str) -> None:
         self.query_one("#case-number", Static).update(text)

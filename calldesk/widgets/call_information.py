@@ -13,6 +13,7 @@ from calldesk.rules.triage import TriageDecision, describe_deadlines
 from calldesk.widgets.caller_details import choice
 from calldesk.widgets.choices import CALL_TYPE_OPTIONS
 from calldesk.widgets.form_field import FORM_VALUE, FormField, FormTab
+from calldesk.widgets.typing import TypingTextArea
 
 FLAGS = (
     ("needs_follow_up", "Needs a call back (follow-up)"),
@@ -26,7 +27,7 @@ NARRATIVE = ("claim", "evidence", "steps_taken")
 
 
 def narrative(field: str, placeholder: str) -> TextArea:
-    return TextArea(id=field, placeholder=placeholder, compact=True, tab_behavior="focus", soft_wrap=True)
+    return TypingTextArea(id=field, placeholder=placeholder, compact=True, tab_behavior="focus", soft_wrap=True)
 
 
 class CallInformation(FormTab):

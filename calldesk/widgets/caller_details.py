@@ -8,10 +8,11 @@ from textual.widgets import Checkbox, Input, Select, Static
 
 from calldesk.widgets.choices import CHANNEL_OPTIONS, CONTACT_OPTIONS, RELATIONSHIP_OPTIONS, SOURCE_OPTIONS
 from calldesk.widgets.form_field import FormField, FormTab
+from calldesk.widgets.typing import TypingInput
 
 
 def text_input(field: str, placeholder: str = "", value: str = "") -> Input:
-    return Input(value=value, placeholder=placeholder, id=field, compact=True)
+    return TypingInput(value=value, placeholder=placeholder, id=field, compact=True)
 
 
 def choice(field: str, choices: list[tuple[str, str]], value: str) -> Select[str]:

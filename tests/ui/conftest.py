@@ -64,7 +64,8 @@ def make_app(desk_store: Store, agent: Actor, profile: Profile):  # type: ignore
     """A factory: the desk app for the agent on the test store, with the clock fixed."""
 
     def make(actor: Actor | None = None, **options: object) -> CalldeskApp:
-        app = CalldeskApp(desk_store, actor or agent, profile, clock=fixed_clock, **options)  # type: ignore[arg-type]
+        options.setdefault("clock", fixed_clock)
+        app = CalldeskApp(desk_store, actor or agent, profile, **options)  # type: ignore[arg-type]
         app.animation_level = "none"  # the tab underline's slide only slows tests down
         return app
 

@@ -1,0 +1,72 @@
+"""ctrl+n shows a call prepared while the agent waited: typing lands in its first field at once, call after call."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.widgets import Input
+
+from calldesk.screens.desk import DeskScreen
+from calldesk.screens.intake import IntakeScreen
+from calldesk.screens.queue import QueueScreen
+from calldesk.widgets.intake_form import IntakeForm
+from tests.ui.steps import SIZE, settle
+
+
+async def prepared(pilot) -> IntakeScreen:  # type: ignore[no-untyped-def]
+    app = pilot.app
+    for _ in range(100):
+        screen = app._prepared
+        if screen is not None and screen.query(IntakeForm) and screen.form.ready:
+            return screen
+        await pilot.pause(0.02)
+    raise AssertionError("no call was prepared")
+
+
+async def test_each_new_call_is_the_prepared_screen_and_takes_keys_at_once(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        for caller in ("Ana Ruiz", "Bo Chen"):
+            ready = await prepared(pilot)
+            assert isinstance(app.screen, DeskScreen)
+            app.post_message(events.Key("ctrl+n", None))
+            for c in caller:  # queued behind ctrl+n, before the screen has done anything
+                app.post_message(events.Key("space" if c == " " else c, c))
+            await settle(pilot)
+            assert app.screen is ready
+            assert ready.query_one("#caller_name", Input).value == caller
+            ready.query_one("#caller_name", Input).value = ""  # nothing worth a draft: Escape just leaves
+            await pilot.press("escape")
+            await settle(pilot)
+            assert isinstance(app.screen, DeskScreen)
+        assert app._prepared is not None and app._prepared is not ready  # a fresh screen for the next call
+
+
+async def test_a_call_timer_starts_when_the_call_does_not_when_prepared(make_app) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from tests.ui.conftest import NOW
+
+    now = [NOW]
+    app = make_app(clock=lambda: now[0])
+    async with app.run_test(size=SIZE) as pilot:
+        ready = await prepared(pilot)
+        now[0] = NOW + timedelta(minutes=7)  # the agent waited seven minutes for the phone to ring
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert app.screen is ready and ready.call.opened_at == now[0]
+
+
+async def test_the_queue_during_a_call_then_ctrl_n_goes_back_to_the_open_call(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await prepared(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        call = app.screen
+        await pilot.press(*"Ana")
+        await pilot.press("f4")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert app.screen is call and call.query_one("#caller_name", Input).value == "Ana"
