@@ -1,10 +1,26 @@
-"""Run every benchmark: python -m benchmarks"""
+"""Run every benchmark and print each figure beside its target: python -m benchmarks [name ...]
+
+Names: startup, new_call (default: all). Exit status 1 if any figure misses its target.
+"""
 
 from __future__ import annotations
 
+import importlib
 import sys
 
-from benchmarks.startup import main
+BENCHMARKS = ("startup", "new_call")
+
+
+def main(names: list[str]) -> int:
+    failed = 0
+    for name in names or BENCHMARKS:
+        if name not in BENCHMARKS:
+            print(f"Unknown benchmark {name!r}; choose from: {', '.join(BENCHMARKS)}", file=sys.stderr)
+            return 2
+        failed += importlib.import_module(f"benchmarks.{name}").main() != 0
+        print()
+    return 1 if failed else 0
+
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
