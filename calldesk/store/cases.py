@@ -6,25 +6,25 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import text
-from sqlmodel import Session, col, select
+from sqlalchemy import Table, or_, text, update
+from sqlalchemy import case as sql_case
+from sqlmodel import Session, SQLModel, col, select
 
 from calldesk.errors import InvalidInput, NotFound, PermissionDenied, RuleRefused, StaleCase
 from calldesk.models import (
-    Callback,
     Case,
     CaseCreate,
     CaseLink,
     CasePublic,
     CaseUpdate,
     Draft,
-    Escalation,
     FollowUp,
     Resolution,
     utcnow,
 )
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.followup import next_follow_up_due
+from calldesk.rules.free_text import ABUSE_PLACEHOLDER, CASE_ROWS, FREE_TEXT, narrative_columns
 from calldesk.rules.permissions import require
 from calldesk.rules.profile import Profile, role_rank
 from calldesk.rules.repeat import (
@@ -38,14 +38,13 @@ from calldesk.rules.repeat import (
 from calldesk.rules.reportability import reportability
 from calldesk.rules.triage import TriageDecision, flags_of, triage
 from calldesk.store import audit
-from calldesk.store.engine import checkpoint
+from calldesk.store.drafts import scrub_drafts
 from calldesk.store.intake import clean_fields, require_contact
 from calldesk.store.queries import priors_at_school, priors_for_caller
+from calldesk.store.scrub import scrub_files
 from calldesk.store.uow import UnitOfWork
 from calldesk.store.users import Actor
 
-# What stands in for free text on a call marked as suspected child abuse.
-ABUSE_PLACEHOLDER = "(suspected child abuse: reported by phone and form, not documented here)"
 DEADLINE_FIELDS = ("respond_by", "acknowledge_by", "next_follow_up_by", "resolve_by", "resolve_max")
 TRIAGE_INPUTS = frozenset({"call_type", "category", "due_process", "special_education", "safety", "source",
                            "urgent", "needs_follow_up"})
@@ -229,33 +228,44 @@ def update_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number:
 
 
 def mark_abuse(uow: UnitOfWork, *, actor: Actor, case_number: str) -> CasePublic:
-    """Suspected child abuse: empty every narrative (case, follow-ups, resolution), scrub old bytes."""
+    """Suspected child abuse: empty every narrative column of the case and its rows (calldesk.rules.free_text),
+    and the narrative keys of its draft; then fold SQLite's WAL so no old page keeps the text."""
     require(actor.role, "mark_abuse")
     session = uow.session
     case = get_case(session, case_number)
-    narrative = {"claim": case.claim, "evidence": case.evidence, "steps_taken": case.steps_taken}
-    case.claim = case.evidence = case.steps_taken = ""
+    narrative = {name: getattr(case, name) for name in sorted(narrative_columns("cases"))}
+    after = {name: _cleared("cases", name, value) for name, value in narrative.items()}
+    for name, value in after.items():
+        setattr(case, name, value)
     case.abuse_marked = True
     case.updated_at = utcnow()
-    resolution = session.exec(select(Resolution).where(Resolution.case_id == case.id)).first()
-    if resolution is not None:
-        resolution.response, resolution.alleged_violation = "", None
-    for entry in session.exec(select(FollowUp).where(FollowUp.case_id == case.id)):
-        entry.done, entry.pending = "", ""
-    for escalation in session.exec(select(Escalation).where(Escalation.case_id == case.id)):
-        escalation.reason = ABUSE_PLACEHOLDER
-    for callback in session.exec(select(Callback).where(Callback.case_id == case.id)):
-        callback.message = ""
-    if case.close_reason:
-        case.close_reason = ABUSE_PLACEHOLDER
+    uow.flush()
+    for name in CASE_ROWS:
+        table = SQLModel.metadata.tables[name]
+        columns = {column: _cleared_sql(table, column) for column in sorted(narrative_columns(name))}
+        session.execute(update(table).where(table.c.case_id == case.id).values(columns))
+    scrub_drafts(session, case.client_id)
     audit.record_changes(session, actor=actor.username, action="case.abuse_marked", entity="case",
-                         entity_id=case_number, case_id=case.id, before=narrative,
-                         after=dict.fromkeys(narrative, ""))
+                         entity_id=case_number, case_id=case.id, before=narrative, after=after)
     audit.record(session, actor=actor.username, action="case.abuse_marked", entity="case", entity_id=case_number,
                  case_id=case.id, field="abuse_marked", old=False, new=True)
     uow.commit()
-    checkpoint(uow.engine)  # old page images of the narrative must not linger in SQLite's WAL
+    scrub_files(uow.engine)  # old page images of the narrative must not linger in SQLite's WAL
     return CasePublic.model_validate(case)
+
+
+def _cleared(table: str, column: str, value: object) -> object:
+    """What a narrative column holds once the call is marked: the placeholder where it must say why, else empty."""
+    if column in FREE_TEXT[table].placeheld:
+        return ABUSE_PLACEHOLDER if value else value
+    return None if value is None else ""
+
+
+def _cleared_sql(table: Table, column: str) -> Any:
+    target = table.c[column]
+    if column in FREE_TEXT[table.name].placeheld:
+        return sql_case((or_(target.is_(None), target == ""), target), else_=ABUSE_PLACEHOLDER)
+    return None if target.nullable else ""
 
 
 def close_case(uow: UnitOfWork, *, actor: Actor, case_number: str, expected_version: int | None = None,
