@@ -24,6 +24,7 @@ class UnitOfWork:
         self.engine = readonly_engine(engine) if readonly else engine
         self.session: Session = Session(self.engine, expire_on_commit=False, autoflush=True)
         self._committed = False
+        self._joined = 0
 
     def __enter__(self) -> UnitOfWork:
         return self
@@ -40,7 +41,20 @@ class UnitOfWork:
             if translated is not None:
                 raise translated from exc
 
+    @contextmanager
+    def one_commit(self) -> Iterator[None]:
+        """Services called inside join one user action: their commits only flush, and the action commits once
+        after the block (`uow.commit()`); any refusal inside rolls back everything they wrote."""
+        self._joined += 1
+        try:
+            yield
+        finally:
+            self._joined -= 1
+
     def commit(self) -> None:
+        if self._joined:
+            self.flush()
+            return
         try:
             self.session.commit()
         except Exception as exc:

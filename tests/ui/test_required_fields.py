@@ -1,0 +1,41 @@
+"""What the profile requires before a save or a close is shown under each empty field, all at once."""
+
+from __future__ import annotations
+
+from textual.widgets import Checkbox, Input
+
+from calldesk.screens.intake import IntakeScreen
+from calldesk.store.store import Store
+from calldesk.widgets.banner import Banner
+from calldesk.widgets.form_field import FormField
+from tests.ui.steps import SIZE, cases, choose, new_call, settle, type_into
+
+
+def error_under(screen: IntakeScreen, name: str) -> str:
+    field = screen.query_one(f"#field-{name}", FormField)
+    return str(field.query_one(".field-error").render()) if field.has_class("-error") else ""
+
+
+async def test_every_missing_field_is_shown_under_it_and_nothing_is_saved(make_app, desk_store: Store) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await new_call(pilot)
+        await type_into(pilot, "phone", "2135550142")
+        screen.query_one("#close_on_save", Checkbox).value = True
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, IntakeScreen), "a refused save stays on the call"
+        assert error_under(screen, "category") == "Pick the call's category."
+        assert error_under(screen, "response") == "Write the response/resolution on the Resolution tab."
+        assert "Pick the call's category." in screen.query_one("#refusal-banner", Banner).message
+        assert screen.form.tabs.active == "call-information" and app.focused is screen.query_one("#category")
+        assert screen.query_one("#phone", Input).value == "2135550142"
+        assert cases(desk_store) == []
+        await choose(pilot, "category", "Enrollment")
+        screen.query_one("#close_on_save", Checkbox).value = False
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    [case] = cases(desk_store)
+    assert (case.category, case.status) == ("Enrollment", "open")
