@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import threading
 import time
 from datetime import datetime
@@ -22,6 +21,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from calldesk.models import utcnow
+from calldesk.store.engine import checkpoint
 
 MARKER_SUFFIX = "-scrub-pending"
 FIRST_DELAY = 0.05
@@ -40,25 +40,6 @@ def marker_path(engine: Engine) -> Path | None:
     return Path(database).with_name(Path(database).name + MARKER_SUFFIX)
 
 
-def try_checkpoint(engine: Engine) -> bool:
-    """One TRUNCATE checkpoint without waiting for readers: True when the WAL is folded in and emptied."""
-    raw = engine.raw_connection()
-    try:
-        driver = raw.driver_connection
-        assert isinstance(driver, sqlite3.Connection)
-        timeout = driver.execute("PRAGMA busy_timeout").fetchone()[0]
-        driver.execute("PRAGMA busy_timeout = 0")
-        try:
-            busy, _log, _done = driver.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-        except sqlite3.OperationalError:  # a writer holds the lock right now
-            busy = 1
-        finally:
-            driver.execute(f"PRAGMA busy_timeout = {int(timeout)}")
-        return bool(busy == 0)
-    finally:
-        raw.close()
-
-
 def scrub_files(engine: Engine) -> bool:
     """Fold the WAL now if no reader holds it; else record the scrub as pending and retry in the background.
 
@@ -67,7 +48,7 @@ def scrub_files(engine: Engine) -> bool:
     marker = marker_path(engine)
     if marker is None:
         return True
-    if try_checkpoint(engine):
+    if checkpoint(engine):
         marker.unlink(missing_ok=True)
         return True
     if not marker.exists():
@@ -124,7 +105,7 @@ def _retry(engine: Engine, marker: Path) -> None:
         while marker.exists():
             time.sleep(delay)
             try:
-                if try_checkpoint(engine):
+                if checkpoint(engine):
                     marker.unlink(missing_ok=True)
                     return
             except Exception:  # noqa: BLE001 - the store went away (closed, deleted): the marker stays for later

@@ -142,3 +142,23 @@ def test_a_pending_scrub_left_by_a_process_that_ended_is_completed_on_the_next_o
         assert scrub.pending_since(reopened.engine) is None
     finally:
         reopened.close()
+
+
+def test_no_code_path_can_store_a_narrative_on_a_marked_call(store: Store, staff: dict[str, Actor]) -> None:
+    from calldesk.models import Escalation, FollowUp, Resolution
+
+    agent = staff["agent"]
+    case = call(store, agent, call_type="concern", category="Transportation", claim="Bus").case
+    with store.uow() as uow:
+        mark_abuse(uow, actor=agent, case_number=case.case_number)
+    with store.uow() as uow:  # rows written straight through the session, past every service
+        uow.session.add(FollowUp(case_id=case.id, done=MARKER, pending=MARKER, by_user="ana"))
+        uow.session.add(Resolution(case_id=case.id, response=MARKER, outcome=MARKER, updated_by="ana"))
+        uow.session.add(Escalation(case_id=case.id, level=1, title="Coordinator", to_role="supervisor",
+                                   reason=MARKER, by_user="ana"))
+        from calldesk.store.cases import get_case
+
+        get_case(uow.session, case.case_number).claim = MARKER
+        uow.commit()
+    values = [str(v) for v in _narrative_values(store, case.id)]
+    assert MARKER not in " ".join(values) and values
