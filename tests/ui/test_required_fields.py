@@ -39,3 +39,44 @@ async def test_every_missing_field_is_shown_under_it_and_nothing_is_saved(make_a
         await settle(pilot)
     [case] = cases(desk_store)
     assert (case.category, case.status) == ("Enrollment", "open")
+
+
+PREVIEWS = [
+    ("concern", "Special education (CSE)", "Dana Whitfield"),
+    ("complaint", "Transportation", "Ivan Petrov"),
+    ("inquiry", "Transportation", "Maria Gomez"),  # a repeat caller: previewed and stored as a concern
+]
+
+
+async def test_the_preview_shows_what_the_store_then_decides(make_app, desk_store: Store, agent) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from calldesk.rules.profile import TIER_LABELS
+    from calldesk.rules.triage import Deadlines, describe_deadlines
+    from tests.integration.helpers import call, lausd
+    from tests.ui.conftest import NOW
+
+    call(desk_store, agent, lausd(), caller_name="Maria Gomez", phone="2135550142", category="Transportation",
+         opened_at=NOW - timedelta(days=3))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        for call_type, category, name in PREVIEWS:
+            screen = await new_call(pilot)
+            await type_into(pilot, "caller_name", name)
+            await settle(pilot)  # the caller lookup (repeat rule) answers
+            await pilot.press("alt+2")
+            await choose(pilot, "call_type", call_type)
+            await choose(pilot, "category", category)
+            await type_into(pilot, "claim", "What the caller says happened.")
+            await settle(pilot)
+            preview = str(screen.query_one("#triage").render())
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            stored = cases(desk_store)[-1]
+            deadlines = Deadlines(stored.respond_by, stored.acknowledge_by, stored.next_follow_up_by,
+                                  stored.resolve_by, stored.resolve_max)
+            shown = f"{TIER_LABELS[stored.tier or '']}: {', '.join(describe_deadlines(deadlines, lausd()))}"
+            assert preview.startswith(shown), (preview, shown)
+            screen.dismiss(None)
+            await pilot.pause()
+    assert [c.call_type for c in cases(desk_store)[1:]] == ["concern", "complaint", "concern"]
