@@ -74,7 +74,8 @@ def save_call(desk: Desk, call: Call, writer: DraftWriter, *, close: bool) -> Sa
     try:
         saved = _save(desk, call, writer, call_save(call, close=close))
     except CalldeskError as exc:
-        return SavedCall(call.case, refusal=exc)
+        # Nothing was written: no case in the answer, so the screen keeps every field as typed.
+        return SavedCall(None, refusal=exc)
     return SavedCall(saved.case, saved.reasons, saved.repeat, follow_up_added=saved.follow_up_added,
                      follow_ups=saved.follow_ups)
 

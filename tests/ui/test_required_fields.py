@@ -80,3 +80,24 @@ async def test_the_preview_shows_what_the_store_then_decides(make_app, desk_stor
             screen.dismiss(None)
             await pilot.pause()
     assert [c.call_type for c in cases(desk_store)[1:]] == ["concern", "complaint", "concern"]
+
+
+async def test_a_refused_change_keeps_every_field_as_typed(make_app, desk_store: Store) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await new_call(pilot)
+        await type_into(pilot, "caller_name", "Maria Gomez")
+        await type_into(pilot, "phone", "2135550142")
+        await choose(pilot, "category", "Enrollment")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        [saved] = cases(desk_store)
+        screen.query_one("#phone", Input).value = "(213) 555-0177"
+        await choose(pilot, "call_type", "concern")  # a concern needs its claim: the change is refused
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert error_under(screen, "claim").startswith("Write the caller's claim")
+        assert screen.query_one("#phone", Input).value == "(213) 555-0177", "the edit is not reset to the stored one"
+        assert screen.call.case is not None and screen.call.case.version == saved.version
+    [case] = cases(desk_store)
+    assert (case.phone, case.call_type) == ("+12135550142", "inquiry")
