@@ -126,9 +126,12 @@ def _require_for_close(uow: UnitOfWork, profile: Profile, data: CallSave) -> Non
     The tier is the form's own routing (a repeat caller's promotion is only known to the store, and a repeat
     call is a concern, whose close needs no more than the form's tier asks)."""
     try:
-        tier = route(profile, fields=data.fields, opened_at=data.opened_at).decision.tier
+        decision = route(profile, fields=data.fields, opened_at=data.opened_at).decision
     except CalldeskError:  # an unknown category or type: the save itself refuses it, under its field
         return
+    if decision.close_now:
+        return  # already in due process: the rules document and close it as it is
+    tier = decision.tier
     typed = {"response": data.response, "outcome": data.outcome}
     if data.case_number and not (data.response or data.outcome or data.alleged_violation):
         stored = uow.session.exec(select(Resolution).join(Case, col(Resolution.case_id) == col(Case.id))

@@ -135,3 +135,9 @@ def test_the_preview_and_the_stored_case_agree(store: Store, staff: dict[str, Ac
         assert getattr(stored, name) == want, name
     assert stored.status == ("closed" if preview.decision.close_now else "open")
     assert stored.reportable == preview.report.reportable
+
+
+def test_due_process_closes_on_save_without_asking_for_a_response(store: Store, staff: dict[str, Actor]) -> None:
+    saved = _save(store, staff["agent"], client_id="dp", opened_at=at(2026, 11, 23), close=True,
+                  fields={**CONCERN, "call_type": "complaint", "due_process": True})
+    assert (saved.case.status, saved.case.close_reason) == ("closed", "already in due process")
