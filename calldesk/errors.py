@@ -59,3 +59,11 @@ class RuleRefused(CalldeskError):
 
 class StoreError(CalldeskError):
     """The store cannot be reached or used (bad URL, locked, corrupt)."""
+
+
+class MissingFields(InvalidInput):
+    """Required fields are empty: `fields` maps each form field to the sentence shown under it."""
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        super().__init__(" ".join(fields.values()), field=next(iter(fields), None))
+        self.fields = dict(fields)

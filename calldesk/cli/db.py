@@ -26,20 +26,24 @@ def upgrade(ctx: typer.Context) -> None:
 @refusals_exit
 def check(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Run integrity and foreign-key checks and say what was found."""
-    from calldesk.store import maintenance
+    from calldesk.store import maintenance, scrub
 
     with opened(ctx) as store:
         require(store.actor().role, "maintain_store")
         report = maintenance.check(store.engine)
+        pending = scrub.pending_since(store.engine)
+        scrub_line = scrub.describe_scrub(store.engine)
     if as_json:
         print_json({"ok": report.ok, "backend": report.backend, "revision": report.revision,
-                    "problems": report.problems, "tables": report.tables})
+                    "problems": report.problems, "tables": report.tables,
+                    "scrub_pending_since": pending.isoformat() if pending else None})
     else:
         print_table(f"{report.backend} store, schema {report.revision}", ["table", "rows"], report.tables.items())
         if report.ok:
             out.print("[green]No problems found:[/] integrity, foreign keys and schema are in order.")
         for problem in report.problems:
             err.print(f"[red]problem:[/] {problem}")
+        out.print(scrub_line, markup=False)
     if not report.ok:
         raise typer.Exit(1)
 

@@ -7,12 +7,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from calldesk.rules.free_text import NARRATIVE_NAMES
 from calldesk.rules.profile import Profile
 
-# The free-text fields of a case that could carry the abuse narrative; all are dropped.
-# Case and follow-up column names, and the intake form's names for the follow-up and resolution text.
-NARRATIVE_FIELDS: tuple[str, ...] = ("claim", "evidence", "steps_taken", "notes", "response", "alleged_violation",
-                                     "done", "pending", "followup_done", "followup_pending")
+# Every name a narrative goes by (case, follow-up and resolution columns, the intake form's fields), from the
+# one classification of free text (calldesk.rules.free_text): emptied and locked once a call is marked.
+NARRATIVE_FIELDS: tuple[str, ...] = NARRATIVE_NAMES
 
 
 @dataclass(frozen=True)

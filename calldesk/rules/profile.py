@@ -141,6 +141,36 @@ class AbuseRules(_Frozen):
     form_within_hours: int = Field(ge=1)
 
 
+# What a profile may require before a save or a close ("contact": the caller's name, phone or email).
+REQUIRABLE: tuple[str, ...] = ("contact", "category", "subcategory", "school", "claim", "evidence", "steps_taken",
+                               "response", "outcome")
+# Who a requirement applies to: every case, a tier, or a compliment (which has no tier).
+REQUIRED_FOR: tuple[str, ...] = ("every_case", *TIERS, "compliment")
+
+
+def _check_requirements(value: dict[str, list[str]]) -> dict[str, list[str]]:
+    for who, names in value.items():
+        if who not in REQUIRED_FOR:
+            raise ValueError(f"'{who}' is not every_case, a tier or compliment; use one of {', '.join(REQUIRED_FOR)}")
+        unknown = [name for name in names if name not in REQUIRABLE]
+        if unknown:
+            raise ValueError(f"{who}: {', '.join(unknown)} cannot be required; use {', '.join(REQUIRABLE)}")
+    return value
+
+
+Requirements = Annotated[dict[str, list[str]], AfterValidator(_check_requirements)]
+
+
+class RequiredFields(_Frozen):
+    """What must be filled in before a case is saved, and (on top of that) before it is closed."""
+
+    save: Requirements = Field(default_factory=lambda: {"every_case": ["contact", "category"],
+                                                        "concern": ["claim"], "complaint": ["claim"]})
+    close: Requirements = Field(default_factory=lambda: {
+        "inquiry_immediate": ["category", "subcategory", "response"], "inquiry_followup": ["response"],
+        "concern": ["response"], "complaint": ["response"]})
+
+
 class Profile(_Frozen):
     """One agency's protocol: calendar, tiers, taxonomy, resources, ladder and thresholds."""
 
@@ -164,6 +194,7 @@ class Profile(_Frozen):
     abuse_keywords: list[str] = Field(default_factory=list)
     not_reportable: list[NotReportable] = Field(default_factory=list)
     monthly_report_due_day: int = Field(ge=1, le=28)
+    required: RequiredFields = Field(default_factory=RequiredFields)
 
     @field_validator("timezone")
     @classmethod

@@ -23,9 +23,10 @@ from textual.worker import Worker, WorkerState
 from calldesk.errors import CalldeskError
 from calldesk.rules.abuse import abuse_guidance, abuse_words_in
 from calldesk.rules.calendar import calendar_for, federal_holidays
-from calldesk.rules.profile import TIER_LABELS, CallType
-from calldesk.rules.repeat import PriorCase, detect_repeat, promoted_call_type
-from calldesk.rules.triage import flags_of, format_due, triage
+from calldesk.rules.profile import TIER_LABELS
+from calldesk.rules.repeat import PriorCase, detect_repeat
+from calldesk.rules.routing import route
+from calldesk.rules.triage import format_due
 from calldesk.screens import intake_call
 from calldesk.screens.abuse import AbuseGuidanceScreen, AbuseWordsPrompt
 from calldesk.screens.context import Desk
@@ -197,6 +198,7 @@ class IntakeScreen(Screen[None]):
         self.app.call_from_thread(self._show_triage)
 
     def _show_triage(self) -> None:
+        """The store's routing decision, previewed: the same rule (calldesk.rules.routing) on the form's values."""
         values = self.form.values()
         repeat = None
         if self.call.case is None:
@@ -205,12 +207,9 @@ class IntakeScreen(Screen[None]):
                                    opened_at=self.call.opened_at, priors=self.priors)
             banner = self.query_one("#repeat-banner", Banner)
             banner.show(f"Repeat caller: {repeat.message} (on save)." if repeat else "", "warn")
-        call_type: CallType = values.get("call_type") or "inquiry"
-        call_type = promoted_call_type(call_type, repeated=repeat is not None)  # preview the store's decision
         try:
-            self.query_one(CallInformation).show_triage(triage(
-                self.desk.profile, call_type=call_type, category=values.get("category"), flags=flags_of(values),
-                opened_at=self.call.opened_at))
+            routing = route(self.desk.profile, fields=values, opened_at=self.call.opened_at, repeat=repeat)
+            self.query_one(CallInformation).show_triage(replace(routing.decision, reasons=routing.reasons))
         except CalldeskError as exc:
             self.query_one(CallInformation).show_triage(exc.message)
 
@@ -361,8 +360,11 @@ class IntakeScreen(Screen[None]):
                                               else "No follow-up clock on this case.")
 
     def _refuse(self, error: CalldeskError) -> None:
-        """A refusal: under its field when it names one, always as a banner; nothing typed is touched."""
-        self.form.show_error(getattr(error, "field", None), error.message)
+        """A refusal: each missing field's sentence under it (the first one focused), always as a banner;
+        nothing typed is touched."""
+        fields: dict[str, str] = getattr(error, "fields", None) or {getattr(error, "field", None) or "": error.message}
+        for name, message in reversed(list(fields.items())):
+            self.form.show_error(name or None, message)
         self.query_one("#refusal-banner", Banner).show(error.message, "stop")
         self.notify(error.message, severity="error", timeout=8)
 

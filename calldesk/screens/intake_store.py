@@ -13,17 +13,7 @@ from datetime import date
 from typing import Any
 
 from calldesk.errors import CalldeskError, InvalidInput
-from calldesk.models import (
-    CaseBase,
-    CaseCreate,
-    CasePublic,
-    CaseUpdate,
-    ConsentCreate,
-    FollowUpCreate,
-    FollowUpPublic,
-    ResolutionUpdate,
-    StudentCreate,
-)
+from calldesk.models import CasePublic, ConsentCreate, StudentCreate
 from calldesk.rules.repeat import CallerKey
 from calldesk.screens.context import Desk
 from calldesk.screens.intake_call import (
@@ -38,12 +28,13 @@ from calldesk.screens.intake_call import (
     preview_consent,
     records_asked,
 )
-from calldesk.store import casework, confidentiality
-from calldesk.store.cases import CaseOutcome, close_case, get_case, mark_abuse, open_case, update_case
+from calldesk.store import calls, confidentiality
+from calldesk.store.calls import CallSave, SavedCase
+from calldesk.store.cases import get_case, mark_abuse
 from calldesk.store.intake import build
-from calldesk.store.queries import caller_history, follow_ups_for, priors_for_caller
+from calldesk.store.queries import caller_history, priors_for_caller
 
-CASE_FIELDS: tuple[str, ...] = tuple(CaseBase.model_fields)
+
 def lookup_caller(desk: Desk, key: CallerKey) -> CallerLookup:
     """The caller's earlier cases (newest first) and the priors the repeat rule looks at."""
     if not (key.phone_digits or key.email or key.name):
@@ -54,58 +45,44 @@ def lookup_caller(desk: Desk, key: CallerKey) -> CallerLookup:
     return CallerLookup(history, priors, looked_up=True)
 
 
-def write_case(desk: Desk, call: Call, writer: DraftWriter) -> CaseOutcome:
-    """Open the case (first save) or change it; the draft goes when the case is opened."""
-    values = {name: call.form[name] for name in CASE_FIELDS if name in call.form}
-    if call.case is None:
-        with writer.lock, desk.store.uow() as uow:
-            outcome = open_case(uow, actor=desk.actor, profile=desk.profile, abuse_marked=call.abuse_marked,
-                                data=build(CaseCreate, **values, client_id=call.client_id, opened_at=call.opened_at))
-            writer.retire()
-        return outcome
-    with desk.store.uow() as uow:
-        return update_case(uow, actor=desk.actor, profile=desk.profile, case_number=call.case.case_number,
-                           expected_version=call.case.version, changes=build(CaseUpdate, **values))
+def call_save(call: Call, *, close: bool, case_only: bool = False) -> CallSave:
+    """The form's values as the save command takes them (`case_only`: the case's own fields, nothing else)."""
+    form = call.form
+    data = CallSave(client_id=call.client_id, opened_at=call.opened_at, fields=dict(form),
+                    case_number=call.case.case_number if call.case else None,
+                    expected_version=call.case.version if call.case else None,
+                    abuse_marked=call.abuse_marked, close=close and not case_only)
+    if not case_only:
+        data.follow_up_done = str(form.get("followup_done") or "")
+        data.follow_up_pending = str(form.get("followup_pending") or "")
+        data.response, data.outcome = str(form.get("response") or ""), str(form.get("outcome") or "")
+        data.alleged_violation = form.get("alleged_violation") or None
+    return data
 
 
-def reload(desk: Desk, case_number: str) -> tuple[CasePublic, list[FollowUpPublic]]:
-    with desk.store.uow(readonly=True) as uow:
-        case = get_case(uow.session, case_number)
-        return CasePublic.model_validate(case), follow_ups_for(uow.session, case.id)  # type: ignore[arg-type]
+def _save(desk: Desk, call: Call, writer: DraftWriter, data: CallSave) -> SavedCase:
+    # The lock: an autosave in flight never writes the draft back after the save deleted it.
+    with writer.lock, desk.store.uow() as uow:
+        saved = calls.save_call(uow, actor=desk.actor, profile=desk.profile, data=data)
+        writer.retire()
+    return saved
 
 
 def save_call(desk: Desk, call: Call, writer: DraftWriter, *, close: bool) -> SavedCall:
-    """Save everything typed: the case, a new follow-up entry, the resolution, then close it if asked."""
+    """Save everything typed with one service command: the case, a new follow-up entry, the resolution, and the
+    close if asked; a refusal leaves the store (and the screen's case) as they were."""
     try:
-        outcome = write_case(desk, call, writer)
+        saved = _save(desk, call, writer, call_save(call, close=close))
     except CalldeskError as exc:
-        return SavedCall(call.case, refusal=exc)
-    saved = SavedCall(outcome.case, outcome.reasons, outcome.repeat.message if outcome.repeat else None)
-    number = outcome.case.case_number
-    form = call.form
-    try:
-        if outcome.case.status == "open" and not call.abuse_marked:
-            done = str(form.get("followup_done") or "").strip()
-            if done:
-                with desk.store.uow() as uow:
-                    pending = str(form.get("followup_pending") or "")
-                    casework.add_follow_up(uow, actor=desk.actor, profile=desk.profile, case_number=number,
-                                           data=build(FollowUpCreate, done=done, pending=pending))
-                saved.follow_up_added = True
-        resolution = build(ResolutionUpdate, response=str(form.get("response") or ""),
-                           outcome=str(form.get("outcome") or ""),
-                           alleged_violation=form.get("alleged_violation") or None)
-        written = resolution.response or resolution.outcome or resolution.alleged_violation
-        if outcome.case.status == "open" and written:
-            with desk.store.uow() as uow:
-                casework.set_resolution(uow, actor=desk.actor, case_number=number, data=resolution)
-        if close and outcome.case.status == "open":
-            with desk.store.uow() as uow:
-                close_case(uow, actor=desk.actor, case_number=number)
-    except CalldeskError as exc:
-        saved.refusal = exc
-    saved.case, saved.follow_ups = reload(desk, number)
-    return saved
+        # Nothing was written: no case in the answer, so the screen keeps every field as typed.
+        return SavedCall(None, refusal=exc)
+    return SavedCall(saved.case, saved.reasons, saved.repeat, follow_up_added=saved.follow_up_added,
+                     follow_ups=saved.follow_ups)
+
+
+def reload(desk: Desk, case_number: str) -> CasePublic:
+    with desk.store.uow(readonly=True) as uow:
+        return CasePublic.model_validate(get_case(uow.session, case_number))
 
 
 def record_abuse(desk: Desk, call: Call, writer: DraftWriter, ticket: int) -> CasePublic | None:
@@ -149,7 +126,7 @@ def consent_action(desk: Desk, call: Call, writer: DraftWriter, action: str) -> 
     stale = call.case is not None and (call.case.relationship != form.get("relationship")
                                        or call.case.caller_name != str(form.get("caller_name") or "").strip())
     if action != "check" or stale:
-        call.case = write_case(desk, call, writer).case
+        call.case = _save(desk, call, writer, call_save(call, close=False, case_only=True)).case
     assert call.case is not None or action == "check"
     number = call.case.case_number if call.case else ""
     if action == "add_student":
@@ -182,5 +159,5 @@ def consent_action(desk: Desk, call: Call, writer: DraftWriter, action: str) -> 
             confidentiality.disclose(uow, actor=desk.actor, case_number=number, student_id=call.student.id,
                                      records=records, on=desk.today())
     if call.case is not None:
-        call.case, _ = reload(desk, call.case.case_number)
+        call.case = reload(desk, call.case.case_number)
     return consent_view(desk, call)

@@ -10,11 +10,11 @@ from typing import Any
 from sqlmodel import Session
 
 from calldesk.models import AuditEvent, utcnow
+from calldesk.rules.free_text import FINGERPRINTED
 
 # Free text is audited by fingerprint, never verbatim: a narrative later found to describe abuse
-# must not survive in an append-only trail.
-NARRATIVE = frozenset({"claim", "evidence", "steps_taken", "response", "alleged_violation", "done",
-                       "pending", "message", "reason", "routing_notes", "form", "close_reason", "outcome"})
+# must not survive in an append-only trail. Which names are narrative: calldesk.rules.free_text.
+NARRATIVE = FINGERPRINTED
 
 
 def audit_value(field: str | None, value: Any) -> str | None:

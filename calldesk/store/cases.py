@@ -6,25 +6,26 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import text
-from sqlmodel import Session, col, select
+from sqlalchemy import Table, or_, text, update
+from sqlalchemy import case as sql_case
+from sqlmodel import Session, SQLModel, col, select
 
-from calldesk.errors import InvalidInput, NotFound, PermissionDenied, RuleRefused, StaleCase
+from calldesk.errors import InvalidInput, MissingFields, NotFound, PermissionDenied, RuleRefused, StaleCase
 from calldesk.models import (
-    Callback,
     Case,
     CaseCreate,
     CaseLink,
     CasePublic,
     CaseUpdate,
     Draft,
-    Escalation,
     FollowUp,
     Resolution,
     utcnow,
 )
+from calldesk.profiles import load_profile
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.followup import next_follow_up_due
+from calldesk.rules.free_text import ABUSE_PLACEHOLDER, CASE_ROWS, FREE_TEXT, narrative_columns
 from calldesk.rules.permissions import require
 from calldesk.rules.profile import Profile, role_rank
 from calldesk.rules.repeat import (
@@ -33,19 +34,18 @@ from calldesk.rules.repeat import (
     TrendDecision,
     detect_repeat,
     detect_trend,
-    promoted_call_type,
 )
-from calldesk.rules.reportability import reportability
-from calldesk.rules.triage import TriageDecision, flags_of, triage
+from calldesk.rules.required import Stage, missing_fields
+from calldesk.rules.routing import Routing, route
+from calldesk.rules.triage import TriageDecision
 from calldesk.store import audit
-from calldesk.store.engine import checkpoint
-from calldesk.store.intake import clean_fields, require_contact
+from calldesk.store.drafts import scrub_drafts
+from calldesk.store.intake import clean_fields
 from calldesk.store.queries import priors_at_school, priors_for_caller
+from calldesk.store.scrub import scrub_files
 from calldesk.store.uow import UnitOfWork
 from calldesk.store.users import Actor
 
-# What stands in for free text on a call marked as suspected child abuse.
-ABUSE_PLACEHOLDER = "(suspected child abuse: reported by phone and form, not documented here)"
 DEADLINE_FIELDS = ("respond_by", "acknowledge_by", "next_follow_up_by", "resolve_by", "resolve_max")
 TRIAGE_INPUTS = frozenset({"call_type", "category", "due_process", "special_education", "safety", "source",
                            "urgent", "needs_follow_up"})
@@ -96,17 +96,27 @@ def _apply_triage(case: Case, decision: TriageDecision) -> None:
     refresh_next_deadline(case)
 
 
-def _route(case: Case, profile: Profile, decision: TriageDecision, *, actor: Actor, at: datetime) -> list[str]:
-    """Apply the rules' decision to the case (tier, owner, deadlines, reportability, due-process closing);
+def _route(case: Case, routing: Routing, *, actor: Actor, at: datetime) -> list[str]:
+    """Apply the rules' routing to the case (tier, owner, deadlines, reportability, due-process closing);
     returns the reasons in words."""
-    _apply_triage(case, decision)
-    report = reportability(profile, category=case.category, flags=flags_of(case.model_dump()))
+    case.call_type = routing.call_type
+    _apply_triage(case, routing.decision)
+    report = routing.report
     case.reportable, case.route_to, case.not_reportable_reason = report.reportable, report.route_to, report.reason
-    if decision.close_now:
+    if routing.decision.close_now:
         case.status, case.closed_at, case.closed_by = "closed", at, actor.username
         case.close_reason = "already in due process"
         refresh_next_deadline(case)
-    return [*decision.reasons, *([report.reason] if report.reason else [])]
+    return routing.reasons
+
+
+def require_fields(profile: Profile, *, tier: str | None, values: dict[str, Any], stage: Stage,
+                   abuse_marked: bool) -> None:
+    """Refuse (MissingFields, every empty field at once) what the profile requires before a save or close."""
+    missing = missing_fields(profile, tier=tier, values=values, stage=stage,  # type: ignore[arg-type]
+                             abuse_marked=abuse_marked)
+    if missing:
+        raise MissingFields(missing)
 
 
 def refresh_next_deadline(case: Case) -> None:
@@ -122,24 +132,12 @@ def _snapshot(case: Case) -> dict[str, Any]:
     return case.model_dump(exclude={"id", "version", "updated_at"})
 
 
-def _decide(profile: Profile, fields: dict[str, Any], opened_at: datetime, repeat: RepeatDecision | None
-            ) -> TriageDecision:
-    fields["call_type"] = promoted_call_type(fields["call_type"], repeated=repeat is not None)
-    decision = triage(profile, call_type=fields["call_type"], category=fields.get("category"),
-                      flags=flags_of(fields), opened_at=opened_at)
-    if repeat is not None and decision.owner_role in ("agent",):
-        decision = TriageDecision(decision.tier, repeat.owner_role, decision.deadlines, decision.close_now,
-                                  decision.reasons)
-    return decision
-
-
 def open_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CaseCreate,
               abuse_marked: bool = False) -> CaseOutcome:
     """Open a case from the intake form. A retried save (same client_id) returns the case already saved."""
     require(actor.role, "take_call")
     session = uow.session
     fields = clean_fields(data.model_dump(exclude={"client_id", "opened_at"}), profile, abuse_marked=abuse_marked)
-    require_contact(fields)
     opened_at = data.opened_at or utcnow()
     if opened_at.tzinfo is None:
         raise InvalidInput("The opening time needs a time zone.", field="opened_at")
@@ -148,7 +146,7 @@ def open_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CaseCrea
     priors = priors_for_caller(session, key, since_days=profile.repeat_window_days, now=opened_at)
     repeat = detect_repeat(profile, caller=key, category=fields.get("category"), school=fields.get("school"),
                            opened_at=opened_at, priors=priors)
-    decision = _decide(profile, fields, opened_at, repeat)
+    routing = route(profile, fields=fields, opened_at=opened_at, repeat=repeat)
     trend = detect_trend(profile, school=fields.get("school"), opened_at=opened_at,
                          priors_at_school=priors_at_school(session, fields.get("school"),
                                                            since_days=profile.trend_window_days, now=opened_at))
@@ -159,11 +157,12 @@ def open_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CaseCrea
     existing = session.exec(select(Case).where(Case.client_id == data.client_id)).first()
     if existing is not None:
         return CaseOutcome(CasePublic.model_validate(existing), ["Already saved."], created=False)
+    require_fields(profile, tier=routing.decision.tier, values=fields, stage="save", abuse_marked=abuse_marked)
 
     case = Case(**fields, client_id=data.client_id, case_number=number,
                 protocol=profile.name, opened_by=actor.username, opened_at=opened_at, updated_at=utcnow(),
                 abuse_marked=abuse_marked)
-    reasons = _route(case, profile, decision, actor=actor, at=opened_at)
+    reasons = _route(case, routing, actor=actor, at=opened_at)
     if repeat is not None:
         reasons.insert(0, f"Repeat caller: {repeat.message}.")
     if trend is not None:
@@ -186,8 +185,8 @@ def open_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CaseCrea
     return CaseOutcome(CasePublic.model_validate(case), reasons, repeat, trend)
 
 
-def update_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number: str, expected_version: int,
-                changes: CaseUpdate) -> CaseOutcome:
+def update_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number: str,
+                expected_version: int | None, changes: CaseUpdate) -> CaseOutcome:
     """Change a case's fields; changing type, category or flags recomputes its tier and deadlines."""
     require(actor.role, "edit_case")
     session = uow.session
@@ -203,19 +202,15 @@ def update_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number:
     before = _snapshot(case)
     for key, value in fields.items():
         setattr(case, key, value)
-    require_contact(case.model_dump())
     reasons: list[str] = []
     if TRIAGE_INPUTS & {k for k in wanted if before.get(k) != fields.get(k)}:
-        current = case.model_dump()
-        if repeated is not None:  # a linked repeat call stays at least a concern
-            current["call_type"] = case.call_type = promoted_call_type(case.call_type, repeated=True)  # type: ignore[arg-type]
-        decision = triage(profile, call_type=current["call_type"], category=case.category,
-                          flags=flags_of(current), opened_at=case.opened_at)
-        decided = _route(case, profile, decision, actor=actor, at=utcnow())
+        # A linked repeat call stays at least a concern; earlier notes (repeat caller, trend) stay too.
+        routing = route(profile, fields=case.model_dump(), opened_at=case.opened_at, linked_repeat=repeated is not None)
+        decided = _route(case, routing, actor=actor, at=utcnow())
         recompute_follow_up(case, profile, last_entry)  # the cadence runs from the last entry, not the opening
         reasons = ["Type, category or flags changed: tier and deadlines recomputed.", *decided]
-        # Earlier notes (repeat caller, trend) stay; the new decision is added under them.
         case.routing_notes = "\n".join(filter(None, [case.routing_notes, *decided]))
+    require_fields(profile, tier=case.tier, values=case.model_dump(), stage="save", abuse_marked=case.abuse_marked)
     case.updated_at = utcnow()
     changed = audit.record_changes(session, actor=actor.username, action="case.update", entity="case",
                                    entity_id=case_number, case_id=case.id, before=before, after=_snapshot(case))
@@ -229,38 +224,51 @@ def update_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number:
 
 
 def mark_abuse(uow: UnitOfWork, *, actor: Actor, case_number: str) -> CasePublic:
-    """Suspected child abuse: empty every narrative (case, follow-ups, resolution), scrub old bytes."""
+    """Suspected child abuse: empty every narrative column of the case and its rows (calldesk.rules.free_text),
+    and the narrative keys of its draft; then fold SQLite's WAL so no old page keeps the text."""
     require(actor.role, "mark_abuse")
     session = uow.session
     case = get_case(session, case_number)
-    narrative = {"claim": case.claim, "evidence": case.evidence, "steps_taken": case.steps_taken}
-    case.claim = case.evidence = case.steps_taken = ""
+    narrative = {name: getattr(case, name) for name in sorted(narrative_columns("cases"))}
+    after = {name: _cleared("cases", name, value) for name, value in narrative.items()}
+    for name, value in after.items():
+        setattr(case, name, value)
     case.abuse_marked = True
     case.updated_at = utcnow()
-    resolution = session.exec(select(Resolution).where(Resolution.case_id == case.id)).first()
-    if resolution is not None:
-        resolution.response, resolution.alleged_violation = "", None
-    for entry in session.exec(select(FollowUp).where(FollowUp.case_id == case.id)):
-        entry.done, entry.pending = "", ""
-    for escalation in session.exec(select(Escalation).where(Escalation.case_id == case.id)):
-        escalation.reason = ABUSE_PLACEHOLDER
-    for callback in session.exec(select(Callback).where(Callback.case_id == case.id)):
-        callback.message = ""
-    if case.close_reason:
-        case.close_reason = ABUSE_PLACEHOLDER
+    uow.flush()
+    for name in CASE_ROWS:
+        table = SQLModel.metadata.tables[name]
+        columns = {column: _cleared_sql(table, column) for column in sorted(narrative_columns(name))}
+        session.execute(update(table).where(table.c.case_id == case.id).values(columns))
+    scrub_drafts(session, case.client_id)
     audit.record_changes(session, actor=actor.username, action="case.abuse_marked", entity="case",
-                         entity_id=case_number, case_id=case.id, before=narrative,
-                         after=dict.fromkeys(narrative, ""))
+                         entity_id=case_number, case_id=case.id, before=narrative, after=after)
     audit.record(session, actor=actor.username, action="case.abuse_marked", entity="case", entity_id=case_number,
                  case_id=case.id, field="abuse_marked", old=False, new=True)
     uow.commit()
-    checkpoint(uow.engine)  # old page images of the narrative must not linger in SQLite's WAL
+    scrub_files(uow.engine)  # old page images of the narrative must not linger in SQLite's WAL
     return CasePublic.model_validate(case)
 
 
+def _cleared(table: str, column: str, value: object) -> object:
+    """What a narrative column holds once the call is marked: the placeholder where it must say why, else empty."""
+    if column in FREE_TEXT[table].placeheld:
+        return ABUSE_PLACEHOLDER if value else value
+    return None if value is None else ""
+
+
+def _cleared_sql(table: Table, column: str) -> Any:
+    target = table.c[column]
+    if column in FREE_TEXT[table.name].placeheld:
+        return sql_case((or_(target.is_(None), target == ""), target), else_=ABUSE_PLACEHOLDER)
+    return None if target.nullable else ""
+
+
 def close_case(uow: UnitOfWork, *, actor: Actor, case_number: str, expected_version: int | None = None,
-               reason: str = "resolved") -> CasePublic:
-    """Close a case: it must have a resolution (and, for a violation, a signed letter the coordinator saw)."""
+               reason: str = "resolved", profile: Profile | None = None) -> CasePublic:
+    """Close a case: what the profile requires before a close must be filled in (a resolution, for most tiers),
+    and for a violation the letter must be signed and the coordinator informed. `profile` defaults to the
+    case's own protocol."""
     require(actor.role, "close_case")
     session = uow.session
     case = load_for_change(session, case_number, expected_version)
@@ -270,8 +278,9 @@ def close_case(uow: UnitOfWork, *, actor: Actor, case_number: str, expected_vers
         raise PermissionDenied(f"Case {case_number} belongs to a {case.owner_role.replace('_', ' ')}; "
                                "only they, their assignee or a supervisor may close it.")
     resolution = session.exec(select(Resolution).where(Resolution.case_id == case.id)).first()
-    if case.call_type != "compliment" and not case.abuse_marked and (resolution is None or not resolution.response):
-        raise RuleRefused("Write the response/resolution on the Resolution tab before closing the case.")
+    written = {"response": resolution.response, "outcome": resolution.outcome} if resolution is not None else {}
+    require_fields(profile or load_profile(case.protocol), tier=case.tier, values={**case.model_dump(), **written},
+                   stage="close", abuse_marked=case.abuse_marked)
     if resolution is not None and resolution.alleged_violation and resolution.letter_status != "coordinator_informed":
         raise RuleRefused("A complaint with a violation closes only after the letter is approved, signed, "
                           "attached and the coordinator informed.")

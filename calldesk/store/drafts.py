@@ -9,10 +9,10 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from calldesk.errors import PermissionDenied
-from calldesk.models import Draft, utcnow
+from calldesk.models import Case, Draft, utcnow
 from calldesk.rules.abuse import scrub_narrative
 from calldesk.rules.permissions import require
-from calldesk.store.engine import checkpoint
+from calldesk.store.scrub import scrub_files
 from calldesk.store.uow import UnitOfWork
 from calldesk.store.users import Actor
 
@@ -23,9 +23,10 @@ def save_draft(uow: UnitOfWork, *, actor: Actor, client_id: str, form: Mapping[s
     """Upsert the form as typed; a form marked as suspected abuse is saved without its narrative."""
     require(actor.role, "take_call")
     values = dict(form)
-    abuse = bool(values.get(ABUSE_FLAG))
+    saved = uow.session.exec(select(Case.abuse_marked).where(Case.client_id == client_id)).first()
+    abuse = bool(values.get(ABUSE_FLAG)) or bool(saved)  # a case marked elsewhere takes no narrative either
     if abuse:
-        values = scrub_narrative(values)
+        values = {**scrub_narrative(values), ABUSE_FLAG: True}
     payload = json.dumps(values, default=str, sort_keys=True)
     draft = uow.session.exec(select(Draft).where(Draft.client_id == client_id)).first()
     if draft is not None and draft.owner != actor.username:
@@ -36,7 +37,20 @@ def save_draft(uow: UnitOfWork, *, actor: Actor, client_id: str, form: Mapping[s
         draft.form, draft.updated_at = payload, utcnow()
     uow.commit()
     if abuse:
-        checkpoint(uow.engine)  # the overwritten narrative must not linger in SQLite's WAL
+        scrub_files(uow.engine)  # the overwritten narrative must not linger in SQLite's WAL
+
+
+def scrub_drafts(session: Session, client_id: str) -> None:
+    """The call's draft keeps its form without the narrative (the caller commits and scrubs the files)."""
+    for draft in session.exec(select(Draft).where(Draft.client_id == client_id)):
+        try:
+            values = json.loads(draft.form)
+        except ValueError:
+            values = {}
+        if not isinstance(values, dict):
+            values = {}
+        draft.form = json.dumps({**scrub_narrative(values), ABUSE_FLAG: True}, default=str, sort_keys=True)
+        draft.updated_at = utcnow()
 
 
 def drafts_of(session: Session, username: str) -> list[tuple[str, dict[str, Any]]]:

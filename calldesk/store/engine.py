@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
-import time
 from pathlib import Path
 from typing import Any
 
@@ -110,21 +109,26 @@ def describe(url: str) -> str:
 
 
 def checkpoint(engine: Engine) -> bool:
-    """Fold SQLite's WAL into the main file and truncate it (so scrubbed text leaves no old frames).
+    """One TRUNCATE checkpoint that waits for nobody: SQLite's WAL folded into the main file and emptied.
 
-    True when the WAL was emptied; False when a reader kept it (or on PostgreSQL, where there is none).
+    True when the WAL was emptied; False when another connection's read (or write) kept it, and on PostgreSQL,
+    where there is none. calldesk.store.scrub retries it in the background after an abuse mark.
     """
     if engine.dialect.name != "sqlite":
         return False
     raw = engine.raw_connection()
     try:
-        # Outside any transaction (the driver connection runs in autocommit); a reader can hold the WAL for a
-        # moment, so try a few times before giving up.
-        for attempt in range(5):
-            busy, _log, _done = raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()  # type: ignore[union-attr]
-            if busy == 0:
-                return True
-            time.sleep(0.05 * (attempt + 1))
-        return False
+        driver = raw.driver_connection
+        assert isinstance(driver, sqlite3.Connection)
+        # Outside any transaction (the driver connection runs in autocommit); busy_timeout 0: a reader on an
+        # older snapshot makes it return busy at once instead of blocking the agent for the whole timeout.
+        driver.execute("PRAGMA busy_timeout = 0")
+        try:
+            busy, _log, _done = driver.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        except sqlite3.OperationalError:  # a writer holds the lock right now
+            busy = 1
+        finally:
+            driver.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        return bool(busy == 0)
     finally:
         raw.close()

@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from calldesk.store.engine import describe, make_engine
 from calldesk.store.schema import is_current, upgrade
+from calldesk.store.scrub import resume_pending
 from calldesk.store.uow import UnitOfWork, translate
 from calldesk.store.users import Actor, actor_for, bootstrap_first_admin, signed_in_login
 
@@ -55,6 +56,7 @@ def open_store(
     try:
         if migrate and not is_current(engine):
             upgrade(engine)
+        resume_pending(engine)  # a scrub after an abuse mark that an earlier process could not finish
         store = Store(url=url, engine=engine, login=signed_in_login(engine, configured_user), protocol=protocol)
         with store.uow() as uow:
             bootstrap_first_admin(uow, store.login)

@@ -13,6 +13,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from calldesk.errors import CalldeskError, InvalidInput, StaleCase, StoreError
+from calldesk.models import Case
+from calldesk.rules.free_text import ABUSE_PLACEHOLDER, FREE_TEXT, narrative_columns
 from calldesk.store.engine import readonly as readonly_engine
 
 
@@ -24,6 +26,7 @@ class UnitOfWork:
         self.engine = readonly_engine(engine) if readonly else engine
         self.session: Session = Session(self.engine, expire_on_commit=False, autoflush=True)
         self._committed = False
+        self._joined = 0
 
     def __enter__(self) -> UnitOfWork:
         return self
@@ -40,7 +43,20 @@ class UnitOfWork:
             if translated is not None:
                 raise translated from exc
 
+    @contextmanager
+    def one_commit(self) -> Iterator[None]:
+        """Services called inside join one user action: their commits only flush, and the action commits once
+        after the block (`uow.commit()`); any refusal inside rolls back everything they wrote."""
+        self._joined += 1
+        try:
+            yield
+        finally:
+            self._joined -= 1
+
     def commit(self) -> None:
+        if self._joined:
+            self.flush()
+            return
         try:
             self.session.commit()
         except Exception as exc:
@@ -89,7 +105,26 @@ def _refuse_nul(session: Session, _ctx: Any, _instances: Any) -> None:
                 raise InvalidInput(f"{key.replace('_', ' ').capitalize()} contains a NUL character.", field=key)
 
 
+def _keep_no_narrative(session: Session, _ctx: Any, _instances: Any) -> None:
+    # PROTOCOL.md section 4, enforced under every service: a row of a call marked as suspected abuse never
+    # stores a narrative column (calldesk.rules.free_text), whatever code wrote it.
+    for obj in list(session.new) + list(session.dirty):
+        table = str(getattr(obj, "__tablename__", ""))
+        columns = narrative_columns(table)
+        if not columns:
+            continue
+        with session.no_autoflush:
+            case = obj if table == "cases" else session.get(Case, getattr(obj, "case_id", None) or -1)
+        if case is None or not case.abuse_marked:
+            continue
+        for column in columns:
+            value = getattr(obj, column)
+            if value and value != ABUSE_PLACEHOLDER:
+                setattr(obj, column, ABUSE_PLACEHOLDER if column in FREE_TEXT[table].placeheld else "")
+
+
 event.listen(Session, "before_flush", _refuse_nul)
+event.listen(Session, "before_flush", _keep_no_narrative)
 
 
 @contextmanager

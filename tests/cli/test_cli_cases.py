@@ -53,7 +53,8 @@ def test_an_over_long_value_is_refused_naming_the_field(db_url: str, tmp_path: P
 
 def test_a_csv_row_with_more_cells_than_columns_is_refused_not_a_traceback(db_url: str, tmp_path: Path) -> None:
     source = tmp_path / "calls.csv"
-    source.write_text("caller_name,phone\nMaria Gomez,2135550142,extra\nRosa Diaz,2135550177\n")
+    source.write_text("caller_name,phone,category\nMaria Gomez,2135550142,Enrollment,extra\n"
+                      "Rosa Diaz,2135550177,Enrollment\n")
     code, out, err = run(db_url, "case", "import", str(source), "--json")
     summary = json.loads(out)
     assert code == 1 and summary["imported"] == 1 and "Traceback" not in err

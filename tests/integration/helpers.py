@@ -26,8 +26,12 @@ def at(year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> date
 
 
 def call(store: Store, actor: Actor, profile: Profile | None = None, **fields: Any) -> CaseOutcome:
-    """Open a case through the service layer, with sensible caller details unless given."""
-    values: dict[str, Any] = {"caller_name": "Maria Gomez", "phone": "(213) 555-0142", "call_type": "inquiry"}
+    """Open a case through the service layer, with sensible caller details (and what the profile requires of
+    every case: a category; of a concern or complaint: a claim) unless given."""
+    values: dict[str, Any] = {"caller_name": "Maria Gomez", "phone": "(213) 555-0142", "call_type": "inquiry",
+                              "category": "Enrollment"}
     values.update(fields)
+    if values["call_type"] in ("concern", "complaint"):
+        values.setdefault("claim", "The caller says the school did not answer her letters.")
     with store.uow() as uow:
         return open_case(uow, actor=actor, profile=profile or lausd(), data=CaseCreate(**values))

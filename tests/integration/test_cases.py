@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import func, select
 
-from calldesk.errors import InvalidInput, PermissionDenied, RuleRefused, StaleCase
+from calldesk.errors import InvalidInput, MissingFields, PermissionDenied, RuleRefused, StaleCase
 from calldesk.models import AuditEvent, Case, CaseCreate, CaseLink, CaseUpdate, FollowUpCreate, ResolutionUpdate
 from calldesk.store import casework
 from calldesk.store.cases import close_case, open_case, reassign, update_case
@@ -50,7 +50,8 @@ def test_update_audits_old_and_new_and_recomputes_deadlines(store: Store, staff:
     assert case.tier == "inquiry_immediate" and case.next_follow_up_by is None
     with store.uow() as uow:
         outcome = update_case(uow, actor=staff["agent"], profile=lausd(), case_number=case.case_number,
-                              expected_version=case.version, changes=CaseUpdate(call_type="concern"))
+                              expected_version=case.version, changes=CaseUpdate(call_type="concern",
+                                                                                claim="The bus never came"))
     assert outcome.case.tier == "concern" and outcome.case.version == case.version + 1
     assert outcome.case.resolve_by.astimezone(LA).date().isoformat() == "2026-12-08"  # type: ignore[union-attr]
     assert any("recomputed" in r for r in outcome.reasons)
@@ -75,7 +76,7 @@ def test_two_agents_editing_one_case_get_stale_case_not_an_overwrite(store: Stor
 
 
 def test_a_retried_save_creates_no_duplicate(store: Store, staff: dict[str, Actor]) -> None:
-    data = CaseCreate(caller_name="Maria Gomez", phone="2135550142", client_id="retry-1")
+    data = CaseCreate(caller_name="Maria Gomez", phone="2135550142", category="Enrollment", client_id="retry-1")
     with store.uow() as uow:
         first = open_case(uow, actor=staff["agent"], profile=lausd(), data=data)
     with store.uow() as uow:
@@ -114,7 +115,7 @@ def test_special_education_concern_goes_to_the_coordinator(store: Store, staff: 
 def test_repeat_caller_second_case_is_a_linked_concern(store: Store, staff: dict[str, Actor]) -> None:
     first = call(store, staff["agent"], category="Transportation", opened_at=at(2026, 11, 2)).case
     second = call(store, staff["agent"], phone="213-555-0142", caller_name="M. Gomez",
-                  category="Transportation", opened_at=at(2026, 11, 14))
+                  category="Transportation", claim="The bus is late again", opened_at=at(2026, 11, 14))
     assert second.repeat is not None and second.repeat.linked_case_number == first.case_number
     assert second.case.call_type == "concern" and second.case.tier == "concern"
     assert second.case.owner_role == "program_specialist"
@@ -170,7 +171,7 @@ def test_follow_up_moves_the_next_due_date(store: Store, staff: dict[str, Actor]
 def test_closing_needs_a_resolution_and_a_violation_needs_the_letter(store: Store, staff: dict[str, Actor]) -> None:
     case = call(store, staff["agent"], call_type="complaint", category="Transportation").case
     sam, sue = staff["specialist"], staff["supervisor"]
-    with store.uow() as uow, pytest.raises(RuleRefused, match="Resolution tab"):
+    with store.uow() as uow, pytest.raises(MissingFields, match="Resolution tab"):
         close_case(uow, actor=sam, case_number=case.case_number)
     with store.uow() as uow:
         casework.set_resolution(uow, actor=sam, case_number=case.case_number,

@@ -117,7 +117,8 @@ def test_abuse_marked_at_intake_never_reaches_the_store(store: Store, staff: dic
 
     with store.uow() as uow:
         case = open_case(uow, actor=staff["agent"], profile=lausd(), abuse_marked=True,
-                         data=CaseCreate(caller_name="Anon", phone="2135550199", claim=MARKER)).case
+                         data=CaseCreate(caller_name="Anon", phone="2135550199", category="Enrollment",
+                                         claim=MARKER)).case
     assert case.abuse_marked and case.claim == ""
     assert MARKER not in _all_text_in_store(store)
     if store.backend == "sqlite":

@@ -21,7 +21,8 @@ def main(url: str, user: str, count: int) -> None:
     for i in range(count):
         with store.uow() as uow:
             open_case(uow, actor=actor, profile=profile,
-                      data=CaseCreate(caller_name=f"Caller {user} {i}", phone=f"213555{i % 10000:04d}"))
+                      data=CaseCreate(caller_name=f"Caller {user} {i}", phone=f"213555{i % 10000:04d}",
+                                      category="Enrollment", claim="Called again about enrollment"))
     store.close()
     print(f"wrote {count}", flush=True)
 

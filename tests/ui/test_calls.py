@@ -34,6 +34,7 @@ async def test_an_inquiry_answered_and_closed(make_app, desk_store: Store) -> No
         await pilot.press(*"Maria Gomez", "tab", *"213 555 0142")
         await pilot.press("alt+2")
         await choose(pilot, "category", "Transportation")
+        await choose(pilot, "subcategory", "Late or missed bus")
         await pilot.press("alt+5")
         await type_into(pilot, "response", "Bus 12 runs late this week; Transportation will call her back.")
         await pilot.press("alt+1")
@@ -92,6 +93,7 @@ async def test_a_repeat_caller_is_promoted(make_app, desk_store: Store, agent: A
         await pilot.press("alt+2")
         await choose(pilot, "category", "Transportation")
         assert "on save" in screen.query_one("#repeat-banner", Banner).message, "previewed before saving"
+        await type_into(pilot, "claim", "The bus is late again.")  # a concern now: the profile wants its claim
         await pilot.press("ctrl+s")
         await settle(pilot)
         message = screen.query_one("#repeat-banner", Banner).message
@@ -110,6 +112,7 @@ async def test_a_third_party_is_blocked_until_consent_is_recorded(make_app, desk
         screen = await new_call(pilot)
         await type_into(pilot, "caller_name", "Rosa Gomez")
         await choose(pilot, "relationship", "relative")
+        await choose(pilot, "category", "Attendance")
         await pilot.press("alt+3")
         await settle(pilot)
         banner = screen.query_one("#consent-banner", Banner)
@@ -152,6 +155,8 @@ async def test_due_process_documents_and_closes_in_one_step(make_app, desk_store
         await type_into(pilot, "caller_name", "Ivan Petrov")
         await pilot.press("alt+2")
         await choose(pilot, "call_type", "complaint")
+        await choose(pilot, "category", "Student placement")
+        await type_into(pilot, "claim", "The placement hearing is already under way.")
         screen.query_one("#due_process", Checkbox).focus()
         await pilot.press("space")
         assert "Already in due process: documented and closed." in text_of(screen, "#triage")
@@ -186,6 +191,7 @@ async def test_a_refusal_is_shown_by_its_field_and_nothing_typed_is_lost(make_ap
         await type_into(pilot, "phone", "555 12")
         await pilot.press("alt+2")
         await type_into(pilot, "claim", "The bus never came.")
+        await choose(pilot, "category", "Transportation")
         await pilot.press("ctrl+s")
         await settle(pilot)
         field = screen.query_one("#field-phone", FormField)
@@ -233,6 +239,7 @@ async def test_a_stale_save_is_refused_with_the_form_kept(make_app, desk_store: 
     async with app.run_test(size=SIZE) as pilot:
         screen = await new_call(pilot)
         await type_into(pilot, "caller_name", "Maria Gomez")
+        await choose(pilot, "category", "Enrollment")
         await pilot.press("ctrl+s")
         await settle(pilot)
         [case] = cases(desk_store)

@@ -19,7 +19,7 @@ from calldesk.store.store import Store
 from calldesk.store.users import Actor
 from tests.integration.helpers import call, lausd
 from tests.ui.conftest import NOW
-from tests.ui.steps import SIZE, cases, new_call, settle, type_into
+from tests.ui.steps import SIZE, cases, choose, new_call, settle, type_into
 
 
 async def test_every_binding_has_an_id_and_the_palette_offers_the_screen_commands(make_app) -> None:  # type: ignore[no-untyped-def]
@@ -68,6 +68,7 @@ async def test_keys_are_remapped_from_the_settings_keymap(make_app, desk_store: 
         await pilot.pause()
         assert isinstance(app.screen, IntakeScreen)
         await type_into(pilot, "caller_name", "Kim Ng")
+        await choose(pilot, "category", "Enrollment")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert cases(desk_store) == [], "ctrl+s no longer saves"

@@ -1,0 +1,94 @@
+"""Every free-text column of every table, declared narrative or not: the one list the abuse guard reads.
+
+PROTOCOL.md section 4: a call marked as suspected child abuse keeps no narrative anywhere. A column is
+*narrative* when a person types into it what happened or what was said (it could carry an account of abuse):
+it is emptied when a call is marked, stays empty afterwards, and the audit trail keeps only a fingerprint of
+it. A *form* column holds a whole intake form as JSON: its narrative keys are emptied. Every other text column
+is *plain*: codes, names, numbers, dates, the profile's own words and the rules' sentences.
+
+This lives in the rules (pure Python) so the rules, the store and the screens all read the same lists; the
+tables are in calldesk.models, and a test enumerates their text columns from the metadata and fails on any
+column declared here that does not exist or any text column that is not declared.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# What stands in for a narrative that must say *why* it is empty (a close reason, an escalation's reason).
+ABUSE_PLACEHOLDER = "(suspected child abuse: reported by phone and form, not documented here)"
+
+
+@dataclass(frozen=True)
+class FreeText:
+    """One table's text columns by kind."""
+
+    narrative: frozenset[str] = frozenset()
+    plain: frozenset[str] = frozenset()
+    forms: frozenset[str] = frozenset()  # JSON of the intake form: its narrative keys are emptied
+    # Narrative columns that are replaced by ABUSE_PLACEHOLDER (when they hold text) instead of emptied.
+    placeheld: frozenset[str] = frozenset()
+
+
+def _kinds(narrative: str = "", plain: str = "", forms: str = "", placeheld: str = "") -> FreeText:
+    return FreeText(frozenset(narrative.split()), frozenset(plain.split()), frozenset(forms.split()),
+                    frozenset(placeheld.split()))
+
+
+FREE_TEXT: dict[str, FreeText] = {
+    "cases": _kinds(
+        narrative="claim evidence steps_taken close_reason",
+        placeheld="close_reason",
+        plain="caller_name relationship phone email preferred_contact language channel source school department "
+              "category subcategory call_type case_number client_id protocol status phone_digits caller_name_key "
+              "tier owner_role assigned_to opened_by closed_by route_to not_reportable_reason routing_notes",
+    ),
+    "followup": _kinds(narrative="done pending", plain="by_user"),
+    "resolution": _kinds(narrative="response outcome alleged_violation",
+                         plain="letter_status letter_path approved_by signed_by updated_by"),
+    "escalation": _kinds(narrative="reason", placeheld="reason", plain="title to_role by_user"),
+    "callback": _kinds(narrative="message", plain="caller_name phone assigned_to done_by"),
+    "draft": _kinds(forms="form", plain="client_id owner"),
+    # The link's reason is the repeat rule's sentence (dates, case numbers, category), never typed.
+    "caselink": _kinds(plain="kind reason created_by"),
+    # The consent's purpose names why records are released (FERPA 99.30), not what happened on the call.
+    "student": _kinds(plain="name student_ref school"),
+    "consent": _kinds(plain="signed_by records purpose recipient recorded_by"),
+    "disclosure": _kinds(plain="recipient records basis disclosed_by"),
+    # old/new hold other columns' values, narrative ones only as fingerprints (calldesk.store.audit).
+    "auditevent": _kinds(plain="actor action entity entity_id field old new"),
+    "app_user": _kinds(plain="username full_name role supervisor"),
+    "category": _kinds(plain="protocol name parent"),
+    "resource": _kinds(plain="protocol department response contact keywords"),
+}
+
+# The intake form's names for narrative columns that the form names differently from the column.
+FORM_NAMES: dict[tuple[str, str], str] = {
+    ("followup", "done"): "followup_done",
+    ("followup", "pending"): "followup_pending",
+}
+
+# Tables whose rows belong to one case through a case_id column (the abuse mark reaches them all).
+CASE_ROWS: tuple[str, ...] = ("followup", "resolution", "escalation", "callback")
+
+
+def narrative_columns(table: str) -> frozenset[str]:
+    """The narrative columns of `table` (empty for a table with none)."""
+    kinds = FREE_TEXT.get(table)
+    return kinds.narrative if kinds is not None else frozenset()
+
+
+def _narrative_names() -> tuple[str, ...]:
+    names: set[str] = set()
+    for table, kinds in FREE_TEXT.items():
+        for column in kinds.narrative:
+            names.add(column)
+            names.add(FORM_NAMES.get((table, column), column))
+    return tuple(sorted(names))
+
+
+# Every name a narrative goes by: the columns, and the intake form's fields (and so the draft's keys).
+NARRATIVE_NAMES: tuple[str, ...] = _narrative_names()
+# Written into the audit trail only as a fingerprint: every narrative name and every form column.
+FINGERPRINTED: frozenset[str] = frozenset(NARRATIVE_NAMES) | frozenset(
+    column for kinds in FREE_TEXT.values() for column in kinds.forms)

@@ -1,0 +1,57 @@
+"""The routing decision of a call, in one place: what the intake preview shows is what the store writes.
+
+Tier, owner role, deadlines, the call type a repeat caller is promoted to, due-process closing, special
+education to the coordinator, the safety referral and reportability all come from `route`; the store's
+open and update services apply its answer, and the intake screen previews it as the agent types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from calldesk.rules.profile import CallType, Profile
+from calldesk.rules.repeat import RepeatDecision, promoted_call_type
+from calldesk.rules.reportability import Reportability, reportability
+from calldesk.rules.triage import TriageDecision, flags_of, triage
+
+
+@dataclass(frozen=True)
+class Routing:
+    """Where a call goes: its (possibly promoted) type, the triage decision and whether it is reported."""
+
+    call_type: CallType
+    decision: TriageDecision
+    report: Reportability
+
+    @property
+    def reasons(self) -> list[str]:
+        """The decision in words for the agent (triage first, then reportability)."""
+        return [*self.decision.reasons, *([self.report.reason] if self.report.reason else [])]
+
+
+def route(
+    profile: Profile,
+    *,
+    fields: Mapping[str, Any],
+    opened_at: datetime,
+    repeat: RepeatDecision | None = None,
+    linked_repeat: bool = False,
+) -> Routing:
+    """Route a call from its fields (the intake form's values or a stored case).
+
+    `repeat` is the repeat rule's decision for a new call; `linked_repeat` says a stored case is already linked
+    as a repeat. Either way the call is at least a concern; a new repeat call that would stay with an agent goes
+    to the repeat rule's owner. Raises InvalidInput for an unknown call type or category.
+    """
+    call_type = promoted_call_type(fields.get("call_type") or "inquiry",
+                                   repeated=repeat is not None or linked_repeat)
+    flags = flags_of(fields)
+    decision = triage(profile, call_type=call_type, category=fields.get("category") or None, flags=flags,
+                      opened_at=opened_at)
+    if repeat is not None and decision.owner_role == "agent":
+        decision = replace(decision, owner_role=repeat.owner_role)
+    report = reportability(profile, category=fields.get("category") or None, flags=flags)
+    return Routing(call_type, decision, report)
