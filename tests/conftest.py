@@ -6,6 +6,7 @@ import itertools
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -42,11 +43,22 @@ def pg_admin_url() -> str:
     return normalise_url(url)
 
 
-def _pg_exec(sql: str) -> None:
+def _pg_exec(sql: str, attempts: int = 20) -> None:
+    """Run one statement as the test role; retried while an autovacuum worker (a superuser's process, which
+    DROP DATABASE ... WITH (FORCE) may not terminate for us) is still busy in the database."""
+    from sqlalchemy.exc import ProgrammingError
+
     engine = create_engine(pg_admin_url(), isolation_level="AUTOCOMMIT")
     try:
-        with engine.connect() as conn:
-            conn.exec_driver_sql(sql)
+        for attempt in range(attempts):
+            try:
+                with engine.connect() as conn:
+                    conn.exec_driver_sql(sql)
+                return
+            except ProgrammingError as exc:
+                if "InsufficientPrivilege" not in type(exc.orig).__name__ or attempt == attempts - 1:
+                    raise
+                time.sleep(0.25)
     finally:
         engine.dispose()
 
