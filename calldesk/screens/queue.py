@@ -29,9 +29,11 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
 
     SUB_TITLE = "Supervisor queue"
     HELP = ("Every open case, the most urgent deadline first. Overdue cases are shown in red. "
-            "Press r to refresh, F3 to go back to the agent desk.")
+            "Press r to refresh, m for the monthly report, F3 to go back to the agent desk.")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "refresh_queue", "Refresh", id="queue.refresh", tooltip="Read the queue again"),
+        Binding("m", "monthly_report", "Report", id="queue.report",
+                tooltip="The monthly report and its charts (supervisors)"),
         Binding("q", "app.quit", "Quit", id="queue.quit", tooltip="Quit calldesk (ctrl+q works everywhere)"),
     ]
 
@@ -57,6 +59,11 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
 
     def action_refresh_queue(self) -> None:
         self.load()
+
+    def action_monthly_report(self) -> None:
+        from calldesk.screens.reports import ReportScreen
+
+        self.app.push_screen(ReportScreen(self.desk))
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
