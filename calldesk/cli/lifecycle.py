@@ -34,6 +34,7 @@ def overdue(ctx: typer.Context,
 
     with opened(ctx) as store:
         actor = store.actor()
+        tz = load_profile(store.protocol).tz
         with store.uow(readonly=True) as uow:
             found = find_overdue(uow.session, actor=actor, within_hours=within)
     breached = sum(d.breached for d in found)
@@ -45,7 +46,7 @@ def overdue(ctx: typer.Context,
         if found:
             print_table("Deadlines", ["state", "what", "case", "callback", "due", "owner"],
                         [("BREACHED" if d.breached else "soon", d.what, d.case_number or "", d.callback_id or "",
-                          format_due(d.due, with_time=True), d.owner) for d in found])
+                          format_due(d.due.astimezone(tz), with_time=True), d.owner) for d in found])
     if breached:
         raise typer.Exit(BREACHED_EXIT)
 

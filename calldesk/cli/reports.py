@@ -14,6 +14,7 @@ from calldesk.cli.context import opened, out, print_json, print_table, refusals_
 from calldesk.cli.spreadsheets import markdown_table, text_target, write_csv
 from calldesk.errors import InvalidInput
 from calldesk.profiles import load_profile
+from calldesk.rules.profile import TIER_LABELS
 from calldesk.rules.reporting import (
     CALL_TYPE_LABELS,
     DIMENSION_LABELS,
@@ -36,7 +37,8 @@ OUT_HELP = "Write the report to this file instead of the screen."
 
 def key_label(dimension: str, key: str) -> str:
     """A count's key in words ("ceo" -> "Executive office")."""
-    labels = {"call_type": CALL_TYPE_LABELS, "sla": SLA_LABELS, "source": SOURCE_LABELS}.get(dimension, {})
+    labels = {"call_type": CALL_TYPE_LABELS, "sla": SLA_LABELS, "source": SOURCE_LABELS,
+              "tier": TIER_LABELS}.get(dimension, {})
     return labels.get(key, key)
 
 
