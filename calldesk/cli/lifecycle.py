@@ -82,7 +82,8 @@ def purge(ctx: typer.Context,
 @holds.command("place")
 @refusals_exit
 def hold_place(ctx: typer.Context, number: str = typer.Argument(..., help="Case number."),
-               reason: str = typer.Option(..., "--reason", help="The matter the hold is for.")) -> None:
+               reason: str = typer.Option(..., "--reason", help="The matter the hold is for."),
+               as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Place a litigation hold on a case."""
     from calldesk.store.retention import place_hold
 
@@ -90,12 +91,16 @@ def hold_place(ctx: typer.Context, number: str = typer.Argument(..., help="Case 
         actor = store.actor()
         with store.uow() as uow:
             place_hold(uow, actor=actor, case_number=number, reason=reason)
+    if as_json:
+        print_json({"case": number, "held": True})
+        return
     out.print(f"Case {number} is under a litigation hold: no purge or erasure will touch it.")
 
 
 @holds.command("release")
 @refusals_exit
-def hold_release(ctx: typer.Context, number: str = typer.Argument(..., help="Case number.")) -> None:
+def hold_release(ctx: typer.Context, number: str = typer.Argument(..., help="Case number."),
+                 as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Release a case's litigation hold."""
     from calldesk.store.retention import release_hold
 
@@ -103,6 +108,9 @@ def hold_release(ctx: typer.Context, number: str = typer.Argument(..., help="Cas
         actor = store.actor()
         with store.uow() as uow:
             release_hold(uow, actor=actor, case_number=number)
+    if as_json:
+        print_json({"case": number, "held": False})
+        return
     out.print(f"Released the litigation hold on case {number}.")
 
 

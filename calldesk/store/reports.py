@@ -54,7 +54,7 @@ def _text(value: str) -> Any:
     return literal_column(f"'{value}'")
 
 
-def sla_outcome() -> Any:
+def _sla_outcome() -> Any:
     """The SLA bucket of a case as SQL: still open, closed on time (by resolve_by or no clock), or late."""
     return case(
         (col(Case.status) == "open", _text("open")),
@@ -71,7 +71,7 @@ def _dimensions() -> dict[str, Any]:
         "place": func.coalesce(col(Case.school), col(Case.department), NONE),
         "tier": func.coalesce(col(Case.tier), NONE),
         "source": col(Case.source),
-        "sla": sla_outcome(),
+        "sla": _sla_outcome(),
     }
 
 
@@ -125,11 +125,11 @@ def _not_reportable(session: Session, profile: Profile, start: datetime, end: da
         select(col(Case.case_number), category, route, col(Case.opened_at)).where(where)
         .order_by(col(Case.opened_at)).limit(LISTED_NOT_REPORTABLE))
     cases = [{"case": pseudonym(number, secret), "category": str(c), "route_to": str(r),
-              "opened_on": profile_day(profile, opened)} for number, c, r, opened in listed]
+              "opened_on": _profile_day(profile, opened)} for number, c, r, opened in listed]
     return {"total": sum(r["count"] for r in routes), "routes": routes, "cases": cases}
 
 
-def profile_day(profile: Profile, moment: datetime | None) -> str:
+def _profile_day(profile: Profile, moment: datetime | None) -> str:
     """A moment as the agency's local date (ISO), or "" for none."""
     return moment.astimezone(profile.tz).date().isoformat() if moment else ""
 

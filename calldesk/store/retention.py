@@ -19,11 +19,22 @@ from sqlalchemy import and_, delete, func, not_, or_, select, true
 from sqlmodel import col
 
 from calldesk.errors import InvalidInput, NotFound, RuleRefused
-from calldesk.models import Callback, Case, LitigationHold, Resolution, utcnow
+from calldesk.models import (
+    Callback,
+    Case,
+    Consent,
+    Disclosure,
+    Escalation,
+    FollowUp,
+    LitigationHold,
+    Resolution,
+    Student,
+    utcnow,
+)
 from calldesk.rules.contact import normalise_email, normalise_name, phone_digits
 from calldesk.rules.permissions import require
 from calldesk.rules.profile import Profile
-from calldesk.rules.redaction import redact
+from calldesk.rules.redaction import KnownPII, redact
 from calldesk.rules.reporting import retention_cutoff
 from calldesk.store import audit
 from calldesk.store.cases import get_case
@@ -208,6 +219,7 @@ def caller_erase(uow: UnitOfWork, *, actor: Actor, profile: Profile, who: str) -
         for student in details.students:
             student.name, student.student_ref, student.birth_date = ERASED, None, None
             session.add(student)
+        _erase_children(session, case.id, known)
         session.add(case)
         result.cases += 1
         audit.record(session, actor=actor.username, action="caller.erase", entity="case",
@@ -223,6 +235,20 @@ def caller_erase(uow: UnitOfWork, *, actor: Actor, profile: Profile, who: str) -
     uow.commit()
     result.wal_emptied = checkpoint(uow.engine)
     return result
+
+
+def _erase_children(session: Any, case_id: int | None, known: KnownPII) -> None:
+    """The caller's details out of the case's follow-ups, escalations, consents and disclosures."""
+    for entry in session.scalars(select(FollowUp).where(col(FollowUp.case_id) == case_id)):
+        entry.done, entry.pending = redact(entry.done, known), redact(entry.pending, known)
+    for step in session.scalars(select(Escalation).where(col(Escalation.case_id) == case_id)):
+        step.reason = redact(step.reason, known)
+    students = select(col(Student.id)).where(col(Student.case_id) == case_id)
+    for consent in session.scalars(select(Consent).where(col(Consent.student_id).in_(students))):
+        consent.signed_by = ERASED
+        consent.recipient, consent.purpose = redact(consent.recipient, known), redact(consent.purpose, known)
+    for disclosure in session.scalars(select(Disclosure).where(col(Disclosure.case_id) == case_id)):
+        disclosure.recipient, disclosure.basis = redact(disclosure.recipient, known), redact(disclosure.basis, known)
 
 
 def _erase_callbacks(session: Any, where: Any) -> int:

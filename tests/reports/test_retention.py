@@ -12,14 +12,26 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from calldesk.errors import PermissionDenied
-from calldesk.models import AuditEvent, Callback, CallbackCreate, Case, Resolution, Student
+from calldesk.models import (
+    AuditEvent,
+    Callback,
+    CallbackCreate,
+    Case,
+    ConsentCreate,
+    FollowUp,
+    FollowUpCreate,
+    Resolution,
+    Student,
+)
 from calldesk.store.callbacks import add_callback
+from calldesk.store.casework import add_follow_up
+from calldesk.store.confidentiality import record_consent
 from calldesk.store.engine import sqlite_path
 from calldesk.store.retention import caller_erase, caller_export, place_hold, purge, release_hold
 from calldesk.store.store import Store
 from calldesk.store.users import Actor
 from tests.cli.test_cli import run
-from tests.reports.seed import MARKERS, PHONE, close, la, oc, planted_case
+from tests.reports.seed import MARKERS, NAME, PHONE, close, la, oc, planted_case
 
 TODAY = date(2026, 12, 1)
 LONG_AGO = datetime(2020, 3, 2, 12, tzinfo=la(1, 1).tzinfo)  # closed more than five years before TODAY
@@ -110,6 +122,16 @@ def test_a_caller_is_exported_then_erased_leaving_no_identifier(store: Store, st
     with store.uow() as uow:
         add_callback(uow, actor=staff["agent"], profile=oc(), data=CallbackCreate(
             caller_name="Quintessa Marblewright", phone=PHONE, message="Call me back", case_number=first))
+    with store.uow() as uow:
+        add_follow_up(uow, actor=staff["agent"], profile=oc(), case_number=first, data=FollowUpCreate(
+            done="Called Quintessa Marblewright at 714-555-0187", pending="Email qmarble@example.org"))
+    with store.uow(readonly=True) as uow:
+        student_id = uow.session.exec(select(Student.id)).first()
+    with store.uow() as uow:
+        record_consent(uow, actor=staff["agent"], case_number=first, student_id=student_id,  # type: ignore[arg-type]
+                       data=ConsentCreate(signed_by=NAME, signed_on=date(2026, 10, 5), records="all",
+                                          purpose="talk to the school", recipient="the principal"),
+                       today=date(2026, 10, 5))
     with store.uow() as uow:  # a voicemail from the same phone, on no case
         add_callback(uow, actor=staff["agent"], profile=oc(), data=CallbackCreate(
             caller_name="Quintessa", phone="714.555.0187", message="It's Quintessa again"))
@@ -137,6 +159,8 @@ def test_a_caller_is_exported_then_erased_leaving_no_identifier(store: Store, st
         assert [c.caller_name for c in cases] == ["[erased]", "[erased]", OTHER["name"]]
         assert cases[0].claim.startswith("[NAME]") and cases[0].reportable
         assert not uow.session.exec(select(Callback)).all()
+        entry = uow.session.exec(select(FollowUp)).one()
+        assert entry.done == "Called [NAME] at [PHONE]" and entry.pending == "Email [EMAIL]"
         trail = " ".join(f"{e.old} {e.new}" for e in uow.session.exec(select(AuditEvent)))
     for marker in MARKERS:
         assert marker.lower() not in trail.lower()
@@ -155,7 +179,16 @@ def test_purge_and_erase_from_the_cli(store: Store, staff: dict[str, Actor], db_
     assert code == 0 and json.loads(out)["cases"] == 1 and _counts(store) == before
     code, out, _ = run(db_url, "--protocol", "oc_ccts", "purge", "--closed-before", "2026-12-01")
     assert code == 0 and "Purged 1 case(s)" in out
-    planted_case(store, staff)
+    number = planted_case(store, staff)
+    code, out, _ = run(db_url, "--protocol", "oc_ccts", "hold", "place", number, "--reason", "Matter 7", "--json")
+    assert code == 0 and json.loads(out) == {"case": number, "held": True}
+    code, out, _ = run(db_url, "--protocol", "oc_ccts", "hold", "list", "--json")
+    assert [(h["case"], h["reason"]) for h in json.loads(out)] == [(number, "Matter 7")]
+    code, _, err = run(db_url, "--protocol", "oc_ccts", "hold", "place", number, "--reason", "again")
+    assert code == 1 and "already under a litigation hold" in err
+    code, out, _ = run(db_url, "--protocol", "oc_ccts", "caller", "erase", PHONE, "--json")
+    assert code == 0 and json.loads(out)["held"] == 1 and json.loads(out)["cases"] == 0
+    assert run(db_url, "--protocol", "oc_ccts", "hold", "release", number)[0] == 0
     code, out, _ = run(db_url, "--protocol", "oc_ccts", "caller", "export", PHONE)
     assert code == 0 and json.loads(out)[0]["email"] == "qmarble@example.org"
     code, out, _ = run(db_url, "--protocol", "oc_ccts", "caller", "erase", PHONE, "--json")
