@@ -8,7 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import select
 
 from calldesk.errors import PermissionDenied
@@ -62,8 +62,13 @@ OTHER = {"name": "Ignatius Fairweather", "phone": "(714) 555-0166", "email": "ig
 
 
 def test_purge_dry_run_changes_nothing_then_purges_past_retention_but_not_a_held_case(
-        store: Store, staff: dict[str, Actor], backend: str) -> None:
+        store: Store, staff: dict[str, Actor], backend: str, tmp_path: Path) -> None:
     purged = _closed_long_ago(store, staff)
+    letter = tmp_path / "letter.pdf"
+    letter.write_bytes(b"%PDF signed letter")
+    with store.uow() as uow:  # the signed response letter attached to the case
+        uow.session.execute(update(Resolution).values(letter_path=str(letter)))
+        uow.commit()
     held = _closed_long_ago(store, staff, **OTHER)
     recent = planted_case(store, staff, opened=la(11, 2), name="Recent Caller", phone="(714) 555-0155",
                           email="recent@example.org", student="Recent Student", student_id="SID123321")
@@ -74,14 +79,14 @@ def test_purge_dry_run_changes_nothing_then_purges_past_retention_but_not_a_held
 
     with store.uow() as uow:
         dry = purge(uow, actor=staff["admin"], profile=oc(), closed_before=TODAY, dry_run=True, today=TODAY)
-    assert (dry.cases, dry.held, dry.by_class["closed complaints"]) == (1, 1, 1)
-    assert _counts(store) == before
+    assert (dry.cases, dry.held, dry.by_class["closed complaints"], dry.attachments) == (1, 1, 1, 1)
+    assert _counts(store) == before and letter.exists()
 
     with store.uow() as uow, pytest.raises(PermissionDenied):
         purge(uow, actor=staff["supervisor"], profile=oc(), closed_before=TODAY, today=TODAY)
     with store.uow() as uow:
         done = purge(uow, actor=staff["admin"], profile=oc(), closed_before=TODAY, today=TODAY)
-    assert (done.cases, done.held) == (1, 1)
+    assert (done.cases, done.held, done.attachments) == (1, 1, 1) and not letter.exists()
     with store.uow(readonly=True) as uow:
         left = set(uow.session.exec(select(Case.case_number)).all())
         assert left == {held, recent}
