@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +22,7 @@ from calldesk.rules.reporting import (
     SOURCE_LABELS,
     Period,
     month_period,
+    previous_month,
     quarter_period,
 )
 
@@ -195,7 +195,7 @@ def status(ctx: typer.Context, month: str | None = typer.Option(None, "--month",
         actor = store.actor()
         profile = load_profile(store.protocol)
         today = utcnow().astimezone(profile.tz).date()
-        period = month_period(month) if month else _last_month(today)
+        period = month_period(month) if month else previous_month(today)
         with store.uow(readonly=True) as uow:
             found = report_status(uow.session, actor=actor, profile=profile, period=period, today=today)
     if as_json:
@@ -206,8 +206,3 @@ def status(ctx: typer.Context, month: str | None = typer.Option(None, "--month",
               + (f" (report {found.report_id})" if found.report_id else ""))
     print_table("Reporting chain", ["due", "state", "step"],
                 [(f"{s.due:%a %d %b %Y}", s.state, s.label) for s in found.chain])
-
-
-def _last_month(today: date) -> Period:
-    year, month = (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
-    return month_period(f"{year}-{month:02d}")

@@ -69,6 +69,21 @@ def month_period(text: str) -> Period:
     return Period("monthly", f"{year}-{month:02d}", date(year, month, 1), _month_end(year, month))
 
 
+def months_ending(day: date, count: int) -> list[Period]:
+    """The `count` months ending with the month of `day`, oldest first."""
+    months = []
+    year, month = day.year, day.month
+    for _ in range(count):
+        months.append(month_period(f"{year}-{month:02d}"))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return months[::-1]
+
+
+def previous_month(today: date) -> Period:
+    """The month before `today`'s: the one whose report is being prepared."""
+    return months_ending(today.replace(day=1) - timedelta(days=1), 1)[0]
+
+
 def quarter_period(text: str) -> Period:
     """The quarter "YYYYQn" (Q1 = January to March); InvalidInput otherwise."""
     match = re.fullmatch(r"\s*(\d{4})\s*-?\s*[Qq]([1-4])\s*", text or "")

@@ -21,6 +21,7 @@ from calldesk.rules.reporting import (
     SLA_OUTCOMES,
     every_call_type,
     month_period,
+    previous_month,
 )
 from calldesk.screens.context import Desk
 from calldesk.screens.failures import ReportsWorkerFailures, as_refusal
@@ -57,9 +58,7 @@ class ReportScreen(ReportsWorkerFailures, Screen[None]):
     def __init__(self, desk: Desk, month: str | None = None) -> None:
         super().__init__()
         self.desk = desk
-        today = desk.today()
-        year, number = (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
-        self.month = month or f"{year}-{number:02d}"
+        self.month = month or previous_month(desk.today()).label
 
     def compose(self) -> ComposeResult:
         yield Header()

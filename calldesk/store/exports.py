@@ -22,7 +22,7 @@ from calldesk.rules.redaction import KnownPII, pseudonym, redact
 from calldesk.rules.reporting import CALL_TYPE_LABELS, SOURCE_LABELS
 from calldesk.rules.tracking_logs import LOG_COLUMNS, log_level
 from calldesk.store import audit
-from calldesk.store.reports import pseudonym_secret
+from calldesk.store.reports import local_day, pseudonym_secret, sla_outcome
 from calldesk.store.uow import UnitOfWork
 from calldesk.store.users import Actor
 
@@ -35,6 +35,7 @@ class CaseDetails:
     """One case with the children an export needs, read in its batch."""
 
     case: Case
+    sla: str  # open | on_time | late, by the report's own rule
     students: list[Student]
     signers: list[str]
     resolution: Resolution | None
@@ -70,10 +71,10 @@ def count_cases(session: Session, profile: Profile, since: datetime | None, unti
 
 def iter_details(session: Session, where: Any) -> Iterator[CaseDetails]:
     """Cases matching `where`, oldest first, with their students, consent signers and resolution, in batches."""
-    result = session.execute(select(Case).where(where).order_by(col(Case.opened_at), col(Case.id))
+    result = session.execute(select(Case, sla_outcome()).where(where).order_by(col(Case.opened_at), col(Case.id))
                              .execution_options(yield_per=BATCH))
-    for partition in result.scalars().partitions(BATCH):
-        ids = [c.id for c in partition]
+    for partition in result.tuples().partitions(BATCH):
+        ids = [c.id for c, _ in partition]
         students: dict[int, list[Student]] = {}
         for student in session.scalars(select(Student).where(col(Student.case_id).in_(ids))):
             students.setdefault(student.case_id, []).append(student)
@@ -84,23 +85,14 @@ def iter_details(session: Session, where: Any) -> Iterator[CaseDetails]:
             signers.setdefault(case_id, []).append(signer)
         resolutions = {r.case_id: r for r in session.scalars(select(Resolution).where(
             col(Resolution.case_id).in_(ids)))}
-        for case in partition:
+        for case, sla in partition:
             assert case.id is not None
-            yield CaseDetails(case, students.get(case.id, []), signers.get(case.id, []), resolutions.get(case.id))
-
-
-def _day(profile: Profile, moment: datetime | None) -> str:
-    return moment.astimezone(profile.tz).date().isoformat() if moment else ""
+            yield CaseDetails(case, str(sla), students.get(case.id, []), signers.get(case.id, []),
+                              resolutions.get(case.id))
 
 
 def _iso(moment: datetime | None) -> str:
     return moment.isoformat(timespec="seconds") if moment else ""
-
-
-def _sla(case: Case) -> str:
-    if case.status == "open":
-        return "open"
-    return "on_time" if case.resolve_by is None or (case.closed_at and case.closed_at <= case.resolve_by) else "late"
 
 
 def _referred_to(profile: Profile, case: Case) -> str:
@@ -120,7 +112,7 @@ def case_values(profile: Profile, details: CaseDetails, *, secret: str, redacted
 
     values: dict[str, Any] = {
         "pseudonym": pseudonym(case.case_number, secret),
-        "opened_on": _day(profile, case.opened_at),
+        "opened_on": local_day(profile, case.opened_at),
         "opened_at": _iso(case.opened_at),
         "updated_at": _iso(case.updated_at),
         "opened_by": case.opened_by,
@@ -145,12 +137,12 @@ def case_values(profile: Profile, details: CaseDetails, *, secret: str, redacted
         "action_taken": text(case.steps_taken),
         "resolution": text(resolution.response if resolution else ""),
         "outcome": text(resolution.outcome if resolution else ""),
-        "acknowledge_by": _day(profile, case.acknowledge_by),
+        "acknowledge_by": local_day(profile, case.acknowledge_by),
         "respond_by": _iso(case.respond_by),
-        "resolve_by": _day(profile, case.resolve_by),
+        "resolve_by": local_day(profile, case.resolve_by),
         "deadline": _iso(case.resolve_by or case.next_deadline),
-        "closed_on": _day(profile, case.closed_at),
-        "sla": _sla(case),
+        "closed_on": local_day(profile, case.closed_at),
+        "sla": details.sla,
         "escalation_level": case.escalation_level,
     }
     if not redacted:

@@ -27,8 +27,8 @@ from calldesk.rules.reporting import (
     StepStatus,
     chain_status,
     differences,
-    month_period,
     monthly_chain,
+    months_ending,
     period_from_label,
 )
 from calldesk.store import audit
@@ -54,7 +54,7 @@ def _text(value: str) -> Any:
     return literal_column(f"'{value}'")
 
 
-def _sla_outcome() -> Any:
+def sla_outcome() -> Any:
     """The SLA bucket of a case as SQL: still open, closed on time (by resolve_by or no clock), or late."""
     return case(
         (col(Case.status) == "open", _text("open")),
@@ -71,7 +71,7 @@ def _dimensions() -> dict[str, Any]:
         "place": func.coalesce(col(Case.school), col(Case.department), NONE),
         "tier": func.coalesce(col(Case.tier), NONE),
         "source": col(Case.source),
-        "sla": _sla_outcome(),
+        "sla": sla_outcome(),
     }
 
 
@@ -88,14 +88,7 @@ def counts_query(profile: Profile, start: datetime, end: datetime) -> Select[Any
 
 
 def _trend_months(period: Period) -> list[Period]:
-    if period.kind == "quarterly":
-        return period.months()
-    labels = []
-    year, month = period.first.year, period.first.month
-    for back in (2, 1, 0):
-        y, m = (year, month - back) if month - back >= 1 else (year - 1, month - back + 12)
-        labels.append(month_period(f"{y}-{m:02d}"))
-    return labels
+    return period.months() if period.kind == "quarterly" else months_ending(period.first, 3)
 
 
 def _trends(session: Session, profile: Profile, period: Period) -> dict[str, Any]:
@@ -125,11 +118,11 @@ def _not_reportable(session: Session, profile: Profile, start: datetime, end: da
         select(col(Case.case_number), category, route, col(Case.opened_at)).where(where)
         .order_by(col(Case.opened_at)).limit(LISTED_NOT_REPORTABLE))
     cases = [{"case": pseudonym(number, secret), "category": str(c), "route_to": str(r),
-              "opened_on": _profile_day(profile, opened)} for number, c, r, opened in listed]
+              "opened_on": local_day(profile, opened)} for number, c, r, opened in listed]
     return {"total": sum(r["count"] for r in routes), "routes": routes, "cases": cases}
 
 
-def _profile_day(profile: Profile, moment: datetime | None) -> str:
+def local_day(profile: Profile, moment: datetime | None) -> str:
     """A moment as the agency's local date (ISO), or "" for none."""
     return moment.astimezone(profile.tz).date().isoformat() if moment else ""
 

@@ -14,7 +14,9 @@ from calldesk.rules.reporting import (
     differences,
     month_period,
     monthly_chain,
+    months_ending,
     neutralise,
+    previous_month,
     quarter_period,
     retention_cutoff,
 )
@@ -90,3 +92,8 @@ def test_retention_cutoff_and_differences() -> None:
                         {"total": 3, "counts": {"channel": {"phone": 2, "fax": 1}}})
     assert [(d.dimension, d.key, d.approved, d.now) for d in found] == [
         ("total", "reportable cases", 2, 3), ("channel", "fax", 0, 1)]
+
+
+def test_the_months_before_cross_a_year_end() -> None:
+    assert [m.label for m in months_ending(date(2026, 2, 14), 3)] == ["2025-12", "2026-01", "2026-02"]
+    assert previous_month(date(2027, 1, 3)).label == "2026-12"
