@@ -73,7 +73,7 @@ def iter_details(session: Session, where: Any) -> Iterator[CaseDetails]:
     """Cases matching `where`, oldest first, with their students, consent signers and resolution, in batches."""
     result = session.execute(select(Case, sla_outcome()).where(where).order_by(col(Case.opened_at), col(Case.id))
                              .execution_options(yield_per=BATCH))
-    for partition in result.tuples().partitions(BATCH):
+    for partition in result.partitions(BATCH):
         ids = [c.id for c, _ in partition]
         students: dict[int, list[Student]] = {}
         for student in session.scalars(select(Student).where(col(Student.case_id).in_(ids))):
