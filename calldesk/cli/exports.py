@@ -54,7 +54,7 @@ def log_(ctx: typer.Context, month: str = typer.Option(..., "--month", help="The
          target: Path | None = typer.Option(None, "--out", help="The file to write (needed for xlsx)."),
          log: str | None = typer.Option(None, "--log", help="ccts, ope_matrix or area_request_log "
                                                             "(default: the profile's log)."),
-         as_json: bool = typer.Option(False, "--json", help="Print a JSON summary of what was written.")) -> None:
+         as_json: bool = typer.Option(False, "--json", help="Print a JSON summary when writing to a file.")) -> None:
     """The month's tracking log, redacted, with the fields in the seed's order."""
     from calldesk.store.exports import export_log
 
@@ -80,7 +80,8 @@ def log_(ctx: typer.Context, month: str = typer.Option(..., "--month", help="The
             else:
                 with text_target(target) as handle:
                     written = write_csv(handle, headers, rows, step)
-    _summary(as_json, target, {"log": name, "title": LOG_TITLES[name], "month": period.label, "rows": written})
+    _summary(as_json and target is not None, target,
+             {"log": name, "title": LOG_TITLES[name], "month": period.label, "rows": written})
 
 
 def _summary(as_json: bool, target: Path | None, summary: dict[str, Any]) -> None:

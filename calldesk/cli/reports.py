@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 app = typer.Typer(help="Monthly and quarterly reports (counts only; no personal data).", no_args_is_help=True)
 FORMATS = ("table", "csv", "json", "md")
 FORMAT_HELP = "table, csv, json or md."
-OUT_HELP = "Write the report to this file instead of the screen."
+OUT_HELP = "Write the report to this file instead of the screen (a table is written as Markdown)."
 
 
 def key_label(dimension: str, key: str) -> str:

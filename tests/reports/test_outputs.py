@@ -114,3 +114,26 @@ def test_export_refusals_are_one_line(store: Store, staff: dict[str, Actor], db_
     ]:
         code, _, err = _oc(db_url, *args)
         assert code == 1 and message in err and len(err.strip().splitlines()) == 1, (args, err)
+
+
+def test_report_status_and_approval_from_the_cli(store: Store, staff: dict[str, Actor], db_url: str,
+                                                 tmp_path: Path) -> None:
+    code, out, _ = _oc(db_url, "report", "status", "--month", "2026-10", "--json")
+    status = json.loads(out)
+    assert code == 0 and status["status"] == "not run" and status["report_id"] is None
+    assert [(s["step"], s["due"], s["state"]) for s in status["chain"]] == [
+        ("log_compiled", "2026-10-30", "late"), ("compilation_sent", "2026-11-06", "late"),
+        ("draft_for_review", "2026-11-09", "late"), ("report_submitted", "2026-11-10", "late")]
+    code, out, _ = _oc(db_url, "report", "monthly", "--month", "2026-10", "--json")
+    report_id = json.loads(out)["report_id"]
+    code, out, _ = _oc(db_url, "report", "status", "--month", "2026-10", "--json")
+    assert [s["state"] for s in json.loads(out)["chain"]] == ["done", "done", "done", "late"]
+    target = tmp_path / "log.csv"
+    code, out, _ = _oc(db_url, "export", "log", "--month", "2026-10", "--out", str(target), "--json")
+    assert code == 0 and json.loads(out)["rows"] == 0 and target.read_text().startswith("Date Received,")
+    assert target.stat().st_mode & 0o077 == 0  # an export file is the owner's alone
+    if store.backend == "sqlite":  # on PostgreSQL the CLI is the database role, the fixture's admin
+        code, out, _ = _oc(db_url, "report", "approve", str(report_id), "--json", user="sue")
+        assert code == 0 and json.loads(out)["approved_by"] == "sue"
+        code, out, _ = _oc(db_url, "report", "status", "--month", "2026-10", "--json")
+        assert {s["state"] for s in json.loads(out)["chain"]} == {"done"}
