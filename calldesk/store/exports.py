@@ -18,7 +18,7 @@ from sqlmodel import Session, col
 from calldesk.models import Case, Consent, Resolution, Student
 from calldesk.rules.permissions import require
 from calldesk.rules.profile import TIER_LABELS, Profile
-from calldesk.rules.redaction import KnownPII, pseudonym, redact
+from calldesk.rules.redaction import KnownPII, Redactor, pseudonym
 from calldesk.rules.reporting import CALL_TYPE_LABELS, SOURCE_LABELS
 from calldesk.rules.tracking_logs import LOG_COLUMNS, log_level
 from calldesk.store import audit
@@ -105,10 +105,10 @@ def _referred_to(profile: Profile, case: Case) -> str:
 def case_values(profile: Profile, details: CaseDetails, *, secret: str, redacted: bool = True) -> dict[str, Any]:
     """Every value the logs and exports draw on, free text redacted unless `redacted` is False."""
     case, resolution = details.case, details.resolution
-    known = details.known()
+    redactor = Redactor(details.known())
 
     def text(value: str | None) -> str:
-        return redact(value or "", known) if redacted else (value or "")
+        return redactor(value or "") if redacted else (value or "")
 
     values: dict[str, Any] = {
         "pseudonym": pseudonym(case.case_number, secret),

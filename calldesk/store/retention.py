@@ -34,7 +34,7 @@ from calldesk.models import (
 from calldesk.rules.contact import normalise_email, normalise_name, phone_digits
 from calldesk.rules.permissions import require
 from calldesk.rules.profile import Profile
-from calldesk.rules.redaction import KnownPII, redact
+from calldesk.rules.redaction import Redactor
 from calldesk.rules.reporting import retention_cutoff
 from calldesk.store import audit
 from calldesk.store.cases import get_case
@@ -206,20 +206,21 @@ def caller_erase(uow: UnitOfWork, *, actor: Actor, profile: Profile, who: str) -
     digits = phone_digits(who) if kind == "phone" else None
     for details in list(iter_details(session, and_(where, not_(_held())))):
         known = details.known()
+        redact = Redactor(known)
         case = details.case
         for name in ("claim", "evidence", "steps_taken", "routing_notes"):
-            setattr(case, name, redact(getattr(case, name) or "", known))
+            setattr(case, name, redact(getattr(case, name) or ""))
         if details.resolution is not None:
             res = details.resolution
-            res.response, res.outcome = redact(res.response, known), redact(res.outcome, known)
-            res.alleged_violation = redact(res.alleged_violation, known) if res.alleged_violation else None
+            res.response, res.outcome = redact(res.response), redact(res.outcome)
+            res.alleged_violation = redact(res.alleged_violation) if res.alleged_violation else None
             session.add(res)
         case.caller_name, case.caller_name_key = ERASED, normalise_name(ERASED)
         case.phone = case.phone_digits = case.email = None
         for student in details.students:
             student.name, student.student_ref, student.birth_date = ERASED, None, None
             session.add(student)
-        _erase_children(session, case.id, known)
+        _erase_children(session, case.id, redact)
         session.add(case)
         result.cases += 1
         audit.record(session, actor=actor.username, action="caller.erase", entity="case",
@@ -237,18 +238,18 @@ def caller_erase(uow: UnitOfWork, *, actor: Actor, profile: Profile, who: str) -
     return result
 
 
-def _erase_children(session: Any, case_id: int | None, known: KnownPII) -> None:
+def _erase_children(session: Any, case_id: int | None, redact: Redactor) -> None:
     """The caller's details out of the case's follow-ups, escalations, consents and disclosures."""
     for entry in session.scalars(select(FollowUp).where(col(FollowUp.case_id) == case_id)):
-        entry.done, entry.pending = redact(entry.done, known), redact(entry.pending, known)
+        entry.done, entry.pending = redact(entry.done), redact(entry.pending)
     for step in session.scalars(select(Escalation).where(col(Escalation.case_id) == case_id)):
-        step.reason = redact(step.reason, known)
+        step.reason = redact(step.reason)
     students = select(col(Student.id)).where(col(Student.case_id) == case_id)
     for consent in session.scalars(select(Consent).where(col(Consent.student_id).in_(students))):
         consent.signed_by = ERASED
-        consent.recipient, consent.purpose = redact(consent.recipient, known), redact(consent.purpose, known)
+        consent.recipient, consent.purpose = redact(consent.recipient), redact(consent.purpose)
     for disclosure in session.scalars(select(Disclosure).where(col(Disclosure.case_id) == case_id)):
-        disclosure.recipient, disclosure.basis = redact(disclosure.recipient, known), redact(disclosure.basis, known)
+        disclosure.recipient, disclosure.basis = redact(disclosure.recipient), redact(disclosure.basis)
 
 
 def _erase_callbacks(session: Any, where: Any) -> int:
