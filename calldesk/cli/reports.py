@@ -72,6 +72,10 @@ def _markdown(run: ReportRun) -> str:
     parts += ["", f"## Not reportable ({nr['total']}), routed elsewhere", "",
               markdown_table(["Routed to", "Category", "Count"],
                              [(r["route_to"], r["category"], r["count"]) for r in nr["routes"]])]
+    if run.chain:
+        parts += ["", "## Reporting chain", "",
+                  markdown_table(["Due", "State", "Step"], [(f"{s.due:%a %d %b %Y}", s.state, s.label)
+                                                            for s in run.chain])]
     if run.differences:
         parts += ["", "## Changed since approval", "",
                   markdown_table(["Dimension", "Key", "Approved", "Now"],
