@@ -60,6 +60,14 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
     def action_refresh_queue(self) -> None:
         self.load()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The report key is offered only to roles that may run reports (the service refuses the rest anyway).
+        if action == "monthly_report" and self.desk.ready:
+            from calldesk.rules.permissions import may
+
+            return may(self.desk.actor.role, "report")
+        return True
+
     def action_monthly_report(self) -> None:
         from calldesk.screens.reports import ReportScreen
 

@@ -50,12 +50,14 @@ async def test_the_queue_opens_the_monthly_report_with_its_charts(make_app, desk
         assert not isinstance(app.screen, ReportScreen)
 
 
-async def test_an_agent_is_told_reports_are_for_supervisors(make_app, agent: Actor) -> None:
+async def test_the_report_key_is_not_offered_to_an_agent(make_app, agent: Actor) -> None:
     app = make_app()
     async with app.run_test(size=(160, 50)) as pilot:
         await pilot.press("f4")
-        await pilot.press("m")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert "Only supervisors or admins may run reports" in str(
-            app.screen.query_one("#report-summary", Static).render())
+        assert "monthly_report" not in {b.binding.action for b in app.screen.active_bindings.values()
+                                        if b.enabled}
+        await pilot.press("m")
+        await pilot.pause()
+        assert not isinstance(app.screen, ReportScreen)
