@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.markup import escape
 
 from calldesk.cli.context import opened, out, print_json, progress_bar, refusals_exit
 from calldesk.cli.spreadsheets import text_target, write_csv, write_jsonl, write_xlsx
@@ -88,7 +89,7 @@ def _summary(as_json: bool, target: Path | None, summary: dict[str, Any]) -> Non
     if as_json:
         print_json({**summary, "out": str(target) if target else None})
     elif target is not None:
-        out.print(f"Wrote {summary['rows']} row(s) to {target}.")
+        out.print(f"Wrote {summary['rows']} row(s) to {escape(str(target))}.")
 
 
 @app.command("cases")

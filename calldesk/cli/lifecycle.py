@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from calldesk.cli.context import opened, out, print_json, print_table, refusals_exit
 from calldesk.cli.spreadsheets import text_target
@@ -128,7 +129,7 @@ def hold_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", 
         print_json(found)
         return
     print_table("Litigation holds", ["case", "reason", "placed by", "placed at"],
-                [(h["case"], h["reason"], h["placed_by"], h["placed_at"]) for h in found])
+                [(escape(h["case"]), escape(h["reason"]), h["placed_by"], h["placed_at"]) for h in found])
 
 
 @caller.command("export")
@@ -147,7 +148,7 @@ def caller_export(ctx: typer.Context, who: str = typer.Argument(..., help="The c
     with text_target(target) as handle:
         handle.write(json.dumps(found, indent=2, default=str, ensure_ascii=False) + "\n")
     if target is not None:
-        out.print(f"Wrote {len(found)} record(s) to {target}.")
+        out.print(f"Wrote {len(found)} record(s) to {escape(str(target))}.")
 
 
 @caller.command("erase")

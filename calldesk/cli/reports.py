@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
+from rich.markup import escape
 
 from calldesk.cli.context import opened, out, print_json, print_table, refusals_exit
 from calldesk.cli.spreadsheets import markdown_table, text_target, write_csv
@@ -97,24 +99,29 @@ def _csv_rows(run: ReportRun) -> list[dict[str, Any]]:
     return rows
 
 
+def _inert(rows: Iterable[Sequence[Any]]) -> list[list[str]]:
+    """Cells as plain text: a school typed as "[red]" is shown as typed, never read as Rich markup."""
+    return [[escape(str(value)) for value in row] for row in rows]
+
+
 def _show_table(run: ReportRun) -> None:
     n = run.numbers
     approved = f", approved by {run.approved_by} on {run.approved_at:%Y-%m-%d}" if run.approved_at else ""
     out.print(f"[bold]{n['kind'].title()} report {n['period']}[/] ({n['protocol']}): report {run.report_id}, "
               f"{run.status}{approved}; {n['total']} reportable case(s).")
-    print_table("Counts", ["dimension", "key", "count"], count_rows(n))
+    print_table("Counts", ["dimension", "key", "count"], _inert(count_rows(n)))
     trends = n["trends"]
     if trends["places"]:
         print_table("Trends by school or department", ["school or department", *trends["months"]],
-                    [(place, *counts) for place, counts in trends["places"].items()])
+                    _inert((place, *counts) for place, counts in trends["places"].items()))
     nr = n["not_reportable"]
     print_table(f"Not reportable ({nr['total']}): tracked, routed elsewhere, left out of the counts",
                 ["case", "category", "routed to", "opened"],
-                [(c["case"], c["category"], c["route_to"], c["opened_on"]) for c in nr["cases"]])
+                _inert((c["case"], c["category"], c["route_to"], c["opened_on"]) for c in nr["cases"]))
     if run.differences:
         print_table("Changed since approval (the approved numbers are shown above)",
                     ["dimension", "key", "approved", "now"],
-                    [(d.dimension, d.key, d.approved, d.now) for d in run.differences])
+                    _inert((d.dimension, d.key, d.approved, d.now) for d in run.differences))
     for step in run.chain:
         out.print(f"  {step.due:%a %d %b %Y}  {step.state:<8}  {step.label}")
 
@@ -134,7 +141,7 @@ def emit(run: ReportRun, form: str, target: Path | None) -> None:
         else:  # md, and a table written to a file
             handle.write(_markdown(run))
     if target is not None:
-        out.print(f"Wrote report {run.report_id} ({run.status}) to {target}.")
+        out.print(f"Wrote report {run.report_id} ({run.status}) to {escape(str(target))}.")
 
 
 def _run(ctx: typer.Context, period: Period, form: str, target: Path | None) -> None:

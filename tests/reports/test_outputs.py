@@ -137,3 +137,12 @@ def test_report_status_and_approval_from_the_cli(store: Store, staff: dict[str, 
         assert code == 0 and json.loads(out)["approved_by"] == "sue"
         code, out, _ = _oc(db_url, "report", "status", "--month", "2026-10", "--json")
         assert {s["state"] for s in json.loads(out)["chain"]} == {"done"}
+
+
+def test_values_that_look_like_markup_are_shown_as_typed(store: Store, staff: dict[str, Actor], db_url: str) -> None:
+    with store.uow() as uow:
+        open_case(uow, actor=staff["agent"], profile=oc(), data=CaseCreate(
+            caller_name="Markup Tester", phone="(714) 555-0112", call_type="inquiry", department="[/] [bold]Dept",
+            opened_at=la(10, 12)))
+    code, out, err = _oc(db_url, "report", "monthly", "--month", "2026-10")
+    assert code == 0 and "Traceback" not in err and "[/] [bold]Dept" in out
