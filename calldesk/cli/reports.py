@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -197,8 +198,11 @@ def approve(ctx: typer.Context, report_id: int = typer.Argument(..., help="The r
 @refusals_exit
 def status(ctx: typer.Context, month: str | None = typer.Option(None, "--month",
                                                                 help="The reported month (default: last month)."),
+           quarter: str | None = typer.Option(None, "--quarter", help="A quarter instead, e.g. 2026Q3."),
+           received: str | None = typer.Option(None, "--received",
+                                               help="With --quarter: the day the CEO's quarterly report arrived."),
            as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
-    """Which step of the monthly reporting chain is done, due or late."""
+    """Which step of the monthly (or quarterly) reporting chain is done, due or late."""
     from calldesk.models import utcnow
     from calldesk.store.reports import report_status
 
@@ -206,14 +210,30 @@ def status(ctx: typer.Context, month: str | None = typer.Option(None, "--month",
         actor = store.actor()
         profile = load_profile(store.protocol)
         today = utcnow().astimezone(profile.tz).date()
-        period = month_period(month) if month else previous_month(today)
+        if month and quarter:
+            raise InvalidInput("Give --month or --quarter, not both.", field="quarter")
+        if quarter and not received:
+            raise InvalidInput("A quarter's chain starts when the CEO's quarterly report arrives: add --received "
+                               "YYYY-MM-DD.", field="received")
+        if received and not quarter:
+            raise InvalidInput("--received goes with --quarter.", field="received")
+        period = quarter_period(quarter) if quarter else month_period(month) if month else previous_month(today)
+        arrived = _date(received) if received else None
         with store.uow(readonly=True) as uow:
-            found = report_status(uow.session, actor=actor, profile=profile, period=period, today=today)
+            found = report_status(uow.session, actor=actor, profile=profile, period=period, today=today,
+                                  received=arrived)
     if as_json:
         print_json({"period": found.period, "report_id": found.report_id, "status": found.status,
                     "chain": [{**asdict(s), "due": s.due.isoformat()} for s in found.chain]})
         return
-    out.print(f"[bold]Monthly report {found.period}[/]: {found.status}"
+    out.print(f"[bold]{period.kind.title()} report {found.period}[/]: {found.status}"
               + (f" (report {found.report_id})" if found.report_id else ""))
     print_table("Reporting chain", ["due", "state", "step"],
                 [(f"{s.due:%a %d %b %Y}", s.state, s.label) for s in found.chain])
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(f"'{text}' is not a date; write it as YYYY-MM-DD.", field="received") from None

@@ -161,6 +161,16 @@ class ReportStep(_Frozen):
         return self
 
 
+class QuarterlyStep(_Frozen):
+    """A step of the quarterly chain, due `business_days` after the step before it (the first: after the CEO's
+    quarterly report is received); `needs` is the report state that completes it."""
+
+    step: Text
+    label: Text
+    business_days: int = Field(ge=0, le=30)
+    needs: Literal["draft", "approved"] = "draft"
+
+
 class RetentionClass(_Frozen):
     """How long closed cases of some call types are kept; no call types means every type no other class names."""
 
@@ -193,6 +203,7 @@ class Profile(_Frozen):
     not_reportable: list[NotReportable] = Field(default_factory=list)
     monthly_report_due_day: int = Field(ge=1, le=28)
     report_chain: list[ReportStep] = Field(default_factory=list)
+    quarterly_chain: list[QuarterlyStep] = Field(default_factory=list)
     report_log: Literal["ccts", "ope_matrix", "area_request_log"] = "ccts"
     retention: list[RetentionClass] = Field(default_factory=list)
     # School or office name -> its public street address (the location an Open311 export gives).

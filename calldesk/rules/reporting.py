@@ -148,6 +148,19 @@ def monthly_chain(profile: Profile, period: Period) -> list[ChainDate]:
     return dates
 
 
+def quarterly_chain(profile: Profile, received: date) -> list[ChainDate]:
+    """The quarterly chain from the day the CEO's quarterly report was received, each step counted in business
+    days from the one before (OC CCTS III.B: reviewed within 2, approved within 5)."""
+    calendar = calendar_for(profile, day_kind="business")
+    dates: list[ChainDate] = []
+    day = received
+    for step in profile.quarterly_chain:
+        for _ in range(step.business_days):
+            day = calendar.next_open_day(day)
+        dates.append(ChainDate(step.step, step.label, day, step.needs))
+    return dates
+
+
 @dataclass(frozen=True)
 class StepStatus:
     """Where a chain step stands today."""

@@ -30,6 +30,7 @@ from calldesk.rules.reporting import (
     monthly_chain,
     months_ending,
     period_from_label,
+    quarterly_chain,
 )
 from calldesk.store import audit
 from calldesk.store.uow import UnitOfWork
@@ -169,11 +170,17 @@ def _stored(session: Session, profile: Profile, period: Period) -> Report | None
         col(Report.period) == period.label)).first()
 
 
-def _chain(profile: Profile, period: Period, report: Report | None, today: date) -> list[StepStatus]:
-    if period.kind != "monthly":
+def _chain(profile: Profile, period: Period, report: Report | None, today: date,
+           received: date | None = None) -> list[StepStatus]:
+    """The period's chain: the month's dates, or a quarter's counted from when the CEO's report was received."""
+    if period.kind == "monthly":
+        chain = monthly_chain(profile, period)
+    elif received is not None:
+        chain = quarterly_chain(profile, received)
+    else:
         return []
     state: ReportState = "none" if report is None else ("approved" if report.status == "approved" else "draft")
-    return chain_status(monthly_chain(profile, period), today=today, report=state)
+    return chain_status(chain, today=today, report=state)
 
 
 def run_report(uow: UnitOfWork, *, actor: Actor, profile: Profile, period: Period,
@@ -238,10 +245,11 @@ class ReportStatus:
     chain: list[StepStatus]
 
 
-def report_status(session: Session, *, actor: Actor, profile: Profile, period: Period, today: date
-                  ) -> ReportStatus:
-    """Which step of the month's reporting chain is due or late (read-only)."""
+def report_status(session: Session, *, actor: Actor, profile: Profile, period: Period, today: date,
+                  received: date | None = None) -> ReportStatus:
+    """Which step of the period's reporting chain is due or late (read-only); a quarter's chain needs the day
+    the CEO's quarterly report was `received`."""
     require(actor.role, "report")
     report = _stored(session, profile, period)
     return ReportStatus(period.label, report.id if report else None, report.status if report else "not run",
-                        _chain(profile, period, report, today))
+                        _chain(profile, period, report, today, received))

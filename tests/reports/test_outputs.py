@@ -128,6 +128,11 @@ def test_report_status_and_approval_from_the_cli(store: Store, staff: dict[str, 
     report_id = json.loads(out)["report_id"]
     code, out, _ = _oc(db_url, "report", "status", "--month", "2026-10", "--json")
     assert [s["state"] for s in json.loads(out)["chain"]] == ["done", "done", "done", "late"]
+    code, out, _ = _oc(db_url, "report", "status", "--quarter", "2026Q3", "--received", "2026-11-09", "--json")
+    assert code == 0 and [(s["due"], s["state"]) for s in json.loads(out)["chain"]] == [
+        ("2026-11-12", "late"), ("2026-11-19", "late")]
+    code, _, err = _oc(db_url, "report", "status", "--quarter", "2026Q3")
+    assert code == 1 and "add --received" in err
     target = tmp_path / "log.csv"
     code, out, _ = _oc(db_url, "export", "log", "--month", "2026-10", "--out", str(target), "--json")
     assert code == 0 and json.loads(out)["rows"] == 0 and target.read_text().startswith("Date Received,")

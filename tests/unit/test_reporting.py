@@ -18,6 +18,7 @@ from calldesk.rules.reporting import (
     neutralise,
     previous_month,
     quarter_period,
+    quarterly_chain,
     retention_cutoff,
 )
 
@@ -97,3 +98,14 @@ def test_retention_cutoff_and_differences() -> None:
 def test_the_months_before_cross_a_year_end() -> None:
     assert [m.label for m in months_ending(date(2026, 2, 14), 3)] == ["2025-12", "2026-01", "2026-02"]
     assert previous_month(date(2027, 1, 3)).label == "2026-12"
+
+
+def test_the_quarterly_chain_counts_from_the_ceos_report() -> None:
+    # Received Mon 9 Nov 2026: reviewed within 2 business days, Tue 10 and (Veterans Day Wed 11 skipped) Thu 12;
+    # approved within 5 more: Fri 13, Mon 16, Tue 17, Wed 18, Thu 19.
+    dates = {s.step: (s.due, s.needs) for s in quarterly_chain(OC, date(2026, 11, 9))}
+    assert dates == {"quarterly_reviewed": (date(2026, 11, 12), "draft"),
+                     "quarterly_approved": (date(2026, 11, 19), "approved")}
+    # Received Wed 25 Nov: Fri 27 (Thanksgiving Thu 26 skipped) and Mon 30; then Tue 1 ... Mon 7 Dec.
+    dates = {s.step: s.due for s in quarterly_chain(OC, date(2026, 11, 25))}
+    assert dates == {"quarterly_reviewed": date(2026, 11, 30), "quarterly_approved": date(2026, 12, 7)}
