@@ -16,6 +16,7 @@ from calldesk.models.case import (
 )
 from calldesk.models.people import User, UserCreate, UserPublic
 from calldesk.models.reference import Category, Resource
+from calldesk.models.reporting import REPORT_STATES, LitigationHold, Report, StoreSecret
 from calldesk.models.student import (
     Consent,
     ConsentCreate,
@@ -48,7 +49,8 @@ __all__ = [
     "Callback", "CallbackCreate", "CallbackPublic", "Case", "CaseBase", "CaseCounter", "CaseCreate",
     "CaseLink", "CasePublic", "CaseUpdate", "Category", "Consent", "ConsentCreate", "ConsentPublic",
     "Disclosure", "DisclosurePublic", "Draft", "Escalation", "FollowUp", "FollowUpCreate",
-    "FollowUpPublic", "LETTER_STATES", "LINK_KINDS", "Resolution", "ResolutionPublic",
-    "ResolutionUpdate", "Resource", "SOURCES", "Student", "StudentCreate", "StudentPublic",
+    "FollowUpPublic", "LETTER_STATES", "LINK_KINDS", "LitigationHold", "REPORT_STATES", "Report", "Resolution",
+    "ResolutionPublic",
+    "ResolutionUpdate", "Resource", "SOURCES", "StoreSecret", "Student", "StudentCreate", "StudentPublic",
     "UTCDateTime", "User", "UserCreate", "UserPublic", "utcnow",
 ]

@@ -28,6 +28,10 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "sign_letter": ("specialist", "supervisor"),  # the specialist signs, attaches and informs the coordinator
     "link_cases": CASEWORKERS,
     "report": ("supervisor", "admin"),
+    "approve_report": ("supervisor",),  # the Executive Management Team approves (OC CCTS III.B)
+    "litigation_hold": ("supervisor", "admin"),
+    "export_personal": ("admin",),  # unredacted exports and a caller's own data
+    "purge": ("admin",),
     "manage_users": ("admin",),
     "maintain_store": ("admin",),
 }
@@ -38,6 +42,10 @@ DESCRIPTIONS = {
     "sign_letter": "sign response letters and inform the coordinator",
     "link_cases": "merge or link cases",
     "report": "run reports",
+    "approve_report": "approve reports",
+    "litigation_hold": "place or release litigation holds",
+    "export_personal": "export personal data",
+    "purge": "purge or erase cases",
     "manage_users": "manage users",
     "maintain_store": "maintain the store",
     "escalate": "escalate cases",

@@ -171,6 +171,44 @@ class RequiredFields(_Frozen):
         "concern": ["response"], "complaint": ["response"]})
 
 
+class ReportStep(_Frozen):
+    """One step of the monthly reporting chain before the report is due (OC CCTS III.B).
+
+    `due = "last_business_day"` is the last business day of the reported month; `due = "business_day"` with
+    `day = N` is the Nth business day of the following month. The approved report itself is due on
+    `monthly_report_due_day`, which the chain appends as its last step.
+    """
+
+    step: Text
+    label: Text
+    due: Literal["last_business_day", "business_day"]
+    day: int | None = Field(default=None, ge=1, le=20)
+
+    @model_validator(mode="after")
+    def _business_day_needs_a_number(self) -> ReportStep:
+        if self.due == "business_day" and self.day is None:
+            raise ValueError("due = \"business_day\" needs day = N (the Nth business day of the next month)")
+        return self
+
+
+class QuarterlyStep(_Frozen):
+    """A step of the quarterly chain, due `business_days` after the step before it (the first: after the CEO's
+    quarterly report is received); `needs` is the report state that completes it."""
+
+    step: Text
+    label: Text
+    business_days: int = Field(ge=0, le=30)
+    needs: Literal["draft", "approved"] = "draft"
+
+
+class RetentionClass(_Frozen):
+    """How long closed cases of some call types are kept; no call types means every type no other class names."""
+
+    name: Text
+    call_types: list[CallType] = Field(default_factory=list)
+    years: int = Field(ge=1, le=100)
+
+
 class Profile(_Frozen):
     """One agency's protocol: calendar, tiers, taxonomy, resources, ladder and thresholds."""
 
@@ -195,6 +233,12 @@ class Profile(_Frozen):
     not_reportable: list[NotReportable] = Field(default_factory=list)
     monthly_report_due_day: int = Field(ge=1, le=28)
     required: RequiredFields = Field(default_factory=RequiredFields)
+    report_chain: list[ReportStep] = Field(default_factory=list)
+    quarterly_chain: list[QuarterlyStep] = Field(default_factory=list)
+    report_log: Literal["ccts", "ope_matrix", "area_request_log"] = "ccts"
+    retention: list[RetentionClass] = Field(default_factory=list)
+    # School or office name -> its public street address (the location an Open311 export gives).
+    sites: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("timezone")
     @classmethod
@@ -230,6 +274,20 @@ class Profile(_Frozen):
             if key in seen:
                 raise ValueError(f"category '{category.name}' appears twice")
             seen.add(key)
+        return value
+
+    @field_validator("retention")
+    @classmethod
+    def _one_class_per_call_type(cls, value: list[RetentionClass]) -> list[RetentionClass]:
+        seen: set[str] = set()
+        catch_all = [c.name for c in value if not c.call_types]
+        if len(catch_all) > 1:
+            raise ValueError(f"only one class may leave call_types empty; found {', '.join(catch_all)}")
+        for retention in value:
+            for call_type in retention.call_types:
+                if call_type in seen:
+                    raise ValueError(f"call type '{call_type}' is in two retention classes")
+                seen.add(call_type)
         return value
 
     def __hash__(self) -> int:

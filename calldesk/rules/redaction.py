@@ -67,29 +67,34 @@ def _flexible(text: str) -> str:
     return rf"(?<!\w){body}(?!\w)"
 
 
+def _national(digits: str) -> str:
+    return digits[-10:] if len(digits) == 11 and digits.startswith("1") else digits
+
+
 def _phone_pattern(raw: str) -> str | None:
     digits = phone_digits(raw)
     if len(digits) < 5:
         return None
-    national = digits[-10:] if len(digits) == 11 and digits.startswith("1") else digits
+    national = _national(digits)
     # Any punctuation or spacing between the digits, with or without the country code.
     body = r"[\s().-]*".join(national)
     return rf"(?<![\d(])(?:\+?\d{{1,3}}[\s().-]*)?\(?{body}(?!\d)"
 
 
-def _known_patterns(known: KnownPII) -> list[tuple[str, str]]:
-    items: list[tuple[str, str, int]] = []
+def _known_patterns(known: KnownPII) -> list[tuple[str, str, str]]:
+    """(pattern, token, probe): `probe` is lower-case text any match must contain (a cheap test first)."""
+    items: list[tuple[str, str, int, str]] = []
 
     def add(values: Sequence[str], token: str, pieces: Callable[[str], list[str]] | None = None) -> None:
         for value in values:
             value = (value or "").strip()
             if not value:
                 continue
-            items.append((_flexible(value), token, len(value)))
+            items.append((_flexible(value), token, len(value), value.split()[0].casefold()))
             for piece in pieces(value) if pieces else []:
                 piece = piece.strip(" ,.")
                 if len(piece) >= 2 and piece != value:
-                    items.append((_flexible(piece), token, len(piece)))
+                    items.append((_flexible(piece), token, len(piece), piece.split()[0].casefold()))
 
     # A name's parts and an address's street line identify on their own too.
     add(known.names, NAME, str.split)
@@ -100,20 +105,39 @@ def _known_patterns(known: KnownPII) -> list[tuple[str, str]]:
     for phone in known.phones:
         pattern = _phone_pattern(phone or "")
         if pattern:
-            items.append((pattern, PHONE, 100))
+            items.append((pattern, PHONE, 100, _national(phone_digits(phone))))
     # Longest first, so "Maria Lopez" is removed whole before "Maria" alone.
-    return [(pattern, token) for pattern, token, _ in sorted(items, key=lambda item: -item[2])]
+    return [(pattern, token, probe) for pattern, token, _, probe in sorted(items, key=lambda item: -item[2])]
+
+
+class Redactor:
+    """`redact` for one case's known details, prepared once for all of that case's text."""
+
+    def __init__(self, known: KnownPII | None = None) -> None:
+        self._known = _known_patterns(known or KnownPII())
+        self._compiled: dict[str, re.Pattern[str]] = {}
+
+    def __call__(self, text: str) -> str:
+        """`text` with every known item and every PII-shaped string replaced by a token like "[PHONE]"."""
+        if not text:
+            return text
+        folded, digits = text.casefold(), re.sub(r"\D", "", text)
+        for pattern, token, probe in self._known:
+            # A phone matches only where its digits stand together once the punctuation is gone.
+            if probe not in (digits if token == PHONE else folded):
+                continue
+            compiled = self._compiled.get(pattern)
+            if compiled is None:
+                compiled = self._compiled[pattern] = re.compile(pattern, re.IGNORECASE)
+            text = compiled.sub(token, text)
+        for compiled, token in _PATTERNS:
+            text = compiled.sub(token, text)
+        return text
 
 
 def redact(text: str, known: KnownPII | None = None) -> str:
     """`text` with every known item and every PII-shaped string replaced by a token like "[PHONE]"."""
-    if not text:
-        return text
-    for pattern, token in _known_patterns(known or KnownPII()):
-        text = re.sub(pattern, token, text, flags=re.IGNORECASE)
-    for compiled, token in _PATTERNS:
-        text = compiled.sub(token, text)
-    return text
+    return Redactor(known)(text)
 
 
 def pseudonym(case_number: str, secret: str) -> str:

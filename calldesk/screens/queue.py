@@ -29,9 +29,11 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
 
     SUB_TITLE = "Supervisor queue"
     HELP = ("Every open case, the most urgent deadline first. Overdue cases are shown in red. "
-            "Press r to refresh, F3 to go back to the agent desk.")
+            "Press r to refresh, m for the monthly report, F3 to go back to the agent desk.")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "refresh_queue", "Refresh", id="queue.refresh", tooltip="Read the queue again"),
+        Binding("m", "monthly_report", "Report", id="queue.report",
+                tooltip="The monthly report and its charts (supervisors)"),
         Binding("q", "app.quit", "Quit", id="queue.quit", tooltip="Quit calldesk (ctrl+q works everywhere)"),
     ]
 
@@ -57,6 +59,19 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
 
     def action_refresh_queue(self) -> None:
         self.load()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The report key is offered only to roles that may run reports (the service refuses the rest anyway).
+        if action == "monthly_report" and self.desk.ready:
+            from calldesk.rules.permissions import may
+
+            return may(self.desk.actor.role, "report")
+        return True
+
+    def action_monthly_report(self) -> None:
+        from calldesk.screens.reports import ReportScreen
+
+        self.app.push_screen(ReportScreen(self.desk))
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:

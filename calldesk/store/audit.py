@@ -16,6 +16,11 @@ from calldesk.rules.free_text import FINGERPRINTED
 # must not survive in an append-only trail. Which names are narrative: calldesk.rules.free_text.
 NARRATIVE = FINGERPRINTED
 
+# Personal fields are audited by reference: the trail says the field changed, the value stays on the record,
+# so erasure and retention purges can remove it (stopgap until issue 11's audit-at-rest work lands).
+PERSONAL = frozenset({"caller_name", "caller_name_key", "phone", "phone_digits", "email", "student_name",
+                      "student_ref", "birth_date", "signed_by"})
+
 
 def audit_value(field: str | None, value: Any) -> str | None:
     """How a value is written into the trail."""
@@ -24,6 +29,8 @@ def audit_value(field: str | None, value: Any) -> str | None:
     if isinstance(value, datetime | date):
         return value.isoformat()
     text = str(value)
+    if field in PERSONAL:
+        return "[personal: on the record]" if text else ""
     if field in NARRATIVE:
         if not text:
             return ""

@@ -134,6 +134,12 @@ def _break(path: Path, old: str, new: str) -> None:
         ("resources/lausd.toml", 'department = "Transportation Services Division"\n', "",
          "resources.0.department", "is missing"),
         ("abuse_keywords.toml", "keywords = [", "words = [", "keywords", "is missing"),
+        ("protocols/lausd.toml", 'due = "last_business_day"', 'due = "business_day"', "report_chain.0",
+         "needs day = N"),
+        ("protocols/lausd.toml", 'call_types = ["concern"]', 'call_types = ["complaint"]', "retention",
+         "in two retention classes"),
+        ("protocols/lausd.toml", 'report_log = "ccts"', 'report_log = "diary"', "report_log", "'diary'"),
+        ("protocols/lausd.toml", "years = 5", "years = 0", "retention.0.years", "greater than or equal to 1"),
     ],
 )
 def test_broken_files_name_the_file_key_and_problem(

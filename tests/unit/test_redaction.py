@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from calldesk.rules.redaction import KnownPII, pseudonym, redact
+from calldesk.rules.redaction import KnownPII, Redactor, pseudonym, redact
 
 KNOWN = KnownPII(
     names=["Maria Lopez", "Juan Lopez"],
@@ -75,3 +75,11 @@ def test_pseudonym_is_stable_secret_dependent_and_short() -> None:
     int(first[2:], 16)
     with pytest.raises(ValueError):
         pseudonym("2026-000871", "")
+
+
+def test_a_prepared_redactor_finds_known_items_however_they_are_written() -> None:
+    redactor = Redactor(KnownPII(names=["Quintessa Marblewright"], phones=["+17145550187"],
+                                 emails=["QMarble@Example.org"], ids=["SID778812"]))
+    text = "QUINTESSA\n marblewright called from 714 555 - 0187 (tel. 1-714-555-0187), qmarble@example.ORG, sid778812"
+    assert redactor(text) == "[NAME] called from [PHONE] (tel. [PHONE]), [EMAIL], [ID]"
+    assert redactor("Nothing personal here.") == "Nothing personal here."

@@ -1,0 +1,169 @@
+"""Deadlines and the data lifecycle: `calldesk overdue`, `purge`, `hold ...` and `caller export|erase`."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+
+import typer
+from rich.markup import escape
+
+from calldesk.cli.context import opened, out, print_json, print_table, refusals_exit
+from calldesk.cli.spreadsheets import text_target
+from calldesk.errors import InvalidInput
+from calldesk.profiles import load_profile
+from calldesk.rules.triage import format_due
+
+BREACHED_EXIT = 2  # `calldesk overdue` exits 2 when a deadline is breached (1 stays for refusals)
+
+holds = typer.Typer(help="Litigation holds: a held case is never purged or erased.", no_args_is_help=True)
+caller = typer.Typer(help="A caller's request: their own data, or its erasure.", no_args_is_help=True)
+
+
+@refusals_exit
+def overdue(ctx: typer.Context,
+            within: int = typer.Option(24, "--within", min=0, max=24 * 90,
+                                       help="Also list what falls due within this many hours."),
+            as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Breached and soon-due deadlines (responses, acknowledgements, follow-ups, resolutions, callbacks).
+
+    Exits 0 when nothing is breached and 2 when something is (for cron and alerting).
+    """
+    from calldesk.store.overdue import overdue as find_overdue
+
+    with opened(ctx) as store:
+        actor = store.actor()
+        tz = load_profile(store.protocol).tz
+        with store.uow(readonly=True) as uow:
+            found = find_overdue(uow.session, actor=actor, within_hours=within)
+    breached = sum(d.breached for d in found)
+    if as_json:
+        print_json({"breached": breached, "soon": len(found) - breached,
+                    "items": [{**asdict(d), "due": d.due.isoformat()} for d in found]})
+    else:
+        out.print(f"{breached} breached, {len(found) - breached} due within {within} hour(s).")
+        if found:
+            print_table("Deadlines", ["state", "what", "case", "callback", "due", "owner"],
+                        [("BREACHED" if d.breached else "soon", d.what, d.case_number or "", d.callback_id or "",
+                          format_due(d.due.astimezone(tz), with_time=True), d.owner) for d in found])
+    if breached:
+        raise typer.Exit(BREACHED_EXIT)
+
+
+@refusals_exit
+def purge(ctx: typer.Context,
+          closed_before: str = typer.Option(..., "--closed-before", help="Only cases closed before this day "
+                                                                         "(YYYY-MM-DD) and past their retention."),
+          dry_run: bool = typer.Option(False, "--dry-run", help="Count what would be purged; change nothing."),
+          as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Remove closed cases past the profile's retention (held cases stay), with their details and letters."""
+    from calldesk.store.retention import purge as run_purge
+
+    try:
+        before = date.fromisoformat(closed_before.strip())
+    except ValueError:
+        raise InvalidInput(f"'{closed_before}' is not a date; write it as YYYY-MM-DD.",
+                           field="closed_before") from None
+    with opened(ctx) as store:
+        actor = store.actor()
+        with store.uow() as uow:
+            result = run_purge(uow, actor=actor, profile=load_profile(store.protocol), closed_before=before,
+                               dry_run=dry_run)
+    if as_json:
+        print_json({**asdict(result), "cases": result.cases})
+        return
+    verb = "Would purge" if dry_run else "Purged"
+    detail = ", ".join(f"{n} {name}" for name, n in result.by_class.items())
+    out.print(f"{verb} {result.cases} case(s) closed before {result.closed_before} ({detail}); "
+              f"{result.held} kept under a litigation hold; {result.attachments} attached letter(s).")
+
+
+@holds.command("place")
+@refusals_exit
+def hold_place(ctx: typer.Context, number: str = typer.Argument(..., help="Case number."),
+               reason: str = typer.Option(..., "--reason", help="The matter the hold is for."),
+               as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Place a litigation hold on a case."""
+    from calldesk.store.retention import place_hold
+
+    with opened(ctx) as store:
+        actor = store.actor()
+        with store.uow() as uow:
+            place_hold(uow, actor=actor, case_number=number, reason=reason)
+    if as_json:
+        print_json({"case": number, "held": True})
+        return
+    out.print(f"Case {number} is under a litigation hold: no purge or erasure will touch it.")
+
+
+@holds.command("release")
+@refusals_exit
+def hold_release(ctx: typer.Context, number: str = typer.Argument(..., help="Case number."),
+                 as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Release a case's litigation hold."""
+    from calldesk.store.retention import release_hold
+
+    with opened(ctx) as store:
+        actor = store.actor()
+        with store.uow() as uow:
+            release_hold(uow, actor=actor, case_number=number)
+    if as_json:
+        print_json({"case": number, "held": False})
+        return
+    out.print(f"Released the litigation hold on case {number}.")
+
+
+@holds.command("list")
+@refusals_exit
+def hold_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Every litigation hold."""
+    from calldesk.store.retention import holds as list_holds
+
+    with opened(ctx) as store:
+        actor = store.actor()
+        with store.uow(readonly=True) as uow:
+            found = list_holds(uow, actor=actor)
+    if as_json:
+        print_json(found)
+        return
+    print_table("Litigation holds", ["case", "reason", "placed by", "placed at"],
+                [(escape(h["case"]), escape(h["reason"]), h["placed_by"], h["placed_at"]) for h in found])
+
+
+@caller.command("export")
+@refusals_exit
+def caller_export(ctx: typer.Context, who: str = typer.Argument(..., help="The caller's phone number or email."),
+                  target: Path | None = typer.Option(None, "--out", help="Write the JSON to this file."),
+                  as_json: bool = typer.Option(True, "--json", help="JSON is the only format (kept for scripts).")
+                  ) -> None:
+    """Everything stored about one caller, for their own request (admins; audited)."""
+    from calldesk.store.retention import caller_export as run_export
+
+    with opened(ctx) as store:
+        actor = store.actor()
+        with store.uow() as uow:
+            found = run_export(uow, actor=actor, profile=load_profile(store.protocol), who=who)
+    with text_target(target) as handle:
+        handle.write(json.dumps(found, indent=2, default=str, ensure_ascii=False) + "\n")
+    if target is not None:
+        out.print(f"Wrote {len(found)} record(s) to {escape(str(target))}.")
+
+
+@caller.command("erase")
+@refusals_exit
+def caller_erase(ctx: typer.Context, who: str = typer.Argument(..., help="The caller's phone number or email."),
+                 as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Erase one caller's personal details from their cases (held cases stay; audited by counts)."""
+    from calldesk.store.retention import caller_erase as run_erase
+
+    with opened(ctx) as store:
+        actor = store.actor()
+        with store.uow() as uow:
+            result = run_erase(uow, actor=actor, profile=load_profile(store.protocol), who=who)
+    if as_json:
+        print_json(asdict(result))
+        return
+    out.print(f"Erased the caller's details from {result.cases} case(s) and {result.callbacks} callback(s); "
+              f"{result.held} case(s) kept under a litigation hold.")

@@ -1,0 +1,239 @@
+"""`calldesk report ...`: the monthly and quarterly reports, their approval and the reporting chain."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+from rich.markup import escape
+
+from calldesk.cli.context import opened, out, print_json, print_table, refusals_exit
+from calldesk.cli.spreadsheets import markdown_table, text_target, write_csv
+from calldesk.errors import InvalidInput
+from calldesk.profiles import load_profile
+from calldesk.rules.profile import TIER_LABELS
+from calldesk.rules.reporting import (
+    CALL_TYPE_LABELS,
+    DIMENSION_LABELS,
+    DIMENSIONS,
+    SLA_LABELS,
+    SOURCE_LABELS,
+    Period,
+    month_period,
+    previous_month,
+    quarter_period,
+)
+
+if TYPE_CHECKING:
+    from calldesk.store.reports import ReportRun
+
+app = typer.Typer(help="Monthly and quarterly reports (counts only; no personal data).", no_args_is_help=True)
+FORMATS = ("table", "csv", "json", "md")
+FORMAT_HELP = "table, csv, json or md."
+OUT_HELP = "Write the report to this file instead of the screen (a table is written as Markdown)."
+
+
+def key_label(dimension: str, key: str) -> str:
+    """A count's key in words ("ceo" -> "Executive office")."""
+    labels = {"call_type": CALL_TYPE_LABELS, "sla": SLA_LABELS, "source": SOURCE_LABELS,
+              "tier": TIER_LABELS}.get(dimension, {})
+    return labels.get(key, key)
+
+
+def count_rows(numbers: dict[str, Any]) -> list[tuple[str, str, int]]:
+    """(dimension, key, count) rows of a report, in the report's order."""
+    return [(DIMENSION_LABELS[d], key_label(d, k), n) for d in DIMENSIONS
+            for k, n in numbers["counts"].get(d, {}).items()]
+
+
+def _as_json(run: ReportRun) -> dict[str, Any]:
+    return {
+        "report_id": run.report_id, "status": run.status, "run_by": run.run_by,
+        "approved_by": run.approved_by, "approved_at": run.approved_at.isoformat() if run.approved_at else None,
+        "numbers": run.numbers,
+        "differences_since_approval": [asdict(d) for d in run.differences],
+        "chain": [{**asdict(s), "due": s.due.isoformat()} for s in run.chain],
+    }
+
+
+def _markdown(run: ReportRun) -> str:
+    n = run.numbers
+    parts = [f"# {n['kind'].title()} report {n['period']} ({n['protocol']})", "",
+             f"Report {run.report_id}: {run.status}" + (f", approved by {run.approved_by}" if run.approved_by
+                                                         else ""), "",
+             f"Reportable cases: {n['total']}", "", markdown_table(["Dimension", "Key", "Count"], count_rows(n))]
+    trends = n["trends"]
+    parts += ["", "## Trends by school or department", "",
+              markdown_table(["School or department", *trends["months"]],
+                             [(place, *counts) for place, counts in trends["places"].items()])]
+    nr = n["not_reportable"]
+    parts += ["", f"## Not reportable ({nr['total']}), routed elsewhere", "",
+              markdown_table(["Routed to", "Category", "Count"],
+                             [(r["route_to"], r["category"], r["count"]) for r in nr["routes"]])]
+    if run.chain:
+        parts += ["", "## Reporting chain", "",
+                  markdown_table(["Due", "State", "Step"], [(f"{s.due:%a %d %b %Y}", s.state, s.label)
+                                                            for s in run.chain])]
+    if run.differences:
+        parts += ["", "## Changed since approval", "",
+                  markdown_table(["Dimension", "Key", "Approved", "Now"],
+                                 [(d.dimension, d.key, d.approved, d.now) for d in run.differences])]
+    return "\n".join(parts) + "\n"
+
+
+def _csv_rows(run: ReportRun) -> list[dict[str, Any]]:
+    rows = [{"section": "count", "dimension": d, "key": k, "count": c} for d, k, c in count_rows(run.numbers)]
+    for place, counts in run.numbers["trends"]["places"].items():
+        for month, count in zip(run.numbers["trends"]["months"], counts, strict=True):
+            rows.append({"section": f"trend {month}", "dimension": "School or department", "key": place,
+                         "count": count})
+    for route in run.numbers["not_reportable"]["routes"]:
+        rows.append({"section": "not reportable", "dimension": route["route_to"], "key": route["category"],
+                     "count": route["count"]})
+    rows += [{"section": "changed since approval", "dimension": d.dimension, "key": d.key,
+              "count": f"{d.approved} -> {d.now}"} for d in run.differences]
+    return rows
+
+
+def _inert(rows: Iterable[Sequence[Any]]) -> list[list[str]]:
+    """Cells as plain text: a school typed as "[red]" is shown as typed, never read as Rich markup."""
+    return [[escape(str(value)) for value in row] for row in rows]
+
+
+def _show_table(run: ReportRun) -> None:
+    n = run.numbers
+    approved = f", approved by {run.approved_by} on {run.approved_at:%Y-%m-%d}" if run.approved_at else ""
+    out.print(f"[bold]{n['kind'].title()} report {n['period']}[/] ({n['protocol']}): report {run.report_id}, "
+              f"{run.status}{approved}; {n['total']} reportable case(s).")
+    print_table("Counts", ["dimension", "key", "count"], _inert(count_rows(n)))
+    trends = n["trends"]
+    if trends["places"]:
+        print_table("Trends by school or department", ["school or department", *trends["months"]],
+                    _inert((place, *counts) for place, counts in trends["places"].items()))
+    nr = n["not_reportable"]
+    print_table(f"Not reportable ({nr['total']}): tracked, routed elsewhere, left out of the counts",
+                ["case", "category", "routed to", "opened"],
+                _inert((c["case"], c["category"], c["route_to"], c["opened_on"]) for c in nr["cases"]))
+    if run.differences:
+        print_table("Changed since approval (the approved numbers are shown above)",
+                    ["dimension", "key", "approved", "now"],
+                    _inert((d.dimension, d.key, d.approved, d.now) for d in run.differences))
+    for step in run.chain:
+        out.print(f"  {step.due:%a %d %b %Y}  {step.state:<8}  {step.label}")
+
+
+def emit(run: ReportRun, form: str, target: Path | None) -> None:
+    """Write a report run in `form` to `target` (or the screen)."""
+    if form not in FORMATS:
+        raise InvalidInput(f"'{form}' is not a report format; use {FORMAT_HELP}", field="format")
+    if form == "table" and target is None:
+        _show_table(run)
+        return
+    with text_target(target) as handle:
+        if form == "json":
+            handle.write(json.dumps(_as_json(run), indent=2, default=str) + "\n")
+        elif form == "csv":
+            write_csv(handle, ["section", "dimension", "key", "count"], _csv_rows(run))
+        else:  # md, and a table written to a file
+            handle.write(_markdown(run))
+    if target is not None:
+        out.print(f"Wrote report {run.report_id} ({run.status}) to {escape(str(target))}.")
+
+
+def _run(ctx: typer.Context, period: Period, form: str, target: Path | None) -> None:
+    from calldesk.store.reports import run_report
+
+    with opened(ctx) as store:
+        actor = store.actor()
+        profile = load_profile(store.protocol)
+        with store.uow() as uow:
+            run = run_report(uow, actor=actor, profile=profile, period=period)
+    emit(run, form, target)
+
+
+@app.command()
+@refusals_exit
+def monthly(ctx: typer.Context, month: str = typer.Option(..., "--month", help="The month, e.g. 2026-10."),
+            form: str = typer.Option("table", "--format", help=FORMAT_HELP),
+            target: Path | None = typer.Option(None, "--out", help=OUT_HELP),
+            as_json: bool = typer.Option(False, "--json", help="Print JSON (same as --format json).")) -> None:
+    """The month's counts by type, category, channel, school or department, tier, source and SLA outcome."""
+    _run(ctx, month_period(month), "json" if as_json else form, target)
+
+
+@app.command()
+@refusals_exit
+def quarterly(ctx: typer.Context, quarter: str = typer.Option(..., "--quarter", help="The quarter, e.g. 2026Q3."),
+              form: str = typer.Option("table", "--format", help=FORMAT_HELP),
+              target: Path | None = typer.Option(None, "--out", help=OUT_HELP),
+              as_json: bool = typer.Option(False, "--json", help="Print JSON (same as --format json).")) -> None:
+    """The quarter's roll-up, with its three months as the trend."""
+    _run(ctx, quarter_period(quarter), "json" if as_json else form, target)
+
+
+@app.command()
+@refusals_exit
+def approve(ctx: typer.Context, report_id: int = typer.Argument(..., help="The report's number (shown by a run)."),
+            as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Approve a report (supervisors): its numbers are frozen; later runs show what changed."""
+    from calldesk.store.reports import approve_report
+
+    with opened(ctx) as store:
+        actor = store.actor()
+        with store.uow() as uow:
+            run = approve_report(uow, actor=actor, profile=load_profile(store.protocol), report_id=report_id)
+    if as_json:
+        print_json(_as_json(run))
+        return
+    out.print(f"Report {run.report_id} ({run.numbers['kind']} {run.numbers['period']}) approved by "
+              f"{run.approved_by}; its numbers are frozen.")
+
+
+@app.command()
+@refusals_exit
+def status(ctx: typer.Context, month: str | None = typer.Option(None, "--month",
+                                                                help="The reported month (default: last month)."),
+           quarter: str | None = typer.Option(None, "--quarter", help="A quarter instead, e.g. 2026Q3."),
+           received: str | None = typer.Option(None, "--received",
+                                               help="With --quarter: the day the CEO's quarterly report arrived."),
+           as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Which step of the monthly (or quarterly) reporting chain is done, due or late."""
+    from calldesk.models import utcnow
+    from calldesk.store.reports import report_status
+
+    with opened(ctx) as store:
+        actor = store.actor()
+        profile = load_profile(store.protocol)
+        today = utcnow().astimezone(profile.tz).date()
+        if month and quarter:
+            raise InvalidInput("Give --month or --quarter, not both.", field="quarter")
+        if quarter and not received:
+            raise InvalidInput("A quarter's chain starts when the CEO's quarterly report arrives: add --received "
+                               "YYYY-MM-DD.", field="received")
+        if received and not quarter:
+            raise InvalidInput("--received goes with --quarter.", field="received")
+        period = quarter_period(quarter) if quarter else month_period(month) if month else previous_month(today)
+        arrived = _date(received) if received else None
+        with store.uow(readonly=True) as uow:
+            found = report_status(uow.session, actor=actor, profile=profile, period=period, today=today,
+                                  received=arrived)
+    if as_json:
+        print_json({"period": found.period, "report_id": found.report_id, "status": found.status,
+                    "chain": [{**asdict(s), "due": s.due.isoformat()} for s in found.chain]})
+        return
+    out.print(f"[bold]{period.kind.title()} report {found.period}[/]: {found.status}"
+              + (f" (report {found.report_id})" if found.report_id else ""))
+    print_table("Reporting chain", ["due", "state", "step"],
+                [(f"{s.due:%a %d %b %Y}", s.state, s.label) for s in found.chain])
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(f"'{text}' is not a date; write it as YYYY-MM-DD.", field="received") from None

@@ -1,0 +1,236 @@
+"""Reporting periods, the monthly reporting chain in business days, SLA outcomes and safe spreadsheet cells.
+
+Pure: the store aggregates the numbers in SQL; this module says which dates, which buckets, which words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Literal
+
+from calldesk.errors import InvalidInput
+from calldesk.rules.calendar import OpenCalendar, calendar_for
+from calldesk.rules.profile import CALL_TYPES, Profile
+
+CALL_TYPE_LABELS = {"compliment": "Compliment", "inquiry": "Question/inquiry", "concern": "Concern",
+                    "complaint": "Complaint"}
+SLA_OUTCOMES = ("on_time", "late", "open")
+SLA_LABELS = {"on_time": "Closed on time", "late": "Closed late", "open": "Still open"}
+# The dimensions every monthly report counts by, in the order it shows them.
+DIMENSIONS = ("call_type", "category", "channel", "place", "tier", "source", "sla")
+DIMENSION_LABELS = {"call_type": "Call type", "category": "Category", "channel": "Channel",
+                    "place": "School or department", "tier": "Tier", "source": "Source", "sla": "SLA outcome"}
+SOURCE_LABELS = {"none": "Caller", "superintendent": "Superintendent's office", "board": "Board",
+                 "ceo": "Executive office"}
+FINAL_STEP = "report_submitted"
+ReportState = Literal["none", "draft", "approved"]
+StepState = Literal["done", "due", "late", "upcoming"]
+# OWASP CSV injection: a spreadsheet treats a cell starting with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Period:
+    """A reporting month or quarter: its label ("2026-10", "2026Q3") and its first and last local days."""
+
+    kind: Literal["monthly", "quarterly"]
+    label: str
+    first: date
+    last: date
+
+    def bounds(self, profile: Profile) -> tuple[datetime, datetime]:
+        """[start, end) of the period in UTC, the local days of the agency's time zone."""
+        tz = profile.tz
+        start = datetime.combine(self.first, datetime.min.time(), tzinfo=tz)
+        end = datetime.combine(self.last + timedelta(days=1), datetime.min.time(), tzinfo=tz)
+        return start.astimezone(UTC), end.astimezone(UTC)
+
+    def months(self) -> list[Period]:
+        """The months the period covers (itself for a month)."""
+        if self.kind == "monthly":
+            return [self]
+        return [month_period(f"{self.first.year}-{self.first.month + i:02d}") for i in range(3)]
+
+
+def _month_end(year: int, month: int) -> date:
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
+def month_period(text: str) -> Period:
+    """The month "YYYY-MM"; InvalidInput otherwise."""
+    match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text or "")
+    if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1900:
+        raise InvalidInput(f"'{text}' is not a month; write it as YYYY-MM, e.g. 2026-10.", field="month")
+    year, month = int(match.group(1)), int(match.group(2))
+    return Period("monthly", f"{year}-{month:02d}", date(year, month, 1), _month_end(year, month))
+
+
+def months_ending(day: date, count: int) -> list[Period]:
+    """The `count` months ending with the month of `day`, oldest first."""
+    months = []
+    year, month = day.year, day.month
+    for _ in range(count):
+        months.append(month_period(f"{year}-{month:02d}"))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return months[::-1]
+
+
+def previous_month(today: date) -> Period:
+    """The month before `today`'s: the one whose report is being prepared."""
+    return months_ending(today.replace(day=1) - timedelta(days=1), 1)[0]
+
+
+def quarter_period(text: str) -> Period:
+    """The quarter "YYYYQn" (Q1 = January to March); InvalidInput otherwise."""
+    match = re.fullmatch(r"\s*(\d{4})\s*-?\s*[Qq]([1-4])\s*", text or "")
+    if not match or int(match.group(1)) < 1900:
+        raise InvalidInput(f"'{text}' is not a quarter; write it as YYYYQn, e.g. 2026Q3.", field="quarter")
+    year, quarter = int(match.group(1)), int(match.group(2))
+    first_month = 3 * quarter - 2
+    return Period("quarterly", f"{year}Q{quarter}", date(year, first_month, 1), _month_end(year, first_month + 2))
+
+
+def period_from_label(label: str) -> Period:
+    """A period from its stored label, month or quarter."""
+    return quarter_period(label) if "Q" in label.upper() else month_period(label)
+
+
+@dataclass(frozen=True)
+class ChainDate:
+    """One dated step of the reporting chain; `needs` is the report state that completes it."""
+
+    step: str
+    label: str
+    due: date
+    needs: ReportState
+
+
+def _nth_business_day(calendar: OpenCalendar, year: int, month: int, n: int) -> date:
+    day = calendar.open_day_on_or_after(date(year, month, 1))
+    for _ in range(n - 1):
+        day = calendar.next_open_day(day)
+    return day
+
+
+def _last_business_day(calendar: OpenCalendar, year: int, month: int) -> date:
+    day = _month_end(year, month)
+    while not calendar.is_open_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def monthly_chain(profile: Profile, period: Period) -> list[ChainDate]:
+    """The reporting chain for a month, as dates counted in business days (federal holidays skipped).
+
+    The profile's steps come first; the approved report is due on `monthly_report_due_day` of the next month,
+    or the business day before it when that day is closed ("by the 10th").
+    """
+    calendar = calendar_for(profile, day_kind="business")
+    month = period.months()[-1]
+    year, number = month.first.year, month.first.month
+    next_year, next_month = (year + 1, 1) if number == 12 else (year, number + 1)
+    dates: list[ChainDate] = []
+    for step in profile.report_chain:
+        if step.due == "last_business_day":
+            due = _last_business_day(calendar, year, number)
+        else:
+            assert step.day is not None  # the profile validator requires it
+            due = _nth_business_day(calendar, next_year, next_month, step.day)
+        dates.append(ChainDate(step.step, step.label, due, "draft"))
+    final = date(next_year, next_month, profile.monthly_report_due_day)
+    while not calendar.is_open_day(final):
+        final -= timedelta(days=1)
+    dates.append(ChainDate(FINAL_STEP, "The approved report is submitted", final, "approved"))
+    return dates
+
+
+def quarterly_chain(profile: Profile, received: date) -> list[ChainDate]:
+    """The quarterly chain from the day the CEO's quarterly report was received, each step counted in business
+    days from the one before (OC CCTS III.B: reviewed within 2, approved within 5)."""
+    calendar = calendar_for(profile, day_kind="business")
+    dates: list[ChainDate] = []
+    day = received
+    for step in profile.quarterly_chain:
+        for _ in range(step.business_days):
+            day = calendar.next_open_day(day)
+        dates.append(ChainDate(step.step, step.label, day, step.needs))
+    return dates
+
+
+@dataclass(frozen=True)
+class StepStatus:
+    """Where a chain step stands today."""
+
+    step: str
+    label: str
+    due: date
+    state: StepState
+
+
+_RANK = {"none": 0, "draft": 1, "approved": 2}
+
+
+def chain_status(chain: list[ChainDate], *, today: date, report: ReportState) -> list[StepStatus]:
+    """Each step done (the report has reached the state it needs), late (past its date), due (the next one
+    still ahead) or upcoming."""
+    statuses: list[StepStatus] = []
+    next_found = False
+    for step in chain:
+        if _RANK[report] >= _RANK[step.needs]:
+            state: StepState = "done"
+        elif today > step.due:
+            state = "late"
+        elif not next_found:
+            state, next_found = "due", True
+        else:
+            state = "upcoming"
+        statuses.append(StepStatus(step.step, step.label, step.due, state))
+    return statuses
+
+
+def retention_cutoff(today: date, years: int) -> date:
+    """The day `years` years before `today` (28 February for 29 February in a common year)."""
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:
+        return today.replace(year=today.year - years, day=28)
+
+
+def neutralise(value: Any) -> str:
+    """A spreadsheet cell that cannot run as a formula: text starting with = + - @ tab or CR gets a leading '."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A count that changed since the report was approved."""
+
+    dimension: str
+    key: str
+    approved: int
+    now: int
+
+
+def differences(approved: Mapping[str, Any], current: Mapping[str, Any]) -> list[Difference]:
+    """Counts that differ between an approved report's frozen numbers and a re-run."""
+    found: list[Difference] = []
+    before_counts, now_counts = approved.get("counts", {}), current.get("counts", {})
+    for dimension in DIMENSIONS:
+        before, now = before_counts.get(dimension, {}), now_counts.get(dimension, {})
+        for key in sorted(set(before) | set(now)):
+            if before.get(key, 0) != now.get(key, 0):
+                found.append(Difference(dimension, key, int(before.get(key, 0)), int(now.get(key, 0))))
+    if approved.get("total") != current.get("total"):
+        found.insert(0, Difference("total", "reportable cases", int(approved.get("total", 0)),
+                                   int(current.get("total", 0))))
+    return found
+
+
+def every_call_type(counts: Mapping[str, int]) -> dict[str, int]:
+    """Counts by call type with every type present (zero when none), in the protocol's order."""
+    return {call_type: int(counts.get(call_type, 0)) for call_type in CALL_TYPES}

@@ -1,0 +1,75 @@
+"""The tracking logs of the seeds, as ordered columns: each a header and the case value that fills it.
+
+The seeds name the logs but do not reproduce their forms, so each log's columns follow the order in which
+its seed's procedure records things: OC CCTS III.A.1.b (Attachment A, the CCTS Log: received, media, source,
+constituent, type, program, what was said, action taken, resolved), Rochester OPE 5.1 (intake, concern,
+investigation, determination, referral, resolution, closed) and the Area Offices protocol (Service Request,
+level, school or department, acknowledgement in 2 school days, written response in 10 school days,
+referral, "Administrator Resolved").
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+LogName = Literal["ccts", "ope_matrix", "area_request_log"]
+
+LOG_TITLES: dict[str, str] = {
+    "ccts": "Customer Care Tracking System Log (OC SSA, Attachment A)",
+    "ope_matrix": "OPE tracking matrix (Rochester City School District)",
+    "area_request_log": "Area Resolution Service Request log (Area Offices)",
+}
+
+# (header, key): the key names a value the store's log rows provide for each case.
+LOG_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "ccts": (
+        ("Date Received", "opened_on"),
+        ("Received By", "opened_by"),
+        ("Media", "channel"),
+        ("Referred By", "source"),
+        ("Constituent", "pseudonym"),
+        ("Type", "call_type"),
+        ("Program/Department", "place"),
+        ("Category", "category"),
+        ("Compliment, Question or Complaint", "description"),
+        ("Action Taken", "action_taken"),
+        ("Date Resolved", "closed_on"),
+        ("Status", "status"),
+        ("Not Reportable: Routed To", "routed_to"),
+    ),
+    "ope_matrix": (
+        ("Case", "pseudonym"),
+        ("Date of Call", "opened_on"),
+        ("PSCR", "opened_by"),
+        ("Language", "language"),
+        ("Concern", "category"),
+        ("Subcategory", "subcategory"),
+        ("School", "school"),
+        ("Concern Described", "description"),
+        ("Investigation", "action_taken"),
+        ("Determination", "outcome"),
+        ("Referred To", "referred_to"),
+        ("Resolution", "resolution"),
+        ("Date Closed", "closed_on"),
+        ("Status", "status"),
+    ),
+    "area_request_log": (
+        ("Service Request", "pseudonym"),
+        ("Date Received", "opened_on"),
+        ("Level", "level"),
+        ("School or Department", "place"),
+        ("Concern", "category"),
+        ("Building-Level Attempt", "steps_confirmed"),
+        ("Acknowledge By", "acknowledge_by"),
+        ("Written Response Due", "resolve_by"),
+        ("Outcome", "outcome"),
+        ("Referred To", "referred_to"),
+        ("Administrator Resolved", "closed_on"),
+        ("Status", "status"),
+    ),
+}
+
+
+def log_level(call_type: str) -> str:
+    """Area Offices: Level One for questions (and compliments), Level Two for documented concerns."""
+    return "Level Two" if call_type in ("concern", "complaint") else "Level One"

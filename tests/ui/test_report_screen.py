@@ -1,0 +1,63 @@
+"""The supervisor's monthly report screen: reached from the queue with m, counts and charts from the store."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual.widgets import DataTable, Input, Static
+from textual_plotext import PlotextPlot
+
+from calldesk.models import CaseCreate
+from calldesk.rules.profile import Profile
+from calldesk.screens.reports import ReportScreen
+from calldesk.store.cases import open_case
+from calldesk.store.store import Store
+from calldesk.store.users import Actor
+from tests.ui.conftest import LA
+
+
+async def test_the_queue_opens_the_monthly_report_with_its_charts(make_app, desk_store: Store, profile: Profile,
+                                                                  staff: dict[str, Actor]) -> None:
+    for day, call_type, category in [(5, "complaint", "Transportation"), (6, "inquiry", "Enrollment"),
+                                     (7, "complaint", "Discrimination")]:
+        with desk_store.uow() as uow:
+            open_case(uow, actor=staff["agent"], profile=profile, data=CaseCreate(
+                caller_name=f"Parent {day}", phone=f"(213) 555-01{day:02d}", call_type=call_type, category=category,
+                school="Roosevelt High", opened_at=datetime(2026, 10, day, 10, tzinfo=LA)))
+    app = make_app(actor=staff["supervisor"])
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.press("f4")
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, ReportScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        summary = str(app.screen.query_one("#report-summary", Static).render())
+        assert "2026-10: 2 reportable case(s)" in summary and "1 not reportable" in summary  # discrimination
+        counts = app.screen.query_one("#report-counts", DataTable)
+        rows = [tuple(str(c) for c in counts.get_row_at(i)) for i in range(counts.row_count)]
+        assert ("Call type", "Complaint", "1") in rows and ("Category", "Discrimination", "1") not in rows
+        assert len(app.screen.query(PlotextPlot)) == 3
+        # Another month typed in: counted again.
+        month = app.screen.query_one("#report-month", Input)
+        month.value = "2026-09"
+        await pilot.click("#report-month")
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "2026-09: 0 reportable case(s)" in str(app.screen.query_one("#report-summary", Static).render())
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ReportScreen)
+
+
+async def test_the_report_key_is_not_offered_to_an_agent(make_app, agent: Actor) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.press("f4")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "monthly_report" not in {b.binding.action for b in app.screen.active_bindings.values()
+                                        if b.enabled}
+        await pilot.press("m")
+        await pilot.pause()
+        assert not isinstance(app.screen, ReportScreen)
