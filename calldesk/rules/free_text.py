@@ -60,6 +60,11 @@ FREE_TEXT: dict[str, FreeText] = {
     "app_user": _kinds(plain="username full_name role supervisor"),
     "category": _kinds(plain="protocol name parent"),
     "resource": _kinds(plain="protocol department response contact keywords"),
+    # A report holds counts only (its numbers as JSON of counts, never a case's text).
+    "report": _kinds(plain="kind period protocol status numbers run_by approved_by"),
+    # A hold's reason names the matter (a claim number, a court), not what was said on a call.
+    "litigationhold": _kinds(plain="reason placed_by"),
+    "storesecret": _kinds(plain="name value"),
 }
 
 # The intake form's names for narrative columns that the form names differently from the column.

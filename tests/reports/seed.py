@@ -71,13 +71,20 @@ def expected_counts(specs: list[Spec]) -> dict[str, dict[str, int]]:
     }
 
 
+# A subcategory for each category the specs use (closing an immediate inquiry needs one: the profile says so).
+SUBCATEGORY = {"Business process": "Forms", "Compliment": "Office", "Discrimination": "Language access",
+               "Facilities": "Parking", "General information": "How to apply", "Poor service": "Long wait",
+               "Rude or unresponsive employee": "Rude", "Eligibility and case actions": "CalFresh"}
+
+
 def open_spec(store: Store, staff: dict[str, Actor], spec: Spec, index: int, **extra: object) -> Case:
     """Open (and, as the spec says, resolve and close) one case; returns the stored row."""
     profile = oc()
     values: dict[str, object] = {
         "caller_name": f"Caller Number{index}", "phone": f"(714) 555-{1000 + index:04d}",
         "call_type": spec.call_type, "category": spec.category, "channel": spec.channel,
-        "department": spec.department, "source": spec.source, "opened_at": spec.opened, **extra}
+        "department": spec.department, "source": spec.source, "opened_at": spec.opened,
+        "subcategory": SUBCATEGORY.get(spec.category), "claim": "The caller's account of what happened.", **extra}
     with store.uow() as uow:
         number = open_case(uow, actor=staff["agent"], profile=profile, data=CaseCreate(**values)).case.case_number
     if spec.sla != "open":
@@ -123,7 +130,8 @@ def planted_case(store: Store, staff: dict[str, Actor], *, opened: datetime | No
     with store.uow() as uow:
         number = open_case(uow, actor=staff["agent"], profile=oc(), data=CaseCreate(
             caller_name=name, phone=phone, email=email, call_type=call_type, category="Poor service",
-            channel="phone", department="CalWORKs", claim=claim, steps_taken=f"Spoke to {first} {phone}",
+            subcategory="Long wait", channel="phone", department="CalWORKs", claim=claim,
+            steps_taken=f"Spoke to {first} {phone}",
             evidence=f"Email from {email}", opened_at=opened or la(10, 20))).case.case_number
     with store.uow() as uow:
         add_student(uow, actor=staff["agent"], case_number=number,

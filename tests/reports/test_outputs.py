@@ -148,6 +148,7 @@ def test_values_that_look_like_markup_are_shown_as_typed(store: Store, staff: di
     with store.uow() as uow:
         open_case(uow, actor=staff["agent"], profile=oc(), data=CaseCreate(
             caller_name="Markup Tester", phone="(714) 555-0112", call_type="inquiry", department="[/] [bold]Dept",
+            category="General information",
             opened_at=la(10, 12)))
     code, out, err = _oc(db_url, "report", "monthly", "--month", "2026-10")
     assert code == 0 and "Traceback" not in err and "[/] [bold]Dept" in out

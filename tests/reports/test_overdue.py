@@ -17,13 +17,15 @@ from tests.reports.seed import la, oc
 def test_overdue_exits_zero_until_a_deadline_is_breached(store: Store, staff: dict[str, Actor], db_url: str) -> None:
     with store.uow() as uow:
         open_case(uow, actor=staff["agent"], profile=oc(), data=CaseCreate(
-            caller_name="Fresh Caller", phone="(714) 555-0101", call_type="complaint", opened_at=utcnow()))
+            caller_name="Fresh Caller", phone="(714) 555-0101", call_type="complaint", category="Poor service",
+            claim="Waited three hours.", opened_at=utcnow()))
     code, out, _ = run(db_url, "--protocol", "oc_ccts", "overdue", "--within", "0", "--json")
     assert code == 0 and json.loads(out) == {"breached": 0, "soon": 0, "items": []}
 
     with store.uow() as uow:
         late = open_case(uow, actor=staff["agent"], profile=oc(), data=CaseCreate(
-            caller_name="Old Caller", phone="(714) 555-0102", call_type="concern", opened_at=la(10, 1)))
+            caller_name="Old Caller", phone="(714) 555-0102", call_type="concern", category="Poor service",
+            claim="Documents lost twice.", opened_at=la(10, 1)))
         add_callback(uow, actor=staff["agent"], profile=oc(), data=CallbackCreate(
             caller_name="Voicemail", phone="(714) 555-0103", received_at=utcnow() - timedelta(days=10)))
     code, out, _ = run(db_url, "--protocol", "oc_ccts", "overdue", "--json")

@@ -23,7 +23,8 @@ async def test_the_queue_opens_the_monthly_report_with_its_charts(make_app, desk
         with desk_store.uow() as uow:
             open_case(uow, actor=staff["agent"], profile=profile, data=CaseCreate(
                 caller_name=f"Parent {day}", phone=f"(213) 555-01{day:02d}", call_type=call_type, category=category,
-                school="Roosevelt High", opened_at=datetime(2026, 10, day, 10, tzinfo=LA)))
+                claim="The caller's account.", school="Roosevelt High",
+                opened_at=datetime(2026, 10, day, 10, tzinfo=LA)))
     app = make_app(actor=staff["supervisor"])
     async with app.run_test(size=(160, 50)) as pilot:
         await pilot.press("f4")
