@@ -12,7 +12,7 @@ from calldesk.rules.profile import Profile
 # The free-text fields of a case that could carry the abuse narrative; all are dropped.
 # Case and follow-up column names, and the intake form's names for the follow-up and resolution text.
 NARRATIVE_FIELDS: tuple[str, ...] = ("claim", "evidence", "steps_taken", "notes", "response", "alleged_violation",
-                                     "done", "pending", "followup_done", "followup_pending")
+                                     "outcome", "done", "pending", "followup_done", "followup_pending")
 
 
 @dataclass(frozen=True)

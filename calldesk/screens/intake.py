@@ -27,11 +27,20 @@ from calldesk.rules.profile import TIER_LABELS, CallType
 from calldesk.rules.repeat import PriorCase, detect_repeat, promoted_call_type
 from calldesk.rules.triage import flags_of, format_due, triage
 from calldesk.screens import intake_call
-from calldesk.screens.abuse import AbuseGuidanceScreen, AbuseWordsPrompt
+from calldesk.screens.abuse import AbuseGuidanceScreen
 from calldesk.screens.context import Desk
 from calldesk.screens.failures import as_refusal
-from calldesk.screens.intake_call import Call, DraftWriter
-from calldesk.screens.intake_messages import AbuseRecorded, CallerLooked, CallSaved, ConsentChecked, DraftKept, Refused
+from calldesk.screens.intake_call import DRAFT_CASE, Call, DraftWriter
+from calldesk.screens.intake_messages import (
+    AbuseRecorded,
+    CallerLooked,
+    CallSaved,
+    CaseResumed,
+    ConsentChecked,
+    DraftKept,
+    Refused,
+)
+from calldesk.screens.quit_call import QuitCall
 from calldesk.screens.resources import ResourceDirectory, reference_text
 from calldesk.widgets.banner import Banner
 from calldesk.widgets.call_bar import CallBar
@@ -39,7 +48,8 @@ from calldesk.widgets.call_information import CallInformation
 from calldesk.widgets.caller_history import CallerHistory
 from calldesk.widgets.confidentiality import Confidentiality
 from calldesk.widgets.follow_up import FollowUp
-from calldesk.widgets.intake_form import TABS, IntakeForm
+from calldesk.widgets.intake_form import TABS, IntakeForm, focus_at_end
+from calldesk.widgets.topic_picker import TopicPicker
 
 if TYPE_CHECKING:
     from calldesk.models import CasePublic
@@ -56,24 +66,37 @@ class IntakeScreen(Screen[None]):
     """One call, from the first word to the saved (or closed) case."""
 
     SUB_TITLE = "New call"
+    # Below 100 columns the earlier calls give the form their room (F8 shows them).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     HELP = ("Take the call tab by tab: Caller Details, Call Information, Confidentiality, Follow-Up, Resolution. "
-            "Tab moves through the fields in order; alt+1..5, F6/F7 or ctrl+page up/down switch tabs. The caller's "
-            "earlier calls appear on the right as you type a phone, email or name. Everything typed is kept as a "
-            "draft until the case is saved with ctrl+s. F9 (or ctrl+b) marks suspected child abuse at any moment: "
-            "the hotline and form are shown and nothing about it is written here. ctrl+r opens the resource "
-            "directory. Escape leaves the call (an unsaved call stays a draft).")
+            "Tab moves through the fields in order, Enter moves on from a one-line field; alt+1..5, F6/F7 or "
+            "ctrl+page up/down switch tabs from any field and put you in the tab's first field. Topic finds the "
+            "category and subcategory from a word (\"bus\"). The caller's earlier calls appear on the right as you "
+            "type a phone, email or name (F8 shows or hides them). Everything typed is kept as a draft, before and "
+            "after the case is saved with ctrl+s; F10 saves and closes. Words that may point to abuse are named in "
+            "the call bar; F9 (or ctrl+b) marks suspected child abuse at any moment: the hotline and form are shown "
+            "and nothing about it is written here. ctrl+r opens the resource directory. Escape leaves the call "
+            "(a saved case is saved again, an unsaved call stays a draft).")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="intake.save", tooltip="Save the case (opened on the first save)"),
+        Binding("f10", "save_and_close", "Save+close", id="intake.save_close",
+                tooltip="Save the case and close it (answered during the call)"),
         Binding("f9,ctrl+b", "abuse", "Abuse", id="intake.abuse",
                 tooltip="Suspected child abuse: hotline, form, do not document"),
         Binding("ctrl+r", "resources", "Resources", id="intake.resources",
                 tooltip="Search the resource directory; the entry goes into the response"),
         Binding("escape", "leave", "Leave call", id="intake.leave", tooltip="Leave the call (unsaved: kept as draft)"),
-        *[Binding(f"alt+{n}", f"show_tab('{pane}')", title, show=False, id=f"intake.tab_{n}",
+        Binding("f8", "toggle_history", "History", show=False, id="intake.history",
+                tooltip="Show or hide the caller's earlier calls"),
+        # Tab keys are priority bindings: a text box never takes them (TextArea would select text with F6/F7).
+        *[Binding(f"alt+{n}", f"show_tab('{pane}')", title, show=False, priority=True, id=f"intake.tab_{n}",
                   tooltip=f"Go to the {title} tab") for n, (pane, title) in enumerate(TABS, start=1)],
         # F-keys reach the app in every terminal; alt+digit and ctrl+page keys do not everywhere.
-        Binding("f7,ctrl+pagedown", "next_tab(1)", "Next tab", id="intake.next_tab"),
-        Binding("f6,ctrl+pageup", "next_tab(-1)", "Previous tab", show=False, id="intake.previous_tab"),
+        Binding("f7,ctrl+pagedown", "next_tab(1)", "Next tab", priority=True, id="intake.next_tab"),
+        Binding("f6,ctrl+pageup", "next_tab(-1)", "Previous tab", show=False, priority=True,
+                id="intake.previous_tab"),
+        Binding("ctrl+q", "quit_call", "Quit", show=False, id="intake.quit",
+                tooltip="Quit calldesk (asks first when the call has unsaved changes)"),
         # Priority: focus moves the moment Tab is read, so keys typed right after it (while the screen is busy)
         # land in the next field, not this one.
         Binding("tab", "app.focus_next", show=False, priority=True, id="intake.next_field"),
@@ -90,12 +113,13 @@ class IntakeScreen(Screen[None]):
         started = values.pop("call_started", None)
         opened_at = datetime.fromisoformat(started) if isinstance(started, str) else desk.now()
         self.call = Call(client_id or uuid.uuid4().hex, opened_at, abuse_marked=bool(values.pop("abuse_marked", 0)))
+        self.resumed_case: str | None = values.pop(DRAFT_CASE, None)  # unsaved changes to a saved case
         self.resumed = values
         self.drafts = DraftWriter(desk, self.call.client_id)
         self.priors: list[PriorCase] = []
-        self.dismissed_words: set[str] = set()
-        self.prompting = False
         self.saving = False
+        self.saved_form: dict[str, Any] | None = None  # the form as the case last saved it
+        self._saving_form: dict[str, Any] = {}
         self._debouncers: dict[str, Timer] = {}
 
     # ---- layout -----------------------------------------------------------------------------------------------
@@ -126,7 +150,11 @@ class IntakeScreen(Screen[None]):
         """Every tab is mounted: put a resumed draft back, then show the rules' first answers."""
         if self.resumed:
             self.form.fill(self.resumed)
-            self.notify("Unsaved call resumed: everything typed is back.")
+            self._show_topic()
+            if self.resumed_case:
+                self.resume_case(self.resumed_case)
+            else:
+                self.notify("Unsaved call resumed: everything typed is back.")
         if self.call.abuse_marked:
             self.form.lock_narrative()
             self.query_one("#abuse-banner", Banner).show(ABUSE_STOP, "stop")
@@ -158,8 +186,9 @@ class IntakeScreen(Screen[None]):
         field = self.form.field(name)
         if field is not None:
             field.clear_error()
-        if self.call.case is None:
-            self._debounce("autosave", self.AUTOSAVE_DELAY, self._autosave)
+        self._debounce("autosave", self.AUTOSAVE_DELAY, self._autosave)  # after a save too: edits are drafted
+        if name in ("category", "subcategory"):
+            self._show_topic()
         if name in LOOKUP_FIELDS:
             self._debounce("lookup", self.LOOKUP_DELAY, self._lookup)
         if name in TRIAGE_FIELDS:
@@ -204,59 +233,79 @@ class IntakeScreen(Screen[None]):
 
     @on(CallerLooked)
     def _looked(self, event: CallerLooked) -> None:
-        self.priors = event.lookup.priors
-        self.query_one(CallerHistory).show(event.lookup.history, looked_up=event.lookup.looked_up)
+        current = self.call.case.case_number if self.call.case else None  # this call is not an earlier call
+        self.priors = [p for p in event.lookup.priors if p.case_number != current]
+        self.query_one(CallerHistory).show([c for c in event.lookup.history if c.case_number != current],
+                                           looked_up=event.lookup.looked_up)
         self._show_triage()
 
     # ---- drafts -----------------------------------------------------------------------------------------------
-    def pending_abuse_words(self) -> list[str]:
-        """Abuse-like words in the claim or evidence the agent has neither confirmed nor dismissed."""
-        values = self.form.values()
-        text = f"{values.get('claim', '')}\n{values.get('evidence', '')}"
-        return [w for w in abuse_words_in(text, self.desk.profile.abuse_keywords)
-                if w.casefold() not in self.dismissed_words]
+    def unsaved_changes(self, form: dict[str, Any] | None = None) -> bool:
+        """True when the form holds something the case does not (or anything worth keeping before a first save)."""
+        form = self.form.values() if form is None else form
+        if self.call.case is None:
+            return intake_call.has_substance(form)
+        return form != self.saved_form
 
     def _autosave(self) -> None:
         call = self.snapshot()
-        if call.case is not None or self.saving or not intake_call.has_substance(call.form):
-            return  # a save in flight removes the draft; it is autosaved again if the save is refused
-        if self.pending_abuse_words():
-            return  # never store a narrative the agent has not yet confirmed or dismissed as abuse
+        if self.saving or not self.unsaved_changes(call.form):
+            return  # a save in flight takes what is typed; the edits after it are drafted when it is done
+        # Abuse-like words alone do not stop the draft: losing a call's text on a crash is worse, and F9 scrubs it.
         self.write_draft(call, self.drafts.ticket())
 
     @work(thread=True, group="draft", exit_on_error=False)
-    def write_draft(self, call: Call, ticket: int, leave: bool = False) -> None:
+    def write_draft(self, call: Call, ticket: int, then: str = "") -> None:
         self.drafts.save(ticket, intake_call.draft_of(call))
-        if leave:
-            self.post_message(DraftKept())
+        if then:
+            self.post_message(DraftKept(then))
+
+    @work(thread=True, group="draft", exit_on_error=False)
+    def discard_draft(self, ticket: int) -> None:
+        self.drafts.discard(ticket)
 
     @on(DraftKept)
-    def _draft_kept(self) -> None:
-        self.app.notify("The call is kept as a draft: it is offered back when you start calldesk.")
+    def _draft_kept(self, event: DraftKept) -> None:
+        if event.then == "quit":
+            self.app.exit()
+            return
+        number = self.call.case.case_number if self.call.case else None
+        self.app.notify(f"Your changes to case {number} are kept as a draft: they are offered back when you start "
+                        "calldesk." if number else
+                        "The call is kept as a draft: it is offered back when you start calldesk.")
         self.dismiss(None)
 
-    # ---- suspected abuse --------------------------------------------------------------------------------------
-    def _scan_for_abuse(self) -> None:
-        if self.call.abuse_marked or self.prompting or self.app.screen is not self:
-            return
-        words = self.pending_abuse_words()
-        if words:
-            self.prompting = True
-            self.app.push_screen(AbuseWordsPrompt(words), lambda yes: self._answered(bool(yes), words))
+    @work(thread=True, exclusive=True, group="resume", exit_on_error=False)
+    def resume_case(self, case_number: str) -> None:
+        from calldesk.models import CasePublic
+        from calldesk.store.cases import get_case
 
-    def _answered(self, confirmed: bool, words: list[str]) -> None:
-        self.prompting = False
-        if confirmed:
-            self.action_abuse()
-            return
-        self.dismissed_words.update(w.casefold() for w in words)  # in memory only: the prompt stores nothing
-        self._debounce("autosave", self.AUTOSAVE_DELAY, self._autosave)
+        with self.desk.store.uow(readonly=True) as uow:
+            self.post_message(CaseResumed(CasePublic.model_validate(get_case(uow.session, case_number))))
+
+    @on(CaseResumed)
+    def _case_resumed(self, event: CaseResumed) -> None:
+        self._show_case(event.case)
+        self.saved_form = {}  # what the draft brought back is not in the case yet
+        self.notify(f"Unsaved changes to case {event.case.case_number} resumed: save to apply them to the case.")
+
+    # ---- suspected abuse --------------------------------------------------------------------------------------
+    def abuse_words(self) -> list[str]:
+        """Words in the claim or evidence that may point to abuse (only named in the call bar, never asked)."""
+        values = self.form.values()
+        return abuse_words_in(f"{values.get('claim', '')}\n{values.get('evidence', '')}",
+                              self.desk.profile.abuse_keywords)
+
+    def _scan_for_abuse(self) -> None:
+        """A line in the call bar, never a dialog: it takes no focus and no key (bullying calls say "hit" too)."""
+        self.query_one(CallBar).show_abuse_words([] if self.call.abuse_marked else self.abuse_words())
 
     def action_abuse(self) -> None:
         """Mark the call: empty and lock the narrative, scrub the draft or the saved case, show the guidance."""
         if not self.call.abuse_marked:
             self.call.abuse_marked = True
             self.form.lock_narrative()
+            self.query_one(CallBar).show_abuse_words([])
             self.query_one("#abuse-banner", Banner).show(ABUSE_STOP, "stop")
             self.record_abuse(self.snapshot(), self.drafts.ticket())
         self.app.push_screen(AbuseGuidanceScreen(abuse_guidance(self.desk.profile)))
@@ -266,7 +315,10 @@ class IntakeScreen(Screen[None]):
         from calldesk.screens import intake_store  # the database side loads with the first worker
 
         try:
-            self.post_message(AbuseRecorded(intake_store.record_abuse(self.desk, call, self.drafts, ticket)))
+            case = intake_store.record_abuse(self.desk, call, self.drafts, ticket)
+            if call.case is not None:
+                self.drafts.discard(ticket)  # edits drafted after the save held the narrative too
+            self.post_message(AbuseRecorded(case))
         except CalldeskError as exc:
             self.post_message(Refused(exc))
 
@@ -276,17 +328,21 @@ class IntakeScreen(Screen[None]):
             self._show_case(event.case)
 
     # ---- saving -----------------------------------------------------------------------------------------------
-    def action_save(self, leave: bool = False) -> None:
+    def action_save(self, leave: bool = False, close: bool | None = None) -> None:
+        """Save the case; `close` None follows the "close when saved" box (F10 closes, leaving never does)."""
         if self.saving or not self.form.ready:
-            return
-        if self.pending_abuse_words():
-            self._scan_for_abuse()  # answer the abuse prompt before anything is stored
             return
         self.saving = True
         self.form.clear_errors()
         self.query_one("#refusal-banner", Banner).clear()
         call = self.snapshot()
-        self.save_call(call, close=bool(call.form.get("close_on_save")), leave=leave)
+        self._saving_form = call.form
+        if close is None:
+            close = bool(call.form.get("close_on_save"))
+        self.save_call(call, close=close, leave=leave)
+
+    def action_save_and_close(self) -> None:
+        self.action_save(close=True)
 
     @work(thread=True, group="save", exit_on_error=False)
     def save_call(self, call: Call, *, close: bool, leave: bool) -> None:
@@ -302,18 +358,32 @@ class IntakeScreen(Screen[None]):
             self._show_case(saved.case)
             if self.call.abuse_marked and not saved.case.abuse_marked:  # marked while this save was in flight
                 self.record_abuse(self.snapshot(), self.drafts.ticket())
-            self.form.fill({"phone": saved.case.phone or "", "call_type": saved.case.call_type})
+            filled: dict[str, Any] = {"phone": saved.case.phone or "", "call_type": saved.case.call_type}
             if saved.follow_up_added:
-                self.form.fill({"followup_done": "", "followup_pending": ""})
+                filled.update(followup_done="", followup_pending="")
+            self.form.fill(filled)
             self._show_follow_ups(saved)
+            if saved.refusal is None:
+                self.saved_form = {**self._saving_form, **filled}  # what is typed during the save is not in it
         if saved.repeat:
             self.query_one("#repeat-banner", Banner).show(f"Repeat caller: {saved.repeat}.", "warn")
         if saved.refusal is not None:
             self._refuse(saved.refusal)
-            if saved.case is None:
-                self._debounce("autosave", self.AUTOSAVE_DELAY, self._autosave)
+            focused = self.focused
+            if focused is not None:
+                focus_at_end(focused)  # nothing selected: one Backspace must not wipe the field
+            if saved.case is not None:
+                self.notify(f"Case {saved.case.case_number} is saved and {saved.case.status}; not done: "
+                            f"{saved.refusal.message}", severity="warning", timeout=8)
+            self._debounce("autosave", self.AUTOSAVE_DELAY, self._autosave)  # what was refused is kept as a draft
+            if event.leave:
+                self.write_draft(self.snapshot(), self.drafts.ticket(), then="leave")  # Escape always leaves
             return
         assert saved.case is not None
+        if self.unsaved_changes():
+            self._debounce("autosave", self.AUTOSAVE_DELAY, self._autosave)  # typed while the save was in flight
+        else:
+            self.discard_draft(self.drafts.ticket())  # the case holds everything typed
         said = " ".join(saved.reasons)
         if saved.case.status == "closed":
             self.app.notify(f"Case {saved.case.case_number} saved and closed. {said}", timeout=8)
@@ -396,12 +466,33 @@ class IntakeScreen(Screen[None]):
 
     # ---- moving around ----------------------------------------------------------------------------------------
     def action_show_tab(self, pane: str) -> None:
-        self.form.tabs.active = pane
+        self.form.show_tab(pane)
 
     def action_next_tab(self, step: int) -> None:
         panes = [pane for pane, _ in TABS]
         current = panes.index(self.form.tabs.active) if self.form.tabs.active in panes else 0
-        self.form.tabs.active = panes[(current + step) % len(panes)]
+        self.form.show_tab(panes[(current + step) % len(panes)])
+
+    def action_toggle_history(self) -> None:
+        self.query_one(CallerHistory).toggle_class("-toggled")  # shown by default on a wide terminal only
+
+    @on(Input.Submitted)
+    def _move_on(self, event: Input.Submitted) -> None:
+        """Enter in a one-line field moves on to the next field, as Tab does."""
+        if event.input.has_class("form-value"):
+            self.focus_next()
+
+    @on(TopicPicker.Picked)
+    def _topic_picked(self, event: TopicPicker.Picked) -> None:
+        """Category and subcategory from one pick; the caller's words come next."""
+        self.form.fill({"category": event.topic.category, "subcategory": event.topic.subcategory})
+        self.call_after_refresh(self.form.fill, {"subcategory": event.topic.subcategory})  # once it is offered
+        self.form.tabs.active = "call-information"
+        self.query_one("#claim").focus()
+
+    def _show_topic(self) -> None:
+        values = self.form.values()
+        self.query_one(TopicPicker).show_topic(values.get("category"), values.get("subcategory"))
 
     def action_resources(self) -> None:
         def chosen(entry: Any) -> None:
@@ -417,16 +508,28 @@ class IntakeScreen(Screen[None]):
         self.app.push_screen(ResourceDirectory(self.desk), chosen)
 
     def action_leave(self) -> None:
-        """Leave the call: a saved case is saved again; an unsaved one is kept as a draft."""
+        """Leave the call, always: a saved case is saved again (not closed); an unsaved one is kept as a draft."""
         if not self.form.ready:
             return
-        if self.pending_abuse_words():
-            self._scan_for_abuse()
-            return
         call = self.snapshot()
-        if call.case is not None:
-            self.action_save(leave=True)
-        elif intake_call.has_substance(call.form):
-            self.write_draft(call, self.drafts.ticket(), leave=True)
-        else:
+        if call.case is not None and self.unsaved_changes(call.form):
+            self.action_save(leave=True, close=False)
+        elif call.case is None and intake_call.has_substance(call.form):
+            self.write_draft(call, self.drafts.ticket(), then="leave")
+        elif not self.saving:
             self.dismiss(None)
+
+    def action_quit_call(self) -> None:
+        """Quit calldesk; with changes the case does not hold yet, ask first (the default is to stay)."""
+        if not self.form.ready or not self.unsaved_changes():
+            self.app.exit()
+            return
+        number = self.call.case.case_number if self.call.case else None
+        what = (f"Case {number} has changes that are not saved." if number
+                else "This call is not saved as a case yet.")
+
+        def answered(quit_: bool | None) -> None:
+            if quit_:
+                self.write_draft(self.snapshot(), self.drafts.ticket(), then="quit")
+
+        self.app.push_screen(QuitCall(what), answered)

@@ -8,15 +8,17 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Input
 
 from calldesk.app import CalldeskApp
-from calldesk.screens.abuse import AbuseGuidanceScreen, AbuseWordsPrompt
+from calldesk.screens.abuse import AbuseGuidanceScreen
 from calldesk.screens.desk import DeskScreen
 from calldesk.screens.help import HelpScreen
 from calldesk.screens.intake import IntakeScreen
 from calldesk.screens.queue import QueueScreen
+from calldesk.screens.quit_call import QuitCall
 from calldesk.screens.resources import ResourceDirectory
 from calldesk.screens.resume import ResumeDraft
 from calldesk.store.store import Store
 from calldesk.store.users import Actor
+from calldesk.widgets.topic_picker import TopicPicker
 from tests.integration.helpers import call, lausd
 from tests.ui.conftest import NOW
 from tests.ui.steps import SIZE, cases, new_call, settle, type_into
@@ -38,7 +40,7 @@ async def test_every_binding_has_an_id_and_the_palette_offers_the_screen_command
 
 def test_every_calldesk_binding_has_an_id() -> None:
     classes = [CalldeskApp, DeskScreen, QueueScreen, IntakeScreen, HelpScreen, AbuseGuidanceScreen,
-               AbuseWordsPrompt, ResourceDirectory, ResumeDraft]
+               QuitCall, ResourceDirectory, ResumeDraft, TopicPicker]
     ids: list[str] = []
     for cls in classes:
         for binding in cls.__dict__["BINDINGS"]:
