@@ -6,7 +6,6 @@ The store is only touched from thread workers (so typing never stutters); they p
 from __future__ import annotations
 
 import uuid
-from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -15,7 +14,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, TextArea
 from textual.worker import Worker, WorkerState
@@ -31,25 +29,22 @@ from calldesk.screens.abuse import AbuseGuidanceScreen
 from calldesk.screens.context import Desk
 from calldesk.screens.failures import as_refusal
 from calldesk.screens.intake_call import DRAFT_CASE, Call, DraftWriter
+from calldesk.screens.intake_drafts import CallDrafts
 from calldesk.screens.intake_messages import (
     AbuseRecorded,
     CallerLooked,
     CallSaved,
     CaseResumed,
     ConsentChecked,
-    DraftKept,
     Refused,
 )
-from calldesk.screens.quit_call import QuitCall
-from calldesk.screens.resources import ResourceDirectory, reference_text
 from calldesk.widgets.banner import Banner
 from calldesk.widgets.call_bar import CallBar
 from calldesk.widgets.call_information import CallInformation
 from calldesk.widgets.caller_history import CallerHistory
 from calldesk.widgets.confidentiality import Confidentiality
 from calldesk.widgets.follow_up import FollowUp
-from calldesk.widgets.intake_form import TABS, IntakeForm, focus_at_end
-from calldesk.widgets.topic_picker import TopicPicker
+from calldesk.widgets.intake_form import TABS, IntakeForm
 
 if TYPE_CHECKING:
     from calldesk.models import CasePublic
@@ -62,7 +57,7 @@ CONSENT_BUTTONS = {"add-student": "add_student", "record-consent": "record_conse
 ABUSE_STOP = "Suspected child abuse: report it by phone and on the form; do not document it here."
 
 
-class IntakeScreen(Screen[None]):
+class IntakeScreen(CallDrafts):
     """One call, from the first word to the saved (or closed) case."""
 
     SUB_TITLE = "New call"
@@ -134,10 +129,6 @@ class IntakeScreen(Screen[None]):
             yield CallerHistory(self.desk.profile, id="caller-history")
         yield Footer()
 
-    @property
-    def form(self) -> IntakeForm:
-        return self.query_one(IntakeForm)
-
     class Opened(Message):
         """The first field has focus: keys typed since ctrl+n can be delivered (the app held them)."""
 
@@ -163,10 +154,6 @@ class IntakeScreen(Screen[None]):
         if intake_call.has_substance(self.form.values()):  # resumed, or typed before the last tab mounted
             self._lookup()
             self._debounce("autosave", self.AUTOSAVE_DELAY, self._autosave)
-
-    def snapshot(self) -> Call:
-        """The call as workers see it: a copy, so typing on never changes what a worker is saving."""
-        return replace(self.call, form=self.form.values())
 
     def _debounce(self, name: str, delay: float, callback: Any) -> None:
         if name in self._debouncers:
@@ -240,49 +227,6 @@ class IntakeScreen(Screen[None]):
         self._show_triage()
 
     # ---- drafts -----------------------------------------------------------------------------------------------
-    def unsaved_changes(self, form: dict[str, Any] | None = None) -> bool:
-        """True when the form holds something the case does not (or anything worth keeping before a first save)."""
-        form = self.form.values() if form is None else form
-        if self.call.case is None:
-            return intake_call.has_substance(form)
-        return form != self.saved_form
-
-    def _autosave(self) -> None:
-        call = self.snapshot()
-        if self.saving or not self.unsaved_changes(call.form):
-            return  # a save in flight takes what is typed; the edits after it are drafted when it is done
-        # Abuse-like words alone do not stop the draft: losing a call's text on a crash is worse, and F9 scrubs it.
-        self.write_draft(call, self.drafts.ticket())
-
-    @work(thread=True, group="draft", exit_on_error=False)
-    def write_draft(self, call: Call, ticket: int, then: str = "") -> None:
-        self.drafts.save(ticket, intake_call.draft_of(call))
-        if then:
-            self.post_message(DraftKept(then))
-
-    @work(thread=True, group="draft", exit_on_error=False)
-    def discard_draft(self, ticket: int) -> None:
-        self.drafts.discard(ticket)
-
-    @on(DraftKept)
-    def _draft_kept(self, event: DraftKept) -> None:
-        if event.then == "quit":
-            self.app.exit()
-            return
-        number = self.call.case.case_number if self.call.case else None
-        self.app.notify(f"Your changes to case {number} are kept as a draft: they are offered back when you start "
-                        "calldesk." if number else
-                        "The call is kept as a draft: it is offered back when you start calldesk.")
-        self.dismiss(None)
-
-    @work(thread=True, exclusive=True, group="resume", exit_on_error=False)
-    def resume_case(self, case_number: str) -> None:
-        from calldesk.models import CasePublic
-        from calldesk.store.cases import get_case
-
-        with self.desk.store.uow(readonly=True) as uow:
-            self.post_message(CaseResumed(CasePublic.model_validate(get_case(uow.session, case_number))))
-
     @on(CaseResumed)
     def _case_resumed(self, event: CaseResumed) -> None:
         self._show_case(event.case)
@@ -368,10 +312,7 @@ class IntakeScreen(Screen[None]):
         if saved.repeat:
             self.query_one("#repeat-banner", Banner).show(f"Repeat caller: {saved.repeat}.", "warn")
         if saved.refusal is not None:
-            self._refuse(saved.refusal)
-            focused = self.focused
-            if focused is not None:
-                focus_at_end(focused)  # nothing selected: one Backspace must not wipe the field
+            self._refuse(saved.refusal)  # the field named is focused with its text unselected (focus_at_end)
             if saved.case is not None:
                 self.notify(f"Case {saved.case.case_number} is saved and {saved.case.status}; not done: "
                             f"{saved.refusal.message}", severity="warning", timeout=8)
@@ -464,49 +405,6 @@ class IntakeScreen(Screen[None]):
         tab.show_student(view.student, ", ".join(intake_call.records_asked(self.form.values())))
         tab.show_disclosures(view.disclosures)
 
-    # ---- moving around ----------------------------------------------------------------------------------------
-    def action_show_tab(self, pane: str) -> None:
-        self.form.show_tab(pane)
-
-    def action_next_tab(self, step: int) -> None:
-        panes = [pane for pane, _ in TABS]
-        current = panes.index(self.form.tabs.active) if self.form.tabs.active in panes else 0
-        self.form.show_tab(panes[(current + step) % len(panes)])
-
-    def action_toggle_history(self) -> None:
-        self.query_one(CallerHistory).toggle_class("-toggled")  # shown by default on a wide terminal only
-
-    @on(Input.Submitted)
-    def _move_on(self, event: Input.Submitted) -> None:
-        """Enter in a one-line field moves on to the next field, as Tab does."""
-        if event.input.has_class("form-value"):
-            self.focus_next()
-
-    @on(TopicPicker.Picked)
-    def _topic_picked(self, event: TopicPicker.Picked) -> None:
-        """Category and subcategory from one pick; the caller's words come next."""
-        self.form.fill({"category": event.topic.category, "subcategory": event.topic.subcategory})
-        self.call_after_refresh(self.form.fill, {"subcategory": event.topic.subcategory})  # once it is offered
-        self.form.tabs.active = "call-information"
-        self.query_one("#claim").focus()
-
-    def _show_topic(self) -> None:
-        values = self.form.values()
-        self.query_one(TopicPicker).show_topic(values.get("category"), values.get("subcategory"))
-
-    def action_resources(self) -> None:
-        def chosen(entry: Any) -> None:
-            if entry is None:
-                return
-            if self.call.abuse_marked:
-                self.notify("This call is marked as suspected abuse: nothing is written in the response.")
-                return
-            response = self.query_one("#response", TextArea)
-            response.text = (response.text.rstrip() + "\n" if response.text.strip() else "") + reference_text(entry)
-            self.action_show_tab("resolution")
-
-        self.app.push_screen(ResourceDirectory(self.desk), chosen)
-
     def action_leave(self) -> None:
         """Leave the call, always: a saved case is saved again (not closed); an unsaved one is kept as a draft."""
         if not self.form.ready:
@@ -518,18 +416,3 @@ class IntakeScreen(Screen[None]):
             self.write_draft(call, self.drafts.ticket(), then="leave")
         elif not self.saving:
             self.dismiss(None)
-
-    def action_quit_call(self) -> None:
-        """Quit calldesk; with changes the case does not hold yet, ask first (the default is to stay)."""
-        if not self.form.ready or not self.unsaved_changes():
-            self.app.exit()
-            return
-        number = self.call.case.case_number if self.call.case else None
-        what = (f"Case {number} has changes that are not saved." if number
-                else "This call is not saved as a case yet.")
-
-        def answered(quit_: bool | None) -> None:
-            if quit_:
-                self.write_draft(self.snapshot(), self.drafts.ticket(), then="quit")
-
-        self.app.push_screen(QuitCall(what), answered)

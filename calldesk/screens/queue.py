@@ -32,7 +32,6 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
             "Press r to refresh, F3 to go back to the agent desk.")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "refresh_queue", "Refresh", id="queue.refresh", tooltip="Read the queue again"),
-        Binding("q", "app.quit", "Quit", id="queue.quit", tooltip="Quit calldesk (ctrl+q works everywhere)"),
     ]
 
     class Loaded(Message):

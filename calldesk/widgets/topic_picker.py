@@ -90,9 +90,9 @@ class TopicPicker(Vertical):
 
     @on(Input.Submitted, "#topic")
     def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
         index = self.query_one(OptionList).highlighted
-        if self.matches and index is not None:
+        if self.matches and index is not None and self.has_class("-open"):
+            event.stop()  # Enter picks; on an empty or already picked box it moves on like any field
             topic = self.matches[index]
             with self.control.prevent(Input.Changed):
                 self.control.value = topic.label

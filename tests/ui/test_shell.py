@@ -78,7 +78,7 @@ async def test_keys_are_remapped_from_the_settings_keymap(make_app, desk_store: 
     assert [c.caller_name for c in cases(desk_store)] == ["Kim Ng"]
 
 
-async def test_q_types_in_a_field_and_quits_from_the_desk(make_app) -> None:  # type: ignore[no-untyped-def]
+async def test_q_types_in_a_field_and_never_quits_only_ctrl_q_does(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await new_call(pilot)
@@ -89,7 +89,16 @@ async def test_q_types_in_a_field_and_quits_from_the_desk(make_app) -> None:  # 
         screen.dismiss(None)
         await pilot.pause()
         assert isinstance(app.screen, DeskScreen)
+        await pilot.press("q")  # typed on the desk by mistake: nothing happens
+        await pilot.pause()
+        assert app.is_running
+        await pilot.press("f4")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
         await pilot.press("q")
+        await pilot.pause()
+        assert app.is_running, "q on the queue does not quit either"
+        await pilot.press("ctrl+q")
         await pilot.pause()
     assert app.return_code == 0 and not app.is_running
 
