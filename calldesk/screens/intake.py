@@ -45,6 +45,7 @@ from calldesk.widgets.caller_history import CallerHistory
 from calldesk.widgets.confidentiality import Confidentiality
 from calldesk.widgets.follow_up import FollowUp
 from calldesk.widgets.intake_form import TABS, IntakeForm
+from calldesk.widgets.key_line import KeyLine
 
 if TYPE_CHECKING:
     from calldesk.models import CasePublic
@@ -54,6 +55,9 @@ TRIAGE_FIELDS = frozenset({"call_type", "category", "school", "source", "due_pro
                            "urgent", "needs_follow_up"})
 CONSENT_FIELDS = frozenset({"relationship", "caller_name", "records_asked"})
 CONSENT_BUTTONS = {"add-student": "add_student", "record-consent": "record_consent", "disclose": "disclose"}
+# Below 100 columns the footer gives way to these, whole (F1 and ctrl+p list every key).
+NARROW_KEYS = ("intake.save", "intake.save_close", "intake.abuse", "intake.next_tab", "app.help", "intake.leave",
+               "intake.history")
 ABUSE_STOP = "Suspected child abuse: report it by phone and on the form; do not document it here."
 
 
@@ -87,9 +91,11 @@ class IntakeScreen(CallDrafts):
         *[Binding(f"alt+{n}", f"show_tab('{pane}')", title, show=False, priority=True, id=f"intake.tab_{n}",
                   tooltip=f"Go to the {title} tab") for n, (pane, title) in enumerate(TABS, start=1)],
         # F-keys reach the app in every terminal; alt+digit and ctrl+page keys do not everywhere.
-        Binding("f7,ctrl+pagedown", "next_tab(1)", "Next tab", priority=True, id="intake.next_tab"),
-        Binding("f6,ctrl+pageup", "next_tab(-1)", "Previous tab", show=False, priority=True,
-                id="intake.previous_tab"),
+        Binding("f7", "next_tab(1)", "Next tab", priority=True, id="intake.next_tab"),
+        Binding("ctrl+pagedown", "next_tab(1)", "Next tab", show=False, priority=True, id="intake.next_tab_page"),
+        Binding("f6", "next_tab(-1)", "Previous tab", show=False, priority=True, id="intake.previous_tab"),
+        Binding("ctrl+pageup", "next_tab(-1)", "Previous tab", show=False, priority=True,
+                id="intake.previous_tab_page"),
         Binding("ctrl+q", "quit_call", "Quit", show=False, id="intake.quit",
                 tooltip="Quit calldesk (asks first when the call has unsaved changes)"),
         # Priority: focus moves the moment Tab is read, so keys typed right after it (while the screen is busy)
@@ -127,7 +133,8 @@ class IntakeScreen(CallDrafts):
         with Horizontal(id="intake-body"):
             yield IntakeForm(self.desk.profile)
             yield CallerHistory(self.desk.profile, id="caller-history")
-        yield Footer()
+        yield Footer(compact=True)
+        yield KeyLine(NARROW_KEYS, id="narrow-keys")
 
     class Opened(Message):
         """The first field has focus: keys typed since ctrl+n can be delivered (the app held them)."""

@@ -56,9 +56,9 @@ class CallInformation(FormTab):
                                                   type_to_search=True, compact=True))
             yield FormField("Call type", choice("call_type", CALL_TYPE_OPTIONS, "inquiry"))
         with Grid(id="narrative"):
-            yield FormField("Claim or question (what the caller says)", narrative("claim", "The caller's words"))
+            yield FormField("Claim or question", narrative("claim", "The caller's words"))
             yield FormField("Evidence behind it", narrative("evidence", "What supports the claim"))
-            yield FormField("Steps the caller already took", narrative("steps_taken", "School? Principal?"))
+            yield FormField("Steps already taken", narrative("steps_taken", "School? Principal?"))
         with Horizontal(id="flags"):
             for field, text in FLAGS:
                 yield TickBox(text, id=field, classes=FORM_VALUE)

@@ -42,10 +42,10 @@ class CallerDetails(FormTab):
         with Grid():
             yield FormField("Caller name", text_input("caller_name", "First and last name"))
             yield FormField("Phone", text_input("phone", "Callback number, digits"))
-            topic = text_input("topic", "Type to find: bus, IEP...")
-            yield FormField("Topic: category / subcategory", topic, body=TopicPicker(self.profile, topic))
+            topic = text_input("topic", "Type to find: bus, IEP")
+            yield FormField("Topic", topic, body=TopicPicker(self.profile, topic))
             yield FormField("Email", text_input("email", "name@example.org"))
-            yield FormField("Relationship to student", choice("relationship", RELATIONSHIP_OPTIONS,
+            yield FormField("Relationship", choice("relationship", RELATIONSHIP_OPTIONS,
                                                                   "parent_guardian"))
             yield FormField("Preferred contact", choice("preferred_contact", CONTACT_OPTIONS, "phone"))
             yield FormField("Preferred language", text_input("language", "English", "English"))

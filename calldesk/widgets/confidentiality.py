@@ -54,10 +54,10 @@ class Confidentiality(FormTab):
         with Grid(id="consent-form"):
             yield FormField("Signed by", text_input("consent_signed_by", "Parent's name"))
             yield FormField("Signed on", text_input("consent_signed_on", "YYYY-MM-DD"))
-            yield FormField("Records it covers", text_input("consent_records", "all, or attendance, grades"))
+            yield FormField("Records it covers", text_input("consent_records", "all, or a list"))
             yield FormField("Purpose", text_input("consent_purpose", "Why the records are released"))
             yield FormField("Released to", text_input("consent_recipient", "The caller's name"))
-            yield FormField("Valid until (optional)", text_input("consent_valid_until", "YYYY-MM-DD"))
+            yield FormField("Valid until", text_input("consent_valid_until", "YYYY-MM-DD, optional"))
         with Horizontal(classes="actions"):
             yield Button("Record the consent", id="record-consent", compact=True)
         with Vertical(id="student-information", disabled=True) as info:
