@@ -101,6 +101,7 @@ class IntakeScreen(CallDrafts):
         # Priority: focus moves the moment Tab is read, so keys typed right after it (while the screen is busy)
         # land in the next field, not this one.
         Binding("tab", "app.focus_next", show=False, priority=True, id="intake.next_field"),
+        Binding("enter", "move_on", show=False, priority=True, id="intake.move_on"),
         Binding("shift+tab", "app.focus_previous", show=False, priority=True, id="intake.previous_field"),
     ]
     LOOKUP_DELAY = 0.3

@@ -5,10 +5,12 @@ The intake screen's keys are bound on IntakeScreen (one list for footer, help an
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from typing import Any
 
 from textual import on
+from textual.actions import SkipAction
 from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
@@ -19,6 +21,8 @@ from calldesk.widgets.caller_history import CallerHistory
 from calldesk.widgets.form_field import FORM_VALUE
 from calldesk.widgets.intake_form import TABS, IntakeForm
 from calldesk.widgets.topic_picker import TopicPicker
+
+READY_WAIT = 100  # times 10 ms
 
 
 class CallMoves(Screen[None]):
@@ -46,18 +50,31 @@ class CallMoves(Screen[None]):
     def action_toggle_history(self) -> None:
         self.query_one(CallerHistory).toggle_class("-toggled")  # shown by default on a wide terminal only
 
-    @on(Input.Submitted)
-    def _move_on(self, event: Input.Submitted) -> None:
-        """Enter in a one-line field moves on to the next field, as Tab does."""
-        if event.input.has_class(FORM_VALUE):
-            self.focus_next()
+    async def action_move_on(self) -> None:
+        """Enter in a one-line field moves on at once, as Tab does, so the keys typed next land in the next field.
+
+        On the topic box it goes on to the caller's words; the pick itself waits in the box's queue for the
+        letters typed before Enter. Anywhere else Enter does what the control does with it.
+        """
+        focused = self.focused
+        if not isinstance(focused, Input) or not focused.has_class(FORM_VALUE):
+            raise SkipAction()
+        if focused.id == "topic":
+            for _ in range(READY_WAIT):  # typed within ms of ctrl+n: the claim's tab may still be mounting;
+                if self.form.ready:  # the keys after this Enter wait in the app's queue meanwhile
+                    break
+                await asyncio.sleep(0.01)
+            focused.call_later(self.query_one(TopicPicker).pick_best)
+            if self.form.ready:
+                self.form.tabs.active = "call-information"
+                self.set_focus(self.query_one("#claim"))
+                return
+        self.focus_next()
 
     @on(TopicPicker.Picked)
     def _topic_picked(self, event: TopicPicker.Picked) -> None:
-        """Category and subcategory from one pick; the caller's words come next."""
+        """Category and subcategory from one pick."""
         self.form.fill({"category": event.topic.category, "subcategory": event.topic.subcategory})
-        self.form.tabs.active = "call-information"
-        self.query_one("#claim").focus()
 
     def _show_topic(self) -> None:
         values = self.form.values()

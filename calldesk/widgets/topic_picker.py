@@ -49,7 +49,7 @@ def find_topics(topics: list[Topic], query: str) -> list[Topic]:
 
 
 class TopicPicker(Vertical):
-    """Type words; the best match is highlighted (up/down change it) and Enter picks it (posts Picked)."""
+    """Type words; the best match is highlighted (up/down change it); the screen's Enter picks it (pick_best)."""
 
     DEFAULT_CSS = """
     TopicPicker { height: auto; }
@@ -88,16 +88,25 @@ class TopicPicker(Vertical):
             shown.highlighted = 0
         self.set_class(bool(self.matches) and self.control.has_focus, "-open")
 
-    @on(Input.Submitted, "#topic")
-    def _submitted(self, event: Input.Submitted) -> None:
-        index = self.query_one(OptionList).highlighted
-        if self.matches and index is not None and self.has_class("-open"):
-            event.stop()  # Enter picks; on an empty or already picked box it moves on like any field
-            topic = self.matches[index]
-            with self.control.prevent(Input.Changed):
-                self.control.value = topic.label
-            self.remove_class("-open")
-            self.post_message(self.Picked(topic))
+    def pick_best(self) -> Topic | None:
+        """Pick the highlighted match for what the box holds now (posts Picked); None when nothing matches.
+
+        Called through the box's own queue when Enter is read, so the letters typed before Enter are in it.
+        """
+        value = self.control.value
+        matches = find_topics(self.topics, value) if value.strip() else []
+        self.remove_class("-open")
+        if not matches:
+            if value.strip():
+                self.notify(f"No topic matches \"{value.strip()}\": pick the category on Call Information.",
+                            severity="warning")
+            return None
+        shown = self.query_one(OptionList).highlighted or 0
+        topic = matches[shown if matches == self.matches and shown < len(matches) else 0]
+        with self.control.prevent(Input.Changed):
+            self.control.value = topic.label
+        self.post_message(self.Picked(topic))
+        return topic
 
     def on_descendant_blur(self) -> None:
         self.remove_class("-open")

@@ -215,3 +215,29 @@ async def test_quitting_a_call_with_unsaved_changes_asks_first(make_app, desk_st
         await settle(pilot)
     assert not app.is_running
     assert json.loads(draft_forms(desk_store)[0])["caller_name"] == "Maria Gomez"
+
+
+async def test_enter_moves_on_at_once_even_when_keys_arrive_faster_than_the_screen(make_app) -> None:  # type: ignore[no-untyped-def]
+    """Keys posted in one burst right after ctrl+n: each Enter moves on before the next letter is read."""
+    from textual import events
+
+    app = make_app()
+    names = {" ": "space"}
+
+    def typed(text: str) -> list[tuple[str, str | None]]:
+        return [(names.get(c, c), c) for c in text]
+
+    burst = [("ctrl+n", None), *typed("Ana Ruiz"), ("enter", "\r"), *typed("2135550142"), ("enter", "\r"),
+             *typed("bus"), ("enter", "\r"), *typed("Late again")]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for key, character in burst:
+            app.post_message(events.Key(key, character))
+        await settle(pilot, 0.5)
+        screen = app.screen
+        assert isinstance(screen, IntakeScreen)
+        assert [screen.query_one(f"#{name}", Input).value for name in ("caller_name", "phone")] == [
+            "Ana Ruiz", "2135550142"]
+        assert screen.query_one("#claim", TextArea).text == "Late again"
+        assert (screen.query_one("#category", Select).value, screen.query_one("#subcategory", Select).value) == (
+            "Transportation", "Late or missed bus")
