@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, TextArea
+from textual.widgets import Checkbox, Footer, Header, Input, Select, TextArea
 from textual.worker import Worker, WorkerState
 
 from calldesk.errors import CalldeskError
@@ -29,20 +29,18 @@ from calldesk.screens.abuse import AbuseGuidanceScreen
 from calldesk.screens.context import Desk
 from calldesk.screens.failures import as_refusal
 from calldesk.screens.intake_call import DRAFT_CASE, Call, DraftWriter
-from calldesk.screens.intake_drafts import CallDrafts
+from calldesk.screens.intake_consent import CallConsent
 from calldesk.screens.intake_messages import (
     AbuseRecorded,
     CallerLooked,
     CallSaved,
     CaseResumed,
-    ConsentChecked,
     Refused,
 )
 from calldesk.widgets.banner import Banner
 from calldesk.widgets.call_bar import CallBar
 from calldesk.widgets.call_information import CallInformation
 from calldesk.widgets.caller_history import CallerHistory
-from calldesk.widgets.confidentiality import Confidentiality
 from calldesk.widgets.follow_up import FollowUp
 from calldesk.widgets.intake_form import TABS, IntakeForm
 from calldesk.widgets.key_line import KeyLine
@@ -54,14 +52,13 @@ LOOKUP_FIELDS = frozenset({"caller_name", "phone", "email"})
 TRIAGE_FIELDS = frozenset({"call_type", "category", "school", "source", "due_process", "special_education", "safety",
                            "urgent", "needs_follow_up"})
 CONSENT_FIELDS = frozenset({"relationship", "caller_name", "records_asked"})
-CONSENT_BUTTONS = {"add-student": "add_student", "record-consent": "record_consent", "disclose": "disclose"}
 # Below 100 columns the footer gives way to these, whole (F1 and ctrl+p list every key).
 NARROW_KEYS = ("intake.save", "intake.save_close", "intake.abuse", "intake.next_tab", "app.help", "intake.leave",
                "intake.history")
 ABUSE_STOP = "Suspected child abuse: report it by phone and on the form; do not document it here."
 
 
-class IntakeScreen(CallDrafts):
+class IntakeScreen(CallConsent):
     """One call, from the first word to the saved (or closed) case."""
 
     SUB_TITLE = "New call"
@@ -375,43 +372,6 @@ class IntakeScreen(CallDrafts):
             return
         self.saving = False
         self._refuse(as_refusal(event.worker.error))
-
-    # ---- confidentiality --------------------------------------------------------------------------------------
-    @on(Button.Pressed)
-    def _consent_button(self, event: Button.Pressed) -> None:
-        action = CONSENT_BUTTONS.get(event.button.id or "")
-        if action is not None:
-            self.form.clear_errors()
-            self.consent_action(self.snapshot(), action)
-
-    def _check_consent(self) -> None:
-        call = self.snapshot()
-        if call.student is None:
-            self._show_consent(intake_call.preview_consent(self.desk, call))
-        else:
-            self.consent_action(call, "check")
-
-    @work(thread=True, exclusive=True, group="consent", exit_on_error=False)
-    def consent_action(self, call: Call, action: str) -> None:
-        from calldesk.screens import intake_store  # the database side loads with the first worker
-
-        try:
-            self.post_message(ConsentChecked(intake_store.consent_action(self.desk, call, self.drafts, action)))
-        except CalldeskError as exc:
-            self.post_message(Refused(exc))
-
-    @on(ConsentChecked)
-    def _consent_checked(self, event: ConsentChecked) -> None:
-        self._show_consent(event.view)
-
-    def _show_consent(self, view: intake_call.ConsentView) -> None:
-        if view.case is not None:
-            self._show_case(view.case)
-        self.call.student = view.student
-        tab = self.query_one(Confidentiality)
-        tab.show_decision(view.decision)
-        tab.show_student(view.student, ", ".join(intake_call.records_asked(self.form.values())))
-        tab.show_disclosures(view.disclosures)
 
     def action_leave(self) -> None:
         """Leave the call, always: a saved case is saved again (not closed); an unsaved one is kept as a draft."""
