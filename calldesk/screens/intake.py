@@ -281,6 +281,9 @@ class IntakeScreen(CallConsent):
         """Save the case; `close` None follows the "close when saved" box (F10 closes, leaving never does)."""
         if self.saving or not self.form.ready:
             return
+        if self.resumed_case and self.call.case is None:  # never a second case from a resumed draft
+            self.notify(f"Case {self.resumed_case} is still being read: save again in a moment.")
+            return
         self.saving = True
         self.form.clear_errors()
         self.query_one("#refusal-banner", Banner).clear()

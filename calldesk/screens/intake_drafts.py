@@ -23,6 +23,7 @@ class CallDrafts(CallMoves):
     drafts: DraftWriter
     saving: bool
     saved_form: dict[str, Any] | None  # the form as the case last saved it (None before the first save)
+    resumed_case: str | None  # the case a resumed draft belongs to
 
     def unsaved_changes(self, form: dict[str, Any] | None = None) -> bool:
         """True when the form holds something the case does not (or anything worth keeping before a first save)."""
@@ -33,8 +34,10 @@ class CallDrafts(CallMoves):
 
     def _autosave(self) -> None:
         call = self.snapshot()
-        if self.saving or not self.unsaved_changes(call.form):
-            return  # a save in flight takes what is typed; the edits after it are drafted when it is done
+        if self.saving or not self.unsaved_changes(call.form) or (self.resumed_case and call.case is None):
+            # A save in flight takes what is typed (the edits after it are drafted when it is done); a resumed
+            # draft of a case waits for its case, so the draft keeps its case number.
+            return
         # Abuse-like words alone do not stop the draft: losing a call's text on a crash is worse, and F9 scrubs it.
         self.write_draft(call, self.drafts.ticket())
 
