@@ -42,7 +42,8 @@ class CalldeskApp(App[None], inherit_bindings=False):
     CSS_PATH: ClassVar[list[str | PurePath]] = [STYLES / "app.tcss", STYLES / "intake.tcss"]
     # Every binding has an id: Settings.keymap ({id: "keys"}) moves it (set_keymap).
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit", tooltip="Quit calldesk"),
+        Binding("ctrl+q", "quit_desk", "Quit", priority=True, id="app.quit",
+                tooltip="Quit calldesk (during a call with unsaved changes it asks first)"),
         Binding("ctrl+c", "help_quit", show=False, system=True),
         Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True, id="app.commands",
                 tooltip="Search every command of this screen"),
@@ -96,9 +97,8 @@ class CalldeskApp(App[None], inherit_bindings=False):
     # ---- calls ------------------------------------------------------------------------------------------------
     def open_call(self) -> IntakeScreen | None:
         """The call the agent has started and not yet left (on screen or behind F3/F4), if any."""
-        stack = self._screen_stacks.get("call", [])
-        top = stack[-1] if stack else None
-        return top if isinstance(top, IntakeScreen) and top is not self._prepared else None
+        stack = self._screen_stacks.get("call", [])  # a dialog may be on top of it (help, the abuse guidance)
+        return next((s for s in reversed(stack) if isinstance(s, IntakeScreen) and s is not self._prepared), None)
 
     def _call_stack(self) -> None:
         if "call" not in self._screen_stacks:
@@ -158,6 +158,16 @@ class CalldeskApp(App[None], inherit_bindings=False):
         titles = {command.title for command in ours}
         yield from ours
         yield from (command for command in super().get_system_commands(screen) if command.title not in titles)
+
+    def action_quit_desk(self) -> None:
+        """Quit; with a call open, that call decides (it asks first when something typed is not saved)."""
+        call = self.open_call()
+        if call is None:
+            self.exit()
+            return
+        if self.current_mode != "call":
+            self.switch_mode("call")
+        call.action_quit_call()
 
     def action_desk(self) -> None:
         """The agent desk; while a call is open, that call (it waits there while the agent looks at the queue)."""

@@ -1,4 +1,4 @@
-"""Suspected child abuse: the guidance shown the moment a call is marked, and the keyword prompt."""
+"""Suspected child abuse: the guidance shown the moment a call is marked (F9 / ctrl+b on a call)."""
 
 from __future__ import annotations
 
@@ -48,35 +48,3 @@ class AbuseGuidanceScreen(ModalScreen[None]):
     @on(Button.Pressed, "#understood")
     def _understood(self) -> None:
         self.dismiss(None)
-
-
-class AbuseWordsPrompt(ModalScreen[bool]):
-    """Words in the claim or evidence suggest abuse: confirm (True) or dismiss (False). It stores nothing."""
-
-    HELP = "Words in the claim or evidence suggest abuse. Confirm to mark the call, or dismiss if they do not."
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Yes, suspected abuse", id="abuse_prompt.confirm"),
-        Binding("n,escape", "answer(False)", "No, dismiss", id="abuse_prompt.dismiss"),
-    ]
-
-    def __init__(self, words: list[str]) -> None:
-        super().__init__()
-        self.words = words
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="abuse-prompt", classes="dialog -warning") as box:
-            box.border_title = "Could this be suspected child abuse?"
-            yield Static(Text.assemble("The claim or evidence mentions: ", (", ".join(self.words), "bold"), "."),
-                         classes="dialog-line")
-            yield Static("If this call suggests child abuse, mark it: you will see the hotline and the form, "
-                         "and nothing about it is written here.", classes="dialog-line")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Yes: suspected abuse (y)", id="confirm", variant="error")
-                yield Button("No: dismiss (n)", id="dismiss")
-
-    def action_answer(self, confirmed: bool) -> None:
-        self.dismiss(confirmed)
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "confirm")

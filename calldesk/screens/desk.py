@@ -22,9 +22,9 @@ class DeskScreen(ReportsWorkerFailures, Screen[None]):
 
     SUB_TITLE = "Agent desk"
     HELP = ("The agent desk. Start a new call with ctrl+n (or F2) from anywhere: the intake screen has the five "
-            "tabs of the case record. Calls you leave unsaved are kept as drafts and offered back here.")
+            "tabs of the case record. Calls you leave unsaved are kept as drafts and offered back here (r); "
+            "discard one you no longer need with d. ctrl+q quits.")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "app.quit", "Quit", id="desk.quit", tooltip="Quit calldesk (ctrl+q works everywhere)"),
         Binding("r", "offer_drafts", "Unsaved calls", id="desk.drafts", tooltip="Resume a call you did not save"),
     ]
 
@@ -84,7 +84,7 @@ class DeskScreen(ReportsWorkerFailures, Screen[None]):
             if client_id is not None:
                 self.take_call(client_id=client_id, values=forms[client_id])
 
-        self.app.push_screen(ResumeDraft(event.drafts), resume)
+        self.app.push_screen(ResumeDraft(event.drafts, self.desk), resume)
 
     def take_call(self, *, client_id: str | None = None, values: dict[str, Any] | None = None) -> bool:
         """Open the intake screen: a new call, or a resumed draft (one call at a time). False if refused."""

@@ -15,9 +15,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, TextArea
+from textual.widgets import Checkbox, Footer, Header, Input, Select, TextArea
 from textual.worker import Worker, WorkerState
 
 from calldesk.errors import CalldeskError
@@ -28,19 +27,25 @@ from calldesk.rules.repeat import PriorCase, detect_repeat
 from calldesk.rules.routing import route
 from calldesk.rules.triage import format_due
 from calldesk.screens import intake_call
-from calldesk.screens.abuse import AbuseGuidanceScreen, AbuseWordsPrompt
+from calldesk.screens.abuse import AbuseGuidanceScreen
 from calldesk.screens.context import Desk
 from calldesk.screens.failures import as_refusal
-from calldesk.screens.intake_call import Call, DraftWriter
-from calldesk.screens.intake_messages import AbuseRecorded, CallerLooked, CallSaved, ConsentChecked, DraftKept, Refused
-from calldesk.screens.resources import ResourceDirectory, reference_text
+from calldesk.screens.intake_call import DRAFT_CASE, Call, DraftWriter
+from calldesk.screens.intake_consent import CallConsent
+from calldesk.screens.intake_messages import (
+    AbuseRecorded,
+    CallerLooked,
+    CallSaved,
+    CaseResumed,
+    Refused,
+)
 from calldesk.widgets.banner import Banner
 from calldesk.widgets.call_bar import CallBar
 from calldesk.widgets.call_information import CallInformation
 from calldesk.widgets.caller_history import CallerHistory
-from calldesk.widgets.confidentiality import Confidentiality
 from calldesk.widgets.follow_up import FollowUp
 from calldesk.widgets.intake_form import TABS, IntakeForm
+from calldesk.widgets.key_line import KeyLine
 
 if TYPE_CHECKING:
     from calldesk.models import CasePublic
@@ -49,35 +54,53 @@ LOOKUP_FIELDS = frozenset({"caller_name", "phone", "email"})
 TRIAGE_FIELDS = frozenset({"call_type", "category", "school", "source", "due_process", "special_education", "safety",
                            "urgent", "needs_follow_up"})
 CONSENT_FIELDS = frozenset({"relationship", "caller_name", "records_asked"})
-CONSENT_BUTTONS = {"add-student": "add_student", "record-consent": "record_consent", "disclose": "disclose"}
+# Below 100 columns the footer gives way to these, whole (F1 and ctrl+p list every key).
+NARROW_KEYS = ("intake.save", "intake.save_close", "intake.abuse", "intake.next_tab", "app.help", "intake.leave",
+               "intake.history")
 ABUSE_STOP = "Suspected child abuse: report it by phone and on the form; do not document it here."
 
 
-class IntakeScreen(Screen[None]):
+class IntakeScreen(CallConsent):
     """One call, from the first word to the saved (or closed) case."""
 
     SUB_TITLE = "New call"
+    # Below 100 columns the earlier calls give the form their room (F8 shows them).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     HELP = ("Take the call tab by tab: Caller Details, Call Information, Confidentiality, Follow-Up, Resolution. "
-            "Tab moves through the fields in order; alt+1..5, F6/F7 or ctrl+page up/down switch tabs. The caller's "
-            "earlier calls appear on the right as you type a phone, email or name. Everything typed is kept as a "
-            "draft until the case is saved with ctrl+s. F9 (or ctrl+b) marks suspected child abuse at any moment: "
-            "the hotline and form are shown and nothing about it is written here. ctrl+r opens the resource "
-            "directory. Escape leaves the call (an unsaved call stays a draft).")
+            "Tab moves through the fields in order, Enter moves on from a one-line field; alt+1..5, F6/F7 or "
+            "ctrl+page up/down switch tabs from any field and put you in the tab's first field. Topic finds the "
+            "category and subcategory from a word (\"bus\"). The caller's earlier calls appear on the right as you "
+            "type a phone, email or name (F8 shows or hides them). Everything typed is kept as a draft, before and "
+            "after the case is saved with ctrl+s; F10 saves and closes. Words that may point to abuse are named in "
+            "the call bar; F9 (or ctrl+b) marks suspected child abuse at any moment: the hotline and form are shown "
+            "and nothing about it is written here. ctrl+r opens the resource directory. Escape leaves the call "
+            "(a saved case is saved again, an unsaved call stays a draft).")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="intake.save", tooltip="Save the case (opened on the first save)"),
+        Binding("f10", "save_and_close", "Save+close", id="intake.save_close",
+                tooltip="Save the case and close it (answered during the call)"),
         Binding("f9,ctrl+b", "abuse", "Abuse", id="intake.abuse",
                 tooltip="Suspected child abuse: hotline, form, do not document"),
         Binding("ctrl+r", "resources", "Resources", id="intake.resources",
                 tooltip="Search the resource directory; the entry goes into the response"),
         Binding("escape", "leave", "Leave call", id="intake.leave", tooltip="Leave the call (unsaved: kept as draft)"),
-        *[Binding(f"alt+{n}", f"show_tab('{pane}')", title, show=False, id=f"intake.tab_{n}",
+        Binding("f8", "toggle_history", "History", show=False, id="intake.history",
+                tooltip="Show or hide the caller's earlier calls"),
+        # Tab keys are priority bindings: a text box never takes them (TextArea would select text with F6/F7).
+        *[Binding(f"alt+{n}", f"show_tab('{pane}')", title, show=False, priority=True, id=f"intake.tab_{n}",
                   tooltip=f"Go to the {title} tab") for n, (pane, title) in enumerate(TABS, start=1)],
         # F-keys reach the app in every terminal; alt+digit and ctrl+page keys do not everywhere.
-        Binding("f7,ctrl+pagedown", "next_tab(1)", "Next tab", id="intake.next_tab"),
-        Binding("f6,ctrl+pageup", "next_tab(-1)", "Previous tab", show=False, id="intake.previous_tab"),
+        Binding("f7", "next_tab(1)", "Next tab", priority=True, id="intake.next_tab"),
+        Binding("ctrl+pagedown", "next_tab(1)", "Next tab", show=False, priority=True, id="intake.next_tab_page"),
+        Binding("f6", "next_tab(-1)", "Previous tab", show=False, priority=True, id="intake.previous_tab"),
+        Binding("ctrl+pageup", "next_tab(-1)", "Previous tab", show=False, priority=True,
+                id="intake.previous_tab_page"),
+        Binding("ctrl+q", "quit_call", "Quit", show=False, id="intake.quit",
+                tooltip="Quit calldesk (asks first when the call has unsaved changes)"),
         # Priority: focus moves the moment Tab is read, so keys typed right after it (while the screen is busy)
         # land in the next field, not this one.
         Binding("tab", "app.focus_next", show=False, priority=True, id="intake.next_field"),
+        Binding("enter", "move_on", show=False, priority=True, id="intake.move_on"),
         Binding("shift+tab", "app.focus_previous", show=False, priority=True, id="intake.previous_field"),
     ]
     LOOKUP_DELAY = 0.3
@@ -91,12 +114,13 @@ class IntakeScreen(Screen[None]):
         started = values.pop("call_started", None)
         opened_at = datetime.fromisoformat(started) if isinstance(started, str) else desk.now()
         self.call = Call(client_id or uuid.uuid4().hex, opened_at, abuse_marked=bool(values.pop("abuse_marked", 0)))
+        self.resumed_case: str | None = values.pop(DRAFT_CASE, None)  # unsaved changes to a saved case
         self.resumed = values
         self.drafts = DraftWriter(desk, self.call.client_id)
         self.priors: list[PriorCase] = []
-        self.dismissed_words: set[str] = set()
-        self.prompting = False
         self.saving = False
+        self.saved_form: dict[str, Any] | None = None  # the form as the case last saved it
+        self._saving_form: dict[str, Any] = {}
         self._debouncers: dict[str, Timer] = {}
         self.prepared = False  # built out of sight for the next call (set by the app)
 
@@ -110,11 +134,8 @@ class IntakeScreen(Screen[None]):
         with Horizontal(id="intake-body"):
             yield IntakeForm(self.desk.profile)
             yield CallerHistory(self.desk.profile, id="caller-history")
-        yield Footer()
-
-    @property
-    def form(self) -> IntakeForm:
-        return self.query_one(IntakeForm)
+        yield Footer(compact=True)
+        yield KeyLine(NARROW_KEYS, id="narrow-keys")
 
     class Opened(Message):
         """The first field has focus: keys typed since ctrl+n can be delivered (the app held them)."""
@@ -148,7 +169,11 @@ class IntakeScreen(Screen[None]):
         """Every tab is mounted: put a resumed draft back, then show the rules' first answers."""
         if self.resumed:
             self.form.fill(self.resumed)
-            self.notify("Unsaved call resumed: everything typed is back.")
+            self._show_topic()
+            if self.resumed_case:
+                self.resume_case(self.resumed_case)
+            else:
+                self.notify("Unsaved call resumed: everything typed is back.")
         if self.call.abuse_marked:
             self.form.lock_narrative()
             self.query_one("#abuse-banner", Banner).show(ABUSE_STOP, "stop")
@@ -157,10 +182,6 @@ class IntakeScreen(Screen[None]):
         if intake_call.has_substance(self.form.values()):  # resumed, or typed before the last tab mounted
             self._lookup()
             self._debounce("autosave", self.AUTOSAVE_DELAY, self._autosave)
-
-    def snapshot(self) -> Call:
-        """The call as workers see it: a copy, so typing on never changes what a worker is saving."""
-        return replace(self.call, form=self.form.values())
 
     def _debounce(self, name: str, delay: float, callback: Any) -> None:
         if name in self._debouncers:
@@ -180,8 +201,9 @@ class IntakeScreen(Screen[None]):
         field = self.form.field(name)
         if field is not None:
             field.clear_error()
-        if self.call.case is None:
-            self._debounce("autosave", self.AUTOSAVE_DELAY, self._autosave)
+        self._debounce("autosave", self.AUTOSAVE_DELAY, self._autosave)  # after a save too: edits are drafted
+        if name in ("category", "subcategory"):
+            self._show_topic()
         if name in LOOKUP_FIELDS:
             self._debounce("lookup", self.LOOKUP_DELAY, self._lookup)
         if name in TRIAGE_FIELDS:
@@ -224,59 +246,36 @@ class IntakeScreen(Screen[None]):
 
     @on(CallerLooked)
     def _looked(self, event: CallerLooked) -> None:
-        self.priors = event.lookup.priors
-        self.query_one(CallerHistory).show(event.lookup.history, looked_up=event.lookup.looked_up)
+        current = self.call.case.case_number if self.call.case else None  # this call is not an earlier call
+        self.priors = [p for p in event.lookup.priors if p.case_number != current]
+        self.query_one(CallerHistory).show([c for c in event.lookup.history if c.case_number != current],
+                                           looked_up=event.lookup.looked_up)
         self._show_triage()
 
     # ---- drafts -----------------------------------------------------------------------------------------------
-    def pending_abuse_words(self) -> list[str]:
-        """Abuse-like words in the claim or evidence the agent has neither confirmed nor dismissed."""
-        values = self.form.values()
-        text = f"{values.get('claim', '')}\n{values.get('evidence', '')}"
-        return [w for w in abuse_words_in(text, self.desk.profile.abuse_keywords)
-                if w.casefold() not in self.dismissed_words]
-
-    def _autosave(self) -> None:
-        call = self.snapshot()
-        if call.case is not None or self.saving or not intake_call.has_substance(call.form):
-            return  # a save in flight removes the draft; it is autosaved again if the save is refused
-        if self.pending_abuse_words():
-            return  # never store a narrative the agent has not yet confirmed or dismissed as abuse
-        self.write_draft(call, self.drafts.ticket())
-
-    @work(thread=True, group="draft", exit_on_error=False)
-    def write_draft(self, call: Call, ticket: int, leave: bool = False) -> None:
-        self.drafts.save(ticket, intake_call.draft_of(call))
-        if leave:
-            self.post_message(DraftKept())
-
-    @on(DraftKept)
-    def _draft_kept(self) -> None:
-        self.app.notify("The call is kept as a draft: it is offered back when you start calldesk.")
-        self.dismiss(None)
+    @on(CaseResumed)
+    def _case_resumed(self, event: CaseResumed) -> None:
+        self._show_case(event.case)
+        self.saved_form = {}  # what the draft brought back is not in the case yet
+        self.notify(f"Unsaved changes to case {event.case.case_number} resumed: save to apply them to the case.")
 
     # ---- suspected abuse --------------------------------------------------------------------------------------
-    def _scan_for_abuse(self) -> None:
-        if self.call.abuse_marked or self.prompting or self.app.screen is not self:
-            return
-        words = self.pending_abuse_words()
-        if words:
-            self.prompting = True
-            self.app.push_screen(AbuseWordsPrompt(words), lambda yes: self._answered(bool(yes), words))
+    def abuse_words(self) -> list[str]:
+        """Words in the claim or evidence that may point to abuse (only named in the call bar, never asked)."""
+        values = self.form.values()
+        return abuse_words_in(f"{values.get('claim', '')}\n{values.get('evidence', '')}",
+                              self.desk.profile.abuse_keywords)
 
-    def _answered(self, confirmed: bool, words: list[str]) -> None:
-        self.prompting = False
-        if confirmed:
-            self.action_abuse()
-            return
-        self.dismissed_words.update(w.casefold() for w in words)  # in memory only: the prompt stores nothing
-        self._debounce("autosave", self.AUTOSAVE_DELAY, self._autosave)
+    def _scan_for_abuse(self) -> None:
+        """A line in the call bar, never a dialog: it takes no focus and no key (bullying calls say "hit" too)."""
+        self.query_one(CallBar).show_abuse_words([] if self.call.abuse_marked else self.abuse_words())
 
     def action_abuse(self) -> None:
         """Mark the call: empty and lock the narrative, scrub the draft or the saved case, show the guidance."""
         if not self.call.abuse_marked:
             self.call.abuse_marked = True
             self.form.lock_narrative()
+            self.query_one(CallBar).show_abuse_words([])
             self.query_one("#abuse-banner", Banner).show(ABUSE_STOP, "stop")
             self.record_abuse(self.snapshot(), self.drafts.ticket())
         self.app.push_screen(AbuseGuidanceScreen(abuse_guidance(self.desk.profile)))
@@ -286,7 +285,10 @@ class IntakeScreen(Screen[None]):
         from calldesk.screens import intake_store  # the database side loads with the first worker
 
         try:
-            self.post_message(AbuseRecorded(intake_store.record_abuse(self.desk, call, self.drafts, ticket)))
+            case = intake_store.record_abuse(self.desk, call, self.drafts, ticket)
+            if call.case is not None:
+                self.drafts.discard(ticket)  # edits drafted after the save held the narrative too
+            self.post_message(AbuseRecorded(case))
         except CalldeskError as exc:
             self.post_message(Refused(exc))
 
@@ -296,17 +298,24 @@ class IntakeScreen(Screen[None]):
             self._show_case(event.case)
 
     # ---- saving -----------------------------------------------------------------------------------------------
-    def action_save(self, leave: bool = False) -> None:
+    def action_save(self, leave: bool = False, close: bool | None = None) -> None:
+        """Save the case; `close` None follows the "close when saved" box (F10 closes, leaving never does)."""
         if self.saving or not self.form.ready:
             return
-        if self.pending_abuse_words():
-            self._scan_for_abuse()  # answer the abuse prompt before anything is stored
+        if self.resumed_case and self.call.case is None:  # never a second case from a resumed draft
+            self.notify(f"Case {self.resumed_case} is still being read: save again in a moment.")
             return
         self.saving = True
         self.form.clear_errors()
         self.query_one("#refusal-banner", Banner).clear()
         call = self.snapshot()
-        self.save_call(call, close=bool(call.form.get("close_on_save")), leave=leave)
+        self._saving_form = call.form
+        if close is None:
+            close = bool(call.form.get("close_on_save"))
+        self.save_call(call, close=close, leave=leave)
+
+    def action_save_and_close(self) -> None:
+        self.action_save(close=True)
 
     @work(thread=True, group="save", exit_on_error=False)
     def save_call(self, call: Call, *, close: bool, leave: bool) -> None:
@@ -322,18 +331,29 @@ class IntakeScreen(Screen[None]):
             self._show_case(saved.case)
             if self.call.abuse_marked and not saved.case.abuse_marked:  # marked while this save was in flight
                 self.record_abuse(self.snapshot(), self.drafts.ticket())
-            self.form.fill({"phone": saved.case.phone or "", "call_type": saved.case.call_type})
+            filled: dict[str, Any] = {"phone": saved.case.phone or "", "call_type": saved.case.call_type}
             if saved.follow_up_added:
-                self.form.fill({"followup_done": "", "followup_pending": ""})
+                filled.update(followup_done="", followup_pending="")
+            self.form.fill(filled)
             self._show_follow_ups(saved)
+            if saved.refusal is None:
+                self.saved_form = {**self._saving_form, **filled}  # what is typed during the save is not in it
         if saved.repeat:
             self.query_one("#repeat-banner", Banner).show(f"Repeat caller: {saved.repeat}.", "warn")
         if saved.refusal is not None:
-            self._refuse(saved.refusal)
-            if saved.case is None:
-                self._debounce("autosave", self.AUTOSAVE_DELAY, self._autosave)
+            self._refuse(saved.refusal)  # the field named is focused with its text unselected (focus_at_end)
+            if saved.case is not None:
+                self.notify(f"Case {saved.case.case_number} is saved and {saved.case.status}; not done: "
+                            f"{saved.refusal.message}", severity="warning", timeout=8)
+            self._debounce("autosave", self.AUTOSAVE_DELAY, self._autosave)  # what was refused is kept as a draft
+            if event.leave:
+                self.write_draft(self.snapshot(), self.drafts.ticket(), then="leave")  # Escape always leaves
             return
         assert saved.case is not None
+        if self.unsaved_changes():
+            self._debounce("autosave", self.AUTOSAVE_DELAY, self._autosave)  # typed while the save was in flight
+        else:
+            self.discard_draft(self.drafts.ticket())  # the case holds everything typed
         said = " ".join(saved.reasons)
         if saved.case.status == "closed":
             self.app.notify(f"Case {saved.case.case_number} saved and closed. {said}", timeout=8)
@@ -380,76 +400,14 @@ class IntakeScreen(Screen[None]):
         self.saving = False
         self._refuse(as_refusal(event.worker.error))
 
-    # ---- confidentiality --------------------------------------------------------------------------------------
-    @on(Button.Pressed)
-    def _consent_button(self, event: Button.Pressed) -> None:
-        action = CONSENT_BUTTONS.get(event.button.id or "")
-        if action is not None:
-            self.form.clear_errors()
-            self.consent_action(self.snapshot(), action)
-
-    def _check_consent(self) -> None:
-        call = self.snapshot()
-        if call.student is None:
-            self._show_consent(intake_call.preview_consent(self.desk, call))
-        else:
-            self.consent_action(call, "check")
-
-    @work(thread=True, exclusive=True, group="consent", exit_on_error=False)
-    def consent_action(self, call: Call, action: str) -> None:
-        from calldesk.screens import intake_store  # the database side loads with the first worker
-
-        try:
-            self.post_message(ConsentChecked(intake_store.consent_action(self.desk, call, self.drafts, action)))
-        except CalldeskError as exc:
-            self.post_message(Refused(exc))
-
-    @on(ConsentChecked)
-    def _consent_checked(self, event: ConsentChecked) -> None:
-        self._show_consent(event.view)
-
-    def _show_consent(self, view: intake_call.ConsentView) -> None:
-        if view.case is not None:
-            self._show_case(view.case)
-        self.call.student = view.student
-        tab = self.query_one(Confidentiality)
-        tab.show_decision(view.decision)
-        tab.show_student(view.student, ", ".join(intake_call.records_asked(self.form.values())))
-        tab.show_disclosures(view.disclosures)
-
-    # ---- moving around ----------------------------------------------------------------------------------------
-    def action_show_tab(self, pane: str) -> None:
-        self.form.tabs.active = pane
-
-    def action_next_tab(self, step: int) -> None:
-        panes = [pane for pane, _ in TABS]
-        current = panes.index(self.form.tabs.active) if self.form.tabs.active in panes else 0
-        self.form.tabs.active = panes[(current + step) % len(panes)]
-
-    def action_resources(self) -> None:
-        def chosen(entry: Any) -> None:
-            if entry is None:
-                return
-            if self.call.abuse_marked:
-                self.notify("This call is marked as suspected abuse: nothing is written in the response.")
-                return
-            response = self.query_one("#response", TextArea)
-            response.text = (response.text.rstrip() + "\n" if response.text.strip() else "") + reference_text(entry)
-            self.action_show_tab("resolution")
-
-        self.app.push_screen(ResourceDirectory(self.desk), chosen)
-
     def action_leave(self) -> None:
-        """Leave the call: a saved case is saved again; an unsaved one is kept as a draft."""
+        """Leave the call, always: a saved case is saved again (not closed); an unsaved one is kept as a draft."""
         if not self.form.ready:
             return
-        if self.pending_abuse_words():
-            self._scan_for_abuse()
-            return
         call = self.snapshot()
-        if call.case is not None:
-            self.action_save(leave=True)
-        elif intake_call.has_substance(call.form):
-            self.write_draft(call, self.drafts.ticket(), leave=True)
-        else:
+        if call.case is not None and self.unsaved_changes(call.form):
+            self.action_save(leave=True, close=False)
+        elif call.case is None and intake_call.has_substance(call.form):
+            self.write_draft(call, self.drafts.ticket(), then="leave")
+        elif not self.saving:
             self.dismiss(None)

@@ -91,22 +91,30 @@ def preview_consent(desk: Desk, call: Call) -> ConsentView:
     return ConsentView(decision, call.case, call.student)
 
 
+# A draft of a case already saved carries its case number here (inside the draft's form: no schema change).
+DRAFT_CASE = "case_number"
+
+
 def draft_of(call: Call) -> dict[str, Any]:
-    """The form as a draft keeps it, with when the call started and whether it was marked as abuse."""
-    return {**call.form, "abuse_marked": call.abuse_marked, "call_started": call.opened_at.isoformat()}
+    """The form as a draft keeps it: when the call started, whether it was marked as abuse, and its case if saved."""
+    draft = {**call.form, "abuse_marked": call.abuse_marked, "call_started": call.opened_at.isoformat()}
+    if call.case is not None:
+        draft[DRAFT_CASE] = call.case.case_number
+    return draft
 
 
 class DraftWriter:
     """Saves one call's drafts one at a time, newest first: an older autosave never lands after a newer one.
 
     (A scrubbed draft written after an abuse mark must not be overwritten by an autosave still in flight.)
+    Before the first save the draft is the whole call; after it, the draft holds the edits not saved yet.
     """
 
     def __init__(self, desk: Desk, client_id: str) -> None:
         self.desk, self.client_id = desk, client_id
         self.lock = threading.Lock()
         self._latest = 0
-        self.retired = False
+        self._moot = 0  # tickets up to this one were overtaken by a save
         self.written = False
 
     def ticket(self) -> int:
@@ -115,17 +123,32 @@ class DraftWriter:
         return self._latest
 
     def retire(self) -> None:
-        """The case is saved (its draft removed): no draft of this call is written again, even one in flight."""
-        self.retired = True
+        """The case is saved (its draft removed): no draft ticketed before now is written, even one in flight."""
+        self._moot = self._latest
+        self.written = False
 
     def save(self, ticket: int, form: Mapping[str, Any]) -> bool:
         """Write the draft (in a worker thread); False when a newer draft or the saved case made it moot."""
         from calldesk.store import drafts
 
         with self.lock:
-            if self.retired or ticket < self._latest:
+            if ticket <= self._moot or ticket < self._latest:
                 return False
             with self.desk.store.uow() as uow:
                 drafts.save_draft(uow, actor=self.desk.actor, client_id=self.client_id, form=form)
             self.written = True
+            return True
+
+    def discard(self, ticket: int) -> bool:
+        """The case now holds everything typed: remove its draft, unless a newer edit was drafted since."""
+        from calldesk.store import drafts
+
+        with self.lock:
+            if ticket < self._latest:
+                return False
+            self._moot = ticket
+            if self.written:
+                with self.desk.store.uow() as uow:
+                    drafts.discard_draft(uow, actor=self.desk.actor, client_id=self.client_id)
+                self.written = False
             return True

@@ -47,7 +47,19 @@ class AbuseRecorded(Message):
 
 
 class DraftKept(Message):
-    """The draft was written before leaving the call."""
+    """The draft was written before leaving the call (`then` is "leave" or "quit")."""
+
+    def __init__(self, then: str) -> None:
+        super().__init__()
+        self.then = then
+
+
+class CaseResumed(Message):
+    """The saved case a resumed draft belongs to was read back."""
+
+    def __init__(self, case: CasePublic) -> None:
+        super().__init__()
+        self.case = case
 
 
 class Refused(Message):

@@ -34,7 +34,6 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
         Binding("r", "refresh_queue", "Refresh", id="queue.refresh", tooltip="Read the queue again"),
         Binding("m", "monthly_report", "Report", id="queue.report",
                 tooltip="The monthly report and its charts (supervisors)"),
-        Binding("q", "app.quit", "Quit", id="queue.quit", tooltip="Quit calldesk (ctrl+q works everywhere)"),
     ]
 
     class Loaded(Message):

@@ -16,9 +16,21 @@ from textual.widgets.option_list import Option
 
 from calldesk.screens.context import Desk
 from calldesk.screens.failures import ReportsWorkerFailures
+from calldesk.widgets.word_search import match_score
 
 if TYPE_CHECKING:
     from calldesk.models import Resource
+
+
+def ranked(entries: list[Resource], query: str) -> list[Resource]:
+    """Entries where every word typed starts a word ("bus" is not in "abuse"), the best title match first."""
+    scored = []
+    for order, entry in enumerate(entries):
+        score = match_score(query, [(entry.department, 4), (entry.keywords, 3), (entry.response, 1),
+                                    (entry.contact, 1)])
+        if score is not None:
+            scored.append((-score, order, entry))
+    return [entry for _, _, entry in sorted(scored, key=lambda row: row[:2])]
 
 
 def reference_text(entry: Resource) -> str:
@@ -27,7 +39,7 @@ def reference_text(entry: Resource) -> str:
 
 
 class ResourceDirectory(ReportsWorkerFailures, ModalScreen["Resource | None"]):
-    """Type to search (every word must match); Enter chooses, Escape closes."""
+    """Type to search (every word must start a word of the entry); Enter chooses, Escape closes."""
 
     HELP = "Search the resource directory by department, answer, contact or keyword; Enter adds it to the response."
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -64,7 +76,7 @@ class ResourceDirectory(ReportsWorkerFailures, ModalScreen["Resource | None"]):
         from calldesk.store.reference import resources
 
         with self.desk.store.uow(readonly=True) as uow:
-            found = resources(uow.session, self.desk.profile.name, query)
+            found = ranked(resources(uow.session, self.desk.profile.name, query), query)
         self.post_message(self.Found(found))
 
     @on(Found)

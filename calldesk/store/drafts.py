@@ -12,6 +12,7 @@ from calldesk.errors import PermissionDenied
 from calldesk.models import Case, Draft, utcnow
 from calldesk.rules.abuse import scrub_narrative
 from calldesk.rules.permissions import require
+from calldesk.store import audit
 from calldesk.store.scrub import scrub_files
 from calldesk.store.uow import UnitOfWork
 from calldesk.store.users import Actor
@@ -59,8 +60,14 @@ def drafts_of(session: Session, username: str) -> list[tuple[str, dict[str, Any]
     return [(d.client_id, json.loads(d.form)) for d in rows]
 
 
-def discard_draft(uow: UnitOfWork, *, actor: Actor, client_id: str) -> None:
+def discard_draft(uow: UnitOfWork, *, actor: Actor, client_id: str) -> int:
+    """Remove the user's draft of one call (the agent said so, or the case now holds it); audited. Returns how many."""
     require(actor.role, "take_call")
-    for draft in uow.session.exec(select(Draft).where(Draft.client_id == client_id, Draft.owner == actor.username)):
+    rows = list(uow.session.exec(select(Draft).where(Draft.client_id == client_id, Draft.owner == actor.username)))
+    for draft in rows:
         uow.session.delete(draft)
+        audit.record(uow.session, actor=actor.username, action="draft.discard", entity="draft", entity_id=client_id)
     uow.commit()
+    if rows:
+        scrub_files(uow.engine)  # a discarded draft's text must not linger in SQLite's WAL
+    return len(rows)

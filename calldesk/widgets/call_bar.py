@@ -1,36 +1,54 @@
-"""The bar above the form: the running call timer, the case number, and the LAST prompt."""
+"""The bar above the form: the running call timer, the case number, the LAST prompt, and the abuse-words notice."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 LAST = "LAST: [b]L[/b]isten · [b]A[/b]pologize · [b]S[/b]atisfy · [b]T[/b]hank"
 
 
-class CallBar(Horizontal):
-    """Ticks once a second from the desk's clock (a fixed clock keeps snapshots still)."""
+def abuse_words_notice(words: Sequence[str]) -> str:
+    """The call bar's line when the claim or evidence holds words that may point to abuse ("" when none)."""
+    if not words:
+        return ""
+    return f"Words that may point to abuse: {', '.join(words)}. F9 if you suspect child abuse."
+
+
+class CallBar(Vertical):
+    """Ticks once a second from the desk's clock (a fixed clock keeps snapshots still).
+
+    The abuse-words notice is a line of text, never a dialog: it takes no focus and no key, so the agent
+    types on; only F9 (or ctrl+b) marks the call.
+    """
 
     DEFAULT_CSS = """
-    CallBar { height: 1; background: $panel; }
-    CallBar #timer { width: 14; padding: 0 1; text-style: bold; }
-    CallBar #case-number { width: 1fr; }
+    CallBar { height: auto; background: $panel; }
+    CallBar #call-line { height: 1; }
+    CallBar #timer { width: 12; padding: 0 1; text-style: bold; }
+    CallBar #case-number { width: 1fr; height: 1; }
     CallBar #last { width: auto; padding: 0 1; color: $accent; }
+    CallBar #abuse-words { height: auto; padding: 0 1; display: none; text-style: bold;
+                           background: $warning 30%; }
+    CallBar #abuse-words.-shown { display: block; }
     """
 
     def __init__(self, clock: Callable[[], datetime], started: datetime) -> None:
         super().__init__()
         self.clock = clock
         self.started = started
+        self.notice = ""
 
     def compose(self) -> ComposeResult:
-        yield Static(self._elapsed(), id="timer")
-        yield Static("New call", id="case-number")
-        yield Static(LAST, id="last")
+        with Horizontal(id="call-line"):
+            yield Static(self._elapsed(), id="timer")
+            yield Static("New call", id="case-number", markup=False)
+            yield Static(LAST, id="last")
+        yield Static("", id="abuse-words", markup=False)
 
     def on_mount(self) -> None:
         self.set_interval(1, self._tick)
@@ -49,3 +67,13 @@ class CallBar(Horizontal):
 
     def show_case(self, text: str) -> None:
         self.query_one("#case-number", Static).update(text)
+
+    def show_abuse_words(self, words: Sequence[str]) -> None:
+        """Name the words found (an empty list hides the notice)."""
+        notice = abuse_words_notice(words)
+        if notice == self.notice:
+            return
+        self.notice = notice
+        line = self.query_one("#abuse-words", Static)
+        line.update(notice)
+        line.set_class(bool(notice), "-shown")

@@ -6,13 +6,14 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal
-from textual.widgets import Checkbox, Select, Static, TextArea
+from textual.widgets import Select, Static, TextArea
 
 from calldesk.rules.profile import TIER_LABELS, Profile
 from calldesk.rules.triage import TriageDecision, describe_deadlines
 from calldesk.widgets.caller_details import choice
 from calldesk.widgets.choices import CALL_TYPE_OPTIONS
 from calldesk.widgets.form_field import FORM_VALUE, FormField, FormTab
+from calldesk.widgets.tick_box import TickBox
 from calldesk.widgets.typing import TypingTextArea
 
 FLAGS = (
@@ -55,13 +56,13 @@ class CallInformation(FormTab):
             yield FormField("Subcategory", Select([], id="subcategory", prompt="(category first)",
                                                   type_to_search=True, compact=True))
             yield FormField("Call type", choice("call_type", CALL_TYPE_OPTIONS, "inquiry"))
+        with Grid(id="narrative"):
+            yield FormField("Claim or question", narrative("claim", "The caller's words"))
+            yield FormField("Evidence behind it", narrative("evidence", "What supports the claim"))
+            yield FormField("Steps already taken", narrative("steps_taken", "School? Principal?"))
         with Horizontal(id="flags"):
             for field, text in FLAGS:
-                yield Checkbox(text, id=field, compact=True, classes=FORM_VALUE)
-        with Grid(id="narrative"):
-            yield FormField("Claim (what the caller says happened)", narrative("claim", "The caller's claim"))
-            yield FormField("Evidence behind it", narrative("evidence", "What supports the claim"))
-            yield FormField("Steps the caller already took", narrative("steps_taken", "School? Principal?"))
+                yield TickBox(text, id=field, classes=FORM_VALUE)
         yield Static("", id="triage")
 
     @on(Select.Changed, "#category")

@@ -33,4 +33,5 @@ RELATIONSHIP_OPTIONS = options(RELATIONSHIPS)
 CONTACT_OPTIONS = options(CONTACT_METHODS)
 CHANNEL_OPTIONS = options(CHANNELS)
 SOURCE_OPTIONS = options(SOURCES)
-CALL_TYPE_OPTIONS = options(CALL_TYPES)
+# Most common first, and so that type-to-find picks right: "comp" is a complaint before a compliment.
+CALL_TYPE_OPTIONS = options(tuple(sorted(CALL_TYPES, key=("inquiry", "concern", "complaint", "compliment").index)))

@@ -22,6 +22,10 @@ if TYPE_CHECKING:
     from calldesk.models import DisclosurePublic, StudentPublic
 
 
+STUDENT_CLOSED = "Student information: CLOSED"
+STUDENT_OPEN = "Student information: OPEN"
+
+
 class Confidentiality(FormTab):
     """Buttons post Button.Pressed (add-student, record-consent, disclose); the screen calls the services."""
 
@@ -50,14 +54,14 @@ class Confidentiality(FormTab):
         with Grid(id="consent-form"):
             yield FormField("Signed by", text_input("consent_signed_by", "Parent's name"))
             yield FormField("Signed on", text_input("consent_signed_on", "YYYY-MM-DD"))
-            yield FormField("Records it covers", text_input("consent_records", "all, or attendance, grades"))
+            yield FormField("Records it covers", text_input("consent_records", "all, or a list"))
             yield FormField("Purpose", text_input("consent_purpose", "Why the records are released"))
             yield FormField("Released to", text_input("consent_recipient", "The caller's name"))
-            yield FormField("Valid until (optional)", text_input("consent_valid_until", "YYYY-MM-DD"))
+            yield FormField("Valid until", text_input("consent_valid_until", "YYYY-MM-DD, optional"))
         with Horizontal(classes="actions"):
             yield Button("Record the consent", id="record-consent", compact=True)
         with Vertical(id="student-information", disabled=True) as info:
-            info.border_title = "Student information"
+            info.border_title = STUDENT_CLOSED
             yield Static("Closed: add the student and check consent first.", id="student-summary")
             with Horizontal(classes="actions"):
                 yield Button("Log the disclosure to the caller", id="disclose", compact=True)
@@ -70,7 +74,9 @@ class Confidentiality(FormTab):
             banner.clear()
         else:
             banner.show(decision.reason, "ok" if decision.allowed else "stop")
-        self.query_one("#student-information").disabled = not (decision and decision.allowed)
+        info = self.query_one("#student-information")
+        info.disabled = not (decision and decision.allowed)
+        info.border_title = STUDENT_CLOSED if info.disabled else STUDENT_OPEN  # in words, not only colour
 
     def show_student(self, student: StudentPublic | None, records: str) -> None:
         summary = "Closed: add the student and check consent first."

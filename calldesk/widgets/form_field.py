@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 # Every control whose value belongs in the intake form (and its draft) carries this class.
 FORM_VALUE = "form-value"
+FOCUS_MARK = "▶"
 
 
 class FormField(Vertical):
@@ -23,22 +24,32 @@ class FormField(Vertical):
         padding: 0 1;
         margin: 0 1 0 0;
     }
-    FormField:focus-within { border: round $accent; border-title-color: $accent; }
+    FormField:focus-within { border: round $accent; border-title-color: $accent; border-title-style: bold; }
     FormField.-error { border: round $error; border-title-color: $error; }
     FormField > .field-error { color: $error; height: auto; display: none; }
     FormField.-error > .field-error { display: block; }
     FormField:disabled { opacity: 60%; }
     """
 
-    def __init__(self, label: str, control: Widget, *, classes: str = "") -> None:
+    def __init__(self, label: str, control: Widget, *, classes: str = "", body: Widget | None = None) -> None:
+        """`body` is what is shown when it is more than the control (the control inside it)."""
         assert control.id, "a form control needs an id (the field name)"
         super().__init__(id=f"field-{control.id}", classes=classes)
         self.control = control
+        self.body = body or control
+        self.label = label
         self.border_title = label
         control.add_class(FORM_VALUE)
 
     def compose(self) -> ComposeResult:
-        yield self.control
+        yield self.body
+
+    def on_descendant_focus(self) -> None:
+        # The focused field reads without colour too: a marker before its label.
+        self.border_title = f"{FOCUS_MARK} {self.label}"
+
+    def on_descendant_blur(self) -> None:
+        self.border_title = self.label
 
     def show_error(self, message: str) -> None:
         """The message under the control (the error line is only mounted the first time one is needed)."""

@@ -29,8 +29,6 @@ TABS: tuple[tuple[str, str], ...] = (
     ("follow-up", "Follow-Up"),
     ("resolution", "Resolution"),
 )
-# Every free-text box of the form: all are emptied, and stay locked, once a call is marked as abuse.
-LOCKED_WHEN_ABUSE = tuple(sorted(NARRATIVE_FIELDS))
 ABUSE_PLACEHOLDER = "Suspected child abuse: do not document here."
 
 
@@ -73,7 +71,7 @@ class IntakeForm(Vertical):
 
     def compose(self) -> ComposeResult:
         panes: dict[str, Widget] = {
-            "caller-details": CallerDetails(),
+            "caller-details": CallerDetails(self.profile),
             "call-information": CallInformation(self.profile),
             "confidentiality": Confidentiality(),
             "follow-up": FollowUp(),
@@ -146,7 +144,7 @@ class IntakeForm(Vertical):
             return False
         field.show_error(message)
         self.show_tab_of(field)
-        field.control.focus()
+        focus_at_end(field.control)
         return True
 
     def clear_errors(self) -> None:
@@ -159,11 +157,33 @@ class IntakeForm(Vertical):
                 self.tabs.active = ancestor.id
                 return
 
+    def show_tab(self, pane: str) -> None:
+        """Bring tab `pane` forward with its first field focused, so what is typed next lands there."""
+        self.tabs.active = pane
+        first = next((w for w in self.query_one(f"#{pane}", TabPane).query(f".{FORM_VALUE}")
+                      if w.focusable), None)
+        if first is not None:
+            self.screen.set_focus(first)
+
     def lock_narrative(self) -> None:
-        """Suspected abuse: empty every free-text box and keep it shut for the rest of the call."""
-        for name in LOCKED_WHEN_ABUSE:
-            for area in self.query(f"#{name}"):
-                if isinstance(area, TextArea):
-                    area.text = ""
-                    area.placeholder = ABUSE_PLACEHOLDER
-                    area.disabled = True
+        """Suspected abuse: empty every narrative control (one-line or not) and keep it shut for the call."""
+        for name in NARRATIVE_FIELDS:
+            for control in self.query(f"#{name}"):
+                if isinstance(control, TextArea):
+                    control.text = ""
+                    control.placeholder = ABUSE_PLACEHOLDER
+                    control.read_only = True
+                    control.disabled = True
+                elif isinstance(control, Input):
+                    control.value = ""
+                    control.placeholder = ABUSE_PLACEHOLDER
+                    control.disabled = True
+
+
+def focus_at_end(control: Widget) -> None:
+    """Focus `control` with the cursor after its text and nothing selected (one Backspace removes one letter)."""
+    control.focus()
+    if isinstance(control, Input):
+        control.call_after_refresh(control.action_end)
+    elif isinstance(control, TextArea):
+        control.call_after_refresh(control.move_cursor, control.document.end)

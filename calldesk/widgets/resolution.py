@@ -24,6 +24,6 @@ class Resolution(FormTab):
     def compose(self) -> ComposeResult:
         yield FormField("Response / resolution / remedy", narrative("response", "What the caller was told or given"))
         with Grid():
-            yield FormField("Outcome", text_input("outcome", "e.g. answered, referred"))
+            yield FormField("Outcome", text_input("outcome", "answered, referred"))
             yield FormField("Alleged violation (complaints only)", narrative("alleged_violation", "If any"))
         yield Static("The resource directory fills the response from the agency's answers.", id="resolution-hint")

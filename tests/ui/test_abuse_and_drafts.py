@@ -8,8 +8,9 @@ from pathlib import Path
 from sqlalchemy import text
 from textual.widgets import Input, Select, TextArea
 
+from calldesk.rules.abuse import NARRATIVE_FIELDS
 from calldesk.rules.profile import Profile
-from calldesk.screens.abuse import AbuseGuidanceScreen, AbuseWordsPrompt
+from calldesk.screens.abuse import AbuseGuidanceScreen
 from calldesk.screens.context import Desk
 from calldesk.screens.intake import IntakeScreen
 from calldesk.screens.intake_call import DraftWriter
@@ -18,6 +19,8 @@ from calldesk.store.engine import sqlite_path
 from calldesk.store.store import Store
 from calldesk.store.users import Actor
 from calldesk.widgets.banner import Banner
+from calldesk.widgets.call_bar import CallBar
+from calldesk.widgets.intake_form import value_of
 from tests.ui.steps import SIZE, cases, choose, draft_forms, new_call, settle, type_into
 
 MARKER = "QZX-7731-MARKER"
@@ -90,28 +93,63 @@ async def test_the_abuse_key_after_saving_scrubs_the_case(make_app, desk_store: 
     assert_marker_gone(desk_store)
 
 
-async def test_abuse_words_prompt_and_store_nothing_until_answered(make_app, desk_store: Store) -> None:  # type: ignore[no-untyped-def]
+async def test_abuse_words_are_named_in_the_call_bar_and_never_take_a_key(make_app, desk_store: Store) -> None:  # type: ignore[no-untyped-def]
+    """A bullying call says "hit": the agent types on past the scan, every character lands, nothing is marked."""
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await new_call(pilot)
         await type_into(pilot, "caller_name", "Jo Doe")
         await pilot.press("alt+2")
-        await type_into(pilot, "claim", "Her brother hit her with a stick.")
+        claim = screen.query_one("#claim", TextArea)
+        assert screen.focused is screen.query_one("#category")
+        claim.focus()
+        first = "Another student hit my son during PE"
+        await pilot.press(*first)
+        await settle(pilot, 0.3)  # well past the scan delay
+        assert app.screen is screen and screen.focused is claim, "the notice takes no focus"
+        notice = screen.query_one(CallBar).notice
+        assert "Words that may point to abuse: hit." in notice and "F9" in notice
+        rest = " yesterday, and no he ran away"  # "y" and "n" used to answer a modal prompt
+        await pilot.press(*rest)
+        await settle(pilot, 0.3)
+        assert claim.text == first + rest, "every character typed is kept"
+        assert not screen.call.abuse_marked and not claim.disabled
+        # The draft keeps the text (a crash must not lose the call); F9 would scrub it.
+        assert any("ran away" in form for form in draft_forms(desk_store))
+        await pilot.press("f9")
         await settle(pilot)
-        assert isinstance(app.screen, AbuseWordsPrompt) and app.screen.words == ["hit"]
-        assert not any("hit her" in form for form in draft_forms(desk_store)), "nothing stored while it waits"
-        await pilot.press("n")
-        await settle(pilot)
-        assert app.screen is screen and not screen.call.abuse_marked
-        assert "hit her" in draft_forms(desk_store)[0], "dismissed: the claim is kept as typed"
+        assert screen.call.abuse_marked and isinstance(app.screen, AbuseGuidanceScreen)
+        assert screen.query_one(CallBar).notice == ""
+    assert not any("ran away" in form or "hit my son" in form for form in draft_forms(desk_store))
 
-        await type_into(pilot, "evidence", "Bruises on her arms.")
+
+async def test_after_the_abuse_key_every_narrative_control_is_empty_and_locked(make_app, desk_store: Store) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await new_call(pilot)
+        await type_into(pilot, "caller_name", "Jo Doe")
+        await choose(pilot, "category", "Transportation")  # the profile requires it before a save
+        controls = [w for name in NARRATIVE_FIELDS for w in screen.query(f"#{name}")]
+        assert {w.id for w in controls} >= {"claim", "evidence", "steps_taken", "response", "outcome",
+                                            "alleged_violation", "followup_done", "followup_pending"}
+        for control in controls:
+            await type_into(pilot, control.id or "", f"{MARKER} in {control.id}")
+        assert all(MARKER in str(value_of(w)) for w in controls)
+        await pilot.press("f9")
         await settle(pilot)
-        assert isinstance(app.screen, AbuseWordsPrompt) and app.screen.words == ["bruises"]
-        await pilot.press("y")
+        await pilot.press("enter")
+        for control in controls:
+            assert value_of(control) == "", f"{control.id} still holds text"
+            screen.form.show_tab_of(control)
+            await pilot.pause()
+            control.focus()
+            await pilot.press(*"abc")
+            assert value_of(control) == "" and control.disabled, f"{control.id} can still be typed into"
+        await pilot.press("ctrl+s")
         await settle(pilot)
-        assert isinstance(app.screen, AbuseGuidanceScreen) and screen.call.abuse_marked
-    assert not any("hit her" in form or "Bruises" in form for form in draft_forms(desk_store))
+    [case] = cases(desk_store)
+    assert case.abuse_marked
+    assert_marker_gone(desk_store)
 
 
 async def test_a_draft_is_resumed_after_the_app_is_killed(make_app, desk_store: Store) -> None:  # type: ignore[no-untyped-def]

@@ -8,15 +8,17 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Input
 
 from calldesk.app import CalldeskApp
-from calldesk.screens.abuse import AbuseGuidanceScreen, AbuseWordsPrompt
+from calldesk.screens.abuse import AbuseGuidanceScreen
 from calldesk.screens.desk import DeskScreen
 from calldesk.screens.help import HelpScreen
 from calldesk.screens.intake import IntakeScreen
 from calldesk.screens.queue import QueueScreen
+from calldesk.screens.quit_call import QuitCall
 from calldesk.screens.resources import ResourceDirectory
 from calldesk.screens.resume import ResumeDraft
 from calldesk.store.store import Store
 from calldesk.store.users import Actor
+from calldesk.widgets.topic_picker import TopicPicker
 from tests.integration.helpers import call, lausd
 from tests.ui.conftest import NOW
 from tests.ui.steps import SIZE, cases, choose, new_call, settle, type_into
@@ -38,7 +40,7 @@ async def test_every_binding_has_an_id_and_the_palette_offers_the_screen_command
 
 def test_every_calldesk_binding_has_an_id() -> None:
     classes = [CalldeskApp, DeskScreen, QueueScreen, IntakeScreen, HelpScreen, AbuseGuidanceScreen,
-               AbuseWordsPrompt, ResourceDirectory, ResumeDraft]
+               QuitCall, ResourceDirectory, ResumeDraft, TopicPicker]
     ids: list[str] = []
     for cls in classes:
         for binding in cls.__dict__["BINDINGS"]:
@@ -77,7 +79,7 @@ async def test_keys_are_remapped_from_the_settings_keymap(make_app, desk_store: 
     assert [c.caller_name for c in cases(desk_store)] == ["Kim Ng"]
 
 
-async def test_q_types_in_a_field_and_quits_from_the_desk(make_app) -> None:  # type: ignore[no-untyped-def]
+async def test_q_types_in_a_field_and_never_quits_only_ctrl_q_does(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await new_call(pilot)
@@ -88,7 +90,16 @@ async def test_q_types_in_a_field_and_quits_from_the_desk(make_app) -> None:  # 
         screen.dismiss(None)
         await pilot.pause()
         assert isinstance(app.screen, DeskScreen)
+        await pilot.press("q")  # typed on the desk by mistake: nothing happens
+        await pilot.pause()
+        assert app.is_running
+        await pilot.press("f4")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
         await pilot.press("q")
+        await pilot.pause()
+        assert app.is_running, "q on the queue does not quit either"
+        await pilot.press("ctrl+q")
         await pilot.pause()
     assert app.return_code == 0 and not app.is_running
 

@@ -1,0 +1,86 @@
+"""A call's drafts: everything typed is kept, before the first save and after it, until the case holds it.
+
+Before the first save the draft is the whole call; after it, the draft holds the edits the case does not (it
+knows its case number), so a killed terminal loses nothing. ctrl+q with such changes asks first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+
+from calldesk.screens import intake_call
+from calldesk.screens.intake_call import Call, DraftWriter
+from calldesk.screens.intake_messages import CaseResumed, DraftKept
+from calldesk.screens.intake_moves import CallMoves
+from calldesk.screens.quit_call import QuitCall
+
+
+class CallDrafts(CallMoves):
+    """The intake screen's drafts (a base of IntakeScreen, which holds the call and saves it)."""
+
+    drafts: DraftWriter
+    saving: bool
+    saved_form: dict[str, Any] | None  # the form as the case last saved it (None before the first save)
+    resumed_case: str | None  # the case a resumed draft belongs to
+
+    def unsaved_changes(self, form: dict[str, Any] | None = None) -> bool:
+        """True when the form holds something the case does not (or anything worth keeping before a first save)."""
+        form = self.form.values() if form is None else form
+        if self.call.case is None:
+            return intake_call.has_substance(form)
+        return form != self.saved_form
+
+    def _autosave(self) -> None:
+        call = self.snapshot()
+        if self.saving or not self.unsaved_changes(call.form) or (self.resumed_case and call.case is None):
+            # A save in flight takes what is typed (the edits after it are drafted when it is done); a resumed
+            # draft of a case waits for its case, so the draft keeps its case number.
+            return
+        # Abuse-like words alone do not stop the draft: losing a call's text on a crash is worse, and F9 scrubs it.
+        self.write_draft(call, self.drafts.ticket())
+
+    @work(thread=True, group="draft", exit_on_error=False)
+    def write_draft(self, call: Call, ticket: int, then: str = "") -> None:
+        self.drafts.save(ticket, intake_call.draft_of(call))
+        if then:
+            self.post_message(DraftKept(then))
+
+    @work(thread=True, group="draft", exit_on_error=False)
+    def discard_draft(self, ticket: int) -> None:
+        self.drafts.discard(ticket)
+
+    @on(DraftKept)
+    def _draft_kept(self, event: DraftKept) -> None:
+        if event.then == "quit":
+            self.app.exit()
+            return
+        number = self.call.case.case_number if self.call.case else None
+        self.app.notify(f"Your changes to case {number} are kept as a draft: they are offered back when you start "
+                        "calldesk." if number else
+                        "The call is kept as a draft: it is offered back when you start calldesk.")
+        self.dismiss(None)
+
+    @work(thread=True, exclusive=True, group="resume", exit_on_error=False)
+    def resume_case(self, case_number: str) -> None:
+        from calldesk.models import CasePublic
+        from calldesk.store.cases import get_case
+
+        with self.desk.store.uow(readonly=True) as uow:
+            self.post_message(CaseResumed(CasePublic.model_validate(get_case(uow.session, case_number))))
+
+    def action_quit_call(self) -> None:
+        """Quit calldesk; with changes the case does not hold yet, ask first (the default is to stay)."""
+        if not self.form.ready or not self.unsaved_changes():
+            self.app.exit()
+            return
+        number = self.call.case.case_number if self.call.case else None
+        what = (f"Case {number} has changes that are not saved." if number
+                else "This call is not saved as a case yet.")
+
+        def answered(quit_: bool | None) -> None:
+            if quit_:
+                self.write_draft(self.snapshot(), self.drafts.ticket(), then="quit")
+
+        self.app.push_screen(QuitCall(what), answered)

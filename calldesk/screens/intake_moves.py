@@ -1,0 +1,94 @@
+"""Moving around a call: tabs from any field, Enter moving on, the topic picker, the history panel, resources.
+
+The intake screen's keys are bound on IntakeScreen (one list for footer, help and palette); their actions live here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from typing import Any
+
+from textual import on
+from textual.actions import SkipAction
+from textual.screen import Screen
+from textual.widgets import Input, TextArea
+
+from calldesk.screens.context import Desk
+from calldesk.screens.intake_call import Call
+from calldesk.screens.resources import ResourceDirectory, reference_text
+from calldesk.widgets.caller_history import CallerHistory
+from calldesk.widgets.form_field import FORM_VALUE
+from calldesk.widgets.intake_form import TABS, IntakeForm
+from calldesk.widgets.topic_picker import TopicPicker
+
+READY_WAIT = 100  # times 10 ms
+
+
+class CallMoves(Screen[None]):
+    """The intake screen's navigation (a base of IntakeScreen, which holds the call)."""
+
+    desk: Desk
+    call: Call
+
+    @property
+    def form(self) -> IntakeForm:
+        return self.query_one(IntakeForm)
+
+    def snapshot(self) -> Call:
+        """The call as workers see it: a copy, so typing on never changes what a worker is saving."""
+        return replace(self.call, form=self.form.values())
+
+    def action_show_tab(self, pane: str) -> None:
+        self.form.show_tab(pane)
+
+    def action_next_tab(self, step: int) -> None:
+        panes = [pane for pane, _ in TABS]
+        current = panes.index(self.form.tabs.active) if self.form.tabs.active in panes else 0
+        self.form.show_tab(panes[(current + step) % len(panes)])
+
+    def action_toggle_history(self) -> None:
+        self.query_one(CallerHistory).toggle_class("-toggled")  # shown by default on a wide terminal only
+
+    async def action_move_on(self) -> None:
+        """Enter in a one-line field moves on at once, as Tab does, so the keys typed next land in the next field.
+
+        On the topic box it goes on to the caller's words; the pick itself waits in the box's queue for the
+        letters typed before Enter. Anywhere else Enter does what the control does with it.
+        """
+        focused = self.focused
+        if not isinstance(focused, Input) or not focused.has_class(FORM_VALUE):
+            raise SkipAction()
+        if focused.id == "topic":
+            for _ in range(READY_WAIT):  # typed within ms of ctrl+n: the claim's tab may still be mounting;
+                if self.form.ready:  # the keys after this Enter wait in the app's queue meanwhile
+                    break
+                await asyncio.sleep(0.01)
+            focused.call_later(self.query_one(TopicPicker).pick_best)
+            if self.form.ready:
+                self.form.tabs.active = "call-information"
+                self.set_focus(self.query_one("#claim"))
+                return
+        self.focus_next()
+
+    @on(TopicPicker.Picked)
+    def _topic_picked(self, event: TopicPicker.Picked) -> None:
+        """Category and subcategory from one pick."""
+        self.form.fill({"category": event.topic.category, "subcategory": event.topic.subcategory})
+
+    def _show_topic(self) -> None:
+        values = self.form.values()
+        self.query_one(TopicPicker).show_topic(values.get("category"), values.get("subcategory"))
+
+    def action_resources(self) -> None:
+        def chosen(entry: Any) -> None:
+            if entry is None:
+                return
+            if self.call.abuse_marked:
+                self.notify("This call is marked as suspected abuse: nothing is written in the response.")
+                return
+            response = self.query_one("#response", TextArea)
+            response.text = (response.text.rstrip() + "\n" if response.text.strip() else "") + reference_text(entry)
+            self.action_show_tab("resolution")
+
+        self.app.push_screen(ResourceDirectory(self.desk), chosen)

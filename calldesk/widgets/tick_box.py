@@ -1,0 +1,18 @@
+"""A checkbox that reads without colour: [X] when ticked, [ ] when not (NO_COLOR terminals, screen readers)."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Checkbox
+
+
+class TickBox(Checkbox):
+    """Textual's Checkbox shows the same X either way and tells them apart by colour only; this one does not."""
+
+    def __init__(self, label: str, *, id: str, classes: str = "", value: bool = False) -> None:
+        super().__init__(label, value, id=id, classes=classes, compact=True)
+
+    @property
+    def _button(self) -> Content:
+        style = self.get_visual_style("toggle--button")
+        return Content.assemble(("[X]" if self.value else "[ ]", style))
