@@ -67,6 +67,7 @@ class CalldeskApp(App[None], inherit_bindings=False):
         self.failure: CalldeskError | None = None
         self._held_keys: list[events.Key] | None = None
         self._hold_timer: Timer | None = None
+        self._start_after_leave = False  # ctrl+n during a call: the next call starts once this one is left
         self.desk_screen = DeskScreen(self.desk)
         self.add_mode("desk", lambda: self.desk_screen)
         self.add_mode("queue", lambda: QueueScreen(self.desk))
@@ -134,6 +135,7 @@ class CalldeskApp(App[None], inherit_bindings=False):
             prepared, self._prepared = self._prepared, None
             self.switch_mode("call")
             prepared.begin_call()
+            self.call_next(self.release_keys)  # its first field has focus now: any keys held meanwhile go there
         else:
             self.push_screen(IntakeScreen(self.desk, client_id=client_id, values=values), self._call_ended,
                              mode="call")
@@ -141,7 +143,12 @@ class CalldeskApp(App[None], inherit_bindings=False):
         return True
 
     def _call_ended(self, _: object = None) -> None:
-        """A call's screen was dismissed: back to where the agent came from, and the next call gets ready."""
+        """A call's screen was dismissed: back to where the agent came from (or on to the next call, when ctrl+n
+        ended it), and the next call gets ready."""
+        if self._start_after_leave and self.open_call() is None:
+            self._start_after_leave = False
+            self.start_call()
+            return
         if self.current_mode == "call" and self.open_call() is None:
             self.switch_mode(self._came_from)
         self.call_after_refresh(self.prepare_next_call)
@@ -177,12 +184,34 @@ class CalldeskApp(App[None], inherit_bindings=False):
         self.push_screen(HelpScreen(self.screen))
 
     def action_new_call(self) -> None:
-        if self._prepared is None and self.open_call() is None and self._held_keys is None:
-            # The call's screen is built now: hold the keys typed meanwhile until its first field has focus.
-            self._held_keys = []
-            self._hold_timer = self.set_timer(1.0, self.release_keys)  # never hold them longer than that
+        call = self.open_call()
+        if call is not None and self.current_mode == "call" and self.screen is call:
+            # A second call while one is on screen: that one is left as Escape leaves it (saved again, or kept as
+            # a draft to resume), and the new one starts; keys typed meanwhile wait for the new call's first field.
+            self._start_after_leave = True
+            self._hold_keys(seconds=3.0)
+            call.action_leave()
+            return
+        if self._prepared is None and call is None:
+            self._hold_keys(seconds=1.0)  # the call's screen is built now: hold keys until its first field has focus
         # A prepared call has its first field focused already: the keys queued behind ctrl+n go straight there.
         self.start_call()
+
+    def _hold_keys(self, *, seconds: float) -> None:
+        if self._held_keys is None:
+            self._held_keys = []
+            self._hold_timer = self.set_timer(seconds, self._hold_expired)  # never hold them longer than that
+
+    async def _hold_expired(self) -> None:
+        if self._start_after_leave and self.open_call() is not None:
+            # The call on screen could not be left: the keys meant for the new call must not land in it.
+            held, self._held_keys, self._hold_timer = self._held_keys or [], None, None
+            self._start_after_leave = False
+            if held:
+                self.notify(f"The call on screen was not left, so {len(held)} key(s) typed after ctrl+n were set "
+                            "aside; leave it with Escape, then start the new call.", severity="warning", timeout=10)
+            return
+        await self.release_keys()
 
     async def on_event(self, event: events.Event) -> None:
         if self._held_keys is not None and isinstance(event, events.Key) and not event.is_forwarded:

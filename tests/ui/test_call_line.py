@@ -70,3 +70,26 @@ async def test_the_queue_during_a_call_then_ctrl_n_goes_back_to_the_open_call(ma
         await pilot.press("ctrl+n")
         await settle(pilot)
         assert app.screen is call and call.query_one("#caller_name", Input).value == "Ana"
+
+
+async def test_ctrl_n_during_a_call_keeps_that_call_and_types_into_the_new_one(make_app, desk_store) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from tests.ui.steps import draft_forms
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await prepared(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        first = app.screen
+        await pilot.press(*"Ana Ruiz")
+        app.post_message(events.Key("ctrl+n", None))  # the second line rings: typing starts at once
+        for c in "Bo":
+            app.post_message(events.Key(c, c))
+        await settle(pilot, 0.5)
+        second = app.screen
+        assert isinstance(second, IntakeScreen) and second is not first
+        assert second.query_one("#caller_name", Input).value == "Bo"
+    # The first call is kept as it was when ctrl+n was pressed: nothing typed after it went there.
+    assert sorted(json.loads(form)["caller_name"] for form in draft_forms(desk_store)) == ["Ana Ruiz", "Bo"]
