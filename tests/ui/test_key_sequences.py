@@ -1,36 +1,19 @@
 """The README's shortest key sequences, replayed key by key on the real app: each call is saved as documented.
 
-The table is read from README.md, so the documentation and the app cannot drift apart.
+The table is read from README.md (by benchmarks/keystrokes.py, which counts the same keys), so the documentation
+and the app cannot drift apart.
 """
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
 from sqlmodel import select
 
+from benchmarks.keystrokes import TEXT, documented
 from calldesk.models import Resolution
 from calldesk.screens.desk import DeskScreen
 from calldesk.store.store import Store
 from tests.ui.steps import SIZE, cases, settle
-
-README = Path(__file__).parents[2] / "README.md"
-TEXT = {"name": "Maria Gomez", "phone": "2135550142", "question": "When does bus 12 come?",
-        "claim": "The bus skipped her stop twice.", "answer": "Bus 12 runs 10 minutes late this week."}
-ROW = re.compile(r"^\| (?P<call>[^|]+?) \| `(?P<keys>[^`]+)` \| (?P<count>\d+) \|$")
-
-
-def documented() -> dict[str, tuple[list[str], int]]:
-    section = README.read_text().split("### Shortest key sequences", 1)[1].split("\n#", 1)[0]
-    rows = {}
-    for line in section.splitlines():
-        match = ROW.match(line)
-        if match:
-            rows[match["call"].split(",")[0].split(" (")[0]] = (match["keys"].split(), int(match["count"]))
-    return rows
-
 
 SEQUENCES = documented()
 EXPECTED = {  # what each documented sequence must leave in the store
