@@ -38,8 +38,6 @@ class Settings(BaseModel):
 
     database_url: str = Field(default_factory=default_database_url)
     protocol: str = "lausd"
-    # On SQLite the acting user is the OS login; this names another login on the same machine.
-    user: str | None = None
     keymap: dict[str, str] = Field(default_factory=dict)
     theme: str = "textual-dark"
 
@@ -50,7 +48,7 @@ def config_file() -> Path:
 
 def _from_environment() -> dict[str, Any]:
     # Only scalar settings come from the environment; the keymap lives in the file.
-    return {name: os.environ[ENV_PREFIX + name.upper()] for name in ("database_url", "protocol", "user", "theme")
+    return {name: os.environ[ENV_PREFIX + name.upper()] for name in ("database_url", "protocol", "theme")
             if os.environ.get(ENV_PREFIX + name.upper())}
 
 

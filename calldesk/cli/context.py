@@ -49,8 +49,8 @@ def options(ctx: typer.Context) -> Options:
     return root.obj
 
 
-def open_from(ctx: typer.Context) -> Store:
-    """Open the store the global options name (migrating and bootstrapping on first start)."""
+def open_from(ctx: typer.Context, *, create: bool = False) -> Store:
+    """Open the store the global options name; only `create` (`db upgrade`) makes a new one."""
     from calldesk.profiles import load_profile
     from calldesk.store.reference import ensure_reference
     from calldesk.store.store import open_store
@@ -59,16 +59,16 @@ def open_from(ctx: typer.Context) -> Store:
     load_profile(settings.protocol)  # a misspelt or broken profile is refused before the store is touched
     return open_store(
         settings.database_url,
-        configured_user=settings.user,
+        create=create,
         protocol=settings.protocol,
         prepare=ensure_reference,
     )
 
 
 @contextmanager
-def opened(ctx: typer.Context) -> Iterator[Store]:
+def opened(ctx: typer.Context, *, create: bool = False) -> Iterator[Store]:
     """The store for one command, closed when the command ends."""
-    store = open_from(ctx)
+    store = open_from(ctx, create=create)
     try:
         yield store
     finally:

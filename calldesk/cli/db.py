@@ -15,10 +15,11 @@ app = typer.Typer(help="Maintain the store: schema, integrity, backups.", no_arg
 @app.command()
 @refusals_exit
 def upgrade(ctx: typer.Context) -> None:
-    """Bring the store's schema up to date (also done automatically on first start)."""
+    """Create the store if there is none (you become its first admin), or bring its schema up to date."""
     from calldesk.store.schema import current_revision
 
-    with opened(ctx) as store:
+    with opened(ctx, create=True) as store:
+        require(store.actor().role, "maintain_store")
         out.print(f"Store {store.location} is at schema revision {current_revision(store.engine)}.")
 
 
@@ -65,10 +66,11 @@ def restore(
     force: bool = typer.Option(False, "--force", help="Overwrite a store that holds live data."),
 ) -> None:
     """Replace the store's contents with a backup."""
-    from calldesk.store import maintenance
+    from calldesk.store.restore import restore as restore_backup
 
     with opened(ctx) as store:
-        require(store.actor().role, "maintain_store")
+        actor = store.actor()
+        require(actor.role, "maintain_store")
         with progress_reporter("Restoring") as progress:
-            maintenance.restore(store.engine, store.url, path, force=force, progress=progress)
+            restore_backup(store.engine, store.url, path, actor=actor, force=force, progress=progress)
     out.print(f"Restored {store.location} from {path}.")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import getpass
+import os
+import pwd
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -17,7 +18,7 @@ from calldesk.store import audit
 from calldesk.store.uow import UnitOfWork
 
 SYSTEM = "calldesk"
-USERNAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}$")
+USERNAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}")
 
 
 @dataclass(frozen=True)
@@ -29,12 +30,24 @@ class Actor:
     full_name: str = ""
 
 
+def os_login() -> str:
+    """The OS account this process runs as, from its uid (never from LOGNAME, USER or CALLDESK_* variables)."""
+    try:
+        return pwd.getpwuid(os.getuid()).pw_name
+    except KeyError:
+        return f"uid{os.getuid()}"
+
+
 def signed_in_login(engine: Engine, configured_user: str | None = None) -> str:
-    """The login calldesk acts as: the OS user on SQLite; the authenticated database role on PostgreSQL."""
+    """The login calldesk acts as: the OS user on SQLite; the authenticated database role on PostgreSQL.
+
+    `configured_user` is for code embedding the store (tests, benchmarks) in a process that could write the
+    file anyway; neither the CLI nor the desk passes it, so no setting or variable can choose who you are.
+    """
     if engine.dialect.name == "postgresql":
         with engine.connect() as conn:
             return str(conn.execute(text("SELECT current_user")).scalar_one())
-    return configured_user or getpass.getuser()
+    return configured_user or os_login()
 
 
 def actor_for(session: Session, username: str) -> Actor:
@@ -77,7 +90,7 @@ def _get(session: Session, username: str) -> User:
 def add_user(uow: UnitOfWork, *, actor: Actor, data: UserCreate) -> UserPublic:
     """Create a user (admins only)."""
     require(actor.role, "manage_users")
-    if not USERNAME.match(data.username):
+    if not USERNAME.fullmatch(data.username):
         raise InvalidInput(
             f"'{data.username}' is not a valid user name (letters, digits, . _ - @; at most 64).", field="username"
         )

@@ -16,8 +16,10 @@ from calldesk.errors import StoreError
 from calldesk.models import AuditEvent, Case
 from calldesk.store import maintenance
 from calldesk.store.queries import caller_history
+from calldesk.store.restore import restore
 from calldesk.store.store import Store, open_store
 from calldesk.store.users import Actor
+from tests.conftest import ADMIN
 from tests.integration.helpers import call
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,11 +69,11 @@ def test_backup_taken_while_another_process_writes_restores_consistently(
     # Restore into a fresh store and check it is whole: integrity holds, every case has its audit rows.
     if store.backend == "sqlite":
         restored_url = f"sqlite:///{tmp_path / 'restored.db'}"
-        restored = open_store(restored_url, configured_user="desk_admin", migrate=True)
-        maintenance.restore(restored.engine, restored.url, target, force=True)
+        restored = open_store(restored_url, configured_user=ADMIN, migrate=True)
+        restore(restored.engine, restored.url, target, actor=restored.actor(), force=True)
     else:
         restored = store
-        maintenance.restore(store.engine, store.url, target, force=True)
+        restore(store.engine, store.url, target, actor=store.actor(), force=True)
     report = maintenance.check(restored.engine)
     assert report.ok, report.problems
     with restored.uow(readonly=True) as uow:
