@@ -11,17 +11,16 @@ from calldesk.models import Callback, CallbackCreate, CallbackPublic, User, utcn
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.callbacks import callback_due, covering_supervisor_needed
 from calldesk.rules.contact import normalise_phone
-from calldesk.rules.permissions import require
 from calldesk.rules.profile import Profile
 from calldesk.store import audit
 from calldesk.store.cases import get_case
 from calldesk.store.uow import UnitOfWork
-from calldesk.store.users import Actor, actor_for
+from calldesk.store.users import Actor, actor_for, authorise
 
 
 def add_callback(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CallbackCreate) -> CallbackPublic:
     """A message becomes a callback task: urgent or from a superior due now, else within 1 business day."""
-    require(actor.role, "add_callback")
+    actor = authorise(uow, actor, "add_callback")
     if not (data.caller_name.strip() or data.phone):
         raise InvalidInput("Enter who called (a name or a phone number).", field="caller_name")
     received = data.received_at or utcnow()
@@ -43,7 +42,7 @@ def add_callback(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: Callb
 
 
 def complete_callback(uow: UnitOfWork, *, actor: Actor, callback_id: int) -> CallbackPublic:
-    require(actor.role, "complete_callback")
+    actor = authorise(uow, actor, "complete_callback")
     row = uow.session.get(Callback, callback_id)
     if row is None:
         raise NotFound(f"No callback {callback_id}.")
@@ -58,7 +57,7 @@ def complete_callback(uow: UnitOfWork, *, actor: Actor, callback_id: int) -> Cal
 
 def reassign_callback(uow: UnitOfWork, *, actor: Actor, callback_id: int, to_user: str) -> CallbackPublic:
     """Supervisors hand an absent colleague's callbacks to someone present."""
-    require(actor.role, "reassign")
+    actor = authorise(uow, actor, "reassign")
     row = uow.session.get(Callback, callback_id)
     if row is None:
         raise NotFound(f"No callback {callback_id}.")

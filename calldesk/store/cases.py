@@ -25,7 +25,7 @@ from calldesk.models import (
 )
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.followup import next_follow_up_due
-from calldesk.rules.permissions import require
+from calldesk.rules.permissions import may_hand_down, may_mark_closed_case
 from calldesk.rules.profile import Profile, role_rank
 from calldesk.rules.repeat import (
     CallerKey,
@@ -42,7 +42,7 @@ from calldesk.store.engine import checkpoint
 from calldesk.store.intake import clean_fields, require_contact
 from calldesk.store.queries import priors_at_school, priors_for_caller
 from calldesk.store.uow import UnitOfWork
-from calldesk.store.users import Actor
+from calldesk.store.users import Actor, authorise
 
 # What stands in for free text on a call marked as suspected child abuse.
 ABUSE_PLACEHOLDER = "(suspected child abuse: reported by phone and form, not documented here)"
@@ -136,7 +136,7 @@ def _decide(profile: Profile, fields: dict[str, Any], opened_at: datetime, repea
 def open_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CaseCreate,
               abuse_marked: bool = False) -> CaseOutcome:
     """Open a case from the intake form. A retried save (same client_id) returns the case already saved."""
-    require(actor.role, "take_call")
+    actor = authorise(uow, actor, "take_call")
     session = uow.session
     fields = clean_fields(data.model_dump(exclude={"client_id", "opened_at"}), profile, abuse_marked=abuse_marked)
     require_contact(fields)
@@ -189,7 +189,7 @@ def open_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CaseCrea
 def update_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number: str, expected_version: int,
                 changes: CaseUpdate) -> CaseOutcome:
     """Change a case's fields; changing type, category or flags recomputes its tier and deadlines."""
-    require(actor.role, "edit_case")
+    actor = authorise(uow, actor, "edit_case")
     session = uow.session
     case = load_for_change(session, case_number, expected_version)
     if case.status == "closed":
@@ -212,6 +212,9 @@ def update_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number:
         decision = triage(profile, call_type=current["call_type"], category=case.category,
                           flags=flags_of(current), opened_at=case.opened_at)
         decided = _route(case, profile, decision, actor=actor, at=utcnow())
+        if not may_hand_down(actor.role, before["owner_role"], case.owner_role):
+            raise PermissionDenied(f"Case {case_number} belongs to a {before['owner_role'].replace('_', ' ')}; "
+                                   "only they or a higher rank may re-type it for a lower one.")
         recompute_follow_up(case, profile, last_entry)  # the cadence runs from the last entry, not the opening
         reasons = ["Type, category or flags changed: tier and deadlines recomputed.", *decided]
         # Earlier notes (repeat caller, trend) stay; the new decision is added under them.
@@ -230,9 +233,12 @@ def update_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number:
 
 def mark_abuse(uow: UnitOfWork, *, actor: Actor, case_number: str) -> CasePublic:
     """Suspected child abuse: empty every narrative (case, follow-ups, resolution), scrub old bytes."""
-    require(actor.role, "mark_abuse")
+    actor = authorise(uow, actor, "mark_abuse")
     session = uow.session
     case = get_case(session, case_number)
+    if case.status == "closed" and not may_mark_closed_case(
+            actor.role, actor.username, people=(case.opened_by, case.assigned_to, case.closed_by)):
+        raise PermissionDenied(f"Case {case_number} is closed: only who worked it or a supervisor may mark it.")
     narrative = {"claim": case.claim, "evidence": case.evidence, "steps_taken": case.steps_taken}
     case.claim = case.evidence = case.steps_taken = ""
     case.abuse_marked = True
@@ -261,7 +267,7 @@ def mark_abuse(uow: UnitOfWork, *, actor: Actor, case_number: str) -> CasePublic
 def close_case(uow: UnitOfWork, *, actor: Actor, case_number: str, expected_version: int | None = None,
                reason: str = "resolved") -> CasePublic:
     """Close a case: it must have a resolution (and, for a violation, a signed letter the coordinator saw)."""
-    require(actor.role, "close_case")
+    actor = authorise(uow, actor, "close_case")
     session = uow.session
     case = load_for_change(session, case_number, expected_version)
     if case.status == "closed":
@@ -289,7 +295,7 @@ def close_case(uow: UnitOfWork, *, actor: Actor, case_number: str, expected_vers
 
 def reassign(uow: UnitOfWork, *, actor: Actor, case_number: str, to_user: str) -> CasePublic:
     """Give a case to another user (supervisors only)."""
-    require(actor.role, "reassign")
+    actor = authorise(uow, actor, "reassign")
     from calldesk.store.users import actor_for
 
     target = actor_for(uow.session, to_user)

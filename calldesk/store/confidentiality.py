@@ -28,11 +28,10 @@ from calldesk.rules.consent import (
     validate_consent,
 )
 from calldesk.rules.contact import normalise_name
-from calldesk.rules.permissions import require
 from calldesk.store import audit
 from calldesk.store.cases import get_case
 from calldesk.store.uow import UnitOfWork
-from calldesk.store.users import Actor
+from calldesk.store.users import Actor, authorise
 
 
 @dataclass
@@ -62,7 +61,7 @@ def _facts(consent: Consent) -> ConsentFacts:
 
 def add_student(uow: UnitOfWork, *, actor: Actor, case_number: str, data: StudentCreate) -> StudentPublic:
     """The student a caller asks about (only the Confidentiality tab records one)."""
-    require(actor.role, "edit_case")
+    actor = authorise(uow, actor, "edit_case")
     if not data.name.strip():
         raise InvalidInput("Enter the student's name.", field="student_name")
     case = get_case(uow.session, case_number)
@@ -86,7 +85,7 @@ def _student(session: Session, case: Case, student_id: int) -> Student:
 def record_consent(uow: UnitOfWork, *, actor: Actor, case_number: str, student_id: int, data: ConsentCreate,
                    today: date | None = None) -> ConsentPublic:
     """A written consent to release: signed, dated, naming records, purpose and recipient (99.30)."""
-    require(actor.role, "record_consent")
+    actor = authorise(uow, actor, "record_consent")
     case = get_case(uow.session, case_number)
     student = _student(uow.session, case, student_id)
     consent = Consent(**data.model_dump(), student_id=student.id, recorded_by=actor.username, recorded_at=utcnow())  # type: ignore[arg-type]
@@ -119,7 +118,7 @@ def may_see_student(session: Session, *, case_number: str, student_id: int, reco
 def disclose(uow: UnitOfWork, *, actor: Actor, case_number: str, student_id: int, records: list[str],
              recipient: str | None = None, on: date | None = None) -> DisclosureOutcome:
     """Record a disclosure (99.32) if the consent rules allow it; otherwise ConsentRefused and nothing written."""
-    require(actor.role, "disclose")
+    actor = authorise(uow, actor, "disclose")
     case = get_case(uow.session, case_number)
     student = _student(uow.session, case, student_id)
     to = (recipient or case.caller_name).strip()

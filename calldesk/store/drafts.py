@@ -11,17 +11,16 @@ from sqlmodel import Session, col, select
 from calldesk.errors import PermissionDenied
 from calldesk.models import Draft, utcnow
 from calldesk.rules.abuse import scrub_narrative
-from calldesk.rules.permissions import require
 from calldesk.store.engine import checkpoint
 from calldesk.store.uow import UnitOfWork
-from calldesk.store.users import Actor
+from calldesk.store.users import Actor, authorise
 
 ABUSE_FLAG = "abuse_marked"
 
 
 def save_draft(uow: UnitOfWork, *, actor: Actor, client_id: str, form: Mapping[str, Any]) -> None:
     """Upsert the form as typed; a form marked as suspected abuse is saved without its narrative."""
-    require(actor.role, "take_call")
+    actor = authorise(uow, actor, "take_call")
     values = dict(form)
     abuse = bool(values.get(ABUSE_FLAG))
     if abuse:
@@ -46,7 +45,7 @@ def drafts_of(session: Session, username: str) -> list[tuple[str, dict[str, Any]
 
 
 def discard_draft(uow: UnitOfWork, *, actor: Actor, client_id: str) -> None:
-    require(actor.role, "take_call")
+    actor = authorise(uow, actor, "take_call")
     for draft in uow.session.exec(select(Draft).where(Draft.client_id == client_id, Draft.owner == actor.username)):
         uow.session.delete(draft)
     uow.commit()

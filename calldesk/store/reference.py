@@ -7,17 +7,17 @@ from sqlmodel import Session, col, delete, select
 from calldesk.errors import StoreError
 from calldesk.models import Category, Resource
 from calldesk.profiles import load_profile
-from calldesk.rules.permissions import may, require
+from calldesk.rules.permissions import may
 from calldesk.rules.profile import Profile
 from calldesk.store import audit
 from calldesk.store.uow import UnitOfWork
-from calldesk.store.users import Actor
+from calldesk.store.users import Actor, authorise
 
 
 def sync_reference(uow: UnitOfWork, *, actor: Actor, profile: Profile) -> tuple[int, int]:
     """Replace this protocol's categories and resources with the profile's (admins: it is store maintenance);
     returns their counts. The caller commits (it runs in the transaction that opens the store)."""
-    require(actor.role, "maintain_store")
+    authorise(uow, actor, "maintain_store")
     session = uow.session
     session.exec(delete(Category).where(col(Category.protocol) == profile.name))  # type: ignore[call-overload]
     session.exec(delete(Resource).where(col(Resource.protocol) == profile.name))  # type: ignore[call-overload]

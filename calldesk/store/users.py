@@ -52,6 +52,8 @@ def signed_in_login(engine: Engine, configured_user: str | None = None) -> str:
 
 def actor_for(session: Session, username: str) -> Actor:
     """The active user `username`, or UnknownUser saying what to do."""
+    if not USERNAME.fullmatch(username):  # checked before any query (a NUL would be a raw error on PostgreSQL)
+        raise UnknownUser(f"{username!r} is not a calldesk user name.")
     user = session.exec(select(User).where(User.username == username)).first()
     if user is None:
         raise UnknownUser(
@@ -60,6 +62,14 @@ def actor_for(session: Session, username: str) -> Actor:
     if not user.active:
         raise UnknownUser(f"'{username}' has been deactivated; ask an admin to reactivate the account.")
     return Actor(user.username, user.role, user.full_name)
+
+
+def authorise(uow: UnitOfWork, actor: Actor, action: str) -> Actor:
+    """The first step of every service: the actor as the store knows them now (refused if unknown or
+    deactivated since signing in; their current role, not the one they signed in with) may do `action`."""
+    current = actor_for(uow.session, actor.username)
+    require(current.role, action)
+    return current
 
 
 def bootstrap_first_admin(uow: UnitOfWork, login: str) -> bool:
@@ -89,7 +99,7 @@ def _get(session: Session, username: str) -> User:
 
 def add_user(uow: UnitOfWork, *, actor: Actor, data: UserCreate) -> UserPublic:
     """Create a user (admins only)."""
-    require(actor.role, "manage_users")
+    authorise(uow, actor, "manage_users")
     if not USERNAME.fullmatch(data.username):
         raise InvalidInput(
             f"'{data.username}' is not a valid user name (letters, digits, . _ - @; at most 64).", field="username"
@@ -126,7 +136,7 @@ def _keep_an_admin(session: Session, user: User) -> None:
 
 def set_role(uow: UnitOfWork, *, actor: Actor, username: str, role: str) -> UserPublic:
     """Change a user's role (admins only)."""
-    require(actor.role, "manage_users")
+    authorise(uow, actor, "manage_users")
     _check_role(role)
     user = _get(uow.session, username)
     if role != "admin":
@@ -140,7 +150,7 @@ def set_role(uow: UnitOfWork, *, actor: Actor, username: str, role: str) -> User
 
 def set_active(uow: UnitOfWork, *, actor: Actor, username: str, active: bool) -> UserPublic:
     """Deactivate (or reactivate) a user (admins only); an admin cannot lock themselves out."""
-    require(actor.role, "manage_users")
+    authorise(uow, actor, "manage_users")
     if username == actor.username and not active:
         raise InvalidInput("You cannot deactivate yourself; ask another admin.", field="username")
     user = _get(uow.session, username)
@@ -155,8 +165,9 @@ def set_active(uow: UnitOfWork, *, actor: Actor, username: str, active: bool) ->
 
 def set_absence(uow: UnitOfWork, *, actor: Actor, username: str, absent_since: date | None) -> UserPublic:
     """Record that a user is away (their callbacks go to their supervisor after a day)."""
-    if actor.username != username:
-        require(actor.role, "reassign")
+    current = actor_for(uow.session, actor.username)
+    if current.username != username:
+        require(current.role, "reassign")
     user = _get(uow.session, username)
     audit.record(uow.session, actor=actor.username, action="user.absence", entity="user",
                  entity_id=username, field="absent_since", old=user.absent_since, new=absent_since)
