@@ -62,8 +62,15 @@ class CaseOutcome:
     created: bool = True
 
 
-def get_case(session: Session, case_number: str) -> Case:
-    found = session.exec(select(Case).where(Case.case_number == case_number)).first()
+def get_case(session: Session, case_number: str, *, for_update: bool = False) -> Case:
+    """The case numbered `case_number`. `for_update`: a writer locks its row (PostgreSQL; SQLite's writers hold
+    the file lock), so concurrent writes to a case and its children queue instead of failing as stale."""
+    if "\x00" in case_number:
+        raise NotFound("No case numbered like that (it contains a NUL character).")
+    query = select(Case).where(Case.case_number == case_number)
+    if for_update:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    found = session.exec(query).first()
     if found is None:
         raise NotFound(f"No case numbered {case_number}.")
     return found
@@ -71,7 +78,7 @@ def get_case(session: Session, case_number: str) -> Case:
 
 def load_for_change(session: Session, case_number: str, expected_version: int | None) -> Case:
     """The case, refused as StaleCase if someone saved it since the caller loaded `expected_version`."""
-    case = get_case(session, case_number)
+    case = get_case(session, case_number, for_update=True)
     if expected_version is not None and case.version != expected_version:
         raise StaleCase(
             f"Case {case_number} was saved by someone else after you opened it; reload it to see their changes."
@@ -235,7 +242,7 @@ def mark_abuse(uow: UnitOfWork, *, actor: Actor, case_number: str) -> CasePublic
     """Suspected child abuse: empty every narrative (case, follow-ups, resolution), scrub old bytes."""
     actor = authorise(uow, actor, "mark_abuse")
     session = uow.session
-    case = get_case(session, case_number)
+    case = get_case(session, case_number, for_update=True)
     if case.status == "closed" and not may_mark_closed_case(
             actor.role, actor.username, people=(case.opened_by, case.assigned_to, case.closed_by)):
         raise PermissionDenied(f"Case {case_number} is closed: only who worked it or a supervisor may mark it.")
@@ -299,7 +306,7 @@ def reassign(uow: UnitOfWork, *, actor: Actor, case_number: str, to_user: str) -
     from calldesk.store.users import actor_for
 
     target = actor_for(uow.session, to_user)
-    case = get_case(uow.session, case_number)
+    case = get_case(uow.session, case_number, for_update=True)
     audit.record(uow.session, actor=actor.username, action="case.reassign", entity="case", entity_id=case_number,
                  case_id=case.id, field="assigned_to", old=case.assigned_to, new=target.username)
     case.assigned_to = target.username

@@ -6,6 +6,7 @@ from sqlmodel import select
 
 from calldesk.errors import InvalidInput, RuleRefused
 from calldesk.models import (
+    Case,
     CasePublic,
     Escalation,
     FollowUp,
@@ -24,8 +25,9 @@ from calldesk.store.uow import UnitOfWork
 from calldesk.store.users import Actor, authorise
 
 
-def _open_case(uow: UnitOfWork, case_number: str):  # type: ignore[no-untyped-def]
-    case = get_case(uow.session, case_number)
+def _open_case(uow: UnitOfWork, case_number: str) -> Case:
+    """The open case, its row locked: every write to a case's children goes through (and bumps) its version."""
+    case = get_case(uow.session, case_number, for_update=True)
     if case.status == "closed":
         raise RuleRefused(f"Case {case_number} is closed.")
     return case
@@ -137,5 +139,6 @@ def advance_letter(uow: UnitOfWork, *, actor: Actor, case_number: str, step: str
                  entity_id=case_number, case_id=case.id, field="letter_status", old=res.letter_status, new=reached)
     res.letter_status = reached
     refresh_next_deadline(case)
+    case.updated_at = utcnow()
     uow.commit()
     return ResolutionPublic.model_validate(res)

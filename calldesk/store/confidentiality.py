@@ -64,7 +64,8 @@ def add_student(uow: UnitOfWork, *, actor: Actor, case_number: str, data: Studen
     actor = authorise(uow, actor, "edit_case")
     if not data.name.strip():
         raise InvalidInput("Enter the student's name.", field="student_name")
-    case = get_case(uow.session, case_number)
+    case = get_case(uow.session, case_number, for_update=True)
+    case.updated_at = utcnow()  # a write to a case's child bumps the case's version
     student = Student(case_id=case.id, name=data.name.strip(), student_ref=(data.student_ref or "").strip() or None,  # type: ignore[arg-type]
                       school=(data.school or "").strip() or None, birth_date=data.birth_date)
     uow.session.add(student)
@@ -86,7 +87,8 @@ def record_consent(uow: UnitOfWork, *, actor: Actor, case_number: str, student_i
                    today: date | None = None) -> ConsentPublic:
     """A written consent to release: signed, dated, naming records, purpose and recipient (99.30)."""
     actor = authorise(uow, actor, "record_consent")
-    case = get_case(uow.session, case_number)
+    case = get_case(uow.session, case_number, for_update=True)
+    case.updated_at = utcnow()  # a write to a case's child bumps the case's version
     student = _student(uow.session, case, student_id)
     consent = Consent(**data.model_dump(), student_id=student.id, recorded_by=actor.username, recorded_at=utcnow())  # type: ignore[arg-type]
     validate_consent(_facts(consent), today=today or local_today(case.protocol))
@@ -119,7 +121,8 @@ def disclose(uow: UnitOfWork, *, actor: Actor, case_number: str, student_id: int
              recipient: str | None = None, on: date | None = None) -> DisclosureOutcome:
     """Record a disclosure (99.32) if the consent rules allow it; otherwise ConsentRefused and nothing written."""
     actor = authorise(uow, actor, "disclose")
-    case = get_case(uow.session, case_number)
+    case = get_case(uow.session, case_number, for_update=True)
+    case.updated_at = utcnow()  # a write to a case's child bumps the case's version
     student = _student(uow.session, case, student_id)
     to = (recipient or case.caller_name).strip()
     if not to:
