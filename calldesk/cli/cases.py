@@ -19,6 +19,7 @@ from calldesk.cli.context import (
     progress_bar,
     read_signed_in,
     refusals_exit,
+    shown,
 )
 from calldesk.errors import CalldeskError, InvalidInput
 from calldesk.profiles import load_profile
@@ -127,6 +128,6 @@ def import_(ctx: typer.Context, path: Path = typer.Argument(..., help="A .csv or
     else:
         out.print(f"Imported {imported} case(s); {already} already present; {len(refused)} refused.")
         for number, reason in refused:
-            err.print(f"[red]row {number}:[/] {reason}")
+            err.print(f"[red]row {number}:[/] {shown(reason)}")
     if refused:
         raise typer.Exit(1)

@@ -13,10 +13,13 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 import typer
 from pydantic import BaseModel
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 from calldesk.errors import CalldeskError
+from calldesk.rules.display import inert
 from calldesk.settings import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -27,8 +30,14 @@ if TYPE_CHECKING:
 P = ParamSpec("P")
 R = TypeVar("R")
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+# soft_wrap: a message is one line even when the output is not a terminal (Rich would wrap it at 80 columns).
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def shown(value: object) -> str:
+    """A stored or typed value inside a Rich-markup message: markup escaped, control characters inert."""
+    return escape(inert(str(value)))
 
 
 @dataclass
@@ -91,7 +100,7 @@ def refusals_exit(func: Callable[P, R]) -> Callable[P, R]:
         try:
             return func(*args, **kwargs)
         except CalldeskError as exc:
-            err.print(f"[bold red]error:[/] {exc.message}", soft_wrap=True)
+            err.print(f"[bold red]error:[/] {shown(exc.message)}")
             raise typer.Exit(1) from None
         except (KeyboardInterrupt, BrokenPipeError):
             raise typer.Exit(130) from None
@@ -114,11 +123,11 @@ def print_json(value: Any) -> None:
 
 
 def print_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    table = Table(title=title, title_justify="left")
+    table = Table(title=Text(inert(title)), title_justify="left")
     for column in columns:
         table.add_column(column)
-    for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
+    for row in rows:  # Text cells: a value is never read as markup
+        table.add_row(*(Text("" if v is None else inert(str(v))) for v in row))
     out.print(table)
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from calldesk.cli.context import err, opened, out, print_json, print_table, progress_reporter, refusals_exit
+from calldesk.cli.context import err, opened, out, print_json, print_table, progress_reporter, refusals_exit, shown
 from calldesk.rules.permissions import require
 
 app = typer.Typer(help="Maintain the store: schema, integrity, backups.", no_args_is_help=True)
@@ -20,7 +20,7 @@ def upgrade(ctx: typer.Context) -> None:
 
     with opened(ctx, create=True) as store:
         require(store.actor().role, "maintain_store")
-        out.print(f"Store {store.location} is at schema revision {current_revision(store.engine)}.")
+        out.print(f"Store {shown(store.location)} is at schema revision {current_revision(store.engine)}.")
 
 
 @app.command()
@@ -40,7 +40,7 @@ def check(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help
         if report.ok:
             out.print("[green]No problems found:[/] integrity, foreign keys and schema are in order.")
         for problem in report.problems:
-            err.print(f"[red]problem:[/] {problem}")
+            err.print(f"[red]problem:[/] {shown(problem)}")
     if not report.ok:
         raise typer.Exit(1)
 
@@ -55,7 +55,7 @@ def backup(ctx: typer.Context, path: Path = typer.Argument(..., help="File to wr
         require(store.actor().role, "maintain_store")
         with progress_reporter("Backing up") as progress:
             written = maintenance.backup(store.engine, store.url, path, progress=progress)
-    out.print(f"Backup written to {written} ({written.stat().st_size:,} bytes).")
+    out.print(f"Backup written to {shown(written)} ({written.stat().st_size:,} bytes).")
 
 
 @app.command()
@@ -73,4 +73,4 @@ def restore(
         require(actor.role, "maintain_store")
         with progress_reporter("Restoring") as progress:
             restore_backup(store.engine, store.url, path, actor=actor, force=force, progress=progress)
-    out.print(f"Restored {store.location} from {path}.")
+    out.print(f"Restored {shown(store.location)} from {shown(path)}.")

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from calldesk.cli.context import opened, out, print_json, print_table, read_signed_in, refusals_exit
+from calldesk.cli.context import opened, out, print_json, print_table, read_signed_in, refusals_exit, shown
 
 if TYPE_CHECKING:
     from calldesk.models import UserPublic
@@ -18,7 +18,7 @@ def _show(user: UserPublic, as_json: bool, verb: str) -> None:
     if as_json:
         print_json(user)
     else:
-        out.print(f"{verb} {user.username} ({user.role}{'' if user.active else ', deactivated'}).")
+        out.print(f"{verb} {shown(user.username)} ({user.role}{'' if user.active else ', deactivated'}).")
 
 
 @app.command()

@@ -23,6 +23,7 @@ from textual.worker import Worker, WorkerState
 from calldesk.errors import CalldeskError
 from calldesk.rules.abuse import abuse_guidance, abuse_words_in
 from calldesk.rules.calendar import calendar_for, federal_holidays
+from calldesk.rules.display import inert
 from calldesk.rules.profile import TIER_LABELS, CallType
 from calldesk.rules.repeat import PriorCase, detect_repeat, promoted_call_type
 from calldesk.rules.triage import flags_of, format_due, triage
@@ -343,7 +344,7 @@ class IntakeScreen(Screen[None]):
         """A refusal: under its field when it names one, always as a banner; nothing typed is touched."""
         self.form.show_error(getattr(error, "field", None), error.message)
         self.query_one("#refusal-banner", Banner).show(error.message, "stop")
-        self.notify(error.message, severity="error", timeout=8)
+        self.notify(inert(error.message), severity="error", timeout=8, markup=False)
 
     @on(Refused)
     def _refused(self, event: Refused) -> None:

@@ -6,6 +6,8 @@ from typing import Literal
 
 from textual.widgets import Static
 
+from calldesk.rules.display import inert
+
 Tone = Literal["stop", "warn", "info", "ok"]
 
 
@@ -30,7 +32,7 @@ class Banner(Static):
         if message == self.message and self.has_class(f"-{tone}"):
             return
         self.message = message
-        self.update(message)
+        self.update(inert(message))
         for name in ("stop", "warn", "info", "ok"):
             self.set_class(name == tone, f"-{name}")
         self.set_class(bool(message), "-shown")

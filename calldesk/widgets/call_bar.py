@@ -29,7 +29,7 @@ class CallBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static(self._elapsed(), id="timer")
-        yield Static("New call", id="case-number")
+        yield Static("New call", id="case-number", markup=False)
         yield Static(LAST, id="last")
 
     def on_mount(self) -> None:
