@@ -135,7 +135,7 @@ def progress_bar(description: str) -> Progress:
     """A rich progress bar on stderr (stdout stays clean for scripts)."""
     return Progress(
         TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeRemainingColumn(),
-        console=err, transient=True,
+        console=err, transient=True, disable=not err.is_terminal,  # scripts' stderr holds only messages
     )
 
 

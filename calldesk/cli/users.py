@@ -34,10 +34,11 @@ def add(
     """Add a user with a role."""
     from calldesk.models import UserCreate
     from calldesk.store import users as user_service
+    from calldesk.store.intake import build
 
+    data = build(UserCreate, username=name, role=role, full_name=full_name, supervisor=supervisor)
     with opened(ctx) as store, store.uow() as uow:
-        user = user_service.add_user(uow, actor=store.actor(), data=UserCreate(
-            username=name, role=role, full_name=full_name, supervisor=supervisor))
+        user = user_service.add_user(uow, actor=store.actor(), data=data)
         uow.commit()
     _show(user, as_json, "Added")
 

@@ -41,7 +41,7 @@ from calldesk.store import audit
 from calldesk.store.engine import checkpoint
 from calldesk.store.intake import clean_fields, require_contact
 from calldesk.store.queries import priors_at_school, priors_for_caller
-from calldesk.store.uow import UnitOfWork
+from calldesk.store.uow import UnitOfWork, unstorable
 from calldesk.store.users import Actor, authorise
 
 # What stands in for free text on a call marked as suspected child abuse.
@@ -65,8 +65,8 @@ class CaseOutcome:
 def get_case(session: Session, case_number: str, *, for_update: bool = False) -> Case:
     """The case numbered `case_number`. `for_update`: a writer locks its row (PostgreSQL; SQLite's writers hold
     the file lock), so concurrent writes to a case and its children queue instead of failing as stale."""
-    if "\x00" in case_number:
-        raise NotFound("No case numbered like that (it contains a NUL character).")
+    if unstorable(case_number):
+        raise NotFound(f"No case numbered like that (it contains {unstorable(case_number)}).")
     query = select(Case).where(Case.case_number == case_number)
     if for_update:
         query = query.with_for_update().execution_options(populate_existing=True)

@@ -91,6 +91,8 @@ def _check_role(role: str) -> str:
 
 
 def _get(session: Session, username: str) -> User:
+    if not USERNAME.fullmatch(username):  # never query with a NUL or a broken character
+        raise NotFound(f"No user named {username!r}.")
     user = session.exec(select(User).where(User.username == username)).first()
     if user is None:
         raise NotFound(f"No user named '{username}'.")
@@ -107,6 +109,8 @@ def add_user(uow: UnitOfWork, *, actor: Actor, data: UserCreate) -> UserPublic:
     _check_role(data.role)
     if uow.session.exec(select(User).where(User.username == data.username)).first() is not None:
         raise InvalidInput(f"A user named '{data.username}' already exists.", field="username")
+    if data.supervisor and not USERNAME.fullmatch(data.supervisor):
+        raise InvalidInput(f"No user named {data.supervisor!r} to be the supervisor.", field="supervisor")
     if data.supervisor and uow.session.exec(select(User).where(User.username == data.supervisor)).first() is None:
         raise InvalidInput(f"No user named '{data.supervisor}' to be the supervisor; add them first.",
                            field="supervisor")
