@@ -6,6 +6,7 @@ import itertools
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -93,7 +94,19 @@ def db_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iter
     name = f"calldesk_t_{os.getpid()}_{next(_counter)}"
     _pg_exec(f"CREATE DATABASE {name} TEMPLATE {template_db}")
     yield make_url(pg_admin_url()).set(database=name).render_as_string(hide_password=False)
-    _pg_exec(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    _drop_database(name)
+
+
+def _drop_database(name: str) -> None:
+    # A backend of another role (a test's login role, a maintenance worker) may still be leaving: retry briefly.
+    for attempt in range(5):
+        try:
+            _pg_exec(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            return
+        except Exception:
+            if attempt == 4:
+                raise
+            time.sleep(0.5)
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """SQLModel tables and their Create/Update/Public families. No rules, no UI."""
 
-from calldesk.models.audit import AuditEvent, AuditEventPublic, Draft
+from calldesk.models.audit import AuditEvent, AuditEventPublic, Draft, StoreSecret
 from calldesk.models.case import (
     CALL_TYPES,
     CASE_STATUSES,
@@ -49,6 +49,6 @@ __all__ = [
     "CaseLink", "CasePublic", "CaseUpdate", "Category", "Consent", "ConsentCreate", "ConsentPublic",
     "Disclosure", "DisclosurePublic", "Draft", "Escalation", "FollowUp", "FollowUpCreate",
     "FollowUpPublic", "LETTER_STATES", "LINK_KINDS", "Resolution", "ResolutionPublic",
-    "ResolutionUpdate", "Resource", "SOURCES", "Student", "StudentCreate", "StudentPublic",
+    "ResolutionUpdate", "Resource", "SOURCES", "StoreSecret", "Student", "StudentCreate", "StudentPublic",
     "UTCDateTime", "User", "UserCreate", "UserPublic", "utcnow",
 ]

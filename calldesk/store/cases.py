@@ -261,9 +261,10 @@ def mark_abuse(uow: UnitOfWork, *, actor: Actor, case_number: str) -> CasePublic
         callback.message = ""
     if case.close_reason:
         case.close_reason = ABUSE_PLACEHOLDER
-    audit.record_changes(session, actor=actor.username, action="case.abuse_marked", entity="case",
-                         entity_id=case_number, case_id=case.id, before=narrative,
-                         after=dict.fromkeys(narrative, ""))
+    # The removed text leaves no fingerprint at all: only that it was there and is gone.
+    for name in (k for k, v in narrative.items() if v):
+        audit.record(session, actor=actor.username, action="case.abuse_marked", entity="case",
+                     entity_id=case_number, case_id=case.id, field=name, old=None, new="")
     audit.record(session, actor=actor.username, action="case.abuse_marked", entity="case", entity_id=case_number,
                  case_id=case.id, field="abuse_marked", old=False, new=True)
     uow.commit()

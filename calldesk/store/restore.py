@@ -27,7 +27,7 @@ from calldesk.store.maintenance import Progress, copy_pages, is_live, libpq, pg_
 from calldesk.store.schema import HEAD, upgrade
 from calldesk.store.users import Actor
 
-KNOWN_REVISIONS = ("0001", HEAD)
+KNOWN_REVISIONS = ("0001", HEAD)  # a backup at an older one is upgraded after the checks
 AUDIT_COLUMNS = "at, actor, action, entity, entity_id, case_id, field, old, new"
 REPLACED = "replaced "  # prefix of the action of an event carried over from the store a restore replaced
 PG_TRIGGERS = ("auditevent_no_change", "auditevent_no_truncate")
