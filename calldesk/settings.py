@@ -56,11 +56,12 @@ def load_settings(**overrides: Any) -> Settings:
     """Settings with config.toml under the environment and explicit overrides on top."""
     values: dict[str, Any] = {}
     path = config_file()
-    if path.exists():
-        try:
-            values = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise InvalidInput(f"Cannot read the settings file {path}: {exc}") from exc
+    try:
+        values = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        values = {}
+    except (OSError, UnicodeError, tomllib.TOMLDecodeError) as exc:
+        raise InvalidInput(f"Cannot read the settings file {path}: {exc}") from None
     values = {k: v for k, v in values.items() if k in Settings.model_fields}
     values.update(_from_environment())
     values.update({k: v for k, v in overrides.items() if v is not None})

@@ -1,4 +1,4 @@
-"""`calldesk db ...`: upgrade, check, backup, restore."""
+"""`calldesk db ...`: upgrade, check, backup, restore, compact."""
 
 from __future__ import annotations
 
@@ -74,3 +74,27 @@ def restore(
         with progress_reporter("Restoring") as progress:
             restore_backup(store.engine, store.url, path, actor=actor, force=force, progress=progress)
     out.print(f"Restored {shown(store.location)} from {shown(path)}.")
+
+
+@app.command()
+@refusals_exit
+def compact(ctx: typer.Context) -> None:
+    """Rewrite the store so no old copy of scrubbed text survives in its files (run when the desks are quiet)."""
+    from calldesk.store import maintenance
+
+    with opened(ctx) as store:
+        require(store.actor().role, "maintain_store")
+        done = maintenance.compact(store.engine)
+    out.print(f"Compacted {shown(store.location)}: {'; '.join(done)}.")
+
+
+@app.command()
+@refusals_exit
+def grant(ctx: typer.Context, name: str = typer.Argument(..., help="A calldesk user (its login role).")) -> None:
+    """PostgreSQL: create NAME's login role with only what their calldesk role needs (run after `user add`
+    and `user set-role`; on a deactivated user it revokes everything)."""
+    from calldesk.store.grants import grant_login
+
+    with opened(ctx) as store, store.uow() as uow:
+        done = grant_login(uow, actor=store.actor(), username=name)
+    out.print(f"Done: {shown(done)}.")

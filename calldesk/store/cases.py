@@ -40,6 +40,7 @@ from calldesk.rules.triage import TriageDecision, flags_of, triage
 from calldesk.store import audit
 from calldesk.store.engine import checkpoint
 from calldesk.store.intake import clean_fields, require_contact
+from calldesk.store.maintenance import vacuum_after_scrub
 from calldesk.store.queries import priors_at_school, priors_for_caller
 from calldesk.store.uow import UnitOfWork, unstorable
 from calldesk.store.users import Actor, authorise
@@ -269,6 +270,7 @@ def mark_abuse(uow: UnitOfWork, *, actor: Actor, case_number: str) -> CasePublic
                  case_id=case.id, field="abuse_marked", old=False, new=True)
     uow.commit()
     checkpoint(uow.engine)  # old page images of the narrative must not linger in SQLite's WAL
+    vacuum_after_scrub(uow.engine)  # nor (as far as this role may) in PostgreSQL's dead row versions
     return CasePublic.model_validate(case)
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from calldesk.errors import InvalidInput, StoreError
@@ -39,6 +39,18 @@ class CheckReport:
         return not self.problems
 
 
+AUDIT_TRIGGERS = {"sqlite": ("auditevent_no_update", "auditevent_no_delete"),
+                  "postgresql": ("auditevent_no_change", "auditevent_no_truncate", "auditevent_actor")}
+
+
+def _triggers(conn: Connection, dialect: str) -> set[str]:
+    if dialect == "sqlite":
+        return {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    return {r[0] for r in conn.execute(text(
+        "SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND NOT t.tgisinternal"))}
+
+
 def check(engine: Engine) -> CheckReport:
     """Integrity, foreign keys, schema revision and row counts."""
     report = CheckReport(engine.dialect.name, current_revision(engine), head_revision())
@@ -57,6 +69,8 @@ def check(engine: Engine) -> CheckReport:
                 "SELECT conrelid::regclass::text, conname FROM pg_constraint WHERE NOT convalidated"
             )).all()
             report.problems.extend(f"constraint not validated: {t}.{c}" for t, c in invalid)
+        for trigger in sorted(set(AUDIT_TRIGGERS[engine.dialect.name]) - _triggers(conn, engine.dialect.name)):
+            report.problems.append(f"audit trail: trigger {trigger} is missing (the trail is not append-only)")
         for table in sorted(inspect(conn).get_table_names()):
             if table == "alembic_version":
                 continue
@@ -197,3 +211,44 @@ def is_live(engine: Engine) -> bool:
         cases = conn.execute(text("SELECT count(*) FROM cases")).scalar_one()
         users = conn.execute(text("SELECT count(*) FROM app_user")).scalar_one()
     return bool(cases) or users > 1
+
+
+# Tables whose rows hold free text an abuse mark scrubs (old row versions of it linger until vacuumed).
+NARRATIVE_TABLES = ("cases", "followup", "resolution", "escalation", "callback", "draft")
+
+
+def _vacuum(engine: Engine, statement: str) -> None:
+    # VACUUM runs outside any transaction.
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql(statement)
+
+
+def vacuum_after_scrub(engine: Engine) -> None:
+    """After an abuse mark on PostgreSQL: VACUUM the tables it touched, so the dead row versions that held the
+    narrative are marked free (only their owner may; for other roles PostgreSQL skips it with a warning)."""
+    if engine.dialect.name != "postgresql":
+        return
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _vacuum(engine, f"VACUUM {', '.join(NARRATIVE_TABLES)}")
+
+
+def compact(engine: Engine) -> list[str]:
+    """Rewrite the store so no old version of scrubbed text survives in its files; returns what was done.
+
+    SQLite: VACUUM (the file is rebuilt; secure_delete already zeroes freed pages) and the WAL truncated.
+    PostgreSQL: VACUUM FULL of every calldesk table (rewritten, dead row versions dropped; it locks each table
+    while it runs, so do it when the desks are quiet).
+    """
+    from calldesk.store.engine import checkpoint
+
+    if engine.dialect.name == "sqlite":
+        _vacuum(engine, "VACUUM")
+        return ["vacuumed the file", "emptied the WAL" if checkpoint(engine) else "WAL busy: run again when quiet"]
+    with engine.connect() as conn:
+        tables = sorted(t for t in inspect(conn).get_table_names() if t != "alembic_version")
+    quoted = ", ".join(engine.dialect.identifier_preparer.quote(t) for t in tables)
+    _vacuum(engine, f"VACUUM (FULL, ANALYZE) {quoted}")
+    return [f"rewrote {len(tables)} tables (VACUUM FULL)"]

@@ -163,9 +163,19 @@ def _sqlite_restore(engine: Engine, url: str, source: Path, actor: Actor, progre
             if staged.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
                 raise StoreError("The restored copy did not check out; nothing was restored.")
             engine.dispose()
-            dst = sqlite3.connect(path, timeout=10)
+            dst = sqlite3.connect(path, timeout=2)
             try:
+                # Out of WAL mode first (this folds and removes the WAL, and needs every other desk idle):
+                # frames left in a WAL would later be checkpointed over the restored pages.
+                try:
+                    mode = dst.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+                except sqlite3.OperationalError:
+                    mode = "busy"
+                if mode != "delete":
+                    raise StoreError("The store is in use (a desk is saving or reading); close the desks and "
+                                     "restore again. Nothing was restored.")
                 copy_pages(staged, dst, progress)  # one transaction on the store: all of it or nothing
+                dst.execute("PRAGMA journal_mode = WAL")
             finally:
                 dst.close()
         finally:
