@@ -210,7 +210,8 @@ def _readme_table() -> dict[str, set[str]]:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     block = text.split("<!-- role table -->")[1]
     rows = [line for line in block.splitlines() if line.startswith("| `")]
-    header = [h.strip() for h in next(ln for ln in block.splitlines() if ln.startswith("| action")).strip("|").split("|")]
+    heading = next(ln for ln in block.splitlines() if ln.startswith("| action"))
+    header = [h.strip() for h in heading.strip("|").split("|")]
     table = {}
     for row in rows:
         cells = [c.strip() for c in row.strip("|").split("|")]
