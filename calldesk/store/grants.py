@@ -3,7 +3,8 @@
 `grant_login` (re)creates a calldesk user's login role and sets its privileges from their calldesk role:
 - every role reads the calldesk tables and appends to the audit trail (never updates or deletes it; the
   database sets each event's actor to the role that wrote it);
-- desk roles (agent ... supervisor) write the case tables, and of the users table only `absent_since`;
+- desk roles (agent ... supervisor) insert and update the case tables (delete only unsaved drafts), and of the
+  users table update only `absent_since`;
 - admins write every table (the audit trail stays append-only by its triggers).
 Run it after `user add` and after `user set-role`; a deactivated user's role keeps no privileges at all.
 """
@@ -27,17 +28,20 @@ def _statements(role: str, user: User, tables: list[str]) -> list[str]:
     out = [
         f"REVOKE ALL ON {every} FROM {quoted}",
         f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {quoted}",
+        f"REVOKE ALL ON public.alembic_version FROM {quoted}",
     ]
     if not user.active:
         return [*out, f"REVOKE ALL ON SCHEMA public FROM {quoted}"]
     out += [f"GRANT USAGE ON SCHEMA public TO {quoted}", f"GRANT SELECT ON {every} TO {quoted}",
+            f"GRANT SELECT ON public.alembic_version TO {quoted}",
             f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {quoted}",
             f"GRANT INSERT ON public.auditevent TO {quoted}"]
     if user.role == "admin":
         writable = ", ".join(f'public."{t}"' for t in tables if t != "auditevent")
         return [*out, f"GRANT INSERT, UPDATE, DELETE ON {writable} TO {quoted}"]
     cases = ", ".join(f'public."{t}"' for t in CASE_TABLES if t in tables)
-    return [*out, f"GRANT INSERT, UPDATE, DELETE ON {cases} TO {quoted}",
+    # Nothing a desk does deletes a case or its history; only its own unsaved drafts go.
+    return [*out, f"GRANT INSERT, UPDATE ON {cases} TO {quoted}", f"GRANT DELETE ON public.draft TO {quoted}",
             f"GRANT UPDATE (absent_since) ON public.app_user TO {quoted}"]
 
 
