@@ -36,8 +36,9 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def shown(value: object) -> str:
-    """A stored or typed value inside a Rich-markup message: markup escaped, control characters inert."""
-    return escape(inert(str(value)))
+    """A stored or typed value inside a one-line Rich-markup message: markup escaped, control characters
+    (newlines too) inert."""
+    return escape(inert(str(value), lines=False))
 
 
 @dataclass

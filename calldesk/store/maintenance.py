@@ -218,9 +218,26 @@ NARRATIVE_TABLES = ("cases", "followup", "resolution", "escalation", "callback",
 
 
 def _vacuum(engine: Engine, statement: str) -> None:
-    # VACUUM runs outside any transaction.
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql(statement)
+    # VACUUM runs outside any transaction (the SQLite driver connection is in autocommit).
+    from calldesk.store.uow import translate
+
+    try:
+        if engine.dialect.name == "sqlite":
+            raw = engine.raw_connection()
+            try:
+                raw.driver_connection.execute(statement)  # type: ignore[union-attr]
+            finally:
+                raw.close()
+            return
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql(statement)
+    except sqlite3.Error as exc:
+        raise StoreError(f"The store cannot be compacted now: {exc}.") from None
+    except Exception as exc:
+        translated = translate(exc)
+        if translated is None:
+            raise
+        raise translated from None
 
 
 def vacuum_after_scrub(engine: Engine) -> None:

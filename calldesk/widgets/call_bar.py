@@ -9,6 +9,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
+from calldesk.rules.display import inert
+
 LAST = "LAST: [b]L[/b]isten · [b]A[/b]pologize · [b]S[/b]atisfy · [b]T[/b]hank"
 
 
@@ -43,4 +45,4 @@ class CallBar(Horizontal):
         self.query_one("#timer", Static).update(self._elapsed())
 
     def show_case(self, text: str) -> None:
-        self.query_one("#case-number", Static).update(text)
+        self.query_one("#case-number", Static).update(inert(text))
