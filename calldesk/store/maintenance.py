@@ -141,7 +141,7 @@ def _backup_to(engine: Engine, url: str, path: Path | None, target: Path, progre
         _pg_dump(url, target, progress)
 
 
-def copy_pages(src: sqlite3.Connection, dst: sqlite3.Connection, progress: Progress | None) -> None:
+def _copy_page_steps(src: sqlite3.Connection, dst: sqlite3.Connection, progress: Progress | None) -> None:
     """SQLite's online backup, a few pages at a time, reporting (done, total) pages."""
     report = (lambda _status, remaining, total: progress(total - remaining, total)) if progress else None
     src.backup(dst, pages=PAGES_PER_STEP, progress=report)
@@ -154,7 +154,7 @@ def _sqlite_backup(source: Path, target: Path, progress: Progress | None) -> Non
         # Hold one read snapshot for the whole copy: concurrent WAL writers do not restart it.
         src.execute("BEGIN")
         src.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        copy_pages(src, dst, progress)
+        _copy_page_steps(src, dst, progress)
         src.execute("COMMIT")
         dst.execute("PRAGMA journal_mode = DELETE")
         verdict = dst.execute("PRAGMA quick_check").fetchone()[0]
@@ -167,7 +167,7 @@ def _sqlite_backup(source: Path, target: Path, progress: Progress | None) -> Non
         raise StoreError(f"The backup copy did not check out ({verdict}); nothing was written.")
 
 
-def libpq(url: str) -> tuple[str, dict[str, str]]:
+def _libpq_target(url: str) -> tuple[str, dict[str, str]]:
     """The URL for pg_dump/pg_restore without its password (which goes in PGPASSWORD, not on `ps`)."""
     parsed = make_url(normalise_url(url)).set(drivername="postgresql")
     env = dict(os.environ)
@@ -181,7 +181,7 @@ def _last_line(text: str) -> str:
     return lines[-1] if lines else "no output"
 
 
-def pg_tool(name: str) -> str:
+def _pg_program(name: str) -> str:
     found = shutil.which(name)
     if found is None:
         raise StoreError(f"{name} is not installed; install PostgreSQL's client programs (postgresql-client).")
@@ -191,9 +191,9 @@ def pg_tool(name: str) -> str:
 def _pg_dump(url: str, target: Path, progress: Progress | None) -> None:
     if progress:
         progress(0, 1)
-    dbname, env = libpq(url)
+    dbname, env = _libpq_target(url)
     result = subprocess.run(
-        [pg_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={target}", f"--dbname={dbname}"],
+        [_pg_program("pg_dump"), "--format=custom", "--no-owner", f"--file={target}", f"--dbname={dbname}"],
         capture_output=True, text=True, check=False, env=env,
     )
     if result.returncode != 0:

@@ -1,11 +1,11 @@
 """Restoring a backup: verified in full before anything is swapped; a failed restore leaves the store as it was.
 
 SQLite: the backup is checked (SQLite header, integrity, foreign keys, a known schema revision, every table,
-index and trigger of that revision), copied to a staging file beside the store, upgraded, given the replaced
+index and trigger of that revision), copied to a staging file beside the store, upgraded, given the _replaced
 store's audit events and one of its own, checked again, and only then copied into the store in one step.
 PostgreSQL: the dump is listed and turned into SQL (a truncated dump fails here), then replayed in ONE
 transaction that moves the old schema aside, restores, checks the revision and the audit triggers, carries the
-replaced audit events over, records the restore and drops the old schema; any error rolls all of it back.
+_replaced audit events over, records the restore and drops the old schema; any error rolls all of it back.
 """
 
 from __future__ import annotations
@@ -23,13 +23,13 @@ from sqlalchemy import Engine
 from calldesk.errors import InvalidInput, StoreError
 from calldesk.models import utcnow
 from calldesk.store.engine import SQLITE_MAGIC, make_engine, sqlite_path
-from calldesk.store.maintenance import Progress, copy_pages, is_live, libpq, pg_tool
+from calldesk.store.maintenance import Progress, _copy_page_steps, _libpq_target, _pg_program, is_live
 from calldesk.store.schema import HEAD, upgrade
 from calldesk.store.users import Actor
 
 KNOWN_REVISIONS = ("0001", HEAD)  # a backup at an older one is upgraded after the checks
 AUDIT_COLUMNS = "at, actor, action, entity, entity_id, case_id, field, old, new"
-REPLACED = "replaced "  # prefix of the action of an event carried over from the store a restore replaced
+REPLACED = "_replaced "  # prefix of the action of an event carried over from the store a restore _replaced
 PG_TRIGGERS = ("auditevent_no_change", "auditevent_no_truncate")
 
 
@@ -73,7 +73,7 @@ def _schema_of(conn: sqlite3.Connection) -> frozenset[tuple[str, str, str]]:
     return frozenset((kind, name, " ".join(sql.split())) for kind, name, sql in rows)
 
 
-def verify_sqlite_backup(source: Path) -> str:
+def _verify_sqlite_backup(source: Path) -> str:
     """The backup's schema revision, or InvalidInput saying why it is not a whole calldesk backup."""
     refused = f"{source} is not a calldesk backup"
     with open(source, "rb") as handle:
@@ -108,8 +108,8 @@ def verify_sqlite_backup(source: Path) -> str:
     return revisions[0]
 
 
-def replaced(event: tuple[object, ...]) -> tuple[object, ...]:
-    """An event of the replaced store, as kept in the restored trail: its action marked, no case id (the
+def _replaced(event: tuple[object, ...]) -> tuple[object, ...]:
+    """An event of the _replaced store, as kept in the restored trail: its action marked, no case id (the
     restored store may reuse that id for another case)."""
     at, actor, action, entity, entity_id, _case_id, field, old, new = event
     marked = action if str(action).startswith(REPLACED) else f"{REPLACED}{action}"[:60]
@@ -117,16 +117,16 @@ def replaced(event: tuple[object, ...]) -> tuple[object, ...]:
 
 
 def _carry_trail(live: Path, staged: sqlite3.Connection, source: Path, actor: Actor) -> None:
-    """The replaced store's audit events the backup lacks, then the restore's own event."""
+    """The _replaced store's audit events the backup lacks, then the restore's own event."""
     old = sqlite3.connect(live, timeout=10)
     try:
         events = old.execute(f"SELECT {AUDIT_COLUMNS} FROM auditevent ORDER BY id").fetchall()
     except sqlite3.Error:
-        events = []  # the store being replaced is not readable: the backup's trail is all there is
+        events = []  # the store being _replaced is not readable: the backup's trail is all there is
     finally:
         old.close()
     present = set(staged.execute(f"SELECT {AUDIT_COLUMNS} FROM auditevent").fetchall())
-    carried = [replaced(e) for e in events if e not in present]
+    carried = [_replaced(e) for e in events if e not in present]
     marks = ", ".join("?" * len(AUDIT_COLUMNS.split(",")))
     staged.executemany(f"INSERT INTO auditevent ({AUDIT_COLUMNS}) VALUES ({marks})", carried)
     at = utcnow().replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
@@ -140,7 +140,7 @@ def _sqlite_restore(engine: Engine, url: str, source: Path, actor: Actor, progre
     path = sqlite_path(url)
     if path is None:
         raise InvalidInput("An in-memory store cannot be restored into.")
-    revision = verify_sqlite_backup(source)
+    revision = _verify_sqlite_backup(source)
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=".restore-", suffix=".db")
     os.close(fd)
     staged_path = Path(name)
@@ -174,7 +174,7 @@ def _sqlite_restore(engine: Engine, url: str, source: Path, actor: Actor, progre
                 if mode != "delete":
                     raise StoreError("The store is in use (a desk is saving or reading); close the desks and "
                                      "restore again. Nothing was restored.")
-                copy_pages(staged, dst, progress)  # one transaction on the store: all of it or nothing
+                _copy_page_steps(staged, dst, progress)  # one transaction on the store: all of it or nothing
                 dst.execute("PRAGMA journal_mode = WAL")
             finally:
                 dst.close()
@@ -225,16 +225,16 @@ DROP SCHEMA calldesk_replaced CASCADE;
 def _pg_restore(engine: Engine, url: str, source: Path, actor: Actor, progress: Progress | None) -> None:
     if progress:
         progress(0, 2)
-    listing = subprocess.run([pg_tool("pg_restore"), "--list", str(source)], capture_output=True, text=True,
+    listing = subprocess.run([_pg_program("pg_restore"), "--list", str(source)], capture_output=True, text=True,
                              check=False)
     needed = ("TABLE DATA public cases", "TABLE DATA public alembic_version", "TABLE DATA public auditevent",
               *(f"TRIGGER public auditevent {t}" for t in PG_TRIGGERS))
     if listing.returncode != 0 or not all(n in listing.stdout for n in needed):
         raise InvalidInput(f"{source} is not a calldesk PostgreSQL backup; nothing was restored.")
-    dbname, env = libpq(url)
+    dbname, env = _libpq_target(url)
     with tempfile.TemporaryDirectory(prefix="calldesk-restore-") as folder:  # owner-only: it holds the data
         script = Path(folder) / "restore.sql"
-        made = subprocess.run([pg_tool("pg_restore"), "--no-owner", f"--file={script}", str(source)],
+        made = subprocess.run([_pg_program("pg_restore"), "--no-owner", f"--file={script}", str(source)],
                               capture_output=True, text=True, check=False)
         if made.returncode != 0:
             raise InvalidInput(f"{source} is damaged or truncated ({_last(made.stderr)}); nothing was restored.")
@@ -246,7 +246,7 @@ def _pg_restore(engine: Engine, url: str, source: Path, actor: Actor, progress: 
             "CREATE SCHEMA public;\n"
             f"\\i {script}\n{_pg_checks(actor, source)}\nCOMMIT;\n", encoding="utf-8")
         engine.dispose()
-        result = subprocess.run([pg_tool("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", f"--file={wrapper}",
+        result = subprocess.run([_pg_program("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", f"--file={wrapper}",
                                  f"--dbname={dbname}"], capture_output=True, text=True, check=False, env=env)
     if result.returncode != 0:
         raise StoreError(f"The restore failed and was rolled back, the store is unchanged: {_last(result.stderr)}")
