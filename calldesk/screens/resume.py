@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -12,6 +13,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
+
+from calldesk.rules.display import inert
 
 Draft = tuple[str, dict[str, Any]]
 
@@ -41,7 +44,8 @@ class ResumeDraft(ModalScreen[str | None]):
             box.border_title = "Unsaved calls"
             yield Static(f"You have {len(self.drafts)} call(s) that were not saved. Resume one?",
                          classes="dialog-line")
-            yield OptionList(*[Option(describe_draft(form), id=client_id) for client_id, form in self.drafts],
+            yield OptionList(*[Option(Text(inert(describe_draft(form))), id=client_id)  # typed text: no markup
+                               for client_id, form in self.drafts],
                              id="drafts")
             yield Static("Enter resumes the call; Escape keeps them for later.", classes="dialog-hint")
 

@@ -1,11 +1,11 @@
 """Restoring a backup: verified in full before anything is swapped; a failed restore leaves the store as it was.
 
 SQLite: the backup is checked (SQLite header, integrity, foreign keys, a known schema revision, every table,
-index and trigger of that revision), copied to a staging file beside the store, upgraded, given the _replaced
+index and trigger of that revision), copied to a staging file beside the store, upgraded, given the replaced
 store's audit events and one of its own, checked again, and only then copied into the store in one step.
 PostgreSQL: the dump is listed and turned into SQL (a truncated dump fails here), then replayed in ONE
 transaction that moves the old schema aside, restores, checks the revision and the audit triggers, carries the
-_replaced audit events over, records the restore and drops the old schema; any error rolls all of it back.
+replaced audit events over, records the restore and drops the old schema; any error rolls all of it back.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from calldesk.store.users import Actor
 
 KNOWN_REVISIONS = ("0001", HEAD)  # a backup at an older one is upgraded after the checks
 AUDIT_COLUMNS = "at, actor, action, entity, entity_id, case_id, field, old, new"
-REPLACED = "_replaced "  # prefix of the action of an event carried over from the store a restore _replaced
+REPLACED = "replaced "  # prefix of the action of an event carried over from the store a restore replaced
 PG_TRIGGERS = ("auditevent_no_change", "auditevent_no_truncate")
 
 
@@ -109,7 +109,7 @@ def _verify_sqlite_backup(source: Path) -> str:
 
 
 def _replaced(event: tuple[object, ...]) -> tuple[object, ...]:
-    """An event of the _replaced store, as kept in the restored trail: its action marked, no case id (the
+    """An event of the replaced store, as kept in the restored trail: its action marked, no case id (the
     restored store may reuse that id for another case)."""
     at, actor, action, entity, entity_id, _case_id, field, old, new = event
     marked = action if str(action).startswith(REPLACED) else f"{REPLACED}{action}"[:60]
@@ -117,12 +117,12 @@ def _replaced(event: tuple[object, ...]) -> tuple[object, ...]:
 
 
 def _carry_trail(live: Path, staged: sqlite3.Connection, source: Path, actor: Actor) -> None:
-    """The _replaced store's audit events the backup lacks, then the restore's own event."""
+    """The replaced store's audit events the backup lacks, then the restore's own event."""
     old = sqlite3.connect(live, timeout=10)
     try:
         events = old.execute(f"SELECT {AUDIT_COLUMNS} FROM auditevent ORDER BY id").fetchall()
     except sqlite3.Error:
-        events = []  # the store being _replaced is not readable: the backup's trail is all there is
+        events = []  # the store being replaced is not readable: the backup's trail is all there is
     finally:
         old.close()
     present = set(staged.execute(f"SELECT {AUDIT_COLUMNS} FROM auditevent").fetchall())
