@@ -240,7 +240,7 @@ def run_desk(settings: Settings, *, app_class: type[CalldeskApp] | None = None) 
         from calldesk.store.reference import ensure_reference
         from calldesk.store.store import open_store as open_
 
-        return open_(settings.database_url, configured_user=settings.user, protocol=settings.protocol,
+        return open_(settings.database_url, protocol=settings.protocol,
                      prepare=ensure_reference)
 
     app = (app_class or CalldeskApp)(open_store=open_store, protocol=settings.protocol,

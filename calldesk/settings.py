@@ -38,8 +38,6 @@ class Settings(BaseModel):
 
     database_url: str = Field(default_factory=default_database_url)
     protocol: str = "lausd"
-    # On SQLite the acting user is the OS login; this names another login on the same machine.
-    user: str | None = None
     keymap: dict[str, str] = Field(default_factory=dict)
     theme: str = "textual-dark"
 
@@ -50,7 +48,7 @@ def config_file() -> Path:
 
 def _from_environment() -> dict[str, Any]:
     # Only scalar settings come from the environment; the keymap lives in the file.
-    return {name: os.environ[ENV_PREFIX + name.upper()] for name in ("database_url", "protocol", "user", "theme")
+    return {name: os.environ[ENV_PREFIX + name.upper()] for name in ("database_url", "protocol", "theme")
             if os.environ.get(ENV_PREFIX + name.upper())}
 
 
@@ -58,11 +56,12 @@ def load_settings(**overrides: Any) -> Settings:
     """Settings with config.toml under the environment and explicit overrides on top."""
     values: dict[str, Any] = {}
     path = config_file()
-    if path.exists():
-        try:
-            values = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise InvalidInput(f"Cannot read the settings file {path}: {exc}") from exc
+    try:
+        values = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        values = {}
+    except (OSError, UnicodeError, tomllib.TOMLDecodeError) as exc:
+        raise InvalidInput(f"Cannot read the settings file {path}: {exc}") from None
     values = {k: v for k, v in values.items() if k in Settings.model_fields}
     values.update(_from_environment())
     values.update({k: v for k, v in overrides.items() if v is not None})

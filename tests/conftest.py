@@ -24,12 +24,13 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from calldesk.models import UserCreate  # noqa: E402
 from calldesk.store import users as user_service  # noqa: E402
-from calldesk.store.engine import checkpoint, make_engine, normalise_url  # noqa: E402
-from calldesk.store.schema import upgrade  # noqa: E402
+from calldesk.store.engine import checkpoint, normalise_url  # noqa: E402
+from calldesk.store.reference import ensure_reference  # noqa: E402
 from calldesk.store.store import Store, open_store  # noqa: E402
-from calldesk.store.users import Actor  # noqa: E402
+from calldesk.store.users import Actor, os_login  # noqa: E402
 
-ADMIN = "desk_admin"
+# On SQLite the CLI signs in as the OS user running it, so the test stores' first admin is that user.
+ADMIN = os_login()
 BACKENDS = ["sqlite", "postgres"]
 _counter = itertools.count()
 
@@ -66,10 +67,10 @@ def _pg_exec(sql: str, attempts: int = 20) -> None:
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.db"
-    engine = make_engine(f"sqlite:///{path}")
-    upgrade(engine)
-    checkpoint(engine)
-    engine.dispose()
+    # Migrated, ADMIN its first admin, the default protocol's reference data loaded (as after a first start).
+    template = open_store(f"sqlite:///{path}", configured_user=ADMIN, prepare=ensure_reference)
+    checkpoint(template.engine)
+    template.close()
     return path
 
 
@@ -78,9 +79,9 @@ def pg_template() -> Iterator[str]:
     name = f"calldesk_tmpl_{os.getpid()}"
     _pg_exec(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     _pg_exec(f"CREATE DATABASE {name}")
-    engine = make_engine(make_url(pg_admin_url()).set(database=name).render_as_string(hide_password=False))
-    upgrade(engine)
-    engine.dispose()
+    # Migrated, with the fixture's login role as its first admin.
+    open_store(make_url(pg_admin_url()).set(database=name).render_as_string(hide_password=False),
+               prepare=ensure_reference).close()
     yield name
     _pg_exec(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
@@ -104,7 +105,19 @@ def db_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iter
     name = f"calldesk_t_{os.getpid()}_{next(_counter)}"
     _pg_exec(f"CREATE DATABASE {name} TEMPLATE {template_db}")
     yield make_url(pg_admin_url()).set(database=name).render_as_string(hide_password=False)
-    _pg_exec(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    _drop_database(name)
+
+
+def _drop_database(name: str) -> None:
+    # A backend of another role (a test's login role, a maintenance worker) may still be leaving: retry briefly.
+    for attempt in range(5):
+        try:
+            _pg_exec(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            return
+        except Exception:
+            if attempt == 4:
+                raise
+            time.sleep(0.5)
 
 
 @pytest.fixture

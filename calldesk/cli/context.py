@@ -13,10 +13,13 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 import typer
 from pydantic import BaseModel
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 from calldesk.errors import CalldeskError
+from calldesk.rules.display import inert
 from calldesk.settings import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -27,8 +30,15 @@ if TYPE_CHECKING:
 P = ParamSpec("P")
 R = TypeVar("R")
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+# soft_wrap: a message is one line even when the output is not a terminal (Rich would wrap it at 80 columns).
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def shown(value: object) -> str:
+    """A stored or typed value inside a one-line Rich-markup message: markup escaped, control characters
+    (newlines too) inert."""
+    return escape(inert(str(value), lines=False))
 
 
 @dataclass
@@ -49,8 +59,8 @@ def options(ctx: typer.Context) -> Options:
     return root.obj
 
 
-def open_from(ctx: typer.Context) -> Store:
-    """Open the store the global options name (migrating and bootstrapping on first start)."""
+def open_from(ctx: typer.Context, *, create: bool = False) -> Store:
+    """Open the store the global options name; only `create` (`db upgrade`) makes a new one."""
     from calldesk.profiles import load_profile
     from calldesk.store.reference import ensure_reference
     from calldesk.store.store import open_store
@@ -59,16 +69,16 @@ def open_from(ctx: typer.Context) -> Store:
     load_profile(settings.protocol)  # a misspelt or broken profile is refused before the store is touched
     return open_store(
         settings.database_url,
-        configured_user=settings.user,
+        create=create,
         protocol=settings.protocol,
         prepare=ensure_reference,
     )
 
 
 @contextmanager
-def opened(ctx: typer.Context) -> Iterator[Store]:
+def opened(ctx: typer.Context, *, create: bool = False) -> Iterator[Store]:
     """The store for one command, closed when the command ends."""
-    store = open_from(ctx)
+    store = open_from(ctx, create=create)
     try:
         yield store
     finally:
@@ -91,7 +101,7 @@ def refusals_exit(func: Callable[P, R]) -> Callable[P, R]:
         try:
             return func(*args, **kwargs)
         except CalldeskError as exc:
-            err.print(f"[bold red]error:[/] {exc.message}", soft_wrap=True)
+            err.print(f"[bold red]error:[/] {shown(exc.message)}")
             raise typer.Exit(1) from None
         except (KeyboardInterrupt, BrokenPipeError):
             raise typer.Exit(130) from None
@@ -114,11 +124,11 @@ def print_json(value: Any) -> None:
 
 
 def print_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    table = Table(title=title, title_justify="left")
+    table = Table(title=Text(inert(title)), title_justify="left")
     for column in columns:
         table.add_column(column)
-    for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
+    for row in rows:  # Text cells: a value is never read as markup
+        table.add_row(*(Text("" if v is None else inert(str(v))) for v in row))
     out.print(table)
 
 
@@ -126,7 +136,7 @@ def progress_bar(description: str) -> Progress:
     """A rich progress bar on stderr (stdout stays clean for scripts)."""
     return Progress(
         TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeRemainingColumn(),
-        console=err, transient=True,
+        console=err, transient=True, disable=not err.is_terminal,  # scripts' stderr holds only messages
     )
 
 

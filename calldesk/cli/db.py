@@ -1,4 +1,4 @@
-"""`calldesk db ...`: upgrade, check, backup, restore."""
+"""`calldesk db ...`: upgrade, check, backup, restore, compact."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from calldesk.cli.context import err, opened, out, print_json, print_table, progress_reporter, refusals_exit
+from calldesk.cli.context import err, opened, out, print_json, print_table, progress_reporter, refusals_exit, shown
 from calldesk.rules.permissions import require
 
 app = typer.Typer(help="Maintain the store: schema, integrity, backups.", no_args_is_help=True)
@@ -15,11 +15,12 @@ app = typer.Typer(help="Maintain the store: schema, integrity, backups.", no_arg
 @app.command()
 @refusals_exit
 def upgrade(ctx: typer.Context) -> None:
-    """Bring the store's schema up to date (also done automatically on first start)."""
+    """Create the store if there is none (you become its first admin), or bring its schema up to date."""
     from calldesk.store.schema import current_revision
 
-    with opened(ctx) as store:
-        out.print(f"Store {store.location} is at schema revision {current_revision(store.engine)}.")
+    with opened(ctx, create=True) as store:
+        require(store.actor().role, "maintain_store")
+        out.print(f"Store {shown(store.location)} is at schema revision {current_revision(store.engine)}.")
 
 
 @app.command()
@@ -42,7 +43,7 @@ def check(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help
         if report.ok:
             out.print("[green]No problems found:[/] integrity, foreign keys and schema are in order.")
         for problem in report.problems:
-            err.print(f"[red]problem:[/] {problem}")
+            err.print(f"[red]problem:[/] {shown(problem)}")
         out.print(scrub_line, markup=False)
     if not report.ok:
         raise typer.Exit(1)
@@ -58,7 +59,7 @@ def backup(ctx: typer.Context, path: Path = typer.Argument(..., help="File to wr
         require(store.actor().role, "maintain_store")
         with progress_reporter("Backing up") as progress:
             written = maintenance.backup(store.engine, store.url, path, progress=progress)
-    out.print(f"Backup written to {written} ({written.stat().st_size:,} bytes).")
+    out.print(f"Backup written to {shown(written)} ({written.stat().st_size:,} bytes).")
 
 
 @app.command()
@@ -69,10 +70,35 @@ def restore(
     force: bool = typer.Option(False, "--force", help="Overwrite a store that holds live data."),
 ) -> None:
     """Replace the store's contents with a backup."""
+    from calldesk.store.restore import restore as restore_backup
+
+    with opened(ctx) as store:
+        actor = store.actor()
+        require(actor.role, "maintain_store")
+        with progress_reporter("Restoring") as progress:
+            restore_backup(store.engine, store.url, path, actor=actor, force=force, progress=progress)
+    out.print(f"Restored {shown(store.location)} from {shown(path)}.")
+
+
+@app.command()
+@refusals_exit
+def compact(ctx: typer.Context) -> None:
+    """Rewrite the store so no old copy of scrubbed text survives in its files (run when the desks are quiet)."""
     from calldesk.store import maintenance
 
     with opened(ctx) as store:
         require(store.actor().role, "maintain_store")
-        with progress_reporter("Restoring") as progress:
-            maintenance.restore(store.engine, store.url, path, force=force, progress=progress)
-    out.print(f"Restored {store.location} from {path}.")
+        done = maintenance.compact(store.engine)
+    out.print(f"Compacted {shown(store.location)}: {'; '.join(done)}.")
+
+
+@app.command()
+@refusals_exit
+def grant(ctx: typer.Context, name: str = typer.Argument(..., help="A calldesk user (its login role).")) -> None:
+    """PostgreSQL: create NAME's login role with only what their calldesk role needs (run after `user add`
+    and `user set-role`; on a deactivated user it revokes everything)."""
+    from calldesk.store.grants import grant_login
+
+    with opened(ctx) as store, store.uow() as uow:
+        done = grant_login(uow, actor=store.actor(), username=name)
+    out.print(f"Done: {shown(done)}.")

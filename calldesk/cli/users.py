@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from calldesk.cli.context import opened, out, print_json, print_table, read_signed_in, refusals_exit
+from calldesk.cli.context import opened, out, print_json, print_table, read_signed_in, refusals_exit, shown
 
 if TYPE_CHECKING:
     from calldesk.models import UserPublic
@@ -18,7 +18,7 @@ def _show(user: UserPublic, as_json: bool, verb: str) -> None:
     if as_json:
         print_json(user)
     else:
-        out.print(f"{verb} {user.username} ({user.role}{'' if user.active else ', deactivated'}).")
+        out.print(f"{verb} {shown(user.username)} ({user.role}{'' if user.active else ', deactivated'}).")
 
 
 @app.command()
@@ -34,10 +34,11 @@ def add(
     """Add a user with a role."""
     from calldesk.models import UserCreate
     from calldesk.store import users as user_service
+    from calldesk.store.intake import build
 
+    data = build(UserCreate, username=name, role=role, full_name=full_name, supervisor=supervisor)
     with opened(ctx) as store, store.uow() as uow:
-        user = user_service.add_user(uow, actor=store.actor(), data=UserCreate(
-            username=name, role=role, full_name=full_name, supervisor=supervisor))
+        user = user_service.add_user(uow, actor=store.actor(), data=data)
         uow.commit()
     _show(user, as_json, "Added")
 

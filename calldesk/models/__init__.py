@@ -1,6 +1,6 @@
 """SQLModel tables and their Create/Update/Public families. No rules, no UI."""
 
-from calldesk.models.audit import AuditEvent, AuditEventPublic, Draft
+from calldesk.models.audit import AuditEvent, AuditEventPublic, Draft, StoreSecret
 from calldesk.models.case import (
     CALL_TYPES,
     CASE_STATUSES,
@@ -16,7 +16,7 @@ from calldesk.models.case import (
 )
 from calldesk.models.people import User, UserCreate, UserPublic
 from calldesk.models.reference import Category, Resource
-from calldesk.models.reporting import REPORT_STATES, LitigationHold, Report, StoreSecret
+from calldesk.models.reporting import REPORT_STATES, LitigationHold, Report
 from calldesk.models.student import (
     Consent,
     ConsentCreate,

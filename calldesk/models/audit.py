@@ -25,6 +25,14 @@ class AuditEvent(SQLModel, table=True):
     new: str | None = Field(default=None, sa_type=Text)
 
 
+class StoreSecret(SQLModel, table=True):
+    """Per-store keys, made once by the schema upgrade: `audit` keys the HMAC that fingerprints narrative text
+    in the trail (so a guessed sentence cannot be confirmed without the store). Readable by admins only."""
+
+    name: str = Field(primary_key=True, max_length=40)
+    value: str = Field(max_length=200)
+
+
 class AuditEventPublic(SQLModel):
     id: int
     at: datetime

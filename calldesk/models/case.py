@@ -6,12 +6,15 @@ import uuid
 from datetime import datetime
 from typing import Any, ClassVar
 
+from pydantic import field_validator
 from sqlalchemy import Column, Index, Integer, Text
 from sqlmodel import Field, SQLModel
 
 from calldesk.models.types import UTCDateTime, utcnow
 from calldesk.rules.profile import CALL_TYPES
 from calldesk.rules.vocabulary import CASE_STATUSES, CHANNELS, CONTACT_METHODS, SOURCES
+
+OPENED_YEARS = (1970, 2200)
 
 __all__ = ["CALL_TYPES", "CASE_STATUSES", "CHANNELS", "CONTACT_METHODS", "SOURCES"]
 
@@ -56,6 +59,14 @@ class CaseCreate(CaseBase):
 
     client_id: str = Field(default_factory=lambda: uuid.uuid4().hex, max_length=64)
     opened_at: datetime | None = None
+
+    @field_validator("opened_at")
+    @classmethod
+    def _plausible_opening(cls, value: datetime | None) -> datetime | None:
+        # Deadlines are counted in days from here: a year like 0001 or 9999 would overflow the calendar.
+        if value is not None and not OPENED_YEARS[0] <= value.year <= OPENED_YEARS[1]:
+            raise ValueError(f"the opening time must fall between {OPENED_YEARS[0]} and {OPENED_YEARS[1]}")
+        return value
 
 
 class CaseUpdate(SQLModel):

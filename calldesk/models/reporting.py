@@ -37,10 +37,3 @@ class LitigationHold(SQLModel, table=True):
     reason: str = Field(max_length=300)
     placed_by: str = Field(max_length=64)
     placed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)  # type: ignore[call-overload]
-
-
-class StoreSecret(SQLModel, table=True):
-    """A random secret made once per store (e.g. the key of the reports' case pseudonyms)."""
-
-    name: str = Field(primary_key=True, max_length=40)
-    value: str = Field(max_length=128)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from rich.markup import escape
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -12,6 +14,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from calldesk.rules.display import inert
 from calldesk.screens.context import Desk
 from calldesk.screens.failures import ReportsWorkerFailures
 from calldesk.screens.resume import Draft, ResumeDraft
@@ -60,8 +63,8 @@ class DeskScreen(ReportsWorkerFailures, Screen[None]):
         """Who is signed in, against which store (known once the store is open)."""
         store, actor = self.desk.store, self.desk.actor
         self.query_one("#who", Static).update(
-            f"Signed in as [b]{actor.username}[/b] ({actor.role.replace('_', ' ')})")
-        self.query_one("#where", Static).update(f"Store: {store.location} ({store.backend})")
+            f"Signed in as [b]{escape(inert(actor.username))}[/b] ({actor.role.replace('_', ' ')})")
+        self.query_one("#where", Static).update(Text(inert(f"Store: {store.location} ({store.backend})")))
 
     def action_offer_drafts(self) -> None:
         self.find_drafts()

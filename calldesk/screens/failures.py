@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.worker import Worker, WorkerState
 
 from calldesk.errors import CalldeskError
+from calldesk.rules.display import inert
 
 
 def as_refusal(error: BaseException | None) -> CalldeskError:
@@ -20,4 +21,5 @@ class ReportsWorkerFailures:
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
-            self.notify(as_refusal(event.worker.error).message, severity="error", timeout=8)  # type: ignore[attr-defined]
+            self.notify(inert(as_refusal(event.worker.error).message), severity="error", timeout=8,  # type: ignore[attr-defined]
+                        markup=False)

@@ -22,6 +22,7 @@ from textual.worker import Worker, WorkerState
 from calldesk.errors import CalldeskError
 from calldesk.rules.abuse import abuse_guidance, abuse_words_in
 from calldesk.rules.calendar import calendar_for, federal_holidays
+from calldesk.rules.display import inert
 from calldesk.rules.profile import TIER_LABELS
 from calldesk.rules.repeat import PriorCase, detect_repeat
 from calldesk.rules.routing import route
@@ -386,7 +387,7 @@ class IntakeScreen(CallConsent):
         for name, message in reversed(list(fields.items())):
             self.form.show_error(name or None, message)
         self.query_one("#refusal-banner", Banner).show(error.message, "stop")
-        self.notify(error.message, severity="error", timeout=8)
+        self.notify(inert(error.message), severity="error", timeout=8, markup=False)
 
     @on(Refused)
     def _refused(self, event: Refused) -> None:

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from calldesk.rules.calendar import calendar_for
+from calldesk.rules.display import inert
 from calldesk.rules.profile import TIER_LABELS
 from calldesk.rules.triage import format_due
 from calldesk.screens.context import Desk
@@ -97,6 +98,7 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
                 due = ("OVERDUE " if late else "") + format_due(local, with_time=True)
             table.add_row(Text(due, style=style), Text(case.case_number, style=style),
                           TIER_LABELS.get(case.tier or "", "Compliment"), case.owner_role.replace("_", " "),
-                          case.category or "", case.caller_name, f"{calendar.local(case.opened_at):%d %b}",
+                          Text(inert(case.category or "")), Text(inert(case.caller_name)),  # never markup
+                          f"{calendar.local(case.opened_at):%d %b}",
                           key=case.case_number)
         self.query_one("#queue-summary", Static).update(f"{len(event.cases)} open cases, {overdue} overdue.")

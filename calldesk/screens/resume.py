@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -17,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from calldesk.rules.display import inert
 from calldesk.screens.context import Desk
 from calldesk.screens.failures import ReportsWorkerFailures
 from calldesk.screens.intake_call import DRAFT_CASE
@@ -60,7 +62,8 @@ class ResumeDraft(ReportsWorkerFailures, ModalScreen[str | None]):
         with Vertical(id="resume", classes="dialog") as box:
             box.border_title = "Unsaved calls"
             yield Static(self._count(), id="resume-count", classes="dialog-line")
-            yield OptionList(*[Option(describe_draft(form), id=client_id) for client_id, form in self.drafts],
+            yield OptionList(*[Option(Text(inert(describe_draft(form))), id=client_id)  # typed text: no markup
+                                for client_id, form in self.drafts],
                              id="drafts")
             yield Static(HINT, id="resume-hint", classes="dialog-hint", markup=False)
 

@@ -7,27 +7,28 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from calldesk.errors import InvalidInput, NotFound, RuleRefused
-from calldesk.models import Callback, CallbackCreate, CallbackPublic, User, utcnow
+from calldesk.models import Callback, CallbackCreate, CallbackPublic, Case, User, utcnow
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.callbacks import callback_due, covering_supervisor_needed
 from calldesk.rules.contact import normalise_phone
-from calldesk.rules.permissions import require
 from calldesk.rules.profile import Profile
 from calldesk.store import audit
 from calldesk.store.cases import get_case
 from calldesk.store.uow import UnitOfWork
-from calldesk.store.users import Actor, actor_for
+from calldesk.store.users import Actor, actor_for, authorise
 
 
 def add_callback(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CallbackCreate) -> CallbackPublic:
     """A message becomes a callback task: urgent or from a superior due now, else within 1 business day."""
-    require(actor.role, "add_callback")
+    actor = authorise(uow, actor, "add_callback")
     if not (data.caller_name.strip() or data.phone):
         raise InvalidInput("Enter who called (a name or a phone number).", field="caller_name")
     received = data.received_at or utcnow()
     owner = actor_for(uow.session, data.assigned_to).username if data.assigned_to else actor.username
-    case = get_case(uow.session, data.case_number) if data.case_number else None
+    case = get_case(uow.session, data.case_number, for_update=True) if data.case_number else None
     case_id = case.id if case is not None else None
+    if case is not None:
+        case.updated_at = utcnow()  # bumps the case's version: a concurrent mark_abuse sees this callback
     message = "" if case is not None and case.abuse_marked else data.message.strip()
     row = Callback(caller_name=data.caller_name.strip(), phone=normalise_phone(data.phone) if data.phone else None,
                    message=message, urgent=data.urgent, from_superior=data.from_superior,
@@ -43,12 +44,13 @@ def add_callback(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: Callb
 
 
 def complete_callback(uow: UnitOfWork, *, actor: Actor, callback_id: int) -> CallbackPublic:
-    require(actor.role, "complete_callback")
+    actor = authorise(uow, actor, "complete_callback")
     row = uow.session.get(Callback, callback_id)
     if row is None:
         raise NotFound(f"No callback {callback_id}.")
     if row.done_at is not None:
         raise RuleRefused(f"Callback {callback_id} was already returned.")
+    _bump_case(uow, row.case_id)
     row.done_at, row.done_by = utcnow(), actor.username
     audit.record(uow.session, actor=actor.username, action="callback.done", entity="callback", entity_id=row.id,
                  case_id=row.case_id, field="done_by", new=actor.username)
@@ -58,17 +60,27 @@ def complete_callback(uow: UnitOfWork, *, actor: Actor, callback_id: int) -> Cal
 
 def reassign_callback(uow: UnitOfWork, *, actor: Actor, callback_id: int, to_user: str) -> CallbackPublic:
     """Supervisors hand an absent colleague's callbacks to someone present."""
-    require(actor.role, "reassign")
+    actor = authorise(uow, actor, "reassign")
     row = uow.session.get(Callback, callback_id)
     if row is None:
         raise NotFound(f"No callback {callback_id}.")
     target = actor_for(uow.session, to_user)
+    _bump_case(uow, row.case_id)
     audit.record(uow.session, actor=actor.username, action="callback.reassign", entity="callback",
                  entity_id=row.id, case_id=row.case_id, field="assigned_to", old=row.assigned_to,
                  new=target.username)
     row.assigned_to = target.username
     uow.commit()
     return CallbackPublic.model_validate(row)
+
+
+def _bump_case(uow: UnitOfWork, case_id: int | None) -> None:
+    """A callback of a case changes the case's version (its row locked first, as every child write does)."""
+    if case_id is None:
+        return
+    case = uow.session.exec(select(Case).where(Case.id == case_id).with_for_update()
+                            .execution_options(populate_existing=True)).one()
+    case.updated_at = utcnow()
 
 
 def callbacks_for(session: Session, *, profile: Profile, username: str, today: date) -> list[CallbackPublic]:

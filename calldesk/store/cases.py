@@ -26,7 +26,7 @@ from calldesk.profiles import load_profile
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.followup import next_follow_up_due
 from calldesk.rules.free_text import ABUSE_PLACEHOLDER, CASE_ROWS, FREE_TEXT, narrative_columns
-from calldesk.rules.permissions import require
+from calldesk.rules.permissions import may_hand_down, may_mark_closed_case
 from calldesk.rules.profile import Profile, role_rank
 from calldesk.rules.repeat import (
     CallerKey,
@@ -41,10 +41,11 @@ from calldesk.rules.triage import TriageDecision
 from calldesk.store import audit
 from calldesk.store.drafts import scrub_drafts
 from calldesk.store.intake import clean_fields
+from calldesk.store.maintenance import vacuum_after_scrub
 from calldesk.store.queries import priors_at_school, priors_for_caller
 from calldesk.store.scrub import scrub_files
-from calldesk.store.uow import UnitOfWork
-from calldesk.store.users import Actor
+from calldesk.store.uow import UnitOfWork, unstorable
+from calldesk.store.users import Actor, authorise
 
 DEADLINE_FIELDS = ("respond_by", "acknowledge_by", "next_follow_up_by", "resolve_by", "resolve_max")
 TRIAGE_INPUTS = frozenset({"call_type", "category", "due_process", "special_education", "safety", "source",
@@ -62,8 +63,15 @@ class CaseOutcome:
     created: bool = True
 
 
-def get_case(session: Session, case_number: str) -> Case:
-    found = session.exec(select(Case).where(Case.case_number == case_number)).first()
+def get_case(session: Session, case_number: str, *, for_update: bool = False) -> Case:
+    """The case numbered `case_number`. `for_update`: a writer locks its row (PostgreSQL; SQLite's writers hold
+    the file lock), so concurrent writes to a case and its children queue instead of failing as stale."""
+    if unstorable(case_number):
+        raise NotFound(f"No case numbered like that (it contains {unstorable(case_number)}).")
+    query = select(Case).where(Case.case_number == case_number)
+    if for_update:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    found = session.exec(query).first()
     if found is None:
         raise NotFound(f"No case numbered {case_number}.")
     return found
@@ -71,7 +79,7 @@ def get_case(session: Session, case_number: str) -> Case:
 
 def load_for_change(session: Session, case_number: str, expected_version: int | None) -> Case:
     """The case, refused as StaleCase if someone saved it since the caller loaded `expected_version`."""
-    case = get_case(session, case_number)
+    case = get_case(session, case_number, for_update=True)
     if expected_version is not None and case.version != expected_version:
         raise StaleCase(
             f"Case {case_number} was saved by someone else after you opened it; reload it to see their changes."
@@ -135,7 +143,7 @@ def _snapshot(case: Case) -> dict[str, Any]:
 def open_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CaseCreate,
               abuse_marked: bool = False) -> CaseOutcome:
     """Open a case from the intake form. A retried save (same client_id) returns the case already saved."""
-    require(actor.role, "take_call")
+    actor = authorise(uow, actor, "take_call")
     session = uow.session
     fields = clean_fields(data.model_dump(exclude={"client_id", "opened_at"}), profile, abuse_marked=abuse_marked)
     opened_at = data.opened_at or utcnow()
@@ -188,7 +196,7 @@ def open_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CaseCrea
 def update_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number: str,
                 expected_version: int | None, changes: CaseUpdate) -> CaseOutcome:
     """Change a case's fields; changing type, category or flags recomputes its tier and deadlines."""
-    require(actor.role, "edit_case")
+    actor = authorise(uow, actor, "edit_case")
     session = uow.session
     case = load_for_change(session, case_number, expected_version)
     if case.status == "closed":
@@ -207,6 +215,9 @@ def update_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number:
         # A linked repeat call stays at least a concern; earlier notes (repeat caller, trend) stay too.
         routing = route(profile, fields=case.model_dump(), opened_at=case.opened_at, linked_repeat=repeated is not None)
         decided = _route(case, routing, actor=actor, at=utcnow())
+        if not may_hand_down(actor.role, before["owner_role"], case.owner_role):
+            raise PermissionDenied(f"Case {case_number} belongs to a {before['owner_role'].replace('_', ' ')}; "
+                                   "only they or a higher rank may re-type it for a lower one.")
         recompute_follow_up(case, profile, last_entry)  # the cadence runs from the last entry, not the opening
         reasons = ["Type, category or flags changed: tier and deadlines recomputed.", *decided]
         case.routing_notes = "\n".join(filter(None, [case.routing_notes, *decided]))
@@ -225,10 +236,14 @@ def update_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number:
 
 def mark_abuse(uow: UnitOfWork, *, actor: Actor, case_number: str) -> CasePublic:
     """Suspected child abuse: empty every narrative column of the case and its rows (calldesk.rules.free_text),
-    and the narrative keys of its draft; then fold SQLite's WAL so no old page keeps the text."""
-    require(actor.role, "mark_abuse")
+    and the narrative keys of its draft; then fold SQLite's WAL (and vacuum PostgreSQL's dead rows) so no old
+    page keeps the text."""
+    actor = authorise(uow, actor, "mark_abuse")
     session = uow.session
-    case = get_case(session, case_number)
+    case = get_case(session, case_number, for_update=True)
+    if case.status == "closed" and not may_mark_closed_case(
+            actor.role, actor.username, people=(case.opened_by, case.assigned_to, case.closed_by)):
+        raise PermissionDenied(f"Case {case_number} is closed: only who worked it or a supervisor may mark it.")
     narrative = {name: getattr(case, name) for name in sorted(narrative_columns("cases"))}
     after = {name: _cleared("cases", name, value) for name, value in narrative.items()}
     for name, value in after.items():
@@ -241,12 +256,15 @@ def mark_abuse(uow: UnitOfWork, *, actor: Actor, case_number: str) -> CasePublic
         columns = {column: _cleared_sql(table, column) for column in sorted(narrative_columns(name))}
         session.execute(update(table).where(table.c.case_id == case.id).values(columns))
     scrub_drafts(session, case.client_id)
-    audit.record_changes(session, actor=actor.username, action="case.abuse_marked", entity="case",
-                         entity_id=case_number, case_id=case.id, before=narrative, after=after)
+    # The removed text leaves no fingerprint at all: only that it was there and is gone.
+    for name in (k for k, v in narrative.items() if v):
+        audit.record(session, actor=actor.username, action="case.abuse_marked", entity="case",
+                     entity_id=case_number, case_id=case.id, field=name, old=None, new="")
     audit.record(session, actor=actor.username, action="case.abuse_marked", entity="case", entity_id=case_number,
                  case_id=case.id, field="abuse_marked", old=False, new=True)
     uow.commit()
     scrub_files(uow.engine)  # old page images of the narrative must not linger in SQLite's WAL
+    vacuum_after_scrub(uow.engine)  # nor (as far as this role may) in PostgreSQL's dead row versions
     return CasePublic.model_validate(case)
 
 
@@ -269,7 +287,7 @@ def close_case(uow: UnitOfWork, *, actor: Actor, case_number: str, expected_vers
     """Close a case: what the profile requires before a close must be filled in (a resolution, for most tiers),
     and for a violation the letter must be signed and the coordinator informed. `profile` defaults to the
     case's own protocol."""
-    require(actor.role, "close_case")
+    actor = authorise(uow, actor, "close_case")
     session = uow.session
     case = load_for_change(session, case_number, expected_version)
     if case.status == "closed":
@@ -298,11 +316,11 @@ def close_case(uow: UnitOfWork, *, actor: Actor, case_number: str, expected_vers
 
 def reassign(uow: UnitOfWork, *, actor: Actor, case_number: str, to_user: str) -> CasePublic:
     """Give a case to another user (supervisors only)."""
-    require(actor.role, "reassign")
+    actor = authorise(uow, actor, "reassign")
     from calldesk.store.users import actor_for
 
     target = actor_for(uow.session, to_user)
-    case = get_case(uow.session, case_number)
+    case = get_case(uow.session, case_number, for_update=True)
     audit.record(uow.session, actor=actor.username, action="case.reassign", entity="case", entity_id=case_number,
                  case_id=case.id, field="assigned_to", old=case.assigned_to, new=target.username)
     case.assigned_to = target.username

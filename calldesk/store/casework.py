@@ -6,6 +6,7 @@ from sqlmodel import select
 
 from calldesk.errors import InvalidInput, RuleRefused
 from calldesk.models import (
+    Case,
     CasePublic,
     Escalation,
     FollowUp,
@@ -17,16 +18,16 @@ from calldesk.models import (
     utcnow,
 )
 from calldesk.rules.escalation import next_escalation
-from calldesk.rules.permissions import require
 from calldesk.rules.profile import Profile
 from calldesk.store import audit
 from calldesk.store.cases import ABUSE_PLACEHOLDER, get_case, recompute_follow_up, refresh_next_deadline
 from calldesk.store.uow import UnitOfWork
-from calldesk.store.users import Actor
+from calldesk.store.users import Actor, authorise
 
 
-def _open_case(uow: UnitOfWork, case_number: str):  # type: ignore[no-untyped-def]
-    case = get_case(uow.session, case_number)
+def _open_case(uow: UnitOfWork, case_number: str) -> Case:
+    """The open case, its row locked: every write to a case's children goes through (and bumps) its version."""
+    case = get_case(uow.session, case_number, for_update=True)
     if case.status == "closed":
         raise RuleRefused(f"Case {case_number} is closed.")
     return case
@@ -35,7 +36,7 @@ def _open_case(uow: UnitOfWork, case_number: str):  # type: ignore[no-untyped-de
 def add_follow_up(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number: str,
                   data: FollowUpCreate) -> FollowUpPublic:
     """A dated entry: what was done and what is pending; the next entry falls due 2 open days later."""
-    require(actor.role, "follow_up")
+    actor = authorise(uow, actor, "follow_up")
     if not data.done.strip():
         raise InvalidInput("Say what was done.", field="done")
     case = _open_case(uow, case_number)
@@ -58,7 +59,7 @@ def add_follow_up(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_numbe
 
 def escalate(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number: str, reason: str) -> CasePublic:
     """One step up the agency's ladder, recorded with who, when and why."""
-    require(actor.role, "escalate")
+    actor = authorise(uow, actor, "escalate")
     if not reason.strip():
         raise InvalidInput("Say why the case is escalated.", field="reason")
     case = _open_case(uow, case_number)
@@ -88,7 +89,7 @@ def _resolution(uow: UnitOfWork, case_id: int, actor: Actor) -> Resolution:
 
 def set_resolution(uow: UnitOfWork, *, actor: Actor, case_number: str, data: ResolutionUpdate) -> ResolutionPublic:
     """Write the response/resolution/remedy, the outcome, and for complaints the alleged violation."""
-    require(actor.role, "resolve")
+    actor = authorise(uow, actor, "resolve")
     case = _open_case(uow, case_number)
     if data.alleged_violation and case.call_type != "complaint":
         raise InvalidInput("Only a complaint records an alleged violation.", field="alleged_violation")
@@ -119,7 +120,7 @@ def advance_letter(uow: UnitOfWork, *, actor: Actor, case_number: str, step: str
     """The response letter: draft -> approved (supervisor) -> signed and attached -> coordinator informed."""
     if step not in LETTER_STEPS:
         raise InvalidInput(f"'{step}' is not a letter step: approve, sign or inform.", field="step")
-    require(actor.role, "approve_letter" if step == "approve" else "sign_letter")
+    actor = authorise(uow, actor, "approve_letter" if step == "approve" else "sign_letter")
     case = _open_case(uow, case_number)
     res = uow.session.exec(select(Resolution).where(Resolution.case_id == case.id)).first()
     needed, reached = LETTER_STEPS[step]
@@ -138,5 +139,6 @@ def advance_letter(uow: UnitOfWork, *, actor: Actor, case_number: str, step: str
                  entity_id=case_number, case_id=case.id, field="letter_status", old=res.letter_status, new=reached)
     res.letter_status = reached
     refresh_next_deadline(case)
+    case.updated_at = utcnow()
     uow.commit()
     return ResolutionPublic.model_validate(res)

@@ -28,11 +28,10 @@ from calldesk.rules.consent import (
     validate_consent,
 )
 from calldesk.rules.contact import normalise_name
-from calldesk.rules.permissions import require
 from calldesk.store import audit
 from calldesk.store.cases import get_case
 from calldesk.store.uow import UnitOfWork
-from calldesk.store.users import Actor
+from calldesk.store.users import Actor, authorise
 
 
 @dataclass
@@ -62,10 +61,11 @@ def _facts(consent: Consent) -> ConsentFacts:
 
 def add_student(uow: UnitOfWork, *, actor: Actor, case_number: str, data: StudentCreate) -> StudentPublic:
     """The student a caller asks about (only the Confidentiality tab records one)."""
-    require(actor.role, "edit_case")
+    actor = authorise(uow, actor, "edit_case")
     if not data.name.strip():
         raise InvalidInput("Enter the student's name.", field="student_name")
-    case = get_case(uow.session, case_number)
+    case = get_case(uow.session, case_number, for_update=True)
+    case.updated_at = utcnow()  # a write to a case's child bumps the case's version
     student = Student(case_id=case.id, name=data.name.strip(), student_ref=(data.student_ref or "").strip() or None,  # type: ignore[arg-type]
                       school=(data.school or "").strip() or None, birth_date=data.birth_date)
     uow.session.add(student)
@@ -86,8 +86,9 @@ def _student(session: Session, case: Case, student_id: int) -> Student:
 def record_consent(uow: UnitOfWork, *, actor: Actor, case_number: str, student_id: int, data: ConsentCreate,
                    today: date | None = None) -> ConsentPublic:
     """A written consent to release: signed, dated, naming records, purpose and recipient (99.30)."""
-    require(actor.role, "record_consent")
-    case = get_case(uow.session, case_number)
+    actor = authorise(uow, actor, "record_consent")
+    case = get_case(uow.session, case_number, for_update=True)
+    case.updated_at = utcnow()  # a write to a case's child bumps the case's version
     student = _student(uow.session, case, student_id)
     consent = Consent(**data.model_dump(), student_id=student.id, recorded_by=actor.username, recorded_at=utcnow())  # type: ignore[arg-type]
     validate_consent(_facts(consent), today=today or local_today(case.protocol))
@@ -119,8 +120,9 @@ def may_see_student(session: Session, *, case_number: str, student_id: int, reco
 def disclose(uow: UnitOfWork, *, actor: Actor, case_number: str, student_id: int, records: list[str],
              recipient: str | None = None, on: date | None = None) -> DisclosureOutcome:
     """Record a disclosure (99.32) if the consent rules allow it; otherwise ConsentRefused and nothing written."""
-    require(actor.role, "disclose")
-    case = get_case(uow.session, case_number)
+    actor = authorise(uow, actor, "disclose")
+    case = get_case(uow.session, case_number, for_update=True)
+    case.updated_at = utcnow()  # a write to a case's child bumps the case's version
     student = _student(uow.session, case, student_id)
     to = (recipient or case.caller_name).strip()
     if not to:

@@ -11,18 +11,17 @@ from sqlmodel import Session, col, select
 from calldesk.errors import PermissionDenied
 from calldesk.models import Case, Draft, utcnow
 from calldesk.rules.abuse import scrub_narrative
-from calldesk.rules.permissions import require
 from calldesk.store import audit
 from calldesk.store.scrub import scrub_files
 from calldesk.store.uow import UnitOfWork
-from calldesk.store.users import Actor
+from calldesk.store.users import Actor, authorise
 
 ABUSE_FLAG = "abuse_marked"
 
 
 def save_draft(uow: UnitOfWork, *, actor: Actor, client_id: str, form: Mapping[str, Any]) -> None:
     """Upsert the form as typed; a form marked as suspected abuse is saved without its narrative."""
-    require(actor.role, "take_call")
+    actor = authorise(uow, actor, "take_call")
     values = dict(form)
     saved = uow.session.exec(select(Case.abuse_marked).where(Case.client_id == client_id)).first()
     abuse = bool(values.get(ABUSE_FLAG)) or bool(saved)  # a case marked elsewhere takes no narrative either
@@ -62,7 +61,7 @@ def drafts_of(session: Session, username: str) -> list[tuple[str, dict[str, Any]
 
 def discard_draft(uow: UnitOfWork, *, actor: Actor, client_id: str) -> int:
     """Remove the user's draft of one call (the agent said so, or the case now holds it); audited. Returns how many."""
-    require(actor.role, "take_call")
+    actor = authorise(uow, actor, "take_call")
     rows = list(uow.session.exec(select(Draft).where(Draft.client_id == client_id, Draft.owner == actor.username)))
     for draft in rows:
         uow.session.delete(draft)

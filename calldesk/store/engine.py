@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -45,13 +46,42 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def _prepare_sqlite_file(path: Path) -> None:
-    # The store holds personal data: folder and file readable by the owner only.
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if not path.exists():
-        fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
-        os.close(fd)
-    os.chmod(path, 0o600)
+SQLITE_MAGIC = b"SQLite format 3\x00"
+MULTI_USER_HINT = "for several people on one machine use PostgreSQL (README: 'Several people on one machine')"
+
+
+def _prepare_sqlite_file(path: Path, *, create: bool) -> None:
+    """Check the file is a store this OS user may open; create it owner-only when `create` (first start).
+
+    Nothing is chmodded: a new store is owner-only from its first byte, an existing file is left as it is.
+    """
+    another_user = (f"The store {path} belongs to another OS user; a SQLite store is used by its owner alone: "
+                    f"{MULTI_USER_HINT}.")
+    try:
+        info = os.stat(path)
+    except PermissionError:
+        raise StoreError(another_user) from None
+    except FileNotFoundError:
+        if not create:
+            where = "" if path.parent.is_dir() else f": the folder {path.parent} does not exist"
+            raise StoreError(f"No calldesk store at {path}{where} (check --db; `calldesk db upgrade` creates a "
+                             "new store).") from None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_RDWR | os.O_NOFOLLOW, 0o600))
+        except OSError as exc:
+            raise StoreError(f"Cannot create the store {path}: {exc.strerror}.") from None
+        return
+    except OSError as exc:
+        raise StoreError(f"Cannot use the store {path}: {exc.strerror}.") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise StoreError(f"{path} is not a calldesk store (not a regular file); nothing was changed.")
+    if not os.access(path, os.R_OK | os.W_OK) or not os.access(path.parent, os.W_OK | os.X_OK):
+        raise StoreError(another_user)
+    if info.st_size:
+        with open(path, "rb") as handle:
+            if handle.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
+                raise StoreError(f"{path} is not a calldesk store (not a SQLite database); nothing was changed.")
 
 
 def _on_sqlite_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
@@ -72,8 +102,9 @@ def _on_sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for the store at `url`; SQLite files and their folder are created owner-only."""
+def make_engine(url: str, *, create: bool = True) -> Engine:
+    """An engine for the store at `url`. A missing SQLite file (and its folder) is created owner-only when
+    `create`, else refused; an existing file must be a SQLite database this OS user may open."""
     url = normalise_url(url)
     try:
         parsed = make_url(url)
@@ -83,7 +114,7 @@ def make_engine(url: str) -> Engine:
     if backend == "sqlite":
         path = sqlite_path(url)
         if path is not None:
-            _prepare_sqlite_file(path)
+            _prepare_sqlite_file(path, create=create)
         engine = create_engine(
             url,
             echo=False,

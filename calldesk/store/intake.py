@@ -13,6 +13,7 @@ from calldesk.rules.consent import RELATIONSHIPS
 from calldesk.rules.contact import normalise_email, normalise_name, normalise_phone, phone_digits
 from calldesk.rules.profile import CALL_TYPES, Profile
 from calldesk.rules.vocabulary import CHANNELS, CONTACT_METHODS, SOURCES
+from calldesk.store.uow import unstorable
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -29,6 +30,10 @@ TEXT_LIMITS = {"caller_name": 200, "school": 200, "department": 200, "language":
 
 def clean_fields(values: Mapping[str, Any], profile: Profile, *, abuse_marked: bool) -> dict[str, Any]:
     """Validated, normalised case fields (raises InvalidInput naming the field); derived keys added."""
+    for key, value in values.items():  # before any lookup uses the value
+        problem = unstorable(value) if isinstance(value, str) else None
+        if problem:
+            raise InvalidInput(f"{key.replace('_', ' ').capitalize()} contains {problem}.", field=key)
     out: dict[str, Any] = dict(scrub_narrative(values) if abuse_marked else values)
     for key, value in list(out.items()):
         if isinstance(value, str):

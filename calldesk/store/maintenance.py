@@ -1,16 +1,18 @@
-"""Admin maintenance: integrity checks, online backups and restores, on either backend."""
+"""Admin maintenance: integrity checks and online backups, on either backend (restores: store/restore.py)."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import sqlite3
+import stat
 import subprocess
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from calldesk.errors import InvalidInput, StoreError
@@ -19,6 +21,7 @@ from calldesk.store.schema import current_revision, head_revision
 
 Progress = Callable[[int, int], None]  # (done, total)
 PAGES_PER_STEP = 256
+SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
 @dataclass
@@ -34,6 +37,18 @@ class CheckReport:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+AUDIT_TRIGGERS = {"sqlite": ("auditevent_no_update", "auditevent_no_delete"),
+                  "postgresql": ("auditevent_no_change", "auditevent_no_truncate", "auditevent_actor")}
+
+
+def _triggers(conn: Connection, dialect: str) -> set[str]:
+    if dialect == "sqlite":
+        return {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    return {r[0] for r in conn.execute(text(
+        "SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND NOT t.tgisinternal"))}
 
 
 def check(engine: Engine) -> CheckReport:
@@ -54,6 +69,8 @@ def check(engine: Engine) -> CheckReport:
                 "SELECT conrelid::regclass::text, conname FROM pg_constraint WHERE NOT convalidated"
             )).all()
             report.problems.extend(f"constraint not validated: {t}.{c}" for t, c in invalid)
+        for trigger in sorted(set(AUDIT_TRIGGERS[engine.dialect.name]) - _triggers(conn, engine.dialect.name)):
+            report.problems.append(f"audit trail: trigger {trigger} is missing (the trail is not append-only)")
         for table in sorted(inspect(conn).get_table_names()):
             if table == "alembic_version":
                 continue
@@ -62,19 +79,56 @@ def check(engine: Engine) -> CheckReport:
     return report
 
 
-def backup(engine: Engine, url: str, target: Path, *, progress: Progress | None = None) -> Path:
-    """Copy the live store to `target` while agents keep writing; returns the file written."""
-    target = target.expanduser()
-    if target.is_dir():
-        raise InvalidInput(f"{target} is a folder; give a file name for the backup.")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    path = sqlite_path(url)
-    old_umask = os.umask(0o077)  # the copy holds personal data: owner-only from its first byte
+def _refuse_target(target: Path, store_file: Path | None) -> None:
+    """A backup goes to a new file or replaces a regular one; never the store itself, a link or a device."""
+    if store_file is not None:
+        live = os.path.abspath(store_file)
+        if os.path.abspath(target) in {live, *(live + s for s in SIDE_FILES)}:
+            raise InvalidInput(f"{target} is the live store itself; give another file name for the backup.")
     try:
-        _backup_to(engine, url, path, target, progress)
+        info = os.lstat(target)
+    except FileNotFoundError:
+        return
+    if stat.S_ISLNK(info.st_mode):
+        raise InvalidInput(f"{target} is a symbolic link; give the backup a plain file name (links are not followed).")
+    if stat.S_ISDIR(info.st_mode):
+        raise InvalidInput(f"{target} is a folder; give a file name for the backup.")
+    if not stat.S_ISREG(info.st_mode):
+        raise InvalidInput(f"{target} is not a regular file (a device or pipe?); give a file name for the backup.")
+    if store_file is not None:
+        for side in ("", *SIDE_FILES):
+            try:
+                live_info = os.stat(str(store_file) + side)
+            except OSError:
+                continue
+            if (live_info.st_dev, live_info.st_ino) == (info.st_dev, info.st_ino):
+                raise InvalidInput(f"{target} is the live store itself; give another file name for the backup.")
+
+
+def backup(engine: Engine, url: str, target: Path, *, progress: Progress | None = None) -> Path:
+    """Copy the live store to `target` while agents keep writing; returns the file written.
+
+    The copy is written owner-only under a temporary name in the target's folder, checked, then renamed over
+    `target`: a failed backup leaves whatever was at `target` as it was.
+    """
+    target = Path(os.path.abspath(target.expanduser()))
+    if not target.parent.is_dir():
+        raise InvalidInput(f"No folder {target.parent}; create it first or give another path for the backup.")
+    path = sqlite_path(url)
+    _refuse_target(target, path)
+    try:
+        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial")
+    except OSError as exc:
+        raise InvalidInput(f"Cannot write in {target.parent}: {exc.strerror}.") from None
+    os.close(fd)
+    tmp = Path(name)  # mkstemp: a new file (O_EXCL, no link followed), mode 0600
+    try:
+        _backup_to(engine, url, path, tmp, progress)
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise InvalidInput(f"Cannot write the backup {target}: {exc.strerror}.") from None
     finally:
-        os.umask(old_umask)
-    target.chmod(0o600)
+        tmp.unlink(missing_ok=True)
     return target
 
 
@@ -87,31 +141,33 @@ def _backup_to(engine: Engine, url: str, path: Path | None, target: Path, progre
         _pg_dump(url, target, progress)
 
 
-def _copy_pages(src: sqlite3.Connection, dst: sqlite3.Connection, progress: Progress | None) -> None:
+def _copy_page_steps(src: sqlite3.Connection, dst: sqlite3.Connection, progress: Progress | None) -> None:
     """SQLite's online backup, a few pages at a time, reporting (done, total) pages."""
     report = (lambda _status, remaining, total: progress(total - remaining, total)) if progress else None
     src.backup(dst, pages=PAGES_PER_STEP, progress=report)
 
 
 def _sqlite_backup(source: Path, target: Path, progress: Progress | None) -> None:
-    tmp = target.with_name(target.name + ".partial")
-    tmp.unlink(missing_ok=True)
     src = sqlite3.connect(source, timeout=10)
-    dst = sqlite3.connect(tmp)
+    dst = sqlite3.connect(target)
     try:
         # Hold one read snapshot for the whole copy: concurrent WAL writers do not restart it.
         src.execute("BEGIN")
         src.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        _copy_pages(src, dst, progress)
+        _copy_page_steps(src, dst, progress)
         src.execute("COMMIT")
         dst.execute("PRAGMA journal_mode = DELETE")
+        verdict = dst.execute("PRAGMA quick_check").fetchone()[0]
+    except sqlite3.Error as exc:
+        raise StoreError(f"The backup failed: {exc}; nothing was written.") from None
     finally:
         dst.close()
         src.close()
-    tmp.replace(target)
+    if verdict != "ok":
+        raise StoreError(f"The backup copy did not check out ({verdict}); nothing was written.")
 
 
-def _libpq(url: str) -> tuple[str, dict[str, str]]:
+def _libpq_target(url: str) -> tuple[str, dict[str, str]]:
     """The URL for pg_dump/pg_restore without its password (which goes in PGPASSWORD, not on `ps`)."""
     parsed = make_url(normalise_url(url)).set(drivername="postgresql")
     env = dict(os.environ)
@@ -125,7 +181,7 @@ def _last_line(text: str) -> str:
     return lines[-1] if lines else "no output"
 
 
-def _pg_tool(name: str) -> str:
+def _pg_program(name: str) -> str:
     found = shutil.which(name)
     if found is None:
         raise StoreError(f"{name} is not installed; install PostgreSQL's client programs (postgresql-client).")
@@ -135,9 +191,9 @@ def _pg_tool(name: str) -> str:
 def _pg_dump(url: str, target: Path, progress: Progress | None) -> None:
     if progress:
         progress(0, 1)
-    dbname, env = _libpq(url)
+    dbname, env = _libpq_target(url)
     result = subprocess.run(
-        [_pg_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={target}", f"--dbname={dbname}"],
+        [_pg_program("pg_dump"), "--format=custom", "--no-owner", f"--file={target}", f"--dbname={dbname}"],
         capture_output=True, text=True, check=False, env=env,
     )
     if result.returncode != 0:
@@ -157,63 +213,59 @@ def is_live(engine: Engine) -> bool:
     return bool(cases) or users > 1
 
 
-def restore(engine: Engine, url: str, source: Path, *, force: bool, progress: Progress | None = None) -> None:
-    """Replace the store's contents with the backup at `source`; refuses a live store unless `force`."""
-    source = source.expanduser()
-    if not source.is_file():
-        raise InvalidInput(f"No backup file at {source}.")
-    if not force and is_live(engine):
-        raise InvalidInput("The store holds live data; add --force to overwrite it with the backup.")
+# Tables whose rows hold free text an abuse mark scrubs (old row versions of it linger until vacuumed).
+NARRATIVE_TABLES = ("cases", "followup", "resolution", "escalation", "callback", "draft")
+
+
+def _vacuum(engine: Engine, statement: str) -> None:
+    # VACUUM runs outside any transaction (the SQLite driver connection is in autocommit).
+    from calldesk.store.uow import translate
+
+    try:
+        if engine.dialect.name == "sqlite":
+            raw = engine.raw_connection()
+            try:
+                raw.driver_connection.execute(statement)  # type: ignore[union-attr]
+            finally:
+                raw.close()
+            return
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql(statement)
+    except sqlite3.Error as exc:
+        raise StoreError(f"The store cannot be compacted now: {exc}.") from None
+    except Exception as exc:
+        translated = translate(exc)
+        if translated is None:
+            raise
+        raise translated from None
+
+
+def vacuum_after_scrub(engine: Engine) -> None:
+    """After an abuse mark on PostgreSQL: VACUUM the tables it touched, so the dead row versions that held the
+    narrative are marked free (only their owner may; for other roles PostgreSQL skips it with a warning)."""
+    if engine.dialect.name != "postgresql":
+        return
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _vacuum(engine, f"VACUUM {', '.join(NARRATIVE_TABLES)}")
+
+
+def compact(engine: Engine) -> list[str]:
+    """Rewrite the store so no old version of scrubbed text survives in its files; returns what was done.
+
+    SQLite: VACUUM (the file is rebuilt; secure_delete already zeroes freed pages) and the WAL truncated.
+    PostgreSQL: VACUUM FULL of every calldesk table (rewritten, dead row versions dropped; it locks each table
+    while it runs, so do it when the desks are quiet).
+    """
+    from calldesk.store.engine import checkpoint
+
     if engine.dialect.name == "sqlite":
-        _sqlite_restore(engine, url, source, progress)
-    else:
-        _pg_restore(engine, url, source, progress)
-
-
-def _sqlite_restore(engine: Engine, url: str, source: Path, progress: Progress | None) -> None:
-    path = sqlite_path(url)
-    if path is None:
-        raise InvalidInput("An in-memory store cannot be restored into.")
-    try:
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-        verdict = src.execute("PRAGMA integrity_check").fetchone()[0]
-    except sqlite3.DatabaseError as exc:
-        raise InvalidInput(f"{source} is not a calldesk SQLite backup ({exc}).") from exc
-    if verdict != "ok":
-        src.close()
-        raise InvalidInput(f"{source} is damaged ({verdict}); nothing was restored.")
-    tables = {row[0] for row in src.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    if not {"cases", "auditevent", "alembic_version"} <= tables:
-        src.close()
-        raise InvalidInput(f"{source} is not a calldesk backup; nothing was restored.")
-    engine.dispose()
-    dst = sqlite3.connect(path, timeout=10)
-    try:
-        _copy_pages(src, dst, progress)
-    finally:
-        dst.close()
-        src.close()
-
-
-def _pg_restore(engine: Engine, url: str, source: Path, progress: Progress | None) -> None:
-    if progress:
-        progress(0, 1)
-    listing = subprocess.run([_pg_tool("pg_restore"), "--list", str(source)], capture_output=True, text=True,
-                             check=False)
-    if listing.returncode != 0 or "TABLE DATA public cases" not in listing.stdout:
-        raise InvalidInput(f"{source} is not a calldesk PostgreSQL backup; nothing was restored.")
-    engine.dispose()
-    with engine.begin() as conn:
-        # A clean slate: the backup brings every table, trigger and function back.
-        conn.exec_driver_sql("DROP SCHEMA public CASCADE")
-        conn.exec_driver_sql("CREATE SCHEMA public")
-    dbname, env = _libpq(url)
-    result = subprocess.run(
-        [_pg_tool("pg_restore"), "--no-owner", "--exit-on-error", "--single-transaction", f"--dbname={dbname}",
-         str(source)],
-        capture_output=True, text=True, check=False, env=env,
-    )
-    if result.returncode != 0:
-        raise StoreError(f"pg_restore failed: {_last_line(result.stderr)}")
-    if progress:
-        progress(1, 1)
+        _vacuum(engine, "VACUUM")
+        return ["vacuumed the file", "emptied the WAL" if checkpoint(engine) else "WAL busy: run again when quiet"]
+    with engine.connect() as conn:
+        tables = sorted(t for t in inspect(conn).get_table_names() if t != "alembic_version")
+    quoted = ", ".join(engine.dialect.identifier_preparer.quote(t) for t in tables)
+    _vacuum(engine, f"VACUUM (FULL, ANALYZE) {quoted}")
+    return [f"rewrote {len(tables)} tables (VACUUM FULL)"]

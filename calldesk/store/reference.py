@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, delete, select
 
+from calldesk.errors import StoreError
 from calldesk.models import Category, Resource
 from calldesk.profiles import load_profile
+from calldesk.rules.permissions import may
 from calldesk.rules.profile import Profile
 from calldesk.store import audit
-from calldesk.store.users import SYSTEM
+from calldesk.store.uow import UnitOfWork
+from calldesk.store.users import Actor, authorise
 
 
-def sync_reference(session: Session, profile: Profile, *, actor: str = SYSTEM) -> tuple[int, int]:
-    """Replace this protocol's categories and resources with the profile's; returns their counts."""
+def sync_reference(uow: UnitOfWork, *, actor: Actor, profile: Profile) -> tuple[int, int]:
+    """Replace this protocol's categories and resources with the profile's (admins: it is store maintenance);
+    returns their counts. The caller commits (it runs in the transaction that opens the store)."""
+    authorise(uow, actor, "maintain_store")
+    session = uow.session
     session.exec(delete(Category).where(col(Category.protocol) == profile.name))  # type: ignore[call-overload]
     session.exec(delete(Resource).where(col(Resource.protocol) == profile.name))  # type: ignore[call-overload]
     categories = 0
@@ -26,7 +32,7 @@ def sync_reference(session: Session, profile: Profile, *, actor: str = SYSTEM) -
     for res in profile.resources:
         session.add(Resource(protocol=profile.name, department=res.department, response=res.response,
                              contact=res.contact, keywords=", ".join(res.keywords)))
-    audit.record(session, actor=actor, action="reference.sync", entity="protocol", entity_id=profile.name,
+    audit.record(session, actor=actor.username, action="reference.sync", entity="protocol", entity_id=profile.name,
                  field="categories", new=categories)
     return categories, len(profile.resources)
 
@@ -40,7 +46,11 @@ def ensure_reference(store: object) -> None:
     with store.uow() as uow:
         present = uow.session.exec(select(Category.id).where(Category.protocol == store.protocol).limit(1)).first()
         if present is None:
-            sync_reference(uow.session, load_profile(store.protocol))
+            actor = store.actor()
+            if not may(actor.role, "maintain_store"):
+                raise StoreError(f"The {store.protocol} protocol is not loaded in this store yet: an admin must "
+                                 f"start calldesk once with --protocol {store.protocol}.")
+            sync_reference(uow, actor=actor, profile=load_profile(store.protocol))
             uow.commit()
 
 

@@ -50,7 +50,3 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
     with engine.begin() as conn:
         command.upgrade(alembic_config(conn), revision)
-
-
-def is_current(engine: Engine) -> bool:
-    return current_revision(engine) == HEAD

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
+from calldesk.errors import StoreError
+from calldesk.rules.permissions import may
 from calldesk.store.engine import describe, make_engine
-from calldesk.store.schema import is_current, upgrade
+from calldesk.store.schema import HEAD, current_revision, upgrade
 from calldesk.store.scrub import resume_pending
 from calldesk.store.uow import UnitOfWork, translate
 from calldesk.store.users import Actor, actor_for, bootstrap_first_admin, signed_in_login
@@ -48,19 +50,32 @@ def open_store(
     *,
     configured_user: str | None = None,
     protocol: str = "lausd",
+    create: bool = True,
     migrate: bool = True,
     prepare: Callable[[Store], None] | None = None,
 ) -> Store:
-    """Open (and on first start create and migrate) the store at `url`."""
-    engine = make_engine(url)
+    """Open the store at `url`.
+
+    With `create` (the desk's first start, `db upgrade`) a missing or empty store is created, migrated and its
+    first user made admin; without it (every other command) a missing store is refused and nothing is created.
+    An existing store on an older schema is upgraded only when an admin signs in with `migrate`.
+    """
+    engine = make_engine(url, create=create)
     try:
-        if migrate and not is_current(engine):
-            upgrade(engine)
-        resume_pending(engine)  # a scrub after an abuse mark that an earlier process could not finish
+        revision = current_revision(engine)
+        if revision is None and not create:
+            raise StoreError(f"{describe(url)} is not a calldesk store (no calldesk schema); check --db, or run "
+                             "`calldesk db upgrade` to create a store there.")
         store = Store(url=url, engine=engine, login=signed_in_login(engine, configured_user), protocol=protocol)
-        with store.uow() as uow:
-            bootstrap_first_admin(uow, store.login)
-            uow.commit()
+        if revision is None:
+            upgrade(engine)
+        elif revision != HEAD:
+            _upgrade_as_admin(store, revision, migrate=migrate)
+        resume_pending(engine)  # a scrub after an abuse mark that an earlier process could not finish
+        if create:
+            with store.uow() as uow:
+                bootstrap_first_admin(uow, store.login)
+                uow.commit()
         if prepare is not None:
             prepare(store)  # e.g. reference data the protocol needs (cheap when already there)
     except Exception as exc:
@@ -70,3 +85,12 @@ def open_store(
             raise translated from exc
         raise
     return store
+
+
+def _upgrade_as_admin(store: Store, revision: str, *, migrate: bool) -> None:
+    """A schema change is store maintenance: only an active admin's start (or `db upgrade`) makes it."""
+    actor = store.actor()
+    if not migrate or not may(actor.role, "maintain_store"):
+        raise StoreError(f"The store's schema is at {revision} and this calldesk needs {HEAD}: an admin must run "
+                         "`calldesk db upgrade`.")
+    upgrade(store.engine)

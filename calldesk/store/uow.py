@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 from sqlalchemy import Engine, event
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
@@ -28,7 +28,7 @@ class UnitOfWork:
         self._committed = False
         self._joined = 0
 
-    def __enter__(self) -> UnitOfWork:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(
@@ -77,8 +77,34 @@ class UnitOfWork:
             raise
 
 
+class BatchUnitOfWork(UnitOfWork):
+    """Many service calls in ONE transaction (an import: all rows or none). A service's `commit()` only
+    flushes; each call runs in its own savepoint (`attempt`), so a refused call leaves no trace; `finish()`
+    commits the whole batch."""
+
+    def commit(self) -> None:
+        self.flush()
+
+    @contextmanager
+    def attempt(self) -> Iterator[None]:
+        savepoint = self.session.begin_nested()
+        try:
+            yield
+        except BaseException:
+            if savepoint.is_active:
+                savepoint.rollback()
+            raise
+        if savepoint.is_active:
+            savepoint.commit()
+
+    def finish(self) -> None:
+        super().commit()
+
+
 def translate(exc: BaseException) -> CalldeskError | None:
     """Database failures as sentences a person can act on (never a traceback)."""
+    if isinstance(exc, UnicodeError) or isinstance(getattr(exc, "orig", None), UnicodeError):
+        return InvalidInput("A value holds a character that cannot be stored (half of a surrogate pair).")
     if isinstance(exc, DBAPIError) and "append-only" in str(exc.orig):
         return StoreError("The audit trail is append-only: it cannot be changed or deleted.")
     if isinstance(exc, StaleDataError):
@@ -98,11 +124,25 @@ def translate(exc: BaseException) -> CalldeskError | None:
 
 
 def _refuse_nul(session: Session, _ctx: Any, _instances: Any) -> None:
-    # PostgreSQL cannot store NUL in text; refuse it the same way on SQLite.
+    # PostgreSQL cannot store NUL in text, and no backend can encode a lone surrogate: refuse both, naming
+    # the field, the same way on SQLite.
     for obj in list(session.new) + list(session.dirty):
         for key, value in vars(obj).items():
-            if isinstance(value, str) and "\x00" in value:
-                raise InvalidInput(f"{key.replace('_', ' ').capitalize()} contains a NUL character.", field=key)
+            if isinstance(value, str):
+                problem = unstorable(value)
+                if problem:
+                    raise InvalidInput(f"{key.replace('_', ' ').capitalize()} contains {problem}.", field=key)
+
+
+def unstorable(value: str) -> str | None:
+    """What in `value` no store can keep (a NUL, a lone surrogate), in words; None when it can be stored."""
+    if "\x00" in value:
+        return "a NUL character"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "half of a surrogate pair (a broken character)"
+    return None
 
 
 def _keep_no_narrative(session: Session, _ctx: Any, _instances: Any) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import getpass
+import os
+import pwd
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -17,7 +18,7 @@ from calldesk.store import audit
 from calldesk.store.uow import UnitOfWork
 
 SYSTEM = "calldesk"
-USERNAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}$")
+USERNAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}")
 
 
 @dataclass(frozen=True)
@@ -29,16 +30,30 @@ class Actor:
     full_name: str = ""
 
 
+def os_login() -> str:
+    """The OS account this process runs as, from its uid (never from LOGNAME, USER or CALLDESK_* variables)."""
+    try:
+        return pwd.getpwuid(os.getuid()).pw_name
+    except KeyError:
+        return f"uid{os.getuid()}"
+
+
 def signed_in_login(engine: Engine, configured_user: str | None = None) -> str:
-    """The login calldesk acts as: the OS user on SQLite; the authenticated database role on PostgreSQL."""
+    """The login calldesk acts as: the OS user on SQLite; the authenticated database role on PostgreSQL.
+
+    `configured_user` is for code embedding the store (tests, benchmarks) in a process that could write the
+    file anyway; neither the CLI nor the desk passes it, so no setting or variable can choose who you are.
+    """
     if engine.dialect.name == "postgresql":
         with engine.connect() as conn:
             return str(conn.execute(text("SELECT current_user")).scalar_one())
-    return configured_user or getpass.getuser()
+    return configured_user or os_login()
 
 
 def actor_for(session: Session, username: str) -> Actor:
     """The active user `username`, or UnknownUser saying what to do."""
+    if not USERNAME.fullmatch(username):  # checked before any query (a NUL would be a raw error on PostgreSQL)
+        raise UnknownUser(f"{username!r} is not a calldesk user name.")
     user = session.exec(select(User).where(User.username == username)).first()
     if user is None:
         raise UnknownUser(
@@ -47,6 +62,14 @@ def actor_for(session: Session, username: str) -> Actor:
     if not user.active:
         raise UnknownUser(f"'{username}' has been deactivated; ask an admin to reactivate the account.")
     return Actor(user.username, user.role, user.full_name)
+
+
+def authorise(uow: UnitOfWork, actor: Actor, action: str) -> Actor:
+    """The first step of every service: the actor as the store knows them now (refused if unknown or
+    deactivated since signing in; their current role, not the one they signed in with) may do `action`."""
+    current = actor_for(uow.session, actor.username)
+    require(current.role, action)
+    return current
 
 
 def bootstrap_first_admin(uow: UnitOfWork, login: str) -> bool:
@@ -68,6 +91,8 @@ def _check_role(role: str) -> str:
 
 
 def _get(session: Session, username: str) -> User:
+    if not USERNAME.fullmatch(username):  # never query with a NUL or a broken character
+        raise NotFound(f"No user named {username!r}.")
     user = session.exec(select(User).where(User.username == username)).first()
     if user is None:
         raise NotFound(f"No user named '{username}'.")
@@ -76,14 +101,16 @@ def _get(session: Session, username: str) -> User:
 
 def add_user(uow: UnitOfWork, *, actor: Actor, data: UserCreate) -> UserPublic:
     """Create a user (admins only)."""
-    require(actor.role, "manage_users")
-    if not USERNAME.match(data.username):
+    authorise(uow, actor, "manage_users")
+    if not USERNAME.fullmatch(data.username):
         raise InvalidInput(
             f"'{data.username}' is not a valid user name (letters, digits, . _ - @; at most 64).", field="username"
         )
     _check_role(data.role)
     if uow.session.exec(select(User).where(User.username == data.username)).first() is not None:
         raise InvalidInput(f"A user named '{data.username}' already exists.", field="username")
+    if data.supervisor and not USERNAME.fullmatch(data.supervisor):
+        raise InvalidInput(f"No user named {data.supervisor!r} to be the supervisor.", field="supervisor")
     if data.supervisor and uow.session.exec(select(User).where(User.username == data.supervisor)).first() is None:
         raise InvalidInput(f"No user named '{data.supervisor}' to be the supervisor; add them first.",
                            field="supervisor")
@@ -113,7 +140,7 @@ def _keep_an_admin(session: Session, user: User) -> None:
 
 def set_role(uow: UnitOfWork, *, actor: Actor, username: str, role: str) -> UserPublic:
     """Change a user's role (admins only)."""
-    require(actor.role, "manage_users")
+    authorise(uow, actor, "manage_users")
     _check_role(role)
     user = _get(uow.session, username)
     if role != "admin":
@@ -127,7 +154,7 @@ def set_role(uow: UnitOfWork, *, actor: Actor, username: str, role: str) -> User
 
 def set_active(uow: UnitOfWork, *, actor: Actor, username: str, active: bool) -> UserPublic:
     """Deactivate (or reactivate) a user (admins only); an admin cannot lock themselves out."""
-    require(actor.role, "manage_users")
+    authorise(uow, actor, "manage_users")
     if username == actor.username and not active:
         raise InvalidInput("You cannot deactivate yourself; ask another admin.", field="username")
     user = _get(uow.session, username)
@@ -142,8 +169,9 @@ def set_active(uow: UnitOfWork, *, actor: Actor, username: str, active: bool) ->
 
 def set_absence(uow: UnitOfWork, *, actor: Actor, username: str, absent_since: date | None) -> UserPublic:
     """Record that a user is away (their callbacks go to their supervisor after a day)."""
-    if actor.username != username:
-        require(actor.role, "reassign")
+    current = actor_for(uow.session, actor.username)
+    if current.username != username:
+        require(current.role, "reassign")
     user = _get(uow.session, username)
     audit.record(uow.session, actor=actor.username, action="user.absence", entity="user",
                  entity_id=username, field="absent_since", old=user.absent_since, new=absent_since)

@@ -6,6 +6,8 @@ from typing import Literal
 
 from textual.widgets import Static
 
+from calldesk.rules.display import inert
+
 Tone = Literal["stop", "warn", "info", "ok"]
 # Each tone reads without colour too (NO_COLOR): a symbol before the sentence.
 MARKS: dict[str, str] = {"stop": "✖", "warn": "!", "info": "i", "ok": "✔"}
@@ -32,7 +34,7 @@ class Banner(Static):
         if message == self.message and self.has_class(f"-{tone}"):
             return
         self.message = message
-        self.update(f"{MARKS[tone]} {message}" if message else "")
+        self.update(f"{MARKS[tone]} {inert(message)}" if message else "")
         for name in ("stop", "warn", "info", "ok"):
             self.set_class(name == tone, f"-{name}")
         self.set_class(bool(message), "-shown")

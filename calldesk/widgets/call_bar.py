@@ -9,6 +9,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
+from calldesk.rules.display import inert
+
 LAST = "LAST: [b]L[/b]isten · [b]A[/b]pologize · [b]S[/b]atisfy · [b]T[/b]hank"
 
 
@@ -66,7 +68,7 @@ class CallBar(Vertical):
         self._tick()
 
     def show_case(self, text: str) -> None:
-        self.query_one("#case-number", Static).update(text)
+        self.query_one("#case-number", Static).update(inert(text))
 
     def show_abuse_words(self, words: Sequence[str]) -> None:
         """Name the words found (an empty list hides the notice)."""
@@ -75,5 +77,5 @@ class CallBar(Vertical):
             return
         self.notice = notice
         line = self.query_one("#abuse-words", Static)
-        line.update(notice)
+        line.update(inert(notice))
         line.set_class(bool(notice), "-shown")

@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from calldesk.rules.calendar import calendar_for
+from calldesk.rules.display import inert
 from calldesk.rules.profile import Profile
 
 if TYPE_CHECKING:
@@ -48,5 +49,5 @@ class CallerHistory(VerticalScroll, can_focus=False):
             status = Text(case.status, style="bold green" if case.status == "open" else "dim")
             text.append(f"{case.case_number}  {opened:%d %b %Y}  ")
             text.append_text(status)
-            text.append(f"\n  {case.category or 'no category'} · {case.call_type}\n")
+            text.append(inert(f"\n  {case.category or 'no category'} · {case.call_type}\n"))
         body.update(text)

@@ -14,6 +14,7 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Button, Static
 
 from calldesk.rules.consent import REDISCLOSURE_NOTICE, ConsentDecision
+from calldesk.rules.display import inert
 from calldesk.widgets.banner import Banner
 from calldesk.widgets.caller_details import text_input
 from calldesk.widgets.form_field import FormField, FormTab
@@ -62,7 +63,7 @@ class Confidentiality(FormTab):
             yield Button("Record the consent", id="record-consent", compact=True)
         with Vertical(id="student-information", disabled=True) as info:
             info.border_title = STUDENT_CLOSED
-            yield Static("Closed: add the student and check consent first.", id="student-summary")
+            yield Static("Closed: add the student and check consent first.", id="student-summary", markup=False)
             with Horizontal(classes="actions"):
                 yield Button("Log the disclosure to the caller", id="disclose", compact=True)
             yield Static("", id="disclosures", markup=False)
@@ -83,10 +84,10 @@ class Confidentiality(FormTab):
         if student is not None:
             ref = f" (id {student.student_ref})" if student.student_ref else ""
             summary = f"{student.name}{ref}: records asked about: {records or 'none named yet'}"
-        self.query_one("#student-summary", Static).update(summary)
+        self.query_one("#student-summary", Static).update(inert(summary))
 
     def show_disclosures(self, rows: Sequence[DisclosurePublic]) -> None:
         lines = [f"Disclosed {r.records} to {r.recipient} ({r.basis})" for r in rows]
         if rows:
             lines.append(f"Remind the caller: {REDISCLOSURE_NOTICE}")
-        self.query_one("#disclosures", Static).update("\n".join(lines))
+        self.query_one("#disclosures", Static).update(inert("\n".join(lines)))

@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Grid
 from textual.widgets import Static
 
+from calldesk.rules.display import inert
 from calldesk.widgets.call_information import narrative
 from calldesk.widgets.form_field import FormField, FormTab
 
@@ -37,4 +38,4 @@ class FollowUp(FormTab):
         self.query_one("#follow-up-due", Static).update(due)
         lines = [f"{e.entry_at:%d %b %H:%M} {e.by_user}: {e.done}" + (f" (pending: {e.pending})" if e.pending else "")
                  for e in entries]
-        self.query_one("#entries", Static).update("\n".join(lines) or "No entries yet.")
+        self.query_one("#entries", Static).update(inert("\n".join(lines)) or "No entries yet.")

@@ -9,15 +9,19 @@ import pytest
 from typer.testing import CliRunner
 
 from calldesk.cli import app
+from calldesk.models import UserCreate
+from calldesk.store import users as user_service
 from calldesk.store.engine import make_engine
+from calldesk.store.reference import ensure_reference
 from calldesk.store.store import open_store
+from calldesk.store.users import Actor
 from tests.conftest import ADMIN
 
 runner = CliRunner()
 
 
-def run(db_url: str, *args: str, user: str = ADMIN) -> tuple[int, str, str]:
-    result = runner.invoke(app, ["--db", db_url, *args], env={"CALLDESK_USER": user})
+def run(db_url: str, *args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["--db", db_url, *args])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     return result.exit_code, result.stdout, result.stderr
 
@@ -48,22 +52,45 @@ def test_user_errors_are_one_line_nonzero_and_change_nothing(db_url: str) -> Non
     assert len(names) == 2 and "ana" in names and "bob" not in names
 
 
-# On SQLite the acting user is the OS login (CALLDESK_USER names another); PostgreSQL's own sign-in is
-# covered by tests/cli/test_postgres_identity.py with real database roles.
-@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-def test_only_admins_manage_users_from_the_cli(db_url: str) -> None:
-    run(db_url, "user", "add", "ana", "--role", "agent")
-    code, _, err = run(db_url, "user", "add", "eve", "--role", "admin", user="ana")
-    assert code == 1 and "Only admins may manage users" in err
+def _other_admin_and_os_user_as(db_url: str, role: str) -> None:
+    """Give the store a second admin, then make the OS user running the tests a `role`."""
+    store = open_store(db_url, configured_user=ADMIN)
+    admin = store.actor()
+    with store.uow() as uow:
+        user_service.add_user(uow, actor=admin, data=UserCreate(username="boss", role="admin"))
+        uow.commit()
+    with store.uow() as uow:
+        user_service.set_role(uow, actor=Actor("boss", "admin"), username=ADMIN, role=role)
+        uow.commit()
+    store.close()
 
 
+# On SQLite the acting user is the OS account of the process (its uid), never the environment; PostgreSQL's
+# own sign-in is covered by tests/cli/test_postgres_identity.py with real database roles.
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-def test_unknown_and_deactivated_users_are_told_what_to_do(db_url: str) -> None:
-    run(db_url, "user", "add", "ana", "--role", "agent")
-    code, _, err = run(db_url, "user", "list", user="mallory")
-    assert code == 1 and "calldesk user add mallory" in err
-    run(db_url, "user", "deactivate", "ana")
-    code, _, err = run(db_url, "user", "list", user="ana")
+def test_the_environment_cannot_choose_who_signs_in(db_url: str) -> None:
+    _other_admin_and_os_user_as(db_url, "agent")
+    claims = {"CALLDESK_USER": "boss", "LOGNAME": "boss", "USER": "boss", "LNAME": "boss", "USERNAME": "boss"}
+    result = runner.invoke(app, ["--db", db_url, "user", "add", "eve", "--role", "admin"], env=claims)
+    assert result.exit_code == 1 and "Only admins may manage users" in result.stderr
+    _, out, _ = run(db_url, "user", "list", "--json")
+    assert "eve" not in {u["username"] for u in json.loads(out)}
+
+
+def test_unknown_and_deactivated_users_are_told_what_to_do(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    store = open_store(url, configured_user="boss", prepare=ensure_reference)  # its only user is someone else
+    code, _, err = run(url, "user", "list")
+    assert code == 1 and f"calldesk user add {ADMIN}" in err
+    with store.uow() as uow:
+        user_service.add_user(uow, actor=store.actor(), data=UserCreate(username=ADMIN, role="agent"))
+        uow.commit()
+    assert run(url, "user", "list")[0] == 0
+    with store.uow() as uow:
+        user_service.set_active(uow, actor=store.actor(), username=ADMIN, active=False)
+        uow.commit()
+    store.close()
+    code, _, err = run(url, "user", "list")
     assert code == 1 and "deactivated" in err
 
 
@@ -75,7 +102,7 @@ def test_db_check_reports_a_healthy_store(db_url: str) -> None:
 
 def test_db_check_finds_a_broken_foreign_key(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'broken.db'}"
-    run(url, "user", "list")
+    run(url, "db", "upgrade")
     engine = make_engine(url)
     raw = engine.raw_connection()
     raw.driver_connection.execute("PRAGMA foreign_keys = OFF")  # type: ignore[union-attr]
@@ -107,7 +134,7 @@ def test_restore_refuses_a_file_that_is_not_a_backup(db_url: str, tmp_path: Path
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"not a database at all" * 100)
     code, _, err = run(db_url, "db", "restore", str(junk), "--force")
-    assert code == 1 and "nothing was restored" in err or "not a calldesk" in err
+    assert code == 1 and ("nothing was restored" in err or "not a calldesk" in err)
 
 
 def test_bad_database_url_is_one_line(tmp_path: Path) -> None:
@@ -115,16 +142,20 @@ def test_bad_database_url_is_one_line(tmp_path: Path) -> None:
     assert code == 1 and "SQLite or PostgreSQL" in err and "Traceback" not in out + err
 
 
-def test_first_start_creates_an_owner_only_store_in_the_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-                                                                 ) -> None:
+def test_db_upgrade_creates_an_owner_only_store_in_the_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                                                ) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    result = runner.invoke(app, ["user", "list", "--json"], env={"CALLDESK_USER": "ana"})
+    result = runner.invoke(app, ["user", "list", "--json"])  # a read-only command creates nothing
+    assert result.exit_code == 1 and "No calldesk store at" in result.stderr
+    assert not (tmp_path / "data" / "calldesk").exists()
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    result = runner.invoke(app, ["user", "list", "--json"])
     assert result.exit_code == 0, result.stderr
-    assert [(u["username"], u["role"]) for u in json.loads(result.stdout)] == [("ana", "admin")]
+    assert [(u["username"], u["role"]) for u in json.loads(result.stdout)] == [(ADMIN, "admin")]
     store_file = tmp_path / "data" / "calldesk" / "calldesk.db"
     assert oct(store_file.stat().st_mode & 0o777) == "0o600"
     assert oct(store_file.parent.stat().st_mode & 0o777) == "0o700"
-    store = open_store(f"sqlite:///{store_file}", configured_user="ana")
+    store = open_store(f"sqlite:///{store_file}")
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM category WHERE protocol = 'lausd'").scalar_one() > 5
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
@@ -134,8 +165,7 @@ def test_first_start_creates_an_owner_only_store_in_the_data_dir(tmp_path: Path,
 
 
 def test_an_unknown_protocol_is_refused_with_the_available_ones(db_url: str) -> None:
-    result = runner.invoke(app, ["--db", db_url, "--protocol", "nowhere", "case", "list"],
-                           env={"CALLDESK_USER": ADMIN})
+    result = runner.invoke(app, ["--db", db_url, "--protocol", "nowhere", "case", "list"])
     assert result.exit_code == 1 and "lausd" in result.stderr and "nowhere" in result.stderr
 
 

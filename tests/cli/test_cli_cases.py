@@ -18,6 +18,9 @@ def test_import_applies_the_rules_reports_bad_rows_and_is_idempotent(db_url: str
     source = tmp_path / "calls.csv"
     source.write_text(CSV)
     code, out, err = run(db_url, "case", "import", str(source), "--json")
+    assert code == 1 and json.loads(out)["imported"] == 0  # all or nothing by default
+    assert run(db_url, "case", "list", "--json")[1].strip() == "[]"
+    code, out, err = run(db_url, "case", "import", str(source), "--json", "--partial")
     summary = json.loads(out)
     assert code == 1 and summary["imported"] == 2
     assert summary["refused"] == [{"row": 3, "reason": "'not-a-phone' is not a phone number: check the digits."}]
@@ -26,7 +29,7 @@ def test_import_applies_the_rules_reports_bad_rows_and_is_idempotent(db_url: str
     first, repeat = cases["2026-000001"], cases["2026-000002"]
     assert first["tier"] == "complaint" and first["resolve_by"].startswith("2026-12-16T07:59:59")  # 15 Dec, LA
     assert repeat["call_type"] == "concern" and repeat["owner_role"] == "program_specialist"
-    code, out, _ = run(db_url, "case", "import", str(source), "--json")
+    code, out, _ = run(db_url, "case", "import", str(source), "--json", "--partial")
     assert json.loads(out)["already_present"] == 2 and json.loads(out)["imported"] == 0
     code, out, _ = run(db_url, "case", "show", "2026-000002", "--json")
     assert code == 0 and "Repeat caller" in json.loads(out)["routing_notes"]
@@ -55,7 +58,34 @@ def test_a_csv_row_with_more_cells_than_columns_is_refused_not_a_traceback(db_ur
     source = tmp_path / "calls.csv"
     source.write_text("caller_name,phone,category\nMaria Gomez,2135550142,Enrollment,extra\n"
                       "Rosa Diaz,2135550177,Enrollment\n")
-    code, out, err = run(db_url, "case", "import", str(source), "--json")
+    code, out, err = run(db_url, "case", "import", str(source), "--json", "--partial")
     summary = json.loads(out)
     assert code == 1 and summary["imported"] == 1 and "Traceback" not in err
     assert summary["refused"] == [{"row": 2, "reason": "The row has more cells than the header has columns."}]
+
+
+def test_import_refuses_misspelt_columns_vague_yes_no_and_changed_client_ids(db_url: str, tmp_path: Path) -> None:
+    source = tmp_path / "calls.csv"
+    source.write_text("caller_name,phone,claimm\nMaria Gomez,2135550142,Bus never came\n")
+    code, out, err = run(db_url, "case", "import", str(source))
+    assert code == 1 and "Unknown column 'claimm' (did you mean 'claim'?)" in err and len(err.splitlines()) == 1
+    source.write_text("caller_name,phone,urgent\nMaria Gomez,2135550142,maybe\n")
+    code, out, err = run(db_url, "case", "import", str(source))
+    assert code == 1 and "'maybe' in column urgent is not yes or no" in err
+    assert run(db_url, "case", "list", "--json")[1].strip() == "[]"
+    first = tmp_path / "first.json"
+    first.write_text(json.dumps([{"client_id": "web-7", "caller_name": "Maria Gomez", "phone": "2135550142"}]))
+    assert run(db_url, "case", "import", str(first))[0] == 0
+    changed = tmp_path / "changed.json"
+    changed.write_text(json.dumps([{"client_id": "web-7", "caller_name": "Rosa Diaz", "phone": "2135550142"}]))
+    code, _, err = run(db_url, "case", "import", str(changed))
+    assert code == 1 and "Client id web-7 was imported before" in err and "caller_name" in err
+    assert run(db_url, "case", "import", str(first))[0] == 0  # the same content again is simply present
+
+
+def test_refusal_lines_do_not_wrap_when_stderr_is_not_a_terminal(db_url: str, tmp_path: Path) -> None:
+    source = tmp_path / "calls.json"
+    source.write_text(json.dumps([{"caller_name": "Maria Gomez", "phone": "2135550142",
+                                   "category": "Transportation but spelt in a way no protocol has ever seen " * 2}]))
+    code, _, err = run(db_url, "case", "import", str(source))
+    assert code == 1 and len(err.strip().splitlines()) == 1 and len(err.splitlines()[0]) > 100

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from calldesk.store.users import os_login
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -21,6 +23,8 @@ def test_plain_calldesk_refuses_a_broken_setting_in_one_line(tmp_path: Path) -> 
 
 def test_with_arguments_it_is_the_admin_cli(tmp_path: Path) -> None:
     env = {**os.environ, "CALLDESK_USER": "root_admin", "CALLDESK_DATABASE_URL": f"sqlite:///{tmp_path / 's.db'}"}
-    result = subprocess.run([sys.executable, "-m", "calldesk.launch", "user", "list", "--json"], env=env, cwd=ROOT,
-                            capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0 and '"root_admin"' in result.stdout
+    for args in (["db", "upgrade"], ["user", "list", "--json"]):
+        result = subprocess.run([sys.executable, "-m", "calldesk.launch", *args], env=env, cwd=ROOT,
+                                capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stderr
+    assert f'"{os_login()}"' in result.stdout and "root_admin" not in result.stdout

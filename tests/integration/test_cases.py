@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 import pytest
 from sqlmodel import func, select
 
 from calldesk.errors import InvalidInput, MissingFields, PermissionDenied, RuleRefused, StaleCase
-from calldesk.models import AuditEvent, Case, CaseCreate, CaseLink, CaseUpdate, FollowUpCreate, ResolutionUpdate
+from calldesk.models import (
+    AuditEvent,
+    Case,
+    CaseCreate,
+    CaseLink,
+    CaseUpdate,
+    FollowUpCreate,
+    ResolutionUpdate,
+    StoreSecret,
+)
 from calldesk.store import casework
+from calldesk.store.audit import PERSONAL_MARK
 from calldesk.store.cases import close_case, open_case, reassign, update_case
 from calldesk.store.store import Store
 from calldesk.store.users import Actor
@@ -38,13 +51,23 @@ def test_opening_a_case_audits_every_field_it_set(store: Store, staff: dict[str,
     with store.uow(readonly=True) as uow:
         events = uow.session.exec(select(AuditEvent).where(AuditEvent.case_id == case.id)).all()
     by_field = {e.field: e for e in events}
-    # Personal fields are audited by reference: the trail says they were set, the values stay on the case.
-    assert by_field["caller_name"].new == "[personal: on the record]" and by_field["caller_name"].old is None
-    assert by_field["phone"].new == "[personal: on the record]"
-    assert not any("Maria" in (e.new or "") or "5550142" in (e.new or "") for e in events)
+    # Personal data is audited by reference (the event's case id), never by value: erasure can reach it.
+    assert by_field["caller_name"].new == PERSONAL_MARK and by_field["caller_name"].old is None
+    assert by_field["phone"].new == PERSONAL_MARK and all(e.case_id == case.id for e in events)
+    trail = " ".join(f"{e.old} {e.new}" for e in events)
+    assert "Maria" not in trail and "555" not in trail and "gomez" not in trail.lower()
     assert all(e.actor == "ana" and e.action == "case.open" for e in events)
-    # Free text is audited by fingerprint only, never verbatim.
-    assert "bus never came" not in (by_field["claim"].new or "") and by_field["claim"].new.startswith("[text")
+    # Free text is audited by a keyed fingerprint only, never verbatim, and not by a plain (guessable) hash.
+    claim = by_field["claim"].new or ""
+    assert "bus never came" not in claim and claim.startswith("[text 19 chars hmac:")
+    plain = hashlib.sha256(b"The bus never came.").hexdigest()
+    assert plain[:12] not in claim and claim.split("hmac:")[1].rstrip("]") == hmac.new(
+        _key(store), b"The bus never came.", hashlib.sha256).hexdigest()[:32]
+
+
+def _key(store: Store) -> bytes:
+    with store.uow(readonly=True) as uow:
+        return bytes.fromhex(uow.session.exec(select(StoreSecret.value).where(StoreSecret.name == "audit")).one())
 
 
 def test_update_audits_old_and_new_and_recomputes_deadlines(store: Store, staff: dict[str, Actor]) -> None:

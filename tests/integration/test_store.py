@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlmodel import SQLModel, func, select
+from sqlmodel import SQLModel, select
 
 from calldesk.errors import StoreError
 from calldesk.models import AuditEvent, Case
-from calldesk.store import maintenance
 from calldesk.store.queries import caller_history
-from calldesk.store.store import Store, open_store
+from calldesk.store.store import Store
 from calldesk.store.users import Actor
 from tests.integration.helpers import call
 
@@ -54,32 +52,7 @@ def test_concurrent_agents_wait_instead_of_failing(store: Store, staff: dict[str
     assert len(numbers) == 120 and len(set(numbers)) == 120
 
 
-def test_backup_taken_while_another_process_writes_restores_consistently(
-        store: Store, staff: dict[str, Actor], tmp_path: Path) -> None:
-    for i in range(30):
-        call(store, staff["agent"], caller_name=f"Before {i}", phone=f"21355501{i:02d}")
-    writer = _writer(store.url, "pat", 150)
-    time.sleep(0.5)
-    target = tmp_path / "live-backup.bin"
-    maintenance.backup(store.engine, store.url, target)
-    _, err = writer.communicate(timeout=180)
-    assert writer.returncode == 0, err[-400:]
-    # Restore into a fresh store and check it is whole: integrity holds, every case has its audit rows.
-    if store.backend == "sqlite":
-        restored_url = f"sqlite:///{tmp_path / 'restored.db'}"
-        restored = open_store(restored_url, configured_user="desk_admin", migrate=True)
-        maintenance.restore(restored.engine, restored.url, target, force=True)
-    else:
-        restored = store
-        maintenance.restore(store.engine, store.url, target, force=True)
-    report = maintenance.check(restored.engine)
-    assert report.ok, report.problems
-    with restored.uow(readonly=True) as uow:
-        cases = uow.session.exec(select(func.count()).select_from(Case)).one()
-        audited = uow.session.exec(select(func.count(func.distinct(AuditEvent.case_id)))
-                                   .where(AuditEvent.action == "case.open")).one()
-    assert cases >= 30 and audited == cases  # no half-written case in the copy
-    restored.close()
+# Backup under load, restores of truncated and fake backups: tests/reliability/test_backup_restore.py.
 
 
 def test_logs_never_hold_personal_data(store: Store, staff: dict[str, Actor], caplog: pytest.LogCaptureFixture

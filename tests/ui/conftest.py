@@ -37,10 +37,10 @@ def profile() -> Profile:
 
 
 @pytest.fixture
-def desk_store(store: Store, profile: Profile) -> Store:
+def desk_store(store: Store, admin: Actor, profile: Profile) -> Store:
     """The test store with the profile's taxonomy and resource directory loaded (as on a first start)."""
     with store.uow() as uow:
-        sync_reference(uow.session, profile)
+        sync_reference(uow, actor=admin, profile=profile)
         uow.commit()
     return store
 

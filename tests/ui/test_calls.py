@@ -126,7 +126,10 @@ async def test_a_third_party_is_blocked_until_consent_is_recorded(make_app, desk
         await settle(pilot)
         assert screen.call.student is not None and screen.call.case is not None
         assert banner.message == "Do not proceed: no written consent on file." and information.disabled
-        assert not screen.query_one("#disclose").focus() or app.focused is None or app.focused.id != "disclose"
+        disclose = screen.query_one("#disclose")
+        disclose.focus()
+        await settle(pilot)
+        assert disclose.is_disabled and app.focused is not disclose  # no disclosure can start without consent
 
         await type_into(pilot, "consent_signed_by", "Ana Gomez (mother)")
         await type_into(pilot, "consent_signed_on", "2026-11-02")

@@ -11,6 +11,7 @@ from textual.widgets import Static
 from calldesk.app import CalldeskApp
 from calldesk.errors import UnknownUser
 from calldesk.store.store import Store, open_store
+from calldesk.store.users import os_login
 from tests.ui.conftest import fixed_clock
 
 
@@ -44,12 +45,12 @@ def test_an_unknown_user_gets_one_line_and_a_non_zero_exit(tmp_path: Path) -> No
     from calldesk.settings import Settings
 
     url = f"sqlite:///{tmp_path / 'store.db'}"
-    open_store(url, configured_user="desk_admin").close()  # the store exists; mallory is not a user
-    settings = Settings(database_url=url, user="mallory")
+    open_store(url, configured_user="desk_admin").close()  # the store exists; the OS user is not a user
+    settings = Settings(database_url=url)
 
     class Headless(CalldeskApp):
         def run(self, *args: object, **kwargs: object) -> None:  # type: ignore[override]
             super().run(headless=True, size=(120, 36))
 
-    with pytest.raises(UnknownUser, match="calldesk user add mallory"):
+    with pytest.raises(UnknownUser, match=f"calldesk user add {os_login()}"):
         run_desk(settings, app_class=Headless)

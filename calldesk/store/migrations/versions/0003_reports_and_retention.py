@@ -1,16 +1,18 @@
 """reports, litigation holds, the store's pseudonym secret, the report's covering index
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 """
 from __future__ import annotations
+
+import secrets
 
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
 revision = '0003'
-down_revision = '0001'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 
@@ -47,16 +49,14 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('case_id')
     )
-    op.create_table('storesecret',
-    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
-    sa.Column('value', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
-    sa.PrimaryKeyConstraint('name')
-    )
+    # The key of the reports' case pseudonyms, made once here (the table is 0002's), so no desk role needs to write it.
+    op.bulk_insert(sa.table('storesecret', sa.column('name', sa.String), sa.column('value', sa.String)),
+                   [{'name': 'pseudonym', 'value': secrets.token_hex(32)}])
 
 
 def downgrade() -> None:
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.drop_index('ix_case_report')
-    op.drop_table('storesecret')
+    op.execute("DELETE FROM storesecret WHERE name = 'pseudonym'")
     op.drop_table('litigationhold')
     op.drop_table('report')

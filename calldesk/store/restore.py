@@ -1,0 +1,259 @@
+"""Restoring a backup: verified in full before anything is swapped; a failed restore leaves the store as it was.
+
+SQLite: the backup is checked (SQLite header, integrity, foreign keys, a known schema revision, every table,
+index and trigger of that revision), copied to a staging file beside the store, upgraded, given the replaced
+store's audit events and one of its own, checked again, and only then copied into the store in one step.
+PostgreSQL: the dump is listed and turned into SQL (a truncated dump fails here), then replayed in ONE
+transaction that moves the old schema aside, restores, checks the revision and the audit triggers, carries the
+replaced audit events over, records the restore and drops the old schema; any error rolls all of it back.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sqlite3
+import stat
+import subprocess
+import tempfile
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from calldesk.errors import InvalidInput, StoreError
+from calldesk.models import utcnow
+from calldesk.store.engine import SQLITE_MAGIC, make_engine, sqlite_path
+from calldesk.store.maintenance import Progress, _copy_page_steps, _libpq_target, _pg_program, is_live
+from calldesk.store.schema import HEAD, upgrade
+from calldesk.store.users import Actor
+
+KNOWN_REVISIONS = ("0001", HEAD)  # a backup at an older one is upgraded after the checks
+AUDIT_COLUMNS = "at, actor, action, entity, entity_id, case_id, field, old, new"
+REPLACED = "replaced "  # prefix of the action of an event carried over from the store a restore replaced
+PG_TRIGGERS = ("auditevent_no_change", "auditevent_no_truncate")
+
+
+def restore(engine: Engine, url: str, source: Path, *, actor: Actor, force: bool,
+            progress: Progress | None = None) -> None:
+    """Replace the store's contents with the backup at `source`; refuses a live store unless `force`."""
+    source = source.expanduser()
+    try:
+        info = os.stat(source)
+    except OSError:
+        raise InvalidInput(f"No backup file at {source}.") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise InvalidInput(f"{source} is not a regular file; nothing was restored.")
+    if not force and is_live(engine):
+        raise InvalidInput("The store holds live data; add --force to overwrite it with the backup.")
+    if engine.dialect.name == "sqlite":
+        _sqlite_restore(engine, url, source, actor, progress)
+    else:
+        _pg_restore(engine, url, source, actor, progress)
+
+
+# --- SQLite ---------------------------------------------------------------------------------------------
+
+@functools.cache
+def _reference_schema(revision: str) -> frozenset[tuple[str, str, str]]:
+    """(type, name, sql) of every table, index and trigger a store at `revision` has."""
+    with tempfile.TemporaryDirectory() as folder:
+        engine = make_engine(f"sqlite:///{Path(folder) / 'reference.db'}")
+        upgrade(engine, revision)
+        engine.dispose()
+        conn = sqlite3.connect(Path(folder) / "reference.db")
+        try:
+            return _schema_of(conn)
+        finally:
+            conn.close()
+
+
+def _schema_of(conn: sqlite3.Connection) -> frozenset[tuple[str, str, str]]:
+    rows = conn.execute("SELECT type, name, coalesce(sql, '') FROM sqlite_master "
+                        "WHERE type IN ('table', 'index', 'trigger') AND name NOT LIKE 'sqlite_%'")
+    return frozenset((kind, name, " ".join(sql.split())) for kind, name, sql in rows)
+
+
+def _verify_sqlite_backup(source: Path) -> str:
+    """The backup's schema revision, or InvalidInput saying why it is not a whole calldesk backup."""
+    refused = f"{source} is not a calldesk backup"
+    with open(source, "rb") as handle:
+        if handle.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
+            raise InvalidInput(f"{refused} (not a SQLite database); nothing was restored.")
+    try:
+        conn = sqlite3.connect(f"file:{source}?mode=ro&immutable=1", uri=True)
+    except sqlite3.Error as exc:
+        raise InvalidInput(f"{refused} ({exc}); nothing was restored.") from None
+    try:
+        verdict = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        if verdict != "ok":
+            raise InvalidInput(f"{source} is damaged ({verdict}); nothing was restored.")
+        if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+            raise InvalidInput(f"{source} has rows pointing at missing rows; nothing was restored.")
+        schema = _schema_of(conn)
+        if ("table", "alembic_version") not in {(k, n) for k, n, _ in schema}:
+            raise InvalidInput(f"{refused} (no calldesk schema); nothing was restored.")
+        revisions = [r[0] for r in conn.execute("SELECT version_num FROM alembic_version")]
+    except sqlite3.Error as exc:
+        raise InvalidInput(f"{refused} ({exc}); nothing was restored.") from None
+    finally:
+        conn.close()
+    if len(revisions) != 1 or revisions[0] not in KNOWN_REVISIONS:
+        raise InvalidInput(f"{refused} (unknown schema revision {revisions}); nothing was restored.")
+    missing = _reference_schema(revisions[0]) - schema
+    extra = {(k, n) for k, n, _ in schema} - {(k, n) for k, n, _ in _reference_schema(revisions[0])}
+    if missing or extra:
+        names = sorted({n for _, n, _ in missing} | {n for _, n in extra})
+        raise InvalidInput(f"{refused}: its tables, indexes or triggers differ from calldesk's "
+                           f"({', '.join(names[:5])}); nothing was restored.")
+    return revisions[0]
+
+
+def _replaced(event: tuple[object, ...]) -> tuple[object, ...]:
+    """An event of the replaced store, as kept in the restored trail: its action marked, no case id (the
+    restored store may reuse that id for another case)."""
+    at, actor, action, entity, entity_id, _case_id, field, old, new = event
+    marked = action if str(action).startswith(REPLACED) else f"{REPLACED}{action}"[:60]
+    return at, actor, marked, entity, entity_id, None, field, old, new
+
+
+def _carry_trail(live: Path, staged: sqlite3.Connection, source: Path, actor: Actor) -> None:
+    """The replaced store's audit events the backup lacks, then the restore's own event."""
+    old = sqlite3.connect(live, timeout=10)
+    try:
+        events = old.execute(f"SELECT {AUDIT_COLUMNS} FROM auditevent ORDER BY id").fetchall()
+    except sqlite3.Error:
+        events = []  # the store being replaced is not readable: the backup's trail is all there is
+    finally:
+        old.close()
+    present = set(staged.execute(f"SELECT {AUDIT_COLUMNS} FROM auditevent").fetchall())
+    carried = [_replaced(e) for e in events if e not in present]
+    marks = ", ".join("?" * len(AUDIT_COLUMNS.split(",")))
+    staged.executemany(f"INSERT INTO auditevent ({AUDIT_COLUMNS}) VALUES ({marks})", carried)
+    at = utcnow().replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+    staged.execute(f"INSERT INTO auditevent ({AUDIT_COLUMNS}) VALUES ({marks})",
+                   (at, actor.username, "store.restore", "store", source.name[:64], None, "events_carried_over",
+                    None, str(len(carried))))
+    staged.commit()
+
+
+def _sqlite_restore(engine: Engine, url: str, source: Path, actor: Actor, progress: Progress | None) -> None:
+    path = sqlite_path(url)
+    if path is None:
+        raise InvalidInput("An in-memory store cannot be restored into.")
+    revision = _verify_sqlite_backup(source)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=".restore-", suffix=".db")
+    os.close(fd)
+    staged_path = Path(name)
+    try:
+        src = sqlite3.connect(f"file:{source}?mode=ro&immutable=1", uri=True)
+        staged = sqlite3.connect(staged_path)
+        try:
+            src.backup(staged)
+        finally:
+            src.close()
+            staged.close()
+        if revision != HEAD:
+            staged_engine = make_engine(f"sqlite:///{staged_path}")
+            upgrade(staged_engine)
+            staged_engine.dispose()
+        staged = sqlite3.connect(staged_path)
+        try:
+            staged.execute("PRAGMA journal_mode = DELETE")
+            _carry_trail(path, staged, source, actor)
+            if staged.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+                raise StoreError("The restored copy did not check out; nothing was restored.")
+            engine.dispose()
+            dst = sqlite3.connect(path, timeout=2)
+            try:
+                # Out of WAL mode first (this folds and removes the WAL, and needs every other desk idle):
+                # frames left in a WAL would later be checkpointed over the restored pages.
+                try:
+                    mode = dst.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+                except sqlite3.OperationalError:
+                    mode = "busy"
+                if mode != "delete":
+                    raise StoreError("The store is in use (a desk is saving or reading); close the desks and "
+                                     "restore again. Nothing was restored.")
+                _copy_page_steps(staged, dst, progress)  # one transaction on the store: all of it or nothing
+                dst.execute("PRAGMA journal_mode = WAL")
+            finally:
+                dst.close()
+        finally:
+            staged.close()
+    except sqlite3.Error as exc:
+        raise StoreError(f"The restore failed ({exc}); the store was left as it was.") from None
+    finally:
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            Path(str(staged_path) + suffix).unlink(missing_ok=True)
+
+
+# --- PostgreSQL -----------------------------------------------------------------------------------------
+
+def _pg_checks(actor: Actor, source: Path) -> str:
+    """SQL run inside the restore's transaction, after the dump: refuse, carry the trail, record the restore."""
+    known = ", ".join(f"'{r}'" for r in KNOWN_REVISIONS)
+    triggers = ", ".join(f"'{t}'" for t in PG_TRIGGERS)
+    who = actor.username.replace("'", "''")
+    what = source.name[:64].replace("'", "''")
+    carried_columns = AUDIT_COLUMNS.replace(
+        "action", f"CASE WHEN o.action LIKE '{REPLACED}%' THEN o.action ELSE left('{REPLACED}' || o.action, 60) END"
+    ).replace("case_id", "NULL")
+    same = " AND ".join(f"n.{c} IS NOT DISTINCT FROM o.{c}" for c in AUDIT_COLUMNS.split(", "))
+    return f"""
+DO $calldesk$ BEGIN
+  IF (SELECT count(*) FROM public.alembic_version WHERE version_num IN ({known})) <> 1 THEN
+    RAISE EXCEPTION 'calldesk: the backup has no known calldesk schema revision';
+  END IF;
+  IF (SELECT count(*) FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
+      JOIN pg_catalog.pg_namespace s ON s.oid = c.relnamespace
+      WHERE s.nspname = 'public' AND c.relname = 'auditevent' AND t.tgname IN ({triggers})) <> 2 THEN
+    RAISE EXCEPTION 'calldesk: the backup lacks the audit trail''s append-only triggers';
+  END IF;
+END $calldesk$;
+WITH carried AS (
+  INSERT INTO public.auditevent ({AUDIT_COLUMNS})
+  SELECT {carried_columns} FROM calldesk_replaced.auditevent o
+  WHERE NOT EXISTS (SELECT 1 FROM public.auditevent n WHERE {same}) ORDER BY o.id
+  RETURNING 1)
+INSERT INTO public.auditevent ({AUDIT_COLUMNS})
+SELECT now(), '{who}', 'store.restore', 'store', '{what}', NULL, 'events_carried_over', NULL,
+       (SELECT count(*) FROM carried)::text;
+DROP SCHEMA calldesk_replaced CASCADE;
+"""
+
+
+def _pg_restore(engine: Engine, url: str, source: Path, actor: Actor, progress: Progress | None) -> None:
+    if progress:
+        progress(0, 2)
+    listing = subprocess.run([_pg_program("pg_restore"), "--list", str(source)], capture_output=True, text=True,
+                             check=False)
+    needed = ("TABLE DATA public cases", "TABLE DATA public alembic_version", "TABLE DATA public auditevent",
+              *(f"TRIGGER public auditevent {t}" for t in PG_TRIGGERS))
+    if listing.returncode != 0 or not all(n in listing.stdout for n in needed):
+        raise InvalidInput(f"{source} is not a calldesk PostgreSQL backup; nothing was restored.")
+    dbname, env = _libpq_target(url)
+    with tempfile.TemporaryDirectory(prefix="calldesk-restore-") as folder:  # owner-only: it holds the data
+        script = Path(folder) / "restore.sql"
+        made = subprocess.run([_pg_program("pg_restore"), "--no-owner", f"--file={script}", str(source)],
+                              capture_output=True, text=True, check=False)
+        if made.returncode != 0:
+            raise InvalidInput(f"{source} is damaged or truncated ({_last(made.stderr)}); nothing was restored.")
+        if progress:
+            progress(1, 2)
+        wrapper = Path(folder) / "wrapper.sql"
+        wrapper.write_text(
+            "\\set ON_ERROR_STOP on\nBEGIN;\nALTER SCHEMA public RENAME TO calldesk_replaced;\n"
+            "CREATE SCHEMA public;\n"
+            f"\\i {script}\n{_pg_checks(actor, source)}\nCOMMIT;\n", encoding="utf-8")
+        engine.dispose()
+        result = subprocess.run([_pg_program("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", f"--file={wrapper}",
+                                 f"--dbname={dbname}"], capture_output=True, text=True, check=False, env=env)
+    if result.returncode != 0:
+        raise StoreError(f"The restore failed and was rolled back, the store is unchanged: {_last(result.stderr)}")
+    if progress:
+        progress(2, 2)
+
+
+def _last(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1].removeprefix("psql:").strip() if lines else "no output"

@@ -1,0 +1,226 @@
+"""The role table, tested as a matrix on both backends: every service function x every role, plus an unknown
+and a deactivated user. Allowed calls must succeed; refused ones raise and leave the store unchanged. The
+README's role table must say exactly what rules/permissions.py enforces."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlmodel import func, select
+
+from calldesk.errors import PermissionDenied, UnknownUser
+from calldesk.models import (
+    AuditEvent,
+    CallbackCreate,
+    CaseUpdate,
+    ConsentCreate,
+    FollowUpCreate,
+    ResolutionUpdate,
+    StudentCreate,
+    UserCreate,
+)
+from calldesk.rules.permissions import PERMISSIONS, ROLE_LABELS
+from calldesk.rules.profile import ROLES
+from calldesk.store import callbacks, casework, confidentiality, drafts, reference, users
+from calldesk.store.cases import close_case, mark_abuse, reassign, update_case
+from calldesk.store.grants import grant_login
+from calldesk.store.store import Store
+from calldesk.store.uow import UnitOfWork
+from calldesk.store.users import Actor
+from tests.conftest import add_user
+from tests.integration.helpers import call, lausd
+
+ROOT = Path(__file__).resolve().parents[2]
+_names = itertools.count()
+Action = Callable[[UnitOfWork, Actor, str], object]
+
+
+def _fresh(prefix: str) -> str:
+    return f"{prefix}{next(_names)}"
+
+
+def _case(store: Store, sue: Actor, kind: str) -> str:
+    """A case ready for the action (prepared by the supervisor)."""
+    if kind == "letter_draft" or kind == "letter_approved" or kind == "letter_signed":
+        number = call(store, sue, call_type="complaint", category="Transportation", claim="Bus").case.case_number
+        with store.uow() as uow:
+            casework.set_resolution(uow, actor=sue, case_number=number,
+                                    data=ResolutionUpdate(response="Fixed", alleged_violation="IDEA 300.101"))
+        steps = {"letter_draft": [], "letter_approved": ["approve"], "letter_signed": ["approve", "sign"]}[kind]
+        for step in steps:
+            with store.uow() as uow:
+                casework.advance_letter(uow, actor=sue, case_number=number, step=step, letter_path="/l.pdf")
+        return number
+    number = call(store, sue, relationship="parent_guardian").case.case_number
+    if kind == "resolved":
+        with store.uow() as uow:
+            casework.set_resolution(uow, actor=sue, case_number=number, data=ResolutionUpdate(response="Done"))
+    if kind == "student":
+        with store.uow() as uow:
+            confidentiality.add_student(uow, actor=sue, case_number=number, data=StudentCreate(name="Leo"))
+    if kind == "callback":
+        with store.uow() as uow:
+            callbacks.add_callback(uow, actor=sue, profile=lausd(), data=CallbackCreate(
+                caller_name="Maria", message="Call back", case_number=number))
+    return number
+
+
+def _student_id(uow: UnitOfWork, number: str) -> int:
+    from calldesk.models import Student
+    from calldesk.store.cases import get_case
+
+    case = get_case(uow.session, number)
+    return uow.session.exec(select(Student.id).where(Student.case_id == case.id)).one()  # type: ignore[return-value]
+
+
+def _callback_id(uow: UnitOfWork, number: str) -> int:
+    from calldesk.models import Callback
+    from calldesk.store.cases import get_case
+
+    case = get_case(uow.session, number)
+    return uow.session.exec(select(Callback.id).where(Callback.case_id == case.id)).one()  # type: ignore[return-value]
+
+
+DESK = ("agent", "program_specialist", "specialist", "supervisor")
+# service -> (case prepared for it, the call, roles expected to be allowed)
+MATRIX: dict[str, tuple[str, Action, tuple[str, ...]]] = {
+    "users.add_user": ("plain", lambda u, a, n: users.add_user(
+        u, actor=a, data=UserCreate(username=_fresh("new"), role="agent")), ("admin",)),
+    "users.set_role": ("plain", lambda u, a, n: users.set_role(u, actor=a, username="zoe", role="agent"),
+                       ("admin",)),
+    "users.set_active": ("plain", lambda u, a, n: users.set_active(u, actor=a, username="zoe", active=True),
+                         ("admin",)),
+    "users.set_absence (someone else)": ("plain", lambda u, a, n: users.set_absence(
+        u, actor=a, username="zoe", absent_since=date(2026, 11, 23)), ("supervisor",)),
+    "users.set_absence (oneself)": ("plain", lambda u, a, n: users.set_absence(
+        u, actor=a, username=a.username, absent_since=None), ROLES),
+    "reference.sync_reference": ("plain", lambda u, a, n: reference.sync_reference(
+        u, actor=a, profile=lausd()), ("admin",)),
+    "cases.open_case": ("plain", lambda u, a, n: call_in(u, a), (*DESK, "admin")),
+    "cases.update_case": ("plain", lambda u, a, n: update_case(
+        u, actor=a, profile=lausd(), case_number=n, expected_version=_version(u, n),
+        changes=CaseUpdate(school="Roosevelt High")), DESK),
+    "cases.mark_abuse": ("plain", lambda u, a, n: mark_abuse(u, actor=a, case_number=n), DESK),
+    "cases.close_case": ("resolved", lambda u, a, n: close_case(u, actor=a, case_number=n), DESK),
+    "cases.reassign": ("plain", lambda u, a, n: reassign(u, actor=a, case_number=n, to_user="sam"),
+                       ("supervisor",)),
+    "casework.add_follow_up": ("plain", lambda u, a, n: casework.add_follow_up(
+        u, actor=a, profile=lausd(), case_number=n, data=FollowUpCreate(done="Called", pending="")), DESK),
+    "casework.escalate": ("plain", lambda u, a, n: casework.escalate(
+        u, actor=a, profile=lausd(), case_number=n, reason="Caller asked"), DESK),
+    "casework.set_resolution": ("plain", lambda u, a, n: casework.set_resolution(
+        u, actor=a, case_number=n, data=ResolutionUpdate(response="Answered")), DESK),
+    "casework.advance_letter (approve)": ("letter_draft", lambda u, a, n: casework.advance_letter(
+        u, actor=a, case_number=n, step="approve"), ("supervisor",)),
+    "casework.advance_letter (sign)": ("letter_approved", lambda u, a, n: casework.advance_letter(
+        u, actor=a, case_number=n, step="sign", letter_path="/l.pdf"), ("specialist", "supervisor")),
+    "casework.advance_letter (inform)": ("letter_signed", lambda u, a, n: casework.advance_letter(
+        u, actor=a, case_number=n, step="inform"), ("specialist", "supervisor")),
+    "confidentiality.add_student": ("plain", lambda u, a, n: confidentiality.add_student(
+        u, actor=a, case_number=n, data=StudentCreate(name="Ana")), DESK),
+    "confidentiality.record_consent": ("student", lambda u, a, n: confidentiality.record_consent(
+        u, actor=a, case_number=n, student_id=_student_id(u, n), today=date(2026, 11, 23),
+        data=ConsentCreate(signed_by="Maria Gomez", signed_on=date(2026, 9, 1), records="attendance",
+                           purpose="support", recipient="Rosa", valid_until=date(2027, 6, 30))), DESK),
+    "confidentiality.disclose": ("student", lambda u, a, n: confidentiality.disclose(
+        u, actor=a, case_number=n, student_id=_student_id(u, n), records=["attendance"]), DESK),
+    "callbacks.add_callback": ("plain", lambda u, a, n: callbacks.add_callback(
+        u, actor=a, profile=lausd(), data=CallbackCreate(caller_name="Maria", case_number=n)), DESK),
+    "callbacks.complete_callback": ("callback", lambda u, a, n: callbacks.complete_callback(
+        u, actor=a, callback_id=_callback_id(u, n)), DESK),
+    "callbacks.reassign_callback": ("callback", lambda u, a, n: callbacks.reassign_callback(
+        u, actor=a, callback_id=_callback_id(u, n), to_user="sam"), ("supervisor",)),
+    "drafts.save_draft": ("plain", lambda u, a, n: drafts.save_draft(
+        u, actor=a, client_id=_fresh("draft"), form={"caller_name": "Maria"}), (*DESK, "admin")),
+    "drafts.discard_draft": ("plain", lambda u, a, n: drafts.discard_draft(u, actor=a, client_id="none"),
+                             (*DESK, "admin")),
+}
+
+
+def call_in(uow: UnitOfWork, actor: Actor) -> object:
+    from calldesk.models import CaseCreate
+    from calldesk.store.cases import open_case
+
+    return open_case(uow, actor=actor, profile=lausd(), data=CaseCreate(caller_name="Rosa", phone="2135550100"))
+
+
+def _version(uow: UnitOfWork, number: str) -> int:
+    from calldesk.store.cases import get_case
+
+    return get_case(uow.session, number).version
+
+
+def _events(store: Store) -> int:
+    with store.uow(readonly=True) as uow:
+        return uow.session.exec(select(func.count()).select_from(AuditEvent)).one()
+
+
+@pytest.fixture
+def people(store: Store, staff: dict[str, Actor]) -> dict[str, Actor]:
+    everyone = dict(staff)
+    everyone["unknown"] = Actor("ghost", "admin")  # claims to be an admin; not in the store
+    add_user(store, staff["admin"], "zoe", "agent")
+    gone = add_user(store, staff["admin"], "gone", "admin")
+    with store.uow() as uow:
+        users.set_active(uow, actor=staff["admin"], username="gone", active=False)
+        uow.commit()
+    everyone["deactivated"] = gone
+    return everyone
+
+
+def test_every_service_function_for_every_role(store: Store, people: dict[str, Actor]) -> None:
+    sue = people["supervisor"]
+    outcomes: dict[tuple[str, str], str] = {}
+    for service, (kind, action, allowed) in MATRIX.items():
+        for who, actor in people.items():
+            number = _case(store, sue, kind)
+            before = _events(store)
+            try:
+                with store.uow() as uow:
+                    action(uow, actor, number)
+                    uow.commit()
+                outcomes[service, who] = "ok"
+            except (PermissionDenied, UnknownUser) as exc:
+                outcomes[service, who] = type(exc).__name__
+                assert _events(store) == before, (service, who)  # a refusal writes nothing
+            expected = "ok" if who in allowed else ("UnknownUser" if who in ("unknown", "deactivated")
+                                                   else "PermissionDenied")
+            assert outcomes[service, who] == expected, (service, who, outcomes[service, who])
+
+
+def test_grant_login_is_admin_only_and_postgresql_only(store: Store, people: dict[str, Actor]) -> None:
+    from calldesk.errors import InvalidInput
+
+    for who, actor in people.items():
+        with store.uow() as uow:
+            if who != "admin":
+                with pytest.raises(UnknownUser if who in ("unknown", "deactivated") else PermissionDenied):
+                    grant_login(uow, actor=actor, username="ana")
+            elif store.backend == "sqlite":
+                with pytest.raises(InvalidInput, match="PostgreSQL"):
+                    grant_login(uow, actor=actor, username="ana")
+
+
+def _readme_table() -> dict[str, set[str]]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("<!-- role table -->")[1]
+    rows = [line for line in block.splitlines() if line.startswith("| `")]
+    heading = next(ln for ln in block.splitlines() if ln.startswith("| action"))
+    header = [h.strip() for h in heading.strip("|").split("|")]
+    table = {}
+    for row in rows:
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        action = re.sub(r"`(\w+)`.*", r"\1", cells[0])
+        table[action] = {header[i] for i, c in enumerate(cells) if c == "yes"}
+    return table
+
+
+def test_the_readme_role_table_is_what_the_store_enforces() -> None:
+    table = _readme_table()
+    expected = {action: {ROLE_LABELS[r] for r in roles} for action, roles in PERMISSIONS.items()}
+    assert table == expected
