@@ -37,13 +37,12 @@ async def replay(keys: list[str], url: str) -> tuple[int, str]:
     """Type `keys` into a fresh app on the store at `url`; the keys pressed beyond text, and the saved case's status."""
     from sqlmodel import select
 
+    from benchmarks.desk import agent_desk
     from calldesk.app import CalldeskApp
     from calldesk.models import Case
-    from calldesk.store.reference import ensure_reference
-    from calldesk.store.store import open_store
 
-    store = open_store(url, configured_user="bench", prepare=ensure_reference)
-    app = CalldeskApp(store, store.actor())
+    store, agent = agent_desk(url)
+    app = CalldeskApp(store, agent)
     pressed = 0
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause(0.3)

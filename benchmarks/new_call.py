@@ -22,16 +22,15 @@ async def measure(url: str) -> list[float]:
     from textual import events
     from textual.widgets import Input
 
+    from benchmarks.desk import agent_desk
     from benchmarks.probe import on_next_paint
     from calldesk.app import CalldeskApp
     from calldesk.screens.desk import DeskScreen
     from calldesk.screens.intake import IntakeScreen
-    from calldesk.store.reference import ensure_reference
-    from calldesk.store.store import open_store
     from calldesk.widgets.intake_form import IntakeForm
 
-    store = open_store(url, configured_user="bench", prepare=ensure_reference)
-    app = CalldeskApp(store, store.actor())
+    store, agent = agent_desk(url)
+    app = CalldeskApp(store, agent)
     times: list[float] = []
     async with app.run_test(size=(120, 36)) as pilot:
         for _ in range(REPEAT):

@@ -129,7 +129,7 @@ def hold_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", 
         print_json(found)
         return
     print_table("Litigation holds", ["case", "reason", "placed by", "placed at"],
-                [(escape(h["case"]), escape(h["reason"]), h["placed_by"], h["placed_at"]) for h in found])
+                [(h["case"], h["reason"], h["placed_by"], h["placed_at"]) for h in found])
 
 
 @caller.command("export")

@@ -101,8 +101,8 @@ def _csv_rows(run: ReportRun) -> list[dict[str, Any]]:
 
 
 def _inert(rows: Iterable[Sequence[Any]]) -> list[list[str]]:
-    """Cells as plain text: a school typed as "[red]" is shown as typed, never read as Rich markup."""
-    return [[escape(str(value)) for value in row] for row in rows]
+    """Cells as strings; print_table shows them as plain text (a school typed as "[red]" is shown as typed)."""
+    return [[str(value) for value in row] for row in rows]
 
 
 def _show_table(run: ReportRun) -> None:

@@ -69,12 +69,6 @@ def clean_fields(values: Mapping[str, Any], profile: Profile, *, abuse_marked: b
     return out
 
 
-def require_contact(fields: Mapping[str, Any]) -> None:
-    """A case needs a way to recognise (and call back) the caller."""
-    if not (fields.get("caller_name") or fields.get("phone") or fields.get("email")):
-        raise InvalidInput("Enter the caller's name, phone or email.", field="caller_name")
-
-
 def build(model: type[M], **values: Any) -> M:
     """A Create/Update model from typed values; a value the model refuses (too long, wrong type) becomes
     InvalidInput naming the field, never a pydantic error."""

@@ -166,8 +166,3 @@ def _keep_no_narrative(session: Session, _ctx: Any, _instances: Any) -> None:
 event.listen(Session, "before_flush", _refuse_nul)
 event.listen(Session, "before_flush", _keep_no_narrative)
 
-
-@contextmanager
-def unit_of_work(engine: Engine, *, readonly: bool = False) -> Iterator[UnitOfWork]:
-    with UnitOfWork(engine, readonly=readonly) as uow:
-        yield uow

@@ -74,10 +74,12 @@ def test_import_refuses_misspelt_columns_vague_yes_no_and_changed_client_ids(db_
     assert code == 1 and "'maybe' in column urgent is not yes or no" in err
     assert run(db_url, "case", "list", "--json")[1].strip() == "[]"
     first = tmp_path / "first.json"
-    first.write_text(json.dumps([{"client_id": "web-7", "caller_name": "Maria Gomez", "phone": "2135550142"}]))
+    first.write_text(json.dumps([{"client_id": "web-7", "caller_name": "Maria Gomez", "phone": "2135550142",
+                                  "category": "Enrollment"}]))
     assert run(db_url, "case", "import", str(first))[0] == 0
     changed = tmp_path / "changed.json"
-    changed.write_text(json.dumps([{"client_id": "web-7", "caller_name": "Rosa Diaz", "phone": "2135550142"}]))
+    changed.write_text(json.dumps([{"client_id": "web-7", "caller_name": "Rosa Diaz", "phone": "2135550142",
+                                    "category": "Enrollment"}]))
     code, _, err = run(db_url, "case", "import", str(changed))
     assert code == 1 and "Client id web-7 was imported before" in err and "caller_name" in err
     assert run(db_url, "case", "import", str(first))[0] == 0  # the same content again is simply present

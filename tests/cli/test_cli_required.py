@@ -17,6 +17,8 @@ def test_a_row_missing_required_fields_is_refused_with_the_same_sentence(db_url:
         {"caller_name": "Rosa Diaz", "category": "Enrollment"},
     ]))
     code, out, _ = run(db_url, "case", "import", str(source), "--json")
+    assert code == 1 and json.loads(out)["imported"] == 0, "all or nothing by default"
+    code, out, _ = run(db_url, "case", "import", str(source), "--json", "--partial")
     summary = json.loads(out)
     assert code == 1 and summary["imported"] == 1
     assert summary["refused"] == [{"row": 1, "reason": SENTENCES["category"][1]},

@@ -31,7 +31,7 @@ def call(store: Store, actor: Actor, profile: Profile | None = None, **fields: A
     values: dict[str, Any] = {"caller_name": "Maria Gomez", "phone": "(213) 555-0142", "call_type": "inquiry",
                               "category": "Enrollment"}
     values.update(fields)
-    if values["call_type"] in ("concern", "complaint"):
-        values.setdefault("claim", "The caller says the school did not answer her letters.")
+    # A claim too (a concern or complaint needs one, and a repeat caller's inquiry is promoted to a concern).
+    values.setdefault("claim", "The caller says the school did not answer her letters.")
     with store.uow() as uow:
         return open_case(uow, actor=actor, profile=profile or lausd(), data=CaseCreate(**values))

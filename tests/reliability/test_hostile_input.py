@@ -113,7 +113,8 @@ HOSTILE_NAME = "[/] [link=https://evil.example]click[/link] \x1b[2J\x1b]0;pwned\
 
 def test_stored_markup_and_escapes_are_printed_inert(store: Store, staff: dict[str, Actor], tmp_path: Path) -> None:
     source = tmp_path / "calls.json"
-    source.write_text(json.dumps([{"caller_name": HOSTILE_NAME, "phone": "2135550142", "claim": "[/] \x1b[31mred"}]))
+    source.write_text(json.dumps([{"caller_name": HOSTILE_NAME, "phone": "2135550142", "claim": "[/] \x1b[31mred",
+                                   "category": "Enrollment"}]))
     code, out, err = run(store.url, "case", "import", str(source))
     assert code == 0, err
     assert run(store.url, "user", "add", "eve", "--role", "agent", "--full-name", "[/] \x1b[2J")[0] == 0

@@ -44,10 +44,15 @@ def _fresh(prefix: str) -> str:
     return f"{prefix}{next(_names)}"
 
 
+CALLERS = itertools.count(100)
+
+
 def _case(store: Store, sue: Actor, kind: str) -> str:
     """A case ready for the action (prepared by the supervisor)."""
     if kind == "letter_draft" or kind == "letter_approved" or kind == "letter_signed":
-        number = call(store, sue, call_type="complaint", category="Transportation", claim="Bus").case.case_number
+        n = next(CALLERS)
+        number = call(store, sue, call_type="complaint", category="Transportation", claim="Bus",
+                      caller_name=f"Maria {n}", phone=f"21355{n:05d}").case.case_number
         with store.uow() as uow:
             casework.set_resolution(uow, actor=sue, case_number=number,
                                     data=ResolutionUpdate(response="Fixed", alleged_violation="IDEA 300.101"))
@@ -56,7 +61,9 @@ def _case(store: Store, sue: Actor, kind: str) -> str:
             with store.uow() as uow:
                 casework.advance_letter(uow, actor=sue, case_number=number, step=step, letter_path="/l.pdf")
         return number
-    number = call(store, sue, relationship="parent_guardian").case.case_number
+    n = next(CALLERS)  # a new caller each time: a repeat caller's call would become a specialist's concern
+    number = call(store, sue, relationship="parent_guardian", caller_name=f"Maria {n}", subcategory="New enrollment",
+                  phone=f"21355{n:05d}").case.case_number
     if kind == "resolved":
         with store.uow() as uow:
             casework.set_resolution(uow, actor=sue, case_number=number, data=ResolutionUpdate(response="Done"))
@@ -146,7 +153,10 @@ def call_in(uow: UnitOfWork, actor: Actor) -> object:
     from calldesk.models import CaseCreate
     from calldesk.store.cases import open_case
 
-    return open_case(uow, actor=actor, profile=lausd(), data=CaseCreate(caller_name="Rosa", phone="2135550100"))
+    n = next(CALLERS)  # a new caller each time: a repeat caller's call would become a specialist's concern
+    return open_case(uow, actor=actor, profile=lausd(), data=CaseCreate(
+        caller_name=f"Rosa {n}", phone=f"21355{n:05d}", category="Enrollment", claim="Her enrollment form was lost."))
+
 
 
 def _version(uow: UnitOfWork, number: str) -> int:

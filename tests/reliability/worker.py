@@ -38,7 +38,8 @@ def main(url: str, user: str, mode: str, *args: str) -> int:
         for i in range(int(args[0])):
             with store.uow() as uow:
                 outcome = open_case(uow, actor=actor, profile=profile,
-                                    data=CaseCreate(caller_name=f"Caller {user} {i}", phone=f"213555{i % 10000:04d}"))
+                                    data=CaseCreate(caller_name=f"Caller {user} {i}", phone=f"213555{i % 10000:04d}",
+                                                    category="Enrollment", claim="A form was lost."))
             print(outcome.case.case_number, flush=True)  # acknowledged: committed
     store.close()
     return 1 if failures else 0

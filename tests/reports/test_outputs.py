@@ -14,14 +14,15 @@ from calldesk.models import CaseCreate
 from calldesk.store.cases import open_case
 from calldesk.store.store import Store
 from calldesk.store.users import Actor
-from tests.cli.test_cli import run
+from tests.cli.test_cli import _other_admin_and_os_user_as, run
+from tests.conftest import ADMIN
 from tests.reports.seed import EMAIL, MARKERS, NAME, close, la, oc, planted_case
 
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _oc(db_url: str, *args: str, user: str | None = None) -> tuple[int, str, str]:
-    return run(db_url, "--protocol", "oc_ccts", *args, **({"user": user} if user else {}))
+def _oc(db_url: str, *args: str) -> tuple[int, str, str]:
+    return run(db_url, "--protocol", "oc_ccts", *args)
 
 
 def _formula_case(store: Store, staff: dict[str, Actor]) -> None:
@@ -138,8 +139,11 @@ def test_report_status_and_approval_from_the_cli(store: Store, staff: dict[str, 
     assert code == 0 and json.loads(out)["rows"] == 0 and target.read_text().startswith("Date Received,")
     assert target.stat().st_mode & 0o077 == 0  # an export file is the owner's alone
     if store.backend == "sqlite":  # on PostgreSQL the CLI is the database role, the fixture's admin
-        code, out, _ = _oc(db_url, "report", "approve", str(report_id), "--json", user="sue")
-        assert code == 0 and json.loads(out)["approved_by"] == "sue"
+        code, _, err = _oc(db_url, "report", "approve", str(report_id), "--json")
+        assert code == 1 and err.strip(), "an admin does not approve reports: supervisors do"
+        _other_admin_and_os_user_as(db_url, "supervisor")  # the CLI acts as the OS login, now a supervisor
+        code, out, _ = _oc(db_url, "report", "approve", str(report_id), "--json")
+        assert code == 0 and json.loads(out)["approved_by"] == ADMIN
         code, out, _ = _oc(db_url, "report", "status", "--month", "2026-10", "--json")
         assert {s["state"] for s in json.loads(out)["chain"]} == {"done"}
 
