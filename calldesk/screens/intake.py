@@ -384,8 +384,11 @@ class IntakeScreen(CallConsent):
         """A refusal: each missing field's sentence under it (the first one focused), always as a banner;
         nothing typed is touched."""
         fields: dict[str, str] = getattr(error, "fields", None) or {getattr(error, "field", None) or "": error.message}
-        for name, message in reversed(list(fields.items())):
-            self.form.show_error(name or None, message)
+        for name, message in fields.items():
+            self.form.show_error(name or None, message, focus=False)
+        first = next((name for name in fields if self.form.field(name) is not None), None)
+        if first is not None:  # its tab comes forward and it takes the cursor; the others only say what is missing
+            self.form.show_error(first, fields[first])
         self.query_one("#refusal-banner", Banner).show(error.message, "stop")
         self.notify(inert(error.message), severity="error", timeout=8, markup=False)
 

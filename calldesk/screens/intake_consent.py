@@ -27,7 +27,7 @@ class CallConsent(CallDrafts):
     """The intake screen's consent steps (a base of IntakeScreen, which shows the case)."""
 
     def _show_case(self, case: CasePublic) -> None:
-        raise NotImplementedError  # IntakeScreen shows it in the call bar and on Caller Details
+        """Show the saved case: IntakeScreen overrides this (the call bar and Caller Details)."""
 
     @on(Button.Pressed)
     def _consent_button(self, event: Button.Pressed) -> None:

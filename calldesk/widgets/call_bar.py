@@ -60,7 +60,9 @@ class CallBar(Vertical):
         return f"Call {seconds // 60:02d}:{seconds % 60:02d}"
 
     def _tick(self) -> None:
-        self.query_one("#timer", Static).update(self._elapsed())
+        for timer in self.query("#timer"):  # none while the bar is still mounting, or already going
+            if isinstance(timer, Static):
+                timer.update(self._elapsed())
 
     def restart(self, started: datetime) -> None:
         """The call starts now (a screen prepared ahead of the call)."""

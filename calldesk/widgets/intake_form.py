@@ -137,14 +137,16 @@ class IntakeForm(Vertical):
             return None
         return next((w for w in self.query(f"#field-{name}") if isinstance(w, FormField)), None)
 
-    def show_error(self, name: str | None, message: str) -> bool:
-        """Write `message` under field `name`, switch to its tab and focus it; False if there is no such field."""
+    def show_error(self, name: str | None, message: str, *, focus: bool = True) -> bool:
+        """Write `message` under field `name` and (with `focus`) switch to its tab and focus it; False if there is
+        no such field."""
         field = self.field(name) if name else None
         if field is None:
             return False
         field.show_error(message)
-        self.show_tab_of(field)
-        focus_at_end(field.control)
+        if focus:
+            self.show_tab_of(field)
+            focus_at_end(field.control)
         return True
 
     def clear_errors(self) -> None:
