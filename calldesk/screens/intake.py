@@ -127,6 +127,13 @@ class IntakeScreen(CallConsent):
 
     # ---- layout -----------------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        # The width class now, as the first Resize would set it: set then, it would restyle every widget of the
+        # form once more just as the call comes on screen (0.1-0.2 s).
+        width = self.app.size.width
+        for minimum, name in reversed(self.HORIZONTAL_BREAKPOINTS):
+            if width >= minimum:
+                self.set_class(True, name)
+                break
         yield Header()
         yield CallBar(self.desk.clock, self.desk.now())
         yield Banner(id="abuse-banner")
