@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import os
 import shutil
@@ -14,6 +15,7 @@ import pytest
 
 # Tests never touch the user's real data or config: point every platformdirs location at a temp dir.
 _SANDBOX = Path(tempfile.mkdtemp(prefix="calldesk-tests-"))
+atexit.register(shutil.rmtree, _SANDBOX, True)  # gone with the test run
 for _var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
     os.environ[_var] = str(_SANDBOX / _var.lower())
 for _var in ("CALLDESK_DATABASE_URL", "CALLDESK_PROTOCOL", "CALLDESK_USER", "CALLDESK_DATA_DIR"):
