@@ -7,14 +7,14 @@ from calldesk.rules.profile import ROLES, role_rank
 
 ROLE_LABELS = {role: role.replace("_", " ") for role in ROLES}  # "program_specialist" -> "program specialist"
 
-# Admins run the store, its users and its reports, and import call logs (which opens cases); they do not work
-# cases (nor close them).
-DESK = ("agent", "program_specialist", "specialist", "supervisor")
+# Everyone who works calls and cases. Admins too: on the embedded store the first start makes the desk's own
+# login its admin, and a one-desk office has nobody else to take the calls (README, "Who may do what").
+DESK = ("agent", "program_specialist", "specialist", "supervisor", "admin")
 CASEWORKERS = ("program_specialist", "specialist", "supervisor")
 
 # action -> roles allowed; an action missing here is refused for everyone. README's role table is this.
 PERMISSIONS: dict[str, tuple[str, ...]] = {
-    "take_call": (*DESK, "admin"),
+    "take_call": DESK,
     "edit_case": DESK,
     "follow_up": DESK,
     "record_consent": DESK,

@@ -93,7 +93,7 @@ def _callback_id(uow: UnitOfWork, number: str) -> int:
     return uow.session.exec(select(Callback.id).where(Callback.case_id == case.id)).one()  # type: ignore[return-value]
 
 
-DESK = ("agent", "program_specialist", "specialist", "supervisor")
+DESK = ("agent", "program_specialist", "specialist", "supervisor", "admin")
 # service -> (case prepared for it, the call, roles expected to be allowed)
 MATRIX: dict[str, tuple[str, Action, tuple[str, ...]]] = {
     "users.add_user": ("plain", lambda u, a, n: users.add_user(
