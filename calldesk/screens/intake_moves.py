@@ -44,7 +44,8 @@ class CallMoves(Screen[None]):
 
     def action_next_tab(self, step: int) -> None:
         panes = [pane for pane, _ in TABS]
-        current = panes.index(self.form.tabs.active) if self.form.tabs.active in panes else 0
+        active = self.form.active_tab
+        current = panes.index(active) if active in panes else 0
         self.form.show_tab(panes[(current + step) % len(panes)])
 
     def action_toggle_history(self) -> None:

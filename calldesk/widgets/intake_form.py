@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.widget import MountError, Widget
-from textual.widgets import Checkbox, Input, Select, TabbedContent, TabPane, TextArea
+from textual.widgets import Checkbox, ContentSwitcher, Input, Select, TabbedContent, TabPane, TextArea
 
 from calldesk.rules.abuse import NARRATIVE_FIELDS
 from calldesk.rules.profile import Profile
@@ -43,6 +43,19 @@ def value_of(widget: Widget) -> Any:
     if isinstance(widget, Select):
         return None if widget.is_blank() else widget.value
     raise TypeError(f"{type(widget).__name__} is not a form control")
+
+
+class FormTabs(TabbedContent):
+    """The form's tabs: a pane comes forward when a field in it takes the focus, unless the focus has already moved
+    on (tab keys pressed faster than the screen: the late message would bring an earlier tab back over the field
+    being typed into)."""
+
+    def _on_tab_pane_focused(self, event: TabPane.Focused) -> None:
+        event.prevent_default()  # instead of TabbedContent's own handler, which always switches
+        event.stop()
+        focused = self.screen.focused
+        if event.tab_pane.id and focused is not None and event.tab_pane in focused.ancestors:
+            self.active = event.tab_pane.id
 
 
 class IntakeForm(Vertical):
@@ -79,7 +92,7 @@ class IntakeForm(Vertical):
         }
         first = TABS[0][0]
         self._deferred = {pane_id: pane for pane_id, pane in panes.items() if pane_id != first}
-        with TabbedContent(initial=first):
+        with FormTabs(initial=first):
             for pane_id, title in TABS:
                 with TabPane(title, id=pane_id):
                     if pane_id == first:
@@ -159,9 +172,17 @@ class IntakeForm(Vertical):
                 self.tabs.active = ancestor.id
                 return
 
+    @property
+    def active_tab(self) -> str:
+        """The pane on show (set at once by show_tab; TabbedContent.active may lag behind fast tab keys)."""
+        return self.tabs.query_one(ContentSwitcher).current or TABS[0][0]
+
     def show_tab(self, pane: str) -> None:
         """Bring tab `pane` forward with its first field focused, so what is typed next lands there."""
         self.tabs.active = pane
+        # The pane on show follows the tab through a message; keys pressed faster than it (F7 F7 F7) could leave
+        # an earlier pane showing while the focus is in this one. Show it now.
+        self.tabs.query_one(ContentSwitcher).current = pane
         first = next((w for w in self.query_one(f"#{pane}", TabPane).query(f".{FORM_VALUE}")
                       if w.focusable), None)
         if first is not None:

@@ -54,3 +54,16 @@ async def test_a_burst_from_ctrl_n_lands_in_each_field_in_order(make_app) -> Non
         assert screen.query_one("#caller_name", Input).value == "Maria Lopez"
         focused = app.focused
         assert isinstance(focused, Input) and focused.value == "2135550142"
+
+
+async def test_tab_keys_faster_than_the_screen_show_the_tab_that_has_the_focus(make_app) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets import ContentSwitcher
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await new_call(pilot)
+        burst(app, ["f7", "f7", "f7", "f7", *typed("Told her")])
+        await settle(pilot, 0.3)
+        switcher = screen.form.tabs.query_one(ContentSwitcher)
+        assert (switcher.current, screen.form.tabs.active) == ("resolution", "resolution")
+        assert screen.query_one("#response", TextArea).text == "Told her"
