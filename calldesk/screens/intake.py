@@ -135,7 +135,7 @@ class IntakeScreen(CallConsent):
                 self.set_class(True, name)
                 break
         yield Header()
-        yield CallBar(self.desk.clock, self.desk.now())
+        yield CallBar(self.desk.clock, self.call.opened_at)
         yield Banner(id="abuse-banner")
         yield Banner(id="repeat-banner")
         yield Banner(id="refusal-banner")
@@ -165,11 +165,12 @@ class IntakeScreen(CallConsent):
     def begin_call(self) -> None:
         """A screen prepared ahead of the call becomes the call on screen: its clock starts now."""
         self.call.opened_at = self.desk.now()
-        self.query_one(CallBar).restart(self.call.opened_at)
-        first = self.query_one("#caller_name", Input)
-        if self.focused is not first:
-            self.set_focus(first)
-        if self.form.ready:
+        for bar in self.query(CallBar):  # none yet if ctrl+n came before it was built: it starts with this time
+            bar.restart(self.call.opened_at)
+        first = self.query("#caller_name")
+        if first and self.focused is not first.first():
+            self.set_focus(first.first())
+        if self.query(IntakeForm) and self.form.ready:
             self._show_triage()
 
     @on(IntakeForm.Ready)
