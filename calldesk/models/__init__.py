@@ -14,6 +14,14 @@ from calldesk.models.case import (
     CasePublic,
     CaseUpdate,
 )
+from calldesk.models.clocks import (
+    Attachment,
+    AttachmentPublic,
+    ClockEvent,
+    ClockEventPublic,
+    PlanStep,
+    PlanStepPublic,
+)
 from calldesk.models.people import User, UserCreate, UserPublic
 from calldesk.models.reference import Category, Resource
 from calldesk.models.reporting import REPORT_STATES, LitigationHold, Report
@@ -45,6 +53,7 @@ from calldesk.models.work import (
 )
 
 __all__ = [
+    "Attachment", "AttachmentPublic", "ClockEvent", "ClockEventPublic", "PlanStep", "PlanStepPublic",
     "AuditEvent", "AuditEventPublic", "CALL_TYPES", "CASE_STATUSES", "CHANNELS", "CONTACT_METHODS",
     "Callback", "CallbackCreate", "CallbackPublic", "Case", "CaseBase", "CaseCounter", "CaseCreate",
     "CaseLink", "CasePublic", "CaseUpdate", "Category", "Consent", "ConsentCreate", "ConsentPublic",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
+from calldesk.errors import InvalidInput, RuleRefused
 from calldesk.rules.calendar import calendar_for, require_aware
 from calldesk.rules.profile import Profile, Tier
 
@@ -40,3 +41,23 @@ def is_follow_up_overdue(
         return False
     due = next_follow_up_due(profile, tier, opened_at=opened_at, last_entry_at=last_entry_at)
     return due is not None and require_aware(now, "current time") > due
+
+
+PLAN_TIERS = frozenset({"concern", "complaint"})
+
+
+def plan_due(profile: Profile, tier: Tier | None, *, case_number: str, step: str, day: date,
+             resolve_by: datetime | None) -> datetime:
+    """When one step of the prescribed plan is due (the end of `day`); refused in words unless the case is a
+    concern or complaint, the step says what will be done, and it fits within the case's resolution timeline."""
+    if tier not in PLAN_TIERS:
+        raise RuleRefused(f"Case {case_number} is not a concern or complaint: it has no prescribed plan.")
+    if not step.strip():
+        raise InvalidInput("Say what the step is.", field="step")
+    calendar = calendar_for(profile)
+    moment = calendar.end_of_day(day)
+    if resolve_by is not None and moment > resolve_by:
+        raise InvalidInput(f"The step falls after the case's resolution target "
+                           f"({calendar.local(resolve_by):%a %d %b}); the timeline must fit within it.",
+                           field="due")
+    return moment

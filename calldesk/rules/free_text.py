@@ -46,6 +46,12 @@ FREE_TEXT: dict[str, FreeText] = {
     "followup": _kinds(narrative="done pending", plain="by_user"),
     "resolution": _kinds(narrative="response outcome alleged_violation",
                          plain="letter_status letter_path approved_by signed_by updated_by"),
+    # How a clock was met and an extension's written notice are what was said to the constituent.
+    "clockevent": _kinds(narrative="note", plain="kind event by_user"),
+    "planstep": _kinds(narrative="step", plain="by_user"),
+    # The signed letter's bytes are the letter itself, not typed narrative; the abuse mark keeps no letter
+    # (a marked call has no resolution to write one about).
+    "attachment": _kinds(plain="kind filename stored_as sha256 by_user"),
     "escalation": _kinds(narrative="reason", placeheld="reason", plain="title to_role by_user"),
     "callback": _kinds(narrative="message", plain="caller_name phone assigned_to done_by"),
     "draft": _kinds(forms="form", plain="client_id owner"),
@@ -74,7 +80,7 @@ FORM_NAMES: dict[tuple[str, str], str] = {
 }
 
 # Tables whose rows belong to one case through a case_id column (the abuse mark reaches them all).
-CASE_ROWS: tuple[str, ...] = ("followup", "resolution", "escalation", "callback")
+CASE_ROWS: tuple[str, ...] = ("followup", "resolution", "escalation", "callback", "clockevent", "planstep")
 
 
 def narrative_columns(table: str) -> frozenset[str]:

@@ -23,6 +23,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "add_callback": DESK,
     "complete_callback": DESK,
     "escalate": DESK,
+    "record_clock": DESK,  # an acknowledgement, a written response or a reply made
+    "extend_clock": CASEWORKERS,  # an extension: the written notice and the new due date
     "resolve": DESK,
     "close_case": DESK,
     "reassign": ("supervisor",),
@@ -61,6 +63,8 @@ DESCRIPTIONS = {
     "manage_users": "manage users",
     "maintain_store": "maintain the store",
     "escalate": "escalate cases",
+    "record_clock": "record acknowledgements, written responses and replies",
+    "extend_clock": "extend a case's deadlines",
 }
 
 

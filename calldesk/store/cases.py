@@ -17,6 +17,7 @@ from calldesk.models import (
     CaseLink,
     CasePublic,
     CaseUpdate,
+    ClockEvent,
     Draft,
     FollowUp,
     Resolution,
@@ -24,8 +25,10 @@ from calldesk.models import (
 )
 from calldesk.profiles import load_profile
 from calldesk.rules.calendar import calendar_for
+from calldesk.rules.clocks import ClockMark, intake_late, settle
 from calldesk.rules.followup import next_follow_up_due
 from calldesk.rules.free_text import ABUSE_PLACEHOLDER, CASE_ROWS, FREE_TEXT, narrative_columns
+from calldesk.rules.letter import check_retype, closing_sentence, letter_missing
 from calldesk.rules.permissions import may_hand_down, may_mark_closed_case
 from calldesk.rules.profile import Profile, role_rank
 from calldesk.rules.repeat import (
@@ -37,7 +40,7 @@ from calldesk.rules.repeat import (
 )
 from calldesk.rules.required import Stage, missing_fields
 from calldesk.rules.routing import Routing, route
-from calldesk.rules.triage import TriageDecision
+from calldesk.rules.triage import TriageDecision, format_due, intake_due
 from calldesk.store import audit
 from calldesk.store.drafts import scrub_drafts
 from calldesk.store.intake import clean_fields
@@ -175,10 +178,22 @@ def open_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CaseCrea
         reasons.insert(0, f"Repeat caller: {repeat.message}.")
     if trend is not None:
         reasons.append(f"Trend: {trend.message}.")
-    case.routing_notes = "\n".join(reasons)
+    logged_at, intake_by = utcnow(), intake_due(profile, opened_at)
+    late = intake_late(intake_by, logged_at)
+    notes = list(reasons)
+    if late:  # in the case's notes (not the agent's save message: the call is logged, and that was late)
+        local = calendar_for(profile).local
+        notes.append(f"Logged late: received {format_due(local(opened_at), with_time=True)}, to be logged "
+                     f"within {profile.intake_within} (by {format_due(local(intake_by), with_time=True)}).")
+    case.routing_notes = "\n".join(notes)
     session.add(case)
     uow.flush()
     assert case.id is not None
+    if late:
+        session.add(ClockEvent(case_id=case.id, kind="intake", event="missed", due_at=intake_by, by_user=actor.username,
+                               at=logged_at))
+        audit.record(session, actor=actor.username, action="clock.intake_missed", entity="case",
+                     entity_id=case.case_number, case_id=case.id, field="intake_due", new=intake_by)
     audit.record_changes(session, actor=actor.username, action="case.open", entity="case",
                          entity_id=case.case_number, case_id=case.id, before={}, after=_snapshot(case))
     if repeat is not None:
@@ -207,7 +222,13 @@ def update_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number:
     repeated = session.exec(select(CaseLink).where(CaseLink.case_id == case.id, CaseLink.kind == "repeat")).first()
     last_entry = session.exec(select(FollowUp.entry_at).where(FollowUp.case_id == case.id)
                               .order_by(col(FollowUp.entry_at).desc())).first()
+    resolution = session.exec(select(Resolution).where(Resolution.case_id == case.id)).first()
+    marks = [ClockMark(r.kind, r.event, r.new_due_at) for r in session.exec(  # type: ignore[arg-type]
+        select(ClockEvent).where(ClockEvent.case_id == case.id).order_by(col(ClockEvent.at), col(ClockEvent.id)))]
     before = _snapshot(case)
+    if "call_type" in fields and resolution is not None:
+        check_retype(case_number=case_number, before=before["call_type"], after=fields["call_type"],
+                     alleged_violation=resolution.alleged_violation, letter_status=resolution.letter_status)
     for key, value in fields.items():
         setattr(case, key, value)
     reasons: list[str] = []
@@ -215,6 +236,9 @@ def update_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number:
         # A linked repeat call stays at least a concern; earlier notes (repeat caller, trend) stay too.
         routing = route(profile, fields=case.model_dump(), opened_at=case.opened_at, linked_repeat=repeated is not None)
         decided = _route(case, routing, actor=actor, at=utcnow())
+        # A clock already met stays met, an extended one keeps its new date.
+        for name, due in settle({n: getattr(case, n) for n in DEADLINE_FIELDS}, marks).items():
+            setattr(case, name, due)
         if not may_hand_down(actor.role, before["owner_role"], case.owner_role):
             raise PermissionDenied(f"Case {case_number} belongs to a {before['owner_role'].replace('_', ' ')}; "
                                    "only they or a higher rank may re-type it for a lower one.")
@@ -297,11 +321,14 @@ def close_case(uow: UnitOfWork, *, actor: Actor, case_number: str, expected_vers
                                "only they, their assignee or a supervisor may close it.")
     resolution = session.exec(select(Resolution).where(Resolution.case_id == case.id)).first()
     written = {"response": resolution.response, "outcome": resolution.outcome} if resolution is not None else {}
-    require_fields(profile or load_profile(case.protocol), tier=case.tier, values={**case.model_dump(), **written},
-                   stage="close", abuse_marked=case.abuse_marked)
-    if resolution is not None and resolution.alleged_violation and resolution.letter_status != "coordinator_informed":
-        raise RuleRefused("A complaint with a violation closes only after the letter is approved, signed, "
-                          "attached and the coordinator informed.")
+    missing = missing_fields(profile or load_profile(case.protocol), tier=case.tier,  # type: ignore[arg-type]
+                             values={**case.model_dump(), **written}, stage="close", abuse_marked=case.abuse_marked)
+    letter = letter_missing(alleged_violation=resolution.alleged_violation if resolution else None,
+                            letter_status=resolution.letter_status if resolution else "none")
+    if missing or letter:  # one line naming every missing step; each field's sentence still goes under it
+        refusal = MissingFields({**missing, **({"letter_status": "; ".join(letter)} if letter else {})})
+        refusal.message = closing_sentence(case_number, missing, letter)
+        raise refusal
     reason = ABUSE_PLACEHOLDER if case.abuse_marked else reason.strip()
     if not reason or len(reason) > 200:
         raise InvalidInput("Give a reason for closing of at most 200 characters.", field="close_reason")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlmodel import select
 
 from calldesk.errors import InvalidInput, RuleRefused
@@ -18,28 +20,30 @@ from calldesk.models import (
     utcnow,
 )
 from calldesk.rules.escalation import next_escalation
+from calldesk.rules.letter import LETTER_STEPS, check_letter_step
 from calldesk.rules.profile import Profile
-from calldesk.store import audit
-from calldesk.store.cases import ABUSE_PLACEHOLDER, get_case, recompute_follow_up, refresh_next_deadline
+from calldesk.store import attachments, audit
+from calldesk.store.cases import ABUSE_PLACEHOLDER, load_for_change, recompute_follow_up, refresh_next_deadline
 from calldesk.store.uow import UnitOfWork
 from calldesk.store.users import Actor, authorise
 
 
-def _open_case(uow: UnitOfWork, case_number: str) -> Case:
-    """The open case, its row locked: every write to a case's children goes through (and bumps) its version."""
-    case = get_case(uow.session, case_number, for_update=True)
+def _open_case(uow: UnitOfWork, case_number: str, expected_version: int | None = None) -> Case:
+    """The open case, its row locked: every write to a case's children goes through (and bumps) its version;
+    refused as stale when someone saved it after the caller loaded `expected_version`."""
+    case = load_for_change(uow.session, case_number, expected_version)
     if case.status == "closed":
         raise RuleRefused(f"Case {case_number} is closed.")
     return case
 
 
 def add_follow_up(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number: str,
-                  data: FollowUpCreate) -> FollowUpPublic:
+                  data: FollowUpCreate, expected_version: int | None = None) -> FollowUpPublic:
     """A dated entry: what was done and what is pending; the next entry falls due 2 open days later."""
     actor = authorise(uow, actor, "follow_up")
     if not data.done.strip():
         raise InvalidInput("Say what was done.", field="done")
-    case = _open_case(uow, case_number)
+    case = _open_case(uow, case_number, expected_version)
     if case.abuse_marked:
         raise RuleRefused("This call was marked as suspected child abuse: do not document it here.")
     entry = FollowUp(case_id=case.id, done=data.done.strip(), pending=data.pending.strip(), by_user=actor.username,  # type: ignore[arg-type]
@@ -87,10 +91,11 @@ def _resolution(uow: UnitOfWork, case_id: int, actor: Actor) -> Resolution:
     return found
 
 
-def set_resolution(uow: UnitOfWork, *, actor: Actor, case_number: str, data: ResolutionUpdate) -> ResolutionPublic:
+def set_resolution(uow: UnitOfWork, *, actor: Actor, case_number: str, data: ResolutionUpdate,
+                   expected_version: int | None = None) -> ResolutionPublic:
     """Write the response/resolution/remedy, the outcome, and for complaints the alleged violation."""
     actor = authorise(uow, actor, "resolve")
-    case = _open_case(uow, case_number)
+    case = _open_case(uow, case_number, expected_version)
     if data.alleged_violation and case.call_type != "complaint":
         raise InvalidInput("Only a complaint records an alleged violation.", field="alleged_violation")
     res = _resolution(uow, case.id, actor)  # type: ignore[arg-type]
@@ -111,26 +116,30 @@ def set_resolution(uow: UnitOfWork, *, actor: Actor, case_number: str, data: Res
     return ResolutionPublic.model_validate(res)
 
 
-LETTER_STEPS = {"approve": ("draft", "approved"), "sign": ("approved", "signed"),
-                "inform": ("signed", "coordinator_informed")}
-
-
 def advance_letter(uow: UnitOfWork, *, actor: Actor, case_number: str, step: str,
-                   letter_path: str | None = None) -> ResolutionPublic:
-    """The response letter: draft -> approved (supervisor) -> signed and attached -> coordinator informed."""
+                   attachment: Path | None = None, expected_version: int | None = None) -> ResolutionPublic:
+    """The response letter: draft -> approved (a supervisor) -> signed copy attached (by someone other than the
+    approver; the file is copied into the store) -> coordinator informed."""
     if step not in LETTER_STEPS:
-        raise InvalidInput(f"'{step}' is not a letter step: approve, sign or inform.", field="step")
+        raise InvalidInput(f"'{step}' is not a letter step: approve, attach or inform.", field="step")
     actor = authorise(uow, actor, "approve_letter" if step == "approve" else "sign_letter")
-    case = _open_case(uow, case_number)
+    case = _open_case(uow, case_number, expected_version)
     res = uow.session.exec(select(Resolution).where(Resolution.case_id == case.id)).first()
-    needed, reached = LETTER_STEPS[step]
-    if res is None or res.letter_status != needed:
-        current = res.letter_status if res else "none"
-        raise RuleRefused(f"The letter is '{current}'; it must be '{needed}' to {step} it.")
-    if step == "sign":
-        if not letter_path or not letter_path.strip():
-            raise InvalidInput("Attach the signed letter (a PDF path).", field="letter_path")
-        res.letter_path, res.signed_by = letter_path.strip(), actor.username
+    status = res.letter_status if res is not None else "none"
+    reached = check_letter_step(step, letter_status=status, actor=actor.username,
+                                approved_by=res.approved_by if res is not None else None)
+    assert res is not None
+    copy: Path | None = None
+    if step == "attach":
+        if attachment is None or not str(attachment).strip():
+            raise InvalidInput("Attach the signed letter (a file, e.g. a PDF).", field="attachment")
+        row, copy = attachments.prepare(uow.engine, case_id=case.id, case_number=case_number,  # type: ignore[arg-type]
+                                        source=Path(attachment), by_user=actor.username)
+        uow.session.add(row)
+        uow.flush()
+        res.letter_path, res.signed_by = row.stored_as or f"attachment {row.id} (in the database)", actor.username
+        audit.record(uow.session, actor=actor.username, action="letter.attach", entity="attachment",
+                     entity_id=row.id, case_id=case.id, field="sha256", new=row.sha256)
     if step == "approve":
         res.approved_by, res.approved_at = actor.username, utcnow()
     if step == "inform":
@@ -140,5 +149,9 @@ def advance_letter(uow: UnitOfWork, *, actor: Actor, case_number: str, step: str
     res.letter_status = reached
     refresh_next_deadline(case)
     case.updated_at = utcnow()
-    uow.commit()
+    try:
+        uow.commit()
+    except BaseException:
+        attachments.discard_unsaved(copy)
+        raise
     return ResolutionPublic.model_validate(res)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from pathlib import Path
 
 import pytest
 from sqlmodel import func, select
@@ -193,7 +194,8 @@ def test_follow_up_moves_the_next_due_date(store: Store, staff: dict[str, Actor]
     assert row.next_follow_up_by is not None and row.next_follow_up_by > case.next_follow_up_by  # type: ignore[operator]
 
 
-def test_closing_needs_a_resolution_and_a_violation_needs_the_letter(store: Store, staff: dict[str, Actor]) -> None:
+def test_closing_needs_a_resolution_and_a_violation_needs_the_letter(store: Store, staff: dict[str, Actor],
+                                                                   tmp_path: Path) -> None:
     case = call(store, staff["agent"], call_type="complaint", category="Transportation").case
     sam, sue = staff["specialist"], staff["supervisor"]
     with store.uow() as uow, pytest.raises(MissingFields, match="Resolution tab"):
@@ -201,13 +203,15 @@ def test_closing_needs_a_resolution_and_a_violation_needs_the_letter(store: Stor
     with store.uow() as uow:
         casework.set_resolution(uow, actor=sam, case_number=case.case_number,
                                 data=ResolutionUpdate(response="Route restored", alleged_violation="IDEA 300.101"))
-    with store.uow() as uow, pytest.raises(RuleRefused, match="letter"):
+    with store.uow() as uow, pytest.raises(MissingFields, match="approval of the letter"):
         close_case(uow, actor=sam, case_number=case.case_number)
     with store.uow() as uow, pytest.raises(PermissionDenied):
         casework.advance_letter(uow, actor=sam, case_number=case.case_number, step="approve")
-    for actor, step, path in [(sue, "approve", None), (sam, "sign", "/letters/2026-000001.pdf"), (sam, "inform", None)]:
+    letter = tmp_path / "2026-000001.pdf"
+    letter.write_bytes(b"%PDF-1.4 signed")
+    for actor, step, path in [(sue, "approve", None), (sam, "attach", letter), (sam, "inform", None)]:
         with store.uow() as uow:
-            casework.advance_letter(uow, actor=actor, case_number=case.case_number, step=step, letter_path=path)
+            casework.advance_letter(uow, actor=actor, case_number=case.case_number, step=step, attachment=path)
     with store.uow() as uow:
         assert close_case(uow, actor=sam, case_number=case.case_number).status == "closed"
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import itertools
 import re
+import tempfile
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,7 @@ from calldesk.models import (
 )
 from calldesk.rules.permissions import PERMISSIONS, ROLE_LABELS
 from calldesk.rules.profile import ROLES
-from calldesk.store import callbacks, casework, confidentiality, drafts, reference, users
+from calldesk.store import callbacks, casework, clocks, confidentiality, drafts, reference, users
 from calldesk.store.cases import close_case, mark_abuse, reassign, update_case
 from calldesk.store.grants import grant_login
 from calldesk.store.store import Store
@@ -38,6 +39,15 @@ from tests.integration.helpers import call, lausd
 ROOT = Path(__file__).resolve().parents[2]
 _names = itertools.count()
 Action = Callable[[UnitOfWork, Actor, str], object]
+
+
+VIC = Actor("vic", "supervisor")  # a second supervisor: the one who approves a letter never signs it
+
+
+def _letter() -> Path:
+    letter = Path(tempfile.gettempdir()) / "calldesk-matrix-letter.pdf"
+    letter.write_bytes(b"%PDF-1.4 signed")
+    return letter
 
 
 def _fresh(prefix: str) -> str:
@@ -56,14 +66,18 @@ def _case(store: Store, sue: Actor, kind: str) -> str:
         with store.uow() as uow:
             casework.set_resolution(uow, actor=sue, case_number=number,
                                     data=ResolutionUpdate(response="Fixed", alleged_violation="IDEA 300.101"))
-        steps = {"letter_draft": [], "letter_approved": ["approve"], "letter_signed": ["approve", "sign"]}[kind]
-        for step in steps:
+        steps = {"letter_draft": [], "letter_approved": ["approve"], "letter_signed": ["approve", "attach"]}[kind]
+        for step in steps:  # approved by another supervisor: whoever is tested next may sign it
             with store.uow() as uow:
-                casework.advance_letter(uow, actor=sue, case_number=number, step=step, letter_path="/l.pdf")
+                casework.advance_letter(uow, actor=VIC if step == "approve" else sue, case_number=number, step=step,
+                                        attachment=_letter())
         return number
     n = next(CALLERS)  # a new caller each time: a repeat caller's call would become a specialist's concern
     number = call(store, sue, relationship="parent_guardian", caller_name=f"Maria {n}", subcategory="New enrollment",
                   phone=f"21355{n:05d}").case.case_number
+    if kind == "concern":
+        return call(store, sue, call_type="concern", category="Transportation", caller_name=f"Rosa {n}",
+                    phone=f"21356{n:05d}").case.case_number
     if kind == "resolved":
         with store.uow() as uow:
             casework.set_resolution(uow, actor=sue, case_number=number, data=ResolutionUpdate(response="Done"))
@@ -124,8 +138,16 @@ MATRIX: dict[str, tuple[str, Action, tuple[str, ...]]] = {
         u, actor=a, case_number=n, data=ResolutionUpdate(response="Answered")), DESK),
     "casework.advance_letter (approve)": ("letter_draft", lambda u, a, n: casework.advance_letter(
         u, actor=a, case_number=n, step="approve"), ("supervisor",)),
-    "casework.advance_letter (sign)": ("letter_approved", lambda u, a, n: casework.advance_letter(
-        u, actor=a, case_number=n, step="sign", letter_path="/l.pdf"), ("specialist", "supervisor")),
+    "casework.advance_letter (attach)": ("letter_approved", lambda u, a, n: casework.advance_letter(
+        u, actor=a, case_number=n, step="attach", attachment=_letter()), ("specialist", "supervisor")),
+    "clocks.meet_clock": ("plain", lambda u, a, n: clocks.meet_clock(
+        u, actor=a, case_number=n, expected_version=_version(u, n), kind="reply"), DESK),
+    "clocks.extend_clock": ("plain", lambda u, a, n: clocks.extend_clock(
+        u, actor=a, profile=lausd(), case_number=n, expected_version=_version(u, n), kind="reply",
+        new_due=date(2099, 1, 5), notice="Letter sent"), ("program_specialist", "specialist", "supervisor")),
+    "clocks.set_plan": ("concern", lambda u, a, n: clocks.set_plan(
+        u, actor=a, profile=lausd(), case_number=n, expected_version=_version(u, n),
+        steps=[("Call the school", date.today() + timedelta(days=1))]), DESK),
     "casework.advance_letter (inform)": ("letter_signed", lambda u, a, n: casework.advance_letter(
         u, actor=a, case_number=n, step="inform"), ("specialist", "supervisor")),
     "confidentiality.add_student": ("plain", lambda u, a, n: confidentiality.add_student(
@@ -175,6 +197,7 @@ def people(store: Store, staff: dict[str, Actor]) -> dict[str, Actor]:
     everyone = dict(staff)
     everyone["unknown"] = Actor("ghost", "admin")  # claims to be an admin; not in the store
     add_user(store, staff["admin"], "zoe", "agent")
+    add_user(store, staff["admin"], "vic", "supervisor")
     gone = add_user(store, staff["admin"], "gone", "admin")
     with store.uow() as uow:
         users.set_active(uow, actor=staff["admin"], username="gone", active=False)

@@ -1,0 +1,258 @@
+"""`calldesk case follow-up|plan|ack|respond|reply|extend|resolve|letter|close|work`: working a case after the
+call, through the same services as the case screen's dialogs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import typer
+
+from calldesk.cli.cases import app
+from calldesk.cli.context import opened, out, print_json, print_table, read_signed_in, refusals_exit
+from calldesk.errors import InvalidInput
+from calldesk.profiles import load_profile
+from calldesk.rules.calendar import calendar_for
+from calldesk.rules.triage import format_due
+
+if TYPE_CHECKING:
+    from calldesk.rules.profile import Profile
+    from calldesk.store.clocks import CaseWork
+    from calldesk.store.uow import UnitOfWork
+    from calldesk.store.users import Actor
+
+R = TypeVar("R")
+NUMBER = typer.Argument(..., help="Case number, e.g. 2026-000123.")
+EXPECT = typer.Option(None, "--if-version", help="Refuse if the case changed since this version was read.")
+JSON = typer.Option(False, "--json", help="Print JSON.")
+
+
+def _write(ctx: typer.Context, action: Callable[[UnitOfWork, Actor, Profile], R]) -> tuple[R, Profile]:
+    """Sign in, then run one service call (one transaction) as the signed-in user."""
+    with opened(ctx) as store:
+        actor = store.actor()
+        profile = load_profile(store.protocol)
+        with store.uow() as uow:
+            return action(uow, actor, profile), profile
+
+
+def when(profile: Profile, moment: datetime | None) -> str:
+    """A moment in the agency's time zone, as people read it."""
+    return format_due(calendar_for(profile).local(moment), with_time=True) if moment else "-"
+
+
+def _day(value: str, what: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidInput(f"'{value}' is not a date for {what}; write it as YYYY-MM-DD.", field=what) from None
+
+
+def _case_line(profile: Profile, case: Any, done: str) -> None:
+    out.print(f"Case {case.case_number}: {done}; next deadline {when(profile, case.next_deadline)}.")
+
+
+@app.command("follow-up")
+@refusals_exit
+def follow_up(ctx: typer.Context, number: str = NUMBER,
+              done: str = typer.Option(..., "--done", help="What was done."),
+              pending: str = typer.Option("", "--pending", help="What is pending for the next step."),
+              expected: int | None = EXPECT, as_json: bool = JSON) -> None:
+    """Write a follow-up entry (every 48 hours for concerns and complaints)."""
+    from calldesk.models import FollowUpCreate
+    from calldesk.store.casework import add_follow_up
+
+    entry, profile = _write(ctx, lambda uow, actor, profile: add_follow_up(
+        uow, actor=actor, profile=profile, case_number=number, expected_version=expected,
+        data=FollowUpCreate(done=done, pending=pending)))
+    if as_json:
+        print_json(entry)
+        return
+    work = read_signed_in(ctx, lambda session: _work(session, number, profile))
+    out.print(f"Case {number}: follow-up written; next follow-up by {when(profile, work.case.next_follow_up_by)}.")
+
+
+@app.command("plan")
+@refusals_exit
+def plan(ctx: typer.Context, number: str = NUMBER,
+         steps: list[str] = typer.Option(..., "--step", help="A step and its date: 'Call the principal@2026-11-25'."),
+         expected: int | None = EXPECT, as_json: bool = JSON) -> None:
+    """Prescribe the steps and their timeline for a concern or complaint (replaces the plan)."""
+    from calldesk.store.clocks import set_plan
+
+    parsed = []
+    for step in steps:
+        text, _, day = step.rpartition("@")
+        if not text:
+            raise InvalidInput(f"'{step}' needs a date: write 'what is done@YYYY-MM-DD'.", field="step")
+        parsed.append((text, _day(day, "the step")))
+    rows, profile = _write(ctx, lambda uow, actor, profile: set_plan(
+        uow, actor=actor, profile=profile, case_number=number, expected_version=expected, steps=parsed))
+    if as_json:
+        print_json(rows)
+        return
+    print_table(f"Plan for case {number}", ["by", "step"], [(when(profile, r.due_at), r.step) for r in rows])
+
+
+def _meet(ctx: typer.Context, number: str, kind: str, note: str, expected: int | None, as_json: bool) -> None:
+    from calldesk.store.clocks import clock_words, meet_clock
+
+    case, profile = _write(ctx, lambda uow, actor, profile: meet_clock(
+        uow, actor=actor, case_number=number, expected_version=expected, kind=kind, note=note))
+    if as_json:
+        print_json(case)
+        return
+    _case_line(profile, case, f"{clock_words(kind)} recorded")
+
+
+NOTE = typer.Option("", "--note", help="How and what was said (a call, a letter, an email).")
+
+
+@app.command("ack")
+@refusals_exit
+def ack(ctx: typer.Context, number: str = NUMBER, note: str = NOTE, expected: int | None = EXPECT,
+        as_json: bool = JSON) -> None:
+    """Record the acknowledgement to the constituent (Area Offices: within 2 school days)."""
+    _meet(ctx, number, "acknowledge", note, expected, as_json)
+
+
+@app.command("respond")
+@refusals_exit
+def respond(ctx: typer.Context, number: str = NUMBER, note: str = NOTE, expected: int | None = EXPECT,
+            as_json: bool = JSON) -> None:
+    """Record the written response sent (Area Offices: within 10 school days)."""
+    _meet(ctx, number, "written_response", note, expected, as_json)
+
+
+@app.command("reply")
+@refusals_exit
+def reply(ctx: typer.Context, number: str = NUMBER, note: str = NOTE, expected: int | None = EXPECT,
+          as_json: bool = JSON) -> None:
+    """Record the reply to an inquiry that needed follow-up (within 48 hours)."""
+    _meet(ctx, number, "reply", note, expected, as_json)
+
+
+@app.command("extend")
+@refusals_exit
+def extend(ctx: typer.Context, number: str = NUMBER,
+           due: str = typer.Option(..., "--due", help="The new due date, YYYY-MM-DD."),
+           notice: str = typer.Option(..., "--notice", help="The written notice sent to the constituent."),
+           clock: str = typer.Option("written_response", "--clock",
+                                     help="written_response, acknowledge or reply."),
+           expected: int | None = EXPECT, as_json: bool = JSON) -> None:
+    """Extend a clock: the written notice and the new due date."""
+    from calldesk.store.clocks import clock_words, extend_clock
+
+    day = _day(due, "the new due date")
+    case, profile = _write(ctx, lambda uow, actor, profile: extend_clock(
+        uow, actor=actor, profile=profile, case_number=number, expected_version=expected, kind=clock,
+        new_due=day, notice=notice))
+    if as_json:
+        print_json(case)
+        return
+    _case_line(profile, case, f"{clock_words(clock)} extended to {day:%a %d %b %Y}")
+
+
+@app.command("resolve")
+@refusals_exit
+def resolve(ctx: typer.Context, number: str = NUMBER,
+            outcome: str = typer.Option(..., "--outcome", help="The outcome."),
+            response: str = typer.Option("", "--response", help="The response/resolution/remedy."),
+            violation: str = typer.Option("", "--violation", help="A complaint's alleged violation."),
+            expected: int | None = EXPECT, as_json: bool = JSON) -> None:
+    """Write the Resolution tab; an alleged violation starts the response letter (draft)."""
+    from calldesk.models import ResolutionUpdate
+    from calldesk.store.casework import set_resolution
+
+    res, _ = _write(ctx, lambda uow, actor, profile: set_resolution(
+        uow, actor=actor, case_number=number, expected_version=expected,
+        data=ResolutionUpdate(response=response, outcome=outcome, alleged_violation=violation or None)))
+    if as_json:
+        print_json(res)
+        return
+    letter = "" if res.letter_status == "none" else f"; letter {res.letter_status.replace('_', ' ')}"
+    out.print(f"Case {number}: resolution written{letter}.")
+
+
+@app.command("letter")
+@refusals_exit
+def letter(ctx: typer.Context, number: str = NUMBER,
+           step: str = typer.Argument(..., help="approve, attach or inform."),
+           file: Path | None = typer.Argument(None, help="attach: the signed letter (e.g. a PDF)."),
+           expected: int | None = EXPECT, as_json: bool = JSON) -> None:
+    """The response letter: approve (a supervisor), attach the signed copy (not the approver), inform the
+    coordinator."""
+    from calldesk.store.casework import advance_letter
+
+    if step == "attach" and file is None:
+        raise InvalidInput("attach needs the signed letter's file: calldesk case letter NUMBER attach FILE.")
+    res, _ = _write(ctx, lambda uow, actor, profile: advance_letter(
+        uow, actor=actor, case_number=number, step=step, attachment=file, expected_version=expected))
+    if as_json:
+        print_json(res)
+        return
+    out.print(f"Case {number}: letter {res.letter_status.replace('_', ' ')}.")
+
+
+@app.command("close")
+@refusals_exit
+def close(ctx: typer.Context, number: str = NUMBER,
+          reason: str = typer.Option("resolved", "--reason", help="Why the case is closed."),
+          expected: int | None = EXPECT, as_json: bool = JSON) -> None:
+    """Close a case; refused with one line naming every missing step."""
+    from calldesk.store.cases import close_case
+
+    case, profile = _write(ctx, lambda uow, actor, profile: close_case(
+        uow, actor=actor, case_number=number, expected_version=expected, reason=reason))
+    if as_json:
+        print_json(case)
+        return
+    out.print(f"Case {number}: closed {when(profile, case.closed_at)}.")
+
+
+def _work(session: Any, number: str, profile: Profile) -> CaseWork:
+    from calldesk.store.clocks import case_work
+
+    return case_work(session, case_number=number)
+
+
+@app.command("work")
+@refusals_exit
+def work(ctx: typer.Context, number: str = NUMBER, as_json: bool = JSON) -> None:
+    """A case's follow-ups, plan, clocks, letter and what closing it still needs."""
+    with opened(ctx) as store:
+        profile = load_profile(store.protocol)
+    found = read_signed_in(ctx, lambda session: _work(session, number, profile))
+    if as_json:
+        print_json({"case": found.case, "follow_ups": found.follow_ups, "plan": found.plan, "clocks": found.clocks,
+                    "resolution": found.resolution, "attachments": found.attachments,
+                    "pending": {k: v.isoformat() for k, v in found.pending_clocks().items()},
+                    "follow_up_overdue": found.follow_up_overdue, "missing_to_close": found.missing_to_close})
+        return
+    print_work(found, profile)
+
+
+def print_work(found: CaseWork, profile: Profile) -> None:
+    from calldesk.store.clocks import clock_words
+
+    rows: list[tuple[str, str]] = [(what, when(profile, due)) for what, due in found.pending_clocks().items()]
+    if found.follow_up_overdue:
+        rows.append(("follow-up", "OVERDUE"))
+    print_table(f"Case {found.case.case_number}: deadlines", ["clock", "due"], rows)
+    print_table("Follow-ups", ["at", "by", "done", "pending"],
+                [(when(profile, f.entry_at), f.by_user, f.done, f.pending) for f in found.follow_ups])
+    if found.plan:
+        print_table("Plan", ["by", "step"], [(when(profile, p.due_at), p.step) for p in found.plan])
+    if found.clocks:
+        print_table("Clocks", ["at", "clock", "event", "due", "new due", "note"],
+                    [(when(profile, c.at), clock_words(c.kind), c.event, when(profile, c.due_at),
+                      when(profile, c.new_due_at) if c.new_due_at else "", c.note) for c in found.clocks])
+    if found.resolution is not None:
+        res = found.resolution
+        out.print(f"Outcome: {res.outcome or '-'}; letter: {res.letter_status.replace('_', ' ')}"
+                  + (f" (approved by {res.approved_by})" if res.approved_by else "")
+                  + (f" (signed by {res.signed_by})" if res.signed_by else ""), markup=False)
+    if found.missing_to_close:
+        out.print("To close: " + "; ".join(found.missing_to_close) + ".", markup=False)
