@@ -1,0 +1,123 @@
+"""`calldesk case follow-up|ack|respond|extend|resolve|letter|close|work`: a case worked from the CLI (both
+backends), through the same services as the dialogs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from calldesk.models import UserCreate
+from calldesk.profiles import load_profile
+from calldesk.store import casework
+from calldesk.store import users as user_service
+from calldesk.store.reference import sync_reference
+from calldesk.store.store import open_store
+from calldesk.store.users import Actor
+from tests.cli.test_cli import run
+from tests.conftest import ADMIN
+
+
+def _people(db_url: str) -> tuple[str, Actor]:
+    """A second admin (boss) and a specialist (sam); returns the CLI's own login."""
+    store = open_store(db_url, configured_user=ADMIN)
+    admin = store.actor()
+    for name, role in (("boss", "admin"), ("sam", "specialist")):
+        with store.uow() as uow:
+            user_service.add_user(uow, actor=admin, data=UserCreate(username=name, role=role))
+            uow.commit()
+    with store.uow() as uow:  # Area Offices' taxonomy too (an admin's first start with that protocol)
+        sync_reference(uow, actor=admin, profile=load_profile("area_offices"))
+        uow.commit()
+    store.close()
+    return admin.username, Actor("sam", "specialist")
+
+
+def _be(db_url: str, login: str, role: str) -> None:
+    """Make the CLI's own login a `role` (done by the second admin)."""
+    store = open_store(db_url, configured_user=ADMIN)
+    with store.uow() as uow:
+        user_service.set_role(uow, actor=Actor("boss", "admin"), username=login, role=role)
+        uow.commit()
+    store.close()
+
+
+def _import(db_url: str, tmp_path: Path, *protocol: str, **row: str) -> str:
+    source = tmp_path / "call.json"
+    source.write_text(json.dumps([{"caller_name": "Maria Gomez", "phone": "2135550142", "category": "Transportation",
+                                   "claim": "The bus never came.", **row}]))
+    code, out, err = run(db_url, *protocol, "case", "import", str(source))
+    assert code == 0, err
+    return "2026-000001"
+
+
+def test_a_complaint_from_intake_through_two_follow_ups_and_its_letter_to_closing(db_url: str,
+                                                                                    tmp_path: Path) -> None:
+    login, sam = _people(db_url)
+    _be(db_url, login, "specialist")
+    number = _import(db_url, tmp_path, call_type="complaint", opened_at="2026-11-23T09:00:00-08:00")
+    code, out, _ = run(db_url, "case", "work", number, "--json")
+    work = json.loads(out)
+    assert "Logged late: received Mon 23 Nov 09:00" in work["case"]["routing_notes"]
+    assert work["follow_up_overdue"] is True  # none written since the opening
+    for done in ("Called the transportation office", "Met the principal"):
+        code, out, err = run(db_url, "case", "follow-up", number, "--done", done, "--pending", "Route change")
+        assert code == 0 and f"Case {number}: follow-up written; next follow-up by" in out, err
+    code, out, err = run(db_url, "case", "resolve", number, "--outcome", "Resolved", "--response", "Route restored",
+                         "--violation", "IDEA 300.101")
+    assert code == 0 and "letter draft" in out
+    code, _, err = run(db_url, "case", "close", number)
+    assert code == 1 and len(err.strip().splitlines()) == 1
+    assert "missing: the supervisor's approval of the letter; the signed copy of the letter attached; the " \
+           "coordinator informed" in err
+    code, _, err = run(db_url, "case", "letter", number, "approve")
+    assert code == 1 and "Only supervisors may approve response letters" in err
+    _be(db_url, login, "supervisor")
+    assert run(db_url, "case", "letter", number, "approve")[1].strip() == f"Case {number}: letter approved."
+    signed = tmp_path / "signed.pdf"
+    signed.write_bytes(b"%PDF-1.4 signed letter")
+    code, _, err = run(db_url, "case", "letter", number, "attach", str(signed))
+    assert code == 1 and "someone else signs and attaches it" in err
+    store = open_store(db_url, configured_user=ADMIN)  # the specialist signs at her own desk
+    with store.uow() as uow:
+        casework.advance_letter(uow, actor=sam, case_number=number, step="attach", attachment=signed)
+    store.close()
+    assert run(db_url, "case", "letter", number, "inform")[1].strip() == \
+        f"Case {number}: letter coordinator informed."
+    code, out, _ = run(db_url, "case", "work", number, "--json")
+    work = json.loads(out)
+    assert len(work["follow_ups"]) == 2 and work["missing_to_close"] == []
+    assert work["resolution"]["approved_by"] == login and work["resolution"]["signed_by"] == "sam"
+    assert work["attachments"][0]["filename"] == "signed.pdf"
+    code, out, err = run(db_url, "case", "close", number, "--json")
+    assert code == 0 and json.loads(out)["status"] == "closed", err
+
+
+def test_an_area_offices_concern_acknowledged_extended_and_answered_in_writing(db_url: str, tmp_path: Path) -> None:
+    login, _ = _people(db_url)
+    _be(db_url, login, "program_specialist")
+    area = ("--protocol", "area_offices")
+    number = _import(db_url, tmp_path, *area, call_type="concern", opened_at="2026-11-23T10:00:00-05:00")
+    case = json.loads(run(db_url, *area, "case", "show", number, "--json")[1])
+    assert case["acknowledge_by"].startswith("2026-12-01T04:59:59")  # Mon 30 Nov, New York
+    assert case["next_deadline"] == case["acknowledge_by"]
+    code, out, err = run(db_url, *area, "case", "ack", number, "--note", "Called Ms Gomez", "--json")
+    acked = json.loads(out)
+    assert code == 0 and acked["acknowledge_by"] is None and acked["next_deadline"] == acked["next_follow_up_by"], err
+    code, _, err = run(db_url, *area, "case", "extend", number, "--due", "2026-12-17", "--notice", "")
+    assert code == 1 and "written notice" in err
+    code, out, err = run(db_url, *area, "case", "extend", number, "--due", "2026-12-17",
+                         "--notice", "Letter: one more week", "--if-version", str(acked["version"] - 1))
+    assert code == 1 and "saved by someone else" in err
+    code, out, err = run(db_url, *area, "case", "extend", number, "--due", "2026-12-17",
+                         "--notice", "Letter: one more week")
+    assert code == 0 and "written response extended to Thu 17 Dec 2026" in out, err
+    case = json.loads(run(db_url, *area, "case", "show", number, "--json")[1])
+    assert case["respond_by"].startswith("2026-12-18T04:59:59")
+    code, out, err = run(db_url, *area, "case", "respond", number, "--note", "Written response mailed")
+    assert code == 0 and "written response recorded" in out, err
+    work = json.loads(run(db_url, *area, "case", "work", number, "--json")[1])
+    assert work["case"]["respond_by"] is None and "acknowledgement" not in work["pending"]
+    assert [(c["kind"], c["event"]) for c in work["clocks"]] == [
+        ("intake", "missed"), ("acknowledge", "met"), ("written_response", "extended"), ("written_response", "met")]
+    code, out, _ = run(db_url, *area, "case", "work", number)
+    assert code == 0 and "extended" in out and "To close: Write the response/resolution" in out
