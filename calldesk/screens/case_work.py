@@ -1,0 +1,349 @@
+"""Working a case after the call: modal dialogs, each taking a case number, for the case screen's keys.
+
+FollowUpDialog (an entry: done / pending), ClockDialog (acknowledgement, written response, reply, or an extension
+with its notice and new date), ResolutionDialog (response, outcome, alleged violation), LetterDialog (approve,
+attach the signed copy, inform the coordinator) and CloseDialog (closing, or the one line of what is missing).
+Each loads the case in a thread worker, calls one service with the version it showed, and dismisses with a
+sentence saying what was done (None when cancelled); a refusal is shown in the dialog and what was typed stays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Static
+
+from calldesk.errors import CalldeskError, InvalidInput
+from calldesk.rules.calendar import calendar_for
+from calldesk.rules.display import inert
+from calldesk.rules.triage import format_due
+from calldesk.screens.failures import as_refusal
+
+if TYPE_CHECKING:
+    from calldesk.screens.context import Desk
+    from calldesk.store.clocks import CaseWork
+    from calldesk.store.uow import UnitOfWork
+    from calldesk.store.users import Actor
+
+CLOCK_TITLES = {"acknowledge": "Record the acknowledgement", "written_response": "Record the written response",
+                "reply": "Record the reply", "extend": "Extend the written response"}
+
+
+class CaseWorkDialog(ModalScreen[str | None]):
+    """The shared frame: the case's state on top, the fields, the refusal line, Save / Cancel."""
+
+    HEADING = "Case"
+    SAVE_LABEL = "Save"
+    HELP = "Ctrl+S saves, Escape cancels; a refusal is shown here and what you typed stays."
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", id="case_work.save"),
+        Binding("escape", "cancel", "Cancel", id="case_work.cancel"),
+    ]
+
+    def __init__(self, desk: Desk, case_number: str) -> None:
+        super().__init__()
+        self.desk, self.case_number = desk, case_number
+        self.work: CaseWork | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog case-work") as box:
+            box.border_title = f"{self.HEADING}: case {self.case_number}"
+            yield Static("Loading the case...", id="state", classes="dialog-line", markup=False)
+            yield from self.fields()
+            yield Static("", id="refusal", classes="dialog-line", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(f"{self.SAVE_LABEL} (ctrl+s)", id="save", variant="primary", disabled=True)
+                yield Button("Cancel (esc)", id="cancel")
+
+    def fields(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    # ---- reading --------------------------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="case_work.load", exit_on_error=False)
+    def load(self) -> None:
+        from calldesk.store.clocks import case_work
+
+        try:
+            with self.desk.store.uow(readonly=True) as uow:
+                found = case_work(uow.session, case_number=self.case_number, now=self.desk.now(),
+                                  profile=self.desk.profile)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes the dialog's one refusal line
+            self.app.call_from_thread(self.refused, as_refusal(exc).message)
+            return
+        self.app.call_from_thread(self.loaded, found)
+
+    def loaded(self, found: CaseWork) -> None:
+        self.work = found
+        self.query_one("#state", Static).update(inert("\n".join(self.describe(found))))
+        self.query_one("#save", Button).disabled = False
+
+    def when(self, moment: datetime | None) -> str:
+        return format_due(calendar_for(self.desk.profile).local(moment), with_time=True) if moment else "-"
+
+    def describe(self, found: CaseWork) -> list[str]:
+        case = found.case
+        pending = ", ".join(f"{what} by {self.when(due)}" for what, due in found.pending_clocks().items())
+        return [f"{case.call_type} ({(case.tier or 'no tier').replace('_', ' ')}), {case.status}; "
+                f"next deadline {self.when(case.next_deadline)}",
+                f"Due: {pending or 'nothing pending'}"
+                + ("; FOLLOW-UP OVERDUE" if found.follow_up_overdue and case.status == "open" else "")]
+
+    # ---- writing --------------------------------------------------------------------------------------------
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        if self.work is None:
+            return
+        try:
+            call = self.service()
+        except CalldeskError as exc:
+            self.refused(exc.message)
+            return
+        self.query_one("#save", Button).disabled = True
+        self.write(call, self.work.case.version)
+
+    def service(self) -> Callable[[UnitOfWork, Actor, int], str]:
+        """The service call for what is typed (checked here first), returning the sentence of what was done."""
+        raise NotImplementedError
+
+    @work(thread=True, exclusive=True, group="case_work.write", exit_on_error=False)
+    def write(self, call: Callable[[UnitOfWork, Actor, int], str], version: int) -> None:
+        try:
+            with self.desk.store.uow() as uow:
+                done = call(uow, self.desk.actor, version)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes the dialog's one refusal line
+            self.app.call_from_thread(self.refused, as_refusal(exc).message)
+            return
+        self.app.call_from_thread(self.dismiss, done)
+
+    def refused(self, message: str) -> None:
+        self.query_one("#refusal", Static).update(inert(f"Refused: {message}", lines=False))
+        self.query_one("#save", Button).disabled = self.work is None
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    def typed(self, name: str) -> str:
+        return self.query_one(f"#{name}", Input).value
+
+
+class FollowUpDialog(CaseWorkDialog):
+    """A follow-up entry (LAUSD step 4): what was done, what is pending; the next falls due 48 hours later."""
+
+    HEADING = "Follow-up"
+
+    def fields(self) -> ComposeResult:
+        yield Input(placeholder="What was done", id="done")
+        yield Input(placeholder="What is pending for the next step", id="pending")
+
+    def describe(self, found: CaseWork) -> list[str]:
+        lines = super().describe(found)
+        for entry in found.follow_ups[-2:]:
+            lines.append(f"{self.when(entry.entry_at)} {entry.by_user}: {entry.done}"
+                         + (f" / pending: {entry.pending}" if entry.pending else ""))
+        if found.plan:
+            lines.append("Plan: " + "; ".join(f"{p.step} by {self.when(p.due_at)}" for p in found.plan))
+        return lines
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#done", Input).focus()
+
+    def service(self) -> Callable[[UnitOfWork, Actor, int], str]:
+        from calldesk.models import FollowUpCreate
+        from calldesk.store.casework import add_follow_up
+
+        data = FollowUpCreate(done=self.typed("done"), pending=self.typed("pending"))
+        number, profile = self.case_number, self.desk.profile
+
+        def call(uow: UnitOfWork, actor: Actor, version: int) -> str:
+            add_follow_up(uow, actor=actor, profile=profile, case_number=number, data=data, expected_version=version)
+            return f"Follow-up written on case {number}."
+        return call
+
+
+class ClockDialog(CaseWorkDialog):
+    """`kind`: acknowledge, written_response, reply (a clock met), or extend (the written response's new date and
+    the written notice sent)."""
+
+    def __init__(self, desk: Desk, case_number: str, kind: str, *, clock: str = "written_response") -> None:
+        super().__init__(desk, case_number)
+        if kind not in CLOCK_TITLES:
+            raise ValueError(f"unknown clock action {kind!r}")
+        self.kind, self.clock = kind, clock
+        self.HEADING = CLOCK_TITLES[kind] if kind != "extend" or clock == "written_response" else f"Extend the {clock}"
+
+    def fields(self) -> ComposeResult:
+        if self.kind == "extend":
+            yield Input(placeholder="New due date (YYYY-MM-DD)", id="new_due")
+            yield Input(placeholder="The written notice sent to the constituent", id="notice")
+        else:
+            yield Input(placeholder="How, and what was said (a call, a letter, an email)", id="note")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("Input", Input).focus()
+
+    def service(self) -> Callable[[UnitOfWork, Actor, int], str]:
+        from calldesk.store.clocks import clock_words, extend_clock, meet_clock
+
+        number, profile, kind, clock = self.case_number, self.desk.profile, self.kind, self.clock
+        if kind == "extend":
+            day = _day(self.typed("new_due"))
+            notice = self.typed("notice")
+
+            def extend(uow: UnitOfWork, actor: Actor, version: int) -> str:
+                extend_clock(uow, actor=actor, profile=profile, case_number=number, expected_version=version,
+                             kind=clock, new_due=day, notice=notice)
+                return f"Case {number}: {clock_words(clock)} extended to {day:%a %d %b %Y}."
+            return extend
+        note = self.typed("note")
+
+        def meet(uow: UnitOfWork, actor: Actor, version: int) -> str:
+            meet_clock(uow, actor=actor, case_number=number, expected_version=version, kind=kind, note=note)
+            return f"Case {number}: {clock_words(kind)} recorded."
+        return meet
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(f"'{text}' is not a date; write it as YYYY-MM-DD.", field="new_due") from None
+
+
+class ResolutionDialog(CaseWorkDialog):
+    """The Resolution tab (LAUSD step 5): response/remedy, outcome, and for a complaint the alleged violation."""
+
+    HEADING = "Resolution"
+
+    def fields(self) -> ComposeResult:
+        yield Input(placeholder="Response / resolution / remedy", id="response")
+        yield Input(placeholder="Outcome", id="outcome")
+        yield Input(placeholder="Alleged violation (complaints; starts the response letter)", id="violation")
+
+    def loaded(self, found: CaseWork) -> None:
+        super().loaded(found)
+        if found.resolution is not None:  # what is already written, to change
+            for name, value in (("response", found.resolution.response), ("outcome", found.resolution.outcome),
+                                ("violation", found.resolution.alleged_violation or "")):
+                field = self.query_one(f"#{name}", Input)
+                if not field.value:
+                    field.value = value
+        self.query_one("#response", Input).focus()
+
+    def service(self) -> Callable[[UnitOfWork, Actor, int], str]:
+        from calldesk.models import ResolutionUpdate
+        from calldesk.store.casework import set_resolution
+
+        number = self.case_number
+        data = ResolutionUpdate(response=self.typed("response"), outcome=self.typed("outcome"),
+                                alleged_violation=self.typed("violation").strip() or None)
+
+        def call(uow: UnitOfWork, actor: Actor, version: int) -> str:
+            res = set_resolution(uow, actor=actor, case_number=number, data=data, expected_version=version)
+            letter = "" if res.letter_status == "none" else f"; letter {res.letter_status.replace('_', ' ')}"
+            return f"Case {number}: resolution written{letter}."
+        return call
+
+
+class LetterDialog(CaseWorkDialog):
+    """The response letter's next step: approve (a supervisor), attach the signed copy (a file path; not the
+    approver), inform the coordinator. The dialog offers the step the letter is at."""
+
+    HEADING = "Response letter"
+    SAVE_LABEL = "Do the step"
+    NEXT = {"draft": "approve", "approved": "attach", "signed": "inform"}
+
+    def fields(self) -> ComposeResult:
+        yield Input(placeholder="The signed letter's file (for attach), e.g. ~/letters/2026-000123.pdf",
+                    id="attachment")
+
+    def describe(self, found: CaseWork) -> list[str]:
+        lines = super().describe(found)
+        res = found.resolution
+        status = res.letter_status if res is not None else "none"
+        step = self.NEXT.get(status)
+        lines.append(f"Letter: {status.replace('_', ' ')}"
+                     + (f"; approved by {res.approved_by}" if res and res.approved_by else "")
+                     + (f"; signed by {res.signed_by}" if res and res.signed_by else "")
+                     + (f". Next step: {step}." if step else ". No step to take."))
+        return lines
+
+    def loaded(self, found: CaseWork) -> None:
+        super().loaded(found)
+        self.query_one("#attachment", Input).display = self.step == "attach"
+        if self.step == "attach":
+            self.query_one("#attachment", Input).focus()
+        else:
+            self.query_one("#save", Button).focus()
+
+    @property
+    def step(self) -> str | None:
+        res = self.work.resolution if self.work is not None else None
+        return self.NEXT.get(res.letter_status if res is not None else "none")
+
+    def service(self) -> Callable[[UnitOfWork, Actor, int], str]:
+        from calldesk.store.casework import advance_letter
+
+        step, number = self.step, self.case_number
+        if step is None:
+            raise InvalidInput("The letter has no next step (it needs an alleged violation, or it is finished).")
+        path = Path(self.typed("attachment").strip()).expanduser() if step == "attach" else None
+        if step == "attach" and not self.typed("attachment").strip():
+            raise InvalidInput("Type the signed letter's file.", field="attachment")
+
+        def call(uow: UnitOfWork, actor: Actor, version: int) -> str:
+            res = advance_letter(uow, actor=actor, case_number=number, step=step, attachment=path,
+                                 expected_version=version)
+            return f"Case {number}: letter {res.letter_status.replace('_', ' ')}."
+        return call
+
+
+class CloseDialog(CaseWorkDialog):
+    """Close the case; the dialog lists what is missing first (the service refuses with the same line)."""
+
+    HEADING = "Close the case"
+    SAVE_LABEL = "Close"
+
+    def fields(self) -> ComposeResult:
+        yield Input(value="resolved", placeholder="Why the case is closed", id="reason")
+
+    def describe(self, found: CaseWork) -> list[str]:
+        lines = super().describe(found)
+        lines.append("Missing: " + "; ".join(found.missing_to_close) + "." if found.missing_to_close
+                     else "Nothing missing: the case can close.")
+        return lines
+
+    def service(self) -> Callable[[UnitOfWork, Actor, int], str]:
+        from calldesk.store.cases import close_case
+
+        number, reason, profile = self.case_number, self.typed("reason"), self.desk.profile
+
+        def call(uow: UnitOfWork, actor: Actor, version: int) -> str:
+            close_case(uow, actor=actor, case_number=number, expected_version=version, reason=reason,
+                       profile=profile)
+            return f"Case {number} closed."
+        return call
+
+
+DIALOGS: dict[str, Callable[..., Any]] = {"follow_up": FollowUpDialog, "clock": ClockDialog,
+                                          "resolution": ResolutionDialog, "letter": LetterDialog,
+                                          "close": CloseDialog}
