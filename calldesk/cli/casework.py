@@ -15,6 +15,7 @@ from calldesk.cli.context import opened, out, print_json, print_table, read_sign
 from calldesk.errors import InvalidInput
 from calldesk.profiles import load_profile
 from calldesk.rules.calendar import calendar_for
+from calldesk.rules.display import inert
 from calldesk.rules.triage import format_due
 
 if TYPE_CHECKING:
@@ -251,8 +252,8 @@ def print_work(found: CaseWork, profile: Profile) -> None:
                       when(profile, c.new_due_at) if c.new_due_at else "", c.note) for c in found.clocks])
     if found.resolution is not None:
         res = found.resolution
-        out.print(f"Outcome: {res.outcome or '-'}; letter: {res.letter_status.replace('_', ' ')}"
-                  + (f" (approved by {res.approved_by})" if res.approved_by else "")
-                  + (f" (signed by {res.signed_by})" if res.signed_by else ""), markup=False)
+        out.print(inert(f"Outcome: {res.outcome or '-'}; letter: {res.letter_status.replace('_', ' ')}"
+                        + (f" (approved by {res.approved_by})" if res.approved_by else "")
+                        + (f" (signed by {res.signed_by})" if res.signed_by else ""), lines=False), markup=False)
     if found.missing_to_close:
-        out.print("To close: " + "; ".join(found.missing_to_close) + ".", markup=False)
+        out.print(inert("To close: " + "; ".join(found.missing_to_close) + ".", lines=False), markup=False)

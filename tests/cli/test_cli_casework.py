@@ -121,3 +121,16 @@ def test_an_area_offices_concern_acknowledged_extended_and_answered_in_writing(d
         ("intake", "missed"), ("acknowledge", "met"), ("written_response", "extended"), ("written_response", "met")]
     code, out, _ = run(db_url, *area, "case", "work", number)
     assert code == 0 and "extended" in out and "To close: Write the response/resolution" in out
+
+
+def test_hostile_text_in_follow_ups_and_the_resolution_is_printed_inert(db_url: str, tmp_path: Path) -> None:
+    login, _ = _people(db_url)
+    _be(db_url, login, "specialist")
+    number = _import(db_url, tmp_path, call_type="complaint")
+    hostile = "[/] \x1b[2J\u202eevil"
+    assert run(db_url, "case", "follow-up", number, "--done", hostile, "--pending", hostile)[0] == 0
+    assert run(db_url, "case", "resolve", number, "--outcome", hostile)[0] == 0
+    code, out, err = run(db_url, "case", "work", number)
+    assert code == 0 and "\x1b" not in out + err and "\u202e" not in out and "[/]" in out
+    code, _, err = run(db_url, "case", "extend", number, "--due", "tomorrow", "--notice", "x")
+    assert code == 1 and "'tomorrow' is not a date" in err and len(err.strip().splitlines()) == 1
