@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Table, or_, text, update
@@ -12,6 +13,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from calldesk.errors import InvalidInput, MissingFields, NotFound, PermissionDenied, RuleRefused, StaleCase
 from calldesk.models import (
+    Attachment,
     Case,
     CaseCreate,
     CaseLink,
@@ -280,6 +282,13 @@ def mark_abuse(uow: UnitOfWork, *, actor: Actor, case_number: str) -> CasePublic
         columns = {column: _cleared_sql(table, column) for column in sorted(narrative_columns(name))}
         session.execute(update(table).where(table.c.case_id == case.id).values(columns))
     scrub_drafts(session, case.client_id)
+    # A signed letter about the call goes too (its bytes, or its copy in the attachment folder once committed).
+    letters = list(session.exec(select(Attachment).where(Attachment.case_id == case.id)))
+    copies = [Path(a.stored_as) for a in letters if a.stored_as]
+    for letter in letters:
+        session.delete(letter)
+        audit.record(session, actor=actor.username, action="case.abuse_marked", entity="attachment",
+                     entity_id=letter.id, case_id=case.id, field="sha256", old=None, new="")
     # The removed text leaves no fingerprint at all: only that it was there and is gone.
     for name in (k for k, v in narrative.items() if v):
         audit.record(session, actor=actor.username, action="case.abuse_marked", entity="case",
@@ -287,6 +296,8 @@ def mark_abuse(uow: UnitOfWork, *, actor: Actor, case_number: str) -> CasePublic
     audit.record(session, actor=actor.username, action="case.abuse_marked", entity="case", entity_id=case_number,
                  case_id=case.id, field="abuse_marked", old=False, new=True)
     uow.commit()
+    for copy in copies:
+        copy.unlink(missing_ok=True)
     scrub_files(uow.engine)  # old page images of the narrative must not linger in SQLite's WAL
     vacuum_after_scrub(uow.engine)  # nor (as far as this role may) in PostgreSQL's dead row versions
     return CasePublic.model_validate(case)

@@ -22,11 +22,13 @@ from calldesk.errors import InvalidInput, NotFound, RuleRefused
 from calldesk.models import (
     Callback,
     Case,
+    ClockEvent,
     Consent,
     Disclosure,
     Escalation,
     FollowUp,
     LitigationHold,
+    PlanStep,
     Resolution,
     Student,
     utcnow,
@@ -244,6 +246,10 @@ def _erase_children(session: Any, case_id: int | None, redact: Redactor) -> None
         entry.done, entry.pending = redact(entry.done), redact(entry.pending)
     for step in session.scalars(select(Escalation).where(col(Escalation.case_id) == case_id)):
         step.reason = redact(step.reason)
+    for event in session.scalars(select(ClockEvent).where(col(ClockEvent.case_id) == case_id)):
+        event.note = redact(event.note)
+    for planned in session.scalars(select(PlanStep).where(col(PlanStep.case_id) == case_id)):
+        planned.step = redact(planned.step)
     students = select(col(Student.id)).where(col(Student.case_id) == case_id)
     for consent in session.scalars(select(Consent).where(col(Consent.student_id).in_(students))):
         consent.signed_by = ERASED

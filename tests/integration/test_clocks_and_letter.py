@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import select
 
 from calldesk.errors import MissingFields, RuleRefused, StaleCase
-from calldesk.models import Attachment, CaseUpdate, ClockEvent, FollowUpCreate, ResolutionUpdate
+from calldesk.models import Attachment, CaseUpdate, ClockEvent, FollowUpCreate, PlanStep, ResolutionUpdate
 from calldesk.profiles import load_profile
 from calldesk.store import casework
 from calldesk.store.attachments import content_of
@@ -149,3 +149,45 @@ def test_follow_up_overdue_is_flagged_and_the_plan_only_fits_concerns_within_the
     with store.uow() as uow, pytest.raises(RuleRefused, match="no prescribed plan"):
         set_plan(uow, actor=pat, profile=lausd(), case_number=inquiry.case_number, expected_version=None,
                  steps=[("Send the form", date(2026, 11, 24))])
+
+
+def test_marking_abuse_removes_the_signed_letter_and_erasing_a_caller_reaches_clock_notes_and_the_plan(
+        store: Store, staff: dict[str, Actor], tmp_path: Path) -> None:
+    from calldesk.store.cases import mark_abuse
+    from calldesk.store.retention import caller_erase
+
+    sam, sue = staff["specialist"], staff["supervisor"]
+    number = call(store, sam, call_type="complaint", category="Transportation").case.case_number
+    with store.uow() as uow:
+        casework.set_resolution(uow, actor=sam, case_number=number,
+                                data=ResolutionUpdate(response="Fixed", alleged_violation="IDEA 300.101"))
+    with store.uow() as uow:
+        casework.advance_letter(uow, actor=sue, case_number=number, step="approve")
+    signed = tmp_path / "signed.pdf"
+    signed.write_bytes(LETTER)
+    with store.uow() as uow:
+        casework.advance_letter(uow, actor=sam, case_number=number, step="attach", attachment=signed)
+    with store.uow(readonly=True) as uow:
+        copy = uow.session.exec(select(Attachment)).one().stored_as
+    with store.uow() as uow:
+        mark_abuse(uow, actor=sam, case_number=number)
+    with store.uow(readonly=True) as uow:
+        assert list(uow.session.exec(select(Attachment))) == []
+    assert copy is None or not Path(copy).exists()
+
+    other = call(store, staff["program_specialist"], call_type="concern", category="Transportation",
+                 caller_name="Rosa Diaz", phone="2135550177").case
+    with store.uow() as uow:
+        set_plan(uow, actor=sam, profile=lausd(), case_number=other.case_number, expected_version=None,
+                 steps=[("Call Rosa Diaz back", date.today() + timedelta(days=1))])
+    inquiry = call(store, staff["program_specialist"], call_type="inquiry", needs_follow_up=True,
+                   category="Enrollment", caller_name="Rosa Diaz", phone="2135550177").case
+    with store.uow() as uow:
+        meet_clock(uow, actor=sam, case_number=inquiry.case_number, expected_version=None, kind="reply",
+                   note="Called Rosa Diaz back")
+    with store.uow() as uow:
+        caller_erase(uow, actor=staff["admin"], profile=lausd(), who="2135550177")
+    with store.uow(readonly=True) as uow:
+        notes = [e.note for e in uow.session.exec(select(ClockEvent))]
+        steps = [p.step for p in uow.session.exec(select(PlanStep))]
+    assert notes and not any("Rosa Diaz" in n for n in notes) and steps and not any("Rosa Diaz" in s for s in steps)
