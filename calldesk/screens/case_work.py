@@ -1,10 +1,11 @@
 """Working a case after the call: modal dialogs, each taking a case number, for the case screen's keys.
 
-FollowUpDialog (an entry: done / pending), ClockDialog (acknowledgement, written response, reply, or an extension
-with its notice and new date), ResolutionDialog (response, outcome, alleged violation), LetterDialog (approve,
-attach the signed copy, inform the coordinator) and CloseDialog (closing, or the one line of what is missing).
-Each loads the case in a thread worker, calls one service with the version it showed, and dismisses with a
-sentence saying what was done (None when cancelled); a refusal is shown in the dialog and what was typed stays.
+FollowUpDialog (an entry: done / pending), PlanDialog (the prescribed steps and timeline), ClockDialog
+(acknowledgement, written response, reply, or an extension with its notice and new date), ResolutionDialog
+(response, outcome, alleged violation), LetterDialog (approve, attach the signed copy, inform the coordinator) and
+CloseDialog (closing, or the one line of what is missing). Each loads the case in a thread worker, calls one
+service with the version it showed, and dismisses with a sentence saying what was done (None when cancelled); a
+refusal is shown in the dialog and what was typed stays.
 """
 
 from __future__ import annotations
@@ -317,6 +318,52 @@ class LetterDialog(CaseWorkDialog):
         return call
 
 
+class PlanDialog(CaseWorkDialog):
+    """The plan prescribed for a concern or complaint (LAUSD step 4): up to four steps, each 'what@YYYY-MM-DD',
+    within the case's resolution timeline; saving replaces the plan."""
+
+    HEADING = "Prescribed plan"
+    ROWS = 4
+
+    def fields(self) -> ComposeResult:
+        for row in range(self.ROWS):
+            yield Input(placeholder="What will be done@YYYY-MM-DD" if row == 0 else "", id=f"step{row}")
+
+    def describe(self, found: CaseWork) -> list[str]:
+        lines = super().describe(found)
+        lines.append(f"Resolve by {self.when(found.case.resolve_by)}: every step falls on or before it.")
+        return lines
+
+    def loaded(self, found: CaseWork) -> None:
+        super().loaded(found)
+        calendar = calendar_for(self.desk.profile)
+        for row, planned in enumerate(found.plan[:self.ROWS]):
+            field = self.query_one(f"#step{row}", Input)
+            if not field.value:
+                field.value = f"{planned.step}@{calendar.local(planned.due_at).date().isoformat()}"
+        self.query_one("#step0", Input).focus()
+
+    def service(self) -> Callable[[UnitOfWork, Actor, int], str]:
+        from calldesk.store.clocks import set_plan
+
+        steps: list[tuple[str, date]] = []
+        for row in range(self.ROWS):
+            text = self.typed(f"step{row}").strip()
+            if not text:
+                continue
+            what, _, day = text.rpartition("@")
+            if not what:
+                raise InvalidInput(f"'{text}' needs a date: write 'what will be done@YYYY-MM-DD'.", field="step")
+            steps.append((what, _day(day)))
+        number, profile = self.case_number, self.desk.profile
+
+        def call(uow: UnitOfWork, actor: Actor, version: int) -> str:
+            rows = set_plan(uow, actor=actor, profile=profile, case_number=number, expected_version=version,
+                            steps=steps)
+            return f"Case {number}: plan of {len(rows)} step(s) saved."
+        return call
+
+
 class CloseDialog(CaseWorkDialog):
     """Close the case; the dialog lists what is missing first (the service refuses with the same line)."""
 
@@ -344,6 +391,6 @@ class CloseDialog(CaseWorkDialog):
         return call
 
 
-DIALOGS: dict[str, Callable[..., Any]] = {"follow_up": FollowUpDialog, "clock": ClockDialog,
+DIALOGS: dict[str, Callable[..., Any]] = {"follow_up": FollowUpDialog, "plan": PlanDialog, "clock": ClockDialog,
                                           "resolution": ResolutionDialog, "letter": LetterDialog,
                                           "close": CloseDialog}

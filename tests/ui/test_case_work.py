@@ -4,7 +4,7 @@ Offices concern acknowledged, extended and answered in writing, its deadlines mo
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -15,7 +15,14 @@ from textual.widgets import Static
 
 from calldesk.profiles import load_profile
 from calldesk.rules.profile import Profile
-from calldesk.screens.case_work import ClockDialog, CloseDialog, FollowUpDialog, LetterDialog, ResolutionDialog
+from calldesk.screens.case_work import (
+    ClockDialog,
+    CloseDialog,
+    FollowUpDialog,
+    LetterDialog,
+    PlanDialog,
+    ResolutionDialog,
+)
 from calldesk.screens.context import Desk
 from calldesk.store.cases import get_case
 from calldesk.store.reference import sync_reference
@@ -69,10 +76,16 @@ async def test_a_complaint_through_two_follow_ups_and_its_letter_to_closing(
     sam, sue = staff["specialist"], staff["supervisor"]
     number = call(desk_store, sam, call_type="complaint", category="Transportation").case.case_number  # intake
     as_sam, as_sue = desk(desk_store, sam, profile), desk(desk_store, sue, profile)
+    result, _, refusal = await work_in(PlanDialog(as_sam, number), "Call the office")
+    assert result is None and "needs a date" in refusal
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    result, _, _ = await work_in(PlanDialog(as_sam, number), f"Call the office@{tomorrow}")
+    assert result == f"Case {number}: plan of 1 step(s) saved."
     for done in ("Called the office", "Met the principal"):
         result, state, _ = await work_in(FollowUpDialog(as_sam, number), done, "Bus route")
         assert result == f"Follow-up written on case {number}."
     assert "Met the principal" not in state and "Called the office / pending: Bus route" in state
+    assert "Plan: Call the office by" in state
     result, _, _ = await work_in(ResolutionDialog(as_sam, number), "Route restored", "Resolved", "IDEA 300.101")
     assert result == f"Case {number}: resolution written; letter draft."
     result, state, refusal = await work_in(CloseDialog(as_sam, number))
