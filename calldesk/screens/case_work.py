@@ -319,11 +319,11 @@ class LetterDialog(CaseWorkDialog):
 
 
 class PlanDialog(CaseWorkDialog):
-    """The plan prescribed for a concern or complaint (LAUSD step 4): up to four steps, each 'what@YYYY-MM-DD',
+    """The plan prescribed for a concern or complaint (LAUSD step 4): up to three steps, each 'what@YYYY-MM-DD',
     within the case's resolution timeline; saving replaces the plan."""
 
     HEADING = "Prescribed plan"
-    ROWS = 4
+    ROWS = 3
 
     def fields(self) -> ComposeResult:
         for row in range(self.ROWS):

@@ -13,6 +13,7 @@ from textual.pilot import Pilot
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from calldesk.app import CalldeskApp
 from calldesk.profiles import load_profile
 from calldesk.rules.profile import Profile
 from calldesk.screens.case_work import (
@@ -35,7 +36,9 @@ NY = ZoneInfo("America/New_York")
 
 
 class Host(App[None]):
-    """A tiny app that shows one dialog and keeps what it dismissed with."""
+    """A tiny app that shows one dialog and keeps what it dismissed with (in the desk's own styles)."""
+
+    CSS_PATH = CalldeskApp.CSS_PATH
 
     def __init__(self, dialog: ModalScreen[str | None]) -> None:
         super().__init__()
@@ -60,6 +63,9 @@ async def work_in(dialog: ModalScreen[str | None], *typed: str, save: bool = Tru
                 await pilot.press("tab")
             await pilot.press(*text)
         state = str(dialog.query_one("#state", Static).render())
+        # Readable at 80x24: the dialog and its Save button fit on the screen.
+        assert dialog.query_one(".dialog").region.bottom <= 24
+        assert dialog.query_one("#save").region.bottom <= dialog.query_one(".dialog").region.bottom
         if save:
             await pilot.press("ctrl+s")
             await settle(pilot)
