@@ -197,6 +197,28 @@ def letter(ctx: typer.Context, number: str = NUMBER,
     out.print(f"Case {number}: letter {res.letter_status.replace('_', ' ')}.")
 
 
+@app.command("letter-copy")
+@refusals_exit
+def letter_copy(ctx: typer.Context, number: str = NUMBER,
+                out_file: Path = typer.Argument(..., help="Where to write the signed letter (owner-only).")) -> None:
+    """Write out a case's signed response letter (from the store's attachment area or the database)."""
+    import os
+
+    from calldesk.store.attachments import signed_letter
+
+    if out_file.exists():
+        raise InvalidInput(f"{out_file} already exists; name a new file.")
+    name, data = read_signed_in(ctx, lambda session: signed_letter(session, number))
+    try:
+        fd = os.open(out_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+    except OSError as exc:
+        raise InvalidInput(f"Cannot write {out_file}: {exc.strerror or exc}.") from exc
+    out.print(f"Case {number}: signed letter ({inert(name, lines=False)}, {len(data)} bytes) written to "
+              f"{inert(str(out_file), lines=False)}.", markup=False)
+
+
 @app.command("close")
 @refusals_exit
 def close(ctx: typer.Context, number: str = NUMBER,

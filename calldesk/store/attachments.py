@@ -12,8 +12,9 @@ import re
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlmodel import Session, col, select
 
-from calldesk.errors import InvalidInput, StoreError
+from calldesk.errors import InvalidInput, NotFound, StoreError
 from calldesk.models import Attachment
 from calldesk.store.engine import sqlite_path
 
@@ -81,3 +82,15 @@ def content_of(row: Attachment) -> bytes:
     if row.stored_as is None:
         raise StoreError("The attachment has no content.")
     return Path(row.stored_as).read_bytes()
+
+
+def signed_letter(session: Session, case_number: str) -> tuple[str, bytes]:
+    """The case's signed response letter: (the name it was attached under, its bytes)."""
+    from calldesk.store.cases import get_case
+
+    case = get_case(session, case_number)
+    row = session.exec(select(Attachment).where(Attachment.case_id == case.id, Attachment.kind == "signed_letter")
+                       .order_by(col(Attachment.at).desc())).first()
+    if row is None:
+        raise NotFound(f"Case {case_number} has no signed letter attached.")
+    return row.filename, content_of(row)

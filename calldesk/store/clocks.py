@@ -25,7 +25,7 @@ from calldesk.models import (
     utcnow,
 )
 from calldesk.profiles import load_profile
-from calldesk.rules.clocks import CLOCK_COLUMNS, CLOCK_WORDS, ClockMark, check_clock, extended_due
+from calldesk.rules.clocks import CLOCK_COLUMNS, CLOCK_WORDS, check_clock, extended_due
 from calldesk.rules.followup import is_follow_up_overdue, plan_due
 from calldesk.rules.free_text import ABUSE_PLACEHOLDER
 from calldesk.rules.letter import letter_missing
@@ -35,13 +35,6 @@ from calldesk.store import audit
 from calldesk.store.cases import load_for_change, refresh_next_deadline
 from calldesk.store.uow import UnitOfWork
 from calldesk.store.users import Actor, authorise
-
-
-def clock_marks(session: Session, case_id: int) -> list[ClockMark]:
-    """The case's recorded clock events, oldest first (what rules.clocks.settle applies)."""
-    rows = session.exec(select(ClockEvent).where(ClockEvent.case_id == case_id)
-                        .order_by(col(ClockEvent.at), col(ClockEvent.id)))
-    return [ClockMark(r.kind, r.event, r.new_due_at) for r in rows]  # type: ignore[arg-type]
 
 
 def _open_for_change(uow: UnitOfWork, case_number: str, expected_version: int | None) -> Case:

@@ -88,6 +88,8 @@ def test_a_complaint_from_intake_through_two_follow_ups_and_its_letter_to_closin
     assert len(work["follow_ups"]) == 2 and work["missing_to_close"] == []
     assert work["resolution"]["approved_by"] == login and work["resolution"]["signed_by"] == "sam"
     assert work["attachments"][0]["filename"] == "signed.pdf"
+    code, out, err = run(db_url, "case", "letter-copy", number, str(tmp_path / "copy.pdf"))
+    assert code == 0 and (tmp_path / "copy.pdf").read_bytes() == b"%PDF-1.4 signed letter", err
     code, out, err = run(db_url, "case", "close", number, "--json")
     assert code == 0 and json.loads(out)["status"] == "closed", err
 
