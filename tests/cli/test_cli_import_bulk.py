@@ -1,0 +1,65 @@
+"""`calldesk case import` streams the file, commits in batches, and a rerun after a kill imports only what is
+missing (the idempotent client ids)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+from tests.cli.test_cli import run
+
+HEADER = "client_id,caller_name,phone,call_type,category,opened_at,claim\n"
+
+
+def _line(n: int) -> str:
+    return (f"row-{n},Caller {n},(213) 555-{n:04d},inquiry,Enrollment,2026-11-{1 + n % 20:02d}T10:00:00-08:00,"
+            f"Asked about enrollment {n}\n")
+
+
+def _count(db_url: str, sql: str) -> int:
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(text(sql)).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def test_a_resumed_import_adds_only_what_is_missing(db_url: str, tmp_path: Path) -> None:
+    full = tmp_path / "all.csv"
+    full.write_text(HEADER + "".join(_line(n) for n in range(1, 26)))
+    cut = tmp_path / "cut.csv"  # what a killed import had committed: its first batches
+    cut.write_text(HEADER + "".join(_line(n) for n in range(1, 21)))
+    code, out, err = run(db_url, "case", "import", str(cut), "--batch", "10", "--json")
+    assert code == 0, err
+    assert json.loads(out)["imported"] == 20
+    code, out, err = run(db_url, "case", "import", str(full), "--batch", "10", "--json")
+    summary = json.loads(out)
+    assert code == 0 and (summary["imported"], summary["already_present"]) == (5, 20)
+    assert _count(db_url, "SELECT count(*) FROM cases") == 25
+    assert _count(db_url, "SELECT count(DISTINCT client_id) FROM cases") == 25
+    # one audit event per imported case's opening, holding its fields
+    assert _count(db_url, "SELECT count(*) FROM auditevent WHERE action = 'case.open'") == 25
+    assert _count(db_url, "SELECT count(*) FROM auditevent WHERE action = 'case.open' AND changes IS NULL") == 0
+
+
+def test_a_refused_row_far_down_the_file_imports_nothing(db_url: str, tmp_path: Path) -> None:
+    source = tmp_path / "calls.csv"
+    source.write_text(HEADER + "".join(_line(n) for n in range(1, 31))
+                      + "row-99,Bad Phone,not-a-phone,inquiry,Enrollment,2026-11-23T10:00:00-08:00,x\n")
+    code, out, _ = run(db_url, "case", "import", str(source), "--batch", "7", "--json")
+    assert code == 1 and json.loads(out)["imported"] == 0
+    assert json.loads(out)["refused"] == [{"row": 32, "reason": "'not-a-phone' is not a phone number: check the "
+                                                                   "digits."}]
+    assert _count(db_url, "SELECT count(*) FROM cases") == 0
+    code, out, _ = run(db_url, "case", "import", str(source), "--batch", "7", "--json", "--partial")
+    assert code == 1 and json.loads(out)["imported"] == 30
+
+
+def test_a_misspelt_header_is_refused_before_any_row(db_url: str, tmp_path: Path) -> None:
+    source = tmp_path / "calls.csv"
+    source.write_text("caller_nam,phone\nMaria,(213) 555-0100\n")
+    code, _, err = run(db_url, "case", "import", str(source))
+    assert code == 1 and "did you mean 'caller_name'" in err
