@@ -116,6 +116,13 @@ class _Memory:
             return []
         return [p for p in self.by_school[school] if p.opened_at >= since]
 
+    def forget(self, before: datetime) -> None:
+        """Drop the keys whose newest case is older than `before` (outside every window): memory stays bounded
+        by the callers of the last weeks, not by the store."""
+        for table in (self.by_phone, self.by_email, self.by_name, self.by_school):
+            for key in [k for k, priors in table.items() if not priors or priors[-1].opened_at < before]:
+                del table[key]
+
     def add(self, prior: PriorCase, name_key: str) -> None:
         if prior.phone_digits:
             self.by_phone[prior.phone_digits].append(prior)
@@ -217,7 +224,10 @@ def fill_demo(uow: UnitOfWork, actor: Actor, profile: Profile, cases: int, seed:
     out = _Rows()
     start = now - timedelta(days=365 * years)
     done = 0
-    for day, count in _days(start, 365 * years, cases, profile):
+    window = timedelta(days=max(profile.repeat_window_days, profile.trend_window_days) + 2)
+    for number, (day, count) in enumerate(_days(start, 365 * years, cases, profile)):
+        if number % 30 == 29:
+            memory.forget(day - window)
         minutes = sorted(rng.randrange(8 * 60, 17 * 60) for _ in range(count))
         for minute in minutes:
             opened_at = (day + timedelta(minutes=minute, seconds=rng.randrange(60))).astimezone(now.tzinfo)
