@@ -63,3 +63,52 @@ def test_a_misspelt_header_is_refused_before_any_row(db_url: str, tmp_path: Path
     source.write_text("caller_nam,phone\nMaria,(213) 555-0100\n")
     code, _, err = run(db_url, "case", "import", str(source))
     assert code == 1 and "did you mean 'caller_name'" in err
+
+
+ROUTED = ("case_number", "call_type", "tier", "owner_role", "respond_by", "acknowledge_by", "next_follow_up_by",
+          "resolve_by", "resolve_max", "next_deadline", "status", "reportable", "routing_notes", "phone_digits",
+          "caller_name_key")
+
+
+def test_the_bulk_path_opens_cases_exactly_as_open_case_does(db_url: str, tmp_path: Path) -> None:
+    from sqlmodel import select
+
+    from calldesk.models import Case, CaseLink
+    from calldesk.profiles import load_profile
+    from calldesk.store.imports import import_row
+    from calldesk.store.store import open_store
+    from tests.conftest import ADMIN
+
+    lines = [  # a repeat caller (by phone, then by name), three cases at one school (a trend), due process
+        "a1,Maria Gomez,(213) 555-0142,inquiry,Transportation,2026-11-02T10:00:00-08:00,Bus late,Roosevelt High,no",
+        "a2,Rosa Diaz,(310) 555-0100,complaint,Enrollment,2026-11-03T10:00:00-08:00,Form lost,Roosevelt High,no",
+        "a3,maria  gomez,,inquiry,Transportation,2026-11-09T10:00:00-08:00,Bus again,,no",
+        "a4,Ana Ruiz,213.555.0142,concern,Facilities,2026-11-10T10:00:00-08:00,Roof,Roosevelt High,no",
+        "a5,Leo Park,(626) 555-0111,complaint,Special education (CSE),2026-11-11T10:00:00-08:00,IEP,,yes",
+    ]
+    source = tmp_path / "calls.csv"
+    source.write_text("client_id,caller_name,phone,call_type,category,opened_at,claim,school,due_process\n"
+                      + "\n".join(lines) + "\n")
+    code, out, err = run(db_url, "case", "import", str(source), "--batch", "2", "--json")
+    assert code == 0 and json.loads(out)["imported"] == 5, err
+    twin = open_store(f"sqlite:///{tmp_path / 'twin.db'}", configured_user=ADMIN)
+    bulk = open_store(db_url, create=False, configured_user=ADMIN)
+    try:
+        import csv
+
+        with source.open() as handle:
+            for row in csv.DictReader(handle):
+                with twin.uow() as uow:
+                    import_row(uow, actor=twin.actor(), profile=load_profile("lausd"),
+                               row={k: v for k, v in row.items() if v})
+        def routed(store: object) -> list[tuple[object, ...]]:
+            with store.uow(readonly=True) as uow:  # type: ignore[attr-defined]
+                cases = uow.session.exec(select(Case).order_by(Case.case_number)).all()
+                links = len(uow.session.exec(select(CaseLink)).all())
+                return [tuple(getattr(c, k) for k in ROUTED) for c in cases] + [("links", links)]
+        expected, got = routed(twin), routed(bulk)
+        assert got == expected
+        assert any("Repeat caller" in str(r[12]) for r in got[:-1]) and any("Trend" in str(r[12]) for r in got[:-1])
+    finally:
+        twin.close()
+        bulk.close()
