@@ -47,6 +47,8 @@ def audit_value(field: str | None, value: Any, *, key: bytes = b"") -> str | Non
     """How a value is written into the trail."""
     if value is None:
         return None
+    if field not in PERSONAL and field not in NARRATIVE and type(value) is str:
+        return value  # the common case, first
     text = value.isoformat() if isinstance(value, datetime | date) else str(value)
     if field in PERSONAL:
         return PERSONAL_MARK if text else ""
