@@ -59,6 +59,29 @@ def show(ctx: typer.Context, number: str = typer.Argument(..., help="Case number
     print_table(f"Case {case.case_number}", ["field", "value"], rows)
 
 
+@app.command()
+@refusals_exit
+def history(ctx: typer.Context, number: str = typer.Argument(..., help="Case number, e.g. 2026-000123."),
+            as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """A case's history: every change, oldest first, with who made it and the fields it changed."""
+    from calldesk.store.audit import case_history
+    from calldesk.store.cases import get_case
+
+    def read(session: Any) -> list[Any]:
+        case = get_case(session, number)
+        assert case.id is not None
+        return case_history(session, case.id)
+
+    entries = read_signed_in(ctx, read)
+    if as_json:
+        print_json([{"at": e.at.isoformat(), "actor": e.actor, "action": e.action,
+                     "changes": {k: list(v) for k, v in e.changes.items()}} for e in entries])
+        return
+    print_table(f"History of {number}", ["when (UTC)", "who", "what", "changed"],
+                [(f"{e.at:%Y-%m-%d %H:%M}", e.actor, e.action,
+                  "; ".join(f"{k}: {o or ''} -> {n or ''}" for k, (o, n) in e.changes.items())) for e in entries])
+
+
 def _stream(path: Path) -> Callable[[], Iterator[tuple[int, dict[str, Any]]]]:
     """A fresh stream of (row number, row) per call: a CSV is read row by row (never whole); a JSON file is one
     list, parsed once per pass."""

@@ -112,3 +112,19 @@ def test_the_bulk_path_opens_cases_exactly_as_open_case_does(db_url: str, tmp_pa
     finally:
         twin.close()
         bulk.close()
+
+
+def test_case_history_lists_one_entry_per_change(db_url: str, tmp_path: Path) -> None:
+    source = tmp_path / "calls.csv"
+    source.write_text(HEADER + _line(1))
+    assert run(db_url, "case", "import", str(source))[0] == 0
+    code, out, err = run(db_url, "case", "history", "2026-000001", "--json")
+    assert code == 0, err
+    entries = json.loads(out)
+    assert [e["action"] for e in entries] == ["case.open"]
+    assert entries[0]["changes"]["category"] == [None, "Enrollment"]
+    assert entries[0]["changes"]["phone"] == [None, "(personal data: see the record)"]
+    code, out, _ = run(db_url, "case", "history", "2026-000001")
+    assert code == 0 and "case.open" in out
+    code, _, err = run(db_url, "case", "history", "2026-999999")
+    assert code == 1 and "No case numbered 2026-999999" in err
