@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from calldesk import __version__
-from calldesk.cli import cases, casework, db, exports, lifecycle, reports, users
+from calldesk.cli import cases, casework, db, demo, exports, lifecycle, reports, users
 from calldesk.cli.context import Options, options, out, refusals_exit
 
 app = typer.Typer(
@@ -25,6 +25,7 @@ app.add_typer(lifecycle.holds, name="hold")
 app.add_typer(lifecycle.caller, name="caller")
 app.command("overdue")(lifecycle.overdue)
 app.command("purge")(lifecycle.purge)
+app.command("demo")(demo.demo)
 
 
 def _version(value: bool) -> None:

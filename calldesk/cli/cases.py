@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import csv
 import difflib
-import hashlib
 import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import typer
 
@@ -17,27 +17,16 @@ from calldesk.cli.context import (
     out,
     print_json,
     print_table,
-    progress_bar,
+    progress_reporter,
     read_signed_in,
     refusals_exit,
     shown,
 )
-from calldesk.errors import CalldeskError, InvalidInput
+from calldesk.errors import InvalidInput
 from calldesk.profiles import load_profile
 from calldesk.rules.triage import format_due
 
-if TYPE_CHECKING:
-    from calldesk.models import CaseCreate
-    from calldesk.rules.profile import Profile
-    from calldesk.store.cases import CaseOutcome
-    from calldesk.store.uow import UnitOfWork
-    from calldesk.store.users import Actor
-
 app = typer.Typer(help="List, show and import cases.", no_args_is_help=True)
-
-BOOLEAN_FIELDS = {"steps_confirmed", "due_process", "special_education", "safety", "urgent", "needs_follow_up",
-                  "abuse_marked"}
-
 
 @app.command("list")
 @refusals_exit
@@ -70,27 +59,59 @@ def show(ctx: typer.Context, number: str = typer.Argument(..., help="Case number
     print_table(f"Case {case.case_number}", ["field", "value"], rows)
 
 
-YES = frozenset({"yes", "y", "true", "1"})
-NO = frozenset({"no", "n", "false", "0", ""})
+@app.command()
+@refusals_exit
+def history(ctx: typer.Context, number: str = typer.Argument(..., help="Case number, e.g. 2026-000123."),
+            as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """A case's history: every change, oldest first, with who made it and the fields it changed."""
+    from calldesk.store.audit import case_history
+    from calldesk.store.cases import get_case
+
+    def read(session: Any) -> list[Any]:
+        case = get_case(session, number)
+        assert case.id is not None
+        return case_history(session, case.id)
+
+    entries = read_signed_in(ctx, read)
+    if as_json:
+        print_json([{"at": e.at.isoformat(), "actor": e.actor, "action": e.action,
+                     "changes": {k: list(v) for k, v in e.changes.items()}} for e in entries])
+        return
+    print_table(f"History of {number}", ["when (UTC)", "who", "what", "changed"],
+                [(f"{e.at:%Y-%m-%d %H:%M}", e.actor, e.action,
+                  "; ".join(f"{k}: {o or ''} -> {n or ''}" for k, (o, n) in e.changes.items())) for e in entries])
 
 
-def _rows(path: Path) -> list[dict[str, Any]]:
+def _stream(path: Path) -> Callable[[], Iterator[tuple[int, dict[str, Any]]]]:
+    """A fresh stream of (row number, row) per call: a CSV is read row by row (never whole); a JSON file is one
+    list, parsed once per pass."""
     if not path.is_file():
         raise InvalidInput(f"No file at {path}.")
-    try:
-        if path.suffix.lower() == ".json":
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
-                raise InvalidInput(f"{path} must hold a JSON list of objects, one per case.")
-            return data
-        if path.suffix.lower() == ".csv":
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".json"):
+        raise InvalidInput(f"{path}: import reads .csv or .json files.")
+
+    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
+        try:
+            if suffix == ".json":
+                data = json.loads(path.read_text(encoding="utf-8"))
+                if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+                    raise InvalidInput(f"{path} must hold a JSON list of objects, one per case.")
+                for number, row in enumerate(data, start=1):
+                    _refuse_unknown_columns(row)
+                    yield number, row
+                return
             with path.open(newline="", encoding="utf-8-sig") as handle:
-                return [{k: v for k, v in row.items() if v not in (None, "")} for row in csv.DictReader(handle)]
-    except (OSError, UnicodeError, json.JSONDecodeError, csv.Error) as exc:
-        raise InvalidInput(f"Cannot read {path}: {exc}") from exc
-    except RecursionError:
-        raise InvalidInput(f"Cannot read {path}: it is nested too deeply to be a list of cases.") from None
-    raise InvalidInput(f"{path}: import reads .csv or .json files.")
+                reader = csv.DictReader(handle)
+                _refuse_unknown_columns({k: "" for k in reader.fieldnames or ()})
+                for number, row in enumerate(reader, start=2):
+                    yield number, {k: v for k, v in row.items() if v not in (None, "")}
+        except (OSError, UnicodeError, json.JSONDecodeError, csv.Error) as exc:
+            raise InvalidInput(f"Cannot read {path}: {exc}") from exc
+        except RecursionError:
+            raise InvalidInput(f"Cannot read {path}: it is nested too deeply to be a list of cases.") from None
+
+    return rows
 
 
 def _columns() -> set[str]:
@@ -99,103 +120,45 @@ def _columns() -> set[str]:
     return set(CaseCreate.model_fields) | {"abuse_marked"}
 
 
-def _refuse_unknown_columns(rows: list[dict[str, Any]]) -> None:
+def _refuse_unknown_columns(row: dict[str, Any]) -> None:
     """A misspelt column would silently lose what it holds: refuse the file before anything is imported."""
     known = _columns()
-    for key in sorted({str(k) for row in rows for k in row if k is not None} - known):
+    for key in sorted({str(k) for k in row if k is not None} - known):
         near = difflib.get_close_matches(key, sorted(known), n=1)
         hint = f" (did you mean '{near[0]}'?)" if near else f"; columns are: {', '.join(sorted(known))}"
         raise InvalidInput(f"Unknown column '{key}'{hint}; nothing was imported.")
-
-
-def _yes_no(key: str, value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in YES:
-        return True
-    if text in NO:
-        return False
-    raise InvalidInput(f"'{value}' in column {key} is not yes or no.", field=key)
-
-
-def _case_create(row: dict[str, Any]) -> tuple[CaseCreate, bool]:
-    from calldesk.models import CaseCreate
-    from calldesk.store.intake import build
-
-    if None in row:  # csv.DictReader files cells beyond the header under None
-        raise InvalidInput("The row has more cells than the header has columns.")
-    values = dict(row)
-    for key in BOOLEAN_FIELDS & values.keys():
-        values[key] = _yes_no(key, values[key])
-    abuse = bool(values.pop("abuse_marked", False))
-    # A stable id per source row: importing the same file twice creates no duplicates.
-    values.setdefault("client_id", "import-" + hashlib.sha256(json.dumps(row, sort_keys=True,
-                                                                            default=str).encode()).hexdigest()[:32])
-    return build(CaseCreate, **values), abuse
-
-
-def _differs(outcome: CaseOutcome, data: CaseCreate) -> list[str]:
-    """The given fields in which an already-imported case differs from the row now imported under its id."""
-    case = outcome.case.model_dump()
-    given = data.model_dump(exclude_unset=True, exclude={"client_id", "opened_at", "call_type"})
-    if outcome.case.abuse_marked:
-        given = {k: v for k, v in given.items() if k not in ("claim", "evidence", "steps_taken")}
-    cleaned = {k: (v.strip() if isinstance(v, str) else v) for k, v in given.items()}
-    return [k for k, v in cleaned.items() if k in case and case[k] != v and not (k == "phone" and v)]
-
-
-def import_row(uow: UnitOfWork, *, actor: Actor, profile: Profile, row: dict[str, Any]) -> CaseOutcome:
-    """One row through the service that saves a call (the one call to switch when saving changes)."""
-    from calldesk.store.cases import open_case
-
-    data, abuse = _case_create(row)
-    outcome = open_case(uow, actor=actor, profile=profile, data=data, abuse_marked=abuse)
-    if not outcome.created and _differs(outcome, data):
-        raise InvalidInput(f"Client id {data.client_id} was imported before as case {outcome.case.case_number} "
-                           f"with different content ({', '.join(_differs(outcome, data)[:3])}); nothing changed.")
-    return outcome
 
 
 @app.command("import")
 @refusals_exit
 def import_(ctx: typer.Context, path: Path = typer.Argument(..., help="A .csv or .json file of cases."),
             partial: bool = typer.Option(False, "--partial", help="Keep the good rows when some are refused."),
+            batch: int = typer.Option(1000, "--batch", min=1, max=100_000, help="Rows per commit."),
             as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON.")) -> None:
     """Import cases (e.g. a voicemail or web-form log); every row goes through the protocol's rules.
 
-    All or nothing: if any row is refused, no row is imported (with --partial the good rows are kept).
+    All or nothing: if any row is refused, no row is imported (with --partial the good rows are kept). The file
+    is streamed and committed every --batch rows; a rerun after an interruption imports only what is missing.
     """
-    from calldesk.store.uow import BatchUnitOfWork
+    from calldesk.store.imports import import_cases
 
-    imported, already, refused = 0, 0, []
-    rows = _rows(path)
-    _refuse_unknown_columns(rows)
+    rows = _stream(path)
     with opened(ctx) as store:
         actor = store.actor()
         profile = load_profile(store.protocol)
-        with progress_bar("Importing") as bar, BatchUnitOfWork(store.engine) as uow:
-            task = bar.add_task("Importing", total=len(rows))
-            for number, row in enumerate(rows, start=2 if path.suffix.lower() == ".csv" else 1):
-                try:
-                    with uow.attempt():
-                        outcome = import_row(uow, actor=actor, profile=profile, row=row)
-                    imported, already = imported + outcome.created, already + (not outcome.created)
-                except CalldeskError as exc:
-                    refused.append((number, exc.message))
-                bar.advance(task)
-            if refused and not partial:
-                imported = 0  # the batch rolls back as it leaves
-            else:
-                uow.finish()
+        with progress_reporter("Importing") as bar:
+            summary = import_cases(store.engine, actor=actor, profile=profile, rows=rows, partial=partial,
+                                   batch=batch, progress=lambda done, total: bar(done, total or 0))
+    refused = summary.refused
     if as_json:
-        print_json({"imported": imported, "already_present": already,
+        print_json({"imported": summary.imported, "already_present": summary.already,
                     "refused": [{"row": n, "reason": r} for n, r in refused], "partial": partial})
-    elif refused and not partial:
-        out.print(f"Nothing imported: {len(refused)} row(s) refused (fix them, or add --partial to keep the "
-                  "good rows).")
+    elif refused and not summary.imported and not partial:
+        out.print(f"Nothing imported: {summary.refused_count} row(s) refused (fix them, or add --partial to keep "
+                  "the good rows).")
     else:
-        out.print(f"Imported {imported} case(s); {already} already present; {len(refused)} refused.")
+        out.print(f"Imported {summary.imported} case(s); {summary.already} already present; "
+                  f"{summary.refused_count} refused.")
     if not as_json:
         for number, reason in refused:
             err.print(f"[red]row {number}:[/] {shown(reason)}")

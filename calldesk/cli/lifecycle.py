@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
-from calldesk.cli.context import opened, out, print_json, print_table, refusals_exit
+from calldesk.cli.context import opened, out, print_json, print_table, read_signed_in, refusals_exit
 from calldesk.cli.spreadsheets import text_target
 from calldesk.errors import InvalidInput
 from calldesk.profiles import load_profile
@@ -167,3 +167,22 @@ def caller_erase(ctx: typer.Context, who: str = typer.Argument(..., help="The ca
         return
     out.print(f"Erased the caller's details from {result.cases} case(s) and {result.callbacks} callback(s); "
               f"{result.held} case(s) kept under a litigation hold.")
+
+
+@caller.command("find")
+@refusals_exit
+def caller_find(ctx: typer.Context,
+                typed: str = typer.Argument(..., help="A phone number in any format (or its first digits), an "
+                                                      "email address (or its beginning), or the start of a name."),
+                limit: int = typer.Option(20, "--limit", min=1, max=500, help="At most this many cases."),
+                as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """The cases of a caller, found as the desk finds them while the agent types."""
+    from calldesk.store.queries import lookup_callers
+
+    cases = read_signed_in(ctx, lambda session: lookup_callers(session, typed, limit=limit))
+    if as_json:
+        print_json(cases)
+        return
+    print_table("Caller's cases", ["case", "opened", "caller", "phone", "email", "category", "status"],
+                [(c.case_number, c.opened_at.date().isoformat(), c.caller_name, c.phone, c.email, c.category,
+                  c.status) for c in cases])

@@ -11,7 +11,9 @@ from calldesk.models.types import UTCDateTime, utcnow
 
 
 class AuditEvent(SQLModel, table=True):
-    """Who changed what, when: old -> new. The store refuses UPDATE and DELETE on this table."""
+    """One change: who, what, when, and the fields it changed (`changes`: JSON {field: [old, new]}, like Request
+    Tracker's transactions). `field`/`old`/`new` repeat a one-field change for the readers that predate
+    `changes`; a change of several fields leaves them empty. The store refuses UPDATE and DELETE on this table."""
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)  # type: ignore[call-overload]
@@ -23,6 +25,7 @@ class AuditEvent(SQLModel, table=True):
     field: str | None = Field(default=None, max_length=60)
     old: str | None = Field(default=None, sa_type=Text)
     new: str | None = Field(default=None, sa_type=Text)
+    changes: str | None = Field(default=None, sa_type=Text)
 
 
 class StoreSecret(SQLModel, table=True):
@@ -44,6 +47,7 @@ class AuditEventPublic(SQLModel):
     field: str | None
     old: str | None
     new: str | None
+    changes: str | None = None
 
 
 class Draft(SQLModel, table=True):

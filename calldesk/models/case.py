@@ -107,9 +107,11 @@ class Case(CaseBase, table=True):
     __tablename__: ClassVar[str] = "cases"  # type: ignore[misc]
     __table_args__ = (
         Index("ix_case_open_next_deadline", "status", "next_deadline"),
-        Index("ix_case_phone_digits", "phone_digits"),
-        Index("ix_case_email", "email"),
-        Index("ix_case_school", "school"),
+        # Caller lookup and the repeat/trend checks: one newest-N range scan per key (calldesk.store.queries).
+        Index("ix_case_phone_opened", "phone_digits", "opened_at"),
+        Index("ix_case_email_opened", "email", "opened_at"),
+        Index("ix_case_name_opened", "caller_name_key", "opened_at"),
+        Index("ix_case_school_opened", "school", "opened_at"),
         Index("ix_case_category", "category"),
         Index("ix_case_opened_at", "opened_at"),
         # Covers every column the monthly report groups by, so its GROUP BYs read the index alone.
@@ -125,7 +127,7 @@ class Case(CaseBase, table=True):
     status: str = Field(default="open", max_length=20)
     phone_digits: str | None = Field(default=None, max_length=20)
     # casefolded, whitespace-collapsed name: the case-insensitive lookup key
-    caller_name_key: str = Field(default="", max_length=200, index=True)
+    caller_name_key: str = Field(default="", max_length=200)
     tier: str | None = Field(default=None, max_length=30)
     owner_role: str = Field(default="agent", max_length=30)
     assigned_to: str | None = Field(default=None, max_length=64, index=True)

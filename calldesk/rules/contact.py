@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from calldesk.errors import InvalidInput
@@ -45,6 +46,7 @@ def normalise_phone(text: str, region: str = "US") -> str:
     return _e164(number)
 
 
+@lru_cache(maxsize=65536)  # pure, and asked again for the same numbers by the repeat rule and bulk imports
 def phone_digits(e164_or_text: str | None, region: str = "US") -> str:
     """Digits only, for indexing and matching: "+1 (310) 555-1234" and "310.555.1234" give "13105551234".
 

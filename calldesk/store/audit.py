@@ -1,19 +1,22 @@
-"""Appending audit events: who, what, which field, old -> new, when (in the writer's transaction)."""
+"""Appending audit events: who, what, when, and the fields one change changed, old -> new (in the writer's
+transaction); one event per change, like Request Tracker's transactions."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import Connection, Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from calldesk.errors import StoreError
-from calldesk.models import AuditEvent, StoreSecret, utcnow
+from calldesk.models import AuditEvent, AuditEventPublic, StoreSecret, utcnow
 from calldesk.rules.free_text import FINGERPRINTED
 
 # Free text is audited by a keyed fingerprint, never verbatim: a narrative later found to describe abuse must
@@ -44,6 +47,8 @@ def audit_value(field: str | None, value: Any, *, key: bytes = b"") -> str | Non
     """How a value is written into the trail."""
     if value is None:
         return None
+    if field not in PERSONAL and field not in NARRATIVE and type(value) is str:
+        return value  # the common case, first
     text = value.isoformat() if isinstance(value, datetime | date) else str(value)
     if field in PERSONAL:
         return PERSONAL_MARK if text else ""
@@ -53,6 +58,26 @@ def audit_value(field: str | None, value: Any, *, key: bytes = b"") -> str | Non
         digest = hmac.new(key, text.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[:32]
         return f"[text {len(text)} chars hmac:{digest}]"
     return text
+
+
+def changes_json(changes: Mapping[str, tuple[Any, Any]], *, key: bytes = b"") -> str:
+    """The changed fields of one event as stored: JSON {field: [old, new]}, each value as the trail keeps it
+    (narrative fingerprinted, personal data by reference)."""
+    return json.dumps({name: [audit_value(name, old, key=key), audit_value(name, new, key=key)]
+                       for name, (old, new) in changes.items()}, ensure_ascii=False)
+
+
+def event_row(*, at: datetime, actor: str, action: str, entity: str, entity_id: object, case_id: int | None,
+              changes: Mapping[str, tuple[Any, Any]], key: bytes = b"") -> dict[str, Any]:
+    """One audit event as a plain row (for a bulk insert: demo data, imports): one-field changes keep
+    field/old/new too, as `record` writes them."""
+    row: dict[str, Any] = {"at": at, "actor": actor, "action": action, "entity": entity,
+                           "entity_id": str(entity_id), "case_id": case_id, "field": None, "old": None,
+                           "new": None, "changes": changes_json(changes, key=key) if changes else None}
+    if len(changes) == 1:
+        (name, (old, new)), = changes.items()
+        row.update(field=name, old=audit_value(name, old, key=key), new=audit_value(name, new, key=key))
+    return row
 
 
 def record(
@@ -69,19 +94,9 @@ def record(
 ) -> None:
     """Append one audit event to the session (committed with the change it describes)."""
     key = audit_key(session) if field in NARRATIVE else b""
-    session.add(
-        AuditEvent(
-            at=utcnow(),
-            actor=actor,
-            action=action,
-            entity=entity,
-            entity_id=str(entity_id),
-            case_id=case_id,
-            field=field,
-            old=audit_value(field, old, key=key),
-            new=audit_value(field, new, key=key),
-        )
-    )
+    changes = {field: (old, new)} if field is not None else {}
+    session.add(AuditEvent(**event_row(at=utcnow(), actor=actor, action=action, entity=entity,
+                                       entity_id=entity_id, case_id=case_id, changes=changes, key=key)))
 
 
 def record_changes(
@@ -95,9 +110,38 @@ def record_changes(
     before: Mapping[str, Any],
     after: Mapping[str, Any],
 ) -> list[str]:
-    """One event per field whose value changed; returns the changed field names."""
+    """ONE event holding every field whose value changed (none if nothing changed); returns their names."""
     changed = [k for k in after if before.get(k) != after[k]]
-    for key in changed:
-        record(session, actor=actor, action=action, entity=entity, entity_id=entity_id,
-               case_id=case_id, field=key, old=before.get(key), new=after[key])
+    if not changed:
+        return changed
+    key = audit_key(session) if NARRATIVE & set(changed) else b""
+    session.add(AuditEvent(**event_row(at=utcnow(), actor=actor, action=action, entity=entity,
+                                       entity_id=entity_id, case_id=case_id,
+                                       changes={k: (before.get(k), after[k]) for k in changed}, key=key)))
     return changed
+
+
+def event_changes(event: AuditEvent | AuditEventPublic) -> dict[str, tuple[str | None, str | None]]:
+    """An event's changed fields, {field: (old, new)}, whichever way it was stored."""
+    if event.changes:
+        loaded = json.loads(event.changes)
+        return {str(k): (v[0], v[1]) for k, v in loaded.items()}
+    if event.field is not None:
+        return {event.field: (event.old, event.new)}
+    return {}
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One line of a case's History tab: when, who, what, and the fields it changed (old -> new)."""
+
+    at: datetime
+    actor: str
+    action: str
+    changes: dict[str, tuple[str | None, str | None]]
+
+
+def case_history(session: Session, case_id: int) -> list[HistoryEntry]:
+    """Every audit event of one case, oldest first, one entry per change (index on case_id)."""
+    query = select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(col(AuditEvent.id))
+    return [HistoryEntry(e.at, e.actor, e.action, event_changes(e)) for e in session.exec(query)]

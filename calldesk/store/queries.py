@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import and_
 from sqlmodel import Session, col, select
 
 from calldesk.models import Case, CasePublic, FollowUp, FollowUpPublic
-from calldesk.rules.contact import normalise_name
+from calldesk.rules.contact import normalise_name, phone_digits
 from calldesk.rules.repeat import CallerKey, PriorCase
 
 
@@ -18,40 +19,99 @@ def _prior(case: Case) -> PriorCase:
                      status=case.status)
 
 
-def _caller_filter(key: CallerKey) -> list[object]:
-    conditions: list[object] = []
+PRIORS_LIMIT = 50  # per key: more earlier cases than a repeat window ever holds for one caller
+SCHOOL_LIMIT = 500  # per school and trend window
+PREFIX_DIGITS = 4  # a partial phone number is looked up from this many digits on
+
+
+def _keys(key: CallerKey) -> list[tuple[Any, str]]:
+    """(column, value) for each key the caller gave: phone digits, email, name (each exact)."""
+    keys: list[tuple[Any, str]] = []
     if key.phone_digits:
-        conditions.append(Case.phone_digits == key.phone_digits)
-    if key.email:
-        conditions.append(Case.email == key.email.strip().lower())
+        keys.append((Case.phone_digits, key.phone_digits))
+    if key.email and key.email.strip():
+        keys.append((Case.email, key.email.strip().lower()))
     if key.name and normalise_name(key.name):
-        conditions.append(Case.caller_name_key == normalise_name(key.name))
-    return conditions
+        keys.append((Case.caller_name_key, normalise_name(key.name)))
+    return keys
+
+
+def _newest(session: Session, column: Any, value: str, *, since: datetime | None, limit: int) -> list[Case]:
+    """The newest `limit` cases whose `column` is `value` (opened since `since`): one backward range scan of the
+    (key, opened_at) index, so its cost does not grow with the store."""
+    query = select(Case).where(column == value)
+    if since is not None:
+        query = query.where(Case.opened_at >= since)
+    return list(session.exec(query.order_by(col(Case.opened_at).desc()).limit(limit)))
+
+
+def _merged(groups: list[list[Case]], limit: int | None = None) -> list[Case]:
+    seen: dict[str, Case] = {}
+    for group in groups:
+        for case in group:
+            seen.setdefault(case.case_number, case)
+    ordered = sorted(seen.values(), key=lambda c: c.opened_at, reverse=True)
+    return ordered if limit is None else ordered[:limit]
 
 
 def priors_for_caller(session: Session, key: CallerKey, *, since_days: int, now: datetime) -> list[PriorCase]:
-    """The caller's cases opened in the last `since_days` days (by phone, email or name)."""
-    conditions = _caller_filter(key)
-    if not conditions:
-        return []
-    query = select(Case).where(or_(*conditions), Case.opened_at >= now - timedelta(days=since_days + 1))  # type: ignore[arg-type]
-    return [_prior(c) for c in session.exec(query)]
+    """The caller's cases opened in the last `since_days` days (by phone, email or name): one newest-N query
+    per key."""
+    since = now - timedelta(days=since_days + 1)
+    groups = [_newest(session, column, value, since=since, limit=PRIORS_LIMIT) for column, value in _keys(key)]
+    return [_prior(c) for c in _merged(groups)]
 
 
 def priors_at_school(session: Session, school: str | None, *, since_days: int, now: datetime) -> list[PriorCase]:
     if not school:
         return []
-    query = select(Case).where(Case.school == school, Case.opened_at >= now - timedelta(days=since_days + 1))
-    return [_prior(c) for c in session.exec(query)]
+    since = now - timedelta(days=since_days + 1)
+    return [_prior(c) for c in _newest(session, Case.school, school, since=since, limit=SCHOOL_LIMIT)]
 
 
 def caller_history(session: Session, *, phone_digits: str | None = None, email: str | None = None,
                    name: str | None = None, limit: int = 20) -> list[CasePublic]:
-    """A caller's earlier cases, newest first (for the side panel while the agent types)."""
-    conditions = _caller_filter(CallerKey(phone_digits, email, name))
-    if not conditions:
+    """A caller's earlier cases, newest first (for the side panel while the agent types): the newest `limit` of
+    each key, merged."""
+    keys = _keys(CallerKey(phone_digits, email, name))
+    groups = [_newest(session, column, value, since=None, limit=limit) for column, value in keys]
+    return [CasePublic.model_validate(c) for c in _merged(groups, limit)]
+
+
+def _prefix(column: Any, prefix: str) -> Any:
+    """`column` starts with `prefix`, as an index range (both backends; LIKE re-checks the collation's edges)."""
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return and_(column >= prefix, column < prefix + "\U0010ffff", column.like(escaped + "%", escape="\\"))
+
+
+def lookup_callers(session: Session, typed: str, *, limit: int = 20) -> list[CasePublic]:
+    """Cases whose caller matches what was typed, however it was typed: a phone number in any format (a partial
+    one from its first digits on), an email address (or its beginning), or the beginning of a name. A complete
+    key lists the newest cases first; a partial one lists them in key order (no sort of every match)."""
+    text = (typed or "").strip()
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if not text:
         return []
-    query = select(Case).where(or_(*conditions)).order_by(col(Case.opened_at).desc()).limit(limit)  # type: ignore[arg-type]
+    if len(digits) >= PREFIX_DIGITS and len(digits) >= len(text.replace(" ", "")) * 0.6:
+        full = phone_digits(text)
+        if len(full) >= 11:  # a whole number: exact
+            return caller_history(session, phone_digits=full, limit=limit)
+        # A partial number: typed without the country code, as people give it.
+        national = digits if digits.startswith("1") and len(digits) > 10 else "1" + digits
+        query = select(Case).where(_prefix(Case.phone_digits, national))
+        query = query.order_by(col(Case.phone_digits), col(Case.opened_at).desc()).limit(limit)
+    elif "@" in text:
+        address = text.lower()
+        exact = caller_history(session, email=address, limit=limit)
+        if exact:
+            return exact
+        query = select(Case).where(_prefix(Case.email, address)).order_by(col(Case.email)).limit(limit)
+    else:
+        name = normalise_name(text)
+        if not name:
+            return []
+        query = (select(Case).where(_prefix(Case.caller_name_key, name))
+                 .order_by(col(Case.caller_name_key), col(Case.opened_at).desc()).limit(limit))
     return [CasePublic.model_validate(c) for c in session.exec(query)]
 
 

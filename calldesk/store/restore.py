@@ -11,6 +11,7 @@ replaced audit events over, records the restore and drops the old schema; any er
 from __future__ import annotations
 
 import functools
+import json
 import os
 import sqlite3
 import stat
@@ -28,7 +29,7 @@ from calldesk.store.schema import HEAD, upgrade
 from calldesk.store.users import Actor
 
 KNOWN_REVISIONS = ("0001", HEAD)  # a backup at an older one is upgraded after the checks
-AUDIT_COLUMNS = "at, actor, action, entity, entity_id, case_id, field, old, new"
+AUDIT_COLUMNS = "at, actor, action, entity, entity_id, case_id, field, old, new, changes"
 REPLACED = "replaced "  # prefix of the action of an event carried over from the store a restore replaced
 PG_TRIGGERS = ("auditevent_no_change", "auditevent_no_truncate")
 
@@ -111,9 +112,9 @@ def _verify_sqlite_backup(source: Path) -> str:
 def _replaced(event: tuple[object, ...]) -> tuple[object, ...]:
     """An event of the replaced store, as kept in the restored trail: its action marked, no case id (the
     restored store may reuse that id for another case)."""
-    at, actor, action, entity, entity_id, _case_id, field, old, new = event
+    at, actor, action, entity, entity_id, _case_id, field, old, new, changes = event
     marked = action if str(action).startswith(REPLACED) else f"{REPLACED}{action}"[:60]
-    return at, actor, marked, entity, entity_id, None, field, old, new
+    return at, actor, marked, entity, entity_id, None, field, old, new, changes
 
 
 def _carry_trail(live: Path, staged: sqlite3.Connection, source: Path, actor: Actor) -> None:
@@ -132,7 +133,7 @@ def _carry_trail(live: Path, staged: sqlite3.Connection, source: Path, actor: Ac
     at = utcnow().replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
     staged.execute(f"INSERT INTO auditevent ({AUDIT_COLUMNS}) VALUES ({marks})",
                    (at, actor.username, "store.restore", "store", source.name[:64], None, "events_carried_over",
-                    None, str(len(carried))))
+                    None, str(len(carried)), json.dumps({"events_carried_over": [None, str(len(carried))]})))
     staged.commit()
 
 
@@ -216,8 +217,9 @@ WITH carried AS (
   WHERE NOT EXISTS (SELECT 1 FROM public.auditevent n WHERE {same}) ORDER BY o.id
   RETURNING 1)
 INSERT INTO public.auditevent ({AUDIT_COLUMNS})
-SELECT now(), '{who}', 'store.restore', 'store', '{what}', NULL, 'events_carried_over', NULL,
-       (SELECT count(*) FROM carried)::text;
+SELECT now(), '{who}', 'store.restore', 'store', '{what}', NULL, 'events_carried_over', NULL, n::text,
+       json_build_object('events_carried_over', json_build_array(NULL, n::text))::text
+FROM (SELECT count(*) AS n FROM carried) c;
 DROP SCHEMA calldesk_replaced CASCADE;
 """
 

@@ -21,7 +21,7 @@ from calldesk.models import (
     StoreSecret,
 )
 from calldesk.store import casework
-from calldesk.store.audit import PERSONAL_MARK
+from calldesk.store.audit import PERSONAL_MARK, case_history, event_changes
 from calldesk.store.cases import close_case, open_case, reassign, update_case
 from calldesk.store.store import Store
 from calldesk.store.users import Actor
@@ -51,15 +51,17 @@ def test_opening_a_case_audits_every_field_it_set(store: Store, staff: dict[str,
     case = call(store, staff["agent"], claim="The bus never came.").case
     with store.uow(readonly=True) as uow:
         events = uow.session.exec(select(AuditEvent).where(AuditEvent.case_id == case.id)).all()
-    by_field = {e.field: e for e in events}
+    # One event for the opening, holding every field it set (old -> new).
+    assert len(events) == 1 and events[0].field is None
+    by_field = event_changes(events[0])
     # Personal data is audited by reference (the event's case id), never by value: erasure can reach it.
-    assert by_field["caller_name"].new == PERSONAL_MARK and by_field["caller_name"].old is None
-    assert by_field["phone"].new == PERSONAL_MARK and all(e.case_id == case.id for e in events)
-    trail = " ".join(f"{e.old} {e.new}" for e in events)
+    assert by_field["caller_name"] == (None, PERSONAL_MARK)
+    assert by_field["phone"] == (None, PERSONAL_MARK) and all(e.case_id == case.id for e in events)
+    trail = " ".join(f"{e.old} {e.new} {e.changes}" for e in events)
     assert "Maria" not in trail and "555" not in trail and "gomez" not in trail.lower()
     assert all(e.actor == "ana" and e.action == "case.open" for e in events)
     # Free text is audited by a keyed fingerprint only, never verbatim, and not by a plain (guessable) hash.
-    claim = by_field["claim"].new or ""
+    claim = by_field["claim"][1] or ""
     assert "bus never came" not in claim and claim.startswith("[text 19 chars hmac:")
     plain = hashlib.sha256(b"The bus never came.").hexdigest()
     assert plain[:12] not in claim and claim.split("hmac:")[1].rstrip("]") == hmac.new(
@@ -82,8 +84,11 @@ def test_update_audits_old_and_new_and_recomputes_deadlines(store: Store, staff:
     assert outcome.case.resolve_by.astimezone(LA).date().isoformat() == "2026-12-08"  # type: ignore[union-attr]
     assert any("recomputed" in r for r in outcome.reasons)
     with store.uow(readonly=True) as uow:
-        events = {(e.action, e.field): (e.old, e.new) for e in uow.session.exec(
-            select(AuditEvent).where(AuditEvent.case_id == case.id, AuditEvent.action != "case.open"))}
+        trail = uow.session.exec(select(AuditEvent).where(AuditEvent.case_id == case.id,
+                                                          AuditEvent.action != "case.open")).all()
+        events = {(e.action, name): change for e in trail for name, change in event_changes(e).items()}
+        assert [e.action for e in trail] == ["case.update", "case.retriage"]  # one event per change
+        assert [h.action for h in case_history(uow.session, case.id)][-2:] == ["case.update", "case.retriage"]
     assert events[("case.update", "call_type")] == ("inquiry", "concern")
     assert events[("case.retriage", "tier")] == ("inquiry_immediate", "concern")
 

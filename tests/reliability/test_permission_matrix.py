@@ -29,6 +29,7 @@ from calldesk.rules.permissions import PERMISSIONS, ROLE_LABELS
 from calldesk.rules.profile import ROLES
 from calldesk.store import callbacks, casework, clocks, confidentiality, drafts, reference, users
 from calldesk.store.cases import close_case, mark_abuse, reassign, update_case
+from calldesk.store.demo import fill_demo
 from calldesk.store.grants import grant_login
 from calldesk.store.store import Store
 from calldesk.store.uow import UnitOfWork
@@ -166,6 +167,7 @@ MATRIX: dict[str, tuple[str, Action, tuple[str, ...]]] = {
         u, actor=a, callback_id=_callback_id(u, n), to_user="sam"), ("supervisor",)),
     "drafts.save_draft": ("plain", lambda u, a, n: drafts.save_draft(
         u, actor=a, client_id=_fresh("draft"), form={"caller_name": "Maria"}), (*DESK, "admin")),
+    "demo.fill_demo": ("plain", lambda u, a, n: fill_demo(u, a, lausd(), 3, 1), ("admin",)),
     "drafts.discard_draft": ("plain", lambda u, a, n: drafts.discard_draft(u, actor=a, client_id="none"),
                              (*DESK, "admin")),
 }

@@ -165,7 +165,7 @@ def test_a_caller_is_exported_then_erased_leaving_no_identifier(store: Store, st
         assert not uow.session.exec(select(Callback)).all()
         entry = uow.session.exec(select(FollowUp)).one()
         assert entry.done == "Called [NAME] at [PHONE]" and entry.pending == "Email [EMAIL]"
-        trail = " ".join(f"{e.old} {e.new}" for e in uow.session.exec(select(AuditEvent)))
+        trail = " ".join(f"{e.old} {e.new} {e.changes}" for e in uow.session.exec(select(AuditEvent)))
     for marker in MARKERS:
         assert marker.lower() not in trail.lower()
     if backend == "sqlite":

@@ -39,7 +39,7 @@ def assert_marker_gone(store: Store) -> None:
         assert MARKER.encode() not in data, f"the abuse narrative is still in {name}"
     assert not any(MARKER in form for form in draft_forms(store))
     with store.uow(readonly=True) as uow:
-        audit = uow.session.execute(text("SELECT old, new FROM auditevent")).all()
+        audit = uow.session.execute(text("SELECT old, new, changes FROM auditevent")).all()
     assert not any(MARKER in (value or "") for row in audit for value in row)
 
 

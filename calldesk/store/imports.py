@@ -1,0 +1,310 @@
+"""Importing cases in bulk: every row through the service that opens a case, streamed and committed in batches.
+
+Rows are read one at a time (never the whole file) and committed every `batch` rows, so memory stays bounded
+and a killed import loses at most one batch. Each row's client id is stable (given, or a hash of the row), so a
+rerun after a kill finds the rows already imported ("already present") and imports only what is missing.
+All or nothing by default: a first pass checks every row by the rules without writing; only when none is
+refused does the second pass write (with `partial`, refused rows are skipped and the good ones kept).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlmodel import SQLModel, col, select
+
+from calldesk.errors import CalldeskError, InvalidInput
+from calldesk.models import Case, CaseCreate, CasePublic, utcnow
+from calldesk.rules.calendar import calendar_for
+from calldesk.rules.contact import normalise_name
+from calldesk.rules.profile import Profile
+from calldesk.rules.repeat import CallerKey, PriorCase, detect_repeat, detect_trend
+from calldesk.rules.routing import route
+from calldesk.store import audit
+from calldesk.store.cases import CaseOutcome, open_case, require_fields
+from calldesk.store.intake import build, clean_fields
+from calldesk.store.uow import BatchUnitOfWork, UnitOfWork
+from calldesk.store.users import Actor, authorise
+
+BOOLEAN_FIELDS = {"steps_confirmed", "due_process", "special_education", "safety", "urgent", "needs_follow_up",
+                  "abuse_marked"}
+YES = frozenset({"yes", "y", "true", "1"})
+NO = frozenset({"no", "n", "false", "0", ""})
+BATCH = 1000
+MAX_REFUSALS = 1000  # refusals kept for the report (the count is exact)
+Rows = Callable[[], Iterator[tuple[int, dict[str, Any]]]]  # a fresh stream of (row number, row) per call
+Progress = Callable[[int, int | None], None]
+
+
+@dataclass
+class ImportSummary:
+    imported: int = 0
+    already: int = 0
+    refused_count: int = 0
+    refused: list[tuple[int, str]] = field(default_factory=list)
+    rows: int = 0
+
+    def refuse(self, number: int, message: str) -> None:
+        self.refused_count += 1
+        if len(self.refused) < MAX_REFUSALS:
+            self.refused.append((number, message))
+
+
+def _yes_no(key: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise InvalidInput(f"'{value}' in column {key} is not yes or no.", field=key)
+
+
+def case_create(row: dict[str, Any]) -> tuple[CaseCreate, bool]:
+    """The row as the intake form would send it, and whether it is marked as suspected abuse."""
+    if None in row:  # csv.DictReader files cells beyond the header under None
+        raise InvalidInput("The row has more cells than the header has columns.")
+    values = dict(row)
+    for key in BOOLEAN_FIELDS & values.keys():
+        values[key] = _yes_no(key, values[key])
+    abuse = bool(values.pop("abuse_marked", False))
+    # A stable id per source row: importing the same file twice creates no duplicates.
+    values.setdefault("client_id", "import-" + hashlib.sha256(json.dumps(row, sort_keys=True,
+                                                                            default=str).encode()).hexdigest()[:32])
+    return build(CaseCreate, **values), abuse
+
+
+def check_row(profile: Profile, row: dict[str, Any]) -> None:
+    """Refuse (a CalldeskError) what the rules refuse of a row, without the store: its fields, its routing and
+    what a save requires."""
+    data, abuse = case_create(row)
+    fields = clean_fields(data.model_dump(exclude={"client_id", "opened_at"}, exclude_unset=False), profile,
+                          abuse_marked=abuse)
+    if data.opened_at is not None and data.opened_at.tzinfo is None:
+        raise InvalidInput("The opening time needs a time zone.", field="opened_at")
+    decision = route(profile, fields=fields, opened_at=data.opened_at or utcnow()).decision
+    require_fields(profile, tier=decision.tier, values=fields, stage="save", abuse_marked=abuse)
+
+
+def _differs(outcome: CaseOutcome, data: CaseCreate) -> list[str]:
+    """The given fields in which an already-imported case differs from the row now imported under its id."""
+    case = outcome.case.model_dump()
+    given = data.model_dump(exclude_unset=True, exclude={"client_id", "opened_at", "call_type"})
+    if outcome.case.abuse_marked:
+        given = {k: v for k, v in given.items() if k not in ("claim", "evidence", "steps_taken")}
+    cleaned = {k: (v.strip() if isinstance(v, str) else v) for k, v in given.items()}
+    return [k for k, v in cleaned.items() if k in case and case[k] != v and not (k == "phone" and v)]
+
+
+def import_row(uow: UnitOfWork, *, actor: Actor, profile: Profile, row: dict[str, Any]) -> CaseOutcome:
+    """One row through the service that opens a case (the one call to switch when saving changes)."""
+    data, abuse = case_create(row)
+    outcome = open_case(uow, actor=actor, profile=profile, data=data, abuse_marked=abuse)
+    if not outcome.created and _differs(outcome, data):
+        raise InvalidInput(f"Client id {data.client_id} was imported before as case {outcome.case.case_number} "
+                           f"with different content ({', '.join(_differs(outcome, data)[:3])}); nothing changed.")
+    return outcome
+
+
+def import_cases(engine: Engine, *, actor: Actor, profile: Profile, rows: Rows, partial: bool = False,
+                 batch: int = BATCH, progress: Progress | None = None) -> ImportSummary:
+    """Import the rows `rows()` streams (called once per pass), committing every `batch` rows."""
+    with UnitOfWork(engine, readonly=True) as check:
+        authorise(check, actor, "take_call")
+    summary = ImportSummary()
+    if not partial:  # pass 1: nothing is written unless every row passes the rules
+        for number, row in rows():
+            summary.rows += 1
+            try:
+                check_row(profile, row)
+            except CalldeskError as exc:
+                summary.refuse(number, exc.message)
+            if progress and summary.rows % batch == 0:
+                progress(summary.rows, None)
+        if summary.refused_count:
+            return summary
+    total = summary.rows or None
+    summary.rows, done = 0, 0
+    stream = iter(rows())
+    while True:
+        chunk = [item for _, item in zip(range(batch), stream, strict=False)]
+        if chunk:
+            with BatchUnitOfWork(engine) as uow:
+                bulk_import_batch(uow, actor=actor, profile=profile, rows=chunk, summary=summary)
+                uow.finish()
+        summary.rows += len(chunk)
+        done += len(chunk)
+        if progress:
+            progress(done, total)
+        if len(chunk) < batch:
+            return summary
+
+
+# --- The bulk path: a batch of rows through the same rules, with a few queries per batch instead of per row ----
+
+def _keys_of(fields: dict[str, Any]) -> CallerKey:
+    return CallerKey(fields.get("phone_digits"), fields.get("email"), fields.get("caller_name") or None)
+
+
+def _batch_priors(session: Any, prepared: list[tuple[int, dict[str, Any], CaseCreate, bool, datetime]],
+                  profile: Profile) -> tuple[dict[str, dict[str, list[Case]]], dict[str, list[Case]]]:
+    """The store's cases that the batch's repeat and trend checks may see: one query per key kind and one for
+    the schools, each a range scan of its (key, opened_at) index from the batch's earliest window."""
+    earliest = min(opened for *_, opened in prepared)
+    since_caller = earliest - timedelta(days=profile.repeat_window_days + 1)
+    since_school = earliest - timedelta(days=profile.trend_window_days + 1)
+    by_key: dict[str, dict[str, list[Case]]] = {"phone": defaultdict(list), "email": defaultdict(list),
+                                                "name": defaultdict(list)}
+    wanted: dict[str, set[Any]] = {"phone": {f.get("phone_digits") for _, f, *_ in prepared} - {None, ""},
+              "email": {f.get("email") for _, f, *_ in prepared} - {None, ""},
+              "name": {normalise_name(f.get("caller_name")) for _, f, *_ in prepared} - {""}}
+    columns = {"phone": "phone_digits", "email": "email", "name": "caller_name_key"}
+    for kind, values in wanted.items():
+        if values:
+            column = getattr(Case, columns[kind])
+            for case in session.exec(select(Case).where(column.in_(values), Case.opened_at >= since_caller)):
+                by_key[kind][getattr(case, columns[kind])].append(case)
+    schools: dict[str, list[Case]] = defaultdict(list)
+    names = {f.get("school") for _, f, *_ in prepared} - {None, ""}
+    if names:
+        for case in session.exec(select(Case).where(col(Case.school).in_(names), Case.opened_at >= since_school)):
+            schools[case.school or ""].append(case)
+    return by_key, schools
+
+
+def _prior_of(case: Case | dict[str, Any]) -> PriorCase:
+    def get(name: str) -> Any:
+        return case[name] if isinstance(case, dict) else getattr(case, name)
+
+    return PriorCase(case_number=get("case_number"), opened_at=get("opened_at"), phone_digits=get("phone_digits"),
+                     email=get("email"), caller_name=get("caller_name"), category=get("category"),
+                     school=get("school"), status=get("status"))
+
+
+def bulk_import_batch(uow: UnitOfWork, *, actor: Actor, profile: Profile,
+                      rows: list[tuple[int, dict[str, Any]]], summary: ImportSummary) -> None:
+    """Open one batch of rows as `open_case` would (fields, repeat caller, trend, routing, number, audit),
+    with a handful of queries for the whole batch (earlier batches are in the store; this batch's own earlier
+    rows are remembered here); the caller commits."""
+    from calldesk.store.cases import DEADLINE_FIELDS, _next_case_number, refresh_next_deadline
+
+    session = uow.session
+    memory = new_memory()
+    prepared: list[tuple[int, dict[str, Any], CaseCreate, bool, datetime]] = []
+    for number, row in rows:
+        try:
+            data, abuse = case_create(row)
+            fields = clean_fields(data.model_dump(exclude={"client_id", "opened_at"}), profile, abuse_marked=abuse)
+            opened = data.opened_at or utcnow()
+            if opened.tzinfo is None:
+                raise InvalidInput("The opening time needs a time zone.", field="opened_at")
+            prepared.append((number, fields, data, abuse, opened))
+        except CalldeskError as exc:
+            summary.refuse(number, exc.message)
+    if not prepared:
+        return
+    ids = [data.client_id for _, _, data, _, _ in prepared]
+    existing = {c.client_id: c for c in session.exec(select(Case).where(col(Case.client_id).in_(ids)))}
+    by_key, schools = _batch_priors(session, prepared, profile)
+    batch_cases: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    links: list[tuple[dict[str, Any], str, str]] = []
+    key = audit.audit_key(session)
+    numbers_by_id: dict[str, int] = {}
+    for number, fields, data, abuse, opened in prepared:
+        if data.client_id in existing or data.client_id in memory["seen"]:  # imported before, or twice here
+            found = existing.get(data.client_id)
+            differs = _differs(CaseOutcome(CasePublic.model_validate(found)), data) if found is not None else []
+            if found is not None and differs:
+                summary.refuse(number, f"Client id {data.client_id} was imported before as case "
+                                       f"{found.case_number} with different content ({', '.join(differs[:3])}); "
+                                       "nothing changed.")
+            else:
+                summary.already += 1
+            continue
+        try:
+            caller = _keys_of(fields)
+            priors: dict[str, PriorCase] = {}
+            for kind, value in (("phone", caller.phone_digits), ("email", caller.email),
+                                ("name", normalise_name(caller.name))):
+                for case in by_key[kind].get(value or "", []):
+                    priors[case.case_number] = _prior_of(case)
+                for made in memory[kind].get(value or "", []):
+                    priors[made["case_number"]] = _prior_of(made)
+            repeat = detect_repeat(profile, caller=caller, category=fields.get("category"),
+                                   school=fields.get("school"), opened_at=opened, priors=list(priors.values()))
+            routing = route(profile, fields=fields, opened_at=opened, repeat=repeat)
+            at_school = [_prior_of(c) for c in schools.get(fields.get("school") or "", [])] + \
+                [_prior_of(m) for m in memory["school"].get(fields.get("school") or "", [])]
+            trend = detect_trend(profile, school=fields.get("school"), opened_at=opened, priors_at_school=at_school)
+            require_fields(profile, tier=routing.decision.tier, values=fields, stage="save", abuse_marked=abuse)
+        except CalldeskError as exc:
+            summary.refuse(number, exc.message)
+            continue
+        year = calendar_for(profile).local(opened).year
+        case = Case(**fields, client_id=data.client_id, case_number=_next_case_number(session, year),
+                    protocol=profile.name, opened_by=actor.username, opened_at=opened, updated_at=utcnow(),
+                    abuse_marked=abuse)
+        case.call_type = routing.call_type
+        decision, report = routing.decision, routing.report
+        case.tier, case.owner_role = decision.tier, decision.owner_role
+        for name in DEADLINE_FIELDS:
+            setattr(case, name, getattr(decision.deadlines, name))
+        case.reportable, case.route_to, case.not_reportable_reason = report.reportable, report.route_to, report.reason
+        if decision.close_now:
+            case.status, case.closed_at, case.closed_by = "closed", opened, actor.username
+            case.close_reason = "already in due process"
+        refresh_next_deadline(case)
+        reasons = list(routing.reasons)
+        if repeat is not None:
+            reasons.insert(0, f"Repeat caller: {repeat.message}.")
+            links.append((case.model_dump(), repeat.linked_case_number, repeat.message))
+        if trend is not None:
+            reasons.append(f"Trend: {trend.message}.")
+        case.routing_notes = "\n".join(reasons)
+        row = case.model_dump(exclude={"id"})
+        row["version"] = 1
+        batch_cases.append(row)
+        memory["seen"].add(data.client_id)
+        for kind, value in (("phone", row["phone_digits"]), ("email", row["email"]),
+                            ("name", row["caller_name_key"]), ("school", row["school"])):
+            if value:
+                memory[kind][value].append(row)
+        summary.imported += 1
+    if not batch_cases:
+        return
+    table = SQLModel.metadata.tables["cases"]
+    connection = session.connection()
+    made = connection.execute(table.insert().returning(table.c.id, sort_by_parameter_order=True), batch_cases)
+    for row, (case_id,) in zip(batch_cases, made.all(), strict=True):
+        row["id"] = case_id
+        numbers_by_id[row["case_number"]] = case_id
+        snapshot = {k: v for k, v in row.items() if k not in ("id", "version", "updated_at") and v is not None}
+        events.append(audit.event_row(at=utcnow(), actor=actor.username, action="case.open", entity="case",
+                                      entity_id=row["case_number"], case_id=case_id,
+                                      changes={k: (None, v) for k, v in snapshot.items()}, key=key))
+    link_rows = []
+    for row, earlier, reason in links:
+        case_id = numbers_by_id[row["case_number"]]
+        linked = numbers_by_id.get(earlier) or session.exec(select(Case.id).where(Case.case_number == earlier)).one()
+        link_rows.append({"case_id": case_id, "linked_case_id": linked, "kind": "repeat", "reason": reason,
+                          "created_by": actor.username, "created_at": utcnow()})
+        events.append(audit.event_row(at=utcnow(), actor=actor.username, action="case.link", entity="case",
+                                      entity_id=row["case_number"], case_id=case_id,
+                                      changes={"repeat_of": (None, earlier)}))
+    if link_rows:
+        connection.execute(SQLModel.metadata.tables["caselink"].insert(), link_rows)
+    connection.execute(SQLModel.metadata.tables["auditevent"].insert(), events)
+
+
+def new_memory() -> dict[str, Any]:
+    """What `bulk_import_batch` remembers of its batch: the cases made so far by key, the client ids seen."""
+    return {"seen": set(), **{kind: defaultdict(list) for kind in ("phone", "email", "name", "school")}}

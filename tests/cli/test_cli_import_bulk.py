@@ -1,0 +1,130 @@
+"""`calldesk case import` streams the file, commits in batches, and a rerun after a kill imports only what is
+missing (the idempotent client ids)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+from tests.cli.test_cli import run
+
+HEADER = "client_id,caller_name,phone,call_type,category,opened_at,claim\n"
+
+
+def _line(n: int) -> str:
+    return (f"row-{n},Caller {n},(213) 555-{n:04d},inquiry,Enrollment,2026-11-{1 + n % 20:02d}T10:00:00-08:00,"
+            f"Asked about enrollment {n}\n")
+
+
+def _count(db_url: str, sql: str) -> int:
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(text(sql)).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def test_a_resumed_import_adds_only_what_is_missing(db_url: str, tmp_path: Path) -> None:
+    full = tmp_path / "all.csv"
+    full.write_text(HEADER + "".join(_line(n) for n in range(1, 26)))
+    cut = tmp_path / "cut.csv"  # what a killed import had committed: its first batches
+    cut.write_text(HEADER + "".join(_line(n) for n in range(1, 21)))
+    code, out, err = run(db_url, "case", "import", str(cut), "--batch", "10", "--json")
+    assert code == 0, err
+    assert json.loads(out)["imported"] == 20
+    code, out, err = run(db_url, "case", "import", str(full), "--batch", "10", "--json")
+    summary = json.loads(out)
+    assert code == 0 and (summary["imported"], summary["already_present"]) == (5, 20)
+    assert _count(db_url, "SELECT count(*) FROM cases") == 25
+    assert _count(db_url, "SELECT count(DISTINCT client_id) FROM cases") == 25
+    # one audit event per imported case's opening, holding its fields
+    assert _count(db_url, "SELECT count(*) FROM auditevent WHERE action = 'case.open'") == 25
+    assert _count(db_url, "SELECT count(*) FROM auditevent WHERE action = 'case.open' AND changes IS NULL") == 0
+
+
+def test_a_refused_row_far_down_the_file_imports_nothing(db_url: str, tmp_path: Path) -> None:
+    source = tmp_path / "calls.csv"
+    source.write_text(HEADER + "".join(_line(n) for n in range(1, 31))
+                      + "row-99,Bad Phone,not-a-phone,inquiry,Enrollment,2026-11-23T10:00:00-08:00,x\n")
+    code, out, _ = run(db_url, "case", "import", str(source), "--batch", "7", "--json")
+    assert code == 1 and json.loads(out)["imported"] == 0
+    assert json.loads(out)["refused"] == [{"row": 32, "reason": "'not-a-phone' is not a phone number: check the "
+                                                                   "digits."}]
+    assert _count(db_url, "SELECT count(*) FROM cases") == 0
+    code, out, _ = run(db_url, "case", "import", str(source), "--batch", "7", "--json", "--partial")
+    assert code == 1 and json.loads(out)["imported"] == 30
+
+
+def test_a_misspelt_header_is_refused_before_any_row(db_url: str, tmp_path: Path) -> None:
+    source = tmp_path / "calls.csv"
+    source.write_text("caller_nam,phone\nMaria,(213) 555-0100\n")
+    code, _, err = run(db_url, "case", "import", str(source))
+    assert code == 1 and "did you mean 'caller_name'" in err
+
+
+ROUTED = ("case_number", "call_type", "tier", "owner_role", "respond_by", "acknowledge_by", "next_follow_up_by",
+          "resolve_by", "resolve_max", "next_deadline", "status", "reportable", "routing_notes", "phone_digits",
+          "caller_name_key")
+
+
+def test_the_bulk_path_opens_cases_exactly_as_open_case_does(db_url: str, tmp_path: Path) -> None:
+    from sqlmodel import select
+
+    from calldesk.models import Case, CaseLink
+    from calldesk.profiles import load_profile
+    from calldesk.store.imports import import_row
+    from calldesk.store.store import open_store
+    from tests.conftest import ADMIN
+
+    lines = [  # a repeat caller (by phone, then by name), three cases at one school (a trend), due process
+        "a1,Maria Gomez,(213) 555-0142,inquiry,Transportation,2026-11-02T10:00:00-08:00,Bus late,Roosevelt High,no",
+        "a2,Rosa Diaz,(310) 555-0100,complaint,Enrollment,2026-11-03T10:00:00-08:00,Form lost,Roosevelt High,no",
+        "a3,maria  gomez,,inquiry,Transportation,2026-11-09T10:00:00-08:00,Bus again,,no",
+        "a4,Ana Ruiz,213.555.0142,concern,Facilities,2026-11-10T10:00:00-08:00,Roof,Roosevelt High,no",
+        "a5,Leo Park,(626) 555-0111,complaint,Special education (CSE),2026-11-11T10:00:00-08:00,IEP,,yes",
+    ]
+    source = tmp_path / "calls.csv"
+    source.write_text("client_id,caller_name,phone,call_type,category,opened_at,claim,school,due_process\n"
+                      + "\n".join(lines) + "\n")
+    code, out, err = run(db_url, "case", "import", str(source), "--batch", "2", "--json")
+    assert code == 0 and json.loads(out)["imported"] == 5, err
+    twin = open_store(f"sqlite:///{tmp_path / 'twin.db'}", configured_user=ADMIN)
+    bulk = open_store(db_url, create=False, configured_user=ADMIN)
+    try:
+        import csv
+
+        with source.open() as handle:
+            for row in csv.DictReader(handle):
+                with twin.uow() as uow:
+                    import_row(uow, actor=twin.actor(), profile=load_profile("lausd"),
+                               row={k: v for k, v in row.items() if v})
+        def routed(store: object) -> list[tuple[object, ...]]:
+            with store.uow(readonly=True) as uow:  # type: ignore[attr-defined]
+                cases = uow.session.exec(select(Case).order_by(Case.case_number)).all()
+                links = len(uow.session.exec(select(CaseLink)).all())
+                return [tuple(getattr(c, k) for k in ROUTED) for c in cases] + [("links", links)]
+        expected, got = routed(twin), routed(bulk)
+        assert got == expected
+        assert any("Repeat caller" in str(r[12]) for r in got[:-1]) and any("Trend" in str(r[12]) for r in got[:-1])
+    finally:
+        twin.close()
+        bulk.close()
+
+
+def test_case_history_lists_one_entry_per_change(db_url: str, tmp_path: Path) -> None:
+    source = tmp_path / "calls.csv"
+    source.write_text(HEADER + _line(1))
+    assert run(db_url, "case", "import", str(source))[0] == 0
+    code, out, err = run(db_url, "case", "history", "2026-000001", "--json")
+    assert code == 0, err
+    entries = json.loads(out)
+    assert [e["action"] for e in entries] == ["case.open"]
+    assert entries[0]["changes"]["category"] == [None, "Enrollment"]
+    assert entries[0]["changes"]["phone"] == [None, "(personal data: see the record)"]
+    code, out, _ = run(db_url, "case", "history", "2026-000001")
+    assert code == 0 and "case.open" in out
+    code, _, err = run(db_url, "case", "history", "2026-999999")
+    assert code == 1 and "No case numbered 2026-999999" in err

@@ -1,0 +1,85 @@
+"""Caller lookup at scale: any phone format, a partial number, email, name prefix; newest-N per key."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import text
+
+from calldesk.rules.repeat import CallerKey
+from calldesk.store.queries import caller_history, lookup_callers, priors_at_school, priors_for_caller
+from calldesk.store.store import Store
+from calldesk.store.users import Actor
+from tests.integration.helpers import at, call
+
+ROSA = {"caller_name": "Rosa Delgado", "phone": "(213) 555-0188", "email": "Rosa.D@example.org"}
+
+
+def _three_calls(store: Store, actor: Actor) -> list[str]:
+    numbers = []
+    for day in (2, 9, 16):
+        numbers.append(call(store, actor, **ROSA, opened_at=at(2026, 11, day), school=f"School {day}").case.case_number)
+    call(store, actor, caller_name="Rosalind Park", phone="(213) 555-0199", opened_at=at(2026, 11, 3))
+    call(store, actor, caller_name="Omar Haddad", phone="(310) 555-0100", email="omar@example.org",
+         opened_at=at(2026, 11, 4))
+    return numbers
+
+
+def test_lookup_finds_a_caller_however_typed(store: Store, staff: dict[str, Actor]) -> None:
+    numbers = _three_calls(store, staff["supervisor"])
+    newest_first = list(reversed(numbers))
+    with store.uow(readonly=True) as uow:
+        s = uow.session
+        for typed in ("(213) 555-0188", "213.555.0188", "+1 213 555 0188", "2135550188"):
+            assert [c.case_number for c in lookup_callers(s, typed)] == newest_first, typed
+        partial = [c.caller_name for c in lookup_callers(s, "213-555-01")]
+        assert sorted(set(partial)) == ["Rosa Delgado", "Rosalind Park"]
+        assert [c.caller_name for c in lookup_callers(s, "213 555 019")] == ["Rosalind Park"]
+        assert [c.case_number for c in lookup_callers(s, "ROSA.D@example.org")] == newest_first
+        assert [c.caller_name for c in lookup_callers(s, "omar@")] == ["Omar Haddad"]
+        assert {c.caller_name for c in lookup_callers(s, "ros")} == {"Rosa Delgado", "Rosalind Park"}
+        assert {c.caller_name for c in lookup_callers(s, "  ROSA   d")} == {"Rosa Delgado"}
+        assert lookup_callers(s, "ros%") == [] and lookup_callers(s, "r_sa") == []  # wildcards are literal
+        assert lookup_callers(s, "") == [] and lookup_callers(s, "zz") == []
+        assert len(lookup_callers(s, "ros", limit=2)) == 2
+        history = caller_history(s, phone_digits="12135550188", name="Omar Haddad", limit=3)
+        assert [c.case_number for c in history] == [*newest_first[:2], "2026-000005"]  # both keys, merged
+        priors = priors_for_caller(s, CallerKey("12135550188", "rosa.d@example.org", "rosa delgado"), since_days=10,
+                                   now=at(2026, 11, 20))
+        assert sorted(p.case_number for p in priors) == sorted(numbers[1:])  # within the window, once each
+        assert [p.case_number for p in priors_at_school(s, "School 9", since_days=30, now=at(2026, 11, 20))] == \
+            [numbers[1]]
+
+
+def test_lookups_are_range_scans_of_the_key_and_opening_indexes(store: Store, staff: dict[str, Actor]) -> None:
+    if store.backend != "sqlite":
+        return  # the plan's words are SQLite's; PostgreSQL's figures are in the benchmark
+    _three_calls(store, staff["supervisor"])
+    now = datetime.now(UTC)
+    queries = {
+        "ix_case_phone_opened": "SELECT * FROM cases WHERE phone_digits = '1' AND opened_at >= :t "
+                                "ORDER BY opened_at DESC LIMIT 50",
+        "ix_case_name_opened": "SELECT * FROM cases WHERE caller_name_key = 'x' ORDER BY opened_at DESC LIMIT 20",
+        "ix_case_school_opened": "SELECT * FROM cases WHERE school = 'x' AND opened_at >= :t "
+                                 "ORDER BY opened_at DESC LIMIT 500",
+        "ix_case_email_opened": "SELECT * FROM cases WHERE email = 'x' ORDER BY opened_at DESC LIMIT 20",
+    }
+    with store.uow(readonly=True) as uow:
+        for index, sql in queries.items():
+            plan = " ".join(str(r[3]) for r in uow.session.execute(text("EXPLAIN QUERY PLAN " + sql),
+                                                                    {"t": now - timedelta(days=30)}))
+            assert index in plan and "TEMP B-TREE" not in plan, plan
+
+
+def test_caller_find_command(db_url: str) -> None:
+    from tests.cli.test_cli import run
+
+    assert run(db_url, "demo", "--cases", "50", "--seed", "2")[0] == 0
+    code, out, _ = run(db_url, "caller", "find", "m", "--json")
+    assert code == 0
+    import json
+
+    found = json.loads(out)
+    assert found and all(c["caller_name"].lower().startswith("m") for c in found)
+    code, out, err = run(db_url, "caller", "find", "nobody at all")
+    assert code == 0 and "Caller's cases" in out
