@@ -1,0 +1,142 @@
+"""The case workspace: find a case (phone typed either way), open it from the desk and the queue, edit and save
+(a stale version refused), History at local times, assignment seen in the assignee's My work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.widgets import DataTable, Input, Static
+
+from calldesk.models import CaseUpdate
+from calldesk.screens.case import CaseScreen
+from calldesk.screens.desk import DeskScreen
+from calldesk.store.cases import update_case
+from calldesk.store.store import Store
+from calldesk.store.users import Actor
+from tests.integration.helpers import call
+
+
+async def _settle(pilot: Any, app: Any) -> None:
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def _case_screen(pilot: Any, app: Any) -> CaseScreen:
+    for _ in range(40):
+        await _settle(pilot, app)
+        if isinstance(app.screen, CaseScreen) and app.screen.view is not None and app.screen.form.ready:
+            await _settle(pilot, app)
+            return app.screen
+    raise AssertionError(f"no case screen: {app.screen}")
+
+
+async def test_find_by_phone_typed_both_ways_and_open_from_the_desk(make_app: Any, desk_store: Store,
+                                                                     agent: Actor) -> None:
+    case = call(desk_store, agent, caller_name="Rosa Diaz", phone="213-555-0142").case
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _settle(pilot, app)
+        for typed in ("2135550142", "(213) 555-0142"):
+            await pilot.press("slash")
+            await _settle(pilot, app)
+            find = app.screen.query_one("#find-text", Input)
+            find.value = typed
+            await pilot.press("enter")
+            await _settle(pilot, app)
+            table = app.screen.query_one("#find-results", DataTable)
+            assert table.row_count == 1, typed
+            await pilot.press("enter")
+            screen = await _case_screen(pilot, app)
+            assert screen.case_number == case.case_number
+            assert screen.form.values()["caller_name"] == "Rosa Diaz"
+            await pilot.press("escape")
+            await _settle(pilot, app)
+            assert isinstance(app.screen, DeskScreen)
+
+
+async def test_edit_save_and_a_stale_version_refused(make_app: Any, desk_store: Store, agent: Actor,
+                                                    profile: Any) -> None:
+    case = call(desk_store, agent, school="Roosevelt High").case
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _settle(pilot, app)
+        app.push_screen(CaseScreen(case.case_number))
+        screen = await _case_screen(pilot, app)
+        screen.query_one("#school", Input).value = "Garfield High"
+        await pilot.press("ctrl+s")
+        await _settle(pilot, app)
+        assert screen.view is not None and screen.view.case.school == "Garfield High"
+        # Someone else saves meanwhile: our next save is refused and what we typed stays.
+        with desk_store.uow() as uow:
+            update_case(uow, actor=agent, profile=profile, case_number=case.case_number,
+                        expected_version=None, changes=CaseUpdate(department="Transport"))
+        screen.query_one("#school", Input).value = "Lincoln High"
+        await pilot.press("ctrl+s")
+        await _settle(pilot, app)
+        assert "saved by someone else" in screen.query_one("#case-banner").message  # type: ignore[attr-defined]
+        assert screen.query_one("#school", Input).value == "Lincoln High"
+        with desk_store.uow(readonly=True) as uow:
+            from calldesk.store.cases import get_case
+
+            assert get_case(uow.session, case.case_number).school == "Garfield High"
+
+
+async def test_history_tab_shows_local_times(make_app: Any, desk_store: Store, agent: Actor) -> None:
+    case = call(desk_store, agent).case
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _settle(pilot, app)
+        app.push_screen(CaseScreen(case.case_number))
+        screen = await _case_screen(pilot, app)
+        await pilot.press("alt+6")
+        await _settle(pilot, app)
+        text = str(screen.query_one("#case-history-body", Static).render())
+        assert screen.view is not None
+        event = screen.view.history[0]
+        from calldesk.rules.calendar import calendar_for
+
+        local = calendar_for(screen.desk.profile).local(event.at)
+        assert f"{local:%a %d %b %Y %H:%M}" in text and "case.open" in text
+        assert local.utcoffset() != event.at.utcoffset() or local.tzinfo is not None
+
+
+async def test_an_assigned_case_shows_in_the_assignees_my_work(make_app: Any, desk_store: Store,
+                                                              staff: dict[str, Actor]) -> None:
+    case = call(desk_store, staff["agent"], call_type="concern", category="Transportation").case
+    boss = make_app(staff["supervisor"])
+    async with boss.run_test(size=(100, 30)) as pilot:
+        await _settle(pilot, boss)
+        boss.push_screen(CaseScreen(case.case_number))
+        await _case_screen(pilot, boss)
+        await pilot.press("f5")
+        await _settle(pilot, boss)
+        boss.screen.query_one("#assign-to", Input).value = "pat"
+        await pilot.press("enter")
+        await _settle(pilot, boss)
+        screen = await _case_screen(pilot, boss)
+        assert screen.view is not None and screen.view.case.assigned_to == "pat"
+    worker = make_app(staff["program_specialist"])
+    async with worker.run_test(size=(100, 30)) as pilot:
+        await _settle(pilot, worker)
+        table = worker.screen.query_one("#my-work", DataTable)
+        assert table.row_count >= 1
+        row_keys = [str(k.value) for k in table.rows]
+        assert any(key.endswith(case.case_number) for key in row_keys)
+        table.focus()
+        await pilot.press("enter")
+        screen = await _case_screen(pilot, worker)
+        assert screen.case_number == case.case_number
+
+
+async def test_enter_on_the_queue_opens_the_case(make_app: Any, desk_store: Store, staff: dict[str, Actor]) -> None:
+    case = call(desk_store, staff["agent"]).case
+    app = make_app(staff["supervisor"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _settle(pilot, app)
+        await pilot.press("f4")
+        await _settle(pilot, app)
+        app.screen.query_one(DataTable).focus()
+        await pilot.press("enter")
+        screen = await _case_screen(pilot, app)
+        assert screen.case_number == case.case_number
