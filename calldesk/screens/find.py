@@ -38,13 +38,20 @@ class FindCaseScreen(ReportsWorkerFailures, ModalScreen[str | None]):
             super().__init__()
             self.cases = cases
 
-    def __init__(self, desk: Desk) -> None:
+    def __init__(self, desk: Desk, cases: list[CasePublic] | None = None, *, title: str = "Find a case") -> None:
+        """`cases`: show these at once (the caller's earlier calls) instead of waiting for a search."""
         super().__init__()
         self.desk = desk
+        self.given = cases
+        self.title_text = title
+
+    def on_mount(self) -> None:
+        if self.given is not None:
+            self.post_message(self.Found(self.given))
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="find-case") as box:
-            box.border_title = "Find a case"
+            box.border_title = self.title_text
             yield Input(placeholder="number, phone, email, name or school", id="find-text")
             yield Static("Enter searches open and closed cases.", id="find-summary", classes="dialog-hint")
             table: DataTable[str | Text] = DataTable(id="find-results", cursor_type="row")

@@ -140,3 +140,43 @@ async def test_enter_on_the_queue_opens_the_case(make_app: Any, desk_store: Stor
         await pilot.press("enter")
         screen = await _case_screen(pilot, app)
         assert screen.case_number == case.case_number
+
+
+async def test_an_earlier_call_opens_from_the_history_panel_and_escape_returns_to_the_call(
+        make_app: Any, desk_store: Store, agent: Actor) -> None:
+    from calldesk.screens.intake import IntakeScreen
+    from tests.ui.steps import SIZE, new_call, settle, type_into
+
+    earlier = call(desk_store, agent, caller_name="Rosa Diaz", phone="213-555-0142").case
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        intake = await new_call(pilot)
+        await type_into(pilot, "phone", "2135550142")
+        await settle(pilot, 0.3)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await pilot.press("enter")
+        screen = await _case_screen(pilot, app)
+        assert screen.case_number == earlier.case_number
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is intake and isinstance(intake, IntakeScreen)
+        assert intake.form.values()["phone"] == "2135550142"
+
+
+async def test_the_case_screen_reads_at_80_by_24(make_app: Any, desk_store: Store, agent: Actor) -> None:
+    case = call(desk_store, agent).case
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot, app)
+        app.push_screen(CaseScreen(case.case_number))
+        screen = await _case_screen(pilot, app)
+        summary = str(screen.query_one("#case-summary", Static).render())
+        assert case.case_number in summary and "OPEN" in summary
+        assert screen.query_one("#caller_name", Input).region.height > 0  # the form has room on screen
+        from calldesk.screens.commands import commands_of
+
+        ids = {command.binding.id for command in commands_of(screen)}
+        assert {"case.save", "case.back", "case.reload", "case.next_tab"} <= ids
+        assert "case.assign" not in ids  # an agent may not assign: the key is not offered
