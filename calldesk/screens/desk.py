@@ -68,10 +68,17 @@ class DeskScreen(ReportsWorkerFailures, Screen[None]):
             yield table
         yield Footer()
 
+    WORK_REFRESH = 30.0  # seconds: a case assigned meanwhile appears without a key
+
     def on_mount(self) -> None:
         if self.desk.ready:
             self.show_identity()
         self.action_offer_drafts()
+        self.set_interval(self.WORK_REFRESH, self._refresh_if_shown)
+
+    def _refresh_if_shown(self) -> None:
+        if self.desk.ready and self.app.screen is self:
+            self.action_refresh_work()
 
     def on_screen_resume(self) -> None:
         if self.desk.ready:
