@@ -180,3 +180,42 @@ async def test_the_case_screen_reads_at_80_by_24(make_app: Any, desk_store: Stor
         ids = {command.binding.id for command in commands_of(screen)}
         assert {"case.save", "case.back", "case.reload", "case.next_tab"} <= ids
         assert "case.assign" not in ids  # an agent may not assign: the key is not offered
+
+
+async def test_a_closed_case_opens_read_only_and_help_lists_the_keys(make_app: Any, desk_store: Store,
+                                                                     staff: dict[str, Actor]) -> None:
+    from calldesk.screens.help import HelpScreen
+    from calldesk.store.cases import close_case
+
+    case = call(desk_store, staff["agent"], call_type="compliment").case
+    with desk_store.uow() as uow:
+        close_case(uow, actor=staff["agent"], case_number=case.case_number, reason="thanked")
+    app = make_app(staff["supervisor"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _settle(pilot, app)
+        app.push_screen(CaseScreen(case.case_number))
+        screen = await _case_screen(pilot, app)
+        assert screen.query_one("#caller_name", Input).disabled
+        assert "is closed" in screen.query_one("#case-banner").message  # type: ignore[attr-defined]
+        await pilot.press("f1")
+        await _settle(pilot, app)
+        assert isinstance(app.screen, HelpScreen)
+        keys = {title for _, title, _ in app.screen.keys}
+        assert {"Save", "Assign", "Reload", "Back"} <= keys
+
+
+async def test_my_work_says_overdue_in_words(make_app: Any, desk_store: Store, agent: Actor) -> None:
+    from datetime import timedelta
+
+    from tests.ui.conftest import NOW
+
+    late = call(desk_store, agent, call_type="concern", category="Transportation",
+                opened_at=NOW - timedelta(days=10)).case
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _settle(pilot, app)
+        table = app.screen.query_one("#my-work", DataTable)
+        rows = [[str(cell) for cell in table.get_row(key)] for key in table.rows]
+        case_rows = [row for row in rows if row[2] == late.case_number]
+        assert case_rows and all(row[0].startswith("OVERDUE ") for row in case_rows)
+        assert "overdue" in str(app.screen.query_one("#my-work-title", Static).render())
