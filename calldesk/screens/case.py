@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button as _Button
@@ -27,6 +28,7 @@ from calldesk.widgets.banner import Banner
 from calldesk.widgets.confidentiality import Confidentiality
 from calldesk.widgets.follow_up import FollowUp
 from calldesk.widgets.intake_form import TABS, IntakeForm
+from calldesk.widgets.key_line import KeyLine
 
 if TYPE_CHECKING:
     from calldesk.screens.context import Desk
@@ -34,6 +36,8 @@ if TYPE_CHECKING:
 
 EXTRA_TABS = (("case-history", "History"), ("case-links", "Links"))
 ALL_TABS = (*TABS, *EXTRA_TABS)
+# Below 100 columns the footer gives way to these, whole (F1 and ctrl+p list every key).
+NARROW_KEYS = ("case.save", "case.back", "case.assign", "case.next_tab", "case.reload", "app.help")
 
 
 class CaseLoaded(Message):
@@ -47,6 +51,13 @@ class CaseScreen(Screen[None]):
     """One case, read from the store; editable (ctrl+s saves) while it is open and the role may change it."""
 
     SUB_TITLE = "Case"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    DEFAULT_CSS = """
+    CaseScreen #case-summary { height: auto; padding: 0 1; text-style: bold; }
+    CaseScreen.-narrow Footer { display: none; }
+    CaseScreen.-wide #case-keys { display: none; }
+    CaseScreen #case-history-body, CaseScreen #case-links-body { height: auto; padding: 0 1; }
+    """
     HELP = ("The whole case: Caller Details, Call Information, Confidentiality, Follow-Up and Resolution as the "
             "call left them, plus History (every change, at local times) and Links (repeat calls, duplicates, "
             "merges). F6/F7 or alt+1..7 switch tabs. An open case can be changed and saved with ctrl+s (a new "
@@ -88,6 +99,7 @@ class CaseScreen(Screen[None]):
         yield Banner(id="case-banner")
         yield IntakeForm(self.desk.profile)
         yield Footer(compact=True)
+        yield KeyLine(NARROW_KEYS, id="case-keys")
 
     @property
     def form(self) -> IntakeForm:
@@ -107,7 +119,8 @@ class CaseScreen(Screen[None]):
     async def _form_ready(self) -> None:
         tabs = self.form.tabs
         for pane_id, title in EXTRA_TABS:
-            await tabs.add_pane(TabPane(title, Static("", id=f"{pane_id}-body", markup=False), id=pane_id))
+            body = VerticalScroll(Static("", id=f"{pane_id}-body", markup=False))  # a long trail scrolls
+            await tabs.add_pane(TabPane(title, body, id=pane_id))
         for hidden in self.form.query("#close_on_save, #field-topic"):
             hidden.display = False
         for button in self.form.query("Confidentiality Button").results(_Button):

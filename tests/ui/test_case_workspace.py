@@ -180,6 +180,8 @@ async def test_the_case_screen_reads_at_80_by_24(make_app: Any, desk_store: Stor
         ids = {command.binding.id for command in commands_of(screen)}
         assert {"case.save", "case.back", "case.reload", "case.next_tab"} <= ids
         assert "case.assign" not in ids  # an agent may not assign: the key is not offered
+        line = screen.query_one("#case-keys")
+        assert line.display and "Save" in str(line.render())  # the narrow key line stands in for the footer
 
 
 async def test_a_closed_case_opens_read_only_and_help_lists_the_keys(make_app: Any, desk_store: Store,
