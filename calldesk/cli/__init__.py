@@ -5,7 +5,17 @@ from __future__ import annotations
 import typer
 
 from calldesk import __version__
-from calldesk.cli import cases, casework, db, demo, exports, lifecycle, reports, users
+from calldesk.cli import (
+    case_find,  # noqa: F401  (registers case find, assign and mine on `case`)
+    cases,
+    casework,
+    db,
+    demo,
+    exports,
+    lifecycle,
+    reports,
+    users,
+)
 from calldesk.cli.context import Options, options, out, refusals_exit
 
 app = typer.Typer(

@@ -30,11 +30,13 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
 
     SUB_TITLE = "Supervisor queue"
     HELP = ("Every open case, the most urgent deadline first. Overdue cases are shown in red. "
+            "Enter opens the case under the cursor. "
             "Press r to refresh, m for the monthly report, F3 to go back to the agent desk.")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "refresh_queue", "Refresh", id="queue.refresh", tooltip="Read the queue again"),
         Binding("m", "monthly_report", "Report", id="queue.report",
                 tooltip="The monthly report and its charts (supervisors)"),
+        Binding("enter", "open_case", "Open case", id="queue.open", tooltip="Open the case under the cursor"),
     ]
 
     class Loaded(Message):
@@ -67,6 +69,19 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
 
             return may(self.desk.actor.role, "report")
         return True
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self) -> None:
+        self.action_open_case()  # Enter on the table itself (it takes the key before the screen does)
+
+    def action_open_case(self) -> None:
+        table = self.query_one(DataTable)
+        if table.row_count:
+            from calldesk.screens.desk import open_case_screen
+
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            if key:
+                open_case_screen(self, key)
 
     def action_monthly_report(self) -> None:
         from calldesk.screens.reports import ReportScreen

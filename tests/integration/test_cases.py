@@ -7,7 +7,7 @@ import hmac
 from pathlib import Path
 
 import pytest
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 
 from calldesk.errors import InvalidInput, MissingFields, PermissionDenied, RuleRefused, StaleCase
 from calldesk.models import (
@@ -84,8 +84,9 @@ def test_update_audits_old_and_new_and_recomputes_deadlines(store: Store, staff:
     assert outcome.case.resolve_by.astimezone(LA).date().isoformat() == "2026-12-08"  # type: ignore[union-attr]
     assert any("recomputed" in r for r in outcome.reasons)
     with store.uow(readonly=True) as uow:
+        skipped = ["case.open", "clock.intake_missed"]  # the call is logged a week late
         trail = uow.session.exec(select(AuditEvent).where(AuditEvent.case_id == case.id,
-                                                          AuditEvent.action != "case.open")).all()
+                                                          col(AuditEvent.action).not_in(skipped))).all()
         events = {(e.action, name): change for e in trail for name, change in event_changes(e).items()}
         assert [e.action for e in trail] == ["case.update", "case.retriage"]  # one event per change
         assert [h.action for h in case_history(uow.session, case.id)][-2:] == ["case.update", "case.retriage"]
