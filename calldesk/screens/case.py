@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 EXTRA_TABS = (("case-history", "History"), ("case-links", "Links"))
 ALL_TABS = (*TABS, *EXTRA_TABS)
 # Below 100 columns the footer gives way to these, whole (F1 and ctrl+p list every key).
-NARROW_KEYS = ("case.save", "case.back", "case.assign", "case.next_tab", "case.reload", "app.help")
+NARROW_KEYS = ("case.save", "case.back", "case.work", "case.assign", "case.next_tab", "case.reload", "app.help")
 
 
 class CaseLoaded(Message):
@@ -63,10 +63,15 @@ class CaseScreen(Screen[None]):
             "merges). F6/F7 or alt+1..7 switch tabs. An open case can be changed and saved with ctrl+s (a new "
             "follow-up entry typed on Follow-Up is added); if someone else saved it since you opened it, the save "
             "is refused and what you typed stays: press F8 to read it again. Supervisors assign it with F5. "
+            "ctrl+g (or F12) opens the work menu: a follow-up entry, the plan, the acknowledgement, written "
+            "response and reply clocks and their extension, the resolution, the letter, closing, and more; a "
+            "letter picks the action. "
             "Escape goes back.")
     # Keys of dialogs built elsewhere go here (each a Binding with an id whose action calls open_action).
     ACTIONS: ClassVar[list[BindingType]] = [
         Binding("f5", "assign", "Assign", id="case.assign", tooltip="Assign the case to a named person (supervisors)"),
+        Binding("ctrl+g,f12", "work_menu", "Work", id="case.work",
+                tooltip="Work the case: follow-up, plan, clocks, resolution, letter, close, escalate, merge..."),
     ]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="case.save", tooltip="Save the changes to this case"),
@@ -220,6 +225,20 @@ class CaseScreen(Screen[None]):
 
         self.post_message(CaseLoaded(case_store.assign(self.desk, view, username),
                                      f"Case {self.case_number} assigned to {username}."))
+
+    def action_work_menu(self) -> None:
+        from calldesk.screens.case_menu import CaseAction, CaseActionMenu
+
+        def picked(action: CaseAction | None) -> None:
+            if action is not None:
+                self.open_action(action.make(self.desk, self.case_number), then=self._worked)
+
+        self.app.push_screen(CaseActionMenu(self.case_number, self.desk.actor.role), picked)
+
+    def _worked(self, said: Any) -> None:
+        if said:
+            self.notify(inert(str(said)), markup=False)
+        self.load()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "assign" and self.desk.ready:

@@ -221,3 +221,41 @@ async def test_my_work_says_overdue_in_words(make_app: Any, desk_store: Store, a
         case_rows = [row for row in rows if row[2] == late.case_number]
         assert case_rows and all(row[0].startswith("OVERDUE ") for row in case_rows)
         assert "overdue" in str(app.screen.query_one("#my-work-title", Static).render())
+
+
+async def test_the_work_menu_opens_each_dialog_by_its_letter_and_the_case_shows_the_entry(
+        make_app: Any, desk_store: Store, agent: Actor) -> None:
+    """ctrl+g on the case screen lists the work; "f" opens the follow-up entry, saved through its service and on
+    the case when the dialog closes; Escape in the menu goes back to the case untouched."""
+    from calldesk.screens.case_menu import CASE_ACTIONS, CaseActionMenu
+    from calldesk.screens.case_work import FollowUpDialog
+    from calldesk.store.queries import follow_ups_for
+
+    case = call(desk_store, agent, call_type="concern", claim="The bus never came").case
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot, app)
+        app.push_screen(CaseScreen(case.case_number))
+        screen = await _case_screen(pilot, app)
+        await pilot.press("ctrl+g")
+        await _settle(pilot, app)
+        menu = app.screen
+        assert isinstance(menu, CaseActionMenu)
+        assert menu.query_one("#case-menu-options").option_count == len(CASE_ACTIONS)  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        await _settle(pilot, app)
+        assert app.screen is screen
+        await pilot.press("ctrl+g", "f")
+        await _settle(pilot, app)
+        assert isinstance(app.screen, FollowUpDialog)
+        await pilot.press(*"Called the depot")
+        await pilot.press("tab", *"Depot to call back")
+        await pilot.press("ctrl+s")
+        for _ in range(20):
+            await _settle(pilot, app)
+            if app.screen is screen:
+                break
+        assert app.screen is screen
+    with desk_store.uow(readonly=True) as uow:
+        entries = follow_ups_for(uow.session, case.id)  # type: ignore[arg-type]
+    assert [(e.done, e.pending) for e in entries][-1] == ("Called the depot", "Depot to call back")
