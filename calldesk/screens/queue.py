@@ -59,12 +59,6 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
             "closed); x clears them; s sorts by any column (again: reversed). Enter opens the case, a assigns it, "
             "e escalates it. t shows trends and absent staff's work, g the dashboard, m the monthly report. The "
             "queue updates by itself when any desk saves a case. An agent sees only their own work here.")
-    DEFAULT_CSS = """
-    QueueScreen #queue-summary { height: 1; }
-    QueueScreen #queue-search { height: 1; border: none; padding: 0 1; display: none; }
-    QueueScreen #queue-search.shown { display: block; }
-    QueueScreen QueueTable { height: 1fr; }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open_case", "Open", id="queue.open", tooltip="Open the highlighted case"),
         Binding("a", "assign", "Assign", id="queue.assign", tooltip="Assign or reassign the case (supervisors)"),
@@ -104,12 +98,21 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
         self.request = PageRequest()
         self.total: int | None = None
         self._stop_watch = threading.Event()
+        # Built as F4 is pressed, against the stylesheet as it is now: without this mark showing it would re-parse
+        # and re-apply the whole stylesheet first (about 0.4 s), as for a stale screen (cf. app.prepare_next_call).
+        self._css_update_count = self.app._css_update_count
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Loading the queue...", id="queue-summary", markup=False)
-        yield Input(placeholder="search: case number, caller or words of the claim (Enter)", id="queue-search")
+        summary = Static("Loading the queue...", id="queue-summary", markup=False)
+        summary.styles.height = 1
+        yield summary
+        # Styles set here, not in CSS: a new stylesheet rule would be parsed on the F4 key press (tenths of a second).
+        search = Input(placeholder="search: case number, caller or words of the claim (Enter)", id="queue-search")
+        search.display = False
+        yield search
         table = QueueTable(id="queue", cursor_type="row", zebra_stripes=True)
+        table.styles.height = "1fr"
         table.fixed_columns = 2
         table.add_columns(*COLUMNS)
         yield table
@@ -126,7 +129,8 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
     @property
     def page_size(self) -> int:
         """As many rows as the table shows: only the rows on screen are read."""
-        return max(5, self.query_one(QueueTable).size.height - 1 or self.app.size.height - 5)
+        height = self.query_one(QueueTable).size.height
+        return max(5, height - 1 if height > 1 else self.app.size.height - 5)
 
     def reload(self, *, recount: bool = True) -> None:
         self.load(self.request, cursor="keep")
@@ -262,13 +266,13 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
 
     def action_search(self) -> None:
         search = self.query_one("#queue-search", Input)
-        search.add_class("shown")
+        search.display = True
         search.value = self.filters.search
         search.focus()
 
     @on(Input.Submitted, "#queue-search")
     def _searched(self, event: Input.Submitted) -> None:
-        event.input.remove_class("shown")
+        event.input.display = False
         self.filters = self.filters.with_(search=event.value.strip())
         self.query_one(QueueTable).focus()
         self.restart()
