@@ -99,6 +99,10 @@ class CaseUpdate(SQLModel):
 _version_col = Column("version", Integer, nullable=False)
 REPORT_COLUMNS = ("protocol", "opened_at", "reportable", "call_type", "category", "channel", "school", "department",
                   "tier", "source", "status", "resolve_by", "closed_at")
+# The supervisor queue's sort keys (calldesk.store.queue.SORTS): name -> column.
+QUEUE_SORT_COLUMNS = {"deadline": "next_deadline", "number": "case_number", "opened": "opened_at",
+                      "category": "category", "tier": "tier", "assignee": "assigned_to", "language": "language",
+                      "source": "source"}
 
 
 class Case(CaseBase, table=True):
@@ -116,6 +120,9 @@ class Case(CaseBase, table=True):
         Index("ix_case_opened_at", "opened_at"),
         # Covers every column the monthly report groups by, so its GROUP BYs read the index alone.
         Index("ix_case_report", *REPORT_COLUMNS),
+        # The queue's keyset pages: one (status, sort column, id) index per column it sorts by (migration 0007).
+        *(Index(f"ix_queue_{name}", "status", column, "id") for name, column in QUEUE_SORT_COLUMNS.items()),
+        Index("ix_case_opened_by", "opened_by"),  # an agent's queue: the cases they opened
     )
     __mapper_args__ = {"version_id_col": _version_col}
 

@@ -94,3 +94,13 @@ def may_mark_closed_case(role: str, username: str, *, people: tuple[str | None, 
     """A closed case is marked as suspected abuse (its record emptied) only by someone who worked it (`people`:
     opened, assigned, closed it) or a supervisor."""
     return username in people or role == "supervisor"
+
+
+# The supervisor queue (issue 9): supervisors and specialists (and admins, who run the store) see every case and
+# caller; an agent sees the cases assigned to them and those they opened, and no one else's callers.
+WHOLE_QUEUE = ("program_specialist", "specialist", "supervisor", "admin")
+
+
+def sees_whole_queue(role: str) -> bool:
+    """True when `role` sees every case in the queue (False: only their own work and the cases they opened)."""
+    return role in WHOLE_QUEUE

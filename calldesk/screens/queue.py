@@ -1,8 +1,11 @@
-"""The supervisor queue: open cases by their next deadline, the overdue ones first and in red."""
+"""The supervisor queue: one screenful of cases at a time (keyset pages from the store), any sort, filters,
+search, live as other desks save, and the actions a supervisor takes on what is late."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -10,110 +13,388 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header, Input, Static
 
+from calldesk.errors import CalldeskError
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.display import inert
+from calldesk.rules.permissions import may
 from calldesk.rules.profile import TIER_LABELS
 from calldesk.rules.triage import format_due
 from calldesk.screens.context import Desk
 from calldesk.screens.failures import ReportsWorkerFailures
+from calldesk.screens.queue_dialogs import SORT_LABELS, FilterDialog, PromptDialog, SortDialog
+from calldesk.store.queue import QueueFilter
+from calldesk.widgets.queue_table import QueueTable
 
 if TYPE_CHECKING:
-    from calldesk.models import CasePublic
+    from calldesk.store.queue import QueuePage, QueueRow
 
-COLUMNS = ("Next deadline", "Case", "Tier", "Owner", "Category", "Caller", "Opened")
+# The SLA state and the case number come first and stay fixed: they never scroll out of sight at 80 columns.
+COLUMNS = ("SLA", "Case", "Next deadline", "Opened", "Category", "Type/tier", "Assignee", "Language", "Source",
+           "Caller")
+LIVE_WAIT = 2.0  # seconds a watch waits before looking again (a change is shown well within 5 s)
+
+
+@dataclass
+class PageRequest:
+    """Which page is on screen, so a live refresh reads the same one again."""
+
+    after: tuple[Any, int] | None = None
+    before: tuple[Any, int] | None = None
+    last: bool = False
+    offset: int | None = 0  # the first row's place in the queue (None: not known)
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class QueueScreen(ReportsWorkerFailures, Screen[None]):
-    """The base screen of the queue mode (read-only: cases are worked from their own screens)."""
+    """The base screen of the queue mode."""
 
     SUB_TITLE = "Supervisor queue"
-    HELP = ("Every open case, the most urgent deadline first. Overdue cases are shown in red. "
-            "Enter opens the case under the cursor. "
-            "Press r to refresh, m for the monthly report, F3 to go back to the agent desk.")
+    AUTO_FOCUS = "QueueTable"
+    HELP = ("Open cases, the most urgent deadline first; the SLA column says BREACHED (!!), at risk (!, due within "
+            "a day) or on track (ok) in words, not only in colour. Page down / page up or the arrows past the edge "
+            "move a page, Home and End the first and the last page. / searches case number, caller and claim; f "
+            "filters (assignee, tier, category, school or department, SLA state, language, source, open or "
+            "closed); x clears them; s sorts by any column (again: reversed). Enter opens the case, a assigns it, "
+            "e escalates it. t shows trends and absent staff's work, g the dashboard, m the monthly report. The "
+            "queue updates by itself when any desk saves a case. An agent sees only their own work here.")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "refresh_queue", "Refresh", id="queue.refresh", tooltip="Read the queue again"),
+        Binding("enter", "open_case", "Open", id="queue.open", tooltip="Open the highlighted case"),
+        Binding("a", "assign", "Assign", id="queue.assign", tooltip="Assign or reassign the case (supervisors)"),
+        Binding("e", "escalate", "Escalate", id="queue.escalate",
+                tooltip="Escalate the case one step up the ladder, with a reason"),
+        Binding("slash", "search", "Search", id="queue.search", tooltip="Search case number, caller and claim"),
+        Binding("f", "filters", "Filter", id="queue.filters", tooltip="Filter the queue"),
+        Binding("x", "clear_filters", "Clear", id="queue.clear", tooltip="Clear every filter and the search"),
+        Binding("s", "sort", "Sort", id="queue.sort", tooltip="Sort by a column (the same column: reversed)"),
+        Binding("t", "trends", "Trends", id="queue.trends",
+                tooltip="Repeated issues by school and department; absent staff's callbacks and follow-ups"),
+        Binding("g", "dashboard", "Dashboard", id="queue.dashboard",
+                tooltip="Volumes by week, category and type, SLA compliance and backlog age, as charts"),
         Binding("m", "monthly_report", "Report", id="queue.report",
                 tooltip="The monthly report and its charts (supervisors)"),
         Binding("enter", "open_case", "Open case", id="queue.open", tooltip="Open the case under the cursor"),
     ]
 
     class Loaded(Message):
-        def __init__(self, cases: list[CasePublic]) -> None:
+        def __init__(self, page: QueuePage, request: PageRequest, cursor: str) -> None:
             super().__init__()
-            self.cases = cases
+            self.page, self.request, self.cursor = page, request, cursor
+
+    class Counted(Message):
+        def __init__(self, filters: QueueFilter, total: int) -> None:
+            super().__init__()
+            self.filters, self.total = filters, total
+
+    class Changed(Message):
+        """Some desk saved a case (seen by the change watch)."""
 
     def __init__(self, desk: Desk) -> None:
         super().__init__()
         self.desk = desk
+        self.filters = QueueFilter()
+        self.sort, self.descending = "deadline", False
+        self.page: QueuePage | None = None
+        self.request = PageRequest()
+        self.total: int | None = None
+        self._stop_watch = threading.Event()
+        # Built as F4 is pressed, against the stylesheet as it is now: without this mark showing it would re-parse
+        # and re-apply the whole stylesheet first (about 0.4 s), as for a stale screen (cf. app.prepare_next_call).
+        self._css_update_count = self.app._css_update_count
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Loading the queue...", id="queue-summary")
-        table: DataTable[str | Text] = DataTable(id="queue", cursor_type="row", zebra_stripes=True)
+        summary = Static("Loading the queue...", id="queue-summary", markup=False)
+        summary.styles.height = 1
+        yield summary
+        # Styles set here, not in CSS: a new stylesheet rule would be parsed on the F4 key press (tenths of a second).
+        search = Input(placeholder="search: case number, caller or words of the claim (Enter)", id="queue-search")
+        search.display = False
+        yield search
+        table = QueueTable(id="queue", cursor_type="row", zebra_stripes=True)
+        table.styles.height = "1fr"
+        table.fixed_columns = 2
         table.add_columns(*COLUMNS)
         yield table
         yield Footer()
 
-    def on_screen_resume(self) -> None:
-        self.action_refresh_queue()
+    def on_mount(self) -> None:
+        self.watch_store()
 
-    def action_refresh_queue(self) -> None:
-        self.load()
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    # -- reading pages --------------------------------------------------------------------------------------
+
+    @property
+    def page_size(self) -> int:
+        """As many rows as the table shows: only the rows on screen are read."""
+        height = self.query_one(QueueTable).size.height
+        return max(5, height - 1 if height > 1 else self.app.size.height - 5)
+
+    def reload(self, *, recount: bool = True) -> None:
+        self.load(self.request, cursor="keep")
+        if recount:
+            self.count()
+
+    def restart(self) -> None:
+        """Filters or the sort changed: back to the first page."""
+        self.total = None
+        self.load(PageRequest(), cursor="top")
+        self.count()
+
+    @work(thread=True, exclusive=True, group="queue-page", exit_on_error=False)
+    def load(self, request: PageRequest, cursor: str = "keep") -> None:
+        from calldesk.store.queue import queue_page
+
+        with self.desk.store.uow(readonly=True) as uow:
+            page = queue_page(uow.session, actor=self.desk.actor, now=self.desk.now(), filters=self.filters,
+                              sort=self.sort, descending=self.descending, after=request.after,
+                              before=request.before, last=request.last, limit=self.page_size)
+        self.post_message(self.Loaded(page, request, cursor))
+
+    @work(thread=True, exclusive=True, group="queue-count", exit_on_error=False)
+    def count(self) -> None:
+        from calldesk.store.queue import queue_count
+
+        filters = self.filters
+        with self.desk.store.uow(readonly=True) as uow:
+            total = queue_count(uow.session, actor=self.desk.actor, now=self.desk.now(), filters=filters)
+        self.post_message(self.Counted(filters, total))
+
+    def watch_store(self) -> None:
+        """Every open queue follows the store: a change by any desk reloads the page on screen. A plain daemon
+        thread rather than a worker: it never ends while the screen lives, and workers are waited for."""
+        self._stop_watch = threading.Event()
+        threading.Thread(target=self._watch, args=(self._stop_watch,), name="queue-watch", daemon=True).start()
+
+    def _watch(self, stop: threading.Event) -> None:
+        from calldesk.store.changes import ChangeWatch
+
+        try:
+            with ChangeWatch(self.desk.store.engine) as watch:
+                while not stop.is_set():
+                    if watch.wait(LIVE_WAIT) and not stop.is_set():
+                        self.post_message(self.Changed())
+        except Exception as exc:  # the store went away: the queue still works, only not live
+            if not stop.is_set():
+                self.app.call_from_thread(self.notify, f"The queue is no longer live: {type(exc).__name__}.",
+                                          severity="warning")
+
+    def on_unmount(self) -> None:
+        self._stop_watch.set()
+
+    @on(Changed)
+    def _changed(self) -> None:
+        if self.is_current:
+            self.reload()
+
+    @on(QueueTable.PageWanted)
+    def _page_wanted(self, event: QueueTable.PageWanted) -> None:
+        page = self.page
+        if page is None:
+            return
+        offset = self.request.offset
+        if event.which == "next" and not page.at_end and page.rows:
+            step = None if offset is None else offset + len(page.rows)
+            self.load(PageRequest(after=page.rows[-1].key(self.sort), offset=step), cursor="top")
+        elif event.which == "previous" and not page.at_start and page.rows:
+            self.load(PageRequest(before=page.rows[0].key(self.sort), offset=None), cursor="bottom")
+        elif event.which == "first":
+            self.load(PageRequest(), cursor="top")
+        elif event.which == "last":
+            self.load(PageRequest(last=True, offset=None), cursor="bottom")
+
+    @on(Loaded)
+    def _show(self, event: Loaded) -> None:
+        page, request = event.page, event.request
+        if request.offset is None:  # known again from the total once a page touches either end
+            if page.at_start:
+                request.offset = 0
+            elif page.at_end and self.total is not None:
+                request.offset = max(0, self.total - len(page.rows))
+            elif request.before is not None and self.request.offset is not None:
+                request.offset = max(0, self.request.offset - len(page.rows))
+        self.page, self.request = page, request
+        table = self.query_one(QueueTable)
+        kept = table.cursor_row
+        table.clear()
+        calendar = calendar_for(self.desk.profile)
+        for row in page.rows:
+            table.add_row(*self._cells(row, calendar), key=row.case_number)
+        if page.rows:
+            target = {"top": 0, "bottom": len(page.rows) - 1}.get(event.cursor, min(kept, len(page.rows) - 1))
+            table.move_cursor(row=max(0, target))
+        self._summarise()
+
+    def _cells(self, row: QueueRow, calendar: Any) -> list[str | Text]:
+        state = row.sla
+        due = "no deadline" if row.next_deadline is None else format_due(calendar.local(row.next_deadline),
+                                                                          with_time=True)
+        kind = TIER_LABELS.get(row.tier or "", row.call_type.capitalize())
+        return [Text(f"{state.symbol} {state.label}", style=state.style), Text(row.case_number, style=state.style),
+                due, f"{calendar.local(row.opened_at):%d %b %y}", Text(inert(row.category or "")), kind,
+                row.assigned_to or f"({row.owner_role.replace('_', ' ')})", Text(inert(row.language)), row.source,
+                Text(inert(row.caller_name or ""))]  # stored text is never read as markup
+
+    @on(Counted)
+    def _counted(self, event: Counted) -> None:
+        if event.filters == self.filters:
+            self.total = event.total
+            if self.request.offset is None and self.page is not None and self.page.at_end:
+                self.request.offset = max(0, event.total - len(self.page.rows))
+            self._summarise()
+
+    def _summarise(self) -> None:
+        rows = len(self.page.rows) if self.page else 0
+        where = "" if self.page is None or self.page.whole_queue else "your work, "
+        span = "no cases"
+        if rows:
+            first = self.request.offset
+            span = f"rows {first + 1:,}-{first + rows:,}" if first is not None else f"{rows} rows"
+            span += f" of {self.total:,}" if self.total is not None else ""
+        order = f"{SORT_LABELS[self.sort]} {'down' if self.descending else 'up'}"
+        shown = [f"{k}={v}" for k, v in vars(self.filters).items() if v and k not in ("status", "search")]
+        if self.filters.search:
+            shown.append(f"search '{self.filters.search}'")
+        text = f"{where}{self.filters.status} cases, {span} | by {order}"
+        if shown:
+            text += " | " + ", ".join(shown)
+        self.query_one("#queue-summary", Static).update(inert(text))
+
+    # -- filters, search, sort -------------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        search = self.query_one("#queue-search", Input)
+        search.display = True
+        search.value = self.filters.search
+        search.focus()
+
+    @on(Input.Submitted, "#queue-search")
+    def _searched(self, event: Input.Submitted) -> None:
+        event.input.display = False
+        self.filters = self.filters.with_(search=event.value.strip())
+        self.query_one(QueueTable).focus()
+        self.restart()
+
+    def action_filters(self) -> None:
+        self._ask_filters()
+
+    @work(exclusive=True, group="queue-dialog")
+    async def _ask_filters(self) -> None:
+        users = await self._users()
+        chosen = await self.app.push_screen_wait(FilterDialog(self.filters, users=users))
+        if isinstance(chosen, QueueFilter):
+            self.filters = chosen
+            self.restart()
+
+    async def _users(self) -> list[str]:
+        from calldesk.store.queue import filter_choices
+
+        worker = self.run_worker(lambda: self._read_users(filter_choices), thread=True)
+        return list(await worker.wait())  # type: ignore[arg-type]
+
+    def _read_users(self, choices: Any) -> list[str]:
+        with self.desk.store.uow(readonly=True) as uow:
+            return list(choices(uow.session)["assignee"])
+
+    def action_clear_filters(self) -> None:
+        self.filters = QueueFilter(status=self.filters.status)
+        self.restart()
+
+    def action_sort(self) -> None:
+        self._ask_sort()
+
+    @work(exclusive=True, group="queue-dialog")
+    async def _ask_sort(self) -> None:
+        chosen = await self.app.push_screen_wait(SortDialog(self.sort))
+        if isinstance(chosen, str):
+            self.descending = not self.descending if chosen == self.sort else False
+            self.sort = chosen
+            self.restart()
+
+    # -- actions on the highlighted case --------------------------------------------------------------------
+
+    def _highlighted(self) -> QueueRow | None:
+        table = self.query_one(QueueTable)
+        if self.page is None or not self.page.rows or table.cursor_row >= len(self.page.rows):
+            self.notify("No case is highlighted.", severity="warning")
+            return None
+        return self.page.rows[table.cursor_row]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # The report key is offered only to roles that may run reports (the service refuses the rest anyway).
-        if action == "monthly_report" and self.desk.ready:
-            from calldesk.rules.permissions import may
-
-            return may(self.desk.actor.role, "report")
+        # Keys a role may not use are not offered (the services refuse them anyway).
+        needs = {"monthly_report": "report", "dashboard": "report", "trends": "report", "assign": "reassign"}
+        if action in needs and self.desk.ready:
+            return may(self.desk.actor.role, needs[action])
         return True
 
-    @on(DataTable.RowSelected)
+    @on(QueueTable.RowSelected)
     def _row_selected(self) -> None:
-        self.action_open_case()  # Enter on the table itself (it takes the key before the screen does)
+        self.action_open_case()
 
     def action_open_case(self) -> None:
-        table = self.query_one(DataTable)
-        if table.row_count:
-            from calldesk.screens.desk import open_case_screen
+        row = self._highlighted()
+        if row is None:
+            return
+        from calldesk.screens.desk import open_case_screen
 
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-            if key:
-                open_case_screen(self, key)
+        open_case_screen(self, row.case_number)
+
+    def action_assign(self, value: str = "", error: str = "") -> None:
+        row = self._highlighted()
+        if row is not None:
+            dialog = PromptDialog(f"Assign case {row.case_number} (now: {row.assigned_to or 'nobody'})",
+                                  "Give it to (user name):", value=value, error=error)
+            self.app.push_screen(dialog, lambda typed: self._act("assign", row.case_number, typed))
+
+    def action_escalate(self, value: str = "", error: str = "") -> None:
+        row = self._highlighted()
+        if row is not None:
+            dialog = PromptDialog(f"Escalate case {row.case_number} one step up the ladder",
+                                  "Why (recorded with who and when):", value=value, error=error)
+            self.app.push_screen(dialog, lambda typed: self._act("escalate", row.case_number, typed))
+
+    def _act(self, what: str, case_number: str, typed: object) -> None:
+        if isinstance(typed, str):
+            self.act(what, case_number, typed)
+
+    @work(thread=True, exclusive=True, group="queue-action", exit_on_error=False)
+    def act(self, what: str, case_number: str, typed: str) -> None:
+        """Assign or escalate, one service call (one commit); a refusal re-opens the form with the text kept."""
+        from calldesk.store.cases import reassign
+        from calldesk.store.casework import escalate
+
+        try:
+            with self.desk.store.uow() as uow:
+                if what == "assign":
+                    done = reassign(uow, actor=self.desk.actor, case_number=case_number, to_user=typed.strip())
+                    message = f"Case {case_number} is now {done.assigned_to}'s."
+                else:
+                    done = escalate(uow, actor=self.desk.actor, profile=self.desk.profile, case_number=case_number,
+                                    reason=typed)
+                    message = f"Case {case_number} escalated to level {done.escalation_level}."
+        except CalldeskError as refusal:
+            again = self.action_assign if what == "assign" else self.action_escalate
+            self.app.call_from_thread(again, typed, refusal.message)
+            return
+        self.app.call_from_thread(self.notify, message, markup=False)
+        self.post_message(self.Changed())
+
+    # -- other screens ----------------------------------------------------------------------------------------
 
     def action_monthly_report(self) -> None:
         from calldesk.screens.reports import ReportScreen
 
         self.app.push_screen(ReportScreen(self.desk))
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def load(self) -> None:
-        from calldesk.store.queries import open_queue
+    def action_trends(self) -> None:
+        from calldesk.screens.trends import TrendsScreen
 
-        with self.desk.store.uow(readonly=True) as uow:
-            cases = open_queue(uow.session)
-        self.post_message(self.Loaded(cases))
+        self.app.push_screen(TrendsScreen(self.desk))
 
-    @on(Loaded)
-    def _show(self, event: Loaded) -> None:
-        now = self.desk.now()
-        calendar = calendar_for(self.desk.profile)
-        table = self.query_one(DataTable)
-        table.clear()
-        overdue = 0
-        for case in event.cases:
-            late = case.next_deadline is not None and case.next_deadline < now
-            overdue += late
-            style = "bold red" if late else ""
-            due = "no deadline"
-            if case.next_deadline is not None:
-                local = calendar.local(case.next_deadline)
-                due = ("OVERDUE " if late else "") + format_due(local, with_time=True)
-            table.add_row(Text(due, style=style), Text(case.case_number, style=style),
-                          TIER_LABELS.get(case.tier or "", "Compliment"), case.owner_role.replace("_", " "),
-                          Text(inert(case.category or "")), Text(inert(case.caller_name)),  # never markup
-                          f"{calendar.local(case.opened_at):%d %b}",
-                          key=case.case_number)
-        self.query_one("#queue-summary", Static).update(f"{len(event.cases)} open cases, {overdue} overdue.")
+    def action_dashboard(self) -> None:
+        from calldesk.screens.dashboard import DashboardScreen
+
+        self.app.push_screen(DashboardScreen(self.desk))

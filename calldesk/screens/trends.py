@@ -1,0 +1,89 @@
+"""Trends and coverage for supervisors: repeated issues by school and by department (the profile's trend rule),
+and the callbacks and follow-ups of colleagues absent more than an open day."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from calldesk.rules.calendar import calendar_for
+from calldesk.rules.display import inert
+from calldesk.rules.triage import format_due
+from calldesk.screens.context import Desk
+from calldesk.screens.failures import ReportsWorkerFailures
+
+if TYPE_CHECKING:
+    from calldesk.store.dashboard import CoverItem, Trend
+
+
+class TrendsScreen(ReportsWorkerFailures, Screen[None]):
+    SUB_TITLE = "Trends and coverage"
+    HELP = ("Top: schools and departments with repeated issues (at least the protocol's threshold of cases in its "
+            "window). Below: open callbacks and follow-ups of staff absent more than a day, for their supervisor "
+            "to cover (reassign them from the queue with a). r reads again; Escape goes back to the queue.")
+    DEFAULT_CSS = """
+    TrendsScreen DataTable { height: 1fr; }
+    TrendsScreen Static { height: 1; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back", id="trends.back", tooltip="Back to the supervisor queue"),
+        Binding("r", "reload", "Read again", id="trends.reload", tooltip="Read trends and coverage again"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, trends: list[Trend], cover: list[CoverItem]) -> None:
+            super().__init__()
+            self.trends, self.cover = trends, cover
+
+    def __init__(self, desk: Desk) -> None:
+        super().__init__()
+        self.desk = desk
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Repeated issues", id="trends-title", markup=False)
+        trends: DataTable[str] = DataTable(id="trends", zebra_stripes=True)
+        trends.add_columns("Cases", "Where", "Kind", "Window")
+        yield trends
+        yield Static("Absent staff's work", id="cover-title", markup=False)
+        cover: DataTable[str] = DataTable(id="cover", zebra_stripes=True)
+        cover.add_columns("Due", "What", "Case", "Absent", "Since", "Supervisor")
+        yield cover
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def load(self) -> None:
+        from calldesk.store.dashboard import coverage, trends
+
+        with self.desk.store.uow(readonly=True) as uow:
+            found = trends(uow.session, actor=self.desk.actor, profile=self.desk.profile, now=self.desk.now())
+            cover = coverage(uow.session, actor=self.desk.actor, profile=self.desk.profile, now=self.desk.now())
+        self.post_message(self.Loaded(found, cover))
+
+    @on(Loaded)
+    def _show(self, event: Loaded) -> None:
+        calendar = calendar_for(self.desk.profile)
+        table = self.query_one("#trends", DataTable)
+        table.clear()
+        for t in event.trends:
+            table.add_row(str(t.cases), inert(t.place), t.kind, f"{t.window_days} days")
+        self.query_one("#trends-title", Static).update(f"Repeated issues: {len(event.trends)} places")
+        cover = self.query_one("#cover", DataTable)
+        cover.clear()
+        for item in event.cover:
+            due = "-" if item.due is None else format_due(calendar.local(item.due), with_time=True)
+            cover.add_row(due, item.what, item.case_number or f"callback {item.callback_id}", item.absent,
+                          f"{item.absent_since:%d %b}", item.supervisor or "-")
+        self.query_one("#cover-title", Static).update(f"Absent staff's work: {len(event.cover)} items")

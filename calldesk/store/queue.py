@@ -1,0 +1,197 @@
+"""The supervisor queue: one page of cases at a time by keyset paging, so the screen never holds the whole store.
+
+Each sort column has an index (status, column, id) (migration 0007): a page is an index range read of `limit`
+rows after (or before) the last row on screen, whatever the page's distance from the top. Cases with no value in
+the sort column come after every other in both directions. Who sees what is applied here, in the query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, or_, select, tuple_
+from sqlmodel import Session
+
+from calldesk.errors import InvalidInput
+from calldesk.models import Case
+from calldesk.rules.contact import normalise_name
+from calldesk.rules.permissions import sees_whole_queue
+from calldesk.rules.sla import SLA_STATES, SlaState, sla_bounds, sla_state
+from calldesk.store.users import Actor, actor_for
+
+T = Case.__table__.c  # type: ignore[attr-defined]
+# The queue's columns a user may sort by: name -> the case column (each has an index in migration 0007).
+SORTS: dict[str, Any] = {"deadline": T.next_deadline, "number": T.case_number, "opened": T.opened_at,
+                         "category": T.category, "tier": T.tier, "assignee": T.assigned_to, "language": T.language,
+                         "source": T.source}
+STATUSES = ("open", "closed")
+PAGE = 50
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """What the supervisor narrowed the queue to; None (or "") means any."""
+
+    status: str = "open"
+    assignee: str | None = None  # a username, or "-" for nobody
+    tier: str | None = None
+    category: str | None = None
+    place: str | None = None  # a school or a department
+    sla: str | None = None  # breached | at_risk | on_track
+    language: str | None = None
+    source: str | None = None
+    search: str = ""  # case number, caller (name prefix) or words of the claim
+
+    def with_(self, **changes: Any) -> QueueFilter:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One line of the queue; `caller_name` is None when the viewer may not see it."""
+
+    id: int
+    case_number: str
+    opened_at: datetime
+    category: str | None
+    call_type: str
+    tier: str | None
+    assigned_to: str | None
+    owner_role: str
+    language: str
+    source: str
+    status: str
+    next_deadline: datetime | None
+    caller_name: str | None
+    sla: SlaState
+
+    def key(self, sort: str) -> tuple[Any, int]:
+        """The keyset position of this row under `sort`."""
+        name = "next_deadline" if sort == "deadline" else SORTS[sort].name
+        return getattr(self, name), self.id
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    rows: list[QueueRow]
+    at_start: bool  # nothing comes before the first row
+    at_end: bool  # nothing comes after the last row
+    whole_queue: bool  # False: the viewer sees only their own work
+    filters: QueueFilter = field(default_factory=QueueFilter)
+
+
+_COLUMNS = (T.id, T.case_number, T.opened_at, T.category, T.call_type, T.tier, T.assigned_to, T.owner_role,
+            T.language, T.source, T.status, T.next_deadline, T.caller_name)
+
+
+def _conditions(filters: QueueFilter, *, viewer: Actor, now: datetime) -> list[ColumnElement[bool]]:
+    if filters.status not in STATUSES:
+        raise InvalidInput(f"Status must be one of: {', '.join(STATUSES)}.", field="status")
+    where: list[ColumnElement[bool]] = [T.status == filters.status]
+    if not sees_whole_queue(viewer.role):
+        where.append(or_(T.assigned_to == viewer.username, T.opened_by == viewer.username))
+    if filters.assignee == "-":
+        where.append(T.assigned_to.is_(None))
+    elif filters.assignee:
+        where.append(T.assigned_to == filters.assignee)
+    for name in ("tier", "category", "language", "source"):
+        value = getattr(filters, name)
+        if value:
+            where.append(T[name] == value)
+    if filters.place:
+        where.append(or_(T.school == filters.place, T.department == filters.place))
+    if filters.sla:
+        if filters.sla not in SLA_STATES[:3]:
+            raise InvalidInput("SLA state must be one of: breached, at_risk, on_track.", field="sla")
+        low, high, none_too = sla_bounds(filters.sla, now=now)
+        span = and_(*(c for c in (T.next_deadline >= low if low else None,
+                                  T.next_deadline < high if high else None) if c is not None))
+        where.append(or_(span, T.next_deadline.is_(None)) if none_too else span)
+    term = filters.search.strip()
+    if term:
+        # Number and caller are prefixes (indexed); the claim is searched for the words anywhere.
+        escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        where.append(or_(T.case_number.like(f"{escaped}%", escape="\\"),
+                         T.caller_name_key.like(f"{normalise_name(term).replace('%', '')}%", escape="\\"),
+                         T.claim.ilike(f"%{escaped}%", escape="\\")))
+    return where
+
+
+def _row(values: Any, *, now: datetime) -> QueueRow:
+    data = dict(values._mapping)
+    state = sla_state(status=data["status"], next_deadline=data["next_deadline"], now=now)
+    return QueueRow(**data, sla=state)
+
+
+def _part(session: Session, where: list[ColumnElement[bool]], column: Any, *, nulls: bool, ascending: bool,
+          after: tuple[Any, int] | None, limit: int) -> list[Any]:
+    """Rows of one part of the order: those with a value in `column` (nulls=False) or those without."""
+    conditions = [*where, column.is_(None) if nulls else column.is_not(None)]
+    if after is not None:
+        if nulls:
+            conditions.append(T.id > after[1] if ascending else T.id < after[1])
+        else:
+            position = tuple_(column, T.id)
+            conditions.append(position > tuple_(*after) if ascending else position < tuple_(*after))
+    order = [T.id] if nulls else [column, T.id]
+    query = (select(*_COLUMNS).where(*conditions)
+             .order_by(*(c.asc() if ascending else c.desc() for c in order)).limit(limit))
+    return list(session.execute(query))
+
+
+def queue_page(session: Session, *, actor: Actor, now: datetime, filters: QueueFilter = QueueFilter(),
+               sort: str = "deadline", descending: bool = False, after: tuple[Any, int] | None = None,
+               before: tuple[Any, int] | None = None, last: bool = False, limit: int = PAGE) -> QueuePage:
+    """One page of the queue in `sort` order: the first page, the one `after` a row's key, the one `before` a
+    row's key, or the `last` page. An agent's page holds only the cases assigned to them or opened by them."""
+    viewer = actor_for(session, actor.username)  # any signed-in user; who sees what follows their role now
+    if sort not in SORTS:
+        raise InvalidInput(f"Sort by one of: {', '.join(SORTS)}.", field="sort")
+    column = SORTS[sort]
+    where = _conditions(filters, viewer=viewer, now=now)
+    forward = before is None and not last
+    ascending = forward != descending  # the direction the index is read in
+    position = after if forward else before
+    rows: list[Any] = []
+    # Forward: valued rows, then the valueless ones; backward the other way round.
+    parts = (False, True) if forward else (True, False)
+    in_nulls = position is not None and position[0] is None
+    for nulls in parts:
+        if forward and in_nulls and not nulls:
+            continue  # the cursor is among the valueless rows already: no valued row comes after it
+        if not forward and position is not None and not in_nulls and nulls:
+            continue  # the cursor is among the valued rows: every valueless row comes after it
+        keyset = position if (position is not None and in_nulls == nulls) else None
+        rows += _part(session, where, column, nulls=nulls, ascending=ascending, after=keyset,
+                      limit=limit + 1 - len(rows))
+        if len(rows) > limit:
+            break
+    more = len(rows) > limit
+    rows = rows[:limit]
+    if not forward:
+        rows.reverse()
+    found = [_row(r, now=now) for r in rows]
+    at_start = (after is None and not last) or (not forward and not more)
+    at_end = (forward and not more) or last
+    return QueuePage(found, at_start=at_start, at_end=at_end, whole_queue=sees_whole_queue(viewer.role),
+                     filters=filters)
+
+
+def queue_count(session: Session, *, actor: Actor, now: datetime, filters: QueueFilter = QueueFilter()) -> int:
+    """How many cases the viewer's queue holds under `filters` (read apart from the page: the page never waits)."""
+    viewer = actor_for(session, actor.username)
+    where = _conditions(filters, viewer=viewer, now=now)
+    return int(session.execute(select(func.count()).select_from(Case.__table__).where(*where)).scalar_one())  # type: ignore[attr-defined]
+
+
+def filter_choices(session: Session) -> dict[str, list[str]]:
+    """The values the queue's filters offer (the taxonomy and the staff, not a scan of the cases)."""
+    from calldesk.models import User
+    from calldesk.rules.profile import TIER_LABELS
+    from calldesk.rules.vocabulary import SOURCES
+
+    users = [u for (u,) in session.execute(select(User.username).order_by(User.username))]  # type: ignore[call-overload]
+    return {"assignee": users, "tier": list(TIER_LABELS), "source": list(SOURCES),
+            "sla": list(SLA_STATES[:3]), "status": list(STATUSES)}

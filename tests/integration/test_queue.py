@@ -1,0 +1,146 @@
+"""The queue's store queries on both backends: keyset pages, sorts, filters, who sees what, the change watch."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from datetime import timedelta
+
+import pytest
+
+from calldesk.errors import InvalidInput
+from calldesk.models import utcnow
+from calldesk.store.cases import reassign
+from calldesk.store.changes import ChangeWatch
+from calldesk.store.queue import QueueFilter, queue_count, queue_page
+from calldesk.store.store import Store
+from calldesk.store.users import Actor
+from tests.integration.helpers import call
+
+
+def _fill(store: Store, staff: dict[str, Actor], n: int = 12) -> list[str]:
+    numbers = []
+    for i in range(n):
+        kind = ("inquiry", "concern", "complaint")[i % 3]
+        by = staff["agent"] if i % 4 == 0 else staff["supervisor"]
+        numbers.append(call(store, by, caller_name=f"Caller {i:02d}", phone=f"21355501{i:02d}", call_type=kind,
+                            category=("Enrollment", "Transportation")[i % 2], school=f"School {i % 3}",
+                            language=("English", "Spanish")[i % 2],
+                            claim=f"Bus {i} was late" if i % 2 else "Form lost").case.case_number)
+    return numbers
+
+
+def _walk(store: Store, actor: Actor, sort: str, descending: bool = False, **filters: object) -> list[str]:
+    """Every case number, page by page (3 rows a page), forward to the end."""
+    seen: list[str] = []
+    after = None
+    with store.uow(readonly=True) as uow:
+        while True:
+            page = queue_page(uow.session, actor=actor, now=utcnow(), filters=QueueFilter(**filters),  # type: ignore[arg-type]
+                              sort=sort, descending=descending, after=after, limit=3)
+            seen += [r.case_number for r in page.rows]
+            if page.at_end:
+                return seen
+            after = page.rows[-1].key(sort)
+
+
+@pytest.mark.parametrize("sort", ["deadline", "number", "opened", "category", "tier", "assignee", "language"])
+def test_pages_cover_every_case_once_in_order(store: Store, staff: dict[str, Actor], sort: str) -> None:
+    numbers = _fill(store, staff)
+    sue = staff["supervisor"]
+    with store.uow() as uow:  # some assigned, some not: the assignee sort has valueless rows to page through
+        reassign(uow, actor=sue, case_number=numbers[1], to_user="sam")
+    for descending in (False, True):
+        walked = _walk(store, sue, sort, descending)
+        assert sorted(walked) == sorted(numbers)  # every case once, none twice, across page boundaries
+        with store.uow(readonly=True) as uow:
+            rows = {r.case_number: r for r in queue_page(uow.session, actor=sue, now=utcnow(), sort=sort,
+                                                         limit=100).rows}
+        values = [rows[n].key(sort)[0] for n in walked]
+        present = [v for v in values if v is not None]
+        assert present == sorted(present, reverse=descending)
+        assert all(v is None for v in values[len(present):])  # valueless rows last, both directions
+
+
+def test_last_page_and_back(store: Store, staff: dict[str, Actor]) -> None:
+    numbers = _fill(store, staff)
+    sue = staff["supervisor"]
+    with store.uow(readonly=True) as uow:
+        last = queue_page(uow.session, actor=sue, now=utcnow(), sort="number", last=True, limit=5)
+        assert [r.case_number for r in last.rows] == numbers[-5:] and last.at_end and not last.at_start
+        back = queue_page(uow.session, actor=sue, now=utcnow(), sort="number", before=last.rows[0].key("number"),
+                          limit=5)
+        assert [r.case_number for r in back.rows] == numbers[-10:-5]
+        first = queue_page(uow.session, actor=sue, now=utcnow(), sort="number", before=back.rows[0].key("number"),
+                           limit=5)
+        assert [r.case_number for r in first.rows] == numbers[:2] and first.at_start
+
+
+def test_filters_and_search(store: Store, staff: dict[str, Actor]) -> None:
+    numbers = _fill(store, staff)
+    sue = staff["supervisor"]
+    now = utcnow()
+
+    def count(**filters: object) -> int:
+        with store.uow(readonly=True) as uow:
+            return queue_count(uow.session, actor=sue, now=now, filters=QueueFilter(**filters))  # type: ignore[arg-type]
+
+    assert count() == 12
+    assert count(category="Transportation") == 6
+    assert count(language="Spanish", category="Transportation") == 6
+    assert count(place="School 1") == 4
+    assert count(tier="complaint") == 4
+    assert count(search=numbers[3]) == 1
+    assert count(search="caller 0") == 10  # a name prefix: Caller 00 .. Caller 09
+    assert count(search="BUS 5") == 1  # words of the claim, any case
+    assert count(search="100%") == 0  # a wildcard typed is a character, not a wildcard
+    assert count(status="closed") == 0
+    assert count(sla="breached") + count(sla="at_risk") + count(sla="on_track") == 12
+    with store.uow() as uow:
+        reassign(uow, actor=sue, case_number=numbers[2], to_user="sam")
+    assert count(assignee="sam") == 1
+    assert count(assignee="-") == 11
+    with store.uow(readonly=True) as uow, pytest.raises(InvalidInput):
+        queue_page(uow.session, actor=sue, now=now, sort="claim")
+
+
+def test_sla_state_follows_the_clock(store: Store, staff: dict[str, Actor]) -> None:
+    _fill(store, staff, 3)
+    sue = staff["supervisor"]
+    with store.uow(readonly=True) as uow:
+        later = utcnow() + timedelta(days=60)  # every clock has passed by then
+        page = queue_page(uow.session, actor=sue, now=later, filters=QueueFilter(sla="breached"))
+        assert len(page.rows) == 3 and {r.sla.label for r in page.rows} == {"BREACHED"}
+
+
+def test_an_agent_sees_only_their_own_work(store: Store, staff: dict[str, Actor]) -> None:
+    numbers = _fill(store, staff)
+    ana, sue = staff["agent"], staff["supervisor"]
+    with store.uow() as uow:
+        reassign(uow, actor=sue, case_number=numbers[1], to_user="ana")
+    mine = {numbers[i] for i in (0, 4, 8)} | {numbers[1]}  # opened by ana, or assigned to her
+    with store.uow(readonly=True) as uow:
+        page = queue_page(uow.session, actor=ana, now=utcnow(), limit=100)
+        assert {r.case_number for r in page.rows} == mine and not page.whole_queue
+        # Searching for another caller's name finds nothing: the names of other cases never reach an agent.
+        assert queue_page(uow.session, actor=ana, now=utcnow(), filters=QueueFilter(search="Caller 02")).rows == []
+        assert queue_count(uow.session, actor=ana, now=utcnow()) == 4
+        assert queue_page(uow.session, actor=staff["specialist"], now=utcnow(), limit=100).whole_queue
+
+
+def test_a_second_process_saving_wakes_the_watch(store: Store, staff: dict[str, Actor], db_url: str) -> None:
+    with ChangeWatch(store.engine) as watch:
+        assert not watch.wait(0.2)  # nothing yet
+        woke = threading.Event()
+
+        def wait() -> None:
+            if watch.wait(8.0):
+                woke.set()
+
+        waiter = threading.Thread(target=wait)
+        waiter.start()
+        subprocess.run([sys.executable, "-m", "tests.integration.writer", db_url, "ana", "1"], check=True,
+                       capture_output=True, timeout=60)
+        waiter.join(10)
+        assert woke.is_set()

@@ -1,0 +1,146 @@
+"""The supervisor queue under Pilot, on both backends: pages past the first, sort, filters, search, assign,
+the agent's own view, and a case saved by another process appearing without a key press."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+
+import pytest
+from textual.widgets import Input, Static
+
+from calldesk.screens.queue import QueueScreen
+from calldesk.screens.queue_dialogs import FilterDialog, PromptDialog, SortDialog
+from calldesk.store.store import Store
+from calldesk.store.users import Actor
+from calldesk.widgets.queue_table import QueueTable
+from tests.integration.helpers import call
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def _fill(store: Store, staff: dict[str, Actor], n: int) -> list[str]:
+    numbers = []
+    for i in range(n):
+        by = staff["agent"] if i % 5 == 0 else staff["supervisor"]
+        numbers.append(call(store, by, caller_name=f"Caller {i:02d}", phone=f"21355502{i:02d}",
+                            call_type=("inquiry", "concern", "complaint")[i % 3],
+                            category=("Enrollment", "Transportation")[i % 2],
+                            claim=f"Bus {i} was late").case.case_number)
+    return numbers
+
+
+async def _settle(app: object, pilot: object) -> None:
+    await app.workers.wait_for_complete()  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+def _numbers(app: object) -> list[str]:
+    screen = app.screen  # type: ignore[attr-defined]
+    assert isinstance(screen, QueueScreen) and screen.page is not None
+    return [r.case_number for r in screen.page.rows]
+
+
+def _summary(app: object) -> str:
+    return str(app.screen.query_one("#queue-summary", Static).render())  # type: ignore[attr-defined]
+
+
+async def test_pages_sort_filter_search_and_assign(make_app, desk_store: Store, staff: dict[str, Actor]) -> None:
+    numbers = _fill(desk_store, staff, 30)
+    app = make_app(staff["supervisor"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f4")
+        await _settle(app, pilot)
+        first = _numbers(app)
+        assert 5 <= len(first) < 30  # one screenful, not the whole queue
+        assert "SLA" in str(app.screen.query_one(QueueTable).ordered_columns[0].label)
+        assert "of 30" in _summary(app)
+        await pilot.press("pagedown")
+        await _settle(app, pilot)
+        second = _numbers(app)
+        assert second and not set(second) & set(first)  # the next page, past the first
+        assert f"rows {len(first) + 1}-" in _summary(app)
+        await pilot.press("end")
+        await _settle(app, pilot)
+        _numbers(app)
+        assert app.screen.page.at_end and "-30 of 30" in _summary(app)
+        await pilot.press("home")
+        await _settle(app, pilot)
+        assert _numbers(app) == first
+        # Sort by case number, then the same column again: reversed.
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, SortDialog)
+        await pilot.press("down", "enter")  # "Case number" follows "Next deadline"
+        await _settle(app, pilot)
+        assert _numbers(app) == numbers[:len(first)]
+        await pilot.press("s", "enter")
+        await _settle(app, pilot)
+        assert _numbers(app) == list(reversed(numbers))[:len(first)]
+        # Filter: Transportation only.
+        await pilot.press("f")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, FilterDialog)
+        dialog.query_one("#f-category", Input).value = "Transportation"
+        dialog.query_one("#f-category", Input).focus()
+        await pilot.press("enter")
+        await _settle(app, pilot)
+        assert set(_numbers(app)) <= set(numbers[1::2]) and "of 15" in _summary(app)
+        await pilot.press("x")
+        await _settle(app, pilot)
+        # Search the claim's words.
+        await pilot.press("slash")
+        await pilot.press(*"bus 7 ", "enter")
+        await _settle(app, pilot)
+        assert _numbers(app) == [numbers[7]]
+        # Assign the highlighted case: a refusal keeps what was typed, then a real user.
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptDialog)
+        await pilot.press(*"nobody", "enter")
+        await _settle(app, pilot)
+        assert isinstance(app.screen, PromptDialog)
+        assert app.screen.query_one(Input).value == "nobody"
+        app.screen.query_one(Input).value = "sam"
+        await pilot.press("enter")
+        await _settle(app, pilot)
+        await _settle(app, pilot)
+        assert app.screen.page.rows[0].assigned_to == "sam"
+
+
+async def test_an_agent_sees_only_their_own_work(make_app, desk_store: Store, staff: dict[str, Actor]) -> None:
+    numbers = _fill(desk_store, staff, 10)
+    app = make_app(staff["agent"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f4")
+        await _settle(app, pilot)
+        assert sorted(_numbers(app)) == [numbers[0], numbers[5]]  # the cases ana opened
+        assert _summary(app).startswith("your work")
+        table = app.screen.query_one(QueueTable)
+        callers = {str(table.get_row_at(i)[-1]) for i in range(table.row_count)}
+        assert callers == {"Caller 00", "Caller 05"}  # no other caller's name reaches her screen
+        await pilot.press("a")  # assigning is a supervisor's: not offered
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
+
+
+async def test_a_case_saved_by_another_process_appears(make_app, desk_store: Store, staff: dict[str, Actor],
+                                                       db_url: str) -> None:
+    _fill(desk_store, staff, 2)
+    app = make_app(staff["supervisor"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f4")
+        await _settle(app, pilot)
+        assert len(_numbers(app)) == 2
+        subprocess.run([sys.executable, "-m", "tests.integration.writer", db_url, "ana", "1"], check=True,
+                       capture_output=True, timeout=60)
+        for _ in range(50):  # within 5 seconds, without a key
+            await asyncio.sleep(0.1)
+            if len(app.screen.page.rows) == 3:
+                break
+        assert len(app.screen.page.rows) == 3
