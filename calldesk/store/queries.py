@@ -77,8 +77,10 @@ def _cases(session: Session, ids: list[int]) -> list[CasePublic]:
     """Whole cases by id, in the order given."""
     if not ids:
         return []
-    found = {c.id: c for c in session.exec(select(Case).where(col(Case.id).in_(ids)))}
-    return [CasePublic.model_validate(found[i]) for i in ids if i in found]
+    table = Case.__table__  # type: ignore[attr-defined]
+    rows = session.execute(select(table).where(table.c.id.in_(ids)))  # plain rows: no ORM identity map
+    found = {row.id: row._mapping for row in rows}
+    return [CasePublic.model_validate(dict(found[i])) for i in ids if i in found]
 
 
 def caller_history(session: Session, *, phone_digits: str | None = None, email: str | None = None,
