@@ -31,6 +31,7 @@ def _e164(number: PhoneNumber) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+@lru_cache(maxsize=65536)  # pure (a refusal is raised, never cached): an import checks each row twice
 def normalise_phone(text: str, region: str = "US") -> str:
     """The phone number in E.164 form ("+13105551234"); raises InvalidInput(field="phone") if not dialable."""
     raw = (text or "").strip()

@@ -194,7 +194,7 @@ def bulk_import_batch(uow: UnitOfWork, *, actor: Actor, profile: Profile,
     """Open one batch of rows as `open_case` would (fields, repeat caller, trend, routing, number, audit),
     with a handful of queries for the whole batch (earlier batches are in the store; this batch's own earlier
     rows are remembered here); the caller commits."""
-    from calldesk.store.cases import DEADLINE_FIELDS, _next_case_number, refresh_next_deadline
+    from calldesk.store.cases import DEADLINE_FIELDS, _next_case_number
 
     session = uow.session
     memory = new_memory()
@@ -250,28 +250,27 @@ def bulk_import_batch(uow: UnitOfWork, *, actor: Actor, profile: Profile,
             summary.refuse(number, exc.message)
             continue
         year = calendar_for(profile).local(opened).year
-        case = Case(**fields, client_id=data.client_id, case_number=_next_case_number(session, year),
-                    protocol=profile.name, opened_by=actor.username, opened_at=opened, updated_at=utcnow(),
-                    abuse_marked=abuse)
-        case.call_type = routing.call_type
         decision, report = routing.decision, routing.report
-        case.tier, case.owner_role = decision.tier, decision.owner_role
+        row = {**CASE_DEFAULTS, **fields, "client_id": data.client_id,
+               "case_number": _next_case_number(session, year), "protocol": profile.name,
+               "opened_by": actor.username, "opened_at": opened, "updated_at": utcnow(), "abuse_marked": abuse,
+               "call_type": routing.call_type, "tier": decision.tier, "owner_role": decision.owner_role,
+               "reportable": report.reportable, "route_to": report.route_to,
+               "not_reportable_reason": report.reason, "version": 1}
         for name in DEADLINE_FIELDS:
-            setattr(case, name, getattr(decision.deadlines, name))
-        case.reportable, case.route_to, case.not_reportable_reason = report.reportable, report.route_to, report.reason
+            row[name] = getattr(decision.deadlines, name)
         if decision.close_now:
-            case.status, case.closed_at, case.closed_by = "closed", opened, actor.username
-            case.close_reason = "already in due process"
-        refresh_next_deadline(case)
+            row.update(status="closed", closed_at=opened, closed_by=actor.username,
+                       close_reason="already in due process")
+        clocks = [row[k] for k in ("respond_by", "acknowledge_by", "next_follow_up_by", "resolve_by") if row[k]]
+        row["next_deadline"] = min(clocks) if clocks and row["status"] == "open" else None  # refresh_next_deadline
         reasons = list(routing.reasons)
         if repeat is not None:
             reasons.insert(0, f"Repeat caller: {repeat.message}.")
-            links.append((case.model_dump(), repeat.linked_case_number, repeat.message))
+            links.append((row, repeat.linked_case_number, repeat.message))
         if trend is not None:
             reasons.append(f"Trend: {trend.message}.")
-        case.routing_notes = "\n".join(reasons)
-        row = case.model_dump(exclude={"id"})
-        row["version"] = 1
+        row["routing_notes"] = "\n".join(reasons)
         batch_cases.append(row)
         memory["seen"].add(data.client_id)
         for kind, value in (("phone", row["phone_digits"]), ("email", row["email"]),
@@ -303,6 +302,11 @@ def bulk_import_batch(uow: UnitOfWork, *, actor: Actor, profile: Profile,
     if link_rows:
         connection.execute(SQLModel.metadata.tables["caselink"].insert(), link_rows)
     connection.execute(SQLModel.metadata.tables["auditevent"].insert(), events)
+
+
+# Every column of a new case with the model's default (what Case() would fill in), but for the id.
+CASE_DEFAULTS: dict[str, Any] = {name: info.get_default(call_default_factory=True)
+                                 for name, info in Case.model_fields.items() if name not in ("id",)}
 
 
 def new_memory() -> dict[str, Any]:

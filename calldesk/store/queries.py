@@ -12,13 +12,6 @@ from calldesk.models import Case, CasePublic, FollowUp, FollowUpPublic
 from calldesk.rules.contact import normalise_name, phone_digits
 from calldesk.rules.repeat import CallerKey, PriorCase
 
-
-def _prior(case: Case) -> PriorCase:
-    return PriorCase(case_number=case.case_number, opened_at=case.opened_at, phone_digits=case.phone_digits,
-                     email=case.email, caller_name=case.caller_name, category=case.category, school=case.school,
-                     status=case.status)
-
-
 PRIORS_LIMIT = 50  # per key: more earlier cases than a repeat window ever holds for one caller
 SCHOOL_LIMIT = 500  # per school and trend window
 PREFIX_DIGITS = 4  # a partial phone number is looked up from this many digits on
@@ -36,46 +29,68 @@ def _keys(key: CallerKey) -> list[tuple[Any, str]]:
     return keys
 
 
-def _newest(session: Session, column: Any, value: str, *, since: datetime | None, limit: int) -> list[Case]:
-    """The newest `limit` cases whose `column` is `value` (opened since `since`): one backward range scan of the
-    (key, opened_at) index, so its cost does not grow with the store."""
-    query = select(Case).where(column == value)
+PRIOR_COLUMNS = (Case.case_number, Case.opened_at, Case.phone_digits, Case.email, Case.caller_name,
+                 Case.category, Case.school, Case.status)
+
+
+def _newest(session: Session, column: Any, value: str, *, since: datetime | None, limit: int,
+            columns: tuple[Any, ...] = PRIOR_COLUMNS) -> list[Any]:
+    """The newest `limit` cases whose `column` is `value` (opened since `since`), as rows of `columns`: one
+    backward range scan of the (key, opened_at) index, so its cost does not grow with the store."""
+    query = select(*columns).where(column == value)
     if since is not None:
         query = query.where(Case.opened_at >= since)
-    return list(session.exec(query.order_by(col(Case.opened_at).desc()).limit(limit)))
+    return list(session.execute(query.order_by(col(Case.opened_at).desc()).limit(limit)))
 
 
-def _merged(groups: list[list[Case]], limit: int | None = None) -> list[Case]:
-    seen: dict[str, Case] = {}
+def _merged(groups: list[list[Any]], limit: int | None = None) -> list[Any]:
+    seen: dict[str, Any] = {}
     for group in groups:
-        for case in group:
-            seen.setdefault(case.case_number, case)
-    ordered = sorted(seen.values(), key=lambda c: c.opened_at, reverse=True)
+        for row in group:
+            seen.setdefault(row.case_number, row)
+    ordered = sorted(seen.values(), key=lambda r: r.opened_at, reverse=True)
     return ordered if limit is None else ordered[:limit]
+
+
+def _prior_row(row: Any) -> PriorCase:
+    return PriorCase(case_number=row.case_number, opened_at=row.opened_at, phone_digits=row.phone_digits,
+                     email=row.email, caller_name=row.caller_name, category=row.category, school=row.school,
+                     status=row.status)
 
 
 def priors_for_caller(session: Session, key: CallerKey, *, since_days: int, now: datetime) -> list[PriorCase]:
     """The caller's cases opened in the last `since_days` days (by phone, email or name): one newest-N query
-    per key."""
+    per key, reading only what the repeat rule needs."""
     since = now - timedelta(days=since_days + 1)
     groups = [_newest(session, column, value, since=since, limit=PRIORS_LIMIT) for column, value in _keys(key)]
-    return [_prior(c) for c in _merged(groups)]
+    return [_prior_row(r) for r in _merged(groups)]
 
 
 def priors_at_school(session: Session, school: str | None, *, since_days: int, now: datetime) -> list[PriorCase]:
     if not school:
         return []
     since = now - timedelta(days=since_days + 1)
-    return [_prior(c) for c in _newest(session, Case.school, school, since=since, limit=SCHOOL_LIMIT)]
+    return [_prior_row(r) for r in _newest(session, Case.school, school, since=since, limit=SCHOOL_LIMIT)]
+
+
+def _cases(session: Session, ids: list[int]) -> list[CasePublic]:
+    """Whole cases by id, in the order given."""
+    if not ids:
+        return []
+    table = Case.__table__  # type: ignore[attr-defined]
+    rows = session.execute(select(table).where(table.c.id.in_(ids)))  # plain rows: no ORM identity map
+    found = {row.id: row._mapping for row in rows}
+    return [CasePublic.model_validate(dict(found[i])) for i in ids if i in found]
 
 
 def caller_history(session: Session, *, phone_digits: str | None = None, email: str | None = None,
                    name: str | None = None, limit: int = 20) -> list[CasePublic]:
     """A caller's earlier cases, newest first (for the side panel while the agent types): the newest `limit` of
-    each key, merged."""
+    each key (ids only), merged, then those cases whole."""
     keys = _keys(CallerKey(phone_digits, email, name))
-    groups = [_newest(session, column, value, since=None, limit=limit) for column, value in keys]
-    return [CasePublic.model_validate(c) for c in _merged(groups, limit)]
+    light = (Case.id, Case.case_number, Case.opened_at)
+    groups = [_newest(session, column, value, since=None, limit=limit, columns=light) for column, value in keys]
+    return _cases(session, [r.id for r in _merged(groups, limit)])
 
 
 def _prefix(column: Any, prefix: str) -> Any:
@@ -87,7 +102,7 @@ def _prefix(column: Any, prefix: str) -> Any:
 def lookup_callers(session: Session, typed: str, *, limit: int = 20) -> list[CasePublic]:
     """Cases whose caller matches what was typed, however it was typed: a phone number in any format (a partial
     one from its first digits on), an email address (or its beginning), or the beginning of a name. A complete
-    key lists the newest cases first; a partial one lists them in key order (no sort of every match)."""
+    key lists the newest cases first; a partial one in key order backwards, newest first within a key."""
     text = (typed or "").strip()
     digits = "".join(ch for ch in text if ch.isdigit())
     if not text:
@@ -98,21 +113,23 @@ def lookup_callers(session: Session, typed: str, *, limit: int = 20) -> list[Cas
             return caller_history(session, phone_digits=full, limit=limit)
         # A partial number: typed without the country code, as people give it.
         national = digits if digits.startswith("1") and len(digits) > 10 else "1" + digits
-        query = select(Case).where(_prefix(Case.phone_digits, national))
-        query = query.order_by(col(Case.phone_digits), col(Case.opened_at).desc()).limit(limit)
+        query = select(Case.id).where(_prefix(Case.phone_digits, national))
+        query = query.order_by(col(Case.phone_digits).desc(), col(Case.opened_at).desc()).limit(limit)
     elif "@" in text:
         address = text.lower()
         exact = caller_history(session, email=address, limit=limit)
         if exact:
             return exact
-        query = select(Case).where(_prefix(Case.email, address)).order_by(col(Case.email)).limit(limit)
+        query = (select(Case.id).where(_prefix(Case.email, address))
+                 .order_by(col(Case.email).desc(), col(Case.opened_at).desc()).limit(limit))
     else:
         name = normalise_name(text)
         if not name:
             return []
-        query = (select(Case).where(_prefix(Case.caller_name_key, name))
-                 .order_by(col(Case.caller_name_key), col(Case.opened_at).desc()).limit(limit))
-    return [CasePublic.model_validate(c) for c in session.exec(query)]
+        query = (select(Case.id).where(_prefix(Case.caller_name_key, name))
+                 .order_by(col(Case.caller_name_key).desc(), col(Case.opened_at).desc()).limit(limit))
+    # Index order backwards (newest first within each key): no sort of every match, however many there are.
+    return _cases(session, [i for (i,) in session.execute(query)])
 
 
 def open_queue(session: Session, *, limit: int = 500) -> list[CasePublic]:

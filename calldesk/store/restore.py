@@ -28,7 +28,7 @@ from calldesk.store.maintenance import Progress, _copy_page_steps, _libpq_target
 from calldesk.store.schema import HEAD, upgrade
 from calldesk.store.users import Actor
 
-KNOWN_REVISIONS = ("0001", HEAD)  # a backup at an older one is upgraded after the checks
+KNOWN_REVISIONS = ("0001", "0003", HEAD)  # a backup at an older one is upgraded after the checks
 AUDIT_COLUMNS = "at, actor, action, entity, entity_id, case_id, field, old, new, changes"
 REPLACED = "replaced "  # prefix of the action of an event carried over from the store a restore replaced
 PG_TRIGGERS = ("auditevent_no_change", "auditevent_no_truncate")
