@@ -15,6 +15,7 @@ from typing import Literal
 from calldesk.errors import InvalidInput, RuleRefused
 from calldesk.rules.calendar import calendar_for, require_aware
 from calldesk.rules.profile import Profile
+from calldesk.rules.triage import format_due, intake_due
 
 ClockKind = Literal["acknowledge", "written_response", "reply"]
 CLOCK_KINDS: tuple[ClockKind, ...] = ("acknowledge", "written_response", "reply")
@@ -85,3 +86,25 @@ def settle(deadlines: Mapping[str, datetime | None], marks: Iterable[ClockMark])
 def intake_late(due: datetime, logged_at: datetime) -> bool:
     """True when a call (or imported row) is logged after its intake deadline."""
     return require_aware(logged_at, "logging time") > require_aware(due, "intake deadline")
+
+
+DRIVING_COLUMNS = ("respond_by", "acknowledge_by", "next_follow_up_by", "resolve_by")
+
+
+def next_deadline(status: str, due: Mapping[str, datetime | None]) -> datetime | None:
+    """The queue's sort key: the soonest pending deadline of an open case (`due`: a case's DRIVING_COLUMNS)."""
+    if status != "open":
+        return None
+    pending = [d for d in (due.get(name) for name in DRIVING_COLUMNS) if d]
+    return min(pending) if pending else None
+
+
+def missed_intake(profile: Profile, opened_at: datetime, logged_at: datetime) -> tuple[datetime, str] | None:
+    """A call received at `opened_at` and logged at `logged_at` (a late-logged call, an imported row): None when
+    on time, else its intake deadline and the note the case keeps ("Logged late: received ..., by ...")."""
+    due = intake_due(profile, opened_at)
+    if not intake_late(due, logged_at):
+        return None
+    local = calendar_for(profile).local
+    return due, (f"Logged late: received {format_due(local(opened_at), with_time=True)}, to be logged within "
+                 f"{profile.intake_within} (by {format_due(local(due), with_time=True)}).")

@@ -55,3 +55,17 @@ def route(
         decision = replace(decision, owner_role=repeat.owner_role)
     report = reportability(profile, category=fields.get("category") or None, flags=flags)
     return Routing(call_type, decision, report)
+
+
+def case_notes(routing: Routing, *, repeat: RepeatDecision | None, trend: Any = None,
+               late: str | None = None) -> list[str]:
+    """The notes an opened case keeps, in order: a repeat caller first, the routing's reasons, a school trend,
+    a late intake (the same for a call, an imported row and a demo case)."""
+    notes = list(routing.reasons)
+    if repeat is not None:
+        notes.insert(0, f"Repeat caller: {repeat.message}.")
+    if trend is not None:
+        notes.append(f"Trend: {trend.message}.")
+    if late:
+        notes.append(late)
+    return notes

@@ -27,7 +27,7 @@ from calldesk.models import (
 )
 from calldesk.profiles import load_profile
 from calldesk.rules.calendar import calendar_for
-from calldesk.rules.clocks import ClockMark, intake_late, settle
+from calldesk.rules.clocks import DRIVING_COLUMNS, ClockMark, missed_intake, next_deadline, settle
 from calldesk.rules.followup import next_follow_up_due
 from calldesk.rules.free_text import ABUSE_PLACEHOLDER, CASE_ROWS, FREE_TEXT, narrative_columns
 from calldesk.rules.letter import check_retype, closing_sentence, letter_missing
@@ -41,8 +41,8 @@ from calldesk.rules.repeat import (
     detect_trend,
 )
 from calldesk.rules.required import Stage, missing_fields
-from calldesk.rules.routing import Routing, route
-from calldesk.rules.triage import TriageDecision, format_due, intake_due
+from calldesk.rules.routing import Routing, case_notes, route
+from calldesk.rules.triage import TriageDecision
 from calldesk.store import audit
 from calldesk.store.drafts import scrub_drafts
 from calldesk.store.intake import clean_fields
@@ -134,11 +134,7 @@ def require_fields(profile: Profile, *, tier: str | None, values: dict[str, Any]
 
 def refresh_next_deadline(case: Case) -> None:
     """The queue's sort key: the soonest deadline still ahead of an open case."""
-    if case.status != "open":
-        case.next_deadline = None
-        return
-    due = [d for d in (case.respond_by, case.acknowledge_by, case.next_follow_up_by, case.resolve_by) if d]
-    case.next_deadline = min(due) if due else None
+    case.next_deadline = next_deadline(case.status, {name: getattr(case, name) for name in DRIVING_COLUMNS})
 
 
 def _snapshot(case: Case) -> dict[str, Any]:
@@ -175,27 +171,20 @@ def open_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CaseCrea
     case = Case(**fields, client_id=data.client_id, case_number=number,
                 protocol=profile.name, opened_by=actor.username, opened_at=opened_at, updated_at=utcnow(),
                 abuse_marked=abuse_marked)
-    reasons = _route(case, routing, actor=actor, at=opened_at)
-    if repeat is not None:
-        reasons.insert(0, f"Repeat caller: {repeat.message}.")
-    if trend is not None:
-        reasons.append(f"Trend: {trend.message}.")
-    logged_at, intake_by = utcnow(), intake_due(profile, opened_at)
-    late = intake_late(intake_by, logged_at)
-    notes = list(reasons)
-    if late:  # in the case's notes (not the agent's save message: the call is logged, and that was late)
-        local = calendar_for(profile).local
-        notes.append(f"Logged late: received {format_due(local(opened_at), with_time=True)}, to be logged "
-                     f"within {profile.intake_within} (by {format_due(local(intake_by), with_time=True)}).")
-    case.routing_notes = "\n".join(notes)
+    _route(case, routing, actor=actor, at=opened_at)
+    reasons = case_notes(routing, repeat=repeat, trend=trend)
+    logged_at = utcnow()
+    late = missed_intake(profile, opened_at, logged_at)
+    # The late intake is in the case's notes, not the agent's save message (the call is logged, and that was late).
+    case.routing_notes = "\n".join(case_notes(routing, repeat=repeat, trend=trend, late=late[1] if late else None))
     session.add(case)
     uow.flush()
     assert case.id is not None
     if late:
-        session.add(ClockEvent(case_id=case.id, kind="intake", event="missed", due_at=intake_by, by_user=actor.username,
+        session.add(ClockEvent(case_id=case.id, kind="intake", event="missed", due_at=late[0], by_user=actor.username,
                                at=logged_at))
         audit.record(session, actor=actor.username, action="clock.intake_missed", entity="case",
-                     entity_id=case.case_number, case_id=case.id, field="intake_due", new=intake_by)
+                     entity_id=case.case_number, case_id=case.id, field="intake_due", new=late[0])
     audit.record_changes(session, actor=actor.username, action="case.open", entity="case",
                          entity_id=case.case_number, case_id=case.id, before={}, after=_snapshot(case))
     if repeat is not None:

@@ -30,7 +30,7 @@ from calldesk.rules.contact import normalise_name
 from calldesk.rules.followup import next_follow_up_due
 from calldesk.rules.profile import Profile
 from calldesk.rules.repeat import CallerKey, PriorCase, detect_repeat, detect_trend
-from calldesk.rules.routing import route
+from calldesk.rules.routing import case_notes, route
 from calldesk.store import audit
 from calldesk.store.uow import UnitOfWork
 from calldesk.store.users import Actor, authorise
@@ -302,15 +302,13 @@ def _case(profile: Profile, draw: dict[str, Any], opened_at: datetime, memory: _
                          priors_at_school=memory.at_school(
                              fields["school"], opened_at - timedelta(days=profile.trend_window_days + 1)))
     routing = route(profile, fields=fields, opened_at=opened_at, repeat=repeat)
-    reasons = list(routing.reasons)
+    reasons = case_notes(routing, repeat=repeat, trend=trend)  # logged as received: never late
     if repeat is not None:
         summary.repeats += 1
-        reasons.insert(0, f"Repeat caller: {repeat.message}.")
         draw["repeat_reason"] = repeat.message
         draw["repeat_number"] = repeat.linked_case_number
     if trend is not None:
         summary.trends += 1
-        reasons.append(f"Trend: {trend.message}.")
     decision, report = routing.decision, routing.report
     deadlines = decision.deadlines
     row: dict[str, Any] = {

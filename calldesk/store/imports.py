@@ -23,10 +23,11 @@ from sqlmodel import SQLModel, col, select
 from calldesk.errors import CalldeskError, InvalidInput
 from calldesk.models import Case, CaseCreate, CasePublic, utcnow
 from calldesk.rules.calendar import calendar_for
+from calldesk.rules.clocks import missed_intake, next_deadline
 from calldesk.rules.contact import normalise_name
 from calldesk.rules.profile import Profile
 from calldesk.rules.repeat import CallerKey, PriorCase, detect_repeat, detect_trend
-from calldesk.rules.routing import route
+from calldesk.rules.routing import case_notes, route
 from calldesk.store import audit
 from calldesk.store.cases import CaseOutcome, open_case, require_fields
 from calldesk.store.intake import build, clean_fields
@@ -219,6 +220,8 @@ def bulk_import_batch(uow: UnitOfWork, *, actor: Actor, profile: Profile,
     links: list[tuple[dict[str, Any], str, str]] = []
     key = audit.audit_key(session)
     numbers_by_id: dict[str, int] = {}
+    logged_at = utcnow()
+    missed: dict[str, datetime] = {}  # case number -> the intake deadline it was logged after
     for number, fields, data, abuse, opened in prepared:
         if data.client_id in existing or data.client_id in memory["seen"]:  # imported before, or twice here
             found = existing.get(data.client_id)
@@ -262,15 +265,14 @@ def bulk_import_batch(uow: UnitOfWork, *, actor: Actor, profile: Profile,
         if decision.close_now:
             row.update(status="closed", closed_at=opened, closed_by=actor.username,
                        close_reason="already in due process")
-        clocks = [row[k] for k in ("respond_by", "acknowledge_by", "next_follow_up_by", "resolve_by") if row[k]]
-        row["next_deadline"] = min(clocks) if clocks and row["status"] == "open" else None  # refresh_next_deadline
-        reasons = list(routing.reasons)
+        row["next_deadline"] = next_deadline(row["status"], row)
         if repeat is not None:
-            reasons.insert(0, f"Repeat caller: {repeat.message}.")
             links.append((row, repeat.linked_case_number, repeat.message))
-        if trend is not None:
-            reasons.append(f"Trend: {trend.message}.")
-        row["routing_notes"] = "\n".join(reasons)
+        late = missed_intake(profile, opened, logged_at)
+        if late is not None:  # as open_case records a late-logged call
+            missed[row["case_number"]] = late[0]
+        row["routing_notes"] = "\n".join(case_notes(routing, repeat=repeat, trend=trend,
+                                                     late=late[1] if late else None))
         batch_cases.append(row)
         memory["seen"].add(data.client_id)
         for kind, value in (("phone", row["phone_digits"]), ("email", row["email"]),
@@ -290,6 +292,16 @@ def bulk_import_batch(uow: UnitOfWork, *, actor: Actor, profile: Profile,
         events.append(audit.event_row(at=utcnow(), actor=actor.username, action="case.open", entity="case",
                                       entity_id=row["case_number"], case_id=case_id,
                                       changes={k: (None, v) for k, v in snapshot.items()}, key=key))
+    clock_rows = []
+    for number_of, due in missed.items():
+        case_id = numbers_by_id[number_of]
+        clock_rows.append({"case_id": case_id, "kind": "intake", "event": "missed", "due_at": due,
+                           "new_due_at": None, "note": "", "by_user": actor.username, "at": logged_at})
+        events.append(audit.event_row(at=logged_at, actor=actor.username, action="clock.intake_missed",
+                                      entity="case", entity_id=number_of, case_id=case_id,
+                                      changes={"intake_due": (None, due)}, key=key))
+    if clock_rows:
+        connection.execute(SQLModel.metadata.tables["clockevent"].insert(), clock_rows)
     link_rows = []
     for row, earlier, reason in links:
         case_id = numbers_by_id[row["case_number"]]
