@@ -5,7 +5,16 @@ from __future__ import annotations
 import typer
 
 from calldesk import __version__
-from calldesk.cli import cases, db, exports, lifecycle, queue, reports, users
+from calldesk.cli import (
+    case_work,  # noqa: F401  (registers case find, assign and mine)
+    cases,
+    db,
+    exports,
+    lifecycle,
+    queue,
+    reports,
+    users,
+)
 from calldesk.cli.context import Options, options, out, refusals_exit
 
 app = typer.Typer(
@@ -17,7 +26,7 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="user")
-app.add_typer(cases.app, name="case")
+app.add_typer(cases.app, name="case")  # with case_work's commands on it
 app.add_typer(reports.app, name="report")
 app.add_typer(exports.app, name="export")
 app.add_typer(queue.app, name="queue")

@@ -18,13 +18,11 @@ from calldesk.cli.context import (
     print_json,
     print_table,
     progress_bar,
-    read_signed_in,
     refusals_exit,
     shown,
 )
 from calldesk.errors import CalldeskError, InvalidInput
 from calldesk.profiles import load_profile
-from calldesk.rules.triage import format_due
 
 if TYPE_CHECKING:
     from calldesk.models import CaseCreate
@@ -33,7 +31,7 @@ if TYPE_CHECKING:
     from calldesk.store.uow import UnitOfWork
     from calldesk.store.users import Actor
 
-app = typer.Typer(help="List, show and import cases.", no_args_is_help=True)
+app = typer.Typer(help="Find, list, show, assign and import cases.", no_args_is_help=True)
 
 BOOLEAN_FIELDS = {"steps_confirmed", "due_process", "special_education", "safety", "urgent", "needs_follow_up",
                   "abuse_marked"}
@@ -41,33 +39,46 @@ BOOLEAN_FIELDS = {"steps_confirmed", "due_process", "special_education", "safety
 
 @app.command("list")
 @refusals_exit
-def list_(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
-    """Open cases, the most urgent deadline first."""
-    from calldesk.store.queries import open_queue
+def list_(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+          closed: bool = typer.Option(False, "--closed", help="Closed cases instead (newest first)."),
+          all_: bool = typer.Option(False, "--all", help="Open and closed cases.")) -> None:
+    """Open cases, the most urgent deadline first; times in the agency's time zone."""
+    from calldesk.cli.case_work import local_time, read_with_profile
+    from calldesk.store.search import list_cases
 
-    cases = read_signed_in(ctx, open_queue)
+    status = "all" if all_ else "closed" if closed else "open"
+    profile, cases = read_with_profile(ctx, lambda session: list_cases(session, status=status))
     if as_json:
         print_json(cases)
         return
-    print_table("Open cases", ["case", "type", "tier", "owner", "category", "next deadline"],
-                [(c.case_number, c.call_type, c.tier, c.owner_role, c.category,
-                  format_due(c.next_deadline, with_time=True) if c.next_deadline else "") for c in cases])
+    title = {"open": "Open cases", "closed": "Closed cases", "all": "Cases"}[status]
+    columns = ["case", "type", "tier", "owner", "category", "next deadline"]
+    if status != "open":
+        columns = ["case", "status", "type", "category", "opened", "closed"]
+        print_table(title, columns, [(c.case_number, c.status, c.call_type, c.category,
+                                      local_time(profile, c.opened_at), local_time(profile, c.closed_at))
+                                     for c in cases], whole=("case", "opened", "closed"))
+        return
+    print_table(title, columns,
+                [(c.case_number, c.call_type, c.tier, c.owner_role, c.category, local_time(profile, c.next_deadline))
+                 for c in cases], whole=("case", "next deadline"))
 
 
 @app.command()
 @refusals_exit
 def show(ctx: typer.Context, number: str = typer.Argument(..., help="Case number, e.g. 2026-000123."),
          as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
-    """One case with its deadlines and routing."""
-    from calldesk.models import CasePublic
-    from calldesk.store.cases import get_case
+    """One case with its deadlines, routing, follow-ups, response, students, disclosures and links."""
+    from calldesk.cli.case_work import print_case_view, read_with_profile
+    from calldesk.store.search import case_view
 
-    case = read_signed_in(ctx, lambda session: CasePublic.model_validate(get_case(session, number)))
+    profile, view = read_with_profile(ctx, lambda session: case_view(session, number))
     if as_json:
-        print_json(case)
+        print_json({**view.case.model_dump(mode="json"),
+                    "follow_ups": view.follow_ups, "resolution": view.resolution, "students": view.students,
+                    "disclosures": view.disclosures, "links": [vars(link) for link in view.links]})
         return
-    rows = [(k, v) for k, v in case.model_dump().items() if v not in (None, "", False)]
-    print_table(f"Case {case.case_number}", ["field", "value"], rows)
+    print_case_view(profile, view)
 
 
 YES = frozenset({"yes", "y", "true", "1"})

@@ -123,12 +123,19 @@ def print_json(value: Any) -> None:
     sys.stdout.write(json.dumps(to_jsonable(value), indent=2, default=str) + "\n")
 
 
-def print_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+def print_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], *,
+                whole: Sequence[str] = ()) -> None:
+    """A table of `rows`; the columns named in `whole` (a case number) are never cut, however narrow."""
+    cells = [[Text("" if v is None else inert(str(v))) for v in row] for row in rows]  # never read as markup
     table = Table(title=Text(inert(title)), title_justify="left")
-    for column in columns:
-        table.add_column(column)
-    for row in rows:  # Text cells: a value is never read as markup
-        table.add_row(*(Text("" if v is None else inert(str(v))) for v in row))
+    for n, column in enumerate(columns):
+        if column in whole:
+            width = max([len(column), *(len(row[n].plain) for row in cells)])
+            table.add_column(column, no_wrap=True, min_width=width)
+        else:
+            table.add_column(column)
+    for row in cells:
+        table.add_row(*row)
     out.print(table)
 
 

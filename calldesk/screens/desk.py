@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import DataTable, Footer, Header, Static
 
 from calldesk.rules.display import inert
 from calldesk.screens.context import Desk
@@ -26,13 +26,24 @@ class DeskScreen(ReportsWorkerFailures, Screen[None]):
     SUB_TITLE = "Agent desk"
     HELP = ("The agent desk. Start a new call with ctrl+n (or F2) from anywhere: the intake screen has the five "
             "tabs of the case record. Calls you leave unsaved are kept as drafts and offered back here (r); "
-            "discard one you no longer need with d. ctrl+q quits.")
+            "discard one you no longer need with d. My work lists what you must do, soonest first: your open "
+            "cases by next deadline, follow-ups, acknowledgements and written responses due, callbacks to "
+            "return (OVERDUE in words); Enter opens the case. / (or ctrl+f) finds any case by number, phone, "
+            "email, name or school. ctrl+q quits.")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "offer_drafts", "Unsaved calls", id="desk.drafts", tooltip="Resume a call you did not save"),
+        Binding("slash,ctrl+f", "find_case", "Find case", id="desk.find",
+                tooltip="Find any case by number, phone, email, name or school"),
+        Binding("g", "refresh_work", "Refresh", id="desk.refresh", tooltip="Read My work again"),
     ]
 
     class Connected(Message):
         """The store is open and the user signed in (posted by the app's connect worker)."""
+
+    class WorkLoaded(Message):
+        def __init__(self, items: list[Any]) -> None:
+            super().__init__()
+            self.items = items
 
     class DraftsFound(Message):
         def __init__(self, drafts: list[Draft]) -> None:
@@ -51,12 +62,71 @@ class DeskScreen(ReportsWorkerFailures, Screen[None]):
             yield Static(f"Protocol: {self.desk.profile.title}", id="protocol")
             yield Static("Press [b]ctrl+n[/b] or [b]F2[/b] to take a call, [b]F1[/b] for help, "
                          "[b]ctrl+p[/b] for every command.", id="start-hint")
+            yield Static("My work", id="my-work-title")
+            table: DataTable[str | Text] = DataTable(id="my-work", cursor_type="row")
+            table.add_columns("Due", "What", "Case")
+            yield table
         yield Footer()
+
+    WORK_REFRESH = 30.0  # seconds: a case assigned meanwhile appears without a key
 
     def on_mount(self) -> None:
         if self.desk.ready:
             self.show_identity()
         self.action_offer_drafts()
+        self.set_interval(self.WORK_REFRESH, self._refresh_if_shown)
+
+    def _refresh_if_shown(self) -> None:
+        if self.desk.ready and self.app.screen is self:
+            self.action_refresh_work()
+
+    def on_screen_resume(self) -> None:
+        if self.desk.ready:
+            self.action_refresh_work()
+
+    def action_refresh_work(self) -> None:
+        self.load_work()
+
+    @work(thread=True, exclusive=True, group="work", exit_on_error=False)
+    def load_work(self) -> None:
+        from calldesk.screens import case_store
+
+        self.post_message(self.WorkLoaded(case_store.work_of(self.desk)))
+
+    @on(WorkLoaded)
+    def _show_work(self, event: WorkLoaded) -> None:
+        from calldesk.rules.calendar import calendar_for
+        from calldesk.rules.triage import format_due
+
+        calendar = calendar_for(self.desk.profile)
+        table = self.query_one("#my-work", DataTable)
+        table.clear()
+        for n, item in enumerate(event.items):
+            due = "no deadline" if item.due is None else format_due(calendar.local(item.due), with_time=True)
+            if item.overdue:
+                due = f"OVERDUE {due}"
+            table.add_row(Text(due, style="bold red" if item.overdue else ""), Text(inert(item.what)),
+                          item.case_number or "", key=f"{n}:{item.case_number or ''}")
+        self.query_one("#my-work-title", Static).update(
+            f"My work: {len(event.items)} item(s), {sum(i.overdue for i in event.items)} overdue"
+            + ("; Enter opens the case" if event.items else ""))
+
+    @on(DataTable.RowSelected, "#my-work")
+    def _open_work(self, event: DataTable.RowSelected) -> None:
+        number = str(event.row_key.value or "").partition(":")[2]
+        if number:
+            open_case_screen(self, number)
+        else:
+            self.notify("This callback has no case: return the call and mark it done.")
+
+    def action_find_case(self) -> None:
+        from calldesk.screens.find import FindCaseScreen
+
+        def found(number: str | None) -> None:
+            if number:
+                open_case_screen(self, number)
+
+        self.app.push_screen(FindCaseScreen(self.desk), found)
 
     @on(Connected)
     def show_identity(self) -> None:
@@ -65,6 +135,7 @@ class DeskScreen(ReportsWorkerFailures, Screen[None]):
         self.query_one("#who", Static).update(
             f"Signed in as [b]{escape(inert(actor.username))}[/b] ({actor.role.replace('_', ' ')})")
         self.query_one("#where", Static).update(Text(inert(f"Store: {store.location} ({store.backend})")))
+        self.action_refresh_work()
 
     def action_offer_drafts(self) -> None:
         self.find_drafts()
@@ -95,3 +166,10 @@ class DeskScreen(ReportsWorkerFailures, Screen[None]):
 
         assert isinstance(self.app, CalldeskApp)
         return self.app.start_call(client_id=client_id, values=values)
+
+
+def open_case_screen(screen: Screen[Any], case_number: str) -> None:
+    """Open case `case_number` in the case workspace, over `screen` (desk, queue, find or history)."""
+    from calldesk.screens.case import CaseScreen
+
+    screen.app.push_screen(CaseScreen(case_number, screen.desk))  # type: ignore[attr-defined]

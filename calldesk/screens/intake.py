@@ -71,7 +71,8 @@ class IntakeScreen(CallConsent):
             "Tab moves through the fields in order, Enter moves on from a one-line field; alt+1..5, F6/F7 or "
             "ctrl+page up/down switch tabs from any field and put you in the tab's first field. Topic finds the "
             "category and subcategory from a word (\"bus\"). The caller's earlier calls appear on the right as you "
-            "type a phone, email or name (F8 shows or hides them). Everything typed is kept as a draft, before and "
+            "type a phone, email or name (F8 shows or hides them; ctrl+o opens one). Everything typed is kept "
+            "as a draft, before and "
             "after the case is saved with ctrl+s; F10 saves and closes. Words that may point to abuse are named in "
             "the call bar; F9 (or ctrl+b) marks suspected child abuse at any moment: the hotline and form are shown "
             "and nothing about it is written here. ctrl+r opens the resource directory. Escape leaves the call "
@@ -87,6 +88,8 @@ class IntakeScreen(CallConsent):
         Binding("escape", "leave", "Leave call", id="intake.leave", tooltip="Leave the call (unsaved: kept as draft)"),
         Binding("f8", "toggle_history", "History", show=False, id="intake.history",
                 tooltip="Show or hide the caller's earlier calls"),
+        Binding("ctrl+o", "open_earlier", "Earlier call", show=False, id="intake.open_earlier",
+                tooltip="Open one of the caller's earlier calls (Enter on it); Escape comes back to this call"),
         # Tab keys are priority bindings: a text box never takes them (TextArea would select text with F6/F7).
         *[Binding(f"alt+{n}", f"show_tab('{pane}')", title, show=False, priority=True, id=f"intake.tab_{n}",
                   tooltip=f"Go to the {title} tab") for n, (pane, title) in enumerate(TABS, start=1)],
@@ -411,6 +414,22 @@ class IntakeScreen(CallConsent):
             return
         self.saving = False
         self._refuse(as_refusal(event.worker.error))
+
+    def action_open_earlier(self) -> None:
+        """The caller's earlier calls, to open one in the case workspace over this call."""
+        from calldesk.screens.desk import open_case_screen
+        from calldesk.screens.find import FindCaseScreen
+
+        earlier = self.query_one(CallerHistory).cases
+        if not earlier:
+            self.notify("No earlier calls listed: type the caller's phone, email or name first.")
+            return
+
+        def chosen(number: str | None) -> None:
+            if number:
+                open_case_screen(self, number)
+
+        self.app.push_screen(FindCaseScreen(self.desk, earlier, title="The caller's earlier calls"), chosen)
 
     def action_leave(self) -> None:
         """Leave the call, always: a saved case is saved again (not closed); an unsaved one is kept as a draft."""

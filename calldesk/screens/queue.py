@@ -74,6 +74,7 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
                 tooltip="Volumes by week, category and type, SLA compliance and backlog age, as charts"),
         Binding("m", "monthly_report", "Report", id="queue.report",
                 tooltip="The monthly report and its charts (supervisors)"),
+        Binding("enter", "open_case", "Open case", id="queue.open", tooltip="Open the case under the cursor"),
     ]
 
     class Loaded(Message):
@@ -337,13 +338,9 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
         row = self._highlighted()
         if row is None:
             return
-        try:
-            from calldesk.screens.case import CaseScreen  # type: ignore[import-not-found, unused-ignore]
-        except ImportError:
-            self.notify(f"Case {row.case_number}: the case workspace is not installed in this build.",
-                        severity="warning")
-            return
-        self.app.push_screen(CaseScreen(row.case_number))
+        from calldesk.screens.desk import open_case_screen
+
+        open_case_screen(self, row.case_number)
 
     def action_assign(self, value: str = "", error: str = "") -> None:
         row = self._highlighted()

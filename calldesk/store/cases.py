@@ -314,13 +314,19 @@ def close_case(uow: UnitOfWork, *, actor: Actor, case_number: str, expected_vers
     return CasePublic.model_validate(case)
 
 
-def reassign(uow: UnitOfWork, *, actor: Actor, case_number: str, to_user: str) -> CasePublic:
-    """Give a case to another user (supervisors only)."""
+def reassign(uow: UnitOfWork, *, actor: Actor, case_number: str, to_user: str,
+             expected_version: int | None = None) -> CasePublic:
+    """Assign a case to a named, active user, or move it to another (supervisors only); refused for a closed
+    case or one saved by someone else since `expected_version`."""
     actor = authorise(uow, actor, "reassign")
     from calldesk.store.users import actor_for
 
     target = actor_for(uow.session, to_user)
-    case = get_case(uow.session, case_number, for_update=True)
+    case = load_for_change(uow.session, case_number, expected_version)
+    if case.status == "closed":
+        raise RuleRefused(f"Case {case_number} is closed; it can no longer be assigned.")
+    if case.assigned_to == target.username:
+        raise RuleRefused(f"Case {case_number} is already assigned to {target.username}.")
     audit.record(uow.session, actor=actor.username, action="case.reassign", entity="case", entity_id=case_number,
                  case_id=case.id, field="assigned_to", old=case.assigned_to, new=target.username)
     case.assigned_to = target.username

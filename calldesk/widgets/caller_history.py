@@ -30,12 +30,14 @@ class CallerHistory(VerticalScroll, can_focus=False):
         super().__init__(id=id)
         self.profile = profile
         self.border_title = "Earlier calls"
+        self.cases: list[CasePublic] = []  # what is listed now (ctrl+o on the call picks one to open)
 
     def compose(self) -> ComposeResult:
         yield Static("Type a phone, email or name to see the caller's earlier calls.", id="history")
 
     def show(self, cases: Sequence[CasePublic], *, looked_up: bool) -> None:
         """List `cases` (newest first); `looked_up` says whether anything was searched for."""
+        self.cases = list(cases)
         self.border_title = f"Earlier calls ({len(cases)})" if looked_up else "Earlier calls"
         body = self.query_one("#history", Static)
         if not cases:

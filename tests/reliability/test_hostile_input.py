@@ -104,6 +104,8 @@ def test_db_commands(store: Store, tmp_path_factory: pytest.TempPathFactory, nam
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_every_read_command_once(store: Store) -> None:
     for args in (["user", "list"], ["user", "list", "--json"], ["case", "list"], ["case", "list", "--json"],
+                 ["case", "list", "--all"], ["case", "list", "--closed", "--json"], ["case", "find", "x"],
+                 ["case", "find", "2135550142", "--json"], ["case", "mine"], ["case", "mine", "--json"],
                  ["db", "check"], ["db", "check", "--json"], ["db", "compact"], ["db", "upgrade"]):
         _no_traceback(store, args)
 
@@ -118,7 +120,8 @@ def test_stored_markup_and_escapes_are_printed_inert(store: Store, staff: dict[s
     code, out, err = run(store.url, "case", "import", str(source))
     assert code == 0, err
     assert run(store.url, "user", "add", "eve", "--role", "agent", "--full-name", "[/] \x1b[2J")[0] == 0
-    for args in (["case", "show", "2026-000001"], ["case", "list"], ["user", "list"]):
+    for args in (["case", "show", "2026-000001"], ["case", "list"], ["user", "list"], ["case", "find", "2135550142"],
+                 ["case", "mine"], ["case", "list", "--all"]):
         code, out, err = run(store.url, *args)
         assert code == 0 and "\x1b" not in out + err and "\u202e" not in out, (args, err)
     code, out, _ = run(store.url, "case", "show", "2026-000001")

@@ -144,3 +144,16 @@ async def test_a_case_saved_by_another_process_appears(make_app, desk_store: Sto
             if len(app.screen.page.rows) == 3:
                 break
         assert len(app.screen.page.rows) == 3
+
+
+async def test_enter_opens_the_case_workspace(make_app, desk_store: Store, staff: dict[str, Actor]) -> None:
+    from calldesk.screens.case import CaseScreen
+
+    numbers = _fill(desk_store, staff, 2)
+    app = make_app(staff["supervisor"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f4")
+        await _settle(app, pilot)
+        await pilot.press("enter")
+        await _settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen) and app.screen.case_number in numbers

@@ -1,0 +1,134 @@
+"""`calldesk case find|assign|mine`: the case workspace from the command line (the same services as the desk)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, TypeVar
+
+import typer
+
+from calldesk.cli.cases import app
+from calldesk.cli.context import opened, out, print_json, print_table, refusals_exit, shown
+from calldesk.profiles import load_profile
+from calldesk.rules.calendar import calendar_for
+from calldesk.rules.profile import Profile
+from calldesk.rules.triage import format_due
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from calldesk.store.search import CaseView
+
+R = TypeVar("R")
+
+
+def local_time(profile: Profile, moment: datetime | None) -> str:
+    """A stored (UTC) moment as people read it, in the agency's time zone: "Wed 25 Nov 23:59"."""
+    return format_due(calendar_for(profile).local(moment), with_time=True) if moment else ""
+
+
+def read_with_profile(ctx: typer.Context, query: Callable[[Session], R]) -> tuple[Profile, R]:
+    """Sign in, then run `query` read-only; with the store's protocol profile (for local times)."""
+    with opened(ctx) as store:
+        store.actor()
+        profile = load_profile(store.protocol)
+        with store.uow(readonly=True) as uow:
+            return profile, query(uow.session)
+
+
+def print_case_view(profile: Profile, view: CaseView) -> None:
+    """`case show`: the case's fields, then its follow-ups, response, students, disclosures and links."""
+    case = view.case
+    rows = []
+    for key, value in case.model_dump().items():
+        if value in (None, "", False):
+            continue
+        rows.append((key, local_time(profile, value) if isinstance(value, datetime) else value))
+    print_table(f"Case {case.case_number}", ["field", "value"], rows, whole=("field",))
+    if view.follow_ups:
+        print_table("Follow-ups", ["when", "by", "done", "pending"],
+                    [(local_time(profile, f.entry_at), f.by_user, f.done, f.pending) for f in view.follow_ups])
+    if view.resolution is not None:
+        res = view.resolution
+        print_table("Resolution", ["field", "value"],
+                    [(k, v) for k, v in (("response", res.response), ("outcome", res.outcome),
+                                         ("alleged violation", res.alleged_violation),
+                                         ("letter", res.letter_status)) if v])
+    if view.students:
+        print_table("Students", ["name", "id", "school"],
+                    [(s.name, s.student_ref, s.school) for s in view.students])
+    if view.disclosures:
+        print_table("Disclosures", ["when", "to", "records", "basis", "by"],
+                    [(local_time(profile, d.disclosed_at), d.recipient, d.records, d.basis, d.disclosed_by)
+                     for d in view.disclosures])
+    if view.links:
+        print_table("Links", ["kind", "case", "way"], [(link.kind, link.other, link.direction) for link in view.links],
+                    whole=("case",))
+
+
+@app.command()
+@refusals_exit
+def find(ctx: typer.Context, text: list[str] = typer.Argument(..., help="A case number, phone (any format), "
+                                                                          "email, a name's start, or a school."),
+         open_only: bool = typer.Option(False, "--open", help="Open cases only."),
+         as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Find cases, open and closed: by number, phone typed any way, email, name prefix or school."""
+    from calldesk.store.search import find_cases
+
+    typed = " ".join(text)
+    profile, cases = read_with_profile(ctx, lambda session: find_cases(session, typed, include_closed=not open_only))
+    if as_json:
+        print_json(cases)
+        return
+    if not cases:
+        out.print(f"No case matches '{shown(typed)}'.")
+        return
+    print_table(f"Cases matching '{typed}'", ["case", "status", "opened", "caller", "type", "school"],
+                [(c.case_number, c.status, local_time(profile, c.opened_at), c.caller_name, c.call_type, c.school)
+                 for c in cases], whole=("case",))
+
+
+@app.command()
+@refusals_exit
+def assign(ctx: typer.Context, number: str = typer.Argument(..., help="Case number."),
+           user: str = typer.Argument(..., help="User name of the person who will work it."),
+           expected_version: int | None = typer.Option(None, "--expected-version",
+                                                       help="Refuse if the case changed since this version."),
+           as_json: bool = typer.Option(False, "--json", help="Print the case as JSON.")) -> None:
+    """Assign a case to a named person, or reassign it (supervisors)."""
+    from calldesk.store.cases import reassign
+
+    with opened(ctx) as store, store.uow() as uow:
+        case = reassign(uow, actor=store.actor(), case_number=number, to_user=user,
+                        expected_version=expected_version)
+    if as_json:
+        print_json(case)
+    else:
+        out.print(f"Case {shown(case.case_number)} assigned to {shown(user)}.")
+
+
+@app.command()
+@refusals_exit
+def mine(ctx: typer.Context, user: str | None = typer.Option(None, "--user", help="Someone else's work "
+                                                                                     "(default: yours)."),
+         as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """My work: open cases by next deadline, follow-ups, acknowledgements, responses and callbacks due."""
+    from calldesk.rules.vocabulary import utcnow
+    from calldesk.store.search import my_work
+    from calldesk.store.users import actor_for
+
+    with opened(ctx) as store:
+        profile = load_profile(store.protocol)
+        signed_in = store.actor()
+        with store.uow(readonly=True) as uow:
+            who = actor_for(uow.session, user).username if user else signed_in.username
+            now = utcnow()
+            items = my_work(uow.session, profile=profile, username=who, now=now,
+                            today=calendar_for(profile).local(now).date())
+    if as_json:
+        print_json([vars(i) for i in items])
+        return
+    print_table(f"Work of {who}", ["due", "what", "case"],
+                [((("OVERDUE " if i.overdue else "") + local_time(profile, i.due)) if i.due else "no deadline",
+                  i.what, i.case_number) for i in items], whole=("case",))

@@ -1,0 +1,97 @@
+"""What the case workspace asks of the store. Runs inside thread workers: no Textual here.
+
+Every write is one service call (calldesk.store.*): a save is `calls.save_call`, an assignment `cases.reassign`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from calldesk.models import CaseBase, CasePublic
+from calldesk.rules.calendar import calendar_for
+from calldesk.rules.display import inert
+from calldesk.rules.profile import Profile
+from calldesk.screens.context import Desk
+from calldesk.store import calls
+from calldesk.store.calls import CallSave
+from calldesk.store.cases import reassign
+from calldesk.store.search import CaseView, case_view, find_cases, my_work
+
+CASE_FIELDS = tuple(CaseBase.model_fields)
+
+
+def load(desk: Desk, case_number: str) -> CaseView:
+    with desk.store.uow(readonly=True) as uow:
+        return case_view(uow.session, case_number)
+
+
+def find(desk: Desk, text: str) -> list[CasePublic]:
+    with desk.store.uow(readonly=True) as uow:
+        return find_cases(uow.session, text)
+
+
+def work_of(desk: Desk) -> list[Any]:
+    with desk.store.uow(readonly=True) as uow:
+        return my_work(uow.session, profile=desk.profile, username=desk.actor.username, now=desk.now(),
+                       today=desk.today())
+
+
+def form_values(view: CaseView) -> dict[str, Any]:
+    """The case as the five tabs show it (the form's control ids are the case's column names)."""
+    case = view.case
+    values: dict[str, Any] = {name: getattr(case, name) for name in CASE_FIELDS}
+    values.update(followup_done="", followup_pending="")
+    if view.resolution is not None:
+        values.update(response=view.resolution.response, outcome=view.resolution.outcome,
+                      alleged_violation=view.resolution.alleged_violation or "")
+    if view.students:
+        first = view.students[0]
+        values.update(student_name=first.name, student_ref=first.student_ref or "", student_school=first.school or "")
+    return values
+
+
+def save(desk: Desk, view: CaseView, form: Mapping[str, Any], *, close: bool = False) -> CaseView:
+    """Save the form with the one-transaction save command, against the version the user saw."""
+    case = view.case
+    data = CallSave(client_id=case.client_id, opened_at=case.opened_at,
+                    fields={k: v for k, v in form.items() if k in CASE_FIELDS},
+                    case_number=case.case_number, expected_version=case.version, abuse_marked=case.abuse_marked,
+                    follow_up_done=str(form.get("followup_done") or ""),
+                    follow_up_pending=str(form.get("followup_pending") or ""),
+                    response=str(form.get("response") or ""), outcome=str(form.get("outcome") or ""),
+                    alleged_violation=form.get("alleged_violation") or None, close=close)
+    with desk.store.uow() as uow:
+        calls.save_call(uow, actor=desk.actor, profile=desk.profile, data=data)
+    return load(desk, case.case_number)
+
+
+def assign(desk: Desk, view: CaseView, to_user: str) -> CaseView:
+    with desk.store.uow() as uow:
+        reassign(uow, actor=desk.actor, case_number=view.case.case_number, to_user=to_user.strip(),
+                 expected_version=view.case.version)
+    return load(desk, view.case.case_number)
+
+
+def history_lines(profile: Profile, view: CaseView) -> list[str]:
+    """The audit trail in words, oldest first, at local times in the agency's time zone."""
+    calendar = calendar_for(profile)
+    lines = []
+    for event in view.history:
+        when = f"{calendar.local(event.at):%a %d %b %Y %H:%M}"
+        what = event.action
+        if event.field:
+            change = f"{event.old} -> {event.new}" if event.old not in (None, "") else f"{event.new}"
+            what += f" {event.field}: {change}"
+        lines.append(inert(f"{when}  {event.actor}  {what}"))
+    return lines
+
+
+def link_lines(profile: Profile, view: CaseView) -> list[str]:
+    calendar = calendar_for(profile)
+    words = {("repeat", "to"): "repeat call of", ("repeat", "from"): "called again as",
+             ("duplicate", "to"): "duplicate of", ("duplicate", "from"): "has duplicate",
+             ("merged", "to"): "merged into", ("merged", "from"): "absorbed"}
+    return [inert(f"{words.get((link.kind, link.direction), link.kind)} {link.other}  "
+                  f"({calendar.local(link.at):%d %b %Y}){': ' + link.reason if link.reason else ''}")
+            for link in view.links]

@@ -1,0 +1,94 @@
+"""Find a case: by number, phone (typed any way), email, the start of a caller's name, or a school."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Input, Static
+
+from calldesk.rules.calendar import calendar_for
+from calldesk.rules.display import inert
+from calldesk.screens.failures import ReportsWorkerFailures
+
+if TYPE_CHECKING:
+    from calldesk.models import CasePublic
+    from calldesk.screens.context import Desk
+
+
+class FindCaseScreen(ReportsWorkerFailures, ModalScreen[str | None]):
+    """Type and press Enter to search; Enter on a row (or down, then Enter) opens that case."""
+
+    HELP = ("Find any case, open or closed: a case number (2026-000123), a phone number typed any way "
+            "(213-555-0142 or 2135550142), an email, the first letters of the caller's name, or a school. "
+            "Enter searches; down moves to the results, Enter opens one. Escape goes back.")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Back", id="find.cancel"),
+        Binding("down", "results", "Results", show=False, id="find.results"),
+    ]
+
+    class Found(Message):
+        def __init__(self, cases: list[CasePublic]) -> None:
+            super().__init__()
+            self.cases = cases
+
+    def __init__(self, desk: Desk, cases: list[CasePublic] | None = None, *, title: str = "Find a case") -> None:
+        """`cases`: show these at once (the caller's earlier calls) instead of waiting for a search."""
+        super().__init__()
+        self.desk = desk
+        self.given = cases
+        self.title_text = title
+
+    def on_mount(self) -> None:
+        if self.given is not None:
+            self.post_message(self.Found(self.given))
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="find-case") as box:
+            box.border_title = self.title_text
+            yield Input(placeholder="number, phone, email, name or school", id="find-text")
+            yield Static("Enter searches open and closed cases.", id="find-summary", classes="dialog-hint")
+            table: DataTable[str | Text] = DataTable(id="find-results", cursor_type="row")
+            table.add_columns("Case", "Status", "Opened", "Caller", "Type", "School")
+            yield table
+
+    @on(Input.Submitted, "#find-text")
+    def _search(self, event: Input.Submitted) -> None:
+        self.search(event.value)
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def search(self, text: str) -> None:
+        from calldesk.screens import case_store
+
+        self.post_message(self.Found(case_store.find(self.desk, text)))
+
+    @on(Found)
+    def _found(self, event: Found) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        calendar = calendar_for(self.desk.profile)
+        for case in event.cases:
+            table.add_row(case.case_number, case.status.upper(), f"{calendar.local(case.opened_at):%d %b %Y}",
+                          Text(inert(case.caller_name)), case.call_type, Text(inert(case.school or "")),
+                          key=case.case_number)
+        self.query_one("#find-summary", Static).update(
+            f"{len(event.cases)} case(s) found; down then Enter opens one." if event.cases else "No case found.")
+        if event.cases:
+            table.focus()
+
+    def action_results(self) -> None:
+        self.query_one(DataTable).focus()
+
+    @on(DataTable.RowSelected)
+    def _open(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value:
+            self.dismiss(event.row_key.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

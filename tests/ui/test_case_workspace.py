@@ -1,0 +1,223 @@
+"""The case workspace: find a case (phone typed either way), open it from the desk and the queue, edit and save
+(a stale version refused), History at local times, assignment seen in the assignee's My work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.widgets import DataTable, Input, Static
+
+from calldesk.models import CaseUpdate
+from calldesk.screens.case import CaseScreen
+from calldesk.screens.desk import DeskScreen
+from calldesk.store.cases import update_case
+from calldesk.store.store import Store
+from calldesk.store.users import Actor
+from tests.integration.helpers import call
+
+
+async def _settle(pilot: Any, app: Any) -> None:
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def _case_screen(pilot: Any, app: Any) -> CaseScreen:
+    for _ in range(40):
+        await _settle(pilot, app)
+        if isinstance(app.screen, CaseScreen) and app.screen.view is not None and app.screen.form.ready:
+            await _settle(pilot, app)
+            return app.screen
+    raise AssertionError(f"no case screen: {app.screen}")
+
+
+async def test_find_by_phone_typed_both_ways_and_open_from_the_desk(make_app: Any, desk_store: Store,
+                                                                     agent: Actor) -> None:
+    case = call(desk_store, agent, caller_name="Rosa Diaz", phone="213-555-0142").case
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _settle(pilot, app)
+        for typed in ("2135550142", "(213) 555-0142"):
+            await pilot.press("slash")
+            await _settle(pilot, app)
+            find = app.screen.query_one("#find-text", Input)
+            find.value = typed
+            await pilot.press("enter")
+            await _settle(pilot, app)
+            table = app.screen.query_one("#find-results", DataTable)
+            assert table.row_count == 1, typed
+            await pilot.press("enter")
+            screen = await _case_screen(pilot, app)
+            assert screen.case_number == case.case_number
+            assert screen.form.values()["caller_name"] == "Rosa Diaz"
+            await pilot.press("escape")
+            await _settle(pilot, app)
+            assert isinstance(app.screen, DeskScreen)
+
+
+async def test_edit_save_and_a_stale_version_refused(make_app: Any, desk_store: Store, agent: Actor,
+                                                    profile: Any) -> None:
+    case = call(desk_store, agent, school="Roosevelt High").case
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _settle(pilot, app)
+        app.push_screen(CaseScreen(case.case_number))
+        screen = await _case_screen(pilot, app)
+        screen.query_one("#school", Input).value = "Garfield High"
+        await pilot.press("ctrl+s")
+        await _settle(pilot, app)
+        assert screen.view is not None and screen.view.case.school == "Garfield High"
+        # Someone else saves meanwhile: our next save is refused and what we typed stays.
+        with desk_store.uow() as uow:
+            update_case(uow, actor=agent, profile=profile, case_number=case.case_number,
+                        expected_version=None, changes=CaseUpdate(department="Transport"))
+        screen.query_one("#school", Input).value = "Lincoln High"
+        await pilot.press("ctrl+s")
+        await _settle(pilot, app)
+        assert "saved by someone else" in screen.query_one("#case-banner").message  # type: ignore[attr-defined]
+        assert screen.query_one("#school", Input).value == "Lincoln High"
+        with desk_store.uow(readonly=True) as uow:
+            from calldesk.store.cases import get_case
+
+            assert get_case(uow.session, case.case_number).school == "Garfield High"
+
+
+async def test_history_tab_shows_local_times(make_app: Any, desk_store: Store, agent: Actor) -> None:
+    case = call(desk_store, agent).case
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _settle(pilot, app)
+        app.push_screen(CaseScreen(case.case_number))
+        screen = await _case_screen(pilot, app)
+        await pilot.press("alt+6")
+        await _settle(pilot, app)
+        text = str(screen.query_one("#case-history-body", Static).render())
+        assert screen.view is not None
+        event = screen.view.history[0]
+        from calldesk.rules.calendar import calendar_for
+
+        local = calendar_for(screen.desk.profile).local(event.at)
+        assert f"{local:%a %d %b %Y %H:%M}" in text and "case.open" in text
+        assert local.utcoffset() != event.at.utcoffset() or local.tzinfo is not None
+
+
+async def test_an_assigned_case_shows_in_the_assignees_my_work(make_app: Any, desk_store: Store,
+                                                              staff: dict[str, Actor]) -> None:
+    case = call(desk_store, staff["agent"], call_type="concern", category="Transportation").case
+    boss = make_app(staff["supervisor"])
+    async with boss.run_test(size=(100, 30)) as pilot:
+        await _settle(pilot, boss)
+        boss.push_screen(CaseScreen(case.case_number))
+        await _case_screen(pilot, boss)
+        await pilot.press("f5")
+        await _settle(pilot, boss)
+        boss.screen.query_one("#assign-to", Input).value = "pat"
+        await pilot.press("enter")
+        await _settle(pilot, boss)
+        screen = await _case_screen(pilot, boss)
+        assert screen.view is not None and screen.view.case.assigned_to == "pat"
+    worker = make_app(staff["program_specialist"])
+    async with worker.run_test(size=(100, 30)) as pilot:
+        await _settle(pilot, worker)
+        table = worker.screen.query_one("#my-work", DataTable)
+        assert table.row_count >= 1
+        row_keys = [str(k.value) for k in table.rows]
+        assert any(key.endswith(case.case_number) for key in row_keys)
+        table.focus()
+        await pilot.press("enter")
+        screen = await _case_screen(pilot, worker)
+        assert screen.case_number == case.case_number
+
+
+async def test_enter_on_the_queue_opens_the_case(make_app: Any, desk_store: Store, staff: dict[str, Actor]) -> None:
+    case = call(desk_store, staff["agent"]).case
+    app = make_app(staff["supervisor"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _settle(pilot, app)
+        await pilot.press("f4")
+        await _settle(pilot, app)
+        app.screen.query_one(DataTable).focus()
+        await pilot.press("enter")
+        screen = await _case_screen(pilot, app)
+        assert screen.case_number == case.case_number
+
+
+async def test_an_earlier_call_opens_from_the_history_panel_and_escape_returns_to_the_call(
+        make_app: Any, desk_store: Store, agent: Actor) -> None:
+    from calldesk.screens.intake import IntakeScreen
+    from tests.ui.steps import SIZE, new_call, settle, type_into
+
+    earlier = call(desk_store, agent, caller_name="Rosa Diaz", phone="213-555-0142").case
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        intake = await new_call(pilot)
+        await type_into(pilot, "phone", "2135550142")
+        await settle(pilot, 0.3)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await pilot.press("enter")
+        screen = await _case_screen(pilot, app)
+        assert screen.case_number == earlier.case_number
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is intake and isinstance(intake, IntakeScreen)
+        assert intake.form.values()["phone"] == "2135550142"
+
+
+async def test_the_case_screen_reads_at_80_by_24(make_app: Any, desk_store: Store, agent: Actor) -> None:
+    case = call(desk_store, agent).case
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot, app)
+        app.push_screen(CaseScreen(case.case_number))
+        screen = await _case_screen(pilot, app)
+        summary = str(screen.query_one("#case-summary", Static).render())
+        assert case.case_number in summary and "OPEN" in summary
+        assert screen.query_one("#caller_name", Input).region.height > 0  # the form has room on screen
+        from calldesk.screens.commands import commands_of
+
+        ids = {command.binding.id for command in commands_of(screen)}
+        assert {"case.save", "case.back", "case.reload", "case.next_tab"} <= ids
+        assert "case.assign" not in ids  # an agent may not assign: the key is not offered
+        line = screen.query_one("#case-keys")
+        assert line.display and "Save" in str(line.render())  # the narrow key line stands in for the footer
+
+
+async def test_a_closed_case_opens_read_only_and_help_lists_the_keys(make_app: Any, desk_store: Store,
+                                                                     staff: dict[str, Actor]) -> None:
+    from calldesk.screens.help import HelpScreen
+    from calldesk.store.cases import close_case
+
+    case = call(desk_store, staff["agent"], call_type="compliment").case
+    with desk_store.uow() as uow:
+        close_case(uow, actor=staff["agent"], case_number=case.case_number, reason="thanked")
+    app = make_app(staff["supervisor"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _settle(pilot, app)
+        app.push_screen(CaseScreen(case.case_number))
+        screen = await _case_screen(pilot, app)
+        assert screen.query_one("#caller_name", Input).disabled
+        assert "is closed" in screen.query_one("#case-banner").message  # type: ignore[attr-defined]
+        await pilot.press("f1")
+        await _settle(pilot, app)
+        assert isinstance(app.screen, HelpScreen)
+        keys = {title for _, title, _ in app.screen.keys}
+        assert {"Save", "Assign", "Reload", "Back"} <= keys
+
+
+async def test_my_work_says_overdue_in_words(make_app: Any, desk_store: Store, agent: Actor) -> None:
+    from datetime import timedelta
+
+    from tests.ui.conftest import NOW
+
+    late = call(desk_store, agent, call_type="concern", category="Transportation",
+                opened_at=NOW - timedelta(days=10)).case
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _settle(pilot, app)
+        table = app.screen.query_one("#my-work", DataTable)
+        rows = [[str(cell) for cell in table.get_row(key)] for key in table.rows]
+        case_rows = [row for row in rows if row[2] == late.case_number]
+        assert case_rows and all(row[0].startswith("OVERDUE ") for row in case_rows)
+        assert "overdue" in str(app.screen.query_one("#my-work-title", Static).render())
