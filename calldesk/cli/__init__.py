@@ -13,6 +13,7 @@ from calldesk.cli import (
     demo,
     exports,
     lifecycle,
+    queue,
     reports,
     users,
 )
@@ -31,6 +32,7 @@ app.add_typer(cases.app, name="case")
 assert casework.app is cases.app  # its commands (follow-up, ack, letter, close...) register on `case`
 app.add_typer(reports.app, name="report")
 app.add_typer(exports.app, name="export")
+app.add_typer(queue.app, name="queue")
 app.add_typer(lifecycle.holds, name="hold")
 app.add_typer(lifecycle.caller, name="caller")
 app.command("overdue")(lifecycle.overdue)

@@ -144,3 +144,38 @@ def test_a_second_process_saving_wakes_the_watch(store: Store, staff: dict[str, 
                        capture_output=True, timeout=60)
         waiter.join(10)
         assert woke.is_set()
+
+
+def test_dashboard_trends_and_coverage_are_for_supervisors(store: Store, staff: dict[str, Actor]) -> None:
+    from datetime import date
+
+    from calldesk.errors import PermissionDenied
+    from calldesk.store import users
+    from calldesk.store.dashboard import coverage, dashboard, trends
+    from tests.integration.helpers import lausd
+
+    numbers = _fill(store, staff, 6)
+    sue = staff["supervisor"]
+    with store.uow() as uow:
+        reassign(uow, actor=sue, case_number=numbers[1], to_user="sam")
+        users.set_absence(uow, actor=sue, username="sam", absent_since=date(2026, 1, 5))
+        uow.commit()
+    with store.uow(readonly=True) as uow:
+        figures = dashboard(uow.session, actor=sue, now=utcnow())
+        assert figures.open_total == 6 and sum(n for _, n in figures.weeks) == 6
+        assert sum(n for _, n in figures.backlog) == 6 and dict(figures.by_category)["Transportation"] == 3
+        found = trends(uow.session, actor=sue, profile=lausd(), now=utcnow())
+        expected = {(f"School {i}", 2) for i in range(3)} if lausd().trend_threshold <= 2 else set()
+        assert {(t.place, t.cases) for t in found} == expected
+        for i in range(lausd().trend_threshold):
+            call(store, sue, caller_name=f"Other {i}", phone=f"21355599{i:02d}", school="Roosevelt High")
+        with store.uow(readonly=True) as later:
+            found = trends(later.session, actor=sue, profile=lausd(), now=utcnow())
+        assert ("Roosevelt High", lausd().trend_threshold) in {(t.place, t.cases) for t in found}
+        cover = coverage(uow.session, actor=sue, profile=lausd(), now=utcnow())
+        assert [(c.absent, c.what, c.case_number) for c in cover if c.what == "follow-up"] in (
+            [("sam", "follow-up", numbers[1])], [])  # an inquiry has no follow-up clock
+        for reader in (dashboard, trends, coverage):
+            with pytest.raises(PermissionDenied):
+                kwargs = {} if reader is dashboard else {"profile": lausd()}
+                reader(uow.session, actor=staff["agent"], now=utcnow(), **kwargs)  # type: ignore[operator]

@@ -144,3 +144,35 @@ async def test_a_case_saved_by_another_process_appears(make_app, desk_store: Sto
             if len(app.screen.page.rows) == 3:
                 break
         assert len(app.screen.page.rows) == 3
+
+
+async def test_enter_opens_the_case_workspace(make_app, desk_store: Store, staff: dict[str, Actor]) -> None:
+    from calldesk.screens.case import CaseScreen
+
+    numbers = _fill(desk_store, staff, 2)
+    app = make_app(staff["supervisor"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f4")
+        await _settle(app, pilot)
+        await pilot.press("enter")
+        await _settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen) and app.screen.case_number in numbers
+
+
+async def test_dashboard_and_trends_open_from_the_queue(make_app, desk_store: Store, staff: dict[str, Actor]) -> None:
+    from calldesk.screens.dashboard import DashboardScreen
+    from calldesk.screens.trends import TrendsScreen
+
+    _fill(desk_store, staff, 3)
+    app = make_app(staff["supervisor"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f4")
+        await _settle(app, pilot)
+        await pilot.press("g")
+        await _settle(app, pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        assert "open: 3" in str(app.screen.query_one("#dash-summary", Static).render())
+        await pilot.press("escape", "t")
+        await _settle(app, pilot)
+        assert isinstance(app.screen, TrendsScreen)
+        assert "Absent staff's work: 0 items" in str(app.screen.query_one("#cover-title", Static).render())

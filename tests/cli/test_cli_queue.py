@@ -1,0 +1,27 @@
+"""`calldesk queue list/trends/dashboard`: the queue's pages and the supervisors' figures from the command line."""
+
+from __future__ import annotations
+
+import json
+
+from calldesk.store.store import Store
+from calldesk.store.users import Actor
+from tests.cli.test_cli import run
+from tests.integration.helpers import call
+
+
+def test_queue_list_trends_and_dashboard(db_url: str, store: Store, staff: dict[str, Actor]) -> None:
+    numbers = [call(store, staff["supervisor"], caller_name=f"Caller {i}", phone=f"213555031{i}",
+                    school="Roosevelt High", category=("Enrollment", "Transportation")[i % 2]).case.case_number
+               for i in range(4)]
+    code, out, _ = run(db_url, "queue", "list", "--json", "--category", "Transportation", "--sort", "number")
+    listed = json.loads(out)
+    assert code == 0 and listed["total"] == 2 and [r["case_number"] for r in listed["rows"]] == numbers[1::2]
+    assert {r["sla"] for r in listed["rows"]} <= {"breached", "at_risk", "on_track"}
+    code, out, _ = run(db_url, "queue", "trends", "--json")
+    assert code == 0 and any(t["place"] == "Roosevelt High" and t["cases"] == 4 for t in json.loads(out)["trends"])
+    code, out, _ = run(db_url, "queue", "dashboard", "--json")
+    figures = json.loads(out)
+    assert code == 0 and figures["open_total"] == 4 and sum(n for _, n in figures["weeks"]) == 4
+    code, _, err = run(db_url, "queue", "list", "--sort", "claim")
+    assert code == 1 and "Sort by one of" in err
