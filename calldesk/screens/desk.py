@@ -12,12 +12,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from calldesk.rules.display import inert
 from calldesk.screens.context import Desk
 from calldesk.screens.failures import ReportsWorkerFailures
 from calldesk.screens.resume import Draft, ResumeDraft
+from calldesk.widgets.steady_footer import SteadyFooter
 
 
 class DeskScreen(ReportsWorkerFailures, Screen[None]):
@@ -51,7 +52,7 @@ class DeskScreen(ReportsWorkerFailures, Screen[None]):
             yield Static(f"Protocol: {self.desk.profile.title}", id="protocol")
             yield Static("Press [b]ctrl+n[/b] or [b]F2[/b] to take a call, [b]F1[/b] for help, "
                          "[b]ctrl+p[/b] for every command.", id="start-hint")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         if self.desk.ready:

@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Checkbox, Footer, Header, Input, Select, TextArea
+from textual.widgets import Checkbox, Header, Input, Select, TextArea
 from textual.worker import Worker, WorkerState
 
 from calldesk.errors import CalldeskError
@@ -47,6 +47,7 @@ from calldesk.widgets.caller_history import CallerHistory
 from calldesk.widgets.follow_up import FollowUp
 from calldesk.widgets.intake_form import TABS, IntakeForm
 from calldesk.widgets.key_line import KeyLine
+from calldesk.widgets.steady_footer import SteadyFooter
 
 if TYPE_CHECKING:
     from calldesk.models import CasePublic
@@ -140,9 +141,10 @@ class IntakeScreen(CallConsent):
         yield Banner(id="repeat-banner")
         yield Banner(id="refusal-banner")
         with Horizontal(id="intake-body"):
-            yield IntakeForm(self.desk.profile)
+            self._form = IntakeForm(self.desk.profile)  # kept: a query for it walks the whole screen
+            yield self._form
             yield CallerHistory(self.desk.profile, id="caller-history")
-        yield Footer(compact=True)
+        yield SteadyFooter(compact=True)
         yield KeyLine(NARROW_KEYS, id="narrow-keys")
 
     class Opened(Message):
@@ -150,7 +152,7 @@ class IntakeScreen(CallConsent):
 
     def on_mount(self) -> None:
         first = self.query("#caller_name")
-        if first:  # a screen prepared out of sight gets its focus in begin_call instead
+        if first:
             self.set_focus(first.first())  # now, not after the keys queued behind ctrl+n
         self.post_message(self.Opened())
 
@@ -162,15 +164,27 @@ class IntakeScreen(CallConsent):
             event.refresh_styles = False
         self.prepared = False
 
+    def on_idle(self) -> None:
+        # Prepared out of sight: lay it out and render it now, while the agent waits, so that showing it is one
+        # paint of what is already drawn (Textual lays out and renders only the screen on show, on ctrl+n).
+        if self.prepared and not self.is_current and self.is_attached and self._form is not None and self.form.ready:
+            size = self.app.size
+            if self._layout_required or self._dirty_widgets or self._size != size:
+                self._layout_required = False
+                self._refresh_layout(size)
+                self._compositor.render_update(full=True)
+                self._dirty_widgets.clear()
+
     def begin_call(self) -> None:
         """A screen prepared ahead of the call becomes the call on screen: its clock starts now."""
         self.call.opened_at = self.desk.now()
-        for bar in self.query(CallBar):  # none yet if ctrl+n came before it was built: it starts with this time
-            bar.restart(self.call.opened_at)
-        first = self.query("#caller_name")
-        if first and self.focused is not first.first():
-            self.set_focus(first.first())
-        if self.query(IntakeForm) and self.form.ready:
+        if self._form is None:
+            return  # ctrl+n came before it was built: its clock starts with this time, on_mount focuses
+        self.query_one(CallBar).restart(self.call.opened_at)
+        first = self.form.first_field
+        if self.focused is not first:
+            self.set_focus(first)
+        if self.form.ready:
             self._show_triage()
 
     @on(IntakeForm.Ready)
