@@ -125,6 +125,7 @@ class IntakeScreen(CallConsent):
         self._saving_form: dict[str, Any] = {}
         self._debouncers: dict[str, Timer] = {}
         self.prepared = False  # built out of sight for the next call (set by the app)
+        self.calendar_ready = False  # the holiday tables the deadlines need are loaded
 
     # ---- layout -----------------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -150,6 +151,14 @@ class IntakeScreen(CallConsent):
     class Opened(Message):
         """The first field has focus: keys typed since ctrl+n can be delivered (the app held them)."""
 
+    class FormReady(Message):
+        """Every tab of the call's form is mounted (the app opens the store after this, not during it)."""
+
+    @property
+    def form_ready(self) -> bool:
+        """Every tab of the form is mounted."""
+        return self._form is not None and self.form.ready
+
     def on_mount(self) -> None:
         first = self.query("#caller_name")
         if first:
@@ -167,7 +176,7 @@ class IntakeScreen(CallConsent):
     def on_idle(self) -> None:
         # Prepared out of sight: lay it out and render it now, while the agent waits, so that showing it is one
         # paint of what is already drawn (Textual lays out and renders only the screen on show, on ctrl+n).
-        if self.prepared and not self.is_current and self.is_attached and self._form is not None and self.form.ready:
+        if self.prepared and not self.is_current and self.is_attached and self.form_ready:
             size = self.app.size
             if self._layout_required or self._dirty_widgets or self._size != size:
                 self._layout_required = False
@@ -184,7 +193,7 @@ class IntakeScreen(CallConsent):
         first = self.form.first_field
         if self.focused is not first:
             self.set_focus(first)
-        if self.form.ready:
+        if self.form_ready:
             self._show_triage()
 
     @on(IntakeForm.Ready)
@@ -200,7 +209,8 @@ class IntakeScreen(CallConsent):
         if self.call.abuse_marked:
             self.form.lock_narrative()
             self.query_one("#abuse-banner", Banner).show(ABUSE_STOP, "stop")
-        self.load_calendar()
+        self.call_after_refresh(self.load_calendar)  # after the form's paint: the thread takes the UI thread's time
+        self.post_message(self.FormReady())
         self._show_consent(intake_call.preview_consent(self.desk, self.snapshot()))
         if intake_call.has_substance(self.form.values()):  # resumed, or typed before the last tab mounted
             self._lookup()
@@ -240,10 +250,16 @@ class IntakeScreen(CallConsent):
     def load_calendar(self) -> None:
         """The first deadlines need the holiday tables (slow to load): load them here, not on the UI thread."""
         federal_holidays(self.desk.today().year)
-        self.app.call_from_thread(self._show_triage)
+        self.app.call_from_thread(self._calendar_loaded)
+
+    def _calendar_loaded(self) -> None:
+        self.calendar_ready = True
+        self._show_triage()
 
     def _show_triage(self) -> None:
         """The store's routing decision, previewed: the same rule (calldesk.rules.routing) on the form's values."""
+        if not self.calendar_ready:
+            return  # shown once the holiday tables are loaded (load_calendar), never loaded on the UI thread
         values = self.form.values()
         repeat = None
         if self.call.case is None:

@@ -13,6 +13,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 
 class SteadyFooter(Footer):
@@ -44,7 +45,11 @@ class SteadyFooter(Footer):
     def compose(self) -> ComposeResult:
         if self._bindings_ready:
             self._shown = self._keys_to_show()
-        yield from super().compose()
+        for widget in super().compose():
+            if self.compact and isinstance(widget, FooterKey):
+                # Compact from the start: set as it mounts (data_bind), the class would restyle each key once more.
+                widget.add_class("-compact")
+            yield widget
 
     def bindings_changed(self, screen: Screen[Any]) -> None:
         if self._bindings_ready and self._shown is not None and self.is_attached and screen is self.screen:
