@@ -24,7 +24,6 @@ from calldesk.screens.desk import DeskScreen
 from calldesk.screens.failures import as_refusal
 from calldesk.screens.help import HelpScreen
 from calldesk.screens.intake import IntakeScreen
-from calldesk.screens.queue import QueueScreen
 
 if TYPE_CHECKING:
     from calldesk.settings import Settings
@@ -64,18 +63,24 @@ class CalldeskApp(App[None], inherit_bindings=False):
             profile = load_profile(protocol or (store.protocol if store is not None else None))
         self.desk = Desk(profile, clock or utcnow, store=store, actor=actor)
         self._open_store = open_store
+        self._connecting = False
         self.failure: CalldeskError | None = None
         self._held_keys: list[events.Key] | None = None
         self._hold_timer: Timer | None = None
         self._start_after_leave = False  # ctrl+n during a call: the next call starts once this one is left
         self.desk_screen = DeskScreen(self.desk)
         self.add_mode("desk", lambda: self.desk_screen)
-        self.add_mode("queue", lambda: QueueScreen(self.desk))
+        self.add_mode("queue", self._queue_screen)
         self.add_mode("call", CallHolder)
         self._prepared: IntakeScreen | None = None  # the next call's screen, built while the agent waits
         self._came_from = "desk"
         self._initial_keymap = dict(keymap or {})
         self._initial_theme = theme
+
+    def _queue_screen(self) -> Screen[None]:
+        from calldesk.screens.queue import QueueScreen  # loaded when first shown: not on the way to the first call
+
+        return QueueScreen(self.desk)
 
     def on_mount(self) -> None:
         if self._initial_keymap:
@@ -84,9 +89,26 @@ class CalldeskApp(App[None], inherit_bindings=False):
             self.theme = self._initial_theme
         self.switch_mode("desk")
         if not self.desk.ready and self._open_store is not None:
-            self.call_after_refresh(self.connect_store)  # the desk is on screen before the database code loads
+            # The desk is on screen before the database code loads; a call taken at once comes first (its form
+            # mounts, then the store opens: see _connect_when_free). Workers that need the store wait for it.
+            self.set_timer(self.CONNECT_DELAY, self._connect_when_free)
         elif self.desk.ready:
             self.call_after_refresh(self.prepare_next_call)
+
+    CONNECT_DELAY = 0.2  # seconds after the desk is up
+
+    @on(IntakeScreen.FormReady)
+    def _connect_when_free(self) -> None:
+        """Open the store now, unless a call's form is still being built (then once it is, after its paint):
+        loading the database code in a thread takes the UI thread's time while it runs."""
+        if self._open_store is None or self._connecting:
+            return
+        call = self.open_call()
+        if call is not None and not call.form_ready:
+            self.set_timer(self.CONNECT_DELAY, self._connect_when_free)  # again later, if its Ready never came
+            return
+        self._connecting = True
+        self.call_after_refresh(self.connect_store)
 
     @work(thread=True, exclusive=True, group="connect", exit_on_error=False)
     def connect_store(self) -> None:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
+
+from calldesk.widgets.steady_footer import SteadyFooter
 
 
 class CallHolder(Screen[None]):
@@ -20,4 +22,4 @@ class CallHolder(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Back to the desk…", id="between-calls")
-        yield Footer()
+        yield SteadyFooter()

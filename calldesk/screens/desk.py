@@ -12,12 +12,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from calldesk.rules.display import inert
 from calldesk.screens.context import Desk
 from calldesk.screens.failures import ReportsWorkerFailures
 from calldesk.screens.resume import Draft, ResumeDraft
+from calldesk.widgets.steady_footer import SteadyFooter
 
 
 class DeskScreen(ReportsWorkerFailures, Screen[None]):
@@ -66,7 +67,7 @@ class DeskScreen(ReportsWorkerFailures, Screen[None]):
             table: DataTable[str | Text] = DataTable(id="my-work", cursor_type="row")
             table.add_columns("Due", "What", "Case")
             yield table
-        yield Footer()
+        yield SteadyFooter()
 
     WORK_REFRESH = 30.0  # seconds: a case assigned meanwhile appears without a key
 

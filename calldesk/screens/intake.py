@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Checkbox, Footer, Header, Input, Select, TextArea
+from textual.widgets import Checkbox, Header, Input, Select, TextArea
 from textual.worker import Worker, WorkerState
 
 from calldesk.errors import CalldeskError
@@ -47,6 +47,7 @@ from calldesk.widgets.caller_history import CallerHistory
 from calldesk.widgets.follow_up import FollowUp
 from calldesk.widgets.intake_form import TABS, IntakeForm
 from calldesk.widgets.key_line import KeyLine
+from calldesk.widgets.steady_footer import SteadyFooter
 
 if TYPE_CHECKING:
     from calldesk.models import CasePublic
@@ -127,6 +128,7 @@ class IntakeScreen(CallConsent):
         self._saving_form: dict[str, Any] = {}
         self._debouncers: dict[str, Timer] = {}
         self.prepared = False  # built out of sight for the next call (set by the app)
+        self.calendar_ready = False  # the holiday tables the deadlines need are loaded
 
     # ---- layout -----------------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -143,17 +145,26 @@ class IntakeScreen(CallConsent):
         yield Banner(id="repeat-banner")
         yield Banner(id="refusal-banner")
         with Horizontal(id="intake-body"):
-            yield IntakeForm(self.desk.profile)
+            self._form = IntakeForm(self.desk.profile)  # kept: a query for it walks the whole screen
+            yield self._form
             yield CallerHistory(self.desk.profile, id="caller-history")
-        yield Footer(compact=True)
+        yield SteadyFooter(compact=True)
         yield KeyLine(NARROW_KEYS, id="narrow-keys")
 
     class Opened(Message):
         """The first field has focus: keys typed since ctrl+n can be delivered (the app held them)."""
 
+    class FormReady(Message):
+        """Every tab of the call's form is mounted (the app opens the store after this, not during it)."""
+
+    @property
+    def form_ready(self) -> bool:
+        """Every tab of the form is mounted."""
+        return self._form is not None and self.form.ready
+
     def on_mount(self) -> None:
         first = self.query("#caller_name")
-        if first:  # a screen prepared out of sight gets its focus in begin_call instead
+        if first:
             self.set_focus(first.first())  # now, not after the keys queued behind ctrl+n
         self.post_message(self.Opened())
 
@@ -165,15 +176,27 @@ class IntakeScreen(CallConsent):
             event.refresh_styles = False
         self.prepared = False
 
+    def on_idle(self) -> None:
+        # Prepared out of sight: lay it out and render it now, while the agent waits, so that showing it is one
+        # paint of what is already drawn (Textual lays out and renders only the screen on show, on ctrl+n).
+        if self.prepared and not self.is_current and self.is_attached and self.form_ready:
+            size = self.app.size
+            if self._layout_required or self._dirty_widgets or self._size != size:
+                self._layout_required = False
+                self._refresh_layout(size)
+                self._compositor.render_update(full=True)
+                self._dirty_widgets.clear()
+
     def begin_call(self) -> None:
         """A screen prepared ahead of the call becomes the call on screen: its clock starts now."""
         self.call.opened_at = self.desk.now()
-        for bar in self.query(CallBar):  # none yet if ctrl+n came before it was built: it starts with this time
-            bar.restart(self.call.opened_at)
-        first = self.query("#caller_name")
-        if first and self.focused is not first.first():
-            self.set_focus(first.first())
-        if self.query(IntakeForm) and self.form.ready:
+        if self._form is None:
+            return  # ctrl+n came before it was built: its clock starts with this time, on_mount focuses
+        self.query_one(CallBar).restart(self.call.opened_at)
+        first = self.form.first_field
+        if self.focused is not first:
+            self.set_focus(first)
+        if self.form_ready:
             self._show_triage()
 
     @on(IntakeForm.Ready)
@@ -189,7 +212,8 @@ class IntakeScreen(CallConsent):
         if self.call.abuse_marked:
             self.form.lock_narrative()
             self.query_one("#abuse-banner", Banner).show(ABUSE_STOP, "stop")
-        self.load_calendar()
+        self.call_after_refresh(self.load_calendar)  # after the form's paint: the thread takes the UI thread's time
+        self.post_message(self.FormReady())
         self._show_consent(intake_call.preview_consent(self.desk, self.snapshot()))
         if intake_call.has_substance(self.form.values()):  # resumed, or typed before the last tab mounted
             self._lookup()
@@ -229,10 +253,16 @@ class IntakeScreen(CallConsent):
     def load_calendar(self) -> None:
         """The first deadlines need the holiday tables (slow to load): load them here, not on the UI thread."""
         federal_holidays(self.desk.today().year)
-        self.app.call_from_thread(self._show_triage)
+        self.app.call_from_thread(self._calendar_loaded)
+
+    def _calendar_loaded(self) -> None:
+        self.calendar_ready = True
+        self._show_triage()
 
     def _show_triage(self) -> None:
         """The store's routing decision, previewed: the same rule (calldesk.rules.routing) on the form's values."""
+        if not self.calendar_ready:
+            return  # shown once the holiday tables are loaded (load_calendar), never loaded on the UI thread
         values = self.form.values()
         repeat = None
         if self.call.case is None:

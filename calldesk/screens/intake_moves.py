@@ -31,9 +31,14 @@ class CallMoves(Screen[None]):
     desk: Desk
     call: Call
 
+    _form: IntakeForm | None = None
+
     @property
     def form(self) -> IntakeForm:
-        return self.query_one(IntakeForm)
+        # Found once: a query walks the whole screen, and this is read on every keystroke.
+        if self._form is None:
+            self._form = self.query_one(IntakeForm)
+        return self._form
 
     def snapshot(self) -> Call:
         """The call as workers see it: a copy, so typing on never changes what a worker is saving."""

@@ -81,6 +81,7 @@ class IntakeForm(Vertical):
         self.ready = False
         self._mounted_tabs = 0
         self._deferred: dict[str, Widget] = {}
+        self._first_field: Widget | None = None
 
     def compose(self) -> ComposeResult:
         panes: dict[str, Widget] = {
@@ -119,6 +120,13 @@ class IntakeForm(Vertical):
             self.controls = [w for w in self.query(f".{FORM_VALUE}") if w.id]
             self.ready = True
             self.post_message(self.Ready())
+
+    @property
+    def first_field(self) -> Widget:
+        """The field a new call starts in (the caller's name)."""
+        if self._first_field is None:
+            self._first_field = self.query_one("#caller_name")
+        return self._first_field
 
     @property
     def tabs(self) -> TabbedContent:
