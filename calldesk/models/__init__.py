@@ -14,6 +14,15 @@ from calldesk.models.case import (
     CasePublic,
     CaseUpdate,
 )
+from calldesk.models.handling import (
+    Meeting,
+    MeetingPublic,
+    QualityReview,
+    QualityReviewCreate,
+    QualityReviewPublic,
+    Referral,
+    ReferralPublic,
+)
 from calldesk.models.people import User, UserCreate, UserPublic
 from calldesk.models.reference import Category, Resource
 from calldesk.models.reporting import REPORT_STATES, LitigationHold, Report
@@ -53,4 +62,6 @@ __all__ = [
     "ResolutionPublic",
     "ResolutionUpdate", "Resource", "SOURCES", "StoreSecret", "Student", "StudentCreate", "StudentPublic",
     "UTCDateTime", "User", "UserCreate", "UserPublic", "utcnow",
+    "Meeting", "MeetingPublic", "QualityReview", "QualityReviewCreate", "QualityReviewPublic", "Referral",
+    "ReferralPublic",
 ]

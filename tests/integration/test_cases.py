@@ -19,7 +19,7 @@ from calldesk.models import (
     ResolutionUpdate,
     StoreSecret,
 )
-from calldesk.store import casework
+from calldesk.store import casework, escalation
 from calldesk.store.audit import PERSONAL_MARK
 from calldesk.store.cases import close_case, open_case, reassign, update_case
 from calldesk.store.store import Store
@@ -216,9 +216,9 @@ def test_escalation_climbs_the_ladder_and_stops_at_the_top(store: Store, staff: 
     case = call(store, staff["agent"], call_type="concern", category="Transportation").case
     for level in (1, 2):
         with store.uow() as uow:
-            escalated = casework.escalate(uow, actor=staff["program_specialist"], profile=lausd(),
+            escalated = escalation.escalate(uow, actor=staff["program_specialist"], profile=lausd(),
                                           case_number=case.case_number, reason="Parent unsatisfied")
         assert escalated.escalation_level == level
     with store.uow() as uow, pytest.raises(RuleRefused, match="top"):
-        casework.escalate(uow, actor=staff["supervisor"], profile=lausd(), case_number=case.case_number,
+        escalation.escalate(uow, actor=staff["supervisor"], profile=lausd(), case_number=case.case_number,
                           reason="Again")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -20,13 +20,14 @@ from calldesk.models import (
     CaseUpdate,
     ConsentCreate,
     FollowUpCreate,
+    QualityReviewCreate,
     ResolutionUpdate,
     StudentCreate,
     UserCreate,
 )
 from calldesk.rules.permissions import PERMISSIONS, ROLE_LABELS
 from calldesk.rules.profile import ROLES
-from calldesk.store import callbacks, casework, confidentiality, drafts, reference, users
+from calldesk.store import callbacks, casework, confidentiality, drafts, escalation, handling, reference, users
 from calldesk.store.cases import close_case, mark_abuse, reassign, update_case
 from calldesk.store.grants import grant_login
 from calldesk.store.store import Store
@@ -70,6 +71,14 @@ def _case(store: Store, sue: Actor, kind: str) -> str:
     if kind == "student":
         with store.uow() as uow:
             confidentiality.add_student(uow, actor=sue, case_number=number, data=StudentCreate(name="Leo"))
+    if kind == "meeting":
+        with store.uow() as uow:
+            handling.schedule_meeting(uow, actor=sue, case_number=number, kind="resolution",
+                                      when=datetime(2026, 12, 1, 20, tzinfo=UTC), parties=["Parent", "Teacher"])
+    if kind == "merge":
+        n = next(CALLERS)
+        SURVIVORS[number] = call(store, sue, caller_name=f"Maria {n}", subcategory="New enrollment",
+                                 phone=f"21355{n:05d}").case.case_number
     if kind == "callback":
         with store.uow() as uow:
             callbacks.add_callback(uow, actor=sue, profile=lausd(), data=CallbackCreate(
@@ -83,6 +92,17 @@ def _student_id(uow: UnitOfWork, number: str) -> int:
 
     case = get_case(uow.session, number)
     return uow.session.exec(select(Student.id).where(Student.case_id == case.id)).one()  # type: ignore[return-value]
+
+
+SURVIVORS: dict[str, str] = {}  # merged case -> the case it is merged into
+
+
+def _meeting_id(uow: UnitOfWork, number: str) -> int:
+    from calldesk.models import Meeting
+    from calldesk.store.cases import get_case
+
+    case = get_case(uow.session, number)
+    return uow.session.exec(select(Meeting.id).where(Meeting.case_id == case.id)).one()  # type: ignore[return-value]
 
 
 def _callback_id(uow: UnitOfWork, number: str) -> int:
@@ -118,8 +138,23 @@ MATRIX: dict[str, tuple[str, Action, tuple[str, ...]]] = {
                        ("supervisor",)),
     "casework.add_follow_up": ("plain", lambda u, a, n: casework.add_follow_up(
         u, actor=a, profile=lausd(), case_number=n, data=FollowUpCreate(done="Called", pending="")), DESK),
-    "casework.escalate": ("plain", lambda u, a, n: casework.escalate(
-        u, actor=a, profile=lausd(), case_number=n, reason="Caller asked"), DESK),
+    "escalation.escalate": ("plain", lambda u, a, n: escalation.escalate(
+        u, actor=a, profile=lausd(), case_number=n, reason="Caller asked", expected_version=_version(u, n)), DESK),
+    "escalation.appeal": ("resolved", lambda u, a, n: escalation.appeal(
+        u, actor=a, profile=lausd(), case_number=n, reason="Written appeal"), DESK),
+    "handling.refer": ("plain", lambda u, a, n: handling.refer(
+        u, actor=a, case_number=n, kind="safety", contact="Director Smith"), DESK),
+    "handling.schedule_meeting": ("plain", lambda u, a, n: handling.schedule_meeting(
+        u, actor=a, case_number=n, kind="mediation", when=datetime(2026, 12, 1, 20, tzinfo=UTC),
+        parties=["Parent", "Principal"]), DESK),
+    "handling.record_meeting_outcome": ("meeting", lambda u, a, n: handling.record_meeting_outcome(
+        u, actor=a, case_number=n, meeting_id=_meeting_id(u, n), outcome="Agreed", parent_satisfied=True), DESK),
+    "handling.review_case": ("plain", lambda u, a, n: handling.review_case(
+        u, actor=a, case_number=n, data=QualityReviewCreate(contact_accurate=True, labelled_right=True,
+                                                            claim_evidence_written=True, urgency=True,
+                                                            follow_ups_on_time=True, score=5)), ("supervisor",)),
+    "handling.merge_cases": ("merge", lambda u, a, n: handling.merge_cases(
+        u, actor=a, case_number=n, into=SURVIVORS[n]), ("program_specialist", "specialist", "supervisor")),
     "casework.set_resolution": ("plain", lambda u, a, n: casework.set_resolution(
         u, actor=a, case_number=n, data=ResolutionUpdate(response="Answered")), DESK),
     "casework.advance_letter (approve)": ("letter_draft", lambda u, a, n: casework.advance_letter(
