@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from calldesk import __version__
-from calldesk.cli import cases, db, exports, lifecycle, reports, users
+from calldesk.cli import cases, casework_actions, db, exports, lifecycle, reports, users
 from calldesk.cli.context import Options, options, out, refusals_exit
 
 app = typer.Typer(
@@ -17,7 +17,8 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="user")
-app.add_typer(cases.app, name="case")
+app.add_typer(cases.app, name="case")  # with casework_actions' commands
+app.add_typer(casework_actions.student, name="student")
 app.add_typer(reports.app, name="report")
 app.add_typer(exports.app, name="export")
 app.add_typer(lifecycle.holds, name="hold")
