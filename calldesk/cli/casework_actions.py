@@ -3,8 +3,11 @@ service calls as the case dialogs (calldesk/screens/case_actions.py)."""
 
 from __future__ import annotations
 
+import dataclasses
+import sys
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -13,6 +16,7 @@ from calldesk.cli.cases import app
 from calldesk.cli.context import opened, out, print_json, read_signed_in, refusals_exit, shown
 from calldesk.errors import InvalidInput
 from calldesk.profiles import load_profile
+from calldesk.rules.display import inert
 
 if TYPE_CHECKING:
     from calldesk.rules.profile import Profile
@@ -200,3 +204,48 @@ def history(ctx: typer.Context, number: str = typer.Argument(..., help="Case num
         change = f" {e.event.field}: {e.event.old or ''} -> {e.event.new or ''}" if e.event.field else ""
         out.print(f"{calendar.local(e.event.at):%a %d %b %Y %H:%M}  {shown(e.case_number)}  {shown(e.event.actor)}  "
                   f"{shown(e.event.action)}{shown(change)}")
+
+
+@student.command("record")
+@refusals_exit
+def student_record(ctx: typer.Context, ref: str = typer.Argument(..., help="The student's district id."),
+                   to: Path | None = typer.Option(None, "--out", help="Write the printable text to this file."),
+                   as_json: bool = JSON) -> None:
+    """A student's consents, requests and disclosures (34 CFR 99.32), printable for a parent's inspection."""
+    from calldesk.rules.calendar import calendar_for
+    from calldesk.rules.ferpa import record_text
+    from calldesk.store.confidentiality import student_record as service
+
+    record = _act(ctx, lambda u, a, p: (service(u, actor=a, student_ref=ref), p))
+    found, profile = record
+    if as_json:
+        print_json(dataclasses.asdict(found))
+        return
+    calendar = calendar_for(profile)
+    text = record_text(found, tz=calendar.tz, today=calendar.local(datetime.now(UTC)).date())
+    if to is not None:
+        to.write_text(text, encoding="utf-8")
+        out.print(f"Wrote the record of {shown(ref)} to {shown(to)}.")
+    else:
+        sys.stdout.write(inert(text, lines=True))
+
+
+@student.command("revoke")
+@refusals_exit
+def student_revoke(ctx: typer.Context, number: str = typer.Argument(..., help="The case the consent is on."),
+                   consent_id: int = typer.Argument(..., help="The consent's number."),
+                   on: str | None = typer.Option(None, "--on", help="The day it was revoked (default today)."),
+                   as_json: bool = JSON) -> None:
+    """Record that a parent revoked a written consent (it allows nothing from that day)."""
+    from calldesk.store.confidentiality import revoke_consent
+
+    try:
+        day = date.fromisoformat(on.strip()) if on else None
+    except ValueError:
+        raise InvalidInput(f"'{on}' is not a date like 2026-12-01.", field="on") from None
+    row = _act(ctx, lambda u, a, p: revoke_consent(u, actor=a, case_number=number, consent_id=consent_id,
+                                                   revoked_on=day))
+    if as_json:
+        print_json(row)
+    else:
+        out.print(f"Consent {row.id} revoked on {row.revoked_on}.")

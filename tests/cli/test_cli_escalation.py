@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 from calldesk.profiles import load_profile
 from calldesk.store.store import open_store
@@ -122,3 +123,26 @@ def test_refer_meeting_and_review_from_the_cli(db_url: str) -> None:
                          "--comment", "Write the evidence out; follow up every 48 hours.", "--json")
     review = json.loads(out)
     assert code == 0 and review["score"] == 3 and review["urgency"] and not review["labelled_right"], err
+
+
+def test_student_record_prints_the_ferpa_record_and_writes_it(db_url: str, tmp_path: Path) -> None:
+    from calldesk.models import StudentCreate
+    from calldesk.store import confidentiality
+    from calldesk.store.users import Actor
+
+    number = _case(db_url, "lausd")
+    store = open_store(db_url, configured_user=ADMIN)
+    with store.uow() as uow:
+        confidentiality.add_student(uow, actor=Actor("ana", "agent"), case_number=number,
+                                    data=StudentCreate(name="Leo Gomez", student_ref="S77"))
+    store.close()
+    code, out, err = run(db_url, "student", "record", "S77")
+    assert code == 0 and "FERPA record of Leo Gomez (student id S77)" in out, err
+    assert f"case {number}: Maria Gomez (parent guardian)" in out
+    target = tmp_path / "record.txt"
+    code, out, _ = run(db_url, "student", "record", "S77", "--out", str(target))
+    assert code == 0 and "Disclosures (34 CFR 99.32)" in target.read_text()
+    code, out, _ = run(db_url, "student", "record", "S77", "--json")
+    assert json.loads(out)["requests"][0]["case_number"] == number
+    code, _, err = run(db_url, "student", "record", "NOPE")
+    assert code == 1 and "No student with the id NOPE" in err

@@ -68,9 +68,16 @@ def _case(store: Store, sue: Actor, kind: str) -> str:
     if kind == "resolved":
         with store.uow() as uow:
             casework.set_resolution(uow, actor=sue, case_number=number, data=ResolutionUpdate(response="Done"))
-    if kind == "student":
+    if kind in ("student", "consent"):
         with store.uow() as uow:
-            confidentiality.add_student(uow, actor=sue, case_number=number, data=StudentCreate(name="Leo"))
+            student = confidentiality.add_student(uow, actor=sue, case_number=number,
+                                                  data=StudentCreate(name="Leo", student_ref=f"R{number}"))
+    if kind == "consent":
+        with store.uow() as uow:
+            confidentiality.record_consent(uow, actor=sue, case_number=number, student_id=student.id,
+                                           today=date(2026, 11, 23), data=ConsentCreate(
+                                               signed_by="Maria Gomez", signed_on=date(2026, 9, 1),
+                                               records="attendance", purpose="support", recipient="Rosa"))
     if kind == "meeting":
         with store.uow() as uow:
             handling.schedule_meeting(uow, actor=sue, case_number=number, kind="resolution",
@@ -92,6 +99,12 @@ def _student_id(uow: UnitOfWork, number: str) -> int:
 
     case = get_case(uow.session, number)
     return uow.session.exec(select(Student.id).where(Student.case_id == case.id)).one()  # type: ignore[return-value]
+
+
+def _consent_id(uow: UnitOfWork, number: str) -> int:
+    from calldesk.models import Consent
+
+    return uow.session.exec(select(Consent.id).where(Consent.student_id == _student_id(uow, number))).one()  # type: ignore[return-value]
 
 
 SURVIVORS: dict[str, str] = {}  # merged case -> the case it is merged into
@@ -171,6 +184,10 @@ MATRIX: dict[str, tuple[str, Action, tuple[str, ...]]] = {
                            purpose="support", recipient="Rosa", valid_until=date(2027, 6, 30))), DESK),
     "confidentiality.disclose": ("student", lambda u, a, n: confidentiality.disclose(
         u, actor=a, case_number=n, student_id=_student_id(u, n), records=["attendance"]), DESK),
+    "confidentiality.revoke_consent": ("consent", lambda u, a, n: confidentiality.revoke_consent(
+        u, actor=a, case_number=n, consent_id=_consent_id(u, n)), DESK),
+    "confidentiality.student_record": ("student", lambda u, a, n: confidentiality.student_record(
+        u, actor=a, student_ref=f"R{n}"), ("supervisor", "admin")),
     "callbacks.add_callback": ("plain", lambda u, a, n: callbacks.add_callback(
         u, actor=a, profile=lausd(), data=CallbackCreate(caller_name="Maria", case_number=n)), DESK),
     "callbacks.complete_callback": ("callback", lambda u, a, n: callbacks.complete_callback(

@@ -96,3 +96,28 @@ async def test_a_review_in_the_dialog_with_its_checklist(store: Store, staff: di
             app.screen.query_one(f"#f-{name}", Checkbox).value = True
         await _fill(pilot, app, score="5", comment="Clear claim and evidence.")
         assert app.results and app.results[0].score == 5 and app.results[0].follow_ups_on_time
+
+
+async def test_the_ferpa_record_screen_shows_the_printed_record(store: Store, staff: dict[str, Actor],
+                                                                profile: Profile) -> None:
+    from calldesk.models import StudentCreate
+    from calldesk.screens.ferpa import FerpaRecordScreen
+    from calldesk.store import confidentiality
+
+    number = call(store, staff["agent"]).case.case_number
+    with store.uow() as uow:
+        confidentiality.add_student(uow, actor=staff["agent"], case_number=number,
+                                    data=StudentCreate(name="Leo Gomez", student_ref="S77"))
+
+    class RecordHost(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(FerpaRecordScreen(_desk(store, staff["supervisor"], profile), "S77"))
+
+    app = RecordHost()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = str(app.screen.query_one("#ferpa-text", Static).render())
+        assert "FERPA record of Leo Gomez" in text and f"case {number}" in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, FerpaRecordScreen)
