@@ -146,3 +146,12 @@ def test_student_record_prints_the_ferpa_record_and_writes_it(db_url: str, tmp_p
     assert json.loads(out)["requests"][0]["case_number"] == number
     code, _, err = run(db_url, "student", "record", "NOPE")
     assert code == 1 and "No student with the id NOPE" in err
+
+
+def test_user_lang_sets_the_languages_a_call_is_routed_by(db_url: str) -> None:
+    code, out, err = run(db_url, "user", "add", "lucia", "--role", "program_specialist", "--lang", "English,Spanish")
+    assert code == 0, err
+    code, out, _ = run(db_url, "user", "lang", "lucia", "Spanish, Portuguese", "--json")
+    assert code == 0 and json.loads(out)["languages"] == "Spanish, Portuguese"
+    code, _, err = run(db_url, "user", "lang", "ghost", "Spanish")
+    assert code == 1 and "No user named 'ghost'" in err

@@ -139,6 +139,8 @@ MATRIX: dict[str, tuple[str, Action, tuple[str, ...]]] = {
         u, actor=a, username="zoe", absent_since=date(2026, 11, 23)), ("supervisor",)),
     "users.set_absence (oneself)": ("plain", lambda u, a, n: users.set_absence(
         u, actor=a, username=a.username, absent_since=None), ROLES),
+    "users.set_languages": ("plain", lambda u, a, n: users.set_languages(
+        u, actor=a, username="zoe", languages="English, Spanish"), ("admin",)),
     "reference.sync_reference": ("plain", lambda u, a, n: reference.sync_reference(
         u, actor=a, profile=lausd()), ("admin",)),
     "cases.open_case": ("plain", lambda u, a, n: call_in(u, a), (*DESK, "admin")),
