@@ -249,3 +249,42 @@ def student_revoke(ctx: typer.Context, number: str = typer.Argument(..., help="T
         print_json(row)
     else:
         out.print(f"Consent {row.id} revoked on {row.revoked_on}.")
+
+
+@app.command("actions")
+@refusals_exit
+def actions(ctx: typer.Context, number: str = typer.Argument(..., help="Case number."), as_json: bool = JSON) -> None:
+    """The case's escalations, referrals, meetings (with their numbers, for --outcome) and quality reviews."""
+    from calldesk.rules.calendar import calendar_for
+    from calldesk.store.cases import get_case
+    from calldesk.store.escalation import escalations_for
+    from calldesk.store.handling import meetings_for, referrals_for, reviews_for
+
+    def read(session: Any) -> dict[str, list[Any]]:
+        case_id = get_case(session, number).id
+        return {"escalations": escalations_for(session, case_id), "referrals": referrals_for(session, case_id),
+                "meetings": meetings_for(session, case_id), "reviews": reviews_for(session, case_id)}
+
+    found = read_signed_in(ctx, read)
+    if as_json:
+        print_json({k: [r.model_dump(mode="json") for r in v] for k, v in found.items()})
+        return
+    with opened(ctx) as store:
+        calendar = calendar_for(load_profile(store.protocol))
+
+    def when(moment: datetime) -> str:
+        return f"{calendar.local(moment):%a %d %b %Y %H:%M}"
+
+    lines = [f"Case {number}"]
+    lines += [f"  {when(e.at)}  {e.kind} to level {e.level}, {e.title}, by {e.by_user}: {e.reason}"
+              for e in found["escalations"]]
+    lines += [f"  {when(r.referred_at)}  referred to {r.office} ({r.contact}) by {r.referred_by}"
+              for r in found["referrals"]]
+    lines += [f"  meeting {m.id}: {m.kind} on {when(m.scheduled_for)} with {m.parties}; "
+              + ("no outcome yet" if m.outcome is None else
+                 f"outcome: {m.outcome}; parent {'satisfied' if m.parent_satisfied else 'not satisfied'}")
+              for m in found["meetings"]]
+    lines += [f"  {when(q.reviewed_at)}  review by {q.reviewed_by}: score {q.score}; {q.comment}"
+              for q in found["reviews"]]
+    for line in lines:
+        out.print(shown(line))

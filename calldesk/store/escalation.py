@@ -94,6 +94,6 @@ def appeal(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number: str,
     return _climb(uow, actor, case, plan, reason)
 
 
-def escalations_for(session: Session, case_id: int) -> list[Escalation]:
+def escalations_for(session: Session, case_id: int | None) -> list[Escalation]:
     """The case's escalations, oldest first."""
     return list(session.exec(select(Escalation).where(Escalation.case_id == case_id).order_by(col(Escalation.id))))

@@ -191,17 +191,17 @@ def case_history(session: Session, case_number: str) -> list[HistoryEntry]:
             if e.case_id is not None]
 
 
-def referrals_for(session: Session, case_id: int) -> list[ReferralPublic]:
+def referrals_for(session: Session, case_id: int | None) -> list[ReferralPublic]:
     rows = session.exec(select(Referral).where(Referral.case_id == case_id).order_by(col(Referral.id)))
     return [ReferralPublic.model_validate(r) for r in rows]
 
 
-def meetings_for(session: Session, case_id: int) -> list[MeetingPublic]:
+def meetings_for(session: Session, case_id: int | None) -> list[MeetingPublic]:
     rows = session.exec(select(Meeting).where(Meeting.case_id == case_id).order_by(col(Meeting.id)))
     return [MeetingPublic.model_validate(r) for r in rows]
 
 
-def reviews_for(session: Session, case_id: int) -> list[QualityReviewPublic]:
+def reviews_for(session: Session, case_id: int | None) -> list[QualityReviewPublic]:
     rows = session.exec(select(QualityReview).where(QualityReview.case_id == case_id)
                         .order_by(col(QualityReview.id)))
     return [QualityReviewPublic.model_validate(r) for r in rows]

@@ -114,6 +114,11 @@ def test_refer_meeting_and_review_from_the_cli(db_url: str) -> None:
     code, out, err = run(db_url, "--protocol", "rochester", "case", "meeting", number, "--meeting",
                          str(meeting["id"]), "--outcome", "Agreed a seat change", "--not-satisfied")
     assert code == 0 and "not satisfied" in out, err
+    code, out, _ = run(db_url, "--protocol", "rochester", "case", "actions", number)
+    assert code == 0 and "referred to Safety and Security (Director Smith)" in out
+    assert f"meeting {meeting['id']}: mediation on Tue 01 Dec 2026 15:00" in out and "parent not satisfied" in out
+    code, out, _ = run(db_url, "case", "actions", number, "--json")
+    assert json.loads(out)["meetings"][0]["parent_satisfied"] is False
     code, _, err = run(db_url, "case", "review", number, "--score", "4", "--met", "all")
     assert code == 1 and "Only supervisors may review" in err  # the signed-in user is this store's admin
     _signed_in_as_supervisor(db_url)
