@@ -121,3 +121,32 @@ async def test_the_ferpa_record_screen_shows_the_printed_record(store: Store, st
         assert "FERPA record of Leo Gomez" in text and f"case {number}" in text
         await pilot.press("escape")
         assert not isinstance(app.screen, FerpaRecordScreen)
+
+
+async def test_refer_meeting_and_a_late_appeal_in_their_dialogs(store: Store, staff: dict[str, Actor]) -> None:
+    from calldesk.models import ResolutionUpdate
+    from calldesk.screens.case_actions import AppealDialog, MeetingDialog, ReferDialog
+    from calldesk.store import casework
+
+    area = load_profile("area_offices")
+    number = call(store, staff["agent"], ROCHESTER, call_type="concern", category="Transportation").case.case_number
+    desk = _desk(store, staff["agent"], ROCHESTER)
+    app = Host(ReferDialog(desk, number))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _fill(pilot, app, kind="safety", contact="Director Smith", note="Fight at the stop")
+        assert app.results and app.results[0].office == "Safety and Security"
+    app = Host(MeetingDialog(desk, number))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _fill(pilot, app, kind="mediation", when="2026-12-01 15:00", parties="Parent, Principal")
+        assert app.results and app.results[0].parties == "Parent, Principal"
+    decided = call(store, staff["agent"], area, call_type="concern", category="Transportation",
+                   caller_name="Rosa Diaz", phone="2135550177").case.case_number
+    with store.uow() as uow:
+        casework.set_resolution(uow, actor=staff["program_specialist"], case_number=decided,
+                                data=ResolutionUpdate(response="Route restored."))
+    app = Host(AppealDialog(_desk(store, staff["agent"], area), decided))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _fill(pilot, app, reason="Written appeal", received="2027-03-01 09:00")
+        assert not app.results and "too late" in str(app.screen.query_one("#action-status", Static).render())
+        await _fill(pilot, app, received="")  # empty: the desk's clock, within the window
+        assert app.results and app.results[0].escalation_level == 1
