@@ -9,6 +9,7 @@ from calldesk.cli import (
     case_find,  # noqa: F401  (registers case find, assign and mine on `case`)
     cases,
     casework,
+    casework_actions,
     db,
     demo,
     exports,
@@ -30,6 +31,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="user")
 app.add_typer(cases.app, name="case")
 assert casework.app is cases.app  # its commands (follow-up, ack, letter, close...) register on `case`
+app.add_typer(casework_actions.student, name="student")
 app.add_typer(reports.app, name="report")
 app.add_typer(exports.app, name="export")
 app.add_typer(queue.app, name="queue")

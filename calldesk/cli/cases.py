@@ -75,23 +75,23 @@ def show(ctx: typer.Context, number: str = typer.Argument(..., help="Case number
 @refusals_exit
 def history(ctx: typer.Context, number: str = typer.Argument(..., help="Case number, e.g. 2026-000123."),
             as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
-    """A case's history: every change, oldest first, with who made it and the fields it changed."""
-    from calldesk.store.audit import case_history
-    from calldesk.store.cases import get_case
+    """A case's history, with that of every case merged into it: every change, oldest first, who made it and
+    the fields it changed (local times)."""
+    from calldesk.rules.calendar import calendar_for
+    from calldesk.store.handling import case_history
 
-    def read(session: Any) -> list[Any]:
-        case = get_case(session, number)
-        assert case.id is not None
-        return case_history(session, case.id)
-
-    entries = read_signed_in(ctx, read)
+    entries = read_signed_in(ctx, lambda session: case_history(session, number))
     if as_json:
-        print_json([{"at": e.at.isoformat(), "actor": e.actor, "action": e.action,
+        print_json([{"case_number": e.case_number, "at": e.at.isoformat(), "actor": e.actor, "action": e.action,
                      "changes": {k: list(v) for k, v in e.changes.items()}} for e in entries])
         return
-    print_table(f"History of {number}", ["when (UTC)", "who", "what", "changed"],
-                [(f"{e.at:%Y-%m-%d %H:%M}", e.actor, e.action,
-                  "; ".join(f"{k}: {o or ''} -> {n or ''}" for k, (o, n) in e.changes.items())) for e in entries])
+    with opened(ctx) as store:
+        calendar = calendar_for(load_profile(store.protocol))
+    out.print(f"History of {shown(number)}")
+    for e in entries:  # one line each, the case number whole (a table would cut it at 80 columns)
+        changed = "; ".join(f"{k}: {o or ''} -> {n or ''}" for k, (o, n) in e.changes.items())
+        out.print(f"{calendar.local(e.at):%a %d %b %Y %H:%M}  {shown(e.case_number)}  {shown(e.actor)}  "
+                  f"{shown(e.action)}  {shown(changed)}")
 
 
 def _stream(path: Path) -> Callable[[], Iterator[tuple[int, dict[str, Any]]]]:

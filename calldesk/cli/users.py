@@ -29,6 +29,7 @@ def add(
     role: str = typer.Option(..., "--role", help="agent, program_specialist, specialist, supervisor or admin."),
     full_name: str = typer.Option("", "--full-name", help="The person's full name."),
     supervisor: str | None = typer.Option(None, "--supervisor", help="Login of their supervisor."),
+    languages: str = typer.Option("", "--lang", help="Languages they take calls in, e.g. 'English, Spanish'."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Add a user with a role."""
@@ -36,7 +37,8 @@ def add(
     from calldesk.store import users as user_service
     from calldesk.store.intake import build
 
-    data = build(UserCreate, username=name, role=role, full_name=full_name, supervisor=supervisor)
+    data = build(UserCreate, username=name, role=role, full_name=full_name, supervisor=supervisor,
+                 languages=languages)
     with opened(ctx) as store, store.uow() as uow:
         user = user_service.add_user(uow, actor=store.actor(), data=data)
         uow.commit()
@@ -53,8 +55,9 @@ def list_(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help
     if as_json:
         print_json(users)
         return
-    print_table("Users", ["user", "full name", "role", "active", "supervisor"],
-                [(u.username, u.full_name, u.role, "yes" if u.active else "no", u.supervisor) for u in users])
+    print_table("Users", ["user", "full name", "role", "active", "supervisor", "languages"],
+                [(u.username, u.full_name, u.role, "yes" if u.active else "no", u.supervisor, u.languages)
+                 for u in users])
 
 
 @app.command("set-role")
@@ -97,3 +100,19 @@ def activate(ctx: typer.Context, name: str = typer.Argument(...),
              as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Reactivate a deactivated user."""
     _set_active(ctx, name, True, as_json)
+
+
+@app.command("lang")
+@refusals_exit
+def lang(ctx: typer.Context, name: str = typer.Argument(...),
+         languages: str = typer.Argument(..., help="Languages they take calls in, e.g. 'English, Spanish'."),
+         as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Set the languages a user takes calls in: a call in one of them (the Bilingual line) is routed to them."""
+    from calldesk.store import users as user_service
+
+    with opened(ctx) as store, store.uow() as uow:
+        user = user_service.set_languages(uow, actor=store.actor(), username=name, languages=languages)
+    if as_json:
+        print_json(user)
+    else:
+        out.print(f"{shown(user.username)} takes calls in: {shown(user.languages or 'no language listed')}.")

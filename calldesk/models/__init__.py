@@ -22,6 +22,15 @@ from calldesk.models.clocks import (
     PlanStep,
     PlanStepPublic,
 )
+from calldesk.models.handling import (
+    Meeting,
+    MeetingPublic,
+    QualityReview,
+    QualityReviewCreate,
+    QualityReviewPublic,
+    Referral,
+    ReferralPublic,
+)
 from calldesk.models.people import User, UserCreate, UserPublic
 from calldesk.models.reference import Category, Resource
 from calldesk.models.reporting import REPORT_STATES, LitigationHold, Report
@@ -62,4 +71,6 @@ __all__ = [
     "ResolutionPublic",
     "ResolutionUpdate", "Resource", "SOURCES", "StoreSecret", "Student", "StudentCreate", "StudentPublic",
     "UTCDateTime", "User", "UserCreate", "UserPublic", "utcnow",
+    "Meeting", "MeetingPublic", "QualityReview", "QualityReviewCreate", "QualityReviewPublic", "Referral",
+    "ReferralPublic",
 ]

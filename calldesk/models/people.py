@@ -18,6 +18,7 @@ class UserBase(SQLModel):
 
 class UserCreate(UserBase):
     supervisor: str | None = None
+    languages: str = ""
 
 
 class User(UserBase, table=True):
@@ -29,6 +30,8 @@ class User(UserBase, table=True):
     active: bool = True
     supervisor: str | None = Field(default=None, max_length=64)
     absent_since: date | None = None
+    # The languages they take calls in, comma-separated ("English, Spanish"): a call's language routes it.
+    languages: str = Field(default="", max_length=200)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)  # type: ignore[call-overload]
 
 
@@ -37,3 +40,4 @@ class UserPublic(UserBase):
     active: bool
     supervisor: str | None
     absent_since: date | None
+    languages: str = ""

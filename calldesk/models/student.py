@@ -53,6 +53,9 @@ class Consent(ConsentBase, table=True):
     student_id: int = Field(foreign_key="student.id", index=True, ondelete="CASCADE")
     recorded_by: str = Field(max_length=64)
     recorded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)  # type: ignore[call-overload]
+    # A parent may revoke a consent; from that day it no longer allows a disclosure (kept for the record).
+    revoked_on: date | None = None
+    revoked_by: str | None = Field(default=None, max_length=64)
 
 
 class ConsentPublic(ConsentBase):
@@ -60,6 +63,8 @@ class ConsentPublic(ConsentBase):
     student_id: int
     recorded_by: str
     recorded_at: datetime
+    revoked_on: date | None = None
+    revoked_by: str | None = None
 
 
 class Disclosure(SQLModel, table=True):

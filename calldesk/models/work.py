@@ -78,6 +78,8 @@ class Escalation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id", index=True, ondelete="CASCADE")
     level: int
+    # escalation (one rung up), appeal (in writing, within the profile's window) or direct (principal involved)
+    kind: str = Field(default="escalation", max_length=20)
     title: str = Field(max_length=120)
     to_role: str = Field(max_length=30)
     reason: str = Field(sa_type=Text)

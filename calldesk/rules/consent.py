@@ -43,6 +43,7 @@ class ConsentFacts:
     purpose: str
     recipient: str
     valid_until: date | None = None
+    revoked_on: date | None = None  # a revoked consent allows nothing from that day on
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class ConsentDecision:
     code: ConsentCode
     reason: str
     basis: str | None = None
+    consent_index: int | None = None  # which of the consents given allowed it (the disclosure's consent_id)
 
     def require(self) -> None:
         """Raise ConsentRefused (with this decision's reason and code) unless disclosure is allowed."""
@@ -145,8 +147,13 @@ def check_disclosure(
         reason = "Allowed: the caller is the parent/guardian."
         return ConsentDecision(True, "allowed", reason, "parent/guardian")
 
-    usable = [c for c in consents if _is_well_formed(c, on)]
+    formed = [c for c in consents if _is_well_formed(c, on)]
+    usable = [c for c in formed if c.revoked_on is None or on < c.revoked_on]
     if not usable:
+        revoked = [c.revoked_on for c in formed if c.revoked_on is not None]
+        if revoked:
+            return ConsentDecision(False, "required",
+                                   f"Do not proceed: the consent was revoked on {format_date(max(revoked))}.")
         return ConsentDecision(False, "required", "Do not proceed: no written consent on file.")
     who = normalise_name(recipient)
     for_recipient = [c for c in usable if normalise_name(c.recipient) == who]
@@ -169,4 +176,5 @@ def check_disclosure(
         )
     used = covering or max(current, key=lambda c: c.signed_on or date.min)
     basis = f"written consent signed by {used.signed_by.strip()} on {format_date(used.signed_on or on)}"
-    return ConsentDecision(True, "allowed", f"Allowed: {basis}.", basis)
+    index = next(i for i, c in enumerate(consents) if c is used)
+    return ConsentDecision(True, "allowed", f"Allowed: {basis}.", basis, index)

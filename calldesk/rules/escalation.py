@@ -1,11 +1,17 @@
-"""The escalation ladder and the appeal window."""
+"""The escalation ladder, the appeal window and the direct referral when the principal is involved."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
+from calldesk.errors import InvalidInput, RuleRefused
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.profile import LadderStep, Profile
+
+EscalationKind = Literal["escalation", "appeal", "direct"]
+ESCALATION_KINDS: tuple[EscalationKind, ...] = ("escalation", "appeal", "direct")
 
 
 def next_escalation(profile: Profile, *, current_level: int) -> LadderStep | None:
@@ -28,3 +34,62 @@ def appeal_deadline(profile: Profile, decided_at: datetime) -> datetime | None:
     if profile.appeal_within is None:
         return None
     return calendar_for(profile).add_span(decided_at, profile.appeal_within)
+
+
+@dataclass(frozen=True)
+class EscalationPlan:
+    """Where a case goes and why, in words (what the escalation record and the screen say)."""
+
+    step: LadderStep
+    kind: EscalationKind
+    message: str
+
+
+def plan_escalation(profile: Profile, *, current_level: int, kind: EscalationKind = "escalation",
+                    decided_at: datetime | None = None, received_at: datetime | None = None) -> EscalationPlan:
+    """The rung a case moves to, or RuleRefused with the one-line reason.
+
+    - escalation: one rung up the ladder.
+    - appeal: one rung up, only when the written appeal (`received_at`) came within the profile's window after
+      the decision (`decided_at`); a profile without a window takes an appeal at any time.
+    - direct: the concern directly involves the principal, so it goes at once to the rung the profile names
+      for that (Area Offices: the Instructional Director), skipping the building-level attempt.
+    """
+    if kind not in ESCALATION_KINDS:
+        raise InvalidInput(f"'{kind}' is not a kind of escalation: {', '.join(ESCALATION_KINDS)}.", field="kind")
+    if not profile.ladder:
+        raise RuleRefused(f"The {profile.title} protocol has no escalation ladder.")
+    if kind == "direct":
+        target = next((s for s in profile.ladder if s.when_principal_involved), profile.ladder[0])
+        if current_level >= target.level:
+            raise RuleRefused(f"The case is already with the {_rung(profile, current_level)}, above or at the "
+                              f"{target.title}.")
+        return EscalationPlan(target, kind, f"The principal is involved: referred directly to the {target.title}.")
+    step = next_escalation(profile, current_level=current_level)
+    if step is None:
+        raise RuleRefused(f"The case is already at the top of the {profile.title} ladder "
+                          f"({_rung(profile, current_level)}).")
+    if kind == "escalation":
+        return EscalationPlan(step, kind, f"Escalated to the {step.title}.")
+    if decided_at is None:
+        raise RuleRefused("There is no decision to appeal yet: record the response first, or escalate.")
+    if received_at is None:
+        raise InvalidInput("Give the date the written appeal was received.", field="received_at")
+    last = appeal_deadline(profile, decided_at)
+    if last is not None and received_at > last:
+        local = calendar_for(profile).local(last)
+        raise RuleRefused(f"The appeal came too late: it had to be made in writing by "
+                          f"{local:%a} {local.day} {local:%b %Y} ({_span(profile)} after the decision).")
+    return EscalationPlan(step, kind, f"Appeal received in time: the {step.title} reviews the decision.")
+
+
+def _rung(profile: Profile, level: int) -> str:
+    step = escalation_step(profile, level)
+    return step.title if step is not None else "desk"
+
+
+def _span(profile: Profile) -> str:
+    span = profile.appeal_within
+    assert span is not None
+    kind = "school" if profile.day_kind == "school" else "business"
+    return f"{span.amount} {kind} days" if span.unit == "days" else f"{span.amount} hours"

@@ -52,18 +52,23 @@ FREE_TEXT: dict[str, FreeText] = {
     # The signed letter's bytes are the letter itself, not typed narrative; the abuse mark keeps no letter
     # (a marked call has no resolution to write one about).
     "attachment": _kinds(plain="kind filename stored_as sha256 by_user"),
-    "escalation": _kinds(narrative="reason", placeheld="reason", plain="title to_role by_user"),
+    "escalation": _kinds(narrative="reason", placeheld="reason", plain="kind title to_role by_user"),
+    # A referral's note and a meeting's outcome say what happened; office, contact and parties are names.
+    "referral": _kinds(narrative="note", plain="kind office contact referred_by"),
+    "meeting": _kinds(narrative="outcome", plain="kind place parties scheduled_by outcome_by"),
+    # The reviewer's comment is about how the call was documented, but may quote it: narrative.
+    "qualityreview": _kinds(narrative="comment", plain="reviewed_by"),
     "callback": _kinds(narrative="message", plain="caller_name phone assigned_to done_by"),
     "draft": _kinds(forms="form", plain="client_id owner"),
     # The link's reason is the repeat rule's sentence (dates, case numbers, category), never typed.
     "caselink": _kinds(plain="kind reason created_by"),
     # The consent's purpose names why records are released (FERPA 99.30), not what happened on the call.
     "student": _kinds(plain="name student_ref school"),
-    "consent": _kinds(plain="signed_by records purpose recipient recorded_by"),
+    "consent": _kinds(plain="signed_by records purpose recipient recorded_by revoked_by"),
     "disclosure": _kinds(plain="recipient records basis disclosed_by"),
     # old/new/changes hold other columns' values, narrative ones only as fingerprints (calldesk.store.audit).
     "auditevent": _kinds(plain="actor action entity entity_id field old new changes"),
-    "app_user": _kinds(plain="username full_name role supervisor"),
+    "app_user": _kinds(plain="username full_name role supervisor languages"),
     "category": _kinds(plain="protocol name parent"),
     "resource": _kinds(plain="protocol department response contact keywords"),
     # A report holds counts only (its numbers as JSON of counts, never a case's text).
@@ -80,7 +85,8 @@ FORM_NAMES: dict[tuple[str, str], str] = {
 }
 
 # Tables whose rows belong to one case through a case_id column (the abuse mark reaches them all).
-CASE_ROWS: tuple[str, ...] = ("followup", "resolution", "escalation", "callback", "clockevent", "planstep")
+CASE_ROWS: tuple[str, ...] = ("followup", "resolution", "escalation", "callback", "clockevent", "planstep",
+                              "referral", "meeting", "qualityreview")
 
 
 def narrative_columns(table: str) -> frozenset[str]:

@@ -31,6 +31,10 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "approve_letter": ("supervisor",),
     "sign_letter": ("specialist", "supervisor"),  # the specialist signs, attaches and informs the coordinator
     "link_cases": CASEWORKERS,
+    "refer": DESK,
+    "meeting": DESK,
+    "review_case": ("supervisor",),  # the coordinator's quality assurance (LAUSD protocol)
+    "student_record": ("supervisor", "admin"),  # a parent's inspection of the FERPA record
     "report": ("supervisor", "admin"),
     "approve_report": ("supervisor",),  # the Executive Management Team approves (OC CCTS III.B)
     "litigation_hold": ("supervisor", "admin"),
@@ -65,6 +69,10 @@ DESCRIPTIONS = {
     "escalate": "escalate cases",
     "record_clock": "record acknowledgements, written responses and replies",
     "extend_clock": "extend a case's deadlines",
+    "refer": "refer cases to another office",
+    "meeting": "schedule meetings and record their outcome",
+    "review_case": "review cases for quality",
+    "student_record": "print a student's record of consents and disclosures",
 }
 
 

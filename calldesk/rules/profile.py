@@ -119,6 +119,8 @@ class LadderStep(_Frozen):
     level: int = Field(ge=1)
     title: Text
     role: RoleName
+    # The rung a concern that directly involves the principal is referred to at once (Area Offices step 4).
+    when_principal_involved: bool = False
 
 
 class NotReportable(_Frozen):

@@ -77,13 +77,12 @@ def history_lines(profile: Profile, view: CaseView) -> list[str]:
     """The audit trail in words, oldest first, at local times in the agency's time zone."""
     calendar = calendar_for(profile)
     lines = []
-    for event in view.history:
-        when = f"{calendar.local(event.at):%a %d %b %Y %H:%M}"
-        what = event.action
-        if event.field:
-            change = f"{event.old} -> {event.new}" if event.old not in (None, "") else f"{event.new}"
-            what += f" {event.field}: {change}"
-        lines.append(inert(f"{when}  {event.actor}  {what}"))
+    for entry in view.history:
+        when = f"{calendar.local(entry.at):%a %d %b %Y %H:%M}"
+        where = f" [{entry.case_number}]" if entry.case_number != view.case.case_number else ""
+        changed = "; ".join(f"{name}: {old} -> {new}" if old not in (None, "") else f"{name}: {new}"
+                            for name, (old, new) in entry.changes.items())
+        lines.append(inert(f"{when}{where}  {entry.actor}  {entry.action}" + (f" {changed}" if changed else "")))
     return lines
 
 

@@ -364,7 +364,7 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
     def act(self, what: str, case_number: str, typed: str) -> None:
         """Assign or escalate, one service call (one commit); a refusal re-opens the form with the text kept."""
         from calldesk.store.cases import reassign
-        from calldesk.store.casework import escalate
+        from calldesk.store.escalation import escalate
 
         try:
             with self.desk.store.uow() as uow:

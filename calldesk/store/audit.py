@@ -133,15 +133,20 @@ def event_changes(event: AuditEvent | AuditEventPublic) -> dict[str, tuple[str |
 
 @dataclass(frozen=True)
 class HistoryEntry:
-    """One line of a case's History tab: when, who, what, and the fields it changed (old -> new)."""
+    """One line of a case's history: when, who, what, the fields it changed (old -> new), and on which case
+    (a survivor's history holds the events of the cases merged into it)."""
 
     at: datetime
     actor: str
     action: str
     changes: dict[str, tuple[str | None, str | None]]
+    case_number: str = ""
 
 
-def case_history(session: Session, case_id: int) -> list[HistoryEntry]:
-    """Every audit event of one case, oldest first, one entry per change (index on case_id)."""
-    query = select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(col(AuditEvent.id))
-    return [HistoryEntry(e.at, e.actor, e.action, event_changes(e)) for e in session.exec(query)]
+def case_history(session: Session, cases: Mapping[int, str]) -> list[HistoryEntry]:
+    """Every audit event of these cases (id -> case number), in time order, one entry per change (index on
+    case_id). `calldesk.store.handling.case_history` gives a case with every case merged into it."""
+    query = (select(AuditEvent).where(col(AuditEvent.case_id).in_(list(cases)))
+             .order_by(col(AuditEvent.at), col(AuditEvent.id)))
+    return [HistoryEntry(e.at, e.actor, e.action, event_changes(e), cases.get(e.case_id or 0, ""))
+            for e in session.exec(query)]

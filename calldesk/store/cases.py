@@ -47,7 +47,7 @@ from calldesk.store import audit
 from calldesk.store.drafts import scrub_drafts
 from calldesk.store.intake import clean_fields
 from calldesk.store.maintenance import vacuum_after_scrub
-from calldesk.store.queries import priors_at_school, priors_for_caller
+from calldesk.store.queries import priors_at_school, priors_for_caller, speakers
 from calldesk.store.scrub import scrub_files
 from calldesk.store.uow import UnitOfWork, unstorable
 from calldesk.store.users import Actor, authorise
@@ -155,7 +155,7 @@ def open_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CaseCrea
     priors = priors_for_caller(session, key, since_days=profile.repeat_window_days, now=opened_at)
     repeat = detect_repeat(profile, caller=key, category=fields.get("category"), school=fields.get("school"),
                            opened_at=opened_at, priors=priors)
-    routing = route(profile, fields=fields, opened_at=opened_at, repeat=repeat)
+    routing = route(profile, fields=fields, opened_at=opened_at, repeat=repeat, speakers=speakers(session))
     trend = detect_trend(profile, school=fields.get("school"), opened_at=opened_at,
                          priors_at_school=priors_at_school(session, fields.get("school"),
                                                            since_days=profile.trend_window_days, now=opened_at))
@@ -172,6 +172,7 @@ def open_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CaseCrea
                 protocol=profile.name, opened_by=actor.username, opened_at=opened_at, updated_at=utcnow(),
                 abuse_marked=abuse_marked)
     _route(case, routing, actor=actor, at=opened_at)
+    case.assigned_to = routing.assign_to  # a Bilingual call goes to one who speaks its language
     reasons = case_notes(routing, repeat=repeat, trend=trend)
     logged_at = utcnow()
     late = missed_intake(profile, opened_at, logged_at)

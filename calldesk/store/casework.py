@@ -1,4 +1,4 @@
-"""Working a case: follow-up entries, escalations, the resolution and the response letter."""
+"""Working a case: follow-up entries, the resolution and the response letter (escalations: store/escalation.py)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ from sqlmodel import select
 from calldesk.errors import InvalidInput, RuleRefused
 from calldesk.models import (
     Case,
-    CasePublic,
-    Escalation,
     FollowUp,
     FollowUpCreate,
     FollowUpPublic,
@@ -19,11 +17,14 @@ from calldesk.models import (
     ResolutionUpdate,
     utcnow,
 )
-from calldesk.rules.escalation import next_escalation
 from calldesk.rules.letter import LETTER_STEPS, check_letter_step
 from calldesk.rules.profile import Profile
 from calldesk.store import attachments, audit
-from calldesk.store.cases import ABUSE_PLACEHOLDER, load_for_change, recompute_follow_up, refresh_next_deadline
+from calldesk.store.cases import (
+    load_for_change,
+    recompute_follow_up,
+    refresh_next_deadline,
+)
 from calldesk.store.uow import UnitOfWork
 from calldesk.store.users import Actor, authorise
 
@@ -59,28 +60,6 @@ def add_follow_up(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_numbe
                  case_id=case.id, field="next_follow_up_by", old=before, new=case.next_follow_up_by)
     uow.commit()
     return FollowUpPublic.model_validate(entry)
-
-
-def escalate(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number: str, reason: str) -> CasePublic:
-    """One step up the agency's ladder, recorded with who, when and why."""
-    actor = authorise(uow, actor, "escalate")
-    if not reason.strip():
-        raise InvalidInput("Say why the case is escalated.", field="reason")
-    case = _open_case(uow, case_number)
-    step = next_escalation(profile, current_level=case.escalation_level)
-    if step is None:
-        raise RuleRefused(f"Case {case_number} is already at the top of the {profile.title} ladder.")
-    why = ABUSE_PLACEHOLDER if case.abuse_marked else reason.strip()
-    uow.session.add(Escalation(case_id=case.id, level=step.level, title=step.title, to_role=step.role,  # type: ignore[arg-type]
-                               reason=why, by_user=actor.username, at=utcnow()))
-    audit.record(uow.session, actor=actor.username, action="case.escalate", entity="case", entity_id=case_number,
-                 case_id=case.id, field="escalation_level", old=case.escalation_level, new=step.level)
-    audit.record(uow.session, actor=actor.username, action="case.escalate", entity="case", entity_id=case_number,
-                 case_id=case.id, field="owner_role", old=case.owner_role, new=step.role)
-    case.escalation_level, case.owner_role, case.assigned_to = step.level, step.role, None
-    case.updated_at = utcnow()
-    uow.commit()
-    return CasePublic.model_validate(case)
 
 
 def _resolution(uow: UnitOfWork, case_id: int, actor: Actor) -> Resolution:

@@ -28,6 +28,7 @@ from calldesk.rules.consent import (
     validate_consent,
 )
 from calldesk.rules.contact import normalise_name
+from calldesk.rules.ferpa import RecordConsent, RecordDisclosure, RecordRequest, StudentRecord
 from calldesk.store import audit
 from calldesk.store.cases import get_case
 from calldesk.store.uow import UnitOfWork
@@ -56,7 +57,7 @@ def _records(text: str) -> list[str]:
 def _facts(consent: Consent) -> ConsentFacts:
     records = "all" if consent.records.strip().lower() == "all" else _records(consent.records)
     return ConsentFacts(consent.signed_by, consent.signed_on, records, consent.purpose, consent.recipient,
-                        consent.valid_until)
+                        consent.valid_until, consent.revoked_on)
 
 
 def add_student(uow: UnitOfWork, *, actor: Actor, case_number: str, data: StudentCreate) -> StudentPublic:
@@ -100,9 +101,13 @@ def record_consent(uow: UnitOfWork, *, actor: Actor, case_number: str, student_i
     return ConsentPublic.model_validate(consent)
 
 
+def _consents(session: Session, student: Student) -> list[Consent]:
+    return list(session.exec(select(Consent).where(Consent.student_id == student.id).order_by(col(Consent.id))))
+
+
 def consent_decision(session: Session, *, case: Case, student: Student, records: list[str], recipient: str,
                      on: date) -> ConsentDecision:
-    consents = session.exec(select(Consent).where(Consent.student_id == student.id)).all()
+    consents = _consents(session, student)
     # The caller's relationship is the basis only when the caller is the one receiving the information.
     relationship = case.relationship if normalise_name(recipient) == case.caller_name_key else "other"
     return check_disclosure(relationship=relationship, consents=[_facts(c) for c in consents],
@@ -130,8 +135,10 @@ def disclose(uow: UnitOfWork, *, actor: Actor, case_number: str, student_id: int
     decision = consent_decision(uow.session, case=case, student=student, records=records, recipient=to,
                                 on=on or local_today(case.protocol))
     decision.require()
+    consent_id = None if decision.consent_index is None else _consents(uow.session, student)[decision.consent_index].id
     row = Disclosure(case_id=case.id, student_id=student.id, recipient=to, records=", ".join(records),  # type: ignore[arg-type]
-                     basis=decision.basis or decision.reason, disclosed_by=actor.username, disclosed_at=utcnow())
+                     basis=decision.basis or decision.reason, disclosed_by=actor.username, disclosed_at=utcnow(),
+                     consent_id=consent_id)
     uow.session.add(row)
     uow.flush()
     audit.record(uow.session, actor=actor.username, action="student.disclose", entity="disclosure",
@@ -145,3 +152,52 @@ def disclosures_for(session: Session, case_number: str) -> list[DisclosurePublic
     case = get_case(session, case_number)
     rows = session.exec(select(Disclosure).where(Disclosure.case_id == case.id).order_by(col(Disclosure.id)))
     return [DisclosurePublic.model_validate(r) for r in rows]
+
+
+def revoke_consent(uow: UnitOfWork, *, actor: Actor, case_number: str, consent_id: int,
+                   revoked_on: date | None = None) -> ConsentPublic:
+    """The parent revokes a written consent: from `revoked_on` (default today) it allows no disclosure; it stays
+    in the student's record."""
+    actor = authorise(uow, actor, "record_consent")
+    case = get_case(uow.session, case_number, for_update=True)
+    consent = uow.session.get(Consent, consent_id)
+    student = uow.session.get(Student, consent.student_id) if consent is not None else None
+    if consent is None or student is None or student.case_id != case.id:
+        raise NotFound(f"No consent {consent_id} on case {case_number}.")
+    if consent.revoked_on is not None:
+        raise InvalidInput(f"Consent {consent_id} was already revoked.", field="consent_id")
+    consent.revoked_on, consent.revoked_by = revoked_on or local_today(case.protocol), actor.username
+    case.updated_at = utcnow()
+    uow.flush()
+    audit.record(uow.session, actor=actor.username, action="consent.revoke", entity="consent", entity_id=consent.id,
+                 case_id=case.id, field="revoked_on", new=consent.revoked_on)
+    uow.commit()
+    return ConsentPublic.model_validate(consent)
+
+
+def student_record(uow: UnitOfWork, *, actor: Actor, student_ref: str) -> StudentRecord:
+    """Every request, consent and disclosure about the student with this district id (or internal number),
+    across all cases, for a parent's inspection. NotFound if no case names the student."""
+    authorise(uow, actor, "student_record")
+    session = uow.session
+    ref = student_ref.strip()
+    students = list(session.exec(select(Student).where(Student.student_ref == ref).order_by(col(Student.id))))
+    if not students and ref.isdigit():
+        found = session.get(Student, int(ref))
+        students = [found] if found is not None else []
+    if not students:
+        raise NotFound(f"No student with the id {ref}.")
+    ids = [s.id for s in students]
+    cases = {c.id: c for c in session.exec(select(Case).where(col(Case.id).in_([s.case_id for s in students])))}
+    consents = session.exec(select(Consent).where(col(Consent.student_id).in_(ids)).order_by(col(Consent.id)))
+    disclosures = session.exec(select(Disclosure).where(col(Disclosure.student_id).in_(ids))
+                               .order_by(col(Disclosure.disclosed_at), col(Disclosure.id)))
+    return StudentRecord(
+        student=students[0].name, student_ref=students[0].student_ref or "",
+        requests=[RecordRequest(cases[s.case_id].case_number, cases[s.case_id].caller_name,
+                                cases[s.case_id].relationship, cases[s.case_id].opened_at) for s in students],
+        consents=[RecordConsent(c.id or 0, c.signed_by, c.signed_on, c.records, c.purpose, c.recipient,
+                                c.valid_until, c.revoked_on) for c in consents],
+        disclosures=[RecordDisclosure(cases[d.case_id].case_number if d.case_id in cases else "?", d.recipient,
+                                      d.basis, d.records, d.disclosed_at, d.disclosed_by, d.consent_id)
+                     for d in disclosures])

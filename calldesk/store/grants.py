@@ -19,7 +19,7 @@ from calldesk.store.uow import UnitOfWork
 from calldesk.store.users import USERNAME, Actor, _get, authorise
 
 CASE_TABLES = ("cases", "followup", "resolution", "escalation", "callback", "caselink", "student", "consent",
-               "disclosure", "draft", "casecounter")
+               "disclosure", "draft", "casecounter", "referral", "meeting", "qualityreview")
 
 
 def _statements(role: str, user: User, tables: list[str]) -> list[str]:

@@ -31,6 +31,7 @@ from calldesk.rules.routing import case_notes, route
 from calldesk.store import audit
 from calldesk.store.cases import CaseOutcome, open_case, require_fields
 from calldesk.store.intake import build, clean_fields
+from calldesk.store.queries import speakers
 from calldesk.store.uow import BatchUnitOfWork, UnitOfWork
 from calldesk.store.users import Actor, authorise
 
@@ -215,6 +216,7 @@ def bulk_import_batch(uow: UnitOfWork, *, actor: Actor, profile: Profile,
     ids = [data.client_id for _, _, data, _, _ in prepared]
     existing = {c.client_id: c for c in session.exec(select(Case).where(col(Case.client_id).in_(ids)))}
     by_key, schools = _batch_priors(session, prepared, profile)
+    staff = speakers(session)  # language routing, as open_case routes a call
     batch_cases: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
     links: list[tuple[dict[str, Any], str, str]] = []
@@ -244,7 +246,7 @@ def bulk_import_batch(uow: UnitOfWork, *, actor: Actor, profile: Profile,
                     priors[made["case_number"]] = _prior_of(made)
             repeat = detect_repeat(profile, caller=caller, category=fields.get("category"),
                                    school=fields.get("school"), opened_at=opened, priors=list(priors.values()))
-            routing = route(profile, fields=fields, opened_at=opened, repeat=repeat)
+            routing = route(profile, fields=fields, opened_at=opened, repeat=repeat, speakers=staff)
             at_school = [_prior_of(c) for c in schools.get(fields.get("school") or "", [])] + \
                 [_prior_of(m) for m in memory["school"].get(fields.get("school") or "", [])]
             trend = detect_trend(profile, school=fields.get("school"), opened_at=opened, priors_at_school=at_school)
@@ -258,6 +260,7 @@ def bulk_import_batch(uow: UnitOfWork, *, actor: Actor, profile: Profile,
                "case_number": _next_case_number(session, year), "protocol": profile.name,
                "opened_by": actor.username, "opened_at": opened, "updated_at": utcnow(), "abuse_marked": abuse,
                "call_type": routing.call_type, "tier": decision.tier, "owner_role": decision.owner_role,
+               "assigned_to": routing.assign_to,
                "reportable": report.reportable, "route_to": report.route_to,
                "not_reportable_reason": report.reason, "version": 1}
         for name in DEADLINE_FIELDS:

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from calldesk.models import Case, CasePublic, FollowUp, FollowUpPublic
 from calldesk.rules.contact import normalise_name, phone_digits
 from calldesk.rules.repeat import CallerKey, PriorCase
+from calldesk.rules.routing import Speaker, languages_of
 
 PRIORS_LIMIT = 50  # per key: more earlier cases than a repeat window ever holds for one caller
 SCHOOL_LIMIT = 500  # per school and trend window
@@ -143,3 +144,11 @@ def follow_ups_for(session: Session, case_id: int) -> list[FollowUpPublic]:
     """A case's follow-up entries, oldest first."""
     query = select(FollowUp).where(FollowUp.case_id == case_id).order_by(col(FollowUp.entry_at))
     return [FollowUpPublic.model_validate(e) for e in session.exec(query)]
+
+
+def speakers(session: Session) -> list[Speaker]:
+    """Active staff who take calls in some language (language routing reads them)."""
+    from calldesk.models import User
+
+    rows = session.exec(select(User).where(User.active == True, User.languages != ""))  # noqa: E712
+    return [Speaker(u.username, u.role, languages_of(u.languages)) for u in rows]

@@ -10,8 +10,6 @@ from sqlalchemy import ColumnElement, and_, or_
 from sqlmodel import Session, col, select
 
 from calldesk.models import (
-    AuditEvent,
-    AuditEventPublic,
     Case,
     CaseLink,
     CasePublic,
@@ -25,7 +23,9 @@ from calldesk.models import (
 )
 from calldesk.rules.contact import normalise_name, phone_digits
 from calldesk.rules.profile import Profile
+from calldesk.store.audit import HistoryEntry
 from calldesk.store.cases import get_case
+from calldesk.store.handling import case_history
 from calldesk.store.queries import follow_ups_for
 
 CASE_NUMBER = re.compile(r"^\d{4}-\d{1,6}$")
@@ -101,7 +101,7 @@ class CaseView:
     resolution: ResolutionPublic | None = None
     students: list[StudentPublic] = field(default_factory=list)
     disclosures: list[DisclosurePublic] = field(default_factory=list)
-    history: list[AuditEventPublic] = field(default_factory=list)
+    history: list[HistoryEntry] = field(default_factory=list)  # with the cases merged into it
     links: list[CaseLinkView] = field(default_factory=list)
 
 
@@ -114,8 +114,6 @@ def case_view(session: Session, case_number: str) -> CaseView:
     students = session.exec(select(Student).where(Student.case_id == case.id).order_by(col(Student.id))).all()
     disclosures = session.exec(select(Disclosure).where(Disclosure.case_id == case.id)
                                .order_by(col(Disclosure.id))).all()
-    events = session.exec(select(AuditEvent).where(AuditEvent.case_id == case.id)
-                          .order_by(col(AuditEvent.at), col(AuditEvent.id))).all()
     links: list[CaseLinkView] = []
     rows = session.exec(select(CaseLink).where(or_(col(CaseLink.case_id) == case.id,
                                                    col(CaseLink.linked_case_id) == case.id))
@@ -130,7 +128,7 @@ def case_view(session: Session, case_number: str) -> CaseView:
                     ResolutionPublic.model_validate(resolution) if resolution else None,
                     [StudentPublic.model_validate(s) for s in students],
                     [DisclosurePublic.model_validate(d) for d in disclosures],
-                    [AuditEventPublic.model_validate(e) for e in events], links)
+                    case_history(session, case.case_number), links)
 
 
 @dataclass

@@ -114,11 +114,34 @@ def add_user(uow: UnitOfWork, *, actor: Actor, data: UserCreate) -> UserPublic:
     if data.supervisor and uow.session.exec(select(User).where(User.username == data.supervisor)).first() is None:
         raise InvalidInput(f"No user named '{data.supervisor}' to be the supervisor; add them first.",
                            field="supervisor")
-    user = User(username=data.username, full_name=data.full_name, role=data.role, supervisor=data.supervisor)
+    user = User(username=data.username, full_name=data.full_name, role=data.role, supervisor=data.supervisor,
+                languages=_languages(data.languages))
     uow.session.add(user)
     uow.flush()
     audit.record(uow.session, actor=actor.username, action="user.add", entity="user",
                  entity_id=user.username, field="role", new=user.role)
+    return UserPublic.model_validate(user)
+
+
+def _languages(text: str) -> str:
+    from calldesk.rules.routing import languages_of
+
+    cleaned = ", ".join(languages_of(text))
+    if len(cleaned) > 200:
+        raise InvalidInput("List at most 200 characters of languages.", field="languages")
+    return cleaned
+
+
+def set_languages(uow: UnitOfWork, *, actor: Actor, username: str, languages: str) -> UserPublic:
+    """The languages a user takes calls in ("English, Spanish"); a call in one of them is routed to them
+    (admins only). Commits."""
+    authorise(uow, actor, "manage_users")
+    user = _get(uow.session, username)
+    cleaned = _languages(languages)
+    audit.record(uow.session, actor=actor.username, action="user.languages", entity="user", entity_id=username,
+                 field="languages", old=user.languages, new=cleaned)
+    user.languages = cleaned
+    uow.commit()
     return UserPublic.model_validate(user)
 
 

@@ -20,7 +20,7 @@ from calldesk.models import (
     ResolutionUpdate,
     StoreSecret,
 )
-from calldesk.store import casework
+from calldesk.store import casework, escalation
 from calldesk.store.audit import PERSONAL_MARK, case_history, event_changes
 from calldesk.store.cases import close_case, open_case, reassign, update_case
 from calldesk.store.store import Store
@@ -89,7 +89,8 @@ def test_update_audits_old_and_new_and_recomputes_deadlines(store: Store, staff:
                                                           col(AuditEvent.action).not_in(skipped))).all()
         events = {(e.action, name): change for e in trail for name, change in event_changes(e).items()}
         assert [e.action for e in trail] == ["case.update", "case.retriage"]  # one event per change
-        assert [h.action for h in case_history(uow.session, case.id)][-2:] == ["case.update", "case.retriage"]
+        history = case_history(uow.session, {case.id: case.case_number})  # type: ignore[dict-item]
+        assert [h.action for h in history][-2:] == ["case.update", "case.retriage"]
     assert events[("case.update", "call_type")] == ("inquiry", "concern")
     assert events[("case.retriage", "tier")] == ("inquiry_immediate", "concern")
 
@@ -226,9 +227,9 @@ def test_escalation_climbs_the_ladder_and_stops_at_the_top(store: Store, staff: 
     case = call(store, staff["agent"], call_type="concern", category="Transportation").case
     for level in (1, 2):
         with store.uow() as uow:
-            escalated = casework.escalate(uow, actor=staff["program_specialist"], profile=lausd(),
+            escalated = escalation.escalate(uow, actor=staff["program_specialist"], profile=lausd(),
                                           case_number=case.case_number, reason="Parent unsatisfied")
         assert escalated.escalation_level == level
     with store.uow() as uow, pytest.raises(RuleRefused, match="top"):
-        casework.escalate(uow, actor=staff["supervisor"], profile=lausd(), case_number=case.case_number,
+        escalation.escalate(uow, actor=staff["supervisor"], profile=lausd(), case_number=case.case_number,
                           reason="Again")

@@ -63,7 +63,7 @@ def test_demo_fills_routed_cases_with_repeats_history_and_is_resumable(store: St
         first = json.loads(opened[0].changes or "{}")
         assert first["category"][1] and first["caller_name"] == [None, "(personal data: see the record)"]
         assert first["claim"][1].startswith("[text ")  # narrative only as a fingerprint
-        history = case_history(session, cases[0].id or 0)
+        history = case_history(session, {cases[0].id or 0: cases[0].case_number})
         assert history[0].action == "case.open" and "tier" in history[0].changes
         (n,) = session.execute(text("SELECT max(last) FROM casecounter")).one()
         assert n >= 1

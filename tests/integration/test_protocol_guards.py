@@ -172,7 +172,7 @@ def test_a_parent_caller_cannot_pass_student_information_to_someone_else(
 
 def test_nothing_written_after_an_abuse_mark_keeps_the_narrative(store: Store, staff: dict[str, Actor]) -> None:
     from calldesk.models import ResolutionUpdate
-    from calldesk.store import casework
+    from calldesk.store import casework, escalation
     from calldesk.store.cases import close_case
 
     agent, sam = staff["agent"], staff["specialist"]
@@ -186,7 +186,7 @@ def test_nothing_written_after_an_abuse_mark_keeps_the_narrative(store: Store, s
         casework.set_resolution(uow, actor=sam, case_number=case.case_number, data=ResolutionUpdate(
             response=MARKER, outcome=MARKER[:100], alleged_violation=MARKER))
     with store.uow() as uow:
-        casework.escalate(uow, actor=sam, profile=lausd(), case_number=case.case_number, reason=MARKER)
+        escalation.escalate(uow, actor=sam, profile=lausd(), case_number=case.case_number, reason=MARKER)
     with store.uow() as uow:
         callbacks.add_callback(uow, actor=agent, profile=lausd(), data=CallbackCreate(
             caller_name="Aunt", phone="2135550111", message=MARKER, case_number=case.case_number))

@@ -8,7 +8,7 @@ import itertools
 import re
 import tempfile
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -21,13 +21,14 @@ from calldesk.models import (
     CaseUpdate,
     ConsentCreate,
     FollowUpCreate,
+    QualityReviewCreate,
     ResolutionUpdate,
     StudentCreate,
     UserCreate,
 )
 from calldesk.rules.permissions import PERMISSIONS, ROLE_LABELS
 from calldesk.rules.profile import ROLES
-from calldesk.store import callbacks, casework, clocks, confidentiality, drafts, reference, users
+from calldesk.store import callbacks, casework, clocks, confidentiality, drafts, escalation, handling, reference, users
 from calldesk.store.cases import close_case, mark_abuse, reassign, update_case
 from calldesk.store.demo import fill_demo
 from calldesk.store.grants import grant_login
@@ -82,9 +83,24 @@ def _case(store: Store, sue: Actor, kind: str) -> str:
     if kind == "resolved":
         with store.uow() as uow:
             casework.set_resolution(uow, actor=sue, case_number=number, data=ResolutionUpdate(response="Done"))
-    if kind == "student":
+    if kind in ("student", "consent"):
         with store.uow() as uow:
-            confidentiality.add_student(uow, actor=sue, case_number=number, data=StudentCreate(name="Leo"))
+            student = confidentiality.add_student(uow, actor=sue, case_number=number,
+                                                  data=StudentCreate(name="Leo", student_ref=f"R{number}"))
+    if kind == "consent":
+        with store.uow() as uow:
+            confidentiality.record_consent(uow, actor=sue, case_number=number, student_id=student.id,
+                                           today=date(2026, 11, 23), data=ConsentCreate(
+                                               signed_by="Maria Gomez", signed_on=date(2026, 9, 1),
+                                               records="attendance", purpose="support", recipient="Rosa"))
+    if kind == "meeting":
+        with store.uow() as uow:
+            handling.schedule_meeting(uow, actor=sue, case_number=number, kind="resolution",
+                                      when=datetime(2026, 12, 1, 20, tzinfo=UTC), parties=["Parent", "Teacher"])
+    if kind == "merge":
+        n = next(CALLERS)
+        SURVIVORS[number] = call(store, sue, caller_name=f"Maria {n}", subcategory="New enrollment",
+                                 phone=f"21355{n:05d}").case.case_number
     if kind == "callback":
         with store.uow() as uow:
             callbacks.add_callback(uow, actor=sue, profile=lausd(), data=CallbackCreate(
@@ -98,6 +114,23 @@ def _student_id(uow: UnitOfWork, number: str) -> int:
 
     case = get_case(uow.session, number)
     return uow.session.exec(select(Student.id).where(Student.case_id == case.id)).one()  # type: ignore[return-value]
+
+
+def _consent_id(uow: UnitOfWork, number: str) -> int:
+    from calldesk.models import Consent
+
+    return uow.session.exec(select(Consent.id).where(Consent.student_id == _student_id(uow, number))).one()  # type: ignore[return-value]
+
+
+SURVIVORS: dict[str, str] = {}  # merged case -> the case it is merged into
+
+
+def _meeting_id(uow: UnitOfWork, number: str) -> int:
+    from calldesk.models import Meeting
+    from calldesk.store.cases import get_case
+
+    case = get_case(uow.session, number)
+    return uow.session.exec(select(Meeting.id).where(Meeting.case_id == case.id)).one()  # type: ignore[return-value]
 
 
 def _callback_id(uow: UnitOfWork, number: str) -> int:
@@ -121,6 +154,8 @@ MATRIX: dict[str, tuple[str, Action, tuple[str, ...]]] = {
         u, actor=a, username="zoe", absent_since=date(2026, 11, 23)), ("supervisor",)),
     "users.set_absence (oneself)": ("plain", lambda u, a, n: users.set_absence(
         u, actor=a, username=a.username, absent_since=None), ROLES),
+    "users.set_languages": ("plain", lambda u, a, n: users.set_languages(
+        u, actor=a, username="zoe", languages="English, Spanish"), ("admin",)),
     "reference.sync_reference": ("plain", lambda u, a, n: reference.sync_reference(
         u, actor=a, profile=lausd()), ("admin",)),
     "cases.open_case": ("plain", lambda u, a, n: call_in(u, a), (*DESK, "admin")),
@@ -133,8 +168,23 @@ MATRIX: dict[str, tuple[str, Action, tuple[str, ...]]] = {
                        ("supervisor",)),
     "casework.add_follow_up": ("plain", lambda u, a, n: casework.add_follow_up(
         u, actor=a, profile=lausd(), case_number=n, data=FollowUpCreate(done="Called", pending="")), DESK),
-    "casework.escalate": ("plain", lambda u, a, n: casework.escalate(
-        u, actor=a, profile=lausd(), case_number=n, reason="Caller asked"), DESK),
+    "escalation.escalate": ("plain", lambda u, a, n: escalation.escalate(
+        u, actor=a, profile=lausd(), case_number=n, reason="Caller asked", expected_version=_version(u, n)), DESK),
+    "escalation.appeal": ("resolved", lambda u, a, n: escalation.appeal(
+        u, actor=a, profile=lausd(), case_number=n, reason="Written appeal"), DESK),
+    "handling.refer": ("plain", lambda u, a, n: handling.refer(
+        u, actor=a, case_number=n, kind="safety", contact="Director Smith"), DESK),
+    "handling.schedule_meeting": ("plain", lambda u, a, n: handling.schedule_meeting(
+        u, actor=a, case_number=n, kind="mediation", when=datetime(2026, 12, 1, 20, tzinfo=UTC),
+        parties=["Parent", "Principal"]), DESK),
+    "handling.record_meeting_outcome": ("meeting", lambda u, a, n: handling.record_meeting_outcome(
+        u, actor=a, case_number=n, meeting_id=_meeting_id(u, n), outcome="Agreed", parent_satisfied=True), DESK),
+    "handling.review_case": ("plain", lambda u, a, n: handling.review_case(
+        u, actor=a, case_number=n, data=QualityReviewCreate(contact_accurate=True, labelled_right=True,
+                                                            claim_evidence_written=True, urgency=True,
+                                                            follow_ups_on_time=True, score=5)), ("supervisor",)),
+    "handling.merge_cases": ("merge", lambda u, a, n: handling.merge_cases(
+        u, actor=a, case_number=n, into=SURVIVORS[n]), ("program_specialist", "specialist", "supervisor")),
     "casework.set_resolution": ("plain", lambda u, a, n: casework.set_resolution(
         u, actor=a, case_number=n, data=ResolutionUpdate(response="Answered")), DESK),
     "casework.advance_letter (approve)": ("letter_draft", lambda u, a, n: casework.advance_letter(
@@ -159,6 +209,10 @@ MATRIX: dict[str, tuple[str, Action, tuple[str, ...]]] = {
                            purpose="support", recipient="Rosa", valid_until=date(2027, 6, 30))), DESK),
     "confidentiality.disclose": ("student", lambda u, a, n: confidentiality.disclose(
         u, actor=a, case_number=n, student_id=_student_id(u, n), records=["attendance"]), DESK),
+    "confidentiality.revoke_consent": ("consent", lambda u, a, n: confidentiality.revoke_consent(
+        u, actor=a, case_number=n, consent_id=_consent_id(u, n)), DESK),
+    "confidentiality.student_record": ("student", lambda u, a, n: confidentiality.student_record(
+        u, actor=a, student_ref=f"R{n}"), ("supervisor", "admin")),
     "callbacks.add_callback": ("plain", lambda u, a, n: callbacks.add_callback(
         u, actor=a, profile=lausd(), data=CallbackCreate(caller_name="Maria", case_number=n)), DESK),
     "callbacks.complete_callback": ("callback", lambda u, a, n: callbacks.complete_callback(

@@ -1,0 +1,95 @@
+"""Handling a case beyond its five tabs: referrals, meetings and supervisors' quality reviews."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Text
+from sqlmodel import Field, SQLModel
+
+from calldesk.models.types import UTCDateTime, utcnow
+
+
+class Referral(SQLModel, table=True):
+    """A case referred to another office (Rochester: Safety and Security; the civil rights coordinator)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=30)  # rules.handling.REFERRAL_KINDS
+    office: str = Field(max_length=200)
+    contact: str = Field(default="", max_length=200)  # whom at the office
+    note: str = Field(default="", sa_type=Text)
+    referred_by: str = Field(max_length=64)
+    referred_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)  # type: ignore[call-overload]
+
+
+class ReferralPublic(SQLModel):
+    id: int
+    case_id: int
+    kind: str
+    office: str
+    contact: str
+    note: str
+    referred_by: str
+    referred_at: datetime
+
+
+class Meeting(SQLModel, table=True):
+    """A resolution or mediation meeting with all parties (Rochester OPE), and its outcome."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=20)  # mediation or resolution
+    scheduled_for: datetime = Field(sa_type=UTCDateTime)  # type: ignore[call-overload]
+    place: str = Field(default="", max_length=200)
+    parties: str = Field(max_length=500)  # the parties, comma-separated
+    scheduled_by: str = Field(max_length=64)
+    scheduled_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)  # type: ignore[call-overload]
+    outcome: str | None = Field(default=None, sa_type=Text)
+    parent_satisfied: bool | None = None
+    outcome_by: str | None = Field(default=None, max_length=64)
+    outcome_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # type: ignore[call-overload]
+
+
+class MeetingPublic(SQLModel):
+    id: int
+    case_id: int
+    kind: str
+    scheduled_for: datetime
+    place: str
+    parties: str
+    scheduled_by: str
+    outcome: str | None
+    parent_satisfied: bool | None
+    outcome_by: str | None
+    outcome_at: datetime | None
+
+
+class QualityReviewBase(SQLModel):
+    """The LAUSD coordinator's checklist (quality assurance), a score and a comment."""
+
+    contact_accurate: bool = False
+    labelled_right: bool = False
+    claim_evidence_written: bool = False
+    urgency: bool = False
+    follow_ups_on_time: bool = False
+    score: int
+    comment: str = Field(default="", sa_type=Text)
+
+
+class QualityReviewCreate(QualityReviewBase):
+    pass
+
+
+class QualityReview(QualityReviewBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True, ondelete="CASCADE")
+    reviewed_by: str = Field(max_length=64)
+    reviewed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)  # type: ignore[call-overload]
+
+
+class QualityReviewPublic(QualityReviewBase):
+    id: int
+    case_id: int
+    reviewed_by: str
+    reviewed_at: datetime

@@ -1,0 +1,195 @@
+"""Referrals, resolution/mediation meetings, supervisors' quality reviews and merging duplicates."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from calldesk.errors import InvalidInput, RuleRefused
+from calldesk.models import (
+    Case,
+    CaseLink,
+    CasePublic,
+    Meeting,
+    MeetingPublic,
+    QualityReview,
+    QualityReviewCreate,
+    QualityReviewPublic,
+    Referral,
+    ReferralPublic,
+    utcnow,
+)
+from calldesk.rules.handling import (
+    REVIEW_CHECKLIST,
+    MergeSide,
+    check_merge,
+    check_review,
+    meeting_parties,
+    referral_office,
+)
+from calldesk.store import audit
+from calldesk.store.audit import HistoryEntry
+from calldesk.store.cases import get_case, load_for_change, refresh_next_deadline
+from calldesk.store.escalation import merged_into
+from calldesk.store.uow import UnitOfWork
+from calldesk.store.users import Actor, authorise
+
+
+def _working(uow: UnitOfWork, case_number: str, expected_version: int | None) -> Case:
+    case = load_for_change(uow.session, case_number, expected_version)
+    if case.status == "closed":
+        raise RuleRefused(f"Case {case_number} is closed.")
+    return case
+
+
+def _aware(moment: datetime | None, field: str) -> datetime:
+    if moment is None:
+        return utcnow()
+    if moment.tzinfo is None:
+        raise InvalidInput("The time needs a time zone.", field=field)
+    return moment
+
+
+def refer(uow: UnitOfWork, *, actor: Actor, case_number: str, kind: str, contact: str, note: str = "",
+          expected_version: int | None = None, referred_at: datetime | None = None) -> ReferralPublic:
+    """Refer the case to Safety and Security or to the civil rights coordinator, recorded with whom and when."""
+    actor = authorise(uow, actor, "refer")
+    office = referral_office(kind)
+    if not contact.strip():
+        raise InvalidInput(f"Name whom at {office} the case was referred to.", field="contact")
+    case = _working(uow, case_number, expected_version)
+    row = Referral(case_id=case.id, kind=kind, office=office, contact=contact.strip(), note=note.strip(),  # type: ignore[arg-type]
+                   referred_by=actor.username, referred_at=_aware(referred_at, "referred_at"))
+    uow.session.add(row)
+    case.updated_at = utcnow()
+    uow.flush()
+    audit.record(uow.session, actor=actor.username, action="case.refer", entity="referral", entity_id=row.id,
+                 case_id=case.id, field="office", new=f"{office} ({row.contact})")
+    uow.commit()
+    return ReferralPublic.model_validate(row)
+
+
+def schedule_meeting(uow: UnitOfWork, *, actor: Actor, case_number: str, kind: str, when: datetime,
+                     parties: Sequence[str], place: str = "", expected_version: int | None = None) -> MeetingPublic:
+    """Set up a resolution or mediation meeting with all parties (Rochester OPE)."""
+    actor = authorise(uow, actor, "meeting")
+    names = meeting_parties(kind, parties)
+    when = _aware(when, "when")
+    case = _working(uow, case_number, expected_version)
+    row = Meeting(case_id=case.id, kind=kind, scheduled_for=when, place=place.strip(), parties=", ".join(names),  # type: ignore[arg-type]
+                  scheduled_by=actor.username, scheduled_at=utcnow())
+    uow.session.add(row)
+    case.updated_at = utcnow()
+    uow.flush()
+    audit.record(uow.session, actor=actor.username, action="meeting.schedule", entity="meeting", entity_id=row.id,
+                 case_id=case.id, field="scheduled_for", new=when)
+    uow.commit()
+    return MeetingPublic.model_validate(row)
+
+
+def record_meeting_outcome(uow: UnitOfWork, *, actor: Actor, case_number: str, meeting_id: int, outcome: str,
+                           parent_satisfied: bool, expected_version: int | None = None) -> MeetingPublic:
+    """The meeting's outcome and whether the parent was satisfied (if not, the case is escalated next)."""
+    actor = authorise(uow, actor, "meeting")
+    if not outcome.strip():
+        raise InvalidInput("Say what the meeting agreed or decided.", field="outcome")
+    case = _working(uow, case_number, expected_version)
+    row = uow.session.get(Meeting, meeting_id)
+    if row is None or row.case_id != case.id:
+        raise InvalidInput(f"No meeting {meeting_id} on case {case_number}.", field="meeting_id")
+    before = {"outcome": row.outcome, "parent_satisfied": row.parent_satisfied}
+    row.outcome, row.parent_satisfied = outcome.strip(), parent_satisfied
+    row.outcome_by, row.outcome_at = actor.username, utcnow()
+    case.updated_at = utcnow()
+    uow.flush()
+    audit.record_changes(uow.session, actor=actor.username, action="meeting.outcome", entity="meeting",
+                         entity_id=row.id, case_id=case.id, before=before,
+                         after={"outcome": row.outcome, "parent_satisfied": parent_satisfied})
+    uow.commit()
+    return MeetingPublic.model_validate(row)
+
+
+def review_case(uow: UnitOfWork, *, actor: Actor, case_number: str, data: QualityReviewCreate,
+                expected_version: int | None = None) -> QualityReviewPublic:
+    """A supervisor's quality review with the protocol's checklist, a score (1-5) and a comment; a closed
+    case can be reviewed too."""
+    actor = authorise(uow, actor, "review_case")
+    check_review(score=data.score, met=[getattr(data, name) for name, _ in REVIEW_CHECKLIST], comment=data.comment)
+    case = load_for_change(uow.session, case_number, expected_version)
+    row = QualityReview(**data.model_dump(), case_id=case.id, reviewed_by=actor.username, reviewed_at=utcnow())  # type: ignore[arg-type]
+    row.comment = row.comment.strip()
+    uow.session.add(row)
+    case.updated_at = utcnow()
+    uow.flush()
+    audit.record(uow.session, actor=actor.username, action="case.review", entity="qualityreview",
+                 entity_id=row.id, case_id=case.id, field="score", new=row.score)
+    uow.commit()
+    return QualityReviewPublic.model_validate(row)
+
+
+def merge_cases(uow: UnitOfWork, *, actor: Actor, case_number: str, into: str, reason: str = "",
+                expected_version: int | None = None) -> CasePublic:
+    """Merge a duplicate into the case that survives (OC CCTS consolidation): the duplicate is closed as merged
+    and points to the survivor, whose history shows both. Returns the survivor."""
+    actor = authorise(uow, actor, "link_cases")
+    session = uow.session
+    merged = load_for_change(session, case_number, expected_version)
+    survivor = get_case(session, into, for_update=True)
+    check_merge(MergeSide(merged.case_number, merged.protocol, merged_into(session, merged)),
+                MergeSide(survivor.case_number, survivor.protocol, merged_into(session, survivor)))
+    why = reason.strip() or f"duplicate of {survivor.case_number}"
+    session.add(CaseLink(case_id=merged.id, linked_case_id=survivor.id, kind="merged", reason=why,  # type: ignore[arg-type]
+                         created_by=actor.username))
+    close_reason = f"merged into {survivor.case_number}"
+    before = {"status": merged.status, "close_reason": merged.close_reason}
+    if merged.status != "closed":
+        merged.closed_at, merged.closed_by = utcnow(), actor.username
+    merged.status, merged.close_reason = "closed", close_reason
+    refresh_next_deadline(merged)
+    merged.updated_at = survivor.updated_at = utcnow()
+    audit.record_changes(session, actor=actor.username, action="case.merge", entity="case", entity_id=case_number,
+                         case_id=merged.id, before=before, after={"status": "closed", "close_reason": close_reason})
+    audit.record(session, actor=actor.username, action="case.merge", entity="case", entity_id=survivor.case_number,
+                 case_id=survivor.id, field="merged_from", new=merged.case_number)
+    uow.commit()
+    return CasePublic.model_validate(survivor)
+
+
+def merged_cases(session: Session, case: Case) -> list[Case]:
+    """Every case merged into `case`, directly or through a case merged into it (oldest merge first)."""
+    found: list[Case] = []
+    frontier = [case.id]
+    while frontier:
+        rows = session.exec(select(Case).join(CaseLink, col(CaseLink.case_id) == Case.id)
+                            .where(col(CaseLink.linked_case_id).in_(frontier), CaseLink.kind == "merged")
+                            .order_by(col(CaseLink.id))).all()
+        rows = [r for r in rows if r not in found and r.id != case.id]
+        found.extend(rows)
+        frontier = [r.id for r in rows]
+    return found
+
+
+def case_history(session: Session, case_number: str) -> list[HistoryEntry]:
+    """The case's audit trail, with the trails of every case merged into it, in time order."""
+    case = get_case(session, case_number)
+    assert case.id is not None
+    return audit.case_history(session, {c.id: c.case_number for c in [case, *merged_cases(session, case)]
+                                        if c.id is not None})
+
+
+def referrals_for(session: Session, case_id: int | None) -> list[ReferralPublic]:
+    rows = session.exec(select(Referral).where(Referral.case_id == case_id).order_by(col(Referral.id)))
+    return [ReferralPublic.model_validate(r) for r in rows]
+
+
+def meetings_for(session: Session, case_id: int | None) -> list[MeetingPublic]:
+    rows = session.exec(select(Meeting).where(Meeting.case_id == case_id).order_by(col(Meeting.id)))
+    return [MeetingPublic.model_validate(r) for r in rows]
+
+
+def reviews_for(session: Session, case_id: int | None) -> list[QualityReviewPublic]:
+    rows = session.exec(select(QualityReview).where(QualityReview.case_id == case_id)
+                        .order_by(col(QualityReview.id)))
+    return [QualityReviewPublic.model_validate(r) for r in rows]

@@ -1,0 +1,152 @@
+"""The case dialogs on their own under Pilot: a concern escalated up Rochester's whole ladder, a refusal kept on
+the dialog with what was typed, and a merge after which the survivor's history shows both cases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import App
+from textual.widgets import Checkbox, Input, Static
+
+from calldesk.profiles import load_profile
+from calldesk.rules.profile import Profile
+from calldesk.screens.case_actions import CaseActionDialog, EscalateDialog, MergeDialog, ReviewDialog
+from calldesk.screens.context import Desk
+from calldesk.store.cases import get_case
+from calldesk.store.handling import case_history
+from calldesk.store.store import Store
+from calldesk.store.users import Actor
+from tests.integration.helpers import call
+from tests.ui.conftest import fixed_clock
+
+ROCHESTER = load_profile("rochester")
+
+
+class Host(App[None]):
+    """A bare app that shows one dialog and keeps what it dismissed with."""
+
+    def __init__(self, dialog: CaseActionDialog) -> None:
+        super().__init__()
+        self.dialog, self.results = dialog, []  # type: ignore[var-annotated]
+
+    def on_mount(self) -> None:
+        self.push_screen(self.dialog, self.results.append)
+
+
+def _desk(store: Store, actor: Actor, profile: Profile) -> Desk:
+    return Desk(profile, fixed_clock, store=store, actor=actor)
+
+
+async def _fill(pilot: Any, app: Host, **values: str) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    for name, value in values.items():
+        app.screen.query_one(f"#f-{name}", Input).value = value
+    await pilot.press("ctrl+s")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_a_concern_escalated_up_rochesters_whole_ladder_in_the_dialog(
+        store: Store, staff: dict[str, Actor]) -> None:
+    number = call(store, staff["agent"], ROCHESTER, call_type="concern", category="Transportation").case.case_number
+    desk = _desk(store, staff["program_specialist"], ROCHESTER)
+    for level, title in [(1, "District Coordinator"), (2, "Chief of Schools"), (3, "Superintendent's Office")]:
+        app = Host(EscalateDialog(desk, number))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert f"next: {title}" in str(app.screen.query_one("#action-intro", Static).render())
+            await _fill(pilot, app, reason=f"Parent not satisfied at level {level - 1}")
+            assert app.results and app.results[0].escalation_level == level
+    app = Host(EscalateDialog(desk, number))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _fill(pilot, app, reason="Once more")
+        assert not app.results and isinstance(app.screen, EscalateDialog)  # refused: the dialog stays
+        assert "top of the Rochester" in str(app.screen.query_one("#action-status", Static).render())
+        assert app.screen.query_one("#f-reason", Input).value == "Once more"  # what was typed is kept
+    with store.uow(readonly=True) as uow:
+        assert get_case(uow.session, number).escalation_level == 3
+
+
+async def test_a_merge_in_the_dialog_and_the_survivor_shows_both_histories(
+        store: Store, staff: dict[str, Actor], profile: Profile) -> None:
+    survivor = call(store, staff["agent"]).case.case_number
+    duplicate = call(store, staff["agent"], caller_name="Rosa Diaz", phone="2135550177",
+                     category="Transportation").case.case_number
+    app = Host(MergeDialog(_desk(store, staff["supervisor"], profile), duplicate))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _fill(pilot, app, into=survivor, reason="Same bus complaint")
+        assert app.results and app.results[0].case_number == survivor
+    with store.uow(readonly=True) as uow:
+        history = case_history(uow.session, survivor)
+        assert get_case(uow.session, duplicate).close_reason == f"merged into {survivor}"
+    assert {h.case_number for h in history} == {survivor, duplicate}
+
+
+async def test_a_review_in_the_dialog_with_its_checklist(store: Store, staff: dict[str, Actor],
+                                                         profile: Profile) -> None:
+    number = call(store, staff["agent"]).case.case_number
+    app = Host(ReviewDialog(_desk(store, staff["supervisor"], profile), number))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        for name in ("contact_accurate", "labelled_right", "claim_evidence_written", "urgency",
+                     "follow_ups_on_time"):
+            app.screen.query_one(f"#f-{name}", Checkbox).value = True
+        await _fill(pilot, app, score="5", comment="Clear claim and evidence.")
+        assert app.results and app.results[0].score == 5 and app.results[0].follow_ups_on_time
+
+
+async def test_the_ferpa_record_screen_shows_the_printed_record(store: Store, staff: dict[str, Actor],
+                                                                profile: Profile) -> None:
+    from calldesk.models import StudentCreate
+    from calldesk.screens.ferpa import FerpaRecordScreen
+    from calldesk.store import confidentiality
+
+    number = call(store, staff["agent"]).case.case_number
+    with store.uow() as uow:
+        confidentiality.add_student(uow, actor=staff["agent"], case_number=number,
+                                    data=StudentCreate(name="Leo Gomez", student_ref="S77"))
+
+    class RecordHost(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(FerpaRecordScreen(_desk(store, staff["supervisor"], profile), "S77"))
+
+    app = RecordHost()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = str(app.screen.query_one("#ferpa-text", Static).render())
+        assert "FERPA record of Leo Gomez" in text and f"case {number}" in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, FerpaRecordScreen)
+
+
+async def test_refer_meeting_and_a_late_appeal_in_their_dialogs(store: Store, staff: dict[str, Actor]) -> None:
+    from calldesk.models import ResolutionUpdate
+    from calldesk.screens.case_actions import AppealDialog, MeetingDialog, ReferDialog
+    from calldesk.store import casework
+
+    area = load_profile("area_offices")
+    number = call(store, staff["agent"], ROCHESTER, call_type="concern", category="Transportation").case.case_number
+    desk = _desk(store, staff["agent"], ROCHESTER)
+    app = Host(ReferDialog(desk, number))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _fill(pilot, app, kind="safety", contact="Director Smith", note="Fight at the stop")
+        assert app.results and app.results[0].office == "Safety and Security"
+    app = Host(MeetingDialog(desk, number))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _fill(pilot, app, kind="mediation", when="2026-12-01 15:00", parties="Parent, Principal")
+        assert app.results and app.results[0].parties == "Parent, Principal"
+    decided = call(store, staff["agent"], area, call_type="concern", category="Transportation",
+                   caller_name="Rosa Diaz", phone="2135550177").case.case_number
+    with store.uow() as uow:
+        casework.set_resolution(uow, actor=staff["program_specialist"], case_number=decided,
+                                data=ResolutionUpdate(response="Route restored."))
+    app = Host(AppealDialog(_desk(store, staff["agent"], area), decided))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _fill(pilot, app, reason="Written appeal", received="2027-03-01 09:00")
+        assert not app.results and "too late" in str(app.screen.query_one("#action-status", Static).render())
+        await _fill(pilot, app, received="")  # empty: the desk's clock, within the window
+        assert app.results and app.results[0].escalation_level == 1
