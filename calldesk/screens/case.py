@@ -64,8 +64,9 @@ class CaseScreen(Screen[None]):
             "follow-up entry typed on Follow-Up is added); if someone else saved it since you opened it, the save "
             "is refused and what you typed stays: press F8 to read it again. Supervisors assign it with F5. "
             "ctrl+g (or F12) opens the work menu: a follow-up entry, the plan, the acknowledgement, written "
-            "response and reply clocks and their extension, the resolution, the letter, closing, and more; a "
-            "letter picks the action. "
+            "response and reply clocks and their extension, the resolution, the letter, closing, escalation and "
+            "appeal, referral, meetings, merging a duplicate, the quality review and the student's FERPA record; "
+            "a letter picks the action. "
             "Escape goes back.")
     # Keys of dialogs built elsewhere go here (each a Binding with an id whose action calls open_action).
     ACTIONS: ClassVar[list[BindingType]] = [
@@ -230,14 +231,23 @@ class CaseScreen(Screen[None]):
         from calldesk.screens.case_menu import CaseAction, CaseActionMenu
 
         def picked(action: CaseAction | None) -> None:
-            if action is not None:
-                self.open_action(action.make(self.desk, self.case_number), then=self._worked)
+            if action is None:
+                return
+            try:
+                dialog = action.make(self.desk, self.case_number)
+            except Exception as exc:  # the case is gone, the store is away: one line, the case stays on screen
+                self.notify(inert(as_refusal(exc).message), severity="error", markup=False)
+                return
+            self.open_action(dialog, then=lambda said: self._worked(action, said))
 
         self.app.push_screen(CaseActionMenu(self.case_number, self.desk.actor.role), picked)
 
-    def _worked(self, said: Any) -> None:
-        if said:
-            self.notify(inert(str(said)), markup=False)
+    def _worked(self, action: Any, said: Any) -> None:
+        """A dialog closed: say what it did (its own sentence, or the action's name) and read the case again."""
+        if isinstance(said, str) and said:
+            self.notify(inert(said), markup=False)
+        elif said is not None:
+            self.notify(inert(f"{action.label.split(':')[0].split(' (')[0]}: done."), markup=False)
         self.load()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

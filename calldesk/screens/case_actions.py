@@ -2,12 +2,12 @@
 
 Each takes the desk and a case number, reads the case's version as it opens (the version the user saw), runs its
 one service call in a thread worker, and dismisses with the service's result; a refusal stays on the dialog as
-one line, with everything typed kept. The case workspace binds keys to push them (see `CASE_ACTION_KEYS`).
+one line, with everything typed kept. The case screen's work menu
+(ctrl+g, calldesk.screens.case_menu) opens them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -270,12 +270,3 @@ class ReviewDialog(CaseActionDialog):
 
 
 # The keys the case workspace binds (the integrator wires them): key -> (dialog, what the footer says).
-CASE_ACTION_KEYS: dict[str, tuple[Callable[[Desk, str], CaseActionDialog], str]] = {
-    "ctrl+e": (EscalateDialog, "Escalate"),
-    "ctrl+y": (AppealDialog, "Appeal"),
-    "ctrl+f": (ReferDialog, "Refer"),
-    "ctrl+g": (MeetingDialog, "Meeting"),
-    "ctrl+o": (MeetingOutcomeDialog, "Meeting outcome"),
-    "ctrl+u": (MergeDialog, "Merge"),
-    "ctrl+r": (ReviewDialog, "Review"),
-}

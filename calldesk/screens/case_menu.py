@@ -52,7 +52,24 @@ def _dialog(module: str, name: str) -> Callable[[Desk, str], Screen[Any]]:
     return make
 
 
+def _ferpa(desk: Desk, number: str) -> Screen[Any]:
+    """The FERPA record of the case's (first) student: consents, requests and disclosures."""
+    from sqlmodel import col, select
+
+    from calldesk.models import Student
+    from calldesk.screens.ferpa import FerpaRecordScreen
+    from calldesk.store.cases import get_case
+
+    with desk.store.uow(readonly=True) as uow:  # one indexed read: the case's students
+        case = get_case(uow.session, number)
+        ref = uow.session.exec(select(Student.student_ref).where(Student.case_id == case.id,
+                                                                 col(Student.student_ref).is_not(None))
+                               .order_by(col(Student.id))).first()
+    return FerpaRecordScreen(desk, ref or "")
+
+
 WORK = "calldesk.screens.case_work"
+ACTS = "calldesk.screens.case_actions"
 CASE_ACTIONS: tuple[CaseAction, ...] = (
     CaseAction("f", "Follow-up entry (what was done, what is pending)", "follow_up", _dialog(WORK, "FollowUpDialog")),
     CaseAction("p", "Plan: the prescribed steps and their dates", "follow_up", _dialog(WORK, "PlanDialog")),
@@ -63,6 +80,17 @@ CASE_ACTIONS: tuple[CaseAction, ...] = (
     CaseAction("r", "Resolution: response, outcome, alleged violation", "resolve", _dialog(WORK, "ResolutionDialog")),
     CaseAction("l", "Letter: approve, attach the signed copy, inform", "sign_letter", _dialog(WORK, "LetterDialog")),
     CaseAction("c", "Close the case (or see what is missing)", "close_case", _dialog(WORK, "CloseDialog")),
+    CaseAction("e", "Escalate one rung up the ladder (or: the principal is involved)", "escalate",
+               _dialog(ACTS, "EscalateDialog")),
+    CaseAction("u", "Appeal of the decision (within the profile's window)", "escalate", _dialog(ACTS, "AppealDialog")),
+    CaseAction("d", "Refer to Safety and Security or the civil rights coordinator", "refer",
+               _dialog(ACTS, "ReferDialog")),
+    CaseAction("m", "Meeting: schedule a mediation or resolution meeting", "meeting", _dialog(ACTS, "MeetingDialog")),
+    CaseAction("o", "Meeting outcome, and whether the parent was satisfied", "meeting",
+               _dialog(ACTS, "MeetingOutcomeDialog")),
+    CaseAction("g", "Merge this case (a duplicate) into another", "link_cases", _dialog(ACTS, "MergeDialog")),
+    CaseAction("q", "Quality review with the protocol's checklist", "review_case", _dialog(ACTS, "ReviewDialog")),
+    CaseAction("s", "FERPA record of the case's student", "student_record", _ferpa),
 )
 
 

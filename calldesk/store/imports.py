@@ -300,7 +300,7 @@ def bulk_import_batch(uow: UnitOfWork, *, actor: Actor, profile: Profile,
         case_id = numbers_by_id[number_of]
         clock_rows.append({"case_id": case_id, "kind": "intake", "event": "missed", "due_at": due,
                            "new_due_at": None, "note": "", "by_user": actor.username, "at": logged_at})
-        events.append(audit.event_row(at=logged_at, actor=actor.username, action="clock.intake_missed",
+        events.append(audit.event_row(at=utcnow(), actor=actor.username, action="clock.intake_missed",
                                       entity="case", entity_id=number_of, case_id=case_id,
                                       changes={"intake_due": (None, due)}, key=key))
     if clock_rows:

@@ -256,6 +256,15 @@ async def test_the_work_menu_opens_each_dialog_by_its_letter_and_the_case_shows_
             if app.screen is screen:
                 break
         assert app.screen is screen
+        from calldesk.screens.case_actions import EscalateDialog, MergeDialog
+
+        for letter, dialog in (("e", EscalateDialog), ("g", MergeDialog)):  # escalation's and merge's dialogs too
+            await pilot.press("ctrl+g", letter)
+            await _settle(pilot, app)
+            assert isinstance(app.screen, dialog), letter
+            await pilot.press("escape")
+            await _settle(pilot, app)
+            assert app.screen is screen
     with desk_store.uow(readonly=True) as uow:
         entries = follow_ups_for(uow.session, case.id)  # type: ignore[arg-type]
     assert [(e.done, e.pending) for e in entries][-1] == ("Called the depot", "Depot to call back")
