@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from calldesk import __version__
-from calldesk.cli import cases, db, exports, lifecycle, reports, users
+from calldesk.cli import callbacks, cases, db, exports, lifecycle, reports, users
 from calldesk.cli.context import Options, options, out, refusals_exit
 
 app = typer.Typer(
@@ -18,6 +18,7 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="user")
 app.add_typer(cases.app, name="case")
+app.add_typer(callbacks.app, name="callback")
 app.add_typer(reports.app, name="report")
 app.add_typer(exports.app, name="export")
 app.add_typer(lifecycle.holds, name="hold")

@@ -97,3 +97,18 @@ def activate(ctx: typer.Context, name: str = typer.Argument(...),
              as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Reactivate a deactivated user."""
     _set_active(ctx, name, True, as_json)
+
+
+@app.command()
+@refusals_exit
+def absent(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., metavar="USER"),
+    since: str | None = typer.Option(None, "--since", help="First day away, YYYY-MM-DD (default: today)."),
+    back: bool = typer.Option(False, "--back", help="They are back: clear the absence."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Record that a user is away (supervisors; anyone for themselves): their supervisor covers their callbacks."""
+    from calldesk.cli.callbacks import absent as record_absence
+
+    record_absence(ctx, name, since, back, as_json)
