@@ -29,6 +29,7 @@ class DeskScreen(ReportsWorkerFailures, Screen[None]):
             "discard one you no longer need with d. ctrl+q quits.")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "offer_drafts", "Unsaved calls", id="desk.drafts", tooltip="Resume a call you did not save"),
+        Binding("b", "callbacks", "Callbacks", id="desk.callbacks", tooltip="Messages to call back"),
     ]
 
     class Connected(Message):
@@ -65,6 +66,10 @@ class DeskScreen(ReportsWorkerFailures, Screen[None]):
         self.query_one("#who", Static).update(
             f"Signed in as [b]{escape(inert(actor.username))}[/b] ({actor.role.replace('_', ' ')})")
         self.query_one("#where", Static).update(Text(inert(f"Store: {store.location} ({store.backend})")))
+
+    def action_callbacks(self) -> None:
+        from calldesk.screens.callbacks import CallbacksScreen
+        self.app.push_screen(CallbacksScreen(self.desk))
 
     def action_offer_drafts(self) -> None:
         self.find_drafts()
