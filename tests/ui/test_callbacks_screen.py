@@ -73,3 +73,42 @@ async def test_add_attempt_and_return_callbacks_from_the_desk(make_app, desk_sto
 
         assert callbacks_for(uow.session, profile=load_profile("lausd"), username=agent.username,
                              today=NOW.date()) == []
+
+
+async def test_a_supervisor_sees_an_absent_agents_callback_and_hands_it_on(
+        make_app, desk_store: Store, staff: dict[str, Actor], profile) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from calldesk.models import CallbackCreate
+    from calldesk.store.callbacks import add_callback
+    from calldesk.store.users import set_absence
+
+    ana, sue, sam = staff["agent"], staff["supervisor"], staff["specialist"]
+    with desk_store.uow() as uow:
+        add_callback(uow, actor=ana, profile=profile, data=CallbackCreate(caller_name="Rosa Diaz",
+                                                                           received_at=NOW))
+    with desk_store.uow() as uow:
+        set_absence(uow, actor=sue, username=ana.username, absent_since=date(2026, 11, 19))  # Thu, Fri, Mon
+        uow.commit()
+    app = make_app(actor=sue)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.push_screen(CallbacksScreen(app.desk))
+        await pilot.pause()
+        rows = _rows(app)
+        assert len(rows) == 1 and rows[0][5] == f"covering for {ana.username}"
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, AskForm)
+        app.screen.query_one("#f-user", Input).value = "nobody"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AskForm)  # refused: the form stays with what was typed
+        assert "not a calldesk user" in str(app.screen.query_one("#form-error", Static).render())
+        app.screen.query_one("#f-user", Input).value = sam.username
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CallbacksScreen) and _rows(app) == []
+    with desk_store.uow(readonly=True) as uow:
+        assert [c.caller_name for c in callbacks_for(uow.session, profile=profile, username=sam.username,
+                                                     today=NOW.date())] == ["Rosa Diaz"]
