@@ -6,6 +6,7 @@ import typer
 
 from calldesk import __version__
 from calldesk.cli import (
+    callbacks,
     case_find,  # noqa: F401  (registers case find, assign and mine on `case`)
     cases,
     casework,
@@ -32,6 +33,7 @@ app.add_typer(users.app, name="user")
 app.add_typer(cases.app, name="case")
 assert casework.app is cases.app  # its commands (follow-up, ack, letter, close...) register on `case`
 app.add_typer(casework_actions.student, name="student")
+app.add_typer(callbacks.app, name="callback")
 app.add_typer(reports.app, name="report")
 app.add_typer(exports.app, name="export")
 app.add_typer(queue.app, name="queue")

@@ -116,3 +116,18 @@ def lang(ctx: typer.Context, name: str = typer.Argument(...),
         print_json(user)
     else:
         out.print(f"{shown(user.username)} takes calls in: {shown(user.languages or 'no language listed')}.")
+
+
+@app.command()
+@refusals_exit
+def absent(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., metavar="USER"),
+    since: str | None = typer.Option(None, "--since", help="First day away, YYYY-MM-DD (default: today)."),
+    back: bool = typer.Option(False, "--back", help="They are back: clear the absence."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Record that a user is away (supervisors; anyone for themselves): their supervisor covers their callbacks."""
+    from calldesk.cli.callbacks import absent as record_absence
+
+    record_absence(ctx, name, since, back, as_json)

@@ -122,6 +122,7 @@ class CallbackPublic(CallbackBase):
     received_at: datetime
     due_at: datetime
     done_at: datetime | None
+    covering_for: str | None = None  # set by callbacks_for: a supervisor returns an absent colleague's call
 
 
 class CaseLink(SQLModel, table=True):

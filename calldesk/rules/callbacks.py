@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from calldesk.rules.calendar import OpenCalendar, calendar_for
 from calldesk.rules.profile import Profile
+from calldesk.rules.triage import format_due
 
 
 @dataclass(frozen=True)
@@ -33,3 +34,31 @@ def covering_supervisor_needed(*, absent_since: date | None, today: date, calend
     if absent_since is None:
         return False
     return calendar.count_open_days(absent_since, today) > 1
+
+
+ATTEMPT_RESULTS = ("reached", "voicemail", "no_answer")
+
+
+def attempt_result(text: str) -> str:
+    """A typed attempt result ("no-answer", "No answer") as the stored word; ValueError if it is none of them."""
+    word = text.strip().lower().replace("-", "_").replace(" ", "_")
+    if word not in ATTEMPT_RESULTS:
+        raise ValueError(f"'{text}' is not an attempt result: reached, voicemail or no-answer.")
+    return word
+
+
+def describe_due(due_at: datetime, *, now: datetime, local: datetime) -> str:
+    """When a callback is due, in words: "due now", "overdue by 1 day 3 h", or "due Mon 30 Nov 17:00"
+    (`local` is due_at in the agency's time zone)."""
+    late = now - due_at
+    if late.total_seconds() >= 60:
+        minutes = int(late.total_seconds() // 60)
+        days, rest = divmod(minutes, 24 * 60)
+        hours, mins = divmod(rest, 60)
+        parts = ([f"{days} day{'s' if days != 1 else ''}"] if days else []) + ([f"{hours} h"] if hours else [])
+        if not days and (mins or not hours):
+            parts.append(f"{mins} min")
+        return "overdue by " + " ".join(parts)
+    if late.total_seconds() >= 0:
+        return "due now"
+    return f"due {format_due(local, with_time=True)}"

@@ -36,6 +36,7 @@ class DeskScreen(ReportsWorkerFailures, Screen[None]):
         Binding("slash,ctrl+f", "find_case", "Find case", id="desk.find",
                 tooltip="Find any case by number, phone, email, name or school"),
         Binding("g", "refresh_work", "Refresh", id="desk.refresh", tooltip="Read My work again"),
+        Binding("b", "callbacks", "Callbacks", id="desk.callbacks", tooltip="Messages to call back"),
     ]
 
     class Connected(Message):
@@ -137,6 +138,10 @@ class DeskScreen(ReportsWorkerFailures, Screen[None]):
             f"Signed in as [b]{escape(inert(actor.username))}[/b] ({actor.role.replace('_', ' ')})")
         self.query_one("#where", Static).update(Text(inert(f"Store: {store.location} ({store.backend})")))
         self.action_refresh_work()
+
+    def action_callbacks(self) -> None:
+        from calldesk.screens.callbacks import CallbacksScreen
+        self.app.push_screen(CallbacksScreen(self.desk))
 
     def action_offer_drafts(self) -> None:
         self.find_drafts()

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from calldesk.errors import InvalidInput, NotFound, RuleRefused
 from calldesk.models import Callback, CallbackCreate, CallbackPublic, Case, User, utcnow
 from calldesk.rules.calendar import calendar_for
-from calldesk.rules.callbacks import callback_due, covering_supervisor_needed
+from calldesk.rules.callbacks import attempt_result, callback_due, covering_supervisor_needed
 from calldesk.rules.contact import normalise_phone
 from calldesk.rules.profile import Profile
 from calldesk.store import audit
@@ -45,11 +45,7 @@ def add_callback(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: Callb
 
 def complete_callback(uow: UnitOfWork, *, actor: Actor, callback_id: int) -> CallbackPublic:
     actor = authorise(uow, actor, "complete_callback")
-    row = uow.session.get(Callback, callback_id)
-    if row is None:
-        raise NotFound(f"No callback {callback_id}.")
-    if row.done_at is not None:
-        raise RuleRefused(f"Callback {callback_id} was already returned.")
+    row = _open(uow, callback_id)
     _bump_case(uow, row.case_id)
     row.done_at, row.done_by = utcnow(), actor.username
     audit.record(uow.session, actor=actor.username, action="callback.done", entity="callback", entity_id=row.id,
@@ -58,13 +54,41 @@ def complete_callback(uow: UnitOfWork, *, actor: Actor, callback_id: int) -> Cal
     return CallbackPublic.model_validate(row)
 
 
-def reassign_callback(uow: UnitOfWork, *, actor: Actor, callback_id: int, to_user: str) -> CallbackPublic:
-    """Supervisors hand an absent colleague's callbacks to someone present."""
-    actor = authorise(uow, actor, "reassign")
+def record_attempt(uow: UnitOfWork, *, actor: Actor, callback_id: int, result: str) -> CallbackPublic:
+    """One try at returning the call: reached (the callback is then returned), voicemail or no answer."""
+    actor = authorise(uow, actor, "complete_callback")
+    try:
+        word = attempt_result(result)
+    except ValueError as exc:
+        raise InvalidInput(str(exc), field="result") from None
+    row = _open(uow, callback_id)
+    _bump_case(uow, row.case_id)
+    audit.record(uow.session, actor=actor.username, action="callback.attempt", entity="callback",
+                 entity_id=row.id, case_id=row.case_id, field="result", new=word)
+    if word == "reached":
+        row.done_at, row.done_by = utcnow(), actor.username
+        audit.record(uow.session, actor=actor.username, action="callback.done", entity="callback",
+                     entity_id=row.id, case_id=row.case_id, field="done_by", new=actor.username)
+    uow.commit()
+    return CallbackPublic.model_validate(row)
+
+
+def _open(uow: UnitOfWork, callback_id: int) -> Callback:
     row = uow.session.get(Callback, callback_id)
     if row is None:
         raise NotFound(f"No callback {callback_id}.")
+    if row.done_at is not None:
+        raise RuleRefused(f"Callback {callback_id} was already returned.")
+    return row
+
+
+def reassign_callback(uow: UnitOfWork, *, actor: Actor, callback_id: int, to_user: str) -> CallbackPublic:
+    """Supervisors hand an absent colleague's callbacks to someone present."""
+    actor = authorise(uow, actor, "reassign")
+    row = _open(uow, callback_id)
     target = actor_for(uow.session, to_user)
+    if target.username == row.assigned_to:
+        raise RuleRefused(f"Callback {callback_id} is already {target.username}'s.")
     _bump_case(uow, row.case_id)
     audit.record(uow.session, actor=actor.username, action="callback.reassign", entity="callback",
                  entity_id=row.id, case_id=row.case_id, field="assigned_to", old=row.assigned_to,
@@ -91,4 +115,6 @@ def callbacks_for(session: Session, *, profile: Profile, username: str, today: d
     query = (select(Callback).where(col(Callback.done_at).is_(None),
                                     col(Callback.assigned_to).in_([username, *covered]))
              .order_by(col(Callback.due_at)))
-    return [CallbackPublic.model_validate(c) for c in session.exec(query)]
+    return [CallbackPublic.model_validate(c).model_copy(
+                update={"covering_for": c.assigned_to if c.assigned_to != username else None})
+            for c in session.exec(query)]

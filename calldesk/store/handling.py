@@ -157,7 +157,7 @@ def merge_cases(uow: UnitOfWork, *, actor: Actor, case_number: str, into: str, r
     return CasePublic.model_validate(survivor)
 
 
-def merged_cases(session: Session, case: Case) -> list[Case]:
+def _merged_cases(session: Session, case: Case) -> list[Case]:
     """Every case merged into `case`, directly or through a case merged into it (oldest merge first)."""
     found: list[Case] = []
     frontier = [case.id]
@@ -175,7 +175,7 @@ def case_history(session: Session, case_number: str) -> list[HistoryEntry]:
     """The case's audit trail, with the trails of every case merged into it, in time order."""
     case = get_case(session, case_number)
     assert case.id is not None
-    return audit.case_history(session, {c.id: c.case_number for c in [case, *merged_cases(session, case)]
+    return audit.case_history(session, {c.id: c.case_number for c in [case, *_merged_cases(session, case)]
                                         if c.id is not None})
 
 

@@ -29,7 +29,7 @@ from calldesk.rules.profile import Profile
 from calldesk.rules.repeat import CallerKey, PriorCase, detect_repeat, detect_trend
 from calldesk.rules.routing import case_notes, route
 from calldesk.store import audit
-from calldesk.store.cases import CaseOutcome, open_case, require_fields
+from calldesk.store.cases import CaseOutcome, require_fields
 from calldesk.store.intake import build, clean_fields
 from calldesk.store.queries import speakers
 from calldesk.store.uow import BatchUnitOfWork, UnitOfWork
@@ -104,16 +104,6 @@ def _differs(outcome: CaseOutcome, data: CaseCreate) -> list[str]:
         given = {k: v for k, v in given.items() if k not in ("claim", "evidence", "steps_taken")}
     cleaned = {k: (v.strip() if isinstance(v, str) else v) for k, v in given.items()}
     return [k for k, v in cleaned.items() if k in case and case[k] != v and not (k == "phone" and v)]
-
-
-def import_row(uow: UnitOfWork, *, actor: Actor, profile: Profile, row: dict[str, Any]) -> CaseOutcome:
-    """One row through the service that opens a case (the one call to switch when saving changes)."""
-    data, abuse = case_create(row)
-    outcome = open_case(uow, actor=actor, profile=profile, data=data, abuse_marked=abuse)
-    if not outcome.created and _differs(outcome, data):
-        raise InvalidInput(f"Client id {data.client_id} was imported before as case {outcome.case.case_number} "
-                           f"with different content ({', '.join(_differs(outcome, data)[:3])}); nothing changed.")
-    return outcome
 
 
 def import_cases(engine: Engine, *, actor: Actor, profile: Profile, rows: Rows, partial: bool = False,

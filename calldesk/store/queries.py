@@ -133,13 +133,6 @@ def lookup_callers(session: Session, typed: str, *, limit: int = 20) -> list[Cas
     return _cases(session, [i for (i,) in session.execute(query)])
 
 
-def open_queue(session: Session, *, limit: int = 500) -> list[CasePublic]:
-    """Open cases, the most urgent deadline first."""
-    query = (select(Case).where(Case.status == "open")
-             .order_by(col(Case.next_deadline).asc().nulls_last(), col(Case.opened_at)).limit(limit))
-    return [CasePublic.model_validate(c) for c in session.exec(query)]
-
-
 def follow_ups_for(session: Session, case_id: int) -> list[FollowUpPublic]:
     """A case's follow-up entries, oldest first."""
     query = select(FollowUp).where(FollowUp.case_id == case_id).order_by(col(FollowUp.entry_at))

@@ -217,6 +217,8 @@ MATRIX: dict[str, tuple[str, Action, tuple[str, ...]]] = {
         u, actor=a, profile=lausd(), data=CallbackCreate(caller_name="Maria", case_number=n)), DESK),
     "callbacks.complete_callback": ("callback", lambda u, a, n: callbacks.complete_callback(
         u, actor=a, callback_id=_callback_id(u, n)), DESK),
+    "callbacks.record_attempt": ("callback", lambda u, a, n: callbacks.record_attempt(
+        u, actor=a, callback_id=_callback_id(u, n), result="voicemail"), DESK),
     "callbacks.reassign_callback": ("callback", lambda u, a, n: callbacks.reassign_callback(
         u, actor=a, callback_id=_callback_id(u, n), to_user="sam"), ("supervisor",)),
     "drafts.save_draft": ("plain", lambda u, a, n: drafts.save_draft(

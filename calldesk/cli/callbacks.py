@@ -1,0 +1,173 @@
+"""`calldesk callback ...`: messages and voicemails to return (LA DCFS returning telephone calls)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+import typer
+
+from calldesk.cli.context import opened, out, print_json, print_table, refusals_exit, shown
+from calldesk.errors import InvalidInput
+from calldesk.profiles import load_profile
+
+if TYPE_CHECKING:
+    from calldesk.models import CallbackPublic
+    from calldesk.rules.profile import Profile
+
+app = typer.Typer(help="Take, list, return and hand on callbacks.", no_args_is_help=True)
+
+
+def due_words(callback: CallbackPublic, profile: Profile) -> str:
+    """The due time in the agency's time zone, overdue in words."""
+    from calldesk.models import utcnow
+    from calldesk.rules.calendar import calendar_for
+    from calldesk.rules.callbacks import describe_due
+
+    local = calendar_for(profile).local(callback.due_at)
+    return describe_due(callback.due_at, now=utcnow(), local=local)
+
+
+def _said(callback: CallbackPublic, verb: str, profile: Profile) -> None:
+    out.print(f"{verb} callback {callback.id} for {shown(callback.caller_name or callback.phone or '')} "
+              f"({shown(callback.assigned_to)}, {due_words(callback, profile)}).")
+
+
+@app.command()
+@refusals_exit
+def add(
+    ctx: typer.Context,
+    name: str = typer.Option("", "--name", help="Who called."),
+    phone: str = typer.Option("", "--phone", help="The number to call back."),
+    summary: str = typer.Option("", "--summary", help="What the message was about."),
+    urgent: bool = typer.Option(False, "--urgent", help="Urgent: due at once."),
+    superior: bool = typer.Option(False, "--superior", help="From a superior: due at once."),
+    case: str | None = typer.Option(None, "--case", help="The case it is about, e.g. 2026-000123."),
+    assign: str | None = typer.Option(None, "--for", help="Whose callback it is (default: yours)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """A message or voicemail becomes a callback: urgent or a superior's due now, else within one business day."""
+    from calldesk.models import CallbackCreate
+    from calldesk.store.callbacks import add_callback
+    from calldesk.store.intake import build
+
+    data = build(CallbackCreate, caller_name=name, phone=phone or None, message=summary, urgent=urgent,
+                 from_superior=superior, case_number=case, assigned_to=assign)
+    with opened(ctx) as store, store.uow() as uow:
+        profile = load_profile(store.protocol)
+        callback = add_callback(uow, actor=store.actor(), profile=profile, data=data)
+    if as_json:
+        print_json(callback)
+    else:
+        _said(callback, "Added", profile)
+
+
+@app.command("list")
+@refusals_exit
+def list_(
+    ctx: typer.Context,
+    user: str | None = typer.Option(None, "--user", help="Whose callbacks (default: yours, and those you cover)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Open callbacks, the earliest due first; a supervisor's include absent staff's ("covering for")."""
+    from calldesk.models import utcnow
+    from calldesk.rules.calendar import calendar_for
+    from calldesk.store.callbacks import callbacks_for
+
+    with opened(ctx) as store:
+        me = store.actor()
+        profile = load_profile(store.protocol)
+        today = calendar_for(profile).local(utcnow()).date()
+        with store.uow(readonly=True) as uow:
+            rows = callbacks_for(uow.session, profile=profile, username=user or me.username, today=today)
+    if as_json:
+        print_json(rows)
+        return
+    print_table(f"Callbacks of {user or me.username}", ["id", "due", "caller", "phone", "summary", "flags", "owner"],
+                [(c.id, due_words(c, profile), c.caller_name, c.phone, c.message,
+                  ", ".join(f for f, on in (("urgent", c.urgent), ("superior", c.from_superior)) if on),
+                  f"covering for {c.covering_for}" if c.covering_for else c.assigned_to) for c in rows])
+
+
+@app.command()
+@refusals_exit
+def attempt(
+    ctx: typer.Context,
+    callback_id: int = typer.Argument(..., metavar="ID"),
+    result: str = typer.Argument(..., help="reached, voicemail or no-answer."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Record one try at returning the call (reached returns it)."""
+    from calldesk.store.callbacks import record_attempt
+
+    with opened(ctx) as store, store.uow() as uow:
+        callback = record_attempt(uow, actor=store.actor(), callback_id=callback_id, result=result)
+    if as_json:
+        print_json(callback)
+    elif callback.done_at is not None:
+        out.print(f"Reached: callback {callback.id} is returned.")
+    else:
+        out.print(f"Recorded {shown(result)} for callback {callback.id}; it stays open.")
+
+
+@app.command()
+@refusals_exit
+def done(ctx: typer.Context, callback_id: int = typer.Argument(..., metavar="ID"),
+         as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Mark a callback returned."""
+    from calldesk.store.callbacks import complete_callback
+
+    with opened(ctx) as store, store.uow() as uow:
+        callback = complete_callback(uow, actor=store.actor(), callback_id=callback_id)
+    if as_json:
+        print_json(callback)
+    else:
+        out.print(f"Callback {callback.id} is returned.")
+
+
+@app.command()
+@refusals_exit
+def assign(ctx: typer.Context, callback_id: int = typer.Argument(..., metavar="ID"),
+           user: str = typer.Argument(..., metavar="USER"),
+           as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Hand a callback on to someone present (supervisors)."""
+    from calldesk.store.callbacks import reassign_callback
+
+    with opened(ctx) as store, store.uow() as uow:
+        callback = reassign_callback(uow, actor=store.actor(), callback_id=callback_id, to_user=user)
+    if as_json:
+        print_json(callback)
+    else:
+        out.print(f"Callback {callback.id} is now {shown(callback.assigned_to)}'s.")
+
+
+def absent(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., metavar="USER"),
+    since: str | None = typer.Option(None, "--since", help="First day away, YYYY-MM-DD (default: today)."),
+    back: bool = typer.Option(False, "--back", help="They are back: clear the absence."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Record that a user is away: after a day their supervisor covers their callbacks."""
+    from calldesk.models import utcnow
+    from calldesk.rules.calendar import calendar_for
+    from calldesk.store.users import set_absence
+
+    if back and since:
+        raise InvalidInput("Give --since or --back, not both.")
+    with opened(ctx) as store, store.uow() as uow:
+        profile = load_profile(store.protocol)
+        day: date | None = None
+        if not back:
+            try:
+                day = date.fromisoformat(since) if since else calendar_for(profile).local(utcnow()).date()
+            except ValueError:
+                raise InvalidInput(f"'{since}' is not a date: use YYYY-MM-DD.") from None
+        user = set_absence(uow, actor=store.actor(), username=name, absent_since=day)
+        uow.commit()
+    if as_json:
+        print_json(user)
+    elif day is None:
+        out.print(f"{shown(user.username)} is back.")
+    else:
+        out.print(f"{shown(user.username)} is away since {day.isoformat()}.")

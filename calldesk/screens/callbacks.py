@@ -1,0 +1,204 @@
+"""Callbacks to return (LA DCFS): mine and those I cover for absent staff, due or overdue in words."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Static
+
+from calldesk.errors import CalldeskError
+from calldesk.models import CallbackCreate, CallbackPublic
+from calldesk.rules.calendar import calendar_for
+from calldesk.rules.callbacks import describe_due
+from calldesk.rules.display import inert
+from calldesk.screens.context import Desk
+
+
+class AskForm(ModalScreen[bool]):
+    """A small form: Enter in any field submits through `submit`; a refusal stays on the form, as typed."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="callback_form.cancel"),
+    ]
+
+    def __init__(self, title: str, fields: list[tuple[str, str]], checks: list[tuple[str, str]],
+                 submit: Callable[[dict[str, str], dict[str, bool]], None]) -> None:
+        super().__init__()
+        self.form_title, self.fields, self.checks, self.submit = title, fields, checks, submit
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog") as box:
+            box.border_title = self.form_title
+            for name, label in self.fields:
+                yield Input(placeholder=label, id=f"f-{name}")
+            for name, label in self.checks:
+                yield Checkbox(label, id=f"c-{name}")
+            yield Static("", id="form-error", markup=False)
+            yield Static("Enter saves, Escape cancels.", classes="dialog-hint")
+
+    @on(Input.Submitted)
+    def _save(self) -> None:
+        values = {name: self.query_one(f"#f-{name}", Input).value for name, _ in self.fields}
+        ticks = {name: self.query_one(f"#c-{name}", Checkbox).value for name, _ in self.checks}
+        try:
+            self.submit(values, ticks)
+        except CalldeskError as exc:
+            self.query_one("#form-error", Static).update(f"Refused: {inert(exc.message)}")
+            return
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class AttemptResult(ModalScreen[str | None]):
+    """How the try went: r reached, v voicemail, n no answer; Escape cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "pick('reached')", "Reached", id="attempt.reached"),
+        Binding("v", "pick('voicemail')", "Voicemail", id="attempt.voicemail"),
+        Binding("n", "pick('no_answer')", "No answer", id="attempt.no_answer"),
+        Binding("escape", "pick('')", "Cancel", id="attempt.cancel"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog") as box:
+            box.border_title = "How did the call back go?"
+            yield Static("r reached (returns it), v voicemail, n no answer; Escape cancels.", classes="dialog-line")
+
+    def action_pick(self, result: str) -> None:
+        self.dismiss(result or None)
+
+
+class CallbacksScreen(Screen[None]):
+    """The open callbacks of the signed-in user, the earliest due first."""
+
+    SUB_TITLE = "Callbacks"
+    HELP = ("Messages and voicemails to return. Urgent calls and calls from superiors are due at once, others "
+            "within one business day. A supervisor also sees the callbacks of staff absent over a day "
+            "(\"covering for\"). a takes a message, t records a try, d marks one returned, h hands one on "
+            "(supervisors); Escape goes back.")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back", id="callbacks.back"),
+        Binding("a", "add", "Add", id="callbacks.add", tooltip="Take a message to call back"),
+        Binding("t", "attempt", "Attempt", id="callbacks.attempt", tooltip="Record a try at calling back"),
+        Binding("d", "done", "Done", id="callbacks.done", tooltip="Mark the callback returned"),
+        Binding("h", "hand_on", "Hand on", id="callbacks.hand_on", tooltip="Give the callback to someone else"),
+    ]
+
+    def __init__(self, desk: Desk) -> None:
+        super().__init__()
+        self.desk = desk
+        self.rows: list[CallbackPublic] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="callbacks-summary", markup=False)
+        table: DataTable[str] = DataTable(id="callbacks", cursor_type="row", zebra_stripes=True)
+        table.add_columns("Due", "Caller", "Phone", "Summary", "Flags", "Owner")
+        yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_rows()
+        self.query_one(DataTable).focus()
+
+    def refresh_rows(self) -> None:
+        from calldesk.store.callbacks import callbacks_for
+
+        calendar = calendar_for(self.desk.profile)
+        with self.desk.store.uow(readonly=True) as uow:
+            self.rows = callbacks_for(uow.session, profile=self.desk.profile, username=self.desk.actor.username,
+                                      today=self.desk.today())
+        table = self.query_one(DataTable)
+        table.clear()
+        now = self.desk.now()
+        for c in self.rows:
+            flags = ", ".join(f for f, on_ in (("urgent", c.urgent), ("superior", c.from_superior)) if on_)
+            owner = f"covering for {c.covering_for}" if c.covering_for else "mine"
+            table.add_row(describe_due(c.due_at, now=now, local=calendar.local(c.due_at)),
+                          *(inert(v or "", lines=False) for v in (c.caller_name, c.phone, c.message)),
+                          flags, inert(owner), key=str(c.id))
+        self.query_one("#callbacks-summary", Static).update(
+            f"{len(self.rows)} open callback{'s' if len(self.rows) != 1 else ''}" if self.rows
+            else "No callbacks to return.")
+
+    def _selected(self) -> CallbackPublic | None:
+        table = self.query_one(DataTable)
+        if not self.rows or table.cursor_row < 0 or table.cursor_row >= len(self.rows):
+            self.notify("No callback selected.", severity="warning")
+            return None
+        return self.rows[table.cursor_row]
+
+    def _run(self, change: Callable[[], object], said: str) -> None:
+        try:
+            change()
+        except CalldeskError as exc:
+            self.notify(inert(exc.message), severity="error", timeout=8, markup=False)
+            return
+        self.notify(said, markup=False)
+        self.refresh_rows()
+
+    def action_add(self) -> None:
+        from calldesk.store.callbacks import add_callback
+        from calldesk.store.intake import build
+
+        def submit(values: dict[str, str], ticks: dict[str, bool]) -> None:
+            data = build(CallbackCreate, caller_name=values["name"], phone=values["phone"] or None,
+                         message=values["summary"], urgent=ticks["urgent"], from_superior=ticks["superior"],
+                         received_at=self.desk.now())
+            with self.desk.store.uow() as uow:
+                add_callback(uow, actor=self.desk.actor, profile=self.desk.profile, data=data)
+
+        self.app.push_screen(AskForm("Take a message", [("name", "Who called"), ("phone", "Number to call back"),
+                                                        ("summary", "What about")],
+                                     [("urgent", "Urgent"), ("superior", "From a superior")], submit),
+                             lambda saved: self.refresh_rows() if saved else None)
+
+    def action_attempt(self) -> None:
+        from calldesk.store.callbacks import record_attempt
+
+        chosen = self._selected()
+        if chosen is None:
+            return
+
+        def tried(result: str | None) -> None:
+            if result:
+                def change() -> None:
+                    with self.desk.store.uow() as uow:
+                        record_attempt(uow, actor=self.desk.actor, callback_id=chosen.id, result=result)
+                self._run(change, f"Recorded: {result.replace('_', ' ')}.")
+
+        self.app.push_screen(AttemptResult(), tried)
+
+    def action_done(self) -> None:
+        from calldesk.store.callbacks import complete_callback
+
+        chosen = self._selected()
+        if chosen is None:
+            return
+
+        def change() -> None:
+            with self.desk.store.uow() as uow:
+                complete_callback(uow, actor=self.desk.actor, callback_id=chosen.id)
+        self._run(change, "Callback returned.")
+
+    def action_hand_on(self) -> None:
+        from calldesk.store.callbacks import reassign_callback
+
+        chosen = self._selected()
+        if chosen is None:
+            return
+
+        def submit(values: dict[str, str], ticks: dict[str, bool]) -> None:
+            with self.desk.store.uow() as uow:
+                reassign_callback(uow, actor=self.desk.actor, callback_id=chosen.id, to_user=values["user"].strip())
+
+        self.app.push_screen(AskForm("Hand the callback on to", [("user", "User name")], [], submit),
+                             lambda saved: self.refresh_rows() if saved else None)

@@ -1,0 +1,114 @@
+"""The callbacks screen under Pilot: reached from the desk with b; add a message, try, reach, mark done."""
+
+from __future__ import annotations
+
+from textual.widgets import Checkbox, DataTable, Input, Static
+
+from calldesk.screens.callbacks import AskForm, CallbacksScreen
+from calldesk.store.callbacks import callbacks_for
+from calldesk.store.store import Store
+from calldesk.store.users import Actor
+from tests.ui.conftest import NOW
+
+
+def _rows(app) -> list[tuple[str, ...]]:  # type: ignore[no-untyped-def]
+    table = app.screen.query_one("#callbacks", DataTable)
+    return [tuple(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
+
+
+async def _add(pilot, app, name: str, urgent: bool) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press("a")
+    await pilot.pause()
+    assert isinstance(app.screen, AskForm)
+    app.screen.query_one("#f-name", Input).value = name
+    app.screen.query_one("#f-phone", Input).value = "(213) 555-0142"
+    app.screen.query_one("#f-summary", Input).value = "Bus stop moved"
+    app.screen.query_one("#c-urgent", Checkbox).value = urgent
+    app.screen.query_one("#f-summary", Input).focus()
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_add_attempt_and_return_callbacks_from_the_desk(make_app, desk_store: Store, agent: Actor) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("b")
+        await pilot.pause()
+        assert isinstance(app.screen, CallbacksScreen)
+        assert "No callbacks" in str(app.screen.query_one("#callbacks-summary", Static).render())
+
+        await pilot.press("a")  # a refusal keeps the form and what was typed
+        await pilot.pause()
+        app.screen.query_one("#f-summary", Input).value = "No name given"
+        app.screen.query_one("#f-summary", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AskForm)
+        assert "Enter who called" in str(app.screen.query_one("#form-error", Static).render())
+        assert app.screen.query_one("#f-summary", Input).value == "No name given"
+        await pilot.press("escape")
+        await pilot.pause()
+
+        await _add(pilot, app, "Principal Lee", urgent=True)
+        assert isinstance(app.screen, CallbacksScreen)
+        rows = _rows(app)
+        assert len(rows) == 1 and rows[0][0] == "due now" and rows[0][1] == "Principal Lee" and rows[0][4] == "urgent"
+
+        await pilot.press("t", "v")  # voicemail: it stays open
+        await pilot.pause()
+        assert len(_rows(app)) == 1
+        await pilot.press("t", "r")  # reached: returned
+        await pilot.pause()
+        assert _rows(app) == []
+
+        await _add(pilot, app, "Rosa Diaz", urgent=False)
+        rows = _rows(app)
+        assert len(rows) == 1 and rows[0][0].startswith("due Tue 24 Nov")  # the next business day
+        await pilot.press("d")
+        await pilot.pause()
+        assert _rows(app) == []
+    with desk_store.uow(readonly=True) as uow:
+        from calldesk.profiles import load_profile
+
+        assert callbacks_for(uow.session, profile=load_profile("lausd"), username=agent.username,
+                             today=NOW.date()) == []
+
+
+async def test_a_supervisor_sees_an_absent_agents_callback_and_hands_it_on(
+        make_app, desk_store: Store, staff: dict[str, Actor], profile) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from calldesk.models import CallbackCreate
+    from calldesk.store.callbacks import add_callback
+    from calldesk.store.users import set_absence
+
+    ana, sue, sam = staff["agent"], staff["supervisor"], staff["specialist"]
+    with desk_store.uow() as uow:
+        add_callback(uow, actor=ana, profile=profile, data=CallbackCreate(caller_name="Rosa Diaz",
+                                                                           received_at=NOW))
+    with desk_store.uow() as uow:
+        set_absence(uow, actor=sue, username=ana.username, absent_since=date(2026, 11, 19))  # Thu, Fri, Mon
+        uow.commit()
+    app = make_app(actor=sue)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.push_screen(CallbacksScreen(app.desk))
+        await pilot.pause()
+        rows = _rows(app)
+        assert len(rows) == 1 and rows[0][5] == f"covering for {ana.username}"
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, AskForm)
+        app.screen.query_one("#f-user", Input).value = "nobody"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AskForm)  # refused: the form stays with what was typed
+        assert "not a calldesk user" in str(app.screen.query_one("#form-error", Static).render())
+        app.screen.query_one("#f-user", Input).value = sam.username
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CallbacksScreen) and _rows(app) == []
+    with desk_store.uow(readonly=True) as uow:
+        assert [c.caller_name for c in callbacks_for(uow.session, profile=profile, username=sam.username,
+                                                     today=NOW.date())] == ["Rosa Diaz"]
