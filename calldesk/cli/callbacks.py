@@ -164,7 +164,6 @@ def absent(
             except ValueError:
                 raise InvalidInput(f"'{since}' is not a date: use YYYY-MM-DD.") from None
         user = set_absence(uow, actor=store.actor(), username=name, absent_since=day)
-        uow.commit()
     if as_json:
         print_json(user)
     elif day is None:

@@ -41,7 +41,6 @@ def add(
                  languages=languages)
     with opened(ctx) as store, store.uow() as uow:
         user = user_service.add_user(uow, actor=store.actor(), data=data)
-        uow.commit()
     _show(user, as_json, "Added")
 
 
@@ -73,7 +72,6 @@ def set_role(
 
     with opened(ctx) as store, store.uow() as uow:
         user = user_service.set_role(uow, actor=store.actor(), username=name, role=role)
-        uow.commit()
     _show(user, as_json, "Updated")
 
 
@@ -82,7 +80,6 @@ def _set_active(ctx: typer.Context, name: str, active: bool, as_json: bool) -> N
 
     with opened(ctx) as store, store.uow() as uow:
         user = user_service.set_active(uow, actor=store.actor(), username=name, active=active)
-        uow.commit()
     _show(user, as_json, "Activated" if active else "Deactivated")
 
 

@@ -120,6 +120,7 @@ def add_user(uow: UnitOfWork, *, actor: Actor, data: UserCreate) -> UserPublic:
     uow.flush()
     audit.record(uow.session, actor=actor.username, action="user.add", entity="user",
                  entity_id=user.username, field="role", new=user.role)
+    uow.commit()  # one action, one commit, as every service
     return UserPublic.model_validate(user)
 
 
@@ -172,6 +173,7 @@ def set_role(uow: UnitOfWork, *, actor: Actor, username: str, role: str) -> User
                  entity_id=username, field="role", old=user.role, new=role)
     user.role = role
     uow.flush()
+    uow.commit()  # one action, one commit, as every service
     return UserPublic.model_validate(user)
 
 
@@ -187,6 +189,7 @@ def set_active(uow: UnitOfWork, *, actor: Actor, username: str, active: bool) ->
                  entity_id=username, field="active", old=user.active, new=active)
     user.active = active
     uow.flush()
+    uow.commit()  # one action, one commit, as every service
     return UserPublic.model_validate(user)
 
 
@@ -200,4 +203,5 @@ def set_absence(uow: UnitOfWork, *, actor: Actor, username: str, absent_since: d
                  entity_id=username, field="absent_since", old=user.absent_since, new=absent_since)
     user.absent_since = absent_since
     uow.flush()
+    uow.commit()  # one action, one commit, as every service
     return UserPublic.model_validate(user)

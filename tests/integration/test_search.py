@@ -79,8 +79,8 @@ def test_assignment_reaches_the_assignees_work_and_refuses_stale_closed_and_unkn
         assert all(w.case_number != case.case_number
                    for w in my_work(uow.session, profile=lausd(), username="ana", now=now))
         view = case_view(uow.session, case.case_number)
-        assert [(e.action, e.field, e.new) for e in view.history if e.action == "case.reassign"] == [
-            ("case.reassign", "assigned_to", "pat")]
+        assert [(e.action, e.changes) for e in view.history if e.action == "case.reassign"] == [
+            ("case.reassign", {"assigned_to": (None, "pat")})]
     with store.uow() as uow, pytest.raises(RuleRefused, match="already assigned to pat"):
         reassign(uow, actor=staff["supervisor"], case_number=case.case_number, to_user="pat")
 
