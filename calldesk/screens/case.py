@@ -91,6 +91,7 @@ class CaseScreen(Screen[None]):
         self._desk = desk
         self.view: CaseView | None = None
         self.saving = False
+        self.shown_ready = False  # the form and the History and Links panes are mounted: the case can be shown
 
     @property
     def desk(self) -> Desk:
@@ -131,6 +132,7 @@ class CaseScreen(Screen[None]):
             hidden.display = False
         for button in self.form.query("Confidentiality Button").results(_Button):
             button.disabled = True  # consents and disclosures are recorded during a call (or by their dialogs)
+        self.shown_ready = True
         if self.view is not None:
             self._show(self.view)
 
@@ -149,7 +151,7 @@ class CaseScreen(Screen[None]):
         self.saving = False
         self.view = event.view
         self.query_one("#case-banner", Banner).clear()
-        if self.form.ready:
+        if self.shown_ready:  # else the form shows it once its panes are in (IntakeForm.Ready)
             self._show(event.view)
         if event.note:
             self.notify(event.note)

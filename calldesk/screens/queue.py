@@ -74,7 +74,6 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
                 tooltip="Volumes by week, category and type, SLA compliance and backlog age, as charts"),
         Binding("m", "monthly_report", "Report", id="queue.report",
                 tooltip="The monthly report and its charts (supervisors)"),
-        Binding("enter", "open_case", "Open case", id="queue.open", tooltip="Open the case under the cursor"),
     ]
 
     class Loaded(Message):

@@ -25,7 +25,7 @@ async def _settle(pilot: Any, app: Any) -> None:
 async def _case_screen(pilot: Any, app: Any) -> CaseScreen:
     for _ in range(40):
         await _settle(pilot, app)
-        if isinstance(app.screen, CaseScreen) and app.screen.view is not None and app.screen.form.ready:
+        if isinstance(app.screen, CaseScreen) and app.screen.view is not None and app.screen.shown_ready:
             await _settle(pilot, app)
             return app.screen
     raise AssertionError(f"no case screen: {app.screen}")
