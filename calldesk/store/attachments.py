@@ -1,13 +1,13 @@
 """Files attached to a case (the signed response letter): copied into the store, owner-only.
 
-On SQLite the copy goes into an `attachments` folder next to the store's file (0700, each file 0600); on
-PostgreSQL (and an in-memory SQLite store) the bytes go into the database. A copy written for a transaction
-that then fails is removed again (see `discard_unsaved`)."""
+The bytes go into the database on both backends (the SQLite file is owner-only; on PostgreSQL the row is the
+store's), so `calldesk db backup` and `restore` carry the letters with their cases and a failed transaction
+leaves no copy behind. Rows written by an earlier release may still name a copy on disk (`stored_as`): they are
+read from there."""
 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from pathlib import Path
 
@@ -16,16 +16,9 @@ from sqlmodel import Session, col, select
 
 from calldesk.errors import InvalidInput, NotFound, StoreError
 from calldesk.models import Attachment
-from calldesk.store.engine import sqlite_path
 
 MAX_BYTES = 20 * 1024 * 1024  # a signed letter is a few pages; refuse what is clearly not one
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-def attachment_folder(engine: Engine) -> Path | None:
-    """Where a SQLite store keeps its attachments (None: the database holds them)."""
-    path = sqlite_path(str(engine.url.render_as_string(hide_password=False)))
-    return None if path is None else path.parent / f"{path.stem}-attachments"
 
 
 def read_source(source: Path) -> bytes:
@@ -45,28 +38,15 @@ def read_source(source: Path) -> bytes:
 
 def prepare(engine: Engine, *, case_id: int, case_number: str, source: Path, by_user: str) -> tuple[Attachment,
                                                                                                    Path | None]:
-    """The attachment row for `source`, and the copy written for it (None when the bytes go in the row)."""
+    """The attachment row for `source`, its bytes in the row, and the copy written outside it (always None now:
+    the signature stays for the callers that discard an unsaved copy)."""
     data = read_source(source)
     digest = hashlib.sha256(data).hexdigest()
     name = _SAFE.sub("_", source.name)[:200] or "letter"
     row = Attachment(case_id=case_id, kind="signed_letter", filename=name, size=len(data), sha256=digest,
                      by_user=by_user)
-    folder = attachment_folder(engine)
-    if folder is None:
-        row.content = data
-        return row, None
-    try:
-        folder.mkdir(mode=0o700, exist_ok=True)
-        os.chmod(folder, 0o700)
-        target = folder / f"{case_number}-{digest[:16]}-{name}"
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(target, 0o600)
-    except OSError as exc:
-        raise StoreError(f"Cannot copy the letter into {folder}: {exc.strerror or exc}.") from exc
-    row.stored_as = str(target)
-    return row, target
+    row.content = data
+    return row, None
 
 
 def discard_unsaved(copy: Path | None) -> None:
