@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import events, on, work
 from textual.app import App, SystemCommand
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from calldesk.store.users import Actor
 
 STYLES = Path(__file__).parent / "styles"
+ScreenT = TypeVar("ScreenT", bound=Screen[Any])
 
 
 class CalldeskApp(App[None], inherit_bindings=False):
@@ -64,14 +66,16 @@ class CalldeskApp(App[None], inherit_bindings=False):
         self.desk = Desk(profile, clock or utcnow, store=store, actor=actor)
         self._open_store = open_store
         self._connecting = False
+        self._connect_tried_at: float | None = None
+        self._last_key_at = 0.0  # time.monotonic() of the last key the app was sent
         self.failure: CalldeskError | None = None
         self._held_keys: list[events.Key] | None = None
         self._hold_timer: Timer | None = None
         self._start_after_leave = False  # ctrl+n during a call: the next call starts once this one is left
         self.desk_screen = DeskScreen(self.desk)
-        self.add_mode("desk", lambda: self.desk_screen)
+        self.add_mode("desk", lambda: self.styled_as_now(self.desk_screen))
         self.add_mode("queue", self._queue_screen)
-        self.add_mode("call", CallHolder)
+        self.add_mode("call", lambda: self.styled_as_now(CallHolder()))
         self._prepared: IntakeScreen | None = None  # the next call's screen, built while the agent waits
         self._came_from = "desk"
         self._initial_keymap = dict(keymap or {})
@@ -80,7 +84,15 @@ class CalldeskApp(App[None], inherit_bindings=False):
     def _queue_screen(self) -> Screen[None]:
         from calldesk.screens.queue import QueueScreen  # loaded when first shown: not on the way to the first call
 
-        return QueueScreen(self.desk)
+        return self.styled_as_now(QueueScreen(self.desk))
+
+    def styled_as_now(self, screen: ScreenT) -> ScreenT:
+        """Mark a screen about to be installed as styled against the stylesheet as it is now, which it will be: its
+        widgets get their styles as they mount. Without the mark, installing or showing it (a mode, switch_mode)
+        re-parses the whole stylesheet and restyles every screen first, as Textual does for a stale screen. A theme
+        change before it shows bumps the app's count again, and then that refresh does happen."""
+        screen._css_update_count = self._css_update_count
+        return screen
 
     def on_mount(self) -> None:
         if self._initial_keymap:
@@ -96,16 +108,27 @@ class CalldeskApp(App[None], inherit_bindings=False):
             self.call_after_refresh(self.prepare_next_call)
 
     CONNECT_DELAY = 0.2  # seconds after the desk is up
+    TYPING_PAUSE = 0.25  # seconds without a key: the agent has paused, the store can load
+    CONNECT_AT_LATEST = 1.5  # seconds after the first try: the store opens then even while the agent types
 
     @on(IntakeScreen.FormReady)
     def _connect_when_free(self) -> None:
-        """Open the store now, unless a call's form is still being built (then once it is, after its paint):
-        loading the database code in a thread takes the UI thread's time while it runs."""
+        """Open the store now, unless a call's form is still being built (then once it is, after its paint) or the
+        agent is typing (then at the first pause, or CONNECT_AT_LATEST after the first try): loading the database
+        code in a thread takes the UI thread's time while it runs, and that time would come out of the echo of
+        the keys being typed."""
         if self._open_store is None or self._connecting:
             return
+        now = time.monotonic()
+        if self._connect_tried_at is None:
+            self._connect_tried_at = now
         call = self.open_call()
         if call is not None and not call.form_ready:
             self.set_timer(self.CONNECT_DELAY, self._connect_when_free)  # again later, if its Ready never came
+            return
+        typing_for = self.TYPING_PAUSE - (now - self._last_key_at)
+        if typing_for > 0 and now - self._connect_tried_at < self.CONNECT_AT_LATEST:
+            self.set_timer(typing_for, self._connect_when_free)
             return
         self._connecting = True
         self.call_after_refresh(self.connect_store)
@@ -132,12 +155,8 @@ class CalldeskApp(App[None], inherit_bindings=False):
         if self._prepared is not None or self.open_call() is not None or not self.is_running:
             return  # it goes under the open call's screen only once that call has ended
         self._call_stack()
-        self._prepared = IntakeScreen(self.desk)
+        self._prepared = self.styled_as_now(IntakeScreen(self.desk))
         self.push_screen(self._prepared, self._call_ended, mode="call")
-        # Its styles are applied as it mounts, against the stylesheet as it is now; without this mark, showing it
-        # (switch_mode) would re-parse and re-apply the whole stylesheet first (about 0.4 s), as for a stale screen.
-        # A theme change before the call bumps the app's count again, and then the refresh does happen.
-        self._prepared._css_update_count = self._css_update_count
         self._prepared.prepared = True
 
     def start_call(self, *, client_id: str | None = None, values: dict[str, Any] | None = None) -> bool:
@@ -159,8 +178,8 @@ class CalldeskApp(App[None], inherit_bindings=False):
             prepared.begin_call()
             self.call_next(self.release_keys)  # its first field has focus now: any keys held meanwhile go there
         else:
-            self.push_screen(IntakeScreen(self.desk, client_id=client_id, values=values), self._call_ended,
-                             mode="call")
+            self.push_screen(self.styled_as_now(IntakeScreen(self.desk, client_id=client_id, values=values)),
+                             self._call_ended, mode="call")
             self.switch_mode("call")
         return True
 
@@ -236,6 +255,8 @@ class CalldeskApp(App[None], inherit_bindings=False):
         await self.release_keys()
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self._last_key_at = time.monotonic()
         if self._held_keys is not None and isinstance(event, events.Key) and not event.is_forwarded:
             self._held_keys.append(event)
             return

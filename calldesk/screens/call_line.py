@@ -7,19 +7,17 @@ ends when its IntakeScreen is dismissed; the app then goes back to the mode the 
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.screen import Screen
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
-from calldesk.widgets.steady_footer import SteadyFooter
+from calldesk.screens.fresh import FreshScreen
 
 
-class CallHolder(Screen[None]):
+class CallHolder(FreshScreen[None]):
     """The base of the call mode, under the calls: on screen only for the instant between two calls."""
 
     SUB_TITLE = "Call"
     HELP = "Between calls: the desk comes back at once. ctrl+n (or F2) takes a new call."
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        # Built at start with the call mode, behind every call: as light as can be (no header, no footer keys).
         yield Static("Back to the desk…", id="between-calls")
-        yield SteadyFooter()

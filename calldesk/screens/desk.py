@@ -17,11 +17,12 @@ from textual.widgets import DataTable, Header, Static
 from calldesk.rules.display import inert
 from calldesk.screens.context import Desk
 from calldesk.screens.failures import ReportsWorkerFailures
+from calldesk.screens.fresh import FreshScreen
 from calldesk.screens.resume import Draft, ResumeDraft
 from calldesk.widgets.steady_footer import SteadyFooter
 
 
-class DeskScreen(ReportsWorkerFailures, Screen[None]):
+class DeskScreen(ReportsWorkerFailures, FreshScreen[None]):
     """The base screen of the agent desk mode."""
 
     SUB_TITLE = "Agent desk"

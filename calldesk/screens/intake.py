@@ -66,6 +66,9 @@ class IntakeScreen(CallConsent):
     """One call, from the first word to the saved (or closed) case."""
 
     SUB_TITLE = "New call"
+    # on_mount puts the agent in the first field; Textual's auto focus would focus the tab strip first, and each
+    # move of the focus restyles the form's focus-within rules and rebuilds the footer's keys.
+    AUTO_FOCUS = ""  # not None: None means the app's default ("*")
     # Below 100 columns the earlier calls give the form their room (F8 shows them).
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     HELP = ("Take the call tab by tab: Caller Details, Call Information, Confidentiality, Follow-Up, Resolution. "
@@ -169,12 +172,8 @@ class IntakeScreen(CallConsent):
         self.post_message(self.Opened())
 
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
-        # Shown for the first time after being prepared out of sight: every style was applied as it mounted, against
-        # the stylesheet as it still is, so Screen's resume need not re-apply them all (0.2-1 s for five tabs).
-        # Textual skips it the same way when a screen comes back from under an opaque one.
-        if self.prepared and self._css_update_count == self.app._css_update_count:
-            event.refresh_styles = False
-        self.prepared = False
+        self.prepared = False  # on show now (FreshScreen skips the restyle of a first showing)
+        super()._on_screen_resume(event)
 
     def on_idle(self) -> None:
         # Prepared out of sight: lay it out and render it now, while the agent waits, so that showing it is one

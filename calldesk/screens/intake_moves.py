@@ -11,10 +11,10 @@ from typing import Any
 
 from textual import on
 from textual.actions import SkipAction
-from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
 from calldesk.screens.context import Desk
+from calldesk.screens.fresh import FreshScreen
 from calldesk.screens.intake_call import Call
 from calldesk.screens.resources import ResourceDirectory, reference_text
 from calldesk.widgets.caller_history import CallerHistory
@@ -25,7 +25,7 @@ from calldesk.widgets.topic_picker import TopicPicker
 READY_WAIT = 100  # times 10 ms
 
 
-class CallMoves(Screen[None]):
+class CallMoves(FreshScreen[None]):
     """The intake screen's navigation (a base of IntakeScreen, which holds the call)."""
 
     desk: Desk

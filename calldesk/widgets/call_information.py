@@ -13,6 +13,7 @@ from calldesk.rules.triage import TriageDecision, describe_deadlines
 from calldesk.widgets.caller_details import choice
 from calldesk.widgets.choices import CALL_TYPE_OPTIONS
 from calldesk.widgets.form_field import FORM_VALUE, FormField, FormTab
+from calldesk.widgets.quiet import compact
 from calldesk.widgets.tick_box import TickBox
 from calldesk.widgets.typing import TypingTextArea
 
@@ -28,7 +29,7 @@ NARRATIVE = ("claim", "evidence", "steps_taken")
 
 
 def narrative(field: str, placeholder: str) -> TextArea:
-    return TypingTextArea(id=field, placeholder=placeholder, compact=True, tab_behavior="focus", soft_wrap=True)
+    return compact(TypingTextArea(id=field, placeholder=placeholder, tab_behavior="focus", soft_wrap=True))
 
 
 class CallInformation(FormTab):
@@ -51,10 +52,10 @@ class CallInformation(FormTab):
     def compose(self) -> ComposeResult:
         categories = [(c.name, c.name) for c in self.profile.categories]
         with Grid():
-            yield FormField("Category", Select(categories, id="category", prompt="Pick a category",
-                                               type_to_search=True, compact=True))
-            yield FormField("Subcategory", Select([], id="subcategory", prompt="(category first)",
-                                                  type_to_search=True, compact=True))
+            yield FormField("Category", compact(Select(categories, id="category", prompt="Pick a category",
+                                                       type_to_search=True)))
+            yield FormField("Subcategory", compact(Select([], id="subcategory", prompt="(category first)",
+                                                          type_to_search=True)))
             yield FormField("Call type", choice("call_type", CALL_TYPE_OPTIONS, "inquiry"))
         with Grid(id="narrative"):
             yield FormField("Claim or question", narrative("claim", "The caller's words"))

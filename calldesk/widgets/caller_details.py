@@ -9,6 +9,7 @@ from textual.widgets import Input, Select, Static
 from calldesk.rules.profile import Profile
 from calldesk.widgets.choices import CHANNEL_OPTIONS, CONTACT_OPTIONS, RELATIONSHIP_OPTIONS, SOURCE_OPTIONS
 from calldesk.widgets.form_field import FormField, FormTab
+from calldesk.widgets.quiet import compact
 from calldesk.widgets.tick_box import TickBox
 from calldesk.widgets.topic_picker import TopicPicker
 from calldesk.widgets.typing import TypingInput
@@ -16,11 +17,11 @@ from calldesk.widgets.typing import TypingInput
 
 def text_input(field: str, placeholder: str = "", value: str = "") -> Input:
     # Focus never selects the text: a key typed on arrival adds to it instead of replacing it.
-    return TypingInput(value=value, placeholder=placeholder, id=field, compact=True, select_on_focus=False)
+    return compact(TypingInput(value=value, placeholder=placeholder, id=field, select_on_focus=False))
 
 
 def choice(field: str, choices: list[tuple[str, str]], value: str) -> Select[str]:
-    return Select(choices, value=value, allow_blank=False, id=field, compact=True)
+    return compact(Select(choices, value=value, allow_blank=False, id=field))
 
 
 class CallerDetails(FormTab):

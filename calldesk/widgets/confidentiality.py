@@ -18,6 +18,7 @@ from calldesk.rules.display import inert
 from calldesk.widgets.banner import Banner
 from calldesk.widgets.caller_details import text_input
 from calldesk.widgets.form_field import FormField, FormTab
+from calldesk.widgets.quiet import compact
 
 if TYPE_CHECKING:
     from calldesk.models import DisclosurePublic, StudentPublic
@@ -50,7 +51,7 @@ class Confidentiality(FormTab):
             yield FormField("Student's school", text_input("student_school"))
             yield FormField("Records asked about", text_input("records_asked", "attendance, grades"))
         with Horizontal(classes="actions"):
-            yield Button("Add the student", id="add-student", compact=True)
+            yield compact(Button("Add the student", id="add-student"))
         yield Static("Written consent to release (callers other than the parent/guardian)", classes="section")
         with Grid(id="consent-form"):
             yield FormField("Signed by", text_input("consent_signed_by", "Parent's name"))
@@ -60,12 +61,12 @@ class Confidentiality(FormTab):
             yield FormField("Released to", text_input("consent_recipient", "The caller's name"))
             yield FormField("Valid until", text_input("consent_valid_until", "YYYY-MM-DD, optional"))
         with Horizontal(classes="actions"):
-            yield Button("Record the consent", id="record-consent", compact=True)
+            yield compact(Button("Record the consent", id="record-consent"))
         with Vertical(id="student-information", disabled=True) as info:
             info.border_title = STUDENT_CLOSED
             yield Static("Closed: add the student and check consent first.", id="student-summary", markup=False)
             with Horizontal(classes="actions"):
-                yield Button("Log the disclosure to the caller", id="disclose", compact=True)
+                yield compact(Button("Log the disclosure to the caller", id="disclose"))
             yield Static("", id="disclosures", markup=False)
 
     def show_decision(self, decision: ConsentDecision | None) -> None:

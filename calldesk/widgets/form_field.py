@@ -39,7 +39,7 @@ class FormField(Vertical):
         self.body = body or control
         self.label = label
         self.border_title = label
-        control.add_class(FORM_VALUE)
+        control.add_class(FORM_VALUE, update=False)  # styled as it mounts: restyling it now is wasted work
 
     def compose(self) -> ComposeResult:
         yield self.body

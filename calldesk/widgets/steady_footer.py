@@ -46,9 +46,11 @@ class SteadyFooter(Footer):
         if self._bindings_ready:
             self._shown = self._keys_to_show()
         for widget in super().compose():
-            if self.compact and isinstance(widget, FooterKey):
-                # Compact from the start: set as it mounts (data_bind), the class would restyle each key once more.
-                widget.add_class("-compact")
+            if isinstance(widget, FooterKey):
+                # Each key as it will be from the start: FooterKey starts compact and its watcher (then the footer's
+                # data_bind) would add or drop the class after it mounts, restyling every key once or twice more.
+                widget.set_reactive(FooterKey.compact, self.compact)
+                widget.set_class(self.compact, "-compact", update=False)
             yield widget
 
     def bindings_changed(self, screen: Screen[Any]) -> None:

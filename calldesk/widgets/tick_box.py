@@ -5,12 +5,15 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Checkbox
 
+from calldesk.widgets.quiet import compact
+
 
 class TickBox(Checkbox):
     """Textual's Checkbox shows the same X either way and tells them apart by colour only; this one does not."""
 
     def __init__(self, label: str, *, id: str, classes: str = "", value: bool = False) -> None:
-        super().__init__(label, value, id=id, classes=classes, compact=True)
+        super().__init__(label, value, id=id, classes=classes)
+        compact(self)
 
     @property
     def _button(self) -> Content:

@@ -1,0 +1,29 @@
+"""A screen shown for the first time is not restyled: its widgets got their styles as they mounted.
+
+Textual's Screen re-applies the whole stylesheet to every widget of a screen each time it is shown (resumed),
+the first time too, although a screen that has just been built was styled against the stylesheet as it is now.
+On the call's five-tab form that pass costs 0.1-1 s. When a theme or the CSS changed since the screen was built,
+the app's count of CSS updates has moved on, and the screen is restyled as usual.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from textual import events
+from textual.screen import Screen
+
+ResultT = TypeVar("ResultT")
+
+
+class FreshScreen(Screen[ResultT]):
+    """A Screen that skips the restyle of its first showing when the stylesheet has not changed since it was built
+    (the app marks each new screen with `CalldeskApp.styled_as_now`)."""
+
+    _shown_before = False
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        if not self._shown_before and self._css_update_count == self.app._css_update_count:
+            event.refresh_styles = False
+        self._shown_before = True
+        super()._on_screen_resume(event)
