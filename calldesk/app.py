@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
@@ -27,6 +28,8 @@ from calldesk.screens.help import HelpScreen
 from calldesk.screens.intake import IntakeScreen
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from calldesk.settings import Settings
     from calldesk.store.store import Store
     from calldesk.store.users import Actor
@@ -117,8 +120,8 @@ class CalldeskApp(App[None], inherit_bindings=False):
         agent is typing (then at the first pause, or CONNECT_AT_LATEST after the first try): loading the database
         code in a thread takes the UI thread's time while it runs, and that time would come out of the echo of
         the keys being typed."""
-        if self._open_store is None or self._connecting:
-            return
+        if self._open_store is None or self._connecting or self._exit:
+            return  # (leaving: a store opened now would keep the process alive until its worker ends)
         now = time.monotonic()
         if self._connect_tried_at is None:
             self._connect_tried_at = now
@@ -138,7 +141,16 @@ class CalldeskApp(App[None], inherit_bindings=False):
         assert self._open_store is not None
         self.desk.connect(self._open_store)
         self.desk_screen.post_message(DeskScreen.Connected())
-        self.call_from_thread(self.prepare_next_call)
+        # Posted, not call_from_thread: that blocks this thread until the UI runs it, and when the app is leaving
+        # meanwhile it never does, and the process hangs on the thread at exit.
+        self.post_message(self.StoreOpened())
+
+    class StoreOpened(Message):
+        """The connect worker has opened the store: the next call's screen can be built."""
+
+    @on(StoreOpened)
+    def _store_opened(self) -> None:
+        self.prepare_next_call()
 
     # ---- calls ------------------------------------------------------------------------------------------------
     def open_call(self) -> IntakeScreen | None:
@@ -193,6 +205,12 @@ class CalldeskApp(App[None], inherit_bindings=False):
         if self.current_mode == "call" and self.open_call() is None:
             self.switch_mode(self._came_from)
         self.call_after_refresh(self.prepare_next_call)
+
+    def exit(self, result: None = None, return_code: int = 0, message: RenderableType | None = None) -> None:
+        # Workers waiting for a store that will not be opened now must not hold the process at exit.
+        if not self._connecting:
+            self.desk.abandon()
+        super().exit(result, return_code, message)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "connect" and event.state == WorkerState.ERROR:

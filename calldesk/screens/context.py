@@ -51,6 +51,13 @@ class Desk:
         finally:
             self._opened.set()
 
+    def abandon(self) -> None:
+        """The app is leaving before the store was opened: workers waiting for it stop (with a StoreError)
+        instead of keeping the process alive."""
+        if not self._opened.is_set():
+            self._failure = StoreError("calldesk was closed before the store was opened.")
+            self._opened.set()
+
     @property
     def ready(self) -> bool:
         """True once the store is open and the user signed in (never blocks)."""

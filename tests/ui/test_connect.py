@@ -54,3 +54,63 @@ def test_an_unknown_user_gets_one_line_and_a_non_zero_exit(tmp_path: Path) -> No
 
     with pytest.raises(UnknownUser, match=f"calldesk user add {os_login()}"):
         run_desk(settings, app_class=Headless)
+
+
+async def test_the_store_opens_while_the_agent_keeps_typing(desk_store: Store) -> None:
+    """The store waits for a pause in typing, but never longer than CONNECT_AT_LATEST: lookups must not starve."""
+    from tests.conftest import add_user
+
+    add_user(desk_store, desk_store.actor(), "ana", "agent")
+    app = CalldeskApp(open_store=lambda: open_store(desk_store.url, configured_user="ana"), protocol="lausd",
+                      clock=fixed_clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("ctrl+n")
+        for key in "Maria Lopez Garcia Hernandez Ortega":  # a key every 0.1 s, no pause of TYPING_PAUSE
+            await pilot.press(key if key != " " else "space")
+            await pilot.pause(0.1)
+        assert app.desk.ready, "the store opened at the latest CONNECT_AT_LATEST after the form was up"
+        typed = app.screen.query_one("#caller_name").value  # type: ignore[attr-defined]
+        assert typed == "Maria Lopez Garcia Hernandez Ortega", "no key lost while the store opened"
+    app.desk.store.close()
+
+
+QUIT_AT_ONCE = """
+import sys
+from calldesk.app import CalldeskApp, run_desk
+from calldesk.settings import Settings
+
+class QuitAtOnce(CalldeskApp):
+    def on_mount(self):
+        super().on_mount()
+        self.call_after_refresh(self.run_action, "new_call")
+        self.set_timer(0.3, self.type_and_quit)
+
+    async def type_and_quit(self):
+        for key in "Ma":
+            await self.on_event(__import__("textual.events", fromlist=["Key"]).Key(key, key))
+        self.exit()
+
+    def run(self, *args, **kwargs):
+        super().run(headless=True, size=(120, 36))
+
+run_desk(Settings(database_url=sys.argv[1]), app_class=QuitAtOnce)
+print("left")
+"""
+
+
+def test_quitting_before_the_store_opens_ends_the_process(tmp_path: Path) -> None:
+    """Workers waiting for the store (the caller lookup, the drafts) are released when the app leaves before it
+    opened: the process used to hang at exit on them."""
+    import os
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    open_store(url).close()  # the store exists, its first admin is this OS login
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"), "XDG_CONFIG_HOME": str(tmp_path / "config"),
+           "XDG_STATE_HOME": str(tmp_path / "state"), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    for _ in range(3):
+        done = subprocess.run([sys.executable, "-c", QUIT_AT_ONCE, url], env=env, capture_output=True, text=True,
+                              timeout=60)
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert done.stdout.strip().endswith("left")
