@@ -26,7 +26,7 @@ def list_(ctx: typer.Context,
           sla: str | None = typer.Option(None, help="breached, at_risk or on_track."),
           language: str | None = typer.Option(None, help="The caller's language."),
           source: str | None = typer.Option(None, help="none, superintendent, board or ceo."),
-          search: str = typer.Option("", help="Case number, caller (name prefix) or words of the claim."),
+          search: str = typer.Option("", help="The start of a case number or of the caller's name."),
           sort: str = typer.Option("deadline", help="deadline, number, opened, category, tier, assignee, "
                                                     "language or source."),
           descending: bool = typer.Option(False, "--descending", help="Reverse the order."),

@@ -58,7 +58,8 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
     AUTO_FOCUS = "QueueTable"
     HELP = ("Open cases, the most urgent deadline first; the SLA column says BREACHED (!!), at risk (!, due within "
             "a day) or on track (ok) in words, not only in colour. Page down / page up or the arrows past the edge "
-            "move a page, Home and End the first and the last page. / searches case number, caller and claim; f "
+            "move a page, Home and End the first and the last page, left / right the columns. / searches the start "
+            "of a case number or of a caller's name; f "
             "filters (assignee, tier, category, school or department, SLA state, language, source, open or "
             "closed); x clears them; s sorts by any column (again: reversed). Enter opens the case, a assigns it, "
             "e escalates it. t shows trends and absent staff's work, g the dashboard, m the monthly report. The "
@@ -68,7 +69,8 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
         Binding("a", "assign", "Assign", id="queue.assign", tooltip="Assign or reassign the case (supervisors)"),
         Binding("e", "escalate", "Escalate", id="queue.escalate",
                 tooltip="Escalate the case one step up the ladder, with a reason"),
-        Binding("slash", "search", "Search", id="queue.search", tooltip="Search case number, caller and claim"),
+        Binding("slash", "search", "Search", id="queue.search",
+                tooltip="Search the start of a case number or a caller's name"),
         Binding("f", "filters", "Filter", id="queue.filters", tooltip="Filter the queue"),
         Binding("x", "clear_filters", "Clear", id="queue.clear", tooltip="Clear every filter and the search"),
         Binding("s", "sort", "Sort", id="queue.sort", tooltip="Sort by a column (the same column: reversed)"),
@@ -112,7 +114,7 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
         summary.styles.height = 1
         yield summary
         # Styles set here, not in CSS: a new stylesheet rule would be parsed on the F4 key press (tenths of a second).
-        search = Input(placeholder="search: case number, caller or words of the claim (Enter)", id="queue-search")
+        search = Input(placeholder="search: the start of a case number or a caller's name (Enter)", id="queue-search")
         search.display = False
         yield search
         yield QueueTable(COLUMNS, fixed_columns=2, id="queue")

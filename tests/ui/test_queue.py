@@ -93,9 +93,9 @@ async def test_pages_sort_filter_search_and_assign(make_app, desk_store: Store, 
         assert set(_numbers(app)) <= set(numbers[1::2]) and "of 15" in _summary(app)
         await pilot.press("x")
         await _settle(app, pilot)
-        # Search the claim's words.
+        # Search the start of a caller's name.
         await pilot.press("slash")
-        await pilot.press(*"bus 7 ", "enter")
+        await pilot.press(*"caller 07", "enter")
         await _settle(app, pilot)
         assert _numbers(app) == [numbers[7]]
         # Assign the highlighted case: a refusal keeps what was typed, then a real user.
