@@ -138,7 +138,9 @@ def _part(session: Session, where: list[ColumnElement[bool]], column: Any, *, nu
         else:
             position = tuple_(column, T.id)
             conditions.append(position > tuple_(*after) if ascending else position < tuple_(*after))
-    order = [T.id] if nulls else [column, T.id]
+    # The valueless part in (column, id) order too: the same order (the column is NULL throughout), and the one
+    # that PostgreSQL reads from the (status, column, id) index; by id alone it scans the primary key (0.8 s at 1M).
+    order = [column, T.id]
     query = (select(*_COLUMNS).where(*conditions)
              .order_by(*(c.asc() if ascending else c.desc() for c in order)).limit(limit))
     return list(session.execute(query))
