@@ -176,3 +176,22 @@ async def test_dashboard_and_trends_open_from_the_queue(make_app, desk_store: St
         await _settle(app, pilot)
         assert isinstance(app.screen, TrendsScreen)
         assert "Absent staff's work: 0 items" in str(app.screen.query_one("#cover-title", Static).render())
+
+
+async def test_the_sla_state_and_number_stay_in_sight_when_columns_scroll(make_app, desk_store: Store,
+                                                                          staff: dict[str, Actor]) -> None:
+    numbers = _fill(desk_store, staff, 3)
+    app = make_app(staff["supervisor"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f4")
+        await _settle(app, pilot)
+        table = app.screen.query_one(QueueTable)
+        assert "Caller" not in table.render_line(0).text  # the last column is past the 80th
+        await pilot.press("right", "right", "right", "right", "right", "right")
+        await pilot.pause()
+        header, first = table.render_line(0).text, table.render_line(1).text
+        assert header.startswith("SLA") and "Case" in header and "Caller" in header  # scrolled, SLA kept
+        assert any(word in first for word in ("BREACHED", "at risk", "on track")) and table.row_keys[0] in first
+        assert table.row_keys[0] in numbers
+        keys = str(app.screen.query_one("#queue-keys").render())
+        assert "Open" in keys and "Search" in keys  # the footer line names the queue's keys
