@@ -90,9 +90,9 @@ def dashboard(ctx: typer.Context, weeks: int = typer.Option(26, min=1, max=520, 
     from calldesk.store.dashboard import dashboard as figures
 
     with opened(ctx) as store:
-        actor = store.actor()
+        actor, profile = store.actor(), load_profile(store.protocol)
         with store.uow(readonly=True) as uow:
-            found = figures(uow.session, actor=actor, now=utcnow(), weeks=weeks)
+            found = figures(uow.session, actor=actor, profile=profile, now=utcnow(), weeks=weeks)
     if as_json:
         print_json({**asdict(found), "weeks": [(d.isoformat(), n) for d, n in found.weeks],
                     "compliance": found.compliance})
