@@ -109,12 +109,13 @@ def _local_days(session: Session, *, profile: Profile, period: ColumnElement[boo
         return {value: int(n) for value, n in rows}
     # SQLite has no time zones: count per UTC quarter hour (every zone's offset is whole quarters), then the
     # profile's zone names each quarter's local day (at most 96 rows a day, however many cases).
-    quarter = func.printf("%s%02d", func.strftime("%Y-%m-%d %H:", T.opened_at),
-                          cast(func.strftime("%M", T.opened_at), Integer) / 15 * 15)
+    # SQLite keeps "YYYY-MM-DD HH:MM:SS..." text: cut, not strftime (a third of the time at 1M cases).
+    hour, quarter = func.substr(T.opened_at, 1, 13), cast(func.substr(T.opened_at, 15, 2), Integer) / 15
     per_day: dict[date, int] = {}
-    for value, n in session.execute(select(quarter, func.count()).where(period).group_by(quarter)):
-        moment = datetime.strptime(str(value), "%Y-%m-%d %H:%M").replace(tzinfo=UTC).astimezone(profile.tz)
-        per_day[moment.date()] = per_day.get(moment.date(), 0) + int(n)
+    for at_hour, part, n in session.execute(select(hour, quarter, func.count()).where(period).group_by(hour, quarter)):
+        moment = datetime.strptime(f"{at_hour}:{int(part) * 15:02d}", "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
+        local = moment.astimezone(profile.tz).date()
+        per_day[local] = per_day.get(local, 0) + int(n)
     return per_day
 
 
