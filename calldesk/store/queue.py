@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, tuple_
+from sqlalchemy import ColumnElement, and_, func, or_, select, tuple_, union_all
 from sqlmodel import Session
 
 from calldesk.errors import InvalidInput
@@ -92,7 +92,11 @@ def _conditions(filters: QueueFilter, *, viewer: Actor, now: datetime) -> list[C
         raise InvalidInput(f"Status must be one of: {', '.join(STATUSES)}.", field="status")
     where: list[ColumnElement[bool]] = [T.status == filters.status]
     if not sees_whole_queue(viewer.role):
-        where.append(or_(T.assigned_to == viewer.username, T.opened_by == viewer.username))
+        # Their own cases as an id list from two indexes, then sorted: a few thousand at most. As an OR, the
+        # planner reads the whole queue in order looking for them (3.5 s at 1M for an agent with none).
+        own = union_all(select(T.id).where(T.assigned_to == viewer.username),  # not status: its index leads
+                        select(T.id).where(T.opened_by == viewer.username))
+        where.append(T.id.in_(own.scalar_subquery()))
     if filters.assignee == "-":
         where.append(T.assigned_to.is_(None))
     elif filters.assignee:
