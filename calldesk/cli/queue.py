@@ -26,7 +26,7 @@ def list_(ctx: typer.Context,
           sla: str | None = typer.Option(None, help="breached, at_risk or on_track."),
           language: str | None = typer.Option(None, help="The caller's language."),
           source: str | None = typer.Option(None, help="none, superintendent, board or ceo."),
-          search: str = typer.Option("", help="Case number, caller (name prefix) or words of the claim."),
+          search: str = typer.Option("", help="The start of a case number or of the caller's name."),
           sort: str = typer.Option("deadline", help="deadline, number, opened, category, tier, assignee, "
                                                     "language or source."),
           descending: bool = typer.Option(False, "--descending", help="Reverse the order."),
@@ -90,9 +90,9 @@ def dashboard(ctx: typer.Context, weeks: int = typer.Option(26, min=1, max=520, 
     from calldesk.store.dashboard import dashboard as figures
 
     with opened(ctx) as store:
-        actor = store.actor()
+        actor, profile = store.actor(), load_profile(store.protocol)
         with store.uow(readonly=True) as uow:
-            found = figures(uow.session, actor=actor, now=utcnow(), weeks=weeks)
+            found = figures(uow.session, actor=actor, profile=profile, now=utcnow(), weeks=weeks)
     if as_json:
         print_json({**asdict(found), "weeks": [(d.isoformat(), n) for d, n in found.weeks],
                     "compliance": found.compliance})

@@ -103,6 +103,10 @@ REPORT_COLUMNS = ("protocol", "opened_at", "reportable", "call_type", "category"
 QUEUE_SORT_COLUMNS = {"deadline": "next_deadline", "number": "case_number", "opened": "opened_at",
                       "category": "category", "tier": "tier", "assignee": "assigned_to", "language": "language",
                       "source": "source"}
+# The queue's filter columns: each has an index (status, column, next_deadline, id) for filtered pages in deadline
+# order (migration 0009), so a rare value is an index range, not a scan of the queue.
+QUEUE_FILTER_COLUMNS = {"category": "category", "tier": "tier", "assignee": "assigned_to", "language": "language",
+                        "source": "source", "school": "school", "department": "department"}
 
 
 class Case(CaseBase, table=True):
@@ -123,6 +127,8 @@ class Case(CaseBase, table=True):
         # The queue's keyset pages: one (status, sort column, id) index per column it sorts by (migration 0007).
         *(Index(f"ix_queue_{name}", "status", column, "id") for name, column in QUEUE_SORT_COLUMNS.items()),
         Index("ix_case_opened_by", "opened_by"),  # an agent's queue: the cases they opened
+        *(Index(f"ix_queue_by_{name}", "status", column, "next_deadline", "id")
+          for name, column in QUEUE_FILTER_COLUMNS.items()),
     )
     __mapper_args__ = {"version_id_col": _version_col}
 

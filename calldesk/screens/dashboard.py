@@ -63,7 +63,7 @@ class DashboardScreen(ReportsWorkerFailures, Screen[None]):
         from calldesk.store.dashboard import dashboard
 
         with self.desk.store.uow(readonly=True) as uow:
-            figures = dashboard(uow.session, actor=self.desk.actor, now=self.desk.now())
+            figures = dashboard(uow.session, actor=self.desk.actor, profile=self.desk.profile, now=self.desk.now())
         self.post_message(self.Loaded(figures))
 
     @on(Loaded)

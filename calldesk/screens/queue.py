@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from calldesk.errors import CalldeskError
 from calldesk.rules.calendar import calendar_for
@@ -25,6 +25,7 @@ from calldesk.screens.context import Desk
 from calldesk.screens.failures import ReportsWorkerFailures
 from calldesk.screens.queue_dialogs import SORT_LABELS, FilterDialog, PromptDialog, SortDialog
 from calldesk.store.queue import QueueFilter
+from calldesk.widgets.key_line import KeyLine
 from calldesk.widgets.queue_table import QueueTable
 
 if TYPE_CHECKING:
@@ -33,6 +34,9 @@ if TYPE_CHECKING:
 # The SLA state and the case number come first and stay fixed: they never scroll out of sight at 80 columns.
 COLUMNS = ("SLA", "Case", "Next deadline", "Opened", "Category", "Type/tier", "Assignee", "Language", "Source",
            "Caller")
+# The footer: one line of the keys that matter most (F1 lists them all); a Footer's widget per key cost ~0.1 s.
+FOOTER_KEYS = ("queue.open", "queue.assign", "queue.search", "queue.filters", "queue.sort", "queue.next_page",
+               "queue.escalate", "queue.trends", "queue.dashboard", "app.help")
 LIVE_WAIT = 2.0  # seconds a watch waits before looking again (a change is shown well within 5 s)
 
 
@@ -54,7 +58,8 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
     AUTO_FOCUS = "QueueTable"
     HELP = ("Open cases, the most urgent deadline first; the SLA column says BREACHED (!!), at risk (!, due within "
             "a day) or on track (ok) in words, not only in colour. Page down / page up or the arrows past the edge "
-            "move a page, Home and End the first and the last page. / searches case number, caller and claim; f "
+            "move a page, Home and End the first and the last page, left / right the columns. / searches the start "
+            "of a case number or of a caller's name; f "
             "filters (assignee, tier, category, school or department, SLA state, language, source, open or "
             "closed); x clears them; s sorts by any column (again: reversed). Enter opens the case, a assigns it, "
             "e escalates it. t shows trends and absent staff's work, g the dashboard, m the monthly report. The "
@@ -64,7 +69,8 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
         Binding("a", "assign", "Assign", id="queue.assign", tooltip="Assign or reassign the case (supervisors)"),
         Binding("e", "escalate", "Escalate", id="queue.escalate",
                 tooltip="Escalate the case one step up the ladder, with a reason"),
-        Binding("slash", "search", "Search", id="queue.search", tooltip="Search case number, caller and claim"),
+        Binding("slash", "search", "Search", id="queue.search",
+                tooltip="Search the start of a case number or a caller's name"),
         Binding("f", "filters", "Filter", id="queue.filters", tooltip="Filter the queue"),
         Binding("x", "clear_filters", "Clear", id="queue.clear", tooltip="Clear every filter and the search"),
         Binding("s", "sort", "Sort", id="queue.sort", tooltip="Sort by a column (the same column: reversed)"),
@@ -108,15 +114,11 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
         summary.styles.height = 1
         yield summary
         # Styles set here, not in CSS: a new stylesheet rule would be parsed on the F4 key press (tenths of a second).
-        search = Input(placeholder="search: case number, caller or words of the claim (Enter)", id="queue-search")
+        search = Input(placeholder="search: the start of a case number or a caller's name (Enter)", id="queue-search")
         search.display = False
         yield search
-        table = QueueTable(id="queue", cursor_type="row", zebra_stripes=True)
-        table.styles.height = "1fr"
-        table.fixed_columns = 2
-        table.add_columns(*COLUMNS)
-        yield table
-        yield Footer()
+        yield QueueTable(COLUMNS, fixed_columns=2, id="queue")
+        yield KeyLine(FOOTER_KEYS, id="queue-keys")
 
     def on_mount(self) -> None:
         self.watch_store()
@@ -217,14 +219,10 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
                 request.offset = max(0, self.request.offset - len(page.rows))
         self.page, self.request = page, request
         table = self.query_one(QueueTable)
-        kept = table.cursor_row
-        table.clear()
         calendar = calendar_for(self.desk.profile)
-        for row in page.rows:
-            table.add_row(*self._cells(row, calendar), key=row.case_number)
-        if page.rows:
-            target = {"top": 0, "bottom": len(page.rows) - 1}.get(event.cursor, min(kept, len(page.rows) - 1))
-            table.move_cursor(row=max(0, target))
+        target = {"top": 0, "bottom": len(page.rows) - 1}.get(event.cursor, table.cursor_row)
+        table.show([self._cells(row, calendar) for row in page.rows], [row.case_number for row in page.rows],
+                   cursor=target)
         self._summarise()
 
     def _cells(self, row: QueueRow, calendar: Any) -> list[str | Text]:
@@ -328,10 +326,6 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
         if action in needs and self.desk.ready:
             return may(self.desk.actor.role, needs[action])
         return True
-
-    @on(QueueTable.RowSelected)
-    def _row_selected(self) -> None:
-        self.action_open_case()
 
     def action_open_case(self) -> None:
         row = self._highlighted()

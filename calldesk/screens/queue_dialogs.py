@@ -88,7 +88,7 @@ class FilterDialog(QueueDialog):
             yield Input(value=f.category or "", placeholder="category (exact)", id="f-category")
             yield Input(value=f.place or "", placeholder="school or department (exact)", id="f-place")
             yield Input(value=f.language or "", placeholder="language (e.g. Spanish)", id="f-language")
-            yield Input(value=f.search, placeholder="search: case number, caller, claim", id="f-search")
+            yield Input(value=f.search, placeholder="search: case number or caller (start)", id="f-search")
 
     def _value(self, name: str) -> str | None:
         select: Select[str] = self.query_one(f"#f-{name.replace(' ', '_')}", Select)

@@ -8,9 +8,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Date, and_, case, cast, func, select
+from sqlalchemy import ColumnElement, Date, Integer, and_, case, cast, func, select
 from sqlmodel import Session
 
 from calldesk.models import Callback, Case, User
@@ -101,25 +101,34 @@ def coverage(session: Session, *, actor: Actor, profile: Profile, now: datetime)
     return items
 
 
-def _day(session: Session) -> object:
-    # The UTC day a case was opened (SQLite keeps naive UTC text; PostgreSQL a timestamptz).
-    if session.get_bind().dialect.name == "sqlite":
-        return func.date(T.opened_at)
-    return cast(func.timezone("UTC", T.opened_at), Date)
+def _local_days(session: Session, *, profile: Profile, period: ColumnElement[bool]) -> dict[date, int]:
+    """Cases opened per day of the agency's time zone (its weeks start on its Mondays, not UTC's)."""
+    if session.get_bind().dialect.name == "postgresql":
+        day = cast(func.timezone(profile.timezone, T.opened_at), Date)
+        rows = session.execute(select(day, func.count()).where(period).group_by(day))  # type: ignore[call-overload]
+        return {value: int(n) for value, n in rows}
+    # SQLite has no time zones: count per UTC quarter hour (every zone's offset is whole quarters), then the
+    # profile's zone names each quarter's local day (at most 96 rows a day, however many cases).
+    # SQLite keeps "YYYY-MM-DD HH:MM:SS..." text: cut, not strftime (a third of the time at 1M cases).
+    hour, quarter = func.substr(T.opened_at, 1, 13), cast(func.substr(T.opened_at, 15, 2), Integer) / 15
+    per_day: dict[date, int] = {}
+    for at_hour, part, n in session.execute(select(hour, quarter, func.count()).where(period).group_by(hour, quarter)):
+        moment = datetime.strptime(f"{at_hour}:{int(part) * 15:02d}", "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
+        local = moment.astimezone(profile.tz).date()
+        per_day[local] = per_day.get(local, 0) + int(n)
+    return per_day
 
 
-def dashboard(session: Session, *, actor: Actor, now: datetime, weeks: int = 26) -> Dashboard:
-    """The dashboard's figures over the last `weeks` weeks (volumes, compliance) and now (the backlog)."""
+def dashboard(session: Session, *, actor: Actor, profile: Profile, now: datetime, weeks: int = 26) -> Dashboard:
+    """The dashboard's figures over the last `weeks` weeks (volumes by the agency's weeks, compliance) and now
+    (the backlog)."""
     _reader(session, actor)
     since = now - timedelta(weeks=weeks)
     period = T.opened_at >= since
-    day = _day(session)
-    by_day = session.execute(select(day, func.count()).where(period).group_by(day))  # type: ignore[call-overload]
     per_week: dict[date, int] = {}
-    for value, n in by_day:
-        when = value if isinstance(value, date) else date.fromisoformat(str(value))
+    for when, n in _local_days(session, profile=profile, period=period).items():
         monday = when - timedelta(days=when.weekday())
-        per_week[monday] = per_week.get(monday, 0) + int(n)
+        per_week[monday] = per_week.get(monday, 0) + n
     top = (select(func.coalesce(T.category, "(none)"), func.count()).where(period)
            .group_by(T.category).order_by(func.count().desc()).limit(10))
     types = select(T.call_type, func.count()).where(period).group_by(T.call_type).order_by(func.count().desc())

@@ -43,6 +43,10 @@ AUDIT_TRIGGERS = {"sqlite": ("auditevent_no_update", "auditevent_no_delete"),
                   "postgresql": ("auditevent_no_change", "auditevent_no_truncate", "auditevent_actor")}
 
 
+# PostgreSQL's NOTIFY on every change to cases (store/changes.py listens), installed by migration 0007.
+NOTIFY_TRIGGER, NOTIFY_SINCE = "cases_changed", "0007"
+
+
 def _triggers(conn: Connection, dialect: str) -> set[str]:
     if dialect == "sqlite":
         return {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
@@ -69,8 +73,13 @@ def check(engine: Engine) -> CheckReport:
                 "SELECT conrelid::regclass::text, conname FROM pg_constraint WHERE NOT convalidated"
             )).all()
             report.problems.extend(f"constraint not validated: {t}.{c}" for t, c in invalid)
-        for trigger in sorted(set(AUDIT_TRIGGERS[engine.dialect.name]) - _triggers(conn, engine.dialect.name)):
+        present = _triggers(conn, engine.dialect.name)
+        for trigger in sorted(set(AUDIT_TRIGGERS[engine.dialect.name]) - present):
             report.problems.append(f"audit trail: trigger {trigger} is missing (the trail is not append-only)")
+        live = engine.dialect.name != "postgresql" or (report.revision or "") < NOTIFY_SINCE
+        if not live and NOTIFY_TRIGGER not in present:
+            report.problems.append(f"queue: trigger {NOTIFY_TRIGGER} on cases is missing, so open queues do not "
+                                   "update by themselves (migration 0007 creates it; restore a whole backup)")
         for table in sorted(inspect(conn).get_table_names()):
             if table == "alembic_version":
                 continue

@@ -24,11 +24,20 @@ from sqlalchemy import Engine
 from calldesk.errors import InvalidInput, StoreError
 from calldesk.models import utcnow
 from calldesk.store.engine import SQLITE_MAGIC, make_engine, sqlite_path
-from calldesk.store.maintenance import Progress, _copy_page_steps, _libpq_target, _pg_program, is_live
+from calldesk.store.maintenance import (
+    NOTIFY_SINCE,
+    NOTIFY_TRIGGER,
+    Progress,
+    _copy_page_steps,
+    _libpq_target,
+    _pg_program,
+    is_live,
+)
 from calldesk.store.schema import HEAD, upgrade
 from calldesk.store.users import Actor
 
-KNOWN_REVISIONS = ("0001", "0003", HEAD)  # a backup at an older one is upgraded after the checks
+# A backup at an older one is upgraded after the checks; 0008 was HEAD before 0009 (its backups still restore).
+KNOWN_REVISIONS = ("0001", "0003", "0008", HEAD)
 AUDIT_COLUMNS = "at, actor, action, entity, entity_id, case_id, field, old, new, changes"
 REPLACED = "replaced "  # prefix of the action of an event carried over from the store a restore replaced
 PG_TRIGGERS = ("auditevent_no_change", "auditevent_no_truncate")
@@ -209,6 +218,12 @@ DO $calldesk$ BEGIN
       JOIN pg_catalog.pg_namespace s ON s.oid = c.relnamespace
       WHERE s.nspname = 'public' AND c.relname = 'auditevent' AND t.tgname IN ({triggers})) <> 2 THEN
     RAISE EXCEPTION 'calldesk: the backup lacks the audit trail''s append-only triggers';
+  END IF;
+  IF (SELECT max(version_num) FROM public.alembic_version) >= '{NOTIFY_SINCE}' AND NOT EXISTS (
+      SELECT 1 FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
+      JOIN pg_catalog.pg_namespace s ON s.oid = c.relnamespace
+      WHERE s.nspname = 'public' AND c.relname = 'cases' AND t.tgname = '{NOTIFY_TRIGGER}') THEN
+    RAISE EXCEPTION 'calldesk: the backup lacks the cases_changed trigger (open queues would not be live)';
   END IF;
 END $calldesk$;
 WITH carried AS (

@@ -128,6 +128,8 @@ def test_backup_and_restore_round_trip(db_url: str, tmp_path: Path) -> None:
     _, out, _ = run(db_url, "user", "list", "--json")
     names = {u["username"] for u in json.loads(out)}
     assert "ana" in names and "bob" not in names
+    code, out, _ = run(db_url, "db", "check")  # on PostgreSQL: the queue's NOTIFY trigger came back too
+    assert code == 0 and "cases_changed" not in out
 
 
 def test_restore_refuses_a_file_that_is_not_a_backup(db_url: str, tmp_path: Path) -> None:

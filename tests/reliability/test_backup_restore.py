@@ -176,3 +176,18 @@ def test_a_second_os_user_gets_one_line(store: Store, tmp_path: Path) -> None:
     assert result.stderr.startswith("error: The store") and "another OS user" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
     assert oct(path.stat().st_mode & 0o777) == "0o600"
+
+
+def test_db_check_on_postgresql_finds_the_queue_notify_trigger_missing(store: Store) -> None:
+    if store.engine.dialect.name != "postgresql":
+        pytest.skip("the NOTIFY trigger is PostgreSQL's (SQLite's queue reads a change counter)")
+    assert maintenance.check(store.engine).ok
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TRIGGER cases_changed ON cases")
+    try:
+        problems = maintenance.check(store.engine).problems
+        assert any("cases_changed" in p and "queues" in p for p in problems)
+    finally:
+        with store.engine.begin() as conn:
+            conn.exec_driver_sql("CREATE TRIGGER cases_changed AFTER INSERT OR UPDATE OR DELETE ON cases "
+                                 "FOR EACH STATEMENT EXECUTE FUNCTION calldesk_cases_changed()")

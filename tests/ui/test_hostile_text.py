@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, OptionList
+from textual.widgets import OptionList
 
 from calldesk.screens.queue import QueueScreen
 from calldesk.screens.resume import ResumeDraft
 from calldesk.store import drafts
 from calldesk.store.store import Store
 from calldesk.store.users import Actor
+from calldesk.widgets.queue_table import QueueTable
 from tests.integration.helpers import call, lausd
 from tests.ui.conftest import NOW
 from tests.ui.steps import SIZE, settle
@@ -24,7 +25,7 @@ async def test_the_queue_shows_a_hostile_caller_name_as_typed(make_app, desk_sto
         await pilot.press("f4")
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
-        row = [str(cell) for cell in app.screen.query_one(DataTable).get_row_at(0)]
+        row = [str(cell) for cell in app.screen.query_one(QueueTable).get_row_at(0)]
     assert "[/] [link=https://evil.example]x[/link] \\x1b[2J" in row and not any("\x1b" in c for c in row)
 
 

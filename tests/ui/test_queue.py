@@ -57,7 +57,7 @@ async def test_pages_sort_filter_search_and_assign(make_app, desk_store: Store, 
         await _settle(app, pilot)
         first = _numbers(app)
         assert 5 <= len(first) < 30  # one screenful, not the whole queue
-        assert "SLA" in str(app.screen.query_one(QueueTable).ordered_columns[0].label)
+        assert app.screen.query_one(QueueTable).labels[0] == "SLA"
         assert "of 30" in _summary(app)
         await pilot.press("pagedown")
         await _settle(app, pilot)
@@ -93,9 +93,9 @@ async def test_pages_sort_filter_search_and_assign(make_app, desk_store: Store, 
         assert set(_numbers(app)) <= set(numbers[1::2]) and "of 15" in _summary(app)
         await pilot.press("x")
         await _settle(app, pilot)
-        # Search the claim's words.
+        # Search the start of a caller's name.
         await pilot.press("slash")
-        await pilot.press(*"bus 7 ", "enter")
+        await pilot.press(*"caller 07", "enter")
         await _settle(app, pilot)
         assert _numbers(app) == [numbers[7]]
         # Assign the highlighted case: a refusal keeps what was typed, then a real user.
@@ -176,3 +176,22 @@ async def test_dashboard_and_trends_open_from_the_queue(make_app, desk_store: St
         await _settle(app, pilot)
         assert isinstance(app.screen, TrendsScreen)
         assert "Absent staff's work: 0 items" in str(app.screen.query_one("#cover-title", Static).render())
+
+
+async def test_the_sla_state_and_number_stay_in_sight_when_columns_scroll(make_app, desk_store: Store,
+                                                                          staff: dict[str, Actor]) -> None:
+    numbers = _fill(desk_store, staff, 3)
+    app = make_app(staff["supervisor"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f4")
+        await _settle(app, pilot)
+        table = app.screen.query_one(QueueTable)
+        assert "Caller" not in table.render_line(0).text  # the last column is past the 80th
+        await pilot.press("right", "right", "right", "right", "right", "right")
+        await pilot.pause()
+        header, first = table.render_line(0).text, table.render_line(1).text
+        assert header.startswith("SLA") and "Case" in header and "Caller" in header  # scrolled, SLA kept
+        assert any(word in first for word in ("BREACHED", "at risk", "on track")) and table.row_keys[0] in first
+        assert table.row_keys[0] in numbers
+        keys = str(app.screen.query_one("#queue-keys").render())
+        assert "Open" in keys and "Search" in keys  # the footer line names the queue's keys

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from textual.binding import Binding
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from calldesk.app import CalldeskApp
 from calldesk.screens.abuse import AbuseGuidanceScreen
@@ -18,6 +18,7 @@ from calldesk.screens.resources import ResourceDirectory
 from calldesk.screens.resume import ResumeDraft
 from calldesk.store.store import Store
 from calldesk.store.users import Actor
+from calldesk.widgets.queue_table import QueueTable
 from calldesk.widgets.topic_picker import TopicPicker
 from tests.integration.helpers import call, lausd
 from tests.ui.conftest import NOW
@@ -114,8 +115,8 @@ async def test_the_queue_mode_lists_open_cases_overdue_first(make_app, desk_stor
         await pilot.press("f4")
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
-        table = app.screen.query_one(DataTable)
-        assert [str(k.value) for k in table.rows] == [late.case_number, fresh.case_number]
+        table = app.screen.query_one(QueueTable)
+        assert table.row_keys == [late.case_number, fresh.case_number]
         first = table.get_row_at(0)
         assert "BREACHED" in str(first[0]) and first[0].style == "bold red"  # words as well as colour
         assert "BREACHED" not in str(table.get_row_at(1)[0])
