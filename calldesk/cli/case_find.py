@@ -112,6 +112,8 @@ def assign(ctx: typer.Context, number: str = typer.Argument(..., help="Case numb
 @refusals_exit
 def mine(ctx: typer.Context, user: str | None = typer.Option(None, "--user", help="Someone else's work "
                                                                                      "(default: yours)."),
+         limit: int = typer.Option(200, "--limit", min=1, max=100_000,
+                                   help="How many of the soonest open cases to list."),
          as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """My work: open cases by next deadline, follow-ups, acknowledgements, responses and callbacks due."""
     from calldesk.rules.vocabulary import utcnow
@@ -125,7 +127,7 @@ def mine(ctx: typer.Context, user: str | None = typer.Option(None, "--user", hel
             who = actor_for(uow.session, user).username if user else signed_in.username
             now = utcnow()
             items = my_work(uow.session, profile=profile, username=who, now=now,
-                            today=calendar_for(profile).local(now).date())
+                            today=calendar_for(profile).local(now).date(), limit=limit)
     if as_json:
         print_json([vars(i) for i in items])
         return

@@ -148,16 +148,22 @@ CASE_CLOCKS = (("next_follow_up_by", "follow-up"), ("acknowledge_by", "acknowled
                ("respond_by", "written response"))
 
 
+MY_WORK_CASES = 200  # the soonest open cases My work lists (a specialist with more works from the queue)
+
+
 def my_work(session: Session, *, profile: Profile, username: str, now: datetime,
-            today: date | None = None) -> list[WorkItem]:
-    """What `username` must do, soonest first (nothing due last): their open cases (assigned to them, or opened
-    by them and assigned to nobody) by next deadline, each clock of those cases that is due, and the callbacks
-    they must return (callbacks_for: theirs, and those they cover for absent staff)."""
+            today: date | None = None, limit: int = MY_WORK_CASES) -> list[WorkItem]:
+    """What `username` must do, soonest first (nothing due last): their `limit` soonest open cases (assigned to
+    them, or opened by them and assigned to nobody) by next deadline, each clock of those cases that is due, and
+    the callbacks they must return (callbacks_for: theirs, and those they cover for absent staff).
+
+    Bounded: a user who opened hundreds of thousands of cases (a bulk import) got every one of them read."""
     from calldesk.store.callbacks import callbacks_for
 
     mine = or_(col(Case.assigned_to) == username,
                and_(col(Case.assigned_to).is_(None), col(Case.opened_by) == username))
-    query = select(Case).where(Case.status == "open", mine).order_by(col(Case.next_deadline).asc().nulls_last())
+    query = (select(Case).where(Case.status == "open", mine)
+             .order_by(col(Case.next_deadline).asc().nulls_last(), col(Case.id)).limit(max(1, limit)))
     items: list[WorkItem] = []
     for case in session.exec(query):
         label = f"{case.call_type}: {case.category or 'no category'} · {case.caller_name or 'no name'}"

@@ -103,3 +103,16 @@ def test_my_work_lists_callbacks_due_and_the_case_view_shows_links(store: Store,
         assert [(link.kind, link.other, link.direction) for link in links] == [("repeat", first.case_number, "to")]
         back = case_view(uow.session, first.case_number).links
         assert [(link.kind, link.other, link.direction) for link in back] == [("repeat", repeat.case_number, "from")]
+
+
+def test_my_work_reads_only_the_soonest_cases(store: Store, staff: dict[str, Actor]) -> None:
+    """Bounded: the agent's open cases come soonest first, `limit` of them (a bulk import's opener had 300k)."""
+    opened = [call(store, staff["agent"], call_type="concern", category="Transportation",
+                   opened_at=at(2026, 11, 23 - n)).case for n in range(3)]
+    now = at(2026, 11, 23, 11)
+    with store.uow(readonly=True) as uow:
+        every = [w for w in my_work(uow.session, profile=lausd(), username="ana", now=now) if w.kind == "case"]
+        two = [w for w in my_work(uow.session, profile=lausd(), username="ana", now=now, limit=2)
+               if w.kind == "case"]
+    assert len(every) == 3 and {w.case_number for w in every} == {c.case_number for c in opened}
+    assert [w.case_number for w in two] == [w.case_number for w in every[:2]]
