@@ -26,7 +26,8 @@ def list_(ctx: typer.Context,
           sla: str | None = typer.Option(None, help="breached, at_risk or on_track."),
           language: str | None = typer.Option(None, help="The caller's language."),
           source: str | None = typer.Option(None, help="none, superintendent, board or ceo."),
-          search: str = typer.Option("", help="The start of a case number or of the caller's name."),
+          search: str = typer.Option("", help="The start of a case number or of the caller's name; "
+                                              "\"claim: words\" searches the claims (a slower scan)."),
           sort: str = typer.Option("deadline", help="deadline, number, opened, category, tier, assignee, "
                                                     "language or source."),
           descending: bool = typer.Option(False, "--descending", help="Reverse the order."),

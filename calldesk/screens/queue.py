@@ -59,7 +59,7 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
     HELP = ("Open cases, the most urgent deadline first; the SLA column says BREACHED (!!), at risk (!, due within "
             "a day) or on track (ok) in words, not only in colour. Page down / page up or the arrows past the edge "
             "move a page, Home and End the first and the last page, left / right the columns. / searches the start "
-            "of a case number or of a caller's name; f "
+            "of a case number or of a caller's name (claim: words searches the claims, more slowly); f "
             "filters (assignee, tier, category, school or department, SLA state, language, source, open or "
             "closed); x clears them; s sorts by any column (again: reversed). Enter opens the case, a assigns it, "
             "e escalates it. t shows trends and absent staff's work, g the dashboard, m the monthly report. The "
@@ -114,7 +114,8 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
         summary.styles.height = 1
         yield summary
         # Styles set here, not in CSS: a new stylesheet rule would be parsed on the F4 key press (tenths of a second).
-        search = Input(placeholder="search: the start of a case number or a caller's name (Enter)", id="queue-search")
+        search = Input(placeholder="the start of a case number or a caller's name; claim: words (Enter)",
+                       id="queue-search")
         search.display = False
         yield search
         yield QueueTable(COLUMNS, fixed_columns=2, id="queue")

@@ -94,7 +94,10 @@ def test_filters_and_search(store: Store, staff: dict[str, Actor]) -> None:
     assert count(search=numbers[3]) == 1
     assert count(search="caller 0") == 10  # a name prefix: Caller 00 .. Caller 09
     assert count(search=numbers[3][:-1]) >= 1  # the start of a case number
-    assert count(search="BUS 5") == 0  # the claim is not searched: only indexed prefixes (README)
+    assert count(search="BUS 5") == 0  # the claim is searched only when asked: "claim: ..." (README)
+    assert count(search="claim: bus 5 was") == 1 and count(search="CLAIM:late") == 6
+    assert count(search="claim: 50%") == 0 and count(search="claim: b_s") == 0  # typed wildcards are characters
+    assert count(search="claim:") == 12  # no words: no condition
     assert count(search="100%") == 0  # a wildcard typed is a character, not a wildcard
     assert count(status="closed") == 0
     assert count(sla="breached") + count(sla="at_risk") + count(sla="on_track") == 12
