@@ -94,7 +94,7 @@ def caller_history(session: Session, *, phone_digits: str | None = None, email: 
     return _cases(session, [r.id for r in _merged(groups, limit)])
 
 
-def like_literal(text: str) -> str:
+def _like_literal(text: str) -> str:
     """`text` for a LIKE pattern with escape "\\": its own % and _ are characters, not wildcards."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -102,7 +102,7 @@ def like_literal(text: str) -> str:
 def _prefix(column: Any, prefix: str) -> Any:
     """`column` starts with `prefix`, as an index range (both backends; LIKE re-checks the collation's edges)."""
     return and_(column >= prefix, column < prefix + "\U0010ffff",
-                column.like(like_literal(prefix) + "%", escape="\\"))
+                column.like(_like_literal(prefix) + "%", escape="\\"))
 
 
 def lookup_callers(session: Session, typed: str, *, limit: int = 20) -> list[CasePublic]:

@@ -20,7 +20,7 @@ from calldesk.models.case import QUEUE_FILTER_COLUMNS
 from calldesk.rules.contact import normalise_name
 from calldesk.rules.permissions import sees_whole_queue
 from calldesk.rules.sla import SLA_STATES, SlaState, sla_bounds, sla_state
-from calldesk.store.queries import like_literal
+from calldesk.store.queries import _like_literal
 from calldesk.store.users import Actor, actor_for
 
 T = Case.__table__.c  # type: ignore[attr-defined]
@@ -118,12 +118,12 @@ def _conditions(filters: QueueFilter, *, viewer: Actor, now: datetime) -> list[C
                                   T.next_deadline < high if high else None) if c is not None))
         where.append(or_(span, T.next_deadline.is_(None)) if none_too else span)
     term = filters.search.strip()
-    words = claim_words(term)
+    words = _claim_words(term)
     if words is not None:
         # Asked for by name: the claim's words anywhere, a scan of the cases the other filters leave (about 2 s at
         # 1M cases with no filter; a text index would be a second copy of the claim to scrub on an abuse mark).
         if words:
-            where.append(T.claim.ilike(f"%{like_literal(words)}%", escape="\\"))
+            where.append(T.claim.ilike(f"%{_like_literal(words)}%", escape="\\"))
     elif term:
         # Number and caller name are prefixes, each an index range (a LIKE, or the claim's words anywhere, would
         # scan the whole queue: 2 s at 1M cases). The claim is not searched here (it needs a text index).
@@ -138,7 +138,7 @@ def _conditions(filters: QueueFilter, *, viewer: Actor, now: datetime) -> list[C
 CLAIM_SEARCH = "claim:"
 
 
-def claim_words(term: str) -> str | None:
+def _claim_words(term: str) -> str | None:
     """The words of a `claim: ...` search, or None when the search is the usual prefix one."""
     if term[:len(CLAIM_SEARCH)].lower() != CLAIM_SEARCH:
         return None
