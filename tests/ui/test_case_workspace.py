@@ -136,7 +136,9 @@ async def test_enter_on_the_queue_opens_the_case(make_app: Any, desk_store: Stor
         await _settle(pilot, app)
         await pilot.press("f4")
         await _settle(pilot, app)
-        app.screen.query_one(DataTable).focus()
+        from calldesk.widgets.queue_table import QueueTable
+
+        app.screen.query_one(QueueTable).focus()
         await pilot.press("enter")
         screen = await _case_screen(pilot, app)
         assert screen.case_number == case.case_number
