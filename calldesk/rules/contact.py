@@ -78,6 +78,7 @@ def normalise_email(text: str) -> str:
     return value
 
 
+@lru_cache(maxsize=65536)  # pure, and asked for the same names and schools again by the repeat and trend rules
 def normalise_name(text: str | None) -> str:
     """The name case-folded with whitespace collapsed, for matching ("  Maria  LOPEZ" -> "maria lopez")."""
     return " ".join(unicodedata.normalize("NFKC", text or "").split()).casefold()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -78,9 +78,33 @@ def matches_caller(key: CallerKey, prior: PriorCase) -> bool:
     )
 
 
+def caller_matcher(key: CallerKey) -> Callable[[PriorCase], bool]:
+    """`matches_caller(key, prior)` as a function of the prior, with the key normalised once (a bulk import
+    asks it of every earlier case of a common name)."""
+    phone = phone_digits(key.phone_digits)
+    email = normalise_name(key.email) if key.email else None  # None: not given (as _same_text tells)
+    name = normalise_name(key.name) if key.name else None
+
+    def matches(prior: PriorCase) -> bool:
+        if phone and prior.phone_digits:
+            other = phone_digits(prior.phone_digits)
+            if other and (phone == other or (min(len(phone), len(other)) >= 10 and phone[-10:] == other[-10:])):
+                return True
+        return (email is not None and bool(prior.email) and normalise_name(prior.email) == email) or \
+            (name is not None and bool(prior.caller_name) and normalise_name(prior.caller_name) == name)
+
+    return matches
+
+
 def _in_window(prior: PriorCase, opened_at: datetime, window_days: int) -> bool:
     age = opened_at - require_aware(prior.opened_at, "earlier case's opening time")
     return timedelta(0) <= age <= timedelta(days=window_days)
+
+
+def _aware(prior: PriorCase) -> datetime:
+    """The prior's opening time, refused (ValueError) without a time zone, as `_in_window` refuses it."""
+    return prior.opened_at if prior.opened_at.tzinfo is not None else \
+        require_aware(prior.opened_at, "earlier case's opening time")
 
 
 def _ago(days: int) -> str:
@@ -107,8 +131,13 @@ def detect_repeat(
     opened_local = calendar.local(opened_at)
     best: tuple[PriorCase, str] | None = None
     window = profile.repeat_window_days
+    same_caller = caller_matcher(caller)
+    since = opened_local - timedelta(days=window)
     for prior in priors:
-        if not _in_window(prior, opened_local, window) or not matches_caller(caller, prior):
+        at = _aware(prior)
+        if not since <= at <= opened_local or (best is not None and at <= best[0].opened_at):
+            continue  # outside the window, or not newer than the best found (the first of equals stays)
+        if not same_caller(prior):
             continue
         if _same_text(category, prior.category):
             about = prior.category or ""
@@ -116,8 +145,7 @@ def detect_repeat(
             about = prior.school or ""
         else:
             continue
-        if best is None or prior.opened_at > best[0].opened_at:
-            best = (prior, about)
+        best = (prior, about)
     if best is None:
         return None
     prior, about = best
@@ -155,8 +183,11 @@ def detect_trend(
         return None
     opened_local = calendar_for(profile).local(opened_at)
     window = profile.trend_window_days
+    wanted = normalise_name(school)
+    since = opened_local - timedelta(days=window)
     recent = sorted(
-        (p for p in priors_at_school if _same_text(school, p.school) and _in_window(p, opened_local, window)),
+        (p for p in priors_at_school
+         if p.school and normalise_name(p.school) == wanted and since <= _aware(p) <= opened_local),
         key=lambda p: p.opened_at,
     )
     count = len(recent) + 1
