@@ -107,6 +107,10 @@ def _aware(prior: PriorCase) -> datetime:
         require_aware(prior.opened_at, "earlier case's opening time")
 
 
+def _opened(prior: PriorCase) -> datetime:
+    return prior.opened_at
+
+
 def _ago(days: int) -> str:
     if days == 0:
         return "earlier today"
@@ -185,11 +189,12 @@ def detect_trend(
     window = profile.trend_window_days
     wanted = normalise_name(school)
     since = opened_local - timedelta(days=window)
-    recent = sorted(
-        (p for p in priors_at_school
-         if p.school and normalise_name(p.school) == wanted and since <= _aware(p) <= opened_local),
-        key=lambda p: p.opened_at,
-    )
+    recent = []
+    for p in priors_at_school:
+        at = p.opened_at if p.opened_at.tzinfo is not None else _aware(p)
+        if since <= at <= opened_local and p.school and (p.school == school or normalise_name(p.school) == wanted):
+            recent.append(p)
+    recent.sort(key=_opened)
     count = len(recent) + 1
     if count < profile.trend_threshold:
         return None

@@ -39,7 +39,8 @@ BOOLEAN_FIELDS = {"steps_confirmed", "due_process", "special_education", "safety
                   "abuse_marked"}
 YES = frozenset({"yes", "y", "true", "1"})
 NO = frozenset({"no", "n", "false", "0", ""})
-BATCH = 1000
+BATCH = 5000  # rows per commit: a kill loses at most one batch, and memory holds one batch
+CACHE_KIB = 65536  # SQLite page cache of the importing connection
 MAX_REFUSALS = 1000  # refusals kept for the report (the count is exact)
 Rows = Callable[[], Iterator[tuple[int, dict[str, Any]]]]  # a fresh stream of (row number, row) per call
 Progress = Callable[[int, int | None], None]
@@ -245,6 +246,8 @@ def bulk_import_batch(uow: UnitOfWork, *, actor: Actor, profile: Profile,
     from calldesk.store.cases import DEADLINE_FIELDS
 
     session = uow.session
+    if session.get_bind().dialect.name == "sqlite":  # a bigger page cache for the growing indexes (this
+        session.execute(text(f"PRAGMA cache_size = -{CACHE_KIB}"))  # connection only; durability unchanged)
     window = window if window is not None else PriorWindow()
     seen: set[str] = set()
     prepared: list[tuple[int, dict[str, Any], CaseCreate, bool, datetime]] = []
@@ -329,6 +332,21 @@ def bulk_import_batch(uow: UnitOfWork, *, actor: Actor, profile: Profile,
         _insert(session, actor, batch_cases, links, missed, window, key, logged_at)
 
 
+def _executemany(connection: Any, table: Any, rows: list[dict[str, Any]]) -> None:
+    """One driver executemany of `rows` (dicts of the same columns) into `table`: each value bound by its
+    column's type exactly as SQLAlchemy binds it, without building a statement context per row."""
+    names = list(rows[0])
+    compiled = table.insert().compile(dialect=connection.dialect, column_keys=names)
+    order = list(compiled.positiontup) if compiled.positional else names
+    dialect = connection.dialect
+    binds = [(name, table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in order]
+    if compiled.positional:
+        params: list[Any] = [tuple(bind(row[name]) if bind else row[name] for name, bind in binds) for row in rows]
+    else:
+        params = [{name: bind(row[name]) if bind else row[name] for name, bind in binds} for row in rows]
+    connection.exec_driver_sql(str(compiled), params)
+
+
 def _new_ids(connection: Any, count: int) -> list[int]:
     """Ids for `count` new cases. PostgreSQL: from the cases' own sequence (as a desk's insert takes one).
     SQLite: after the largest, as SQLite itself numbers rows; the batch already holds the store's write lock
@@ -350,7 +368,7 @@ def _insert(session: Any, actor: Actor, batch_cases: list[dict[str, Any]],
     new_ids = _new_ids(connection, len(batch_cases))
     for row, case_id in zip(batch_cases, new_ids, strict=True):
         row["id"] = case_id
-    connection.execute(table.insert(), batch_cases)  # ids given: a plain executemany, nothing read back
+    _executemany(connection, table, batch_cases)  # ids given: nothing read back
     numbers_by_id: dict[str, int] = {}
     events: list[dict[str, Any]] = []
     for row, case_id in zip(batch_cases, new_ids, strict=True):
@@ -371,7 +389,7 @@ def _insert(session: Any, actor: Actor, batch_cases: list[dict[str, Any]],
                                       entity="case", entity_id=number_of, case_id=case_id,
                                       changes={"intake_due": (None, due)}, key=key))
     if clock_rows:
-        connection.execute(tables["clockevent"].insert(), clock_rows)
+        _executemany(connection, tables["clockevent"], clock_rows)
     link_rows = []
     for row, earlier, reason in links:
         case_id = numbers_by_id[row["case_number"]]
@@ -383,8 +401,8 @@ def _insert(session: Any, actor: Actor, batch_cases: list[dict[str, Any]],
                                       entity_id=row["case_number"], case_id=case_id,
                                       changes={"repeat_of": (None, earlier)}))
     if link_rows:
-        connection.execute(tables["caselink"].insert(), link_rows)
-    connection.execute(tables["auditevent"].insert(), events)
+        _executemany(connection, tables["caselink"], link_rows)
+    _executemany(connection, tables["auditevent"], events)
 
 
 # Every column of a new case with the model's default (what Case() would fill in), but for the id.
