@@ -168,12 +168,12 @@ class PriorWindow:
         """Hold every stored case opened in [lo, hi] (and those added since)."""
         if self.lo is None or self.hi is None or lo < self.lo:  # the first batch, or an earlier one: load anew
             self.__init__()  # type: ignore[misc]
+            self.lo, self.hi = lo, hi  # first: `add` keeps what falls in [lo, hi]
             self._load(session, Case.opened_at >= lo, Case.opened_at <= hi)
-            self.lo, self.hi = lo, hi
             return
         if hi > self.hi:
-            self._load(session, Case.opened_at > self.hi, Case.opened_at <= hi)
-            self.hi = hi
+            held, self.hi = self.hi, hi
+            self._load(session, Case.opened_at > held, Case.opened_at <= hi)
         self.lo = lo
         while self.order and self.order[0][0] < lo:
             _, number, keys = self.order.popleft()
