@@ -61,26 +61,15 @@ def _same_text(a: str | None, b: str | None) -> bool:
     return bool(a and b) and normalise_name(a) == normalise_name(b)
 
 
-def _same_phone(a: str | None, b: str | None) -> bool:
-    left, right = phone_digits(a), phone_digits(b)
-    if not left or not right:
-        return False
-    # A number typed without its country code still matches the stored E.164 digits.
-    return left == right or (min(len(left), len(right)) >= 10 and left[-10:] == right[-10:])
-
-
 def matches_caller(key: CallerKey, prior: PriorCase) -> bool:
     """True if the prior case's caller is the same person: same phone digits, email or name."""
-    return (
-        _same_phone(key.phone_digits, prior.phone_digits)
-        or _same_text(key.email, prior.email)
-        or _same_text(key.name, prior.caller_name)
-    )
+    return caller_matcher(key)(prior)
 
 
 def caller_matcher(key: CallerKey) -> Callable[[PriorCase], bool]:
     """`matches_caller(key, prior)` as a function of the prior, with the key normalised once (a bulk import
-    asks it of every earlier case of a common name)."""
+    asks it of every earlier case of a common name). A number typed without its country code still matches
+    the stored E.164 digits; an email or name matches case-folded, whitespace collapsed."""
     phone = phone_digits(key.phone_digits)
     email = normalise_name(key.email) if key.email else None  # None: not given (as _same_text tells)
     name = normalise_name(key.name) if key.name else None
