@@ -145,7 +145,7 @@ def _refuse_unknown_columns(row: dict[str, Any]) -> None:
 @refusals_exit
 def import_(ctx: typer.Context, path: Path = typer.Argument(..., help="A .csv or .json file of cases."),
             partial: bool = typer.Option(False, "--partial", help="Keep the good rows when some are refused."),
-            batch: int = typer.Option(1000, "--batch", min=1, max=100_000, help="Rows per commit."),
+            batch: int = typer.Option(5000, "--batch", min=1, max=100_000, help="Rows per commit."),
             as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON.")) -> None:
     """Import cases (e.g. a voicemail or web-form log); every row goes through the protocol's rules.
 

@@ -90,9 +90,7 @@ class OpenCalendar:
         day = self.local(start).date()
         if days == 0:
             return self.end_of_day(self.open_day_on_or_after(day))
-        for _ in range(days):
-            day = self.next_open_day(day)
-        return self.end_of_day(day)
+        return self.end_of_day(_open_days_after(self, day, days))
 
     def add_open_hours(self, start: datetime, hours: int) -> datetime:
         """The moment `hours` open hours after `start` (each open day counts as 24 wall-clock hours).
@@ -106,9 +104,7 @@ class OpenCalendar:
         into_day = timedelta(hours=begin.hour, minutes=begin.minute, seconds=begin.second,
                              microseconds=begin.microsecond)
         whole_days, remainder = divmod(into_day + timedelta(hours=hours), timedelta(days=1))
-        day = begin.date()
-        for _ in range(whole_days):
-            day = self.next_open_day(day)
+        day = _open_days_after(self, begin.date(), whole_days)
         # Wall-clock arithmetic, so a DST change does not move a deadline off the hour it names.
         return (datetime.combine(day, time.min) + remainder).replace(tzinfo=self.tz)
 
@@ -132,6 +128,14 @@ class OpenCalendar:
         if span.unit == "days":
             return self.add_open_days(start, span.amount)
         return self.add_open_hours(start, span.amount)
+
+
+@lru_cache(maxsize=65536)  # pure: a bulk import asks for the same days' deadlines again and again
+def _open_days_after(calendar: OpenCalendar, day: date, count: int) -> date:
+    """The `count`-th open day after `day` (`day` itself for 0)."""
+    for _ in range(count):
+        day = calendar.next_open_day(day)
+    return day
 
 
 def calendar_for(profile: Profile, *, day_kind: DayKind | None = None) -> OpenCalendar:

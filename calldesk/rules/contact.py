@@ -54,6 +54,8 @@ def phone_digits(e164_or_text: str | None, region: str = "US") -> str:
     Best effort and never raises: text that does not parse as a number keeps just its digits.
     """
     raw = (e164_or_text or "").strip()
+    if len(raw) == 11 and raw[0] == "1" and raw.isascii() and raw.isdigit():
+        return raw  # a North American number's digits as stored: what parsing them gives back
     digits = re.sub(r"\D", "", raw)
     if not digits:
         return ""
@@ -78,6 +80,7 @@ def normalise_email(text: str) -> str:
     return value
 
 
+@lru_cache(maxsize=65536)  # pure, and asked for the same names and schools again by the repeat and trend rules
 def normalise_name(text: str | None) -> str:
     """The name case-folded with whitespace collapsed, for matching ("  Maria  LOPEZ" -> "maria lopez")."""
     return " ".join(unicodedata.normalize("NFKC", text or "").split()).casefold()

@@ -7,6 +7,7 @@ so rules can take a `Profile` without knowing where it came from.
 from __future__ import annotations
 
 from datetime import date
+from functools import cached_property
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -305,11 +306,14 @@ class Profile(_Frozen):
         """The category called `name` (case-insensitive), or None."""
         if not name:
             return None
-        key = " ".join(name.split()).casefold()
-        for category in self.categories:
-            if category.name.casefold() == key:
-                return category
-        return None
+        return self._categories_by_key.get(" ".join(name.split()).casefold())
+
+    @cached_property
+    def _categories_by_key(self) -> dict[str, Category]:
+        found: dict[str, Category] = {}
+        for category in self.categories:  # the first of a name wins, as a scan finds it
+            found.setdefault(category.name.casefold(), category)
+        return found
 
     def not_reportable_kind(self, kind: str) -> NotReportable | None:
         """The non-reportable matter of this `kind`, or None if the profile reports it."""

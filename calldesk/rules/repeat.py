@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -61,26 +61,43 @@ def _same_text(a: str | None, b: str | None) -> bool:
     return bool(a and b) and normalise_name(a) == normalise_name(b)
 
 
-def _same_phone(a: str | None, b: str | None) -> bool:
-    left, right = phone_digits(a), phone_digits(b)
-    if not left or not right:
-        return False
-    # A number typed without its country code still matches the stored E.164 digits.
-    return left == right or (min(len(left), len(right)) >= 10 and left[-10:] == right[-10:])
-
-
 def matches_caller(key: CallerKey, prior: PriorCase) -> bool:
     """True if the prior case's caller is the same person: same phone digits, email or name."""
-    return (
-        _same_phone(key.phone_digits, prior.phone_digits)
-        or _same_text(key.email, prior.email)
-        or _same_text(key.name, prior.caller_name)
-    )
+    return caller_matcher(key)(prior)
+
+
+def caller_matcher(key: CallerKey) -> Callable[[PriorCase], bool]:
+    """`matches_caller(key, prior)` as a function of the prior, with the key normalised once (a bulk import
+    asks it of every earlier case of a common name). A number typed without its country code still matches
+    the stored E.164 digits; an email or name matches case-folded, whitespace collapsed."""
+    phone = phone_digits(key.phone_digits)
+    email = normalise_name(key.email) if key.email else None  # None: not given (as _same_text tells)
+    name = normalise_name(key.name) if key.name else None
+
+    def matches(prior: PriorCase) -> bool:
+        if phone and prior.phone_digits:
+            other = phone_digits(prior.phone_digits)
+            if other and (phone == other or (min(len(phone), len(other)) >= 10 and phone[-10:] == other[-10:])):
+                return True
+        return (email is not None and bool(prior.email) and normalise_name(prior.email) == email) or \
+            (name is not None and bool(prior.caller_name) and normalise_name(prior.caller_name) == name)
+
+    return matches
 
 
 def _in_window(prior: PriorCase, opened_at: datetime, window_days: int) -> bool:
     age = opened_at - require_aware(prior.opened_at, "earlier case's opening time")
     return timedelta(0) <= age <= timedelta(days=window_days)
+
+
+def _aware(prior: PriorCase) -> datetime:
+    """The prior's opening time, refused (ValueError) without a time zone, as `_in_window` refuses it."""
+    return prior.opened_at if prior.opened_at.tzinfo is not None else \
+        require_aware(prior.opened_at, "earlier case's opening time")
+
+
+def _opened(prior: PriorCase) -> datetime:
+    return prior.opened_at
 
 
 def _ago(days: int) -> str:
@@ -107,8 +124,13 @@ def detect_repeat(
     opened_local = calendar.local(opened_at)
     best: tuple[PriorCase, str] | None = None
     window = profile.repeat_window_days
+    same_caller = caller_matcher(caller)
+    since = opened_local - timedelta(days=window)
     for prior in priors:
-        if not _in_window(prior, opened_local, window) or not matches_caller(caller, prior):
+        at = _aware(prior)
+        if not since <= at <= opened_local or (best is not None and at <= best[0].opened_at):
+            continue  # outside the window, or not newer than the best found (the first of equals stays)
+        if not same_caller(prior):
             continue
         if _same_text(category, prior.category):
             about = prior.category or ""
@@ -116,8 +138,7 @@ def detect_repeat(
             about = prior.school or ""
         else:
             continue
-        if best is None or prior.opened_at > best[0].opened_at:
-            best = (prior, about)
+        best = (prior, about)
     if best is None:
         return None
     prior, about = best
@@ -155,10 +176,14 @@ def detect_trend(
         return None
     opened_local = calendar_for(profile).local(opened_at)
     window = profile.trend_window_days
-    recent = sorted(
-        (p for p in priors_at_school if _same_text(school, p.school) and _in_window(p, opened_local, window)),
-        key=lambda p: p.opened_at,
-    )
+    wanted = normalise_name(school)
+    since = opened_local - timedelta(days=window)
+    recent = []
+    for p in priors_at_school:
+        at = p.opened_at if p.opened_at.tzinfo is not None else _aware(p)
+        if since <= at <= opened_local and p.school and (p.school == school or normalise_name(p.school) == wanted):
+            recent.append(p)
+    recent.sort(key=_opened)
     count = len(recent) + 1
     if count < profile.trend_threshold:
         return None

@@ -29,6 +29,7 @@ PERSONAL = frozenset({"caller_name", "caller_name_key", "phone", "phone_digits",
                       "student_ref", "birth_date", "recipient", "signed_by", "full_name"})
 PERSONAL_MARK = "(personal data: see the record)"
 _KEYS: WeakKeyDictionary[Engine, bytes] = WeakKeyDictionary()
+_DATES = (datetime, date)
 
 
 def audit_key(session: Session) -> bytes:
@@ -49,7 +50,7 @@ def audit_value(field: str | None, value: Any, *, key: bytes = b"") -> str | Non
         return None
     if field not in PERSONAL and field not in NARRATIVE and type(value) is str:
         return value  # the common case, first
-    text = value.isoformat() if isinstance(value, datetime | date) else str(value)
+    text = value.isoformat() if isinstance(value, _DATES) else str(value)
     if field in PERSONAL:
         return PERSONAL_MARK if text else ""
     if field in NARRATIVE:

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlmodel import SQLModel, col, select
 
 from calldesk.errors import CalldeskError, InvalidInput
@@ -31,7 +31,7 @@ from calldesk.rules.routing import case_notes, route
 from calldesk.store import audit
 from calldesk.store.cases import CaseOutcome, require_fields
 from calldesk.store.intake import build, clean_fields
-from calldesk.store.queries import speakers
+from calldesk.store.queries import PRIOR_COLUMNS, speakers
 from calldesk.store.uow import BatchUnitOfWork, UnitOfWork
 from calldesk.store.users import Actor, authorise
 
@@ -39,7 +39,8 @@ BOOLEAN_FIELDS = {"steps_confirmed", "due_process", "special_education", "safety
                   "abuse_marked"}
 YES = frozenset({"yes", "y", "true", "1"})
 NO = frozenset({"no", "n", "false", "0", ""})
-BATCH = 1000
+BATCH = 5000  # rows per commit: a kill loses at most one batch, and memory holds one batch
+CACHE_KIB = 65536  # SQLite page cache of the importing connection
 MAX_REFUSALS = 1000  # refusals kept for the report (the count is exact)
 Rows = Callable[[], Iterator[tuple[int, dict[str, Any]]]]  # a fresh stream of (row number, row) per call
 Progress = Callable[[int, int | None], None]
@@ -79,8 +80,9 @@ def case_create(row: dict[str, Any]) -> tuple[CaseCreate, bool]:
         values[key] = _yes_no(key, values[key])
     abuse = bool(values.pop("abuse_marked", False))
     # A stable id per source row: importing the same file twice creates no duplicates.
-    values.setdefault("client_id", "import-" + hashlib.sha256(json.dumps(row, sort_keys=True,
-                                                                            default=str).encode()).hexdigest()[:32])
+    if "client_id" not in values:
+        values["client_id"] = "import-" + hashlib.sha256(json.dumps(row, sort_keys=True,
+                                                                    default=str).encode()).hexdigest()[:32]
     return build(CaseCreate, **values), abuse
 
 
@@ -126,11 +128,12 @@ def import_cases(engine: Engine, *, actor: Actor, profile: Profile, rows: Rows, 
     total = summary.rows or None
     summary.rows, done = 0, 0
     stream = iter(rows())
+    window = PriorWindow()  # the store's recent cases, carried from batch to batch
     while True:
         chunk = [item for _, item in zip(range(batch), stream, strict=False)]
         if chunk:
             with BatchUnitOfWork(engine) as uow:
-                bulk_import_batch(uow, actor=actor, profile=profile, rows=chunk, summary=summary)
+                bulk_import_batch(uow, actor=actor, profile=profile, rows=chunk, summary=summary, window=window)
                 uow.finish()
         summary.rows += len(chunk)
         done += len(chunk)
@@ -146,50 +149,107 @@ def _keys_of(fields: dict[str, Any]) -> CallerKey:
     return CallerKey(fields.get("phone_digits"), fields.get("email"), fields.get("caller_name") or None)
 
 
-def _batch_priors(session: Any, prepared: list[tuple[int, dict[str, Any], CaseCreate, bool, datetime]],
-                  profile: Profile) -> tuple[dict[str, dict[str, list[Case]]], dict[str, list[Case]]]:
-    """The store's cases that the batch's repeat and trend checks may see: one query per key kind and one for
-    the schools, each a range scan of its (key, opened_at) index from the batch's earliest window."""
-    earliest = min(opened for *_, opened in prepared)
-    since_caller = earliest - timedelta(days=profile.repeat_window_days + 1)
-    since_school = earliest - timedelta(days=profile.trend_window_days + 1)
-    by_key: dict[str, dict[str, list[Case]]] = {"phone": defaultdict(list), "email": defaultdict(list),
-                                                "name": defaultdict(list)}
-    wanted: dict[str, set[Any]] = {"phone": {f.get("phone_digits") for _, f, *_ in prepared} - {None, ""},
-              "email": {f.get("email") for _, f, *_ in prepared} - {None, ""},
-              "name": {normalise_name(f.get("caller_name")) for _, f, *_ in prepared} - {""}}
-    columns = {"phone": "phone_digits", "email": "email", "name": "caller_name_key"}
-    for kind, values in wanted.items():
-        if values:
-            column = getattr(Case, columns[kind])
-            for case in session.exec(select(Case).where(column.in_(values), Case.opened_at >= since_caller)):
-                by_key[kind][getattr(case, columns[kind])].append(case)
-    schools: dict[str, list[Case]] = defaultdict(list)
-    names = {f.get("school") for _, f, *_ in prepared} - {None, ""}
-    if names:
-        for case in session.exec(select(Case).where(col(Case.school).in_(names), Case.opened_at >= since_school)):
-            schools[case.school or ""].append(case)
-    return by_key, schools
+class PriorWindow:
+    """The store's cases the repeat and trend rules of the rows being imported may see (opened in [lo, hi]),
+    by phone, email, name and school, with their ids: kept from batch to batch, so each batch reads only the
+    cases opened after the previous batch's latest row (one range scan of the opened_at index) and forgets the
+    ones older than its earliest window. Memory holds one window of cases, not the store."""
+
+    KEYS = (("phone", "phone_digits"), ("email", "email"), ("name", "caller_name_key"), ("school", "school"))
+
+    def __init__(self) -> None:
+        self.lo: datetime | None = None
+        self.hi: datetime | None = None
+        self.by: dict[str, dict[str, dict[str, PriorCase]]] = {kind: defaultdict(dict) for kind, _ in self.KEYS}
+        self.ids: dict[str, int] = {}
+        self.order: deque[tuple[datetime, str, tuple[str | None, ...]]] = deque()
+
+    def cover(self, session: Any, lo: datetime, hi: datetime) -> None:
+        """Hold every stored case opened in [lo, hi] (and those added since)."""
+        if self.lo is None or self.hi is None or lo < self.lo:  # the first batch, or an earlier one: load anew
+            self.__init__()  # type: ignore[misc]
+            self.lo, self.hi = lo, hi  # first: `add` keeps what falls in [lo, hi]
+            self._load(session, Case.opened_at >= lo, Case.opened_at <= hi)
+            return
+        if hi > self.hi:
+            held, self.hi = self.hi, hi
+            self._load(session, Case.opened_at > held, Case.opened_at <= hi)
+        self.lo = lo
+        while self.order and self.order[0][0] < lo:
+            _, number, keys = self.order.popleft()
+            for (kind, _), value in zip(self.KEYS, keys, strict=True):
+                if value:
+                    self.by[kind][value].pop(number, None)
+                    if not self.by[kind][value]:
+                        del self.by[kind][value]
+            self.ids.pop(number, None)
+
+    def _load(self, session: Any, *where: Any) -> None:
+        query = (select(Case.id, Case.caller_name_key, *PRIOR_COLUMNS).where(*where)  # type: ignore[call-overload]
+                 .order_by(col(Case.opened_at)))
+        for row in session.execute(query):
+            self.add(_prior_of(row._mapping), row.caller_name_key, row.id)
+
+    def add(self, prior: PriorCase, name_key: str | None, case_id: int | None) -> None:
+        if self.lo is None or self.hi is None or not self.lo <= prior.opened_at <= self.hi \
+                or prior.case_number in self.ids:
+            return  # outside the window held: a later range scan reads it from the store
+        keys = (prior.phone_digits, prior.email, name_key, prior.school)
+        for (kind, _), value in zip(self.KEYS, keys, strict=True):
+            if value:
+                self.by[kind][value][prior.case_number] = prior
+        self.ids[prior.case_number] = case_id or 0
+        self.order.append((prior.opened_at, prior.case_number, keys))
+
+    def priors(self, kind: str, value: str | None) -> Iterable[PriorCase]:
+        found = self.by[kind].get(value) if value else None
+        return found.values() if found else ()
 
 
-def _prior_of(case: Case | dict[str, Any]) -> PriorCase:
-    def get(name: str) -> Any:
-        return case[name] if isinstance(case, dict) else getattr(case, name)
+def _prior_of(case: Any) -> PriorCase:
+    return PriorCase(case_number=case["case_number"], opened_at=case["opened_at"],
+                     phone_digits=case["phone_digits"], email=case["email"], caller_name=case["caller_name"],
+                     category=case["category"], school=case["school"], status=case["status"])
 
-    return PriorCase(case_number=get("case_number"), opened_at=get("opened_at"), phone_digits=get("phone_digits"),
-                     email=get("email"), caller_name=get("caller_name"), category=get("category"),
-                     school=get("school"), status=get("status"))
+
+class _Numbers:
+    """Case numbers for one batch: each year's counter is read once under its lock (a write, so no other desk
+    takes a number until the batch commits) and written back once, with no gaps."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+        self.last: dict[int, int] = {}
+        self.first: dict[int, int] = {}
+
+    def next(self, year: int) -> str:
+        if year not in self.last:
+            self.session.execute(text("INSERT INTO casecounter (year, last) VALUES (:y, 0) "
+                                      "ON CONFLICT (year) DO NOTHING"), {"y": year})
+            self.last[year] = self.first[year] = int(self.session.execute(
+                text("UPDATE casecounter SET last = last WHERE year = :y RETURNING last"), {"y": year}).scalar_one())
+        self.last[year] += 1
+        return f"{year}-{self.last[year]:06d}"
+
+    def save(self) -> None:
+        for year, last in self.last.items():
+            if last != self.first[year]:
+                self.session.execute(text("UPDATE casecounter SET last = :n WHERE year = :y"), {"n": last, "y": year})
 
 
 def bulk_import_batch(uow: UnitOfWork, *, actor: Actor, profile: Profile,
-                      rows: list[tuple[int, dict[str, Any]]], summary: ImportSummary) -> None:
+                      rows: list[tuple[int, dict[str, Any]]], summary: ImportSummary,
+                      window: PriorWindow | None = None) -> None:
     """Open one batch of rows as `open_case` would (fields, repeat caller, trend, routing, number, audit),
-    with a handful of queries for the whole batch (earlier batches are in the store; this batch's own earlier
-    rows are remembered here); the caller commits."""
-    from calldesk.store.cases import DEADLINE_FIELDS, _next_case_number
+    with a handful of queries for the whole batch: the client ids already imported (one IN query), the cases
+    opened since the previous batch (`window`, carried across batches; this batch's rows join it as they are
+    made), the year's counter; then one multi-row insert per table. The caller commits."""
+    from calldesk.store.cases import DEADLINE_FIELDS
 
     session = uow.session
-    memory = new_memory()
+    if session.get_bind().dialect.name == "sqlite":  # a bigger page cache for the growing indexes (this
+        session.execute(text(f"PRAGMA cache_size = -{CACHE_KIB}"))  # connection only; durability unchanged)
+    window = window if window is not None else PriorWindow()
+    seen: set[str] = set()
     prepared: list[tuple[int, dict[str, Any], CaseCreate, bool, datetime]] = []
     for number, row in rows:
         try:
@@ -205,17 +265,17 @@ def bulk_import_batch(uow: UnitOfWork, *, actor: Actor, profile: Profile,
         return
     ids = [data.client_id for _, _, data, _, _ in prepared]
     existing = {c.client_id: c for c in session.exec(select(Case).where(col(Case.client_id).in_(ids)))}
-    by_key, schools = _batch_priors(session, prepared, profile)
+    span = timedelta(days=max(profile.repeat_window_days, profile.trend_window_days) + 1)
+    window.cover(session, min(opened for *_, opened in prepared) - span, max(opened for *_, opened in prepared))
     staff = speakers(session)  # language routing, as open_case routes a call
+    numbers = _Numbers(session)
     batch_cases: list[dict[str, Any]] = []
-    events: list[dict[str, Any]] = []
     links: list[tuple[dict[str, Any], str, str]] = []
     key = audit.audit_key(session)
-    numbers_by_id: dict[str, int] = {}
     logged_at = utcnow()
     missed: dict[str, datetime] = {}  # case number -> the intake deadline it was logged after
     for number, fields, data, abuse, opened in prepared:
-        if data.client_id in existing or data.client_id in memory["seen"]:  # imported before, or twice here
+        if data.client_id in existing or data.client_id in seen:  # imported before, or twice here
             found = existing.get(data.client_id)
             differs = _differs(CaseOutcome(CasePublic.model_validate(found)), data) if found is not None else []
             if found is not None and differs:
@@ -230,16 +290,13 @@ def bulk_import_batch(uow: UnitOfWork, *, actor: Actor, profile: Profile,
             priors: dict[str, PriorCase] = {}
             for kind, value in (("phone", caller.phone_digits), ("email", caller.email),
                                 ("name", normalise_name(caller.name))):
-                for case in by_key[kind].get(value or "", []):
-                    priors[case.case_number] = _prior_of(case)
-                for made in memory[kind].get(value or "", []):
-                    priors[made["case_number"]] = _prior_of(made)
+                for prior in window.priors(kind, value):
+                    priors[prior.case_number] = prior
             repeat = detect_repeat(profile, caller=caller, category=fields.get("category"),
                                    school=fields.get("school"), opened_at=opened, priors=list(priors.values()))
             routing = route(profile, fields=fields, opened_at=opened, repeat=repeat, speakers=staff)
-            at_school = [_prior_of(c) for c in schools.get(fields.get("school") or "", [])] + \
-                [_prior_of(m) for m in memory["school"].get(fields.get("school") or "", [])]
-            trend = detect_trend(profile, school=fields.get("school"), opened_at=opened, priors_at_school=at_school)
+            trend = detect_trend(profile, school=fields.get("school"), opened_at=opened,
+                                 priors_at_school=list(window.priors("school", fields.get("school"))))
             require_fields(profile, tier=routing.decision.tier, values=fields, stage="save", abuse_marked=abuse)
         except CalldeskError as exc:
             summary.refuse(number, exc.message)
@@ -247,8 +304,8 @@ def bulk_import_batch(uow: UnitOfWork, *, actor: Actor, profile: Profile,
         year = calendar_for(profile).local(opened).year
         decision, report = routing.decision, routing.report
         row = {**CASE_DEFAULTS, **fields, "client_id": data.client_id,
-               "case_number": _next_case_number(session, year), "protocol": profile.name,
-               "opened_by": actor.username, "opened_at": opened, "updated_at": utcnow(), "abuse_marked": abuse,
+               "case_number": numbers.next(year), "protocol": profile.name,
+               "opened_by": actor.username, "opened_at": opened, "updated_at": logged_at, "abuse_marked": abuse,
                "call_type": routing.call_type, "tier": decision.tier, "owner_role": decision.owner_role,
                "assigned_to": routing.assign_to,
                "reportable": report.reportable, "route_to": report.route_to,
@@ -267,22 +324,60 @@ def bulk_import_batch(uow: UnitOfWork, *, actor: Actor, profile: Profile,
         row["routing_notes"] = "\n".join(case_notes(routing, repeat=repeat, trend=trend,
                                                      late=late[1] if late else None))
         batch_cases.append(row)
-        memory["seen"].add(data.client_id)
-        for kind, value in (("phone", row["phone_digits"]), ("email", row["email"]),
-                            ("name", row["caller_name_key"]), ("school", row["school"])):
-            if value:
-                memory[kind][value].append(row)
+        seen.add(data.client_id)
+        window.add(_prior_of(row), row["caller_name_key"], None)  # its id once inserted
         summary.imported += 1
-    if not batch_cases:
-        return
-    table = SQLModel.metadata.tables["cases"]
+    numbers.save()
+    if batch_cases:
+        _insert(session, actor, batch_cases, links, missed, window, key, logged_at)
+
+
+def _executemany(connection: Any, table: Any, rows: list[dict[str, Any]]) -> None:
+    """One driver executemany of `rows` (dicts of the same columns) into `table`: each value bound by its
+    column's type exactly as SQLAlchemy binds it, without building a statement context per row."""
+    names = list(rows[0])
+    compiled = table.insert().compile(dialect=connection.dialect, column_keys=names)
+    order = list(compiled.positiontup) if compiled.positional else names
+    dialect = connection.dialect
+    binds = [(name, table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in order]
+    if compiled.positional:
+        params: list[Any] = [tuple(bind(row[name]) if bind else row[name] for name, bind in binds) for row in rows]
+    else:
+        params = [{name: bind(row[name]) if bind else row[name] for name, bind in binds} for row in rows]
+    connection.exec_driver_sql(str(compiled), params)
+
+
+def _new_ids(connection: Any, count: int) -> list[int]:
+    """Ids for `count` new cases. PostgreSQL: from the cases' own sequence (as a desk's insert takes one).
+    SQLite: after the largest, as SQLite itself numbers rows; the batch already holds the store's write lock
+    (it took the year's counter), so no other desk can insert in between."""
+    if connection.dialect.name == "postgresql":
+        return [int(i) for (i,) in connection.execute(text(
+            "SELECT nextval(pg_get_serial_sequence('cases', 'id')) FROM generate_series(1, :n)"), {"n": count})]
+    last = int(connection.execute(text("SELECT coalesce(max(id), 0) FROM cases")).scalar_one())
+    return list(range(last + 1, last + 1 + count))
+
+
+def _insert(session: Any, actor: Actor, batch_cases: list[dict[str, Any]],
+            links: list[tuple[dict[str, Any], str, str]], missed: dict[str, datetime], window: PriorWindow,
+            key: bytes, logged_at: datetime) -> None:
+    """The batch's cases, their intake clocks and repeat links, and their audit events: one insert per table."""
+    tables = SQLModel.metadata.tables
+    table = tables["cases"]
     connection = session.connection()
-    made = connection.execute(table.insert().returning(table.c.id, sort_by_parameter_order=True), batch_cases)
-    for row, (case_id,) in zip(batch_cases, made.all(), strict=True):
+    new_ids = _new_ids(connection, len(batch_cases))
+    for row, case_id in zip(batch_cases, new_ids, strict=True):
+        row["id"] = case_id
+    _executemany(connection, table, batch_cases)  # ids given: nothing read back
+    numbers_by_id: dict[str, int] = {}
+    events: list[dict[str, Any]] = []
+    for row, case_id in zip(batch_cases, new_ids, strict=True):
         row["id"] = case_id
         numbers_by_id[row["case_number"]] = case_id
+        if row["case_number"] in window.ids:
+            window.ids[row["case_number"]] = case_id
         snapshot = {k: v for k, v in row.items() if k not in ("id", "version", "updated_at") and v is not None}
-        events.append(audit.event_row(at=utcnow(), actor=actor.username, action="case.open", entity="case",
+        events.append(audit.event_row(at=logged_at, actor=actor.username, action="case.open", entity="case",
                                       entity_id=row["case_number"], case_id=case_id,
                                       changes={k: (None, v) for k, v in snapshot.items()}, key=key))
     clock_rows = []
@@ -290,30 +385,26 @@ def bulk_import_batch(uow: UnitOfWork, *, actor: Actor, profile: Profile,
         case_id = numbers_by_id[number_of]
         clock_rows.append({"case_id": case_id, "kind": "intake", "event": "missed", "due_at": due,
                            "new_due_at": None, "note": "", "by_user": actor.username, "at": logged_at})
-        events.append(audit.event_row(at=utcnow(), actor=actor.username, action="clock.intake_missed",
+        events.append(audit.event_row(at=logged_at, actor=actor.username, action="clock.intake_missed",
                                       entity="case", entity_id=number_of, case_id=case_id,
                                       changes={"intake_due": (None, due)}, key=key))
     if clock_rows:
-        connection.execute(SQLModel.metadata.tables["clockevent"].insert(), clock_rows)
+        _executemany(connection, tables["clockevent"], clock_rows)
     link_rows = []
     for row, earlier, reason in links:
         case_id = numbers_by_id[row["case_number"]]
-        linked = numbers_by_id.get(earlier) or session.exec(select(Case.id).where(Case.case_number == earlier)).one()
+        linked = numbers_by_id.get(earlier) or window.ids.get(earlier) or \
+            session.exec(select(Case.id).where(Case.case_number == earlier)).one()
         link_rows.append({"case_id": case_id, "linked_case_id": linked, "kind": "repeat", "reason": reason,
-                          "created_by": actor.username, "created_at": utcnow()})
-        events.append(audit.event_row(at=utcnow(), actor=actor.username, action="case.link", entity="case",
+                          "created_by": actor.username, "created_at": logged_at})
+        events.append(audit.event_row(at=logged_at, actor=actor.username, action="case.link", entity="case",
                                       entity_id=row["case_number"], case_id=case_id,
                                       changes={"repeat_of": (None, earlier)}))
     if link_rows:
-        connection.execute(SQLModel.metadata.tables["caselink"].insert(), link_rows)
-    connection.execute(SQLModel.metadata.tables["auditevent"].insert(), events)
+        _executemany(connection, tables["caselink"], link_rows)
+    _executemany(connection, tables["auditevent"], events)
 
 
 # Every column of a new case with the model's default (what Case() would fill in), but for the id.
 CASE_DEFAULTS: dict[str, Any] = {name: info.get_default(call_default_factory=True)
                                  for name, info in Case.model_fields.items() if name not in ("id",)}
-
-
-def new_memory() -> dict[str, Any]:
-    """What `bulk_import_batch` remembers of its batch: the cases made so far by key, the client ids seen."""
-    return {"seen": set(), **{kind: defaultdict(list) for kind in ("phone", "email", "name", "school")}}

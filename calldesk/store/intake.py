@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 from calldesk.errors import InvalidInput
 from calldesk.rules.abuse import scrub_narrative
 from calldesk.rules.consent import RELATIONSHIPS
-from calldesk.rules.contact import normalise_email, normalise_name, normalise_phone, phone_digits
+from calldesk.rules.contact import normalise_email, normalise_name, normalise_phone
 from calldesk.rules.profile import CALL_TYPES, Profile
 from calldesk.rules.vocabulary import CHANNELS, CONTACT_METHODS, SOURCES
 from calldesk.store.uow import unstorable
@@ -47,7 +47,7 @@ def clean_fields(values: Mapping[str, Any], profile: Profile, *, abuse_marked: b
             raise InvalidInput(f"{key.replace('_', ' ').capitalize()} is longer than {limit} characters.", field=key)
     if "phone" in out:
         out["phone"] = normalise_phone(out["phone"]) if out["phone"] else None
-        out["phone_digits"] = phone_digits(out["phone"]) if out["phone"] else None
+        out["phone_digits"] = out["phone"].lstrip("+") if out["phone"] else None  # = phone_digits(E.164)
     if "email" in out:
         out["email"] = normalise_email(out["email"]) if out["email"] else None
     if "caller_name" in out:
