@@ -35,14 +35,15 @@ USER = "bench"  # the store's admin, who built it (every bulk row is opened by t
 SUPERVISOR = "queue_bench"  # who the queue is measured as on SQLite: a supervisor, the queue's real user
 
 
-def add_supervisor(url: str) -> None:
-    """The measuring supervisor, added once through the users service (an admin's `user add`)."""
+def add_supervisor(url: str, admin: str | None = USER) -> None:
+    """The measuring supervisor, added once through the users service (an admin's `user add`; `admin` None: the
+    OS login, the first admin of a store `calldesk demo` filled)."""
     from calldesk.errors import InvalidInput
     from calldesk.models.people import UserCreate
     from calldesk.store.store import open_store
     from calldesk.store.users import add_user
 
-    store = open_store(url, configured_user=USER, create=False)
+    store = open_store(url, configured_user=admin, create=False)
     try:
         with store.uow() as uow:
             add_user(uow, actor=store.actor(), data=UserCreate(username=SUPERVISOR, full_name="Queue benchmark",
@@ -180,7 +181,7 @@ async def _measure(url: str) -> dict[str, list[float]]:
     return figures
 
 
-def _pg_url(cases: int, head: str) -> str | None:
+def _pg_url(cases: int, head: str, kind: str = "") -> str | None:
     admin = os.environ.get("CALLDESK_TEST_PG_URL")
     if not admin:
         return None
@@ -189,7 +190,7 @@ def _pg_url(cases: int, head: str) -> str | None:
 
     from calldesk.store.engine import normalise_url
 
-    name = f"calldesk_bench_queue_{cases}_{head}"
+    name = f"calldesk_bench_queue_{kind}{cases}_{head}"
     engine = create_engine(normalise_url(admin), isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         if not conn.exec_driver_sql("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).first():
@@ -219,6 +220,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--runs", type=int, default=10, help="Fresh processes per backend (each: 1 F4, "
                         f"{REPEAT} filter changes, {REPEAT} Ends).")
+    parser.add_argument("--store", type=Path, help="Measure this SQLite store (a `calldesk demo` store, say, "
+                        "migrated to the current schema) instead of building one; PostgreSQL gets its cases.")
     parser.add_argument("--measure", help=argparse.SUPPRESS)  # the child process: measure this store's URL
     args = parser.parse_args(argv)
     if args.measure:
@@ -227,17 +230,21 @@ def main(argv: list[str] | None = None) -> int:
     from calldesk.store.schema import HEAD
 
     # The schema's revision in the name: a store cached by an older build is never reused.
-    path = Path(tempfile.gettempdir()) / f"calldesk-bench-queue-{args.cases}-{HEAD}.db"
+    path = args.store or Path(tempfile.gettempdir()) / f"calldesk-bench-queue-{args.cases}-{HEAD}.db"
     urls: dict[str, str] = {}
     if args.backend in ("sqlite", "both"):
         urls["SQLite"] = f"sqlite:///{path}"
     if args.backend in ("postgres", "both"):
-        pg = _pg_url(args.cases, HEAD)
+        pg = _pg_url(args.cases, HEAD, "demo_" if args.store else "")
         if pg is None:
             print("PostgreSQL skipped: set CALLDESK_TEST_PG_URL", file=sys.stderr)
         else:
             urls["PostgreSQL"] = pg
-    build_store(path, args.cases)  # also the source of PostgreSQL's rows
+    if args.store:
+        add_supervisor(f"sqlite:///{path}", admin=None)
+    else:
+        build_store(path, args.cases)  # also the source of PostgreSQL's rows
+    print(f"Store: {path} " + ("(given: --store)" if args.store else "(built: the reports benchmark's bulk rows)"))
     ok = True
     for backend, url in urls.items():
         if backend == "PostgreSQL":
