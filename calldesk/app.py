@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -68,9 +69,10 @@ class CalldeskApp(App[None], inherit_bindings=False):
             profile = load_profile(protocol or (store.protocol if store is not None else None))
         self.desk = Desk(profile, clock or utcnow, store=store, actor=actor)
         self._open_store = open_store
-        self._connecting = False
-        self._connect_tried_at: float | None = None
-        self._last_key_at = 0.0  # time.monotonic() of the last key the app was sent
+        self._connecting = False  # the store's opening is asked for (it starts at the agent's first pause)
+        # time.monotonic() of the last key the app was sent, or of a call's form coming up (ctrl+n: the agent is
+        # about to type into it)
+        self._last_typing_at = 0.0
         self.failure: CalldeskError | None = None
         self._held_keys: list[events.Key] | None = None
         self._hold_timer: Timer | None = None
@@ -111,30 +113,45 @@ class CalldeskApp(App[None], inherit_bindings=False):
             self.call_after_refresh(self.prepare_next_call)
 
     CONNECT_DELAY = 0.2  # seconds after the desk is up
-    TYPING_PAUSE = 0.25  # seconds without a key: the agent has paused, the store can load
-    CONNECT_AT_LATEST = 1.5  # seconds after the first try: the store opens then even while the agent types
+    TYPING_PAUSE = 0.25  # seconds without a key: the agent has paused, background loading can start
+    QUIET_AT_LATEST = 1.5  # seconds: background loading starts then even while the agent types
+
+    def typing_now(self) -> None:
+        """The agent is typing, or about to (a call's form has just come up)."""
+        self._last_typing_at = time.monotonic()
+
+    def run_when_quiet(self, callback: Callable[[], object], *, asked_at: float | None = None) -> None:
+        """Call `callback` at the agent's first pause in typing (TYPING_PAUSE without a key), or QUIET_AT_LATEST
+        after it was asked for. For work in a thread that loads code or data (the store, the holiday tables): it
+        takes the UI thread's time while it runs, and that time would come out of the echo of the keys typed."""
+        now = time.monotonic()
+        asked_at = now if asked_at is None else asked_at
+        wait = self.TYPING_PAUSE - (now - self._last_typing_at)
+        if wait > 0 and now - asked_at < self.QUIET_AT_LATEST:
+            self.set_timer(wait, partial(self.run_when_quiet, callback, asked_at=asked_at))
+            return
+        callback()
 
     @on(IntakeScreen.FormReady)
+    def _form_ready(self) -> None:
+        self.typing_now()
+        self._connect_when_free()
+
     def _connect_when_free(self) -> None:
-        """Open the store now, unless a call's form is still being built (then once it is, after its paint) or the
-        agent is typing (then at the first pause, or CONNECT_AT_LATEST after the first try): loading the database
-        code in a thread takes the UI thread's time while it runs, and that time would come out of the echo of
-        the keys being typed."""
+        """Open the store at the agent's first pause (run_when_quiet), unless a call's form is still being built
+        (then once it is)."""
         if self._open_store is None or self._connecting or self._exit:
             return  # (leaving: a store opened now would keep the process alive until its worker ends)
-        now = time.monotonic()
-        if self._connect_tried_at is None:
-            self._connect_tried_at = now
         call = self.open_call()
         if call is not None and not call.form_ready:
             self.set_timer(self.CONNECT_DELAY, self._connect_when_free)  # again later, if its Ready never came
             return
-        typing_for = self.TYPING_PAUSE - (now - self._last_key_at)
-        if typing_for > 0 and now - self._connect_tried_at < self.CONNECT_AT_LATEST:
-            self.set_timer(typing_for, self._connect_when_free)
-            return
         self._connecting = True
-        self.call_after_refresh(self.connect_store)
+        self.run_when_quiet(self._start_connecting)
+
+    def _start_connecting(self) -> None:
+        if not self._exit:
+            self.connect_store()
 
     @work(thread=True, exclusive=True, group="connect", exit_on_error=False)
     def connect_store(self) -> None:
@@ -207,9 +224,9 @@ class CalldeskApp(App[None], inherit_bindings=False):
         self.call_after_refresh(self.prepare_next_call)
 
     def exit(self, result: None = None, return_code: int = 0, message: RenderableType | None = None) -> None:
-        # Workers waiting for a store that will not be opened now must not hold the process at exit.
-        if not self._connecting:
-            self.desk.abandon()
+        # Workers waiting for a store that will not be opened now must not hold the process at exit (the connect
+        # worker may never run: Textual cancels workers that have not started).
+        self.desk.abandon()
         super().exit(result, return_code, message)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -274,7 +291,7 @@ class CalldeskApp(App[None], inherit_bindings=False):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
-            self._last_key_at = time.monotonic()
+            self._last_typing_at = time.monotonic()
         if self._held_keys is not None and isinstance(event, events.Key) and not event.is_forwarded:
             self._held_keys.append(event)
             return

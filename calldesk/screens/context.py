@@ -34,6 +34,7 @@ class Desk:
         self._store, self._actor = store, actor
         self._failure: CalldeskError | None = None
         self._opened = threading.Event()
+        self._abandoned = False
         if store is not None and actor is not None:
             self._opened.set()
 
@@ -41,6 +42,9 @@ class Desk:
         """Open the store and sign in (in a thread worker); raises the refusal if either fails."""
         try:
             store = open_store()
+            if self._abandoned:  # the app left meanwhile: nobody will use (or close) it
+                store.close()
+                return
             self._actor, self._store = store.actor(), store
         except CalldeskError as exc:
             self._failure = exc
@@ -55,6 +59,7 @@ class Desk:
         """The app is leaving before the store was opened: workers waiting for it stop (with a StoreError)
         instead of keeping the process alive."""
         if not self._opened.is_set():
+            self._abandoned = True
             self._failure = StoreError("calldesk was closed before the store was opened.")
             self._opened.set()
 

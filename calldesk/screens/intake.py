@@ -211,7 +211,11 @@ class IntakeScreen(CallConsent):
         if self.call.abuse_marked:
             self.form.lock_narrative()
             self.query_one("#abuse-banner", Banner).show(ABUSE_STOP, "stop")
-        self.call_after_refresh(self.load_calendar)  # after the form's paint: the thread takes the UI thread's time
+        run_when_quiet = getattr(self.app, "run_when_quiet", None)  # CalldeskApp's: at the agent's first pause
+        if run_when_quiet is not None:
+            run_when_quiet(self.load_calendar)
+        else:
+            self.call_after_refresh(self.load_calendar)
         self.post_message(self.FormReady())
         self._show_consent(intake_call.preview_consent(self.desk, self.snapshot()))
         if intake_call.has_substance(self.form.values()):  # resumed, or typed before the last tab mounted
@@ -252,8 +256,12 @@ class IntakeScreen(CallConsent):
     def load_calendar(self) -> None:
         """The first deadlines need the holiday tables (slow to load): load them here, not on the UI thread."""
         federal_holidays(self.desk.today().year)
-        self.app.call_from_thread(self._calendar_loaded)
+        self.post_message(self.CalendarLoaded())  # not call_from_thread: that would block if the app is leaving
 
+    class CalendarLoaded(Message):
+        """The holiday tables are loaded: deadlines can be shown."""
+
+    @on(CalendarLoaded)
     def _calendar_loaded(self) -> None:
         self.calendar_ready = True
         self._show_triage()

@@ -3,7 +3,8 @@
 Textual's Footer rebuilds all its keys (and restyles each one) whenever the screen's bindings are refreshed:
 on every focus move, and when its screen goes out of sight or comes back. Moving between the fields of a form
 leaves the keys as they are, so this one keeps them; a screen out of sight (the desk during a call) catches up
-when it comes back. A prepared call's screen builds its footer once, out of sight, and shows it as it is.
+when it comes back. A prepared call's screen builds its footer once, out of sight, and shows it as it is; every
+footer builds its keys as it is composed, not once more after the first focus.
 """
 
 from __future__ import annotations
@@ -43,8 +44,11 @@ class SteadyFooter(Footer):
                      if binding.show or key == palette)
 
     def compose(self) -> ComposeResult:
-        if self._bindings_ready:
-            self._shown = self._keys_to_show()
+        # Textual's Footer composes no key until its screen's bindings first change (the first focus), then
+        # composes them all again after a refresh: a second build and layout just after the screen is first shown.
+        # The screen's bindings can be read now; a later change that alters the keys still rebuilds them.
+        self._bindings_ready = True
+        self._shown = self._keys_to_show()
         for widget in super().compose():
             if isinstance(widget, FooterKey):
                 # Each key as it will be from the start: FooterKey starts compact and its watcher (then the footer's

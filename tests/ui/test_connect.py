@@ -57,7 +57,7 @@ def test_an_unknown_user_gets_one_line_and_a_non_zero_exit(tmp_path: Path) -> No
 
 
 async def test_the_store_opens_while_the_agent_keeps_typing(desk_store: Store) -> None:
-    """The store waits for a pause in typing, but never longer than CONNECT_AT_LATEST: lookups must not starve."""
+    """The store waits for a pause in typing, but never longer than QUIET_AT_LATEST: lookups must not starve."""
     from tests.conftest import add_user
 
     add_user(desk_store, desk_store.actor(), "ana", "agent")
@@ -68,7 +68,7 @@ async def test_the_store_opens_while_the_agent_keeps_typing(desk_store: Store) -
         for key in "Maria Lopez Garcia Hernandez Ortega":  # a key every 0.1 s, no pause of TYPING_PAUSE
             await pilot.press(key if key != " " else "space")
             await pilot.pause(0.1)
-        assert app.desk.ready, "the store opened at the latest CONNECT_AT_LATEST after the form was up"
+        assert app.desk.ready, "the store opened at the latest QUIET_AT_LATEST after the form was up"
         typed = app.screen.query_one("#caller_name").value  # type: ignore[attr-defined]
         assert typed == "Maria Lopez Garcia Hernandez Ortega", "no key lost while the store opened"
     app.desk.store.close()
