@@ -147,11 +147,8 @@ def test_follow_up_overdue_is_flagged_and_the_plan_only_fits_concerns_within_the
                  steps=[("Send the form", date(2026, 11, 24))])
 
 
-def test_marking_abuse_removes_the_signed_letter_and_erasing_a_caller_reaches_clock_notes_and_the_plan(
-        store: Store, staff: dict[str, Actor], tmp_path: Path) -> None:
-    from calldesk.store.cases import mark_abuse
-    from calldesk.store.retention import caller_erase
-
+def _complaint_with_signed_letter(store: Store, staff: dict[str, Actor], tmp_path: Path) -> str:
+    """A complaint resolved by the specialist, its letter approved by the supervisor and the signed copy attached."""
     sam, sue = staff["specialist"], staff["supervisor"]
     number = call(store, sam, call_type="complaint", category="Transportation").case.case_number
     with store.uow() as uow:
@@ -163,6 +160,16 @@ def test_marking_abuse_removes_the_signed_letter_and_erasing_a_caller_reaches_cl
     signed.write_bytes(LETTER)
     with store.uow() as uow:
         casework.advance_letter(uow, actor=sam, case_number=number, step="attach", attachment=signed)
+    return number
+
+
+def test_marking_abuse_removes_the_signed_letter_and_erasing_a_caller_reaches_clock_notes_and_the_plan(
+        store: Store, staff: dict[str, Actor], tmp_path: Path) -> None:
+    from calldesk.store.cases import mark_abuse
+    from calldesk.store.retention import caller_erase
+
+    sam = staff["specialist"]
+    number = _complaint_with_signed_letter(store, staff, tmp_path)
     with store.uow(readonly=True) as uow:
         copy = uow.session.exec(select(Attachment)).one().stored_as
     with store.uow() as uow:
@@ -196,17 +203,7 @@ def test_a_backup_carries_the_signed_letter_and_a_restore_brings_it_back(
     from calldesk.store.attachments import signed_letter
     from calldesk.store.restore import restore
 
-    sam, sue = staff["specialist"], staff["supervisor"]
-    number = call(store, sam, call_type="complaint", category="Transportation").case.case_number
-    with store.uow() as uow:
-        casework.set_resolution(uow, actor=sam, case_number=number,
-                                data=ResolutionUpdate(response="Fixed", alleged_violation="IDEA 300.101"))
-    with store.uow() as uow:
-        casework.advance_letter(uow, actor=sue, case_number=number, step="approve")
-    signed = tmp_path / "signed.pdf"
-    signed.write_bytes(LETTER)
-    with store.uow() as uow:
-        casework.advance_letter(uow, actor=sam, case_number=number, step="attach", attachment=signed)
+    number = _complaint_with_signed_letter(store, staff, tmp_path)
     saved = maintenance.backup(store.engine, store.url, tmp_path / "backup.calldesk")
     with store.uow() as uow:  # the letter goes (as an abuse mark removes it) ...
         uow.session.delete(uow.session.exec(select(Attachment)).one())
