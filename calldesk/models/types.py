@@ -11,7 +11,7 @@ from sqlalchemy.types import TypeDecorator
 
 from calldesk.rules.vocabulary import utcnow
 
-__all__ = ["UTCDateTime", "utcnow"]
+__all__ = ["UTCDateTime", "sqlite_utc_text", "utcnow"]
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -36,3 +36,15 @@ class UTCDateTime(TypeDecorator[datetime]):
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
 
+
+
+def sqlite_utc_text(value: datetime | None) -> str | None:
+    """What UTCDateTime and SQLite's DATETIME together store for `value` (naive UTC text with microseconds),
+    in one step: for bulk inserts that bind a million values."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("calldesk stores only timezone-aware datetimes")
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.replace(tzinfo=None).isoformat(" ", "microseconds")

@@ -8,13 +8,14 @@ All arithmetic happens on local calendar days of the agency's time zone.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from calldesk.rules.profile import DayKind, Profile, Span
 
 END_OF_DAY = time(23, 59, 59)
+_ZONES = (ZoneInfo, timezone)  # zones whose utcoffset is never None
 
 
 @lru_cache(maxsize=256)
@@ -29,7 +30,8 @@ def federal_holidays(year: int) -> frozenset[date]:
 
 def require_aware(value: datetime, what: str = "time") -> datetime:
     """Return `value` unchanged, or raise ValueError if it carries no time zone."""
-    if value.tzinfo is None or value.utcoffset() is None:
+    zone = value.tzinfo
+    if zone is None or (type(zone) not in _ZONES and value.utcoffset() is None):
         raise ValueError(f"the {what} {value.isoformat()} has no time zone; calldesk never guesses one")
     return value
 
@@ -87,10 +89,7 @@ class OpenCalendar:
         """
         if days < 0:
             raise ValueError("a deadline cannot be a negative number of days")
-        day = self.local(start).date()
-        if days == 0:
-            return self.end_of_day(self.open_day_on_or_after(day))
-        return self.end_of_day(_open_days_after(self, day, days))
+        return _end_of_open_days_after(self, self.local(start).date(), days)
 
     def add_open_hours(self, start: datetime, hours: int) -> datetime:
         """The moment `hours` open hours after `start` (each open day counts as 24 wall-clock hours).
@@ -141,3 +140,11 @@ def _open_days_after(calendar: OpenCalendar, day: date, count: int) -> date:
 def calendar_for(profile: Profile, *, day_kind: DayKind | None = None) -> OpenCalendar:
     """The profile's calendar; pass `day_kind="business"` for rules that always count business days."""
     return OpenCalendar(tz=profile.tz, day_kind=day_kind or profile.day_kind, closures=profile.closures)
+
+
+@lru_cache(maxsize=65536)  # pure: every case opened on one day has the same day deadlines
+def _end_of_open_days_after(calendar: OpenCalendar, day: date, count: int) -> datetime:
+    """The end of the `count`-th open day after `day` (of `day` itself if open, else of the next, for 0)."""
+    if count == 0:
+        return calendar.end_of_day(calendar.open_day_on_or_after(day))
+    return calendar.end_of_day(_open_days_after(calendar, day, count))

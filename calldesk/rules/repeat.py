@@ -53,8 +53,11 @@ class TrendDecision:
     school: str
     count: int
     window_days: int
-    case_numbers: list[str] = field(default_factory=list)
+    case_numbers: list[str] = field(default_factory=list)  # the newest earlier ones (at most TREND_LISTED)
     message: str = ""
+
+
+TREND_LISTED = 3  # earlier cases a trend note names (the newest); the others are counted
 
 
 def _same_text(a: str | None, b: str | None) -> bool:
@@ -175,21 +178,36 @@ def detect_trend(
     if not school:
         return None
     opened_local = calendar_for(profile).local(opened_at)
-    window = profile.trend_window_days
     wanted = normalise_name(school)
-    since = opened_local - timedelta(days=window)
+    since = trend_since(profile, opened_at)
     recent = []
     for p in priors_at_school:
         at = p.opened_at if p.opened_at.tzinfo is not None else _aware(p)
         if since <= at <= opened_local and p.school and (p.school == school or normalise_name(p.school) == wanted):
             recent.append(p)
     recent.sort(key=_opened)
-    count = len(recent) + 1
+    return trend_of(profile, school=school, earlier=len(recent),
+                    latest=[p.case_number for p in recent[-TREND_LISTED:]])
+
+
+def trend_since(profile: Profile, opened_at: datetime) -> datetime:
+    """The earliest opening time of a case that counts toward the trend of a case opened at `opened_at`: the
+    window is counted in local days."""
+    return calendar_for(profile).local(opened_at) - timedelta(days=profile.trend_window_days)
+
+
+def trend_of(profile: Profile, *, school: str, earlier: int, latest: Sequence[str]) -> TrendDecision | None:
+    """The trend decision for a new case at `school` with `earlier` cases there in the window, the newest of
+    them `latest` (oldest first; the message names at most TREND_LISTED of them)."""
+    count = earlier + 1
     if count < profile.trend_threshold:
         return None
-    numbers = [p.case_number for p in recent]
+    window = profile.trend_window_days
+    named = list(latest)[-TREND_LISTED:]
+    unnamed = earlier - len(named)
+    listed = (f"{unnamed} earlier, then " if unnamed > 0 else "") + ", ".join(named)
     message = (
-        f"{count} cases about {school} in {window} days ({', '.join(numbers)} and this one): "
+        f"{count} cases about {school} in {window} days ({listed} and this one): "
         "flag the trend to a supervisor"
     )
-    return TrendDecision(school, count, window, numbers, message)
+    return TrendDecision(school, count, window, named, message)

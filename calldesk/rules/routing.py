@@ -12,10 +12,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from calldesk.rules.profile import CallType, Profile
+from calldesk.rules.profile import CallType, Profile, Tier
 from calldesk.rules.repeat import RepeatDecision, promoted_call_type
 from calldesk.rules.reportability import Reportability, reportability
-from calldesk.rules.triage import TriageDecision, flags_of, triage
+from calldesk.rules.triage import TriageDecision, check_call, flags_of, tier_for, triage
 
 ENGLISH = "english"
 
@@ -96,6 +96,14 @@ def route(
     report = reportability(profile, category=fields.get("category") or None, flags=flags)
     line, assignee, why = language_line(fields.get("language") or "English", decision.owner_role, speakers)
     return Routing(call_type, decision, report, line, assignee, why)
+
+
+def call_tier(profile: Profile, *, fields: Mapping[str, Any]) -> Tier | None:
+    """The tier `route` gives a new call with these fields and no repeat, without counting its deadlines (what
+    checking a row before an import needs); raises InvalidInput as `route` does."""
+    call_type = promoted_call_type(fields.get("call_type") or "inquiry", repeated=False)
+    check_call(profile, call_type=call_type, category=fields.get("category") or None)
+    return tier_for(call_type, needs_follow_up=flags_of(fields).needs_follow_up)
 
 
 def case_notes(routing: Routing, *, repeat: RepeatDecision | None, trend: Any = None,

@@ -100,6 +100,22 @@ def intake_due(profile: Profile, received_at: datetime) -> datetime:
     return calendar_for(profile, day_kind="business").add_span(received_at, profile.intake_within)
 
 
+def check_call(profile: Profile, *, call_type: str, category: str | None) -> Any:
+    """The profile's category named `category` (None if none is given); raises InvalidInput for an unknown
+    call type or a category outside the profile's taxonomy."""
+    if call_type not in CALL_TYPES:
+        raise InvalidInput(
+            f"'{call_type}' is not a call type: choose {', '.join(CALL_TYPES)}.", field="call_type"
+        )
+    found = profile.category(category)
+    if category and found is None:
+        raise InvalidInput(
+            f"'{category}' is not a category of the {profile.title} protocol: pick one from the list.",
+            field="category",
+        )
+    return found
+
+
 def triage(
     profile: Profile,
     *,
@@ -115,16 +131,7 @@ def triage(
     `flags.urgent` does not change the tier: it makes a callback due at once (see rules.callbacks).
     Raises InvalidInput for an unknown call type or a category outside the profile's taxonomy.
     """
-    if call_type not in CALL_TYPES:
-        raise InvalidInput(
-            f"'{call_type}' is not a call type: choose {', '.join(CALL_TYPES)}.", field="call_type"
-        )
-    found = profile.category(category)
-    if category and found is None:
-        raise InvalidInput(
-            f"'{category}' is not a category of the {profile.title} protocol: pick one from the list.",
-            field="category",
-        )
+    found = check_call(profile, call_type=call_type, category=category)
     calendar = calendar_for(profile)
     opened_local = calendar.local(opened_at)
     tier = tier_for(call_type, needs_follow_up=flags.needs_follow_up)

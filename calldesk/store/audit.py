@@ -28,6 +28,7 @@ NARRATIVE = FINGERPRINTED
 PERSONAL = frozenset({"caller_name", "caller_name_key", "phone", "phone_digits", "email", "name", "student_name",
                       "student_ref", "birth_date", "recipient", "signed_by", "full_name"})
 PERSONAL_MARK = "(personal data: see the record)"
+_SPECIAL = PERSONAL | NARRATIVE
 _KEYS: WeakKeyDictionary[Engine, bytes] = WeakKeyDictionary()
 _DATES = (datetime, date)
 
@@ -64,8 +65,14 @@ def audit_value(field: str | None, value: Any, *, key: bytes = b"") -> str | Non
 def changes_json(changes: Mapping[str, tuple[Any, Any]], *, key: bytes = b"") -> str:
     """The changed fields of one event as stored: JSON {field: [old, new]}, each value as the trail keeps it
     (narrative fingerprinted, personal data by reference)."""
-    return json.dumps({name: [audit_value(name, old, key=key), audit_value(name, new, key=key)]
-                       for name, (old, new) in changes.items()}, ensure_ascii=False)
+    kept: dict[str, list[str | None]] = {}
+    for name, (old, new) in changes.items():
+        if name in _SPECIAL:
+            kept[name] = [audit_value(name, old, key=key), audit_value(name, new, key=key)]
+        else:  # audit_value's common case inline (a bulk import writes a million opening snapshots)
+            kept[name] = [old if old is None or type(old) is str else audit_value(name, old),
+                          new if new is None or type(new) is str else audit_value(name, new)]
+    return json.dumps(kept, ensure_ascii=False)
 
 
 def event_row(*, at: datetime, actor: str, action: str, entity: str, entity_id: object, case_id: int | None,

@@ -11,23 +11,35 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
+import tempfile
+from bisect import bisect_left, bisect_right
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import Engine, text
 from sqlmodel import SQLModel, col, select
 
 from calldesk.errors import CalldeskError, InvalidInput
 from calldesk.models import Case, CaseCreate, CasePublic, utcnow
+from calldesk.models.types import UTCDateTime, sqlite_utc_text
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.clocks import missed_intake, next_deadline
 from calldesk.rules.contact import normalise_name
 from calldesk.rules.profile import Profile
-from calldesk.rules.repeat import CallerKey, PriorCase, detect_repeat, detect_trend
-from calldesk.rules.routing import case_notes, route
+from calldesk.rules.repeat import (
+    TREND_LISTED,
+    CallerKey,
+    PriorCase,
+    TrendDecision,
+    detect_repeat,
+    trend_of,
+    trend_since,
+)
+from calldesk.rules.routing import call_tier, case_notes, route
 from calldesk.store import audit
 from calldesk.store.cases import CaseOutcome, require_fields
 from calldesk.store.intake import build, clean_fields
@@ -86,61 +98,107 @@ def case_create(row: dict[str, Any]) -> tuple[CaseCreate, bool]:
     return build(CaseCreate, **values), abuse
 
 
-def check_row(profile: Profile, row: dict[str, Any]) -> None:
-    """Refuse (a CalldeskError) what the rules refuse of a row, without the store: its fields, its routing and
-    what a save requires."""
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A row as the rules cleaned it, ready for the store: kept between the checking pass and the writing one
+    (spilled to a temporary file, so neither pass parses or cleans a row twice)."""
+
+    number: int  # the row's number in the file
+    fields: dict[str, Any]
+    client_id: str
+    abuse: bool
+    opened: datetime
+    given: tuple[str, ...]  # the fields the row gave (compared with a case already imported under its id)
+
+
+def prepare_row(profile: Profile, number: int, row: dict[str, Any]) -> Prepared:
+    """Refuse (a CalldeskError) what the rules refuse of a row's fields, without the store; else the row cleaned.
+    Narrative of a row marked as suspected abuse is dropped here, before anything is kept."""
     data, abuse = case_create(row)
-    fields = clean_fields(data.model_dump(exclude={"client_id", "opened_at"}, exclude_unset=False), profile,
-                          abuse_marked=abuse)
+    fields = clean_fields(data.model_dump(exclude={"client_id", "opened_at"}), profile, abuse_marked=abuse)
     if data.opened_at is not None and data.opened_at.tzinfo is None:
         raise InvalidInput("The opening time needs a time zone.", field="opened_at")
-    decision = route(profile, fields=fields, opened_at=data.opened_at or utcnow()).decision
-    require_fields(profile, tier=decision.tier, values=fields, stage="save", abuse_marked=abuse)
+    given = tuple(sorted(data.model_fields_set - {"client_id", "opened_at", "call_type"}))
+    return Prepared(number, fields, data.client_id, abuse, data.opened_at or utcnow(), given)
 
 
-def _differs(outcome: CaseOutcome, data: CaseCreate) -> list[str]:
+def check_row(profile: Profile, prepared: Prepared) -> None:
+    """Refuse what a save requires of the row's tier (as routed without the store: no repeat yet)."""
+    require_fields(profile, tier=call_tier(profile, fields=prepared.fields), values=prepared.fields, stage="save",
+                   abuse_marked=prepared.abuse)
+
+
+def _differs(outcome: CaseOutcome, row: Prepared) -> list[str]:
     """The given fields in which an already-imported case differs from the row now imported under its id."""
     case = outcome.case.model_dump()
-    given = data.model_dump(exclude_unset=True, exclude={"client_id", "opened_at", "call_type"})
-    if outcome.case.abuse_marked:
-        given = {k: v for k, v in given.items() if k not in ("claim", "evidence", "steps_taken")}
-    cleaned = {k: (v.strip() if isinstance(v, str) else v) for k, v in given.items()}
-    return [k for k, v in cleaned.items() if k in case and case[k] != v and not (k == "phone" and v)]
+    given = [k for k in row.given if not (outcome.case.abuse_marked and k in ("claim", "evidence", "steps_taken"))]
+    return [k for k in given if k in case and k in row.fields and case[k] != row.fields[k] and k != "phone"]
+
+
+def _batches(rows: Iterator[tuple[int, dict[str, Any]]], size: int) -> Iterator[list[tuple[int, dict[str, Any]]]]:
+    while chunk := [item for _, item in zip(range(size), rows, strict=False)]:
+        yield chunk
+
+
+def _prepared(profile: Profile, chunk: list[tuple[int, dict[str, Any]]], summary: ImportSummary,
+              *, check: bool) -> list[Prepared]:
+    kept = []
+    for number, row in chunk:
+        try:
+            prepared = prepare_row(profile, number, row)
+            if check:
+                check_row(profile, prepared)
+            kept.append(prepared)
+        except CalldeskError as exc:
+            summary.refuse(number, exc.message)
+    return kept
 
 
 def import_cases(engine: Engine, *, actor: Actor, profile: Profile, rows: Rows, partial: bool = False,
                  batch: int = BATCH, progress: Progress | None = None) -> ImportSummary:
-    """Import the rows `rows()` streams (called once per pass), committing every `batch` rows."""
+    """Import the rows `rows()` streams, committing every `batch` rows. All or nothing unless `partial`: a
+    first pass checks every row and spills the cleaned rows to a temporary file; the second writes them."""
     with UnitOfWork(engine, readonly=True) as check:
         authorise(check, actor, "take_call")
     summary = ImportSummary()
-    if not partial:  # pass 1: nothing is written unless every row passes the rules
-        for number, row in rows():
-            summary.rows += 1
-            try:
-                check_row(profile, row)
-            except CalldeskError as exc:
-                summary.refuse(number, exc.message)
-            if progress and summary.rows % batch == 0:
-                progress(summary.rows, None)
-        if summary.refused_count:
-            return summary
-    total = summary.rows or None
-    summary.rows, done = 0, 0
-    stream = iter(rows())
-    window = PriorWindow()  # the store's recent cases, carried from batch to batch
-    while True:
-        chunk = [item for _, item in zip(range(batch), stream, strict=False)]
-        if chunk:
+    with tempfile.TemporaryFile() as spill:
+        if not partial:  # pass 1: nothing is written unless every row passes the rules
+            for chunk in _batches(iter(rows()), batch):
+                summary.rows += len(chunk)
+                kept = _prepared(profile, chunk, summary, check=True)
+                if not summary.refused_count:
+                    pickle.dump(kept, spill, protocol=pickle.HIGHEST_PROTOCOL)
+                if progress:
+                    progress(summary.rows, None)
+            if summary.refused_count:
+                return summary
+            spill.seek(0)
+        total = summary.rows or None
+        summary.rows = 0
+        window = PriorWindow()  # the store's recent cases, carried from batch to batch
+        for count, prepared in _written(profile, rows, spill, batch, summary, partial=partial):
             with BatchUnitOfWork(engine) as uow:
-                bulk_import_batch(uow, actor=actor, profile=profile, rows=chunk, summary=summary, window=window)
+                bulk_import_batch(uow, actor=actor, profile=profile, rows=prepared, summary=summary,
+                                  window=window)
                 uow.finish()
-        summary.rows += len(chunk)
-        done += len(chunk)
-        if progress:
-            progress(done, total)
-        if len(chunk) < batch:
-            return summary
+            summary.rows += count
+            if progress:
+                progress(summary.rows, total)
+    return summary
+
+
+def _written(profile: Profile, rows: Rows, spill: IO[bytes], batch: int, summary: ImportSummary, *,
+             partial: bool) -> Iterator[tuple[int, list[Prepared]]]:
+    """The batches to write with their row counts: read back from the spill, or (partial) cleaned now."""
+    if not partial:
+        while True:
+            try:
+                kept = pickle.load(spill)  # noqa: S301 - this import's own file, written just before
+            except EOFError:
+                return
+            yield len(kept), kept
+    for chunk in _batches(iter(rows()), batch):
+        yield len(chunk), _prepared(profile, chunk, summary, check=False)
 
 
 # --- The bulk path: a batch of rows through the same rules, with a few queries per batch instead of per row ----
@@ -149,18 +207,52 @@ def _keys_of(fields: dict[str, Any]) -> CallerKey:
     return CallerKey(fields.get("phone_digits"), fields.get("email"), fields.get("caller_name") or None)
 
 
+class _SchoolLog:
+    """The opening times and numbers of the cases held at each school (as `open_case` finds them: the school
+    as written), in opening order: how many fall in a trend window is two bisections, not a walk."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, list[datetime]] = defaultdict(list)
+        self.numbers: dict[str, list[str]] = defaultdict(list)
+
+    def add(self, school: str, opened: datetime, number: str) -> None:
+        times = self.times[school]
+        at = bisect_right(times, opened)
+        times.insert(at, opened)
+        self.numbers[school].insert(at, number)
+
+    def forget(self, school: str, before: datetime) -> None:
+        times = self.times.get(school)
+        if times is None:
+            return
+        cut = bisect_left(times, before)
+        del times[:cut], self.numbers[school][:cut]
+        if not times:
+            del self.times[school], self.numbers[school]
+
+    def earlier(self, school: str, since: datetime, until: datetime) -> tuple[int, list[str]]:
+        """How many cases at `school` opened in [since, until], and the newest TREND_LISTED of their numbers."""
+        times = self.times.get(school)
+        if not times:
+            return 0, []
+        lo, hi = bisect_left(times, since), bisect_right(times, until)
+        return max(hi - lo, 0), self.numbers[school][max(lo, hi - TREND_LISTED):hi]
+
+
 class PriorWindow:
     """The store's cases the repeat and trend rules of the rows being imported may see (opened in [lo, hi]),
-    by phone, email, name and school, with their ids: kept from batch to batch, so each batch reads only the
-    cases opened after the previous batch's latest row (one range scan of the opened_at index) and forgets the
-    ones older than its earliest window. Memory holds one window of cases, not the store."""
+    by phone, email and name (for the repeat rule) and school (for the trend rule), with their ids: kept from
+    batch to batch, so each batch reads only the cases opened after the previous batch's latest row (one range
+    scan of the opened_at index) and forgets the ones older than its earliest window. Memory holds one window
+    of cases, not the store."""
 
-    KEYS = (("phone", "phone_digits"), ("email", "email"), ("name", "caller_name_key"), ("school", "school"))
+    KEYS = (("phone", "phone_digits"), ("email", "email"), ("name", "caller_name_key"))
 
     def __init__(self) -> None:
         self.lo: datetime | None = None
         self.hi: datetime | None = None
         self.by: dict[str, dict[str, dict[str, PriorCase]]] = {kind: defaultdict(dict) for kind, _ in self.KEYS}
+        self.schools = _SchoolLog()
         self.ids: dict[str, int] = {}
         self.order: deque[tuple[datetime, str, tuple[str | None, ...]]] = deque()
 
@@ -177,11 +269,13 @@ class PriorWindow:
         self.lo = lo
         while self.order and self.order[0][0] < lo:
             _, number, keys = self.order.popleft()
-            for (kind, _), value in zip(self.KEYS, keys, strict=True):
+            for (kind, _), value in zip(self.KEYS, keys, strict=False):
                 if value:
                     self.by[kind][value].pop(number, None)
                     if not self.by[kind][value]:
                         del self.by[kind][value]
+            if keys[-1]:
+                self.schools.forget(keys[-1], lo)
             self.ids.pop(number, None)
 
     def _load(self, session: Any, *where: Any) -> None:
@@ -194,16 +288,37 @@ class PriorWindow:
         if self.lo is None or self.hi is None or not self.lo <= prior.opened_at <= self.hi \
                 or prior.case_number in self.ids:
             return  # outside the window held: a later range scan reads it from the store
-        keys = (prior.phone_digits, prior.email, name_key, prior.school)
-        for (kind, _), value in zip(self.KEYS, keys, strict=True):
+        school = prior.school
+        keys = (prior.phone_digits, prior.email, name_key, school)
+        for (kind, _), value in zip(self.KEYS, keys, strict=False):
             if value:
                 self.by[kind][value][prior.case_number] = prior
+        if school:
+            self.schools.add(school, prior.opened_at, prior.case_number)
         self.ids[prior.case_number] = case_id or 0
         self.order.append((prior.opened_at, prior.case_number, keys))
 
-    def priors(self, kind: str, value: str | None) -> Iterable[PriorCase]:
-        found = self.by[kind].get(value) if value else None
-        return found.values() if found else ()
+    def caller(self, caller: CallerKey) -> list[PriorCase]:
+        """The cases held of this caller (by phone, email or name), newest first, as `priors_for_caller` gives
+        them to `open_case`: the repeat rule then finds the newest match first and skips the rest."""
+        priors: dict[str, PriorCase] = {}
+        for kind, value in (("phone", caller.phone_digits), ("email", caller.email),
+                            ("name", normalise_name(caller.name))):
+            found = self.by[kind].get(value) if value else None
+            for prior in reversed(found.values()) if found else ():
+                priors.setdefault(prior.case_number, prior)
+        return sorted(priors.values(), key=_opened_at, reverse=True)
+
+    def trend(self, profile: Profile, school: str | None, opened: datetime) -> TrendDecision | None:
+        """The trend rule's decision for a case opened at `opened` at `school`, from the cases held."""
+        if not school:
+            return None
+        earlier, latest = self.schools.earlier(school, trend_since(profile, opened), opened)
+        return trend_of(profile, school=school, earlier=earlier, latest=latest)
+
+
+def _opened_at(prior: PriorCase) -> datetime:
+    return prior.opened_at
 
 
 def _prior_of(case: Any) -> PriorCase:
@@ -237,7 +352,7 @@ class _Numbers:
 
 
 def bulk_import_batch(uow: UnitOfWork, *, actor: Actor, profile: Profile,
-                      rows: list[tuple[int, dict[str, Any]]], summary: ImportSummary,
+                      rows: list[Prepared], summary: ImportSummary,
                       window: PriorWindow | None = None) -> None:
     """Open one batch of rows as `open_case` would (fields, repeat caller, trend, routing, number, audit),
     with a handful of queries for the whole batch: the client ids already imported (one IN query), the cases
@@ -250,23 +365,12 @@ def bulk_import_batch(uow: UnitOfWork, *, actor: Actor, profile: Profile,
         session.execute(text(f"PRAGMA cache_size = -{CACHE_KIB}"))  # connection only; durability unchanged)
     window = window if window is not None else PriorWindow()
     seen: set[str] = set()
-    prepared: list[tuple[int, dict[str, Any], CaseCreate, bool, datetime]] = []
-    for number, row in rows:
-        try:
-            data, abuse = case_create(row)
-            fields = clean_fields(data.model_dump(exclude={"client_id", "opened_at"}), profile, abuse_marked=abuse)
-            opened = data.opened_at or utcnow()
-            if opened.tzinfo is None:
-                raise InvalidInput("The opening time needs a time zone.", field="opened_at")
-            prepared.append((number, fields, data, abuse, opened))
-        except CalldeskError as exc:
-            summary.refuse(number, exc.message)
-    if not prepared:
+    if not rows:
         return
-    ids = [data.client_id for _, _, data, _, _ in prepared]
+    ids = [row.client_id for row in rows]
     existing = {c.client_id: c for c in session.exec(select(Case).where(col(Case.client_id).in_(ids)))}
     span = timedelta(days=max(profile.repeat_window_days, profile.trend_window_days) + 1)
-    window.cover(session, min(opened for *_, opened in prepared) - span, max(opened for *_, opened in prepared))
+    window.cover(session, min(row.opened for row in rows) - span, max(row.opened for row in rows))
     staff = speakers(session)  # language routing, as open_case routes a call
     numbers = _Numbers(session)
     batch_cases: list[dict[str, Any]] = []
@@ -274,12 +378,14 @@ def bulk_import_batch(uow: UnitOfWork, *, actor: Actor, profile: Profile,
     key = audit.audit_key(session)
     logged_at = utcnow()
     missed: dict[str, datetime] = {}  # case number -> the intake deadline it was logged after
-    for number, fields, data, abuse, opened in prepared:
-        if data.client_id in existing or data.client_id in seen:  # imported before, or twice here
-            found = existing.get(data.client_id)
-            differs = _differs(CaseOutcome(CasePublic.model_validate(found)), data) if found is not None else []
+    for prepared in rows:
+        number, fields, abuse, opened = prepared.number, prepared.fields, prepared.abuse, prepared.opened
+        client_id = prepared.client_id
+        if client_id in existing or client_id in seen:  # imported before, or twice here
+            found = existing.get(client_id)
+            differs = _differs(CaseOutcome(CasePublic.model_validate(found)), prepared) if found is not None else []
             if found is not None and differs:
-                summary.refuse(number, f"Client id {data.client_id} was imported before as case "
+                summary.refuse(number, f"Client id {client_id} was imported before as case "
                                        f"{found.case_number} with different content ({', '.join(differs[:3])}); "
                                        "nothing changed.")
             else:
@@ -287,23 +393,17 @@ def bulk_import_batch(uow: UnitOfWork, *, actor: Actor, profile: Profile,
             continue
         try:
             caller = _keys_of(fields)
-            priors: dict[str, PriorCase] = {}
-            for kind, value in (("phone", caller.phone_digits), ("email", caller.email),
-                                ("name", normalise_name(caller.name))):
-                for prior in window.priors(kind, value):
-                    priors[prior.case_number] = prior
             repeat = detect_repeat(profile, caller=caller, category=fields.get("category"),
-                                   school=fields.get("school"), opened_at=opened, priors=list(priors.values()))
+                                   school=fields.get("school"), opened_at=opened, priors=window.caller(caller))
             routing = route(profile, fields=fields, opened_at=opened, repeat=repeat, speakers=staff)
-            trend = detect_trend(profile, school=fields.get("school"), opened_at=opened,
-                                 priors_at_school=list(window.priors("school", fields.get("school"))))
+            trend = window.trend(profile, fields.get("school"), opened)
             require_fields(profile, tier=routing.decision.tier, values=fields, stage="save", abuse_marked=abuse)
         except CalldeskError as exc:
             summary.refuse(number, exc.message)
             continue
         year = calendar_for(profile).local(opened).year
         decision, report = routing.decision, routing.report
-        row = {**CASE_DEFAULTS, **fields, "client_id": data.client_id,
+        row = {**CASE_DEFAULTS, **fields, "client_id": client_id,
                "case_number": numbers.next(year), "protocol": profile.name,
                "opened_by": actor.username, "opened_at": opened, "updated_at": logged_at, "abuse_marked": abuse,
                "call_type": routing.call_type, "tier": decision.tier, "owner_role": decision.owner_role,
@@ -324,7 +424,7 @@ def bulk_import_batch(uow: UnitOfWork, *, actor: Actor, profile: Profile,
         row["routing_notes"] = "\n".join(case_notes(routing, repeat=repeat, trend=trend,
                                                      late=late[1] if late else None))
         batch_cases.append(row)
-        seen.add(data.client_id)
+        seen.add(client_id)
         window.add(_prior_of(row), row["caller_name_key"], None)  # its id once inserted
         summary.imported += 1
     numbers.save()
@@ -339,7 +439,8 @@ def _executemany(connection: Any, table: Any, rows: list[dict[str, Any]]) -> Non
     compiled = table.insert().compile(dialect=connection.dialect, column_keys=names)
     order = list(compiled.positiontup) if compiled.positional else names
     dialect = connection.dialect
-    binds = [(name, table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in order]
+    binds = [(name, sqlite_utc_text if dialect.name == "sqlite" and isinstance(table.c[name].type, UTCDateTime)
+              else table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in order]
     if compiled.positional:
         params: list[Any] = [tuple(bind(row[name]) if bind else row[name] for name, bind in binds) for row in rows]
     else:

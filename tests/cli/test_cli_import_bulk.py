@@ -45,6 +45,21 @@ def test_a_resumed_import_adds_only_what_is_missing(db_url: str, tmp_path: Path)
     assert _count(db_url, "SELECT count(*) FROM auditevent WHERE action = 'case.open' AND changes IS NULL") == 0
 
 
+def test_a_client_id_imported_before_with_other_content_is_refused(db_url: str, tmp_path: Path) -> None:
+    first = tmp_path / "first.csv"
+    first.write_text(HEADER + "".join(_line(n) for n in range(1, 4)))
+    assert run(db_url, "case", "import", str(first), "--json")[0] == 0
+    again = tmp_path / "again.csv"  # row 1 as written differently (same content), row 2 with another claim
+    again.write_text(HEADER + _line(1).replace("Caller 1,", "  Caller 1 ,").replace("(213) 555-0001", "213.555.0001")
+                     + _line(2).replace("Asked about enrollment 2", "Asked about buses") + _line(3))
+    code, out, _ = run(db_url, "case", "import", str(again), "--json", "--partial")
+    summary = json.loads(out)
+    assert code == 1 and (summary["imported"], summary["already_present"]) == (0, 2)
+    assert summary["refused"] == [{"row": 3, "reason": "Client id row-2 was imported before as case 2026-000002 "
+                                                       "with different content (claim); nothing changed."}]
+    assert _count(db_url, "SELECT count(*) FROM cases WHERE claim = 'Asked about buses'") == 0
+
+
 def test_a_refused_row_far_down_the_file_imports_nothing(db_url: str, tmp_path: Path) -> None:
     source = tmp_path / "calls.csv"
     source.write_text(HEADER + "".join(_line(n) for n in range(1, 31))
@@ -86,12 +101,16 @@ def test_the_bulk_path_opens_cases_exactly_as_open_case_does(db_url: str, tmp_pa
         "a3,maria  gomez,,inquiry,Transportation,2026-11-09T10:00:00-08:00,Bus again,,no",
         "a4,Ana Ruiz,213.555.0142,concern,Facilities,2026-11-10T10:00:00-08:00,Roof,Roosevelt High,no",
         "a5,Leo Park,(626) 555-0111,complaint,Special education (CSE),2026-11-11T10:00:00-08:00,IEP,,yes",
+    ] + [  # then enough at one school that the trend note counts the earlier cases it does not name
+        f"b{i},Kim Lee {i},(818) 555-01{i:02d},inquiry,Facilities,2026-11-{12 + i}T09:00:00-08:00,Heat,"
+        "Roosevelt High,no"
+        for i in range(4)
     ]
     source = tmp_path / "calls.csv"
     source.write_text("client_id,caller_name,phone,call_type,category,opened_at,claim,school,due_process\n"
                       + "\n".join(lines) + "\n")
     code, out, err = run(db_url, "case", "import", str(source), "--batch", "2", "--json")
-    assert code == 0 and json.loads(out)["imported"] == 5, err
+    assert code == 0 and json.loads(out)["imported"] == 9, err
     twin = open_store(f"sqlite:///{tmp_path / 'twin.db'}", configured_user=ADMIN)
     bulk = open_store(db_url, create=False, configured_user=ADMIN)
     try:
@@ -110,6 +129,7 @@ def test_the_bulk_path_opens_cases_exactly_as_open_case_does(db_url: str, tmp_pa
         expected, got = routed(twin), routed(bulk)
         assert got == expected
         assert any("Repeat caller" in str(r[12]) for r in got[:-1]) and any("Trend" in str(r[12]) for r in got[:-1])
+        assert "7 cases about Roosevelt High in 30 days (3 earlier, then " in str(got[-2][12])
     finally:
         twin.close()
         bulk.close()
