@@ -132,3 +132,12 @@ def test_a_repeat_call_is_at_least_a_concern(call_type: str, repeated: bool, exp
     from calldesk.rules.repeat import promoted_call_type
 
     assert promoted_call_type(call_type, repeated=repeated) == expected  # type: ignore[arg-type]
+
+
+def test_a_busy_school_trend_names_the_newest_three_and_counts_the_rest(profile: Profile) -> None:
+    priors = [prior(f"2026-0001{i:02d}", days_ago=20 - i) for i in range(6)]
+    trend = detect_trend(profile, school="Lincoln High", opened_at=NOW, priors_at_school=list(reversed(priors)))
+    assert trend is not None and trend.count == 7
+    assert trend.case_numbers == ["2026-000103", "2026-000104", "2026-000105"]
+    assert "7 cases about Lincoln High in 30 days (3 earlier, then 2026-000103, 2026-000104, 2026-000105 and this " \
+           "one)" in trend.message
