@@ -9,12 +9,12 @@
 3. Caller lookup on the N-case store: a phone typed in a format, a partial number, an email, a name prefix, a
    common name with a phone (history + repeat priors). Target: <= 5 ms per query.
 4. `open_case` for a busy caller at N against the same at 1,000 cases. Target: <= 1.2x.
-5. The lookups on PostgreSQL (a demo store of --pg-cases there), when CALLDESK_BENCH_PG_URL or
-   CALLDESK_TEST_PG_URL names a server.
+5. The lookups on PostgreSQL, over the same N demo cases (copied in with COPY, the copy the queue benchmark's
+   `--store` uses too), when CALLDESK_BENCH_PG_URL or CALLDESK_TEST_PG_URL names a server.
 
 The N-case store is built once and reused from /tmp/calldesk-bench when N and the seed match.
 
-    python -m benchmarks.bulk_data [--cases N] [--import-rows M] [--pg-cases P] [--only demo|import|lookups]
+    python -m benchmarks.bulk_data [--cases N] [--import-rows M] [--only demo|import|lookups]
 """
 
 from __future__ import annotations
@@ -216,33 +216,18 @@ def open_case_ms(url: str, repeat: int = 15) -> float:
     return figure
 
 
-def pg_lookups(cases: int) -> dict[str, float] | None:
-    url = os.environ.get("CALLDESK_BENCH_PG_URL") or os.environ.get("CALLDESK_TEST_PG_URL")
-    if not url:
+def pg_lookups(path: Path, cases: int) -> dict[str, float] | None:
+    """The lookups on PostgreSQL, over the same demo cases as on SQLite: the store at `path` copied in with COPY
+    (shared with the queue benchmark's copy of it)."""
+    if not (os.environ.get("CALLDESK_BENCH_PG_URL") or os.environ.get("CALLDESK_TEST_PG_URL")):
         return None
-    from sqlalchemy import create_engine, make_url, text
+    from benchmarks.queue import _pg_url, copy_to_postgres
+    from calldesk.store.schema import HEAD
 
-    from calldesk.store.engine import normalise_url
-
-    base = make_url(normalise_url(url))
-    name = f"calldesk_bench_demo_{cases}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first()
-        if not exists:
-            conn.execute(text(f"CREATE DATABASE {name}"))
-    admin.dispose()
-    target = base.set(database=name).render_as_string(hide_password=False)
-    engine = create_engine(target)
-    with engine.connect() as conn:
-        ready = conn.execute(text("SELECT to_regclass('public.cases') IS NOT NULL")).scalar_one() and \
-            conn.execute(text("SELECT count(*) FROM cases")).scalar_one() >= cases
-    engine.dispose()
-    if not ready:
-        _calldesk(target, "db", "upgrade")
-        _calldesk(target, "demo", "--cases", str(cases), "--seed", str(SEED))
-        with create_engine(target).connect() as conn:
-            conn.execute(text("ANALYZE"))
+    os.environ.setdefault("CALLDESK_TEST_PG_URL", os.environ.get("CALLDESK_BENCH_PG_URL", ""))
+    target = _pg_url(cases, HEAD, "demo_")
+    assert target is not None
+    copy_to_postgres(path, target, cases)
     return lookup_figures(target)
 
 
@@ -256,7 +241,6 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--import-rows", type=int, default=None, help="rows for the import (default: --cases)")
-    parser.add_argument("--pg-cases", type=int, default=None, help="cases of the PostgreSQL store (default: --cases)")
     parser.add_argument("--lookups-only", action="store_true", help="only the lookups and open_case (on the cached "
                                                                     "stores)")
     parser.add_argument("--only", choices=("demo", "import", "lookups"), default=None,
@@ -272,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     if only in (None, "import"):
         ok &= import_figures(path, m)
     if only in (None, "lookups"):
-        ok &= _lookups(path, n, args.pg_cases or n)
+        ok &= _lookups(path, n)
     return 0 if ok else 1
 
 
@@ -300,7 +284,7 @@ def import_figures(path: Path, m: int) -> bool:
     return ok
 
 
-def _lookups(path: Path, n: int, pg_cases: int) -> bool:
+def _lookups(path: Path, n: int) -> bool:
     ok = True
 
     for what, ms in lookup_figures(f"sqlite:///{path}").items():
@@ -319,11 +303,11 @@ def _lookups(path: Path, n: int, pg_cases: int) -> bool:
     ok &= _line(f"open_case, busy caller: {at_big:.1f} ms at {n:,} vs {at_small:.1f} ms at 1,000",
                 at_big / at_small, OPEN_RATIO)
 
-    pg = pg_lookups(pg_cases)
+    pg = pg_lookups(path, n)
     if pg is None:
         print("  PostgreSQL: not measured (set CALLDESK_BENCH_PG_URL)")
     else:
-        print(f"PostgreSQL, {pg_cases:,} demo cases")
+        print(f"PostgreSQL, the same {n:,} demo cases (copied in with COPY)")
         for what, ms in pg.items():
             ok &= _line(f"lookup: {what} (max {MAXIMA[what]:.1f})", ms, LOOKUP_MS, "ms")
     return ok

@@ -32,6 +32,7 @@ from calldesk.rules.profile import Profile
 from calldesk.rules.repeat import CallerKey, PriorCase, detect_repeat, detect_trend
 from calldesk.rules.routing import case_notes, route
 from calldesk.store import audit
+from calldesk.store.bulk import insert_rows
 from calldesk.store.uow import UnitOfWork
 from calldesk.store.users import Actor, authorise
 
@@ -364,8 +365,8 @@ class _Rows:
         tables = SQLModel.metadata.tables
         for name, rows in (("cases", self.cases), ("resolution", self.resolutions), ("followup", self.follow_ups),
                            ("callback", self.callbacks), ("caselink", self.links), ("auditevent", self.events)):
-            if rows:  # Core executemany: one statement per table and batch
-                connection.execute(tables[name].insert(), rows)
+            if rows:  # one driver executemany per table and batch
+                insert_rows(connection, tables[name], rows)
         self.audit_count += len(self.events)
         for year, last in counters.items():
             session.execute(text("INSERT INTO casecounter (year, last) VALUES (:y, :n) "

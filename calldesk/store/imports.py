@@ -25,7 +25,6 @@ from sqlmodel import SQLModel, col, select
 
 from calldesk.errors import CalldeskError, InvalidInput
 from calldesk.models import Case, CaseCreate, CasePublic, utcnow
-from calldesk.models.types import UTCDateTime, sqlite_utc_text
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.clocks import missed_intake, next_deadline
 from calldesk.rules.contact import normalise_name
@@ -41,6 +40,7 @@ from calldesk.rules.repeat import (
 )
 from calldesk.rules.routing import call_tier, case_notes, route
 from calldesk.store import audit
+from calldesk.store.bulk import insert_rows
 from calldesk.store.cases import CaseOutcome, require_fields
 from calldesk.store.intake import build, clean_fields
 from calldesk.store.queries import PRIOR_COLUMNS, speakers
@@ -83,7 +83,7 @@ def _yes_no(key: str, value: Any) -> bool:
     raise InvalidInput(f"'{value}' in column {key} is not yes or no.", field=key)
 
 
-def case_create(row: dict[str, Any]) -> tuple[CaseCreate, bool]:
+def _case_create(row: dict[str, Any]) -> tuple[CaseCreate, bool]:
     """The row as the intake form would send it, and whether it is marked as suspected abuse."""
     if None in row:  # csv.DictReader files cells beyond the header under None
         raise InvalidInput("The row has more cells than the header has columns.")
@@ -111,10 +111,10 @@ class Prepared:
     given: tuple[str, ...]  # the fields the row gave (compared with a case already imported under its id)
 
 
-def prepare_row(profile: Profile, number: int, row: dict[str, Any]) -> Prepared:
+def _prepare_row(profile: Profile, number: int, row: dict[str, Any]) -> Prepared:
     """Refuse (a CalldeskError) what the rules refuse of a row's fields, without the store; else the row cleaned.
     Narrative of a row marked as suspected abuse is dropped here, before anything is kept."""
-    data, abuse = case_create(row)
+    data, abuse = _case_create(row)
     fields = clean_fields(data.model_dump(exclude={"client_id", "opened_at"}), profile, abuse_marked=abuse)
     if data.opened_at is not None and data.opened_at.tzinfo is None:
         raise InvalidInput("The opening time needs a time zone.", field="opened_at")
@@ -122,7 +122,7 @@ def prepare_row(profile: Profile, number: int, row: dict[str, Any]) -> Prepared:
     return Prepared(number, fields, data.client_id, abuse, data.opened_at or utcnow(), given)
 
 
-def check_row(profile: Profile, prepared: Prepared) -> None:
+def _check_row(profile: Profile, prepared: Prepared) -> None:
     """Refuse what a save requires of the row's tier (as routed without the store: no repeat yet)."""
     require_fields(profile, tier=call_tier(profile, fields=prepared.fields), values=prepared.fields, stage="save",
                    abuse_marked=prepared.abuse)
@@ -145,9 +145,9 @@ def _prepared(profile: Profile, chunk: list[tuple[int, dict[str, Any]]], summary
     kept = []
     for number, row in chunk:
         try:
-            prepared = prepare_row(profile, number, row)
+            prepared = _prepare_row(profile, number, row)
             if check:
-                check_row(profile, prepared)
+                _check_row(profile, prepared)
             kept.append(prepared)
         except CalldeskError as exc:
             summary.refuse(number, exc.message)
@@ -432,22 +432,6 @@ def bulk_import_batch(uow: UnitOfWork, *, actor: Actor, profile: Profile,
         _insert(session, actor, batch_cases, links, missed, window, key, logged_at)
 
 
-def _executemany(connection: Any, table: Any, rows: list[dict[str, Any]]) -> None:
-    """One driver executemany of `rows` (dicts of the same columns) into `table`: each value bound by its
-    column's type exactly as SQLAlchemy binds it, without building a statement context per row."""
-    names = list(rows[0])
-    compiled = table.insert().compile(dialect=connection.dialect, column_keys=names)
-    order = list(compiled.positiontup) if compiled.positional else names
-    dialect = connection.dialect
-    binds = [(name, sqlite_utc_text if dialect.name == "sqlite" and isinstance(table.c[name].type, UTCDateTime)
-              else table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in order]
-    if compiled.positional:
-        params: list[Any] = [tuple(bind(row[name]) if bind else row[name] for name, bind in binds) for row in rows]
-    else:
-        params = [{name: bind(row[name]) if bind else row[name] for name, bind in binds} for row in rows]
-    connection.exec_driver_sql(str(compiled), params)
-
-
 def _new_ids(connection: Any, count: int) -> list[int]:
     """Ids for `count` new cases. PostgreSQL: from the cases' own sequence (as a desk's insert takes one).
     SQLite: after the largest, as SQLite itself numbers rows; the batch already holds the store's write lock
@@ -469,7 +453,7 @@ def _insert(session: Any, actor: Actor, batch_cases: list[dict[str, Any]],
     new_ids = _new_ids(connection, len(batch_cases))
     for row, case_id in zip(batch_cases, new_ids, strict=True):
         row["id"] = case_id
-    _executemany(connection, table, batch_cases)  # ids given: nothing read back
+    insert_rows(connection, table, batch_cases)  # ids given: nothing read back
     numbers_by_id: dict[str, int] = {}
     events: list[dict[str, Any]] = []
     for row, case_id in zip(batch_cases, new_ids, strict=True):
@@ -490,7 +474,7 @@ def _insert(session: Any, actor: Actor, batch_cases: list[dict[str, Any]],
                                       entity="case", entity_id=number_of, case_id=case_id,
                                       changes={"intake_due": (None, due)}, key=key))
     if clock_rows:
-        _executemany(connection, tables["clockevent"], clock_rows)
+        insert_rows(connection, tables["clockevent"], clock_rows)
     link_rows = []
     for row, earlier, reason in links:
         case_id = numbers_by_id[row["case_number"]]
@@ -502,8 +486,8 @@ def _insert(session: Any, actor: Actor, batch_cases: list[dict[str, Any]],
                                       entity_id=row["case_number"], case_id=case_id,
                                       changes={"repeat_of": (None, earlier)}))
     if link_rows:
-        _executemany(connection, tables["caselink"], link_rows)
-    _executemany(connection, tables["auditevent"], events)
+        insert_rows(connection, tables["caselink"], link_rows)
+    insert_rows(connection, tables["auditevent"], events)
 
 
 # Every column of a new case with the model's default (what Case() would fill in), but for the id.

@@ -91,7 +91,7 @@ def test_the_bulk_path_opens_cases_exactly_as_open_case_does(db_url: str, tmp_pa
     from calldesk.models import Case, CaseLink
     from calldesk.profiles import load_profile
     from calldesk.store.cases import open_case
-    from calldesk.store.imports import case_create
+    from calldesk.store.imports import _case_create as case_create
     from calldesk.store.store import open_store
     from tests.conftest import ADMIN
 
