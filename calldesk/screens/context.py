@@ -42,9 +42,9 @@ class Desk:
         """Open the store and sign in (in a thread worker); raises the refusal if either fails."""
         try:
             store = open_store()
-            if self._abandoned:  # the app left meanwhile: nobody will use (or close) it
+            if self._abandoned:  # the app left meanwhile: nobody will use (or close) it, nor hear it opened
                 store.close()
-                return
+                raise self._failure or StoreError("calldesk was closed before the store was opened.")
             self._actor, self._store = store.actor(), store
         except CalldeskError as exc:
             self._failure = exc

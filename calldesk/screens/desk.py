@@ -134,6 +134,8 @@ class DeskScreen(ReportsWorkerFailures, FreshScreen[None]):
     @on(Connected)
     def show_identity(self) -> None:
         """Who is signed in, against which store (known once the store is open)."""
+        if not self.desk.ready:
+            return  # (the app is leaving: the store was closed as it opened)
         store, actor = self.desk.store, self.desk.actor
         self.query_one("#who", Static).update(
             f"Signed in as [b]{escape(inert(actor.username))}[/b] ({actor.role.replace('_', ' ')})")

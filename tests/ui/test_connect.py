@@ -114,3 +114,40 @@ def test_quitting_before_the_store_opens_ends_the_process(tmp_path: Path) -> Non
                               timeout=60)
         assert done.returncode == 0, done.stderr[-2000:]
         assert done.stdout.strip().endswith("left")
+
+
+def test_a_store_that_opens_after_the_app_left_is_closed_and_never_announced(tmp_path: Path) -> None:
+    """The race behind a traceback at exit: the app leaves while the store is opening; the connect must not
+    then return as if connected (the desk would be told, ask for the store, and fail in the UI thread)."""
+    from calldesk.errors import StoreError
+    from calldesk.profiles import load_profile
+    from calldesk.screens.context import Desk
+
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    open_store(url).close()
+    desk = Desk(load_profile("lausd"))
+    left = threading.Event()
+    opened: list[Store] = []
+
+    def slow_open() -> Store:
+        left.wait(10)  # still opening when the app leaves
+        opened.append(open_store(url, create=False))
+        return opened[0]
+
+    outcome: dict[str, str] = {}
+
+    def connect() -> None:
+        try:
+            desk.connect(slow_open)
+            outcome["connected"] = "yes"
+        except StoreError as exc:
+            outcome["refused"] = exc.message
+
+    worker = threading.Thread(target=connect)
+    worker.start()
+    desk.abandon()
+    left.set()
+    worker.join(10)
+    assert outcome == {"refused": "calldesk was closed before the store was opened."}
+    assert not desk.ready
+    assert opened and opened[0].engine.pool.checkedout() == 0  # closed, not left open
