@@ -31,7 +31,7 @@ class CallBar(Vertical):
     DEFAULT_CSS = """
     CallBar { height: auto; background: $panel; }
     CallBar #call-line { height: 1; }
-    CallBar #timer { width: 12; padding: 0 1; text-style: bold; }
+    CallBar #timer { width: 12; height: 1; padding: 0 1; text-style: bold; }
     CallBar #case-number { width: 1fr; height: 1; }
     CallBar #last { width: auto; padding: 0 1; color: $accent; }
     CallBar #abuse-words { height: auto; padding: 0 1; display: none; text-style: bold;
@@ -61,8 +61,8 @@ class CallBar(Vertical):
 
     def _tick(self) -> None:
         for timer in self.query("#timer"):  # none while the bar is still mounting, or already going
-            if isinstance(timer, Static):
-                timer.update(self._elapsed())
+            if isinstance(timer, Static):  # its size is fixed: a repaint, not a layout of the whole screen (which
+                timer.update(self._elapsed(), layout=False)  # costs tens of ms a second, beside the agent's keys)
 
     def restart(self, started: datetime) -> None:
         """The call starts now (a screen prepared ahead of the call)."""
@@ -70,7 +70,7 @@ class CallBar(Vertical):
         self._tick()
 
     def show_case(self, text: str) -> None:
-        self.query_one("#case-number", Static).update(inert(text))
+        self.query_one("#case-number", Static).update(inert(text), layout=False)  # 1fr wide, one line high
 
     def show_abuse_words(self, words: Sequence[str]) -> None:
         """Name the words found (an empty list hides the notice)."""

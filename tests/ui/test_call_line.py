@@ -94,3 +94,29 @@ async def test_ctrl_n_during_a_call_keeps_that_call_and_types_into_the_new_one(m
     # The first call is kept as it was when ctrl+n was pressed: nothing typed after it went there.
     names = [json.loads(form)["caller_name"] for form in draft_forms(desk_store)]
     assert "Ana Ruiz" in names and set(names) <= {"Ana Ruiz", "Bo"}  # the new call may be drafted too, by now
+
+
+async def test_the_call_timer_repaints_without_laying_out_the_screen(make_app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The timer ticks once a second; a layout of the whole five-tab form costs tens of ms on the UI thread, beside
+    the agent's keys, so a tick (a fixed-size line) must only repaint."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await prepared(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, IntakeScreen)
+        layouts: list[float] = []
+        real = IntakeScreen._refresh_layout
+
+        def counted(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            layouts.append(1)
+            return real(self, *args, **kwargs)
+
+        monkeypatch.setattr(IntakeScreen, "_refresh_layout", counted)
+        ticks = []
+        timer = screen.query_one("#timer")
+        monkeypatch.setattr(type(timer), "update", lambda self, *a, _u=type(timer).update, **k: (ticks.append(1),
+                                                                                                  _u(self, *a, **k)))
+        await pilot.pause(2.3)
+        assert len(ticks) >= 2 and layouts == []
