@@ -29,10 +29,10 @@ from calldesk.rules.callbacks import callback_due
 from calldesk.rules.contact import normalise_name
 from calldesk.rules.followup import next_follow_up_due
 from calldesk.rules.profile import Profile
-from calldesk.rules.repeat import CallerKey, PriorCase, detect_repeat, detect_trend
+from calldesk.rules.repeat import CallerKey, PriorCase, TrendDecision, detect_repeat, trend_of, trend_since
 from calldesk.rules.routing import case_notes, route
 from calldesk.store import audit
-from calldesk.store.bulk import insert_rows
+from calldesk.store.bulk import SchoolLog, bulk_connection, insert_rows
 from calldesk.store.uow import UnitOfWork
 from calldesk.store.users import Actor, authorise
 
@@ -101,7 +101,7 @@ class _Memory:
     by_phone: dict[str, deque[PriorCase]] = field(default_factory=lambda: defaultdict(lambda: deque(maxlen=8)))
     by_email: dict[str, deque[PriorCase]] = field(default_factory=lambda: defaultdict(lambda: deque(maxlen=8)))
     by_name: dict[str, deque[PriorCase]] = field(default_factory=lambda: defaultdict(lambda: deque(maxlen=24)))
-    by_school: dict[str, deque[PriorCase]] = field(default_factory=lambda: defaultdict(lambda: deque(maxlen=64)))
+    schools: SchoolLog = field(default_factory=SchoolLog)
 
     def priors(self, key: CallerKey) -> list[PriorCase]:
         seen: dict[str, PriorCase] = {}
@@ -112,17 +112,21 @@ class _Memory:
                     seen[prior.case_number] = prior
         return list(seen.values())
 
-    def at_school(self, school: str | None, since: datetime) -> list[PriorCase]:
-        if not school or school not in self.by_school:
-            return []
-        return [p for p in self.by_school[school] if p.opened_at >= since]
+    def trend(self, profile: Profile, school: str | None, opened_at: datetime) -> TrendDecision | None:
+        """The trend rule's decision for a case at `school`, from the cases generated before it."""
+        if not school:
+            return None
+        earlier, latest = self.schools.earlier(school, trend_since(profile, opened_at), opened_at)
+        return trend_of(profile, school=school, earlier=earlier, latest=latest)
 
     def forget(self, before: datetime) -> None:
         """Drop the keys whose newest case is older than `before` (outside every window): memory stays bounded
         by the callers of the last weeks, not by the store."""
-        for table in (self.by_phone, self.by_email, self.by_name, self.by_school):
+        for table in (self.by_phone, self.by_email, self.by_name):
             for key in [k for k, priors in table.items() if not priors or priors[-1].opened_at < before]:
                 del table[key]
+        for school in list(self.schools.times):
+            self.schools.forget(school, before)
 
     def add(self, prior: PriorCase, name_key: str) -> None:
         if prior.phone_digits:
@@ -132,7 +136,7 @@ class _Memory:
         if name_key:
             self.by_name[name_key].append(prior)
         if prior.school:
-            self.by_school[prior.school].append(prior)
+            self.schools.add(prior.school, prior.opened_at, prior.case_number)
 
 
 def _weighted(rng: random.Random, choices: tuple[tuple[str, int], ...]) -> str:
@@ -299,9 +303,7 @@ def _case(profile: Profile, draw: dict[str, Any], opened_at: datetime, memory: _
     key = CallerKey(digits, caller.email, caller.name)
     repeat = detect_repeat(profile, caller=key, category=fields["category"], school=fields["school"],
                            opened_at=opened_at, priors=memory.priors(key))
-    trend = detect_trend(profile, school=fields["school"], opened_at=opened_at,
-                         priors_at_school=memory.at_school(
-                             fields["school"], opened_at - timedelta(days=profile.trend_window_days + 1)))
+    trend = memory.trend(profile, fields["school"], opened_at)
     routing = route(profile, fields=fields, opened_at=opened_at, repeat=repeat)
     reasons = case_notes(routing, repeat=repeat, trend=trend)  # logged as received: never late
     if repeat is not None:
@@ -361,7 +363,7 @@ class _Rows:
 
     def flush(self, uow: UnitOfWork, counters: dict[int, int]) -> None:
         session = uow.session
-        connection = session.connection()
+        connection = bulk_connection(session)
         tables = SQLModel.metadata.tables
         for name, rows in (("cases", self.cases), ("resolution", self.resolutions), ("followup", self.follow_ups),
                            ("callback", self.callbacks), ("caselink", self.links), ("auditevent", self.events)):

@@ -13,7 +13,6 @@ import hashlib
 import json
 import pickle
 import tempfile
-from bisect import bisect_left, bisect_right
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -30,7 +29,6 @@ from calldesk.rules.clocks import missed_intake, next_deadline
 from calldesk.rules.contact import normalise_name
 from calldesk.rules.profile import Profile
 from calldesk.rules.repeat import (
-    TREND_LISTED,
     CallerKey,
     PriorCase,
     TrendDecision,
@@ -40,7 +38,7 @@ from calldesk.rules.repeat import (
 )
 from calldesk.rules.routing import call_tier, case_notes, route
 from calldesk.store import audit
-from calldesk.store.bulk import insert_rows
+from calldesk.store.bulk import SchoolLog, bulk_connection, insert_rows
 from calldesk.store.cases import CaseOutcome, require_fields
 from calldesk.store.intake import build, clean_fields
 from calldesk.store.queries import PRIOR_COLUMNS, speakers
@@ -52,7 +50,6 @@ BOOLEAN_FIELDS = {"steps_confirmed", "due_process", "special_education", "safety
 YES = frozenset({"yes", "y", "true", "1"})
 NO = frozenset({"no", "n", "false", "0", ""})
 BATCH = 5000  # rows per commit: a kill loses at most one batch, and memory holds one batch
-CACHE_KIB = 65536  # SQLite page cache of the importing connection
 MAX_REFUSALS = 1000  # refusals kept for the report (the count is exact)
 Rows = Callable[[], Iterator[tuple[int, dict[str, Any]]]]  # a fresh stream of (row number, row) per call
 Progress = Callable[[int, int | None], None]
@@ -207,38 +204,6 @@ def _keys_of(fields: dict[str, Any]) -> CallerKey:
     return CallerKey(fields.get("phone_digits"), fields.get("email"), fields.get("caller_name") or None)
 
 
-class _SchoolLog:
-    """The opening times and numbers of the cases held at each school (as `open_case` finds them: the school
-    as written), in opening order: how many fall in a trend window is two bisections, not a walk."""
-
-    def __init__(self) -> None:
-        self.times: dict[str, list[datetime]] = defaultdict(list)
-        self.numbers: dict[str, list[str]] = defaultdict(list)
-
-    def add(self, school: str, opened: datetime, number: str) -> None:
-        times = self.times[school]
-        at = bisect_right(times, opened)
-        times.insert(at, opened)
-        self.numbers[school].insert(at, number)
-
-    def forget(self, school: str, before: datetime) -> None:
-        times = self.times.get(school)
-        if times is None:
-            return
-        cut = bisect_left(times, before)
-        del times[:cut], self.numbers[school][:cut]
-        if not times:
-            del self.times[school], self.numbers[school]
-
-    def earlier(self, school: str, since: datetime, until: datetime) -> tuple[int, list[str]]:
-        """How many cases at `school` opened in [since, until], and the newest TREND_LISTED of their numbers."""
-        times = self.times.get(school)
-        if not times:
-            return 0, []
-        lo, hi = bisect_left(times, since), bisect_right(times, until)
-        return max(hi - lo, 0), self.numbers[school][max(lo, hi - TREND_LISTED):hi]
-
-
 class PriorWindow:
     """The store's cases the repeat and trend rules of the rows being imported may see (opened in [lo, hi]),
     by phone, email and name (for the repeat rule) and school (for the trend rule), with their ids: kept from
@@ -252,7 +217,7 @@ class PriorWindow:
         self.lo: datetime | None = None
         self.hi: datetime | None = None
         self.by: dict[str, dict[str, dict[str, PriorCase]]] = {kind: defaultdict(dict) for kind, _ in self.KEYS}
-        self.schools = _SchoolLog()
+        self.schools = SchoolLog()
         self.ids: dict[str, int] = {}
         self.order: deque[tuple[datetime, str, tuple[str | None, ...]]] = deque()
 
@@ -361,8 +326,7 @@ def bulk_import_batch(uow: UnitOfWork, *, actor: Actor, profile: Profile,
     from calldesk.store.cases import DEADLINE_FIELDS
 
     session = uow.session
-    if session.get_bind().dialect.name == "sqlite":  # a bigger page cache for the growing indexes (this
-        session.execute(text(f"PRAGMA cache_size = -{CACHE_KIB}"))  # connection only; durability unchanged)
+    bulk_connection(session)
     window = window if window is not None else PriorWindow()
     seen: set[str] = set()
     if not rows:

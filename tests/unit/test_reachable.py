@@ -26,6 +26,8 @@ INTERNAL = {
     "merged_into", "decided_at",
     # staff languages, read by the routing inside open_case; a batch of the streamed import
     "speakers", "bulk_import_batch",
+    # the demo and import bulk paths set their connection up with it
+    "bulk_connection",
     # consent is decided inside record_consent/disclose; repeat callers at a school inside open_case
     "consent_decision", "priors_at_school",
     # exports, reports and retention: their pieces, reached through the export/report/purge commands
