@@ -22,6 +22,15 @@ async def prepared(pilot) -> IntakeScreen:  # type: ignore[no-untyped-def]
     raise AssertionError("no call was prepared")
 
 
+async def in_a_new_call(pilot) -> IntakeScreen:  # type: ignore[no-untyped-def]
+    """ctrl+n on the desk once the next call is prepared: the call's screen."""
+    await prepared(pilot)
+    await pilot.press("ctrl+n")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, IntakeScreen)
+    return pilot.app.screen
+
+
 async def test_each_new_call_is_the_prepared_screen_and_takes_keys_at_once(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -59,10 +68,7 @@ async def test_a_call_timer_starts_when_the_call_does_not_when_prepared(make_app
 async def test_the_queue_during_a_call_then_ctrl_n_goes_back_to_the_open_call(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await prepared(pilot)
-        await pilot.press("ctrl+n")
-        await settle(pilot)
-        call = app.screen
+        call = await in_a_new_call(pilot)
         await pilot.press(*"Ana")
         await pilot.press("f4")
         await settle(pilot)
@@ -101,11 +107,7 @@ async def test_the_call_timer_repaints_without_laying_out_the_screen(make_app, m
     the agent's keys, so a tick (a fixed-size line) must only repaint."""
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await prepared(pilot)
-        await pilot.press("ctrl+n")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, IntakeScreen)
+        screen = await in_a_new_call(pilot)
         layouts: list[float] = []
         real = IntakeScreen._refresh_layout
 
