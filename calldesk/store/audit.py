@@ -46,13 +46,17 @@ def audit_key(session: Session) -> bytes:
     return _KEYS[engine]
 
 
+def _plain(value: Any) -> str:
+    return value.isoformat() if isinstance(value, _DATES) else str(value)
+
+
 def audit_value(field: str | None, value: Any, *, key: bytes = b"") -> str | None:
     """How a value is written into the trail."""
     if value is None:
         return None
     if field not in PERSONAL and field not in NARRATIVE and type(value) is str:
         return value  # the common case, first
-    text = value.isoformat() if isinstance(value, _DATES) else str(value)
+    text = _plain(value)
     if field in PERSONAL:
         return PERSONAL_MARK if text else ""
     if field in NARRATIVE:
@@ -71,8 +75,8 @@ def changes_json(changes: Mapping[str, tuple[Any, Any]], *, key: bytes = b"") ->
         if name in _SPECIAL:
             kept[name] = [audit_value(name, old, key=key), audit_value(name, new, key=key)]
         else:  # audit_value's common case inline (a bulk import writes a million opening snapshots)
-            kept[name] = [old if old is None or type(old) is str else audit_value(name, old),
-                          new if new is None or type(new) is str else audit_value(name, new)]
+            kept[name] = [old if old is None or type(old) is str else _plain(old),
+                          new if new is None or type(new) is str else _plain(new)]
     try:
         return orjson.dumps(kept).decode()  # a million opening snapshots in a bulk load: 8x json.dumps
     except orjson.JSONEncodeError:  # text orjson refuses (a lone surrogate): the standard library writes it

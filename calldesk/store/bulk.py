@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import text
@@ -32,8 +33,15 @@ def insert_rows(connection: Any, table: Any, rows: list[dict[str, Any]]) -> None
     dialect = connection.dialect
     binds = [(name, sqlite_utc_text if dialect.name == "sqlite" and isinstance(table.c[name].type, UTCDateTime)
               else table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in order]
-    if compiled.positional:
-        params: list[Any] = [tuple(bind(row[name]) if bind else row[name] for name, bind in binds) for row in rows]
+    if compiled.positional:  # the values in order, then only the columns with a bind processor converted
+        take = itemgetter(*order) if len(order) > 1 else (lambda row: (row[order[0]],))
+        convert = [(i, bind) for i, (_, bind) in enumerate(binds) if bind]
+        params: list[Any] = []
+        for row in rows:
+            values = list(take(row))
+            for i, bind in convert:
+                values[i] = bind(values[i])
+            params.append(tuple(values))
     else:
         params = [{name: bind(row[name]) if bind else row[name] for name, bind in binds} for row in rows]
     connection.exec_driver_sql(str(compiled), params)

@@ -18,6 +18,8 @@ from collections import OrderedDict, defaultdict, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from functools import lru_cache
+from itertools import accumulate
 from typing import Any
 
 from sqlalchemy import func, insert, select, text
@@ -139,11 +141,19 @@ class _Memory:
             self.schools.add(prior.school, prior.opened_at, prior.case_number)
 
 
+@lru_cache(maxsize=64)
+def _table(choices: tuple[tuple[str, int], ...]) -> tuple[list[str], list[int]]:
+    """The names and cumulative weights of `choices` (what rng.choices computes from weights on every call)."""
+    return [c for c, _ in choices], list(accumulate(w for _, w in choices))
+
+
 def _weighted(rng: random.Random, choices: tuple[tuple[str, int], ...]) -> str:
-    return rng.choices([c for c, _ in choices], weights=[w for _, w in choices])[0]
+    names, cumulative = _table(choices)
+    return rng.choices(names, cum_weights=cumulative)[0]
 
 
 def _callers(seed: int, count: int) -> Callable[[int], _Caller]:
+    @lru_cache(maxsize=65536)  # the same index is the same caller: frequent callers are drawn once
     def caller(index: int) -> _Caller:
         rng = random.Random(seed * 1_000_003 + index)
         first, last = rng.choice(FIRST), rng.choice(LAST)
