@@ -151,10 +151,13 @@ class DeskScreen(ReportsWorkerFailures, FreshScreen[None]):
 
     @work(thread=True, exclusive=True, group="drafts", exit_on_error=False)
     def find_drafts(self) -> None:
+        # The store first: this waits until it is open (at the agent's first pause), and only then loads the
+        # database code, which would otherwise load now, on start, beside the UI building the first call.
+        store, username = self.desk.store, self.desk.actor.username
         from calldesk.store.drafts import drafts_of
 
-        with self.desk.store.uow(readonly=True) as uow:
-            found = drafts_of(uow.session, self.desk.actor.username)
+        with store.uow(readonly=True) as uow:
+            found = drafts_of(uow.session, username)
         self.post_message(self.DraftsFound(found))
 
     @on(DraftsFound)

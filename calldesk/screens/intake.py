@@ -132,6 +132,7 @@ class IntakeScreen(CallConsent):
         self._debouncers: dict[str, Timer] = {}
         self.prepared = False  # built out of sight for the next call (set by the app)
         self.calendar_ready = False  # the holiday tables the deadlines need are loaded
+        self._announced = False  # every tab is mounted and _form_ready has run
 
     # ---- layout -----------------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -162,8 +163,8 @@ class IntakeScreen(CallConsent):
 
     @property
     def form_ready(self) -> bool:
-        """Every tab of the form is mounted."""
-        return self._form is not None and self.form.ready
+        """Every tab of the form is mounted, and the screen has heard so (it has started the call's rules)."""
+        return self._announced
 
     def on_mount(self) -> None:
         first = self.query("#caller_name")
@@ -211,9 +212,14 @@ class IntakeScreen(CallConsent):
         if self.call.abuse_marked:
             self.form.lock_narrative()
             self.query_one("#abuse-banner", Banner).show(ABUSE_STOP, "stop")
-        run_when_quiet = getattr(self.app, "run_when_quiet", None)  # CalldeskApp's: at the agent's first pause
-        if run_when_quiet is not None:
-            run_when_quiet(self.load_calendar)
+        self._announced = True
+        from calldesk.app import CalldeskApp
+
+        if isinstance(self.app, CalldeskApp):
+            # The form is up, so the agent is about to type: from now on (not from when the app hears FormReady),
+            # loading in the background waits for their first pause, also the store's opening if it was due.
+            self.app.typing_now()
+            self.app.run_when_quiet(self.load_calendar)
         else:
             self.call_after_refresh(self.load_calendar)
         self.post_message(self.FormReady())

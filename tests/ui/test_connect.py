@@ -151,3 +151,57 @@ def test_a_store_that_opens_after_the_app_left_is_closed_and_never_announced(tmp
     assert outcome == {"refused": "calldesk was closed before the store was opened."}
     assert not desk.ready
     assert opened and opened[0].engine.pool.checkedout() == 0  # closed, not left open
+
+
+TYPE_AS_THE_FORM_COMES_UP = """
+import sys, time
+from textual import events
+from calldesk.app import CalldeskApp, run_desk
+from calldesk.screens.intake import IntakeScreen
+from calldesk.settings import Settings
+
+class TypeAtOnce(CalldeskApp):
+    def on_mount(self):
+        super().on_mount()
+        self.call_after_refresh(self.run_action, "new_call")
+        self.keys = iter("Maria")
+        self.poll = self.set_interval(0.01, self.wait_for_the_form)
+
+    def wait_for_the_form(self):
+        if isinstance(self.screen, IntakeScreen) and self.screen.form_ready:
+            self.poll.stop()
+            self.set_interval(0.1, self.type_a_key)  # a key every 0.1 s: no pause of TYPING_PAUSE
+
+    async def type_a_key(self):
+        key = next(self.keys, None)
+        if key is None:
+            loaded = [name for name in ("sqlalchemy", "holidays") if name in sys.modules]
+            print("loaded while typing:", " ".join(loaded) or "nothing")
+            self.exit()
+            return
+        await self.on_event(events.Key(key, key))
+
+    def run(self, *args, **kwargs):
+        super().run(headless=True, size=(120, 36))
+
+run_desk(Settings(database_url=sys.argv[1]), app_class=TypeAtOnce)
+"""
+
+
+def test_nothing_loads_beside_the_first_keys_of_the_first_call(tmp_path: Path) -> None:
+    """The database code and the holiday tables load at the agent's first pause, not while the first call's form
+    comes up and the agent types into it (a thread loading code takes the UI thread's time: the keys' echo lags).
+    They used to: the desk's search for unsaved calls loaded the database code on start, and the form's first
+    moments counted as quiet (the agent's last key was ctrl+n, before the form was built)."""
+    import os
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    open_store(url).close()  # the store exists, its first admin is this OS login
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"), "XDG_CONFIG_HOME": str(tmp_path / "config"),
+           "XDG_STATE_HOME": str(tmp_path / "state"), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    done = subprocess.run([sys.executable, "-c", TYPE_AS_THE_FORM_COMES_UP, url], env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "loaded while typing: nothing"
