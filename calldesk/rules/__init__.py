@@ -39,7 +39,6 @@ from calldesk.rules.repeat import (
     RepeatDecision,
     TrendDecision,
     detect_repeat,
-    detect_trend,
     matches_caller,
 )
 from calldesk.rules.reportability import Reportability, reportability
@@ -93,7 +92,6 @@ __all__ = [
     "deadlines_for",
     "describe_deadlines",
     "detect_repeat",
-    "detect_trend",
     "format_due",
     "intake_due",
     "is_follow_up_overdue",

@@ -167,29 +167,6 @@ def promoted_call_type(call_type: CallType, *, repeated: bool) -> CallType:
     return call_type
 
 
-def detect_trend(
-    profile: Profile,
-    *,
-    school: str | None,
-    opened_at: datetime,
-    priors_at_school: Sequence[PriorCase],
-) -> TrendDecision | None:
-    """A trend when the new case plus earlier ones at `school` within the window reach the threshold."""
-    if not school:
-        return None
-    opened_local = calendar_for(profile).local(opened_at)
-    wanted = normalise_name(school)
-    since = trend_since(profile, opened_at)
-    recent = []
-    for p in priors_at_school:
-        at = p.opened_at if p.opened_at.tzinfo is not None else _aware(p)
-        if since <= at <= opened_local and p.school and (p.school == school or normalise_name(p.school) == wanted):
-            recent.append(p)
-    recent.sort(key=_opened)
-    return trend_of(profile, school=school, earlier=len(recent),
-                    latest=[p.case_number for p in recent[-TREND_LISTED:]])
-
-
 def trend_since(profile: Profile, opened_at: datetime) -> datetime:
     """The earliest opening time of a case that counts toward the trend of a case opened at `opened_at`: the
     window is counted in local days."""

@@ -38,7 +38,8 @@ from calldesk.rules.repeat import (
     RepeatDecision,
     TrendDecision,
     detect_repeat,
-    detect_trend,
+    trend_of,
+    trend_since,
 )
 from calldesk.rules.required import Stage, missing_fields
 from calldesk.rules.routing import Routing, case_notes, route
@@ -47,7 +48,7 @@ from calldesk.store import audit
 from calldesk.store.drafts import scrub_drafts
 from calldesk.store.intake import clean_fields
 from calldesk.store.maintenance import vacuum_after_scrub
-from calldesk.store.queries import priors_at_school, priors_for_caller, speakers
+from calldesk.store.queries import priors_for_caller, school_window, speakers
 from calldesk.store.scrub import scrub_files
 from calldesk.store.uow import UnitOfWork, unstorable
 from calldesk.store.users import Actor, authorise
@@ -141,6 +142,14 @@ def _snapshot(case: Case) -> dict[str, Any]:
     return case.model_dump(exclude={"id", "version", "updated_at"})
 
 
+def _trend(session: Session, profile: Profile, school: str | None, opened_at: datetime) -> TrendDecision | None:
+    """The school trend of a case opened at `opened_at`: the cases at `school` in the trend window before it."""
+    if not school:
+        return None
+    earlier, latest = school_window(session, school, since=trend_since(profile, opened_at), until=opened_at)
+    return trend_of(profile, school=school, earlier=earlier, latest=latest)
+
+
 def open_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CaseCreate,
               abuse_marked: bool = False) -> CaseOutcome:
     """Open a case from the intake form. A retried save (same client_id) returns the case already saved."""
@@ -156,9 +165,7 @@ def open_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CaseCrea
     repeat = detect_repeat(profile, caller=key, category=fields.get("category"), school=fields.get("school"),
                            opened_at=opened_at, priors=priors)
     routing = route(profile, fields=fields, opened_at=opened_at, repeat=repeat, speakers=speakers(session))
-    trend = detect_trend(profile, school=fields.get("school"), opened_at=opened_at,
-                         priors_at_school=priors_at_school(session, fields.get("school"),
-                                                           since_days=profile.trend_window_days, now=opened_at))
+    trend = _trend(session, profile, fields.get("school"), opened_at)
     year = calendar_for(profile).local(opened_at).year
     # The number comes first: it takes the counter's lock, so a retried save racing the first one waits for it
     # and then finds its case here (rolled back, the number is not used up).

@@ -5,16 +5,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_
+from sqlalchemy import and_, func
 from sqlmodel import Session, col, select
 
 from calldesk.models import Case, CasePublic, FollowUp, FollowUpPublic
 from calldesk.rules.contact import normalise_name, phone_digits
-from calldesk.rules.repeat import CallerKey, PriorCase
+from calldesk.rules.repeat import TREND_LISTED, CallerKey, PriorCase
 from calldesk.rules.routing import Speaker, languages_of
 
 PRIORS_LIMIT = 50  # per key: more earlier cases than a repeat window ever holds for one caller
-SCHOOL_LIMIT = 500  # per school and trend window
 PREFIX_DIGITS = 4  # a partial phone number is looked up from this many digits on
 
 
@@ -67,11 +66,17 @@ def priors_for_caller(session: Session, key: CallerKey, *, since_days: int, now:
     return [_prior_row(r) for r in _merged(groups)]
 
 
-def priors_at_school(session: Session, school: str | None, *, since_days: int, now: datetime) -> list[PriorCase]:
+def school_window(session: Session, school: str | None, *, since: datetime, until: datetime) -> tuple[int, list[str]]:
+    """How many cases at `school` (as written) opened in [since, until], and the numbers of the newest
+    TREND_LISTED of them, oldest first (what the trend rule, `rules.repeat.trend_of`, needs): a count and a
+    newest-N read of the (school, opened_at) index, however many cases the school has."""
     if not school:
-        return []
-    since = now - timedelta(days=since_days + 1)
-    return [_prior_row(r) for r in _newest(session, Case.school, school, since=since, limit=SCHOOL_LIMIT)]
+        return 0, []
+    window = and_(col(Case.school) == school, col(Case.opened_at) >= since, col(Case.opened_at) <= until)
+    count = session.execute(select(func.count()).select_from(Case).where(window)).scalar_one()
+    newest = session.execute(select(Case.case_number).where(window)
+                             .order_by(col(Case.opened_at).desc()).limit(TREND_LISTED)).scalars().all()
+    return count, list(reversed(newest))
 
 
 def _cases(session: Session, ids: list[int]) -> list[CasePublic]:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import text
 
 from calldesk.rules.repeat import CallerKey
-from calldesk.store.queries import caller_history, lookup_callers, priors_at_school, priors_for_caller
+from calldesk.store.queries import caller_history, lookup_callers, priors_for_caller, school_window
 from calldesk.store.store import Store
 from calldesk.store.users import Actor
 from tests.integration.helpers import at, call
@@ -47,8 +47,28 @@ def test_lookup_finds_a_caller_however_typed(store: Store, staff: dict[str, Acto
         priors = priors_for_caller(s, CallerKey("12135550188", "rosa.d@example.org", "rosa delgado"), since_days=10,
                                    now=at(2026, 11, 20))
         assert sorted(p.case_number for p in priors) == sorted(numbers[1:])  # within the window, once each
-        assert [p.case_number for p in priors_at_school(s, "School 9", since_days=30, now=at(2026, 11, 20))] == \
-            [numbers[1]]
+        assert school_window(s, "School 9", since=at(2026, 10, 21), until=at(2026, 11, 20)) == (1, [numbers[1]])
+
+
+def test_the_school_window_counts_every_case_in_it_and_names_the_newest_three(store: Store,
+                                                                               staff: dict[str, Actor]) -> None:
+    """The trend's figures from the store: every case at the school between the two moments (both included),
+    however many, and the newest three numbers oldest first; other schools and other moments do not count."""
+    opened = [call(store, staff["supervisor"], caller_name=f"Parent {i}", phone=f"(213) 555-01{i:02d}",
+                   school="Lincoln High", opened_at=at(2026, 11, 1) + timedelta(hours=i)).case.case_number
+              for i in range(8)]
+    call(store, staff["supervisor"], caller_name="Other", phone="(213) 555-0999", school="Lincoln Middle",
+         opened_at=at(2026, 11, 1, 3))
+    with store.uow(readonly=True) as uow:
+        s = uow.session
+        whole = school_window(s, "Lincoln High", since=at(2026, 10, 1), until=at(2026, 11, 30))
+        assert whole == (8, opened[5:])
+        edges = school_window(s, "Lincoln High", since=at(2026, 11, 1) + timedelta(hours=2),
+                              until=at(2026, 11, 1) + timedelta(hours=4))
+        assert edges == (3, opened[2:5])
+        assert school_window(s, "Lincoln High", since=at(2026, 11, 2), until=at(2026, 11, 30)) == (0, [])
+        assert school_window(s, "Lincoln Middle", since=at(2026, 10, 1), until=at(2026, 11, 30))[0] == 1
+        assert school_window(s, None, since=at(2026, 10, 1), until=at(2026, 11, 30)) == (0, [])
 
 
 def test_lookups_are_range_scans_of_the_key_and_opening_indexes(store: Store, staff: dict[str, Actor]) -> None:

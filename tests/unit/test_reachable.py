@@ -28,8 +28,8 @@ INTERNAL = {
     "speakers", "bulk_import_batch",
     # the demo and import bulk paths set their connection up with it
     "bulk_connection",
-    # consent is decided inside record_consent/disclose; repeat callers at a school inside open_case
-    "consent_decision", "priors_at_school",
+    # consent is decided inside record_consent/disclose; the school trend window inside open_case
+    "consent_decision", "school_window",
     # exports, reports and retention: their pieces, reached through the export/report/purge commands
     "count_cases", "iter_details", "pseudonym_secret", "report_numbers",
     # the taxonomy and resource directory, loaded by reference.ensure_reference when a store opens

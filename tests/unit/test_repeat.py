@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from calldesk.rules.profile import Profile
-from calldesk.rules.repeat import CallerKey, PriorCase, detect_repeat, detect_trend, matches_caller
+from calldesk.rules.repeat import CallerKey, PriorCase, detect_repeat, matches_caller, trend_of, trend_since
 from tests.unit.conftest import la
 
 NOW = la(2026, 11, 23, 10)
@@ -107,21 +107,20 @@ def test_window_edge_and_most_recent_match_is_linked(lausd: Profile) -> None:
 
 
 def test_trend_at_threshold(profile: Profile) -> None:
-    priors = [prior("2026-000101", days_ago=20, category="Facilities"), prior("2026-000102", days_ago=3)]
-    trend = detect_trend(profile, school="Lincoln High", opened_at=NOW, priors_at_school=priors)
+    trend = trend_of(profile, school="Lincoln High", earlier=2, latest=["2026-000101", "2026-000102"])
     assert trend is not None
     assert (trend.count, trend.window_days, trend.case_numbers) == (3, 30, ["2026-000101", "2026-000102"])
     assert "3 cases about Lincoln High in 30 days" in trend.message
 
 
-def test_no_trend_below_threshold_or_outside_window(lausd: Profile) -> None:
-    below = [prior("2026-000102", days_ago=3)]
-    assert detect_trend(lausd, school="Lincoln High", opened_at=NOW, priors_at_school=below) is None
-    old = [prior("2026-000101", days_ago=45), prior("2026-000102", days_ago=3)]
-    assert detect_trend(lausd, school="Lincoln High", opened_at=NOW, priors_at_school=old) is None
-    other = [prior("2026-000101", school="Other School"), prior("2026-000102", days_ago=3)]
-    assert detect_trend(lausd, school="Lincoln High", opened_at=NOW, priors_at_school=other) is None
-    assert detect_trend(lausd, school=None, opened_at=NOW, priors_at_school=other) is None
+def test_no_trend_below_threshold(lausd: Profile) -> None:
+    assert trend_of(lausd, school="Lincoln High", earlier=1, latest=["2026-000102"]) is None
+    assert trend_of(lausd, school="Lincoln High", earlier=0, latest=[]) is None
+
+
+def test_the_trend_window_is_counted_in_local_days(lausd: Profile) -> None:
+    since = trend_since(lausd, NOW)
+    assert since.utcoffset() is not None and (NOW - since).days == lausd.trend_window_days
 
 
 @pytest.mark.parametrize(("call_type", "repeated", "expected"), [
@@ -135,8 +134,7 @@ def test_a_repeat_call_is_at_least_a_concern(call_type: str, repeated: bool, exp
 
 
 def test_a_busy_school_trend_names_the_newest_three_and_counts_the_rest(profile: Profile) -> None:
-    priors = [prior(f"2026-0001{i:02d}", days_ago=20 - i) for i in range(6)]
-    trend = detect_trend(profile, school="Lincoln High", opened_at=NOW, priors_at_school=list(reversed(priors)))
+    trend = trend_of(profile, school="Lincoln High", earlier=6, latest=["2026-000103", "2026-000104", "2026-000105"])
     assert trend is not None and trend.count == 7
     assert trend.case_numbers == ["2026-000103", "2026-000104", "2026-000105"]
     assert "7 cases about Lincoln High in 30 days (3 earlier, then 2026-000103, 2026-000104, 2026-000105 and this " \
