@@ -26,8 +26,10 @@ async def new_call(pilot: Pilot[None]) -> IntakeScreen:
     await pilot.pause()
     screen = pilot.app.screen
     assert isinstance(screen, IntakeScreen)
-    while not screen.form.ready:  # the hidden tabs mount just after the first paint
+    while not screen.form_ready:  # the hidden tabs mount just after the first paint
         await pilot.pause()
+    while not screen.calendar_ready:  # the deadlines' holiday tables load at the agent's first pause
+        await pilot.pause(0.05)
     return screen
 
 
