@@ -99,10 +99,6 @@ def _aware(prior: PriorCase) -> datetime:
         require_aware(prior.opened_at, "earlier case's opening time")
 
 
-def _opened(prior: PriorCase) -> datetime:
-    return prior.opened_at
-
-
 def _ago(days: int) -> str:
     if days == 0:
         return "earlier today"
