@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from textual import events, on, work
+from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.worker import Worker, WorkerState
 
 from calldesk.errors import CalldeskError
 from calldesk.profiles import load_profile
@@ -151,16 +151,36 @@ class CalldeskApp(App[None], inherit_bindings=False):
 
     def _start_connecting(self) -> None:
         if not self._exit:
-            self.connect_store()
+            # Its own thread, not a Textual worker: workers share asyncio's default executor (a handful of threads,
+            # 6 on 2 cores), and workers that need the store (caller lookups, autosaves, the drafts) wait in theirs
+            # until it opens. Had they filled the executor, the opening would queue behind them for ever.
+            threading.Thread(target=self.connect_store, name="calldesk-connect", daemon=True).start()
 
-    @work(thread=True, exclusive=True, group="connect", exit_on_error=False)
     def connect_store(self) -> None:
+        """Open the store and sign in (on the connect thread); the UI hears of it by message, either way."""
         assert self._open_store is not None
-        self.desk.connect(self._open_store)
+        try:
+            self.desk.connect(self._open_store)
+        except Exception as exc:  # (Desk.connect turns every failure into a CalldeskError)
+            self.post_message(self.StoreFailed(exc))
+            return
         self.desk_screen.post_message(DeskScreen.Connected())
         # Posted, not call_from_thread: that blocks this thread until the UI runs it, and when the app is leaving
-        # meanwhile it never does, and the process hangs on the thread at exit.
+        # meanwhile it never does.
         self.post_message(self.StoreOpened())
+
+    class StoreFailed(Message):
+        """The store could not be opened, or the user may not sign in."""
+
+        def __init__(self, error: Exception) -> None:
+            super().__init__()
+            self.error = error
+
+    @on(StoreFailed)
+    def _store_failed(self, event: StoreFailed) -> None:
+        # Not signed in (unknown user, store unreachable): leave, and the CLI says why in one line.
+        self.failure = as_refusal(event.error)
+        self.exit(return_code=1)
 
     class StoreOpened(Message):
         """The connect worker has opened the store: the next call's screen can be built."""
@@ -229,11 +249,11 @@ class CalldeskApp(App[None], inherit_bindings=False):
         self.desk.abandon()
         super().exit(result, return_code, message)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == "connect" and event.state == WorkerState.ERROR:
-            # Not signed in (unknown user, store unreachable): leave, and the CLI says why in one line.
-            self.failure = as_refusal(event.worker.error)
-            self.exit(return_code=1)
+    def on_unmount(self) -> None:
+        # However the app ends (exit, a crash, a test's run_test after a failure), workers still waiting for the
+        # store are released: asyncio's executor shutdown waits for every worker thread, so one left waiting on
+        # a store that will never open holds the process (or the test run) for ever.
+        self.desk.abandon()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The screen's own commands first (the same list as its keys and F1 help), then Textual's."""

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Static
 
 from calldesk.app import CalldeskApp
@@ -15,6 +16,15 @@ from calldesk.screens.intake import IntakeScreen
 from calldesk.store.store import Store, open_store
 from calldesk.store.users import os_login
 from tests.ui.conftest import fixed_clock
+
+
+async def until_open(app: CalldeskApp, pilot: Pilot[None]) -> None:
+    """Wait (up to 30 s: a busy machine) for the connect thread to open the store."""
+    for _ in range(600):
+        if app.desk.ready:
+            break
+        await pilot.pause(0.05)
+    assert app.desk.ready, "the store opened"
 
 
 async def test_the_store_opens_after_the_desk_is_up_and_the_desk_then_says_who_is_in(desk_store: Store) -> None:
@@ -36,7 +46,7 @@ async def test_the_store_opens_after_the_desk_is_up_and_the_desk_then_says_who_i
         assert app.screen.__class__.__name__ == "IntakeScreen"
         await pilot.press("escape")
         release.set()
-        await app.workers.wait_for_complete()
+        await until_open(app, pilot)
         await pilot.pause()
         assert "Signed in as ana (agent)" in str(app.desk_screen.query_one("#who", Static).render())
     app.desk.store.close()
@@ -80,10 +90,32 @@ async def test_the_store_opens_while_the_agent_keeps_typing(desk_store: Store) -
             await pilot.pause(0.1)
         assert asked and asked[0] - up <= app.QUIET_AT_LATEST + 1.0, \
             "the store's opening began at the latest QUIET_AT_LATEST after the form was up (1 s for timer lag)"
-        while not app.desk.ready:  # (opening it takes its own time on a busy machine)
-            await pilot.pause(0.05)
+        await until_open(app, pilot)  # (opening it takes its own time on a busy machine)
         typed = app.screen.query_one("#caller_name").value  # type: ignore[attr-defined]
         assert typed == "Maria Lopez Garcia Hernandez Ortega", "no key lost while the store opened"
+    app.desk.store.close()
+
+
+async def test_the_store_opens_though_every_worker_thread_waits_for_it(desk_store: Store) -> None:
+    """Workers that need the store (a lookup per pause in typing, autosaves, the drafts) wait for it in asyncio's
+    few executor threads. They once filled them all, and the store's opening, queued behind them, never began."""
+    from tests.conftest import add_user
+
+    add_user(desk_store, desk_store.actor(), "ana", "agent")
+    release = threading.Event()
+
+    def opening() -> Store:
+        release.wait(10)
+        return open_store(desk_store.url, configured_user="ana")
+
+    app = CalldeskApp(open_store=opening, protocol="lausd", clock=fixed_clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        waiting = [app.run_worker(lambda: app.desk.store, thread=True) for _ in range(40)]  # more than it has
+        await pilot.pause(0.3)
+        release.set()
+        await until_open(app, pilot)
+        await app.workers.wait_for_complete(waiting)
+        assert all(worker.result is app.desk.store for worker in waiting), "every waiting worker got the store"
     app.desk.store.close()
 
 
