@@ -231,7 +231,17 @@ class IntakeScreen(CallConsent):
     def _debounce(self, name: str, delay: float, callback: Any) -> None:
         if name in self._debouncers:
             self._debouncers[name].stop()
-        self._debouncers[name] = self.set_timer(delay, callback, name=name)
+
+        def fire() -> Any:
+            del self._debouncers[name]
+            return callback()
+
+        self._debouncers[name] = self.set_timer(delay, fire, name=name)
+
+    @property
+    def debouncing(self) -> bool:
+        """A pause-in-typing action (lookup, autosave, abuse scan, consent check) is still to come."""
+        return bool(self._debouncers)
 
     # ---- typing -----------------------------------------------------------------------------------------------
     @on(Input.Changed)

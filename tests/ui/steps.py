@@ -17,6 +17,11 @@ SIZE = (120, 36)
 async def settle(pilot: Pilot[None], wait: float = 0.15) -> None:
     """Let debounce timers fire, then every worker finish, then the screen catch up."""
     await pilot.pause(wait)
+    for _ in range(100):  # a loaded machine fires the timers late: wait for them, up to 5 s more
+        screen = pilot.app.screen
+        if not (isinstance(screen, IntakeScreen) and screen.debouncing):
+            break
+        await pilot.pause(0.05)
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
