@@ -233,10 +233,14 @@ class IntakeScreen(CallConsent):
             self._debouncers[name].stop()
 
         def fire() -> Any:
+            # A stopped timer's callback can still run once (Textual queues it before stop() lands): only the
+            # latest timer of a name acts, as a debounce should.
+            if self._debouncers.get(name) is not timer:
+                return None
             del self._debouncers[name]
             return callback()
 
-        self._debouncers[name] = self.set_timer(delay, fire, name=name)
+        timer = self._debouncers[name] = self.set_timer(delay, fire, name=name)
 
     @property
     def debouncing(self) -> bool:
