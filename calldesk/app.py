@@ -183,7 +183,7 @@ class CalldeskApp(App[None], inherit_bindings=False):
         self.exit(return_code=1)
 
     class StoreOpened(Message):
-        """The connect worker has opened the store: the next call's screen can be built."""
+        """The connect thread has opened the store: the next call's screen can be built."""
 
     @on(StoreOpened)
     def _store_opened(self) -> None:
@@ -334,7 +334,7 @@ def run_desk(settings: Settings, *, app_class: type[CalldeskApp] | None = None) 
     """Open the desk: the UI first, the store in a worker; raises the refusal if the user may not sign in."""
 
     def open_store() -> Store:
-        # In the connect worker: the database code loads here, after the desk is on screen.
+        # On the connect thread: the database code loads here, after the desk is on screen.
         from calldesk.store.reference import ensure_reference
         from calldesk.store.store import open_store as open_
 

@@ -41,7 +41,7 @@ class DeskScreen(ReportsWorkerFailures, FreshScreen[None]):
     ]
 
     class Connected(Message):
-        """The store is open and the user signed in (posted by the app's connect worker)."""
+        """The store is open and the user signed in (posted by the app's connect thread)."""
 
     class WorkLoaded(Message):
         def __init__(self, items: list[Any]) -> None:
