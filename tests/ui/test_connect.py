@@ -19,12 +19,22 @@ from tests.ui.conftest import fixed_clock
 
 
 async def until_open(app: CalldeskApp, pilot: Pilot[None]) -> None:
-    """Wait (up to 30 s: a busy machine) for the connect thread to open the store."""
+    """Wait (up to 30 s: a busy machine) for the connect thread to open the store and, when no call is open, for
+    the next call's screen built once it has to be ready (a test leaving while it mounts ends the app mid-build)."""
+
+    def settled() -> bool:
+        if not app.desk.ready:
+            return False
+        if app.open_call() is not None:
+            return True
+        return app._prepared is not None and app._prepared.form_ready
+
     for _ in range(600):
-        if app.desk.ready:
+        if settled():
             break
         await pilot.pause(0.05)
     assert app.desk.ready, "the store opened"
+    assert settled(), "the next call's screen is ready"
 
 
 async def test_the_store_opens_after_the_desk_is_up_and_the_desk_then_says_who_is_in(desk_store: Store) -> None:
