@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import itertools
 import os
 import shutil
+import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -64,6 +67,34 @@ def _pg_exec(sql: str, attempts: int = 20) -> None:
                 time.sleep(0.25)
     finally:
         engine.dispose()
+
+
+STUCK_AFTER = 240  # seconds: before pytest-timeout's 300, which prints the threads but not the coroutines
+
+
+def _print_waiting_tasks(test: str) -> None:
+    """What every unfinished asyncio task of the test awaits: a hung Pilot test waits in a coroutine, and
+    pytest-timeout's dump shows only the threads (the event loop idling in select)."""
+    print(f"\n{test} still running after {STUCK_AFTER} s; unfinished asyncio tasks:", file=sys.stderr)
+    for task in list(asyncio.tasks._all_tasks):  # (read from this thread for the report only)
+        if task.done():
+            continue
+        print(f"  task {task.get_name()}:", file=sys.stderr)
+        awaited: object = task.get_coro()
+        while awaited is not None:  # the chain of awaits, outermost first (print_stack shows only the first)
+            frame = getattr(awaited, "cr_frame", None) or getattr(awaited, "gi_frame", None)
+            if frame is not None:
+                print(f"    {frame.f_code.co_filename}:{frame.f_lineno} in {frame.f_code.co_name}", file=sys.stderr)
+            awaited = getattr(awaited, "cr_await", None) or getattr(awaited, "gi_yieldfrom", None)
+
+
+@pytest.fixture(autouse=True)
+def _report_a_stuck_test(request: pytest.FixtureRequest) -> Iterator[None]:
+    watchdog = threading.Timer(STUCK_AFTER, _print_waiting_tasks, args=(request.node.nodeid,))
+    watchdog.daemon = True
+    watchdog.start()
+    yield
+    watchdog.cancel()
 
 
 @pytest.fixture(scope="session")

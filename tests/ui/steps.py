@@ -31,10 +31,17 @@ async def new_call(pilot: Pilot[None]) -> IntakeScreen:
     await pilot.pause()
     screen = pilot.app.screen
     assert isinstance(screen, IntakeScreen)
-    while not screen.form_ready:  # the hidden tabs mount just after the first paint
-        await pilot.pause()
-    while not screen.calendar_ready:  # the deadlines' holiday tables load at the agent's first pause
+    for _ in range(600):  # the hidden tabs mount just after the first paint (up to 30 s on a loaded machine)
+        if screen.form_ready:
+            break
         await pilot.pause(0.05)
+    assert screen.form_ready, "every tab of the call's form mounted"
+    for _ in range(600):  # the deadlines' holiday tables load at the agent's first pause
+        if screen.calendar_ready:
+            break
+        await pilot.pause(0.05)
+    workers = [(w.name, w.state.name, w.error) for w in pilot.app.workers if w.group == "calendar"]
+    assert screen.calendar_ready, f"the holiday tables loaded (calendar workers: {workers})"
     return screen
 
 
