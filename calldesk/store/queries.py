@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func
+from sqlalchemy import and_, func, union_all
 from sqlmodel import Session, col, select
 
 from calldesk.models import Case, CasePublic, FollowUp, FollowUpPublic
@@ -33,21 +33,29 @@ PRIOR_COLUMNS = (Case.case_number, Case.opened_at, Case.phone_digits, Case.email
                  Case.category, Case.school, Case.status)
 
 
-def _newest(session: Session, column: Any, value: str, *, since: datetime | None, limit: int,
-            columns: tuple[Any, ...] = PRIOR_COLUMNS) -> list[Any]:
-    """The newest `limit` cases whose `column` is `value` (opened since `since`), as rows of `columns`: one
-    backward range scan of the (key, opened_at) index, so its cost does not grow with the store."""
-    query = select(*columns).where(column == value)
-    if since is not None:
-        query = query.where(Case.opened_at >= since)
-    return list(session.execute(query.order_by(col(Case.opened_at).desc()).limit(limit)))
+def _newest(keys: list[tuple[Any, str]], *, since: datetime | None, limit: int,
+            columns: tuple[Any, ...] = PRIOR_COLUMNS) -> Any:
+    """The newest `limit` cases of each (column, value) key (opened since `since`), as one statement over rows of
+    `columns`: per key one backward range scan of its (key, opened_at) index, so the cost does not grow with the
+    store, and the keys joined with UNION ALL, so a lookup is one round trip to the database however many keys
+    the caller gave. A case matching two keys comes twice (see _merged)."""
+    parts = []
+    for column, value in keys:
+        query = select(*columns).where(column == value)
+        if since is not None:
+            query = query.where(Case.opened_at >= since)
+        parts.append(query.order_by(col(Case.opened_at).desc()).limit(limit))
+    if len(parts) == 1:
+        return parts[0]
+    # Each part's ORDER BY ... LIMIT stays inside its own subquery (SQLite allows neither on a compound's parts).
+    return union_all(*(select(*part.subquery().c) for part in parts))
 
 
-def _merged(groups: list[list[Any]], limit: int | None = None) -> list[Any]:
+def _merged(rows: Any, limit: int | None = None) -> list[Any]:
+    """Rows of one case once each (a case can match several keys), newest first."""
     seen: dict[str, Any] = {}
-    for group in groups:
-        for row in group:
-            seen.setdefault(row.case_number, row)
+    for row in rows:
+        seen.setdefault(row.case_number, row)
     ordered = sorted(seen.values(), key=lambda r: r.opened_at, reverse=True)
     return ordered if limit is None else ordered[:limit]
 
@@ -61,9 +69,11 @@ def _prior_row(row: Any) -> PriorCase:
 def priors_for_caller(session: Session, key: CallerKey, *, since_days: int, now: datetime) -> list[PriorCase]:
     """The caller's cases opened in the last `since_days` days (by phone, email or name): one newest-N query
     per key, reading only what the repeat rule needs."""
+    keys = _keys(key)
+    if not keys:
+        return []
     since = now - timedelta(days=since_days + 1)
-    groups = [_newest(session, column, value, since=since, limit=PRIORS_LIMIT) for column, value in _keys(key)]
-    return [_prior_row(r) for r in _merged(groups)]
+    return [_prior_row(r) for r in _merged(session.execute(_newest(keys, since=since, limit=PRIORS_LIMIT)))]
 
 
 def school_window(session: Session, school: str | None, *, since: datetime, until: datetime) -> tuple[int, list[str]]:
@@ -79,25 +89,34 @@ def school_window(session: Session, school: str | None, *, since: datetime, unti
     return count, list(reversed(newest))
 
 
+def _public(rows: Any) -> list[CasePublic]:
+    """Whole `cases` rows as CasePublic: the store's own rows, typed by their columns, so no validation is repeated
+    (plain rows, no ORM identity map)."""
+    names = CasePublic.model_fields
+    return [CasePublic.model_construct(**{k: v for k, v in row._mapping.items() if k in names}) for row in rows]
+
+
 def _cases(session: Session, ids: list[int]) -> list[CasePublic]:
     """Whole cases by id, in the order given."""
     if not ids:
         return []
     table = Case.__table__  # type: ignore[attr-defined]
-    rows = session.execute(select(table).where(table.c.id.in_(ids)))  # plain rows: no ORM identity map
-    found = {row.id: row._mapping for row in rows}
-    names = CasePublic.model_fields  # the store's own rows, typed by their columns: no validation to repeat
-    return [CasePublic.model_construct(**{k: v for k, v in found[i].items() if k in names}) for i in ids if i in found]
+    found = {row.id: row for row in session.execute(select(table).where(table.c.id.in_(ids)))}
+    return _public(found[i] for i in ids if i in found)
 
 
 def caller_history(session: Session, *, phone_digits: str | None = None, email: str | None = None,
                    name: str | None = None, limit: int = 20) -> list[CasePublic]:
     """A caller's earlier cases, newest first (for the side panel while the agent types): the newest `limit` of
-    each key (ids only), merged, then those cases whole."""
+    each key (ids only), and of those the newest `limit` cases whole, in one statement."""
     keys = _keys(CallerKey(phone_digits, email, name))
-    light = (Case.id, Case.case_number, Case.opened_at)
-    groups = [_newest(session, column, value, since=None, limit=limit, columns=light) for column, value in keys]
-    return _cases(session, [r.id for r in _merged(groups, limit)])
+    if not keys:
+        return []
+    table = Case.__table__  # type: ignore[attr-defined]
+    ids = _newest(keys, since=None, limit=limit, columns=(Case.id,)).subquery()
+    query = (select(table).where(table.c.id.in_(select(ids.c.id)))
+             .order_by(table.c.opened_at.desc(), table.c.id.desc()).limit(limit))
+    return _public(session.execute(query))
 
 
 def _like_literal(text: str) -> str:
