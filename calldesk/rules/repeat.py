@@ -60,10 +60,6 @@ class TrendDecision:
 TREND_LISTED = 3  # earlier cases a trend note names (the newest); the others are counted
 
 
-def _same_text(a: str | None, b: str | None) -> bool:
-    return bool(a and b) and normalise_name(a) == normalise_name(b)
-
-
 def matches_caller(key: CallerKey, prior: PriorCase) -> bool:
     """True if the prior case's caller is the same person: same phone digits, email or name."""
     return caller_matcher(key)(prior)
@@ -74,7 +70,7 @@ def caller_matcher(key: CallerKey) -> Callable[[PriorCase], bool]:
     asks it of every earlier case of a common name). A number typed without its country code still matches
     the stored E.164 digits; an email or name matches case-folded, whitespace collapsed."""
     phone = phone_digits(key.phone_digits)
-    email = normalise_name(key.email) if key.email else None  # None: not given (as _same_text tells)
+    email = normalise_name(key.email) if key.email else None  # None: not given
     name = normalise_name(key.name) if key.name else None
 
     def matches(prior: PriorCase) -> bool:
@@ -124,20 +120,29 @@ def detect_repeat(
     best: tuple[PriorCase, str] | None = None
     window = profile.repeat_window_days
     same_caller = caller_matcher(caller)
+    # The window's ends as instants in the priors' own zone (UTC, as the store gives them): the same comparisons
+    # as in local time, without converting every prior's time (a bulk import asks this of ~30 priors a row).
     since = opened_local - timedelta(days=window)
+    zone = priors[0].opened_at.tzinfo if priors and priors[0].opened_at.tzinfo is not None else opened_local.tzinfo
+    since, until = since.astimezone(zone), opened_local.astimezone(zone)
+    topic = normalise_name(category) if category else None  # None: not given; else matched case-folded
+    place = normalise_name(school) if school else None
+    newest: datetime | None = None
     for prior in priors:
-        at = _aware(prior)
-        if not since <= at <= opened_local or (best is not None and at <= best[0].opened_at):
+        at = prior.opened_at
+        if at.tzinfo is None:
+            at = _aware(prior)  # refused
+        if not since <= at <= until or (newest is not None and at <= newest):
             continue  # outside the window, or not newer than the best found (the first of equals stays)
         if not same_caller(prior):
             continue
-        if _same_text(category, prior.category):
-            about = prior.category or ""
-        elif _same_text(school, prior.school):
-            about = prior.school or ""
+        if topic is not None and prior.category and normalise_name(prior.category) == topic:
+            about = prior.category
+        elif place is not None and prior.school and normalise_name(prior.school) == place:
+            about = prior.school
         else:
             continue
-        best = (prior, about)
+        best, newest = (prior, about), at
     if best is None:
         return None
     prior, about = best
