@@ -17,6 +17,7 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from operator import attrgetter
 from typing import IO, Any
 
 from sqlalchemy import Engine, text
@@ -266,13 +267,16 @@ class PriorWindow:
     def caller(self, caller: CallerKey) -> list[PriorCase]:
         """The cases held of this caller (by phone, email or name), newest first, as `priors_for_caller` gives
         them to `open_case`: the repeat rule then finds the newest match first and skips the rest."""
+        held = [found for kind, value in (("phone", caller.phone_digits), ("email", caller.email),
+                                          ("name", normalise_name(caller.name)))
+                if value and (found := self.by[kind].get(value))]
+        if len(held) == 1:  # one key: its cases are distinct already
+            return sorted(reversed(held[0].values()), key=_OPENED_AT, reverse=True)
         priors: dict[str, PriorCase] = {}
-        for kind, value in (("phone", caller.phone_digits), ("email", caller.email),
-                            ("name", normalise_name(caller.name))):
-            found = self.by[kind].get(value) if value else None
-            for prior in reversed(found.values()) if found else ():
+        for found in held:
+            for prior in reversed(found.values()):
                 priors.setdefault(prior.case_number, prior)
-        return sorted(priors.values(), key=_opened_at, reverse=True)
+        return sorted(priors.values(), key=_OPENED_AT, reverse=True)
 
     def trend(self, profile: Profile, school: str | None, opened: datetime) -> TrendDecision | None:
         """The trend rule's decision for a case opened at `opened` at `school`, from the cases held."""
@@ -282,8 +286,7 @@ class PriorWindow:
         return trend_of(profile, school=school, earlier=earlier, latest=latest)
 
 
-def _opened_at(prior: PriorCase) -> datetime:
-    return prior.opened_at
+_OPENED_AT = attrgetter("opened_at")
 
 
 def _prior_of(case: Any) -> PriorCase:
