@@ -51,13 +51,12 @@ def _newest(keys: list[tuple[Any, str]], *, since: datetime | None, limit: int,
     return union_all(*(select(*part.subquery().c) for part in parts))
 
 
-def _merged(rows: Any, limit: int | None = None) -> list[Any]:
+def _merged(rows: Any) -> list[Any]:
     """Rows of one case once each (a case can match several keys), newest first."""
     seen: dict[str, Any] = {}
     for row in rows:
         seen.setdefault(row.case_number, row)
-    ordered = sorted(seen.values(), key=lambda r: r.opened_at, reverse=True)
-    return ordered if limit is None else ordered[:limit]
+    return sorted(seen.values(), key=lambda r: r.opened_at, reverse=True)
 
 
 def _prior_row(row: Any) -> PriorCase:
@@ -67,8 +66,8 @@ def _prior_row(row: Any) -> PriorCase:
 
 
 def priors_for_caller(session: Session, key: CallerKey, *, since_days: int, now: datetime) -> list[PriorCase]:
-    """The caller's cases opened in the last `since_days` days (by phone, email or name): one newest-N query
-    per key, reading only what the repeat rule needs."""
+    """The caller's cases opened in the last `since_days` days (by phone, email or name): the newest of each key
+    in one statement (_newest), reading only what the repeat rule needs."""
     keys = _keys(key)
     if not keys:
         return []
