@@ -127,12 +127,11 @@ def detect_repeat(
     since, until = since.astimezone(zone), opened_local.astimezone(zone)
     topic = normalise_name(category) if category else None  # None: not given; else matched case-folded
     place = normalise_name(school) if school else None
-    newest: datetime | None = None
     for prior in priors:
         at = prior.opened_at
         if at.tzinfo is None:
             at = _aware(prior)  # refused
-        if not since <= at <= until or (newest is not None and at <= newest):
+        if not since <= at <= until or (best is not None and at <= best[0].opened_at):
             continue  # outside the window, or not newer than the best found (the first of equals stays)
         if not same_caller(prior):
             continue
@@ -142,7 +141,7 @@ def detect_repeat(
             about = prior.school
         else:
             continue
-        best, newest = (prior, about), at
+        best = (prior, about)
     if best is None:
         return None
     prior, about = best
