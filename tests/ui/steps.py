@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlmodel import col, select
 from textual import events
 from textual.pilot import Pilot
@@ -14,14 +16,24 @@ from calldesk.store.store import Store
 SIZE = (120, 36)
 
 
+async def until(pilot: Pilot[None], done: Callable[[], bool], seconds: float) -> bool:
+    """Poll `done` every 50 ms for up to `seconds` (a loaded machine is slow); what it says last."""
+    for _ in range(round(seconds / 0.05)):
+        if done():
+            return True
+        await pilot.pause(0.05)
+    return done()
+
+
 async def settle(pilot: Pilot[None], wait: float = 0.15) -> None:
     """Let debounce timers fire, then every worker finish, then the screen catch up."""
     await pilot.pause(wait)
-    for _ in range(100):  # a loaded machine fires the timers late: wait for them, up to 5 s more
+
+    def timers_fired() -> bool:
         screen = pilot.app.screen
-        if not (isinstance(screen, IntakeScreen) and screen.debouncing):
-            break
-        await pilot.pause(0.05)
+        return not (isinstance(screen, IntakeScreen) and screen.debouncing)
+
+    await until(pilot, timers_fired, 5)  # a loaded machine fires the timers late: wait for them, up to 5 s more
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
@@ -31,15 +43,10 @@ async def new_call(pilot: Pilot[None]) -> IntakeScreen:
     await pilot.pause()
     screen = pilot.app.screen
     assert isinstance(screen, IntakeScreen)
-    for _ in range(600):  # the hidden tabs mount just after the first paint (up to 30 s on a loaded machine)
-        if screen.form_ready:
-            break
-        await pilot.pause(0.05)
-    assert screen.form_ready, "every tab of the call's form mounted"
-    for _ in range(600):  # the deadlines' holiday tables load at the agent's first pause
-        if screen.calendar_ready:
-            break
-        await pilot.pause(0.05)
+    # The hidden tabs mount just after the first paint, the deadlines' holiday tables load at the agent's first
+    # pause (each up to 30 s on a loaded machine).
+    assert await until(pilot, lambda: screen.form_ready, 30), "every tab of the call's form mounted"
+    await until(pilot, lambda: screen.calendar_ready, 30)
     workers = [(w.name, w.state.name, w.error) for w in pilot.app.workers if w.group == "calendar"]
     assert screen.calendar_ready, f"the holiday tables loaded (calendar workers: {workers})"
     return screen

@@ -9,17 +9,19 @@ from calldesk.screens.desk import DeskScreen
 from calldesk.screens.intake import IntakeScreen
 from calldesk.screens.queue import QueueScreen
 from calldesk.widgets.intake_form import IntakeForm
-from tests.ui.steps import SIZE, settle
+from tests.ui.steps import SIZE, settle, until
 
 
 async def prepared(pilot) -> IntakeScreen:  # type: ignore[no-untyped-def]
     app = pilot.app
-    for _ in range(100):
+
+    def ready() -> bool:
         screen = app._prepared
-        if screen is not None and screen.query(IntakeForm) and screen.form.ready:
-            return screen
-        await pilot.pause(0.02)
-    raise AssertionError("no call was prepared")
+        return screen is not None and bool(screen.query(IntakeForm)) and screen.form.ready
+
+    assert await until(pilot, ready, 2), "no call was prepared"
+    assert app._prepared is not None
+    return app._prepared
 
 
 async def in_a_new_call(pilot) -> IntakeScreen:  # type: ignore[no-untyped-def]

@@ -16,6 +16,7 @@ from calldesk.screens.intake import IntakeScreen
 from calldesk.store.store import Store, open_store
 from calldesk.store.users import os_login
 from tests.ui.conftest import fixed_clock
+from tests.ui.steps import until
 
 
 async def until_open(app: CalldeskApp, pilot: Pilot[None]) -> None:
@@ -29,12 +30,9 @@ async def until_open(app: CalldeskApp, pilot: Pilot[None]) -> None:
             return True
         return app._prepared is not None and app._prepared.form_ready
 
-    for _ in range(600):
-        if settled():
-            break
-        await pilot.pause(0.05)
+    opened = await until(pilot, settled, 30)
     assert app.desk.ready, "the store opened"
-    assert settled(), "the next call's screen is ready"
+    assert opened, "the next call's screen is ready"
 
 
 async def test_the_store_opens_after_the_desk_is_up_and_the_desk_then_says_who_is_in(desk_store: Store) -> None:
