@@ -15,7 +15,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.timer import Timer
 from textual.widgets import Checkbox, Header, Input, Select, TextArea
 from textual.worker import Worker, WorkerState
 
@@ -30,6 +29,7 @@ from calldesk.rules.triage import format_due
 from calldesk.screens import intake_call
 from calldesk.screens.abuse import AbuseGuidanceScreen
 from calldesk.screens.context import Desk
+from calldesk.screens.debounce import Debouncer
 from calldesk.screens.failures import as_refusal
 from calldesk.screens.intake_call import DRAFT_CASE, Call, DraftWriter
 from calldesk.screens.intake_consent import CallConsent
@@ -129,7 +129,7 @@ class IntakeScreen(CallConsent):
         self.saving = False
         self.saved_form: dict[str, Any] | None = None  # the form as the case last saved it
         self._saving_form: dict[str, Any] = {}
-        self._debouncers: dict[str, Timer] = {}
+        self._debounce = Debouncer(self)
         self.prepared = False  # built out of sight for the next call (set by the app)
         self.calendar_ready = False  # the holiday tables the deadlines need are loaded
         self._announced = False  # every tab is mounted and _form_ready has run
@@ -228,24 +228,10 @@ class IntakeScreen(CallConsent):
             self._lookup()
             self._debounce("autosave", self.AUTOSAVE_DELAY, self._autosave)
 
-    def _debounce(self, name: str, delay: float, callback: Any) -> None:
-        if name in self._debouncers:
-            self._debouncers[name].stop()
-
-        def fire() -> Any:
-            # A stopped timer's callback can still run once (Textual queues it before stop() lands): only the
-            # latest timer of a name acts, as a debounce should.
-            if self._debouncers.get(name) is not timer:
-                return None
-            del self._debouncers[name]
-            return callback()
-
-        timer = self._debouncers[name] = self.set_timer(delay, fire, name=name)
-
     @property
     def debouncing(self) -> bool:
         """A pause-in-typing action (lookup, autosave, abuse scan, consent check) is still to come."""
-        return bool(self._debouncers)
+        return self._debounce.pending
 
     # ---- typing -----------------------------------------------------------------------------------------------
     @on(Input.Changed)
