@@ -25,7 +25,17 @@ def federal_holidays(year: int) -> frozenset[date]:
     import holidays  # imported on first use: it is slow to import and only deadlines need it
 
     calendar = holidays.US(years=(year - 1, year, year + 1), observed=True)
-    return frozenset(day for day in calendar if day.year == year)
+    days = frozenset(day for day in calendar if day.year == year)
+    _LOADED.add(year)
+    return days
+
+
+_LOADED: set[int] = set()  # the years federal_holidays has built
+
+
+def holidays_loaded(year: int) -> bool:
+    """Whether `year`'s holidays are built already (asking for them then costs nothing)."""
+    return year in _LOADED
 
 
 def require_aware(value: datetime, what: str = "time") -> datetime:

@@ -20,7 +20,7 @@ from textual.worker import Worker, WorkerState
 
 from calldesk.errors import CalldeskError
 from calldesk.rules.abuse import abuse_guidance, abuse_words_in
-from calldesk.rules.calendar import calendar_for, federal_holidays
+from calldesk.rules.calendar import calendar_for, federal_holidays, holidays_loaded
 from calldesk.rules.display import inert
 from calldesk.rules.profile import TIER_LABELS
 from calldesk.rules.repeat import PriorCase, detect_repeat
@@ -219,6 +219,9 @@ class IntakeScreen(CallConsent):
             # The form is up, so the agent is about to type: from now on (not from when the app hears FormReady),
             # loading in the background waits for their first pause, also the store's opening if it was due.
             self.app.typing_now()
+        if holidays_loaded(self.desk.today().year):  # an earlier call loaded them: the deadlines show now
+            self._calendar_loaded()
+        elif isinstance(self.app, CalldeskApp):
             self.app.run_when_quiet(self.load_calendar)
         else:
             self.call_after_refresh(self.load_calendar)
@@ -261,13 +264,8 @@ class IntakeScreen(CallConsent):
     @work(thread=True, exclusive=True, group="calendar", exit_on_error=False)
     def load_calendar(self) -> None:
         """The first deadlines need the holiday tables (slow to load): load them here, not on the UI thread."""
-        federal_holidays(self.desk.today().year)
-        self.post_message(self.CalendarLoaded())  # not call_from_thread: that would block if the app is leaving
+        federal_holidays(self.desk.today().year)  # the screen hears it is done from the worker (_worker_changed)
 
-    class CalendarLoaded(Message):
-        """The holiday tables are loaded: deadlines can be shown."""
-
-    @on(CalendarLoaded)
     def _calendar_loaded(self) -> None:
         self.calendar_ready = True
         self._show_triage()
@@ -451,8 +449,11 @@ class IntakeScreen(CallConsent):
         self._refuse(event.error)
 
     @on(Worker.StateChanged)
-    def _worker_failed(self, event: Worker.StateChanged) -> None:
-        """Every worker failure lands here: a sentence for the agent, never a traceback."""
+    def _worker_changed(self, event: Worker.StateChanged) -> None:
+        """The holiday tables loaded (posted by Textual on the UI thread, not by the worker's thread); and every
+        worker failure: a sentence for the agent, never a traceback."""
+        if event.state == WorkerState.SUCCESS and event.worker.name == "load_calendar":
+            self._calendar_loaded()
         if event.state != WorkerState.ERROR:
             return
         self.saving = False
