@@ -164,6 +164,7 @@ def import_(ctx: typer.Context, path: Path = typer.Argument(..., help="A .csv or
     refused = summary.refused
     if as_json:
         print_json({"imported": summary.imported, "already_present": summary.already,
+                    "refused_count": summary.refused_count,  # exact; the list stops at the first 1,000
                     "refused": [{"row": n, "reason": r} for n, r in refused], "partial": partial})
     elif refused and not summary.imported and not partial:
         out.print(f"Nothing imported: {summary.refused_count} row(s) refused (fix them, or add --partial to keep "

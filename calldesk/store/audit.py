@@ -30,6 +30,7 @@ PERSONAL = frozenset({"caller_name", "caller_name_key", "phone", "phone_digits",
                       "student_ref", "birth_date", "recipient", "signed_by", "full_name"})
 PERSONAL_MARK = "(personal data: see the record)"
 _SPECIAL = PERSONAL | NARRATIVE
+NOT_IN_SNAPSHOT = frozenset({"id", "version", "updated_at"})  # a new case's opening event keeps the rest
 _KEYS: WeakKeyDictionary[Engine, bytes] = WeakKeyDictionary()
 _DATES = (datetime, date)
 
@@ -77,6 +78,10 @@ def changes_json(changes: Mapping[str, tuple[Any, Any]], *, key: bytes = b"") ->
         else:  # audit_value's common case inline (a bulk import writes a million opening snapshots)
             kept[name] = [old if old is None or type(old) is str else _plain(old),
                           new if new is None or type(new) is str else _plain(new)]
+    return _dumps(kept)
+
+
+def _dumps(kept: dict[str, list[str | None]]) -> str:
     try:
         return orjson.dumps(kept).decode()  # a million opening snapshots in a bulk load: 8x json.dumps
     except orjson.JSONEncodeError:  # text orjson refuses (a lone surrogate): the standard library writes it
@@ -87,13 +92,30 @@ def event_row(*, at: datetime, actor: str, action: str, entity: str, entity_id: 
               changes: Mapping[str, tuple[Any, Any]], key: bytes = b"") -> dict[str, Any]:
     """One audit event as a plain row (for a bulk insert: demo data, imports): one-field changes keep
     field/old/new too, as `record` writes them."""
-    row: dict[str, Any] = {"at": at, "actor": actor, "action": action, "entity": entity,
-                           "entity_id": str(entity_id), "case_id": case_id, "field": None, "old": None,
-                           "new": None, "changes": changes_json(changes, key=key) if changes else None}
+    row = _event(at, actor, action, entity, entity_id, case_id, changes_json(changes, key=key) if changes else None)
     if len(changes) == 1:
         (name, (old, new)), = changes.items()
         row.update(field=name, old=audit_value(name, old, key=key), new=audit_value(name, new, key=key))
     return row
+
+
+def opening_row(*, at: datetime, actor: str, entity_id: object, case_id: int | None, record: Mapping[str, Any],
+                skip: frozenset[str], empty: tuple[Any, ...] = (None,), key: bytes = b"") -> dict[str, Any]:
+    """The "case.open" event of a case a bulk load makes: `record`'s fields (but `skip` and the `empty` values)
+    each changed from None, as event_row writes them, without building the pairs (a million in a bulk load)."""
+    kept = {name: [None, audit_value(name, value, key=key) if name in _SPECIAL
+                   else value if type(value) is str else _plain(value)]
+            for name, value in record.items() if name not in skip and value not in empty}
+    if len(kept) <= 1:  # (never for a case: kept for event_row's one-field columns)
+        return event_row(at=at, actor=actor, action="case.open", entity="case", entity_id=entity_id,
+                         case_id=case_id, changes={k: (None, record[k]) for k in kept}, key=key)
+    return _event(at, actor, "case.open", "case", entity_id, case_id, _dumps(kept))
+
+
+def _event(at: datetime, actor: str, action: str, entity: str, entity_id: object, case_id: int | None,
+           changes: str | None) -> dict[str, Any]:
+    return {"at": at, "actor": actor, "action": action, "entity": entity, "entity_id": str(entity_id),
+            "case_id": case_id, "field": None, "old": None, "new": None, "changes": changes}
 
 
 def record(

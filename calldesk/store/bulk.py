@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Boolean, text
 
 from calldesk.models.types import UTCDateTime, sqlite_utc_text
 from calldesk.rules.repeat import TREND_LISTED
@@ -24,6 +25,17 @@ def bulk_connection(session: Any) -> Any:
     return session.connection()
 
 
+def _bind_of(column_type: Any, dialect: Any) -> Callable[[Any], Any] | None:
+    """How SQLAlchemy binds a value of `column_type`, in one step where that can be had: UTC text for SQLite's
+    datetimes; on SQLite a Python bool as it is (the driver stores True as 1, as Boolean's processor would)."""
+    if dialect.name == "sqlite":
+        if isinstance(column_type, UTCDateTime):
+            return sqlite_utc_text
+        if isinstance(column_type, Boolean):
+            return None
+    return column_type.dialect_impl(dialect).bind_processor(dialect)  # type: ignore[no-any-return]
+
+
 def insert_rows(connection: Any, table: Any, rows: list[dict[str, Any]]) -> None:
     """One driver executemany of `rows` (dicts of the same columns) into `table`: each value bound by its
     column's type exactly as SQLAlchemy binds it, without building a statement context per row."""
@@ -31,17 +43,11 @@ def insert_rows(connection: Any, table: Any, rows: list[dict[str, Any]]) -> None
     compiled = table.insert().compile(dialect=connection.dialect, column_keys=names)
     order = list(compiled.positiontup) if compiled.positional else names
     dialect = connection.dialect
-    binds = [(name, sqlite_utc_text if dialect.name == "sqlite" and isinstance(table.c[name].type, UTCDateTime)
-              else table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in order]
-    if compiled.positional:  # the values in order, then only the columns with a bind processor converted
-        take = itemgetter(*order) if len(order) > 1 else (lambda row: (row[order[0]],))
-        convert = [(i, bind) for i, (_, bind) in enumerate(binds) if bind]
-        params: list[Any] = []
-        for row in rows:
-            values = list(take(row))
-            for i, bind in convert:
-                values[i] = bind(values[i])
-            params.append(tuple(values))
+    binds = [(name, _bind_of(table.c[name].type, dialect)) for name in order]
+    if compiled.positional:  # column by column (C loops, not a Python loop per value), then zipped into rows
+        columns = [list(map(bind, map(itemgetter(name), rows))) if bind else list(map(itemgetter(name), rows))
+                   for name, bind in binds]
+        params: list[Any] = list(zip(*columns, strict=True))
     else:
         params = [{name: bind(row[name]) if bind else row[name] for name, bind in binds} for row in rows]
     connection.exec_driver_sql(str(compiled), params)

@@ -401,10 +401,9 @@ def _work(rng: random.Random, profile: Profile, row: dict[str, Any], draw: dict[
     age = (now - opened_at).days
     out.cases.append(row)
     events = out.events
-    snapshot = {k: v for k, v in row.items() if k not in ("id", "version", "updated_at") and v not in (None, "")}
-    events.append(audit.event_row(at=opened_at, actor=row["opened_by"], action="case.open", entity="case",
-                                  entity_id=row["case_number"], case_id=row["id"],
-                                  changes={k: (None, v) for k, v in snapshot.items()}, key=key))
+    events.append(audit.opening_row(at=opened_at, actor=row["opened_by"], entity_id=row["case_number"],
+                                    case_id=row["id"], record=row, skip=audit.NOT_IN_SNAPSHOT, empty=(None, ""),
+                                    key=key))
     last_entry: datetime | None = None
     serious = row["tier"] in ("concern", "complaint")
     entries = (1 + int(draw["r3"] * 2)) if serious and age > 3 else 0

@@ -149,3 +149,24 @@ def test_case_history_lists_one_entry_per_change(db_url: str, tmp_path: Path) ->
     assert code == 0 and "case.open" in out
     code, _, err = run(db_url, "case", "history", "2026-999999")
     assert code == 1 and "No case numbered 2026-999999" in err
+
+
+def test_a_file_checked_on_every_core_counts_every_refusal_in_file_order(db_url: str, tmp_path: Path) -> None:
+    # 2,400 rows in 8 batches (checked in worker processes), every second refused: the count is exact, the
+    # report keeps the first 1,000 in the file's order, and nothing is written.
+    lines = [_line(n) if n % 2 else _line(n).replace(f"(213) 555-{n:04d}", f"bad-{n}") for n in range(1, 2401)]
+    source = tmp_path / "calls.csv"
+    source.write_text(HEADER + "".join(lines))
+    code, out, _ = run(db_url, "case", "import", str(source), "--batch", "300", "--json")
+    summary = json.loads(out)
+    assert code == 1 and summary["imported"] == 0 and summary["refused_count"] == 1200
+    rows = [r["row"] for r in summary["refused"]]
+    assert rows == list(range(3, 2003, 2))  # the first 1,000, in order (row 1 is the header)
+    assert _count(db_url, "SELECT count(*) FROM cases") == 0
+    fixed = tmp_path / "fixed.csv"
+    fixed.write_text(HEADER + "".join(_line(n) for n in range(1, 2401)))
+    code, out, _ = run(db_url, "case", "import", str(fixed), "--batch", "300", "--json")
+    assert code == 0 and json.loads(out)["imported"] == 2400
+    numbers = _count(db_url, "SELECT count(*) FROM cases WHERE claim = 'Asked about enrollment ' || "
+                             "substr(client_id, 5)")
+    assert numbers == 2400, "every row written from the spill of its own batch"
