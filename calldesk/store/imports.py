@@ -17,12 +17,11 @@ import multiprocessing
 import os
 import pickle
 import tempfile
-from collections import defaultdict, deque
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from operator import attrgetter
 from typing import IO, Any, NamedTuple
 
 from sqlalchemy import Engine, text
@@ -32,22 +31,15 @@ from calldesk.errors import CalldeskError, InvalidInput
 from calldesk.models import Case, CaseCreate, CasePublic, utcnow
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.clocks import missed_intake, next_deadline
-from calldesk.rules.contact import normalise_name
 from calldesk.rules.profile import Profile
-from calldesk.rules.repeat import (
-    CallerKey,
-    PriorCase,
-    TrendDecision,
-    detect_repeat,
-    trend_of,
-    trend_since,
-)
+from calldesk.rules.repeat import detect_repeat
 from calldesk.rules.routing import call_tier, case_notes, route
 from calldesk.store import audit
-from calldesk.store.bulk import SchoolLog, bulk_connection, insert_rows
+from calldesk.store.bulk import bulk_connection, insert_rows
 from calldesk.store.cases import CaseOutcome, require_fields
 from calldesk.store.intake import build, clean_fields
-from calldesk.store.queries import PRIOR_COLUMNS, speakers
+from calldesk.store.prior_window import PriorWindow, keys_of, prior_of
+from calldesk.store.queries import speakers
 from calldesk.store.uow import BatchUnitOfWork, UnitOfWork
 from calldesk.store.users import Actor, authorise
 
@@ -267,100 +259,6 @@ def _written(profile: Profile, rows: Rows, spill: IO[bytes], batch: int, summary
 
 # --- The bulk path: a batch of rows through the same rules, with a few queries per batch instead of per row ----
 
-def _keys_of(fields: dict[str, Any]) -> CallerKey:
-    return CallerKey(fields.get("phone_digits"), fields.get("email"), fields.get("caller_name") or None)
-
-
-class PriorWindow:
-    """The store's cases the repeat and trend rules of the rows being imported may see (opened in [lo, hi]),
-    by phone, email and name (for the repeat rule) and school (for the trend rule), with their ids: kept from
-    batch to batch, so each batch reads only the cases opened after the previous batch's latest row (one range
-    scan of the opened_at index) and forgets the ones older than its earliest window. Memory holds one window
-    of cases, not the store."""
-
-    KEYS = (("phone", "phone_digits"), ("email", "email"), ("name", "caller_name_key"))
-
-    def __init__(self) -> None:
-        self.lo: datetime | None = None
-        self.hi: datetime | None = None
-        self.by: dict[str, dict[str, dict[str, PriorCase]]] = {kind: defaultdict(dict) for kind, _ in self.KEYS}
-        self.schools = SchoolLog()
-        self.ids: dict[str, int] = {}
-        self.order: deque[tuple[datetime, str, tuple[str | None, ...]]] = deque()
-
-    def cover(self, session: Any, lo: datetime, hi: datetime) -> None:
-        """Hold every stored case opened in [lo, hi] (and those added since)."""
-        if self.lo is None or self.hi is None or lo < self.lo:  # the first batch, or an earlier one: load anew
-            self.__init__()  # type: ignore[misc]
-            self.lo, self.hi = lo, hi  # first: `add` keeps what falls in [lo, hi]
-            self._load(session, Case.opened_at >= lo, Case.opened_at <= hi)
-            return
-        if hi > self.hi:
-            held, self.hi = self.hi, hi
-            self._load(session, Case.opened_at > held, Case.opened_at <= hi)
-        self.lo = lo
-        while self.order and self.order[0][0] < lo:
-            _, number, keys = self.order.popleft()
-            for (kind, _), value in zip(self.KEYS, keys, strict=False):
-                if value:
-                    self.by[kind][value].pop(number, None)
-                    if not self.by[kind][value]:
-                        del self.by[kind][value]
-            if keys[-1]:
-                self.schools.forget(keys[-1], lo)
-            self.ids.pop(number, None)
-
-    def _load(self, session: Any, *where: Any) -> None:
-        query = (select(Case.id, Case.caller_name_key, *PRIOR_COLUMNS).where(*where)  # type: ignore[call-overload]
-                 .order_by(col(Case.opened_at)))
-        for row in session.execute(query):
-            self.add(_prior_of(row._mapping), row.caller_name_key, row.id)
-
-    def add(self, prior: PriorCase, name_key: str | None, case_id: int | None) -> None:
-        if self.lo is None or self.hi is None or not self.lo <= prior.opened_at <= self.hi \
-                or prior.case_number in self.ids:
-            return  # outside the window held: a later range scan reads it from the store
-        school = prior.school
-        keys = (prior.phone_digits, prior.email, name_key, school)
-        for (kind, _), value in zip(self.KEYS, keys, strict=False):
-            if value:
-                self.by[kind][value][prior.case_number] = prior
-        if school:
-            self.schools.add(school, prior.opened_at, prior.case_number)
-        self.ids[prior.case_number] = case_id or 0
-        self.order.append((prior.opened_at, prior.case_number, keys))
-
-    def caller(self, caller: CallerKey) -> list[PriorCase]:
-        """The cases held of this caller (by phone, email or name), newest first, as `priors_for_caller` gives
-        them to `open_case`: the repeat rule then finds the newest match first and skips the rest."""
-        held = [found for kind, value in (("phone", caller.phone_digits), ("email", caller.email),
-                                          ("name", normalise_name(caller.name)))
-                if value and (found := self.by[kind].get(value))]
-        if len(held) == 1:  # one key: its cases are distinct already
-            return sorted(reversed(held[0].values()), key=_OPENED_AT, reverse=True)
-        priors: dict[str, PriorCase] = {}
-        for found in held:
-            for prior in reversed(found.values()):
-                priors.setdefault(prior.case_number, prior)
-        return sorted(priors.values(), key=_OPENED_AT, reverse=True)
-
-    def trend(self, profile: Profile, school: str | None, opened: datetime) -> TrendDecision | None:
-        """The trend rule's decision for a case opened at `opened` at `school`, from the cases held."""
-        if not school:
-            return None
-        earlier, latest = self.schools.earlier(school, trend_since(profile, opened), opened)
-        return trend_of(profile, school=school, earlier=earlier, latest=latest)
-
-
-_OPENED_AT = attrgetter("opened_at")
-
-
-def _prior_of(case: Any) -> PriorCase:
-    return PriorCase(case_number=case["case_number"], opened_at=case["opened_at"],
-                     phone_digits=case["phone_digits"], email=case["email"], caller_name=case["caller_name"],
-                     category=case["category"], school=case["school"], status=case["status"])
-
-
 class _Numbers:
     """Case numbers for one batch: each year's counter is read once under its lock (a write, so no other desk
     takes a number until the batch commits) and written back once, with no gaps."""
@@ -425,7 +323,7 @@ def bulk_import_batch(uow: UnitOfWork, *, actor: Actor, profile: Profile,
                 summary.already += 1
             continue
         try:
-            caller = _keys_of(fields)
+            caller = keys_of(fields)
             repeat = detect_repeat(profile, caller=caller, category=fields.get("category"),
                                    school=fields.get("school"), opened_at=opened, priors=window.caller(caller))
             routing = route(profile, fields=fields, opened_at=opened, repeat=repeat, speakers=staff)
@@ -459,7 +357,7 @@ def bulk_import_batch(uow: UnitOfWork, *, actor: Actor, profile: Profile,
                                                      late=late[1] if late else None))
         batch_cases.append(row)
         seen.add(client_id)
-        window.add(_prior_of(row), row["caller_name_key"], None)  # its id once inserted
+        window.add(prior_of(row), row["caller_name_key"], None)  # its id once inserted
         summary.imported += 1
     numbers.save()
     if batch_cases:
