@@ -1,78 +1,35 @@
 """Protocol profiles from the TOML files under `data/`: the only module that reads them.
 
-A profile file (`protocols/<name>.toml`) names its calendar, taxonomy and resource files; this module
-reads them all, validates them with the models of `calldesk.rules.profile`, and turns any mistake into a
-ProfileError naming the file, the key and what is wrong.
+A profile file (`protocols/<name>.toml`) names its calendar, taxonomy and resource files; `calldesk.profile_files`
+reads them all, validates them against the records of `calldesk.rules.profile` (with pydantic), and turns any
+mistake into a ProfileError naming the file, the key and what is wrong.
+
+A profile validated once is kept in the user cache directory, stamped with every data file's size and modification
+time and with the validating code's: while none of them changes, the next start reads the validated profile back
+(a pickle of plain dataclasses, about a millisecond) instead of loading pydantic and validating the files again
+(about 0.1 s of an agent's start). Any edit, or a cache that cannot be read, means the files are validated again.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-import tomllib
+import pickle
 from functools import lru_cache
+from hashlib import blake2b
 from pathlib import Path
-from typing import Any, TypeVar
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from typing import Any
 
 import calldesk
 from calldesk.errors import ProfileError
-from calldesk.rules.profile import Category, Profile, Resource
+from calldesk.rules.profile import Profile
 
 ENV_DATA_DIR = "CALLDESK_DATA_DIR"
 ENV_PROTOCOL = "CALLDESK_PROTOCOL"
 DEFAULT_PROFILE = "lausd"
-ABUSE_KEYWORDS_FILE = "abuse_keywords.toml"
-# Keys of a profile file that name another file, and the folder that file lives in.
-_REFERENCES = {"calendar": "calendars", "taxonomy": "taxonomies", "resources": "resources"}
-_REQUIRED_REFERENCES = ("taxonomy", "resources")
-# Profile fields filled from the referenced files, never written in the profile itself.
-_LOADED_FIELDS = ("closures", "closure_names", "categories", "abuse_keywords")
-_M = TypeVar("_M", bound=BaseModel)
-
-
-class _DataFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class _Closure(_DataFile):
-    name: str = Field(min_length=1)
-    date: dt.date | None = None
-    start: dt.date | None = None
-    end: dt.date | None = None
-
-    @model_validator(mode="after")
-    def _one_day_or_a_range(self) -> _Closure:
-        if self.date is not None and (self.start or self.end):
-            raise ValueError("give either date, or start and end, not both")
-        if self.date is None and (self.start is None or self.end is None):
-            raise ValueError("give date (one day) or both start and end (a range)")
-        if self.start and self.end and self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
-        return self
-
-    def days(self) -> list[dt.date]:
-        if self.date is not None:
-            return [self.date]
-        assert self.start is not None and self.end is not None
-        return [self.start + dt.timedelta(days=i) for i in range((self.end - self.start).days + 1)]
-
-
-class _CalendarFile(_DataFile):
-    closures: list[_Closure] = Field(default_factory=list)
-
-
-class _TaxonomyFile(_DataFile):
-    categories: list[Category]
-
-
-class _ResourceFile(_DataFile):
-    resources: list[Resource]
-
-
-class _KeywordFile(_DataFile):
-    keywords: list[str]
+CACHE_FOLDER = "profiles"  # inside the user cache directory
+_PACKAGE = Path(__file__).resolve().parent
+# The code that decides what a validated profile is: a change to it makes every cached profile stale.
+_VALIDATING_CODE = (_PACKAGE / "rules" / "profile.py", _PACKAGE / "profile_files.py")
 
 
 def data_dir() -> Path:
@@ -112,16 +69,19 @@ def load_profile(name_or_path: str | None = None, *, data_dir: Path | None = Non
                 f"There is no protocol profile '{choice}' in {root / 'protocols'}: available profiles are {listed}."
             )
     try:
-        stamp = path.stat().st_mtime_ns
+        own = path.stat()
     except OSError:
         raise ProfileError(f"{path}: the profile file does not exist or cannot be read.") from None
-    # Any edited data file (calendar, taxonomy...) changes the stamp, so the profile is read again.
-    stamp = max([stamp, *(file.stat().st_mtime_ns for file in root.glob("**/*.toml"))])
-    return _load(path.resolve(), root.resolve(), stamp)
+    path, root = path.resolve(), root.resolve()
+    # Any edited data file (calendar, taxonomy...) or validating code changes the stamp: the files are read again.
+    files = sorted((str(file), file.stat()) for file in root.glob("**/*.toml"))
+    stamp = (calldesk.__version__, *((name, s.st_mtime_ns, s.st_size) for name, s in files),
+             ("", own.st_mtime_ns, own.st_size), *_code_stamp())
+    return _load(path, root, stamp)
 
 
 def clear_profile_cache() -> None:
-    """Forget every loaded profile (the next load reads the files again)."""
+    """Forget every profile loaded by this process (the next load looks at the files again)."""
     _load.cache_clear()
 
 
@@ -130,93 +90,52 @@ def _root(folder: Path | None) -> Path:
 
 
 @lru_cache(maxsize=32)
-def _load(path: Path, root: Path, _stamp: int) -> Profile:
-    raw = _read_toml(path)
-    if raw.get("name") is not None and raw.get("name") != path.stem:
-        raise ProfileError(f"{path}: name: is '{raw.get('name')}' but the file is {path.name}; they must match.")
-    for key in _LOADED_FIELDS:
-        if key in raw:
-            raise ProfileError(f"{path}: {key}: is read from the referenced data files; remove it here.")
-    files = {key: _referenced_file(path, root, raw, key) for key in _REFERENCES}
+def _load(path: Path, root: Path, stamp: tuple[Any, ...]) -> Profile:
+    cache = cache_file(path, root)
+    cached = _read_cached(cache, stamp)
+    if cached is not None:
+        return cached
+    from calldesk.profile_files import read_profile  # pydantic: loaded only when the files must be validated
 
-    closures: dict[dt.date, str] = {}
-    if files["calendar"] is not None:
-        for closure in _parse(files["calendar"], _CalendarFile).closures:
-            closures.update({day: closure.name for day in closure.days()})
-    taxonomy = _parse(_required(files["taxonomy"]), _TaxonomyFile)
-    directory = _parse(_required(files["resources"]), _ResourceFile)
-    keywords = _parse(root / ABUSE_KEYWORDS_FILE, _KeywordFile)
+    profile = read_profile(path, root)
+    _write_cached(cache, stamp, profile)
+    return profile
 
-    values: dict[str, Any] = {
-        **raw,
-        "closures": frozenset(closures),
-        "closure_names": closures,
-        "categories": taxonomy.categories,
-        "resources": directory.resources,
-        "abuse_keywords": keywords.keywords,
-    }
+
+def cache_file(path: Path, root: Path) -> Path:
+    """Where the validated profile at `path` (data folder `root`) is kept between runs."""
+    from platformdirs import user_cache_dir
+
+    name = blake2b(f"{path}\0{root}".encode(), digest_size=16).hexdigest()
+    return Path(user_cache_dir("calldesk", appauthor=False)) / CACHE_FOLDER / f"{name}.pickle"
+
+
+def _code_stamp() -> tuple[tuple[str, int, int], ...]:
+    stats = []
+    for file in _VALIDATING_CODE:
+        try:
+            stat = file.stat()
+        except OSError:  # (a zipped install without sources: the version alone stamps the code)
+            continue
+        stats.append((file.name, stat.st_mtime_ns, stat.st_size))
+    return tuple(stats)
+
+
+def _read_cached(cache: Path, stamp: tuple[Any, ...]) -> Profile | None:
+    """The profile kept in `cache` if it was validated from the files as `stamp` describes them now."""
     try:
-        return Profile.model_validate(values)
-    except ValidationError as exc:
-        raise _profile_error(path, exc) from None
-
-
-def _referenced_file(path: Path, root: Path, raw: dict[str, Any], key: str) -> Path | None:
-    """The data file that the profile's `key` names (removed from `raw`), checked to exist."""
-    folder = root / _REFERENCES[key]
-    value = raw.pop(key, None)
-    if value is None:
-        if key in _REQUIRED_REFERENCES:
-            raise ProfileError(f"{path}: {key}: is missing; name a file in {folder}.")
+        with cache.open("rb") as file:
+            kept_stamp, profile = pickle.load(file)
+    except Exception:  # (absent, unreadable, truncated, or written by other code: validate the files again)
         return None
-    if not isinstance(value, str) or not value.strip():
-        raise ProfileError(f"{path}: {key}: must be the name of a file in {folder} (a string).")
-    target = folder / value
-    if not target.is_file():
-        raise ProfileError(f"{path}: {key}: the file {target} does not exist.")
-    return target
+    return profile if kept_stamp == stamp and isinstance(profile, Profile) else None
 
 
-def _required(file: Path | None) -> Path:
-    assert file is not None  # _referenced_file raised already when a required file is missing
-    return file
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
+def _write_cached(cache: Path, stamp: tuple[Any, ...], profile: Profile) -> None:
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ProfileError(f"{path}: the file does not exist.") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ProfileError(f"{path}: the file cannot be read ({exc}).") from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(f"{path}: not valid TOML: {exc}.") from None
-
-
-def _parse(path: Path, model: type[_M]) -> _M:
-    try:
-        return model.model_validate(_read_toml(path))
-    except ValidationError as exc:
-        raise _profile_error(path, exc) from None
-
-
-def _profile_error(path: Path, exc: ValidationError) -> ProfileError:
-    problems = []
-    for error in exc.errors(include_url=False):
-        key = ".".join(str(part) for part in error["loc"] if part != "[key]") or "(top level)"
-        problems.append(f"{path}: {key}: {_problem(error)}")
-    return ProfileError("; ".join(problems))
-
-
-def _problem(error: Any) -> str:
-    kind = error["type"]
-    if kind == "missing":
-        return "is missing"
-    if kind == "extra_forbidden":
-        return "is not a known key (check the spelling)"
-    message = str(error["msg"]).removeprefix("Value error, ")
-    if kind.endswith("_type") or kind.endswith("_parsing") or kind in ("literal_error", "enum"):
-        return f"{message} (found {error['input']!r})"
-    return message
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        partial = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
+        partial.write_bytes(pickle.dumps((stamp, profile), protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(partial, cache)  # whole or not at all: a desk starting meanwhile reads the old one or none
+    except OSError:
+        pass  # a read-only cache costs the next start its validation, nothing else

@@ -2,16 +2,38 @@
 
 The TOML files under `data/` are read by `calldesk.profiles`; this module only describes their shape,
 so rules can take a `Profile` without knowing where it came from.
+
+The records are frozen standard dataclasses, not pydantic models: importing the rules (on the way to an agent's
+first call) does not load pydantic. `calldesk.profiles` validates the files against these classes with pydantic
+(a TypeAdapter), which reads the `Valid` marks on the fields (bounds and field checks) and `__pydantic_config__`;
+a check of a whole record is its `__post_init__`, which runs on every construction.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Annotated, Any, ClassVar, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+class Valid:
+    """A field's bounds (pydantic Field's: ge, le, min_length) and a check run after them (`after`, the part of
+    pydantic's AfterValidator), applied when pydantic validates the field; pydantic is imported only then."""
+
+    def __init__(self, after: Callable[[Any], Any] | None = None, **bounds: int) -> None:
+        self.after = after
+        self.bounds = bounds
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic import Field
+        from pydantic_core import core_schema
+
+        schema = handler(Annotated[source, Field(**self.bounds)]) if self.bounds else handler(source)  # type: ignore[call-overload]
+        return core_schema.no_info_after_validator_function(self.after, schema) if self.after else schema
+
 
 Tier = Literal["inquiry_immediate", "inquiry_followup", "concern", "complaint"]
 CallType = Literal["compliment", "inquiry", "concern", "complaint"]
@@ -49,20 +71,21 @@ def _check_role(role: str) -> str:
     return role
 
 
-RoleName = Annotated[str, AfterValidator(_check_role)]
+RoleName = Annotated[str, Valid(_check_role)]
 # A piece of text the profile cannot do without.
-Text = Annotated[str, Field(min_length=1)]
+Text = Annotated[str, Valid(min_length=1)]
 
 
-class _Frozen(BaseModel):
+class _Frozen:
     # extra="forbid" turns a misspelt TOML key into an error instead of a silently ignored setting.
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+    __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "forbid"}
 
 
+@dataclass(frozen=True, kw_only=True)
 class Span(_Frozen):
     """A length of time counted on the profile's calendar: open hours or open days."""
 
-    amount: int = Field(ge=0)
+    amount: Annotated[int, Valid(ge=0)]
     unit: SpanUnit
 
     def __str__(self) -> str:
@@ -70,6 +93,7 @@ class Span(_Frozen):
         return f"{self.amount} {singular if self.amount == 1 else self.unit}"
 
 
+@dataclass(frozen=True, kw_only=True)
 class TierRule(_Frozen):
     """Who owns a tier and its clocks; an absent span means the protocol sets no such clock."""
 
@@ -81,49 +105,52 @@ class TierRule(_Frozen):
     resolve_max: Span | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
 class Subcategory(_Frozen):
     """A subcategory name (categories list them as plain strings)."""
 
     name: Text
 
 
+@dataclass(frozen=True, kw_only=True)
 class Category(_Frozen):
     """A taxonomy category; flags change who handles it or whether it is reported."""
 
     name: Text
-    subcategories: list[str] = Field(default_factory=list)
+    subcategories: list[str] = field(default_factory=list)
     special_education: bool = False
     safety: bool = False
     reportable: bool = True
     route_to: str | None = None
     reason: str | None = None
 
-    @model_validator(mode="after")
-    def _routing_needs_a_place(self) -> Category:
+    def __post_init__(self) -> None:
         if not self.reportable and not self.route_to:
             raise ValueError("a category with reportable = false needs route_to (where it is sent)")
-        return self
 
 
+@dataclass(frozen=True, kw_only=True)
 class Resource(_Frozen):
     """An entry of the resource directory: what to tell a caller and whom they can reach."""
 
     department: Text
     response: Text
     contact: Text
-    keywords: list[str] = Field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True, kw_only=True)
 class LadderStep(_Frozen):
     """One rung of the escalation ladder (level 1 is the first escalation)."""
 
-    level: int = Field(ge=1)
+    level: Annotated[int, Valid(ge=1)]
     title: Text
     role: RoleName
     # The rung a concern that directly involves the principal is referred to at once (Area Offices step 4).
     when_principal_involved: bool = False
 
 
+@dataclass(frozen=True, kw_only=True)
 class NotReportable(_Frozen):
     """A kind of matter handled by another mandated process: tracked here, routed there, not reported."""
 
@@ -133,6 +160,7 @@ class NotReportable(_Frozen):
     reason: Text
 
 
+@dataclass(frozen=True, kw_only=True)
 class AbuseRules(_Frozen):
     """Where suspected child abuse is reported, and the form that follows."""
 
@@ -141,7 +169,7 @@ class AbuseRules(_Frozen):
     law_enforcement_note: Text
     form: Text
     form_name: Text
-    form_within_hours: int = Field(ge=1)
+    form_within_hours: Annotated[int, Valid(ge=1)]
 
 
 # What a profile may require before a save or a close ("contact": the caller's name, phone or email).
@@ -161,19 +189,28 @@ def _check_requirements(value: dict[str, list[str]]) -> dict[str, list[str]]:
     return value
 
 
-Requirements = Annotated[dict[str, list[str]], AfterValidator(_check_requirements)]
+Requirements = dict[str, list[str]]
 
 
+@dataclass(frozen=True, kw_only=True)
 class RequiredFields(_Frozen):
     """What must be filled in before a case is saved, and (on top of that) before it is closed."""
 
-    save: Requirements = Field(default_factory=lambda: {"every_case": ["contact", "category"],
+    save: Requirements = field(default_factory=lambda: {"every_case": ["contact", "category"],
                                                         "concern": ["claim"], "complaint": ["claim"]})
-    close: Requirements = Field(default_factory=lambda: {
+    close: Requirements = field(default_factory=lambda: {
         "inquiry_immediate": ["category", "subcategory", "response"], "inquiry_followup": ["response"],
         "concern": ["response"], "complaint": ["response"]})
 
+    def __post_init__(self) -> None:
+        for stage in ("save", "close"):
+            try:
+                _check_requirements(getattr(self, stage))
+            except ValueError as exc:
+                raise ValueError(f"{stage}: {exc}") from None
 
+
+@dataclass(frozen=True, kw_only=True)
 class ReportStep(_Frozen):
     """One step of the monthly reporting chain before the report is due (OC CCTS III.B).
 
@@ -185,113 +222,109 @@ class ReportStep(_Frozen):
     step: Text
     label: Text
     due: Literal["last_business_day", "business_day"]
-    day: int | None = Field(default=None, ge=1, le=20)
+    day: Annotated[int, Valid(ge=1, le=20)] | None = None
 
-    @model_validator(mode="after")
-    def _business_day_needs_a_number(self) -> ReportStep:
+    def __post_init__(self) -> None:
         if self.due == "business_day" and self.day is None:
             raise ValueError("due = \"business_day\" needs day = N (the Nth business day of the next month)")
-        return self
 
 
+@dataclass(frozen=True, kw_only=True)
 class QuarterlyStep(_Frozen):
     """A step of the quarterly chain, due `business_days` after the step before it (the first: after the CEO's
     quarterly report is received); `needs` is the report state that completes it."""
 
     step: Text
     label: Text
-    business_days: int = Field(ge=0, le=30)
+    business_days: Annotated[int, Valid(ge=0, le=30)]
     needs: Literal["draft", "approved"] = "draft"
 
 
+@dataclass(frozen=True, kw_only=True)
 class RetentionClass(_Frozen):
     """How long closed cases of some call types are kept; no call types means every type no other class names."""
 
     name: Text
-    call_types: list[CallType] = Field(default_factory=list)
-    years: int = Field(ge=1, le=100)
+    call_types: list[CallType] = field(default_factory=list)
+    years: Annotated[int, Valid(ge=1, le=100)]
 
 
+def _known_timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"'{value}' is not a known time zone (e.g. America/Los_Angeles)") from None
+    return value
+
+
+def _every_tier(value: dict[Tier, TierRule]) -> dict[Tier, TierRule]:
+    missing = [tier for tier in TIERS if tier not in value]
+    if missing:
+        raise ValueError(f"missing tier(s): {', '.join(missing)}")
+    return value
+
+
+def _consecutive_levels(value: list[LadderStep]) -> list[LadderStep]:
+    levels = [step.level for step in value]
+    if levels != list(range(1, len(value) + 1)):
+        raise ValueError(f"levels must run 1, 2, 3... in order; found {levels}")
+    return value
+
+
+def _unique_categories(value: list[Category]) -> list[Category]:
+    seen: set[str] = set()
+    for category in value:
+        key = category.name.casefold()
+        if key in seen:
+            raise ValueError(f"category '{category.name}' appears twice")
+        seen.add(key)
+    return value
+
+
+def _one_class_per_call_type(value: list[RetentionClass]) -> list[RetentionClass]:
+    seen: set[str] = set()
+    catch_all = [c.name for c in value if not c.call_types]
+    if len(catch_all) > 1:
+        raise ValueError(f"only one class may leave call_types empty; found {', '.join(catch_all)}")
+    for retention in value:
+        for call_type in retention.call_types:
+            if call_type in seen:
+                raise ValueError(f"call type '{call_type}' is in two retention classes")
+            seen.add(call_type)
+    return value
+
+
+@dataclass(frozen=True, kw_only=True)
 class Profile(_Frozen):
     """One agency's protocol: calendar, tiers, taxonomy, resources, ladder and thresholds."""
 
     name: Text
     title: Text
-    timezone: str
+    timezone: Annotated[str, Valid(_known_timezone)]
     day_kind: DayKind
     closures: frozenset[date] = frozenset()
-    closure_names: dict[date, str] = Field(default_factory=dict)
-    tiers: dict[Tier, TierRule]
-    categories: list[Category] = Field(default_factory=list)
-    resources: list[Resource] = Field(default_factory=list)
-    ladder: list[LadderStep] = Field(default_factory=list)
-    repeat_window_days: int = Field(ge=1)
-    trend_threshold: int = Field(ge=2)
-    trend_window_days: int = Field(ge=1)
+    closure_names: dict[date, str] = field(default_factory=dict)
+    tiers: Annotated[dict[Tier, TierRule], Valid(_every_tier)]
+    categories: Annotated[list[Category], Valid(_unique_categories)] = field(default_factory=list)
+    resources: list[Resource] = field(default_factory=list)
+    ladder: Annotated[list[LadderStep], Valid(_consecutive_levels)] = field(default_factory=list)
+    repeat_window_days: Annotated[int, Valid(ge=1)]
+    trend_threshold: Annotated[int, Valid(ge=2)]
+    trend_window_days: Annotated[int, Valid(ge=1)]
     callback_within: Span
     intake_within: Span
     appeal_within: Span | None = None
     abuse: AbuseRules
-    abuse_keywords: list[str] = Field(default_factory=list)
-    not_reportable: list[NotReportable] = Field(default_factory=list)
-    monthly_report_due_day: int = Field(ge=1, le=28)
-    required: RequiredFields = Field(default_factory=RequiredFields)
-    report_chain: list[ReportStep] = Field(default_factory=list)
-    quarterly_chain: list[QuarterlyStep] = Field(default_factory=list)
+    abuse_keywords: list[str] = field(default_factory=list)
+    not_reportable: list[NotReportable] = field(default_factory=list)
+    monthly_report_due_day: Annotated[int, Valid(ge=1, le=28)]
+    required: RequiredFields = field(default_factory=RequiredFields)
+    report_chain: list[ReportStep] = field(default_factory=list)
+    quarterly_chain: list[QuarterlyStep] = field(default_factory=list)
     report_log: Literal["ccts", "ope_matrix", "area_request_log"] = "ccts"
-    retention: list[RetentionClass] = Field(default_factory=list)
+    retention: Annotated[list[RetentionClass], Valid(_one_class_per_call_type)] = field(default_factory=list)
     # School or office name -> its public street address (the location an Open311 export gives).
-    sites: dict[str, str] = Field(default_factory=dict)
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"'{value}' is not a known time zone (e.g. America/Los_Angeles)") from None
-        return value
-
-    @field_validator("tiers")
-    @classmethod
-    def _every_tier(cls, value: dict[Tier, TierRule]) -> dict[Tier, TierRule]:
-        missing = [tier for tier in TIERS if tier not in value]
-        if missing:
-            raise ValueError(f"missing tier(s): {', '.join(missing)}")
-        return value
-
-    @field_validator("ladder")
-    @classmethod
-    def _consecutive_levels(cls, value: list[LadderStep]) -> list[LadderStep]:
-        levels = [step.level for step in value]
-        if levels != list(range(1, len(value) + 1)):
-            raise ValueError(f"levels must run 1, 2, 3... in order; found {levels}")
-        return value
-
-    @field_validator("categories")
-    @classmethod
-    def _unique_categories(cls, value: list[Category]) -> list[Category]:
-        seen: set[str] = set()
-        for category in value:
-            key = category.name.casefold()
-            if key in seen:
-                raise ValueError(f"category '{category.name}' appears twice")
-            seen.add(key)
-        return value
-
-    @field_validator("retention")
-    @classmethod
-    def _one_class_per_call_type(cls, value: list[RetentionClass]) -> list[RetentionClass]:
-        seen: set[str] = set()
-        catch_all = [c.name for c in value if not c.call_types]
-        if len(catch_all) > 1:
-            raise ValueError(f"only one class may leave call_types empty; found {', '.join(catch_all)}")
-        for retention in value:
-            for call_type in retention.call_types:
-                if call_type in seen:
-                    raise ValueError(f"call type '{call_type}' is in two retention classes")
-                seen.add(call_type)
-        return value
+    sites: dict[str, str] = field(default_factory=dict)
 
     def __hash__(self) -> int:
         # Hashable (for caches) although it holds lists; equal profiles share these fields.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -47,7 +48,7 @@ def test_business_days_skip_veterans_day_and_thanksgiving() -> None:
     # Counted through November 2026 for October's report: 2 3 4 5 6 | 9 10 (11 Veterans Day) 12 13 |
     # 16 17 18 19 20 | 23 24 25 (26 Thanksgiving) 27: the 8th is Thu 12, the 15th Mon 23, the 18th Fri 27.
     steps = [ReportStep(step=f"day{n}", label=f"day {n}", due="business_day", day=n) for n in (8, 15, 18)]
-    profile = OC.model_copy(update={"report_chain": steps})
+    profile = replace(OC, report_chain=steps)
     dates = {s.step: s.due for s in monthly_chain(profile, month_period("2026-10"))}
     assert dates["day8"] == date(2026, 11, 12) and dates["day15"] == date(2026, 11, 23)
     assert dates["day18"] == date(2026, 11, 27)
