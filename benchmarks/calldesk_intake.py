@@ -3,7 +3,8 @@
 Run as a subprocess by benchmarks/startup.py with CALLDESK_DATABASE_URL set. It goes through the console
 script's own path (calldesk.launch.main) and differs only in one thing: the app leaves once the intake screen is
 ready by the same test as the bare app's (benchmarks/probe.py): a character typed into the first field is on
-screen, every tab mounted; it writes "ready" and the phase times to fd 1.
+screen, every tab mounted; it writes "ready" and the phase times to fd 1. It pauses the cycle collector before it
+loads the app, as the console script does (calldesk.collector), because it loads the app itself, to subclass it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ def main() -> None:
     import calldesk.launch  # the console script's module
 
     imported_cli = time.perf_counter()
+    calldesk.launch.collector.pause()  # as main() does before it loads the app (here: to subclass it first)
     from benchmarks.probe import stop_when_typed
     from calldesk import app as desk_app
     from calldesk.screens.intake import IntakeScreen

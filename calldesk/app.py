@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 
+from calldesk import collector
 from calldesk.errors import CalldeskError
 from calldesk.profiles import load_profile
 from calldesk.rules.profile import Profile
@@ -105,6 +106,7 @@ class CalldeskApp(App[None], inherit_bindings=False):
         if self._initial_theme and self._initial_theme in self.available_themes:
             self.theme = self._initial_theme
         self.switch_mode("desk")
+        self.set_timer(collector.START_AT_MOST, collector.resume)  # (the store resumes it sooner)
         if not self.desk.ready and self._open_store is not None:
             # The desk is on screen before the database code loads; a call taken at once comes first (its form
             # mounts, then the store opens: see _connect_when_free). Workers that need the store wait for it.
@@ -187,6 +189,7 @@ class CalldeskApp(App[None], inherit_bindings=False):
 
     @on(StoreOpened)
     def _store_opened(self) -> None:
+        collector.resume()  # every module is loaded now, the database code too: the start is over
         self.prepare_next_call()
 
     # ---- calls ------------------------------------------------------------------------------------------------
@@ -254,6 +257,7 @@ class CalldeskApp(App[None], inherit_bindings=False):
         # store are released: asyncio's executor shutdown waits for every worker thread, so one left waiting on
         # a store that will never open holds the process (or the test run) for ever.
         self.desk.abandon()
+        collector.resume()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The screen's own commands first (the same list as its keys and F1 help), then Textual's."""

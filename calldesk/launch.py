@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 import sys
 
+from calldesk import collector
+
 # calldesk uses no pydantic plugins; skipping their discovery (a scan of every installed package's metadata)
 # shortens the agent's start. Set on import: this module is the console script and is imported first.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
@@ -16,12 +18,14 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 def main() -> None:
     """Entry point of the `calldesk` command."""
     if len(sys.argv) > 1:
-        from calldesk.cli import app
+        with collector.paused():
+            from calldesk.cli import app
 
         app()
         return
     from calldesk.errors import CalldeskError
 
+    collector.pause()  # until the desk's start is over (the app resumes it: calldesk.collector)
     try:
         from calldesk.app import run_desk
         from calldesk.settings import load_settings
@@ -32,6 +36,8 @@ def main() -> None:
         raise SystemExit(1) from None
     except KeyboardInterrupt:
         raise SystemExit(130) from None
+    finally:
+        collector.resume()
 
 
 if __name__ == "__main__":
