@@ -1,7 +1,8 @@
 """A screen shown for the first time is not restyled: its widgets got their styles as they mounted.
 
 Textual's Screen re-applies the whole stylesheet to every widget of a screen each time it is shown (resumed),
-the first time too, although a screen that has just been built was styled against the stylesheet as it is now.
+the first time too, although a screen that has just been built was styled against the stylesheet as it is now, and
+a second time when its mode is first shown.
 On the call's five-tab form that pass costs 0.1-1 s. When a theme or the CSS changed since the screen was built,
 the app's count of CSS updates has moved on, and the screen is restyled as usual.
 """
@@ -21,9 +22,16 @@ class FreshScreen(Screen[ResultT]):
     (the app marks each new screen with `CalldeskApp.styled_as_now`)."""
 
     _shown_before = False
+    _on_show = False  # resumed, and not suspended since
 
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
-        if not self._shown_before and self._css_update_count == self.app._css_update_count:
+        # Textual resumes a screen twice when its mode is first shown (once as the mode's stack is made, once as
+        # the mode switches): the second finds it styled a moment ago, and on show all along.
+        if self._on_show or (not self._shown_before and self._css_update_count == self.app._css_update_count):
             event.refresh_styles = False
-        self._shown_before = True
+        self._shown_before = self._on_show = True
         super()._on_screen_resume(event)
+
+    def _on_screen_suspend(self) -> None:
+        self._on_show = False
+        super()._on_screen_suspend()

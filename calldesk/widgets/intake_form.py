@@ -79,6 +79,7 @@ class IntakeForm(Vertical):
         super().__init__(id="intake-form")
         self.profile = profile
         self.controls: list[Widget] = []
+        self._fields: dict[str, FormField] = {}
         self.ready = False
         self._mounted_tabs = 0
         self._first_field: Widget | None = None
@@ -103,6 +104,7 @@ class IntakeForm(Vertical):
         if self._mounted_tabs == len(TABS):
             # The controls never change during a call: find them once, not on every keystroke.
             self.controls = [w for w in self.query(f".{FORM_VALUE}") if w.id]
+            self._fields = {f.id.removeprefix("field-"): f for f in self.query(FormField) if f.id}
             self.ready = True
             self.post_message(self.Ready())
 
@@ -139,6 +141,9 @@ class IntakeForm(Vertical):
                     widget.value = Select.NULL if value is None else value
 
     def field(self, name: str) -> FormField | None:
+        """The labelled field of control `name` (found once the form is ready: every keystroke asks)."""
+        if self.ready:
+            return self._fields.get(name)
         if not name.isidentifier():
             return None
         return next((w for w in self.query(f"#field-{name}") if isinstance(w, FormField)), None)
