@@ -22,16 +22,16 @@ class FreshScreen(Screen[ResultT]):
     (the app marks each new screen with `CalldeskApp.styled_as_now`)."""
 
     _shown_before = False
-    _on_show = False  # resumed, and not suspended since
+    _showing = False  # resumed, and not suspended since
 
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         # Textual resumes a screen twice when its mode is first shown (once as the mode's stack is made, once as
         # the mode switches): the second finds it styled a moment ago, and on show all along.
-        if self._on_show or (not self._shown_before and self._css_update_count == self.app._css_update_count):
+        if self._showing or (not self._shown_before and self._css_update_count == self.app._css_update_count):
             event.refresh_styles = False
-        self._shown_before = self._on_show = True
+        self._shown_before = self._showing = True
         super()._on_screen_resume(event)
 
     def _on_screen_suspend(self) -> None:
-        self._on_show = False
+        self._showing = False
         super()._on_screen_suspend()
