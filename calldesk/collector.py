@@ -3,7 +3,7 @@
 Loading Textual, Rich, the rules and (on the connect thread) the database code builds a few hundred thousand
 objects that live as long as the process. The collector's passes over them during the start find almost nothing to
 free and cost about 0.1 s of the agent's wait for the desk and the first call. So the launcher pauses the collector
-as it starts, and the app resumes it once the store has opened (or failed, or after START_AT_MOST seconds):
+as it starts, and the app resumes it once the store has opened (or as it leaves, or after START_AT_MOST seconds):
 `gc.freeze` then moves everything alive into the permanent generation, which later passes skip, and the collector
 runs as usual on everything made from then on. Only what the start built is frozen; what a frozen object holds on
 to after it is released (a call's screen, when the first call was taken before the store opened) is freed by
