@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import pickle
+from contextlib import suppress
 from functools import lru_cache
 from hashlib import blake2b
 from pathlib import Path
@@ -30,6 +31,21 @@ CACHE_FOLDER = "profiles"  # inside the user cache directory
 _PACKAGE = Path(__file__).resolve().parent
 # The code that decides what a validated profile is: a change to it makes every cached profile stale.
 _VALIDATING_CODE = (_PACKAGE / "rules" / "profile.py", _PACKAGE / "profile_files.py")
+
+
+def _code_stamp() -> tuple[tuple[str, int, int], ...]:
+    stats = []
+    for file in _VALIDATING_CODE:
+        try:
+            stat = file.stat()
+        except OSError:  # (a zipped install without sources: the version alone stamps the code)
+            continue
+        stats.append((file.name, stat.st_mtime_ns, stat.st_size))
+    return tuple(stats)
+
+
+# Taken once: the checking code this process runs is the code it loaded (every load_profile used to stat it again).
+_CODE_STAMP = _code_stamp()
 
 
 def data_dir() -> Path:
@@ -76,7 +92,7 @@ def load_profile(name_or_path: str | None = None, *, data_dir: Path | None = Non
     # Any edited data file (calendar, taxonomy...) or validating code changes the stamp: the files are read again.
     files = sorted((str(file), file.stat()) for file in root.glob("**/*.toml"))
     stamp = (calldesk.__version__, *((name, s.st_mtime_ns, s.st_size) for name, s in files),
-             ("", own.st_mtime_ns, own.st_size), *_code_stamp())
+             ("", own.st_mtime_ns, own.st_size), *_CODE_STAMP)
     return _load(path, root, stamp)
 
 
@@ -110,17 +126,6 @@ def cache_file(path: Path, root: Path) -> Path:
     return Path(user_cache_dir("calldesk", appauthor=False)) / CACHE_FOLDER / f"{name}.pickle"
 
 
-def _code_stamp() -> tuple[tuple[str, int, int], ...]:
-    stats = []
-    for file in _VALIDATING_CODE:
-        try:
-            stat = file.stat()
-        except OSError:  # (a zipped install without sources: the version alone stamps the code)
-            continue
-        stats.append((file.name, stat.st_mtime_ns, stat.st_size))
-    return tuple(stats)
-
-
 def _read_cached(cache: Path, stamp: tuple[Any, ...]) -> Profile | None:
     """The profile kept in `cache` if it was validated from the files as `stamp` describes them now."""
     try:
@@ -132,10 +137,11 @@ def _read_cached(cache: Path, stamp: tuple[Any, ...]) -> Profile | None:
 
 
 def _write_cached(cache: Path, stamp: tuple[Any, ...], profile: Profile) -> None:
+    partial = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        partial = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
         partial.write_bytes(pickle.dumps((stamp, profile), protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(partial, cache)  # whole or not at all: a desk starting meanwhile reads the old one or none
-    except OSError:
-        pass  # a read-only cache costs the next start its validation, nothing else
+    except OSError:  # a read-only or full cache costs the next start its validation, nothing else
+        with suppress(OSError):
+            partial.unlink()  # (a write cut short leaves no half file behind)
