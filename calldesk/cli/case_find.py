@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from calldesk.store.search import CaseView
+    from calldesk.store.users import Actor
 
 R = TypeVar("R")
 
@@ -28,13 +29,14 @@ def local_time(profile: Profile, moment: datetime | None) -> str:
     return format_due(calendar_for(profile).local(moment), with_time=True) if moment else ""
 
 
-def read_with_profile(ctx: typer.Context, query: Callable[[Session], R]) -> tuple[Profile, R]:
-    """Sign in, then run `query` read-only; with the store's protocol profile (for local times)."""
+def read_with_profile(ctx: typer.Context, query: Callable[[Session, Actor], R]) -> tuple[Profile, R]:
+    """Sign in, then run `query` read-only as the signed-in user; with the store's protocol profile (for local
+    times)."""
     with opened(ctx) as store:
-        store.actor()
+        actor = store.actor()
         profile = load_profile(store.protocol)
         with store.uow(readonly=True) as uow:
-            return profile, query(uow.session)
+            return profile, query(uow.session, actor)
 
 
 def print_case_view(profile: Profile, view: CaseView) -> None:
@@ -77,7 +79,8 @@ def find(ctx: typer.Context, text: list[str] = typer.Argument(..., help="A case 
     from calldesk.store.search import find_cases
 
     typed = " ".join(text)
-    profile, cases = read_with_profile(ctx, lambda session: find_cases(session, typed, include_closed=not open_only))
+    profile, cases = read_with_profile(ctx, lambda session, actor: find_cases(
+        session, typed, viewer=actor, include_closed=not open_only))
     if as_json:
         print_json(cases)
         return
@@ -91,21 +94,32 @@ def find(ctx: typer.Context, text: list[str] = typer.Argument(..., help="A case 
 
 @app.command()
 @refusals_exit
-def assign(ctx: typer.Context, number: str = typer.Argument(..., help="Case number."),
-           user: str = typer.Argument(..., help="User name of the person who will work it."),
+def assign(ctx: typer.Context,
+           numbers_and_user: list[str] = typer.Argument(..., metavar="NUMBER... USER",
+                                                        help="One or more case numbers, then the user name of the "
+                                                             "person who will work them."),
            expected_version: int | None = typer.Option(None, "--expected-version",
-                                                       help="Refuse if the case changed since this version."),
-           as_json: bool = typer.Option(False, "--json", help="Print the case as JSON.")) -> None:
-    """Assign a case to a named person, or reassign it (supervisors)."""
-    from calldesk.store.cases import reassign
+                                                       help="Refuse if the case changed since this version (one "
+                                                            "case only)."),
+           as_json: bool = typer.Option(False, "--json", help="Print the cases as JSON.")) -> None:
+    """Assign cases to a named person, or reassign them (supervisors): every case, or none if one is refused."""
+    from calldesk.errors import InvalidInput
+    from calldesk.store.cases import assign_cases
 
+    if len(numbers_and_user) < 2:
+        raise InvalidInput("Give at least one case number and then the user name: case assign 2026-000123 pat.")
+    *numbers, user = numbers_and_user
+    if expected_version is not None and len(numbers) > 1:
+        raise InvalidInput("--expected-version is for one case; assign several without it.")
+    versions = {numbers[0]: expected_version} if expected_version is not None else None
     with opened(ctx) as store, store.uow() as uow:
-        case = reassign(uow, actor=store.actor(), case_number=number, to_user=user,
-                        expected_version=expected_version)
+        cases = assign_cases(uow, actor=store.actor(), case_numbers=numbers, to_user=user,
+                             expected_versions=versions)
     if as_json:
-        print_json(case)
+        print_json(cases[0] if len(cases) == 1 else cases)
     else:
-        out.print(f"Case {shown(case.case_number)} assigned to {shown(user)}.")
+        which = ", ".join(shown(c.case_number) for c in cases)
+        out.print(f"Case{'s' if len(cases) > 1 else ''} {which} assigned to {shown(user)}.")
 
 
 @app.command()
@@ -117,16 +131,20 @@ def mine(ctx: typer.Context, user: str | None = typer.Option(None, "--user", hel
          as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """My work: open cases by next deadline, follow-ups, acknowledgements, responses and callbacks due."""
     from calldesk.rules.vocabulary import utcnow
-    from calldesk.store.search import my_work
-    from calldesk.store.users import actor_for
+    from calldesk.store.my_work import my_work
+    from calldesk.store.users import actor_for, check
 
     with opened(ctx) as store:
         profile = load_profile(store.protocol)
         signed_in = store.actor()
         with store.uow(readonly=True) as uow:
-            who = actor_for(uow.session, user).username if user else signed_in.username
+            viewer = signed_in
+            if user and user != signed_in.username:  # someone else's work: the supervisor who assigns it
+                check(uow.session, signed_in, "reassign")
+                viewer = actor_for(uow.session, user)
+            who = viewer.username
             now = utcnow()
-            items = my_work(uow.session, profile=profile, username=who, now=now,
+            items = my_work(uow.session, profile=profile, viewer=viewer, now=now,
                             today=calendar_for(profile).local(now).date(), limit=limit)
     if as_json:
         print_json([vars(i) for i in items])

@@ -37,7 +37,7 @@ def list_(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help
     from calldesk.store.search import list_cases
 
     status = "all" if all_ else "closed" if closed else "open"
-    profile, cases = read_with_profile(ctx, lambda session: list_cases(session, status=status))
+    profile, cases = read_with_profile(ctx, lambda session, actor: list_cases(session, viewer=actor, status=status))
     if as_json:
         print_json(cases)
         return
@@ -62,7 +62,7 @@ def show(ctx: typer.Context, number: str = typer.Argument(..., help="Case number
     from calldesk.cli.case_find import print_case_view, read_with_profile
     from calldesk.store.search import case_view
 
-    profile, view = read_with_profile(ctx, lambda session: case_view(session, number))
+    profile, view = read_with_profile(ctx, lambda session, actor: case_view(session, number, viewer=actor))
     if as_json:
         print_json({**view.case.model_dump(mode="json"),
                     "follow_ups": view.follow_ups, "resolution": view.resolution, "students": view.students,
@@ -80,7 +80,7 @@ def history(ctx: typer.Context, number: str = typer.Argument(..., help="Case num
     from calldesk.rules.calendar import calendar_for
     from calldesk.store.handling import case_history
 
-    entries = read_signed_in(ctx, lambda session: case_history(session, number))
+    entries = read_signed_in(ctx, lambda session, actor: case_history(session, number, viewer=actor))
     if as_json:
         print_json([{"case_number": e.case_number, "at": e.at.isoformat(), "actor": e.actor, "action": e.action,
                      "changes": {k: list(v) for k, v in e.changes.items()}} for e in entries])

@@ -71,7 +71,7 @@ def follow_up(ctx: typer.Context, number: str = NUMBER,
     if as_json:
         print_json(entry)
         return
-    work = read_signed_in(ctx, lambda session: _work(session, number, profile))
+    work = read_signed_in(ctx, lambda session, actor: _work(session, actor, number))
     out.print(f"Case {number}: follow-up written; next follow-up by {when(profile, work.case.next_follow_up_by)}.")
 
 
@@ -208,7 +208,7 @@ def letter_copy(ctx: typer.Context, number: str = NUMBER,
 
     if out_file.exists():
         raise InvalidInput(f"{out_file} already exists; name a new file.")
-    name, data = read_signed_in(ctx, lambda session: signed_letter(session, number))
+    name, data = read_signed_in(ctx, lambda session, actor: signed_letter(session, number, viewer=actor))
     try:
         fd = os.open(out_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as handle:
@@ -235,10 +235,10 @@ def close(ctx: typer.Context, number: str = NUMBER,
     out.print(f"Case {number}: closed {when(profile, case.closed_at)}.")
 
 
-def _work(session: Any, number: str, profile: Profile) -> CaseWork:
+def _work(session: Any, actor: Actor, number: str) -> CaseWork:
     from calldesk.store.clocks import case_work
 
-    return case_work(session, case_number=number)
+    return case_work(session, case_number=number, viewer=actor)
 
 
 @app.command("work")
@@ -247,7 +247,7 @@ def work(ctx: typer.Context, number: str = NUMBER, as_json: bool = JSON) -> None
     """A case's follow-ups, plan, clocks, letter and what closing it still needs."""
     with opened(ctx) as store:
         profile = load_profile(store.protocol)
-    found = read_signed_in(ctx, lambda session: _work(session, number, profile))
+    found = read_signed_in(ctx, lambda session, actor: _work(session, actor, number))
     if as_json:
         print_json({"case": found.case, "follow_ups": found.follow_ups, "plan": found.plan, "clocks": found.clocks,
                     "resolution": found.resolution, "attachments": found.attachments,

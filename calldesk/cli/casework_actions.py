@@ -240,8 +240,8 @@ def actions(ctx: typer.Context, number: str = typer.Argument(..., help="Case num
     from calldesk.store.escalation import escalations_for
     from calldesk.store.handling import meetings_for, referrals_for, reviews_for
 
-    def read(session: Any) -> dict[str, list[Any]]:
-        case_id = get_case(session, number).id
+    def read(session: Any, actor: Any) -> dict[str, list[Any]]:
+        case_id = get_case(session, number, viewer=actor).id
         return {"escalations": escalations_for(session, case_id), "referrals": referrals_for(session, case_id),
                 "meetings": meetings_for(session, case_id), "reviews": reviews_for(session, case_id)}
 

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from calldesk.store.store import Store
+    from calldesk.store.users import Actor
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -85,12 +86,13 @@ def opened(ctx: typer.Context, *, create: bool = False) -> Iterator[Store]:
         store.close()
 
 
-def read_signed_in(ctx: typer.Context, query: Callable[[Session], R]) -> R:
-    """Sign in (refused if unknown or deactivated), then run `query` in a read-only transaction."""
+def read_signed_in(ctx: typer.Context, query: Callable[[Session, Actor], R]) -> R:
+    """Sign in (refused if unknown or deactivated), then run `query` in a read-only transaction as the signed-in
+    user (who sees only what they may: calldesk.store.visibility)."""
     with opened(ctx) as store:
-        store.actor()
+        actor = store.actor()
         with store.uow(readonly=True) as uow:
-            return query(uow.session)
+            return query(uow.session, actor)
 
 
 def refusals_exit(func: Callable[P, R]) -> Callable[P, R]:

@@ -179,7 +179,7 @@ def caller_find(ctx: typer.Context,
     """The cases of a caller, found as the desk finds them while the agent types."""
     from calldesk.store.queries import lookup_callers
 
-    cases = read_signed_in(ctx, lambda session: lookup_callers(session, typed, limit=limit))
+    cases = read_signed_in(ctx, lambda session, actor: lookup_callers(session, typed, viewer=actor, limit=limit))
     if as_json:
         print_json(cases)
         return

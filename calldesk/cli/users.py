@@ -1,4 +1,4 @@
-"""`calldesk user ...`: add, list, set-role, deactivate, activate."""
+"""`calldesk user ...`: add, list, set-role, deactivate, activate, lang, places, absent."""
 
 from __future__ import annotations
 
@@ -26,10 +26,13 @@ def _show(user: UserPublic, as_json: bool, verb: str) -> None:
 def add(
     ctx: typer.Context,
     name: str = typer.Argument(..., help="Login name (OS user on SQLite, database role on PostgreSQL)."),
-    role: str = typer.Option(..., "--role", help="agent, program_specialist, specialist, supervisor or admin."),
+    role: str = typer.Option(..., "--role", help="respondent, agent, program_specialist, specialist, supervisor or "
+                                                 "admin."),
     full_name: str = typer.Option("", "--full-name", help="The person's full name."),
     supervisor: str | None = typer.Option(None, "--supervisor", help="Login of their supervisor."),
     languages: str = typer.Option("", "--lang", help="Languages they take calls in, e.g. 'English, Spanish'."),
+    places: str = typer.Option("", "--places", help="A respondent's schools or departments, e.g. "
+                                                    "'Roosevelt High, Transportation'."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Add a user with a role."""
@@ -38,7 +41,7 @@ def add(
     from calldesk.store.intake import build
 
     data = build(UserCreate, username=name, role=role, full_name=full_name, supervisor=supervisor,
-                 languages=languages)
+                 languages=languages, places=places)
     with opened(ctx) as store, store.uow() as uow:
         user = user_service.add_user(uow, actor=store.actor(), data=data)
     _show(user, as_json, "Added")
@@ -50,12 +53,12 @@ def list_(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help
     """List users and their roles."""
     from calldesk.store import users as user_service
 
-    users = read_signed_in(ctx, user_service.list_users)
+    users = read_signed_in(ctx, lambda session, _: user_service.list_users(session))
     if as_json:
         print_json(users)
         return
-    print_table("Users", ["user", "full name", "role", "active", "supervisor", "languages"],
-                [(u.username, u.full_name, u.role, "yes" if u.active else "no", u.supervisor, u.languages)
+    print_table("Users", ["user", "full name", "role", "active", "supervisor", "languages", "places"],
+                [(u.username, u.full_name, u.role, "yes" if u.active else "no", u.supervisor, u.languages, u.places)
                  for u in users])
 
 
@@ -113,6 +116,23 @@ def lang(ctx: typer.Context, name: str = typer.Argument(...),
         print_json(user)
     else:
         out.print(f"{shown(user.username)} takes calls in: {shown(user.languages or 'no language listed')}.")
+
+
+@app.command("places")
+@refusals_exit
+def places(ctx: typer.Context, name: str = typer.Argument(...),
+           listed: str = typer.Argument(..., metavar="PLACES",
+                                        help="Their schools or departments, e.g. 'Roosevelt High, Transportation'."),
+           as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Set a respondent's schools and departments: they see and document those places' cases (admins)."""
+    from calldesk.store import users as user_service
+
+    with opened(ctx) as store, store.uow() as uow:
+        user = user_service.set_places(uow, actor=store.actor(), username=name, places=listed)
+    if as_json:
+        print_json(user)
+    else:
+        out.print(f"{shown(user.username)} sees the cases of: {shown(user.places or 'no place listed')}.")
 
 
 @app.command()

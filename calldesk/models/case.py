@@ -127,6 +127,7 @@ class Case(CaseBase, table=True):
         # The queue's keyset pages: one (status, sort column, id) index per column it sorts by (migration 0007).
         *(Index(f"ix_queue_{name}", "status", column, "id") for name, column in QUEUE_SORT_COLUMNS.items()),
         Index("ix_case_opened_by", "opened_by"),  # an agent's queue: the cases they opened
+        Index("ix_case_assigned", "assigned_to", "assigned_at"),  # a person's cases; their newest assignment
         *(Index(f"ix_queue_by_{name}", "status", column, "next_deadline", "id")
           for name, column in QUEUE_FILTER_COLUMNS.items()),
     )
@@ -143,7 +144,8 @@ class Case(CaseBase, table=True):
     caller_name_key: str = Field(default="", max_length=200)
     tier: str | None = Field(default=None, max_length=30)
     owner_role: str = Field(default="agent", max_length=30)
-    assigned_to: str | None = Field(default=None, max_length=64, index=True)
+    assigned_to: str | None = Field(default=None, max_length=64)
+    assigned_at: datetime | None = _dt()  # when it reached its assignee (round robin; a queue's age is opened_at)
     opened_by: str = Field(max_length=64)
     opened_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)  # type: ignore[call-overload]
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)  # type: ignore[call-overload]
@@ -177,6 +179,7 @@ class CasePublic(CaseBase):
     tier: str | None
     owner_role: str
     assigned_to: str | None
+    assigned_at: datetime | None = None
     opened_by: str
     opened_at: datetime
     updated_at: datetime

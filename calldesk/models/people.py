@@ -19,6 +19,7 @@ class UserBase(SQLModel):
 class UserCreate(UserBase):
     supervisor: str | None = None
     languages: str = ""
+    places: str = ""
 
 
 class User(UserBase, table=True):
@@ -32,6 +33,8 @@ class User(UserBase, table=True):
     absent_since: date | None = None
     # The languages they take calls in, comma-separated ("English, Spanish"): a call's language routes it.
     languages: str = Field(default="", max_length=200)
+    # A respondent's schools and departments, comma-separated: they see and document those places' cases.
+    places: str = Field(default="", max_length=500)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)  # type: ignore[call-overload]
 
 
@@ -41,3 +44,4 @@ class UserPublic(UserBase):
     supervisor: str | None
     absent_since: date | None
     languages: str = ""
+    places: str = ""

@@ -68,7 +68,7 @@ FREE_TEXT: dict[str, FreeText] = {
     "disclosure": _kinds(plain="recipient records basis disclosed_by"),
     # old/new/changes hold other columns' values, narrative ones only as fingerprints (calldesk.store.audit).
     "auditevent": _kinds(plain="actor action entity entity_id field old new changes"),
-    "app_user": _kinds(plain="username full_name role supervisor languages"),
+    "app_user": _kinds(plain="username full_name role supervisor languages places"),
     "category": _kinds(plain="protocol name parent"),
     "resource": _kinds(plain="protocol department response contact keywords"),
     # A report holds counts only (its numbers as JSON of counts, never a case's text).

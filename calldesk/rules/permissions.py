@@ -1,6 +1,9 @@
-"""Who may do what: the role matrix the service layer checks on every call."""
+"""Who may do what, what each action writes, and who sees which cases: the role matrix the service layer checks on
+every call, and from which `calldesk db grant` derives each PostgreSQL login's privileges."""
 
 from __future__ import annotations
+
+from typing import Literal
 
 from calldesk.errors import PermissionDenied
 from calldesk.rules.profile import ROLES, role_rank
@@ -11,21 +14,23 @@ ROLE_LABELS = {role: role.replace("_", " ") for role in ROLES}  # "program_speci
 # login its admin, and a one-desk office has nobody else to take the calls (README, "Who may do what").
 DESK = ("agent", "program_specialist", "specialist", "supervisor", "admin")
 CASEWORKERS = ("program_specialist", "specialist", "supervisor")
+# A respondent (school or department administrator) documents the steps and the resolution of their cases.
+DOCUMENTERS = ("respondent", *DESK)
 
 # action -> roles allowed; an action missing here is refused for everyone. README's role table is this.
 PERMISSIONS: dict[str, tuple[str, ...]] = {
     "take_call": DESK,
     "edit_case": DESK,
-    "follow_up": DESK,
+    "follow_up": DOCUMENTERS,
     "record_consent": DESK,
     "disclose": DESK,
-    "mark_abuse": DESK,
+    "mark_abuse": DOCUMENTERS,  # anyone who reads a case may find it points to abuse
     "add_callback": DESK,
     "complete_callback": DESK,
     "escalate": DESK,
     "record_clock": DESK,  # an acknowledgement, a written response or a reply made
     "extend_clock": CASEWORKERS,  # an extension: the written notice and the new due date
-    "resolve": DESK,
+    "resolve": DOCUMENTERS,
     "close_case": DESK,
     "reassign": ("supervisor",),
     "approve_letter": ("supervisor",),
@@ -75,6 +80,67 @@ DESCRIPTIONS = {
     "student_record": "print a student's record of consents and disclosures",
 }
 
+# What each action writes: table -> statements ("i" insert, "u" update, "d" delete). `calldesk db grant` gives a
+# PostgreSQL login exactly the union of its role's actions' writes (tests/reliability/test_grants.py checks this
+# against what the services write, and that every table is named here or in READ_ONLY_TABLES). Every action also
+# appends to the audit trail, `auditevent`: everyone inserts there, nobody updates or deletes. Every write to a
+# case's rows bumps the case's version, so the case (`cases`, "u") is written too.
+WRITES: dict[str, dict[str, str]] = {
+    "take_call": {"cases": "iu", "casecounter": "iu", "caselink": "i", "clockevent": "i", "draft": "iud"},
+    "edit_case": {"cases": "u", "student": "iu", "draft": "iud"},
+    "follow_up": {"cases": "u", "followup": "i", "planstep": "iud"},
+    "record_consent": {"cases": "u", "consent": "iu"},
+    "disclose": {"cases": "u", "disclosure": "i"},
+    # The mark empties the narrative of the case and of every row about it, and its signed letter goes.
+    "mark_abuse": {"cases": "u", "followup": "u", "resolution": "u", "escalation": "u", "callback": "u",
+                   "referral": "u", "meeting": "u", "qualityreview": "u", "planstep": "u", "clockevent": "u",
+                   "attachment": "d", "draft": "ud"},
+    "add_callback": {"cases": "u", "callback": "i"},
+    "complete_callback": {"cases": "u", "callback": "u"},
+    "escalate": {"cases": "u", "escalation": "i"},
+    "record_clock": {"cases": "u", "clockevent": "i"},
+    "extend_clock": {"cases": "u", "clockevent": "i"},
+    "resolve": {"cases": "u", "resolution": "iu"},
+    "close_case": {"cases": "u"},
+    "reassign": {"cases": "u", "callback": "u", "app_user": "u"},
+    "approve_letter": {"cases": "u", "resolution": "u"},
+    "sign_letter": {"cases": "u", "resolution": "u", "attachment": "i"},
+    "link_cases": {"cases": "u", "caselink": "i"},
+    "refer": {"cases": "u", "referral": "i"},
+    "meeting": {"cases": "u", "meeting": "iu"},
+    "review_case": {"cases": "u", "qualityreview": "i"},
+    "student_record": {},
+    "report": {"report": "iu"},
+    "approve_report": {"report": "u"},
+    "litigation_hold": {"litigationhold": "iud"},
+    "export_personal": {},
+    "purge": {"*": "iud"},
+    "manage_users": {"app_user": "iu"},
+    "maintain_store": {"*": "iud"},  # "*": every table (migrations, restores, reference data, demo cases)
+}
+# Tables no staff action writes: the schema's own revision and the store's keys, written by the owner alone.
+READ_ONLY_TABLES = ("alembic_version", "storesecret")
+# Columns fixed when the row is made: no login but the owner may UPDATE them (column privileges).
+FIXED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "cases": ("id", "case_number", "client_id", "protocol", "opened_by", "opened_at"),
+    "auditevent": ("*",),
+}
+AUDIT_TABLE = "auditevent"
+
+
+def writes_of(role: str, tables: list[str] | tuple[str, ...]) -> dict[str, str]:
+    """What `role`'s actions write, table -> the statements ("iud" letters, in that order), over `tables` (the
+    store's tables: "*" in an action's writes stands for every one of them but the read-only ones)."""
+    found: dict[str, set[str]] = {}
+    for action, roles in PERMISSIONS.items():
+        if role not in roles:
+            continue
+        for table, statements in WRITES[action].items():
+            names = [t for t in tables if t not in READ_ONLY_TABLES and t != AUDIT_TABLE] if table == "*" else [table]
+            for name in names:
+                found.setdefault(name, set()).update(statements)
+    return {table: "".join(s for s in "iud" if s in found[table]) for table in sorted(found)}
+
 
 def may(role: str, action: str) -> bool:
     """True when `role` may perform `action`."""
@@ -98,17 +164,35 @@ def may_hand_down(role: str, current_owner: str, new_owner: str) -> bool:
     return role_rank(new_owner) >= role_rank(current_owner) or role_rank(role) >= role_rank(current_owner)
 
 
+def may_close(role: str, username: str, *, assigned_to: str | None, owner_role: str) -> bool:
+    """A case is closed by its assignee, or by someone of at least its owner role's rank."""
+    return username == assigned_to or role_rank(role) >= role_rank(owner_role)
+
+
 def may_mark_closed_case(role: str, username: str, *, people: tuple[str | None, ...]) -> bool:
     """A closed case is marked as suspected abuse (its record emptied) only by someone who worked it (`people`:
     opened, assigned, closed it) or a supervisor."""
     return username in people or role == "supervisor"
 
 
-# The supervisor queue (issue 9): supervisors and specialists (and admins, who run the store) see every case and
-# caller; an agent sees the cases assigned to them and those they opened, and no one else's callers.
-WHOLE_QUEUE = ("program_specialist", "specialist", "supervisor", "admin")
+# Who sees which cases (README, "Who sees what"): the store applies it to every read and write, and on PostgreSQL
+# the database's row-level security says the same (calldesk.store.security).
+# - all: every case (caseworkers and supervisors work from the whole queue; admins run the store);
+# - own: the cases assigned to them, those they opened, and those waiting in their role's queue (no one assigned);
+#   of any other case only a caller's earlier calls, found by the exact phone, email or name being typed, and
+#   only their number, date, type, category, school and status;
+# - places: the cases about their own schools or departments (respondents).
+Scope = Literal["all", "own", "places"]
+SCOPES: dict[str, Scope] = {"respondent": "places", "agent": "own", "program_specialist": "all",
+                            "specialist": "all", "supervisor": "all", "admin": "all"}
+WHOLE_QUEUE = tuple(role for role, scope in SCOPES.items() if scope == "all")
+
+
+def scope_of(role: str) -> Scope:
+    """Which cases `role` sees (an unknown role: only its own)."""
+    return SCOPES.get(role, "own")
 
 
 def sees_whole_queue(role: str) -> bool:
-    """True when `role` sees every case in the queue (False: only their own work and the cases they opened)."""
-    return role in WHOLE_QUEUE
+    """True when `role` sees every case in the queue (False: only their own work and their role's queue)."""
+    return scope_of(role) == "all"

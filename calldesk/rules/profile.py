@@ -42,8 +42,9 @@ SpanUnit = Literal["hours", "days"]
 
 TIERS: tuple[Tier, ...] = ("inquiry_immediate", "inquiry_followup", "concern", "complaint")
 CALL_TYPES: tuple[CallType, ...] = ("compliment", "inquiry", "concern", "complaint")
-# Ordered from least to most authority: the order is used to say "at least a program specialist".
-ROLES: tuple[str, ...] = ("agent", "program_specialist", "specialist", "supervisor", "admin")
+# Ordered from least to most authority: the order is used to say "at least a program specialist". A respondent
+# (a school or department administrator, Area Offices) documents the resolution of their own place's cases.
+ROLES: tuple[str, ...] = ("respondent", "agent", "program_specialist", "specialist", "supervisor", "admin")
 
 TIER_LABELS: dict[str, str] = {
     "inquiry_immediate": "Inquiry (immediate)",
@@ -52,6 +53,7 @@ TIER_LABELS: dict[str, str] = {
     "complaint": "Complaint",
 }
 ROLE_LABELS: dict[str, str] = {
+    "respondent": "a respondent",
     "agent": "an agent",
     "program_specialist": "a program specialist",
     "specialist": "a specialist",
@@ -325,6 +327,11 @@ class Profile(_Frozen):
     retention: Annotated[list[RetentionClass], Valid(_one_class_per_call_type)] = field(default_factory=list)
     # School or office name -> its public street address (the location an Open311 export gives).
     sites: dict[str, str] = field(default_factory=dict)
+    # How a routed case reaches a person of its owner role: the one with the fewest open cases, or in turn.
+    assignment: Literal["fewest_open", "round_robin"] = "fewest_open"
+    # Whether one person may do what the protocol gives to two (approve a letter and sign it): on a one-person
+    # store such a step is then done and marked so in the audit trail; otherwise it is refused.
+    one_person_office: bool = False
 
     def __hash__(self) -> int:
         # Hashable (for caches) although it holds lists; equal profiles share these fields.

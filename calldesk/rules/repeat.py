@@ -23,6 +23,7 @@ class PriorCase:
     category: str | None
     school: str | None
     status: str
+    id: int | None = None  # the store's row (to link the new case to it)
 
 
 @dataclass(frozen=True)

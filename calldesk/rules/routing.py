@@ -7,67 +7,46 @@ open and update services apply its answer, and the intake screen previews it as 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from calldesk.rules.assignment import ENGLISH, Assignment, StaffBoard
 from calldesk.rules.profile import CallType, Profile, Tier
 from calldesk.rules.repeat import RepeatDecision, promoted_call_type
 from calldesk.rules.reportability import Reportability, reportability
 from calldesk.rules.triage import TriageDecision, check_call, flags_of, tier_for, triage
 
-ENGLISH = "english"
-
-
-@dataclass(frozen=True)
-class Speaker:
-    """A staff member as language routing sees them: who, their role, the languages they take calls in."""
-
-    username: str
-    role: str
-    languages: tuple[str, ...]
-
-
-def languages_of(text: str) -> tuple[str, ...]:
-    """'English, Spanish' -> ('English', 'Spanish'): a staff member's languages as stored."""
-    return tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
-
-
-def speaks(speaker: Speaker, language: str) -> bool:
-    return language.strip().casefold() in {lang.casefold() for lang in speaker.languages}
-
 
 @dataclass(frozen=True)
 class Routing:
-    """Where a call goes: its (possibly promoted) type, the triage decision and whether it is reported;
-    its line (English or Bilingual, Rochester OPE) and who takes a Bilingual call."""
+    """Where a call goes: its (possibly promoted) type, the triage decision and whether it is reported; its line
+    (English or Bilingual, Rochester OPE) and the person who takes it (None: it waits in its role's queue)."""
 
     call_type: CallType
     decision: TriageDecision
     report: Reportability
     line: str = "English"
-    assign_to: str | None = None
-    language_reason: str = ""
+    assignment: Assignment | None = None
+    language: str = "English"
+
+    @property
+    def assign_to(self) -> str | None:
+        return self.assignment.assignee if self.assignment is not None else None
 
     @property
     def reasons(self) -> list[str]:
-        """The decision in words for the agent (triage first, then reportability, then the language line)."""
-        return [*self.decision.reasons, *([self.report.reason] if self.report.reason else []),
-                *([self.language_reason] if self.language_reason else [])]
+        """The decision in words for the agent (triage first, then reportability, the line and the person)."""
+        line = [f"Bilingual line ({self.language})."] if self.line == "Bilingual" else []
+        return [*self.decision.reasons, *([self.report.reason] if self.report.reason else []), *line,
+                *([self.assignment.reason] if self.assignment is not None else [])]
 
 
-def language_line(language: str, owner_role: str, speakers: Sequence[Speaker]) -> tuple[str, str | None, str]:
-    """(line, assignee, reason): a call in English stays on the English line; any other language goes to the
-    Bilingual line, to the first staff member of the owner's role (by name) who speaks it."""
+def language_line(language: str) -> str:
+    """A call in English stays on the English line; any other language goes to the Bilingual line."""
     wanted = (language or "English").strip()
-    if wanted.casefold() == ENGLISH:
-        return "English", None, ""
-    able = sorted((s for s in speakers if s.role == owner_role and speaks(s, wanted)), key=lambda s: s.username)
-    role = owner_role.replace("_", " ")
-    if not able:
-        return "Bilingual", None, f"Bilingual line ({wanted}): no {role} speaks {wanted}; a supervisor assigns it."
-    return "Bilingual", able[0].username, f"Bilingual line ({wanted}): to {able[0].username}, a {role} who speaks it."
+    return "English" if not wanted or wanted.casefold() == ENGLISH else "Bilingual"
 
 
 def route(
@@ -77,14 +56,17 @@ def route(
     opened_at: datetime,
     repeat: RepeatDecision | None = None,
     linked_repeat: bool = False,
-    speakers: Sequence[Speaker] = (),
+    staff: StaffBoard | None = None,
+    opener: str | None = None,
+    exclude: tuple[str, ...] = (),
 ) -> Routing:
     """Route a call from its fields (the intake form's values or a stored case).
 
     `repeat` is the repeat rule's decision for a new call; `linked_repeat` says a stored case is already linked
-    as a repeat; `speakers` are the staff and their languages (a call not in English goes to one who speaks
-    it). Either way the call is at least a concern; a new repeat call that would stay with an agent goes
-    to the repeat rule's owner. Raises InvalidInput for an unknown call type or category.
+    as a repeat; either way the call is at least a concern, and a new repeat call that would stay with an agent
+    goes to the repeat rule's owner. With `staff` (the staff and their load) the case reaches a person of its
+    owner role (calldesk.rules.assignment: `opener` keeps what they may own; never one in `exclude`); without,
+    only the role is decided (the intake's preview). Raises InvalidInput for an unknown call type or category.
     """
     call_type = promoted_call_type(fields.get("call_type") or "inquiry",
                                    repeated=repeat is not None or linked_repeat)
@@ -94,8 +76,12 @@ def route(
     if repeat is not None and decision.owner_role == "agent":
         decision = replace(decision, owner_role=repeat.owner_role)
     report = reportability(profile, category=fields.get("category") or None, flags=flags)
-    line, assignee, why = language_line(fields.get("language") or "English", decision.owner_role, speakers)
-    return Routing(call_type, decision, report, line, assignee, why)
+    language = (fields.get("language") or "English").strip() or "English"
+    assignment = None
+    if staff is not None and not decision.close_now:
+        assignment = staff.assign(profile.assignment, owner_role=decision.owner_role, language=language,
+                                  opener=opener, at=opened_at, exclude=exclude)
+    return Routing(call_type, decision, report, language_line(language), assignment, language)
 
 
 def call_tier(profile: Profile, *, fields: Mapping[str, Any]) -> Tier | None:

@@ -87,7 +87,7 @@ class CaseActionDialog(ModalScreen[Any]):
         from calldesk.store.cases import get_case
 
         with self.desk.store.uow(readonly=True) as uow:
-            case = get_case(uow.session, self.case_number)
+            case = get_case(uow.session, self.case_number, viewer=self.desk.actor)
             version, extra = case.version, self.describe(uow.session, case)
         self.app.call_from_thread(self._loaded, version, extra)
 

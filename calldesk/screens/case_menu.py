@@ -61,7 +61,7 @@ def _ferpa(desk: Desk, number: str) -> Screen[Any]:
     from calldesk.store.cases import get_case
 
     with desk.store.uow(readonly=True) as uow:  # one indexed read: the case's students
-        case = get_case(uow.session, number)
+        case = get_case(uow.session, number, viewer=desk.actor)
         ref = uow.session.exec(select(Student.student_ref).where(Student.case_id == case.id,
                                                                  col(Student.student_ref).is_not(None))
                                .order_by(col(Student.id))).first()

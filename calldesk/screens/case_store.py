@@ -16,24 +16,25 @@ from calldesk.screens.context import Desk
 from calldesk.store import calls
 from calldesk.store.calls import CallSave
 from calldesk.store.cases import reassign
-from calldesk.store.search import CaseView, case_view, find_cases, my_work
+from calldesk.store.my_work import my_work
+from calldesk.store.search import CaseView, case_view, find_cases
 
 CASE_FIELDS = tuple(CaseBase.model_fields)
 
 
 def load(desk: Desk, case_number: str) -> CaseView:
     with desk.store.uow(readonly=True) as uow:
-        return case_view(uow.session, case_number)
+        return case_view(uow.session, case_number, viewer=desk.actor)
 
 
 def find(desk: Desk, text: str) -> list[CasePublic]:
     with desk.store.uow(readonly=True) as uow:
-        return find_cases(uow.session, text)
+        return find_cases(uow.session, text, viewer=desk.actor)
 
 
 def work_of(desk: Desk) -> list[Any]:
     with desk.store.uow(readonly=True) as uow:
-        return my_work(uow.session, profile=desk.profile, username=desk.actor.username, now=desk.now(),
+        return my_work(uow.session, profile=desk.profile, viewer=desk.actor, now=desk.now(),
                        today=desk.today())
 
 

@@ -78,7 +78,7 @@ class CaseWorkDialog(ModalScreen[str | None]):
         try:
             with self.desk.store.uow(readonly=True) as uow:
                 found = case_work(uow.session, case_number=self.case_number, now=self.desk.now(),
-                                  profile=self.desk.profile)
+                                  viewer=self.desk.actor, profile=self.desk.profile)
         except Exception as exc:  # noqa: BLE001 - every failure becomes the dialog's one refusal line
             self.app.call_from_thread(self.refused, as_refusal(exc).message)
             return

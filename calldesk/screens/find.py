@@ -20,6 +20,7 @@ from calldesk.screens.failures import ReportsWorkerFailures
 if TYPE_CHECKING:
     from calldesk.models import CasePublic
     from calldesk.screens.context import Desk
+    from calldesk.store.queries import EarlierCall
 
 
 class FindCaseScreen(ReportsWorkerFailures, ModalScreen[str | None]):
@@ -34,11 +35,12 @@ class FindCaseScreen(ReportsWorkerFailures, ModalScreen[str | None]):
     ]
 
     class Found(Message):
-        def __init__(self, cases: list[CasePublic]) -> None:
+        def __init__(self, cases: list[CasePublic] | list[EarlierCall]) -> None:
             super().__init__()
             self.cases = cases
 
-    def __init__(self, desk: Desk, cases: list[CasePublic] | None = None, *, title: str = "Find a case") -> None:
+    def __init__(self, desk: Desk, cases: list[CasePublic] | list[EarlierCall] | None = None, *,
+                 title: str = "Find a case") -> None:
         """`cases`: show these at once (the caller's earlier calls) instead of waiting for a search."""
         super().__init__()
         self.desk = desk

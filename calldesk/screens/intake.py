@@ -464,9 +464,13 @@ class IntakeScreen(CallConsent):
         from calldesk.screens.desk import open_case_screen
         from calldesk.screens.find import FindCaseScreen
 
-        earlier = self.query_one(CallerHistory).cases
-        if not earlier:
+        listed = self.query_one(CallerHistory).cases
+        if not listed:
             self.notify("No earlier calls listed: type the caller's phone, email or name first.")
+            return
+        earlier = [case for case in listed if case.yours]
+        if not earlier:
+            self.notify("The caller's earlier calls are other people's cases: you see their lines, not the cases.")
             return
 
         def chosen(number: str | None) -> None:

@@ -20,6 +20,7 @@ from calldesk.screens.context import Desk
 
 if TYPE_CHECKING:
     from calldesk.models import CasePublic, DisclosurePublic, FollowUpPublic, StudentPublic
+    from calldesk.store.queries import EarlierCall
 
 # Typed fields that mean the agent has started a call worth keeping as a draft.
 SUBSTANCE = ("caller_name", "phone", "email", "school", "department", "category", "claim", "evidence",
@@ -41,7 +42,7 @@ class Call:
 
 @dataclass
 class CallerLookup:
-    history: list[CasePublic]
+    history: list[EarlierCall]
     priors: list[PriorCase]
     looked_up: bool
 

@@ -68,7 +68,8 @@ class CallDrafts(CallMoves):
         from calldesk.store.cases import get_case
 
         with self.desk.store.uow(readonly=True) as uow:
-            self.post_message(CaseResumed(CasePublic.model_validate(get_case(uow.session, case_number))))
+            case = get_case(uow.session, case_number, viewer=self.desk.actor)
+            self.post_message(CaseResumed(CasePublic.model_validate(case)))
 
     def action_quit_call(self) -> None:
         """Quit calldesk; with changes the case does not hold yet, ask first (the default is to stay)."""

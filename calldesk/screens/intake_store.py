@@ -40,7 +40,8 @@ def lookup_caller(desk: Desk, key: CallerKey) -> CallerLookup:
     if not (key.phone_digits or key.email or key.name):
         return CallerLookup([], [], looked_up=False)
     with desk.store.uow(readonly=True) as uow:
-        history = caller_history(uow.session, phone_digits=key.phone_digits, email=key.email, name=key.name)
+        history = caller_history(uow.session, viewer=desk.actor, phone_digits=key.phone_digits, email=key.email,
+                                 name=key.name)
         priors = priors_for_caller(uow.session, key, since_days=desk.profile.repeat_window_days, now=desk.now())
     return CallerLookup(history, priors, looked_up=True)
 
@@ -82,7 +83,7 @@ def save_call(desk: Desk, call: Call, writer: DraftWriter, *, close: bool) -> Sa
 
 def reload(desk: Desk, case_number: str) -> CasePublic:
     with desk.store.uow(readonly=True) as uow:
-        return CasePublic.model_validate(get_case(uow.session, case_number))
+        return CasePublic.model_validate(get_case(uow.session, case_number, viewer=desk.actor))
 
 
 def record_abuse(desk: Desk, call: Call, writer: DraftWriter, ticket: int) -> CasePublic | None:
@@ -103,8 +104,9 @@ def consent_view(desk: Desk, call: Call) -> ConsentView:
     with desk.store.uow(readonly=True) as uow:
         number, student_id = call.case.case_number, call.student.id
         decision = confidentiality.may_see_student(uow.session, case_number=number, student_id=student_id,
-                                                   records=records, on=desk.today())
-        disclosures = [d for d in confidentiality.disclosures_for(uow.session, number) if d.student_id == student_id]
+                                                   records=records, on=desk.today(), viewer=desk.actor)
+        disclosures = [d for d in confidentiality.disclosures_for(uow.session, number, viewer=desk.actor)
+                       if d.student_id == student_id]
     return ConsentView(decision, call.case, call.student, disclosures)
 
 

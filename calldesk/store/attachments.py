@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from calldesk.errors import InvalidInput, NotFound, StoreError
 from calldesk.models import Attachment
+from calldesk.store.users import Actor
 
 MAX_BYTES = 20 * 1024 * 1024  # a signed letter is a few pages; refuse what is clearly not one
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -64,11 +65,11 @@ def content_of(row: Attachment) -> bytes:
     return Path(row.stored_as).read_bytes()
 
 
-def signed_letter(session: Session, case_number: str) -> tuple[str, bytes]:
-    """The case's signed response letter: (the name it was attached under, its bytes)."""
+def signed_letter(session: Session, case_number: str, *, viewer: Actor | None) -> tuple[str, bytes]:
+    """The case's signed response letter: (the name it was attached under, its bytes), if `viewer` sees the case."""
     from calldesk.store.cases import get_case
 
-    case = get_case(session, case_number)
+    case = get_case(session, case_number, viewer=viewer)
     row = session.exec(select(Attachment).where(Attachment.case_id == case.id, Attachment.kind == "signed_letter")
                        .order_by(col(Attachment.at).desc())).first()
     if row is None:

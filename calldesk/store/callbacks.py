@@ -25,7 +25,7 @@ def add_callback(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: Callb
         raise InvalidInput("Enter who called (a name or a phone number).", field="caller_name")
     received = data.received_at or utcnow()
     owner = actor_for(uow.session, data.assigned_to).username if data.assigned_to else actor.username
-    case = get_case(uow.session, data.case_number, for_update=True) if data.case_number else None
+    case = get_case(uow.session, data.case_number, viewer=actor, for_update=True) if data.case_number else None
     case_id = case.id if case is not None else None
     if case is not None:
         case.updated_at = utcnow()  # bumps the case's version: a concurrent mark_abuse sees this callback

@@ -24,7 +24,6 @@ from calldesk.models import (
     Resolution,
     ResolutionUpdate,
 )
-from calldesk.rules.permissions import require
 from calldesk.rules.profile import Profile
 from calldesk.rules.required import missing_fields
 from calldesk.rules.routing import route
@@ -33,7 +32,7 @@ from calldesk.store.cases import CaseOutcome, close_case, discard_draft_rows, ge
 from calldesk.store.intake import build
 from calldesk.store.queries import follow_ups_for
 from calldesk.store.uow import UnitOfWork
-from calldesk.store.users import Actor
+from calldesk.store.users import Actor, authorise
 
 CASE_FIELDS: tuple[str, ...] = tuple(CaseBase.model_fields)
 
@@ -71,7 +70,7 @@ class SavedCase:
 def save_call(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CallSave) -> SavedCase:
     """Save the call in one transaction; a refusal at any step (MissingFields lists every empty required field,
     for the save and, when closing, for the close) leaves the store as it was."""
-    require(actor.role, "take_call")
+    actor = authorise(uow, actor, "take_call")
     session = uow.session
     if data.close:
         _require_for_close(uow, profile, data)
@@ -87,7 +86,7 @@ def save_call(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CallSave
                                   changes=build(CaseUpdate, **_case_fields(data)))
         saved = _saved(outcome)
         number = outcome.case.case_number
-        case = get_case(session, number)
+        case = get_case(session, number, viewer=actor)
         if case.status == "open" and not case.abuse_marked and data.follow_up_done.strip():
             casework.add_follow_up(uow, actor=actor, profile=profile, case_number=number,
                                    data=build(FollowUpCreate, done=data.follow_up_done, pending=data.follow_up_pending))
@@ -100,7 +99,7 @@ def save_call(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CallSave
             close_case(uow, actor=actor, profile=profile, case_number=number)
         discard_draft_rows(session, data.client_id)
     uow.commit()
-    saved.case = CasePublic.model_validate(get_case(session, number))
+    saved.case = CasePublic.model_validate(get_case(session, number, viewer=actor))
     assert saved.case.id is not None
     saved.follow_ups = follow_ups_for(session, saved.case.id)
     return saved

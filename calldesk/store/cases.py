@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -48,14 +49,16 @@ from calldesk.store import audit
 from calldesk.store.drafts import scrub_drafts
 from calldesk.store.intake import clean_fields
 from calldesk.store.maintenance import vacuum_after_scrub
-from calldesk.store.queries import priors_for_caller, school_window, speakers
+from calldesk.store.queries import priors_for_caller, school_window, staff_board
 from calldesk.store.scrub import scrub_files
 from calldesk.store.uow import UnitOfWork, unstorable
 from calldesk.store.users import Actor, authorise
+from calldesk.store.visibility import sees
 
 DEADLINE_FIELDS = ("respond_by", "acknowledge_by", "next_follow_up_by", "resolve_by", "resolve_max")
+# The fields whose change routes a case again (tier, owner, deadlines, and the person: language picks who).
 TRIAGE_INPUTS = frozenset({"call_type", "category", "due_process", "special_education", "safety", "source",
-                           "urgent", "needs_follow_up"})
+                           "urgent", "needs_follow_up", "language"})
 
 
 @dataclass
@@ -69,12 +72,14 @@ class CaseOutcome:
     created: bool = True
 
 
-def get_case(session: Session, case_number: str, *, for_update: bool = False) -> Case:
-    """The case numbered `case_number`. `for_update`: a writer locks its row (PostgreSQL; SQLite's writers hold
-    the file lock), so concurrent writes to a case and its children queue instead of failing as stale."""
+def get_case(session: Session, case_number: str, *, viewer: Actor | None, for_update: bool = False) -> Case:
+    """The case numbered `case_number`, if `viewer` may see it (calldesk.store.visibility; None: the store's own
+    work); NotFound otherwise, as if there were none. `for_update`: a writer locks its row (PostgreSQL; SQLite's
+    writers hold the file lock), so concurrent writes to a case and its children queue instead of failing as
+    stale."""
     if unstorable(case_number):
         raise NotFound(f"No case numbered like that (it contains {unstorable(case_number)}).")
-    query = select(Case).where(Case.case_number == case_number)
+    query = select(Case).where(Case.case_number == case_number, sees(viewer))
     if for_update:
         query = query.with_for_update().execution_options(populate_existing=True)
     found = session.exec(query).first()
@@ -83,9 +88,10 @@ def get_case(session: Session, case_number: str, *, for_update: bool = False) ->
     return found
 
 
-def load_for_change(session: Session, case_number: str, expected_version: int | None) -> Case:
-    """The case, refused as StaleCase if someone saved it since the caller loaded `expected_version`."""
-    case = get_case(session, case_number, for_update=True)
+def load_for_change(session: Session, case_number: str, expected_version: int | None, *, viewer: Actor) -> Case:
+    """The case `viewer` may see, locked, refused as StaleCase if someone saved it since the caller loaded
+    `expected_version`."""
+    case = get_case(session, case_number, viewer=viewer, for_update=True)
     if expected_version is not None and case.version != expected_version:
         raise StaleCase(
             f"Case {case_number} was saved by someone else after you opened it; reload it to see their changes."
@@ -164,7 +170,8 @@ def open_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CaseCrea
     priors = priors_for_caller(session, key, since_days=profile.repeat_window_days, now=opened_at)
     repeat = detect_repeat(profile, caller=key, category=fields.get("category"), school=fields.get("school"),
                            opened_at=opened_at, priors=priors)
-    routing = route(profile, fields=fields, opened_at=opened_at, repeat=repeat, speakers=speakers(session))
+    routing = route(profile, fields=fields, opened_at=opened_at, repeat=repeat, opener=actor.username,
+                    staff=staff_board(session, today=calendar_for(profile).local(utcnow()).date()))
     trend = _trend(session, profile, fields.get("school"), opened_at)
     year = calendar_for(profile).local(opened_at).year
     # The number comes first: it takes the counter's lock, so a retried save racing the first one waits for it
@@ -179,7 +186,7 @@ def open_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CaseCrea
                 protocol=profile.name, opened_by=actor.username, opened_at=opened_at, updated_at=utcnow(),
                 abuse_marked=abuse_marked)
     _route(case, routing, actor=actor, at=opened_at)
-    case.assigned_to = routing.assign_to  # a Bilingual call goes to one who speaks its language
+    assign(case, routing.assign_to, at=utcnow())  # a person of the owner role (who speaks the call's language)
     reasons = case_notes(routing, repeat=repeat, trend=trend)
     logged_at = utcnow()
     late = missed_intake(profile, opened_at, logged_at)
@@ -196,7 +203,8 @@ def open_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CaseCrea
     audit.record_changes(session, actor=actor.username, action="case.open", entity="case",
                          entity_id=case.case_number, case_id=case.id, before={}, after=_snapshot(case))
     if repeat is not None:
-        earlier = get_case(session, repeat.linked_case_number)
+        # The earlier case by its id from the caller's priors: the agent may not be allowed to read that case.
+        earlier = next(p for p in priors if p.case_number == repeat.linked_case_number)
         assert earlier.id is not None
         session.add(CaseLink(case_id=case.id, linked_case_id=earlier.id, kind="repeat", reason=repeat.message,
                              created_by=actor.username))
@@ -212,7 +220,7 @@ def update_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number:
     """Change a case's fields; changing type, category or flags recomputes its tier and deadlines."""
     actor = authorise(uow, actor, "edit_case")
     session = uow.session
-    case = load_for_change(session, case_number, expected_version)
+    case = load_for_change(session, case_number, expected_version, viewer=actor)
     if case.status == "closed":
         raise RuleRefused(f"Case {case_number} is closed; it can no longer be changed.")
     wanted = changes.model_dump(exclude_unset=True)
@@ -225,16 +233,22 @@ def update_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number:
     marks = [ClockMark(r.kind, r.event, r.new_due_at) for r in session.exec(  # type: ignore[arg-type]
         select(ClockEvent).where(ClockEvent.case_id == case.id).order_by(col(ClockEvent.at), col(ClockEvent.id)))]
     before = _snapshot(case)
+    retriage = bool(TRIAGE_INPUTS & {k for k in wanted if before.get(k) != fields.get(k)})
+    board = staff_board(session, today=calendar_for(profile).local(utcnow()).date()) if retriage else None
     if "call_type" in fields and resolution is not None:
         check_retype(case_number=case_number, before=before["call_type"], after=fields["call_type"],
                      alleged_violation=resolution.alleged_violation, letter_status=resolution.letter_status)
     for key, value in fields.items():
         setattr(case, key, value)
     reasons: list[str] = []
-    if TRIAGE_INPUTS & {k for k in wanted if before.get(k) != fields.get(k)}:
-        # A linked repeat call stays at least a concern; earlier notes (repeat caller, trend) stay too.
-        routing = route(profile, fields=case.model_dump(), opened_at=case.opened_at, linked_repeat=repeated is not None)
+    if retriage:
+        # A linked repeat call stays at least a concern; earlier notes (repeat caller, trend) stay too. The person
+        # stays while they may still own it (role, language); else it reaches one who may.
+        routing = route(profile, fields=case.model_dump(), opened_at=case.opened_at, linked_repeat=repeated is not None,
+                        opener=case.assigned_to or actor.username, staff=board)
         decided = _route(case, routing, actor=actor, at=utcnow())
+        if case.status == "open" and routing.assign_to != case.assigned_to:
+            assign(case, routing.assign_to, at=utcnow())
         # A clock already met stays met, an extended one keeps its new date.
         for name, due in settle({n: getattr(case, n) for n in DEADLINE_FIELDS}, marks).items():
             setattr(case, name, due)
@@ -263,7 +277,7 @@ def mark_abuse(uow: UnitOfWork, *, actor: Actor, case_number: str) -> CasePublic
     page keeps the text."""
     actor = authorise(uow, actor, "mark_abuse")
     session = uow.session
-    case = get_case(session, case_number, for_update=True)
+    case = get_case(session, case_number, viewer=actor, for_update=True)
     if case.status == "closed" and not may_mark_closed_case(
             actor.role, actor.username, people=(case.opened_by, case.assigned_to, case.closed_by)):
         raise PermissionDenied(f"Case {case_number} is closed: only who worked it or a supervisor may mark it.")
@@ -321,7 +335,7 @@ def close_case(uow: UnitOfWork, *, actor: Actor, case_number: str, expected_vers
     case's own protocol."""
     actor = authorise(uow, actor, "close_case")
     session = uow.session
-    case = load_for_change(session, case_number, expected_version)
+    case = load_for_change(session, case_number, expected_version, viewer=actor)
     if case.status == "closed":
         raise RuleRefused(f"Case {case_number} is already closed.")
     if actor.username != case.assigned_to and role_rank(actor.role) < role_rank(case.owner_role):
@@ -352,22 +366,49 @@ def close_case(uow: UnitOfWork, *, actor: Actor, case_number: str, expected_vers
 def reassign(uow: UnitOfWork, *, actor: Actor, case_number: str, to_user: str,
              expected_version: int | None = None) -> CasePublic:
     """Assign a case to a named, active user, or move it to another (supervisors only); refused for a closed
-    case or one saved by someone else since `expected_version`."""
+    case, one already theirs, or one saved by someone else since `expected_version`."""
+    versions = {case_number: expected_version} if expected_version is not None else {}
+    return assign_cases(uow, actor=actor, case_numbers=[case_number], to_user=to_user, expected_versions=versions)[0]
+
+
+def assign_cases(uow: UnitOfWork, *, actor: Actor, case_numbers: Sequence[str], to_user: str,
+                 expected_versions: Mapping[str, int] | None = None) -> list[CasePublic]:
+    """Assign several cases to one named, active user at once (supervisors, from the queue): one action, one
+    transaction, so every case is assigned or, if one is refused (closed, changed since the version the
+    supervisor saw, not found), none is. Cases already theirs stay as they are (one alone is refused)."""
     actor = authorise(uow, actor, "reassign")
     from calldesk.store.users import actor_for
 
+    if not case_numbers:
+        raise InvalidInput("Pick at least one case to assign.", field="case_numbers")
     target = actor_for(uow.session, to_user)
-    case = load_for_change(uow.session, case_number, expected_version)
-    if case.status == "closed":
-        raise RuleRefused(f"Case {case_number} is closed; it can no longer be assigned.")
-    if case.assigned_to == target.username:
-        raise RuleRefused(f"Case {case_number} is already assigned to {target.username}.")
-    audit.record(uow.session, actor=actor.username, action="case.reassign", entity="case", entity_id=case_number,
-                 case_id=case.id, field="assigned_to", old=case.assigned_to, new=target.username)
-    case.assigned_to = target.username
-    case.updated_at = utcnow()
+    if target.role == "respondent":
+        raise RuleRefused(f"{target.username} is a respondent: respondents document their places' cases and are "
+                          "not assigned any.")
+    versions = expected_versions or {}
+    done: list[Case] = []
+    for case_number in dict.fromkeys(case_numbers):
+        case = load_for_change(uow.session, case_number, versions.get(case_number), viewer=actor)
+        if case.status == "closed":
+            raise RuleRefused(f"Case {case_number} is closed; it can no longer be assigned.")
+        if case.assigned_to == target.username:
+            if len(case_numbers) == 1:
+                raise RuleRefused(f"Case {case_number} is already assigned to {target.username}.")
+            done.append(case)
+            continue
+        audit.record(uow.session, actor=actor.username, action="case.reassign", entity="case",
+                     entity_id=case_number, case_id=case.id, field="assigned_to", old=case.assigned_to,
+                     new=target.username)
+        assign(case, target.username, at=utcnow())
+        case.updated_at = utcnow()
+        done.append(case)
     uow.commit()
-    return CasePublic.model_validate(case)
+    return [CasePublic.model_validate(case) for case in done]
+
+
+def assign(case: Case, username: str | None, *, at: datetime) -> None:
+    """Give the case to `username` (None: back to its role's queue), noting when (round robin; My work's ages)."""
+    case.assigned_to, case.assigned_at = username, at if username is not None else None
 
 
 def recompute_follow_up(case: Case, profile: Profile, last_entry_at: datetime | None) -> None:

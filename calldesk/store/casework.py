@@ -29,10 +29,10 @@ from calldesk.store.uow import UnitOfWork
 from calldesk.store.users import Actor, authorise
 
 
-def _open_case(uow: UnitOfWork, case_number: str, expected_version: int | None = None) -> Case:
+def _open_case(uow: UnitOfWork, case_number: str, expected_version: int | None, actor: Actor) -> Case:
     """The open case, its row locked: every write to a case's children goes through (and bumps) its version;
     refused as stale when someone saved it after the caller loaded `expected_version`."""
-    case = load_for_change(uow.session, case_number, expected_version)
+    case = load_for_change(uow.session, case_number, expected_version, viewer=actor)
     if case.status == "closed":
         raise RuleRefused(f"Case {case_number} is closed.")
     return case
@@ -44,7 +44,7 @@ def add_follow_up(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_numbe
     actor = authorise(uow, actor, "follow_up")
     if not data.done.strip():
         raise InvalidInput("Say what was done.", field="done")
-    case = _open_case(uow, case_number, expected_version)
+    case = _open_case(uow, case_number, expected_version, actor)
     if case.abuse_marked:
         raise RuleRefused("This call was marked as suspected child abuse: do not document it here.")
     entry = FollowUp(case_id=case.id, done=data.done.strip(), pending=data.pending.strip(), by_user=actor.username,  # type: ignore[arg-type]
@@ -74,7 +74,7 @@ def set_resolution(uow: UnitOfWork, *, actor: Actor, case_number: str, data: Res
                    expected_version: int | None = None) -> ResolutionPublic:
     """Write the response/resolution/remedy, the outcome, and for complaints the alleged violation."""
     actor = authorise(uow, actor, "resolve")
-    case = _open_case(uow, case_number, expected_version)
+    case = _open_case(uow, case_number, expected_version, actor)
     if data.alleged_violation and case.call_type != "complaint":
         raise InvalidInput("Only a complaint records an alleged violation.", field="alleged_violation")
     res = _resolution(uow, case.id, actor)  # type: ignore[arg-type]
@@ -102,7 +102,7 @@ def advance_letter(uow: UnitOfWork, *, actor: Actor, case_number: str, step: str
     if step not in LETTER_STEPS:
         raise InvalidInput(f"'{step}' is not a letter step: approve, attach or inform.", field="step")
     actor = authorise(uow, actor, "approve_letter" if step == "approve" else "sign_letter")
-    case = _open_case(uow, case_number, expected_version)
+    case = _open_case(uow, case_number, expected_version, actor)
     res = uow.session.exec(select(Resolution).where(Resolution.case_id == case.id)).first()
     status = res.letter_status if res is not None else "none"
     reached = check_letter_step(step, letter_status=status, actor=actor.username,

@@ -37,8 +37,8 @@ from calldesk.store.uow import UnitOfWork
 from calldesk.store.users import Actor, authorise
 
 
-def _open_for_change(uow: UnitOfWork, case_number: str, expected_version: int | None) -> Case:
-    case = load_for_change(uow.session, case_number, expected_version)
+def _open_for_change(uow: UnitOfWork, case_number: str, expected_version: int | None, actor: Actor) -> Case:
+    case = load_for_change(uow.session, case_number, expected_version, viewer=actor)
     if case.status == "closed":
         raise RuleRefused(f"Case {case_number} is closed.")
     return case
@@ -49,7 +49,7 @@ def meet_clock(uow: UnitOfWork, *, actor: Actor, case_number: str, expected_vers
     """Record that a clock was met (the constituent acknowledged, answered in writing, replied to): it no longer
     drives the case's next deadline."""
     actor = authorise(uow, actor, "record_clock")
-    case = _open_for_change(uow, case_number, expected_version)
+    case = _open_for_change(uow, case_number, expected_version, actor)
     column = CLOCK_COLUMNS.get(kind)
     check_clock(kind, tier=case.tier, due=getattr(case, column) if column else None, case_number=case_number)
     assert column is not None
@@ -76,7 +76,7 @@ def extend_clock(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number
                  kind: str, new_due: date, notice: str) -> CasePublic:
     """An extension: the written notice sent to the constituent and the new due date (the end of that day)."""
     actor = authorise(uow, actor, "extend_clock")
-    case = _open_for_change(uow, case_number, expected_version)
+    case = _open_for_change(uow, case_number, expected_version, actor)
     column = CLOCK_COLUMNS.get(kind)
     check_clock(kind, tier=case.tier, due=getattr(case, column) if column else None, case_number=case_number)
     assert column is not None
@@ -102,7 +102,7 @@ def set_plan(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number: st
              steps: list[tuple[str, date]]) -> list[PlanStepPublic]:
     """Prescribe the steps and their timeline for a concern or complaint (replaces the earlier plan)."""
     actor = authorise(uow, actor, "follow_up")
-    case = _open_for_change(uow, case_number, expected_version)
+    case = _open_for_change(uow, case_number, expected_version, actor)
     if case.abuse_marked:
         raise RuleRefused("This call was marked as suspected child abuse: do not document it here.")
     if not steps:
@@ -147,13 +147,13 @@ class CaseWork:
         return {k: v for k, v in pending.items() if v is not None}
 
 
-def case_work(session: Session, *, case_number: str, now: datetime | None = None,
+def case_work(session: Session, *, case_number: str, viewer: Actor | None, now: datetime | None = None,
               profile: Profile | None = None) -> CaseWork:
     """The case's follow-ups, plan, clocks, resolution and letter, whether its follow-up is overdue, and what
     closing it still needs (each in words)."""
     from calldesk.store.cases import get_case
 
-    case = get_case(session, case_number)
+    case = get_case(session, case_number, viewer=viewer)
     profile = profile or load_profile(case.protocol)
     entries = list(session.exec(select(FollowUp).where(FollowUp.case_id == case.id)
                                 .order_by(col(FollowUp.entry_at), col(FollowUp.id))))

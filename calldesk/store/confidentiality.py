@@ -65,7 +65,7 @@ def add_student(uow: UnitOfWork, *, actor: Actor, case_number: str, data: Studen
     actor = authorise(uow, actor, "edit_case")
     if not data.name.strip():
         raise InvalidInput("Enter the student's name.", field="student_name")
-    case = get_case(uow.session, case_number, for_update=True)
+    case = get_case(uow.session, case_number, viewer=actor, for_update=True)
     case.updated_at = utcnow()  # a write to a case's child bumps the case's version
     student = Student(case_id=case.id, name=data.name.strip(), student_ref=(data.student_ref or "").strip() or None,  # type: ignore[arg-type]
                       school=(data.school or "").strip() or None, birth_date=data.birth_date)
@@ -88,7 +88,7 @@ def record_consent(uow: UnitOfWork, *, actor: Actor, case_number: str, student_i
                    today: date | None = None) -> ConsentPublic:
     """A written consent to release: signed, dated, naming records, purpose and recipient (99.30)."""
     actor = authorise(uow, actor, "record_consent")
-    case = get_case(uow.session, case_number, for_update=True)
+    case = get_case(uow.session, case_number, viewer=actor, for_update=True)
     case.updated_at = utcnow()  # a write to a case's child bumps the case's version
     student = _student(uow.session, case, student_id)
     consent = Consent(**data.model_dump(), student_id=student.id, recorded_by=actor.username, recorded_at=utcnow())  # type: ignore[arg-type]
@@ -115,9 +115,9 @@ def consent_decision(session: Session, *, case: Case, student: Student, records:
 
 
 def may_see_student(session: Session, *, case_number: str, student_id: int, records: list[str],
-                    on: date) -> ConsentDecision:
+                    on: date, viewer: Actor | None) -> ConsentDecision:
     """Whether the caller of this case may be told about the student (read-only; screens use it)."""
-    case = get_case(session, case_number)
+    case = get_case(session, case_number, viewer=viewer)
     return consent_decision(session, case=case, student=_student(session, case, student_id), records=records,
                             recipient=case.caller_name, on=on)
 
@@ -126,7 +126,7 @@ def disclose(uow: UnitOfWork, *, actor: Actor, case_number: str, student_id: int
              recipient: str | None = None, on: date | None = None) -> DisclosureOutcome:
     """Record a disclosure (99.32) if the consent rules allow it; otherwise ConsentRefused and nothing written."""
     actor = authorise(uow, actor, "disclose")
-    case = get_case(uow.session, case_number, for_update=True)
+    case = get_case(uow.session, case_number, viewer=actor, for_update=True)
     case.updated_at = utcnow()  # a write to a case's child bumps the case's version
     student = _student(uow.session, case, student_id)
     to = (recipient or case.caller_name).strip()
@@ -147,9 +147,9 @@ def disclose(uow: UnitOfWork, *, actor: Actor, case_number: str, student_id: int
     return DisclosureOutcome(DisclosurePublic.model_validate(row), decision)
 
 
-def disclosures_for(session: Session, case_number: str) -> list[DisclosurePublic]:
+def disclosures_for(session: Session, case_number: str, *, viewer: Actor | None) -> list[DisclosurePublic]:
     """The record of disclosures, open to the parent's inspection."""
-    case = get_case(session, case_number)
+    case = get_case(session, case_number, viewer=viewer)
     rows = session.exec(select(Disclosure).where(Disclosure.case_id == case.id).order_by(col(Disclosure.id)))
     return [DisclosurePublic.model_validate(r) for r in rows]
 
@@ -159,7 +159,7 @@ def revoke_consent(uow: UnitOfWork, *, actor: Actor, case_number: str, consent_i
     """The parent revokes a written consent: from `revoked_on` (default today) it allows no disclosure; it stays
     in the student's record."""
     actor = authorise(uow, actor, "record_consent")
-    case = get_case(uow.session, case_number, for_update=True)
+    case = get_case(uow.session, case_number, viewer=actor, for_update=True)
     consent = uow.session.get(Consent, consent_id)
     student = uow.session.get(Student, consent.student_id) if consent is not None else None
     if consent is None or student is None or student.case_id != case.id:

@@ -16,9 +16,8 @@ from sqlmodel import Session
 from calldesk.models import Callback, Case, User
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.callbacks import covering_supervisor_needed
-from calldesk.rules.permissions import require
 from calldesk.rules.profile import Profile
-from calldesk.store.users import Actor, actor_for
+from calldesk.store.users import Actor, check
 
 T = Case.__table__.c  # type: ignore[attr-defined]
 BACKLOG_AGES = ((0, 2), (3, 5), (6, 10), (11, 15), (16, 30), (31, None))  # days open
@@ -62,7 +61,7 @@ class Dashboard:
 
 
 def _reader(session: Session, actor: Actor) -> None:
-    require(actor_for(session, actor.username).role, "report")
+    check(session, actor, "report")
 
 
 def trends(session: Session, *, actor: Actor, profile: Profile, now: datetime) -> list[Trend]:

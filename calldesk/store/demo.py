@@ -330,7 +330,8 @@ def _case(profile: Profile, draw: dict[str, Any], opened_at: datetime, memory: _
         "preferred_contact": "phone" if phone else "email", "language": caller.language,
         "evidence": "", "steps_taken": "", "steps_confirmed": False,
         "call_type": routing.call_type, "protocol": profile.name, "status": "open", "tier": decision.tier,
-        "owner_role": decision.owner_role, "assigned_to": None, "opened_at": opened_at, "updated_at": opened_at,
+        "owner_role": decision.owner_role, "assigned_to": None, "assigned_at": None, "opened_at": opened_at,
+        "updated_at": opened_at,
         "closed_at": None, "closed_by": None, "close_reason": None,
         "respond_by": deadlines.respond_by, "acknowledge_by": deadlines.acknowledge_by,
         "next_follow_up_by": deadlines.next_follow_up_by, "resolve_by": deadlines.resolve_by,
@@ -396,6 +397,7 @@ def _work(rng: random.Random, profile: Profile, row: dict[str, Any], draw: dict[
     row["opened_by"] = staff["agent"][int(draw["r"] * len(staff["agent"]))]
     owners = staff.get(row["owner_role"]) or staff["supervisor"]
     row["assigned_to"] = owners[int(draw["r2"] * len(owners))]
+    row["assigned_at"] = opened_at
     if "repeat_number" in draw:
         draw["repeat_of"] = out.case_id(draw["repeat_number"])
     age = (now - opened_at).days

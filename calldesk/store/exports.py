@@ -16,7 +16,6 @@ from sqlalchemy import and_, func, select
 from sqlmodel import Session, col
 
 from calldesk.models import Case, Consent, Resolution, Student
-from calldesk.rules.permissions import require
 from calldesk.rules.profile import TIER_LABELS, Profile
 from calldesk.rules.redaction import KnownPII, Redactor, pseudonym
 from calldesk.rules.reporting import CALL_TYPE_LABELS, SOURCE_LABELS
@@ -24,7 +23,7 @@ from calldesk.rules.tracking_logs import LOG_COLUMNS, log_level
 from calldesk.store import audit
 from calldesk.store.reports import local_day, pseudonym_secret, sla_outcome
 from calldesk.store.uow import UnitOfWork
-from calldesk.store.users import Actor
+from calldesk.store.users import Actor, authorise
 
 BATCH = 500
 Progress = Callable[[int, int], None]  # (done, total)
@@ -202,9 +201,7 @@ def export_cases(uow: UnitOfWork, *, actor: Actor, profile: Profile, since: date
 
     The audit event is committed before the rows are read, so an interrupted export is still on record.
     """
-    require(actor.role, "report")
-    if not redacted:
-        require(actor.role, "export_personal")
+    actor = authorise(uow, actor, "report" if redacted else "export_personal")
     session = uow.session
     secret = pseudonym_secret(session)
     total = count_cases(session, profile, since, until)
@@ -224,7 +221,7 @@ def export_cases(uow: UnitOfWork, *, actor: Actor, profile: Profile, since: date
 def export_log(uow: UnitOfWork, *, actor: Actor, profile: Profile, since: datetime, until: datetime,
                log: str | None = None) -> tuple[list[str], Export]:
     """The profile's tracking log (or `log`) for cases opened in [since, until): headers and redacted rows."""
-    require(actor.role, "report")
+    actor = authorise(uow, actor, "report")
     name = log or profile.report_log
     columns = LOG_COLUMNS[name]
     session = uow.session

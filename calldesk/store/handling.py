@@ -37,8 +37,8 @@ from calldesk.store.uow import UnitOfWork
 from calldesk.store.users import Actor, authorise
 
 
-def _working(uow: UnitOfWork, case_number: str, expected_version: int | None) -> Case:
-    case = load_for_change(uow.session, case_number, expected_version)
+def _working(uow: UnitOfWork, case_number: str, expected_version: int | None, actor: Actor) -> Case:
+    case = load_for_change(uow.session, case_number, expected_version, viewer=actor)
     if case.status == "closed":
         raise RuleRefused(f"Case {case_number} is closed.")
     return case
@@ -59,7 +59,7 @@ def refer(uow: UnitOfWork, *, actor: Actor, case_number: str, kind: str, contact
     office = referral_office(kind)
     if not contact.strip():
         raise InvalidInput(f"Name whom at {office} the case was referred to.", field="contact")
-    case = _working(uow, case_number, expected_version)
+    case = _working(uow, case_number, expected_version, actor)
     row = Referral(case_id=case.id, kind=kind, office=office, contact=contact.strip(), note=note.strip(),  # type: ignore[arg-type]
                    referred_by=actor.username, referred_at=_aware(referred_at, "referred_at"))
     uow.session.add(row)
@@ -77,7 +77,7 @@ def schedule_meeting(uow: UnitOfWork, *, actor: Actor, case_number: str, kind: s
     actor = authorise(uow, actor, "meeting")
     names = meeting_parties(kind, parties)
     when = _aware(when, "when")
-    case = _working(uow, case_number, expected_version)
+    case = _working(uow, case_number, expected_version, actor)
     row = Meeting(case_id=case.id, kind=kind, scheduled_for=when, place=place.strip(), parties=", ".join(names),  # type: ignore[arg-type]
                   scheduled_by=actor.username, scheduled_at=utcnow())
     uow.session.add(row)
@@ -95,7 +95,7 @@ def record_meeting_outcome(uow: UnitOfWork, *, actor: Actor, case_number: str, m
     actor = authorise(uow, actor, "meeting")
     if not outcome.strip():
         raise InvalidInput("Say what the meeting agreed or decided.", field="outcome")
-    case = _working(uow, case_number, expected_version)
+    case = _working(uow, case_number, expected_version, actor)
     row = uow.session.get(Meeting, meeting_id)
     if row is None or row.case_id != case.id:
         raise InvalidInput(f"No meeting {meeting_id} on case {case_number}.", field="meeting_id")
@@ -117,7 +117,7 @@ def review_case(uow: UnitOfWork, *, actor: Actor, case_number: str, data: Qualit
     case can be reviewed too."""
     actor = authorise(uow, actor, "review_case")
     check_review(score=data.score, met=[getattr(data, name) for name, _ in REVIEW_CHECKLIST], comment=data.comment)
-    case = load_for_change(uow.session, case_number, expected_version)
+    case = load_for_change(uow.session, case_number, expected_version, viewer=actor)
     row = QualityReview(**data.model_dump(), case_id=case.id, reviewed_by=actor.username, reviewed_at=utcnow())  # type: ignore[arg-type]
     row.comment = row.comment.strip()
     uow.session.add(row)
@@ -135,8 +135,8 @@ def merge_cases(uow: UnitOfWork, *, actor: Actor, case_number: str, into: str, r
     and points to the survivor, whose history shows both. Returns the survivor."""
     actor = authorise(uow, actor, "link_cases")
     session = uow.session
-    merged = load_for_change(session, case_number, expected_version)
-    survivor = get_case(session, into, for_update=True)
+    merged = load_for_change(session, case_number, expected_version, viewer=actor)
+    survivor = get_case(session, into, viewer=actor, for_update=True)
     check_merge(MergeSide(merged.case_number, merged.protocol, merged_into(session, merged)),
                 MergeSide(survivor.case_number, survivor.protocol, merged_into(session, survivor)))
     why = reason.strip() or f"duplicate of {survivor.case_number}"
@@ -171,9 +171,10 @@ def _merged_cases(session: Session, case: Case) -> list[Case]:
     return found
 
 
-def case_history(session: Session, case_number: str) -> list[HistoryEntry]:
-    """The case's audit trail, with the trails of every case merged into it, in time order."""
-    case = get_case(session, case_number)
+def case_history(session: Session, case_number: str, *, viewer: Actor | None) -> list[HistoryEntry]:
+    """The case's audit trail, with the trails of every case merged into it, in time order (a case `viewer`
+    may see)."""
+    case = get_case(session, case_number, viewer=viewer)
     assert case.id is not None
     return audit.case_history(session, {c.id: c.case_number for c in [case, *_merged_cases(session, case)]
                                         if c.id is not None})

@@ -39,7 +39,7 @@ from calldesk.store.bulk import bulk_connection, insert_rows
 from calldesk.store.cases import CaseOutcome, require_fields
 from calldesk.store.intake import build, clean_fields
 from calldesk.store.prior_window import PriorWindow, keys_of, prior_of
-from calldesk.store.queries import speakers
+from calldesk.store.queries import staff_board
 from calldesk.store.uow import BatchUnitOfWork, UnitOfWork
 from calldesk.store.users import Actor, authorise
 
@@ -302,7 +302,7 @@ def bulk_import_batch(uow: UnitOfWork, *, actor: Actor, profile: Profile,
     existing = {c.client_id: c for c in session.exec(select(Case).where(col(Case.client_id).in_(ids)))}
     span = timedelta(days=max(profile.repeat_window_days, profile.trend_window_days) + 1)
     window.cover(session, min(row.opened for row in rows) - span, max(row.opened for row in rows))
-    staff = speakers(session)  # language routing, as open_case routes a call
+    staff = staff_board(session, today=calendar_for(profile).local(utcnow()).date())  # as open_case routes
     numbers = _Numbers(session)
     batch_cases: list[dict[str, Any]] = []
     links: list[tuple[dict[str, Any], str, str]] = []
@@ -326,7 +326,8 @@ def bulk_import_batch(uow: UnitOfWork, *, actor: Actor, profile: Profile,
             caller = keys_of(fields)
             repeat = detect_repeat(profile, caller=caller, category=fields.get("category"),
                                    school=fields.get("school"), opened_at=opened, priors=window.caller(caller))
-            routing = route(profile, fields=fields, opened_at=opened, repeat=repeat, speakers=staff)
+            routing = route(profile, fields=fields, opened_at=opened, repeat=repeat, staff=staff,
+                            opener=actor.username)
             trend = window.trend(profile, fields.get("school"), opened)
             if routing.decision.tier != prepared.checked:
                 require_fields(profile, tier=routing.decision.tier, values=fields, stage="save", abuse_marked=abuse)
@@ -339,7 +340,7 @@ def bulk_import_batch(uow: UnitOfWork, *, actor: Actor, profile: Profile,
                "case_number": numbers.next(year), "protocol": profile.name,
                "opened_by": actor.username, "opened_at": opened, "updated_at": logged_at, "abuse_marked": abuse,
                "call_type": routing.call_type, "tier": decision.tier, "owner_role": decision.owner_role,
-               "assigned_to": routing.assign_to,
+               "assigned_to": routing.assign_to, "assigned_at": logged_at if routing.assign_to else None,
                "reportable": report.reportable, "route_to": report.route_to,
                "not_reportable_reason": report.reason, "version": 1}
         for name in DEADLINE_FIELDS:

@@ -9,8 +9,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from calldesk.models import Callback, Case, utcnow
-from calldesk.rules.permissions import require
-from calldesk.store.users import Actor
+from calldesk.store.users import Actor, check
 
 # The case clocks, in the words the queue uses.
 CLOCKS = {"respond_by": "response", "acknowledge_by": "acknowledgement", "next_follow_up_by": "follow-up",
@@ -31,7 +30,7 @@ class Due:
 
 def overdue(session: Session, *, actor: Actor, now: datetime | None = None, within_hours: int = 24) -> list[Due]:
     """Every open clock that is past due or due within `within_hours`, breached first, then soonest."""
-    require(actor.role, "report")
+    check(session, actor, "report")
     now = now or utcnow()
     horizon = now + timedelta(hours=within_hours)
     found: list[Due] = []

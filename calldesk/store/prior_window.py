@@ -62,7 +62,7 @@ class PriorWindow:
             self.ids.pop(number, None)
 
     def _load(self, session: Any, *where: Any) -> None:
-        query = (select(Case.id, Case.caller_name_key, *PRIOR_COLUMNS).where(*where)  # type: ignore[call-overload]
+        query = (select(Case.caller_name_key, *PRIOR_COLUMNS).where(*where)  # type: ignore[call-overload]
                  .order_by(col(Case.opened_at)))
         for row in session.execute(query):
             self.add(prior_of(row._mapping), row.caller_name_key, row.id)

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, union_all
+from sqlalchemy import Column, Date, Integer, MetaData, String, Table, and_, func, union_all
 from sqlmodel import Session, col, select
 
 from calldesk.models import Case, CasePublic, FollowUp, FollowUpPublic
+from calldesk.models.types import UTCDateTime
+from calldesk.rules.assignment import StaffBoard, Staffer, listed
 from calldesk.rules.contact import normalise_name, phone_digits
 from calldesk.rules.repeat import TREND_LISTED, CallerKey, PriorCase
-from calldesk.rules.routing import Speaker, languages_of
+from calldesk.store.users import Actor
+from calldesk.store.visibility import sees
 
 PRIORS_LIMIT = 50  # per key: more earlier cases than a repeat window ever holds for one caller
 PREFIX_DIGITS = 4  # a partial phone number is looked up from this many digits on
@@ -29,7 +33,7 @@ def _keys(key: CallerKey) -> list[tuple[Any, str]]:
     return keys
 
 
-PRIOR_COLUMNS = (Case.case_number, Case.opened_at, Case.phone_digits, Case.email, Case.caller_name,
+PRIOR_COLUMNS = (Case.id, Case.case_number, Case.opened_at, Case.phone_digits, Case.email, Case.caller_name,
                  Case.category, Case.school, Case.status)
 
 
@@ -62,7 +66,7 @@ def _merged(rows: Any) -> list[Any]:
 def _prior_row(row: Any) -> PriorCase:
     return PriorCase(case_number=row.case_number, opened_at=row.opened_at, phone_digits=row.phone_digits,
                      email=row.email, caller_name=row.caller_name, category=row.category, school=row.school,
-                     status=row.status)
+                     status=row.status, id=row.id)
 
 
 def priors_for_caller(session: Session, key: CallerKey, *, since_days: int, now: datetime) -> list[PriorCase]:
@@ -104,18 +108,40 @@ def _cases(session: Session, ids: list[int]) -> list[CasePublic]:
     return _public(found[i] for i in ids if i in found)
 
 
-def caller_history(session: Session, *, phone_digits: str | None = None, email: str | None = None,
-                   name: str | None = None, limit: int = 20) -> list[CasePublic]:
-    """A caller's earlier cases, newest first (for the side panel while the agent types): the newest `limit` of
-    each key (ids only), and of those the newest `limit` cases whole, in one statement."""
+@dataclass(frozen=True)
+class EarlierCall:
+    """One of a caller's earlier calls as the desk lists it while the agent types (README, "Who sees what"): its
+    number, date, status, type, category and school for everyone; the caller's name only on a case the viewer
+    may see (`yours`), the only kind they can open."""
+
+    case_number: str
+    opened_at: datetime
+    status: str
+    call_type: str
+    category: str | None
+    school: str | None
+    yours: bool
+    caller_name: str = ""
+
+
+EARLIER_COLUMNS = (Case.id, Case.case_number, Case.opened_at, Case.status, Case.call_type, Case.category,
+                   Case.school)
+
+
+def caller_history(session: Session, *, viewer: Actor, phone_digits: str | None = None, email: str | None = None,
+                   name: str | None = None, limit: int = 20) -> list[EarlierCall]:
+    """A caller's earlier calls, newest first (the side panel while the agent types): the newest `limit` of each
+    key the caller gave (exact phone, email or name), whoever's they are, and of those the newest `limit`; one
+    statement, and one more for the names on the cases `viewer` may see."""
     keys = _keys(CallerKey(phone_digits, email, name))
     if not keys:
         return []
-    table = Case.__table__  # type: ignore[attr-defined]
-    ids = _newest(keys, since=None, limit=limit, columns=(Case.id,)).subquery()
-    query = (select(table).where(table.c.id.in_(select(ids.c.id)))
-             .order_by(table.c.opened_at.desc(), table.c.id.desc()).limit(limit))
-    return _public(session.execute(query))
+    rows = sorted(_merged(session.execute(_newest(keys, since=None, limit=limit, columns=EARLIER_COLUMNS))),
+                  key=lambda r: (r.opened_at, r.id), reverse=True)[:limit]
+    visible = select(Case.id, Case.caller_name).where(col(Case.id).in_([r.id for r in rows]), sees(viewer))
+    names = {case_id: name for case_id, name in session.execute(visible)} if rows else {}
+    return [EarlierCall(r.case_number, r.opened_at, r.status, r.call_type, r.category, r.school, r.id in names,
+                        names.get(r.id, "")) for r in rows]
 
 
 def _like_literal(text: str) -> str:
@@ -129,28 +155,30 @@ def _prefix(column: Any, prefix: str) -> Any:
                 column.like(_like_literal(prefix) + "%", escape="\\"))
 
 
-def lookup_callers(session: Session, typed: str, *, limit: int = 20) -> list[CasePublic]:
-    """Cases whose caller matches what was typed, however it was typed: a phone number in any format (a partial
-    one from its first digits on), an email address (or its beginning), or the beginning of a name. A complete
-    key lists the newest cases first; a partial one in key order backwards, newest first within a key."""
+def lookup_callers(session: Session, typed: str, *, viewer: Actor, limit: int = 20) -> list[CasePublic]:
+    """Cases `viewer` may see whose caller matches what was typed, however it was typed: a phone number in any
+    format (a partial one from its first digits on), an email address (or its beginning), or the beginning of a
+    name. A complete key lists the newest cases first; a partial one in key order backwards, newest first within
+    a key."""
     text = (typed or "").strip()
     digits = "".join(ch for ch in text if ch.isdigit())
     if not text:
         return []
     if len(digits) >= PREFIX_DIGITS and len(digits) >= len(text.replace(" ", "")) * 0.6:
         full = phone_digits(text)
-        if len(full) >= 11:  # a whole number: exact
-            return caller_history(session, phone_digits=full, limit=limit)
-        # A partial number: typed without the country code, as people give it.
-        national = digits if digits.startswith("1") and len(digits) > 10 else "1" + digits
-        query = select(Case.id).where(_prefix(Case.phone_digits, national))
-        query = query.order_by(col(Case.phone_digits).desc(), col(Case.opened_at).desc()).limit(limit)
+        if len(full) >= 11:  # a whole number: exact, newest first
+            query = (select(Case.id).where(Case.phone_digits == full)
+                     .order_by(col(Case.opened_at).desc()).limit(limit))
+        else:  # a partial number: typed without the country code, as people give it
+            national = digits if digits.startswith("1") and len(digits) > 10 else "1" + digits
+            query = (select(Case.id).where(_prefix(Case.phone_digits, national))
+                     .order_by(col(Case.phone_digits).desc(), col(Case.opened_at).desc()).limit(limit))
     elif "@" in text:
         address = text.lower()
-        exact = caller_history(session, email=address, limit=limit)
-        if exact:
-            return exact
-        query = (select(Case.id).where(_prefix(Case.email, address))
+        exact = session.execute(select(Case.id).where(Case.email == address, sees(viewer)).limit(1)).first()
+        query = (select(Case.id).where(Case.email == address).order_by(col(Case.opened_at).desc()).limit(limit)
+                 if exact is not None else
+                 select(Case.id).where(_prefix(Case.email, address))
                  .order_by(col(Case.email).desc(), col(Case.opened_at).desc()).limit(limit))
     else:
         name = normalise_name(text)
@@ -159,7 +187,7 @@ def lookup_callers(session: Session, typed: str, *, limit: int = 20) -> list[Cas
         query = (select(Case.id).where(_prefix(Case.caller_name_key, name))
                  .order_by(col(Case.caller_name_key).desc(), col(Case.opened_at).desc()).limit(limit))
     # Index order backwards (newest first within each key): no sort of every match, however many there are.
-    return _cases(session, [i for (i,) in session.execute(query)])
+    return _cases(session, [i for (i,) in session.execute(query.where(sees(viewer)))])
 
 
 def follow_ups_for(session: Session, case_id: int) -> list[FollowUpPublic]:
@@ -168,9 +196,17 @@ def follow_ups_for(session: Session, case_id: int) -> list[FollowUpPublic]:
     return [FollowUpPublic.model_validate(e) for e in session.exec(query)]
 
 
-def speakers(session: Session) -> list[Speaker]:
-    """Active staff who take calls in some language (language routing reads them)."""
-    from calldesk.models import User
+# Each active user's load (migration 0010's view, on both backends): on PostgreSQL the view reads every case with
+# its owner's rights, so routing counts the cases a login may not see, and shows nothing else of them.
+STAFF_LOAD = Table("staff_load", MetaData(), Column("username", String), Column("role", String),
+                   Column("languages", String), Column("absent_since", Date), Column("open_cases", Integer),
+                   Column("last_assigned", UTCDateTime))
 
-    rows = session.exec(select(User).where(User.active == True, User.languages != ""))  # noqa: E712
-    return [Speaker(u.username, u.role, languages_of(u.languages)) for u in rows]
+
+def staff_board(session: Session, *, today: date) -> StaffBoard:
+    """The active staff as routing sees them (calldesk.rules.assignment): role, languages, at work `today` (not
+    absent since a day before or on it), open cases and their newest assignment; one statement."""
+    rows = session.execute(STAFF_LOAD.select().order_by(STAFF_LOAD.c.username))
+    return StaffBoard([Staffer(r.username, r.role, listed(r.languages or ""),
+                               present=r.absent_since is None or r.absent_since > today,
+                               open_cases=int(r.open_cases or 0), last_assigned=r.last_assigned) for r in rows])

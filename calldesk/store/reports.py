@@ -17,7 +17,6 @@ from sqlmodel import Session, col
 
 from calldesk.errors import NotFound, RuleRefused
 from calldesk.models import Case, Report, StoreSecret, utcnow
-from calldesk.rules.permissions import require
 from calldesk.rules.profile import Profile
 from calldesk.rules.redaction import pseudonym
 from calldesk.rules.reporting import (
@@ -34,7 +33,7 @@ from calldesk.rules.reporting import (
 )
 from calldesk.store import audit
 from calldesk.store.uow import UnitOfWork
-from calldesk.store.users import Actor
+from calldesk.store.users import Actor, authorise, check
 
 NONE = "(none)"
 LISTED_NOT_REPORTABLE = 500  # non-reportable cases listed one by one; the rest are counted by route
@@ -187,7 +186,7 @@ def run_report(uow: UnitOfWork, *, actor: Actor, profile: Profile, period: Perio
                now: datetime | None = None) -> ReportRun:
     """Count the period now and keep it as the period's draft; an approved report keeps its frozen numbers
     and the run says what changed since."""
-    require(actor.role, "report")
+    actor = authorise(uow, actor, "report")
     session = uow.session
     now = now or utcnow()
     numbers = report_numbers(session, profile, period, secret=pseudonym_secret(session), now=now)
@@ -216,7 +215,7 @@ def run_report(uow: UnitOfWork, *, actor: Actor, profile: Profile, period: Perio
 def approve_report(uow: UnitOfWork, *, actor: Actor, profile: Profile, report_id: int,
                    now: datetime | None = None) -> ReportRun:
     """Approve a draft report: its numbers are frozen from now on, with who approved it and when."""
-    require(actor.role, "approve_report")
+    actor = authorise(uow, actor, "approve_report")
     session = uow.session
     report = session.get(Report, report_id)
     if report is None or report.protocol != profile.name:
@@ -249,7 +248,7 @@ def report_status(session: Session, *, actor: Actor, profile: Profile, period: P
                   received: date | None = None) -> ReportStatus:
     """Which step of the period's reporting chain is due or late (read-only); a quarter's chain needs the day
     the CEO's quarterly report was `received`."""
-    require(actor.role, "report")
+    check(session, actor, "report")
     report = _stored(session, profile, period)
     return ReportStatus(period.label, report.id if report else None, report.status if report else "not run",
                         _chain(profile, period, report, today, received))

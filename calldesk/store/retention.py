@@ -34,7 +34,6 @@ from calldesk.models import (
     utcnow,
 )
 from calldesk.rules.contact import normalise_email, normalise_name, phone_digits
-from calldesk.rules.permissions import require
 from calldesk.rules.profile import Profile
 from calldesk.rules.redaction import Redactor
 from calldesk.rules.reporting import retention_cutoff
@@ -44,19 +43,19 @@ from calldesk.store.engine import checkpoint
 from calldesk.store.exports import case_values, iter_details
 from calldesk.store.reports import pseudonym_secret
 from calldesk.store.uow import UnitOfWork
-from calldesk.store.users import Actor
+from calldesk.store.users import Actor, authorise
 
 ERASED = "[erased]"
 
 
 def place_hold(uow: UnitOfWork, *, actor: Actor, case_number: str, reason: str) -> None:
     """Put a case under a litigation hold: no purge or erasure touches it until the hold is released."""
-    require(actor.role, "litigation_hold")
+    actor = authorise(uow, actor, "litigation_hold")
     reason = " ".join((reason or "").split())
     if not reason or len(reason) > 300:
         raise InvalidInput("Give the hold's reason (e.g. the matter's name) in at most 300 characters.",
                            field="reason")
-    case = get_case(uow.session, case_number)
+    case = get_case(uow.session, case_number, viewer=actor)
     if uow.session.scalars(select(LitigationHold).where(col(LitigationHold.case_id) == case.id)).first():
         raise RuleRefused(f"Case {case_number} is already under a litigation hold.")
     uow.session.add(LitigationHold(case_id=case.id, reason=reason, placed_by=actor.username))  # type: ignore[arg-type]
@@ -67,8 +66,8 @@ def place_hold(uow: UnitOfWork, *, actor: Actor, case_number: str, reason: str) 
 
 def release_hold(uow: UnitOfWork, *, actor: Actor, case_number: str) -> None:
     """Release a case's litigation hold (retention applies to it again)."""
-    require(actor.role, "litigation_hold")
-    case = get_case(uow.session, case_number)
+    actor = authorise(uow, actor, "litigation_hold")
+    case = get_case(uow.session, case_number, viewer=actor)
     hold = uow.session.scalars(select(LitigationHold).where(col(LitigationHold.case_id) == case.id)).first()
     if hold is None:
         raise NotFound(f"Case {case_number} is not under a litigation hold.")
@@ -80,7 +79,7 @@ def release_hold(uow: UnitOfWork, *, actor: Actor, case_number: str) -> None:
 
 def holds(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, Any]]:
     """Every litigation hold: case number, reason, who placed it and when."""
-    require(actor.role, "litigation_hold")
+    actor = authorise(uow, actor, "litigation_hold")
     rows = uow.session.execute(select(col(Case.case_number), col(LitigationHold.reason),
                                       col(LitigationHold.placed_by), col(LitigationHold.placed_at))
                                .join(Case, col(Case.id) == col(LitigationHold.case_id))
@@ -119,7 +118,7 @@ def _class_condition(profile: Profile, types: Sequence[str]) -> Any:
 def purge(uow: UnitOfWork, *, actor: Actor, profile: Profile, closed_before: date, dry_run: bool = False,
           today: date | None = None) -> PurgeResult:
     """Remove closed cases closed before `closed_before` and past their class's retention; held cases stay."""
-    require(actor.role, "purge")
+    actor = authorise(uow, actor, "purge")
     if not profile.retention:
         raise RuleRefused(f"The {profile.name} profile sets no retention classes, so nothing may be purged.")
     session = uow.session
@@ -171,7 +170,7 @@ def _caller_filter(profile: Profile, who: str) -> tuple[Any, str]:
 
 def caller_export(uow: UnitOfWork, *, actor: Actor, profile: Profile, who: str) -> list[dict[str, Any]]:
     """Everything stored about the caller with this phone or email (their own data, unredacted); audited."""
-    require(actor.role, "export_personal")
+    actor = authorise(uow, actor, "export_personal")
     where, kind = _caller_filter(profile, who)
     secret = pseudonym_secret(uow.session)
     cases = [case_values(profile, details, secret=secret, redacted=False)
@@ -200,7 +199,7 @@ class ErasureResult:
 def caller_erase(uow: UnitOfWork, *, actor: Actor, profile: Profile, who: str) -> ErasureResult:
     """Remove the caller's name, phone and email, their students' identities, and those details in free text,
     from every case of theirs not under a litigation hold; the cases themselves stay counted, anonymous."""
-    require(actor.role, "purge")
+    actor = authorise(uow, actor, "purge")
     session = uow.session
     where, kind = _caller_filter(profile, who)
     result = ErasureResult(held=int(session.scalar(select(func.count()).select_from(Case).where(where, _held()))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, or_
 from sqlmodel import Session, col, select
@@ -22,11 +22,12 @@ from calldesk.models import (
     StudentPublic,
 )
 from calldesk.rules.contact import normalise_name, phone_digits
-from calldesk.rules.profile import Profile
 from calldesk.store.audit import HistoryEntry
 from calldesk.store.cases import get_case
 from calldesk.store.handling import case_history
 from calldesk.store.queries import follow_ups_for
+from calldesk.store.users import Actor
+from calldesk.store.visibility import sees
 
 CASE_NUMBER = re.compile(r"^\d{4}-\d{1,6}$")
 PHONE_LIKE = re.compile(r"^[\d\s().+\-]{7,}$")
@@ -58,22 +59,23 @@ def find_conditions(text: str, *, region: str = "US") -> list[ColumnElement[bool
     return conditions
 
 
-def find_cases(session: Session, text: str, *, include_closed: bool = True, region: str = "US",
+def find_cases(session: Session, text: str, *, viewer: Actor, include_closed: bool = True, region: str = "US",
                limit: int = 50) -> list[CasePublic]:
-    """Cases matching `text` (see find_conditions), open ones first, then the newest."""
+    """Cases `viewer` may see matching `text` (see find_conditions), open ones first, then the newest."""
     conditions = find_conditions(text, region=region)
     if not conditions:
         return []
-    query = select(Case).where(or_(*conditions))
+    query = select(Case).where(or_(*conditions), sees(viewer))
     if not include_closed:
         query = query.where(Case.status == "open")
     query = query.order_by((col(Case.status) != "open"), col(Case.opened_at).desc()).limit(limit)
     return [CasePublic.model_validate(c) for c in session.exec(query)]
 
 
-def list_cases(session: Session, *, status: str = "open", limit: int = 500) -> list[CasePublic]:
-    """Cases by status ("open", "closed" or "all"): open ones by next deadline, closed ones newest first."""
-    query = select(Case)
+def list_cases(session: Session, *, viewer: Actor, status: str = "open", limit: int = 500) -> list[CasePublic]:
+    """Cases `viewer` may see by status ("open", "closed" or "all"): open ones by next deadline, closed ones newest
+    first."""
+    query = select(Case).where(sees(viewer))
     if status in ("open", "closed"):
         query = query.where(Case.status == status)
     query = query.order_by((col(Case.status) != "open"), col(Case.next_deadline).asc().nulls_last(),
@@ -105,10 +107,10 @@ class CaseView:
     links: list[CaseLinkView] = field(default_factory=list)
 
 
-def case_view(session: Session, case_number: str) -> CaseView:
+def case_view(session: Session, case_number: str, *, viewer: Actor | None) -> CaseView:
     """The case numbered `case_number` with its follow-ups, resolution, students, disclosures, audit trail
     (oldest first) and links; NotFound if there is none."""
-    case = get_case(session, case_number)
+    case = get_case(session, case_number, viewer=viewer)
     assert case.id is not None
     resolution = session.exec(select(Resolution).where(Resolution.case_id == case.id)).first()
     students = session.exec(select(Student).where(Student.case_id == case.id).order_by(col(Student.id))).all()
@@ -128,59 +130,4 @@ def case_view(session: Session, case_number: str) -> CaseView:
                     ResolutionPublic.model_validate(resolution) if resolution else None,
                     [StudentPublic.model_validate(s) for s in students],
                     [DisclosurePublic.model_validate(d) for d in disclosures],
-                    case_history(session, case.case_number), links)
-
-
-@dataclass
-class WorkItem:
-    """One line of My work: what is due, on which case (or callback), by when."""
-
-    kind: str  # "case", "follow-up", "acknowledgement", "written response", "callback"
-    what: str
-    due: datetime | None
-    overdue: bool
-    case_number: str | None = None
-    callback_id: int | None = None
-
-
-# The case's own clocks, as My work names them (other clocks join this list as they are added).
-CASE_CLOCKS = (("next_follow_up_by", "follow-up"), ("acknowledge_by", "acknowledgement"),
-               ("respond_by", "written response"))
-
-
-MY_WORK_CASES = 200  # the soonest open cases My work lists (a specialist with more works from the queue)
-
-
-def my_work(session: Session, *, profile: Profile, username: str, now: datetime,
-            today: date | None = None, limit: int = MY_WORK_CASES) -> list[WorkItem]:
-    """What `username` must do, soonest first (nothing due last): their `limit` soonest open cases (assigned to
-    them, or opened by them and assigned to nobody) by next deadline, each clock of those cases that is due, and
-    the callbacks they must return (callbacks_for: theirs, and those they cover for absent staff).
-
-    Bounded: a user who opened hundreds of thousands of cases (a bulk import) got every one of them read."""
-    from calldesk.store.callbacks import callbacks_for
-
-    mine = or_(col(Case.assigned_to) == username,
-               and_(col(Case.assigned_to).is_(None), col(Case.opened_by) == username))
-    query = (select(Case).where(Case.status == "open", mine)
-             .order_by(col(Case.next_deadline).asc().nulls_last(), col(Case.id)).limit(max(1, limit)))
-    items: list[WorkItem] = []
-    for case in session.exec(query):
-        label = f"{case.call_type}: {case.category or 'no category'} · {case.caller_name or 'no name'}"
-        due = case.next_deadline
-        items.append(WorkItem("case", label, due, due is not None and due < now, case_number=case.case_number))
-        for name, kind in CASE_CLOCKS:
-            when = getattr(case, name)
-            if when is not None:
-                items.append(WorkItem(kind, f"{kind} due on {case.case_number}", when, when < now,
-                                      case_number=case.case_number))
-    day = today or now.date()
-    for callback in callbacks_for(session, profile=profile, username=username, today=day):
-        number = None
-        if callback.case_id is not None:
-            number = session.exec(select(Case.case_number).where(Case.id == callback.case_id)).first()
-        who = callback.caller_name or callback.phone or "a caller"
-        items.append(WorkItem("callback", f"call back {who}", callback.due_at, callback.due_at < now,
-                              case_number=number, callback_id=callback.id))
-    far = datetime.max.replace(tzinfo=now.tzinfo)
-    return sorted(items, key=lambda i: (i.due is None, i.due or far))
+                    case_history(session, case.case_number, viewer=viewer), links)

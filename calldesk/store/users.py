@@ -13,6 +13,7 @@ from sqlmodel import Session, func, select
 
 from calldesk.errors import InvalidInput, NotFound, UnknownUser
 from calldesk.models import User, UserCreate, UserPublic
+from calldesk.rules.assignment import listed
 from calldesk.rules.permissions import ROLE_LABELS, require
 from calldesk.store import audit
 from calldesk.store.uow import UnitOfWork
@@ -23,11 +24,14 @@ USERNAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}")
 
 @dataclass(frozen=True)
 class Actor:
-    """The signed-in user, as the service layer checks them."""
+    """The signed-in user, as the service layer checks them: `places` are a respondent's schools and departments;
+    `sole` says they are the store's only active user, who acts in every role (a one-person office)."""
 
     username: str
     role: str
     full_name: str = ""
+    places: tuple[str, ...] = ()
+    sole: bool = False
 
 
 def os_login() -> str:
@@ -54,21 +58,31 @@ def actor_for(session: Session, username: str) -> Actor:
     """The active user `username`, or UnknownUser saying what to do."""
     if not USERNAME.fullmatch(username):  # checked before any query (a NUL would be a raw error on PostgreSQL)
         raise UnknownUser(f"{username!r} is not a calldesk user name.")
-    user = session.exec(select(User).where(User.username == username)).first()
-    if user is None:
+    others = select(func.count()).select_from(User).where(User.active == True,  # noqa: E712
+                                                          User.username != username).scalar_subquery()
+    found = session.exec(select(User, others).where(User.username == username)).first()
+    if found is None:
         raise UnknownUser(
             f"'{username}' is not a calldesk user; ask an admin to run: calldesk user add {username} --role agent"
         )
+    user, colleagues = found
     if not user.active:
         raise UnknownUser(f"'{username}' has been deactivated; ask an admin to reactivate the account.")
-    return Actor(user.username, user.role, user.full_name)
+    return Actor(user.username, user.role, user.full_name, listed(user.places), sole=colleagues == 0)
 
 
 def authorise(uow: UnitOfWork, actor: Actor, action: str) -> Actor:
     """The first step of every service: the actor as the store knows them now (refused if unknown or
-    deactivated since signing in; their current role, not the one they signed in with) may do `action`."""
-    current = actor_for(uow.session, actor.username)
-    require(current.role, action)
+    deactivated since signing in; their current role, not the one they signed in with) may do `action`. The
+    only active user of a store acts in every role (a one-person office)."""
+    return check(uow.session, actor, action)
+
+
+def check(session: Session, actor: Actor, action: str) -> Actor:
+    """`authorise` for a read (a report, the dashboard): the actor as the store knows them now may do `action`."""
+    current = actor_for(session, actor.username)
+    if not current.sole:
+        require(current.role, action)
     return current
 
 
@@ -115,7 +129,7 @@ def add_user(uow: UnitOfWork, *, actor: Actor, data: UserCreate) -> UserPublic:
         raise InvalidInput(f"No user named '{data.supervisor}' to be the supervisor; add them first.",
                            field="supervisor")
     user = User(username=data.username, full_name=data.full_name, role=data.role, supervisor=data.supervisor,
-                languages=_languages(data.languages))
+                languages=_languages(data.languages), places=_places(data.places, data.role))
     uow.session.add(user)
     uow.flush()
     audit.record(uow.session, actor=actor.username, action="user.add", entity="user",
@@ -125,11 +139,19 @@ def add_user(uow: UnitOfWork, *, actor: Actor, data: UserCreate) -> UserPublic:
 
 
 def _languages(text: str) -> str:
-    from calldesk.rules.routing import languages_of
-
-    cleaned = ", ".join(languages_of(text))
+    cleaned = ", ".join(listed(text))
     if len(cleaned) > 200:
         raise InvalidInput("List at most 200 characters of languages.", field="languages")
+    return cleaned
+
+
+def _places(text: str, role: str) -> str:
+    cleaned = ", ".join(listed(text))
+    if len(cleaned) > 500:
+        raise InvalidInput("List at most 500 characters of schools and departments.", field="places")
+    if role == "respondent" and not cleaned:
+        raise InvalidInput("A respondent needs their schools or departments (--places \"Roosevelt High\").",
+                           field="places")
     return cleaned
 
 
@@ -142,6 +164,18 @@ def set_languages(uow: UnitOfWork, *, actor: Actor, username: str, languages: st
     audit.record(uow.session, actor=actor.username, action="user.languages", entity="user", entity_id=username,
                  field="languages", old=user.languages, new=cleaned)
     user.languages = cleaned
+    uow.commit()
+    return UserPublic.model_validate(user)
+
+
+def set_places(uow: UnitOfWork, *, actor: Actor, username: str, places: str) -> UserPublic:
+    """The schools and departments whose cases a respondent sees and documents (admins only). Commits."""
+    authorise(uow, actor, "manage_users")
+    user = _get(uow.session, username)
+    cleaned = _places(places, user.role)
+    audit.record(uow.session, actor=actor.username, action="user.places", entity="user", entity_id=username,
+                 field="places", old=user.places, new=cleaned)
+    user.places = cleaned
     uow.commit()
     return UserPublic.model_validate(user)
 
@@ -167,6 +201,7 @@ def set_role(uow: UnitOfWork, *, actor: Actor, username: str, role: str) -> User
     authorise(uow, actor, "manage_users")
     _check_role(role)
     user = _get(uow.session, username)
+    _places(user.places, role)  # a respondent without places would see nothing
     if role != "admin":
         _keep_an_admin(uow.session, user)
     audit.record(uow.session, actor=actor.username, action="user.set_role", entity="user",

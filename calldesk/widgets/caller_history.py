@@ -15,7 +15,7 @@ from calldesk.rules.display import inert
 from calldesk.rules.profile import Profile
 
 if TYPE_CHECKING:
-    from calldesk.models import CasePublic
+    from calldesk.store.queries import EarlierCall
 
 
 class CallerHistory(VerticalScroll, can_focus=False):
@@ -30,12 +30,12 @@ class CallerHistory(VerticalScroll, can_focus=False):
         super().__init__(id=id)
         self.profile = profile
         self.border_title = "Earlier calls"
-        self.cases: list[CasePublic] = []  # what is listed now (ctrl+o on the call picks one to open)
+        self.cases: list[EarlierCall] = []  # what is listed now (ctrl+o on the call picks one to open)
 
     def compose(self) -> ComposeResult:
         yield Static("Type a phone, email or name to see the caller's earlier calls.", id="history")
 
-    def show(self, cases: Sequence[CasePublic], *, looked_up: bool) -> None:
+    def show(self, cases: Sequence[EarlierCall], *, looked_up: bool) -> None:
         """List `cases` (newest first); `looked_up` says whether anything was searched for."""
         self.cases = list(cases)
         self.border_title = f"Earlier calls ({len(cases)})" if looked_up else "Earlier calls"
@@ -51,5 +51,7 @@ class CallerHistory(VerticalScroll, can_focus=False):
             status = Text(case.status, style="bold green" if case.status == "open" else "dim")
             text.append(f"{case.case_number}  {opened:%d %b %Y}  ")
             text.append_text(status)
-            text.append(inert(f"\n  {case.category or 'no category'} · {case.call_type}\n"))
+            # Another person's case: its line only (README, "Who sees what"); it cannot be opened from here.
+            mark = "" if case.yours else " · not yours"
+            text.append(inert(f"\n  {case.category or 'no category'} · {case.call_type}{mark}\n"))
         body.update(text)

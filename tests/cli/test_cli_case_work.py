@@ -73,13 +73,14 @@ def test_assign_reaches_the_assignee_and_refusals_are_one_line(db_url: str, stor
     with store.uow() as uow:
         user_service.set_role(uow, actor=boss, username=store.login, role="supervisor")
         uow.commit()
-    code, _, err = run(db_url, "case", "assign", case.case_number, "pat", "--expected-version", "99")
+    assert case.assigned_to == "pat"  # routed to the program specialist
+    code, _, err = run(db_url, "case", "assign", case.case_number, "sam", "--expected-version", "99")
     assert code == 1 and "saved by someone else" in err and len(err.strip().splitlines()) == 1
     code, _, err = run(db_url, "case", "assign", case.case_number, "nobody")
     assert code == 1 and "not a calldesk user" in err
-    code, out, _ = run(db_url, "case", "assign", case.case_number, "pat", "--json")
-    assert code == 0 and json.loads(out)["assigned_to"] == "pat"
-    code, out, _ = run(db_url, "case", "mine", "--user", "pat", "--json")
+    code, out, _ = run(db_url, "case", "assign", case.case_number, "sam", "--json")
+    assert code == 0 and json.loads(out)["assigned_to"] == "sam"
+    code, out, _ = run(db_url, "case", "mine", "--user", "sam", "--json")
     assert code == 0 and case.case_number in {i["case_number"] for i in json.loads(out)}
-    code, out, _ = run(db_url, "case", "mine", "--user", "pat")
+    code, out, _ = run(db_url, "case", "mine", "--user", "sam")
     assert code == 0 and case.case_number in out and "follow-up" in out

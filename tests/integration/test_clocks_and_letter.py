@@ -27,7 +27,7 @@ LETTER = b"%PDF-1.4 signed response letter\n"
 
 def _version(store: Store, number: str) -> int:
     with store.uow(readonly=True) as uow:
-        return get_case(uow.session, number).version
+        return get_case(uow.session, number, viewer=None).version
 
 
 def test_a_complaint_walks_from_intake_through_follow_ups_and_its_letter_to_closing(
@@ -74,7 +74,7 @@ def test_a_complaint_walks_from_intake_through_follow_ups_and_its_letter_to_clos
     with store.uow() as uow:
         casework.advance_letter(uow, actor=sam, case_number=number, step="inform")
     with store.uow(readonly=True) as uow:
-        work = case_work(uow.session, case_number=number)
+        work = case_work(uow.session, case_number=number, viewer=None)
     assert len(work.follow_ups) == 2 and work.missing_to_close == [] and not work.follow_up_overdue
     with store.uow() as uow:
         closed = close_case(uow, actor=sam, case_number=number, expected_version=_version(store, number))
@@ -135,9 +135,9 @@ def test_follow_up_overdue_is_flagged_and_the_plan_only_fits_concerns_within_the
     pat = staff["program_specialist"]
     concern = call(store, pat, call_type="concern", category="Transportation", opened_at=at(2026, 11, 23)).case
     with store.uow(readonly=True) as uow:
-        assert case_work(uow.session, case_number=concern.case_number).follow_up_overdue
+        assert case_work(uow.session, case_number=concern.case_number, viewer=None).follow_up_overdue
         assert not case_work(uow.session, case_number=concern.case_number,
-                             now=at(2026, 11, 24)).follow_up_overdue
+                             now=at(2026, 11, 24), viewer=None).follow_up_overdue
     with store.uow() as uow, pytest.raises(Exception, match="resolution target"):
         set_plan(uow, actor=pat, profile=lausd(), case_number=concern.case_number, expected_version=None,
                  steps=[("Meet the parents", date(2027, 3, 1))])
@@ -210,4 +210,4 @@ def test_a_backup_carries_the_signed_letter_and_a_restore_brings_it_back(
         uow.commit()
     restore(store.engine, store.url, saved, actor=admin, force=True)  # ... and the backup brings it back
     with store.uow(readonly=True) as uow:
-        assert signed_letter(uow.session, number) == ("signed.pdf", LETTER)
+        assert signed_letter(uow.session, number, viewer=None) == ("signed.pdf", LETTER)

@@ -28,21 +28,23 @@ def _three_calls(store: Store, actor: Actor) -> list[str]:
 def test_lookup_finds_a_caller_however_typed(store: Store, staff: dict[str, Actor]) -> None:
     numbers = _three_calls(store, staff["supervisor"])
     newest_first = list(reversed(numbers))
+    sue = staff["supervisor"]
     with store.uow(readonly=True) as uow:
         s = uow.session
         for typed in ("(213) 555-0188", "213.555.0188", "+1 213 555 0188", "2135550188"):
-            assert [c.case_number for c in lookup_callers(s, typed)] == newest_first, typed
-        partial = [c.caller_name for c in lookup_callers(s, "213-555-01")]
+            assert [c.case_number for c in lookup_callers(s, typed, viewer=sue)] == newest_first, typed
+        partial = [c.caller_name for c in lookup_callers(s, "213-555-01", viewer=sue)]
         assert sorted(set(partial)) == ["Rosa Delgado", "Rosalind Park"]
-        assert [c.caller_name for c in lookup_callers(s, "213 555 019")] == ["Rosalind Park"]
-        assert [c.case_number for c in lookup_callers(s, "ROSA.D@example.org")] == newest_first
-        assert [c.caller_name for c in lookup_callers(s, "omar@")] == ["Omar Haddad"]
-        assert {c.caller_name for c in lookup_callers(s, "ros")} == {"Rosa Delgado", "Rosalind Park"}
-        assert {c.caller_name for c in lookup_callers(s, "  ROSA   d")} == {"Rosa Delgado"}
-        assert lookup_callers(s, "ros%") == [] and lookup_callers(s, "r_sa") == []  # wildcards are literal
-        assert lookup_callers(s, "") == [] and lookup_callers(s, "zz") == []
-        assert len(lookup_callers(s, "ros", limit=2)) == 2
-        history = caller_history(s, phone_digits="12135550188", name="Omar Haddad", limit=3)
+        assert [c.caller_name for c in lookup_callers(s, "213 555 019", viewer=sue)] == ["Rosalind Park"]
+        assert [c.case_number for c in lookup_callers(s, "ROSA.D@example.org", viewer=sue)] == newest_first
+        assert [c.caller_name for c in lookup_callers(s, "omar@", viewer=sue)] == ["Omar Haddad"]
+        assert {c.caller_name for c in lookup_callers(s, "ros", viewer=sue)} == {"Rosa Delgado", "Rosalind Park"}
+        assert {c.caller_name for c in lookup_callers(s, "  ROSA   d", viewer=sue)} == {"Rosa Delgado"}
+        # Wildcards are literal.
+        assert lookup_callers(s, "ros%", viewer=sue) == [] and lookup_callers(s, "r_sa", viewer=sue) == []
+        assert lookup_callers(s, "", viewer=sue) == [] and lookup_callers(s, "zz", viewer=sue) == []
+        assert len(lookup_callers(s, "ros", limit=2, viewer=sue)) == 2
+        history = caller_history(s, viewer=sue, phone_digits="12135550188", name="Omar Haddad", limit=3)
         assert [c.case_number for c in history] == [*newest_first[:2], "2026-000005"]  # both keys, merged
         priors = priors_for_caller(s, CallerKey("12135550188", "rosa.d@example.org", "rosa delgado"), since_days=10,
                                    now=at(2026, 11, 20))

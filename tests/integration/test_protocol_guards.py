@@ -60,7 +60,7 @@ def test_consent_on_file_allows_and_logs_the_disclosure(store: Store, staff: dic
                                            records=["attendance"], on=date(2026, 11, 23))
     assert "Maria Gomez" in outcome.decision.basis and outcome.notice
     with store.uow(readonly=True) as uow:
-        log = confidentiality.disclosures_for(uow.session, case.case_number)
+        log = confidentiality.disclosures_for(uow.session, case.case_number, viewer=None)
     assert [(d.recipient, d.records, d.disclosed_by) for d in log] == [("Rosa Diaz", "attendance", "ana")]
 
 

@@ -101,10 +101,13 @@ def test_filters_and_search(store: Store, staff: dict[str, Actor]) -> None:
     assert count(search="100%") == 0  # a wildcard typed is a character, not a wildcard
     assert count(status="closed") == 0
     assert count(sla="breached") + count(sla="at_risk") + count(sla="on_track") == 12
+    # Routed to people: inquiries to ana, concerns to pat, complaints to sam; a call in Spanish (every odd one),
+    # which nobody speaks, waits in its role's queue.
+    assert (count(assignee="ana"), count(assignee="pat"), count(assignee="sam"), count(assignee="-")) == (2, 2, 2, 6)
     with store.uow() as uow:
-        reassign(uow, actor=sue, case_number=numbers[2], to_user="sam")
-    assert count(assignee="sam") == 1
-    assert count(assignee="-") == 11
+        reassign(uow, actor=sue, case_number=numbers[1], to_user="sam")
+    assert count(assignee="sam") == 3
+    assert count(assignee="-") == 5
     with store.uow(readonly=True) as uow, pytest.raises(InvalidInput):
         queue_page(uow.session, actor=sue, now=now, sort="claim")
 
@@ -123,13 +126,15 @@ def test_an_agent_sees_only_their_own_work(store: Store, staff: dict[str, Actor]
     ana, sue = staff["agent"], staff["supervisor"]
     with store.uow() as uow:
         reassign(uow, actor=sue, case_number=numbers[1], to_user="ana")
-    mine = {numbers[i] for i in (0, 4, 8)} | {numbers[1]}  # opened by ana, or assigned to her
+    # Opened by ana (0, 4, 8), assigned to her (the inquiries 0 and 6, and 1 now), or waiting in the agents' queue
+    # (3 and 9: inquiries in Spanish, which no agent speaks).
+    mine = {numbers[i] for i in (0, 4, 8, 6, 1, 3, 9)}
     with store.uow(readonly=True) as uow:
         page = queue_page(uow.session, actor=ana, now=utcnow(), limit=100)
         assert {r.case_number for r in page.rows} == mine and not page.whole_queue
         # Searching for another caller's name finds nothing: the names of other cases never reach an agent.
         assert queue_page(uow.session, actor=ana, now=utcnow(), filters=QueueFilter(search="Caller 02")).rows == []
-        assert queue_count(uow.session, actor=ana, now=utcnow()) == 4
+        assert queue_count(uow.session, actor=ana, now=utcnow()) == 7
         assert queue_page(uow.session, actor=staff["specialist"], now=utcnow(), limit=100).whole_queue
 
 
@@ -177,8 +182,9 @@ def test_dashboard_trends_and_coverage_are_for_supervisors(store: Store, staff: 
             found = trends(later.session, actor=sue, profile=lausd(), now=utcnow())
         assert ("Roosevelt High", lausd().trend_threshold) in {(t.place, t.cases) for t in found}
         cover = coverage(uow.session, actor=sue, profile=lausd(), now=utcnow())
-        assert [(c.absent, c.what, c.case_number) for c in cover if c.what == "follow-up"] in (
-            [("sam", "follow-up", numbers[1])], [])  # an inquiry has no follow-up clock
+        # sam's concern (1, reassigned to him) and complaint (2, routed to him) have follow-up clocks.
+        assert sorted((c.absent, c.what, c.case_number) for c in cover if c.what == "follow-up") == [
+            ("sam", "follow-up", numbers[1]), ("sam", "follow-up", numbers[2])]
         for reader in (dashboard, trends, coverage):
             with pytest.raises(PermissionDenied):
                 reader(uow.session, actor=staff["agent"], profile=lausd(), now=utcnow())  # type: ignore[operator]

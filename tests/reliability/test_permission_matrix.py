@@ -29,7 +29,7 @@ from calldesk.models import (
 from calldesk.rules.permissions import PERMISSIONS, ROLE_LABELS
 from calldesk.rules.profile import ROLES
 from calldesk.store import callbacks, casework, clocks, confidentiality, drafts, escalation, handling, reference, users
-from calldesk.store.cases import close_case, mark_abuse, reassign, update_case
+from calldesk.store.cases import assign_cases, close_case, mark_abuse, reassign, update_case
 from calldesk.store.demo import fill_demo
 from calldesk.store.grants import grant_login
 from calldesk.store.store import Store
@@ -44,6 +44,7 @@ Action = Callable[[UnitOfWork, Actor, str], object]
 
 
 VIC = Actor("vic", "supervisor")  # a second supervisor: the one who approves a letter never signs it
+SCHOOL = "Roosevelt High"  # every prepared case is about the respondent's school, so rex may see it
 
 
 def _letter() -> Path:
@@ -60,10 +61,10 @@ CALLERS = itertools.count(100)
 
 
 def _case(store: Store, sue: Actor, kind: str) -> str:
-    """A case ready for the action (prepared by the supervisor)."""
+    """A case ready for the action (prepared by the supervisor), about the respondent's school."""
     if kind == "letter_draft" or kind == "letter_approved" or kind == "letter_signed":
         n = next(CALLERS)
-        number = call(store, sue, call_type="complaint", category="Transportation", claim="Bus",
+        number = call(store, sue, call_type="complaint", category="Transportation", claim="Bus", school=SCHOOL,
                       caller_name=f"Maria {n}", phone=f"21355{n:05d}").case.case_number
         with store.uow() as uow:
             casework.set_resolution(uow, actor=sue, case_number=number,
@@ -76,10 +77,10 @@ def _case(store: Store, sue: Actor, kind: str) -> str:
         return number
     n = next(CALLERS)  # a new caller each time: a repeat caller's call would become a specialist's concern
     number = call(store, sue, relationship="parent_guardian", caller_name=f"Maria {n}", subcategory="New enrollment",
-                  phone=f"21355{n:05d}").case.case_number
+                  phone=f"21355{n:05d}", school=SCHOOL).case.case_number
     if kind == "concern":
         return call(store, sue, call_type="concern", category="Transportation", caller_name=f"Rosa {n}",
-                    phone=f"21356{n:05d}").case.case_number
+                    phone=f"21356{n:05d}", school=SCHOOL).case.case_number
     if kind == "resolved":
         with store.uow() as uow:
             casework.set_resolution(uow, actor=sue, case_number=number, data=ResolutionUpdate(response="Done"))
@@ -100,7 +101,7 @@ def _case(store: Store, sue: Actor, kind: str) -> str:
     if kind == "merge":
         n = next(CALLERS)
         SURVIVORS[number] = call(store, sue, caller_name=f"Maria {n}", subcategory="New enrollment",
-                                 phone=f"21355{n:05d}").case.case_number
+                                 phone=f"21355{n:05d}", school=SCHOOL).case.case_number
     if kind == "callback":
         with store.uow() as uow:
             callbacks.add_callback(uow, actor=sue, profile=lausd(), data=CallbackCreate(
@@ -112,7 +113,7 @@ def _student_id(uow: UnitOfWork, number: str) -> int:
     from calldesk.models import Student
     from calldesk.store.cases import get_case
 
-    case = get_case(uow.session, number)
+    case = get_case(uow.session, number, viewer=None)
     return uow.session.exec(select(Student.id).where(Student.case_id == case.id)).one()  # type: ignore[return-value]
 
 
@@ -129,7 +130,7 @@ def _meeting_id(uow: UnitOfWork, number: str) -> int:
     from calldesk.models import Meeting
     from calldesk.store.cases import get_case
 
-    case = get_case(uow.session, number)
+    case = get_case(uow.session, number, viewer=None)
     return uow.session.exec(select(Meeting.id).where(Meeting.case_id == case.id)).one()  # type: ignore[return-value]
 
 
@@ -137,11 +138,12 @@ def _callback_id(uow: UnitOfWork, number: str) -> int:
     from calldesk.models import Callback
     from calldesk.store.cases import get_case
 
-    case = get_case(uow.session, number)
+    case = get_case(uow.session, number, viewer=None)
     return uow.session.exec(select(Callback.id).where(Callback.case_id == case.id)).one()  # type: ignore[return-value]
 
 
 DESK = ("agent", "program_specialist", "specialist", "supervisor", "admin")
+DOCUMENTERS = ("respondent", *DESK)  # a respondent documents the steps and the resolution of their place's cases
 # service -> (case prepared for it, the call, roles expected to be allowed)
 MATRIX: dict[str, tuple[str, Action, tuple[str, ...]]] = {
     "users.add_user": ("plain", lambda u, a, n: users.add_user(
@@ -154,6 +156,8 @@ MATRIX: dict[str, tuple[str, Action, tuple[str, ...]]] = {
         u, actor=a, username="zoe", absent_since=date(2026, 11, 23)), ("supervisor",)),
     "users.set_absence (oneself)": ("plain", lambda u, a, n: users.set_absence(
         u, actor=a, username=a.username, absent_since=None), ROLES),
+    "cases.assign_cases": ("plain", lambda u, a, n: assign_cases(u, actor=a, case_numbers=[n], to_user="zoe"),
+                           ("supervisor",)),
     "users.set_languages": ("plain", lambda u, a, n: users.set_languages(
         u, actor=a, username="zoe", languages="English, Spanish"), ("admin",)),
     "reference.sync_reference": ("plain", lambda u, a, n: reference.sync_reference(
@@ -162,12 +166,12 @@ MATRIX: dict[str, tuple[str, Action, tuple[str, ...]]] = {
     "cases.update_case": ("plain", lambda u, a, n: update_case(
         u, actor=a, profile=lausd(), case_number=n, expected_version=_version(u, n),
         changes=CaseUpdate(school="Roosevelt High")), DESK),
-    "cases.mark_abuse": ("plain", lambda u, a, n: mark_abuse(u, actor=a, case_number=n), DESK),
+    "cases.mark_abuse": ("plain", lambda u, a, n: mark_abuse(u, actor=a, case_number=n), DOCUMENTERS),
     "cases.close_case": ("resolved", lambda u, a, n: close_case(u, actor=a, case_number=n), DESK),
     "cases.reassign": ("plain", lambda u, a, n: reassign(u, actor=a, case_number=n, to_user="sam"),
                        ("supervisor",)),
     "casework.add_follow_up": ("plain", lambda u, a, n: casework.add_follow_up(
-        u, actor=a, profile=lausd(), case_number=n, data=FollowUpCreate(done="Called", pending="")), DESK),
+        u, actor=a, profile=lausd(), case_number=n, data=FollowUpCreate(done="Called", pending="")), DOCUMENTERS),
     "escalation.escalate": ("plain", lambda u, a, n: escalation.escalate(
         u, actor=a, profile=lausd(), case_number=n, reason="Caller asked", expected_version=_version(u, n)), DESK),
     "escalation.appeal": ("resolved", lambda u, a, n: escalation.appeal(
@@ -186,7 +190,7 @@ MATRIX: dict[str, tuple[str, Action, tuple[str, ...]]] = {
     "handling.merge_cases": ("merge", lambda u, a, n: handling.merge_cases(
         u, actor=a, case_number=n, into=SURVIVORS[n]), ("program_specialist", "specialist", "supervisor")),
     "casework.set_resolution": ("plain", lambda u, a, n: casework.set_resolution(
-        u, actor=a, case_number=n, data=ResolutionUpdate(response="Answered")), DESK),
+        u, actor=a, case_number=n, data=ResolutionUpdate(response="Answered")), DOCUMENTERS),
     "casework.advance_letter (approve)": ("letter_draft", lambda u, a, n: casework.advance_letter(
         u, actor=a, case_number=n, step="approve"), ("supervisor",)),
     "casework.advance_letter (attach)": ("letter_approved", lambda u, a, n: casework.advance_letter(
@@ -198,7 +202,7 @@ MATRIX: dict[str, tuple[str, Action, tuple[str, ...]]] = {
         new_due=date(2099, 1, 5), notice="Letter sent"), ("program_specialist", "specialist", "supervisor")),
     "clocks.set_plan": ("concern", lambda u, a, n: clocks.set_plan(
         u, actor=a, profile=lausd(), case_number=n, expected_version=_version(u, n),
-        steps=[("Call the school", date.today() + timedelta(days=1))]), DESK),
+        steps=[("Call the school", date.today() + timedelta(days=1))]), DOCUMENTERS),
     "casework.advance_letter (inform)": ("letter_signed", lambda u, a, n: casework.advance_letter(
         u, actor=a, case_number=n, step="inform"), ("specialist", "supervisor")),
     "confidentiality.add_student": ("plain", lambda u, a, n: confidentiality.add_student(
@@ -242,7 +246,7 @@ def call_in(uow: UnitOfWork, actor: Actor) -> object:
 def _version(uow: UnitOfWork, number: str) -> int:
     from calldesk.store.cases import get_case
 
-    return get_case(uow.session, number).version
+    return get_case(uow.session, number, viewer=None).version
 
 
 def _events(store: Store) -> int:
@@ -256,6 +260,7 @@ def people(store: Store, staff: dict[str, Actor]) -> dict[str, Actor]:
     everyone["unknown"] = Actor("ghost", "admin")  # claims to be an admin; not in the store
     add_user(store, staff["admin"], "zoe", "agent")
     add_user(store, staff["admin"], "vic", "supervisor")
+    everyone["respondent"] = add_user(store, staff["admin"], "rex", "respondent", places=SCHOOL)
     gone = add_user(store, staff["admin"], "gone", "admin")
     with store.uow() as uow:
         users.set_active(uow, actor=staff["admin"], username="gone", active=False)
@@ -264,12 +269,24 @@ def people(store: Store, staff: dict[str, Actor]) -> dict[str, Actor]:
     return everyone
 
 
+def _yours(store: Store, sue: Actor, number: str, who: str, actor: Actor) -> None:
+    """The prepared case is the tested person's (a case they may not see does not exist for them)."""
+    if who in ("unknown", "deactivated", "respondent", "supervisor") or who == "admin":
+        return
+    from calldesk.store.cases import get_case
+
+    with store.uow() as uow:
+        if get_case(uow.session, number, viewer=None).assigned_to != actor.username:
+            reassign(uow, actor=sue, case_number=number, to_user=actor.username)
+
+
 def test_every_service_function_for_every_role(store: Store, people: dict[str, Actor]) -> None:
     sue = people["supervisor"]
     outcomes: dict[tuple[str, str], str] = {}
     for service, (kind, action, allowed) in MATRIX.items():
         for who, actor in people.items():
             number = _case(store, sue, kind)
+            _yours(store, sue, number, who, actor)
             before = _events(store)
             try:
                 with store.uow() as uow:

@@ -66,7 +66,7 @@ async def test_a_concern_escalated_up_rochesters_whole_ladder_in_the_dialog(
         assert "top of the Rochester" in str(app.screen.query_one("#action-status", Static).render())
         assert app.screen.query_one("#f-reason", Input).value == "Once more"  # what was typed is kept
     with store.uow(readonly=True) as uow:
-        assert get_case(uow.session, number).escalation_level == 3
+        assert get_case(uow.session, number, viewer=None).escalation_level == 3
 
 
 async def test_a_merge_in_the_dialog_and_the_survivor_shows_both_histories(
@@ -79,8 +79,8 @@ async def test_a_merge_in_the_dialog_and_the_survivor_shows_both_histories(
         await _fill(pilot, app, into=survivor, reason="Same bus complaint")
         assert app.results and app.results[0].case_number == survivor
     with store.uow(readonly=True) as uow:
-        history = case_history(uow.session, survivor)
-        assert get_case(uow.session, duplicate).close_reason == f"merged into {survivor}"
+        history = case_history(uow.session, survivor, viewer=None)
+        assert get_case(uow.session, duplicate, viewer=None).close_reason == f"merged into {survivor}"
     assert {h.case_number for h in history} == {survivor, duplicate}
 
 

@@ -79,7 +79,7 @@ async def test_edit_save_and_a_stale_version_refused(make_app: Any, desk_store: 
         with desk_store.uow(readonly=True) as uow:
             from calldesk.store.cases import get_case
 
-            assert get_case(uow.session, case.case_number).school == "Garfield High"
+            assert get_case(uow.session, case.case_number, viewer=None).school == "Garfield High"
 
 
 async def test_history_tab_shows_local_times(make_app: Any, desk_store: Store, agent: Actor) -> None:

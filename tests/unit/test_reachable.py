@@ -24,8 +24,8 @@ INTERNAL = {
     "update_case", "open_case", "follow_ups_for",
     # merges and appeals: who a case was merged into, the cases merged into it, when it was decided
     "merged_into", "decided_at",
-    # staff languages, read by the routing inside open_case; a batch of the streamed import
-    "speakers", "bulk_import_batch",
+    # the staff and their load, read by the routing inside open_case; a batch of the streamed import
+    "staff_board", "bulk_import_batch",
     # the demo and import bulk paths set their connection up with it
     "bulk_connection",
     # consent is decided inside record_consent/disclose; the school trend window inside open_case

@@ -1,0 +1,102 @@
+"""Routing reaches a person: who of the owner role takes a routed case (issue: work reaches a person).
+
+The owner role comes from triage (and the escalation ladder); this module picks one of that role's active,
+present staff who speak the call's language, as the profile says: the fewest open cases, or in turn (round robin).
+The person who took the call keeps it when they hold the owner role. When nobody can take it, the case waits in
+the role's queue, which every member of the role sees in My work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from calldesk.rules.profile import ROLE_LABELS
+
+ENGLISH = "english"
+
+
+def listed(text: str) -> tuple[str, ...]:
+    """'English, Spanish' -> ('English', 'Spanish'): a comma-separated list as stored (a staff member's languages,
+    a respondent's schools and departments), each once, blanks dropped."""
+    return tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+
+
+@dataclass(frozen=True)
+class Staffer:
+    """A member of staff as routing sees them: role, languages, whether at work today, and their load."""
+
+    username: str
+    role: str
+    languages: tuple[str, ...] = ()
+    present: bool = True
+    open_cases: int = 0
+    last_assigned: datetime | None = None
+
+    def speaks(self, language: str) -> bool:
+        """English is everyone's (the English line); any other language only when listed."""
+        wanted = (language or "English").strip().casefold()
+        return wanted == ENGLISH or wanted in {lang.casefold() for lang in self.languages}
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Who takes the case (None: it waits in the role's queue) and why, in words."""
+
+    assignee: str | None
+    reason: str
+
+
+def plural(role: str) -> str:
+    """"program_specialist" -> "program specialists"."""
+    return role.replace("_", " ") + "s"
+
+
+def choose(policy: str, *, owner_role: str, language: str, staff: Iterable[Staffer], opener: str | None = None,
+           exclude: Sequence[str] = ()) -> Assignment:
+    """The person of `owner_role` who takes a case in `language`: `opener` (who took the call, or who has the
+    case) when they hold that role and are present; else the present staff of the role who speak the language
+    (never one in `exclude`, e.g. who it is escalated from) by `policy` ("fewest_open": fewest open cases, then
+    the longest since their last case; "round_robin": the longest since their last case). Nobody: the role's
+    queue."""
+    role = ROLE_LABELS.get(owner_role, owner_role)
+    able = [s for s in staff if s.role == owner_role and s.present and s.speaks(language)
+            and s.username not in exclude]
+    lang = (language or "English").strip() or "English"
+    in_language = "" if lang.casefold() == ENGLISH else f" who speaks {lang}"
+    mine = next((s for s in able if s.username == opener), None)
+    if mine is not None:
+        return Assignment(mine.username, f"Stays with {mine.username}, {role}{in_language}.")
+    if not able:
+        return Assignment(None, f"No {owner_role.replace('_', ' ')}{in_language} is at work: it waits in the "
+                                f"{plural(owner_role)}' queue.")
+    never = datetime.min
+
+    def since(s: Staffer) -> datetime:
+        return (s.last_assigned or never).replace(tzinfo=None)
+
+    if policy == "round_robin":
+        chosen = min(able, key=lambda s: (since(s), s.username))
+        why = "next in turn"
+    else:
+        chosen = min(able, key=lambda s: (s.open_cases, since(s), s.username))
+        why = f"fewest open cases ({chosen.open_cases})"
+    return Assignment(chosen.username, f"Assigned to {chosen.username}, {role}{in_language}: {why}.")
+
+
+@dataclass
+class StaffBoard:
+    """The staff and their load while cases are routed one after another (a bulk import routes thousands in one
+    transaction): each assignment counts at once, so the next case sees it."""
+
+    staff: list[Staffer] = field(default_factory=list)
+
+    def assign(self, policy: str, *, owner_role: str, language: str, opener: str | None, at: datetime,
+               exclude: Sequence[str] = ()) -> Assignment:
+        found = choose(policy, owner_role=owner_role, language=language, staff=self.staff, opener=opener,
+                       exclude=exclude)
+        if found.assignee is not None:
+            self.staff = [replace(s, open_cases=s.open_cases + 1, last_assigned=at) if s.username == found.assignee
+                          else s for s in self.staff]
+        return found

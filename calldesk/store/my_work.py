@@ -1,0 +1,146 @@
+"""My work: what one person must do next, soonest first, read from the store (the desk's list and `case mine`).
+
+Everyone sees the open cases assigned to them with each clock due on them, the cases waiting in their role's queue
+(with how long they have waited) and the callbacks they must return. A respondent sees their places' open cases.
+A supervisor also sees what waits for them: letters and reports to approve, their team's breached cases, and the
+open cases of the colleagues they cover while those are away.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import and_, or_
+from sqlmodel import Session, col, select
+
+from calldesk.models import Case, Report, Resolution, User
+from calldesk.rules.assignment import plural
+from calldesk.rules.calendar import calendar_for
+from calldesk.rules.callbacks import covering_supervisor_needed
+from calldesk.rules.profile import Profile
+from calldesk.store.users import Actor
+from calldesk.store.visibility import scope, sees
+
+
+@dataclass
+class WorkItem:
+    """One line of My work: what is due, on which case (or callback, or report), by when."""
+
+    kind: str  # case, queue, follow-up, acknowledgement, written response, callback, letter, report, breached, cover
+    what: str
+    due: datetime | None
+    overdue: bool
+    case_number: str | None = None
+    callback_id: int | None = None
+    report_id: int | None = None
+
+
+# The case's own clocks, as My work names them.
+CASE_CLOCKS = (("next_follow_up_by", "follow-up"), ("acknowledge_by", "acknowledgement"),
+               ("respond_by", "written response"))
+MY_WORK_CASES = 200  # the soonest open cases of each kind My work lists (more: the queue)
+SUPERVISES = ("supervisor",)  # who sees letters and reports to approve, the team's breaches, absent staff's work
+
+
+def _label(case: Case) -> str:
+    return f"{case.call_type}: {case.category or 'no category'} · {case.caller_name or 'no name'}"
+
+
+def _days(since: datetime, now: datetime) -> int:
+    return max(0, (now - since).days)
+
+
+def _waited(since: datetime, now: datetime) -> str:
+    days = _days(since, now)
+    return "since today" if days == 0 else f"{days} day{'s' if days != 1 else ''}"
+
+
+def _ago(since: datetime, now: datetime) -> str:
+    days = _days(since, now)
+    return "today" if days == 0 else f"{days} day{'s' if days != 1 else ''} ago"
+
+
+def _soonest(query: object, limit: int) -> object:
+    return query.order_by(col(Case.next_deadline).asc().nulls_last(), col(Case.id)).limit(max(1, limit))  # type: ignore[attr-defined]
+
+
+def my_work(session: Session, *, profile: Profile, viewer: Actor, now: datetime, today: date | None = None,
+            limit: int = MY_WORK_CASES) -> list[WorkItem]:
+    """What `viewer` must do, soonest first (nothing due last); each kind bounded by `limit` cases."""
+    from calldesk.store.callbacks import callbacks_for
+
+    username = viewer.username
+    day = today or calendar_for(profile).local(now).date()
+    items: list[WorkItem] = []
+    kind = scope(viewer)
+    if kind == "places":  # a respondent: their schools' and departments' open cases
+        mine = and_(col(Case.status) == "open", sees(viewer))
+    else:
+        mine = and_(col(Case.status) == "open", col(Case.assigned_to) == username)
+    for case in session.exec(_soonest(select(Case).where(mine), limit)):  # type: ignore[call-overload]
+        due = case.next_deadline
+        items.append(WorkItem("case", _label(case), due, due is not None and due < now, case_number=case.case_number))
+        for name, clock in CASE_CLOCKS:
+            when = getattr(case, name)
+            if when is not None:
+                items.append(WorkItem(clock, f"{clock} due on {case.case_number}", when, when < now,
+                                      case_number=case.case_number))
+    if kind != "places":
+        # The role's queue: cases nobody could take yet, each with how long it has waited.
+        waiting = and_(col(Case.status) == "open", col(Case.assigned_to).is_(None),
+                       *(() if viewer.sole else (col(Case.owner_role) == viewer.role,)))
+        for case in session.exec(_soonest(select(Case).where(waiting), limit)):  # type: ignore[call-overload]
+            due = case.next_deadline
+            items.append(WorkItem("queue", f"waiting {_waited(case.opened_at, now)} in the {plural(case.owner_role)}' "
+                                           f"queue · {_label(case)}", due, due is not None and due < now,
+                                  case_number=case.case_number))
+    for callback in callbacks_for(session, profile=profile, username=username, today=day):
+        number = None
+        if callback.case_id is not None:
+            number = session.exec(select(Case.case_number).where(Case.id == callback.case_id)).first()
+        who = callback.caller_name or callback.phone or "a caller"
+        items.append(WorkItem("callback", f"call back {who}", callback.due_at, callback.due_at < now,
+                              case_number=number, callback_id=callback.id))
+    if viewer.sole or viewer.role in SUPERVISES:
+        items += _supervising(session, profile=profile, viewer=viewer, now=now, today=day, limit=limit)
+    far = datetime.max.replace(tzinfo=now.tzinfo)
+    return sorted(items, key=lambda i: (i.due is None, i.due or far))
+
+
+def _supervising(session: Session, *, profile: Profile, viewer: Actor, now: datetime, today: date,
+                 limit: int) -> list[WorkItem]:
+    """A supervisor's own list: letters and reports waiting for approval, their team's breached cases (and the
+    queues'), and the open cases of the colleagues they cover while those are away over an open day."""
+    items: list[WorkItem] = []
+    letters = (select(Case, Resolution.updated_at).join(Resolution, col(Resolution.case_id) == Case.id)
+               .where(Case.status == "open", Resolution.letter_status == "draft")
+               .order_by(col(Resolution.updated_at)).limit(limit))
+    for case, since in session.exec(letters):  # type: ignore[call-overload]
+        items.append(WorkItem("letter", f"approve the response letter on {case.case_number} (drafted "
+                                        f"{_ago(since, now)})", case.next_deadline, False,
+                              case_number=case.case_number))
+    for report in session.exec(select(Report).where(Report.status == "draft", Report.protocol == profile.name)
+                               .order_by(col(Report.run_at)).limit(limit)):
+        items.append(WorkItem("report", f"approve the {report.kind} report {report.period} (run by {report.run_by})",
+                              None, False, report_id=report.id))
+    team = [u.username for u in session.exec(select(User).where(User.supervisor == viewer.username,
+                                                                 User.active == True))]  # noqa: E712
+    breached = and_(col(Case.status) == "open", col(Case.next_deadline) < now,
+                    or_(col(Case.assigned_to).in_(team), col(Case.assigned_to).is_(None)))
+    for case in session.exec(_soonest(select(Case).where(breached), limit)):  # type: ignore[call-overload]
+        who = case.assigned_to or f"the {plural(case.owner_role)}' queue"
+        items.append(WorkItem("breached", f"BREACHED with {who} · {_label(case)}", case.next_deadline, True,
+                              case_number=case.case_number))
+    calendar = calendar_for(profile, day_kind="business")
+    away = [u for u in session.exec(select(User).where(User.supervisor == viewer.username, User.active == True,  # noqa: E712
+                                                        col(User.absent_since).is_not(None)))
+            if covering_supervisor_needed(absent_since=u.absent_since, today=today, calendar=calendar)]
+    for user in away:
+        cases = _soonest(select(Case).where(Case.status == "open", Case.assigned_to == user.username), limit)
+        for case in session.exec(cases):  # type: ignore[call-overload]
+            due = case.next_deadline
+            items.append(WorkItem("cover", f"cover for {user.username} (away since {user.absent_since:%d %b}) · "
+                                           f"{_label(case)}", due, due is not None and due < now,
+                                  case_number=case.case_number))
+    return items

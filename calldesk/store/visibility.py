@@ -1,0 +1,41 @@
+"""Who sees which cases, applied in one place: every read and every write of a case goes through `sees` (a SQL
+condition on `cases`), so a case a person may not see is, for them, a case that does not exist.
+
+The rule itself is `calldesk.rules.permissions.SCOPES` (README, "Who sees what"); on PostgreSQL the database's
+row-level security states the same (calldesk.store.security), so a login that bypasses calldesk sees no more.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, and_, false, or_, true
+
+from calldesk.models import Case
+from calldesk.rules.permissions import scope_of
+from calldesk.store.users import Actor
+
+T = Case.__table__.c  # type: ignore[attr-defined]
+
+
+def scope(viewer: Actor) -> str:
+    """"all", "own" or "places" (the store's only user sees everything: a one-person office)."""
+    return "all" if viewer.sole else scope_of(viewer.role)
+
+
+def sees(viewer: Actor | None) -> ColumnElement[bool]:
+    """The cases `viewer` may see, as a condition on `cases` (None: the store's own work, e.g. a migration)."""
+    if viewer is None:
+        return true()
+    kind = scope(viewer)
+    if kind == "all":
+        return true()
+    if kind == "places":
+        if not viewer.places:
+            return false()
+        return or_(T.school.in_(viewer.places), T.department.in_(viewer.places))
+    return or_(T.assigned_to == viewer.username, T.opened_by == viewer.username,
+               and_(T.assigned_to.is_(None), T.owner_role == viewer.role))
+
+
+def sees_all(viewer: Actor | None) -> bool:
+    """True when no case is hidden from `viewer`."""
+    return viewer is None or scope(viewer) == "all"
