@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Text
+from sqlalchemy import BigInteger, Text
 from sqlmodel import Field, SQLModel
 
 from calldesk.models.types import UTCDateTime, utcnow
@@ -26,6 +26,8 @@ class AuditEvent(SQLModel, table=True):
     old: str | None = Field(default=None, sa_type=Text)
     new: str | None = Field(default=None, sa_type=Text)
     changes: str | None = Field(default=None, sa_type=Text)
+    # The writing transaction (PostgreSQL sets it): a change's events and the database's own record of its rows.
+    tx: int | None = Field(default=None, sa_type=BigInteger)
 
 
 class StoreSecret(SQLModel, table=True):

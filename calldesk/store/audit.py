@@ -35,10 +35,14 @@ _KEYS: WeakKeyDictionary[Engine, bytes] = WeakKeyDictionary()
 _DATES = (datetime, date)
 
 
-def audit_key(session: Session) -> bytes:
-    """The store's secret for narrative fingerprints (made by the schema upgrade; read once per engine)."""
+def audit_key(session: Session) -> bytes | None:
+    """The store's secret for narrative fingerprints (made by the schema upgrade; read once per engine). None on
+    PostgreSQL, where no staff login reads it: the database fingerprints the trail's narrative itself
+    (calldesk.store.security, the same words), so the text is handed to it as it is."""
     bind = session.get_bind()
     engine = bind.engine if isinstance(bind, Connection) else bind
+    if engine.dialect.name == "postgresql":
+        return None
     if engine not in _KEYS:
         row = session.exec(select(StoreSecret.value).where(StoreSecret.name == "audit")).first()
         if row is None:
@@ -51,8 +55,9 @@ def _plain(value: Any) -> str:
     return value.isoformat() if isinstance(value, _DATES) else str(value)
 
 
-def audit_value(field: str | None, value: Any, *, key: bytes = b"") -> str | None:
-    """How a value is written into the trail."""
+def audit_value(field: str | None, value: Any, *, key: bytes | None = b"") -> str | None:
+    """How a value is written into the trail (narrative with no `key`: as it is, for the database to
+    fingerprint before it is stored)."""
     if value is None:
         return None
     if field not in PERSONAL and field not in NARRATIVE and type(value) is str:
@@ -61,14 +66,14 @@ def audit_value(field: str | None, value: Any, *, key: bytes = b"") -> str | Non
     if field in PERSONAL:
         return PERSONAL_MARK if text else ""
     if field in NARRATIVE:
-        if not text:
-            return ""
+        if not text or key is None:
+            return text
         digest = hmac.new(key, text.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[:32]
         return f"[text {len(text)} chars hmac:{digest}]"
     return text
 
 
-def changes_json(changes: Mapping[str, tuple[Any, Any]], *, key: bytes = b"") -> str:
+def changes_json(changes: Mapping[str, tuple[Any, Any]], *, key: bytes | None = b"") -> str:
     """The changed fields of one event as stored: JSON {field: [old, new]}, each value as the trail keeps it
     (narrative fingerprinted, personal data by reference)."""
     kept: dict[str, list[str | None]] = {}
@@ -89,7 +94,7 @@ def _dumps(kept: dict[str, list[str | None]]) -> str:
 
 
 def event_row(*, at: datetime, actor: str, action: str, entity: str, entity_id: object, case_id: int | None,
-              changes: Mapping[str, tuple[Any, Any]], key: bytes = b"") -> dict[str, Any]:
+              changes: Mapping[str, tuple[Any, Any]], key: bytes | None = b"") -> dict[str, Any]:
     """One audit event as a plain row (for a bulk insert: demo data, imports): one-field changes keep
     field/old/new too, as `record` writes them."""
     row = _event(at, actor, action, entity, entity_id, case_id, changes_json(changes, key=key) if changes else None)
@@ -100,7 +105,8 @@ def event_row(*, at: datetime, actor: str, action: str, entity: str, entity_id: 
 
 
 def opening_row(*, at: datetime, actor: str, entity_id: object, case_id: int | None, record: Mapping[str, Any],
-                skip: frozenset[str], empty: tuple[Any, ...] = (None,), key: bytes = b"") -> dict[str, Any]:
+                skip: frozenset[str], empty: tuple[Any, ...] = (None,),
+                key: bytes | None = b"") -> dict[str, Any]:
     """The "case.open" event of a case a bulk load makes: `record`'s fields (but `skip` and the `empty` values)
     each changed from None, as event_row writes them, without building the pairs (a million in a bulk load)."""
     kept = {name: [None, audit_value(name, value, key=key) if name in _SPECIAL
@@ -188,3 +194,43 @@ def case_history(session: Session, cases: Mapping[int, str]) -> list[HistoryEntr
              .order_by(col(AuditEvent.at), col(AuditEvent.id)))
     return [HistoryEntry(e.at, e.actor, e.action, event_changes(e), cases.get(e.case_id or 0, ""))
             for e in session.exec(query)]
+
+
+REMOVED = "[removed: suspected abuse]"
+
+
+def forget_narrative(session: Session, case_id: int) -> int:
+    """After an abuse mark: every fingerprint of the case's narrative leaves the trail (README, "At rest"), and
+    the trail says how many events lost one; returns that count. On PostgreSQL a function with the owner's rights
+    does it (calldesk.store.security: no login updates the trail); on SQLite, whose one user owns the file, the
+    append-only trigger stands aside for this transaction only."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        return int(connection.exec_driver_sql("SELECT public.calldesk_forget_narrative(%(c)s)",
+                                              {"c": case_id}).scalar_one())
+    guard = connection.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'trigger' "
+                                       "AND name = 'auditevent_no_update'").scalar()
+    touched = 0
+    events = session.exec(select(AuditEvent).where(AuditEvent.case_id == case_id)).all()
+    if guard:
+        connection.exec_driver_sql("DROP TRIGGER auditevent_no_update")
+    try:
+        for event in events:
+            if event.field in NARRATIVE and (event.old or event.new):
+                event.old = REMOVED if event.old else event.old
+                event.new = REMOVED if event.new else event.new
+            elif not (event.changes and NARRATIVE & set(json.loads(event.changes))):
+                continue
+            if event.changes:
+                kept = {k: [REMOVED if v and k in NARRATIVE else v for v in pair]
+                        for k, pair in json.loads(event.changes).items()}
+                event.changes = _dumps(kept)
+            session.add(event)
+            touched += 1
+        session.flush()
+    finally:
+        if guard:
+            connection.exec_driver_sql(guard)
+    record(session, actor="calldesk", action="case.trail_scrubbed", entity="case", entity_id=str(case_id),
+           case_id=case_id, field="fingerprints_removed", new=touched)
+    return touched

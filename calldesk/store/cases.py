@@ -300,7 +300,9 @@ def mark_abuse(uow: UnitOfWork, *, actor: Actor, case_number: str) -> CasePublic
         session.delete(letter)
         audit.record(session, actor=actor.username, action="case.abuse_marked", entity="attachment",
                      entity_id=letter.id, case_id=case.id, field="sha256", old=None, new="")
-    # The removed text leaves no fingerprint at all: only that it was there and is gone.
+    # The removed text leaves no fingerprint at all: only that it was there and is gone; earlier events lose theirs.
+    assert case.id is not None
+    audit.forget_narrative(session, case.id)
     for name in (k for k, v in narrative.items() if v):
         audit.record(session, actor=actor.username, action="case.abuse_marked", entity="case",
                      entity_id=case_number, case_id=case.id, field=name, old=None, new="")

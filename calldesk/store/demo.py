@@ -391,7 +391,7 @@ class _Rows:
 
 def _work(rng: random.Random, profile: Profile, row: dict[str, Any], draw: dict[str, Any],
           staff: dict[str, list[str]], now: datetime, ids: dict[str, int], out: _Rows, summary: DemoSummary,
-          key: bytes) -> None:
+          key: bytes | None) -> None:
     """Who opened and owns the case, its follow-ups, callback and (for most older cases) its closing."""
     opened_at: datetime = row["opened_at"]
     row["opened_by"] = staff["agent"][int(draw["r"] * len(staff["agent"]))]

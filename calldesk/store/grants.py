@@ -19,6 +19,7 @@ from sqlalchemy import Connection, text
 from calldesk.errors import InvalidInput
 from calldesk.models import User
 from calldesk.rules.permissions import AUDIT_TABLE, FIXED_COLUMNS, may, writes_of
+from calldesk.store.security import CALLABLE
 from calldesk.store.uow import UnitOfWork
 from calldesk.store.users import USERNAME, Actor, _get, authorise
 
@@ -70,6 +71,9 @@ def privileges(role: str, tables: list[str], views: list[str], columns: dict[str
                     continue
                 verb = f"UPDATE ({_quoted(allowed)})"
             out.append(f'GRANT {verb} ON public."{table}" TO {{role}}')
+    # The narrow reads across what they may see, and the abuse mark's scrub of the trail (calldesk.store.security).
+    out += [f"GRANT EXECUTE ON FUNCTION public.{function} TO {{role}}"
+            for function, action in CALLABLE.items() if may(role, action)]
     return out
 
 
@@ -77,7 +81,8 @@ def _statements(conn: Connection, role: str, user: User) -> list[str]:
     quoted = f'"{role}"'
     tables, views, columns = catalogue(conn)
     every = ", ".join(f'public."{t}"' for t in [*tables, *views])
-    out = [f"REVOKE ALL ON {every} FROM {quoted}", f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {quoted}"]
+    out = [f"REVOKE ALL ON {every} FROM {quoted}", f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {quoted}",
+           f"REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public FROM {quoted}"]
     if not user.active:
         return [*out, f"REVOKE ALL ON SCHEMA public FROM {quoted}"]
     out.append(f"GRANT USAGE ON SCHEMA public TO {quoted}")

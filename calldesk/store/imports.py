@@ -38,10 +38,11 @@ from calldesk.store import audit
 from calldesk.store.bulk import bulk_connection, insert_rows
 from calldesk.store.cases import CaseOutcome, require_fields
 from calldesk.store.intake import build, clean_fields
-from calldesk.store.prior_window import PriorWindow, keys_of, prior_of
+from calldesk.store.prior_window import NarrowWindow, PriorWindow, keys_of, prior_of
 from calldesk.store.queries import staff_board
 from calldesk.store.uow import BatchUnitOfWork, UnitOfWork
 from calldesk.store.users import Actor, authorise
+from calldesk.store.visibility import sees_all
 
 BOOLEAN_FIELDS = {"steps_confirmed", "due_process", "special_education", "safety", "urgent", "needs_follow_up",
                   "abuse_marked"}
@@ -231,7 +232,10 @@ def import_cases(engine: Engine, *, actor: Actor, profile: Profile, rows: Rows, 
             spill.seek(0)
         total = summary.rows or None
         summary.rows = 0
-        window = PriorWindow()  # the store's recent cases, carried from batch to batch
+        # The store's recent cases, carried from batch to batch (asked for per row by a login that may not read
+        # every case: calldesk.store.prior_window.NarrowWindow).
+        narrow = engine.dialect.name == "postgresql" and not sees_all(actor)
+        window = NarrowWindow() if narrow else PriorWindow()
         for count, prepared in _written(profile, rows, spill, batch, summary, partial=partial):
             with BatchUnitOfWork(engine) as uow:
                 bulk_import_batch(uow, actor=actor, profile=profile, rows=prepared, summary=summary,
@@ -378,7 +382,7 @@ def _new_ids(connection: Any, count: int) -> list[int]:
 
 def _insert(session: Any, actor: Actor, batch_cases: list[dict[str, Any]],
             links: list[tuple[dict[str, Any], str, str]], missed: dict[str, datetime], window: PriorWindow,
-            key: bytes, logged_at: datetime) -> None:
+            key: bytes | None, logged_at: datetime) -> None:
     """The batch's cases, their intake clocks and repeat links, and their audit events: one insert per table."""
     tables = SQLModel.metadata.tables
     table = tables["cases"]

@@ -13,7 +13,7 @@ from sqlmodel import col, select
 from calldesk.models import Case
 from calldesk.rules.contact import normalise_name
 from calldesk.rules.profile import Profile
-from calldesk.rules.repeat import CallerKey, PriorCase, TrendDecision, trend_of, trend_since
+from calldesk.rules.repeat import TREND_LISTED, CallerKey, PriorCase, TrendDecision, trend_of, trend_since
 from calldesk.store.bulk import SchoolLog
 from calldesk.store.queries import PRIOR_COLUMNS
 
@@ -110,3 +110,43 @@ def prior_of(case: Any) -> PriorCase:
     return PriorCase(case_number=case["case_number"], opened_at=case["opened_at"],
                      phone_digits=case["phone_digits"], email=case["email"], caller_name=case["caller_name"],
                      category=case["category"], school=case["school"], status=case["status"])
+
+
+class NarrowWindow(PriorWindow):
+    """The window of an importer whose login may not read every case (PostgreSQL, an agent): the rows being
+    imported are held as in PriorWindow, and the store's cases are asked for per row, through the database's
+    narrow functions (a caller's cases by exact key, a school's count: calldesk.store.queries), never loaded."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.session: Any = None
+
+    def cover(self, session: Any, lo: datetime, hi: datetime) -> None:
+        self.session = session
+        super().cover(session, lo, hi)
+
+    def _load(self, session: Any, *where: Any) -> None:
+        return  # nothing is read ahead: see caller() and trend()
+
+    def caller(self, caller: CallerKey) -> list[PriorCase]:
+        from calldesk.store.queries import PRIORS_LIMIT, _caller_rows, _prior_row
+
+        stored = [_prior_row(r) for r in _caller_rows(self.session, caller, since=self.lo, limit=PRIORS_LIMIT)]
+        for prior in stored:
+            self.ids.setdefault(prior.case_number, prior.id or 0)
+        held = {p.case_number: p for p in super().caller(caller)}
+        for prior in stored:
+            if self.hi is None or prior.opened_at <= self.hi:
+                held.setdefault(prior.case_number, prior)
+        return sorted(held.values(), key=_OPENED_AT, reverse=True)
+
+    def trend(self, profile: Profile, school: str | None, opened: datetime) -> TrendDecision | None:
+        from calldesk.store.queries import school_window
+
+        if not school:
+            return None
+        since = trend_since(profile, opened)
+        stored, stored_newest = school_window(self.session, school, since=since, until=opened)
+        held, held_newest = self.schools.earlier(school, since, opened)
+        return trend_of(profile, school=school, earlier=stored + held,
+                        latest=[*stored_newest, *held_newest][-TREND_LISTED:])

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Column, Date, Integer, MetaData, String, Table, and_, func, union_all
+from sqlalchemy import Column, Date, Integer, MetaData, String, Table, and_, func, text, union_all
 from sqlmodel import Session, col, select
 
 from calldesk.models import Case, CasePublic, FollowUp, FollowUpPublic
@@ -69,14 +69,31 @@ def _prior_row(row: Any) -> PriorCase:
                      status=row.status, id=row.id)
 
 
-def priors_for_caller(session: Session, key: CallerKey, *, since_days: int, now: datetime) -> list[PriorCase]:
-    """The caller's cases opened in the last `since_days` days (by phone, email or name): the newest of each key
-    in one statement (_newest), reading only what the repeat rule needs."""
+CALLER_COLUMNS = (Case.id, Case.case_number, Case.opened_at, Case.status, Case.call_type, Case.category, Case.school,
+                  Case.phone_digits, Case.email, Case.caller_name)
+
+
+def _caller_rows(session: Session, key: CallerKey, *, since: datetime | None, limit: int) -> list[Any]:
+    """The caller's cases by each exact key (the newest `limit` of each), once each, newest first, whoever's they
+    are: on PostgreSQL through the database's narrow function (calldesk.store.security: a login's row-level
+    security hides other people's cases, and the function shows only what this needs)."""
     keys = _keys(key)
     if not keys:
         return []
+    if session.get_bind().dialect.name != "postgresql":
+        return _merged(session.execute(_newest(keys, since=since, limit=limit, columns=CALLER_COLUMNS)))
+    given = {column.key: value for column, value in keys}
+    rows = session.execute(text("SELECT * FROM public.calldesk_caller_cases(:p, :e, :n, :since, :limit)"),
+                           {"p": given.get("phone_digits"), "e": given.get("email"), "n": given.get("caller_name_key"),
+                            "since": since, "limit": limit})
+    return _merged(rows)
+
+
+def priors_for_caller(session: Session, key: CallerKey, *, since_days: int, now: datetime) -> list[PriorCase]:
+    """The caller's cases opened in the last `since_days` days (by phone, email or name): the newest of each key
+    in one statement, reading only what the repeat rule needs."""
     since = now - timedelta(days=since_days + 1)
-    return [_prior_row(r) for r in _merged(session.execute(_newest(keys, since=since, limit=PRIORS_LIMIT)))]
+    return [_prior_row(r) for r in _caller_rows(session, key, since=since, limit=PRIORS_LIMIT)]
 
 
 def school_window(session: Session, school: str | None, *, since: datetime, until: datetime) -> tuple[int, list[str]]:
@@ -85,6 +102,10 @@ def school_window(session: Session, school: str | None, *, since: datetime, unti
     newest-N read of the (school, opened_at) index, however many cases the school has."""
     if not school:
         return 0, []
+    if session.get_bind().dialect.name == "postgresql":  # every case counts, not only those the login may see
+        count, newest = session.execute(text("SELECT * FROM public.calldesk_school_window(:s, :since, :until, :n)"),
+                                        {"s": school, "since": since, "until": until, "n": TREND_LISTED}).one()
+        return int(count), list(reversed(newest))
     window = and_(col(Case.school) == school, col(Case.opened_at) >= since, col(Case.opened_at) <= until)
     count = session.execute(select(func.count()).select_from(Case).where(window)).scalar_one()
     newest = session.execute(select(Case.case_number).where(window)
@@ -124,19 +145,12 @@ class EarlierCall:
     caller_name: str = ""
 
 
-EARLIER_COLUMNS = (Case.id, Case.case_number, Case.opened_at, Case.status, Case.call_type, Case.category,
-                   Case.school)
-
-
 def caller_history(session: Session, *, viewer: Actor, phone_digits: str | None = None, email: str | None = None,
                    name: str | None = None, limit: int = 20) -> list[EarlierCall]:
     """A caller's earlier calls, newest first (the side panel while the agent types): the newest `limit` of each
     key the caller gave (exact phone, email or name), whoever's they are, and of those the newest `limit`; one
     statement, and one more for the names on the cases `viewer` may see."""
-    keys = _keys(CallerKey(phone_digits, email, name))
-    if not keys:
-        return []
-    rows = sorted(_merged(session.execute(_newest(keys, since=None, limit=limit, columns=EARLIER_COLUMNS))),
+    rows = sorted(_caller_rows(session, CallerKey(phone_digits, email, name), since=None, limit=limit),
                   key=lambda r: (r.opened_at, r.id), reverse=True)[:limit]
     visible = select(Case.id, Case.caller_name).where(col(Case.id).in_([r.id for r in rows]), sees(viewer))
     names = {case_id: name for case_id, name in session.execute(visible)} if rows else {}

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD = "0010"  # the newest revision under migrations/versions
+HEAD = "0011"  # the newest revision under migrations/versions
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -45,8 +45,14 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the store's schema up to `revision` (idempotent)."""
+    """Bring the store's schema up to `revision` (idempotent); on PostgreSQL (re)make the database's own
+    enforcement of the rules (calldesk.store.security) in the same transaction."""
     from alembic import command
 
     with engine.begin() as conn:
         command.upgrade(alembic_config(conn), revision)
+        if conn.dialect.name == "postgresql" and revision == "head":
+            from calldesk.store import security
+
+            security.apply(conn)
+            security.stamp(conn)

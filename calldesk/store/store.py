@@ -71,6 +71,8 @@ def open_store(
             upgrade(engine)
         elif revision != HEAD:
             _upgrade_as_admin(store, revision, migrate=migrate)
+        elif engine.dialect.name == "postgresql":
+            _enforcement_current(engine)
         resume_pending(engine)  # a scrub after an abuse mark that an earlier process could not finish
         if create:
             with store.uow() as uow:
@@ -85,6 +87,21 @@ def open_store(
             raise translated from exc
         raise
     return store
+
+
+def _enforcement_current(engine: Engine) -> None:
+    """The database's own enforcement is this calldesk's (calldesk.store.security): made again by the owner's
+    start, refused for anyone else's until the owner runs `calldesk db upgrade`."""
+    from calldesk.store import security
+
+    with engine.begin() as conn:
+        if security.is_current(conn):
+            return
+        if not security.is_owner(conn):
+            raise StoreError("The store's database rules are older than this calldesk: its owner must run "
+                             "`calldesk db upgrade`.")
+        security.apply(conn)
+        security.stamp(conn)
 
 
 def _upgrade_as_admin(store: Store, revision: str, *, migrate: bool) -> None:

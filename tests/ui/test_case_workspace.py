@@ -111,12 +111,12 @@ async def test_an_assigned_case_shows_in_the_assignees_my_work(make_app: Any, de
         await _case_screen(pilot, boss)
         await pilot.press("f5")
         await _settle(pilot, boss)
-        boss.screen.query_one("#assign-to", Input).value = "pat"
+        boss.screen.query_one("#assign-to", Input).value = "sam"  # routed to pat; the supervisor moves it
         await pilot.press("enter")
         await _settle(pilot, boss)
         screen = await _case_screen(pilot, boss)
-        assert screen.view is not None and screen.view.case.assigned_to == "pat"
-    worker = make_app(staff["program_specialist"])
+        assert screen.view is not None and screen.view.case.assigned_to == "sam"
+    worker = make_app(staff["specialist"])
     async with worker.run_test(size=(100, 30)) as pilot:
         await _settle(pilot, worker)
         table = worker.screen.query_one("#my-work", DataTable)
@@ -208,14 +208,16 @@ async def test_a_closed_case_opens_read_only_and_help_lists_the_keys(make_app: A
         assert {"Save", "Assign", "Reload", "Back"} <= keys
 
 
-async def test_my_work_says_overdue_in_words(make_app: Any, desk_store: Store, agent: Actor) -> None:
+async def test_my_work_says_overdue_in_words(make_app: Any, desk_store: Store, agent: Actor,
+                                             staff: dict[str, Actor]) -> None:
     from datetime import timedelta
 
     from tests.ui.conftest import NOW
 
     late = call(desk_store, agent, call_type="concern", category="Transportation",
                 opened_at=NOW - timedelta(days=10)).case
-    app = make_app()
+    assert late.assigned_to == "pat"  # routed to the program specialist, whose work it is
+    app = make_app(staff["program_specialist"])
     async with app.run_test(size=(100, 30)) as pilot:
         await _settle(pilot, app)
         table = app.screen.query_one("#my-work", DataTable)

@@ -1,0 +1,435 @@
+"""The database's own enforcement of calldesk's rules on PostgreSQL (README, "What the database enforces").
+
+Every person signs in as their own database role, so every agent holds credentials psql accepts: what calldesk
+promises must hold for a login that bypasses it. This module states, as SQL made from the same rules the service
+layer applies (calldesk.rules.permissions, calldesk.rules.free_text, calldesk.store.audit), what the database
+enforces beyond the grants (calldesk.store.grants):
+
+- who sees which rows: row-level security on the cases and every table of their rows, the rule of
+  calldesk.store.visibility (a case they may not see is not there);
+- the audit trail: the database names each event's actor (the login), fingerprints narrative text with the store's
+  key (which no staff login reads) and marks personal data, whoever writes the event; every change to a case's
+  rows made by a staff login is recorded by the database itself ("db.insert" / "db.update" / "db.delete");
+- the protocol's irreversible facts: an abuse mark is never undone, a closed case changes only by a reopen, every
+  change to a case takes its next version, the case-number counter only moves up, a letter or a report is approved
+  only by an approver's role, and every row names the login that made it;
+- reads across what a login may see, only as narrow as the desk needs: a caller's earlier calls by the exact phone,
+  email or name typed, a school's count of recent cases, each person's load (the `staff_load` view).
+
+Every function pins its search_path (pg_catalog, then pg_temp last) and names every table with its schema, so no
+temporary object, function or operator a login makes can stand in for calldesk's. `apply` (re)creates all of it
+after every schema upgrade and every restore; `calldesk.store.security_check` compares a store against it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from sqlalchemy import Connection
+from sqlmodel import SQLModel
+
+from calldesk.rules.free_text import FINGERPRINTED, FREE_TEXT
+from calldesk.rules.permissions import PERMISSIONS, SCOPES
+from calldesk.rules.profile import ROLES
+from calldesk.store.audit import PERSONAL, PERSONAL_MARK
+
+PIN = "SET search_path = pg_catalog, pg_temp"
+# Who wrote a row, set by the database on insert (a login cannot write a row in another's name).
+AUTHORS = {"cases": "opened_by", "followup": "by_user", "clockevent": "by_user", "planstep": "by_user",
+           "attachment": "by_user", "escalation": "by_user", "referral": "referred_by", "meeting": "scheduled_by",
+           "qualityreview": "reviewed_by", "caselink": "created_by", "disclosure": "disclosed_by",
+           "consent": "recorded_by", "litigationhold": "placed_by", "report": "run_by"}
+# The rows of a case reach it through case_id; a consent through its student.
+THROUGH_STUDENT = ("consent",)
+NOT_A_CASE_ROW = ("auditevent", "draft")
+FINGERPRINT = r"^\[text [0-9]+ chars hmac:[0-9a-f]{32}\]$"
+
+
+def _list(values: object) -> str:
+    return "ARRAY[" + ", ".join("'" + str(v).replace("'", "''") + "'" for v in values) + "]::text[]"  # type: ignore[attr-defined]
+
+
+def case_row_tables() -> list[str]:
+    """Tables whose rows belong to one case (row-level security follows the case's)."""
+    tables = SQLModel.metadata.tables
+    rows = [name for name, table in tables.items() if "case_id" in table.c and name not in NOT_A_CASE_ROW]
+    return sorted(rows + [t for t in THROUGH_STUDENT if t in tables])
+
+
+def audited_tables() -> list[str]:
+    """The tables whose every change by a staff login the database records itself."""
+    return sorted({"cases", "app_user", "report", *case_row_tables()})
+
+
+def _narrative_columns(table: str) -> list[str]:
+    kinds = FREE_TEXT.get(table)
+    return sorted(kinds.narrative) if kinds is not None else []
+
+
+def functions() -> list[str]:
+    """The helper and definer functions, CREATE OR REPLACE."""
+    may = "\n".join(f"      WHEN '{action}' THEN r = ANY({_list(roles)})" for action, roles in PERMISSIONS.items())
+    scope_all = _list([r for r, s in SCOPES.items() if s == "all"])
+    scope_places = _list([r for r, s in SCOPES.items() if s == "places"])
+    return [
+        f"""CREATE OR REPLACE FUNCTION public.calldesk_is_owner() RETURNS boolean LANGUAGE sql STABLE {PIN} AS $$
+  SELECT pg_catalog.pg_has_role(session_user, c.relowner, 'MEMBER') FROM pg_catalog.pg_class c
+  WHERE c.oid = 'public.cases'::pg_catalog.regclass $$""",
+        f"""CREATE OR REPLACE FUNCTION public.calldesk_role() RETURNS text LANGUAGE sql STABLE SECURITY DEFINER
+  {PIN} AS $$
+  SELECT u.role::text FROM public.app_user u WHERE u.username = session_user::text AND u.active $$""",
+        f"""CREATE OR REPLACE FUNCTION public.calldesk_sole() RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER
+  {PIN} AS $$
+  SELECT public.calldesk_role() IS NOT NULL AND (SELECT count(*) FROM public.app_user u WHERE u.active) = 1 $$""",
+        f"""CREATE OR REPLACE FUNCTION public.calldesk_scope() RETURNS text LANGUAGE sql STABLE {PIN} AS $$
+  SELECT CASE WHEN public.calldesk_is_owner() OR public.calldesk_sole() THEN 'all'
+              WHEN r IS NULL THEN 'none' WHEN r = ANY({scope_all}) THEN 'all'
+              WHEN r = ANY({scope_places}) THEN 'places' ELSE 'own' END
+  FROM (SELECT public.calldesk_role() AS r) s $$""",
+        f"""CREATE OR REPLACE FUNCTION public.calldesk_places() RETURNS text[] LANGUAGE sql STABLE SECURITY DEFINER
+  {PIN} AS $$
+  SELECT coalesce(array_agg(btrim(p)) FILTER (WHERE btrim(p) <> ''), '{{}}'::text[])
+  FROM public.app_user u, regexp_split_to_table(u.places, ',') AS p
+  WHERE u.username = session_user::text AND u.active $$""",
+        f"""CREATE OR REPLACE FUNCTION public.calldesk_rank(role text) RETURNS integer LANGUAGE sql IMMUTABLE {PIN}
+  AS $$ SELECT coalesce(array_position({_list(ROLES)}, role), 0) $$""",
+        f"""CREATE OR REPLACE FUNCTION public.calldesk_may(action text) RETURNS boolean LANGUAGE sql STABLE {PIN}
+  AS $$
+  SELECT public.calldesk_is_owner() OR public.calldesk_sole() OR coalesce(CASE action
+{may}
+      ELSE false END, false)
+  FROM (SELECT public.calldesk_role() AS r) s $$""",
+        # HMAC-SHA256 (RFC 2104) over the built-in sha256: the same digest Python's hmac gives (a test holds
+        # them equal); no extension to install, move or restore. The key is 32 bytes, under the 64-byte block.
+        f"""CREATE OR REPLACE FUNCTION public.calldesk_hmac(message bytea, key bytea) RETURNS bytea
+  LANGUAGE plpgsql IMMUTABLE STRICT {PIN} AS $$
+  DECLARE padded bytea := key || decode(repeat('00', 64 - length(key)), 'hex'); inner_key bytea; outer_key bytea;
+  BEGIN
+    inner_key := padded; outer_key := padded;
+    FOR n IN 0..63 LOOP
+      inner_key := set_byte(inner_key, n, get_byte(padded, n) # 54);
+      outer_key := set_byte(outer_key, n, get_byte(padded, n) # 92);
+    END LOOP;
+    RETURN sha256(outer_key || sha256(inner_key || message));
+  END $$""",
+        # How a value is written into the trail (calldesk.store.audit.audit_value, the same words).
+        f"""CREATE OR REPLACE FUNCTION public.calldesk_trail_value(field text, value text) RETURNS text
+  LANGUAGE plpgsql STABLE SECURITY DEFINER {PIN} AS $$
+  BEGIN
+    IF value IS NULL OR field IS NULL THEN RETURN value; END IF;
+    IF field = ANY({_list(sorted(PERSONAL))}) THEN
+      RETURN CASE WHEN value = '' THEN '' ELSE '{PERSONAL_MARK}' END;
+    END IF;
+    IF field = ANY({_list(sorted(FINGERPRINTED))}) AND value <> '' AND value !~ '{FINGERPRINT}'
+       AND value NOT LIKE '[removed:%' THEN
+      RETURN '[text ' || length(value) || ' chars hmac:' || substr(encode(public.calldesk_hmac(
+        convert_to(value, 'UTF8'), decode((SELECT s.value FROM public.storesecret s WHERE s.name = 'audit'),
+        'hex')), 'hex'), 1, 32) || ']';
+    END IF;
+    RETURN value;
+  END $$""",
+        # A caller's earlier calls by the exact keys typed (phone digits, email, name key), whoever's they are:
+        # only what the desk lists of another person's case, and each key's value only where it matched.
+        f"""CREATE OR REPLACE FUNCTION public.calldesk_caller_cases(p_phone text, p_email text, p_name text,
+  p_since timestamptz, p_limit integer)
+  RETURNS TABLE (id integer, case_number text, opened_at timestamptz, status text, call_type text, category text,
+                 school text, phone_digits text, email text, caller_name text)
+  LANGUAGE sql STABLE SECURITY DEFINER {PIN} AS $$
+  SELECT * FROM (
+    (SELECT c.id, c.case_number::text, c.opened_at, c.status::text, c.call_type::text, c.category::text,
+            c.school::text, c.phone_digits::text, NULL::text, NULL::text
+     FROM public.cases c WHERE p_phone IS NOT NULL AND c.phone_digits = p_phone
+       AND (p_since IS NULL OR c.opened_at >= p_since) ORDER BY c.opened_at DESC LIMIT p_limit)
+    UNION ALL
+    (SELECT c.id, c.case_number::text, c.opened_at, c.status::text, c.call_type::text, c.category::text,
+            c.school::text, NULL::text, c.email::text, NULL::text
+     FROM public.cases c WHERE p_email IS NOT NULL AND c.email = p_email
+       AND (p_since IS NULL OR c.opened_at >= p_since) ORDER BY c.opened_at DESC LIMIT p_limit)
+    UNION ALL
+    (SELECT c.id, c.case_number::text, c.opened_at, c.status::text, c.call_type::text, c.category::text,
+            c.school::text, NULL::text, NULL::text, c.caller_name_key::text
+     FROM public.cases c WHERE p_name IS NOT NULL AND c.caller_name_key = p_name
+       AND (p_since IS NULL OR c.opened_at >= p_since) ORDER BY c.opened_at DESC LIMIT p_limit)
+  ) found WHERE public.calldesk_may('take_call') $$""",
+        # A school's cases in a window: how many, and the newest numbers (the trend rule), not the cases.
+        f"""CREATE OR REPLACE FUNCTION public.calldesk_school_window(p_school text, p_since timestamptz,
+  p_until timestamptz, p_listed integer) RETURNS TABLE (cases bigint, newest text[])
+  LANGUAGE sql STABLE SECURITY DEFINER {PIN} AS $$
+  SELECT (SELECT count(*) FROM public.cases c WHERE c.school = p_school AND c.opened_at >= p_since
+                                                 AND c.opened_at <= p_until),
+         ARRAY(SELECT c.case_number::text FROM public.cases c WHERE c.school = p_school AND c.opened_at >= p_since
+                 AND c.opened_at <= p_until ORDER BY c.opened_at DESC LIMIT p_listed)
+  WHERE public.calldesk_may('take_call') $$""",
+        # The abuse mark removes every fingerprint of the case's narrative from the trail, with the owner's
+        # rights (no login updates the trail), and says in the trail that it did.
+        f"""CREATE OR REPLACE FUNCTION public.calldesk_forget_narrative(p_case integer) RETURNS integer
+  LANGUAGE plpgsql VOLATILE SECURITY DEFINER {PIN} AS $$
+  DECLARE touched integer;
+  BEGIN
+    IF NOT EXISTS (SELECT 1 FROM public.cases c WHERE c.id = p_case AND c.abuse_marked) THEN
+      RAISE EXCEPTION 'calldesk: only a case marked as suspected abuse has its narrative removed from the trail';
+    END IF;
+    PERFORM set_config('calldesk.forget', p_case::text, true);
+    UPDATE public.auditevent e SET
+      old = CASE WHEN e.field = ANY({_list(sorted(FINGERPRINTED))}) AND coalesce(e.old, '') <> ''
+                 THEN '[removed: suspected abuse]' ELSE e.old END,
+      new = CASE WHEN e.field = ANY({_list(sorted(FINGERPRINTED))}) AND coalesce(e.new, '') <> ''
+                 THEN '[removed: suspected abuse]' ELSE e.new END,
+      changes = (SELECT jsonb_object_agg(k, CASE WHEN k = ANY({_list(sorted(FINGERPRINTED))})
+                   THEN (SELECT jsonb_agg(CASE WHEN coalesce(x #>> '{{}}', '') = '' THEN x
+                                               ELSE to_jsonb('[removed: suspected abuse]'::text) END)
+                         FROM jsonb_array_elements(v) x)
+                   ELSE v END)::text FROM jsonb_each(e.changes::jsonb) AS j(k, v))
+    WHERE e.case_id = p_case AND (e.field = ANY({_list(sorted(FINGERPRINTED))})
+      OR (e.changes IS NOT NULL AND e.changes::jsonb ?| {_list(sorted(FINGERPRINTED))}));
+    GET DIAGNOSTICS touched = ROW_COUNT;
+    PERFORM set_config('calldesk.forget', '', true);
+    INSERT INTO public.auditevent (at, actor, action, entity, entity_id, case_id, field, old, new, changes)
+    VALUES (now(), session_user, 'case.trail_scrubbed', 'case', p_case::text, p_case, 'fingerprints_removed',
+            NULL, touched::text,
+            json_build_object('fingerprints_removed', json_build_array(NULL, touched::text))::text);
+    RETURN touched;
+  END $$""",
+    ]
+
+
+def triggers() -> list[str]:
+    """The trigger functions and triggers (dropped and made again)."""
+    narrative = _narrative_columns("cases")
+    scrubbed = _list([*narrative, "abuse_marked", "version", "updated_at"])
+    out = [
+        # The trail: actor, fingerprints and personal marks, whoever writes the event; its transaction (a change's
+        # own events and the database's record of its rows go together in the history).
+        f"""CREATE OR REPLACE FUNCTION public.calldesk_audit_actor() RETURNS trigger LANGUAGE plpgsql
+  SECURITY DEFINER {PIN} AS $$
+  DECLARE kept jsonb := '{{}}'::jsonb; k text; v jsonb;
+  BEGIN
+    IF NOT public.calldesk_is_owner() THEN NEW.actor := session_user; END IF;
+    NEW.tx := txid_current();
+    IF NEW.field IS NOT NULL THEN
+      NEW.old := public.calldesk_trail_value(NEW.field, NEW.old);
+      NEW.new := public.calldesk_trail_value(NEW.field, NEW.new);
+    END IF;
+    IF NEW.changes IS NOT NULL THEN
+      FOR k, v IN SELECT * FROM jsonb_each(NEW.changes::jsonb) LOOP
+        kept := kept || jsonb_build_object(k, jsonb_build_array(public.calldesk_trail_value(k, v ->> 0),
+                                                                public.calldesk_trail_value(k, v ->> 1)));
+      END LOOP;
+      NEW.changes := kept::text;
+    END IF;
+    RETURN NEW;
+  END $$""",
+        "DROP TRIGGER IF EXISTS auditevent_actor ON public.auditevent",
+        """CREATE TRIGGER auditevent_actor BEFORE INSERT ON public.auditevent
+  FOR EACH ROW EXECUTE FUNCTION public.calldesk_audit_actor()""",
+        # Append-only, but for the owner's removal of a marked case's fingerprints (calldesk_forget_narrative).
+        f"""CREATE OR REPLACE FUNCTION public.calldesk_audit_append_only() RETURNS trigger LANGUAGE plpgsql {PIN} AS $$
+  BEGIN
+    IF TG_OP = 'UPDATE' AND current_setting('calldesk.forget', true) = OLD.case_id::text
+       AND pg_catalog.pg_has_role(current_user, (SELECT c.relowner FROM pg_catalog.pg_class c
+                                                 WHERE c.oid = 'public.auditevent'::pg_catalog.regclass), 'MEMBER')
+       AND NEW.id = OLD.id AND NEW.actor = OLD.actor AND NEW.action = OLD.action AND NEW.at = OLD.at THEN
+      RETURN NEW;
+    END IF;
+    RAISE EXCEPTION 'the audit trail is append-only';
+  END $$""",
+        # Every change a staff login makes to a case's rows, recorded by the database.
+        f"""CREATE OR REPLACE FUNCTION public.calldesk_row_changed() RETURNS trigger LANGUAGE plpgsql
+  SECURITY DEFINER {PIN} AS $$
+  DECLARE before jsonb; after jsonb; k text; changed jsonb := '{{}}'::jsonb; case_ref integer; row_ref text;
+  BEGIN
+    IF public.calldesk_is_owner() THEN RETURN NULL; END IF;
+    before := CASE WHEN TG_OP = 'INSERT' THEN '{{}}'::jsonb ELSE to_jsonb(OLD) END;
+    after := CASE WHEN TG_OP = 'DELETE' THEN '{{}}'::jsonb ELSE to_jsonb(NEW) END;
+    FOR k IN SELECT DISTINCT jsonb_object_keys(before || after) LOOP
+      IF k IN ('id', 'version', 'updated_at') THEN CONTINUE; END IF;
+      IF (before -> k) IS DISTINCT FROM (after -> k) THEN
+        changed := changed || jsonb_build_object(k, jsonb_build_array(before ->> k, after ->> k));
+      END IF;
+    END LOOP;
+    IF changed = '{{}}'::jsonb THEN RETURN NULL; END IF;
+    row_ref := coalesce(after ->> 'id', before ->> 'id', after ->> 'username', before ->> 'username',
+                        after ->> 'year', '');
+    case_ref := CASE WHEN TG_TABLE_NAME = 'cases' THEN row_ref::integer
+                     WHEN TG_ARGV[0] = 'student' THEN (SELECT s.case_id FROM public.student s WHERE s.id =
+                         (coalesce(after ->> 'student_id', before ->> 'student_id'))::integer)
+                     ELSE (coalesce(after ->> 'case_id', before ->> 'case_id'))::integer END;
+    INSERT INTO public.auditevent (at, actor, action, entity, entity_id, case_id, changes)
+    VALUES (now(), session_user, 'db.' || lower(TG_OP), TG_TABLE_NAME, left(row_ref, 64), case_ref, changed::text);
+    RETURN NULL;
+  END $$""",
+        # Who wrote the row: the login, whatever it says.
+        f"""CREATE OR REPLACE FUNCTION public.calldesk_stamp_author() RETURNS trigger LANGUAGE plpgsql {PIN} AS $$
+  BEGIN
+    IF NOT public.calldesk_is_owner() THEN
+      NEW := jsonb_populate_record(NEW, jsonb_build_object(TG_ARGV[0], session_user::text));
+    END IF;
+    RETURN NEW;
+  END $$""",
+        f"""CREATE OR REPLACE FUNCTION public.calldesk_case_guard() RETURNS trigger LANGUAGE plpgsql {PIN} AS $$
+  BEGIN
+    IF public.calldesk_is_owner() THEN RETURN NEW; END IF;
+    IF TG_OP = 'INSERT' THEN
+      IF NEW.status = 'closed' THEN NEW.closed_by := session_user; END IF;
+      RETURN NEW;
+    END IF;
+    IF OLD.abuse_marked AND NOT NEW.abuse_marked THEN
+      RAISE EXCEPTION 'calldesk: a suspected-abuse mark is never undone' USING ERRCODE = 'check_violation';
+    END IF;
+    IF NEW.version IS DISTINCT FROM OLD.version + 1 THEN
+      RAISE EXCEPTION 'calldesk: every change to a case takes its next version (this write skipped the check)'
+        USING ERRCODE = 'check_violation';
+    END IF;
+    IF OLD.status = 'closed' AND NEW.status = 'closed' THEN
+      IF NEW.abuse_marked AND NOT OLD.abuse_marked THEN
+        IF (to_jsonb(NEW) - {scrubbed}) IS DISTINCT FROM (to_jsonb(OLD) - {scrubbed}) THEN
+          RAISE EXCEPTION 'calldesk: marking a closed case empties its narrative and changes nothing else'
+            USING ERRCODE = 'check_violation';
+        END IF;
+      ELSIF NOT public.calldesk_may('purge') AND (to_jsonb(NEW) - ARRAY['version', 'updated_at'])
+            IS DISTINCT FROM (to_jsonb(OLD) - ARRAY['version', 'updated_at']) THEN
+        RAISE EXCEPTION 'calldesk: a closed case changes only by a reopen (an appeal)'
+          USING ERRCODE = 'check_violation';
+      END IF;
+    ELSIF OLD.status = 'open' AND NEW.status = 'closed' THEN
+      IF NOT (OLD.assigned_to = session_user::text OR public.calldesk_may('link_cases') OR public.calldesk_sole()
+              OR public.calldesk_rank(public.calldesk_role()) >= public.calldesk_rank(OLD.owner_role)) THEN
+        RAISE EXCEPTION 'calldesk: only its assignee or someone of its owner''s rank closes this case'
+          USING ERRCODE = 'insufficient_privilege';
+      END IF;
+      NEW.closed_by := session_user;
+    ELSIF OLD.status = 'closed' AND NEW.status = 'open' AND NOT public.calldesk_may('escalate') THEN
+      RAISE EXCEPTION 'calldesk: only an appeal reopens a closed case' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+  END $$""",
+        f"""CREATE OR REPLACE FUNCTION public.calldesk_letter_guard() RETURNS trigger LANGUAGE plpgsql {PIN} AS $$
+  BEGIN
+    IF public.calldesk_is_owner() THEN RETURN NEW; END IF;
+    IF NEW.letter_status IS DISTINCT FROM (CASE WHEN TG_OP = 'INSERT' THEN 'none' ELSE OLD.letter_status END) THEN
+      IF NEW.letter_status = 'approved' THEN
+        IF NOT public.calldesk_may('approve_letter') THEN
+          RAISE EXCEPTION 'calldesk: only an approver''s role approves a letter'
+            USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        NEW.approved_by := session_user; NEW.approved_at := now();
+      ELSIF NEW.letter_status IN ('signed', 'coordinator_informed') AND NOT public.calldesk_may('sign_letter') THEN
+        RAISE EXCEPTION 'calldesk: only a signer''s role signs a letter or informs the coordinator'
+          USING ERRCODE = 'insufficient_privilege';
+      ELSIF NEW.letter_status NOT IN ('none', 'draft', 'approved', 'signed', 'coordinator_informed') THEN
+        RAISE EXCEPTION 'calldesk: % is not a letter state', NEW.letter_status USING ERRCODE = 'check_violation';
+      END IF;
+    ELSIF TG_OP = 'UPDATE' AND NEW.approved_by IS DISTINCT FROM OLD.approved_by THEN
+      RAISE EXCEPTION 'calldesk: a letter''s approver is the one who approved it' USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+  END $$""",
+        f"""CREATE OR REPLACE FUNCTION public.calldesk_report_guard() RETURNS trigger LANGUAGE plpgsql {PIN} AS $$
+  BEGIN
+    IF public.calldesk_is_owner() THEN RETURN NEW; END IF;
+    IF OLD.status = 'approved' THEN
+      RAISE EXCEPTION 'calldesk: an approved report is frozen' USING ERRCODE = 'check_violation';
+    END IF;
+    IF NEW.status = 'approved' THEN
+      IF NOT public.calldesk_may('approve_report') THEN
+        RAISE EXCEPTION 'calldesk: only an approver''s role approves a report' USING ERRCODE = 'insufficient_privilege';
+      END IF;
+      NEW.approved_by := session_user; NEW.approved_at := now();
+    END IF;
+    RETURN NEW;
+  END $$""",
+        f"""CREATE OR REPLACE FUNCTION public.calldesk_counter_guard() RETURNS trigger LANGUAGE plpgsql {PIN} AS $$
+  BEGIN
+    IF NEW.last < OLD.last OR NEW.year <> OLD.year THEN
+      RAISE EXCEPTION 'calldesk: case numbers only move up' USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+  END $$""",
+    ]
+    made = [("cases_guard", "cases", "BEFORE INSERT OR UPDATE", "calldesk_case_guard()"),
+            ("resolution_letter_guard", "resolution", "BEFORE INSERT OR UPDATE", "calldesk_letter_guard()"),
+            ("report_guard", "report", "BEFORE UPDATE", "calldesk_report_guard()"),
+            ("casecounter_guard", "casecounter", "BEFORE UPDATE", "calldesk_counter_guard()")]
+    made += [(f"{table}_author", table, "BEFORE INSERT", f"calldesk_stamp_author('{column}')")
+             for table, column in AUTHORS.items()]
+    made += [(f"{table}_recorded", table, "AFTER INSERT OR UPDATE OR DELETE",
+              f"calldesk_row_changed('{'student' if table in THROUGH_STUDENT else 'case'}')")
+             for table in audited_tables()]
+    for name, table, when, function in made:
+        out += [f"DROP TRIGGER IF EXISTS {name} ON public.{table}",
+                f"CREATE TRIGGER {name} {when} ON public.{table} FOR EACH ROW EXECUTE FUNCTION public.{function}"]
+    return out
+
+
+def policies() -> list[str]:
+    """Row-level security: the visibility rule (calldesk.store.visibility) on the cases and their rows."""
+    scope, role, places = "(SELECT public.calldesk_scope())", "(SELECT public.calldesk_role())", \
+        "(SELECT pg_catalog.unnest(public.calldesk_places()))"
+    me = "session_user::text"
+    sees_case = (f"{scope} = 'all' OR ({scope} = 'own' AND (assigned_to = {me} OR opened_by = {me} "
+                 f"OR (assigned_to IS NULL AND owner_role = {role}))) OR ({scope} = 'places' AND "
+                 f"(school IN {places} OR department IN {places}))")
+    visible = "EXISTS (SELECT 1 FROM public.cases c WHERE c.id = {ref})"
+    rules: dict[str, tuple[str, str]] = {"cases": (sees_case, "true")}
+    for table in case_row_tables():
+        ref = "(SELECT s.case_id FROM public.student s WHERE s.id = student_id)" if table in THROUGH_STUDENT \
+            else "case_id"
+        rule = f"{scope} = 'all' OR {visible.format(ref=ref)}"
+        rules[table] = (rule, rule)
+    rules["caselink"] = (f"{scope} = 'all' OR {visible.format(ref='case_id')} OR "
+                         f"{visible.format(ref='linked_case_id')}",
+                         f"{scope} = 'all' OR {visible.format(ref='case_id')}")
+    rules["callback"] = (f"{scope} = 'all' OR assigned_to = {me} OR {visible.format(ref='case_id')}", "true")
+    rules["draft"] = (f"owner = {me}", f"owner = {me}")
+    rules["auditevent"] = (f"{scope} = 'all' OR actor = {me} OR (case_id IS NOT NULL AND "
+                           f"{visible.format(ref='case_id')})", "true")
+    # The store's keys: the pseudonyms' for those who run reports; the trail's for nobody but the owner.
+    rules["storesecret"] = ("name = 'pseudonym' AND public.calldesk_may('report')", "false")
+    out = []
+    for table, (using, check) in sorted(rules.items()):
+        out += [f"ALTER TABLE public.{table} ENABLE ROW LEVEL SECURITY",
+                f"DROP POLICY IF EXISTS calldesk_sees ON public.{table}",
+                f"CREATE POLICY calldesk_sees ON public.{table} USING ({using}) WITH CHECK ({check})"]
+    return out
+
+
+def statements() -> list[str]:
+    """Everything `apply` runs, in order."""
+    definers = ["calldesk_trail_value(text, text)", "calldesk_caller_cases(text, text, text, timestamptz, integer)",
+                "calldesk_school_window(text, timestamptz, timestamptz, integer)",
+                "calldesk_forget_narrative(integer)", "calldesk_hmac(bytea, bytea)"]
+    return [*functions(), *triggers(), *policies(),
+            *(f"REVOKE ALL ON FUNCTION public.{f} FROM PUBLIC" for f in definers),
+            "REVOKE ALL ON public.storesecret FROM PUBLIC"]
+
+
+# Functions a desk login may call directly (granted by calldesk.store.grants): the narrow reads, the mark's scrub.
+CALLABLE = {"calldesk_caller_cases(text, text, text, timestamptz, integer)": "take_call",
+            "calldesk_school_window(text, timestamptz, timestamptz, integer)": "take_call",
+            "calldesk_forget_narrative(integer)": "mark_abuse"}
+STAMP = hashlib.sha256("\n".join(statements()).encode()).hexdigest()[:16]
+
+
+def apply(conn: Connection) -> None:
+    """(Re)create calldesk's enforcement in a PostgreSQL store (as its owner, after every upgrade and restore)."""
+    for statement in statements():
+        conn.exec_driver_sql(statement.replace("%", "%%"))  # the driver reads % as a placeholder
+
+
+def stamp(conn: Connection) -> None:
+    """Note which calldesk's enforcement the store holds (a later calldesk with other rules makes it again)."""
+    conn.exec_driver_sql(f"COMMENT ON FUNCTION public.calldesk_is_owner() IS 'calldesk security {STAMP}'")
+
+
+def is_current(conn: Connection) -> bool:
+    """True when the store holds this calldesk's enforcement."""
+    found = conn.exec_driver_sql("SELECT pg_catalog.obj_description(pg_catalog.to_regprocedure("
+                                 "'public.calldesk_is_owner()'), 'pg_proc')").scalar()
+    return found == f"calldesk security {STAMP}"
+
+
+def is_owner(conn: Connection) -> bool:
+    """True when the signed-in login owns the store's tables (and so may make its enforcement)."""
+    return bool(conn.exec_driver_sql(
+        "SELECT pg_catalog.pg_has_role(session_user, c.relowner, 'MEMBER') FROM pg_catalog.pg_class c "
+        "WHERE c.oid = 'public.cases'::pg_catalog.regclass").scalar())
