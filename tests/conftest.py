@@ -181,3 +181,80 @@ def staff(store: Store, admin: Actor) -> dict[str, Actor]:
                            ("sam", "specialist")]:
         people[role] = add_user(store, admin, username, role, supervisor="sue" if role != "supervisor" else None)
     return people
+
+
+# --- A team on PostgreSQL: one login per person, made by `calldesk db grant` (never the owner's connection) ---
+
+TEAM_PEOPLE = (("ana", "agent"), ("bo", "agent"), ("pat", "program_specialist"), ("sam", "specialist"),
+               ("sue", "supervisor"), ("vic", "supervisor"), ("rex", "respondent"), ("adm", "admin"))
+TEAM_PLACES = "Roosevelt High"  # the respondent's school
+TEAM_PASSWORD = "team-test-secret"
+_teams = itertools.count()
+
+
+class Team:
+    """A PostgreSQL store worked by a team: `team.store("ana")` is ana's own connection (her login role made by
+    `db grant`, with what her calldesk role needs and nothing more), `team.actor("ana")` her calldesk user;
+    `team.owner` the store owner's connection (only for setting up and for looking behind the database's rules).
+    The logins are named `<prefix>ana` and so on (roles are the whole cluster's: each team has its own)."""
+
+    def __init__(self, db_url: str, owner: Store, prefix: str) -> None:
+        self.db_url, self.owner, self.prefix = db_url, owner, prefix
+        self.urls: dict[str, str] = {}
+        self._stores: dict[str, Store] = {}
+
+    def name(self, who: str) -> str:
+        return f"{self.prefix}{who}"
+
+    def url(self, who: str) -> str:
+        if who not in self.urls:
+            self.urls[who] = make_url(self.db_url).set(username=self.name(who), password=TEAM_PASSWORD) \
+                .render_as_string(hide_password=False)
+        return self.urls[who]
+
+    def store(self, who: str) -> Store:
+        """`who`'s own store connection (signed in as their login role)."""
+        if who not in self._stores:
+            self._stores[who] = open_store(self.url(who), create=False)
+        return self._stores[who]
+
+    def actor(self, who: str) -> Actor:
+        return self.store(who).actor()
+
+    def close(self) -> None:
+        for opened in self._stores.values():
+            opened.close()
+        self._stores.clear()
+
+
+@pytest.fixture
+def team(backend: str, db_url: str) -> Iterator[Team]:
+    """The PostgreSQL store of `db_url` with a team (TEAM_PEOPLE) whose logins `db grant` made; PostgreSQL only
+    (use with `pytest.mark.parametrize("backend", ["postgres"], indirect=True)`)."""
+    from calldesk.store.grants import grant_login
+
+    if backend != "postgres":
+        pytest.skip("a team of logins is a PostgreSQL store's")  # never reached: team tests ask for postgres
+    prefix = f"t{os.getpid()}x{next(_teams)}_"
+    owner = open_store(db_url)
+    boss = owner.actor()
+    names = [f"{prefix}{who}" for who, _ in TEAM_PEOPLE]
+    for name in names:
+        _pg_exec(f'DROP ROLE IF EXISTS "{name}"')
+    for who, role in sorted(TEAM_PEOPLE, key=lambda p: p[1] != "supervisor"):  # supervisors first: others name sue
+        with owner.uow() as uow:
+            user_service.add_user(uow, actor=boss, data=UserCreate(
+                username=f"{prefix}{who}", role=role, full_name=who.title(),
+                supervisor=f"{prefix}sue" if role in ("agent", "program_specialist", "specialist") else None,
+                places=TEAM_PLACES if role == "respondent" else ""))
+    for name in names:
+        with owner.uow() as uow:
+            grant_login(uow, actor=boss, username=name)
+        _pg_exec(f"ALTER ROLE \"{name}\" PASSWORD '{TEAM_PASSWORD}'")
+    made = Team(db_url, owner, prefix)
+    yield made
+    made.close()
+    owner.close()
+    _drop_database(make_url(db_url).database or "")
+    for name in names:
+        _pg_exec(f'DROP ROLE IF EXISTS "{name}"')
