@@ -192,8 +192,17 @@ def case_history(session: Session, cases: Mapping[int, str]) -> list[HistoryEntr
     case_id). `calldesk.store.handling.case_history` gives a case with every case merged into it."""
     query = (select(AuditEvent).where(col(AuditEvent.case_id).in_(list(cases)))
              .order_by(col(AuditEvent.at), col(AuditEvent.id)))
-    return [HistoryEntry(e.at, e.actor, e.action, event_changes(e), cases.get(e.case_id or 0, ""))
-            for e in session.exec(query)]
+    events = list(session.exec(query))
+    # The database's own record of the rows a change wrote (PostgreSQL, "db.*") goes with calldesk's event of that
+    # change (same transaction); alone, it is a change made outside calldesk, and shown as such.
+    explained = {e.tx for e in events if e.tx is not None and not e.action.startswith(DATABASE)}
+    return [HistoryEntry(e.at, e.actor, e.action if not e.action.startswith(DATABASE) else
+                         f"{e.action} (outside calldesk) {e.entity}", event_changes(e),
+                         cases.get(e.case_id or 0, ""))
+            for e in events if not (e.action.startswith(DATABASE) and e.tx in explained)]
+
+
+DATABASE = "db."  # the actions of the database's own record of staff changes (calldesk.store.security)
 
 
 REMOVED = "[removed: suspected abuse]"

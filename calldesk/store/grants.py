@@ -19,7 +19,7 @@ from sqlalchemy import Connection, text
 from calldesk.errors import InvalidInput
 from calldesk.models import User
 from calldesk.rules.permissions import AUDIT_TABLE, FIXED_COLUMNS, may, writes_of
-from calldesk.store.security import CALLABLE
+from calldesk.store.security import CALLABLE, EVERYONE
 from calldesk.store.uow import UnitOfWork
 from calldesk.store.users import USERNAME, Actor, _get, authorise
 
@@ -72,6 +72,7 @@ def privileges(role: str, tables: list[str], views: list[str], columns: dict[str
                 verb = f"UPDATE ({_quoted(allowed)})"
             out.append(f'GRANT {verb} ON public."{table}" TO {{role}}')
     # The narrow reads across what they may see, and the abuse mark's scrub of the trail (calldesk.store.security).
+    out += [f"GRANT EXECUTE ON FUNCTION public.{function} TO {{role}}" for function in EVERYONE]
     out += [f"GRANT EXECUTE ON FUNCTION public.{function} TO {{role}}"
             for function, action in CALLABLE.items() if may(role, action)]
     return out

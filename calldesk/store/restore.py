@@ -36,8 +36,8 @@ from calldesk.store.maintenance import (
 from calldesk.store.schema import HEAD, upgrade
 from calldesk.store.users import Actor
 
-# A backup at an older one is upgraded after the checks; 0008 was HEAD before 0009 (its backups still restore).
-KNOWN_REVISIONS = ("0001", "0003", "0008", HEAD)
+# A backup at an older one is upgraded after the checks; 0008 and 0009 were earlier releases' (their backups restore).
+KNOWN_REVISIONS = ("0001", "0003", "0008", "0009", HEAD)
 AUDIT_COLUMNS = "at, actor, action, entity, entity_id, case_id, field, old, new, changes"
 REPLACED = "replaced "  # prefix of the action of an event carried over from the store a restore replaced
 PG_TRIGGERS = ("auditevent_no_change", "auditevent_no_truncate")
@@ -239,6 +239,19 @@ DROP SCHEMA calldesk_replaced CASCADE;
 """
 
 
+def _enforcement() -> str:
+    """psql lines run after the dump, in the restore's transaction: refuse a backup that holds anything calldesk
+    did not make (calldesk.store.security_check), then make calldesk's own enforcement again over what it holds
+    (a backup at the newest revision; an older one gets it from `calldesk db upgrade`)."""
+    from calldesk.store import security, security_check
+
+    made = ";\n".join(security.statements())
+    return (f"{security_check.refuse_extras_sql(also_schemas=('calldesk_replaced',))}\n"
+            f"SELECT max(version_num) = '{HEAD}' AS calldesk_at_head FROM public.alembic_version \\gset\n"
+            f"\\if :calldesk_at_head\n{made};\n"
+            f"{security.STAMP_SQL};\n\\endif")
+
+
 def _pg_restore(engine: Engine, url: str, source: Path, actor: Actor, progress: Progress | None) -> None:
     if progress:
         progress(0, 2)
@@ -261,7 +274,7 @@ def _pg_restore(engine: Engine, url: str, source: Path, actor: Actor, progress: 
         wrapper.write_text(
             "\\set ON_ERROR_STOP on\nBEGIN;\nALTER SCHEMA public RENAME TO calldesk_replaced;\n"
             "CREATE SCHEMA public;\n"
-            f"\\i {script}\n{_pg_checks(actor, source)}\nCOMMIT;\n", encoding="utf-8")
+            f"\\i {script}\n{_enforcement()}\n{_pg_checks(actor, source)}\nCOMMIT;\n", encoding="utf-8")
         engine.dispose()
         result = subprocess.run([_pg_program("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", f"--file={wrapper}",
                                  f"--dbname={dbname}"], capture_output=True, text=True, check=False, env=env)
@@ -272,5 +285,9 @@ def _pg_restore(engine: Engine, url: str, source: Path, actor: Actor, progress: 
 
 
 def _last(text: str) -> str:
+    """psql's reason in one line: its last ERROR (without the file and line it came from), else its last line."""
     lines = [line for line in text.strip().splitlines() if line.strip()]
+    errors = [line.split("ERROR:", 1)[1].strip() for line in lines if "ERROR:" in line]
+    if errors:
+        return errors[-1].removeprefix("calldesk: ")
     return lines[-1].removeprefix("psql:").strip() if lines else "no output"

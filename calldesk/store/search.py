@@ -120,11 +120,13 @@ def case_view(session: Session, case_number: str, *, viewer: Actor | None) -> Ca
     rows = session.exec(select(CaseLink).where(or_(col(CaseLink.case_id) == case.id,
                                                    col(CaseLink.linked_case_id) == case.id))
                         .order_by(col(CaseLink.created_at))).all()
+    # The other case by its number when the viewer may see it; another person's case is named as such.
     others = {c.id: c.case_number for c in session.exec(select(Case).where(col(Case.id).in_(
-        {r.linked_case_id for r in rows} | {r.case_id for r in rows})))}
+        {r.linked_case_id for r in rows} | {r.case_id for r in rows}), sees(viewer)))}
     for row in rows:
         outgoing = row.case_id == case.id
-        links.append(CaseLinkView(row.kind, others[row.linked_case_id if outgoing else row.case_id],
+        links.append(CaseLinkView(row.kind, others.get(row.linked_case_id if outgoing else row.case_id,
+                                                       "another person's case"),
                                   "to" if outgoing else "from", row.reason, row.created_at))
     return CaseView(CasePublic.model_validate(case), follow_ups_for(session, case.id),
                     ResolutionPublic.model_validate(resolution) if resolution else None,

@@ -393,21 +393,27 @@ def policies() -> list[str]:
     return out
 
 
-def statements() -> list[str]:
-    """Everything `apply` runs, in order."""
-    definers = ["calldesk_trail_value(text, text)", "calldesk_caller_cases(text, text, text, timestamptz, integer)",
-                "calldesk_school_window(text, timestamptz, timestamptz, integer)",
-                "calldesk_forget_narrative(integer)", "calldesk_hmac(bytea, bytea)"]
-    return [*functions(), *triggers(), *policies(),
-            *(f"REVOKE ALL ON FUNCTION public.{f} FROM PUBLIC" for f in definers),
-            "REVOKE ALL ON public.storesecret FROM PUBLIC"]
-
-
-# Functions a desk login may call directly (granted by calldesk.store.grants): the narrow reads, the mark's scrub.
+# Functions with their owner's rights: PUBLIC runs none of them; the logins run these (calldesk.store.grants).
+DEFINERS = ("calldesk_role()", "calldesk_sole()", "calldesk_places()", "calldesk_trail_value(text, text)",
+            "calldesk_caller_cases(text, text, text, timestamptz, integer)",
+            "calldesk_school_window(text, timestamptz, timestamptz, integer)", "calldesk_forget_narrative(integer)",
+            "calldesk_audit_actor()", "calldesk_row_changed()")
+# Every login: who they are (row-level security asks). A desk login: the narrow reads; the abuse mark's scrub.
+EVERYONE = ("calldesk_role()", "calldesk_sole()", "calldesk_places()")
 CALLABLE = {"calldesk_caller_cases(text, text, text, timestamptz, integer)": "take_call",
             "calldesk_school_window(text, timestamptz, timestamptz, integer)": "take_call",
             "calldesk_forget_narrative(integer)": "mark_abuse"}
+
+
+def statements() -> list[str]:
+    """Everything `apply` runs, in order."""
+    return [*functions(), *triggers(), *policies(),
+            *(f"REVOKE ALL ON FUNCTION public.{f} FROM PUBLIC" for f in DEFINERS),
+            "REVOKE ALL ON public.storesecret FROM PUBLIC"]
+
+
 STAMP = hashlib.sha256("\n".join(statements()).encode()).hexdigest()[:16]
+STAMP_SQL = f"COMMENT ON FUNCTION public.calldesk_is_owner() IS 'calldesk security {STAMP}'"
 
 
 def apply(conn: Connection) -> None:
@@ -418,7 +424,7 @@ def apply(conn: Connection) -> None:
 
 def stamp(conn: Connection) -> None:
     """Note which calldesk's enforcement the store holds (a later calldesk with other rules makes it again)."""
-    conn.exec_driver_sql(f"COMMENT ON FUNCTION public.calldesk_is_owner() IS 'calldesk security {STAMP}'")
+    conn.exec_driver_sql(STAMP_SQL)
 
 
 def is_current(conn: Connection) -> bool:
