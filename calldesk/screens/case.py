@@ -20,7 +20,6 @@ from textual.worker import Worker, WorkerState
 
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.display import inert
-from calldesk.rules.permissions import may
 from calldesk.rules.profile import TIER_LABELS
 from calldesk.rules.triage import format_due
 from calldesk.screens.failures import as_refusal
@@ -116,7 +115,7 @@ class CaseScreen(Screen[None]):
     def editable(self) -> bool:
         """Open, and the signed-in role may change cases (the service checks again)."""
         return (self.view is not None and self.view.case.status == "open"
-                and may(self.desk.actor.role, "edit_case"))
+                and self.desk.actor.may("edit_case"))
 
     def on_mount(self) -> None:
         self.sub_title = f"Case {self.case_number}"
@@ -242,7 +241,7 @@ class CaseScreen(Screen[None]):
                 return
             self.open_action(dialog, then=lambda said: self._worked(action, said))
 
-        self.app.push_screen(CaseActionMenu(self.case_number, self.desk.actor.role), picked)
+        self.app.push_screen(CaseActionMenu(self.case_number, self.desk.actor.may), picked)
 
     def _worked(self, action: Any, said: Any) -> None:
         """A dialog closed: say what it did (its own sentence, or the action's name) and read the case again."""
@@ -254,7 +253,7 @@ class CaseScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "assign" and self.desk.ready:
-            return may(self.desk.actor.role, "reassign")
+            return self.desk.actor.may("reassign")
         return True
 
     # ---- hooks for other dialogs ------------------------------------------------------------------------------

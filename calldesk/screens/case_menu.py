@@ -20,8 +20,6 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from calldesk.rules.permissions import may
-
 if TYPE_CHECKING:
     from calldesk.screens.context import Desk
 
@@ -104,14 +102,16 @@ class CaseActionMenu(ModalScreen[CaseAction | None]):
         Binding("escape", "cancel", "Cancel", id="case_menu.cancel"),
     ]
 
-    def __init__(self, case_number: str, role: str, actions: tuple[CaseAction, ...] = CASE_ACTIONS) -> None:
+    def __init__(self, case_number: str, may: Callable[[str], bool],
+                 actions: tuple[CaseAction, ...] = CASE_ACTIONS) -> None:
+        """`may`: whether the signed-in person may take an action (calldesk.store.users.Actor.may)."""
         super().__init__()
-        self.case_number, self.role, self.actions = case_number, role, actions
+        self.case_number, self.may, self.actions = case_number, may, actions
 
     def _allowed(self, action: CaseAction) -> bool:
         if action.permission == "sign_letter":  # approving is the supervisor's step of the same letter
-            return may(self.role, "sign_letter") or may(self.role, "approve_letter")
-        return may(self.role, action.permission)
+            return self.may("sign_letter") or self.may("approve_letter")
+        return self.may(action.permission)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog case-menu") as box:

@@ -18,12 +18,11 @@ from textual.widgets import Header, Input, Static
 from calldesk.errors import CalldeskError
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.display import inert
-from calldesk.rules.permissions import may
 from calldesk.rules.profile import TIER_LABELS
 from calldesk.rules.triage import format_due
 from calldesk.screens.context import Desk
 from calldesk.screens.failures import ReportsWorkerFailures
-from calldesk.screens.queue_dialogs import SORT_LABELS, FilterDialog, PromptDialog, SortDialog
+from calldesk.screens.queue_dialogs import SORT_LABELS, AssigneeDialog, FilterDialog, PromptDialog, SortDialog
 from calldesk.store.queue import QueueFilter
 from calldesk.widgets.key_line import KeyLine
 from calldesk.widgets.queue_table import QueueTable
@@ -59,14 +58,18 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
     HELP = ("Open cases, the most urgent deadline first; the SLA column says BREACHED (!!), at risk (!, due within "
             "a day) or on track (ok) in words, not only in colour. Page down / page up or the arrows past the edge "
             "move a page, Home and End the first and the last page, left / right the columns. / searches the start "
-            "of a case number or of a caller's name (claim: words searches the claims, more slowly); f "
+            "of a case number or of a caller's name (claim: words searches the claims, more slowly); space marks "
+            "cases and a assigns them all to one person at once; f "
             "filters (assignee, tier, category, school or department, SLA state, language, source, open or "
             "closed); x clears them; s sorts by any column (again: reversed). Enter opens the case, a assigns it, "
             "e escalates it. t shows trends and absent staff's work, g the dashboard, m the monthly report. The "
             "queue updates by itself when any desk saves a case. An agent sees only their own work here.")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open_case", "Open", id="queue.open", tooltip="Open the highlighted case"),
-        Binding("a", "assign", "Assign", id="queue.assign", tooltip="Assign or reassign the case (supervisors)"),
+        Binding("a", "assign", "Assign", id="queue.assign",
+                tooltip="Assign or reassign the marked cases, or the highlighted one (supervisors)"),
+        Binding("space", "mark", "Mark", id="queue.mark",
+                tooltip="Mark or unmark the highlighted case: a assigns every marked case at once (supervisors)"),
         Binding("e", "escalate", "Escalate", id="queue.escalate",
                 tooltip="Escalate the case one step up the ladder, with a reason"),
         Binding("slash", "search", "Search", id="queue.search",
@@ -103,6 +106,7 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
         self.page: QueuePage | None = None
         self.request = PageRequest()
         self.total: int | None = None
+        self.marked: set[str] = set()  # cases marked for one assignment (supervisors)
         self._stop_watch = threading.Event()
         # Built as F4 is pressed, against the stylesheet as it is now: without this mark showing it would re-parse
         # and re-apply the whole stylesheet first (about 0.4 s), as for a stale screen (cf. app.prepare_next_call).
@@ -231,7 +235,9 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
         due = "no deadline" if row.next_deadline is None else format_due(calendar.local(row.next_deadline),
                                                                           with_time=True)
         kind = TIER_LABELS.get(row.tier or "", row.call_type.capitalize())
-        return [Text(f"{state.symbol} {state.label}", style=state.style), Text(row.case_number, style=state.style),
+        mark = "* " if row.case_number in self.marked else ""
+        return [Text(f"{state.symbol} {state.label}", style=state.style),
+                Text(mark + row.case_number, style=state.style),
                 due, f"{calendar.local(row.opened_at):%d %b %y}", Text(inert(row.category or "")), kind,
                 row.assigned_to or f"({row.owner_role.replace('_', ' ')})", Text(inert(row.language)), row.source,
                 Text(inert(row.caller_name or ""))]  # stored text is never read as markup
@@ -257,6 +263,8 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
         if self.filters.search:
             shown.append(f"search '{self.filters.search}'")
         text = f"{where}{self.filters.status} cases, {span} | by {order}"
+        if self.marked:
+            text += f" | {len(self.marked)} marked (a assigns them)"
         if shown:
             text += " | " + ", ".join(shown)
         self.query_one("#queue-summary", Static).update(inert(text))
@@ -323,9 +331,10 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Keys a role may not use are not offered (the services refuse them anyway).
-        needs = {"monthly_report": "report", "dashboard": "report", "trends": "report", "assign": "reassign"}
+        needs = {"monthly_report": "report", "dashboard": "report", "trends": "report", "assign": "reassign",
+                 "mark": "reassign"}
         if action in needs and self.desk.ready:
-            return may(self.desk.actor.role, needs[action])
+            return self.desk.actor.may(needs[action])
         return True
 
     def action_open_case(self) -> None:
@@ -336,12 +345,58 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
 
         open_case_screen(self, row.case_number)
 
-    def action_assign(self, value: str = "", error: str = "") -> None:
+    def action_mark(self) -> None:
         row = self._highlighted()
-        if row is not None:
-            dialog = PromptDialog(f"Assign case {row.case_number} (now: {row.assigned_to or 'nobody'})",
-                                  "Give it to (user name):", value=value, error=error)
-            self.app.push_screen(dialog, lambda typed: self._act("assign", row.case_number, typed))
+        if row is None:
+            return
+        self.marked ^= {row.case_number}
+        self._redraw()
+
+    def _redraw(self) -> None:
+        if self.page is not None:
+            table = self.query_one(QueueTable)
+            calendar = calendar_for(self.desk.profile)
+            table.show([self._cells(row, calendar) for row in self.page.rows],
+                       [row.case_number for row in self.page.rows], cursor=table.cursor_row)
+            self._summarise()
+
+    def action_assign(self, error: str = "") -> None:
+        row = self._highlighted() if not self.marked else None
+        numbers = sorted(self.marked) if self.marked else ([row.case_number] if row is not None else [])
+        if numbers:
+            self._ask_assignee(numbers, error)
+
+    @work(exclusive=True, group="queue-dialog")
+    async def _ask_assignee(self, numbers: list[str], error: str) -> None:
+        staff = await self.run_worker(self._read_staff, thread=True).wait()
+        shown = ", ".join(numbers[:3]) + (f" and {len(numbers) - 3} more" if len(numbers) > 3 else "")
+        title = f"Assign case {shown}" if len(numbers) == 1 else f"Assign {len(numbers)} cases: {shown}"
+        chosen = await self.app.push_screen_wait(AssigneeDialog(title, staff or [], error=error))
+        if isinstance(chosen, str):
+            self.assign(numbers, chosen)
+
+    def _read_staff(self) -> list[Any]:
+        from calldesk.store.queries import staff_board
+
+        with self.desk.store.uow(readonly=True) as uow:
+            return staff_board(uow.session, today=self.desk.today()).staff
+
+    @work(thread=True, exclusive=True, group="queue-action", exit_on_error=False)
+    def assign(self, numbers: list[str], to_user: str) -> None:
+        """One assignment of every marked case (one service call, one commit): all of them, or none with the
+        reason shown in the picker again."""
+        from calldesk.store.cases import assign_cases
+
+        try:
+            with self.desk.store.uow() as uow:
+                done = assign_cases(uow, actor=self.desk.actor, case_numbers=numbers, to_user=to_user)
+        except CalldeskError as refusal:
+            self.app.call_from_thread(self._ask_assignee, numbers, refusal.message)
+            return
+        self.marked.difference_update(numbers)
+        which = done[0].case_number if len(done) == 1 else f"{len(done)} cases"
+        self.app.call_from_thread(self.notify, f"{which} now {to_user}'s.", markup=False)
+        self.post_message(self.Changed())
 
     def action_escalate(self, value: str = "", error: str = "") -> None:
         row = self._highlighted()
@@ -356,22 +411,16 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
 
     @work(thread=True, exclusive=True, group="queue-action", exit_on_error=False)
     def act(self, what: str, case_number: str, typed: str) -> None:
-        """Assign or escalate, one service call (one commit); a refusal re-opens the form with the text kept."""
-        from calldesk.store.cases import reassign
+        """Escalate, one service call (one commit); a refusal re-opens the form with the text kept."""
         from calldesk.store.escalation import escalate
 
         try:
             with self.desk.store.uow() as uow:
-                if what == "assign":
-                    done = reassign(uow, actor=self.desk.actor, case_number=case_number, to_user=typed.strip())
-                    message = f"Case {case_number} is now {done.assigned_to}'s."
-                else:
-                    done = escalate(uow, actor=self.desk.actor, profile=self.desk.profile, case_number=case_number,
-                                    reason=typed)
-                    message = f"Case {case_number} escalated to level {done.escalation_level}."
+                done = escalate(uow, actor=self.desk.actor, profile=self.desk.profile, case_number=case_number,
+                                reason=typed)
+                message = f"Case {case_number} escalated to level {done.escalation_level}."
         except CalldeskError as refusal:
-            again = self.action_assign if what == "assign" else self.action_escalate
-            self.app.call_from_thread(again, typed, refusal.message)
+            self.app.call_from_thread(self.action_escalate, typed, refusal.message)
             return
         self.app.call_from_thread(self.notify, message, markup=False)
         self.post_message(self.Changed())

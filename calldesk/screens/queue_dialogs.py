@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -16,6 +17,9 @@ from calldesk.rules.display import inert
 from calldesk.rules.profile import TIER_LABELS
 from calldesk.rules.vocabulary import SOURCES
 from calldesk.store.queue import SORTS, QueueFilter
+
+if TYPE_CHECKING:
+    from calldesk.rules.assignment import Staffer
 
 DIALOG_CSS = """
 QueueDialog { align: center middle; }
@@ -121,6 +125,31 @@ class SortDialog(QueueDialog):
 
     def on_mount(self) -> None:
         self.query_one(OptionList).highlighted = list(SORTS).index(self.current)
+
+    @on(OptionList.OptionSelected)
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+
+class AssigneeDialog(QueueDialog):
+    """Pick who takes the cases: the staff who may be assigned work, each with their role, load and presence
+    (away last), so a person is chosen, never typed and then refused."""
+
+    def __init__(self, title: str, staff: Sequence[Staffer], *, error: str = "") -> None:
+        super().__init__()
+        self.title_text, self.error = title, error
+        self.staff = sorted((s for s in staff if s.role != "respondent"),
+                            key=lambda s: (not s.present, s.role, s.open_cases, s.username))
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.title_text, markup=False)
+            if self.error:
+                yield Label(inert(self.error), classes="error", markup=False)
+            yield Label("Give to (Enter picks; Escape cancels):", markup=False)
+            options = [Option(inert(f"{s.username}  {s.role.replace('_', ' ')}, {s.open_cases} open"
+                                    f"{'' if s.present else ', AWAY'}"), id=s.username) for s in self.staff]
+            yield OptionList(*options, id="assignees")
 
     @on(OptionList.OptionSelected)
     def _picked(self, event: OptionList.OptionSelected) -> None:

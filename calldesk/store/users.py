@@ -14,7 +14,7 @@ from sqlmodel import Session, func, select
 from calldesk.errors import InvalidInput, NotFound, UnknownUser
 from calldesk.models import User, UserCreate, UserPublic
 from calldesk.rules.assignment import listed
-from calldesk.rules.permissions import ROLE_LABELS, require
+from calldesk.rules.permissions import ROLE_LABELS, may, require
 from calldesk.store import audit
 from calldesk.store.uow import UnitOfWork
 
@@ -32,6 +32,10 @@ class Actor:
     full_name: str = ""
     places: tuple[str, ...] = ()
     sole: bool = False
+
+    def may(self, action: str) -> bool:
+        """True when they may take `action` (the store's only user acts in every role)."""
+        return self.sole or may(self.role, action)
 
 
 def os_login() -> str:

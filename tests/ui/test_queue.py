@@ -6,12 +6,13 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
+from typing import Any
 
 import pytest
-from textual.widgets import Input, Static
+from textual.widgets import Input, OptionList, Static
 
 from calldesk.screens.queue import QueueScreen
-from calldesk.screens.queue_dialogs import FilterDialog, PromptDialog, SortDialog
+from calldesk.screens.queue_dialogs import AssigneeDialog, FilterDialog, SortDialog
 from calldesk.store.store import Store
 from calldesk.store.users import Actor
 from calldesk.widgets.queue_table import QueueTable
@@ -32,6 +33,18 @@ def _fill(store: Store, staff: dict[str, Actor], n: int) -> list[str]:
                             category=("Enrollment", "Transportation")[i % 2],
                             claim=f"Bus {i} was late").case.case_number)
     return numbers
+
+
+async def pick_assignee(app: Any, pilot: Any, who: str) -> None:
+    """a, then `who` in the picker and Enter; waits for the assignment and the queue's reload."""
+    await pilot.press("a")
+    await _settle(app, pilot)
+    assert isinstance(app.screen, AssigneeDialog)
+    options = app.screen.query_one(OptionList)
+    options.highlighted = next(i for i in range(options.option_count) if options.get_option_at_index(i).id == who)
+    await pilot.press("enter")
+    await _settle(app, pilot)
+    await _settle(app, pilot)
 
 
 async def _settle(app: object, pilot: object) -> None:
@@ -98,19 +111,19 @@ async def test_pages_sort_filter_search_and_assign(make_app, desk_store: Store, 
         await pilot.press(*"caller 07", "enter")
         await _settle(app, pilot)
         assert _numbers(app) == [numbers[7]]
-        # Assign the highlighted case: a refusal keeps what was typed, then a real user.
-        await pilot.press("a")
-        await pilot.pause()
-        assert isinstance(app.screen, PromptDialog)
-        await pilot.press(*"nobody", "enter")
-        await _settle(app, pilot)
-        assert isinstance(app.screen, PromptDialog)
-        assert app.screen.query_one(Input).value == "nobody"
-        app.screen.query_one(Input).value = "sam"
-        await pilot.press("enter")
-        await _settle(app, pilot)
-        await _settle(app, pilot)
+        # Assign the highlighted case: a person is picked from the staff (never typed and refused).
+        await pick_assignee(app, pilot, "sam")
         assert app.screen.page.rows[0].assigned_to == "sam"
+        # Several at once: space marks rows; a assigns every marked case to one person in one step.
+        await pilot.press("x")
+        await _settle(app, pilot)
+        first, second = (row.case_number for row in app.screen.page.rows[:2])
+        await pilot.press("space", "down", "space")
+        await pilot.pause()
+        assert app.screen.marked == {first, second} and "2 marked" in _summary(app)
+        await pick_assignee(app, pilot, "ana")
+        rows = {row.case_number: row for row in app.screen.page.rows}
+        assert rows[first].assigned_to == rows[second].assigned_to == "ana" and not app.screen.marked
 
 
 async def test_an_agent_sees_only_their_own_work(make_app, desk_store: Store, staff: dict[str, Actor]) -> None:
@@ -119,11 +132,13 @@ async def test_an_agent_sees_only_their_own_work(make_app, desk_store: Store, st
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f4")
         await _settle(app, pilot)
-        assert sorted(_numbers(app)) == [numbers[0], numbers[5]]  # the cases ana opened
+        # The cases ana opened (0 and 5) and the inquiries routed to her, the agent at work (0, 3, 6, 9).
+        mine = (0, 3, 5, 6, 9)
+        assert sorted(_numbers(app)) == [numbers[i] for i in mine]
         assert _summary(app).startswith("your work")
         table = app.screen.query_one(QueueTable)
         callers = {str(table.get_row_at(i)[-1]) for i in range(table.row_count)}
-        assert callers == {"Caller 00", "Caller 05"}  # no other caller's name reaches her screen
+        assert callers == {f"Caller {i:02d}" for i in mine}  # no other caller's name reaches her screen
         await pilot.press("a")  # assigning is a supervisor's: not offered
         await pilot.pause()
         assert isinstance(app.screen, QueueScreen)
