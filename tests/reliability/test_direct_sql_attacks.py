@@ -1,6 +1,9 @@
-"""The attacks issue 21 names, each made by a staff login straight at PostgreSQL (psycopg or psql), never through
-calldesk: each must be refused by the database, or be in the trail, put there by the database with the login as
-its actor."""
+"""The attacks issue 21 names, and a few more of their kind, each made by a staff login straight at PostgreSQL
+(psycopg), never through calldesk. Each must be refused by the database or, where the role table lets the login
+make the change, recorded by the database with the login as its actor. Where calldesk.store.security promises a
+refusal (an abuse mark is never undone, a case is closed only by its assignee or its owner's rank, a letter or a
+report is approved only by an approver's role, every row names the login that made it, the counter only moves up),
+a change that is merely recorded still fails."""
 
 from __future__ import annotations
 
@@ -114,12 +117,14 @@ def test_a_case_the_agent_may_not_close_stays_open(backend: str, crew: tuple[Tea
     case = new_case(team, seeds, owner_role="specialist", assigned_to=team.name("sam"), opened_by=team.name("ana"))
     close = f"UPDATE cases SET status = 'closed', closed_at = now(), version = version + 1 WHERE id = {case}"
     for who in ("ana", "rex"):
-        assert refused_as(team, who, close) is not None, who
+        assert refused_as(team, who, close) == "guard", who
     assert refused_as(team, "sue", close) is None  # (a supervisor may: the probe itself closes a case)
     # The closed case of hers changes only by a reopen, and only an appeal (escalate) reopens.
     closed = new_case(team, seeds, status="closed", opened_by=team.name("ana"), assigned_to=team.name("ana"))
-    assert refused_as(team, "ana", f"UPDATE cases SET claim = 'new', version = version + 1 WHERE id = {closed}")
-    assert refused_as(team, "rex", f"UPDATE cases SET status = 'open', version = version + 1 WHERE id = {closed}")
+    assert refused_as(team, "ana", f"UPDATE cases SET claim = 'new', version = version + 1 WHERE id = {closed}") \
+        == "guard"
+    assert refused_as(team, "rex", f"UPDATE cases SET status = 'open', version = version + 1 WHERE id = {closed}") \
+        == "guard"
     assert case_row(team, case)["status"] == "open"
 
 
@@ -264,7 +269,8 @@ def test_nobody_changes_or_removes_the_trail(backend: str, crew: tuple[Team, See
                     f"DELETE FROM auditevent WHERE case_id = {seeds.case}", "TRUNCATE auditevent"):
             assert refused_as(team, who, sql) == "privilege", (who, sql)
             # The owner's scrub setting is no key for a login.
-            assert refused_as(team, who, f"SELECT set_config('calldesk.forget', '{seeds.case}', false)", sql), who
+            assert refused_as(team, who, f"SELECT set_config('calldesk.forget', '{seeds.case}', false)", sql) \
+                == "privilege", who
     with owner(team) as conn:
         assert conn.execute("SELECT count(*), max(id) FROM auditevent WHERE case_id = %s",
                             (seeds.case,)).fetchone() == count
@@ -287,3 +293,82 @@ def test_no_login_reads_the_trails_key_by_any_way_in(backend: str, crew: tuple[T
                     "SELECT public.calldesk_hmac('\\x00'::bytea, '\\x00'::bytea)",
                     "UPDATE storesecret SET value = 'x'", "INSERT INTO storesecret VALUES ('audit2', 'x')"):
             assert refused_as(team, who, sql) == "privilege", (who, sql)
+
+
+def test_a_report_is_approved_only_by_an_approver_and_in_their_own_name(
+        backend: str, crew: tuple[Team, Seeds]) -> None:
+    """The report guard stands on UPDATE; a report inserted already approved must meet the same rule."""
+    team, _ = crew
+    insert = ("INSERT INTO report (protocol, kind, period, status, numbers, run_by, run_at, approved_by, approved_at) "
+              f"VALUES ('lausd', 'monthly', '{{period}}', 'approved', '{{{{}}}}', 'x', now(), '{team.name('vic')}', "
+              "now()) RETURNING approved_by")
+    for who in PEOPLE:  # the update path: only a supervisor approves
+        outcome = refused_as(team, who, "UPDATE report SET status = 'approved'")
+        assert (outcome is None) == may(ROLE[who], "approve_report"), (who, outcome)
+    assert refused_as(team, "adm", insert.format(period="2031-01")) is not None, \
+        "adm (who may not approve reports) inserted a report already approved, naming vic as its approver"
+    with connect(team, "sue") as conn:
+        with trying(conn, insert.format(period="2031-02")) as done:
+            pass
+        conn.rollback()
+    assert done.error is not None or done.returned == [{"approved_by": team.name("sue")}], \
+        f"sue inserted a report approved in another's name: {done.returned}"
+
+
+def test_another_persons_absence_set_by_an_agent_is_recorded(backend: str, crew: tuple[Team, Seeds]) -> None:
+    """Of the users table a desk login changes only `absent_since` (the service lets only a supervisor set
+    another's); whoever's it sets, the database records it."""
+    team, _ = crew
+    with connect(team, "ana") as conn:
+        error, rows = attempt(conn, f"UPDATE app_user SET absent_since = current_date "
+                                    f"WHERE username = '{team.name('vic')}'")
+        conn.commit()
+    if error is None and rows:
+        with owner(team) as conn:
+            found = conn.execute("SELECT actor, changes FROM auditevent WHERE action = 'db.update' AND entity = "
+                                 "'app_user' AND entity_id = (SELECT id::text FROM app_user WHERE username = %s)",
+                                 (team.name("vic"),)).fetchall()
+        assert [actor for actor, _ in found] == [team.name("ana")] and "absent_since" in json.loads(found[0][1])
+    else:
+        assert error is not None and refusal(error) is not None, error
+    for sql in (f"UPDATE app_user SET role = 'admin' WHERE username = '{team.name('ana')}'",
+                f"UPDATE app_user SET active = false WHERE username = '{team.name('vic')}'"):
+        assert refused_as(team, "ana", sql) == "privilege", sql
+
+
+def test_a_draft_is_its_owners_alone(backend: str, crew: tuple[Team, Seeds]) -> None:
+    team, seeds = crew
+    theirs = seeds.drafts["bo"]
+    with connect(team, "ana") as conn:
+        assert conn.execute(f"SELECT count(*) FROM draft WHERE id = {theirs}").fetchone() == (0,)
+        for sql in (f"UPDATE draft SET form = '{{}}' WHERE id = {theirs}", f"DELETE FROM draft WHERE id = {theirs}"):
+            error, rows = attempt(conn, sql)
+            assert (error, rows) == (None, 0), sql
+        conn.rollback()
+    assert refused_as(team, "ana", "INSERT INTO draft (client_id, owner, form, updated_at) "
+                                   f"VALUES ('planted', '{team.name('bo')}', '{{}}', now())") == "rls"
+    with owner(team) as conn:
+        assert conn.execute("SELECT owner FROM draft WHERE id = %s", (theirs,)).fetchone() == (team.name("bo"),)
+
+
+def test_nothing_is_written_on_a_case_the_login_does_not_see(backend: str, crew: tuple[Team, Seeds]) -> None:
+    team, seeds = crew
+    hidden = new_case(team, seeds, owner_role="supervisor", assigned_to=team.name("vic"), school="Hidden High")
+    with owner(team) as conn:
+        conn.execute("INSERT INTO followup (case_id, done, pending, by_user, entry_at) "
+                     "VALUES (%s, 'hidden note', '', 'x', now())", (hidden,))
+    for who in ("ana", "bo", "rex"):
+        with connect(team, who) as conn:
+            for sql in (f"UPDATE cases SET claim = 'x', version = version + 1 WHERE id = {hidden}",
+                        f"UPDATE followup SET done = 'x' WHERE case_id = {hidden}",
+                        f"DELETE FROM planstep WHERE case_id = {hidden}",
+                        f"SELECT public.calldesk_forget_narrative({hidden})"):
+                error, rows = attempt(conn, sql)
+                assert rows == 0 or error is not None, (who, sql)
+            conn.rollback()
+        assert refused_as(team, who, "INSERT INTO followup (case_id, done, pending, by_user, entry_at) "
+                                     f"VALUES ({hidden}, 'planted', '', 'x', now())") == "rls", who
+    with owner(team) as conn:
+        assert conn.execute("SELECT claim, version FROM cases WHERE id = %s", (hidden,)).fetchone() == (
+            case_row(team, seeds.case)["claim"], case_row(team, hidden)["version"])
+        assert conn.execute("SELECT done FROM followup WHERE case_id = %s", (hidden,)).fetchall() == [("hidden note",)]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -83,17 +84,33 @@ INSERT INTO auditevent (at, actor, action, entity, entity_id, case_id, field, ol
           '{forged}');
 UPDATE public.cases SET claim = '{claim}', version = version + 1 WHERE id = {seeds.case};
 SELECT session_user, current_user;
+SELECT 'seen ' || (SELECT count(*) FROM public.cases) || ' ' || (SELECT count(*) FROM public.auditevent) || ' '
+       || (SELECT count(*) FROM public.storesecret);
 """
     with owner(team) as conn:
         version = conn.execute("SELECT version FROM cases WHERE id = %s", (seeds.case,)).fetchone()
         mark = conn.execute("SELECT max(id) FROM auditevent").fetchone()
-    assert version is not None and mark is not None
+        conn.execute(f"INSERT INTO cases SELECT (jsonb_populate_record(c, jsonb_build_object('id', "
+                     f"nextval('cases_id_seq'), 'case_number', 'H-' || currval('cases_id_seq'), 'client_id', "
+                     f"md5(random()::text), 'assigned_to', '{victim}', 'owner_role', 'supervisor', "
+                     f"'school', 'Hidden High'))).* FROM cases c WHERE id = {seeds.case}")
+    with connect(team, who) as conn:  # what the login sees without its stand-ins (once its writes are in)
+        counts = conn.execute("SELECT (SELECT count(*) FROM cases), (SELECT count(*) FROM storesecret)").fetchone()
+    assert version is not None and mark is not None and counts is not None
     ran = psql(team, who, script.replace(":'victim'", f"'{victim}'").replace(':"victim"', f'"{victim}"')
                .replace(':"owner"', f'"{owner_role}"'))
     errors = [line.split("ERROR:  ", 1)[1] for line in ran.stderr.splitlines() if "ERROR:  " in line]
     # Every stand-in was made (the attack was real); only the role and the setting were refused.
     assert errors == [r.format(victim=victim, owner=owner_role) for r in REFUSED], ran.stderr
     assert "shadows made" in ran.stdout and f"{team.name(who)}|{team.name(who)}" in ran.stdout, ran.stdout
+    with owner(team) as conn:
+        trail = conn.execute("SELECT count(*) FROM auditevent").fetchone()
+    seen = re.search(r"^seen (\d+) (\d+) (\d+)$", ran.stdout, re.M)
+    assert seen is not None and trail is not None, ran.stdout
+    # The stand-ins widen nothing: the same cases and keys as without them (and the trail's rows under its rule).
+    assert (int(seen[1]), int(seen[3])) == counts, (seen[0], counts)
+    if who in ("ana", "bo", "rex"):
+        assert int(seen[1]) < len(PEOPLE) + 2 and int(seen[2]) < trail[0]
     with owner(team) as conn:
         made = conn.execute("SELECT action, actor, new, tx, changes FROM auditevent WHERE id > %s ORDER BY id",
                             (mark[0],)).fetchall()
