@@ -128,6 +128,7 @@ class Case(CaseBase, table=True):
         *(Index(f"ix_queue_{name}", "status", column, "id") for name, column in QUEUE_SORT_COLUMNS.items()),
         Index("ix_case_opened_by", "opened_by"),  # an agent's queue: the cases they opened
         Index("ix_case_assigned", "assigned_to", "assigned_at"),  # a person's cases; their newest assignment
+        Index("ix_case_previous_assignee", "previous_assignee"),  # an agent's queue: the cases she handed on
         *(Index(f"ix_queue_by_{name}", "status", column, "next_deadline", "id")
           for name, column in QUEUE_FILTER_COLUMNS.items()),
     )
@@ -146,6 +147,8 @@ class Case(CaseBase, table=True):
     owner_role: str = Field(default="agent", max_length=30)
     assigned_to: str | None = Field(default=None, max_length=64)
     assigned_at: datetime | None = _dt()  # when it reached its assignee (round robin; a queue's age is opened_at)
+    # Who had it before its assignee: who hands a case on keeps it in sight until it moves again (visibility).
+    previous_assignee: str | None = Field(default=None, max_length=64)
     opened_by: str = Field(max_length=64)
     opened_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)  # type: ignore[call-overload]
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)  # type: ignore[call-overload]
@@ -180,6 +183,7 @@ class CasePublic(CaseBase):
     owner_role: str
     assigned_to: str | None
     assigned_at: datetime | None = None
+    previous_assignee: str | None = None
     opened_by: str
     opened_at: datetime
     updated_at: datetime

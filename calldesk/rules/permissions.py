@@ -80,11 +80,12 @@ DESCRIPTIONS = {
     "student_record": "print a student's record of consents and disclosures",
 }
 
-# What each action writes: table -> statements ("i" insert, "u" update, "d" delete). `calldesk db grant` gives a
-# PostgreSQL login exactly the union of its role's actions' writes (tests/reliability/test_grants.py checks this
-# against what the services write, and that every table is named here or in READ_ONLY_TABLES). Every action also
-# appends to the audit trail, `auditevent`: everyone inserts there, nobody updates or deletes. Every write to a
-# case's rows bumps the case's version, so the case (`cases`, "u") is written too.
+# What each action writes: table -> statements ("i" insert, "u" update, "d" delete, "n" update of the narrative
+# columns only, to empty them). `calldesk db grant` gives a PostgreSQL login exactly the union of its role's
+# actions' writes (tests/reliability/test_grants.py checks this against what the services write, and that every
+# table is named here or in READ_ONLY_TABLES). Every action also appends to the audit trail, `auditevent`:
+# everyone inserts there, nobody updates or deletes. Every write to a case's rows bumps the case's version, so the
+# case (`cases`, "u") is written too.
 WRITES: dict[str, dict[str, str]] = {
     "take_call": {"cases": "iu", "casecounter": "iu", "caselink": "i", "clockevent": "i", "draft": "iud"},
     "edit_case": {"cases": "u", "student": "iu", "draft": "iud"},
@@ -92,8 +93,8 @@ WRITES: dict[str, dict[str, str]] = {
     "record_consent": {"cases": "u", "consent": "iu"},
     "disclose": {"cases": "u", "disclosure": "i"},
     # The mark empties the narrative of the case and of every row about it, and its signed letter goes.
-    "mark_abuse": {"cases": "u", "followup": "u", "resolution": "u", "escalation": "u", "callback": "u",
-                   "referral": "u", "meeting": "u", "qualityreview": "u", "planstep": "u", "clockevent": "u",
+    "mark_abuse": {"cases": "u", "followup": "n", "resolution": "n", "escalation": "n", "callback": "n",
+                   "referral": "n", "meeting": "n", "qualityreview": "n", "planstep": "n", "clockevent": "n",
                    "attachment": "d", "draft": "ud"},
     "add_callback": {"cases": "u", "callback": "i"},
     "complete_callback": {"cases": "u", "callback": "u"},
@@ -120,7 +121,10 @@ WRITES: dict[str, dict[str, str]] = {
 }
 # Tables no staff action writes: the schema's own revision and the store's keys, written by the owner alone.
 READ_ONLY_TABLES = ("alembic_version", "storesecret")
-# Columns fixed when the row is made: no login but the owner may UPDATE them (column privileges).
+# Rows nobody deletes: a year's case-number counter (a new row would start the year's numbers again).
+NEVER_DELETED = ("casecounter",)
+# Columns fixed when the row is made: no login but the owner may UPDATE them (column privileges; every table's
+# id too, and the columns naming who made a row: calldesk.store.security.AUTHORS).
 FIXED_COLUMNS: dict[str, tuple[str, ...]] = {
     "cases": ("id", "case_number", "client_id", "protocol", "opened_by", "opened_at"),
     "auditevent": ("*",),
@@ -129,8 +133,9 @@ AUDIT_TABLE = "auditevent"
 
 
 def writes_of(role: str, tables: list[str] | tuple[str, ...]) -> dict[str, str]:
-    """What `role`'s actions write, table -> the statements ("iud" letters, in that order), over `tables` (the
-    store's tables: "*" in an action's writes stands for every one of them but the read-only ones)."""
+    """What `role`'s actions write, table -> the statements ("iudn" letters, in that order; "n" only where no
+    action of theirs updates the table's other columns), over `tables` (the store's tables: "*" in an action's
+    writes stands for every one of them but the read-only ones)."""
     found: dict[str, set[str]] = {}
     for action, roles in PERMISSIONS.items():
         if role not in roles:
@@ -139,7 +144,12 @@ def writes_of(role: str, tables: list[str] | tuple[str, ...]) -> dict[str, str]:
             names = [t for t in tables if t not in READ_ONLY_TABLES and t != AUDIT_TABLE] if table == "*" else [table]
             for name in names:
                 found.setdefault(name, set()).update(statements)
-    return {table: "".join(s for s in "iud" if s in found[table]) for table in sorted(found)}
+    for table, letters in found.items():
+        if "u" in letters:
+            letters.discard("n")
+        if table in NEVER_DELETED:
+            letters.discard("d")
+    return {table: "".join(s for s in "iudn" if s in found[table]) for table in sorted(found)}
 
 
 def may(role: str, action: str) -> bool:
@@ -178,7 +188,8 @@ def may_mark_closed_case(role: str, username: str, *, people: tuple[str | None, 
 # Who sees which cases (README, "Who sees what"): the store applies it to every read and write, and on PostgreSQL
 # the database's row-level security says the same (calldesk.store.security).
 # - all: every case (caseworkers and supervisors work from the whole queue; admins run the store);
-# - own: the cases assigned to them, those they opened, and those waiting in their role's queue (no one assigned);
+# - own: the cases assigned to them, those they opened, those they handed on (until the case moves again), and
+#   those waiting in their role's queue (no one assigned);
 #   of any other case only a caller's earlier calls, found by the exact phone, email or name being typed, and
 #   only their number, date, type, category, school and status;
 # - places: the cases about their own schools or departments (respondents).

@@ -409,7 +409,10 @@ def assign_cases(uow: UnitOfWork, *, actor: Actor, case_numbers: Sequence[str], 
 
 
 def assign(case: Case, username: str | None, *, at: datetime) -> None:
-    """Give the case to `username` (None: back to its role's queue), noting when (round robin; My work's ages)."""
+    """Give the case to `username` (None: back to its role's queue), noting when (round robin) and who had it
+    (who hands a case on keeps it in sight: calldesk.store.visibility; PostgreSQL's trigger says the same)."""
+    if username != case.assigned_to and case.assigned_to is not None:
+        case.previous_assignee = case.assigned_to
     case.assigned_to, case.assigned_at = username, at if username is not None else None
 
 

@@ -18,14 +18,18 @@ from sqlalchemy import Connection, text
 
 from calldesk.errors import InvalidInput
 from calldesk.models import User
+from calldesk.rules.free_text import narrative_columns
 from calldesk.rules.permissions import AUDIT_TABLE, FIXED_COLUMNS, may, writes_of
 from calldesk.store.security import CALLABLE, EVERYONE
+from calldesk.store.security_guards import AUTHORS
 from calldesk.store.uow import UnitOfWork
 from calldesk.store.users import USERNAME, Actor, _get, authorise
 
-VERBS = {"i": "INSERT", "u": "UPDATE", "d": "DELETE"}
+VERBS = {"i": "INSERT", "d": "DELETE"}
 # Of the users table, a desk role updates only this (their own absence; a supervisor's for their team).
 STAFF_USER_COLUMNS = ("absent_since",)
+# The tables whose ids a demo gives itself and whose numbering it then moves on (calldesk.store.demo).
+SERIAL_TABLES = ("cases", "followup", "callback", "caselink", "resolution", "app_user")
 
 
 def catalogue(conn: Connection) -> tuple[list[str], list[str], dict[str, list[str]]]:
@@ -52,6 +56,9 @@ def privileges(role: str, tables: list[str], views: list[str], columns: dict[str
     readable = ", ".join(f"public.{_quoted([t])}" for t in [*tables, *views])
     out = [f"GRANT SELECT ON {readable} TO {{role}}", f"GRANT INSERT ON public.{AUDIT_TABLE} TO {{role}}",
            "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}"]
+    if may(role, "maintain_store"):  # a demo's ids continue its tables' numbering (never the trail's)
+        out += [f"GRANT UPDATE ON SEQUENCE public.{t}_id_seq TO {{role}}" for t in every
+                if t != AUDIT_TABLE and "id" in columns.get(t, []) and t in SERIAL_TABLES]
     writes = writes_of(role, every)
     writes.setdefault("app_user", "")
     if "u" not in writes["app_user"]:
@@ -60,22 +67,31 @@ def privileges(role: str, tables: list[str], views: list[str], columns: dict[str
         if table not in tables:
             continue
         for letter in statements:
-            verb = VERBS[letter]
-            if letter == "u":
-                fixed = set(FIXED_COLUMNS.get(table, ()))
-                if table == "app_user" and not may(role, "manage_users"):
-                    allowed = [c for c in columns.get(table, []) if c in STAFF_USER_COLUMNS]
-                else:
-                    allowed = [c for c in columns.get(table, []) if c not in fixed]
-                if "*" in fixed or not allowed:
-                    continue
-                verb = f"UPDATE ({_quoted(allowed)})"
-            out.append(f'GRANT {verb} ON public."{table}" TO {{role}}')
-    # The narrow reads across what they may see, and the abuse mark's scrub of the trail (calldesk.store.security).
+            if letter in "un":
+                allowed = updatable(role, table, columns.get(table, []), narrative_only=letter == "n")
+                if allowed:
+                    out.append(f'GRANT UPDATE ({_quoted(allowed)}) ON public."{table}" TO {{role}}')
+                continue
+            out.append(f'GRANT {VERBS[letter]} ON public."{table}" TO {{role}}')
+    # Who they are (row-level security asks); the narrow reads across what they may see; the mark's scrub.
     out += [f"GRANT EXECUTE ON FUNCTION public.{function} TO {{role}}" for function in EVERYONE]
     out += [f"GRANT EXECUTE ON FUNCTION public.{function} TO {{role}}"
             for function, action in CALLABLE.items() if may(role, action)]
     return out
+
+
+def updatable(role: str, table: str, columns: list[str], *, narrative_only: bool = False) -> list[str]:
+    """The columns of `table` a login of `role` may UPDATE: never an id, a column fixed when the row is made, or
+    the one naming who made it; of the users table only the absence (but for user managers); `narrative_only`:
+    only the narrative columns (the abuse mark empties them)."""
+    fixed = {"id", *FIXED_COLUMNS.get(table, ()), AUTHORS.get(table, "id")}
+    if "*" in fixed:
+        return []
+    if narrative_only:
+        return [c for c in columns if c in narrative_columns(table)]
+    if table == "app_user" and not may(role, "manage_users"):
+        return [c for c in columns if c in STAFF_USER_COLUMNS]
+    return [c for c in columns if c not in fixed]
 
 
 def _statements(conn: Connection, role: str, user: User) -> list[str]:

@@ -99,9 +99,10 @@ def _conditions(filters: QueueFilter, *, viewer: Actor, now: datetime) -> list[C
     elif scope(viewer) == "own":
         # Their own cases as an id list from two indexes, then sorted: a few thousand at most. As an OR, the
         # planner reads the whole queue in order looking for them (3.5 s at 1M for an agent with none).
-        # (calldesk.store.visibility's rule, as index ranges: assigned, opened, or waiting in their role's queue.)
+        # (calldesk.store.visibility's rule, as index ranges: assigned, opened, handed on, or in their role's queue.)
         own = union_all(select(T.id).where(T.assigned_to == viewer.username),  # not status: its index leads
                         select(T.id).where(T.opened_by == viewer.username),
+                        select(T.id).where(T.previous_assignee == viewer.username),
                         select(T.id).where(T.assigned_to.is_(None), T.owner_role == viewer.role))
         where.append(T.id.in_(own.scalar_subquery()))
     if filters.assignee == "-":

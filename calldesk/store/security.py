@@ -25,28 +25,19 @@ from __future__ import annotations
 
 import hashlib
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, LargeBinary
 from sqlmodel import SQLModel
 
-from calldesk.rules.free_text import FINGERPRINTED, FREE_TEXT
+from calldesk.rules.free_text import FINGERPRINTED
 from calldesk.rules.permissions import PERMISSIONS, SCOPES
 from calldesk.rules.profile import ROLES
 from calldesk.store.audit import PERSONAL, PERSONAL_MARK
+from calldesk.store.security_guards import PIN, guards, sql_list
 
-PIN = "SET search_path = pg_catalog, pg_temp"
-# Who wrote a row, set by the database on insert (a login cannot write a row in another's name).
-AUTHORS = {"cases": "opened_by", "followup": "by_user", "clockevent": "by_user", "planstep": "by_user",
-           "attachment": "by_user", "escalation": "by_user", "referral": "referred_by", "meeting": "scheduled_by",
-           "qualityreview": "reviewed_by", "caselink": "created_by", "disclosure": "disclosed_by",
-           "consent": "recorded_by", "litigationhold": "placed_by", "report": "run_by"}
 # The rows of a case reach it through case_id; a consent through its student.
 THROUGH_STUDENT = ("consent",)
 NOT_A_CASE_ROW = ("auditevent", "draft")
 FINGERPRINT = r"^\[text [0-9]+ chars hmac:[0-9a-f]{32}\]$"
-
-
-def _list(values: object) -> str:
-    return "ARRAY[" + ", ".join("'" + str(v).replace("'", "''") + "'" for v in values) + "]::text[]"  # type: ignore[attr-defined]
 
 
 def case_row_tables() -> list[str]:
@@ -61,16 +52,17 @@ def audited_tables() -> list[str]:
     return sorted({"cases", "app_user", "report", *case_row_tables()})
 
 
-def _narrative_columns(table: str) -> list[str]:
-    kinds = FREE_TEXT.get(table)
-    return sorted(kinds.narrative) if kinds is not None else []
+def binary_columns() -> list[str]:
+    """Columns holding a file's bytes (a signed letter): the database's record of a row keeps only their size."""
+    return sorted({c.name for t in SQLModel.metadata.tables.values() for c in t.columns
+                   if isinstance(c.type, LargeBinary)})
 
 
 def functions() -> list[str]:
     """The helper and definer functions, CREATE OR REPLACE."""
-    may = "\n".join(f"      WHEN '{action}' THEN r = ANY({_list(roles)})" for action, roles in PERMISSIONS.items())
-    scope_all = _list([r for r, s in SCOPES.items() if s == "all"])
-    scope_places = _list([r for r, s in SCOPES.items() if s == "places"])
+    may = "\n".join(f"      WHEN '{action}' THEN r = ANY({sql_list(roles)})" for action, roles in PERMISSIONS.items())
+    scope_all = sql_list([r for r, s in SCOPES.items() if s == "all"])
+    scope_places = sql_list([r for r, s in SCOPES.items() if s == "places"])
     return [
         f"""CREATE OR REPLACE FUNCTION public.calldesk_is_owner() RETURNS boolean LANGUAGE sql STABLE {PIN} AS $$
   SELECT pg_catalog.pg_has_role(session_user, c.relowner, 'MEMBER') FROM pg_catalog.pg_class c
@@ -92,7 +84,7 @@ def functions() -> list[str]:
   FROM public.app_user u, regexp_split_to_table(u.places, ',') AS p
   WHERE u.username = session_user::text AND u.active $$""",
         f"""CREATE OR REPLACE FUNCTION public.calldesk_rank(role text) RETURNS integer LANGUAGE sql IMMUTABLE {PIN}
-  AS $$ SELECT coalesce(array_position({_list(ROLES)}, role), 0) $$""",
+  AS $$ SELECT coalesce(array_position({sql_list(ROLES)}, role), 0) $$""",
         f"""CREATE OR REPLACE FUNCTION public.calldesk_may(action text) RETURNS boolean LANGUAGE sql STABLE {PIN}
   AS $$
   SELECT public.calldesk_is_owner() OR public.calldesk_sole() OR coalesce(CASE action
@@ -117,10 +109,10 @@ def functions() -> list[str]:
   LANGUAGE plpgsql STABLE SECURITY DEFINER {PIN} AS $$
   BEGIN
     IF value IS NULL OR field IS NULL THEN RETURN value; END IF;
-    IF field = ANY({_list(sorted(PERSONAL))}) THEN
+    IF field = ANY({sql_list(sorted(PERSONAL))}) THEN
       RETURN CASE WHEN value = '' THEN '' ELSE '{PERSONAL_MARK}' END;
     END IF;
-    IF field = ANY({_list(sorted(FINGERPRINTED))}) AND value <> '' AND value !~ '{FINGERPRINT}'
+    IF field = ANY({sql_list(sorted(FINGERPRINTED))}) AND value <> '' AND value !~ '{FINGERPRINT}'
        AND value NOT LIKE '[removed:%' THEN
       RETURN '[text ' || length(value) || ' chars hmac:' || substr(encode(public.calldesk_hmac(
         convert_to(value, 'UTF8'), decode((SELECT s.value FROM public.storesecret s WHERE s.name = 'audit'),
@@ -171,17 +163,17 @@ def functions() -> list[str]:
     END IF;
     PERFORM set_config('calldesk.forget', p_case::text, true);
     UPDATE public.auditevent e SET
-      old = CASE WHEN e.field = ANY({_list(sorted(FINGERPRINTED))}) AND coalesce(e.old, '') <> ''
+      old = CASE WHEN e.field = ANY({sql_list(sorted(FINGERPRINTED))}) AND coalesce(e.old, '') <> ''
                  THEN '[removed: suspected abuse]' ELSE e.old END,
-      new = CASE WHEN e.field = ANY({_list(sorted(FINGERPRINTED))}) AND coalesce(e.new, '') <> ''
+      new = CASE WHEN e.field = ANY({sql_list(sorted(FINGERPRINTED))}) AND coalesce(e.new, '') <> ''
                  THEN '[removed: suspected abuse]' ELSE e.new END,
-      changes = (SELECT jsonb_object_agg(k, CASE WHEN k = ANY({_list(sorted(FINGERPRINTED))})
+      changes = (SELECT jsonb_object_agg(k, CASE WHEN k = ANY({sql_list(sorted(FINGERPRINTED))})
                    THEN (SELECT jsonb_agg(CASE WHEN coalesce(x #>> '{{}}', '') = '' THEN x
                                                ELSE to_jsonb('[removed: suspected abuse]'::text) END)
                          FROM jsonb_array_elements(v) x)
                    ELSE v END)::text FROM jsonb_each(e.changes::jsonb) AS j(k, v))
-    WHERE e.case_id = p_case AND (e.field = ANY({_list(sorted(FINGERPRINTED))})
-      OR (e.changes IS NOT NULL AND e.changes::jsonb ?| {_list(sorted(FINGERPRINTED))}));
+    WHERE e.case_id = p_case AND (e.field = ANY({sql_list(sorted(FINGERPRINTED))})
+      OR (e.changes IS NOT NULL AND e.changes::jsonb ?| {sql_list(sorted(FINGERPRINTED))}));
     GET DIAGNOSTICS touched = ROW_COUNT;
     PERFORM set_config('calldesk.forget', '', true);
     INSERT INTO public.auditevent (at, actor, action, entity, entity_id, case_id, field, old, new, changes)
@@ -194,9 +186,7 @@ def functions() -> list[str]:
 
 
 def triggers() -> list[str]:
-    """The trigger functions and triggers (dropped and made again)."""
-    narrative = _narrative_columns("cases")
-    scrubbed = _list([*narrative, "abuse_marked", "version", "updated_at"])
+    """The trail's trigger functions and triggers, then the guards (calldesk.store.security_guards)."""
     out = [
         # The trail: actor, fingerprints and personal marks, whoever writes the event; its transaction (a change's
         # own events and the database's record of its rows go together in the history).
@@ -204,7 +194,11 @@ def triggers() -> list[str]:
   SECURITY DEFINER {PIN} AS $$
   DECLARE kept jsonb := '{{}}'::jsonb; k text; v jsonb;
   BEGIN
-    IF NOT public.calldesk_is_owner() THEN NEW.actor := session_user; END IF;
+    IF NOT public.calldesk_is_owner() THEN  -- a login writes in its own name, now, in the trail's own order
+      NEW.actor := session_user;
+      NEW.at := now();
+      NEW.id := nextval(pg_get_serial_sequence('public.auditevent', 'id'));
+    END IF;
     NEW.tx := txid_current();
     IF NEW.field IS NOT NULL THEN
       NEW.old := public.calldesk_trail_value(NEW.field, NEW.old);
@@ -242,9 +236,15 @@ def triggers() -> list[str]:
     before := CASE WHEN TG_OP = 'INSERT' THEN '{{}}'::jsonb ELSE to_jsonb(OLD) END;
     after := CASE WHEN TG_OP = 'DELETE' THEN '{{}}'::jsonb ELSE to_jsonb(NEW) END;
     FOR k IN SELECT DISTINCT jsonb_object_keys(before || after) LOOP
-      IF k IN ('id', 'version', 'updated_at') THEN CONTINUE; END IF;
+      IF k IN ('version', 'updated_at') THEN CONTINUE; END IF;
       IF (before -> k) IS DISTINCT FROM (after -> k) THEN
-        changed := changed || jsonb_build_object(k, jsonb_build_array(before ->> k, after ->> k));
+        IF k = ANY({sql_list(binary_columns())}) THEN  -- a file's bytes: only that they changed, and their size
+          changed := changed || jsonb_build_object(k, jsonb_build_array(
+            CASE WHEN before ? k THEN '[' || length(decode(substr(before ->> k, 3), 'hex')) || ' bytes]' END,
+            CASE WHEN after ? k THEN '[' || length(decode(substr(after ->> k, 3), 'hex')) || ' bytes]' END));
+        ELSE
+          changed := changed || jsonb_build_object(k, jsonb_build_array(before ->> k, after ->> k));
+        END IF;
       END IF;
     END LOOP;
     IF changed = '{{}}'::jsonb THEN RETURN NULL; END IF;
@@ -258,107 +258,12 @@ def triggers() -> list[str]:
     VALUES (now(), session_user, 'db.' || lower(TG_OP), TG_TABLE_NAME, left(row_ref, 64), case_ref, changed::text);
     RETURN NULL;
   END $$""",
-        # Who wrote the row: the login, whatever it says.
-        f"""CREATE OR REPLACE FUNCTION public.calldesk_stamp_author() RETURNS trigger LANGUAGE plpgsql {PIN} AS $$
-  BEGIN
-    IF NOT public.calldesk_is_owner() THEN
-      NEW := jsonb_populate_record(NEW, jsonb_build_object(TG_ARGV[0], session_user::text));
-    END IF;
-    RETURN NEW;
-  END $$""",
-        f"""CREATE OR REPLACE FUNCTION public.calldesk_case_guard() RETURNS trigger LANGUAGE plpgsql {PIN} AS $$
-  BEGIN
-    IF public.calldesk_is_owner() THEN RETURN NEW; END IF;
-    IF TG_OP = 'INSERT' THEN
-      IF NEW.status = 'closed' THEN NEW.closed_by := session_user; END IF;
-      RETURN NEW;
-    END IF;
-    IF OLD.abuse_marked AND NOT NEW.abuse_marked THEN
-      RAISE EXCEPTION 'calldesk: a suspected-abuse mark is never undone' USING ERRCODE = 'check_violation';
-    END IF;
-    IF NEW.version IS DISTINCT FROM OLD.version + 1 THEN
-      RAISE EXCEPTION 'calldesk: every change to a case takes its next version (this write skipped the check)'
-        USING ERRCODE = 'check_violation';
-    END IF;
-    IF OLD.status = 'closed' AND NEW.status = 'closed' THEN
-      IF NEW.abuse_marked AND NOT OLD.abuse_marked THEN
-        IF (to_jsonb(NEW) - {scrubbed}) IS DISTINCT FROM (to_jsonb(OLD) - {scrubbed}) THEN
-          RAISE EXCEPTION 'calldesk: marking a closed case empties its narrative and changes nothing else'
-            USING ERRCODE = 'check_violation';
-        END IF;
-      ELSIF NOT public.calldesk_may('purge') AND (to_jsonb(NEW) - ARRAY['version', 'updated_at'])
-            IS DISTINCT FROM (to_jsonb(OLD) - ARRAY['version', 'updated_at']) THEN
-        RAISE EXCEPTION 'calldesk: a closed case changes only by a reopen (an appeal)'
-          USING ERRCODE = 'check_violation';
-      END IF;
-    ELSIF OLD.status = 'open' AND NEW.status = 'closed' THEN
-      IF NOT (OLD.assigned_to = session_user::text OR public.calldesk_may('link_cases') OR public.calldesk_sole()
-              OR public.calldesk_rank(public.calldesk_role()) >= public.calldesk_rank(OLD.owner_role)) THEN
-        RAISE EXCEPTION 'calldesk: only its assignee or someone of its owner''s rank closes this case'
-          USING ERRCODE = 'insufficient_privilege';
-      END IF;
-      NEW.closed_by := session_user;
-    ELSIF OLD.status = 'closed' AND NEW.status = 'open' AND NOT public.calldesk_may('escalate') THEN
-      RAISE EXCEPTION 'calldesk: only an appeal reopens a closed case' USING ERRCODE = 'insufficient_privilege';
-    END IF;
-    RETURN NEW;
-  END $$""",
-        f"""CREATE OR REPLACE FUNCTION public.calldesk_letter_guard() RETURNS trigger LANGUAGE plpgsql {PIN} AS $$
-  BEGIN
-    IF public.calldesk_is_owner() THEN RETURN NEW; END IF;
-    IF NEW.letter_status IS DISTINCT FROM (CASE WHEN TG_OP = 'INSERT' THEN 'none' ELSE OLD.letter_status END) THEN
-      IF NEW.letter_status = 'approved' THEN
-        IF NOT public.calldesk_may('approve_letter') THEN
-          RAISE EXCEPTION 'calldesk: only an approver''s role approves a letter'
-            USING ERRCODE = 'insufficient_privilege';
-        END IF;
-        NEW.approved_by := session_user; NEW.approved_at := now();
-      ELSIF NEW.letter_status IN ('signed', 'coordinator_informed') AND NOT public.calldesk_may('sign_letter') THEN
-        RAISE EXCEPTION 'calldesk: only a signer''s role signs a letter or informs the coordinator'
-          USING ERRCODE = 'insufficient_privilege';
-      ELSIF NEW.letter_status NOT IN ('none', 'draft', 'approved', 'signed', 'coordinator_informed') THEN
-        RAISE EXCEPTION 'calldesk: % is not a letter state', NEW.letter_status USING ERRCODE = 'check_violation';
-      END IF;
-    ELSIF TG_OP = 'UPDATE' AND NEW.approved_by IS DISTINCT FROM OLD.approved_by THEN
-      RAISE EXCEPTION 'calldesk: a letter''s approver is the one who approved it' USING ERRCODE = 'check_violation';
-    END IF;
-    RETURN NEW;
-  END $$""",
-        f"""CREATE OR REPLACE FUNCTION public.calldesk_report_guard() RETURNS trigger LANGUAGE plpgsql {PIN} AS $$
-  BEGIN
-    IF public.calldesk_is_owner() THEN RETURN NEW; END IF;
-    IF OLD.status = 'approved' THEN
-      RAISE EXCEPTION 'calldesk: an approved report is frozen' USING ERRCODE = 'check_violation';
-    END IF;
-    IF NEW.status = 'approved' THEN
-      IF NOT public.calldesk_may('approve_report') THEN
-        RAISE EXCEPTION 'calldesk: only an approver''s role approves a report' USING ERRCODE = 'insufficient_privilege';
-      END IF;
-      NEW.approved_by := session_user; NEW.approved_at := now();
-    END IF;
-    RETURN NEW;
-  END $$""",
-        f"""CREATE OR REPLACE FUNCTION public.calldesk_counter_guard() RETURNS trigger LANGUAGE plpgsql {PIN} AS $$
-  BEGIN
-    IF NEW.last < OLD.last OR NEW.year <> OLD.year THEN
-      RAISE EXCEPTION 'calldesk: case numbers only move up' USING ERRCODE = 'check_violation';
-    END IF;
-    RETURN NEW;
-  END $$""",
     ]
-    made = [("cases_guard", "cases", "BEFORE INSERT OR UPDATE", "calldesk_case_guard()"),
-            ("resolution_letter_guard", "resolution", "BEFORE INSERT OR UPDATE", "calldesk_letter_guard()"),
-            ("report_guard", "report", "BEFORE UPDATE", "calldesk_report_guard()"),
-            ("casecounter_guard", "casecounter", "BEFORE UPDATE", "calldesk_counter_guard()")]
-    made += [(f"{table}_author", table, "BEFORE INSERT", f"calldesk_stamp_author('{column}')")
-             for table, column in AUTHORS.items()]
-    made += [(f"{table}_recorded", table, "AFTER INSERT OR UPDATE OR DELETE",
-              f"calldesk_row_changed('{'student' if table in THROUGH_STUDENT else 'case'}')")
-             for table in audited_tables()]
-    for name, table, when, function in made:
-        out += [f"DROP TRIGGER IF EXISTS {name} ON public.{table}",
-                f"CREATE TRIGGER {name} {when} ON public.{table} FOR EACH ROW EXECUTE FUNCTION public.{function}"]
-    return out
+    out += [f"DROP TRIGGER IF EXISTS {table}_recorded ON public.{table}" for table in audited_tables()]
+    out += [f"CREATE TRIGGER {table}_recorded AFTER INSERT OR UPDATE OR DELETE ON public.{table} FOR EACH ROW "
+            f"EXECUTE FUNCTION public.calldesk_row_changed('{'student' if table in THROUGH_STUDENT else 'case'}')"
+            for table in audited_tables()]
+    return out + guards()
 
 
 def policies() -> list[str]:
@@ -367,6 +272,7 @@ def policies() -> list[str]:
         "(SELECT pg_catalog.unnest(public.calldesk_places()))"
     me = "session_user::text"
     sees_case = (f"{scope} = 'all' OR ({scope} = 'own' AND (assigned_to = {me} OR opened_by = {me} "
+                 f"OR previous_assignee = {me} "
                  f"OR (assigned_to IS NULL AND owner_role = {role}))) OR ({scope} = 'places' AND "
                  f"(school IN {places} OR department IN {places}))")
     visible = "EXISTS (SELECT 1 FROM public.cases c WHERE c.id = {ref})"
@@ -397,7 +303,7 @@ def policies() -> list[str]:
 DEFINERS = ("calldesk_role()", "calldesk_sole()", "calldesk_places()", "calldesk_trail_value(text, text)",
             "calldesk_caller_cases(text, text, text, timestamptz, integer)",
             "calldesk_school_window(text, timestamptz, timestamptz, integer)", "calldesk_forget_narrative(integer)",
-            "calldesk_audit_actor()", "calldesk_row_changed()")
+            "calldesk_audit_actor()", "calldesk_row_changed()", "calldesk_counter_guard()")
 # Every login: who they are (row-level security asks). A desk login: the narrow reads; the abuse mark's scrub.
 EVERYONE = ("calldesk_role()", "calldesk_sole()", "calldesk_places()")
 CALLABLE = {"calldesk_caller_cases(text, text, text, timestamptz, integer)": "take_call",
@@ -408,7 +314,7 @@ CALLABLE = {"calldesk_caller_cases(text, text, text, timestamptz, integer)": "ta
 def statements() -> list[str]:
     """Everything `apply` runs, in order."""
     return [*functions(), *triggers(), *policies(),
-            *(f"REVOKE ALL ON FUNCTION public.{f} FROM PUBLIC" for f in DEFINERS),
+            *(f"REVOKE ALL ON FUNCTION public.{f} FROM PUBLIC" for f in (*DEFINERS, "calldesk_hmac(bytea, bytea)")),
             "REVOKE ALL ON public.storesecret FROM PUBLIC"]
 
 

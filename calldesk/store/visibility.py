@@ -33,7 +33,7 @@ def sees(viewer: Actor | None) -> ColumnElement[bool]:
             return false()
         return or_(T.school.in_(viewer.places), T.department.in_(viewer.places))
     return or_(T.assigned_to == viewer.username, T.opened_by == viewer.username,
-               and_(T.assigned_to.is_(None), T.owner_role == viewer.role))
+               T.previous_assignee == viewer.username, and_(T.assigned_to.is_(None), T.owner_role == viewer.role))
 
 
 def sees_all(viewer: Actor | None) -> bool:

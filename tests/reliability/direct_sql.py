@@ -185,7 +185,10 @@ def _value(column: Any, table: str) -> Any:
 
 
 # Values that make a seeded row what the app would hold (a letter not yet written, a report not yet approved).
-OVERRIDES = {("resolution", "letter_status"): "none", ("report", "status"): "draft", ("report", "numbers"): "{}"}
+OVERRIDES = {("resolution", "letter_status"): "draft", ("report", "status"): "draft", ("report", "numbers"): "{}",
+             ("caselink", "kind"): "repeat", ("report", "approved_by"): None, ("report", "approved_at"): None,
+             ("resolution", "approved_by"): None, ("resolution", "approved_at"): None,
+             ("resolution", "signed_by"): None}
 
 
 def seed(team: Team) -> Seeds:

@@ -40,7 +40,8 @@ def crew(pg_template: str) -> Iterator[tuple[Team, Seeds]]:
         with owner(team) as conn:
             for assigned, opened, role, school, department, status in kinds:
                 made = conn.execute(
-                    "INSERT INTO cases SELECT (jsonb_populate_record(c, jsonb_build_object('id', "
+                    "INSERT INTO cases SELECT (jsonb_populate_record(c, jsonb_build_object("
+                    "'previous_assignee', NULL, 'id', "
                     "nextval('cases_id_seq'), 'case_number', 'R-' || currval('cases_id_seq'), 'client_id', "
                     "md5(random()::text), 'assigned_to', %s::text, 'opened_by', coalesce(%s, c.opened_by), "
                     "'owner_role', %s::text, 'school', %s::text, 'department', %s::text, 'status', %s::text))).* "
@@ -54,12 +55,13 @@ def crew(pg_template: str) -> Iterator[tuple[Team, Seeds]]:
 
 def sees(team: Team, who: str, case: dict[str, Any]) -> bool:
     """README's "Who sees what", stated here apart from calldesk's code: everyone who may work the whole queue sees
-    every case; an agent her cases (assigned or opened) and her role's unassigned queue; a respondent her places."""
+    every case; an agent her cases (assigned, opened, or handed on by her until it moves again) and her role's
+    unassigned queue; a respondent her places."""
     login, role = team.name(who), ROLE[who]
     if role == "respondent":
         return TEAM_PLACES in (case["school"], case["department"])
     if who in OWN:
-        return login in (case["assigned_to"], case["opened_by"]) or (
+        return login in (case["assigned_to"], case["opened_by"], case["previous_assignee"]) or (
             case["assigned_to"] is None and case["owner_role"] == role)
     return True
 
@@ -69,7 +71,8 @@ def test_psql_and_calldesk_see_the_same_cases_and_only_those_the_rule_gives(
         backend: str, crew: tuple[Team, Seeds], who: str) -> None:
     team, _ = crew
     with owner(team) as conn:
-        cursor = conn.execute("SELECT id, assigned_to, opened_by, owner_role, school, department FROM cases")
+        cursor = conn.execute("SELECT id, assigned_to, opened_by, previous_assignee, owner_role, school, department "
+                              "FROM cases")
         names = [d.name for d in cursor.description or []]
         cases = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
     seen = sorted(c["id"] for c in cases if sees(team, who, c))

@@ -120,10 +120,11 @@ def test_each_role_sees_its_cases_through_calldesk_and_through_its_own_sql(team:
     assert [(e.case_number, e.yours, e.caller_name) for e in own] == [(n["A"], True, "Maria Gomez")]
 
 
-def test_an_agent_hands_on_a_case_she_was_assigned_and_it_leaves_her_sight(team: Team) -> None:
+def test_an_agent_hands_on_a_case_she_was_assigned_and_it_leaves_her_sight_when_it_moves_again(team: Team) -> None:
     """Area Offices Level Two: the assistant documents the call as a concern and it goes to the resolution
-    specialist; on her own login the database must let that change through although the case then leaves the
-    cases she sees (assigned to pat, opened by sue)."""
+    specialist; on her own login the database lets that change through. Who hands a case on keeps it in sight (to
+    tell the caller where it went) until it moves again: then it leaves the cases she sees (assigned to sam,
+    opened by sue)."""
     ana, pat, sue = team.name("ana"), team.name("pat"), team.actor("sue")
     number = call(team.store("sue"), sue, school=LINCOLN, caller_name="Ned Hall",
                   phone="(213) 555-0107").case.case_number
@@ -137,7 +138,12 @@ def test_an_agent_hands_on_a_case_she_was_assigned_and_it_leaves_her_sight(team:
                             changes=CaseUpdate(call_type="concern", category="Transportation",
                                                claim="The bus skipped the stop again this week")).case
     assert (moved.tier, moved.owner_role, moved.assigned_to) == ("concern", "program_specialist", pat)
-    assert behind(team, number).assigned_to == pat
+    assert (behind(team, number).assigned_to, behind(team, number).previous_assignee) == (pat, ana)
+    with team.store("ana").uow(readonly=True) as uow:
+        assert case_view(uow.session, number, viewer=team.actor("ana")).case.assigned_to == pat
+    with acting(team, "sue") as (uow, actor):
+        reassign(uow, actor=actor, case_number=number, to_user=team.name("sam"))
+    assert behind(team, number).previous_assignee == pat
     with team.store("ana").uow(readonly=True) as uow, pytest.raises(NotFound):
         case_view(uow.session, number, viewer=team.actor("ana"))
-    assert number in {i.case_number for i in work_of(team, "pat", lausd()) if i.kind == "case"}
+    assert number in {i.case_number for i in work_of(team, "sam", lausd()) if i.kind == "case"}

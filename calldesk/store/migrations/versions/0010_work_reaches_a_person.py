@@ -1,4 +1,5 @@
-"""work reaches a person: when a case was assigned (round robin, a queue's age), respondents' places
+"""work reaches a person: when a case was assigned (round robin), who had it before (who handed it on keeps it
+in sight), respondents' places
 
 Revision ID: 0010
 Revises: 0009
@@ -29,6 +30,9 @@ FROM app_user u WHERE u.active
 def upgrade() -> None:
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.add_column(sa.Column('assigned_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('previous_assignee', sqlmodel.sql.sqltypes.AutoString(length=64),
+                                      nullable=True))
+        batch_op.create_index('ix_case_previous_assignee', ['previous_assignee'], unique=False)
         # A person's newest assignment (round robin) and their open cases: one range of this index each.
         batch_op.drop_index('ix_cases_assigned_to')
         batch_op.create_index('ix_case_assigned', ['assigned_to', 'assigned_at'], unique=False)
@@ -45,5 +49,7 @@ def downgrade() -> None:
         batch_op.drop_column('places')
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.drop_index('ix_case_assigned')
+        batch_op.drop_index('ix_case_previous_assignee')
         batch_op.create_index('ix_cases_assigned_to', ['assigned_to'], unique=False)
+        batch_op.drop_column('previous_assignee')
         batch_op.drop_column('assigned_at')
