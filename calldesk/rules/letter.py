@@ -28,16 +28,20 @@ def letter_missing(*, alleged_violation: str | None, letter_status: str) -> list
     return [words for state, words in _STILL_NEEDED.items() if LETTER_ORDER.index(state) > reached]
 
 
-def check_letter_step(step: str, *, letter_status: str, actor: str, approved_by: str | None) -> str:
+def check_letter_step(step: str, *, letter_status: str, actor: str, approved_by: str | None,
+                      alone: bool = False, one_person_office: bool = False) -> str:
     """The state `step` reaches; refused in words when the letter is not at the step's state, or the one who
-    approved it would also sign it (the approver is never the signer)."""
+    approved it would also sign it (the approver is never the signer), unless `alone` (the store's only user)
+    in a profile that allows a `one_person_office`."""
     if step not in LETTER_STEPS:
         raise InvalidInput(f"'{step}' is not a letter step: approve, attach or inform.", field="step")
     needed, reached = LETTER_STEPS[step]
     if letter_status != needed:
         raise RuleRefused(f"The letter is '{letter_status.replace('_', ' ')}'; it must be '{needed}' to {step} it.")
-    if step == "attach" and approved_by == actor:
-        raise RuleRefused(f"{actor} approved this letter; someone else signs and attaches it.")
+    if step == "attach" and approved_by == actor and not (alone and one_person_office):
+        why = (" (one person may do both only in a one-person office whose protocol profile says"
+               " one_person_office = true)" if alone else "")
+        raise RuleRefused(f"{actor} approved this letter; someone else signs and attaches it{why}.")
     return reached
 
 

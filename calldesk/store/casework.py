@@ -17,6 +17,7 @@ from calldesk.models import (
     ResolutionUpdate,
     utcnow,
 )
+from calldesk.profiles import load_profile
 from calldesk.rules.letter import LETTER_STEPS, check_letter_step
 from calldesk.rules.profile import Profile
 from calldesk.store import attachments, audit
@@ -96,7 +97,8 @@ def set_resolution(uow: UnitOfWork, *, actor: Actor, case_number: str, data: Res
 
 
 def advance_letter(uow: UnitOfWork, *, actor: Actor, case_number: str, step: str,
-                   attachment: Path | None = None, expected_version: int | None = None) -> ResolutionPublic:
+                   attachment: Path | None = None, expected_version: int | None = None,
+                   profile: Profile | None = None) -> ResolutionPublic:
     """The response letter: draft -> approved (a supervisor) -> signed copy attached (by someone other than the
     approver; the file is copied into the store) -> coordinator informed."""
     if step not in LETTER_STEPS:
@@ -105,8 +107,11 @@ def advance_letter(uow: UnitOfWork, *, actor: Actor, case_number: str, step: str
     case = _open_case(uow, case_number, expected_version, actor)
     res = uow.session.exec(select(Resolution).where(Resolution.case_id == case.id)).first()
     status = res.letter_status if res is not None else "none"
+    office = profile or load_profile(case.protocol)
     reached = check_letter_step(step, letter_status=status, actor=actor.username,
-                                approved_by=res.approved_by if res is not None else None)
+                                approved_by=res.approved_by if res is not None else None, alone=actor.sole,
+                                one_person_office=office.one_person_office)
+    both = step == "attach" and res is not None and res.approved_by == actor.username  # a one-person office
     assert res is not None
     copy: Path | None = None
     if step == "attach":
@@ -119,6 +124,9 @@ def advance_letter(uow: UnitOfWork, *, actor: Actor, case_number: str, step: str
         res.letter_path, res.signed_by = row.stored_as or f"attachment {row.id} (in the database)", actor.username
         audit.record(uow.session, actor=actor.username, action="letter.attach", entity="attachment",
                      entity_id=row.id, case_id=case.id, field="sha256", new=row.sha256)
+        if both:  # said in the trail: one person approved and signed it, as the profile allows
+            audit.record(uow.session, actor=actor.username, action="letter.one_person_office", entity="resolution",
+                         entity_id=case_number, case_id=case.id, field="approved_and_signed_by", new=actor.username)
     if step == "approve":
         res.approved_by, res.approved_at = actor.username, utcnow()
     if step == "inform":

@@ -38,7 +38,10 @@ def _fill(store: Store, staff: dict[str, Actor], n: int) -> list[str]:
 async def pick_assignee(app: Any, pilot: Any, who: str) -> None:
     """a, then `who` in the picker and Enter; waits for the assignment and the queue's reload."""
     await pilot.press("a")
-    await _settle(app, pilot)
+    for _ in range(100):  # the picker waits for the staff to be read (its worker stays until a person is picked)
+        if isinstance(app.screen, AssigneeDialog):
+            break
+        await pilot.pause(0.05)
     assert isinstance(app.screen, AssigneeDialog)
     options = app.screen.query_one(OptionList)
     options.highlighted = next(i for i in range(options.option_count) if options.get_option_at_index(i).id == who)
