@@ -22,7 +22,8 @@ from tests.integration.helpers import call, lausd
 
 
 def _complaint(store: Store, me: Actor) -> str:
-    number = call(store, me, call_type="complaint", category="Transportation", claim="The bus never came.").case.case_number
+    number = call(store, me, call_type="complaint", category="Transportation",
+                  claim="The bus never came.").case.case_number
     with store.uow() as uow:
         casework.set_resolution(uow, actor=me, case_number=number,
                                 data=ResolutionUpdate(response="Route restored", alleged_violation="IDEA 300.101"))
@@ -39,7 +40,6 @@ def test_the_only_user_acts_in_every_role(store: Store, admin: Actor, tmp_path: 
         handling.review_case(uow, actor=me, case_number=number, data=QualityReviewCreate(
             contact_accurate=True, labelled_right=True, claim_evidence_written=True, urgency=True,
             follow_ups_on_time=True, score=5))
-    run = None
     with store.uow() as uow:
         from calldesk.rules.reporting import period_from_label
 
