@@ -9,7 +9,7 @@ from functools import partial
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from textual import events, on
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -63,9 +63,14 @@ class CalldeskApp(App[None], inherit_bindings=False):
 
     def __init__(self, store: Store | None = None, actor: Actor | None = None, profile: Profile | None = None, *,
                  clock: Clock | None = None, keymap: dict[str, str] | None = None, theme: str | None = None,
-                 open_store: Callable[[], Store] | None = None, protocol: str | None = None) -> None:
-        """Either an open `store` and its `actor` (tests), or `open_store`, called in a worker after first paint."""
+                 open_store: Callable[[], Store] | None = None, protocol: str | None = None,
+                 practice: bool = False) -> None:
+        """Either an open `store` and its `actor` (tests), or `open_store`, called in a worker after first paint;
+        `practice`: the practice store (every screen says so; the user may act as any team member)."""
         super().__init__()
+        self.practice = practice
+        if practice:
+            self.title = "calldesk PRACTICE"
         if profile is None:
             profile = load_profile(protocol or (store.protocol if store is not None else None))
         self.desk = Desk(profile, clock or utcnow, store=store, actor=actor)
@@ -191,6 +196,29 @@ class CalldeskApp(App[None], inherit_bindings=False):
     def _store_opened(self) -> None:
         collector.resume()  # every module is loaded now, the database code too: the start is over
         self.prepare_next_call()
+        self._say_practice()
+
+    def _say_practice(self) -> None:
+        if self.practice and self.desk.ready:
+            actor = self.desk.actor
+            self.title = f"calldesk PRACTICE: acting as {actor.username} ({actor.role.replace('_', ' ')})"
+
+    def act_as(self, who: str) -> None:
+        """Practice: act as another member of the team (not while a call is open)."""
+        from calldesk.store.practice import store_as
+
+        if self.open_call() is not None:
+            self.notify("Finish or leave the call first, then change who you act as.", severity="warning")
+            return
+        try:
+            self.desk.act_as(store_as(self.desk.store, who))
+        except CalldeskError as refusal:
+            self.notify(refusal.message, severity="error", markup=False)
+            return
+        self._say_practice()
+        # My work and the rest, read again as them (screens read the desk's user as they act: the next call's too).
+        self.desk_screen.post_message(DeskScreen.Connected())
+        self.notify(f"Practice: you now act as {who}.", markup=False)
 
     # ---- calls ------------------------------------------------------------------------------------------------
     def open_call(self) -> IntakeScreen | None:
@@ -262,9 +290,28 @@ class CalldeskApp(App[None], inherit_bindings=False):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The screen's own commands first (the same list as its keys and F1 help), then Textual's."""
         ours = list(palette_commands(self, screen))
+        if self.practice and self.desk.ready:
+            ours.append(SystemCommand("Practice: act as another team member",
+                                      "Work as another person of the practice team (their role, their work)",
+                                      self._pick_teammate))
         titles = {command.title for command in ours}
         yield from ours
         yield from (command for command in super().get_system_commands(screen) if command.title not in titles)
+
+    @work(exclusive=True, group="practice")
+    async def _pick_teammate(self) -> None:
+        from calldesk.screens.queue_dialogs import AssigneeDialog
+
+        staff = await self.run_worker(self._read_team, thread=True).wait()
+        chosen = await self.push_screen_wait(AssigneeDialog("Practice: act as", staff or [], people="Act as"))
+        if isinstance(chosen, str):
+            self.act_as(chosen)
+
+    def _read_team(self) -> list[Any]:
+        from calldesk.store.queries import staff_board
+
+        with self.desk.store.uow(readonly=True) as uow:
+            return staff_board(uow.session, today=self.desk.today()).staff
 
     def action_quit_desk(self) -> None:
         """Quit; with a call open, that call decides (it asks first when something typed is not saved)."""
@@ -334,19 +381,26 @@ class CalldeskApp(App[None], inherit_bindings=False):
             await super().on_event(key)
 
 
-def run_desk(settings: Settings, *, app_class: type[CalldeskApp] | None = None) -> None:
-    """Open the desk: the UI first, the store in a worker; raises the refusal if the user may not sign in."""
+def run_desk(settings: Settings, *, app_class: type[CalldeskApp] | None = None,
+             practice_as: str | None = None) -> None:
+    """Open the desk: the UI first, the store in a worker; raises the refusal if the user may not sign in.
+    `practice_as`: the store is the practice store, and the desk acts as that team member ("": as yourself)."""
 
     def open_store() -> Store:
         # On the connect thread: the database code loads here, after the desk is on screen.
         from calldesk.store.reference import ensure_reference
         from calldesk.store.store import open_store as open_
 
-        return open_(settings.database_url, protocol=settings.protocol,
-                     prepare=ensure_reference)
+        store = open_(settings.database_url, protocol=settings.protocol, prepare=ensure_reference,
+                      create=practice_as is None)
+        if practice_as:
+            from calldesk.store.practice import store_as
+
+            return store_as(store, practice_as)
+        return store
 
     app = (app_class or CalldeskApp)(open_store=open_store, protocol=settings.protocol,
-                                     keymap=settings.keymap, theme=settings.theme)
+                                     keymap=settings.keymap, theme=settings.theme, practice=practice_as is not None)
     try:
         app.run()
     finally:

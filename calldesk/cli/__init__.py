@@ -15,6 +15,7 @@ from calldesk.cli import (
     demo,
     exports,
     lifecycle,
+    practice,
     queue,
     reports,
     users,
@@ -42,6 +43,7 @@ app.add_typer(lifecycle.caller, name="caller")
 app.command("overdue")(lifecycle.overdue)
 app.command("purge")(lifecycle.purge)
 app.command("demo")(demo.demo)
+app.command("practice")(practice.practice)
 
 
 def _version(value: bool) -> None:

@@ -55,6 +55,11 @@ class Desk:
         finally:
             self._opened.set()
 
+    def act_as(self, store: Store) -> None:
+        """Practice: act from now on as `store`'s user (the same practice store, another team member)."""
+        self._wait_until_open()
+        self._actor, self._store = store.actor(), store
+
     def abandon(self) -> None:
         """The app is leaving before the store was opened: workers waiting for it stop (with a StoreError)
         instead of keeping the process alive."""

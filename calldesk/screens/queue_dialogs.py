@@ -14,7 +14,7 @@ from textual.widgets import Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
 from calldesk.rules.display import inert
-from calldesk.rules.profile import TIER_LABELS
+from calldesk.rules.profile import TIER_LABELS, role_rank
 from calldesk.rules.vocabulary import SOURCES
 from calldesk.store.queue import SORTS, QueueFilter
 
@@ -135,18 +135,19 @@ class AssigneeDialog(QueueDialog):
     """Pick who takes the cases: the staff who may be assigned work, each with their role, load and presence
     (away last), so a person is chosen, never typed and then refused."""
 
-    def __init__(self, title: str, staff: Sequence[Staffer], *, error: str = "") -> None:
+    def __init__(self, title: str, staff: Sequence[Staffer], *, error: str = "", people: str = "Give to") -> None:
+        """`people`: who is listed and what Enter does ("Give to": staff who take cases; "Act as": everyone)."""
         super().__init__()
-        self.title_text, self.error = title, error
-        self.staff = sorted((s for s in staff if s.role != "respondent"),
-                            key=lambda s: (not s.present, s.role, s.open_cases, s.username))
+        self.title_text, self.error, self.people = title, error, people
+        self.staff = sorted((s for s in staff if s.role != "respondent" or people != "Give to"),
+                            key=lambda s: (not s.present, role_rank(s.role), s.open_cases, s.username))
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.title_text, markup=False)
             if self.error:
                 yield Label(inert(self.error), classes="error", markup=False)
-            yield Label("Give to (Enter picks; Escape cancels):", markup=False)
+            yield Label(f"{self.people} (Enter picks; Escape cancels):", markup=False)
             options = [Option(inert(f"{s.username}  {s.role.replace('_', ' ')}, {s.open_cases} open"
                                     f"{'' if s.present else ', AWAY'}"), id=s.username) for s in self.staff]
             yield OptionList(*options, id="assignees")
