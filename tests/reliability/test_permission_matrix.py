@@ -316,7 +316,7 @@ def test_grant_login_is_admin_only_and_postgresql_only(store: Store, people: dic
 
 def _readme_table() -> dict[str, set[str]]:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = text.split("<!-- role table -->")[1]
+    block = text.split("<!-- role table -->")[1].split("<!-- end of role table -->")[0]
     rows = [line for line in block.splitlines() if line.startswith("| `")]
     heading = next(ln for ln in block.splitlines() if ln.startswith("| action"))
     header = [h.strip() for h in heading.strip("|").split("|")]
@@ -332,3 +332,13 @@ def test_the_readme_role_table_is_what_the_store_enforces() -> None:
     table = _readme_table()
     expected = {action: {ROLE_LABELS[r] for r in roles} for action, roles in PERMISSIONS.items()}
     assert table == expected
+
+
+def test_the_readme_visibility_table_is_the_rule_the_store_applies() -> None:
+    from calldesk.rules.permissions import SCOPES
+
+    block = (ROOT / "README.md").read_text(encoding="utf-8").split("<!-- visibility table -->")[1]
+    block = block.split("<!-- end of visibility table -->")[0]
+    rows = [[c.strip() for c in line.strip("|").split("|")] for line in block.splitlines() if line.startswith("| ")]
+    table = {cells[0]: re.match(r"`(\w+)`", cells[1]).group(1) for cells in rows[1:]}  # type: ignore[union-attr]
+    assert table == {ROLE_LABELS[role]: scope for role, scope in SCOPES.items()}
