@@ -121,6 +121,8 @@ WRITES: dict[str, dict[str, str]] = {
 }
 # Tables no staff action writes: the schema's own revision and the store's keys, written by the owner alone.
 READ_ONLY_TABLES = ("alembic_version", "storesecret")
+# The protocol's reference data (taxonomy, resource directory): written only in maintaining the store ("*").
+REFERENCE_TABLES = ("category", "resource")
 # Rows nobody deletes: a year's case-number counter (a new row would start the year's numbers again).
 NEVER_DELETED = ("casecounter",)
 # Columns fixed when the row is made: no login but the owner may UPDATE them (column privileges; every table's

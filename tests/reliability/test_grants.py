@@ -85,3 +85,4 @@ def test_a_granted_agent_works_cases_but_cannot_change_users_cases_or_the_trail(
     assert run(db_url, "db", "grant", role)[0] == 0
     with pytest.raises(DBAPIError):
         _as(url, "SELECT count(*) FROM cases")
+

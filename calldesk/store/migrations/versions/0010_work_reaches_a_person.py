@@ -17,11 +17,14 @@ depends_on = None
 
 
 # Routing's view of each active user's load. On PostgreSQL a view reads with its owner's rights, so it counts the
-# cases a login's row-level security hides, and shows nothing else of them.
+# cases a login's row-level security hides, and shows nothing else of them. Open cases are counted up to 500 (one
+# index range each, however large the store: beyond that, whoever has more is as full), the newest assignment is
+# one probe of the (assigned_to, assigned_at) index.
 STAFF_LOAD = """
 CREATE VIEW staff_load AS
 SELECT u.username, u.role, u.languages, u.absent_since,
-       (SELECT count(*) FROM cases c WHERE c.status = 'open' AND c.assigned_to = u.username) AS open_cases,
+       (SELECT count(*) FROM (SELECT 1 FROM cases c WHERE c.status = 'open' AND c.assigned_to = u.username
+                              LIMIT 500) AS held) AS open_cases,
        (SELECT max(c.assigned_at) FROM cases c WHERE c.assigned_to = u.username) AS last_assigned
 FROM app_user u WHERE u.active
 """
