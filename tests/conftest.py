@@ -231,16 +231,27 @@ class Team:
 def team(backend: str, db_url: str) -> Iterator[Team]:
     """The PostgreSQL store of `db_url` with a team (TEAM_PEOPLE) whose logins `db grant` made; PostgreSQL only
     (use with `pytest.mark.parametrize("backend", ["postgres"], indirect=True)`)."""
-    from calldesk.store.grants import grant_login
-
     if backend != "postgres":
         pytest.skip("a team of logins is a PostgreSQL store's")  # never reached: team tests ask for postgres
     prefix = f"t{os.getpid()}x{next(_teams)}_"
     owner = open_store(db_url)
+    names = make_logins(owner, prefix)
+    made = Team(db_url, owner, prefix)
+    yield made
+    made.close()
+    owner.close()
+    _drop_database(make_url(db_url).database or "")
+    drop_logins(names)
+
+
+def make_logins(owner: Store, prefix: str) -> list[str]:
+    """TEAM_PEOPLE as calldesk users named `<prefix>who`, each with the login role `db grant` makes (and a password
+    for TCP); returns the login names."""
+    from calldesk.store.grants import grant_login
+
     boss = owner.actor()
     names = [f"{prefix}{who}" for who, _ in TEAM_PEOPLE]
-    for name in names:
-        _pg_exec(f'DROP ROLE IF EXISTS "{name}"')
+    drop_logins(names)
     for who, role in sorted(TEAM_PEOPLE, key=lambda p: p[1] != "supervisor"):  # supervisors first: others name sue
         with owner.uow() as uow:
             user_service.add_user(uow, actor=boss, data=UserCreate(
@@ -251,10 +262,9 @@ def team(backend: str, db_url: str) -> Iterator[Team]:
         with owner.uow() as uow:
             grant_login(uow, actor=boss, username=name)
         _pg_exec(f"ALTER ROLE \"{name}\" PASSWORD '{TEAM_PASSWORD}'")
-    made = Team(db_url, owner, prefix)
-    yield made
-    made.close()
-    owner.close()
-    _drop_database(make_url(db_url).database or "")
+    return names
+
+
+def drop_logins(names: list[str]) -> None:
     for name in names:
         _pg_exec(f'DROP ROLE IF EXISTS "{name}"')

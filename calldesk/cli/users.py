@@ -108,14 +108,7 @@ def lang(ctx: typer.Context, name: str = typer.Argument(...),
          languages: str = typer.Argument(..., help="Languages they take calls in, e.g. 'English, Spanish'."),
          as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Set the languages a user takes calls in: a call in one of them (the Bilingual line) is routed to them."""
-    from calldesk.store import users as user_service
-
-    with opened(ctx) as store, store.uow() as uow:
-        user = user_service.set_languages(uow, actor=store.actor(), username=name, languages=languages)
-    if as_json:
-        print_json(user)
-    else:
-        out.print(f"{shown(user.username)} takes calls in: {shown(user.languages or 'no language listed')}.")
+    _set_list(ctx, name, languages, "languages", as_json)
 
 
 @app.command("places")
@@ -125,14 +118,24 @@ def places(ctx: typer.Context, name: str = typer.Argument(...),
                                         help="Their schools or departments, e.g. 'Roosevelt High, Transportation'."),
            as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Set a respondent's schools and departments: they see and document those places' cases (admins)."""
+    _set_list(ctx, name, listed, "places", as_json)
+
+
+LISTS = {"languages": ("set_languages", "takes calls in", "no language listed"),
+         "places": ("set_places", "sees the cases of", "no place listed")}
+
+
+def _set_list(ctx: typer.Context, name: str, listed: str, which: str, as_json: bool) -> None:
+    """A user's list of languages or places, set by its service; said back as stored."""
     from calldesk.store import users as user_service
 
+    service, words, none = LISTS[which]
     with opened(ctx) as store, store.uow() as uow:
-        user = user_service.set_places(uow, actor=store.actor(), username=name, places=listed)
+        user = getattr(user_service, service)(uow, actor=store.actor(), username=name, **{which: listed})
     if as_json:
         print_json(user)
     else:
-        out.print(f"{shown(user.username)} sees the cases of: {shown(user.places or 'no place listed')}.")
+        out.print(f"{shown(user.username)} {words}: {shown(getattr(user, which) or none)}.")
 
 
 @app.command()

@@ -37,6 +37,13 @@ def sql_list(values: object) -> str:
     return "ARRAY[" + ", ".join("'" + str(v).replace("'", "''") + "'" for v in values) + "]::text[]"  # type: ignore[attr-defined]
 
 
+def _require(action: str, words: str) -> str:
+    """PL/pgSQL: refuse, in `words`, unless the login may take `action` (calldesk.rules.permissions)."""
+    said = words.replace("'", "''")
+    return (f"IF NOT public.calldesk_may('{action}') THEN\n"
+            f"      RAISE EXCEPTION 'calldesk: {said}' USING ERRCODE = 'insufficient_privilege';\n    END IF;")
+
+
 def _function(name: str, body: str, *, definer: bool = False) -> str:
     rights = " SECURITY DEFINER" if definer else ""
     return (f"CREATE OR REPLACE FUNCTION public.{name}() RETURNS trigger LANGUAGE plpgsql{rights} {PIN} AS $$\n"
@@ -130,7 +137,7 @@ BEGIN
   END IF;
   RETURN NEW;
 END"""),
-        _function("calldesk_letter_guard", """DECLARE me text := session_user::text; before text;
+        _function("calldesk_letter_guard", f"""DECLARE me text := session_user::text; before text;
 BEGIN
   IF public.calldesk_is_owner() THEN RETURN NEW; END IF;
   before := CASE WHEN TG_OP = 'INSERT' THEN 'none' ELSE OLD.letter_status END;
@@ -146,15 +153,10 @@ BEGIN
         USING ERRCODE = 'check_violation';
     END IF;
     IF NEW.letter_status = 'approved' THEN
-      IF NOT public.calldesk_may('approve_letter') THEN
-        RAISE EXCEPTION 'calldesk: only an approver''s role approves a letter' USING ERRCODE = 'insufficient_privilege';
-      END IF;
+      {_require("approve_letter", "only an approver's role approves a letter")}
       NEW.approved_by := me; NEW.approved_at := now();
     ELSIF NEW.letter_status IN ('signed', 'coordinator_informed') THEN
-      IF NOT public.calldesk_may('sign_letter') THEN
-        RAISE EXCEPTION 'calldesk: only a signer''s role signs a letter or informs the coordinator'
-          USING ERRCODE = 'insufficient_privilege';
-      END IF;
+      {_require("sign_letter", "only a signer's role signs a letter or informs the coordinator")}
       IF NEW.letter_status = 'signed' THEN
         IF OLD.approved_by = me AND NOT public.calldesk_sole() THEN
           RAISE EXCEPTION 'calldesk: who approved a letter never signs it' USING ERRCODE = 'insufficient_privilege';
@@ -169,7 +171,7 @@ BEGIN
   END IF;
   RETURN NEW;
 END"""),
-        _function("calldesk_report_guard", """BEGIN
+        _function("calldesk_report_guard", f"""BEGIN
   IF public.calldesk_is_owner() THEN RETURN NEW; END IF;
   IF TG_OP = 'INSERT' THEN
     IF NEW.status <> 'draft' THEN
@@ -182,9 +184,7 @@ END"""),
     RAISE EXCEPTION 'calldesk: an approved report is frozen' USING ERRCODE = 'check_violation';
   END IF;
   IF NEW.status = 'approved' THEN
-    IF NOT public.calldesk_may('approve_report') THEN
-      RAISE EXCEPTION 'calldesk: only an approver''s role approves a report' USING ERRCODE = 'insufficient_privilege';
-    END IF;
+    {_require("approve_report", "only an approver's role approves a report")}
     NEW.approved_by := session_user; NEW.approved_at := now();
   ELSIF NEW.approved_by IS NOT NULL OR NEW.approved_at IS NOT NULL OR NEW.status <> 'draft' THEN
     RAISE EXCEPTION 'calldesk: a report is a draft until an approver approves it' USING ERRCODE = 'check_violation';

@@ -25,11 +25,17 @@ from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
 import calldesk.models  # noqa: F401  (every table in SQLModel.metadata)
-from calldesk.models import UserCreate
-from calldesk.store import users as user_service
-from calldesk.store.grants import grant_login
 from calldesk.store.store import open_store
-from tests.conftest import TEAM_PASSWORD, TEAM_PEOPLE, TEAM_PLACES, Team, _drop_database, _pg_exec, pg_admin_url
+from tests.conftest import (
+    TEAM_PEOPLE,
+    TEAM_PLACES,
+    Team,
+    _drop_database,
+    _pg_exec,
+    drop_logins,
+    make_logins,
+    pg_admin_url,
+)
 from tests.integration.helpers import call
 
 ROLE = dict(TEAM_PEOPLE)
@@ -45,21 +51,8 @@ def build_team(template_db: str) -> Iterator[Team]:
     _pg_exec(f"CREATE DATABASE {name} TEMPLATE {template_db}")
     db_url = make_url(pg_admin_url()).set(database=name).render_as_string(hide_password=False)
     prefix = f"p{os.getpid()}x{name.rsplit('_', 1)[1]}_"
-    names = [f"{prefix}{who}" for who in PEOPLE]
     owner = open_store(db_url)
-    boss = owner.actor()
-    for login in names:
-        _pg_exec(f'DROP ROLE IF EXISTS "{login}"')
-    for who, role in sorted(TEAM_PEOPLE, key=lambda p: p[1] != "supervisor"):  # supervisors first: others name sue
-        with owner.uow() as uow:
-            user_service.add_user(uow, actor=boss, data=UserCreate(
-                username=f"{prefix}{who}", role=role, full_name=who.title(),
-                supervisor=f"{prefix}sue" if role in ("agent", "program_specialist", "specialist") else None,
-                places=TEAM_PLACES if role == "respondent" else ""))
-    for login in names:
-        with owner.uow() as uow:
-            grant_login(uow, actor=boss, username=login)
-        _pg_exec(f"ALTER ROLE \"{login}\" PASSWORD '{TEAM_PASSWORD}'")
+    names = make_logins(owner, prefix)
     made = Team(db_url, owner, prefix)
     try:
         yield made
@@ -67,8 +60,7 @@ def build_team(template_db: str) -> Iterator[Team]:
         made.close()
         owner.close()
         _drop_database(name)
-        for login in names:
-            _pg_exec(f'DROP ROLE IF EXISTS "{login}"')
+        drop_logins(names)
 
 
 def libpq(url: str) -> str:

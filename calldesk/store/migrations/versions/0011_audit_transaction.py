@@ -31,8 +31,8 @@ DO $$ DECLARE r record; BEGIN
   END LOOP;
   FOR r IN SELECT t.tgname, c.relname FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
            JOIN pg_catalog.pg_proc f ON f.oid = t.tgfoid
-           WHERE NOT t.tgisinternal AND f.proname IN ('calldesk_row_changed', 'calldesk_stamp_author',
-             'calldesk_case_guard', 'calldesk_letter_guard', 'calldesk_report_guard', 'calldesk_counter_guard') LOOP
+           WHERE NOT t.tgisinternal AND f.proname LIKE 'calldesk%'
+             AND f.proname NOT IN ('calldesk_audit_actor', 'calldesk_audit_append_only', 'calldesk_cases_changed') LOOP
     EXECUTE format('DROP TRIGGER %I ON public.%I', r.tgname, r.relname);
   END LOOP;
   FOR r IN SELECT p.oid::regprocedure AS f FROM pg_catalog.pg_proc p
