@@ -29,8 +29,9 @@ _STEM_BYTES = 100  # of the target's name kept in the temporary name (a 255-byte
 START_SLACK = 2.0  # seconds: a process's start time is known to about a second (the boot time is whole seconds)
 
 
-def checked_target(target: Path, what: str) -> Path:
-    """`target` as an absolute path once it may be written (InvalidInput saying why not); nothing is created."""
+def checked_target(target: Path, what: str, *, new_only: bool = False) -> Path:
+    """`target` as an absolute path once it may be written (InvalidInput saying why not); nothing is created.
+    With `new_only` anything already at `target` is refused."""
     path = Path(os.path.abspath(target.expanduser()))
     if not target.name or target.name in (".", ".."):
         raise InvalidInput(f"{target} is a folder; give a file name for the {what}.")
@@ -51,6 +52,8 @@ def checked_target(target: Path, what: str) -> Path:
         return path
     except OSError as exc:
         raise InvalidInput(f"Cannot write the {what} to {path}: {exc.strerror}.") from None
+    if new_only:
+        raise InvalidInput(f"{path} already exists; name a new file for the {what}.")
     if stat.S_ISLNK(info.st_mode):
         raise InvalidInput(f"{path} is a symbolic link; give the {what} a plain file name (links are not followed).")
     if stat.S_ISDIR(info.st_mode):
@@ -74,17 +77,23 @@ def partial_folder(stem: str) -> Path:
 
 
 @contextmanager
-def replacing(target: Path, what: str) -> Iterator[Path]:
+def replacing(target: Path, what: str, *, new_only: bool = False) -> Iterator[Path]:
     """A new owner-only file under a temporary name beside `target` (checked first), renamed over `target` when
-    the block ends; removed instead if the block fails. Refusals are InvalidInput."""
-    path = checked_target(target, what)
+    the block ends (with `new_only`, given that name only if nothing has it); removed instead if the block fails.
+    Refusals are InvalidInput."""
+    path = checked_target(target, what, new_only=new_only)
     try:
         partial = partial_file(path.parent, path.name)
     except OSError as exc:
         raise InvalidInput(f"Cannot write in {path.parent}: {exc.strerror}.") from None
     try:
         yield partial
-        os.replace(partial, path)
+        if new_only:
+            os.link(partial, path)  # fails if something took the name meanwhile
+        else:
+            os.replace(partial, path)
+    except FileExistsError:
+        raise InvalidInput(f"{path} already exists; name a new file for the {what}.") from None
     except OSError as exc:
         raise InvalidInput(f"Cannot write the {what} {path}: {exc.strerror}.") from None
     finally:
@@ -96,9 +105,9 @@ def no_follow(path: str | bytes, flags: int) -> int:
     return os.open(path, flags | os.O_NOFOLLOW, 0o600)
 
 
-def write_file(target: Path, data: bytes, what: str) -> None:
+def write_file(target: Path, data: bytes, what: str, *, new_only: bool = False) -> None:
     """`data` written as a new owner-only file at `target` (see `replacing`)."""
-    with replacing(target, what) as partial, open(partial, "wb", opener=no_follow) as handle:
+    with replacing(target, what, new_only=new_only) as partial, open(partial, "wb", opener=no_follow) as handle:
         handle.write(data)
 
 

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import typer
 
 from calldesk.cli.cases import app
-from calldesk.cli.context import opened, out, print_json, print_table, read_signed_in, refusals_exit
+from calldesk.cli.context import opened, out, print_json, print_table, read_signed_in, refusals_exit, shown
 from calldesk.errors import InvalidInput
+from calldesk.output_files import checked_target, write_file
 from calldesk.profiles import load_profile
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.display import inert
@@ -202,21 +203,12 @@ def letter(ctx: typer.Context, number: str = NUMBER,
 def letter_copy(ctx: typer.Context, number: str = NUMBER,
                 out_file: Path = typer.Argument(..., help="Where to write the signed letter (owner-only).")) -> None:
     """Write out a case's signed response letter (from the store's attachment area or the database)."""
-    import os
-
     from calldesk.store.attachments import signed_letter
 
-    if out_file.exists():
-        raise InvalidInput(f"{out_file} already exists; name a new file.")
+    checked_target(out_file, "letter", new_only=True)  # before the store is touched
     name, data = read_signed_in(ctx, lambda session: signed_letter(session, number))
-    try:
-        fd = os.open(out_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-    except OSError as exc:
-        raise InvalidInput(f"Cannot write {out_file}: {exc.strerror or exc}.") from exc
-    out.print(f"Case {number}: signed letter ({inert(name, lines=False)}, {len(data)} bytes) written to "
-              f"{inert(str(out_file), lines=False)}.", markup=False)
+    write_file(out_file, data, "letter", new_only=True)
+    out.print(f"Case {shown(number)}: signed letter ({shown(name)}, {len(data)} bytes) written to {shown(out_file)}.")
 
 
 @app.command("close")

@@ -4,7 +4,6 @@ service calls as the case dialogs (calldesk/screens/case_actions.py)."""
 from __future__ import annotations
 
 import dataclasses
-import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -14,9 +13,10 @@ import typer
 
 from calldesk.cli.cases import app
 from calldesk.cli.context import opened, out, print_json, read_signed_in, refusals_exit, shown
+from calldesk.cli.spreadsheets import text_target
 from calldesk.errors import InvalidInput
+from calldesk.output_files import checked_target
 from calldesk.profiles import load_profile
-from calldesk.rules.display import inert
 
 if TYPE_CHECKING:
     from calldesk.rules.profile import Profile
@@ -196,6 +196,8 @@ def student_record(ctx: typer.Context, ref: str = typer.Argument(..., help="The 
     from calldesk.rules.ferpa import record_text
     from calldesk.store.confidentiality import student_record as service
 
+    if to is not None:
+        checked_target(to, "record")  # before the store is touched
     record = _act(ctx, lambda u, a, p: (service(u, actor=a, student_ref=ref), p))
     found, profile = record
     if as_json:
@@ -203,11 +205,10 @@ def student_record(ctx: typer.Context, ref: str = typer.Argument(..., help="The 
         return
     calendar = calendar_for(profile)
     text = record_text(found, tz=calendar.tz, today=calendar.local(datetime.now(UTC)).date())
+    with text_target(to, "record") as handle:
+        handle.write(text)
     if to is not None:
-        to.write_text(text, encoding="utf-8")
         out.print(f"Wrote the record of {shown(ref)} to {shown(to)}.")
-    else:
-        sys.stdout.write(inert(text, lines=True))
 
 
 @student.command("revoke")

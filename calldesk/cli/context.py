@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -19,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from calldesk.errors import CalldeskError
-from calldesk.rules.display import inert
+from calldesk.rules.display import inert, json_text
 from calldesk.settings import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -120,7 +119,8 @@ def to_jsonable(value: Any) -> Any:
 
 
 def print_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(to_jsonable(value), indent=2, default=str) + "\n")
+    """`value` as JSON on stdout: the data exact, every character that acts on a terminal a \\u escape."""
+    sys.stdout.write(json_text(to_jsonable(value), indent=2) + "\n")
 
 
 def print_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], *,
