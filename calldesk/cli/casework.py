@@ -4,7 +4,7 @@ call, through the same services as the case screen's dialogs."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -18,6 +18,7 @@ from calldesk.profiles import load_profile
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.display import inert
 from calldesk.rules.triage import format_due
+from calldesk.rules.typed_dates import typed_day
 
 if TYPE_CHECKING:
     from calldesk.rules.profile import Profile
@@ -43,13 +44,6 @@ def _write(ctx: typer.Context, action: Callable[[UnitOfWork, Actor, Profile], R]
 def when(profile: Profile, moment: datetime | None) -> str:
     """A moment in the agency's time zone, as people read it."""
     return format_due(calendar_for(profile).local(moment), with_time=True) if moment else "-"
-
-
-def _day(value: str, what: str) -> date:
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise InvalidInput(f"'{value}' is not a date for {what}; write it as YYYY-MM-DD.", field=what) from None
 
 
 def _case_line(profile: Profile, case: Any, done: str) -> None:
@@ -89,7 +83,7 @@ def plan(ctx: typer.Context, number: str = NUMBER,
         text, _, day = step.rpartition("@")
         if not text:
             raise InvalidInput(f"'{step}' needs a date: write 'what is done@YYYY-MM-DD'.", field="step")
-        parsed.append((text, _day(day, "the step")))
+        parsed.append((text, typed_day(day, "the step")))
     rows, profile = _write(ctx, lambda uow, actor, profile: set_plan(
         uow, actor=actor, profile=profile, case_number=number, expected_version=expected, steps=parsed))
     if as_json:
@@ -147,7 +141,7 @@ def extend(ctx: typer.Context, number: str = NUMBER,
     """Extend a clock: the written notice and the new due date."""
     from calldesk.store.clocks import clock_words, extend_clock
 
-    day = _day(due, "the new due date")
+    day = typed_day(due, "the new due date")
     case, profile = _write(ctx, lambda uow, actor, profile: extend_clock(
         uow, actor=actor, profile=profile, case_number=number, expected_version=expected, kind=clock,
         new_due=day, notice=notice))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +17,7 @@ from calldesk.cli.spreadsheets import text_target
 from calldesk.errors import InvalidInput
 from calldesk.output_files import checked_target
 from calldesk.profiles import load_profile
+from calldesk.rules.typed_dates import typed_day, typed_moment
 
 if TYPE_CHECKING:
     from calldesk.rules.profile import Profile
@@ -32,11 +33,7 @@ def local_moment(profile: Profile, text: str, what: str) -> datetime:
     """'2026-12-01 15:00' (or a date) in the agency's time zone, as an aware datetime."""
     from calldesk.rules.calendar import calendar_for
 
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInput(f"'{text}' is not a date and time like 2026-12-01 15:00 ({what}).", field=what) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=calendar_for(profile).tz)
+    return typed_moment(text, what, calendar_for(profile).tz)
 
 
 def _act(ctx: typer.Context, action: Callable[[UnitOfWork, Actor, Profile], Any]) -> Any:
@@ -220,10 +217,7 @@ def student_revoke(ctx: typer.Context, number: str = typer.Argument(..., help="T
     """Record that a parent revoked a written consent (it allows nothing from that day)."""
     from calldesk.store.confidentiality import revoke_consent
 
-    try:
-        day = date.fromisoformat(on.strip()) if on else None
-    except ValueError:
-        raise InvalidInput(f"'{on}' is not a date like 2026-12-01.", field="on") from None
+    day = typed_day(on, "--on") if on else None
     row = _act(ctx, lambda u, a, p: revoke_consent(u, actor=a, case_number=number, consent_id=consent_id,
                                                    revoked_on=day))
     if as_json:

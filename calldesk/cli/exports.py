@@ -19,6 +19,7 @@ from calldesk.rules.display import json_text
 from calldesk.rules.profile import Profile
 from calldesk.rules.reporting import month_period
 from calldesk.rules.tracking_logs import LOG_COLUMNS, LOG_TITLES
+from calldesk.rules.typed_dates import typed_day
 
 if TYPE_CHECKING:
     from calldesk.store.exports import Export
@@ -30,12 +31,7 @@ app = typer.Typer(help="Tracking logs and case exports (redacted unless an admin
 
 
 def _day(text: str | None, what: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInput(f"'{text}' is not a date for {what}; write it as YYYY-MM-DD.", field=what) from None
+    return None if text is None else typed_day(text, what)
 
 
 def _local_start(profile: Profile, day: date) -> datetime:

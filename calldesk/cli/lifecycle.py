@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
 from pathlib import Path
 
 import typer
 
 from calldesk.cli.context import opened, out, print_json, print_table, read_signed_in, refusals_exit, shown
 from calldesk.cli.spreadsheets import InertScreen, text_file
-from calldesk.errors import InvalidInput
 from calldesk.output_files import checked_target, replacing
 from calldesk.profiles import load_profile
 from calldesk.rules.display import json_text
 from calldesk.rules.triage import format_due
+from calldesk.rules.typed_dates import typed_day
 
 BREACHED_EXIT = 2  # `calldesk overdue` exits 2 when a deadline is breached (1 stays for refusals)
 
@@ -61,11 +60,7 @@ def purge(ctx: typer.Context,
     """Remove closed cases past the profile's retention (held cases stay), with their details and letters."""
     from calldesk.store.retention import purge as run_purge
 
-    try:
-        before = date.fromisoformat(closed_before.strip())
-    except ValueError:
-        raise InvalidInput(f"'{closed_before}' is not a date; write it as YYYY-MM-DD.",
-                           field="closed_before") from None
+    before = typed_day(closed_before, "--closed-before", "closed_before")
     with opened(ctx) as store:
         actor = store.actor()
         with store.uow() as uow:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +27,7 @@ from calldesk.rules.reporting import (
     previous_month,
     quarter_period,
 )
+from calldesk.rules.typed_dates import typed_day
 
 if TYPE_CHECKING:
     from calldesk.store.reports import ReportRun
@@ -221,7 +221,7 @@ def status(ctx: typer.Context, month: str | None = typer.Option(None, "--month",
         if received and not quarter:
             raise InvalidInput("--received goes with --quarter.", field="received")
         period = quarter_period(quarter) if quarter else month_period(month) if month else previous_month(today)
-        arrived = _date(received) if received else None
+        arrived = typed_day(received, "--received", "received") if received else None
         with store.uow(readonly=True) as uow:
             found = report_status(uow.session, actor=actor, profile=profile, period=period, today=today,
                                   received=arrived)
@@ -234,9 +234,3 @@ def status(ctx: typer.Context, month: str | None = typer.Option(None, "--month",
     print_table("Reporting chain", ["due", "state", "step"],
                 [(f"{s.due:%a %d %b %Y}", s.state, s.label) for s in found.chain])
 
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInput(f"'{text}' is not a date; write it as YYYY-MM-DD.", field="received") from None
