@@ -7,10 +7,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from calldesk.models import StudentCreate
+from calldesk.store import confidentiality
 from calldesk.store.store import Store
 from calldesk.store.users import Actor
 from tests.cli.test_cli import run
-from tests.conftest import ADMIN
 
 HOSTILE = "Ana \x1b]0;PWNED\x07 \x1b[2J \u202eevil \x9b31m [red]x[/] end"
 RAW = ("\x1b", "\x07", "\x9b", "\u202e")
@@ -19,7 +20,7 @@ NARROW_TABLES = (["case", "list"], ["case", "list", "--all"], ["case", "find", "
                  ["user", "list"])
 
 
-def _seed(store: Store, tmp_path: Path) -> str:
+def _seed(store: Store, staff: dict[str, Actor], tmp_path: Path) -> str:
     cases = tmp_path / "calls.json"
     cases.write_text(json.dumps([{
         "caller_name": HOSTILE, "phone": "2135550142", "email": "ana@example.org", "call_type": "complaint",
@@ -28,6 +29,9 @@ def _seed(store: Store, tmp_path: Path) -> str:
     code, _, err = run(store.url, "case", "import", str(cases))
     assert code == 0, err
     number = "2026-000001"
+    with store.uow() as uow:
+        confidentiality.add_student(uow, actor=staff["agent"], case_number=number,
+                                    data=StudentCreate(name=HOSTILE, student_ref="S77", school=HOSTILE))
     for args in (["case", "follow-up", number, "--done", HOSTILE, "--pending", HOSTILE],
                  ["case", "plan", number, "--step", f"{HOSTILE}@2026-10-20"],
                  ["case", "resolve", number, "--outcome", HOSTILE[:60], "--response", HOSTILE],
@@ -46,7 +50,7 @@ def _seed(store: Store, tmp_path: Path) -> str:
 
 def test_every_command_printing_stored_text_shows_it_inert(store: Store, staff: dict[str, Actor],
                                                            tmp_path: Path) -> None:
-    number = _seed(store, tmp_path)
+    number = _seed(store, staff, tmp_path)
     texts = [
         ["case", "show", number], ["case", "list"], ["case", "list", "--all"], ["case", "find", "2135550142"],
         ["case", "mine"], ["case", "history", number], ["case", "work", number], ["case", "actions", number],
@@ -55,6 +59,7 @@ def test_every_command_printing_stored_text_shows_it_inert(store: Store, staff: 
         ["report", "monthly", "--month", "2026-10", "--format", "md"], ["report", "quarterly", "--quarter", "2026Q4"],
         ["callback", "list"], ["queue", "list"], ["queue", "trends"], ["hold", "list"], ["user", "list"],
         ["overdue"], ["caller", "find", "2135550142"], ["export", "cases", "--format", "csv", "--no-redact"],
+        ["student", "record", "S77"],
     ]
     jsons = [
         ["case", "show", number, "--json"], ["case", "list", "--json"], ["case", "history", number, "--json"],
@@ -63,6 +68,7 @@ def test_every_command_printing_stored_text_shows_it_inert(store: Store, staff: 
         ["report", "monthly", "--month", "2026-10", "--format", "json"], ["caller", "export", "2135550142"],
         ["callback", "list", "--json"], ["queue", "list", "--json"], ["hold", "list", "--json"],
         ["user", "list", "--json"], ["caller", "find", "2135550142", "--json"], ["case", "mine", "--json"],
+        ["student", "record", "S77", "--json"],
     ]
     for args in texts + jsons:
         code, out, err = run(store.url, *args)
@@ -80,10 +86,9 @@ def test_every_command_printing_stored_text_shows_it_inert(store: Store, staff: 
 
 
 def test_files_written_with_out_keep_the_stored_text(store: Store, staff: dict[str, Actor], tmp_path: Path) -> None:
-    _seed(store, tmp_path)
+    _seed(store, staff, tmp_path)
     jsonl, csv_file = tmp_path / "cases.jsonl", tmp_path / "cases.csv"
     assert run(store.url, "export", "cases", "--no-redact", "--out", str(jsonl))[0] == 0
     assert json.loads(jsonl.read_text().splitlines()[0])["caller_name"] == HOSTILE
     assert run(store.url, "export", "cases", "--no-redact", "--format", "csv", "--out", str(csv_file))[0] == 0
     assert HOSTILE in csv_file.read_text(encoding="utf-8")  # the data as stored (a spreadsheet shows no escapes)
-    assert ADMIN  # (the CLI is the store's admin: --no-redact is allowed)
