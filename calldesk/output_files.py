@@ -25,7 +25,7 @@ from calldesk.errors import InvalidInput
 PARTIAL = ".partial"
 # ".NAME.calldesk-PID-XXXXXXXX.partial", maybe with SQLite's side files after it (a staged restore).
 _PARTIAL_NAME = re.compile(r"\..*\.calldesk-(\d+)-[a-z0-9_]{8}\.partial(?:-journal|-wal|-shm)?", re.DOTALL)
-_STEM_BYTES = 100  # of the target's name kept in the temporary name (a 255-byte name must still fit)
+_STEM_CHARS = 50  # of the target's name kept in the temporary name (50 4-byte characters still fit in 255 bytes)
 START_SLACK = 2.0  # seconds: a process's start time is known to about a second (the boot time is whole seconds)
 
 
@@ -65,7 +65,7 @@ def checked_target(target: Path, what: str, *, new_only: bool = False) -> Path:
 
 def partial_file(folder: Path, stem: str) -> Path:
     """A new, empty, owner-only file in `folder` whose name says it is this process's unfinished copy."""
-    fd, name = tempfile.mkstemp(dir=folder, prefix=f".{stem[:_STEM_BYTES]}.calldesk-{os.getpid()}-",
+    fd, name = tempfile.mkstemp(dir=folder, prefix=f".{stem[:_STEM_CHARS]}.calldesk-{os.getpid()}-",
                                 suffix=PARTIAL)  # O_EXCL (no link followed), mode 0600
     os.close(fd)
     return Path(name)
@@ -131,7 +131,7 @@ def _in_use(pid: int, written: float) -> bool:
         return True
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+    except (ProcessLookupError, OverflowError):  # (no such process; no process has such an id)
         return False
     except PermissionError:
         pass  # another OS user's process: it runs

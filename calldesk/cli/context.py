@@ -93,9 +93,8 @@ def read_signed_in(ctx: typer.Context, query: Callable[[Session], R]) -> R:
             return query(uow.session)
 
 
-
-
 def _option_name(args: tuple[Any, ...], kwargs: dict[str, Any], name: str) -> str:
+    """How the command line spells parameter `name` (--if-version, ID), for a refusal."""
     ctx = kwargs.get("ctx", args[0] if args else None)  # (typer passes the click context it made, not typer's)
     params = getattr(getattr(ctx, "command", None), "params", [])
     found = next((p for p in params if p.name == name), None)
