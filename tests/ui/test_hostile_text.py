@@ -16,7 +16,7 @@ from calldesk.store.users import Actor
 from calldesk.widgets.queue_table import QueueTable
 from tests.integration.helpers import call, lausd
 from tests.ui.conftest import NOW
-from tests.ui.steps import SIZE, settle
+from tests.ui.steps import SIZE, settle, until
 
 HOSTILE = "[/] [link=https://evil.example]x[/link] \x1b[2J"
 
@@ -111,14 +111,12 @@ async def test_the_callbacks_screen_shows_a_hostile_caller_as_typed(make_app, de
     with desk_store.uow() as uow:
         add_callback(uow, actor=agent, profile=lausd(), data=CallbackCreate(
             caller_name=CONTROLS, phone="+12135550142", message=CONTROLS, assigned_to=agent.username))
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with make_app().run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("b")
+        await pilot.press("b")  # the desk's callbacks
+        assert await until(pilot, lambda: isinstance(pilot.app.screen, CallbacksScreen), 10)
         await settle(pilot)
-        assert isinstance(app.screen, CallbacksScreen)
-        table = app.screen.query_one("#callbacks", DataTable)
-        cells = [str(c) for c in table.get_row_at(0)]
-        drawn = _terminal_output(app)
+        cells = [str(c) for c in pilot.app.screen.query_one("#callbacks", DataTable).get_row_at(0)]
+        drawn = _terminal_output(pilot.app)
     assert any("\\x1b]0;PWNED" in c for c in cells), cells
     assert "[red]x[/]" in drawn and not [raw for raw in RAW if raw in drawn]  # markup drawn as typed, not red
