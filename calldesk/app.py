@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.filter import LineFilter
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
@@ -28,6 +29,7 @@ from calldesk.screens.desk import DeskScreen
 from calldesk.screens.failures import as_refusal
 from calldesk.screens.help import HelpScreen
 from calldesk.screens.intake import IntakeScreen
+from calldesk.widgets.inert_text import InertLines
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -91,6 +93,12 @@ class CalldeskApp(App[None], inherit_bindings=False):
         self._came_from = "desk"
         self._initial_keymap = dict(keymap or {})
         self._initial_theme = theme
+
+    _inert_lines = InertLines()
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """Textual's filters, then the guard that no control character reaches the terminal from any widget."""
+        return [*super().get_line_filters(), self._inert_lines]
 
     def _queue_screen(self) -> Screen[None]:
         from calldesk.screens.queue import QueueScreen  # loaded when first shown: not on the way to the first call

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import os
 import pickle
+import re
+import stat
 from contextlib import suppress
 from functools import lru_cache
 from hashlib import blake2b
@@ -27,6 +29,8 @@ from calldesk.rules.profile import Profile
 ENV_DATA_DIR = "CALLDESK_DATA_DIR"
 ENV_PROTOCOL = "CALLDESK_PROTOCOL"
 DEFAULT_PROFILE = "lausd"
+PROFILE_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
+LARGEST_PROFILE = 1_000_000  # bytes: the shipped profiles are a few kB
 CACHE_FOLDER = "profiles"  # inside the user cache directory
 _PACKAGE = Path(__file__).resolve().parent
 # The code that decides what a validated profile is: a change to it makes every cached profile stale.
@@ -76,6 +80,9 @@ def load_profile(name_or_path: str | None = None, *, data_dir: Path | None = Non
         default_root = path.parent.parent if path.parent.name == "protocols" else None
         root = _root(data_dir or default_root)
     else:
+        if not PROFILE_NAME.fullmatch(choice):
+            raise ProfileError(f"'{choice[:80]}' is not a protocol profile name (letters, digits, _ and -, at most "
+                               "64) nor a path to a .toml file.")
         root = _root(data_dir)
         path = root / "protocols" / f"{choice}.toml"
         if not path.is_file():
@@ -88,6 +95,9 @@ def load_profile(name_or_path: str | None = None, *, data_dir: Path | None = Non
         own = path.stat()
     except OSError:
         raise ProfileError(f"{path}: the profile file does not exist or cannot be read.") from None
+    if not stat.S_ISREG(own.st_mode) or own.st_size > LARGEST_PROFILE:  # /dev/zero would be read for ever
+        raise ProfileError(f"{path} is not a protocol profile (not a regular file of at most "
+                           f"{LARGEST_PROFILE // 1000} kB).")
     path, root = path.resolve(), root.resolve()
     # Any edited data file (calendar, taxonomy...) or validating code changes the stamp: the files are read again.
     files = sorted((str(file), file.stat()) for file in root.glob("**/*.toml"))

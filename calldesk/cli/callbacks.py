@@ -10,6 +10,7 @@ import typer
 from calldesk.cli.context import opened, out, print_json, print_table, refusals_exit, shown
 from calldesk.errors import InvalidInput
 from calldesk.profiles import load_profile
+from calldesk.rules.typed_dates import typed_day
 
 if TYPE_CHECKING:
     from calldesk.models import CallbackPublic
@@ -159,10 +160,7 @@ def absent(
         profile = load_profile(store.protocol)
         day: date | None = None
         if not back:
-            try:
-                day = date.fromisoformat(since) if since else calendar_for(profile).local(utcnow()).date()
-            except ValueError:
-                raise InvalidInput(f"'{since}' is not a date: use YYYY-MM-DD.") from None
+            day = typed_day(since, "--since") if since else calendar_for(profile).local(utcnow()).date()
         user = set_absence(uow, actor=store.actor(), username=name, absent_since=day)
     if as_json:
         print_json(user)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import difflib
 import json
+import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -97,8 +98,12 @@ def history(ctx: typer.Context, number: str = typer.Argument(..., help="Case num
 def _stream(path: Path) -> Callable[[], Iterator[tuple[int, dict[str, Any]]]]:
     """A fresh stream of (row number, row) per call: a CSV is read row by row (never whole); a JSON file is one
     list, parsed once per pass."""
-    if not path.is_file():
-        raise InvalidInput(f"No file at {path}.")
+    try:
+        regular = stat.S_ISREG(path.stat().st_mode)
+    except OSError as exc:  # missing, or a name too long for the file system
+        raise InvalidInput(f"No file at {path} ({exc.strerror}).") from None
+    if not regular:
+        raise InvalidInput(f"{path} is not a file of cases (a folder or a device?).")
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".json"):
         raise InvalidInput(f"{path}: import reads .csv or .json files.")

@@ -4,19 +4,21 @@ call, through the same services as the case screen's dialogs."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
 from calldesk.cli.cases import app
-from calldesk.cli.context import opened, out, print_json, print_table, read_signed_in, refusals_exit
+from calldesk.cli.context import opened, out, print_json, print_table, read_signed_in, refusals_exit, shown
 from calldesk.errors import InvalidInput
+from calldesk.output_files import checked_target, write_file
 from calldesk.profiles import load_profile
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.display import inert
 from calldesk.rules.triage import format_due
+from calldesk.rules.typed_dates import typed_day
 
 if TYPE_CHECKING:
     from calldesk.rules.profile import Profile
@@ -42,13 +44,6 @@ def _write(ctx: typer.Context, action: Callable[[UnitOfWork, Actor, Profile], R]
 def when(profile: Profile, moment: datetime | None) -> str:
     """A moment in the agency's time zone, as people read it."""
     return format_due(calendar_for(profile).local(moment), with_time=True) if moment else "-"
-
-
-def _day(value: str, what: str) -> date:
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise InvalidInput(f"'{value}' is not a date for {what}; write it as YYYY-MM-DD.", field=what) from None
 
 
 def _case_line(profile: Profile, case: Any, done: str) -> None:
@@ -88,7 +83,7 @@ def plan(ctx: typer.Context, number: str = NUMBER,
         text, _, day = step.rpartition("@")
         if not text:
             raise InvalidInput(f"'{step}' needs a date: write 'what is done@YYYY-MM-DD'.", field="step")
-        parsed.append((text, _day(day, "the step")))
+        parsed.append((text, typed_day(day, "the step")))
     rows, profile = _write(ctx, lambda uow, actor, profile: set_plan(
         uow, actor=actor, profile=profile, case_number=number, expected_version=expected, steps=parsed))
     if as_json:
@@ -146,7 +141,7 @@ def extend(ctx: typer.Context, number: str = NUMBER,
     """Extend a clock: the written notice and the new due date."""
     from calldesk.store.clocks import clock_words, extend_clock
 
-    day = _day(due, "the new due date")
+    day = typed_day(due, "the new due date")
     case, profile = _write(ctx, lambda uow, actor, profile: extend_clock(
         uow, actor=actor, profile=profile, case_number=number, expected_version=expected, kind=clock,
         new_due=day, notice=notice))
@@ -202,21 +197,12 @@ def letter(ctx: typer.Context, number: str = NUMBER,
 def letter_copy(ctx: typer.Context, number: str = NUMBER,
                 out_file: Path = typer.Argument(..., help="Where to write the signed letter (owner-only).")) -> None:
     """Write out a case's signed response letter (from the store's attachment area or the database)."""
-    import os
-
     from calldesk.store.attachments import signed_letter
 
-    if out_file.exists():
-        raise InvalidInput(f"{out_file} already exists; name a new file.")
+    checked_target(out_file, "letter", new_only=True)  # before the store is touched
     name, data = read_signed_in(ctx, lambda session, actor: signed_letter(session, number, viewer=actor))
-    try:
-        fd = os.open(out_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-    except OSError as exc:
-        raise InvalidInput(f"Cannot write {out_file}: {exc.strerror or exc}.") from exc
-    out.print(f"Case {number}: signed letter ({inert(name, lines=False)}, {len(data)} bytes) written to "
-              f"{inert(str(out_file), lines=False)}.", markup=False)
+    write_file(out_file, data, "letter", new_only=True)
+    out.print(f"Case {shown(number)}: signed letter ({shown(name)}, {len(data)} bytes) written to {shown(out_file)}.")
 
 
 @app.command("close")

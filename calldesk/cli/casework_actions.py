@@ -4,9 +4,8 @@ service calls as the case dialogs (calldesk/screens/case_actions.py)."""
 from __future__ import annotations
 
 import dataclasses
-import sys
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,9 +13,11 @@ import typer
 
 from calldesk.cli.cases import app
 from calldesk.cli.context import opened, out, print_json, read_signed_in, refusals_exit, shown
+from calldesk.cli.spreadsheets import text_target
 from calldesk.errors import InvalidInput
+from calldesk.output_files import checked_target
 from calldesk.profiles import load_profile
-from calldesk.rules.display import inert
+from calldesk.rules.typed_dates import typed_day, typed_moment
 
 if TYPE_CHECKING:
     from calldesk.rules.profile import Profile
@@ -32,11 +33,7 @@ def local_moment(profile: Profile, text: str, what: str) -> datetime:
     """'2026-12-01 15:00' (or a date) in the agency's time zone, as an aware datetime."""
     from calldesk.rules.calendar import calendar_for
 
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInput(f"'{text}' is not a date and time like 2026-12-01 15:00 ({what}).", field=what) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=calendar_for(profile).tz)
+    return typed_moment(text, what, calendar_for(profile).tz)
 
 
 def _act(ctx: typer.Context, action: Callable[[UnitOfWork, Actor, Profile], Any]) -> Any:
@@ -196,6 +193,8 @@ def student_record(ctx: typer.Context, ref: str = typer.Argument(..., help="The 
     from calldesk.rules.ferpa import record_text
     from calldesk.store.confidentiality import student_record as service
 
+    if to is not None:
+        checked_target(to, "record")  # before the store is touched
     record = _act(ctx, lambda u, a, p: (service(u, actor=a, student_ref=ref), p))
     found, profile = record
     if as_json:
@@ -203,11 +202,10 @@ def student_record(ctx: typer.Context, ref: str = typer.Argument(..., help="The 
         return
     calendar = calendar_for(profile)
     text = record_text(found, tz=calendar.tz, today=calendar.local(datetime.now(UTC)).date())
+    with text_target(to, "record") as handle:
+        handle.write(text)
     if to is not None:
-        to.write_text(text, encoding="utf-8")
         out.print(f"Wrote the record of {shown(ref)} to {shown(to)}.")
-    else:
-        sys.stdout.write(inert(text, lines=True))
 
 
 @student.command("revoke")
@@ -219,10 +217,7 @@ def student_revoke(ctx: typer.Context, number: str = typer.Argument(..., help="T
     """Record that a parent revoked a written consent (it allows nothing from that day)."""
     from calldesk.store.confidentiality import revoke_consent
 
-    try:
-        day = date.fromisoformat(on.strip()) if on else None
-    except ValueError:
-        raise InvalidInput(f"'{on}' is not a date like 2026-12-01.", field="on") from None
+    day = typed_day(on, "--on") if on else None
     row = _act(ctx, lambda u, a, p: revoke_consent(u, actor=a, case_number=number, consent_id=consent_id,
                                                    revoked_on=day))
     if as_json:

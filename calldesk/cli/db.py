@@ -34,10 +34,12 @@ def check(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help
         report = maintenance.check(store.engine)
         pending = scrub.pending_since(store.engine)
         scrub_line = scrub.describe_scrub(store.engine)
+        removed = maintenance.remove_leftovers(store.url)
     if as_json:
         print_json({"ok": report.ok, "backend": report.backend, "revision": report.revision,
                     "problems": report.problems, "tables": report.tables,
-                    "scrub_pending_since": pending.isoformat() if pending else None})
+                    "scrub_pending_since": pending.isoformat() if pending else None,
+                    "leftovers_removed": [str(p) for p in removed]})
     else:
         print_table(f"{report.backend} store, schema {report.revision}", ["table", "rows"], report.tables.items())
         if report.ok:
@@ -45,6 +47,7 @@ def check(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help
         for problem in report.problems:
             err.print(f"[red]problem:[/] {shown(problem)}")
         out.print(scrub_line, markup=False)
+        _say_removed(removed)
     if not report.ok:
         raise typer.Exit(1)
 
@@ -57,6 +60,7 @@ def backup(ctx: typer.Context, path: Path = typer.Argument(..., help="File to wr
 
     with opened(ctx) as store:
         require(store.actor().role, "maintain_store")
+        _say_removed(maintenance.remove_leftovers(store.url, path.expanduser().absolute().parent))
         with progress_reporter("Backing up") as progress:
             written = maintenance.backup(store.engine, store.url, path, progress=progress)
     out.print(f"Backup written to {shown(written)} ({written.stat().st_size:,} bytes).")
@@ -70,14 +74,23 @@ def restore(
     force: bool = typer.Option(False, "--force", help="Overwrite a store that holds live data."),
 ) -> None:
     """Replace the store's contents with a backup."""
+    from calldesk.store import maintenance
     from calldesk.store.restore import restore as restore_backup
 
     with opened(ctx) as store:
         actor = store.actor()
         require(actor.role, "maintain_store")
+        _say_removed(maintenance.remove_leftovers(store.url))
         with progress_reporter("Restoring") as progress:
             restore_backup(store.engine, store.url, path, actor=actor, force=force, progress=progress)
     out.print(f"Restored {shown(store.location)} from {shown(path)}.")
+
+
+def _say_removed(removed: list[Path]) -> None:
+    from calldesk.store.maintenance import describe_removed
+
+    if removed:
+        out.print(shown(describe_removed(removed)))
 
 
 @app.command()

@@ -2,35 +2,36 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.markup import escape
 
-from calldesk.cli.context import opened, out, print_json, progress_bar, refusals_exit
-from calldesk.cli.spreadsheets import text_target, write_csv, write_jsonl, write_xlsx
+from calldesk.cli.context import opened, out, print_json, progress_bar, refusals_exit, shown
+from calldesk.cli.spreadsheets import InertScreen, Writer, text_file, write_csv, write_jsonl, write_xlsx
 from calldesk.errors import InvalidInput
+from calldesk.output_files import checked_target, replacing
 from calldesk.profiles import load_profile
+from calldesk.rules.display import json_text
 from calldesk.rules.profile import Profile
 from calldesk.rules.reporting import month_period
 from calldesk.rules.tracking_logs import LOG_COLUMNS, LOG_TITLES
+from calldesk.rules.typed_dates import typed_day
+
+if TYPE_CHECKING:
+    from calldesk.store.exports import Export
+    from calldesk.store.store import Store
+    from calldesk.store.users import Actor
 
 app = typer.Typer(help="Tracking logs and case exports (redacted unless an admin asks otherwise).",
                   no_args_is_help=True)
 
 
 def _day(text: str | None, what: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInput(f"'{text}' is not a date for {what}; write it as YYYY-MM-DD.", field=what) from None
+    return None if text is None else typed_day(text, what)
 
 
 def _local_start(profile: Profile, day: date) -> datetime:
@@ -46,6 +47,29 @@ def _progress(total: int, shown: bool) -> Iterator[Callable[[], None]]:
     with progress_bar("Exporting") as bar:
         task = bar.add_task("Exporting", total=total)
         yield lambda: bar.advance(task)
+
+
+def _deliver(store: Store, actor: Actor, export: Export, target: Path | None, what: str,
+             write: Callable[[Writer, Iterator[dict[str, Any]], Callable[[], None]], int],
+             write_file: Callable[[Path, Iterator[dict[str, Any]], Callable[[], None]], int] | None = None) -> int:
+    """The export's rows written by `write` to the screen (inert), or to `target` (by `write_file` when the
+    format is not text), and its audit event: before the first row reaches the screen (an interrupted export is
+    on record), or once the file is whole and before it takes `target`'s name (a failed one leaves no event)."""
+    with store.uow(readonly=True) as reader, _progress(export.total, target is not None) as step:
+        rows = export.rows(reader.session)
+        if target is None:
+            with store.uow() as uow:
+                export.record(uow, actor=actor, written=export.total)
+            return write(InertScreen(), rows, step)
+        with replacing(target, what) as partial:
+            if write_file is not None:
+                written = write_file(partial, rows, step)
+            else:
+                with text_file(partial) as handle:
+                    written = write(handle, rows, step)
+            with store.uow() as uow:
+                export.record(uow, actor=actor, written=written)
+    return written
 
 
 @app.command("log")
@@ -66,6 +90,8 @@ def log_(ctx: typer.Context, month: str = typer.Option(..., "--month", help="The
     if log is not None and log not in LOG_COLUMNS:
         raise InvalidInput(f"'{log}' is not a log; use {', '.join(LOG_COLUMNS)}.", field="log")
     period = month_period(month)
+    if target is not None:
+        checked_target(target, "log")  # before the store is touched
     with opened(ctx) as store:
         actor = store.actor()
         profile = load_profile(store.protocol)
@@ -73,14 +99,10 @@ def log_(ctx: typer.Context, month: str = typer.Option(..., "--month", help="The
         with store.uow() as uow:
             headers, export = export_log(uow, actor=actor, profile=profile, since=start, until=end, log=log)
         name = log or profile.report_log
-        with store.uow(readonly=True) as reader, _progress(export.total, target is not None) as step:
-            rows = export.rows(reader.session)
-            if form == "xlsx":
-                assert target is not None
-                written = write_xlsx(target, name, headers, rows, step)
-            else:
-                with text_target(target) as handle:
-                    written = write_csv(handle, headers, rows, step)
+        written = _deliver(store, actor, export, target, "log",
+                           lambda handle, rows, step: write_csv(handle, headers, rows, step),
+                           (lambda partial, rows, step: write_xlsx(partial, name, headers, rows, step))
+                           if form == "xlsx" else None)
     _summary(as_json and target is not None, target,
              {"log": name, "title": LOG_TITLES[name], "month": period.label, "rows": written})
 
@@ -89,7 +111,7 @@ def _summary(as_json: bool, target: Path | None, summary: dict[str, Any]) -> Non
     if as_json:
         print_json({**summary, "out": str(target) if target else None})
     elif target is not None:
-        out.print(f"Wrote {summary['rows']} row(s) to {escape(str(target))}.")
+        out.print(f"Wrote {summary['rows']} row(s) to {shown(target)}.")
 
 
 @app.command("cases")
@@ -110,6 +132,8 @@ def cases(ctx: typer.Context,
     first, last = _day(since, "since"), _day(until, "until")
     if first and last and last < first:
         raise InvalidInput(f"--until {last} is before --since {first}.", field="until")
+    if target is not None:
+        checked_target(target, "export")  # before the store is touched
     with opened(ctx) as store:
         actor = store.actor()
         profile = load_profile(store.protocol)
@@ -119,26 +143,20 @@ def cases(ctx: typer.Context,
             export = export_cases(uow, actor=actor, profile=profile, since=start, until=end,
                                   form="open311" if form == "open311" else "cases",
                                   redacted=redact or form == "open311")
-        with (store.uow(readonly=True) as reader, _progress(export.total, target is not None) as step,
-              text_target(target) as handle):
-            rows = export.rows(reader.session)
-            if form == "csv":
-                fields = EXPORT_FIELDS if redact else (*PERSONAL_FIELDS, *EXPORT_FIELDS)
-                written = write_csv(handle, fields, rows, step)
-            elif form == "jsonl":
-                written = write_jsonl(handle, rows, step)
-            else:
-                written = _write_open311(handle, rows, step)
+        fields = EXPORT_FIELDS if redact else (*PERSONAL_FIELDS, *EXPORT_FIELDS)
+        written = _deliver(store, actor, export, target, "export",
+                           (lambda handle, rows, step: write_csv(handle, fields, rows, step)) if form == "csv" else
+                           write_jsonl if form == "jsonl" else _write_open311)
     _summary(as_json and target is not None, target, {"format": form, "redacted": redact or form == "open311",
                                                       "rows": written})
 
 
-def _write_open311(handle: Any, rows: Iterator[dict[str, Any]], step: Callable[[], None]) -> int:
+def _write_open311(handle: Writer, rows: Iterator[dict[str, Any]], step: Callable[[], None]) -> int:
     """A GeoReport v2 requests.json array, written as it is read."""
     handle.write("[")
     count = 0
     for row in rows:
-        handle.write(("," if count else "") + "\n  " + json.dumps(row, default=str, ensure_ascii=False))
+        handle.write(("," if count else "") + "\n  " + json_text(row))
         count += 1
         step()
     handle.write("\n]\n" if count else "]\n")

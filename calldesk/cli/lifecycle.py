@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
-from datetime import date
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 
-from calldesk.cli.context import opened, out, print_json, print_table, read_signed_in, refusals_exit
-from calldesk.cli.spreadsheets import text_target
-from calldesk.errors import InvalidInput
+from calldesk.cli.context import opened, out, print_json, print_table, read_signed_in, refusals_exit, shown
+from calldesk.cli.spreadsheets import InertScreen, text_file
+from calldesk.output_files import checked_target, replacing
 from calldesk.profiles import load_profile
+from calldesk.rules.display import json_text
 from calldesk.rules.triage import format_due
+from calldesk.rules.typed_dates import typed_day
 
 BREACHED_EXIT = 2  # `calldesk overdue` exits 2 when a deadline is breached (1 stays for refusals)
 
@@ -61,11 +60,7 @@ def purge(ctx: typer.Context,
     """Remove closed cases past the profile's retention (held cases stay), with their details and letters."""
     from calldesk.store.retention import purge as run_purge
 
-    try:
-        before = date.fromisoformat(closed_before.strip())
-    except ValueError:
-        raise InvalidInput(f"'{closed_before}' is not a date; write it as YYYY-MM-DD.",
-                           field="closed_before") from None
+    before = typed_day(closed_before, "--closed-before", "closed_before")
     with opened(ctx) as store:
         actor = store.actor()
         with store.uow() as uow:
@@ -141,14 +136,24 @@ def caller_export(ctx: typer.Context, who: str = typer.Argument(..., help="The c
     """Everything stored about one caller, for their own request (admins; audited)."""
     from calldesk.store.retention import caller_export as run_export
 
+    if target is not None:
+        checked_target(target, "export")  # before the store is touched
     with opened(ctx) as store:
         actor = store.actor()
         with store.uow() as uow:
-            found = run_export(uow, actor=actor, profile=load_profile(store.protocol), who=who)
-    with text_target(target) as handle:
-        handle.write(json.dumps(found, indent=2, default=str, ensure_ascii=False) + "\n")
+            with uow.one_commit():  # its audit event is committed below, once the data is written
+                found = run_export(uow, actor=actor, profile=load_profile(store.protocol), who=who)
+            text = json_text(found, indent=2) + "\n"
+            if target is None:
+                uow.commit()  # before the data reaches the screen: an interrupted export is on record
+                InertScreen().write(text)
+            else:
+                with replacing(target, "export") as partial:
+                    with text_file(partial) as handle:
+                        handle.write(text)
+                    uow.commit()  # the file is whole; it takes the target's name next
     if target is not None:
-        out.print(f"Wrote {len(found)} record(s) to {escape(str(target))}.")
+        out.print(f"Wrote {len(found)} record(s) to {shown(target)}.")
 
 
 @caller.command("erase")

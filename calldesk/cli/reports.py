@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.markup import escape
 
-from calldesk.cli.context import opened, out, print_json, print_table, refusals_exit
+from calldesk.cli.context import opened, out, print_json, print_table, refusals_exit, shown
 from calldesk.cli.spreadsheets import markdown_table, text_target, write_csv
 from calldesk.errors import InvalidInput
+from calldesk.output_files import checked_target
 from calldesk.profiles import load_profile
+from calldesk.rules.display import json_text
 from calldesk.rules.profile import TIER_LABELS
 from calldesk.rules.reporting import (
     CALL_TYPE_LABELS,
@@ -28,6 +27,7 @@ from calldesk.rules.reporting import (
     previous_month,
     quarter_period,
 )
+from calldesk.rules.typed_dates import typed_day
 
 if TYPE_CHECKING:
     from calldesk.store.reports import ReportRun
@@ -108,8 +108,8 @@ def _inert(rows: Iterable[Sequence[Any]]) -> list[list[str]]:
 def _show_table(run: ReportRun) -> None:
     n = run.numbers
     approved = f", approved by {run.approved_by} on {run.approved_at:%Y-%m-%d}" if run.approved_at else ""
-    out.print(f"[bold]{n['kind'].title()} report {n['period']}[/] ({n['protocol']}): report {run.report_id}, "
-              f"{run.status}{approved}; {n['total']} reportable case(s).")
+    out.print(f"[bold]{shown(n['kind'].title())} report {shown(n['period'])}[/] ({shown(n['protocol'])}): report "
+              f"{run.report_id}, {shown(run.status + approved)}; {n['total']} reportable case(s).")
     print_table("Counts", ["dimension", "key", "count"], _inert(count_rows(n)))
     trends = n["trends"]
     if trends["places"]:
@@ -124,30 +124,33 @@ def _show_table(run: ReportRun) -> None:
                     ["dimension", "key", "approved", "now"],
                     _inert((d.dimension, d.key, d.approved, d.now) for d in run.differences))
     for step in run.chain:
-        out.print(f"  {step.due:%a %d %b %Y}  {step.state:<8}  {step.label}")
+        out.print(shown(f"  {step.due:%a %d %b %Y}  {step.state:<8}  {step.label}"))
 
 
 def emit(run: ReportRun, form: str, target: Path | None) -> None:
     """Write a report run in `form` to `target` (or the screen)."""
-    if form not in FORMATS:
-        raise InvalidInput(f"'{form}' is not a report format; use {FORMAT_HELP}", field="format")
     if form == "table" and target is None:
         _show_table(run)
         return
-    with text_target(target) as handle:
+    with text_target(target, "report") as handle:
         if form == "json":
-            handle.write(json.dumps(_as_json(run), indent=2, default=str) + "\n")
+            handle.write(json_text(_as_json(run), indent=2) + "\n")
         elif form == "csv":
             write_csv(handle, ["section", "dimension", "key", "count"], _csv_rows(run))
         else:  # md, and a table written to a file
             handle.write(_markdown(run))
     if target is not None:
-        out.print(f"Wrote report {run.report_id} ({run.status}) to {escape(str(target))}.")
+        out.print(f"Wrote report {run.report_id} ({run.status}) to {shown(target)}.")
 
 
 def _run(ctx: typer.Context, period: Period, form: str, target: Path | None) -> None:
     from calldesk.store.reports import run_report
 
+    # Every argument is checked before the run is stored and audited.
+    if form not in FORMATS:
+        raise InvalidInput(f"'{form}' is not a report format; use {FORMAT_HELP}", field="format")
+    if target is not None:
+        checked_target(target, "report")
     with opened(ctx) as store:
         actor = store.actor()
         profile = load_profile(store.protocol)
@@ -190,8 +193,8 @@ def approve(ctx: typer.Context, report_id: int = typer.Argument(..., help="The r
     if as_json:
         print_json(_as_json(run))
         return
-    out.print(f"Report {run.report_id} ({run.numbers['kind']} {run.numbers['period']}) approved by "
-              f"{run.approved_by}; its numbers are frozen.")
+    out.print(f"Report {run.report_id} ({shown(run.numbers['kind'])} {shown(run.numbers['period'])}) approved by "
+              f"{shown(run.approved_by)}; its numbers are frozen.")
 
 
 @app.command()
@@ -218,7 +221,7 @@ def status(ctx: typer.Context, month: str | None = typer.Option(None, "--month",
         if received and not quarter:
             raise InvalidInput("--received goes with --quarter.", field="received")
         period = quarter_period(quarter) if quarter else month_period(month) if month else previous_month(today)
-        arrived = _date(received) if received else None
+        arrived = typed_day(received, "--received", "received") if received else None
         with store.uow(readonly=True) as uow:
             found = report_status(uow.session, actor=actor, profile=profile, period=period, today=today,
                                   received=arrived)
@@ -226,14 +229,8 @@ def status(ctx: typer.Context, month: str | None = typer.Option(None, "--month",
         print_json({"period": found.period, "report_id": found.report_id, "status": found.status,
                     "chain": [{**asdict(s), "due": s.due.isoformat()} for s in found.chain]})
         return
-    out.print(f"[bold]{period.kind.title()} report {found.period}[/]: {found.status}"
+    out.print(f"[bold]{period.kind.title()} report {shown(found.period)}[/]: {shown(found.status)}"
               + (f" (report {found.report_id})" if found.report_id else ""))
     print_table("Reporting chain", ["due", "state", "step"],
                 [(f"{s.due:%a %d %b %Y}", s.state, s.label) for s in found.chain])
 
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInput(f"'{text}' is not a date; write it as YYYY-MM-DD.", field="received") from None

@@ -3,35 +3,47 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
-import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
-from calldesk.errors import InvalidInput
+from calldesk.output_files import no_follow, replacing
+from calldesk.rules.display import inert, json_text
 from calldesk.rules.reporting import neutralise
 
 
+class Writer(Protocol):
+    """Where rows are written: a file being written, or the screen."""
+
+    def write(self, text: str, /) -> int: ...
+
+
+class InertScreen:
+    """Standard output, for text that may hold stored values: control characters (ESC, bidi overrides...) are
+    written as visible escapes, whether it goes to a terminal or a pipe (a file written with --out keeps them)."""
+
+    def write(self, text: str, /) -> int:
+        return sys.stdout.write(inert(text.replace("\r\n", "\n")))  # CSV's \r\n: a line end, not a control
+
+
 @contextmanager
-def text_target(out: Path | None) -> Iterator[IO[str]]:
-    """The file to write (owner-only: it may hold a caller's data), or stdout."""
-    if out is None:
-        yield sys.stdout
+def text_target(target: Path | None, what: str) -> Iterator[Writer]:
+    """The file to write, or the screen (inert). A file is checked before anything is written, written new and
+    owner-only (it may hold a caller's data) under a temporary name, and renamed into place once whole
+    (calldesk.output_files)."""
+    if target is None:
+        yield InertScreen()
         return
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with open(out, "w", encoding="utf-8", newline="", opener=_owner_only) as handle:
-            yield handle
-    except OSError as exc:
-        raise InvalidInput(f"Cannot write {out}: {exc.strerror or exc}.") from None
+    with replacing(target, what) as partial, text_file(partial) as handle:
+        yield handle
 
 
-def _owner_only(path: str | bytes, flags: int) -> int:
-    return os.open(path, flags, 0o600)
+def text_file(partial: Path) -> IO[str]:
+    """The temporary file `replacing` made, opened for text (UTF-8, line ends as written)."""
+    return open(partial, "w", encoding="utf-8", newline="", opener=no_follow)
 
 
 def _cell(value: Any) -> str:
@@ -42,7 +54,7 @@ def _cell(value: Any) -> str:
     return neutralise(value)
 
 
-def write_csv(handle: IO[str], headers: Sequence[str], rows: Iterable[dict[str, Any]],
+def write_csv(handle: Writer, headers: Sequence[str], rows: Iterable[dict[str, Any]],
               step: Callable[[], None] | None = None) -> int:
     """Rows as CSV under `headers`; returns how many were written."""
     writer = csv.writer(handle)
@@ -56,19 +68,20 @@ def write_csv(handle: IO[str], headers: Sequence[str], rows: Iterable[dict[str, 
     return count
 
 
-def write_jsonl(handle: IO[str], rows: Iterable[dict[str, Any]], step: Callable[[], None] | None = None) -> int:
+def write_jsonl(handle: Writer, rows: Iterable[dict[str, Any]], step: Callable[[], None] | None = None) -> int:
     count = 0
     for row in rows:
-        handle.write(json.dumps(row, default=str, ensure_ascii=False) + "\n")
+        handle.write(json_text(row) + "\n")
         count += 1
         if step:
             step()
     return count
 
 
-def write_xlsx(out: Path, title: str, headers: Sequence[str], rows: Iterable[dict[str, Any]],
+def write_xlsx(partial: Path, title: str, headers: Sequence[str], rows: Iterable[dict[str, Any]],
                step: Callable[[], None] | None = None) -> int:
-    """Rows as one XLSX sheet (write-only mode, so memory stays flat); every cell is plain text."""
+    """Rows as one XLSX sheet (write-only mode, so memory stays flat) into the temporary file `replacing` made;
+    every cell is plain text."""
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
@@ -80,15 +93,8 @@ def write_xlsx(out: Path, title: str, headers: Sequence[str], rows: Iterable[dic
         count += 1
         if step:
             step()
-    buffer = io.BytesIO()
-    book.save(buffer)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(buffer.getvalue())
-    except OSError as exc:
-        raise InvalidInput(f"Cannot write {out}: {exc.strerror or exc}.") from None
+    with open(partial, "wb", opener=no_follow) as handle:
+        book.save(handle)
     return count
 
 

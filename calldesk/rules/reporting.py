@@ -14,6 +14,7 @@ from typing import Any, Literal
 from calldesk.errors import InvalidInput
 from calldesk.rules.calendar import OpenCalendar, calendar_for
 from calldesk.rules.profile import CALL_TYPES, Profile
+from calldesk.rules.typed_dates import check_year
 
 CALL_TYPE_LABELS = {"compliment": "Compliment", "inquiry": "Question/inquiry", "concern": "Concern",
                     "complaint": "Complaint"}
@@ -63,9 +64,10 @@ def _month_end(year: int, month: int) -> date:
 def month_period(text: str) -> Period:
     """The month "YYYY-MM"; InvalidInput otherwise."""
     match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text or "")
-    if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1900:
+    if not match or not 1 <= int(match.group(2)) <= 12:
         raise InvalidInput(f"'{text}' is not a month; write it as YYYY-MM, e.g. 2026-10.", field="month")
     year, month = int(match.group(1)), int(match.group(2))
+    check_year(year, text, "the month", "month")
     return Period("monthly", f"{year}-{month:02d}", date(year, month, 1), _month_end(year, month))
 
 
@@ -87,9 +89,10 @@ def previous_month(today: date) -> Period:
 def quarter_period(text: str) -> Period:
     """The quarter "YYYYQn" (Q1 = January to March); InvalidInput otherwise."""
     match = re.fullmatch(r"\s*(\d{4})\s*-?\s*[Qq]([1-4])\s*", text or "")
-    if not match or int(match.group(1)) < 1900:
+    if not match:
         raise InvalidInput(f"'{text}' is not a quarter; write it as YYYYQn, e.g. 2026Q3.", field="quarter")
     year, quarter = int(match.group(1)), int(match.group(2))
+    check_year(year, text, "the quarter", "quarter")
     first_month = 3 * quarter - 2
     return Period("quarterly", f"{year}Q{quarter}", date(year, first_month, 1), _month_end(year, first_month + 2))
 

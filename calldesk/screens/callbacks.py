@@ -18,6 +18,7 @@ from calldesk.rules.calendar import calendar_for
 from calldesk.rules.callbacks import describe_due
 from calldesk.rules.display import inert
 from calldesk.screens.context import Desk
+from calldesk.widgets.inert_text import plain
 
 
 class AskForm(ModalScreen[bool]):
@@ -123,8 +124,8 @@ class CallbacksScreen(Screen[None]):
             flags = ", ".join(f for f, on_ in (("urgent", c.urgent), ("superior", c.from_superior)) if on_)
             owner = f"covering for {c.covering_for}" if c.covering_for else "mine"
             table.add_row(describe_due(c.due_at, now=now, local=calendar.local(c.due_at)),
-                          *(inert(v or "", lines=False) for v in (c.caller_name, c.phone, c.message)),
-                          flags, inert(owner), key=str(c.id))
+                          *(plain(v) for v in (c.caller_name, c.phone, c.message)), flags, plain(owner),
+                          key=str(c.id))
         self.query_one("#callbacks-summary", Static).update(
             f"{len(self.rows)} open callback{'s' if len(self.rows) != 1 else ''}" if self.rows
             else "No callbacks to return.")

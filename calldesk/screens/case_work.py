@@ -26,6 +26,7 @@ from calldesk.errors import CalldeskError, InvalidInput
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.display import inert
 from calldesk.rules.triage import format_due
+from calldesk.rules.typed_dates import typed_day
 from calldesk.screens.failures import as_refusal
 
 if TYPE_CHECKING:
@@ -224,10 +225,7 @@ class ClockDialog(CaseWorkDialog):
 
 
 def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInput(f"'{text}' is not a date; write it as YYYY-MM-DD.", field="new_due") from None
+    return typed_day(text, "the new due date", "new_due")
 
 
 class ResolutionDialog(CaseWorkDialog):

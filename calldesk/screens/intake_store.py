@@ -15,6 +15,7 @@ from typing import Any
 from calldesk.errors import CalldeskError, InvalidInput
 from calldesk.models import CasePublic, ConsentCreate, StudentCreate
 from calldesk.rules.repeat import CallerKey
+from calldesk.rules.typed_dates import typed_day
 from calldesk.screens.context import Desk
 from calldesk.screens.intake_call import (
     CONSENT_FIELDS,
@@ -116,10 +117,7 @@ def _date(form: Mapping[str, Any], name: str, *, required: bool) -> date | None:
         if required:
             raise InvalidInput("The consent must be dated: enter the date it was signed.", field=name)
         return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(f"'{text}' is not a date: write it as YYYY-MM-DD.", field=name) from None
+    return typed_day(text, "the date", name)
 
 
 def consent_action(desk: Desk, call: Call, writer: DraftWriter, action: str) -> ConsentView:

@@ -25,6 +25,7 @@ from calldesk.rules.reporting import (
 )
 from calldesk.screens.context import Desk
 from calldesk.screens.failures import ReportsWorkerFailures, as_refusal
+from calldesk.widgets.inert_text import plain
 
 if TYPE_CHECKING:
     from calldesk.store.reports import ReportRun
@@ -101,7 +102,7 @@ class ReportScreen(ReportsWorkerFailures, Screen[None]):
                 run = run_report(uow, actor=self.desk.actor, profile=self.desk.profile, period=period,
                                  now=self.desk.now())
         except Exception as exc:  # shown as one sentence under the month, the screen stays usable
-            message = as_refusal(exc).message
+            message = plain(as_refusal(exc).message)
             self.app.call_from_thread(self.query_one("#report-summary", Static).update, message)
             return
         self.post_message(self.Loaded(run))
@@ -112,23 +113,23 @@ class ReportScreen(ReportsWorkerFailures, Screen[None]):
         run = event.run
         approved = f", approved by {run.approved_by}" if run.approved_by else ""
         changed = f"; {len(run.differences)} count(s) changed since approval" if run.differences else ""
-        self.query_one("#report-summary", Static).update(
+        self.query_one("#report-summary", Static).update(plain(
             f"{numbers['period']}: {numbers['total']} reportable case(s); report {run.report_id} "
-            f"{run.status}{approved}{changed}. {numbers['not_reportable']['total']} not reportable.")
+            f"{run.status}{approved}{changed}. {numbers['not_reportable']['total']} not reportable."))
         counts = self.query_one("#report-counts", DataTable)
         counts.clear()
         for dimension in DIMENSIONS:
             for key, n in numbers["counts"].get(dimension, {}).items():
                 label = {"call_type": CALL_TYPE_LABELS, "sla": SLA_LABELS}.get(dimension, {}).get(key, key)
-                counts.add_row(DIMENSION_LABELS[dimension], label, str(n))
+                counts.add_row(DIMENSION_LABELS[dimension], plain(label), str(n))
         routed = self.query_one("#report-not-reportable", DataTable)
         routed.clear()
         for case in numbers["not_reportable"]["cases"]:
-            routed.add_row(case["case"], case["category"], case["route_to"])
+            routed.add_row(plain(case["case"]), plain(case["category"]), plain(case["route_to"]))
         chain = self.query_one("#report-chain", DataTable)
         chain.clear()
         for step in run.chain:
-            chain.add_row(f"{step.due:%a %d %b}", step.state, step.label)
+            chain.add_row(f"{step.due:%a %d %b}", step.state, plain(step.label))
         self._charts(numbers)
 
     def _charts(self, numbers: dict[str, Any]) -> None:

@@ -13,10 +13,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from calldesk.rules.calendar import calendar_for
-from calldesk.rules.display import inert
 from calldesk.rules.triage import format_due
 from calldesk.screens.context import Desk
 from calldesk.screens.failures import ReportsWorkerFailures
+from calldesk.widgets.inert_text import plain
 
 if TYPE_CHECKING:
     from calldesk.store.dashboard import CoverItem, Trend
@@ -78,12 +78,12 @@ class TrendsScreen(ReportsWorkerFailures, Screen[None]):
         table = self.query_one("#trends", DataTable)
         table.clear()
         for t in event.trends:
-            table.add_row(str(t.cases), inert(t.place), t.kind, f"{t.window_days} days")
+            table.add_row(str(t.cases), plain(t.place), t.kind, f"{t.window_days} days")
         self.query_one("#trends-title", Static).update(f"Repeated issues: {len(event.trends)} places")
         cover = self.query_one("#cover", DataTable)
         cover.clear()
         for item in event.cover:
             due = "-" if item.due is None else format_due(calendar.local(item.due), with_time=True)
-            cover.add_row(due, item.what, item.case_number or f"callback {item.callback_id}", item.absent,
-                          f"{item.absent_since:%d %b}", item.supervisor or "-")
+            cover.add_row(due, plain(item.what), plain(item.case_number or f"callback {item.callback_id}"),
+                          plain(item.absent), f"{item.absent_since:%d %b}", plain(item.supervisor or "-"))
         self.query_one("#cover-title", Static).update(f"Absent staff's work: {len(event.cover)} items")

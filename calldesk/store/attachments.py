@@ -24,9 +24,9 @@ _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 def read_source(source: Path) -> bytes:
     """The file to attach, refused in words if it is missing, empty, unreadable or too large."""
-    if not source.is_file():
-        raise InvalidInput(f"No file at {source}.", field="attachment")
     try:
+        if not source.is_file():
+            raise InvalidInput(f"No file at {source}.", field="attachment")
         size = source.stat().st_size
         if size == 0:
             raise InvalidInput(f"{source} is empty.", field="attachment")

@@ -29,6 +29,7 @@ from calldesk.rules.consent import (
 )
 from calldesk.rules.contact import normalise_name
 from calldesk.rules.ferpa import RecordConsent, RecordDisclosure, RecordRequest, StudentRecord
+from calldesk.rules.vocabulary import LARGEST_NUMBER
 from calldesk.store import audit
 from calldesk.store.cases import get_case
 from calldesk.store.uow import UnitOfWork
@@ -182,7 +183,7 @@ def student_record(uow: UnitOfWork, *, actor: Actor, student_ref: str) -> Studen
     session = uow.session
     ref = student_ref.strip()
     students = list(session.exec(select(Student).where(Student.student_ref == ref).order_by(col(Student.id))))
-    if not students and ref.isdigit():
+    if not students and ref.isascii() and ref.isdigit() and int(ref) <= LARGEST_NUMBER:
         found = session.get(Student, int(ref))
         students = [found] if found is not None else []
     if not students:

@@ -189,24 +189,31 @@ def open311(profile: Profile, values: dict[str, Any]) -> dict[str, Any]:
 
 @dataclass
 class Export:
-    """An audited export: how many rows, and how to read them (in a read-only session, so no lock is held)."""
+    """An export to be audited once written: how many rows, and how to read them (in a read-only session, so no
+    lock is held); `record` writes its audit event."""
 
     total: int
     rows: Callable[[Session], Iterator[dict[str, Any]]]
+    action: str
+    what: str
+
+    def record(self, uow: UnitOfWork, *, actor: Actor, written: int) -> None:
+        """The export's audit event (what, how many rows, by whom; no identifier), committed. The CLI records it
+        before the first row reaches the screen, and for a file once the file is whole, before it is renamed into
+        place: an export refused or failed before that leaves no event."""
+        audit.record(uow.session, actor=actor.username, action=self.action, entity="export", entity_id=self.what,
+                     field="count", new=written)
+        uow.commit()
 
 
 def export_cases(uow: UnitOfWork, *, actor: Actor, profile: Profile, since: datetime | None,
                  until: datetime | None, form: str, redacted: bool = True) -> Export:
-    """Cases opened in [since, until) as export rows (`form` "cases" or "open311"); audited now, read lazily.
-
-    The audit event is committed before the rows are read, so an interrupted export is still on record.
-    """
+    """Cases opened in [since, until) as export rows (`form` "cases" or "open311"), read lazily; not yet audited
+    (Export.record). Commits the store's pseudonym key if this is its first use."""
     actor = authorise(uow, actor, "report" if redacted else "export_personal")
     session = uow.session
     secret = pseudonym_secret(session)
     total = count_cases(session, profile, since, until)
-    audit.record(session, actor=actor.username, action="export.cases", entity="export",
-                 entity_id=form if redacted else f"{form} unredacted", field="count", new=total)
     uow.commit()
     fields = EXPORT_FIELDS if redacted else (*PERSONAL_FIELDS, *EXPORT_FIELDS)
 
@@ -215,20 +222,19 @@ def export_cases(uow: UnitOfWork, *, actor: Actor, profile: Profile, since: date
             values = case_values(profile, details, secret=secret, redacted=redacted)
             yield open311(profile, values) if form == "open311" else {k: values[k] for k in fields}
 
-    return Export(total, rows)
+    return Export(total, rows, "export.cases", form if redacted else f"{form} unredacted")
 
 
 def export_log(uow: UnitOfWork, *, actor: Actor, profile: Profile, since: datetime, until: datetime,
                log: str | None = None) -> tuple[list[str], Export]:
-    """The profile's tracking log (or `log`) for cases opened in [since, until): headers and redacted rows."""
+    """The profile's tracking log (or `log`) for cases opened in [since, until): headers and redacted rows, not
+    yet audited (Export.record)."""
     actor = authorise(uow, actor, "report")
     name = log or profile.report_log
     columns = LOG_COLUMNS[name]
     session = uow.session
     secret = pseudonym_secret(session)
     total = count_cases(session, profile, since, until)
-    audit.record(session, actor=actor.username, action="export.log", entity="export", entity_id=name,
-                 field="count", new=total)
     uow.commit()
 
     def rows(reader: Session) -> Iterator[dict[str, Any]]:
@@ -236,4 +242,4 @@ def export_log(uow: UnitOfWork, *, actor: Actor, profile: Profile, since: dateti
             values = case_values(profile, details, secret=secret)
             yield {header: values[key] for header, key in columns}
 
-    return [header for header, _ in columns], Export(total, rows)
+    return [header for header, _ in columns], Export(total, rows, "export.log", name)

@@ -75,7 +75,12 @@ def build(model: type[M], **values: Any) -> M:
     try:
         return model(**values)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        field = str(first["loc"][0]) if first["loc"] else None
-        label = (field or "a value").replace("_", " ")
-        raise InvalidInput(f"{label.capitalize()}: {first['msg'].lower()}.", field=field) from None
+        raise refusal_of(exc) from None
+
+
+def refusal_of(error: ValidationError) -> InvalidInput:
+    """A model's validation error as the sentence a person reads, naming the field (never the value typed)."""
+    first = error.errors()[0]
+    field = str(first["loc"][0]) if first["loc"] else None
+    label = (field or "a value").replace("_", " ")
+    return InvalidInput(f"{label.capitalize()}: {first['msg'].lower()}.", field=field)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
-import stat
 import subprocess
 import tempfile
 from collections.abc import Callable
@@ -15,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.engine import make_url
 
+from calldesk import output_files
 from calldesk.errors import InvalidInput, StoreError
 from calldesk.store.engine import normalise_url, sqlite_path
 from calldesk.store.schema import current_revision, head_revision
@@ -22,6 +22,7 @@ from calldesk.store.schema import current_revision, head_revision
 Progress = Callable[[int, int], None]  # (done, total)
 PAGES_PER_STEP = 256
 SIDE_FILES = ("-wal", "-shm", "-journal")
+RESTORE_STEM = "restore"  # a staged restore: .restore.calldesk-PID-....partial (SQLite: beside the store; PG: temp)
 
 
 @dataclass
@@ -92,30 +93,49 @@ def check(engine: Engine) -> CheckReport:
     return report
 
 
-def _refuse_target(target: Path, store_file: Path | None) -> None:
-    """A backup goes to a new file or replaces a regular one; never the store itself, a link or a device."""
-    if store_file is not None:
-        live = os.path.abspath(store_file)
-        if os.path.abspath(target) in {live, *(live + s for s in SIDE_FILES)}:
-            raise InvalidInput(f"{target} is the live store itself; give another file name for the backup.")
+def is_live_file(path: Path, store_file: Path | None) -> bool:
+    """Whether `path` names the live SQLite store or one of its -wal/-shm/-journal files, by any path: a link to
+    its folder, `..`, a hard link (folders and files compared by device and inode, not by their names)."""
+    if store_file is None:
+        return False
+    names = {store_file.name + side for side in ("", *SIDE_FILES)}
     try:
-        info = os.lstat(target)
-    except FileNotFoundError:
-        return
-    if stat.S_ISLNK(info.st_mode):
-        raise InvalidInput(f"{target} is a symbolic link; give the backup a plain file name (links are not followed).")
-    if stat.S_ISDIR(info.st_mode):
-        raise InvalidInput(f"{target} is a folder; give a file name for the backup.")
-    if not stat.S_ISREG(info.st_mode):
-        raise InvalidInput(f"{target} is not a regular file (a device or pipe?); give a file name for the backup.")
+        folder, live_folder = os.stat(path.parent), os.stat(store_file.parent)
+    except OSError:
+        return False
+    if (folder.st_dev, folder.st_ino) == (live_folder.st_dev, live_folder.st_ino) and path.name in names:
+        return True
+    try:
+        info = os.stat(path)
+    except OSError:
+        return False
+    for name in names:
+        try:
+            live = os.stat(store_file.parent / name)
+        except OSError:
+            continue
+        if (live.st_dev, live.st_ino) == (info.st_dev, info.st_ino):
+            return True
+    return False
+
+
+def remove_leftovers(url: str, *folders: Path) -> list[Path]:
+    """Remove the copies of the store that killed backups and restores left (in the store's folder, the given
+    folders and, for a PostgreSQL restore's SQL, the temporary folder); returns what was removed."""
+    store_file = sqlite_path(url)
+    places = {Path(os.path.abspath(f)) for f in folders}
     if store_file is not None:
-        for side in ("", *SIDE_FILES):
-            try:
-                live_info = os.stat(str(store_file) + side)
-            except OSError:
-                continue
-            if (live_info.st_dev, live_info.st_ino) == (info.st_dev, info.st_ino):
-                raise InvalidInput(f"{target} is the live store itself; give another file name for the backup.")
+        places.add(Path(os.path.abspath(store_file)).parent)
+    removed = [path for folder in sorted(places) for path in output_files.remove_leftovers(folder)]
+    return removed + output_files.remove_leftovers(Path(tempfile.gettempdir()), prefix=f".{RESTORE_STEM}.")
+
+
+def describe_removed(removed: list[Path]) -> str:
+    """One sentence on the leftover copies removed (empty when there were none)."""
+    if not removed:
+        return ""
+    return (f"Removed {len(removed)} leftover copies of the store from interrupted backups/restores: "
+            f"{', '.join(str(p) for p in removed)}.")
 
 
 def backup(engine: Engine, url: str, target: Path, *, progress: Progress | None = None) -> Path:
@@ -124,25 +144,13 @@ def backup(engine: Engine, url: str, target: Path, *, progress: Progress | None 
     The copy is written owner-only under a temporary name in the target's folder, checked, then renamed over
     `target`: a failed backup leaves whatever was at `target` as it was.
     """
-    target = Path(os.path.abspath(target.expanduser()))
-    if not target.parent.is_dir():
-        raise InvalidInput(f"No folder {target.parent}; create it first or give another path for the backup.")
-    path = sqlite_path(url)
-    _refuse_target(target, path)
-    try:
-        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial")
-    except OSError as exc:
-        raise InvalidInput(f"Cannot write in {target.parent}: {exc.strerror}.") from None
-    os.close(fd)
-    tmp = Path(name)  # mkstemp: a new file (O_EXCL, no link followed), mode 0600
-    try:
-        _backup_to(engine, url, path, tmp, progress)
-        os.replace(tmp, target)
-    except OSError as exc:
-        raise InvalidInput(f"Cannot write the backup {target}: {exc.strerror}.") from None
-    finally:
-        tmp.unlink(missing_ok=True)
-    return target
+    path = output_files.checked_target(target, "backup")
+    store_file = sqlite_path(url)
+    if is_live_file(path, store_file):
+        raise InvalidInput(f"{target} is the live store itself; give another file name for the backup.")
+    with output_files.replacing(path, "backup") as partial:
+        _backup_to(engine, url, store_file, partial, progress)
+    return path
 
 
 def _backup_to(engine: Engine, url: str, path: Path | None, target: Path, progress: Progress | None) -> None:

@@ -13,25 +13,29 @@ from __future__ import annotations
 import functools
 import json
 import os
+import shutil
 import sqlite3
 import stat
 import subprocess
 import tempfile
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
+from calldesk import output_files
 from calldesk.errors import InvalidInput, StoreError
 from calldesk.models import utcnow
 from calldesk.store.engine import SQLITE_MAGIC, make_engine, sqlite_path
 from calldesk.store.maintenance import (
     NOTIFY_SINCE,
     NOTIFY_TRIGGER,
+    RESTORE_STEM,
     Progress,
     _copy_page_steps,
     _libpq_target,
     _pg_program,
     is_live,
+    is_live_file,
 )
 from calldesk.store.schema import HEAD, upgrade
 from calldesk.store.users import Actor
@@ -53,6 +57,8 @@ def restore(engine: Engine, url: str, source: Path, *, actor: Actor, force: bool
         raise InvalidInput(f"No backup file at {source}.") from None
     if not stat.S_ISREG(info.st_mode):
         raise InvalidInput(f"{source} is not a regular file; nothing was restored.")
+    if is_live_file(source, sqlite_path(url)):  # its main file without its WAL: saves would be lost
+        raise InvalidInput(f"{source} is the live store itself, not a backup of it; nothing was restored.")
     if not force and is_live(engine):
         raise InvalidInput("The store holds live data; add --force to overwrite it with the backup.")
     if engine.dialect.name == "sqlite":
@@ -151,9 +157,10 @@ def _sqlite_restore(engine: Engine, url: str, source: Path, actor: Actor, progre
     if path is None:
         raise InvalidInput("An in-memory store cannot be restored into.")
     revision = _verify_sqlite_backup(source)
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=".restore-", suffix=".db")
-    os.close(fd)
-    staged_path = Path(name)
+    try:
+        staged_path = output_files.partial_file(path.parent, RESTORE_STEM)
+    except OSError as exc:
+        raise StoreError(f"Cannot stage the restore beside the store: {exc.strerror}; nothing was restored.") from None
     try:
         src = sqlite3.connect(f"file:{source}?mode=ro&immutable=1", uri=True)
         staged = sqlite3.connect(staged_path)
@@ -252,6 +259,43 @@ def _enforcement() -> str:
             f"{security.STAMP_SQL};\n\\endif")
 
 
+# Client sessions of the store's database other than this one (autovacuum and the like are not counted).
+OTHER_SESSIONS = ("SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE datname = current_database() "
+                  "AND pid <> pg_backend_pid() AND backend_type = 'client backend'")
+
+
+def _sessions_refusal(count: int) -> str:
+    return (f"The store's database has {count} other session{'s' if count != 1 else ''} connected (desks, scripts or "
+            "tools that could save meanwhile); close them and restore again. Nothing was restored.")
+
+
+def _refuse_other_sessions(engine: Engine) -> None:
+    """A desk saving during the swap would save into the replaced schema, dropped at the end: its acknowledged
+    save would be lost. So a restore needs the database to itself (the restore's transaction checks again)."""
+    engine.dispose()  # this process's own pooled connections are not other sessions
+    with engine.connect() as conn:
+        count = int(conn.execute(text(OTHER_SESSIONS)).scalar_one())
+    engine.dispose()
+    if count:
+        raise StoreError(_sessions_refusal(count))
+
+
+def _pg_exclusive() -> str:
+    """SQL run first in the restore's transaction: every calldesk table locked (a desk connecting now waits, and
+    then writes into the restored tables), then refused if any other session is connected."""
+    refusal = _sessions_refusal(0).replace("0 other sessions", "% other session(s)").replace("'", "''")
+    return f"""
+SET LOCAL lock_timeout = '10s';
+DO $calldesk$ DECLARE t record; n integer; BEGIN
+  FOR t IN SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = 'public' LOOP
+    EXECUTE format('LOCK TABLE public.%I IN ACCESS EXCLUSIVE MODE', t.tablename);
+  END LOOP;
+  {OTHER_SESSIONS.replace("SELECT count(*)", "SELECT count(*) INTO n")};
+  IF n > 0 THEN RAISE EXCEPTION '{refusal}', n; END IF;
+END $calldesk$;
+"""
+
+
 def _pg_restore(engine: Engine, url: str, source: Path, actor: Actor, progress: Progress | None) -> None:
     if progress:
         progress(0, 2)
@@ -262,22 +306,26 @@ def _pg_restore(engine: Engine, url: str, source: Path, actor: Actor, progress: 
     if listing.returncode != 0 or not all(n in listing.stdout for n in needed):
         raise InvalidInput(f"{source} is not a calldesk PostgreSQL backup; nothing was restored.")
     dbname, env = _libpq_target(url)
-    with tempfile.TemporaryDirectory(prefix="calldesk-restore-") as folder:  # owner-only: it holds the data
-        script = Path(folder) / "restore.sql"
+    folder = output_files.partial_folder(RESTORE_STEM)  # owner-only: it holds the data; a killed run's is removed
+    try:
+        script = folder / "restore.sql"
         made = subprocess.run([_pg_program("pg_restore"), "--no-owner", f"--file={script}", str(source)],
                               capture_output=True, text=True, check=False)
         if made.returncode != 0:
             raise InvalidInput(f"{source} is damaged or truncated ({_last(made.stderr)}); nothing was restored.")
         if progress:
             progress(1, 2)
-        wrapper = Path(folder) / "wrapper.sql"
+        _refuse_other_sessions(engine)
+        wrapper = folder / "wrapper.sql"
         wrapper.write_text(
-            "\\set ON_ERROR_STOP on\nBEGIN;\nALTER SCHEMA public RENAME TO calldesk_replaced;\n"
+            f"\\set ON_ERROR_STOP on\nBEGIN;\n{_pg_exclusive()}\nALTER SCHEMA public RENAME TO calldesk_replaced;\n"
             "CREATE SCHEMA public;\n"
             f"\\i {script}\n{_enforcement()}\n{_pg_checks(actor, source)}\nCOMMIT;\n", encoding="utf-8")
         engine.dispose()
         result = subprocess.run([_pg_program("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", f"--file={wrapper}",
                                  f"--dbname={dbname}"], capture_output=True, text=True, check=False, env=env)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     if result.returncode != 0:
         raise StoreError(f"The restore failed and was rolled back, the store is unchanged: {_last(result.stderr)}")
     if progress:
@@ -285,7 +333,7 @@ def _pg_restore(engine: Engine, url: str, source: Path, actor: Actor, progress: 
 
 
 def _last(text: str) -> str:
-    """psql's reason in one line: its last ERROR (without the file and line it came from), else its last line."""
+    """psql's or pg_restore's reason in one line: its last ERROR (not the CONTEXT after it), else its last line."""
     lines = [line for line in text.strip().splitlines() if line.strip()]
     errors = [line.split("ERROR:", 1)[1].strip() for line in lines if "ERROR:" in line]
     if errors:

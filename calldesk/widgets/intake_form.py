@@ -13,6 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, ContentSwitcher, Input, Select, TabbedContent, TabPane, TextArea
 
 from calldesk.rules.abuse import NARRATIVE_FIELDS
+from calldesk.rules.display import inert
 from calldesk.rules.profile import Profile
 from calldesk.widgets.call_information import CallInformation
 from calldesk.widgets.caller_details import CallerDetails
@@ -83,6 +84,8 @@ class IntakeForm(Vertical):
         self.ready = False
         self._mounted_tabs = 0
         self._first_field: Widget | None = None
+        # Field -> (shown, stored) for the values `fill` showed inert: an untouched field gives back what is stored.
+        self._stored: dict[str, tuple[str, str]] = {}
 
     def compose(self) -> ComposeResult:
         panes: dict[str, Widget] = {
@@ -120,8 +123,12 @@ class IntakeForm(Vertical):
         return self.query_one(TabbedContent)
 
     def values(self) -> dict[str, Any]:
-        """Every control's value by field name."""
-        return {w.id: value_of(w) for w in self.controls if w.id}
+        """Every control's value by field name (a value shown inert and left as it was: the stored value)."""
+        values = {w.id: value_of(w) for w in self.controls if w.id}
+        for name, (shown, stored) in self._stored.items():
+            if values.get(name) == shown:
+                values[name] = stored
+        return values
 
     def fill(self, values: Mapping[str, Any]) -> None:
         """Put saved values back (a resumed draft); unknown keys are ignored, nothing else is touched."""
@@ -131,10 +138,18 @@ class IntakeForm(Vertical):
         for name, value in values.items():
             widget = controls.get(name)
             if widget is not None:
-                if isinstance(widget, Input):
-                    widget.value = str(value or "")
-                elif isinstance(widget, TextArea):
-                    widget.text = str(value or "")
+                if isinstance(widget, Input | TextArea):
+                    # Stored text is shown inert: an escape sequence in it never reaches the terminal.
+                    stored = str(value or "")
+                    shown = inert(stored, lines=isinstance(widget, TextArea))
+                    if shown != stored:
+                        self._stored[name] = (shown, stored)
+                    else:
+                        self._stored.pop(name, None)
+                    if isinstance(widget, Input):
+                        widget.value = shown
+                    else:
+                        widget.text = shown
                 elif isinstance(widget, Checkbox):
                     widget.value = bool(value)
                 elif isinstance(widget, Select):

@@ -11,7 +11,7 @@ from calldesk.profiles import load_profile
 from calldesk.screens.abuse import AbuseGuidanceScreen
 from tests.conftest import Team
 from tests.ui.conftest import fixed_clock
-from tests.ui.steps import SIZE, choose, new_call, settle, type_into
+from tests.ui.steps import SIZE, save_a_call, settle
 
 pytestmark = pytest.mark.parametrize("backend", ["postgres"], indirect=True)
 MARKER = "QZX-7731-MARKER"
@@ -22,13 +22,7 @@ async def test_an_agents_f9_on_a_saved_call_scrubs_it_through_her_own_login(team
     app = CalldeskApp(store, team.actor("ana"), load_profile("lausd"), clock=fixed_clock)
     app.animation_level = "none"
     async with app.run_test(size=SIZE) as pilot:
-        await new_call(pilot)
-        await type_into(pilot, "caller_name", "Jo Doe")
-        await pilot.press("alt+2")
-        await choose(pilot, "category", "Student placement")
-        await type_into(pilot, "claim", f"The boy said {MARKER} happened at home.")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await save_a_call(pilot, f"The boy said {MARKER} happened at home.")
         await pilot.press("f9")
         await settle(pilot)
         assert isinstance(app.screen, AbuseGuidanceScreen)

@@ -66,14 +66,20 @@ def busy_core() -> Iterator[None]:
     burner.wait()
 
 
-@pytest.fixture
-def terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
+def desk_env(tmp_path: Path) -> tuple[dict[str, str], Path]:
+    """The environment of a desk whose every user folder is under `tmp_path`, and its store's path."""
     if shutil.which("tmux") is None:
         pytest.fail("tmux is not installed: run the suite with scripts/test, which installs it.")
     store = tmp_path / "store" / "calldesk.db"
     env = {var: str(tmp_path / var.lower()) for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME",
                                                          "XDG_STATE_HOME")}
     env |= {"HOME": str(tmp_path), "CALLDESK_DATABASE_URL": f"sqlite:///{store}", "TERM": "xterm-256color"}
+    return env, store
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
+    env, store = desk_env(tmp_path)
     term = Terminal(f"calldesk-test-{os.getpid()}", env)
     try:
         yield term, store

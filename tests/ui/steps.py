@@ -52,6 +52,17 @@ async def new_call(pilot: Pilot[None]) -> IntakeScreen:
     return screen
 
 
+async def save_a_call(pilot: Pilot[None], claim: str) -> None:
+    """A new call with a caller, a category and `claim`, saved (ctrl+s)."""
+    await new_call(pilot)
+    await type_into(pilot, "caller_name", "Jo Doe")
+    await pilot.press("alt+2")
+    await choose(pilot, "category", "Student placement")
+    await type_into(pilot, "claim", claim)
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+
+
 async def type_into(pilot: Pilot[None], field: str, text: str) -> None:
     """Focus the field (its tab comes forward) and type `text` key by key."""
     screen = pilot.app.screen

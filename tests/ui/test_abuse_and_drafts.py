@@ -21,7 +21,7 @@ from calldesk.store.users import Actor
 from calldesk.widgets.banner import Banner
 from calldesk.widgets.call_bar import CallBar
 from calldesk.widgets.intake_form import value_of
-from tests.ui.steps import SIZE, cases, choose, draft_forms, new_call, settle, type_into
+from tests.ui.steps import SIZE, cases, choose, draft_forms, new_call, save_a_call, settle, type_into
 
 MARKER = "QZX-7731-MARKER"
 
@@ -77,13 +77,7 @@ async def test_the_abuse_key_mid_call_scrubs_the_draft(make_app, desk_store: Sto
 async def test_the_abuse_key_after_saving_scrubs_the_case(make_app, desk_store: Store) -> None:  # type: ignore[no-untyped-def]
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await new_call(pilot)
-        await type_into(pilot, "caller_name", "Jo Doe")
-        await pilot.press("alt+2")
-        await choose(pilot, "category", "Student placement")
-        await type_into(pilot, "claim", f"The boy said {MARKER} happened at home.")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await save_a_call(pilot, f"The boy said {MARKER} happened at home.")
         assert cases(desk_store)[0].claim.endswith("happened at home.")
         await pilot.press("ctrl+b")
         await settle(pilot)

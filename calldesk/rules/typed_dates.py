@@ -1,0 +1,41 @@
+"""Dates and times a person types (command-line options, dialog fields), read in one place.
+
+Only the years 1900 to 2999 are taken: deadlines are counted forward from these dates in business days, months
+and years, and a year like 9999 (or 0001) would run off the end of the calendar (an OverflowError, not a refusal).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, tzinfo
+
+from calldesk.errors import InvalidInput
+
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
+def check_year(year: int, text: str, what: str, field: str | None = None) -> None:
+    """InvalidInput unless `year` is one calldesk counts deadlines in."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise InvalidInput(f"'{text.strip()}' is out of range for {what}: give a date in the years {FIRST_YEAR} to "
+                           f"{LAST_YEAR}.", field=field or what)
+
+
+def typed_day(text: str, what: str, field: str | None = None) -> date:
+    """The day typed as YYYY-MM-DD; InvalidInput naming `what` otherwise."""
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(f"'{text}' is not a date for {what}; write it as YYYY-MM-DD.", field=field or what) from None
+    check_year(day.year, text, what, field)
+    return day
+
+
+def typed_moment(text: str, what: str, tz: tzinfo, field: str | None = None) -> datetime:
+    """'2026-12-01 15:00' (or a date) as an aware datetime, in `tz` unless the text names its own offset."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(f"'{text}' is not a date and time like 2026-12-01 15:00 ({what}).",
+                           field=field or what) from None
+    check_year(moment.year, text, what, field)
+    return moment if moment.tzinfo else moment.replace(tzinfo=tz)
