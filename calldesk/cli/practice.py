@@ -4,6 +4,7 @@ where you may act as any team member. Every screen says PRACTICE."""
 from __future__ import annotations
 
 import dataclasses
+import sys
 
 import typer
 
@@ -22,11 +23,17 @@ def practice(ctx: typer.Context,
     """Practise on a separate store (never the real one): a demo team, demo cases, and the day's first calls
     routed to the team. Act as any member with --as NAME or, on the desk, ctrl+p "Practice: act as"."""
     from calldesk.app import run_desk
+    from calldesk.errors import InvalidInput
     from calldesk.profiles import load_profile
     from calldesk.settings import data_home
-    from calldesk.store.practice import make_practice, practice_path
+    from calldesk.store.practice import TEAM, make_practice, practice_path
     from calldesk.store.users import os_login
 
+    names = [name for name, *_ in TEAM]
+    if as_ and as_ not in names:  # refused before anything is made or opened
+        raise InvalidInput(f"{as_!r} is not on the practice team: choose one of {', '.join(names)}.")
+    if not sys.stdout.isatty():
+        raise InvalidInput("calldesk practice opens the desk: run it in a terminal.")
     settings = options(ctx).settings()
     path = practice_path(data_home())
     if reset:

@@ -121,17 +121,19 @@ def places(ctx: typer.Context, name: str = typer.Argument(...),
     _set_list(ctx, name, listed, "places", as_json)
 
 
-LISTS = {"languages": ("set_languages", "takes calls in", "no language listed"),
-         "places": ("set_places", "sees the cases of", "no place listed")}
+LISTS = {"languages": ("takes calls in", "no language listed"), "places": ("sees the cases of", "no place listed")}
 
 
 def _set_list(ctx: typer.Context, name: str, listed: str, which: str, as_json: bool) -> None:
     """A user's list of languages or places, set by its service; said back as stored."""
-    from calldesk.store import users as user_service
+    from calldesk.store.users import set_languages, set_places
 
-    service, words, none = LISTS[which]
+    words, none = LISTS[which]
     with opened(ctx) as store, store.uow() as uow:
-        user = getattr(user_service, service)(uow, actor=store.actor(), username=name, **{which: listed})
+        if which == "languages":
+            user = set_languages(uow, actor=store.actor(), username=name, languages=listed)
+        else:
+            user = set_places(uow, actor=store.actor(), username=name, places=listed)
     if as_json:
         print_json(user)
     else:

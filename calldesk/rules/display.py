@@ -14,8 +14,9 @@ from collections.abc import Callable
 from typing import Any
 
 KEPT = frozenset("\n\t")
-# C0/C1 controls, DEL, format characters (bidi overrides, zero-width), lone surrogates.
-_SUSPECT = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ud800-\udfff]")
+# C0/C1 controls, DEL, format characters (bidi overrides, zero-width), the line and paragraph separators (a line
+# break to Python's splitlines and some terminals), lone surrogates.
+_SUSPECT = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ud800-\udfff]")
 
 
 def _escaper(kept: frozenset[str]) -> Callable[[re.Match[str]], str]:
@@ -41,7 +42,7 @@ def inert(text: str, *, lines: bool = True) -> str:
 
 # What JSON leaves raw with ensure_ascii=False but a terminal acts on (it escapes C0 controls itself): DEL, C1
 # controls (\x9b is CSI), bidi and zero-width format characters, lone surrogates.
-_RAW_IN_JSON = re.compile(r"[\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ud800-\udfff]")
+_RAW_IN_JSON = re.compile(r"[\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ud800-\udfff]")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 

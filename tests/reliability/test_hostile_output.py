@@ -30,7 +30,7 @@ def _seed(store: Store, staff: dict[str, Actor], tmp_path: Path) -> str:
     assert code == 0, err
     number = "2026-000001"
     with store.uow() as uow:
-        confidentiality.add_student(uow, actor=staff["agent"], case_number=number,
+        confidentiality.add_student(uow, actor=staff["supervisor"], case_number=number,  # (routed: not ana's)
                                     data=StudentCreate(name=HOSTILE, student_ref="S77", school=HOSTILE))
     for args in (["case", "follow-up", number, "--done", HOSTILE, "--pending", HOSTILE],
                  ["case", "plan", number, "--step", f"{HOSTILE}@2026-10-20"],

@@ -44,6 +44,12 @@ WEAKENED: dict[str, tuple[list[str], str]] = {
 }
 
 
+def _restore(store: Store, path: Path) -> tuple[int, str, str]:
+    """`calldesk db restore` with this test's own connections closed first (a restore refuses other sessions)."""
+    store.engine.dispose()
+    return run(store.url, "db", "restore", str(path), "--force")
+
+
 def _counts(store: Store) -> tuple[int, int]:
     with store.uow(readonly=True) as uow:
         return (uow.session.exec(select(func.count()).select_from(Case)).one(),
@@ -79,10 +85,10 @@ def test_a_dump_with_more_than_calldesk_made_is_refused_and_db_check_names_it(
     statements, named = EXTRAS[kind]
     good, bad = _tampered(store, staff, tmp_path, statements, named)
     # Back to a clean store (the good backup), then the tampered backup is refused and changes nothing.
-    assert run(store.url, "db", "restore", str(good), "--force")[0] == 0
+    assert _restore(store, good)[0] == 0
     assert maintenance.check(store.engine).ok, maintenance.check(store.engine).problems
     before = _counts(store)
-    code, out, err = run(store.url, "db", "restore", str(bad), "--force")
+    code, out, err = _restore(store, bad)
     assert code != 0 and "not make" in err and named in err, (out, err)
     assert len(err.strip().splitlines()) == 1
     assert _counts(store) == before and maintenance.check(store.engine).ok
@@ -93,6 +99,6 @@ def test_a_dump_with_calldesk_s_rules_weakened_is_restored_with_them_made_again(
         store: Store, staff: dict[str, Actor], tmp_path: Path, kind: str) -> None:
     statements, named = WEAKENED[kind]
     _, bad = _tampered(store, staff, tmp_path, statements, named)
-    code, out, err = run(store.url, "db", "restore", str(bad), "--force")
+    code, out, err = _restore(store, bad)
     assert code == 0, err
     assert maintenance.check(store.engine).ok, maintenance.check(store.engine).problems

@@ -15,7 +15,7 @@ IN_FLIGHT: set[str] = set()  # services still being wired to a screen or command
 # Helpers called only from inside the store (by other services or the store's own machinery), not actions.
 INTERNAL = {
     # the audit trail, written inside every service's own transaction
-    "audit_key", "record", "record_changes",
+    "audit_key", "record", "record_changes", "forget_narrative",
     # sign-in and the role check every service calls first; the first admin is made when the store opens
     "actor_for", "authorise", "bootstrap_first_admin",
     # parts of a case change: the version check, and the clean-up of drafts and abuse-marked text
