@@ -154,6 +154,9 @@ def lookup_figures(url: str) -> dict[str, float]:
     from calldesk.store.engine import make_engine
     from calldesk.store.queries import caller_history, lookup_callers, priors_for_caller
     from calldesk.store.uow import UnitOfWork
+    from calldesk.store.users import Actor
+
+    agent = Actor("demo.agent1", "agent")  # an agent's view: the visibility rule narrows every lookup
 
     engine = make_engine(url)
     with engine.connect() as conn:
@@ -171,11 +174,11 @@ def lookup_figures(url: str) -> dict[str, float]:
         s = uow.session
         for what, typed_in in (("phone typed (213) 555-0142", typed), ("partial phone (6 digits)", national[:6]),
                                ("email", email), ("name prefix 'mar'", "mar")):
-            figures[what] = _median_ms(lambda t=typed_in: lookup_callers(s, t), name=what)
+            figures[what] = _median_ms(lambda t=typed_in: lookup_callers(s, t, viewer=agent), name=what)
         key = CallerKey(phone.lstrip("+"), None, common)
 
         def both() -> None:
-            caller_history(s, phone_digits=key.phone_digits, name=common)
+            caller_history(s, viewer=agent, phone_digits=key.phone_digits, name=common)
             priors_for_caller(s, key, since_days=30, now=now)
 
         what = f"common name '{common}' + phone (history and priors)"

@@ -15,7 +15,7 @@ from calldesk.rules.assignment import StaffBoard, Staffer, listed
 from calldesk.rules.contact import normalise_name, phone_digits
 from calldesk.rules.repeat import TREND_LISTED, CallerKey, PriorCase
 from calldesk.store.users import Actor
-from calldesk.store.visibility import sees
+from calldesk.store.visibility import sees, sees_among
 
 PRIORS_LIMIT = 50  # per key: more earlier cases than a repeat window ever holds for one caller
 PREFIX_DIGITS = 4  # a partial phone number is looked up from this many digits on
@@ -189,7 +189,7 @@ def lookup_callers(session: Session, typed: str, *, viewer: Actor, limit: int = 
                      .order_by(col(Case.phone_digits).desc(), col(Case.opened_at).desc()).limit(limit))
     elif "@" in text:
         address = text.lower()
-        exact = session.execute(select(Case.id).where(Case.email == address, sees(viewer)).limit(1)).first()
+        exact = session.execute(select(Case.id).where(Case.email == address, sees_among(viewer)).limit(1)).first()
         query = (select(Case.id).where(Case.email == address).order_by(col(Case.opened_at).desc()).limit(limit)
                  if exact is not None else
                  select(Case.id).where(_prefix(Case.email, address))
@@ -201,7 +201,7 @@ def lookup_callers(session: Session, typed: str, *, viewer: Actor, limit: int = 
         query = (select(Case.id).where(_prefix(Case.caller_name_key, name))
                  .order_by(col(Case.caller_name_key).desc(), col(Case.opened_at).desc()).limit(limit))
     # Index order backwards (newest first within each key): no sort of every match, however many there are.
-    return _cases(session, [i for (i,) in session.execute(query.where(sees(viewer)))])
+    return _cases(session, [i for (i,) in session.execute(query.where(sees_among(viewer)))])
 
 
 def follow_ups_for(session: Session, case_id: int) -> list[FollowUpPublic]:

@@ -27,7 +27,7 @@ from calldesk.store.cases import get_case
 from calldesk.store.handling import case_history
 from calldesk.store.queries import follow_ups_for
 from calldesk.store.users import Actor
-from calldesk.store.visibility import sees
+from calldesk.store.visibility import sees, sees_among
 
 CASE_NUMBER = re.compile(r"^\d{4}-\d{1,6}$")
 PHONE_LIKE = re.compile(r"^[\d\s().+\-]{7,}$")
@@ -65,7 +65,7 @@ def find_cases(session: Session, text: str, *, viewer: Actor, include_closed: bo
     conditions = find_conditions(text, region=region)
     if not conditions:
         return []
-    query = select(Case).where(or_(*conditions), sees(viewer))
+    query = select(Case).where(or_(*conditions), sees_among(viewer))
     if not include_closed:
         query = query.where(Case.status == "open")
     query = query.order_by((col(Case.status) != "open"), col(Case.opened_at).desc()).limit(limit)
