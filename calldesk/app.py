@@ -9,7 +9,7 @@ from functools import partial
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from textual import events, on, work
+from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.filter import LineFilter
@@ -70,12 +70,11 @@ class CalldeskApp(App[None], inherit_bindings=False):
         """Either an open `store` and its `actor` (tests), or `open_store`, called in a worker after first paint;
         `practice`: the practice store (every screen says so; the user may act as any team member)."""
         super().__init__()
-        self.practice = practice
         if practice:
             self.title = "calldesk PRACTICE"
         if profile is None:
             profile = load_profile(protocol or (store.protocol if store is not None else None))
-        self.desk = Desk(profile, clock or utcnow, store=store, actor=actor)
+        self.desk = Desk(profile, clock or utcnow, store=store, actor=actor, practice=practice)
         self._open_store = open_store
         self._connecting = False  # the store's opening is asked for (it starts at the agent's first pause)
         # time.monotonic() of the last key the app was sent, or of a call's form coming up (ctrl+n: the agent is
@@ -207,11 +206,12 @@ class CalldeskApp(App[None], inherit_bindings=False):
         self._say_practice()
 
     def _say_practice(self) -> None:
-        if self.practice and self.desk.ready:
+        if self.desk.practice and self.desk.ready:
             actor = self.desk.actor
             self.title = f"calldesk PRACTICE: acting as {actor.username} ({actor.role.replace('_', ' ')})"
 
-    def act_as(self, who: str) -> None:
+    @on(DeskScreen.ActAs)
+    def act_as(self, event: DeskScreen.ActAs) -> None:
         """Practice: act as another member of the team (not while a call is open)."""
         from calldesk.store.practice import store_as
 
@@ -219,14 +219,12 @@ class CalldeskApp(App[None], inherit_bindings=False):
             self.notify("Finish or leave the call first, then change who you act as.", severity="warning")
             return
         try:
-            self.desk.act_as(store_as(self.desk.store, who))
+            self.desk.act_as(store_as(self.desk.store, event.who))
         except CalldeskError as refusal:
             self.notify(refusal.message, severity="error", markup=False)
             return
         self._say_practice()
-        # My work and the rest, read again as them (screens read the desk's user as they act: the next call's too).
-        self.desk_screen.post_message(DeskScreen.Connected())
-        self.notify(f"Practice: you now act as {who}.", markup=False)
+        self.desk_screen.post_message(DeskScreen.Connected())  # My work and the rest, read again as them
 
     # ---- calls ------------------------------------------------------------------------------------------------
     def open_call(self) -> IntakeScreen | None:
@@ -298,28 +296,9 @@ class CalldeskApp(App[None], inherit_bindings=False):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The screen's own commands first (the same list as its keys and F1 help), then Textual's."""
         ours = list(palette_commands(self, screen))
-        if self.practice and self.desk.ready:
-            ours.append(SystemCommand("Practice: act as another team member",
-                                      "Work as another person of the practice team (their role, their work)",
-                                      self._pick_teammate))
         titles = {command.title for command in ours}
         yield from ours
         yield from (command for command in super().get_system_commands(screen) if command.title not in titles)
-
-    @work(exclusive=True, group="practice")
-    async def _pick_teammate(self) -> None:
-        from calldesk.screens.queue_dialogs import AssigneeDialog
-
-        staff = await self.run_worker(self._read_team, thread=True).wait()
-        chosen = await self.push_screen_wait(AssigneeDialog("Practice: act as", staff or [], people="Act as"))
-        if isinstance(chosen, str):
-            self.act_as(chosen)
-
-    def _read_team(self) -> list[Any]:
-        from calldesk.store.queries import staff_board
-
-        with self.desk.store.uow(readonly=True) as uow:
-            return staff_board(uow.session, today=self.desk.today()).staff
 
     def action_quit_desk(self) -> None:
         """Quit; with a call open, that call decides (it asks first when something typed is not saved)."""

@@ -21,7 +21,7 @@ def practice(ctx: typer.Context,
              cases: int = typer.Option(300, "--cases", min=10, max=100_000,
                                        help="Demo cases in a new practice store.")) -> None:
     """Practise on a separate store (never the real one): a demo team, demo cases, and the day's first calls
-    routed to the team. Act as any member with --as NAME or, on the desk, ctrl+p "Practice: act as"."""
+    routed to the team. Act as any member with --as NAME or, on the desk, ctrl+u."""
     from calldesk.app import run_desk
     from calldesk.errors import InvalidInput
     from calldesk.profiles import load_profile

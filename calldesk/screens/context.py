@@ -27,8 +27,9 @@ class Desk:
     """The signed-in desk: screens receive it from the app (attributes down), never look it up."""
 
     def __init__(self, profile: Profile, clock: Clock = utcnow, *, store: Store | None = None,
-                 actor: Actor | None = None) -> None:
+                 actor: Actor | None = None, practice: bool = False) -> None:
         self.profile = profile
+        self.practice = practice  # the practice store: the user may act as any member of its team
         # Tests fix the clock so timers, deadlines and snapshots do not move.
         self.clock = clock
         self._store, self._actor = store, actor

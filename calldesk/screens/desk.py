@@ -38,7 +38,16 @@ class DeskScreen(ReportsWorkerFailures, FreshScreen[None]):
                 tooltip="Find any case by number, phone, email, name or school"),
         Binding("g", "refresh_work", "Refresh", id="desk.refresh", tooltip="Read My work again"),
         Binding("b", "callbacks", "Callbacks", id="desk.callbacks", tooltip="Messages to call back"),
+        Binding("ctrl+u", "act_as", "Act as", id="desk.act_as",
+                tooltip="Practice: act as another member of the practice team (their role, their work)"),
     ]
+
+    class ActAs(Message):
+        """Practice: the user picked another member of the team to act as."""
+
+        def __init__(self, who: str) -> None:
+            super().__init__()
+            self.who = who
 
     class Connected(Message):
         """The store is open and the user signed in (posted by the app's connect thread)."""
@@ -141,6 +150,24 @@ class DeskScreen(ReportsWorkerFailures, FreshScreen[None]):
             f"Signed in as [b]{escape(inert(actor.username))}[/b] ({actor.role.replace('_', ' ')})")
         self.query_one("#where", Static).update(Text(inert(f"Store: {store.location} ({store.backend})")))
         self.action_refresh_work()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.desk.practice if action == "act_as" else True  # (a real store: you are who you are)
+
+    @work(exclusive=True, group="practice")
+    async def action_act_as(self) -> None:
+        from calldesk.screens.queue_dialogs import AssigneeDialog
+
+        staff = await self.app.run_worker(self._read_team, thread=True).wait()
+        chosen = await self.app.push_screen_wait(AssigneeDialog("Practice: act as", staff or [], people="Act as"))
+        if isinstance(chosen, str):
+            self.post_message(self.ActAs(chosen))
+
+    def _read_team(self) -> list[Any]:
+        from calldesk.store.queries import staff_board
+
+        with self.desk.store.uow(readonly=True) as uow:
+            return staff_board(uow.session, today=self.desk.today()).staff
 
     def action_callbacks(self) -> None:
         from calldesk.screens.callbacks import CallbacksScreen

@@ -11,6 +11,7 @@ from textual.widgets import DataTable
 from calldesk.app import CalldeskApp
 from calldesk.errors import InvalidInput, StoreError
 from calldesk.profiles import load_profile
+from calldesk.screens.desk import DeskScreen
 from calldesk.store.practice import TEAM, make_practice, store_as
 from calldesk.store.store import Store, open_store
 from calldesk.store.users import os_login
@@ -70,7 +71,7 @@ async def test_the_desk_says_practice_and_switches_who_it_acts_as(practice_path:
         await until_open(app, pilot)
         await pilot.pause()
         assert app.title == "calldesk PRACTICE: acting as ana (agent)"
-        app.act_as("sue")
+        app.desk_screen.post_message(DeskScreen.ActAs("sue"))
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
