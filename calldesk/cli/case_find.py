@@ -104,7 +104,7 @@ def assign(ctx: typer.Context,
            as_json: bool = typer.Option(False, "--json", help="Print the cases as JSON.")) -> None:
     """Assign cases to a named person, or reassign them (supervisors): every case, or none if one is refused."""
     from calldesk.errors import InvalidInput
-    from calldesk.store.cases import assign_cases
+    from calldesk.store.assignments import assign_cases
 
     if len(numbers_and_user) < 2:
         raise InvalidInput("Give at least one case number and then the user name: case assign 2026-000123 pat.")

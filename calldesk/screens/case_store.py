@@ -1,6 +1,6 @@
 """What the case workspace asks of the store. Runs inside thread workers: no Textual here.
 
-Every write is one service call (calldesk.store.*): a save is `calls.save_call`, an assignment `cases.reassign`.
+Every write is one service call (calldesk.store.*): a save is `calls.save_call`, an assignment `assignments.reassign`.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from calldesk.rules.display import inert
 from calldesk.rules.profile import Profile
 from calldesk.screens.context import Desk
 from calldesk.store import calls
+from calldesk.store.assignments import reassign
 from calldesk.store.calls import CallSave
-from calldesk.store.cases import reassign
 from calldesk.store.my_work import my_work
 from calldesk.store.search import CaseView, case_view, find_cases
 
@@ -36,6 +36,14 @@ def work_of(desk: Desk) -> list[Any]:
     with desk.store.uow(readonly=True) as uow:
         return my_work(uow.session, profile=desk.profile, viewer=desk.actor, now=desk.now(),
                        today=desk.today())
+
+
+def staff(desk: Desk) -> list[Any]:
+    """The active staff with their role, load and presence (the queue's assignment picker, practice's switch)."""
+    from calldesk.store.queries import staff_board
+
+    with desk.store.uow(readonly=True) as uow:
+        return staff_board(uow.session, today=desk.today()).staff
 
 
 def form_values(view: CaseView) -> dict[str, Any]:

@@ -156,18 +156,13 @@ class DeskScreen(ReportsWorkerFailures, FreshScreen[None]):
 
     @work(exclusive=True, group="practice")
     async def action_act_as(self) -> None:
+        from calldesk.screens import case_store
         from calldesk.screens.queue_dialogs import AssigneeDialog
 
-        staff = await self.app.run_worker(self._read_team, thread=True).wait()
+        staff = await self.app.run_worker(lambda: case_store.staff(self.desk), thread=True).wait()
         chosen = await self.app.push_screen_wait(AssigneeDialog("Practice: act as", staff or [], people="Act as"))
         if isinstance(chosen, str):
             self.post_message(self.ActAs(chosen))
-
-    def _read_team(self) -> list[Any]:
-        from calldesk.store.queries import staff_board
-
-        with self.desk.store.uow(readonly=True) as uow:
-            return staff_board(uow.session, today=self.desk.today()).staff
 
     def action_callbacks(self) -> None:
         from calldesk.screens.callbacks import CallbacksScreen

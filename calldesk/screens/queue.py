@@ -4,10 +4,8 @@ search, live as other desks save, and the actions a supervisor takes on what is 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -18,11 +16,10 @@ from textual.widgets import Header, Input, Static
 from calldesk.errors import CalldeskError
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.display import inert
-from calldesk.rules.profile import TIER_LABELS
-from calldesk.rules.triage import format_due
 from calldesk.screens.context import Desk
 from calldesk.screens.failures import ReportsWorkerFailures
-from calldesk.screens.queue_dialogs import SORT_LABELS, AssigneeDialog, FilterDialog, PromptDialog, SortDialog
+from calldesk.screens.queue_dialogs import AssigneeDialog, FilterDialog, PromptDialog, SortDialog
+from calldesk.screens.queue_lines import PageRequest, row_cells, summary_line
 from calldesk.store.queue import QueueFilter
 from calldesk.widgets.key_line import KeyLine
 from calldesk.widgets.queue_table import QueueTable
@@ -37,17 +34,6 @@ COLUMNS = ("SLA", "Case", "Next deadline", "Opened", "Category", "Type/tier", "A
 FOOTER_KEYS = ("queue.open", "queue.assign", "queue.search", "queue.filters", "queue.sort", "queue.next_page",
                "queue.escalate", "queue.trends", "queue.dashboard", "app.help")
 LIVE_WAIT = 2.0  # seconds a watch waits before looking again (a change is shown well within 5 s)
-
-
-@dataclass
-class PageRequest:
-    """Which page is on screen, so a live refresh reads the same one again."""
-
-    after: tuple[Any, int] | None = None
-    before: tuple[Any, int] | None = None
-    last: bool = False
-    offset: int | None = 0  # the first row's place in the queue (None: not known)
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class QueueScreen(ReportsWorkerFailures, Screen[None]):
@@ -223,24 +209,15 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
             elif request.before is not None and self.request.offset is not None:
                 request.offset = max(0, self.request.offset - len(page.rows))
         self.page, self.request = page, request
-        table = self.query_one(QueueTable)
-        calendar = calendar_for(self.desk.profile)
-        target = {"top": 0, "bottom": len(page.rows) - 1}.get(event.cursor, table.cursor_row)
-        table.show([self._cells(row, calendar) for row in page.rows], [row.case_number for row in page.rows],
-                   cursor=target)
-        self._summarise()
+        self._draw({"top": 0, "bottom": len(page.rows) - 1}.get(event.cursor))
 
-    def _cells(self, row: QueueRow, calendar: Any) -> list[str | Text]:
-        state = row.sla
-        due = "no deadline" if row.next_deadline is None else format_due(calendar.local(row.next_deadline),
-                                                                          with_time=True)
-        kind = TIER_LABELS.get(row.tier or "", row.call_type.capitalize())
-        mark = "* " if row.case_number in self.marked else ""
-        return [Text(f"{state.symbol} {state.label}", style=state.style),
-                Text(mark + row.case_number, style=state.style),
-                due, f"{calendar.local(row.opened_at):%d %b %y}", Text(inert(row.category or "")), kind,
-                row.assigned_to or f"({row.owner_role.replace('_', ' ')})", Text(inert(row.language)), row.source,
-                Text(inert(row.caller_name or ""))]  # stored text is never read as markup
+    def _draw(self, cursor: int | None = None) -> None:
+        """The page on screen (cursor: where it goes; None: where it is) and the summary above it."""
+        table, calendar = self.query_one(QueueTable), calendar_for(self.desk.profile)
+        rows = self.page.rows if self.page is not None else []
+        table.show([row_cells(row, calendar, marked=row.case_number in self.marked) for row in rows],
+                   [row.case_number for row in rows], cursor=table.cursor_row if cursor is None else cursor)
+        self._summarise()
 
     @on(Counted)
     def _counted(self, event: Counted) -> None:
@@ -251,22 +228,8 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
             self._summarise()
 
     def _summarise(self) -> None:
-        rows = len(self.page.rows) if self.page else 0
-        where = "" if self.page is None or self.page.whole_queue else "your work, "
-        span = "no cases"
-        if rows:
-            first = self.request.offset
-            span = f"rows {first + 1:,}-{first + rows:,}" if first is not None else f"{rows} rows"
-            span += f" of {self.total:,}" if self.total is not None else ""
-        order = f"{SORT_LABELS[self.sort]} {'down' if self.descending else 'up'}"
-        shown = [f"{k}={v}" for k, v in vars(self.filters).items() if v and k not in ("status", "search")]
-        if self.filters.search:
-            shown.append(f"search '{self.filters.search}'")
-        text = f"{where}{self.filters.status} cases, {span} | by {order}"
-        if self.marked:
-            text += f" | {len(self.marked)} marked (a assigns them)"
-        if shown:
-            text += " | " + ", ".join(shown)
+        text = summary_line(self.page, offset=self.request.offset, total=self.total, filters=self.filters,
+                            sort=self.sort, descending=self.descending, marked=len(self.marked))
         self.query_one("#queue-summary", Static).update(inert(text))
 
     # -- filters, search, sort -------------------------------------------------------------------------------
@@ -350,15 +313,7 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
         if row is None:
             return
         self.marked ^= {row.case_number}
-        self._redraw()
-
-    def _redraw(self) -> None:
-        if self.page is not None:
-            table = self.query_one(QueueTable)
-            calendar = calendar_for(self.desk.profile)
-            table.show([self._cells(row, calendar) for row in self.page.rows],
-                       [row.case_number for row in self.page.rows], cursor=table.cursor_row)
-            self._summarise()
+        self._draw()
 
     def action_assign(self, error: str = "") -> None:
         row = self._highlighted() if not self.marked else None
@@ -368,24 +323,20 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
 
     @work(exclusive=True, group="queue-dialog")
     async def _ask_assignee(self, numbers: list[str], error: str) -> None:
-        staff = await self.run_worker(self._read_staff, thread=True).wait()
+        from calldesk.screens import case_store
+
+        staff = await self.run_worker(lambda: case_store.staff(self.desk), thread=True).wait()
         shown = ", ".join(numbers[:3]) + (f" and {len(numbers) - 3} more" if len(numbers) > 3 else "")
         title = f"Assign case {shown}" if len(numbers) == 1 else f"Assign {len(numbers)} cases: {shown}"
         chosen = await self.app.push_screen_wait(AssigneeDialog(title, staff or [], error=error))
         if isinstance(chosen, str):
             self.assign(numbers, chosen)
 
-    def _read_staff(self) -> list[Any]:
-        from calldesk.store.queries import staff_board
-
-        with self.desk.store.uow(readonly=True) as uow:
-            return staff_board(uow.session, today=self.desk.today()).staff
-
     @work(thread=True, exclusive=True, group="queue-action", exit_on_error=False)
     def assign(self, numbers: list[str], to_user: str) -> None:
         """One assignment of every marked case (one service call, one commit): all of them, or none with the
         reason shown in the picker again."""
-        from calldesk.store.cases import assign_cases
+        from calldesk.store.assignments import assign_cases
 
         try:
             with self.desk.store.uow() as uow:
@@ -398,19 +349,18 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
         self.app.call_from_thread(self.notify, f"{which} now {to_user}'s.", markup=False)
         self.post_message(self.Changed())
 
-    def action_escalate(self, value: str = "", error: str = "") -> None:
+    @work(exclusive=True, group="queue-dialog")
+    async def action_escalate(self, value: str = "", error: str = "") -> None:
         row = self._highlighted()
         if row is not None:
-            dialog = PromptDialog(f"Escalate case {row.case_number} one step up the ladder",
-                                  "Why (recorded with who and when):", value=value, error=error)
-            self.app.push_screen(dialog, lambda typed: self._act("escalate", row.case_number, typed))
-
-    def _act(self, what: str, case_number: str, typed: object) -> None:
-        if isinstance(typed, str):
-            self.act(what, case_number, typed)
+            typed = await self.app.push_screen_wait(PromptDialog(
+                f"Escalate case {row.case_number} one step up the ladder", "Why (recorded with who and when):",
+                value=value, error=error))
+            if isinstance(typed, str):
+                self.escalate(row.case_number, typed)
 
     @work(thread=True, exclusive=True, group="queue-action", exit_on_error=False)
-    def act(self, what: str, case_number: str, typed: str) -> None:
+    def escalate(self, case_number: str, typed: str) -> None:
         """Escalate, one service call (one commit); a refusal re-opens the form with the text kept."""
         from calldesk.store.escalation import escalate
 

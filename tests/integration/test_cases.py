@@ -21,8 +21,9 @@ from calldesk.models import (
     StoreSecret,
 )
 from calldesk.store import casework, escalation
+from calldesk.store.assignments import reassign
 from calldesk.store.audit import PERSONAL_MARK, case_history, event_changes
-from calldesk.store.cases import close_case, open_case, reassign, update_case
+from calldesk.store.cases import close_case, open_case, update_case
 from calldesk.store.store import Store
 from calldesk.store.users import Actor
 from tests.integration.helpers import LA, at, call, lausd

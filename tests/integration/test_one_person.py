@@ -14,7 +14,7 @@ from calldesk.errors import PermissionDenied, RuleRefused
 from calldesk.models import AuditEvent, QualityReviewCreate, ResolutionUpdate
 from calldesk.rules.permissions import may
 from calldesk.store import casework, handling, reports
-from calldesk.store.cases import reassign
+from calldesk.store.assignments import reassign
 from calldesk.store.store import Store
 from calldesk.store.users import Actor
 from tests.conftest import add_user

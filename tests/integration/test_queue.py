@@ -11,7 +11,7 @@ import pytest
 
 from calldesk.errors import InvalidInput
 from calldesk.models import utcnow
-from calldesk.store.cases import reassign
+from calldesk.store.assignments import reassign
 from calldesk.store.changes import ChangeWatch
 from calldesk.store.queue import QueueFilter, queue_count, queue_page
 from calldesk.store.store import Store

@@ -8,8 +8,9 @@ import pytest
 
 from calldesk.errors import RuleRefused, StaleCase, UnknownUser
 from calldesk.models import CallbackCreate
+from calldesk.store.assignments import reassign
 from calldesk.store.callbacks import add_callback
-from calldesk.store.cases import close_case, reassign
+from calldesk.store.cases import close_case
 from calldesk.store.my_work import my_work
 from calldesk.store.search import case_view, find_cases, list_cases
 from calldesk.store.store import Store

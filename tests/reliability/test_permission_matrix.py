@@ -29,7 +29,8 @@ from calldesk.models import (
 from calldesk.rules.permissions import PERMISSIONS, ROLE_LABELS
 from calldesk.rules.profile import ROLES
 from calldesk.store import callbacks, casework, clocks, confidentiality, drafts, escalation, handling, reference, users
-from calldesk.store.cases import assign_cases, close_case, mark_abuse, reassign, update_case
+from calldesk.store.assignments import assign_cases, reassign
+from calldesk.store.cases import close_case, mark_abuse, update_case
 from calldesk.store.demo import fill_demo
 from calldesk.store.grants import grant_login
 from calldesk.store.store import Store
@@ -156,7 +157,7 @@ MATRIX: dict[str, tuple[str, Action, tuple[str, ...]]] = {
         u, actor=a, username="zoe", absent_since=date(2026, 11, 23)), ("supervisor",)),
     "users.set_absence (oneself)": ("plain", lambda u, a, n: users.set_absence(
         u, actor=a, username=a.username, absent_since=None), ROLES),
-    "cases.assign_cases": ("plain", lambda u, a, n: assign_cases(u, actor=a, case_numbers=[n], to_user="zoe"),
+    "assignments.assign_cases": ("plain", lambda u, a, n: assign_cases(u, actor=a, case_numbers=[n], to_user="zoe"),
                            ("supervisor",)),
     "users.set_languages": ("plain", lambda u, a, n: users.set_languages(
         u, actor=a, username="zoe", languages="English, Spanish"), ("admin",)),
@@ -168,7 +169,7 @@ MATRIX: dict[str, tuple[str, Action, tuple[str, ...]]] = {
         changes=CaseUpdate(school="Roosevelt High")), DESK),
     "cases.mark_abuse": ("plain", lambda u, a, n: mark_abuse(u, actor=a, case_number=n), DOCUMENTERS),
     "cases.close_case": ("resolved", lambda u, a, n: close_case(u, actor=a, case_number=n), DESK),
-    "cases.reassign": ("plain", lambda u, a, n: reassign(u, actor=a, case_number=n, to_user="sam"),
+    "assignments.reassign": ("plain", lambda u, a, n: reassign(u, actor=a, case_number=n, to_user="sam"),
                        ("supervisor",)),
     "casework.add_follow_up": ("plain", lambda u, a, n: casework.add_follow_up(
         u, actor=a, profile=lausd(), case_number=n, data=FollowUpCreate(done="Called", pending="")), DOCUMENTERS),

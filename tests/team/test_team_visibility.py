@@ -8,7 +8,8 @@ import pytest
 from calldesk.errors import NotFound, PermissionDenied
 from calldesk.models import CaseCreate, CaseUpdate, FollowUpCreate, ResolutionUpdate, utcnow
 from calldesk.store import casework, users
-from calldesk.store.cases import open_case, reassign, update_case
+from calldesk.store.assignments import reassign
+from calldesk.store.cases import open_case, update_case
 from calldesk.store.my_work import my_work
 from calldesk.store.queries import caller_history
 from calldesk.store.search import case_view, find_cases, list_cases

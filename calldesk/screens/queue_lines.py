@@ -1,0 +1,62 @@
+"""The queue's pages and lines: which page is on screen, a case's cells (the SLA state and the number first), and
+the summary above them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+
+from calldesk.rules.display import inert
+from calldesk.rules.profile import TIER_LABELS
+from calldesk.rules.triage import format_due
+from calldesk.screens.queue_dialogs import SORT_LABELS
+
+if TYPE_CHECKING:
+    from calldesk.store.queue import QueueFilter, QueuePage, QueueRow
+
+
+@dataclass
+class PageRequest:
+    """Which page is on screen, so a live refresh reads the same one again."""
+
+    after: tuple[Any, int] | None = None
+    before: tuple[Any, int] | None = None
+    last: bool = False
+    offset: int | None = 0  # the first row's place in the queue (None: not known)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def row_cells(row: QueueRow, calendar: Any, *, marked: bool) -> list[str | Text]:
+    """One case's cells (`marked`: picked for one assignment, shown with a leading *); stored text inert."""
+    state = row.sla
+    due = "no deadline" if row.next_deadline is None else format_due(calendar.local(row.next_deadline),
+                                                                      with_time=True)
+    kind = TIER_LABELS.get(row.tier or "", row.call_type.capitalize())
+    return [Text(f"{state.symbol} {state.label}", style=state.style),
+            Text(("* " if marked else "") + row.case_number, style=state.style),
+            due, f"{calendar.local(row.opened_at):%d %b %y}", Text(inert(row.category or "")), kind,
+            row.assigned_to or f"({row.owner_role.replace('_', ' ')})", Text(inert(row.language)), row.source,
+            Text(inert(row.caller_name or ""))]  # stored text is never read as markup
+
+
+def summary_line(page: QueuePage | None, *, offset: int | None, total: int | None, filters: QueueFilter, sort: str,
+                 descending: bool, marked: int) -> str:
+    """The line above the queue: whose cases, which rows of how many, the order, the marks, the filters."""
+    rows = len(page.rows) if page else 0
+    where = "" if page is None or page.whole_queue else "your work, "
+    span = "no cases"
+    if rows:
+        span = f"rows {offset + 1:,}-{offset + rows:,}" if offset is not None else f"{rows} rows"
+        span += f" of {total:,}" if total is not None else ""
+    order = f"{SORT_LABELS[sort]} {'down' if descending else 'up'}"
+    shown = [f"{k}={v}" for k, v in vars(filters).items() if v and k not in ("status", "search")]
+    if filters.search:
+        shown.append(f"search '{filters.search}'")
+    text = f"{where}{filters.status} cases, {span} | by {order}"
+    if marked:
+        text += f" | {marked} marked (a assigns them)"
+    if shown:
+        text += " | " + ", ".join(shown)
+    return text
