@@ -262,5 +262,7 @@ def print_work(found: CaseWork, profile: Profile) -> None:
         out.print(inert(f"Outcome: {res.outcome or '-'}; letter: {res.letter_status.replace('_', ' ')}"
                         + (f" (approved by {res.approved_by})" if res.approved_by else "")
                         + (f" (signed by {res.signed_by})" if res.signed_by else ""), lines=False), markup=False)
+        if res.letter_status == "draft" and res.letter_note:  # the supervisor's note, until the next return
+            out.print(inert(f"Letter returned by {res.returned_by}: {res.letter_note}", lines=False), markup=False)
     if found.missing_to_close:
         out.print(inert("To close: " + "; ".join(found.missing_to_close) + ".", lines=False), markup=False)

@@ -35,7 +35,7 @@ class LetterDialog(CaseWorkDialog):
     HEADING = "Response letter"
     SAVE_LABEL = "Do the step"
     DEFAULT_CSS = """
-    LetterDialog #text { height: 10; }
+    LetterDialog #text { height: 7; }
     LetterDialog #note-line { color: $warning; }
     """
 
@@ -101,10 +101,10 @@ class LetterDialog(CaseWorkDialog):
                                                     else "")
         self.query_one("#note-line", Static).display = bool(note)
         text = self.query_one("#text", TextArea)
-        text.display = step in ("draft", "review", "approved")
+        text.display = step in ("draft", "review")
         text.read_only = step != "draft"
         text.text = self.start_text if step == "draft" else (res.letter_text if res is not None else "")
-        text.styles.height = 10 if step == "draft" else 6
+        text.styles.height = 7 if step == "draft" else 6
         self.query_one("#submit", TickBox).display = step == "draft"
         self.query_one("#note", Input).display = step == "review"
         self.query_one("#pdf", Input).display = step == "approved"

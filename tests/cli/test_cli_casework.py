@@ -71,6 +71,8 @@ def test_a_complaint_from_intake_through_two_follow_ups_and_its_letter_to_closin
            "coordinator informed" in err
     code, _, err = run(db_url, "case", "letter", number, "approve")
     assert code == 1 and "Only supervisors may approve response letters" in err
+    code, out, err = run(db_url, "case", "letter", number, "submit")  # the profile's template, filled
+    assert code == 0 and "letter submitted for approval" in out, err
     _be(db_url, login, "supervisor")
     assert run(db_url, "case", "letter", number, "approve")[1].strip() == f"Case {number}: letter approved."
     signed = tmp_path / "signed.pdf"
