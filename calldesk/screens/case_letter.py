@@ -96,7 +96,7 @@ class LetterDialog(CaseWorkDialog):
     def loaded(self, found: CaseWork) -> None:
         super().loaded(found)
         step, res = self.step, found.resolution
-        note = res.letter_note if res is not None and res.letter_note and step in ("draft", "review") else ""
+        note = res.letter_note if res is not None and res.letter_note and step == "draft" else ""
         self.query_one("#note-line", Static).update(inert(f"Returned by {res.returned_by}: {note}") if note and res
                                                     else "")
         self.query_one("#note-line", Static).display = bool(note)
@@ -104,7 +104,7 @@ class LetterDialog(CaseWorkDialog):
         text.display = step in ("draft", "review")
         text.read_only = step != "draft"
         text.text = self.start_text if step == "draft" else (res.letter_text if res is not None else "")
-        text.styles.height = 7 if step == "draft" else 6
+        text.styles.height = 7 if step == "draft" else 4  # (80x24: the words scroll in the box)
         self.query_one("#submit", TickBox).display = step == "draft"
         self.query_one("#note", Input).display = step == "review"
         self.query_one("#pdf", Input).display = step == "approved"
