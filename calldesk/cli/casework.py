@@ -175,21 +175,20 @@ def resolve(ctx: typer.Context, number: str = NUMBER,
 @app.command("letter")
 @refusals_exit
 def letter(ctx: typer.Context, number: str = NUMBER,
-           step: str = typer.Argument(..., help="approve, attach or inform."),
+           step: str = typer.Argument(..., help="draft, submit, show, return, approve, pdf, attach or inform."),
            file: Path | None = typer.Argument(None, help="attach: the signed letter (e.g. a PDF)."),
+           text_file: Path | None = typer.Option(None, "--text-file", help="draft/submit: the letter's text "
+                                                 "(UTF-8); without it the draft starts from the profile's template."),
+           note: str = typer.Option("", "--note", help="return: what to change."),
+           out_file: Path | None = typer.Option(None, "--out", help="pdf: where to write it (owner-only, new)."),
            expected: int | None = EXPECT, as_json: bool = JSON) -> None:
-    """The response letter: approve (a supervisor), attach the signed copy (not the approver), inform the
-    coordinator."""
-    from calldesk.store.casework import advance_letter
+    """The response letter: draft its text (the specialist; --text-file, else the profile's template filled from
+    the case), submit it, show it, return it with a note or approve it (a supervisor), write the approved text as a
+    PDF for signing, attach the signed copy (not the approver), inform the coordinator."""
+    from calldesk.cli.letters import letter_step
 
-    if step == "attach" and file is None:
-        raise InvalidInput("attach needs the signed letter's file: calldesk case letter NUMBER attach FILE.")
-    res, _ = _write(ctx, lambda uow, actor, profile: advance_letter(
-        uow, actor=actor, case_number=number, step=step, attachment=file, expected_version=expected))
-    if as_json:
-        print_json(res)
-        return
-    out.print(f"Case {number}: letter {res.letter_status.replace('_', ' ')}.")
+    letter_step(ctx, number, step, file=file, text_file=text_file, note=note, out_file=out_file, expected=expected,
+                as_json=as_json, write=_write)
 
 
 @app.command("letter-copy")
@@ -263,5 +262,7 @@ def print_work(found: CaseWork, profile: Profile) -> None:
         out.print(inert(f"Outcome: {res.outcome or '-'}; letter: {res.letter_status.replace('_', ' ')}"
                         + (f" (approved by {res.approved_by})" if res.approved_by else "")
                         + (f" (signed by {res.signed_by})" if res.signed_by else ""), lines=False), markup=False)
+        if res.letter_status == "draft" and res.letter_note:  # the supervisor's note, until the next return
+            out.print(inert(f"Letter returned by {res.returned_by}: {res.letter_note}", lines=False), markup=False)
     if found.missing_to_close:
         out.print(inert("To close: " + "; ".join(found.missing_to_close) + ".", lines=False), markup=False)

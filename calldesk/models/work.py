@@ -59,6 +59,13 @@ class Resolution(ResolutionBase, table=True):
     coordinator_informed_at: datetime | None = Field(
         default=None, sa_type=UTCDateTime  # type: ignore[call-overload]
     )
+    # The letter's words: drafted from the profile's template, edited, submitted; a supervisor's note when returned.
+    letter_text: str = Field(default="", sa_type=Text)
+    drafted_by: str | None = Field(default=None, max_length=64)
+    submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # type: ignore[call-overload]
+    letter_note: str = Field(default="", sa_type=Text)
+    returned_by: str | None = Field(default=None, max_length=64)
+    returned_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # type: ignore[call-overload]
     updated_by: str = Field(max_length=64)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)  # type: ignore[call-overload]
 
@@ -70,6 +77,12 @@ class ResolutionPublic(ResolutionBase):
     letter_path: str | None
     approved_by: str | None
     signed_by: str | None
+    letter_text: str = ""
+    drafted_by: str | None = None
+    submitted_at: datetime | None = None
+    letter_note: str = ""
+    returned_by: str | None = None
+    returned_at: datetime | None = None
 
 
 class Escalation(SQLModel, table=True):

@@ -45,8 +45,9 @@ FREE_TEXT: dict[str, FreeText] = {
               "routing_notes",
     ),
     "followup": _kinds(narrative="done pending", plain="by_user"),
-    "resolution": _kinds(narrative="response outcome alleged_violation",
-                         plain="letter_status letter_path approved_by signed_by updated_by"),
+    # The letter's text is about the caller and the case; a supervisor's note on it may quote it: both narrative.
+    "resolution": _kinds(narrative="response outcome alleged_violation letter_text letter_note",
+                         plain="letter_status letter_path approved_by signed_by updated_by drafted_by returned_by"),
     # How a clock was met and an extension's written notice are what was said to the constituent.
     "clockevent": _kinds(narrative="note", plain="kind event by_user"),
     "planstep": _kinds(narrative="step", plain="by_user"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 
 from calldesk.errors import InvalidInput, RuleRefused
 
@@ -63,3 +64,93 @@ def closing_sentence(case_number: str, missing_fields: Mapping[str, str], letter
 
 def _short(sentence: str) -> str:
     return sentence.rstrip(".")
+
+
+# ---- the letter's words ------------------------------------------------------------------------------------------
+# What a profile's letter template may name: each is filled from the case when the specialist starts the draft.
+PLACEHOLDERS = {
+    "case_number": "the case number", "caller_name": "the caller's name", "school": "the school or department",
+    "opened_on": "the day the case was opened", "today": "the day the draft is made",
+    "alleged_violation": "the alleged violation", "response": "the response/resolution/remedy (Resolution tab)",
+    "remedy": "the same words as response (the seed's 'Response/Resolution/Remedy')", "outcome": "the outcome",
+    "agency": "the profile's title",
+}
+MAX_LETTER_CHARS = 20_000  # a few pages; more is not a letter
+MAX_NOTE_CHARS = 2_000
+
+
+def template_fields(template: str) -> list[str]:
+    """The placeholders `template` names, refused (ValueError) when one is unknown or malformed."""
+    import string
+
+    found: list[str] = []
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        raise ValueError(f"the letter template is malformed ({exc}); write {{{{ and }}}} for a brace") from None
+    for _, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if name not in PLACEHOLDERS or spec or conversion:
+            raise ValueError(f"the letter template names {{{name}}}; it may name only "
+                             + ", ".join("{" + p + "}" for p in PLACEHOLDERS))
+        found.append(name)
+    return found
+
+
+def fill_template(template: str, values: Mapping[str, str]) -> str:
+    """The template with every placeholder filled (a missing value reads '-'), line ends normalised."""
+    if not template.strip():
+        raise RuleRefused("This profile has no letter template: type the letter's text.")
+    template_fields(template)
+    filled = template.format_map({name: (values.get(name) or "-").strip() or "-" for name in PLACEHOLDERS})
+    return clean_letter_text(filled)
+
+
+def clean_letter_text(text: str) -> str:
+    """The letter as stored: line ends normalised, trailing spaces and blank edges gone; refused when empty or
+    longer than a letter."""
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    cleaned = "\n".join(lines).strip("\n")
+    if not cleaned.strip():
+        raise InvalidInput("The letter has no text.", field="letter_text")
+    if len(cleaned) > MAX_LETTER_CHARS:
+        raise InvalidInput(f"The letter is {len(cleaned)} characters; at most {MAX_LETTER_CHARS}.",
+                           field="letter_text")
+    return cleaned
+
+
+def check_draft(*, letter_status: str, abuse_marked: bool) -> None:
+    """The letter's text is written only while it is a draft, and never on a call marked as suspected abuse."""
+    if abuse_marked:
+        raise RuleRefused("This call was marked as suspected child abuse: do not document it here.")
+    if letter_status != "draft":
+        raise RuleRefused(f"The letter is '{letter_status.replace('_', ' ')}'; its text is written only while it "
+                          "is a draft (an alleged violation on the Resolution tab starts it).")
+
+
+def check_review(step: str, *, letter_status: str, submitted: bool, has_text: bool, note: str = "") -> str:
+    """A supervisor reads a submitted draft: `approve` needs its text; `return` needs a note saying what to
+    change. The note as kept (stripped)."""
+    if letter_status != "draft":
+        raise RuleRefused(f"The letter is '{letter_status.replace('_', ' ')}'; only a draft is approved or returned.")
+    if not has_text or not submitted:
+        raise RuleRefused("The letter has not been submitted for approval: the specialist drafts its text and "
+                          "submits it first.")
+    kept = note.strip()
+    if step == "return":
+        if not kept:
+            raise InvalidInput("Say what to change: a returned letter needs a note.", field="note")
+        if len(kept) > MAX_NOTE_CHARS:
+            raise InvalidInput(f"The note is {len(kept)} characters; at most {MAX_NOTE_CHARS}.", field="note")
+    return kept
+
+
+def letter_day(day: date) -> str:
+    """A day as a letter writes it: December 7, 2026."""
+    return f"{day:%B} {day.day}, {day:%Y}"
+
+
+def pdf_unprintable(text: str) -> list[str]:
+    """The characters of `text` the PDF's standard font cannot print (it holds Latin-1: English, Spanish...)."""
+    return sorted({ch for ch in text if ch not in "\n\t" and (ord(ch) > 0xFF or ord(ch) < 0x20)})

@@ -33,7 +33,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "resolve": DOCUMENTERS,
     "close_case": DESK,
     "reassign": ("supervisor",),
-    "approve_letter": ("supervisor",),
+    "approve_letter": ("supervisor",),  # reads the draft, approves it or returns it with a note
+    "draft_letter": ("specialist", "supervisor"),  # the specialist drafts the letter's text and submits it
     "sign_letter": ("specialist", "supervisor"),  # the specialist signs, attaches and informs the coordinator
     "link_cases": CASEWORKERS,
     "refer": DESK,
@@ -62,6 +63,7 @@ DESCRIPTIONS = {
     "close_case": "close cases",
     "reassign": "reassign cases",
     "approve_letter": "approve response letters",
+    "draft_letter": "draft response letters",
     "sign_letter": "sign response letters and inform the coordinator",
     "link_cases": "merge or link cases",
     "report": "run reports",
@@ -105,6 +107,7 @@ WRITES: dict[str, dict[str, str]] = {
     "close_case": {"cases": "u"},
     "reassign": {"cases": "u", "callback": "u", "app_user": "u"},
     "approve_letter": {"cases": "u", "resolution": "u"},
+    "draft_letter": {"cases": "u", "resolution": "u"},
     "sign_letter": {"cases": "u", "resolution": "u", "attachment": "i"},
     "link_cases": {"cases": "u", "caselink": "i"},
     "refer": {"cases": "u", "referral": "i"},

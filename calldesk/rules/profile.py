@@ -296,6 +296,13 @@ def _one_class_per_call_type(value: list[RetentionClass]) -> list[RetentionClass
     return value
 
 
+def _letter_template(value: str) -> str:
+    from calldesk.rules.letter import template_fields
+
+    template_fields(value)
+    return value
+
+
 @dataclass(frozen=True, kw_only=True)
 class Profile(_Frozen):
     """One agency's protocol: calendar, tiers, taxonomy, resources, ladder and thresholds."""
@@ -332,6 +339,8 @@ class Profile(_Frozen):
     # Whether one person may do what the protocol gives to two (approve a letter and sign it): on a one-person
     # store such a step is then done and marked so in the audit trail; otherwise it is refused.
     one_person_office: bool = False
+    # The response letter's words (LAUSD step 5): {placeholders} filled from the case (calldesk.rules.letter).
+    letter_template: Annotated[str, Valid(_letter_template)] = ""
 
     def __hash__(self) -> int:
         # Hashable (for caches) although it holds lists; equal profiles share these fields.

@@ -2,17 +2,16 @@
 
 FollowUpDialog (an entry: done / pending), PlanDialog (the prescribed steps and timeline), ClockDialog
 (acknowledgement, written response, reply, or an extension with its notice and new date), ResolutionDialog
-(response, outcome, alleged violation), LetterDialog (approve, attach the signed copy, inform the coordinator) and
-CloseDialog (closing, or the one line of what is missing). Each loads the case in a thread worker, calls one
-service with the version it showed, and dismisses with a sentence saying what was done (None when cancelled); a
-refusal is shown in the dialog and what was typed stays.
+(response, outcome, alleged violation) and CloseDialog (closing, or the one line of what is missing); the letter's
+is in calldesk.screens.case_letter. Each loads the case in a thread worker, calls one service with the version it
+showed, and dismisses with a sentence saying what was done (None when cancelled); a refusal is shown in the dialog
+and what was typed stays.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
@@ -263,59 +262,6 @@ class ResolutionDialog(CaseWorkDialog):
         return call
 
 
-class LetterDialog(CaseWorkDialog):
-    """The response letter's next step: approve (a supervisor), attach the signed copy (a file path; not the
-    approver), inform the coordinator. The dialog offers the step the letter is at."""
-
-    HEADING = "Response letter"
-    SAVE_LABEL = "Do the step"
-    NEXT = {"draft": "approve", "approved": "attach", "signed": "inform"}
-
-    def fields(self) -> ComposeResult:
-        yield Input(placeholder="The signed letter's file (for attach), e.g. ~/letters/2026-000123.pdf",
-                    id="attachment")
-
-    def describe(self, found: CaseWork) -> list[str]:
-        lines = super().describe(found)
-        res = found.resolution
-        status = res.letter_status if res is not None else "none"
-        step = self.NEXT.get(status)
-        lines.append(f"Letter: {status.replace('_', ' ')}"
-                     + (f"; approved by {res.approved_by}" if res and res.approved_by else "")
-                     + (f"; signed by {res.signed_by}" if res and res.signed_by else "")
-                     + (f". Next step: {step}." if step else ". No step to take."))
-        return lines
-
-    def loaded(self, found: CaseWork) -> None:
-        super().loaded(found)
-        self.query_one("#attachment", Input).display = self.step == "attach"
-        if self.step == "attach":
-            self.query_one("#attachment", Input).focus()
-        else:
-            self.query_one("#save", Button).focus()
-
-    @property
-    def step(self) -> str | None:
-        res = self.work.resolution if self.work is not None else None
-        return self.NEXT.get(res.letter_status if res is not None else "none")
-
-    def service(self) -> Callable[[UnitOfWork, Actor, int], str]:
-        from calldesk.store.casework import advance_letter
-
-        step, number = self.step, self.case_number
-        if step is None:
-            raise InvalidInput("The letter has no next step (it needs an alleged violation, or it is finished).")
-        path = Path(self.typed("attachment").strip()).expanduser() if step == "attach" else None
-        if step == "attach" and not self.typed("attachment").strip():
-            raise InvalidInput("Type the signed letter's file.", field="attachment")
-
-        def call(uow: UnitOfWork, actor: Actor, version: int) -> str:
-            res = advance_letter(uow, actor=actor, case_number=number, step=step, attachment=path,
-                                 expected_version=version)
-            return f"Case {number}: letter {res.letter_status.replace('_', ' ')}."
-        return call
-
-
 class PlanDialog(CaseWorkDialog):
     """The plan prescribed for a concern or complaint (LAUSD step 4): up to three steps, each 'what@YYYY-MM-DD',
     within the case's resolution timeline; saving replaces the plan."""
@@ -390,5 +336,5 @@ class CloseDialog(CaseWorkDialog):
 
 
 DIALOGS: dict[str, Callable[..., Any]] = {"follow_up": FollowUpDialog, "plan": PlanDialog, "clock": ClockDialog,
-                                          "resolution": ResolutionDialog, "letter": LetterDialog,
-                                          "close": CloseDialog}
+                                          "resolution": ResolutionDialog, "close": CloseDialog}
+# The letter's dialog (its words, the review, the PDF, the signed copy): calldesk.screens.case_letter.LetterDialog.

@@ -18,7 +18,7 @@ from calldesk.models import (
     utcnow,
 )
 from calldesk.profiles import load_profile
-from calldesk.rules.letter import LETTER_STEPS, check_letter_step
+from calldesk.rules.letter import LETTER_STEPS, check_letter_step, check_review
 from calldesk.rules.profile import Profile
 from calldesk.store import attachments, audit
 from calldesk.store.cases import (
@@ -111,6 +111,10 @@ def advance_letter(uow: UnitOfWork, *, actor: Actor, case_number: str, step: str
     reached = check_letter_step(step, letter_status=status, actor=actor.username,
                                 approved_by=res.approved_by if res is not None else None, alone=actor.sole,
                                 one_person_office=office.one_person_office)
+    if step == "approve":  # the supervisor approves words they read: a drafted text, submitted to them
+        assert res is not None
+        check_review("approve", letter_status=status, submitted=res.submitted_at is not None,
+                     has_text=bool(res.letter_text))
     both = step == "attach" and res is not None and res.approved_by == actor.username  # a one-person office
     assert res is not None
     copy: Path | None = None

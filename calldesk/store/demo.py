@@ -446,6 +446,7 @@ def _work(rng: random.Random, profile: Profile, row: dict[str, Any], draw: dict[
             response = rng.choice(RESPONSES)
             out.resolutions.append({"id": ids["resolution"], "case_id": row["id"], "response": response,
                                     "outcome": "resolved", "alleged_violation": None, "letter_status": "none",
+                                    "letter_text": "", "letter_note": "",
                                     "updated_by": row["assigned_to"], "updated_at": closed_at})
             events.append(audit.event_row(at=closed_at, actor=row["assigned_to"], action="resolution.update",
                                           entity="resolution", entity_id=ids["resolution"], case_id=row["id"],

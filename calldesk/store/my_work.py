@@ -27,7 +27,8 @@ from calldesk.store.visibility import scope, sees
 class WorkItem:
     """One line of My work: what is due, on which case (or callback, or report), by when."""
 
-    kind: str  # case, queue, follow-up, acknowledgement, written response, callback, letter, report, breached, cover
+    kind: str  # case, queue, follow-up, acknowledgement, written response, callback, letter draft, letter, report,
+    # breached, cover
     what: str
     due: datetime | None
     overdue: bool
@@ -95,6 +96,8 @@ def my_work(session: Session, *, profile: Profile, viewer: Actor, now: datetime,
             items.append(WorkItem("queue", f"waiting {_waited(case.opened_at, now)} in the {plural(case.owner_role)}' "
                                            f"queue · {_label(case)}", due, due is not None and due < now,
                                   case_number=case.case_number))
+    if kind != "places":
+        items += _letters_to_draft(session, username=username, limit=limit)
     for callback in callbacks_for(session, profile=profile, username=username, today=day):
         number = None
         if callback.case_id is not None:
@@ -108,17 +111,32 @@ def my_work(session: Session, *, profile: Profile, viewer: Actor, now: datetime,
     return sorted(items, key=lambda i: (i.due is None, i.due or far))
 
 
+def _letters_to_draft(session: Session, *, username: str, limit: int) -> list[WorkItem]:
+    """The response letters on `username`'s open cases still to write or submit, a returned one with its note."""
+    drafts = (select(Case, Resolution).join(Resolution, col(Resolution.case_id) == Case.id)
+              .where(Case.status == "open", Case.assigned_to == username, Resolution.letter_status == "draft",
+                     col(Resolution.submitted_at).is_(None))
+              .order_by(col(Case.next_deadline).asc().nulls_last()).limit(max(1, limit)))
+    items: list[WorkItem] = []
+    for case, res in session.exec(drafts):  # type: ignore[call-overload]
+        what = (f"letter on {case.case_number} returned by {res.returned_by}: {res.letter_note}" if res.letter_note
+                else f"draft and submit the response letter on {case.case_number}")
+        items.append(WorkItem("letter draft", what, case.next_deadline, False, case_number=case.case_number))
+    return items
+
+
 def _supervising(session: Session, *, profile: Profile, viewer: Actor, now: datetime, today: date,
                  limit: int) -> list[WorkItem]:
     """A supervisor's own list: letters and reports waiting for approval, their team's breached cases (and the
     queues'), and the open cases of the colleagues they cover while those are away over an open day."""
     items: list[WorkItem] = []
-    letters = (select(Case, Resolution.updated_at).join(Resolution, col(Resolution.case_id) == Case.id)
-               .where(Case.status == "open", Resolution.letter_status == "draft")
-               .order_by(col(Resolution.updated_at)).limit(limit))
+    letters = (select(Case, Resolution.submitted_at).join(Resolution, col(Resolution.case_id) == Case.id)
+               .where(Case.status == "open", Resolution.letter_status == "draft",
+                      col(Resolution.submitted_at).is_not(None))
+               .order_by(col(Resolution.submitted_at)).limit(limit))
     for case, since in session.exec(letters):  # type: ignore[call-overload]
-        items.append(WorkItem("letter", f"approve the response letter on {case.case_number} (drafted "
-                                        f"{_ago(since, now)})", case.next_deadline, False,
+        items.append(WorkItem("letter", f"read and approve (or return) the response letter on {case.case_number} "
+                                        f"(submitted {_ago(since or now, now)})", case.next_deadline, False,
                               case_number=case.case_number))
     for report in session.exec(select(Report).where(Report.status == "draft", Report.protocol == profile.name)
                                .order_by(col(Report.run_at)).limit(limit)):

@@ -7,8 +7,10 @@ the database's enforcement; the owner's own connection is let through, as it can
   reopen (an appeal), an abuse mark emptying it or an admin's erasure; it is closed only by its assignee or someone
   of its owner's rank; a supervisor assigns it to anyone, others hand it on or take it for their own role; it is
   handed down to a lower role only by someone of its owner's rank; who had it before is kept (visibility);
-- a letter goes draft, approved (by an approver's role), signed (by a signer's role, never its approver),
-  coordinator informed, in that order; a report is made a draft, approved only by an approver's role, then frozen;
+- a letter goes draft, approved (by an approver's role, once its text is drafted and submitted), signed (by a
+  signer's role, never its approver), coordinator informed, in that order; its text is written (by a drafter's
+  role) only while it is a draft, and returned with a note only by an approver's role; a report is made a draft,
+  approved only by an approver's role, then frozen;
 - case numbers only move up; another person's absence is recorded only by a supervisor; a merge is made only by
   those who may merge; the rows only an abuse mark may change change only by having their narrative emptied.
 """
@@ -137,13 +139,15 @@ BEGIN
   END IF;
   RETURN NEW;
 END"""),
-        _function("calldesk_letter_guard", f"""DECLARE me text := session_user::text; before text;
+        _function("calldesk_letter_guard", f"""DECLARE me text := session_user::text; before text; marked boolean;
 BEGIN
   IF public.calldesk_is_owner() THEN RETURN NEW; END IF;
   before := CASE WHEN TG_OP = 'INSERT' THEN 'none' ELSE OLD.letter_status END;
   NEW.updated_by := me;
-  IF TG_OP = 'INSERT' THEN
+  IF TG_OP = 'INSERT' THEN  -- a new row has had no step taken on its letter: its words come with the steps
     NEW.approved_by := NULL; NEW.approved_at := NULL; NEW.signed_by := NULL; NEW.coordinator_informed_at := NULL;
+    NEW.letter_text := ''; NEW.drafted_by := NULL; NEW.submitted_at := NULL;
+    NEW.letter_note := ''; NEW.returned_by := NULL; NEW.returned_at := NULL;
   END IF;
   IF NEW.letter_status IS DISTINCT FROM before THEN
     IF NOT ((before = 'none' AND NEW.letter_status = 'draft') OR (before = 'draft' AND NEW.letter_status = 'approved')
@@ -154,6 +158,10 @@ BEGIN
     END IF;
     IF NEW.letter_status = 'approved' THEN
       {_require("approve_letter", "only an approver's role approves a letter")}
+      IF coalesce(NEW.letter_text, '') = '' OR NEW.submitted_at IS NULL THEN
+        RAISE EXCEPTION 'calldesk: a letter is approved only once its text is drafted and submitted'
+          USING ERRCODE = 'check_violation';
+      END IF;
       NEW.approved_by := me; NEW.approved_at := now();
     ELSIF NEW.letter_status IN ('signed', 'coordinator_informed') THEN
       {_require("sign_letter", "only a signer's role signs a letter or informs the coordinator")}
@@ -168,6 +176,31 @@ BEGIN
         OR NEW.approved_at IS DISTINCT FROM OLD.approved_at OR NEW.signed_by IS DISTINCT FROM OLD.signed_by) THEN
     RAISE EXCEPTION 'calldesk: a letter''s approver and signer are who took those steps'
       USING ERRCODE = 'check_violation';
+  END IF;
+  IF TG_OP = 'INSERT' THEN RETURN NEW; END IF;
+  IF (NEW.drafted_by IS DISTINCT FROM OLD.drafted_by AND NEW.letter_text IS NOT DISTINCT FROM OLD.letter_text)
+     OR ((NEW.returned_by IS DISTINCT FROM OLD.returned_by OR NEW.returned_at IS DISTINCT FROM OLD.returned_at)
+         AND NEW.letter_note IS NOT DISTINCT FROM OLD.letter_note) THEN
+    RAISE EXCEPTION 'calldesk: who drafted or returned a letter are who took those steps'
+      USING ERRCODE = 'check_violation';
+  END IF;
+  -- An abuse mark empties the words (calldesk.rules.free_text): that change is the mark's, whoever makes it.
+  marked := EXISTS (SELECT 1 FROM public.cases c WHERE c.id = NEW.case_id AND c.abuse_marked);
+  IF (NEW.letter_text IS DISTINCT FROM OLD.letter_text AND NOT (marked AND NEW.letter_text = ''))
+     OR (NEW.submitted_at IS DISTINCT FROM OLD.submitted_at AND NOT (marked AND NEW.submitted_at IS NULL)) THEN
+    {_require("draft_letter", "only a drafter's role writes a letter's text or submits it")}
+    IF OLD.letter_status <> 'draft' OR NEW.letter_status <> 'draft' THEN
+      RAISE EXCEPTION 'calldesk: a letter''s text changes only while it is a draft (the approved text is signed)'
+        USING ERRCODE = 'check_violation';
+    END IF;
+    IF NEW.letter_text IS DISTINCT FROM OLD.letter_text THEN NEW.drafted_by := me; END IF;
+  END IF;
+  IF NEW.letter_note IS DISTINCT FROM OLD.letter_note AND NOT (marked AND NEW.letter_note = '') THEN
+    {_require("approve_letter", "only an approver's role returns a letter with a note")}
+    IF OLD.letter_status <> 'draft' OR NEW.letter_status <> 'draft' THEN
+      RAISE EXCEPTION 'calldesk: only a draft letter is returned with a note' USING ERRCODE = 'check_violation';
+    END IF;
+    NEW.returned_by := me; NEW.returned_at := now();
   END IF;
   RETURN NEW;
 END"""),

@@ -71,6 +71,8 @@ def test_a_complaint_from_intake_through_two_follow_ups_and_its_letter_to_closin
            "coordinator informed" in err
     code, _, err = run(db_url, "case", "letter", number, "approve")
     assert code == 1 and "Only supervisors may approve response letters" in err
+    code, out, err = run(db_url, "case", "letter", number, "submit")  # the profile's template, filled
+    assert code == 0 and "letter submitted for approval" in out, err
     _be(db_url, login, "supervisor")
     assert run(db_url, "case", "letter", number, "approve")[1].strip() == f"Case {number}: letter approved."
     signed = tmp_path / "signed.pdf"
@@ -136,3 +138,49 @@ def test_hostile_text_in_follow_ups_and_the_resolution_is_printed_inert(db_url: 
     assert code == 0 and "\x1b" not in out + err and "\u202e" not in out and "[/]" in out
     code, _, err = run(db_url, "case", "extend", number, "--due", "tomorrow", "--notice", "x")
     assert code == 1 and "'tomorrow' is not a date" in err and len(err.strip().splitlines()) == 1
+
+
+def test_the_letters_words_from_the_cli_drafted_returned_approved_and_printed(db_url: str, tmp_path: Path) -> None:
+    """`case letter N draft|submit|show|return|approve|pdf`: the same steps as the desk's letter dialog."""
+    import stat
+
+    login, _ = _people(db_url)
+    _be(db_url, login, "specialist")
+    number = _import(db_url, tmp_path, call_type="complaint", opened_at="2026-11-23T09:00:00-08:00")
+    assert run(db_url, "case", "resolve", number, "--outcome", "Resolved", "--response", "Route restored",
+               "--violation", "IDEA 300.101")[0] == 0
+    code, out, err = run(db_url, "case", "letter", number, "draft")  # LAUSD's template, filled from the case
+    assert code == 0 and "letter drafted (not submitted" in out, err
+    code, out, _ = run(db_url, "case", "letter", number, "show")
+    # By hand: opened Mon 23 Nov 2026 09:00 Los Angeles -> "November 23, 2026"; the caller and violation typed.
+    assert "letter draft, not submitted; drafted by" in out and "Dear Maria Gomez," in out
+    assert "made on November 23, 2026." in out and "Alleged violation: IDEA 300.101" in out
+    words = tmp_path / "letter.txt"
+    words.write_text("Dear Maria Gomez,\nThe route was restored on December 1, 2026.\n", encoding="utf-8")
+    code, out, err = run(db_url, "case", "letter", number, "submit", "--text-file", str(words))
+    assert code == 0 and "letter submitted for approval" in out, err
+    code, _, err = run(db_url, "case", "letter", number, "submit", "--text-file", str(tmp_path / "missing.txt"))
+    assert code == 1 and "Cannot read" in err and len(err.strip().splitlines()) == 1
+    code, _, err = run(db_url, "case", "letter", number, "pdf", "--out", str(tmp_path / "early.pdf"))
+    assert code == 1 and "not approved yet" in err and not (tmp_path / "early.pdf").exists()
+    _be(db_url, login, "supervisor")
+    code, _, err = run(db_url, "case", "letter", number, "return")
+    assert code == 1 and "needs a note" in err
+    code, out, err = run(db_url, "case", "letter", number, "return", "--note", "Name the school")
+    assert code == 0 and "letter returned to its drafter with the note" in out, err
+    code, out, _ = run(db_url, "case", "work", number)
+    assert f"Letter returned by {login}: Name the school" in out
+    code, _, err = run(db_url, "case", "letter", number, "approve")
+    assert code == 1 and "not been submitted" in err
+    _be(db_url, login, "specialist")
+    assert run(db_url, "case", "letter", number, "submit")[0] == 0  # the words kept, submitted again
+    _be(db_url, login, "supervisor")
+    assert run(db_url, "case", "letter", number, "approve")[1].strip() == f"Case {number}: letter approved."
+    target = tmp_path / "for-signing.pdf"
+    code, out, err = run(db_url, "case", "letter", number, "pdf", "--out", str(target))
+    assert code == 0 and "for signing" in out, err
+    assert target.read_bytes().startswith(b"%PDF-") and stat.S_IMODE(target.stat().st_mode) == 0o600
+    code, _, err = run(db_url, "case", "letter", number, "pdf", "--out", str(target))  # never over a file
+    assert code == 1 and target.read_bytes().startswith(b"%PDF-")
+    code, _, err = run(db_url, "case", "letter", number, "sign")
+    assert code == 1 and "is not a letter step" in err

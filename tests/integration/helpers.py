@@ -35,3 +35,13 @@ def call(store: Store, actor: Actor, profile: Profile | None = None, **fields: A
     values.setdefault("claim", "The caller says the school did not answer her letters.")
     with store.uow() as uow:
         return open_case(uow, actor=actor, profile=profile or lausd(), data=CaseCreate(**values))
+
+
+def submit_letter(store: Store, actor: Actor, number: str, text: str | None = None,
+                  profile: Profile | None = None) -> None:
+    """The drafter writes the response letter's text (the profile's template filled from the case, unless `text`)
+    and submits it for approval: what a supervisor must have before approving."""
+    from calldesk.store.letters import draft_letter
+
+    with store.uow() as uow:
+        draft_letter(uow, actor=actor, profile=profile or lausd(), case_number=number, text=text, submit=True)

@@ -26,7 +26,7 @@ from calldesk.store.audit import PERSONAL_MARK, case_history, event_changes
 from calldesk.store.cases import close_case, open_case, update_case
 from calldesk.store.store import Store
 from calldesk.store.users import Actor
-from tests.integration.helpers import LA, at, call, lausd
+from tests.integration.helpers import LA, at, call, lausd, submit_letter
 
 
 def _count(store: Store, model: type) -> int:
@@ -215,6 +215,7 @@ def test_closing_needs_a_resolution_and_a_violation_needs_the_letter(store: Stor
         close_case(uow, actor=sam, case_number=case.case_number)
     with store.uow() as uow, pytest.raises(PermissionDenied):
         casework.advance_letter(uow, actor=sam, case_number=case.case_number, step="approve")
+    submit_letter(store, sam, case.case_number)  # the words the supervisor reads
     letter = tmp_path / "2026-000001.pdf"
     letter.write_bytes(b"%PDF-1.4 signed")
     for actor, step, path in [(sue, "approve", None), (sam, "attach", letter), (sam, "inform", None)]:

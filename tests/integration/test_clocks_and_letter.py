@@ -19,7 +19,7 @@ from calldesk.store.cases import close_case, get_case, update_case
 from calldesk.store.clocks import case_work, extend_clock, meet_clock, set_plan
 from calldesk.store.store import Store
 from calldesk.store.users import Actor
-from tests.integration.helpers import at, call, lausd
+from tests.integration.helpers import at, call, lausd, submit_letter
 
 NY = ZoneInfo("America/New_York")
 LETTER = b"%PDF-1.4 signed response letter\n"
@@ -56,6 +56,7 @@ def test_a_complaint_walks_from_intake_through_follow_ups_and_its_letter_to_clos
     with store.uow() as uow, pytest.raises(RuleRefused, match="it stays a complaint"):
         update_case(uow, actor=sue, profile=lausd(), case_number=number, expected_version=None,
                     changes=CaseUpdate(call_type="inquiry"))
+    submit_letter(store, sam, number)
     with store.uow() as uow:
         casework.advance_letter(uow, actor=sue, case_number=number, step="approve")
     signed = tmp_path / "signed letter.pdf"
@@ -154,6 +155,7 @@ def _complaint_with_signed_letter(store: Store, staff: dict[str, Actor], tmp_pat
     with store.uow() as uow:
         casework.set_resolution(uow, actor=sam, case_number=number,
                                 data=ResolutionUpdate(response="Fixed", alleged_violation="IDEA 300.101"))
+    submit_letter(store, sam, number)
     with store.uow() as uow:
         casework.advance_letter(uow, actor=sue, case_number=number, step="approve")
     signed = tmp_path / "signed.pdf"

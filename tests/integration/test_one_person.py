@@ -18,7 +18,7 @@ from calldesk.store.assignments import reassign
 from calldesk.store.store import Store
 from calldesk.store.users import Actor
 from tests.conftest import add_user
-from tests.integration.helpers import call, lausd
+from tests.integration.helpers import call, lausd, submit_letter
 
 
 def _complaint(store: Store, me: Actor) -> str:
@@ -34,6 +34,7 @@ def test_the_only_user_acts_in_every_role(store: Store, admin: Actor, tmp_path: 
     me = store.actor()
     assert me.sole and me.role == "admin" and not may("admin", "approve_letter")
     number = _complaint(store, me)
+    submit_letter(store, me, number)  # the specialist's step, by the same person
     with store.uow() as uow:  # a supervisor's steps, by the admin who is the whole office
         casework.advance_letter(uow, actor=me, case_number=number, step="approve")
     with store.uow() as uow:

@@ -51,9 +51,15 @@ ALSO_RECORDED = ("app_user", "report")
 # not one the guard lets through): table -> column -> the guard's words.
 GUARDED = {"casecounter": {"year": "numbers only move up"}, "cases": {"owner_role": "is not a role"},
            "resolution": {"letter_status": "in that order", "approved_by": "approver and signer",
-                          "approved_at": "approver and signer", "signed_by": "approver and signer"},
+                          "approved_at": "approver and signer", "signed_by": "approver and signer",
+                          "drafted_by": "who took those steps", "returned_by": "who took those steps",
+                          "returned_at": "who took those steps"},
            "report": {"approved_by": "draft until an approver", "approved_at": "draft until an approver",
                       "status": "draft until an approver"}}
+# Columns a guard lets only some roles change: (table, column) -> (the action whose roles may, the guard's words).
+GUARDED_BY_ROLE = {("resolution", "letter_text"): ("draft_letter", "only a drafter's role"),
+                   ("resolution", "submitted_at"): ("draft_letter", "only a drafter's role"),
+                   ("resolution", "letter_note"): ("approve_letter", "only an approver's role returns")}
 # Columns the database itself keeps (a login's value is replaced, so nothing changes and nothing is recorded).
 KEPT_BY_THE_DATABASE = {("cases", "previous_assignee")}
 # Columns whose new value takes the row out of the login's sight: row-level security refuses the change (an agent
@@ -269,6 +275,9 @@ def probe_writes(team: Team, seeds: Seeds, cat: Catalogue, who: str) -> tuple[li
                                     f"{done.error or f'success, {done.rows} rows'}")
                 continue
             guard = GUARDED.get(st.table, {}).get(st.column or "")
+            by_role = GUARDED_BY_ROLE.get((st.table, st.column or ""))
+            if st.letter == "u" and by_role is not None and not may(role, by_role[0]):
+                guard = by_role[1]
             if st.letter == "u" and "n" in writes.get(st.table, ""):  # only emptied, and only by an abuse mark
                 guard = "changes only by an abuse mark"
             if guard is not None:

@@ -28,7 +28,18 @@ from calldesk.models import (
 )
 from calldesk.rules.permissions import PERMISSIONS, ROLE_LABELS
 from calldesk.rules.profile import ROLES
-from calldesk.store import callbacks, casework, clocks, confidentiality, drafts, escalation, handling, reference, users
+from calldesk.store import (
+    callbacks,
+    casework,
+    clocks,
+    confidentiality,
+    drafts,
+    escalation,
+    handling,
+    letters,
+    reference,
+    users,
+)
 from calldesk.store.assignments import assign_cases, reassign
 from calldesk.store.cases import close_case, mark_abuse, update_case
 from calldesk.store.demo import fill_demo
@@ -37,7 +48,7 @@ from calldesk.store.store import Store
 from calldesk.store.uow import UnitOfWork
 from calldesk.store.users import Actor
 from tests.conftest import add_user
-from tests.integration.helpers import call, lausd
+from tests.integration.helpers import call, lausd, submit_letter
 
 ROOT = Path(__file__).resolve().parents[2]
 _names = itertools.count()
@@ -70,6 +81,7 @@ def _case(store: Store, sue: Actor, kind: str) -> str:
         with store.uow() as uow:
             casework.set_resolution(uow, actor=sue, case_number=number,
                                     data=ResolutionUpdate(response="Fixed", alleged_violation="IDEA 300.101"))
+        submit_letter(store, sue, number)
         steps = {"letter_draft": [], "letter_approved": ["approve"], "letter_signed": ["approve", "attach"]}[kind]
         for step in steps:  # approved by another supervisor: whoever is tested next may sign it
             with store.uow() as uow:
@@ -194,6 +206,11 @@ MATRIX: dict[str, tuple[str, Action, tuple[str, ...]]] = {
         u, actor=a, case_number=n, data=ResolutionUpdate(response="Answered")), DOCUMENTERS),
     "casework.advance_letter (approve)": ("letter_draft", lambda u, a, n: casework.advance_letter(
         u, actor=a, case_number=n, step="approve"), ("supervisor",)),
+    "letters.draft_letter": ("letter_draft", lambda u, a, n: letters.draft_letter(
+        u, actor=a, profile=lausd(), case_number=n, text="Dear parent, the route is restored.", submit=True),
+        ("specialist", "supervisor")),
+    "letters.return_letter": ("letter_draft", lambda u, a, n: letters.return_letter(
+        u, actor=a, case_number=n, note="Name the remedy"), ("supervisor",)),
     "casework.advance_letter (attach)": ("letter_approved", lambda u, a, n: casework.advance_letter(
         u, actor=a, case_number=n, step="attach", attachment=_letter()), ("specialist", "supervisor")),
     "clocks.meet_clock": ("plain", lambda u, a, n: clocks.meet_clock(

@@ -20,6 +20,7 @@ from calldesk.rules.reporting import month_period
 from calldesk.store import casework, escalation
 from calldesk.store.cases import close_case
 from calldesk.store.clocks import meet_clock
+from calldesk.store.letters import draft_letter
 from calldesk.store.reports import approve_report, run_report
 from calldesk.store.security import FINGERPRINT
 from tests.conftest import TEAM_PLACES, Team
@@ -84,8 +85,11 @@ def test_a_complaints_day_from_the_call_to_the_approved_monthly_report(team: Tea
         drafted = casework.set_resolution(uow, actor=actor, case_number=number, data=ResolutionUpdate(
             response=RESPONSE, outcome=OUTCOME, alleged_violation=VIOLATION))
     assert drafted.letter_status == "draft"
+    with acting(team, "sam") as (uow, actor):  # sam writes the letter's words and submits them
+        draft_letter(uow, actor=actor, profile=AREA, case_number=number, submit=True,
+                     text=f"Dear {CALLER},\n{RESPONSE}.\n{VIOLATION}.")
     letters = [i for i in work_of(team, "sue", AREA) if i.kind == "letter" and i.case_number == number]
-    assert len(letters) == 1 and "approve the response letter" in letters[0].what
+    assert len(letters) == 1 and "approve (or return) the response letter" in letters[0].what
     assert "letter" not in {i.kind for i in work_of(team, "sam", AREA)}  # approvals are the supervisors'
 
     with acting(team, "sue") as (uow, actor):

@@ -16,11 +16,11 @@ from textual.widgets import Static
 from calldesk.app import CalldeskApp
 from calldesk.profiles import load_profile
 from calldesk.rules.profile import Profile
+from calldesk.screens.case_letter import LetterDialog
 from calldesk.screens.case_work import (
     ClockDialog,
     CloseDialog,
     FollowUpDialog,
-    LetterDialog,
     PlanDialog,
     ResolutionDialog,
 )
@@ -29,7 +29,7 @@ from calldesk.store.cases import get_case
 from calldesk.store.reference import sync_reference
 from calldesk.store.store import Store
 from calldesk.store.users import Actor
-from tests.integration.helpers import call
+from tests.integration.helpers import call, submit_letter
 from tests.ui.conftest import fixed_clock
 
 NY = ZoneInfo("America/New_York")
@@ -97,13 +97,16 @@ async def test_a_complaint_through_two_follow_ups_and_its_letter_to_closing(
     result, state, refusal = await work_in(CloseDialog(as_sam, number))
     assert result is None and "Missing: the supervisor's approval of the letter" in state
     assert "cannot close yet" in refusal
+    result, state, _ = await work_in(LetterDialog(as_sam, number), save=False)
+    assert "Next: edit the words; tick to submit them" in state
+    submit_letter(desk_store, sam, number)  # (the words through the dialog: tests/ui/test_letter_dialog.py)
     result, state, _ = await work_in(LetterDialog(as_sue, number))
-    assert "Next step: approve" in state and result == f"Case {number}: letter approved."
+    assert "Next: read it; a note returns it, none approves" in state and result == f"Case {number}: letter approved."
     signed = tmp_path / "signed.pdf"
     signed.write_bytes(b"%PDF-1.4 signed")
-    result, _, refusal = await work_in(LetterDialog(as_sue, number), str(signed))
+    result, _, refusal = await work_in(LetterDialog(as_sue, number), "", str(signed))
     assert result is None and "someone else signs and attaches it" in refusal
-    result, state, _ = await work_in(LetterDialog(as_sam, number), str(signed))
+    result, state, _ = await work_in(LetterDialog(as_sam, number), "", str(signed))
     assert "approved by sue" in state and result == f"Case {number}: letter signed."
     result, _, _ = await work_in(LetterDialog(as_sam, number))
     assert result == f"Case {number}: letter coordinator informed."
