@@ -13,7 +13,7 @@ A word is taken for a name when it could be one and nothing says it is ordinary 
 
 Over-redaction is the safe side: a capitalised common word that is also a surname ("Parent", "Price") is
 removed too. The one known gap is a name in lower case that is also an ordinary word ("will brown"). The word
-lists and their licences are in `wordlists/` (see its README).
+lists and their licences are in `data/redaction/` (see its README).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib import resources
+from pathlib import Path
 
 NAME = "[NAME]"
 
@@ -49,8 +49,16 @@ class WordLists:
     keep: frozenset[str]  # never names
 
 
+def word_lists_dir() -> Path:
+    """The word lists' folder: `redaction/` of the data shipped with calldesk (inside a wheel, `_data`; in a
+    checkout, `data/`). Not the agency's CALLDESK_DATA_DIR: these lists are part of the rule, not a setting."""
+    package = Path(__file__).resolve().parent.parent
+    packaged = package / "_data" / "redaction"
+    return packaged if packaged.is_dir() else package.parent / "data" / "redaction"
+
+
 def _lines(name: str) -> list[str]:
-    text = resources.files("calldesk.rules").joinpath("wordlists", name).read_text(encoding="utf-8")
+    text = (word_lists_dir() / name).read_text(encoding="utf-8")
     return [word for line in text.splitlines() for word in line.split("#", 1)[0].split()]
 
 
