@@ -51,7 +51,7 @@ _UNIT = r"(?:,?\s+(?i:apt|apartment|unit|suite|ste|#)\.?\s*[\w-]+)?"
 
 # Order matters: emails and SSNs before phones, dates before ids, addresses before ids.
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), EMAIL),
+    (re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), EMAIL),  # starts a run: linear, not quadratic
     (re.compile(r"(?<![\w-])\d{3}[- ]\d{2}[- ]\d{4}(?![\w-])"), SSN),
     (re.compile(_NUMERIC_DATE), DATE),
     (re.compile(rf"\b{_MONTH}\.?\s+{_DAY}(?:,?\s+\d{{4}})?\b", re.IGNORECASE), DATE),

@@ -141,3 +141,13 @@ def test_name_heuristic_words() -> None:
 def test_the_known_gap_a_lower_case_name_that_is_a_common_word() -> None:
     """Documented in the README: "will brown" typed in lower case reads as two ordinary words."""
     assert redact("will brown called") == "will brown called"
+
+
+@pytest.mark.parametrize("text", ["x" * 100_000, "1" * 100_000, "a-" * 50_000 + "!", "Ab " * 50_000])
+def test_redaction_time_grows_with_the_text_not_its_square(text: str) -> None:
+    """A long run without an "@" once took minutes: every position restarted the email pattern."""
+    import time
+
+    began = time.perf_counter()
+    redact(text)
+    assert time.perf_counter() - began < 3
