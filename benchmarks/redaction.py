@@ -10,8 +10,8 @@ free text (no details stored on a case: the heuristics alone), then:
   that was in the span is still in the sentence)                       target 100%
 - ordinary words lost: the share of the words outside the planted spans that are no longer in the sentence
   (over-redaction; counted word by word, per sentence)                 target <= 10%
-- time: sentences per second once the word lists are loaded, over three passes (the first finds every word
-  anew; an export of many cases meets the same words again)           target >= 2,000 a second
+- time: sentences per second once the word lists are loaded, over three passes after the scoring pass (which
+  meets every word anew; an export of many cases meets the same words again)   target >= 2,000 a second
 
     python -m benchmarks.redaction [--show]     (--show prints every sentence that lost a word or leaked)
 """
