@@ -1,8 +1,11 @@
 """Redaction of personally identifiable information (34 CFR 99.3) from anything that leaves the system.
 
 First every item stored on the case is removed by exact match (case-insensitive, phones in any
-formatting); then anything shaped like an email, SSN, date, phone, street address or student id is
-removed too. Over-redacting is the safe side: no language model is needed or available offline.
+formatting); then anything shaped like an email, SSN, date, phone or street address; then anything shaped like
+a case, client, benefit or student number (any word with four digits or more that is not a year, a run of digit
+groups, and whatever follows a word like "CIN", "client ID" or "ending in"); last, every word the name
+heuristic takes for a person's name (calldesk.rules.names), whoever that person is. Over-redacting is the safe
+side: no language model is needed or available offline.
 """
 
 from __future__ import annotations
@@ -14,8 +17,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from calldesk.rules.contact import phone_digits
+from calldesk.rules.names import NAME, redact_names
 
-NAME, PHONE, EMAIL, ID = "[NAME]", "[PHONE]", "[EMAIL]", "[ID]"
+PHONE, EMAIL, ID = "[PHONE]", "[EMAIL]", "[ID]"
 DATE, ADDRESS, SSN = "[DATE]", "[ADDRESS]", "[SSN]"
 
 
@@ -47,7 +51,7 @@ _UNIT = r"(?:,?\s+(?i:apt|apartment|unit|suite|ste|#)\.?\s*[\w-]+)?"
 
 # Order matters: emails and SSNs before phones, dates before ids, addresses before ids.
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), EMAIL),
+    (re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), EMAIL),  # starts a run: linear, not quadratic
     (re.compile(r"(?<![\w-])\d{3}[- ]\d{2}[- ]\d{4}(?![\w-])"), SSN),
     (re.compile(_NUMERIC_DATE), DATE),
     (re.compile(rf"\b{_MONTH}\.?\s+{_DAY}(?:,?\s+\d{{4}})?\b", re.IGNORECASE), DATE),
@@ -57,8 +61,35 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\+\d[\d\s().-]{7,}\d"), PHONE),
     (re.compile(rf"\b\d{{1,6}}(?:\s+[A-Z0-9][\w'.-]*){{1,4}}\s+{_STREET_SUFFIX}\b\.?{_UNIT}"), ADDRESS),
     (re.compile(r"\b(?i:p\.?\s*o\.?\s+box)\s+\d+"), ADDRESS),
-    (re.compile(r"(?<![\w-])(?:[A-Za-z]{1,3}-?)?\d{6,10}(?![\w-])"), ID),
+    (re.compile(r"(?<!\w)\d{2,}(?:[ -]\d{2,}){2,}(?!\w)"), ID),  # "5077 1234 5678 9012"
 )
+
+# A word that says an identifier follows ("CIN", "client ID #", "ending in"): whatever follows with a digit in it
+# goes, however short ("student ID 42", "last four 2019").
+_ID_WORDS = (
+    r"cin|bic|ssn|ss\#|social\s+security(?:\s+(?:number|no\.?|\#))?|ebt(?:\s+card)?|medi-cal|member|account"
+    r"|(?:case|client|student|benefits?|claim|file|record|employee|badge|card|policy|member|account|medi-cal)"
+    r"(?:\s+(?:id|number|no\.?|num|\#))"
+    r"|id|ids|number|no\.|num|\#|ending(?:\s+in)?|last\s+(?:four|4)(?:\s+digits)?"
+    r"|born(?:\s+(?:in|on))?|dob|d\.o\.b\."
+)
+_AFTER_ID_WORD = re.compile(
+    rf"(?i)(?<![\w-])((?:{_ID_WORDS})(?:\s*(?:is|was|of|:|\#|=)){{0,2}}\s*)([\w-]*\d[\w./-]*)(?<![.-])")
+# Any word with four digits or more ("91234567A", "CW-4471932", "2026-000871"), except a year or an amount.
+_DIGITS = re.compile(r"(?<![A-Za-z0-9$])[A-Za-z0-9]+(?:[-./#][A-Za-z0-9]+)*(?![A-Za-z0-9])")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _identifier(match: re.Match[str]) -> str:
+    word = match.group()
+    digits = sum(ch.isdigit() for ch in word)
+    return ID if digits >= 4 and not _YEAR.fullmatch(word) else word
+
+
+def redact_identifiers(text: str) -> str:
+    """`text` with everything shaped like a case, client, benefit or student number replaced by "[ID]"."""
+    text = _AFTER_ID_WORD.sub(lambda m: m.group(1) + ID, text)
+    return _DIGITS.sub(_identifier, text)
 
 
 def _flexible(text: str) -> str:
@@ -132,7 +163,7 @@ class Redactor:
             text = compiled.sub(token, text)
         for compiled, token in _PATTERNS:
             text = compiled.sub(token, text)
-        return text
+        return redact_names(redact_identifiers(text))
 
 
 def redact(text: str, known: KnownPII | None = None) -> str:
