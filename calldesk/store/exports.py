@@ -21,6 +21,7 @@ from calldesk.rules.redaction import KnownPII, Redactor, pseudonym
 from calldesk.rules.reporting import CALL_TYPE_LABELS, SOURCE_LABELS
 from calldesk.rules.tracking_logs import LOG_COLUMNS, log_level
 from calldesk.store import audit
+from calldesk.store.counting import counted
 from calldesk.store.reports import local_day, pseudonym_secret, sla_outcome
 from calldesk.store.uow import UnitOfWork
 from calldesk.store.users import Actor, authorise
@@ -55,8 +56,12 @@ def _date_forms(day: Any) -> list[str]:
     return [day.isoformat(), day.strftime("%m/%d/%Y"), f"{day.month}/{day.day}/{day.year}"]
 
 
-def _in_range(profile: Profile, since: datetime | None, until: datetime | None) -> Any:
+def _in_range(profile: Profile, since: datetime | None, until: datetime | None, *, once: bool = False) -> Any:
+    """Cases of the profile opened in [since, until); `once`: a merged duplicate is left out (a tracking log
+    lists each consolidated matter once, as its survivor)."""
     conditions = [col(Case.protocol) == profile.name]
+    if once:
+        conditions.append(counted())
     if since is not None:
         conditions.append(col(Case.opened_at) >= since)
     if until is not None:
@@ -64,8 +69,10 @@ def _in_range(profile: Profile, since: datetime | None, until: datetime | None) 
     return and_(*conditions)
 
 
-def count_cases(session: Session, profile: Profile, since: datetime | None, until: datetime | None) -> int:
-    return int(session.scalar(select(func.count()).select_from(Case).where(_in_range(profile, since, until))) or 0)
+def count_cases(session: Session, profile: Profile, since: datetime | None, until: datetime | None, *,
+                once: bool = False) -> int:
+    where = _in_range(profile, since, until, once=once)
+    return int(session.scalar(select(func.count()).select_from(Case).where(where)) or 0)
 
 
 def iter_details(session: Session, where: Any) -> Iterator[CaseDetails]:
@@ -234,11 +241,11 @@ def export_log(uow: UnitOfWork, *, actor: Actor, profile: Profile, since: dateti
     columns = LOG_COLUMNS[name]
     session = uow.session
     secret = pseudonym_secret(session)
-    total = count_cases(session, profile, since, until)
+    total = count_cases(session, profile, since, until, once=True)
     uow.commit()
 
     def rows(reader: Session) -> Iterator[dict[str, Any]]:
-        for details in iter_details(reader, _in_range(profile, since, until)):
+        for details in iter_details(reader, _in_range(profile, since, until, once=True)):
             values = case_values(profile, details, secret=secret)
             yield {header: values[key] for header, key in columns}
 

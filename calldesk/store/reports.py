@@ -32,6 +32,7 @@ from calldesk.rules.reporting import (
     quarterly_chain,
 )
 from calldesk.store import audit
+from calldesk.store.counting import counted
 from calldesk.store.uow import UnitOfWork
 from calldesk.store.users import Actor, authorise, check
 
@@ -76,7 +77,8 @@ def _dimensions() -> dict[str, Any]:
 
 
 def _in_period(profile: Profile, start: datetime, end: datetime) -> Any:
-    return and_(col(Case.protocol) == profile.name, col(Case.opened_at) >= start, col(Case.opened_at) < end)
+    return and_(col(Case.protocol) == profile.name, col(Case.opened_at) >= start, col(Case.opened_at) < end,
+                counted())
 
 
 def counts_query(profile: Profile, start: datetime, end: datetime) -> Select[Any]:
