@@ -17,4 +17,5 @@ from calldesk.models import Case, CaseLink
 
 def counted() -> Any:
     """SQL: the case is not a duplicate merged into another (so it is counted)."""
-    return ~exists(select(CaseLink.id).where(col(CaseLink.case_id) == col(Case.id), col(CaseLink.kind) == "merged"))
+    merged = select(col(CaseLink.id)).where(col(CaseLink.case_id) == col(Case.id), col(CaseLink.kind) == "merged")
+    return ~exists(merged)

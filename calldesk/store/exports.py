@@ -35,7 +35,7 @@ class CaseDetails:
     """One case with the children an export needs, read in its batch."""
 
     case: Case
-    sla: str  # open | on_time | late, by the report's own rule
+    sla: str  # open | on_time | late | no_target, by the report's own rule
     students: list[Student]
     signers: list[str]
     resolution: Resolution | None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from calldesk.rules.reporting import month_period
 from calldesk.store.dashboard import dashboard
 from calldesk.store.exports import export_log
