@@ -7,8 +7,8 @@ import typer
 
 from calldesk.cli.context import options, out, print_json, print_table, refusals_exit, shown
 from calldesk.profiles import load_profile
-from calldesk.rules.profile import Profile
 from calldesk.rules.own_settings import profile_numbers
+from calldesk.rules.profile import Profile
 from calldesk.rules.reporting import chain_warnings
 
 app = typer.Typer(help="The protocol profile: its numbers and its warnings.", no_args_is_help=True)
