@@ -80,7 +80,8 @@ def test_on_postgresql_the_step_is_the_logins_own_and_an_agent_cannot_forge_one(
     with acting(team, "sue") as (uow, sue):
         marked = mark_step(uow, actor=sue, profile=profile, period=OCTOBER, step="log_compiled",
                            now=datetime(2020, 1, 1, tzinfo=LA))  # a back-dated moment: the database stamps now
-    assert marked.step.done_by == team.name("sue") and marked.step.done_on is not None and marked.step.done_on.year >= 2026
+    assert marked.step.done_by == team.name("sue")
+    assert marked.step.done_on is not None and marked.step.done_on.year >= 2026
     with acting(team, "ana") as (uow, ana), pytest.raises(PermissionDenied):
         mark_step(uow, actor=ana, profile=profile, period=OCTOBER, step="compilation_sent")
     # Behind calldesk: ana's own login cannot insert a step at all (no grant); vic's is stamped as vic's.
