@@ -58,3 +58,24 @@ def test_a_merged_duplicate_is_counted_once_in_the_report_the_log_and_the_dashbo
     assert sum(n for _, n in board.weeks) == 2
 
 
+
+
+def test_a_case_with_no_deadline_the_profile_defines_is_no_target_not_on_time(
+        store: Store, staff: dict[str, Actor]) -> None:
+    from sqlalchemy import update
+    from sqlmodel import col
+
+    from calldesk.models import Case
+
+    # Two inquiries closed on time; then the profile's clock is taken off one (as a tier without a resolution
+    # target leaves it): 1 on time, 1 with no target, 0 late - never counted as met.
+    numbers = [open_spec(store, staff, Spec("inquiry", "General information", "phone", "Medi-Cal", "none", "on_time",
+                                            la(10, d)), d).case_number for d in (5, 6)]
+    with store.uow() as uow:
+        uow.session.execute(update(Case).where(col(Case.case_number) == numbers[1]).values(resolve_by=None))
+        uow.commit()
+    with store.uow() as uow:
+        run = run_report(uow, actor=staff["supervisor"], profile=oc(), period=month_period("2026-10"))
+    assert run.numbers["counts"]["sla"] == {"on_time": 1, "no_target": 1}
+    # The report says which numbers are OC's own settings, not D 36's.
+    assert "resolution targets" in run.footnote and "own settings" in run.footnote

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 
 import pytest
@@ -15,6 +16,7 @@ from calldesk.store.report_steps import mark_step
 from calldesk.store.reports import report_status, run_report
 from calldesk.store.store import Store
 from calldesk.store.users import Actor
+from tests.cli.test_cli import run
 from tests.conftest import Team
 from tests.reports.seed import LA, oc
 from tests.team.helpers import acting
@@ -95,3 +97,22 @@ def test_on_postgresql_the_step_is_the_logins_own_and_an_agent_cannot_forge_one(
         rows = {r.step: r for r in uow.session.exec(select(ReportStepDone)).all()}
     assert rows["compilation_sent"].done_by == team.name("vic")
     assert rows["compilation_sent"].done_at.date() != date(2026, 11, 1)
+
+
+def test_profile_check_flags_the_december_chain_and_show_marks_own_settings(store: Store, db_url: str) -> None:
+    code, out, _ = run(db_url, "--protocol", "oc_ccts", "profile", "check", "--json")
+    warnings = json.loads(out)["warnings"]
+    # By hand: December 2026's report "by the 10th" (Sun 10 Jan 2027) is Fri 8 Jan; the draft is due on January's
+    # 6th business day, Mon 11 Jan (Fri 1 Jan is New Year's Day). The profile loads all the same (exit 0).
+    assert code == 0 and any("December 2026" in w and "Fri 08 Jan 2027" in w and "Mon 11 Jan 2027" in w
+                             for w in warnings)
+    code, out, _ = run(db_url, "--protocol", "rochester", "profile", "show", "--json")
+    shown = {n["setting"]: n["whose"] for n in json.loads(out)["numbers"]}
+    # OPE 5.1 sets no deadline: Rochester's tiers (copied from LAUSD) are its own settings.
+    assert code == 0 and shown["tiers.concern.resolve_target"] == "own setting"
+    assert shown["tiers.concern.owner_role"] == "own setting"
+    code, out, _ = run(db_url, "--protocol", "oc_ccts", "profile", "show", "--json")
+    shown = {n["setting"]: n["whose"] for n in json.loads(out)["numbers"]}
+    # D 36 sets the log within 2 business days and the report by the 10th; not the 10/15-day targets.
+    assert shown["intake_within"] == "seed" and shown["monthly_report_due_day"] == "seed"
+    assert shown["tiers.complaint.resolve_target"] == "own setting"
