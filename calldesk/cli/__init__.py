@@ -16,6 +16,7 @@ from calldesk.cli import (
     exports,
     lifecycle,
     practice,
+    profile,
     queue,
     reports,
     users,
@@ -36,6 +37,7 @@ assert casework.app is cases.app  # its commands (follow-up, ack, letter, close.
 app.add_typer(casework_actions.student, name="student")
 app.add_typer(callbacks.app, name="callback")
 app.add_typer(reports.app, name="report")
+app.add_typer(profile.app, name="profile")
 app.add_typer(exports.app, name="export")
 app.add_typer(queue.app, name="queue")
 app.add_typer(lifecycle.holds, name="hold")

@@ -30,6 +30,7 @@ from calldesk.rules.reporting import (
 from calldesk.rules.typed_dates import typed_day
 
 if TYPE_CHECKING:
+    from calldesk.rules.reporting import StepStatus
     from calldesk.store.reports import ReportRun
 
 app = typer.Typer(help="Monthly and quarterly reports (counts only; no personal data).", no_args_is_help=True)
@@ -51,13 +52,25 @@ def count_rows(numbers: dict[str, Any]) -> list[tuple[str, str, int]]:
             for k, n in numbers["counts"].get(d, {}).items()]
 
 
+def step_json(step: StepStatus) -> dict[str, Any]:
+    """A chain step as JSON: its dates as ISO days, with its state in words."""
+    return {**asdict(step), "due": step.due.isoformat(),
+            "done_on": step.done_on.isoformat() if step.done_on else None, "words": step.words}
+
+
+def step_rows(chain: Iterable[StepStatus]) -> list[tuple[str, str, str, str]]:
+    """(due, step id, state in words, step) rows of a chain, as the screen and the CLI show them."""
+    return [(f"{s.due:%a %d %b %Y}", s.step, s.words, s.label) for s in chain]
+
+
 def _as_json(run: ReportRun) -> dict[str, Any]:
     return {
         "report_id": run.report_id, "status": run.status, "run_by": run.run_by,
         "approved_by": run.approved_by, "approved_at": run.approved_at.isoformat() if run.approved_at else None,
         "numbers": run.numbers,
         "differences_since_approval": [asdict(d) for d in run.differences],
-        "chain": [{**asdict(s), "due": s.due.isoformat()} for s in run.chain],
+        "chain": [step_json(s) for s in run.chain],
+        "own_settings": run.footnote,
     }
 
 
@@ -77,8 +90,9 @@ def _markdown(run: ReportRun) -> str:
                              [(r["route_to"], r["category"], r["count"]) for r in nr["routes"]])]
     if run.chain:
         parts += ["", "## Reporting chain", "",
-                  markdown_table(["Due", "State", "Step"], [(f"{s.due:%a %d %b %Y}", s.state, s.label)
-                                                            for s in run.chain])]
+                  markdown_table(["Due", "Step id", "State", "Step"], step_rows(run.chain))]
+    if run.footnote:
+        parts += ["", f"Note: {run.footnote}"]
     if run.differences:
         parts += ["", "## Changed since approval", "",
                   markdown_table(["Dimension", "Key", "Approved", "Now"],
@@ -123,8 +137,11 @@ def _show_table(run: ReportRun) -> None:
         print_table("Changed since approval (the approved numbers are shown above)",
                     ["dimension", "key", "approved", "now"],
                     _inert((d.dimension, d.key, d.approved, d.now) for d in run.differences))
-    for step in run.chain:
-        out.print(shown(f"  {step.due:%a %d %b %Y}  {step.state:<8}  {step.label}"))
+    if run.chain:
+        print_table("Reporting chain (mark a step: calldesk report step STEP)", ["due", "step id", "state", "step"],
+                    _inert(step_rows(run.chain)))
+    if run.footnote:
+        out.print(shown(f"Note: {run.footnote}"))
 
 
 def emit(run: ReportRun, form: str, target: Path | None) -> None:
@@ -227,10 +244,40 @@ def status(ctx: typer.Context, month: str | None = typer.Option(None, "--month",
                                   received=arrived)
     if as_json:
         print_json({"period": found.period, "report_id": found.report_id, "status": found.status,
-                    "chain": [{**asdict(s), "due": s.due.isoformat()} for s in found.chain]})
+                    "chain": [step_json(s) for s in found.chain]})
         return
     out.print(f"[bold]{period.kind.title()} report {shown(found.period)}[/]: {shown(found.status)}"
               + (f" (report {found.report_id})" if found.report_id else ""))
-    print_table("Reporting chain", ["due", "state", "step"],
-                [(f"{s.due:%a %d %b %Y}", s.state, s.label) for s in found.chain])
+    print_table("Reporting chain (mark a step: calldesk report step STEP)", ["due", "step id", "state", "step"],
+                _inert(step_rows(found.chain)))
 
+
+@app.command("step")
+@refusals_exit
+def step(ctx: typer.Context, name: str = typer.Argument(..., help="The step's id (shown by `report status`)."),
+         month: str | None = typer.Option(None, "--month", help="The reported month (default: last month)."),
+         quarter: str | None = typer.Option(None, "--quarter", help="A quarter's step instead, e.g. 2026Q3."),
+         received: str | None = typer.Option(None, "--received",
+                                             help="With --quarter: the day the CEO's quarterly report arrived."),
+         as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Mark one step of the reporting chain done, as yourself, now (the profile says whose step it is)."""
+    from calldesk.models import utcnow
+    from calldesk.store.report_steps import mark_step
+
+    if month and quarter:
+        raise InvalidInput("Give --month or --quarter, not both.", field="quarter")
+    if received and not quarter:
+        raise InvalidInput("--received goes with --quarter.", field="received")
+    arrived = typed_day(received, "--received", "received") if received else None
+    with opened(ctx) as store:
+        actor = store.actor()
+        profile = load_profile(store.protocol)
+        today = utcnow().astimezone(profile.tz).date()
+        period = quarter_period(quarter) if quarter else month_period(month) if month else previous_month(today)
+        with store.uow() as uow:
+            marked = mark_step(uow, actor=actor, profile=profile, period=period, step=name, received=arrived)
+    if as_json:
+        print_json({"period": period.label, "step": step_json(marked.step),
+                    "chain": [step_json(s) for s in marked.chain]})
+        return
+    out.print(shown(f"{period.label}: \"{marked.step.label}\" {marked.step.words}."))

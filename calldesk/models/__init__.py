@@ -33,7 +33,7 @@ from calldesk.models.handling import (
 )
 from calldesk.models.people import User, UserCreate, UserPublic
 from calldesk.models.reference import Category, Resource
-from calldesk.models.reporting import REPORT_STATES, LitigationHold, Report
+from calldesk.models.reporting import REPORT_STATES, LitigationHold, Report, ReportStepDone
 from calldesk.models.student import (
     Consent,
     ConsentCreate,
@@ -67,8 +67,8 @@ __all__ = [
     "Callback", "CallbackCreate", "CallbackPublic", "Case", "CaseBase", "CaseCounter", "CaseCreate",
     "CaseLink", "CasePublic", "CaseUpdate", "Category", "Consent", "ConsentCreate", "ConsentPublic",
     "Disclosure", "DisclosurePublic", "Draft", "Escalation", "FollowUp", "FollowUpCreate",
-    "FollowUpPublic", "LETTER_STATES", "LINK_KINDS", "LitigationHold", "REPORT_STATES", "Report", "Resolution",
-    "ResolutionPublic",
+    "FollowUpPublic", "LETTER_STATES", "LINK_KINDS", "LitigationHold", "REPORT_STATES", "Report", "ReportStepDone",
+    "Resolution", "ResolutionPublic",
     "ResolutionUpdate", "Resource", "SOURCES", "StoreSecret", "Student", "StudentCreate", "StudentPublic",
     "UTCDateTime", "User", "UserCreate", "UserPublic", "utcnow",
     "Meeting", "MeetingPublic", "QualityReview", "QualityReviewCreate", "QualityReviewPublic", "Referral",

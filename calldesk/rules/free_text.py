@@ -75,6 +75,8 @@ FREE_TEXT: dict[str, FreeText] = {
     "resource": _kinds(plain="protocol department response contact keywords"),
     # A report holds counts only (its numbers as JSON of counts, never a case's text).
     "report": _kinds(plain="kind period protocol status numbers run_by approved_by"),
+    # A reporting-chain step marked done: which, of which period, by whom (no text of a case).
+    "reportstep": _kinds(plain="protocol kind period step done_by"),
     # A hold's reason names the matter (a claim number, a court), not what was said on a call.
     "litigationhold": _kinds(plain="reason placed_by"),
     "storesecret": _kinds(plain="name value"),

@@ -43,6 +43,9 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "student_record": ("supervisor", "admin"),  # a parent's inspection of the FERPA record
     "report": ("supervisor", "admin"),
     "approve_report": ("supervisor",),  # the Executive Management Team approves (OC CCTS III.B)
+    # SPPR Analyst, Deputy Directors, the Executive Management Team mark their reporting-chain steps (each step's
+    # own roles are the profile's `by`).
+    "mark_report_step": ("supervisor",),
     "litigation_hold": ("supervisor", "admin"),
     "export_personal": ("admin",),  # unredacted exports and a caller's own data
     "purge": ("admin",),
@@ -68,6 +71,7 @@ DESCRIPTIONS = {
     "link_cases": "merge or link cases",
     "report": "run reports",
     "approve_report": "approve reports",
+    "mark_report_step": "mark reporting-chain steps done",
     "litigation_hold": "place or release litigation holds",
     "export_personal": "export personal data",
     "purge": "purge or erase cases",
@@ -116,6 +120,7 @@ WRITES: dict[str, dict[str, str]] = {
     "student_record": {},
     "report": {"report": "iu"},
     "approve_report": {"report": "u"},
+    "mark_report_step": {"reportstep": "i"},
     "litigation_hold": {"litigationhold": "iud"},
     "export_personal": {},
     "purge": {"*": "iud"},

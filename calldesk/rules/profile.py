@@ -225,6 +225,8 @@ class ReportStep(_Frozen):
     label: Text
     due: Literal["last_business_day", "business_day"]
     day: Annotated[int, Valid(ge=1, le=20)] | None = None
+    # Who marks the step done (`calldesk report step`): the roles of the seed's people who do it.
+    by: list[RoleName] = field(default_factory=lambda: ["supervisor"])
 
     def __post_init__(self) -> None:
         if self.due == "business_day" and self.day is None:
@@ -234,12 +236,21 @@ class ReportStep(_Frozen):
 @dataclass(frozen=True, kw_only=True)
 class QuarterlyStep(_Frozen):
     """A step of the quarterly chain, due `business_days` after the step before it (the first: after the CEO's
-    quarterly report is received); `needs` is the report state that completes it."""
+    quarterly report is received); `by`: the roles who mark it done."""
 
     step: Text
     label: Text
     business_days: Annotated[int, Valid(ge=0, le=30)]
-    needs: Literal["draft", "approved"] = "draft"
+    by: list[RoleName] = field(default_factory=lambda: ["supervisor"])
+
+
+@dataclass(frozen=True, kw_only=True)
+class OwnSetting(_Frozen):
+    """A number (or rule) of the profile that its seed does not set: the agency chose it. `setting` names the
+    profile key ("tiers.complaint.resolve_target"); `note` says where it came from."""
+
+    setting: Text
+    note: Text
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -249,6 +260,17 @@ class RetentionClass(_Frozen):
     name: Text
     call_types: list[CallType] = field(default_factory=list)
     years: Annotated[int, Valid(ge=1, le=100)]
+
+
+def _known_settings(value: list[OwnSetting]) -> list[OwnSetting]:
+    from dataclasses import fields
+
+    known = {f.name for f in fields(Profile)}
+    for own in value:
+        top = own.setting.split(".")[0]
+        if top not in known:
+            raise ValueError(f"'{own.setting}' is not a setting of the profile; name one of its keys, e.g. tiers")
+    return value
 
 
 def _known_timezone(value: str) -> str:
@@ -329,7 +351,11 @@ class Profile(_Frozen):
     monthly_report_due_day: Annotated[int, Valid(ge=1, le=28)]
     required: RequiredFields = field(default_factory=RequiredFields)
     report_chain: list[ReportStep] = field(default_factory=list)
+    # Who marks the last monthly step (the approved report submitted) done.
+    report_submitted_by: list[RoleName] = field(default_factory=lambda: ["supervisor"])
     quarterly_chain: list[QuarterlyStep] = field(default_factory=list)
+    # The numbers the seed does not set: the agency's own settings, shown as such wherever they are shown.
+    own_settings: Annotated[list[OwnSetting], Valid(_known_settings)] = field(default_factory=list)
     report_log: Literal["ccts", "ope_matrix", "area_request_log"] = "ccts"
     retention: Annotated[list[RetentionClass], Valid(_one_class_per_call_type)] = field(default_factory=list)
     # School or office name -> its public street address (the location an Open311 export gives).

@@ -29,7 +29,8 @@ def reportability(
 
     Not reportable when its category says so (e.g. discrimination, routed to the civil rights coordinator),
     when one of `matters` names a kind the profile lists under `not_reportable` (e.g. "court_action",
-    "mandated_appeal"), or when `flags.due_process` and the profile lists "due_process". The case is still
+    "mandated_appeal", and for OC CCTS "regulation": a complaint about a Federal or State regulation SSA must
+    abide by), or when `flags.due_process` and the profile lists "due_process". The case is still
     tracked; it is only left out of the report.
     """
     found = profile.category(category)

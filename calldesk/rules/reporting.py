@@ -18,8 +18,11 @@ from calldesk.rules.typed_dates import check_year
 
 CALL_TYPE_LABELS = {"compliment": "Compliment", "inquiry": "Question/inquiry", "concern": "Concern",
                     "complaint": "Complaint"}
-SLA_OUTCOMES = ("on_time", "late", "open")
-SLA_LABELS = {"on_time": "Closed on time", "late": "Closed late", "open": "Still open"}
+# "no_target": closed, but the profile defines no deadline for it (a compliment, a tier with no resolution
+# target): neither met nor breached.
+SLA_OUTCOMES = ("on_time", "late", "open", "no_target")
+SLA_LABELS = {"on_time": "Closed on time", "late": "Closed late", "open": "Still open",
+              "no_target": "Closed, no target set"}
 # The dimensions every monthly report counts by, in the order it shows them.
 DIMENSIONS = ("call_type", "category", "channel", "place", "tier", "source", "sla")
 DIMENSION_LABELS = {"call_type": "Call type", "category": "Category", "channel": "Channel",
@@ -27,8 +30,9 @@ DIMENSION_LABELS = {"call_type": "Call type", "category": "Category", "channel":
 SOURCE_LABELS = {"none": "Caller", "superintendent": "Superintendent's office", "board": "Board",
                  "ceo": "Executive office"}
 FINAL_STEP = "report_submitted"
-ReportState = Literal["none", "draft", "approved"]
-StepState = Literal["done", "due", "late", "upcoming"]
+StepState = Literal["done", "done_late", "overdue", "due", "upcoming"]
+STEP_STATE_LABELS = {"done": "done", "done_late": "done late", "overdue": "overdue", "due": "due",
+                     "upcoming": "upcoming"}
 # OWASP CSV injection: a spreadsheet treats a cell starting with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -104,12 +108,12 @@ def period_from_label(label: str) -> Period:
 
 @dataclass(frozen=True)
 class ChainDate:
-    """One dated step of the reporting chain; `needs` is the report state that completes it."""
+    """One dated step of the reporting chain; `by` are the roles who mark it done."""
 
     step: str
     label: str
     due: date
-    needs: ReportState
+    by: tuple[str, ...]
 
 
 def _nth_business_day(calendar: OpenCalendar, year: int, month: int, n: int) -> date:
@@ -143,11 +147,11 @@ def monthly_chain(profile: Profile, period: Period) -> list[ChainDate]:
         else:
             assert step.day is not None  # the profile validator requires it
             due = _nth_business_day(calendar, next_year, next_month, step.day)
-        dates.append(ChainDate(step.step, step.label, due, "draft"))
+        dates.append(ChainDate(step.step, step.label, due, tuple(step.by)))
     final = date(next_year, next_month, profile.monthly_report_due_day)
     while not calendar.is_open_day(final):
         final -= timedelta(days=1)
-    dates.append(ChainDate(FINAL_STEP, "The approved report is submitted", final, "approved"))
+    dates.append(ChainDate(FINAL_STEP, "The approved report is submitted", final, tuple(profile.report_submitted_by)))
     return dates
 
 
@@ -160,39 +164,97 @@ def quarterly_chain(profile: Profile, received: date) -> list[ChainDate]:
     for step in profile.quarterly_chain:
         for _ in range(step.business_days):
             day = calendar.next_open_day(day)
-        dates.append(ChainDate(step.step, step.label, day, step.needs))
+        dates.append(ChainDate(step.step, step.label, day, tuple(step.by)))
     return dates
 
 
 @dataclass(frozen=True)
+class StepDone:
+    """A step marked done: by whom, and the local day it was done."""
+
+    by: str
+    on: date
+
+
+@dataclass(frozen=True)
 class StepStatus:
-    """Where a chain step stands today."""
+    """Where a chain step stands today: done (on time or late, by whom, when), overdue, due or upcoming."""
 
     step: str
     label: str
     due: date
     state: StepState
+    done_by: str | None = None
+    done_on: date | None = None
+    days_late: int = 0  # done after its date, or still not done past it: by how many days
+
+    @property
+    def words(self) -> str:
+        """The step's state in a few words: "done by sue on Thu 12 Nov, 2 days late", "overdue by 3 days"."""
+        late = f"{self.days_late} day{'s' if self.days_late != 1 else ''} late"
+        if self.done_on is not None:
+            done = f"done by {self.done_by} on {self.done_on:%a %d %b %Y}"
+            return f"{done}, {late}" if self.state == "done_late" else done
+        if self.state == "overdue":
+            return f"overdue, {late}"
+        return STEP_STATE_LABELS[self.state]
 
 
-_RANK = {"none": 0, "draft": 1, "approved": 2}
-
-
-def chain_status(chain: list[ChainDate], *, today: date, report: ReportState) -> list[StepStatus]:
-    """Each step done (the report has reached the state it needs), late (past its date), due (the next one
-    still ahead) or upcoming."""
+def chain_status(chain: list[ChainDate], *, today: date, done: Mapping[str, StepDone]) -> list[StepStatus]:
+    """Each step done only when someone marked it done (`done`: step -> who and when; never inferred from a
+    report existing), done late when marked after its date, overdue when past its date and not done, due (the
+    next one still ahead) or upcoming."""
     statuses: list[StepStatus] = []
     next_found = False
     for step in chain:
-        if _RANK[report] >= _RANK[step.needs]:
-            state: StepState = "done"
-        elif today > step.due:
-            state = "late"
+        marked = done.get(step.step)
+        if marked is not None:
+            late = max(0, (marked.on - step.due).days)
+            statuses.append(StepStatus(step.step, step.label, step.due, "done_late" if late else "done",
+                                       marked.by, marked.on, late))
+            continue
+        if today > step.due:
+            state: StepState = "overdue"
         elif not next_found:
             state, next_found = "due", True
         else:
             state = "upcoming"
-        statuses.append(StepStatus(step.step, step.label, step.due, state))
+        statuses.append(StepStatus(step.step, step.label, step.due, state,
+                                   days_late=(today - step.due).days if state == "overdue" else 0))
     return statuses
+
+
+def find_step(chain: list[ChainDate], step: str) -> ChainDate:
+    """The chain's step named `step`; InvalidInput naming the steps there are."""
+    for found in chain:
+        if found.step == step:
+            return found
+    raise InvalidInput(f"'{step}' is not a step of this chain; the steps are {', '.join(s.step for s in chain)}.",
+                       field="step")
+
+
+def chain_out_of_order(chain: list[ChainDate]) -> list[tuple[ChainDate, ChainDate]]:
+    """(step, earlier step) pairs where a step falls due before a step the chain puts before it."""
+    found: list[tuple[ChainDate, ChainDate]] = []
+    for index, step in enumerate(chain):
+        latest = max(chain[:index], key=lambda s: s.due, default=None)
+        if latest is not None and step.due < latest.due:
+            found.append((step, latest))
+    return found
+
+
+def chain_warnings(profile: Profile, today: date, *, years: int = 2) -> list[str]:
+    """Warnings, in words, for each month (January of `today`'s year, for `years` years) whose reporting chain has
+    a step due before an earlier step (OC CCTS, December 2026: the approved report by Fri 8 Jan 2027, the draft
+    Mon 11 Jan), so the profile's people can agree on the dates before the month comes."""
+    warnings: list[str] = []
+    for offset in range(12 * years):
+        year, month = today.year + offset // 12, offset % 12 + 1
+        period = month_period(f"{year}-{month:02d}")
+        for step, earlier in chain_out_of_order(monthly_chain(profile, period)):
+            warnings.append(f"{profile.name} reporting chain for {period.first:%B %Y}: \"{step.label}\" is due "
+                            f"{step.due:%a %d %b %Y}, before \"{earlier.label}\" ({earlier.due:%a %d %b %Y}).")
+    return warnings
 
 
 def retention_cutoff(today: date, years: int) -> date:

@@ -10,6 +10,8 @@ referral, "Administrator Resolved").
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Literal
 
 LogName = Literal["ccts", "ope_matrix", "area_request_log"]
@@ -38,7 +40,7 @@ LOG_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("Not Reportable: Routed To", "routed_to"),
     ),
     "ope_matrix": (
-        ("Case", "pseudonym"),
+        ("Case", "case_number"),
         ("Date of Call", "opened_on"),
         ("PSCR", "opened_by"),
         ("Language", "language"),
@@ -49,6 +51,7 @@ LOG_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("Investigation", "action_taken"),
         ("Determination", "outcome"),
         ("Referred To", "referred_to"),
+        ("Safety Referral", "safety_referral"),
         ("Resolution", "resolution"),
         ("Date Closed", "closed_on"),
         ("Status", "status"),
@@ -73,3 +76,18 @@ LOG_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
 def log_level(call_type: str) -> str:
     """Area Offices: Level One for questions (and compliments), Level Two for documented concerns."""
     return "Level Two" if call_type in ("concern", "complaint") else "Level One"
+
+
+@dataclass(frozen=True)
+class StaffAction:
+    """One thing staff did on a case: a follow-up, a referral, an escalation, a meeting, the resolution."""
+
+    on: date
+    what: str
+
+
+def actions_taken(actions: list[StaffAction]) -> str:
+    """The log's "Action Taken" (CCTS) or "Investigation" (OPE matrix): what staff did, oldest first, each dated
+    ("2026-10-06 follow-up: called the program manager; 2026-10-08 referred to Safety and Security"). The caller's
+    own steps before calling are not staff's actions and are not in it."""
+    return "; ".join(f"{a.on.isoformat()} {a.what}" for a in sorted(actions, key=lambda a: a.on))

@@ -16,6 +16,7 @@ from textual.widgets import Header, Input, Static
 from calldesk.errors import CalldeskError
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.display import inert
+from calldesk.rules.reporting import chain_warnings
 from calldesk.screens.context import Desk
 from calldesk.screens.failures import ReportsWorkerFailures
 from calldesk.screens.queue_dialogs import AssigneeDialog, FilterDialog, PromptDialog, SortDialog
@@ -113,6 +114,8 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
 
     def on_mount(self) -> None:
         self.watch_store()
+        for warning in chain_warnings(self.desk.profile, self.desk.today()) if self.desk.actor.may("report") else ():
+            self.notify(warning, title="Profile", severity="warning", markup=False, timeout=20)
 
     def on_screen_resume(self) -> None:
         self.reload()

@@ -19,6 +19,7 @@ from calldesk.rules.reporting import (
     DIMENSIONS,
     SLA_LABELS,
     SLA_OUTCOMES,
+    chain_warnings,
     every_call_type,
     month_period,
     previous_month,
@@ -39,7 +40,8 @@ class ReportScreen(ReportsWorkerFailures, Screen[None]):
     SUB_TITLE = "Monthly report"
     HELP = ("The month's reportable cases by type, category, channel, school or department, tier, source and "
             "SLA outcome, with charts; non-reportable matters are listed apart. Type a month (YYYY-MM) and "
-            "press Enter; Escape goes back to the queue.")
+            "press Enter; in the reporting chain, d marks the step under the cursor done (yours, now); Escape "
+            "goes back to the queue.")
     DEFAULT_CSS = """
     ReportScreen #report-charts { height: 16; }
     ReportScreen PlotextPlot { width: 1fr; }
@@ -49,6 +51,8 @@ class ReportScreen(ReportsWorkerFailures, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="report.back", tooltip="Back to the supervisor queue"),
         Binding("r", "rerun", "Run again", id="report.rerun", tooltip="Count the month again"),
+        Binding("d", "mark_step", "Step done", id="report.step_done",
+                tooltip="Mark the reporting-chain step under the cursor done, as yourself, now"),
     ]
 
     class Loaded(Message):
@@ -60,6 +64,7 @@ class ReportScreen(ReportsWorkerFailures, Screen[None]):
         super().__init__()
         self.desk = desk
         self.month = month or previous_month(desk.today()).label
+        self.steps: list[str] = []  # the chain's step ids, in the chain table's order
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -77,7 +82,7 @@ class ReportScreen(ReportsWorkerFailures, Screen[None]):
                 routed: DataTable[str] = DataTable(id="report-not-reportable", zebra_stripes=True)
                 routed.add_columns("Not reportable", "Category", "Routed to")
                 yield routed
-                chain: DataTable[str] = DataTable(id="report-chain")
+                chain: DataTable[str] = DataTable(id="report-chain", cursor_type="row")
                 chain.add_columns("Due", "State", "Step")
                 yield chain
         yield Footer()
@@ -87,6 +92,25 @@ class ReportScreen(ReportsWorkerFailures, Screen[None]):
 
     def action_rerun(self) -> None:
         self.load(self.query_one("#report-month", Input).value)
+
+    def action_mark_step(self) -> None:
+        table = self.query_one("#report-chain", DataTable)
+        if table.row_count and self.steps:
+            self.mark(self.query_one("#report-month", Input).value, self.steps[table.cursor_row])
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def mark(self, month: str, step: str) -> None:
+        from calldesk.store.report_steps import mark_step
+
+        try:
+            with self.desk.store.uow() as uow:
+                marked = mark_step(uow, actor=self.desk.actor, profile=self.desk.profile,
+                                   period=month_period(month), step=step, now=self.desk.now())
+        except Exception as exc:  # a refusal (not this person's step, already done) as one sentence
+            self.app.call_from_thread(self.notify, as_refusal(exc).message, severity="error", markup=False)
+            return
+        self.app.call_from_thread(self.notify, f"{marked.step.label}: {marked.step.words}.", markup=False)
+        self.load(month)
 
     @on(Input.Submitted, "#report-month")
     def _month_typed(self, event: Input.Submitted) -> None:
@@ -113,9 +137,12 @@ class ReportScreen(ReportsWorkerFailures, Screen[None]):
         run = event.run
         approved = f", approved by {run.approved_by}" if run.approved_by else ""
         changed = f"; {len(run.differences)} count(s) changed since approval" if run.differences else ""
-        self.query_one("#report-summary", Static).update(plain(
+        order = [f"Warning: {w}" for w in chain_warnings(self.desk.profile, self.desk.today())
+                 if f"{month_period(numbers['period']).first:%B %Y}:" in w]
+        self.query_one("#report-summary", Static).update(plain("\n".join([
             f"{numbers['period']}: {numbers['total']} reportable case(s); report {run.report_id} "
-            f"{run.status}{approved}{changed}. {numbers['not_reportable']['total']} not reportable."))
+            f"{run.status}{approved}{changed}. {numbers['not_reportable']['total']} not reportable.",
+            *order, *([f"Note: {run.footnote}"] if run.footnote else [])])))
         counts = self.query_one("#report-counts", DataTable)
         counts.clear()
         for dimension in DIMENSIONS:
@@ -128,8 +155,9 @@ class ReportScreen(ReportsWorkerFailures, Screen[None]):
             routed.add_row(plain(case["case"]), plain(case["category"]), plain(case["route_to"]))
         chain = self.query_one("#report-chain", DataTable)
         chain.clear()
+        self.steps = [step.step for step in run.chain]
         for step in run.chain:
-            chain.add_row(f"{step.due:%a %d %b}", step.state, plain(step.label))
+            chain.add_row(f"{step.due:%a %d %b}", plain(step.words), plain(step.label))
         self._charts(numbers)
 
     def _charts(self, numbers: dict[str, Any]) -> None:

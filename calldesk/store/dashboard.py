@@ -17,6 +17,7 @@ from calldesk.models import Callback, Case, User
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.callbacks import covering_supervisor_needed
 from calldesk.rules.profile import Profile
+from calldesk.store.counting import counted
 from calldesk.store.users import Actor, check
 
 T = Case.__table__.c  # type: ignore[attr-defined]
@@ -70,7 +71,8 @@ def trends(session: Session, *, actor: Actor, profile: Profile, now: datetime) -
     since = now - timedelta(days=profile.trend_window_days)
     found: list[Trend] = []
     for kind, column in (("school", T.school), ("department", T.department)):
-        query = (select(column, func.count()).where(T.opened_at >= since, column.is_not(None), column != "")
+        query = (select(column, func.count()).where(T.opened_at >= since, column.is_not(None), column != "",
+                                                     counted())
                  .group_by(column).having(func.count() >= profile.trend_threshold)
                  .order_by(func.count().desc()).limit(50))
         found += [Trend(kind, place, int(n), profile.trend_window_days) for place, n in session.execute(query)]
@@ -123,7 +125,7 @@ def dashboard(session: Session, *, actor: Actor, profile: Profile, now: datetime
     (the backlog)."""
     _reader(session, actor)
     since = now - timedelta(weeks=weeks)
-    period = T.opened_at >= since
+    period = and_(T.opened_at >= since, counted())  # a merged duplicate is counted once, as its survivor
     per_week: dict[date, int] = {}
     for when, n in _local_days(session, profile=profile, period=period).items():
         monday = when - timedelta(days=when.weekday())
@@ -133,7 +135,7 @@ def dashboard(session: Session, *, actor: Actor, profile: Profile, now: datetime
     types = select(T.call_type, func.count()).where(period).group_by(T.call_type).order_by(func.count().desc())
     closed_row = session.execute(select(
         func.count(), func.coalesce(func.sum(case((T.closed_at <= T.resolve_by, 1), else_=0)), 0))
-        .where(T.status == "closed", T.closed_at >= since, T.resolve_by.is_not(None))).one()
+        .where(T.status == "closed", T.closed_at >= since, T.resolve_by.is_not(None), counted())).one()
     open_row = session.execute(select(
         func.count(), func.coalesce(func.sum(case((T.next_deadline < now, 1), else_=0)), 0))
         .where(T.status == "open")).one()

@@ -8,19 +8,20 @@ unredacted, and every export is audited (what, how many, by whom) without a sing
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import and_, func, select
 from sqlmodel import Session, col
 
-from calldesk.models import Case, Consent, Resolution, Student
+from calldesk.models import Case, Consent, Escalation, FollowUp, Meeting, Referral, Resolution, Student
 from calldesk.rules.profile import TIER_LABELS, Profile
 from calldesk.rules.redaction import KnownPII, Redactor, pseudonym
 from calldesk.rules.reporting import CALL_TYPE_LABELS, SOURCE_LABELS
-from calldesk.rules.tracking_logs import LOG_COLUMNS, log_level
+from calldesk.rules.tracking_logs import LOG_COLUMNS, StaffAction, actions_taken, log_level
 from calldesk.store import audit
+from calldesk.store.counting import counted
 from calldesk.store.reports import local_day, pseudonym_secret, sla_outcome
 from calldesk.store.uow import UnitOfWork
 from calldesk.store.users import Actor, authorise
@@ -34,10 +35,12 @@ class CaseDetails:
     """One case with the children an export needs, read in its batch."""
 
     case: Case
-    sla: str  # open | on_time | late, by the report's own rule
+    sla: str  # open | on_time | late | no_target, by the report's own rule
     students: list[Student]
     signers: list[str]
     resolution: Resolution | None
+    actions: list[StaffAction] = field(default_factory=list)  # what staff did (the logs' Action Taken)
+    safety: str = ""  # the referral to the safety office (Rochester OPE 5.1), with its day
 
     def known(self) -> KnownPII:
         """Every personal detail stored on the case, for exact-match redaction."""
@@ -55,8 +58,12 @@ def _date_forms(day: Any) -> list[str]:
     return [day.isoformat(), day.strftime("%m/%d/%Y"), f"{day.month}/{day.day}/{day.year}"]
 
 
-def _in_range(profile: Profile, since: datetime | None, until: datetime | None) -> Any:
+def _in_range(profile: Profile, since: datetime | None, until: datetime | None, *, once: bool = False) -> Any:
+    """Cases of the profile opened in [since, until); `once`: a merged duplicate is left out (a tracking log
+    lists each consolidated matter once, as its survivor)."""
     conditions = [col(Case.protocol) == profile.name]
+    if once:
+        conditions.append(counted())
     if since is not None:
         conditions.append(col(Case.opened_at) >= since)
     if until is not None:
@@ -64,11 +71,13 @@ def _in_range(profile: Profile, since: datetime | None, until: datetime | None) 
     return and_(*conditions)
 
 
-def count_cases(session: Session, profile: Profile, since: datetime | None, until: datetime | None) -> int:
-    return int(session.scalar(select(func.count()).select_from(Case).where(_in_range(profile, since, until))) or 0)
+def count_cases(session: Session, profile: Profile, since: datetime | None, until: datetime | None, *,
+                once: bool = False) -> int:
+    where = _in_range(profile, since, until, once=once)
+    return int(session.scalar(select(func.count()).select_from(Case).where(where)) or 0)
 
 
-def iter_details(session: Session, where: Any) -> Iterator[CaseDetails]:
+def iter_details(session: Session, where: Any, tz: Any = UTC) -> Iterator[CaseDetails]:
     """Cases matching `where`, oldest first, with their students, consent signers and resolution, in batches."""
     result = session.execute(select(Case, sla_outcome()).where(where).order_by(col(Case.opened_at), col(Case.id))
                              .execution_options(yield_per=BATCH))
@@ -84,10 +93,39 @@ def iter_details(session: Session, where: Any) -> Iterator[CaseDetails]:
             signers.setdefault(case_id, []).append(signer)
         resolutions = {r.case_id: r for r in session.scalars(select(Resolution).where(
             col(Resolution.case_id).in_(ids)))}
+        actions, safety = _staff_actions(session, ids, resolutions, tz)
         for case, sla in partition:
             assert case.id is not None
             yield CaseDetails(case, str(sla), students.get(case.id, []), signers.get(case.id, []),
-                              resolutions.get(case.id))
+                              resolutions.get(case.id), actions.get(case.id, []), safety.get(case.id, ""))
+
+
+def _staff_actions(session: Session, ids: list[Any], resolutions: dict[int, Resolution], tz: Any
+                   ) -> tuple[dict[int, list[StaffAction]], dict[int, str]]:
+    """What staff did on each case (follow-ups, referrals, escalations, meetings, the resolution), dated in the
+    agency's zone, and each case's safety referral."""
+    found: dict[int, list[StaffAction]] = {}
+    safety: dict[int, str] = {}
+
+    def add(case_id: int, moment: datetime, what: str) -> None:
+        found.setdefault(case_id, []).append(StaffAction(moment.astimezone(tz).date(), what))
+
+    for f in session.scalars(select(FollowUp).where(col(FollowUp.case_id).in_(ids)).order_by(col(FollowUp.id))):
+        add(f.case_id, f.entry_at, f"follow-up: {f.done}" + (f" (next: {f.pending})" if f.pending else ""))
+    for r in session.scalars(select(Referral).where(col(Referral.case_id).in_(ids)).order_by(col(Referral.id))):
+        add(r.case_id, r.referred_at, f"referred to {r.office}" + (f": {r.note}" if r.note else ""))
+        if r.kind == "safety":
+            safety[r.case_id] = f"{r.office} ({r.referred_at.astimezone(tz).date().isoformat()})"
+    for e in session.scalars(select(Escalation).where(col(Escalation.case_id).in_(ids)).order_by(col(Escalation.id))):
+        add(e.case_id, e.at, f"{e.kind} to {e.title}")
+    for m in session.scalars(select(Meeting).where(col(Meeting.case_id).in_(ids)).order_by(col(Meeting.id))):
+        add(m.case_id, m.scheduled_at, f"{m.kind} meeting set with {m.parties}")
+        if m.outcome_at is not None:
+            add(m.case_id, m.outcome_at, f"{m.kind} meeting held: {m.outcome or ''}".rstrip(": "))
+    for case_id, res in resolutions.items():
+        if res.response:
+            add(case_id, res.updated_at, f"resolution: {res.response}")
+    return found, safety
 
 
 def _iso(moment: datetime | None) -> str:
@@ -133,7 +171,11 @@ def case_values(profile: Profile, details: CaseDetails, *, secret: str, redacted
         "steps_confirmed": "yes" if case.steps_confirmed else "no",
         "description": text(case.claim),
         "evidence": text(case.evidence),
-        "action_taken": text(case.steps_taken),
+        # Each action's text redacted, its day kept (a date in free text is over-redacted as a birth date might be).
+        "action_taken": actions_taken([StaffAction(a.on, text(a.what)) for a in details.actions]),
+        "steps_taken": text(case.steps_taken),
+        "safety_referral": details.safety,
+        "case_number": case.case_number,
         "resolution": text(resolution.response if resolution else ""),
         "outcome": text(resolution.outcome if resolution else ""),
         "acknowledge_by": local_day(profile, case.acknowledge_by),
@@ -146,7 +188,7 @@ def case_values(profile: Profile, details: CaseDetails, *, secret: str, redacted
     }
     if not redacted:
         values.update({
-            "case_number": case.case_number, "caller_name": case.caller_name, "relationship": case.relationship,
+            "caller_name": case.caller_name, "relationship": case.relationship,
             "phone": case.phone or "", "email": case.email or "",
             "students": [{"name": s.name, "student_ref": s.student_ref or "",
                           "birth_date": s.birth_date.isoformat() if s.birth_date else ""} for s in details.students],
@@ -157,7 +199,7 @@ def case_values(profile: Profile, details: CaseDetails, *, secret: str, redacted
 # The fields of a case export, in order (redacted); an unredacted export adds the caller's details first.
 EXPORT_FIELDS = ("pseudonym", "opened_at", "channel", "source", "call_type", "category", "subcategory", "school",
                  "department", "tier", "status", "reportable", "routed_to", "description", "evidence",
-                 "action_taken", "resolution", "outcome", "respond_by", "resolve_by", "closed_on", "sla",
+                 "steps_taken", "action_taken", "resolution", "outcome", "respond_by", "resolve_by", "closed_on", "sla",
                  "escalation_level")
 PERSONAL_FIELDS = ("case_number", "caller_name", "relationship", "phone", "email", "students")
 
@@ -218,7 +260,7 @@ def export_cases(uow: UnitOfWork, *, actor: Actor, profile: Profile, since: date
     fields = EXPORT_FIELDS if redacted else (*PERSONAL_FIELDS, *EXPORT_FIELDS)
 
     def rows(reader: Session) -> Iterator[dict[str, Any]]:
-        for details in iter_details(reader, _in_range(profile, since, until)):
+        for details in iter_details(reader, _in_range(profile, since, until), profile.tz):
             values = case_values(profile, details, secret=secret, redacted=redacted)
             yield open311(profile, values) if form == "open311" else {k: values[k] for k in fields}
 
@@ -234,11 +276,11 @@ def export_log(uow: UnitOfWork, *, actor: Actor, profile: Profile, since: dateti
     columns = LOG_COLUMNS[name]
     session = uow.session
     secret = pseudonym_secret(session)
-    total = count_cases(session, profile, since, until)
+    total = count_cases(session, profile, since, until, once=True)
     uow.commit()
 
     def rows(reader: Session) -> Iterator[dict[str, Any]]:
-        for details in iter_details(reader, _in_range(profile, since, until)):
+        for details in iter_details(reader, _in_range(profile, since, until, once=True), profile.tz):
             values = case_values(profile, details, secret=secret)
             yield {header: values[key] for header, key in columns}
 

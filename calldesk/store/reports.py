@@ -17,21 +17,13 @@ from sqlmodel import Session, col
 
 from calldesk.errors import NotFound, RuleRefused
 from calldesk.models import Case, Report, StoreSecret, utcnow
+from calldesk.rules.own_settings import own_settings_note
 from calldesk.rules.profile import Profile
 from calldesk.rules.redaction import pseudonym
-from calldesk.rules.reporting import (
-    Difference,
-    Period,
-    ReportState,
-    StepStatus,
-    chain_status,
-    differences,
-    monthly_chain,
-    months_ending,
-    period_from_label,
-    quarterly_chain,
-)
+from calldesk.rules.reporting import Difference, Period, StepStatus, differences, months_ending, period_from_label
 from calldesk.store import audit
+from calldesk.store.counting import counted
+from calldesk.store.report_steps import chain_of
 from calldesk.store.uow import UnitOfWork
 from calldesk.store.users import Actor, authorise, check
 
@@ -55,10 +47,12 @@ def _text(value: str) -> Any:
 
 
 def sla_outcome() -> Any:
-    """The SLA bucket of a case as SQL: still open, closed on time (by resolve_by or no clock), or late."""
+    """The SLA bucket of a case as SQL: still open; closed with no deadline the profile defines (no target: neither
+    met nor breached); closed by its resolve_by (on time); or late."""
     return case(
         (col(Case.status) == "open", _text("open")),
-        (col(Case.resolve_by).is_(None) | (col(Case.closed_at) <= col(Case.resolve_by)), _text("on_time")),
+        (col(Case.resolve_by).is_(None), _text("no_target")),
+        (col(Case.closed_at) <= col(Case.resolve_by), _text("on_time")),
         else_=_text("late"),
     )
 
@@ -76,7 +70,8 @@ def _dimensions() -> dict[str, Any]:
 
 
 def _in_period(profile: Profile, start: datetime, end: datetime) -> Any:
-    return and_(col(Case.protocol) == profile.name, col(Case.opened_at) >= start, col(Case.opened_at) < end)
+    return and_(col(Case.protocol) == profile.name, col(Case.opened_at) >= start, col(Case.opened_at) < end,
+                counted())
 
 
 def counts_query(profile: Profile, start: datetime, end: datetime) -> Select[Any]:
@@ -161,25 +156,13 @@ class ReportRun:
     approved_at: datetime | None = None
     differences: list[Difference] = field(default_factory=list)
     chain: list[StepStatus] = field(default_factory=list)
+    footnote: str = ""  # which numbers are the agency's own settings, not its seed's
 
 
 def _stored(session: Session, profile: Profile, period: Period) -> Report | None:
     return session.scalars(select(Report).where(
         col(Report.protocol) == profile.name, col(Report.kind) == period.kind,
         col(Report.period) == period.label)).first()
-
-
-def _chain(profile: Profile, period: Period, report: Report | None, today: date,
-           received: date | None = None) -> list[StepStatus]:
-    """The period's chain: the month's dates, or a quarter's counted from when the CEO's report was received."""
-    if period.kind == "monthly":
-        chain = monthly_chain(profile, period)
-    elif received is not None:
-        chain = quarterly_chain(profile, received)
-    else:
-        return []
-    state: ReportState = "none" if report is None else ("approved" if report.status == "approved" else "draft")
-    return chain_status(chain, today=today, report=state)
 
 
 def run_report(uow: UnitOfWork, *, actor: Actor, profile: Profile, period: Period,
@@ -209,7 +192,8 @@ def run_report(uow: UnitOfWork, *, actor: Actor, profile: Profile, period: Perio
                  field="period", new=f"{period.kind} {period.label}")
     uow.commit()
     return ReportRun(report.id, report.status, shown, report.run_by, report.approved_by, report.approved_at,
-                     changes, _chain(profile, period, report, now.astimezone(profile.tz).date()))
+                     changes, chain_of(session, profile, period, today=now.astimezone(profile.tz).date()),
+                     own_settings_note(profile))
 
 
 def approve_report(uow: UnitOfWork, *, actor: Actor, profile: Profile, report_id: int,
@@ -231,7 +215,9 @@ def approve_report(uow: UnitOfWork, *, actor: Actor, profile: Profile, report_id
     uow.commit()
     period = period_from_label(report.period)
     return ReportRun(report_id, report.status, json.loads(report.numbers), report.run_by, report.approved_by,
-                     report.approved_at, [], _chain(profile, period, report, now.astimezone(profile.tz).date()))
+                     report.approved_at, [], chain_of(session, profile, period,
+                                                      today=now.astimezone(profile.tz).date()),
+                     own_settings_note(profile))
 
 
 @dataclass
@@ -246,9 +232,9 @@ class ReportStatus:
 
 def report_status(session: Session, *, actor: Actor, profile: Profile, period: Period, today: date,
                   received: date | None = None) -> ReportStatus:
-    """Which step of the period's reporting chain is due or late (read-only); a quarter's chain needs the day
-    the CEO's quarterly report was `received`."""
+    """Which step of the period's reporting chain is done (marked by whom, when), due or overdue (read-only); a
+    quarter's chain needs the day the CEO's quarterly report was `received` (or a step marked with it)."""
     check(session, actor, "report")
     report = _stored(session, profile, period)
     return ReportStatus(period.label, report.id if report else None, report.status if report else "not run",
-                        _chain(profile, period, report, today, received))
+                        chain_of(session, profile, period, today=today, received=received))

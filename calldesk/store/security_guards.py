@@ -11,6 +11,7 @@ the database's enforcement; the owner's own connection is let through, as it can
   signer's role, never its approver), coordinator informed, in that order; its text is written (by a drafter's
   role) only while it is a draft, and returned with a note only by an approver's role; a report is made a draft,
   approved only by an approver's role, then frozen;
+  a reporting-chain step is marked done by the login that marks it, at the moment it is marked;
 - case numbers only move up; another person's absence is recorded only by a supervisor; a merge is made only by
   those who may merge; the rows only an abuse mark may change change only by having their narrative emptied.
 """
@@ -29,7 +30,8 @@ PIN = "SET search_path = pg_catalog, pg_temp"
 AUTHORS = {"cases": "opened_by", "followup": "by_user", "clockevent": "by_user", "planstep": "by_user",
            "attachment": "by_user", "escalation": "by_user", "referral": "referred_by", "meeting": "scheduled_by",
            "qualityreview": "reviewed_by", "caselink": "created_by", "disclosure": "disclosed_by",
-           "consent": "recorded_by", "litigationhold": "placed_by", "report": "run_by"}
+           "consent": "recorded_by", "litigationhold": "placed_by", "report": "run_by",
+           "reportstep": "done_by"}
 # Who did a later step: set by the database when the step is taken.
 STEPS_BY = {"callback": ("done_by",), "meeting": ("outcome_by",), "consent": ("revoked_by",), "report": ("run_by",)}
 
@@ -224,6 +226,11 @@ END"""),
   END IF;
   RETURN NEW;
 END"""),
+        # A reporting-chain step is done when it is marked: a login cannot date it earlier (or later).
+        _function("calldesk_report_step_guard", """BEGIN
+  IF NOT public.calldesk_is_owner() THEN NEW.done_at := now(); END IF;
+  RETURN NEW;
+END"""),
         _function("calldesk_counter_guard", """BEGIN
   IF public.calldesk_is_owner() THEN
     IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
@@ -283,6 +290,7 @@ END"""),
     made = [("cases_guard", "cases", "BEFORE INSERT OR UPDATE", "calldesk_case_guard()"),
             ("resolution_letter_guard", "resolution", "BEFORE INSERT OR UPDATE", "calldesk_letter_guard()"),
             ("report_guard", "report", "BEFORE INSERT OR UPDATE", "calldesk_report_guard()"),
+            ("reportstep_guard", "reportstep", "BEFORE INSERT", "calldesk_report_step_guard()"),
             ("casecounter_guard", "casecounter", "BEFORE INSERT OR UPDATE OR DELETE", "calldesk_counter_guard()"),
             ("app_user_guard", "app_user", "BEFORE UPDATE", "calldesk_user_guard()"),
             ("caselink_guard", "caselink", "BEFORE INSERT", "calldesk_link_guard()")]

@@ -123,15 +123,16 @@ def test_report_status_and_approval_from_the_cli(store: Store, staff: dict[str, 
     status = json.loads(out)
     assert code == 0 and status["status"] == "not run" and status["report_id"] is None
     assert [(s["step"], s["due"], s["state"]) for s in status["chain"]] == [
-        ("log_compiled", "2026-10-30", "late"), ("compilation_sent", "2026-11-06", "late"),
-        ("draft_for_review", "2026-11-09", "late"), ("report_submitted", "2026-11-10", "late")]
+        ("log_compiled", "2026-10-30", "overdue"), ("compilation_sent", "2026-11-06", "overdue"),
+        ("draft_for_review", "2026-11-09", "overdue"), ("report_submitted", "2026-11-10", "overdue")]
     code, out, _ = _oc(db_url, "report", "monthly", "--month", "2026-10", "--json")
     report_id = json.loads(out)["report_id"]
     code, out, _ = _oc(db_url, "report", "status", "--month", "2026-10", "--json")
-    assert [s["state"] for s in json.loads(out)["chain"]] == ["done", "done", "done", "late"]
+    # A draft exists, but no step is done until someone marks it (OC CCTS III.B: each person does their step).
+    assert [s["state"] for s in json.loads(out)["chain"]] == ["overdue"] * 4
     code, out, _ = _oc(db_url, "report", "status", "--quarter", "2026Q3", "--received", "2026-11-09", "--json")
     assert code == 0 and [(s["due"], s["state"]) for s in json.loads(out)["chain"]] == [
-        ("2026-11-12", "late"), ("2026-11-19", "late")]
+        ("2026-11-12", "overdue"), ("2026-11-19", "overdue")]
     code, _, err = _oc(db_url, "report", "status", "--quarter", "2026Q3")
     assert code == 1 and "add --received" in err
     target = tmp_path / "log.csv"
@@ -142,10 +143,21 @@ def test_report_status_and_approval_from_the_cli(store: Store, staff: dict[str, 
         code, _, err = _oc(db_url, "report", "approve", str(report_id), "--json")
         assert code == 1 and err.strip(), "an admin does not approve reports: supervisors do"
         _other_admin_and_os_user_as(db_url, "supervisor")  # the CLI acts as the OS login, now a supervisor
-        code, out, _ = _oc(db_url, "report", "approve", str(report_id), "--json")
-        assert code == 0 and json.loads(out)["approved_by"] == ADMIN
+        code, out, err = _oc(db_url, "report", "approve", str(report_id), "--json")
+        assert code == 0 and json.loads(out)["approved_by"] == ADMIN, err
         code, out, _ = _oc(db_url, "report", "status", "--month", "2026-10", "--json")
-        assert {s["state"] for s in json.loads(out)["chain"]} == {"done"}
+        assert {s["state"] for s in json.loads(out)["chain"]} == {"overdue"}  # approved is not "submitted"
+        code, out, _ = _oc(db_url, "report", "step", "report_submitted", "--month", "2026-10", "--json")
+        marked = json.loads(out)["step"]
+        assert code == 0 and marked["state"] == "done_late" and marked["done_by"] == ADMIN
+        assert marked["days_late"] > 0 and "late" in marked["words"]
+        code, _, err = _oc(db_url, "report", "step", "report_submitted", "--month", "2026-10")
+        assert code == 1 and "already marked done by" in err
+        code, _, err = _oc(db_url, "report", "step", "nope", "--month", "2026-10")
+        assert code == 1 and "is not a step of this chain" in err and len(err.strip().splitlines()) == 1
+    else:
+        code, _, err = _oc(db_url, "report", "step", "log_compiled", "--month", "2026-10")
+        assert code == 1 and "mark reporting-chain steps" in err, "an admin is not a seed role of the chain"
 
 
 def test_values_that_look_like_markup_are_shown_as_typed(store: Store, staff: dict[str, Actor], db_url: str) -> None:

@@ -35,7 +35,7 @@ RESPONSE = "Supervisor spoke with Marco Delgado; Ana Ruiz's CIN 91234567A was re
 LEAKS = ("Ana", "Ruiz", "Marco", "Delgado", "Okafor", "Quinn", "91234567A", "91234567", "A-77301", "77301",
          "C-2026-004512", "004512", "5077", "9012")
 # Ordinary words of the same text that an export keeps: the narrative is still worth reading.
-KEPT = ("waited 4 hours in the lobby", "CIN [ID]", "client ID [ID]")
+KEPT = ("waited 4 hours in the lobby", "CIN [ID]")
 
 
 def _leaks(text: str) -> list[str]:
@@ -92,6 +92,8 @@ def test_third_parties_leak_into_no_log_export_or_report(store: Store, staff: di
     row = json.loads(outputs["export cases jsonl"].splitlines()[0])
     assert row["description"].startswith("Constituent [NAME] waited 4 hours in the lobby; her worker [NAME], CIN [ID]")
     assert row["resolution"] == "Supervisor spoke with [NAME]; [NAME]'s CIN [ID] was restored."
+    # The caller's own steps before calling are in the case export (not in the log's "Action Taken"), redacted too.
+    assert "client ID [ID]" in row["steps_taken"] and "Okafor" not in row["steps_taken"]
     assert "[ID]" in json.loads(outputs["export cases open311"])[0]["description"]
 
 

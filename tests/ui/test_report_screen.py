@@ -62,3 +62,25 @@ async def test_the_report_key_is_not_offered_to_an_agent(make_app, agent: Actor)
         await pilot.press("m")
         await pilot.pause()
         assert not isinstance(app.screen, ReportScreen)
+
+
+async def test_a_supervisor_marks_the_chain_step_under_the_cursor_done(make_app, desk_store: Store,
+                                                                       staff: dict[str, Actor]) -> None:
+    app = make_app(actor=staff["supervisor"])
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.press("f4")
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, ReportScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        chain = app.screen.query_one("#report-chain", DataTable)
+        before = str(chain.get_row_at(0)[1])
+        assert "done" not in before  # a draft report exists now, but no step is done until someone marks it
+        chain.focus()
+        await pilot.press("d")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert str(chain.get_row_at(0)[1]).startswith("done by sue on ")

@@ -31,7 +31,7 @@ INTERNAL = {
     # consent is decided inside record_consent/disclose; the school trend window inside open_case
     "consent_decision", "school_window",
     # exports, reports and retention: their pieces, reached through the export/report/purge commands
-    "count_cases", "iter_details", "pseudonym_secret", "report_numbers",
+    "count_cases", "iter_details", "pseudonym_secret", "report_numbers", "chain_of",
     # the taxonomy and resource directory, loaded by reference.ensure_reference when a store opens
     "sync_reference",
 }

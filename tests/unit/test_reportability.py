@@ -23,6 +23,9 @@ def test_discrimination_goes_to_the_civil_rights_coordinator(profile: Profile) -
     [
         ("Eligibility and case actions", "the state hearing (appeals) process"),
         ("Court actions and decisions", "the court process (County Counsel)"),
+        # OC CCTS policy II: "Complaints regarding existing Federal and State court orders or regulations that
+        # SSA must abide with are not reportable."
+        ("Regulations SSA must abide by", "the State or Federal agency that issues the regulation"),
         ("Rude or unresponsive employee", None),
         ("Facilities", None),
         (None, None),
@@ -48,3 +51,14 @@ def test_due_process_flag(lausd: Profile) -> None:
 
 def test_unknown_matter_kind_is_reportable(lausd: Profile) -> None:
     assert reportability(lausd, category="Transportation", matters=["parking"]).reportable
+
+
+def test_oc_complaints_about_regulations_ssa_must_abide_by_are_not_reportable() -> None:
+    # OC CCTS policy II names court orders and regulations together: both kinds are in the OC profile.
+    oc = load_profile("oc_ccts")
+    for matter in ("court_action", "regulation"):
+        result = reportability(oc, category="Poor service", matters=[matter])
+        assert not result.reportable, matter
+    regulation = reportability(oc, category="Poor service", matters=["regulation"])
+    assert regulation.reason and "regulations that SSA must abide by" in regulation.reason
+    assert reportability(oc, category="Poor service").reportable

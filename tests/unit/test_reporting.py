@@ -11,7 +11,10 @@ from calldesk.errors import InvalidInput
 from calldesk.profiles import load_profile
 from calldesk.rules.profile import ReportStep
 from calldesk.rules.reporting import (
+    StepDone,
+    chain_out_of_order,
     chain_status,
+    chain_warnings,
     differences,
     month_period,
     monthly_chain,
@@ -62,11 +65,32 @@ def test_a_due_day_on_a_weekend_moves_back_to_the_business_day_before() -> None:
 
 def test_chain_status_says_what_is_done_due_or_late() -> None:
     chain = monthly_chain(OC, month_period("2026-10"))
-    states = [s.state for s in chain_status(chain, today=date(2026, 11, 7), report="none")]
-    assert states == ["late", "late", "due", "upcoming"]
-    states = [s.state for s in chain_status(chain, today=date(2026, 11, 11), report="draft")]
-    assert states == ["done", "done", "done", "late"]
-    assert {s.state for s in chain_status(chain, today=date(2026, 11, 11), report="approved")} == {"done"}
+    # Sat 7 Nov, nothing marked: Fri 30 Oct and Fri 6 Nov have passed (8 days and 1 day), Mon 9 Nov is next.
+    statuses = chain_status(chain, today=date(2026, 11, 7), done={})
+    assert [(s.state, s.days_late) for s in statuses] == [("overdue", 8), ("overdue", 1), ("due", 0),
+                                                          ("upcoming", 0)]
+    assert statuses[0].words == "overdue, 8 days late"
+    # Done only when marked: the log compiled on its day, the compilation sent Mon 9 Nov (due Fri 6 Nov: 3 days
+    # late), the draft on its day; on Wed 11 Nov the report (due Tue 10 Nov) is 1 day overdue.
+    done = {"log_compiled": StepDone("sue", date(2026, 10, 30)), "compilation_sent": StepDone("vic", date(2026, 11, 9)),
+            "draft_for_review": StepDone("sue", date(2026, 11, 9))}
+    statuses = chain_status(chain, today=date(2026, 11, 11), done=done)
+    assert [s.state for s in statuses] == ["done", "done_late", "done", "overdue"]
+    assert statuses[1].words == "done by vic on Mon 09 Nov 2026, 3 days late"
+    assert statuses[0].words == "done by sue on Fri 30 Oct 2026" and statuses[3].days_late == 1
+
+
+def test_a_chain_due_before_an_earlier_step_is_flagged() -> None:
+    # December 2026: January 2027's business days are Mon 4, Tue 5, Wed 6, Thu 7, Fri 8 (5th), Mon 11 (6th; New
+    # Year's Day Fri 1 is a holiday), so the draft goes out Mon 11 Jan, but "by the 10th" (Sun 10) is Fri 8 Jan.
+    december = monthly_chain(OC, month_period("2026-12"))
+    pairs = [(step.step, earlier.step) for step, earlier in chain_out_of_order(december)]
+    assert pairs == [("report_submitted", "draft_for_review")]
+    warnings = chain_warnings(OC, date(2026, 12, 7))
+    assert any("December 2026" in w and "Fri 08 Jan 2027" in w and "Mon 11 Jan 2027" in w for w in warnings)
+    assert chain_out_of_order(monthly_chain(OC, month_period("2026-10"))) == []  # October's is in order
+    # Rochester's one-step chain (the log compiled on the month's last business day) is never out of order.
+    assert chain_warnings(load_profile("rochester"), date(2026, 12, 7)) == []
 
 
 def test_periods_parse_and_refuse_in_words() -> None:
@@ -104,9 +128,9 @@ def test_the_months_before_cross_a_year_end() -> None:
 def test_the_quarterly_chain_counts_from_the_ceos_report() -> None:
     # Received Mon 9 Nov 2026: reviewed within 2 business days, Tue 10 and (Veterans Day Wed 11 skipped) Thu 12;
     # approved within 5 more: Fri 13, Mon 16, Tue 17, Wed 18, Thu 19.
-    dates = {s.step: (s.due, s.needs) for s in quarterly_chain(OC, date(2026, 11, 9))}
-    assert dates == {"quarterly_reviewed": (date(2026, 11, 12), "draft"),
-                     "quarterly_approved": (date(2026, 11, 19), "approved")}
+    dates = {s.step: (s.due, s.by) for s in quarterly_chain(OC, date(2026, 11, 9))}
+    assert dates == {"quarterly_reviewed": (date(2026, 11, 12), ("supervisor",)),
+                     "quarterly_approved": (date(2026, 11, 19), ("supervisor",))}
     # Received Wed 25 Nov: Fri 27 (Thanksgiving Thu 26 skipped) and Mon 30; then Tue 1 ... Mon 7 Dec.
     dates = {s.step: s.due for s in quarterly_chain(OC, date(2026, 11, 25))}
     assert dates == {"quarterly_reviewed": date(2026, 11, 30), "quarterly_approved": date(2026, 12, 7)}
