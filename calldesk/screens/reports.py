@@ -115,7 +115,8 @@ class ReportScreen(ReportsWorkerFailures, Screen[None]):
         changed = f"; {len(run.differences)} count(s) changed since approval" if run.differences else ""
         self.query_one("#report-summary", Static).update(plain(
             f"{numbers['period']}: {numbers['total']} reportable case(s); report {run.report_id} "
-            f"{run.status}{approved}{changed}. {numbers['not_reportable']['total']} not reportable."))
+            f"{run.status}{approved}{changed}. {numbers['not_reportable']['total']} not reportable."
+            + (f" Callbacks: {numbers['callbacks']['share']}." if numbers.get("callbacks") else "")))
         counts = self.query_one("#report-counts", DataTable)
         counts.clear()
         for dimension in DIMENSIONS:

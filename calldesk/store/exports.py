@@ -8,14 +8,15 @@ unredacted, and every export is audited (what, how many, by whom) without a sing
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, func, select
 from sqlmodel import Session, col
 
-from calldesk.models import Case, Consent, Resolution, Student
+from calldesk.models import Case, ClockEvent, Consent, Resolution, Student
+from calldesk.rules.clocks import ClockRecord, clock_log_values
 from calldesk.rules.profile import TIER_LABELS, Profile
 from calldesk.rules.redaction import KnownPII, Redactor, pseudonym
 from calldesk.rules.reporting import CALL_TYPE_LABELS, SOURCE_LABELS
@@ -38,6 +39,7 @@ class CaseDetails:
     students: list[Student]
     signers: list[str]
     resolution: Resolution | None
+    clocks: list[ClockEvent] = field(default_factory=list)  # oldest first
 
     def known(self) -> KnownPII:
         """Every personal detail stored on the case, for exact-match redaction."""
@@ -84,10 +86,14 @@ def iter_details(session: Session, where: Any) -> Iterator[CaseDetails]:
             signers.setdefault(case_id, []).append(signer)
         resolutions = {r.case_id: r for r in session.scalars(select(Resolution).where(
             col(Resolution.case_id).in_(ids)))}
+        clocks: dict[int, list[ClockEvent]] = {}
+        for event in session.scalars(select(ClockEvent).where(col(ClockEvent.case_id).in_(ids))
+                                     .order_by(col(ClockEvent.at), col(ClockEvent.id))):
+            clocks.setdefault(event.case_id, []).append(event)
         for case, sla in partition:
             assert case.id is not None
             yield CaseDetails(case, str(sla), students.get(case.id, []), signers.get(case.id, []),
-                              resolutions.get(case.id))
+                              resolutions.get(case.id), clocks.get(case.id, []))
 
 
 def _iso(moment: datetime | None) -> str:
@@ -136,13 +142,14 @@ def case_values(profile: Profile, details: CaseDetails, *, secret: str, redacted
         "action_taken": text(case.steps_taken),
         "resolution": text(resolution.response if resolution else ""),
         "outcome": text(resolution.outcome if resolution else ""),
-        "acknowledge_by": local_day(profile, case.acknowledge_by),
         "respond_by": _iso(case.respond_by),
         "resolve_by": local_day(profile, case.resolve_by),
         "deadline": _iso(case.resolve_by or case.next_deadline),
         "closed_on": local_day(profile, case.closed_at),
         "sla": details.sla,
         "escalation_level": case.escalation_level,
+        **clock_log_values(profile, acknowledge_by=case.acknowledge_by, respond_by=case.respond_by, events=[
+            ClockRecord(e.kind, e.event, e.due_at, e.new_due_at, e.at, text(e.note)) for e in details.clocks]),
     }
     if not redacted:
         values.update({

@@ -32,6 +32,7 @@ from calldesk.rules.reporting import (
     quarterly_chain,
 )
 from calldesk.store import audit
+from calldesk.store.callbacks import callback_timeliness
 from calldesk.store.uow import UnitOfWork
 from calldesk.store.users import Actor, authorise, check
 
@@ -55,9 +56,13 @@ def _text(value: str) -> Any:
 
 
 def sla_outcome() -> Any:
-    """The SLA bucket of a case as SQL: still open, closed on time (by resolve_by or no clock), or late."""
+    """The SLA bucket of a case as SQL (rules.reporting.sla_outcome): open (breached when a clock was met late),
+    closed on time (by resolve_by or no clock, and no clock met late), or closed late."""
+    missed = col(Case.late_clocks) > 0
     return case(
+        ((col(Case.status) == "open") & missed, _text("breached")),
         (col(Case.status) == "open", _text("open")),
+        (missed, _text("late")),
         (col(Case.resolve_by).is_(None) | (col(Case.closed_at) <= col(Case.resolve_by)), _text("on_time")),
         else_=_text("late"),
     )
@@ -146,6 +151,8 @@ def report_numbers(session: Session, profile: Profile, period: Period, *, secret
                    for name in _dimensions()},
         "trends": _trends(session, profile, period),
         "not_reportable": _not_reportable(session, profile, start, end, secret),
+        # LA DCFS: the share of the period's callbacks returned on time (the memo exists because calls were not).
+        "callbacks": callback_timeliness(session, since=start, until=end).as_dict(),
     }
 
 

@@ -75,15 +75,15 @@ def test_an_absent_owners_callback_is_covered_handed_on_and_handed_back(
     covered = _open_for(store, sue.username, date(2026, 11, 18))
     assert [(c.id, c.covering_for) for c in covered] == [(cid, ana.username)]
     with store.uow() as uow, pytest.raises(PermissionDenied):
-        callbacks.reassign_callback(uow, actor=ana, callback_id=cid, to_user=sam.username)
+        callbacks.reassign_callback(uow, actor=ana, profile=lausd(), callback_id=cid, to_user=sam.username)
     with store.uow() as uow:
-        callbacks.reassign_callback(uow, actor=sue, callback_id=cid, to_user=sam.username)
+        callbacks.reassign_callback(uow, actor=sue, profile=lausd(), callback_id=cid, to_user=sam.username)
     assert [c.id for c in _open_for(store, sam.username, date(2026, 11, 18))] == [cid]
     assert _open_for(store, sue.username, date(2026, 11, 18)) == []
     with store.uow() as uow:
         set_absence(uow, actor=ana, username=ana.username, absent_since=None)  # back at work
         uow.commit()
     with store.uow() as uow:
-        callbacks.reassign_callback(uow, actor=sue, callback_id=cid, to_user=ana.username)
+        callbacks.reassign_callback(uow, actor=sue, profile=lausd(), callback_id=cid, to_user=ana.username)
     mine = _open_for(store, ana.username, date(2026, 11, 19))
     assert [(c.id, c.covering_for) for c in mine] == [(cid, None)]

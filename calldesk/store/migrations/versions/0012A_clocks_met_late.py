@@ -1,0 +1,28 @@
+"""deadlines are judged: a case counts the clocks (acknowledgement, written response, reply) met after their due
+time, so a case met late counts as breached in the queue, the reports, the tracking logs and My work
+
+Revision ID: 0012A_clocks_met_late
+Revises: 0011
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0012A_clocks_met_late'
+down_revision = '0011'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('late_clocks', sa.Integer(), server_default='0', nullable=False))
+    # Clocks met late before this revision: counted from their recorded events.
+    op.execute("UPDATE cases SET late_clocks = (SELECT count(*) FROM clockevent e WHERE e.case_id = cases.id "
+               "AND e.event = 'met' AND e.due_at IS NOT NULL AND e.at > e.due_at)")
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.drop_column('late_clocks')
