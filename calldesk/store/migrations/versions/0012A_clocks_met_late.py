@@ -16,13 +16,13 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('cases', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('late_clocks', sa.Integer(), server_default='0', nullable=False))
+    # Plain ALTER TABLE on both backends (SQLite adds and drops a column in place): a batch copy of `cases` would
+    # break the staff_load view that reads it.
+    op.add_column('cases', sa.Column('late_clocks', sa.Integer(), server_default='0', nullable=False))
     # Clocks met late before this revision: counted from their recorded events.
     op.execute("UPDATE cases SET late_clocks = (SELECT count(*) FROM clockevent e WHERE e.case_id = cases.id "
                "AND e.event = 'met' AND e.due_at IS NOT NULL AND e.at > e.due_at)")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('cases', schema=None) as batch_op:
-        batch_op.drop_column('late_clocks')
+    op.drop_column('cases', 'late_clocks')
