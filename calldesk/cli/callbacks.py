@@ -10,7 +10,7 @@ import typer
 from calldesk.cli.context import opened, out, print_json, print_table, refusals_exit, shown
 from calldesk.errors import InvalidInput
 from calldesk.profiles import load_profile
-from calldesk.rules.typed_dates import typed_day
+from calldesk.rules.typed_dates import typed_day, typed_moment
 
 if TYPE_CHECKING:
     from calldesk.models import CallbackPublic
@@ -45,17 +45,22 @@ def add(
     superior: bool = typer.Option(False, "--superior", help="From a superior: due at once."),
     case: str | None = typer.Option(None, "--case", help="The case it is about, e.g. 2026-000123."),
     assign: str | None = typer.Option(None, "--for", help="Whose callback it is (default: yours)."),
+    received: str | None = typer.Option(None, "--received",
+                                        help="When the message came in, e.g. '2026-12-04 16:30' (default: now)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """A message or voicemail becomes a callback: urgent or a superior's due now, else within one business day."""
+    """A message or voicemail becomes a callback: urgent or a superior's due now, else within one business day
+    of when it was received (a voicemail typed in late is due from when it came)."""
     from calldesk.models import CallbackCreate
+    from calldesk.rules.calendar import calendar_for
     from calldesk.store.callbacks import add_callback
     from calldesk.store.intake import build
 
-    data = build(CallbackCreate, caller_name=name, phone=phone or None, message=summary, urgent=urgent,
-                 from_superior=superior, case_number=case, assigned_to=assign)
     with opened(ctx) as store, store.uow() as uow:
         profile = load_profile(store.protocol)
+        when = typed_moment(received, "--received", calendar_for(profile).tz, "received_at") if received else None
+        data = build(CallbackCreate, caller_name=name, phone=phone or None, message=summary, urgent=urgent,
+                     from_superior=superior, case_number=case, assigned_to=assign, received_at=when)
         callback = add_callback(uow, actor=store.actor(), profile=profile, data=data)
     if as_json:
         print_json(callback)
@@ -135,11 +140,52 @@ def assign(ctx: typer.Context, callback_id: int = typer.Argument(..., metavar="I
     from calldesk.store.callbacks import reassign_callback
 
     with opened(ctx) as store, store.uow() as uow:
-        callback = reassign_callback(uow, actor=store.actor(), callback_id=callback_id, to_user=user)
+        callback = reassign_callback(uow, actor=store.actor(), profile=load_profile(store.protocol),
+                                     callback_id=callback_id, to_user=user)
     if as_json:
         print_json(callback)
     else:
         out.print(f"Callback {callback.id} is now {shown(callback.assigned_to)}'s.")
+
+
+@app.command()
+@refusals_exit
+def assess(ctx: typer.Context, callback_id: int = typer.Argument(..., metavar="ID"),
+           urgent: bool = typer.Option(..., "--urgent/--not-urgent", help="The supervisor's assessment."),
+           as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Re-assess a message's urgency (supervisors): urgent is due at once, otherwise within one business day of
+    when it was received."""
+    from calldesk.store.callbacks import reassess_urgency
+
+    with opened(ctx) as store, store.uow() as uow:
+        profile = load_profile(store.protocol)
+        callback = reassess_urgency(uow, actor=store.actor(), profile=profile, callback_id=callback_id,
+                                    urgent=urgent)
+    if as_json:
+        print_json(callback)
+    else:
+        _said(callback, "Re-assessed", profile)
+
+
+@app.command("on-time")
+@refusals_exit
+def on_time(ctx: typer.Context, month: str = typer.Option(..., "--month", help="The month, e.g. 2026-12."),
+            as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """The share of the month's callbacks returned on time (by their due time; later is late)."""
+    from calldesk.rules.reporting import month_period
+    from calldesk.store.callbacks import callback_timeliness
+
+    with opened(ctx) as store:
+        store.actor()
+        profile = load_profile(store.protocol)
+        since, until = month_period(month).bounds(profile)
+        with store.uow(readonly=True) as uow:
+            figure = callback_timeliness(uow.session, since=since, until=until)
+    if as_json:
+        print_json(figure.as_dict())
+        return
+    out.print(f"Callbacks received in {month}: {figure.received}; {figure.words()}; {figure.late} returned late; "
+              f"{figure.still_open} still open.")
 
 
 def absent(

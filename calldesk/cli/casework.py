@@ -100,7 +100,19 @@ def _meet(ctx: typer.Context, number: str, kind: str, note: str, expected: int |
     if as_json:
         print_json(case)
         return
-    _case_line(profile, case, f"{clock_words(kind)} recorded")
+    late = _late_words(ctx, profile, case.case_number, kind)
+    _case_line(profile, case, f"{clock_words(kind)} recorded" + (f", met late: {late}" if late else ""))
+
+
+def _late_words(ctx: typer.Context, profile: Profile, number: str, kind: str) -> str | None:
+    """How late the clock just met was (its newest met event), or None when on time."""
+    from calldesk.rules.clocks import met_late
+    from calldesk.store.clocks import case_work
+
+    found = read_signed_in(ctx, lambda session, actor: case_work(session, case_number=number, viewer=actor,
+                                                                 profile=profile))
+    met = [c for c in found.clocks if c.kind == kind and c.event == "met"]
+    return met_late(profile, due=met[-1].due_at, met_at=met[-1].at) if met else None
 
 
 NOTE = typer.Option("", "--note", help="How and what was said (a call, a letter, an email).")
@@ -255,7 +267,8 @@ def print_work(found: CaseWork, profile: Profile) -> None:
         print_table("Plan", ["by", "step"], [(when(profile, p.due_at), p.step) for p in found.plan])
     if found.clocks:
         print_table("Clocks", ["at", "clock", "event", "due", "new due", "note"],
-                    [(when(profile, c.at), clock_words(c.kind), c.event, when(profile, c.due_at),
+                    [(when(profile, c.at), clock_words(c.kind),
+                      f"met late ({found.late[c.id]})" if c.id in found.late else c.event, when(profile, c.due_at),
                       when(profile, c.new_due_at) if c.new_due_at else "", c.note) for c in found.clocks])
     if found.resolution is not None:
         res = found.resolution

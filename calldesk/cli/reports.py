@@ -46,6 +46,12 @@ def key_label(dimension: str, key: str) -> str:
     return labels.get(key, key)
 
 
+def callback_line(figure: dict[str, Any]) -> str:
+    """The period's callbacks in words: how many came, the share returned on time, late and still open."""
+    return (f"Callbacks received: {figure['received']}; {figure['share']}; {figure['late']} returned late; "
+            f"{figure['still_open']} still open.")
+
+
 def count_rows(numbers: dict[str, Any]) -> list[tuple[str, str, int]]:
     """(dimension, key, count) rows of a report, in the report's order."""
     return [(DIMENSION_LABELS[d], key_label(d, k), n) for d in DIMENSIONS
@@ -88,6 +94,9 @@ def _markdown(run: ReportRun) -> str:
     parts += ["", f"## Not reportable ({nr['total']}), routed elsewhere", "",
               markdown_table(["Routed to", "Category", "Count"],
                              [(r["route_to"], r["category"], r["count"]) for r in nr["routes"]])]
+    cb = n.get("callbacks")
+    if cb:
+        parts += ["", "## Callbacks returned on time", "", callback_line(cb)]
     if run.chain:
         parts += ["", "## Reporting chain", "",
                   markdown_table(["Due", "Step id", "State", "Step"], step_rows(run.chain))]
@@ -109,6 +118,10 @@ def _csv_rows(run: ReportRun) -> list[dict[str, Any]]:
     for route in run.numbers["not_reportable"]["routes"]:
         rows.append({"section": "not reportable", "dimension": route["route_to"], "key": route["category"],
                      "count": route["count"]})
+    for key in ("received", "returned", "on_time", "late", "still_open"):
+        if run.numbers.get("callbacks"):
+            rows.append({"section": "callbacks", "dimension": "Callbacks", "key": key.replace("_", " "),
+                         "count": run.numbers["callbacks"][key]})
     rows += [{"section": "changed since approval", "dimension": d.dimension, "key": d.key,
               "count": f"{d.approved} -> {d.now}"} for d in run.differences]
     return rows
@@ -133,6 +146,8 @@ def _show_table(run: ReportRun) -> None:
     print_table(f"Not reportable ({nr['total']}): tracked, routed elsewhere, left out of the counts",
                 ["case", "category", "routed to", "opened"],
                 _inert((c["case"], c["category"], c["route_to"], c["opened_on"]) for c in nr["cases"]))
+    if n.get("callbacks"):
+        out.print(shown(callback_line(n["callbacks"])))
     if run.differences:
         print_table("Changed since approval (the approved numbers are shown above)",
                     ["dimension", "key", "approved", "now"],

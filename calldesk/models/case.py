@@ -162,6 +162,8 @@ class Case(CaseBase, table=True):
     resolve_by: datetime | None = _dt()
     resolve_max: datetime | None = _dt()
     next_deadline: datetime | None = _dt()
+    # Clocks (acknowledgement, written response, reply) met after their due time: each counts as breached.
+    late_clocks: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     escalation_level: int = 0
     abuse_marked: bool = False
     reportable: bool = True
@@ -195,6 +197,7 @@ class CasePublic(CaseBase):
     resolve_by: datetime | None
     resolve_max: datetime | None
     next_deadline: datetime | None
+    late_clocks: int = 0
     escalation_level: int
     abuse_marked: bool
     reportable: bool

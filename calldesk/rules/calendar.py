@@ -104,8 +104,8 @@ class OpenCalendar:
     def add_open_hours(self, start: datetime, hours: int) -> datetime:
         """The moment `hours` open hours after `start` (each open day counts as 24 wall-clock hours).
 
-        A start on a closed day begins counting at 00:00 of the next open day; a result that falls
-        exactly at the end of an open day is given as 00:00 of the following open day.
+        A start on a closed day begins counting at 00:00 of the next open day; a span used up exactly at the
+        end of an open day ends at that midnight (PROTOCOL.md section 3), not at the start of the next open day.
         """
         if hours < 0:
             raise ValueError("a deadline cannot be a negative number of hours")
@@ -113,6 +113,10 @@ class OpenCalendar:
         into_day = timedelta(hours=begin.hour, minutes=begin.minute, seconds=begin.second,
                              microseconds=begin.microsecond)
         whole_days, remainder = divmod(into_day + timedelta(hours=hours), timedelta(days=1))
+        if whole_days and not remainder:
+            # Used up exactly at the end of an open day: the midnight that ends it (the earliest such moment).
+            last = _open_days_after(self, begin.date(), whole_days - 1)
+            return datetime.combine(last + timedelta(days=1), time.min, tzinfo=self.tz)
         day = _open_days_after(self, begin.date(), whole_days)
         # Wall-clock arithmetic, so a DST change does not move a deadline off the hour it names.
         return (datetime.combine(day, time.min) + remainder).replace(tzinfo=self.tz)

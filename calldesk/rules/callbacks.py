@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from calldesk.rules.calendar import OpenCalendar, calendar_for
+from calldesk.errors import InvalidInput, RuleRefused
+from calldesk.rules.calendar import OpenCalendar, calendar_for, require_aware
 from calldesk.rules.profile import Profile
 from calldesk.rules.triage import format_due
 
@@ -27,6 +28,39 @@ def callback_due(profile: Profile, *, received_at: datetime, urgent: bool, from_
     if urgent or from_superior:
         return business.local(received_at)
     return business.add_span(received_at, profile.callback_within)
+
+
+def check_received(received_at: datetime, *, now: datetime) -> datetime:
+    """The time a message was received, as entered with it (a voicemail typed in late is due from when it came);
+    InvalidInput when it has no time zone or lies in the future."""
+    try:
+        require_aware(received_at, "time received")
+    except ValueError as exc:
+        raise InvalidInput(str(exc), field="received_at") from None
+    if received_at > now:
+        raise InvalidInput("The message cannot have been received in the future: give when it came in.",
+                           field="received_at")
+    return received_at
+
+
+def check_present(username: str, *, absent_since: date | None, today: date) -> None:
+    """RuleRefused when `username` is away (absent since a day on or before `today`): a callback is never handed
+    to someone who is absent."""
+    if absent_since is not None and absent_since <= today:
+        raise RuleRefused(f"{username} is away since {absent_since:%a %d %b %Y}: hand the "
+                          "callback to someone who is present.")
+
+
+def returned_on_time(*, due_at: datetime, done_at: datetime | None) -> bool:
+    """A callback is returned on time when it was returned by its due time (later: late)."""
+    return done_at is not None and done_at <= due_at
+
+
+def on_time_words(*, on_time: int, returned: int) -> str:
+    """The share of callbacks returned on time, in words: "83% returned on time (5 of 6)", or "none returned"."""
+    if returned == 0:
+        return "none returned yet"
+    return f"{round(100 * on_time / returned)}% returned on time ({on_time} of {returned})"
 
 
 def covering_supervisor_needed(*, absent_since: date | None, today: date, calendar: OpenCalendar) -> bool:

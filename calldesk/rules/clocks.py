@@ -7,13 +7,14 @@ of an extension) is kept as clock events; these functions turn that history back
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Literal
 
 from calldesk.errors import InvalidInput, RuleRefused
-from calldesk.rules.calendar import calendar_for, require_aware
+from calldesk.rules.calendar import END_OF_DAY, calendar_for, require_aware
 from calldesk.rules.profile import Profile
 from calldesk.rules.triage import format_due, intake_due
 
@@ -70,6 +71,19 @@ def extended_due(profile: Profile, *, current: datetime, new_day: date, notice: 
     return moment
 
 
+# What else an extension of a clock covers: the written response (or reply) is the resolution, so the resolution
+# dates the profile sets move with it; an acknowledgement's extension moves only itself.
+EXTENSION_COVERS: dict[str, tuple[str, ...]] = {"acknowledge": (), "written_response": ("resolve_by", "resolve_max"),
+                                                "reply": ("resolve_by", "resolve_max")}
+
+
+def extension_moves(kind: str, moment: datetime, deadlines: Mapping[str, datetime | None]) -> dict[str, datetime]:
+    """The other deadlines an extension of `kind` to `moment` moves: each the profile set for the case (not None)
+    that falls before the new date moves to it, so an extended case is not breached before its new date."""
+    return {name: moment for name in EXTENSION_COVERS.get(kind, ())
+            if deadlines.get(name) is not None and deadlines[name] < moment}  # type: ignore[operator]
+
+
 def settle(deadlines: Mapping[str, datetime | None], marks: Iterable[ClockMark]) -> dict[str, datetime | None]:
     """The case's pending due times once its recorded clock events are applied (in the order recorded):
     a met clock is no longer due, an extended one is due at its new time."""
@@ -81,6 +95,37 @@ def settle(deadlines: Mapping[str, datetime | None], marks: Iterable[ClockMark])
         settled[column] = None if mark.event == "met" else mark.new_due if mark.event == "extended" \
             else settled.get(column)
     return settled
+
+
+def met_late(profile: Profile, *, due: datetime | None, met_at: datetime) -> str | None:
+    """How late a clock met at `met_at` was, in words ("32 school days late", "5 hours late"), or None when it was
+    met on time. Whole open days of the profile's kind past the due day; within the first, open hours."""
+    if due is None or require_aware(met_at, "time met") <= require_aware(due, "due time"):
+        return None
+    calendar = calendar_for(profile)
+    # A deadline at a midnight ends the day before: its lateness counts from that day.
+    last_day = calendar.local(due) - timedelta(microseconds=1) if calendar.local(due).time() == time.min \
+        else calendar.local(due)
+    days = calendar.open_days_between(last_day, met_at)
+    if days >= 1:
+        return f"{days} {profile.day_kind} day{'s' if days != 1 else ''} late"
+    hours = max(1, math.ceil((met_at - due).total_seconds() / 3600))
+    return f"{hours} hour{'s' if hours != 1 else ''} late"
+
+
+def lateness_note(profile: Profile, kind: str, *, due: datetime, met_at: datetime) -> str:
+    """The words a late clock keeps: "Acknowledgement met late: due Wed 2 Dec, met Fri 15 Jan (29 school days
+    late)"; "" when met on time."""
+    late = met_late(profile, due=due, met_at=met_at)
+    if late is None:
+        return ""
+    local = calendar_for(profile).local
+    return (f"{CLOCK_WORDS.get(kind, kind).capitalize()} met late: due {_shown(local(due))}, met "
+            f"{format_due(local(met_at), with_time=False)} ({late}).")
+
+
+def _shown(moment: datetime) -> str:
+    return format_due(moment, with_time=moment.time() != END_OF_DAY)
 
 
 def intake_late(due: datetime, logged_at: datetime) -> bool:
@@ -108,3 +153,42 @@ def missed_intake(profile: Profile, opened_at: datetime, logged_at: datetime) ->
     local = calendar_for(profile).local
     return due, (f"Logged late: received {format_due(local(opened_at), with_time=True)}, to be logged within "
                  f"{profile.intake_within} (by {format_due(local(due), with_time=True)}).")
+
+
+@dataclass(frozen=True)
+class ClockRecord:
+    """One stored clock event, as the logs read it."""
+
+    kind: str
+    event: str  # met | extended | missed
+    due_at: datetime | None
+    new_due_at: datetime | None
+    at: datetime
+    note: str = ""
+
+
+def clock_log_values(profile: Profile, *, acknowledge_by: datetime | None, respond_by: datetime | None,
+                     events: Iterable[ClockRecord]) -> dict[str, str]:
+    """What the tracking logs show of a case's clocks, as local dates: when it was to be acknowledged (kept once
+    acknowledged), when it was acknowledged, when the written response is (or was) due (the extended date once
+    extended), the extension (new date and the written notice, as stored: the caller redacts), and each clock met
+    late with how late."""
+    local = calendar_for(profile).local
+    day = lambda moment: local(moment).date().isoformat() if moment else ""  # noqa: E731
+    ack_due, ack_met, written_due = acknowledge_by, None, respond_by
+    extensions: list[str] = []
+    late: list[str] = []
+    for record in events:
+        if record.event == "met":
+            if record.kind == "acknowledge":
+                ack_due, ack_met = record.due_at, record.at
+            elif respond_by is None:
+                written_due = record.due_at
+            lateness = met_late(profile, due=record.due_at, met_at=record.at)
+            if lateness is not None:
+                late.append(f"{CLOCK_WORDS.get(record.kind, record.kind)} {lateness}")
+        elif record.event == "extended" and record.new_due_at is not None:
+            extensions.append(f"{CLOCK_WORDS.get(record.kind, record.kind)} extended to {day(record.new_due_at)}: "
+                              f"{record.note}")
+    return {"acknowledge_by": day(ack_due), "acknowledged_on": day(ack_met), "written_response_due": day(written_due),
+            "extension": "; ".join(extensions), "met_late": "; ".join(late)}

@@ -27,6 +27,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "mark_abuse": DOCUMENTERS,  # anyone who reads a case may find it points to abuse
     "add_callback": DESK,
     "complete_callback": DESK,
+    "assess_callback": ("supervisor",),  # LA DCFS: the supervisor assesses a message's urgency
     "escalate": DESK,
     "record_clock": DESK,  # an acknowledgement, a written response or a reply made
     "extend_clock": CASEWORKERS,  # an extension: the written notice and the new due date
@@ -62,6 +63,7 @@ DESCRIPTIONS = {
     "mark_abuse": "mark suspected child abuse",
     "add_callback": "take messages",
     "complete_callback": "return callbacks",
+    "assess_callback": "re-assess a message's urgency",
     "resolve": "write resolutions",
     "close_case": "close cases",
     "reassign": "reassign cases",
@@ -104,6 +106,7 @@ WRITES: dict[str, dict[str, str]] = {
                    "attachment": "d", "draft": "ud"},
     "add_callback": {"cases": "u", "callback": "i"},
     "complete_callback": {"cases": "u", "callback": "u"},
+    "assess_callback": {"cases": "u", "callback": "u"},
     "escalate": {"cases": "u", "escalation": "i"},
     "record_clock": {"cases": "u", "clockevent": "i"},
     "extend_clock": {"cases": "u", "clockevent": "i"},

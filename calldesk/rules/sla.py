@@ -29,11 +29,14 @@ STATES = {
 
 
 def sla_state(*, status: str, next_deadline: datetime | None, now: datetime,
-              at_risk_hours: int = AT_RISK_HOURS) -> SlaState:
-    """Breached when the next deadline has passed, at risk when it falls within `at_risk_hours`, else on track;
-    an open case with no clock is on track, a closed one is closed."""
+              at_risk_hours: int = AT_RISK_HOURS, late_clocks: int = 0) -> SlaState:
+    """Breached when the next deadline has passed or a clock was met after its due time (`late_clocks`), at risk
+    when the next deadline falls within `at_risk_hours`, else on track; an open case with no clock is on track, a
+    closed one is closed."""
     if status != "open":
         return STATES["closed"]
+    if late_clocks > 0:
+        return STATES["breached"]
     if next_deadline is None:
         return STATES["on_track"]
     if next_deadline < now:
@@ -46,7 +49,7 @@ def sla_state(*, status: str, next_deadline: datetime | None, now: datetime,
 def sla_bounds(state: str, *, now: datetime, at_risk_hours: int = AT_RISK_HOURS
                ) -> tuple[datetime | None, datetime | None, bool]:
     """The next-deadline range [low, high) a state covers, and whether cases with no deadline belong to it
-    (the store turns this into an indexed range)."""
+    (the store turns this into an indexed range; a case with a clock met late is breached whatever its range)."""
     risk = now + timedelta(hours=at_risk_hours)
     if state == "breached":
         return None, now, False

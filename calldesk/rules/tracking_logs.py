@@ -4,8 +4,9 @@ The seeds name the logs but do not reproduce their forms, so each log's columns 
 its seed's procedure records things: OC CCTS III.A.1.b (Attachment A, the CCTS Log: received, media, source,
 constituent, type, program, what was said, action taken, resolved), Rochester OPE 5.1 (intake, concern,
 investigation, determination, referral, resolution, closed) and the Area Offices protocol (Service Request,
-level, school or department, acknowledgement in 2 school days, written response in 10 school days,
-referral, "Administrator Resolved").
+level, school or department, acknowledgement in 2 school days, written response in 10 school days and its
+extension with the written notice, referral, "Administrator Resolved"). Every log names the clocks met late, and how
+late (a clock met after its due time counts as breached).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ LOG_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("Compliment, Question or Complaint", "description"),
         ("Action Taken", "action_taken"),
         ("Date Resolved", "closed_on"),
+        ("Met Late", "met_late"),
         ("Status", "status"),
         ("Not Reportable: Routed To", "routed_to"),
     ),
@@ -54,6 +56,7 @@ LOG_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("Safety Referral", "safety_referral"),
         ("Resolution", "resolution"),
         ("Date Closed", "closed_on"),
+        ("Met Late", "met_late"),
         ("Status", "status"),
     ),
     "area_request_log": (
@@ -64,7 +67,11 @@ LOG_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("Concern", "category"),
         ("Building-Level Attempt", "steps_confirmed"),
         ("Acknowledge By", "acknowledge_by"),
-        ("Written Response Due", "resolve_by"),
+        ("Acknowledged", "acknowledged_on"),
+        ("Written Response Due", "written_response_due"),
+        ("Extension and Notice", "extension"),
+        ("Resolve By", "resolve_by"),
+        ("Met Late", "met_late"),
         ("Outcome", "outcome"),
         ("Referred To", "referred_to"),
         ("Administrator Resolved", "closed_on"),

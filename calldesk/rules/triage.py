@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from calldesk.errors import InvalidInput
@@ -180,7 +180,10 @@ def _at_least(owner: str, minimum: str) -> str:
 
 
 def format_due(moment: datetime, *, with_time: bool) -> str:
-    """A deadline as people read it: "Tue 15 Dec", or "Mon 30 Nov 15:00" with the time."""
+    """A deadline as people read it: "Tue 15 Dec", or "Mon 30 Nov 15:00" with the time; a deadline at a
+    midnight with the time is the end of the day before ("end of Wed 25 Nov")."""
+    if with_time and moment.time() == time.min:
+        return "end of " + format_due(moment - timedelta(days=1), with_time=False)
     text = f"{_WEEKDAYS[moment.weekday()]} {moment.day} {_MONTHS[moment.month - 1]}"
     return f"{text} {moment:%H:%M}" if with_time else text
 

@@ -17,6 +17,8 @@ from calldesk.models import CallbackCreate, CallbackPublic
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.callbacks import describe_due
 from calldesk.rules.display import inert
+from calldesk.rules.reporting import month_period
+from calldesk.rules.typed_dates import typed_moment
 from calldesk.screens.context import Desk
 from calldesk.widgets.inert_text import plain
 
@@ -83,14 +85,17 @@ class CallbacksScreen(Screen[None]):
     SUB_TITLE = "Callbacks"
     HELP = ("Messages and voicemails to return. Urgent calls and calls from superiors are due at once, others "
             "within one business day. A supervisor also sees the callbacks of staff absent over a day "
-            "(\"covering for\"). a takes a message, t records a try, d marks one returned, h hands one on "
-            "(supervisors); Escape goes back.")
+            "(\"covering for\"). a takes a message (with when it was received), t records a try, d marks one "
+            "returned, h hands one on to someone present and u re-assesses its urgency (supervisors); the line "
+            "above the list gives this month's share returned on time. Escape goes back.")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="callbacks.back"),
         Binding("a", "add", "Add", id="callbacks.add", tooltip="Take a message to call back"),
         Binding("t", "attempt", "Attempt", id="callbacks.attempt", tooltip="Record a try at calling back"),
         Binding("d", "done", "Done", id="callbacks.done", tooltip="Mark the callback returned"),
         Binding("h", "hand_on", "Hand on", id="callbacks.hand_on", tooltip="Give the callback to someone else"),
+        Binding("u", "assess", "Urgency", id="callbacks.assess",
+                tooltip="Re-assess the message's urgency (supervisors)"),
     ]
 
     def __init__(self, desk: Desk) -> None:
@@ -111,12 +116,14 @@ class CallbacksScreen(Screen[None]):
         self.query_one(DataTable).focus()
 
     def refresh_rows(self) -> None:
-        from calldesk.store.callbacks import callbacks_for
+        from calldesk.store.callbacks import callback_timeliness, callbacks_for
 
         calendar = calendar_for(self.desk.profile)
+        month = month_period(f"{self.desk.today():%Y-%m}").bounds(self.desk.profile)
         with self.desk.store.uow(readonly=True) as uow:
             self.rows = callbacks_for(uow.session, profile=self.desk.profile, username=self.desk.actor.username,
                                       today=self.desk.today())
+            figure = callback_timeliness(uow.session, since=month[0], until=month[1])
         table = self.query_one(DataTable)
         table.clear()
         now = self.desk.now()
@@ -126,9 +133,9 @@ class CallbacksScreen(Screen[None]):
             table.add_row(describe_due(c.due_at, now=now, local=calendar.local(c.due_at)),
                           *(plain(v) for v in (c.caller_name, c.phone, c.message)), flags, plain(owner),
                           key=str(c.id))
-        self.query_one("#callbacks-summary", Static).update(
-            f"{len(self.rows)} open callback{'s' if len(self.rows) != 1 else ''}" if self.rows
-            else "No callbacks to return.")
+        summary = (f"{len(self.rows)} open callback{'s' if len(self.rows) != 1 else ''}" if self.rows
+                   else "No callbacks to return.")
+        self.query_one("#callbacks-summary", Static).update(f"{summary} This month: {figure.words()}.")
 
     def _selected(self) -> CallbackPublic | None:
         table = self.query_one(DataTable)
@@ -151,14 +158,19 @@ class CallbacksScreen(Screen[None]):
         from calldesk.store.intake import build
 
         def submit(values: dict[str, str], ticks: dict[str, bool]) -> None:
+            typed = values["received"].strip()
+            received = typed_moment(typed, "when it was received", calendar_for(self.desk.profile).tz,
+                                    "received_at") if typed else self.desk.now()
             data = build(CallbackCreate, caller_name=values["name"], phone=values["phone"] or None,
                          message=values["summary"], urgent=ticks["urgent"], from_superior=ticks["superior"],
-                         received_at=self.desk.now())
+                         received_at=received)
             with self.desk.store.uow() as uow:
                 add_callback(uow, actor=self.desk.actor, profile=self.desk.profile, data=data)
 
         self.app.push_screen(AskForm("Take a message", [("name", "Who called"), ("phone", "Number to call back"),
-                                                        ("summary", "What about")],
+                                                        ("summary", "What about"),
+                                                        ("received", "Received at, e.g. 2026-12-04 16:30 "
+                                                                     "(empty: now)")],
                                      [("urgent", "Urgent"), ("superior", "From a superior")], submit),
                              lambda saved: self.refresh_rows() if saved else None)
 
@@ -199,7 +211,22 @@ class CallbacksScreen(Screen[None]):
 
         def submit(values: dict[str, str], ticks: dict[str, bool]) -> None:
             with self.desk.store.uow() as uow:
-                reassign_callback(uow, actor=self.desk.actor, callback_id=chosen.id, to_user=values["user"].strip())
+                reassign_callback(uow, actor=self.desk.actor, profile=self.desk.profile, callback_id=chosen.id,
+                                  to_user=values["user"].strip())
 
         self.app.push_screen(AskForm("Hand the callback on to", [("user", "User name")], [], submit),
                              lambda saved: self.refresh_rows() if saved else None)
+
+    def action_assess(self) -> None:
+        from calldesk.store.callbacks import reassess_urgency
+
+        chosen = self._selected()
+        if chosen is None:
+            return
+
+        def change() -> None:
+            with self.desk.store.uow() as uow:
+                reassess_urgency(uow, actor=self.desk.actor, profile=self.desk.profile, callback_id=chosen.id,
+                                 urgent=not chosen.urgent)
+        self._run(change, "Re-assessed: " + ("not urgent, due within one business day." if chosen.urgent
+                                             else "urgent, due at once."))

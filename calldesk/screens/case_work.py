@@ -98,7 +98,8 @@ class CaseWorkDialog(ModalScreen[str | None]):
         return [f"{case.call_type} ({(case.tier or 'no tier').replace('_', ' ')}), {case.status}; "
                 f"next deadline {self.when(case.next_deadline)}",
                 f"Due: {pending or 'nothing pending'}"
-                + ("; FOLLOW-UP OVERDUE" if found.follow_up_overdue and case.status == "open" else "")]
+                + ("; FOLLOW-UP OVERDUE" if found.follow_up_overdue and case.status == "open" else ""),
+                *found.late_notes]
 
     # ---- writing --------------------------------------------------------------------------------------------
     def action_cancel(self) -> None:

@@ -141,7 +141,8 @@ class ReportScreen(ReportsWorkerFailures, Screen[None]):
                  if f"{month_period(numbers['period']).first:%B %Y}:" in w]
         self.query_one("#report-summary", Static).update(plain("\n".join([
             f"{numbers['period']}: {numbers['total']} reportable case(s); report {run.report_id} "
-            f"{run.status}{approved}{changed}. {numbers['not_reportable']['total']} not reportable.",
+            f"{run.status}{approved}{changed}. {numbers['not_reportable']['total']} not reportable."
+            + (f" Callbacks: {numbers['callbacks']['share']}." if numbers.get("callbacks") else ""),
             *order, *([f"Note: {run.footnote}"] if run.footnote else [])])))
         counts = self.query_one("#report-counts", DataTable)
         counts.clear()

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
+from sqlalchemy import and_, case, func
 from sqlmodel import Session, col, select
 
 from calldesk.errors import InvalidInput, NotFound, RuleRefused
 from calldesk.models import Callback, CallbackCreate, CallbackPublic, Case, User, utcnow
 from calldesk.rules.calendar import calendar_for
-from calldesk.rules.callbacks import attempt_result, callback_due, covering_supervisor_needed
+from calldesk.rules.callbacks import (
+    attempt_result,
+    callback_due,
+    check_present,
+    check_received,
+    covering_supervisor_needed,
+    on_time_words,
+)
 from calldesk.rules.contact import normalise_phone
 from calldesk.rules.profile import Profile
 from calldesk.store import audit
@@ -23,8 +32,10 @@ def add_callback(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: Callb
     actor = authorise(uow, actor, "add_callback")
     if not (data.caller_name.strip() or data.phone):
         raise InvalidInput("Enter who called (a name or a phone number).", field="caller_name")
-    received = data.received_at or utcnow()
+    now = utcnow()
+    received = check_received(data.received_at, now=now) if data.received_at else now
     owner = actor_for(uow.session, data.assigned_to).username if data.assigned_to else actor.username
+    _present(uow.session, profile, owner, now)
     case = get_case(uow.session, data.case_number, viewer=actor, for_update=True) if data.case_number else None
     case_id = case.id if case is not None else None
     if case is not None:
@@ -82,13 +93,22 @@ def _open(uow: UnitOfWork, callback_id: int) -> Callback:
     return row
 
 
-def reassign_callback(uow: UnitOfWork, *, actor: Actor, callback_id: int, to_user: str) -> CallbackPublic:
-    """Supervisors hand an absent colleague's callbacks to someone present."""
+def _present(session: Session, profile: Profile, username: str, now: datetime) -> None:
+    """RuleRefused when `username` is away today: a callback is never handed to someone absent."""
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is not None:
+        check_present(username, absent_since=user.absent_since, today=calendar_for(profile).local(now).date())
+
+
+def reassign_callback(uow: UnitOfWork, *, actor: Actor, profile: Profile, callback_id: int,
+                      to_user: str) -> CallbackPublic:
+    """Supervisors hand an absent colleague's callbacks to someone present (never to someone absent)."""
     actor = authorise(uow, actor, "reassign")
     row = _open(uow, callback_id)
     target = actor_for(uow.session, to_user)
     if target.username == row.assigned_to:
         raise RuleRefused(f"Callback {callback_id} is already {target.username}'s.")
+    _present(uow.session, profile, target.username, utcnow())
     _bump_case(uow, row.case_id)
     audit.record(uow.session, actor=actor.username, action="callback.reassign", entity="callback",
                  entity_id=row.id, case_id=row.case_id, field="assigned_to", old=row.assigned_to,
@@ -96,6 +116,59 @@ def reassign_callback(uow: UnitOfWork, *, actor: Actor, callback_id: int, to_use
     row.assigned_to = target.username
     uow.commit()
     return CallbackPublic.model_validate(row)
+
+
+def reassess_urgency(uow: UnitOfWork, *, actor: Actor, profile: Profile, callback_id: int,
+                     urgent: bool) -> CallbackPublic:
+    """A supervisor's assessment of a message's urgency (LA DCFS): urgent is due at once, otherwise within one
+    business day of receipt; the due time is computed again from when it was received. Audited."""
+    actor = authorise(uow, actor, "assess_callback")
+    row = _open(uow, callback_id)
+    if row.urgent == urgent:
+        raise RuleRefused(f"Callback {callback_id} is already {'urgent' if urgent else 'not urgent'}.")
+    _bump_case(uow, row.case_id)
+    due = callback_due(profile, received_at=row.received_at, urgent=urgent, from_superior=row.from_superior)
+    audit.record(uow.session, actor=actor.username, action="callback.assess", entity="callback", entity_id=row.id,
+                 case_id=row.case_id, field="urgent", old=row.urgent, new=urgent)
+    audit.record(uow.session, actor=actor.username, action="callback.assess", entity="callback", entity_id=row.id,
+                 case_id=row.case_id, field="due_at", old=row.due_at, new=due)
+    row.urgent, row.due_at = urgent, due
+    uow.commit()
+    return CallbackPublic.model_validate(row)
+
+
+@dataclass(frozen=True)
+class CallbackTimeliness:
+    """Callbacks received in a period: how many were returned, how many of those on time, how many are open."""
+
+    received: int
+    returned: int
+    on_time: int
+    still_open: int
+
+    @property
+    def late(self) -> int:
+        return self.returned - self.on_time
+
+    def words(self) -> str:
+        return on_time_words(on_time=self.on_time, returned=self.returned)
+
+    def as_dict(self) -> dict[str, int | str]:
+        return {"received": self.received, "returned": self.returned, "on_time": self.on_time, "late": self.late,
+                "still_open": self.still_open, "share": self.words()}
+
+
+def callback_timeliness(session: Session, *, since: datetime, until: datetime) -> CallbackTimeliness:
+    """The callbacks received in [since, until): returned, returned on time (by their due time: later is late,
+    rules.callbacks.returned_on_time) and still open; one statement."""
+    in_period = and_(col(Callback.received_at) >= since, col(Callback.received_at) < until)
+    returned = col(Callback.done_at).is_not(None)
+    row = session.execute(select(
+        func.count(), func.count(case((returned, 1))),
+        func.count(case((and_(returned, col(Callback.done_at) <= col(Callback.due_at)), 1))),
+    ).select_from(Callback).where(in_period)).one()
+    received, done, on_time = (int(v or 0) for v in row)
+    return CallbackTimeliness(received=received, returned=done, on_time=on_time, still_open=received - done)
 
 
 def _bump_case(uow: UnitOfWork, case_id: int | None) -> None:

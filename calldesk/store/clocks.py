@@ -25,7 +25,15 @@ from calldesk.models import (
     utcnow,
 )
 from calldesk.profiles import load_profile
-from calldesk.rules.clocks import CLOCK_COLUMNS, CLOCK_WORDS, check_clock, extended_due
+from calldesk.rules.clocks import (
+    CLOCK_COLUMNS,
+    CLOCK_WORDS,
+    check_clock,
+    extended_due,
+    extension_moves,
+    lateness_note,
+    met_late,
+)
 from calldesk.rules.followup import is_follow_up_overdue, plan_due
 from calldesk.rules.free_text import ABUSE_PLACEHOLDER
 from calldesk.rules.letter import letter_missing
@@ -60,11 +68,18 @@ def meet_clock(uow: UnitOfWork, *, actor: Actor, case_number: str, expected_vers
                        by_user=actor.username, at=when)
     uow.session.add(event)
     setattr(case, column, None)
+    late = met_late(load_profile(case.protocol), due=due, met_at=when)
+    if late is not None:  # met after its due time: the case counts as breached (rules.sla)
+        case.late_clocks = (case.late_clocks or 0) + 1
     refresh_next_deadline(case)
     case.updated_at = utcnow()
     uow.flush()
     audit.record(uow.session, actor=actor.username, action=f"clock.{kind}", entity="case", entity_id=case_number,
                  case_id=case.id, field=column, old=due, new=None)
+    if late is not None:
+        audit.record(uow.session, actor=actor.username, action=f"clock.{kind}.late", entity="case",
+                     entity_id=case_number, case_id=case.id, field="late_clocks", old=case.late_clocks - 1,
+                     new=case.late_clocks)
     if text:
         audit.record(uow.session, actor=actor.username, action=f"clock.{kind}", entity="clockevent",
                      entity_id=event.id, case_id=case.id, field="note", new=text)
@@ -87,11 +102,18 @@ def extend_clock(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number
                        new_due_at=moment, note=text, by_user=actor.username, at=utcnow())
     uow.session.add(event)
     setattr(case, column, moment)
+    moved = extension_moves(kind, moment, {name: getattr(case, name) for name in ("resolve_by", "resolve_max")})
+    before = {name: getattr(case, name) for name in moved}
+    for name, when in moved.items():
+        setattr(case, name, when)
     refresh_next_deadline(case)
     case.updated_at = utcnow()
     uow.flush()
     audit.record(uow.session, actor=actor.username, action=f"clock.extend.{kind}", entity="case",
                  entity_id=case_number, case_id=case.id, field=column, old=current, new=moment)
+    for name, when in moved.items():
+        audit.record(uow.session, actor=actor.username, action=f"clock.extend.{kind}", entity="case",
+                     entity_id=case_number, case_id=case.id, field=name, old=before[name], new=when)
     audit.record(uow.session, actor=actor.username, action=f"clock.extend.{kind}", entity="clockevent",
                  entity_id=event.id, case_id=case.id, field="note", new=text)
     uow.commit()
@@ -139,6 +161,8 @@ class CaseWork:
     attachments: list[AttachmentPublic] = field(default_factory=list)
     follow_up_overdue: bool = False
     missing_to_close: list[str] = field(default_factory=list)
+    late: dict[int, str] = field(default_factory=dict)  # clock event id -> how late it was met ("3 school days late")
+    late_notes: list[str] = field(default_factory=list)  # each clock met late, in words
 
     def pending_clocks(self) -> dict[str, datetime]:
         """Each clock still due: {words: due}."""
@@ -169,6 +193,11 @@ def case_work(session: Session, *, case_number: str, viewer: Actor | None, now: 
         attachments=[AttachmentPublic.model_validate(a) for a in session.exec(
             select(Attachment).where(Attachment.case_id == case.id).order_by(col(Attachment.at)))],
     )
+    for event in work.clocks:
+        late = met_late(profile, due=event.due_at, met_at=event.at) if event.event == "met" else None
+        if late is not None and event.due_at is not None:
+            work.late[event.id] = late
+            work.late_notes.append(lateness_note(profile, event.kind, due=event.due_at, met_at=event.at))
     work.follow_up_overdue = is_follow_up_overdue(
         profile, case.tier, opened_at=case.opened_at,  # type: ignore[arg-type]
         last_entry_at=entries[-1].entry_at if entries else None, now=now or utcnow(), is_open=case.status == "open")

@@ -336,7 +336,7 @@ def _case(profile: Profile, draw: dict[str, Any], opened_at: datetime, memory: _
         "closed_at": None, "closed_by": None, "close_reason": None,
         "respond_by": deadlines.respond_by, "acknowledge_by": deadlines.acknowledge_by,
         "next_follow_up_by": deadlines.next_follow_up_by, "resolve_by": deadlines.resolve_by,
-        "resolve_max": deadlines.resolve_max, "next_deadline": None, "escalation_level": 0,
+        "resolve_max": deadlines.resolve_max, "next_deadline": None, "escalation_level": 0, "late_clocks": 0,
         "abuse_marked": False, "reportable": report.reportable, "route_to": report.route_to,
         "not_reportable_reason": report.reason, "routing_notes": "\n".join(reasons), "version": 1,
     }

@@ -13,8 +13,9 @@ from calldesk.rules.calendar import calendar_for
 from calldesk.rules.escalation import EscalationKind, EscalationPlan, plan_escalation
 from calldesk.rules.free_text import ABUSE_PLACEHOLDER
 from calldesk.rules.profile import Profile
+from calldesk.rules.triage import deadlines_for
 from calldesk.store import audit
-from calldesk.store.cases import assign, load_for_change, refresh_next_deadline
+from calldesk.store.cases import DEADLINE_FIELDS, assign, load_for_change, refresh_next_deadline
 from calldesk.store.queries import staff_board
 from calldesk.store.uow import UnitOfWork
 from calldesk.store.users import Actor, authorise
@@ -49,6 +50,14 @@ def _climb(uow: UnitOfWork, actor: Actor, case: Case, plan: EscalationPlan, reas
                              entity_id=number, case_id=case.id, before={"status": case.status},
                              after={"status": "open"})
         case.status, case.closed_at, case.closed_by, case.close_reason = "open", None, None, None
+        if case.tier is not None:  # its deadlines count again from the reopening, by the profile
+            fresh = deadlines_for(profile, case.tier, now)  # type: ignore[arg-type]
+            after = {name: getattr(fresh, name) for name in DEADLINE_FIELDS}
+            audit.record_changes(session, actor=actor.username, action=f"case.{plan.kind}", entity="case",
+                                 entity_id=number, case_id=case.id,
+                                 before={name: getattr(case, name) for name in DEADLINE_FIELDS}, after=after)
+            for name, when in after.items():
+                setattr(case, name, when)
     # The rung's people take it, never the one it is escalated from (two rungs may share a role).
     person = board.assign(profile.assignment, owner_role=step.role, language=case.language, opener=None, at=now,
                           exclude=tuple(filter(None, [case.assigned_to])))
@@ -94,7 +103,8 @@ def escalate(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number: st
 def appeal(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number: str, reason: str,
            expected_version: int | None = None, received_at: datetime | None = None) -> CasePublic:
     """A written appeal of the case's decision: within the profile's window (Area Offices: 5 school days) it
-    escalates the case (reopened if closed); later, RuleRefused says by when it had to come."""
+    escalates the case (reopened if closed, its deadlines counted again from the reopening by the profile); later,
+    RuleRefused says by when it had to come."""
     actor = authorise(uow, actor, "escalate")
     case = _load(uow, case_number, expected_version, reason, actor=actor, closed_ok=True)
     received = received_at or utcnow()

@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy import and_, func, select
 from sqlmodel import Session, col
 
-from calldesk.models import Case, Consent, Escalation, FollowUp, Meeting, Referral, Resolution, Student
+from calldesk.models import Case, ClockEvent, Consent, Escalation, FollowUp, Meeting, Referral, Resolution, Student
+from calldesk.rules.clocks import ClockRecord, clock_log_values
 from calldesk.rules.profile import TIER_LABELS, Profile
 from calldesk.rules.redaction import KnownPII, Redactor, pseudonym
 from calldesk.rules.reporting import CALL_TYPE_LABELS, SOURCE_LABELS
@@ -41,6 +42,7 @@ class CaseDetails:
     resolution: Resolution | None
     actions: list[StaffAction] = field(default_factory=list)  # what staff did (the logs' Action Taken)
     safety: str = ""  # the referral to the safety office (Rochester OPE 5.1), with its day
+    clocks: list[ClockEvent] = field(default_factory=list)  # oldest first
 
     def known(self) -> KnownPII:
         """Every personal detail stored on the case, for exact-match redaction."""
@@ -94,10 +96,15 @@ def iter_details(session: Session, where: Any, tz: Any = UTC) -> Iterator[CaseDe
         resolutions = {r.case_id: r for r in session.scalars(select(Resolution).where(
             col(Resolution.case_id).in_(ids)))}
         actions, safety = _staff_actions(session, ids, resolutions, tz)
+        clocks: dict[int, list[ClockEvent]] = {}
+        for event in session.scalars(select(ClockEvent).where(col(ClockEvent.case_id).in_(ids))
+                                     .order_by(col(ClockEvent.at), col(ClockEvent.id))):
+            clocks.setdefault(event.case_id, []).append(event)
         for case, sla in partition:
             assert case.id is not None
             yield CaseDetails(case, str(sla), students.get(case.id, []), signers.get(case.id, []),
-                              resolutions.get(case.id), actions.get(case.id, []), safety.get(case.id, ""))
+                              resolutions.get(case.id), actions.get(case.id, []), safety.get(case.id, ""),
+                              clocks.get(case.id, []))
 
 
 def _staff_actions(session: Session, ids: list[Any], resolutions: dict[int, Resolution], tz: Any
@@ -178,13 +185,14 @@ def case_values(profile: Profile, details: CaseDetails, *, secret: str, redacted
         "case_number": case.case_number,
         "resolution": text(resolution.response if resolution else ""),
         "outcome": text(resolution.outcome if resolution else ""),
-        "acknowledge_by": local_day(profile, case.acknowledge_by),
         "respond_by": _iso(case.respond_by),
         "resolve_by": local_day(profile, case.resolve_by),
         "deadline": _iso(case.resolve_by or case.next_deadline),
         "closed_on": local_day(profile, case.closed_at),
         "sla": details.sla,
         "escalation_level": case.escalation_level,
+        **clock_log_values(profile, acknowledge_by=case.acknowledge_by, respond_by=case.respond_by, events=[
+            ClockRecord(e.kind, e.event, e.due_at, e.new_due_at, e.at, text(e.note)) for e in details.clocks]),
     }
     if not redacted:
         values.update({

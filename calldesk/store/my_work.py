@@ -48,6 +48,16 @@ def _label(case: Case) -> str:
     return f"{case.call_type}: {case.category or 'no category'} · {case.caller_name or 'no name'}"
 
 
+def _breached(case: Case, now: datetime) -> bool:
+    """Its next deadline passed, or a clock was met after its due time (rules.sla: breached)."""
+    return (case.next_deadline is not None and case.next_deadline < now) or (case.late_clocks or 0) > 0
+
+
+def _met_late(case: Case) -> str:
+    late = case.late_clocks or 0
+    return f" · {late} deadline{'s' if late != 1 else ''} met late" if late else ""
+
+
 def _days(since: datetime, now: datetime) -> int:
     return max(0, (now - since).days)
 
@@ -81,7 +91,8 @@ def my_work(session: Session, *, profile: Profile, viewer: Actor, now: datetime,
         mine = and_(col(Case.status) == "open", col(Case.assigned_to) == username)
     for case in session.exec(_soonest(select(Case).where(mine), limit)):  # type: ignore[call-overload]
         due = case.next_deadline
-        items.append(WorkItem("case", _label(case), due, due is not None and due < now, case_number=case.case_number))
+        items.append(WorkItem("case", _label(case) + _met_late(case), due, _breached(case, now),
+                              case_number=case.case_number))
         for name, clock in CASE_CLOCKS:
             when = getattr(case, name)
             if when is not None:
@@ -144,12 +155,13 @@ def _supervising(session: Session, *, profile: Profile, viewer: Actor, now: date
                               None, False, report_id=report.id))
     team = [u.username for u in session.exec(select(User).where(User.supervisor == viewer.username,
                                                                  User.active == True))]  # noqa: E712
-    breached = and_(col(Case.status) == "open", col(Case.next_deadline) < now,
+    # Breached: a deadline passed, or a clock was met after its due time (rules.sla).
+    breached = and_(col(Case.status) == "open", or_(col(Case.next_deadline) < now, col(Case.late_clocks) > 0),
                     or_(col(Case.assigned_to).in_(team), col(Case.assigned_to).is_(None)))
     for case in session.exec(_soonest(select(Case).where(breached), limit)):  # type: ignore[call-overload]
         who = case.assigned_to or f"the {plural(case.owner_role)}' queue"
-        items.append(WorkItem("breached", f"BREACHED with {who} · {_label(case)}", case.next_deadline, True,
-                              case_number=case.case_number))
+        items.append(WorkItem("breached", f"BREACHED with {who} · {_label(case)}{_met_late(case)}",
+                              case.next_deadline, True, case_number=case.case_number))
     calendar = calendar_for(profile, day_kind="business")
     away = [u for u in session.exec(select(User).where(User.supervisor == viewer.username, User.active == True,  # noqa: E712
                                                         col(User.absent_since).is_not(None)))

@@ -69,6 +69,7 @@ class QueueRow:
     status: str
     next_deadline: datetime | None
     caller_name: str | None
+    late_clocks: int
     sla: SlaState
 
     def key(self, sort: str) -> tuple[Any, int]:
@@ -87,7 +88,7 @@ class QueuePage:
 
 
 _COLUMNS = (T.id, T.case_number, T.opened_at, T.category, T.call_type, T.tier, T.assigned_to, T.owner_role,
-            T.language, T.source, T.status, T.next_deadline, T.caller_name)
+            T.language, T.source, T.status, T.next_deadline, T.caller_name, T.late_clocks)
 
 
 def _conditions(filters: QueueFilter, *, viewer: Actor, now: datetime) -> list[ColumnElement[bool]]:
@@ -121,7 +122,9 @@ def _conditions(filters: QueueFilter, *, viewer: Actor, now: datetime) -> list[C
         low, high, none_too = sla_bounds(filters.sla, now=now)
         span = and_(*(c for c in (T.next_deadline >= low if low else None,
                                   T.next_deadline < high if high else None) if c is not None))
-        where.append(or_(span, T.next_deadline.is_(None)) if none_too else span)
+        span = or_(span, T.next_deadline.is_(None)) if none_too else span
+        # A clock met after its due time counts as breached (rules.sla.sla_state), whatever the next deadline.
+        where.append(or_(span, T.late_clocks > 0) if filters.sla == "breached" else and_(span, T.late_clocks == 0))
     term = filters.search.strip()
     words = _claim_words(term)
     if words is not None:
@@ -152,7 +155,8 @@ def _claim_words(term: str) -> str | None:
 
 def _row(values: Any, *, now: datetime) -> QueueRow:
     data = dict(values._mapping)
-    state = sla_state(status=data["status"], next_deadline=data["next_deadline"], now=now)
+    state = sla_state(status=data["status"], next_deadline=data["next_deadline"], now=now,
+                      late_clocks=data["late_clocks"] or 0)
     return QueueRow(**data, sla=state)
 
 

@@ -22,6 +22,7 @@ from calldesk.rules.profile import Profile
 from calldesk.rules.redaction import pseudonym
 from calldesk.rules.reporting import Difference, Period, StepStatus, differences, months_ending, period_from_label
 from calldesk.store import audit
+from calldesk.store.callbacks import callback_timeliness
 from calldesk.store.counting import counted
 from calldesk.store.report_steps import chain_of
 from calldesk.store.uow import UnitOfWork
@@ -47,10 +48,14 @@ def _text(value: str) -> Any:
 
 
 def sla_outcome() -> Any:
-    """The SLA bucket of a case as SQL: still open; closed with no deadline the profile defines (no target: neither
-    met nor breached); closed by its resolve_by (on time); or late."""
+    """The SLA bucket of a case as SQL (rules.reporting.sla_outcome): open (breached when a clock was met late),
+    closed late when a clock was met late, closed with no deadline the profile defines (no target: neither met nor
+    breached), closed by its resolve_by (on time), or late."""
+    missed = col(Case.late_clocks) > 0
     return case(
+        ((col(Case.status) == "open") & missed, _text("breached")),
         (col(Case.status) == "open", _text("open")),
+        (missed, _text("late")),
         (col(Case.resolve_by).is_(None), _text("no_target")),
         (col(Case.closed_at) <= col(Case.resolve_by), _text("on_time")),
         else_=_text("late"),
@@ -141,6 +146,8 @@ def report_numbers(session: Session, profile: Profile, period: Period, *, secret
                    for name in _dimensions()},
         "trends": _trends(session, profile, period),
         "not_reportable": _not_reportable(session, profile, start, end, secret),
+        # LA DCFS: the share of the period's callbacks returned on time (the memo exists because calls were not).
+        "callbacks": callback_timeliness(session, since=start, until=end).as_dict(),
     }
 
 

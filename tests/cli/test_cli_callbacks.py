@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from tests.cli.test_cli import _other_admin_and_os_user_as, run
 from tests.conftest import ADMIN
+
+LA = ZoneInfo("America/Los_Angeles")
 
 
 def _one_line_refusal(code: int, err: str, message: str) -> None:
@@ -70,3 +73,35 @@ def test_every_callback_command_and_absence_cover(db_url: str) -> None:
     assert code == 0 and json.loads(out)["absent_since"] is None
     _one_line_refusal(*run(db_url, "user", "absent", "ana", "--since", "someday")[::2], "not a date")
     _one_line_refusal(*run(db_url, "callback", "add", "--summary", "no one")[::2], "Enter who called")
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_received_time_urgency_absence_and_the_on_time_share_from_the_command_line(db_url: str) -> None:
+    run(db_url, "user", "add", "ana", "--role", "agent", "--supervisor", ADMIN)
+    _other_admin_and_os_user_as(db_url, "supervisor")
+    # A voicemail received Fri 4 Dec 2026 16:30 (Los Angeles, the LAUSD profile), typed in later: due within one
+    # business day of receipt, the end of Mon 7 Dec.
+    code, out, _ = run(db_url, "callback", "add", "--name", "Rosa", "--received", "2026-12-04 16:30", "--json")
+    taken = json.loads(out)
+    assert code == 0 and datetime.fromisoformat(taken["received_at"]) == datetime(2026, 12, 4, 16, 30, tzinfo=LA)
+    assert datetime.fromisoformat(taken["due_at"]) == datetime(2026, 12, 7, 23, 59, 59, tzinfo=LA)
+    _one_line_refusal(*run(db_url, "callback", "add", "--name", "Rosa", "--received", "2099-01-01 09:00")[::2],
+                      "received in the future")
+    _one_line_refusal(*run(db_url, "callback", "add", "--name", "Rosa", "--received", "friday")[::2],
+                      "not a date and time")
+    # The supervisor re-assesses it as urgent: due at once, from when it was received.
+    code, out, _ = run(db_url, "callback", "assess", str(taken["id"]), "--urgent", "--json")
+    assessed = json.loads(out)
+    assert code == 0 and assessed["urgent"]
+    assert datetime.fromisoformat(assessed["due_at"]) == datetime.fromisoformat(assessed["received_at"])
+    _one_line_refusal(*run(db_url, "callback", "assess", str(taken["id"]), "--urgent")[::2], "already urgent")
+    # Never to someone absent.
+    run(db_url, "user", "absent", "ana", "--since", (date.today() - timedelta(days=1)).isoformat())
+    _one_line_refusal(*run(db_url, "callback", "assign", str(taken["id"]), "ana")[::2], "ana is away since")
+    # Returned now, long after it was due: late. The share of December's callbacks returned on time: 0 of 1.
+    run(db_url, "callback", "done", str(taken["id"]))
+    code, out, _ = run(db_url, "callback", "on-time", "--month", "2026-12", "--json")
+    assert code == 0 and json.loads(out) == {"received": 1, "returned": 1, "on_time": 0, "late": 1,
+                                            "still_open": 0, "share": "0% returned on time (0 of 1)"}
+    code, out, _ = run(db_url, "callback", "on-time", "--month", "2026-12")
+    assert code == 0 and "0% returned on time (0 of 1); 1 returned late; 0 still open" in out

@@ -3,13 +3,13 @@ attempts, and an absent colleague's callbacks covered by their supervisor, hande
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlmodel import select
 
 from calldesk.errors import InvalidInput, PermissionDenied, RuleRefused
-from calldesk.models import AuditEvent, CallbackCreate
+from calldesk.models import AuditEvent, CallbackCreate, utcnow
 from calldesk.store import callbacks
 from calldesk.store.store import Store
 from calldesk.store.users import Actor, set_absence
@@ -75,15 +75,81 @@ def test_an_absent_owners_callback_is_covered_handed_on_and_handed_back(
     covered = _open_for(store, sue.username, date(2026, 11, 18))
     assert [(c.id, c.covering_for) for c in covered] == [(cid, ana.username)]
     with store.uow() as uow, pytest.raises(PermissionDenied):
-        callbacks.reassign_callback(uow, actor=ana, callback_id=cid, to_user=sam.username)
+        callbacks.reassign_callback(uow, actor=ana, profile=lausd(), callback_id=cid, to_user=sam.username)
     with store.uow() as uow:
-        callbacks.reassign_callback(uow, actor=sue, callback_id=cid, to_user=sam.username)
+        callbacks.reassign_callback(uow, actor=sue, profile=lausd(), callback_id=cid, to_user=sam.username)
     assert [c.id for c in _open_for(store, sam.username, date(2026, 11, 18))] == [cid]
     assert _open_for(store, sue.username, date(2026, 11, 18)) == []
     with store.uow() as uow:
         set_absence(uow, actor=ana, username=ana.username, absent_since=None)  # back at work
         uow.commit()
     with store.uow() as uow:
-        callbacks.reassign_callback(uow, actor=sue, callback_id=cid, to_user=ana.username)
+        callbacks.reassign_callback(uow, actor=sue, profile=lausd(), callback_id=cid, to_user=ana.username)
     mine = _open_for(store, ana.username, date(2026, 11, 19))
     assert [(c.id, c.covering_for) for c in mine] == [(cid, None)]
+
+
+def test_a_voicemail_typed_in_late_is_due_from_when_it_was_received_never_from_the_future(
+        store: Store, staff: dict[str, Actor]) -> None:
+    # Received Fri 4 Dec 2026 16:30 (LA), typed in later: due within one business day of receipt, the end of
+    # Mon 7 Dec (Sat 5 and Sun 6 are not business days), whenever it was typed.
+    with store.uow() as uow:
+        taken = callbacks.add_callback(uow, actor=staff["agent"], profile=lausd(), data=CallbackCreate(
+            caller_name="Rosa Diaz", received_at=at(2026, 12, 4, 16, 30)))
+    assert taken.received_at == at(2026, 12, 4, 16, 30)
+    assert taken.due_at == datetime(2026, 12, 7, 23, 59, 59, tzinfo=LA)
+    with store.uow() as uow, pytest.raises(InvalidInput, match="received in the future"):
+        callbacks.add_callback(uow, actor=staff["agent"], profile=lausd(), data=CallbackCreate(
+            caller_name="Rosa Diaz", received_at=utcnow() + timedelta(hours=2)))
+
+
+def test_a_supervisor_reassesses_a_messages_urgency_and_its_due_time_follows(
+        store: Store, staff: dict[str, Actor]) -> None:
+    received = at(2026, 12, 4, 16, 30)
+    cid = _add(store, staff["agent"], received_at=received)
+    with store.uow() as uow, pytest.raises(PermissionDenied, match="re-assess a message's urgency"):
+        callbacks.reassess_urgency(uow, actor=staff["agent"], profile=lausd(), callback_id=cid, urgent=True)
+    with store.uow() as uow:
+        urgent = callbacks.reassess_urgency(uow, actor=staff["supervisor"], profile=lausd(), callback_id=cid,
+                                            urgent=True)
+    assert urgent.urgent and urgent.due_at == received  # urgent: due at once, from when it was received
+    with store.uow() as uow, pytest.raises(RuleRefused, match="already urgent"):
+        callbacks.reassess_urgency(uow, actor=staff["supervisor"], profile=lausd(), callback_id=cid, urgent=True)
+    with store.uow() as uow:
+        calm = callbacks.reassess_urgency(uow, actor=staff["supervisor"], profile=lausd(), callback_id=cid,
+                                          urgent=False)
+    assert calm.due_at == datetime(2026, 12, 7, 23, 59, 59, tzinfo=LA)  # back to one business day
+    with store.uow(readonly=True) as uow:
+        trail = [(e.actor, e.field, e.new) for e in uow.session.exec(
+            select(AuditEvent).where(AuditEvent.action == "callback.assess").order_by(AuditEvent.id))]  # type: ignore[arg-type]
+    assert [(who, what) for who, what, _ in trail] == [("sue", "urgent"), ("sue", "due_at")] * 2
+
+
+def test_a_callback_is_never_handed_to_someone_absent(store: Store, staff: dict[str, Actor]) -> None:
+    ana, sue, sam = staff["agent"], staff["supervisor"], staff["specialist"]
+    cid = _add(store, ana, received_at=at(2026, 12, 4, 9))
+    with store.uow() as uow:
+        set_absence(uow, actor=sue, username=sam.username, absent_since=date(2026, 12, 1))
+        uow.commit()
+    with store.uow() as uow, pytest.raises(RuleRefused, match="sam is away since Tue 01 Dec 2026"):
+        callbacks.reassign_callback(uow, actor=sue, profile=lausd(), callback_id=cid, to_user=sam.username)
+    with store.uow() as uow, pytest.raises(RuleRefused, match="someone who is present"):
+        callbacks.add_callback(uow, actor=ana, profile=lausd(), data=CallbackCreate(
+            caller_name="Rosa Diaz", assigned_to=sam.username))
+    assert [c.id for c in _open_for(store, ana.username, date(2026, 12, 7))] == [cid]
+
+
+def test_the_share_of_callbacks_returned_on_time(store: Store, staff: dict[str, Actor]) -> None:
+    ana = staff["agent"]
+    now = utcnow()
+    on_time = _add(store, ana, received_at=now - timedelta(minutes=1))  # due the end of the next business day
+    late = _add(store, ana, received_at=now - timedelta(days=30))  # due a month ago: returned now, late
+    _add(store, ana, received_at=now - timedelta(minutes=2))  # still open
+    for cid in (on_time, late):
+        with store.uow() as uow:
+            callbacks.complete_callback(uow, actor=ana, callback_id=cid)
+    with store.uow(readonly=True) as uow:
+        figure = callbacks.callback_timeliness(uow.session, since=now - timedelta(days=40),
+                                               until=now + timedelta(days=1))
+    assert (figure.received, figure.returned, figure.on_time, figure.late, figure.still_open) == (3, 2, 1, 1, 1)
+    assert figure.words() == "50% returned on time (1 of 2)"

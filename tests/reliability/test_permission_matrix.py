@@ -242,7 +242,9 @@ MATRIX: dict[str, tuple[str, Action, tuple[str, ...]]] = {
     "callbacks.record_attempt": ("callback", lambda u, a, n: callbacks.record_attempt(
         u, actor=a, callback_id=_callback_id(u, n), result="voicemail"), DESK),
     "callbacks.reassign_callback": ("callback", lambda u, a, n: callbacks.reassign_callback(
-        u, actor=a, callback_id=_callback_id(u, n), to_user="sam"), ("supervisor",)),
+        u, actor=a, profile=lausd(), callback_id=_callback_id(u, n), to_user="sam"), ("supervisor",)),
+    "callbacks.reassess_urgency": ("callback", lambda u, a, n: callbacks.reassess_urgency(
+        u, actor=a, profile=lausd(), callback_id=_callback_id(u, n), urgent=True), ("supervisor",)),
     "drafts.save_draft": ("plain", lambda u, a, n: drafts.save_draft(
         u, actor=a, client_id=_fresh("draft"), form={"caller_name": "Maria"}), (*DESK, "admin")),
     "demo.fill_demo": ("plain", lambda u, a, n: fill_demo(u, a, lausd(), 3, 1), ("admin",)),

@@ -108,7 +108,7 @@ def test_an_absent_agents_callback_is_covered_by_her_supervisor_handed_on_and_re
     assert taken.id not in _open_callbacks(team, "bo") and taken.id not in _open_callbacks(team, "vic")
     # sue hands it on to bo, who tries, then reaches the caller.
     with acting(team, "sue") as (uow, actor):
-        handed = callbacks.reassign_callback(uow, actor=actor, callback_id=taken.id, to_user=bo)
+        handed = callbacks.reassign_callback(uow, actor=actor, profile=profile, callback_id=taken.id, to_user=bo)
     assert handed.assigned_to == bo
     assert _open_callbacks(team, "bo") == {taken.id: None} and taken.id not in _open_callbacks(team, "sue")
     assert taken.id in {i.callback_id for i in work_of(team, "bo", profile) if i.kind == "callback"}

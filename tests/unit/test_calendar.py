@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, date, datetime, timedelta
+from datetime import time as wall_time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -58,6 +59,14 @@ def test_thanksgiving_example_from_another_time_zone() -> None:
         (la(2026, 11, 26, 12), 10, la(2026, 11, 27, 10)),
         # The fall-back weekend (1 Nov 2026) does not move a wall-clock deadline.
         (la(2026, 10, 30, 15), 24, la(2026, 11, 2, 15)),
+        # A span used up exactly at the end of an open day ends at that midnight (PROTOCOL.md section 3):
+        # Wed 25 Nov 00:00 + 24 h is all of Wednesday, so the end of Wed = Thu 26 Nov 00:00 (not Fri 27 00:00).
+        (la(2026, 11, 25, 0), 24, la(2026, 11, 26, 0)),
+        # Received on Thanksgiving 11:00: the clock starts Fri 27 00:00, 24 h is all of Friday, so Sat 28 00:00
+        # (not Mon 30 00:00).
+        (la(2026, 11, 26, 11), 24, la(2026, 11, 28, 0)),
+        # Tue 24 Nov 00:00 + 48 h: Tuesday and Wednesday, ending at the midnight after Wednesday (Thu 26 00:00).
+        (la(2026, 11, 24, 0), 48, la(2026, 11, 26, 0)),
     ],
 )
 def test_add_open_hours_business(start: datetime, hours: int, due: datetime) -> None:
@@ -176,7 +185,9 @@ def test_hour_deadline_is_on_an_open_day_never_before_start(
     calendar: OpenCalendar, start: datetime, hours: int
 ) -> None:
     due = calendar.add_open_hours(start, hours)
-    assert calendar.is_open_day(due.date())
+    # On an open day, or at the midnight that ends one (a span used up exactly at the end of an open day).
+    ends_open_day = due.time() == wall_time.min and calendar.is_open_day(due.date() - timedelta(days=1))
+    assert calendar.is_open_day(due.date()) or (ends_open_day and hours > 0)
     assert due >= start
     assert due.tzinfo == calendar.tz
 
@@ -185,7 +196,9 @@ def test_hour_deadline_is_on_an_open_day_never_before_start(
 @given(calendar=calendars, start=starts, first=st.integers(0, 24 * 15), then=st.integers(0, 24 * 15))
 def test_adding_hours_composes(calendar: OpenCalendar, start: datetime, first: int, then: int) -> None:
     stepwise = calendar.add_open_hours(calendar.add_open_hours(start, first), then)
-    assert stepwise == calendar.add_open_hours(start, first + then)
+    # The midnight ending an open day and 00:00 of the next open day are the same open-hours moment.
+    same = calendar.next_open_moment
+    assert same(stepwise) == same(calendar.add_open_hours(start, first + then))
 
 
 @PROPERTY
@@ -195,5 +208,8 @@ def test_whole_days_of_hours_match_open_days(calendar: OpenCalendar, start: date
     if not calendar.is_open_day(local.date()):
         local = calendar.start_of_day(calendar.next_open_day(local.date())) + timedelta(hours=9)
     due = calendar.add_open_hours(local, 24 * days)
+    if local.time() == wall_time.min:  # whole open days from a midnight end at the midnight ending the last of them
+        assert due == calendar.start_of_day(calendar.add_open_days(local, days - 1).date() + timedelta(days=1))
+        return
     assert due.date() == calendar.add_open_days(local, days).date()
     assert due.time() == local.time()

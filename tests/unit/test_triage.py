@@ -169,6 +169,21 @@ def test_format_due() -> None:
     assert format_due(la(2026, 12, 15, 23, 59, 59), with_time=False) == "Tue 15 Dec"
     assert format_due(la(2026, 11, 30, 15), with_time=True) == "Mon 30 Nov 15:00"
     assert format_due(la(2027, 1, 4, 9, 5), with_time=True) == "Mon 4 Jan 09:05"
+    # A deadline at a midnight is the end of the day before (a 24-hour inquiry opened Wed 25 Nov 00:00 is due
+    # Thu 26 Nov 00:00: shown "end of Wed 25 Nov"; one received on Thanksgiving 11:00 is due Sat 28 Nov 00:00).
+    assert format_due(la(2026, 11, 26, 0), with_time=True) == "end of Wed 25 Nov"
+    assert format_due(la(2026, 11, 28, 0), with_time=True) == "end of Fri 27 Nov"
+
+
+def test_hour_deadline_at_the_end_of_an_open_day_reads_by_end_of_that_day() -> None:
+    profile = load_profile("lausd")  # inquiry, immediate: resolve within 24 hours (business days, Los Angeles)
+    decision = triage(profile, call_type="inquiry", category=None, flags=CaseFlags(),
+                      opened_at=la(2026, 11, 25, 0))
+    assert decision.deadlines.resolve_by == la(2026, 11, 26, 0)
+    assert "resolve by end of Wed 25 Nov" in describe_deadlines(decision.deadlines, profile)
+    thanksgiving = triage(profile, call_type="inquiry", category=None, flags=CaseFlags(),
+                          opened_at=la(2026, 11, 26, 11))
+    assert thanksgiving.deadlines.resolve_by == la(2026, 11, 28, 0)
 
 
 def test_describe_deadlines_shows_dates_for_days_and_times_for_hours(lausd: Profile) -> None:

@@ -1,7 +1,7 @@
 """the response letter has words: its text drafted from the profile's template, who drafted it, when it was
 submitted for approval, and the supervisor's note when it was returned
 
-Revision ID: 0012C_letter_text
+Revision ID: 0012
 Revises: 0011
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = '0012C_letter_text'
+revision = '0012'
 down_revision = '0011'
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """each reporting-chain step is marked done by the person who does it, when they do it (OC CCTS III.B)
 
-Revision ID: 0012B_report_steps_done
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 """
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = '0012B_report_steps_done'
-down_revision = '0012C_letter_text'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
