@@ -8,6 +8,7 @@ from calldesk import __version__
 from calldesk.cli import (
     callbacks,
     case_find,  # noqa: F401  (registers case find, assign and mine on `case`)
+    case_steps,  # noqa: F401  (registers case step and steps on `case`)
     cases,
     casework,
     casework_actions,
