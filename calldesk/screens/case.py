@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from calldesk.screens.context import Desk
     from calldesk.store.search import CaseView
 
-EXTRA_TABS = (("case-history", "History"), ("case-links", "Links"))
+EXTRA_TABS = (("case-steps", "Steps"), ("case-history", "History"), ("case-links", "Links"))
 ALL_TABS = (*TABS, *EXTRA_TABS)
 # Below 100 columns the footer gives way to these, whole (F1 and ctrl+p list every key).
 NARROW_KEYS = ("case.save", "case.back", "case.work", "case.assign", "case.next_tab", "case.reload", "app.help")
@@ -181,6 +181,9 @@ class CaseScreen(Screen[None]):
         if view.students:
             confidentiality.show_student(view.students[0], "")
         confidentiality.show_disclosures(view.disclosures)
+        self.query_one("#case-steps-body", Static).update(
+            "\n".join(case_store.step_lines(self.desk.profile, view, self.desk.now()))
+            or "The protocol sets no recorded steps for this case.")
         self.query_one("#case-history-body", Static).update(
             "\n".join(case_store.history_lines(self.desk.profile, view)) or "No recorded changes.")
         self.query_one("#case-links-body", Static).update(

@@ -10,7 +10,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from calldesk.errors import RuleRefused
-from calldesk.models import Case, CaseStep, CaseStepPublic, utcnow
+from calldesk.models import Case, CasePublic, CaseStep, CaseStepPublic, utcnow
 from calldesk.profiles import load_profile
 from calldesk.rules.case_steps import (
     StepCase,
@@ -30,7 +30,7 @@ from calldesk.store.uow import UnitOfWork
 from calldesk.store.users import Actor, authorise
 
 
-def _facts(case: Case) -> StepCase:
+def _facts(case: Case | CasePublic) -> StepCase:
     return StepCase(case.case_number, case.call_type, case.tier, case.channel, case.school)
 
 
@@ -55,7 +55,7 @@ def recorded_steps(session: Session, case_id: int | None) -> list[CaseStep]:
     return list(session.exec(select(CaseStep).where(CaseStep.case_id == case_id).order_by(col(CaseStep.id))))
 
 
-def case_steps(session: Session, *, profile: Profile, case: Case) -> list[StepState]:
+def case_steps(session: Session, *, profile: Profile, case: Case | CasePublic) -> list[StepState]:
     """Every step of the profile that applies to `case`, in the profile's order, with its record if made."""
     done = {row.step: row for row in recorded_steps(session, case.id)}
     return [StepState(rule, who_records(rule), step_due(profile, rule, case.opened_at), done.get(rule.name))
