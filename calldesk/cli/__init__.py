@@ -17,6 +17,7 @@ from calldesk.cli import (
     exports,
     lifecycle,
     practice,
+    quality,  # noqa: F401  (registers report reviews on `report`)
     queue,
     reports,
     users,
