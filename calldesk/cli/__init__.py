@@ -20,6 +20,7 @@ from calldesk.cli import (
     quality,  # noqa: F401  (registers report reviews on `report`)
     queue,
     reports,
+    resources,
     users,
 )
 from calldesk.cli.context import Options, options, out, refusals_exit
@@ -40,6 +41,7 @@ app.add_typer(callbacks.app, name="callback")
 app.add_typer(reports.app, name="report")
 app.add_typer(exports.app, name="export")
 app.add_typer(queue.app, name="queue")
+app.add_typer(resources.app, name="resource")
 app.add_typer(lifecycle.holds, name="hold")
 app.add_typer(lifecycle.caller, name="caller")
 app.command("overdue")(lifecycle.overdue)
