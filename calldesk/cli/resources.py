@@ -1,6 +1,6 @@
 """`calldesk resource list|add|edit|retire`: the resource directory (LAUSD: the Department Tiers of Responses and
 Resources), kept by the coordinator in the store; the same services as the desk's directory (F-key on the intake,
-ctrl+a / ctrl+e / ctrl+r there for supervisors)."""
+F6 / F7 / F8 there for supervisors)."""
 
 from __future__ import annotations
 

@@ -46,9 +46,9 @@ class ResourceDirectory(ReportsWorkerFailures, ModalScreen["Resource | None"]):
         Binding("escape", "dismiss_none", "Close", id="resources.close"),
         Binding("down", "focus_results", "Results", show=False, id="resources.results"),
         # The coordinator keeps the directory (supervisors): add, edit or retire the highlighted entry.
-        Binding("ctrl+a", "keep('add')", "New entry", id="resources.add"),
-        Binding("ctrl+e", "keep('edit')", "Edit entry", id="resources.edit"),
-        Binding("ctrl+r", "keep('retire')", "Retire entry", id="resources.retire"),
+        Binding("f6", "keep('add')", "New entry", id="resources.add"),
+        Binding("f7", "keep('edit')", "Edit entry", id="resources.edit"),
+        Binding("f8", "keep('retire')", "Retire entry", id="resources.retire"),
     ]
 
     class Found(Message):
@@ -67,7 +67,7 @@ class ResourceDirectory(ReportsWorkerFailures, ModalScreen["Resource | None"]):
             yield Input(placeholder="Search: bus, IEP, enrollment...", id="resource-search")
             yield OptionList(id="resource-results")
             yield Static("Enter adds the entry to the Resolution response; Escape closes."
-                         + (" ctrl+a new, ctrl+e edit, ctrl+r retire." if self.desk.actor.may("keep_resources")
+                         + (" F6 new, F7 edit, F8 retire." if self.desk.actor.may("keep_resources")
                             else ""), classes="dialog-hint")
 
     def on_mount(self) -> None:

@@ -124,7 +124,9 @@ def review_case(uow: UnitOfWork, *, actor: Actor, case_number: str, data: Qualit
     actor = authorise(uow, actor, "review_case")
     case = load_for_change(uow.session, case_number, expected_version, viewer=actor)
     chosen = profile or load_profile(case.protocol)
-    points = review_points([(p.name, p.label) for p in chosen.review_checklist])
+    # By name, the profile's checklist; else (the five columns ticked) the review covers those five points only.
+    points = review_points([(p.name, p.label) for p in chosen.review_checklist]) if data.met is not None \
+        else REVIEW_CHECKLIST
     met = data.met if data.met is not None else [name for name, _ in REVIEW_CHECKLIST if getattr(data, name)]
     marks = review_marks(points, met)
     check_review(score=data.score, met=list(marks.values()), comment=data.comment)
