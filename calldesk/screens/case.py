@@ -58,8 +58,9 @@ class CaseScreen(Screen[None]):
     CaseScreen #case-history-body, CaseScreen #case-links-body { height: auto; padding: 0 1; }
     """
     HELP = ("The whole case: Caller Details, Call Information, Confidentiality, Follow-Up and Resolution as the "
-            "call left them, plus History (every change, at local times) and Links (repeat calls, duplicates, "
-            "merges). F6/F7 or alt+1..7 switch tabs. An open case can be changed and saved with ctrl+s (a new "
+            "call left them, plus Steps (the protocol's steps), History (every change, at local times) and Links "
+            "(repeat calls, duplicates, merges). F6/F7 or alt+1..8 switch tabs. An open case can be changed and "
+            "saved with ctrl+s (a new "
             "follow-up entry typed on Follow-Up is added); if someone else saved it since you opened it, the save "
             "is refused and what you typed stays: press F8 to read it again. Supervisors assign it with F5. "
             "ctrl+g (or F12) opens the work menu: a follow-up entry, the plan, the acknowledgement, written "

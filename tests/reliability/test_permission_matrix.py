@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 
 from calldesk.errors import PermissionDenied, UnknownUser
 from calldesk.models import (
@@ -139,14 +139,13 @@ def _consent_id(uow: UnitOfWork, number: str) -> int:
 SURVIVORS: dict[str, str] = {}  # merged case -> the case it is merged into
 
 
-def _resource_id(uow: UnitOfWork) -> int:
-    """A fresh active entry of the LAUSD directory, made by the store itself (what edit and retire act on)."""
+def _resource_id(uow: UnitOfWork, *, last: bool = False) -> int:
+    """An active entry of the LAUSD directory as the store seeded it: the first (edited), or the last (retired)."""
     from calldesk.models import Resource
 
-    row = Resource(protocol="lausd", department=_fresh("Office"), response="Call us.")
-    uow.session.add(row)
-    uow.flush()
-    return row.id or 0
+    ids = list(uow.session.exec(select(Resource.id).where(Resource.protocol == "lausd", col(Resource.active))
+                                .order_by(col(Resource.id))))
+    return (ids[-1] if last else ids[0]) or 0
 
 
 def _meeting_id(uow: UnitOfWork, number: str) -> int:
@@ -223,7 +222,7 @@ MATRIX: dict[str, tuple[str, Action, tuple[str, ...]]] = {
                                                                                      "Parenting classes.")),
         ("supervisor",)),
     "reference.retire_resource": ("plain", lambda u, a, n: reference.retire_resource(
-        u, actor=a, profile=lausd(), resource_id=_resource_id(u)), ("supervisor",)),
+        u, actor=a, profile=lausd(), resource_id=_resource_id(u, last=True)), ("supervisor",)),
     "handling.merge_cases": ("merge", lambda u, a, n: handling.merge_cases(
         u, actor=a, case_number=n, into=SURVIVORS[n]), ("program_specialist", "specialist", "supervisor")),
     "casework.set_resolution": ("plain", lambda u, a, n: casework.set_resolution(

@@ -78,8 +78,8 @@ def test_area_offices_the_administrator_is_informed_of_the_service_request(team:
     number = call(team.store("ana"), team.actor("ana"), AREA, call_type="concern", category="Transportation",
                   school=SCHOOL, claim="The route change leaves my daughter walking a mile").case.case_number
     assert behind(team, number).assigned_to == team.name("pat")
-    assert "administrator_informed" in {i.what.split(" on ")[0] and "administrator_informed"
-                                        for i in work_of(team, "pat", AREA) if i.kind == "step"}
+    assert [(i.what, i.due) for i in work_of(team, "pat", AREA) if i.kind == "step" and i.case_number == number] == [
+        (f"School or department administrator informed that a Service Request was submitted on {number}", None)]
     with acting(team, "pat") as (uow, actor):
         record_step(uow, actor=actor, profile=AREA, case_number=number, step="administrator_informed",
                     party="Principal Ortiz", note="Told by phone; the Service Request number given")
