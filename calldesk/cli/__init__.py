@@ -8,6 +8,7 @@ from calldesk import __version__
 from calldesk.cli import (
     callbacks,
     case_find,  # noqa: F401  (registers case find, assign and mine on `case`)
+    case_steps,  # noqa: F401  (registers case step and steps on `case`)
     cases,
     casework,
     casework_actions,
@@ -17,8 +18,10 @@ from calldesk.cli import (
     lifecycle,
     practice,
     profile,
+    quality,  # noqa: F401  (registers report reviews on `report`)
     queue,
     reports,
+    resources,
     users,
 )
 from calldesk.cli.context import Options, options, out, refusals_exit
@@ -40,6 +43,7 @@ app.add_typer(reports.app, name="report")
 app.add_typer(profile.app, name="profile")
 app.add_typer(exports.app, name="export")
 app.add_typer(queue.app, name="queue")
+app.add_typer(resources.app, name="resource")
 app.add_typer(lifecycle.holds, name="hold")
 app.add_typer(lifecycle.caller, name="caller")
 app.command("overdue")(lifecycle.overdue)

@@ -4,6 +4,7 @@ service calls as the case dialogs (calldesk/screens/case_actions.py)."""
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -160,27 +161,29 @@ def merge(ctx: typer.Context, number: str = typer.Argument(..., help="The duplic
 @refusals_exit
 def review(ctx: typer.Context, number: str = typer.Argument(..., help="Case number."),
            score: int = typer.Option(..., "--score", help="1 (poor) to 5 (excellent)."),
-           met: str = typer.Option("", "--met", help="Checklist points met, comma-separated: contact_accurate, "
-                                   "labelled_right, claim_evidence_written, urgency, follow_ups_on_time (or all)."),
+           met: str = typer.Option("", "--met", help="The profile's checklist points met, comma-separated, or all "
+                                   "(`calldesk case review N --score 5 --met list` names them)."),
            comment: str = typer.Option("", "--comment", help="What to keep or improve."),
            version: int | None = VERSION, as_json: bool = JSON) -> None:
-    """A supervisor's quality review with the protocol's checklist, a score and a comment."""
+    """A supervisor's quality review with the profile's checklist, a score and a comment."""
     from calldesk.models import QualityReviewCreate
-    from calldesk.rules.handling import REVIEW_CHECKLIST
+    from calldesk.rules.handling import review_points
     from calldesk.store.handling import review_case
 
-    names = [name for name, _ in REVIEW_CHECKLIST]
-    ticked = set(names) if met.strip() == "all" else {m.strip() for m in met.split(",") if m.strip()}
-    unknown = sorted(ticked - set(names))
-    if unknown:
-        raise InvalidInput(f"'{unknown[0]}' is not a checklist point: {', '.join(names)}.", field="met")
-    data = QualityReviewCreate(score=score, comment=comment, **{name: name in ticked for name in names})
-    row = _act(ctx, lambda u, a, p: review_case(u, actor=a, case_number=number, data=data,
-                                                expected_version=version))
+    def act(u: UnitOfWork, a: Actor, p: Profile) -> Any:
+        names = [name for name, _ in review_points([(q.name, q.label) for q in p.review_checklist])]
+        if met.strip() == "list":
+            raise InvalidInput(f"The checklist's points: {', '.join(names)}.", field="met")
+        ticked = names if met.strip() == "all" else [m.strip() for m in met.split(",") if m.strip()]
+        data = QualityReviewCreate(score=score, comment=comment, met=ticked)
+        return review_case(u, actor=a, case_number=number, data=data, expected_version=version, profile=p), names
+
+    row, names = _act(ctx, act)
     if as_json:
         print_json(row)
     else:
-        out.print(f"Reviewed {shown(number)}: score {row.score}, {len(ticked)} of {len(names)} points met.")
+        ticked = sum(1 for v in json.loads(row.points).values() if v)
+        out.print(f"Reviewed {shown(number)}: score {row.score}, {ticked} of {len(names)} points met.")
 
 
 @student.command("record")

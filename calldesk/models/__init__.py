@@ -34,6 +34,7 @@ from calldesk.models.handling import (
 from calldesk.models.people import User, UserCreate, UserPublic
 from calldesk.models.reference import Category, Resource
 from calldesk.models.reporting import REPORT_STATES, LitigationHold, Report, ReportStepDone
+from calldesk.models.steps import CaseStep, CaseStepPublic
 from calldesk.models.student import (
     Consent,
     ConsentCreate,
@@ -72,5 +73,5 @@ __all__ = [
     "ResolutionUpdate", "Resource", "SOURCES", "StoreSecret", "Student", "StudentCreate", "StudentPublic",
     "UTCDateTime", "User", "UserCreate", "UserPublic", "utcnow",
     "Meeting", "MeetingPublic", "QualityReview", "QualityReviewCreate", "QualityReviewPublic", "Referral",
-    "ReferralPublic",
+    "ReferralPublic", "CaseStep", "CaseStepPublic",
 ]

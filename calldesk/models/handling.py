@@ -75,10 +75,12 @@ class QualityReviewBase(SQLModel):
     follow_ups_on_time: bool = False
     score: int
     comment: str = Field(default="", sa_type=Text)
+    # The profile's checklist as reviewed: JSON {point: met} (the five columns above are its first points).
+    points: str = Field(default="", sa_type=Text)
 
 
 class QualityReviewCreate(QualityReviewBase):
-    pass
+    met: list[str] | None = None  # the profile's points met, by name (None: read the five columns above)
 
 
 class QualityReview(QualityReviewBase, table=True):
@@ -86,6 +88,8 @@ class QualityReview(QualityReviewBase, table=True):
     case_id: int = Field(foreign_key="cases.id", index=True, ondelete="CASCADE")
     reviewed_by: str = Field(max_length=64)
     reviewed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)  # type: ignore[call-overload]
+    # Whose work was reviewed: the case's assignee then (else who opened it), for the per-person summary.
+    reviewed_person: str | None = Field(default=None, max_length=64, index=True)
 
 
 class QualityReviewPublic(QualityReviewBase):
@@ -93,3 +97,4 @@ class QualityReviewPublic(QualityReviewBase):
     case_id: int
     reviewed_by: str
     reviewed_at: datetime
+    reviewed_person: str | None

@@ -50,7 +50,8 @@ def plan_escalation(profile: Profile, *, current_level: int, kind: EscalationKin
     """The rung a case moves to, or RuleRefused with the one-line reason.
 
     - escalation: one rung up the ladder.
-    - appeal: one rung up, only when the written appeal (`received_at`) came within the profile's window after
+    - appeal: to the rung the profile names as hearing appeals (Area Offices: the Associate Superintendent), else
+      one rung up; only when the written appeal (`received_at`) came within the profile's window after
       the decision (`decided_at`); a profile without a window takes an appeal at any time.
     - direct: the concern directly involves the principal, so it goes at once to the rung the profile names
       for that (Area Offices: the Instructional Director), skipping the building-level attempt.
@@ -66,6 +67,8 @@ def plan_escalation(profile: Profile, *, current_level: int, kind: EscalationKin
                               f"{target.title}.")
         return EscalationPlan(target, kind, f"The principal is involved: referred directly to the {target.title}.")
     step = next_escalation(profile, current_level=current_level)
+    if kind == "appeal":  # the rung that hears appeals (Area Offices: the Associate Superintendent), if above
+        step = next((s for s in profile.ladder if s.hears_appeals and s.level > current_level), step)
     if step is None:
         raise RuleRefused(f"The case is already at the top of the {profile.title} ladder "
                           f"({_rung(profile, current_level)}).")

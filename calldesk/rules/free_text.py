@@ -59,7 +59,9 @@ FREE_TEXT: dict[str, FreeText] = {
     "referral": _kinds(narrative="note", plain="kind office contact referred_by"),
     "meeting": _kinds(narrative="outcome", plain="kind place parties scheduled_by outcome_by"),
     # The reviewer's comment is about how the call was documented, but may quote it: narrative.
-    "qualityreview": _kinds(narrative="comment", plain="reviewed_by"),
+    "qualityreview": _kinds(narrative="comment", plain="reviewed_by reviewed_person points"),
+    # A recorded step's note says what was told or found; the party names who (like a referral's contact).
+    "casestep": _kinds(narrative="note", plain="step label party by_user"),
     "callback": _kinds(narrative="message", plain="caller_name phone assigned_to done_by"),
     "draft": _kinds(forms="form", plain="client_id owner"),
     # The link's reason is the repeat rule's sentence (dates, case numbers, category), never typed.
@@ -72,7 +74,7 @@ FREE_TEXT: dict[str, FreeText] = {
     "auditevent": _kinds(plain="actor action entity entity_id field old new changes"),
     "app_user": _kinds(plain="username full_name role supervisor languages places"),
     "category": _kinds(plain="protocol name parent"),
-    "resource": _kinds(plain="protocol department response contact keywords"),
+    "resource": _kinds(plain="protocol department response contact keywords updated_by"),
     # A report holds counts only (its numbers as JSON of counts, never a case's text).
     "report": _kinds(plain="kind period protocol status numbers run_by approved_by"),
     # A reporting-chain step marked done: which, of which period, by whom (no text of a case).
@@ -90,7 +92,7 @@ FORM_NAMES: dict[tuple[str, str], str] = {
 
 # Tables whose rows belong to one case through a case_id column (the abuse mark reaches them all).
 CASE_ROWS: tuple[str, ...] = ("followup", "resolution", "escalation", "callback", "clockevent", "planstep",
-                              "referral", "meeting", "qualityreview")
+                              "referral", "meeting", "qualityreview", "casestep")
 
 
 def narrative_columns(table: str) -> frozenset[str]:

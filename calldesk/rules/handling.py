@@ -24,6 +24,20 @@ REVIEW_CHECKLIST: tuple[tuple[str, str], ...] = (
 SCORE_RANGE = (1, 5)
 
 
+def review_points(checklist: Sequence[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """The profile's checklist as (name, words) (its `[[review_checklist]]`), or the five points above if none."""
+    return tuple(checklist) or REVIEW_CHECKLIST
+
+
+def review_marks(points: Sequence[tuple[str, str]], met: Sequence[str]) -> dict[str, bool]:
+    """Each point of the checklist, met or not; InvalidInput naming the points for a name not on it."""
+    names = [name for name, _ in points]
+    unknown = [m for m in met if m not in names]
+    if unknown:
+        raise InvalidInput(f"'{unknown[0]}' is not a checklist point: {', '.join(names)}.", field="met")
+    return {name: name in met for name in names}
+
+
 def referral_office(kind: str) -> str:
     """The office a referral of `kind` goes to; InvalidInput naming the kinds for any other."""
     if kind not in REFERRAL_KINDS:

@@ -41,6 +41,10 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "refer": DESK,
     "meeting": DESK,
     "review_case": ("supervisor",),  # the coordinator's quality assurance (LAUSD protocol)
+    # A step of the protocol recorded on a case (the profile's [[steps]] may narrow who records each).
+    "record_step": DOCUMENTERS,
+    # The coordinator keeps the Department Tiers of Responses and Resources (LAUSD protocol, Step 2).
+    "keep_resources": ("supervisor",),
     "student_record": ("supervisor", "admin"),  # a parent's inspection of the FERPA record
     "report": ("supervisor", "admin"),
     "approve_report": ("supervisor",),  # the Executive Management Team approves (OC CCTS III.B)
@@ -85,6 +89,8 @@ DESCRIPTIONS = {
     "refer": "refer cases to another office",
     "meeting": "schedule meetings and record their outcome",
     "review_case": "review cases for quality",
+    "record_step": "record the protocol's steps on a case",
+    "keep_resources": "keep the resource directory",
     "student_record": "print a student's record of consents and disclosures",
 }
 
@@ -103,7 +109,7 @@ WRITES: dict[str, dict[str, str]] = {
     # The mark empties the narrative of the case and of every row about it, and its signed letter goes.
     "mark_abuse": {"cases": "u", "followup": "n", "resolution": "n", "escalation": "n", "callback": "n",
                    "referral": "n", "meeting": "n", "qualityreview": "n", "planstep": "n", "clockevent": "n",
-                   "attachment": "d", "draft": "ud"},
+                   "casestep": "n", "attachment": "d", "draft": "ud"},
     "add_callback": {"cases": "u", "callback": "i"},
     "complete_callback": {"cases": "u", "callback": "u"},
     "assess_callback": {"cases": "u", "callback": "u"},
@@ -120,6 +126,8 @@ WRITES: dict[str, dict[str, str]] = {
     "refer": {"cases": "u", "referral": "i"},
     "meeting": {"cases": "u", "meeting": "iu"},
     "review_case": {"cases": "u", "qualityreview": "i"},
+    "record_step": {"cases": "u", "casestep": "i"},
+    "keep_resources": {"resource": "iu"},
     "student_record": {},
     "report": {"report": "iu"},
     "approve_report": {"report": "u"},
@@ -132,8 +140,8 @@ WRITES: dict[str, dict[str, str]] = {
 }
 # Tables no staff action writes: the schema's own revision and the store's keys, written by the owner alone.
 READ_ONLY_TABLES = ("alembic_version", "storesecret")
-# The protocol's reference data (taxonomy, resource directory): written only in maintaining the store ("*").
-REFERENCE_TABLES = ("category", "resource")
+# The protocol's taxonomy: written only in maintaining the store ("*"); the resource directory is the coordinator's.
+REFERENCE_TABLES = ("category",)
 # Rows nobody deletes: a year's case-number counter (a new row would start the year's numbers again).
 NEVER_DELETED = ("casecounter",)
 # Columns fixed when the row is made: no login but the owner may UPDATE them (column privileges; every table's

@@ -150,6 +150,36 @@ class LadderStep(_Frozen):
     role: RoleName
     # The rung a concern that directly involves the principal is referred to at once (Area Offices step 4).
     when_principal_involved: bool = False
+    # The rung a written appeal of a decision goes to (Area Offices step 4: the Associate Superintendent).
+    hears_appeals: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class StepRule(_Frozen):
+    """A step of the protocol recorded on a case (who, when, a note): which cases it applies to (empty lists:
+    all), who may record it, by when (from the case's opening) and what it must be recorded before."""
+
+    name: Annotated[str, Valid(min_length=1, max_length=40)]
+    label: Text
+    roles: list[RoleName] = field(default_factory=list)  # empty: everyone who documents cases
+    role_title: str = ""  # the seed's name for who records it ("the deputy director or designee")
+    call_types: list[CallType] = field(default_factory=list)
+    tiers: list[Tier] = field(default_factory=list)
+    channels: list[str] = field(default_factory=list)
+    about_school: bool = False  # only cases about a school
+    party: str = ""  # when set, the question naming who was contacted or told (required)
+    happened: bool = False  # asks when it happened (default: now)
+    note: str = ""  # when set, the question the note answers (required)
+    due_within: Span | None = None
+    before: list[Literal["resolve", "close"]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReviewPoint(_Frozen):
+    """A point of the supervisor's quality review checklist."""
+
+    name: Annotated[str, Valid(min_length=1, max_length=40)]
+    label: Text
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -295,13 +325,11 @@ def _consecutive_levels(value: list[LadderStep]) -> list[LadderStep]:
     return value
 
 
-def _unique_categories(value: list[Category]) -> list[Category]:
-    seen: set[str] = set()
-    for category in value:
-        key = category.name.casefold()
-        if key in seen:
-            raise ValueError(f"category '{category.name}' appears twice")
-        seen.add(key)
+def _unique_names(value: list[Any]) -> list[Any]:
+    names = [item.name.casefold() for item in value]
+    twice = [item.name for i, item in enumerate(value) if names.index(names[i]) != i]
+    if twice:
+        raise ValueError(f"'{twice[0]}' appears twice")
     return value
 
 
@@ -336,7 +364,7 @@ class Profile(_Frozen):
     closures: frozenset[date] = frozenset()
     closure_names: dict[date, str] = field(default_factory=dict)
     tiers: Annotated[dict[Tier, TierRule], Valid(_every_tier)]
-    categories: Annotated[list[Category], Valid(_unique_categories)] = field(default_factory=list)
+    categories: Annotated[list[Category], Valid(_unique_names)] = field(default_factory=list)
     resources: list[Resource] = field(default_factory=list)
     ladder: Annotated[list[LadderStep], Valid(_consecutive_levels)] = field(default_factory=list)
     repeat_window_days: Annotated[int, Valid(ge=1)]
@@ -367,6 +395,11 @@ class Profile(_Frozen):
     one_person_office: bool = False
     # The response letter's words (LAUSD step 5): {placeholders} filled from the case (calldesk.rules.letter).
     letter_template: Annotated[str, Valid(_letter_template)] = ""
+    # Said to the agent at the top of the intake (LAUSD Step 1: the introduction and LAST).
+    intake_prompt: str = ""
+    # Steps of the protocol recorded on a case (calldesk.rules.case_steps) and the quality review's points.
+    steps: Annotated[list[StepRule], Valid(_unique_names)] = field(default_factory=list)
+    review_checklist: Annotated[list[ReviewPoint], Valid(_unique_names)] = field(default_factory=list)
 
     def __hash__(self) -> int:
         # Hashable (for caches) although it holds lists; equal profiles share these fields.

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from calldesk.screens.context import Desk
     from calldesk.store.search import CaseView
 
-EXTRA_TABS = (("case-history", "History"), ("case-links", "Links"))
+EXTRA_TABS = (("case-steps", "Steps"), ("case-history", "History"), ("case-links", "Links"))
 ALL_TABS = (*TABS, *EXTRA_TABS)
 # Below 100 columns the footer gives way to these, whole (F1 and ctrl+p list every key).
 NARROW_KEYS = ("case.save", "case.back", "case.work", "case.assign", "case.next_tab", "case.reload", "app.help")
@@ -58,8 +58,9 @@ class CaseScreen(Screen[None]):
     CaseScreen #case-history-body, CaseScreen #case-links-body { height: auto; padding: 0 1; }
     """
     HELP = ("The whole case: Caller Details, Call Information, Confidentiality, Follow-Up and Resolution as the "
-            "call left them, plus History (every change, at local times) and Links (repeat calls, duplicates, "
-            "merges). F6/F7 or alt+1..7 switch tabs. An open case can be changed and saved with ctrl+s (a new "
+            "call left them, plus Steps (the protocol's steps), History (every change, at local times) and Links "
+            "(repeat calls, duplicates, merges). F6/F7 or alt+1..8 switch tabs. An open case can be changed and "
+            "saved with ctrl+s (a new "
             "follow-up entry typed on Follow-Up is added); if someone else saved it since you opened it, the save "
             "is refused and what you typed stays: press F8 to read it again. Supervisors assign it with F5. "
             "ctrl+g (or F12) opens the work menu: a follow-up entry, the plan, the acknowledgement, written "
@@ -181,6 +182,9 @@ class CaseScreen(Screen[None]):
         if view.students:
             confidentiality.show_student(view.students[0], "")
         confidentiality.show_disclosures(view.disclosures)
+        self.query_one("#case-steps-body", Static).update(
+            "\n".join(case_store.step_lines(self.desk.profile, view, self.desk.now()))
+            or "The protocol sets no recorded steps for this case.")
         self.query_one("#case-history-body", Static).update(
             "\n".join(case_store.history_lines(self.desk.profile, view)) or "No recorded changes.")
         self.query_one("#case-links-body", Static).update(

@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from calldesk.rules.display import inert
-from calldesk.rules.handling import REFERRAL_KINDS, REVIEW_CHECKLIST
+from calldesk.rules.handling import REFERRAL_KINDS, review_points
 from calldesk.screens.context import Desk
 from calldesk.screens.failures import as_refusal
 
@@ -250,11 +250,16 @@ class MergeDialog(CaseActionDialog):
 
 
 class ReviewDialog(CaseActionDialog):
-    """A supervisor's quality review: the protocol's checklist, a score (1-5) and a comment."""
+    """A supervisor's quality review: the profile's checklist, a score (1-5) and a comment."""
 
     TITLE = "Quality review"
-    FIELDS = (*(Field(name, label, tick=True) for name, label in REVIEW_CHECKLIST),
-              Field("score", "Score (1-5)"), Field("comment", "Comment"))
+
+    def __init__(self, desk: Desk, case_number: str) -> None:
+        super().__init__(desk, case_number)
+        checklist = [(p.name, p.label) for p in desk.profile.review_checklist]
+        self.points = review_points(checklist)
+        self.FIELDS = (*(Field(name, label, tick=True) for name, label in self.points),  # type: ignore[misc]
+                       Field("score", "Score (1-5)"), Field("comment", "Comment"))
 
     def perform(self, uow: Any, values: dict[str, Any]) -> Any:
         from calldesk.errors import InvalidInput
@@ -264,9 +269,9 @@ class ReviewDialog(CaseActionDialog):
         if not values["score"].strip().isdigit():
             raise InvalidInput("The score is from 1 to 5.", field="score")
         data = QualityReviewCreate(score=int(values["score"]), comment=values["comment"],
-                                   **{name: bool(values[name]) for name, _ in REVIEW_CHECKLIST})
+                                   met=[name for name, _ in self.points if values[name]])
         return review_case(uow, actor=self.desk.actor, case_number=self.case_number, data=data,
-                           expected_version=self.expected_version)
+                           expected_version=self.expected_version, profile=self.desk.profile)
 
 
 # The keys the case workspace binds (the integrator wires them): key -> (dialog, what the footer says).

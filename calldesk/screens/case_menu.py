@@ -90,6 +90,8 @@ CASE_ACTIONS: tuple[CaseAction, ...] = (
     CaseAction("g", "Merge this case (a duplicate) into another", "link_cases", _dialog(ACTS, "MergeDialog")),
     CaseAction("q", "Quality review with the protocol's checklist", "review_case", _dialog(ACTS, "ReviewDialog")),
     CaseAction("s", "FERPA record of the case's student", "student_record", _ferpa),
+    CaseAction("t", "Protocol step: record one (who, when, with whom); the Steps tab lists them", "record_step",
+               _dialog("calldesk.screens.case_steps", "StepDialog")),
 )
 
 

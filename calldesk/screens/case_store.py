@@ -6,6 +6,7 @@ Every write is one service call (calldesk.store.*): a save is `calls.save_call`,
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from calldesk.models import CaseBase, CasePublic
@@ -23,8 +24,12 @@ CASE_FIELDS = tuple(CaseBase.model_fields)
 
 
 def load(desk: Desk, case_number: str) -> CaseView:
+    from calldesk.store.case_steps import case_steps
+
     with desk.store.uow(readonly=True) as uow:
-        return case_view(uow.session, case_number, viewer=desk.actor)
+        view = case_view(uow.session, case_number, viewer=desk.actor)
+        view.steps = case_steps(uow.session, profile=desk.profile, case=view.case)
+        return view
 
 
 def find(desk: Desk, text: str) -> list[CasePublic]:
@@ -103,3 +108,21 @@ def link_lines(profile: Profile, view: CaseView) -> list[str]:
     return [inert(f"{words.get((link.kind, link.direction), link.kind)} {link.other}  "
                   f"({calendar.local(link.at):%d %b %Y}){': ' + link.reason if link.reason else ''}")
             for link in view.links]
+
+
+def step_lines(profile: Profile, view: CaseView, now: datetime) -> list[str]:
+    """The protocol's steps for the case: done (when, with whom, by whom) or to do (by whom, by when)."""
+    calendar = calendar_for(profile)
+    lines = []
+    for state in view.steps:
+        due = f", due by {calendar.local(state.due):%a %d %b %H:%M}" if state.due else ""
+        late = " LATE" if state.late(now) else ""
+        row = state.recorded
+        if row is None:
+            lines.append(inert(f"[ ] {state.rule.label}: to do by {state.who}{due}{late}  ({state.rule.name})"))
+        else:
+            whom = f" with {row.party}" if row.party else ""
+            said = f": {row.note}" if row.note else ""
+            lines.append(inert(f"[x] {state.rule.label}: {calendar.local(row.happened_at):%a %d %b %Y %H:%M}{whom},"
+                               f" recorded by {row.by_user}{late}{said}"))
+    return lines

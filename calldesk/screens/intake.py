@@ -144,7 +144,7 @@ class IntakeScreen(CallConsent):
                 self.set_class(True, name)
                 break
         yield Header()
-        yield CallBar(self.desk.clock, self.call.opened_at)
+        yield CallBar(self.desk.clock, self.call.opened_at, self.desk.profile.intake_prompt)
         yield Banner(id="abuse-banner")
         yield Banner(id="repeat-banner")
         yield Banner(id="refusal-banner")

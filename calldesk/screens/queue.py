@@ -49,8 +49,9 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
             "cases and a assigns them all to one person at once; f "
             "filters (assignee, tier, category, school or department, SLA state, language, source, open or "
             "closed); x clears them; s sorts by any column (again: reversed). Enter opens the case, a assigns it, "
-            "e escalates it. t shows trends and absent staff's work, g the dashboard, m the monthly report. The "
-            "queue updates by itself when any desk saves a case. An agent sees only their own work here.")
+            "e escalates it. t shows trends and absent staff's work, g the dashboard, m the monthly report, v the "
+            "quality reviews per person. The queue updates by itself when any desk saves a case. An agent sees only "
+            "their own work here.")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open_case", "Open", id="queue.open", tooltip="Open the highlighted case"),
         Binding("a", "assign", "Assign", id="queue.assign",
@@ -70,6 +71,7 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
                 tooltip="Volumes by week, category and type, SLA compliance and backlog age, as charts"),
         Binding("m", "monthly_report", "Report", id="queue.report",
                 tooltip="The monthly report and its charts (supervisors)"),
+        Binding("v", "reviews", "Reviews", id="queue.reviews", tooltip="Quality reviews per person (supervisors)"),
     ]
 
     class Loaded(Message):
@@ -384,6 +386,11 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
         from calldesk.screens.reports import ReportScreen
 
         self.app.push_screen(ReportScreen(self.desk))
+
+    def action_reviews(self) -> None:
+        from calldesk.screens.review_summary import ReviewSummaryScreen
+
+        self.app.push_screen(ReviewSummaryScreen(self.desk))
 
     def action_trends(self) -> None:
         from calldesk.screens.trends import TrendsScreen

@@ -45,6 +45,10 @@ class ResourceDirectory(ReportsWorkerFailures, ModalScreen["Resource | None"]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss_none", "Close", id="resources.close"),
         Binding("down", "focus_results", "Results", show=False, id="resources.results"),
+        # The coordinator keeps the directory (supervisors): add, edit or retire the highlighted entry.
+        Binding("f6", "keep('add')", "New entry", id="resources.add"),
+        Binding("f7", "keep('edit')", "Edit entry", id="resources.edit"),
+        Binding("f8", "keep('retire')", "Retire entry", id="resources.retire"),
     ]
 
     class Found(Message):
@@ -62,7 +66,9 @@ class ResourceDirectory(ReportsWorkerFailures, ModalScreen["Resource | None"]):
             box.border_title = f"Resource directory: {self.desk.profile.title}"
             yield Input(placeholder="Search: bus, IEP, enrollment...", id="resource-search")
             yield OptionList(id="resource-results")
-            yield Static("Enter adds the entry to the Resolution response; Escape closes.", classes="dialog-hint")
+            yield Static("Enter adds the entry to the Resolution response; Escape closes."
+                         + (" F6 new, F7 edit, F8 retire." if self.desk.actor.may("keep_resources")
+                            else ""), classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.search("")
@@ -101,6 +107,24 @@ class ResourceDirectory(ReportsWorkerFailures, ModalScreen["Resource | None"]):
     def _choose(self, index: int | None) -> None:
         if index is not None and 0 <= index < len(self.entries):
             self.dismiss(self.entries[index])
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.desk.actor.may("keep_resources") if action == "keep" else True
+
+    def action_keep(self, how: str) -> None:
+        from calldesk.screens.resource_keeping import ResourceEntryDialog
+
+        index = self.query_one(OptionList).highlighted
+        entry = self.entries[index] if index is not None and 0 <= index < len(self.entries) else None
+        if how != "add" and entry is None:
+            return
+        query = self.query_one("#resource-search", Input).value
+
+        def kept(_: object) -> None:
+            self.search(query)  # read again: the entry as it is now, or gone when retired
+
+        self.app.push_screen(ResourceEntryDialog(self.desk, entry if how != "add" else None,
+                                                 retire=how == "retire"), kept)
 
     def action_focus_results(self) -> None:
         self.query_one(OptionList).focus()

@@ -342,6 +342,9 @@ def close_case(uow: UnitOfWork, *, actor: Actor, case_number: str, expected_vers
     if actor.username != case.assigned_to and role_rank(actor.role) < role_rank(case.owner_role):
         raise PermissionDenied(f"Case {case_number} belongs to a {case.owner_role.replace('_', ' ')}; "
                                "only they, their assignee or a supervisor may close it.")
+    from calldesk.store.case_steps import steps_missing_before  # it reads cases through this module
+
+    steps_missing_before(session, case, "close", profile)
     resolution = session.exec(select(Resolution).where(Resolution.case_id == case.id)).first()
     written = {"response": resolution.response, "outcome": resolution.outcome} if resolution is not None else {}
     missing = missing_fields(profile or load_profile(case.protocol), tier=case.tier,  # type: ignore[arg-type]

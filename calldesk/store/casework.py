@@ -21,6 +21,7 @@ from calldesk.profiles import load_profile
 from calldesk.rules.letter import LETTER_STEPS, check_letter_step, check_review
 from calldesk.rules.profile import Profile
 from calldesk.store import attachments, audit
+from calldesk.store.case_steps import steps_missing_before
 from calldesk.store.cases import (
     load_for_change,
     recompute_follow_up,
@@ -78,6 +79,7 @@ def set_resolution(uow: UnitOfWork, *, actor: Actor, case_number: str, data: Res
     case = _open_case(uow, case_number, expected_version, actor)
     if data.alleged_violation and case.call_type != "complaint":
         raise InvalidInput("Only a complaint records an alleged violation.", field="alleged_violation")
+    steps_missing_before(uow.session, case, "resolve")  # e.g. Area Offices: the building-level attempt first
     res = _resolution(uow, case.id, actor)  # type: ignore[arg-type]
     before = {"response": res.response, "outcome": res.outcome, "alleged_violation": res.alleged_violation}
     # A call marked as suspected abuse keeps no free text about it, here or anywhere.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -21,6 +22,7 @@ from calldesk.models import (
     ReferralPublic,
     utcnow,
 )
+from calldesk.profiles import load_profile
 from calldesk.rules.handling import (
     REVIEW_CHECKLIST,
     MergeSide,
@@ -28,7 +30,10 @@ from calldesk.rules.handling import (
     check_review,
     meeting_parties,
     referral_office,
+    review_marks,
+    review_points,
 )
+from calldesk.rules.profile import Profile
 from calldesk.store import audit
 from calldesk.store.audit import HistoryEntry
 from calldesk.store.cases import get_case, load_for_change, refresh_next_deadline
@@ -112,13 +117,24 @@ def record_meeting_outcome(uow: UnitOfWork, *, actor: Actor, case_number: str, m
 
 
 def review_case(uow: UnitOfWork, *, actor: Actor, case_number: str, data: QualityReviewCreate,
-                expected_version: int | None = None) -> QualityReviewPublic:
-    """A supervisor's quality review with the protocol's checklist, a score (1-5) and a comment; a closed
-    case can be reviewed too."""
+                expected_version: int | None = None, profile: Profile | None = None) -> QualityReviewPublic:
+    """A supervisor's quality review with the profile's checklist (`data.met`, by name; or the five columns), a
+    score (1-5) and a comment, about the work of the case's assignee (else who opened it); a closed case can be
+    reviewed too. `profile` defaults to the case's own protocol."""
     actor = authorise(uow, actor, "review_case")
-    check_review(score=data.score, met=[getattr(data, name) for name, _ in REVIEW_CHECKLIST], comment=data.comment)
     case = load_for_change(uow.session, case_number, expected_version, viewer=actor)
-    row = QualityReview(**data.model_dump(), case_id=case.id, reviewed_by=actor.username, reviewed_at=utcnow())  # type: ignore[arg-type]
+    chosen = profile or load_profile(case.protocol)
+    # By name, the profile's checklist; else (the five columns ticked) the review covers those five points only.
+    points = review_points([(p.name, p.label) for p in chosen.review_checklist]) if data.met is not None \
+        else REVIEW_CHECKLIST
+    met = data.met if data.met is not None else [name for name, _ in REVIEW_CHECKLIST if getattr(data, name)]
+    marks = review_marks(points, met)
+    check_review(score=data.score, met=list(marks.values()), comment=data.comment)
+    row = QualityReview(**data.model_dump(exclude={"met", "points"}), case_id=case.id,  # type: ignore[arg-type]
+                        reviewed_by=actor.username, reviewed_at=utcnow(), points=json.dumps(marks),
+                        reviewed_person=case.assigned_to or case.opened_by)
+    for name, _ in REVIEW_CHECKLIST:  # the five columns follow the checklist where it names them
+        setattr(row, name, marks.get(name, False))
     row.comment = row.comment.strip()
     uow.session.add(row)
     case.updated_at = utcnow()

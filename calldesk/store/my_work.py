@@ -19,6 +19,7 @@ from calldesk.rules.assignment import plural
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.callbacks import covering_supervisor_needed
 from calldesk.rules.profile import Profile
+from calldesk.store.case_steps import steps_for_role, steps_to_do
 from calldesk.store.users import Actor
 from calldesk.store.visibility import scope, sees
 
@@ -27,8 +28,9 @@ from calldesk.store.visibility import scope, sees
 class WorkItem:
     """One line of My work: what is due, on which case (or callback, or report), by when."""
 
-    kind: str  # case, queue, follow-up, acknowledgement, written response, callback, letter draft, letter, report,
+    # case, step, queue, follow-up, acknowledgement, written response, callback, letter draft, letter, report,
     # breached, cover
+    kind: str
     what: str
     due: datetime | None
     overdue: bool
@@ -89,7 +91,8 @@ def my_work(session: Session, *, profile: Profile, viewer: Actor, now: datetime,
         mine = and_(col(Case.status) == "open", sees(viewer))
     else:
         mine = and_(col(Case.status) == "open", col(Case.assigned_to) == username)
-    for case in session.exec(_soonest(select(Case).where(mine), limit)):  # type: ignore[call-overload]
+    own = list(session.exec(_soonest(select(Case).where(mine), limit)))  # type: ignore[call-overload]
+    for case in own:
         due = case.next_deadline
         items.append(WorkItem("case", _label(case) + _met_late(case), due, _breached(case, now),
                               case_number=case.case_number))
@@ -98,6 +101,14 @@ def my_work(session: Session, *, profile: Profile, viewer: Actor, now: datetime,
             if when is not None:
                 items.append(WorkItem(clock, f"{clock} due on {case.case_number}", when, when < now,
                                       case_number=case.case_number))
+    # The protocol's steps still to record on them (and, for a step only some roles record, on others' cases).
+    steps = steps_to_do(session, profile=profile, cases=own, role=viewer.role, sole=viewer.sole)
+    if kind != "places":
+        steps += steps_for_role(session, profile=profile, role=viewer.role, not_assigned_to=username, limit=limit,
+                                visible=sees(viewer))
+    for case, state in steps:
+        items.append(WorkItem("step", f"{state.rule.label} on {case.case_number}", state.due,
+                              state.due is not None and state.due < now, case_number=case.case_number))
     if kind != "places":
         # The role's queue: cases nobody could take yet, each with how long it has waited.
         waiting = and_(col(Case.status) == "open", col(Case.assigned_to).is_(None),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, or_
 from sqlmodel import Session, col, select
@@ -105,6 +106,7 @@ class CaseView:
     disclosures: list[DisclosurePublic] = field(default_factory=list)
     history: list[HistoryEntry] = field(default_factory=list)  # with the cases merged into it
     links: list[CaseLinkView] = field(default_factory=list)
+    steps: list[Any] = field(default_factory=list)  # the protocol's steps (calldesk.store.case_steps.StepState)
 
 
 def case_view(session: Session, case_number: str, *, viewer: Actor | None) -> CaseView:

@@ -31,7 +31,9 @@ AUTHORS = {"cases": "opened_by", "followup": "by_user", "clockevent": "by_user",
            "attachment": "by_user", "escalation": "by_user", "referral": "referred_by", "meeting": "scheduled_by",
            "qualityreview": "reviewed_by", "caselink": "created_by", "disclosure": "disclosed_by",
            "consent": "recorded_by", "litigationhold": "placed_by", "report": "run_by",
-           "reportstep": "done_by"}
+           "reportstep": "done_by", "casestep": "by_user"}
+# Who last changed a row: set by the database on every insert and update (the coordinator's resource directory).
+CHANGED_BY = {"resource": "updated_by"}
 # Who did a later step: set by the database when the step is taken.
 STEPS_BY = {"callback": ("done_by",), "meeting": ("outcome_by",), "consent": ("revoked_by",), "report": ("run_by",)}
 
@@ -296,6 +298,8 @@ END"""),
             ("caselink_guard", "caselink", "BEFORE INSERT", "calldesk_link_guard()")]
     made += [(f"{table}_author", table, "BEFORE INSERT", f"calldesk_stamp_author('{column}')")
              for table, column in AUTHORS.items()]
+    made += [(f"{table}_changed_by", table, "BEFORE INSERT OR UPDATE", f"calldesk_stamp_author('{column}')")
+             for table, column in CHANGED_BY.items()]
     made += [(f"{table}_step_by", table, "BEFORE UPDATE", f"calldesk_stamp_step({', '.join(map(repr, columns))})")
              for table, columns in STEPS_BY.items()]
     made += [(f"{table}_scrub_only", table, "BEFORE UPDATE",

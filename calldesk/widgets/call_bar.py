@@ -1,4 +1,5 @@
-"""The bar above the form: the running call timer, the case number, the LAST prompt, and the abuse-words notice."""
+"""The bar above the form: the running call timer, the case number, the profile's prompt (LAUSD: the introduction
+and LAST), and the abuse-words notice."""
 
 from __future__ import annotations
 
@@ -10,8 +11,6 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from calldesk.rules.display import inert
-
-LAST = "LAST: [b]L[/b]isten · [b]A[/b]pologize · [b]S[/b]atisfy · [b]T[/b]hank"
 
 
 def abuse_words_notice(words: Sequence[str]) -> str:
@@ -39,17 +38,20 @@ class CallBar(Vertical):
     CallBar #abuse-words.-shown { display: block; }
     """
 
-    def __init__(self, clock: Callable[[], datetime], started: datetime) -> None:
+    def __init__(self, clock: Callable[[], datetime], started: datetime, prompt: str = "") -> None:
+        """`prompt`: the profile's `intake_prompt`, said to the agent as the call starts (none: no line)."""
         super().__init__()
         self.clock = clock
         self.started = started
+        self.prompt = prompt
         self.notice = ""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="call-line"):
             yield Static(self._elapsed(), id="timer")
             yield Static("New call", id="case-number", markup=False)
-            yield Static(LAST, id="last")
+            if self.prompt:
+                yield Static(inert(self.prompt), id="last", markup=False)
         yield Static("", id="abuse-words", markup=False)
 
     def on_mount(self) -> None:

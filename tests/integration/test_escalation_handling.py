@@ -74,10 +74,12 @@ def test_an_appeal_within_five_school_days_escalates_and_reopens(store: Store, s
     with store.uow() as uow:
         case = escalation.appeal(uow, actor=staff["program_specialist"], profile=AREA, case_number=number,
                                  reason="Written appeal: the route is still missing")
-    assert case.status == "open" and case.escalation_level == 1 and case.closed_at is None
+    # Area Offices step 4: the written appeal asks "that the matter be reviewed by the Associate Superintendent",
+    # the ladder's level 2 (the Instructional Director, level 1, is who a concern is referred to, not the appeal).
+    assert case.status == "open" and case.escalation_level == 2 and case.closed_at is None
     with store.uow(readonly=True) as uow:
         row = uow.session.exec(select(Escalation).where(Escalation.case_id == case.id)).one()
-    assert row.kind == "appeal" and row.title == "Instructional Director"
+    assert row.kind == "appeal" and row.title == "Associate Superintendent"
 
 
 def test_an_appeal_after_the_window_is_refused_and_changes_nothing(store: Store, staff: dict[str, Actor]) -> None:

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 
 from calldesk.errors import PermissionDenied, UnknownUser
 from calldesk.models import (
@@ -28,8 +28,10 @@ from calldesk.models import (
 )
 from calldesk.rules.permissions import PERMISSIONS, ROLE_LABELS
 from calldesk.rules.profile import ROLES
+from calldesk.rules.resources import ResourceEntry
 from calldesk.store import (
     callbacks,
+    case_steps,
     casework,
     clocks,
     confidentiality,
@@ -139,6 +141,15 @@ def _consent_id(uow: UnitOfWork, number: str) -> int:
 SURVIVORS: dict[str, str] = {}  # merged case -> the case it is merged into
 
 
+def _resource_id(uow: UnitOfWork, *, last: bool = False) -> int:
+    """An active entry of the LAUSD directory as the store seeded it: the first (edited), or the last (retired)."""
+    from calldesk.models import Resource
+
+    ids = list(uow.session.exec(select(Resource.id).where(Resource.protocol == "lausd", col(Resource.active))
+                                .order_by(col(Resource.id))))
+    return (ids[-1] if last else ids[0]) or 0
+
+
 def _meeting_id(uow: UnitOfWork, number: str) -> int:
     from calldesk.models import Meeting
     from calldesk.store.cases import get_case
@@ -199,7 +210,21 @@ MATRIX: dict[str, tuple[str, Action, tuple[str, ...]]] = {
     "handling.review_case": ("plain", lambda u, a, n: handling.review_case(
         u, actor=a, case_number=n, data=QualityReviewCreate(contact_accurate=True, labelled_right=True,
                                                             claim_evidence_written=True, urgency=True,
-                                                            follow_ups_on_time=True, score=5)), ("supervisor",)),
+                                                            follow_ups_on_time=True, score=5,
+                                                            comment="The other points next time")),
+                              ("supervisor",)),
+    "case_steps.record_step": ("plain", lambda u, a, n: case_steps.record_step(
+        u, actor=a, profile=lausd(), case_number=n, step="request_satisfied", note="The caller was satisfied"),
+        DOCUMENTERS),
+    "reference.add_resource": ("plain", lambda u, a, n: reference.add_resource(
+        u, actor=a, profile=lausd(), entry=ResourceEntry("Family Support Line", "Parenting classes by phone.")),
+        ("supervisor",)),
+    "reference.edit_resource": ("plain", lambda u, a, n: reference.edit_resource(
+        u, actor=a, profile=lausd(), resource_id=_resource_id(u), entry=ResourceEntry("Family Support Line",
+                                                                                     "Parenting classes.")),
+        ("supervisor",)),
+    "reference.retire_resource": ("plain", lambda u, a, n: reference.retire_resource(
+        u, actor=a, profile=lausd(), resource_id=_resource_id(u, last=True)), ("supervisor",)),
     "handling.merge_cases": ("merge", lambda u, a, n: handling.merge_cases(
         u, actor=a, case_number=n, into=SURVIVORS[n]), ("program_specialist", "specialist", "supervisor")),
     "casework.set_resolution": ("plain", lambda u, a, n: casework.set_resolution(

@@ -196,14 +196,15 @@ def test_an_area_offices_appeal_within_five_school_days_reopens_and_escalates_an
     with acting(team, "ana") as (uow, actor):  # the written appeal reaches the area office: ana records it
         appealed = escalation.appeal(uow, actor=actor, profile=AREA, case_number=on_time,
                                      reason="Written appeal: the parent asks for a review", received_at=received)
-    assert appealed.status == "open" and appealed.closed_at is None and appealed.escalation_level == 1
+    # Seed step 4: the appeal is reviewed by the Associate Superintendent (the ladder's level 2).
+    assert appealed.status == "open" and appealed.closed_at is None and appealed.escalation_level == 2
     assert appealed.owner_role == "supervisor" and appealed.assigned_to in supervisors
     assert behind(team, on_time).assigned_to == appealed.assigned_to != pat
     who = next(w for w in ("sue", "vic") if team.name(w) == appealed.assigned_to)
     assert on_time in {i.case_number for i in work_of(team, who, AREA) if i.kind == "case"}
     rows = owner_rows(team, select(Escalation).where(Escalation.case_id == appealed.id))
     assert [(r.kind, r.title, r.to_role, r.by_user, r.reason) for r in rows] == [
-        ("appeal", "Instructional Director", "supervisor", ana, "Written appeal: the parent asks for a review")]
+        ("appeal", "Associate Superintendent", "supervisor", ana, "Written appeal: the parent asks for a review")]
     assert {e.actor for e in trail(team, case_id=appealed.id) if e.action == "case.appeal"} == {ana}
 
     late = _decided_concern(team, "Lena Park", "(718) 555-0199")

@@ -149,4 +149,25 @@ async def test_refer_meeting_and_a_late_appeal_in_their_dialogs(store: Store, st
         await _fill(pilot, app, reason="Written appeal", received="2027-03-01 09:00")
         assert not app.results and "too late" in str(app.screen.query_one("#action-status", Static).render())
         await _fill(pilot, app, received="")  # empty: the desk's clock, within the window
-        assert app.results and app.results[0].escalation_level == 1
+        # Area Offices step 4: the appeal is reviewed by the Associate Superintendent, the ladder's level 2.
+        assert app.results and app.results[0].escalation_level == 2
+
+
+async def test_a_protocol_step_recorded_in_its_dialog_after_a_refusal_that_keeps_what_was_typed(
+        store: Store, staff: dict[str, Actor]) -> None:
+    from calldesk.screens.case_steps import StepDialog
+
+    number = call(store, staff["agent"], ROCHESTER, call_type="concern", category="Transportation").case.case_number
+    app = Host(StepDialog(_desk(store, staff["program_specialist"], ROCHESTER), number))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        intro = str(app.screen.query_one("#action-intro", Static).render())
+        assert "determination_told: Parent told the determination on how to proceed (to do" in intro
+        await _fill(pilot, app, step="determination_told", party="Mrs. Gomez")
+        assert not app.results and "What was determined" in str(app.screen.query_one("#action-status",
+                                                                                       Static).render())
+        assert app.screen.query_one("#f-party", Input).value == "Mrs. Gomez"
+        await _fill(pilot, app, note="A mediation meeting with the teacher", on="2026-12-01 15:00")
+        assert app.results and app.results[0].step == "determination_told"
+        assert app.results[0].party == "Mrs. Gomez" and app.results[0].by_user == "pat"

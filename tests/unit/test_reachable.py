@@ -34,6 +34,8 @@ INTERNAL = {
     "count_cases", "iter_details", "pseudonym_secret", "report_numbers", "chain_of",
     # the taxonomy and resource directory, loaded by reference.ensure_reference when a store opens
     "sync_reference",
+    # the protocol's steps: read by case_steps, set_resolution/close_case and My work
+    "recorded_steps", "steps_missing_before", "steps_to_do", "steps_for_role",
 }
 
 

@@ -1,0 +1,43 @@
+"""The protocol's steps on a case (the profile's `[[steps]]`): the dialog that records one (who, when, with whom, a
+note), opened from the case's work menu (ctrl+g, t); the case's Steps tab shows them all."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from calldesk.screens.case_actions import CaseActionDialog, Field
+
+
+class StepDialog(CaseActionDialog):
+    """Record one of the protocol's steps: its name (listed above the fields), with whom, a note, when."""
+
+    TITLE = "Record a protocol step"
+    FIELDS = (Field("step", "Step (its name, from the list above)"),
+              Field("party", "With whom (who was contacted, told or informed)"),
+              Field("note", "Note (what was said, found or decided)"),
+              Field("on", "When it happened (e.g. 2026-12-01 15:00; empty: now)"))
+
+    def describe(self, session: Any, case: Any) -> str:
+        from calldesk.store.case_steps import case_steps
+
+        states = case_steps(session, profile=self.desk.profile, case=case)
+        if not states:
+            return "The protocol sets no recorded steps for this case."
+        lines = []
+        for state in states:
+            done = f"done by {state.recorded.by_user}" if state.recorded else f"to do, by {state.who}"
+            asks = "; ".join(filter(None, [state.rule.party, state.rule.note]))
+            lines.append(f"{state.rule.name}: {state.rule.label} ({done})" + (f" - asks: {asks}" if asks else ""))
+        return "\n".join(lines)
+
+    def perform(self, uow: Any, values: dict[str, Any]) -> Any:
+        from calldesk.rules.calendar import calendar_for
+        from calldesk.rules.typed_dates import typed_moment
+        from calldesk.store.case_steps import record_step
+
+        profile = self.desk.profile
+        when = values["on"].strip()
+        return record_step(uow, actor=self.desk.actor, profile=profile, case_number=self.case_number,
+                           step=values["step"].strip(), party=values["party"], note=values["note"],
+                           happened_at=typed_moment(when, "when", calendar_for(profile).tz) if when else None,
+                           expected_version=self.expected_version)
