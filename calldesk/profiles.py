@@ -34,7 +34,8 @@ LARGEST_PROFILE = 1_000_000  # bytes: the shipped profiles are a few kB
 CACHE_FOLDER = "profiles"  # inside the user cache directory
 _PACKAGE = Path(__file__).resolve().parent
 # The code that decides what a validated profile is: a change to it makes every cached profile stale.
-_VALIDATING_CODE = (_PACKAGE / "rules" / "profile.py", _PACKAGE / "profile_files.py")
+_VALIDATING_CODE = (_PACKAGE / "rules" / "profile.py", _PACKAGE / "rules" / "profile_fields.py",
+                    _PACKAGE / "profile_files.py")
 
 
 def _code_stamp() -> tuple[tuple[str, int, int], ...]:

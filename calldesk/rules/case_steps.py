@@ -92,11 +92,15 @@ def step_due(profile: Profile, rule: StepRule, opened_at: datetime) -> datetime 
     return calendar_for(profile).add_span(opened_at, rule.due_within)
 
 
+def missing_steps(profile: Profile, case: StepCase, recorded: Iterable[str], stage: str) -> list[StepRule]:
+    """The steps the profile puts before `stage` (resolve, close) that are not recorded, in the profile's order."""
+    done = set(recorded)
+    return [rule for rule in steps_for(profile, case) if stage in rule.before and rule.name not in done]
+
+
 def missing_before(profile: Profile, case: StepCase, recorded: Iterable[str], stage: str) -> None:
     """RuleRefused, in one sentence, when a step the profile puts before `stage` (resolve, close) is not recorded."""
-    done = set(recorded)
-    for rule in steps_for(profile, case):
-        if stage in rule.before and rule.name not in done:
-            what = "resolved" if stage == "resolve" else "closed"
-            raise RuleRefused(f"Case {case.case_number} cannot be {what} yet: first record '{rule.label}' "
-                              f"(calldesk case step {case.case_number} {rule.name}).")
+    for rule in missing_steps(profile, case, recorded, stage):
+        what = "resolved" if stage == "resolve" else "closed"
+        raise RuleRefused(f"Case {case.case_number} cannot be {what} yet: first record '{rule.label}' "
+                          f"(calldesk case step {case.case_number} {rule.name}).")

@@ -11,76 +11,59 @@ a check of a whole record is its `__post_init__`, which runs on every constructi
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from calldesk.rules.profile_fields import (
+    CALL_TYPES as CALL_TYPES,
+)
+from calldesk.rules.profile_fields import (
+    ROLE_LABELS as ROLE_LABELS,
+)
+from calldesk.rules.profile_fields import (
+    ROLES as ROLES,
+)
+from calldesk.rules.profile_fields import (
+    TIER_LABELS as TIER_LABELS,
+)
+from calldesk.rules.profile_fields import (
+    TIERS as TIERS,
+)
+from calldesk.rules.profile_fields import (
+    CallType as CallType,
+)
+from calldesk.rules.profile_fields import (
+    DayKind as DayKind,
+)
+from calldesk.rules.profile_fields import (
+    RoleName as RoleName,
+)
+from calldesk.rules.profile_fields import (
+    SpanUnit as SpanUnit,
+)
+from calldesk.rules.profile_fields import (
+    Text as Text,
+)
+from calldesk.rules.profile_fields import (
+    Tier as Tier,
+)
 
-class Valid:
-    """A field's bounds (pydantic Field's: ge, le, min_length) and a check run after them (`after`, the part of
-    pydantic's AfterValidator), applied when pydantic validates the field; pydantic is imported only then."""
-
-    def __init__(self, after: Callable[[Any], Any] | None = None, **bounds: int) -> None:
-        self.after = after
-        self.bounds = bounds
-
-    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
-        from pydantic import Field
-        from pydantic_core import core_schema
-
-        schema = handler(Annotated[source, Field(**self.bounds)]) if self.bounds else handler(source)  # type: ignore[call-overload]
-        return core_schema.no_info_after_validator_function(self.after, schema) if self.after else schema
-
-
-Tier = Literal["inquiry_immediate", "inquiry_followup", "concern", "complaint"]
-CallType = Literal["compliment", "inquiry", "concern", "complaint"]
-DayKind = Literal["business", "school"]
-SpanUnit = Literal["hours", "days"]
-
-TIERS: tuple[Tier, ...] = ("inquiry_immediate", "inquiry_followup", "concern", "complaint")
-CALL_TYPES: tuple[CallType, ...] = ("compliment", "inquiry", "concern", "complaint")
-# Ordered from least to most authority: the order is used to say "at least a program specialist". A respondent
-# (a school or department administrator, Area Offices) documents the resolution of their own place's cases.
-ROLES: tuple[str, ...] = ("respondent", "agent", "program_specialist", "specialist", "supervisor", "admin")
-
-TIER_LABELS: dict[str, str] = {
-    "inquiry_immediate": "Inquiry (immediate)",
-    "inquiry_followup": "Inquiry (follow-up)",
-    "concern": "Concern",
-    "complaint": "Complaint",
-}
-ROLE_LABELS: dict[str, str] = {
-    "respondent": "a respondent",
-    "agent": "an agent",
-    "program_specialist": "a program specialist",
-    "specialist": "a specialist",
-    "supervisor": "a supervisor",
-    "admin": "an administrator",
-}
-
-
-def role_rank(role: str) -> int:
-    """Position of `role` in `ROLES` (higher means more authority)."""
-    return ROLES.index(role)
-
-
-def _check_role(role: str) -> str:
-    if role not in ROLES:
-        raise ValueError(f"'{role}' is not a role; use one of {', '.join(ROLES)}")
-    return role
-
-
-RoleName = Annotated[str, Valid(_check_role)]
-# A piece of text the profile cannot do without.
-Text = Annotated[str, Valid(min_length=1)]
-
-
-class _Frozen:
-    # extra="forbid" turns a misspelt TOML key into an error instead of a silently ignored setting.
-    __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "forbid"}
+# The profile's vocabulary, imported by the rest of calldesk from here (explicit re-exports).
+from calldesk.rules.profile_fields import (
+    Valid as Valid,
+)
+from calldesk.rules.profile_fields import (
+    _check_role as _check_role,
+)
+from calldesk.rules.profile_fields import (
+    _Frozen as _Frozen,
+)
+from calldesk.rules.profile_fields import (
+    role_rank as role_rank,
+)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -20,7 +20,7 @@ from calldesk.rules.reporting import chain_warnings
 from calldesk.screens.context import Desk
 from calldesk.screens.failures import ReportsWorkerFailures
 from calldesk.screens.queue_dialogs import AssigneeDialog, FilterDialog, PromptDialog, SortDialog
-from calldesk.screens.queue_lines import PageRequest, row_cells, summary_line
+from calldesk.screens.queue_lines import QUEUE_HELP, PageRequest, row_cells, summary_line
 from calldesk.store.queue import QueueFilter
 from calldesk.widgets.key_line import KeyLine
 from calldesk.widgets.queue_table import QueueTable
@@ -42,16 +42,7 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
 
     SUB_TITLE = "Supervisor queue"
     AUTO_FOCUS = "QueueTable"
-    HELP = ("Open cases, the most urgent deadline first; the SLA column says BREACHED (!!), at risk (!, due within "
-            "a day) or on track (ok) in words, not only in colour. Page down / page up or the arrows past the edge "
-            "move a page, Home and End the first and the last page, left / right the columns. / searches the start "
-            "of a case number or of a caller's name (claim: words searches the claims, more slowly); space marks "
-            "cases and a assigns them all to one person at once; f "
-            "filters (assignee, tier, category, school or department, SLA state, language, source, open or "
-            "closed); x clears them; s sorts by any column (again: reversed). Enter opens the case, a assigns it, "
-            "e escalates it. t shows trends and absent staff's work, g the dashboard, m the monthly report, v the "
-            "quality reviews per person. The queue updates by itself when any desk saves a case. An agent sees only "
-            "their own work here.")
+    HELP = QUEUE_HELP
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open_case", "Open", id="queue.open", tooltip="Open the highlighted case"),
         Binding("a", "assign", "Assign", id="queue.assign",

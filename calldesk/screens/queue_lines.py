@@ -17,6 +17,19 @@ if TYPE_CHECKING:
     from calldesk.store.queue import QueueFilter, QueuePage, QueueRow
 
 
+# The queue's F1 help.
+QUEUE_HELP = ("Open cases, the most urgent deadline first; the SLA column says BREACHED (!!), at risk (!, due within "
+              "a day) or on track (ok) in words, not only in colour. Page down / page up or the arrows past the edge "
+              "move a page, Home and End the first and the last page, left / right the columns. / searches the start "
+              "of a case number or of a caller's name (claim: words searches the claims, more slowly); space marks "
+              "cases and a assigns them all to one person at once; f "
+              "filters (assignee, tier, category, school or department, SLA state, language, source, open or "
+              "closed); x clears them; s sorts by any column (again: reversed). Enter opens the case, a assigns it, "
+              "e escalates it. t shows trends and absent staff's work, g the dashboard, m the monthly report, v the "
+              "quality reviews per person. The queue updates by itself when any desk saves a case. An agent sees only "
+              "their own work here.")
+
+
 @dataclass
 class PageRequest:
     """Which page is on screen, so a live refresh reads the same one again."""

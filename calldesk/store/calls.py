@@ -28,6 +28,7 @@ from calldesk.rules.profile import Profile
 from calldesk.rules.required import missing_fields
 from calldesk.rules.routing import route
 from calldesk.store import casework
+from calldesk.store.case_steps import confirm_at_intake
 from calldesk.store.cases import CaseOutcome, close_case, discard_draft_rows, get_case, open_case, update_case
 from calldesk.store.intake import build
 from calldesk.store.queries import follow_ups_for
@@ -94,6 +95,7 @@ def save_call(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CallSave
         resolution = build(ResolutionUpdate, response=data.response, outcome=data.outcome,
                            alleged_violation=data.alleged_violation or None)
         if case.status == "open" and (resolution.response or resolution.outcome or resolution.alleged_violation):
+            confirm_at_intake(uow, actor=actor, profile=profile, case=case)
             casework.set_resolution(uow, actor=actor, case_number=number, data=resolution)
         if data.close and case.status == "open":
             close_case(uow, actor=actor, profile=profile, case_number=number)

@@ -13,11 +13,13 @@ from calldesk.errors import RuleRefused
 from calldesk.models import Case, CasePublic, CaseStep, CaseStepPublic, utcnow
 from calldesk.profiles import load_profile
 from calldesk.rules.case_steps import (
+    PARTY_LIMIT,
     StepCase,
     applies,
     check_entry,
     check_recorder,
     missing_before,
+    missing_steps,
     step_due,
     step_rule,
     steps_for,
@@ -67,6 +69,21 @@ def steps_missing_before(session: Session, case: Case, stage: str, profile: Prof
     chosen = profile or load_profile(case.protocol)
     if chosen.steps:
         missing_before(chosen, _facts(case), (row.step for row in recorded_steps(session, case.id)), stage)
+
+
+def confirm_at_intake(uow: UnitOfWork, *, actor: Actor, profile: Profile, case: Case) -> None:
+    """Before a resolution typed during the call: the steps the profile puts before it (Area Offices: the attempt at
+    the building level) are recorded from the intake when the agent ticked that the caller tried the school first
+    and the caller's steps say with whom (in the call's transaction); otherwise the refusal says what to do on the
+    form. A step that asks for a note is never recorded this way."""
+    recorded = (row.step for row in recorded_steps(uow.session, case.id))
+    for rule in missing_steps(profile, _facts(case), recorded, "resolve"):
+        if not case.steps_confirmed or not case.steps_taken.strip() or rule.note:
+            raise RuleRefused(f"The response cannot be written yet: the protocol first asks for '{rule.label}'. "
+                              "Tick that the caller tried the school first and say with whom in the caller's "
+                              "steps, or save the call without a response and record the step on the case.")
+        record_step(uow, actor=actor, profile=profile, case_number=case.case_number, step=rule.name,
+                    party=case.steps_taken.strip()[:PARTY_LIMIT])
 
 
 def record_step(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number: str, step: str, party: str = "",

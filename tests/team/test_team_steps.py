@@ -160,3 +160,35 @@ def test_a_login_cannot_record_a_step_in_another_name(team: Team) -> None:
                                "VALUES (:c, 'request_satisfied', 'x', '', '', now(), 'sue', now()) RETURNING by_user",
                   c=case_id)
     assert stamped == [(team.name("ana"),)]
+
+
+def test_an_area_offices_school_inquiry_answered_during_the_call_records_the_confirmed_attempt_with_it(
+        team: Team) -> None:
+    """The agent answers an inquiry about a school on the call form: with "tried the school first" ticked and the
+    caller's steps saying with whom, the building-level attempt is recorded in the call's own transaction, by her;
+    without the tick the save is refused in words about the form, and nothing is stored."""
+    import uuid
+
+    from calldesk.models import Case, utcnow
+    from calldesk.store.calls import CallSave, save_call
+
+    fields = {"caller_name": "Rosa Diaz", "phone": "(718) 555-0123", "call_type": "inquiry", "category": "Enrollment",
+              "subcategory": "New enrollment", "school": SCHOOL,
+              "steps_taken": "Spoke with Principal Ortiz on Friday", "steps_confirmed": False}
+    with acting(team, "ana") as (uow, actor), pytest.raises(RuleRefused, match="tried the school first") as refused:
+        save_call(uow, actor=actor, profile=AREA, data=CallSave(
+            client_id=str(uuid.uuid4()), opened_at=utcnow(), fields=fields, response="Enrollment forms explained",
+            close=False))
+    assert "calldesk case step" not in refused.value.message  # no number of a case that was never saved
+    assert owner_rows(team, select(Case).where(Case.caller_name == "Rosa Diaz")) == []
+    with acting(team, "ana") as (uow, actor):
+        saved = save_call(uow, actor=actor, profile=AREA, data=CallSave(
+            client_id=str(uuid.uuid4()), opened_at=utcnow(), fields={**fields, "steps_confirmed": True},
+            response="Enrollment forms explained"))
+    number = saved.case.case_number
+    steps = _steps(team, "ana", number, AREA)
+    done = steps["building_attempt"].recorded  # type: ignore[attr-defined]
+    assert done is not None and (done.party, done.by_user) == ("Spoke with Principal Ortiz on Friday",
+                                                              team.name("ana"))
+    rows = owner_rows(team, select(CaseStep).where(CaseStep.step == "building_attempt"))
+    assert [(r.by_user, r.party) for r in rows] == [(team.name("ana"), "Spoke with Principal Ortiz on Friday")]

@@ -112,3 +112,46 @@ async def test_a_supervisor_sees_an_absent_agents_callback_and_hands_it_on(
     with desk_store.uow(readonly=True) as uow:
         assert [c.caller_name for c in callbacks_for(uow.session, profile=profile, username=sam.username,
                                                      today=NOW.date())] == ["Rosa Diaz"]
+
+
+async def test_a_message_typed_in_late_is_due_from_when_it_was_received_and_a_supervisor_reassesses_it(
+        make_app, desk_store: Store, staff: dict[str, Actor], profile) -> None:  # type: ignore[no-untyped-def]
+    """DCFS: "all other calls within one business day of receipt". A voicemail left Thu 19 Nov 16:30 and typed in
+    on Mon 23 Nov (the desk's now) is due by the end of Fri 20 Nov: already late. A time in the future is refused
+    and the form keeps what was typed. The supervisor's u makes it urgent (due at once) and back."""
+    sue = staff["supervisor"]
+    app = make_app(actor=sue)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.push_screen(CallbacksScreen(app.desk))
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, AskForm)
+        app.screen.query_one("#f-name", Input).value = "Rosa Diaz"
+        app.screen.query_one("#f-summary", Input).value = "Voicemail about the bus"
+        app.screen.query_one("#f-received", Input).value = "2099-11-30 09:00"  # in the future
+        app.screen.query_one("#f-received", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AskForm)
+        assert "future" in str(app.screen.query_one("#form-error", Static).render())
+        assert app.screen.query_one("#f-name", Input).value == "Rosa Diaz"
+        app.screen.query_one("#f-received", Input).value = "2026-11-19 16:30"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CallbacksScreen)
+        rows = _rows(app)
+        # Due at the end of Fri 20 Nov (one business day after Thu 19); the desk's now is Mon 23 Nov 10:00: 2 days 10 h late.
+        assert rows == [("overdue by 2 days 10 h", "Rosa Diaz", "", "Voicemail about the bus", "", "mine")]
+        with desk_store.uow(readonly=True) as uow:
+            [waiting] = callbacks_for(uow.session, profile=profile, username=sue.username, today=NOW.date())
+        assert waiting.due_at.astimezone(NOW.tzinfo).strftime("%a %d %b %H:%M") == "Fri 20 Nov 23:59"
+        await pilot.press("u")  # urgent: due at once
+        await pilot.pause()
+        rows = _rows(app)
+        assert rows[0][4] == "urgent", rows
+    with desk_store.uow(readonly=True) as uow:
+        [found] = callbacks_for(uow.session, profile=profile, username=sue.username, today=NOW.date())
+        assert found.urgent and found.received_at.astimezone(NOW.tzinfo).strftime("%d %H:%M") == "19 16:30"
+        assert found.due_at == found.received_at  # urgent: due the moment it was received

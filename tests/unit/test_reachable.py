@@ -20,6 +20,8 @@ INTERNAL = {
     "actor_for", "authorise", "bootstrap_first_admin",
     # parts of a case change: the version check, and the clean-up of drafts and abuse-marked text
     "load_for_change", "discard_draft_rows", "scrub_drafts",
+    # the steps a resolution typed on the call form needs, recorded inside save_call (Area Offices' building attempt)
+    "confirm_at_intake",
     # the intake screen's one save (store/calls.py) applies these in its single transaction
     "update_case", "open_case", "follow_ups_for",
     # merges and appeals: who a case was merged into, the cases merged into it, when it was decided
