@@ -104,7 +104,10 @@ class LetterDialog(CaseWorkDialog):
         text.display = step in ("draft", "review")
         text.read_only = step != "draft"
         text.text = self.start_text if step == "draft" else (res.letter_text if res is not None else "")
-        text.styles.height = 7 if step == "draft" else 4  # (80x24: the words scroll in the box)
+        # As many lines of the letter as the terminal leaves beside the dialog's other lines (80x24: 7 to draft,
+        # 5 to read); the words scroll in the box.
+        spare = self.app.size.height - (17 if step == "draft" else 19)
+        text.styles.height = max(4, min(24, spare))
         self.query_one("#submit", TickBox).display = step == "draft"
         self.query_one("#note", Input).display = step == "review"
         self.query_one("#pdf", Input).display = step == "approved"

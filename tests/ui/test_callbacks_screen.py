@@ -142,7 +142,8 @@ async def test_a_message_typed_in_late_is_due_from_when_it_was_received_and_a_su
         await pilot.pause()
         assert isinstance(app.screen, CallbacksScreen)
         rows = _rows(app)
-        # Due at the end of Fri 20 Nov (one business day after Thu 19); the desk's now is Mon 23 Nov 10:00: 2 days 10 h late.
+        # Due at the end of Fri 20 Nov (one business day after Thu 19); the desk's now is Mon 23 Nov 10:00:
+        # 2 days 10 h late.
         assert rows == [("overdue by 2 days 10 h", "Rosa Diaz", "", "Voicemail about the bus", "", "mine")]
         with desk_store.uow(readonly=True) as uow:
             [waiting] = callbacks_for(uow.session, profile=profile, username=sue.username, today=NOW.date())
