@@ -17,52 +17,22 @@ from functools import cached_property
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+# The profile's vocabulary (calldesk.rules.profile_fields), imported by the rest of calldesk from here.
 from calldesk.rules.profile_fields import (
-    CALL_TYPES as CALL_TYPES,
-)
-from calldesk.rules.profile_fields import (
-    ROLE_LABELS as ROLE_LABELS,
-)
-from calldesk.rules.profile_fields import (
-    ROLES as ROLES,
-)
-from calldesk.rules.profile_fields import (
-    TIER_LABELS as TIER_LABELS,
-)
-from calldesk.rules.profile_fields import (
-    TIERS as TIERS,
-)
-from calldesk.rules.profile_fields import (
-    CallType as CallType,
-)
-from calldesk.rules.profile_fields import (
-    DayKind as DayKind,
-)
-from calldesk.rules.profile_fields import (
-    RoleName as RoleName,
-)
-from calldesk.rules.profile_fields import (
-    SpanUnit as SpanUnit,
-)
-from calldesk.rules.profile_fields import (
-    Text as Text,
-)
-from calldesk.rules.profile_fields import (
-    Tier as Tier,
-)
-
-# The profile's vocabulary, imported by the rest of calldesk from here (explicit re-exports).
-from calldesk.rules.profile_fields import (
-    Valid as Valid,
-)
-from calldesk.rules.profile_fields import (
-    _check_role as _check_role,
-)
-from calldesk.rules.profile_fields import (
-    _Frozen as _Frozen,
-)
-from calldesk.rules.profile_fields import (
-    role_rank as role_rank,
+    CALL_TYPES,  # noqa: F401
+    ROLE_LABELS,  # noqa: F401
+    ROLES,  # noqa: F401
+    TIER_LABELS,  # noqa: F401
+    TIERS,
+    CallType,
+    DayKind,
+    RoleName,
+    SpanUnit,
+    Text,
+    Tier,
+    Valid,
+    _Frozen,
+    role_rank,  # noqa: F401
 )
 
 
