@@ -119,6 +119,7 @@ class Case(CaseBase, table=True):
         Index("ix_case_phone_opened", "phone_digits", "opened_at"),
         Index("ix_case_email_opened", "email", "opened_at"),
         Index("ix_case_name_opened", "caller_name_key", "opened_at"),
+        Index("ix_case_name_words_opened", "caller_name_words", "opened_at"),  # Find: a name's first word (0016G)
         Index("ix_case_school_opened", "school", "opened_at"),
         Index("ix_case_category", "category"),
         Index("ix_case_opened_at", "opened_at"),
@@ -143,6 +144,8 @@ class Case(CaseBase, table=True):
     phone_digits: str | None = Field(default=None, max_length=20)
     # casefolded, whitespace-collapsed name: the case-insensitive lookup key
     caller_name_key: str = Field(default="", max_length=200)
+    # its words accent- and case-folded, each after a space (rules.contact.name_words): Find by any word
+    caller_name_words: str = Field(default="", max_length=400)
     tier: str | None = Field(default=None, max_length=30)
     owner_role: str = Field(default="agent", max_length=30)
     assigned_to: str | None = Field(default=None, max_length=64)

@@ -80,6 +80,21 @@ def normalise_email(text: str) -> str:
     return value
 
 
+_NAME_WORD = re.compile(r"[^\W_]+")
+
+
+def fold(text: str | None) -> str:
+    """Accents dropped and case folded: "José LÓPEZ" -> "jose lopez" (what a person types to find a name)."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def name_words(text: str | None) -> str:
+    """The name's words folded, each after a space: " maria jose lopez" (Find matches the start of any word:
+    "lopez" is " lopez" inside it, "maria" the start of the whole, which an index serves)."""
+    return "".join(f" {word}" for word in _NAME_WORD.findall(fold(text)))
+
+
 @lru_cache(maxsize=65536)  # pure, and asked for the same names and schools again by the repeat and trend rules
 def normalise_name(text: str | None) -> str:
     """The name case-folded with whitespace collapsed, for matching ("  Maria  LOPEZ" -> "maria lopez")."""

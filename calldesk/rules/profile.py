@@ -34,6 +34,8 @@ from calldesk.rules.profile_fields import (
     _Frozen,
     role_rank,  # noqa: F401
 )
+from calldesk.rules.taxonomy import Category as Category
+from calldesk.rules.taxonomy import Subcategory as Subcategory
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -58,30 +60,6 @@ class TierRule(_Frozen):
     follow_up_every: Span | None = None
     resolve_target: Span | None = None
     resolve_max: Span | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class Subcategory(_Frozen):
-    """A subcategory name (categories list them as plain strings)."""
-
-    name: Text
-
-
-@dataclass(frozen=True, kw_only=True)
-class Category(_Frozen):
-    """A taxonomy category; flags change who handles it or whether it is reported."""
-
-    name: Text
-    subcategories: list[str] = field(default_factory=list)
-    special_education: bool = False
-    safety: bool = False
-    reportable: bool = True
-    route_to: str | None = None
-    reason: str | None = None
-
-    def __post_init__(self) -> None:
-        if not self.reportable and not self.route_to:
-            raise ValueError("a category with reportable = false needs route_to (where it is sent)")
 
 
 @dataclass(frozen=True, kw_only=True)

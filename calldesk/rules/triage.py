@@ -179,12 +179,15 @@ def _at_least(owner: str, minimum: str) -> str:
     return owner if role_rank(owner) >= role_rank(minimum) else minimum
 
 
-def format_due(moment: datetime, *, with_time: bool) -> str:
+def format_due(moment: datetime, *, with_time: bool, this_year: int | None = None) -> str:
     """A deadline as people read it: "Tue 15 Dec", or "Mon 30 Nov 15:00" with the time; a deadline at a
-    midnight with the time is the end of the day before ("end of Wed 25 Nov")."""
+    midnight with the time is the end of the day before ("end of Wed 25 Nov"). With `this_year`, a deadline in
+    another year says its year ("Mon 4 Jan 2027")."""
     if with_time and moment.time() == time.min:
-        return "end of " + format_due(moment - timedelta(days=1), with_time=False)
+        return "end of " + format_due(moment - timedelta(days=1), with_time=False, this_year=this_year)
     text = f"{_WEEKDAYS[moment.weekday()]} {moment.day} {_MONTHS[moment.month - 1]}"
+    if this_year is not None and moment.year != this_year:
+        text += f" {moment.year}"
     return f"{text} {moment:%H:%M}" if with_time else text
 
 

@@ -34,7 +34,9 @@ class DeskScreen(ReportsWorkerFailures, FreshScreen[None]):
             "email, name or school. ctrl+q quits.")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "offer_drafts", "Unsaved calls", id="desk.drafts", tooltip="Resume a call you did not save"),
-        Binding("slash,ctrl+f", "find_case", "Find case", id="desk.find",
+        # Priority: the dialog opens as the key is read, so the letters typed right behind it reach its box
+        # (a bubbled binding ran after them, and the desk's list swallowed them). The desk has no text box.
+        Binding("slash,ctrl+f", "find_case", "Find case", id="desk.find", priority=True,
                 tooltip="Find any case by number, phone, email, name or school"),
         Binding("g", "refresh_work", "Refresh", id="desk.refresh", tooltip="Read My work again"),
         Binding("b", "callbacks", "Callbacks", id="desk.callbacks", tooltip="Messages to call back"),

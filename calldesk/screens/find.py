@@ -1,11 +1,11 @@
-"""Find a case: by number, phone (typed any way), email, the start of a caller's name, or a school."""
+"""Find a case: by number, phone (typed any way), email, the start of any word of a caller's name, or a school."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -27,8 +27,10 @@ class FindCaseScreen(ReportsWorkerFailures, ModalScreen[str | None]):
     """Type and press Enter to search; Enter on a row (or down, then Enter) opens that case."""
 
     HELP = ("Find any case, open or closed: a case number (2026-000123), a phone number typed any way "
-            "(213-555-0142 or 2135550142), an email, the first letters of the caller's name, or a school. "
-            "Enter searches; down moves to the results, Enter opens one. Escape goes back.")
+            "(213-555-0142 or 2135550142), an email, the start of any word of the caller's name (accents and capitals "
+            "aside: \"lopez\" finds José López), or a school. "
+            "Enter searches (the cursor stays in the box); down moves to the results, Enter opens one. "
+            "Escape goes back.")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Back", id="find.cancel"),
         Binding("down", "results", "Results", show=False, id="find.results"),
@@ -81,8 +83,17 @@ class FindCaseScreen(ReportsWorkerFailures, ModalScreen[str | None]):
                           key=case.case_number)
         self.query_one("#find-summary", Static).update(
             f"{len(event.cases)} case(s) found; down then Enter opens one." if event.cases else "No case found.")
-        if event.cases:
-            table.focus()
+        # The cursor stays in the query box (typing on refines the search); down moves to the results.
+
+    def on_key(self, event: events.Key) -> None:
+        """A key typed while the dialog opened (before the box took the cursor) reaches the screen: into the box."""
+        query = self.query("#find-text")
+        if self.focused is not None or not query or not event.is_printable or event.character is None:
+            return
+        box = query.first(Input)
+        box.focus()
+        box.insert_text_at_cursor(event.character)
+        event.stop()
 
     def action_results(self) -> None:
         self.query_one(DataTable).focus()

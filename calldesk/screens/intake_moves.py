@@ -13,10 +13,12 @@ from textual import on
 from textual.actions import SkipAction
 from textual.widgets import Input, TextArea
 
+from calldesk.rules.required import SENTENCES
 from calldesk.screens.context import Desk
 from calldesk.screens.fresh import FreshScreen
 from calldesk.screens.intake_call import Call
 from calldesk.screens.resources import ResourceDirectory, reference_text
+from calldesk.widgets.banner import Banner
 from calldesk.widgets.caller_history import CallerHistory
 from calldesk.widgets.form_field import FORM_VALUE
 from calldesk.widgets.intake_form import TABS, IntakeForm
@@ -79,8 +81,27 @@ class CallMoves(FreshScreen[None]):
 
     @on(TopicPicker.Picked)
     def _topic_picked(self, event: TopicPicker.Picked) -> None:
-        """Category and subcategory from one pick."""
+        """Category and subcategory from one pick; what was said about them (under the fields, in the refusal
+        banner) goes with it."""
         self.form.fill({"category": event.topic.category, "subcategory": event.topic.subcategory})
+        picked = ["topic", "category"] + (["subcategory"] if event.topic.subcategory else [])
+        for name in picked:
+            field = self.form.field(name)
+            if field is not None:
+                field.clear_error()
+        banner = self.query_one("#refusal-banner", Banner)
+        if banner.message:
+            rest = banner.message
+            for name in picked[1:]:
+                rest = rest.replace(SENTENCES[name][1], "")
+            if rest != banner.message:
+                banner.show(" ".join(rest.split()), "stop")
+
+    @on(TopicPicker.NotFound)
+    def _no_topic(self, event: TopicPicker.NotFound) -> None:
+        """Enter matched nothing: back on the box (its tab forward), with why under it; nothing is picked."""
+        self.form.show_error("topic", f'No topic matches "{event.typed}": type other words, or pick the category '
+                                      "on Call Information.")
 
     def _show_topic(self) -> None:
         values = self.form.values()

@@ -10,7 +10,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
 from calldesk.errors import CalldeskError
@@ -21,6 +20,7 @@ from calldesk.screens.context import Desk
 from calldesk.screens.failures import ReportsWorkerFailures
 from calldesk.screens.queue_dialogs import AssigneeDialog, FilterDialog, PromptDialog, SortDialog
 from calldesk.screens.queue_lines import QUEUE_HELP, PageRequest, row_cells, summary_line
+from calldesk.screens.queue_views import QueueViews
 from calldesk.store.queue import QueueFilter
 from calldesk.widgets.key_line import KeyLine
 from calldesk.widgets.queue_table import QueueTable
@@ -29,15 +29,16 @@ if TYPE_CHECKING:
     from calldesk.store.queue import QueuePage, QueueRow
 
 # The SLA state and the case number come first and stay fixed: they never scroll out of sight at 80 columns.
-COLUMNS = ("SLA", "Case", "Next deadline", "Opened", "Category", "Type/tier", "Assignee", "Language", "Source",
-           "Caller")
+# The caller's name comes next: in sight without scrolling at 80 columns.
+COLUMNS = ("SLA", "Case", "Caller", "Next deadline", "Opened", "Category", "Type/tier", "Assignee", "Language",
+           "Source")
 # The footer: one line of the keys that matter most (F1 lists them all); a Footer's widget per key cost ~0.1 s.
 FOOTER_KEYS = ("queue.open", "queue.assign", "queue.search", "queue.filters", "queue.sort", "queue.next_page",
                "queue.escalate", "queue.trends", "queue.dashboard", "app.help")
 LIVE_WAIT = 2.0  # seconds a watch waits before looking again (a change is shown well within 5 s)
 
 
-class QueueScreen(ReportsWorkerFailures, Screen[None]):
+class QueueScreen(ReportsWorkerFailures, QueueViews):
     """The base screen of the queue mode."""
 
     SUB_TITLE = "Supervisor queue"
@@ -71,9 +72,9 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
             self.page, self.request, self.cursor = page, request, cursor
 
     class Counted(Message):
-        def __init__(self, filters: QueueFilter, total: int) -> None:
+        def __init__(self, filters: QueueFilter, total: int, late: tuple[int, int] | None) -> None:
             super().__init__()
-            self.filters, self.total = filters, total
+            self.filters, self.total, self.late = filters, total, late
 
     class Changed(Message):
         """Some desk saved a case (seen by the change watch)."""
@@ -86,6 +87,7 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
         self.page: QueuePage | None = None
         self.request = PageRequest()
         self.total: int | None = None
+        self.late: tuple[int, int] | None = None  # (breached, at risk) under the filters
         self.marked: set[str] = set()  # cases marked for one assignment (supervisors)
         self._stop_watch = threading.Event()
         # Built as F4 is pressed, against the stylesheet as it is now: without this mark showing it would re-parse
@@ -128,7 +130,7 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
 
     def restart(self) -> None:
         """Filters or the sort changed: back to the first page."""
-        self.total = None
+        self.total = self.late = None
         self.load(PageRequest(), cursor="top")
         self.count()
 
@@ -144,12 +146,13 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
 
     @work(thread=True, exclusive=True, group="queue-count", exit_on_error=False)
     def count(self) -> None:
-        from calldesk.store.queue import queue_count
+        from calldesk.store.queue import queue_count, queue_late
 
-        filters = self.filters
+        filters, now = self.filters, self.desk.now()
         with self.desk.store.uow(readonly=True) as uow:
-            total = queue_count(uow.session, actor=self.desk.actor, now=self.desk.now(), filters=filters)
-        self.post_message(self.Counted(filters, total))
+            total = queue_count(uow.session, actor=self.desk.actor, now=now, filters=filters)
+            late = queue_late(uow.session, actor=self.desk.actor, now=now, filters=filters)
+        self.post_message(self.Counted(filters, total, late))
 
     def watch_store(self) -> None:
         """Every open queue follows the store: a change by any desk reloads the page on screen. A plain daemon
@@ -208,24 +211,30 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
         self._draw({"top": 0, "bottom": len(page.rows) - 1}.get(event.cursor))
 
     def _draw(self, cursor: int | None = None) -> None:
-        """The page on screen (cursor: where it goes; None: where it is) and the summary above it."""
+        """The page on screen (cursor: where it goes; None: on the case it was on, wherever the case moved (just
+        assigned or escalated), else the same line) and the summary above it."""
         table, calendar = self.query_one(QueueTable), calendar_for(self.desk.profile)
         rows = self.page.rows if self.page is not None else []
-        table.show([row_cells(row, calendar, marked=row.case_number in self.marked) for row in rows],
-                   [row.case_number for row in rows], cursor=table.cursor_row if cursor is None else cursor)
+        keys = [row.case_number for row in rows]
+        if cursor is None:
+            was = table.row_keys[table.cursor_row] if table.cursor_row < len(table.row_keys) else None
+            cursor = keys.index(was) if was in keys else table.cursor_row
+        year = self.desk.today().year
+        table.show([row_cells(row, calendar, marked=row.case_number in self.marked, this_year=year) for row in rows],
+                   keys, cursor=cursor)
         self._summarise()
 
     @on(Counted)
     def _counted(self, event: Counted) -> None:
         if event.filters == self.filters:
-            self.total = event.total
+            self.total, self.late = event.total, event.late
             if self.request.offset is None and self.page is not None and self.page.at_end:
                 self.request.offset = max(0, event.total - len(self.page.rows))
             self._summarise()
 
     def _summarise(self) -> None:
         text = summary_line(self.page, offset=self.request.offset, total=self.total, filters=self.filters,
-                            sort=self.sort, descending=self.descending, marked=len(self.marked))
+                            sort=self.sort, descending=self.descending, marked=len(self.marked), late=self.late)
         self.query_one("#queue-summary", Static).update(inert(text))
 
     # -- filters, search, sort -------------------------------------------------------------------------------
@@ -370,25 +379,3 @@ class QueueScreen(ReportsWorkerFailures, Screen[None]):
             return
         self.app.call_from_thread(self.notify, message, markup=False)
         self.post_message(self.Changed())
-
-    # -- other screens ----------------------------------------------------------------------------------------
-
-    def action_monthly_report(self) -> None:
-        from calldesk.screens.reports import ReportScreen
-
-        self.app.push_screen(ReportScreen(self.desk))
-
-    def action_reviews(self) -> None:
-        from calldesk.screens.review_summary import ReviewSummaryScreen
-
-        self.app.push_screen(ReviewSummaryScreen(self.desk))
-
-    def action_trends(self) -> None:
-        from calldesk.screens.trends import TrendsScreen
-
-        self.app.push_screen(TrendsScreen(self.desk))
-
-    def action_dashboard(self) -> None:
-        from calldesk.screens.dashboard import DashboardScreen
-
-        self.app.push_screen(DashboardScreen(self.desk))

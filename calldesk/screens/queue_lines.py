@@ -41,22 +41,24 @@ class PageRequest:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def row_cells(row: QueueRow, calendar: Any, *, marked: bool) -> list[str | Text]:
-    """One case's cells (`marked`: picked for one assignment, shown with a leading *); stored text inert."""
+def row_cells(row: QueueRow, calendar: Any, *, marked: bool, this_year: int) -> list[str | Text]:
+    """One case's cells (`marked`: picked for one assignment, shown with a leading *; a deadline in another year
+    than `this_year` says its year); stored text inert."""
     state = row.sla
     due = "no deadline" if row.next_deadline is None else format_due(calendar.local(row.next_deadline),
-                                                                      with_time=True)
+                                                                      with_time=True, this_year=this_year)
     kind = TIER_LABELS.get(row.tier or "", row.call_type.capitalize())
     return [Text(f"{state.symbol} {state.label}", style=state.style),
             Text(("* " if marked else "") + row.case_number, style=state.style),
+            Text(inert(row.caller_name or "")),  # stored text is never read as markup
             due, f"{calendar.local(row.opened_at):%d %b %y}", Text(inert(row.category or "")), kind,
-            row.assigned_to or f"({row.owner_role.replace('_', ' ')})", Text(inert(row.language)), row.source,
-            Text(inert(row.caller_name or ""))]  # stored text is never read as markup
+            row.assigned_to or f"({row.owner_role.replace('_', ' ')})", Text(inert(row.language)), row.source]
 
 
 def summary_line(page: QueuePage | None, *, offset: int | None, total: int | None, filters: QueueFilter, sort: str,
-                 descending: bool, marked: int) -> str:
-    """The line above the queue: whose cases, which rows of how many, the order, the marks, the filters."""
+                 descending: bool, marked: int, late: tuple[int, int] | None = None) -> str:
+    """The line above the queue: whose cases, which rows of how many, how many breached and at risk (`late`), the
+    order, the marks, the filters."""
     rows = len(page.rows) if page else 0
     where = "" if page is None or page.whole_queue else "your work, "
     span = "no cases"
@@ -67,7 +69,10 @@ def summary_line(page: QueuePage | None, *, offset: int | None, total: int | Non
     shown = [f"{k}={v}" for k, v in vars(filters).items() if v and k not in ("status", "search")]
     if filters.search:
         shown.append(f"search '{filters.search}'")
-    text = f"{where}{filters.status} cases, {span} | by {order}"
+    text = f"{where}{filters.status} cases, {span}"
+    if late is not None:
+        text += f" | {late[0]:,} breached, {late[1]:,} at risk"
+    text += f" | by {order}"
     if marked:
         text += f" | {marked} marked (a assigns them)"
     if shown:

@@ -26,8 +26,8 @@ from calldesk.rules.free_text import FINGERPRINTED
 NARRATIVE = FINGERPRINTED
 # Personal data is audited by reference: the event says the field changed on this case (its case id), the value
 # stays in the record it belongs to, where erasure and retention can reach it.
-PERSONAL = frozenset({"caller_name", "caller_name_key", "phone", "phone_digits", "email", "name", "student_name",
-                      "student_ref", "birth_date", "recipient", "signed_by", "full_name"})
+PERSONAL = frozenset({"caller_name", "caller_name_key", "caller_name_words", "phone", "phone_digits", "email", "name",
+                      "student_name", "student_ref", "birth_date", "recipient", "signed_by", "full_name"})
 PERSONAL_MARK = "(personal data: see the record)"
 _SPECIAL = PERSONAL | NARRATIVE
 NOT_IN_SNAPSHOT = frozenset({"id", "version", "updated_at"})  # a new case's opening event keeps the rest

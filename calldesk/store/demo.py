@@ -28,7 +28,7 @@ from sqlmodel import SQLModel, col
 from calldesk.models import Callback, Case, CaseLink, FollowUp, Resolution, User, utcnow
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.callbacks import callback_due
-from calldesk.rules.contact import normalise_name
+from calldesk.rules.contact import name_words, normalise_name
 from calldesk.rules.followup import next_follow_up_due
 from calldesk.rules.profile import Profile
 from calldesk.rules.repeat import CallerKey, PriorCase, TrendDecision, detect_repeat, trend_of, trend_since
@@ -326,6 +326,7 @@ def _case(profile: Profile, draw: dict[str, Any], opened_at: datetime, memory: _
     deadlines = decision.deadlines
     row: dict[str, Any] = {
         **fields, "caller_name": caller.name, "caller_name_key": normalise_name(caller.name),
+        "caller_name_words": name_words(caller.name),
         "relationship": caller.relationship, "phone": phone, "phone_digits": digits, "email": caller.email,
         "preferred_contact": "phone" if phone else "email", "language": caller.language,
         "evidence": "", "steps_taken": "", "steps_confirmed": False,

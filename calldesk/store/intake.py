@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 from calldesk.errors import InvalidInput
 from calldesk.rules.abuse import scrub_narrative
 from calldesk.rules.consent import RELATIONSHIPS
-from calldesk.rules.contact import normalise_email, normalise_name, normalise_phone
+from calldesk.rules.contact import name_words, normalise_email, normalise_name, normalise_phone
 from calldesk.rules.profile import CALL_TYPES, Profile
 from calldesk.rules.vocabulary import CHANNELS, CONTACT_METHODS, SOURCES
 from calldesk.store.uow import unstorable
@@ -52,6 +52,7 @@ def clean_fields(values: Mapping[str, Any], profile: Profile, *, abuse_marked: b
         out["email"] = normalise_email(out["email"]) if out["email"] else None
     if "caller_name" in out:
         out["caller_name_key"] = normalise_name(out["caller_name"])
+        out["caller_name_words"] = name_words(out["caller_name"])
     for key in ("school", "department", "category", "subcategory"):
         if key in out and out[key] == "":
             out[key] = None

@@ -239,6 +239,16 @@ def queue_count(session: Session, *, actor: Actor, now: datetime, filters: Queue
     return int(session.execute(select(func.count()).select_from(Case.__table__).where(*where)).scalar_one())  # type: ignore[attr-defined]
 
 
+def queue_late(session: Session, *, actor: Actor, now: datetime,
+               filters: QueueFilter = QueueFilter()) -> tuple[int, int] | None:
+    """How many of the queue's cases under `filters` are breached and how many at risk (the rule of the SLA
+    filter, rules.sla); None for closed cases, which have no SLA state to count."""
+    if filters.status != "open":
+        return None
+    return tuple(queue_count(session, actor=actor, now=now, filters=filters.with_(sla=state))  # type: ignore[return-value]
+                 if filters.sla in (None, state) else 0 for state in ("breached", "at_risk"))
+
+
 def filter_choices(session: Session) -> dict[str, list[str]]:
     """The values the queue's filters offer (the taxonomy and the staff, not a scan of the cases)."""
     from calldesk.models import User

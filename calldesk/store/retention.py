@@ -33,7 +33,7 @@ from calldesk.models import (
     Student,
     utcnow,
 )
-from calldesk.rules.contact import normalise_email, normalise_name, phone_digits
+from calldesk.rules.contact import name_words, normalise_email, normalise_name, phone_digits
 from calldesk.rules.profile import Profile
 from calldesk.rules.redaction import Redactor
 from calldesk.rules.reporting import retention_cutoff
@@ -217,6 +217,7 @@ def caller_erase(uow: UnitOfWork, *, actor: Actor, profile: Profile, who: str) -
             res.alleged_violation = redact(res.alleged_violation) if res.alleged_violation else None
             session.add(res)
         case.caller_name, case.caller_name_key = ERASED, normalise_name(ERASED)
+        case.caller_name_words = name_words(ERASED)
         case.phone = case.phone_digits = case.email = None
         for student in details.students:
             student.name, student.student_ref, student.birth_date = ERASED, None, None

@@ -22,7 +22,7 @@ from calldesk.models import (
     Student,
     StudentPublic,
 )
-from calldesk.rules.contact import normalise_name, phone_digits
+from calldesk.rules.contact import name_words, phone_digits
 from calldesk.store.audit import HistoryEntry
 from calldesk.store.cases import get_case
 from calldesk.store.handling import case_history
@@ -37,6 +37,18 @@ TOP = "\U0010ffff"  # the largest code point: `key >= p AND key < p + TOP` is a 
 
 def _prefix(column: object, text: str) -> ColumnElement[bool]:
     return and_(col(column) >= text, col(column) < text + TOP)  # type: ignore[arg-type]
+
+
+def name_conditions(typed: str) -> list[ColumnElement[bool]]:
+    """A name by the starts of any of its words, accents and case aside ("lopez", "jose" find "José María López"):
+    the name's start is a range of the words index; every typed word starting some word of it is the other
+    match, read from the rows (a name's other words are no index's first key)."""
+    words = name_words(typed)
+    if not words:
+        return []
+    # name_words keeps letters and digits only: no LIKE wildcard can be in a typed word.
+    return [_prefix(Case.caller_name_words, words),
+            and_(*(col(Case.caller_name_words).like(f"% {word}%") for word in words.split()))]
 
 
 def find_conditions(text: str, *, region: str = "US") -> list[ColumnElement[bool]]:
@@ -54,7 +66,7 @@ def find_conditions(text: str, *, region: str = "US") -> list[ColumnElement[bool
     if PHONE_LIKE.match(typed):
         digits = phone_digits(typed, region)
         return [col(Case.phone_digits) == digits] if digits else []
-    conditions = [_prefix(Case.caller_name_key, normalise_name(typed)), _prefix(Case.school, typed)]
+    conditions = [*name_conditions(typed), _prefix(Case.school, typed)]
     if typed[:1].islower():  # "roose" finds "Roosevelt High" too
         conditions.append(_prefix(Case.school, typed[:1].upper() + typed[1:]))
     return conditions

@@ -23,6 +23,8 @@ SHOWN = 6
 class Topic:
     category: str
     subcategory: str | None
+    synonyms: str = ""  # the words callers use for it (the taxonomy's synonyms), found like the names
+
 
     @property
     def label(self) -> str:
@@ -33,16 +35,18 @@ def topics_of(profile: Profile) -> list[Topic]:
     """Every subcategory under its category, then the category alone, in the profile's order."""
     found: list[Topic] = []
     for category in profile.categories:
-        found.extend(Topic(category.name, sub) for sub in category.subcategories)
-        found.append(Topic(category.name, None))
+        found.extend(Topic(category.name, sub, " ".join(category.subcategory_synonyms.get(sub, [])))
+                     for sub in category.subcategories)
+        found.append(Topic(category.name, None, " ".join(category.synonyms)))
     return found
 
 
 def find_topics(topics: list[Topic], query: str) -> list[Topic]:
-    """The topics every typed word starts a word of, the best first (a subcategory word outranks a category one)."""
+    """The topics every typed word starts a word of, the best first (a subcategory word outranks a category one;
+    a synonym counts as a category word: "lunch" finds Food services / Meal eligibility, then Food services)."""
     scored = []
     for order, topic in enumerate(topics):
-        score = match_score(query, [(topic.subcategory or "", 3), (topic.category, 2)])
+        score = match_score(query, [(topic.subcategory or "", 3), (topic.category, 2), (topic.synonyms, 2)])
         if score is not None:
             scored.append((-score, order, topic))
     return [topic for _, _, topic in sorted(scored)]
@@ -68,6 +72,13 @@ class TopicPicker(Vertical):
             super().__init__()
             self.topic = topic
 
+    class NotFound(Message):
+        """Enter on the box matched no topic: nothing is picked."""
+
+        def __init__(self, typed: str) -> None:
+            super().__init__()
+            self.typed = typed
+
     def __init__(self, profile: Profile, control: Input) -> None:
         super().__init__(id="topic-picker")
         self.topics = topics_of(profile)
@@ -89,7 +100,8 @@ class TopicPicker(Vertical):
         self.set_class(bool(self.matches) and self.control.has_focus, "-open")
 
     def pick_best(self) -> Topic | None:
-        """Pick the highlighted match for what the box holds now (posts Picked); None when nothing matches.
+        """Pick the highlighted match for what the box holds now (posts Picked); None when nothing matches (posts
+        NotFound: the agent stays on the box and reads why).
 
         Called through the box's own queue when Enter is read, so the letters typed before Enter are in it.
         """
@@ -98,8 +110,7 @@ class TopicPicker(Vertical):
         self.remove_class("-open")
         if not matches:
             if value.strip():
-                self.notify(f"No topic matches \"{value.strip()}\": pick the category on Call Information.",
-                            severity="warning")
+                self.post_message(self.NotFound(value.strip()))
             return None
         shown = self.query_one(OptionList).highlighted or 0
         topic = matches[shown if matches == self.matches and shown < len(matches) else 0]

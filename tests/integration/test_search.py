@@ -125,3 +125,21 @@ def test_my_work_reads_only_the_soonest_cases(store: Store, staff: dict[str, Act
     two = [w for w in _work(store, "pat", now=now, limit=2) if w.kind == "case"]
     assert len(every) == 3 and {w.case_number for w in every} == {c.case_number for c in opened}
     assert [w.case_number for w in two] == [w.case_number for w in every[:2]]
+
+
+def test_find_by_any_word_of_the_name_accents_and_case_aside(store: Store, staff: dict[str, Actor]) -> None:
+    """Issue 23 item 11 (both backends): any word's start, accents and case aside; the other fields unchanged."""
+    agent = staff["agent"]
+    maria = call(store, agent, caller_name="Maria Lopez", phone="213-555-0142").case
+    jose = call(store, agent, caller_name="José María LÓPEZ-Núñez", phone="213-555-0143").case
+    other = call(store, agent, caller_name="Lopezia Smith", phone="213-555-0144", school="Garfield High").case
+    # By hand: "lopez" starts a word of Maria Lopez and of José María López-Núñez (accents dropped, the hyphen
+    # splits words), and the first word of Lopezia Smith; the newest first (all open).
+    assert _numbers(store, "Lopez") == [other.case_number, jose.case_number, maria.case_number]
+    assert _numbers(store, "jose") == [jose.case_number]  # "José" without its accent
+    assert _numbers(store, "JOSÉ") == [jose.case_number]
+    assert _numbers(store, "nunez") == [jose.case_number]  # a later word
+    assert _numbers(store, "maria lop") == [jose.case_number, maria.case_number]  # every word starts one of its words
+    assert _numbers(store, "smith garf") == []  # words of the name, not of the school
+    assert _numbers(store, "opez") == []  # the start of a word, not its middle
+    assert _numbers(store, "Garfield") == [other.case_number]

@@ -140,7 +140,7 @@ async def test_an_agent_sees_only_their_own_work(make_app, desk_store: Store, st
         assert sorted(_numbers(app)) == [numbers[i] for i in mine]
         assert _summary(app).startswith("your work")
         table = app.screen.query_one(QueueTable)
-        callers = {str(table.get_row_at(i)[-1]) for i in range(table.row_count)}
+        callers = {str(table.get_row_at(i)[2]) for i in range(table.row_count)}  # the caller: third
         assert callers == {f"Caller {i:02d}" for i in mine}  # no other caller's name reaches her screen
         await pilot.press("a")  # assigning is a supervisor's: not offered
         await pilot.pause()
@@ -204,11 +204,11 @@ async def test_the_sla_state_and_number_stay_in_sight_when_columns_scroll(make_a
         await pilot.press("f4")
         await _settle(app, pilot)
         table = app.screen.query_one(QueueTable)
-        assert "Caller" not in table.render_line(0).text  # the last column is past the 80th
+        assert "Source" not in table.render_line(0).text  # the last column is past the 80th
         await pilot.press("right", "right", "right", "right", "right", "right")
         await pilot.pause()
         header, first = table.render_line(0).text, table.render_line(1).text
-        assert header.startswith("SLA") and "Case" in header and "Caller" in header  # scrolled, SLA kept
+        assert header.startswith("SLA") and "Case" in header and "Source" in header  # scrolled, SLA kept
         assert any(word in first for word in ("BREACHED", "at risk", "on track")) and table.row_keys[0] in first
         assert table.row_keys[0] in numbers
         keys = str(app.screen.query_one("#queue-keys").render())

@@ -1,0 +1,40 @@
+"""Issue 23 item 11 in the find dialog: a name found by any word, the cursor stays in the query box, and the keys
+typed while the dialog opens are all kept."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Input
+
+from calldesk.screens.find import FindCaseScreen
+from calldesk.store.store import Store
+from calldesk.store.users import Actor
+from tests.integration.helpers import call
+from tests.ui.steps import SIZE, settle, until
+from tests.ui.test_key_order import burst
+
+
+async def test_find_by_a_later_word_keeps_the_cursor_in_the_query_box(make_app, desk_store: Store,  # type: ignore[no-untyped-def]
+                                                                     agent: Actor) -> None:
+    case = call(desk_store, agent, caller_name="José María López", phone="213-555-0142").case
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        # "/" opens the dialog; the letters right behind it, in the app's queue before it has mounted, go into the box.
+        burst(app, ["slash", *"lopez"])
+        await until(pilot, lambda: isinstance(app.screen, FindCaseScreen), 5)
+        screen = app.screen
+        assert isinstance(screen, FindCaseScreen)
+        query = screen.query_one("#find-text", Input)
+        await until(pilot, lambda: query.value == "lopez", 2)
+        assert query.value == "lopez", "every key typed while the dialog opened is kept"
+        await pilot.press("enter")
+        await settle(pilot)
+        table = screen.query_one(DataTable)
+        assert table.row_count == 1  # by hand: one case, José María López, "lopez" its last word, accent dropped
+        assert screen.focused is query, "the cursor stays in the query box"
+        await pilot.press("backspace", *"z jose", "enter")  # typing on refines the search
+        await settle(pilot)
+        assert query.value == "lopez jose" and table.row_count == 1
+        await pilot.press("down")
+        assert screen.focused is table, "down moves to the results"
+        assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == case.case_number
