@@ -35,6 +35,7 @@ CACHE_FOLDER = "profiles"  # inside the user cache directory
 _PACKAGE = Path(__file__).resolve().parent
 # The code that decides what a validated profile is: a change to it makes every cached profile stale.
 _VALIDATING_CODE = (_PACKAGE / "rules" / "profile.py", _PACKAGE / "rules" / "profile_fields.py",
+                    _PACKAGE / "rules" / "taxonomy.py",
                     _PACKAGE / "profile_files.py")
 
 

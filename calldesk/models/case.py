@@ -119,7 +119,7 @@ class Case(CaseBase, table=True):
         Index("ix_case_phone_opened", "phone_digits", "opened_at"),
         Index("ix_case_email_opened", "email", "opened_at"),
         Index("ix_case_name_opened", "caller_name_key", "opened_at"),
-        Index("ix_case_name_words_opened", "caller_name_words", "opened_at"),  # Find: a name's first word (0016G)
+        Index("ix_case_name_words_opened", "caller_name_words", "opened_at"),  # Find: a name's first word (0016)
         Index("ix_case_school_opened", "school", "opened_at"),
         Index("ix_case_category", "category"),
         Index("ix_case_opened_at", "opened_at"),

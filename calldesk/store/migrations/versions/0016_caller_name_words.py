@@ -1,7 +1,7 @@
 """Find by any word of the caller's name, accent- and case-insensitive: cases.caller_name_words holds the name's
 words folded ("José María López" -> " jose maria lopez"), indexed with opened_at so the first word is a range scan
 
-Revision ID: 0016G_caller_name_words
+Revision ID: 0016
 Revises: 0015
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from alembic import op
 
 from calldesk.rules.contact import name_words
 
-revision = '0016G_caller_name_words'
+revision = '0016'
 down_revision = '0015'
 branch_labels = None
 depends_on = None
