@@ -29,6 +29,7 @@ from calldesk.screens.desk import DeskScreen
 from calldesk.screens.failures import as_refusal
 from calldesk.screens.help import HelpScreen
 from calldesk.screens.intake import IntakeScreen
+from calldesk.terminal_keys import read_alt_digits
 from calldesk.widgets.inert_text import InertLines
 
 if TYPE_CHECKING:
@@ -386,6 +387,7 @@ def run_desk(settings: Settings, *, app_class: type[CalldeskApp] | None = None,
 
     app = (app_class or CalldeskApp)(open_store=open_store, protocol=settings.protocol,
                                      keymap=settings.keymap, theme=settings.theme, practice=practice_as is not None)
+    read_alt_digits()  # the terminal's ESC+digit switches tabs (alt+digit) instead of typing "¡™£¢∞"
     try:
         app.run()
     finally:
