@@ -23,12 +23,13 @@ from calldesk.profiles import load_profile
 from calldesk.rules.profile import Profile
 from calldesk.rules.vocabulary import utcnow
 from calldesk.screens.call_line import CallHolder
-from calldesk.screens.commands import palette_commands
+from calldesk.screens.commands import desk_commands, palette_commands
 from calldesk.screens.context import Clock, Desk
 from calldesk.screens.desk import DeskScreen
 from calldesk.screens.failures import as_refusal
 from calldesk.screens.help import HelpScreen
 from calldesk.screens.intake import IntakeScreen
+from calldesk.terminal_keys import read_alt_digits
 from calldesk.widgets.inert_text import InertLines
 
 if TYPE_CHECKING:
@@ -294,11 +295,9 @@ class CalldeskApp(App[None], inherit_bindings=False):
         collector.resume()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """The screen's own commands first (the same list as its keys and F1 help), then Textual's."""
-        ours = list(palette_commands(self, screen))
-        titles = {command.title for command in ours}
-        yield from ours
-        yield from (command for command in super().get_system_commands(screen) if command.title not in titles)
+        """The screen's own commands first (the same list as its keys and F1 help), then the Textual ones a desk
+        keeps (no Screenshot: it would write a caller's details to a file outside the store)."""
+        return desk_commands(list(palette_commands(self, screen)), super().get_system_commands(screen))
 
     def action_quit_desk(self) -> None:
         """Quit; with a call open, that call decides (it asks first when something typed is not saved)."""
@@ -388,6 +387,7 @@ def run_desk(settings: Settings, *, app_class: type[CalldeskApp] | None = None,
 
     app = (app_class or CalldeskApp)(open_store=open_store, protocol=settings.protocol,
                                      keymap=settings.keymap, theme=settings.theme, practice=practice_as is not None)
+    read_alt_digits()  # the terminal's ESC+digit switches tabs (alt+digit) instead of typing "¡™£¢∞"
     try:
         app.run()
     finally:

@@ -126,6 +126,10 @@ class Callback(CallbackBase, table=True):
     due_at: datetime = Field(sa_type=UTCDateTime)  # type: ignore[call-overload]
     done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # type: ignore[call-overload]
     done_by: str | None = Field(default=None, max_length=64)
+    # The tries at returning it (rules.callbacks.ATTEMPT_RESULTS): how many, the last one's result and when.
+    attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    last_attempt: str | None = Field(default=None, max_length=20)
+    last_attempt_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # type: ignore[call-overload]
 
 
 class CallbackPublic(CallbackBase):
@@ -135,6 +139,8 @@ class CallbackPublic(CallbackBase):
     received_at: datetime
     due_at: datetime
     done_at: datetime | None
+    attempts: int = 0
+    last_attempt: str | None = None
     covering_for: str | None = None  # set by callbacks_for: a supervisor returns an absent colleague's call
 
 

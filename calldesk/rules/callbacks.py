@@ -81,6 +81,24 @@ def attempt_result(text: str) -> str:
     return word
 
 
+def attempts_words(attempts: int, last: str | None) -> str:
+    """The tries at a callback for its list: "" before any, "2 tries, last: no answer"."""
+    if not attempts:
+        return ""
+    return f"{attempts} {'try' if attempts == 1 else 'tries'}" + (f", last: {last.replace('_', ' ')}" if last else "")
+
+
+def intake_callback_needed(*, needs_follow_up: bool, case_has_callback: bool) -> bool:
+    """"Needs a call back" ticked on a call makes one callback for its case when the call is saved (and only one:
+    saving the call again, or after the callback was returned, adds none)."""
+    return needs_follow_up and not case_has_callback
+
+
+def intake_callback_message(case_number: str, category: str | None) -> str:
+    """What a callback made from a call says: its case and category (the caller's words stay on the case)."""
+    return f"Call back about case {case_number}" + (f" ({category})" if category else "") + "."
+
+
 def describe_due(due_at: datetime, *, now: datetime, local: datetime) -> str:
     """When a callback is due, in words: "due now", "overdue by 1 day 3 h", or "due Mon 30 Nov 17:00"
     (`local` is due_at in the agency's time zone)."""

@@ -101,7 +101,8 @@ DESCRIPTIONS = {
 # everyone inserts there, nobody updates or deletes. Every write to a case's rows bumps the case's version, so the
 # case (`cases`, "u") is written too.
 WRITES: dict[str, dict[str, str]] = {
-    "take_call": {"cases": "iu", "casecounter": "iu", "caselink": "i", "clockevent": "i", "draft": "iud"},
+    "take_call": {"cases": "iu", "casecounter": "iu", "caselink": "i", "clockevent": "i", "draft": "iud",
+                  "callback": "i"},  # "Needs a call back" ticked: the save makes the case's callback
     "edit_case": {"cases": "u", "student": "iu", "draft": "iud"},
     "follow_up": {"cases": "u", "followup": "i", "planstep": "iud"},
     "record_consent": {"cases": "u", "consent": "iu"},

@@ -8,14 +8,14 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Static
+from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Static
 
 from calldesk.errors import CalldeskError
 from calldesk.models import CallbackCreate, CallbackPublic
 from calldesk.rules.calendar import calendar_for
-from calldesk.rules.callbacks import describe_due
+from calldesk.rules.callbacks import attempts_words, describe_due
 from calldesk.rules.display import inert
 from calldesk.rules.reporting import month_period
 from calldesk.rules.typed_dates import typed_moment
@@ -79,20 +79,54 @@ class AttemptResult(ModalScreen[str | None]):
         self.dismiss(result or None)
 
 
+class ConfirmReturned(ModalScreen[bool]):
+    """`d` asks first: y marks the callback returned; n, Escape or Enter on the default "No" leaves it open."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Yes, returned", id="callback_done.yes"),
+        Binding("n,escape", "answer(False)", "No, keep it open", id="callback_done.no"),
+    ]
+
+    def __init__(self, callback: CallbackPublic) -> None:
+        super().__init__()
+        self.callback = callback
+
+    def compose(self) -> ComposeResult:
+        who = plain(self.callback.caller_name or self.callback.phone or "the caller")
+        with Vertical(classes="dialog -warning") as box:
+            box.border_title = "Mark the callback returned?"
+            yield Static(f"The callback to {who} leaves your list as returned.", classes="dialog-line",
+                         markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("No, keep it open (n)", id="no", variant="primary")
+                yield Button("Yes, returned (y)", id="yes")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()  # the default: Enter keeps it open
+
+    def action_answer(self, returned: bool) -> None:
+        self.dismiss(returned)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+
 class CallbacksScreen(Screen[None]):
     """The open callbacks of the signed-in user, the earliest due first."""
 
     SUB_TITLE = "Callbacks"
     HELP = ("Messages and voicemails to return. Urgent calls and calls from superiors are due at once, others "
             "within one business day. A supervisor also sees the callbacks of staff absent over a day "
-            "(\"covering for\"). a takes a message (with when it was received), t records a try, d marks one "
-            "returned, h hands one on to someone present and u re-assesses its urgency (supervisors); the line "
-            "above the list gives this month's share returned on time. Escape goes back.")
+            "(\"covering for\"). a takes a message (with when it was received), t records a try (the list counts "
+            "them and shows the last result), d marks one returned (it asks first; n or Enter keeps it open), "
+            "h hands one on to someone present and u re-assesses its urgency (supervisors); the line above the "
+            "list gives this month's share returned on time. Escape goes back.")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="callbacks.back"),
         Binding("a", "add", "Add", id="callbacks.add", tooltip="Take a message to call back"),
         Binding("t", "attempt", "Attempt", id="callbacks.attempt", tooltip="Record a try at calling back"),
-        Binding("d", "done", "Done", id="callbacks.done", tooltip="Mark the callback returned"),
+        Binding("d", "done", "Done", id="callbacks.done", tooltip="Mark the callback returned (asks first)"),
         Binding("h", "hand_on", "Hand on", id="callbacks.hand_on", tooltip="Give the callback to someone else"),
         Binding("u", "assess", "Urgency", id="callbacks.assess",
                 tooltip="Re-assess the message's urgency (supervisors)"),
@@ -107,7 +141,7 @@ class CallbacksScreen(Screen[None]):
         yield Header()
         yield Static("", id="callbacks-summary", markup=False)
         table: DataTable[str] = DataTable(id="callbacks", cursor_type="row", zebra_stripes=True)
-        table.add_columns("Due", "Caller", "Phone", "Summary", "Flags", "Owner")
+        table.add_columns("Due", "Caller", "Phone", "Summary", "Flags", "Tries", "Owner")
         yield table
         yield Footer()
 
@@ -131,7 +165,8 @@ class CallbacksScreen(Screen[None]):
             flags = ", ".join(f for f, on_ in (("urgent", c.urgent), ("superior", c.from_superior)) if on_)
             owner = f"covering for {c.covering_for}" if c.covering_for else "mine"
             table.add_row(describe_due(c.due_at, now=now, local=calendar.local(c.due_at)),
-                          *(plain(v) for v in (c.caller_name, c.phone, c.message)), flags, plain(owner),
+                          *(plain(v) for v in (c.caller_name, c.phone, c.message)), flags,
+                          attempts_words(c.attempts, c.last_attempt), plain(owner),
                           key=str(c.id))
         summary = (f"{len(self.rows)} open callback{'s' if len(self.rows) != 1 else ''}" if self.rows
                    else "No callbacks to return.")
@@ -200,7 +235,9 @@ class CallbacksScreen(Screen[None]):
         def change() -> None:
             with self.desk.store.uow() as uow:
                 complete_callback(uow, actor=self.desk.actor, callback_id=chosen.id)
-        self._run(change, "Callback returned.")
+
+        self.app.push_screen(ConfirmReturned(chosen),
+                             lambda returned: self._run(change, "Callback returned.") if returned else None)
 
     def action_hand_on(self) -> None:
         from calldesk.store.callbacks import reassign_callback

@@ -22,6 +22,7 @@ from calldesk.rules.display import inert
 from calldesk.rules.handling import REFERRAL_KINDS, review_points
 from calldesk.screens.context import Desk
 from calldesk.screens.failures import as_refusal
+from calldesk.widgets.typing import DefaultedInput
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,8 @@ class CaseActionDialog(ModalScreen[Any]):
                     yield Checkbox(f.label, id=f"f-{f.name}")
                 else:
                     yield Label(f.label)
-                    yield Input(value=f.value, placeholder=f.placeholder, id=f"f-{f.name}")
+                    # A default is replaced by what is typed, never added to ("safetyhealth").
+                    yield DefaultedInput(f.value, placeholder=f.placeholder, id=f"f-{f.name}")
             yield Static("", id="action-status", classes="action-status", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary")

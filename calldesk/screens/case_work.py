@@ -27,6 +27,7 @@ from calldesk.rules.display import inert
 from calldesk.rules.triage import format_due
 from calldesk.rules.typed_dates import typed_day
 from calldesk.screens.failures import as_refusal
+from calldesk.widgets.typing import DefaultedInput
 
 if TYPE_CHECKING:
     from calldesk.screens.context import Desk
@@ -316,7 +317,7 @@ class CloseDialog(CaseWorkDialog):
     SAVE_LABEL = "Close"
 
     def fields(self) -> ComposeResult:
-        yield Input(value="resolved", placeholder="Why the case is closed", id="reason")
+        yield DefaultedInput("resolved", placeholder="Why the case is closed", id="reason")
 
     def describe(self, found: CaseWork) -> list[str]:
         lines = super().describe(found)

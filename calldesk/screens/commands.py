@@ -5,7 +5,7 @@ Every calldesk binding has an id (so the keymap setting can move it); those are 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -43,6 +43,20 @@ def commands_of(screen: Screen[Any]) -> list[Command]:
         command = found.setdefault(binding.id, Command(binding, active.node))
         command.keys.append(screen.app.get_key_display(binding.with_key(key)))
     return list(found.values())
+
+
+# Textual's own palette commands a desk keeps. Its Screenshot is left out: it wrote the screen (a caller's name and
+# phone) to an SVG any user could read in ~/Downloads, out of reach of purge and erase. Its Quit is left out too:
+# calldesk's own Quit (ctrl+q) asks first when a call has unsaved changes.
+KEPT_SYSTEM_COMMANDS = frozenset({"Theme", "Keys", "Maximize", "Minimize"})
+
+
+def desk_commands(ours: list[SystemCommand], textual: Iterable[SystemCommand]) -> Iterator[SystemCommand]:
+    """The screen's own commands first (the same list as its keys and F1 help), then the Textual ones a desk keeps."""
+    titles = {command.title for command in ours}
+    yield from ours
+    yield from (command for command in textual
+                if command.title in KEPT_SYSTEM_COMMANDS and command.title not in titles)
 
 
 def palette_commands(app: App[Any], screen: Screen[Any]) -> Iterator[SystemCommand]:

@@ -17,6 +17,8 @@ from calldesk.rules.callbacks import (
     check_present,
     check_received,
     covering_supervisor_needed,
+    intake_callback_message,
+    intake_callback_needed,
     on_time_words,
 )
 from calldesk.rules.contact import normalise_phone
@@ -54,6 +56,25 @@ def add_callback(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: Callb
     return CallbackPublic.model_validate(row)
 
 
+def add_intake_callback(uow: UnitOfWork, *, actor: Actor, profile: Profile, case: Case) -> CallbackPublic | None:
+    """The callback a call ticked "Needs a call back" makes when it is saved (inside the call's save, its one
+    transaction): on the case's assignee's list when they are at work today, else on the agent's; due by the
+    callback rule (urgent: at once; otherwise within one business day). None when the case needs none."""
+    has_one = uow.session.exec(select(Callback.id).where(Callback.case_id == case.id)).first() is not None
+    if not intake_callback_needed(needs_follow_up=case.needs_follow_up, case_has_callback=has_one):
+        return None
+    owner = actor.username
+    if case.assigned_to and case.assigned_to != owner:
+        try:
+            _present(uow.session, profile, case.assigned_to, utcnow())
+            owner = case.assigned_to
+        except RuleRefused:
+            pass  # away today: the agent who took the call has it (and can hand it on)
+    return add_callback(uow, actor=actor, profile=profile, data=CallbackCreate(
+        caller_name=case.caller_name or "", phone=case.phone, urgent=case.urgent, assigned_to=owner,
+        message=intake_callback_message(case.case_number, case.category), case_number=case.case_number))
+
+
 def complete_callback(uow: UnitOfWork, *, actor: Actor, callback_id: int) -> CallbackPublic:
     actor = authorise(uow, actor, "complete_callback")
     row = _open(uow, callback_id)
@@ -76,6 +97,7 @@ def record_attempt(uow: UnitOfWork, *, actor: Actor, callback_id: int, result: s
     _bump_case(uow, row.case_id)
     audit.record(uow.session, actor=actor.username, action="callback.attempt", entity="callback",
                  entity_id=row.id, case_id=row.case_id, field="result", new=word)
+    row.attempts, row.last_attempt, row.last_attempt_at = row.attempts + 1, word, utcnow()
     if word == "reached":
         row.done_at, row.done_by = utcnow(), actor.username
         audit.record(uow.session, actor=actor.username, action="callback.done", entity="callback",

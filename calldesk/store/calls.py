@@ -1,7 +1,8 @@
 """Saving a call: one service command, one transaction, one commit, whatever the agent typed.
 
-Open the case (first save) or change it, add the follow-up entry if one was typed, write the resolution,
-delete the call's draft and close the case if asked; any refusal on the way rolls back all of it.
+Open the case (first save) or change it, add the follow-up entry if one was typed, write the resolution, make
+the case's callback when "Needs a call back" is ticked, delete the call's draft and close the case if asked;
+any refusal on the way rolls back all of it.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from calldesk.rules.profile import Profile
 from calldesk.rules.required import missing_fields
 from calldesk.rules.routing import route
 from calldesk.store import casework
+from calldesk.store.callbacks import add_intake_callback
 from calldesk.store.case_steps import confirm_at_intake
 from calldesk.store.cases import CaseOutcome, close_case, discard_draft_rows, get_case, open_case, update_case
 from calldesk.store.intake import build
@@ -66,6 +68,7 @@ class SavedCase:
     repeat: str | None = None
     follow_up_added: bool = False
     created: bool = False
+    callback_added: bool = False  # "Needs a call back" ticked: the case's callback was made by this save
 
 
 def save_call(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CallSave) -> SavedCase:
@@ -97,6 +100,10 @@ def save_call(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CallSave
         if case.status == "open" and (resolution.response or resolution.outcome or resolution.alleged_violation):
             confirm_at_intake(uow, actor=actor, profile=profile, case=case)
             casework.set_resolution(uow, actor=actor, case_number=number, data=resolution)
+        callback = add_intake_callback(uow, actor=actor, profile=profile, case=case)
+        if callback is not None:
+            saved.callback_added = True
+            saved.reasons.append(f"Callback to the caller on {callback.assigned_to}'s list.")
         if data.close and case.status == "open":
             close_case(uow, actor=actor, profile=profile, case_number=number)
         discard_draft_rows(session, data.client_id)

@@ -12,7 +12,7 @@ from calldesk.widgets.form_field import FormField, FormTab
 from calldesk.widgets.quiet import compact
 from calldesk.widgets.tick_box import TickBox
 from calldesk.widgets.topic_picker import TopicPicker
-from calldesk.widgets.typing import TypingInput
+from calldesk.widgets.typing import DefaultedInput, TypingInput
 
 
 def text_input(field: str, placeholder: str = "", value: str = "") -> Input:
@@ -50,7 +50,9 @@ class CallerDetails(FormTab):
             yield FormField("Relationship", choice("relationship", RELATIONSHIP_OPTIONS,
                                                                   "parent_guardian"))
             yield FormField("Preferred contact", choice("preferred_contact", CONTACT_OPTIONS, "phone"))
-            yield FormField("Preferred language", text_input("language", "English", "English"))
+            # "English" until the agent types another language, which replaces it (never "EnglishSpanish").
+            language = DefaultedInput("English", placeholder="English", id="language", select_on_focus=False)
+            yield FormField("Preferred language", compact(language))
             yield FormField("Channel", choice("channel", CHANNEL_OPTIONS, "phone"))
             yield FormField("Came from", choice("source", SOURCE_OPTIONS, "none"))
             yield FormField("School involved", text_input("school", "School name"))

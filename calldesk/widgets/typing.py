@@ -10,6 +10,8 @@ bindings in their own `_on_key`, in the order the keys were typed, as that fix d
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import events
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
@@ -44,3 +46,29 @@ class TypingTextArea(TextArea):
 
     async def _on_key(self, event: events.Key) -> None:
         await run_own_binding(self, event)
+
+
+class DefaultedInput(TypingInput):
+    """A TypingInput pre-filled with a default that what is typed replaces: "Spanish" typed over the default
+    "English" is "Spanish", never "EnglishSpanish". The first character typed or pasted while the value is still the
+    untouched default replaces it; an editing key (backspace, an arrow, home/end ...) first means the agent edits
+    the default instead. A value set by the program (a draft restored) that is not the default is kept."""
+
+    def __init__(self, default: str, **kwargs: Any) -> None:
+        super().__init__(value=default, **kwargs)
+        self.default = default
+        self._untouched = True
+
+    def _replacing(self) -> bool:
+        return self._untouched and self.value == self.default
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.is_printable and self._replacing():
+            self.value = ""  # the character typed is inserted next (Input's own handler), in place of the default
+        elif not event.is_printable and event.key != "enter" and event.key in self._bindings.key_to_bindings:
+            self._untouched = False  # an editing key: what is typed next goes where the cursor is
+        # (Textual then runs TypingInput's and Input's own handlers: each class's handler runs once, in MRO order.)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        if event.text and self._replacing():
+            self.value = ""  # Input's own handler pastes next

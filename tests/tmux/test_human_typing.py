@@ -74,6 +74,8 @@ def desk_env(tmp_path: Path) -> tuple[dict[str, str], Path]:
     env = {var: str(tmp_path / var.lower()) for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME",
                                                          "XDG_STATE_HOME")}
     env |= {"HOME": str(tmp_path), "CALLDESK_DATABASE_URL": f"sqlite:///{store}", "TERM": "xterm-256color"}
+    # The calldesk of this checkout (a worktree's), not the one the venv's editable install points to.
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
     return env, store
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Checkbox, DataTable, Input, Static
 
-from calldesk.screens.callbacks import AskForm, CallbacksScreen
+from calldesk.screens.callbacks import AskForm, CallbacksScreen, ConfirmReturned
 from calldesk.store.callbacks import callbacks_for
 from calldesk.store.store import Store
 from calldesk.store.users import Actor
@@ -55,9 +55,12 @@ async def test_add_attempt_and_return_callbacks_from_the_desk(make_app, desk_sto
         rows = _rows(app)
         assert len(rows) == 1 and rows[0][0] == "due now" and rows[0][1] == "Principal Lee" and rows[0][4] == "urgent"
 
-        await pilot.press("t", "v")  # voicemail: it stays open
+        await pilot.press("t", "v")  # voicemail: it stays open, the try counted with its result
         await pilot.pause()
-        assert len(_rows(app)) == 1
+        assert len(_rows(app)) == 1 and _rows(app)[0][5] == "1 try, last: voicemail"
+        await pilot.press("t", "n")
+        await pilot.pause()
+        assert _rows(app)[0][5] == "2 tries, last: no answer"
         await pilot.press("t", "r")  # reached: returned
         await pilot.pause()
         assert _rows(app) == []
@@ -65,7 +68,16 @@ async def test_add_attempt_and_return_callbacks_from_the_desk(make_app, desk_sto
         await _add(pilot, app, "Rosa Diaz", urgent=False)
         rows = _rows(app)
         assert len(rows) == 1 and rows[0][0].startswith("due Tue 24 Nov")  # the next business day
-        await pilot.press("d")
+        await pilot.press("d")  # it asks first; Enter is the default "No" and keeps it open
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmReturned)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CallbacksScreen) and len(_rows(app)) == 1
+        await pilot.press("d", "escape")  # Escape keeps it open too
+        await pilot.pause()
+        assert len(_rows(app)) == 1
+        await pilot.press("d", "y")
         await pilot.pause()
         assert _rows(app) == []
     with desk_store.uow(readonly=True) as uow:
@@ -96,7 +108,7 @@ async def test_a_supervisor_sees_an_absent_agents_callback_and_hands_it_on(
         app.push_screen(CallbacksScreen(app.desk))
         await pilot.pause()
         rows = _rows(app)
-        assert len(rows) == 1 and rows[0][5] == f"covering for {ana.username}"
+        assert len(rows) == 1 and rows[0][6] == f"covering for {ana.username}"
         await pilot.press("h")
         await pilot.pause()
         assert isinstance(app.screen, AskForm)
@@ -143,8 +155,8 @@ async def test_a_message_typed_in_late_is_due_from_when_it_was_received_and_a_su
         assert isinstance(app.screen, CallbacksScreen)
         rows = _rows(app)
         # Due at the end of Fri 20 Nov (one business day after Thu 19); the desk's now is Mon 23 Nov 10:00:
-        # 2 days 10 h late.
-        assert rows == [("overdue by 2 days 10 h", "Rosa Diaz", "", "Voicemail about the bus", "", "mine")]
+        # 2 days 10 h late; no tries yet.
+        assert rows == [("overdue by 2 days 10 h", "Rosa Diaz", "", "Voicemail about the bus", "", "", "mine")]
         with desk_store.uow(readonly=True) as uow:
             [waiting] = callbacks_for(uow.session, profile=profile, username=sue.username, today=NOW.date())
         assert waiting.due_at.astimezone(NOW.tzinfo).strftime("%a %d %b %H:%M") == "Fri 20 Nov 23:59"
@@ -156,3 +168,28 @@ async def test_a_message_typed_in_late_is_due_from_when_it_was_received_and_a_su
         [found] = callbacks_for(uow.session, profile=profile, username=sue.username, today=NOW.date())
         assert found.urgent and found.received_at.astimezone(NOW.tzinfo).strftime("%d %H:%M") == "19 16:30"
         assert found.due_at == found.received_at  # urgent: due the moment it was received
+
+
+async def test_enter_on_a_checkbox_ticks_it_and_never_saves_the_form(make_app, desk_store: Store, agent: Actor) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("b")
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, AskForm)
+        app.screen.query_one("#f-name", Input).value = "Principal Lee"
+        urgent = app.screen.query_one("#c-urgent", Checkbox)
+        urgent.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AskForm) and urgent.value, "Enter ticked the box; the form is still open"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AskForm) and not urgent.value
+    with desk_store.uow(readonly=True) as uow:
+        from calldesk.profiles import load_profile
+
+        assert callbacks_for(uow.session, profile=load_profile("lausd"), username=agent.username,
+                             today=NOW.date()) == [], "nothing was saved"

@@ -38,6 +38,20 @@ async def test_every_binding_has_an_id_and_the_palette_offers_the_screen_command
         assert isinstance(app.screen, ResourceDirectory), "a palette command does what its key does"
 
 
+async def test_the_palette_offers_no_screenshot_and_quits_the_desk_way(make_app) -> None:  # type: ignore[no-untyped-def]
+    # Textual's Screenshot wrote the screen (the caller's name and phone) to an SVG in ~/Downloads that anyone on
+    # the machine could read and that purge/erase never reach: a desk's palette does not offer it.
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        for screen in (app.screen, await new_call(pilot)):
+            commands = list(app.get_system_commands(screen))
+            titles = [command.title for command in commands]
+            assert "Screenshot" not in titles
+            assert {"Theme", "Keys", "Quit", "Help"} <= set(titles), "the useful ones stay"
+            assert titles.count("Quit") == 1
+            quit_ = next(c for c in commands if c.title == "Quit")
+            assert "asks first" in (quit_.help or ""), "Quit is the desk's own (it asks about unsaved changes)"
+
 
 def test_every_calldesk_binding_has_an_id() -> None:
     classes = [CalldeskApp, DeskScreen, QueueScreen, IntakeScreen, HelpScreen, AbuseGuidanceScreen,
