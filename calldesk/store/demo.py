@@ -433,7 +433,8 @@ def _work(rng: random.Random, profile: Profile, row: dict[str, Any], draw: dict[
                               "caller_name": row["caller_name"], "phone": row["phone"],
                               "message": "Please call back about the case.", "urgent": row["urgent"],
                               "from_superior": row["source"] != "none", "received_at": opened_at, "due_at": due,
-                              "done_at": finished, "done_by": row["assigned_to"] if finished else None})
+                              "done_at": finished, "done_by": row["assigned_to"] if finished else None,
+                              "attempts": 0, "last_attempt": None, "last_attempt_at": None})  # no tries recorded
         events.append(audit.event_row(at=opened_at, actor=row["opened_by"], action="callback.add",
                                       entity="callback", entity_id=ids["callback"], case_id=row["id"],
                                       changes={"assigned_to": (None, row["assigned_to"])}, key=key))

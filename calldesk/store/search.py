@@ -39,16 +39,19 @@ def _prefix(column: object, text: str) -> ColumnElement[bool]:
     return and_(col(column) >= text, col(column) < text + TOP)  # type: ignore[arg-type]
 
 
-def name_conditions(typed: str) -> list[ColumnElement[bool]]:
-    """A name by the starts of any of its words, accents and case aside ("lopez", "jose" find "José María López"):
-    the name's start is a range of the words index; every typed word starting some word of it is the other
-    match, read from the rows (a name's other words are no index's first key)."""
+def later_words(text: str) -> ColumnElement[bool] | None:
+    """A name by the starts of any of its words, accents and case aside ("lopez", "jose" find "José María López"),
+    or None when `text` is no name (a case number, an email, a phone). A name's later words are no index's first
+    key: the match is read from the words index alone (a covering scan, never the cases' rows)."""
+    typed = " ".join(text.split())
+    if not typed or CASE_NUMBER.match(typed) or "@" in typed or PHONE_LIKE.match(typed):
+        return None
     words = name_words(typed)
     if not words:
-        return []
+        return None
     # name_words keeps letters and digits only: no LIKE wildcard can be in a typed word.
-    return [_prefix(Case.caller_name_words, words),
-            and_(*(col(Case.caller_name_words).like(f"% {word}%") for word in words.split()))]
+    matching = select(col(Case.id)).where(*(col(Case.caller_name_words).like(f"% {word}%") for word in words.split()))
+    return col(Case.id).in_(matching)
 
 
 def find_conditions(text: str, *, region: str = "US") -> list[ColumnElement[bool]]:
@@ -66,7 +69,9 @@ def find_conditions(text: str, *, region: str = "US") -> list[ColumnElement[bool
     if PHONE_LIKE.match(typed):
         digits = phone_digits(typed, region)
         return [col(Case.phone_digits) == digits] if digits else []
-    conditions = [*name_conditions(typed), _prefix(Case.school, typed)]
+    words = name_words(typed)  # the start of the name, accents and case aside
+    conditions = [_prefix(Case.caller_name_words, words)] if words else []
+    conditions.append(_prefix(Case.school, typed))
     if typed[:1].islower():  # "roose" finds "Roosevelt High" too
         conditions.append(_prefix(Case.school, typed[:1].upper() + typed[1:]))
     return conditions
@@ -74,15 +79,27 @@ def find_conditions(text: str, *, region: str = "US") -> list[ColumnElement[bool
 
 def find_cases(session: Session, text: str, *, viewer: Actor, include_closed: bool = True, region: str = "US",
                limit: int = 50) -> list[CasePublic]:
-    """Cases `viewer` may see matching `text` (see find_conditions), open ones first, then the newest."""
+    """Cases `viewer` may see matching `text` (see find_conditions), open ones first, then the newest; a name also
+    by the start of any of its words (later_words), read only when the indexed matches leave room."""
     conditions = find_conditions(text, region=region)
     if not conditions:
         return []
-    query = select(Case).where(or_(*conditions), sees_among(viewer))
-    if not include_closed:
-        query = query.where(Case.status == "open")
-    query = query.order_by((col(Case.status) != "open"), col(Case.opened_at).desc()).limit(limit)
-    return [CasePublic.model_validate(c) for c in session.exec(query)]
+
+    def matching(condition: ColumnElement[bool], room: int, besides: set[int]) -> list[Case]:
+        query = select(Case).where(condition, sees_among(viewer))
+        if not include_closed:
+            query = query.where(Case.status == "open")
+        if besides:
+            query = query.where(col(Case.id).not_in(besides))
+        query = query.order_by((col(Case.status) != "open"), col(Case.opened_at).desc()).limit(room)
+        return list(session.exec(query))
+
+    found = matching(or_(*conditions), limit, set())
+    later = later_words(text)
+    if later is not None and len(found) < limit:
+        found += matching(later, limit - len(found), {case.id for case in found if case.id is not None})
+        found.sort(key=lambda case: (case.status != "open", -case.opened_at.timestamp()))
+    return [CasePublic.model_validate(c) for c in found]
 
 
 def list_cases(session: Session, *, viewer: Actor, status: str = "open", limit: int = 500) -> list[CasePublic]:
