@@ -63,7 +63,7 @@ FREE_TEXT: dict[str, FreeText] = {
     "qualityreview": _kinds(narrative="comment", plain="reviewed_by reviewed_person points"),
     # A recorded step's note says what was told or found; the party names who (like a referral's contact).
     "casestep": _kinds(narrative="note", plain="step label party by_user"),
-    "callback": _kinds(narrative="message", plain="caller_name phone assigned_to done_by"),
+    "callback": _kinds(narrative="message", plain="caller_name phone assigned_to done_by last_attempt"),
     "draft": _kinds(forms="form", plain="client_id owner"),
     # The link's reason is the repeat rule's sentence (dates, case numbers, category), never typed.
     "caselink": _kinds(plain="kind reason created_by"),

@@ -29,7 +29,8 @@ class FindCaseScreen(ReportsWorkerFailures, ModalScreen[str | None]):
     HELP = ("Find any case, open or closed: a case number (2026-000123), a phone number typed any way "
             "(213-555-0142 or 2135550142), an email, the start of any word of the caller's name (accents and capitals "
             "aside: \"lopez\" finds José López), or a school. "
-            "Enter searches (the cursor stays in the box); down moves to the results, Enter opens one. "
+            "Enter searches (the cursor stays in the box); Enter again opens the first case found, or down moves to "
+            "the results and Enter opens one. "
             "Escape goes back.")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Back", id="find.cancel"),
@@ -48,6 +49,7 @@ class FindCaseScreen(ReportsWorkerFailures, ModalScreen[str | None]):
         self.desk = desk
         self.given = cases
         self.title_text = title
+        self.searched: str | None = None  # the text of the results on show
 
     def on_mount(self) -> None:
         if self.given is not None:
@@ -64,6 +66,11 @@ class FindCaseScreen(ReportsWorkerFailures, ModalScreen[str | None]):
 
     @on(Input.Submitted, "#find-text")
     def _search(self, event: Input.Submitted) -> None:
+        table = self.query_one(DataTable)
+        if event.value == self.searched and table.row_count:  # Enter again: open the case under the cursor
+            self.dismiss(str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
+            return
+        self.searched = event.value
         self.search(event.value)
 
     @work(thread=True, exclusive=True, exit_on_error=False)
@@ -83,7 +90,10 @@ class FindCaseScreen(ReportsWorkerFailures, ModalScreen[str | None]):
                           key=case.case_number)
         self.query_one("#find-summary", Static).update(
             f"{len(event.cases)} case(s) found; down then Enter opens one." if event.cases else "No case found.")
-        # The cursor stays in the query box (typing on refines the search); down moves to the results.
+        # The cursor stays in the query box (typing on refines the search); down moves to the results. The
+        # caller's earlier calls, given at once (ctrl+o during a call), are a pick: the cursor goes to them.
+        if event.cases and self.given is not None and self.searched is None:
+            table.focus()
 
     def on_key(self, event: events.Key) -> None:
         """A key typed while the dialog opened (before the box took the cursor) reaches the screen: into the box."""

@@ -22,6 +22,8 @@ INTERNAL = {
     "load_for_change", "discard_draft_rows", "scrub_drafts",
     # the steps a resolution typed on the call form needs, recorded inside save_call (Area Offices' building attempt)
     "confirm_at_intake",
+    # the callback a call's "Needs a call back" makes, inside save_call
+    "add_intake_callback",
     # the intake screen's one save (store/calls.py) applies these in its single transaction
     "update_case", "open_case", "follow_ups_for",
     # merges and appeals: who a case was merged into, the cases merged into it, when it was decided
