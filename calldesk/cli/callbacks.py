@@ -10,7 +10,7 @@ import typer
 from calldesk.cli.context import opened, out, print_json, print_table, refusals_exit, shown
 from calldesk.errors import InvalidInput
 from calldesk.profiles import load_profile
-from calldesk.rules.typed_dates import typed_day, typed_moment
+from calldesk.rules.typed_dates import local_moment, typed_day
 
 if TYPE_CHECKING:
     from calldesk.models import CallbackPublic
@@ -52,13 +52,12 @@ def add(
     """A message or voicemail becomes a callback: urgent or a superior's due now, else within one business day
     of when it was received (a voicemail typed in late is due from when it came)."""
     from calldesk.models import CallbackCreate
-    from calldesk.rules.calendar import calendar_for
     from calldesk.store.callbacks import add_callback
     from calldesk.store.intake import build
 
     with opened(ctx) as store, store.uow() as uow:
         profile = load_profile(store.protocol)
-        when = typed_moment(received, "--received", calendar_for(profile).tz, "received_at") if received else None
+        when = local_moment(profile, received, "--received", "received_at") if received else None
         data = build(CallbackCreate, caller_name=name, phone=phone or None, message=summary, urgent=urgent,
                      from_superior=superior, case_number=case, assigned_to=assign, received_at=when)
         callback = add_callback(uow, actor=store.actor(), profile=profile, data=data)

@@ -9,9 +9,10 @@ from typing import Any
 import typer
 
 from calldesk.cli.cases import app
-from calldesk.cli.casework_actions import JSON, VERSION, _act, local_moment
+from calldesk.cli.casework_actions import JSON, VERSION, _act
 from calldesk.cli.context import opened, out, print_json, read_signed_in, refusals_exit, shown
 from calldesk.profiles import load_profile
+from calldesk.rules.typed_dates import local_moment
 
 
 @app.command("step")

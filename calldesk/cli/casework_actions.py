@@ -18,7 +18,7 @@ from calldesk.cli.spreadsheets import text_target
 from calldesk.errors import InvalidInput
 from calldesk.output_files import checked_target
 from calldesk.profiles import load_profile
-from calldesk.rules.typed_dates import typed_day, typed_moment
+from calldesk.rules.typed_dates import local_moment, typed_day
 
 if TYPE_CHECKING:
     from calldesk.rules.profile import Profile
@@ -28,13 +28,6 @@ if TYPE_CHECKING:
 student = typer.Typer(help="A student's FERPA record: consents, requests and disclosures.", no_args_is_help=True)
 JSON = typer.Option(False, "--json", help="Print JSON.")
 VERSION = typer.Option(None, "--version", help="The case version you saw (refused if someone saved since).")
-
-
-def local_moment(profile: Profile, text: str, what: str) -> datetime:
-    """'2026-12-01 15:00' (or a date) in the agency's time zone, as an aware datetime."""
-    from calldesk.rules.calendar import calendar_for
-
-    return typed_moment(text, what, calendar_for(profile).tz)
 
 
 def _act(ctx: typer.Context, action: Callable[[UnitOfWork, Actor, Profile], Any]) -> Any:

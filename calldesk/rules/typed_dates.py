@@ -7,8 +7,12 @@ and years, and a year like 9999 (or 0001) would run off the end of the calendar 
 from __future__ import annotations
 
 from datetime import date, datetime, tzinfo
+from typing import TYPE_CHECKING
 
 from calldesk.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from calldesk.rules.profile import Profile
 
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 
@@ -39,3 +43,10 @@ def typed_moment(text: str, what: str, tz: tzinfo, field: str | None = None) -> 
                            field=field or what) from None
     check_year(moment.year, text, what, field)
     return moment if moment.tzinfo else moment.replace(tzinfo=tz)
+
+
+def local_moment(profile: Profile, text: str, what: str, field: str | None = None) -> datetime:
+    """'2026-12-01 15:00' (or a date) in the agency's time zone, as an aware datetime."""
+    from calldesk.rules.calendar import calendar_for  # (the calendar's tables load only when a time is typed)
+
+    return typed_moment(text, what, calendar_for(profile).tz, field)

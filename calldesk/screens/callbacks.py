@@ -18,7 +18,7 @@ from calldesk.rules.calendar import calendar_for
 from calldesk.rules.callbacks import attempts_words, describe_due
 from calldesk.rules.display import inert
 from calldesk.rules.reporting import month_period
-from calldesk.rules.typed_dates import typed_moment
+from calldesk.rules.typed_dates import local_moment
 from calldesk.screens.context import Desk
 from calldesk.widgets.inert_text import plain
 
@@ -194,7 +194,7 @@ class CallbacksScreen(Screen[None]):
 
         def submit(values: dict[str, str], ticks: dict[str, bool]) -> None:
             typed = values["received"].strip()
-            received = typed_moment(typed, "when it was received", calendar_for(self.desk.profile).tz,
+            received = local_moment(self.desk.profile, typed, "when it was received",
                                     "received_at") if typed else self.desk.now()
             data = build(CallbackCreate, caller_name=values["name"], phone=values["phone"] or None,
                          message=values["summary"], urgent=ticks["urgent"], from_superior=ticks["superior"],

@@ -171,7 +171,7 @@ class AppealDialog(CaseActionDialog):
               Field("received", "Received (local date and time; empty: now)", "2026-12-01 09:00"))
 
     def perform(self, uow: Any, values: dict[str, Any]) -> Any:
-        from calldesk.cli.casework_actions import local_moment
+        from calldesk.rules.typed_dates import local_moment
         from calldesk.store.escalation import appeal
 
         text = values["received"].strip()
@@ -205,7 +205,7 @@ class MeetingDialog(CaseActionDialog):
               Field("place", "Where"))
 
     def perform(self, uow: Any, values: dict[str, Any]) -> Any:
-        from calldesk.cli.casework_actions import local_moment
+        from calldesk.rules.typed_dates import local_moment
         from calldesk.store.handling import schedule_meeting
 
         return schedule_meeting(uow, actor=self.desk.actor, case_number=self.case_number,

@@ -31,13 +31,12 @@ class StepDialog(CaseActionDialog):
         return "\n".join(lines)
 
     def perform(self, uow: Any, values: dict[str, Any]) -> Any:
-        from calldesk.rules.calendar import calendar_for
-        from calldesk.rules.typed_dates import typed_moment
+        from calldesk.rules.typed_dates import local_moment
         from calldesk.store.case_steps import record_step
 
         profile = self.desk.profile
         when = values["on"].strip()
         return record_step(uow, actor=self.desk.actor, profile=profile, case_number=self.case_number,
                            step=values["step"].strip(), party=values["party"], note=values["note"],
-                           happened_at=typed_moment(when, "when", calendar_for(profile).tz) if when else None,
+                           happened_at=local_moment(profile, when, "when") if when else None,
                            expected_version=self.expected_version)
