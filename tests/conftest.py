@@ -6,6 +6,7 @@ import asyncio
 import atexit
 import itertools
 import os
+import queue
 import shutil
 import sys
 import tempfile
@@ -38,6 +39,10 @@ from calldesk.store.users import Actor, os_login  # noqa: E402
 ADMIN = os_login()
 BACKENDS = ["sqlite", "postgres"]
 _counter = itertools.count()
+# This test process's mark in the names of what it makes on the PostgreSQL cluster (databases, login roles): the
+# xdist worker (gw0, gw1...; "main" without xdist) and the pid, so parallel workers, and other runs sharing the
+# cluster, never use, drop or reuse each other's databases and roles.
+RUN_TAG = f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}"
 
 
 def pg_admin_url() -> str:
@@ -109,7 +114,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def pg_template() -> Iterator[str]:
-    name = f"calldesk_tmpl_{os.getpid()}"
+    name = f"calldesk_tmpl_{RUN_TAG}"
     _pg_exec(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     _pg_exec(f"CREATE DATABASE {name}")
     # Migrated, with the fixture's login role as its first admin.
@@ -117,6 +122,77 @@ def pg_template() -> Iterator[str]:
                prepare=ensure_reference).close()
     yield name
     _pg_exec(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+class PgDatabases:
+    """Fresh test databases copied from the migrated template one test ahead, and the used ones (with a team's
+    login roles) dropped after their test, both in threads: a test waits for neither (a copy takes ~0.4 s, a drop
+    ~1 s on a busy machine). Whatever is still queued is dropped when the session ends."""
+
+    def __init__(self, template: str) -> None:
+        self.template = template
+        self._ready: queue.Queue[str | BaseException] = queue.Queue()
+        self._drops: queue.Queue[tuple[str, list[str]] | None] = queue.Queue()
+        self._queued: set[str] = set()
+        self.failures: list[str] = []
+        self._dropper = threading.Thread(target=self._drop_all, name="pg-dropper", daemon=True)
+        self._dropper.start()
+        self._copy_ahead()
+
+    def _copy_ahead(self) -> None:
+        name = f"calldesk_t_{RUN_TAG}_{next(_counter)}"
+
+        def copy() -> None:
+            try:
+                _pg_exec(f"CREATE DATABASE {name} TEMPLATE {self.template}")
+                self._ready.put(name)
+            except BaseException as exc:  # handed to the test that takes it: it fails with the reason
+                self._ready.put(exc)
+
+        threading.Thread(target=copy, name="pg-copier", daemon=True).start()
+
+    def take(self) -> str:
+        """A fresh database's name (the next one starts copying)."""
+        got = self._ready.get(timeout=120)
+        self._copy_ahead()
+        if isinstance(got, BaseException):
+            raise got
+        return got
+
+    def drop_later(self, database: str, roles: list[str] | None = None) -> None:
+        """Drop `database`, then `roles` (a role is dropped once no database holds its grants), off the test's
+        time. A database already queued is not queued again."""
+        if database in self._queued and not roles:
+            return
+        self._queued.add(database)
+        self._drops.put((database, list(roles or [])))
+
+    def _drop_all(self) -> None:
+        while (job := self._drops.get()) is not None:
+            database, roles = job
+            try:
+                _drop_database(database)
+                drop_logins(roles)
+            except Exception as exc:  # reported at the session's end: a leaked database must be seen
+                self.failures.append(f"{database} {roles}: {exc}")
+
+    def close(self) -> None:
+        self.drop_later(self.take_unused())
+        self._drops.put(None)
+        self._dropper.join()
+        if self.failures:
+            print("\nNot dropped (drop by hand):\n  " + "\n  ".join(self.failures), file=sys.stderr)
+
+    def take_unused(self) -> str:
+        got = self._ready.get(timeout=120)  # the copy made ahead that no test took
+        return got if isinstance(got, str) else ""
+
+
+@pytest.fixture(scope="session")
+def pg_databases(pg_template: str) -> Iterator[PgDatabases]:
+    databases = PgDatabases(pg_template)
+    yield databases
+    databases.close()  # before pg_template's teardown drops the template
 
 
 @pytest.fixture(params=BACKENDS)
@@ -134,15 +210,16 @@ def db_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iter
         shutil.copy(template, path)
         yield f"sqlite:///{path}"
         return
-    template_db: str = request.getfixturevalue("pg_template")
-    name = f"calldesk_t_{os.getpid()}_{next(_counter)}"
-    _pg_exec(f"CREATE DATABASE {name} TEMPLATE {template_db}")
+    databases: PgDatabases = request.getfixturevalue("pg_databases")
+    name = databases.take()
     yield make_url(pg_admin_url()).set(database=name).render_as_string(hide_password=False)
-    _drop_database(name)
+    databases.drop_later(name)
 
 
 def _drop_database(name: str) -> None:
     # A backend of another role (a test's login role, a maintenance worker) may still be leaving: retry briefly.
+    if not name:
+        return
     for attempt in range(5):
         try:
             _pg_exec(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
@@ -228,20 +305,20 @@ class Team:
 
 
 @pytest.fixture
-def team(backend: str, db_url: str) -> Iterator[Team]:
+def team(backend: str, db_url: str, request: pytest.FixtureRequest) -> Iterator[Team]:
     """The PostgreSQL store of `db_url` with a team (TEAM_PEOPLE) whose logins `db grant` made; PostgreSQL only
     (use with `pytest.mark.parametrize("backend", ["postgres"], indirect=True)`)."""
     if backend != "postgres":
         pytest.skip("a team of logins is a PostgreSQL store's")  # never reached: team tests ask for postgres
-    prefix = f"t{os.getpid()}x{next(_teams)}_"
+    prefix = f"t{RUN_TAG}x{next(_teams)}_"
     owner = open_store(db_url)
     names = make_logins(owner, prefix)
     made = Team(db_url, owner, prefix)
     yield made
     made.close()
     owner.close()
-    _drop_database(make_url(db_url).database or "")
-    drop_logins(names)
+    databases: PgDatabases = request.getfixturevalue("pg_databases")
+    databases.drop_later(make_url(db_url).database or "", names)  # the store first: it holds the roles' grants
 
 
 def make_logins(owner: Store, prefix: str) -> list[str]:

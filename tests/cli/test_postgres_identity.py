@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 
 import pytest
@@ -13,6 +12,7 @@ from typer.testing import CliRunner
 
 from calldesk.cli import app
 from calldesk.store.engine import normalise_url
+from tests.conftest import RUN_TAG
 
 runner = CliRunner()
 PASSWORD = "role-secret"
@@ -29,7 +29,7 @@ def _owner_exec(db_url: str, *statements: str) -> None:
 @pytest.fixture
 def pg_role(db_url: str) -> Iterator[tuple[str, str]]:
     """A login role with access to the test store's tables; yields (role, url signed in as it)."""
-    role = f"ana_{os.getpid()}"
+    role = f"ana_{RUN_TAG}"
     grants = [
         "GRANT USAGE ON SCHEMA public TO {r}",
         "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {r}",

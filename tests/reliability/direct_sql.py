@@ -27,6 +27,7 @@ from sqlmodel import SQLModel
 import calldesk.models  # noqa: F401  (every table in SQLModel.metadata)
 from calldesk.store.store import open_store
 from tests.conftest import (
+    RUN_TAG,
     TEAM_PEOPLE,
     TEAM_PLACES,
     Team,
@@ -47,10 +48,10 @@ _made = itertools.count()
 def build_team(template_db: str) -> Iterator[Team]:
     """The conftest `team` fixture's store and logins, for a whole module: a database copied from the migrated
     template, one login per person made by `grant_login`, each with a password for TCP."""
-    name = f"calldesk_probe_{os.getpid()}_{next(_made)}"
+    name = f"calldesk_probe_{RUN_TAG}_{next(_made)}"
     _pg_exec(f"CREATE DATABASE {name} TEMPLATE {template_db}")
     db_url = make_url(pg_admin_url()).set(database=name).render_as_string(hide_password=False)
-    prefix = f"p{os.getpid()}x{name.rsplit('_', 1)[1]}_"
+    prefix = f"p{RUN_TAG}x{name.rsplit('_', 1)[1]}_"
     owner = open_store(db_url)
     names = make_logins(owner, prefix)
     made = Team(db_url, owner, prefix)

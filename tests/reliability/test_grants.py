@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
@@ -15,6 +14,7 @@ from calldesk.store import casework
 from calldesk.store.engine import normalise_url
 from calldesk.store.store import open_store
 from tests.cli.test_cli import run
+from tests.conftest import RUN_TAG
 from tests.integration.helpers import call, lausd
 
 pytestmark = pytest.mark.parametrize("backend", ["postgres"], indirect=True)
@@ -32,7 +32,7 @@ def _owner(db_url: str, *statements: str) -> None:
 @pytest.fixture
 def granted(db_url: str) -> Iterator[tuple[str, str]]:
     """A calldesk agent whose login role `db grant` made; yields (role, url signed in as it)."""
-    role = f"agent_{os.getpid()}"
+    role = f"agent_{RUN_TAG}"
     _owner(db_url, f"DROP ROLE IF EXISTS {role}")
     assert run(db_url, "user", "add", role, "--role", "agent")[0] == 0
     code, out, err = run(db_url, "db", "grant", role)

@@ -5,7 +5,6 @@ command, gives a new login exactly the privileges the fixture's logins of the sa
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from datetime import date
 
@@ -16,7 +15,7 @@ from calldesk.models import UserCreate
 from calldesk.store import users
 from calldesk.store.users import Actor
 from tests.cli.test_cli import run
-from tests.conftest import TEAM_PLACES, Team, _pg_exec
+from tests.conftest import RUN_TAG, TEAM_PLACES, Team, _pg_exec
 from tests.reliability import test_permission_matrix as matrix
 from tests.team.helpers import events
 
@@ -120,7 +119,7 @@ def cli_logins() -> Iterator[list[str]]:
 def test_db_grant_gives_a_new_login_the_privileges_of_the_teams_login_of_its_role(
         cli_logins: list[str], team: Team) -> None:
     for role, who in PEOPLE.items():
-        name = f"t{os.getpid()}cli_{who}"
+        name = f"t{RUN_TAG}cli_{who}"
         _pg_exec(f'DROP ROLE IF EXISTS "{name}"')
         cli_logins.append(name)
         places = ["--places", TEAM_PLACES] if role == "respondent" else []
@@ -132,14 +131,14 @@ def test_db_grant_gives_a_new_login_the_privileges_of_the_teams_login_of_its_rol
         assert len(granted) > 100 and granted["role login"] and not granted["role super"]
         assert granted == fixture, (role, {k for k in granted if granted[k] != fixture.get(k)})
     # Not a vacuous comparison: what an agent's login may and may not do.
-    agent = _privileges(team, f"t{os.getpid()}cli_ana")
+    agent = _privileges(team, f"t{RUN_TAG}cli_ana")
     assert agent["table cases INSERT"] and agent["table cases SELECT"] and not agent["table cases DELETE"]
     assert not agent["table qualityreview INSERT"] and not agent["table litigationhold INSERT"]
     assert not agent["column cases.opened_by UPDATE"] and agent["column app_user.absent_since UPDATE"]
     assert not agent["column app_user.role UPDATE"] and not agent["table auditevent UPDATE"]
-    assert _privileges(team, f"t{os.getpid()}cli_adm")["table app_user INSERT"]
+    assert _privileges(team, f"t{RUN_TAG}cli_adm")["table app_user INSERT"]
     # Run again, it changes nothing; after `user deactivate`, it leaves the login no privilege on the store.
-    name = f"t{os.getpid()}cli_ana"
+    name = f"t{RUN_TAG}cli_ana"
     code, out, _ = run(team.db_url, "db", "grant", name)
     assert code == 0 and "created" not in out and _privileges(team, name) == agent
     assert run(team.db_url, "user", "deactivate", name)[0] == 0
