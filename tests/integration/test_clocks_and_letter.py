@@ -173,12 +173,20 @@ def test_marking_abuse_removes_the_signed_letter_and_erasing_a_caller_reaches_cl
     sam = staff["specialist"]
     number = _complaint_with_signed_letter(store, staff, tmp_path)
     with store.uow(readonly=True) as uow:
-        copy = uow.session.exec(select(Attachment)).one().stored_as
+        letter = uow.session.exec(select(Attachment)).one()
+        assert letter.stored_as is None and content_of(letter) == LETTER  # the signed bytes, kept in the database
+    # A row an earlier release wrote names its copy on disk: marking the call must remove that copy too.
+    legacy = tmp_path / "attachments" / "signed-by-an-earlier-release.pdf"
+    legacy.parent.mkdir()
+    legacy.write_bytes(LETTER)
+    with store.uow() as uow:
+        uow.session.exec(select(Attachment)).one().stored_as = str(legacy)
+        uow.commit()
     with store.uow() as uow:
         mark_abuse(uow, actor=sam, case_number=number)
     with store.uow(readonly=True) as uow:
         assert list(uow.session.exec(select(Attachment))) == []
-    assert copy is None or not Path(copy).exists()
+    assert not legacy.exists()
 
     other = call(store, staff["program_specialist"], call_type="concern", category="Transportation",
                  caller_name="Rosa Diaz", phone="2135550177").case

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, timedelta
 from typing import Any
 
 from textual.widgets import DataTable, Input, Static
@@ -14,6 +15,7 @@ from calldesk.store.cases import update_case
 from calldesk.store.store import Store
 from calldesk.store.users import Actor
 from tests.integration.helpers import call
+from tests.ui.conftest import LA
 
 
 async def _settle(pilot: Any, app: Any) -> None:
@@ -94,11 +96,12 @@ async def test_history_tab_shows_local_times(make_app: Any, desk_store: Store, a
         text = str(screen.query_one("#case-history-body", Static).render())
         assert screen.view is not None
         event = screen.view.history[0]
-        from calldesk.rules.calendar import calendar_for
-
-        local = calendar_for(screen.desk.profile).local(event.at)
+        # LAUSD's desk is in Los Angeles (the seed): the event is shown at its time there, never at UTC's.
+        local = event.at.astimezone(LA)
+        utc = event.at.astimezone(UTC)
+        assert local.utcoffset() in (timedelta(hours=-8), timedelta(hours=-7))
         assert f"{local:%a %d %b %Y %H:%M}" in text and "case.open" in text
-        assert local.utcoffset() != event.at.utcoffset() or local.tzinfo is not None
+        assert f"{utc:%a %d %b %Y %H:%M}" not in text
 
 
 async def test_an_assigned_case_shows_in_the_assignees_my_work(make_app: Any, desk_store: Store,
