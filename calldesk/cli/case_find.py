@@ -2,71 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
-from typing import TYPE_CHECKING, TypeVar
-
 import typer
 
+from calldesk.cli.case_display import local_time, read_with_profile
 from calldesk.cli.cases import app
 from calldesk.cli.context import opened, out, print_json, print_table, refusals_exit, shown
 from calldesk.profiles import load_profile
 from calldesk.rules.calendar import calendar_for
-from calldesk.rules.profile import Profile
-from calldesk.rules.triage import format_due
-
-if TYPE_CHECKING:
-    from sqlmodel import Session
-
-    from calldesk.store.search import CaseView
-    from calldesk.store.users import Actor
-
-R = TypeVar("R")
-
-
-def local_time(profile: Profile, moment: datetime | None) -> str:
-    """A stored (UTC) moment as people read it, in the agency's time zone: "Wed 25 Nov 23:59"."""
-    return format_due(calendar_for(profile).local(moment), with_time=True) if moment else ""
-
-
-def read_with_profile(ctx: typer.Context, query: Callable[[Session, Actor], R]) -> tuple[Profile, R]:
-    """Sign in, then run `query` read-only as the signed-in user; with the store's protocol profile (for local
-    times)."""
-    with opened(ctx) as store:
-        actor = store.actor()
-        profile = load_profile(store.protocol)
-        with store.uow(readonly=True) as uow:
-            return profile, query(uow.session, actor)
-
-
-def print_case_view(profile: Profile, view: CaseView) -> None:
-    """`case show`: the case's fields, then its follow-ups, response, students, disclosures and links."""
-    case = view.case
-    rows = []
-    for key, value in case.model_dump().items():
-        if value in (None, "", False):
-            continue
-        rows.append((key, local_time(profile, value) if isinstance(value, datetime) else value))
-    print_table(f"Case {case.case_number}", ["field", "value"], rows, whole=("field",))
-    if view.follow_ups:
-        print_table("Follow-ups", ["when", "by", "done", "pending"],
-                    [(local_time(profile, f.entry_at), f.by_user, f.done, f.pending) for f in view.follow_ups])
-    if view.resolution is not None:
-        res = view.resolution
-        print_table("Resolution", ["field", "value"],
-                    [(k, v) for k, v in (("response", res.response), ("outcome", res.outcome),
-                                         ("alleged violation", res.alleged_violation),
-                                         ("letter", res.letter_status)) if v])
-    if view.students:
-        print_table("Students", ["name", "id", "school"],
-                    [(s.name, s.student_ref, s.school) for s in view.students])
-    if view.disclosures:
-        print_table("Disclosures", ["when", "to", "records", "basis", "by"],
-                    [(local_time(profile, d.disclosed_at), d.recipient, d.records, d.basis, d.disclosed_by)
-                     for d in view.disclosures])
-    if view.links:
-        print_table("Links", ["kind", "case", "way"], [(link.kind, link.other, link.direction) for link in view.links],
-                    whole=("case",))
 
 
 @app.command()

@@ -12,6 +12,7 @@ from typing import Any
 
 import typer
 
+from calldesk.cli.case_display import local_time, print_case_view, read_with_profile
 from calldesk.cli.context import (
     err,
     opened,
@@ -34,7 +35,6 @@ def list_(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help
           closed: bool = typer.Option(False, "--closed", help="Closed cases instead (newest first)."),
           all_: bool = typer.Option(False, "--all", help="Open and closed cases.")) -> None:
     """Open cases, the most urgent deadline first; times in the agency's time zone."""
-    from calldesk.cli.case_find import local_time, read_with_profile
     from calldesk.store.search import list_cases
 
     status = "all" if all_ else "closed" if closed else "open"
@@ -60,7 +60,6 @@ def list_(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help
 def show(ctx: typer.Context, number: str = typer.Argument(..., help="Case number, e.g. 2026-000123."),
          as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """One case with its deadlines, routing, follow-ups, response, students, disclosures and links."""
-    from calldesk.cli.case_find import print_case_view, read_with_profile
     from calldesk.store.search import case_view
 
     profile, view = read_with_profile(ctx, lambda session, actor: case_view(session, number, viewer=actor))
