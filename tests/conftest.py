@@ -93,6 +93,15 @@ def _print_waiting_tasks(test: str) -> None:
             awaited = getattr(awaited, "cr_await", None) or getattr(awaited, "gi_yieldfrom", None)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that uses the PostgreSQL server is marked `postgres` (`-m "not postgres"` leaves them out)."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_postgres = callspec is not None and callspec.params.get("backend") == "postgres"
+        if on_postgres or "pg_template" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.postgres)
+
+
 @pytest.fixture(autouse=True)
 def _report_a_stuck_test(request: pytest.FixtureRequest) -> Iterator[None]:
     watchdog = threading.Timer(STUCK_AFTER, _print_waiting_tasks, args=(request.node.nodeid,))

@@ -13,6 +13,7 @@ import time
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -106,6 +107,7 @@ def _peak_rss_kib(db_url: str, source: Path) -> int:
     return usage.ru_maxrss
 
 
+@pytest.mark.serial  # measures the process's memory
 def test_import_memory_does_not_grow_with_the_file(db_url: str, tmp_path: Path) -> None:
     small, big = tmp_path / "small.csv", tmp_path / "big.csv"
     small.write_text(HEADER + "".join(_line(n) for n in range(300)))

@@ -97,6 +97,7 @@ def test_saved_edited_then_marked_leaves_no_narrative_bytes(store: Store, staff:
     assert MARKER.encode() not in _bytes_on_disk(store)
 
 
+@pytest.mark.serial  # a time limit
 @pytest.mark.parametrize("backend", ["sqlite"])
 def test_a_reader_holding_the_wal_delays_the_scrub_but_never_stops_it(
         store: Store, staff: dict[str, Actor]) -> None:

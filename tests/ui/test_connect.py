@@ -76,6 +76,7 @@ def test_an_unknown_user_gets_one_line_and_a_non_zero_exit(tmp_path: Path) -> No
         run_desk(settings, app_class=Headless)
 
 
+@pytest.mark.serial  # QUIET_AT_LATEST measured in wall time
 async def test_the_store_opens_while_the_agent_keeps_typing(desk_store: Store) -> None:
     """The store waits for a pause in typing, but never longer than QUIET_AT_LATEST: lookups must not starve."""
     from tests.conftest import add_user
@@ -241,6 +242,7 @@ run_desk(Settings(database_url=sys.argv[1]), app_class=TypeAtOnce)
 """
 
 
+@pytest.mark.serial  # typing races the loading thread: a loaded machine fails it
 def test_nothing_loads_beside_the_first_keys_of_the_first_call(tmp_path: Path) -> None:
     """The database code and the holiday tables load at the agent's first pause, not while the first call's form
     comes up and the agent types into it (a thread loading code takes the UI thread's time: the keys' echo lags).

@@ -134,6 +134,7 @@ def test_naive_times_are_refused() -> None:
         BUSINESS_LA.add_open_days(la(2026, 11, 23, 10), -1)
 
 
+@pytest.mark.serial  # a time limit
 def test_adding_days_is_fast() -> None:
     for year in (2026, 2027):
         federal_holidays(year)  # warm the per-year cache

@@ -143,6 +143,7 @@ def test_the_known_gap_a_lower_case_name_that_is_a_common_word() -> None:
     assert redact("will brown called") == "will brown called"
 
 
+@pytest.mark.serial  # a time limit
 @pytest.mark.parametrize("text", ["x" * 100_000, "1" * 100_000, "a-" * 50_000 + "!", "Ab " * 50_000])
 def test_redaction_time_grows_with_the_text_not_its_square(text: str) -> None:
     """A long run without an "@" once took minutes: every position restarted the email pattern."""
