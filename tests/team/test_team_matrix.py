@@ -15,7 +15,7 @@ from calldesk.models import UserCreate
 from calldesk.store import users
 from calldesk.store.users import Actor
 from tests.cli.test_cli import run
-from tests.conftest import RUN_TAG, TEAM_PLACES, Team, _pg_exec
+from tests.conftest import RUN_TAG, TEAM_PLACES, PgDatabases, Team, _pg_exec
 from tests.reliability import test_permission_matrix as matrix
 from tests.team.helpers import events
 
@@ -108,12 +108,12 @@ def _privileges(team: Team, role: str) -> dict[str, bool]:
 
 
 @pytest.fixture
-def cli_logins() -> Iterator[list[str]]:
-    """Login roles a test makes with the CLI, dropped after the team's store (roles are the whole cluster's)."""
+def cli_logins(pg_databases: PgDatabases) -> Iterator[list[str]]:
+    """Login roles a test makes with the CLI, dropped after the team's store (roles are the whole cluster's; the
+    store, which holds their grants, is dropped in the background: the roles are queued behind it)."""
     made: list[str] = []
     yield made
-    for name in made:
-        _pg_exec(f'DROP ROLE IF EXISTS "{name}"')
+    pg_databases.drop_later("", made)
 
 
 def test_db_grant_gives_a_new_login_the_privileges_of_the_teams_login_of_its_role(
