@@ -1,0 +1,102 @@
+"""`calldesk serve`: the web front (the Service Request form, respondents' pages, Open311) on uvicorn, and the
+Open311 clients' API keys (`calldesk serve key add NAME`)."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+
+import typer
+
+from calldesk.cli.context import open_from, opened, out, refusals_exit, shown
+from calldesk.errors import InvalidInput, PermissionDenied
+
+app = typer.Typer(help="Serve the web front: the Service Request form, its status links, respondents, Open311.",
+                  invoke_without_command=True)
+key = typer.Typer(help="Open311 clients' API keys.", no_args_is_help=True)
+app.add_typer(key, name="key")
+
+
+def bound_socket(host: str, port: int) -> socket.socket:
+    """A listening socket on host:port (port 0: a free one the system picks)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        family, kind, proto, _, address = infos[0]
+        sock = socket.socket(family, kind, proto)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError as exc:
+        raise InvalidInput(f"Cannot listen on {host}:{port}: {exc.strerror or exc}.", field="port") from None
+    sock.listen(2048)
+    return sock
+
+
+@app.callback()
+@refusals_exit
+def serve(ctx: typer.Context,
+          host: str = typer.Option("127.0.0.1", help="The address to listen on (the TLS proxy's side)."),
+          port: int = typer.Option(8311, min=0, max=65535, help="The port (0: any free port, printed)."),
+          rate: int = typer.Option(10, min=1, max=100_000, help="Submissions per minute per client address."),
+          workers_threads: int = typer.Option(40, "--threads", min=1, max=400,
+                                              help="Threads doing store work at once.")) -> None:
+    """Serve the web front until stopped (Ctrl+C). It acts as its own calldesk user: the signed-in login."""
+    if ctx.invoked_subcommand is not None:
+        return
+    import anyio.to_thread
+    import uvicorn
+
+    from calldesk.profiles import load_profile
+    from calldesk.web.app import WebFront, create_app
+    from calldesk.web.keys import web_home
+
+    store = open_from(ctx)
+    try:
+        front = WebFront(store=store, profile=load_profile(store.protocol), home=web_home(), rate_per_minute=rate)
+        sock = bound_socket(host, port)
+        where = sock.getsockname()
+        out.print(f"Serving {shown(front.profile.title)} as {shown(store.login)} on http://{where[0]}:{where[1]}/"
+                  " (Ctrl+C stops)", highlight=False)
+
+        async def limit_threads() -> None:
+            anyio.to_thread.current_default_thread_limiter().total_tokens = workers_threads
+
+        config = uvicorn.Config(create_app(front), log_level="warning", access_log=False, server_header=False,
+                                proxy_headers=True, timeout_keep_alive=5, limit_concurrency=1000,
+                                h11_max_incomplete_event_size=16_384)
+        server = uvicorn.Server(config)
+
+        async def main() -> None:
+            await limit_threads()
+            await server.serve(sockets=[sock])
+
+        asyncio.run(main())
+    finally:
+        store.close()
+
+
+def _admin(ctx: typer.Context) -> None:
+    with opened(ctx) as store:
+        if not store.actor().may("manage_users"):
+            raise PermissionDenied("Only an admin issues or removes Open311 clients' API keys.")
+
+
+@key.command("add")
+@refusals_exit
+def key_add(ctx: typer.Context, name: str = typer.Argument(..., help="The client's name (a 311 app).")) -> None:
+    """Issue a client's API key and print it (shown once: only its digest is kept)."""
+    from calldesk.web.keys import add_client, web_home
+
+    _admin(ctx)
+    out.print(add_client(web_home(), name), highlight=False)
+
+
+@key.command("remove")
+@refusals_exit
+def key_remove(ctx: typer.Context, name: str = typer.Argument(..., help="The client's name.")) -> None:
+    """Remove a client's API key (its requests are refused from now on)."""
+    from calldesk.web.keys import remove_client, web_home
+
+    _admin(ctx)
+    if not remove_client(web_home(), name):
+        raise InvalidInput(f"No client named {name!r}.", field="name")
+    out.print(f"Removed {shown(name)}'s key.", highlight=False)

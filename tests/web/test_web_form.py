@@ -1,0 +1,105 @@
+"""The public Service Request form over real HTTP, on SQLite and PostgreSQL: the form per profile in English and
+Spanish, a request becoming a case by the call's own save, its private status link, the abuse guard."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sqlmodel import col, select
+
+from calldesk.models import AuditEvent, Callback, Case, CaseLink
+from calldesk.store.store import Store
+from calldesk.store.users import Actor
+from tests.web.server import request_number, serving, status_link, submit
+
+ANN = {"caller_name": "Ann Lee", "phone": "213-555-0142", "email": "ann@example.org", "school": "Roosevelt High",
+       "category": "Enrollment", "claim": "My son's enrollment papers were lost twice.", "tried_school": "yes",
+       "tried_school_with": "the principal"}
+
+
+def _case(store: Store, number: str) -> Case:
+    with store.uow(readonly=True) as uow:
+        found = uow.session.exec(select(Case).where(Case.case_number == number)).one()
+        uow.session.expunge(found)
+        return found
+
+
+def test_the_form_per_profile_in_english_and_spanish(store: Store, tmp_path: Path) -> None:
+    with serving(store, tmp_path / "web") as served, served.client() as client:
+        english, spanish = client.get("/request"), client.get("/request?lang=es")
+        lausd = None
+    with serving(store, tmp_path / "web", protocol="lausd") as other, other.client() as client:
+        lausd = client.get("/request")
+    assert '<html lang="en">' in english.text and '<html lang="es">' in spanish.text
+    assert "Your name" in english.text and "Su nombre" in spanish.text
+    # Every input, select and textarea a person fills in has a label naming it (the honeypot is hidden from all).
+    for page in (english, spanish, lausd):
+        ids = re.findall(r'<(?:input|select|textarea) id="([^"]+)"', page.text)
+        assert ids and all(f'<label for="{i}">' in page.text for i in ids)
+    # The topics are the taxonomy's (Area Offices: data/taxonomies/schools.toml, 17 categories, Enrollment third).
+    assert "<option>Enrollment</option>" in english.text
+    assert english.text.count("<option>") == 17
+    # Area Offices Level One asks whether the school was tried first (its building_attempt step); LAUSD does not.
+    assert "Did you try the school or its principal first?" in english.text
+    assert "¿Intentó resolverlo primero con la escuela" in spanish.text
+    assert "tried_school" not in lausd.text
+
+
+def test_a_request_becomes_a_routed_case_with_a_private_status_link(store: Store, staff: dict[str, Actor],
+                                                                   tmp_path: Path) -> None:
+    with serving(store, tmp_path / "web") as served, served.client() as client:
+        sent = submit(client, **ANN)
+        assert sent.status_code == 200, sent.text
+        number, link = request_number(sent), status_link(sent)
+        status = client.get(link)
+        wrong = client.get(link[:-12] + "0" * 12 + "?lang=en")
+        spanish = client.get(link.replace("lang=en", "lang=es"))
+    case = _case(store, number)
+    # Channel web_form; nobody is on the line, so the inquiry needs a follow-up: the inquiry_followup tier, owned
+    # by a program specialist (area_offices.toml [tiers.inquiry_followup]), the only one at work being pat.
+    assert (case.channel, case.tier, case.owner_role, case.assigned_to) == ("web_form", "inquiry_followup",
+                                                                             "program_specialist", "pat")
+    assert case.opened_by == staff["admin"].username  # the web front's own login opened it
+    assert (case.caller_name, case.phone, case.school) == ("Ann Lee", "+12135550142", "Roosevelt High")
+    assert case.steps_taken == "Tried the school first: yes (the principal)"
+    with store.uow(readonly=True) as uow:  # the call's save made the call back (needs_follow_up ticked)
+        assert uow.session.exec(select(Callback).where(Callback.case_id == case.id)).one().assigned_to == "pat"
+    assert status.status_code == 200 and 'id="status">Open<' in status.text and number in status.text
+    for private in ("Ann", "213", "ann@example.org", "enrollment papers", "principal"):
+        assert private not in status.text
+    assert 'id="status">Abierta<' in spanish.text
+    assert wrong.status_code == 404
+
+
+def test_a_second_request_from_the_same_caller_is_a_linked_concern(store: Store, staff: dict[str, Actor],
+                                                                  tmp_path: Path) -> None:
+    with serving(store, tmp_path / "web") as served, served.client() as client:
+        first = request_number(submit(client, **ANN))
+        second = request_number(submit(client, **{**ANN, "claim": "Still nothing."}))
+    # Area Offices Level Two: the same phone about the same category within 30 days: a concern, linked.
+    case = _case(store, second)
+    assert (case.call_type, case.tier) == ("concern", "concern")
+    with store.uow(readonly=True) as uow:
+        link = uow.session.exec(select(CaseLink).where(CaseLink.case_id == case.id)).one()
+        assert _case(store, first).id == link.linked_case_id
+
+
+def test_text_pointing_to_abuse_is_not_kept_and_a_person_calls_back(store: Store, staff: dict[str, Actor],
+                                                                   tmp_path: Path) -> None:
+    words = "He came with bruises again and is afraid to go home."
+    with serving(store, tmp_path / "web") as served, served.client() as client:
+        sent = submit(client, **{**ANN, "claim": words, "evidence": "the bruises", "tried_school_with": "nurse"})
+    assert sent.status_code == 200 and "please do not write more about it here" in sent.text
+    case = _case(store, request_number(sent))
+    # Stored: who to call and how (name, phone, email), the school, topic and channel, marked and urgent; the
+    # claim, evidence and steps are empty (data/abuse_keywords.toml has "bruises" and "afraid to go home").
+    assert case.abuse_marked and case.urgent
+    assert (case.claim, case.evidence, case.steps_taken) == ("", "", "")
+    with store.uow(readonly=True) as uow:
+        callback = uow.session.exec(select(Callback).where(Callback.case_id == case.id)).one()
+        assert callback.urgent and callback.phone == "+12135550142"
+        trail = " ".join(f"{e.old} {e.new}" for e in uow.session.exec(
+            select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(col(AuditEvent.id))))
+    for said in ("bruises", "afraid", "nurse"):
+        assert said not in trail and said not in callback.message
