@@ -140,7 +140,8 @@ def check_request(profile: Profile, values: Mapping[str, str], lang: str,
     if got["email"] and not _EMAIL.fullmatch(got["email"]):
         errors.setdefault("email", words["err_email"])
     tried = got["tried_school"]
-    if form.asks_school_first and got["school"] and tried not in ("yes", "no"):
+    asked = required is None or "tried_school" in required  # an Open311 client has no such question
+    if form.asks_school_first and asked and got["school"] and tried not in ("yes", "no"):
         errors.setdefault("tried_school", words["err_choice"])
     if errors:
         return WebRequest({}, errors=errors)
