@@ -15,6 +15,9 @@ app = typer.Typer(help="Serve the web front: the Service Request form, its statu
                   invoke_without_command=True)
 key = typer.Typer(help="Open311 clients' API keys.", no_args_is_help=True)
 app.add_typer(key, name="key")
+respondent = typer.Typer(help="Respondents' web accounts (school and department administrators).",
+                         no_args_is_help=True)
+app.add_typer(respondent, name="respondent")
 
 
 def bound_socket(host: str, port: int) -> socket.socket:
@@ -70,6 +73,7 @@ def serve(ctx: typer.Context,
             await server.serve(sockets=[sock])
 
         asyncio.run(main())
+        front.close()
     finally:
         store.close()
 
@@ -100,3 +104,35 @@ def key_remove(ctx: typer.Context, name: str = typer.Argument(..., help="The cli
     if not remove_client(web_home(), name):
         raise InvalidInput(f"No client named {name!r}.", field="name")
     out.print(f"Removed {shown(name)}'s key.", highlight=False)
+
+
+@respondent.command("add")
+@refusals_exit
+def respondent_add(ctx: typer.Context,
+                   name: str = typer.Argument(..., help="The respondent's calldesk user (role respondent)."),
+                   password_stdin: bool = typer.Option(False, "--password-stdin",
+                                                       help="Read the password from standard input.")) -> None:
+    """Give a respondent a web password (argon2id hash kept); on PostgreSQL their login (made by `db grant`) gets
+    a new random password only the web front keeps, so it signs in as them."""
+    import sys
+
+    from calldesk.store.users import actor_for
+    from calldesk.store.web_logins import set_login_password
+    from calldesk.web.accounts import new_login_password, set_password
+    from calldesk.web.keys import web_home
+
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else typer.prompt(
+        "Password", hide_input=True, confirmation_prompt=True)
+    with opened(ctx) as store:
+        admin = store.actor()
+        if not admin.may("manage_users"):
+            raise PermissionDenied("Only an admin gives respondents their web accounts.")
+        with store.uow(readonly=True) as uow:
+            if actor_for(uow.session, name).role != "respondent":
+                raise InvalidInput(f"{name} is not a respondent (calldesk user set-role {name} respondent).",
+                                   field="name")
+        if store.backend == "postgresql":
+            with store.uow() as uow:
+                set_login_password(uow, actor=admin, login=name, password=new_login_password(web_home(), name))
+        set_password(web_home(), name, password)
+    out.print(f"{shown(name)} may sign in at /respond.", highlight=False)

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy.engine import make_url
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from calldesk.errors import PermissionDenied
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.profile import Profile
 from calldesk.rules.web_form import WebRequest
-from calldesk.store.store import Store
+from calldesk.store.store import Store, open_store
 from calldesk.store.users import Actor
 from calldesk.store.web_requests import PublicStatus, Submitted, public_requests, public_status, submit_request
+from calldesk.web.accounts import login_password
 from calldesk.web.guards import Csrf, RateLimit, SecurityHeaders
 from calldesk.web.keys import web_secret
 
@@ -40,6 +44,8 @@ class WebFront:
     rate: RateLimit = field(init=False)
     templates: Environment = field(init=False)
     refused: dict[str, int] = field(default_factory=dict)  # why requests were refused, counted (tests, logs)
+    _stores: dict[str, Store] = field(default_factory=dict)  # respondents' own connections (PostgreSQL)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         self.secret = self.secret or web_secret(self.home)
@@ -47,6 +53,32 @@ class WebFront:
         self.rate = RateLimit(self.rate_per_minute)
         self.templates = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
         self.actor = self.actor or self.store.actor()
+
+    def store_of(self, username: str) -> Store:
+        """The store as respondent `username` uses it: on PostgreSQL their own login (its password kept by
+        `calldesk serve respondent add`); on SQLite, whose file has one owner, the web front's own store."""
+        if self.store.backend != "postgresql":
+            return self.store
+        with self._lock:
+            found = self._stores.get(username)
+        if found is not None:
+            return found
+        password = login_password(self.home, username)
+        if password is None:
+            raise PermissionDenied(f"{username} has no web login yet: an admin runs `calldesk serve respondent add`.")
+        url = make_url(self.store.url).set(username=username, password=password).render_as_string(hide_password=False)
+        opened = open_store(url, create=False, migrate=False, protocol=self.store.protocol)
+        with self._lock:
+            found = self._stores.setdefault(username, opened)
+        if found is not opened:
+            opened.close()
+        return found
+
+    def close(self) -> None:
+        with self._lock:
+            for opened in self._stores.values():
+                opened.close()
+            self._stores.clear()
 
     def count(self, why: str) -> None:
         self.refused[why] = self.refused.get(why, 0) + 1
@@ -103,8 +135,9 @@ async def _failed(request: Request, exc: Exception) -> Response:
 
 def create_app(front: WebFront) -> Any:
     """The ASGI app serving `front`."""
-    from calldesk.web import open311, pages
+    from calldesk.web import open311, pages, respond
 
-    routes = [Route("/static/form.css", _css), *pages.routes(front), *open311.routes(front)]
+    routes = [Route("/static/form.css", _css), *pages.routes(front), *open311.routes(front),
+              *respond.routes(front)]
     app = Starlette(routes=routes, exception_handlers={404: _not_found, 405: _not_found, Exception: _failed})
     return SecurityHeaders(app)

@@ -47,6 +47,7 @@ def serving(store: Store, home: Path, *, protocol: str = "area_offices", rate: i
         server.should_exit = True
         thread.join(20)
         sock.close()
+        front.close()
 
 
 def csrf_of(client: httpx.Client, lang: str = "en") -> str:
