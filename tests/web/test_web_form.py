@@ -103,3 +103,20 @@ def test_text_pointing_to_abuse_is_not_kept_and_a_person_calls_back(store: Store
             select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(col(AuditEvent.id))))
     for said in ("bruises", "afraid", "nurse"):
         assert said not in trail and said not in callback.message
+
+
+def test_the_status_link_shows_public_updates_only(store: Store, staff: dict[str, Actor], tmp_path: Path) -> None:
+    from calldesk.store.clocks import meet_clock
+
+    with serving(store, tmp_path / "web") as served, served.client() as client:
+        sent = submit(client, **{**ANN, "call_type": "concern"})
+        number, link = request_number(sent), status_link(sent)
+        with store.uow() as uow:  # pat, who owns the concern, acknowledges it (Area Offices: within 2 school days)
+            meet_clock(uow, actor=staff["program_specialist"], case_number=number, expected_version=None,
+                       kind="acknowledge", note="Called Ann Lee back at 213-555-0142; she is upset.")
+        status = client.get(link)
+    assert status.status_code == 200
+    # Received (the opening) and Acknowledged (the clock met), nothing of the note, the claim or the caller.
+    assert status.text.count("<li>") == 2 and "<li>Received:" in status.text and "<li>Acknowledged:" in status.text
+    for private in ("Called", "upset", "Ann", "213", "enrollment papers"):
+        assert private not in status.text
