@@ -4,6 +4,7 @@ Spanish, a request becoming a case by the call's own save, its private status li
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 from sqlmodel import col, select
@@ -120,3 +121,36 @@ def test_the_status_link_shows_public_updates_only(store: Store, staff: dict[str
     assert status.text.count("<li>") == 2 and "<li>Received:" in status.text and "<li>Acknowledged:" in status.text
     for private in ("Called", "upset", "Ann", "213", "enrollment papers"):
         assert private not in status.text
+
+
+def test_oc_web_items_get_their_two_day_review_and_reportability_applies(store: Store, staff: dict[str, Actor],
+                                                                        tmp_path: Path) -> None:
+    from calldesk.profiles import load_profile
+    from calldesk.rules.calendar import calendar_for
+    from calldesk.store.case_steps import steps_to_do
+
+    oc = load_profile("oc_ccts")
+    item = {**ANN, "school": "", "tried_school": "", "tried_school_with": "", "category": "Poor service"}
+    with serving(store, tmp_path / "web", protocol="oc_ccts") as served, served.client() as client:
+        page = client.get("/request")
+        review = request_number(submit(client, **item))
+        routed = request_number(submit(client, **{**item, "phone": "714-555-0100", "email": "b@example.org",
+                                                  "category": "Discrimination"}))
+    assert "tried_school" not in page.text  # OC CCTS has no building-level step
+    with store.uow(readonly=True) as uow:
+        cases = {c.case_number: c for c in uow.session.exec(select(Case))}
+        todo = steps_to_do(uow.session, profile=oc, cases=[cases[review]], role="supervisor")
+    # III.A.2.d: an AccessOC (web_form) item waits for the deputy director's two-day review (oc_ccts.toml
+    # [[steps]] web_review, channels = ["web_form"], due_within 2 days: the end of the 2nd business day after).
+    waiting = [state for case, state in todo if state.rule.name == "web_review"]
+    assert len(waiting) == 1 and waiting[0].due is not None
+    calendar = calendar_for(oc)
+    opened_day, due = calendar.local(cases[review].opened_at).date(), calendar.local(waiting[0].due)
+    # Counted by hand: the opening day is day 0; the review is due when the 2nd open day after it ends.
+    day, open_days = opened_day, 0
+    while open_days < 2:
+        day += timedelta(days=1)
+        open_days += calendar.is_open_day(day)
+    assert due == calendar.end_of_day(day)
+    # Discrimination is not reportable: routed to the civil rights coordinator (social_services.toml).
+    assert (cases[routed].reportable, cases[routed].route_to) == (False, "civil rights coordinator")
