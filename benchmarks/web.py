@@ -8,7 +8,7 @@ the answers before it) for a number of seconds; then the cases are counted in th
 - p99 latency: from sending a submission to its whole answer         target < 300 ms
 - lost: submissions answered but with no case, or not answered       target 0
 
-    python -m benchmarks.web [--rate 200] [--seconds 15]
+    python -m benchmarks.web [--rate 200] [--seconds 15] [--workers N]   (N: default the cores, at least 2)
 """
 
 from __future__ import annotations
@@ -85,6 +85,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rate", type=float, default=TARGET_RATE)
     parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument("--workers", type=int, default=max(2, os.cpu_count() or 2), help="calldesk serve's processes")
     args = parser.parse_args()
     admin = os.environ.get("CALLDESK_TEST_PG_URL")
     if not admin:
@@ -99,7 +100,7 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as home:
             env = {**os.environ, "CALLDESK_WEB_DIR": home}
             server = subprocess.Popen([*CALLDESK, "--db", url, "--protocol", "area_offices", "serve", "--port", "0",
-                                       "--rate", "100000"], stdout=subprocess.PIPE, text=True, env=env)
+                                       "--rate", "100000", "--workers", str(args.workers)], stdout=subprocess.PIPE, text=True, env=env)
             assert server.stdout is not None
             line = server.stdout.readline()
             base = line.split(" on ")[1].split()[0]
@@ -118,7 +119,8 @@ def main() -> int:
     p99 = latencies[min(sent - 1, int(sent * 0.99))]
     achieved = sent / elapsed
     lost = failures + max(0, sent - failures - stored)
-    print(f"Web form on PostgreSQL: {sent} submissions offered at {args.rate:.0f}/s")
+    print(f"Web form on PostgreSQL: {sent} submissions offered at {args.rate:.0f}/s to {args.workers} processes "
+          f"on {os.cpu_count()} cores")
     rows = [("sustained rate", f"{achieved:.0f}/s", f">= {TARGET_RATE:.0f}/s", achieved >= TARGET_RATE * 0.98),
             ("p50 latency", f"{latencies[sent // 2] * 1000:.0f} ms", "-", True),
             ("p99 latency", f"{p99 * 1000:.0f} ms", f"< {TARGET_P99 * 1000:.0f} ms", p99 < TARGET_P99),

@@ -3,8 +3,11 @@ Open311 clients' API keys (`calldesk serve key add NAME`)."""
 
 from __future__ import annotations
 
-import asyncio
+import json
+import os
 import socket
+import sys
+from typing import Any
 
 import typer
 
@@ -40,16 +43,17 @@ def serve(ctx: typer.Context,
           host: str = typer.Option("127.0.0.1", help="The address to listen on (the TLS proxy's side)."),
           port: int = typer.Option(8311, min=0, max=65535, help="The port (0: any free port, printed)."),
           rate: int = typer.Option(10, min=1, max=100_000, help="Submissions per minute per client address."),
-          workers_threads: int = typer.Option(40, "--threads", min=1, max=400,
-                                              help="Threads doing store work at once.")) -> None:
+          threads: int = typer.Option(10, min=1, max=15, help="Threads doing store work at once, per process "
+                                                            "(at most the store's 15 pooled connections)."),
+          workers: int = typer.Option(1, min=1, max=64, help="Processes serving (PostgreSQL; each counts its own "
+                                                              "rate limits and lockouts).")) -> None:
     """Serve the web front until stopped (Ctrl+C). It acts as its own calldesk user: the signed-in login."""
     if ctx.invoked_subcommand is not None:
         return
-    import anyio.to_thread
     import uvicorn
 
     from calldesk.profiles import load_profile
-    from calldesk.web.app import WebFront, create_app
+    from calldesk.web.app import SERVE_ENV, WebFront, create_app
     from calldesk.web.keys import web_home
 
     store = open_from(ctx)
@@ -58,22 +62,22 @@ def serve(ctx: typer.Context,
         sock = bound_socket(host, port)
         where = sock.getsockname()
         out.print(f"Serving {shown(front.profile.title)} as {shown(store.login)} on http://{where[0]}:{where[1]}/"
-                  " (Ctrl+C stops)", highlight=False)
+                  f"{f' in {workers} processes' if workers > 1 else ''} (Ctrl+C stops)", highlight=False)
+        sys.stdout.flush()
+        # No access log: its lines would hold status links. No Server header. Forwarded headers from the proxy.
+        options: dict[str, Any] = {"log_level": "warning", "access_log": False, "server_header": False,
+                                   "proxy_headers": True, "timeout_keep_alive": 5, "limit_concurrency": 1000,
+                                   "h11_max_incomplete_event_size": 16_384}
+        if workers == 1:
+            uvicorn.Server(uvicorn.Config(create_app(front, threads=threads), **options)).run(sockets=[sock])
+            return
+        from uvicorn.supervisors import Multiprocess
 
-        async def limit_threads() -> None:
-            anyio.to_thread.current_default_thread_limiter().total_tokens = workers_threads
-
-        config = uvicorn.Config(create_app(front), log_level="warning", access_log=False, server_header=False,
-                                proxy_headers=True, timeout_keep_alive=5, limit_concurrency=1000,
-                                h11_max_incomplete_event_size=16_384)
-        server = uvicorn.Server(config)
-
-        async def main() -> None:
-            await limit_threads()
-            await server.serve(sockets=[sock])
-
-        asyncio.run(main())
         front.close()
+        os.environ[SERVE_ENV] = json.dumps({"url": store.url, "protocol": store.protocol, "home": str(front.home),
+                                            "rate": rate, "threads": threads})
+        config = uvicorn.Config("calldesk.web.app:from_environment", factory=True, workers=workers, **options)
+        Multiprocess(config, sockets=[sock]).run()
     finally:
         store.close()
 

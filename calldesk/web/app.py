@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import os
 import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.engine import make_url
 from starlette.applications import Starlette
@@ -28,6 +33,7 @@ from calldesk.web.guards import Csrf, RateLimit, SecurityHeaders
 from calldesk.web.keys import web_secret
 
 TEMPLATES = Path(__file__).parent / "templates"
+SERVE_ENV = "CALLDESK_WEB_SERVE"  # a worker's settings, from `calldesk serve --workers N`
 
 
 @dataclass
@@ -133,11 +139,30 @@ async def _failed(request: Request, exc: Exception) -> Response:
     return HTMLResponse("<!doctype html><title>Error</title><h1>Sorry, something went wrong.</h1>", status_code=500)
 
 
-def create_app(front: WebFront) -> Any:
-    """The ASGI app serving `front`."""
+def create_app(front: WebFront, *, threads: int = 10) -> Any:
+    """The ASGI app serving `front`, doing store work in at most `threads` threads at once."""
     from calldesk.web import open311, pages, respond
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        yield
+        front.close()
 
     routes = [Route("/static/form.css", _css), *pages.routes(front), *open311.routes(front),
               *respond.routes(front)]
-    app = Starlette(routes=routes, exception_handlers={404: _not_found, 405: _not_found, Exception: _failed})
+    app = Starlette(routes=routes, exception_handlers={404: _not_found, 405: _not_found, Exception: _failed},
+                    lifespan=lifespan)
     return SecurityHeaders(app)
+
+
+def from_environment() -> Any:
+    """The app of one worker process of `calldesk serve --workers N`: its own store connections, the settings
+    handed down by the parent in SERVE_ENV (the store, protocol, web folder, rate and threads)."""
+    from calldesk.profiles import load_profile
+
+    settings = json.loads(os.environ[SERVE_ENV])
+    store = open_store(settings["url"], create=False, migrate=False, protocol=settings["protocol"])
+    front = WebFront(store=store, profile=load_profile(settings["protocol"]), home=Path(settings["home"]),
+                     rate_per_minute=settings["rate"])
+    return create_app(front, threads=settings["threads"])

@@ -82,3 +82,25 @@ def test_a_web_request_fires_the_queue_change_signal(store: Store, staff: dict[s
     with store.uow(readonly=True) as uow:
         page = queue_page(uow.session, actor=staff["supervisor"], now=utcnow(), filters=QueueFilter(status="open"))
     assert number in [row.case_number for row in page.rows]
+
+
+def test_serve_in_two_processes_takes_requests(db_url: str, store: Store, staff: dict[str, Actor],
+                                               tmp_path: Path) -> None:
+    command = [*CALLDESK, "--db", db_url, "--protocol", "area_offices", "serve", "--port", "0", "--workers", "2"]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(tmp_path))
+    try:
+        assert server.stdout is not None
+        line = server.stdout.readline()
+        assert "in 2 processes" in line, server.stderr.read() if server.poll() else line
+        with httpx.Client(base_url=line.split(" on ")[1].split()[0], timeout=60) as client:
+            numbers = {request_number(submit(client, **{**ANN, "claim": f"try {n}"})) for n in range(4)}
+    finally:
+        server.terminate()
+        server.wait(30)
+    assert server.returncode is not None and len(numbers) == 4
+    from sqlmodel import func, select
+
+    from calldesk.models import Case
+
+    with store.uow(readonly=True) as uow:
+        assert uow.session.exec(select(func.count()).select_from(Case)).one() == 4
