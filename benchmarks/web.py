@@ -99,8 +99,9 @@ def main() -> int:
         _prepare(url)
         with tempfile.TemporaryDirectory() as home:
             env = {**os.environ, "CALLDESK_WEB_DIR": home}
-            server = subprocess.Popen([*CALLDESK, "--db", url, "--protocol", "area_offices", "serve", "--port", "0",
-                                       "--rate", "100000", "--workers", str(args.workers)], stdout=subprocess.PIPE, text=True, env=env)
+            command = [*CALLDESK, "--db", url, "--protocol", "area_offices", "serve", "--port", "0",
+                       "--rate", "100000", "--workers", str(args.workers)]
+            server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
             assert server.stdout is not None
             line = server.stdout.readline()
             base = line.split(" on ")[1].split()[0]

@@ -77,7 +77,7 @@ def public_status(session: Session, *, viewer: Actor, case_number: str) -> Publi
 
 
 def public_requests(session: Session, *, viewer: Actor, since: datetime | None = None,
-                    status: str | None = None, numbers: list[str] | None = None,
+                    until: datetime | None = None, status: str | None = None, numbers: list[str] | None = None,
                     limit: int = 200) -> list[PublicStatus]:
     """Web requests `viewer` may see, newest first (Open311's GET requests): public fields only."""
     from calldesk.store.visibility import sees
@@ -85,6 +85,8 @@ def public_requests(session: Session, *, viewer: Actor, since: datetime | None =
     query = select(Case).where(Case.channel == "web_form", sees(viewer))
     if since is not None:
         query = query.where(col(Case.opened_at) >= since)
+    if until is not None:
+        query = query.where(col(Case.opened_at) <= until)
     if status is not None:
         query = query.where(Case.status == status)
     if numbers:

@@ -103,8 +103,9 @@ class WebFront:
     async def status(self, number: str) -> PublicStatus:
         return await run_in_threadpool(self._status, number)
 
-    async def requests(self, since: datetime | None, status: str | None, numbers: list[str]) -> list[PublicStatus]:
-        return await run_in_threadpool(self._requests, since, status, numbers)
+    async def requests(self, since: datetime | None, until: datetime | None, status: str | None,
+                       numbers: list[str]) -> list[PublicStatus]:
+        return await run_in_threadpool(self._requests, since, until, status, numbers)
 
     def _submit(self, checked: WebRequest) -> Submitted:
         assert self.actor is not None
@@ -116,10 +117,12 @@ class WebFront:
         with self.store.uow(readonly=True) as uow:
             return public_status(uow.session, viewer=self.actor, case_number=number)
 
-    def _requests(self, since: datetime | None, status: str | None, numbers: list[str]) -> list[PublicStatus]:
+    def _requests(self, since: datetime | None, until: datetime | None, status: str | None,
+                  numbers: list[str]) -> list[PublicStatus]:
         assert self.actor is not None
         with self.store.uow(readonly=True) as uow:
-            return public_requests(uow.session, viewer=self.actor, since=since, status=status, numbers=numbers)
+            return public_requests(uow.session, viewer=self.actor, since=since, until=until, status=status,
+                                   numbers=numbers)
 
 
 def _css(request: Request) -> Response:

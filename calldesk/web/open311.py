@@ -106,12 +106,13 @@ def routes(front: WebFront) -> list[Route]:
             return _error(400, "status is open or closed.")
         try:
             since = _since(values["start_date"]) if values.get("start_date") else None
+            until = _since(values["end_date"]) if values.get("end_date") else None
         except ValueError:
-            return _error(400, "start_date is a W3C date-time with its zone.")
+            return _error(400, "start_date and end_date are W3C date-times with their zone.")
         numbers = [n for n in values.get("service_request_id", "").split(",") if n][:200]
         if any(len(n) > 20 for n in numbers):
             return _error(400, "service_request_id is a list of request numbers.")
-        found = await front.requests(since, status, numbers)
+        found = await front.requests(since, until, status, numbers)
         code = values.get("service_code")
         return JSONResponse([_request_json(f, front.profile.title) for f in found
                              if not code or (f.category and service_code(f.category) == code)])

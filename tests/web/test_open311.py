@@ -39,6 +39,9 @@ def test_services_and_requests(store: Store, staff: dict[str, Actor], tmp_path: 
         read = client.get(f"{V2}/requests/{number}.json", params={"api_key": key})
         read_keyless = client.get(f"{V2}/requests/{number}.json")
         bad_arg = client.get(f"{V2}/requests.json", params={"api_key": key, "phone": "213"})
+        before = client.get(f"{V2}/requests.json", params={"api_key": key, "end_date": "2020-01-01T00:00:00Z"})
+        bad_date = client.get(f"{V2}/requests.json", params={"api_key": key, "start_date": "yesterday"})
+        closed = client.get(f"{V2}/requests.json", params={"api_key": key, "status": "closed"})
         refused = dict(served.front.refused)
     # One service per category of the Area Offices taxonomy (17), the code its name in lower case.
     assert len(listed) == 17 and listed[0]["service_code"] == "transportation"
@@ -55,6 +58,7 @@ def test_services_and_requests(store: Store, staff: dict[str, Actor], tmp_path: 
     assert set(found) == {"service_request_id", "status", "status_notes", "service_name", "service_code",
                           "agency_responsible", "requested_datetime", "updated_datetime", "expected_datetime"}
     assert [r["service_request_id"] for r in many.json()] == [number]
+    assert before.json() == [] and closed.json() == [] and bad_date.status_code == 400
     for private in ("Ann", "Lee", "213", "ann@example.org", "bus did not come", "Roosevelt"):
         assert private not in many.text and private not in read.text
     with store.uow(readonly=True) as uow:

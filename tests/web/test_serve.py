@@ -77,11 +77,17 @@ def test_a_web_request_fires_the_queue_change_signal(store: Store, staff: dict[s
         number = request_number(submit(client, **ANN))
         assert watch.wait(10.0), "the queue was not told"
         assert time.monotonic() - started < 10
+    from calldesk.profiles import load_profile
+    from calldesk.store.my_work import my_work
     from calldesk.store.queue import QueueFilter, queue_page
 
     with store.uow(readonly=True) as uow:
         page = queue_page(uow.session, actor=staff["supervisor"], now=utcnow(), filters=QueueFilter(status="open"))
+        work = my_work(uow.session, profile=load_profile("area_offices"), viewer=staff["program_specialist"],
+                       now=utcnow())
     assert number in [row.case_number for row in page.rows]
+    # pat, the program specialist it was routed to, has it in My work: the case and its call back.
+    assert {item.kind for item in work if item.case_number == number} >= {"case", "callback"}
 
 
 def test_serve_in_two_processes_takes_requests(db_url: str, store: Store, staff: dict[str, Actor],
