@@ -110,9 +110,9 @@ def check_request(profile: Profile, values: Mapping[str, str], lang: str,
     """The case fields of a submitted form, or `errors` (field -> sentence in `lang`) and no fields.
 
     A web request has nobody on the line: an inquiry is answered by a call back or email (the follow-up tier),
-    so `needs_follow_up` is set. Text pointing to abuse is not kept: the narrative is emptied and the request
-    flagged urgent, for a person to call the reporter (PROTOCOL.md section 4). `required`: the fields that must
-    be filled in (default: the form's)."""
+    so `needs_follow_up` is set (not for a compliment). Text pointing to abuse is not kept: the narrative is
+    emptied and the request flagged urgent, for a person to call the reporter (PROTOCOL.md section 4).
+    `required`: the fields that must be filled in (default: the form's)."""
     words = WORDS[language_of(lang)]
     form = form_of(profile)
     got = {name: (values.get(name) or "").strip() for name in FIELDS}
@@ -155,7 +155,8 @@ def check_request(profile: Profile, values: Mapping[str, str], lang: str,
         "caller_name": got["caller_name"], "phone": got["phone"] or None, "email": got["email"] or None,
         "preferred_contact": contact, "language": LANGUAGES[language_of(lang)], "channel": "web_form",
         "school": got["school"] or None, "category": got["category"], "call_type": call_type,
-        "claim": got["claim"], "evidence": got["evidence"], "steps_taken": steps, "needs_follow_up": True,
+        "claim": got["claim"], "evidence": got["evidence"], "steps_taken": steps,
+        "needs_follow_up": call_type != "compliment",  # a compliment is logged, not answered
         "relationship": "other",
     }
     if abuse:  # nothing about it is kept: the words go, a person calls the reporter at once
