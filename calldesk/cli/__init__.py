@@ -22,6 +22,7 @@ from calldesk.cli import (
     queue,
     reports,
     resources,
+    serve,
     users,
 )
 from calldesk.cli.context import Options, options, out, refusals_exit
@@ -46,6 +47,7 @@ app.add_typer(queue.app, name="queue")
 app.add_typer(resources.app, name="resource")
 app.add_typer(lifecycle.holds, name="hold")
 app.add_typer(lifecycle.caller, name="caller")
+app.add_typer(serve.app, name="serve")
 app.command("overdue")(lifecycle.overdue)
 app.command("purge")(lifecycle.purge)
 app.command("demo")(demo.demo)

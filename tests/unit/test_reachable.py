@@ -1,5 +1,6 @@
 """Every capability is reachable: each public service function of calldesk/store (its first parameter a `uow`
-or a `session`) is referenced by the TUI (screens, widgets) or the CLI, by name, attribute or import."""
+or a `session`) is referenced by the TUI (screens, widgets), the CLI or the web front, by name, attribute or
+import."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2] / "calldesk"
-FRONTS = ("screens", "widgets", "cli")
+FRONTS = ("screens", "widgets", "cli", "web")  # the web front (calldesk serve) is a front too
 
 # Being made reachable right now by other helpers (the integrator empties this list at merge).
 IN_FLIGHT: set[str] = set()  # services still being wired to a screen or command (none now)

@@ -1,0 +1,171 @@
+"""The web front's ASGI app (Starlette): its pages, Open311 and the guards around them, over one open store."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import anyio.to_thread
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy.engine import make_url
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from calldesk.errors import PermissionDenied
+from calldesk.rules.calendar import calendar_for
+from calldesk.rules.profile import Profile
+from calldesk.rules.web_form import WebRequest
+from calldesk.store.store import Store, open_store
+from calldesk.store.users import Actor
+from calldesk.store.web_requests import PublicStatus, Submitted, public_requests, public_status, submit_request
+from calldesk.web.accounts import login_password
+from calldesk.web.guards import Csrf, RateLimit, SecurityHeaders
+from calldesk.web.keys import web_secret
+
+TEMPLATES = Path(__file__).parent / "templates"
+SERVE_ENV = "CALLDESK_WEB_SERVE"  # a worker's settings, from `calldesk serve --workers N`
+
+
+@dataclass
+class WebFront:
+    """What every page needs: the store, the protocol, the process's own calldesk user, the secrets and guards."""
+
+    store: Store
+    profile: Profile
+    home: Path
+    rate_per_minute: int = 10
+    secret: bytes = b""
+    actor: Actor | None = None
+    csrf: Csrf = field(init=False)
+    rate: RateLimit = field(init=False)
+    templates: Environment = field(init=False)
+    refused: dict[str, int] = field(default_factory=dict)  # why requests were refused, counted (tests, logs)
+    _stores: dict[str, Store] = field(default_factory=dict)  # respondents' own connections (PostgreSQL)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self.secret = self.secret or web_secret(self.home)
+        self.csrf = Csrf(self.secret)
+        self.rate = RateLimit(self.rate_per_minute)
+        self.templates = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
+        self.actor = self.actor or self.store.actor()
+
+    def store_of(self, username: str) -> Store:
+        """The store as respondent `username` uses it: on PostgreSQL their own login (its password kept by
+        `calldesk serve respondent add`); on SQLite, whose file has one owner, the web front's own store."""
+        if self.store.backend != "postgresql":
+            return self.store
+        with self._lock:
+            found = self._stores.get(username)
+        if found is not None:
+            return found
+        password = login_password(self.home, username)
+        if password is None:
+            raise PermissionDenied(f"{username} has no web login yet: an admin runs `calldesk serve respondent add`.")
+        url = make_url(self.store.url).set(username=username, password=password).render_as_string(hide_password=False)
+        opened = open_store(url, create=False, migrate=False, protocol=self.store.protocol)
+        with self._lock:
+            found = self._stores.setdefault(username, opened)
+        if found is not opened:
+            opened.close()
+        return found
+
+    def close(self) -> None:
+        with self._lock:
+            for opened in self._stores.values():
+                opened.close()
+            self._stores.clear()
+
+    def count(self, why: str) -> None:
+        self.refused[why] = self.refused.get(why, 0) + 1
+
+    def day(self, moment: datetime) -> str:
+        return calendar_for(self.profile).local(moment).strftime("%Y-%m-%d")
+
+    def page(self, name: str, status: int = 200, **values: Any) -> HTMLResponse:
+        html = self.templates.get_template(name).render(agency=self.profile.title, day=self.day, **values)
+        return HTMLResponse(html, status_code=status)
+
+    async def submit(self, checked: WebRequest) -> Submitted:
+        """Open the checked request's case (in a worker thread: the store is synchronous)."""
+        return await run_in_threadpool(self._submit, checked)
+
+    async def status(self, number: str) -> PublicStatus:
+        return await run_in_threadpool(self._status, number)
+
+    async def requests(self, since: datetime | None, until: datetime | None, status: str | None,
+                       numbers: list[str]) -> list[PublicStatus]:
+        return await run_in_threadpool(self._requests, since, until, status, numbers)
+
+    def _submit(self, checked: WebRequest) -> Submitted:
+        assert self.actor is not None
+        with self.store.uow() as uow:
+            return submit_request(uow, actor=self.actor, profile=self.profile, request=checked)
+
+    def _status(self, number: str) -> PublicStatus:
+        assert self.actor is not None
+        with self.store.uow(readonly=True) as uow:
+            return public_status(uow.session, viewer=self.actor, case_number=number)
+
+    def _requests(self, since: datetime | None, until: datetime | None, status: str | None,
+                  numbers: list[str]) -> list[PublicStatus]:
+        assert self.actor is not None
+        with self.store.uow(readonly=True) as uow:
+            return public_requests(uow.session, viewer=self.actor, since=since, until=until, status=status,
+                                   numbers=numbers)
+
+
+def _css(request: Request) -> Response:
+    return Response((TEMPLATES / "form.css").read_text(encoding="utf-8"), media_type="text/css")
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    if request.url.path.startswith("/open311/"):
+        return JSONResponse([{"code": 404, "description": "Not found."}], status_code=404)
+    return HTMLResponse("<!doctype html><title>Not found</title><h1>Not found</h1>", status_code=404)
+
+
+async def _failed(request: Request, exc: Exception) -> Response:
+    # Never a trace: the reason stays in the server's log (uvicorn logs the exception).
+    if request.url.path.startswith("/open311/"):
+        return JSONResponse([{"code": 500, "description": "The server could not do that."}], status_code=500)
+    return HTMLResponse("<!doctype html><title>Error</title><h1>Sorry, something went wrong.</h1>", status_code=500)
+
+
+def create_app(front: WebFront, *, threads: int = 10) -> Any:
+    """The ASGI app serving `front`, doing store work in at most `threads` threads at once."""
+    from calldesk.web import open311, pages, respond
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        yield
+        front.close()
+
+    routes = [Route("/static/form.css", _css), *pages.routes(front), *open311.routes(front),
+              *respond.routes(front)]
+    app = Starlette(routes=routes, exception_handlers={404: _not_found, 405: _not_found, Exception: _failed},
+                    lifespan=lifespan)
+    return SecurityHeaders(app)
+
+
+def from_environment() -> Any:
+    """The app of one worker process of `calldesk serve --workers N`: its own store connections, the settings
+    handed down by the parent in SERVE_ENV (the store, protocol, web folder, rate and threads)."""
+    from calldesk.profiles import load_profile
+
+    settings = json.loads(os.environ[SERVE_ENV])
+    store = open_store(settings["url"], create=False, migrate=False, protocol=settings["protocol"])
+    front = WebFront(store=store, profile=load_profile(settings["protocol"]), home=Path(settings["home"]),
+                     rate_per_minute=settings["rate"])
+    return create_app(front, threads=settings["threads"])

@@ -1,0 +1,137 @@
+"""Open311 GeoReport v2 under /open311/v2/: services, and requests posted and read by clients holding an API key.
+A request is checked as the Service Request form checks it; what is read back is its public status, never caller
+data."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from calldesk.errors import CalldeskError, NotFound
+from calldesk.rules.open311 import GET_FIELDS, STATUSES, category_of, check_post, service_code, services
+from calldesk.rules.web_form import BODY_LIMIT, check_request
+from calldesk.store.web_requests import PublicStatus
+from calldesk.web.app import WebFront
+from calldesk.web.guards import BadForm, TooLarge, parse_form, read_body
+from calldesk.web.keys import client_of
+
+PREFIX = "/open311/v2"
+
+
+def _error(code: int, description: str) -> JSONResponse:
+    return JSONResponse([{"code": code, "description": description}], status_code=code)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat(timespec="seconds") if moment is not None else None
+
+
+def _request_json(found: PublicStatus, agency: str) -> dict[str, Any]:
+    # GeoReport v2 service request, without description, address, location or media: those may carry caller data.
+    return {"service_request_id": found.case_number, "status": found.status,
+            "status_notes": None, "service_name": found.category,
+            "service_code": service_code(found.category) if found.category else None,
+            "agency_responsible": agency, "requested_datetime": _iso(found.opened_at),
+            "updated_datetime": _iso(found.updated_at), "expected_datetime": _iso(found.resolve_by)}
+
+
+def _since(text: str) -> datetime | None:
+    value = datetime.fromisoformat(text)
+    if value.tzinfo is None:
+        raise ValueError("no zone")
+    return value
+
+
+def routes(front: WebFront) -> list[Route]:
+    def keyed(values: dict[str, str]) -> str | None:
+        client = client_of(front.home, values.get("api_key", ""))
+        if client is None:
+            front.count("api_key")
+        return client
+
+    async def list_services(request: Request) -> Response:
+        return JSONResponse(services(front.profile))
+
+    async def one_service(request: Request) -> Response:
+        code = request.path_params["code"]
+        if category_of(front.profile, code) is None:
+            return _error(404, "No such service.")
+        return JSONResponse({"service_code": code, "attributes": []})
+
+    async def post_request(request: Request) -> Response:
+        if not front.rate.allow(request.client.host if request.client else "unknown"):
+            front.count("rate")
+            return _error(429, "Too many requests; try again in a minute.")
+        try:
+            values = parse_form(await read_body(request, BODY_LIMIT))
+        except TooLarge:
+            front.count("size")
+            return _error(413, "The request is too large.")
+        except BadForm:
+            front.count("form")
+            return _error(400, "The body must be application/x-www-form-urlencoded UTF-8.")
+        if keyed(values) is None:
+            return _error(403, "A valid api_key is required.")
+        form, problem = check_post(front.profile, values)
+        if problem is not None:
+            front.count("invalid")
+            return _error(400, problem)
+        checked = check_request(front.profile, form, "en", required=("category", "claim"))
+        if checked.errors:
+            front.count("invalid")
+            name, sentence = next(iter(checked.errors.items()))
+            return _error(400, f"{name}: {sentence}")
+        try:
+            submitted = await front.submit(checked)
+        except CalldeskError as exc:
+            front.count("invalid")
+            return _error(400, exc.message)
+        return JSONResponse([{"service_request_id": submitted.case_number,
+                              "service_notice": "A person will call the reporter." if submitted.abuse_suspected
+                              else "", "account_id": None}], status_code=201)
+
+    async def get_requests(request: Request) -> Response:
+        values = dict(request.query_params)
+        if set(values) - GET_FIELDS:
+            front.count("invalid")
+            return _error(400, "Not a GeoReport v2 argument: " + ", ".join(sorted(set(values) - GET_FIELDS))[:200])
+        if keyed(values) is None:
+            return _error(403, "A valid api_key is required.")
+        status = values.get("status") or None
+        if status is not None and status not in STATUSES:
+            return _error(400, "status is open or closed.")
+        try:
+            since = _since(values["start_date"]) if values.get("start_date") else None
+            until = _since(values["end_date"]) if values.get("end_date") else None
+        except ValueError:
+            return _error(400, "start_date and end_date are W3C date-times with their zone.")
+        numbers = [n for n in values.get("service_request_id", "").split(",") if n][:200]
+        if any(len(n) > 20 for n in numbers):
+            return _error(400, "service_request_id is a list of request numbers.")
+        found = await front.requests(since, until, status, numbers)
+        code = values.get("service_code")
+        return JSONResponse([_request_json(f, front.profile.title) for f in found
+                             if not code or (f.category and service_code(f.category) == code)])
+
+    async def get_request(request: Request) -> Response:
+        values = dict(request.query_params)
+        if keyed(values) is None:
+            return _error(403, "A valid api_key is required.")
+        number = request.path_params["number"]
+        if len(number) > 20:
+            return _error(404, "No such request.")
+        try:
+            found = await front.status(number)
+        except NotFound:
+            return _error(404, "No such request.")
+        return JSONResponse([_request_json(found, front.profile.title)])
+
+    return [Route(f"{PREFIX}/services.json", list_services), Route(f"{PREFIX}/services/{{code}}.json", one_service),
+            Route(f"{PREFIX}/requests.json", post_request, methods=["POST"]),
+            Route(f"{PREFIX}/requests.json", get_requests, methods=["GET"]),
+            Route(f"{PREFIX}/requests/{{number}}.json", get_request, methods=["GET"])]
+

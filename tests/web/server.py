@@ -1,0 +1,77 @@
+"""A real web front for a test: uvicorn serving the app on a free port of 127.0.0.1, in a thread."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import uvicorn
+
+from calldesk.cli.serve import bound_socket
+from calldesk.profiles import load_profile
+from calldesk.store.store import Store
+from calldesk.web.app import WebFront, create_app
+from calldesk.web.guards import CSRF_COOKIE
+
+
+@dataclass
+class Served:
+    front: WebFront
+    url: str
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(base_url=self.url, timeout=30, follow_redirects=False)
+
+
+@contextmanager
+def serving(store: Store, home: Path, *, protocol: str = "area_offices", rate: int = 10_000) -> Iterator[Served]:
+    """The web front over `store` listening on a free port until the block ends."""
+    front = WebFront(store=store, profile=load_profile(protocol), home=home, rate_per_minute=rate)
+    sock = bound_socket("127.0.0.1", 0)
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(front), log_level="warning", access_log=False))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    try:
+        yield Served(front, f"http://127.0.0.1:{port}")
+    finally:
+        server.should_exit = True
+        thread.join(20)
+        sock.close()
+        front.close()
+
+
+def csrf_of(client: httpx.Client, lang: str = "en") -> str:
+    """Open the form (its cookie lands in the client) and return its CSRF token."""
+    page = client.get(f"/request?lang={lang}")
+    assert page.status_code == 200 and client.cookies.get(CSRF_COOKIE)
+    found = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert found
+    return found.group(1)
+
+
+def submit(client: httpx.Client, lang: str = "en", **values: str) -> httpx.Response:
+    """The form filled in with `values` and sent, as a browser would (its CSRF token from the page)."""
+    token = csrf_of(client, lang)
+    return client.post(f"/request?lang={lang}", data={"csrf": token, "lang": lang, **values})
+
+
+def request_number(page: httpx.Response) -> str:
+    found = re.search(r'id="request-number">([^<]+)<', page.text)
+    assert found, page.text
+    return found.group(1)
+
+
+def status_link(page: httpx.Response) -> str:
+    found = re.search(r'id="status-link" href="([^"]+)"', page.text)
+    assert found
+    return found.group(1)

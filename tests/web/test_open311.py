@@ -1,0 +1,68 @@
+"""Open311 GeoReport v2 over real HTTP on both backends: services, requests posted with a client's API key and
+read back without any caller data; fields outside the GeoReport v2 list refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlmodel import func, select
+
+from calldesk.models import Case
+from calldesk.store.store import Store
+from calldesk.store.users import Actor
+from calldesk.web.keys import add_client
+from tests.web.server import serving
+
+V2 = "/open311/v2"
+POST = {"service_code": "transportation", "address_string": "Roosevelt High", "first_name": "Ann",
+        "last_name": "Lee", "phone": "213-555-0142", "email": "ann@example.org",
+        "description": "The bus did not come on Monday."}
+
+
+def test_services_and_requests(store: Store, staff: dict[str, Actor], tmp_path: Path) -> None:
+    key = add_client(tmp_path / "web", "city311")
+    with serving(store, tmp_path / "web") as served, served.client() as client:
+        listed = client.get(f"{V2}/services.json").json()
+        one = client.get(f"{V2}/services/transportation.json")
+        missing = client.get(f"{V2}/services/nothing.json")
+        keyless = client.post(f"{V2}/requests.json", data=POST)
+        wrong_key = client.post(f"{V2}/requests.json", data={**POST, "api_key": "guess"})
+        unknown = client.post(f"{V2}/requests.json", data={**POST, "api_key": key, "caller_ssn": "1"})
+        no_place = client.post(f"{V2}/requests.json", data={**{k: v for k, v in POST.items()
+                                                                if k != "address_string"}, "api_key": key})
+        bad_code = client.post(f"{V2}/requests.json", data={**POST, "api_key": key, "service_code": "x"})
+        half = client.post(f"{V2}/requests.json", data={**POST, "api_key": key, "lat": "34.05"})
+        made = client.post(f"{V2}/requests.json", data={**POST, "api_key": key})
+        assert made.status_code == 201, made.text
+        number = made.json()[0]["service_request_id"]
+        many = client.get(f"{V2}/requests.json", params={"api_key": key})
+        read = client.get(f"{V2}/requests/{number}.json", params={"api_key": key})
+        read_keyless = client.get(f"{V2}/requests/{number}.json")
+        bad_arg = client.get(f"{V2}/requests.json", params={"api_key": key, "phone": "213"})
+        before = client.get(f"{V2}/requests.json", params={"api_key": key, "end_date": "2020-01-01T00:00:00Z"})
+        bad_date = client.get(f"{V2}/requests.json", params={"api_key": key, "start_date": "yesterday"})
+        closed = client.get(f"{V2}/requests.json", params={"api_key": key, "status": "closed"})
+        refused = dict(served.front.refused)
+    # One service per category of the Area Offices taxonomy (17), the code its name in lower case.
+    assert len(listed) == 17 and listed[0]["service_code"] == "transportation"
+    assert set(listed[0]) == {"service_code", "service_name", "description", "metadata", "type", "keywords", "group"}
+    assert one.json() == {"service_code": "transportation", "attributes": []} and missing.status_code == 404
+    assert [r.status_code for r in (keyless, wrong_key, unknown, no_place, bad_code, half)] == [403, 403, 400, 400,
+                                                                                                400, 400]
+    assert "caller_ssn" in unknown.json()[0]["description"]
+    assert made.status_code == 201 and refused == {"api_key": 3, "invalid": 5}
+    assert read_keyless.status_code == 403 and bad_arg.status_code == 400
+    found = read.json()[0]
+    assert found["service_request_id"] == number and found["status"] == "open"
+    assert found["service_name"] == "Transportation"
+    assert set(found) == {"service_request_id", "status", "status_notes", "service_name", "service_code",
+                          "agency_responsible", "requested_datetime", "updated_datetime", "expected_datetime"}
+    assert [r["service_request_id"] for r in many.json()] == [number]
+    assert before.json() == [] and closed.json() == [] and bad_date.status_code == 400
+    for private in ("Ann", "Lee", "213", "ann@example.org", "bus did not come", "Roosevelt"):
+        assert private not in many.text and private not in read.text
+    with store.uow(readonly=True) as uow:
+        case = uow.session.exec(select(Case).where(Case.case_number == number)).one()
+        assert (case.channel, case.category, case.caller_name, case.school) == (
+            "web_form", "Transportation", "Ann Lee", "Roosevelt High")
+        assert uow.session.exec(select(func.count()).select_from(Case)).one() == 1

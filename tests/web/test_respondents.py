@@ -1,0 +1,141 @@
+"""Respondents on the web: signed in as themselves (argon2 password, expiring session, lockout), they see only their
+school's cases and document the resolution; the desk sees it, and the trail names them. On PostgreSQL the web
+front's own login acts as the respondent's role (SET ROLE), so the database's rules decide."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlmodel import col, select
+
+from calldesk.models import AuditEvent, Case, Resolution, UserCreate
+from calldesk.store import users as user_service
+from calldesk.store.grants import grant_login
+from calldesk.store.store import Store, open_store
+from calldesk.store.users import Actor
+from calldesk.store.web_logins import set_login_password
+from calldesk.web.accounts import FAILURES_BEFORE_LOCK, new_login_password, set_password
+from tests.conftest import TEAM_PASSWORD, TEAM_PLACES, Team, _pg_exec, add_user, drop_logins
+from tests.web.server import request_number, serving, submit
+from tests.web.test_web_form import ANN
+
+PASSWORD = "correct horse battery staple"
+
+
+def _sign_in(client: httpx.Client, username: str, password: str) -> httpx.Response:
+    page = client.get("/respond/sign-in")
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert token
+    return client.post("/respond/sign-in", data={"csrf": token.group(1), "username": username,
+                                                 "password": password})
+
+
+def _token(page: httpx.Response) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert found
+    return found.group(1)
+
+
+def _two_requests(client: httpx.Client) -> tuple[str, str]:
+    # Concerns (the building-level attempt is an inquiry's step in Area Offices), one at the respondent's school.
+    ours = request_number(submit(client, **{**ANN, "school": TEAM_PLACES, "call_type": "concern"}))
+    theirs = request_number(submit(client, **{**ANN, "phone": "213-555-0199", "school": "Lincoln Elementary",
+                                              "call_type": "concern"}))
+    return ours, theirs
+
+
+def _respondent_works(served_client: httpx.Client, rex: str, ours: str, theirs: str) -> None:
+    signed = _sign_in(served_client, rex, PASSWORD)
+    assert signed.status_code == 303 and signed.headers["location"] == "/respond"
+    listed = served_client.get("/respond")
+    assert ours in listed.text and theirs not in listed.text
+    assert served_client.get(f"/respond/case/{theirs}").status_code == 404
+    page = served_client.get(f"/respond/case/{ours}")
+    assert "My son&#39;s enrollment papers were lost twice." in page.text
+    saved = served_client.post(f"/respond/case/{ours}", data={
+        "csrf": _token(page), "response": "Met the family; papers re-filed.", "outcome": "Enrolled on Friday."})
+    assert saved.status_code == 200 and 'id="saved"' in saved.text, saved.text
+    forged = served_client.post(f"/respond/case/{ours}", data={"csrf": "x", "response": "forged"})
+    assert forged.status_code == 400 and "expired" in forged.text
+
+
+def _desk_sees(owner: Store, rex: str, ours: str) -> None:
+    with owner.uow(readonly=True) as uow:
+        case = uow.session.exec(select(Case).where(Case.case_number == ours)).one()
+        resolution = uow.session.exec(select(Resolution).where(Resolution.case_id == case.id)).one()
+        assert (resolution.response, resolution.outcome) == ("Met the family; papers re-filed.",
+                                                             "Enrolled on Friday.")
+        actors = {e.actor for e in uow.session.exec(select(AuditEvent).where(
+            AuditEvent.case_id == case.id, col(AuditEvent.entity) == "resolution"))}
+    assert actors == {rex}
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_a_respondent_documents_a_resolution_on_the_embedded_store(store: Store, staff: dict[str, Actor],
+                                                                   tmp_path: Path) -> None:
+    add_user(store, staff["admin"], "rex", "respondent", places=TEAM_PLACES)
+    set_password(tmp_path / "web", "rex", PASSWORD)
+    with serving(store, tmp_path / "web") as served, served.client() as client:
+        ours, theirs = _two_requests(client)
+        _respondent_works(client, "rex", ours, theirs)
+        with httpx.Client(base_url=served.url, cookies={"calldesk_session": "forged"}) as forger:
+            assert forger.get("/respond").status_code == 303
+    _desk_sees(store, "rex", ours)
+
+
+@pytest.fixture
+def logins_dropped_last() -> Iterator[list[str]]:
+    """Login names to drop after the team's database is gone (asked for before `team`, so torn down after it)."""
+    names: list[str] = []
+    yield names
+    drop_logins(names)
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+def test_a_respondent_works_as_their_own_database_login(logins_dropped_last: list[str], team: Team,
+                                                        tmp_path: Path) -> None:
+    web, rex, home = team.name("web"), team.name("rex"), tmp_path / "web"
+    boss = team.owner.actor()
+    logins_dropped_last.append(web)
+    with team.owner.uow() as uow:  # the web front's own login: an agent, made by `db grant` like anyone's
+        user_service.add_user(uow, actor=boss, data=UserCreate(username=web, role="agent", full_name="Web front"))
+    with team.owner.uow() as uow:
+        grant_login(uow, actor=boss, username=web)
+    _pg_exec(f"ALTER ROLE \"{web}\" PASSWORD '{TEAM_PASSWORD}'")
+    with team.owner.uow() as uow:  # what `calldesk serve respondent add` does on PostgreSQL
+        set_login_password(uow, actor=boss, login=rex, password=new_login_password(home, rex))
+    set_password(home, rex, PASSWORD)
+    front_store = open_store(team.url("web"), create=False)
+    try:
+        with serving(front_store, home) as served, served.client() as client:
+            assert served.front.actor is not None and served.front.actor.username == web
+            ours, theirs = _two_requests(client)
+            _respondent_works(client, rex, ours, theirs)
+            # The database itself hides the other school's case from rex's login (row-level security).
+            with served.front.store_of(rex).engine.connect() as conn:
+                seen = {n for (n,) in conn.exec_driver_sql("SELECT case_number FROM cases")}
+                assert conn.exec_driver_sql("SELECT session_user").scalar_one() == rex
+            assert seen == {ours}
+    finally:
+        front_store.close()
+    _desk_sees(team.owner, rex, ours)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_repeated_failures_lock_the_account(store: Store, staff: dict[str, Actor], tmp_path: Path) -> None:
+    add_user(store, staff["admin"], "rex", "respondent", places=TEAM_PLACES)
+    set_password(tmp_path / "web", "rex", PASSWORD)
+    with serving(store, tmp_path / "web") as served, served.client() as client:
+        wrong = [_sign_in(client, "rex", "not the password").status_code for _ in range(FAILURES_BEFORE_LOCK)]
+        locked = _sign_in(client, "rex", PASSWORD)
+        staff_member = _sign_in(client, "sue", PASSWORD)  # a desk user is no respondent, whatever the password
+        refused = dict(served.front.refused)
+    assert wrong == [401] * FAILURES_BEFORE_LOCK and locked.status_code == 429
+    assert staff_member.status_code == 401
+    assert refused == {"sign_in": FAILURES_BEFORE_LOCK + 1, "locked": 1}
+    stored = (tmp_path / "web" / "respondents.json").read_text()
+    assert PASSWORD not in stored and "$argon2id$" in stored

@@ -1,0 +1,112 @@
+"""`calldesk serve` itself (a process, as an agency runs it) on both backends, and web requests reaching the desk's
+live queue (the queue's change signal fires: SQLite's counter, PostgreSQL's NOTIFY)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from calldesk.models import utcnow
+from calldesk.store.changes import ChangeWatch
+from calldesk.store.store import Store
+from calldesk.store.users import Actor
+from tests.web.server import request_number, serving, submit
+from tests.web.test_web_form import ANN
+
+CALLDESK = [sys.executable, "-c", "from calldesk.launch import main; main()"]
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    return {**os.environ, "CALLDESK_WEB_DIR": str(tmp_path / "web")}
+
+
+def test_calldesk_serve_serves_the_form_until_stopped(db_url: str, store: Store, tmp_path: Path) -> None:
+    command = [*CALLDESK, "--db", db_url, "--protocol", "area_offices", "serve", "--port", "0"]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(tmp_path))
+    try:
+        assert server.stdout is not None
+        line = server.stdout.readline()
+        assert "Serving Area Offices Resolution" in line, server.stderr.read() if server.poll() else line
+        url = line.split(" on ")[1].split()[0]
+        with httpx.Client(base_url=url, timeout=30) as client:
+            page = client.get("/request")
+            code = client.get("/open311/v2/services/transportation.json")
+        assert page.status_code == 200 and "Service Request" in page.text and code.status_code == 200
+        assert "server" not in page.headers  # uvicorn does not name itself
+    finally:
+        server.terminate()
+        server.wait(20)
+
+
+def test_serve_refuses_a_port_in_use_in_one_line(db_url: str, store: Store, tmp_path: Path) -> None:
+    import socket
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    try:
+        done = subprocess.run([*CALLDESK, "--db", db_url, "serve", "--port", str(taken.getsockname()[1])],
+                              capture_output=True, text=True, env=_env(tmp_path), timeout=60)
+    finally:
+        taken.close()
+    assert done.returncode == 1 and "Cannot listen on 127.0.0.1" in done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_key_add_prints_a_key_once_and_refuses_a_second(db_url: str, store: Store, tmp_path: Path) -> None:
+    first = subprocess.run([*CALLDESK, "--db", db_url, "serve", "key", "add", "city311"], capture_output=True,
+                           text=True, env=_env(tmp_path), timeout=60)
+    again = subprocess.run([*CALLDESK, "--db", db_url, "serve", "key", "add", "city311"], capture_output=True,
+                           text=True, env=_env(tmp_path), timeout=60)
+    assert first.returncode == 0 and len(first.stdout.strip()) >= 40
+    assert first.stdout.strip() not in (tmp_path / "web" / "open311_clients.json").read_text()  # its digest only
+    assert again.returncode == 1 and "already issued" in again.stderr
+
+
+@pytest.mark.timeout(120)
+def test_a_web_request_fires_the_queue_change_signal(store: Store, staff: dict[str, Actor], tmp_path: Path) -> None:
+    with serving(store, tmp_path / "web") as served, served.client() as client, ChangeWatch(store.engine) as watch:
+        watch.wait(0.1)  # whatever happened before
+        started = time.monotonic()
+        number = request_number(submit(client, **ANN))
+        assert watch.wait(10.0), "the queue was not told"
+        assert time.monotonic() - started < 10
+    from calldesk.profiles import load_profile
+    from calldesk.store.my_work import my_work
+    from calldesk.store.queue import QueueFilter, queue_page
+
+    with store.uow(readonly=True) as uow:
+        page = queue_page(uow.session, actor=staff["supervisor"], now=utcnow(), filters=QueueFilter(status="open"))
+        work = my_work(uow.session, profile=load_profile("area_offices"), viewer=staff["program_specialist"],
+                       now=utcnow())
+    assert number in [row.case_number for row in page.rows]
+    # pat, the program specialist it was routed to, has it in My work: the case and its call back.
+    assert {item.kind for item in work if item.case_number == number} >= {"case", "callback"}
+
+
+def test_serve_in_two_processes_takes_requests(db_url: str, store: Store, staff: dict[str, Actor],
+                                               tmp_path: Path) -> None:
+    command = [*CALLDESK, "--db", db_url, "--protocol", "area_offices", "serve", "--port", "0", "--workers", "2"]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(tmp_path))
+    try:
+        assert server.stdout is not None
+        line = server.stdout.readline()
+        assert "in 2 processes" in line, server.stderr.read() if server.poll() else line
+        with httpx.Client(base_url=line.split(" on ")[1].split()[0], timeout=60) as client:
+            numbers = {request_number(submit(client, **{**ANN, "claim": f"try {n}"})) for n in range(4)}
+    finally:
+        server.terminate()
+        server.wait(30)
+    assert server.returncode is not None and len(numbers) == 4
+    from sqlmodel import func, select
+
+    from calldesk.models import Case
+
+    with store.uow(readonly=True) as uow:
+        assert uow.session.exec(select(func.count()).select_from(Case)).one() == 4
