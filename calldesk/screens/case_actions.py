@@ -8,136 +8,114 @@ one line, with everything typed kept. The case screen's work menu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Static
+from textual.widgets import Label, Select, Static
 
+from calldesk.errors import InvalidInput
 from calldesk.rules.display import inert
-from calldesk.rules.handling import REFERRAL_KINDS, review_points
+from calldesk.rules.handling import MEETING_KINDS, REFERRAL_KINDS, review_points
 from calldesk.screens.context import Desk
-from calldesk.screens.failures import as_refusal
+from calldesk.screens.writing_dialog import CaseDialog
+from calldesk.widgets.inert_text import plain
+from calldesk.widgets.tick_box import TickBox
 from calldesk.widgets.typing import DefaultedInput
 
 
 @dataclass(frozen=True)
 class Field:
-    """One input of a dialog: its id, label, and a checkbox instead of a text input when `tick`."""
+    """One input of a dialog: its id, label, and a tick box instead of a text box when `tick`; a picker of the
+    valid values when `pick` (`choices`: (label, value) pairs known at once; else read with the case, `options`)."""
 
     name: str
     label: str
     placeholder: str = ""
     tick: bool = False
     value: str = ""
+    pick: bool = False
+    choices: tuple[tuple[str, str], ...] = ()
 
 
-class CaseActionDialog(ModalScreen[Any]):
-    """The shared shape: fields, Save (ctrl+s) and Cancel (escape); the subclass says what the service does."""
+@dataclass(frozen=True)
+class Seen:
+    """The case as the dialog opened on it: its row (and version), the line about it, the pickers' values."""
+
+    case: Any
+    intro: str
+    options: dict[str, list[tuple[str, str]]]
+
+
+class CaseActionDialog(CaseDialog[Any]):
+    """The shared shape of the action dialogs: a line about the case, the fields; the subclass says what the
+    service does (`perform`)."""
 
     TITLE: ClassVar[str] = ""
     FIELDS: ClassVar[tuple[Field, ...]] = ()
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "submit", "Save", id="case_action.save"),
-        Binding("escape", "cancel", "Cancel", id="case_action.cancel"),
-    ]
-    DEFAULT_CSS = """
-    CaseActionDialog { align: center middle; }
-    CaseActionDialog > Vertical { width: 76; max-width: 100%; height: auto; max-height: 100%;
-                                  border: round $accent; padding: 0 1; }
-    CaseActionDialog Input { width: 100%; }
-    CaseActionDialog .action-status { color: $error; height: auto; }
-    CaseActionDialog .dialog-buttons { height: auto; }
-    """
 
-    def __init__(self, desk: Desk, case_number: str) -> None:
-        super().__init__()
-        self.desk, self.case_number = desk, case_number
-        self.expected_version: int | None = None
+    def heading(self) -> str:
+        return f"{self.TITLE}: case {self.case_number}"
 
-    def compose(self) -> ComposeResult:
-        with Vertical() as box:
-            box.border_title = f"{self.TITLE}: case {self.case_number}"
-            yield Static(self.intro(), id="action-intro", markup=False)
-            for f in self.FIELDS:
-                if f.tick:
-                    yield Checkbox(f.label, id=f"f-{f.name}")
-                else:
-                    yield Label(f.label)
-                    # A default is replaced by what is typed, never added to ("safetyhealth").
-                    yield DefaultedInput(f.value, placeholder=f.placeholder, id=f"f-{f.name}")
-            yield Static("", id="action-status", classes="action-status", markup=False)
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Save (ctrl+s)", id="save", variant="primary")
-                yield Button("Cancel (esc)", id="cancel")
+    def body(self) -> ComposeResult:
+        yield Static(self.intro(), id="state", classes="dialog-line", markup=False)
+        for f in self.FIELDS:
+            if f.tick:
+                yield TickBox(f.label, id=f"f-{f.name}")
+                continue
+            yield Label(f.label)
+            if f.pick:
+                yield Select([(plain(label), value) for label, value in f.choices], id=f"f-{f.name}",
+                             prompt=f.placeholder or "Pick one (Enter, then type)",
+                             value=f.value if f.value in {v for _, v in f.choices} else Select.NULL)
+            else:
+                # A default is replaced by what is typed, never added to ("safetyhealth").
+                yield DefaultedInput(f.value, placeholder=f.placeholder, id=f"f-{f.name}")
 
     def intro(self) -> str:
         return ""
 
-    def on_mount(self) -> None:
-        self._load_version()
-        first = next(iter(self.query(Input)), None)
-        if first is not None:
-            first.focus()
-
-    @work(thread=True, exclusive=True, group="case-version", exit_on_error=False)
-    def _load_version(self) -> None:
+    def read(self) -> Seen:
         from calldesk.store.cases import get_case
 
         with self.desk.store.uow(readonly=True) as uow:
             case = get_case(uow.session, self.case_number, viewer=self.desk.actor)
-            version, extra = case.version, self.describe(uow.session, case)
-        self.app.call_from_thread(self._loaded, version, extra)
+            return Seen(case, self.describe(uow.session, case), self.options(uow.session, case))
 
-    def _loaded(self, version: int, extra: str) -> None:
-        self.expected_version = version
-        if extra:
-            self.query_one("#action-intro", Static).update(inert(extra))
+    def loaded(self, found: Seen) -> None:
+        if found.intro:
+            self.query_one("#state", Static).update(inert(found.intro))
+        for name, choices in found.options.items():
+            picker: Select[str] = self.query_one(f"#f-{name}", Select)
+            picker.set_options([(plain(label), value) for label, value in choices])
+            if len(choices) == 1:
+                picker.value = choices[0][1]
 
     def describe(self, session: Any, case: Any) -> str:
         """A line about the case as it is now (read in the worker); empty for none."""
         return ""
 
+    def options(self, session: Any, case: Any) -> dict[str, list[tuple[str, str]]]:
+        """The values of the pickers that depend on the case (read in the worker): field name -> (label, value)."""
+        return {}
+
+    @property
+    def expected_version(self) -> int | None:
+        return self.version
+
     def values(self) -> dict[str, Any]:
-        found: dict[str, Any] = {}
-        for f in self.FIELDS:
-            widget = self.query_one(f"#f-{f.name}")
-            found[f.name] = widget.value  # type: ignore[attr-defined]
-        return found
+        return {f.name: self.ticked(f"f-{f.name}") if f.tick else self.typed(f"f-{f.name}") for f in self.FIELDS}
 
     def perform(self, uow: Any, values: dict[str, Any]) -> Any:  # pragma: no cover - every dialog defines it
         raise NotImplementedError
 
-    def action_submit(self) -> None:
-        self.query_one("#action-status", Static).update("Saving...")
-        self._submit(self.values())
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_submit()
-        else:
-            self.dismiss(None)
-
-    @work(thread=True, exclusive=True, group="case-action", exit_on_error=False)
-    def _submit(self, values: dict[str, Any]) -> None:
-        try:
-            with self.desk.store.uow() as uow:
-                result = self.perform(uow, values)
-        except Exception as exc:  # a refusal stays on the dialog, everything typed kept
-            self.app.call_from_thread(self._refused, as_refusal(exc).message)
-            return
-        self.app.call_from_thread(self.dismiss, result)
-
-    def _refused(self, message: str) -> None:
-        self.query_one("#action-status", Static).update(inert(message))
+    def service(self) -> Callable[[Any, Any, int], Any]:
+        values = self.values()
+        for f in self.FIELDS:
+            if f.pick and not values[f.name]:
+                raise InvalidInput(f"Pick {f.label[0].lower()}{f.label[1:]}".rstrip(":") + ".", field=f.name)
+        return lambda uow, actor, version: self.perform(uow, values)
 
 
 class EscalateDialog(CaseActionDialog):
@@ -184,7 +162,8 @@ class ReferDialog(CaseActionDialog):
     """Refer to Safety and Security or to the civil rights coordinator, with whom."""
 
     TITLE = "Refer"
-    FIELDS = (Field("kind", f"To ({' or '.join(REFERRAL_KINDS)})", value="safety"),
+    FIELDS = (Field("kind", "To the office", pick=True, value="safety",
+                    choices=tuple((office, kind) for kind, office in REFERRAL_KINDS.items())),
               Field("contact", "Whom at that office"), Field("note", "What was passed on"))
 
     def perform(self, uow: Any, values: dict[str, Any]) -> Any:
@@ -199,7 +178,8 @@ class MeetingDialog(CaseActionDialog):
     """Schedule a resolution or mediation meeting with its parties."""
 
     TITLE = "Meeting"
-    FIELDS = (Field("kind", "Kind (resolution or mediation)", value="resolution"),
+    FIELDS = (Field("kind", "Kind of meeting", pick=True, value="resolution",
+                    choices=tuple((kind.capitalize(), kind) for kind in MEETING_KINDS)),
               Field("when", "When (local date and time)", "2026-12-01 15:00"),
               Field("parties", "Parties (separated by commas)", "Parent, Principal, Teacher"),
               Field("place", "Where"))
@@ -219,15 +199,28 @@ class MeetingOutcomeDialog(CaseActionDialog):
     """The outcome of a meeting and whether the parent was satisfied."""
 
     TITLE = "Meeting outcome"
-    FIELDS = (Field("meeting", "Meeting number"), Field("outcome", "What was agreed or decided"),
+    FIELDS = (Field("meeting", "The meeting", pick=True, placeholder="Pick the meeting (the case's, listed)"),
+              Field("outcome", "What was agreed or decided"),
               Field("satisfied", "The parent was satisfied", tick=True))
 
+    def options(self, session: Any, case: Any) -> dict[str, list[tuple[str, str]]]:
+        from calldesk.rules.calendar import calendar_for
+        from calldesk.rules.triage import format_due
+        from calldesk.store.handling import meetings_for
+
+        local = calendar_for(self.desk.profile).local
+        return {"meeting": [(f"{m.kind} on {format_due(local(m.scheduled_for), with_time=True)} with {m.parties}"
+                             + (" (outcome recorded)" if m.outcome else ""), str(m.id))
+                            for m in meetings_for(session, case.id)]}
+
+    def describe(self, session: Any, case: Any) -> str:
+        from calldesk.store.handling import meetings_for
+
+        return "" if meetings_for(session, case.id) else "No meeting is scheduled on this case: schedule one first."
+
     def perform(self, uow: Any, values: dict[str, Any]) -> Any:
-        from calldesk.errors import InvalidInput
         from calldesk.store.handling import record_meeting_outcome
 
-        if not values["meeting"].strip().isdigit():
-            raise InvalidInput("Give the meeting's number.", field="meeting")
         return record_meeting_outcome(uow, actor=self.desk.actor, case_number=self.case_number,
                                       meeting_id=int(values["meeting"]), outcome=values["outcome"],
                                       parent_satisfied=bool(values["satisfied"]),
@@ -238,11 +231,17 @@ class MergeDialog(CaseActionDialog):
     """Merge this case (a duplicate) into another; the survivor keeps both histories."""
 
     TITLE = "Merge into another case"
-    FIELDS = (Field("into", "The case that survives (its number)", "2026-000123"),
+    FIELDS = (Field("into", "The case that survives", "Pick the case (the same caller's first)", pick=True),
               Field("reason", "Why they are the same matter"))
 
     def intro(self) -> str:
         return "This case will be closed as merged and point to the survivor."
+
+    def options(self, session: Any, case: Any) -> dict[str, list[tuple[str, str]]]:
+        from calldesk.store.handling import merge_targets
+
+        return {"into": [(f"{c.case_number}  {c.caller_name or '-'}, {c.category or 'no category'}, {c.status}",
+                          c.case_number) for c in merge_targets(session, case, viewer=self.desk.actor)]}
 
     def perform(self, uow: Any, values: dict[str, Any]) -> Any:
         from calldesk.store.handling import merge_cases
@@ -264,7 +263,6 @@ class ReviewDialog(CaseActionDialog):
                        Field("score", "Score (1-5)"), Field("comment", "Comment"))
 
     def perform(self, uow: Any, values: dict[str, Any]) -> Any:
-        from calldesk.errors import InvalidInput
         from calldesk.models import QualityReviewCreate
         from calldesk.store.handling import review_case
 

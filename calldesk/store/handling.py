@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 
+from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from calldesk.errors import InvalidInput, RuleRefused
@@ -210,3 +211,29 @@ def reviews_for(session: Session, case_id: int | None) -> list[QualityReviewPubl
     rows = session.exec(select(QualityReview).where(QualityReview.case_id == case_id)
                         .order_by(col(QualityReview.id)))
     return [QualityReviewPublic.model_validate(r) for r in rows]
+
+
+def merge_targets(session: Session, case: Case, *, viewer: Actor, limit: int = 40) -> list[Case]:
+    """The cases `case` could be merged into (calldesk.rules.handling.check_merge: not itself, the same agency,
+    not merged away), that `viewer` may see: the same caller's (phone, email or name) first, then the open
+    cases of its category, then the other open cases; the newest first in each, at most `limit` in all."""
+    from calldesk.store.visibility import sees_among
+
+    merged_away = select(CaseLink.case_id).where(CaseLink.kind == "merged")
+    base = select(Case).where(Case.protocol == case.protocol, col(Case.id) != case.id,
+                              col(Case.id).not_in(merged_away), sees_among(viewer))
+    same = [col(Case.phone_digits) == case.phone_digits if case.phone_digits else None,
+            col(Case.email) == case.email if case.email else None,
+            col(Case.caller_name_key) == case.caller_name_key if case.caller_name_key else None]
+    callers = [c for c in same if c is not None]
+    tiers = [or_(*callers)] if callers else []
+    if case.category:
+        tiers.append(and_(Case.category == case.category, Case.status == "open"))
+    tiers.append(Case.status == "open")
+    found: list[Case] = []
+    for condition in tiers:
+        if len(found) >= limit:
+            break
+        found += session.exec(base.where(condition, col(Case.id).not_in([c.id for c in found]))
+                              .order_by(col(Case.opened_at).desc()).limit(limit - len(found)))
+    return found
