@@ -46,7 +46,7 @@ class WritingDialog(ModalScreen[R], Generic[R]):
     for the worker thread, whose result the dialog is dismissed with)."""
 
     HEADING = ""
-    SAVE_LABEL: ClassVar[str] = "Save"
+    SAVE_LABEL = "Save"
     LOADS: ClassVar[bool] = False
     REFUSAL_ID: ClassVar[str] = "refusal"
     HINT: ClassVar[str] = ""

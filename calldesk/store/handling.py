@@ -228,8 +228,8 @@ def merge_targets(session: Session, case: Case, *, viewer: Actor, limit: int = 4
     callers = [c for c in same if c is not None]
     tiers = [or_(*callers)] if callers else []
     if case.category:
-        tiers.append(and_(Case.category == case.category, Case.status == "open"))
-    tiers.append(Case.status == "open")
+        tiers.append(and_(col(Case.category) == case.category, col(Case.status) == "open"))
+    tiers.append(col(Case.status) == "open")
     found: list[Case] = []
     for condition in tiers:
         if len(found) >= limit:
