@@ -250,6 +250,36 @@ class MergeDialog(CaseActionDialog):
                            reason=values["reason"], expected_version=self.expected_version)
 
 
+class AssignDialog(CaseActionDialog):
+    """A supervisor gives the case to a person (F5 on the case): picked from those at work today who may work it
+    (its owner role or above) and speak its language (calldesk.rules.assignment.offered), never a name typed and
+    then refused."""
+
+    TITLE = "Assign"
+    FIELDS = (Field("to", "Give it to", "Pick the person (fewest open cases first)", pick=True),)
+
+    def describe(self, session: Any, case: Any) -> str:
+        who = f"assigned to {case.assigned_to}" if case.assigned_to else "not assigned"
+        language = "" if (case.language or "English").casefold() == "english" else f", in {case.language}"
+        return f"Now {who}; its work is for a {case.owner_role.replace('_', ' ')} or above{language}."
+
+    def options(self, session: Any, case: Any) -> dict[str, list[tuple[str, str]]]:
+        from calldesk.rules.assignment import offered
+        from calldesk.store.queries import staff_board
+
+        staff = staff_board(session, today=self.desk.today()).staff
+        people = offered(staff, at_least=case.owner_role, language=case.language or "",
+                         exclude=[case.assigned_to] if case.assigned_to else [])
+        return {"to": [(f"{s.username}  {s.role.replace('_', ' ')}, {s.open_cases} open", s.username)
+                       for s in people]}
+
+    def perform(self, uow: Any, values: dict[str, Any]) -> Any:
+        from calldesk.store.assignments import reassign
+
+        return reassign(uow, actor=self.desk.actor, case_number=self.case_number, to_user=values["to"],
+                        expected_version=self.expected_version)
+
+
 class ReviewDialog(CaseActionDialog):
     """A supervisor's quality review: the profile's checklist, a score (1-5) and a comment."""
 

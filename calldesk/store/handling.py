@@ -166,8 +166,9 @@ def merge_cases(uow: UnitOfWork, *, actor: Actor, case_number: str, into: str, r
     merged.status, merged.close_reason = "closed", close_reason
     refresh_next_deadline(merged)
     merged.updated_at = survivor.updated_at = utcnow()
-    audit.record_changes(session, actor=actor.username, action="case.merge", entity="case", entity_id=merged.case_number,
-                         case_id=merged.id, before=before, after={"status": "closed", "close_reason": close_reason})
+    audit.record_changes(session, actor=actor.username, action="case.merge", entity="case",
+                         entity_id=merged.case_number, case_id=merged.id, before=before,
+                         after={"status": "closed", "close_reason": close_reason})
     audit.record(session, actor=actor.username, action="case.merge", entity="case", entity_id=survivor.case_number,
                  case_id=survivor.id, field="merged_from", new=merged.case_number)
     uow.commit()
