@@ -226,7 +226,7 @@ class CaseScreen(Screen[None]):
                                                              f"{said.assigned_to}." if said is not None else None))
 
     def action_work_menu(self) -> None:
-        from calldesk.screens.case_menu import CaseAction, CaseActionMenu
+        from calldesk.screens.case_menu import CaseAction, CaseActionMenu, offers_for
 
         def picked(action: CaseAction | None) -> None:
             if action is None:
@@ -238,7 +238,8 @@ class CaseScreen(Screen[None]):
                 return
             self.open_action(dialog, then=lambda said: self._worked(action, said))
 
-        self.app.push_screen(CaseActionMenu(self.case_number, self.desk.actor.may), picked)
+        offers = offers_for(self.desk.actor.role, self.desk.profile, self.view) if self.view is not None else {}
+        self.app.push_screen(CaseActionMenu(self.case_number, offers), picked)
 
     def _worked(self, action: Any, said: Any) -> None:
         """A dialog closed: say what it did (its own sentence, or the action's name) and read the case again."""

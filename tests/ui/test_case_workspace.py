@@ -265,9 +265,9 @@ async def test_the_work_menu_opens_each_dialog_by_its_letter_and_the_case_shows_
             if app.screen is screen:
                 break
         assert app.screen is screen
-        from calldesk.screens.case_actions import EscalateDialog, MergeDialog
+        from calldesk.screens.case_actions import EscalateDialog, ReferDialog
 
-        for letter, dialog in (("e", EscalateDialog), ("g", MergeDialog)):  # escalation's and merge's dialogs too
+        for letter, dialog in (("e", EscalateDialog), ("d", ReferDialog)):  # escalation's and referral's too
             await pilot.press("ctrl+g", letter)
             await _settle(pilot, app)
             assert isinstance(app.screen, dialog), letter
