@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Static
+from textual.widgets import Button, DataTable, Footer, Header, Input, Select, Static
 
 from calldesk.errors import CalldeskError
 from calldesk.models import CallbackCreate, CallbackPublic
@@ -28,27 +28,41 @@ from calldesk.widgets.typing import TypingInput
 
 class AskForm(WritingDialog[bool]):
     """A small form (calldesk.screens.writing_dialog): Enter in any field (or ctrl+s) runs `submit` on a worker
-    thread; a refusal stays on the form, as typed."""
+    thread; a refusal stays on the form, as typed. `picks`: (name, label) pickers whose (label, value) choices
+    `options` reads on a worker thread as the form opens (Save waits for them); their values come with the fields'."""
 
     REFUSAL_ID = "form-error"
     HINT = "Enter saves, Escape cancels."
 
     def __init__(self, title: str, fields: list[tuple[str, str]], checks: list[tuple[str, str]],
-                 submit: Callable[[dict[str, str], dict[str, bool]], None]) -> None:
+                 submit: Callable[[dict[str, str], dict[str, bool]], None], *,
+                 picks: list[tuple[str, str]] | None = None,
+                 options: Callable[[], dict[str, list[tuple[str, str]]]] | None = None) -> None:
         super().__init__()
         self.form_title, self.fields, self.checks, self.submit = title, fields, checks, submit
+        self.picks, self.options = picks or [], options
+        self.LOADS = options is not None
 
     def heading(self) -> str:
         return self.form_title
 
     def body(self) -> ComposeResult:
+        for name, label in self.picks:
+            yield Select[str]([], id=f"f-{name}", prompt=label)
         for name, label in self.fields:
             yield TypingInput(placeholder=label, id=f"f-{name}")
         for name, label in self.checks:
             yield TickBox(label, id=f"c-{name}")
 
+    def read(self) -> dict[str, list[tuple[str, str]]]:
+        return self.options() if self.options is not None else {}
+
+    def loaded(self, found: dict[str, list[tuple[str, str]]]) -> None:
+        for name, choices in found.items():
+            self.query_one(f"#f-{name}", Select).set_options([(plain(label), value) for label, value in choices])
+
     def prepare(self) -> Callable[[], bool]:
-        values = {name: self.typed(f"f-{name}") for name, _ in self.fields}
+        values = {name: self.typed(f"f-{name}") for name, _ in [*self.picks, *self.fields]}
         ticks = {name: self.ticked(f"c-{name}") for name, _ in self.checks}
         submit = self.submit
 

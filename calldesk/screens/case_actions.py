@@ -8,8 +8,9 @@ one line, with everything typed kept. The case screen's work menu
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
@@ -264,14 +265,20 @@ class AssignDialog(CaseActionDialog):
         return f"Now {who}; its work is for a {case.owner_role.replace('_', ' ')} or above{language}."
 
     def options(self, session: Any, case: Any) -> dict[str, list[tuple[str, str]]]:
-        from calldesk.rules.assignment import offered
-        from calldesk.store.queries import staff_board
+        return {"to": staff_options(session, self.desk.today(), at_least=case.owner_role,
+                                    language=case.language or "",
+                                    exclude=[case.assigned_to] if case.assigned_to else [])}
 
-        staff = staff_board(session, today=self.desk.today()).staff
-        people = offered(staff, at_least=case.owner_role, language=case.language or "",
-                         exclude=[case.assigned_to] if case.assigned_to else [])
-        return {"to": [(f"{s.username}  {s.role.replace('_', ' ')}, {s.open_cases} open", s.username)
-                       for s in people]}
+
+def staff_options(session: Any, today: date, *, at_least: str = "agent", language: str = "",
+                  exclude: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """A people picker's (label, user name) pairs: who can be given the work (calldesk.rules.assignment.offered)
+    with their role and load; read on a worker thread (assign, hand a callback on)."""
+    from calldesk.rules.assignment import offered
+    from calldesk.store.queries import staff_board
+
+    people = offered(staff_board(session, today=today).staff, at_least=at_least, language=language, exclude=exclude)
+    return [(f"{s.username}  {s.role.replace('_', ' ')}, {s.open_cases} open", s.username) for s in people]
 
     def perform(self, uow: Any, values: dict[str, Any]) -> Any:
         from calldesk.store.assignments import reassign

@@ -47,7 +47,7 @@ class WritingDialog(ModalScreen[R], Generic[R]):
 
     HEADING = ""
     SAVE_LABEL = "Save"
-    LOADS: ClassVar[bool] = False
+    LOADS = False
     REFUSAL_ID: ClassVar[str] = "refusal"
     HINT: ClassVar[str] = ""
     BINDINGS: ClassVar[list[BindingType]] = [

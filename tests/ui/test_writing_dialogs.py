@@ -124,3 +124,41 @@ async def test_save_cannot_submit_a_case_dialog_before_its_version_is_read(
         await pilot.pause()
         with store.uow(readonly=True) as uow:
             assert dialog.version == get_case(uow.session, number, viewer=None).version
+
+
+async def test_a_form_picker_offers_only_those_at_work_and_saves_the_one_picked(
+        store: Store, staff: dict[str, Actor], admin: Actor) -> None:
+    """AskForm's people picker (the callbacks' hand-on uses it): read as the form opens, nobody absent offered,
+    picked with the keys (Enter opens it, letters find the name, Enter picks), ctrl+s saves it."""
+    from calldesk.screens.callbacks import AskForm
+    from calldesk.screens.case_actions import staff_options
+    from calldesk.store.users import set_absence
+
+    with store.uow() as uow:
+        set_absence(uow, actor=staff["supervisor"], username="pat", absent_since=fixed_clock().date())  # away today
+    saved: list[dict[str, str]] = []
+
+    def options() -> dict[str, list[tuple[str, str]]]:
+        with store.uow(readonly=True) as uow:
+            return {"user": staff_options(uow.session, fixed_clock().date(), exclude=["ana"])}
+
+    form = AskForm("Hand the callback on to", [], [], lambda values, ticks: saved.append(values),
+                   picks=[("user", "Hand it to")], options=options)
+
+    class FormHost(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(form)
+
+    app = FormHost()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        picker = form.query_one("#f-user", Select)
+        # By hand: the staff fixture's people at work but ana (who has it) and pat (absent): sue, sam and the
+        # store's admin, none with open cases, so by rank: sam (specialist), sue (supervisor), the admin.
+        assert [value for _, value in picker._options if isinstance(value, str)] == \
+            ["sam", "sue", admin.username]
+        await pilot.press("enter", "s", "u", "e", "enter", "ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert saved == [{"user": "sue"}]
