@@ -30,6 +30,7 @@ from calldesk.rules.profile import Profile
 if TYPE_CHECKING:
     from calldesk.screens.context import Desk
     from calldesk.store.search import CaseView
+    from calldesk.store.users import Actor
 
 
 @dataclass(frozen=True)
@@ -113,11 +114,12 @@ def case_facts(view: CaseView) -> CaseFacts:
     return CaseFacts(case.case_number, case.status, case.escalation_level, merged, meetings, len(view.students))
 
 
-def offers_for(role: str, profile: Profile, view: CaseView,
+def offers_for(actor: Actor, profile: Profile, view: CaseView,
                actions: tuple[CaseAction, ...] = CASE_ACTIONS) -> dict[str, Offer]:
-    """Each action's answer for `role` on the case on screen (action key -> Offer)."""
+    """Each action's answer for `actor` on the case on screen (action key -> Offer)."""
     facts = case_facts(view)
-    return {a.key: may_work(a.work, role=role, profile=profile, case=facts) for a in actions}
+    return {a.key: may_work(a.work, role=actor.role, profile=profile, case=facts, sole=actor.sole)
+            for a in actions}
 
 
 class CaseActionMenu(ModalScreen[CaseAction | None]):

@@ -16,6 +16,9 @@ def test_the_role_decides_first_in_the_permissions_words() -> None:
     assert offer == Offer(False, "Only program specialists or specialists or supervisors may merge or link cases; "
                                  "you are signed in as an agent.")
     assert may_work("merge", role="supervisor", profile=LAUSD, case=OPEN).allowed
+    # The store's only user acts in every role (a one-person office): the case and the protocol still decide.
+    assert may_work("merge", role="admin", profile=LAUSD, case=OPEN, sole=True).allowed
+    assert not may_work("escalate", role="admin", profile=LAUSD, case=CLOSED, sole=True).allowed
     # The letter: a specialist drafts and signs, a supervisor approves; an agent does neither.
     assert may_work("letter", role="specialist", profile=LAUSD, case=OPEN).allowed
     assert not may_work("letter", role="agent", profile=LAUSD, case=OPEN).allowed
