@@ -115,7 +115,7 @@ class CaseActionDialog(CaseDialog[Any]):
         values = self.values()
         for f in self.FIELDS:
             if f.pick and not values[f.name]:
-                raise InvalidInput(f"Pick {f.label[0].lower()}{f.label[1:]}".rstrip(":") + ".", field=f.name)
+                raise InvalidInput(f"{f.label}: pick one (Enter opens the list).", field=f.name)
         return lambda uow, actor, version: self.perform(uow, values)
 
 
