@@ -269,6 +269,12 @@ class AssignDialog(CaseActionDialog):
                                     language=case.language or "",
                                     exclude=[case.assigned_to] if case.assigned_to else [])}
 
+    def perform(self, uow: Any, values: dict[str, Any]) -> Any:
+        from calldesk.store.assignments import reassign
+
+        return reassign(uow, actor=self.desk.actor, case_number=self.case_number, to_user=values["to"],
+                        expected_version=self.expected_version)
+
 
 def staff_options(session: Any, today: date, *, at_least: str = "agent", language: str = "",
                   exclude: Sequence[str] = ()) -> list[tuple[str, str]]:
@@ -279,12 +285,6 @@ def staff_options(session: Any, today: date, *, at_least: str = "agent", languag
 
     people = offered(staff_board(session, today=today).staff, at_least=at_least, language=language, exclude=exclude)
     return [(f"{s.username}  {s.role.replace('_', ' ')}, {s.open_cases} open", s.username) for s in people]
-
-    def perform(self, uow: Any, values: dict[str, Any]) -> Any:
-        from calldesk.store.assignments import reassign
-
-        return reassign(uow, actor=self.desk.actor, case_number=self.case_number, to_user=values["to"],
-                        expected_version=self.expected_version)
 
 
 class ReviewDialog(CaseActionDialog):
