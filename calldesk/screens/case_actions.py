@@ -22,6 +22,7 @@ from calldesk.rules.handling import MEETING_KINDS, REFERRAL_KINDS, review_points
 from calldesk.screens.context import Desk
 from calldesk.screens.writing_dialog import CaseDialog
 from calldesk.widgets.inert_text import plain
+from calldesk.widgets.quiet import compact
 from calldesk.widgets.tick_box import TickBox
 from calldesk.widgets.typing import DefaultedInput
 
@@ -60,19 +61,22 @@ class CaseActionDialog(CaseDialog[Any]):
         return f"{self.TITLE}: case {self.case_number}"
 
     def body(self) -> ComposeResult:
-        yield Static(self.intro(), id="state", classes="dialog-line", markup=False)
+        state = Static(self.intro(), id="state", classes="dialog-line", markup=False)
+        state.display = bool(self.intro())  # no empty line above the fields when there is nothing to say
+        yield state
         for f in self.FIELDS:
             if f.tick:
                 yield TickBox(f.label, id=f"f-{f.name}")
                 continue
             yield Label(f.label)
             if f.pick:
-                yield Select([(plain(label), value) for label, value in f.choices], id=f"f-{f.name}",
-                             prompt=f.placeholder or "Pick one (Enter, then type)",
-                             value=f.value if f.value in {v for _, v in f.choices} else Select.NULL)
+                yield compact(Select([(plain(label), value) for label, value in f.choices], id=f"f-{f.name}",
+                                     prompt=f.placeholder or "Pick one (Enter, then type)",
+                                     value=f.value if f.value in {v for _, v in f.choices} else Select.NULL))
             else:
-                # A default is replaced by what is typed, never added to ("safetyhealth").
-                yield DefaultedInput(f.value, placeholder=f.placeholder, id=f"f-{f.name}")
+                # A default is replaced by what is typed, never added to ("safetyhealth"); one line each, so the
+                # longest dialog keeps its Save button on an 80x24 terminal.
+                yield compact(DefaultedInput(f.value, placeholder=f.placeholder, id=f"f-{f.name}"))
 
     def intro(self) -> str:
         return ""
@@ -86,7 +90,9 @@ class CaseActionDialog(CaseDialog[Any]):
 
     def loaded(self, found: Seen) -> None:
         if found.intro:
-            self.query_one("#state", Static).update(inert(found.intro))
+            state = self.query_one("#state", Static)
+            state.update(inert(found.intro))
+            state.display = True
         for name, choices in found.options.items():
             picker: Select[str] = self.query_one(f"#f-{name}", Select)
             picker.set_options([(plain(label), value) for label, value in choices])
@@ -147,7 +153,7 @@ class AppealDialog(CaseActionDialog):
 
     TITLE = "Appeal"
     FIELDS = (Field("reason", "What does the written appeal ask?"),
-              Field("received", "Received (local date and time; empty: now)", "2026-12-01 09:00"))
+              Field("received", "Received (local date and time; empty: now)", "e.g. 2026-12-01 09:00"))
 
     def perform(self, uow: Any, values: dict[str, Any]) -> Any:
         from calldesk.rules.typed_dates import local_moment
@@ -181,8 +187,8 @@ class MeetingDialog(CaseActionDialog):
     TITLE = "Meeting"
     FIELDS = (Field("kind", "Kind of meeting", pick=True, value="resolution",
                     choices=tuple((kind.capitalize(), kind) for kind in MEETING_KINDS)),
-              Field("when", "When (local date and time)", "2026-12-01 15:00"),
-              Field("parties", "Parties (separated by commas)", "Parent, Principal, Teacher"),
+              Field("when", "When (local date and time)", "e.g. 2026-12-01 15:00"),
+              Field("parties", "Parties (separated by commas)", "e.g. Parent, Principal, Teacher"),
               Field("place", "Where"))
 
     def perform(self, uow: Any, values: dict[str, Any]) -> Any:

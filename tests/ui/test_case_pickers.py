@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import pytest
 from textual.widgets import Select, Static
 
 from calldesk.profiles import load_profile
@@ -106,3 +107,25 @@ async def test_the_merge_target_lists_the_same_callers_cases_first(store: Store,
         await pilot.press("tab", *"Same matter")
         await saved(pilot, app)
         assert app.results and app.results[0].case_number == other.case_number
+
+
+@pytest.mark.parametrize("dialog", ["EscalateDialog", "AppealDialog", "ReferDialog", "MeetingDialog",
+                                    "MeetingOutcomeDialog", "MergeDialog", "ReviewDialog", "AssignDialog",
+                                    "StepDialog"])
+async def test_each_case_action_dialog_keeps_its_save_button_on_an_80_by_24_terminal(
+        store: Store, staff: dict[str, Actor], dialog: str) -> None:
+    import importlib
+
+    from calldesk.screens import case_actions, case_steps
+    from tests.ui.test_case_work import Host as Styled  # the desk's own styles
+
+    number = call(store, staff["agent"], ROCHESTER, call_type="concern", category="Transportation").case.case_number
+    module = case_steps if dialog == "StepDialog" else case_actions
+    shown = getattr(importlib.import_module(module.__name__), dialog)(
+        Desk(ROCHESTER, fixed_clock, store=store, actor=staff["supervisor"]), number)
+    app = Styled(shown)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        box, save = shown.query_one(".dialog").region, shown.query_one("#save").region
+        assert save.bottom <= box.bottom <= 24, (save, box)
