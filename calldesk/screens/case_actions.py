@@ -86,7 +86,8 @@ class CaseActionDialog(CaseDialog[Any]):
 
         with self.desk.store.uow(readonly=True) as uow:
             case = get_case(uow.session, self.case_number, viewer=self.desk.actor)
-            return Seen(case, self.describe(uow.session, case), self.options(uow.session, case))
+            options = self.options(uow.session, case)  # first: a dialog may say something of what it listed
+            return Seen(case, self.describe(uow.session, case), options)
 
     def loaded(self, found: Seen) -> None:
         if found.intro:
@@ -106,10 +107,6 @@ class CaseActionDialog(CaseDialog[Any]):
     def options(self, session: Any, case: Any) -> dict[str, list[tuple[str, str]]]:
         """The values of the pickers that depend on the case (read in the worker): field name -> (label, value)."""
         return {}
-
-    @property
-    def expected_version(self) -> int | None:
-        return self.version
 
     def values(self) -> dict[str, Any]:
         return {f.name: self.ticked(f"f-{f.name}") if f.tick else self.typed(f"f-{f.name}") for f in self.FIELDS}
@@ -144,7 +141,7 @@ class EscalateDialog(CaseActionDialog):
         from calldesk.store.escalation import escalate
 
         return escalate(uow, actor=self.desk.actor, profile=self.desk.profile, case_number=self.case_number,
-                        reason=values["reason"], expected_version=self.expected_version,
+                        reason=values["reason"], expected_version=self.version,
                         principal_involved=bool(values["principal"]))
 
 
@@ -161,7 +158,7 @@ class AppealDialog(CaseActionDialog):
 
         text = values["received"].strip()
         return appeal(uow, actor=self.desk.actor, profile=self.desk.profile, case_number=self.case_number,
-                      reason=values["reason"], expected_version=self.expected_version,
+                      reason=values["reason"], expected_version=self.version,
                       received_at=local_moment(self.desk.profile, text, "received") if text else self.desk.now())
 
 
@@ -177,7 +174,7 @@ class ReferDialog(CaseActionDialog):
         from calldesk.store.handling import refer
 
         return refer(uow, actor=self.desk.actor, case_number=self.case_number, kind=values["kind"].strip(),
-                     contact=values["contact"], note=values["note"], expected_version=self.expected_version,
+                     contact=values["contact"], note=values["note"], expected_version=self.version,
                      referred_at=self.desk.now())
 
 
@@ -199,7 +196,7 @@ class MeetingDialog(CaseActionDialog):
                                 kind=values["kind"].strip(), when=local_moment(self.desk.profile, values["when"],
                                                                                "when"),
                                 parties=values["parties"].split(","), place=values["place"],
-                                expected_version=self.expected_version)
+                                expected_version=self.version)
 
 
 class MeetingOutcomeDialog(CaseActionDialog):
@@ -216,14 +213,12 @@ class MeetingOutcomeDialog(CaseActionDialog):
         from calldesk.store.handling import meetings_for
 
         local = calendar_for(self.desk.profile).local
+        self.meetings = meetings_for(session, case.id)
         return {"meeting": [(f"{m.kind} on {format_due(local(m.scheduled_for), with_time=True)} with {m.parties}"
-                             + (" (outcome recorded)" if m.outcome else ""), str(m.id))
-                            for m in meetings_for(session, case.id)]}
+                             + (" (outcome recorded)" if m.outcome else ""), str(m.id)) for m in self.meetings]}
 
     def describe(self, session: Any, case: Any) -> str:
-        from calldesk.store.handling import meetings_for
-
-        return "" if meetings_for(session, case.id) else "No meeting is scheduled on this case: schedule one first."
+        return "" if self.meetings else "No meeting is scheduled on this case: schedule one first."
 
     def perform(self, uow: Any, values: dict[str, Any]) -> Any:
         from calldesk.store.handling import record_meeting_outcome
@@ -231,7 +226,7 @@ class MeetingOutcomeDialog(CaseActionDialog):
         return record_meeting_outcome(uow, actor=self.desk.actor, case_number=self.case_number,
                                       meeting_id=int(values["meeting"]), outcome=values["outcome"],
                                       parent_satisfied=bool(values["satisfied"]),
-                                      expected_version=self.expected_version)
+                                      expected_version=self.version)
 
 
 class MergeDialog(CaseActionDialog):
@@ -254,7 +249,7 @@ class MergeDialog(CaseActionDialog):
         from calldesk.store.handling import merge_cases
 
         return merge_cases(uow, actor=self.desk.actor, case_number=self.case_number, into=values["into"].strip(),
-                           reason=values["reason"], expected_version=self.expected_version)
+                           reason=values["reason"], expected_version=self.version)
 
 
 class AssignDialog(CaseActionDialog):
@@ -279,7 +274,7 @@ class AssignDialog(CaseActionDialog):
         from calldesk.store.assignments import reassign
 
         return reassign(uow, actor=self.desk.actor, case_number=self.case_number, to_user=values["to"],
-                        expected_version=self.expected_version)
+                        expected_version=self.version)
 
 
 def staff_options(session: Any, today: date, *, at_least: str = "agent", language: str = "",
@@ -314,7 +309,7 @@ class ReviewDialog(CaseActionDialog):
         data = QualityReviewCreate(score=int(values["score"]), comment=values["comment"],
                                    met=[name for name, _ in self.points if values[name]])
         return review_case(uow, actor=self.desk.actor, case_number=self.case_number, data=data,
-                           expected_version=self.expected_version, profile=self.desk.profile)
+                           expected_version=self.version, profile=self.desk.profile)
 
 
 # The keys the case workspace binds (the integrator wires them): key -> (dialog, what the footer says).

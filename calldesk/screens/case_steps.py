@@ -39,4 +39,4 @@ class StepDialog(CaseActionDialog):
         return record_step(uow, actor=self.desk.actor, profile=profile, case_number=self.case_number,
                            step=values["step"].strip(), party=values["party"], note=values["note"],
                            happened_at=local_moment(profile, when, "when") if when else None,
-                           expected_version=self.expected_version)
+                           expected_version=self.version)

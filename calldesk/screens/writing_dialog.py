@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 
 R = TypeVar("R")
 READ, WRITE = "dialog.read", "dialog.write"  # the worker groups the base answers for
-STILL_LOADING = "The case is still being read: Save works once it is on screen."
 
 
 class WritingDialog(ModalScreen[R], Generic[R]):
@@ -49,6 +48,7 @@ class WritingDialog(ModalScreen[R], Generic[R]):
     SAVE_LABEL = "Save"
     LOADS = False
     REFUSAL_ID: ClassVar[str] = "refusal"
+    STILL_READING: ClassVar[str] = "What this form lists is still being read: Save works once it is on screen."
     HINT: ClassVar[str] = ""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="dialog.save"),
@@ -119,7 +119,7 @@ class WritingDialog(ModalScreen[R], Generic[R]):
         if self.saving:
             return
         if not self.ready:
-            self.refuse(STILL_LOADING)
+            self.refuse(self.STILL_READING)
             return
         try:
             work = self.prepare()
@@ -189,6 +189,7 @@ class CaseDialog(WritingDialog[R]):
     the subclass's service in one unit of work against that version."""
 
     LOADS = True
+    STILL_READING = "The case is still being read: Save works once it is on screen."
 
     def __init__(self, desk: Desk, case_number: str) -> None:
         super().__init__()
@@ -202,7 +203,7 @@ class CaseDialog(WritingDialog[R]):
     def prepare(self) -> Callable[[], Any]:
         call, version, desk = self.service(), self.version, self.desk
         if version is None:  # never a write that skips the stale-write check
-            raise CalldeskError(STILL_LOADING)
+            raise CalldeskError(self.STILL_READING)
 
         def work() -> Any:
             with desk.store.uow() as uow:
