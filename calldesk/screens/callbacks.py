@@ -59,7 +59,7 @@ class AskForm(WritingDialog[bool]):
 
     def loaded(self, found: dict[str, list[tuple[str, str]]]) -> None:
         for name, choices in found.items():
-            self.query_one(f"#f-{name}", Select).set_options([(plain(label), value) for label, value in choices])
+            self.fill_picker(f"f-{name}", choices)
 
     def prepare(self) -> Callable[[], bool]:
         values = {name: self.typed(f"f-{name}") for name, _ in [*self.picks, *self.fields]}

@@ -95,8 +95,7 @@ class CaseActionDialog(CaseDialog[Any]):
             state.update(inert(found.intro))
             state.display = True
         for name, choices in found.options.items():
-            picker: Select[str] = self.query_one(f"#f-{name}", Select)
-            picker.set_options([(plain(label), value) for label, value in choices])
+            picker = self.fill_picker(f"f-{name}", choices)
             if len(choices) == 1:
                 picker.value = choices[0][1]
 

@@ -27,6 +27,7 @@ from textual.worker import Worker, WorkerState
 from calldesk.errors import CalldeskError
 from calldesk.rules.display import inert
 from calldesk.screens.failures import as_refusal
+from calldesk.widgets.inert_text import plain
 from calldesk.widgets.tick_box import TickBox
 from calldesk.widgets.typing import field_moves
 
@@ -173,6 +174,12 @@ class WritingDialog(ModalScreen[R], Generic[R]):
         if isinstance(widget, TextArea):
             return widget.text
         return str(widget.value)  # type: ignore[attr-defined]
+
+    def fill_picker(self, name: str, choices: list[tuple[str, str]]) -> Select[str]:
+        """Picker `name` offers `choices` ((label, value) pairs; labels shown inert, never as markup)."""
+        picker: Select[str] = self.query_one(f"#{name}", Select)
+        picker.set_options([(plain(label), value) for label, value in choices])
+        return picker
 
     def ticked(self, name: str) -> bool:
         return bool(self.query_one(f"#{name}", TickBox).value)
