@@ -49,7 +49,7 @@ class LetterDialog(CaseWorkDialog):
         yield TypingInput(placeholder="A note to return it with (empty: approve it)", id="note")
         yield TypingInput(placeholder="Write the PDF for signing to, e.g. ~/letters/2026-000123.pdf", id="pdf")
         yield TypingInput(placeholder="Or attach the signed letter's file, e.g. ~/letters/2026-000123-signed.pdf",
-                    id="attachment")
+                          id="attachment")
 
     def read(self) -> CaseWork:
         from calldesk.store.clocks import case_work
