@@ -129,3 +129,21 @@ async def test_each_case_action_dialog_keeps_its_save_button_on_an_80_by_24_term
         await pilot.pause()
         box, save = shown.query_one(".dialog").region, shown.query_one("#save").region
         assert save.bottom <= box.bottom <= 24, (save, box)
+
+
+async def test_the_protocol_step_is_picked_from_the_protocols_steps(store: Store, staff: dict[str, Actor]) -> None:
+    from calldesk.screens.case_steps import StepDialog
+
+    area = load_profile("area_offices")
+    number = call(store, staff["agent"], area, call_type="concern", category="Transportation").case.case_number
+    app = Host(StepDialog(Desk(area, fixed_clock, store=store, actor=staff["program_specialist"]), number))
+    async with app.run_test(size=(100, 30)) as pilot:
+        dialog = await opened(pilot, app)
+        # area_offices.toml: building_attempt is for inquiries (its tiers), administrator_informed for concerns and
+        # complaints: a concern's one step, picked already; the building attempt is never offered.
+        picker = dialog.query_one("#f-step", Select)
+        assert values(picker) == ["administrator_informed"] and picker.value == "administrator_informed"
+        await pilot.press("tab", *"Ms Park, assistant principal")
+        await saved(pilot, app)
+        assert app.results and app.results[0].step == "administrator_informed"
+        assert app.results[0].party == "Ms Park, assistant principal"
