@@ -1,9 +1,12 @@
-"""Modal dialogs that act on one case: escalate, appeal, refer, meeting, merge, quality review.
+"""Modal dialogs that act on one case: escalate, appeal, refer, meeting and its outcome, merge, assign, quality
+review.
 
-Each takes the desk and a case number, reads the case's version as it opens (the version the user saw), runs its
-one service call in a thread worker, and dismisses with the service's result; a refusal stays on the dialog as
-one line, with everything typed kept. The case screen's work menu
-(ctrl+g, calldesk.screens.case_menu) opens them.
+Each takes the desk and a case number and is a CaseDialog (calldesk.screens.writing_dialog): it reads the case as
+it opens (the version the user saw, and the valid values of its pickers: the office, the kind of meeting, the
+case's meetings, the cases it could be merged into, the people who could take it), runs its one service call in
+a thread worker against that version, and dismisses with the service's result; a refusal stays on the dialog as
+one line, with everything typed kept. The case screen's work menu (ctrl+g, calldesk.screens.case_menu) and F5
+open them.
 """
 
 from __future__ import annotations
