@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from calldesk.rules.profile import ROLE_LABELS
+from calldesk.rules.profile import ROLE_LABELS, role_rank
 
 ENGLISH = "english"
 
@@ -83,6 +83,18 @@ def choose(policy: str, *, owner_role: str, language: str, staff: Iterable[Staff
         chosen = min(able, key=lambda s: (s.open_cases, since(s), s.username))
         why = f"fewest open cases ({chosen.open_cases})"
     return Assignment(chosen.username, f"Assigned to {chosen.username}, {role}{in_language}: {why}.")
+
+
+def offered(staff: Iterable[Staffer], *, at_least: str = "agent", language: str = "",
+            exclude: Sequence[str] = ()) -> list[Staffer]:
+    """Whom a person can be given work to (a case assigned, a callback handed on), as a picker lists them: at work
+    today (nobody absent is offered), of `at_least`'s rank or above (never a respondent: they document their
+    places' cases and take none), speaking `language` when the work needs one (English: everyone), not in
+    `exclude` (who has it now); the fewest open cases first."""
+    floor = max(role_rank(at_least), role_rank("agent"))
+    able = [s for s in staff if s.present and role_rank(s.role) >= floor and s.speaks(language)
+            and s.username not in exclude]
+    return sorted(able, key=lambda s: (s.open_cases, role_rank(s.role), s.username))
 
 
 @dataclass

@@ -179,15 +179,22 @@ def may(role: str, action: str) -> bool:
     return role in PERMISSIONS.get(action, ())
 
 
-def require(role: str, action: str) -> None:
-    """Raise PermissionDenied, in words, when `role` may not perform `action`."""
+def why_not(role: str, action: str) -> str | None:
+    """Why `role` may not perform `action`, in words; None when it may."""
     if may(role, action):
-        return
+        return None
     allowed = " or ".join(ROLE_LABELS[r] + "s" for r in PERMISSIONS.get(action, ()))
     what = DESCRIPTIONS.get(action, action.replace("_", " "))
     label = ROLE_LABELS.get(role, role)
     article = "an" if label[0] in "aeiou" else "a"
-    raise PermissionDenied(f"Only {allowed} may {what}; you are signed in as {article} {label}.")
+    return f"Only {allowed} may {what}; you are signed in as {article} {label}."
+
+
+def require(role: str, action: str) -> None:
+    """Raise PermissionDenied, in words, when `role` may not perform `action`."""
+    refusal = why_not(role, action)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
 
 
 def may_hand_down(role: str, current_owner: str, new_owner: str) -> bool:

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Static
+from textual.widgets import Button, DataTable, Footer, Header, Input, Select, Static
 
 from calldesk.errors import CalldeskError
 from calldesk.models import CallbackCreate, CallbackPublic
@@ -20,41 +20,61 @@ from calldesk.rules.display import inert
 from calldesk.rules.reporting import month_period
 from calldesk.rules.typed_dates import local_moment
 from calldesk.screens.context import Desk
+from calldesk.screens.writing_dialog import WritingDialog
 from calldesk.widgets.inert_text import plain
+from calldesk.widgets.tick_box import TickBox
+from calldesk.widgets.typing import TypingInput
 
 
-class AskForm(ModalScreen[bool]):
-    """A small form: Enter in any field submits through `submit`; a refusal stays on the form, as typed."""
+class AskForm(WritingDialog[bool]):
+    """A small form (calldesk.screens.writing_dialog): Enter in any field (or ctrl+s) runs `submit` on a worker
+    thread; a refusal stays on the form, as typed. `picks`: (name, label) pickers whose (label, value) choices
+    `options` reads on a worker thread as the form opens (Save waits for them); their values come with the fields'."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="callback_form.cancel"),
-    ]
+    REFUSAL_ID = "form-error"
+    HINT = "Enter saves, Escape cancels."
 
     def __init__(self, title: str, fields: list[tuple[str, str]], checks: list[tuple[str, str]],
-                 submit: Callable[[dict[str, str], dict[str, bool]], None]) -> None:
+                 submit: Callable[[dict[str, str], dict[str, bool]], None], *,
+                 picks: list[tuple[str, str]] | None = None,
+                 options: Callable[[], dict[str, list[tuple[str, str]]]] | None = None) -> None:
         super().__init__()
         self.form_title, self.fields, self.checks, self.submit = title, fields, checks, submit
+        self.picks, self.options = picks or [], options
+        self.LOADS = options is not None
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog") as box:
-            box.border_title = self.form_title
-            for name, label in self.fields:
-                yield Input(placeholder=label, id=f"f-{name}")
-            for name, label in self.checks:
-                yield Checkbox(label, id=f"c-{name}")
-            yield Static("", id="form-error", markup=False)
-            yield Static("Enter saves, Escape cancels.", classes="dialog-hint")
+    def heading(self) -> str:
+        return self.form_title
+
+    def body(self) -> ComposeResult:
+        for name, label in self.picks:
+            yield Select[str]([], id=f"f-{name}", prompt=label)
+        for name, label in self.fields:
+            yield TypingInput(placeholder=label, id=f"f-{name}")
+        for name, label in self.checks:
+            yield TickBox(label, id=f"c-{name}")
+
+    def read(self) -> dict[str, list[tuple[str, str]]]:
+        return self.options() if self.options is not None else {}
+
+    def loaded(self, found: dict[str, list[tuple[str, str]]]) -> None:
+        for name, choices in found.items():
+            self.fill_picker(f"f-{name}", choices)
+
+    def prepare(self) -> Callable[[], bool]:
+        values = {name: self.typed(f"f-{name}") for name, _ in [*self.picks, *self.fields]}
+        ticks = {name: self.ticked(f"c-{name}") for name, _ in self.checks}
+        submit = self.submit
+
+        def work() -> bool:
+            submit(values, ticks)
+            return True
+
+        return work
 
     @on(Input.Submitted)
     def _save(self) -> None:
-        values = {name: self.query_one(f"#f-{name}", Input).value for name, _ in self.fields}
-        ticks = {name: self.query_one(f"#c-{name}", Checkbox).value for name, _ in self.checks}
-        try:
-            self.submit(values, ticks)
-        except CalldeskError as exc:
-            self.query_one("#form-error", Static).update(f"Refused: {inert(exc.message)}")
-            return
-        self.dismiss(True)
+        self.action_save()
 
     def action_cancel(self) -> None:
         self.dismiss(False)

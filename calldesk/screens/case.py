@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Button as _Button
 from textual.widgets import Checkbox, Footer, Header, Input, Select, Static, TabPane, TextArea
 from textual.worker import Worker, WorkerState
@@ -219,21 +219,14 @@ class CaseScreen(Screen[None]):
         self.post_message(CaseLoaded(case_store.save(self.desk, view, form), f"Case {self.case_number} saved."))
 
     def action_assign(self) -> None:
-        self.open_action(AssignDialog(self.case_number), then=self._assign_to)
+        from calldesk.screens.case_actions import AssignDialog
 
-    def _assign_to(self, username: Any) -> None:
-        if username and self.view is not None:
-            self.assign(self.view, str(username))
-
-    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
-    def assign(self, view: CaseView, username: str) -> None:
-        from calldesk.screens import case_store
-
-        self.post_message(CaseLoaded(case_store.assign(self.desk, view, username),
-                                     f"Case {self.case_number} assigned to {username}."))
+        self.open_action(AssignDialog(self.desk, self.case_number),
+                         then=lambda said: self._worked_said(f"Case {self.case_number} assigned to "
+                                                             f"{said.assigned_to}." if said is not None else None))
 
     def action_work_menu(self) -> None:
-        from calldesk.screens.case_menu import CaseAction, CaseActionMenu
+        from calldesk.screens.case_menu import CaseAction, CaseActionMenu, offers_for
 
         def picked(action: CaseAction | None) -> None:
             if action is None:
@@ -245,7 +238,8 @@ class CaseScreen(Screen[None]):
                 return
             self.open_action(dialog, then=lambda said: self._worked(action, said))
 
-        self.app.push_screen(CaseActionMenu(self.case_number, self.desk.actor.may), picked)
+        offers = offers_for(self.desk.actor, self.desk.profile, self.view) if self.view is not None else {}
+        self.app.push_screen(CaseActionMenu(self.case_number, offers), picked)
 
     def _worked(self, action: Any, said: Any) -> None:
         """A dialog closed: say what it did (its own sentence, or the action's name) and read the case again."""
@@ -253,6 +247,11 @@ class CaseScreen(Screen[None]):
             self.notify(inert(said), markup=False)
         elif said is not None:
             self.notify(inert(f"{action.label.split(':')[0].split(' (')[0]}: done."), markup=False)
+        self.load()
+
+    def _worked_said(self, said: str | None) -> None:
+        if said:
+            self.notify(inert(said), markup=False)
         self.load()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -306,32 +305,3 @@ class CaseScreen(Screen[None]):
                 self.form.show_error(name or None, message, focus=False)
         self.query_one("#case-banner", Banner).show(error.message, "stop")
         self.notify(inert(error.message), severity="error", timeout=8, markup=False)
-
-
-class AssignDialog(ModalScreen[str | None]):
-    """Ask for the user name to assign case `case_number` to; Enter assigns, Escape cancels."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="assign.cancel"),
-    ]
-
-    def __init__(self, case_number: str) -> None:
-        super().__init__()
-        self.case_number = case_number
-
-    def compose(self) -> ComposeResult:
-        from textual.containers import Vertical
-
-        with Vertical(classes="dialog") as box:
-            box.border_title = f"Assign case {self.case_number}"
-            yield Static("The user name of the person who will work the case:", classes="dialog-line")
-            yield Input(placeholder="user name, e.g. pat", id="assign-to")
-            yield Static("Enter assigns, Escape cancels.", classes="dialog-hint")
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        if event.value.strip():
-            self.dismiss(event.value.strip())
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -1,143 +1,127 @@
-"""Modal dialogs that act on one case: escalate, appeal, refer, meeting, merge, quality review.
+"""Modal dialogs that act on one case: escalate, appeal, refer, meeting and its outcome, merge, assign, quality
+review.
 
-Each takes the desk and a case number, reads the case's version as it opens (the version the user saw), runs its
-one service call in a thread worker, and dismisses with the service's result; a refusal stays on the dialog as
-one line, with everything typed kept. The case screen's work menu
-(ctrl+g, calldesk.screens.case_menu) opens them.
+Each takes the desk and a case number and is a CaseDialog (calldesk.screens.writing_dialog): it reads the case as
+it opens (the version the user saw, and the valid values of its pickers: the office, the kind of meeting, the
+case's meetings, the cases it could be merged into, the people who could take it), runs its one service call in
+a thread worker against that version, and dismisses with the service's result; a refusal stays on the dialog as
+one line, with everything typed kept. The case screen's work menu (ctrl+g, calldesk.screens.case_menu) and F5
+open them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, ClassVar
 
-from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Static
+from textual.widgets import Label, Select, Static
 
+from calldesk.errors import InvalidInput
 from calldesk.rules.display import inert
-from calldesk.rules.handling import REFERRAL_KINDS, review_points
+from calldesk.rules.handling import MEETING_KINDS, REFERRAL_KINDS, review_points
 from calldesk.screens.context import Desk
-from calldesk.screens.failures import as_refusal
+from calldesk.screens.writing_dialog import CaseDialog
+from calldesk.widgets.inert_text import plain
+from calldesk.widgets.quiet import compact
+from calldesk.widgets.tick_box import TickBox
 from calldesk.widgets.typing import DefaultedInput
 
 
 @dataclass(frozen=True)
 class Field:
-    """One input of a dialog: its id, label, and a checkbox instead of a text input when `tick`."""
+    """One input of a dialog: its id, label, and a tick box instead of a text box when `tick`; a picker of the
+    valid values when `pick` (`choices`: (label, value) pairs known at once; else read with the case, `options`)."""
 
     name: str
     label: str
     placeholder: str = ""
     tick: bool = False
     value: str = ""
+    pick: bool = False
+    choices: tuple[tuple[str, str], ...] = ()
 
 
-class CaseActionDialog(ModalScreen[Any]):
-    """The shared shape: fields, Save (ctrl+s) and Cancel (escape); the subclass says what the service does."""
+@dataclass(frozen=True)
+class Seen:
+    """The case as the dialog opened on it: its row (and version), the line about it, the pickers' values."""
+
+    case: Any
+    intro: str
+    options: dict[str, list[tuple[str, str]]]
+
+
+class CaseActionDialog(CaseDialog[Any]):
+    """The shared shape of the action dialogs: a line about the case, the fields; the subclass says what the
+    service does (`perform`)."""
 
     TITLE: ClassVar[str] = ""
     FIELDS: ClassVar[tuple[Field, ...]] = ()
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "submit", "Save", id="case_action.save"),
-        Binding("escape", "cancel", "Cancel", id="case_action.cancel"),
-    ]
-    DEFAULT_CSS = """
-    CaseActionDialog { align: center middle; }
-    CaseActionDialog > Vertical { width: 76; max-width: 100%; height: auto; max-height: 100%;
-                                  border: round $accent; padding: 0 1; }
-    CaseActionDialog Input { width: 100%; }
-    CaseActionDialog .action-status { color: $error; height: auto; }
-    CaseActionDialog .dialog-buttons { height: auto; }
-    """
 
-    def __init__(self, desk: Desk, case_number: str) -> None:
-        super().__init__()
-        self.desk, self.case_number = desk, case_number
-        self.expected_version: int | None = None
+    def heading(self) -> str:
+        return f"{self.TITLE}: case {self.case_number}"
 
-    def compose(self) -> ComposeResult:
-        with Vertical() as box:
-            box.border_title = f"{self.TITLE}: case {self.case_number}"
-            yield Static(self.intro(), id="action-intro", markup=False)
-            for f in self.FIELDS:
-                if f.tick:
-                    yield Checkbox(f.label, id=f"f-{f.name}")
-                else:
-                    yield Label(f.label)
-                    # A default is replaced by what is typed, never added to ("safetyhealth").
-                    yield DefaultedInput(f.value, placeholder=f.placeholder, id=f"f-{f.name}")
-            yield Static("", id="action-status", classes="action-status", markup=False)
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Save (ctrl+s)", id="save", variant="primary")
-                yield Button("Cancel (esc)", id="cancel")
+    def body(self) -> ComposeResult:
+        state = Static(self.intro(), id="state", classes="dialog-line", markup=False)
+        state.display = bool(self.intro())  # no empty line above the fields when there is nothing to say
+        yield state
+        for f in self.FIELDS:
+            if f.tick:
+                yield TickBox(f.label, id=f"f-{f.name}")
+                continue
+            yield Label(f.label)
+            if f.pick:
+                yield compact(Select([(plain(label), value) for label, value in f.choices], id=f"f-{f.name}",
+                                     prompt=f.placeholder or "Pick one (Enter, then type)",
+                                     value=f.value if f.value in {v for _, v in f.choices} else Select.NULL))
+            else:
+                # A default is replaced by what is typed, never added to ("safetyhealth"); one line each, so the
+                # longest dialog keeps its Save button on an 80x24 terminal.
+                yield compact(DefaultedInput(f.value, placeholder=f.placeholder, id=f"f-{f.name}"))
 
     def intro(self) -> str:
         return ""
 
-    def on_mount(self) -> None:
-        self._load_version()
-        first = next(iter(self.query(Input)), None)
-        if first is not None:
-            first.focus()
-
-    @work(thread=True, exclusive=True, group="case-version", exit_on_error=False)
-    def _load_version(self) -> None:
+    def read(self) -> Seen:
         from calldesk.store.cases import get_case
 
         with self.desk.store.uow(readonly=True) as uow:
             case = get_case(uow.session, self.case_number, viewer=self.desk.actor)
-            version, extra = case.version, self.describe(uow.session, case)
-        self.app.call_from_thread(self._loaded, version, extra)
+            options = self.options(uow.session, case)  # first: a dialog may say something of what it listed
+            return Seen(case, self.describe(uow.session, case), options)
 
-    def _loaded(self, version: int, extra: str) -> None:
-        self.expected_version = version
-        if extra:
-            self.query_one("#action-intro", Static).update(inert(extra))
+    def loaded(self, found: Seen) -> None:
+        if found.intro:
+            state = self.query_one("#state", Static)
+            state.update(inert(found.intro))
+            state.display = True
+        for name, choices in found.options.items():
+            picker = self.fill_picker(f"f-{name}", choices)
+            if len(choices) == 1:
+                picker.value = choices[0][1]
 
     def describe(self, session: Any, case: Any) -> str:
         """A line about the case as it is now (read in the worker); empty for none."""
         return ""
 
+    def options(self, session: Any, case: Any) -> dict[str, list[tuple[str, str]]]:
+        """The values of the pickers that depend on the case (read in the worker): field name -> (label, value)."""
+        return {}
+
     def values(self) -> dict[str, Any]:
-        found: dict[str, Any] = {}
-        for f in self.FIELDS:
-            widget = self.query_one(f"#f-{f.name}")
-            found[f.name] = widget.value  # type: ignore[attr-defined]
-        return found
+        return {f.name: self.ticked(f"f-{f.name}") if f.tick else self.typed(f"f-{f.name}") for f in self.FIELDS}
 
     def perform(self, uow: Any, values: dict[str, Any]) -> Any:  # pragma: no cover - every dialog defines it
         raise NotImplementedError
 
-    def action_submit(self) -> None:
-        self.query_one("#action-status", Static).update("Saving...")
-        self._submit(self.values())
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_submit()
-        else:
-            self.dismiss(None)
-
-    @work(thread=True, exclusive=True, group="case-action", exit_on_error=False)
-    def _submit(self, values: dict[str, Any]) -> None:
-        try:
-            with self.desk.store.uow() as uow:
-                result = self.perform(uow, values)
-        except Exception as exc:  # a refusal stays on the dialog, everything typed kept
-            self.app.call_from_thread(self._refused, as_refusal(exc).message)
-            return
-        self.app.call_from_thread(self.dismiss, result)
-
-    def _refused(self, message: str) -> None:
-        self.query_one("#action-status", Static).update(inert(message))
+    def service(self) -> Callable[[Any, Any, int], Any]:
+        values = self.values()
+        for f in self.FIELDS:
+            if f.pick and not values[f.name]:
+                raise InvalidInput(f"{f.label}: pick one (Enter opens the list).", field=f.name)
+        return lambda uow, actor, version: self.perform(uow, values)
 
 
 class EscalateDialog(CaseActionDialog):
@@ -159,7 +143,7 @@ class EscalateDialog(CaseActionDialog):
         from calldesk.store.escalation import escalate
 
         return escalate(uow, actor=self.desk.actor, profile=self.desk.profile, case_number=self.case_number,
-                        reason=values["reason"], expected_version=self.expected_version,
+                        reason=values["reason"], expected_version=self.version,
                         principal_involved=bool(values["principal"]))
 
 
@@ -168,7 +152,7 @@ class AppealDialog(CaseActionDialog):
 
     TITLE = "Appeal"
     FIELDS = (Field("reason", "What does the written appeal ask?"),
-              Field("received", "Received (local date and time; empty: now)", "2026-12-01 09:00"))
+              Field("received", "Received (local date and time; empty: now)", "e.g. 2026-12-01 09:00"))
 
     def perform(self, uow: Any, values: dict[str, Any]) -> Any:
         from calldesk.rules.typed_dates import local_moment
@@ -176,7 +160,7 @@ class AppealDialog(CaseActionDialog):
 
         text = values["received"].strip()
         return appeal(uow, actor=self.desk.actor, profile=self.desk.profile, case_number=self.case_number,
-                      reason=values["reason"], expected_version=self.expected_version,
+                      reason=values["reason"], expected_version=self.version,
                       received_at=local_moment(self.desk.profile, text, "received") if text else self.desk.now())
 
 
@@ -184,14 +168,15 @@ class ReferDialog(CaseActionDialog):
     """Refer to Safety and Security or to the civil rights coordinator, with whom."""
 
     TITLE = "Refer"
-    FIELDS = (Field("kind", f"To ({' or '.join(REFERRAL_KINDS)})", value="safety"),
+    FIELDS = (Field("kind", "To the office", pick=True, value="safety",
+                    choices=tuple((office, kind) for kind, office in REFERRAL_KINDS.items())),
               Field("contact", "Whom at that office"), Field("note", "What was passed on"))
 
     def perform(self, uow: Any, values: dict[str, Any]) -> Any:
         from calldesk.store.handling import refer
 
         return refer(uow, actor=self.desk.actor, case_number=self.case_number, kind=values["kind"].strip(),
-                     contact=values["contact"], note=values["note"], expected_version=self.expected_version,
+                     contact=values["contact"], note=values["note"], expected_version=self.version,
                      referred_at=self.desk.now())
 
 
@@ -199,9 +184,10 @@ class MeetingDialog(CaseActionDialog):
     """Schedule a resolution or mediation meeting with its parties."""
 
     TITLE = "Meeting"
-    FIELDS = (Field("kind", "Kind (resolution or mediation)", value="resolution"),
-              Field("when", "When (local date and time)", "2026-12-01 15:00"),
-              Field("parties", "Parties (separated by commas)", "Parent, Principal, Teacher"),
+    FIELDS = (Field("kind", "Kind of meeting", pick=True, value="resolution",
+                    choices=tuple((kind.capitalize(), kind) for kind in MEETING_KINDS)),
+              Field("when", "When (local date and time)", "e.g. 2026-12-01 15:00"),
+              Field("parties", "Parties (separated by commas)", "e.g. Parent, Principal, Teacher"),
               Field("place", "Where"))
 
     def perform(self, uow: Any, values: dict[str, Any]) -> Any:
@@ -212,43 +198,96 @@ class MeetingDialog(CaseActionDialog):
                                 kind=values["kind"].strip(), when=local_moment(self.desk.profile, values["when"],
                                                                                "when"),
                                 parties=values["parties"].split(","), place=values["place"],
-                                expected_version=self.expected_version)
+                                expected_version=self.version)
 
 
 class MeetingOutcomeDialog(CaseActionDialog):
     """The outcome of a meeting and whether the parent was satisfied."""
 
     TITLE = "Meeting outcome"
-    FIELDS = (Field("meeting", "Meeting number"), Field("outcome", "What was agreed or decided"),
+    FIELDS = (Field("meeting", "The meeting", pick=True, placeholder="Pick the meeting (the case's, listed)"),
+              Field("outcome", "What was agreed or decided"),
               Field("satisfied", "The parent was satisfied", tick=True))
 
+    def options(self, session: Any, case: Any) -> dict[str, list[tuple[str, str]]]:
+        from calldesk.rules.calendar import calendar_for
+        from calldesk.rules.triage import format_due
+        from calldesk.store.handling import meetings_for
+
+        local = calendar_for(self.desk.profile).local
+        self.meetings = meetings_for(session, case.id)
+        return {"meeting": [(f"{m.kind} on {format_due(local(m.scheduled_for), with_time=True)} with {m.parties}"
+                             + (" (outcome recorded)" if m.outcome else ""), str(m.id)) for m in self.meetings]}
+
+    def describe(self, session: Any, case: Any) -> str:
+        return "" if self.meetings else "No meeting is scheduled on this case: schedule one first."
+
     def perform(self, uow: Any, values: dict[str, Any]) -> Any:
-        from calldesk.errors import InvalidInput
         from calldesk.store.handling import record_meeting_outcome
 
-        if not values["meeting"].strip().isdigit():
-            raise InvalidInput("Give the meeting's number.", field="meeting")
         return record_meeting_outcome(uow, actor=self.desk.actor, case_number=self.case_number,
                                       meeting_id=int(values["meeting"]), outcome=values["outcome"],
                                       parent_satisfied=bool(values["satisfied"]),
-                                      expected_version=self.expected_version)
+                                      expected_version=self.version)
 
 
 class MergeDialog(CaseActionDialog):
     """Merge this case (a duplicate) into another; the survivor keeps both histories."""
 
     TITLE = "Merge into another case"
-    FIELDS = (Field("into", "The case that survives (its number)", "2026-000123"),
+    FIELDS = (Field("into", "The case that survives", "Pick the case (the same caller's first)", pick=True),
               Field("reason", "Why they are the same matter"))
 
     def intro(self) -> str:
         return "This case will be closed as merged and point to the survivor."
 
+    def options(self, session: Any, case: Any) -> dict[str, list[tuple[str, str]]]:
+        from calldesk.store.handling import merge_targets
+
+        return {"into": [(f"{c.case_number}  {c.caller_name or '-'}, {c.category or 'no category'}, {c.status}",
+                          c.case_number) for c in merge_targets(session, case, viewer=self.desk.actor)]}
+
     def perform(self, uow: Any, values: dict[str, Any]) -> Any:
         from calldesk.store.handling import merge_cases
 
         return merge_cases(uow, actor=self.desk.actor, case_number=self.case_number, into=values["into"].strip(),
-                           reason=values["reason"], expected_version=self.expected_version)
+                           reason=values["reason"], expected_version=self.version)
+
+
+class AssignDialog(CaseActionDialog):
+    """A supervisor gives the case to a person (F5 on the case): picked from those at work today who may work it
+    (its owner role or above) and speak its language (calldesk.rules.assignment.offered), never a name typed and
+    then refused."""
+
+    TITLE = "Assign"
+    FIELDS = (Field("to", "Give it to", "Pick the person (fewest open cases first)", pick=True),)
+
+    def describe(self, session: Any, case: Any) -> str:
+        who = f"assigned to {case.assigned_to}" if case.assigned_to else "not assigned"
+        language = "" if (case.language or "English").casefold() == "english" else f", in {case.language}"
+        return f"Now {who}; its work is for a {case.owner_role.replace('_', ' ')} or above{language}."
+
+    def options(self, session: Any, case: Any) -> dict[str, list[tuple[str, str]]]:
+        return {"to": staff_options(session, self.desk.today(), at_least=case.owner_role,
+                                    language=case.language or "",
+                                    exclude=[case.assigned_to] if case.assigned_to else [])}
+
+    def perform(self, uow: Any, values: dict[str, Any]) -> Any:
+        from calldesk.store.assignments import reassign
+
+        return reassign(uow, actor=self.desk.actor, case_number=self.case_number, to_user=values["to"],
+                        expected_version=self.version)
+
+
+def staff_options(session: Any, today: date, *, at_least: str = "agent", language: str = "",
+                  exclude: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """A people picker's (label, user name) pairs: who can be given the work (calldesk.rules.assignment.offered)
+    with their role and load; read on a worker thread (assign, hand a callback on)."""
+    from calldesk.rules.assignment import offered
+    from calldesk.store.queries import staff_board
+
+    people = offered(staff_board(session, today=today).staff, at_least=at_least, language=language, exclude=exclude)
+    return [(f"{s.username}  {s.role.replace('_', ' ')}, {s.open_cases} open", s.username) for s in people]
 
 
 class ReviewDialog(CaseActionDialog):
@@ -264,7 +303,6 @@ class ReviewDialog(CaseActionDialog):
                        Field("score", "Score (1-5)"), Field("comment", "Comment"))
 
     def perform(self, uow: Any, values: dict[str, Any]) -> Any:
-        from calldesk.errors import InvalidInput
         from calldesk.models import QualityReviewCreate
         from calldesk.store.handling import review_case
 
@@ -273,7 +311,7 @@ class ReviewDialog(CaseActionDialog):
         data = QualityReviewCreate(score=int(values["score"]), comment=values["comment"],
                                    met=[name for name, _ in self.points if values[name]])
         return review_case(uow, actor=self.desk.actor, case_number=self.case_number, data=data,
-                           expected_version=self.expected_version, profile=self.desk.profile)
+                           expected_version=self.version, profile=self.desk.profile)
 
 
 # The keys the case workspace binds (the integrator wires them): key -> (dialog, what the footer says).

@@ -13,15 +13,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
 from textual.app import ComposeResult
 from textual.widgets import Input, Static, TextArea
 
 from calldesk.errors import InvalidInput
 from calldesk.rules.display import inert
 from calldesk.screens.case_work import CaseWorkDialog
-from calldesk.screens.failures import as_refusal
 from calldesk.widgets.tick_box import TickBox
+from calldesk.widgets.typing import TypingInput, TypingTextArea
 
 if TYPE_CHECKING:
     from calldesk.store.clocks import CaseWork
@@ -45,28 +44,23 @@ class LetterDialog(CaseWorkDialog):
 
     def fields(self) -> ComposeResult:
         yield Static("", id="note-line", classes="dialog-line", markup=False)
-        yield TextArea("", id="text", soft_wrap=True)
+        yield TypingTextArea("", id="text", soft_wrap=True)
         yield TickBox("Submit it for approval", id="submit")
-        yield Input(placeholder="A note to return it with (empty: approve it)", id="note")
-        yield Input(placeholder="Write the PDF for signing to, e.g. ~/letters/2026-000123.pdf", id="pdf")
-        yield Input(placeholder="Or attach the signed letter's file, e.g. ~/letters/2026-000123-signed.pdf",
-                    id="attachment")
+        yield TypingInput(placeholder="A note to return it with (empty: approve it)", id="note")
+        yield TypingInput(placeholder="Write the PDF for signing to, e.g. ~/letters/2026-000123.pdf", id="pdf")
+        yield TypingInput(placeholder="Or attach the signed letter's file, e.g. ~/letters/2026-000123-signed.pdf",
+                          id="attachment")
 
-    @work(thread=True, exclusive=True, group="case_work.load", exit_on_error=False)
-    def load(self) -> None:
+    def read(self) -> CaseWork:
         from calldesk.store.clocks import case_work
         from calldesk.store.letters import draft_start
 
-        try:
-            with self.desk.store.uow(readonly=True) as uow:
-                found = case_work(uow.session, case_number=self.case_number, now=self.desk.now(),
-                                  viewer=self.desk.actor, profile=self.desk.profile)
-                start = draft_start(uow.session, self.case_number, viewer=self.desk.actor, profile=self.desk.profile)
-        except Exception as exc:  # noqa: BLE001 - every failure becomes the dialog's one refusal line
-            self.app.call_from_thread(self.refused, as_refusal(exc).message)
-            return
-        self.start_text = start
-        self.app.call_from_thread(self.loaded, found)
+        with self.desk.store.uow(readonly=True) as uow:
+            found = case_work(uow.session, case_number=self.case_number, now=self.desk.now(),
+                              viewer=self.desk.actor, profile=self.desk.profile)
+            self.start_text = draft_start(uow.session, self.case_number, viewer=self.desk.actor,
+                                          profile=self.desk.profile)
+        return found
 
     @property
     def step(self) -> str | None:
@@ -113,7 +107,7 @@ class LetterDialog(CaseWorkDialog):
         self.query_one("#pdf", Input).display = step == "approved"
         self.query_one("#attachment", Input).display = step == "approved"
         focus = {"draft": "#text", "review": "#note", "approved": "#pdf"}.get(step or "", "#save")
-        self.query_one(focus).focus()
+        self.focus_unless_moved(self.query_one(focus))
 
     def service(self) -> Callable[[UnitOfWork, Actor, int], str]:
         step, number = self.step, self.case_number

@@ -12,15 +12,22 @@ class StepDialog(CaseActionDialog):
     """Record one of the protocol's steps: its name (listed above the fields), with whom, a note, when."""
 
     TITLE = "Record a protocol step"
-    FIELDS = (Field("step", "Step (its name, from the list above)"),
+    FIELDS = (Field("step", "Step (the protocol's, listed above)", "Pick the step (those still to do first)",
+                    pick=True),
               Field("party", "With whom (who was contacted, told or informed)"),
               Field("note", "Note (what was said, found or decided)"),
               Field("on", "When it happened (e.g. 2026-12-01 15:00; empty: now)"))
 
-    def describe(self, session: Any, case: Any) -> str:
+    def options(self, session: Any, case: Any) -> dict[str, list[tuple[str, str]]]:
         from calldesk.store.case_steps import case_steps
 
-        states = case_steps(session, profile=self.desk.profile, case=case)
+        self.states = case_steps(session, profile=self.desk.profile, case=case)
+        ordered = sorted(self.states, key=lambda state: state.recorded is not None)  # still to do first
+        return {"step": [(f"{state.rule.label}" + (" (done)" if state.recorded else ""), state.rule.name)
+                         for state in ordered]}
+
+    def describe(self, session: Any, case: Any) -> str:
+        states = self.states
         if not states:
             return "The protocol sets no recorded steps for this case."
         lines = []
@@ -37,6 +44,6 @@ class StepDialog(CaseActionDialog):
         profile = self.desk.profile
         when = values["on"].strip()
         return record_step(uow, actor=self.desk.actor, profile=profile, case_number=self.case_number,
-                           step=values["step"].strip(), party=values["party"], note=values["note"],
+                           step=values["step"], party=values["party"], note=values["note"],
                            happened_at=local_moment(profile, when, "when") if when else None,
-                           expected_version=self.expected_version)
+                           expected_version=self.version)

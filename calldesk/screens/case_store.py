@@ -15,7 +15,6 @@ from calldesk.rules.display import inert
 from calldesk.rules.profile import Profile
 from calldesk.screens.context import Desk
 from calldesk.store import calls
-from calldesk.store.assignments import reassign
 from calldesk.store.calls import CallSave
 from calldesk.store.my_work import my_work
 from calldesk.store.search import CaseView, case_view, find_cases
@@ -78,13 +77,6 @@ def save(desk: Desk, view: CaseView, form: Mapping[str, Any], *, close: bool = F
     with desk.store.uow() as uow:
         calls.save_call(uow, actor=desk.actor, profile=desk.profile, data=data)
     return load(desk, case.case_number)
-
-
-def assign(desk: Desk, view: CaseView, to_user: str) -> CaseView:
-    with desk.store.uow() as uow:
-        reassign(uow, actor=desk.actor, case_number=view.case.case_number, to_user=to_user.strip(),
-                 expected_version=view.case.version)
-    return load(desk, view.case.case_number)
 
 
 def history_lines(profile: Profile, view: CaseView) -> list[str]:

@@ -12,22 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING
 
-from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Static
+from textual.widgets import Input, Static
 
-from calldesk.errors import CalldeskError, InvalidInput
+from calldesk.errors import InvalidInput
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.display import inert
 from calldesk.rules.triage import format_due
 from calldesk.rules.typed_dates import typed_day
-from calldesk.screens.failures import as_refusal
-from calldesk.widgets.typing import DefaultedInput
+from calldesk.screens.writing_dialog import CaseDialog
+from calldesk.widgets.typing import DefaultedInput, TypingInput
 
 if TYPE_CHECKING:
     from calldesk.screens.context import Desk
@@ -39,56 +35,36 @@ CLOCK_TITLES = {"acknowledge": "Record the acknowledgement", "written_response":
                 "reply": "Record the reply", "extend": "Extend the written response"}
 
 
-class CaseWorkDialog(ModalScreen[str | None]):
-    """The shared frame: the case's state on top, the fields, the refusal line, Save / Cancel."""
+class CaseWorkDialog(CaseDialog[str | None]):
+    """The case's state on top, the fields (calldesk.screens.writing_dialog: the refusal line, Save / Cancel)."""
 
     HEADING = "Case"
-    SAVE_LABEL = "Save"
-    HELP = "Ctrl+S saves, Escape cancels; a refusal is shown here and what you typed stays."
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", id="case_work.save"),
-        Binding("escape", "cancel", "Cancel", id="case_work.cancel"),
-    ]
 
-    def __init__(self, desk: Desk, case_number: str) -> None:
-        super().__init__()
-        self.desk, self.case_number = desk, case_number
-        self.work: CaseWork | None = None
+    def heading(self) -> str:
+        return f"{self.HEADING}: case {self.case_number}"
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog case-work") as box:
-            box.border_title = f"{self.HEADING}: case {self.case_number}"
-            yield Static("Loading the case...", id="state", classes="dialog-line", markup=False)
-            yield from self.fields()
-            yield Static("", id="refusal", classes="dialog-line", markup=False)
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(f"{self.SAVE_LABEL} (ctrl+s)", id="save", variant="primary", disabled=True)
-                yield Button("Cancel (esc)", id="cancel")
+    def body(self) -> ComposeResult:
+        yield Static("Loading the case...", id="state", classes="dialog-line", markup=False)
+        yield from self.fields()
 
     def fields(self) -> ComposeResult:
         yield from ()
 
-    def on_mount(self) -> None:
-        self.load()
-
     # ---- reading --------------------------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="case_work.load", exit_on_error=False)
-    def load(self) -> None:
+    def read(self) -> CaseWork:
         from calldesk.store.clocks import case_work
 
-        try:
-            with self.desk.store.uow(readonly=True) as uow:
-                found = case_work(uow.session, case_number=self.case_number, now=self.desk.now(),
-                                  viewer=self.desk.actor, profile=self.desk.profile)
-        except Exception as exc:  # noqa: BLE001 - every failure becomes the dialog's one refusal line
-            self.app.call_from_thread(self.refused, as_refusal(exc).message)
-            return
-        self.app.call_from_thread(self.loaded, found)
+        with self.desk.store.uow(readonly=True) as uow:
+            return case_work(uow.session, case_number=self.case_number, now=self.desk.now(),
+                             viewer=self.desk.actor, profile=self.desk.profile)
+
+    @property
+    def work(self) -> CaseWork | None:
+        found: CaseWork | None = self.found
+        return found
 
     def loaded(self, found: CaseWork) -> None:
-        self.work = found
         self.query_one("#state", Static).update(inert("\n".join(self.describe(found))))
-        self.query_one("#save", Button).disabled = False
 
     def when(self, moment: datetime | None) -> str:
         return format_due(calendar_for(self.desk.profile).local(moment), with_time=True) if moment else "-"
@@ -102,49 +78,9 @@ class CaseWorkDialog(ModalScreen[str | None]):
                 + ("; FOLLOW-UP OVERDUE" if found.follow_up_overdue and case.status == "open" else ""),
                 *found.late_notes]
 
-    # ---- writing --------------------------------------------------------------------------------------------
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def action_save(self) -> None:
-        if self.work is None:
-            return
-        try:
-            call = self.service()
-        except CalldeskError as exc:
-            self.refused(exc.message)
-            return
-        self.query_one("#save", Button).disabled = True
-        self.write(call, self.work.case.version)
-
     def service(self) -> Callable[[UnitOfWork, Actor, int], str]:
         """The service call for what is typed (checked here first), returning the sentence of what was done."""
         raise NotImplementedError
-
-    @work(thread=True, exclusive=True, group="case_work.write", exit_on_error=False)
-    def write(self, call: Callable[[UnitOfWork, Actor, int], str], version: int) -> None:
-        try:
-            with self.desk.store.uow() as uow:
-                done = call(uow, self.desk.actor, version)
-        except Exception as exc:  # noqa: BLE001 - every failure becomes the dialog's one refusal line
-            self.app.call_from_thread(self.refused, as_refusal(exc).message)
-            return
-        self.app.call_from_thread(self.dismiss, done)
-
-    def refused(self, message: str) -> None:
-        self.query_one("#refusal", Static).update(inert(f"Refused: {message}", lines=False))
-        self.query_one("#save", Button).disabled = self.work is None
-
-    @on(Button.Pressed, "#save")
-    def _save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()
-
-    def typed(self, name: str) -> str:
-        return self.query_one(f"#{name}", Input).value
 
 
 class FollowUpDialog(CaseWorkDialog):
@@ -153,8 +89,8 @@ class FollowUpDialog(CaseWorkDialog):
     HEADING = "Follow-up"
 
     def fields(self) -> ComposeResult:
-        yield Input(placeholder="What was done", id="done")
-        yield Input(placeholder="What is pending for the next step", id="pending")
+        yield TypingInput(placeholder="What was done", id="done")
+        yield TypingInput(placeholder="What is pending for the next step", id="pending")
 
     def describe(self, found: CaseWork) -> list[str]:
         lines = super().describe(found)
@@ -164,10 +100,6 @@ class FollowUpDialog(CaseWorkDialog):
         if found.plan:
             lines.append("Plan: " + "; ".join(f"{p.step} by {self.when(p.due_at)}" for p in found.plan))
         return lines
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.query_one("#done", Input).focus()
 
     def service(self) -> Callable[[UnitOfWork, Actor, int], str]:
         from calldesk.models import FollowUpCreate
@@ -195,14 +127,10 @@ class ClockDialog(CaseWorkDialog):
 
     def fields(self) -> ComposeResult:
         if self.kind == "extend":
-            yield Input(placeholder="New due date (YYYY-MM-DD)", id="new_due")
-            yield Input(placeholder="The written notice sent to the constituent", id="notice")
+            yield TypingInput(placeholder="New due date (YYYY-MM-DD)", id="new_due")
+            yield TypingInput(placeholder="The written notice sent to the constituent", id="notice")
         else:
-            yield Input(placeholder="How, and what was said (a call, a letter, an email)", id="note")
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.query_one("Input", Input).focus()
+            yield TypingInput(placeholder="How, and what was said (a call, a letter, an email)", id="note")
 
     def service(self) -> Callable[[UnitOfWork, Actor, int], str]:
         from calldesk.store.clocks import clock_words, extend_clock, meet_clock
@@ -235,9 +163,9 @@ class ResolutionDialog(CaseWorkDialog):
     HEADING = "Resolution"
 
     def fields(self) -> ComposeResult:
-        yield Input(placeholder="Response / resolution / remedy", id="response")
-        yield Input(placeholder="Outcome", id="outcome")
-        yield Input(placeholder="Alleged violation (complaints; starts the response letter)", id="violation")
+        yield TypingInput(placeholder="Response / resolution / remedy", id="response")
+        yield TypingInput(placeholder="Outcome", id="outcome")
+        yield TypingInput(placeholder="Alleged violation (complaints; starts the response letter)", id="violation")
 
     def loaded(self, found: CaseWork) -> None:
         super().loaded(found)
@@ -247,7 +175,7 @@ class ResolutionDialog(CaseWorkDialog):
                 field = self.query_one(f"#{name}", Input)
                 if not field.value:
                     field.value = value
-        self.query_one("#response", Input).focus()
+        self.focus_unless_moved(self.query_one("#response", Input))
 
     def service(self) -> Callable[[UnitOfWork, Actor, int], str]:
         from calldesk.models import ResolutionUpdate
@@ -273,7 +201,7 @@ class PlanDialog(CaseWorkDialog):
 
     def fields(self) -> ComposeResult:
         for row in range(self.ROWS):
-            yield Input(placeholder="What will be done@YYYY-MM-DD" if row == 0 else "", id=f"step{row}")
+            yield TypingInput(placeholder="What will be done@YYYY-MM-DD" if row == 0 else "", id=f"step{row}")
 
     def describe(self, found: CaseWork) -> list[str]:
         lines = super().describe(found)
@@ -287,7 +215,7 @@ class PlanDialog(CaseWorkDialog):
             field = self.query_one(f"#step{row}", Input)
             if not field.value:
                 field.value = f"{planned.step}@{calendar.local(planned.due_at).date().isoformat()}"
-        self.query_one("#step0", Input).focus()
+        self.focus_unless_moved(self.query_one("#step0", Input))
 
     def service(self) -> Callable[[UnitOfWork, Actor, int], str]:
         from calldesk.store.clocks import set_plan
@@ -337,6 +265,4 @@ class CloseDialog(CaseWorkDialog):
         return call
 
 
-DIALOGS: dict[str, Callable[..., Any]] = {"follow_up": FollowUpDialog, "plan": PlanDialog, "clock": ClockDialog,
-                                          "resolution": ResolutionDialog, "close": CloseDialog}
 # The letter's dialog (its words, the review, the PDF, the signed copy): calldesk.screens.case_letter.LetterDialog.

@@ -27,6 +27,7 @@ from calldesk.models import (
 )
 from calldesk.profiles import load_profile
 from calldesk.rules.calendar import calendar_for
+from calldesk.rules.case_numbers import full_case_number
 from calldesk.rules.clocks import DRIVING_COLUMNS, ClockMark, missed_intake, next_deadline, settle
 from calldesk.rules.followup import next_follow_up_due
 from calldesk.rules.free_text import ABUSE_PLACEHOLDER, CASE_ROWS, FREE_TEXT, narrative_columns
@@ -78,6 +79,7 @@ def get_case(session: Session, case_number: str, *, viewer: Actor | None, for_up
     stale."""
     if unstorable(case_number):
         raise NotFound(f"No case numbered like that (it contains {unstorable(case_number)}).")
+    case_number = full_case_number(case_number)  # "2026-2" as Find reads it: every case-number input takes it
     query = select(Case).where(Case.case_number == case_number, sees(viewer))
     if for_update:
         query = query.with_for_update().execution_options(populate_existing=True)

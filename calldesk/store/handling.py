@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 
+from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from calldesk.errors import InvalidInput, RuleRefused
@@ -165,8 +166,9 @@ def merge_cases(uow: UnitOfWork, *, actor: Actor, case_number: str, into: str, r
     merged.status, merged.close_reason = "closed", close_reason
     refresh_next_deadline(merged)
     merged.updated_at = survivor.updated_at = utcnow()
-    audit.record_changes(session, actor=actor.username, action="case.merge", entity="case", entity_id=case_number,
-                         case_id=merged.id, before=before, after={"status": "closed", "close_reason": close_reason})
+    audit.record_changes(session, actor=actor.username, action="case.merge", entity="case",
+                         entity_id=merged.case_number, case_id=merged.id, before=before,
+                         after={"status": "closed", "close_reason": close_reason})
     audit.record(session, actor=actor.username, action="case.merge", entity="case", entity_id=survivor.case_number,
                  case_id=survivor.id, field="merged_from", new=merged.case_number)
     uow.commit()
@@ -210,3 +212,29 @@ def reviews_for(session: Session, case_id: int | None) -> list[QualityReviewPubl
     rows = session.exec(select(QualityReview).where(QualityReview.case_id == case_id)
                         .order_by(col(QualityReview.id)))
     return [QualityReviewPublic.model_validate(r) for r in rows]
+
+
+def merge_targets(session: Session, case: Case, *, viewer: Actor, limit: int = 40) -> list[Case]:
+    """The cases `case` could be merged into (calldesk.rules.handling.check_merge: not itself, the same agency,
+    not merged away), that `viewer` may see: the same caller's (phone, email or name) first, then the open
+    cases of its category, then the other open cases; the newest first in each, at most `limit` in all."""
+    from calldesk.store.visibility import sees_among
+
+    merged_away = select(CaseLink.case_id).where(CaseLink.kind == "merged")
+    base = select(Case).where(Case.protocol == case.protocol, col(Case.id) != case.id,
+                              col(Case.id).not_in(merged_away), sees_among(viewer))
+    same = [col(Case.phone_digits) == case.phone_digits if case.phone_digits else None,
+            col(Case.email) == case.email if case.email else None,
+            col(Case.caller_name_key) == case.caller_name_key if case.caller_name_key else None]
+    callers = [c for c in same if c is not None]
+    tiers = [or_(*callers)] if callers else []
+    if case.category:
+        tiers.append(and_(col(Case.category) == case.category, col(Case.status) == "open"))
+    tiers.append(col(Case.status) == "open")
+    found: list[Case] = []
+    for condition in tiers:
+        if len(found) >= limit:
+            break
+        found += session.exec(base.where(condition, col(Case.id).not_in([c.id for c in found]))
+                              .order_by(col(Case.opened_at).desc()).limit(limit - len(found)))
+    return found

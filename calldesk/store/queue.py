@@ -17,6 +17,7 @@ from sqlmodel import Session
 from calldesk.errors import InvalidInput
 from calldesk.models import Case
 from calldesk.models.case import QUEUE_FILTER_COLUMNS
+from calldesk.rules.case_numbers import full_case_number, is_case_number
 from calldesk.rules.contact import normalise_name
 from calldesk.rules.sla import SLA_STATES, SlaState, sla_bounds, sla_state
 from calldesk.store.queries import _like_literal
@@ -137,6 +138,8 @@ def _conditions(filters: QueueFilter, *, viewer: Actor, now: datetime) -> list[C
         # scan the whole queue: 2 s at 1M cases). The claim is not searched here (it needs a text index).
         key = normalise_name(term)
         ranges = [and_(T.case_number >= term, T.case_number < term + PAST)]
+        if is_case_number(term):  # "2026-2", as Find reads it: that case too
+            ranges.append(T.case_number == full_case_number(term))
         if key:
             ranges.append(and_(T.caller_name_key >= key, T.caller_name_key < key + PAST))
         where.append(or_(*ranges))

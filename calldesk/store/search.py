@@ -22,6 +22,7 @@ from calldesk.models import (
     Student,
     StudentPublic,
 )
+from calldesk.rules.case_numbers import full_case_number, is_case_number
 from calldesk.rules.contact import name_words, phone_digits
 from calldesk.store.audit import HistoryEntry
 from calldesk.store.cases import get_case
@@ -30,7 +31,6 @@ from calldesk.store.queries import follow_ups_for
 from calldesk.store.users import Actor
 from calldesk.store.visibility import sees, sees_among
 
-CASE_NUMBER = re.compile(r"^\d{4}-\d{1,6}$")
 PHONE_LIKE = re.compile(r"^[\d\s().+\-]{7,}$")
 TOP = "\U0010ffff"  # the largest code point: `key >= p AND key < p + TOP` is a prefix match an index can serve
 
@@ -44,7 +44,7 @@ def later_words(text: str) -> ColumnElement[bool] | None:
     or None when `text` is no name (a case number, an email, a phone). A name's later words are no index's first
     key: the match is read from the words index alone (a covering scan, never the cases' rows)."""
     typed = " ".join(text.split())
-    if not typed or CASE_NUMBER.match(typed) or "@" in typed or PHONE_LIKE.match(typed):
+    if not typed or is_case_number(typed) or "@" in typed or PHONE_LIKE.match(typed):
         return None
     words = name_words(typed)
     if not words:
@@ -60,10 +60,8 @@ def find_conditions(text: str, *, region: str = "US") -> list[ColumnElement[bool
     typed = " ".join(text.split())
     if not typed:
         return []
-    if CASE_NUMBER.match(typed):
-        year, number = typed.split("-")
-        exact = f"{year}-{int(number):06d}"
-        return [col(Case.case_number) == exact, _prefix(Case.case_number, typed)]
+    if is_case_number(typed):
+        return [col(Case.case_number) == full_case_number(typed), _prefix(Case.case_number, typed)]
     if "@" in typed:
         return [col(Case.email) == typed.lower()]
     if PHONE_LIKE.match(typed):

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual import events
+from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
@@ -72,3 +73,12 @@ class DefaultedInput(TypingInput):
     def _on_paste(self, event: events.Paste) -> None:
         if event.text and self._replacing():
             self.value = ""  # Input's own handler pastes next
+
+
+def field_moves(prefix: str) -> list[Binding]:
+    """Tab and shift+tab as priority bindings: the app moves the focus as it reads the key, before it hands the keys
+    typed next to the focused control, so a word typed right after Tab lands in the next field, never in the one
+    just left (a screen's own Tab runs only after the key has bubbled up from the control; the keys behind it are
+    already queued there). The intake binds these keys the same way (IntakeScreen's "intake.next_field")."""
+    return [Binding("tab", "app.focus_next", show=False, priority=True, id=f"{prefix}.next_field"),
+            Binding("shift+tab", "app.focus_previous", show=False, priority=True, id=f"{prefix}.previous_field")]

@@ -219,3 +219,13 @@ def test_a_filtered_queue_pages_in_the_sort_order(store: Store, staff: dict[str,
         everything = _walk(store, sue, sort, descending)
         walked = _walk(store, sue, sort, descending, category="Transportation")
         assert walked == [n for n in everything if n in set(numbers[1::2])] and len(walked) == 6
+
+
+def test_the_queue_search_takes_a_short_case_number(store: Store, staff: dict[str, Actor]) -> None:
+    """"2026-4" (as Find reads it) finds case 2026-000004 in the queue's search too."""
+    numbers = _fill(store, staff)
+    year, running = numbers[3].split("-")
+    with store.uow(readonly=True) as uow:
+        page = queue_page(uow.session, actor=staff["supervisor"], now=utcnow(), sort="number",
+                          filters=QueueFilter(search=f"{year}-{int(running)}"), limit=5)
+    assert [r.case_number for r in page.rows] == [numbers[3]]

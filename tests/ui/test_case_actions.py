@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import App
-from textual.widgets import Checkbox, Input, Static
+from textual.widgets import Checkbox, Input, Select, Static
 
 from calldesk.profiles import load_profile
 from calldesk.rules.profile import Profile
@@ -41,7 +41,7 @@ async def _fill(pilot: Any, app: Host, **values: str) -> None:
     await app.workers.wait_for_complete()
     await pilot.pause()
     for name, value in values.items():
-        app.screen.query_one(f"#f-{name}", Input).value = value
+        app.screen.query_one(f"#f-{name}", Input | Select).value = value  # a picker is set to the value picked
     await pilot.press("ctrl+s")
     await app.workers.wait_for_complete()
     await pilot.pause()
@@ -56,14 +56,14 @@ async def test_a_concern_escalated_up_rochesters_whole_ladder_in_the_dialog(
         async with app.run_test(size=(80, 24)) as pilot:
             await app.workers.wait_for_complete()
             await pilot.pause()
-            assert f"next: {title}" in str(app.screen.query_one("#action-intro", Static).render())
+            assert f"next: {title}" in str(app.screen.query_one("#state", Static).render())
             await _fill(pilot, app, reason=f"Parent not satisfied at level {level - 1}")
             assert app.results and app.results[0].escalation_level == level
     app = Host(EscalateDialog(desk, number))
     async with app.run_test(size=(80, 24)) as pilot:
         await _fill(pilot, app, reason="Once more")
         assert not app.results and isinstance(app.screen, EscalateDialog)  # refused: the dialog stays
-        assert "top of the Rochester" in str(app.screen.query_one("#action-status", Static).render())
+        assert "top of the Rochester" in str(app.screen.query_one("#refusal", Static).render())
         assert app.screen.query_one("#f-reason", Input).value == "Once more"  # what was typed is kept
     with store.uow(readonly=True) as uow:
         assert get_case(uow.session, number, viewer=None).escalation_level == 3
@@ -147,7 +147,7 @@ async def test_refer_meeting_and_a_late_appeal_in_their_dialogs(store: Store, st
     app = Host(AppealDialog(_desk(store, staff["agent"], area), decided))
     async with app.run_test(size=(80, 24)) as pilot:
         await _fill(pilot, app, reason="Written appeal", received="2027-03-01 09:00")
-        assert not app.results and "too late" in str(app.screen.query_one("#action-status", Static).render())
+        assert not app.results and "too late" in str(app.screen.query_one("#refusal", Static).render())
         await _fill(pilot, app, received="")  # empty: the desk's clock, within the window
         # Area Offices step 4: the appeal is reviewed by the Associate Superintendent, the ladder's level 2.
         assert app.results and app.results[0].escalation_level == 2
@@ -162,10 +162,10 @@ async def test_a_protocol_step_recorded_in_its_dialog_after_a_refusal_that_keeps
     async with app.run_test(size=(100, 30)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        intro = str(app.screen.query_one("#action-intro", Static).render())
+        intro = str(app.screen.query_one("#state", Static).render())
         assert "determination_told: Parent told the determination on how to proceed (to do" in intro
         await _fill(pilot, app, step="determination_told", party="Mrs. Gomez")
-        assert not app.results and "What was determined" in str(app.screen.query_one("#action-status",
+        assert not app.results and "What was determined" in str(app.screen.query_one("#refusal",
                                                                                        Static).render())
         assert app.screen.query_one("#f-party", Input).value == "Mrs. Gomez"
         await _fill(pilot, app, note="A mediation meeting with the teacher", on="2026-12-01 15:00")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, timedelta
 from typing import Any
 
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from calldesk.models import CaseUpdate
 from calldesk.screens.case import CaseScreen
@@ -114,8 +114,13 @@ async def test_an_assigned_case_shows_in_the_assignees_my_work(make_app: Any, de
         await _case_screen(pilot, boss)
         await pilot.press("f5")
         await _settle(pilot, boss)
-        boss.screen.query_one("#assign-to", Input).value = "sam"  # routed to pat; the supervisor moves it
-        await pilot.press("enter")
+        # Routed to pat; the supervisor moves it: a picker of who may work it (no name typed and then refused).
+        picker = boss.screen.query_one("#f-to", Select)
+        # By hand: a concern is the program specialists' work; pat has it, so sam (specialist), sue (supervisor)
+        # and the store's admin are offered, the fewest open cases first, then by rank; ana (an agent) is not.
+        offered = [value for _, value in picker._options if isinstance(value, str)]
+        assert offered == ["sam", "sue", staff["admin"].username]
+        await pilot.press("enter", "s", "a", "m", "enter", "ctrl+s")
         await _settle(pilot, boss)
         screen = await _case_screen(pilot, boss)
         assert screen.view is not None and screen.view.case.assigned_to == "sam"
@@ -263,9 +268,9 @@ async def test_the_work_menu_opens_each_dialog_by_its_letter_and_the_case_shows_
             if app.screen is screen:
                 break
         assert app.screen is screen
-        from calldesk.screens.case_actions import EscalateDialog, MergeDialog
+        from calldesk.screens.case_actions import EscalateDialog, ReferDialog
 
-        for letter, dialog in (("e", EscalateDialog), ("g", MergeDialog)):  # escalation's and merge's dialogs too
+        for letter, dialog in (("e", EscalateDialog), ("d", ReferDialog)):  # escalation's and referral's too
             await pilot.press("ctrl+g", letter)
             await _settle(pilot, app)
             assert isinstance(app.screen, dialog), letter

@@ -1,0 +1,30 @@
+"""Short case numbers ("2026-2", as Find reads them) wherever a case number is typed: the CLI's commands and the
+store's lookup (calldesk.rules.case_numbers.full_case_number), on both backends."""
+
+from __future__ import annotations
+
+import json
+
+from tests.cli.test_cli import run
+from tests.cli.test_cli_escalation import _case, _signed_in_as_supervisor
+
+
+def test_short_case_numbers_show_escalate_and_merge_from_the_cli(db_url: str) -> None:
+    survivor = _case(db_url, "lausd")
+    duplicate = _case(db_url, "lausd", caller_name="Rosa Diaz", phone="2135550177", category="Transportation")
+    # The first two cases of the year on a new store: 2026-000001 and 2026-000002 (or the clock's year).
+    year = survivor.split("-")[0]
+    assert (survivor, duplicate) == (f"{year}-000001", f"{year}-000002")
+    code, out, err = run(db_url, "case", "show", f"{year}-1", "--json")
+    assert code == 0 and json.loads(out)["case_number"] == survivor, err
+    code, out, err = run(db_url, "case", "show", f" {year}-0002 ", "--json")
+    assert code == 0 and json.loads(out)["case_number"] == duplicate, err
+    code, _, err = run(db_url, "case", "show", f"{year}-9")
+    assert code == 1 and f"No case numbered {year}-000009" in err and "Traceback" not in err
+    _signed_in_as_supervisor(db_url)
+    code, out, err = run(db_url, "case", "merge", f"{year}-2", "--into", f"{year}-1", "--reason", "Same matter")
+    assert code == 0, err
+    code, out, _ = run(db_url, "case", "show", duplicate, "--json")
+    assert json.loads(out)["close_reason"] == f"merged into {survivor}"
+    code, out, _ = run(db_url, "case", "history", f"{year}-1", "--json")
+    assert {e["case_number"] for e in json.loads(out)} == {survivor, duplicate}
