@@ -24,7 +24,9 @@ from calldesk.cli import (
     resources,
     users,
 )
-from calldesk.cli.context import Options, options, out, refusals_exit
+from calldesk.cli.output import out
+from calldesk.cli.refusals import refusals_exit
+from calldesk.cli.running import Options, options
 
 app = typer.Typer(
     name="calldesk",
