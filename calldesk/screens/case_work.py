@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -335,8 +335,3 @@ class CloseDialog(CaseWorkDialog):
                        profile=profile)
             return f"Case {number} closed."
         return call
-
-
-DIALOGS: dict[str, Callable[..., Any]] = {"follow_up": FollowUpDialog, "plan": PlanDialog, "clock": ClockDialog,
-                                          "resolution": ResolutionDialog, "close": CloseDialog}
-# The letter's dialog (its words, the review, the PDF, the signed copy): calldesk.screens.case_letter.LetterDialog.

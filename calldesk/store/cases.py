@@ -32,7 +32,7 @@ from calldesk.rules.followup import next_follow_up_due
 from calldesk.rules.free_text import ABUSE_PLACEHOLDER, CASE_ROWS, FREE_TEXT, narrative_columns
 from calldesk.rules.letter import check_retype, closing_sentence, letter_missing
 from calldesk.rules.permissions import may_hand_down, may_mark_closed_case
-from calldesk.rules.profile import Profile, role_rank
+from calldesk.rules.profile import Profile, a_role, role_rank
 from calldesk.rules.repeat import RepeatDecision, TrendDecision, trend_of, trend_since
 from calldesk.rules.required import Stage, missing_fields
 from calldesk.rules.routing import Routing, route
@@ -229,7 +229,7 @@ def update_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number:
         for name, due in settle({n: getattr(case, n) for n in DEADLINE_FIELDS}, marks).items():
             setattr(case, name, due)
         if not may_hand_down(actor.role, before["owner_role"], case.owner_role):
-            raise PermissionDenied(f"Case {case_number} belongs to a {before['owner_role'].replace('_', ' ')}; "
+            raise PermissionDenied(f"Case {case_number} belongs to {a_role(before['owner_role'])}; "
                                    "only they or a higher rank may re-type it for a lower one.")
         recompute_follow_up(case, profile, last_entry)  # the cadence runs from the last entry, not the opening
         reasons = ["Type, category or flags changed: tier and deadlines recomputed.", *decided]
@@ -317,7 +317,7 @@ def close_case(uow: UnitOfWork, *, actor: Actor, case_number: str, expected_vers
     if case.status == "closed":
         raise RuleRefused(f"Case {case_number} is already closed.")
     if actor.username != case.assigned_to and role_rank(actor.role) < role_rank(case.owner_role):
-        raise PermissionDenied(f"Case {case_number} belongs to a {case.owner_role.replace('_', ' ')}; "
+        raise PermissionDenied(f"Case {case_number} belongs to {a_role(case.owner_role)}; "
                                "only they, their assignee or a supervisor may close it.")
     from calldesk.store.case_steps import steps_missing_before  # it reads cases through this module
 

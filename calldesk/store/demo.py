@@ -23,7 +23,7 @@ from calldesk.demo.history import DemoRows, DemoSummary, case_history, opener, o
 from calldesk.demo.memory import Memory
 from calldesk.models import Callback, Case, CaseLink, FollowUp, Resolution, User, utcnow
 from calldesk.rules.calendar import calendar_for
-from calldesk.rules.profile import Profile
+from calldesk.rules.profile import Profile, role_label
 from calldesk.store import audit
 from calldesk.store.bulk import bulk_connection, insert_rows
 from calldesk.store.opening import caller_key, case_row, decide, opening_records
@@ -48,7 +48,7 @@ def _known_staff(uow: UnitOfWork) -> dict[str, list[str]]:
             name = f"demo.{role.replace('_', '')}{n}"
             staff[role].append(name)
             if name not in present:
-                rows.append({"username": name, "full_name": f"Demo {role.replace('_', ' ')} {n}", "role": role,
+                rows.append({"username": name, "full_name": f"Demo {role_label(role)} {n}", "role": role,
                              "active": True, "created_at": utcnow()})
     if rows:
         session.execute(insert(User), rows)

@@ -13,6 +13,7 @@ from sqlmodel import SQLModel, col, select
 from calldesk.errors import CalldeskError
 from calldesk.models import Case, CasePublic, utcnow
 from calldesk.rules.calendar import calendar_for
+from calldesk.rules.free_text import CASE_NARRATIVE
 from calldesk.rules.profile import Profile
 from calldesk.store import audit
 from calldesk.store.bulk import bulk_connection, insert_rows
@@ -63,7 +64,7 @@ class Prepared(NamedTuple):
 def _differs(outcome: CaseOutcome, row: Prepared) -> list[str]:
     """The given fields in which an already-imported case differs from the row now imported under its id."""
     case = outcome.case.model_dump()
-    given = [k for k in row.given if not (outcome.case.abuse_marked and k in ("claim", "evidence", "steps_taken"))]
+    given = [k for k in row.given if not (outcome.case.abuse_marked and k in CASE_NARRATIVE)]
     return [k for k in given if k in case and k in row.fields and case[k] != row.fields[k] and k != "phone"]
 
 
