@@ -101,7 +101,7 @@ def hold_list(ctx: typer.Context, as_json: bool = JSON) -> None:
     """Every litigation hold."""
     from calldesk.store.retention import holds as list_holds
 
-    found = run_service(ctx, lambda uow, actor, _: list_holds(uow, actor=actor))  # (it reads; its uow commits nothing)
+    found = run_service(ctx, lambda uow, actor, _: list_holds(uow, actor=actor), readonly=True)
     if as_json:
         print_json(found)
         return

@@ -80,12 +80,13 @@ def signed_in(ctx: typer.Context, *, may: str | None = None, create: bool = Fals
         yield store, actor
 
 
-def run_service(ctx: typer.Context, action: Callable[[UnitOfWork, Actor, Profile], R]) -> R:
+def run_service(ctx: typer.Context, action: Callable[[UnitOfWork, Actor, Profile], R], *,
+                readonly: bool = False) -> R:
     """Sign in (refused if unknown or deactivated), then run one service call (one transaction: the service
-    commits) as the signed-in user, with the store's protocol."""
+    commits; `readonly`: a service that only reads) as the signed-in user, with the store's protocol."""
     from calldesk.profiles import load_profile
 
-    with signed_in(ctx) as (store, actor), store.uow() as uow:
+    with signed_in(ctx) as (store, actor), store.uow(readonly=readonly) as uow:
         return action(uow, actor, load_profile(store.protocol))
 
 
