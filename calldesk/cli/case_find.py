@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -22,18 +21,11 @@ if TYPE_CHECKING:
     from calldesk.store.search import CaseView
     from calldesk.store.users import Actor
 
-R = TypeVar("R")
 
 
 def local_time(profile: Profile, moment: datetime | None) -> str:
     """A stored (UTC) moment as people read it, in the agency's time zone: "Wed 25 Nov 23:59"."""
     return format_due(calendar_for(profile).local(moment), with_time=True) if moment else ""
-
-
-def read_with_profile(ctx: typer.Context, query: Callable[[Session, Actor], R]) -> tuple[Profile, R]:
-    """Sign in, then run `query` read-only as the signed-in user; with the store's protocol profile (for local
-    times)."""
-    return run_read(ctx, lambda session, actor, profile: (profile, query(session, actor)))
 
 
 def print_case_view(profile: Profile, view: CaseView) -> None:
@@ -76,8 +68,8 @@ def find(ctx: typer.Context, text: list[str] = typer.Argument(..., help="A case 
     from calldesk.store.search import find_cases
 
     typed = " ".join(text)
-    profile, cases = read_with_profile(ctx, lambda session, actor: find_cases(
-        session, typed, viewer=actor, include_closed=not open_only))
+    profile, cases = run_read(ctx, lambda session, actor, profile: (profile, find_cases(
+        session, typed, viewer=actor, include_closed=not open_only)))
     if as_json:
         print_json(cases)
         return

@@ -14,7 +14,7 @@ import typer
 
 from calldesk.cli.output import JSON, err, out, print_json, print_table, progress_reporter, shown
 from calldesk.cli.refusals import refusals_exit
-from calldesk.cli.running import read_signed_in, signed_in, store_profile
+from calldesk.cli.running import read_signed_in, run_read, signed_in, store_profile
 from calldesk.errors import InvalidInput
 from calldesk.profiles import load_profile
 
@@ -26,11 +26,12 @@ def list_(ctx: typer.Context, as_json: bool = JSON,
           closed: bool = typer.Option(False, "--closed", help="Closed cases instead (newest first)."),
           all_: bool = typer.Option(False, "--all", help="Open and closed cases.")) -> None:
     """Open cases, the most urgent deadline first; times in the agency's time zone."""
-    from calldesk.cli.case_find import local_time, read_with_profile
+    from calldesk.cli.case_find import local_time
     from calldesk.store.search import list_cases
 
     status = "all" if all_ else "closed" if closed else "open"
-    profile, cases = read_with_profile(ctx, lambda session, actor: list_cases(session, viewer=actor, status=status))
+    profile, cases = run_read(ctx, lambda session, actor, profile: (
+        profile, list_cases(session, viewer=actor, status=status)))
     if as_json:
         print_json(cases)
         return
@@ -52,10 +53,10 @@ def list_(ctx: typer.Context, as_json: bool = JSON,
 def show(ctx: typer.Context, number: str = typer.Argument(..., help="Case number, e.g. 2026-000123."),
          as_json: bool = JSON) -> None:
     """One case with its deadlines, routing, follow-ups, response, students, disclosures and links."""
-    from calldesk.cli.case_find import print_case_view, read_with_profile
+    from calldesk.cli.case_find import print_case_view
     from calldesk.store.search import case_view
 
-    profile, view = read_with_profile(ctx, lambda session, actor: case_view(session, number, viewer=actor))
+    profile, view = run_read(ctx, lambda session, actor, profile: (profile, case_view(session, number, viewer=actor)))
     if as_json:
         print_json({**view.case.model_dump(mode="json"),
                     "follow_ups": view.follow_ups, "resolution": view.resolution, "students": view.students,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from calldesk.store.clocks import CaseWork
     from calldesk.store.users import Actor
 
-R = TypeVar("R")
 NUMBER = typer.Argument(..., help="Case number, e.g. 2026-000123.")
 EXPECT = typer.Option(None, "--if-version", help="Refuse if the case changed since this version was read.")
 
