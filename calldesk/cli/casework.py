@@ -72,7 +72,7 @@ def plan(ctx: typer.Context, number: str = NUMBER,
         text, _, day = step.rpartition("@")
         if not text:
             raise InvalidInput(f"'{step}' needs a date: write 'what is done@YYYY-MM-DD'.", field="step")
-        parsed.append((text, typed_day(day, "the step")))
+        parsed.append((text, typed_day(day, "--step", "step")))
     rows = run_service(ctx, lambda uow, actor, profile: set_plan(
         uow, actor=actor, profile=profile, case_number=number, expected_version=expected, steps=parsed))
     profile = store_profile(ctx)
@@ -144,7 +144,7 @@ def extend(ctx: typer.Context, number: str = NUMBER,
     """Extend a clock: the written notice and the new due date."""
     from calldesk.store.clocks import clock_words, extend_clock
 
-    day = typed_day(due, "the new due date")
+    day = typed_day(due, "--due", "due")
     case = run_service(ctx, lambda uow, actor, profile: extend_clock(
         uow, actor=actor, profile=profile, case_number=number, expected_version=expected, kind=clock,
         new_due=day, notice=notice))

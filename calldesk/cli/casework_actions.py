@@ -68,7 +68,7 @@ def appeal(ctx: typer.Context, number: str = typer.Argument(..., help="Case numb
 
     case = run_service(ctx, lambda u, a, p: service(
         u, actor=a, profile=p, case_number=number, reason=reason, expected_version=version,
-        received_at=local_moment(p, received, "received") if received else None))
+        received_at=local_moment(p, received, "--received", "received") if received else None))
     _case_line(case, as_json, "Appeal taken on")
 
 
@@ -114,7 +114,7 @@ def meeting(ctx: typer.Context, number: str = typer.Argument(..., help="Case num
         if when is None:
             raise InvalidInput("Give --when for the meeting (or --outcome to record one).")
         row = run_service(ctx, lambda u, a, p: handling.schedule_meeting(
-            u, actor=a, case_number=number, kind=kind, when=local_moment(p, when, "when"),
+            u, actor=a, case_number=number, kind=kind, when=local_moment(p, when, "--when", "when"),
             parties=parties.split(","), place=place, expected_version=version))
         message = f"Meeting {row.id} ({row.kind}) scheduled with {shown(row.parties)}."
     report(row, as_json, message)
