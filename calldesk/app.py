@@ -20,7 +20,7 @@ from textual.timer import Timer
 from calldesk import collector
 from calldesk.errors import CalldeskError
 from calldesk.profiles import load_profile
-from calldesk.rules.profile import Profile
+from calldesk.rules.profile import Profile, role_label
 from calldesk.rules.vocabulary import utcnow
 from calldesk.screens.call_line import CallHolder
 from calldesk.screens.commands import desk_commands, palette_commands
@@ -209,7 +209,7 @@ class CalldeskApp(App[None], inherit_bindings=False):
     def _say_practice(self) -> None:
         if self.desk.practice and self.desk.ready:
             actor = self.desk.actor
-            self.title = f"calldesk PRACTICE: acting as {actor.username} ({actor.role.replace('_', ' ')})"
+            self.title = f"calldesk PRACTICE: acting as {actor.username} ({role_label(actor.role)})"
 
     @on(DeskScreen.ActAs)
     def act_as(self, event: DeskScreen.ActAs) -> None:

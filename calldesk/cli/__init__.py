@@ -25,7 +25,9 @@ from calldesk.cli import (
     serve,
     users,
 )
-from calldesk.cli.context import Options, options, out, refusals_exit
+from calldesk.cli.output import out
+from calldesk.cli.refusals import refusals_exit
+from calldesk.cli.running import Options, options
 
 app = typer.Typer(
     name="calldesk",

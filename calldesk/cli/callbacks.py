@@ -7,14 +7,20 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from calldesk.cli.context import opened, out, print_json, print_table, refusals_exit, shown
+from calldesk.cli.output import JSON, print_json, print_table, report, shown
+from calldesk.cli.refusals import refusals_exit
+from calldesk.cli.running import run_read, run_service
 from calldesk.errors import InvalidInput
-from calldesk.profiles import load_profile
 from calldesk.rules.typed_dates import local_moment, typed_day
 
 if TYPE_CHECKING:
-    from calldesk.models import CallbackPublic
+    from sqlmodel import Session
+
+    from calldesk.models import CallbackPublic, UserPublic
     from calldesk.rules.profile import Profile
+    from calldesk.store.callbacks import CallbackTimeliness
+    from calldesk.store.uow import UnitOfWork
+    from calldesk.store.users import Actor
 
 app = typer.Typer(help="Take, list, return and hand on callbacks.", no_args_is_help=True)
 
@@ -29,9 +35,9 @@ def due_words(callback: CallbackPublic, profile: Profile) -> str:
     return describe_due(callback.due_at, now=utcnow(), local=local)
 
 
-def _said(callback: CallbackPublic, verb: str, profile: Profile) -> None:
-    out.print(f"{verb} callback {callback.id} for {shown(callback.caller_name or callback.phone or '')} "
-              f"({shown(callback.assigned_to)}, {due_words(callback, profile)}).")
+def _said(callback: CallbackPublic, verb: str, profile: Profile) -> str:
+    return (f"{verb} callback {callback.id} for {shown(callback.caller_name or callback.phone or '')} "
+            f"({shown(callback.assigned_to)}, {due_words(callback, profile)}).")
 
 
 @app.command()
@@ -47,7 +53,7 @@ def add(
     assign: str | None = typer.Option(None, "--for", help="Whose callback it is (default: yours)."),
     received: str | None = typer.Option(None, "--received",
                                         help="When the message came in, e.g. '2026-12-04 16:30' (default: now)."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_json: bool = JSON,
 ) -> None:
     """A message or voicemail becomes a callback: urgent or a superior's due now, else within one business day
     of when it was received (a voicemail typed in late is due from when it came)."""
@@ -55,16 +61,14 @@ def add(
     from calldesk.store.callbacks import add_callback
     from calldesk.store.intake import build
 
-    with opened(ctx) as store, store.uow() as uow:
-        profile = load_profile(store.protocol)
+    def add_one(uow: UnitOfWork, actor: Actor, profile: Profile) -> tuple[CallbackPublic, Profile]:
         when = local_moment(profile, received, "--received", "received_at") if received else None
         data = build(CallbackCreate, caller_name=name, phone=phone or None, message=summary, urgent=urgent,
                      from_superior=superior, case_number=case, assigned_to=assign, received_at=when)
-        callback = add_callback(uow, actor=store.actor(), profile=profile, data=data)
-    if as_json:
-        print_json(callback)
-    else:
-        _said(callback, "Added", profile)
+        return add_callback(uow, actor=actor, profile=profile, data=data), profile
+
+    callback, profile = run_service(ctx, add_one)
+    report(callback, as_json, lambda c: _said(c, "Added", profile))
 
 
 @app.command("list")
@@ -72,19 +76,15 @@ def add(
 def list_(
     ctx: typer.Context,
     user: str | None = typer.Option(None, "--user", help="Whose callbacks (default: yours, and those you cover)."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_json: bool = JSON,
 ) -> None:
     """Open callbacks, the earliest due first; a supervisor's include absent staff's ("covering for")."""
     from calldesk.models import utcnow
     from calldesk.rules.calendar import calendar_for
     from calldesk.store.callbacks import callbacks_for
 
-    with opened(ctx) as store:
-        me = store.actor()
-        profile = load_profile(store.protocol)
-        today = calendar_for(profile).local(utcnow()).date()
-        with store.uow(readonly=True) as uow:
-            rows = callbacks_for(uow.session, profile=profile, username=user or me.username, today=today)
+    me, profile, rows = run_read(ctx, lambda session, me, profile: (me, profile, callbacks_for(
+        session, profile=profile, username=user or me.username, today=calendar_for(profile).local(utcnow()).date())))
     if as_json:
         print_json(rows)
         return
@@ -100,91 +100,70 @@ def attempt(
     ctx: typer.Context,
     callback_id: int = typer.Argument(..., metavar="ID"),
     result: str = typer.Argument(..., help="reached, voicemail or no-answer."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_json: bool = JSON,
 ) -> None:
     """Record one try at returning the call (reached returns it)."""
     from calldesk.store.callbacks import record_attempt
 
-    with opened(ctx) as store, store.uow() as uow:
-        callback = record_attempt(uow, actor=store.actor(), callback_id=callback_id, result=result)
-    if as_json:
-        print_json(callback)
-    elif callback.done_at is not None:
-        out.print(f"Reached: callback {callback.id} is returned.")
-    else:
-        out.print(f"Recorded {shown(result)} for callback {callback.id}; it stays open.")
+    callback = run_service(ctx, lambda uow, actor, _: record_attempt(uow, actor=actor, callback_id=callback_id,
+                                                                       result=result))
+    report(callback, as_json, lambda c: f"Reached: callback {c.id} is returned." if c.done_at is not None
+           else f"Recorded {shown(result)} for callback {c.id}; it stays open.")
 
 
 @app.command()
 @refusals_exit
 def done(ctx: typer.Context, callback_id: int = typer.Argument(..., metavar="ID"),
-         as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+         as_json: bool = JSON) -> None:
     """Mark a callback returned."""
     from calldesk.store.callbacks import complete_callback
 
-    with opened(ctx) as store, store.uow() as uow:
-        callback = complete_callback(uow, actor=store.actor(), callback_id=callback_id)
-    if as_json:
-        print_json(callback)
-    else:
-        out.print(f"Callback {callback.id} is returned.")
+    callback = run_service(ctx, lambda uow, actor, _: complete_callback(uow, actor=actor, callback_id=callback_id))
+    report(callback, as_json, lambda c: f"Callback {c.id} is returned.")
 
 
 @app.command()
 @refusals_exit
 def assign(ctx: typer.Context, callback_id: int = typer.Argument(..., metavar="ID"),
            user: str = typer.Argument(..., metavar="USER"),
-           as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+           as_json: bool = JSON) -> None:
     """Hand a callback on to someone present (supervisors)."""
     from calldesk.store.callbacks import reassign_callback
 
-    with opened(ctx) as store, store.uow() as uow:
-        callback = reassign_callback(uow, actor=store.actor(), profile=load_profile(store.protocol),
-                                     callback_id=callback_id, to_user=user)
-    if as_json:
-        print_json(callback)
-    else:
-        out.print(f"Callback {callback.id} is now {shown(callback.assigned_to)}'s.")
+    callback = run_service(ctx, lambda uow, actor, profile: reassign_callback(
+        uow, actor=actor, profile=profile, callback_id=callback_id, to_user=user))
+    report(callback, as_json, lambda c: f"Callback {c.id} is now {shown(c.assigned_to)}'s.")
 
 
 @app.command()
 @refusals_exit
 def assess(ctx: typer.Context, callback_id: int = typer.Argument(..., metavar="ID"),
            urgent: bool = typer.Option(..., "--urgent/--not-urgent", help="The supervisor's assessment."),
-           as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+           as_json: bool = JSON) -> None:
     """Re-assess a message's urgency (supervisors): urgent is due at once, otherwise within one business day of
     when it was received."""
     from calldesk.store.callbacks import reassess_urgency
 
-    with opened(ctx) as store, store.uow() as uow:
-        profile = load_profile(store.protocol)
-        callback = reassess_urgency(uow, actor=store.actor(), profile=profile, callback_id=callback_id,
-                                    urgent=urgent)
-    if as_json:
-        print_json(callback)
-    else:
-        _said(callback, "Re-assessed", profile)
+    callback, profile = run_service(ctx, lambda uow, actor, profile: (reassess_urgency(
+        uow, actor=actor, profile=profile, callback_id=callback_id, urgent=urgent), profile))
+    report(callback, as_json, lambda c: _said(c, "Re-assessed", profile))
 
 
 @app.command("on-time")
 @refusals_exit
 def on_time(ctx: typer.Context, month: str = typer.Option(..., "--month", help="The month, e.g. 2026-12."),
-            as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+            as_json: bool = JSON) -> None:
     """The share of the month's callbacks returned on time (by their due time; later is late)."""
     from calldesk.rules.reporting import month_period
     from calldesk.store.callbacks import callback_timeliness
 
-    with opened(ctx) as store:
-        store.actor()
-        profile = load_profile(store.protocol)
+    def figure_of(session: Session, _: Actor, profile: Profile) -> CallbackTimeliness:
         since, until = month_period(month).bounds(profile)
-        with store.uow(readonly=True) as uow:
-            figure = callback_timeliness(uow.session, since=since, until=until)
-    if as_json:
-        print_json(figure.as_dict())
-        return
-    out.print(f"Callbacks received in {month}: {figure.received}; {figure.words()}; {figure.late} returned late; "
-              f"{figure.still_open} still open.")
+        return callback_timeliness(session, since=since, until=until)
+
+    figure = run_read(ctx, figure_of)
+    report(figure.as_dict(), as_json, f"Callbacks received in {month}: {figure.received}; {figure.words()}; "
+                                      f"{figure.late} returned late; {figure.still_open} still open.")
 
 
 def absent(
@@ -192,7 +171,7 @@ def absent(
     name: str = typer.Argument(..., metavar="USER"),
     since: str | None = typer.Option(None, "--since", help="First day away, YYYY-MM-DD (default: today)."),
     back: bool = typer.Option(False, "--back", help="They are back: clear the absence."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_json: bool = JSON,
 ) -> None:
     """Record that a user is away: after a day their supervisor covers their callbacks."""
     from calldesk.models import utcnow
@@ -201,15 +180,10 @@ def absent(
 
     if back and since:
         raise InvalidInput("Give --since or --back, not both.")
-    with opened(ctx) as store, store.uow() as uow:
-        profile = load_profile(store.protocol)
-        day: date | None = None
-        if not back:
-            day = typed_day(since, "--since") if since else calendar_for(profile).local(utcnow()).date()
-        user = set_absence(uow, actor=store.actor(), username=name, absent_since=day)
-    if as_json:
-        print_json(user)
-    elif day is None:
-        out.print(f"{shown(user.username)} is back.")
-    else:
-        out.print(f"{shown(user.username)} is away since {day.isoformat()}.")
+    def record(uow: UnitOfWork, actor: Actor, profile: Profile) -> tuple[UserPublic, date | None]:
+        day = None if back else typed_day(since, "--since") if since else calendar_for(profile).local(utcnow()).date()
+        return set_absence(uow, actor=actor, username=name, absent_since=day), day
+
+    user, day = run_service(ctx, record)
+    report(user, as_json, f"{shown(user.username)} is back." if day is None
+           else f"{shown(user.username)} is away since {day.isoformat()}.")

@@ -1,43 +1,24 @@
-"""A case on the terminal for `calldesk case ...`: stored (UTC) moments in the agency's time zone, a read as the
-signed-in user with the store's profile, and `case show`'s tables. Used by `cli/cases.py` and `cli/case_find.py`
-(which registers its commands on the `case` app: the helpers live here so neither imports the other back)."""
+"""A case on the terminal for `calldesk case ...`: stored (UTC) moments in the agency's time zone and `case show`'s
+tables. Used by `cli/cases.py` and `cli/case_find.py` (which registers its commands on the `case` app: the helpers live
+here so neither imports the other back)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
-import typer
-
-from calldesk.cli.context import opened, print_table
-from calldesk.profiles import load_profile
+from calldesk.cli.output import print_table
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.profile import Profile
 from calldesk.rules.triage import format_due
 
 if TYPE_CHECKING:
-    from sqlmodel import Session
-
     from calldesk.store.search import CaseView
-    from calldesk.store.users import Actor
-
-R = TypeVar("R")
 
 
 def local_time(profile: Profile, moment: datetime | None) -> str:
     """A stored (UTC) moment as people read it, in the agency's time zone: "Wed 25 Nov 23:59"."""
     return format_due(calendar_for(profile).local(moment), with_time=True) if moment else ""
-
-
-def read_with_profile(ctx: typer.Context, query: Callable[[Session, Actor], R]) -> tuple[Profile, R]:
-    """Sign in, then run `query` read-only as the signed-in user; with the store's protocol profile (for local
-    times)."""
-    with opened(ctx) as store:
-        actor = store.actor()
-        profile = load_profile(store.protocol)
-        with store.uow(readonly=True) as uow:
-            return profile, query(uow.session, actor)
 
 
 def print_case_view(profile: Profile, view: CaseView) -> None:

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import typer
 
-from calldesk.cli.case_display import local_time, read_with_profile
+from calldesk.cli.case_display import local_time
 from calldesk.cli.cases import app
-from calldesk.cli.context import opened, out, print_json, print_table, refusals_exit, shown
-from calldesk.profiles import load_profile
+from calldesk.cli.output import JSON, out, print_json, print_table, shown
+from calldesk.cli.refusals import refusals_exit
+from calldesk.cli.running import run_read, run_service
 from calldesk.rules.calendar import calendar_for
+from calldesk.rules.profile import Profile
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from calldesk.store.users import Actor
+
 
 
 @app.command()
@@ -16,13 +26,13 @@ from calldesk.rules.calendar import calendar_for
 def find(ctx: typer.Context, text: list[str] = typer.Argument(..., help="A case number, phone (any format), "
                                                                           "email, a name's start, or a school."),
          open_only: bool = typer.Option(False, "--open", help="Open cases only."),
-         as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+         as_json: bool = JSON) -> None:
     """Find cases, open and closed: by number, phone typed any way, email, name prefix or school."""
     from calldesk.store.search import find_cases
 
     typed = " ".join(text)
-    profile, cases = read_with_profile(ctx, lambda session, actor: find_cases(
-        session, typed, viewer=actor, include_closed=not open_only))
+    profile, cases = run_read(ctx, lambda session, actor, profile: (profile, find_cases(
+        session, typed, viewer=actor, include_closed=not open_only)))
     if as_json:
         print_json(cases)
         return
@@ -43,7 +53,7 @@ def assign(ctx: typer.Context,
            expected_version: int | None = typer.Option(None, "--expected-version",
                                                        help="Refuse if the case changed since this version (one "
                                                             "case only)."),
-           as_json: bool = typer.Option(False, "--json", help="Print the cases as JSON.")) -> None:
+           as_json: bool = JSON) -> None:
     """Assign cases to a named person, or reassign them (supervisors): every case, or none if one is refused."""
     from calldesk.errors import InvalidInput
     from calldesk.store.assignments import assign_cases
@@ -54,9 +64,8 @@ def assign(ctx: typer.Context,
     if expected_version is not None and len(numbers) > 1:
         raise InvalidInput("--expected-version is for one case; assign several without it.")
     versions = {numbers[0]: expected_version} if expected_version is not None else None
-    with opened(ctx) as store, store.uow() as uow:
-        cases = assign_cases(uow, actor=store.actor(), case_numbers=numbers, to_user=user,
-                             expected_versions=versions)
+    cases = run_service(ctx, lambda uow, actor, _: assign_cases(uow, actor=actor, case_numbers=numbers, to_user=user,
+                                                                expected_versions=versions))
     if as_json:
         print_json(cases[0] if len(cases) == 1 else cases)
     else:
@@ -70,24 +79,22 @@ def mine(ctx: typer.Context, user: str | None = typer.Option(None, "--user", hel
                                                                                      "(default: yours)."),
          limit: int = typer.Option(200, "--limit", min=1, max=100_000,
                                    help="How many of the soonest open cases to list."),
-         as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+         as_json: bool = JSON) -> None:
     """My work: open cases by next deadline, follow-ups, acknowledgements, responses and callbacks due."""
     from calldesk.rules.vocabulary import utcnow
     from calldesk.store.my_work import my_work
     from calldesk.store.users import actor_for, check
 
-    with opened(ctx) as store:
-        profile = load_profile(store.protocol)
-        signed_in = store.actor()
-        with store.uow(readonly=True) as uow:
-            viewer = signed_in
-            if user and user != signed_in.username:  # someone else's work: the supervisor who assigns it
-                check(uow.session, signed_in, "reassign")
-                viewer = actor_for(uow.session, user)
-            who = viewer.username
-            now = utcnow()
-            items = my_work(uow.session, profile=profile, viewer=viewer, now=now,
-                            today=calendar_for(profile).local(now).date(), limit=limit)
+    def read(session: Session, signed_in: Actor, profile: Profile) -> tuple[str, Profile, Any]:
+        viewer = signed_in
+        if user and user != signed_in.username:  # someone else's work: the supervisor who assigns it
+            check(session, signed_in, "reassign")
+            viewer = actor_for(session, user)
+        now = utcnow()
+        return viewer.username, profile, my_work(session, profile=profile, viewer=viewer, now=now,
+                                                 today=calendar_for(profile).local(now).date(), limit=limit)
+
+    who, profile, items = run_read(ctx, read)
     if as_json:
         print_json([vars(i) for i in items])
         return

@@ -9,9 +9,10 @@ from typing import Any
 import typer
 
 from calldesk.cli.cases import app
-from calldesk.cli.casework_actions import JSON, VERSION, _act
-from calldesk.cli.context import opened, out, print_json, read_signed_in, refusals_exit, shown
-from calldesk.profiles import load_profile
+from calldesk.cli.casework_actions import VERSION
+from calldesk.cli.output import JSON, out, print_json, report, shown
+from calldesk.cli.refusals import refusals_exit
+from calldesk.cli.running import read_signed_in, run_service, store_profile
 from calldesk.rules.typed_dates import local_moment
 
 
@@ -26,13 +27,10 @@ def step(ctx: typer.Context, number: str = typer.Argument(..., help="Case number
     """Record that one of the protocol's steps was done on a case (who, when, with whom, a note)."""
     from calldesk.store.case_steps import record_step
 
-    row = _act(ctx, lambda u, a, p: record_step(
+    row = run_service(ctx, lambda u, a, p: record_step(
         u, actor=a, profile=p, case_number=number, step=name, party=party, note=note, expected_version=version,
         happened_at=local_moment(p, on, "--on") if on else None))
-    if as_json:
-        print_json(row)
-    else:
-        out.print(f"Recorded on {shown(number)}: {shown(row.label)}.")
+    report(row, as_json, f"Recorded on {shown(number)}: {shown(row.label)}.")
 
 
 @app.command("steps")
@@ -43,8 +41,7 @@ def steps(ctx: typer.Context, number: str = typer.Argument(..., help="Case numbe
     from calldesk.store.case_steps import case_steps
     from calldesk.store.cases import get_case
 
-    with opened(ctx) as store:
-        profile = load_profile(store.protocol)
+    profile = store_profile(ctx)
 
     def read(session: Any, actor: Any) -> list[Any]:
         return case_steps(session, profile=profile, case=get_case(session, number, viewer=actor))

@@ -12,18 +12,10 @@ from typing import Any
 
 import typer
 
-from calldesk.cli.case_display import local_time, print_case_view, read_with_profile
-from calldesk.cli.context import (
-    err,
-    opened,
-    out,
-    print_json,
-    print_table,
-    progress_reporter,
-    read_signed_in,
-    refusals_exit,
-    shown,
-)
+from calldesk.cli.case_display import local_time, print_case_view
+from calldesk.cli.output import JSON, err, out, print_json, print_table, progress_reporter, shown
+from calldesk.cli.refusals import refusals_exit
+from calldesk.cli.running import read_signed_in, run_read, signed_in, store_profile
 from calldesk.errors import InvalidInput
 from calldesk.profiles import load_profile
 
@@ -31,14 +23,15 @@ app = typer.Typer(help="Find, list, show, assign and import cases.", no_args_is_
 
 @app.command("list")
 @refusals_exit
-def list_(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+def list_(ctx: typer.Context, as_json: bool = JSON,
           closed: bool = typer.Option(False, "--closed", help="Closed cases instead (newest first)."),
           all_: bool = typer.Option(False, "--all", help="Open and closed cases.")) -> None:
     """Open cases, the most urgent deadline first; times in the agency's time zone."""
     from calldesk.store.search import list_cases
 
     status = "all" if all_ else "closed" if closed else "open"
-    profile, cases = read_with_profile(ctx, lambda session, actor: list_cases(session, viewer=actor, status=status))
+    profile, cases = run_read(ctx, lambda session, actor, profile: (
+        profile, list_cases(session, viewer=actor, status=status)))
     if as_json:
         print_json(cases)
         return
@@ -58,11 +51,11 @@ def list_(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help
 @app.command()
 @refusals_exit
 def show(ctx: typer.Context, number: str = typer.Argument(..., help="Case number, e.g. 2026-000123."),
-         as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+         as_json: bool = JSON) -> None:
     """One case with its deadlines, routing, follow-ups, response, students, disclosures and links."""
     from calldesk.store.search import case_view
 
-    profile, view = read_with_profile(ctx, lambda session, actor: case_view(session, number, viewer=actor))
+    profile, view = run_read(ctx, lambda session, actor, profile: (profile, case_view(session, number, viewer=actor)))
     if as_json:
         print_json({**view.case.model_dump(mode="json"),
                     "follow_ups": view.follow_ups, "resolution": view.resolution, "students": view.students,
@@ -74,7 +67,7 @@ def show(ctx: typer.Context, number: str = typer.Argument(..., help="Case number
 @app.command()
 @refusals_exit
 def history(ctx: typer.Context, number: str = typer.Argument(..., help="Case number, e.g. 2026-000123."),
-            as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+            as_json: bool = JSON) -> None:
     """A case's history, with that of every case merged into it: every change, oldest first, who made it and
     the fields it changed (local times)."""
     from calldesk.rules.calendar import calendar_for
@@ -85,8 +78,7 @@ def history(ctx: typer.Context, number: str = typer.Argument(..., help="Case num
         print_json([{"case_number": e.case_number, "at": e.at.isoformat(), "actor": e.actor, "action": e.action,
                      "changes": {k: list(v) for k, v in e.changes.items()}} for e in entries])
         return
-    with opened(ctx) as store:
-        calendar = calendar_for(load_profile(store.protocol))
+    calendar = calendar_for(store_profile(ctx))
     out.print(f"History of {shown(number)}")
     for e in entries:  # one line each, the case number whole (a table would cut it at 80 columns)
         changed = "; ".join(f"{k}: {o or ''} -> {n or ''}" for k, (o, n) in e.changes.items())
@@ -150,7 +142,7 @@ def _refuse_unknown_columns(row: dict[str, Any]) -> None:
 def import_(ctx: typer.Context, path: Path = typer.Argument(..., help="A .csv or .json file of cases."),
             partial: bool = typer.Option(False, "--partial", help="Keep the good rows when some are refused."),
             batch: int = typer.Option(5000, "--batch", min=1, max=100_000, help="Rows per commit."),
-            as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON.")) -> None:
+            as_json: bool = JSON) -> None:
     """Import cases (e.g. a voicemail or web-form log); every row goes through the protocol's rules.
 
     All or nothing: if any row is refused, no row is imported (with --partial the good rows are kept). The file
@@ -159,8 +151,7 @@ def import_(ctx: typer.Context, path: Path = typer.Argument(..., help="A .csv or
     from calldesk.store.imports import import_cases
 
     rows = _stream(path)
-    with opened(ctx) as store:
-        actor = store.actor()
+    with signed_in(ctx) as (store, actor):
         profile = load_profile(store.protocol)
         with progress_reporter("Importing") as bar:
             summary = import_cases(store.engine, actor=actor, profile=profile, rows=rows, partial=partial,

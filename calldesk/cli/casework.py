@@ -3,18 +3,18 @@ call, through the same services as the case screen's dialogs."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from calldesk.cli.cases import app
-from calldesk.cli.context import opened, out, print_json, print_table, read_signed_in, refusals_exit, shown
+from calldesk.cli.output import JSON, out, print_json, print_table, report, shown
+from calldesk.cli.refusals import refusals_exit
+from calldesk.cli.running import read_signed_in, run_service, store_profile
 from calldesk.errors import InvalidInput
 from calldesk.output_files import checked_target, write_file
-from calldesk.profiles import load_profile
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.display import inert
 from calldesk.rules.triage import format_due
@@ -23,22 +23,10 @@ from calldesk.rules.typed_dates import typed_day
 if TYPE_CHECKING:
     from calldesk.rules.profile import Profile
     from calldesk.store.clocks import CaseWork
-    from calldesk.store.uow import UnitOfWork
     from calldesk.store.users import Actor
 
-R = TypeVar("R")
 NUMBER = typer.Argument(..., help="Case number, e.g. 2026-000123.")
 EXPECT = typer.Option(None, "--if-version", help="Refuse if the case changed since this version was read.")
-JSON = typer.Option(False, "--json", help="Print JSON.")
-
-
-def _write(ctx: typer.Context, action: Callable[[UnitOfWork, Actor, Profile], R]) -> tuple[R, Profile]:
-    """Sign in, then run one service call (one transaction) as the signed-in user."""
-    with opened(ctx) as store:
-        actor = store.actor()
-        profile = load_profile(store.protocol)
-        with store.uow() as uow:
-            return action(uow, actor, profile), profile
 
 
 def when(profile: Profile, moment: datetime | None) -> str:
@@ -60,9 +48,10 @@ def follow_up(ctx: typer.Context, number: str = NUMBER,
     from calldesk.models import FollowUpCreate
     from calldesk.store.casework import add_follow_up
 
-    entry, profile = _write(ctx, lambda uow, actor, profile: add_follow_up(
+    entry = run_service(ctx, lambda uow, actor, profile: add_follow_up(
         uow, actor=actor, profile=profile, case_number=number, expected_version=expected,
         data=FollowUpCreate(done=done, pending=pending)))
+    profile = store_profile(ctx)
     if as_json:
         print_json(entry)
         return
@@ -83,9 +72,10 @@ def plan(ctx: typer.Context, number: str = NUMBER,
         text, _, day = step.rpartition("@")
         if not text:
             raise InvalidInput(f"'{step}' needs a date: write 'what is done@YYYY-MM-DD'.", field="step")
-        parsed.append((text, typed_day(day, "the step")))
-    rows, profile = _write(ctx, lambda uow, actor, profile: set_plan(
+        parsed.append((text, typed_day(day, "--step", "step")))
+    rows = run_service(ctx, lambda uow, actor, profile: set_plan(
         uow, actor=actor, profile=profile, case_number=number, expected_version=expected, steps=parsed))
+    profile = store_profile(ctx)
     if as_json:
         print_json(rows)
         return
@@ -95,8 +85,9 @@ def plan(ctx: typer.Context, number: str = NUMBER,
 def _meet(ctx: typer.Context, number: str, kind: str, note: str, expected: int | None, as_json: bool) -> None:
     from calldesk.store.clocks import clock_words, meet_clock
 
-    case, profile = _write(ctx, lambda uow, actor, profile: meet_clock(
+    case = run_service(ctx, lambda uow, actor, profile: meet_clock(
         uow, actor=actor, case_number=number, expected_version=expected, kind=kind, note=note))
+    profile = store_profile(ctx)
     if as_json:
         print_json(case)
         return
@@ -153,10 +144,11 @@ def extend(ctx: typer.Context, number: str = NUMBER,
     """Extend a clock: the written notice and the new due date."""
     from calldesk.store.clocks import clock_words, extend_clock
 
-    day = typed_day(due, "the new due date")
-    case, profile = _write(ctx, lambda uow, actor, profile: extend_clock(
+    day = typed_day(due, "--due", "due")
+    case = run_service(ctx, lambda uow, actor, profile: extend_clock(
         uow, actor=actor, profile=profile, case_number=number, expected_version=expected, kind=clock,
         new_due=day, notice=notice))
+    profile = store_profile(ctx)
     if as_json:
         print_json(case)
         return
@@ -174,7 +166,7 @@ def resolve(ctx: typer.Context, number: str = NUMBER,
     from calldesk.models import ResolutionUpdate
     from calldesk.store.casework import set_resolution
 
-    res, _ = _write(ctx, lambda uow, actor, profile: set_resolution(
+    res = run_service(ctx, lambda uow, actor, profile: set_resolution(
         uow, actor=actor, case_number=number, expected_version=expected,
         data=ResolutionUpdate(response=response, outcome=outcome, alleged_violation=violation or None)))
     if as_json:
@@ -200,7 +192,7 @@ def letter(ctx: typer.Context, number: str = NUMBER,
     from calldesk.cli.letters import letter_step
 
     letter_step(ctx, number, step, file=file, text_file=text_file, note=note, out_file=out_file, expected=expected,
-                as_json=as_json, write=_write)
+                as_json=as_json)
 
 
 @app.command("letter-copy")
@@ -224,12 +216,10 @@ def close(ctx: typer.Context, number: str = NUMBER,
     """Close a case; refused with one line naming every missing step."""
     from calldesk.store.cases import close_case
 
-    case, profile = _write(ctx, lambda uow, actor, profile: close_case(
+    case = run_service(ctx, lambda uow, actor, profile: close_case(
         uow, actor=actor, case_number=number, expected_version=expected, reason=reason))
-    if as_json:
-        print_json(case)
-        return
-    out.print(f"Case {number}: closed {when(profile, case.closed_at)}.")
+    profile = store_profile(ctx)
+    report(case, as_json, f"Case {number}: closed {when(profile, case.closed_at)}.")
 
 
 def _work(session: Any, actor: Actor, number: str) -> CaseWork:
@@ -242,8 +232,7 @@ def _work(session: Any, actor: Actor, number: str) -> CaseWork:
 @refusals_exit
 def work(ctx: typer.Context, number: str = NUMBER, as_json: bool = JSON) -> None:
     """A case's follow-ups, plan, clocks, letter and what closing it still needs."""
-    with opened(ctx) as store:
-        profile = load_profile(store.protocol)
+    profile = store_profile(ctx)
     found = read_signed_in(ctx, lambda session, actor: _work(session, actor, number))
     if as_json:
         print_json({"case": found.case, "follow_ups": found.follow_ups, "plan": found.plan, "clocks": found.clocks,

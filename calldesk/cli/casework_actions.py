@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,7 +12,9 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from calldesk.cli.cases import app
-from calldesk.cli.context import opened, out, print_json, read_signed_in, refusals_exit, shown
+from calldesk.cli.output import JSON, out, print_json, report, shown
+from calldesk.cli.refusals import refusals_exit
+from calldesk.cli.running import read_signed_in, run_service, store_profile
 from calldesk.cli.spreadsheets import text_target
 from calldesk.errors import InvalidInput
 from calldesk.output_files import checked_target
@@ -26,15 +27,7 @@ if TYPE_CHECKING:
     from calldesk.store.users import Actor
 
 student = typer.Typer(help="A student's FERPA record: consents, requests and disclosures.", no_args_is_help=True)
-JSON = typer.Option(False, "--json", help="Print JSON.")
 VERSION = typer.Option(None, "--version", help="The case version you saw (refused if someone saved since).")
-
-
-def _act(ctx: typer.Context, action: Callable[[UnitOfWork, Actor, Profile], Any]) -> Any:
-    with opened(ctx) as store:
-        actor, profile = store.actor(), load_profile(store.protocol)
-        with store.uow() as uow:
-            return action(uow, actor, profile)
 
 
 def _case_line(case: Any, as_json: bool, verb: str) -> None:
@@ -59,7 +52,7 @@ def escalate(ctx: typer.Context, number: str = typer.Argument(..., help="Case nu
     """Escalate a case one rung up the agency's ladder (or directly when the principal is involved)."""
     from calldesk.store.escalation import escalate as service
 
-    case = _act(ctx, lambda u, a, p: service(u, actor=a, profile=p, case_number=number, reason=reason,
+    case = run_service(ctx, lambda u, a, p: service(u, actor=a, profile=p, case_number=number, reason=reason,
                                              expected_version=version, principal_involved=principal))
     _case_line(case, as_json, "Escalated")
 
@@ -73,9 +66,9 @@ def appeal(ctx: typer.Context, number: str = typer.Argument(..., help="Case numb
     """A written appeal of the decision: within the profile's window it escalates the case."""
     from calldesk.store.escalation import appeal as service
 
-    case = _act(ctx, lambda u, a, p: service(
+    case = run_service(ctx, lambda u, a, p: service(
         u, actor=a, profile=p, case_number=number, reason=reason, expected_version=version,
-        received_at=local_moment(p, received, "received") if received else None))
+        received_at=local_moment(p, received, "--received", "received") if received else None))
     _case_line(case, as_json, "Appeal taken on")
 
 
@@ -89,12 +82,9 @@ def refer(ctx: typer.Context, number: str = typer.Argument(..., help="Case numbe
     """Refer a case to Safety and Security or to the civil rights coordinator."""
     from calldesk.store.handling import refer as service
 
-    row = _act(ctx, lambda u, a, p: service(u, actor=a, case_number=number, kind=to, contact=contact, note=note,
+    row = run_service(ctx, lambda u, a, p: service(u, actor=a, case_number=number, kind=to, contact=contact, note=note,
                                             expected_version=version))
-    if as_json:
-        print_json(row)
-    else:
-        out.print(f"Referred {shown(number)} to {shown(row.office)} ({shown(row.contact)}).")
+    report(row, as_json, f"Referred {shown(number)} to {shown(row.office)} ({shown(row.contact)}).")
 
 
 @app.command()
@@ -116,21 +106,18 @@ def meeting(ctx: typer.Context, number: str = typer.Argument(..., help="Case num
     if outcome is not None:
         if meeting_id is None or satisfied is None:
             raise InvalidInput("An outcome needs --meeting ID and --satisfied or --not-satisfied.")
-        row = _act(ctx, lambda u, a, p: handling.record_meeting_outcome(
+        row = run_service(ctx, lambda u, a, p: handling.record_meeting_outcome(
             u, actor=a, case_number=number, meeting_id=meeting_id, outcome=outcome, parent_satisfied=satisfied,
             expected_version=version))
         message = f"Meeting {row.id}: outcome recorded; parent {'satisfied' if satisfied else 'not satisfied'}."
     else:
         if when is None:
             raise InvalidInput("Give --when for the meeting (or --outcome to record one).")
-        row = _act(ctx, lambda u, a, p: handling.schedule_meeting(
-            u, actor=a, case_number=number, kind=kind, when=local_moment(p, when, "when"),
+        row = run_service(ctx, lambda u, a, p: handling.schedule_meeting(
+            u, actor=a, case_number=number, kind=kind, when=local_moment(p, when, "--when", "when"),
             parties=parties.split(","), place=place, expected_version=version))
         message = f"Meeting {row.id} ({row.kind}) scheduled with {shown(row.parties)}."
-    if as_json:
-        print_json(row)
-    else:
-        out.print(message)
+    report(row, as_json, message)
 
 
 @app.command()
@@ -142,12 +129,9 @@ def merge(ctx: typer.Context, number: str = typer.Argument(..., help="The duplic
     """Merge a duplicate into another case: it is closed as merged and the survivor shows both histories."""
     from calldesk.store.handling import merge_cases
 
-    case = _act(ctx, lambda u, a, p: merge_cases(u, actor=a, case_number=number, into=into, reason=reason,
+    case = run_service(ctx, lambda u, a, p: merge_cases(u, actor=a, case_number=number, into=into, reason=reason,
                                                  expected_version=version))
-    if as_json:
-        print_json(case)
-    else:
-        out.print(f"Merged {shown(number)} into {shown(case.case_number)}.")
+    report(case, as_json, f"Merged {shown(number)} into {shown(case.case_number)}.")
 
 
 @app.command()
@@ -171,7 +155,7 @@ def review(ctx: typer.Context, number: str = typer.Argument(..., help="Case numb
         data = QualityReviewCreate(score=score, comment=comment, met=ticked)
         return review_case(u, actor=a, case_number=number, data=data, expected_version=version, profile=p), names
 
-    row, names = _act(ctx, act)
+    row, names = run_service(ctx, act)
     if as_json:
         print_json(row)
     else:
@@ -191,7 +175,7 @@ def student_record(ctx: typer.Context, ref: str = typer.Argument(..., help="The 
 
     if to is not None:
         checked_target(to, "record")  # before the store is touched
-    record = _act(ctx, lambda u, a, p: (service(u, actor=a, student_ref=ref), p))
+    record = run_service(ctx, lambda u, a, p: (service(u, actor=a, student_ref=ref), p))
     found, profile = record
     if as_json:
         print_json(dataclasses.asdict(found))
@@ -214,12 +198,9 @@ def student_revoke(ctx: typer.Context, number: str = typer.Argument(..., help="T
     from calldesk.store.confidentiality import revoke_consent
 
     day = typed_day(on, "--on") if on else None
-    row = _act(ctx, lambda u, a, p: revoke_consent(u, actor=a, case_number=number, consent_id=consent_id,
+    row = run_service(ctx, lambda u, a, p: revoke_consent(u, actor=a, case_number=number, consent_id=consent_id,
                                                    revoked_on=day))
-    if as_json:
-        print_json(row)
-    else:
-        out.print(f"Consent {row.id} revoked on {row.revoked_on}.")
+    report(row, as_json, f"Consent {row.id} revoked on {row.revoked_on}.")
 
 
 @app.command("actions")
@@ -240,8 +221,7 @@ def actions(ctx: typer.Context, number: str = typer.Argument(..., help="Case num
     if as_json:
         print_json({k: [r.model_dump(mode="json") for r in v] for k, v in found.items()})
         return
-    with opened(ctx) as store:
-        calendar = calendar_for(load_profile(store.protocol))
+    calendar = calendar_for(store_profile(ctx))
 
     def when(moment: datetime) -> str:
         return f"{calendar.local(moment):%a %d %b %Y %H:%M}"

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import typer
 
-from calldesk.cli.context import err, opened, out, print_json, print_table, progress_reporter, refusals_exit, shown
-from calldesk.rules.permissions import require
+from calldesk.cli.output import JSON, err, out, print_json, print_table, progress_reporter, shown
+from calldesk.cli.refusals import refusals_exit
+from calldesk.cli.running import run_service, signed_in
 
 app = typer.Typer(help="Maintain the store: schema, integrity, backups.", no_args_is_help=True)
 
@@ -18,19 +19,17 @@ def upgrade(ctx: typer.Context) -> None:
     """Create the store if there is none (you become its first admin), or bring its schema up to date."""
     from calldesk.store.schema import current_revision
 
-    with opened(ctx, create=True) as store:
-        require(store.actor().role, "maintain_store")
+    with signed_in(ctx, may="maintain_store", create=True) as (store, _):
         out.print(f"Store {shown(store.location)} is at schema revision {current_revision(store.engine)}.")
 
 
 @app.command()
 @refusals_exit
-def check(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def check(ctx: typer.Context, as_json: bool = JSON) -> None:
     """Run integrity and foreign-key checks and say what was found."""
     from calldesk.store import maintenance, scrub
 
-    with opened(ctx) as store:
-        require(store.actor().role, "maintain_store")
+    with signed_in(ctx, may="maintain_store") as (store, _):
         report = maintenance.check(store.engine)
         pending = scrub.pending_since(store.engine)
         scrub_line = scrub.describe_scrub(store.engine)
@@ -58,8 +57,7 @@ def backup(ctx: typer.Context, path: Path = typer.Argument(..., help="File to wr
     """Back up the live store (agents may keep working) to PATH."""
     from calldesk.store import maintenance
 
-    with opened(ctx) as store:
-        require(store.actor().role, "maintain_store")
+    with signed_in(ctx, may="maintain_store") as (store, _):
         _say_removed(maintenance.remove_leftovers(store.url, path.expanduser().absolute().parent))
         with progress_reporter("Backing up") as progress:
             written = maintenance.backup(store.engine, store.url, path, progress=progress)
@@ -77,9 +75,7 @@ def restore(
     from calldesk.store import maintenance
     from calldesk.store.restore import restore as restore_backup
 
-    with opened(ctx) as store:
-        actor = store.actor()
-        require(actor.role, "maintain_store")
+    with signed_in(ctx, may="maintain_store") as (store, actor):
         _say_removed(maintenance.remove_leftovers(store.url))
         with progress_reporter("Restoring") as progress:
             restore_backup(store.engine, store.url, path, actor=actor, force=force, progress=progress)
@@ -99,8 +95,7 @@ def compact(ctx: typer.Context) -> None:
     """Rewrite the store so no old copy of scrubbed text survives in its files (run when the desks are quiet)."""
     from calldesk.store import maintenance
 
-    with opened(ctx) as store:
-        require(store.actor().role, "maintain_store")
+    with signed_in(ctx, may="maintain_store") as (store, _):
         done = maintenance.compact(store.engine)
     out.print(f"Compacted {shown(store.location)}: {'; '.join(done)}.")
 
@@ -112,6 +107,5 @@ def grant(ctx: typer.Context, name: str = typer.Argument(..., help="A calldesk u
     and `user set-role`; on a deactivated user it revokes everything)."""
     from calldesk.store.grants import grant_login
 
-    with opened(ctx) as store, store.uow() as uow:
-        done = grant_login(uow, actor=store.actor(), username=name)
+    done = run_service(ctx, lambda uow, actor, _: grant_login(uow, actor=actor, username=name))
     out.print(f"Done: {shown(done)}.")

@@ -4,22 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, time, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
 
-from calldesk.cli.context import opened, out, print_json, progress_bar, refusals_exit, shown
+from calldesk.cli.output import JSON, out, print_json, progress_bar, shown
+from calldesk.cli.refusals import refusals_exit
+from calldesk.cli.running import signed_in
 from calldesk.cli.spreadsheets import InertScreen, Writer, text_file, write_csv, write_jsonl, write_xlsx
 from calldesk.errors import InvalidInput
 from calldesk.output_files import checked_target, replacing
 from calldesk.profiles import load_profile
 from calldesk.rules.display import json_text
-from calldesk.rules.profile import Profile
 from calldesk.rules.reporting import month_period
 from calldesk.rules.tracking_logs import LOG_COLUMNS, LOG_TITLES
-from calldesk.rules.typed_dates import typed_day
+from calldesk.rules.typed_dates import day_start, typed_day
 
 if TYPE_CHECKING:
     from calldesk.store.exports import Export
@@ -28,14 +29,6 @@ if TYPE_CHECKING:
 
 app = typer.Typer(help="Tracking logs and case exports (redacted unless an admin asks otherwise).",
                   no_args_is_help=True)
-
-
-def _day(text: str | None, what: str) -> date | None:
-    return None if text is None else typed_day(text, what)
-
-
-def _local_start(profile: Profile, day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=profile.tz)
 
 
 @contextmanager
@@ -79,7 +72,7 @@ def log_(ctx: typer.Context, month: str = typer.Option(..., "--month", help="The
          target: Path | None = typer.Option(None, "--out", help="The file to write (needed for xlsx)."),
          log: str | None = typer.Option(None, "--log", help="ccts, ope_matrix or area_request_log "
                                                             "(default: the profile's log)."),
-         as_json: bool = typer.Option(False, "--json", help="Print a JSON summary when writing to a file.")) -> None:
+         as_json: bool = JSON) -> None:
     """The month's tracking log, redacted, with the fields in the seed's order."""
     from calldesk.store.exports import export_log
 
@@ -92,8 +85,7 @@ def log_(ctx: typer.Context, month: str = typer.Option(..., "--month", help="The
     period = month_period(month)
     if target is not None:
         checked_target(target, "log")  # before the store is touched
-    with opened(ctx) as store:
-        actor = store.actor()
+    with signed_in(ctx) as (store, actor):
         profile = load_profile(store.protocol)
         start, end = period.bounds(profile)
         with store.uow() as uow:
@@ -123,22 +115,22 @@ def cases(ctx: typer.Context,
           redact: bool = typer.Option(True, "--redact/--no-redact",
                                       help="Redact personal data (default); --no-redact is for admins only."),
           target: Path | None = typer.Option(None, "--out", help="The file to write (default: the screen)."),
-          as_json: bool = typer.Option(False, "--json", help="Print a JSON summary when writing to a file.")) -> None:
+          as_json: bool = JSON) -> None:
     """Cases opened between --since and --until: JSONL or CSV (redacted by default), or Open311 service requests."""
     from calldesk.store.exports import EXPORT_FIELDS, PERSONAL_FIELDS, export_cases
 
     if form not in ("jsonl", "csv", "open311"):
         raise InvalidInput(f"'{form}' is not an export format; use jsonl, csv or open311.", field="format")
-    first, last = _day(since, "since"), _day(until, "until")
+    first = typed_day(since, "--since", "since") if since else None
+    last = typed_day(until, "--until", "until") if until else None
     if first and last and last < first:
         raise InvalidInput(f"--until {last} is before --since {first}.", field="until")
     if target is not None:
         checked_target(target, "export")  # before the store is touched
-    with opened(ctx) as store:
-        actor = store.actor()
+    with signed_in(ctx) as (store, actor):
         profile = load_profile(store.protocol)
-        start = _local_start(profile, first) if first else None
-        end = _local_start(profile, last + timedelta(days=1)) if last else None
+        start = day_start(profile, first) if first else None
+        end = day_start(profile, last + timedelta(days=1)) if last else None
         with store.uow() as uow:
             export = export_cases(uow, actor=actor, profile=profile, since=start, until=end,
                                   form="open311" if form == "open311" else "cases",

@@ -3,13 +3,13 @@ desk's letter dialog (calldesk.store.letters, calldesk.store.casework.advance_le
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import typer
 
-from calldesk.cli.context import out, print_json, read_signed_in, shown
+from calldesk.cli.output import out, print_json, shown
+from calldesk.cli.running import read_signed_in, run_service
 from calldesk.errors import InvalidInput
 from calldesk.output_files import checked_target, write_file
 from calldesk.rules.display import inert
@@ -33,7 +33,7 @@ def _text(path: Path | None) -> str | None:
 
 
 def letter_step(ctx: typer.Context, number: str, step: str, *, file: Path | None, text_file: Path | None, note: str,
-                out_file: Path | None, expected: int | None, as_json: bool, write: Callable[..., Any]) -> None:
+                out_file: Path | None, expected: int | None, as_json: bool) -> None:
     from calldesk.store.casework import advance_letter
     from calldesk.store.letters import draft_letter, letter_words, return_letter
 
@@ -53,14 +53,14 @@ def letter_step(ctx: typer.Context, number: str, step: str, *, file: Path | None
         raise InvalidInput("attach needs the signed letter's file: calldesk case letter NUMBER attach FILE.")
     if step in ("draft", "submit"):
         text = _text(text_file)
-        res, _ = write(ctx, lambda uow, actor, profile: draft_letter(
+        res = run_service(ctx, lambda uow, actor, profile: draft_letter(
             uow, actor=actor, profile=profile, case_number=number, text=text, submit=step == "submit",
             expected_version=expected))
     elif step == "return":
-        res, _ = write(ctx, lambda uow, actor, profile: return_letter(
+        res = run_service(ctx, lambda uow, actor, profile: return_letter(
             uow, actor=actor, case_number=number, note=note, expected_version=expected))
     else:
-        res, _ = write(ctx, lambda uow, actor, profile: advance_letter(
+        res = run_service(ctx, lambda uow, actor, profile: advance_letter(
             uow, actor=actor, case_number=number, step=step, attachment=file, expected_version=expected))
     if as_json:
         print_json(res)

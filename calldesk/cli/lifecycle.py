@@ -7,7 +7,9 @@ from pathlib import Path
 
 import typer
 
-from calldesk.cli.context import opened, out, print_json, print_table, read_signed_in, refusals_exit, shown
+from calldesk.cli.output import JSON, out, print_json, print_table, report, shown
+from calldesk.cli.refusals import refusals_exit
+from calldesk.cli.running import read_signed_in, run_read, run_service, signed_in, store_profile
 from calldesk.cli.spreadsheets import InertScreen, text_file
 from calldesk.output_files import checked_target, replacing
 from calldesk.profiles import load_profile
@@ -25,18 +27,15 @@ caller = typer.Typer(help="A caller's request: their own data, or its erasure.",
 def overdue(ctx: typer.Context,
             within: int = typer.Option(24, "--within", min=0, max=24 * 90,
                                        help="Also list what falls due within this many hours."),
-            as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+            as_json: bool = JSON) -> None:
     """Breached and soon-due deadlines (responses, acknowledgements, follow-ups, resolutions, callbacks).
 
     Exits 0 when nothing is breached and 2 when something is (for cron and alerting).
     """
     from calldesk.store.overdue import overdue as find_overdue
 
-    with opened(ctx) as store:
-        actor = store.actor()
-        tz = load_profile(store.protocol).tz
-        with store.uow(readonly=True) as uow:
-            found = find_overdue(uow.session, actor=actor, within_hours=within)
+    found = run_read(ctx, lambda session, actor, _: find_overdue(session, actor=actor, within_hours=within))
+    tz = store_profile(ctx).tz
     breached = sum(d.breached for d in found)
     if as_json:
         print_json({"breached": breached, "soon": len(found) - breached,
@@ -56,16 +55,13 @@ def purge(ctx: typer.Context,
           closed_before: str = typer.Option(..., "--closed-before", help="Only cases closed before this day "
                                                                          "(YYYY-MM-DD) and past their retention."),
           dry_run: bool = typer.Option(False, "--dry-run", help="Count what would be purged; change nothing."),
-          as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+          as_json: bool = JSON) -> None:
     """Remove closed cases past the profile's retention (held cases stay), with their details and letters."""
     from calldesk.store.retention import purge as run_purge
 
     before = typed_day(closed_before, "--closed-before", "closed_before")
-    with opened(ctx) as store:
-        actor = store.actor()
-        with store.uow() as uow:
-            result = run_purge(uow, actor=actor, profile=load_profile(store.protocol), closed_before=before,
-                               dry_run=dry_run)
+    result = run_service(ctx, lambda uow, actor, profile: run_purge(uow, actor=actor, profile=profile,
+                                                                    closed_before=before, dry_run=dry_run))
     if as_json:
         print_json({**asdict(result), "cases": result.cases})
         return
@@ -79,47 +75,33 @@ def purge(ctx: typer.Context,
 @refusals_exit
 def hold_place(ctx: typer.Context, number: str = typer.Argument(..., help="Case number."),
                reason: str = typer.Option(..., "--reason", help="The matter the hold is for."),
-               as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+               as_json: bool = JSON) -> None:
     """Place a litigation hold on a case."""
     from calldesk.store.retention import place_hold
 
-    with opened(ctx) as store:
-        actor = store.actor()
-        with store.uow() as uow:
-            place_hold(uow, actor=actor, case_number=number, reason=reason)
-    if as_json:
-        print_json({"case": number, "held": True})
-        return
-    out.print(f"Case {number} is under a litigation hold: no purge or erasure will touch it.")
+    run_service(ctx, lambda uow, actor, _: place_hold(uow, actor=actor, case_number=number, reason=reason))
+    report({"case": number, "held": True}, as_json,
+           f"Case {number} is under a litigation hold: no purge or erasure will touch it.")
 
 
 @holds.command("release")
 @refusals_exit
 def hold_release(ctx: typer.Context, number: str = typer.Argument(..., help="Case number."),
-                 as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+                 as_json: bool = JSON) -> None:
     """Release a case's litigation hold."""
     from calldesk.store.retention import release_hold
 
-    with opened(ctx) as store:
-        actor = store.actor()
-        with store.uow() as uow:
-            release_hold(uow, actor=actor, case_number=number)
-    if as_json:
-        print_json({"case": number, "held": False})
-        return
-    out.print(f"Released the litigation hold on case {number}.")
+    run_service(ctx, lambda uow, actor, _: release_hold(uow, actor=actor, case_number=number))
+    report({"case": number, "held": False}, as_json, f"Released the litigation hold on case {number}.")
 
 
 @holds.command("list")
 @refusals_exit
-def hold_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def hold_list(ctx: typer.Context, as_json: bool = JSON) -> None:
     """Every litigation hold."""
     from calldesk.store.retention import holds as list_holds
 
-    with opened(ctx) as store:
-        actor = store.actor()
-        with store.uow(readonly=True) as uow:
-            found = list_holds(uow, actor=actor)
+    found = run_service(ctx, lambda uow, actor, _: list_holds(uow, actor=actor), readonly=True)
     if as_json:
         print_json(found)
         return
@@ -138,20 +120,18 @@ def caller_export(ctx: typer.Context, who: str = typer.Argument(..., help="The c
 
     if target is not None:
         checked_target(target, "export")  # before the store is touched
-    with opened(ctx) as store:
-        actor = store.actor()
-        with store.uow() as uow:
-            with uow.one_commit():  # its audit event is committed below, once the data is written
-                found = run_export(uow, actor=actor, profile=load_profile(store.protocol), who=who)
-            text = json_text(found, indent=2) + "\n"
-            if target is None:
-                uow.commit()  # before the data reaches the screen: an interrupted export is on record
-                InertScreen().write(text)
-            else:
-                with replacing(target, "export") as partial:
-                    with text_file(partial) as handle:
-                        handle.write(text)
-                    uow.commit()  # the file is whole; it takes the target's name next
+    with signed_in(ctx) as (store, actor), store.uow() as uow:
+        with uow.one_commit():  # its audit event is committed below, once the data is written
+            found = run_export(uow, actor=actor, profile=load_profile(store.protocol), who=who)
+        text = json_text(found, indent=2) + "\n"
+        if target is None:
+            uow.commit()  # before the data reaches the screen: an interrupted export is on record
+            InertScreen().write(text)
+        else:
+            with replacing(target, "export") as partial:
+                with text_file(partial) as handle:
+                    handle.write(text)
+                uow.commit()  # the file is whole; it takes the target's name next
     if target is not None:
         out.print(f"Wrote {len(found)} record(s) to {shown(target)}.")
 
@@ -159,19 +139,14 @@ def caller_export(ctx: typer.Context, who: str = typer.Argument(..., help="The c
 @caller.command("erase")
 @refusals_exit
 def caller_erase(ctx: typer.Context, who: str = typer.Argument(..., help="The caller's phone number or email."),
-                 as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+                 as_json: bool = JSON) -> None:
     """Erase one caller's personal details from their cases (held cases stay; audited by counts)."""
     from calldesk.store.retention import caller_erase as run_erase
 
-    with opened(ctx) as store:
-        actor = store.actor()
-        with store.uow() as uow:
-            result = run_erase(uow, actor=actor, profile=load_profile(store.protocol), who=who)
-    if as_json:
-        print_json(asdict(result))
-        return
-    out.print(f"Erased the caller's details from {result.cases} case(s) and {result.callbacks} callback(s); "
-              f"{result.held} case(s) kept under a litigation hold.")
+    result = run_service(ctx, lambda uow, actor, profile: run_erase(uow, actor=actor, profile=profile, who=who))
+    report(asdict(result), as_json,
+           f"Erased the caller's details from {result.cases} case(s) and {result.callbacks} callback(s); "
+           f"{result.held} case(s) kept under a litigation hold.")
 
 
 @caller.command("find")
@@ -180,7 +155,7 @@ def caller_find(ctx: typer.Context,
                 typed: str = typer.Argument(..., help="A phone number in any format (or its first digits), an "
                                                       "email address (or its beginning), or the start of a name."),
                 limit: int = typer.Option(20, "--limit", min=1, max=500, help="At most this many cases."),
-                as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+                as_json: bool = JSON) -> None:
     """The cases of a caller, found as the desk finds them while the agent types."""
     from calldesk.store.queries import lookup_callers
 

@@ -8,7 +8,9 @@ import sys
 
 import typer
 
-from calldesk.cli.context import err, options, progress_reporter, refusals_exit, shown
+from calldesk.cli.output import err, progress_reporter, shown
+from calldesk.cli.refusals import refusals_exit
+from calldesk.cli.running import options
 
 
 @refusals_exit

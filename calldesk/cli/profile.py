@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import typer
 
-from calldesk.cli.context import options, out, print_json, print_table, refusals_exit, shown
+from calldesk.cli.output import JSON, out, print_json, print_table, shown
+from calldesk.cli.refusals import refusals_exit
+from calldesk.cli.running import options
 from calldesk.profiles import load_profile
 from calldesk.rules.own_settings import profile_numbers
 from calldesk.rules.profile import Profile
@@ -21,7 +23,7 @@ def opened_profile(ctx: typer.Context) -> Profile:
 
 @app.command()
 @refusals_exit
-def show(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def show(ctx: typer.Context, as_json: bool = JSON) -> None:
     """Every number of the profile, each marked as the seed's or the agency's own setting."""
     profile = opened_profile(ctx)
     rows = profile_numbers(profile)
@@ -39,7 +41,7 @@ def show(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help=
 
 @app.command()
 @refusals_exit
-def check(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def check(ctx: typer.Context, as_json: bool = JSON) -> None:
     """Load and validate the profile; warn of a reporting chain with a step due before an earlier one."""
     from calldesk.models import utcnow
 

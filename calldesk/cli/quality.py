@@ -3,15 +3,16 @@ review summary screen (calldesk/screens/review_summary.py)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime
 from typing import Any
 
 import typer
 
-from calldesk.cli.context import opened, out, print_json, print_table, read_signed_in, refusals_exit, shown
+from calldesk.cli.output import JSON, out, print_json, print_table, shown
+from calldesk.cli.refusals import refusals_exit
 from calldesk.cli.reports import app
-from calldesk.profiles import load_profile
-from calldesk.rules.typed_dates import typed_day
+from calldesk.cli.running import read_signed_in, store_profile
+from calldesk.rules.typed_dates import day_start, typed_day
 
 
 @app.command("reviews")
@@ -19,18 +20,15 @@ from calldesk.rules.typed_dates import typed_day
 def reviews(ctx: typer.Context,
             since: str | None = typer.Option(None, "--since", help="First day (YYYY-MM-DD), local."),
             until: str | None = typer.Option(None, "--until", help="Day after the last (YYYY-MM-DD), local."),
-            as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+            as_json: bool = JSON) -> None:
     """Per person whose work was reviewed: reviews, average score, and how often each checklist point was met."""
-    from calldesk.rules.calendar import calendar_for
     from calldesk.rules.handling import review_points
     from calldesk.store.quality import review_summary
 
-    with opened(ctx) as store:
-        profile = load_profile(store.protocol)
-    tz = calendar_for(profile).tz
+    profile = store_profile(ctx)
 
     def moment(text: str | None, what: str) -> datetime | None:
-        return datetime.combine(typed_day(text, what), time(0), tzinfo=tz).astimezone(UTC) if text else None
+        return day_start(profile, typed_day(text, what)).astimezone(UTC) if text else None
 
     start, end = moment(since, "--since"), moment(until, "--until")
     found = read_signed_in(ctx, lambda s, a: review_summary(s, viewer=a, profile=profile, since=start, until=end))

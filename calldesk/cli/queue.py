@@ -7,9 +7,10 @@ from typing import Any
 
 import typer
 
-from calldesk.cli.context import opened, out, print_json, print_table, refusals_exit
+from calldesk.cli.output import JSON, out, print_json, print_table
+from calldesk.cli.refusals import refusals_exit
+from calldesk.cli.running import run_read
 from calldesk.models import utcnow
-from calldesk.profiles import load_profile
 from calldesk.rules.triage import format_due
 
 app = typer.Typer(help="The supervisor queue, trends and coverage, and the dashboard.", no_args_is_help=True)
@@ -32,20 +33,16 @@ def list_(ctx: typer.Context,
                                                     "language or source."),
           descending: bool = typer.Option(False, "--descending", help="Reverse the order."),
           limit: int = typer.Option(50, min=1, max=1000, help="How many rows (one page)."),
-          as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+          as_json: bool = JSON) -> None:
     """One page of the queue (an agent sees only their own work and the cases they opened)."""
     from calldesk.store.queue import QueueFilter, queue_count, queue_page
 
     filters = QueueFilter(status=status, assignee=assignee, tier=tier, category=category, place=place, sla=sla,
                           language=language, source=source, search=search)
-    with opened(ctx) as store:
-        actor = store.actor()
-        now = utcnow()
-        with store.uow(readonly=True) as uow:
-            page = queue_page(uow.session, actor=actor, now=now, filters=filters, sort=sort,
-                              descending=descending, limit=limit)
-            total = queue_count(uow.session, actor=actor, now=now, filters=filters)
-        tz = load_profile(store.protocol).tz
+    now = utcnow()
+    page, total, tz = run_read(ctx, lambda session, actor, profile: (
+        queue_page(session, actor=actor, now=now, filters=filters, sort=sort, descending=descending, limit=limit),
+        queue_count(session, actor=actor, now=now, filters=filters), profile.tz))
     if as_json:
         print_json({"total": total, "rows": [_jsonable({**asdict(r), "sla": r.sla.name}) for r in page.rows]})
         return
@@ -63,16 +60,14 @@ def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
 
 @app.command()
 @refusals_exit
-def trends(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def trends(ctx: typer.Context, as_json: bool = JSON) -> None:
     """Repeated issues by school and department, and absent staff's callbacks and follow-ups (supervisors)."""
     from calldesk.store.dashboard import coverage
     from calldesk.store.dashboard import trends as find_trends
 
-    with opened(ctx) as store:
-        actor, profile = store.actor(), load_profile(store.protocol)
-        with store.uow(readonly=True) as uow:
-            found = find_trends(uow.session, actor=actor, profile=profile, now=utcnow())
-            cover = coverage(uow.session, actor=actor, profile=profile, now=utcnow())
+    found, cover = run_read(ctx, lambda session, actor, profile: (
+        find_trends(session, actor=actor, profile=profile, now=utcnow()),
+        coverage(session, actor=actor, profile=profile, now=utcnow())))
     if as_json:
         print_json({"trends": [asdict(t) for t in found], "coverage": [_jsonable(asdict(c)) for c in cover]})
         return
@@ -86,14 +81,12 @@ def trends(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", hel
 @app.command()
 @refusals_exit
 def dashboard(ctx: typer.Context, weeks: int = typer.Option(26, min=1, max=520, help="How many weeks back."),
-              as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+              as_json: bool = JSON) -> None:
     """Volumes by week, category and type, SLA compliance and the backlog's age (supervisors and admins)."""
     from calldesk.store.dashboard import dashboard as figures
 
-    with opened(ctx) as store:
-        actor, profile = store.actor(), load_profile(store.protocol)
-        with store.uow(readonly=True) as uow:
-            found = figures(uow.session, actor=actor, profile=profile, now=utcnow(), weeks=weeks)
+    found = run_read(ctx, lambda session, actor, profile: figures(session, actor=actor, profile=profile,
+                                                                  now=utcnow(), weeks=weeks))
     if as_json:
         print_json({**asdict(found), "weeks": [(d.isoformat(), n) for d, n in found.weeks],
                     "compliance": found.compliance})

@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from calldesk.cli.context import opened, out, print_json, print_table, refusals_exit, shown
+from calldesk.cli.output import JSON, out, print_json, print_table, report, shown
+from calldesk.cli.refusals import refusals_exit
+from calldesk.cli.running import run_read, run_service
 from calldesk.cli.spreadsheets import markdown_table, text_target, write_csv
 from calldesk.errors import InvalidInput
 from calldesk.output_files import checked_target
-from calldesk.profiles import load_profile
 from calldesk.rules.display import json_text
 from calldesk.rules.profile import TIER_LABELS
 from calldesk.rules.reporting import (
@@ -30,8 +31,15 @@ from calldesk.rules.reporting import (
 from calldesk.rules.typed_dates import typed_day
 
 if TYPE_CHECKING:
+    from datetime import date
+
+    from sqlmodel import Session
+
+    from calldesk.rules.profile import Profile
     from calldesk.rules.reporting import StepStatus
     from calldesk.store.reports import ReportRun
+    from calldesk.store.uow import UnitOfWork
+    from calldesk.store.users import Actor
 
 app = typer.Typer(help="Monthly and quarterly reports (counts only; no personal data).", no_args_is_help=True)
 FORMATS = ("table", "csv", "json", "md")
@@ -183,12 +191,13 @@ def _run(ctx: typer.Context, period: Period, form: str, target: Path | None) -> 
         raise InvalidInput(f"'{form}' is not a report format; use {FORMAT_HELP}", field="format")
     if target is not None:
         checked_target(target, "report")
-    with opened(ctx) as store:
-        actor = store.actor()
-        profile = load_profile(store.protocol)
-        with store.uow() as uow:
-            run = run_report(uow, actor=actor, profile=profile, period=period)
+    run = run_service(ctx, lambda uow, actor, profile: run_report(uow, actor=actor, profile=profile, period=period))
     emit(run, form, target)
+
+
+def _period(today: date, month: str | None, quarter: str | None) -> Period:
+    """The reporting period a command names: --quarter, else --month, else last month."""
+    return quarter_period(quarter) if quarter else month_period(month) if month else previous_month(today)
 
 
 @app.command()
@@ -196,7 +205,7 @@ def _run(ctx: typer.Context, period: Period, form: str, target: Path | None) -> 
 def monthly(ctx: typer.Context, month: str = typer.Option(..., "--month", help="The month, e.g. 2026-10."),
             form: str = typer.Option("table", "--format", help=FORMAT_HELP),
             target: Path | None = typer.Option(None, "--out", help=OUT_HELP),
-            as_json: bool = typer.Option(False, "--json", help="Print JSON (same as --format json).")) -> None:
+            as_json: bool = JSON) -> None:
     """The month's counts by type, category, channel, school or department, tier, source and SLA outcome."""
     _run(ctx, month_period(month), "json" if as_json else form, target)
 
@@ -206,7 +215,7 @@ def monthly(ctx: typer.Context, month: str = typer.Option(..., "--month", help="
 def quarterly(ctx: typer.Context, quarter: str = typer.Option(..., "--quarter", help="The quarter, e.g. 2026Q3."),
               form: str = typer.Option("table", "--format", help=FORMAT_HELP),
               target: Path | None = typer.Option(None, "--out", help=OUT_HELP),
-              as_json: bool = typer.Option(False, "--json", help="Print JSON (same as --format json).")) -> None:
+              as_json: bool = JSON) -> None:
     """The quarter's roll-up, with its three months as the trend."""
     _run(ctx, quarter_period(quarter), "json" if as_json else form, target)
 
@@ -214,19 +223,15 @@ def quarterly(ctx: typer.Context, quarter: str = typer.Option(..., "--quarter", 
 @app.command()
 @refusals_exit
 def approve(ctx: typer.Context, report_id: int = typer.Argument(..., help="The report's number (shown by a run)."),
-            as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+            as_json: bool = JSON) -> None:
     """Approve a report (supervisors): its numbers are frozen; later runs show what changed."""
     from calldesk.store.reports import approve_report
 
-    with opened(ctx) as store:
-        actor = store.actor()
-        with store.uow() as uow:
-            run = approve_report(uow, actor=actor, profile=load_profile(store.protocol), report_id=report_id)
-    if as_json:
-        print_json(_as_json(run))
-        return
-    out.print(f"Report {run.report_id} ({shown(run.numbers['kind'])} {shown(run.numbers['period'])}) approved by "
-              f"{shown(run.approved_by)}; its numbers are frozen.")
+    run = run_service(ctx, lambda uow, actor, profile: approve_report(uow, actor=actor, profile=profile,
+                                                                      report_id=report_id))
+    report(_as_json(run), as_json,
+           f"Report {run.report_id} ({shown(run.numbers['kind'])} {shown(run.numbers['period'])}) approved by "
+           f"{shown(run.approved_by)}; its numbers are frozen.")
 
 
 @app.command()
@@ -236,27 +241,27 @@ def status(ctx: typer.Context, month: str | None = typer.Option(None, "--month",
            quarter: str | None = typer.Option(None, "--quarter", help="A quarter instead, e.g. 2026Q3."),
            received: str | None = typer.Option(None, "--received",
                                                help="With --quarter: the day the CEO's quarterly report arrived."),
-           as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+           as_json: bool = JSON) -> None:
     """Which step of the monthly (or quarterly) reporting chain is done, due or late."""
     from calldesk.models import utcnow
     from calldesk.store.reports import report_status
 
-    with opened(ctx) as store:
-        actor = store.actor()
-        profile = load_profile(store.protocol)
+    if month and quarter:
+        raise InvalidInput("Give --month or --quarter, not both.", field="quarter")
+    if quarter and not received:
+        raise InvalidInput("A quarter's chain starts when the CEO's quarterly report arrives: add --received "
+                           "YYYY-MM-DD.", field="received")
+    if received and not quarter:
+        raise InvalidInput("--received goes with --quarter.", field="received")
+    arrived = typed_day(received, "--received", "received") if received else None
+
+    def read(session: Session, actor: Actor, profile: Profile) -> tuple[Period, Any]:
         today = utcnow().astimezone(profile.tz).date()
-        if month and quarter:
-            raise InvalidInput("Give --month or --quarter, not both.", field="quarter")
-        if quarter and not received:
-            raise InvalidInput("A quarter's chain starts when the CEO's quarterly report arrives: add --received "
-                               "YYYY-MM-DD.", field="received")
-        if received and not quarter:
-            raise InvalidInput("--received goes with --quarter.", field="received")
-        period = quarter_period(quarter) if quarter else month_period(month) if month else previous_month(today)
-        arrived = typed_day(received, "--received", "received") if received else None
-        with store.uow(readonly=True) as uow:
-            found = report_status(uow.session, actor=actor, profile=profile, period=period, today=today,
-                                  received=arrived)
+        period = _period(today, month, quarter)
+        return period, report_status(session, actor=actor, profile=profile, period=period, today=today,
+                                     received=arrived)
+
+    period, found = run_read(ctx, read)
     if as_json:
         print_json({"period": found.period, "report_id": found.report_id, "status": found.status,
                     "chain": [step_json(s) for s in found.chain]})
@@ -274,7 +279,7 @@ def step(ctx: typer.Context, name: str = typer.Argument(..., help="The step's id
          quarter: str | None = typer.Option(None, "--quarter", help="A quarter's step instead, e.g. 2026Q3."),
          received: str | None = typer.Option(None, "--received",
                                              help="With --quarter: the day the CEO's quarterly report arrived."),
-         as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+         as_json: bool = JSON) -> None:
     """Mark one step of the reporting chain done, as yourself, now (the profile says whose step it is)."""
     from calldesk.models import utcnow
     from calldesk.store.report_steps import mark_step
@@ -284,13 +289,12 @@ def step(ctx: typer.Context, name: str = typer.Argument(..., help="The step's id
     if received and not quarter:
         raise InvalidInput("--received goes with --quarter.", field="received")
     arrived = typed_day(received, "--received", "received") if received else None
-    with opened(ctx) as store:
-        actor = store.actor()
-        profile = load_profile(store.protocol)
-        today = utcnow().astimezone(profile.tz).date()
-        period = quarter_period(quarter) if quarter else month_period(month) if month else previous_month(today)
-        with store.uow() as uow:
-            marked = mark_step(uow, actor=actor, profile=profile, period=period, step=name, received=arrived)
+
+    def mark(uow: UnitOfWork, actor: Actor, profile: Profile) -> tuple[Period, Any]:
+        period = _period(utcnow().astimezone(profile.tz).date(), month, quarter)
+        return period, mark_step(uow, actor=actor, profile=profile, period=period, step=name, received=arrived)
+
+    period, marked = run_service(ctx, mark)
     if as_json:
         print_json({"period": period.label, "step": step_json(marked.step),
                     "chain": [step_json(s) for s in marked.chain]})

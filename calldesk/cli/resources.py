@@ -8,26 +8,16 @@ from typing import Any
 
 import typer
 
-from calldesk.cli.context import opened, out, print_json, print_table, read_signed_in, refusals_exit, shown
-from calldesk.profiles import load_profile
+from calldesk.cli.output import JSON, print_json, print_table, report, shown
+from calldesk.cli.refusals import refusals_exit
+from calldesk.cli.running import run_read, run_service
 from calldesk.rules.resources import ResourceEntry, keywords_of
 
 app = typer.Typer(help="The resource directory agents consult (kept by supervisors).", no_args_is_help=True)
-JSON = typer.Option(False, "--json", help="Print JSON.")
-
-
-def _keep(ctx: typer.Context, action: Any) -> Any:
-    with opened(ctx) as store:
-        actor, profile = store.actor(), load_profile(store.protocol)
-        with store.uow() as uow:
-            return action(uow, actor, profile)
 
 
 def _said(row: Any, verb: str, as_json: bool) -> None:
-    if as_json:
-        print_json(row)
-    else:
-        out.print(f"{verb} entry {row.id}: {shown(row.department)}.")
+    report(row, as_json, f"{verb} entry {row.id}: {shown(row.department)}.")
 
 
 @app.command("list")
@@ -38,9 +28,7 @@ def list_entries(ctx: typer.Context, query: str = typer.Argument("", help="Words
     """The directory's entries (their numbers are what edit and retire take)."""
     from calldesk.store.reference import resources
 
-    with opened(ctx) as store:
-        protocol = store.protocol
-    rows = read_signed_in(ctx, lambda s, a: resources(s, protocol, query, retired=retired))
+    rows = run_read(ctx, lambda s, a, profile: resources(s, profile.name, query, retired=retired))
     if as_json:
         print_json([r.model_dump(mode="json") for r in rows])
         return
@@ -60,7 +48,7 @@ def add(ctx: typer.Context, department: str = typer.Option(..., "--department", 
     from calldesk.store.reference import add_resource
 
     entry = ResourceEntry(department, response, contact, keywords_of(keywords))
-    _said(_keep(ctx, lambda u, a, p: add_resource(u, actor=a, profile=p, entry=entry)), "Added", as_json)
+    _said(run_service(ctx, lambda u, a, p: add_resource(u, actor=a, profile=p, entry=entry)), "Added", as_json)
 
 
 @app.command("edit")
@@ -84,7 +72,7 @@ def edit(ctx: typer.Context, number: int = typer.Argument(..., help="The entry's
             keywords_of(keywords if keywords is not None else (now.keywords if now else "")))
         return edit_resource(u, actor=a, profile=p, resource_id=number, entry=entry)
 
-    _said(_keep(ctx, act), "Changed", as_json)
+    _said(run_service(ctx, act), "Changed", as_json)
 
 
 @app.command("retire")
@@ -94,5 +82,5 @@ def retire(ctx: typer.Context, number: int = typer.Argument(..., help="The entry
     """Retire an entry: agents no longer see it; it stays in the store and the trail (supervisors)."""
     from calldesk.store.reference import retire_resource
 
-    _said(_keep(ctx, lambda u, a, p: retire_resource(u, actor=a, profile=p, resource_id=number)), "Retired",
+    _said(run_service(ctx, lambda u, a, p: retire_resource(u, actor=a, profile=p, resource_id=number)), "Retired",
           as_json)

@@ -6,7 +6,9 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from calldesk.cli.context import opened, out, print_json, print_table, read_signed_in, refusals_exit, shown
+from calldesk.cli.output import JSON, print_json, print_table, report, shown
+from calldesk.cli.refusals import refusals_exit
+from calldesk.cli.running import read_signed_in, run_service
 
 if TYPE_CHECKING:
     from calldesk.models import UserPublic
@@ -15,10 +17,7 @@ app = typer.Typer(help="Manage who may use calldesk (admins only).", no_args_is_
 
 
 def _show(user: UserPublic, as_json: bool, verb: str) -> None:
-    if as_json:
-        print_json(user)
-    else:
-        out.print(f"{verb} {shown(user.username)} ({user.role}{'' if user.active else ', deactivated'}).")
+    report(user, as_json, f"{verb} {shown(user.username)} ({user.role}{'' if user.active else ', deactivated'}).")
 
 
 @app.command()
@@ -33,7 +32,7 @@ def add(
     languages: str = typer.Option("", "--lang", help="Languages they take calls in, e.g. 'English, Spanish'."),
     places: str = typer.Option("", "--places", help="A respondent's schools or departments, e.g. "
                                                     "'Roosevelt High, Transportation'."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_json: bool = JSON,
 ) -> None:
     """Add a user with a role."""
     from calldesk.models import UserCreate
@@ -42,14 +41,13 @@ def add(
 
     data = build(UserCreate, username=name, role=role, full_name=full_name, supervisor=supervisor,
                  languages=languages, places=places)
-    with opened(ctx) as store, store.uow() as uow:
-        user = user_service.add_user(uow, actor=store.actor(), data=data)
+    user = run_service(ctx, lambda uow, actor, _: user_service.add_user(uow, actor=actor, data=data))
     _show(user, as_json, "Added")
 
 
 @app.command("list")
 @refusals_exit
-def list_(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def list_(ctx: typer.Context, as_json: bool = JSON) -> None:
     """List users and their roles."""
     from calldesk.store import users as user_service
 
@@ -68,28 +66,27 @@ def set_role(
     ctx: typer.Context,
     name: str = typer.Argument(...),
     role: str = typer.Argument(..., help="agent, program_specialist, specialist, supervisor or admin."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_json: bool = JSON,
 ) -> None:
     """Change a user's role."""
     from calldesk.store import users as user_service
 
-    with opened(ctx) as store, store.uow() as uow:
-        user = user_service.set_role(uow, actor=store.actor(), username=name, role=role)
+    user = run_service(ctx, lambda uow, actor, _: user_service.set_role(uow, actor=actor, username=name, role=role))
     _show(user, as_json, "Updated")
 
 
 def _set_active(ctx: typer.Context, name: str, active: bool, as_json: bool) -> None:
     from calldesk.store import users as user_service
 
-    with opened(ctx) as store, store.uow() as uow:
-        user = user_service.set_active(uow, actor=store.actor(), username=name, active=active)
+    user = run_service(ctx, lambda uow, actor, _: user_service.set_active(uow, actor=actor, username=name,
+                                                                          active=active))
     _show(user, as_json, "Activated" if active else "Deactivated")
 
 
 @app.command()
 @refusals_exit
 def deactivate(ctx: typer.Context, name: str = typer.Argument(...),
-               as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+               as_json: bool = JSON) -> None:
     """Deactivate a user: they can no longer sign in; their history stays."""
     _set_active(ctx, name, False, as_json)
 
@@ -97,7 +94,7 @@ def deactivate(ctx: typer.Context, name: str = typer.Argument(...),
 @app.command()
 @refusals_exit
 def activate(ctx: typer.Context, name: str = typer.Argument(...),
-             as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+             as_json: bool = JSON) -> None:
     """Reactivate a deactivated user."""
     _set_active(ctx, name, True, as_json)
 
@@ -106,7 +103,7 @@ def activate(ctx: typer.Context, name: str = typer.Argument(...),
 @refusals_exit
 def lang(ctx: typer.Context, name: str = typer.Argument(...),
          languages: str = typer.Argument(..., help="Languages they take calls in, e.g. 'English, Spanish'."),
-         as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+         as_json: bool = JSON) -> None:
     """Set the languages a user takes calls in: a call in one of them (the Bilingual line) is routed to them."""
     _set_list(ctx, name, languages, "languages", as_json)
 
@@ -116,7 +113,7 @@ def lang(ctx: typer.Context, name: str = typer.Argument(...),
 def places(ctx: typer.Context, name: str = typer.Argument(...),
            listed: str = typer.Argument(..., metavar="PLACES",
                                         help="Their schools or departments, e.g. 'Roosevelt High, Transportation'."),
-           as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+           as_json: bool = JSON) -> None:
     """Set a respondent's schools and departments: they see and document those places' cases (admins)."""
     _set_list(ctx, name, listed, "places", as_json)
 
@@ -129,15 +126,9 @@ def _set_list(ctx: typer.Context, name: str, listed: str, which: str, as_json: b
     from calldesk.store.users import set_languages, set_places
 
     words, none = LISTS[which]
-    with opened(ctx) as store, store.uow() as uow:
-        if which == "languages":
-            user = set_languages(uow, actor=store.actor(), username=name, languages=listed)
-        else:
-            user = set_places(uow, actor=store.actor(), username=name, places=listed)
-    if as_json:
-        print_json(user)
-    else:
-        out.print(f"{shown(user.username)} {words}: {shown(getattr(user, which) or none)}.")
+    user = run_service(ctx, lambda uow, actor, _: set_languages(uow, actor=actor, username=name, languages=listed)
+                       if which == "languages" else set_places(uow, actor=actor, username=name, places=listed))
+    report(user, as_json, f"{shown(user.username)} {words}: {shown(getattr(user, which) or none)}.")
 
 
 @app.command()
@@ -147,7 +138,7 @@ def absent(
     name: str = typer.Argument(..., metavar="USER"),
     since: str | None = typer.Option(None, "--since", help="First day away, YYYY-MM-DD (default: today)."),
     back: bool = typer.Option(False, "--back", help="They are back: clear the absence."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_json: bool = JSON,
 ) -> None:
     """Record that a user is away (supervisors; anyone for themselves): their supervisor covers their callbacks."""
     from calldesk.cli.callbacks import absent as record_absence

@@ -69,31 +69,9 @@ class CaseCreate(CaseBase):
         return value
 
 
-class CaseUpdate(SQLModel):
-    """A partial change to a case; only fields that are set are applied."""
-
-    caller_name: str | None = None
-    relationship: str | None = None
-    phone: str | None = None
-    email: str | None = None
-    preferred_contact: str | None = None
-    language: str | None = None
-    channel: str | None = None
-    source: str | None = None
-    school: str | None = None
-    department: str | None = None
-    category: str | None = None
-    subcategory: str | None = None
-    call_type: str | None = None
-    claim: str | None = None
-    evidence: str | None = None
-    steps_taken: str | None = None
-    steps_confirmed: bool | None = None
-    due_process: bool | None = None
-    special_education: bool | None = None
-    safety: bool | None = None
-    urgent: bool | None = None
-    needs_follow_up: bool | None = None
+class CaseUpdate(CaseBase):
+    """A partial change to a case: CaseBase's fields, with their types and limits; only the fields that are set
+    are applied (`model_dump(exclude_unset=True)`)."""
 
 
 _version_col = Column("version", Integer, nullable=False)
@@ -109,43 +87,14 @@ QUEUE_FILTER_COLUMNS = {"category": "category", "tier": "tier", "assignee": "ass
                         "source": "source", "school": "school", "department": "department"}
 
 
-class Case(CaseBase, table=True):
-    """One call (or message) and everything done about it until it is closed."""
+class CaseRecord(CaseBase):
+    """What the store and the rules keep on a case beside what was typed: its number, owner, clocks, routing."""
 
-    __tablename__: ClassVar[str] = "cases"  # type: ignore[misc]
-    __table_args__ = (
-        Index("ix_case_open_next_deadline", "status", "next_deadline"),
-        # Caller lookup and the repeat/trend checks: one newest-N range scan per key (calldesk.store.queries).
-        Index("ix_case_phone_opened", "phone_digits", "opened_at"),
-        Index("ix_case_email_opened", "email", "opened_at"),
-        Index("ix_case_name_opened", "caller_name_key", "opened_at"),
-        Index("ix_case_name_words_opened", "caller_name_words", "opened_at"),  # Find: a name's first word (0016)
-        Index("ix_case_school_opened", "school", "opened_at"),
-        Index("ix_case_category", "category"),
-        Index("ix_case_opened_at", "opened_at"),
-        # Covers every column the monthly report groups by, so its GROUP BYs read the index alone.
-        Index("ix_case_report", *REPORT_COLUMNS),
-        # The queue's keyset pages: one (status, sort column, id) index per column it sorts by (migration 0007).
-        *(Index(f"ix_queue_{name}", "status", column, "id") for name, column in QUEUE_SORT_COLUMNS.items()),
-        Index("ix_case_opened_by", "opened_by"),  # an agent's queue: the cases they opened
-        Index("ix_case_assigned", "assigned_to", "assigned_at"),  # a person's cases; their newest assignment
-        Index("ix_case_previous_assignee", "previous_assignee"),  # an agent's queue: the cases she handed on
-        *(Index(f"ix_queue_by_{name}", "status", column, "next_deadline", "id")
-          for name, column in QUEUE_FILTER_COLUMNS.items()),
-    )
-    __mapper_args__ = {"version_id_col": _version_col}
-
-    id: int | None = Field(default=None, primary_key=True)
     case_number: str = Field(max_length=20, unique=True)
     client_id: str = Field(max_length=64, unique=True)
     version: int = Field(default=1, sa_column=_version_col)
     protocol: str = Field(max_length=40)
     status: str = Field(default="open", max_length=20)
-    phone_digits: str | None = Field(default=None, max_length=20)
-    # casefolded, whitespace-collapsed name: the case-insensitive lookup key
-    caller_name_key: str = Field(default="", max_length=200)
-    # its words accent- and case-folded, each after a space (rules.contact.name_words): Find by any word
-    caller_name_words: str = Field(default="", max_length=400)
     tier: str | None = Field(default=None, max_length=30)
     owner_role: str = Field(default="agent", max_length=30)
     assigned_to: str | None = Field(default=None, max_length=64)
@@ -175,38 +124,45 @@ class Case(CaseBase, table=True):
     routing_notes: str = Field(default="", sa_type=Text)
 
 
-class CasePublic(CaseBase):
-    """A case as screens and the CLI see it."""
+class Case(CaseRecord, table=True):
+    """One call (or message) and everything done about it until it is closed."""
+
+    __tablename__: ClassVar[str] = "cases"  # type: ignore[misc]
+    __table_args__ = (
+        Index("ix_case_open_next_deadline", "status", "next_deadline"),
+        # Caller lookup and the repeat/trend checks: one newest-N range scan per key (calldesk.store.queries).
+        Index("ix_case_phone_opened", "phone_digits", "opened_at"),
+        Index("ix_case_email_opened", "email", "opened_at"),
+        Index("ix_case_name_opened", "caller_name_key", "opened_at"),
+        Index("ix_case_name_words_opened", "caller_name_words", "opened_at"),  # Find: a name's first word (0016)
+        Index("ix_case_school_opened", "school", "opened_at"),
+        Index("ix_case_category", "category"),
+        Index("ix_case_opened_at", "opened_at"),
+        # Covers every column the monthly report groups by, so its GROUP BYs read the index alone.
+        Index("ix_case_report", *REPORT_COLUMNS),
+        # The queue's keyset pages: one (status, sort column, id) index per column it sorts by (migration 0007).
+        *(Index(f"ix_queue_{name}", "status", column, "id") for name, column in QUEUE_SORT_COLUMNS.items()),
+        Index("ix_case_opened_by", "opened_by"),  # an agent's queue: the cases they opened
+        Index("ix_case_assigned", "assigned_to", "assigned_at"),  # a person's cases; their newest assignment
+        Index("ix_case_previous_assignee", "previous_assignee"),  # an agent's queue: the cases she handed on
+        *(Index(f"ix_queue_by_{name}", "status", column, "next_deadline", "id")
+          for name, column in QUEUE_FILTER_COLUMNS.items()),
+    )
+    __mapper_args__ = {"version_id_col": _version_col}
+
+    id: int | None = Field(default=None, primary_key=True)
+    # The lookup keys derived from the caller's phone and name (calldesk.store.intake), not shown to anyone:
+    phone_digits: str | None = Field(default=None, max_length=20)
+    # casefolded, whitespace-collapsed name: the case-insensitive lookup key
+    caller_name_key: str = Field(default="", max_length=200)
+    # its words accent- and case-folded, each after a space (rules.contact.name_words): Find by any word
+    caller_name_words: str = Field(default="", max_length=400)
+
+
+class CasePublic(CaseRecord):
+    """A case as screens and the CLI see it: every column of the case but the lookup keys, its id given."""
 
     id: int
-    case_number: str
-    client_id: str
-    version: int
-    protocol: str
-    status: str
-    tier: str | None
-    owner_role: str
-    assigned_to: str | None
-    assigned_at: datetime | None = None
-    previous_assignee: str | None = None
-    opened_by: str
-    opened_at: datetime
-    updated_at: datetime
-    closed_at: datetime | None
-    close_reason: str | None
-    respond_by: datetime | None
-    acknowledge_by: datetime | None
-    next_follow_up_by: datetime | None
-    resolve_by: datetime | None
-    resolve_max: datetime | None
-    next_deadline: datetime | None
-    late_clocks: int = 0
-    escalation_level: int
-    abuse_marked: bool
-    reportable: bool
-    route_to: str | None
-    not_reportable_reason: str | None
-    routing_notes: str
 
 
 class CaseCounter(SQLModel, table=True):

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from calldesk.rules.profile import ROLE_LABELS, role_rank
+from calldesk.rules.profile import a_role, role_label, role_rank
 
 ENGLISH = "english"
 
@@ -50,7 +50,7 @@ class Assignment:
 
 def plural(role: str) -> str:
     """"program_specialist" -> "program specialists"."""
-    return role.replace("_", " ") + "s"
+    return role_label(role) + "s"
 
 
 def choose(policy: str, *, owner_role: str, language: str, staff: Iterable[Staffer], opener: str | None = None,
@@ -60,7 +60,7 @@ def choose(policy: str, *, owner_role: str, language: str, staff: Iterable[Staff
     (never one in `exclude`, e.g. who it is escalated from) by `policy` ("fewest_open": fewest open cases, then
     the longest since their last case; "round_robin": the longest since their last case). Nobody: the role's
     queue."""
-    role = ROLE_LABELS.get(owner_role, owner_role)
+    role = a_role(owner_role)
     able = [s for s in staff if s.role == owner_role and s.present and s.speaks(language)
             and s.username not in exclude]
     lang = (language or "English").strip() or "English"
@@ -69,7 +69,7 @@ def choose(policy: str, *, owner_role: str, language: str, staff: Iterable[Staff
     if mine is not None:
         return Assignment(mine.username, f"Stays with {mine.username}, {role}{in_language}.")
     if not able:
-        return Assignment(None, f"No {owner_role.replace('_', ' ')}{in_language} is at work: it waits in the "
+        return Assignment(None, f"No {role_label(owner_role)}{in_language} is at work: it waits in the "
                                 f"{plural(owner_role)}' queue.")
     never = datetime.min
 

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from calldesk.errors import InvalidInput, RuleRefused
 from calldesk.rules.calendar import OpenCalendar, calendar_for, require_aware
 from calldesk.rules.profile import Profile
 from calldesk.rules.triage import format_due
-
-
-@dataclass(frozen=True)
-class StaffAbsence:
-    """A member of staff away from work since `absent_since` (None: present)."""
-
-    staff: str
-    absent_since: date | None
 
 
 def callback_due(profile: Profile, *, received_at: datetime, urgent: bool, from_superior: bool) -> datetime:

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from calldesk.errors import InvalidInput, RuleRefused
 from calldesk.rules.calendar import calendar_for
-from calldesk.rules.profile import ROLE_LABELS, Profile, StepRule
+from calldesk.rules.profile import Profile, StepRule, a_role
 
 PARTY_LIMIT = 200
 NOTE_LIMIT = 2000
@@ -59,7 +59,7 @@ def who_records(rule: StepRule) -> str:
     """Who may record the step, in words."""
     if rule.role_title:
         return rule.role_title
-    return " or ".join(ROLE_LABELS[role] for role in rule.roles) or "anyone working the case"
+    return " or ".join(a_role(role) for role in rule.roles) or "anyone working the case"
 
 
 def check_recorder(rule: StepRule, role: str, *, sole: bool = False) -> None:

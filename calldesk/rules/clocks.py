@@ -19,7 +19,6 @@ from calldesk.rules.profile import Profile
 from calldesk.rules.triage import format_due, intake_due
 
 ClockKind = Literal["acknowledge", "written_response", "reply"]
-CLOCK_KINDS: tuple[ClockKind, ...] = ("acknowledge", "written_response", "reply")
 # kind -> the case column holding its pending due time
 CLOCK_COLUMNS: dict[str, str] = {"acknowledge": "acknowledge_by", "written_response": "respond_by",
                                  "reply": "respond_by"}
@@ -31,7 +30,6 @@ _TIERS_OF: dict[str, frozenset[str]] = {
     "written_response": frozenset({"concern", "complaint"}),
     "acknowledge": frozenset({"inquiry_followup", "inquiry_immediate", "concern", "complaint"}),
 }
-EXTENDABLE: tuple[ClockKind, ...] = ("acknowledge", "written_response", "reply")
 
 
 @dataclass(frozen=True)

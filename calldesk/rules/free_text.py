@@ -111,6 +111,9 @@ def _narrative_names() -> tuple[str, ...]:
     return tuple(sorted(names))
 
 
+# The narrative an agent types about a call: the case's narrative columns but the placeheld close reason
+# (claim, evidence, steps taken).
+CASE_NARRATIVE: tuple[str, ...] = tuple(sorted(FREE_TEXT["cases"].narrative - FREE_TEXT["cases"].placeheld))
 # Every name a narrative goes by: the columns, and the intake form's fields (and so the draft's keys).
 NARRATIVE_NAMES: tuple[str, ...] = _narrative_names()
 # Written into the audit trail only as a fingerprint: every narrative name and every form column.

@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Literal
 
 from calldesk.errors import PermissionDenied
-from calldesk.rules.profile import ROLES, role_rank
+from calldesk.rules.profile import ROLE_LABELS, ROLES, a_role, role_rank
 
-ROLE_LABELS = {role: role.replace("_", " ") for role in ROLES}  # "program_specialist" -> "program specialist"
+__all__ = ["ROLE_LABELS", "ROLES"]  # (the role table's labels: calldesk.rules.profile_fields)
 
 # Everyone who works calls and cases. Admins too: on the embedded store the first start makes the desk's own
 # login its admin, and a one-desk office has nobody else to take the calls (README, "Who may do what").
@@ -185,9 +185,7 @@ def why_not(role: str, action: str) -> str | None:
         return None
     allowed = " or ".join(ROLE_LABELS[r] + "s" for r in PERMISSIONS.get(action, ()))
     what = DESCRIPTIONS.get(action, action.replace("_", " "))
-    label = ROLE_LABELS.get(role, role)
-    article = "an" if label[0] in "aeiou" else "a"
-    return f"Only {allowed} may {what}; you are signed in as {article} {label}."
+    return f"Only {allowed} may {what}; you are signed in as {a_role(role)}."
 
 
 def require(role: str, action: str) -> None:

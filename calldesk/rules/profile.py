@@ -32,6 +32,8 @@ from calldesk.rules.profile_fields import (
     Tier,
     Valid,
     _Frozen,
+    a_role,  # noqa: F401
+    role_label,  # noqa: F401
     role_rank,  # noqa: F401
 )
 from calldesk.rules.taxonomy import Category as Category
@@ -135,9 +137,20 @@ class AbuseRules(_Frozen):
     form_within_hours: Annotated[int, Valid(ge=1)]
 
 
-# What a profile may require before a save or a close ("contact": the caller's name, phone or email).
-REQUIRABLE: tuple[str, ...] = ("contact", "category", "subcategory", "school", "claim", "evidence", "steps_taken",
-                               "response", "outcome")
+# What a profile may require before a save or a close ("contact": the caller's name, phone or email), each with
+# the form field it names and the sentence an agent reads when it is empty (calldesk.rules.required).
+REQUIREMENTS: dict[str, tuple[str, str]] = {
+    "contact": ("caller_name", "Enter the caller's name, phone or email."),
+    "category": ("category", "Pick the call's category."),
+    "subcategory": ("subcategory", "Pick the call's subcategory."),
+    "school": ("school", "Name the school involved."),
+    "claim": ("claim", "Write the caller's claim: what they say happened."),
+    "evidence": ("evidence", "Write the evidence behind the claim."),
+    "steps_taken": ("steps_taken", "Write the steps the caller already took."),
+    "response": ("response", "Write the response/resolution on the Resolution tab."),
+    "outcome": ("outcome", "Write the outcome on the Resolution tab."),
+}
+REQUIRABLE: tuple[str, ...] = tuple(REQUIREMENTS)
 # Who a requirement applies to: every case, a tier, or a compliment (which has no tier).
 REQUIRED_FOR: tuple[str, ...] = ("every_case", *TIERS, "compliment")
 

@@ -41,14 +41,20 @@ TIER_LABELS: dict[str, str] = {
     "concern": "Concern",
     "complaint": "Complaint",
 }
-ROLE_LABELS: dict[str, str] = {
-    "respondent": "a respondent",
-    "agent": "an agent",
-    "program_specialist": "a program specialist",
-    "specialist": "a specialist",
-    "supervisor": "a supervisor",
-    "admin": "an administrator",
-}
+# How a role is named in a sentence ("program_specialist" -> "program specialist"): the one table, for the README's
+# role table, refusals, routing notes and screens.
+ROLE_LABELS: dict[str, str] = {role: role.replace("_", " ") for role in ROLES}
+
+
+def role_label(role: str) -> str:
+    """The role in words ("program specialist"); a role calldesk does not know, as it is written."""
+    return ROLE_LABELS.get(role, role.replace("_", " "))
+
+
+def a_role(role: str) -> str:
+    """The role in words with its article: "a program specialist", "an agent"."""
+    label = role_label(role)
+    return f"{'an' if label[:1] in tuple('aeiou') else 'a'} {label}"
 
 
 def role_rank(role: str) -> int:

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from calldesk.rules.calendar import calendar_for, require_aware
 from calldesk.rules.contact import normalise_name, phone_digits
-from calldesk.rules.profile import ROLE_LABELS, CallType, Profile, Tier
+from calldesk.rules.profile import CallType, Profile, Tier, a_role
 
 
 @dataclass(frozen=True)
@@ -85,13 +85,8 @@ def caller_matcher(key: CallerKey) -> Callable[[PriorCase], bool]:
     return matches
 
 
-def _in_window(prior: PriorCase, opened_at: datetime, window_days: int) -> bool:
-    age = opened_at - require_aware(prior.opened_at, "earlier case's opening time")
-    return timedelta(0) <= age <= timedelta(days=window_days)
-
-
 def _aware(prior: PriorCase) -> datetime:
-    """The prior's opening time, refused (ValueError) without a time zone, as `_in_window` refuses it."""
+    """The prior's opening time, refused (ValueError) without a time zone."""
     return prior.opened_at if prior.opened_at.tzinfo is not None else \
         require_aware(prior.opened_at, "earlier case's opening time")
 
@@ -150,7 +145,7 @@ def detect_repeat(
     days = (opened_local.date() - calendar.local(prior.opened_at).date()).days
     message = (
         f"called {_ago(days)} about {about}: this is now a concern, linked to {prior.case_number}, "
-        f"routed to {ROLE_LABELS[owner]}"
+        f"routed to {a_role(owner)}"
     )
     return RepeatDecision(
         linked_case_number=prior.case_number,

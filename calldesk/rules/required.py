@@ -6,22 +6,13 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from calldesk.rules.abuse import NARRATIVE_FIELDS
-from calldesk.rules.profile import Profile, Tier
+from calldesk.rules.profile import REQUIREMENTS, Profile, Tier
 
 Stage = Literal["save", "close"]
 
-# Each requirement: the form field the message goes under, and the sentence the agent reads.
-SENTENCES: dict[str, tuple[str, str]] = {
-    "contact": ("caller_name", "Enter the caller's name, phone or email."),
-    "category": ("category", "Pick the call's category."),
-    "subcategory": ("subcategory", "Pick the call's subcategory."),
-    "school": ("school", "Name the school involved."),
-    "claim": ("claim", "Write the caller's claim: what they say happened."),
-    "evidence": ("evidence", "Write the evidence behind the claim."),
-    "steps_taken": ("steps_taken", "Write the steps the caller already took."),
-    "response": ("response", "Write the response/resolution on the Resolution tab."),
-    "outcome": ("outcome", "Write the outcome on the Resolution tab."),
-}
+# Each requirement: the form field the message goes under, and the sentence the agent reads; stated once with
+# what a profile may require (rules.profile.REQUIREMENTS, whose keys are REQUIRABLE).
+SENTENCES: dict[str, tuple[str, str]] = REQUIREMENTS
 
 
 def _filled(values: Mapping[str, Any], name: str) -> bool:

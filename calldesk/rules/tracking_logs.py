@@ -13,9 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
-
-LogName = Literal["ccts", "ope_matrix", "area_request_log"]
 
 LOG_TITLES: dict[str, str] = {
     "ccts": "Customer Care Tracking System Log (OC SSA, Attachment A)",

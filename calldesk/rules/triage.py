@@ -11,12 +11,12 @@ from calldesk.errors import InvalidInput
 from calldesk.rules.calendar import END_OF_DAY, calendar_for
 from calldesk.rules.profile import (
     CALL_TYPES,
-    ROLE_LABELS,
     TIER_LABELS,
     CallType,
     Profile,
     Span,
     Tier,
+    a_role,
     role_rank,
 )
 
@@ -147,7 +147,7 @@ def triage(
         rule = profile.tiers[tier]
         owner = rule.owner_role
         deadlines = deadlines_for(profile, tier, opened_local)
-        reasons.append(f"{TIER_LABELS[tier]}: handled by {ROLE_LABELS[owner]}.")
+        reasons.append(f"{TIER_LABELS[tier]}: handled by {a_role(owner)}.")
 
     serious = call_type in ("concern", "complaint")
     if serious and (flags.special_education or (found is not None and found.special_education)):
@@ -160,7 +160,7 @@ def triage(
         owner = _at_least(owner, "program_specialist")
         reasons.append(
             "Came from the Superintendent's/CEO's office or the Board: handled by "
-            f"{ROLE_LABELS[owner]}, not left with the agent."
+            f"{a_role(owner)}, not left with the agent."
         )
     if flags.safety or (found is not None and found.safety):
         reasons.append(

@@ -6,7 +6,7 @@ and years, and a year like 9999 (or 0001) would run off the end of the calendar 
 
 from __future__ import annotations
 
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, time, tzinfo
 from typing import TYPE_CHECKING
 
 from calldesk.errors import InvalidInput
@@ -50,3 +50,11 @@ def local_moment(profile: Profile, text: str, what: str, field: str | None = Non
     from calldesk.rules.calendar import calendar_for  # (the calendar's tables load only when a time is typed)
 
     return typed_moment(text, what, calendar_for(profile).tz, field)
+
+
+def day_start(profile: Profile, day: date) -> datetime:
+    """The moment `day` begins in the agency's time zone (local midnight), as an aware datetime: a typed day
+    as the first moment of a period (--since; the day after --until as its end)."""
+    from calldesk.rules.calendar import calendar_for
+
+    return datetime.combine(day, time.min, tzinfo=calendar_for(profile).tz)

@@ -20,7 +20,7 @@ from textual.worker import Worker, WorkerState
 
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.display import inert
-from calldesk.rules.profile import TIER_LABELS
+from calldesk.rules.profile import TIER_LABELS, role_label
 from calldesk.rules.triage import format_due
 from calldesk.screens.failures import as_refusal
 from calldesk.widgets.banner import Banner
@@ -168,7 +168,7 @@ class CaseScreen(Screen[None]):
             due = f" · {late}next deadline {format_due(calendar.local(case.next_deadline), with_time=True)}"
         who = f"assigned to {case.assigned_to}" if case.assigned_to else "not assigned"
         self.query_one("#case-summary", Static).update(inert(
-            f"Case {case.case_number} · {case.status.upper()} · {tier} · {case.owner_role.replace('_', ' ')} · "
+            f"Case {case.case_number} · {case.status.upper()} · {tier} · {role_label(case.owner_role)} · "
             f"{who}{due}"))
         self.form.fill(case_store.form_values(view))
         self.query_one("#case-status", Static).update(inert(

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from calldesk.rules.display import inert
+from calldesk.rules.profile import role_label
 from calldesk.screens.context import Desk
 from calldesk.screens.failures import ReportsWorkerFailures
 from calldesk.screens.fresh import FreshScreen
@@ -149,7 +150,7 @@ class DeskScreen(ReportsWorkerFailures, FreshScreen[None]):
             return  # (the app is leaving: the store was closed as it opened)
         store, actor = self.desk.store, self.desk.actor
         self.query_one("#who", Static).update(
-            f"Signed in as [b]{escape(inert(actor.username))}[/b] ({actor.role.replace('_', ' ')})")
+            f"Signed in as [b]{escape(inert(actor.username))}[/b] ({role_label(actor.role)})")
         self.query_one("#where", Static).update(Text(inert(f"Store: {store.location} ({store.backend})")))
         self.action_refresh_work()
 

@@ -22,7 +22,7 @@ from calldesk.errors import CalldeskError
 from calldesk.rules.abuse import abuse_guidance, abuse_words_in
 from calldesk.rules.calendar import calendar_for, federal_holidays, holidays_loaded
 from calldesk.rules.display import inert
-from calldesk.rules.profile import TIER_LABELS
+from calldesk.rules.profile import TIER_LABELS, role_label
 from calldesk.rules.repeat import PriorCase, detect_repeat
 from calldesk.rules.routing import route
 from calldesk.rules.triage import format_due
@@ -419,7 +419,7 @@ class IntakeScreen(CallConsent):
     def _show_case(self, case: CasePublic) -> None:
         self.call.case = case
         tier = TIER_LABELS.get(case.tier or "", "Compliment")
-        owner = case.owner_role.replace("_", " ")
+        owner = role_label(case.owner_role)
         self.query_one(CallBar).show_case(f"Case {case.case_number} · {case.status} · {tier} · {owner}")
         self.query_one("#case-status").update(  # type: ignore[attr-defined]
             f"Status: case {case.case_number} is {case.status}" + (f" ({case.close_reason})" if case.close_reason

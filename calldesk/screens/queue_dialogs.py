@@ -14,7 +14,7 @@ from textual.widgets import Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
 from calldesk.rules.display import inert
-from calldesk.rules.profile import TIER_LABELS, role_rank
+from calldesk.rules.profile import TIER_LABELS, role_label, role_rank
 from calldesk.rules.vocabulary import SOURCES
 from calldesk.store.queue import SORTS, QueueFilter
 
@@ -148,7 +148,7 @@ class AssigneeDialog(QueueDialog):
             if self.error:
                 yield Label(inert(self.error), classes="error", markup=False)
             yield Label(f"{self.people} (Enter picks; Escape cancels):", markup=False)
-            options = [Option(inert(f"{s.username}  {s.role.replace('_', ' ')}, {s.open_cases} open"
+            options = [Option(inert(f"{s.username}  {role_label(s.role)}, {s.open_cases} open"
                                     f"{'' if s.present else ', AWAY'}"), id=s.username) for s in self.staff]
             yield OptionList(*options, id="assignees")
 

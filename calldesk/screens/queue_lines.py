@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 
 from calldesk.rules.display import inert
-from calldesk.rules.profile import TIER_LABELS
+from calldesk.rules.profile import TIER_LABELS, role_label
 from calldesk.rules.triage import format_due
 from calldesk.screens.queue_dialogs import SORT_LABELS
 
@@ -52,7 +52,7 @@ def row_cells(row: QueueRow, calendar: Any, *, marked: bool, this_year: int) -> 
             Text(("* " if marked else "") + row.case_number, style=state.style),
             Text(inert(row.caller_name or "")),  # stored text is never read as markup
             due, f"{calendar.local(row.opened_at):%d %b %y}", Text(inert(row.category or "")), kind,
-            row.assigned_to or f"({row.owner_role.replace('_', ' ')})", Text(inert(row.language)), row.source]
+            row.assigned_to or f"({role_label(row.owner_role)})", Text(inert(row.language)), row.source]
 
 
 def summary_line(page: QueuePage | None, *, offset: int | None, total: int | None, filters: QueueFilter, sort: str,

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, or_, text, update
+from sqlalchemy import Table, insert, or_, text, update
 from sqlalchemy import case as sql_case
 from sqlmodel import Session, SQLModel, col, select
 
@@ -28,34 +28,27 @@ from calldesk.models import (
 from calldesk.profiles import load_profile
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.case_numbers import full_case_number
-from calldesk.rules.clocks import DRIVING_COLUMNS, ClockMark, missed_intake, next_deadline, settle
+from calldesk.rules.clocks import DRIVING_COLUMNS, ClockMark, next_deadline, settle
 from calldesk.rules.followup import next_follow_up_due
 from calldesk.rules.free_text import ABUSE_PLACEHOLDER, CASE_ROWS, FREE_TEXT, narrative_columns
 from calldesk.rules.letter import check_retype, closing_sentence, letter_missing
 from calldesk.rules.permissions import may_hand_down, may_mark_closed_case
-from calldesk.rules.profile import Profile, role_rank
-from calldesk.rules.repeat import (
-    CallerKey,
-    RepeatDecision,
-    TrendDecision,
-    detect_repeat,
-    trend_of,
-    trend_since,
-)
+from calldesk.rules.profile import Profile, a_role, role_rank
+from calldesk.rules.repeat import RepeatDecision, TrendDecision, trend_of, trend_since
 from calldesk.rules.required import Stage, missing_fields
-from calldesk.rules.routing import Routing, case_notes, route
+from calldesk.rules.routing import Routing, route
 from calldesk.rules.triage import TriageDecision
 from calldesk.store import audit
 from calldesk.store.drafts import scrub_drafts
 from calldesk.store.intake import clean_fields
 from calldesk.store.maintenance import vacuum_after_scrub
+from calldesk.store.opening import DEADLINE_FIELDS, caller_key, case_row, decide, opening_records
 from calldesk.store.queries import priors_for_caller, school_window, staff_board
 from calldesk.store.scrub import scrub_files
 from calldesk.store.uow import UnitOfWork, unstorable
 from calldesk.store.users import Actor, authorise
 from calldesk.store.visibility import sees
 
-DEADLINE_FIELDS = ("respond_by", "acknowledge_by", "next_follow_up_by", "resolve_by", "resolve_max")
 # The fields whose change routes a case again (tier, owner, deadlines, and the person: language picks who).
 TRIAGE_INPUTS = frozenset({"call_type", "category", "due_process", "special_education", "safety", "source",
                            "urgent", "needs_follow_up", "language"})
@@ -167,13 +160,11 @@ def open_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CaseCrea
     if opened_at.tzinfo is None:
         raise InvalidInput("The opening time needs a time zone.", field="opened_at")
 
-    key = CallerKey(fields.get("phone_digits"), fields.get("email"), fields.get("caller_name") or None)
-    priors = priors_for_caller(session, key, since_days=profile.repeat_window_days, now=opened_at)
-    repeat = detect_repeat(profile, caller=key, category=fields.get("category"), school=fields.get("school"),
-                           opened_at=opened_at, priors=priors)
-    routing = route(profile, fields=fields, opened_at=opened_at, repeat=repeat, opener=actor.username,
-                    staff=staff_board(session, today=calendar_for(profile).local(utcnow()).date()))
-    trend = _trend(session, profile, fields.get("school"), opened_at)
+    priors = priors_for_caller(session, caller_key(fields), since_days=profile.repeat_window_days, now=opened_at)
+    logged_at = utcnow()
+    opening = decide(profile, fields=fields, opened_at=opened_at, logged_at=logged_at, priors=priors,
+                     trend=_trend(session, profile, fields.get("school"), opened_at), opener=actor.username,
+                     staff=staff_board(session, today=calendar_for(profile).local(logged_at).date()))
     year = calendar_for(profile).local(opened_at).year
     # The number comes first: it takes the counter's lock, so a retried save racing the first one waits for it
     # and then finds its case here (rolled back, the number is not used up).
@@ -181,39 +172,25 @@ def open_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CaseCrea
     existing = session.exec(select(Case).where(Case.client_id == data.client_id)).first()
     if existing is not None:
         return CaseOutcome(CasePublic.model_validate(existing), ["Already saved."], created=False)
-    require_fields(profile, tier=routing.decision.tier, values=fields, stage="save", abuse_marked=abuse_marked)
+    require_fields(profile, tier=opening.tier, values=fields, stage="save", abuse_marked=abuse_marked)
 
-    case = Case(**fields, client_id=data.client_id, case_number=number,
-                protocol=profile.name, opened_by=actor.username, opened_at=opened_at, updated_at=utcnow(),
-                abuse_marked=abuse_marked)
-    _route(case, routing, actor=actor, at=opened_at)
-    assign(case, routing.assign_to, at=utcnow())  # a person of the owner role (who speaks the call's language)
-    reasons = case_notes(routing, repeat=repeat, trend=trend)
-    logged_at = utcnow()
-    late = missed_intake(profile, opened_at, logged_at)
-    # The late intake is in the case's notes, not the agent's save message (the call is logged, and that was late).
-    case.routing_notes = "\n".join(case_notes(routing, repeat=repeat, trend=trend, late=late[1] if late else None))
+    row = case_row(profile, opening, fields=fields, client_id=data.client_id, case_number=number,
+                   opener=actor.username, opened_at=opened_at, logged_at=logged_at, abuse=abuse_marked)
+    case = Case(**row)
     session.add(case)
     uow.flush()
     assert case.id is not None
-    if late:
-        session.add(ClockEvent(case_id=case.id, kind="intake", event="missed", due_at=late[0], by_user=actor.username,
-                               at=logged_at))
-        audit.record(session, actor=actor.username, action="clock.intake_missed", entity="case",
-                     entity_id=case.case_number, case_id=case.id, field="intake_due", new=late[0])
-    audit.record_changes(session, actor=actor.username, action="case.open", entity="case",
-                         entity_id=case.case_number, case_id=case.id, before={}, after=_snapshot(case))
-    if repeat is not None:
-        # The earlier case by its id from the caller's priors: the agent may not be allowed to read that case.
-        earlier = next(p for p in priors if p.case_number == repeat.linked_case_number)
-        assert earlier.id is not None
-        session.add(CaseLink(case_id=case.id, linked_case_id=earlier.id, kind="repeat", reason=repeat.message,
-                             created_by=actor.username))
-        audit.record(session, actor=actor.username, action="case.link", entity="case", entity_id=case.case_number,
-                     case_id=case.id, field="repeat_of", new=earlier.case_number)
+    # The earlier case by its id from the caller's priors: the agent may not be allowed to read that case.
+    linked = next((p.id for p in priors if opening.repeat and p.case_number == opening.repeat.linked_case_number),
+                  None)
+    records = opening_records(row, case.id, opening, actor=actor.username, at=logged_at,
+                              key=audit.audit_key(session), linked_id=linked)
+    for table, rows in records.items():
+        if rows:
+            session.execute(insert(SQLModel.metadata.tables[table]), rows)
     discard_draft_rows(session, data.client_id)
     uow.commit()
-    return CaseOutcome(CasePublic.model_validate(case), reasons, repeat, trend)
+    return CaseOutcome(CasePublic.model_validate(case), opening.reasons, opening.repeat, opening.trend)
 
 
 def update_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number: str,
@@ -254,7 +231,7 @@ def update_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number:
         for name, due in settle({n: getattr(case, n) for n in DEADLINE_FIELDS}, marks).items():
             setattr(case, name, due)
         if not may_hand_down(actor.role, before["owner_role"], case.owner_role):
-            raise PermissionDenied(f"Case {case_number} belongs to a {before['owner_role'].replace('_', ' ')}; "
+            raise PermissionDenied(f"Case {case_number} belongs to {a_role(before['owner_role'])}; "
                                    "only they or a higher rank may re-type it for a lower one.")
         recompute_follow_up(case, profile, last_entry)  # the cadence runs from the last entry, not the opening
         reasons = ["Type, category or flags changed: tier and deadlines recomputed.", *decided]
@@ -342,7 +319,7 @@ def close_case(uow: UnitOfWork, *, actor: Actor, case_number: str, expected_vers
     if case.status == "closed":
         raise RuleRefused(f"Case {case_number} is already closed.")
     if actor.username != case.assigned_to and role_rank(actor.role) < role_rank(case.owner_role):
-        raise PermissionDenied(f"Case {case_number} belongs to a {case.owner_role.replace('_', ' ')}; "
+        raise PermissionDenied(f"Case {case_number} belongs to {a_role(case.owner_role)}; "
                                "only they, their assignee or a supervisor may close it.")
     from calldesk.store.case_steps import steps_missing_before  # it reads cases through this module
 

@@ -20,6 +20,7 @@ from calldesk.errors import InvalidInput
 from calldesk.models import User
 from calldesk.rules.free_text import narrative_columns
 from calldesk.rules.permissions import AUDIT_TABLE, FIXED_COLUMNS, may, writes_of
+from calldesk.rules.profile import a_role
 from calldesk.store.security import CALLABLE, EVERYONE
 from calldesk.store.security_guards import AUTHORS
 from calldesk.store.uow import UnitOfWork
@@ -125,4 +126,4 @@ def grant_login(uow: UnitOfWork, *, actor: Actor, username: str) -> str:
     made = "created the login role and " if exists is None else ""
     if not user.active:
         return f"{made}revoked every privilege of {username} (deactivated)"
-    return f"{made}granted {username} what a {user.role.replace('_', ' ')} needs"
+    return f"{made}granted {username} what {a_role(user.role)} needs"

@@ -11,6 +11,7 @@ from calldesk.errors import InvalidInput
 from calldesk.rules.abuse import scrub_narrative
 from calldesk.rules.consent import RELATIONSHIPS
 from calldesk.rules.contact import name_words, normalise_email, normalise_name, normalise_phone
+from calldesk.rules.free_text import CASE_NARRATIVE
 from calldesk.rules.profile import CALL_TYPES, Profile
 from calldesk.rules.vocabulary import CHANNELS, CONTACT_METHODS, SOURCES
 from calldesk.store.uow import unstorable
@@ -24,12 +25,11 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "source": SOURCES,
     "call_type": CALL_TYPES,
 }
-TEXT_LIMITS = {"caller_name": 200, "school": 200, "department": 200, "language": 40, "email": 254, "phone": 40,
-               "category": 120, "subcategory": 120}
 
 
 def clean_fields(values: Mapping[str, Any], profile: Profile, *, abuse_marked: bool) -> dict[str, Any]:
-    """Validated, normalised case fields (raises InvalidInput naming the field); derived keys added."""
+    """Validated, normalised case fields (raises InvalidInput naming the field); derived keys added. `values`
+    come from a CaseCreate or CaseUpdate, so their lengths are already the model's (calldesk.models.case)."""
     for key, value in values.items():  # before any lookup uses the value
         problem = unstorable(value) if isinstance(value, str) else None
         if problem:
@@ -37,14 +37,11 @@ def clean_fields(values: Mapping[str, Any], profile: Profile, *, abuse_marked: b
     out: dict[str, Any] = dict(scrub_narrative(values) if abuse_marked else values)
     for key, value in list(out.items()):
         if isinstance(value, str):
-            out[key] = value.strip() if key not in ("claim", "evidence", "steps_taken") else value.rstrip()
+            out[key] = value.strip() if key not in CASE_NARRATIVE else value.rstrip()
     for key, allowed in CHOICES.items():
         if key in out and out[key] not in allowed:
             label = key.replace("_", " ")
             raise InvalidInput(f"'{out[key]}' is not a {label}: choose one of {', '.join(allowed)}.", field=key)
-    for key, limit in TEXT_LIMITS.items():
-        if key in out and out[key] is not None and len(out[key]) > limit:
-            raise InvalidInput(f"{key.replace('_', ' ').capitalize()} is longer than {limit} characters.", field=key)
     if "phone" in out:
         out["phone"] = normalise_phone(out["phone"]) if out["phone"] else None
         out["phone_digits"] = out["phone"].lstrip("+") if out["phone"] else None  # = phone_digits(E.164)
@@ -83,5 +80,7 @@ def refusal_of(error: ValidationError) -> InvalidInput:
     """A model's validation error as the sentence a person reads, naming the field (never the value typed)."""
     first = error.errors()[0]
     field = str(first["loc"][0]) if first["loc"] else None
-    label = (field or "a value").replace("_", " ")
-    return InvalidInput(f"{label.capitalize()}: {first['msg'].lower()}.", field=field)
+    label = (field or "a value").replace("_", " ").capitalize()
+    if first["type"] == "string_too_long":  # the model's max_length: the one statement of a text's limit
+        return InvalidInput(f"{label} is longer than {first['ctx']['max_length']} characters.", field=field)
+    return InvalidInput(f"{label}: {first['msg'].lower()}.", field=field)

@@ -18,10 +18,6 @@ from calldesk.store.bulk import SchoolLog
 from calldesk.store.queries import PRIOR_COLUMNS
 
 
-def keys_of(fields: dict[str, Any]) -> CallerKey:
-    return CallerKey(fields.get("phone_digits"), fields.get("email"), fields.get("caller_name") or None)
-
-
 class PriorWindow:
     """The store's cases the repeat and trend rules of the rows being imported may see (opened in [lo, hi]),
     by phone, email and name (for the repeat rule) and school (for the trend rule), with their ids: kept from

@@ -34,6 +34,7 @@ from calldesk.models import (
     utcnow,
 )
 from calldesk.rules.contact import name_words, normalise_email, normalise_name, phone_digits
+from calldesk.rules.free_text import CASE_NARRATIVE
 from calldesk.rules.profile import Profile
 from calldesk.rules.redaction import Redactor
 from calldesk.rules.reporting import retention_cutoff
@@ -209,7 +210,7 @@ def caller_erase(uow: UnitOfWork, *, actor: Actor, profile: Profile, who: str) -
         known = details.known()
         redact = Redactor(known)
         case = details.case
-        for name in ("claim", "evidence", "steps_taken", "routing_notes"):
+        for name in (*CASE_NARRATIVE, "routing_notes"):
             setattr(case, name, redact(getattr(case, name) or ""))
         if details.resolution is not None:
             res = details.resolution

@@ -78,24 +78,11 @@ class UnitOfWork:
 
 
 class BatchUnitOfWork(UnitOfWork):
-    """Many service calls in ONE transaction (an import: all rows or none). A service's `commit()` only
-    flushes; each call runs in its own savepoint (`attempt`), so a refused call leaves no trace; `finish()`
+    """Many writes in ONE transaction (a batch of an import): a service's `commit()` only flushes; `finish()`
     commits the whole batch."""
 
     def commit(self) -> None:
         self.flush()
-
-    @contextmanager
-    def attempt(self) -> Iterator[None]:
-        savepoint = self.session.begin_nested()
-        try:
-            yield
-        except BaseException:
-            if savepoint.is_active:
-                savepoint.rollback()
-            raise
-        if savepoint.is_active:
-            savepoint.commit()
 
     def finish(self) -> None:
         super().commit()

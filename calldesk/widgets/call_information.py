@@ -25,7 +25,6 @@ FLAGS = (
     ("urgent", "Urgent"),
     ("due_process", "In due process: document and close"),
 )
-NARRATIVE = ("claim", "evidence", "steps_taken")
 
 
 def narrative(field: str, placeholder: str) -> TextArea:

@@ -51,7 +51,7 @@ def test_an_over_long_value_is_refused_naming_the_field(db_url: str, tmp_path: P
     source.write_text(json.dumps([{"caller_name": "x" * 300, "phone": "2135550142"}]))
     code, out, _ = run(db_url, "case", "import", str(source), "--json")
     refused = json.loads(out)["refused"]
-    assert code == 1 and refused[0]["reason"].startswith("Caller name: string should have at most 200 characters")
+    assert code == 1 and refused[0]["reason"].startswith("Caller name is longer than 200 characters")
 
 
 def test_a_csv_row_with_more_cells_than_columns_is_refused_not_a_traceback(db_url: str, tmp_path: Path) -> None:

@@ -228,7 +228,7 @@ def test_a_few_hostile_commands_in_real_processes(store: Store, staff: dict[str,
                        (["case", "meeting", numbers["open"], "--when", "9999-12-31 23:59", "--parties", "A, B"],
                         "out of range"),
                        (["export", "cases", "--out", str(tmp_path / ("n" * 300))], "too long"),
-                       (["case", "resolve", numbers["open"], "--outcome", "z" * 301], "at most 200 characters")):
+                       (["case", "resolve", numbers["open"], "--outcome", "z" * 301], "longer than 200 characters")):
         done = _real(store.url, *argv)
         assert done.returncode == 1 and said in done.stderr, (argv[:3], done.stderr[-300:])
         assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stdout + done.stderr
