@@ -11,8 +11,10 @@ from typing import Any
 
 import typer
 
-from calldesk.cli.context import open_from, opened, out, refusals_exit, shown
-from calldesk.errors import InvalidInput, PermissionDenied
+from calldesk.cli.output import out, shown
+from calldesk.cli.refusals import refusals_exit
+from calldesk.cli.running import open_from, signed_in
+from calldesk.errors import InvalidInput
 
 app = typer.Typer(help="Serve the web front: the Service Request form, its status links, respondents, Open311.",
                   invoke_without_command=True)
@@ -83,9 +85,8 @@ def serve(ctx: typer.Context,
 
 
 def _admin(ctx: typer.Context) -> None:
-    with opened(ctx) as store:
-        if not store.actor().may("manage_users"):
-            raise PermissionDenied("Only an admin issues or removes Open311 clients' API keys.")
+    with signed_in(ctx, may="manage_users"):
+        pass
 
 
 @key.command("add")
@@ -127,10 +128,7 @@ def respondent_add(ctx: typer.Context,
 
     password = sys.stdin.readline().rstrip("\n") if password_stdin else typer.prompt(
         "Password", hide_input=True, confirmation_prompt=True)
-    with opened(ctx) as store:
-        admin = store.actor()
-        if not admin.may("manage_users"):
-            raise PermissionDenied("Only an admin gives respondents their web accounts.")
+    with signed_in(ctx, may="manage_users") as (store, admin):
         with store.uow(readonly=True) as uow:
             if actor_for(uow.session, name).role != "respondent":
                 raise InvalidInput(f"{name} is not a respondent (calldesk user set-role {name} respondent).",

@@ -22,6 +22,7 @@ from textual.widgets import Label, Select, Static
 from calldesk.errors import InvalidInput
 from calldesk.rules.display import inert
 from calldesk.rules.handling import MEETING_KINDS, REFERRAL_KINDS, review_points
+from calldesk.rules.profile import a_role, role_label
 from calldesk.screens.context import Desk
 from calldesk.screens.writing_dialog import CaseDialog
 from calldesk.widgets.inert_text import plain
@@ -265,7 +266,7 @@ class AssignDialog(CaseActionDialog):
     def describe(self, session: Any, case: Any) -> str:
         who = f"assigned to {case.assigned_to}" if case.assigned_to else "not assigned"
         language = "" if (case.language or "English").casefold() == "english" else f", in {case.language}"
-        return f"Now {who}; its work is for a {case.owner_role.replace('_', ' ')} or above{language}."
+        return f"Now {who}; its work is for {a_role(case.owner_role)} or above{language}."
 
     def options(self, session: Any, case: Any) -> dict[str, list[tuple[str, str]]]:
         return {"to": staff_options(session, self.desk.today(), at_least=case.owner_role,
@@ -287,7 +288,7 @@ def staff_options(session: Any, today: date, *, at_least: str = "agent", languag
     from calldesk.store.queries import staff_board
 
     people = offered(staff_board(session, today=today).staff, at_least=at_least, language=language, exclude=exclude)
-    return [(f"{s.username}  {s.role.replace('_', ' ')}, {s.open_cases} open", s.username) for s in people]
+    return [(f"{s.username}  {role_label(s.role)}, {s.open_cases} open", s.username) for s in people]
 
 
 class ReviewDialog(CaseActionDialog):
