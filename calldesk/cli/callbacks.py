@@ -25,8 +25,8 @@ def due_words(callback: CallbackPublic, profile: Profile) -> str:
     from calldesk.rules.calendar import calendar_for
     from calldesk.rules.callbacks import describe_due
 
-    local = calendar_for(profile).local(callback.due_at)
-    return describe_due(callback.due_at, now=utcnow(), local=local)
+    calendar, now = calendar_for(profile), utcnow()
+    return describe_due(callback.due_at, now=now, tz=calendar.tz, today=calendar.local(now).date())
 
 
 def _said(callback: CallbackPublic, verb: str, profile: Profile) -> None:
