@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -279,8 +279,11 @@ class CallbacksScreen(ReportsWorkerFailures, Screen[None]):
             with desk.store.uow() as uow:
                 complete_callback(uow, actor=desk.actor, callback_id=chosen.id)
 
-        self.app.push_screen(ConfirmReturned(chosen),
-                             lambda returned: self.change(write, "Callback returned.") if returned else None)
+        def answered(returned: bool | None) -> None:
+            if returned:
+                self.change(write, "Callback returned.")
+
+        self.app.push_screen(ConfirmReturned(chosen), answered)
 
     def action_hand_on(self) -> None:
         from calldesk.store.callbacks import reassign_callback
