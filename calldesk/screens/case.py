@@ -186,7 +186,7 @@ class CaseScreen(Screen[None]):
             "\n".join(case_store.step_lines(self.desk.profile, view, self.desk.now()))
             or "The protocol sets no recorded steps for this case.")
         self.query_one("#case-history-body", Static).update(
-            "\n".join(case_store.history_lines(self.desk.profile, view)) or "No recorded changes.")
+            "\n".join(case_store.history_lines(self.desk.profile, view, self.desk.today())) or "No recorded changes.")
         self.query_one("#case-links-body", Static).update(
             "\n".join(case_store.link_lines(self.desk.profile, view)) or "No linked cases.")
         self._lock(not self.editable)

@@ -6,7 +6,7 @@ Every write is one service call (calldesk.store.*): a save is `calls.save_call`,
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from calldesk.models import CaseBase, CasePublic
@@ -25,10 +25,12 @@ CASE_FIELDS = tuple(CaseBase.model_fields)
 
 def load(desk: Desk, case_number: str) -> CaseView:
     from calldesk.store.case_steps import case_steps
+    from calldesk.store.users import full_names
 
     with desk.store.uow(readonly=True) as uow:
         view = case_view(uow.session, case_number, viewer=desk.actor)
         view.steps = case_steps(uow.session, profile=desk.profile, case=view.case)
+        view.names = full_names(uow.session, {entry.actor for entry in view.history})
         return view
 
 
@@ -87,17 +89,12 @@ def assign(desk: Desk, view: CaseView, to_user: str) -> CaseView:
     return load(desk, view.case.case_number)
 
 
-def history_lines(profile: Profile, view: CaseView) -> list[str]:
-    """The audit trail in words, oldest first, at local times in the agency's time zone."""
-    calendar = calendar_for(profile)
-    lines = []
-    for entry in view.history:
-        when = f"{calendar.local(entry.at):%a %d %b %Y %H:%M}"
-        where = f" [{entry.case_number}]" if entry.case_number != view.case.case_number else ""
-        changed = "; ".join(f"{name}: {old} -> {new}" if old not in (None, "") else f"{name}: {new}"
-                            for name, (old, new) in entry.changes.items())
-        lines.append(inert(f"{when}{where}  {entry.actor}  {entry.action}" + (f" {changed}" if changed else "")))
-    return lines
+def history_lines(profile: Profile, view: CaseView, today: date) -> list[str]:
+    """The case's history in words (rules.history), oldest first, at the agency's local times."""
+    from calldesk.rules.history import history_sentences
+
+    return history_sentences(view.history, this_case=view.case.case_number, tz=calendar_for(profile).tz,
+                             today=today, names=view.names)
 
 
 def link_lines(profile: Profile, view: CaseView) -> list[str]:
