@@ -10,6 +10,7 @@ import typer
 from calldesk.cli.context import opened, out, print_json, print_table, refusals_exit, shown
 from calldesk.errors import InvalidInput
 from calldesk.profiles import load_profile
+from calldesk.rules.shown import phone_words
 from calldesk.rules.typed_dates import local_moment, typed_day
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ def due_words(callback: CallbackPublic, profile: Profile) -> str:
 
 
 def _said(callback: CallbackPublic, verb: str, profile: Profile) -> None:
-    out.print(f"{verb} callback {callback.id} for {shown(callback.caller_name or callback.phone or '')} "
+    out.print(f"{verb} callback {callback.id} for {shown(callback.caller_name or phone_words(callback.phone))} "
               f"({shown(callback.assigned_to)}, {due_words(callback, profile)}).")
 
 
@@ -89,7 +90,7 @@ def list_(
         print_json(rows)
         return
     print_table(f"Callbacks of {user or me.username}", ["id", "due", "caller", "phone", "summary", "flags", "owner"],
-                [(c.id, due_words(c, profile), c.caller_name, c.phone, c.message,
+                [(c.id, due_words(c, profile), c.caller_name, phone_words(c.phone), c.message,
                   ", ".join(f for f, on in (("urgent", c.urgent), ("superior", c.from_superior)) if on),
                   f"covering for {c.covering_for}" if c.covering_for else c.assigned_to) for c in rows])
 

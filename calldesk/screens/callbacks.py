@@ -99,7 +99,7 @@ class ConfirmReturned(ModalScreen[bool]):
         self.callback = callback
 
     def compose(self) -> ComposeResult:
-        who = plain(self.callback.caller_name or self.callback.phone or "the caller")
+        who = plain(self.callback.caller_name or phone_words(self.callback.phone) or "the caller")
         with Vertical(classes="dialog -warning") as box:
             box.border_title = "Mark the callback returned?"
             yield Static(f"The callback to {who} leaves your list as returned.", classes="dialog-line",

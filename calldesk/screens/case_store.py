@@ -13,6 +13,7 @@ from calldesk.models import CaseBase, CasePublic
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.display import inert
 from calldesk.rules.profile import Profile
+from calldesk.rules.shown import deadline_words, moment_words, phone_words
 from calldesk.screens.context import Desk
 from calldesk.store import calls
 from calldesk.store.assignments import reassign
@@ -57,6 +58,7 @@ def form_values(view: CaseView) -> dict[str, Any]:
     """The case as the five tabs show it (the form's control ids are the case's column names)."""
     case = view.case
     values: dict[str, Any] = {name: getattr(case, name) for name in CASE_FIELDS}
+    values["phone"] = phone_words(case.phone)  # as the caller would write it (stored as +12135550142)
     values.update(followup_done="", followup_pending="")
     if view.resolution is not None:
         values.update(response=view.resolution.response, outcome=view.resolution.outcome,
@@ -110,9 +112,10 @@ def link_lines(profile: Profile, view: CaseView) -> list[str]:
 def step_lines(profile: Profile, view: CaseView, now: datetime) -> list[str]:
     """The protocol's steps for the case: done (when, with whom, by whom) or to do (by whom, by when)."""
     calendar = calendar_for(profile)
+    tz, today = calendar.tz, calendar.local(now).date()
     lines = []
     for state in view.steps:
-        due = f", due by {calendar.local(state.due):%a %d %b %H:%M}" if state.due else ""
+        due = f", due {deadline_words(state.due, tz=tz, today=today)}" if state.due else ""
         late = " LATE" if state.late(now) else ""
         row = state.recorded
         if row is None:
@@ -120,6 +123,6 @@ def step_lines(profile: Profile, view: CaseView, now: datetime) -> list[str]:
         else:
             whom = f" with {row.party}" if row.party else ""
             said = f": {row.note}" if row.note else ""
-            lines.append(inert(f"[x] {state.rule.label}: {calendar.local(row.happened_at):%a %d %b %Y %H:%M}{whom},"
+            lines.append(inert(f"[x] {state.rule.label}: {moment_words(row.happened_at, tz=tz, today=today)}{whom},"
                                f" recorded by {row.by_user}{late}{said}"))
     return lines
