@@ -25,7 +25,8 @@ R = TypeVar("R")
 
 
 def local_time(profile: Profile, moment: datetime | None) -> str:
-    """A stored (UTC) moment as people read it, in the agency's time zone: "Wed 25 Nov 23:59"."""
+    """A stored (UTC) moment as people read it, in the agency's time zone (rules.shown): "end of Wed 25 Nov" for a
+    day deadline, "Wed 25 Nov 15:00" for an hour one."""
     return format_due(calendar_for(profile).local(moment), with_time=True) if moment else ""
 
 
