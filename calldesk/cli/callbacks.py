@@ -11,6 +11,7 @@ from calldesk.cli.output import JSON, print_json, print_table, report, shown
 from calldesk.cli.refusals import refusals_exit
 from calldesk.cli.running import run_read, run_service
 from calldesk.errors import InvalidInput
+from calldesk.rules.shown import phone_words
 from calldesk.rules.typed_dates import local_moment, typed_day
 
 if TYPE_CHECKING:
@@ -31,12 +32,12 @@ def due_words(callback: CallbackPublic, profile: Profile) -> str:
     from calldesk.rules.calendar import calendar_for
     from calldesk.rules.callbacks import describe_due
 
-    local = calendar_for(profile).local(callback.due_at)
-    return describe_due(callback.due_at, now=utcnow(), local=local)
+    calendar, now = calendar_for(profile), utcnow()
+    return describe_due(callback.due_at, now=now, tz=calendar.tz, today=calendar.local(now).date())
 
 
 def _said(callback: CallbackPublic, verb: str, profile: Profile) -> str:
-    return (f"{verb} callback {callback.id} for {shown(callback.caller_name or callback.phone or '')} "
+    return (f"{verb} callback {callback.id} for {shown(callback.caller_name or phone_words(callback.phone))} "
             f"({shown(callback.assigned_to)}, {due_words(callback, profile)}).")
 
 
@@ -89,7 +90,7 @@ def list_(
         print_json(rows)
         return
     print_table(f"Callbacks of {user or me.username}", ["id", "due", "caller", "phone", "summary", "flags", "owner"],
-                [(c.id, due_words(c, profile), c.caller_name, c.phone, c.message,
+                [(c.id, due_words(c, profile), c.caller_name, phone_words(c.phone), c.message,
                   ", ".join(f for f, on in (("urgent", c.urgent), ("superior", c.from_superior)) if on),
                   f"covering for {c.covering_for}" if c.covering_for else c.assigned_to) for c in rows])
 

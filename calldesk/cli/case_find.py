@@ -98,6 +98,10 @@ def mine(ctx: typer.Context, user: str | None = typer.Option(None, "--user", hel
     if as_json:
         print_json([vars(i) for i in items])
         return
-    print_table(f"Work of {who}", ["due", "what", "case"],
-                [((("OVERDUE " if i.overdue else "") + local_time(profile, i.due)) if i.due else "no deadline",
-                  i.what, i.case_number) for i in items], whole=("case",))
+    from calldesk.store.my_work import due_column, work_lines
+
+    today = calendar_for(profile).local(utcnow()).date()
+    print_table(f"Work of {who}", ["due", "next step", "case", "what"],  # each case once, its next step in words
+                [(due_column(line, profile=profile, today=today),
+                  line.next + (f" (+{line.more} more)" if line.more else ""), line.case_number, line.what)
+                 for line in work_lines(items)], whole=("case",))

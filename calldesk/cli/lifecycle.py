@@ -157,6 +157,7 @@ def caller_find(ctx: typer.Context,
                 limit: int = typer.Option(20, "--limit", min=1, max=500, help="At most this many cases."),
                 as_json: bool = JSON) -> None:
     """The cases of a caller, found as the desk finds them while the agent types."""
+    from calldesk.rules.shown import phone_words
     from calldesk.store.queries import lookup_callers
 
     cases = read_signed_in(ctx, lambda session, actor: lookup_callers(session, typed, viewer=actor, limit=limit))
@@ -164,5 +165,5 @@ def caller_find(ctx: typer.Context,
         print_json(cases)
         return
     print_table("Caller's cases", ["case", "opened", "caller", "phone", "email", "category", "status"],
-                [(c.case_number, c.opened_at.date().isoformat(), c.caller_name, c.phone, c.email, c.category,
-                  c.status) for c in cases])
+                [(c.case_number, c.opened_at.date().isoformat(), c.caller_name, phone_words(c.phone), c.email,
+                  c.category, c.status) for c in cases], whole=("case", "phone"))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 
 from calldesk.errors import InvalidInput, RuleRefused
 from calldesk.rules.calendar import OpenCalendar, calendar_for, require_aware
 from calldesk.rules.profile import Profile
-from calldesk.rules.triage import format_due
+from calldesk.rules.shown import deadline_words
 
 
 def callback_due(profile: Profile, *, received_at: datetime, urgent: bool, from_superior: bool) -> datetime:
@@ -90,9 +90,9 @@ def intake_callback_message(case_number: str, category: str | None) -> str:
     return f"Call back about case {case_number}" + (f" ({category})" if category else "") + "."
 
 
-def describe_due(due_at: datetime, *, now: datetime, local: datetime) -> str:
-    """When a callback is due, in words: "due now", "overdue by 1 day 3 h", or "due Mon 30 Nov 17:00"
-    (`local` is due_at in the agency's time zone)."""
+def describe_due(due_at: datetime, *, now: datetime, tz: tzinfo, today: date) -> str:
+    """When a callback is due, in words: "due now", "overdue by 1 day 3 h", "due by Mon 30 Nov 17:00" or, for a
+    day's end, "due by end of Mon 30 Nov" (rules.shown, in the agency's zone `tz`; the year when not `today`'s)."""
     late = now - due_at
     if late.total_seconds() >= 60:
         minutes = int(late.total_seconds() // 60)
@@ -104,4 +104,4 @@ def describe_due(due_at: datetime, *, now: datetime, local: datetime) -> str:
         return "overdue by " + " ".join(parts)
     if late.total_seconds() >= 0:
         return "due now"
-    return f"due {format_due(local, with_time=True)}"
+    return "due " + deadline_words(due_at, tz=tz, today=today)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from typing import Any
 
 from calldesk.errors import InvalidInput
-from calldesk.rules.calendar import END_OF_DAY, calendar_for
+from calldesk.rules.calendar import calendar_for
 from calldesk.rules.profile import (
     CALL_TYPES,
     TIER_LABELS,
@@ -19,9 +19,7 @@ from calldesk.rules.profile import (
     a_role,
     role_rank,
 )
-
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+from calldesk.rules.shown import day_words, due_words
 
 
 @dataclass(frozen=True)
@@ -180,15 +178,12 @@ def _at_least(owner: str, minimum: str) -> str:
 
 
 def format_due(moment: datetime, *, with_time: bool, this_year: int | None = None) -> str:
-    """A deadline as people read it: "Tue 15 Dec", or "Mon 30 Nov 15:00" with the time; a deadline at a
-    midnight with the time is the end of the day before ("end of Wed 25 Nov"). With `this_year`, a deadline in
-    another year says its year ("Mon 4 Jan 2027")."""
-    if with_time and moment.time() == time.min:
-        return "end of " + format_due(moment - timedelta(days=1), with_time=False, this_year=this_year)
-    text = f"{_WEEKDAYS[moment.weekday()]} {moment.day} {_MONTHS[moment.month - 1]}"
-    if this_year is not None and moment.year != this_year:
-        text += f" {moment.year}"
-    return f"{text} {moment:%H:%M}" if with_time else text
+    """A deadline already in the agency's zone, as people read it (rules.shown, the one way): "Tue 15 Dec" for
+    the day alone; with the time, "Mon 30 Nov 15:00", or "end of Tue 15 Dec" for a deadline at the end of a day
+    (23:59:59, or the midnight that closes the day before). With `this_year`, another year is said."""
+    if with_time:
+        return due_words(moment, this_year=this_year)
+    return day_words(moment.date(), this_year=this_year)
 
 
 _DEADLINE_WORDS = {
@@ -201,9 +196,9 @@ _DEADLINE_WORDS = {
 
 
 def describe_deadlines(deadlines: Deadlines, profile: Profile) -> list[str]:
-    """Each deadline as a phrase, e.g. ["respond by Mon 30 Nov 15:00", "resolve by Tue 15 Dec"].
+    """Each deadline as a phrase, e.g. ["respond by Mon 30 Nov 15:00", "resolve by end of Tue 15 Dec"].
 
-    Day deadlines (due at the end of a day) show only the date; hour deadlines show the time too.
+    Day deadlines (due at the end of a day) say so with the date; hour deadlines show the time (rules.shown).
     """
     calendar = calendar_for(profile)
     phrases: list[str] = []
@@ -212,6 +207,6 @@ def describe_deadlines(deadlines: Deadlines, profile: Profile) -> list[str]:
         if moment is None:
             continue
         local = calendar.local(moment)
-        shown = format_due(local, with_time=local.time() != END_OF_DAY)
+        shown = due_words(local)
         phrases.append(_DEADLINE_WORDS[item.name].format(shown))
     return phrases

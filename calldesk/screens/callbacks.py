@@ -3,27 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Select, Static
+from textual.worker import Worker
 
 from calldesk.errors import CalldeskError
 from calldesk.models import CallbackCreate, CallbackPublic
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.callbacks import attempts_words, describe_due
-from calldesk.rules.display import inert
 from calldesk.rules.reporting import month_period
+from calldesk.rules.shown import phone_words
 from calldesk.rules.typed_dates import local_moment
 from calldesk.screens.context import Desk
+from calldesk.screens.failures import ReportsWorkerFailures
 from calldesk.screens.writing_dialog import WritingDialog
 from calldesk.widgets.inert_text import plain
 from calldesk.widgets.tick_box import TickBox
 from calldesk.widgets.typing import TypingInput
+
+if TYPE_CHECKING:
+    from calldesk.store.callbacks import CallbackTimeliness
 
 
 class AskForm(WritingDialog[bool]):
@@ -112,7 +118,7 @@ class ConfirmReturned(ModalScreen[bool]):
         self.callback = callback
 
     def compose(self) -> ComposeResult:
-        who = plain(self.callback.caller_name or self.callback.phone or "the caller")
+        who = plain(self.callback.caller_name or phone_words(self.callback.phone) or "the caller")
         with Vertical(classes="dialog -warning") as box:
             box.border_title = "Mark the callback returned?"
             yield Static(f"The callback to {who} leaves your list as returned.", classes="dialog-line",
@@ -132,8 +138,11 @@ class ConfirmReturned(ModalScreen[bool]):
         self.dismiss(event.button.id == "yes")
 
 
-class CallbacksScreen(Screen[None]):
-    """The open callbacks of the signed-in user, the earliest due first."""
+class CallbacksScreen(ReportsWorkerFailures, Screen[None]):
+    """The open callbacks of the signed-in user, the earliest due first.
+
+    The store is read and written in thread workers only: a read comes back as `Loaded`, a change as `Changed`,
+    and a failure ends in the one handler of worker failures (`ReportsWorkerFailures`)."""
 
     SUB_TITLE = "Callbacks"
     HELP = ("Messages and voicemails to return. Urgent calls and calls from superiors are due at once, others "
@@ -152,6 +161,20 @@ class CallbacksScreen(Screen[None]):
                 tooltip="Re-assess the message's urgency (supervisors)"),
     ]
 
+    class Loaded(Message):
+        """The open callbacks and this month's timeliness, read in a worker."""
+
+        def __init__(self, rows: list[CallbackPublic], figure: CallbackTimeliness) -> None:
+            super().__init__()
+            self.rows, self.figure = rows, figure
+
+    class Changed(Message):
+        """A change was saved (one service call); `said` tells the person what it did."""
+
+        def __init__(self, said: str) -> None:
+            super().__init__()
+            self.said = said
+
     def __init__(self, desk: Desk) -> None:
         super().__init__()
         self.desk = desk
@@ -159,7 +182,7 @@ class CallbacksScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("", id="callbacks-summary", markup=False)
+        yield Static("Reading the callbacks...", id="callbacks-summary", markup=False)
         table: DataTable[str] = DataTable(id="callbacks", cursor_type="row", zebra_stripes=True)
         table.add_columns("Due", "Caller", "Phone", "Summary", "Flags", "Tries", "Owner")
         yield table
@@ -170,27 +193,37 @@ class CallbacksScreen(Screen[None]):
         self.query_one(DataTable).focus()
 
     def refresh_rows(self) -> None:
+        """Read the list again (in a worker); it is drawn when `Loaded` arrives."""
+        self.load()
+
+    @work(thread=True, exclusive=True, group="callbacks-read", exit_on_error=False)
+    def load(self) -> None:
         from calldesk.store.callbacks import callback_timeliness, callbacks_for
 
-        calendar = calendar_for(self.desk.profile)
         month = month_period(f"{self.desk.today():%Y-%m}").bounds(self.desk.profile)
         with self.desk.store.uow(readonly=True) as uow:
-            self.rows = callbacks_for(uow.session, profile=self.desk.profile, username=self.desk.actor.username,
-                                      today=self.desk.today())
+            rows = callbacks_for(uow.session, profile=self.desk.profile, username=self.desk.actor.username,
+                                 today=self.desk.today())
             figure = callback_timeliness(uow.session, since=month[0], until=month[1])
+        self.post_message(self.Loaded(rows, figure))
+
+    @on(Loaded)
+    def _show(self, event: Loaded) -> None:
+        self.rows = event.rows
+        tz = calendar_for(self.desk.profile).tz
         table = self.query_one(DataTable)
         table.clear()
-        now = self.desk.now()
+        now, today = self.desk.now(), self.desk.today()
         for c in self.rows:
             flags = ", ".join(f for f, on_ in (("urgent", c.urgent), ("superior", c.from_superior)) if on_)
             owner = f"covering for {c.covering_for}" if c.covering_for else "mine"
-            table.add_row(describe_due(c.due_at, now=now, local=calendar.local(c.due_at)),
-                          *(plain(v) for v in (c.caller_name, c.phone, c.message)), flags,
+            table.add_row(describe_due(c.due_at, now=now, tz=tz, today=today),
+                          plain(c.caller_name), phone_words(c.phone), plain(c.message), flags,
                           attempts_words(c.attempts, c.last_attempt), plain(owner),
                           key=str(c.id))
         summary = (f"{len(self.rows)} open callback{'s' if len(self.rows) != 1 else ''}" if self.rows
                    else "No callbacks to return.")
-        self.query_one("#callbacks-summary", Static).update(f"{summary} This month: {figure.words()}.")
+        self.query_one("#callbacks-summary", Static).update(f"{summary} This month: {event.figure.words()}.")
 
     def _selected(self) -> CallbackPublic | None:
         table = self.query_one(DataTable)
@@ -199,28 +232,37 @@ class CallbacksScreen(Screen[None]):
             return None
         return self.rows[table.cursor_row]
 
-    def _run(self, change: Callable[[], object], said: str) -> None:
-        try:
-            change()
-        except CalldeskError as exc:
-            self.notify(inert(exc.message), severity="error", timeout=8, markup=False)
-            return
-        self.notify(said, markup=False)
+    @work(thread=True, group="callbacks-write", exit_on_error=False)
+    def change(self, write: Callable[[], object], said: str) -> None:
+        """One service call off the UI thread; a refusal ends in `show_failure` (one sentence)."""
+        write()
+        self.post_message(self.Changed(said))
+
+    @on(Changed)
+    def _changed(self, event: Changed) -> None:
+        self.notify(event.said, markup=False)
         self.refresh_rows()
+
+    def show_failure(self, worker: Worker[Any], refusal: CalldeskError) -> None:
+        super().show_failure(worker, refusal)
+        if worker.group == "callbacks-write":
+            self.refresh_rows()  # the list on screen may be stale (returned or handed on elsewhere)
 
     def action_add(self) -> None:
         from calldesk.store.callbacks import add_callback
         from calldesk.store.intake import build
 
+        desk = self.desk
+
         def submit(values: dict[str, str], ticks: dict[str, bool]) -> None:
             typed = values["received"].strip()
-            received = local_moment(self.desk.profile, typed, "when it was received",
-                                    "received_at") if typed else self.desk.now()
+            received = local_moment(desk.profile, typed, "when it was received",
+                                    "received_at") if typed else desk.now()
             data = build(CallbackCreate, caller_name=values["name"], phone=values["phone"] or None,
                          message=values["summary"], urgent=ticks["urgent"], from_superior=ticks["superior"],
                          received_at=received)
-            with self.desk.store.uow() as uow:
-                add_callback(uow, actor=self.desk.actor, profile=self.desk.profile, data=data)
+            with desk.store.uow() as uow:
+                add_callback(uow, actor=desk.actor, profile=desk.profile, data=data)
 
         self.app.push_screen(AskForm("Take a message", [("name", "Who called"), ("phone", "Number to call back"),
                                                         ("summary", "What about"),
@@ -232,43 +274,46 @@ class CallbacksScreen(Screen[None]):
     def action_attempt(self) -> None:
         from calldesk.store.callbacks import record_attempt
 
-        chosen = self._selected()
+        chosen, desk = self._selected(), self.desk
         if chosen is None:
             return
 
         def tried(result: str | None) -> None:
             if result:
-                def change() -> None:
-                    with self.desk.store.uow() as uow:
-                        record_attempt(uow, actor=self.desk.actor, callback_id=chosen.id, result=result)
-                self._run(change, f"Recorded: {result.replace('_', ' ')}.")
+                def write() -> None:
+                    with desk.store.uow() as uow:
+                        record_attempt(uow, actor=desk.actor, callback_id=chosen.id, result=result)
+                self.change(write, f"Recorded: {result.replace('_', ' ')}.")
 
         self.app.push_screen(AttemptResult(), tried)
 
     def action_done(self) -> None:
         from calldesk.store.callbacks import complete_callback
 
-        chosen = self._selected()
+        chosen, desk = self._selected(), self.desk
         if chosen is None:
             return
 
-        def change() -> None:
-            with self.desk.store.uow() as uow:
-                complete_callback(uow, actor=self.desk.actor, callback_id=chosen.id)
+        def write() -> None:
+            with desk.store.uow() as uow:
+                complete_callback(uow, actor=desk.actor, callback_id=chosen.id)
 
-        self.app.push_screen(ConfirmReturned(chosen),
-                             lambda returned: self._run(change, "Callback returned.") if returned else None)
+        def answered(returned: bool | None) -> None:
+            if returned:
+                self.change(write, "Callback returned.")
+
+        self.app.push_screen(ConfirmReturned(chosen), answered)
 
     def action_hand_on(self) -> None:
         from calldesk.store.callbacks import reassign_callback
 
-        chosen = self._selected()
+        chosen, desk = self._selected(), self.desk
         if chosen is None:
             return
 
         def submit(values: dict[str, str], ticks: dict[str, bool]) -> None:
-            with self.desk.store.uow() as uow:
-                reassign_callback(uow, actor=self.desk.actor, profile=self.desk.profile, callback_id=chosen.id,
+            with desk.store.uow() as uow:
+                reassign_callback(uow, actor=desk.actor, profile=desk.profile, callback_id=chosen.id,
                                   to_user=values["user"].strip())
 
         self.app.push_screen(AskForm("Hand the callback on to", [("user", "User name")], [], submit),
@@ -277,13 +322,13 @@ class CallbacksScreen(Screen[None]):
     def action_assess(self) -> None:
         from calldesk.store.callbacks import reassess_urgency
 
-        chosen = self._selected()
+        chosen, desk = self._selected(), self.desk
         if chosen is None:
             return
 
-        def change() -> None:
-            with self.desk.store.uow() as uow:
-                reassess_urgency(uow, actor=self.desk.actor, profile=self.desk.profile, callback_id=chosen.id,
+        def write() -> None:
+            with desk.store.uow() as uow:
+                reassess_urgency(uow, actor=desk.actor, profile=desk.profile, callback_id=chosen.id,
                                  urgent=not chosen.urgent)
-        self._run(change, "Re-assessed: " + ("not urgent, due within one business day." if chosen.urgent
-                                             else "urgent, due at once."))
+        self.change(write, "Re-assessed: " + ("not urgent, due within one business day." if chosen.urgent
+                                              else "urgent, due at once."))

@@ -21,7 +21,7 @@ from textual.worker import Worker, WorkerState
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.display import inert
 from calldesk.rules.profile import TIER_LABELS, role_label
-from calldesk.rules.triage import format_due
+from calldesk.rules.shown import deadline_words
 from calldesk.screens.failures import as_refusal
 from calldesk.widgets.banner import Banner
 from calldesk.widgets.confidentiality import Confidentiality
@@ -160,12 +160,12 @@ class CaseScreen(Screen[None]):
         from calldesk.screens import case_store
 
         case = view.case
-        calendar = calendar_for(self.desk.profile)
+        tz, today = calendar_for(self.desk.profile).tz, self.desk.today()
         tier = TIER_LABELS.get(case.tier or "", "Compliment")
         due = ""
         if case.next_deadline is not None:
             late = "OVERDUE " if case.next_deadline < self.desk.now() else ""
-            due = f" · {late}next deadline {format_due(calendar.local(case.next_deadline), with_time=True)}"
+            due = f" · {late}next deadline {deadline_words(case.next_deadline, tz=tz, today=today)}"
         who = f"assigned to {case.assigned_to}" if case.assigned_to else "not assigned"
         self.query_one("#case-summary", Static).update(inert(
             f"Case {case.case_number} · {case.status.upper()} · {tier} · {role_label(case.owner_role)} · "
@@ -175,8 +175,8 @@ class CaseScreen(Screen[None]):
             f"Status: case {case.case_number} is {case.status}" + (f" ({case.close_reason})" if case.close_reason
                                                                    else "")))
         follow = case.next_follow_up_by
-        self.query_one(FollowUp).show_entries(view.follow_ups, "Next follow-up entry due by "
-                                              f"{format_due(calendar.local(follow), with_time=False)}."
+        self.query_one(FollowUp).show_entries(view.follow_ups, "Next follow-up entry due "
+                                              f"{deadline_words(follow, tz=tz, today=today)}."
                                               if follow else "No follow-up clock on this case.")
         confidentiality = self.query_one(Confidentiality)
         if view.students:
@@ -186,7 +186,7 @@ class CaseScreen(Screen[None]):
             "\n".join(case_store.step_lines(self.desk.profile, view, self.desk.now()))
             or "The protocol sets no recorded steps for this case.")
         self.query_one("#case-history-body", Static).update(
-            "\n".join(case_store.history_lines(self.desk.profile, view)) or "No recorded changes.")
+            "\n".join(case_store.history_lines(self.desk.profile, view, self.desk.today())) or "No recorded changes.")
         self.query_one("#case-links-body", Static).update(
             "\n".join(case_store.link_lines(self.desk.profile, view)) or "No linked cases.")
         self._lock(not self.editable)

@@ -6,13 +6,14 @@ Every write is one service call (calldesk.store.*): a save is `calls.save_call`,
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from calldesk.models import CaseBase, CasePublic
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.display import inert
 from calldesk.rules.profile import Profile
+from calldesk.rules.shown import deadline_words, moment_words, phone_words
 from calldesk.screens.context import Desk
 from calldesk.store import calls
 from calldesk.store.calls import CallSave
@@ -24,10 +25,12 @@ CASE_FIELDS = tuple(CaseBase.model_fields)
 
 def load(desk: Desk, case_number: str) -> CaseView:
     from calldesk.store.case_steps import case_steps
+    from calldesk.store.users import full_names
 
     with desk.store.uow(readonly=True) as uow:
         view = case_view(uow.session, case_number, viewer=desk.actor)
         view.steps = case_steps(uow.session, profile=desk.profile, case=view.case)
+        view.names = full_names(uow.session, {entry.actor for entry in view.history})
         return view
 
 
@@ -54,6 +57,7 @@ def form_values(view: CaseView) -> dict[str, Any]:
     """The case as the five tabs show it (the form's control ids are the case's column names)."""
     case = view.case
     values: dict[str, Any] = {name: getattr(case, name) for name in CASE_FIELDS}
+    values["phone"] = phone_words(case.phone)  # as the caller would write it (stored as +12135550142)
     values.update(followup_done="", followup_pending="")
     if view.resolution is not None:
         values.update(response=view.resolution.response, outcome=view.resolution.outcome,
@@ -79,17 +83,12 @@ def save(desk: Desk, view: CaseView, form: Mapping[str, Any], *, close: bool = F
     return load(desk, case.case_number)
 
 
-def history_lines(profile: Profile, view: CaseView) -> list[str]:
-    """The audit trail in words, oldest first, at local times in the agency's time zone."""
-    calendar = calendar_for(profile)
-    lines = []
-    for entry in view.history:
-        when = f"{calendar.local(entry.at):%a %d %b %Y %H:%M}"
-        where = f" [{entry.case_number}]" if entry.case_number != view.case.case_number else ""
-        changed = "; ".join(f"{name}: {old} -> {new}" if old not in (None, "") else f"{name}: {new}"
-                            for name, (old, new) in entry.changes.items())
-        lines.append(inert(f"{when}{where}  {entry.actor}  {entry.action}" + (f" {changed}" if changed else "")))
-    return lines
+def history_lines(profile: Profile, view: CaseView, today: date) -> list[str]:
+    """The case's history in words (rules.history), oldest first, at the agency's local times."""
+    from calldesk.rules.history import history_sentences
+
+    return history_sentences(view.history, this_case=view.case.case_number, tz=calendar_for(profile).tz,
+                             today=today, names=view.names)
 
 
 def link_lines(profile: Profile, view: CaseView) -> list[str]:
@@ -105,9 +104,10 @@ def link_lines(profile: Profile, view: CaseView) -> list[str]:
 def step_lines(profile: Profile, view: CaseView, now: datetime) -> list[str]:
     """The protocol's steps for the case: done (when, with whom, by whom) or to do (by whom, by when)."""
     calendar = calendar_for(profile)
+    tz, today = calendar.tz, calendar.local(now).date()
     lines = []
     for state in view.steps:
-        due = f", due by {calendar.local(state.due):%a %d %b %H:%M}" if state.due else ""
+        due = f", due {deadline_words(state.due, tz=tz, today=today)}" if state.due else ""
         late = " LATE" if state.late(now) else ""
         row = state.recorded
         if row is None:
@@ -115,6 +115,6 @@ def step_lines(profile: Profile, view: CaseView, now: datetime) -> list[str]:
         else:
             whom = f" with {row.party}" if row.party else ""
             said = f": {row.note}" if row.note else ""
-            lines.append(inert(f"[x] {state.rule.label}: {calendar.local(row.happened_at):%a %d %b %Y %H:%M}{whom},"
+            lines.append(inert(f"[x] {state.rule.label}: {moment_words(row.happened_at, tz=tz, today=today)}{whom},"
                                f" recorded by {row.by_user}{late}{said}"))
     return lines

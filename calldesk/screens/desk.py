@@ -79,7 +79,7 @@ class DeskScreen(ReportsWorkerFailures, FreshScreen[None]):
                          "[b]ctrl+p[/b] for every command.", id="start-hint")
             yield Static("My work", id="my-work-title")
             table: DataTable[str | Text] = DataTable(id="my-work", cursor_type="row")
-            table.add_columns("Due", "What", "Case")
+            table.add_columns("Due", "Next step", "Case", "What")
             yield table
         yield SteadyFooter()
 
@@ -110,21 +110,21 @@ class DeskScreen(ReportsWorkerFailures, FreshScreen[None]):
 
     @on(WorkLoaded)
     def _show_work(self, event: WorkLoaded) -> None:
-        from calldesk.rules.calendar import calendar_for
-        from calldesk.rules.triage import format_due
+        from calldesk.store.my_work import due_column, work_lines
 
-        calendar = calendar_for(self.desk.profile)
+        lines = work_lines(event.items)
+        profile, today = self.desk.profile, self.desk.today()
         table = self.query_one("#my-work", DataTable)
         table.clear()
-        for n, item in enumerate(event.items):
-            due = "no deadline" if item.due is None else format_due(calendar.local(item.due), with_time=True)
-            if item.overdue:
-                due = f"OVERDUE {due}"
-            table.add_row(Text(due, style="bold red" if item.overdue else ""), Text(inert(item.what)),
-                          item.case_number or "", key=f"{n}:{item.case_number or ''}")
+        for n, line in enumerate(lines):  # each case once, with its next step in words (rules.shown's times)
+            more = f" (+{line.more} more)" if line.more else ""
+            table.add_row(Text(due_column(line, profile=profile, today=today),
+                               style="bold red" if line.overdue else ""),
+                          Text(inert(f"{line.next}{more}")), line.case_number or "", Text(inert(line.what)),
+                          key=f"{n}:{line.case_number or ''}")
         self.query_one("#my-work-title", Static).update(
-            f"My work: {len(event.items)} item(s), {sum(i.overdue for i in event.items)} overdue"
-            + ("; Enter opens the case" if event.items else ""))
+            f"My work: {len(lines)} item(s), {sum(line.overdue for line in lines)} overdue"
+            + ("; Enter opens the case" if lines else ""))
 
     @on(DataTable.RowSelected, "#my-work")
     def _open_work(self, event: DataTable.RowSelected) -> None:

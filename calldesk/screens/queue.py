@@ -20,7 +20,7 @@ from calldesk.screens.context import Desk
 from calldesk.screens.failures import ReportsWorkerFailures
 from calldesk.screens.queue_dialogs import AssigneeDialog, FilterDialog, PromptDialog, SortDialog
 from calldesk.screens.queue_lines import QUEUE_HELP, PageRequest, row_cells, summary_line
-from calldesk.screens.queue_views import QueueViews
+from calldesk.screens.queue_views import QueueViews, Refused, Said
 from calldesk.store.queue import QueueFilter
 from calldesk.widgets.key_line import KeyLine
 from calldesk.widgets.queue_table import QueueTable
@@ -170,8 +170,7 @@ class QueueScreen(ReportsWorkerFailures, QueueViews):
                         self.post_message(self.Changed())
         except Exception as exc:  # the store went away: the queue still works, only not live
             if not stop.is_set():
-                self.app.call_from_thread(self.notify, f"The queue is no longer live: {type(exc).__name__}.",
-                                          severity="warning")
+                self.post_message(Said(f"The queue is no longer live: {type(exc).__name__}.", "warning"))
 
     def on_unmount(self) -> None:
         self._stop_watch.set()
@@ -180,6 +179,19 @@ class QueueScreen(ReportsWorkerFailures, QueueViews):
     def _changed(self) -> None:
         if self.is_current:
             self.reload()
+
+    @on(Said)
+    def _said(self, event: Said) -> None:
+        self.notify(event.text, severity=event.severity, markup=False)  # type: ignore[arg-type]
+        if event.changed:
+            self._changed()
+
+    @on(Refused)
+    def _refused(self, event: Refused) -> None:
+        if event.action == "assign":
+            self._ask_assignee(event.numbers, event.reason)
+        else:
+            self.action_escalate(event.typed, event.reason)
 
     @on(QueueTable.PageWanted)
     def _page_wanted(self, event: QueueTable.PageWanted) -> None:
@@ -347,12 +359,11 @@ class QueueScreen(ReportsWorkerFailures, QueueViews):
             with self.desk.store.uow() as uow:
                 done = assign_cases(uow, actor=self.desk.actor, case_numbers=numbers, to_user=to_user)
         except CalldeskError as refusal:
-            self.app.call_from_thread(self._ask_assignee, numbers, refusal.message)
+            self.post_message(Refused("assign", numbers, to_user, refusal.message))
             return
         self.marked.difference_update(numbers)
         which = done[0].case_number if len(done) == 1 else f"{len(done)} cases"
-        self.app.call_from_thread(self.notify, f"{which} now {to_user}'s.", markup=False)
-        self.post_message(self.Changed())
+        self.post_message(Said(f"{which} now {to_user}'s.", changed=True))
 
     @work(exclusive=True, group="queue-dialog")
     async def action_escalate(self, value: str = "", error: str = "") -> None:
@@ -375,7 +386,6 @@ class QueueScreen(ReportsWorkerFailures, QueueViews):
                                 reason=typed)
                 message = f"Case {case_number} escalated to level {done.escalation_level}."
         except CalldeskError as refusal:
-            self.app.call_from_thread(self.action_escalate, typed, refusal.message)
+            self.post_message(Refused("escalate", [case_number], typed, refusal.message))
             return
-        self.app.call_from_thread(self.notify, message, markup=False)
-        self.post_message(self.Changed())
+        self.post_message(Said(message, changed=True))

@@ -1,10 +1,28 @@
-"""The screens the supervisor queue opens with one key: the monthly report, quality reviews, trends, dashboard."""
+"""The screens the supervisor queue opens with one key (the monthly report, quality reviews, trends, dashboard), and
+the messages its workers post back."""
 
 from __future__ import annotations
 
+from textual.message import Message
 from textual.screen import Screen
 
 from calldesk.screens.context import Desk
+
+
+class Said(Message):
+    """A queue worker's outcome for the person (`severity` as notify takes it); `changed`: read the page again."""
+
+    def __init__(self, text: str, severity: str = "information", *, changed: bool = False) -> None:
+        super().__init__()
+        self.text, self.severity, self.changed = text, severity, changed
+
+
+class Refused(Message):
+    """The store refused an assignment or escalation: its form opens again with what was typed and why."""
+
+    def __init__(self, action: str, numbers: list[str], typed: str, reason: str) -> None:
+        super().__init__()
+        self.action, self.numbers, self.typed, self.reason = action, numbers, typed, reason
 
 
 class QueueViews(Screen[None]):

@@ -9,7 +9,7 @@ open cases of the colleagues they cover while those are away.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
@@ -19,6 +19,7 @@ from calldesk.rules.assignment import plural
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.callbacks import covering_supervisor_needed
 from calldesk.rules.profile import Profile
+from calldesk.rules.shown import deadline_words
 from calldesk.store.case_steps import steps_for_role, steps_to_do
 from calldesk.store.users import Actor
 from calldesk.store.visibility import scope, sees
@@ -185,3 +186,66 @@ def _supervising(session: Session, *, profile: Profile, viewer: Actor, now: date
                                            f"{_label(case)}", due, due is not None and due < now,
                                   case_number=case.case_number))
     return items
+
+
+@dataclass
+class WorkLine:
+    """One line of the desk's My work: a case once (whatever is due on it), or a callback or report of its own;
+    `next` is the soonest thing to do on it, in words."""
+
+    what: str
+    next: str
+    due: datetime | None
+    overdue: bool
+    case_number: str | None = None
+    callback_id: int | None = None
+    report_id: int | None = None
+    more: int = 0  # other things due on the same case, after the next one
+
+
+# Each kind of item's next step, in words (the other kinds' own words say it: a step's label, "call back Rosa").
+NEXT_WORDS = {"follow-up": "write a follow-up entry", "acknowledgement": "acknowledge the caller",
+              "written response": "send the written response", "case": "work the case to its next deadline",
+              "queue": "take it from the queue", "breached": "act now: a deadline has passed",
+              "cover": "cover it while its owner is away"}
+CASE_KINDS = ("case", "breached", "cover", "queue")  # the items that name the case itself
+
+
+def _next_words(item: WorkItem) -> str:
+    if item.kind in NEXT_WORDS:
+        return NEXT_WORDS[item.kind]
+    return item.what.removesuffix(f" on {item.case_number}") if item.case_number else item.what
+
+
+def due_column(line: WorkLine, *, profile: Profile, today: date) -> str:
+    """When a line is due, as rules.shown says it: "by end of Tue 8 Dec", "OVERDUE by Mon 23 Nov 15:00"."""
+    if line.due is None:
+        return "no deadline"
+    by = deadline_words(line.due, tz=calendar_for(profile).tz, today=today)
+    return f"OVERDUE {by}" if line.overdue else by
+
+
+def work_lines(items: list[WorkItem]) -> list[WorkLine]:
+    """My work for a person to read: each case once, with its next step in words (the soonest thing due on it)
+    and how many more things are due on it; callbacks without a case and reports on lines of their own; soonest
+    first."""
+    far = datetime.max.replace(tzinfo=UTC)
+    soonest = sorted(items, key=lambda i: (i.due is None, i.due or far))
+    lines: list[WorkLine] = []
+    by_case: dict[str, list[WorkItem]] = {}
+    for item in soonest:
+        if item.case_number is None:
+            lines.append(WorkLine(item.what, _next_words(item), item.due, item.overdue,
+                                  callback_id=item.callback_id, report_id=item.report_id))
+        else:
+            by_case.setdefault(item.case_number, []).append(item)
+    for number, on_case in by_case.items():
+        named = next((i for i in on_case if i.kind in CASE_KINDS), None)
+        # The next step: the soonest thing due (a clock, a step, a letter, a callback before the case's own
+        # deadline when they fall together).
+        first = min(on_case, key=lambda i: (i.due is None, i.due or far, i.kind in CASE_KINDS))
+        what = named.what if named is not None else f"case {number}"
+        more = sum(1 for i in on_case if i is not first and i.kind not in CASE_KINDS)
+        lines.append(WorkLine(what, _next_words(first), first.due, any(i.overdue for i in on_case),
+                              case_number=number, callback_id=first.callback_id, more=more))
+    return sorted(lines, key=lambda line: (line.due is None, line.due or far))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Engine, text
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from calldesk.errors import InvalidInput, NotFound, UnknownUser
 from calldesk.models import User, UserCreate, UserPublic
@@ -244,3 +244,11 @@ def set_absence(uow: UnitOfWork, *, actor: Actor, username: str, absent_since: d
     uow.flush()
     uow.commit()  # one action, one commit, as every service
     return UserPublic.model_validate(user)
+
+
+def full_names(session: Session, usernames: set[str]) -> dict[str, str]:
+    """The full names of these users (those who have one), by user name: how the case history names people."""
+    if not usernames:
+        return {}
+    rows = session.exec(select(User.username, User.full_name).where(col(User.username).in_(sorted(usernames))))
+    return {username: name for username, name in rows if name}

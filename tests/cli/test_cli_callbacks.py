@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from calldesk.store.store import Store
+from calldesk.store.users import Actor
 from tests.cli.test_cli import _other_admin_and_os_user_as, run
 from tests.conftest import ADMIN
 
@@ -105,3 +107,12 @@ def test_received_time_urgency_absence_and_the_on_time_share_from_the_command_li
                                             "still_open": 0, "share": "0% returned on time (0 of 1)"}
     code, out, _ = run(db_url, "callback", "on-time", "--month", "2026-12")
     assert code == 0 and "0% returned on time (0 of 1); 1 returned late; 0 still open" in out
+
+
+def test_phones_print_as_the_caller_would_write_them(db_url: str, store: Store, staff: dict[str, Actor]) -> None:
+    """Issue 23 item 15: stored as +12135550142, printed "(213) 555-0142" by `caller find`."""
+    from tests.integration.helpers import call
+
+    call(store, staff["agent"], caller_name="Rosa Diaz", phone="213.555.0142")
+    code, out, _ = run(db_url, "caller", "find", "2135550142")
+    assert code == 0 and "(213) 555-0142" in out and "+12135550142" not in out, out

@@ -28,8 +28,8 @@ def test_find_by_phone_both_ways_email_and_name(db_url: str, store: Store, staff
 
 def test_list_prints_local_times_whole_numbers_and_closed_cases(db_url: str, store: Store,
                                                                  staff: dict[str, Actor]) -> None:
-    # A concern opened Monday 23 Nov 2026 10:00 in Los Angeles: its first follow-up is due Wednesday 23:59 there
-    # (Thursday 07:59 UTC).
+    # A concern opened Monday 23 Nov 2026 10:00 in Los Angeles: its first follow-up is due at the end of Wednesday
+    # there (23:59:59; Thursday 07:59 UTC), a day deadline: "end of Wed 25 Nov" (rules.shown).
     concern = call(store, staff["agent"], call_type="concern", category="Transportation",
                    opened_at=at(2026, 11, 23)).case
     done = call(store, staff["agent"], caller_name="Ana Ruiz", phone="3105550199", call_type="compliment").case
@@ -37,7 +37,7 @@ def test_list_prints_local_times_whole_numbers_and_closed_cases(db_url: str, sto
         close_case(uow, actor=staff["agent"], case_number=done.case_number, reason="thanked")
     code, out, _ = run(db_url, "case", "list")
     assert code == 0 and concern.case_number in out and done.case_number not in out
-    assert "Wed 25 Nov 23:59" in out and "Thu 26 Nov 07:59" not in out
+    assert "end of Wed 25 Nov" in out and "Thu 26 Nov" not in out
     assert max(len(line) for line in out.splitlines()) <= 80
     code, out, _ = run(db_url, "case", "list", "--closed")
     assert code == 0 and done.case_number in out and concern.case_number not in out

@@ -67,7 +67,9 @@ async def test_add_attempt_and_return_callbacks_from_the_desk(make_app, desk_sto
 
         await _add(pilot, app, "Rosa Diaz", urgent=False)
         rows = _rows(app)
-        assert len(rows) == 1 and rows[0][0].startswith("due Tue 24 Nov")  # the next business day
+        # Taken Mon 23 Nov: due by the end of the next business day, Tue 24 Nov (rules.shown's words); the number
+        # typed as "(213) 555-0142" reads back the same (stored as +12135550142).
+        assert len(rows) == 1 and rows[0][0] == "due by end of Tue 24 Nov" and rows[0][2] == "(213) 555-0142"
         await pilot.press("d")  # it asks first; Enter is the default "No" and keeps it open
         await pilot.pause()
         assert isinstance(app.screen, ConfirmReturned)
@@ -193,3 +195,52 @@ async def test_enter_on_a_checkbox_ticks_it_and_never_saves_the_form(make_app, d
 
         assert callbacks_for(uow.session, profile=load_profile("lausd"), username=agent.username,
                              today=NOW.date()) == [], "nothing was saved"
+
+
+async def test_the_callbacks_are_read_off_the_ui_thread_and_a_failed_change_says_one_sentence(
+        make_app, desk_store: Store, agent: Actor, profile, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Issue 23 item 4: the store is read and written in thread workers, never on the UI thread. A change the store
+    refuses (the callback was returned at another desk meanwhile) shows one clear sentence, and the list is read
+    again."""
+    import threading
+
+    from calldesk.models import CallbackCreate
+    from calldesk.store import callbacks as store_callbacks
+
+    with desk_store.uow() as uow:
+        added = store_callbacks.add_callback(uow, actor=agent, profile=profile,
+                                             data=CallbackCreate(caller_name="Rosa Diaz", received_at=NOW))
+    threads: list[str] = []
+    real_read, real_complete = store_callbacks.callbacks_for, store_callbacks.complete_callback
+
+    def reading(*args, **kwargs):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread().name)
+        return real_read(*args, **kwargs)
+
+    def completing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread().name)
+        return real_complete(*args, **kwargs)
+
+    monkeypatch.setattr(store_callbacks, "callbacks_for", reading)
+    monkeypatch.setattr(store_callbacks, "complete_callback", completing)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.push_screen(CallbacksScreen(app.desk))
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert [r[1] for r in _rows(app)] == ["Rosa Diaz"]
+        assert threads and threading.main_thread().name not in threads, threads
+        with desk_store.uow() as uow:  # another desk returns it first
+            real_complete(uow, actor=agent, callback_id=added.id)
+        notes_before = len(app._notifications)
+        threads.clear()
+        await pilot.press("d", "y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert threads and threading.main_thread().name not in threads, threads
+        said = [n.message for n in list(app._notifications)[notes_before:]]
+        assert said == [f"Callback {added.id} was already returned."], said
+        assert _rows(app) == [], "the list was read again after the refusal"

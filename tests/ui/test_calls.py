@@ -61,7 +61,7 @@ async def test_a_concern_is_assigned_with_its_deadlines(make_app, desk_store: St
         await type_into(pilot, "claim", "Placed at a school 40 minutes away.")
         triage = text_of(screen, "#triage")
         # 10 business days from Mon 23 Nov 2026 (Thanksgiving does not count); a follow-up every 2 days.
-        assert "resolve by Tue 8 Dec" in triage and "next follow-up by Wed 25 Nov" in triage
+        assert "resolve by end of Tue 8 Dec" in triage and "next follow-up by end of Wed 25 Nov" in triage
         assert "handled by a program specialist" in triage
         await type_into(pilot, "followup_done", "Told her a program specialist will call back.")
         await pilot.press("ctrl+s")
@@ -219,7 +219,8 @@ async def test_triage_is_live_as_the_type_changes(make_app) -> None:  # type: ig
         panel = screen.query_one(CallInformation)
         assert "Inquiry (immediate)" in text_of(screen, "#triage")
         await choose(pilot, "call_type", "complaint")
-        assert "Complaint" in text_of(screen, "#triage") and "resolve by Tue 15 Dec" in text_of(screen, "#triage")
+        triage = text_of(screen, "#triage")
+        assert "Complaint" in triage and "resolve by end of Tue 15 Dec" in triage  # a day deadline (rules.shown)
         assert panel.query_one("#subcategory").disabled is False
 
 

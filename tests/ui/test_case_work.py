@@ -134,17 +134,17 @@ async def test_an_area_offices_concern_acknowledged_extended_and_answered_in_wri
 
     assert due()[0] == datetime(2026, 11, 30, 23, 59, 59, tzinfo=NY)
     result, state, _ = await work_in(ClockDialog(at_desk, case.case_number, "acknowledge"), "Called Ms Gomez")
-    assert "acknowledgement by Mon 30 Nov 23:59" in state and result == f"Case {case.case_number}: " \
+    assert "acknowledgement by end of Mon 30 Nov" in state and result == f"Case {case.case_number}: " \
         "acknowledgement recorded."
     assert due()[0] is None
     result, _, refusal = await work_in(ClockDialog(at_desk, case.case_number, "extend"), "17 Dec", "One more week")
     assert result is None and "is not a date" in refusal
     result, state, _ = await work_in(ClockDialog(at_desk, case.case_number, "extend"), "2026-12-17",
                                      "Letter: one more week")
-    assert "response by Thu 10 Dec 23:59" in state
+    assert "response by end of Thu 10 Dec" in state
     assert result == f"Case {case.case_number}: written response extended to Thu 17 Dec 2026."
     assert due()[1] == datetime(2026, 12, 17, 23, 59, 59, tzinfo=NY)
     result, state, _ = await work_in(ClockDialog(at_desk, case.case_number, "written_response"), "Mailed")
-    assert "response by Thu 17 Dec 23:59" in state and "acknowledgement" not in state
+    assert "response by end of Thu 17 Dec" in state and "acknowledgement" not in state
     assert result == f"Case {case.case_number}: written response recorded."
     assert due()[1] is None and due()[2] is not None

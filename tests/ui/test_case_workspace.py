@@ -14,8 +14,7 @@ from calldesk.screens.desk import DeskScreen
 from calldesk.store.cases import update_case
 from calldesk.store.store import Store
 from calldesk.store.users import Actor
-from tests.integration.helpers import call
-from tests.ui.conftest import LA
+from tests.integration.helpers import call, lausd
 
 
 async def _settle(pilot: Any, app: Any) -> None:
@@ -96,12 +95,42 @@ async def test_history_tab_shows_local_times(make_app: Any, desk_store: Store, a
         text = str(screen.query_one("#case-history-body", Static).render())
         assert screen.view is not None
         event = screen.view.history[0]
+        from calldesk.rules.calendar import calendar_for
+        from calldesk.rules.shown import moment_words
+
+        local = calendar_for(screen.desk.profile).local(event.at)
+        assert moment_words(event.at, tz=local.tzinfo, today=local.date()) in text  # type: ignore[arg-type]
         # LAUSD's desk is in Los Angeles (the seed): the event is shown at its time there, never at UTC's.
-        local = event.at.astimezone(LA)
-        utc = event.at.astimezone(UTC)
-        assert local.utcoffset() in (timedelta(hours=-8), timedelta(hours=-7))
-        assert f"{local:%a %d %b %Y %H:%M}" in text and "case.open" in text
-        assert f"{utc:%a %d %b %Y %H:%M}" not in text
+        assert moment_words(event.at, tz=UTC, today=local.date()) not in text
+        assert "case.open" not in text and f"{agent.username} opened the case" in text
+
+
+async def test_the_history_tab_tells_the_changes_in_words(make_app: Any, desk_store: Store,
+                                                          staff: dict[str, Actor]) -> None:
+    """Issue 23 item 14: "Ana changed the call type from inquiry to complaint", not field names and raw values."""
+    from calldesk.store.calls import CallSave, save_call
+    from tests.conftest import add_user
+
+    ana = add_user(desk_store, staff["admin"], "aruiz", "agent", full_name="Ana Ruiz", supervisor="sue")
+    case = call(desk_store, ana).case  # an inquiry about Enrollment (tests.integration.helpers.call)
+    with desk_store.uow() as uow:
+        save_call(uow, actor=ana, profile=lausd(), data=CallSave(
+            client_id=case.client_id, opened_at=case.opened_at, case_number=case.case_number,
+            expected_version=case.version, fields={"call_type": "complaint", "school": "Garfield High"}))
+    app = make_app(actor=ana)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _settle(pilot, app)
+        app.push_screen(CaseScreen(case.case_number))
+        screen = await _case_screen(pilot, app)
+        await pilot.press("alt+6")
+        await _settle(pilot, app)
+        text = str(screen.query_one("#case-history-body", Static).render())
+    # Opened as an immediate inquiry about Enrollment, kept by the agent who took it; then the save: the call type
+    # and the school changed (and the complaint went to a specialist: "assigned it to sam", the only one).
+    assert "Ana Ruiz opened the case: Inquiry (immediate) about Enrollment, assigned to aruiz." in text, text
+    assert ("Ana Ruiz set the school involved to Garfield High and changed the call type from inquiry to complaint. "
+            "Calldesk then changed the tier from Inquiry (immediate) to Complaint") in text, text
+    assert "call_type" not in text and "->" not in text and "case.update" not in text, text
 
 
 async def test_an_assigned_case_shows_in_the_assignees_my_work(make_app: Any, desk_store: Store,
@@ -218,7 +247,6 @@ async def test_a_closed_case_opens_read_only_and_help_lists_the_keys(make_app: A
 
 async def test_my_work_says_overdue_in_words(make_app: Any, desk_store: Store, agent: Actor,
                                              staff: dict[str, Actor]) -> None:
-    from datetime import timedelta
 
     from tests.ui.conftest import NOW
 

@@ -85,3 +85,43 @@ async def test_the_cursor_stays_on_the_case_just_assigned(make_app, desk_store: 
         after = _numbers(app).index(chosen)
         assert after != before, "the assignment moved the case in the assignee order"
         assert table.row_keys[table.cursor_row] == chosen, "the cursor went with it"
+
+
+async def test_a_refused_escalation_comes_back_as_a_message_and_reopens_the_form(  # type: ignore[no-untyped-def]
+        make_app, desk_store: Store, staff: dict[str, Actor]) -> None:
+    """Issue 24 "Workers": the escalation runs in a thread worker and its outcome comes back as a message (no
+    call_from_thread): a refusal (no reason given) opens the form again with the reason for the refusal; a reason
+    escalates the case and says so."""
+    from textual.widgets import Input, Label
+
+    from calldesk.screens.queue_dialogs import PromptDialog
+
+    _queue(desk_store, staff)
+    app = make_app(staff["supervisor"])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("f4")
+        await _settle(app, pilot)
+        table: Any = app.screen.query_one(QueueTable)
+        chosen = table.row_keys[table.cursor_row]
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptDialog)
+        # (The form waits in a worker of its own: waiting for every worker would wait for the person.)
+        first = app.screen
+        await pilot.press("enter")  # no reason
+        said: list[str] = []
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, PromptDialog) and app.screen is not first:
+                said = [str(label.render()) for label in app.screen.query(Label)]
+                break
+        assert "Say why the case is escalated." in said, said  # refused: the form is back, saying why
+        app.screen.query_one("#prompt", Input).value = "Parent not satisfied"
+        await pilot.press("enter")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if any("escalated" in n.message for n in app._notifications):
+                break
+        assert not isinstance(app.screen, PromptDialog)
+        assert any(f"Case {chosen} escalated to level 1." in n.message for n in app._notifications), \
+            [n.message for n in app._notifications]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from textual.widgets import DataTable, Input, Static
-from textual_plotext import PlotextPlot
 
 from calldesk.models import CaseCreate
 from calldesk.rules.profile import Profile
@@ -13,6 +12,7 @@ from calldesk.screens.reports import ReportScreen
 from calldesk.store.cases import open_case
 from calldesk.store.store import Store
 from calldesk.store.users import Actor
+from calldesk.widgets.bar_chart import BarChart
 from tests.ui.conftest import LA
 
 
@@ -38,7 +38,7 @@ async def test_the_queue_opens_the_monthly_report_with_its_charts(make_app, desk
         counts = app.screen.query_one("#report-counts", DataTable)
         rows = [tuple(str(c) for c in counts.get_row_at(i)) for i in range(counts.row_count)]
         assert ("Call type", "Complaint", "1") in rows and ("Category", "Discrimination", "1") not in rows
-        assert len(app.screen.query(PlotextPlot)) == 3
+        assert len(app.screen.query(BarChart)) == 3
         # Another month typed in: counted again.
         month = app.screen.query_one("#report-month", Input)
         month.value = "2026-09"

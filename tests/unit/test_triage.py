@@ -190,9 +190,11 @@ def test_hour_deadline_at_the_end_of_an_open_day_reads_by_end_of_that_day() -> N
 
 def test_describe_deadlines_shows_dates_for_days_and_times_for_hours(lausd: Profile) -> None:
     complaint = deadlines_for(lausd, "complaint", MONDAY)
-    assert describe_deadlines(complaint, lausd) == ["next follow-up by Wed 25 Nov", "resolve by Tue 15 Dec"]
+    # Day deadlines (end of the day, 23:59:59 local) say so: "by end of" the day (rules.shown, issue 23 item 15).
+    assert describe_deadlines(complaint, lausd) == ["next follow-up by end of Wed 25 Nov",
+                                                    "resolve by end of Tue 15 Dec"]
     followup = deadlines_for(lausd, "inquiry_followup", la(2026, 12, 4, 15))
     assert describe_deadlines(followup, lausd) == ["respond by Tue 8 Dec 15:00", "resolve by Tue 8 Dec 15:00"]
     utc = Deadlines(resolve_by=datetime.fromisoformat("2026-12-16T07:59:59+00:00"))
-    assert describe_deadlines(utc, lausd) == ["resolve by Tue 15 Dec"]
+    assert describe_deadlines(utc, lausd) == ["resolve by end of Tue 15 Dec"]
     assert describe_deadlines(Deadlines(), lausd) == []
