@@ -316,7 +316,15 @@ class CallbacksScreen(ReportsWorkerFailures, Screen[None]):
                 reassign_callback(uow, actor=desk.actor, profile=desk.profile, callback_id=chosen.id,
                                   to_user=values["user"].strip())
 
-        self.app.push_screen(AskForm("Hand the callback on to", [("user", "User name")], [], submit),
+        def people() -> dict[str, list[tuple[str, str]]]:
+            # Who may take it: at work today (never someone absent), its holder aside (screens.case_actions).
+            from calldesk.screens.case_actions import staff_options
+
+            with desk.store.uow(readonly=True) as uow:
+                return {"user": staff_options(uow.session, desk.today(), exclude=[chosen.assigned_to])}
+
+        self.app.push_screen(AskForm("Hand the callback on to", [], [], submit, picks=[("user", "Hand it to")],
+                                     options=people),
                              lambda saved: self.refresh_rows() if saved else None)
 
     def action_assess(self) -> None:
