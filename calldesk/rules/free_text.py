@@ -83,6 +83,9 @@ FREE_TEXT: dict[str, FreeText] = {
     # A hold's reason names the matter (a claim number, a court), not what was said on a call.
     "litigationhold": _kinds(plain="reason placed_by"),
     "storesecret": _kinds(plain="name value"),
+    # A phone system's event: numbers, ids and names it sent, never words of the call.
+    "phoneevent": _kinds(plain="call_id event direction from_number to_number phone_digits users queue "
+                               "answering_number cause recorded_by"),
 }
 
 # The intake form's names for narrative columns that the form names differently from the column.

@@ -56,6 +56,9 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "purge": ("admin",),
     "manage_users": ("admin",),
     "maintain_store": ("admin",),
+    # The phone system's events, received by a listener signed in as a desk login (a missed call: a callback).
+    "record_phone": DESK,
+    "phone_log": ("supervisor", "admin"),  # the caller log: every queue's and agent's calls
 }
 
 DESCRIPTIONS = {
@@ -92,6 +95,8 @@ DESCRIPTIONS = {
     "record_step": "record the protocol's steps on a case",
     "keep_resources": "keep the resource directory",
     "student_record": "print a student's record of consents and disclosures",
+    "record_phone": "receive the phone system's events",
+    "phone_log": "read the caller log",
 }
 
 # What each action writes: table -> statements ("i" insert, "u" update, "d" delete, "n" update of the narrative
@@ -137,6 +142,8 @@ WRITES: dict[str, dict[str, str]] = {
     "export_personal": {},
     "purge": {"*": "iud"},
     "manage_users": {"app_user": "iu"},
+    "record_phone": {"phoneevent": "iu", "callback": "i"},
+    "phone_log": {},
     "maintain_store": {"*": "iud"},  # "*": every table (migrations, restores, reference data, demo cases)
 }
 # Tables no staff action writes: the schema's own revision and the store's keys, written by the owner alone.

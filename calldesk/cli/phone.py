@@ -1,0 +1,142 @@
+"""`calldesk phone ...` and `calldesk pop`: the phone system's events, the caller log, the caller pop."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from calldesk.cli.context import opened, out, print_json, print_table, refusals_exit, shown
+from calldesk.errors import InvalidInput
+from calldesk.profiles import load_profile
+
+if TYPE_CHECKING:
+    from calldesk.rules.phone import CallLine
+    from calldesk.rules.profile import Profile
+    from calldesk.store.phone import Pop
+
+app = typer.Typer(help="The phone system's events: the listener, its token, the caller log.", no_args_is_help=True)
+
+
+@app.command()
+@refusals_exit
+def token(ctx: typer.Context) -> None:
+    """Print the store's CTI token and the path a phone system posts its events to."""
+    from calldesk.store.phone import cti_token
+
+    with opened(ctx) as store:
+        store.actor()  # signed in, known and active
+        with store.uow(readonly=True) as uow:
+            value = cti_token(uow.session)
+    out.print(shown(value))
+    out.print(f"Events go to: POST http://HOST:PORT/api/v1/cti/{shown(value)}")
+
+
+@app.command()
+@refusals_exit
+def listen(
+    ctx: typer.Context,
+    host: str = typer.Option("127.0.0.1", "--host", help="The address to listen on."),
+    port: int = typer.Option(8787, "--port", min=0, max=65535, help="The port (0: any free one)."),
+) -> None:
+    """Receive the phone system's events (Zammad's generic CTI) until stopped with Ctrl+C."""
+    from calldesk.phone.cti import Listener, bound_socket, server
+    from calldesk.store.phone import cti_token
+    from calldesk.store.users import check
+
+    with opened(ctx) as store:
+        actor = store.actor()
+        with store.uow(readonly=True) as uow:
+            check(uow.session, actor, "record_phone")
+            secret = cti_token(uow.session)
+        try:
+            sock = bound_socket(host, port)
+        except OSError as exc:
+            raise InvalidInput(f"Cannot listen on {host}:{port}: {exc.strerror or exc}.", field="port") from None
+        bound = sock.getsockname()[1]
+        out.print(f"Listening for the phone system's events on http://{shown(host)}:{bound}/api/v1/cti/<token> "
+                  f"as {shown(actor.username)} (Ctrl+C stops).")
+        listener = Listener(store=store, actor=actor, profile=load_profile(store.protocol), token=secret)
+        try:
+            server(listener).run(sockets=[sock])
+        finally:
+            sock.close()
+
+
+def _when(profile: Profile, at: datetime | None) -> str:
+    from calldesk.rules.calendar import calendar_for
+
+    return calendar_for(profile).local(at).strftime("%a %d %b %H:%M:%S") if at else ""
+
+
+def log_row(line: CallLine, profile: Profile) -> dict[str, Any]:
+    """One line of the caller log as the CLI and the screen show it (times in the agency's zone)."""
+    became = (f"callback {line.callback_id}" if line.callback_id else "") + \
+        (f", case {line.case_number}" if line.case_number else "")
+    return {"call_id": line.call_id, "direction": line.direction, "number": line.number, "queue": line.queue,
+            "agent": line.agent, "ring": _when(profile, line.ring_at), "answer": _when(profile, line.answer_at),
+            "hangup": _when(profile, line.hangup_at), "cause": line.cause + (" (missed)" if line.missed else ""),
+            "became": became}
+
+
+@app.command()
+@refusals_exit
+def log(
+    ctx: typer.Context,
+    days: int = typer.Option(7, "--days", min=1, max=3660, help="How many days back."),
+    queue: str | None = typer.Option(None, "--queue", help="Only this queue's calls."),
+    agent: str | None = typer.Option(None, "--agent", help="Only this agent's calls."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """The caller log (supervisors): each call's direction, ring, answer, hang-up, cause, and what it became."""
+    from calldesk.models import utcnow
+    from calldesk.store.phone import phone_log
+
+    with opened(ctx) as store:
+        actor = store.actor()
+        profile = load_profile(store.protocol)
+        with store.uow(readonly=True) as uow:
+            lines = phone_log(uow.session, viewer=actor, since=utcnow() - timedelta(days=days), queue=queue,
+                              agent=agent)
+    if as_json:
+        print_json([{**line.__dict__, "missed": line.missed} for line in lines])
+        return
+    rows = [log_row(line, profile) for line in lines]
+    columns = ["call_id", "direction", "number", "queue", "agent", "ring", "answer", "hangup", "cause", "became"]
+    print_table(f"Calls of the last {days} day{'s' if days != 1 else ''}", columns,
+                [[row[c] for c in columns] for row in rows])
+
+
+def pop_words(pop: Pop) -> list[str]:
+    """The pop as lines: the ringing number, then each earlier case (numbers, dates, types: no student details)."""
+    head = f"Ringing: {pop.number}" + (f" (call {pop.call_id})" if pop.call_id else "")
+    if pop.earlier_calls:
+        head += f"; {pop.earlier_calls} earlier call{'s' if pop.earlier_calls != 1 else ''} from this number"
+    if not pop.earlier:
+        return [head, "No earlier cases from this number."]
+    return [head] + [f"{c.case_number} {c.opened_at:%d %b %Y} {c.status} {c.call_type} {c.category or ''}"
+                     f"{' - ' + c.caller_name if c.caller_name else ''}".rstrip() for c in pop.earlier]
+
+
+@refusals_exit
+def pop(
+    ctx: typer.Context,
+    number: str = typer.Option(..., "--number", help="The ringing caller's number."),
+    call_id: str | None = typer.Option(None, "--call-id", help="The phone system's id of the call."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """The ringing caller's earlier calls, for softphones that run a command on ring."""
+    from calldesk.store.phone import pop_for
+
+    with opened(ctx) as store:
+        actor = store.actor()
+        with store.uow(readonly=True) as uow:
+            found = pop_for(uow.session, viewer=actor, number=number, call_id=call_id)
+    if as_json:
+        print_json({"number": found.number, "digits": found.digits, "call_id": found.call_id,
+                    "ring_at": found.ring_at.isoformat(), "earlier_calls": found.earlier_calls,
+                    "earlier": [{**c.__dict__, "opened_at": c.opened_at.isoformat()} for c in found.earlier]})
+        return
+    for line in pop_words(found):
+        out.print(shown(line))
