@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -12,8 +12,6 @@ from calldesk.errors import InvalidInput
 from calldesk.profiles import load_profile
 
 if TYPE_CHECKING:
-    from calldesk.rules.phone import CallLine
-    from calldesk.rules.profile import Profile
     from calldesk.store.phone import Pop
 
 app = typer.Typer(help="The phone system's events: the listener, its token, the caller log.", no_args_is_help=True)
@@ -64,22 +62,6 @@ def listen(
             sock.close()
 
 
-def _when(profile: Profile, at: datetime | None) -> str:
-    from calldesk.rules.calendar import calendar_for
-
-    return calendar_for(profile).local(at).strftime("%a %d %b %H:%M:%S") if at else ""
-
-
-def log_row(line: CallLine, profile: Profile) -> dict[str, Any]:
-    """One line of the caller log as the CLI and the screen show it (times in the agency's zone)."""
-    became = (f"callback {line.callback_id}" if line.callback_id else "") + \
-        (f", case {line.case_number}" if line.case_number else "")
-    return {"call_id": line.call_id, "direction": line.direction, "number": line.number, "queue": line.queue,
-            "agent": line.agent, "ring": _when(profile, line.ring_at), "answer": _when(profile, line.answer_at),
-            "hangup": _when(profile, line.hangup_at), "cause": line.cause + (" (missed)" if line.missed else ""),
-            "became": became}
-
-
 @app.command()
 @refusals_exit
 def log(
@@ -91,6 +73,7 @@ def log(
 ) -> None:
     """The caller log (supervisors): each call's direction, ring, answer, hang-up, cause, and what it became."""
     from calldesk.models import utcnow
+    from calldesk.rules.phone import LOG_COLUMNS, log_fields
     from calldesk.store.phone import phone_log
 
     with opened(ctx) as store:
@@ -102,8 +85,8 @@ def log(
     if as_json:
         print_json([{**line.__dict__, "missed": line.missed} for line in lines])
         return
-    rows = [log_row(line, profile) for line in lines]
-    columns = ["call_id", "direction", "number", "queue", "agent", "ring", "answer", "hangup", "cause", "became"]
+    rows = [log_fields(line, profile) for line in lines]
+    columns = LOG_COLUMNS
     print_table(f"Calls of the last {days} day{'s' if days != 1 else ''}", columns,
                 [[row[c] for c in columns] for row in rows])
 

@@ -28,7 +28,8 @@ class PhoneEvent(SQLModel, table=True):
     queue: str = Field(default="", max_length=100)
     answering_number: str = Field(default="", max_length=40)
     cause: str = Field(default="", max_length=20)
-    callback_id: int | None = Field(default=None, foreign_key="callback.id", ondelete="SET NULL")
+    # The callback a missed call became (no foreign key: the call's record is not one of a case's rows).
+    callback_id: int | None = Field(default=None)
     recorded_by: str = Field(max_length=64)  # the login the listener runs as
 
 

@@ -9,6 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
+
+from calldesk.rules.calendar import calendar_for
+from calldesk.rules.profile import Profile
 
 EVENTS = ("newCall", "answer", "hangup")
 DIRECTIONS = ("in", "out")
@@ -101,6 +105,14 @@ def parse_event(fields: Mapping[str, object]) -> CallEvent:
                      cause=cause if event == "hangup" else "")
 
 
+def call_client_id(call_id: str) -> str:
+    """The intake's id for a call the phone system reported: the case it opens carries it (`Case.client_id`), so
+    the caller log links the call to its case and a second start of the same call's intake changes that case."""
+    import hashlib
+
+    return f"cti:{call_id}" if len(call_id) <= 60 else "cti:" + hashlib.sha256(call_id.encode()).hexdigest()[:60]
+
+
 def is_missed(*, direction: str, answered: bool, cause: str) -> bool:
     """An incoming call hung up (cancel or noAnswer) before anyone answered: it becomes a callback."""
     return direction == "in" and not answered and cause in MISSED_CAUSES
@@ -172,3 +184,21 @@ def call_lines(events: Sequence[StoredEvent]) -> list[CallLine]:
                               hangup_at=hangup.at if hangup else None, cause=hangup.cause if hangup else "",
                               callback_id=next((e.callback_id for e in seq if e.callback_id), None)))
     return sorted(lines, key=lambda c: c.ring_at or c.answer_at or c.hangup_at or datetime.min, reverse=True)
+
+
+LOG_COLUMNS = ("call_id", "direction", "number", "queue", "agent", "ring", "answer", "hangup", "cause", "became")
+
+
+def log_fields(line: CallLine, profile: Profile) -> dict[str, Any]:
+    """One line of the caller log as the CLI and the screen show it (times in the agency's zone)."""
+    calendar = calendar_for(profile)
+
+    def when(at: datetime | None) -> str:
+        return calendar.local(at).strftime("%a %d %b %H:%M:%S") if at else ""
+
+    became = ", ".join(([f"callback {line.callback_id}"] if line.callback_id else [])
+                       + ([f"case {line.case_number}"] if line.case_number else []))
+    return {"call_id": line.call_id, "direction": line.direction, "number": line.number, "queue": line.queue,
+            "agent": line.agent, "ring": when(line.ring_at), "answer": when(line.answer_at),
+            "hangup": when(line.hangup_at), "cause": line.cause + (" (missed)" if line.missed else ""),
+            "became": became}

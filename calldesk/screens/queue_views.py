@@ -1,4 +1,5 @@
-"""The screens the supervisor queue opens with one key: the monthly report, quality reviews, trends, dashboard."""
+"""The screens the supervisor queue opens with one key: the monthly report, quality reviews, trends, dashboard,
+the caller log."""
 
 from __future__ import annotations
 
@@ -31,3 +32,8 @@ class QueueViews(Screen[None]):
         from calldesk.screens.dashboard import DashboardScreen
 
         self.app.push_screen(DashboardScreen(self.desk))
+
+    def action_phone_log(self) -> None:
+        from calldesk.screens.phone_log import PhoneLogScreen
+
+        self.app.push_screen(PhoneLogScreen(self.desk))

@@ -34,7 +34,6 @@ def upgrade() -> None:
     sa.Column('cause', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('callback_id', sa.Integer(), nullable=True),
     sa.Column('recorded_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-    sa.ForeignKeyConstraint(['callback_id'], ['callback.id'], ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('call_id', 'event', name='uq_phoneevent_call_event')
     )

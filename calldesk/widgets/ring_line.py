@@ -1,0 +1,105 @@
+"""The pop: one line on the desk naming the caller whose call is ringing for this agent, with their earlier calls
+(numbers, dates, types: never a student's details). A Static: it never takes a key or the focus.
+
+The line learns of rings by reading the phone system's events newer than the last it saw, every POLL seconds, in
+a thread worker (one indexed range of the events' ids: the same cost however many calls the store holds).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.message import Message
+from textual.widgets import Static
+from textual.worker import get_current_worker
+
+from calldesk.errors import InvalidInput
+from calldesk.rules.display import inert
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from calldesk.screens.context import Desk
+    from calldesk.store.phone import Pop
+
+POLL = 0.1  # seconds between two reads of the events (the pop is on screen within 200 ms of the ring)
+
+
+def pop_text(pop: Pop) -> str:
+    """The line: "Ringing: +1 310 555 1234 - 2 earlier cases: 2026-000012 (open complaint, Transport), ...
+    p takes the call"."""
+    earlier = ", ".join(f"{c.case_number} ({c.status} {c.call_type}{', ' + c.category if c.category else ''})"
+                        for c in pop.earlier[:3])
+    said = f"{len(pop.earlier)} earlier case{'s' if len(pop.earlier) != 1 else ''}" + (f": {earlier}" if earlier
+                                                                                      else "")
+    calls = f"; {pop.earlier_calls} earlier call{'s' if pop.earlier_calls != 1 else ''}" if pop.earlier_calls else ""
+    return inert(f"Ringing: {pop.number} - {said}{calls}. p takes the call.", lines=False)
+
+
+def _ended(session: Session, call_id: str, me: str) -> bool:
+    """The call rang out (hung up) or someone else answered it: the line goes."""
+    from sqlmodel import col, select
+
+    from calldesk.models import PhoneEvent
+
+    found = session.exec(select(PhoneEvent.event, PhoneEvent.users).where(
+        PhoneEvent.call_id == call_id, col(PhoneEvent.event).in_(("answer", "hangup")))).all()
+    answered_here = any(event == "answer" and me in users.split(",") for event, users in found)
+    return any(event == "hangup" or me not in users.split(",") for event, users in found) and not answered_here
+
+
+class RingLine(Static):
+    """The ringing caller's line on the desk (empty when nothing rings)."""
+
+    DEFAULT_CSS = "RingLine { height: auto; color: $warning; text-style: bold; }"
+
+    class Ringing(Message):
+        """A call rings for this agent (pop None: it stopped ringing)."""
+
+        def __init__(self, pop: Pop | None) -> None:
+            super().__init__()
+            self.pop = pop
+
+    def __init__(self, desk: Desk, *, id: str | None = None) -> None:  # noqa: A002 (Textual's name)
+        super().__init__("", id=id, markup=False)
+        self.desk = desk
+        self.pop: Pop | None = None
+
+    def start(self) -> None:
+        """Begin watching (once the store is open)."""
+        self.watch_rings()
+
+    @work(thread=True, exclusive=True, group="rings", exit_on_error=False)
+    def watch_rings(self) -> None:
+        from sqlmodel import col, func, select
+
+        from calldesk.models import PhoneEvent
+        from calldesk.store.phone import Pop, latest_ring, pop_for
+
+        store, actor = self.desk.store, self.desk.actor
+        worker = get_current_worker()
+        with store.uow(readonly=True) as uow:
+            seen = uow.session.exec(select(func.max(col(PhoneEvent.id)))).one() or 0
+        ringing: str | None = None
+        while not worker.is_cancelled:
+            with store.uow(readonly=True) as uow:
+                ring = latest_ring(uow.session, user=actor.username, after_id=seen)
+                if ring is not None and ring.id is not None:
+                    seen, ringing = ring.id, ring.call_id
+                    number = ring.from_number or ring.phone_digits
+                    try:
+                        pop = pop_for(uow.session, viewer=actor, number=number, call_id=ring.call_id)
+                    except InvalidInput:  # a withheld number: the ring alone
+                        pop = Pop(number=number or "a withheld number", digits="", call_id=ring.call_id,
+                                  ring_at=ring.at, earlier=[], earlier_calls=0)
+                    self.post_message(self.Ringing(pop))
+                elif ringing is not None and _ended(uow.session, ringing, actor.username):
+                    ringing = None
+                    self.post_message(self.Ringing(None))
+            time.sleep(POLL)
+
+    def on_ring_line_ringing(self, event: Ringing) -> None:
+        self.pop = event.pop
+        self.update("" if event.pop is None else pop_text(event.pop))
