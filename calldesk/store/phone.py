@@ -16,7 +16,15 @@ from sqlmodel import Session, col, select
 from calldesk.errors import CalldeskError, InvalidInput, NotFound
 from calldesk.models import Callback, CallbackCreate, CallbackPublic, Case, PhoneEvent, StoreSecret, utcnow
 from calldesk.rules.contact import normalise_phone, phone_digits
-from calldesk.rules.phone import CallEvent, CallLine, StoredEvent, call_lines, is_missed, missed_call_message
+from calldesk.rules.phone import (
+    CallEvent,
+    CallLine,
+    StoredEvent,
+    call_client_id,
+    call_lines,
+    is_missed,
+    missed_call_message,
+)
 from calldesk.rules.profile import Profile
 from calldesk.store.callbacks import add_callback
 from calldesk.store.queries import EarlierCall, caller_history
@@ -122,7 +130,12 @@ def phone_log(session: Session, *, viewer: Actor, since: datetime, queue: str | 
         query = (select(Callback.id, Case.case_number).join(Case, col(Case.id) == col(Callback.case_id))
                  .where(col(Callback.id).in_(callbacks)))
         cases = {cid: number for cid, number in session.execute(query) if cid is not None}
-    return [CallLine(**{**c.__dict__, "case_number": cases.get(c.callback_id or 0)}) for c in lines]
+    # A case opened from the call's pop carries the call (its client id): the call's own case comes first.
+    opened = {client: number for client, number in session.execute(
+        select(Case.client_id, Case.case_number).where(
+            col(Case.client_id).in_([call_client_id(c.call_id) for c in lines])))} if lines else {}
+    return [CallLine(**{**c.__dict__, "case_number": opened.get(call_client_id(c.call_id))
+                        or cases.get(c.callback_id or 0)}) for c in lines]
 
 
 @dataclass(frozen=True)

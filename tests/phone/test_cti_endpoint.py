@@ -104,3 +104,23 @@ def test_a_listener_signed_in_without_a_desk_role_keeps_nothing(store: Store, ad
         status, answer = endpoint.post(SEQUENCES["missed"][0])
     assert status == 403 and "receive the phone system's events" in answer["error"]
     assert _rows(store, select(PhoneEvent)) == []
+
+
+def test_the_case_opened_from_a_calls_pop_is_the_calls_case_in_the_log(store: Store, admin: Actor) -> None:
+    from calldesk.profiles import load_profile
+    from calldesk.rules.phone import call_client_id
+    from calldesk.store.calls import CallSave, save_call
+
+    people = _people(store, admin)
+    with listening(store, people["ana"], clock=lambda: RING) as endpoint:
+        for event in SEQUENCES["answered"]:
+            assert endpoint.post(event) == (200, {})
+    # The desk's p starts the intake with the call's client id and ring time: the save opens the call's case.
+    with store.uow() as uow:
+        saved = save_call(uow, actor=people["ana"], profile=load_profile(store.protocol), data=CallSave(
+            client_id=call_client_id("a1-answered"), opened_at=RING,
+            fields={"caller_name": "Maria Gomez", "phone": "+12135550142", "call_type": "inquiry",
+                    "category": "Enrollment"}))
+    with store.uow(readonly=True) as uow:
+        [line] = phone_log(uow.session, viewer=people["sue"], since=at(2026, 12, 1))
+    assert (line.call_id, line.case_number, line.callback_id) == ("a1-answered", saved.case.case_number, None)
