@@ -16,6 +16,7 @@ from calldesk.cli import (
     demo,
     exports,
     lifecycle,
+    mail,
     phone,
     practice,
     profile,
@@ -48,6 +49,7 @@ app.add_typer(resources.app, name="resource")
 app.add_typer(lifecycle.holds, name="hold")
 app.add_typer(lifecycle.caller, name="caller")
 app.add_typer(phone.app, name="phone")
+app.add_typer(mail.app, name="mail")
 app.command("pop")(phone.pop)
 app.command("overdue")(lifecycle.overdue)
 app.command("purge")(lifecycle.purge)

@@ -31,6 +31,7 @@ from calldesk.models.handling import (
     Referral,
     ReferralPublic,
 )
+from calldesk.models.mail import MAIL_STATES, MailMessage, MailMessagePublic
 from calldesk.models.people import User, UserCreate, UserPublic
 from calldesk.models.phone import PhoneEvent, PhoneEventPublic
 from calldesk.models.reference import Category, Resource
@@ -74,5 +75,6 @@ __all__ = [
     "ResolutionUpdate", "Resource", "SOURCES", "StoreSecret", "Student", "StudentCreate", "StudentPublic",
     "UTCDateTime", "User", "UserCreate", "UserPublic", "utcnow",
     "Meeting", "MeetingPublic", "QualityReview", "QualityReviewCreate", "QualityReviewPublic", "Referral",
-    "ReferralPublic", "CaseStep", "CaseStepPublic", "PhoneEvent", "PhoneEventPublic",
+    "ReferralPublic", "CaseStep", "CaseStepPublic", "PhoneEvent", "PhoneEventPublic", "MAIL_STATES", "MailMessage",
+    "MailMessagePublic",
 ]

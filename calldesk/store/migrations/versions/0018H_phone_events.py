@@ -1,5 +1,6 @@
-"""the phone system's events (Zammad's generic CTI: newCall, answer, hangup), each stored once, and the store's
-CTI token (the secret in the listener's URL)
+"""the phone system's events (Zammad's generic CTI: newCall, answer, hangup), each stored once, the store's
+CTI token (the secret in the listener's URL), and the mailbox's messages (in: fetched once each; out: queued,
+sent or failed)
 
 Revision ID: 0018H
 Revises: 0017
@@ -40,6 +41,29 @@ def upgrade() -> None:
     with op.batch_alter_table('phoneevent', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_phoneevent_at'), ['at'], unique=False)
         batch_op.create_index(batch_op.f('ix_phoneevent_phone_digits'), ['phone_digits'], unique=False)
+    op.create_table('mailmessage',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('message_id', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.Column('direction', sqlmodel.sql.sqltypes.AutoString(length=3), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=True),
+    sa.Column('sender', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
+    sa.Column('recipient', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
+    sa.Column('subject', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('error', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('raw', sa.LargeBinary(), nullable=True),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('by_user', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('message_id')
+    )
+    with op.batch_alter_table('mailmessage', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mailmessage_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_mailmessage_status'), ['status'], unique=False)
     # The token a phone system puts in the listener's URL (POST /api/v1/cti/{token}): one per store.
     op.bulk_insert(sa.table('storesecret', sa.column('name', sa.String), sa.column('value', sa.String)),
                    [{'name': 'cti', 'value': secrets.token_urlsafe(24)}])
@@ -47,6 +71,10 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute("DELETE FROM storesecret WHERE name = 'cti'")
+    with op.batch_alter_table('mailmessage', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_mailmessage_status'))
+        batch_op.drop_index(batch_op.f('ix_mailmessage_case_id'))
+    op.drop_table('mailmessage')
     with op.batch_alter_table('phoneevent', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_phoneevent_phone_digits'))
         batch_op.drop_index(batch_op.f('ix_phoneevent_at'))
