@@ -123,3 +123,44 @@ def pop(
         return
     for line in pop_words(found):
         out.print(shown(line))
+
+
+@app.command()
+@refusals_exit
+def ami(
+    ctx: typer.Context,
+    host: str = typer.Option("127.0.0.1", "--host", envvar="CALLDESK_AMI_HOST", help="Asterisk's manager address."),
+    port: int = typer.Option(5038, "--port", min=1, max=65535, envvar="CALLDESK_AMI_PORT", help="Its port."),
+    user: str = typer.Option(..., "--user", envvar="CALLDESK_AMI_USER", help="The manager user (manager.conf)."),
+) -> None:
+    """Follow Asterisk's manager interface (AMI): its queue's calls kept as the CTI endpoint keeps them (the secret
+    in CALLDESK_AMI_SECRET)."""
+    import os
+
+    from calldesk.phone.ami import follow
+    from calldesk.store.phone import record_event
+    from calldesk.store.users import check
+
+    secret = os.environ.get("CALLDESK_AMI_SECRET", "")
+    if not secret:
+        raise InvalidInput("Set the manager user's secret in the environment variable CALLDESK_AMI_SECRET.",
+                           field="secret")
+    with opened(ctx) as store:
+        actor = store.actor()
+        profile = load_profile(store.protocol)
+        with store.uow(readonly=True) as uow:
+            check(uow.session, actor, "record_phone")
+
+        def keep(event: object) -> None:
+            from calldesk.rules.phone import CallEvent
+
+            assert isinstance(event, CallEvent)
+            with store.uow() as uow:
+                record_event(uow, actor=actor, profile=profile, event=event)
+
+        out.print(f"Following Asterisk's manager interface at {shown(host)}:{port} (Ctrl+C stops).")
+        try:
+            follow(host, port, user, secret, keep)
+        except OSError as exc:
+            raise InvalidInput(f"Cannot reach Asterisk at {host}:{port}: {exc.strerror or exc}.", field="host") \
+                from None
