@@ -98,8 +98,10 @@ def pop_words(pop: Pop) -> list[str]:
         head += f"; {pop.earlier_calls} earlier call{'s' if pop.earlier_calls != 1 else ''} from this number"
     if not pop.earlier:
         return [head, "No earlier cases from this number."]
-    return [head] + [f"{c.case_number} {c.opened_at:%d %b %Y} {c.status} {c.call_type} {c.category or ''}"
-                     f"{' - ' + c.caller_name if c.caller_name else ''}".rstrip() for c in pop.earlier]
+    # A number is not a person (a household, an office line): its cases are the caller's only maybe.
+    lines = [f"{c.case_number} {c.opened_at:%d %b %Y} {c.status} {c.call_type} {c.category or ''}"
+             f"{' - ' + c.caller_name if c.caller_name else ''}".rstrip() for c in pop.earlier]
+    return [head, "Maybe the same caller: earlier cases from this number", *lines]
 
 
 @refusals_exit

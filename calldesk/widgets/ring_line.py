@@ -28,12 +28,13 @@ POLL = 0.1  # seconds between two reads of the events (the pop is on screen with
 
 
 def pop_text(pop: Pop) -> str:
-    """The line: "Ringing: +1 310 555 1234 - 2 earlier cases: 2026-000012 (open complaint, Transport), ...
-    p takes the call"."""
+    """The line: "Ringing: +13105551234 - maybe the caller of 2 earlier cases: 2026-000012 (open complaint,
+    Transport), ... p takes the call"."""
     earlier = ", ".join(f"{c.case_number} ({c.status} {c.call_type}{', ' + c.category if c.category else ''})"
                         for c in pop.earlier[:3])
-    said = f"{len(pop.earlier)} earlier case{'s' if len(pop.earlier) != 1 else ''}" + (f": {earlier}" if earlier
-                                                                                      else "")
+    # A number is not a person (a household, an office line): its cases are the caller's only maybe.
+    said = (f"maybe the caller of {len(pop.earlier)} earlier case{'s' if len(pop.earlier) != 1 else ''}: {earlier}"
+            if earlier else "no earlier case from this number")
     calls = f"; {pop.earlier_calls} earlier call{'s' if pop.earlier_calls != 1 else ''}" if pop.earlier_calls else ""
     return inert(f"Ringing: {pop.number} - {said}{calls}. p takes the call.", lines=False)
 

@@ -54,7 +54,8 @@ def test_token_log_and_pop(db_url: str) -> None:
     assert code == 0 and out.startswith("Calls of the last 7 days")  # (a table: 80 columns cut its cells)
     code, out, _ = run(db_url, "pop", "--number", "310.555.1234", "--call-id", "k2")
     assert code == 0 and out.splitlines()[0] == "Ringing: 310.555.1234 (call k2); 1 earlier call from this number"
-    assert out.splitlines()[1].startswith(f"{earlier} ") and "open inquiry Transportation" in out
+    assert out.splitlines()[1] == "Maybe the same caller: earlier cases from this number"
+    assert out.splitlines()[2].startswith(f"{earlier} ") and "open inquiry Transportation" in out
     code, out, _ = run(db_url, "pop", "--number", "+13105551234", "--json")
     found = json.loads(out)
     assert code == 0 and found["digits"] == "13105551234" and [c["case_number"] for c in found["earlier"]] == [
