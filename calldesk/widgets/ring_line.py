@@ -1,19 +1,17 @@
 """The pop: one line on the desk naming the caller whose call is ringing for this agent, with their earlier calls
 (numbers, dates, types: never a student's details). A Static: it never takes a key or the focus.
 
-The line learns of rings by reading the phone system's events newer than the last it saw, every POLL seconds, in
-a thread worker (one indexed range of the events' ids: the same cost however many calls the store holds).
+The line learns of rings by reading the phone system's events newer than the last it saw, every POLL seconds, on
+its own thread (one indexed range of the events' ids: the same cost however many calls the store holds).
 """
 
 from __future__ import annotations
 
-import time
+import threading
 from typing import TYPE_CHECKING
 
-from textual import work
 from textual.message import Message
 from textual.widgets import Static
-from textual.worker import get_current_worker
 
 from calldesk.errors import InvalidInput
 from calldesk.rules.display import inert
@@ -67,24 +65,39 @@ class RingLine(Static):
         super().__init__("", id=id, markup=False)
         self.desk = desk
         self.pop: Pop | None = None
+        self._stop: threading.Event | None = None
 
     def start(self) -> None:
-        """Begin watching (once the store is open)."""
-        self.watch_rings()
+        """Begin watching (once the store is open). A plain daemon thread rather than a worker, as the queue's
+        watch: it never ends while the desk lives, and workers are waited for."""
+        if self._stop is not None:
+            return
+        self._stop = threading.Event()
+        threading.Thread(target=self._watch, args=(self._stop,), name="ring-watch", daemon=True).start()
 
-    @work(thread=True, exclusive=True, group="rings", exit_on_error=False)
-    def watch_rings(self) -> None:
+    def on_unmount(self) -> None:
+        if self._stop is not None:
+            self._stop.set()
+
+    def _watch(self, stop: threading.Event) -> None:
+        try:
+            self._follow(stop)
+        except Exception as exc:  # the store went away: the desk still works, only without the pop
+            if not stop.is_set():
+                self.app.call_from_thread(self.notify, f"The phone's pop stopped: {type(exc).__name__}.",
+                                          severity="warning")
+
+    def _follow(self, stop: threading.Event) -> None:
         from sqlmodel import col, func, select
 
         from calldesk.models import PhoneEvent
         from calldesk.store.phone import Pop, latest_ring, pop_for
 
         store, actor = self.desk.store, self.desk.actor
-        worker = get_current_worker()
         with store.uow(readonly=True) as uow:
             seen = uow.session.exec(select(func.max(col(PhoneEvent.id)))).one() or 0
         ringing: str | None = None
-        while not worker.is_cancelled:
+        while not stop.is_set():
             with store.uow(readonly=True) as uow:
                 ring = latest_ring(uow.session, user=actor.username, after_id=seen)
                 if ring is not None and ring.id is not None:
@@ -99,7 +112,7 @@ class RingLine(Static):
                 elif ringing is not None and _ended(uow.session, ringing, actor.username):
                     ringing = None
                     self.post_message(self.Ringing(None))
-            time.sleep(POLL)
+            stop.wait(POLL)
 
     def on_ring_line_ringing(self, event: Ringing) -> None:
         self.pop = event.pop
