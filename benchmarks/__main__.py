@@ -1,6 +1,6 @@
 """Run every benchmark and print each figure beside its target: python -m benchmarks [name ...]
 
-Names: startup, new_call, keystrokes, reports, bulk_data, queue, redaction, web (default: all).
+Names: startup, new_call, keystrokes, reports, bulk_data, queue, redaction, web, phone (default: all).
 Exit status 1 if any figure misses its target.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("startup", "new_call", "keystrokes", "reports", "bulk_data", "queue", "redaction", "web")
+BENCHMARKS = ("startup", "new_call", "keystrokes", "reports", "bulk_data", "queue", "redaction", "web", "phone")
 
 
 def main(names: list[str]) -> int:

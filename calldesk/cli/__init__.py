@@ -16,6 +16,8 @@ from calldesk.cli import (
     demo,
     exports,
     lifecycle,
+    mail,
+    phone,
     practice,
     profile,
     quality,  # noqa: F401  (registers report reviews on `report`)
@@ -50,6 +52,9 @@ app.add_typer(resources.app, name="resource")
 app.add_typer(lifecycle.holds, name="hold")
 app.add_typer(lifecycle.caller, name="caller")
 app.add_typer(serve.app, name="serve")
+app.add_typer(phone.app, name="phone")
+app.add_typer(mail.app, name="mail")
+app.command("pop")(phone.pop)
 app.command("overdue")(lifecycle.overdue)
 app.command("purge")(lifecycle.purge)
 app.command("demo")(demo.demo)

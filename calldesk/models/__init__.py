@@ -31,7 +31,9 @@ from calldesk.models.handling import (
     Referral,
     ReferralPublic,
 )
+from calldesk.models.mail import MAIL_STATES, MailMessage, MailMessagePublic
 from calldesk.models.people import User, UserCreate, UserPublic
+from calldesk.models.phone import PhoneEvent, PhoneEventPublic
 from calldesk.models.reference import Category, Resource
 from calldesk.models.reporting import REPORT_STATES, LitigationHold, Report, ReportStepDone
 from calldesk.models.steps import CaseStep, CaseStepPublic
@@ -73,5 +75,6 @@ __all__ = [
     "ResolutionUpdate", "Resource", "SOURCES", "StoreSecret", "Student", "StudentCreate", "StudentPublic",
     "UTCDateTime", "User", "UserCreate", "UserPublic", "utcnow",
     "Meeting", "MeetingPublic", "QualityReview", "QualityReviewCreate", "QualityReviewPublic", "Referral",
-    "ReferralPublic", "CaseStep", "CaseStepPublic",
+    "ReferralPublic", "CaseStep", "CaseStepPublic", "PhoneEvent", "PhoneEventPublic", "MAIL_STATES", "MailMessage",
+    "MailMessagePublic",
 ]

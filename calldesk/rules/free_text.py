@@ -83,6 +83,12 @@ FREE_TEXT: dict[str, FreeText] = {
     # A hold's reason names the matter (a claim number, a court), not what was said on a call.
     "litigationhold": _kinds(plain="reason placed_by"),
     "storesecret": _kinds(plain="name value"),
+    # A phone system's event: numbers, ids and names it sent, never words of the call.
+    # An email's subject and text are the constituent's words (as a claim is); the rest names who and why.
+    "mailmessage": _kinds(narrative="subject body", plain="message_id direction status sender recipient error "
+                                                         "by_user"),
+    "phoneevent": _kinds(plain="call_id event direction from_number to_number phone_digits users queue "
+                               "answering_number cause recorded_by"),
 }
 
 # The intake form's names for narrative columns that the form names differently from the column.
@@ -93,7 +99,7 @@ FORM_NAMES: dict[tuple[str, str], str] = {
 
 # Tables whose rows belong to one case through a case_id column (the abuse mark reaches them all).
 CASE_ROWS: tuple[str, ...] = ("followup", "resolution", "escalation", "callback", "clockevent", "planstep",
-                              "referral", "meeting", "qualityreview", "casestep")
+                              "referral", "meeting", "qualityreview", "casestep", "mailmessage")
 
 
 def narrative_columns(table: str) -> frozenset[str]:

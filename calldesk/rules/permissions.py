@@ -56,6 +56,12 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "purge": ("admin",),
     "manage_users": ("admin",),
     "maintain_store": ("admin",),
+    # The phone system's events, received by a listener signed in as a desk login (a missed call: a callback).
+    "record_phone": DESK,
+    "phone_log": ("supervisor", "admin"),  # the caller log: every queue's and agent's calls
+    # The mailbox: who fetches it opens cases from it (and keeps aside what cannot be read); a case's email out.
+    "fetch_mail": ("supervisor", "admin"),
+    "send_mail": DESK,
 }
 
 DESCRIPTIONS = {
@@ -92,6 +98,10 @@ DESCRIPTIONS = {
     "record_step": "record the protocol's steps on a case",
     "keep_resources": "keep the resource directory",
     "student_record": "print a student's record of consents and disclosures",
+    "record_phone": "receive the phone system's events",
+    "phone_log": "read the caller log",
+    "fetch_mail": "fetch the mailbox",
+    "send_mail": "send email from a case",
 }
 
 # What each action writes: table -> statements ("i" insert, "u" update, "d" delete, "n" update of the narrative
@@ -110,7 +120,7 @@ WRITES: dict[str, dict[str, str]] = {
     # The mark empties the narrative of the case and of every row about it, and its signed letter goes.
     "mark_abuse": {"cases": "u", "followup": "n", "resolution": "n", "escalation": "n", "callback": "n",
                    "referral": "n", "meeting": "n", "qualityreview": "n", "planstep": "n", "clockevent": "n",
-                   "casestep": "n", "attachment": "d", "draft": "ud"},
+                   "casestep": "n", "mailmessage": "n", "attachment": "d", "draft": "ud"},
     "add_callback": {"cases": "u", "callback": "i"},
     "complete_callback": {"cases": "u", "callback": "u"},
     "assess_callback": {"cases": "u", "callback": "u"},
@@ -137,6 +147,10 @@ WRITES: dict[str, dict[str, str]] = {
     "export_personal": {},
     "purge": {"*": "iud"},
     "manage_users": {"app_user": "iu"},
+    "record_phone": {"phoneevent": "iu", "callback": "i"},
+    "phone_log": {},
+    "fetch_mail": {"mailmessage": "i", "cases": "u", "attachment": "i"},  # a new message's case: take_call's writes
+    "send_mail": {"mailmessage": "iu", "cases": "u", "clockevent": "i"},  # sent: the acknowledgement's clock met
     "maintain_store": {"*": "iud"},  # "*": every table (migrations, restores, reference data, demo cases)
 }
 # Tables no staff action writes: the schema's own revision and the store's keys, written by the owner alone.

@@ -341,6 +341,9 @@ class Profile(_Frozen):
     letter_template: Annotated[str, Valid(_letter_template)] = ""
     # Said to the agent at the top of the intake (LAUSD Step 1: the introduction and LAST).
     intake_prompt: str = ""
+    # The category a case opened from an email takes until a person reads it (a name in the taxonomy; empty: the
+    # mailbox opens no cases and keeps every new message aside for a person).
+    mail_category: str = ""
     # Steps of the protocol recorded on a case (calldesk.rules.case_steps) and the quality review's points.
     steps: Annotated[list[StepRule], Valid(_unique_names)] = field(default_factory=list)
     review_checklist: Annotated[list[ReviewPoint], Valid(_unique_names)] = field(default_factory=list)

@@ -20,6 +20,7 @@ from calldesk.screens.context import Desk
 from calldesk.screens.failures import ReportsWorkerFailures
 from calldesk.screens.fresh import FreshScreen
 from calldesk.screens.resume import Draft, ResumeDraft
+from calldesk.screens.ring_line import RingLine
 from calldesk.widgets.steady_footer import SteadyFooter
 
 
@@ -32,7 +33,8 @@ class DeskScreen(ReportsWorkerFailures, FreshScreen[None]):
             "discard one you no longer need with d. My work lists what you must do, soonest first: your open "
             "cases by next deadline, follow-ups, acknowledgements and written responses due, callbacks to "
             "return (OVERDUE in words); Enter opens the case. / (or ctrl+f) finds any case by number, phone, "
-            "email, name or school. ctrl+q quits.")
+            "email, name or school. When the phone system reports a call ringing for you, its caller's earlier "
+            "calls show on one line; p starts its intake with the number and ring time filled. ctrl+q quits.")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "offer_drafts", "Unsaved calls", id="desk.drafts", tooltip="Resume a call you did not save"),
         # Priority: the dialog opens as the key is read, so the letters typed right behind it reach its box
@@ -41,6 +43,8 @@ class DeskScreen(ReportsWorkerFailures, FreshScreen[None]):
                 tooltip="Find any case by number, phone, email, name or school"),
         Binding("g", "refresh_work", "Refresh", id="desk.refresh", tooltip="Read My work again"),
         Binding("b", "callbacks", "Callbacks", id="desk.callbacks", tooltip="Messages to call back"),
+        Binding("p", "take_ringing", "Take ringing call", id="desk.pop",
+                tooltip="Start the intake of the call ringing for you: its number, call id and ring time filled"),
         Binding("ctrl+u", "act_as", "Act as", id="desk.act_as",
                 tooltip="Practice: act as another member of the practice team (their role, their work)"),
     ]
@@ -74,6 +78,7 @@ class DeskScreen(ReportsWorkerFailures, FreshScreen[None]):
         with Vertical(id="home"):
             yield Static("Opening the store…", id="who")
             yield Static("", id="where")
+            yield RingLine(self.desk, id="ring")
             yield Static(f"Protocol: {self.desk.profile.title}", id="protocol")
             yield Static("Press [b]ctrl+n[/b] or [b]F2[/b] to take a call, [b]F1[/b] for help, "
                          "[b]ctrl+p[/b] for every command.", id="start-hint")
@@ -152,6 +157,7 @@ class DeskScreen(ReportsWorkerFailures, FreshScreen[None]):
         self.query_one("#who", Static).update(
             f"Signed in as [b]{escape(inert(actor.username))}[/b] ({role_label(actor.role)})")
         self.query_one("#where", Static).update(Text(inert(f"Store: {store.location} ({store.backend})")))
+        self.query_one(RingLine).start()
         self.action_refresh_work()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -166,6 +172,22 @@ class DeskScreen(ReportsWorkerFailures, FreshScreen[None]):
         chosen = await self.app.push_screen_wait(AssigneeDialog("Practice: act as", staff or [], people="Act as"))
         if isinstance(chosen, str):
             self.post_message(self.ActAs(chosen))
+
+    def action_take_ringing(self) -> None:
+        """The pop's one key: the intake of the ringing call, its number, call id and ring time filled."""
+        import uuid
+
+        from calldesk.rules.phone import call_client_id
+
+        line = self.query_one(RingLine)
+        pop = line.pop
+        if pop is None:
+            self.notify("No call is ringing for you.")
+            return
+        values = {"phone": pop.number if pop.digits else "", "call_started": pop.ring_at.isoformat()}
+        client_id = call_client_id(pop.call_id) if pop.call_id else uuid.uuid4().hex
+        if self.take_call(client_id=client_id, values=values):
+            line.post_message(RingLine.Ringing(None))
 
     def action_callbacks(self) -> None:
         from calldesk.screens.callbacks import CallbacksScreen

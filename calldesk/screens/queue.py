@@ -64,6 +64,8 @@ class QueueScreen(ReportsWorkerFailures, QueueViews):
         Binding("m", "monthly_report", "Report", id="queue.report",
                 tooltip="The monthly report and its charts (supervisors)"),
         Binding("v", "reviews", "Reviews", id="queue.reviews", tooltip="Quality reviews per person (supervisors)"),
+        Binding("l", "phone_log", "Caller log", id="queue.phone_log",
+                tooltip="The phone system's calls per queue and agent: ring, answer, hang-up, missed (supervisors)"),
     ]
 
     class Loaded(Message):
@@ -312,7 +314,7 @@ class QueueScreen(ReportsWorkerFailures, QueueViews):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Keys a role may not use are not offered (the services refuse them anyway).
         needs = {"monthly_report": "report", "dashboard": "report", "trends": "report", "assign": "reassign",
-                 "mark": "reassign"}
+                 "mark": "reassign", "phone_log": "phone_log"}
         if action in needs and self.desk.ready:
             return self.desk.actor.may(needs[action])
         return True

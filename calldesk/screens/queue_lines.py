@@ -26,8 +26,8 @@ QUEUE_HELP = ("Open cases, the most urgent deadline first; the SLA column says B
               "filters (assignee, tier, category, school or department, SLA state, language, source, open or "
               "closed); x clears them; s sorts by any column (again: reversed). Enter opens the case, a assigns it, "
               "e escalates it. t shows trends and absent staff's work, g the dashboard, m the monthly report, v the "
-              "quality reviews per person. The queue updates by itself when any desk saves a case. An agent sees only "
-              "their own work here.")
+              "quality reviews per person, l the caller log (the phone system's calls). The queue updates by itself "
+              "when any desk saves a case. An agent sees only their own work here.")
 
 
 @dataclass

@@ -1,5 +1,5 @@
-"""The screens the supervisor queue opens with one key (the monthly report, quality reviews, trends, dashboard), and
-the messages its workers post back."""
+"""The screens the supervisor queue opens with one key (the monthly report, quality reviews, trends, dashboard, the
+caller log), and the messages its workers post back."""
 
 from __future__ import annotations
 
@@ -49,3 +49,8 @@ class QueueViews(Screen[None]):
         from calldesk.screens.dashboard import DashboardScreen
 
         self.app.push_screen(DashboardScreen(self.desk))
+
+    def action_phone_log(self) -> None:
+        from calldesk.screens.phone_log import PhoneLogScreen
+
+        self.app.push_screen(PhoneLogScreen(self.desk))

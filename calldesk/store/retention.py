@@ -15,7 +15,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, delete, func, not_, or_, select, true
+from sqlalchemy import and_, delete, func, not_, or_, select, true, update
 from sqlmodel import col
 
 from calldesk.errors import InvalidInput, NotFound, RuleRefused
@@ -28,6 +28,8 @@ from calldesk.models import (
     Escalation,
     FollowUp,
     LitigationHold,
+    MailMessage,
+    PhoneEvent,
     PlanStep,
     Resolution,
     Student,
@@ -233,6 +235,9 @@ def caller_erase(uow: UnitOfWork, *, actor: Actor, profile: Profile, who: str) -
     if digits:
         # Callbacks keep the phone in E.164, the same digits with a "+".
         result.callbacks += _erase_callbacks(session, col(Callback.phone) == f"+{digits}")
+        # The phone system's record of their calls keeps that a call came, not from whom.
+        session.execute(update(PhoneEvent).where(col(PhoneEvent.phone_digits) == digits).values(
+            from_number="", to_number="", phone_digits=""))
     audit.record(session, actor=actor.username, action="caller.erase", entity="caller", entity_id=kind,
                  field="counts", new=json.dumps({"cases": result.cases, "held_kept": result.held,
                                                  "callbacks": result.callbacks}))
@@ -257,6 +262,9 @@ def _erase_children(session: Any, case_id: int | None, redact: Redactor) -> None
         consent.recipient, consent.purpose = redact(consent.recipient), redact(consent.purpose)
     for disclosure in session.scalars(select(Disclosure).where(col(Disclosure.case_id) == case_id)):
         disclosure.recipient, disclosure.basis = redact(disclosure.recipient), redact(disclosure.basis)
+    for mail in session.scalars(select(MailMessage).where(col(MailMessage.case_id) == case_id)):
+        mail.sender, mail.recipient = ("", "") if mail.direction == "in" else ("", ERASED)
+        mail.subject, mail.body, mail.raw = redact(mail.subject), redact(mail.body), None
 
 
 def _erase_callbacks(session: Any, where: Any) -> int:

@@ -49,7 +49,7 @@ def case_row_tables() -> list[str]:
 
 def audited_tables() -> list[str]:
     """The tables whose every change by a staff login the database records itself."""
-    return sorted({"cases", "app_user", "report", "reportstep", "resource", *case_row_tables()})
+    return sorted({"cases", "app_user", "report", "reportstep", "resource", "phoneevent", *case_row_tables()})
 
 
 def binary_columns() -> list[str]:
@@ -289,8 +289,10 @@ def policies() -> list[str]:
     rules["draft"] = (f"owner = {me}", f"owner = {me}")
     rules["auditevent"] = (f"{scope} = 'all' OR actor = {me} OR (case_id IS NOT NULL AND "
                            f"{visible.format(ref='case_id')})", "true")
-    # The store's keys: the pseudonyms' for those who run reports; the trail's for nobody but the owner.
-    rules["storesecret"] = ("name = 'pseudonym' AND public.calldesk_may('report')", "false")
+    # The store's keys: the pseudonyms' for those who run reports; the phone listener's token for the desk logins
+    # that receive the phone system's events; the trail's for nobody but the owner.
+    rules["storesecret"] = ("(name = 'pseudonym' AND public.calldesk_may('report')) OR "
+                            "(name = 'cti' AND public.calldesk_may('record_phone'))", "false")
     out = []
     for table, (using, check) in sorted(rules.items()):
         out += [f"ALTER TABLE public.{table} ENABLE ROW LEVEL SECURITY",

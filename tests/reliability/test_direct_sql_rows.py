@@ -141,7 +141,8 @@ def test_no_login_reads_the_trails_key_the_report_roles_read_the_pseudonyms(
                           "\\copy (SELECT name FROM storesecret) TO STDOUT\n"
                           "\\copy storesecret TO STDOUT\n", stop=True)
     assert ran.returncode == 0, ran.stderr
-    visible = "pseudonym" if may(ROLE[who], "report") else "-"
+    visible = ",".join(name for name, action in (("cti", "record_phone"), ("pseudonym", "report"))
+                       if may(ROLE[who], action)) or "-"
     assert ran.stdout.split("\n")[0] == visible
     with owner(team) as conn:
         key = conn.execute("SELECT value FROM storesecret WHERE name = 'audit'").fetchone()

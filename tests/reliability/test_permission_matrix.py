@@ -27,6 +27,7 @@ from calldesk.models import (
     UserCreate,
 )
 from calldesk.rules.permissions import PERMISSIONS, ROLE_LABELS
+from calldesk.rules.phone import parse_event
 from calldesk.rules.profile import ROLES
 from calldesk.rules.resources import ResourceEntry
 from calldesk.store import (
@@ -46,6 +47,8 @@ from calldesk.store.assignments import assign_cases, reassign
 from calldesk.store.cases import close_case, mark_abuse, update_case
 from calldesk.store.demo import fill_demo
 from calldesk.store.grants import grant_login
+from calldesk.store.mail import outbox, receive_message
+from calldesk.store.phone import phone_log, record_event
 from calldesk.store.store import Store
 from calldesk.store.uow import UnitOfWork
 from calldesk.store.users import Actor
@@ -275,6 +278,15 @@ MATRIX: dict[str, tuple[str, Action, tuple[str, ...]]] = {
     "demo.fill_demo": ("plain", lambda u, a, n: fill_demo(u, a, lausd(), 3, 1), ("admin",)),
     "drafts.discard_draft": ("plain", lambda u, a, n: drafts.discard_draft(u, actor=a, client_id="none"),
                              (*DESK, "admin")),
+    # The phone and the mailbox (issue 26).
+    "phone.record_event": ("plain", lambda u, a, n: record_event(u, actor=a, profile=lausd(), event=parse_event(
+        {"event": "newCall", "callId": _fresh("call")})), DESK),
+    "phone.phone_log": ("plain", lambda u, a, n: phone_log(u.session, viewer=a, since=datetime(2026, 1, 1, tzinfo=UTC)),
+                        ("supervisor", "admin")),
+    "mail.receive_message": ("plain", lambda u, a, n: receive_message(u, actor=a, profile=lausd(), raw=(
+        f"From: a@example.org\r\nMessage-ID: <{_fresh('m')}@example.org>\r\nSubject: Re: [Case {n}]\r\n\r\n"
+        "Thanks\r\n").encode()), ("supervisor", "admin")),
+    "mail.outbox": ("plain", lambda u, a, n: outbox(u.session, viewer=a), DESK),
 }
 
 

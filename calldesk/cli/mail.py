@@ -1,0 +1,144 @@
+"""`calldesk mail ...`: fetch the mailbox (IMAP) into cases, acknowledge a case by email (SMTP), the outbox."""
+
+from __future__ import annotations
+
+import os
+
+import typer
+
+from calldesk.cli.context import opened, out, print_json, print_table, refusals_exit, shown
+from calldesk.errors import InvalidInput
+from calldesk.profiles import load_profile
+
+app = typer.Typer(help="The mailbox: fetch messages into cases, send acknowledgements, see the outbox.",
+                  no_args_is_help=True)
+
+_IMAP_HOST = typer.Option(..., "--host", envvar="CALLDESK_IMAP_HOST", help="The IMAP server.")
+_IMAP_PORT = typer.Option(993, "--port", min=1, max=65535, envvar="CALLDESK_IMAP_PORT", help="Its port.")
+_IMAP_USER = typer.Option(..., "--user", envvar="CALLDESK_IMAP_USER", help="The mailbox's login.")
+_SMTP_HOST = typer.Option(..., "--smtp-host", envvar="CALLDESK_SMTP_HOST", help="The SMTP server.")
+_SMTP_PORT = typer.Option(587, "--smtp-port", min=1, max=65535, envvar="CALLDESK_SMTP_PORT", help="Its port.")
+_SMTP_USER = typer.Option("", "--smtp-user", envvar="CALLDESK_SMTP_USER", help="Its login (none: no sign-in).")
+_FROM = typer.Option(..., "--from", envvar="CALLDESK_MAIL_FROM", help="The address mail is sent from.")
+_PLAIN = typer.Option(False, "--no-tls", help="No TLS (only for a mail server on this machine).")
+
+
+def _password(variable: str) -> str:
+    """The password from the environment (never an argument: other users of the machine read arguments)."""
+    value = os.environ.get(variable, "")
+    if not value:
+        raise InvalidInput(f"Set the mailbox's password in the environment variable {variable}.", field="password")
+    return value
+
+
+@app.command()
+@refusals_exit
+def fetch(
+    ctx: typer.Context,
+    host: str = _IMAP_HOST,
+    port: int = _IMAP_PORT,
+    user: str = _IMAP_USER,
+    mailbox: str = typer.Option("INBOX", "--mailbox", envvar="CALLDESK_IMAP_MAILBOX", help="The folder."),
+    plain: bool = _PLAIN,
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Read the unseen messages: a new one opens a case (channel email), a reply with a case number in its subject
+    joins that case, one that cannot be read is kept aside (`calldesk mail outbox` lists it). Password:
+    CALLDESK_IMAP_PASSWORD."""
+    from calldesk.mail.transport import Server, fetch_unseen
+    from calldesk.store.mail import Received, receive_message
+    from calldesk.store.users import check
+
+    server = Server(host, port, user, _password("CALLDESK_IMAP_PASSWORD"), tls=not plain)
+    results: list[Received] = []
+    with opened(ctx) as store:
+        actor = store.actor()
+        profile = load_profile(store.protocol)
+        with store.uow(readonly=True) as uow:
+            check(uow.session, actor, "fetch_mail")
+
+        def keep(raw: bytes) -> bool:
+            with store.uow() as uow:
+                received = receive_message(uow, actor=actor, profile=profile, raw=raw)
+            results.append(received)
+            return received.kind != "abuse"  # left unread in the mailbox for a person
+
+        fetch_unseen(server, keep, mailbox=mailbox)
+    if as_json:
+        print_json([r.__dict__ for r in results])
+        return
+    for r in results:
+        where = f" {r.case_number}" if r.case_number else ""
+        out.print(f"{r.kind}{shown(where)}: {shown(r.message_id)}" + (f" - {shown(r.reason)}" if r.reason else ""))
+    counts = {kind: sum(r.kind == kind for r in results) for kind in ("case", "reply", "duplicate", "aside", "abuse")}
+    out.print(f"Fetched {len(results)}: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
+
+
+@app.command()
+@refusals_exit
+def ack(
+    ctx: typer.Context,
+    case_number: str = typer.Argument(..., metavar="CASE"),
+    smtp_host: str = _SMTP_HOST,
+    smtp_port: int = _SMTP_PORT,
+    smtp_user: str = _SMTP_USER,
+    sender: str = _FROM,
+    plain: bool = _PLAIN,
+) -> None:
+    """Acknowledge case CASE to the constituent by email: queued, then sent with the rest of the outbox (sent:
+    the case's acknowledgement clock is met). Password: CALLDESK_SMTP_PASSWORD when --smtp-user is given."""
+    from calldesk.store.mail import queue_acknowledgement
+
+    with opened(ctx) as store, store.uow() as uow:
+        queued = queue_acknowledgement(uow, actor=store.actor(), profile=load_profile(store.protocol),
+                                       case_number=case_number, domain=sender.rpartition("@")[2] or "calldesk")
+    out.print(f"Queued the acknowledgement of {shown(case_number)} to {shown(queued.recipient)}.")
+    _send(ctx, smtp_host, smtp_port, smtp_user, sender, plain)
+
+
+@app.command()
+@refusals_exit
+def send(
+    ctx: typer.Context,
+    smtp_host: str = _SMTP_HOST,
+    smtp_port: int = _SMTP_PORT,
+    smtp_user: str = _SMTP_USER,
+    sender: str = _FROM,
+    plain: bool = _PLAIN,
+) -> None:
+    """Send what is queued (a failed send is tried again)."""
+    _send(ctx, smtp_host, smtp_port, smtp_user, sender, plain)
+
+
+def _send(ctx: typer.Context, host: str, port: int, user: str, sender: str, plain: bool) -> None:
+    from calldesk.mail.transport import Server, smtp_deliver
+    from calldesk.store.mail import send_queued
+
+    server = Server(host, port, user, _password("CALLDESK_SMTP_PASSWORD") if user else "", tls=not plain)
+    with opened(ctx) as store:
+        results = send_queued(store.uow, actor=store.actor(), sender=sender, deliver=smtp_deliver(server))
+    failed = [r for r in results if r.error]
+    for r in results:
+        state = f"not sent ({r.error}); it stays in the outbox" if r.error else "sent" + (
+            ", acknowledgement recorded" if r.clock_met else "")
+        out.print(f"{r.id} to {shown(r.recipient)}{' (' + shown(r.case_number) + ')' if r.case_number else ''}: "
+                  f"{shown(state)}")
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command("outbox")
+@refusals_exit
+def outbox_(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Messages still to send (queued, failed) and messages kept aside because they could not be read."""
+    from calldesk.store.mail import outbox
+
+    with opened(ctx) as store:
+        actor = store.actor()
+        with store.uow(readonly=True) as uow:
+            rows = outbox(uow.session, viewer=actor)
+    if as_json:
+        print_json(rows)
+        return
+    print_table("Outbox and kept aside", ["id", "status", "to / from", "subject", "tries", "why"],
+                [(m.id, m.status, m.recipient or m.sender, m.subject, m.attempts, m.error) for m in rows])

@@ -1,0 +1,168 @@
+"""`calldesk phone ...` and `calldesk pop`: the phone system's events, the caller log, the caller pop."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+import typer
+
+from calldesk.cli.context import opened, out, print_json, print_table, refusals_exit, shown
+from calldesk.errors import InvalidInput
+from calldesk.profiles import load_profile
+
+if TYPE_CHECKING:
+    from calldesk.store.phone import Pop
+
+app = typer.Typer(help="The phone system's events: the listener, its token, the caller log.", no_args_is_help=True)
+
+
+@app.command()
+@refusals_exit
+def token(ctx: typer.Context) -> None:
+    """Print the store's CTI token and the path a phone system posts its events to."""
+    from calldesk.store.phone import cti_token
+
+    with opened(ctx) as store:
+        store.actor()  # signed in, known and active
+        with store.uow(readonly=True) as uow:
+            value = cti_token(uow.session)
+    out.print(shown(value))
+    out.print(f"Events go to: POST http://HOST:PORT/api/v1/cti/{shown(value)}")
+
+
+@app.command()
+@refusals_exit
+def listen(
+    ctx: typer.Context,
+    host: str = typer.Option("127.0.0.1", "--host", help="The address to listen on."),
+    port: int = typer.Option(8787, "--port", min=0, max=65535, help="The port (0: any free one)."),
+) -> None:
+    """Receive the phone system's events (Zammad's generic CTI) until stopped with Ctrl+C."""
+    from calldesk.phone.cti import Listener, bound_socket, server
+    from calldesk.store.phone import cti_token
+    from calldesk.store.users import check
+
+    with opened(ctx) as store:
+        actor = store.actor()
+        with store.uow(readonly=True) as uow:
+            check(uow.session, actor, "record_phone")
+            secret = cti_token(uow.session)
+        try:
+            sock = bound_socket(host, port)
+        except OSError as exc:
+            raise InvalidInput(f"Cannot listen on {host}:{port}: {exc.strerror or exc}.", field="port") from None
+        bound = sock.getsockname()[1]
+        out.print(f"Listening for the phone system's events on http://{shown(host)}:{bound}/api/v1/cti/<token> "
+                  f"as {shown(actor.username)} (Ctrl+C stops).")
+        listener = Listener(store=store, actor=actor, profile=load_profile(store.protocol), token=secret)
+        try:
+            server(listener).run(sockets=[sock])
+        finally:
+            sock.close()
+
+
+@app.command()
+@refusals_exit
+def log(
+    ctx: typer.Context,
+    days: int = typer.Option(7, "--days", min=1, max=3660, help="How many days back."),
+    queue: str | None = typer.Option(None, "--queue", help="Only this queue's calls."),
+    agent: str | None = typer.Option(None, "--agent", help="Only this agent's calls."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """The caller log (supervisors): each call's direction, ring, answer, hang-up, cause, and what it became."""
+    from calldesk.models import utcnow
+    from calldesk.rules.phone import LOG_COLUMNS, log_fields
+    from calldesk.store.phone import phone_log
+
+    with opened(ctx) as store:
+        actor = store.actor()
+        profile = load_profile(store.protocol)
+        with store.uow(readonly=True) as uow:
+            lines = phone_log(uow.session, viewer=actor, since=utcnow() - timedelta(days=days), queue=queue,
+                              agent=agent)
+    if as_json:
+        print_json([{**line.__dict__, "missed": line.missed} for line in lines])
+        return
+    rows = [log_fields(line, profile) for line in lines]
+    columns = LOG_COLUMNS
+    print_table(f"Calls of the last {days} day{'s' if days != 1 else ''}", columns,
+                [[row[c] for c in columns] for row in rows])
+
+
+def pop_words(pop: Pop) -> list[str]:
+    """The pop as lines: the ringing number, then each earlier case (numbers, dates, types: no student details)."""
+    head = f"Ringing: {pop.number}" + (f" (call {pop.call_id})" if pop.call_id else "")
+    if pop.earlier_calls:
+        head += f"; {pop.earlier_calls} earlier call{'s' if pop.earlier_calls != 1 else ''} from this number"
+    if not pop.earlier:
+        return [head, "No earlier cases from this number."]
+    # A number is not a person (a household, an office line): its cases are the caller's only maybe.
+    lines = [f"{c.case_number} {c.opened_at:%d %b %Y} {c.status} {c.call_type} {c.category or ''}"
+             f"{' - ' + c.caller_name if c.caller_name else ''}".rstrip() for c in pop.earlier]
+    return [head, "Maybe the same caller: earlier cases from this number", *lines]
+
+
+@refusals_exit
+def pop(
+    ctx: typer.Context,
+    number: str = typer.Option(..., "--number", help="The ringing caller's number."),
+    call_id: str | None = typer.Option(None, "--call-id", help="The phone system's id of the call."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """The ringing caller's earlier calls, for softphones that run a command on ring."""
+    from calldesk.store.phone import pop_for
+
+    with opened(ctx) as store:
+        actor = store.actor()
+        with store.uow(readonly=True) as uow:
+            found = pop_for(uow.session, viewer=actor, number=number, call_id=call_id)
+    if as_json:
+        print_json({"number": found.number, "digits": found.digits, "call_id": found.call_id,
+                    "ring_at": found.ring_at.isoformat(), "earlier_calls": found.earlier_calls,
+                    "earlier": [{**c.__dict__, "opened_at": c.opened_at.isoformat()} for c in found.earlier]})
+        return
+    for line in pop_words(found):
+        out.print(shown(line))
+
+
+@app.command()
+@refusals_exit
+def ami(
+    ctx: typer.Context,
+    host: str = typer.Option("127.0.0.1", "--host", envvar="CALLDESK_AMI_HOST", help="Asterisk's manager address."),
+    port: int = typer.Option(5038, "--port", min=1, max=65535, envvar="CALLDESK_AMI_PORT", help="Its port."),
+    user: str = typer.Option(..., "--user", envvar="CALLDESK_AMI_USER", help="The manager user (manager.conf)."),
+) -> None:
+    """Follow Asterisk's manager interface (AMI): its queue's calls kept as the CTI endpoint keeps them (the secret
+    in CALLDESK_AMI_SECRET)."""
+    import os
+
+    from calldesk.phone.ami import follow
+    from calldesk.store.phone import record_event
+    from calldesk.store.users import check
+
+    secret = os.environ.get("CALLDESK_AMI_SECRET", "")
+    if not secret:
+        raise InvalidInput("Set the manager user's secret in the environment variable CALLDESK_AMI_SECRET.",
+                           field="secret")
+    with opened(ctx) as store:
+        actor = store.actor()
+        profile = load_profile(store.protocol)
+        with store.uow(readonly=True) as uow:
+            check(uow.session, actor, "record_phone")
+
+        def keep(event: object) -> None:
+            from calldesk.rules.phone import CallEvent
+
+            assert isinstance(event, CallEvent)
+            with store.uow() as uow:
+                record_event(uow, actor=actor, profile=profile, event=event)
+
+        out.print(f"Following Asterisk's manager interface at {shown(host)}:{port} (Ctrl+C stops).")
+        try:
+            follow(host, port, user, secret, keep)
+        except OSError as exc:
+            raise InvalidInput(f"Cannot reach Asterisk at {host}:{port}: {exc.strerror or exc}.", field="host") \
+                from None
