@@ -16,6 +16,7 @@ from calldesk.cli import (
     demo,
     exports,
     lifecycle,
+    overdue,
     practice,
     profile,
     quality,  # noqa: F401  (registers report reviews on `report`)
@@ -46,7 +47,7 @@ app.add_typer(queue.app, name="queue")
 app.add_typer(resources.app, name="resource")
 app.add_typer(lifecycle.holds, name="hold")
 app.add_typer(lifecycle.caller, name="caller")
-app.command("overdue")(lifecycle.overdue)
+app.command("overdue")(overdue.overdue)
 app.command("purge")(lifecycle.purge)
 app.command("demo")(demo.demo)
 app.command("practice")(practice.practice)

@@ -115,6 +115,12 @@ class Case(CaseBase, table=True):
     __tablename__: ClassVar[str] = "cases"  # type: ignore[misc]
     __table_args__ = (
         Index("ix_case_open_next_deadline", "status", "next_deadline"),
+        # `calldesk overdue` reads the due clocks of open cases from this index alone (0018C).
+        Index("ix_case_overdue", "status", "next_deadline", "respond_by", "acknowledge_by", "next_follow_up_by",
+              "resolve_by", "assigned_to", "owner_role", "case_number"),
+        # The dashboard's weeks, categories and types over a period, and its compliance (0018C).
+        Index("ix_case_opened_kind", "opened_at", "category", "call_type"),
+        Index("ix_case_closed_on_time", "status", "closed_at", "resolve_by"),
         # Caller lookup and the repeat/trend checks: one newest-N range scan per key (calldesk.store.queries).
         Index("ix_case_phone_opened", "phone_digits", "opened_at"),
         Index("ix_case_email_opened", "email", "opened_at"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, Date, Integer, and_, case, cast, func, select
+from sqlalchemy import ColumnElement, Date, Integer, and_, case, cast, func, literal_column, select
 from sqlmodel import Session
 
 from calldesk.models import Callback, Case, User
@@ -111,10 +111,13 @@ def _local_days(session: Session, *, profile: Profile, period: ColumnElement[boo
     # SQLite has no time zones: count per UTC quarter hour (every zone's offset is whole quarters), then the
     # profile's zone names each quarter's local day (at most 96 rows a day, however many cases).
     # SQLite keeps "YYYY-MM-DD HH:MM:SS..." text: cut, not strftime (a third of the time at 1M cases).
-    hour, quarter = func.substr(T.opened_at, 1, 13), cast(func.substr(T.opened_at, 15, 2), Integer) / 15
+    # The quarter is cast back to an integer: SQLAlchemy's "/" is a true division (a float per minute, 1,440
+    # groups a day, not 96).
+    hour = func.substr(T.opened_at, 1, 13)
+    quarter = cast(cast(func.substr(T.opened_at, 15, 2), Integer) / 15, Integer)
     per_day: dict[date, int] = {}
     for at_hour, part, n in session.execute(select(hour, quarter, func.count()).where(period).group_by(hour, quarter)):
-        moment = datetime.strptime(f"{at_hour}:{int(part) * 15:02d}", "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
+        moment = datetime.fromisoformat(f"{at_hour}:{int(part) * 15:02d}").replace(tzinfo=UTC)
         local = moment.astimezone(profile.tz).date()
         per_day[local] = per_day.get(local, 0) + int(n)
     return per_day
@@ -130,8 +133,9 @@ def dashboard(session: Session, *, actor: Actor, profile: Profile, now: datetime
     for when, n in _local_days(session, profile=profile, period=period).items():
         monday = when - timedelta(days=when.weekday())
         per_week[monday] = per_week.get(monday, 0) + n
-    top = (select(func.coalesce(T.category, "(none)"), func.count()).where(period)
-           .group_by(T.category).order_by(func.count().desc()).limit(10))
+    # Grouped by the expression, not the column: an index in category order would read every case ever opened.
+    category = func.coalesce(T.category, literal_column("'(none)'"))
+    top = select(category, func.count()).where(period).group_by(category).order_by(func.count().desc()).limit(10)
     types = select(T.call_type, func.count()).where(period).group_by(T.call_type).order_by(func.count().desc())
     closed_row = session.execute(select(
         func.count(), func.coalesce(func.sum(case((T.closed_at <= T.resolve_by, 1), else_=0)), 0))
