@@ -147,8 +147,8 @@ class CallbackPublic(CallbackBase):
 class CaseLink(SQLModel, table=True):
     """A repeat call, a duplicate, or a merge between two cases."""
 
-    # "Is this case merged into another?" (calldesk.store.counting, every report) from the index alone (0018C).
-    __table_args__ = (Index("ix_caselink_case_kind", "case_id", "kind"),)
+    # The merged duplicates that no count counts (calldesk.store.counting, every report): an index range (0018C).
+    __table_args__ = (Index("ix_caselink_kind_case", "kind", "case_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id", index=True, ondelete="CASCADE")

@@ -1,5 +1,5 @@
 """overdue and the dashboard at a million cases: the due clocks of open cases, the period's categories and
-types, the closed cases' compliance and "is this case merged" each read from one index
+types, the closed cases' compliance and the merged duplicates each read from one index
 
 Revision ID: 0018C
 Revises: 0017
@@ -19,7 +19,7 @@ INDEXES = {
                                   'resolve_by', 'assigned_to', 'owner_role', 'case_number']),
     'ix_case_opened_kind': ('cases', ['opened_at', 'category', 'call_type']),
     'ix_case_closed_on_time': ('cases', ['status', 'closed_at', 'resolve_by']),
-    'ix_caselink_case_kind': ('caselink', ['case_id', 'kind']),
+    'ix_caselink_kind_case': ('caselink', ['kind', 'case_id']),
 }
 
 
