@@ -98,7 +98,7 @@ class CaseUpdate(SQLModel):
 
 _version_col = Column("version", Integer, nullable=False)
 REPORT_COLUMNS = ("protocol", "opened_at", "reportable", "call_type", "category", "channel", "school", "department",
-                  "tier", "source", "status", "resolve_by", "closed_at")
+                  "tier", "source", "status", "resolve_by", "closed_at", "late_clocks")  # late_clocks: 0018C
 # The supervisor queue's sort keys (calldesk.store.queue.SORTS): name -> column.
 QUEUE_SORT_COLUMNS = {"deadline": "next_deadline", "number": "case_number", "opened": "opened_at",
                       "category": "category", "tier": "tier", "assignee": "assigned_to", "language": "language",
