@@ -106,9 +106,9 @@ def _weeks(session: Session, *, profile: Profile, period: ColumnElement[bool]) -
     """Cases opened per week of the agency's time zone (its weeks start on its Mondays, not UTC's), by the
     Monday that starts the week; weeks with no case are left out."""
     if session.get_bind().dialect.name == "postgresql":
-        day = cast(func.timezone(profile.timezone, T.opened_at), Date)
+        local_day = cast(func.timezone(profile.timezone, T.opened_at), Date)
         per_week: dict[date, int] = {}
-        for when, n in session.execute(select(day, func.count()).where(period).group_by(day)):  # type: ignore[call-overload]
+        for when, n in session.execute(select(local_day, func.count()).where(period).group_by(local_day)):  # type: ignore[call-overload]
             monday = when - timedelta(days=when.weekday())
             per_week[monday] = per_week.get(monday, 0) + int(n)
         return per_week
