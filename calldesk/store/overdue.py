@@ -168,7 +168,3 @@ def overdue_items(session: Session, *, actor: Actor, now: datetime | None = None
         for row in rows:
             yield _due(row, now)
 
-
-def overdue(session: Session, *, actor: Actor, now: datetime | None = None, within_hours: int = 24) -> list[Due]:
-    """Every open clock past due or due within `within_hours`, as a list (a small store's, or a test's)."""
-    return list(overdue_items(session, actor=actor, now=now, within_hours=within_hours))
