@@ -1,6 +1,7 @@
 """Run every benchmark and print each figure beside its target: python -m benchmarks [name ...]
 
-Names: startup, new_call, keystrokes, reports, bulk_data, queue, redaction, web, phone (default: all).
+Names: startup, new_call, keystrokes, reports, bulk_data, queue, redaction, web, phone, pg_agents, scale (default:
+all). The machine's load average is printed before each (benchmarks/load.py), beside its figures.
 Exit status 1 if any figure misses its target.
 """
 
@@ -9,7 +10,10 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("startup", "new_call", "keystrokes", "reports", "bulk_data", "queue", "redaction", "web", "phone")
+from benchmarks.load import load_line
+
+BENCHMARKS = ("startup", "new_call", "keystrokes", "reports", "bulk_data", "queue", "redaction", "web", "phone",
+              "pg_agents", "scale")
 
 
 def main(names: list[str]) -> int:
@@ -19,6 +23,7 @@ def main(names: list[str]) -> int:
         if name not in BENCHMARKS:
             print(f"Unknown benchmark {name!r}; choose from: {', '.join(BENCHMARKS)}", file=sys.stderr)
             return 2
+        print(f"[{name}: {load_line()}]", flush=True)
         failed += importlib.import_module(f"benchmarks.{name}").main() != 0
         print()
     return 1 if failed else 0

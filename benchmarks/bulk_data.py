@@ -33,6 +33,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from benchmarks.load import print_load
+
 CACHE = Path("/tmp/calldesk-bench")
 SEED = 1
 DEMO_RATIO, IMPORT_RATIO, LOOKUP_MS, OPEN_RATIO = 3.0, 3.0, 5.0, 1.2
@@ -253,6 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     only = "lookups" if args.lookups_only else args.only
     ok = True
     print(f"Bulk data and caller lookup at {n:,} demo cases (SQLite; cache {CACHE})")
+    print_load()
     path, demo_seconds, demo_rss = demo_store(n)
     if only in (None, "demo"):
         ok &= demo_figures(path, n, demo_seconds, demo_rss)

@@ -26,6 +26,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks.load import print_load
+
 TARGETS = {"first_page_ms": 300.0, "filter_ms": 150.0, "last_page_ms": 300.0, "rss_mb": 120.0}
 LABELS = {"first_page_ms": "F4 to first page rendered", "filter_ms": "filter change (category) rendered",
           "last_page_ms": "End: last page rendered", "rss_mb": "resident memory, queue open"}
@@ -202,6 +204,7 @@ def _pg_url(cases: int, head: str, kind: str = "") -> str | None:
 def _report(backend: str, cases: int, figures: dict[str, list[float]]) -> bool:
     ok = True
     print(f"Supervisor queue over {cases:,} cases ({backend}, 80x24, headless)")
+    print_load()
     print(f"  {'figure':<40}{'median':>9} {'max':>9}  {'runs':>4}  {'target':>10}")
     for key, target in TARGETS.items():
         values = figures[key]

@@ -17,6 +17,7 @@ from calldesk.cli import (
     exports,
     lifecycle,
     mail,
+    overdue,
     phone,
     practice,
     profile,
@@ -55,7 +56,7 @@ app.add_typer(serve.app, name="serve")
 app.add_typer(phone.app, name="phone")
 app.add_typer(mail.app, name="mail")
 app.command("pop")(phone.pop)
-app.command("overdue")(lifecycle.overdue)
+app.command("overdue")(overdue.overdue)
 app.command("purge")(lifecycle.purge)
 app.command("demo")(demo.demo)
 app.command("practice")(practice.practice)

@@ -1,4 +1,4 @@
-"""Deadlines and the data lifecycle: `calldesk overdue`, `purge`, `hold ...` and `caller export|erase`."""
+"""The data lifecycle: `calldesk purge`, `hold ...` and `caller export|erase`."""
 
 from __future__ import annotations
 
@@ -9,45 +9,15 @@ import typer
 
 from calldesk.cli.output import JSON, out, print_json, print_table, report, shown
 from calldesk.cli.refusals import refusals_exit
-from calldesk.cli.running import read_signed_in, run_read, run_service, signed_in, store_profile
+from calldesk.cli.running import read_signed_in, run_service, signed_in
 from calldesk.cli.spreadsheets import InertScreen, text_file
 from calldesk.output_files import checked_target, replacing
 from calldesk.profiles import load_profile
 from calldesk.rules.display import json_text
-from calldesk.rules.triage import format_due
 from calldesk.rules.typed_dates import typed_day
-
-BREACHED_EXIT = 2  # `calldesk overdue` exits 2 when a deadline is breached (1 stays for refusals)
 
 holds = typer.Typer(help="Litigation holds: a held case is never purged or erased.", no_args_is_help=True)
 caller = typer.Typer(help="A caller's request: their own data, or its erasure.", no_args_is_help=True)
-
-
-@refusals_exit
-def overdue(ctx: typer.Context,
-            within: int = typer.Option(24, "--within", min=0, max=24 * 90,
-                                       help="Also list what falls due within this many hours."),
-            as_json: bool = JSON) -> None:
-    """Breached and soon-due deadlines (responses, acknowledgements, follow-ups, resolutions, callbacks).
-
-    Exits 0 when nothing is breached and 2 when something is (for cron and alerting).
-    """
-    from calldesk.store.overdue import overdue as find_overdue
-
-    found = run_read(ctx, lambda session, actor, _: find_overdue(session, actor=actor, within_hours=within))
-    tz = store_profile(ctx).tz
-    breached = sum(d.breached for d in found)
-    if as_json:
-        print_json({"breached": breached, "soon": len(found) - breached,
-                    "items": [{**asdict(d), "due": d.due.isoformat()} for d in found]})
-    else:
-        out.print(f"{breached} breached, {len(found) - breached} due within {within} hour(s).")
-        if found:
-            print_table("Deadlines", ["state", "what", "case", "callback", "due", "owner"],
-                        [("BREACHED" if d.breached else "soon", d.what, d.case_number or "", d.callback_id or "",
-                          format_due(d.due.astimezone(tz), with_time=True), d.owner) for d in found])
-    if breached:
-        raise typer.Exit(BREACHED_EXIT)
 
 
 @refusals_exit

@@ -76,7 +76,7 @@ class CaseUpdate(CaseBase):
 
 _version_col = Column("version", Integer, nullable=False)
 REPORT_COLUMNS = ("protocol", "opened_at", "reportable", "call_type", "category", "channel", "school", "department",
-                  "tier", "source", "status", "resolve_by", "closed_at")
+                  "tier", "source", "status", "resolve_by", "closed_at", "late_clocks")  # late_clocks: 0019
 # The supervisor queue's sort keys (calldesk.store.queue.SORTS): name -> column.
 QUEUE_SORT_COLUMNS = {"deadline": "next_deadline", "number": "case_number", "opened": "opened_at",
                       "category": "category", "tier": "tier", "assignee": "assigned_to", "language": "language",
@@ -130,6 +130,12 @@ class Case(CaseRecord, table=True):
     __tablename__: ClassVar[str] = "cases"  # type: ignore[misc]
     __table_args__ = (
         Index("ix_case_open_next_deadline", "status", "next_deadline"),
+        # `calldesk overdue` reads the due clocks of open cases from this index alone (0019).
+        Index("ix_case_overdue", "status", "next_deadline", "respond_by", "acknowledge_by", "next_follow_up_by",
+              "resolve_by", "assigned_to", "owner_role", "case_number"),
+        # The dashboard's weeks, categories and types over a period, and its compliance (0019).
+        Index("ix_case_opened_kind", "opened_at", "category", "call_type"),
+        Index("ix_case_closed_on_time", "status", "closed_at", "resolve_by"),
         # Caller lookup and the repeat/trend checks: one newest-N range scan per key (calldesk.store.queries).
         Index("ix_case_phone_opened", "phone_digits", "opened_at"),
         Index("ix_case_email_opened", "email", "opened_at"),

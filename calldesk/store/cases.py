@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, insert, or_, text, update
+from sqlalchemy import Table, insert, or_, update
 from sqlalchemy import case as sql_case
 from sqlmodel import Session, SQLModel, col, select
 
@@ -42,6 +42,7 @@ from calldesk.store import audit
 from calldesk.store.drafts import scrub_drafts
 from calldesk.store.intake import clean_fields
 from calldesk.store.maintenance import vacuum_after_scrub
+from calldesk.store.numbering import next_case_number, one_save_per_client
 from calldesk.store.opening import DEADLINE_FIELDS, caller_key, case_row, decide, opening_records
 from calldesk.store.queries import priors_for_caller, school_window, staff_board
 from calldesk.store.scrub import scrub_files
@@ -91,15 +92,6 @@ def load_for_change(session: Session, case_number: str, expected_version: int | 
             f"Case {case_number} was saved by someone else after you opened it; reload it to see their changes."
         )
     return case
-
-
-def _next_case_number(session: Session, year: int) -> str:
-    # Both backends: create the year's counter row once, then bump it under the row (or file) lock.
-    session.execute(text("INSERT INTO casecounter (year, last) VALUES (:y, 0) ON CONFLICT (year) DO NOTHING"),
-                    {"y": year})
-    last = session.execute(text("UPDATE casecounter SET last = last + 1 WHERE year = :y RETURNING last"),
-                           {"y": year}).scalar_one()
-    return f"{year}-{last:06d}"
 
 
 def _apply_triage(case: Case, decision: TriageDecision) -> None:
@@ -166,13 +158,13 @@ def open_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CaseCrea
                      trend=_trend(session, profile, fields.get("school"), opened_at), opener=actor.username,
                      staff=staff_board(session, today=calendar_for(profile).local(logged_at).date()))
     year = calendar_for(profile).local(opened_at).year
-    # The number comes first: it takes the counter's lock, so a retried save racing the first one waits for it
-    # and then finds its case here (rolled back, the number is not used up).
-    number = _next_case_number(session, year)
+    # A retried save racing the first one waits for it, then finds its case here.
+    one_save_per_client(session, data.client_id)
     existing = session.exec(select(Case).where(Case.client_id == data.client_id)).first()
     if existing is not None:
         return CaseOutcome(CasePublic.model_validate(existing), ["Already saved."], created=False)
     require_fields(profile, tier=opening.tier, values=fields, stage="save", abuse_marked=abuse_marked)
+    number = next_case_number(session, year)  # last: a refused save takes no number
 
     row = case_row(profile, opening, fields=fields, client_id=data.client_id, case_number=number,
                    opener=actor.username, opened_at=opened_at, logged_at=logged_at, abuse=abuse_marked)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlmodel import col
 
 from calldesk.models import Case, CaseLink
@@ -17,5 +17,7 @@ from calldesk.models import Case, CaseLink
 
 def counted() -> Any:
     """SQL: the case is not a duplicate merged into another (so it is counted)."""
-    merged = select(col(CaseLink.id)).where(col(CaseLink.case_id) == col(Case.id), col(CaseLink.kind) == "merged")
-    return ~exists(merged)
+    # The merged duplicates are few: read once (an index range on kind) and looked up per case, not a correlated
+    # probe of the links for each of a period's cases (three quarters of a 1M store's cases have a repeat link).
+    merged = select(col(CaseLink.case_id)).where(col(CaseLink.kind) == "merged")
+    return col(Case.id).not_in(merged)

@@ -8,9 +8,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, Date, Integer, and_, case, cast, func, select
+from sqlalchemy import ColumnElement, Date, Integer, and_, case, cast, func, literal_column, select
 from sqlmodel import Session
 
 from calldesk.models import Callback, Case, User
@@ -102,22 +102,28 @@ def coverage(session: Session, *, actor: Actor, profile: Profile, now: datetime)
     return items
 
 
-def _local_days(session: Session, *, profile: Profile, period: ColumnElement[bool]) -> dict[date, int]:
-    """Cases opened per day of the agency's time zone (its weeks start on its Mondays, not UTC's)."""
+def _weeks(session: Session, *, profile: Profile, period: ColumnElement[bool]) -> dict[date, int]:
+    """Cases opened per week of the agency's time zone (its weeks start on its Mondays, not UTC's), by the
+    Monday that starts the week; weeks with no case are left out."""
     if session.get_bind().dialect.name == "postgresql":
-        day = cast(func.timezone(profile.timezone, T.opened_at), Date)
-        rows = session.execute(select(day, func.count()).where(period).group_by(day))  # type: ignore[call-overload]
-        return {value: int(n) for value, n in rows}
+        local_day = cast(func.timezone(profile.timezone, T.opened_at), Date)
+        per_week: dict[date, int] = {}
+        for when, n in session.execute(select(local_day, func.count()).where(period).group_by(local_day)):  # type: ignore[call-overload]
+            monday = when - timedelta(days=when.weekday())
+            per_week[monday] = per_week.get(monday, 0) + int(n)
+        return per_week
     # SQLite has no time zones: count per UTC quarter hour (every zone's offset is whole quarters), then the
-    # profile's zone names each quarter's local day (at most 96 rows a day, however many cases).
-    # SQLite keeps "YYYY-MM-DD HH:MM:SS..." text: cut, not strftime (a third of the time at 1M cases).
-    hour, quarter = func.substr(T.opened_at, 1, 13), cast(func.substr(T.opened_at, 15, 2), Integer) / 15
-    per_day: dict[date, int] = {}
+    # profile's zone names each quarter's local day (at most 96 rows a day, however many cases). SQLite keeps
+    # "YYYY-MM-DD HH:MM:SS..." text: cut, not strftime (a third of the time at 1M cases). The quarter is cast back
+    # to an integer: SQLAlchemy's "/" is a true division (a group per minute, not per quarter).
+    hour = func.substr(T.opened_at, 1, 13)
+    quarter = cast(cast(func.substr(T.opened_at, 15, 2), Integer) / 15, Integer)
+    found: dict[date, int] = {}
     for at_hour, part, n in session.execute(select(hour, quarter, func.count()).where(period).group_by(hour, quarter)):
-        moment = datetime.strptime(f"{at_hour}:{int(part) * 15:02d}", "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
-        local = moment.astimezone(profile.tz).date()
-        per_day[local] = per_day.get(local, 0) + int(n)
-    return per_day
+        day = datetime.fromisoformat(f"{at_hour}:{int(part) * 15:02d}+00:00").astimezone(profile.tz).date()
+        monday = day - timedelta(days=day.weekday())
+        found[monday] = found.get(monday, 0) + int(n)
+    return found
 
 
 def dashboard(session: Session, *, actor: Actor, profile: Profile, now: datetime, weeks: int = 26) -> Dashboard:
@@ -126,13 +132,16 @@ def dashboard(session: Session, *, actor: Actor, profile: Profile, now: datetime
     _reader(session, actor)
     since = now - timedelta(weeks=weeks)
     period = and_(T.opened_at >= since, counted())  # a merged duplicate is counted once, as its survivor
-    per_week: dict[date, int] = {}
-    for when, n in _local_days(session, profile=profile, period=period).items():
-        monday = when - timedelta(days=when.weekday())
-        per_week[monday] = per_week.get(monday, 0) + n
-    top = (select(func.coalesce(T.category, "(none)"), func.count()).where(period)
-           .group_by(T.category).order_by(func.count().desc()).limit(10))
-    types = select(T.call_type, func.count()).where(period).group_by(T.call_type).order_by(func.count().desc())
+    per_week = _weeks(session, profile=profile, period=period)
+    # Categories and types in one pass over the period (grouped by the expression, not the column: an index in
+    # category order would read every case ever opened).
+    category = func.coalesce(T.category, literal_column("'(none)'"))
+    categories: dict[str, int] = {}
+    types: dict[str, int] = {}
+    for name, kind, n in session.execute(select(category, T.call_type, func.count()).where(period)
+                                         .group_by(category, T.call_type)):
+        categories[str(name)] = categories.get(str(name), 0) + int(n)
+        types[str(kind)] = types.get(str(kind), 0) + int(n)
     closed_row = session.execute(select(
         func.count(), func.coalesce(func.sum(case((T.closed_at <= T.resolve_by, 1), else_=0)), 0))
         .where(T.status == "closed", T.closed_at >= since, T.resolve_by.is_not(None), counted())).one()
@@ -148,10 +157,14 @@ def dashboard(session: Session, *, actor: Actor, profile: Profile, now: datetime
     ages = session.execute(select(*(func.coalesce(func.sum(b), 0) for b in buckets))
                            .where(T.status == "open")).one()
     labels = [f"{low}-{high} days" if high is not None else f"over {low - 1} days" for low, high in BACKLOG_AGES]
-    return Dashboard(weeks=sorted(per_week.items()), by_category=[(str(c), int(n)) for c, n in session.execute(top)],
-                     by_type=[(str(t), int(n)) for t, n in session.execute(types)], closed=int(closed_row[0]),
+    return Dashboard(weeks=sorted(per_week.items()), by_category=_most_first(categories)[:10],
+                     by_type=_most_first(types), closed=int(closed_row[0]),
                      closed_on_time=int(closed_row[1]), open_breached=int(open_row[1]), open_total=int(open_row[0]),
                      backlog=[(label, int(n)) for label, n in zip(labels, ages, strict=True)])
+
+
+def _most_first(counts: dict[str, int]) -> list[tuple[str, int]]:
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
 __all__ = ["Dashboard", "Trend", "CoverItem", "trends", "coverage", "dashboard"]

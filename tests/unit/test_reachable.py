@@ -29,6 +29,8 @@ INTERNAL = {
     "update_case", "open_case", "follow_ups_for",
     # merges and appeals: who a case was merged into, the cases merged into it, when it was decided
     "merged_into", "decided_at",
+    # the case number and the one-save-per-call lock, taken inside open_case
+    "next_case_number", "one_save_per_client",
     # the staff and their load, read by the routing inside open_case; a batch of the streamed import
     "staff_board", "bulk_import_batch",
     # the demo and import bulk paths set their connection up with it

@@ -1,0 +1,193 @@
+"""Agents saving calls at once on PostgreSQL: N desks (4, 8, 16, 32 processes, each with its own connection and
+its own agent) save calls back to back through the desk's save (`save_call`: routing, repeat check, number,
+audit, one transaction) for a few seconds. Figures: saves a second (target: rising with N) and the 99th
+percentile of one save (target <= 300 ms at 32 agents); beside them, how many agents wait on a lock at a time
+(sampled from pg_stat_activity: a save that holds a row others need shows there, however fast the machine).
+Needs CALLDESK_BENCH_PG_URL or CALLDESK_TEST_PG_URL.
+
+    python -m benchmarks.pg_agents [--agents 4,8,16,32] [--seconds 6]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import os
+import statistics
+import sys
+import threading
+import time
+import uuid
+from multiprocessing.queues import Queue
+from multiprocessing.synchronize import Barrier
+
+from benchmarks.load import print_load
+
+P99_MS = 300.0
+AT_AGENTS = 32
+ADMIN = "bench"
+
+
+def _database() -> str | None:
+    admin = os.environ.get("CALLDESK_BENCH_PG_URL") or os.environ.get("CALLDESK_TEST_PG_URL")
+    if not admin:
+        return None
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    from calldesk.store.engine import normalise_url
+
+    name = f"calldesk_bench_agents_{os.getpid()}"
+    engine = create_engine(normalise_url(admin), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
+        conn.exec_driver_sql(f"CREATE DATABASE {name}")
+    engine.dispose()
+    return make_url(normalise_url(admin)).set(database=name).render_as_string(hide_password=False)
+
+
+def _drop(url: str) -> None:
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    admin = os.environ.get("CALLDESK_BENCH_PG_URL") or os.environ.get("CALLDESK_TEST_PG_URL") or ""
+    engine = create_engine(make_url(url).set(database=make_url(admin).database or "postgres"),
+                           isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {make_url(url).database} WITH (FORCE)")
+    engine.dispose()
+
+
+def _prepare(url: str, agents: int) -> None:
+    """The store migrated, with `agents` agents (added by the admin through the users service)."""
+    from calldesk.models.people import UserCreate
+    from calldesk.store.store import open_store
+    from calldesk.store.users import add_user
+
+    store = open_store(url, configured_user=ADMIN)
+    with store.uow() as uow:
+        boss = store.actor()
+        for k in range(agents):
+            add_user(uow, actor=boss, data=UserCreate(username=f"agent{k:02d}", full_name=f"Agent {k}", role="agent"))
+    store.close()
+
+
+def _agent(url: str, k: int, seconds: float, start: Barrier, results: Queue) -> None:  # type: ignore[type-arg]
+    from calldesk.models import utcnow
+    from calldesk.profiles import load_profile
+    from calldesk.store.calls import CallSave, save_call
+    from calldesk.store.store import open_store
+    from calldesk.store.users import actor_for
+
+    store = open_store(url, configured_user=ADMIN, create=False)  # the owner's connection, acting as the agent
+    with store.uow(readonly=True) as uow:
+        actor = actor_for(uow.session, f"agent{k:02d}")
+    profile = load_profile("lausd")
+
+    def save(i: int) -> float:
+        began = time.perf_counter()
+        with store.uow() as uow:
+            save_call(uow, actor=actor, profile=profile, data=CallSave(
+                client_id=uuid.uuid4().hex, opened_at=utcnow(), fields={
+                    "caller_name": f"Caller {k} {i}", "phone": f"(213) 5{k:02d}-{i % 10000:04d}",
+                    "call_type": "inquiry", "category": "Enrollment", "claim": "A form was lost."}))
+        return time.perf_counter() - began
+
+    save(0)  # warm: the connection made, the profile's rules compiled
+    start.wait()
+    ends = time.perf_counter() + seconds
+    took: list[float] = []
+    while time.perf_counter() < ends:
+        took.append(save(len(took) + 1))
+    results.put(took)
+    store.close()
+
+
+class LockWatch:
+    """How many of the agents' sessions wait on a lock (another's row or transaction), sampled every 20 ms from
+    pg_stat_activity: the queue a save holds others in, whatever the machine's speed."""
+
+    def __init__(self, url: str) -> None:
+        from sqlalchemy import create_engine
+
+        self.engine = create_engine(url, isolation_level="AUTOCOMMIT")
+        self.samples: list[int] = []
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+
+    def _watch(self) -> None:
+        from sqlalchemy import text
+
+        query = text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                     "AND wait_event_type = 'Lock'")
+        with self.engine.connect() as conn:
+            while not self.stop.wait(0.02):
+                self.samples.append(int(conn.execute(query).scalar_one()))
+
+    def __enter__(self) -> LockWatch:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop.set()
+        self.thread.join(5)
+        self.engine.dispose()
+
+    @property
+    def mean(self) -> float:
+        return statistics.mean(self.samples) if self.samples else 0.0
+
+
+def run(url: str, agents: int, seconds: float) -> tuple[float, float, float, float]:
+    """N agents at once: saves a second, median and 99th percentile of one save (ms), and the mean number of
+    agents waiting on a lock."""
+    context = mp.get_context("fork")
+    start, results = context.Barrier(agents + 1), context.Queue()
+    procs = [context.Process(target=_agent, args=(url, k, seconds, start, results)) for k in range(agents)]
+    for p in procs:
+        p.start()
+    start.wait()
+    began = time.perf_counter()
+    with LockWatch(url) as locks:
+        took = [t for _ in procs for t in results.get(timeout=seconds + 120)]
+    elapsed = time.perf_counter() - began
+    for p in procs:
+        p.join(30)
+    ordered = sorted(took)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    return len(took) / elapsed, statistics.median(took) * 1000, p99 * 1000, locks.mean
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--agents", default="4,8,16,32", help="the numbers of agents, comma separated")
+    parser.add_argument("--seconds", type=float, default=6.0, help="how long each round saves")
+    args = parser.parse_args(argv if argv is not None else sys.argv[1:])
+    counts = [int(n) for n in args.agents.split(",")]
+    print("Agents saving calls at once on PostgreSQL (save_call, each agent its own process and connection)")
+    url = _database()
+    if url is None:
+        print("  not measured: set CALLDESK_BENCH_PG_URL or CALLDESK_TEST_PG_URL")
+        return 0
+    ok = True
+    try:
+        _prepare(url, max(counts))
+        print(f"  {'agents':>6} {'saves/s':>9} {'median':>9} {'p99':>9} {'waiting':>8}   target")
+        previous = 0.0
+        for n in counts:
+            rate, median, p99, waiting = run(url, n, args.seconds)
+            rising = rate >= previous
+            good = rising and (n != AT_AGENTS or p99 <= P99_MS)
+            ok &= good
+            target = f"saves/s rising{f'; p99 <= {P99_MS:.0f} ms' if n == AT_AGENTS else ''}"
+            print(f"  {n:>6} {rate:>9.0f} {median:>6.0f} ms {p99:>6.0f} ms {waiting:>8.1f}   {target:<30} "
+                  f"{'ok' if good else 'MISSED'}")
+            print_load("         ")
+            previous = rate
+    finally:
+        _drop(url)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
