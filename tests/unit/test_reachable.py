@@ -6,6 +6,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2] / "calldesk"
 FRONTS = ("screens", "widgets", "cli")
 
@@ -74,6 +76,7 @@ def test_the_check_sees_the_store_services() -> None:
     assert "_bump_case" not in services  # private helpers are not services
 
 
+@pytest.mark.slow
 def test_every_store_service_is_reachable_from_the_tui_or_the_cli() -> None:
     services = _services()
     unreachable = {name: module for name, module in services.items()
