@@ -129,8 +129,14 @@ def pg_template() -> Iterator[str]:
     # Migrated, with the fixture's login role as its first admin.
     open_store(make_url(pg_admin_url()).set(database=name).render_as_string(hide_password=False),
                prepare=ensure_reference).close()
+
+    def drop() -> None:
+        _pg_exec(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+    atexit.register(drop)  # also when the session's teardown is cut short (an xdist worker stopped)
     yield name
-    _pg_exec(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    atexit.unregister(drop)
+    drop()
 
 
 class PgDatabases:
@@ -141,11 +147,14 @@ class PgDatabases:
     def __init__(self, template: str) -> None:
         self.template = template
         self._ready: queue.Queue[str | BaseException] = queue.Queue()
-        self._drops: queue.Queue[tuple[str, list[str]] | None] = queue.Queue()
+        # At most a few drops wait: a test that would queue more waits for one (the backlog never outgrows the run).
+        self._drops: queue.Queue[tuple[str, list[str]] | None] = queue.Queue(maxsize=3)
         self._queued: set[str] = set()
         self.failures: list[str] = []
         self._dropper = threading.Thread(target=self._drop_all, name="pg-dropper", daemon=True)
         self._dropper.start()
+        self._closed = False
+        atexit.register(self.close)  # also when the session's teardown is cut short (an xdist worker stopped)
         self._copy_ahead()
 
     def _copy_ahead(self) -> None:
@@ -186,6 +195,9 @@ class PgDatabases:
                 self.failures.append(f"{database} {roles}: {exc}")
 
     def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
         self.drop_later(self.take_unused())
         self._drops.put(None)
         self._dropper.join()
@@ -202,6 +214,7 @@ def pg_databases(pg_template: str) -> Iterator[PgDatabases]:
     databases = PgDatabases(pg_template)
     yield databases
     databases.close()  # before pg_template's teardown drops the template
+    atexit.unregister(databases.close)
 
 
 @pytest.fixture(params=BACKENDS)

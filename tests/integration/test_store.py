@@ -43,6 +43,7 @@ def _writer(url: str, user: str, count: int) -> subprocess.Popen[str]:
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+@pytest.mark.slow
 def test_concurrent_agents_wait_instead_of_failing(store: Store, staff: dict[str, Actor]) -> None:
     procs = [_writer(store.url, name, 40) for name in ("ana", "pat", "sam")]
     results = [p.communicate(timeout=120) for p in procs]

@@ -65,6 +65,7 @@ def _writer(url: str, user: str, count: int) -> subprocess.Popen[str]:
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+@pytest.mark.slow
 @pytest.mark.serial  # a writer process races the backup
 def test_backup_under_load_holds_what_the_writer_committed_before_it_started(
         store: Store, staff: dict[str, Actor], tmp_path: Path, backend: str) -> None:

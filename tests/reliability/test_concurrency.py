@@ -9,6 +9,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from sqlmodel import func, select
 
 from calldesk.errors import CalldeskError
@@ -29,6 +30,7 @@ def _worker(url: str, user: str, *args: str) -> subprocess.Popen[str]:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+@pytest.mark.slow
 def test_many_writers_on_shared_cases_lose_nothing_and_see_no_stale_error(
         store: Store, staff: dict[str, Actor]) -> None:
     # Opened by the agent, routed to the program specialist: all four writers may see them.
@@ -48,6 +50,7 @@ def test_many_writers_on_shared_cases_lose_nothing_and_see_no_stale_error(
     assert sum(versions) == WRITERS * STEPS  # every child write went through its case's version
 
 
+@pytest.mark.slow
 def test_kill_9_during_saves_keeps_every_acknowledged_case(store: Store, staff: dict[str, Actor]) -> None:
     acknowledged: list[str] = []
     for round_ in range(4):

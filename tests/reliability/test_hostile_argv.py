@@ -185,6 +185,7 @@ def _every_command(store: Store, staff: dict[str, Actor], tmp: Path, *, classes:
     return len(argvs)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_every_command_and_option_with_hostile_values(store: Store, staff: dict[str, Actor], tmp_path: Path) -> None:
     runs = _every_command(store, staff, tmp_path)
@@ -193,6 +194,7 @@ def test_every_command_and_option_with_hostile_values(store: Store, staff: dict[
     assert not (tmp_path / "missing").exists() and not list(tmp_path.glob(".*.partial"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", ["postgres"], indirect=True)
 def test_every_command_with_hostile_numbers_and_dates_on_postgresql(store: Store, staff: dict[str, Actor],
                                                                     tmp_path: Path) -> None:
@@ -218,6 +220,7 @@ def _real(url: str, *argv: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=60)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_a_few_hostile_commands_in_real_processes(store: Store, staff: dict[str, Actor], tmp_path: Path) -> None:
     numbers = _seed(store, staff)

@@ -51,6 +51,7 @@ def _no_traceback(store: Store, args: list[str]) -> None:
         assert _snapshot(store) == before, args
 
 
+@pytest.mark.slow
 @FUZZ
 @given(name=text, role=ROLES, full=text, supervisor=st.one_of(st.none(), text))
 def test_user_commands(store: Store, name: str, role: str, full: str, supervisor: str | None) -> None:
@@ -83,6 +84,7 @@ def test_case_import(store: Store, tmp_path_factory: pytest.TempPathFactory, row
     _no_traceback(store, ["case", "import", str(source)])
 
 
+@pytest.mark.slow
 @FUZZ
 @given(name=text, content=st.binary(max_size=200))
 def test_db_commands(store: Store, tmp_path_factory: pytest.TempPathFactory, name: str, content: bytes) -> None:

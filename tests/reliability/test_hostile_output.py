@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from calldesk.models import StudentCreate
 from calldesk.store import confidentiality
 from calldesk.store.store import Store
@@ -48,6 +50,7 @@ def _seed(store: Store, staff: dict[str, Actor], tmp_path: Path) -> str:
     return number
 
 
+@pytest.mark.slow
 def test_every_command_printing_stored_text_shows_it_inert(store: Store, staff: dict[str, Actor],
                                                            tmp_path: Path) -> None:
     number = _seed(store, staff, tmp_path)

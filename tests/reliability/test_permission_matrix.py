@@ -337,6 +337,7 @@ def _yours(store: Store, sue: Actor, number: str, who: str, actor: Actor) -> Non
             reassign(uow, actor=sue, case_number=number, to_user=actor.username)
 
 
+@pytest.mark.slow
 def test_every_service_function_for_every_role(store: Store, people: dict[str, Actor]) -> None:
     sue = people["supervisor"]
     outcomes: dict[tuple[str, str], str] = {}

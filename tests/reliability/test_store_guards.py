@@ -33,6 +33,7 @@ def _libpq(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", ["postgres"], indirect=True)
 def test_a_postgresql_restore_is_refused_while_another_session_is_connected(
         store: Store, staff: dict[str, Actor], tmp_path: Path) -> None:

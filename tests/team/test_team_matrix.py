@@ -37,6 +37,7 @@ def _matrix_users(team: Team) -> None:
         users.set_absence(uow, actor=sue, username="zoe", absent_since=date(2026, 1, 5))
 
 
+@pytest.mark.slow
 def test_every_service_as_each_role_on_its_own_login(team: Team) -> None:
     _matrix_users(team)
     sue = team.actor("sue")

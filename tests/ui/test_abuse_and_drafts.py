@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 from textual.widgets import Input, Select, TextArea
 
@@ -87,6 +88,7 @@ async def test_the_abuse_key_after_saving_scrubs_the_case(make_app, desk_store: 
     assert_marker_gone(desk_store)
 
 
+@pytest.mark.slow
 async def test_abuse_words_are_named_in_the_call_bar_and_never_take_a_key(make_app, desk_store: Store) -> None:  # type: ignore[no-untyped-def]
     """A bullying call says "hit": the agent types on past the scan, every character lands, nothing is marked."""
     app = make_app()
@@ -117,6 +119,7 @@ async def test_abuse_words_are_named_in_the_call_bar_and_never_take_a_key(make_a
     assert not any("ran away" in form or "hit my son" in form for form in draft_forms(desk_store))
 
 
+@pytest.mark.slow
 async def test_after_the_abuse_key_every_narrative_control_is_empty_and_locked(make_app, desk_store: Store) -> None:  # type: ignore[no-untyped-def]
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -146,6 +149,7 @@ async def test_after_the_abuse_key_every_narrative_control_is_empty_and_locked(m
     assert_marker_gone(desk_store)
 
 
+@pytest.mark.slow
 async def test_a_draft_is_resumed_after_the_app_is_killed(make_app, desk_store: Store) -> None:  # type: ignore[no-untyped-def]
     first = make_app()
     async with first.run_test(size=SIZE) as pilot:

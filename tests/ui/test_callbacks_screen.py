@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Checkbox, DataTable, Input, Select, Static
 
 from calldesk.screens.callbacks import AskForm, CallbacksScreen, ConfirmReturned
@@ -29,6 +30,7 @@ async def _add(pilot, app, name: str, urgent: bool) -> None:  # type: ignore[no-
     await pilot.pause()
 
 
+@pytest.mark.slow
 async def test_add_attempt_and_return_callbacks_from_the_desk(make_app, desk_store: Store, agent: Actor) -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:

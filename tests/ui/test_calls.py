@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlmodel import select
 from textual.widgets import Checkbox, Input, Select, TextArea
 
@@ -27,6 +28,7 @@ def text_of(screen: IntakeScreen, selector: str) -> str:
     return str(screen.query_one(selector).render())
 
 
+@pytest.mark.slow
 async def test_an_inquiry_answered_and_closed(make_app, desk_store: Store) -> None:  # type: ignore[no-untyped-def]
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import ModalScreen
@@ -77,6 +78,7 @@ def desk(store: Store, actor: Actor, profile: Profile) -> Desk:
     return Desk(profile, fixed_clock, store=store, actor=actor)
 
 
+@pytest.mark.slow
 async def test_a_complaint_through_two_follow_ups_and_its_letter_to_closing(
         desk_store: Store, staff: dict[str, Actor], profile: Profile, tmp_path: Path) -> None:
     sam, sue = staff["specialist"], staff["supervisor"]

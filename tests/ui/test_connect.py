@@ -76,6 +76,7 @@ def test_an_unknown_user_gets_one_line_and_a_non_zero_exit(tmp_path: Path) -> No
         run_desk(settings, app_class=Headless)
 
 
+@pytest.mark.slow
 @pytest.mark.serial  # QUIET_AT_LATEST measured in wall time
 async def test_the_store_opens_while_the_agent_keeps_typing(desk_store: Store) -> None:
     """The store waits for a pause in typing, but never longer than QUIET_AT_LATEST: lookups must not starve."""

@@ -30,6 +30,7 @@ def test_the_readme_documents_every_call_type_and_the_inquiry_in_ten_keys() -> N
     assert SEQUENCES["immediate inquiry"][1] <= 10
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("call_type", sorted(EXPECTED))
 async def test_the_documented_key_sequence_takes_the_call(call_type: str, make_app, desk_store: Store) -> None:  # type: ignore[no-untyped-def]
     keys, count = SEQUENCES[call_type]

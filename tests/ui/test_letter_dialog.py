@@ -8,6 +8,7 @@ import stat
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from sqlmodel import select
 from textual.widgets import Static, TextArea
 
@@ -27,6 +28,7 @@ def _letter(store: Store) -> Resolution:
         return uow.session.exec(select(Resolution)).one()
 
 
+@pytest.mark.slow
 async def test_the_letter_dialog_drafts_submits_returns_approves_and_prints(
         desk_store: Store, staff: dict[str, Actor], profile: Profile, tmp_path: Path) -> None:
     sam, sue = staff["specialist"], staff["supervisor"]

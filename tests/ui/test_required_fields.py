@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Checkbox, Input
 
 from calldesk.screens.intake import IntakeScreen
@@ -48,6 +49,7 @@ PREVIEWS = [
 ]
 
 
+@pytest.mark.slow
 async def test_the_preview_shows_what_the_store_then_decides(make_app, desk_store: Store, agent) -> None:  # type: ignore[no-untyped-def]
     from datetime import timedelta
 

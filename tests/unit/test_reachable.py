@@ -7,6 +7,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2] / "calldesk"
 FRONTS = ("screens", "widgets", "cli", "web")  # the web front (calldesk serve) is a front too
 
@@ -77,6 +79,7 @@ def test_the_check_sees_the_store_services() -> None:
     assert "_bump_case" not in services  # private helpers are not services
 
 
+@pytest.mark.slow
 def test_every_store_service_is_reachable_from_the_tui_or_the_cli() -> None:
     services = _services()
     unreachable = {name: module for name, module in services.items()
