@@ -51,6 +51,14 @@ class DeskScreen(ReportsWorkerFailures, FreshScreen[None]):
             super().__init__()
             self.who = who
 
+    class TakeCall(Message):
+        """Take a call: a new one, or a resumed draft (`client_id` and its `values`)."""
+
+        def __init__(self, client_id: str | None, values: dict[str, Any] | None) -> None:
+            super().__init__()
+            self.client_id = client_id
+            self.values = values
+
     class Connected(Message):
         """The store is open and the user signed in (posted by the app's connect thread)."""
 
@@ -196,12 +204,9 @@ class DeskScreen(ReportsWorkerFailures, FreshScreen[None]):
 
         self.app.push_screen(ResumeDraft(event.drafts, self.desk), resume)
 
-    def take_call(self, *, client_id: str | None = None, values: dict[str, Any] | None = None) -> bool:
-        """Open the intake screen: a new call, or a resumed draft (one call at a time). False if refused."""
-        from calldesk.app import CalldeskApp
-
-        assert isinstance(self.app, CalldeskApp)
-        return self.app.start_call(client_id=client_id, values=values)
+    def take_call(self, *, client_id: str | None = None, values: dict[str, Any] | None = None) -> None:
+        """Ask the app to open the intake screen: a new call, or a resumed draft (one call at a time)."""
+        self.post_message(self.TakeCall(client_id, values))
 
 
 def open_case_screen(screen: Screen[Any], case_number: str) -> None:

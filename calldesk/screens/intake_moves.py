@@ -107,6 +107,26 @@ class CallMoves(FreshScreen[None]):
         values = self.form.values()
         self.query_one(TopicPicker).show_topic(values.get("category"), values.get("subcategory"))
 
+    def action_open_earlier(self) -> None:
+        """The caller's earlier calls, to open one in the case workspace over this call."""
+        from calldesk.screens.desk import open_case_screen
+        from calldesk.screens.find import FindCaseScreen
+
+        listed = self.query_one(CallerHistory).cases
+        if not listed:
+            self.notify("No earlier calls listed: type the caller's phone, email or name first.")
+            return
+        earlier = [case for case in listed if case.yours]
+        if not earlier:
+            self.notify("The caller's earlier calls are other people's cases: you see their lines, not the cases.")
+            return
+
+        def chosen(number: str | None) -> None:
+            if number:
+                open_case_screen(self, number)
+
+        self.app.push_screen(FindCaseScreen(self.desk, earlier, title="The caller's earlier calls"), chosen)
+
     def action_resources(self) -> None:
         def chosen(entry: Any) -> None:
             if entry is None:

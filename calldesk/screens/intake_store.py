@@ -23,7 +23,6 @@ from calldesk.screens.intake_call import (
     CallerLookup,
     ConsentView,
     DraftWriter,
-    SavedCall,
     draft_of,
     has_substance,
     preview_consent,
@@ -49,17 +48,8 @@ def lookup_caller(desk: Desk, key: CallerKey) -> CallerLookup:
 
 def call_save(call: Call, *, close: bool, case_only: bool = False) -> CallSave:
     """The form's values as the save command takes them (`case_only`: the case's own fields, nothing else)."""
-    form = call.form
-    data = CallSave(client_id=call.client_id, opened_at=call.opened_at, fields=dict(form),
-                    case_number=call.case.case_number if call.case else None,
-                    expected_version=call.case.version if call.case else None,
-                    abuse_marked=call.abuse_marked, close=close and not case_only)
-    if not case_only:
-        data.follow_up_done = str(form.get("followup_done") or "")
-        data.follow_up_pending = str(form.get("followup_pending") or "")
-        data.response, data.outcome = str(form.get("response") or ""), str(form.get("outcome") or "")
-        data.alleged_violation = form.get("alleged_violation") or None
-    return data
+    return CallSave.from_form(call.form, client_id=call.client_id, opened_at=call.opened_at, case=call.case,
+                              abuse_marked=call.abuse_marked, close=close, case_only=case_only)
 
 
 def _save(desk: Desk, call: Call, writer: DraftWriter, data: CallSave) -> SavedCase:
@@ -70,16 +60,14 @@ def _save(desk: Desk, call: Call, writer: DraftWriter, data: CallSave) -> SavedC
     return saved
 
 
-def save_call(desk: Desk, call: Call, writer: DraftWriter, *, close: bool) -> SavedCall:
+def save_call(desk: Desk, call: Call, writer: DraftWriter, *, close: bool) -> tuple[SavedCase | None,
+                                                                                  CalldeskError | None]:
     """Save everything typed with one service command: the case, a new follow-up entry, the resolution, and the
-    close if asked; a refusal leaves the store (and the screen's case) as they were."""
+    close if asked; a refusal leaves the store (and the screen's case) as they were: (None, the refusal)."""
     try:
-        saved = _save(desk, call, writer, call_save(call, close=close))
+        return _save(desk, call, writer, call_save(call, close=close)), None
     except CalldeskError as exc:
-        # Nothing was written: no case in the answer, so the screen keeps every field as typed.
-        return SavedCall(None, refusal=exc)
-    return SavedCall(saved.case, saved.reasons, saved.repeat, follow_up_added=saved.follow_up_added,
-                     follow_ups=saved.follow_ups)
+        return None, exc  # nothing was written: the screen keeps every field as typed
 
 
 def reload(desk: Desk, case_number: str) -> CasePublic:
