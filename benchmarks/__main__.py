@@ -1,6 +1,7 @@
 """Run every benchmark and print each figure beside its target: python -m benchmarks [name ...]
 
-Names: startup, new_call, keystrokes, reports, bulk_data, queue, redaction (default: all).
+Names: startup, new_call, back_to_back, f10_next, shift_memory, keystrokes, reports, bulk_data, queue, redaction
+(default: all).
 Exit status 1 if any figure misses its target.
 """
 
@@ -9,7 +10,8 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("startup", "new_call", "keystrokes", "reports", "bulk_data", "queue", "redaction")
+BENCHMARKS = ("startup", "new_call", "back_to_back", "f10_next", "shift_memory", "keystrokes", "reports",
+              "bulk_data", "queue", "redaction")
 
 
 def main(names: list[str]) -> int:

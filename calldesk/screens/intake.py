@@ -133,6 +133,7 @@ class IntakeScreen(CallAbuse):
         self.saving = False
         self.saved_form: dict[str, Any] | None = None  # the form as the case last saved it
         self._saving_form: dict[str, Any] = {}
+        self.leave_when_saved = False  # Escape (or ctrl+n) came during a save
 
     # ---- layout -----------------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -363,8 +364,12 @@ class IntakeScreen(CallAbuse):
         self._refuse(as_refusal(event.worker.error))
 
     def action_leave(self) -> None:
-        """Leave the call, always: a saved case is saved again (not closed); an unsaved one is kept as a draft."""
+        """Leave the call, always: a saved case is saved again (not closed); an unsaved one is kept as a draft.
+        During a save it waits for it (F10 then ctrl+n: the call closes, then the next one starts)."""
         if not self.form.ready:
+            return
+        if self.saving:
+            self.leave_when_saved = True
             return
         call = self.snapshot()
         if call.case is not None and self.unsaved_changes(call.form):

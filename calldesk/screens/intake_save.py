@@ -30,6 +30,7 @@ class CallSaving(CallConsent):
     """The intake screen's saves (a base of IntakeScreen, which holds the call)."""
 
     _saving_form: dict[str, Any]
+    leave_when_saved: bool
 
     def record_abuse(self, call: Call, ticket: int) -> Any:
         """Mark the call as suspected abuse in the store (IntakeScreen's worker)."""
@@ -67,6 +68,7 @@ class CallSaving(CallConsent):
             return  # a save of a call that has ended since (its case is saved; nothing of it shows here)
         self.saving = False
         saved = event.saved
+        leave, self.leave_when_saved = event.leave or self.leave_when_saved, False
         if saved is not None:
             self._show_case(saved.case)
             if self.call.abuse_marked and not saved.case.abuse_marked:  # marked while this save was in flight
@@ -86,7 +88,7 @@ class CallSaving(CallConsent):
                 self.notify(f"Case {saved.case.case_number} is saved and {saved.case.status}; not done: "
                             f"{event.refusal.message}", severity="warning", timeout=8)
             self._draft_soon()  # what was refused is kept as a draft
-            if event.leave:
+            if leave:
                 self.write_draft(self.snapshot(), self.drafts.ticket(), then="leave")  # Escape always leaves
             return
         assert saved is not None
@@ -100,7 +102,7 @@ class CallSaving(CallConsent):
             self.end_call()
             return
         self.notify(f"Case {saved.case.case_number} saved. {said}", timeout=8)
-        if event.leave:
+        if leave:
             self.end_call()
 
     def _show_case(self, case: CasePublic) -> None:
