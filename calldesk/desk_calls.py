@@ -140,9 +140,20 @@ class DeskCalls(App[None]):
             return
         await self.release_keys()
 
+    def _call_on_screen(self) -> str | None:
+        call = self.open_call()
+        return call.call.client_id if call is not None else None
+
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
             self._last_typing_at = time.monotonic()
+            if not event.is_forwarded:
+                event.read_in_call = self._call_on_screen()  # type: ignore[attr-defined]
+            elif getattr(event, "read_in_call", None) not in (None, self._call_on_screen()):
+                # A key read during a call that has ended since, back from the widgets to the app's bindings:
+                # one intake screen takes every call, and the key must not act on the next call (Escape read
+                # just before ctrl+n left the call, not the one ctrl+n started).
+                return
         if self._held_keys is not None and isinstance(event, events.Key) and not event.is_forwarded:
             self._held_keys.append(event)
             return
@@ -158,4 +169,5 @@ class DeskCalls(App[None]):
         # Keys typed meanwhile wait in the app's queue behind this handler, so the order holds; keys that move
         # focus are priority bindings (they act as they are read) and editing keys act in their own field.
         for key in held:
+            key.read_in_call = self._call_on_screen()  # type: ignore[attr-defined]  # (meant for this call)
             await super().on_event(key)

@@ -216,6 +216,8 @@ class IntakeScreen(CallAbuse):
     def end_call(self) -> None:
         """The call is over: empty every field and panel for the next call (nothing of this caller stays on the
         screen), and tell the app (it shows where the agent came from)."""
+        if not self.in_call:
+            return  # (ended already: Escape read after ctrl+n had left the call)
         self.in_call = False
         self._debounce.cancel()
         self._ended_workers = {w for w in self.app.workers if w.node is self and not w.is_finished}
@@ -365,8 +367,9 @@ class IntakeScreen(CallAbuse):
 
     def action_leave(self) -> None:
         """Leave the call, always: a saved case is saved again (not closed); an unsaved one is kept as a draft.
-        During a save it waits for it (F10 then ctrl+n: the call closes, then the next one starts)."""
-        if not self.form.ready:
+        During a save it waits for it (F10 then ctrl+n: the call closes, then the next one starts). Between calls
+        it does nothing (Escape read after ctrl+n left the call: the key is spent here, not on the next call)."""
+        if not self.form.ready or not self.in_call:
             return
         if self.saving:
             self.leave_when_saved = True

@@ -33,6 +33,8 @@ class CallAbuse(CallSaving):
 
     def action_abuse(self) -> None:
         """Mark the call: empty and lock the narrative, scrub the draft or the saved case, show the guidance."""
+        if not self.in_call:
+            return
         if not self.call.abuse_marked:
             self.call.abuse_marked = True
             self.form.lock_narrative()

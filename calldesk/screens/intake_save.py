@@ -31,6 +31,7 @@ class CallSaving(CallConsent):
 
     _saving_form: dict[str, Any]
     leave_when_saved: bool
+    in_call: bool
 
     def record_abuse(self, call: Call, ticket: int) -> Any:
         """Mark the call as suspected abuse in the store (IntakeScreen's worker)."""
@@ -38,8 +39,8 @@ class CallSaving(CallConsent):
 
     def action_save(self, leave: bool = False, close: bool | None = None) -> None:
         """Save the case; `close` None follows the "close when saved" box (F10 closes, leaving never does)."""
-        if self.saving or not self.form.ready:
-            return
+        if self.saving or not self.form.ready or not self.in_call:
+            return  # (between calls: nothing to save)
         if self.resumed_case and self.call.case is None:  # never a second case from a resumed draft
             self.notify(f"Case {self.resumed_case} is still being read: save again in a moment.")
             return
