@@ -25,6 +25,7 @@ from calldesk.widgets.intake_form import TABS, IntakeForm
 from calldesk.widgets.topic_picker import TopicPicker
 
 READY_WAIT = 100  # times 10 ms
+HISTORY_WIDTH = 34  # the earlier calls' panel (intake.tcss)
 
 
 class CallMoves(FreshScreen[None]):
@@ -57,6 +58,16 @@ class CallMoves(FreshScreen[None]):
 
     def action_toggle_history(self) -> None:
         self.query_one(CallerHistory).toggle_class("-toggled")  # shown by default on a wide terminal only
+        self._place_history()
+
+    def on_resize(self) -> None:
+        self._place_history()
+
+    def _place_history(self) -> None:
+        """Below 100 columns F8 shows the earlier calls over the form's right side (absolute: the form keeps its
+        width, so its fields are never squeezed into fragments)."""
+        for history in self.query(CallerHistory):
+            history.styles.offset = (max(0, self.size.width - HISTORY_WIDTH), 0)
 
     async def action_move_on(self) -> None:
         """Enter in a one-line field moves on at once, as Tab does, so the keys typed next land in the next field.

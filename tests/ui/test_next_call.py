@@ -88,7 +88,8 @@ async def test_after_save_and_close_the_next_call_holds_nothing_of_the_caller_be
         assert nxt is screen  # the same screen, emptied: not a new one built per call
         assert nxt.form.values() == fresh, "every field as on a new call"
         shown = every_text_on(nxt)
-        for trace in ("Maria", "Gomez", "Lia", "555", "0142", "grades", "Bus 12", "Records go", "2026-000001", "2026-000002"):
+        for trace in ("Maria", "Gomez", "Lia", "555", "0142", "grades", "Bus 12", "Records go", "2026-000001",
+                      "2026-000002"):
             assert trace not in shown, f"{trace!r} of the previous caller is still on the new call"
         history = nxt.query_one(CallerHistory)
         assert history.cases == [] and history.border_title == "Earlier calls"
@@ -124,3 +125,35 @@ async def test_a_shift_of_calls_builds_one_intake_screen_and_no_new_widgets(make
         # two may still be up: a few widgets of slack, far below the ~150 one more call's form would add).
         assert screens_early == screens_late == 1
         assert widgets_late <= widgets_early + 20, (widgets_early, widgets_late)
+
+
+async def test_at_80x24_the_earlier_calls_cover_the_form_without_squeezing_it(make_app) -> None:  # type: ignore[no-untyped-def]
+    from calldesk.widgets.form_field import FormField
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await new_call(pilot)
+        await type_into(pilot, "caller_name", "Maria Gomez")
+        await settle(pilot)
+        fields = {f.id: f.region for f in screen.query(FormField)}
+        history = screen.query_one(CallerHistory)
+        assert not history.display  # hidden below 100 columns until F8
+        await pilot.press("f8")
+        await settle(pilot)
+        assert history.display and history.region.width == 34
+        assert history.region.right == 80  # over the form's right side
+        assert screen.form.region.width == 80  # the form keeps the whole width
+        assert {f.id: f.region for f in screen.query(FormField)} == fields  # no field moved or shrank
+        assert screen.query_one("#caller_name", Input).value == "Maria Gomez"
+        await pilot.press("f8")
+        await settle(pilot)
+        assert not history.display
+
+
+def test_a_draft_says_when_its_call_started_in_the_agencys_time(profile) -> None:  # type: ignore[no-untyped-def]
+    from calldesk.screens.resume import describe_draft
+
+    # 18:00 UTC on Mon 23 Nov 2026 is 10:00 in Los Angeles (PST, UTC-8), the LAUSD profile's zone.
+    form = {"caller_name": "Ana Ruiz", "category": "Transportation", "call_started": "2026-11-23T18:00:00+00:00"}
+    assert describe_draft(form, profile) == "Ana Ruiz: Transportation (started Mon 23 Nov 10:00)"
+    assert describe_draft(form) == "Ana Ruiz: Transportation (started 2026-11-23 18:00 UTC)"  # no profile: UTC, said
