@@ -30,7 +30,7 @@ class Debouncer:
             self._timers[name].stop()
         first = self._first.setdefault(name, now)
         if max_wait is not None:
-            delay = max(0.0, min(delay, first + max_wait - now))
+            delay = max(0.001, min(delay, first + max_wait - now))  # (a Textual timer needs a positive delay)
 
         def fire() -> Any:
             # A stopped timer's callback can still run once (Textual queues it before stop() lands): only the
