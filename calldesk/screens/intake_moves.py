@@ -66,8 +66,9 @@ class CallMoves(FreshScreen[None]):
     def _place_history(self) -> None:
         """Below 100 columns F8 shows the earlier calls over the form's right side (absolute: the form keeps its
         width, so its fields are never squeezed into fragments)."""
+        over = self.has_class("-narrow")
         for history in self.query(CallerHistory):
-            history.styles.offset = (max(0, self.size.width - HISTORY_WIDTH), 0)
+            history.styles.offset = (max(0, self.size.width - HISTORY_WIDTH) if over else 0, 0)
 
     async def action_move_on(self) -> None:
         """Enter in a one-line field moves on at once, as Tab does, so the keys typed next land in the next field.
