@@ -60,12 +60,11 @@ def test_an_agents_consent_button_is_one_transaction_through_her_own_login(team:
     # A relative with no written consent on file: the rules refuse (rules/consent.py), the tab stays closed.
     assert done.decision is not None and not done.decision.allowed
     assert done.decision.reason == "Do not proceed: no written consent on file."
-    with pytest.raises(ConsentRefused):
-        with store.uow() as uow:
-            consent_step(uow, actor=ana, profile=lausd, today=date(2026, 11, 23),
-                         call=CallSave.from_form({**form, "school": "Roosevelt High"}, client_id="team-consent",
-                                                 opened_at=NOW, case=done.case, abuse_marked=False, case_only=True),
-                         ask=ConsentStep("disclose", student_id=done.student.id, records=["attendance"]))
+    with pytest.raises(ConsentRefused), store.uow() as uow:
+        consent_step(uow, actor=ana, profile=lausd, today=date(2026, 11, 23),
+                     call=CallSave.from_form({**form, "school": "Roosevelt High"}, client_id="team-consent",
+                                             opened_at=NOW, case=done.case, abuse_marked=False, case_only=True),
+                     ask=ConsentStep("disclose", student_id=done.student.id, records=["attendance"]))
     with team.owner.engine.connect() as conn:  # looked at behind the database's rules
         case = conn.execute(text("SELECT opened_by, school, version FROM cases")).one()
         students = conn.execute(text("SELECT name FROM student")).scalars().all()
