@@ -35,7 +35,7 @@ async def measure(url: str) -> list[float]:
     async with app.run_test(size=(120, 36)) as pilot:
         for _ in range(REPEAT):
             for _ in range(500):  # the agent waits for the phone: the next call gets ready meanwhile
-                prepared = app._prepared
+                prepared = app.prepared_call
                 if isinstance(app.screen, DeskScreen) and prepared is not None and prepared.query(IntakeForm) \
                         and prepared.form.ready:
                     break

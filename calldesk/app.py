@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -10,7 +13,7 @@ from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import events, on
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.filter import LineFilter
 from textual.message import Message
@@ -18,6 +21,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from calldesk import collector
+from calldesk.desk_calls import DeskCalls
 from calldesk.errors import CalldeskError
 from calldesk.profiles import load_profile
 from calldesk.rules.profile import Profile, role_label
@@ -43,7 +47,7 @@ STYLES = Path(__file__).parent / "styles"
 ScreenT = TypeVar("ScreenT", bound=Screen[Any])
 
 
-class CalldeskApp(App[None], inherit_bindings=False):
+class CalldeskApp(DeskCalls, inherit_bindings=False):
     """The call desk: an agent desk mode (calls) and a supervisor queue mode, each its own screen stack."""
 
     TITLE = "calldesk"
@@ -89,7 +93,9 @@ class CalldeskApp(App[None], inherit_bindings=False):
         self.add_mode("desk", lambda: self.styled_as_now(self.desk_screen))
         self.add_mode("queue", self._queue_screen)
         self.add_mode("call", lambda: self.styled_as_now(CallHolder()))
-        self._prepared: IntakeScreen | None = None  # the next call's screen, built while the agent waits
+        # The one intake screen: built while the agent waits for the first call, then emptied and kept for each
+        # next call (a new screen per call cost 0.5-1 s on the UI thread, and its widgets stayed alive).
+        self.intake: IntakeScreen | None = None
         self._came_from = "desk"
         self._initial_keymap = dict(keymap or {})
         self._initial_theme = theme
@@ -114,6 +120,7 @@ class CalldeskApp(App[None], inherit_bindings=False):
         return screen
 
     def on_mount(self) -> None:
+        self._catch_hangup()
         if self._initial_keymap:
             self.set_keymap(self._initial_keymap)
         if self._initial_theme and self._initial_theme in self.available_themes:
@@ -148,8 +155,11 @@ class CalldeskApp(App[None], inherit_bindings=False):
         callback()
 
     @on(IntakeScreen.FormReady)
-    def _form_ready(self) -> None:
-        self.typing_now()
+    def _form_ready(self, event: IntakeScreen.FormReady) -> None:
+        self._last_typing_at = max(self._last_typing_at, event.at)
+        screen = self.intake
+        if screen is not None and not screen.calendar_ready:
+            self.run_when_quiet(screen.load_calendar)
         self._connect_when_free()
 
     def _connect_when_free(self) -> None:
@@ -227,60 +237,6 @@ class CalldeskApp(App[None], inherit_bindings=False):
         self._say_practice()
         self.desk_screen.post_message(DeskScreen.Connected())  # My work and the rest, read again as them
 
-    # ---- calls ------------------------------------------------------------------------------------------------
-    def open_call(self) -> IntakeScreen | None:
-        """The call the agent has started and not yet left (on screen or behind F3/F4), if any."""
-        stack = self._screen_stacks.get("call", [])  # a dialog may be on top of it (help, the abuse guidance)
-        return next((s for s in reversed(stack) if isinstance(s, IntakeScreen) and s is not self._prepared), None)
-
-    def _call_stack(self) -> None:
-        if "call" not in self._screen_stacks:
-            self._init_mode("call")  # the mode's base screen, built without being shown
-
-    def prepare_next_call(self) -> None:
-        """Build the next call's screen in the call mode, out of sight, unless one is ready."""
-        if self._prepared is not None or self.open_call() is not None or not self.is_running:
-            return  # it goes under the open call's screen only once that call has ended
-        self._call_stack()
-        self._prepared = self.styled_as_now(IntakeScreen(self.desk))
-        self.push_screen(self._prepared, self._call_ended, mode="call")
-        self._prepared.prepared = True
-
-    def start_call(self, *, client_id: str | None = None, values: dict[str, Any] | None = None) -> bool:
-        """Show a new call (the prepared one when ready) or a resumed draft; False if a call is already open."""
-        if self.open_call() is not None:
-            if self.current_mode != "call":
-                self.switch_mode("call")
-                self.notify("Back to the call you have open: finish or leave it (Escape) first.", severity="warning")
-            else:
-                self.notify("Finish or leave the call on screen first (Escape leaves it, kept as a draft).",
-                            severity="warning")
-            return False
-        if self.current_mode != "call":
-            self._came_from = self.current_mode or "desk"
-        self._call_stack()
-        if client_id is None and self._prepared is not None:
-            prepared, self._prepared = self._prepared, None
-            self.switch_mode("call")
-            prepared.begin_call()
-            self.call_next(self.release_keys)  # its first field has focus now: any keys held meanwhile go there
-        else:
-            self.push_screen(self.styled_as_now(IntakeScreen(self.desk, client_id=client_id, values=values)),
-                             self._call_ended, mode="call")
-            self.switch_mode("call")
-        return True
-
-    def _call_ended(self, _: object = None) -> None:
-        """A call's screen was dismissed: back to where the agent came from (or on to the next call, when ctrl+n
-        ended it), and the next call gets ready."""
-        if self._start_after_leave and self.open_call() is None:
-            self._start_after_leave = False
-            self.start_call()
-            return
-        if self.current_mode == "call" and self.open_call() is None:
-            self.switch_mode(self._came_from)
-        self.call_after_refresh(self.prepare_next_call)
-
     def exit(self, result: None = None, return_code: int = 0, message: RenderableType | None = None) -> None:
         # Workers waiting for a store that will not be opened now must not hold the process at exit (the connect
         # worker may never run: Textual cancels workers that have not started).
@@ -293,6 +249,8 @@ class CalldeskApp(App[None], inherit_bindings=False):
         # a store that will never open holds the process (or the test run) for ever.
         self.desk.abandon()
         collector.resume()
+        with contextlib.suppress(AttributeError, NotImplementedError, RuntimeError, ValueError):
+            asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The screen's own commands first (the same list as its keys and F1 help), then the Textual ones a desk
@@ -316,55 +274,6 @@ class CalldeskApp(App[None], inherit_bindings=False):
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.screen))
 
-    def action_new_call(self) -> None:
-        call = self.open_call()
-        if call is not None and self.current_mode == "call" and self.screen is call:
-            # A second call while one is on screen: that one is left as Escape leaves it (saved again, or kept as
-            # a draft to resume), and the new one starts; keys typed meanwhile wait for the new call's first field.
-            self._start_after_leave = True
-            self._hold_keys(seconds=3.0)
-            call.action_leave()
-            return
-        if self._prepared is None and call is None:
-            self._hold_keys(seconds=1.0)  # the call's screen is built now: hold keys until its first field has focus
-        # A prepared call has its first field focused already: the keys queued behind ctrl+n go straight there.
-        self.start_call()
-
-    def _hold_keys(self, *, seconds: float) -> None:
-        if self._held_keys is None:
-            self._held_keys = []
-            self._hold_timer = self.set_timer(seconds, self._hold_expired)  # never hold them longer than that
-
-    async def _hold_expired(self) -> None:
-        if self._start_after_leave and self.open_call() is not None:
-            # The call on screen could not be left: the keys meant for the new call must not land in it.
-            held, self._held_keys, self._hold_timer = self._held_keys or [], None, None
-            self._start_after_leave = False
-            if held:
-                self.notify(f"The call on screen was not left, so {len(held)} key(s) typed after ctrl+n were set "
-                            "aside; leave it with Escape, then start the new call.", severity="warning", timeout=10)
-            return
-        await self.release_keys()
-
-    async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key):
-            self._last_typing_at = time.monotonic()
-        if self._held_keys is not None and isinstance(event, events.Key) and not event.is_forwarded:
-            self._held_keys.append(event)
-            return
-        await super().on_event(event)
-
-    @on(IntakeScreen.Opened)
-    async def release_keys(self) -> None:
-        """Deliver the held keys, in the order they were typed, to whatever now has focus."""
-        held, self._held_keys = self._held_keys or [], None
-        if self._hold_timer is not None:
-            self._hold_timer.stop()
-            self._hold_timer = None
-        # Keys typed meanwhile wait in the app's queue behind this handler, so the order holds; keys that move
-        # focus are priority bindings (they act as they are read) and editing keys act in their own field.
-        for key in held:
-            await super().on_event(key)
 
 
 def run_desk(settings: Settings, *, app_class: type[CalldeskApp] | None = None,

@@ -91,6 +91,10 @@ def _aware(prior: PriorCase) -> datetime:
         require_aware(prior.opened_at, "earlier case's opening time")
 
 
+# The form's fields `detect_repeat` reads beside the caller's (who is calling is looked up from name, phone, email).
+REPEAT_INPUTS = frozenset({"category", "school"})
+
+
 def _ago(days: int) -> str:
     if days == 0:
         return "earlier today"

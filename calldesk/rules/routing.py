@@ -18,6 +18,10 @@ from calldesk.rules.repeat import RepeatDecision, promoted_call_type
 from calldesk.rules.reportability import Reportability, reportability
 from calldesk.rules.triage import TriageDecision, check_call, flags_of, tier_for, triage
 
+# The fields `route` reads: a change to any of them routes a case again (tier, owner, deadlines, and the person:
+# the language picks who). The store re-routes on them; the intake previews the routing again on them.
+ROUTING_INPUTS = frozenset({"call_type", "category", "source", "due_process", "special_education", "safety",
+                            "urgent", "needs_follow_up", "language"})
 
 @dataclass(frozen=True)
 class Routing:

@@ -71,13 +71,8 @@ def form_values(view: CaseView) -> dict[str, Any]:
 def save(desk: Desk, view: CaseView, form: Mapping[str, Any], *, close: bool = False) -> CaseView:
     """Save the form with the one-transaction save command, against the version the user saw."""
     case = view.case
-    data = CallSave(client_id=case.client_id, opened_at=case.opened_at,
-                    fields={k: v for k, v in form.items() if k in CASE_FIELDS},
-                    case_number=case.case_number, expected_version=case.version, abuse_marked=case.abuse_marked,
-                    follow_up_done=str(form.get("followup_done") or ""),
-                    follow_up_pending=str(form.get("followup_pending") or ""),
-                    response=str(form.get("response") or ""), outcome=str(form.get("outcome") or ""),
-                    alleged_violation=form.get("alleged_violation") or None, close=close)
+    data = CallSave.from_form(form, client_id=case.client_id, opened_at=case.opened_at, case=case,
+                              abuse_marked=case.abuse_marked, close=close)
     with desk.store.uow() as uow:
         calls.save_call(uow, actor=desk.actor, profile=desk.profile, data=data)
     return load(desk, case.case_number)

@@ -56,6 +56,14 @@ class DeskScreen(ReportsWorkerFailures, FreshScreen[None]):
             super().__init__()
             self.who = who
 
+    class TakeCall(Message):
+        """Take a call: a new one, or a resumed draft (`client_id` and its `values`)."""
+
+        def __init__(self, client_id: str | None, values: dict[str, Any] | None) -> None:
+            super().__init__()
+            self.client_id = client_id
+            self.values = values
+
     class Connected(Message):
         """The store is open and the user signed in (posted by the app's connect thread)."""
 
@@ -186,8 +194,8 @@ class DeskScreen(ReportsWorkerFailures, FreshScreen[None]):
             return
         values = {"phone": pop.number if pop.digits else "", "call_started": pop.ring_at.isoformat()}
         client_id = call_client_id(pop.call_id) if pop.call_id else uuid.uuid4().hex
-        if self.take_call(client_id=client_id, values=values):
-            line.post_message(RingLine.Ringing(None))
+        self.take_call(client_id=client_id, values=values)
+        line.post_message(RingLine.Ringing(None))  # taken: the line is for the next ring
 
     def action_callbacks(self) -> None:
         from calldesk.screens.callbacks import CallbacksScreen
@@ -219,12 +227,9 @@ class DeskScreen(ReportsWorkerFailures, FreshScreen[None]):
 
         self.app.push_screen(ResumeDraft(event.drafts, self.desk), resume)
 
-    def take_call(self, *, client_id: str | None = None, values: dict[str, Any] | None = None) -> bool:
-        """Open the intake screen: a new call, or a resumed draft (one call at a time). False if refused."""
-        from calldesk.app import CalldeskApp
-
-        assert isinstance(self.app, CalldeskApp)
-        return self.app.start_call(client_id=client_id, values=values)
+    def take_call(self, *, client_id: str | None = None, values: dict[str, Any] | None = None) -> None:
+        """Ask the app to open the intake screen: a new call, or a resumed draft (one call at a time)."""
+        self.post_message(self.TakeCall(client_id, values))
 
 
 def open_case_screen(screen: Screen[Any], case_number: str) -> None:

@@ -5,6 +5,7 @@ The store is only touched from thread workers (so typing never stutters); they p
 
 from __future__ import annotations
 
+import time
 import uuid
 from dataclasses import replace
 from datetime import datetime
@@ -15,34 +16,24 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import Checkbox, Header, Input, Select, TextArea
+from textual.widgets import Checkbox, Header, Input, Select, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from calldesk.errors import CalldeskError
-from calldesk.rules.abuse import abuse_guidance, abuse_words_in
-from calldesk.rules.calendar import calendar_for, federal_holidays, holidays_loaded
-from calldesk.rules.display import inert
-from calldesk.rules.profile import TIER_LABELS, role_label
-from calldesk.rules.repeat import PriorCase, detect_repeat
-from calldesk.rules.routing import route
-from calldesk.rules.triage import format_due
+from calldesk.rules.calendar import federal_holidays, holidays_loaded
+from calldesk.rules.repeat import REPEAT_INPUTS, PriorCase, detect_repeat
+from calldesk.rules.routing import ROUTING_INPUTS, route
 from calldesk.screens import intake_call
-from calldesk.screens.abuse import AbuseGuidanceScreen
 from calldesk.screens.context import Desk
 from calldesk.screens.debounce import Debouncer
 from calldesk.screens.failures import as_refusal
+from calldesk.screens.intake_abuse import ABUSE_STOP, CallAbuse
 from calldesk.screens.intake_call import DRAFT_CASE, Call, DraftWriter
-from calldesk.screens.intake_consent import CallConsent
-from calldesk.screens.intake_messages import (
-    AbuseRecorded,
-    CallerLooked,
-    CallSaved,
-    CaseResumed,
-    Refused,
-)
+from calldesk.screens.intake_messages import CallerLooked, CaseResumed
 from calldesk.widgets.banner import Banner
 from calldesk.widgets.call_bar import CallBar
 from calldesk.widgets.call_information import CallInformation
+from calldesk.widgets.caller_details import NOT_SAVED
 from calldesk.widgets.caller_history import CallerHistory
 from calldesk.widgets.follow_up import FollowUp
 from calldesk.widgets.intake_form import TABS, IntakeForm
@@ -50,20 +41,20 @@ from calldesk.widgets.key_line import KeyLine
 from calldesk.widgets.steady_footer import SteadyFooter
 
 if TYPE_CHECKING:
-    from calldesk.models import CasePublic
+    pass
 
 LOOKUP_FIELDS = frozenset({"caller_name", "phone", "email"})
-TRIAGE_FIELDS = frozenset({"call_type", "category", "school", "source", "due_process", "special_education", "safety",
-                           "urgent", "needs_follow_up"})
+# The preview is the store's routing and repeat rules on the form: it changes when what they read does.
+PREVIEW_FIELDS = ROUTING_INPUTS | REPEAT_INPUTS
 CONSENT_FIELDS = frozenset({"relationship", "caller_name", "records_asked"})
 # Below 100 columns the footer gives way to these, whole (F1 and ctrl+p list every key).
 NARROW_KEYS = ("intake.save", "intake.save_close", "intake.abuse", "intake.next_tab", "app.help", "intake.leave",
                "intake.history")
-ABUSE_STOP = "Suspected child abuse: report it by phone and on the form; do not document it here."
 
 
-class IntakeScreen(CallConsent):
-    """One call, from the first word to the saved (or closed) case."""
+class IntakeScreen(CallAbuse):
+    """One call at a time, from the first word to the saved (or closed) case; then the next call, on the same
+    screen (emptied, and drawn out of sight while the agent waits), never a new screen per call."""
 
     SUB_TITLE = "New call"
     # on_mount puts the agent in the first field; Textual's auto focus would focus the tab strip first, and each
@@ -112,27 +103,37 @@ class IntakeScreen(CallConsent):
         Binding("shift+tab", "app.focus_previous", show=False, priority=True, id="intake.previous_field"),
     ]
     LOOKUP_DELAY = 0.3
-    AUTOSAVE_DELAY = 0.8
     ABUSE_SCAN_DELAY = 0.8
+    RESTYLE_ON_RESUME = False  # shown call after call: restyled only when the stylesheet changed (FreshScreen)
 
-    def __init__(self, desk: Desk, *, client_id: str | None = None, values: dict[str, Any] | None = None) -> None:
+    def __init__(self, desk: Desk, *, client_id: str | None = None, values: dict[str, Any] | None = None,
+                 in_call: bool = True) -> None:
+        """`in_call` False: built ahead of the next call (begin_call starts it)."""
         super().__init__()
         self.desk = desk
+        self.in_call = in_call
+        self._take(client_id, values)
+        self._debounce = Debouncer(self)
+        self.prepared = not in_call  # drawn out of sight for the next call (on_idle)
+        self.calendar_ready = False  # the holiday tables the deadlines need are loaded
+        self._announced = False  # every tab is mounted and _form_ready has run
+        self._ended_workers: set[Worker[Any]] = set()  # of calls that have ended: their failures are not this call's
+
+    def _take(self, client_id: str | None, values: dict[str, Any] | None) -> None:
+        """The call's state: a new call, or a resumed draft's (`values`)."""
         values = dict(values or {})
         started = values.pop("call_started", None)
-        opened_at = datetime.fromisoformat(started) if isinstance(started, str) else desk.now()
-        self.call = Call(client_id or uuid.uuid4().hex, opened_at, abuse_marked=bool(values.pop("abuse_marked", 0)))
+        opened_at = datetime.fromisoformat(started) if isinstance(started, str) else self.desk.now()
+        client_id = client_id or uuid.uuid4().hex
+        self.call = Call(client_id, opened_at, DraftWriter(self.desk, client_id),
+                         abuse_marked=bool(values.pop("abuse_marked", 0)))
         self.resumed_case: str | None = values.pop(DRAFT_CASE, None)  # unsaved changes to a saved case
         self.resumed = values
-        self.drafts = DraftWriter(desk, self.call.client_id)
         self.priors: list[PriorCase] = []
         self.saving = False
         self.saved_form: dict[str, Any] | None = None  # the form as the case last saved it
         self._saving_form: dict[str, Any] = {}
-        self._debounce = Debouncer(self)
-        self.prepared = False  # built out of sight for the next call (set by the app)
-        self.calendar_ready = False  # the holiday tables the deadlines need are loaded
-        self._announced = False  # every tab is mounted and _form_ready has run
+        self.leave_when_saved = False  # Escape (or ctrl+n) came during a save
 
     # ---- layout -----------------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -159,7 +160,12 @@ class IntakeScreen(CallConsent):
         """The first field has focus: keys typed since ctrl+n can be delivered (the app held them)."""
 
     class FormReady(Message):
-        """Every tab of the call's form is mounted (the app opens the store after this, not during it)."""
+        """Every tab of the call's form is mounted (the app opens the store after this, not during it, and loads
+        the holiday tables when the agent first pauses: `load_calendar`)."""
+
+        def __init__(self, at: float) -> None:
+            super().__init__()
+            self.at = at  # time.monotonic() when the form came up: the agent types from then on
 
     @property
     def form_ready(self) -> bool:
@@ -187,9 +193,16 @@ class IntakeScreen(CallConsent):
                 self._compositor.render_update(full=True)
                 self._dirty_widgets.clear()
 
-    def begin_call(self) -> None:
-        """A screen prepared ahead of the call becomes the call on screen: its clock starts now."""
-        self.call.opened_at = self.desk.now()
+    class CallEnded(Message):
+        """The call was saved and closed, or left: the screen is empty again, ready for the next call."""
+
+    def begin_call(self, *, client_id: str | None = None, values: dict[str, Any] | None = None) -> None:
+        """The screen, ready ahead of the call, takes it (a resumed draft's `values`): its clock starts now."""
+        self.in_call = True
+        if client_id is not None or values:
+            self._take(client_id, values)
+        else:
+            self.call.opened_at = self.desk.now()
         if self._form is None:
             return  # ctrl+n came before it was built: its clock starts with this time, on_mount focuses
         self.query_one(CallBar).restart(self.call.opened_at)
@@ -197,39 +210,64 @@ class IntakeScreen(CallConsent):
         if self.focused is not first:
             self.set_focus(first)
         if self.form_ready:
+            self._restore()
             self._show_triage()
+
+    def end_call(self) -> None:
+        """The call is over: empty every field and panel for the next call (nothing of this caller stays on the
+        screen), and tell the app (it shows where the agent came from)."""
+        if not self.in_call:
+            return  # (ended already: Escape read after ctrl+n had left the call)
+        self.in_call = False
+        self._debounce.cancel()
+        self._ended_workers = {w for w in self.app.workers if w.node is self and not w.is_finished}
+        self._take(None, None)
+        if self.form_ready:
+            with self.prevent(Input.Changed, TextArea.Changed, Select.Changed, Checkbox.Changed):
+                self.form.reset()
+                self._show_topic()
+            for banner in self.query(Banner):
+                banner.clear()
+            self.query_one(CallBar).reset(self.call.opened_at)
+            self.query_one(CallerHistory).show([], looked_up=False)
+            self.query_one(CallInformation).show_triage("")
+            self.query_one(FollowUp).reset()
+            self.query_one("#case-status", Static).update(NOT_SAVED)
+            self._show_consent(intake_call.preview_consent(self.desk, self.snapshot()))
+        self.prepared = True  # drawn again out of sight (on_idle), so the next call shows at once
+        self.post_message(self.CallEnded())
 
     @on(IntakeForm.Ready)
     def _form_ready(self) -> None:
         """Every tab is mounted: put a resumed draft back, then show the rules' first answers."""
+        self._announced = True
+        self.form.remember_fresh()
+        if holidays_loaded(self.desk.today().year):  # an earlier call loaded them: the deadlines show now
+            self._calendar_loaded()
+        # The form is up, so the agent is about to type: the app waits for their first pause before loading in
+        # the background (the holiday tables here, the store's opening if it was due).
+        self.post_message(self.FormReady(time.monotonic()))
+        self._show_consent(intake_call.preview_consent(self.desk, self.snapshot()))
+        if self.in_call:
+            self._restore()
+
+    def _restore(self) -> None:
+        """A resumed draft back on the form (or keys typed before the last tab mounted): drafted, looked up."""
         if self.resumed:
-            self.form.fill(self.resumed)
+            resumed, self.resumed = self.resumed, {}
+            self.form.fill(resumed)
             self._show_topic()
             if self.resumed_case:
-                self.resume_case(self.resumed_case)
+                self.resume_case(self.call.client_id, self.resumed_case)
             else:
                 self.notify("Unsaved call resumed: everything typed is back.")
+            self._show_consent(intake_call.preview_consent(self.desk, self.snapshot()))
         if self.call.abuse_marked:
             self.form.lock_narrative()
             self.query_one("#abuse-banner", Banner).show(ABUSE_STOP, "stop")
-        self._announced = True
-        from calldesk.app import CalldeskApp
-
-        if isinstance(self.app, CalldeskApp):
-            # The form is up, so the agent is about to type: from now on (not from when the app hears FormReady),
-            # loading in the background waits for their first pause, also the store's opening if it was due.
-            self.app.typing_now()
-        if holidays_loaded(self.desk.today().year):  # an earlier call loaded them: the deadlines show now
-            self._calendar_loaded()
-        elif isinstance(self.app, CalldeskApp):
-            self.app.run_when_quiet(self.load_calendar)
-        else:
-            self.call_after_refresh(self.load_calendar)
-        self.post_message(self.FormReady())
-        self._show_consent(intake_call.preview_consent(self.desk, self.snapshot()))
-        if intake_call.has_substance(self.form.values()):  # resumed, or typed before the last tab mounted
+        if intake_call.has_substance(self.form.values()):
             self._lookup()
-            self._debounce("autosave", self.AUTOSAVE_DELAY, self._autosave)
+            self._draft_soon()
 
     @property
     def debouncing(self) -> bool:
@@ -244,17 +282,17 @@ class IntakeScreen(CallConsent):
     def _changed(self, event: Input.Changed | TextArea.Changed | Select.Changed | Checkbox.Changed) -> None:
         widget = event.text_area if isinstance(event, TextArea.Changed) else event.control
         name = widget.id or ""
-        if not widget.has_class("form-value") or not self.form.ready:
+        if not widget.has_class("form-value") or not self.form.ready or not self.in_call:
             return
         field = self.form.field(name)
         if field is not None:
             field.clear_error()
-        self._debounce("autosave", self.AUTOSAVE_DELAY, self._autosave)  # after a save too: edits are drafted
+        self._draft_soon()  # after a save too: edits are drafted
         if name in ("category", "subcategory"):
             self._show_topic()
         if name in LOOKUP_FIELDS:
             self._debounce("lookup", self.LOOKUP_DELAY, self._lookup)
-        if name in TRIAGE_FIELDS:
+        if name in PREVIEW_FIELDS:
             self._show_triage()
         if name in ("claim", "evidence") and not self.call.abuse_marked:
             self._debounce("abuse-scan", self.ABUSE_SCAN_DELAY, self._scan_for_abuse)
@@ -289,16 +327,18 @@ class IntakeScreen(CallConsent):
             self.query_one(CallInformation).show_triage(exc.message)
 
     def _lookup(self) -> None:
-        self.lookup_caller(intake_call.caller_key(self.form.values()))
+        self.lookup_caller(self.call.client_id, intake_call.caller_key(self.form.values()))
 
     @work(thread=True, exclusive=True, group="lookup", exit_on_error=False)
-    def lookup_caller(self, key: intake_call.CallerKey) -> None:
+    def lookup_caller(self, client_id: str, key: intake_call.CallerKey) -> None:
         from calldesk.screens import intake_store  # the database side loads with the first worker
 
-        self.post_message(CallerLooked(intake_store.lookup_caller(self.desk, key)))
+        self.post_message(CallerLooked(client_id, intake_store.lookup_caller(self.desk, key)))
 
     @on(CallerLooked)
     def _looked(self, event: CallerLooked) -> None:
+        if event.client_id != self.call.client_id:
+            return  # the earlier calls of a caller whose call has ended
         current = self.call.case.case_number if self.call.case else None  # this call is not an earlier call
         self.priors = [p for p in event.lookup.priors if p.case_number != current]
         self.query_one(CallerHistory).show([c for c in event.lookup.history if c.case_number != current],
@@ -308,145 +348,11 @@ class IntakeScreen(CallConsent):
     # ---- drafts -----------------------------------------------------------------------------------------------
     @on(CaseResumed)
     def _case_resumed(self, event: CaseResumed) -> None:
+        if event.client_id != self.call.client_id:
+            return
         self._show_case(event.case)
         self.saved_form = {}  # what the draft brought back is not in the case yet
         self.notify(f"Unsaved changes to case {event.case.case_number} resumed: save to apply them to the case.")
-
-    # ---- suspected abuse --------------------------------------------------------------------------------------
-    def abuse_words(self) -> list[str]:
-        """Words in the claim or evidence that may point to abuse (only named in the call bar, never asked)."""
-        values = self.form.values()
-        return abuse_words_in(f"{values.get('claim', '')}\n{values.get('evidence', '')}",
-                              self.desk.profile.abuse_keywords)
-
-    def _scan_for_abuse(self) -> None:
-        """A line in the call bar, never a dialog: it takes no focus and no key (bullying calls say "hit" too)."""
-        self.query_one(CallBar).show_abuse_words([] if self.call.abuse_marked else self.abuse_words())
-
-    def action_abuse(self) -> None:
-        """Mark the call: empty and lock the narrative, scrub the draft or the saved case, show the guidance."""
-        if not self.call.abuse_marked:
-            self.call.abuse_marked = True
-            self.form.lock_narrative()
-            self.query_one(CallBar).show_abuse_words([])
-            self.query_one("#abuse-banner", Banner).show(ABUSE_STOP, "stop")
-            self.record_abuse(self.snapshot(), self.drafts.ticket())
-        self.app.push_screen(AbuseGuidanceScreen(abuse_guidance(self.desk.profile)))
-
-    @work(thread=True, group="abuse", exit_on_error=False)
-    def record_abuse(self, call: Call, ticket: int) -> None:
-        from calldesk.screens import intake_store  # the database side loads with the first worker
-
-        try:
-            case = intake_store.record_abuse(self.desk, call, self.drafts, ticket)
-            if call.case is not None:
-                self.drafts.discard(ticket)  # edits drafted after the save held the narrative too
-            self.post_message(AbuseRecorded(case))
-        except CalldeskError as exc:
-            self.post_message(Refused(exc))
-
-    @on(AbuseRecorded)
-    def _abuse_recorded(self, event: AbuseRecorded) -> None:
-        if event.case is not None:
-            self._show_case(event.case)
-
-    # ---- saving -----------------------------------------------------------------------------------------------
-    def action_save(self, leave: bool = False, close: bool | None = None) -> None:
-        """Save the case; `close` None follows the "close when saved" box (F10 closes, leaving never does)."""
-        if self.saving or not self.form.ready:
-            return
-        if self.resumed_case and self.call.case is None:  # never a second case from a resumed draft
-            self.notify(f"Case {self.resumed_case} is still being read: save again in a moment.")
-            return
-        self.saving = True
-        self.form.clear_errors()
-        self.query_one("#refusal-banner", Banner).clear()
-        call = self.snapshot()
-        self._saving_form = call.form
-        if close is None:
-            close = bool(call.form.get("close_on_save"))
-        self.save_call(call, close=close, leave=leave)
-
-    def action_save_and_close(self) -> None:
-        self.action_save(close=True)
-
-    @work(thread=True, group="save", exit_on_error=False)
-    def save_call(self, call: Call, *, close: bool, leave: bool) -> None:
-        from calldesk.screens import intake_store  # the database side loads with the first worker
-
-        self.post_message(CallSaved(intake_store.save_call(self.desk, call, self.drafts, close=close), leave=leave))
-
-    @on(CallSaved)
-    def _saved(self, event: CallSaved) -> None:
-        self.saving = False
-        saved = event.saved
-        if saved.case is not None:
-            self._show_case(saved.case)
-            if self.call.abuse_marked and not saved.case.abuse_marked:  # marked while this save was in flight
-                self.record_abuse(self.snapshot(), self.drafts.ticket())
-            filled: dict[str, Any] = {"phone": saved.case.phone or "", "call_type": saved.case.call_type}
-            if saved.follow_up_added:
-                filled.update(followup_done="", followup_pending="")
-            self.form.fill(filled)
-            self._show_follow_ups(saved)
-            if saved.refusal is None:
-                self.saved_form = {**self._saving_form, **filled}  # what is typed during the save is not in it
-        if saved.repeat:
-            self.query_one("#repeat-banner", Banner).show(f"Repeat caller: {saved.repeat}.", "warn")
-        if saved.refusal is not None:
-            self._refuse(saved.refusal)  # the field named is focused with its text unselected (focus_at_end)
-            if saved.case is not None:
-                self.notify(f"Case {saved.case.case_number} is saved and {saved.case.status}; not done: "
-                            f"{saved.refusal.message}", severity="warning", timeout=8)
-            self._debounce("autosave", self.AUTOSAVE_DELAY, self._autosave)  # what was refused is kept as a draft
-            if event.leave:
-                self.write_draft(self.snapshot(), self.drafts.ticket(), then="leave")  # Escape always leaves
-            return
-        assert saved.case is not None
-        if self.unsaved_changes():
-            self._debounce("autosave", self.AUTOSAVE_DELAY, self._autosave)  # typed while the save was in flight
-        else:
-            self.discard_draft(self.drafts.ticket())  # the case holds everything typed
-        said = " ".join(saved.reasons)
-        if saved.case.status == "closed":
-            self.app.notify(f"Case {saved.case.case_number} saved and closed. {said}", timeout=8)
-            self.dismiss(None)
-            return
-        self.notify(f"Case {saved.case.case_number} saved. {said}", timeout=8)
-        if event.leave:
-            self.dismiss(None)
-
-    def _show_case(self, case: CasePublic) -> None:
-        self.call.case = case
-        tier = TIER_LABELS.get(case.tier or "", "Compliment")
-        owner = role_label(case.owner_role)
-        self.query_one(CallBar).show_case(f"Case {case.case_number} · {case.status} · {tier} · {owner}")
-        self.query_one("#case-status").update(  # type: ignore[attr-defined]
-            f"Status: case {case.case_number} is {case.status}" + (f" ({case.close_reason})" if case.close_reason
-                                                                   else ""))
-
-    def _show_follow_ups(self, saved: intake_call.SavedCall) -> None:
-        assert saved.case is not None
-        due = saved.case.next_follow_up_by
-        when = format_due(calendar_for(self.desk.profile).local(due), with_time=False) if due else None
-        self.query_one(FollowUp).show_entries(saved.follow_ups, f"Next follow-up entry due by {when}." if when
-                                              else "No follow-up clock on this case.")
-
-    def _refuse(self, error: CalldeskError) -> None:
-        """A refusal: each missing field's sentence under it (the first one focused), always as a banner;
-        nothing typed is touched."""
-        fields: dict[str, str] = getattr(error, "fields", None) or {getattr(error, "field", None) or "": error.message}
-        for name, message in fields.items():
-            self.form.show_error(name or None, message, focus=False)
-        first = next((name for name in fields if self.form.field(name) is not None), None)
-        if first is not None:  # its tab comes forward and it takes the cursor; the others only say what is missing
-            self.form.show_error(first, fields[first])
-        self.query_one("#refusal-banner", Banner).show(error.message, "stop")
-        self.notify(inert(error.message), severity="error", timeout=8, markup=False)
-
-    @on(Refused)
-    def _refused(self, event: Refused) -> None:
-        self._refuse(event.error)
 
     @on(Worker.StateChanged)
     def _worker_changed(self, event: Worker.StateChanged) -> None:
@@ -454,34 +360,19 @@ class IntakeScreen(CallConsent):
         worker failure: a sentence for the agent, never a traceback."""
         if event.state == WorkerState.SUCCESS and event.worker.name == "load_calendar":
             self._calendar_loaded()
-        if event.state != WorkerState.ERROR:
-            return
+        if event.state != WorkerState.ERROR or event.worker in self._ended_workers:
+            return  # (a failure of an ended call's worker is not this call's: Textual has logged it)
         self.saving = False
         self._refuse(as_refusal(event.worker.error))
 
-    def action_open_earlier(self) -> None:
-        """The caller's earlier calls, to open one in the case workspace over this call."""
-        from calldesk.screens.desk import open_case_screen
-        from calldesk.screens.find import FindCaseScreen
-
-        listed = self.query_one(CallerHistory).cases
-        if not listed:
-            self.notify("No earlier calls listed: type the caller's phone, email or name first.")
-            return
-        earlier = [case for case in listed if case.yours]
-        if not earlier:
-            self.notify("The caller's earlier calls are other people's cases: you see their lines, not the cases.")
-            return
-
-        def chosen(number: str | None) -> None:
-            if number:
-                open_case_screen(self, number)
-
-        self.app.push_screen(FindCaseScreen(self.desk, earlier, title="The caller's earlier calls"), chosen)
-
     def action_leave(self) -> None:
-        """Leave the call, always: a saved case is saved again (not closed); an unsaved one is kept as a draft."""
-        if not self.form.ready:
+        """Leave the call, always: a saved case is saved again (not closed); an unsaved one is kept as a draft.
+        During a save it waits for it (F10 then ctrl+n: the call closes, then the next one starts). Between calls
+        it does nothing (Escape read after ctrl+n left the call: the key is spent here, not on the next call)."""
+        if not self.form.ready or not self.in_call:
+            return
+        if self.saving:
+            self.leave_when_saved = True
             return
         call = self.snapshot()
         if call.case is not None and self.unsaved_changes(call.form):
@@ -489,4 +380,4 @@ class IntakeScreen(CallConsent):
         elif call.case is None and intake_call.has_substance(call.form):
             self.write_draft(call, self.drafts.ticket(), then="leave")
         elif not self.saving:
-            self.dismiss(None)
+            self.end_call()

@@ -12,14 +12,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from calldesk.errors import CalldeskError
 from calldesk.rules.consent import ConsentDecision, check_disclosure
 from calldesk.rules.contact import phone_digits
 from calldesk.rules.repeat import CallerKey, PriorCase
 from calldesk.screens.context import Desk
 
 if TYPE_CHECKING:
-    from calldesk.models import CasePublic, DisclosurePublic, FollowUpPublic, StudentPublic
+    from calldesk.models import CasePublic, DisclosurePublic, StudentPublic
     from calldesk.store.queries import EarlierCall
 
 # Typed fields that mean the agent has started a call worth keeping as a draft.
@@ -34,6 +33,7 @@ class Call:
 
     client_id: str
     opened_at: datetime
+    drafts: DraftWriter = field(repr=False, compare=False)  # this call's drafts (a worker may outlive the call)
     form: dict[str, Any] = field(default_factory=dict)
     case: CasePublic | None = None
     abuse_marked: bool = False
@@ -45,18 +45,6 @@ class CallerLookup:
     history: list[EarlierCall]
     priors: list[PriorCase]
     looked_up: bool
-
-
-@dataclass
-class SavedCall:
-    """What a save did: the case as stored now, the rules' reasons, and any refusal along the way."""
-
-    case: CasePublic | None
-    reasons: list[str] = field(default_factory=list)
-    repeat: str | None = None
-    refusal: CalldeskError | None = None
-    follow_up_added: bool = False
-    follow_ups: list[FollowUpPublic] = field(default_factory=list)
 
 
 @dataclass

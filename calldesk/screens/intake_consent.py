@@ -48,13 +48,15 @@ class CallConsent(CallDrafts):
         from calldesk.screens import intake_store  # the database side loads with the first worker
 
         try:
-            self.post_message(ConsentChecked(intake_store.consent_action(self.desk, call, self.drafts, action)))
+            self.post_message(ConsentChecked(call.client_id,
+                                             intake_store.consent_action(self.desk, call, call.drafts, action)))
         except CalldeskError as exc:
-            self.post_message(Refused(exc))
+            self.post_message(Refused(call.client_id, exc))
 
     @on(ConsentChecked)
     def _consent_checked(self, event: ConsentChecked) -> None:
-        self._show_consent(event.view)
+        if event.client_id == self.call.client_id:
+            self._show_consent(event.view)
 
     def _show_consent(self, view: intake_call.ConsentView) -> None:
         if view.case is not None:

@@ -6,11 +6,14 @@ knows its case number), so a killed terminal loses nothing. ctrl+q with such cha
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from textual import on, work
 
+from calldesk.errors import CalldeskError
 from calldesk.screens import intake_call
+from calldesk.screens.debounce import Debouncer
 from calldesk.screens.intake_call import Call, DraftWriter
 from calldesk.screens.intake_messages import CaseResumed, DraftKept
 from calldesk.screens.intake_moves import CallMoves
@@ -20,10 +23,25 @@ from calldesk.screens.quit_call import QuitCall
 class CallDrafts(CallMoves):
     """The intake screen's drafts (a base of IntakeScreen, which holds the call and saves it)."""
 
-    drafts: DraftWriter
     saving: bool
     saved_form: dict[str, Any] | None  # the form as the case last saved it (None before the first save)
     resumed_case: str | None  # the case a resumed draft belongs to
+    _debounce: Debouncer
+    AUTOSAVE_DELAY = 0.8  # seconds without a key
+    AUTOSAVE_MAX_WAIT = 0.5  # seconds at most while typing never pauses: a crash loses at most the last second
+
+    @property
+    def drafts(self) -> DraftWriter:
+        """The call's drafts (each call has its own: a worker of an ended call writes that call's)."""
+        return self.call.drafts
+
+    def end_call(self) -> None:
+        """The call is over: the screen is made ready for the next one (IntakeScreen)."""
+        raise NotImplementedError
+
+    def _draft_soon(self) -> None:
+        """Keep what is typed as a draft at the next pause, and at least every AUTOSAVE_MAX_WAIT while typing."""
+        self._debounce("autosave", self.AUTOSAVE_DELAY, self._autosave, max_wait=self.AUTOSAVE_MAX_WAIT)
 
     def unsaved_changes(self, form: dict[str, Any] | None = None) -> bool:
         """True when the form holds something the case does not (or anything worth keeping before a first save)."""
@@ -41,18 +59,28 @@ class CallDrafts(CallMoves):
         # Abuse-like words alone do not stop the draft: losing a call's text on a crash is worse, and F9 scrubs it.
         self.write_draft(call, self.drafts.ticket())
 
-    @work(thread=True, group="draft", exit_on_error=False)
-    def write_draft(self, call: Call, ticket: int, then: str = "") -> None:
-        self.drafts.save(ticket, intake_call.draft_of(call))
-        if then:
-            self.post_message(DraftKept(then))
+    def keep_draft_now(self) -> None:
+        """Write the draft at once, on this thread (the terminal was closed: the process ends next)."""
+        if not self.form.ready or not self.desk.ready or not self.unsaved_changes():
+            return
+        call = self.snapshot()
+        with contextlib.suppress(CalldeskError):  # (the store is gone too: nothing more can be kept)
+            call.drafts.save(call.drafts.ticket(), intake_call.draft_of(call))
 
     @work(thread=True, group="draft", exit_on_error=False)
-    def discard_draft(self, ticket: int) -> None:
-        self.drafts.discard(ticket)
+    def write_draft(self, call: Call, ticket: int, then: str = "") -> None:
+        call.drafts.save(ticket, intake_call.draft_of(call))
+        if then:
+            self.post_message(DraftKept(call.client_id, then))
+
+    @work(thread=True, group="draft", exit_on_error=False)
+    def discard_draft(self, drafts: DraftWriter, ticket: int) -> None:
+        drafts.discard(ticket)
 
     @on(DraftKept)
     def _draft_kept(self, event: DraftKept) -> None:
+        if event.client_id != self.call.client_id:
+            return
         if event.then == "quit":
             self.app.exit()
             return
@@ -60,16 +88,16 @@ class CallDrafts(CallMoves):
         self.app.notify(f"Your changes to case {number} are kept as a draft: they are offered back when you start "
                         "calldesk." if number else
                         "The call is kept as a draft: it is offered back when you start calldesk.")
-        self.dismiss(None)
+        self.end_call()
 
     @work(thread=True, exclusive=True, group="resume", exit_on_error=False)
-    def resume_case(self, case_number: str) -> None:
+    def resume_case(self, client_id: str, case_number: str) -> None:
         from calldesk.models import CasePublic
         from calldesk.store.cases import get_case
 
         with self.desk.store.uow(readonly=True) as uow:
             case = get_case(uow.session, case_number, viewer=self.desk.actor)
-            self.post_message(CaseResumed(CasePublic.model_validate(case)))
+            self.post_message(CaseResumed(client_id, CasePublic.model_validate(case)))
 
     def action_quit_call(self) -> None:
         """Quit calldesk; with changes the case does not hold yet, ask first (the default is to stay)."""

@@ -25,6 +25,7 @@ from calldesk.widgets.intake_form import TABS, IntakeForm
 from calldesk.widgets.topic_picker import TopicPicker
 
 READY_WAIT = 100  # times 10 ms
+HISTORY_WIDTH = 34  # the earlier calls' panel (intake.tcss)
 
 
 class CallMoves(FreshScreen[None]):
@@ -57,6 +58,17 @@ class CallMoves(FreshScreen[None]):
 
     def action_toggle_history(self) -> None:
         self.query_one(CallerHistory).toggle_class("-toggled")  # shown by default on a wide terminal only
+        self._place_history()
+
+    def on_resize(self) -> None:
+        self._place_history()
+
+    def _place_history(self) -> None:
+        """Below 100 columns F8 shows the earlier calls over the form's right side (absolute: the form keeps its
+        width, so its fields are never squeezed into fragments)."""
+        over = self.has_class("-narrow")
+        for history in self.query(CallerHistory):
+            history.styles.offset = (max(0, self.size.width - HISTORY_WIDTH) if over else 0, 0)
 
     async def action_move_on(self) -> None:
         """Enter in a one-line field moves on at once, as Tab does, so the keys typed next land in the next field.
@@ -106,6 +118,26 @@ class CallMoves(FreshScreen[None]):
     def _show_topic(self) -> None:
         values = self.form.values()
         self.query_one(TopicPicker).show_topic(values.get("category"), values.get("subcategory"))
+
+    def action_open_earlier(self) -> None:
+        """The caller's earlier calls, to open one in the case workspace over this call."""
+        from calldesk.screens.desk import open_case_screen
+        from calldesk.screens.find import FindCaseScreen
+
+        listed = self.query_one(CallerHistory).cases
+        if not listed:
+            self.notify("No earlier calls listed: type the caller's phone, email or name first.")
+            return
+        earlier = [case for case in listed if case.yours]
+        if not earlier:
+            self.notify("The caller's earlier calls are other people's cases: you see their lines, not the cases.")
+            return
+
+        def chosen(number: str | None) -> None:
+            if number:
+                open_case_screen(self, number)
+
+        self.app.push_screen(FindCaseScreen(self.desk, earlier, title="The caller's earlier calls"), chosen)
 
     def action_resources(self) -> None:
         def chosen(entry: Any) -> None:

@@ -23,13 +23,13 @@ from calldesk.screens.intake_call import (
     CallerLookup,
     ConsentView,
     DraftWriter,
-    SavedCall,
     draft_of,
     has_substance,
     preview_consent,
     records_asked,
 )
 from calldesk.store import calls, confidentiality
+from calldesk.store.call_consent import ConsentStep, consent_step
 from calldesk.store.calls import CallSave, SavedCase
 from calldesk.store.cases import get_case, mark_abuse
 from calldesk.store.intake import build
@@ -49,17 +49,8 @@ def lookup_caller(desk: Desk, key: CallerKey) -> CallerLookup:
 
 def call_save(call: Call, *, close: bool, case_only: bool = False) -> CallSave:
     """The form's values as the save command takes them (`case_only`: the case's own fields, nothing else)."""
-    form = call.form
-    data = CallSave(client_id=call.client_id, opened_at=call.opened_at, fields=dict(form),
-                    case_number=call.case.case_number if call.case else None,
-                    expected_version=call.case.version if call.case else None,
-                    abuse_marked=call.abuse_marked, close=close and not case_only)
-    if not case_only:
-        data.follow_up_done = str(form.get("followup_done") or "")
-        data.follow_up_pending = str(form.get("followup_pending") or "")
-        data.response, data.outcome = str(form.get("response") or ""), str(form.get("outcome") or "")
-        data.alleged_violation = form.get("alleged_violation") or None
-    return data
+    return CallSave.from_form(call.form, client_id=call.client_id, opened_at=call.opened_at, case=call.case,
+                              abuse_marked=call.abuse_marked, close=close, case_only=case_only)
 
 
 def _save(desk: Desk, call: Call, writer: DraftWriter, data: CallSave) -> SavedCase:
@@ -70,16 +61,14 @@ def _save(desk: Desk, call: Call, writer: DraftWriter, data: CallSave) -> SavedC
     return saved
 
 
-def save_call(desk: Desk, call: Call, writer: DraftWriter, *, close: bool) -> SavedCall:
+def save_call(desk: Desk, call: Call, writer: DraftWriter, *, close: bool) -> tuple[SavedCase | None,
+                                                                                  CalldeskError | None]:
     """Save everything typed with one service command: the case, a new follow-up entry, the resolution, and the
-    close if asked; a refusal leaves the store (and the screen's case) as they were."""
+    close if asked; a refusal leaves the store (and the screen's case) as they were: (None, the refusal)."""
     try:
-        saved = _save(desk, call, writer, call_save(call, close=close))
+        return _save(desk, call, writer, call_save(call, close=close)), None
     except CalldeskError as exc:
-        # Nothing was written: no case in the answer, so the screen keeps every field as typed.
-        return SavedCall(None, refusal=exc)
-    return SavedCall(saved.case, saved.reasons, saved.repeat, follow_up_added=saved.follow_up_added,
-                     follow_ups=saved.follow_ups)
+        return None, exc  # nothing was written: the screen keeps every field as typed
 
 
 def reload(desk: Desk, case_number: str) -> CasePublic:
@@ -121,43 +110,37 @@ def _date(form: Mapping[str, Any], name: str, *, required: bool) -> date | None:
 
 
 def consent_action(desk: Desk, call: Call, writer: DraftWriter, action: str) -> ConsentView:
-    """add_student, record_consent, disclose or check; the case is saved first so the store sees the form."""
+    """add_student, record_consent, disclose or check: one service command (the case saved first, so the store
+    sees the form, then the step); a check with nothing changed only reads."""
     form = call.form
     stale = call.case is not None and (call.case.relationship != form.get("relationship")
                                        or call.case.caller_name != str(form.get("caller_name") or "").strip())
-    if action != "check" or stale:
-        call.case = _save(desk, call, writer, call_save(call, close=False, case_only=True)).case
-    assert call.case is not None or action == "check"
-    number = call.case.case_number if call.case else ""
-    if action == "add_student":
-        with desk.store.uow() as uow:
-            call.student = confidentiality.add_student(
-                uow, actor=desk.actor, case_number=number,
-                data=build(StudentCreate, name=str(form.get("student_name") or ""), student_ref=form.get("student_ref"),
-                                   school=form.get("student_school")))
-    elif action in ("record_consent", "disclose") and call.student is None:
-        raise InvalidInput("Add the student first.", field="student_name")
-    elif action == "record_consent" and call.student is not None:
-        try:
-            data = build(ConsentCreate, signed_by=str(form.get("consent_signed_by") or ""),
-                                 signed_on=_date(form, "signed_on", required=True),  # type: ignore[arg-type]
-                                 records=str(form.get("consent_records") or ""),
-                                 purpose=str(form.get("consent_purpose") or ""),
-                                 recipient=str(form.get("consent_recipient") or ""),
-                                 valid_until=_date(form, "valid_until", required=False))
-            with desk.store.uow() as uow:
-                confidentiality.record_consent(uow, actor=desk.actor, case_number=number,
-                                               student_id=call.student.id, data=data, today=desk.today())
-        except InvalidInput as exc:
-            raise InvalidInput(exc.message, field=f"consent_{exc.field}" if exc.field in CONSENT_FIELDS
-                               else exc.field) from None
-    elif action == "disclose" and call.student is not None:
-        records = records_asked(form)
-        if not records:
-            raise InvalidInput("Name the records the caller is asking about.", field="records_asked")
-        with desk.store.uow() as uow:
-            confidentiality.disclose(uow, actor=desk.actor, case_number=number, student_id=call.student.id,
-                                     records=records, on=desk.today())
-    if call.case is not None:
-        call.case = reload(desk, call.case.case_number)
-    return consent_view(desk, call)
+    if action == "check" and not stale:
+        return consent_view(desk, call)
+    ask = ConsentStep(action, student_id=call.student.id if call.student else None,  # type: ignore[arg-type]
+                      records=records_asked(form))
+    try:
+        if action == "add_student":
+            ask.student = build(StudentCreate, name=str(form.get("student_name") or ""),
+                                student_ref=form.get("student_ref"), school=form.get("student_school"))
+        elif action == "record_consent" and call.student is not None:
+            ask.consent = build(ConsentCreate, signed_by=str(form.get("consent_signed_by") or ""),
+                                signed_on=_date(form, "signed_on", required=True),  # type: ignore[arg-type]
+                                records=str(form.get("consent_records") or ""),
+                                purpose=str(form.get("consent_purpose") or ""),
+                                recipient=str(form.get("consent_recipient") or ""),
+                                valid_until=_date(form, "valid_until", required=False))
+        # The lock: an autosave in flight never writes the draft back after the save deleted it.
+        with writer.lock, desk.store.uow() as uow:
+            done = consent_step(uow, actor=desk.actor, profile=desk.profile, ask=ask, today=desk.today(),
+                                call=call_save(call, close=False, case_only=True))
+            writer.retire()
+    except InvalidInput as exc:
+        if action != "record_consent":
+            raise
+        raise InvalidInput(exc.message, field=f"consent_{exc.field}" if exc.field in CONSENT_FIELDS
+                           else exc.field) from None
+    call.case, call.student = done.case, done.student
+    if done.decision is None:
+        return preview_consent(desk, call)
+    return ConsentView(done.decision, done.case, done.student, done.disclosures)

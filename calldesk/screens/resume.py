@@ -6,6 +6,7 @@ A draft the agent no longer wants is discarded here (d, then d again to confirm)
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -18,7 +19,10 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from calldesk.rules.calendar import calendar_for
 from calldesk.rules.display import inert
+from calldesk.rules.profile import Profile
+from calldesk.rules.triage import format_due
 from calldesk.screens.context import Desk
 from calldesk.screens.failures import ReportsWorkerFailures
 from calldesk.screens.intake_call import DRAFT_CASE
@@ -27,12 +31,22 @@ Draft = tuple[str, dict[str, Any]]
 HINT = "Enter resumes the call; d discards it (asks first); Escape keeps them for later."
 
 
-def describe_draft(form: Mapping[str, Any]) -> str:
-    """One line that lets the agent recognise an unsaved call (or unsaved changes to a saved case)."""
+def describe_draft(form: Mapping[str, Any], profile: Profile | None = None) -> str:
+    """One line that lets the agent recognise an unsaved call (or unsaved changes to a saved case); when it started,
+    in the agency's time (the profile's zone; UTC, said so, without a profile)."""
     who = form.get("caller_name") or form.get("phone") or form.get("email") or "Unnamed caller"
     about = form.get("category") or "no category yet"
-    started = str(form.get("call_started") or "")[:16].replace("T", " ")
-    line = f"{who}: {about}" + (f" (started {started} UTC)" if started else "")
+    line = f"{who}: {about}"
+    try:
+        started = datetime.fromisoformat(str(form.get("call_started") or ""))
+    except ValueError:
+        started = None
+    if started is not None and started.tzinfo is not None:
+        if profile is not None:
+            local = calendar_for(profile).local(started)
+            line += f" (started {format_due(local, with_time=False)} {local:%H:%M})"
+        else:
+            line += f" (started {started.astimezone(UTC):%Y-%m-%d %H:%M} UTC)"
     return f"Unsaved changes to case {form[DRAFT_CASE]}: {line}" if form.get(DRAFT_CASE) else line
 
 
@@ -62,10 +76,13 @@ class ResumeDraft(ReportsWorkerFailures, ModalScreen[str | None]):
         with Vertical(id="resume", classes="dialog") as box:
             box.border_title = "Unsaved calls"
             yield Static(self._count(), id="resume-count", classes="dialog-line")
-            yield OptionList(*[Option(Text(inert(describe_draft(form))), id=client_id)  # typed text: no markup
+            yield OptionList(*[Option(Text(inert(self._describe(form))), id=client_id)  # typed text: no markup
                                 for client_id, form in self.drafts],
                              id="drafts")
             yield Static(HINT, id="resume-hint", classes="dialog-hint", markup=False)
+
+    def _describe(self, form: Mapping[str, Any]) -> str:
+        return describe_draft(form, self.desk.profile if self.desk else None)
 
     def _count(self) -> str:
         return f"You have {len(self.drafts)} call(s) that were not saved. Resume one?"
@@ -86,7 +103,7 @@ class ResumeDraft(ReportsWorkerFailures, ModalScreen[str | None]):
         hint = HINT
         if client_id is not None:
             form = dict(self.drafts).get(client_id, {})
-            hint = f"Discard \"{describe_draft(form)}\" for good? Press d again to discard; any other key keeps it."
+            hint = f"Discard \"{self._describe(form)}\" for good? Press d again to discard; any other key keeps it."
         self.query_one("#resume-hint", Static).update(hint)
 
     def action_discard(self) -> None:

@@ -7,6 +7,7 @@ any refusal on the way rolls back all of it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -56,6 +57,22 @@ class CallSave:
     outcome: str = ""
     alleged_violation: str | None = None
     close: bool = False
+
+    @classmethod
+    def from_form(cls, form: Mapping[str, Any], *, client_id: str, opened_at: datetime, case: CasePublic | None,
+                  abuse_marked: bool, close: bool = False, case_only: bool = False) -> CallSave:
+        """The save of a form whose control ids are the case's columns (the intake's, the case workspace's),
+        against the version of `case` the user saw (None: the first save opens the case); `case_only`: the case's
+        own fields and nothing else (no follow-up entry, resolution or close)."""
+        data = cls(client_id=client_id, opened_at=opened_at, fields={k: v for k, v in form.items() if k in CASE_FIELDS},
+                   case_number=case.case_number if case else None, expected_version=case.version if case else None,
+                   abuse_marked=abuse_marked, close=close and not case_only)
+        if not case_only:
+            data.follow_up_done = str(form.get("followup_done") or "")
+            data.follow_up_pending = str(form.get("followup_pending") or "")
+            data.response, data.outcome = str(form.get("response") or ""), str(form.get("outcome") or "")
+            data.alleged_violation = form.get("alleged_violation") or None
+        return data
 
 
 @dataclass

@@ -36,7 +36,7 @@ from calldesk.rules.permissions import may_hand_down, may_mark_closed_case
 from calldesk.rules.profile import Profile, a_role, role_rank
 from calldesk.rules.repeat import RepeatDecision, TrendDecision, trend_of, trend_since
 from calldesk.rules.required import Stage, missing_fields
-from calldesk.rules.routing import Routing, route
+from calldesk.rules.routing import ROUTING_INPUTS, Routing, route
 from calldesk.rules.triage import TriageDecision
 from calldesk.store import audit
 from calldesk.store.drafts import scrub_drafts
@@ -49,10 +49,6 @@ from calldesk.store.scrub import scrub_files
 from calldesk.store.uow import UnitOfWork, unstorable
 from calldesk.store.users import Actor, authorise
 from calldesk.store.visibility import sees
-
-# The fields whose change routes a case again (tier, owner, deadlines, and the person: language picks who).
-TRIAGE_INPUTS = frozenset({"call_type", "category", "due_process", "special_education", "safety", "source",
-                           "urgent", "needs_follow_up", "language"})
 
 
 @dataclass
@@ -203,7 +199,7 @@ def update_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number:
     marks = [ClockMark(r.kind, r.event, r.new_due_at) for r in session.exec(  # type: ignore[arg-type]
         select(ClockEvent).where(ClockEvent.case_id == case.id).order_by(col(ClockEvent.at), col(ClockEvent.id)))]
     before = _snapshot(case)
-    retriage = bool(TRIAGE_INPUTS & {k for k in wanted if before.get(k) != fields.get(k)})
+    retriage = bool(ROUTING_INPUTS & {k for k in wanted if before.get(k) != fields.get(k)})
     board = staff_board(session, today=calendar_for(profile).local(utcnow()).date()) if retriage else None
     if "call_type" in fields and resolution is not None:
         check_retype(case_number=case_number, before=before["call_type"], after=fields["call_type"],

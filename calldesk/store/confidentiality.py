@@ -85,6 +85,11 @@ def _student(session: Session, case: Case, student_id: int) -> Student:
     return student
 
 
+def student_of(session: Session, *, case_number: str, student_id: int, viewer: Actor | None) -> StudentPublic:
+    """A student on the case (read-only)."""
+    return StudentPublic.model_validate(_student(session, get_case(session, case_number, viewer=viewer), student_id))
+
+
 def record_consent(uow: UnitOfWork, *, actor: Actor, case_number: str, student_id: int, data: ConsentCreate,
                    today: date | None = None) -> ConsentPublic:
     """A written consent to release: signed, dated, naming records, purpose and recipient (99.30)."""

@@ -71,6 +71,12 @@ class CallBar(Vertical):
         self.started = started
         self._tick()
 
+    def reset(self, started: datetime) -> None:
+        """As on a new call: no case, no abuse words, the timer from `started`."""
+        self.show_case("New call")
+        self.show_abuse_words([])
+        self.restart(started)
+
     def show_case(self, text: str) -> None:
         self.query_one("#case-number", Static).update(inert(text), layout=False)  # 1fr wide, one line high
 

@@ -25,6 +25,7 @@ FLAGS = (
     ("urgent", "Urgent"),
     ("due_process", "In due process: document and close"),
 )
+NO_CATEGORY = "(category first)"
 
 
 def narrative(field: str, placeholder: str) -> TextArea:
@@ -53,7 +54,7 @@ class CallInformation(FormTab):
         with Grid():
             yield FormField("Category", compact(Select(categories, id="category", prompt="Pick a category",
                                                        type_to_search=True)))
-            yield FormField("Subcategory", compact(Select([], id="subcategory", prompt="(category first)",
+            yield FormField("Subcategory", compact(Select([], id="subcategory", prompt=NO_CATEGORY,
                                                           type_to_search=True)))
             yield FormField("Call type", choice("call_type", CALL_TYPE_OPTIONS, "inquiry"))
         with Grid(id="narrative"):
@@ -78,7 +79,7 @@ class CallInformation(FormTab):
         found = self.profile.category(category)
         names = found.subcategories if found else []
         subcategory.set_options([(name, name) for name in names])
-        subcategory.prompt = "Pick a subcategory" if names else "No subcategories"
+        subcategory.prompt = "Pick a subcategory" if names else "No subcategories" if category else NO_CATEGORY
 
     def show_triage(self, decision: TriageDecision | str) -> None:
         """The tier, deadlines and reasons the rules give for what is typed so far (or why they cannot)."""

@@ -24,6 +24,9 @@ def choice(field: str, choices: list[tuple[str, str]], value: str) -> Select[str
     return compact(Select(choices, value=value, allow_blank=False, id=field))
 
 
+NOT_SAVED = "Status: new call, not saved yet"
+
+
 class CallerDetails(FormTab):
     """The caller's fields in the order a call goes (name, number, what it is about); Enter moves on.
 
@@ -57,6 +60,6 @@ class CallerDetails(FormTab):
             yield FormField("Came from", choice("source", SOURCE_OPTIONS, "none"))
             yield FormField("School involved", text_input("school", "School name"))
             yield FormField("Department involved", text_input("department", "Department"))
-        yield Static("Status: new call, not saved yet", id="case-status")
+        yield Static(NOT_SAVED, id="case-status")
         yield TickBox("Close the case when saved (answered during the call; F10 saves and closes)",
                       id="close_on_save", classes="form-value")

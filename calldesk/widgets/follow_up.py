@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from calldesk.models import FollowUpPublic
 
 
+NO_CLOCK = "No follow-up clock yet: it starts when a concern or complaint is saved."
+
+
 class FollowUp(FormTab):
     """Concerns and complaints need an entry at least every 2 open days while open."""
 
@@ -28,11 +31,15 @@ class FollowUp(FormTab):
     """
 
     def compose(self) -> ComposeResult:
-        yield Static("No follow-up clock yet: it starts when a concern or complaint is saved.", id="follow-up-due")
+        yield Static(NO_CLOCK, id="follow-up-due")
         with Grid():
             yield FormField("Done (new entry, added on save)", narrative("followup_done", "What was done"))
             yield FormField("Pending for the next step", narrative("followup_pending", "What is next, and by whom"))
         yield Static("No entries yet.", id="entries", markup=False)
+
+    def reset(self) -> None:
+        """As on a new call: no clock, no entries."""
+        self.show_entries([], NO_CLOCK)
 
     def show_entries(self, entries: Sequence[FollowUpPublic], due: str) -> None:
         self.query_one("#follow-up-due", Static).update(due)

@@ -21,6 +21,7 @@ from calldesk.widgets.confidentiality import Confidentiality
 from calldesk.widgets.follow_up import FollowUp
 from calldesk.widgets.form_field import FORM_VALUE, FormField, FormTab
 from calldesk.widgets.resolution import Resolution
+from calldesk.widgets.typing import DefaultedInput
 
 TABS: tuple[tuple[str, str], ...] = (
     ("caller-details", "Caller Details"),
@@ -86,6 +87,8 @@ class IntakeForm(Vertical):
         self._first_field: Widget | None = None
         # Field -> (shown, stored) for the values `fill` showed inert: an untouched field gives back what is stored.
         self._stored: dict[str, tuple[str, str]] = {}
+        self._fresh: dict[str, Any] = {}  # every control's value on a new call (remember_fresh)
+        self._placeholders: dict[str, str] = {}  # the narrative's own, while lock_narrative has replaced them
 
     def compose(self) -> ComposeResult:
         panes: dict[str, Widget] = {
@@ -155,6 +158,35 @@ class IntakeForm(Vertical):
                 elif isinstance(widget, Select):
                     widget.value = Select.NULL if value is None else value
 
+    def remember_fresh(self) -> None:
+        """Note what every control holds on a new call (once the form is ready): `reset` puts it back. Text is
+        empty, or its default; a choice as composed; a box unticked."""
+        for control in self.controls:
+            if control.id is None:
+                continue
+            if isinstance(control, DefaultedInput):
+                self._fresh[control.id] = control.default
+            elif isinstance(control, Input | TextArea):
+                self._fresh[control.id] = ""
+            elif isinstance(control, Checkbox):
+                self._fresh[control.id] = False
+            else:
+                self._fresh[control.id] = value_of(control)
+
+    def reset(self) -> None:
+        """The form of a new call: every control as on a new call, no error, the narrative open, the first tab
+        forward with the caller's name focused."""
+        self._unlock_narrative()
+        self._stored.clear()
+        self.fill(self._fresh)
+        for control in self.controls:
+            if isinstance(control, DefaultedInput):
+                control.untouched()
+        self.clear_errors()
+        for tab in self.query(FormTab):
+            tab.scroll_home(animate=False, immediate=True)
+        self.show_tab(TABS[0][0])
+
     def field(self, name: str) -> FormField | None:
         """The labelled field of control `name` (found once the form is ready: every keystroke asks)."""
         if self.ready:
@@ -205,6 +237,8 @@ class IntakeForm(Vertical):
         """Suspected abuse: empty every narrative control (one-line or not) and keep it shut for the call."""
         for name in NARRATIVE_FIELDS:
             for control in self.query(f"#{name}"):
+                if isinstance(control, Input | TextArea):
+                    self._placeholders.setdefault(name, str(control.placeholder))
                 if isinstance(control, TextArea):
                     control.text = ""
                     control.placeholder = ABUSE_PLACEHOLDER
@@ -214,6 +248,17 @@ class IntakeForm(Vertical):
                     control.value = ""
                     control.placeholder = ABUSE_PLACEHOLDER
                     control.disabled = True
+
+
+    def _unlock_narrative(self) -> None:
+        for name, placeholder in self._placeholders.items():
+            for control in self.query(f"#{name}"):
+                if isinstance(control, Input | TextArea):
+                    control.placeholder = placeholder
+                    control.disabled = False
+                if isinstance(control, TextArea):
+                    control.read_only = False
+        self._placeholders.clear()
 
 
 def focus_at_end(control: Widget) -> None:

@@ -60,6 +60,10 @@ class DefaultedInput(TypingInput):
         self.default = default
         self._untouched = True
 
+    def untouched(self) -> None:
+        """Holding its default as on a new call: the first character typed replaces it again."""
+        self._untouched = True
+
     def _replacing(self) -> bool:
         return self._untouched and self.value == self.default
 

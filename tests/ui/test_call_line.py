@@ -1,4 +1,5 @@
-"""ctrl+n shows a call prepared while the agent waited: typing lands in its first field at once, call after call."""
+"""ctrl+n shows the call screen prepared while the agent waited: typing lands in its first field at once, call after
+call (one intake screen, emptied for each call)."""
 
 from __future__ import annotations
 
@@ -16,12 +17,12 @@ async def prepared(pilot) -> IntakeScreen:  # type: ignore[no-untyped-def]
     app = pilot.app
 
     def ready() -> bool:
-        screen = app._prepared
+        screen = app.prepared_call
         return screen is not None and bool(screen.query(IntakeForm)) and screen.form.ready
 
     assert await until(pilot, ready, 2), "no call was prepared"
-    assert app._prepared is not None
-    return app._prepared
+    assert app.prepared_call is not None
+    return app.prepared_call
 
 
 async def in_a_new_call(pilot) -> IntakeScreen:  # type: ignore[no-untyped-def]
@@ -49,7 +50,7 @@ async def test_each_new_call_is_the_prepared_screen_and_takes_keys_at_once(make_
             await pilot.press("escape")
             await settle(pilot)
             assert isinstance(app.screen, DeskScreen)
-        assert app._prepared is not None and app._prepared is not ready  # a fresh screen for the next call
+        assert app.prepared_call is ready  # the same screen, emptied, waits for the next call
 
 
 async def test_a_call_timer_starts_when_the_call_does_not_when_prepared(make_app) -> None:  # type: ignore[no-untyped-def]
@@ -91,13 +92,15 @@ async def test_ctrl_n_during_a_call_keeps_that_call_and_types_into_the_new_one(m
         await pilot.press("ctrl+n")
         await settle(pilot)
         first = app.screen
+        assert isinstance(first, IntakeScreen)
+        first_call = first.call
         await pilot.press(*"Ana Ruiz")
         app.post_message(events.Key("ctrl+n", None))  # the second line rings: typing starts at once
         for c in "Bo":
             app.post_message(events.Key(c, c))
         await settle(pilot, 0.5)
         second = app.screen
-        assert isinstance(second, IntakeScreen) and second is not first
+        assert isinstance(second, IntakeScreen) and second.call.client_id != first_call.client_id  # a new call
         assert second.query_one("#caller_name", Input).value == "Bo"
     # The first call is kept as it was when ctrl+n was pressed: nothing typed after it went there.
     names = [json.loads(form)["caller_name"] for form in draft_forms(desk_store)]

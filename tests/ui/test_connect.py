@@ -28,7 +28,7 @@ async def until_open(app: CalldeskApp, pilot: Pilot[None]) -> None:
             return False
         if app.open_call() is not None:
             return True
-        return app._prepared is not None and app._prepared.form_ready
+        return app.prepared_call is not None and app.prepared_call.form_ready
 
     opened = await until(pilot, settled, 30)
     assert app.desk.ready, "the store opened"

@@ -37,6 +37,8 @@ INTERNAL = {
     "staff_board", "bulk_import_batch",
     # the demo and import bulk paths set their connection up with it
     "bulk_connection",
+    # the Confidentiality tab's steps, taken inside the call's one consent command (store/call_consent.py)
+    "add_student", "record_consent", "disclose", "student_of",
     # consent is decided inside record_consent/disclose; the school trend window inside open_case
     "consent_decision", "school_window",
     # exports, reports and retention: their pieces, reached through the export/report/purge commands

@@ -1,0 +1,117 @@
+"""What is typed survives the terminal: kill -9 during continuous typing loses at most the last second of it, and a
+closed terminal (SIGHUP) keeps all of it (issue 23, item 3). The real `calldesk` in tmux, keys sent one at a time."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+from tests.tmux.test_human_typing import GAP, Terminal, desk_env, draft_values, wait_for_draft
+
+RUNS = 20
+TEXT = "the bus skipped her stop twice this week and nobody called the family back about it " * 3
+
+
+def start(name: str, env: dict[str, str]) -> Terminal:
+    """A new tmux session (retried: a tmux server whose last session just ended may still be going away)."""
+    for _ in range(5):
+        try:
+            return Terminal(name, env)
+        except subprocess.CalledProcessError:
+            time.sleep(0.5)
+    return Terminal(name, env)
+
+
+def calldesk_pid(term: Terminal) -> int:
+    """The calldesk process in the pane (the pane's shell runs it, then sleeps)."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        shell = subprocess.run(["tmux", "display", "-p", "-t", term.name, "#{pane_pid}"], capture_output=True,
+                               text=True, check=True).stdout.strip()
+        children = subprocess.run(["pgrep", "-P", shell], capture_output=True, text=True).stdout.split()
+        if children:
+            return int(children[0])
+        time.sleep(0.1)
+    raise AssertionError("no calldesk process in the pane")
+
+
+def typing_then_kill(term: Terminal, after: float) -> tuple[list[float], float]:
+    """Type TEXT into the caller's name key by key; kill -9 calldesk `after` seconds in. The send time of each key
+    typed, and the moment of the kill."""
+    pid = calldesk_pid(term)
+    sent: list[float] = []
+    stop = threading.Event()
+
+    def type_on() -> None:
+        for char in TEXT:
+            if stop.is_set():
+                return
+            subprocess.run(["tmux", "send-keys", "-t", term.name, "-l", char], check=True)
+            sent.append(time.monotonic())
+            time.sleep(GAP)
+
+    typist = threading.Thread(target=type_on)
+    typist.start()
+    time.sleep(after)
+    os.kill(pid, signal.SIGKILL)
+    killed = time.monotonic()
+    stop.set()
+    typist.join()
+    return [t for t in sent if t <= killed], killed
+
+
+def test_kill_9_during_continuous_typing_loses_at_most_the_last_second(tmp_path: Path) -> None:
+    env, store = desk_env(tmp_path)
+    rng = random.Random(23)
+    figures: list[tuple[int, int, int, int]] = []  # typed, kept, lost, typed in the last second
+    for run in range(RUNS):
+        term = start(f"calldesk-crash-{os.getpid()}-{run}", env)
+        try:
+            term.wait_for("Signed in as")
+            time.sleep(2.0)  # the agent waits for the phone: the call's screen and the holiday tables get ready
+            term.key("C-n")
+            term.wait_for("Caller name")
+            sent, killed = typing_then_kill(term, rng.uniform(1.5, 4.0))
+        finally:
+            term.close()
+        drafts = draft_values(store) if store.exists() else []
+        kept = str(drafts[-1].get("caller_name", "")) if drafts else ""
+        typed = TEXT[:len(sent)]
+        assert typed.startswith(kept), f"run {run}: the draft {kept!r} is not what was typed {typed!r}"
+        last_second = sum(1 for t in sent if t > killed - 1.0)
+        figures.append((len(typed), len(kept), len(typed) - len(kept), last_second))
+        with sqlite3.connect(store) as conn:  # the next run starts with no unsaved call to offer back
+            conn.execute("DELETE FROM draft")
+    print("\nkill -9 during continuous typing: typed, kept in the draft, lost, typed in the last second")
+    for n, (typed_n, kept_n, lost, last) in enumerate(figures):
+        print(f"  run {n:2d}: {typed_n:3d} {kept_n:3d} lost {lost:2d} (last second {last:2d})")
+    worst = max(lost - last for _, _, lost, last in figures)
+    assert worst <= 0, f"a kill lost more than the last second's characters: {figures}"
+
+
+def test_a_closed_terminal_keeps_everything_typed(tmp_path: Path) -> None:
+    env, store = desk_env(tmp_path)
+    term = start(f"calldesk-hangup-{os.getpid()}", env)
+    try:
+        term.wait_for("Signed in as")
+        term.key("C-n")
+        term.wait_for("Caller name")
+        term.type("Maria Lopez")
+        term.key("Tab")
+        term.type("2135550142")
+        term.wait_for("2135550142")
+        pid = calldesk_pid(term)
+    finally:
+        term.close()  # the terminal goes away: tmux hangs up on the pane (SIGHUP)
+    draft = wait_for_draft(store, {"caller_name": "Maria Lopez", "phone": "2135550142"}, seconds=15)
+    assert draft["caller_name"] == "Maria Lopez" and draft["phone"] == "2135550142"
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and Path(f"/proc/{pid}").exists():
+        time.sleep(0.1)
+    assert not Path(f"/proc/{pid}").exists(), "calldesk ended after the hang-up"
