@@ -6,9 +6,10 @@ import os
 
 import typer
 
-from calldesk.cli.context import opened, out, print_json, print_table, refusals_exit, shown
+from calldesk.cli.output import JSON, out, print_json, print_table, shown
+from calldesk.cli.refusals import refusals_exit
+from calldesk.cli.running import run_read, run_service, signed_in, store_profile
 from calldesk.errors import InvalidInput
-from calldesk.profiles import load_profile
 
 app = typer.Typer(help="The mailbox: fetch messages into cases, send acknowledgements, see the outbox.",
                   no_args_is_help=True)
@@ -40,22 +41,18 @@ def fetch(
     user: str = _IMAP_USER,
     mailbox: str = typer.Option("INBOX", "--mailbox", envvar="CALLDESK_IMAP_MAILBOX", help="The folder."),
     plain: bool = _PLAIN,
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_json: bool = JSON,
 ) -> None:
     """Read the unseen messages: a new one opens a case (channel email), a reply with a case number in its subject
     joins that case, one that cannot be read is kept aside (`calldesk mail outbox` lists it). Password:
     CALLDESK_IMAP_PASSWORD."""
     from calldesk.mail.transport import Server, fetch_unseen
     from calldesk.store.mail import Received, receive_message
-    from calldesk.store.users import check
 
     server = Server(host, port, user, _password("CALLDESK_IMAP_PASSWORD"), tls=not plain)
     results: list[Received] = []
-    with opened(ctx) as store:
-        actor = store.actor()
-        profile = load_profile(store.protocol)
-        with store.uow(readonly=True) as uow:
-            check(uow.session, actor, "fetch_mail")
+    profile = store_profile(ctx)
+    with signed_in(ctx, may="fetch_mail") as (store, actor):
 
         def keep(raw: bytes) -> bool:
             with store.uow() as uow:
@@ -89,9 +86,8 @@ def ack(
     the case's acknowledgement clock is met). Password: CALLDESK_SMTP_PASSWORD when --smtp-user is given."""
     from calldesk.store.mail import queue_acknowledgement
 
-    with opened(ctx) as store, store.uow() as uow:
-        queued = queue_acknowledgement(uow, actor=store.actor(), profile=load_profile(store.protocol),
-                                       case_number=case_number, domain=sender.rpartition("@")[2] or "calldesk")
+    queued = run_service(ctx, lambda uow, actor, profile: queue_acknowledgement(
+        uow, actor=actor, profile=profile, case_number=case_number, domain=sender.rpartition("@")[2] or "calldesk"))
     out.print(f"Queued the acknowledgement of {shown(case_number)} to {shown(queued.recipient)}.")
     _send(ctx, smtp_host, smtp_port, smtp_user, sender, plain)
 
@@ -115,8 +111,8 @@ def _send(ctx: typer.Context, host: str, port: int, user: str, sender: str, plai
     from calldesk.store.mail import send_queued
 
     server = Server(host, port, user, _password("CALLDESK_SMTP_PASSWORD") if user else "", tls=not plain)
-    with opened(ctx) as store:
-        results = send_queued(store.uow, actor=store.actor(), sender=sender, deliver=smtp_deliver(server))
+    with signed_in(ctx) as (store, actor):
+        results = send_queued(store.uow, actor=actor, sender=sender, deliver=smtp_deliver(server))
     failed = [r for r in results if r.error]
     for r in results:
         state = f"not sent ({r.error}); it stays in the outbox" if r.error else "sent" + (
@@ -129,14 +125,11 @@ def _send(ctx: typer.Context, host: str, port: int, user: str, sender: str, plai
 
 @app.command("outbox")
 @refusals_exit
-def outbox_(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def outbox_(ctx: typer.Context, as_json: bool = JSON) -> None:
     """Messages still to send (queued, failed) and messages kept aside because they could not be read."""
     from calldesk.store.mail import outbox
 
-    with opened(ctx) as store:
-        actor = store.actor()
-        with store.uow(readonly=True) as uow:
-            rows = outbox(uow.session, viewer=actor)
+    rows = run_read(ctx, lambda session, actor, _profile: outbox(session, viewer=actor))
     if as_json:
         print_json(rows)
         return

@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from calldesk.cli.context import opened, out, print_json, print_table, refusals_exit, shown
+from calldesk.cli.output import JSON, out, print_json, print_table, shown
+from calldesk.cli.refusals import refusals_exit
+from calldesk.cli.running import run_read, signed_in, store_profile
 from calldesk.errors import InvalidInput
-from calldesk.profiles import load_profile
 
 if TYPE_CHECKING:
     from calldesk.store.phone import Pop
@@ -23,10 +24,7 @@ def token(ctx: typer.Context) -> None:
     """Print the store's CTI token and the path a phone system posts its events to."""
     from calldesk.store.phone import cti_token
 
-    with opened(ctx) as store:
-        store.actor()  # signed in, known and active
-        with store.uow(readonly=True) as uow:
-            value = cti_token(uow.session)
+    value = run_read(ctx, lambda session, _actor, _profile: cti_token(session))  # signed in, known and active
     out.print(shown(value))
     out.print(f"Events go to: POST http://HOST:PORT/api/v1/cti/{shown(value)}")
 
@@ -41,12 +39,9 @@ def listen(
     """Receive the phone system's events (Zammad's generic CTI) until stopped with Ctrl+C."""
     from calldesk.phone.cti import Listener, bound_socket, server
     from calldesk.store.phone import cti_token
-    from calldesk.store.users import check
 
-    with opened(ctx) as store:
-        actor = store.actor()
+    with signed_in(ctx, may="record_phone") as (store, actor):
         with store.uow(readonly=True) as uow:
-            check(uow.session, actor, "record_phone")
             secret = cti_token(uow.session)
         try:
             sock = bound_socket(host, port)
@@ -55,7 +50,7 @@ def listen(
         bound = sock.getsockname()[1]
         out.print(f"Listening for the phone system's events on http://{shown(host)}:{bound}/api/v1/cti/<token> "
                   f"as {shown(actor.username)} (Ctrl+C stops).")
-        listener = Listener(store=store, actor=actor, profile=load_profile(store.protocol), token=secret)
+        listener = Listener(store=store, actor=actor, profile=store_profile(ctx), token=secret)
         try:
             server(listener).run(sockets=[sock])
         finally:
@@ -69,19 +64,16 @@ def log(
     days: int = typer.Option(7, "--days", min=1, max=3660, help="How many days back."),
     queue: str | None = typer.Option(None, "--queue", help="Only this queue's calls."),
     agent: str | None = typer.Option(None, "--agent", help="Only this agent's calls."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_json: bool = JSON,
 ) -> None:
     """The caller log (supervisors): each call's direction, ring, answer, hang-up, cause, and what it became."""
     from calldesk.models import utcnow
     from calldesk.rules.phone import LOG_COLUMNS, log_fields
     from calldesk.store.phone import phone_log
 
-    with opened(ctx) as store:
-        actor = store.actor()
-        profile = load_profile(store.protocol)
-        with store.uow(readonly=True) as uow:
-            lines = phone_log(uow.session, viewer=actor, since=utcnow() - timedelta(days=days), queue=queue,
-                              agent=agent)
+    profile = store_profile(ctx)
+    lines = run_read(ctx, lambda session, actor, _profile: phone_log(
+        session, viewer=actor, since=utcnow() - timedelta(days=days), queue=queue, agent=agent))
     if as_json:
         print_json([{**line.__dict__, "missed": line.missed} for line in lines])
         return
@@ -109,15 +101,13 @@ def pop(
     ctx: typer.Context,
     number: str = typer.Option(..., "--number", help="The ringing caller's number."),
     call_id: str | None = typer.Option(None, "--call-id", help="The phone system's id of the call."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_json: bool = JSON,
 ) -> None:
     """The ringing caller's earlier calls, for softphones that run a command on ring."""
     from calldesk.store.phone import pop_for
 
-    with opened(ctx) as store:
-        actor = store.actor()
-        with store.uow(readonly=True) as uow:
-            found = pop_for(uow.session, viewer=actor, number=number, call_id=call_id)
+    found = run_read(ctx, lambda session, actor, _profile: pop_for(session, viewer=actor, number=number,
+                                                                    call_id=call_id))
     if as_json:
         print_json({"number": found.number, "digits": found.digits, "call_id": found.call_id,
                     "ring_at": found.ring_at.isoformat(), "earlier_calls": found.earlier_calls,
@@ -141,17 +131,13 @@ def ami(
 
     from calldesk.phone.ami import follow
     from calldesk.store.phone import record_event
-    from calldesk.store.users import check
 
     secret = os.environ.get("CALLDESK_AMI_SECRET", "")
     if not secret:
         raise InvalidInput("Set the manager user's secret in the environment variable CALLDESK_AMI_SECRET.",
                            field="secret")
-    with opened(ctx) as store:
-        actor = store.actor()
-        profile = load_profile(store.protocol)
-        with store.uow(readonly=True) as uow:
-            check(uow.session, actor, "record_phone")
+    profile = store_profile(ctx)
+    with signed_in(ctx, may="record_phone") as (store, actor):
 
         def keep(event: object) -> None:
             from calldesk.rules.phone import CallEvent

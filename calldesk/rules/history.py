@@ -14,7 +14,7 @@ from datetime import date, datetime, tzinfo
 from typing import Protocol
 
 from calldesk.rules.display import inert
-from calldesk.rules.profile import ROLE_LABELS, TIER_LABELS
+from calldesk.rules.profile import TIER_LABELS, a_role
 from calldesk.rules.shown import due_words, moment_words
 
 
@@ -102,7 +102,7 @@ def _value(name: str, value: str, *, tz: tzinfo, today: date) -> str:
     if name == "tier":
         return TIER_LABELS.get(value, value)
     if name == "owner_role":
-        return ROLE_LABELS.get(value, value.replace("_", " "))
+        return a_role(value)
     return inert(value.replace("_", " ") if value.isidentifier() else value, lines=False)
 
 

@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import select
 
 from calldesk.models import CaseCreate, CaseLink, ClockEvent, utcnow
+from calldesk.rules.triage import intake_due
 from calldesk.store.audit import DATABASE
 from calldesk.store.cases import open_case
 from tests.conftest import Team
@@ -31,8 +32,10 @@ def test_an_agents_late_call_and_its_repeat_bring_their_clock_link_and_trail(tea
     ana_login = team.name("ana")
     [clock] = owner_rows(team, select(ClockEvent).where(ClockEvent.case_id == late.case.id))
     assert (clock.kind, clock.event, clock.by_user) == ("intake", "missed", ana_login)
-    # The intake deadline is 24 hours after the call was received (lausd.toml intake_within).
-    assert abs(clock.due_at - (now - timedelta(days=2))) < timedelta(seconds=1)
+    # The intake deadline is 24 hours after the call was received (lausd.toml intake_within), counted on open days
+    # (rules.clocks.intake_due, tested day by day in tests/unit): three days late on any weekday, the clock ana's
+    # login wrote carries that deadline, which has passed.
+    assert clock.due_at == intake_due(lausd(), now - timedelta(days=3)) and clock.due_at < now
     assert "Logged late" in late.case.routing_notes and "Logged late" not in again.case.routing_notes
     [link] = owner_rows(team, select(CaseLink).where(CaseLink.case_id == again.case.id))
     assert (link.linked_case_id, link.kind, link.created_by) == (late.case.id, "repeat", ana_login)
