@@ -35,7 +35,7 @@ def test_an_agents_late_call_and_its_repeat_bring_their_clock_link_and_trail(tea
     # The intake deadline is 24 hours after the call was received (lausd.toml intake_within), counted on open days
     # (rules.clocks.intake_due, tested day by day in tests/unit): three days late on any weekday, the clock ana's
     # login wrote carries that deadline, which has passed.
-    assert clock.due_at == intake_due(lausd(), now - timedelta(days=3)) and clock.due_at < now
+    assert clock.due_at == intake_due(lausd(), now - timedelta(days=3)) and clock.due_at <= now
     assert "Logged late" in late.case.routing_notes and "Logged late" not in again.case.routing_notes
     [link] = owner_rows(team, select(CaseLink).where(CaseLink.case_id == again.case.id))
     assert (link.linked_case_id, link.kind, link.created_by) == (late.case.id, "repeat", ana_login)
