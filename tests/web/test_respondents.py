@@ -19,7 +19,7 @@ from calldesk.store.store import Store, open_store
 from calldesk.store.users import Actor
 from calldesk.store.web_logins import set_login_password
 from calldesk.web.accounts import FAILURES_BEFORE_LOCK, new_login_password, set_password
-from tests.conftest import TEAM_PASSWORD, TEAM_PLACES, Team, _pg_exec, add_user, drop_logins
+from tests.conftest import TEAM_PASSWORD, TEAM_PLACES, PgDatabases, Team, _pg_exec, add_user
 from tests.web.server import request_number, serving, submit
 from tests.web.test_web_form import ANN
 
@@ -88,11 +88,12 @@ def test_a_respondent_documents_a_resolution_on_the_embedded_store(store: Store,
 
 
 @pytest.fixture
-def logins_dropped_last() -> Iterator[list[str]]:
-    """Login names to drop after the team's database is gone (asked for before `team`, so torn down after it)."""
+def logins_dropped_last(pg_databases: PgDatabases) -> Iterator[list[str]]:
+    """Login names to drop after the team's database is gone (roles are the whole cluster's; the store, which holds
+    their grants, is dropped in the background: the roles are queued behind it)."""
     names: list[str] = []
     yield names
-    drop_logins(names)
+    pg_databases.drop_later("", names)
 
 
 @pytest.mark.parametrize("backend", ["postgres"], indirect=True)
