@@ -37,7 +37,8 @@ RINGS, EVENTS, CLIENTS = 10, 1000, 16
 @contextmanager
 def _listening(store: Any, actor: Any) -> Iterator[str]:
     """The CTI endpoint on a free port; its URL with the token."""
-    from calldesk.phone.cti import Listener, bound_socket, server
+    from calldesk.listening import bound_socket
+    from calldesk.phone.cti import Listener, server
     from calldesk.profiles import load_profile
     from calldesk.store.phone import cti_token
 

@@ -37,16 +37,14 @@ def listen(
     port: int = typer.Option(8787, "--port", min=0, max=65535, help="The port (0: any free one)."),
 ) -> None:
     """Receive the phone system's events (Zammad's generic CTI) until stopped with Ctrl+C."""
-    from calldesk.phone.cti import Listener, bound_socket, server
+    from calldesk.listening import bound_socket
+    from calldesk.phone.cti import Listener, server
     from calldesk.store.phone import cti_token
 
     with signed_in(ctx, may="record_phone") as (store, actor):
         with store.uow(readonly=True) as uow:
             secret = cti_token(uow.session)
-        try:
-            sock = bound_socket(host, port)
-        except OSError as exc:
-            raise InvalidInput(f"Cannot listen on {host}:{port}: {exc.strerror or exc}.", field="port") from None
+        sock = bound_socket(host, port)
         bound = sock.getsockname()[1]
         out.print(f"Listening for the phone system's events on http://{shown(host)}:{bound}/api/v1/cti/<token> "
                   f"as {shown(actor.username)} (Ctrl+C stops).")

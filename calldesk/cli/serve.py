@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import sys
 from typing import Any
 
@@ -15,6 +14,7 @@ from calldesk.cli.output import out, shown
 from calldesk.cli.refusals import refusals_exit
 from calldesk.cli.running import open_from, signed_in
 from calldesk.errors import InvalidInput
+from calldesk.listening import bound_socket
 
 app = typer.Typer(help="Serve the web front: the Service Request form, its status links, respondents, Open311.",
                   invoke_without_command=True)
@@ -23,20 +23,6 @@ app.add_typer(key, name="key")
 respondent = typer.Typer(help="Respondents' web accounts (school and department administrators).",
                          no_args_is_help=True)
 app.add_typer(respondent, name="respondent")
-
-
-def bound_socket(host: str, port: int) -> socket.socket:
-    """A listening socket on host:port (port 0: a free one the system picks)."""
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
-        family, kind, proto, _, address = infos[0]
-        sock = socket.socket(family, kind, proto)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(address)
-    except OSError as exc:
-        raise InvalidInput(f"Cannot listen on {host}:{port}: {exc.strerror or exc}.", field="port") from None
-    sock.listen(2048)
-    return sock
 
 
 @app.callback()

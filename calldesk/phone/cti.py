@@ -8,7 +8,6 @@ a thread (one event, one transaction), never on the event loop.
 from __future__ import annotations
 
 import hmac
-import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -96,18 +95,9 @@ def make_app(listener: Listener) -> Starlette:
     return Starlette(routes=[Route(PATH, cti, methods=["POST"])])
 
 
-def bound_socket(host: str, port: int) -> socket.socket:
-    """A listening socket on host:port (port 0: one the system picks, as the tests and benchmarks use)."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.listen(128)
-    return sock
-
-
 def server(listener: Listener) -> Any:
-    """A uvicorn server for the app: `server.run(sockets=[bound_socket(...)])` serves until `should_exit`."""
+    """A uvicorn server for the app: `server.run(sockets=[calldesk.listening.bound_socket(...)])` serves until
+    `should_exit`."""
     import uvicorn
 
     config = uvicorn.Config(make_app(listener), log_level="warning", access_log=False, lifespan="off")

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from calldesk.listening import bound_socket
 from calldesk.models import utcnow
-from calldesk.phone.cti import Listener, bound_socket, server
+from calldesk.phone.cti import Listener, server
 from calldesk.profiles import load_profile
 from calldesk.store.phone import cti_token
 from calldesk.store.store import Store

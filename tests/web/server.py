@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import uvicorn
 
-from calldesk.cli.serve import bound_socket
+from calldesk.listening import bound_socket
 from calldesk.profiles import load_profile
 from calldesk.store.store import Store
 from calldesk.web.app import WebFront, create_app
