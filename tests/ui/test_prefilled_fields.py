@@ -7,7 +7,7 @@ from typing import Any
 from textual import events
 from textual.app import App
 from textual.screen import ModalScreen
-from textual.widgets import Input
+from textual.widgets import Input, Select
 
 from calldesk.profiles import load_profile
 from calldesk.screens.case_actions import MeetingDialog, ReferDialog
@@ -83,17 +83,30 @@ async def test_a_dialogs_default_is_replaced_by_what_is_typed(store: Store, staf
     rochester = load_profile("rochester")
     number = call(store, staff["agent"], rochester, call_type="concern", category="Transportation").case.case_number
     desk = Desk(rochester, fixed_clock, store=store, actor=staff["agent"])
-    for dialog, field, typed in ((ReferDialog(desk, number), "f-kind", "legal"),
-                                 (MeetingDialog(desk, number), "f-kind", "mediation"),
-                                 (CloseDialog(desk, number), "reason", "withdrawn")):
+    # The referral office and the meeting's kind are pickers now (issue 23 item 8): a choice, never a default with
+    # what is typed stuck to it; Enter opens the list, letters find the value, Enter picks it.
+    for dialog, field, typed, picked in ((ReferDialog(desk, number), "f-kind", "civil", "civil_rights"),
+                                         (MeetingDialog(desk, number), "f-kind", "mediation", "mediation")):
         app = Host(dialog)
         async with app.run_test(size=SIZE) as pilot:
             await app.workers.wait_for_complete()
             await pilot.pause()
-            box = app.screen.query_one(f"#{field}", Input)
-            assert box.value, "the field starts with a default"
-            box.focus()
-            box.cursor_position = len(box.value)  # even with the cursor after the default (nothing selected)
+            picker = app.screen.query_one(f"#{field}", Select)
+            assert isinstance(picker.value, str) and picker.value != picked, "the picker starts on a default"
+            picker.focus()
             await pilot.pause()
-            await pilot.press(*typed)
-            assert box.value == typed, type(dialog).__name__
+            await pilot.press("enter", *typed, "enter")
+            await pilot.pause()
+            assert picker.value == picked, type(dialog).__name__
+    # A text box with a default (the reason for closing): what is typed replaces it.
+    app = Host(CloseDialog(desk, number))
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        box = app.screen.query_one("#reason", Input)
+        assert box.value, "the field starts with a default"
+        box.focus()
+        box.cursor_position = len(box.value)  # even with the cursor after the default (nothing selected)
+        await pilot.pause()
+        await pilot.press(*"withdrawn")
+        assert box.value == "withdrawn"
