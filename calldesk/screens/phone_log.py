@@ -11,7 +11,7 @@ from textual.binding import BindingType
 from textual.widgets import DataTable, Footer, Header, Static
 
 from calldesk.rules.phone import LOG_COLUMNS, log_fields
-from calldesk.screens.read_screen import ReadScreen, read_bindings
+from calldesk.screens.read_screen import TableScreen, read_bindings
 from calldesk.widgets.inert_text import plain
 
 if TYPE_CHECKING:
@@ -22,15 +22,11 @@ if TYPE_CHECKING:
 DAYS = 7  # how far back the screen reads
 
 
-class PhoneLogScreen(ReadScreen["list[CallLine]"]):
+class PhoneLogScreen(TableScreen["list[CallLine]"]):
     SUB_TITLE = "Caller log"
     HELP = ("The calls of the last week as the phone system reported them: direction, number, queue, agent, when "
             "it rang, was answered and hung up, why it ended (missed: nobody answered; it became a callback). "
             "r reads again; Escape goes back to the queue.")
-    DEFAULT_CSS = """
-    PhoneLogScreen DataTable { height: 1fr; }
-    PhoneLogScreen Static { height: 1; }
-    """
     BINDINGS: ClassVar[list[BindingType]] = read_bindings("phone_log", "Read the caller log again")
 
     def compose(self) -> ComposeResult:

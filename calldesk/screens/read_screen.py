@@ -64,3 +64,12 @@ class ReadScreen(ReportsWorkerFailures, Screen[None], Generic[Read]):
 
     def show(self, read: Read) -> None:
         raise NotImplementedError
+
+
+class TableScreen(ReadScreen[Read]):
+    """A read-only screen of tables under one-line titles: the tables take the height left."""
+
+    DEFAULT_CSS = """
+    TableScreen DataTable { height: 1fr; }
+    TableScreen Static { height: 1; }
+    """

@@ -10,7 +10,7 @@ from textual.binding import BindingType
 from textual.widgets import DataTable, Footer, Header, Static
 
 from calldesk.rules.handling import review_points
-from calldesk.screens.read_screen import ReadScreen, read_bindings
+from calldesk.screens.read_screen import TableScreen, read_bindings
 from calldesk.widgets.inert_text import plain
 
 if TYPE_CHECKING:
@@ -20,14 +20,10 @@ if TYPE_CHECKING:
     from calldesk.store.quality import PersonReviews
 
 
-class ReviewSummaryScreen(ReadScreen["list[PersonReviews]"]):
+class ReviewSummaryScreen(TableScreen["list[PersonReviews]"]):
     SUB_TITLE = "Quality reviews per person"
     HELP = ("One row per person whose work was reviewed: reviews, average score, and each checklist point as "
             "met/reviewed. r reads again; Escape goes back to the queue.")
-    DEFAULT_CSS = """
-    ReviewSummaryScreen DataTable { height: 1fr; }
-    ReviewSummaryScreen Static { height: 1; }
-    """
     BINDINGS: ClassVar[list[BindingType]] = read_bindings("reviews", "Read the reviews again")
 
     def __init__(self, desk: Desk) -> None:

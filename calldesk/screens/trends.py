@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.triage import format_due
-from calldesk.screens.read_screen import ReadScreen, read_bindings
+from calldesk.screens.read_screen import TableScreen, read_bindings
 from calldesk.widgets.inert_text import plain
 
 if TYPE_CHECKING:
@@ -20,15 +20,11 @@ if TYPE_CHECKING:
     from calldesk.store.dashboard import CoverItem, Trend
 
 
-class TrendsScreen(ReadScreen["tuple[list[Trend], list[CoverItem]]"]):
+class TrendsScreen(TableScreen["tuple[list[Trend], list[CoverItem]]"]):
     SUB_TITLE = "Trends and coverage"
     HELP = ("Top: schools and departments with repeated issues (at least the protocol's threshold of cases in its "
             "window). Below: open callbacks and follow-ups of staff absent more than a day, for their supervisor "
             "to cover (reassign them from the queue with a). r reads again; Escape goes back to the queue.")
-    DEFAULT_CSS = """
-    TrendsScreen DataTable { height: 1fr; }
-    TrendsScreen Static { height: 1; }
-    """
     BINDINGS: ClassVar[list[BindingType]] = read_bindings("trends", "Read trends and coverage again")
 
     def compose(self) -> ComposeResult:
