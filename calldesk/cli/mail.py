@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import os
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import typer
 
@@ -22,6 +26,37 @@ _SMTP_PORT = typer.Option(587, "--smtp-port", min=1, max=65535, envvar="CALLDESK
 _SMTP_USER = typer.Option("", "--smtp-user", envvar="CALLDESK_SMTP_USER", help="Its login (none: no sign-in).")
 _FROM = typer.Option(..., "--from", envvar="CALLDESK_MAIL_FROM", help="The address mail is sent from.")
 _PLAIN = typer.Option(False, "--no-tls", help="No TLS (only for a mail server on this machine).")
+
+
+class _Smtp(NamedTuple):
+    """The SMTP server mail is sent through, and the address it is sent from."""
+
+    host: str
+    port: int
+    user: str
+    sender: str
+    plain: bool
+
+
+# The SMTP options of every command that sends, in _Smtp's order: (parameter, type, option).
+_SMTP_OPTIONS: tuple[tuple[str, type, Any], ...] = (
+    ("smtp_host", str, _SMTP_HOST), ("smtp_port", int, _SMTP_PORT), ("smtp_user", str, _SMTP_USER),
+    ("sender", str, _FROM), ("plain", bool, _PLAIN))
+
+
+def _smtp_options(command: Callable[..., None]) -> Callable[..., None]:
+    """`command(..., smtp)` as a command whose last options are the SMTP ones (--smtp-host, --smtp-port,
+    --smtp-user, --from, --no-tls); it gets them as one `_Smtp`."""
+    own = [p for name, p in inspect.signature(command).parameters.items() if name != "smtp"]
+    added = [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=option, annotation=kind)
+             for name, kind, option in _SMTP_OPTIONS]
+
+    @functools.wraps(command)
+    def with_smtp(*args: Any, **kwargs: Any) -> None:
+        command(*args, smtp=_Smtp(*(kwargs.pop(name) for name, _, _ in _SMTP_OPTIONS)), **kwargs)
+
+    with_smtp.__signature__ = inspect.Signature([*own, *added])  # type: ignore[attr-defined]  # what Typer reads
+    return with_smtp
 
 
 def _password(variable: str) -> str:
@@ -73,46 +108,40 @@ def fetch(
 
 @app.command()
 @refusals_exit
+@_smtp_options
 def ack(
     ctx: typer.Context,
     case_number: str = typer.Argument(..., metavar="CASE"),
-    smtp_host: str = _SMTP_HOST,
-    smtp_port: int = _SMTP_PORT,
-    smtp_user: str = _SMTP_USER,
-    sender: str = _FROM,
-    plain: bool = _PLAIN,
+    *,
+    smtp: _Smtp,
 ) -> None:
     """Acknowledge case CASE to the constituent by email: queued, then sent with the rest of the outbox (sent:
     the case's acknowledgement clock is met). Password: CALLDESK_SMTP_PASSWORD when --smtp-user is given."""
     from calldesk.store.mail import queue_acknowledgement
 
     queued = run_service(ctx, lambda uow, actor, profile: queue_acknowledgement(
-        uow, actor=actor, profile=profile, case_number=case_number, domain=sender.rpartition("@")[2] or "calldesk"))
+        uow, actor=actor, profile=profile, case_number=case_number,
+        domain=smtp.sender.rpartition("@")[2] or "calldesk"))
     out.print(f"Queued the acknowledgement of {shown(case_number)} to {shown(queued.recipient)}.")
-    _send(ctx, smtp_host, smtp_port, smtp_user, sender, plain)
+    _send(ctx, smtp)
 
 
 @app.command()
 @refusals_exit
-def send(
-    ctx: typer.Context,
-    smtp_host: str = _SMTP_HOST,
-    smtp_port: int = _SMTP_PORT,
-    smtp_user: str = _SMTP_USER,
-    sender: str = _FROM,
-    plain: bool = _PLAIN,
-) -> None:
+@_smtp_options
+def send(ctx: typer.Context, *, smtp: _Smtp) -> None:
     """Send what is queued (a failed send is tried again)."""
-    _send(ctx, smtp_host, smtp_port, smtp_user, sender, plain)
+    _send(ctx, smtp)
 
 
-def _send(ctx: typer.Context, host: str, port: int, user: str, sender: str, plain: bool) -> None:
+def _send(ctx: typer.Context, smtp: _Smtp) -> None:
     from calldesk.mail.transport import Server, smtp_deliver
     from calldesk.store.mail import send_queued
 
-    server = Server(host, port, user, _password("CALLDESK_SMTP_PASSWORD") if user else "", tls=not plain)
+    server = Server(smtp.host, smtp.port, smtp.user, _password("CALLDESK_SMTP_PASSWORD") if smtp.user else "",
+                    tls=not smtp.plain)
     with signed_in(ctx) as (store, actor):
-        results = send_queued(store.uow, actor=actor, sender=sender, deliver=smtp_deliver(server))
+        results = send_queued(store.uow, actor=actor, sender=smtp.sender, deliver=smtp_deliver(server))
     failed = [r for r in results if r.error]
     for r in results:
         state = f"not sent ({r.error}); it stays in the outbox" if r.error else "sent" + (

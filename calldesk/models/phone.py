@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from calldesk.models.types import UTCDateTime, utcnow
+from calldesk.rules.phone import StoredEvent
 
 
 class PhoneEvent(SQLModel, table=True):
@@ -33,16 +35,8 @@ class PhoneEvent(SQLModel, table=True):
     recorded_by: str = Field(max_length=64)  # the login the listener runs as
 
 
-class PhoneEventPublic(SQLModel):
+@dataclass(frozen=True)
+class PhoneEventPublic(StoredEvent):
+    """A stored event as shown: the caller log's fields (`rules.phone.StoredEvent`, stated there) and the row's id."""
+
     id: int
-    call_id: str
-    event: str
-    at: datetime
-    direction: str
-    from_number: str
-    to_number: str
-    users: str
-    queue: str
-    answering_number: str
-    cause: str
-    callback_id: int | None

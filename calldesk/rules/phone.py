@@ -7,9 +7,9 @@ A phone system (Asterisk, 3CX, a softphone) tells calldesk of a call in three ev
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Any
+from typing import Any, Self
 
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.profile import Profile
@@ -139,6 +139,11 @@ class StoredEvent:
     answering_number: str
     cause: str
     callback_id: int | None
+
+    @classmethod
+    def of(cls, row: object) -> Self:
+        """The event of a stored row: anything with these fields as attributes (the phoneevent table's row)."""
+        return cls(**{f.name: getattr(row, f.name) for f in fields(cls)})
 
 
 @dataclass(frozen=True)

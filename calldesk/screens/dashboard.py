@@ -6,21 +6,19 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Grid, VerticalScroll
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from calldesk.rules.reporting import CALL_TYPE_LABELS
 from calldesk.rules.shown import day_words
-from calldesk.screens.context import Desk
-from calldesk.screens.failures import ReportsWorkerFailures
+from calldesk.screens.read_screen import ReadScreen, read_bindings
 from calldesk.widgets.bar_chart import BarChart
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from calldesk.store.dashboard import Dashboard
 
 # The short charts first (what reads at a glance), the 26 weeks last: at 120x36 the first row fits whole.
@@ -29,7 +27,7 @@ CHARTS = (("types", "By type"), ("backlog", "Open backlog by age"), ("categories
 WEEKS = 26
 
 
-class DashboardScreen(ReportsWorkerFailures, Screen[None]):
+class DashboardScreen(ReadScreen["Dashboard"]):
     SUB_TITLE = "Dashboard"
     HELP = ("The last 26 weeks: cases opened per week, by category and by type; SLA compliance (cases closed by "
             "their resolution deadline); the open backlog by age. Every bar carries its label and number; the "
@@ -42,19 +40,8 @@ class DashboardScreen(ReportsWorkerFailures, Screen[None]):
     DashboardScreen Grid { grid-size: 2; grid-rows: auto; grid-gutter: 1 2; height: auto; }
     DashboardScreen.-narrow Grid { grid-size: 1; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back", id="dashboard.back", tooltip="Back to the supervisor queue"),
-        Binding("r", "recount", "Count again", id="dashboard.recount", tooltip="Read the figures again"),
-    ]
-
-    class Loaded(Message):
-        def __init__(self, figures: Dashboard) -> None:
-            super().__init__()
-            self.figures = figures
-
-    def __init__(self, desk: Desk) -> None:
-        super().__init__()
-        self.desk = desk
+    BINDINGS: ClassVar[list[BindingType]] = read_bindings("dashboard", "Read the figures again", action="recount",
+                                                          description="Count again")
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -65,23 +52,17 @@ class DashboardScreen(ReportsWorkerFailures, Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#dash-charts").focus()
-        self.action_recount()
+        self.query_one("#dash-charts").focus()  # then ReadScreen's on_mount (Textual calls both) counts
 
     def action_recount(self) -> None:
-        self.load()
+        self.action_reload()
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def load(self) -> None:
+    def read(self, session: Session) -> Dashboard:
         from calldesk.store.dashboard import dashboard
 
-        with self.desk.store.uow(readonly=True) as uow:
-            figures = dashboard(uow.session, actor=self.desk.actor, profile=self.desk.profile, now=self.desk.now())
-        self.post_message(self.Loaded(figures))
+        return dashboard(session, actor=self.desk.actor, profile=self.desk.profile, now=self.desk.now())
 
-    @on(Loaded)
-    def _show(self, event: Loaded) -> None:
-        f = event.figures
+    def show(self, f: Dashboard) -> None:
         compliance = "no case closed yet" if f.compliance is None else f"{f.compliance:.0%} closed on time"
         self.query_one("#dash-summary", Static).update(
             f"SLA compliance: {compliance} ({f.closed_on_time:,} of {f.closed:,}); open: {f.open_total:,}, "

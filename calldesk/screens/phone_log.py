@@ -6,46 +6,28 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.message import Message
-from textual.screen import Screen
+from textual.binding import BindingType
 from textual.widgets import DataTable, Footer, Header, Static
 
 from calldesk.rules.phone import LOG_COLUMNS, log_fields
-from calldesk.screens.context import Desk
-from calldesk.screens.failures import ReportsWorkerFailures
+from calldesk.screens.read_screen import TableScreen, read_bindings
 from calldesk.widgets.inert_text import plain
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from calldesk.rules.phone import CallLine
 
 DAYS = 7  # how far back the screen reads
 
 
-class PhoneLogScreen(ReportsWorkerFailures, Screen[None]):
+class PhoneLogScreen(TableScreen["list[CallLine]"]):
     SUB_TITLE = "Caller log"
     HELP = ("The calls of the last week as the phone system reported them: direction, number, queue, agent, when "
             "it rang, was answered and hung up, why it ended (missed: nobody answered; it became a callback). "
             "r reads again; Escape goes back to the queue.")
-    DEFAULT_CSS = """
-    PhoneLogScreen DataTable { height: 1fr; }
-    PhoneLogScreen Static { height: 1; }
-    """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back", id="phone_log.back", tooltip="Back to the supervisor queue"),
-        Binding("r", "reload", "Read again", id="phone_log.reload", tooltip="Read the caller log again"),
-    ]
-
-    class Loaded(Message):
-        def __init__(self, lines: list[CallLine]) -> None:
-            super().__init__()
-            self.lines = lines
-
-    def __init__(self, desk: Desk) -> None:
-        super().__init__()
-        self.desk = desk
+    BINDINGS: ClassVar[list[BindingType]] = read_bindings("phone_log", "Read the caller log again")
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -55,27 +37,17 @@ class PhoneLogScreen(ReportsWorkerFailures, Screen[None]):
         yield table
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.action_reload()
-
-    def action_reload(self) -> None:
-        self.load()
-
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def load(self) -> None:
+    def read(self, session: Session) -> list[CallLine]:
         from calldesk.store.phone import phone_log
 
-        with self.desk.store.uow(readonly=True) as uow:
-            lines = phone_log(uow.session, viewer=self.desk.actor, since=self.desk.now() - timedelta(days=DAYS))
-        self.post_message(self.Loaded(lines))
+        return phone_log(session, viewer=self.desk.actor, since=self.desk.now() - timedelta(days=DAYS))
 
-    @on(Loaded)
-    def _show(self, event: Loaded) -> None:
+    def show(self, read: list[CallLine]) -> None:
         table = self.query_one("#phone-log", DataTable)
         table.clear()
-        for line in event.lines:
+        for line in read:
             fields = log_fields(line, self.desk.profile)
             table.add_row(*(plain(str(fields[c])) for c in LOG_COLUMNS))
-        missed = sum(1 for line in event.lines if line.missed)
+        missed = sum(1 for line in read if line.missed)
         self.query_one("#phone-log-title", Static).update(
-            f"Caller log, last {DAYS} days: {len(event.lines)} calls, {missed} missed")
+            f"Caller log, last {DAYS} days: {len(read)} calls, {missed} missed")

@@ -5,43 +5,29 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.message import Message
-from textual.screen import Screen
+from textual.binding import BindingType
 from textual.widgets import DataTable, Footer, Header, Static
 
 from calldesk.rules.handling import review_points
-from calldesk.screens.context import Desk
-from calldesk.screens.failures import ReportsWorkerFailures
+from calldesk.screens.read_screen import TableScreen, read_bindings
 from calldesk.widgets.inert_text import plain
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from calldesk.screens.context import Desk
     from calldesk.store.quality import PersonReviews
 
 
-class ReviewSummaryScreen(ReportsWorkerFailures, Screen[None]):
+class ReviewSummaryScreen(TableScreen["list[PersonReviews]"]):
     SUB_TITLE = "Quality reviews per person"
     HELP = ("One row per person whose work was reviewed: reviews, average score, and each checklist point as "
             "met/reviewed. r reads again; Escape goes back to the queue.")
-    DEFAULT_CSS = """
-    ReviewSummaryScreen DataTable { height: 1fr; }
-    ReviewSummaryScreen Static { height: 1; }
-    """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back", id="reviews.back", tooltip="Back to the supervisor queue"),
-        Binding("r", "reload", "Read again", id="reviews.reload", tooltip="Read the reviews again"),
-    ]
-
-    class Loaded(Message):
-        def __init__(self, people: list[PersonReviews]) -> None:
-            super().__init__()
-            self.people = people
+    BINDINGS: ClassVar[list[BindingType]] = read_bindings("reviews", "Read the reviews again")
 
     def __init__(self, desk: Desk) -> None:
-        super().__init__()
-        self.desk = desk
+        super().__init__(desk)
         self.points = review_points([(p.name, p.label) for p in desk.profile.review_checklist])
 
     def compose(self) -> ComposeResult:
@@ -52,27 +38,17 @@ class ReviewSummaryScreen(ReportsWorkerFailures, Screen[None]):
         yield table
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.action_reload()
-
-    def action_reload(self) -> None:
-        self.load()
-
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def load(self) -> None:
+    def read(self, session: Session) -> list[PersonReviews]:
         from calldesk.store.quality import review_summary
 
-        with self.desk.store.uow(readonly=True) as uow:
-            people = review_summary(uow.session, viewer=self.desk.actor, profile=self.desk.profile)
-        self.post_message(self.Loaded(people))
+        return review_summary(session, viewer=self.desk.actor, profile=self.desk.profile)
 
-    @on(Loaded)
-    def _show(self, event: Loaded) -> None:
+    def show(self, read: list[PersonReviews]) -> None:
         table = self.query_one("#reviews", DataTable)
         table.clear()
-        for p in event.people:
+        for p in read:
             marks = [f"{p.points.get(name, [0, 0])[0]}/{p.points.get(name, [0, 0])[1]}" for name, _ in self.points]
             table.add_row(plain(p.person), str(p.reviews), f"{p.average:.2f}", *marks)
-        total = sum(p.reviews for p in event.people)
+        total = sum(p.reviews for p in read)
         self.query_one("#reviews-title", Static).update(
-            f"Quality reviews: {total} of {len(event.people)} people; a point reads met/reviewed")
+            f"Quality reviews: {total} of {len(read)} people; a point reads met/reviewed")

@@ -120,8 +120,7 @@ def phone_log(session: Session, *, viewer: Actor, since: datetime, queue: str | 
     answer, hang-up, cause and the callback or case it became (for supervisors and admins)."""
     check(session, viewer, "phone_log")
     rows = session.exec(select(PhoneEvent).where(col(PhoneEvent.at) >= since).order_by(col(PhoneEvent.at)))
-    events = [StoredEvent(e.call_id, e.event, e.at, e.direction, e.from_number, e.to_number, e.users, e.queue,
-                          e.answering_number, e.cause, e.callback_id) for e in rows]
+    events = [StoredEvent.of(e) for e in rows]
     lines = [c for c in call_lines(events) if (not queue or c.queue == queue) and (not agent or c.agent == agent)]
     lines = lines[:limit]
     callbacks = [c.callback_id for c in lines if c.callback_id]
