@@ -171,6 +171,8 @@ class CalldeskApp(DeskCalls, inherit_bindings=False):
         if call is not None and not call.form_ready:
             self.set_timer(self.CONNECT_DELAY, self._connect_when_free)  # again later, if its Ready never came
             return
+        if call is not None:  # the form is up, and the agent types from then on (its FormReady may not be here yet)
+            self._last_typing_at = max(self._last_typing_at, call.ready_at)
         self._connecting = True
         self.run_when_quiet(self._start_connecting)
 

@@ -117,6 +117,7 @@ class IntakeScreen(CallAbuse):
         self.prepared = not in_call  # drawn out of sight for the next call (on_idle)
         self.calendar_ready = False  # the holiday tables the deadlines need are loaded
         self._announced = False  # every tab is mounted and _form_ready has run
+        self.ready_at = 0.0  # time.monotonic() when it was (the agent types from then on)
         self._ended_workers: set[Worker[Any]] = set()  # of calls that have ended: their failures are not this call's
 
     def _take(self, client_id: str | None, values: dict[str, Any] | None) -> None:
@@ -246,7 +247,8 @@ class IntakeScreen(CallAbuse):
             self._calendar_loaded()
         # The form is up, so the agent is about to type: the app waits for their first pause before loading in
         # the background (the holiday tables here, the store's opening if it was due).
-        self.post_message(self.FormReady(time.monotonic()))
+        self.ready_at = time.monotonic()
+        self.post_message(self.FormReady(self.ready_at))
         self._show_consent(intake_call.preview_consent(self.desk, self.snapshot()))
         if self.in_call:
             self._restore()

@@ -28,7 +28,8 @@ class CallDrafts(CallMoves):
     resumed_case: str | None  # the case a resumed draft belongs to
     _debounce: Debouncer
     AUTOSAVE_DELAY = 0.8  # seconds without a key
-    AUTOSAVE_MAX_WAIT = 0.5  # seconds at most while typing never pauses: a crash loses at most the last second
+    AUTOSAVE_MAX_WAIT = 0.9  # seconds at most while typing never pauses: a crash loses at most the last second (the
+    # first keys of a call still load nothing: the store's code loads after them, test_connect)
 
     @property
     def drafts(self) -> DraftWriter:

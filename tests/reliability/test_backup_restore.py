@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -86,8 +87,9 @@ def test_backup_under_load_holds_what_the_writer_committed_before_it_started(
     assert oct(target.stat().st_mode & 0o777) == "0o600"
     # A restore needs the desks closed: it says so while one holds the store (this test's own connection).
     code, _, err = run(store.url, "db", "restore", str(target), "--force")
-    said = "close the desks" if backend == "sqlite" else "1 other session connected"
-    assert code == 1 and said in err and _counts(store)[0] >= start + 120, err
+    # (On PostgreSQL this test's store may hold two: a case's number is taken on a connection of its own.)
+    said = "close the desks" if backend == "sqlite" else r"\d+ other sessions? connected"
+    assert code == 1 and re.search(said, err) and _counts(store)[0] >= start + 120, err
     store.engine.dispose()
     assert run(store.url, "db", "restore", str(target), "--force")[0] == 0
     cases, _, restores = _counts(store)
