@@ -117,7 +117,7 @@ def ack(
 ) -> None:
     """Acknowledge case CASE to the constituent by email: queued, then sent with the rest of the outbox (sent:
     the case's acknowledgement clock is met). Password: CALLDESK_SMTP_PASSWORD when --smtp-user is given."""
-    from calldesk.store.mail import queue_acknowledgement
+    from calldesk.store.mail_out import queue_acknowledgement
 
     queued = run_service(ctx, lambda uow, actor, profile: queue_acknowledgement(
         uow, actor=actor, profile=profile, case_number=case_number,
@@ -136,7 +136,7 @@ def send(ctx: typer.Context, *, smtp: _Smtp) -> None:
 
 def _send(ctx: typer.Context, smtp: _Smtp) -> None:
     from calldesk.mail.transport import Server, smtp_deliver
-    from calldesk.store.mail import send_queued
+    from calldesk.store.mail_out import send_queued
 
     server = Server(smtp.host, smtp.port, smtp.user, _password("CALLDESK_SMTP_PASSWORD") if smtp.user else "",
                     tls=not smtp.plain)
@@ -156,7 +156,7 @@ def _send(ctx: typer.Context, smtp: _Smtp) -> None:
 @refusals_exit
 def outbox_(ctx: typer.Context, as_json: bool = JSON) -> None:
     """Messages still to send (queued, failed) and messages kept aside because they could not be read."""
-    from calldesk.store.mail import outbox
+    from calldesk.store.mail_out import outbox
 
     rows = run_read(ctx, lambda session, actor, _profile: outbox(session, viewer=actor))
     if as_json:

@@ -14,12 +14,17 @@ MAIL_STATES = ("case", "reply", "aside", "queued", "sent", "failed")
 
 class MailMessage(SQLModel, table=True):
     """One email: in (a new case, a reply added to a case's history, or kept aside because it could not be read)
-    or out (the acknowledgement sent from a case: queued, sent, or failed and still queued)."""
+    or out (the acknowledgement, written response or response letter sent from a case: queued, sent, or failed
+    and still queued), in the language its words were taken in."""
 
     id: int | None = Field(default=None, primary_key=True)
     message_id: str = Field(max_length=300, unique=True)  # the Message-ID header (kept aside: the bytes' hash)
     direction: str = Field(max_length=3)  # in / out
     status: str = Field(max_length=10, index=True)
+    # out: acknowledgement | written_response | letter; the language code its words are in (0020A)
+    kind: str = Field(default="", max_length=20, sa_column_kwargs={"server_default": ""})
+    language: str = Field(default="", max_length=10,
+                          sa_column_kwargs={"server_default": ""})
     case_id: int | None = Field(default=None, foreign_key="cases.id", index=True, ondelete="CASCADE")
     sender: str = Field(default="", max_length=254)
     recipient: str = Field(default="", max_length=254)
@@ -38,6 +43,8 @@ class MailMessagePublic(SQLModel):
     message_id: str
     direction: str
     status: str
+    kind: str = ""
+    language: str = ""
     case_id: int | None
     sender: str
     recipient: str

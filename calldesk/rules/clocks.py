@@ -23,7 +23,7 @@ ClockKind = Literal["acknowledge", "written_response", "reply"]
 CLOCK_COLUMNS: dict[str, str] = {"acknowledge": "acknowledge_by", "written_response": "respond_by",
                                  "reply": "respond_by"}
 CLOCK_WORDS: dict[str, str] = {"acknowledge": "acknowledgement", "written_response": "written response",
-                               "reply": "reply", "intake": "intake"}
+                               "reply": "reply", "intake": "intake", "letter": "response letter"}
 # A reply answers an inquiry that needed follow-up; a written response answers a concern or complaint.
 _TIERS_OF: dict[str, frozenset[str]] = {
     "reply": frozenset({"inquiry_followup", "inquiry_immediate"}),

@@ -85,8 +85,8 @@ FREE_TEXT: dict[str, FreeText] = {
     "storesecret": _kinds(plain="name value"),
     # A phone system's event: numbers, ids and names it sent, never words of the call.
     # An email's subject and text are the constituent's words (as a claim is); the rest names who and why.
-    "mailmessage": _kinds(narrative="subject body", plain="message_id direction status sender recipient error "
-                                                         "by_user"),
+    "mailmessage": _kinds(narrative="subject body", plain="message_id direction status kind language sender "
+                                                         "recipient error by_user"),
     "phoneevent": _kinds(plain="call_id event direction from_number to_number phone_digits users queue "
                                "answering_number cause recorded_by"),
 }

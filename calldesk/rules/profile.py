@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 # The profile's vocabulary (calldesk.rules.profile_fields), imported by the rest of calldesk from here.
+from calldesk.rules.mail import LanguageCode, MailTemplates
 from calldesk.rules.profile_fields import (
     CALL_TYPES,  # noqa: F401
     ROLE_LABELS,  # noqa: F401
@@ -344,6 +345,10 @@ class Profile(_Frozen):
     # The category a case opened from an email takes until a person reads it (a name in the taxonomy; empty: the
     # mailbox opens no cases and keeps every new message aside for a person).
     mail_category: str = ""
+    # The email out (acknowledgement, written response, letter) per language code: the caller's language when
+    # given here, else mail_language's, else calldesk's English words (calldesk.rules.mail.mail_words).
+    mail_templates: MailTemplates = field(default_factory=dict)
+    mail_language: LanguageCode = "en"
     # Steps of the protocol recorded on a case (calldesk.rules.case_steps) and the quality review's points.
     steps: Annotated[list[StepRule], Valid(_unique_names)] = field(default_factory=list)
     review_checklist: Annotated[list[ReviewPoint], Valid(_unique_names)] = field(default_factory=list)

@@ -171,6 +171,32 @@ def redact(text: str, known: KnownPII | None = None) -> str:
     return Redactor(known)(text)
 
 
+_CONTACT_SHAPES = tuple((compiled, token) for compiled, token in _PATTERNS if token in (EMAIL, SSN, PHONE))
+
+
+def redact_third_parties(text: str, third_parties: KnownPII, *, own: KnownPII) -> str:
+    """`text` as it may go to the constituent: every detail stored about anyone else (a student's name, id, birth
+    date) removed by exact match, and every email, phone or SSN-shaped string that is not the constituent's own
+    (`own`: their name, phone, email, address, kept as written). Dates, the case number and the words of the
+    letter stay: the name heuristic and the date/id shapes of `redact` would leave a letter unreadable, and what
+    is sent is the constituent's own matter."""
+    if not text:
+        return text
+    kept: list[str] = []
+
+    def keep(match: re.Match[str]) -> str:
+        kept.append(match.group())
+        return f"\x00{len(kept) - 1}\x00"
+
+    for pattern, _, _ in _known_patterns(own):
+        text = re.sub(pattern, keep, text, flags=re.IGNORECASE)
+    for pattern, token, _ in _known_patterns(third_parties):
+        text = re.sub(pattern, token, text, flags=re.IGNORECASE)
+    for compiled, token in _CONTACT_SHAPES:
+        text = compiled.sub(token, text)
+    return re.sub("\x00(\\d+)\x00", lambda m: kept[int(m.group(1))], text)
+
+
 def pseudonym(case_number: str, secret: str) -> str:
     """A stable, non-reversible stand-in for a case number in reports, e.g. "C-3f9a1c2b"."""
     if not secret:

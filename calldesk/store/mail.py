@@ -1,6 +1,6 @@
 """The mailbox kept: a new message opens a case through the call's own save (channel email, every rule of the
-protocol), a reply is added to its case's history, what cannot be read is kept aside; an acknowledgement is queued
-from a case, and once sent it meets the case's acknowledgement clock.
+protocol), a reply is added to its case's history, what cannot be read is kept aside (the email out, queued from
+a case and sent: calldesk.store.mail_out).
 
 Each message fetched is one service call and one transaction (`receive_message`); its Message-ID makes a second
 fetch of it change nothing.
@@ -9,25 +9,22 @@ fetch of it change nothing.
 from __future__ import annotations
 
 import hashlib
-import smtplib
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from email.message import EmailMessage
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
-from calldesk.errors import CalldeskError, RuleRefused
+from calldesk.errors import CalldeskError
 from calldesk.mail.message import Incoming, key_of, parse_message
-from calldesk.models import Attachment, Case, MailMessage, MailMessagePublic, utcnow
+from calldesk.models import Attachment, Case, MailMessage, utcnow
 from calldesk.rules.abuse import abuse_words_in
-from calldesk.rules.mail import MAX_TEXT_CHARS, acknowledgement, attachment_verdict, case_number_in
+from calldesk.rules.mail import MAX_TEXT_CHARS, attachment_verdict, case_number_in
 from calldesk.rules.profile import Profile
 from calldesk.store import audit
 from calldesk.store.calls import CallSave, save_call
 from calldesk.store.cases import get_case
 from calldesk.store.uow import UnitOfWork
-from calldesk.store.users import Actor, authorise, check
+from calldesk.store.users import Actor, authorise
 
 KINDS = ("case", "reply", "duplicate", "aside", "abuse")
 
@@ -142,105 +139,3 @@ def _aside(uow: UnitOfWork, actor: Actor, message_id: str, raw: bytes, reason: s
                                 subject=incoming.subject if incoming else "", by_user=actor.username))
         uow.commit()
     return Received("aside", message_id, reason=reason)
-
-
-def queue_acknowledgement(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number: str,
-                          domain: str = "calldesk.invalid") -> MailMessagePublic:
-    """Queue the case's acknowledgement to the constituent's email (sent by `send_queued`)."""
-    from email.utils import make_msgid
-
-    actor = authorise(uow, actor, "send_mail")
-    case = get_case(uow.session, case_number, viewer=actor, for_update=True)
-    if case.abuse_marked:
-        raise RuleRefused(f"Case {case_number} is marked as suspected abuse: no email is sent from it.")
-    if not case.email:
-        raise RuleRefused(f"Case {case_number} has no email address to acknowledge to.")
-    subject, text = acknowledgement(case_number=case.case_number, caller_name=case.caller_name or "",
-                                    agency=profile.title)
-    row = MailMessage(message_id=make_msgid(domain=domain), direction="out", status="queued", case_id=case.id,
-                      recipient=case.email, subject=subject, body=text, by_user=actor.username)
-    uow.session.add(row)
-    case.updated_at = utcnow()
-    uow.flush()
-    audit.record(uow.session, actor=actor.username, action="mail.queued", entity="mailmessage", entity_id=row.id,
-                 case_id=case.id, field="recipient", new=case.email)
-    uow.commit()
-    return MailMessagePublic.model_validate(row)
-
-
-def outbox(session: Session, *, viewer: Actor) -> list[MailMessagePublic]:
-    """Messages waiting to go (queued, or failed and queued again), the oldest first; and what was kept aside."""
-    check(session, viewer, "send_mail")
-    query = select(MailMessage).where(col(MailMessage.status).in_(("queued", "failed", "aside"))) \
-        .order_by(col(MailMessage.id))
-    return [MailMessagePublic.model_validate(m) for m in session.exec(query)]
-
-
-@dataclass(frozen=True)
-class Sent:
-    """One queued message's try: sent, or why not (it stays queued, as failed, and is tried again)."""
-
-    id: int
-    recipient: str
-    case_number: str | None
-    error: str = ""
-    clock_met: bool = False
-
-
-def as_email(row: MailMessage, sender: str) -> EmailMessage:
-    """The message as it goes out (and as its sent copy is kept: the row's subject and text)."""
-    from email.utils import format_datetime
-
-    message = EmailMessage()
-    message["From"], message["To"], message["Subject"] = sender, row.recipient, row.subject
-    message["Message-ID"], message["Date"] = row.message_id, format_datetime(utcnow())
-    message.set_content(row.body)
-    return message
-
-
-def send_queued(open_uow: Callable[[], UnitOfWork], *, actor: Actor, sender: str,
-                deliver: Callable[[EmailMessage], None], limit: int = 100) -> list[Sent]:
-    """Send what is queued (the oldest first): each message handed to `deliver` (SMTP) outside any transaction,
-    then marked sent (an acknowledgement meets its case's acknowledgement clock) or failed, in its own."""
-    with open_uow() as uow:
-        check(uow.session, actor, "send_mail")
-        waiting = [(row.id, as_email(row, sender)) for row in uow.session.exec(select(MailMessage).where(
-            MailMessage.direction == "out", col(MailMessage.status).in_(("queued", "failed")))
-            .order_by(col(MailMessage.id)).limit(limit))]
-    results = []
-    for row_id, message in waiting:
-        try:
-            deliver(message)
-            error = ""
-        except (OSError, smtplib.SMTPException) as exc:
-            error = f"{exc.__class__.__name__}: {exc}"[:500] or "the mail server refused it"
-        with open_uow() as uow:
-            results.append(_settle(uow, actor, row_id, error))  # type: ignore[arg-type]
-    return results
-
-
-def _settle(uow: UnitOfWork, actor: Actor, row_id: int, error: str) -> Sent:
-    from calldesk.store.clocks import meet_clock
-
-    actor = authorise(uow, actor, "send_mail")
-    session = uow.session
-    with uow.one_commit():
-        row = session.get(MailMessage, row_id)
-        assert row is not None
-        case = session.get(Case, row.case_id) if row.case_id else None
-        row.attempts += 1
-        row.status, row.error = ("failed", error) if error else ("sent", "")
-        met = False
-        if not error:
-            row.sent_at = utcnow()
-            if case is not None and case.acknowledge_by is not None and case.status == "open":
-                meet_clock(uow, actor=actor, case_number=case.case_number, expected_version=None,
-                           kind="acknowledge", note="Acknowledged by email.", at=row.sent_at)
-                met = True
-        if case is not None:
-            case.updated_at = utcnow()
-        uow.flush()
-        audit.record(session, actor=actor.username, action="mail.failed" if error else "mail.sent",
-                     entity="mailmessage", entity_id=row.id, case_id=row.case_id, field="status", new=row.status)
-    uow.commit()
-    return Sent(row_id, row.recipient, case.case_number if case else None, error, met)

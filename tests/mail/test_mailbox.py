@@ -18,7 +18,8 @@ from calldesk.mail.transport import Server, fetch_unseen, smtp_deliver
 from calldesk.models import Attachment, Case, ClockEvent, MailMessage
 from calldesk.profiles import load_profile
 from calldesk.rules.mail import MAX_ATTACHMENT_BYTES
-from calldesk.store.mail import Received, outbox, queue_acknowledgement, receive_message, send_queued
+from calldesk.store.mail import Received, receive_message
+from calldesk.store.mail_out import outbox, queue_acknowledgement, send_queued
 from calldesk.store.store import Store
 from calldesk.store.users import Actor
 from tests.integration.helpers import call

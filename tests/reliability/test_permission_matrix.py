@@ -47,7 +47,8 @@ from calldesk.store.assignments import assign_cases, reassign
 from calldesk.store.cases import close_case, mark_abuse, update_case
 from calldesk.store.demo import fill_demo
 from calldesk.store.grants import grant_login
-from calldesk.store.mail import outbox, receive_message
+from calldesk.store.mail import receive_message
+from calldesk.store.mail_out import outbox
 from calldesk.store.phone import phone_log, record_event
 from calldesk.store.store import Store
 from calldesk.store.uow import UnitOfWork
