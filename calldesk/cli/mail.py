@@ -15,7 +15,8 @@ from calldesk.cli.refusals import refusals_exit
 from calldesk.cli.running import run_read, run_service, signed_in, store_profile
 from calldesk.errors import InvalidInput
 
-app = typer.Typer(help="The mailbox: fetch messages into cases, send acknowledgements, see the outbox.",
+app = typer.Typer(help="The mailbox: fetch messages into cases, send a case's acknowledgement, written response "
+                       "or approved letter, see the outbox.",
                   no_args_is_help=True)
 
 _IMAP_HOST = typer.Option(..., "--host", envvar="CALLDESK_IMAP_HOST", help="The IMAP server.")
@@ -117,12 +118,49 @@ def ack(
 ) -> None:
     """Acknowledge case CASE to the constituent by email: queued, then sent with the rest of the outbox (sent:
     the case's acknowledgement clock is met). Password: CALLDESK_SMTP_PASSWORD when --smtp-user is given."""
-    from calldesk.store.mail_out import queue_acknowledgement
+    _queue_and_send(ctx, case_number, "acknowledgement", smtp)
 
-    queued = run_service(ctx, lambda uow, actor, profile: queue_acknowledgement(
-        uow, actor=actor, profile=profile, case_number=case_number,
+
+@app.command("send-response")
+@refusals_exit
+@_smtp_options
+def send_response(
+    ctx: typer.Context,
+    case_number: str = typer.Argument(..., metavar="CASE"),
+    *,
+    smtp: _Smtp,
+) -> None:
+    """Send case CASE's written response (its Resolution tab's response, in the profile's template, in the
+    caller's language when the profile has it) to the constituent by email: queued, then sent with the rest of
+    the outbox (sent: the written response clock, or an inquiry's reply clock, is met). Password:
+    CALLDESK_SMTP_PASSWORD when --smtp-user is given."""
+    _queue_and_send(ctx, case_number, "written_response", smtp)
+
+
+@app.command("send-letter")
+@refusals_exit
+@_smtp_options
+def send_letter(
+    ctx: typer.Context,
+    case_number: str = typer.Argument(..., metavar="CASE"),
+    *,
+    smtp: _Smtp,
+) -> None:
+    """Send case CASE's approved response letter (LAUSD step 5) to the constituent by email, the signed PDF
+    attached when there is one; refused before approval. Sent: the written response clock is met, or (LAUSD) the
+    letter is recorded against the case's resolution target. Password: CALLDESK_SMTP_PASSWORD."""
+    _queue_and_send(ctx, case_number, "letter", smtp)
+
+
+def _queue_and_send(ctx: typer.Context, case_number: str, kind: str, smtp: _Smtp) -> None:
+    from calldesk.rules.mail import MAIL_KIND_WORDS
+    from calldesk.store.mail_out import queue_message
+
+    queued = run_service(ctx, lambda uow, actor, profile: queue_message(
+        uow, actor=actor, profile=profile, case_number=case_number, kind=kind,
         domain=smtp.sender.rpartition("@")[2] or "calldesk"))
-    out.print(f"Queued the acknowledgement of {shown(case_number)} to {shown(queued.recipient)}.")
+    out.print(f"Queued the {MAIL_KIND_WORDS[kind]} of {shown(case_number)} to {shown(queued.recipient)} "
+              f"({shown(queued.language)}).")
     _send(ctx, smtp)
 
 
@@ -145,7 +183,7 @@ def _send(ctx: typer.Context, smtp: _Smtp) -> None:
     failed = [r for r in results if r.error]
     for r in results:
         state = f"not sent ({r.error}); it stays in the outbox" if r.error else "sent" + (
-            ", acknowledgement recorded" if r.clock_met else "")
+            f", {r.clock} recorded" + (f" ({r.late})" if r.late else "") if r.clock_met else "")
         out.print(f"{r.id} to {shown(r.recipient)}{' (' + shown(r.case_number) + ')' if r.case_number else ''}: "
                   f"{shown(state)}")
     if failed:
@@ -154,13 +192,19 @@ def _send(ctx: typer.Context, smtp: _Smtp) -> None:
 
 @app.command("outbox")
 @refusals_exit
-def outbox_(ctx: typer.Context, as_json: bool = JSON) -> None:
-    """Messages still to send (queued, failed) and messages kept aside because they could not be read."""
+def outbox_(ctx: typer.Context,
+            case_number: str | None = typer.Option(None, "--case", metavar="CASE",
+                                                   help="That case's mail, in and out, whatever its state."),
+            as_json: bool = JSON) -> None:
+    """Messages still to send (queued, failed) and messages kept aside because they could not be read; each
+    outgoing one's kind and the language it is written in."""
     from calldesk.store.mail_out import outbox
 
-    rows = run_read(ctx, lambda session, actor, _profile: outbox(session, viewer=actor))
+    rows = run_read(ctx, lambda session, actor, _profile: outbox(session, viewer=actor, case_number=case_number))
     if as_json:
         print_json(rows)
         return
-    print_table("Outbox and kept aside", ["id", "status", "to / from", "subject", "tries", "why"],
-                [(m.id, m.status, m.recipient or m.sender, m.subject, m.attempts, m.error) for m in rows])
+    print_table("Outbox and kept aside" if case_number is None else f"Mail of case {case_number}",
+                ["id", "status", "kind", "lang", "to / from", "subject", "tries", "why"],
+                [(m.id, m.status, m.kind.replace("_", " "), m.language, m.recipient or m.sender, m.subject,
+                  m.attempts, m.error) for m in rows])

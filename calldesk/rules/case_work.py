@@ -60,6 +60,9 @@ WORK: dict[str, WorkRule] = {
     "review": WorkRule(("review_case",), open_only=False),
     "student_record": WorkRule(("student_record",), open_only=False),
     "step": WorkRule(("record_step",)),
+    "email_acknowledgement": WorkRule(("send_mail",)),
+    "email_response": WorkRule(("send_mail",)),
+    "email_letter": WorkRule(("sign_letter",)),  # sent by those who sign it (the service checks send_mail too)
 }
 
 
@@ -85,7 +88,7 @@ def _protocol_or_case(action: str, profile: Profile, case: CaseFacts) -> str | N
         return f"Case {case.case_number} is at the top of the {profile.title} ladder: there is no rung above."
     if action == "appeal" and profile.appeal_within is None:
         return f"The {profile.title} protocol sets no written appeal."
-    if action == "letter" and not profile.letter_template:
+    if action in ("letter", "email_letter") and not profile.letter_template:
         return f"The {profile.title} protocol has no response letter."
     if action == "step" and not profile.steps:
         return f"The {profile.title} protocol sets no recorded steps."

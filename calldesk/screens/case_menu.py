@@ -59,6 +59,15 @@ def _dialog(module: str, name: str) -> Callable[[Desk, str], Screen[Any]]:
     return make
 
 
+def _mail(kind: str) -> Callable[[Desk, str], Screen[Any]]:
+    def make(desk: Desk, number: str) -> Screen[Any]:
+        from calldesk.screens.case_mail import MailDialog
+
+        return MailDialog(desk, number, kind)
+
+    return make
+
+
 def _ferpa(desk: Desk, number: str) -> Screen[Any]:
     """The FERPA record of the case's (first) student: consents, requests and disclosures."""
     from sqlmodel import col, select
@@ -102,6 +111,11 @@ CASE_ACTIONS: tuple[CaseAction, ...] = (
     CaseAction("s", "FERPA record of the case's student", "student_record", _ferpa),
     CaseAction("t", "Protocol step: record one (who, when, with whom); the Steps tab lists them", "step",
                _dialog("calldesk.screens.case_steps", "StepDialog")),
+    CaseAction("k", "Email the acknowledgement (the case's mail listed)", "email_acknowledgement",
+               _mail("acknowledgement")),
+    CaseAction("n", "Email the written response (the Resolution tab's response)", "email_response",
+               _mail("written_response")),
+    CaseAction("v", "Email the approved letter (the signed PDF attached)", "email_letter", _mail("letter")),
 )
 
 

@@ -134,13 +134,13 @@ def as_email(row: MailMessage, sender: str, files: tuple[tuple[str, bytes], ...]
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = sender, row.recipient, row.subject
     message["Message-ID"], message["Date"] = row.message_id, format_datetime(utcnow())
-    if row.language:
-        message["Content-Language"] = row.language
     message.set_content(row.body)
     for name, data in files:
         pdf = name.lower().endswith(".pdf")
         message.add_attachment(data, maintype="application", subtype="pdf" if pdf else "octet-stream",
                                filename=name)
+    if row.language:  # (after the content: setting it clears the Content-* headers)
+        message["Content-Language"] = row.language
     return message
 
 
