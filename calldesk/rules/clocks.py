@@ -180,7 +180,7 @@ def clock_log_values(profile: Profile, *, acknowledge_by: datetime | None, respo
         if record.event == "met":
             if record.kind == "acknowledge":
                 ack_due, ack_met = record.due_at, record.at
-            elif respond_by is None:
+            elif respond_by is None and record.kind != "letter":  # (LAUSD's letter: due at the resolution target)
                 written_due = record.due_at
             lateness = met_late(profile, due=record.due_at, met_at=record.at)
             if lateness is not None:
