@@ -14,6 +14,7 @@ from datetime import date, datetime, tzinfo
 from typing import Protocol
 
 from calldesk.rules.display import inert
+from calldesk.rules.mail import MAIL_KIND_WORDS
 from calldesk.rules.profile import TIER_LABELS, a_role
 from calldesk.rules.shown import due_words, moment_words
 
@@ -136,11 +137,21 @@ def _listed(clauses: list[str]) -> str:
     return clauses[0] if len(clauses) == 1 else ", ".join(clauses[:-1]) + " and " + clauses[-1]
 
 
+# The email out from a case (calldesk.store.mail_out): its trail names the message's kind (written_response...).
+MAIL_WORDS = {"mail.queued": "queued the {what} to the constituent by email",
+              "mail.sent": "sent the {what} to the constituent by email",
+              "mail.failed": "could not send the {what} by email (the mail server refused it; it stays queued)"}
+
+
 def event_sentence(event: Event, *, tz: tzinfo, today: date, names: Mapping[str, str] | None = None) -> str:
     """One event as a sentence naming who did what: "Ana changed the call type from inquiry to complaint.";
     `names` gives people's full names by user name (else the user name)."""
     who = inert((names or {}).get(event.actor) or event.actor, lines=False)
     changes = event.changes
+    if event.action in MAIL_WORDS:
+        kind = changes.get("kind", (None, None))[1] or ""
+        what = MAIL_KIND_WORDS.get(kind, "email")
+        return f"{who} {MAIL_WORDS[event.action].format(what=inert(what, lines=False))}."
     if event.action == "case.open":
         kind = changes.get("tier", (None, None))[1] or changes.get("call_type", (None, None))[1] or ""
         about = changes.get("category", (None, None))[1]

@@ -88,7 +88,7 @@ def queue_message(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_numbe
     case.updated_at = utcnow()
     uow.flush()
     audit.record(session, actor=actor.username, action="mail.queued", entity="mailmessage", entity_id=row.id,
-                 case_id=case.id, field="recipient", new=case.email)
+                 case_id=case.id, field="kind", new=kind)
     uow.commit()
     return MailMessagePublic.model_validate(row)
 
@@ -220,6 +220,7 @@ def _settle(uow: UnitOfWork, actor: Actor, row_id: int, error: str) -> Sent:
             case.updated_at = utcnow()
         uow.flush()
         audit.record(session, actor=actor.username, action="mail.failed" if error else "mail.sent",
-                     entity="mailmessage", entity_id=row.id, case_id=row.case_id, field="status", new=row.status)
+                     entity="mailmessage", entity_id=row.id, case_id=row.case_id, field="kind",
+                     new=row.kind or "acknowledgement")
     uow.commit()
     return Sent(row_id, row.recipient, case.case_number if case else None, error, bool(clock), clock, late)

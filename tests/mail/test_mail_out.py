@@ -6,7 +6,7 @@ clock (late when sent late); a refused send stays queued and listed with its kin
 from __future__ import annotations
 
 import imaplib
-from datetime import datetime
+from datetime import date, datetime
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.policy import default
@@ -20,8 +20,10 @@ from calldesk.errors import RuleRefused
 from calldesk.mail.transport import Server, smtp_deliver
 from calldesk.models import Case, ClockEvent, MailMessage, ResolutionUpdate, StudentCreate
 from calldesk.profiles import load_profile
+from calldesk.rules.history import event_sentence
 from calldesk.store.casework import set_resolution
 from calldesk.store.confidentiality import add_student
+from calldesk.store.handling import case_history
 from calldesk.store.mail_out import outbox, queue_message, send_queued
 from calldesk.store.store import Store
 from calldesk.store.users import Actor
@@ -97,6 +99,12 @@ def test_the_written_response_goes_in_spanish_and_meets_its_clock(store: Store, 
     [event] = _rows(store, select(ClockEvent))
     assert (event.kind, event.event, event.due_at, event.at) == ("written_response", "met", due, copy.sent_at)
     assert _rows(store, select(Case.respond_by, Case.late_clocks)) == [(None, 0)]
+    # The case's history says it in words (the message, never its text or the address).
+    with store.uow(readonly=True) as uow:
+        said = [event_sentence(e, tz=area.tz, today=date.today())
+                for e in case_history(uow.session, number, viewer=admin)]
+    assert f"{admin.username} queued the written response to the constituent by email." in said
+    assert f"{admin.username} sent the written response to the constituent by email." in said
 
 
 def test_a_response_sent_late_is_met_late(store: Store, admin: Actor, tmp_path: Path) -> None:
