@@ -43,12 +43,13 @@ class MailDialog(CaseWorkDialog):
         lines = super().describe(found)
         lines.append(f"To: {found.case.email or '(no email address on the case)'}")
         out = [m for m in self.mail if m.direction == "out"]
-        lines.append("Mail sent from this case:" if out else "No mail sent from this case yet.")
+        lines.append("Email from this case (sent, queued, failed):" if out else "No email from this case yet.")
         tz = self.desk.profile.tz
         today = self.desk.now().astimezone(tz).date()
         for m in out[-5:]:
             when = moment_words(m.sent_at or m.at, tz=tz, today=today)
-            state = m.status + (f" ({m.attempts} tries: {m.error})" if m.status == "failed" else "")
+            tries = f"{m.attempts} {'try' if m.attempts == 1 else 'tries'}"
+            state = m.status + (f" ({tries}: {m.error}; it stays queued)" if m.status == "failed" else "")
             lines.append(f"  {when} {MAIL_KIND_WORDS.get(m.kind, m.kind)} [{m.language or '-'}]: {state}")
         return lines
 

@@ -1,21 +1,25 @@
-"""The case's work menu queues the email out: "n" opens the written response's dialog (the case's mail listed),
-ctrl+s queues it through the service and the case screen says so in one line; "v" (the letter) is dimmed for an
-agent with the reason."""
+"""The case's work menu queues the email out: "n" opens the written response's dialog (the case's mail listed,
+an acknowledgement whose send failed among it), ctrl+s queues it through the service and the case screen says so
+in one line; "v" (the letter) is dimmed for an agent with the reason."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 from textual.widgets import OptionList, Static
 
+from calldesk.mail.transport import Server, smtp_deliver
 from calldesk.models import MailMessage, ResolutionUpdate
+from calldesk.profiles import load_profile
 from calldesk.screens.case import CaseScreen
 from calldesk.screens.case_mail import MailDialog
 from calldesk.store.casework import set_resolution
+from calldesk.store.mail_out import queue_acknowledgement, send_queued
 from calldesk.store.store import Store
 from calldesk.store.users import Actor
 from tests.integration.helpers import call
+from tests.mail.servers import free_port
 from tests.ui.test_case_workspace import _case_screen, _settle
 
 
@@ -25,6 +29,12 @@ async def test_n_queues_the_written_response_and_says_so(make_app: Any, desk_sto
     with desk_store.uow() as uow:
         set_resolution(uow, actor=admin, case_number=case.case_number,
                        data=ResolutionUpdate(response="El horario está en la página de la escuela."))
+    # The acknowledgement went to a mail server that is not there (a port nobody listens on): it stays queued.
+    with desk_store.uow() as uow:
+        queue_acknowledgement(uow, actor=agent, profile=load_profile("lausd"), case_number=case.case_number)
+    [failed] = send_queued(desk_store.uow, actor=agent, sender="desk@agency.example",
+                           deliver=smtp_deliver(Server("127.0.0.1", free_port(), tls=False)))
+    assert failed.error.startswith("ConnectionRefusedError")
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await _settle(pilot, app)
@@ -44,7 +54,8 @@ async def test_n_queues_the_written_response_and_says_so(make_app: Any, desk_sto
         dialog = app.screen
         assert isinstance(dialog, MailDialog)
         state = str(dialog.query_one("#state", Static).render())
-        assert "To: rosa@example.org" in state and "No mail sent from this case yet." in state
+        assert "To: rosa@example.org" in state and "Email from this case (sent, queued, failed):" in state
+        assert "acknowledgement [es]: failed (1 try: ConnectionRefusedError" in state
         await pilot.press("ctrl+s")
         for _ in range(20):
             await _settle(pilot, app)
@@ -56,6 +67,6 @@ async def test_n_queues_the_written_response_and_says_so(make_app: Any, desk_sto
         assert f"Case {case.case_number}: written response queued to rosa@example.org (es); it goes with the " \
                "outbox's next send." in said
     with desk_store.uow(readonly=True) as uow:
-        [row] = uow.session.exec(select(MailMessage))
+        [_, row] = uow.session.exec(select(MailMessage).order_by(col(MailMessage.id)))
     assert (row.kind, row.language, row.status, row.by_user) == ("written_response", "es", "queued", agent.username)
     assert row.subject == f"[Caso {case.case_number}] Nuestra respuesta"
