@@ -154,14 +154,6 @@ def mail_words(templates: Mapping[Any, Mapping[str, MailTemplate]], kind: str, *
     return OutgoingWords(" ".join(template.subject.format_map(filled).split()), text.strip() + "\n", code)
 
 
-def acknowledgement(*, case_number: str, caller_name: str, agency: str) -> tuple[str, str]:
-    """The built-in acknowledgement's subject and text: the case number (replies find their case by it) and
-    nothing about anyone but the constituent (no third party's details, no student's)."""
-    words = mail_words({}, "acknowledgement", language="en", default_language="en",
-                       values={"case_number": case_number, "caller_name": caller_name, "agency": agency})
-    return words.subject, words.text
-
-
 def check_sendable(kind: str, *, case_number: str, abuse_marked: bool, email: str | None, response: str = "",
                    letter_status: str = "none", letter_text: str = "") -> None:
     """Refuse, in one sentence, a message that may not go: a case marked as suspected abuse, no address, a
