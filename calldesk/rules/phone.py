@@ -105,6 +105,25 @@ def parse_event(fields: Mapping[str, object]) -> CallEvent:
                      cause=cause if event == "hangup" else "")
 
 
+# Zammad's answer to a ring from a blocked caller id: the phone system hangs up (the caller hears busy).
+REJECT = {"action": "reject", "reason": "busy"}
+
+
+def is_rejected(event: CallEvent, blocked: bool) -> bool:
+    """A ring (newCall) coming in from a blocked number: answered with REJECT, kept marked blocked, no pop and no
+    missed-call callback (an outgoing call or a later event of a call is never rejected)."""
+    return blocked and event.event == "newCall" and event.direction == "in"
+
+
+def block_reason(text: str) -> str:
+    """Why a number is blocked, on one line; ValueError, in words, when none is given or it is too long."""
+    reason = " ".join((text or "").split())
+    if not reason or len(reason) > 300:
+        raise ValueError("Give the reason for blocking the number (e.g. repeated nuisance calls) in at most 300 "
+                         "characters.")
+    return reason
+
+
 def call_client_id(call_id: str) -> str:
     """The intake's id for a call the phone system reported: the case it opens carries it (`Case.client_id`), so
     the caller log links the call to its case and a second start of the same call's intake changes that case."""
