@@ -6,7 +6,7 @@ import functools
 import inspect
 import os
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import typer
 
@@ -14,6 +14,13 @@ from calldesk.cli.output import JSON, out, print_json, print_table, shown
 from calldesk.cli.refusals import refusals_exit
 from calldesk.cli.running import run_read, run_service, signed_in, store_profile
 from calldesk.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from calldesk.mail.transport import Server
+    from calldesk.rules.profile import Profile
+    from calldesk.store.mail import Received
+    from calldesk.store.store import Store
+    from calldesk.store.users import Actor
 
 app = typer.Typer(help="The mailbox: fetch messages into cases, send acknowledgements, see the outbox.",
                   no_args_is_help=True)
@@ -81,29 +88,82 @@ def fetch(
     """Read the unseen messages: a new one opens a case (channel email), a reply with a case number in its subject
     joins that case, one that cannot be read is kept aside (`calldesk mail outbox` lists it). Password:
     CALLDESK_IMAP_PASSWORD."""
-    from calldesk.mail.transport import Server, fetch_unseen
-    from calldesk.store.mail import Received, receive_message
+    from calldesk.mail.transport import Server
 
     server = Server(host, port, user, _password("CALLDESK_IMAP_PASSWORD"), tls=not plain)
-    results: list[Received] = []
     profile = store_profile(ctx)
     with signed_in(ctx, may="fetch_mail") as (store, actor):
-
-        def keep(raw: bytes) -> bool:
-            with store.uow() as uow:
-                received = receive_message(uow, actor=actor, profile=profile, raw=raw)
-            results.append(received)
-            return received.kind != "abuse"  # left unread in the mailbox for a person
-
-        fetch_unseen(server, keep, mailbox=mailbox)
+        results = _fetch_once(store, actor, profile, server, mailbox)
     if as_json:
         print_json([r.__dict__ for r in results])
         return
     for r in results:
         where = f" {r.case_number}" if r.case_number else ""
         out.print(f"{r.kind}{shown(where)}: {shown(r.message_id)}" + (f" - {shown(r.reason)}" if r.reason else ""))
+    out.print(_fetched(results))
+
+
+def _fetch_once(store: Store, actor: Actor, profile: Profile, server: Server, mailbox: str) -> list[Received]:
+    """One fetch of the unseen messages, each kept by its own service call (one transaction each)."""
+    from calldesk.mail.transport import fetch_unseen
+    from calldesk.store.mail import receive_message
+
+    results: list[Received] = []
+
+    def keep(raw: bytes) -> bool:
+        with store.uow() as uow:
+            received = receive_message(uow, actor=actor, profile=profile, raw=raw)
+        results.append(received)
+        return received.kind != "abuse"  # left unread in the mailbox for a person
+
+    fetch_unseen(server, keep, mailbox=mailbox)
+    return results
+
+
+def _fetched(results: list[Received]) -> str:
     counts = {kind: sum(r.kind == kind for r in results) for kind in ("case", "reply", "duplicate", "aside", "abuse")}
-    out.print(f"Fetched {len(results)}: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
+    return f"Fetched {len(results)}: " + ", ".join(f"{n} {kind}" for kind, n in counts.items())
+
+
+@app.command()
+@refusals_exit
+def watch(
+    ctx: typer.Context,
+    host: str = _IMAP_HOST,
+    port: int = _IMAP_PORT,
+    user: str = _IMAP_USER,
+    mailbox: str = typer.Option("INBOX", "--mailbox", envvar="CALLDESK_IMAP_MAILBOX", help="The folder."),
+    plain: bool = _PLAIN,
+    every: float = typer.Option(60.0, "--every", min=1.0, max=86400.0, help="Seconds between two fetches."),
+) -> None:
+    """Fetch the mailbox now and then every --every seconds (as `mail fetch` does), one line per fetch, until
+    Ctrl+C or SIGTERM (a fetch under way ends first). Password: CALLDESK_IMAP_PASSWORD."""
+    import signal
+    import threading
+    from datetime import datetime
+
+    from calldesk.mail.polling import fetch_every
+    from calldesk.mail.transport import Server
+    from calldesk.rules.shown import moment_words
+
+    server = Server(host, port, user, _password("CALLDESK_IMAP_PASSWORD"), tls=not plain)
+    profile = store_profile(ctx)
+    stop = threading.Event()
+    with signed_in(ctx, may="fetch_mail") as (store, actor):
+
+        def fetch() -> str:
+            found = _fetch_once(store, actor, profile, server, mailbox)
+            now = datetime.now(profile.tz)
+            return f"{moment_words(now, tz=profile.tz, today=now.date())} {_fetched(found)}"
+
+        out.print(f"Fetching {shown(user)} at {shown(host)}:{port} every {every:g} s (Ctrl+C stops).")
+        handlers = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            fetches = fetch_every(every, fetch, stop=stop, say=lambda line: out.print(shown(line)))
+        finally:
+            for sig, previous in handlers.items():
+                signal.signal(sig, previous)
+    out.print(f"Stopped after {fetches} fetch{'es' if fetches != 1 else ''}.")
 
 
 @app.command()
