@@ -15,6 +15,7 @@ import time
 from email.message import EmailMessage
 from pathlib import Path
 
+import pytest
 from sqlmodel import select
 
 from calldesk.errors import InvalidInput
@@ -112,3 +113,19 @@ def test_a_refused_fetch_is_said_and_the_next_one_tried() -> None:
     assert fetch_every(0.01, fetch, stop=stop, say=say) == 2
     assert said == ["The fetch failed: Cannot reach the mailbox at imap.example.org:993: Connection refused. "
                     "The next is in 0.01 s.", "Fetched 1: 1 case"]
+
+
+def test_mail_fetch_once_from_the_cli(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.cli.test_cli import run
+
+    code, out, err = run(db_url, "mail", "fetch", "--host", "127.0.0.1", "--user", USER)
+    assert code != 0 and "CALLDESK_IMAP_PASSWORD" in out + err  # no password: one line, nothing fetched
+    monkeypatch.setenv("CALLDESK_IMAP_PASSWORD", PASSWORD)
+    with dovecot(tmp_path) as mailbox:
+        mailbox.deliver(_message(1))
+        code, out, _ = run(db_url, "mail", "fetch", "--host", "127.0.0.1", "--port", str(mailbox.port),
+                           "--user", USER, "--no-tls", "--mailbox", "INBOX")
+        assert code == 0 and out.splitlines()[-1] == "Fetched 1: 1 case, 0 reply, 0 duplicate, 0 aside, 0 abuse"
+        code, out, _ = run(db_url, "mail", "fetch", "--host", "127.0.0.1", "--port", str(mailbox.port),
+                           "--user", USER, "--no-tls", "--json")
+        assert code == 0 and out.strip() == "[]"  # seen: the second fetch reads nothing
