@@ -158,6 +158,7 @@ class StoredEvent:
     answering_number: str
     cause: str
     callback_id: int | None
+    blocked: bool  # a blocked number's call (its ring rejected)
 
     @classmethod
     def of(cls, row: object) -> Self:
@@ -181,10 +182,13 @@ class CallLine:
     cause: str
     callback_id: int | None
     case_number: str | None = None
+    blocked: bool = False
 
     @property
     def missed(self) -> bool:
-        return is_missed(direction=self.direction, answered=self.answer_at is not None, cause=self.cause)
+        """Missed (it became a callback): a blocked number's call never is."""
+        return not self.blocked and is_missed(direction=self.direction, answered=self.answer_at is not None,
+                                              cause=self.cause)
 
 
 def call_lines(events: Sequence[StoredEvent]) -> list[CallLine]:
@@ -206,7 +210,8 @@ def call_lines(events: Sequence[StoredEvent]) -> list[CallLine]:
                               ring_at=by["newCall"].at if "newCall" in by else None,
                               answer_at=answered.at if answered else None,
                               hangup_at=hangup.at if hangup else None, cause=hangup.cause if hangup else "",
-                              callback_id=next((e.callback_id for e in seq if e.callback_id), None)))
+                              callback_id=next((e.callback_id for e in seq if e.callback_id), None),
+                              blocked=any(e.blocked for e in seq)))
     return sorted(lines, key=lambda c: c.ring_at or c.answer_at or c.hangup_at or datetime.min, reverse=True)
 
 
@@ -224,5 +229,6 @@ def log_fields(line: CallLine, profile: Profile) -> dict[str, Any]:
                        + ([f"case {line.case_number}"] if line.case_number else []))
     return {"call_id": line.call_id, "direction": line.direction, "number": line.number, "queue": line.queue,
             "agent": line.agent, "ring": when(line.ring_at), "answer": when(line.answer_at),
-            "hangup": when(line.hangup_at), "cause": line.cause + (" (missed)" if line.missed else ""),
+            "hangup": when(line.hangup_at),
+            "cause": line.cause + (" (blocked: rejected)" if line.blocked else " (missed)" if line.missed else ""),
             "became": became}

@@ -13,7 +13,9 @@ from sqlmodel import col, select
 
 from calldesk.errors import InvalidInput, NotFound, PermissionDenied, RuleRefused
 from calldesk.models import AuditEvent, BlockedNumber, Callback, PhoneEvent
-from calldesk.store.phone import latest_ring
+from calldesk.profiles import load_profile
+from calldesk.rules.phone import log_fields
+from calldesk.store.phone import latest_ring, phone_log
 from calldesk.store.phone_blocks import block_number, blocked_numbers, unblock_number
 from calldesk.store.store import Store
 from calldesk.store.users import Actor
@@ -53,6 +55,11 @@ def test_a_blocked_numbers_ring_is_rejected_kept_marked_and_makes_no_callback(st
                     ("a1-answered", "hangup"): False}
     # noAnswer before any answer would be a callback (test_cti_endpoint): a blocked number's makes none.
     assert _rows(store, select(Callback)) == []
+    with store.uow(readonly=True) as uow:  # the caller log says so: blocked, not missed
+        lines = {line.call_id: line for line in phone_log(uow.session, viewer=sue, since=at(2026, 12, 1))}
+    assert (lines["m1-missed"].blocked, lines["m1-missed"].missed) == (True, False)
+    assert log_fields(lines["m1-missed"], load_profile(store.protocol))["cause"] == "noAnswer (blocked: rejected)"
+    assert not lines["a1-answered"].blocked
     with store.uow(readonly=True) as uow:  # the desk's pop: the answered call rang, the blocked one never does
         found = latest_ring(uow.session, user="ana")
         assert found is not None and found.call_id == "a1-answered"
