@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from calldesk.profiles import load_profile
 from calldesk.rules.phone import parse_event
 from calldesk.store.changes import PHONE_CHANNEL, ChangeWatch
-from calldesk.store.phone import record_event
+from calldesk.store.phone import latest_ring, record_event
 from calldesk.store.store import Store
 from calldesk.store.users import Actor
+from tests.conftest import Team
 from tests.integration.helpers import call
 
 
@@ -35,3 +38,15 @@ def test_a_kept_phone_event_wakes_the_watch_at_once(store: Store, staff: dict[st
     # PostgreSQL tells the ring line only of phone events; SQLite's counter moves on any commit (then the line's
     # one indexed read finds no new ring).
     assert case_woke is (store.engine.dialect.name != "postgresql")
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+def test_an_agents_desk_hears_an_event_another_login_kept(team: Team) -> None:
+    # ana's desk listens through her own login; bo's listener keeps the ring through his.
+    with ChangeWatch(team.store("ana").engine, channel=PHONE_CHANNEL, poll=0.02) as watch:
+        assert not watch.wait(0.2)
+        _ring(team.store("bo"), team.actor("bo"), "w-team")
+        assert watch.wait(5.0)
+    with team.store("ana").uow(readonly=True) as uow:
+        ring = latest_ring(uow.session, user=team.name("bo"))
+    assert ring is not None and ring.call_id == "w-team" and ring.recorded_by == team.name("bo")
