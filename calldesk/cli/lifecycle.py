@@ -38,7 +38,8 @@ def purge(ctx: typer.Context,
     verb = "Would purge" if dry_run else "Purged"
     detail = ", ".join(f"{n} {name}" for name, n in result.by_class.items())
     out.print(f"{verb} {result.cases} case(s) closed before {result.closed_before} ({detail}); "
-              f"{result.held} kept under a litigation hold; {result.attachments} attached letter(s).")
+              f"{result.held} kept under a litigation hold; {result.attachments} attached letter(s); "
+              f"{result.phone_events} phone event(s) past their retention.")
 
 
 @holds.command("place")

@@ -6,7 +6,7 @@ import functools
 import inspect
 import os
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import typer
 
@@ -14,6 +14,13 @@ from calldesk.cli.output import JSON, out, print_json, print_table, shown
 from calldesk.cli.refusals import refusals_exit
 from calldesk.cli.running import run_read, run_service, signed_in, store_profile
 from calldesk.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from calldesk.mail.transport import Server
+    from calldesk.rules.profile import Profile
+    from calldesk.store.mail import Received
+    from calldesk.store.store import Store
+    from calldesk.store.users import Actor
 
 app = typer.Typer(help="The mailbox: fetch messages into cases, send a case's acknowledgement, written response "
                        "or approved letter, see the outbox.",
@@ -39,25 +46,54 @@ class _Smtp(NamedTuple):
     plain: bool
 
 
-# The SMTP options of every command that sends, in _Smtp's order: (parameter, type, option).
-_SMTP_OPTIONS: tuple[tuple[str, type, Any], ...] = (
+class _Imap(NamedTuple):
+    """The mailbox fetched: its IMAP server, login and folder."""
+
+    host: str
+    port: int
+    user: str
+    mailbox: str
+    plain: bool
+
+    def server(self) -> Server:
+        from calldesk.mail.transport import Server
+
+        return Server(self.host, self.port, self.user, _password("CALLDESK_IMAP_PASSWORD"), tls=not self.plain)
+
+
+Options = tuple[tuple[str, type, Any], ...]  # (parameter, type, option), in the group's order
+# The SMTP options of every command that sends; the IMAP options of every command that fetches.
+_SMTP_OPTIONS: Options = (
     ("smtp_host", str, _SMTP_HOST), ("smtp_port", int, _SMTP_PORT), ("smtp_user", str, _SMTP_USER),
     ("sender", str, _FROM), ("plain", bool, _PLAIN))
+_IMAP_OPTIONS: Options = (
+    ("host", str, _IMAP_HOST), ("port", int, _IMAP_PORT), ("user", str, _IMAP_USER),
+    ("mailbox", str, typer.Option("INBOX", "--mailbox", envvar="CALLDESK_IMAP_MAILBOX", help="The folder.")),
+    ("plain", bool, _PLAIN))
 
 
-def _smtp_options(command: Callable[..., None]) -> Callable[..., None]:
-    """`command(..., smtp)` as a command whose last options are the SMTP ones (--smtp-host, --smtp-port,
-    --smtp-user, --from, --no-tls); it gets them as one `_Smtp`."""
-    own = [p for name, p in inspect.signature(command).parameters.items() if name != "smtp"]
-    added = [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=option, annotation=kind)
-             for name, kind, option in _SMTP_OPTIONS]
+def _grouped(group: str, options: Options, make: Callable[..., Any]) -> Callable[[Callable[..., None]],
+                                                                                 Callable[..., None]]:
+    """A decorator: `command(..., <group>)` as a command whose last options are `options`; it gets them as one
+    `make(...)` (the SMTP options as one `_Smtp`, the IMAP ones as one `_Imap`)."""
 
-    @functools.wraps(command)
-    def with_smtp(*args: Any, **kwargs: Any) -> None:
-        command(*args, smtp=_Smtp(*(kwargs.pop(name) for name, _, _ in _SMTP_OPTIONS)), **kwargs)
+    def decorate(command: Callable[..., None]) -> Callable[..., None]:
+        own = [p for name, p in inspect.signature(command).parameters.items() if name != group]
+        added = [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=option, annotation=kind)
+                 for name, kind, option in options]
 
-    with_smtp.__signature__ = inspect.Signature([*own, *added])  # type: ignore[attr-defined]  # what Typer reads
-    return with_smtp
+        @functools.wraps(command)
+        def with_group(*args: Any, **kwargs: Any) -> None:
+            command(*args, **{group: make(*(kwargs.pop(name) for name, _, _ in options))}, **kwargs)
+
+        with_group.__signature__ = inspect.Signature([*own, *added])  # type: ignore[attr-defined]  # Typer reads it
+        return with_group
+
+    return decorate
+
+
+_smtp_options = _grouped("smtp", _SMTP_OPTIONS, _Smtp)
+_imap_options = _grouped("imap", _IMAP_OPTIONS, _Imap)
 
 
 def _password(variable: str) -> str:
@@ -70,41 +106,80 @@ def _password(variable: str) -> str:
 
 @app.command()
 @refusals_exit
-def fetch(
-    ctx: typer.Context,
-    host: str = _IMAP_HOST,
-    port: int = _IMAP_PORT,
-    user: str = _IMAP_USER,
-    mailbox: str = typer.Option("INBOX", "--mailbox", envvar="CALLDESK_IMAP_MAILBOX", help="The folder."),
-    plain: bool = _PLAIN,
-    as_json: bool = JSON,
-) -> None:
+@_imap_options
+def fetch(ctx: typer.Context, as_json: bool = JSON, *, imap: _Imap) -> None:
     """Read the unseen messages: a new one opens a case (channel email), a reply with a case number in its subject
     joins that case, one that cannot be read is kept aside (`calldesk mail outbox` lists it). Password:
     CALLDESK_IMAP_PASSWORD."""
-    from calldesk.mail.transport import Server, fetch_unseen
-    from calldesk.store.mail import Received, receive_message
-
-    server = Server(host, port, user, _password("CALLDESK_IMAP_PASSWORD"), tls=not plain)
-    results: list[Received] = []
-    profile = store_profile(ctx)
+    server, profile = imap.server(), store_profile(ctx)
     with signed_in(ctx, may="fetch_mail") as (store, actor):
-
-        def keep(raw: bytes) -> bool:
-            with store.uow() as uow:
-                received = receive_message(uow, actor=actor, profile=profile, raw=raw)
-            results.append(received)
-            return received.kind != "abuse"  # left unread in the mailbox for a person
-
-        fetch_unseen(server, keep, mailbox=mailbox)
+        results = _fetch_once(store, actor, profile, server, imap.mailbox)
     if as_json:
         print_json([r.__dict__ for r in results])
         return
     for r in results:
         where = f" {r.case_number}" if r.case_number else ""
         out.print(f"{r.kind}{shown(where)}: {shown(r.message_id)}" + (f" - {shown(r.reason)}" if r.reason else ""))
+    out.print(_fetched(results))
+
+
+def _fetch_once(store: Store, actor: Actor, profile: Profile, server: Server, mailbox: str) -> list[Received]:
+    """One fetch of the unseen messages, each kept by its own service call (one transaction each)."""
+    from calldesk.mail.transport import fetch_unseen
+    from calldesk.store.mail import receive_message
+
+    results: list[Received] = []
+
+    def keep(raw: bytes) -> bool:
+        with store.uow() as uow:
+            received = receive_message(uow, actor=actor, profile=profile, raw=raw)
+        results.append(received)
+        return received.kind != "abuse"  # left unread in the mailbox for a person
+
+    fetch_unseen(server, keep, mailbox=mailbox)
+    return results
+
+
+def _fetched(results: list[Received]) -> str:
     counts = {kind: sum(r.kind == kind for r in results) for kind in ("case", "reply", "duplicate", "aside", "abuse")}
-    out.print(f"Fetched {len(results)}: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
+    return f"Fetched {len(results)}: " + ", ".join(f"{n} {kind}" for kind, n in counts.items())
+
+
+@app.command()
+@refusals_exit
+@_imap_options
+def watch(
+    ctx: typer.Context,
+    every: float = typer.Option(60.0, "--every", min=1.0, max=86400.0, help="Seconds between two fetches."),
+    *,
+    imap: _Imap,
+) -> None:
+    """Fetch the mailbox now and then every --every seconds (as `mail fetch` does), one line per fetch, until
+    Ctrl+C or SIGTERM (a fetch under way ends first). Password: CALLDESK_IMAP_PASSWORD."""
+    import signal
+    import threading
+    from datetime import datetime
+
+    from calldesk.mail.polling import fetch_every
+    from calldesk.rules.shown import moment_words
+
+    server, profile = imap.server(), store_profile(ctx)
+    stop = threading.Event()
+    with signed_in(ctx, may="fetch_mail") as (store, actor):
+
+        def fetch() -> str:
+            found = _fetch_once(store, actor, profile, server, imap.mailbox)
+            now = datetime.now(profile.tz)
+            return f"{moment_words(now, tz=profile.tz, today=now.date())} {_fetched(found)}"
+
+        out.print(f"Fetching {shown(imap.user)} at {shown(imap.host)}:{imap.port} every {every:g} s (Ctrl+C stops).")
+        handlers = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            fetches = fetch_every(every, fetch, stop=stop, say=lambda line: out.print(shown(line)))
+        finally:
+            for sig, previous in handlers.items():
+                signal.signal(sig, previous)
+    out.print(f"Stopped after {fetches} fetch{'es' if fetches != 1 else ''}.")
 
 
 @app.command()

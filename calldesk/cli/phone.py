@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from calldesk.cli.output import JSON, out, print_json, print_table, shown
+from calldesk.cli.output import JSON, out, print_json, print_table, report, shown
 from calldesk.cli.refusals import refusals_exit
-from calldesk.cli.running import run_read, signed_in, store_profile
+from calldesk.cli.running import run_read, run_service, signed_in, store_profile
 from calldesk.errors import InvalidInput
 
 if TYPE_CHECKING:
     from calldesk.store.phone import Pop
+    from calldesk.store.queries import EarlierCall
 
 app = typer.Typer(help="The phone system's events: the listener, its token, the caller log.", no_args_is_help=True)
 
@@ -81,17 +82,78 @@ def log(
                 [[row[c] for c in columns] for row in rows])
 
 
+@app.command()
+@refusals_exit
+def block(
+    ctx: typer.Context,
+    number: str = typer.Argument(..., help="The caller's number, written any way."),
+    reason: str = typer.Option(..., "--reason", help="Why its calls are rejected (e.g. repeated nuisance calls)."),
+    as_json: bool = JSON,
+) -> None:
+    """Block a number (supervisors): the listener answers its rings with a reject; they are kept, marked blocked."""
+    from calldesk.rules.shown import phone_words
+    from calldesk.store.phone_blocks import block_number
+
+    done = run_service(ctx, lambda uow, actor, _profile: block_number(uow, actor=actor, number=number,
+                                                                       reason=reason))
+    report({"phone": done.phone, "reason": done.reason, "blocked": True}, as_json,
+           f"Blocked {shown(phone_words(done.phone))}: its calls are rejected (busy) and kept in the log.")
+
+
+@app.command()
+@refusals_exit
+def unblock(
+    ctx: typer.Context,
+    number: str = typer.Argument(..., help="The blocked number, written any way."),
+    as_json: bool = JSON,
+) -> None:
+    """Unblock a number (supervisors): its rings reach the desks again."""
+    from calldesk.rules.contact import normalise_phone
+    from calldesk.rules.shown import phone_words
+    from calldesk.store.phone_blocks import unblock_number
+
+    run_service(ctx, lambda uow, actor, _profile: unblock_number(uow, actor=actor, number=number))
+    phone = normalise_phone(number)
+    report({"phone": phone, "blocked": False}, as_json, f"Unblocked {shown(phone_words(phone))}.")
+
+
+@app.command()
+@refusals_exit
+def blocked(ctx: typer.Context, as_json: bool = JSON) -> None:
+    """The blocked numbers (supervisors): each with why, by whom and since when."""
+    from datetime import datetime
+
+    from calldesk.rules.shown import moment_words, phone_words
+    from calldesk.store.phone_blocks import blocked_numbers
+
+    profile = store_profile(ctx)
+    found = run_read(ctx, lambda session, actor, _profile: blocked_numbers(session, viewer=actor))
+    if as_json:
+        print_json([{**b.__dict__, "blocked_at": b.blocked_at.isoformat()} for b in found])
+        return
+    today = datetime.now(profile.tz).date()
+    print_table("Blocked numbers", ["number", "reason", "blocked by", "since"],
+                [(phone_words(b.phone), b.reason, b.blocked_by, moment_words(b.blocked_at, tz=profile.tz, today=today))
+                 for b in found])
+
+
 def pop_words(pop: Pop) -> list[str]:
     """The pop as lines: the ringing number, then each earlier case (numbers, dates, types: no student details)."""
     head = f"Ringing: {pop.number}" + (f" (call {pop.call_id})" if pop.call_id else "")
     if pop.earlier_calls:
         head += f"; {pop.earlier_calls} earlier call{'s' if pop.earlier_calls != 1 else ''} from this number"
+    # The number written another way (rules.phone_match): after the exact matches, each labelled maybe.
+    maybe = [f"maybe {_case_words(m.case)} (by {m.why})" for m in pop.maybe]
     if not pop.earlier:
-        return [head, "No earlier cases from this number."]
+        return [head, "No earlier cases from this number.", *maybe]
     # A number is not a person (a household, an office line): its cases are the caller's only maybe.
-    lines = [f"{c.case_number} {c.opened_at:%d %b %Y} {c.status} {c.call_type} {c.category or ''}"
-             f"{' - ' + c.caller_name if c.caller_name else ''}".rstrip() for c in pop.earlier]
-    return [head, "Maybe the same caller: earlier cases from this number", *lines]
+    return [head, "Maybe the same caller: earlier cases from this number", *map(_case_words, pop.earlier), *maybe]
+
+
+def _case_words(c: EarlierCall) -> str:
+    """An earlier case on one line: number, day, status, type, category (the caller's name on one's own)."""
+    return (f"{c.case_number} {c.opened_at:%d %b %Y} {c.status} {c.call_type} {c.category or ''}"
+            f"{' - ' + c.caller_name if c.caller_name else ''}").rstrip()
 
 
 @refusals_exit
@@ -109,7 +171,9 @@ def pop(
     if as_json:
         print_json({"number": found.number, "digits": found.digits, "call_id": found.call_id,
                     "ring_at": found.ring_at.isoformat(), "earlier_calls": found.earlier_calls,
-                    "earlier": [{**c.__dict__, "opened_at": c.opened_at.isoformat()} for c in found.earlier]})
+                    "earlier": [{**c.__dict__, "opened_at": c.opened_at.isoformat()} for c in found.earlier],
+                    "maybe": [{**m.case.__dict__, "opened_at": m.case.opened_at.isoformat(), "why": m.why}
+                              for m in found.maybe]})
         return
     for line in pop_words(found):
         out.print(shown(line))

@@ -33,7 +33,7 @@ from calldesk.models.handling import (
 )
 from calldesk.models.mail import MAIL_STATES, MailMessage, MailMessagePublic
 from calldesk.models.people import User, UserCreate, UserPublic
-from calldesk.models.phone import PhoneEvent, PhoneEventPublic
+from calldesk.models.phone import BlockedNumber, PhoneEvent, PhoneEventPublic
 from calldesk.models.reference import Category, Resource
 from calldesk.models.reporting import REPORT_STATES, LitigationHold, Report, ReportStepDone
 from calldesk.models.steps import CaseStep, CaseStepPublic
@@ -75,6 +75,6 @@ __all__ = [
     "ResolutionUpdate", "Resource", "SOURCES", "StoreSecret", "Student", "StudentCreate", "StudentPublic",
     "UTCDateTime", "User", "UserCreate", "UserPublic", "utcnow",
     "Meeting", "MeetingPublic", "QualityReview", "QualityReviewCreate", "QualityReviewPublic", "Referral",
-    "ReferralPublic", "CaseStep", "CaseStepPublic", "PhoneEvent", "PhoneEventPublic", "MAIL_STATES", "MailMessage",
-    "MailMessagePublic",
+    "ReferralPublic", "CaseStep", "CaseStepPublic", "PhoneEvent", "PhoneEventPublic", "BlockedNumber", "MAIL_STATES",
+    "MailMessage", "MailMessagePublic",
 ]

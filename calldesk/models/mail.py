@@ -21,7 +21,7 @@ class MailMessage(SQLModel, table=True):
     message_id: str = Field(max_length=300, unique=True)  # the Message-ID header (kept aside: the bytes' hash)
     direction: str = Field(max_length=3)  # in / out
     status: str = Field(max_length=10, index=True)
-    # out: acknowledgement | written_response | letter; the language code its words are in (0020A)
+    # out: acknowledgement | written_response | letter; the language code its words are in (0020)
     kind: str = Field(default="", max_length=20, sa_column_kwargs={"server_default": ""})
     language: str = Field(default="", max_length=10,
                           sa_column_kwargs={"server_default": ""})

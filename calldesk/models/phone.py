@@ -33,6 +33,19 @@ class PhoneEvent(SQLModel, table=True):
     # The callback a missed call became (no foreign key: the call's record is not one of a case's rows).
     callback_id: int | None = Field(default=None)
     recorded_by: str = Field(max_length=64)  # the login the listener runs as
+    # A ring from a blocked number: answered with a reject, kept for the log, never a pop or a callback.
+    blocked: bool = Field(default=False)
+
+
+class BlockedNumber(SQLModel, table=True):
+    """A number whose calls the listener rejects (`calldesk phone block`): kept by supervisors, with why."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    phone: str = Field(max_length=40)  # as dialled back: E.164 ("+13105551234")
+    phone_digits: str = Field(max_length=20, unique=True)  # what an incoming call's number is matched by
+    reason: str = Field(max_length=300)
+    blocked_by: str = Field(max_length=64)
+    blocked_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)  # type: ignore[call-overload]
 
 
 @dataclass(frozen=True)

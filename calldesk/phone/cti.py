@@ -1,7 +1,8 @@
 """`calldesk phone listen`: Zammad's generic CTI endpoint, POST /api/v1/cti/{token}, on a small ASGI app.
 
 Asterisk and 3CX already have bridges that post these events to Zammad; pointed at this URL they feed calldesk.
-JSON or form data; the answer is `{}` (Zammad's), an error `{"error": "..."}` in one line. The store work runs in
+JSON or form data; the answer is `{}` (Zammad's), `{"action": "reject", "reason": "busy"}` to a ring from a
+blocked number (`calldesk phone block`), an error `{"error": "..."}` in one line. The store work runs in
 a thread (one event, one transaction), never on the event loop.
 """
 
@@ -21,7 +22,7 @@ from starlette.routing import Route
 
 from calldesk.errors import CalldeskError, PermissionDenied, UnknownUser
 from calldesk.models import utcnow
-from calldesk.rules.phone import CallEvent, parse_event
+from calldesk.rules.phone import REJECT, CallEvent, parse_event
 from calldesk.rules.profile import Profile
 from calldesk.store.phone import Recorded, record_event
 from calldesk.store.store import Store
@@ -85,12 +86,13 @@ def make_app(listener: Listener) -> Starlette:
         except ValueError as exc:
             return JSONResponse({"error": str(exc)}, status_code=422)
         try:
-            await run_in_threadpool(listener.keep, event)
+            recorded = await run_in_threadpool(listener.keep, event)
         except (PermissionDenied, UnknownUser) as exc:
             return JSONResponse({"error": str(exc)}, status_code=403)
         except CalldeskError as exc:
             return JSONResponse({"error": str(exc)}, status_code=422)
-        return JSONResponse({})
+        # A blocked number's ring: Zammad's reject, so the phone system hangs up (the caller hears busy).
+        return JSONResponse(REJECT if recorded.blocked and event.event == "newCall" else {})
 
     return Starlette(routes=[Route(PATH, cti, methods=["POST"])])
 

@@ -89,6 +89,8 @@ FREE_TEXT: dict[str, FreeText] = {
                                                          "recipient error by_user"),
     "phoneevent": _kinds(plain="call_id event direction from_number to_number phone_digits users queue "
                                "answering_number cause recorded_by"),
+    # A blocked number: the number, who blocked it and why (a supervisor's words about the line, not a call's).
+    "blockednumber": _kinds(plain="phone phone_digits reason blocked_by"),
 }
 
 # The intake form's names for narrative columns that the form names differently from the column.

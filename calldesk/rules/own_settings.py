@@ -33,6 +33,7 @@ def profile_numbers(profile: Profile) -> list[tuple[str, str, str]]:
     add("trend_threshold", "Trend: cases at one place", profile.trend_threshold)
     add("trend_window_days", "Trend window (days)", profile.trend_window_days)
     add("monthly_report_due_day", "Monthly report due on day", profile.monthly_report_due_day)
+    add("phone_events_kept_days", "Phone events kept (days)", profile.phone_events_kept_days)
     return rows
 
 

@@ -59,6 +59,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     # The phone system's events, received by a listener signed in as a desk login (a missed call: a callback).
     "record_phone": DESK,
     "phone_log": ("supervisor", "admin"),  # the caller log: every queue's and agent's calls
+    "block_number": ("supervisor", "admin"),  # a number whose calls the listener rejects (nuisance, spam)
     # The mailbox: who fetches it opens cases from it (and keeps aside what cannot be read); a case's email out.
     "fetch_mail": ("supervisor", "admin"),
     "send_mail": DESK,
@@ -100,6 +101,7 @@ DESCRIPTIONS = {
     "student_record": "print a student's record of consents and disclosures",
     "record_phone": "receive the phone system's events",
     "phone_log": "read the caller log",
+    "block_number": "block or unblock callers' numbers",
     "fetch_mail": "fetch the mailbox",
     "send_mail": "send email from a case",
 }
@@ -149,6 +151,7 @@ WRITES: dict[str, dict[str, str]] = {
     "manage_users": {"app_user": "iu"},
     "record_phone": {"phoneevent": "iu", "callback": "i"},
     "phone_log": {},
+    "block_number": {"blockednumber": "id"},
     "fetch_mail": {"mailmessage": "i", "cases": "u", "attachment": "i"},  # a new message's case: take_call's writes
     "send_mail": {"mailmessage": "iu", "cases": "u", "clockevent": "i"},  # sent: the acknowledgement's clock met
     "maintain_store": {"*": "iud"},  # "*": every table (migrations, restores, reference data, demo cases)

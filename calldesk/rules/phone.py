@@ -105,6 +105,25 @@ def parse_event(fields: Mapping[str, object]) -> CallEvent:
                      cause=cause if event == "hangup" else "")
 
 
+# Zammad's answer to a ring from a blocked caller id: the phone system hangs up (the caller hears busy).
+REJECT = {"action": "reject", "reason": "busy"}
+
+
+def is_rejected(event: CallEvent, blocked: bool) -> bool:
+    """A ring (newCall) coming in from a blocked number: answered with REJECT, kept marked blocked, no pop and no
+    missed-call callback (an outgoing call or a later event of a call is never rejected)."""
+    return blocked and event.event == "newCall" and event.direction == "in"
+
+
+def block_reason(text: str) -> str:
+    """Why a number is blocked, on one line; ValueError, in words, when none is given or it is too long."""
+    reason = " ".join((text or "").split())
+    if not reason or len(reason) > 300:
+        raise ValueError("Give the reason for blocking the number (e.g. repeated nuisance calls) in at most 300 "
+                         "characters.")
+    return reason
+
+
 def call_client_id(call_id: str) -> str:
     """The intake's id for a call the phone system reported: the case it opens carries it (`Case.client_id`), so
     the caller log links the call to its case and a second start of the same call's intake changes that case."""
@@ -139,6 +158,7 @@ class StoredEvent:
     answering_number: str
     cause: str
     callback_id: int | None
+    blocked: bool  # a blocked number's call (its ring rejected)
 
     @classmethod
     def of(cls, row: object) -> Self:
@@ -162,10 +182,13 @@ class CallLine:
     cause: str
     callback_id: int | None
     case_number: str | None = None
+    blocked: bool = False
 
     @property
     def missed(self) -> bool:
-        return is_missed(direction=self.direction, answered=self.answer_at is not None, cause=self.cause)
+        """Missed (it became a callback): a blocked number's call never is."""
+        return not self.blocked and is_missed(direction=self.direction, answered=self.answer_at is not None,
+                                              cause=self.cause)
 
 
 def call_lines(events: Sequence[StoredEvent]) -> list[CallLine]:
@@ -187,7 +210,8 @@ def call_lines(events: Sequence[StoredEvent]) -> list[CallLine]:
                               ring_at=by["newCall"].at if "newCall" in by else None,
                               answer_at=answered.at if answered else None,
                               hangup_at=hangup.at if hangup else None, cause=hangup.cause if hangup else "",
-                              callback_id=next((e.callback_id for e in seq if e.callback_id), None)))
+                              callback_id=next((e.callback_id for e in seq if e.callback_id), None),
+                              blocked=any(e.blocked for e in seq)))
     return sorted(lines, key=lambda c: c.ring_at or c.answer_at or c.hangup_at or datetime.min, reverse=True)
 
 
@@ -205,5 +229,6 @@ def log_fields(line: CallLine, profile: Profile) -> dict[str, Any]:
                        + ([f"case {line.case_number}"] if line.case_number else []))
     return {"call_id": line.call_id, "direction": line.direction, "number": line.number, "queue": line.queue,
             "agent": line.agent, "ring": when(line.ring_at), "answer": when(line.answer_at),
-            "hangup": when(line.hangup_at), "cause": line.cause + (" (missed)" if line.missed else ""),
+            "hangup": when(line.hangup_at),
+            "cause": line.cause + (" (blocked: rejected)" if line.blocked else " (missed)" if line.missed else ""),
             "became": became}

@@ -331,6 +331,8 @@ class Profile(_Frozen):
     own_settings: Annotated[list[OwnSetting], Valid(_known_settings)] = field(default_factory=list)
     report_log: Literal["ccts", "ope_matrix", "area_request_log"] = "ccts"
     retention: Annotated[list[RetentionClass], Valid(_one_class_per_call_type)] = field(default_factory=list)
+    # How many days the phone system's events are kept (a call linked to a case: as long as the case).
+    phone_events_kept_days: Annotated[int, Valid(ge=1, le=36600)] = 365
     # School or office name -> its public street address (the location an Open311 export gives).
     sites: dict[str, str] = field(default_factory=dict)
     # How a routed case reaches a person of its owner role: the one with the fewest open cases, or in turn.

@@ -1,8 +1,10 @@
 """The pop: one line on the desk naming the caller whose call is ringing for this agent, with their earlier calls
 (numbers, dates, types: never a student's details). A Static: it never takes a key or the focus.
 
-The line learns of rings by reading the phone system's events newer than the last it saw, every POLL seconds, on
-its own thread (one indexed range of the events' ids: the same cost however many calls the store holds).
+The line waits, on its own thread, for the store to say a phone event was kept (calldesk.store.changes: LISTEN on
+PostgreSQL, whose phoneevent trigger notifies; on SQLite the file's commit counter, one pragma every POLL seconds,
+no table read); only then does it read the events newer than the last it saw (one indexed range of the events'
+ids: the same cost however many calls the store holds).
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from calldesk.screens.context import Desk
+    from calldesk.store.changes import ChangeWatch
     from calldesk.store.phone import Pop
 
-POLL = 0.1  # seconds between two reads of the events (the pop is on screen within 200 ms of the ring)
+POLL = 0.02  # SQLite: seconds between two reads of the commit counter (the pop is on screen within 200 ms)
+WAIT = 0.5  # the longest wait for a change before the thread looks whether the desk has gone
 
 
 def pop_text(pop: Pop) -> str:
@@ -34,7 +38,10 @@ def pop_text(pop: Pop) -> str:
     said = (f"maybe the caller of {len(pop.earlier)} earlier case{'s' if len(pop.earlier) != 1 else ''}: {earlier}"
             if earlier else "no earlier case from this number")
     calls = f"; {pop.earlier_calls} earlier call{'s' if pop.earlier_calls != 1 else ''}" if pop.earlier_calls else ""
-    return inert(f"Ringing: {pop.number} - {said}{calls}. p takes the call.", lines=False)
+    # After the exact matches: the cases by the number written another way, each labelled maybe with why.
+    maybe = "".join(f"; maybe {m.case.case_number} ({m.case.status} {m.case.call_type}, by {m.why})"
+                    for m in pop.maybe[:3])
+    return inert(f"Ringing: {pop.number} - {said}{calls}{maybe}. p takes the call.", lines=False)
 
 
 def _ended(session: Session, call_id: str, me: str) -> bool:
@@ -91,13 +98,24 @@ class RingLine(Static):
         from sqlmodel import col, func, select
 
         from calldesk.models import PhoneEvent
+        from calldesk.store.changes import PHONE_CHANNEL, ChangeWatch
+
+        store = self.desk.store
+        with ChangeWatch(store.engine, channel=PHONE_CHANNEL, poll=POLL) as watch:
+            with store.uow(readonly=True) as uow:
+                seen = uow.session.exec(select(func.max(col(PhoneEvent.id)))).one() or 0
+            self._read(stop, watch, seen)
+
+    def _read(self, stop: threading.Event, watch: ChangeWatch, seen: int) -> None:
+        """Each time the store changed: the newest ring for this agent since `seen`, or whether the one ringing
+        ended."""
         from calldesk.store.phone import Pop, latest_ring, pop_for
 
         store, actor = self.desk.store, self.desk.actor
-        with store.uow(readonly=True) as uow:
-            seen = uow.session.exec(select(func.max(col(PhoneEvent.id)))).one() or 0
         ringing: str | None = None
         while not stop.is_set():
+            if not watch.wait(WAIT):
+                continue
             with store.uow(readonly=True) as uow:
                 ring = latest_ring(uow.session, user=actor.username, after_id=seen)
                 if ring is not None and ring.id is not None:
@@ -112,7 +130,6 @@ class RingLine(Static):
                 elif ringing is not None and _ended(uow.session, ringing, actor.username):
                     ringing = None
                     self.post_message(self.Ringing(None))
-            stop.wait(POLL)
 
     def on_ring_line_ringing(self, event: Ringing) -> None:
         self.pop = event.pop

@@ -1,8 +1,10 @@
-"""Knowing, cheaply, that some desk saved a case: what keeps every open queue live.
+"""Knowing, cheaply, that some desk saved a case (what keeps every open queue live) or that the phone system's
+listener kept an event (what the desk's ring line waits on).
 
 SQLite: `PRAGMA data_version` on one held connection changes whenever another connection commits (a read of
 a counter in the file header, the same cost at 1M cases as at 10). PostgreSQL: LISTEN on the channel the
-`cases_changed` statement trigger (migration 0007) notifies, so nothing is polled at all.
+`cases_changed` statement trigger (migration 0007) or the `phoneevent_changed` one (0021) notifies, so nothing
+is polled at all.
 """
 
 from __future__ import annotations
@@ -14,14 +16,16 @@ from typing import Any, Self
 from sqlalchemy import Engine
 
 CHANNEL = "calldesk_cases"
+PHONE_CHANNEL = "calldesk_phone"  # a phone event kept (migration 0021)
 POLL_SECONDS = 1.0  # SQLite: how often the counter is read
 
 
 class ChangeWatch:
     """`with ChangeWatch(engine) as watch: watch.wait(2.0)` -> True when the store changed since the last wait."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, channel: str = CHANNEL, poll: float = POLL_SECONDS) -> None:
         self.engine = engine
+        self.channel, self.poll = channel, poll
         self.postgres = engine.dialect.name == "postgresql"
         self._raw: Any = None
         self._seen: int | None = None
@@ -32,7 +36,7 @@ class ChangeWatch:
         if self.postgres:
             self._raw.rollback()
             driver.autocommit = True
-            driver.execute(f"LISTEN {CHANNEL}")
+            driver.execute(f"LISTEN {self.channel}")
         else:
             self._seen = self._version()
         return self
@@ -69,4 +73,4 @@ class ChangeWatch:
             left = deadline - time.monotonic()
             if left <= 0:
                 return False
-            time.sleep(min(POLL_SECONDS, left))
+            time.sleep(min(self.poll, left))

@@ -7,7 +7,7 @@ and the event).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -23,10 +23,13 @@ from calldesk.rules.phone import (
     call_client_id,
     call_lines,
     is_missed,
+    is_rejected,
     missed_call_message,
 )
+from calldesk.rules.phone_match import maybe_numbers
 from calldesk.rules.profile import Profile
 from calldesk.store.callbacks import add_callback
+from calldesk.store.phone_blocks import is_blocked
 from calldesk.store.queries import EarlierCall, caller_history
 from calldesk.store.uow import UnitOfWork
 from calldesk.store.users import Actor, authorise, check
@@ -45,26 +48,33 @@ def cti_token(session: Session) -> str:
 
 @dataclass(frozen=True)
 class Recorded:
-    """What one posted event did: stored (False: a retry of one already kept) and the callback a missed call made."""
+    """What one posted event did: stored (False: a retry of one already kept), the callback a missed call made, and
+    whether the call is a blocked number's (its ring is answered with a reject)."""
 
     stored: bool
     callback: CallbackPublic | None = None
+    blocked: bool = False
 
 
 def record_event(uow: UnitOfWork, *, actor: Actor, profile: Profile, event: CallEvent,
                  at: datetime | None = None) -> Recorded:
     """Keep one CTI event (once); a hang-up that leaves an incoming call unanswered (cancel, noAnswer) makes a
-    callback due by the callback rule (rules.callbacks: within one business day of the ring)."""
+    callback due by the callback rule (rules.callbacks: within one business day of the ring). A ring from a blocked
+    number is kept marked blocked (`blocked`: answer it with the reject), and its call makes no callback."""
     actor = authorise(uow, actor, "record_phone")
     session = uow.session
-    if _kept(session, event.call_id, event.event):
-        return Recorded(stored=False)
+    digits = phone_digits(event.caller_number)[:20]
+    kept = _kept(session, event.call_id, event.event)
+    if kept is not None:
+        return Recorded(stored=False, blocked=kept)
     now = at or utcnow()
+    blocked = is_rejected(event, is_blocked(session, digits)) or (
+        event.event != "newCall" and _call_blocked(session, event.call_id))
     row = PhoneEvent(call_id=event.call_id, event=event.event, at=now, direction=event.direction,
                      from_number=event.from_number, to_number=event.to_number,
-                     phone_digits=phone_digits(event.caller_number)[:20], users=",".join(event.users)[:500],
+                     phone_digits=digits, users=",".join(event.users)[:500],
                      queue=event.queue, answering_number=event.answering_number, cause=event.cause,
-                     recorded_by=actor.username)
+                     recorded_by=actor.username, blocked=blocked)
     with uow.one_commit():
         session.add(row)
         try:
@@ -72,14 +82,22 @@ def record_event(uow: UnitOfWork, *, actor: Actor, profile: Profile, event: Call
         except IntegrityError:  # the same event, retried at the same moment, was kept by the other post
             session.rollback()
             return Recorded(stored=False)
-        callback = _missed_callback(uow, actor, profile, event, row) if event.event == "hangup" else None
+        callback = (_missed_callback(uow, actor, profile, event, row)
+                    if event.event == "hangup" and not blocked else None)
     uow.commit()
-    return Recorded(stored=True, callback=callback)
+    return Recorded(stored=True, callback=callback, blocked=blocked)
 
 
-def _kept(session: Session, call_id: str, event: str) -> bool:
-    return session.exec(select(PhoneEvent.id).where(PhoneEvent.call_id == call_id,
-                                                    PhoneEvent.event == event)).first() is not None
+def _kept(session: Session, call_id: str, event: str) -> bool | None:
+    """None when this event of the call is not kept yet; else whether it was kept as a blocked number's."""
+    return session.exec(select(PhoneEvent.blocked).where(PhoneEvent.call_id == call_id,
+                                                         PhoneEvent.event == event)).first()
+
+
+def _call_blocked(session: Session, call_id: str) -> bool:
+    """The call's ring was a blocked number's (its answer and hang-up are kept marked so too)."""
+    return session.exec(select(PhoneEvent.id).where(PhoneEvent.call_id == call_id, PhoneEvent.event == "newCall",
+                                                    PhoneEvent.blocked == True)).first() is not None  # noqa: E712
 
 
 def _missed_callback(uow: UnitOfWork, actor: Actor, profile: Profile, event: CallEvent,
@@ -138,9 +156,18 @@ def phone_log(session: Session, *, viewer: Actor, since: datetime, queue: str | 
 
 
 @dataclass(frozen=True)
+class MaybeCase:
+    """An earlier case by the ringing number written another way (rules.phone_match): maybe the same caller."""
+
+    case: EarlierCall
+    why: str
+
+
+@dataclass(frozen=True)
 class Pop:
     """What the desk shows of a ringing caller: the number, the call's id and ring time, the earlier cases by
-    that exact number (sure) and earlier calls from it (the phone log)."""
+    that exact number, earlier calls from it (the phone log), then the cases by the number written another way
+    (`maybe`)."""
 
     number: str
     digits: str
@@ -148,6 +175,7 @@ class Pop:
     ring_at: datetime
     earlier: list[EarlierCall]
     earlier_calls: int
+    maybe: list[MaybeCase] = field(default_factory=list)
 
 
 def pop_for(session: Session, *, viewer: Actor, number: str, call_id: str | None = None) -> Pop:
@@ -162,18 +190,34 @@ def pop_for(session: Session, *, viewer: Actor, number: str, call_id: str | None
         found = session.exec(select(PhoneEvent.at).where(PhoneEvent.call_id == call_id,
                                                          PhoneEvent.event == "newCall")).first()
         ring = found or ring
-    earlier = caller_history(session, viewer=viewer, phone_digits=digits, limit=5)
+    earlier = caller_history(session, viewer=viewer, phone_digits=digits, limit=POPPED)
     calls = session.exec(select(PhoneEvent.call_id).where(PhoneEvent.phone_digits == digits,
                                                           PhoneEvent.event == "newCall")).all()
     return Pop(number=number, digits=digits, call_id=call_id, ring_at=ring, earlier=earlier,
-               earlier_calls=len([c for c in calls if c != call_id]))
+               earlier_calls=len([c for c in calls if c != call_id]),
+               maybe=_maybe_cases(session, viewer, digits, {c.case_number for c in earlier}))
+
+
+POPPED = 5  # earlier cases the pop lists, exact ones and maybe ones each
+
+
+def _maybe_cases(session: Session, viewer: Actor, digits: str, exact: set[str]) -> list[MaybeCase]:
+    """The earlier cases by each other spelling of the number (one exact indexed read each), newest first within
+    a spelling, none already listed as exact, at most POPPED."""
+    found: list[MaybeCase] = []
+    for other in maybe_numbers(digits):
+        for case in caller_history(session, viewer=viewer, phone_digits=other.digits, limit=POPPED):
+            if case.case_number not in exact and len(found) < POPPED:
+                exact.add(case.case_number)
+                found.append(MaybeCase(case, other.why))
+    return found
 
 
 def latest_ring(session: Session, *, user: str | None = None, after_id: int = 0) -> PhoneEvent | None:
     """The newest incoming ring (newCall) after event `after_id` for `user` (any user when None): what the
     desk's pop line shows."""
     query = select(PhoneEvent).where(PhoneEvent.event == "newCall", PhoneEvent.direction == "in",
-                                     col(PhoneEvent.id) > after_id)
+                                     col(PhoneEvent.id) > after_id, PhoneEvent.blocked == False)  # noqa: E712
     if user:
         query = query.where(col(PhoneEvent.users).contains(user))
     return session.exec(query.order_by(col(PhoneEvent.id).desc()).limit(1)).first()

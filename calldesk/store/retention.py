@@ -44,6 +44,7 @@ from calldesk.store import audit
 from calldesk.store.cases import get_case
 from calldesk.store.engine import checkpoint
 from calldesk.store.exports import case_values, iter_details
+from calldesk.store.phone_retention import count_phone_events, delete_phone_events, phone_events_past
 from calldesk.store.reports import pseudonym_secret
 from calldesk.store.uow import UnitOfWork
 from calldesk.store.users import Actor, authorise
@@ -100,6 +101,7 @@ class PurgeResult:
     by_class: dict[str, int] = field(default_factory=dict)
     held: int = 0
     attachments: int = 0
+    phone_events: int = 0  # the phone system's events past the profile's phone_events_kept_days
     wal_emptied: bool | None = None
 
     @property
@@ -120,7 +122,8 @@ def _class_condition(profile: Profile, types: Sequence[str]) -> Any:
 
 def purge(uow: UnitOfWork, *, actor: Actor, profile: Profile, closed_before: date, dry_run: bool = False,
           today: date | None = None) -> PurgeResult:
-    """Remove closed cases closed before `closed_before` and past their class's retention; held cases stay."""
+    """Remove closed cases closed before `closed_before` and past their class's retention (held cases stay), and
+    the phone system's events past the profile's `phone_events_kept_days` (a call linked to a case follows it)."""
     actor = authorise(uow, actor, "purge")
     if not profile.retention:
         raise RuleRefused(f"The {profile.name} profile sets no retention classes, so nothing may be purged.")
@@ -142,16 +145,21 @@ def purge(uow: UnitOfWork, *, actor: Actor, profile: Profile, closed_before: dat
         select(col(Resolution.letter_path)).join(Case, col(Case.id) == col(Resolution.case_id))
         .where(where, col(Resolution.letter_path).is_not(None)))]
     result.attachments = sum(1 for p in letters if p.is_file())
+    ids = select(col(Case.id)).where(where).scalar_subquery()
+    calls = phone_events_past(profile, now=datetime.combine(today, time.min, tzinfo=profile.tz),
+                              doomed_cases=select(col(Case.id)).where(where))
+    result.phone_events = count_phone_events(session, calls)
     if dry_run:
         return result
-    ids = select(col(Case.id)).where(where).scalar_subquery()
+    delete_phone_events(session, calls)  # first: a call follows its case, read through the case
     # Callbacks keep a caller's name and phone and would only be unlinked (SET NULL): remove them first.
     session.execute(delete(Callback).where(col(Callback.case_id).in_(ids)))
     session.execute(delete(Case).where(col(Case.id).in_(ids)))
     audit.record(session, actor=actor.username, action="retention.purge", entity="retention",
                  entity_id=profile.name, field="counts",
                  new=json.dumps({"closed_before": result.closed_before, "cases": result.cases, **result.by_class,
-                                 "held_kept": result.held, "attachments": result.attachments}))
+                                 "held_kept": result.held, "attachments": result.attachments,
+                                 "phone_events": result.phone_events}))
     uow.commit()
     for letter in letters:
         if letter.is_file():

@@ -49,7 +49,8 @@ def case_row_tables() -> list[str]:
 
 def audited_tables() -> list[str]:
     """The tables whose every change by a staff login the database records itself."""
-    return sorted({"cases", "app_user", "report", "reportstep", "resource", "phoneevent", *case_row_tables()})
+    return sorted({"cases", "app_user", "report", "reportstep", "resource", "phoneevent", "blockednumber",
+                   *case_row_tables()})
 
 
 def binary_columns() -> list[str]:

@@ -19,10 +19,12 @@ from sqlmodel import SQLModel
 import calldesk.models  # noqa: F401  (every table in the metadata)
 from calldesk.store import security
 
-# Made by the migrations, not by calldesk.store.security (0001, 0002 and 0007).
-MIGRATION_FUNCTIONS = ("calldesk_cases_changed", "calldesk_audit_actor", "calldesk_audit_append_only")
+# Made by the migrations, not by calldesk.store.security (0001, 0002, 0007 and 0021).
+MIGRATION_FUNCTIONS = ("calldesk_cases_changed", "calldesk_audit_actor", "calldesk_audit_append_only",
+                       "calldesk_phone_changed")
 MIGRATION_TRIGGERS = {("auditevent", "auditevent_no_change"), ("auditevent", "auditevent_no_truncate"),
-                      ("auditevent", "auditevent_actor"), ("cases", "cases_changed")}
+                      ("auditevent", "auditevent_actor"), ("cases", "cases_changed"),
+                      ("phoneevent", "phoneevent_changed")}
 VIEWS = ("staff_load",)
 TABLES = frozenset({*SQLModel.metadata.tables, "alembic_version"})
 _FUNCTION = re.compile(r"CREATE OR REPLACE FUNCTION public\.(\w+)\(.*?AS \$\$(.*?)\$\$", re.S)

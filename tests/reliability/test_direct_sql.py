@@ -45,7 +45,7 @@ AUTHORS = {"cases": "opened_by", "followup": "by_user", "clockevent": "by_user",
            "qualityreview": "reviewed_by", "caselink": "created_by", "disclosure": "disclosed_by",
            "consent": "recorded_by", "litigationhold": "placed_by", "report": "run_by",
            "reportstep": "done_by", "casestep": "by_user", "auditevent": "actor", "phoneevent": "recorded_by",
-           "mailmessage": "by_user"}
+           "mailmessage": "by_user", "blockednumber": "blocked_by"}
 # Tables recorded by the database beyond a case's rows: the users (their absence), the reports and their steps, and
 # the resource directory the coordinator keeps, the phone system's events.
 ALSO_RECORDED = ("app_user", "report", "reportstep", "resource", "phoneevent")

@@ -54,3 +54,27 @@ async def test_a_ringing_call_pops_on_the_desk_and_p_starts_its_intake(make_app,
         assert intake.call.client_id == call_client_id("pbx-77") == "cti:pbx-77"
         assert intake.call.opened_at == at(2026, 11, 23, 9, 58)  # the ring, not the key press
         assert intake.query_one("#phone", Input).value == "+13105551234"
+
+
+async def test_the_line_labels_a_maybe_match_and_a_blocked_number_never_pops(make_app, desk_store: Store,
+                                                                              agent: Actor,
+                                                                              staff: dict[str, Actor]) -> None:
+    from calldesk.store.phone_blocks import block_number
+
+    earlier = call(desk_store, agent, phone="310-555-1234", category="Transportation").case.case_number
+    with desk_store.uow() as uow:  # the supervisor blocks a nuisance line
+        block_number(uow, actor=staff["supervisor"], number="+16265550100", reason="nuisance calls")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        assert await until(pilot, lambda: isinstance(app.screen, DeskScreen) and app.desk.ready, 10)
+        line = app.screen.query_one(RingLine)
+        await pilot.pause(0.3)
+        threading.Thread(target=_ring, args=(desk_store, agent, "pbx-blocked", "+16265550100")).start()
+        await pilot.pause(1.0)  # five times the pop's 200 ms: a ring that pops would be on the line by now
+        assert line.pop is None and str(line.render()) == ""
+        # The phone system sent the caller's number with the international prefix: no exact case, one maybe.
+        threading.Thread(target=_ring, args=(desk_store, agent, "pbx-78", "0013105551234")).start()
+        assert await until(pilot, lambda: line.pop is not None, 10)
+        shown = str(line.render())
+        assert shown.startswith("Ringing: 0013105551234 - no earlier case from this number; maybe ")
+        assert f"maybe {earlier} (open inquiry, by the number without the international prefix)" in shown

@@ -1,6 +1,6 @@
 """the email out from a case says what it is (acknowledgement, written response, letter) and in which language
 
-Revision ID: 0020A_mail_out
+Revision ID: 0020
 Revises: 0019
 """
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0020A_mail_out'
+revision = "0020"
 down_revision = '0019'
 branch_labels = None
 depends_on = None
