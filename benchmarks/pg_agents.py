@@ -1,9 +1,9 @@
-"""Agents saving calls at once on PostgreSQL: N desks (4, 8, 16, 32 processes, each with its own connection and
-its own agent) save calls back to back through the desk's save (`save_call`: routing, repeat check, number,
-audit, one transaction) for a few seconds. Figures: saves a second (target: rising with N) and the 99th
-percentile of one save (target <= 300 ms at 32 agents); beside them, how many agents wait on a lock at a time
-(sampled from pg_stat_activity: a save that holds a row others need shows there, however fast the machine).
-Needs CALLDESK_BENCH_PG_URL or CALLDESK_TEST_PG_URL.
+"""Agents saving calls at once on PostgreSQL: N desks (4, 8, 16, 32 processes), each signed in as its own agent's
+login made by `db grant`, as a team runs (row-level security and the database's guards apply), save calls back to
+back through the desk's save (`save_call`: routing, repeat check, number, audit, one transaction) for a few seconds.
+Figures: saves a second (target: rising with N) and the 99th percentile of one save (target <= 300 ms at 32
+agents); beside them, how many agents wait on a lock at a time (sampled from pg_stat_activity: a save that holds a
+row others need shows there, however fast the machine). Needs CALLDESK_BENCH_PG_URL or CALLDESK_TEST_PG_URL.
 
     python -m benchmarks.pg_agents [--agents 4,8,16,32] [--seconds 6]
 """
@@ -26,6 +26,12 @@ from benchmarks.load import print_load
 P99_MS = 300.0
 AT_AGENTS = 32
 ADMIN = "bench"
+PASSWORD = "bench-agent"
+RUN = os.getpid()  # the agents' processes are forked: they name the logins the run made
+
+
+def _agent_name(k: int) -> str:
+    return f"bench{RUN}_agent{k:02d}"  # logins are the cluster's: one set per run
 
 
 def _database() -> str | None:
@@ -59,8 +65,10 @@ def _drop(url: str) -> None:
 
 
 def _prepare(url: str, agents: int) -> None:
-    """The store migrated, with `agents` agents (added by the admin through the users service)."""
+    """The store migrated, with `agents` agents added by the admin through the users service, each with the login
+    `db grant` makes (and a password)."""
     from calldesk.models.people import UserCreate
+    from calldesk.store.grants import grant_login
     from calldesk.store.store import open_store
     from calldesk.store.users import add_user
 
@@ -68,20 +76,42 @@ def _prepare(url: str, agents: int) -> None:
     with store.uow() as uow:
         boss = store.actor()
         for k in range(agents):
-            add_user(uow, actor=boss, data=UserCreate(username=f"agent{k:02d}", full_name=f"Agent {k}", role="agent"))
+            add_user(uow, actor=boss, data=UserCreate(username=_agent_name(k), full_name=f"Agent {k}", role="agent"))
+    for k in range(agents):
+        with store.uow() as uow:
+            grant_login(uow, actor=boss, username=_agent_name(k))
+            uow.session.connection().exec_driver_sql(f"ALTER ROLE \"{_agent_name(k)}\" PASSWORD '{PASSWORD}'")
+            uow.commit()
     store.close()
 
 
+def _drop_logins(agents: int) -> None:
+    """The run's logins, once their database (which holds their grants) is gone."""
+    from sqlalchemy import create_engine
+
+    from calldesk.store.engine import normalise_url
+
+    admin = os.environ.get("CALLDESK_BENCH_PG_URL") or os.environ.get("CALLDESK_TEST_PG_URL") or ""
+    engine = create_engine(normalise_url(admin), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        for k in range(agents):
+            conn.exec_driver_sql(f'DROP ROLE IF EXISTS "{_agent_name(k)}"')
+    engine.dispose()
+
+
 def _agent(url: str, k: int, seconds: float, start: Barrier, results: Queue) -> None:  # type: ignore[type-arg]
+    from sqlalchemy.engine import make_url
+
     from calldesk.models import utcnow
     from calldesk.profiles import load_profile
     from calldesk.store.calls import CallSave, save_call
     from calldesk.store.store import open_store
     from calldesk.store.users import actor_for
 
-    store = open_store(url, configured_user=ADMIN, create=False)  # the owner's connection, acting as the agent
+    login = make_url(url).set(username=_agent_name(k), password=PASSWORD).render_as_string(hide_password=False)
+    store = open_store(login, create=False)  # the agent's own login, as `calldesk --db` with their name
     with store.uow(readonly=True) as uow:
-        actor = actor_for(uow.session, f"agent{k:02d}")
+        actor = actor_for(uow.session, _agent_name(k))
     profile = load_profile("lausd")
 
     def save(i: int) -> float:
@@ -186,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
             previous = rate
     finally:
         _drop(url)
+        _drop_logins(max(counts))
     return 0 if ok else 1
 
 

@@ -60,6 +60,8 @@ def add_intake_callback(uow: UnitOfWork, *, actor: Actor, profile: Profile, case
     """The callback a call ticked "Needs a call back" makes when it is saved (inside the call's save, its one
     transaction): on the case's assignee's list when they are at work today, else on the agent's; due by the
     callback rule (urgent: at once; otherwise within one business day). None when the case needs none."""
+    if not intake_callback_needed(needs_follow_up=case.needs_follow_up, case_has_callback=False):
+        return None  # not ticked: no need to look for the case's callback
     has_one = uow.session.exec(select(Callback.id).where(Callback.case_id == case.id)).first() is not None
     if not intake_callback_needed(needs_follow_up=case.needs_follow_up, case_has_callback=has_one):
         return None

@@ -32,7 +32,7 @@ from calldesk.rules.routing import route
 from calldesk.store import casework
 from calldesk.store.callbacks import add_intake_callback
 from calldesk.store.case_steps import confirm_at_intake
-from calldesk.store.cases import CaseOutcome, close_case, discard_draft_rows, get_case, open_case, update_case
+from calldesk.store.cases import CaseOutcome, close_case, discard_draft_rows, open_case, update_case
 from calldesk.store.intake import build
 from calldesk.store.queries import follow_ups_for
 from calldesk.store.uow import UnitOfWork
@@ -107,7 +107,7 @@ def save_call(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CallSave
                                   changes=build(CaseUpdate, **_case_fields(data)))
         saved = _saved(outcome)
         number = outcome.case.case_number
-        case = get_case(session, number, viewer=actor)
+        case = _row(uow, outcome)
         if case.status == "open" and not case.abuse_marked and data.follow_up_done.strip():
             casework.add_follow_up(uow, actor=actor, profile=profile, case_number=number,
                                    data=build(FollowUpCreate, done=data.follow_up_done, pending=data.follow_up_pending))
@@ -123,12 +123,20 @@ def save_call(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CallSave
             saved.reasons.append(f"Callback to the caller on {callback.assigned_to}'s list.")
         if data.close and case.status == "open":
             close_case(uow, actor=actor, profile=profile, case_number=number)
-        discard_draft_rows(session, data.client_id)
+        if not outcome.created:  # opening the case discarded the draft already
+            discard_draft_rows(session, data.client_id)
     uow.commit()
-    saved.case = CasePublic.model_validate(get_case(session, number, viewer=actor))
+    saved.case = CasePublic.model_validate(case)
     assert saved.case.id is not None
-    saved.follow_ups = follow_ups_for(session, saved.case.id)
+    if not saved.created or saved.follow_up_added:  # a case opened by this save has no other entries
+        saved.follow_ups = follow_ups_for(session, saved.case.id)
     return saved
+
+
+def _row(uow: UnitOfWork, outcome: CaseOutcome) -> Case:
+    """The case row the save opened or changed, as this transaction wrote it (its writer may see it)."""
+    assert outcome.row is not None
+    return outcome.row
 
 
 def _case_fields(data: CallSave) -> dict[str, Any]:

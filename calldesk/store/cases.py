@@ -60,6 +60,7 @@ class CaseOutcome:
     repeat: RepeatDecision | None = None
     trend: TrendDecision | None = None
     created: bool = True
+    row: Case | None = field(default=None, repr=False)  # the stored row, for the service that joined this one
 
 
 def get_case(session: Session, case_number: str, *, viewer: Actor | None, for_update: bool = False) -> Case:
@@ -158,7 +159,7 @@ def open_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CaseCrea
     one_save_per_client(session, data.client_id)
     existing = session.exec(select(Case).where(Case.client_id == data.client_id)).first()
     if existing is not None:
-        return CaseOutcome(CasePublic.model_validate(existing), ["Already saved."], created=False)
+        return CaseOutcome(CasePublic.model_validate(existing), ["Already saved."], created=False, row=existing)
     require_fields(profile, tier=opening.tier, values=fields, stage="save", abuse_marked=abuse_marked)
     number = next_case_number(session, year)  # last: a refused save takes no number
 
@@ -178,7 +179,7 @@ def open_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CaseCrea
             session.execute(insert(SQLModel.metadata.tables[table]), rows)
     discard_draft_rows(session, data.client_id)
     uow.commit()
-    return CaseOutcome(CasePublic.model_validate(case), opening.reasons, opening.repeat, opening.trend)
+    return CaseOutcome(CasePublic.model_validate(case), opening.reasons, opening.repeat, opening.trend, row=case)
 
 
 def update_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number: str,
@@ -232,9 +233,9 @@ def update_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number:
         audit.record(session, actor=actor.username, action="case.retriage", entity="case", entity_id=case_number,
                      case_id=case.id, field="tier", old=before.get("tier"), new=case.tier)
     if not changed:
-        return CaseOutcome(CasePublic.model_validate(case), ["Nothing changed."], created=False)
+        return CaseOutcome(CasePublic.model_validate(case), ["Nothing changed."], created=False, row=case)
     uow.commit()
-    return CaseOutcome(CasePublic.model_validate(case), reasons, created=False)
+    return CaseOutcome(CasePublic.model_validate(case), reasons, created=False, row=case)
 
 
 def mark_abuse(uow: UnitOfWork, *, actor: Actor, case_number: str) -> CasePublic:

@@ -6,16 +6,18 @@ import logging
 import os
 import sqlite3
 import stat
+import time
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DisconnectionError
 
 from calldesk.errors import StoreError
 
 BUSY_TIMEOUT_MS = 10_000
+IDLE_BEFORE_PING_S = 5.0
 
 
 class _NoRowValues(logging.Filter):
@@ -125,8 +127,30 @@ def make_engine(url: str, *, create: bool = True) -> Engine:
         event.listen(engine, "begin", _on_sqlite_begin)
         return engine
     if backend == "postgresql":
-        return create_engine(url, echo=False, hide_parameters=True, pool_pre_ping=True)
+        engine = create_engine(url, echo=False, hide_parameters=True)
+        event.listen(engine, "checkin", _idle_since)
+        event.listen(engine, "checkout", lambda dbapi_connection, record, _proxy: _ping_if_idle(
+            engine, dbapi_connection, record))
+        return engine
     raise StoreError(f"calldesk stores data in SQLite or PostgreSQL, not {backend!r}.")
+
+
+def _idle_since(dbapi_connection: Any, record: Any) -> None:
+    record.info["idle_since"] = time.monotonic()
+
+
+def _ping_if_idle(engine: Engine, dbapi_connection: Any, record: Any) -> None:
+    """A pooled connection idle a while is tried before use (the server may have restarted, a firewall may have
+    cut it): a dead one is replaced, unseen. One used a moment ago is not: a desk saving calls back to back, or a
+    save's two connections, pay no round trip for it (SQLAlchemy's "pessimistic" handling, only when idle)."""
+    if time.monotonic() - record.info.get("idle_since", 0.0) < IDLE_BEFORE_PING_S:
+        return
+    try:
+        alive = engine.dialect.do_ping(dbapi_connection)
+    except engine.dialect.loaded_dbapi.Error as exc:
+        raise DisconnectionError() from exc  # the pool makes a new connection
+    if not alive:
+        raise DisconnectionError()
 
 
 def readonly(engine: Engine) -> Engine:

@@ -65,33 +65,50 @@ def functions() -> list[str]:
     scope_all = sql_list([r for r, s in SCOPES.items() if s == "all"])
     scope_places = sql_list([r for r, s in SCOPES.items() if s == "places"])
     return [
-        f"""CREATE OR REPLACE FUNCTION public.calldesk_is_owner() RETURNS boolean LANGUAGE sql STABLE {PIN} AS $$
-  SELECT pg_catalog.pg_has_role(session_user, c.relowner, 'MEMBER') FROM pg_catalog.pg_class c
-  WHERE c.oid = 'public.cases'::pg_catalog.regclass $$""",
-        f"""CREATE OR REPLACE FUNCTION public.calldesk_role() RETURNS text LANGUAGE sql STABLE SECURITY DEFINER
+        # PL/pgSQL, not SQL: a SQL function that cannot be inlined (a definer, or one called from a trigger) is planned
+        # again at every call, a PL/pgSQL one once a session. These run several times in every save.
+        f"""CREATE OR REPLACE FUNCTION public.calldesk_is_owner() RETURNS boolean LANGUAGE plpgsql STABLE {PIN} AS $$
+  BEGIN
+    RETURN pg_catalog.pg_has_role(session_user, (SELECT c.relowner FROM pg_catalog.pg_class c
+                                                 WHERE c.oid = 'public.cases'::pg_catalog.regclass), 'MEMBER');
+  END $$""",
+        f"""CREATE OR REPLACE FUNCTION public.calldesk_role() RETURNS text LANGUAGE plpgsql STABLE SECURITY DEFINER
   {PIN} AS $$
-  SELECT u.role::text FROM public.app_user u WHERE u.username = session_user::text AND u.active $$""",
-        f"""CREATE OR REPLACE FUNCTION public.calldesk_sole() RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER
+  BEGIN
+    RETURN (SELECT u.role::text FROM public.app_user u WHERE u.username = session_user::text AND u.active);
+  END $$""",
+        f"""CREATE OR REPLACE FUNCTION public.calldesk_sole() RETURNS boolean LANGUAGE plpgsql STABLE SECURITY DEFINER
   {PIN} AS $$
-  SELECT public.calldesk_role() IS NOT NULL AND (SELECT count(*) FROM public.app_user u WHERE u.active) = 1 $$""",
-        f"""CREATE OR REPLACE FUNCTION public.calldesk_scope() RETURNS text LANGUAGE sql STABLE {PIN} AS $$
-  SELECT CASE WHEN public.calldesk_is_owner() OR public.calldesk_sole() THEN 'all'
-              WHEN r IS NULL THEN 'none' WHEN r = ANY({scope_all}) THEN 'all'
-              WHEN r = ANY({scope_places}) THEN 'places' ELSE 'own' END
-  FROM (SELECT public.calldesk_role() AS r) s $$""",
-        f"""CREATE OR REPLACE FUNCTION public.calldesk_places() RETURNS text[] LANGUAGE sql STABLE SECURITY DEFINER
+  BEGIN
+    RETURN public.calldesk_role() IS NOT NULL AND (SELECT count(*) FROM public.app_user u WHERE u.active) = 1;
+  END $$""",
+        f"""CREATE OR REPLACE FUNCTION public.calldesk_scope() RETURNS text LANGUAGE plpgsql STABLE {PIN} AS $$
+  DECLARE r text;
+  BEGIN
+    IF public.calldesk_is_owner() OR public.calldesk_sole() THEN RETURN 'all'; END IF;
+    r := public.calldesk_role();
+    RETURN CASE WHEN r IS NULL THEN 'none' WHEN r = ANY({scope_all}) THEN 'all'
+                WHEN r = ANY({scope_places}) THEN 'places' ELSE 'own' END;
+  END $$""",
+        f"""CREATE OR REPLACE FUNCTION public.calldesk_places() RETURNS text[] LANGUAGE plpgsql STABLE SECURITY DEFINER
   {PIN} AS $$
-  SELECT coalesce(array_agg(btrim(p)) FILTER (WHERE btrim(p) <> ''), '{{}}'::text[])
-  FROM public.app_user u, regexp_split_to_table(u.places, ',') AS p
-  WHERE u.username = session_user::text AND u.active $$""",
+  BEGIN
+    RETURN (SELECT coalesce(array_agg(btrim(p)) FILTER (WHERE btrim(p) <> ''), '{{}}'::text[])
+            FROM public.app_user u, regexp_split_to_table(u.places, ',') AS p
+            WHERE u.username = session_user::text AND u.active);
+  END $$""",
         f"""CREATE OR REPLACE FUNCTION public.calldesk_rank(role text) RETURNS integer LANGUAGE sql IMMUTABLE {PIN}
   AS $$ SELECT coalesce(array_position({sql_list(ROLES)}, role), 0) $$""",
-        f"""CREATE OR REPLACE FUNCTION public.calldesk_may(action text) RETURNS boolean LANGUAGE sql STABLE {PIN}
+        f"""CREATE OR REPLACE FUNCTION public.calldesk_may(action text) RETURNS boolean LANGUAGE plpgsql STABLE {PIN}
   AS $$
-  SELECT public.calldesk_is_owner() OR public.calldesk_sole() OR coalesce(CASE action
+  DECLARE r text;
+  BEGIN
+    IF public.calldesk_is_owner() OR public.calldesk_sole() THEN RETURN true; END IF;
+    r := public.calldesk_role();
+    RETURN coalesce(CASE action
 {may}
-      ELSE false END, false)
-  FROM (SELECT public.calldesk_role() AS r) s $$""",
+      ELSE false END, false);
+  END $$""",
         # HMAC-SHA256 (RFC 2104) over the built-in sha256: the same digest Python's hmac gives (a test holds
         # them equal); no extension to install, move or restore. The key is 32 bytes, under the 64-byte block.
         f"""CREATE OR REPLACE FUNCTION public.calldesk_hmac(message bytea, key bytea) RETURNS bytea
@@ -127,8 +144,11 @@ def functions() -> list[str]:
   p_since timestamptz, p_limit integer)
   RETURNS TABLE (id integer, case_number text, opened_at timestamptz, status text, call_type text, category text,
                  school text, phone_digits text, email text, caller_name text)
-  LANGUAGE sql STABLE SECURITY DEFINER {PIN} AS $$
-  SELECT * FROM (
+  LANGUAGE plpgsql STABLE SECURITY DEFINER {PIN} AS $$
+  #variable_conflict use_column
+  BEGIN
+  IF NOT public.calldesk_may('take_call') THEN RETURN; END IF;
+  RETURN QUERY SELECT * FROM (
     (SELECT c.id, c.case_number::text, c.opened_at, c.status::text, c.call_type::text, c.category::text,
             c.school::text, c.phone_digits::text, NULL::text, NULL::text
      FROM public.cases c WHERE p_phone IS NOT NULL AND c.phone_digits = p_phone
@@ -143,16 +163,20 @@ def functions() -> list[str]:
             c.school::text, NULL::text, NULL::text, c.caller_name_key::text
      FROM public.cases c WHERE p_name IS NOT NULL AND c.caller_name_key = p_name
        AND (p_since IS NULL OR c.opened_at >= p_since) ORDER BY c.opened_at DESC LIMIT p_limit)
-  ) found WHERE public.calldesk_may('take_call') $$""",
+  ) found;
+  END $$""",
         # A school's cases in a window: how many, and the newest numbers (the trend rule), not the cases.
         f"""CREATE OR REPLACE FUNCTION public.calldesk_school_window(p_school text, p_since timestamptz,
   p_until timestamptz, p_listed integer) RETURNS TABLE (cases bigint, newest text[])
-  LANGUAGE sql STABLE SECURITY DEFINER {PIN} AS $$
-  SELECT (SELECT count(*) FROM public.cases c WHERE c.school = p_school AND c.opened_at >= p_since
+  LANGUAGE plpgsql STABLE SECURITY DEFINER {PIN} AS $$
+  #variable_conflict use_column
+  BEGIN
+  IF NOT public.calldesk_may('take_call') THEN RETURN; END IF;
+  RETURN QUERY SELECT (SELECT count(*) FROM public.cases c WHERE c.school = p_school AND c.opened_at >= p_since
                                                  AND c.opened_at <= p_until),
          ARRAY(SELECT c.case_number::text FROM public.cases c WHERE c.school = p_school AND c.opened_at >= p_since
-                 AND c.opened_at <= p_until ORDER BY c.opened_at DESC LIMIT p_listed)
-  WHERE public.calldesk_may('take_call') $$""",
+                 AND c.opened_at <= p_until ORDER BY c.opened_at DESC LIMIT p_listed);
+  END $$""",
         # The abuse mark removes every fingerprint of the case's narrative from the trail, with the owner's
         # rights (no login updates the trail), and says in the trail that it did.
         f"""CREATE OR REPLACE FUNCTION public.calldesk_forget_narrative(p_case integer) RETURNS integer
@@ -193,7 +217,6 @@ def triggers() -> list[str]:
         # own events and the database's record of its rows go together in the history).
         f"""CREATE OR REPLACE FUNCTION public.calldesk_audit_actor() RETURNS trigger LANGUAGE plpgsql
   SECURITY DEFINER {PIN} AS $$
-  DECLARE kept jsonb := '{{}}'::jsonb; k text; v jsonb;
   BEGIN
     IF NOT public.calldesk_is_owner() THEN  -- a login writes in its own name, now, in the trail's own order
       NEW.actor := session_user;
@@ -205,12 +228,14 @@ def triggers() -> list[str]:
       NEW.old := public.calldesk_trail_value(NEW.field, NEW.old);
       NEW.new := public.calldesk_trail_value(NEW.field, NEW.new);
     END IF;
-    IF NEW.changes IS NOT NULL THEN
-      FOR k, v IN SELECT * FROM jsonb_each(NEW.changes::jsonb) LOOP
-        kept := kept || jsonb_build_object(k, jsonb_build_array(public.calldesk_trail_value(k, v ->> 0),
-                                                                public.calldesk_trail_value(k, v ->> 1)));
-      END LOOP;
-      NEW.changes := kept::text;
+    IF NEW.changes IS NOT NULL THEN  -- one statement, not a loop: a new case's record has every column
+      NEW.changes := (SELECT coalesce(jsonb_object_agg(e.key, jsonb_build_array(  -- NULL stays NULL, uncalled
+                                        CASE WHEN e.value ->> 0 IS NOT NULL
+                                             THEN public.calldesk_trail_value(e.key, e.value ->> 0) END,
+                                        CASE WHEN e.value ->> 1 IS NOT NULL
+                                             THEN public.calldesk_trail_value(e.key, e.value ->> 1) END)),
+                                      '{{}}'::jsonb)
+                      FROM jsonb_each(NEW.changes::jsonb) AS e)::text;
     END IF;
     RETURN NEW;
   END $$""",
@@ -231,23 +256,19 @@ def triggers() -> list[str]:
         # Every change a staff login makes to a case's rows, recorded by the database.
         f"""CREATE OR REPLACE FUNCTION public.calldesk_row_changed() RETURNS trigger LANGUAGE plpgsql
   SECURITY DEFINER {PIN} AS $$
-  DECLARE before jsonb; after jsonb; k text; changed jsonb := '{{}}'::jsonb; case_ref integer; row_ref text;
+  DECLARE before jsonb; after jsonb; changed jsonb; case_ref integer; row_ref text;
   BEGIN
     IF public.calldesk_is_owner() THEN RETURN NULL; END IF;
     before := CASE WHEN TG_OP = 'INSERT' THEN '{{}}'::jsonb ELSE to_jsonb(OLD) END;
     after := CASE WHEN TG_OP = 'DELETE' THEN '{{}}'::jsonb ELSE to_jsonb(NEW) END;
-    FOR k IN SELECT DISTINCT jsonb_object_keys(before || after) LOOP
-      IF k IN ('version', 'updated_at') THEN CONTINUE; END IF;
-      IF (before -> k) IS DISTINCT FROM (after -> k) THEN
-        IF k = ANY({sql_list(binary_columns())}) THEN  -- a file's bytes: only that they changed, and their size
-          changed := changed || jsonb_build_object(k, jsonb_build_array(
-            CASE WHEN before ? k THEN '[' || length(decode(substr(before ->> k, 3), 'hex')) || ' bytes]' END,
-            CASE WHEN after ? k THEN '[' || length(decode(substr(after ->> k, 3), 'hex')) || ' bytes]' END));
-        ELSE
-          changed := changed || jsonb_build_object(k, jsonb_build_array(before ->> k, after ->> k));
-        END IF;
-      END IF;
-    END LOOP;
+    -- Each changed column, before and after (one statement: a new case's row has every column).
+    changed := (SELECT coalesce(jsonb_object_agg(c.k, CASE
+        WHEN c.k = ANY({sql_list(binary_columns())}) THEN jsonb_build_array(  -- a file's bytes: only their size
+          CASE WHEN before ? c.k THEN '[' || length(decode(substr(before ->> c.k, 3), 'hex')) || ' bytes]' END,
+          CASE WHEN after ? c.k THEN '[' || length(decode(substr(after ->> c.k, 3), 'hex')) || ' bytes]' END)
+        ELSE jsonb_build_array(before ->> c.k, after ->> c.k) END), '{{}}'::jsonb)
+      FROM (SELECT DISTINCT jsonb_object_keys(before || after) AS k) AS c
+      WHERE c.k NOT IN ('version', 'updated_at') AND (before -> c.k) IS DISTINCT FROM (after -> c.k));
     IF changed = '{{}}'::jsonb THEN RETURN NULL; END IF;
     row_ref := coalesce(after ->> 'id', before ->> 'id', after ->> 'username', before ->> 'username',
                         after ->> 'year', '');

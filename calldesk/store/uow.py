@@ -27,6 +27,9 @@ class UnitOfWork:
         self.session: Session = Session(self.engine, expire_on_commit=False, autoflush=True)
         self._committed = False
         self._joined = 0
+        # Who acts, as the store knew them when this transaction first asked (calldesk.store.users.authorise):
+        # the services one action joins read the user's row once, not once each.
+        self.actors: dict[str, Any] = {}
 
     def __enter__(self) -> Self:
         return self

@@ -78,8 +78,14 @@ def actor_for(session: Session, username: str) -> Actor:
 def authorise(uow: UnitOfWork, actor: Actor, action: str) -> Actor:
     """The first step of every service: the actor as the store knows them now (refused if unknown or
     deactivated since signing in; their current role, not the one they signed in with) may do `action`. The
-    only active user of a store acts in every role (a one-person office)."""
-    return check(uow.session, actor, action)
+    only active user of a store acts in every role (a one-person office). Read once a transaction: the services
+    one user action joins (a call's save opens the case, adds its callback...) ask again without a query."""
+    current = uow.actors.get(actor.username)
+    if current is None:
+        current = uow.actors[actor.username] = actor_for(uow.session, actor.username)
+    if not current.sole:
+        require(current.role, action)
+    return current
 
 
 def check(session: Session, actor: Actor, action: str) -> Actor:
