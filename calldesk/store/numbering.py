@@ -1,7 +1,8 @@
 """Case numbers: each year's numbers (2026-000001 upward) handed out by the year's `casecounter` row.
 
-On PostgreSQL the number is taken in a short transaction of its own (the row is locked for one UPDATE and its
-commit, not for the whole save), so desks saving at once do not queue behind one another's saves. The price is
+On PostgreSQL the number is taken by one statement in a transaction of its own (autocommit: the row is locked
+inside the server for the UPDATE and its commit, never across a round trip to a desk that may be waiting for a
+CPU), so desks saving at once do not queue behind one another's saves. The price is
 a gap: a save that fails after taking its number (the database refuses it, the desk dies mid-save) leaves that
 number unused; numbers stay unique, per year and rising. SQLite has one writer at a time, so there the number
 is taken inside the save's own transaction and a failed save gives its number back.
@@ -28,12 +29,8 @@ def next_case_number(session: Session, year: int) -> str:
     """The next case number of `year` ("2026-000123"): on PostgreSQL already committed (see the module's note)."""
     bind = session.get_bind()
     if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
-        with bind.connect() as conn:
-            # The number needs no flush of its own: the save that uses it commits later, and its commit flushes
-            # the log up to and past this one (a crash before then loses an unused number only).
-            conn.execute(text("SET LOCAL synchronous_commit = off"))
+        with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             last = _bump(conn, year)
-            conn.commit()
     else:
         last = _bump(session, year)
     return f"{year}-{last:06d}"
