@@ -112,14 +112,14 @@ def routes(front: WebFront) -> list[Route]:
                     await run_in_threadpool(_resolve, front, who, number, typed)
                     saved = True
                 except NotFound:
-                    return front.page("message.html", 404, lang="en", page_title="Not found",
+                    return front.page("message.html", 404, lang="en", page_title="Not found", respondent=True,
                                       message="No such case among yours.")
                 except CalldeskError as exc:
                     problem = exc.message
         try:
             case = await run_in_threadpool(_case, front, who, number)
         except CalldeskError:
-            return front.page("message.html", 404, lang="en", page_title="Not found",
+            return front.page("message.html", 404, lang="en", page_title="Not found", respondent=True,
                               message="No such case among yours.")
         return with_csrf(request, "respond_case.html", 400 if problem else 200, page_title=f"Case {number}",
                          case=case, problem=problem, saved=saved, **typed)
