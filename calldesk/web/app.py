@@ -27,6 +27,7 @@ from calldesk.rules.profile import Profile
 from calldesk.rules.web_form import WORDS, WebRequest, visitor_language
 from calldesk.store.store import Store, open_store
 from calldesk.store.users import Actor
+from calldesk.store.web_accounts import SignIn, web_client, web_sign_in
 from calldesk.store.web_requests import PublicStatus, Submitted, public_requests, public_status, submit_request
 from calldesk.web.accounts import login_password
 from calldesk.web.guards import Csrf, RateLimit, SecurityHeaders
@@ -118,6 +119,24 @@ class WebFront:
     async def requests(self, since: datetime | None, until: datetime | None, status: str | None,
                        numbers: list[str]) -> list[PublicStatus]:
         return await run_in_threadpool(self._requests, since, until, status, numbers)
+
+    async def sign_in(self, username: str, password: str) -> SignIn:
+        """A respondent's sign-in checked, and counted, by the store (argon2 work: in a worker thread)."""
+        return await run_in_threadpool(self._sign_in, username, password)
+
+    async def client(self, key: str) -> str | None:
+        """The Open311 client whose API key `key` is, or None."""
+        return await run_in_threadpool(self._client, key)
+
+    def _sign_in(self, username: str, password: str) -> SignIn:
+        assert self.actor is not None
+        with self.store.uow() as uow:
+            return web_sign_in(uow, actor=self.actor, username=username, password=password)
+
+    def _client(self, key: str) -> str | None:
+        assert self.actor is not None
+        with self.store.uow(readonly=True) as uow:
+            return web_client(uow.session, viewer=self.actor, key=key)
 
     def _submit(self, checked: WebRequest) -> Submitted:
         assert self.actor is not None

@@ -3,6 +3,7 @@ live queue (the queue's change signal fires: SQLite's counter, PostgreSQL's NOTI
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -11,8 +12,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlmodel import select
 
-from calldesk.models import utcnow
+from calldesk.models import WebKey, utcnow
 from calldesk.store.changes import ChangeWatch
 from calldesk.store.store import Store
 from calldesk.store.users import Actor
@@ -65,8 +67,11 @@ def test_key_add_prints_a_key_once_and_refuses_a_second(db_url: str, store: Stor
     again = subprocess.run([*CALLDESK, "--db", db_url, "serve", "key", "add", "city311"], capture_output=True,
                            text=True, env=_env(tmp_path), timeout=60)
     assert first.returncode == 0 and len(first.stdout.strip()) >= 40
-    assert first.stdout.strip() not in (tmp_path / "web" / "open311_clients.json").read_text()  # its digest only
-    assert again.returncode == 1 and "already issued" in again.stderr
+    assert not (tmp_path / "web" / "open311_clients.json").exists()  # in the store: its digest only
+    assert again.returncode == 1 and "is in force" in again.stderr
+    with store.uow(readonly=True) as uow:
+        kept = uow.session.exec(select(WebKey)).one()
+    assert kept.name == "city311" and kept.digest == hashlib.sha256(first.stdout.strip().encode()).hexdigest()
 
 
 @pytest.mark.timeout(120)
