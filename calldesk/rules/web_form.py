@@ -140,15 +140,16 @@ class WebRequest:
 
 
 def check_request(profile: Profile, values: Mapping[str, str], lang: str,
-                  required: tuple[str, ...] | None = None) -> WebRequest:
+                  required: tuple[str, ...] | None = None, form: WebForm | None = None) -> WebRequest:
     """The case fields of a submitted form, or `errors` (field -> sentence in `lang`) and no fields.
 
     A web request has nobody on the line: an inquiry is answered by a call back or email (the follow-up tier),
     so `needs_follow_up` is set (not for a compliment). Text pointing to abuse is not kept: the narrative is
     emptied and the request flagged urgent, for a person to call the reporter (PROTOCOL.md section 4).
-    `required`: the fields that must be filled in (default: the form's)."""
+    `required`: the fields that must be filled in (default: the form's); `form`: the profile's form, when the
+    caller keeps it (form_of(profile) otherwise)."""
     words = WORDS[language_of(lang)]
-    form = form_of(profile)
+    form = form or form_of(profile)
     got = {name: (values.get(name) or "").strip() for name in FIELDS}
     errors: dict[str, str] = {}
     for name, text in got.items():

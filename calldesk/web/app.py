@@ -24,7 +24,7 @@ from starlette.routing import Route
 from calldesk.errors import PermissionDenied
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.profile import Profile
-from calldesk.rules.web_form import WORDS, WebRequest, visitor_language
+from calldesk.rules.web_form import WORDS, WebForm, WebRequest, form_of, visitor_language
 from calldesk.store.store import Store, open_store
 from calldesk.store.users import Actor
 from calldesk.store.web_accounts import SignIn, web_client, web_sign_in
@@ -52,6 +52,7 @@ class WebFront:
     rate: RateLimit = field(init=False)
     templates: Environment = field(init=False)
     agency: str = field(init=False)
+    form: WebForm = field(init=False)  # the profile's form, made once (not per request)
     refused: dict[str, int] = field(default_factory=dict)  # why requests were refused, counted (tests, logs)
     _stores: dict[str, Store] = field(default_factory=dict)  # respondents' own connections (PostgreSQL)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -60,9 +61,12 @@ class WebFront:
         self.secret = self.secret or web_secret(self.home)
         self.csrf = Csrf(self.secret)
         self.rate = RateLimit(self.rate_per_minute)
-        self.templates = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
+        # The templates are part of the installed code: compiled once, never looked up on disk again per page.
+        self.templates = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True),
+                                     auto_reload=False)
         self.actor = self.actor or self.store.actor()
         self.agency = self.profile.title  # kept: an error page must not depend on anything that can fail
+        self.form = form_of(self.profile)
 
     def store_of(self, username: str) -> Store:
         """The store as respondent `username` uses it: on PostgreSQL their own login (its password kept by

@@ -79,7 +79,7 @@ def routes(front: WebFront) -> list[Route]:
         if problem is not None:
             front.count("invalid")
             return _error(400, problem)
-        checked = check_request(front.profile, form, "en", required=("category", "claim"))
+        checked = check_request(front.profile, form, "en", required=("category", "claim"), form=front.form)
         if checked.errors:
             front.count("invalid")
             name, sentence = next(iter(checked.errors.items()))

@@ -7,7 +7,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from calldesk.errors import CalldeskError, InvalidInput, NotFound
-from calldesk.rules.web_form import BODY_LIMIT, CALL_TYPES, FIELDS, HONEYPOT, WORDS, check_request, form_of
+from calldesk.rules.web_form import BODY_LIMIT, CALL_TYPES, FIELDS, HONEYPOT, WORDS, check_request
 from calldesk.web.app import LANG_COOKIE, WebFront, language_asked
 from calldesk.web.guards import CSRF_COOKIE, BadForm, TooLarge, parse_form, read_body
 from calldesk.web.keys import status_token, status_token_ok
@@ -26,7 +26,7 @@ def routes(front: WebFront) -> list[Route]:
         words = WORDS[lang]
         cookie, token = front.csrf.issue(request)
         response = front.page("request.html", status, lang=lang, other="es" if lang == "en" else "en", w=words,
-                              page_title=words["title"], form=form_of(front.profile), values=values, errors=errors,
+                              page_title=words["title"], form=front.form, values=values, errors=errors,
                               labels={name: words[name] for name in LABELS}, csrf=token, call_types=CALL_TYPES)
         secure = request.url.scheme == "https"
         response.set_cookie(CSRF_COOKIE, cookie, httponly=True, samesite="strict", path="/", secure=secure)
@@ -56,7 +56,7 @@ def routes(front: WebFront) -> list[Route]:
             return front.refusal(lang, 400, "refused", "not_accepted", why="honeypot")
         if set(values) - set(FIELDS):
             return front.refusal(lang, 400, "refused", "unknown_fields", why="fields")
-        checked = check_request(front.profile, values, lang)
+        checked = check_request(front.profile, values, lang, form=front.form)
         kept = {name: values.get(name, "") for name in FIELDS if name not in ("csrf", HONEYPOT)}
         if checked.errors:
             front.count("invalid")
