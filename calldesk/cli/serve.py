@@ -98,12 +98,14 @@ def _import_on_start(store: Store, home: Path) -> None:
     """On the first start after an upgrade: the old files imported when the signed-in user may; else one line
     saying which command does it (the accounts and keys would be refused until then)."""
     from calldesk.rules.permissions import may
+    from calldesk.store.users import actor_for
     from calldesk.web.accounts import OLD_ACCOUNTS
     from calldesk.web.keys import OLD_CLIENTS
 
     if not any((home / name).exists() for name in (OLD_ACCOUNTS, OLD_CLIENTS)):
         return
-    actor = store.actor()
+    with store.uow(readonly=True) as uow:  # the signed-in user, as the store knows them now
+        actor = actor_for(uow.session, store.login)
     if actor.sole or may(actor.role, "manage_web"):
         said = import_old_files(store, actor, home)
         if said:
