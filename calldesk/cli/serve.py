@@ -6,15 +6,20 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import Any
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from calldesk.cli.output import out, shown
+from calldesk.cli.output import JSON, out, print_json, print_table, shown
 from calldesk.cli.refusals import refusals_exit
-from calldesk.cli.running import open_from, signed_in
-from calldesk.errors import InvalidInput
+from calldesk.cli.running import open_from, read_signed_in, run_service, signed_in, store_profile
 from calldesk.listening import bound_socket
+
+if TYPE_CHECKING:
+    from calldesk.store.store import Store
+    from calldesk.store.users import Actor
 
 app = typer.Typer(help="Serve the web front: the Service Request form, its status links, respondents, Open311.",
                   invoke_without_command=True)
@@ -46,6 +51,7 @@ def serve(ctx: typer.Context,
 
     store = open_from(ctx)
     try:
+        _import_on_start(store, web_home())
         front = WebFront(store=store, profile=load_profile(store.protocol), home=web_home(), rate_per_minute=rate)
         sock = bound_socket(host, port)
         where = sock.getsockname()
@@ -70,31 +76,103 @@ def serve(ctx: typer.Context,
         store.close()
 
 
-def _admin(ctx: typer.Context) -> None:
-    with signed_in(ctx, may="manage_users"):
-        pass
+def import_old_files(store: Store, admin: Actor, home: Path) -> str | None:
+    """Bring an earlier calldesk's web files (respondents' password hashes, clients' key digests) into the store,
+    once: each imported file is renamed `*.imported`. None when there was nothing to import."""
+    from calldesk.store.web_accounts import import_web_files
+    from calldesk.web.accounts import OLD_ACCOUNTS, old_accounts
+    from calldesk.web.keys import OLD_CLIENTS, old_clients
+
+    files = [home / name for name in (OLD_ACCOUNTS, OLD_CLIENTS) if (home / name).exists()]
+    if not files:
+        return None
+    with store.uow() as uow:
+        done = import_web_files(uow, actor=admin, accounts=old_accounts(home), keys=old_clients(home))
+    for path in files:
+        path.rename(path.with_name(path.name + ".imported"))
+    return (f"Imported the web front's files into the store: {done.accounts} respondent account(s), {done.keys} "
+            f"Open311 key(s){f', {done.skipped} skipped (already there or not a respondent)' if done.skipped else ''}.")
+
+
+def _import_on_start(store: Store, home: Path) -> None:
+    """On the first start after an upgrade: the old files imported when the signed-in user may; else one line
+    saying which command does it (the accounts and keys would be refused until then)."""
+    from calldesk.rules.permissions import may
+    from calldesk.store.users import actor_for
+    from calldesk.web.accounts import OLD_ACCOUNTS
+    from calldesk.web.keys import OLD_CLIENTS
+
+    if not any((home / name).exists() for name in (OLD_ACCOUNTS, OLD_CLIENTS)):
+        return
+    with store.uow(readonly=True) as uow:  # the signed-in user, as the store knows them now
+        actor = actor_for(uow.session, store.login)
+    if actor.sole or may(actor.role, "manage_web"):
+        said = import_old_files(store, actor, home)
+        if said:
+            out.print(said, highlight=False)
+        return
+    out.print(f"The web front's old account and key files in {shown(home)} are not in the store yet: an admin "
+              "runs `calldesk serve import` once.", highlight=False)
 
 
 @key.command("add")
 @refusals_exit
 def key_add(ctx: typer.Context, name: str = typer.Argument(..., help="The client's name (a 311 app).")) -> None:
-    """Issue a client's API key and print it (shown once: only its digest is kept)."""
-    from calldesk.web.keys import add_client, web_home
+    """Issue a client's API key and print it (shown once: only its digest is kept, in the store)."""
+    from calldesk.store.web_accounts import add_web_key
 
-    _admin(ctx)
-    out.print(add_client(web_home(), name), highlight=False)
+    out.print(run_service(ctx, lambda uow, actor, _p: add_web_key(uow, actor=actor, name=name)), highlight=False)
 
 
-@key.command("remove")
+@key.command("list")
 @refusals_exit
-def key_remove(ctx: typer.Context, name: str = typer.Argument(..., help="The client's name.")) -> None:
-    """Remove a client's API key (its requests are refused from now on)."""
-    from calldesk.web.keys import remove_client, web_home
+def key_list(ctx: typer.Context, as_json: bool = JSON) -> None:
+    """The clients' keys: who issued each and when, and which are revoked (never a key nor its digest)."""
+    from calldesk.rules.shown import moment_words
+    from calldesk.store.web_accounts import web_keys
 
-    _admin(ctx)
-    if not remove_client(web_home(), name):
-        raise InvalidInput(f"No client named {name!r}.", field="name")
-    out.print(f"Removed {shown(name)}'s key.", highlight=False)
+    profile = store_profile(ctx)
+    keys = read_signed_in(ctx, lambda session, actor: web_keys(session, viewer=actor))
+    if as_json:
+        print_json(keys)
+        return
+    from calldesk.models import utcnow
+    from calldesk.rules.calendar import calendar_for
+
+    calendar = calendar_for(profile)
+    today = calendar.local(utcnow()).date()
+
+    def when(moment: datetime | None) -> str:
+        return moment_words(moment, tz=calendar.tz, today=today) if moment is not None else ""
+
+    print_table("Open311 clients' keys", ["client", "issued", "by", "revoked", "revoked by"],
+                [[k.name, when(k.issued_at), k.issued_by, when(k.revoked_at), k.revoked_by or ""] for k in keys])
+
+
+@key.command("revoke")
+@refusals_exit
+def key_revoke(ctx: typer.Context, name: str = typer.Argument(..., help="The client's name.")) -> None:
+    """Revoke a client's API key (its requests are refused from now on; the store keeps who issued and revoked
+    it)."""
+    from calldesk.store.web_accounts import revoke_web_key
+
+    run_service(ctx, lambda uow, actor, _p: revoke_web_key(uow, actor=actor, name=name))
+    out.print(f"Revoked {shown(name)}'s key.", highlight=False)
+
+
+key.command("remove", hidden=True)(key_revoke)  # the earlier name of `revoke`
+
+
+@app.command("import")
+@refusals_exit
+def import_files(ctx: typer.Context) -> None:
+    """Bring an earlier calldesk's web files ($CALLDESK_WEB_DIR: respondents' password hashes, clients' key
+    digests) into the store, once (admins; `calldesk serve` does it itself when an admin starts it)."""
+    from calldesk.web.keys import web_home
+
+    with signed_in(ctx, may="manage_web") as (store, admin):
+        said = import_old_files(store, admin, web_home())
+    out.print(said or f"Nothing to import in {shown(web_home())}.", highlight=False)
 
 
 @respondent.command("add")
@@ -103,24 +181,19 @@ def respondent_add(ctx: typer.Context,
                    name: str = typer.Argument(..., help="The respondent's calldesk user (role respondent)."),
                    password_stdin: bool = typer.Option(False, "--password-stdin",
                                                        help="Read the password from standard input.")) -> None:
-    """Give a respondent a web password (argon2id hash kept); on PostgreSQL their login (made by `db grant`) gets
-    a new random password only the web front keeps, so it signs in as them."""
-    import sys
-
-    from calldesk.store.users import actor_for
+    """Give a respondent a web password (its argon2id hash kept in the store); on PostgreSQL their login (made by
+    `db grant`) gets a new random password only the web front keeps, so it signs in as them."""
+    from calldesk.store.web_accounts import set_web_password
     from calldesk.store.web_logins import set_login_password
-    from calldesk.web.accounts import new_login_password, set_password
+    from calldesk.web.accounts import new_login_password
     from calldesk.web.keys import web_home
 
     password = sys.stdin.readline().rstrip("\n") if password_stdin else typer.prompt(
         "Password", hide_input=True, confirmation_prompt=True)
-    with signed_in(ctx, may="manage_users") as (store, admin):
-        with store.uow(readonly=True) as uow:
-            if actor_for(uow.session, name).role != "respondent":
-                raise InvalidInput(f"{name} is not a respondent (calldesk user set-role {name} respondent).",
-                                   field="name")
+    with signed_in(ctx, may="manage_web") as (store, admin):
+        with store.uow() as uow:
+            set_web_password(uow, actor=admin, username=name, password=password)
         if store.backend == "postgresql":
             with store.uow() as uow:
                 set_login_password(uow, actor=admin, login=name, password=new_login_password(web_home(), name))
-        set_password(web_home(), name, password)
     out.print(f"{shown(name)} may sign in at /respond.", highlight=False)

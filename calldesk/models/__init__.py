@@ -48,6 +48,7 @@ from calldesk.models.student import (
     StudentPublic,
 )
 from calldesk.models.types import UTCDateTime, utcnow
+from calldesk.models.web import WebAccount, WebKey, WebKeyPublic
 from calldesk.models.work import (
     LETTER_STATES,
     LINK_KINDS,
@@ -76,5 +77,5 @@ __all__ = [
     "UTCDateTime", "User", "UserCreate", "UserPublic", "utcnow",
     "Meeting", "MeetingPublic", "QualityReview", "QualityReviewCreate", "QualityReviewPublic", "Referral",
     "ReferralPublic", "CaseStep", "CaseStepPublic", "PhoneEvent", "PhoneEventPublic", "BlockedNumber", "MAIL_STATES",
-    "MailMessage", "MailMessagePublic",
+    "MailMessage", "MailMessagePublic", "WebAccount", "WebKey", "WebKeyPublic",
 ]

@@ -62,12 +62,18 @@ def _keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
 
 
+@lru_cache(maxsize=32)
+def _keyword_names(keywords: tuple[str, ...]) -> dict[str, str]:
+    """Each keyword's matching form (words single-spaced, case folded) -> the keyword as listed."""
+    return {" ".join(k.split()).casefold(): k.strip() for k in keywords if k.strip()}
+
+
 def abuse_words_in(text: str | None, keywords: Sequence[str]) -> list[str]:
     """The keywords (as listed) found in `text` as whole words or phrases, ignoring case, in text order."""
     pattern = _keyword_pattern(tuple(keywords))
     if pattern is None or not text:
         return []
-    by_key = {" ".join(k.split()).casefold(): k.strip() for k in keywords if k.strip()}
+    by_key = _keyword_names(tuple(keywords))
     found: list[str] = []
     for match in pattern.finditer(text):
         keyword = by_key.get(" ".join(match.group(0).split()).casefold(), match.group(0))

@@ -87,6 +87,9 @@ FREE_TEXT: dict[str, FreeText] = {
     # An email's subject and text are the constituent's words (as a claim is); the rest names who and why.
     "mailmessage": _kinds(narrative="subject body", plain="message_id direction status kind language sender "
                                                          "recipient error by_user"),
+    # The web front's accounts and keys: names, a hash, a digest and dates, never a word of a case.
+    "webaccount": _kinds(plain="username password_hash created_by"),
+    "webkey": _kinds(plain="name digest issued_by revoked_by"),
     "phoneevent": _kinds(plain="call_id event direction from_number to_number phone_digits users queue "
                                "answering_number cause recorded_by"),
     # A blocked number: the number, who blocked it and why (a supervisor's words about the line, not a call's).

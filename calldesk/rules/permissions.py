@@ -63,6 +63,10 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     # The mailbox: who fetches it opens cases from it (and keeps aside what cannot be read); a case's email out.
     "fetch_mail": ("supervisor", "admin"),
     "send_mail": DESK,
+    # The web front (calldesk serve): its accounts and Open311 keys are the admins'; the web front's own login (a
+    # desk login) checks a password or a key, which on PostgreSQL the database does (nobody reads the hashes).
+    "manage_web": ("admin",),
+    "serve_web": DESK,
 }
 
 DESCRIPTIONS = {
@@ -104,6 +108,8 @@ DESCRIPTIONS = {
     "block_number": "block or unblock callers' numbers",
     "fetch_mail": "fetch the mailbox",
     "send_mail": "send email from a case",
+    "manage_web": "manage the web front's accounts and keys",
+    "serve_web": "check web sign-ins and Open311 keys",
 }
 
 # What each action writes: table -> statements ("i" insert, "u" update, "d" delete, "n" update of the narrative
@@ -154,6 +160,10 @@ WRITES: dict[str, dict[str, str]] = {
     "block_number": {"blockednumber": "id"},
     "fetch_mail": {"mailmessage": "i", "cases": "u", "attachment": "i"},  # a new message's case: take_call's writes
     "send_mail": {"mailmessage": "iu", "cases": "u", "clockevent": "i"},  # sent: the acknowledgement's clock met
+    "manage_web": {"webaccount": "iud", "webkey": "iu"},  # a revoked key is kept (who issued and revoked it)
+    # A sign-in's lockout counters: on PostgreSQL the database's own sign-in function writes them (the web login
+    # holds no grant on the accounts: it could reset a count); on SQLite the store's one user.
+    "serve_web": {},
     "maintain_store": {"*": "iud"},  # "*": every table (migrations, restores, reference data, demo cases)
 }
 # Tables no staff action writes: the schema's own revision and the store's keys, written by the owner alone.
@@ -169,6 +179,9 @@ FIXED_COLUMNS: dict[str, tuple[str, ...]] = {
     "auditevent": ("*",),
 }
 AUDIT_TABLE = "auditevent"
+# Columns no login but the owner reads (column privileges): a web password's hash, an API key's digest. The
+# database compares them itself (calldesk.store.security: calldesk_web_sign_in, calldesk_web_client).
+HIDDEN_COLUMNS: dict[str, tuple[str, ...]] = {"webaccount": ("password_hash",), "webkey": ("digest",)}
 
 
 def writes_of(role: str, tables: list[str] | tuple[str, ...]) -> dict[str, str]:

@@ -44,6 +44,19 @@ WORDS: dict[str, dict[str, str]] = {
         "abuse": ("If a child is in danger, call 911. A member of our staff will call you back; please do not "
                   "write more about it here."),
         "language": "Language", "other_language": "Español", "errors_word": "Error:",
+        # Refusals: the page's heading, then its sentence (one template, message.html, shows them).
+        "refused": "Not accepted", "not_found_title": "Not found", "failed_title": "Something went wrong",
+        "too_many": "Too many requests came from your address. Please wait a minute and try again.",
+        "not_form": "The request must be sent with the form on this site.",
+        "too_large": "The form is too long to accept. Please shorten what you wrote and send it again.",
+        "unreadable": "The form could not be read. Please fill it in again.",
+        "expired": "The form expired or did not come from this site. Please fill it in again.",
+        "not_accepted": "The form could not be accepted.",
+        "unknown_fields": "The form has fields this site does not know.",
+        "not_found": "There is no page at this address. Please check the link you were given.",
+        "failed": "Sorry, something went wrong on our side. Please try again later.",
+        "err_invalid": "This value cannot be accepted.",
+        "back": "Go to the Service Request form",
     },
     "es": {
         "title": "Solicitud de servicio", "intro": "Cuéntenos lo que pasó. Los campos obligatorios deben llenarse.",
@@ -68,6 +81,18 @@ WORDS: dict[str, dict[str, str]] = {
         "abuse": ("Si un niño está en peligro, llame al 911. Un miembro de nuestro personal le llamará; por favor no "
                   "escriba más sobre ello aquí."),
         "language": "Idioma", "other_language": "English", "errors_word": "Error:",
+        "refused": "No aceptada", "not_found_title": "No encontrada", "failed_title": "Algo salió mal",
+        "too_many": "Llegaron demasiadas solicitudes desde su dirección. Espere un minuto e inténtelo de nuevo.",
+        "not_form": "La solicitud debe enviarse con el formulario de este sitio.",
+        "too_large": "El formulario es demasiado largo. Por favor acorte lo que escribió y envíelo de nuevo.",
+        "unreadable": "No se pudo leer el formulario. Por favor llénelo de nuevo.",
+        "expired": "El formulario caducó o no vino de este sitio. Por favor llénelo de nuevo.",
+        "not_accepted": "No se pudo aceptar el formulario.",
+        "unknown_fields": "El formulario tiene campos que este sitio no conoce.",
+        "not_found": "No hay ninguna página en esta dirección. Por favor revise el enlace que recibió.",
+        "failed": "Lo sentimos, algo salió mal de nuestro lado. Por favor inténtelo más tarde.",
+        "err_invalid": "Este valor no se puede aceptar.",
+        "back": "Ir al formulario de solicitud de servicio",
     },
 }
 _EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s.]{2,63}")
@@ -78,6 +103,15 @@ _UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 def language_of(requested: str | None) -> str:
     """"en" or "es" (anything else: English)."""
     return requested if requested in LANGUAGES else "en"
+
+
+def visitor_language(*asked: str | None) -> str:
+    """The visitor's language: the first of `asked` (the form's field, the address's `lang`, the cookie the form
+    set) that names one this site speaks; English otherwise."""
+    for one in asked:
+        if one in LANGUAGES:
+            return one
+    return "en"
 
 
 @dataclass(frozen=True)
@@ -106,15 +140,16 @@ class WebRequest:
 
 
 def check_request(profile: Profile, values: Mapping[str, str], lang: str,
-                  required: tuple[str, ...] | None = None) -> WebRequest:
+                  required: tuple[str, ...] | None = None, form: WebForm | None = None) -> WebRequest:
     """The case fields of a submitted form, or `errors` (field -> sentence in `lang`) and no fields.
 
     A web request has nobody on the line: an inquiry is answered by a call back or email (the follow-up tier),
     so `needs_follow_up` is set (not for a compliment). Text pointing to abuse is not kept: the narrative is
     emptied and the request flagged urgent, for a person to call the reporter (PROTOCOL.md section 4).
-    `required`: the fields that must be filled in (default: the form's)."""
+    `required`: the fields that must be filled in (default: the form's); `form`: the profile's form, when the
+    caller keeps it (form_of(profile) otherwise)."""
     words = WORDS[language_of(lang)]
-    form = form_of(profile)
+    form = form or form_of(profile)
     got = {name: (values.get(name) or "").strip() for name in FIELDS}
     errors: dict[str, str] = {}
     for name, text in got.items():

@@ -3,7 +3,8 @@
 `grant_login` (re)creates a calldesk user's login role and derives its privileges from the role table
 (`calldesk.rules.permissions`: PERMISSIONS says which actions a role may take, WRITES which tables each action
 writes), so a table a new migration adds is written by nobody until an action names it:
-- every role reads the calldesk tables (rows: the database's row-level security, calldesk.store.security) and
+- every role reads the calldesk tables (rows: the database's row-level security, calldesk.store.security; never
+  a web password's hash nor an API key's digest, HIDDEN_COLUMNS) and
   appends to the audit trail (never updates or deletes it; the database sets each event's actor);
 - each role inserts, updates and deletes exactly where its actions do; updates leave alone the columns fixed when
   a row is made (FIXED_COLUMNS: a case's number, opener, opening time...) and, for everyone but admins, every
@@ -19,7 +20,7 @@ from sqlalchemy import Connection, text
 from calldesk.errors import InvalidInput
 from calldesk.models import User
 from calldesk.rules.free_text import narrative_columns
-from calldesk.rules.permissions import AUDIT_TABLE, FIXED_COLUMNS, may, writes_of
+from calldesk.rules.permissions import AUDIT_TABLE, FIXED_COLUMNS, HIDDEN_COLUMNS, may, writes_of
 from calldesk.rules.profile import a_role
 from calldesk.store.security import CALLABLE, EVERYONE
 from calldesk.store.security_guards import AUTHORS
@@ -54,9 +55,12 @@ def _quoted(names: list[str] | tuple[str, ...]) -> str:
 def privileges(role: str, tables: list[str], views: list[str], columns: dict[str, list[str]]) -> list[str]:
     """The GRANT statements `role` gets, in words the database runs: what `calldesk.rules.permissions` says."""
     every = [t for t in tables if t != "alembic_version"]
-    readable = ", ".join(f"public.{_quoted([t])}" for t in [*tables, *views])
+    readable = ", ".join(f"public.{_quoted([t])}" for t in [*tables, *views] if t not in HIDDEN_COLUMNS)
     out = [f"GRANT SELECT ON {readable} TO {{role}}", f"GRANT INSERT ON public.{AUDIT_TABLE} TO {{role}}",
            "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}"]
+    # A hash or a digest: every column but those (the database compares them itself).
+    out += [f'GRANT SELECT ({_quoted([c for c in columns[t] if c not in HIDDEN_COLUMNS[t]])}) ON public."{t}" '
+            f"TO {{role}}" for t in tables if t in HIDDEN_COLUMNS]
     if may(role, "maintain_store"):  # a demo's ids continue its tables' numbering (never the trail's)
         out += [f"GRANT UPDATE ON SEQUENCE public.{t}_id_seq TO {{role}}" for t in every
                 if t != AUDIT_TABLE and "id" in columns.get(t, []) and t in SERIAL_TABLES]

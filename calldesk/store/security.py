@@ -29,10 +29,11 @@ from sqlalchemy import Connection, LargeBinary
 from sqlmodel import SQLModel
 
 from calldesk.rules.free_text import FINGERPRINTED
-from calldesk.rules.permissions import PERMISSIONS, SCOPES
+from calldesk.rules.permissions import HIDDEN_COLUMNS, PERMISSIONS, SCOPES
 from calldesk.rules.profile import ROLES
 from calldesk.store.audit import PERSONAL, PERSONAL_MARK
 from calldesk.store.security_guards import PIN, guards, sql_list
+from calldesk.store.security_web import WEB_DEFINERS, web_functions
 
 # The rows of a case reach it through case_id; a consent through its student.
 THROUGH_STUDENT = ("consent",)
@@ -50,6 +51,7 @@ def case_row_tables() -> list[str]:
 def audited_tables() -> list[str]:
     """The tables whose every change by a staff login the database records itself."""
     return sorted({"cases", "app_user", "report", "reportstep", "resource", "phoneevent", "blockednumber",
+                   *HIDDEN_COLUMNS,
                    *case_row_tables()})
 
 
@@ -263,6 +265,9 @@ def triggers() -> list[str]:
     after := CASE WHEN TG_OP = 'DELETE' THEN '{{}}'::jsonb ELSE to_jsonb(NEW) END;
     -- Each changed column, before and after (one statement: a new case's row has every column).
     changed := (SELECT coalesce(jsonb_object_agg(c.k, CASE
+        WHEN c.k = ANY({sql_list(sorted({c for cs in HIDDEN_COLUMNS.values() for c in cs}))}) THEN jsonb_build_array(
+          -- a hash or a digest: only that it changed (no staff login reads it, nor its trail)
+          CASE WHEN before ? c.k THEN '[hidden]' END, CASE WHEN after ? c.k THEN '[hidden]' END)
         WHEN c.k = ANY({sql_list(binary_columns())}) THEN jsonb_build_array(  -- a file's bytes: only their size
           CASE WHEN before ? c.k THEN '[' || length(decode(substr(before ->> c.k, 3), 'hex')) || ' bytes]' END,
           CASE WHEN after ? c.k THEN '[' || length(decode(substr(after ->> c.k, 3), 'hex')) || ' bytes]' END)
@@ -327,17 +332,18 @@ def policies() -> list[str]:
 DEFINERS = ("calldesk_role()", "calldesk_sole()", "calldesk_places()", "calldesk_trail_value(text, text)",
             "calldesk_caller_cases(text, text, text, timestamptz, integer)",
             "calldesk_school_window(text, timestamptz, timestamptz, integer)", "calldesk_forget_narrative(integer)",
-            "calldesk_audit_actor()", "calldesk_row_changed()", "calldesk_counter_guard()")
+            "calldesk_audit_actor()", "calldesk_row_changed()", "calldesk_counter_guard()", *WEB_DEFINERS)
 # Every login: who they are (row-level security asks). A desk login: the narrow reads; the abuse mark's scrub.
 EVERYONE = ("calldesk_role()", "calldesk_sole()", "calldesk_places()")
 CALLABLE = {"calldesk_caller_cases(text, text, text, timestamptz, integer)": "take_call",
             "calldesk_school_window(text, timestamptz, timestamptz, integer)": "take_call",
-            "calldesk_forget_narrative(integer)": "mark_abuse"}
+            "calldesk_forget_narrative(integer)": "mark_abuse",
+            **{function: "serve_web" for function in WEB_DEFINERS}}
 
 
 def statements() -> list[str]:
     """Everything `apply` runs, in order."""
-    return [*functions(), *triggers(), *policies(),
+    return [*functions(), *web_functions(), *triggers(), *policies(),
             *(f"REVOKE ALL ON FUNCTION public.{f} FROM PUBLIC" for f in (*DEFINERS, "calldesk_hmac(bytea, bytea)")),
             "REVOKE ALL ON public.storesecret FROM PUBLIC"]
 

@@ -32,7 +32,8 @@ AUTHORS = {"cases": "opened_by", "followup": "by_user", "clockevent": "by_user",
            "qualityreview": "reviewed_by", "caselink": "created_by", "disclosure": "disclosed_by",
            "consent": "recorded_by", "litigationhold": "placed_by", "report": "run_by",
            "reportstep": "done_by", "casestep": "by_user", "phoneevent": "recorded_by",
-           "mailmessage": "by_user", "blockednumber": "blocked_by"}
+           "mailmessage": "by_user", "blockednumber": "blocked_by",
+           "webkey": "issued_by", "webaccount": "created_by"}
 # Who last changed a row: set by the database on every insert and update (the coordinator's resource directory).
 CHANGED_BY = {"resource": "updated_by"}
 # Who did a later step: set by the database when the step is taken.

@@ -24,9 +24,10 @@ from starlette.routing import Route
 from calldesk.errors import PermissionDenied
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.profile import Profile
-from calldesk.rules.web_form import WebRequest
+from calldesk.rules.web_form import WORDS, WebForm, WebRequest, form_of, visitor_language
 from calldesk.store.store import Store, open_store
 from calldesk.store.users import Actor
+from calldesk.store.web_accounts import SignIn, web_client, web_sign_in
 from calldesk.store.web_requests import PublicStatus, Submitted, public_requests, public_status, submit_request
 from calldesk.web.accounts import login_password
 from calldesk.web.guards import Csrf, RateLimit, SecurityHeaders
@@ -34,6 +35,7 @@ from calldesk.web.keys import web_secret
 
 TEMPLATES = Path(__file__).parent / "templates"
 SERVE_ENV = "CALLDESK_WEB_SERVE"  # a worker's settings, from `calldesk serve --workers N`
+LANG_COOKIE = "calldesk_lang"  # the language the visitor chose on the form, for the pages that follow
 
 
 @dataclass
@@ -49,6 +51,8 @@ class WebFront:
     csrf: Csrf = field(init=False)
     rate: RateLimit = field(init=False)
     templates: Environment = field(init=False)
+    agency: str = field(init=False)
+    form: WebForm = field(init=False)  # the profile's form, made once (not per request)
     refused: dict[str, int] = field(default_factory=dict)  # why requests were refused, counted (tests, logs)
     _stores: dict[str, Store] = field(default_factory=dict)  # respondents' own connections (PostgreSQL)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -57,8 +61,12 @@ class WebFront:
         self.secret = self.secret or web_secret(self.home)
         self.csrf = Csrf(self.secret)
         self.rate = RateLimit(self.rate_per_minute)
-        self.templates = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
+        # The templates are part of the installed code: compiled once, never looked up on disk again per page.
+        self.templates = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True),
+                                     auto_reload=False)
         self.actor = self.actor or self.store.actor()
+        self.agency = self.profile.title  # kept: an error page must not depend on anything that can fail
+        self.form = form_of(self.profile)
 
     def store_of(self, username: str) -> Store:
         """The store as respondent `username` uses it: on PostgreSQL their own login (its password kept by
@@ -93,8 +101,17 @@ class WebFront:
         return calendar_for(self.profile).local(moment).strftime("%Y-%m-%d")
 
     def page(self, name: str, status: int = 200, **values: Any) -> HTMLResponse:
-        html = self.templates.get_template(name).render(agency=self.profile.title, day=self.day, **values)
+        lang = values.setdefault("lang", "en")
+        values.setdefault("w", WORDS[lang])
+        html = self.templates.get_template(name).render(agency=self.agency, day=self.day, **values)
         return HTMLResponse(html, status_code=status)
+
+    def refusal(self, lang: str, status: int, title: str, sentence: str, *, why: str | None = None) -> HTMLResponse:
+        """A refusal page in the visitor's language: the words `title` and `sentence` of the word table."""
+        if why is not None:
+            self.count(why)
+        words = WORDS[lang]
+        return self.page("message.html", status, lang=lang, page_title=words[title], message=words[sentence])
 
     async def submit(self, checked: WebRequest) -> Submitted:
         """Open the checked request's case (in a worker thread: the store is synchronous)."""
@@ -106,6 +123,24 @@ class WebFront:
     async def requests(self, since: datetime | None, until: datetime | None, status: str | None,
                        numbers: list[str]) -> list[PublicStatus]:
         return await run_in_threadpool(self._requests, since, until, status, numbers)
+
+    async def sign_in(self, username: str, password: str) -> SignIn:
+        """A respondent's sign-in checked, and counted, by the store (argon2 work: in a worker thread)."""
+        return await run_in_threadpool(self._sign_in, username, password)
+
+    async def client(self, key: str) -> str | None:
+        """The Open311 client whose API key `key` is, or None."""
+        return await run_in_threadpool(self._client, key)
+
+    def _sign_in(self, username: str, password: str) -> SignIn:
+        assert self.actor is not None
+        with self.store.uow() as uow:
+            return web_sign_in(uow, actor=self.actor, username=username, password=password)
+
+    def _client(self, key: str) -> str | None:
+        assert self.actor is not None
+        with self.store.uow(readonly=True) as uow:
+            return web_client(uow.session, viewer=self.actor, key=key)
 
     def _submit(self, checked: WebRequest) -> Submitted:
         assert self.actor is not None
@@ -129,17 +164,37 @@ def _css(request: Request) -> Response:
     return Response((TEMPLATES / "form.css").read_text(encoding="utf-8"), media_type="text/css")
 
 
-async def _not_found(request: Request, exc: Exception) -> Response:
-    if request.url.path.startswith("/open311/"):
-        return JSONResponse([{"code": 404, "description": "Not found."}], status_code=404)
-    return HTMLResponse("<!doctype html><title>Not found</title><h1>Not found</h1>", status_code=404)
+def language_asked(request: Request, form_value: str | None = None) -> str:
+    """The visitor's language: a form's `lang` field, the address's `?lang=`, or the cookie the form set."""
+    return visitor_language(form_value, request.query_params.get("lang"), request.cookies.get(LANG_COOKIE))
 
 
-async def _failed(request: Request, exc: Exception) -> Response:
-    # Never a trace: the reason stays in the server's log (uvicorn logs the exception).
-    if request.url.path.startswith("/open311/"):
-        return JSONResponse([{"code": 500, "description": "The server could not do that."}], status_code=500)
-    return HTMLResponse("<!doctype html><title>Error</title><h1>Sorry, something went wrong.</h1>", status_code=500)
+def _plain(lang: str, status: int, title: str, sentence: str) -> HTMLResponse:
+    """The last resort when even the template fails: the same words, no template."""
+    words = WORDS[lang]
+    return HTMLResponse(f'<!doctype html><html lang="{lang}"><title>{words[title]}</title><h1>{words[title]}</h1>'
+                        f"<p>{words[sentence]}</p></html>", status_code=status)
+
+
+def _handlers(front: WebFront) -> dict[Any, Any]:
+    """The not-found and failure pages, in the visitor's language (JSON under /open311/)."""
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        if request.url.path.startswith("/open311/"):
+            return JSONResponse([{"code": 404, "description": "Not found."}], status_code=404)
+        return front.refusal(language_asked(request), 404, "not_found_title", "not_found")
+
+    async def failed(request: Request, exc: Exception) -> Response:
+        # Never a trace: the reason stays in the server's log (uvicorn logs the exception).
+        if request.url.path.startswith("/open311/"):
+            return JSONResponse([{"code": 500, "description": "The server could not do that."}], status_code=500)
+        lang = language_asked(request)
+        try:
+            return front.refusal(lang, 500, "failed_title", "failed")
+        except Exception:
+            return _plain(lang, 500, "failed_title", "failed")
+
+    return {404: not_found, 405: not_found, Exception: failed}
 
 
 def create_app(front: WebFront, *, threads: int = 10) -> Any:
@@ -154,8 +209,7 @@ def create_app(front: WebFront, *, threads: int = 10) -> Any:
 
     routes = [Route("/static/form.css", _css), *pages.routes(front), *open311.routes(front),
               *respond.routes(front)]
-    app = Starlette(routes=routes, exception_handlers={404: _not_found, 405: _not_found, Exception: _failed},
-                    lifespan=lifespan)
+    app = Starlette(routes=routes, exception_handlers=_handlers(front), lifespan=lifespan)
     return SecurityHeaders(app)
 
 

@@ -1,5 +1,9 @@
-"""The web front's own secrets, kept beside the store's settings (never in the store): the key that signs its
-forms, sessions and status links, and the Open311 clients' API keys (only their SHA-256 is kept)."""
+"""The web front's own secret, kept beside the store's settings (not in the store): the key that signs its forms,
+respondents' sessions and status links. Whoever reads it can sign a session as any respondent; in the store its
+readers would be every login of the web front's role (a desk role: every agent), here only the web host's own
+account. Several web processes share it by the same file (copy it to each host). The Open311 clients' keys and
+respondents' passwords are in the store (calldesk.store.web_accounts); `old_clients` reads an earlier calldesk's
+file of key digests for their one import."""
 
 from __future__ import annotations
 
@@ -7,14 +11,12 @@ import hashlib
 import hmac
 import json
 import os
-import re
 import secrets
 from pathlib import Path
 
-from calldesk.errors import InvalidInput
 from calldesk.settings import data_home
 
-CLIENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._-]{0,79}")
+OLD_CLIENTS = "open311_clients.json"
 
 
 def web_home() -> Path:
@@ -46,39 +48,8 @@ def status_token_ok(secret: bytes, case_number: str, token: str) -> bool:
     return hmac.compare_digest(status_token(secret, case_number), token)
 
 
-def _digest(key: str) -> str:
-    return hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()
-
-
-def _clients(home: Path) -> dict[str, str]:
-    path = home / "open311_clients.json"
+def old_clients(home: Path) -> dict[str, str]:
+    """The Open311 clients' key digests an earlier calldesk kept in a file (client -> SHA-256), for the one import
+    into the store (calldesk.store.web_accounts.import_web_files)."""
+    path = home / OLD_CLIENTS
     return dict(json.loads(path.read_text(encoding="utf-8"))) if path.exists() else {}
-
-
-def add_client(home: Path, name: str) -> str:
-    """Issue an Open311 client's API key (shown once; only its digest is kept). A name already issued is refused."""
-    if not CLIENT_NAME.fullmatch(name):
-        raise InvalidInput("A client's name is 1-80 letters, digits, spaces, . _ or -.", field="name")
-    clients = _clients(home)
-    if name in clients:
-        raise InvalidInput(f"A key for '{name}' was already issued; remove it first to issue another.", field="name")
-    key = secrets.token_urlsafe(32)
-    clients[name] = _digest(key)
-    _private(home / "open311_clients.json", json.dumps(clients, indent=1, sort_keys=True))
-    return key
-
-
-def remove_client(home: Path, name: str) -> bool:
-    clients = _clients(home)
-    if clients.pop(name, None) is None:
-        return False
-    _private(home / "open311_clients.json", json.dumps(clients, indent=1, sort_keys=True))
-    return True
-
-
-def client_of(home: Path, key: str) -> str | None:
-    """The client whose API key `key` is, or None."""
-    if not key or len(key) > 200:
-        return None
-    digest = _digest(key)
-    return next((name for name, kept in _clients(home).items() if hmac.compare_digest(kept, digest)), None)

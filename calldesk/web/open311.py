@@ -17,7 +17,6 @@ from calldesk.rules.web_form import BODY_LIMIT, check_request
 from calldesk.store.web_requests import PublicStatus
 from calldesk.web.app import WebFront
 from calldesk.web.guards import BadForm, TooLarge, parse_form, read_body
-from calldesk.web.keys import client_of
 
 PREFIX = "/open311/v2"
 
@@ -47,8 +46,8 @@ def _since(text: str) -> datetime | None:
 
 
 def routes(front: WebFront) -> list[Route]:
-    def keyed(values: dict[str, str]) -> str | None:
-        client = client_of(front.home, values.get("api_key", ""))
+    async def keyed(values: dict[str, str]) -> str | None:
+        client = await front.client(values.get("api_key", ""))
         if client is None:
             front.count("api_key")
         return client
@@ -74,13 +73,13 @@ def routes(front: WebFront) -> list[Route]:
         except BadForm:
             front.count("form")
             return _error(400, "The body must be application/x-www-form-urlencoded UTF-8.")
-        if keyed(values) is None:
+        if await keyed(values) is None:
             return _error(403, "A valid api_key is required.")
         form, problem = check_post(front.profile, values)
         if problem is not None:
             front.count("invalid")
             return _error(400, problem)
-        checked = check_request(front.profile, form, "en", required=("category", "claim"))
+        checked = check_request(front.profile, form, "en", required=("category", "claim"), form=front.form)
         if checked.errors:
             front.count("invalid")
             name, sentence = next(iter(checked.errors.items()))
@@ -99,7 +98,7 @@ def routes(front: WebFront) -> list[Route]:
         if set(values) - GET_FIELDS:
             front.count("invalid")
             return _error(400, "Not a GeoReport v2 argument: " + ", ".join(sorted(set(values) - GET_FIELDS))[:200])
-        if keyed(values) is None:
+        if await keyed(values) is None:
             return _error(403, "A valid api_key is required.")
         status = values.get("status") or None
         if status is not None and status not in STATUSES:
@@ -119,7 +118,7 @@ def routes(front: WebFront) -> list[Route]:
 
     async def get_request(request: Request) -> Response:
         values = dict(request.query_params)
-        if keyed(values) is None:
+        if await keyed(values) is None:
             return _error(403, "A valid api_key is required.")
         number = request.path_params["number"]
         if len(number) > 20:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from calldesk.errors import CalldeskError, InvalidInput, NotFound
-from calldesk.rules.web_form import BODY_LIMIT, CALL_TYPES, FIELDS, HONEYPOT, WORDS, check_request, form_of, language_of
-from calldesk.web.app import WebFront
+from calldesk.rules.web_form import BODY_LIMIT, CALL_TYPES, FIELDS, HONEYPOT, WORDS, check_request
+from calldesk.web.app import LANG_COOKIE, WebFront, language_asked
 from calldesk.web.guards import CSRF_COOKIE, BadForm, TooLarge, parse_form, read_body
 from calldesk.web.keys import status_token, status_token_ok
 
@@ -26,39 +26,37 @@ def routes(front: WebFront) -> list[Route]:
         words = WORDS[lang]
         cookie, token = front.csrf.issue(request)
         response = front.page("request.html", status, lang=lang, other="es" if lang == "en" else "en", w=words,
-                              page_title=words["title"], form=form_of(front.profile), values=values, errors=errors,
+                              page_title=words["title"], form=front.form, values=values, errors=errors,
                               labels={name: words[name] for name in LABELS}, csrf=token, call_types=CALL_TYPES)
-        response.set_cookie(CSRF_COOKIE, cookie, httponly=True, samesite="strict", path="/",
-                            secure=request.url.scheme == "https")
+        secure = request.url.scheme == "https"
+        response.set_cookie(CSRF_COOKIE, cookie, httponly=True, samesite="strict", path="/", secure=secure)
+        # The language chosen, for the pages after the form (its refusals too) when a link drops `?lang=`.
+        response.set_cookie(LANG_COOKIE, lang, httponly=True, samesite="lax", path="/", secure=secure)
         return response
 
-    def refused(why: str, status: int, message: str) -> Response:
-        front.count(why)
-        return front.page("message.html", status, lang="en", page_title="Not accepted", message=message)
-
     async def show_form(request: Request) -> Response:
-        return form_page(request, language_of(request.query_params.get("lang")), {}, {})
+        return form_page(request, language_asked(request), {}, {})
 
     async def send_form(request: Request) -> Response:
-        lang = language_of(request.query_params.get("lang"))
+        lang = language_asked(request)
         if not front.rate.allow(_address(request)):
-            return refused("rate", 429, "Too many requests from your address; please try again in a minute.")
+            return front.refusal(lang, 429, "refused", "too_many", why="rate")
         if request.headers.get("content-type", "").split(";")[0].strip() != "application/x-www-form-urlencoded":
-            return refused("type", 415, "The form must be sent as a web form.")
+            return front.refusal(lang, 415, "refused", "not_form", why="type")
         try:
             values = parse_form(await read_body(request, BODY_LIMIT))
         except TooLarge:
-            return refused("size", 413, "The form is too large.")
+            return front.refusal(lang, 413, "refused", "too_large", why="size")
         except BadForm:
-            return refused("form", 400, "The form could not be read.")
+            return front.refusal(lang, 400, "refused", "unreadable", why="form")
+        lang = language_asked(request, values.get("lang"))
         if not front.csrf.valid(request, values.get("csrf", "")):
-            return refused("csrf", 403, "The form expired or did not come from this site; please fill it in again.")
+            return front.refusal(lang, 403, "refused", "expired", why="csrf")
         if values.get(HONEYPOT):
-            return refused("honeypot", 400, "The form could not be accepted.")
+            return front.refusal(lang, 400, "refused", "not_accepted", why="honeypot")
         if set(values) - set(FIELDS):
-            return refused("fields", 400, "The form has fields this site does not know.")
-        lang = language_of(values.get("lang") or lang)
-        checked = check_request(front.profile, values, lang)
+            return front.refusal(lang, 400, "refused", "unknown_fields", why="fields")
+        checked = check_request(front.profile, values, lang, form=front.form)
         kept = {name: values.get(name, "") for name in FIELDS if name not in ("csrf", HONEYPOT)}
         if checked.errors:
             front.count("invalid")
@@ -68,25 +66,25 @@ def routes(front: WebFront) -> list[Route]:
         except InvalidInput as exc:  # what only the store can judge (a phone that is not dialable)
             front.count("invalid")
             field = exc.field if exc.field in FIELDS else "claim"
-            sentence = WORDS[lang]["err_phone"] if field == "phone" else exc.message
+            # The store's sentences are English: a Spanish visitor gets the word table's.
+            sentence = WORDS[lang]["err_phone"] if field == "phone" else \
+                exc.message if lang == "en" else WORDS[lang]["err_invalid"]
             return form_page(request, lang, kept, {field: sentence}, 400)
-        except CalldeskError as exc:
-            front.count("refused")
-            return front.page("message.html", 400, lang=lang, page_title=WORDS[lang]["title"], message=exc.message)
+        except CalldeskError:
+            return front.refusal(lang, 400, "refused", "not_accepted", why="refused")
         link = f"{request.base_url}status/{submitted.case_number}/{status_token(front.secret, submitted.case_number)}"
         return front.page("received.html", 200, lang=lang, w=WORDS[lang], page_title=WORDS[lang]["thanks"],
                           number=submitted.case_number, link=f"{link}?lang={lang}", abuse=submitted.abuse_suspected)
 
     async def show_status(request: Request) -> Response:
         number, token = request.path_params["number"], request.path_params["token"]
-        lang = language_of(request.query_params.get("lang"))
+        lang = language_asked(request)
         if len(number) > 20 or not status_token_ok(front.secret, number, token):
-            front.count("status")
-            return HTMLResponse("<!doctype html><title>Not found</title><h1>Not found</h1>", status_code=404)
+            return front.refusal(lang, 404, "not_found_title", "not_found", why="status")
         try:
             found = await front.status(number)
         except NotFound:
-            return HTMLResponse("<!doctype html><title>Not found</title><h1>Not found</h1>", status_code=404)
+            return front.refusal(lang, 404, "not_found_title", "not_found")
         return front.page("status.html", lang=lang, w=WORDS[lang], page_title=WORDS[lang]["status"], found=found)
 
     async def home(request: Request) -> Response:

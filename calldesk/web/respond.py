@@ -19,7 +19,7 @@ from calldesk.store.casework import set_resolution
 from calldesk.store.intake import build
 from calldesk.store.queue import QueueFilter, QueueRow, queue_page
 from calldesk.store.users import Actor, actor_for
-from calldesk.web.accounts import SESSION_COOKIE, SESSION_SECONDS, Lockout, Sessions, password_ok
+from calldesk.web.accounts import SESSION_COOKIE, SESSION_SECONDS, Sessions
 from calldesk.web.app import WebFront
 from calldesk.web.guards import CSRF_COOKIE, BadForm, TooLarge, parse_form, read_body
 
@@ -29,7 +29,7 @@ def _signed_out() -> Response:
 
 
 def routes(front: WebFront) -> list[Route]:
-    sessions, lockout = Sessions(front.secret), Lockout()
+    sessions = Sessions(front.secret)
 
     def with_csrf(request: Request, name: str, status: int = 200, **values: Any) -> Response:
         cookie, token = front.csrf.issue(request)
@@ -61,19 +61,16 @@ def routes(front: WebFront) -> list[Route]:
             return with_csrf(request, "sign_in.html", 403, page_title="Sign in",
                              problem="The form expired; please sign in again.")
         username, password = values.get("username", "").strip(), values.get("password", "")
-        if lockout.locked(username):
+        # The store checks and counts (on PostgreSQL the database itself: every web process sees one count).
+        found = await front.sign_in(username, password)
+        if found == "locked":
             front.count("locked")
             return with_csrf(request, "sign_in.html", 429, page_title="Sign in",
                              problem="Too many failed sign-ins: this account is locked for 15 minutes.")
-        ok = await run_in_threadpool(password_ok, front.home, username, password)
-        if ok:
-            ok = await run_in_threadpool(_is_respondent, front, username)
-        if not ok:
-            lockout.failed(username)
+        if found != "ok" or not await run_in_threadpool(_is_respondent, front, username):
             front.count("sign_in")
             return with_csrf(request, "sign_in.html", 401, page_title="Sign in",
                              problem="That user name and password do not match a respondent's account.")
-        lockout.cleared(username)
         response = RedirectResponse("/respond", status_code=303)
         response.set_cookie(SESSION_COOKIE, sessions.issue(username), max_age=SESSION_SECONDS, httponly=True,
                             samesite="strict", path="/respond", secure=request.url.scheme == "https")
@@ -112,14 +109,14 @@ def routes(front: WebFront) -> list[Route]:
                     await run_in_threadpool(_resolve, front, who, number, typed)
                     saved = True
                 except NotFound:
-                    return front.page("message.html", 404, lang="en", page_title="Not found",
+                    return front.page("message.html", 404, lang="en", page_title="Not found", respondent=True,
                                       message="No such case among yours.")
                 except CalldeskError as exc:
                     problem = exc.message
         try:
             case = await run_in_threadpool(_case, front, who, number)
         except CalldeskError:
-            return front.page("message.html", 404, lang="en", page_title="Not found",
+            return front.page("message.html", 404, lang="en", page_title="Not found", respondent=True,
                               message="No such case among yours.")
         return with_csrf(request, "respond_case.html", 400 if problem else 200, page_title=f"Case {number}",
                          case=case, problem=problem, saved=saved, **typed)

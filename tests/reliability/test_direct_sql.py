@@ -21,7 +21,7 @@ import pytest
 from sqlmodel import SQLModel
 
 from calldesk.rules.free_text import FINGERPRINTED, narrative_columns
-from calldesk.rules.permissions import FIXED_COLUMNS, may, writes_of
+from calldesk.rules.permissions import FIXED_COLUMNS, HIDDEN_COLUMNS, may, writes_of
 from calldesk.store.audit import PERSONAL, PERSONAL_MARK
 from tests.conftest import Team
 from tests.reliability.direct_sql import (
@@ -45,7 +45,8 @@ AUTHORS = {"cases": "opened_by", "followup": "by_user", "clockevent": "by_user",
            "qualityreview": "reviewed_by", "caselink": "created_by", "disclosure": "disclosed_by",
            "consent": "recorded_by", "litigationhold": "placed_by", "report": "run_by",
            "reportstep": "done_by", "casestep": "by_user", "auditevent": "actor", "phoneevent": "recorded_by",
-           "mailmessage": "by_user", "blockednumber": "blocked_by"}
+           "mailmessage": "by_user", "blockednumber": "blocked_by",
+           "webkey": "issued_by", "webaccount": "created_by"}
 # Tables recorded by the database beyond a case's rows: the users (their absence), the reports and their steps, and
 # the resource directory the coordinator keeps, the phone system's events.
 ALSO_RECORDED = ("app_user", "report", "reportstep", "resource", "phoneevent")
@@ -147,6 +148,8 @@ def _where(table: str, who: str, team: Team, seeds: Seeds) -> str:
 def _changed(table: str, column: str, kind: str, length: int | None, cat: Catalogue, seeds: Seeds) -> str | None:
     """A new value for the column, as SQL (None: the column keeps its value, only the privilege is probed)."""
     c = f'"{column}"'
+    if column in HIDDEN_COLUMNS.get(table, ()):  # a hash no login reads: a new value that does not read the old
+        return "'probe-' || md5(random()::text)"
     if cat.refs.get((table, column)) == "cases":  # the row moves to (or points at) the other case
         return f"CASE WHEN {c} = {seeds.blank} THEN {seeds.case} ELSE {seeds.blank} END"
     if column == "id" or (table, column) in cat.refs:
@@ -179,7 +182,8 @@ def _insert(table: str, who: str, team: Team, seeds: Seeds, cat: Catalogue) -> s
             value = str(seeds.blank)
         elif AUTHORS.get(table) == column:
             value = f"'{team.name('vic' if who != 'vic' else 'sue')}'"
-        elif column in fresh and kind in ("text", "character varying"):
+        elif column in HIDDEN_COLUMNS.get(table, ()) or (column in fresh and kind in ("text", "character varying")):
+            # (a hash no login reads is never copied from the row: a fresh value, unique where a digest must be)
             value = f"left('p' || md5(random()::text), {length or 30})"
         elif column in fresh and kind in ("integer", "bigint"):
             value = f"{c} + 1000 + (random() * 100000)::int"
@@ -187,8 +191,10 @@ def _insert(table: str, who: str, team: Team, seeds: Seeds, cat: Catalogue) -> s
             value = c
         names.append(c)
         values.append(value)
+    shown = ", ".join(f'"{c}"' for c in cat.tables[table] if c not in HIDDEN_COLUMNS[table]) \
+        if table in HIDDEN_COLUMNS else "*"  # what the login reads back (never a hash)
     return (f'INSERT INTO public."{table}" ({", ".join(names)}) SELECT {", ".join(values)} FROM public."{table}" '
-            f"WHERE {_where(table, who, team, seeds)} RETURNING *")
+            f"WHERE {_where(table, who, team, seeds)} RETURNING {shown}")
 
 
 def _recorded(conn: psycopg.Connection[Any]) -> list[tuple[str, str, str, int | None, dict[str, list[Any]]]]:
@@ -359,7 +365,7 @@ def test_every_probe_is_one_the_owner_could_run(backend: str, crew: tuple[Team, 
 
 
 @pytest.mark.parametrize("who", PEOPLE)
-def test_each_login_reads_every_column_but_the_store_keys_it_may_not(
+def test_each_login_reads_every_column_but_the_store_keys_and_hashes_it_may_not(
         backend: str, crew: tuple[Team, Seeds, Catalogue], who: str) -> None:
     team, _, cat = crew
     problems = []
@@ -367,9 +373,16 @@ def test_each_login_reads_every_column_but_the_store_keys_it_may_not(
         for table, columns in [*cat.tables.items(), *((v, {"*": ("", None, False)}) for v in cat.views)]:
             for column in columns:
                 name = "*" if column == "*" else f'"{column}"'
+                hidden = column in HIDDEN_COLUMNS.get(table, ())
                 with trying(conn, f'SELECT {name} FROM public."{table}" LIMIT 1') as done:
-                    if done.error is not None:
+                    if done.error is not None and not hidden:
                         problems.append(f"{table}.{column}: {done.error}")
+                    if hidden and (done.error is None or refusal(done.error) != "privilege"):
+                        problems.append(f"{table}.{column}: a hash no login may read was read ({done.error})")
+            if table in HIDDEN_COLUMNS:  # nor all of the row at once
+                with trying(conn, f'SELECT * FROM public."{table}" LIMIT 1') as done:
+                    if done.error is None:
+                        problems.append(f"{table}: SELECT * read its hidden column")
         keys = {r[0] for r in conn.execute("SELECT name FROM public.storesecret")}
         values = conn.execute("SELECT count(*) FROM public.storesecret WHERE value IS NOT NULL").fetchone()
     assert not problems, "\n".join(problems)

@@ -42,6 +42,7 @@ from calldesk.store import (
     letters,
     reference,
     users,
+    web_accounts,
 )
 from calldesk.store.assignments import assign_cases, reassign
 from calldesk.store.cases import close_case, mark_abuse, update_case
@@ -288,6 +289,18 @@ MATRIX: dict[str, tuple[str, Action, tuple[str, ...]]] = {
         f"From: a@example.org\r\nMessage-ID: <{_fresh('m')}@example.org>\r\nSubject: Re: [Case {n}]\r\n\r\n"
         "Thanks\r\n").encode()), ("supervisor", "admin")),
     "mail.outbox": ("plain", lambda u, a, n: outbox(u.session, viewer=a), DESK),
+    # The web front's accounts and keys (issue 25): the admins'; the web front's own login checks them.
+    "web_accounts.set_web_password": ("plain", lambda u, a, n: web_accounts.set_web_password(
+        u, actor=a, username="rex", password="a long web password"), ("admin",)),
+    "web_accounts.add_web_key": ("plain", lambda u, a, n: web_accounts.add_web_key(u, actor=a, name=_fresh("k")),
+                                 ("admin",)),
+    "web_accounts.web_keys": ("plain", lambda u, a, n: web_accounts.web_keys(u.session, viewer=a), ("admin",)),
+    "web_accounts.import_web_files": ("plain", lambda u, a, n: web_accounts.import_web_files(
+        u, actor=a, accounts={}, keys={}), ("admin",)),
+    "web_accounts.web_sign_in": ("plain", lambda u, a, n: web_accounts.web_sign_in(
+        u, actor=a, username="rex", password="not it"), DESK),
+    "web_accounts.web_client": ("plain", lambda u, a, n: web_accounts.web_client(u.session, viewer=a, key="k"),
+                                DESK),
 }
 
 

@@ -10,7 +10,7 @@ from sqlmodel import func, select
 from calldesk.models import Case
 from calldesk.store.store import Store
 from calldesk.store.users import Actor
-from calldesk.web.keys import add_client
+from calldesk.store.web_accounts import add_web_key, revoke_web_key
 from tests.web.server import serving
 
 V2 = "/open311/v2"
@@ -20,7 +20,8 @@ POST = {"service_code": "transportation", "address_string": "Roosevelt High", "f
 
 
 def test_services_and_requests(store: Store, staff: dict[str, Actor], tmp_path: Path) -> None:
-    key = add_client(tmp_path / "web", "city311")
+    with store.uow() as uow:  # what `calldesk serve key add city311` does (an admin)
+        key = add_web_key(uow, actor=staff["admin"], name="city311")
     with serving(store, tmp_path / "web") as served, served.client() as client:
         listed = client.get(f"{V2}/services.json").json()
         one = client.get(f"{V2}/services/transportation.json")
@@ -66,3 +67,14 @@ def test_services_and_requests(store: Store, staff: dict[str, Actor], tmp_path: 
         assert (case.channel, case.category, case.caller_name, case.school) == (
             "web_form", "Transportation", "Ann Lee", "Roosevelt High")
         assert uow.session.exec(select(func.count()).select_from(Case)).one() == 1
+
+
+def test_a_revoked_key_is_refused(store: Store, staff: dict[str, Actor], tmp_path: Path) -> None:
+    with store.uow() as uow:
+        key = add_web_key(uow, actor=staff["admin"], name="county")
+    with serving(store, tmp_path / "web") as served, served.client() as client:
+        before = client.get(f"{V2}/requests.json", params={"api_key": key})
+        with store.uow() as uow:  # `calldesk serve key revoke county`: every web process sees it at once
+            revoke_web_key(uow, actor=staff["admin"], name="county")
+        after = client.get(f"{V2}/requests.json", params={"api_key": key})
+    assert before.status_code == 200 and after.status_code == 403

@@ -12,13 +12,15 @@ import httpx
 import pytest
 from sqlmodel import col, select
 
-from calldesk.models import AuditEvent, Case, Resolution, UserCreate
+from calldesk.models import AuditEvent, Case, Resolution, UserCreate, WebAccount
+from calldesk.rules.web_accounts import FAILURES_BEFORE_LOCK
 from calldesk.store import users as user_service
 from calldesk.store.grants import grant_login
 from calldesk.store.store import Store, open_store
 from calldesk.store.users import Actor
+from calldesk.store.web_accounts import set_web_password
 from calldesk.store.web_logins import set_login_password
-from calldesk.web.accounts import FAILURES_BEFORE_LOCK, new_login_password, set_password
+from calldesk.web.accounts import new_login_password
 from tests.conftest import TEAM_PASSWORD, TEAM_PLACES, PgDatabases, Team, _pg_exec, add_user
 from tests.web.server import request_number, serving, submit
 from tests.web.test_web_form import ANN
@@ -32,6 +34,12 @@ def _sign_in(client: httpx.Client, username: str, password: str) -> httpx.Respon
     assert token
     return client.post("/respond/sign-in", data={"csrf": token.group(1), "username": username,
                                                  "password": password})
+
+
+def set_password(store: Store, admin: Actor, username: str, password: str) -> None:
+    """What `calldesk serve respondent add` does in the store (an admin): the argon2id hash kept there."""
+    with store.uow() as uow:
+        set_web_password(uow, actor=admin, username=username, password=password)
 
 
 def _token(page: httpx.Response) -> str:
@@ -78,7 +86,7 @@ def _desk_sees(owner: Store, rex: str, ours: str) -> None:
 def test_a_respondent_documents_a_resolution_on_the_embedded_store(store: Store, staff: dict[str, Actor],
                                                                    tmp_path: Path) -> None:
     add_user(store, staff["admin"], "rex", "respondent", places=TEAM_PLACES)
-    set_password(tmp_path / "web", "rex", PASSWORD)
+    set_password(store, staff["admin"], "rex", PASSWORD)
     with serving(store, tmp_path / "web") as served, served.client() as client:
         ours, theirs = _two_requests(client)
         _respondent_works(client, "rex", ours, theirs)
@@ -109,7 +117,7 @@ def test_a_respondent_works_as_their_own_database_login(logins_dropped_last: lis
     _pg_exec(f"ALTER ROLE \"{web}\" PASSWORD '{TEAM_PASSWORD}'")
     with team.owner.uow() as uow:  # what `calldesk serve respondent add` does on PostgreSQL
         set_login_password(uow, actor=boss, login=rex, password=new_login_password(home, rex))
-    set_password(home, rex, PASSWORD)
+    set_password(team.owner, boss, rex, PASSWORD)
     front_store = open_store(team.url("web"), create=False)
     try:
         with serving(front_store, home) as served, served.client() as client:
@@ -129,7 +137,7 @@ def test_a_respondent_works_as_their_own_database_login(logins_dropped_last: lis
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_repeated_failures_lock_the_account(store: Store, staff: dict[str, Actor], tmp_path: Path) -> None:
     add_user(store, staff["admin"], "rex", "respondent", places=TEAM_PLACES)
-    set_password(tmp_path / "web", "rex", PASSWORD)
+    set_password(store, staff["admin"], "rex", PASSWORD)
     with serving(store, tmp_path / "web") as served, served.client() as client:
         wrong = [_sign_in(client, "rex", "not the password").status_code for _ in range(FAILURES_BEFORE_LOCK)]
         locked = _sign_in(client, "rex", PASSWORD)
@@ -138,5 +146,8 @@ def test_repeated_failures_lock_the_account(store: Store, staff: dict[str, Actor
     assert wrong == [401] * FAILURES_BEFORE_LOCK and locked.status_code == 429
     assert staff_member.status_code == 401
     assert refused == {"sign_in": FAILURES_BEFORE_LOCK + 1, "locked": 1}
-    stored = (tmp_path / "web" / "respondents.json").read_text()
-    assert PASSWORD not in stored and "$argon2id$" in stored
+    with store.uow(readonly=True) as uow:  # the store keeps the hash, and the count: locked for 15 minutes
+        kept = uow.session.get(WebAccount, "rex")
+    assert kept is not None and kept.password_hash.startswith("$argon2id$") and PASSWORD not in kept.password_hash
+    assert kept.failures == FAILURES_BEFORE_LOCK and kept.locked_until is not None
+    assert not list((tmp_path / "web").glob("*.json"))  # nothing of it in files

@@ -3,6 +3,8 @@ live queue (the queue's change signal fires: SQLite's counter, PostgreSQL's NOTI
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -11,8 +13,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlmodel import select
 
-from calldesk.models import utcnow
+from calldesk.models import AuditEvent, WebKey, utcnow
 from calldesk.store.changes import ChangeWatch
 from calldesk.store.store import Store
 from calldesk.store.users import Actor
@@ -65,8 +68,11 @@ def test_key_add_prints_a_key_once_and_refuses_a_second(db_url: str, store: Stor
     again = subprocess.run([*CALLDESK, "--db", db_url, "serve", "key", "add", "city311"], capture_output=True,
                            text=True, env=_env(tmp_path), timeout=60)
     assert first.returncode == 0 and len(first.stdout.strip()) >= 40
-    assert first.stdout.strip() not in (tmp_path / "web" / "open311_clients.json").read_text()  # its digest only
-    assert again.returncode == 1 and "already issued" in again.stderr
+    assert not (tmp_path / "web" / "open311_clients.json").exists()  # in the store: its digest only
+    assert again.returncode == 1 and "is in force" in again.stderr
+    with store.uow(readonly=True) as uow:
+        kept = uow.session.exec(select(WebKey)).one()
+    assert kept.name == "city311" and kept.digest == hashlib.sha256(first.stdout.strip().encode()).hexdigest()
 
 
 @pytest.mark.timeout(120)
@@ -110,3 +116,71 @@ def test_serve_in_two_processes_takes_requests(db_url: str, store: Store, staff:
 
     with store.uow(readonly=True) as uow:
         assert uow.session.exec(select(func.count()).select_from(Case)).one() == 4
+
+
+def _calldesk(db_url: str, tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*CALLDESK, "--db", db_url, *args], capture_output=True, text=True, env=_env(tmp_path),
+                          timeout=90, input=stdin)
+
+
+def test_key_list_and_revoke(db_url: str, store: Store, tmp_path: Path) -> None:
+    key = _calldesk(db_url, tmp_path, "serve", "key", "add", "city311").stdout.strip()
+    _calldesk(db_url, tmp_path, "serve", "key", "add", "county 311")
+    revoked = _calldesk(db_url, tmp_path, "serve", "key", "revoke", "city311")
+    again = _calldesk(db_url, tmp_path, "serve", "key", "revoke", "city311")
+    listed = _calldesk(db_url, tmp_path, "serve", "key", "list", "--json")
+    table = _calldesk(db_url, tmp_path, "serve", "key", "list")
+    reissued = _calldesk(db_url, tmp_path, "serve", "key", "add", "city311")  # a revoked name may have a new key
+    assert revoked.returncode == 0 and "Revoked city311's key." in revoked.stdout
+    assert again.returncode == 1 and "No client named 'city311' has a key in force." in again.stderr
+    assert "Traceback" not in again.stderr
+    rows = json.loads(listed.stdout)
+    # Newest first: county 311 (in force), then city311 (revoked by the store's admin, the signed-in user).
+    assert [(r["name"], r["revoked_by"] is not None) for r in rows] == [("county 311", False), ("city311", True)]
+    assert all(set(r) == {"name", "issued_at", "issued_by", "revoked_at", "revoked_by"} for r in rows)
+    assert key not in listed.stdout + table.stdout and hashlib.sha256(key.encode()).hexdigest() not in listed.stdout
+    assert "county 311" in table.stdout and reissued.returncode == 0
+
+
+def test_the_old_files_are_imported_once(db_url: str, store: Store, staff: dict[str, Actor], tmp_path: Path) -> None:
+    """An earlier calldesk kept the hashes and digests in $CALLDESK_WEB_DIR: `calldesk serve import` (or the first
+    start of `calldesk serve` by an admin) brings them into the store, so the same password and key still work."""
+    from calldesk.store.web_accounts import HASHER, web_client, web_sign_in
+    from tests.conftest import add_user
+
+    add_user(store, staff["admin"], "rex", "respondent", places="Roosevelt High")
+    home = tmp_path / "web"
+    home.mkdir()
+    key = "an-old-clients-key-of-forty-characters-or-so"
+    (home / "respondents.json").write_text(json.dumps({"rex": HASHER.hash("the old web password"),
+                                                       "sue": HASHER.hash("a supervisor is no respondent")}))
+    (home / "open311_clients.json").write_text(json.dumps({"city311": hashlib.sha256(key.encode()).hexdigest()}))
+    first = _calldesk(db_url, tmp_path, "serve", "import")
+    second = _calldesk(db_url, tmp_path, "serve", "import")
+    assert first.returncode == 0, first.stderr
+    # rex's account and city311's key; sue's skipped (a supervisor, not a respondent).
+    assert "1 respondent account(s), 1 Open311 key(s), 1 skipped" in first.stdout
+    assert "Nothing to import" in second.stdout
+    assert sorted(p.name for p in home.iterdir()) == ["open311_clients.json.imported", "respondents.json.imported"]
+    with store.uow() as uow:
+        assert web_sign_in(uow, actor=staff["admin"], username="rex", password="the old web password") == "ok"
+    with store.uow(readonly=True) as uow:
+        assert web_client(uow.session, viewer=staff["admin"], key=key) == "city311"
+        assert uow.session.exec(select(AuditEvent).where(AuditEvent.action == "web.imported")).one().new == (
+            "1 accounts, 1 keys, 1 skipped")
+
+
+def test_serve_imports_the_old_files_on_its_first_start(db_url: str, store: Store, tmp_path: Path) -> None:
+    home = tmp_path / "web"
+    home.mkdir()
+    (home / "open311_clients.json").write_text(json.dumps({"city311": "ab" * 32}))
+    command = [*CALLDESK, "--db", db_url, "--protocol", "area_offices", "serve", "--port", "0"]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(tmp_path))
+    try:
+        assert server.stdout is not None
+        said, serving_line = server.stdout.readline(), server.stdout.readline()
+    finally:
+        server.terminate()
+        server.wait(20)
+    assert "Imported the web front's files into the store: 0 respondent account(s), 1 Open311 key(s)" in said
+    assert "Serving" in serving_line and (home / "open311_clients.json.imported").exists()

@@ -1,0 +1,108 @@
+"""Every refusal of the public pages in the visitor's language, over real HTTP on both backends: Spanish when the
+visitor came with `lang=es` (the address, the form's field, or the cookie the form sets), English otherwise; the
+page's <html lang> says which; plain words from the one word table, never a trace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+
+from calldesk.rules.web_form import WORDS
+from calldesk.store.store import Store
+from calldesk.web.app import LANG_COOKIE
+from tests.web.server import csrf_of, serving, submit
+from tests.web.test_web_form import ANN
+
+
+def _says(answer: httpx.Response, lang: str, title: str, sentence: str) -> None:
+    """The answer is the refusal page in `lang`: its heading and sentence from the word table, nothing else."""
+    other = "es" if lang == "en" else "en"
+    assert f'<html lang="{lang}">' in answer.text, answer.text
+    assert f"<h1>{WORDS[lang][title]}</h1>" in answer.text, answer.text
+    assert f"<p>{WORDS[lang][sentence]}</p>" in answer.text
+    assert WORDS[other][sentence] not in answer.text
+    assert f'href="/request?lang={lang}"' in answer.text  # the way back, in the same language
+    assert "Traceback" not in answer.text and "calldesk/" not in answer.text
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_every_refusal_in_the_visitors_language(store: Store, tmp_path: Path, lang: str) -> None:
+    with serving(store, tmp_path / "web", rate=10_000) as served, served.client() as client:
+        token = csrf_of(client, lang)  # the form page (it sets the CSRF and language cookies)
+        assert client.cookies.get(LANG_COOKIE) == lang
+        form = {**ANN, "csrf": token, "lang": lang}
+        answers = {
+            "csrf": client.post(f"/request?lang={lang}", data={**form, "csrf": "forged"}),
+            "honeypot": client.post(f"/request?lang={lang}", data={**form, "website": "http://spam.example"}),
+            "size": client.post(f"/request?lang={lang}", data={**form, "claim": "x" * 100_000}),
+            "fields": client.post(f"/request?lang={lang}", data={**form, "is_admin": "1"}),
+            "type": client.post(f"/request?lang={lang}", content=b"{}", headers={"content-type": "application/json"}),
+            "form": client.post(f"/request?lang={lang}", content=b"claim=%ff",
+                                headers={"content-type": "application/x-www-form-urlencoded"}),
+            "not found": client.get(f"/no-such-page?lang={lang}"),
+            "status": client.get(f"/status/AO-2026-0001/{'0' * 24}?lang={lang}"),
+            "method": client.delete(f"/request?lang={lang}"),
+        }
+        invalid = client.post(f"/request?lang={lang}", data={**form, "claim": "", "email": "not-an-address"})
+    expected = {"csrf": (403, "refused", "expired"), "honeypot": (400, "refused", "not_accepted"),
+                "size": (413, "refused", "too_large"), "fields": (400, "refused", "unknown_fields"),
+                "type": (415, "refused", "not_form"), "form": (400, "refused", "unreadable"),
+                "not found": (404, "not_found_title", "not_found"), "status": (404, "not_found_title", "not_found"),
+                "method": (404, "not_found_title", "not_found")}
+    for why, (code, title, sentence) in expected.items():
+        assert answers[why].status_code == code, why
+        _says(answers[why], lang, title, sentence)
+    # Form errors: the form again, in the language, each error tied to its field.
+    assert invalid.status_code == 400 and f'<html lang="{lang}">' in invalid.text
+    assert WORDS[lang]["errors"] in invalid.text
+    assert f'id="claim-error"><strong>Error:</strong> {WORDS[lang]["err_required"]}' in invalid.text
+    assert f'id="email-error"><strong>Error:</strong> {WORDS[lang]["err_email"]}' in invalid.text
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_rate_limit_page_in_the_visitors_language(store: Store, tmp_path: Path, lang: str) -> None:
+    with serving(store, tmp_path / "web", rate=1) as served, served.client() as client:
+        first = submit(client, lang, **ANN)
+        second = submit(client, lang, **{**ANN, "claim": "again"})
+    assert first.status_code == 200
+    assert second.status_code == 429
+    _says(second, lang, "refused", "too_many")
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_server_error_page_in_the_visitors_language(store: Store, tmp_path: Path, lang: str) -> None:
+    with serving(store, tmp_path / "web") as served, served.client() as client:
+        token = csrf_of(client, lang)
+        served.front.profile = None  # type: ignore[assignment]  # the next request fails inside the app
+        broken = client.post(f"/request?lang={lang}", data={**ANN, "csrf": token, "lang": lang})
+    assert broken.status_code == 500
+    _says(broken, lang, "failed_title", "failed")
+    assert "profile" not in broken.text and "NoneType" not in broken.text
+
+
+def test_the_cookie_the_form_sets_carries_spanish_to_later_pages(store: Store, tmp_path: Path) -> None:
+    with serving(store, tmp_path / "web") as served, served.client() as client:
+        token = csrf_of(client, "es")  # the Spanish form sets calldesk_lang=es
+        # No `lang` anywhere in the address or the body: the cookie decides.
+        expired = client.post("/request", data={**ANN, "csrf": "forged"})
+        missing = client.get("/nowhere")
+        form_again = client.get("/request")
+        # An explicit choice wins over the cookie.
+        english = client.get("/nowhere?lang=en")
+        spanish_field = client.post("/request?lang=en", data={**ANN, "csrf": token, "lang": "es", "website": "x"})
+    with serving(store, tmp_path / "web") as served, served.client() as stranger:
+        plain = stranger.get("/nowhere")  # no cookie, no lang: English
+        odd = stranger.get("/nowhere?lang=fr")  # a language this site does not speak: English
+    _says(expired, "es", "refused", "expired")
+    _says(missing, "es", "not_found_title", "not_found")
+    assert '<html lang="es">' in form_again.text and "Su nombre" in form_again.text
+    _says(english, "en", "not_found_title", "not_found")
+    _says(spanish_field, "es", "refused", "not_accepted")  # the form's own field says which language it was in
+    _says(plain, "en", "not_found_title", "not_found")
+    _says(odd, "en", "not_found_title", "not_found")
+
+
+def test_the_word_table_has_every_word_in_both_languages() -> None:
+    assert set(WORDS["en"]) == set(WORDS["es"])
