@@ -46,7 +46,8 @@ if TYPE_CHECKING:
 LOOKUP_FIELDS = frozenset({"caller_name", "phone", "email"})
 # The preview is the store's routing and repeat rules on the form: it changes when what they read does.
 PREVIEW_FIELDS = ROUTING_INPUTS | REPEAT_INPUTS
-CONSENT_FIELDS = frozenset({"relationship", "caller_name", "records_asked"})
+# The fields the consent gate reads (who calls, about whose records): a change asks it again.
+CONSENT_GATE_INPUTS = frozenset({"relationship", "caller_name", "records_asked"})
 # Below 100 columns the footer gives way to these, whole (F1 and ctrl+p list every key).
 NARROW_KEYS = ("intake.save", "intake.save_close", "intake.abuse", "intake.next_tab", "app.help", "intake.leave",
                "intake.history")
@@ -298,7 +299,7 @@ class IntakeScreen(CallAbuse):
             self._show_triage()
         if name in ("claim", "evidence") and not self.call.abuse_marked:
             self._debounce("abuse-scan", self.ABUSE_SCAN_DELAY, self._scan_for_abuse)
-        if name in CONSENT_FIELDS:
+        if name in CONSENT_GATE_INPUTS:
             self._debounce("consent", self.LOOKUP_DELAY, self._check_consent)
 
     @work(thread=True, exclusive=True, group="calendar", exit_on_error=False)

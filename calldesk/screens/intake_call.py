@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 # Typed fields that mean the agent has started a call worth keeping as a draft.
 SUBSTANCE = ("caller_name", "phone", "email", "school", "department", "category", "claim", "evidence",
              "steps_taken", "student_name", "followup_done", "response", "outcome")
-CONSENT_FIELDS = ("signed_by", "signed_on", "records", "purpose", "recipient", "valid_until")
+# The written consent form's own fields (its controls are consent_<name>).
+CONSENT_FORM_FIELDS = ("signed_by", "signed_on", "records", "purpose", "recipient", "valid_until")
 
 
 @dataclass

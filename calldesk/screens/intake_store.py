@@ -18,7 +18,7 @@ from calldesk.rules.repeat import CallerKey
 from calldesk.rules.typed_dates import typed_day
 from calldesk.screens.context import Desk
 from calldesk.screens.intake_call import (
-    CONSENT_FIELDS,
+    CONSENT_FORM_FIELDS,
     Call,
     CallerLookup,
     ConsentView,
@@ -138,7 +138,7 @@ def consent_action(desk: Desk, call: Call, writer: DraftWriter, action: str) -> 
     except InvalidInput as exc:
         if action != "record_consent":
             raise
-        raise InvalidInput(exc.message, field=f"consent_{exc.field}" if exc.field in CONSENT_FIELDS
+        raise InvalidInput(exc.message, field=f"consent_{exc.field}" if exc.field in CONSENT_FORM_FIELDS
                            else exc.field) from None
     call.case, call.student = done.case, done.student
     if done.decision is None:

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, insert, or_, update
+from sqlalchemy import Table, delete, insert, or_, update
 from sqlalchemy import case as sql_case
 from sqlmodel import Session, SQLModel, col, select
 
@@ -351,5 +351,5 @@ def recompute_follow_up(case: Case, profile: Profile, last_entry_at: datetime | 
 
 
 def discard_draft_rows(session: Session, client_id: str) -> None:
-    for draft in session.exec(select(Draft).where(Draft.client_id == client_id)):
-        session.delete(draft)
+    """The call's draft goes with its save (one statement, whether there is one or not)."""
+    session.execute(delete(Draft).where(col(Draft.client_id) == client_id))

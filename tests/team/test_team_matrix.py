@@ -27,12 +27,13 @@ PEOPLE = {"agent": "ana", "program_specialist": "pat", "specialist": "sam", "sup
 
 
 def _matrix_users(team: Team) -> None:
-    """The users the matrix's calls name ("zoe", "sam", "vic"), as plain calldesk users without logins; zoe is away,
-    so routing never hands her a case the matrix then assigns to her."""
+    """The users the matrix's calls name ("zoe", "sam", "vic", "rex" whose web password is set), as plain calldesk
+    users without logins; zoe is away, so routing never hands her a case the matrix then assigns to her."""
     boss, sue = team.owner.actor(), team.actor("sue")
-    for username, role in (("zoe", "agent"), ("sam", "specialist"), ("vic", "supervisor")):
+    for username, role in (("zoe", "agent"), ("sam", "specialist"), ("vic", "supervisor"), ("rex", "respondent")):
         with team.owner.uow() as uow:
-            users.add_user(uow, actor=boss, data=UserCreate(username=username, role=role))
+            users.add_user(uow, actor=boss, data=UserCreate(username=username, role=role, places=(
+                matrix.SCHOOL if role == "respondent" else "")))
     with team.owner.uow() as uow:
         users.set_absence(uow, actor=sue, username="zoe", absent_since=date(2026, 1, 5))
 
