@@ -93,13 +93,6 @@ def queue_message(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_numbe
     return MailMessagePublic.model_validate(row)
 
 
-def queue_acknowledgement(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number: str,
-                          domain: str = "calldesk.invalid") -> MailMessagePublic:
-    """Queue the case's acknowledgement to the constituent's email (sent by `send_queued`)."""
-    return queue_message(uow, actor=actor, profile=profile, case_number=case_number, kind="acknowledgement",
-                         domain=domain)
-
-
 def outbox(session: Session, *, viewer: Actor, case_number: str | None = None) -> list[MailMessagePublic]:
     """Messages waiting to go (queued, or failed and queued again), the oldest first; and what was kept aside.
     With `case_number`: that case's mail, in and out, whatever its state."""

@@ -14,7 +14,7 @@ from calldesk.mail.transport import Server, smtp_deliver
 from calldesk.models import AuditEvent, Case, MailMessage
 from calldesk.profiles import load_profile
 from calldesk.store.mail import receive_message
-from calldesk.store.mail_out import queue_acknowledgement, send_queued
+from calldesk.store.mail_out import queue_message, send_queued
 from tests.conftest import Team
 from tests.mail.servers import free_port
 from tests.team.helpers import acting, owner_rows
@@ -62,13 +62,14 @@ def test_the_supervisor_fetches_and_the_agent_acknowledges_through_their_logins(
     assert (case.tier, case.assigned_to) == ("inquiry_immediate", team.name("ana"))
     who = "ana"
     with acting(team, "rex") as (uow, rex), pytest.raises((PermissionDenied, NotFound)):
-        queue_acknowledgement(uow, actor=rex, profile=area, case_number=case.case_number)
+        queue_message(uow, kind="acknowledgement", actor=rex, profile=area, case_number=case.case_number)
     handler, port = Collect(), free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     try:
         with acting(team, who) as (uow, person):
-            queued = queue_acknowledgement(uow, actor=person, profile=area, case_number=case.case_number)
+            queued = queue_message(uow, kind="acknowledgement", actor=person, profile=area,
+                                   case_number=case.case_number)
         store = team.store(who)
         [sent] = send_queued(store.uow, actor=team.actor(who), sender="desk@agency.example",
                              deliver=smtp_deliver(Server("127.0.0.1", port, tls=False)))

@@ -19,7 +19,7 @@ from calldesk.models import Attachment, Case, ClockEvent, MailMessage
 from calldesk.profiles import load_profile
 from calldesk.rules.mail import MAX_ATTACHMENT_BYTES
 from calldesk.store.mail import Received, receive_message
-from calldesk.store.mail_out import outbox, queue_acknowledgement, send_queued
+from calldesk.store.mail_out import outbox, queue_message, send_queued
 from calldesk.store.store import Store
 from calldesk.store.users import Actor
 from tests.integration.helpers import call
@@ -100,7 +100,7 @@ def test_the_acknowledgement_is_sent_received_and_meets_the_clock(store: Store, 
     assert _rows(store, select(Case.acknowledge_by))[0] is not None
     with dovecot(tmp_path) as mailbox, smtp_into(mailbox) as (smtp_port, handler):
         with store.uow() as uow:
-            queued = queue_acknowledgement(uow, actor=admin, profile=area, case_number=number)
+            queued = queue_message(uow, kind="acknowledgement", actor=admin, profile=area, case_number=number)
         assert queued.status == "queued" and queued.recipient == "rosa@example.org"
         deliver = smtp_deliver(Server("127.0.0.1", smtp_port, tls=False))
         handler.refuse = True  # the server is down for a while: the message stays queued, visible, failed

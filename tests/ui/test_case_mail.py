@@ -15,7 +15,7 @@ from calldesk.profiles import load_profile
 from calldesk.screens.case import CaseScreen
 from calldesk.screens.case_mail import MailDialog
 from calldesk.store.casework import set_resolution
-from calldesk.store.mail_out import queue_acknowledgement, send_queued
+from calldesk.store.mail_out import queue_message, send_queued
 from calldesk.store.store import Store
 from calldesk.store.users import Actor
 from tests.integration.helpers import call
@@ -31,7 +31,8 @@ async def test_n_queues_the_written_response_and_says_so(make_app: Any, desk_sto
                        data=ResolutionUpdate(response="El horario está en la página de la escuela."))
     # The acknowledgement went to a mail server that is not there (a port nobody listens on): it stays queued.
     with desk_store.uow() as uow:
-        queue_acknowledgement(uow, actor=agent, profile=load_profile("lausd"), case_number=case.case_number)
+        queue_message(uow, kind="acknowledgement", actor=agent, profile=load_profile("lausd"),
+                      case_number=case.case_number)
     [failed] = send_queued(desk_store.uow, actor=agent, sender="desk@agency.example",
                            deliver=smtp_deliver(Server("127.0.0.1", free_port(), tls=False)))
     assert failed.error.startswith("ConnectionRefusedError")

@@ -47,6 +47,8 @@ INTERNAL = {
     "sync_reference",
     # the protocol's steps: read by case_steps, set_resolution/close_case and My work
     "recorded_steps", "steps_missing_before", "steps_to_do", "steps_for_role",
+    # the phone: a blocked number is looked up inside record_event; the purge counts and removes old phone events
+    "is_blocked", "count_phone_events", "delete_phone_events",
 }
 
 
