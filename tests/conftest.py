@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import gc
 import itertools
 import os
 import queue
@@ -34,6 +35,28 @@ from calldesk.store.engine import checkpoint, normalise_url  # noqa: E402
 from calldesk.store.reference import ensure_reference  # noqa: E402
 from calldesk.store.store import Store, open_store  # noqa: E402
 from calldesk.store.users import Actor, os_login  # noqa: E402
+
+
+def _built_once() -> None:
+    """typer's test runner builds the app's click command on every `invoke` (every command's signature and type
+    hints read again: ~0.1 s for calldesk's hundred commands, most of an in-process command's cost). A Typer app's
+    commands are all registered when its modules load, so the runner here builds each app's command once and reuses
+    it (click makes a new context for every run: nothing of one run is kept for the next)."""
+    import typer.testing
+
+    build = typer.testing._get_command
+    built: dict[int, tuple[object, object]] = {}
+
+    def get_command(typer_app: object) -> object:
+        if id(typer_app) not in built:
+            built[id(typer_app)] = (typer_app, build(typer_app))  # (the app kept: its id is never reused)
+        return built[id(typer_app)][1]
+
+    typer.testing._get_command = get_command  # type: ignore[assignment]
+
+
+_built_once()
+
 
 # On SQLite the CLI signs in as the OS user running it, so the test stores' first admin is that user.
 ADMIN = os_login()
@@ -100,6 +123,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         on_postgres = callspec is not None and callspec.params.get("backend") == "postgres"
         if on_postgres or "pg_template" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.postgres)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Everything collection built (the modules, calldesk, Textual, SQLAlchemy, the test functions) lives as long
+    as the run: freeze it out of the cycle collector's passes, which otherwise walk it again and again while the
+    tests make and drop their apps and stores (the collector still frees every cycle a test makes)."""
+    import hypothesis  # noqa: F401  (loaded anyway by its plugin's summary; loaded now, it finds the PRNGs it
+    # registers by their referrers, which a frozen object no longer shows)
+
+    gc.collect()
+    gc.freeze()
 
 
 @pytest.fixture(autouse=True)
