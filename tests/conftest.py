@@ -220,13 +220,30 @@ class PgDatabases:
         self._drops.put((database, list(roles or [])))
 
     def _drop_all(self) -> None:
-        while (job := self._drops.get()) is not None:
-            database, roles = job
-            try:
-                _drop_database(database)
-                drop_logins(roles)
-            except Exception as exc:  # reported at the session's end: a leaked database must be seen
-                self.failures.append(f"{database} {roles}: {exc}")
+        """Drop what is queued, all of it at once: each DROP DATABASE waits for a checkpoint of the whole cluster
+        (~1 s), and drops made together share one (four dropped together take about the time of one)."""
+        stopping = False
+        while not stopping:
+            jobs = [self._drops.get()]
+            while True:  # whatever else is already waiting joins this round
+                try:
+                    jobs.append(self._drops.get_nowait())
+                except queue.Empty:
+                    break
+            stopping = None in jobs
+            dropping = [threading.Thread(target=self._drop_one, args=job, name="pg-drop")
+                        for job in jobs if job is not None]
+            for thread in dropping:
+                thread.start()
+            for thread in dropping:
+                thread.join()
+
+    def _drop_one(self, database: str, roles: list[str]) -> None:
+        try:
+            _drop_database(database)
+            drop_logins(roles)  # (after its database: the roles' grants are in it)
+        except Exception as exc:  # reported at the session's end: a leaked database must be seen
+            self.failures.append(f"{database} {roles}: {exc}")
 
     def close(self) -> None:
         if self._closed:
