@@ -72,7 +72,7 @@ def _empty_store(path: Path) -> str:
 def demo_store(cases: int) -> tuple[Path, float, int]:
     """The cached N-case demo store (built now if missing): its path, build seconds and peak RSS (KiB)."""
     CACHE.mkdir(exist_ok=True)
-    from calldesk.store.schema import HEAD
+    from calldesk.store.db.schema import HEAD
 
     path = CACHE / f"demo-{cases}-s{SEED}-{HEAD}.db"
     meta = path.with_suffix(".json")
@@ -153,10 +153,10 @@ def lookup_figures(url: str) -> dict[str, float]:
     from datetime import UTC, datetime
 
     from calldesk.rules.repeat import CallerKey
-    from calldesk.store.engine import make_engine
-    from calldesk.store.queries import caller_history, lookup_callers, priors_for_caller
-    from calldesk.store.uow import UnitOfWork
-    from calldesk.store.users import Actor
+    from calldesk.store.db.engine import make_engine
+    from calldesk.store.db.uow import UnitOfWork
+    from calldesk.store.db.users import Actor
+    from calldesk.store.read.queries import caller_history, lookup_callers, priors_for_caller
 
     agent = Actor("demo.agent1", "agent")  # an agent's view: the visibility rule narrows every lookup
 
@@ -197,8 +197,8 @@ def open_case_ms(url: str, repeat: int = 15) -> float:
 
     from calldesk.models import CaseCreate
     from calldesk.profiles import load_profile
-    from calldesk.store.cases import open_case
-    from calldesk.store.store import open_store
+    from calldesk.store.db.store import open_store
+    from calldesk.store.services.cases import open_case
 
     store = open_store(url, create=False)
     profile = load_profile("lausd")
@@ -227,7 +227,7 @@ def pg_lookups(path: Path, cases: int) -> dict[str, float] | None:
     if not (os.environ.get("CALLDESK_BENCH_PG_URL") or os.environ.get("CALLDESK_TEST_PG_URL")):
         return None
     from benchmarks.queue import _pg_url, copy_to_postgres
-    from calldesk.store.schema import HEAD
+    from calldesk.store.db.schema import HEAD
 
     os.environ.setdefault("CALLDESK_TEST_PG_URL", os.environ.get("CALLDESK_BENCH_PG_URL", ""))
     target = _pg_url(cases, HEAD, "demo_")

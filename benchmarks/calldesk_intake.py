@@ -25,7 +25,7 @@ def main() -> None:
     calldesk.launch.collector.pause()  # as main() does before it loads the app (here: to subclass it first)
     from benchmarks.probe import on_next_paint, stop_when_typed
     from calldesk import app as desk_app
-    from calldesk.screens.intake import IntakeScreen
+    from calldesk.screens.intake.screen import IntakeScreen
 
     imported_app = time.perf_counter()
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from calldesk.store.store import Store
-    from calldesk.store.users import Actor
+    from calldesk.store.db.store import Store
+    from calldesk.store.db.users import Actor
 
 AGENT = "bench_agent"
 
@@ -14,9 +14,9 @@ AGENT = "bench_agent"
 def agent_desk(url: str) -> tuple[Store, Actor]:
     """Create the store at `url` (its first admin is this OS login), add an agent, and return both."""
     from calldesk.models import UserCreate
-    from calldesk.store.reference import ensure_reference
-    from calldesk.store.store import open_store
-    from calldesk.store.users import Actor, add_user
+    from calldesk.store.db.store import open_store
+    from calldesk.store.db.users import Actor, add_user
+    from calldesk.store.services.reference import ensure_reference
 
     store = open_store(url, prepare=ensure_reference)
     with store.uow() as uow:

@@ -26,7 +26,7 @@ async def measure(url: str) -> list[float]:
     from benchmarks.probe import on_next_paint
     from calldesk.app import CalldeskApp
     from calldesk.screens.desk import DeskScreen
-    from calldesk.screens.intake import IntakeScreen
+    from calldesk.screens.intake.screen import IntakeScreen
     from calldesk.widgets.intake_form import IntakeForm
 
     store, agent = agent_desk(url)

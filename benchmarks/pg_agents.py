@@ -41,7 +41,7 @@ def _database() -> str | None:
     from sqlalchemy import create_engine
     from sqlalchemy.engine import make_url
 
-    from calldesk.store.engine import normalise_url
+    from calldesk.store.db.engine import normalise_url
 
     name = f"calldesk_bench_agents_{os.getpid()}"
     engine = create_engine(normalise_url(admin), isolation_level="AUTOCOMMIT")
@@ -68,9 +68,9 @@ def _prepare(url: str, agents: int) -> None:
     """The store migrated, with `agents` agents added by the admin through the users service, each with the login
     `db grant` makes (and a password)."""
     from calldesk.models.people import UserCreate
-    from calldesk.store.grants import grant_login
-    from calldesk.store.store import open_store
-    from calldesk.store.users import add_user
+    from calldesk.store.db.grants import grant_login
+    from calldesk.store.db.store import open_store
+    from calldesk.store.db.users import add_user
 
     store = open_store(url, configured_user=ADMIN)
     with store.uow() as uow:
@@ -89,7 +89,7 @@ def _drop_logins(agents: int) -> None:
     """The run's logins, once their database (which holds their grants) is gone."""
     from sqlalchemy import create_engine
 
-    from calldesk.store.engine import normalise_url
+    from calldesk.store.db.engine import normalise_url
 
     admin = os.environ.get("CALLDESK_BENCH_PG_URL") or os.environ.get("CALLDESK_TEST_PG_URL") or ""
     engine = create_engine(normalise_url(admin), isolation_level="AUTOCOMMIT")
@@ -104,9 +104,9 @@ def _agent(url: str, k: int, seconds: float, start: Barrier, results: Queue) -> 
 
     from calldesk.models import utcnow
     from calldesk.profiles import load_profile
-    from calldesk.store.calls import CallSave, save_call
-    from calldesk.store.store import open_store
-    from calldesk.store.users import actor_for
+    from calldesk.store.db.store import open_store
+    from calldesk.store.db.users import actor_for
+    from calldesk.store.services.calls import CallSave, save_call
 
     login = make_url(url).set(username=_agent_name(k), password=PASSWORD).render_as_string(hide_password=False)
     store = open_store(login, create=False)  # the agent's own login, as `calldesk --db` with their name

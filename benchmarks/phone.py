@@ -40,7 +40,7 @@ def _listening(store: Any, actor: Any) -> Iterator[str]:
     from calldesk.listening import bound_socket
     from calldesk.phone.cti import Listener, server
     from calldesk.profiles import load_profile
-    from calldesk.store.phone import cti_token
+    from calldesk.store.services.phone import cti_token
 
     with store.uow(readonly=True) as uow:
         token = cti_token(uow.session)
@@ -127,7 +127,7 @@ def _mailbox(store: Any, admin: Any) -> tuple[int, int, int, float]:
     from calldesk.mail.transport import Server, fetch_unseen
     from calldesk.models import MailMessage
     from calldesk.profiles import load_profile
-    from calldesk.store.mail import receive_message
+    from calldesk.store.services.mail import receive_message
     from tests.mail.servers import PASSWORD, USER, dovecot
 
     profile = load_profile(store.protocol)

@@ -42,8 +42,8 @@ def add_supervisor(url: str, admin: str | None = USER) -> None:
     OS login, the first admin of a store `calldesk demo` filled)."""
     from calldesk.errors import InvalidInput
     from calldesk.models.people import UserCreate
-    from calldesk.store.store import open_store
-    from calldesk.store.users import add_user
+    from calldesk.store.db.store import open_store
+    from calldesk.store.db.users import add_user
 
     store = open_store(url, configured_user=admin, create=False)
     try:
@@ -72,7 +72,7 @@ def copy_to_postgres(sqlite_path: Path, pg_url: str, cases: int) -> None:
     import psycopg
     from sqlalchemy.engine import make_url
 
-    from calldesk.store.store import open_store
+    from calldesk.store.db.store import open_store
 
     store = open_store(pg_url, configured_user=USER)
     store.close()
@@ -128,9 +128,9 @@ async def _measure(url: str) -> dict[str, list[float]]:
     """One fresh app: its first F4 (the figure a person meets first), then REPEAT filter changes and Ends."""
     from calldesk.app import CalldeskApp
     from calldesk.profiles import load_profile
-    from calldesk.screens.queue import QueueScreen
-    from calldesk.store.queue import QueueFilter
-    from calldesk.store.store import open_store
+    from calldesk.screens.queue.screen import QueueScreen
+    from calldesk.store.db.store import open_store
+    from calldesk.store.read.queue import QueueFilter
     from calldesk.widgets.queue_table import QueueTable
 
     store = open_store(url, configured_user=SUPERVISOR, create=False)  # PostgreSQL: its login role
@@ -190,7 +190,7 @@ def _pg_url(cases: int, head: str, kind: str = "") -> str | None:
     from sqlalchemy import create_engine
     from sqlalchemy.engine import make_url
 
-    from calldesk.store.engine import normalise_url
+    from calldesk.store.db.engine import normalise_url
 
     name = f"calldesk_bench_queue_{kind}{cases}_{head}"
     engine = create_engine(normalise_url(admin), isolation_level="AUTOCOMMIT")
@@ -230,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.measure:
         print(json.dumps(asyncio.run(_measure(args.measure))))
         return 0
-    from calldesk.store.schema import HEAD
+    from calldesk.store.db.schema import HEAD
 
     # The schema's revision in the name: a store cached by an older build is never reused.
     path = args.store or Path(tempfile.gettempdir()) / f"calldesk-bench-queue-{args.cases}-{HEAD}.db"

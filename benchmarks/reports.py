@@ -110,7 +110,7 @@ def build_store(path: Path, cases: int, per_month: int | None = None) -> None:
             except sqlite3.DatabaseError:
                 pass
         path.unlink()
-    from calldesk.store.store import open_store
+    from calldesk.store.db.store import open_store
 
     open_store(f"sqlite:///{path}", configured_user="bench").close()
     rng = random.Random(10)
@@ -180,8 +180,8 @@ def raw_sql(path: Path, profile: object) -> float:
 def calldesk_report(url: str, profile: object) -> tuple[float, int]:
     """calldesk's monthly report through the service layer; returns seconds and the count it found."""
     from calldesk.rules.reporting import month_period
-    from calldesk.store.reports import run_report
-    from calldesk.store.store import open_store
+    from calldesk.store.db.store import open_store
+    from calldesk.store.services.reports import run_report
 
     store = open_store(url, configured_user="bench")
     try:

@@ -70,7 +70,7 @@ async def shift(calls: int, *, end: str, each: Callable[[int, float], None] | No
     from benchmarks.probe import on_next_paint
     from calldesk.app import CalldeskApp
     from calldesk.screens.desk import DeskScreen
-    from calldesk.screens.intake import IntakeScreen
+    from calldesk.screens.intake.screen import IntakeScreen
 
     times: list[float] = []
     with tempfile.TemporaryDirectory(prefix="calldesk-bench-") as folder:

@@ -50,8 +50,8 @@ def compile_bytecode() -> None:
 
 def prepare_store(env: dict[str, str], url: str) -> None:
     """Create and migrate the store (first start) outside the timed runs."""
-    code = ("from calldesk.store.store import open_store;"
-            "from calldesk.store.reference import ensure_reference as first;"
+    code = ("from calldesk.store.db.store import open_store;"
+            "from calldesk.store.services.reference import ensure_reference as first;"
             f"open_store({url!r}, prepare=first).close()")  # its first admin: this OS login
     subprocess.run([sys.executable, "-c", code], env=env, check=True, cwd=ROOT)
 

@@ -39,9 +39,9 @@ def _admin(url: str, sql: str) -> None:
 
 def _prepare(url: str) -> None:
     from calldesk.models import UserCreate
-    from calldesk.store import users as user_service
-    from calldesk.store.reference import ensure_reference
-    from calldesk.store.store import open_store
+    from calldesk.store.db import users as user_service
+    from calldesk.store.db.store import open_store
+    from calldesk.store.services.reference import ensure_reference
 
     store = open_store(url, prepare=ensure_reference)
     boss = store.actor()

@@ -26,22 +26,22 @@ from calldesk.errors import CalldeskError
 from calldesk.profiles import load_profile
 from calldesk.rules.profile import Profile, role_label
 from calldesk.rules.vocabulary import utcnow
-from calldesk.screens.call_line import CallHolder
-from calldesk.screens.commands import desk_commands, palette_commands
-from calldesk.screens.context import Clock, Desk
 from calldesk.screens.desk import DeskScreen
+from calldesk.screens.desk_state import Clock, Desk
 from calldesk.screens.failures import as_refusal
 from calldesk.screens.help import HelpScreen
-from calldesk.screens.intake import IntakeScreen
+from calldesk.screens.intake.call_line import CallHolder
+from calldesk.screens.intake.screen import IntakeScreen
 from calldesk.terminal_keys import read_alt_digits
+from calldesk.widgets.commands import desk_commands, palette_commands
 from calldesk.widgets.inert_text import InertLines
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from calldesk.settings import Settings
-    from calldesk.store.store import Store
-    from calldesk.store.users import Actor
+    from calldesk.store.db.store import Store
+    from calldesk.store.db.users import Actor
 
 STYLES = Path(__file__).parent / "styles"
 ScreenT = TypeVar("ScreenT", bound=Screen[Any])
@@ -107,7 +107,8 @@ class CalldeskApp(DeskCalls, inherit_bindings=False):
         return [*super().get_line_filters(), self._inert_lines]
 
     def _queue_screen(self) -> Screen[None]:
-        from calldesk.screens.queue import QueueScreen  # loaded when first shown: not on the way to the first call
+        from calldesk.screens.queue.screen import QueueScreen  # loaded when first shown: not on the way to the first
+        # call
 
         return self.styled_as_now(QueueScreen(self.desk))
 
@@ -226,7 +227,7 @@ class CalldeskApp(DeskCalls, inherit_bindings=False):
     @on(DeskScreen.ActAs)
     def act_as(self, event: DeskScreen.ActAs) -> None:
         """Practice: act as another member of the team (not while a call is open)."""
-        from calldesk.store.practice import store_as
+        from calldesk.demo.practice import store_as
 
         if self.open_call() is not None:
             self.notify("Finish or leave the call first, then change who you act as.", severity="warning")
@@ -285,13 +286,13 @@ def run_desk(settings: Settings, *, app_class: type[CalldeskApp] | None = None,
 
     def open_store() -> Store:
         # On the connect thread: the database code loads here, after the desk is on screen.
-        from calldesk.store.reference import ensure_reference
-        from calldesk.store.store import open_store as open_
+        from calldesk.store.db.store import open_store as open_
+        from calldesk.store.services.reference import ensure_reference
 
         store = open_(settings.database_url, protocol=settings.protocol, prepare=ensure_reference,
                       create=practice_as is None)
         if practice_as:
-            from calldesk.store.practice import store_as
+            from calldesk.demo.practice import store_as
 
             return store_as(store, practice_as)
         return store

@@ -15,10 +15,10 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from calldesk.screens.desk import DeskScreen
-from calldesk.screens.intake import IntakeScreen
+from calldesk.screens.intake.screen import IntakeScreen
 
 if TYPE_CHECKING:
-    from calldesk.screens.context import Desk
+    from calldesk.screens.desk_state import Desk
 
 ScreenT = TypeVar("ScreenT", bound=Screen[Any])
 

@@ -30,11 +30,11 @@ from sqlalchemy import create_engine  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from calldesk.models import UserCreate  # noqa: E402
-from calldesk.store import users as user_service  # noqa: E402
-from calldesk.store.engine import checkpoint, normalise_url  # noqa: E402
-from calldesk.store.reference import ensure_reference  # noqa: E402
-from calldesk.store.store import Store, open_store  # noqa: E402
-from calldesk.store.users import Actor, os_login  # noqa: E402
+from calldesk.store.db import users as user_service  # noqa: E402
+from calldesk.store.db.engine import checkpoint, normalise_url  # noqa: E402
+from calldesk.store.db.store import Store, open_store  # noqa: E402
+from calldesk.store.db.users import Actor, os_login  # noqa: E402
+from calldesk.store.services.reference import ensure_reference  # noqa: E402
 
 
 def _built_once() -> None:
@@ -402,7 +402,7 @@ def team(backend: str, db_url: str, request: pytest.FixtureRequest) -> Iterator[
 def make_logins(owner: Store, prefix: str) -> list[str]:
     """TEAM_PEOPLE as calldesk users named `<prefix>who`, each with the login role `db grant` makes (and a password
     for TCP); returns the login names."""
-    from calldesk.store.grants import grant_login
+    from calldesk.store.db.grants import grant_login
 
     boss = owner.actor()
     names = [f"{prefix}{who}" for who, _ in TEAM_PEOPLE]

@@ -19,9 +19,9 @@ if TYPE_CHECKING:
 
     from calldesk.models import CallbackPublic, UserPublic
     from calldesk.rules.profile import Profile
-    from calldesk.store.callbacks import CallbackTimeliness
-    from calldesk.store.uow import UnitOfWork
-    from calldesk.store.users import Actor
+    from calldesk.store.db.uow import UnitOfWork
+    from calldesk.store.db.users import Actor
+    from calldesk.store.services.callbacks import CallbackTimeliness
 
 app = typer.Typer(help="Take, list, return and hand on callbacks.", no_args_is_help=True)
 
@@ -59,8 +59,8 @@ def add(
     """A message or voicemail becomes a callback: urgent or a superior's due now, else within one business day
     of when it was received (a voicemail typed in late is due from when it came)."""
     from calldesk.models import CallbackCreate
-    from calldesk.store.callbacks import add_callback
-    from calldesk.store.intake import build
+    from calldesk.store.services.callbacks import add_callback
+    from calldesk.store.services.typed_fields import build
 
     def add_one(uow: UnitOfWork, actor: Actor, profile: Profile) -> tuple[CallbackPublic, Profile]:
         when = local_moment(profile, received, "--received", "received_at") if received else None
@@ -82,7 +82,7 @@ def list_(
     """Open callbacks, the earliest due first; a supervisor's include absent staff's ("covering for")."""
     from calldesk.models import utcnow
     from calldesk.rules.calendar import calendar_for
-    from calldesk.store.callbacks import callbacks_for
+    from calldesk.store.read.callbacks_due import callbacks_for
 
     me, profile, rows = run_read(ctx, lambda session, me, profile: (me, profile, callbacks_for(
         session, profile=profile, username=user or me.username, today=calendar_for(profile).local(utcnow()).date())))
@@ -104,7 +104,7 @@ def attempt(
     as_json: bool = JSON,
 ) -> None:
     """Record one try at returning the call (reached returns it)."""
-    from calldesk.store.callbacks import record_attempt
+    from calldesk.store.services.callbacks import record_attempt
 
     callback = run_service(ctx, lambda uow, actor, _: record_attempt(uow, actor=actor, callback_id=callback_id,
                                                                        result=result))
@@ -117,7 +117,7 @@ def attempt(
 def done(ctx: typer.Context, callback_id: int = typer.Argument(..., metavar="ID"),
          as_json: bool = JSON) -> None:
     """Mark a callback returned."""
-    from calldesk.store.callbacks import complete_callback
+    from calldesk.store.services.callbacks import complete_callback
 
     callback = run_service(ctx, lambda uow, actor, _: complete_callback(uow, actor=actor, callback_id=callback_id))
     report(callback, as_json, lambda c: f"Callback {c.id} is returned.")
@@ -129,7 +129,7 @@ def assign(ctx: typer.Context, callback_id: int = typer.Argument(..., metavar="I
            user: str = typer.Argument(..., metavar="USER"),
            as_json: bool = JSON) -> None:
     """Hand a callback on to someone present (supervisors)."""
-    from calldesk.store.callbacks import reassign_callback
+    from calldesk.store.services.callbacks import reassign_callback
 
     callback = run_service(ctx, lambda uow, actor, profile: reassign_callback(
         uow, actor=actor, profile=profile, callback_id=callback_id, to_user=user))
@@ -143,7 +143,7 @@ def assess(ctx: typer.Context, callback_id: int = typer.Argument(..., metavar="I
            as_json: bool = JSON) -> None:
     """Re-assess a message's urgency (supervisors): urgent is due at once, otherwise within one business day of
     when it was received."""
-    from calldesk.store.callbacks import reassess_urgency
+    from calldesk.store.services.callbacks import reassess_urgency
 
     callback, profile = run_service(ctx, lambda uow, actor, profile: (reassess_urgency(
         uow, actor=actor, profile=profile, callback_id=callback_id, urgent=urgent), profile))
@@ -156,7 +156,7 @@ def on_time(ctx: typer.Context, month: str = typer.Option(..., "--month", help="
             as_json: bool = JSON) -> None:
     """The share of the month's callbacks returned on time (by their due time; later is late)."""
     from calldesk.rules.reporting import month_period
-    from calldesk.store.callbacks import callback_timeliness
+    from calldesk.store.services.callbacks import callback_timeliness
 
     def figure_of(session: Session, _: Actor, profile: Profile) -> CallbackTimeliness:
         since, until = month_period(month).bounds(profile)
@@ -177,7 +177,7 @@ def absent(
     """Record that a user is away: after a day their supervisor covers their callbacks."""
     from calldesk.models import utcnow
     from calldesk.rules.calendar import calendar_for
-    from calldesk.store.users import set_absence
+    from calldesk.store.db.users import set_absence
 
     if back and since:
         raise InvalidInput("Give --since or --back, not both.")

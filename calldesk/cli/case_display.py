@@ -13,7 +13,7 @@ from calldesk.rules.profile import Profile
 from calldesk.rules.triage import format_due
 
 if TYPE_CHECKING:
-    from calldesk.store.search import CaseView
+    from calldesk.store.read.search import CaseView
 
 
 def local_time(profile: Profile, moment: datetime | None) -> str:

@@ -17,7 +17,7 @@ from calldesk.rules.profile import Profile
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from calldesk.store.users import Actor
+    from calldesk.store.db.users import Actor
 
 
 
@@ -28,7 +28,7 @@ def find(ctx: typer.Context, text: list[str] = typer.Argument(..., help="A case 
          open_only: bool = typer.Option(False, "--open", help="Open cases only."),
          as_json: bool = JSON) -> None:
     """Find cases, open and closed: by number, phone typed any way, email, name prefix or school."""
-    from calldesk.store.search import find_cases
+    from calldesk.store.read.search import find_cases
 
     typed = " ".join(text)
     profile, cases = run_read(ctx, lambda session, actor, profile: (profile, find_cases(
@@ -56,7 +56,7 @@ def assign(ctx: typer.Context,
            as_json: bool = JSON) -> None:
     """Assign cases to a named person, or reassign them (supervisors): every case, or none if one is refused."""
     from calldesk.errors import InvalidInput
-    from calldesk.store.assignments import assign_cases
+    from calldesk.store.services.assignments import assign_cases
 
     if len(numbers_and_user) < 2:
         raise InvalidInput("Give at least one case number and then the user name: case assign 2026-000123 pat.")
@@ -82,8 +82,8 @@ def mine(ctx: typer.Context, user: str | None = typer.Option(None, "--user", hel
          as_json: bool = JSON) -> None:
     """My work: open cases by next deadline, follow-ups, acknowledgements, responses and callbacks due."""
     from calldesk.rules.vocabulary import utcnow
-    from calldesk.store.my_work import my_work
-    from calldesk.store.users import actor_for, check
+    from calldesk.store.db.users import actor_for, check
+    from calldesk.store.read.my_work import my_work
 
     def read(session: Session, signed_in: Actor, profile: Profile) -> tuple[str, Profile, Any]:
         viewer = signed_in
@@ -98,7 +98,7 @@ def mine(ctx: typer.Context, user: str | None = typer.Option(None, "--user", hel
     if as_json:
         print_json([vars(i) for i in items])
         return
-    from calldesk.store.my_work import due_column, work_lines
+    from calldesk.store.read.my_work import due_column, work_lines
 
     today = calendar_for(profile).local(utcnow()).date()
     print_table(f"Work of {who}", ["due", "next step", "case", "what"],  # each case once, its next step in words

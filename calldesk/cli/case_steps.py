@@ -1,5 +1,5 @@
 """`calldesk case step` and `case steps`: the protocol's recorded steps on a case (the profile's `[[steps]]`), the
-same service calls as the case's work menu (calldesk/screens/case_steps.py)."""
+same service calls as the case's work menu (calldesk/screens/case/steps.py)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def step(ctx: typer.Context, number: str = typer.Argument(..., help="Case number
          on: str | None = typer.Option(None, "--on", help="When it happened, local (default: now)."),
          version: int | None = VERSION, as_json: bool = JSON) -> None:
     """Record that one of the protocol's steps was done on a case (who, when, with whom, a note)."""
-    from calldesk.store.case_steps import record_step
+    from calldesk.store.services.case_steps import record_step
 
     row = run_service(ctx, lambda u, a, p: record_step(
         u, actor=a, profile=p, case_number=number, step=name, party=party, note=note, expected_version=version,
@@ -38,8 +38,8 @@ def step(ctx: typer.Context, number: str = typer.Argument(..., help="Case number
 def steps(ctx: typer.Context, number: str = typer.Argument(..., help="Case number."), as_json: bool = JSON) -> None:
     """The protocol's steps for a case: recorded (by whom, when) or still to do (who records it, by when)."""
     from calldesk.rules.calendar import calendar_for
-    from calldesk.store.case_steps import case_steps
-    from calldesk.store.cases import get_case
+    from calldesk.store.read.one_case import get_case
+    from calldesk.store.read.step_states import case_steps
 
     profile = store_profile(ctx)
 

@@ -27,7 +27,7 @@ def list_(ctx: typer.Context, as_json: bool = JSON,
           closed: bool = typer.Option(False, "--closed", help="Closed cases instead (newest first)."),
           all_: bool = typer.Option(False, "--all", help="Open and closed cases.")) -> None:
     """Open cases, the most urgent deadline first; times in the agency's time zone."""
-    from calldesk.store.search import list_cases
+    from calldesk.store.read.search import list_cases
 
     status = "all" if all_ else "closed" if closed else "open"
     profile, cases = run_read(ctx, lambda session, actor, profile: (
@@ -53,7 +53,7 @@ def list_(ctx: typer.Context, as_json: bool = JSON,
 def show(ctx: typer.Context, number: str = typer.Argument(..., help="Case number, e.g. 2026-000123."),
          as_json: bool = JSON) -> None:
     """One case with its deadlines, routing, follow-ups, response, students, disclosures and links."""
-    from calldesk.store.search import case_view
+    from calldesk.store.read.search import case_view
 
     profile, view = run_read(ctx, lambda session, actor, profile: (profile, case_view(session, number, viewer=actor)))
     if as_json:
@@ -71,7 +71,7 @@ def history(ctx: typer.Context, number: str = typer.Argument(..., help="Case num
     """A case's history, with that of every case merged into it: every change, oldest first, who made it and
     the fields it changed (local times)."""
     from calldesk.rules.calendar import calendar_for
-    from calldesk.store.handling import case_history
+    from calldesk.store.read.history import case_history
 
     entries = read_signed_in(ctx, lambda session, actor: case_history(session, number, viewer=actor))
     if as_json:
@@ -148,7 +148,7 @@ def import_(ctx: typer.Context, path: Path = typer.Argument(..., help="A .csv or
     All or nothing: if any row is refused, no row is imported (with --partial the good rows are kept). The file
     is streamed and committed every --batch rows; a rerun after an interruption imports only what is missing.
     """
-    from calldesk.store.imports import import_cases
+    from calldesk.store.services.imports import import_cases
 
     rows = _stream(path)
     with signed_in(ctx) as (store, actor):

@@ -22,8 +22,8 @@ from calldesk.rules.typed_dates import typed_day
 
 if TYPE_CHECKING:
     from calldesk.rules.profile import Profile
-    from calldesk.store.clocks import CaseWork
-    from calldesk.store.users import Actor
+    from calldesk.store.db.users import Actor
+    from calldesk.store.services.clocks import CaseWork
 
 NUMBER = typer.Argument(..., help="Case number, e.g. 2026-000123.")
 EXPECT = typer.Option(None, "--if-version", help="Refuse if the case changed since this version was read.")
@@ -46,7 +46,7 @@ def follow_up(ctx: typer.Context, number: str = NUMBER,
               expected: int | None = EXPECT, as_json: bool = JSON) -> None:
     """Write a follow-up entry (every 48 hours for concerns and complaints)."""
     from calldesk.models import FollowUpCreate
-    from calldesk.store.casework import add_follow_up
+    from calldesk.store.services.follow_ups_resolution import add_follow_up
 
     entry = run_service(ctx, lambda uow, actor, profile: add_follow_up(
         uow, actor=actor, profile=profile, case_number=number, expected_version=expected,
@@ -65,7 +65,7 @@ def plan(ctx: typer.Context, number: str = NUMBER,
          steps: list[str] = typer.Option(..., "--step", help="A step and its date: 'Call the principal@2026-11-25'."),
          expected: int | None = EXPECT, as_json: bool = JSON) -> None:
     """Prescribe the steps and their timeline for a concern or complaint (replaces the plan)."""
-    from calldesk.store.clocks import set_plan
+    from calldesk.store.services.clocks import set_plan
 
     parsed = []
     for step in steps:
@@ -83,7 +83,7 @@ def plan(ctx: typer.Context, number: str = NUMBER,
 
 
 def _meet(ctx: typer.Context, number: str, kind: str, note: str, expected: int | None, as_json: bool) -> None:
-    from calldesk.store.clocks import clock_words, meet_clock
+    from calldesk.store.services.clocks import clock_words, meet_clock
 
     case = run_service(ctx, lambda uow, actor, profile: meet_clock(
         uow, actor=actor, case_number=number, expected_version=expected, kind=kind, note=note))
@@ -98,7 +98,7 @@ def _meet(ctx: typer.Context, number: str, kind: str, note: str, expected: int |
 def _late_words(ctx: typer.Context, profile: Profile, number: str, kind: str) -> str | None:
     """How late the clock just met was (its newest met event), or None when on time."""
     from calldesk.rules.clocks import met_late
-    from calldesk.store.clocks import case_work
+    from calldesk.store.services.clocks import case_work
 
     found = read_signed_in(ctx, lambda session, actor: case_work(session, case_number=number, viewer=actor,
                                                                  profile=profile))
@@ -142,7 +142,7 @@ def extend(ctx: typer.Context, number: str = NUMBER,
                                      help="written_response, acknowledge or reply."),
            expected: int | None = EXPECT, as_json: bool = JSON) -> None:
     """Extend a clock: the written notice and the new due date."""
-    from calldesk.store.clocks import clock_words, extend_clock
+    from calldesk.store.services.clocks import clock_words, extend_clock
 
     day = typed_day(due, "--due", "due")
     case = run_service(ctx, lambda uow, actor, profile: extend_clock(
@@ -164,7 +164,7 @@ def resolve(ctx: typer.Context, number: str = NUMBER,
             expected: int | None = EXPECT, as_json: bool = JSON) -> None:
     """Write the Resolution tab; an alleged violation starts the response letter (draft)."""
     from calldesk.models import ResolutionUpdate
-    from calldesk.store.casework import set_resolution
+    from calldesk.store.services.follow_ups_resolution import set_resolution
 
     res = run_service(ctx, lambda uow, actor, profile: set_resolution(
         uow, actor=actor, case_number=number, expected_version=expected,
@@ -200,7 +200,7 @@ def letter(ctx: typer.Context, number: str = NUMBER,
 def letter_copy(ctx: typer.Context, number: str = NUMBER,
                 out_file: Path = typer.Argument(..., help="Where to write the signed letter (owner-only).")) -> None:
     """Write out a case's signed response letter (from the store's attachment area or the database)."""
-    from calldesk.store.attachments import signed_letter
+    from calldesk.store.services.attachments import signed_letter
 
     checked_target(out_file, "letter", new_only=True)  # before the store is touched
     name, data = read_signed_in(ctx, lambda session, actor: signed_letter(session, number, viewer=actor))
@@ -214,7 +214,7 @@ def close(ctx: typer.Context, number: str = NUMBER,
           reason: str = typer.Option("resolved", "--reason", help="Why the case is closed."),
           expected: int | None = EXPECT, as_json: bool = JSON) -> None:
     """Close a case; refused with one line naming every missing step."""
-    from calldesk.store.cases import close_case
+    from calldesk.store.services.cases import close_case
 
     case = run_service(ctx, lambda uow, actor, profile: close_case(
         uow, actor=actor, case_number=number, expected_version=expected, reason=reason))
@@ -223,7 +223,7 @@ def close(ctx: typer.Context, number: str = NUMBER,
 
 
 def _work(session: Any, actor: Actor, number: str) -> CaseWork:
-    from calldesk.store.clocks import case_work
+    from calldesk.store.services.clocks import case_work
 
     return case_work(session, case_number=number, viewer=actor)
 
@@ -244,7 +244,7 @@ def work(ctx: typer.Context, number: str = NUMBER, as_json: bool = JSON) -> None
 
 
 def print_work(found: CaseWork, profile: Profile) -> None:
-    from calldesk.store.clocks import clock_words
+    from calldesk.store.services.clocks import clock_words
 
     rows: list[tuple[str, str]] = [(what, when(profile, due)) for what, due in found.pending_clocks().items()]
     if found.follow_up_overdue:

@@ -1,5 +1,5 @@
 """`calldesk case escalate|appeal|refer|meeting|merge|review|history` and `calldesk student record`: the same
-service calls as the case dialogs (calldesk/screens/case_actions.py)."""
+service calls as the case dialogs (calldesk/screens/case/action_dialogs.py)."""
 
 from __future__ import annotations
 
@@ -23,8 +23,8 @@ from calldesk.rules.typed_dates import local_moment, typed_day
 
 if TYPE_CHECKING:
     from calldesk.rules.profile import Profile
-    from calldesk.store.uow import UnitOfWork
-    from calldesk.store.users import Actor
+    from calldesk.store.db.uow import UnitOfWork
+    from calldesk.store.db.users import Actor
 
 student = typer.Typer(help="A student's FERPA record: consents, requests and disclosures.", no_args_is_help=True)
 VERSION = typer.Option(None, "--version", help="The case version you saw (refused if someone saved since).")
@@ -50,7 +50,7 @@ def escalate(ctx: typer.Context, number: str = typer.Argument(..., help="Case nu
                                             help="The concern directly involves the principal: refer directly."),
              version: int | None = VERSION, as_json: bool = JSON) -> None:
     """Escalate a case one rung up the agency's ladder (or directly when the principal is involved)."""
-    from calldesk.store.escalation import escalate as service
+    from calldesk.store.services.escalation import escalate as service
 
     case = run_service(ctx, lambda u, a, p: service(u, actor=a, profile=p, case_number=number, reason=reason,
                                              expected_version=version, principal_involved=principal))
@@ -64,7 +64,7 @@ def appeal(ctx: typer.Context, number: str = typer.Argument(..., help="Case numb
            received: str | None = typer.Option(None, "--received", help="When the appeal came (default: now)."),
            version: int | None = VERSION, as_json: bool = JSON) -> None:
     """A written appeal of the decision: within the profile's window it escalates the case."""
-    from calldesk.store.escalation import appeal as service
+    from calldesk.store.services.escalation import appeal as service
 
     case = run_service(ctx, lambda u, a, p: service(
         u, actor=a, profile=p, case_number=number, reason=reason, expected_version=version,
@@ -80,7 +80,7 @@ def refer(ctx: typer.Context, number: str = typer.Argument(..., help="Case numbe
           note: str = typer.Option("", "--note", help="What was passed on."),
           version: int | None = VERSION, as_json: bool = JSON) -> None:
     """Refer a case to Safety and Security or to the civil rights coordinator."""
-    from calldesk.store.handling import refer as service
+    from calldesk.store.services.referrals_meetings_reviews import refer as service
 
     row = run_service(ctx, lambda u, a, p: service(u, actor=a, case_number=number, kind=to, contact=contact, note=note,
                                             expected_version=version))
@@ -101,7 +101,7 @@ def meeting(ctx: typer.Context, number: str = typer.Argument(..., help="Case num
             version: int | None = VERSION, as_json: bool = JSON) -> None:
     """Schedule a resolution/mediation meeting (--when, --parties), or record its outcome (--meeting, --outcome,
     --satisfied/--not-satisfied)."""
-    from calldesk.store import handling
+    from calldesk.store.services import referrals_meetings_reviews as handling
 
     if outcome is not None:
         if meeting_id is None or satisfied is None:
@@ -127,7 +127,7 @@ def merge(ctx: typer.Context, number: str = typer.Argument(..., help="The duplic
           reason: str = typer.Option("", "--reason", help="Why they are the same matter."),
           version: int | None = VERSION, as_json: bool = JSON) -> None:
     """Merge a duplicate into another case: it is closed as merged and the survivor shows both histories."""
-    from calldesk.store.handling import merge_cases
+    from calldesk.store.services.referrals_meetings_reviews import merge_cases
 
     case = run_service(ctx, lambda u, a, p: merge_cases(u, actor=a, case_number=number, into=into, reason=reason,
                                                  expected_version=version))
@@ -145,7 +145,7 @@ def review(ctx: typer.Context, number: str = typer.Argument(..., help="Case numb
     """A supervisor's quality review with the profile's checklist, a score and a comment."""
     from calldesk.models import QualityReviewCreate
     from calldesk.rules.handling import review_points
-    from calldesk.store.handling import review_case
+    from calldesk.store.services.referrals_meetings_reviews import review_case
 
     def act(u: UnitOfWork, a: Actor, p: Profile) -> Any:
         names = [name for name, _ in review_points([(q.name, q.label) for q in p.review_checklist])]
@@ -171,7 +171,7 @@ def student_record(ctx: typer.Context, ref: str = typer.Argument(..., help="The 
     """A student's consents, requests and disclosures (34 CFR 99.32), printable for a parent's inspection."""
     from calldesk.rules.calendar import calendar_for
     from calldesk.rules.ferpa import record_text
-    from calldesk.store.confidentiality import student_record as service
+    from calldesk.store.services.confidentiality import student_record as service
 
     if to is not None:
         checked_target(to, "record")  # before the store is touched
@@ -195,7 +195,7 @@ def student_revoke(ctx: typer.Context, number: str = typer.Argument(..., help="T
                    on: str | None = typer.Option(None, "--on", help="The day it was revoked (default today)."),
                    as_json: bool = JSON) -> None:
     """Record that a parent revoked a written consent (it allows nothing from that day)."""
-    from calldesk.store.confidentiality import revoke_consent
+    from calldesk.store.services.confidentiality import revoke_consent
 
     day = typed_day(on, "--on") if on else None
     row = run_service(ctx, lambda u, a, p: revoke_consent(u, actor=a, case_number=number, consent_id=consent_id,
@@ -208,9 +208,9 @@ def student_revoke(ctx: typer.Context, number: str = typer.Argument(..., help="T
 def actions(ctx: typer.Context, number: str = typer.Argument(..., help="Case number."), as_json: bool = JSON) -> None:
     """The case's escalations, referrals, meetings (with their numbers, for --outcome) and quality reviews."""
     from calldesk.rules.calendar import calendar_for
-    from calldesk.store.cases import get_case
-    from calldesk.store.escalation import escalations_for
-    from calldesk.store.handling import meetings_for, referrals_for, reviews_for
+    from calldesk.store.read.one_case import get_case
+    from calldesk.store.services.escalation import escalations_for
+    from calldesk.store.services.referrals_meetings_reviews import meetings_for, referrals_for, reviews_for
 
     def read(session: Any, actor: Any) -> dict[str, list[Any]]:
         case_id = get_case(session, number, viewer=actor).id

@@ -17,7 +17,7 @@ app = typer.Typer(help="Maintain the store: schema, integrity, backups.", no_arg
 @refusals_exit
 def upgrade(ctx: typer.Context) -> None:
     """Create the store if there is none (you become its first admin), or bring its schema up to date."""
-    from calldesk.store.schema import current_revision
+    from calldesk.store.db.schema import current_revision
 
     with signed_in(ctx, may="maintain_store", create=True) as (store, _):
         out.print(f"Store {shown(store.location)} is at schema revision {current_revision(store.engine)}.")
@@ -27,7 +27,7 @@ def upgrade(ctx: typer.Context) -> None:
 @refusals_exit
 def check(ctx: typer.Context, as_json: bool = JSON) -> None:
     """Run integrity and foreign-key checks and say what was found."""
-    from calldesk.store import maintenance, scrub
+    from calldesk.store.db import maintenance, scrub
 
     with signed_in(ctx, may="maintain_store") as (store, _):
         report = maintenance.check(store.engine)
@@ -55,7 +55,7 @@ def check(ctx: typer.Context, as_json: bool = JSON) -> None:
 @refusals_exit
 def backup(ctx: typer.Context, path: Path = typer.Argument(..., help="File to write the backup to.")) -> None:
     """Back up the live store (agents may keep working) to PATH."""
-    from calldesk.store import maintenance
+    from calldesk.store.db import maintenance
 
     with signed_in(ctx, may="maintain_store") as (store, _):
         _say_removed(maintenance.remove_leftovers(store.url, path.expanduser().absolute().parent))
@@ -72,8 +72,8 @@ def restore(
     force: bool = typer.Option(False, "--force", help="Overwrite a store that holds live data."),
 ) -> None:
     """Replace the store's contents with a backup."""
-    from calldesk.store import maintenance
-    from calldesk.store.restore import restore as restore_backup
+    from calldesk.store.db import maintenance
+    from calldesk.store.db.restore import restore as restore_backup
 
     with signed_in(ctx, may="maintain_store") as (store, actor):
         _say_removed(maintenance.remove_leftovers(store.url))
@@ -83,7 +83,7 @@ def restore(
 
 
 def _say_removed(removed: list[Path]) -> None:
-    from calldesk.store.maintenance import describe_removed
+    from calldesk.store.db.maintenance import describe_removed
 
     if removed:
         out.print(shown(describe_removed(removed)))
@@ -93,7 +93,7 @@ def _say_removed(removed: list[Path]) -> None:
 @refusals_exit
 def compact(ctx: typer.Context) -> None:
     """Rewrite the store so no old copy of scrubbed text survives in its files (run when the desks are quiet)."""
-    from calldesk.store import maintenance
+    from calldesk.store.db import maintenance
 
     with signed_in(ctx, may="maintain_store") as (store, _):
         done = maintenance.compact(store.engine)
@@ -105,7 +105,7 @@ def compact(ctx: typer.Context) -> None:
 def grant(ctx: typer.Context, name: str = typer.Argument(..., help="A calldesk user (its login role).")) -> None:
     """PostgreSQL: create NAME's login role with only what their calldesk role needs (run after `user add`
     and `user set-role`; on a deactivated user it revokes everything)."""
-    from calldesk.store.grants import grant_login
+    from calldesk.store.db.grants import grant_login
 
     done = run_service(ctx, lambda uow, actor, _: grant_login(uow, actor=actor, username=name))
     out.print(f"Done: {shown(done)}.")

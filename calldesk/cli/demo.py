@@ -18,7 +18,7 @@ def demo(ctx: typer.Context,
          as_json: bool = JSON) -> None:
     """Fill the store with synthetic demo cases over two years: repeat callers, schools, tiers, follow-ups,
     callbacks, open and closed. Never use it on a store with real calls."""
-    from calldesk.store.demo import fill_demo
+    from calldesk.demo.fill import fill_demo
 
     if not 1 <= cases <= 10_000_000:
         raise InvalidInput("Give --cases between 1 and 10000000.", field="cases")

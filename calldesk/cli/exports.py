@@ -23,9 +23,9 @@ from calldesk.rules.tracking_logs import LOG_COLUMNS, LOG_TITLES
 from calldesk.rules.typed_dates import day_start, typed_day
 
 if TYPE_CHECKING:
-    from calldesk.store.exports import Export
-    from calldesk.store.store import Store
-    from calldesk.store.users import Actor
+    from calldesk.store.db.store import Store
+    from calldesk.store.db.users import Actor
+    from calldesk.store.services.exports import Export
 
 app = typer.Typer(help="Tracking logs and case exports (redacted unless an admin asks otherwise).",
                   no_args_is_help=True)
@@ -74,7 +74,7 @@ def log_(ctx: typer.Context, month: str = typer.Option(..., "--month", help="The
                                                             "(default: the profile's log)."),
          as_json: bool = JSON) -> None:
     """The month's tracking log, redacted, with the fields in the seed's order."""
-    from calldesk.store.exports import export_log
+    from calldesk.store.services.exports import export_log
 
     if form not in ("csv", "xlsx"):
         raise InvalidInput(f"'{form}' is not a log format; use csv or xlsx.", field="format")
@@ -117,7 +117,7 @@ def cases(ctx: typer.Context,
           target: Path | None = typer.Option(None, "--out", help="The file to write (default: the screen)."),
           as_json: bool = JSON) -> None:
     """Cases opened between --since and --until: JSONL or CSV (redacted by default), or Open311 service requests."""
-    from calldesk.store.exports import EXPORT_FIELDS, PERSONAL_FIELDS, export_cases
+    from calldesk.store.services.exports import EXPORT_FIELDS, PERSONAL_FIELDS, export_cases
 
     if form not in ("jsonl", "csv", "open311"):
         raise InvalidInput(f"'{form}' is not an export format; use jsonl, csv or open311.", field="format")

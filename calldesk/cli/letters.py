@@ -1,5 +1,5 @@
 """`calldesk case letter NUMBER STEP`: the response letter's steps from the CLI, through the same services as the
-desk's letter dialog (calldesk.store.letters, calldesk.store.casework.advance_letter)."""
+desk's letter dialog (calldesk.store.services.letters, calldesk.store.services.follow_ups_resolution.advance_letter)."""
 
 from __future__ import annotations
 
@@ -34,8 +34,8 @@ def _text(path: Path | None) -> str | None:
 
 def letter_step(ctx: typer.Context, number: str, step: str, *, file: Path | None, text_file: Path | None, note: str,
                 out_file: Path | None, expected: int | None, as_json: bool) -> None:
-    from calldesk.store.casework import advance_letter
-    from calldesk.store.letters import draft_letter, letter_words, return_letter
+    from calldesk.store.services.follow_ups_resolution import advance_letter
+    from calldesk.store.services.letters import draft_letter, letter_words, return_letter
 
     if step not in STEPS:
         raise InvalidInput(f"'{step}' is not a letter step: {', '.join(STEPS)}.", field="step")
@@ -84,7 +84,7 @@ def _show(words: Any) -> None:
 
 def _pdf(ctx: typer.Context, number: str, out_file: Path | None) -> None:
     from calldesk.letter_pdf import letter_pdf
-    from calldesk.store.letters import approved_text
+    from calldesk.store.services.letters import approved_text
 
     if out_file is None:
         raise InvalidInput("pdf needs --out FILE: where to write the letter for signing.", field="out")

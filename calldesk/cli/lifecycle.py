@@ -27,7 +27,7 @@ def purge(ctx: typer.Context,
           dry_run: bool = typer.Option(False, "--dry-run", help="Count what would be purged; change nothing."),
           as_json: bool = JSON) -> None:
     """Remove closed cases past the profile's retention (held cases stay), with their details and letters."""
-    from calldesk.store.retention import purge as run_purge
+    from calldesk.store.services.retention import purge as run_purge
 
     before = typed_day(closed_before, "--closed-before", "closed_before")
     result = run_service(ctx, lambda uow, actor, profile: run_purge(uow, actor=actor, profile=profile,
@@ -48,7 +48,7 @@ def hold_place(ctx: typer.Context, number: str = typer.Argument(..., help="Case 
                reason: str = typer.Option(..., "--reason", help="The matter the hold is for."),
                as_json: bool = JSON) -> None:
     """Place a litigation hold on a case."""
-    from calldesk.store.retention import place_hold
+    from calldesk.store.services.retention import place_hold
 
     run_service(ctx, lambda uow, actor, _: place_hold(uow, actor=actor, case_number=number, reason=reason))
     report({"case": number, "held": True}, as_json,
@@ -60,7 +60,7 @@ def hold_place(ctx: typer.Context, number: str = typer.Argument(..., help="Case 
 def hold_release(ctx: typer.Context, number: str = typer.Argument(..., help="Case number."),
                  as_json: bool = JSON) -> None:
     """Release a case's litigation hold."""
-    from calldesk.store.retention import release_hold
+    from calldesk.store.services.retention import release_hold
 
     run_service(ctx, lambda uow, actor, _: release_hold(uow, actor=actor, case_number=number))
     report({"case": number, "held": False}, as_json, f"Released the litigation hold on case {number}.")
@@ -70,7 +70,7 @@ def hold_release(ctx: typer.Context, number: str = typer.Argument(..., help="Cas
 @refusals_exit
 def hold_list(ctx: typer.Context, as_json: bool = JSON) -> None:
     """Every litigation hold."""
-    from calldesk.store.retention import holds as list_holds
+    from calldesk.store.services.retention import holds as list_holds
 
     found = run_service(ctx, lambda uow, actor, _: list_holds(uow, actor=actor), readonly=True)
     if as_json:
@@ -87,7 +87,7 @@ def caller_export(ctx: typer.Context, who: str = typer.Argument(..., help="The c
                   as_json: bool = typer.Option(True, "--json", help="JSON is the only format (kept for scripts).")
                   ) -> None:
     """Everything stored about one caller, for their own request (admins; audited)."""
-    from calldesk.store.retention import caller_export as run_export
+    from calldesk.store.services.retention import caller_export as run_export
 
     if target is not None:
         checked_target(target, "export")  # before the store is touched
@@ -112,7 +112,7 @@ def caller_export(ctx: typer.Context, who: str = typer.Argument(..., help="The c
 def caller_erase(ctx: typer.Context, who: str = typer.Argument(..., help="The caller's phone number or email."),
                  as_json: bool = JSON) -> None:
     """Erase one caller's personal details from their cases (held cases stay; audited by counts)."""
-    from calldesk.store.retention import caller_erase as run_erase
+    from calldesk.store.services.retention import caller_erase as run_erase
 
     result = run_service(ctx, lambda uow, actor, profile: run_erase(uow, actor=actor, profile=profile, who=who))
     report(asdict(result), as_json,
@@ -129,7 +129,7 @@ def caller_find(ctx: typer.Context,
                 as_json: bool = JSON) -> None:
     """The cases of a caller, found as the desk finds them while the agent types."""
     from calldesk.rules.shown import phone_words
-    from calldesk.store.queries import lookup_callers
+    from calldesk.store.read.queries import lookup_callers
 
     cases = read_signed_in(ctx, lambda session, actor: lookup_callers(session, typed, viewer=actor, limit=limit))
     if as_json:

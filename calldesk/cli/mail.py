@@ -18,9 +18,9 @@ from calldesk.errors import InvalidInput
 if TYPE_CHECKING:
     from calldesk.mail.transport import Server
     from calldesk.rules.profile import Profile
-    from calldesk.store.mail import Received
-    from calldesk.store.store import Store
-    from calldesk.store.users import Actor
+    from calldesk.store.db.store import Store
+    from calldesk.store.db.users import Actor
+    from calldesk.store.services.mail import Received
 
 app = typer.Typer(help="The mailbox: fetch messages into cases, send a case's acknowledgement, written response "
                        "or approved letter, see the outbox.",
@@ -126,7 +126,7 @@ def fetch(ctx: typer.Context, as_json: bool = JSON, *, imap: _Imap) -> None:
 def _fetch_once(store: Store, actor: Actor, profile: Profile, server: Server, mailbox: str) -> list[Received]:
     """One fetch of the unseen messages, each kept by its own service call (one transaction each)."""
     from calldesk.mail.transport import fetch_unseen
-    from calldesk.store.mail import receive_message
+    from calldesk.store.services.mail import receive_message
 
     results: list[Received] = []
 
@@ -229,7 +229,7 @@ def send_letter(
 
 def _queue_and_send(ctx: typer.Context, case_number: str, kind: str, smtp: _Smtp) -> None:
     from calldesk.rules.mail import MAIL_KIND_WORDS
-    from calldesk.store.mail_out import queue_message
+    from calldesk.store.services.mail_out import queue_message
 
     queued = run_service(ctx, lambda uow, actor, profile: queue_message(
         uow, actor=actor, profile=profile, case_number=case_number, kind=kind,
@@ -249,7 +249,7 @@ def send(ctx: typer.Context, *, smtp: _Smtp) -> None:
 
 def _send(ctx: typer.Context, smtp: _Smtp) -> None:
     from calldesk.mail.transport import Server, smtp_deliver
-    from calldesk.store.mail_out import send_queued
+    from calldesk.store.services.mail_out import send_queued
 
     server = Server(smtp.host, smtp.port, smtp.user, _password("CALLDESK_SMTP_PASSWORD") if smtp.user else "",
                     tls=not smtp.plain)
@@ -273,7 +273,7 @@ def outbox_(ctx: typer.Context,
             as_json: bool = JSON) -> None:
     """Messages still to send (queued, failed) and messages kept aside because they could not be read; each
     outgoing one's kind and the language it is written in."""
-    from calldesk.store.mail_out import outbox
+    from calldesk.store.services.mail_out import outbox
 
     rows = run_read(ctx, lambda session, actor, _profile: outbox(session, viewer=actor, case_number=case_number))
     if as_json:

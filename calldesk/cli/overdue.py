@@ -19,8 +19,8 @@ if TYPE_CHECKING:  # the store is imported when the command runs (the desk start
     from sqlmodel import Session
 
     from calldesk.rules.profile import Profile
-    from calldesk.store.overdue import Due, OverdueSummary
-    from calldesk.store.users import Actor
+    from calldesk.store.db.users import Actor
+    from calldesk.store.read.overdue import Due, OverdueSummary
 
 BREACHED_EXIT = 2  # `calldesk overdue` exits 2 when a deadline is breached (1 stays for refusals)
 
@@ -93,7 +93,7 @@ def overdue(ctx: typer.Context,
 
     Exits 0 when nothing is breached and 2 when something is (for cron and alerting).
     """
-    from calldesk.store.overdue import overdue_items, overdue_summary
+    from calldesk.store.read.overdue import overdue_items, overdue_summary
 
     def read(session: Session, actor: Actor, profile: Profile) -> OverdueSummary:
         summary = overdue_summary(session, actor=actor, within_hours=within)

@@ -13,8 +13,8 @@ from calldesk.cli.running import run_read, run_service, signed_in, store_profile
 from calldesk.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from calldesk.store.phone import Pop
-    from calldesk.store.queries import EarlierCall
+    from calldesk.store.read.queries import EarlierCall
+    from calldesk.store.services.phone import Pop
 
 app = typer.Typer(help="The phone system's events: the listener, its token, the caller log.", no_args_is_help=True)
 
@@ -23,7 +23,7 @@ app = typer.Typer(help="The phone system's events: the listener, its token, the 
 @refusals_exit
 def token(ctx: typer.Context) -> None:
     """Print the store's CTI token and the path a phone system posts its events to."""
-    from calldesk.store.phone import cti_token
+    from calldesk.store.services.phone import cti_token
 
     value = run_read(ctx, lambda session, _actor, _profile: cti_token(session))  # signed in, known and active
     out.print(shown(value))
@@ -40,7 +40,7 @@ def listen(
     """Receive the phone system's events (Zammad's generic CTI) until stopped with Ctrl+C."""
     from calldesk.listening import bound_socket
     from calldesk.phone.cti import Listener, server
-    from calldesk.store.phone import cti_token
+    from calldesk.store.services.phone import cti_token
 
     with signed_in(ctx, may="record_phone") as (store, actor):
         with store.uow(readonly=True) as uow:
@@ -68,7 +68,7 @@ def log(
     """The caller log (supervisors): each call's direction, ring, answer, hang-up, cause, and what it became."""
     from calldesk.models import utcnow
     from calldesk.rules.phone import LOG_COLUMNS, log_fields
-    from calldesk.store.phone import phone_log
+    from calldesk.store.services.phone import phone_log
 
     profile = store_profile(ctx)
     lines = run_read(ctx, lambda session, actor, _profile: phone_log(
@@ -92,7 +92,7 @@ def block(
 ) -> None:
     """Block a number (supervisors): the listener answers its rings with a reject; they are kept, marked blocked."""
     from calldesk.rules.shown import phone_words
-    from calldesk.store.phone_blocks import block_number
+    from calldesk.store.services.phone_blocks import block_number
 
     done = run_service(ctx, lambda uow, actor, _profile: block_number(uow, actor=actor, number=number,
                                                                        reason=reason))
@@ -110,7 +110,7 @@ def unblock(
     """Unblock a number (supervisors): its rings reach the desks again."""
     from calldesk.rules.contact import normalise_phone
     from calldesk.rules.shown import phone_words
-    from calldesk.store.phone_blocks import unblock_number
+    from calldesk.store.services.phone_blocks import unblock_number
 
     run_service(ctx, lambda uow, actor, _profile: unblock_number(uow, actor=actor, number=number))
     phone = normalise_phone(number)
@@ -124,7 +124,7 @@ def blocked(ctx: typer.Context, as_json: bool = JSON) -> None:
     from datetime import datetime
 
     from calldesk.rules.shown import moment_words, phone_words
-    from calldesk.store.phone_blocks import blocked_numbers
+    from calldesk.store.services.phone_blocks import blocked_numbers
 
     profile = store_profile(ctx)
     found = run_read(ctx, lambda session, actor, _profile: blocked_numbers(session, viewer=actor))
@@ -164,7 +164,7 @@ def pop(
     as_json: bool = JSON,
 ) -> None:
     """The ringing caller's earlier calls, for softphones that run a command on ring."""
-    from calldesk.store.phone import pop_for
+    from calldesk.store.services.phone import pop_for
 
     found = run_read(ctx, lambda session, actor, _profile: pop_for(session, viewer=actor, number=number,
                                                                     call_id=call_id))
@@ -192,7 +192,7 @@ def ami(
     import os
 
     from calldesk.phone.ami import follow
-    from calldesk.store.phone import record_event
+    from calldesk.store.services.phone import record_event
 
     secret = os.environ.get("CALLDESK_AMI_SECRET", "")
     if not secret:

@@ -25,11 +25,11 @@ def practice(ctx: typer.Context,
     """Practise on a separate store (never the real one): a demo team, demo cases, and the day's first calls
     routed to the team. Act as any member with --as NAME or, on the desk, ctrl+u."""
     from calldesk.app import run_desk
+    from calldesk.demo.practice import TEAM, make_practice, practice_path
     from calldesk.errors import InvalidInput
     from calldesk.profiles import load_profile
     from calldesk.settings import data_home
-    from calldesk.store.practice import TEAM, make_practice, practice_path
-    from calldesk.store.users import os_login
+    from calldesk.store.db.users import os_login
 
     names = [name for name, *_ in TEAM]
     if as_ and as_ not in names:  # refused before anything is made or opened

@@ -23,7 +23,7 @@ def reviews(ctx: typer.Context,
             as_json: bool = JSON) -> None:
     """Per person whose work was reviewed: reviews, average score, and how often each checklist point was met."""
     from calldesk.rules.handling import review_points
-    from calldesk.store.quality import review_summary
+    from calldesk.store.read.quality import review_summary
 
     profile = store_profile(ctx)
 

@@ -35,7 +35,7 @@ def list_(ctx: typer.Context,
           limit: int = typer.Option(50, min=1, max=1000, help="How many rows (one page)."),
           as_json: bool = JSON) -> None:
     """One page of the queue (an agent sees only their own work and the cases they opened)."""
-    from calldesk.store.queue import QueueFilter, queue_count, queue_page
+    from calldesk.store.read.queue import QueueFilter, queue_count, queue_page
 
     filters = QueueFilter(status=status, assignee=assignee, tier=tier, category=category, place=place, sla=sla,
                           language=language, source=source, search=search)
@@ -62,8 +62,8 @@ def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
 @refusals_exit
 def trends(ctx: typer.Context, as_json: bool = JSON) -> None:
     """Repeated issues by school and department, and absent staff's callbacks and follow-ups (supervisors)."""
-    from calldesk.store.dashboard import coverage
-    from calldesk.store.dashboard import trends as find_trends
+    from calldesk.store.read.dashboard import coverage
+    from calldesk.store.read.dashboard import trends as find_trends
 
     found, cover = run_read(ctx, lambda session, actor, profile: (
         find_trends(session, actor=actor, profile=profile, now=utcnow()),
@@ -83,7 +83,7 @@ def trends(ctx: typer.Context, as_json: bool = JSON) -> None:
 def dashboard(ctx: typer.Context, weeks: int = typer.Option(26, min=1, max=520, help="How many weeks back."),
               as_json: bool = JSON) -> None:
     """Volumes by week, category and type, SLA compliance and the backlog's age (supervisors and admins)."""
-    from calldesk.store.dashboard import dashboard as figures
+    from calldesk.store.read.dashboard import dashboard as figures
 
     found = run_read(ctx, lambda session, actor, profile: figures(session, actor=actor, profile=profile,
                                                                   now=utcnow(), weeks=weeks))

@@ -49,7 +49,7 @@ def refusals_exit(func: Callable[P, R]) -> Callable[P, R]:
             err.print(f"[bold red]error:[/] {shown(exc.message)}")
             raise typer.Exit(1) from None
         except ValidationError as exc:
-            from calldesk.store.intake import refusal_of
+            from calldesk.store.services.typed_fields import refusal_of
 
             err.print(f"[bold red]error:[/] {shown(refusal_of(exc).message)}")
             raise typer.Exit(1) from None

@@ -37,9 +37,9 @@ if TYPE_CHECKING:
 
     from calldesk.rules.profile import Profile
     from calldesk.rules.reporting import StepStatus
-    from calldesk.store.reports import ReportRun
-    from calldesk.store.uow import UnitOfWork
-    from calldesk.store.users import Actor
+    from calldesk.store.db.uow import UnitOfWork
+    from calldesk.store.db.users import Actor
+    from calldesk.store.services.reports import ReportRun
 
 app = typer.Typer(help="Monthly and quarterly reports (counts only; no personal data).", no_args_is_help=True)
 FORMATS = ("table", "csv", "json", "md")
@@ -184,7 +184,7 @@ def emit(run: ReportRun, form: str, target: Path | None) -> None:
 
 
 def _run(ctx: typer.Context, period: Period, form: str, target: Path | None) -> None:
-    from calldesk.store.reports import run_report
+    from calldesk.store.services.reports import run_report
 
     # Every argument is checked before the run is stored and audited.
     if form not in FORMATS:
@@ -225,7 +225,7 @@ def quarterly(ctx: typer.Context, quarter: str = typer.Option(..., "--quarter", 
 def approve(ctx: typer.Context, report_id: int = typer.Argument(..., help="The report's number (shown by a run)."),
             as_json: bool = JSON) -> None:
     """Approve a report (supervisors): its numbers are frozen; later runs show what changed."""
-    from calldesk.store.reports import approve_report
+    from calldesk.store.services.reports import approve_report
 
     run = run_service(ctx, lambda uow, actor, profile: approve_report(uow, actor=actor, profile=profile,
                                                                       report_id=report_id))
@@ -244,7 +244,7 @@ def status(ctx: typer.Context, month: str | None = typer.Option(None, "--month",
            as_json: bool = JSON) -> None:
     """Which step of the monthly (or quarterly) reporting chain is done, due or late."""
     from calldesk.models import utcnow
-    from calldesk.store.reports import report_status
+    from calldesk.store.services.reports import report_status
 
     if month and quarter:
         raise InvalidInput("Give --month or --quarter, not both.", field="quarter")
@@ -282,7 +282,7 @@ def step(ctx: typer.Context, name: str = typer.Argument(..., help="The step's id
          as_json: bool = JSON) -> None:
     """Mark one step of the reporting chain done, as yourself, now (the profile says whose step it is)."""
     from calldesk.models import utcnow
-    from calldesk.store.report_steps import mark_step
+    from calldesk.store.services.report_steps import mark_step
 
     if month and quarter:
         raise InvalidInput("Give --month or --quarter, not both.", field="quarter")

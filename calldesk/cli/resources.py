@@ -26,7 +26,7 @@ def list_entries(ctx: typer.Context, query: str = typer.Argument("", help="Words
                  retired: bool = typer.Option(False, "--retired", help="Show retired entries too."),
                  as_json: bool = JSON) -> None:
     """The directory's entries (their numbers are what edit and retire take)."""
-    from calldesk.store.reference import resources
+    from calldesk.store.services.reference import resources
 
     rows = run_read(ctx, lambda s, a, profile: resources(s, profile.name, query, retired=retired))
     if as_json:
@@ -45,7 +45,7 @@ def add(ctx: typer.Context, department: str = typer.Option(..., "--department", 
         keywords: str = typer.Option("", "--keywords", help="Words that find it, separated by commas."),
         as_json: bool = JSON) -> None:
     """Add an entry to the directory (supervisors)."""
-    from calldesk.store.reference import add_resource
+    from calldesk.store.services.reference import add_resource
 
     entry = ResourceEntry(department, response, contact, keywords_of(keywords))
     _said(run_service(ctx, lambda u, a, p: add_resource(u, actor=a, profile=p, entry=entry)), "Added", as_json)
@@ -61,7 +61,7 @@ def edit(ctx: typer.Context, number: int = typer.Argument(..., help="The entry's
          as_json: bool = JSON) -> None:
     """Change an entry (what is not given stays as it is; supervisors)."""
     from calldesk.models import Resource
-    from calldesk.store.reference import edit_resource
+    from calldesk.store.services.reference import edit_resource
 
     def act(u: Any, a: Any, p: Any) -> Any:
         now = u.session.get(Resource, number)
@@ -80,7 +80,7 @@ def edit(ctx: typer.Context, number: int = typer.Argument(..., help="The entry's
 def retire(ctx: typer.Context, number: int = typer.Argument(..., help="The entry's number (resource list)."),
            as_json: bool = JSON) -> None:
     """Retire an entry: agents no longer see it; it stays in the store and the trail (supervisors)."""
-    from calldesk.store.reference import retire_resource
+    from calldesk.store.services.reference import retire_resource
 
     _said(run_service(ctx, lambda u, a, p: retire_resource(u, actor=a, profile=p, resource_id=number)), "Retired",
           as_json)

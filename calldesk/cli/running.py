@@ -16,9 +16,9 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from calldesk.rules.profile import Profile
-    from calldesk.store.store import Store
-    from calldesk.store.uow import UnitOfWork
-    from calldesk.store.users import Actor
+    from calldesk.store.db.store import Store
+    from calldesk.store.db.uow import UnitOfWork
+    from calldesk.store.db.users import Actor
 
 R = TypeVar("R")
 
@@ -44,8 +44,8 @@ def options(ctx: typer.Context) -> Options:
 def open_from(ctx: typer.Context, *, create: bool = False) -> Store:
     """Open the store the global options name; only `create` (`db upgrade`) makes a new one."""
     from calldesk.profiles import load_profile
-    from calldesk.store.reference import ensure_reference
-    from calldesk.store.store import open_store
+    from calldesk.store.db.store import open_store
+    from calldesk.store.services.reference import ensure_reference
 
     settings = options(ctx).settings()
     load_profile(settings.protocol)  # a misspelt or broken profile is refused before the store is touched
@@ -92,7 +92,7 @@ def run_service(ctx: typer.Context, action: Callable[[UnitOfWork, Actor, Profile
 
 def run_read(ctx: typer.Context, query: Callable[[Session, Actor, Profile], R]) -> R:
     """Sign in, then run `query` in a read-only transaction as the signed-in user (who sees only what they may:
-    calldesk.store.visibility), with the store's protocol."""
+    calldesk.store.db.visibility), with the store's protocol."""
     from calldesk.profiles import load_profile
 
     with signed_in(ctx) as (store, actor), store.uow(readonly=True) as uow:

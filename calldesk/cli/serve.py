@@ -18,8 +18,8 @@ from calldesk.cli.running import open_from, read_signed_in, run_service, signed_
 from calldesk.listening import bound_socket
 
 if TYPE_CHECKING:
-    from calldesk.store.store import Store
-    from calldesk.store.users import Actor
+    from calldesk.store.db.store import Store
+    from calldesk.store.db.users import Actor
 
 app = typer.Typer(help="Serve the web front: the Service Request form, its status links, respondents, Open311.",
                   invoke_without_command=True)
@@ -79,7 +79,7 @@ def serve(ctx: typer.Context,
 def import_old_files(store: Store, admin: Actor, home: Path) -> str | None:
     """Bring an earlier calldesk's web files (respondents' password hashes, clients' key digests) into the store,
     once: each imported file is renamed `*.imported`. None when there was nothing to import."""
-    from calldesk.store.web_accounts import import_web_files
+    from calldesk.store.services.web_accounts import import_web_files
     from calldesk.web.accounts import OLD_ACCOUNTS, old_accounts
     from calldesk.web.keys import OLD_CLIENTS, old_clients
 
@@ -98,7 +98,7 @@ def _import_on_start(store: Store, home: Path) -> None:
     """On the first start after an upgrade: the old files imported when the signed-in user may; else one line
     saying which command does it (the accounts and keys would be refused until then)."""
     from calldesk.rules.permissions import may
-    from calldesk.store.users import actor_for
+    from calldesk.store.db.users import actor_for
     from calldesk.web.accounts import OLD_ACCOUNTS
     from calldesk.web.keys import OLD_CLIENTS
 
@@ -119,7 +119,7 @@ def _import_on_start(store: Store, home: Path) -> None:
 @refusals_exit
 def key_add(ctx: typer.Context, name: str = typer.Argument(..., help="The client's name (a 311 app).")) -> None:
     """Issue a client's API key and print it (shown once: only its digest is kept, in the store)."""
-    from calldesk.store.web_accounts import add_web_key
+    from calldesk.store.services.web_accounts import add_web_key
 
     out.print(run_service(ctx, lambda uow, actor, _p: add_web_key(uow, actor=actor, name=name)), highlight=False)
 
@@ -129,7 +129,7 @@ def key_add(ctx: typer.Context, name: str = typer.Argument(..., help="The client
 def key_list(ctx: typer.Context, as_json: bool = JSON) -> None:
     """The clients' keys: who issued each and when, and which are revoked (never a key nor its digest)."""
     from calldesk.rules.shown import moment_words
-    from calldesk.store.web_accounts import web_keys
+    from calldesk.store.services.web_accounts import web_keys
 
     profile = store_profile(ctx)
     keys = read_signed_in(ctx, lambda session, actor: web_keys(session, viewer=actor))
@@ -154,7 +154,7 @@ def key_list(ctx: typer.Context, as_json: bool = JSON) -> None:
 def key_revoke(ctx: typer.Context, name: str = typer.Argument(..., help="The client's name.")) -> None:
     """Revoke a client's API key (its requests are refused from now on; the store keeps who issued and revoked
     it)."""
-    from calldesk.store.web_accounts import revoke_web_key
+    from calldesk.store.services.web_accounts import revoke_web_key
 
     run_service(ctx, lambda uow, actor, _p: revoke_web_key(uow, actor=actor, name=name))
     out.print(f"Revoked {shown(name)}'s key.", highlight=False)
@@ -183,8 +183,8 @@ def respondent_add(ctx: typer.Context,
                                                        help="Read the password from standard input.")) -> None:
     """Give a respondent a web password (its argon2id hash kept in the store); on PostgreSQL their login (made by
     `db grant`) gets a new random password only the web front keeps, so it signs in as them."""
-    from calldesk.store.web_accounts import set_web_password
-    from calldesk.store.web_logins import set_login_password
+    from calldesk.store.services.web_accounts import set_web_password
+    from calldesk.store.services.web_logins import set_login_password
     from calldesk.web.accounts import new_login_password
     from calldesk.web.keys import web_home
 

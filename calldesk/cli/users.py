@@ -36,8 +36,8 @@ def add(
 ) -> None:
     """Add a user with a role."""
     from calldesk.models import UserCreate
-    from calldesk.store import users as user_service
-    from calldesk.store.intake import build
+    from calldesk.store.db import users as user_service
+    from calldesk.store.services.typed_fields import build
 
     data = build(UserCreate, username=name, role=role, full_name=full_name, supervisor=supervisor,
                  languages=languages, places=places)
@@ -49,7 +49,7 @@ def add(
 @refusals_exit
 def list_(ctx: typer.Context, as_json: bool = JSON) -> None:
     """List users and their roles."""
-    from calldesk.store import users as user_service
+    from calldesk.store.db import users as user_service
 
     users = read_signed_in(ctx, lambda session, _: user_service.list_users(session))
     if as_json:
@@ -69,14 +69,14 @@ def set_role(
     as_json: bool = JSON,
 ) -> None:
     """Change a user's role."""
-    from calldesk.store import users as user_service
+    from calldesk.store.db import users as user_service
 
     user = run_service(ctx, lambda uow, actor, _: user_service.set_role(uow, actor=actor, username=name, role=role))
     _show(user, as_json, "Updated")
 
 
 def _set_active(ctx: typer.Context, name: str, active: bool, as_json: bool) -> None:
-    from calldesk.store import users as user_service
+    from calldesk.store.db import users as user_service
 
     user = run_service(ctx, lambda uow, actor, _: user_service.set_active(uow, actor=actor, username=name,
                                                                           active=active))
@@ -123,7 +123,7 @@ LISTS = {"languages": ("takes calls in", "no language listed"), "places": ("sees
 
 def _set_list(ctx: typer.Context, name: str, listed: str, which: str, as_json: bool) -> None:
     """A user's list of languages or places, set by its service; said back as stored."""
-    from calldesk.store.users import set_languages, set_places
+    from calldesk.store.db.users import set_languages, set_places
 
     words, none = LISTS[which]
     user = run_service(ctx, lambda uow, actor, _: set_languages(uow, actor=actor, username=name, languages=listed)

@@ -12,7 +12,7 @@ from typing import Any
 from calldesk.rules.callbacks import callback_due
 from calldesk.rules.followup import next_follow_up_due
 from calldesk.rules.profile import Profile
-from calldesk.store import audit
+from calldesk.store.db import audit
 
 DONE = ("Called the school office and left a message.", "Spoke with the principal; waiting for a reply.",
         "Emailed the caller the policy and the office contact.", "Confirmed the details with the department.")

@@ -11,7 +11,7 @@ from typing import Any
 from calldesk.rules.contact import normalise_name
 from calldesk.rules.profile import Profile
 from calldesk.rules.repeat import CallerKey, PriorCase, TrendDecision, trend_of, trend_since
-from calldesk.store.bulk import SchoolLog
+from calldesk.store.db.bulk import SchoolLog
 
 
 @dataclass

@@ -77,7 +77,7 @@ class CaseUpdate(CaseBase):
 _version_col = Column("version", Integer, nullable=False)
 REPORT_COLUMNS = ("protocol", "opened_at", "reportable", "call_type", "category", "channel", "school", "department",
                   "tier", "source", "status", "resolve_by", "closed_at", "late_clocks")  # late_clocks: 0019
-# The supervisor queue's sort keys (calldesk.store.queue.SORTS): name -> column.
+# The supervisor queue's sort keys (calldesk.store.read.queue.SORTS): name -> column.
 QUEUE_SORT_COLUMNS = {"deadline": "next_deadline", "number": "case_number", "opened": "opened_at",
                       "category": "category", "tier": "tier", "assignee": "assigned_to", "language": "language",
                       "source": "source"}
@@ -136,7 +136,7 @@ class Case(CaseRecord, table=True):
         # The dashboard's weeks, categories and types over a period, and its compliance (0019).
         Index("ix_case_opened_kind", "opened_at", "category", "call_type"),
         Index("ix_case_closed_on_time", "status", "closed_at", "resolve_by"),
-        # Caller lookup and the repeat/trend checks: one newest-N range scan per key (calldesk.store.queries).
+        # Caller lookup and the repeat/trend checks: one newest-N range scan per key (calldesk.store.read.queries).
         Index("ix_case_phone_opened", "phone_digits", "opened_at"),
         Index("ix_case_email_opened", "email", "opened_at"),
         Index("ix_case_name_opened", "caller_name_key", "opened_at"),
@@ -157,7 +157,8 @@ class Case(CaseRecord, table=True):
     __mapper_args__ = {"version_id_col": _version_col}
 
     id: int | None = Field(default=None, primary_key=True)
-    # The lookup keys derived from the caller's phone and name (calldesk.store.intake), not shown to anyone:
+    # The lookup keys derived from the caller's phone and name (calldesk.store.services.typed_fields), not shown to
+    # anyone:
     phone_digits: str | None = Field(default=None, max_length=20)
     # casefolded, whitespace-collapsed name: the case-insensitive lookup key
     caller_name_key: str = Field(default="", max_length=200)

@@ -1,6 +1,7 @@
 """The web front's accounts and keys (calldesk serve): respondents' web passwords with their lockout counters,
 and the Open311 clients' API keys. The password hash and the key digest are read by no staff login: on
-PostgreSQL the database compares them itself (calldesk.store.security, calldesk_web_sign_in / calldesk_web_client)."""
+PostgreSQL the database compares them itself (calldesk.store.db.security, calldesk_web_sign_in /
+calldesk_web_client)."""
 
 from __future__ import annotations
 

@@ -147,7 +147,7 @@ class CallbackPublic(CallbackBase):
 class CaseLink(SQLModel, table=True):
     """A repeat call, a duplicate, or a merge between two cases."""
 
-    # The merged duplicates that no count counts (calldesk.store.counting, every report): an index range (0019).
+    # The merged duplicates that no count counts (calldesk.store.read.counting, every report): an index range (0019).
     __table_args__ = (Index("ix_caselink_kind_case", "kind", "case_id"),)
 
     id: int | None = Field(default=None, primary_key=True)

@@ -24,9 +24,9 @@ from calldesk.errors import CalldeskError, PermissionDenied, UnknownUser
 from calldesk.models import utcnow
 from calldesk.rules.phone import REJECT, CallEvent, parse_event
 from calldesk.rules.profile import Profile
-from calldesk.store.phone import Recorded, record_event
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.services.phone import Recorded, record_event
 
 PATH = "/api/v1/cti/{token}"
 MAX_BODY = 64 * 1024  # an event is a few hundred bytes

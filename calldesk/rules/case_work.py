@@ -40,7 +40,7 @@ class WorkRule:
     open_only: bool = True  # refused on a closed case
 
 
-# The work menu's actions (calldesk.screens.case_menu) by name.
+# The work menu's actions (calldesk.screens.case.menu) by name.
 WORK: dict[str, WorkRule] = {
     "follow_up": WorkRule(("follow_up",)),
     "plan": WorkRule(("follow_up",)),

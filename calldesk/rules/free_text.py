@@ -71,7 +71,7 @@ FREE_TEXT: dict[str, FreeText] = {
     "student": _kinds(plain="name student_ref school"),
     "consent": _kinds(plain="signed_by records purpose recipient recorded_by revoked_by"),
     "disclosure": _kinds(plain="recipient records basis disclosed_by"),
-    # old/new/changes hold other columns' values, narrative ones only as fingerprints (calldesk.store.audit).
+    # old/new/changes hold other columns' values, narrative ones only as fingerprints (calldesk.store.db.audit).
     "auditevent": _kinds(plain="actor action entity entity_id field old new changes"),
     "app_user": _kinds(plain="username full_name role supervisor languages places"),
     "category": _kinds(plain="protocol name parent"),

@@ -20,7 +20,7 @@ from calldesk.rules.shown import due_words, moment_words
 
 
 class Event(Protocol):
-    """One audit event of a case (calldesk.store.audit.HistoryEntry has this shape)."""
+    """One audit event of a case (calldesk.store.db.audit.HistoryEntry has this shape)."""
 
     @property
     def at(self) -> datetime: ...
@@ -137,7 +137,8 @@ def _listed(clauses: list[str]) -> str:
     return clauses[0] if len(clauses) == 1 else ", ".join(clauses[:-1]) + " and " + clauses[-1]
 
 
-# The email out from a case (calldesk.store.mail_out): its trail names the message's kind (written_response...).
+# The email out from a case (calldesk.store.services.mail_out): its trail names the message's kind
+# (written_response...).
 MAIL_WORDS = {"mail.queued": "queued the {what} to the constituent by email",
               "mail.sent": "sent the {what} to the constituent by email",
               "mail.failed": "could not send the {what} by email (the mail server refused it; it stays queued)"}

@@ -2,7 +2,7 @@
 written response and the response letter's email say (a profile's template in the caller's language, when it has
 one), and what of their text may leave (calldesk.rules.redaction: never a third party's details).
 
-Plain data and text, no I/O (calldesk.mail reads and sends; calldesk.store.mail keeps).
+Plain data and text, no I/O (calldesk.mail reads and sends; calldesk.store.services.mail keeps).
 """
 
 from __future__ import annotations

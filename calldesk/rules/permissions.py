@@ -173,14 +173,14 @@ REFERENCE_TABLES = ("category",)
 # Rows nobody deletes: a year's case-number counter (a new row would start the year's numbers again).
 NEVER_DELETED = ("casecounter",)
 # Columns fixed when the row is made: no login but the owner may UPDATE them (column privileges; every table's
-# id too, and the columns naming who made a row: calldesk.store.security.AUTHORS).
+# id too, and the columns naming who made a row: calldesk.store.db.security.AUTHORS).
 FIXED_COLUMNS: dict[str, tuple[str, ...]] = {
     "cases": ("id", "case_number", "client_id", "protocol", "opened_by", "opened_at"),
     "auditevent": ("*",),
 }
 AUDIT_TABLE = "auditevent"
 # Columns no login but the owner reads (column privileges): a web password's hash, an API key's digest. The
-# database compares them itself (calldesk.store.security: calldesk_web_sign_in, calldesk_web_client).
+# database compares them itself (calldesk.store.db.security: calldesk_web_sign_in, calldesk_web_client).
 HIDDEN_COLUMNS: dict[str, tuple[str, ...]] = {"webaccount": ("password_hash",), "webkey": ("digest",)}
 
 
@@ -243,7 +243,7 @@ def may_mark_closed_case(role: str, username: str, *, people: tuple[str | None, 
 
 
 # Who sees which cases (README, "Who sees what"): the store applies it to every read and write, and on PostgreSQL
-# the database's row-level security says the same (calldesk.store.security).
+# the database's row-level security says the same (calldesk.store.db.security).
 # - all: every case (caseworkers and supervisors work from the whole queue; admins run the store);
 # - own: the cases assigned to them, those they opened, those they handed on (until the case moves again), and
 #   those waiting in their role's queue (no one assigned);

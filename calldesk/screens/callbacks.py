@@ -21,7 +21,7 @@ from calldesk.rules.callbacks import attempts_words, describe_due
 from calldesk.rules.reporting import month_period
 from calldesk.rules.shown import phone_words
 from calldesk.rules.typed_dates import local_moment
-from calldesk.screens.context import Desk
+from calldesk.screens.desk_state import Desk
 from calldesk.screens.failures import ReportsWorkerFailures
 from calldesk.screens.writing_dialog import WritingDialog
 from calldesk.widgets.inert_text import plain
@@ -29,7 +29,7 @@ from calldesk.widgets.tick_box import TickBox
 from calldesk.widgets.typing import TypingInput
 
 if TYPE_CHECKING:
-    from calldesk.store.callbacks import CallbackTimeliness
+    from calldesk.store.services.callbacks import CallbackTimeliness
 
 
 class AskForm(WritingDialog[bool]):
@@ -198,7 +198,8 @@ class CallbacksScreen(ReportsWorkerFailures, Screen[None]):
 
     @work(thread=True, exclusive=True, group="callbacks-read", exit_on_error=False)
     def load(self) -> None:
-        from calldesk.store.callbacks import callback_timeliness, callbacks_for
+        from calldesk.store.read.callbacks_due import callbacks_for
+        from calldesk.store.services.callbacks import callback_timeliness
 
         month = month_period(f"{self.desk.today():%Y-%m}").bounds(self.desk.profile)
         with self.desk.store.uow(readonly=True) as uow:
@@ -249,8 +250,8 @@ class CallbacksScreen(ReportsWorkerFailures, Screen[None]):
             self.refresh_rows()  # the list on screen may be stale (returned or handed on elsewhere)
 
     def action_add(self) -> None:
-        from calldesk.store.callbacks import add_callback
-        from calldesk.store.intake import build
+        from calldesk.store.services.callbacks import add_callback
+        from calldesk.store.services.typed_fields import build
 
         desk = self.desk
 
@@ -272,7 +273,7 @@ class CallbacksScreen(ReportsWorkerFailures, Screen[None]):
                              lambda saved: self.refresh_rows() if saved else None)
 
     def action_attempt(self) -> None:
-        from calldesk.store.callbacks import record_attempt
+        from calldesk.store.services.callbacks import record_attempt
 
         chosen, desk = self._selected(), self.desk
         if chosen is None:
@@ -288,7 +289,7 @@ class CallbacksScreen(ReportsWorkerFailures, Screen[None]):
         self.app.push_screen(AttemptResult(), tried)
 
     def action_done(self) -> None:
-        from calldesk.store.callbacks import complete_callback
+        from calldesk.store.services.callbacks import complete_callback
 
         chosen, desk = self._selected(), self.desk
         if chosen is None:
@@ -305,7 +306,7 @@ class CallbacksScreen(ReportsWorkerFailures, Screen[None]):
         self.app.push_screen(ConfirmReturned(chosen), answered)
 
     def action_hand_on(self) -> None:
-        from calldesk.store.callbacks import reassign_callback
+        from calldesk.store.services.callbacks import reassign_callback
 
         chosen, desk = self._selected(), self.desk
         if chosen is None:
@@ -318,7 +319,7 @@ class CallbacksScreen(ReportsWorkerFailures, Screen[None]):
 
         def people() -> dict[str, list[tuple[str, str]]]:
             # Who may take it: at work today (never someone absent), its holder aside (screens.case_actions).
-            from calldesk.screens.case_actions import staff_options
+            from calldesk.screens.case.action_dialogs import staff_options
 
             with desk.store.uow(readonly=True) as uow:
                 return {"user": staff_options(uow.session, desk.today(), exclude=[chosen.assigned_to])}
@@ -328,7 +329,7 @@ class CallbacksScreen(ReportsWorkerFailures, Screen[None]):
                              lambda saved: self.refresh_rows() if saved else None)
 
     def action_assess(self) -> None:
-        from calldesk.store.callbacks import reassess_urgency
+        from calldesk.store.services.callbacks import reassess_urgency
 
         chosen, desk = self._selected(), self.desk
         if chosen is None:

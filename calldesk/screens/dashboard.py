@@ -19,7 +19,7 @@ from calldesk.widgets.bar_chart import BarChart
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from calldesk.store.dashboard import Dashboard
+    from calldesk.store.read.dashboard import Dashboard
 
 # The short charts first (what reads at a glance), the 26 weeks last: at 120x36 the first row fits whole.
 CHARTS = (("types", "By type"), ("backlog", "Open backlog by age"), ("categories", "By category"),
@@ -58,7 +58,7 @@ class DashboardScreen(ReadScreen["Dashboard"]):
         self.action_reload()
 
     def read(self, session: Session) -> Dashboard:
-        from calldesk.store.dashboard import dashboard
+        from calldesk.store.read.dashboard import dashboard
 
         return dashboard(session, actor=self.desk.actor, profile=self.desk.profile, now=self.desk.now())
 

@@ -11,12 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from calldesk.rules.display import inert
 from calldesk.rules.profile import role_label
-from calldesk.screens.context import Desk
+from calldesk.screens.case.open import open_case_screen
+from calldesk.screens.desk_state import Desk
 from calldesk.screens.failures import ReportsWorkerFailures
 from calldesk.screens.fresh import FreshScreen
 from calldesk.screens.resume import Draft, ResumeDraft
@@ -117,13 +117,13 @@ class DeskScreen(ReportsWorkerFailures, FreshScreen[None]):
 
     @work(thread=True, exclusive=True, group="work", exit_on_error=False)
     def load_work(self) -> None:
-        from calldesk.screens import case_store
+        from calldesk.screens.case import store as case_store
 
         self.post_message(self.WorkLoaded(case_store.work_of(self.desk)))
 
     @on(WorkLoaded)
     def _show_work(self, event: WorkLoaded) -> None:
-        from calldesk.store.my_work import due_column, work_lines
+        from calldesk.store.read.my_work import due_column, work_lines
 
         lines = work_lines(event.items)
         profile, today = self.desk.profile, self.desk.today()
@@ -173,8 +173,8 @@ class DeskScreen(ReportsWorkerFailures, FreshScreen[None]):
 
     @work(exclusive=True, group="practice")
     async def action_act_as(self) -> None:
-        from calldesk.screens import case_store
-        from calldesk.screens.queue_dialogs import AssigneeDialog
+        from calldesk.screens.case import store as case_store
+        from calldesk.screens.queue.dialogs import AssigneeDialog
 
         staff = await self.app.run_worker(lambda: case_store.staff(self.desk), thread=True).wait()
         chosen = await self.app.push_screen_wait(AssigneeDialog("Practice: act as", staff or [], people="Act as"))
@@ -209,7 +209,7 @@ class DeskScreen(ReportsWorkerFailures, FreshScreen[None]):
         # The store first: this waits until it is open (at the agent's first pause), and only then loads the
         # database code, which would otherwise load now, on start, beside the UI building the first call.
         store, username = self.desk.store, self.desk.actor.username
-        from calldesk.store.drafts import drafts_of
+        from calldesk.store.services.drafts import drafts_of
 
         with store.uow(readonly=True) as uow:
             found = drafts_of(uow.session, username)
@@ -230,10 +230,3 @@ class DeskScreen(ReportsWorkerFailures, FreshScreen[None]):
     def take_call(self, *, client_id: str | None = None, values: dict[str, Any] | None = None) -> None:
         """Ask the app to open the intake screen: a new call, or a resumed draft (one call at a time)."""
         self.post_message(self.TakeCall(client_id, values))
-
-
-def open_case_screen(screen: Screen[Any], case_number: str) -> None:
-    """Open case `case_number` in the case workspace, over `screen` (desk, queue, find or history)."""
-    from calldesk.screens.case import CaseScreen
-
-    screen.app.push_screen(CaseScreen(case_number, screen.desk))  # type: ignore[attr-defined]

@@ -19,8 +19,8 @@ from calldesk.screens.failures import ReportsWorkerFailures
 
 if TYPE_CHECKING:
     from calldesk.models import CasePublic
-    from calldesk.screens.context import Desk
-    from calldesk.store.queries import EarlierCall
+    from calldesk.screens.desk_state import Desk
+    from calldesk.store.read.queries import EarlierCall
 
 
 class FindCaseScreen(ReportsWorkerFailures, ModalScreen[str | None]):
@@ -75,7 +75,7 @@ class FindCaseScreen(ReportsWorkerFailures, ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def search(self, text: str) -> None:
-        from calldesk.screens import case_store
+        from calldesk.screens.case import store as case_store
 
         self.post_message(self.Found(case_store.find(self.desk, text)))
 

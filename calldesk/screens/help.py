@@ -11,7 +11,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from calldesk.screens.commands import commands_of
+from calldesk.widgets.commands import commands_of
 
 
 class HelpScreen(ModalScreen[None]):

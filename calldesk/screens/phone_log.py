@@ -38,7 +38,7 @@ class PhoneLogScreen(TableScreen["list[CallLine]"]):
         yield Footer()
 
     def read(self, session: Session) -> list[CallLine]:
-        from calldesk.store.phone import phone_log
+        from calldesk.store.services.phone import phone_log
 
         return phone_log(session, viewer=self.desk.actor, since=self.desk.now() - timedelta(days=DAYS))
 

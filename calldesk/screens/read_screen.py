@@ -16,7 +16,7 @@ from calldesk.screens.failures import ReportsWorkerFailures
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from calldesk.screens.context import Desk
+    from calldesk.screens.desk_state import Desk
 
 Read = TypeVar("Read")
 

@@ -27,13 +27,13 @@ from calldesk.rules.reporting import (
     previous_month,
 )
 from calldesk.rules.shown import day_words
-from calldesk.screens.context import Desk
+from calldesk.screens.desk_state import Desk
 from calldesk.screens.failures import ReportsWorkerFailures
 from calldesk.widgets.bar_chart import BarChart
 from calldesk.widgets.inert_text import plain
 
 if TYPE_CHECKING:
-    from calldesk.store.reports import ReportRun
+    from calldesk.store.services.reports import ReportRun
 
 TRENDS_SHOWN = 4  # the busiest schools or departments in the trend chart, one bar a month each
 
@@ -123,7 +123,7 @@ class ReportScreen(ReportsWorkerFailures, Screen[None]):
 
     @work(thread=True, exclusive=True, group="report-write", exit_on_error=False)
     def mark(self, month: str, step: str) -> None:
-        from calldesk.store.report_steps import mark_step
+        from calldesk.store.services.report_steps import mark_step
 
         with self.desk.store.uow() as uow:
             marked = mark_step(uow, actor=self.desk.actor, profile=self.desk.profile,
@@ -152,7 +152,7 @@ class ReportScreen(ReportsWorkerFailures, Screen[None]):
 
     @work(thread=True, exclusive=True, group="report-write", exit_on_error=False)
     def approve(self, report_id: int, month: str) -> None:
-        from calldesk.store.reports import approve_report
+        from calldesk.store.services.reports import approve_report
 
         with self.desk.store.uow() as uow:
             run = approve_report(uow, actor=self.desk.actor, profile=self.desk.profile, report_id=report_id,
@@ -171,7 +171,7 @@ class ReportScreen(ReportsWorkerFailures, Screen[None]):
 
     @work(thread=True, exclusive=True, group="report-read", exit_on_error=False)
     def load(self, month: str) -> None:
-        from calldesk.store.reports import run_report
+        from calldesk.store.services.reports import run_report
 
         period = month_period(month)
         with self.desk.store.uow() as uow:

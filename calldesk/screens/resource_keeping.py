@@ -1,6 +1,6 @@
 """The coordinator keeps the resource directory from the desk (LAUSD: "maintaining an updated and accurate
 Department Tiers of Responses and Resources"): one dialog adds or edits an entry, and retiring one asks to confirm.
-Each is one service call (calldesk.store.reference) in a thread worker; a refusal stays on the dialog."""
+Each is one service call (calldesk.store.services.reference) in a thread worker; a refusal stays on the dialog."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from textual.widgets import Label, Static
 
 from calldesk.rules.display import inert
 from calldesk.rules.resources import ResourceEntry, keywords_of
-from calldesk.screens.context import Desk
+from calldesk.screens.desk_state import Desk
 from calldesk.screens.writing_dialog import WritingDialog
 from calldesk.widgets.typing import TypingInput
 
@@ -46,7 +46,7 @@ class ResourceEntryDialog(WritingDialog["Resource | None"]):
             yield TypingInput(value=str(getattr(entry, name)) if entry is not None else "", id=f"entry-{name}")
 
     def prepare(self) -> Callable[[], Any]:
-        from calldesk.store.reference import add_resource, edit_resource, retire_resource
+        from calldesk.store.services.reference import add_resource, edit_resource, retire_resource
 
         desk, entry, retire = self.desk, self.entry, self.retire
         values = {} if retire else {name: self.typed(f"entry-{name}") for name, _ in FIELDS}

@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from calldesk.screens.context import Desk
+from calldesk.screens.desk_state import Desk
 from calldesk.screens.failures import ReportsWorkerFailures
 from calldesk.widgets.word_search import match_score
 
@@ -79,7 +79,7 @@ class ResourceDirectory(ReportsWorkerFailures, ModalScreen["Resource | None"]):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def search(self, query: str) -> None:
-        from calldesk.store.reference import resources
+        from calldesk.store.services.reference import resources
 
         with self.desk.store.uow(readonly=True) as uow:
             found = ranked(resources(uow.session, self.desk.profile.name, query), query)

@@ -23,9 +23,9 @@ from calldesk.rules.calendar import calendar_for
 from calldesk.rules.display import inert
 from calldesk.rules.profile import Profile
 from calldesk.rules.triage import format_due
-from calldesk.screens.context import Desk
+from calldesk.screens.desk_state import Desk
 from calldesk.screens.failures import ReportsWorkerFailures
-from calldesk.screens.intake_call import DRAFT_CASE
+from calldesk.screens.intake.call import DRAFT_CASE
 
 Draft = tuple[str, dict[str, Any]]
 HINT = "Enter resumes the call; d discards it (asks first); Escape keeps them for later."
@@ -122,7 +122,7 @@ class ResumeDraft(ReportsWorkerFailures, ModalScreen[str | None]):
 
     @work(thread=True, group="discard", exit_on_error=False)
     def discard(self, client_id: str) -> None:
-        from calldesk.store.drafts import discard_draft
+        from calldesk.store.services.drafts import discard_draft
 
         assert self.desk is not None
         with self.desk.store.uow() as uow:

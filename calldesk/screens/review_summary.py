@@ -16,8 +16,8 @@ from calldesk.widgets.inert_text import plain
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from calldesk.screens.context import Desk
-    from calldesk.store.quality import PersonReviews
+    from calldesk.screens.desk_state import Desk
+    from calldesk.store.read.quality import PersonReviews
 
 
 class ReviewSummaryScreen(TableScreen["list[PersonReviews]"]):
@@ -39,7 +39,7 @@ class ReviewSummaryScreen(TableScreen["list[PersonReviews]"]):
         yield Footer()
 
     def read(self, session: Session) -> list[PersonReviews]:
-        from calldesk.store.quality import review_summary
+        from calldesk.store.read.quality import review_summary
 
         return review_summary(session, viewer=self.desk.actor, profile=self.desk.profile)
 

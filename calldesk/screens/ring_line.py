@@ -1,7 +1,7 @@
 """The pop: one line on the desk naming the caller whose call is ringing for this agent, with their earlier calls
 (numbers, dates, types: never a student's details). A Static: it never takes a key or the focus.
 
-The line waits, on its own thread, for the store to say a phone event was kept (calldesk.store.changes: LISTEN on
+The line waits, on its own thread, for the store to say a phone event was kept (calldesk.store.db.changes: LISTEN on
 PostgreSQL, whose phoneevent trigger notifies; on SQLite the file's commit counter, one pragma every POLL seconds,
 no table read); only then does it read the events newer than the last it saw (one indexed range of the events'
 ids: the same cost however many calls the store holds).
@@ -21,9 +21,9 @@ from calldesk.rules.display import inert
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from calldesk.screens.context import Desk
-    from calldesk.store.changes import ChangeWatch
-    from calldesk.store.phone import Pop
+    from calldesk.screens.desk_state import Desk
+    from calldesk.store.db.changes import ChangeWatch
+    from calldesk.store.services.phone import Pop
 
 POLL = 0.02  # SQLite: seconds between two reads of the commit counter (the pop is on screen within 200 ms)
 WAIT = 0.5  # the longest wait for a change before the thread looks whether the desk has gone
@@ -98,7 +98,7 @@ class RingLine(Static):
         from sqlmodel import col, func, select
 
         from calldesk.models import PhoneEvent
-        from calldesk.store.changes import PHONE_CHANNEL, ChangeWatch
+        from calldesk.store.db.changes import PHONE_CHANNEL, ChangeWatch
 
         store = self.desk.store
         with ChangeWatch(store.engine, channel=PHONE_CHANNEL, poll=POLL) as watch:
@@ -109,7 +109,7 @@ class RingLine(Static):
     def _read(self, stop: threading.Event, watch: ChangeWatch, seen: int) -> None:
         """Each time the store changed: the newest ring for this agent since `seen`, or whether the one ringing
         ended."""
-        from calldesk.store.phone import Pop, latest_ring, pop_for
+        from calldesk.store.services.phone import Pop, latest_ring, pop_for
 
         store, actor = self.desk.store, self.desk.actor
         ringing: str | None = None

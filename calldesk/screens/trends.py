@@ -17,7 +17,7 @@ from calldesk.widgets.inert_text import plain
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from calldesk.store.dashboard import CoverItem, Trend
+    from calldesk.store.read.dashboard import CoverItem, Trend
 
 
 class TrendsScreen(TableScreen["tuple[list[Trend], list[CoverItem]]"]):
@@ -40,7 +40,7 @@ class TrendsScreen(TableScreen["tuple[list[Trend], list[CoverItem]]"]):
         yield Footer()
 
     def read(self, session: Session) -> tuple[list[Trend], list[CoverItem]]:
-        from calldesk.store.dashboard import coverage, trends
+        from calldesk.store.read.dashboard import coverage, trends
 
         found = trends(session, actor=self.desk.actor, profile=self.desk.profile, now=self.desk.now())
         return found, coverage(session, actor=self.desk.actor, profile=self.desk.profile, now=self.desk.now())

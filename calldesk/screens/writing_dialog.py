@@ -32,9 +32,9 @@ from calldesk.widgets.tick_box import TickBox
 from calldesk.widgets.typing import field_moves
 
 if TYPE_CHECKING:
-    from calldesk.screens.context import Desk
-    from calldesk.store.uow import UnitOfWork
-    from calldesk.store.users import Actor
+    from calldesk.screens.desk_state import Desk
+    from calldesk.store.db.uow import UnitOfWork
+    from calldesk.store.db.users import Actor
 
 R = TypeVar("R")
 READ, WRITE = "dialog.read", "dialog.write"  # the worker groups the base answers for

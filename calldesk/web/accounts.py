@@ -1,5 +1,6 @@
 """Respondents' web sessions, and what the web host keeps for them. Their passwords (argon2id) and lockout counters
-are in the store (calldesk.store.web_accounts); who they are, their role and their schools are the store's users.
+are in the store (calldesk.store.services.web_accounts); who they are, their role and their schools are the store's
+users.
 
 Kept here, beside the web front's secret (readable by its owner only): each respondent's database login password
 (PostgreSQL), generated, so the web front signs in as them. It is a credential to the database itself, like the
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from calldesk.store.users import USERNAME
+from calldesk.store.db.users import USERNAME
 from calldesk.web.keys import _private
 
 SESSION_COOKIE = "calldesk_session"

@@ -25,10 +25,10 @@ from calldesk.errors import PermissionDenied
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.profile import Profile
 from calldesk.rules.web_form import WORDS, WebForm, WebRequest, form_of, visitor_language
-from calldesk.store.store import Store, open_store
-from calldesk.store.users import Actor
-from calldesk.store.web_accounts import SignIn, web_client, web_sign_in
-from calldesk.store.web_requests import PublicStatus, Submitted, public_requests, public_status, submit_request
+from calldesk.store.db.store import Store, open_store
+from calldesk.store.db.users import Actor
+from calldesk.store.services.web_accounts import SignIn, web_client, web_sign_in
+from calldesk.store.services.web_requests import PublicStatus, Submitted, public_requests, public_status, submit_request
 from calldesk.web.accounts import login_password
 from calldesk.web.guards import Csrf, RateLimit, SecurityHeaders
 from calldesk.web.keys import web_secret

@@ -2,7 +2,8 @@
 respondents' sessions and status links. Whoever reads it can sign a session as any respondent; in the store its
 readers would be every login of the web front's role (a desk role: every agent), here only the web host's own
 account. Several web processes share it by the same file (copy it to each host). The Open311 clients' keys and
-respondents' passwords are in the store (calldesk.store.web_accounts); `old_clients` reads an earlier calldesk's
+respondents' passwords are in the store (calldesk.store.services.web_accounts); `old_clients` reads an earlier
+calldesk's
 file of key digests for their one import."""
 
 from __future__ import annotations
@@ -50,6 +51,6 @@ def status_token_ok(secret: bytes, case_number: str, token: str) -> bool:
 
 def old_clients(home: Path) -> dict[str, str]:
     """The Open311 clients' key digests an earlier calldesk kept in a file (client -> SHA-256), for the one import
-    into the store (calldesk.store.web_accounts.import_web_files)."""
+    into the store (calldesk.store.services.web_accounts.import_web_files)."""
     path = home / OLD_CLIENTS
     return dict(json.loads(path.read_text(encoding="utf-8"))) if path.exists() else {}

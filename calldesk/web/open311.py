@@ -14,7 +14,7 @@ from starlette.routing import Route
 from calldesk.errors import CalldeskError, NotFound
 from calldesk.rules.open311 import GET_FIELDS, STATUSES, category_of, check_post, service_code, services
 from calldesk.rules.web_form import BODY_LIMIT, check_request
-from calldesk.store.web_requests import PublicStatus
+from calldesk.store.services.web_requests import PublicStatus
 from calldesk.web.app import WebFront
 from calldesk.web.guards import BadForm, TooLarge, parse_form, read_body
 

@@ -1,6 +1,7 @@
 """Respondents' pages (school and department administrators): sign in as themselves, see the cases about their
 schools or departments, document the resolution. Every read and write is done as them: their calldesk user in
-the service layer and, on PostgreSQL, their own database login (calldesk.store.web_logins), whose grants, row-level
+the service layer and, on PostgreSQL, their own database login (calldesk.store.services.web_logins), whose grants,
+row-level
 security and audit trail apply."""
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from starlette.routing import Route
 
 from calldesk.errors import CalldeskError, NotFound
 from calldesk.models import Case, CasePublic, ResolutionUpdate, utcnow
-from calldesk.store.cases import get_case
-from calldesk.store.casework import set_resolution
-from calldesk.store.intake import build
-from calldesk.store.queue import QueueFilter, QueueRow, queue_page
-from calldesk.store.users import Actor, actor_for
+from calldesk.store.db.users import Actor, actor_for
+from calldesk.store.read.one_case import get_case
+from calldesk.store.read.queue import QueueFilter, QueueRow, queue_page
+from calldesk.store.services.follow_ups_resolution import set_resolution
+from calldesk.store.services.typed_fields import build
 from calldesk.web.accounts import SESSION_COOKIE, SESSION_SECONDS, Sessions
 from calldesk.web.app import WebFront
 from calldesk.web.guards import CSRF_COOKIE, BadForm, TooLarge, parse_form, read_body

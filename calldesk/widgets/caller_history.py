@@ -15,7 +15,7 @@ from calldesk.rules.display import inert
 from calldesk.rules.profile import Profile
 
 if TYPE_CHECKING:
-    from calldesk.store.queries import EarlierCall
+    from calldesk.store.read.queries import EarlierCall
 
 
 class CallerHistory(VerticalScroll, can_focus=False):

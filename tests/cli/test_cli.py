@@ -10,11 +10,11 @@ from typer.testing import CliRunner
 
 from calldesk.cli import app
 from calldesk.models import UserCreate
-from calldesk.store import users as user_service
-from calldesk.store.engine import make_engine
-from calldesk.store.reference import ensure_reference
-from calldesk.store.store import open_store
-from calldesk.store.users import Actor
+from calldesk.store.db import users as user_service
+from calldesk.store.db.engine import make_engine
+from calldesk.store.db.store import open_store
+from calldesk.store.db.users import Actor
+from calldesk.store.services.reference import ensure_reference
 from tests.conftest import ADMIN
 
 runner = CliRunner()
@@ -172,7 +172,7 @@ def test_an_unknown_protocol_is_refused_with_the_available_ones(db_url: str) -> 
 
 
 def test_a_store_opened_under_another_protocol_gets_that_protocols_reference_data(db_url: str) -> None:
-    from calldesk.store.reference import ensure_reference
+    from calldesk.store.services.reference import ensure_reference
 
     run(db_url, "user", "list")
     for protocol in ("rochester", "oc_ccts"):

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 from calldesk.models import FollowUpCreate, ResolutionUpdate
-from calldesk.store import users as user_service
-from calldesk.store.cases import close_case
-from calldesk.store.casework import add_follow_up, set_resolution
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db import users as user_service
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.services.cases import close_case
+from calldesk.store.services.follow_ups_resolution import add_follow_up, set_resolution
 from tests.cli.test_cli import run
 from tests.conftest import add_user
 from tests.integration.helpers import at, call, lausd

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from calldesk.models import UserCreate
 from calldesk.profiles import load_profile
-from calldesk.store import casework
-from calldesk.store import users as user_service
-from calldesk.store.reference import sync_reference
-from calldesk.store.store import open_store
-from calldesk.store.users import Actor
+from calldesk.store.db import users as user_service
+from calldesk.store.db.store import open_store
+from calldesk.store.db.users import Actor
+from calldesk.store.services import follow_ups_resolution as casework
+from calldesk.store.services.reference import sync_reference
 from tests.cli.test_cli import run
 from tests.conftest import ADMIN
 

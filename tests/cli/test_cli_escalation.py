@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from calldesk.profiles import load_profile
-from calldesk.store.store import open_store
+from calldesk.store.db.store import open_store
 from tests.cli.test_cli import run
 from tests.conftest import ADMIN, add_user
 from tests.integration.helpers import call
@@ -16,7 +16,7 @@ from tests.integration.helpers import call
 def _case(db_url: str, protocol: str, **fields: object) -> str:
     store = open_store(db_url, configured_user=ADMIN, protocol=protocol)
     try:
-        from calldesk.store.users import Actor, list_users
+        from calldesk.store.db.users import Actor, list_users
 
         admin = store.actor()
         with store.uow(readonly=True) as uow:
@@ -31,8 +31,8 @@ def _case(db_url: str, protocol: str, **fields: object) -> str:
 def _signed_in_as_supervisor(db_url: str) -> None:
     """Make the CLI's signed-in user (this store's first admin) a supervisor, with another admin kept."""
     from calldesk.models import UserCreate
-    from calldesk.store import users as user_service
-    from calldesk.store.users import Actor
+    from calldesk.store.db import users as user_service
+    from calldesk.store.db.users import Actor
 
     store = open_store(db_url, configured_user=ADMIN)
     try:
@@ -132,8 +132,8 @@ def test_refer_meeting_and_review_from_the_cli(db_url: str) -> None:
 
 def test_student_record_prints_the_ferpa_record_and_writes_it(db_url: str, tmp_path: Path) -> None:
     from calldesk.models import StudentCreate
-    from calldesk.store import confidentiality
-    from calldesk.store.users import Actor
+    from calldesk.store.db.users import Actor
+    from calldesk.store.services import confidentiality
 
     number = _case(db_url, "lausd")
     store = open_store(db_url, configured_user=ADMIN)

@@ -90,9 +90,9 @@ def test_the_bulk_path_opens_cases_exactly_as_open_case_does(db_url: str, tmp_pa
 
     from calldesk.models import Case, CaseLink
     from calldesk.profiles import load_profile
-    from calldesk.store.cases import open_case
-    from calldesk.store.imports import _case_create as case_create
-    from calldesk.store.store import open_store
+    from calldesk.store.db.store import open_store
+    from calldesk.store.services.cases import open_case
+    from calldesk.store.services.imports import _case_create as case_create
     from tests.conftest import ADMIN
 
     lines = [  # a repeat caller (by phone, then by name), three cases at one school (a trend), due process

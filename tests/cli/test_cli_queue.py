@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
 from tests.cli.test_cli import run
 from tests.integration.helpers import call
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from calldesk.store.users import os_login
+from calldesk.store.db.users import os_login
 
 ROOT = Path(__file__).resolve().parents[2]
 

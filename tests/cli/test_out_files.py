@@ -15,10 +15,10 @@ import pytest
 from sqlmodel import func, select
 
 from calldesk.models import AuditEvent, StudentCreate
-from calldesk.store import confidentiality
-from calldesk.store.engine import checkpoint
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.engine import checkpoint
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.services import confidentiality
 from tests.cli.test_cli import run
 from tests.integration.helpers import call
 

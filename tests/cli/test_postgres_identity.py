@@ -11,7 +11,7 @@ from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
 from calldesk.cli import app
-from calldesk.store.engine import normalise_url
+from calldesk.store.db.engine import normalise_url
 from tests.conftest import RUN_TAG
 
 runner = CliRunner()

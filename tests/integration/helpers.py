@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 from calldesk.models import CaseCreate
 from calldesk.profiles import load_profile
 from calldesk.rules.profile import Profile
-from calldesk.store.cases import CaseOutcome, open_case
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.services.cases import CaseOutcome, open_case
 
 LA = ZoneInfo("America/Los_Angeles")
 
@@ -41,7 +41,7 @@ def submit_letter(store: Store, actor: Actor, number: str, text: str | None = No
                   profile: Profile | None = None) -> None:
     """The drafter writes the response letter's text (the profile's template filled from the case, unless `text`)
     and submits it for approval: what a supervisor must have before approving."""
-    from calldesk.store.letters import draft_letter
+    from calldesk.store.services.letters import draft_letter
 
     with store.uow() as uow:
         draft_letter(uow, actor=actor, profile=profile or lausd(), case_number=number, text=text, submit=True)

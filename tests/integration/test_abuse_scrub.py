@@ -13,11 +13,13 @@ from typer.testing import CliRunner
 from calldesk.cli import app as cli_app
 from calldesk.models import CaseUpdate, FollowUpCreate, ResolutionUpdate
 from calldesk.rules.free_text import FREE_TEXT
-from calldesk.store import casework, drafts, scrub
-from calldesk.store.cases import mark_abuse, update_case
-from calldesk.store.engine import sqlite_path
-from calldesk.store.store import Store, open_store
-from calldesk.store.users import Actor
+from calldesk.store.db import scrub
+from calldesk.store.db.engine import sqlite_path
+from calldesk.store.db.store import Store, open_store
+from calldesk.store.db.users import Actor
+from calldesk.store.services import drafts
+from calldesk.store.services import follow_ups_resolution as casework
+from calldesk.store.services.cases import mark_abuse, update_case
 from tests.conftest import ADMIN
 from tests.integration.helpers import call, lausd
 
@@ -157,7 +159,7 @@ def test_no_code_path_can_store_a_narrative_on_a_marked_call(store: Store, staff
         uow.session.add(Resolution(case_id=case.id, response=MARKER, outcome=MARKER, updated_by="ana"))
         uow.session.add(Escalation(case_id=case.id, level=1, title="Coordinator", to_role="supervisor",
                                    reason=MARKER, by_user="ana"))
-        from calldesk.store.cases import get_case
+        from calldesk.store.read.one_case import get_case
 
         get_case(uow.session, case.case_number, viewer=None).claim = MARKER
         uow.commit()

@@ -8,9 +8,9 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from calldesk.models import AuditEvent
-from calldesk.store.audit import event_changes
-from calldesk.store.schema import alembic_config, upgrade
-from calldesk.store.store import Store
+from calldesk.store.db.audit import event_changes
+from calldesk.store.db.schema import alembic_config, upgrade
+from calldesk.store.db.store import Store
 
 ROWS = [  # (at, action, case_id, field, old, new): three fields of one update, then a one-field reassign
     ("2026-11-23 18:00:00.000001", "case.update", 7, "school", None, "Roosevelt High"),
@@ -56,7 +56,7 @@ def test_callback_tries_recorded_before_0017_are_counted_from_the_trail(store: S
 
     from calldesk.models import Callback, CallbackCreate
     from calldesk.profiles import load_profile
-    from calldesk.store.callbacks import add_callback
+    from calldesk.store.services.callbacks import add_callback
 
     profile = load_profile("lausd")
     with store.uow() as uow:

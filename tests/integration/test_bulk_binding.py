@@ -33,7 +33,7 @@ def test_a_bulk_insert_stores_what_the_orm_stores(db_url: str) -> None:
     # Booleans go to SQLite as they are and datetimes as one-step text: the rows must read back identically.
     from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, create_engine, select, text
 
-    from calldesk.store.bulk import insert_rows
+    from calldesk.store.db.bulk import insert_rows
 
     table = Table("bulk_probe", MetaData(), Column("id", Integer, primary_key=True), Column("flag", Boolean),
                   Column("at", UTCDateTime()), Column("note", String))
@@ -58,7 +58,7 @@ def test_a_bulk_insert_stores_what_the_orm_stores(db_url: str) -> None:
 
 
 def test_an_opening_event_is_the_event_of_every_field_from_nothing() -> None:
-    from calldesk.store import audit
+    from calldesk.store.db import audit
 
     record = {"id": 7, "version": 1, "updated_at": datetime(2026, 1, 1, tzinfo=UTC), "case_number": "2026-000007",
               "caller_name": "Maria Gomez", "phone": "+12135550142", "claim": "Bus late [/] \x1b[31m",

@@ -10,9 +10,9 @@ from sqlmodel import select
 
 from calldesk.errors import InvalidInput, PermissionDenied, RuleRefused
 from calldesk.models import AuditEvent, CallbackCreate, utcnow
-from calldesk.store import callbacks
-from calldesk.store.store import Store
-from calldesk.store.users import Actor, set_absence
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor, set_absence
+from calldesk.store.services import callbacks
 from tests.integration.helpers import LA, at, lausd
 
 

@@ -20,12 +20,13 @@ from calldesk.models import (
     ResolutionUpdate,
     StoreSecret,
 )
-from calldesk.store import casework, escalation
-from calldesk.store.assignments import reassign
-from calldesk.store.audit import PERSONAL_MARK, case_history, event_changes
-from calldesk.store.cases import close_case, open_case, update_case
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.audit import PERSONAL_MARK, case_history, event_changes
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.services import escalation
+from calldesk.store.services import follow_ups_resolution as casework
+from calldesk.store.services.assignments import reassign
+from calldesk.store.services.cases import close_case, open_case, update_case
 from tests.integration.helpers import LA, at, call, lausd, submit_letter
 
 

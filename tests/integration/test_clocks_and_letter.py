@@ -13,12 +13,13 @@ from sqlmodel import select
 from calldesk.errors import MissingFields, RuleRefused, StaleCase
 from calldesk.models import Attachment, CaseUpdate, ClockEvent, FollowUpCreate, PlanStep, ResolutionUpdate
 from calldesk.profiles import load_profile
-from calldesk.store import casework
-from calldesk.store.attachments import content_of
-from calldesk.store.cases import close_case, get_case, update_case
-from calldesk.store.clocks import case_work, extend_clock, meet_clock, set_plan
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.read.one_case import get_case
+from calldesk.store.services import follow_ups_resolution as casework
+from calldesk.store.services.attachments import content_of
+from calldesk.store.services.cases import close_case, update_case
+from calldesk.store.services.clocks import case_work, extend_clock, meet_clock, set_plan
 from tests.integration.helpers import at, call, lausd, submit_letter
 
 NY = ZoneInfo("America/New_York")
@@ -167,8 +168,8 @@ def _complaint_with_signed_letter(store: Store, staff: dict[str, Actor], tmp_pat
 
 def test_marking_abuse_removes_the_signed_letter_and_erasing_a_caller_reaches_clock_notes_and_the_plan(
         store: Store, staff: dict[str, Actor], tmp_path: Path) -> None:
-    from calldesk.store.cases import mark_abuse
-    from calldesk.store.retention import caller_erase
+    from calldesk.store.services.cases import mark_abuse
+    from calldesk.store.services.retention import caller_erase
 
     sam = staff["specialist"]
     number = _complaint_with_signed_letter(store, staff, tmp_path)
@@ -209,9 +210,9 @@ def test_marking_abuse_removes_the_signed_letter_and_erasing_a_caller_reaches_cl
 def test_a_backup_carries_the_signed_letter_and_a_restore_brings_it_back(
         store: Store, staff: dict[str, Actor], admin: Actor, tmp_path: Path) -> None:
     """The letter lives in the store (both backends), so the store's own backup and restore keep it."""
-    from calldesk.store import maintenance
-    from calldesk.store.attachments import signed_letter
-    from calldesk.store.restore import restore
+    from calldesk.store.db import maintenance
+    from calldesk.store.db.restore import restore
+    from calldesk.store.services.attachments import signed_letter
 
     number = _complaint_with_signed_letter(store, staff, tmp_path)
     saved = maintenance.backup(store.engine, store.url, tmp_path / "backup.calldesk")

@@ -23,15 +23,17 @@ from calldesk.rules.calendar import calendar_for
 from calldesk.rules.reporting import month_period
 from calldesk.rules.sla import sla_state
 from calldesk.rules.triage import deadlines_for
-from calldesk.store import casework, escalation
-from calldesk.store.cases import close_case, get_case
-from calldesk.store.clocks import case_work, extend_clock, meet_clock
-from calldesk.store.exports import export_log
-from calldesk.store.my_work import my_work
-from calldesk.store.queue import QueueFilter, queue_page
-from calldesk.store.reports import run_report
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.read.my_work import my_work
+from calldesk.store.read.one_case import get_case
+from calldesk.store.read.queue import QueueFilter, queue_page
+from calldesk.store.services import escalation
+from calldesk.store.services import follow_ups_resolution as casework
+from calldesk.store.services.cases import close_case
+from calldesk.store.services.clocks import case_work, extend_clock, meet_clock
+from calldesk.store.services.exports import export_log
+from calldesk.store.services.reports import run_report
 from tests.integration.helpers import call
 
 NY = ZoneInfo("America/New_York")

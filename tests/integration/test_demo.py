@@ -10,13 +10,13 @@ import pytest
 from sqlalchemy import func, text
 from sqlmodel import select
 
+from calldesk.demo.fill import fill_demo
 from calldesk.errors import PermissionDenied
 from calldesk.models import AuditEvent, Callback, Case, CaseLink, FollowUp
 from calldesk.rules.routing import route
-from calldesk.store.audit import case_history
-from calldesk.store.demo import fill_demo
-from calldesk.store.store import Store, open_store
-from calldesk.store.users import Actor
+from calldesk.store.db.audit import case_history
+from calldesk.store.db.store import Store, open_store
+from calldesk.store.db.users import Actor
 from tests.cli.test_cli import run
 from tests.conftest import ADMIN
 from tests.integration.helpers import lausd

@@ -10,10 +10,13 @@ from sqlmodel import select
 from calldesk.errors import InvalidInput, PermissionDenied, RuleRefused, StaleCase
 from calldesk.models import CaseLink, Escalation, QualityReviewCreate, ResolutionUpdate
 from calldesk.profiles import load_profile
-from calldesk.store import casework, escalation, handling
-from calldesk.store.cases import close_case, get_case
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.read.one_case import get_case
+from calldesk.store.services import escalation
+from calldesk.store.services import follow_ups_resolution as casework
+from calldesk.store.services import referrals_meetings_reviews as handling
+from calldesk.store.services.cases import close_case
 from tests.integration.helpers import at, call
 
 ROCHESTER = load_profile("rochester")

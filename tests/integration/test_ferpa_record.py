@@ -10,9 +10,9 @@ import pytest
 from calldesk.errors import ConsentRefused, PermissionDenied
 from calldesk.models import ConsentCreate, StudentCreate
 from calldesk.rules.ferpa import record_text
-from calldesk.store import confidentiality
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.services import confidentiality
 from tests.integration.helpers import LA, call
 
 

@@ -10,10 +10,10 @@ from sqlmodel import col, select
 
 from calldesk.errors import PermissionDenied
 from calldesk.models import Callback, Case
-from calldesk.store import callbacks
-from calldesk.store.calls import CallSave, SavedCase, save_call
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.services import callbacks
+from calldesk.store.services.calls import CallSave, SavedCase, save_call
 from tests.integration.helpers import at, lausd
 
 INQUIRY = {"caller_name": "Rosa Diaz", "phone": "(213) 555-0177", "call_type": "inquiry",

@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime
 from calldesk.profiles import load_profile
 from calldesk.rules.assignment import StaffBoard, Staffer, choose
 from calldesk.rules.routing import language_line
-from calldesk.store import users
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db import users
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
 from tests.conftest import add_user
 from tests.integration.helpers import call
 

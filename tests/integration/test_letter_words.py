@@ -20,13 +20,13 @@ from calldesk.errors import InvalidInput, PermissionDenied, RuleRefused
 from calldesk.letter_pdf import letter_pdf
 from calldesk.models import AuditEvent, Resolution, ResolutionUpdate
 from calldesk.output_files import write_file
-from calldesk.store import casework
-from calldesk.store.cases import mark_abuse
-from calldesk.store.exports import export_cases
-from calldesk.store.letters import approved_text, draft_letter, letter_words, return_letter
-from calldesk.store.my_work import my_work
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.read.my_work import my_work
+from calldesk.store.services import follow_ups_resolution as casework
+from calldesk.store.services.cases import mark_abuse
+from calldesk.store.services.exports import export_cases
+from calldesk.store.services.letters import approved_text, draft_letter, letter_words, return_letter
 from tests.integration.helpers import LA, call, lausd
 
 CALLER = "Maria Gomez"
@@ -48,7 +48,7 @@ def _complaint(store: Store, staff: dict[str, Actor]) -> str:
 
 def _words(store: Store, number: str) -> Resolution:
     with store.uow(readonly=True) as uow:
-        from calldesk.store.cases import get_case
+        from calldesk.store.read.one_case import get_case
 
         case = get_case(uow.session, number, viewer=None)
         return uow.session.exec(select(Resolution).where(Resolution.case_id == case.id)).one()

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import text
 
 from calldesk.rules.repeat import CallerKey
-from calldesk.store.queries import caller_history, lookup_callers, priors_for_caller, school_window
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.read.queries import caller_history, lookup_callers, priors_for_caller, school_window
 from tests.integration.helpers import at, call
 
 ROSA = {"caller_name": "Rosa Delgado", "phone": "(213) 555-0188", "email": "Rosa.D@example.org"}

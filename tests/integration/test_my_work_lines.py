@@ -4,10 +4,10 @@ deadlines as rules.shown says them; on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from calldesk.models import CallbackCreate
-from calldesk.store.callbacks import add_callback
-from calldesk.store.my_work import due_column, my_work, work_lines
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.read.my_work import due_column, my_work, work_lines
+from calldesk.store.services.callbacks import add_callback
 from tests.integration.helpers import at, call, lausd
 
 

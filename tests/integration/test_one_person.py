@@ -13,10 +13,12 @@ from sqlmodel import select
 from calldesk.errors import PermissionDenied, RuleRefused
 from calldesk.models import AuditEvent, QualityReviewCreate, ResolutionUpdate
 from calldesk.rules.permissions import may
-from calldesk.store import casework, handling, reports
-from calldesk.store.assignments import reassign
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.services import follow_ups_resolution as casework
+from calldesk.store.services import referrals_meetings_reviews as handling
+from calldesk.store.services import reports
+from calldesk.store.services.assignments import reassign
 from tests.conftest import add_user
 from tests.integration.helpers import call, lausd, submit_letter
 

@@ -10,11 +10,11 @@ from sqlmodel import func, select
 
 from calldesk.errors import ConsentRefused
 from calldesk.models import AuditEvent, CallbackCreate, ConsentCreate, Disclosure, StudentCreate
-from calldesk.store import callbacks, confidentiality, drafts
-from calldesk.store.cases import mark_abuse
-from calldesk.store.engine import sqlite_path
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.engine import sqlite_path
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.services import callbacks, confidentiality, drafts
+from calldesk.store.services.cases import mark_abuse
 from tests.integration.helpers import LA, at, call, lausd
 
 MARKER = "ZQX-hit-him-with-a-belt-7731"
@@ -93,7 +93,7 @@ def test_abuse_marked_case_stores_no_narrative_anywhere(store: Store, staff: dic
     case = call(store, agent, call_type="concern", category="Parent/school conflict",
                 claim=f"Caller says {MARKER}", evidence=f"Saw {MARKER}", client_id="call-1").case
     from calldesk.models import FollowUpCreate, ResolutionUpdate
-    from calldesk.store import casework
+    from calldesk.store.services import follow_ups_resolution as casework
 
     with store.uow() as uow:
         casework.add_follow_up(uow, actor=staff["program_specialist"], profile=lausd(), case_number=case.case_number,
@@ -113,7 +113,7 @@ def test_abuse_marked_case_stores_no_narrative_anywhere(store: Store, staff: dic
 
 def test_abuse_marked_at_intake_never_reaches_the_store(store: Store, staff: dict[str, Actor]) -> None:
     from calldesk.models import CaseCreate
-    from calldesk.store.cases import open_case
+    from calldesk.store.services.cases import open_case
 
     with store.uow() as uow:
         case = open_case(uow, actor=staff["agent"], profile=lausd(), abuse_marked=True,
@@ -140,7 +140,7 @@ def test_callbacks_are_due_now_when_urgent_else_within_one_business_day(
 
 
 def test_an_absent_agents_callbacks_show_in_the_supervisors_queue(store: Store, staff: dict[str, Actor]) -> None:
-    from calldesk.store.users import set_absence
+    from calldesk.store.db.users import set_absence
 
     agent, sue = staff["agent"], staff["supervisor"]
     with store.uow() as uow:
@@ -172,8 +172,9 @@ def test_a_parent_caller_cannot_pass_student_information_to_someone_else(
 
 def test_nothing_written_after_an_abuse_mark_keeps_the_narrative(store: Store, staff: dict[str, Actor]) -> None:
     from calldesk.models import ResolutionUpdate
-    from calldesk.store import casework, escalation
-    from calldesk.store.cases import close_case
+    from calldesk.store.services import escalation
+    from calldesk.store.services import follow_ups_resolution as casework
+    from calldesk.store.services.cases import close_case
 
     agent, sam = staff["agent"], staff["specialist"]
     case = call(store, agent, call_type="complaint", category="Transportation").case

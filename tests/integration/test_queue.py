@@ -11,11 +11,11 @@ import pytest
 
 from calldesk.errors import InvalidInput
 from calldesk.models import utcnow
-from calldesk.store.assignments import reassign
-from calldesk.store.changes import ChangeWatch
-from calldesk.store.queue import QueueFilter, queue_count, queue_page
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.changes import ChangeWatch
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.read.queue import QueueFilter, queue_count, queue_page
+from calldesk.store.services.assignments import reassign
 from tests.integration.helpers import call
 
 
@@ -159,8 +159,8 @@ def test_dashboard_trends_and_coverage_are_for_supervisors(store: Store, staff: 
     from datetime import date
 
     from calldesk.errors import PermissionDenied
-    from calldesk.store import users
-    from calldesk.store.dashboard import coverage, dashboard, trends
+    from calldesk.store.db import users
+    from calldesk.store.read.dashboard import coverage, dashboard, trends
     from tests.integration.helpers import lausd
 
     numbers = _fill(store, staff, 6)
@@ -193,7 +193,7 @@ def test_dashboard_trends_and_coverage_are_for_supervisors(store: Store, staff: 
 def test_the_dashboard_counts_weeks_in_the_agency_time_zone(store: Store, staff: dict[str, Actor]) -> None:
     from datetime import UTC, date, datetime
 
-    from calldesk.store.dashboard import dashboard
+    from calldesk.store.read.dashboard import dashboard
     from tests.integration.helpers import lausd
 
     assert lausd().timezone == "America/Los_Angeles"

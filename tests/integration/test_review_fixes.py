@@ -7,12 +7,13 @@ from sqlmodel import select
 
 from calldesk.errors import InvalidInput, PermissionDenied
 from calldesk.models import Case, CaseUpdate, ResolutionUpdate
-from calldesk.store import casework, drafts
-from calldesk.store import users as user_service
-from calldesk.store.cases import close_case, update_case
-from calldesk.store.intake import build
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db import users as user_service
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.services import drafts
+from calldesk.store.services import follow_ups_resolution as casework
+from calldesk.store.services.cases import close_case, update_case
+from calldesk.store.services.typed_fields import build
 from tests.integration.helpers import call, lausd
 
 

@@ -13,11 +13,11 @@ from calldesk.errors import MissingFields, PermissionDenied
 from calldesk.models import AuditEvent, Case, Draft, FollowUp, Resolution
 from calldesk.rules.repeat import CallerKey, detect_repeat
 from calldesk.rules.routing import route
-from calldesk.store import drafts
-from calldesk.store.calls import CallSave, SavedCase, save_call
-from calldesk.store.queries import priors_for_caller
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.read.queries import priors_for_caller
+from calldesk.store.services import drafts
+from calldesk.store.services.calls import CallSave, SavedCase, save_call
 from tests.integration.helpers import at, call, lausd
 
 
@@ -56,7 +56,7 @@ def test_a_saved_call_is_one_commit(store: Store, staff: dict[str, Actor]) -> No
                   follow_up_done="Called the school", follow_up_pending="Wait for the principal",
                   response="She will be moved", outcome="resolved", close=True)
     # One commit for the call (on PostgreSQL its case number is taken first by one autocommit statement of its own,
-    # calldesk.store.numbering: desks saving at once do not wait for one another's saves).
+    # calldesk.store.db.numbering: desks saving at once do not wait for one another's saves).
     assert len(commits) == 1
     assert saved.case.status == "closed" and saved.created and saved.follow_up_added
     assert [(f.done, f.pending) for f in saved.follow_ups] == [("Called the school", "Wait for the principal")]

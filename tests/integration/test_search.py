@@ -8,13 +8,13 @@ import pytest
 
 from calldesk.errors import RuleRefused, StaleCase, UnknownUser
 from calldesk.models import CallbackCreate
-from calldesk.store.assignments import reassign
-from calldesk.store.callbacks import add_callback
-from calldesk.store.cases import close_case
-from calldesk.store.my_work import my_work
-from calldesk.store.search import case_view, find_cases, list_cases
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.read.my_work import my_work
+from calldesk.store.read.search import case_view, find_cases, list_cases
+from calldesk.store.services.assignments import reassign
+from calldesk.store.services.callbacks import add_callback
+from calldesk.store.services.cases import close_case
 from tests.integration.helpers import at, call, lausd
 
 
@@ -26,7 +26,7 @@ def _numbers(store: Store, text: str, **options: object) -> list[str]:
 
 def _work(store: Store, who: str, **options: object) -> list:  # type: ignore[type-arg]
     with store.uow(readonly=True) as uow:
-        from calldesk.store.users import actor_for
+        from calldesk.store.db.users import actor_for
 
         return my_work(uow.session, profile=lausd(), viewer=actor_for(uow.session, who), **options)  # type: ignore[arg-type]
 

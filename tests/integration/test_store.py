@@ -13,9 +13,9 @@ from sqlmodel import SQLModel, select
 
 from calldesk.errors import StoreError
 from calldesk.models import AuditEvent, Case
-from calldesk.store.queries import caller_history
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.read.queries import caller_history
 from tests.integration.helpers import call
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,6 +78,6 @@ def test_logs_never_hold_personal_data(store: Store, staff: dict[str, Actor], ca
 
 
 def test_the_start_up_check_knows_the_newest_migration() -> None:
-    from calldesk.store.schema import HEAD, head_revision
+    from calldesk.store.db.schema import HEAD, head_revision
 
     assert head_revision() == HEAD

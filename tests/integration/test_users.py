@@ -7,9 +7,9 @@ from sqlmodel import select
 
 from calldesk.errors import InvalidInput, NotFound, PermissionDenied, UnknownUser
 from calldesk.models import AuditEvent, User, UserCreate
-from calldesk.store import users as user_service
-from calldesk.store.store import Store
-from calldesk.store.users import Actor, actor_for
+from calldesk.store.db import users as user_service
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor, actor_for
 from tests.conftest import add_user
 
 

@@ -9,9 +9,9 @@ import sys
 
 from calldesk.models import CaseCreate
 from calldesk.profiles import load_profile
-from calldesk.store.cases import open_case
-from calldesk.store.store import open_store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import open_store
+from calldesk.store.db.users import Actor
+from calldesk.store.services.cases import open_case
 
 
 def main(url: str, user: str, count: int) -> None:

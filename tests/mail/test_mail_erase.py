@@ -10,11 +10,11 @@ from sqlmodel import select
 from calldesk.models import MailMessage, PhoneEvent
 from calldesk.profiles import load_profile
 from calldesk.rules.phone import parse_event
-from calldesk.store.mail import receive_message
-from calldesk.store.phone import record_event
-from calldesk.store.retention import caller_erase
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.services.mail import receive_message
+from calldesk.store.services.phone import record_event
+from calldesk.store.services.retention import caller_erase
 
 
 def test_erasing_a_caller_empties_their_mail_and_their_calls(store: Store, admin: Actor) -> None:

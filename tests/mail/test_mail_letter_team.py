@@ -19,9 +19,9 @@ from calldesk.letter_pdf import letter_pdf
 from calldesk.mail.transport import Server, smtp_deliver
 from calldesk.models import AuditEvent, Case, ClockEvent, MailMessage, ResolutionUpdate
 from calldesk.output_files import write_file
-from calldesk.store import casework
-from calldesk.store.letters import approved_text
-from calldesk.store.mail_out import queue_message, send_queued
+from calldesk.store.services import follow_ups_resolution as casework
+from calldesk.store.services.letters import approved_text
+from calldesk.store.services.mail_out import queue_message, send_queued
 from tests.conftest import TEAM_PLACES, Team
 from tests.integration.helpers import LA, call, lausd, submit_letter
 from tests.mail.servers import free_port

@@ -21,12 +21,12 @@ from calldesk.mail.transport import Server, smtp_deliver
 from calldesk.models import Case, ClockEvent, MailMessage, ResolutionUpdate, StudentCreate
 from calldesk.profiles import load_profile
 from calldesk.rules.history import event_sentence
-from calldesk.store.casework import set_resolution
-from calldesk.store.confidentiality import add_student
-from calldesk.store.handling import case_history
-from calldesk.store.mail_out import outbox, queue_message, send_queued
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.read.history import case_history
+from calldesk.store.services.confidentiality import add_student
+from calldesk.store.services.follow_ups_resolution import set_resolution
+from calldesk.store.services.mail_out import outbox, queue_message, send_queued
 from tests.integration.helpers import call
 from tests.mail.servers import PASSWORD, USER, Mailbox, dovecot, smtp_into
 

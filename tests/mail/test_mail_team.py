@@ -13,8 +13,8 @@ from calldesk.errors import NotFound, PermissionDenied
 from calldesk.mail.transport import Server, smtp_deliver
 from calldesk.models import AuditEvent, Case, MailMessage
 from calldesk.profiles import load_profile
-from calldesk.store.mail import receive_message
-from calldesk.store.mail_out import queue_message, send_queued
+from calldesk.store.services.mail import receive_message
+from calldesk.store.services.mail_out import queue_message, send_queued
 from tests.conftest import Team
 from tests.mail.servers import free_port
 from tests.team.helpers import acting, owner_rows

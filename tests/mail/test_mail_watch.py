@@ -21,7 +21,7 @@ from sqlmodel import select
 from calldesk.errors import InvalidInput
 from calldesk.mail.polling import fetch_every
 from calldesk.models import Case
-from calldesk.store.store import open_store
+from calldesk.store.db.store import open_store
 from tests.conftest import ADMIN
 from tests.mail.servers import PASSWORD, USER, dovecot
 

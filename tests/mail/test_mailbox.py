@@ -18,10 +18,10 @@ from calldesk.mail.transport import Server, fetch_unseen, smtp_deliver
 from calldesk.models import Attachment, Case, ClockEvent, MailMessage
 from calldesk.profiles import load_profile
 from calldesk.rules.mail import MAX_ATTACHMENT_BYTES
-from calldesk.store.mail import Received, receive_message
-from calldesk.store.mail_out import outbox, queue_message, send_queued
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.services.mail import Received, receive_message
+from calldesk.store.services.mail_out import outbox, queue_message, send_queued
 from tests.integration.helpers import call
 from tests.mail.servers import PASSWORD, USER, Mailbox, dovecot, smtp_into
 

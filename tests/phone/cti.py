@@ -18,9 +18,9 @@ from calldesk.listening import bound_socket
 from calldesk.models import utcnow
 from calldesk.phone.cti import Listener, server
 from calldesk.profiles import load_profile
-from calldesk.store.phone import cti_token
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.services.phone import cti_token
 
 
 @dataclass

@@ -11,9 +11,9 @@ from sqlmodel import col, select
 from calldesk.models import Callback, PhoneEvent
 from calldesk.phone.ami import events_of
 from calldesk.profiles import load_profile
-from calldesk.store.phone import record_event
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.services.phone import record_event
 from tests.conftest import add_user
 from tests.integration.helpers import at
 

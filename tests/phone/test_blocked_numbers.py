@@ -15,10 +15,10 @@ from calldesk.errors import InvalidInput, NotFound, PermissionDenied, RuleRefuse
 from calldesk.models import AuditEvent, BlockedNumber, Callback, PhoneEvent
 from calldesk.profiles import load_profile
 from calldesk.rules.phone import log_fields
-from calldesk.store.phone import latest_ring, phone_log
-from calldesk.store.phone_blocks import block_number, blocked_numbers, unblock_number
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.services.phone import latest_ring, phone_log
+from calldesk.store.services.phone_blocks import block_number, blocked_numbers, unblock_number
 from tests.cli.test_cli import run
 from tests.conftest import Team, add_user
 from tests.integration.helpers import at

@@ -14,7 +14,7 @@ import pytest
 from sqlmodel import select
 
 from calldesk.models import StoreSecret
-from calldesk.store.store import open_store
+from calldesk.store.db.store import open_store
 from tests.cli.test_cli import run
 from tests.conftest import ADMIN
 from tests.integration.helpers import call
@@ -38,7 +38,7 @@ def test_token_log_and_pop(db_url: str) -> None:
     earlier = call(store, admin, phone="(310) 555-1234", category="Transportation").case.case_number
     from calldesk.profiles import load_profile
     from calldesk.rules.phone import parse_event
-    from calldesk.store.phone import record_event
+    from calldesk.store.services.phone import record_event
 
     for fields in ({"event": "newCall", "from": "+13105551234", "callId": "k1", "user": ADMIN, "queue": "english"},
                    {"event": "hangup", "from": "+13105551234", "callId": "k1", "cause": "cancel"}):

@@ -12,9 +12,9 @@ from sqlmodel import col, select
 
 from calldesk.errors import PermissionDenied
 from calldesk.models import Callback, PhoneEvent
-from calldesk.store.phone import phone_log
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.services.phone import phone_log
 from tests.conftest import add_user
 from tests.integration.helpers import LA, at
 from tests.phone.cti import listening
@@ -109,7 +109,7 @@ def test_a_listener_signed_in_without_a_desk_role_keeps_nothing(store: Store, ad
 def test_the_case_opened_from_a_calls_pop_is_the_calls_case_in_the_log(store: Store, admin: Actor) -> None:
     from calldesk.profiles import load_profile
     from calldesk.rules.phone import call_client_id
-    from calldesk.store.calls import CallSave, save_call
+    from calldesk.store.services.calls import CallSave, save_call
 
     people = _people(store, admin)
     with listening(store, people["ana"], clock=lambda: RING) as endpoint:

@@ -14,7 +14,7 @@ from sqlmodel import col, select
 
 from calldesk.errors import PermissionDenied
 from calldesk.models import AuditEvent, Callback, PhoneEvent
-from calldesk.store.phone import phone_log
+from calldesk.store.services.phone import phone_log
 from tests.conftest import Team
 from tests.integration.helpers import LA, at
 from tests.phone.cti import listening

@@ -13,10 +13,10 @@ from sqlmodel import select
 from calldesk.models import AuditEvent, Callback, Case, PhoneEvent
 from calldesk.profiles import load_profile
 from calldesk.rules.phone import parse_event
-from calldesk.store.phone import record_event
-from calldesk.store.retention import purge
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.services.phone import record_event
+from calldesk.store.services.retention import purge
 from tests.cli.test_cli import run
 from tests.integration.helpers import call
 from tests.reports.seed import close, la, oc, planted_case
@@ -71,7 +71,7 @@ def test_purge_removes_old_phone_events_but_those_of_a_kept_case(store: Store, s
 
 
 def test_the_cli_purge_says_how_many_phone_events(db_url: str) -> None:
-    from calldesk.store.store import open_store
+    from calldesk.store.db.store import open_store
     from tests.conftest import ADMIN
 
     store = open_store(db_url, configured_user=ADMIN)

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import json
 
-from calldesk.store.phone import pop_for
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.services.phone import pop_for
 from tests.cli.test_cli import run
 from tests.conftest import ADMIN
 from tests.integration.helpers import call
@@ -34,7 +34,7 @@ def test_exact_cases_first_then_the_number_written_another_way(store: Store, sta
 
 
 def test_calldesk_pop_labels_the_maybe_matches(db_url: str) -> None:
-    from calldesk.store.store import open_store
+    from calldesk.store.db.store import open_store
 
     store = open_store(db_url, configured_user=ADMIN)
     earlier = call(store, store.actor(), phone="(310) 555-1234", category="Transportation").case.case_number

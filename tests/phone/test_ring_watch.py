@@ -10,10 +10,10 @@ import pytest
 
 from calldesk.profiles import load_profile
 from calldesk.rules.phone import parse_event
-from calldesk.store.changes import PHONE_CHANNEL, ChangeWatch
-from calldesk.store.phone import latest_ring, record_event
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.changes import PHONE_CHANNEL, ChangeWatch
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.services.phone import latest_ring, record_event
 from tests.conftest import Team
 from tests.integration.helpers import call
 

@@ -25,7 +25,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
 import calldesk.models  # noqa: F401  (every table in SQLModel.metadata)
-from calldesk.store.store import open_store
+from calldesk.store.db.store import open_store
 from tests.conftest import (
     RUN_TAG,
     TEAM_PEOPLE,

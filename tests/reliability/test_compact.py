@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from calldesk.store.cases import mark_abuse
-from calldesk.store.engine import sqlite_path
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.engine import sqlite_path
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.services.cases import mark_abuse
 from tests.cli.test_cli import run
 from tests.integration.helpers import call
 

@@ -14,10 +14,12 @@ from sqlmodel import func, select
 
 from calldesk.errors import CalldeskError
 from calldesk.models import AuditEvent, Callback, CallbackCreate, Case, FollowUp
-from calldesk.store import callbacks, maintenance
-from calldesk.store.cases import get_case, mark_abuse
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db import maintenance
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.read.one_case import get_case
+from calldesk.store.services import callbacks
+from calldesk.store.services.cases import mark_abuse
 from tests.integration.helpers import call, lausd
 
 ROOT = Path(__file__).resolve().parents[2]

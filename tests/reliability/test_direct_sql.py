@@ -22,7 +22,7 @@ from sqlmodel import SQLModel
 
 from calldesk.rules.free_text import FINGERPRINTED, narrative_columns
 from calldesk.rules.permissions import FIXED_COLUMNS, HIDDEN_COLUMNS, may, writes_of
-from calldesk.store.audit import PERSONAL, PERSONAL_MARK
+from calldesk.store.db.audit import PERSONAL, PERSONAL_MARK
 from tests.conftest import Team
 from tests.reliability.direct_sql import (
     FINGERPRINT,

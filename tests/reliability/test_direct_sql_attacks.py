@@ -1,6 +1,6 @@
 """The attacks issue 21 names, and a few more of their kind, each made by a staff login straight at PostgreSQL
 (psycopg), never through calldesk. Each must be refused by the database or, where the role table lets the login
-make the change, recorded by the database with the login as its actor. Where calldesk.store.security promises a
+make the change, recorded by the database with the login as its actor. Where calldesk.store.db.security promises a
 refusal (an abuse mark is never undone, a case is closed only by its assignee or its owner's rank, a letter or a
 report is approved only by an approver's role, every row names the login that made it, the counter only moves up),
 a change that is merely recorded still fails."""

@@ -15,9 +15,9 @@ import pytest
 from calldesk.models import CaseUpdate, FollowUpCreate
 from calldesk.rules.free_text import FREE_TEXT
 from calldesk.rules.permissions import may
-from calldesk.store import casework
-from calldesk.store.cases import mark_abuse, update_case
-from calldesk.store.search import list_cases
+from calldesk.store.read.search import list_cases
+from calldesk.store.services import follow_ups_resolution as casework
+from calldesk.store.services.cases import mark_abuse, update_case
 from tests.conftest import TEAM_PLACES, Team
 from tests.integration.helpers import call, lausd
 from tests.reliability.direct_sql import FINGERPRINT, PEOPLE, ROLE, Seeds, build_team, connect, owner, psql, seed

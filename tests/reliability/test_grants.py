@@ -10,9 +10,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from calldesk.models import FollowUpCreate
-from calldesk.store import casework
-from calldesk.store.engine import normalise_url
-from calldesk.store.store import open_store
+from calldesk.store.db.engine import normalise_url
+from calldesk.store.db.store import open_store
+from calldesk.store.services import follow_ups_resolution as casework
 from tests.cli.test_cli import run
 from tests.conftest import RUN_TAG
 from tests.integration.helpers import call, lausd

@@ -21,9 +21,9 @@ from typer.testing import CliRunner
 
 from calldesk.cli import app
 from calldesk.models import StudentCreate
-from calldesk.store import confidentiality
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.services import confidentiality
 from tests.integration.helpers import call
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,9 +14,9 @@ from textual.app import App, ComposeResult
 from typer.testing import CliRunner
 
 from calldesk.cli import app
-from calldesk.store import maintenance
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db import maintenance
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
 from calldesk.widgets.banner import Banner
 from calldesk.widgets.call_bar import CallBar
 from tests.cli.test_cli import run

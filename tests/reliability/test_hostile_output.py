@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from calldesk.models import StudentCreate
-from calldesk.store import confidentiality
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.services import confidentiality
 from tests.cli.test_cli import run
 
 HOSTILE = "Ana \x1b]0;PWNED\x07 \x1b[2J \u202eevil \x9b31m [red]x[/] end"

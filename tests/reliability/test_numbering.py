@@ -12,9 +12,9 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from calldesk.models import Case, CaseCreate
-from calldesk.store.cases import CaseOutcome, open_case
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.services.cases import CaseOutcome, open_case
 from tests.conftest import Team
 from tests.integration.helpers import lausd
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, func, select
 
+from calldesk.demo.fill import fill_demo
 from calldesk.errors import PermissionDenied, UnknownUser
 from calldesk.models import (
     AuditEvent,
@@ -30,30 +31,29 @@ from calldesk.rules.permissions import PERMISSIONS, ROLE_LABELS
 from calldesk.rules.phone import parse_event
 from calldesk.rules.profile import ROLES
 from calldesk.rules.resources import ResourceEntry
-from calldesk.store import (
+from calldesk.store.db import users
+from calldesk.store.db.grants import grant_login
+from calldesk.store.db.store import Store
+from calldesk.store.db.uow import UnitOfWork
+from calldesk.store.db.users import Actor
+from calldesk.store.services import (
     callbacks,
     case_steps,
-    casework,
     clocks,
     confidentiality,
     drafts,
     escalation,
-    handling,
     letters,
     reference,
-    users,
     web_accounts,
 )
-from calldesk.store.assignments import assign_cases, reassign
-from calldesk.store.cases import close_case, mark_abuse, update_case
-from calldesk.store.demo import fill_demo
-from calldesk.store.grants import grant_login
-from calldesk.store.mail import receive_message
-from calldesk.store.mail_out import outbox
-from calldesk.store.phone import phone_log, record_event
-from calldesk.store.store import Store
-from calldesk.store.uow import UnitOfWork
-from calldesk.store.users import Actor
+from calldesk.store.services import follow_ups_resolution as casework
+from calldesk.store.services import referrals_meetings_reviews as handling
+from calldesk.store.services.assignments import assign_cases, reassign
+from calldesk.store.services.cases import close_case, mark_abuse, update_case
+from calldesk.store.services.mail import receive_message
+from calldesk.store.services.mail_out import outbox
+from calldesk.store.services.phone import phone_log, record_event
 from tests.conftest import add_user
 from tests.integration.helpers import call, lausd, submit_letter
 
@@ -131,7 +131,7 @@ def _case(store: Store, sue: Actor, kind: str) -> str:
 
 def _student_id(uow: UnitOfWork, number: str) -> int:
     from calldesk.models import Student
-    from calldesk.store.cases import get_case
+    from calldesk.store.read.one_case import get_case
 
     case = get_case(uow.session, number, viewer=None)
     return uow.session.exec(select(Student.id).where(Student.case_id == case.id)).one()  # type: ignore[return-value]
@@ -157,7 +157,7 @@ def _resource_id(uow: UnitOfWork, *, last: bool = False) -> int:
 
 def _meeting_id(uow: UnitOfWork, number: str) -> int:
     from calldesk.models import Meeting
-    from calldesk.store.cases import get_case
+    from calldesk.store.read.one_case import get_case
 
     case = get_case(uow.session, number, viewer=None)
     return uow.session.exec(select(Meeting.id).where(Meeting.case_id == case.id)).one()  # type: ignore[return-value]
@@ -165,7 +165,7 @@ def _meeting_id(uow: UnitOfWork, number: str) -> int:
 
 def _callback_id(uow: UnitOfWork, number: str) -> int:
     from calldesk.models import Callback
-    from calldesk.store.cases import get_case
+    from calldesk.store.read.one_case import get_case
 
     case = get_case(uow.session, number, viewer=None)
     return uow.session.exec(select(Callback.id).where(Callback.case_id == case.id)).one()  # type: ignore[return-value]
@@ -306,7 +306,7 @@ MATRIX: dict[str, tuple[str, Action, tuple[str, ...]]] = {
 
 def call_in(uow: UnitOfWork, actor: Actor) -> object:
     from calldesk.models import CaseCreate
-    from calldesk.store.cases import open_case
+    from calldesk.store.services.cases import open_case
 
     n = next(CALLERS)  # a new caller each time: a repeat caller's call would become a specialist's concern
     return open_case(uow, actor=actor, profile=lausd(), data=CaseCreate(
@@ -315,7 +315,7 @@ def call_in(uow: UnitOfWork, actor: Actor) -> object:
 
 
 def _version(uow: UnitOfWork, number: str) -> int:
-    from calldesk.store.cases import get_case
+    from calldesk.store.read.one_case import get_case
 
     return get_case(uow.session, number, viewer=None).version
 
@@ -344,7 +344,7 @@ def _yours(store: Store, sue: Actor, number: str, who: str, actor: Actor) -> Non
     """The prepared case is the tested person's (a case they may not see does not exist for them)."""
     if who in ("unknown", "deactivated", "respondent", "supervisor") or who == "admin":
         return
-    from calldesk.store.cases import get_case
+    from calldesk.store.read.one_case import get_case
 
     with store.uow() as uow:
         if get_case(uow.session, number, viewer=None).assigned_to != actor.username:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from calldesk.store import engine as engine_module
-from calldesk.store.store import Store, open_store
+from calldesk.store.db import engine as engine_module
+from calldesk.store.db.store import Store, open_store
 from tests.conftest import ADMIN, _pg_exec
 
 

@@ -15,11 +15,11 @@ import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
-from calldesk.store import maintenance
-from calldesk.store.engine import sqlite_path
-from calldesk.store.restore import _pg_exclusive
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db import maintenance
+from calldesk.store.db.engine import sqlite_path
+from calldesk.store.db.restore import _pg_exclusive
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
 from tests.cli.test_cli import run
 from tests.integration.helpers import call
 from tests.reliability.test_backup_restore import ROOT, _counts, _writer

@@ -10,9 +10,9 @@ import pytest
 from sqlmodel import func, select
 
 from calldesk.models import AuditEvent, Case
-from calldesk.store import maintenance
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db import maintenance
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
 from tests.cli.test_cli import run
 from tests.integration.helpers import call
 

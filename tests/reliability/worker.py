@@ -12,10 +12,10 @@ import sys
 from calldesk.errors import CalldeskError
 from calldesk.models import CaseCreate, FollowUpCreate
 from calldesk.profiles import load_profile
-from calldesk.store import casework
-from calldesk.store.cases import open_case
-from calldesk.store.store import open_store
-from calldesk.store.users import actor_for
+from calldesk.store.db.store import open_store
+from calldesk.store.db.users import actor_for
+from calldesk.store.services import follow_ups_resolution as casework
+from calldesk.store.services.cases import open_case
 
 
 def main(url: str, user: str, mode: str, *args: str) -> int:

@@ -13,11 +13,11 @@ from sqlmodel import col, select
 from calldesk.models import Case, CaseCreate, ResolutionUpdate, StudentCreate
 from calldesk.profiles import load_profile
 from calldesk.rules.profile import Profile
-from calldesk.store.cases import close_case, open_case
-from calldesk.store.casework import set_resolution
-from calldesk.store.confidentiality import add_student
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.services.cases import close_case, open_case
+from calldesk.store.services.confidentiality import add_student
+from calldesk.store.services.follow_ups_resolution import set_resolution
 
 LA = ZoneInfo("America/Los_Angeles")
 

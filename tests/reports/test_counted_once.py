@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from calldesk.rules.reporting import month_period
-from calldesk.store.dashboard import dashboard
-from calldesk.store.exports import export_log
-from calldesk.store.handling import merge_cases
-from calldesk.store.reports import run_report
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.read.dashboard import dashboard
+from calldesk.store.services.exports import export_log
+from calldesk.store.services.referrals_meetings_reviews import merge_cases
+from calldesk.store.services.reports import run_report
 from tests.reports.seed import Spec, la, oc, open_spec
 
 # Three complaints in October 2026, all about CalWORKs; the second is the same matter as the first, called in

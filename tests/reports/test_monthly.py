@@ -8,9 +8,9 @@ from sqlmodel import select
 from calldesk.errors import PermissionDenied, RuleRefused
 from calldesk.models import AuditEvent
 from calldesk.rules.reporting import month_period, quarter_period
-from calldesk.store.reports import approve_report, run_report
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.services.reports import approve_report, run_report
 from tests.reports.seed import DISCRIMINATION, OCTOBER, OUTSIDE, Spec, expected_counts, la, oc, open_spec
 
 

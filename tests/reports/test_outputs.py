@@ -11,9 +11,9 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from calldesk.models import CaseCreate
-from calldesk.store.cases import open_case
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.services.cases import open_case
 from tests.cli.test_cli import _other_admin_and_os_user_as, run
 from tests.conftest import ADMIN
 from tests.reports.seed import EMAIL, MARKERS, NAME, close, la, oc, planted_case

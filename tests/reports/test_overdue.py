@@ -9,10 +9,10 @@ from sqlalchemy import update
 from sqlmodel import col
 
 from calldesk.models import Callback, CallbackCreate, Case, CaseCreate, utcnow
-from calldesk.store.callbacks import add_callback
-from calldesk.store.cases import open_case
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.services.callbacks import add_callback
+from calldesk.store.services.cases import open_case
 from tests.cli.test_cli import run
 from tests.reports.seed import la, oc
 

@@ -12,10 +12,10 @@ from sqlmodel import select
 from calldesk.errors import InvalidInput, PermissionDenied, RuleRefused
 from calldesk.models import AuditEvent, ReportStepDone
 from calldesk.rules.reporting import month_period, quarter_period
-from calldesk.store.report_steps import mark_step
-from calldesk.store.reports import report_status, run_report
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.services.report_steps import mark_step
+from calldesk.store.services.reports import report_status, run_report
 from tests.cli.test_cli import run
 from tests.conftest import Team
 from tests.reports.seed import LA, oc

@@ -23,13 +23,13 @@ from calldesk.models import (
     Resolution,
     Student,
 )
-from calldesk.store.callbacks import add_callback
-from calldesk.store.casework import add_follow_up
-from calldesk.store.confidentiality import record_consent
-from calldesk.store.engine import sqlite_path
-from calldesk.store.retention import caller_erase, caller_export, place_hold, purge, release_hold
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.engine import sqlite_path
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.services.callbacks import add_callback
+from calldesk.store.services.confidentiality import record_consent
+from calldesk.store.services.follow_ups_resolution import add_follow_up
+from calldesk.store.services.retention import caller_erase, caller_export, place_hold, purge, release_hold
 from tests.cli.test_cli import run
 from tests.reports.seed import MARKERS, NAME, PHONE, close, la, oc, planted_case
 

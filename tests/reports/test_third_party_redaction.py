@@ -14,11 +14,11 @@ import pytest
 from openpyxl import load_workbook
 
 from calldesk.models import CaseCreate, ResolutionUpdate
-from calldesk.store.cases import close_case, open_case
-from calldesk.store.casework import set_resolution
-from calldesk.store.exports import export_cases, export_log
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.services.cases import close_case, open_case
+from calldesk.store.services.exports import export_cases, export_log
+from calldesk.store.services.follow_ups_resolution import set_resolution
 from tests.cli.test_cli import run
 from tests.conftest import Team
 from tests.reports.seed import la, oc

@@ -10,11 +10,11 @@ from calldesk.models import FollowUpCreate, ResolutionUpdate
 from calldesk.profiles import load_profile
 from calldesk.rules.reporting import month_period
 from calldesk.rules.tracking_logs import StaffAction, actions_taken
-from calldesk.store.casework import add_follow_up, set_resolution
-from calldesk.store.exports import export_log
-from calldesk.store.handling import refer
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.services.exports import export_log
+from calldesk.store.services.follow_ups_resolution import add_follow_up, set_resolution
+from calldesk.store.services.referrals_meetings_reviews import refer
 from tests.integration.helpers import call
 from tests.reports.seed import Spec, la, oc, open_spec
 

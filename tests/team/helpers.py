@@ -14,10 +14,10 @@ from sqlmodel import col, func, select
 from calldesk.models import AuditEvent, Case, utcnow
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.profile import Profile
-from calldesk.store.cases import get_case
-from calldesk.store.my_work import WorkItem, my_work
-from calldesk.store.uow import UnitOfWork
-from calldesk.store.users import Actor
+from calldesk.store.db.uow import UnitOfWork
+from calldesk.store.db.users import Actor
+from calldesk.store.read.my_work import WorkItem, my_work
+from calldesk.store.read.one_case import get_case
 from tests.conftest import Team
 
 

@@ -13,8 +13,10 @@ from sqlmodel import col, select
 from calldesk.errors import PermissionDenied, RuleRefused
 from calldesk.models import Callback, CallbackCreate, Escalation, User, utcnow
 from calldesk.profiles import load_profile
-from calldesk.store import callbacks, escalation, handling, users
-from calldesk.store.callbacks import callbacks_for
+from calldesk.store.db import users
+from calldesk.store.read.callbacks_due import callbacks_for
+from calldesk.store.services import callbacks, escalation
+from calldesk.store.services import referrals_meetings_reviews as handling
 from tests.conftest import TEAM_PLACES, Team
 from tests.integration.helpers import call, lausd
 from tests.team.helpers import (

@@ -17,12 +17,13 @@ from calldesk.models import Escalation, FollowUpCreate, Report, Resolution, Reso
 from calldesk.profiles import load_profile
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.reporting import month_period
-from calldesk.store import casework, escalation
-from calldesk.store.cases import close_case
-from calldesk.store.clocks import meet_clock
-from calldesk.store.letters import draft_letter
-from calldesk.store.reports import approve_report, run_report
-from calldesk.store.security import FINGERPRINT
+from calldesk.store.db.security import FINGERPRINT
+from calldesk.store.services import escalation
+from calldesk.store.services import follow_ups_resolution as casework
+from calldesk.store.services.cases import close_case
+from calldesk.store.services.clocks import meet_clock
+from calldesk.store.services.letters import draft_letter
+from calldesk.store.services.reports import approve_report, run_report
 from tests.conftest import TEAM_PLACES, Team
 from tests.integration.helpers import call
 from tests.team.helpers import acting, behind, events, owner_rows, trail, version, work_of

@@ -15,11 +15,13 @@ from calldesk.models import CallbackCreate, ResolutionUpdate, utcnow
 from calldesk.profiles import load_profile
 from calldesk.rules.reporting import month_period
 from calldesk.rules.triage import deadlines_for
-from calldesk.store import callbacks, casework, escalation, users
-from calldesk.store.cases import close_case
-from calldesk.store.clocks import extend_clock, meet_clock
-from calldesk.store.queue import QueueFilter, queue_page
-from calldesk.store.reports import run_report
+from calldesk.store.db import users
+from calldesk.store.read.queue import QueueFilter, queue_page
+from calldesk.store.services import callbacks, escalation
+from calldesk.store.services import follow_ups_resolution as casework
+from calldesk.store.services.cases import close_case
+from calldesk.store.services.clocks import extend_clock, meet_clock
+from calldesk.store.services.reports import run_report
 from tests.conftest import Team
 from tests.integration.helpers import LA, call, lausd
 from tests.team.helpers import acting, behind, trail, work_of

@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from calldesk.app import CalldeskApp
 from calldesk.profiles import load_profile
-from calldesk.screens.abuse import AbuseGuidanceScreen
+from calldesk.screens.intake.abuse_guidance import AbuseGuidanceScreen
 from tests.conftest import Team
 from tests.ui.conftest import fixed_clock
 from tests.ui.steps import SIZE, save_a_call, settle
@@ -43,9 +43,9 @@ def test_an_agents_consent_button_is_one_transaction_through_her_own_login(team:
 
     from calldesk.errors import ConsentRefused
     from calldesk.models import StudentCreate
-    from calldesk.store.call_consent import ConsentStep, consent_step
-    from calldesk.store.calls import CallSave
-    from calldesk.store.intake import build
+    from calldesk.store.services.call_consent import ConsentStep, consent_step
+    from calldesk.store.services.calls import CallSave
+    from calldesk.store.services.typed_fields import build
     from tests.ui.conftest import NOW
 
     store, ana, lausd = team.store("ana"), team.actor("ana"), load_profile("lausd")

@@ -10,8 +10,8 @@ import pytest
 from textual.widgets import Select
 
 from calldesk.profiles import load_profile
-from calldesk.screens.case_actions import AssignDialog, MeetingDialog, MeetingOutcomeDialog, MergeDialog
-from calldesk.screens.context import Desk
+from calldesk.screens.case.action_dialogs import AssignDialog, MeetingDialog, MeetingOutcomeDialog, MergeDialog
+from calldesk.screens.desk_state import Desk
 from calldesk.screens.writing_dialog import CaseDialog
 from tests.conftest import Team
 from tests.integration.helpers import call

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from calldesk.rules.history import history_sentences
-from calldesk.store.calls import CallSave, save_call
-from calldesk.store.search import case_view
-from calldesk.store.users import full_names
+from calldesk.store.db.users import full_names
+from calldesk.store.read.search import case_view
+from calldesk.store.services.calls import CallSave, save_call
 from tests.conftest import TEAM_PLACES, Team
 from tests.integration.helpers import call, lausd
 from tests.team.helpers import acting

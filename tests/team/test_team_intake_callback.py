@@ -7,8 +7,8 @@ import pytest
 from sqlmodel import select
 
 from calldesk.models import Callback
-from calldesk.store import callbacks
-from calldesk.store.calls import CallSave, save_call
+from calldesk.store.services import callbacks
+from calldesk.store.services.calls import CallSave, save_call
 from tests.conftest import Team
 from tests.integration.helpers import at, lausd
 from tests.team.helpers import acting, owner_rows

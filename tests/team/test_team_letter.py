@@ -16,9 +16,9 @@ from calldesk.errors import PermissionDenied, RuleRefused
 from calldesk.letter_pdf import letter_pdf
 from calldesk.models import Resolution, ResolutionUpdate
 from calldesk.output_files import write_file
-from calldesk.store import casework
-from calldesk.store.letters import approved_text, draft_letter, letter_words, return_letter
-from calldesk.store.security import FINGERPRINT
+from calldesk.store.db.security import FINGERPRINT
+from calldesk.store.services import follow_ups_resolution as casework
+from calldesk.store.services.letters import approved_text, draft_letter, letter_words, return_letter
 from tests.conftest import TEAM_PLACES, Team
 from tests.integration.helpers import LA, call, lausd
 from tests.team.helpers import acting, owner_rows, sql, trail, work_of

@@ -12,8 +12,8 @@ import pytest
 
 from calldesk.errors import CalldeskError
 from calldesk.models import UserCreate
-from calldesk.store import users
-from calldesk.store.users import Actor
+from calldesk.store.db import users
+from calldesk.store.db.users import Actor
 from tests.cli.test_cli import run
 from tests.conftest import RUN_TAG, TEAM_PLACES, PgDatabases, Team, _pg_exec
 from tests.reliability import test_permission_matrix as matrix

@@ -1,4 +1,5 @@
-"""A case opened through an agent's own PostgreSQL login brings every row its builder makes (calldesk.store.opening):
+"""A case opened through an agent's own PostgreSQL login brings every row its builder makes
+(calldesk.store.services.new_case_rows):
 the late intake's clock and the repeat link, each with its audit event, all written as her (issue 24)."""
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from sqlmodel import select
 
 from calldesk.models import CaseCreate, CaseLink, ClockEvent, utcnow
 from calldesk.rules.triage import intake_due
-from calldesk.store.audit import DATABASE
-from calldesk.store.cases import open_case
+from calldesk.store.db.audit import DATABASE
+from calldesk.store.services.cases import open_case
 from tests.conftest import Team
 from tests.integration.helpers import lausd
 from tests.team.helpers import acting, owner_rows, trail

@@ -8,8 +8,8 @@ import pytest
 from calldesk.errors import InvalidInput, PermissionDenied
 from calldesk.models import QualityReviewCreate
 from calldesk.profiles import load_profile
-from calldesk.store import handling
-from calldesk.store.quality import review_summary
+from calldesk.store.read.quality import review_summary
+from calldesk.store.services import referrals_meetings_reviews as handling
 from tests.conftest import Team
 from tests.integration.helpers import call
 from tests.team.helpers import acting

@@ -10,7 +10,7 @@ from sqlalchemy.exc import DBAPIError
 from calldesk.errors import InvalidInput, PermissionDenied, RuleRefused
 from calldesk.profiles import load_profile
 from calldesk.rules.resources import ResourceEntry
-from calldesk.store.reference import add_resource, edit_resource, resources, retire_resource
+from calldesk.store.services.reference import add_resource, edit_resource, resources, retire_resource
 from tests.conftest import Team
 from tests.team.helpers import acting, events, sql, trail
 

@@ -13,9 +13,11 @@ from calldesk.errors import InvalidInput, RuleRefused
 from calldesk.models import CaseStep, ResolutionUpdate
 from calldesk.profiles import load_profile
 from calldesk.rules.calendar import calendar_for
-from calldesk.store import casework
-from calldesk.store.case_steps import case_steps, record_step
-from calldesk.store.cases import close_case, get_case
+from calldesk.store.read.one_case import get_case
+from calldesk.store.read.step_states import case_steps
+from calldesk.store.services import follow_ups_resolution as casework
+from calldesk.store.services.case_steps import record_step
+from calldesk.store.services.cases import close_case
 from tests.conftest import Team
 from tests.integration.helpers import call
 from tests.team.helpers import acting, behind, events, owner_rows, sql, trail, work_of
@@ -170,7 +172,7 @@ def test_an_area_offices_school_inquiry_answered_during_the_call_records_the_con
     import uuid
 
     from calldesk.models import Case, utcnow
-    from calldesk.store.calls import CallSave, save_call
+    from calldesk.store.services.calls import CallSave, save_call
 
     fields = {"caller_name": "Rosa Diaz", "phone": "(718) 555-0123", "call_type": "inquiry", "category": "Enrollment",
               "subcategory": "New enrollment", "school": SCHOOL,

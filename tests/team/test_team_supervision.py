@@ -12,9 +12,10 @@ from sqlmodel import select
 
 from calldesk.errors import PermissionDenied
 from calldesk.models import CaseLink, LitigationHold, QualityReview, QualityReviewCreate
-from calldesk.store import handling, retention
-from calldesk.store.uow import UnitOfWork
-from calldesk.store.users import Actor
+from calldesk.store.db.uow import UnitOfWork
+from calldesk.store.db.users import Actor
+from calldesk.store.services import referrals_meetings_reviews as handling
+from calldesk.store.services import retention
 from tests.conftest import TEAM_PLACES, Team
 from tests.integration.helpers import call
 from tests.team.helpers import acting, behind, events, owner_rows, sql, trail, version

@@ -7,12 +7,13 @@ import pytest
 
 from calldesk.errors import NotFound, PermissionDenied
 from calldesk.models import CaseCreate, CaseUpdate, FollowUpCreate, ResolutionUpdate, utcnow
-from calldesk.store import casework, users
-from calldesk.store.assignments import reassign
-from calldesk.store.cases import open_case, update_case
-from calldesk.store.my_work import my_work
-from calldesk.store.queries import caller_history
-from calldesk.store.search import case_view, find_cases, list_cases
+from calldesk.store.db import users
+from calldesk.store.read.my_work import my_work
+from calldesk.store.read.queries import caller_history
+from calldesk.store.read.search import case_view, find_cases, list_cases
+from calldesk.store.services import follow_ups_resolution as casework
+from calldesk.store.services.assignments import reassign
+from calldesk.store.services.cases import open_case, update_case
 from tests.conftest import TEAM_PEOPLE, TEAM_PLACES, Team
 from tests.integration.helpers import call, lausd
 from tests.team.helpers import acting, agency_today, behind, events, sql, version, work_of

@@ -14,7 +14,7 @@ from sqlmodel import col, select
 from calldesk.errors import PermissionDenied
 from calldesk.models import AuditEvent, WebAccount
 from calldesk.rules.web_accounts import FAILURES_BEFORE_LOCK
-from calldesk.store.web_accounts import add_web_key, revoke_web_key, set_web_password, web_client, web_sign_in
+from calldesk.store.services.web_accounts import add_web_key, revoke_web_key, set_web_password, web_client, web_sign_in
 from tests.conftest import TEAM_PEOPLE, Team
 from tests.team.helpers import acting
 

@@ -8,7 +8,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from calldesk.store.store import open_store
+from calldesk.store.db.store import open_store
 from tests.integration.helpers import call
 from tests.tmux.test_human_typing import Terminal, busy_core, desk_env  # noqa: F401 - busy_core is a fixture
 

@@ -8,8 +8,8 @@ import subprocess
 import time
 from pathlib import Path
 
-from calldesk.store.reference import ensure_reference
-from calldesk.store.store import open_store
+from calldesk.store.db.store import open_store
+from calldesk.store.services.reference import ensure_reference
 from tests.conftest import ADMIN
 from tests.integration.helpers import call
 from tests.tmux.test_human_typing import Terminal, desk_env

@@ -11,10 +11,10 @@ import pytest
 from calldesk.app import CalldeskApp
 from calldesk.profiles import load_profile
 from calldesk.rules.profile import Profile
-from calldesk.screens.intake import IntakeScreen
-from calldesk.store.reference import sync_reference
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.screens.intake.screen import IntakeScreen
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.services.reference import sync_reference
 
 LA = ZoneInfo("America/Los_Angeles")
 # Monday 23 Nov 2026, 10:00 in Los Angeles: the week of Thanksgiving.

@@ -10,8 +10,8 @@ from textual.pilot import Pilot
 from textual.widgets import Select
 
 from calldesk.models import Case, CasePublic, Draft
-from calldesk.screens.intake import IntakeScreen
-from calldesk.store.store import Store
+from calldesk.screens.intake.screen import IntakeScreen
+from calldesk.store.db.store import Store
 
 SIZE = (120, 36)
 

@@ -11,14 +11,14 @@ from textual.widgets import Input, Select, TextArea
 
 from calldesk.rules.abuse import NARRATIVE_FIELDS
 from calldesk.rules.profile import Profile
-from calldesk.screens.abuse import AbuseGuidanceScreen
-from calldesk.screens.context import Desk
-from calldesk.screens.intake import IntakeScreen
-from calldesk.screens.intake_call import DraftWriter
+from calldesk.screens.desk_state import Desk
+from calldesk.screens.intake.abuse_guidance import AbuseGuidanceScreen
+from calldesk.screens.intake.call import DraftWriter
+from calldesk.screens.intake.screen import IntakeScreen
 from calldesk.screens.resume import ResumeDraft
-from calldesk.store.engine import sqlite_path
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.engine import sqlite_path
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
 from calldesk.widgets.banner import Banner
 from calldesk.widgets.call_bar import CallBar
 from calldesk.widgets.intake_form import value_of

@@ -7,8 +7,8 @@ from textual import events
 from textual.widgets import Input
 
 from calldesk.screens.desk import DeskScreen
-from calldesk.screens.intake import IntakeScreen
-from calldesk.screens.queue import QueueScreen
+from calldesk.screens.intake.screen import IntakeScreen
+from calldesk.screens.queue.screen import QueueScreen
 from calldesk.widgets.intake_form import IntakeForm
 from tests.ui.steps import SIZE, settle, until
 

@@ -6,9 +6,9 @@ import pytest
 from textual.widgets import Checkbox, DataTable, Input, Select, Static
 
 from calldesk.screens.callbacks import AskForm, CallbacksScreen, ConfirmReturned
-from calldesk.store.callbacks import callbacks_for
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.read.callbacks_due import callbacks_for
 from tests.ui.conftest import NOW
 
 
@@ -96,8 +96,8 @@ async def test_a_supervisor_sees_an_absent_agents_callback_and_hands_it_on(
     from datetime import date
 
     from calldesk.models import CallbackCreate
-    from calldesk.store.callbacks import add_callback
-    from calldesk.store.users import set_absence
+    from calldesk.store.db.users import set_absence
+    from calldesk.store.services.callbacks import add_callback
 
     ana, sue, sam = staff["agent"], staff["supervisor"], staff["specialist"]
     with desk_store.uow() as uow:
@@ -208,13 +208,14 @@ async def test_the_callbacks_are_read_off_the_ui_thread_and_a_failed_change_says
     import threading
 
     from calldesk.models import CallbackCreate
-    from calldesk.store import callbacks as store_callbacks
+    from calldesk.store.read import callbacks_due
+    from calldesk.store.services import callbacks as store_callbacks
 
     with desk_store.uow() as uow:
         added = store_callbacks.add_callback(uow, actor=agent, profile=profile,
                                              data=CallbackCreate(caller_name="Rosa Diaz", received_at=NOW))
     threads: list[str] = []
-    real_read, real_complete = store_callbacks.callbacks_for, store_callbacks.complete_callback
+    real_read, real_complete = callbacks_due.callbacks_for, store_callbacks.complete_callback
 
     def reading(*args, **kwargs):  # type: ignore[no-untyped-def]
         threads.append(threading.current_thread().name)
@@ -224,7 +225,7 @@ async def test_the_callbacks_are_read_off_the_ui_thread_and_a_failed_change_says
         threads.append(threading.current_thread().name)
         return real_complete(*args, **kwargs)
 
-    monkeypatch.setattr(store_callbacks, "callbacks_for", reading)
+    monkeypatch.setattr(callbacks_due, "callbacks_for", reading)
     monkeypatch.setattr(store_callbacks, "complete_callback", completing)
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:

@@ -10,11 +10,11 @@ from textual.widgets import Checkbox, Input, Select, TextArea
 
 from calldesk.models import CaseLink, CaseUpdate, Disclosure, FollowUp, Resolution
 from calldesk.screens.desk import DeskScreen
-from calldesk.screens.intake import IntakeScreen
+from calldesk.screens.intake.screen import IntakeScreen
 from calldesk.screens.resources import ResourceDirectory
-from calldesk.store.cases import update_case
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.services.cases import update_case
 from calldesk.widgets.banner import Banner
 from calldesk.widgets.call_information import CallInformation
 from calldesk.widgets.caller_history import CallerHistory

@@ -10,12 +10,12 @@ from textual.widgets import Checkbox, Input, Select, Static
 
 from calldesk.profiles import load_profile
 from calldesk.rules.profile import Profile
-from calldesk.screens.case_actions import CaseActionDialog, EscalateDialog, MergeDialog, ReviewDialog
-from calldesk.screens.context import Desk
-from calldesk.store.cases import get_case
-from calldesk.store.handling import case_history
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.screens.case.action_dialogs import CaseActionDialog, EscalateDialog, MergeDialog, ReviewDialog
+from calldesk.screens.desk_state import Desk
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.read.history import case_history
+from calldesk.store.read.one_case import get_case
 from tests.integration.helpers import call
 from tests.ui.conftest import fixed_clock
 
@@ -101,8 +101,8 @@ async def test_a_review_in_the_dialog_with_its_checklist(store: Store, staff: di
 async def test_the_ferpa_record_screen_shows_the_printed_record(store: Store, staff: dict[str, Actor],
                                                                 profile: Profile) -> None:
     from calldesk.models import StudentCreate
-    from calldesk.screens.ferpa import FerpaRecordScreen
-    from calldesk.store import confidentiality
+    from calldesk.screens.case.ferpa import FerpaRecordScreen
+    from calldesk.store.services import confidentiality
 
     number = call(store, staff["agent"]).case.case_number
     with store.uow() as uow:
@@ -125,8 +125,8 @@ async def test_the_ferpa_record_screen_shows_the_printed_record(store: Store, st
 
 async def test_refer_meeting_and_a_late_appeal_in_their_dialogs(store: Store, staff: dict[str, Actor]) -> None:
     from calldesk.models import ResolutionUpdate
-    from calldesk.screens.case_actions import AppealDialog, MeetingDialog, ReferDialog
-    from calldesk.store import casework
+    from calldesk.screens.case.action_dialogs import AppealDialog, MeetingDialog, ReferDialog
+    from calldesk.store.services import follow_ups_resolution as casework
 
     area = load_profile("area_offices")
     number = call(store, staff["agent"], ROCHESTER, call_type="concern", category="Transportation").case.case_number
@@ -155,7 +155,7 @@ async def test_refer_meeting_and_a_late_appeal_in_their_dialogs(store: Store, st
 
 async def test_a_protocol_step_recorded_in_its_dialog_after_a_refusal_that_keeps_what_was_typed(
         store: Store, staff: dict[str, Actor]) -> None:
-    from calldesk.screens.case_steps import StepDialog
+    from calldesk.screens.case.steps import StepDialog
 
     number = call(store, staff["agent"], ROCHESTER, call_type="concern", category="Transportation").case.case_number
     app = Host(StepDialog(_desk(store, staff["program_specialist"], ROCHESTER), number))

@@ -12,12 +12,12 @@ from textual.widgets import OptionList, Static
 from calldesk.mail.transport import Server, smtp_deliver
 from calldesk.models import MailMessage, ResolutionUpdate
 from calldesk.profiles import load_profile
-from calldesk.screens.case import CaseScreen
-from calldesk.screens.case_mail import MailDialog
-from calldesk.store.casework import set_resolution
-from calldesk.store.mail_out import queue_message, send_queued
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.screens.case.mail import MailDialog
+from calldesk.screens.case.screen import CaseScreen
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.services.follow_ups_resolution import set_resolution
+from calldesk.store.services.mail_out import queue_message, send_queued
 from tests.integration.helpers import call
 from tests.mail.servers import free_port
 from tests.ui.test_case_workspace import _case_screen, _settle

@@ -11,11 +11,11 @@ import pytest
 from textual.widgets import Select, Static
 
 from calldesk.profiles import load_profile
-from calldesk.screens.case_actions import MeetingDialog, MeetingOutcomeDialog, MergeDialog, ReferDialog
-from calldesk.screens.context import Desk
-from calldesk.store.handling import schedule_meeting
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.screens.case.action_dialogs import MeetingDialog, MeetingOutcomeDialog, MergeDialog, ReferDialog
+from calldesk.screens.desk_state import Desk
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.services.referrals_meetings_reviews import schedule_meeting
 from tests.integration.helpers import call
 from tests.ui.conftest import LA, fixed_clock
 from tests.ui.test_writing_dialogs import Host
@@ -116,7 +116,8 @@ async def test_each_case_action_dialog_keeps_its_save_button_on_an_80_by_24_term
         store: Store, staff: dict[str, Actor], dialog: str) -> None:
     import importlib
 
-    from calldesk.screens import case_actions, case_steps
+    from calldesk.screens.case import action_dialogs as case_actions
+    from calldesk.screens.case import steps as case_steps
     from tests.ui.test_case_work import Host as Styled  # the desk's own styles
 
     number = call(store, staff["agent"], ROCHESTER, call_type="concern", category="Transportation").case.case_number
@@ -132,7 +133,7 @@ async def test_each_case_action_dialog_keeps_its_save_button_on_an_80_by_24_term
 
 
 async def test_the_protocol_step_is_picked_from_the_protocols_steps(store: Store, staff: dict[str, Actor]) -> None:
-    from calldesk.screens.case_steps import StepDialog
+    from calldesk.screens.case.steps import StepDialog
 
     area = load_profile("area_offices")
     number = call(store, staff["agent"], area, call_type="concern", category="Transportation").case.case_number

@@ -17,19 +17,19 @@ from textual.widgets import Static
 from calldesk.app import CalldeskApp
 from calldesk.profiles import load_profile
 from calldesk.rules.profile import Profile
-from calldesk.screens.case_letter import LetterDialog
-from calldesk.screens.case_work import (
+from calldesk.screens.case.letter import LetterDialog
+from calldesk.screens.case.progress_dialogs import (
     ClockDialog,
     CloseDialog,
     FollowUpDialog,
     PlanDialog,
     ResolutionDialog,
 )
-from calldesk.screens.context import Desk
-from calldesk.store.cases import get_case
-from calldesk.store.reference import sync_reference
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.screens.desk_state import Desk
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.read.one_case import get_case
+from calldesk.store.services.reference import sync_reference
 from tests.integration.helpers import call, submit_letter
 from tests.ui.conftest import fixed_clock
 

@@ -9,11 +9,11 @@ from typing import Any
 from textual.widgets import DataTable, Input, Select, Static
 
 from calldesk.models import CaseUpdate
-from calldesk.screens.case import CaseScreen
+from calldesk.screens.case.screen import CaseScreen
 from calldesk.screens.desk import DeskScreen
-from calldesk.store.cases import update_case
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.services.cases import update_case
 from tests.integration.helpers import call, lausd
 
 
@@ -78,7 +78,7 @@ async def test_edit_save_and_a_stale_version_refused(make_app: Any, desk_store: 
         assert "saved by someone else" in screen.query_one("#case-banner").message  # type: ignore[attr-defined]
         assert screen.query_one("#school", Input).value == "Lincoln High"
         with desk_store.uow(readonly=True) as uow:
-            from calldesk.store.cases import get_case
+            from calldesk.store.read.one_case import get_case
 
             assert get_case(uow.session, case.case_number, viewer=None).school == "Garfield High"
 
@@ -108,7 +108,7 @@ async def test_history_tab_shows_local_times(make_app: Any, desk_store: Store, a
 async def test_the_history_tab_tells_the_changes_in_words(make_app: Any, desk_store: Store,
                                                           staff: dict[str, Actor]) -> None:
     """Issue 23 item 14: "Ana changed the call type from inquiry to complaint", not field names and raw values."""
-    from calldesk.store.calls import CallSave, save_call
+    from calldesk.store.services.calls import CallSave, save_call
     from tests.conftest import add_user
 
     ana = add_user(desk_store, staff["admin"], "aruiz", "agent", full_name="Ana Ruiz", supervisor="sue")
@@ -183,7 +183,7 @@ async def test_enter_on_the_queue_opens_the_case(make_app: Any, desk_store: Stor
 
 async def test_an_earlier_call_opens_from_the_history_panel_and_escape_returns_to_the_call(
         make_app: Any, desk_store: Store, agent: Actor) -> None:
-    from calldesk.screens.intake import IntakeScreen
+    from calldesk.screens.intake.screen import IntakeScreen
     from tests.ui.steps import SIZE, new_call, settle, type_into
 
     earlier = call(desk_store, agent, caller_name="Rosa Diaz", phone="213-555-0142").case
@@ -214,7 +214,7 @@ async def test_the_case_screen_reads_at_80_by_24(make_app: Any, desk_store: Stor
         summary = str(screen.query_one("#case-summary", Static).render())
         assert case.case_number in summary and "OPEN" in summary
         assert screen.query_one("#caller_name", Input).region.height > 0  # the form has room on screen
-        from calldesk.screens.commands import commands_of
+        from calldesk.widgets.commands import commands_of
 
         ids = {command.binding.id for command in commands_of(screen)}
         assert {"case.save", "case.back", "case.reload", "case.next_tab"} <= ids
@@ -226,7 +226,7 @@ async def test_the_case_screen_reads_at_80_by_24(make_app: Any, desk_store: Stor
 async def test_a_closed_case_opens_read_only_and_help_lists_the_keys(make_app: Any, desk_store: Store,
                                                                      staff: dict[str, Actor]) -> None:
     from calldesk.screens.help import HelpScreen
-    from calldesk.store.cases import close_case
+    from calldesk.store.services.cases import close_case
 
     case = call(desk_store, staff["agent"], call_type="compliment").case
     with desk_store.uow() as uow:
@@ -267,9 +267,9 @@ async def test_the_work_menu_opens_each_dialog_by_its_letter_and_the_case_shows_
         make_app: Any, desk_store: Store, agent: Actor) -> None:
     """ctrl+g on the case screen lists the work; "f" opens the follow-up entry, saved through its service and on
     the case when the dialog closes; Escape in the menu goes back to the case untouched."""
-    from calldesk.screens.case_menu import CASE_ACTIONS, CaseActionMenu
-    from calldesk.screens.case_work import FollowUpDialog
-    from calldesk.store.queries import follow_ups_for
+    from calldesk.screens.case.menu import CASE_ACTIONS, CaseActionMenu
+    from calldesk.screens.case.progress_dialogs import FollowUpDialog
+    from calldesk.store.read.queries import follow_ups_for
 
     case = call(desk_store, agent, call_type="concern", claim="The bus never came").case
     app = make_app()
@@ -296,7 +296,7 @@ async def test_the_work_menu_opens_each_dialog_by_its_letter_and_the_case_shows_
             if app.screen is screen:
                 break
         assert app.screen is screen
-        from calldesk.screens.case_actions import EscalateDialog, ReferDialog
+        from calldesk.screens.case.action_dialogs import EscalateDialog, ReferDialog
 
         for letter, dialog in (("e", EscalateDialog), ("d", ReferDialog)):  # escalation's and referral's too
             await pilot.press("ctrl+g", letter)

@@ -12,9 +12,9 @@ from textual.widgets import Static
 
 from calldesk.app import CalldeskApp
 from calldesk.errors import UnknownUser
-from calldesk.screens.intake import IntakeScreen
-from calldesk.store.store import Store, open_store
-from calldesk.store.users import os_login
+from calldesk.screens.intake.screen import IntakeScreen
+from calldesk.store.db.store import Store, open_store
+from calldesk.store.db.users import os_login
 from tests.ui.conftest import fixed_clock
 from tests.ui.steps import until
 
@@ -176,7 +176,7 @@ def test_a_store_that_opens_after_the_app_left_is_closed_and_never_announced(tmp
     then return as if connected (the desk would be told, ask for the store, and fail in the UI thread)."""
     from calldesk.errors import StoreError
     from calldesk.profiles import load_profile
-    from calldesk.screens.context import Desk
+    from calldesk.screens.desk_state import Desk
 
     url = f"sqlite:///{tmp_path / 'store.db'}"
     open_store(url).close()
@@ -212,7 +212,7 @@ TYPE_AS_THE_FORM_COMES_UP = """
 import sys, time
 from textual import events
 from calldesk.app import CalldeskApp, run_desk
-from calldesk.screens.intake import IntakeScreen
+from calldesk.screens.intake.screen import IntakeScreen
 from calldesk.settings import Settings
 
 class TypeAtOnce(CalldeskApp):

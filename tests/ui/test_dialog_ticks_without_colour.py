@@ -7,10 +7,10 @@ import pytest
 from textual.geometry import Region
 
 from calldesk.profiles import load_profile
-from calldesk.screens.case_actions import EscalateDialog
-from calldesk.screens.context import Desk
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.screens.case.action_dialogs import EscalateDialog
+from calldesk.screens.desk_state import Desk
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
 from calldesk.widgets.tick_box import TickBox
 from tests.integration.helpers import call
 from tests.ui.conftest import fixed_clock

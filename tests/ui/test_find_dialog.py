@@ -6,8 +6,8 @@ from __future__ import annotations
 from textual.widgets import DataTable, Input
 
 from calldesk.screens.find import FindCaseScreen
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
 from tests.integration.helpers import call
 from tests.ui.steps import SIZE, settle, until
 from tests.ui.test_key_order import burst

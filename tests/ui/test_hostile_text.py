@@ -8,11 +8,11 @@ from typing import Any
 from textual.widgets import Input, OptionList, TextArea
 
 from calldesk.models import FollowUpCreate
-from calldesk.screens.queue import QueueScreen
+from calldesk.screens.queue.screen import QueueScreen
 from calldesk.screens.resume import ResumeDraft
-from calldesk.store import drafts
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.services import drafts
 from calldesk.widgets.queue_table import QueueTable
 from tests.integration.helpers import call, lausd
 from tests.ui.conftest import NOW
@@ -56,8 +56,8 @@ def _terminal_output(app: Any) -> str:
 
 async def test_the_case_workspace_shows_stored_escapes_inert_and_saves_them_unchanged(
         make_app, desk_store: Store, agent: Actor) -> None:  # type: ignore[no-untyped-def]
-    from calldesk.screens.case import CaseScreen
-    from calldesk.store.casework import add_follow_up
+    from calldesk.screens.case.screen import CaseScreen
+    from calldesk.store.services.follow_ups_resolution import add_follow_up
 
     number = call(desk_store, agent, lausd(), caller_name=CONTROLS, school=CONTROLS, claim=CONTROLS,
                   call_type="concern", opened_at=NOW).case.case_number
@@ -106,7 +106,7 @@ async def test_the_callbacks_screen_shows_a_hostile_caller_as_typed(make_app, de
 
     from calldesk.models import CallbackCreate
     from calldesk.screens.callbacks import CallbacksScreen
-    from calldesk.store.callbacks import add_callback
+    from calldesk.store.services.callbacks import add_callback
 
     with desk_store.uow() as uow:
         add_callback(uow, actor=agent, profile=lausd(), data=CallbackCreate(

@@ -8,11 +8,11 @@ from textual.widgets import Checkbox
 
 from calldesk.models import Callback
 from calldesk.profiles import load_profile
-from calldesk.screens.case_actions import EscalateDialog
-from calldesk.screens.context import Desk
-from calldesk.store.cases import get_case
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.screens.case.action_dialogs import EscalateDialog
+from calldesk.screens.desk_state import Desk
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.read.one_case import get_case
 from tests.integration.helpers import call
 from tests.ui.conftest import fixed_clock
 from tests.ui.steps import SIZE, cases, choose, new_call, settle

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import events
 from textual.widgets import Input, TextArea
 
-from calldesk.screens.intake import IntakeScreen
+from calldesk.screens.intake.screen import IntakeScreen
 from tests.ui.steps import SIZE, new_call, settle
 
 

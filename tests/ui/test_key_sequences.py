@@ -12,7 +12,7 @@ from sqlmodel import select
 from benchmarks.keystrokes import TEXT, documented
 from calldesk.models import Resolution
 from calldesk.screens.desk import DeskScreen
-from calldesk.store.store import Store
+from calldesk.store.db.store import Store
 from tests.ui.steps import SIZE, cases, settle
 
 SEQUENCES = documented()

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from calldesk.app import CalldeskApp
-from calldesk.screens.intake import IntakeScreen
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.screens.intake.screen import IntakeScreen
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
 from tests.ui.conftest import fixed_clock
 
 

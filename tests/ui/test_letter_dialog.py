@@ -15,10 +15,10 @@ from textual.widgets import Static, TextArea
 from calldesk.models import ResolutionUpdate
 from calldesk.models.work import Resolution
 from calldesk.rules.profile import Profile
-from calldesk.screens.case_letter import LetterDialog
-from calldesk.store import casework
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.screens.case.letter import LetterDialog
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.services import follow_ups_resolution as casework
 from tests.integration.helpers import LA, call
 from tests.ui.test_case_work import Host, desk, settle, work_in
 

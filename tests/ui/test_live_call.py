@@ -10,11 +10,11 @@ from textual.widgets import Input, Select, TextArea
 
 from calldesk.models import Resource
 from calldesk.screens.desk import DeskScreen
-from calldesk.screens.intake import IntakeScreen
-from calldesk.screens.quit_call import QuitCall
+from calldesk.screens.intake.quit_call import QuitCall
+from calldesk.screens.intake.screen import IntakeScreen
 from calldesk.screens.resources import ResourceDirectory, ranked
 from calldesk.screens.resume import ResumeDraft
-from calldesk.store.store import Store
+from calldesk.store.db.store import Store
 from calldesk.widgets.caller_history import CallerHistory
 from calldesk.widgets.topic_picker import find_topics, topics_of
 from tests.ui.steps import SIZE, cases, choose, draft_forms, new_call, settle, type_into

@@ -11,8 +11,8 @@ from textual.widgets import Input, Static, TextArea
 from textual.widgets._toast import Toast
 
 from calldesk.screens.desk import DeskScreen
-from calldesk.screens.intake import IntakeScreen
-from calldesk.store.store import Store
+from calldesk.screens.intake.screen import IntakeScreen
+from calldesk.store.db.store import Store
 from calldesk.widgets.caller_history import CallerHistory
 from tests.ui.steps import SIZE, cases, choose, draft_forms, new_call, settle, type_into, until
 

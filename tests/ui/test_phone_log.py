@@ -8,10 +8,10 @@ from textual.widgets import DataTable, Static
 
 from calldesk.profiles import load_profile
 from calldesk.rules.phone import parse_event
-from calldesk.screens.commands import commands_of
-from calldesk.store.phone import record_event
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.services.phone import record_event
+from calldesk.widgets.commands import commands_of
 from tests.ui.conftest import fixed_clock
 
 

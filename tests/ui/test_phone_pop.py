@@ -12,11 +12,11 @@ from textual.widgets import Input
 from calldesk.profiles import load_profile
 from calldesk.rules.phone import call_client_id, parse_event
 from calldesk.screens.desk import DeskScreen
-from calldesk.screens.intake import IntakeScreen
+from calldesk.screens.intake.screen import IntakeScreen
 from calldesk.screens.ring_line import RingLine
-from calldesk.store.phone import record_event
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.services.phone import record_event
 from tests.integration.helpers import at, call
 from tests.ui.steps import SIZE, until
 
@@ -59,7 +59,7 @@ async def test_a_ringing_call_pops_on_the_desk_and_p_starts_its_intake(make_app,
 async def test_the_line_labels_a_maybe_match_and_a_blocked_number_never_pops(make_app, desk_store: Store,
                                                                               agent: Actor,
                                                                               staff: dict[str, Actor]) -> None:
-    from calldesk.store.phone_blocks import block_number
+    from calldesk.store.services.phone_blocks import block_number
 
     earlier = call(desk_store, agent, phone="310-555-1234", category="Transportation").case.case_number
     with desk_store.uow() as uow:  # the supervisor blocks a nuisance line

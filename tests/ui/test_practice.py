@@ -9,12 +9,12 @@ import pytest
 from textual.widgets import DataTable
 
 from calldesk.app import CalldeskApp
+from calldesk.demo.practice import TEAM, make_practice, store_as
 from calldesk.errors import InvalidInput, StoreError
 from calldesk.profiles import load_profile
 from calldesk.screens.desk import DeskScreen
-from calldesk.store.practice import TEAM, make_practice, store_as
-from calldesk.store.store import Store, open_store
-from calldesk.store.users import os_login
+from calldesk.store.db.store import Store, open_store
+from calldesk.store.db.users import os_login
 from tests.ui.conftest import fixed_clock
 from tests.ui.test_connect import until_open
 
@@ -28,8 +28,8 @@ def practice_path(tmp_path: Path) -> Path:
 
 
 def test_the_practice_store_has_a_team_demo_cases_and_work_routed_to_the_team(practice_path: Path) -> None:
-    from calldesk.store.my_work import my_work
-    from calldesk.store.search import list_cases
+    from calldesk.store.read.my_work import my_work
+    from calldesk.store.read.search import list_cases
 
     store = open_store(f"sqlite:///{practice_path}", create=False)
     try:
@@ -53,7 +53,7 @@ def test_a_real_store_never_lets_its_user_act_as_someone_else(store: Store) -> N
 
 
 def _users(store: Store) -> list:  # type: ignore[type-arg]
-    from calldesk.store.users import list_users
+    from calldesk.store.db.users import list_users
 
     with store.uow(readonly=True) as uow:
         return list_users(uow.session)

@@ -10,11 +10,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Select
 
 from calldesk.profiles import load_profile
-from calldesk.screens.case_actions import MeetingDialog, ReferDialog
-from calldesk.screens.case_work import CloseDialog
-from calldesk.screens.context import Desk
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.screens.case.action_dialogs import MeetingDialog, ReferDialog
+from calldesk.screens.case.progress_dialogs import CloseDialog
+from calldesk.screens.desk_state import Desk
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
 from calldesk.widgets.typing import DefaultedInput
 from tests.integration.helpers import call
 from tests.ui.conftest import fixed_clock

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from textual.widgets import Input, OptionList, Static
 
-from calldesk.screens.queue import QueueScreen
-from calldesk.screens.queue_dialogs import AssigneeDialog, FilterDialog, SortDialog
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.screens.queue.dialogs import AssigneeDialog, FilterDialog, SortDialog
+from calldesk.screens.queue.screen import QueueScreen
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
 from calldesk.widgets.queue_table import QueueTable
 from tests.integration.helpers import call
 
@@ -165,7 +165,7 @@ async def test_a_case_saved_by_another_process_appears(make_app, desk_store: Sto
 
 
 async def test_enter_opens_the_case_workspace(make_app, desk_store: Store, staff: dict[str, Actor]) -> None:
-    from calldesk.screens.case import CaseScreen
+    from calldesk.screens.case.screen import CaseScreen
 
     numbers = _fill(desk_store, staff, 2)
     app = make_app(staff["supervisor"])

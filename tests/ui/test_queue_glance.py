@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from calldesk.rules.triage import format_due
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
 from calldesk.widgets.queue_table import QueueTable
 from tests.integration.helpers import at, call
 from tests.ui.test_queue import _numbers, _settle, _summary, pick_assignee
@@ -94,7 +94,7 @@ async def test_a_refused_escalation_comes_back_as_a_message_and_reopens_the_form
     escalates the case and says so."""
     from textual.widgets import Input, Label
 
-    from calldesk.screens.queue_dialogs import PromptDialog
+    from calldesk.screens.queue.dialogs import PromptDialog
 
     _queue(desk_store, staff)
     app = make_app(staff["supervisor"])

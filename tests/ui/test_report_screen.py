@@ -9,9 +9,9 @@ from textual.widgets import DataTable, Input, Static
 from calldesk.models import CaseCreate
 from calldesk.rules.profile import Profile
 from calldesk.screens.reports import ReportScreen
-from calldesk.store.cases import open_case
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.services.cases import open_case
 from calldesk.widgets.bar_chart import BarChart
 from tests.ui.conftest import LA
 

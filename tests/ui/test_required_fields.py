@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Checkbox, Input
 
-from calldesk.screens.intake import IntakeScreen
-from calldesk.store.store import Store
+from calldesk.screens.intake.screen import IntakeScreen
+from calldesk.store.db.store import Store
 from calldesk.widgets.banner import Banner
 from calldesk.widgets.form_field import FormField
 from tests.ui.steps import SIZE, cases, choose, new_call, settle, type_into

@@ -8,13 +8,13 @@ from textual.widgets import DataTable, Input, OptionList, Static
 
 from calldesk.models import QualityReviewCreate
 from calldesk.profiles import load_profile
-from calldesk.screens.context import Desk
+from calldesk.screens.desk_state import Desk
 from calldesk.screens.resources import ResourceDirectory
 from calldesk.screens.review_summary import ReviewSummaryScreen
-from calldesk.store.handling import review_case
-from calldesk.store.reference import resources, sync_reference
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.services.reference import resources, sync_reference
+from calldesk.store.services.referrals_meetings_reviews import review_case
 from tests.integration.helpers import call
 from tests.ui.conftest import fixed_clock
 

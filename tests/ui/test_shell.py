@@ -8,16 +8,16 @@ from textual.binding import Binding
 from textual.widgets import Input
 
 from calldesk.app import CalldeskApp
-from calldesk.screens.abuse import AbuseGuidanceScreen
 from calldesk.screens.desk import DeskScreen
 from calldesk.screens.help import HelpScreen
-from calldesk.screens.intake import IntakeScreen
-from calldesk.screens.queue import QueueScreen
-from calldesk.screens.quit_call import QuitCall
+from calldesk.screens.intake.abuse_guidance import AbuseGuidanceScreen
+from calldesk.screens.intake.quit_call import QuitCall
+from calldesk.screens.intake.screen import IntakeScreen
+from calldesk.screens.queue.screen import QueueScreen
 from calldesk.screens.resources import ResourceDirectory
 from calldesk.screens.resume import ResumeDraft
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
 from calldesk.widgets.queue_table import QueueTable
 from calldesk.widgets.topic_picker import TopicPicker
 from tests.integration.helpers import call, lausd

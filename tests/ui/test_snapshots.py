@@ -12,8 +12,8 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Footer, Tab
 
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
 from calldesk.widgets.caller_history import CallerHistory
 from calldesk.widgets.confidentiality import STUDENT_CLOSED
 from calldesk.widgets.form_field import FOCUS_MARK, FormField

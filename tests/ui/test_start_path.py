@@ -16,7 +16,7 @@ from textual.screen import Screen
 
 from calldesk.app import CalldeskApp
 from calldesk.profiles import cache_file, data_dir
-from calldesk.store.store import open_store
+from calldesk.store.db.store import open_store
 from tests.ui.test_connect import until_open
 
 ROOT = Path(__file__).resolve().parents[2]

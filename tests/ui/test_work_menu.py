@@ -7,11 +7,11 @@ from typing import Any
 
 from textual.widgets import OptionList, Static
 
-from calldesk.screens.case import CaseScreen
-from calldesk.screens.case_menu import CaseActionMenu
-from calldesk.store.cases import close_case
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.screens.case.menu import CaseActionMenu
+from calldesk.screens.case.screen import CaseScreen
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.services.cases import close_case
 from tests.integration.helpers import call
 from tests.ui.test_case_workspace import _case_screen, _settle
 
@@ -55,7 +55,7 @@ async def test_an_agents_menu_on_a_closed_case_dims_escalate_with_the_reason(
 
 async def test_a_supervisors_menu_on_an_open_case_offers_the_merge(make_app: Any, desk_store: Store,
                                                                     staff: dict[str, Actor]) -> None:
-    from calldesk.screens.case_actions import MergeDialog
+    from calldesk.screens.case.action_dialogs import MergeDialog
 
     case = call(desk_store, staff["agent"], call_type="concern", category="Transportation").case
     app = make_app(staff["supervisor"])

@@ -12,13 +12,13 @@ from textual.widgets import Button, Input, Select, Static
 
 from calldesk.profiles import load_profile
 from calldesk.rules.profile import Profile
-from calldesk.screens.case_actions import MeetingDialog, MergeDialog
-from calldesk.screens.context import Desk
+from calldesk.screens.case.action_dialogs import MeetingDialog, MergeDialog
+from calldesk.screens.desk_state import Desk
 from calldesk.screens.writing_dialog import CaseDialog
-from calldesk.store.cases import get_case
-from calldesk.store.handling import meetings_for
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.read.one_case import get_case
+from calldesk.store.services.referrals_meetings_reviews import meetings_for
 from tests.integration.helpers import call
 from tests.ui.conftest import fixed_clock
 from tests.ui.steps import until
@@ -131,8 +131,8 @@ async def test_a_form_picker_offers_only_those_at_work_and_saves_the_one_picked(
     """AskForm's people picker (the callbacks' hand-on uses it): read as the form opens, nobody absent offered,
     picked with the keys (Enter opens it, letters find the name, Enter picks), ctrl+s saves it."""
     from calldesk.screens.callbacks import AskForm
-    from calldesk.screens.case_actions import staff_options
-    from calldesk.store.users import set_absence
+    from calldesk.screens.case.action_dialogs import staff_options
+    from calldesk.store.db.users import set_absence
 
     with store.uow() as uow:
         set_absence(uow, actor=staff["supervisor"], username="pat", absent_since=fixed_clock().date())  # away today

@@ -15,7 +15,7 @@ from calldesk.rules import permissions, profile_fields
 from calldesk.rules.free_text import CASE_NARRATIVE, FREE_TEXT
 from calldesk.rules.profile import REQUIRABLE, REQUIREMENTS, ROLES, a_role, role_label
 from calldesk.rules.required import SENTENCES
-from calldesk.store.intake import build, refusal_of
+from calldesk.store.services.typed_fields import build, refusal_of
 
 ROOT = Path(__file__).resolve().parents[2] / "calldesk"
 

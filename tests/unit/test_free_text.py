@@ -8,7 +8,7 @@ from sqlmodel import SQLModel
 import calldesk.models  # noqa: F401  (registers every table in the metadata)
 from calldesk.rules.abuse import NARRATIVE_FIELDS, scrub_narrative
 from calldesk.rules.free_text import FORM_NAMES, FREE_TEXT
-from calldesk.store.audit import audit_value
+from calldesk.store.db.audit import audit_value
 
 
 def _text_columns() -> dict[str, set[str]]:

@@ -1,5 +1,5 @@
 """The History tab in words (rules.history): audit events as sentences, worked out by hand from real events'
-shape (calldesk.store.audit.HistoryEntry: field -> (old, new) as the trail stores them)."""
+shape (calldesk.store.db.audit.HistoryEntry: field -> (old, new) as the trail stores them)."""
 
 from __future__ import annotations
 

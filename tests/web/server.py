@@ -15,7 +15,7 @@ import uvicorn
 
 from calldesk.listening import bound_socket
 from calldesk.profiles import load_profile
-from calldesk.store.store import Store
+from calldesk.store.db.store import Store
 from calldesk.web.app import WebFront, create_app
 from calldesk.web.guards import CSRF_COOKIE
 

@@ -15,8 +15,8 @@ from selenium.webdriver.common.keys import Keys
 from sqlmodel import select
 
 from calldesk.models import Case
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
 from tests.web.server import serving
 
 pytestmark = [pytest.mark.parametrize("backend", ["sqlite"], indirect=True), pytest.mark.timeout(240)]

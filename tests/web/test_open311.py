@@ -8,9 +8,9 @@ from pathlib import Path
 from sqlmodel import func, select
 
 from calldesk.models import Case
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
-from calldesk.store.web_accounts import add_web_key, revoke_web_key
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
+from calldesk.store.services.web_accounts import add_web_key, revoke_web_key
 from tests.web.server import serving
 
 V2 = "/open311/v2"

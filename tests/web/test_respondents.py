@@ -14,12 +14,12 @@ from sqlmodel import col, select
 
 from calldesk.models import AuditEvent, Case, Resolution, UserCreate, WebAccount
 from calldesk.rules.web_accounts import FAILURES_BEFORE_LOCK
-from calldesk.store import users as user_service
-from calldesk.store.grants import grant_login
-from calldesk.store.store import Store, open_store
-from calldesk.store.users import Actor
-from calldesk.store.web_accounts import set_web_password
-from calldesk.store.web_logins import set_login_password
+from calldesk.store.db import users as user_service
+from calldesk.store.db.grants import grant_login
+from calldesk.store.db.store import Store, open_store
+from calldesk.store.db.users import Actor
+from calldesk.store.services.web_accounts import set_web_password
+from calldesk.store.services.web_logins import set_login_password
 from calldesk.web.accounts import new_login_password
 from tests.conftest import TEAM_PASSWORD, TEAM_PLACES, PgDatabases, Team, _pg_exec, add_user
 from tests.web.server import request_number, serving, submit

@@ -16,9 +16,9 @@ import pytest
 from sqlmodel import select
 
 from calldesk.models import AuditEvent, WebKey, utcnow
-from calldesk.store.changes import ChangeWatch
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.changes import ChangeWatch
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
 from tests.web.server import request_number, serving, submit
 from tests.web.test_web_form import ANN
 
@@ -84,8 +84,8 @@ def test_a_web_request_fires_the_queue_change_signal(store: Store, staff: dict[s
         assert watch.wait(10.0), "the queue was not told"
         assert time.monotonic() - started < 10
     from calldesk.profiles import load_profile
-    from calldesk.store.my_work import my_work
-    from calldesk.store.queue import QueueFilter, queue_page
+    from calldesk.store.read.my_work import my_work
+    from calldesk.store.read.queue import QueueFilter, queue_page
 
     with store.uow(readonly=True) as uow:
         page = queue_page(uow.session, actor=staff["supervisor"], now=utcnow(), filters=QueueFilter(status="open"))
@@ -145,7 +145,7 @@ def test_key_list_and_revoke(db_url: str, store: Store, tmp_path: Path) -> None:
 def test_the_old_files_are_imported_once(db_url: str, store: Store, staff: dict[str, Actor], tmp_path: Path) -> None:
     """An earlier calldesk kept the hashes and digests in $CALLDESK_WEB_DIR: `calldesk serve import` (or the first
     start of `calldesk serve` by an admin) brings them into the store, so the same password and key still work."""
-    from calldesk.store.web_accounts import HASHER, web_client, web_sign_in
+    from calldesk.store.services.web_accounts import HASHER, web_client, web_sign_in
     from tests.conftest import add_user
 
     add_user(store, staff["admin"], "rex", "respondent", places="Roosevelt High")

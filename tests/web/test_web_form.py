@@ -10,8 +10,8 @@ from pathlib import Path
 from sqlmodel import col, select
 
 from calldesk.models import AuditEvent, Callback, Case, CaseLink
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
 from tests.web.server import request_number, serving, status_link, submit
 
 ANN = {"caller_name": "Ann Lee", "phone": "213-555-0142", "email": "ann@example.org", "school": "Roosevelt High",
@@ -107,7 +107,7 @@ def test_text_pointing_to_abuse_is_not_kept_and_a_person_calls_back(store: Store
 
 
 def test_the_status_link_shows_public_updates_only(store: Store, staff: dict[str, Actor], tmp_path: Path) -> None:
-    from calldesk.store.clocks import meet_clock
+    from calldesk.store.services.clocks import meet_clock
 
     with serving(store, tmp_path / "web") as served, served.client() as client:
         sent = submit(client, **{**ANN, "call_type": "concern"})
@@ -127,7 +127,7 @@ def test_oc_web_items_get_their_two_day_review_and_reportability_applies(store: 
                                                                         tmp_path: Path) -> None:
     from calldesk.profiles import load_profile
     from calldesk.rules.calendar import calendar_for
-    from calldesk.store.case_steps import steps_to_do
+    from calldesk.store.read.step_states import steps_to_do
 
     oc = load_profile("oc_ccts")
     item = {**ANN, "school": "", "tried_school": "", "tried_school_with": "", "category": "Poor service"}

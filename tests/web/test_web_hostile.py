@@ -8,8 +8,8 @@ from pathlib import Path
 from sqlmodel import func, select
 
 from calldesk.models import Case
-from calldesk.store.store import Store
-from calldesk.store.users import Actor
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
 from tests.web.server import csrf_of, serving, submit
 from tests.web.test_web_form import ANN
 

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from calldesk.rules.web_form import WORDS
-from calldesk.store.store import Store
+from calldesk.store.db.store import Store
 from calldesk.web.app import LANG_COOKIE
 from tests.web.server import csrf_of, serving, submit
 from tests.web.test_web_form import ANN

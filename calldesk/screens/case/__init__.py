@@ -1,0 +1,1 @@
+"""The case workspace: its screen, work menu, dialogs and store side."""

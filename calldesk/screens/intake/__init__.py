@@ -1,0 +1,1 @@
+"""The live call: the intake screen and its parts."""

@@ -1,0 +1,1 @@
+"""The supervisor queue: its screen, pages, dialogs and the views it opens."""

@@ -1,0 +1,1 @@
+"""Read queries: what the screens, the CLI and the services read; nothing here writes."""

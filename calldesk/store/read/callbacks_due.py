@@ -1,0 +1,25 @@
+"""The open callbacks a user must return: their own, and a supervisor's cover for absent staff."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from calldesk.models import Callback, CallbackPublic, User
+from calldesk.rules.calendar import calendar_for
+from calldesk.rules.callbacks import covering_supervisor_needed
+from calldesk.rules.profile import Profile
+
+
+def callbacks_for(session: Session, *, profile: Profile, username: str, today: date) -> list[CallbackPublic]:
+    """Open callbacks a user must return: their own, plus (for a supervisor) those of staff absent over a day."""
+    calendar = calendar_for(profile, day_kind="business")
+    covered = [u.username for u in session.exec(select(User).where(User.supervisor == username))
+               if covering_supervisor_needed(absent_since=u.absent_since, today=today, calendar=calendar)]
+    query = (select(Callback).where(col(Callback.done_at).is_(None),
+                                    col(Callback.assigned_to).in_([username, *covered]))
+             .order_by(col(Callback.due_at)))
+    return [CallbackPublic.model_validate(c).model_copy(
+                update={"covering_for": c.assigned_to if c.assigned_to != username else None})
+            for c in session.exec(query)]

@@ -1,0 +1,1 @@
+"""Write services: commands that change the store, each one transaction (`with store.uow()`)."""

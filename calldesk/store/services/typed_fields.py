@@ -1,0 +1,86 @@
+"""Turning what an agent typed into clean case fields, by the rules (one place for every interface)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from calldesk.errors import InvalidInput
+from calldesk.rules.abuse import scrub_narrative
+from calldesk.rules.consent import RELATIONSHIPS
+from calldesk.rules.contact import name_words, normalise_email, normalise_name, normalise_phone
+from calldesk.rules.free_text import CASE_NARRATIVE
+from calldesk.rules.profile import CALL_TYPES, Profile
+from calldesk.rules.vocabulary import CHANNELS, CONTACT_METHODS, SOURCES
+from calldesk.store.db.uow import unstorable
+
+M = TypeVar("M", bound=BaseModel)
+
+CHOICES: dict[str, tuple[str, ...]] = {
+    "relationship": RELATIONSHIPS,
+    "channel": CHANNELS,
+    "preferred_contact": CONTACT_METHODS,
+    "source": SOURCES,
+    "call_type": CALL_TYPES,
+}
+
+
+def clean_fields(values: Mapping[str, Any], profile: Profile, *, abuse_marked: bool) -> dict[str, Any]:
+    """Validated, normalised case fields (raises InvalidInput naming the field); derived keys added. `values`
+    come from a CaseCreate or CaseUpdate, so their lengths are already the model's (calldesk.models.case)."""
+    for key, value in values.items():  # before any lookup uses the value
+        problem = unstorable(value) if isinstance(value, str) else None
+        if problem:
+            raise InvalidInput(f"{key.replace('_', ' ').capitalize()} contains {problem}.", field=key)
+    out: dict[str, Any] = dict(scrub_narrative(values) if abuse_marked else values)
+    for key, value in list(out.items()):
+        if isinstance(value, str):
+            out[key] = value.strip() if key not in CASE_NARRATIVE else value.rstrip()
+    for key, allowed in CHOICES.items():
+        if key in out and out[key] not in allowed:
+            label = key.replace("_", " ")
+            raise InvalidInput(f"'{out[key]}' is not a {label}: choose one of {', '.join(allowed)}.", field=key)
+    if "phone" in out:
+        out["phone"] = normalise_phone(out["phone"]) if out["phone"] else None
+        out["phone_digits"] = out["phone"].lstrip("+") if out["phone"] else None  # = phone_digits(E.164)
+    if "email" in out:
+        out["email"] = normalise_email(out["email"]) if out["email"] else None
+    if "caller_name" in out:
+        out["caller_name_key"] = normalise_name(out["caller_name"])
+        out["caller_name_words"] = name_words(out["caller_name"])
+    for key in ("school", "department", "category", "subcategory"):
+        if key in out and out[key] == "":
+            out[key] = None
+    if out.get("category"):
+        found = profile.category(out["category"])
+        if found is None:
+            raise InvalidInput(
+                f"'{out['category']}' is not a category of the {profile.title} protocol: pick one from the list.",
+                field="category",
+            )
+        out["category"] = found.name
+        sub = out.get("subcategory")
+        if sub and sub.casefold() not in {s.casefold() for s in found.subcategories}:
+            raise InvalidInput(f"'{sub}' is not a subcategory of {found.name}.", field="subcategory")
+    return out
+
+
+def build(model: type[M], **values: Any) -> M:
+    """A Create/Update model from typed values; a value the model refuses (too long, wrong type) becomes
+    InvalidInput naming the field, never a pydantic error."""
+    try:
+        return model(**values)
+    except ValidationError as exc:
+        raise refusal_of(exc) from None
+
+
+def refusal_of(error: ValidationError) -> InvalidInput:
+    """A model's validation error as the sentence a person reads, naming the field (never the value typed)."""
+    first = error.errors()[0]
+    field = str(first["loc"][0]) if first["loc"] else None
+    label = (field or "a value").replace("_", " ").capitalize()
+    if first["type"] == "string_too_long":  # the model's max_length: the one statement of a text's limit
+        return InvalidInput(f"{label} is longer than {first['ctx']['max_length']} characters.", field=field)
+    return InvalidInput(f"{label}: {first['msg'].lower()}.", field=field)
