@@ -12,6 +12,7 @@ from calldesk.errors import InvalidInput, PermissionDenied, RuleRefused
 from calldesk.models import AuditEvent, CallbackCreate, utcnow
 from calldesk.store.db.store import Store
 from calldesk.store.db.users import Actor, set_absence
+from calldesk.store.read.callbacks_due import callbacks_for
 from calldesk.store.services import callbacks
 from tests.integration.helpers import LA, at, lausd
 
@@ -24,7 +25,7 @@ def _add(store: Store, actor: Actor, **values: object) -> int:
 
 def _open_for(store: Store, username: str, today: date) -> list[callbacks.CallbackPublic]:
     with store.uow(readonly=True) as uow:
-        return callbacks.callbacks_for(uow.session, profile=lausd(), username=username, today=today)
+        return callbacks_for(uow.session, profile=lausd(), username=username, today=today)
 
 
 def test_urgent_and_superiors_calls_are_due_at_once_others_the_next_business_day(

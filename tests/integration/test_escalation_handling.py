@@ -12,6 +12,7 @@ from calldesk.models import CaseLink, Escalation, QualityReviewCreate, Resolutio
 from calldesk.profiles import load_profile
 from calldesk.store.db.store import Store
 from calldesk.store.db.users import Actor
+from calldesk.store.read.history import case_history
 from calldesk.store.read.one_case import get_case
 from calldesk.store.services import escalation
 from calldesk.store.services import follow_ups_resolution as casework
@@ -182,7 +183,7 @@ def test_a_merge_closes_the_duplicate_and_the_survivor_shows_both_histories(
     with store.uow(readonly=True) as uow:
         gone = get_case(uow.session, duplicate, viewer=None)
         link = uow.session.exec(select(CaseLink).where(CaseLink.case_id == gone.id)).one()
-        history = handling.case_history(uow.session, survivor, viewer=None)
+        history = case_history(uow.session, survivor, viewer=None)
         assert escalation.merged_into(uow.session, gone) == survivor
     assert gone.status == "closed" and gone.close_reason == f"merged into {survivor}"
     assert link.kind == "merged" and link.reason == "Same bus complaint"

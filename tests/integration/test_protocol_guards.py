@@ -13,6 +13,7 @@ from calldesk.models import AuditEvent, CallbackCreate, ConsentCreate, Disclosur
 from calldesk.store.db.engine import sqlite_path
 from calldesk.store.db.store import Store
 from calldesk.store.db.users import Actor
+from calldesk.store.read.callbacks_due import callbacks_for
 from calldesk.store.services import callbacks, confidentiality, drafts
 from calldesk.store.services.cases import mark_abuse
 from tests.integration.helpers import LA, at, call, lausd
@@ -147,12 +148,12 @@ def test_an_absent_agents_callbacks_show_in_the_supervisors_queue(store: Store, 
         callbacks.add_callback(uow, actor=agent, profile=lausd(), data=CallbackCreate(
             caller_name="Parent", phone="2135550112", received_at=at(2026, 11, 16)))
     with store.uow(readonly=True) as uow:
-        assert callbacks.callbacks_for(uow.session, profile=lausd(), username="sue", today=date(2026, 11, 17)) == []
+        assert callbacks_for(uow.session, profile=lausd(), username="sue", today=date(2026, 11, 17)) == []
     with store.uow() as uow:
         set_absence(uow, actor=sue, username="ana", absent_since=date(2026, 11, 16))
         uow.commit()
     with store.uow(readonly=True) as uow:
-        queue = callbacks.callbacks_for(uow.session, profile=lausd(), username="sue", today=date(2026, 11, 18))
+        queue = callbacks_for(uow.session, profile=lausd(), username="sue", today=date(2026, 11, 18))
     assert [c.assigned_to for c in queue] == ["ana"]
 
 

@@ -7,6 +7,7 @@ import pytest
 from sqlmodel import select
 
 from calldesk.models import Callback
+from calldesk.store.read.callbacks_due import callbacks_for
 from calldesk.store.services import callbacks
 from calldesk.store.services.calls import CallSave, save_call
 from tests.conftest import Team
@@ -31,7 +32,7 @@ def test_an_agents_ticked_call_back_reaches_its_owner(team: Team) -> None:
         tried = callbacks.record_attempt(uow, actor=pat, callback_id=made.id, result="voicemail")  # type: ignore[arg-type]
     assert (tried.attempts, tried.last_attempt) == (1, "voicemail")
     with acting(team, "pat") as (uow, pat):
-        mine = callbacks.callbacks_for(uow.session, profile=lausd(), username=pat.username,
+        mine = callbacks_for(uow.session, profile=lausd(), username=pat.username,
                                        today=at(2026, 11, 23).date())
     assert [(c.id, c.attempts, c.last_attempt) for c in mine] == [(made.id, 1, "voicemail")]
     with acting(team, "pat") as (uow, pat):

@@ -14,6 +14,7 @@ from calldesk.errors import PermissionDenied
 from calldesk.models import CaseLink, LitigationHold, QualityReview, QualityReviewCreate
 from calldesk.store.db.uow import UnitOfWork
 from calldesk.store.db.users import Actor
+from calldesk.store.read.history import case_history
 from calldesk.store.services import referrals_meetings_reviews as handling
 from calldesk.store.services import retention
 from tests.conftest import TEAM_PLACES, Team
@@ -63,7 +64,7 @@ def test_a_merge_a_review_and_a_hold_by_their_roles_and_never_by_an_agent(team: 
     links = owner_rows(team, select(CaseLink).where(CaseLink.case_id == duplicate.id))
     assert [(k.kind, k.linked_case_id, k.created_by) for k in links] == [("merged", survivor.id, pat)]
     with team.store("pat").uow(readonly=True) as uow:
-        history = handling.case_history(uow.session, survivor.case_number, viewer=team.actor("pat"))
+        history = case_history(uow.session, survivor.case_number, viewer=team.actor("pat"))
     assert {h.case_number for h in history if h.action == "case.open"} == {survivor.case_number,
                                                                            duplicate.case_number}
 

@@ -189,7 +189,7 @@ class HistoryEntry:
 
 def case_history(session: Session, cases: Mapping[int, str]) -> list[HistoryEntry]:
     """Every audit event of these cases (id -> case number), in time order, one entry per change (index on
-    case_id). `calldesk.store.services.referrals_meetings_reviews.case_history` gives a case with every case merged
+    case_id). `calldesk.store.read.history.case_history` gives a case with every case merged
     into it."""
     query = (select(AuditEvent).where(col(AuditEvent.case_id).in_(list(cases)))
              .order_by(col(AuditEvent.at), col(AuditEvent.id)))

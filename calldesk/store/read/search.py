@@ -134,7 +134,7 @@ class CaseView:
     history: list[HistoryEntry] = field(default_factory=list)  # with the cases merged into it
     links: list[CaseLinkView] = field(default_factory=list)
     steps: list[Any] = field(default_factory=list)  # the protocol's steps
-    # (calldesk.store.services.case_steps.StepState)
+    # (calldesk.store.read.step_states.StepState)
     names: dict[str, str] = field(default_factory=dict)  # the history's people: user name -> full name
 
 
