@@ -58,6 +58,20 @@ def _built_once() -> None:
 _built_once()
 
 
+def _pilot_waits_less() -> None:
+    """Pilot's `press` waits, after every key, until the process looks idle: it sleeps 20 ms at a time (twice per
+    key at least) and calls the process idle when it used under 1 ms of CPU in one sleep. Typed key by key, a
+    test's text spends most of its time asleep there (test_key_sequences: 8 s a call, 5 of them sleeping). Sleeps of
+    5 ms with the same ratio (idle: under a twentieth of the sleep) make the same judgement four times as often."""
+    import textual._wait
+
+    textual._wait.SLEEP_GRANULARITY = 0.005
+    textual._wait.SLEEP_IDLE = textual._wait.SLEEP_GRANULARITY / 20
+
+
+_pilot_waits_less()
+
+
 # On SQLite the CLI signs in as the OS user running it, so the test stores' first admin is that user.
 ADMIN = os_login()
 BACKENDS = ["sqlite", "postgres"]
@@ -288,7 +302,9 @@ def db_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iter
         shutil.copy(template, path)
         yield f"sqlite:///{path}"
         return
-    databases: PgDatabases = request.getfixturevalue("pg_databases")
+    # A test with a team gets a copy of the team's template (the logins' grants are in it); others the bare store.
+    databases: PgDatabases = request.getfixturevalue("team_databases" if "team" in request.fixturenames
+                                                     else "pg_databases")
     name = databases.take()
     yield make_url(pg_admin_url()).set(database=name).render_as_string(hide_password=False)
     databases.drop_later(name)
@@ -344,7 +360,7 @@ TEAM_PEOPLE = (("ana", "agent"), ("bo", "agent"), ("pat", "program_specialist"),
                ("sue", "supervisor"), ("vic", "supervisor"), ("rex", "respondent"), ("adm", "admin"))
 TEAM_PLACES = "Roosevelt High"  # the respondent's school
 TEAM_PASSWORD = "team-test-secret"
-_teams = itertools.count()
+TEAM_PREFIX = f"t{RUN_TAG}_"  # this test process's team logins: t<worker>_<pid>_ana ...
 
 
 class Team:
@@ -355,6 +371,7 @@ class Team:
 
     def __init__(self, db_url: str, owner: Store, prefix: str) -> None:
         self.db_url, self.owner, self.prefix = db_url, owner, prefix
+        self.logins_made: list[str] = []  # login roles the test made: dropped after its store (it holds their grants)
         self.urls: dict[str, str] = {}
         self._stores: dict[str, Store] = {}
 
@@ -382,21 +399,56 @@ class Team:
         self._stores.clear()
 
 
+@pytest.fixture(scope="session")
+def team_template(pg_template: str) -> Iterator[str]:
+    """The migrated store with TEAM_PEOPLE and their logins (`<TEAM_PREFIX>ana` ...), made once per test process:
+    a team test's store is a copy of it. The logins are the whole cluster's, their grants are the database's, so a
+    copy has them all and the logins serve every copy; dropped at the session's end, after every copy."""
+    name = f"calldesk_team_{RUN_TAG}"
+    _pg_exec(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    _pg_exec(f"CREATE DATABASE {name} TEMPLATE {pg_template}")
+    owner = open_store(make_url(pg_admin_url()).set(database=name).render_as_string(hide_password=False))
+    names = make_logins(owner, TEAM_PREFIX)
+    owner.close()
+
+    def drop() -> None:
+        try:
+            _drop_database(name)
+            drop_logins(names)  # (after the template: it holds their grants)
+        except Exception as exc:  # reported, as PgDatabases reports its own: a leaked database must be seen
+            print(f"\nNot dropped (drop by hand): {name} {names}: {exc}", file=sys.stderr)
+
+    atexit.register(drop)  # also when the session's teardown is cut short (an xdist worker stopped)
+    yield name
+    atexit.unregister(drop)
+    drop()
+
+
+@pytest.fixture(scope="session")
+def team_databases(team_template: str) -> Iterator[PgDatabases]:
+    databases = PgDatabases(team_template)
+    yield databases
+    databases.close()  # before team_template's teardown drops the template and the logins
+    atexit.unregister(databases.close)
+
+
 @pytest.fixture
 def team(backend: str, db_url: str, request: pytest.FixtureRequest) -> Iterator[Team]:
     """The PostgreSQL store of `db_url` with a team (TEAM_PEOPLE) whose logins `db grant` made; PostgreSQL only
-    (use with `pytest.mark.parametrize("backend", ["postgres"], indirect=True)`)."""
+    (use with `pytest.mark.parametrize("backend", ["postgres"], indirect=True)`). The store is a copy of
+    `team_template` (db_url takes it from there for a team test); the logins are this test process's."""
     if backend != "postgres":
         pytest.skip("a team of logins is a PostgreSQL store's")  # never reached: team tests ask for postgres
-    prefix = f"t{RUN_TAG}x{next(_teams)}_"
     owner = open_store(db_url)
-    names = make_logins(owner, prefix)
-    made = Team(db_url, owner, prefix)
+    made = Team(db_url, owner, TEAM_PREFIX)
     yield made
     made.close()
     owner.close()
-    databases: PgDatabases = request.getfixturevalue("pg_databases")
-    databases.drop_later(make_url(db_url).database or "", names)  # the store first: it holds the roles' grants
+    team_databases: PgDatabases = request.getfixturevalue("team_databases")
+    team_databases.drop_later(make_url(db_url).database or "", made.logins_made)  # the store, then those logins
+    # A test may have set a login's password (the web front's respondent logins): the next test's logins sign in
+    # with the team's.
+    _pg_exec("; ".join(f"ALTER ROLE \"{TEAM_PREFIX}{who}\" PASSWORD '{TEAM_PASSWORD}'" for who, _ in TEAM_PEOPLE))
 
 
 def make_logins(owner: Store, prefix: str) -> list[str]:

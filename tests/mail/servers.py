@@ -3,12 +3,14 @@ config in the test's folder on a free port, and aiosmtpd (SMTP) delivering into 
 
 from __future__ import annotations
 
+import atexit
 import getpass
 import os
 import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -128,16 +130,28 @@ def dovecot(tmp_path: Path) -> Iterator[Mailbox]:
         yield Mailbox(port, run / "mail" / "Maildir")
     finally:
         pid = (run / "base" / "master.pid")
-        if pid.exists():
-            master = int(pid.read_text().split()[0])
+        master = int(pid.read_text().split()[0]) if pid.exists() else None
+        if master is not None:
             os.kill(master, 15)
-            for _ in range(100):
-                try:
-                    os.kill(master, 0)
-                except ProcessLookupError:
-                    break
-                time.sleep(0.05)
-        shutil.rmtree(run, ignore_errors=True)
+        # Dovecot takes ~2.5 s to stop: the test does not wait for it (its port was its own); the folder goes once
+        # it has stopped, and the run waits for the last of these at its end.
+        stopping = threading.Thread(target=_remove_when_stopped, args=(master, run), name="dovecot-stop")
+        stopping.start()
+        _STOPPING.append(stopping)
+
+
+_STOPPING: list[threading.Thread] = []
+atexit.register(lambda: [thread.join(10) for thread in _STOPPING])
+
+
+def _remove_when_stopped(master: int | None, run: Path) -> None:
+    for _ in range(100 if master is not None else 0):
+        try:
+            os.kill(master, 0)  # type: ignore[arg-type]
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    shutil.rmtree(run, ignore_errors=True)
 
 
 class IntoMaildir:

@@ -30,11 +30,10 @@ from tests.conftest import (
     RUN_TAG,
     TEAM_PEOPLE,
     TEAM_PLACES,
+    TEAM_PREFIX,
     Team,
     _drop_database,
     _pg_exec,
-    drop_logins,
-    make_logins,
     pg_admin_url,
 )
 from tests.integration.helpers import call
@@ -45,23 +44,20 @@ FINGERPRINT = r"\[text [0-9]+ chars hmac:[0-9a-f]{32}\]"
 _made = itertools.count()
 
 
-def build_team(template_db: str) -> Iterator[Team]:
-    """The conftest `team` fixture's store and logins, for a whole module: a database copied from the migrated
-    template, one login per person made by `grant_login`, each with a password for TCP."""
+def build_team(team_template: str) -> Iterator[Team]:
+    """The conftest `team` fixture's store and logins, for a whole module: a database copied from the team's
+    template (one login per person, made by `grant_login`, each with a password for TCP)."""
     name = f"calldesk_probe_{RUN_TAG}_{next(_made)}"
-    _pg_exec(f"CREATE DATABASE {name} TEMPLATE {template_db}")
+    _pg_exec(f"CREATE DATABASE {name} TEMPLATE {team_template}")
     db_url = make_url(pg_admin_url()).set(database=name).render_as_string(hide_password=False)
-    prefix = f"p{RUN_TAG}x{name.rsplit('_', 1)[1]}_"
     owner = open_store(db_url)
-    names = make_logins(owner, prefix)
-    made = Team(db_url, owner, prefix)
+    made = Team(db_url, owner, TEAM_PREFIX)
     try:
         yield made
     finally:
         made.close()
         owner.close()
         _drop_database(name)
-        drop_logins(names)
 
 
 def libpq(url: str) -> str:

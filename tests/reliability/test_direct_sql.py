@@ -109,8 +109,8 @@ def catalogue(team: Team) -> Catalogue:
 
 
 @pytest.fixture(scope="module")
-def crew(pg_template: str) -> Iterator[tuple[Team, Seeds, Catalogue]]:
-    for team in build_team(pg_template):
+def crew(team_template: str) -> Iterator[tuple[Team, Seeds, Catalogue]]:
+    for team in build_team(team_template):
         yield team, seed(team), catalogue(team)
 
 

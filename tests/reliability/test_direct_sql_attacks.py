@@ -34,8 +34,8 @@ pytestmark = pytest.mark.parametrize("backend", ["postgres"], indirect=True)
 
 
 @pytest.fixture(scope="module")
-def crew(pg_template: str) -> Iterator[tuple[Team, Seeds]]:
-    for team in build_team(pg_template):
+def crew(team_template: str) -> Iterator[tuple[Team, Seeds]]:
+    for team in build_team(team_template):
         yield team, seed(team)
 
 

@@ -55,8 +55,8 @@ REFUSED = ('permission denied to set role "{victim}"', 'permission denied to set
 
 
 @pytest.fixture(scope="module")
-def crew(pg_template: str) -> Iterator[tuple[Team, Seeds, str, str]]:
-    for team in build_team(pg_template):
+def crew(team_template: str) -> Iterator[tuple[Team, Seeds, str, str]]:
+    for team in build_team(team_template):
         seeds = seed(team)
         with owner(team) as conn:
             key = conn.execute("SELECT value FROM storesecret WHERE name = 'audit'").fetchone()

@@ -27,8 +27,8 @@ OWN = {"ana": "agent", "bo": "agent"}  # the logins who see only their own cases
 
 
 @pytest.fixture(scope="module")
-def crew(pg_template: str) -> Iterator[tuple[Team, Seeds]]:
-    for team in build_team(pg_template):
+def crew(team_template: str) -> Iterator[tuple[Team, Seeds]]:
+    for team in build_team(team_template):
         seeds = seed(team)
         ana, bo, sam = team.name("ana"), team.name("bo"), team.name("sam")
         # Cases of every kind of reach: (assigned_to, opened_by, owner_role, school, department, status).

@@ -5,7 +5,6 @@ command, gives a new login exactly the privileges the fixture's logins of the sa
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -15,7 +14,7 @@ from calldesk.models import UserCreate
 from calldesk.store.db import users
 from calldesk.store.db.users import Actor
 from tests.cli.test_cli import run
-from tests.conftest import RUN_TAG, TEAM_PLACES, PgDatabases, Team, _pg_exec
+from tests.conftest import RUN_TAG, TEAM_PLACES, Team, _pg_exec
 from tests.reliability import test_permission_matrix as matrix
 from tests.team.helpers import events
 
@@ -110,12 +109,10 @@ def _privileges(team: Team, role: str) -> dict[str, bool]:
 
 
 @pytest.fixture
-def cli_logins(pg_databases: PgDatabases) -> Iterator[list[str]]:
+def cli_logins(team: Team) -> list[str]:
     """Login roles a test makes with the CLI, dropped after the team's store (roles are the whole cluster's; the
-    store, which holds their grants, is dropped in the background: the roles are queued behind it)."""
-    made: list[str] = []
-    yield made
-    pg_databases.drop_later("", made)
+    store holds their grants): the team fixture drops them after its store."""
+    return team.logins_made
 
 
 def test_db_grant_gives_a_new_login_the_privileges_of_the_teams_login_of_its_role(

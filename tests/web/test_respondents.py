@@ -5,7 +5,6 @@ front's own login acts as the respondent's role (SET ROLE), so the database's ru
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -21,7 +20,7 @@ from calldesk.store.db.users import Actor
 from calldesk.store.services.web_accounts import set_web_password
 from calldesk.store.services.web_logins import set_login_password
 from calldesk.web.accounts import new_login_password
-from tests.conftest import TEAM_PASSWORD, TEAM_PLACES, PgDatabases, Team, _pg_exec, add_user
+from tests.conftest import TEAM_PASSWORD, TEAM_PLACES, Team, _pg_exec, add_user
 from tests.web.server import request_number, serving, submit
 from tests.web.test_web_form import ANN
 
@@ -96,12 +95,10 @@ def test_a_respondent_documents_a_resolution_on_the_embedded_store(store: Store,
 
 
 @pytest.fixture
-def logins_dropped_last(pg_databases: PgDatabases) -> Iterator[list[str]]:
-    """Login names to drop after the team's database is gone (roles are the whole cluster's; the store, which holds
-    their grants, is dropped in the background: the roles are queued behind it)."""
-    names: list[str] = []
-    yield names
-    pg_databases.drop_later("", names)
+def logins_dropped_last(team: Team) -> list[str]:
+    """Login names to drop after the team's database is gone (roles are the whole cluster's; the store holds their
+    grants): the team fixture drops them after its store."""
+    return team.logins_made
 
 
 @pytest.mark.parametrize("backend", ["postgres"], indirect=True)
