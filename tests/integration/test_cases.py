@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,8 @@ def test_opening_a_case_audits_every_field_it_set(store: Store, staff: dict[str,
     assert by_field["caller_name"] == (None, PERSONAL_MARK)
     assert by_field["phone"] == (None, PERSONAL_MARK) and all(e.case_id == case.id for e in events)
     trail = " ".join(f"{e.old} {e.new} {e.changes}" for e in events)
+    # (The fingerprints' hex digits left out: "555" turns up in one now and then.)
+    trail = re.sub(r"hmac:[0-9a-f]+", "hmac:", trail)
     assert "Maria" not in trail and "555" not in trail and "gomez" not in trail.lower()
     assert all(e.actor == "ana" and e.action == "case.open" for e in events)
     # Free text is audited by a keyed fingerprint only, never verbatim, and not by a plain (guessable) hash.
