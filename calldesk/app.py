@@ -129,8 +129,10 @@ class CalldeskApp(DeskCalls, inherit_bindings=False):
         self.switch_mode("desk")
         self.set_timer(collector.START_AT_MOST, collector.resume)  # (the store resumes it sooner)
         if not self.desk.ready and self._open_store is not None:
-            # The desk is on screen before the database code loads; a call taken at once comes first (its form
-            # mounts, then the store opens: see _connect_when_free). Workers that need the store wait for it.
+            # The desk is on screen before the database code loads. The first call's screen is built next, out of
+            # sight (a call taken at once comes first: its form mounts), then the store opens (see
+            # _connect_when_free). Workers that need the store wait for it.
+            self.call_after_refresh(self.prepare_next_call)
             self.set_timer(self.CONNECT_DELAY, self._connect_when_free)
         elif self.desk.ready:
             self.call_after_refresh(self.prepare_next_call)
@@ -169,7 +171,8 @@ class CalldeskApp(DeskCalls, inherit_bindings=False):
         if self._open_store is None or self._connecting or self._exit:
             return  # (leaving: a store opened now would keep the process alive until its worker ends)
         call = self.open_call()
-        if call is not None and not call.form_ready:
+        building = call or self.intake  # a call's form, or the next call's being built out of sight
+        if building is not None and not building.form_ready:
             self.set_timer(self.CONNECT_DELAY, self._connect_when_free)  # again later, if its Ready never came
             return
         if call is not None:  # the form is up, and the agent types from then on (its FormReady may not be here yet)
