@@ -68,6 +68,7 @@ async def shift(calls: int, *, end: str, each: Callable[[int, float], None] | No
 
     from benchmarks.desk import agent_desk
     from benchmarks.probe import on_next_paint
+    from calldesk import collector
     from calldesk.app import CalldeskApp
     from calldesk.screens.desk import DeskScreen
     from calldesk.screens.intake.screen import IntakeScreen
@@ -75,6 +76,7 @@ async def shift(calls: int, *, end: str, each: Callable[[int, float], None] | No
     times: list[float] = []
     with tempfile.TemporaryDirectory(prefix="calldesk-bench-") as folder:
         store, agent = agent_desk(f"sqlite:///{Path(folder) / 'calldesk.db'}")
+        collector.pause()  # as the launcher does before it builds the app
         app = CalldeskApp(store, agent)
         async with app.run_test(size=(120, 36)) as pilot:
             for _ in range(1000):  # the agent waits for the first call: the call's screen gets ready meanwhile
@@ -82,6 +84,9 @@ async def shift(calls: int, *, end: str, each: Callable[[int, float], None] | No
                         and app.prepared_call.form_ready:
                     break
                 await asyncio.sleep(0.01)
+            # The start is over: what it built is frozen out of the collector's passes, as the launched app does
+            # once its store has opened (calldesk.collector; this app was given an open store).
+            collector.resume()
             await pilot.press("ctrl+n")
             screen = app.screen
             assert isinstance(screen, IntakeScreen)
