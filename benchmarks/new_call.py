@@ -23,7 +23,7 @@ async def measure(url: str) -> list[float]:
     from textual.widgets import Input
 
     from benchmarks.desk import agent_desk
-    from benchmarks.probe import on_next_paint
+    from benchmarks.probe import on_paint_showing
     from calldesk.app import CalldeskApp
     from calldesk.screens.desk import DeskScreen
     from calldesk.screens.intake.screen import IntakeScreen
@@ -42,19 +42,18 @@ async def measure(url: str) -> list[float]:
                 await asyncio.sleep(0.01)
             await asyncio.sleep(0.3)
             typed = asyncio.Event()
+
+            def shows_x() -> bool:  # the call's first field holds the "x"
+                field = app.screen.query("#caller_name") if isinstance(app.screen, IntakeScreen) else None
+                return bool(field) and isinstance(field.first(), Input) and field.first(Input).value == "x"
+
+            on_paint_showing(app, shows_x, typed.set)
             started = time.perf_counter()
             app.post_message(events.Key("ctrl+n", None))
             app.post_message(events.Key("x", "x"))
-            while True:
-                screen = app.screen
-                field = screen.query("#caller_name") if isinstance(screen, IntakeScreen) else None
-                if field and isinstance(field.first(), Input) and field.first(Input).value == "x":
-                    on_next_paint(app, typed.set)
-                    break
-                await asyncio.sleep(0.001)
             await typed.wait()
             times.append((time.perf_counter() - started) * 1000)
-            screen.query_one("#caller_name", Input).value = ""
+            app.screen.query_one("#caller_name", Input).value = ""
             await pilot.press("escape")
     store.close()
     return times

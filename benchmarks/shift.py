@@ -67,7 +67,7 @@ async def shift(calls: int, *, end: str, each: Callable[[int, float], None] | No
     from textual.widgets import Input
 
     from benchmarks.desk import agent_desk
-    from benchmarks.probe import on_next_paint
+    from benchmarks.probe import on_paint_showing
     from calldesk import collector
     from calldesk.app import CalldeskApp
     from calldesk.screens.desk import DeskScreen
@@ -98,18 +98,20 @@ async def shift(calls: int, *, end: str, each: Callable[[int, float], None] | No
                 await pilot.pause(0.05)
                 before = screen.call.client_id
                 typed = asyncio.Event()
+
+                def shows_x(before: str = before) -> bool:  # the next call's first field holds the "x"
+                    field = screen.form.first_field
+                    return app.screen is screen and screen.call.client_id != before and isinstance(field, Input) \
+                        and field.value == "x"
+
+                on_paint_showing(app, shows_x, typed.set)
                 started = time.perf_counter()
                 for key, char in ((end, None), ("ctrl+n", None), ("x", "x")):
                     app.post_message(events.Key(key, char))
-                while True:
-                    field = screen.form.first_field
-                    if app.screen is screen and screen.call.client_id != before and isinstance(field, Input) \
-                            and field.value == "x":
-                        on_next_paint(app, typed.set)
-                        break
-                    await asyncio.sleep(0.001)
                 await typed.wait()
                 times.append((time.perf_counter() - started) * 1000)
+                field = screen.form.first_field
+                assert isinstance(field, Input)
                 field.value = ""  # nothing worth a draft: the next Escape just leaves
                 if each is not None:
                     each(n, times[-1])
