@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
+import threading
 import time
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -43,10 +45,18 @@ class DeskCalls(App[None]):
             # (no SIGHUP on Windows; none but the main thread's loop may catch it)
             asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._hung_up)
 
+    HANGUP_GRACE = 3.0  # seconds: a hung-up calldesk has ended by then, whatever its terminal output does
+
     def _hung_up(self) -> None:
         call = self.open_call()
         if call is not None:
             call.keep_draft_now()
+        # The terminal is gone, and the draft is kept. Textual's shutdown waits for its output thread to write the
+        # last frames, which never happens when the terminal stopped reading before it hung up (the thread blocks
+        # in its write): the process would stay, holding the store, for ever. It ends anyway after the grace.
+        ending = threading.Timer(self.HANGUP_GRACE, os._exit, args=(128 + signal.SIGHUP,))
+        ending.daemon = True
+        ending.start()
         self.exit()
 
     def open_call(self) -> IntakeScreen | None:

@@ -13,7 +13,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from tests.tmux.test_human_typing import GAP, Terminal, desk_env, draft_values, wait_for_draft
+from tests.tmux.test_human_typing import CALLDESK, GAP, Terminal, desk_env, draft_values, wait_for_draft
 
 RUNS = 20
 LANES = 2  # two desks killed at once (the runner's two cores), RUNS between them: the same kills in half the time
@@ -132,3 +132,44 @@ def test_a_closed_terminal_keeps_everything_typed(tmp_path: Path) -> None:
     while time.monotonic() < deadline and Path(f"/proc/{pid}").exists():
         time.sleep(0.1)
     assert not Path(f"/proc/{pid}").exists(), "calldesk ended after the hang-up"
+
+
+def test_a_terminal_that_stopped_reading_then_hung_up_still_ends_calldesk(tmp_path: Path) -> None:
+    """A terminal that stops reading (a frozen remote session), then hangs up: Textual's output thread blocks in
+    its write and its shutdown waits for it. calldesk still ends (after HANGUP_GRACE) instead of staying for ever
+    with the store open, and what was typed is kept as a draft. A pty of the test's own, never read after the
+    desk is up."""
+    import pty
+    import select
+
+    env, store = desk_env(tmp_path)
+    master, slave = pty.openpty()
+    os.set_blocking(master, False)
+    desk = subprocess.Popen([CALLDESK], stdin=slave, stdout=slave, stderr=slave, env={**os.environ, **env},
+                            start_new_session=True)
+    os.close(slave)
+    try:
+        seen = b""
+        deadline = time.monotonic() + 30
+        while b"Signed in as" not in seen and time.monotonic() < deadline:  # the desk is up, the store open
+            if select.select([master], [], [], 0.1)[0]:
+                seen += os.read(master, 65536)
+        assert b"Signed in as" in seen, "the desk never came up"
+        # From here nothing reads the terminal: the call's frames fill it until the output thread blocks.
+        os.write(master, b"\x0e")  # ctrl+n
+        time.sleep(1.0)
+        for char in "Maria Lopez, who called twice about the bus that never came to her stop this week":
+            os.write(master, char.encode())
+            time.sleep(0.02)
+        time.sleep(1.0)
+        desk.send_signal(signal.SIGHUP)
+        code = desk.wait(timeout=15)  # (TimeoutExpired: calldesk stayed after the hang-up)
+    finally:
+        if desk.poll() is None:
+            desk.kill()
+            desk.wait()
+        os.close(master)
+    assert code != 0
+    draft = wait_for_draft(store, {"caller_name": "Maria Lopez, who called twice about the bus that never came to "
+                                                  "her stop this week"}, seconds=5)
+    assert draft["caller_name"].startswith("Maria Lopez")  # type: ignore[union-attr]
