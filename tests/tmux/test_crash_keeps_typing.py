@@ -20,16 +20,6 @@ LANES = 2  # two desks killed at once (the runner's two cores), RUNS between the
 TEXT = "the bus skipped her stop twice this week and nobody called the family back about it " * 3
 
 
-def start(name: str, env: dict[str, str]) -> Terminal:
-    """A new tmux session (retried: a tmux server whose last session just ended may still be going away)."""
-    for _ in range(5):
-        try:
-            return Terminal(name, env)
-        except subprocess.CalledProcessError:
-            time.sleep(0.5)
-    return Terminal(name, env)
-
-
 def calldesk_pid(term: Terminal) -> int:
     """The calldesk process in the pane (the pane's shell runs it, then sleeps)."""
     deadline = time.monotonic() + 10
@@ -77,7 +67,7 @@ def kills_on_one_desk(lane: int, folder: Path) -> list[tuple[int, int, int, int,
     rng = random.Random(23 + lane)
     figures = []
     for run in range(lane, RUNS, LANES):
-        term = start(f"calldesk-crash-{os.getpid()}-{run}", env)
+        term = Terminal(f"calldesk-crash-{os.getpid()}-{run}", env)
         try:
             term.wait_for("Signed in as")
             time.sleep(1.0)  # the agent waits for the phone: the call's screen and the holiday tables get ready
@@ -114,7 +104,7 @@ def test_kill_9_during_continuous_typing_loses_at_most_the_last_second(tmp_path:
 
 def test_a_closed_terminal_keeps_everything_typed(tmp_path: Path) -> None:
     env, store = desk_env(tmp_path)
-    term = start(f"calldesk-hangup-{os.getpid()}", env)
+    term = Terminal(f"calldesk-hangup-{os.getpid()}", env)
     try:
         term.wait_for("Signed in as")
         term.key("C-n")

@@ -29,8 +29,14 @@ class Terminal:
     def __init__(self, name: str, env: dict[str, str], width: int = 120, height: int = 36) -> None:
         self.name = name
         command = " ".join(f"{k}={v}" for k, v in env.items()) + f" {CALLDESK}; sleep 5"
-        subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", str(width), "-y", str(height), command],
-                       check=True)
+        for attempt in range(5):  # a tmux server whose last session just ended may still be going away
+            started = subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", str(width), "-y", str(height),
+                                      command], capture_output=True, text=True)
+            if started.returncode == 0:
+                return
+            if attempt == 4:
+                raise subprocess.CalledProcessError(started.returncode, started.args, started.stdout, started.stderr)
+            time.sleep(0.5)
 
     def screen(self) -> str:
         return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True,
