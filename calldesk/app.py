@@ -171,8 +171,7 @@ class CalldeskApp(DeskCalls, inherit_bindings=False):
         if self._open_store is None or self._connecting or self._exit:
             return  # (leaving: a store opened now would keep the process alive until its worker ends)
         call = self.open_call()
-        building = call or self.intake  # a call's form, or the next call's being built out of sight
-        if building is not None and not building.form_ready:
+        if self.intake is not None and not self.intake.form_ready:  # a call's form, or the next one's out of sight
             self.set_timer(self.CONNECT_DELAY, self._connect_when_free)  # again later, if its Ready never came
             return
         if call is not None:  # the form is up, and the agent types from then on (its FormReady may not be here yet)
