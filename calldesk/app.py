@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -15,6 +12,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from textual import events, on
 from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
+from textual.driver import Driver
+from textual.drivers.linux_driver import LinuxDriver
 from textual.filter import LineFilter
 from textual.message import Message
 from textual.screen import Screen
@@ -33,6 +32,7 @@ from calldesk.screens.help import HelpScreen
 from calldesk.screens.intake.call_line import CallHolder
 from calldesk.screens.intake.screen import IntakeScreen
 from calldesk.terminal_keys import read_alt_digits
+from calldesk.terminal_output import DeskDriver
 from calldesk.widgets.commands import desk_commands, palette_commands
 from calldesk.widgets.inert_text import InertLines
 
@@ -119,6 +119,11 @@ class CalldeskApp(DeskCalls, inherit_bindings=False):
         change before it shows bumps the app's count again, and then that refresh does happen."""
         screen._css_update_count = self._css_update_count
         return screen
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver for the platform; on Linux and macOS the desk's, whose output never holds up the desk."""
+        driver = super().get_driver_class()
+        return DeskDriver if driver is LinuxDriver else driver
 
     def on_mount(self) -> None:
         self._catch_hangup()
@@ -254,8 +259,7 @@ class CalldeskApp(DeskCalls, inherit_bindings=False):
         # a store that will never open holds the process (or the test run) for ever.
         self.desk.abandon()
         collector.resume()
-        with contextlib.suppress(AttributeError, NotImplementedError, RuntimeError, ValueError):
-            asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
+        self._release_hangup()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The screen's own commands first (the same list as its keys and F1 help), then the Textual ones a desk

@@ -35,28 +35,43 @@ class DeskCalls(App[None]):
     _held_keys: list[events.Key] | None
     _hold_timer: Timer | None
     _last_typing_at: float
+    _hangup_loop: asyncio.AbstractEventLoop
+    _before_hangup: tuple[Any, ...] = ()  # (the SIGHUP handler before the desk's, restored as it ends), once caught
 
     def styled_as_now(self, screen: ScreenT) -> ScreenT:
         raise NotImplementedError  # (CalldeskApp)
 
     def _catch_hangup(self) -> None:
-        """SIGHUP (the terminal was closed): the call on screen is kept as a draft before calldesk ends."""
-        with contextlib.suppress(AttributeError, NotImplementedError, RuntimeError, ValueError):
-            # (no SIGHUP on Windows; none but the main thread's loop may catch it)
-            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._hung_up)
+        """SIGHUP (the terminal was closed): the call on screen is kept as a draft before calldesk ends. Caught as a
+        signal rather than in the event loop, so that calldesk ends even when its loop is held up (a handler of the
+        loop's own never runs then)."""
+        self._hangup_loop = asyncio.get_running_loop()
+        self._before_hangup = ()
+        with contextlib.suppress(AttributeError, ValueError):
+            # (no SIGHUP on Windows; only the main thread catches signals, and an app run elsewhere leaves them)
+            self._before_hangup = (signal.signal(signal.SIGHUP, self._on_hangup),)
+
+    def _release_hangup(self) -> None:
+        for before in self._before_hangup:
+            signal.signal(signal.SIGHUP, signal.SIG_DFL if before is None else before)
+        self._before_hangup = ()
 
     HANGUP_GRACE = 3.0  # seconds: a hung-up calldesk has ended by then, whatever its terminal output does
+
+    def _on_hangup(self, signum: int, frame: object) -> None:
+        # The terminal is gone. Textual's shutdown waits for its output thread to write the last frames, which never
+        # happens when the terminal stopped reading before it hung up (the thread blocks in its write): the process
+        # would stay, holding the store, for ever. It ends anyway after the grace, counted from the signal itself.
+        ending = threading.Timer(self.HANGUP_GRACE, os._exit, args=(128 + signal.SIGHUP,))
+        ending.daemon = True
+        ending.start()
+        with contextlib.suppress(RuntimeError):  # (the loop has closed: calldesk is ending already)
+            self._hangup_loop.call_soon_threadsafe(self._hung_up)
 
     def _hung_up(self) -> None:
         call = self.open_call()
         if call is not None:
             call.keep_draft_now()
-        # The terminal is gone, and the draft is kept. Textual's shutdown waits for its output thread to write the
-        # last frames, which never happens when the terminal stopped reading before it hung up (the thread blocks
-        # in its write): the process would stay, holding the store, for ever. It ends anyway after the grace.
-        ending = threading.Timer(self.HANGUP_GRACE, os._exit, args=(128 + signal.SIGHUP,))
-        ending.daemon = True
-        ending.start()
         self.exit()
 
     def open_call(self) -> IntakeScreen | None:

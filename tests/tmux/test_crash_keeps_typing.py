@@ -125,10 +125,11 @@ def test_a_closed_terminal_keeps_everything_typed(tmp_path: Path) -> None:
 
 
 def test_a_terminal_that_stopped_reading_then_hung_up_still_ends_calldesk(tmp_path: Path) -> None:
-    """A terminal that stops reading (a frozen remote session), then hangs up: Textual's output thread blocks in
-    its write and its shutdown waits for it. calldesk still ends (after HANGUP_GRACE) instead of staying for ever
-    with the store open, and what was typed is kept as a draft. A pty of the test's own, never read after the
-    desk is up."""
+    """A terminal that stops reading (a frozen remote session), then hangs up. The output thread blocks in its
+    write; the desk goes on reading keys all the same (with Textual's own output queue of 30 frames, the event loop
+    blocked too, after about 30 keys: the rest stayed unread and were lost at the hang-up). Textual's shutdown waits
+    for that output thread: calldesk still ends (after HANGUP_GRACE) instead of staying for ever with the store open,
+    and everything typed is kept as a draft. A pty of the test's own, never read after the desk is up."""
     import pty
     import select
 
@@ -151,6 +152,11 @@ def test_a_terminal_that_stopped_reading_then_hung_up_still_ends_calldesk(tmp_pa
         for char in "Maria Lopez, who called twice about the bus that never came to her stop this week":
             os.write(master, char.encode())
             time.sleep(0.02)
+        for _ in range(150):  # 300 more keys, each a frame the terminal does not take: x, then backspace
+            os.write(master, b"x")
+            time.sleep(0.01)
+            os.write(master, b"\x7f")
+            time.sleep(0.01)
         time.sleep(1.0)
         desk.send_signal(signal.SIGHUP)
         code = desk.wait(timeout=15)  # (TimeoutExpired: calldesk stayed after the hang-up)
