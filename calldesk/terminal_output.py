@@ -4,7 +4,8 @@ Textual's output thread takes frames from a queue of 30; when the terminal stops
 a stalled link) its write blocks, the queue fills, and the next frame blocks the event loop itself: keys typed
 meanwhile wait unread in the terminal, no draft is kept, and a hang-up then loses them. Here the queue holds up to
 BACKLOG characters of frames first (hours of typing), so the desk goes on reading keys and keeping drafts while the
-terminal catches up or goes away; only past that does the desk wait for the terminal, as Textual's does.
+terminal catches up or goes away; only past that does the desk wait for the terminal, as Textual's does. A terminal
+gone for good (a write fails) takes no more frames, and nothing waits for it.
 """
 
 from __future__ import annotations
@@ -26,17 +27,30 @@ class DeskWriter(WriterThread):
         super().__init__(file)
         self._pending: deque[str | None] = deque()
         self._backlog = 0
+        self._gone = False
         self._changed = threading.Condition()
 
     def write(self, text: str) -> None:
         with self._changed:
-            while self._backlog > BACKLOG:
+            while self._backlog > BACKLOG and not self._gone:
                 self._changed.wait()
+            if self._gone:
+                return  # (the terminal is gone: nothing will read it)
             self._pending.append(text)
             self._backlog += len(text)
             self._changed.notify_all()
 
     def run(self) -> None:
+        try:
+            self._write_all()
+        except OSError:  # the terminal is gone (EIO once it hung up): what is left is dropped, nobody waits for it
+            with self._changed:
+                self._gone = True
+                self._pending.clear()
+                self._backlog = 0
+                self._changed.notify_all()
+
+    def _write_all(self) -> None:
         write, flush = self._file.write, self._file.flush
         while True:
             with self._changed:
@@ -56,7 +70,8 @@ class DeskWriter(WriterThread):
 
     def stop(self) -> None:
         with self._changed:
-            self._pending.append(None)
+            if not self._gone:
+                self._pending.append(None)
             self._changed.notify_all()
         self.join()
 

@@ -3,6 +3,7 @@ written still reaches the terminal, in order, once it reads again."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
@@ -64,3 +65,26 @@ def test_past_the_backlog_a_write_waits_for_the_terminal(monkeypatch: pytest.Mon
     os.close(read_end)
     assert len(got) == 500_000
 
+
+
+def test_a_terminal_gone_for_good_takes_no_more_frames_and_nothing_waits_for_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(terminal_output, "BACKLOG", 10_000)
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the terminal hung up: every write fails (EPIPE here, EIO on a tty)
+    with open(write_end, "w") as terminal:
+        writer = DeskWriter(terminal)
+        writer.start()
+        done = threading.Event()
+
+        def write_and_stop() -> None:
+            for _ in range(1000):  # 1 MB, a hundred times the backlog
+                writer.write("z" * 1000)
+            writer.stop()
+            done.set()
+
+        threading.Thread(target=write_and_stop, daemon=True).start()
+        assert done.wait(5), "a write or the stop waited for a terminal that is gone"
+        assert not writer.is_alive()
+        with contextlib.suppress(OSError):  # (what Python's own buffer still holds cannot be written either)
+            terminal.close()
