@@ -60,19 +60,33 @@ def signed_in_login(engine: Engine, configured_user: str | None = None) -> str:
 
 def actor_for(session: Session, username: str) -> Actor:
     """The active user `username`, or UnknownUser saying what to do."""
-    if not USERNAME.fullmatch(username):  # checked before any query (a NUL would be a raw error on PostgreSQL)
-        raise UnknownUser(f"{username!r} is not a calldesk user name.")
+    _check_name(username)
     others = select(func.count()).select_from(User).where(User.active == True,  # noqa: E712
                                                           User.username != username).scalar_subquery()
-    found = session.exec(select(User, others).where(User.username == username)).first()
-    if found is None:
+    found, colleagues = session.exec(select(User, others).where(User.username == username)).first() or (None, 0)
+    user = _active(found, username)
+    return Actor(user.username, user.role, user.full_name, listed(user.places), sole=colleagues == 0)
+
+
+def active_user(session: Session, username: str) -> User:
+    """The row of the active user `username` (someone work is handed to), or UnknownUser saying what to do."""
+    _check_name(username)
+    return _active(session.exec(select(User).where(User.username == username)).first(), username)
+
+
+def _check_name(username: str) -> None:
+    if not USERNAME.fullmatch(username):  # checked before any query (a NUL would be a raw error on PostgreSQL)
+        raise UnknownUser(f"{username!r} is not a calldesk user name.")
+
+
+def _active(user: User | None, username: str) -> User:
+    if user is None:
         raise UnknownUser(
             f"'{username}' is not a calldesk user; ask an admin to run: calldesk user add {username} --role agent"
         )
-    user, colleagues = found
     if not user.active:
         raise UnknownUser(f"'{username}' has been deactivated; ask an admin to reactivate the account.")
-    return Actor(user.username, user.role, user.full_name, listed(user.places), sole=colleagues == 0)
+    return user
 
 
 def authorise(uow: UnitOfWork, actor: Actor, action: str) -> Actor:

@@ -24,20 +24,31 @@ from calldesk.rules.contact import normalise_phone
 from calldesk.rules.profile import Profile
 from calldesk.store.db import audit
 from calldesk.store.db.uow import UnitOfWork
-from calldesk.store.db.users import Actor, actor_for, authorise
+from calldesk.store.db.users import Actor, active_user, authorise
 from calldesk.store.read.one_case import get_case
 
 
 def add_callback(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CallbackCreate) -> CallbackPublic:
     """A message becomes a callback task: urgent or from a superior due now, else within 1 business day."""
+    return _add_callback(uow, actor=actor, profile=profile, data=data, case=None)
+
+
+def _add_callback(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CallbackCreate,
+                  case: Case | None) -> CallbackPublic:
+    """add_callback; `case`: the case `data` names as this transaction already holds it, locked (a call's save),
+    else it is read and locked here."""
     actor = authorise(uow, actor, "add_callback")
     if not (data.caller_name.strip() or data.phone):
         raise InvalidInput("Enter who called (a name or a phone number).", field="caller_name")
     now = utcnow()
     received = check_received(data.received_at, now=now) if data.received_at else now
-    owner = actor_for(uow.session, data.assigned_to).username if data.assigned_to else actor.username
-    _present(uow.session, profile, owner, now)
-    case = get_case(uow.session, data.case_number, viewer=actor, for_update=True) if data.case_number else None
+    if data.assigned_to:
+        owner = _present_user(uow.session, profile, data.assigned_to, now)
+    else:
+        owner = actor.username
+        _present(uow.session, profile, owner, now)
+    if case is None and data.case_number:
+        case = get_case(uow.session, data.case_number, viewer=actor, for_update=True)
     case_id = case.id if case is not None else None
     if case is not None:
         case.updated_at = utcnow()  # bumps the case's version: a concurrent mark_abuse sees this callback
@@ -71,7 +82,7 @@ def add_intake_callback(uow: UnitOfWork, *, actor: Actor, profile: Profile, case
             owner = case.assigned_to
         except RuleRefused:
             pass  # away today: the agent who took the call has it (and can hand it on)
-    return add_callback(uow, actor=actor, profile=profile, data=CallbackCreate(
+    return _add_callback(uow, actor=actor, profile=profile, case=case, data=CallbackCreate(
         caller_name=case.caller_name or "", phone=case.phone, urgent=case.urgent, assigned_to=owner,
         message=intake_callback_message(case.case_number, case.category), case_number=case.case_number))
 
@@ -120,7 +131,18 @@ def _present(session: Session, profile: Profile, username: str, now: datetime) -
     """RuleRefused when `username` is away today: a callback is never handed to someone absent."""
     user = session.exec(select(User).where(User.username == username)).first()
     if user is not None:
-        check_present(username, absent_since=user.absent_since, today=calendar_for(profile).local(now).date())
+        _at_work(profile, user, now)
+
+
+def _present_user(session: Session, profile: Profile, username: str, now: datetime) -> str:
+    """The active user `username` (UnknownUser otherwise), at work today (RuleRefused otherwise), in one read."""
+    user = active_user(session, username)
+    _at_work(profile, user, now)
+    return user.username
+
+
+def _at_work(profile: Profile, user: User, now: datetime) -> None:
+    check_present(user.username, absent_since=user.absent_since, today=calendar_for(profile).local(now).date())
 
 
 def reassign_callback(uow: UnitOfWork, *, actor: Actor, profile: Profile, callback_id: int,
@@ -128,10 +150,10 @@ def reassign_callback(uow: UnitOfWork, *, actor: Actor, profile: Profile, callba
     """Supervisors hand an absent colleague's callbacks to someone present (never to someone absent)."""
     actor = authorise(uow, actor, "reassign")
     row = _open(uow, callback_id)
-    target = actor_for(uow.session, to_user)
+    target = active_user(uow.session, to_user)
     if target.username == row.assigned_to:
         raise RuleRefused(f"Callback {callback_id} is already {target.username}'s.")
-    _present(uow.session, profile, target.username, utcnow())
+    _at_work(profile, target, utcnow())
     _bump_case(uow, row.case_id)
     audit.record(uow.session, actor=actor.username, action="callback.reassign", entity="callback",
                  entity_id=row.id, case_id=row.case_id, field="assigned_to", old=row.assigned_to,
