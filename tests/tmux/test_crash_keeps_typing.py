@@ -149,16 +149,17 @@ def test_a_terminal_that_stopped_reading_then_hung_up_still_ends_calldesk(tmp_pa
         # From here nothing reads the terminal: the call's frames fill it until the output thread blocks.
         os.write(master, b"\x0e")  # ctrl+n
         time.sleep(1.0)
-        name = "Maria Lopez, who called twice about the bus that never came to her stop this week"
-        for char in name:
-            os.write(master, char.encode())
-            time.sleep(0.02)
-        for _ in range(100):  # 200 more keys, each a frame the terminal does not take: x, then backspace
+        for _ in range(100):  # 200 keys, each a frame the terminal does not take: x, then backspace
             os.write(master, b"x")
             time.sleep(0.005)
             os.write(master, b"\x7f")
             time.sleep(0.005)
-        # The desk read every key and kept the draft, the terminal still unread (the event loop was not held up).
+        name = "Maria Lopez, who called twice about the bus that never came to her stop this week"
+        for char in name:
+            os.write(master, char.encode())
+            time.sleep(0.02)
+        # The desk read every key (the name whole is the state after the last one) and kept the draft, the terminal
+        # still unread: its event loop was not held up.
         wait_for_draft(store, {"caller_name": name}, seconds=15)
         desk.send_signal(signal.SIGHUP)
         code = desk.wait(timeout=15)  # (TimeoutExpired: calldesk stayed after the hang-up)
