@@ -3,7 +3,10 @@ login made by `db grant`, as a team runs (row-level security and the database's 
 back through the desk's save (`save_call`: routing, repeat check, number, audit, one transaction) for a few seconds.
 Figures: saves a second (target: rising with N) and the 99th percentile of one save (target <= 300 ms at 32
 agents); beside them, how many agents wait on a lock at a time (sampled from pg_stat_activity: a save that holds a
-row others need shows there, however fast the machine). Needs CALLDESK_BENCH_PG_URL or CALLDESK_TEST_PG_URL.
+row others need shows there, however fast the machine), and where the CPU went: each save's in its agent's process,
+in PostgreSQL's (every server process, sampled from /proc: the server is this machine's), and how busy the cores
+were. The agents share the machine's cores with the server, as they would not at an agency (each desk its own PC).
+Needs CALLDESK_BENCH_PG_URL or CALLDESK_TEST_PG_URL.
 
     python -m benchmarks.pg_agents [--agents 4,8,16,32] [--seconds 6]
 """
@@ -131,9 +134,10 @@ def _agent(url: str, k: int, seconds: float, start: Barrier, results: Queue,  # 
     start.wait(300)  # an agent that died before saving breaks the barrier: a refusal, not a hang
     ends = time.perf_counter() + seconds
     took: list[float] = []
+    cpu = time.process_time()
     while time.perf_counter() < ends:
         took.append(save(len(took) + 1))
-    results.put(took)
+    results.put((took, time.process_time() - cpu))
     store.close()
 
 
@@ -154,17 +158,21 @@ class LockWatch:
 
         query = text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
                      "AND wait_event_type = 'Lock'")
-        with self.engine.connect() as conn:
-            while not self.stop.wait(0.02):
-                self.samples.append(int(conn.execute(query).scalar_one()))
+        while not self.stop.wait(0.02):
+            self.samples.append(int(self.conn.execute(query).scalar_one()))
 
     def __enter__(self) -> LockWatch:
+        from sqlalchemy import text
+
+        self.conn = self.engine.connect()
+        self.backend = int(self.conn.execute(text("SELECT pg_backend_pid()")).scalar_one())  # (not an agent's)
         self.thread.start()
         return self
 
     def __exit__(self, *_: object) -> None:
         self.stop.set()
         self.thread.join(5)
+        self.conn.close()
         self.engine.dispose()
 
     @property
@@ -172,9 +180,62 @@ class LockWatch:
         return statistics.mean(self.samples) if self.samples else 0.0
 
 
-def run(url: str, agents: int, seconds: float, round_: int = 0) -> tuple[float, float, float, float]:
-    """N agents at once: saves a second, median and 99th percentile of one save (ms), and the mean number of
-    agents waiting on a lock."""
+class ServerCpu:
+    """The CPU the agents' PostgreSQL backends use while they save (their processes are this machine's, the
+    server's own: /proc), sampled every 0.2 s until each ends, and how busy the machine's cores were meanwhile."""
+
+    def __init__(self, exclude: int) -> None:
+        self.exclude = exclude  # (the lock watch's own backend)
+        self.first: dict[int, int] = {}
+        self.used: dict[int, int] = {}
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+
+    def _backends(self) -> dict[int, int]:
+        ticks = {}
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit() or int(entry.name) == self.exclude:
+                continue
+            try:
+                with open(f"/proc/{entry.name}/stat") as stat:
+                    name, fields = stat.read().rsplit(")", 1)
+            except OSError:
+                continue
+            if name.endswith("(postgres"):
+                values = fields.split()
+                ticks[int(entry.name)] = int(values[11]) + int(values[12])  # utime + stime
+        return ticks
+
+    def _watch(self) -> None:
+        while not self.stop.wait(0.2):
+            for pid, ticks in self._backends().items():
+                self.used[pid] = ticks
+
+    @staticmethod
+    def _machine() -> tuple[int, int]:
+        with open("/proc/stat") as stat:
+            values = [int(v) for v in stat.readline().split()[1:]]
+        return sum(values), values[3] + values[4]  # all, idle + iowait
+
+    def __enter__(self) -> ServerCpu:
+        self.first, self.machine = self._backends(), self._machine()
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop.set()
+        self.thread.join(5)
+        total, idle = self._machine()
+        self.busy = 1 - (idle - self.machine[1]) / max(1, total - self.machine[0])
+
+    @property
+    def seconds(self) -> float:
+        return sum(t - self.first.get(pid, 0) for pid, t in self.used.items()) / os.sysconf("SC_CLK_TCK")
+
+
+def run(url: str, agents: int, seconds: float, round_: int = 0) -> tuple[float, float, float, float, str]:
+    """N agents at once: saves a second, median and 99th percentile of one save (ms), the mean number of agents
+    waiting on a lock, and where the CPU went (each save's in the agent and in PostgreSQL, the machine's use)."""
     context = mp.get_context("fork")
     start, results = context.Barrier(agents + 1), context.Queue()
     procs = [context.Process(target=_agent, args=(url, k, seconds, start, results, round_))
@@ -183,14 +244,18 @@ def run(url: str, agents: int, seconds: float, round_: int = 0) -> tuple[float, 
         p.start()
     start.wait(300)  # an agent that died before saving breaks the barrier: a refusal, not a hang
     began = time.perf_counter()
-    with LockWatch(url) as locks:
-        took = [t for _ in procs for t in results.get(timeout=seconds + 120)]
+    with LockWatch(url) as locks, ServerCpu(exclude=locks.backend) as server:
+        reports = [results.get(timeout=seconds + 120) for _ in procs]
     elapsed = time.perf_counter() - began
     for p in procs:
         p.join(30)
+    took = [t for times, _ in reports for t in times]
+    agent_cpu = sum(cpu for _, cpu in reports)
     ordered = sorted(took)
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    return len(took) / elapsed, statistics.median(took) * 1000, p99 * 1000, locks.mean
+    cpu = (f"CPU a save: {agent_cpu / len(took) * 1000:.1f} ms in the agent, {server.seconds / len(took) * 1000:.1f} "
+           f"ms in PostgreSQL (all its processes: backends, autovacuum, WAL); the cores {server.busy:.0%} busy")
+    return len(took) / elapsed, statistics.median(took) * 1000, p99 * 1000, locks.mean, cpu
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -210,13 +275,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {'agents':>6} {'saves/s':>9} {'median':>9} {'p99':>9} {'waiting':>8}   target")
         previous = 0.0
         for n in counts:
-            rate, median, p99, waiting = run(url, n, args.seconds, round_=counts.index(n))
+            rate, median, p99, waiting, cpu = run(url, n, args.seconds, round_=counts.index(n))
             rising = rate >= previous
             good = rising and (n != AT_AGENTS or p99 <= P99_MS)
             ok &= good
             target = f"saves/s rising{f'; p99 <= {P99_MS:.0f} ms' if n == AT_AGENTS else ''}"
             print(f"  {n:>6} {rate:>9.0f} {median:>6.0f} ms {p99:>6.0f} ms {waiting:>8.1f}   {target:<30} "
                   f"{'ok' if good else 'MISSED'}")
+            print(f"         ({cpu})")
             print_load("         ")
             previous = rate
     finally:
