@@ -75,16 +75,17 @@ def add_intake_callback(uow: UnitOfWork, *, actor: Actor, profile: Profile, case
     has_one = uow.session.exec(select(Callback.id).where(Callback.case_id == case.id)).first() is not None
     if not intake_callback_needed(needs_follow_up=case.needs_follow_up, case_has_callback=has_one):
         return None
-    owner = actor.username
-    if case.assigned_to and case.assigned_to != owner:
+    def callback_for(owner: str) -> CallbackPublic:  # (refused before it writes anything when owner is away)
+        return _add_callback(uow, actor=actor, profile=profile, case=case, data=CallbackCreate(
+            caller_name=case.caller_name or "", phone=case.phone, urgent=case.urgent, assigned_to=owner,
+            message=intake_callback_message(case.case_number, case.category), case_number=case.case_number))
+
+    if case.assigned_to and case.assigned_to != actor.username:
         try:
-            _present(uow.session, profile, case.assigned_to, utcnow())
-            owner = case.assigned_to
+            return callback_for(case.assigned_to)
         except RuleRefused:
             pass  # away today: the agent who took the call has it (and can hand it on)
-    return _add_callback(uow, actor=actor, profile=profile, case=case, data=CallbackCreate(
-        caller_name=case.caller_name or "", phone=case.phone, urgent=case.urgent, assigned_to=owner,
-        message=intake_callback_message(case.case_number, case.category), case_number=case.case_number))
+    return callback_for(actor.username)
 
 
 def complete_callback(uow: UnitOfWork, *, actor: Actor, callback_id: int) -> CallbackPublic:
