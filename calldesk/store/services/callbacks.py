@@ -42,11 +42,8 @@ def _add_callback(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: Call
         raise InvalidInput("Enter who called (a name or a phone number).", field="caller_name")
     now = utcnow()
     received = check_received(data.received_at, now=now) if data.received_at else now
-    if data.assigned_to:
-        owner = _present_user(uow.session, profile, data.assigned_to, now)
-    else:
-        owner = actor.username
-        _present(uow.session, profile, owner, now)
+    # (the actor, authorised just now, is an active user: one check for whoever gets the callback)
+    owner = _present_user(uow.session, profile, data.assigned_to or actor.username, now)
     if case is None and data.case_number:
         case = get_case(uow.session, data.case_number, viewer=actor, for_update=True)
     case_id = case.id if case is not None else None
@@ -128,15 +125,9 @@ def _open(uow: UnitOfWork, callback_id: int) -> Callback:
     return row
 
 
-def _present(session: Session, profile: Profile, username: str, now: datetime) -> None:
-    """RuleRefused when `username` is away today: a callback is never handed to someone absent."""
-    user = session.exec(select(User).where(User.username == username)).first()
-    if user is not None:
-        _at_work(profile, user, now)
-
-
 def _present_user(session: Session, profile: Profile, username: str, now: datetime) -> str:
-    """The active user `username` (UnknownUser otherwise), at work today (RuleRefused otherwise), in one read."""
+    """The active user `username` (UnknownUser otherwise), at work today (RuleRefused otherwise: a callback is
+    never handed to someone absent), in one read."""
     user = active_user(session, username)
     _at_work(profile, user, now)
     return user.username
