@@ -62,14 +62,24 @@ class CallBar(Vertical):
         return f"Call {seconds // 60:02d}:{seconds % 60:02d}"
 
     def _tick(self) -> None:
+        # Only on show (a dialog over the call too). Out of sight (the screen prepared for the next call, or a call
+        # behind F3/F4), a changed timer would have the whole hidden screen laid out and rendered again each
+        # second, tens of ms on the UI thread beside the agent's keys on the desk or the queue. The screen shows the
+        # time again as it comes back.
+        if self.is_attached and self.screen in self.app.screen_stack:
+            self.show_time()
+
+    def show_time(self) -> None:
+        """The call's time now, if it changed."""
         for timer in self.query("#timer"):  # none while the bar is still mounting, or already going
-            if isinstance(timer, Static):  # its size is fixed: a repaint, not a layout of the whole screen (which
-                timer.update(self._elapsed(), layout=False)  # costs tens of ms a second, beside the agent's keys)
+            elapsed = self._elapsed()
+            if isinstance(timer, Static) and elapsed != str(timer.content):  # its size is fixed: a repaint, not a
+                timer.update(elapsed, layout=False)  # layout of the whole screen
 
     def restart(self, started: datetime) -> None:
         """The call starts now (a screen prepared ahead of the call)."""
         self.started = started
-        self._tick()
+        self.show_time()
 
     def reset(self, started: datetime) -> None:
         """As on a new call: no case, no abuse words, the timer from `started`."""

@@ -110,9 +110,17 @@ async def test_ctrl_n_during_a_call_keeps_that_call_and_types_into_the_new_one(m
 async def test_the_call_timer_repaints_without_laying_out_the_screen(make_app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """The timer ticks once a second; a layout of the whole five-tab form costs tens of ms on the UI thread, beside
     the agent's keys, so a tick (a fixed-size line) must only repaint."""
-    app = make_app()
+    import time
+    from datetime import timedelta
+
+    from tests.ui.conftest import NOW
+
+    began = time.monotonic()
+    app = make_app(clock=lambda: NOW + timedelta(seconds=time.monotonic() - began))  # a clock that runs
     async with app.run_test(size=SIZE) as pilot:
         screen = await in_a_new_call(pilot)
+        assert await until(pilot, lambda: screen.calendar_ready, 30)  # (the deadlines it brings are laid out)
+        await settle(pilot)
         layouts: list[float] = []
         real = IntakeScreen._refresh_layout
 
@@ -125,5 +133,5 @@ async def test_the_call_timer_repaints_without_laying_out_the_screen(make_app, m
         timer = screen.query_one("#timer")
         monkeypatch.setattr(type(timer), "update", lambda self, *a, _u=type(timer).update, **k: (ticks.append(1),
                                                                                                   _u(self, *a, **k)))
-        await pilot.pause(2.3)
+        await pilot.pause(3.4)  # three ticks, each a second later on the clock (one may come late on a busy machine)
         assert len(ticks) >= 2 and layouts == []

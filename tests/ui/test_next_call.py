@@ -173,3 +173,58 @@ def test_a_draft_says_when_its_call_started_in_the_agencys_time(profile) -> None
     form = {"caller_name": "Ana Ruiz", "category": "Transportation", "call_started": "2026-11-23T18:00:00+00:00"}
     assert describe_draft(form, profile) == "Ana Ruiz: Transportation (started Mon 23 Nov 10:00)"
     assert describe_draft(form) == "Ana Ruiz: Transportation (started 2026-11-23 18:00 UTC)"  # no profile: UTC, said
+
+
+async def test_the_screen_waiting_for_the_next_call_is_not_drawn_again_each_second(  # type: ignore[no-untyped-def]
+        make_app, monkeypatch) -> None:
+    """Its call timer stands still out of sight: a tick there would have the whole hidden screen laid out and
+    rendered (tens of ms on the UI thread) every second while the agent works on the desk or the queue. On show, and
+    behind a dialog, it runs."""
+    import time
+    from datetime import timedelta
+
+    from calldesk.widgets.call_bar import CallBar
+    from tests.ui.conftest import NOW
+
+    began = time.monotonic()
+    hidden_layouts = 0
+    layout = IntakeScreen._refresh_layout
+
+    def counted(screen: IntakeScreen, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        nonlocal hidden_layouts
+        if not screen.is_current:
+            hidden_layouts += 1
+        layout(screen, *args, **kwargs)
+
+    monkeypatch.setattr(IntakeScreen, "_refresh_layout", counted)
+    app = make_app(clock=lambda: NOW + timedelta(seconds=time.monotonic() - began))  # a clock that runs
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await new_call(pilot)
+        timer = screen.query_one(CallBar).query_one("#timer", Static)
+        await pilot.press(*"Ana")
+        await pilot.pause(2.2)
+        assert str(timer.content) != "Call 00:00", "the timer runs during the call"
+        await pilot.press("escape")  # left: kept as a draft, the screen emptied for the next call
+        await settle(pilot, 0.5)
+        assert isinstance(app.screen, DeskScreen)
+        hidden_layouts = 0
+        await pilot.pause(3.2)  # three ticks' time on the desk
+        assert hidden_layouts == 0, f"the hidden call screen was laid out {hidden_layouts} times"
+        shown = time.monotonic()
+        await new_call(pilot)
+        await pilot.pause()
+        minutes, seconds = str(timer.content).removeprefix("Call ").split(":")
+        assert 60 * int(minutes) + int(seconds) <= time.monotonic() - shown + 1, "the new call's time, from 0"
+        await pilot.press("f4")  # the queue, the call behind it: its timer stands still out of sight...
+        await settle(pilot)
+        assert app.screen is not screen
+        away = str(timer.content)
+        await pilot.pause(2.2)
+        await pilot.press("f3")  # ...and shows the call's time as the call comes back
+        await pilot.pause()
+        assert app.screen is screen and str(timer.content) > away, (away, str(timer.content))
+        await pilot.press("f1")  # help over the call: the call goes on, and so does its timer
+        await pilot.pause()
+        before = str(timer.content)
+        await pilot.pause(2.5)
+        assert str(timer.content) != before, "the timer runs behind a dialog"

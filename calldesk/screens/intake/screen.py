@@ -183,6 +183,8 @@ class IntakeScreen(CallAbuse):
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         self.prepared = False  # on show now (FreshScreen skips the restyle of a first showing)
         super()._on_screen_resume(event)
+        for bar in self.query(CallBar):  # (its timer stood still while the screen was out of sight)
+            bar.show_time()
 
     def on_idle(self) -> None:
         # Prepared out of sight: lay it out and render it now, while the agent waits, so that showing it is one
