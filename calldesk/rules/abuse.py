@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -52,31 +53,38 @@ def scrub_narrative(values: Mapping[str, object]) -> dict[str, object]:
     return {key: ("" if key in NARRATIVE_FIELDS else value) for key, value in values.items()}
 
 
+def _folded(text: str) -> str:
+    """`text` as the keywords are matched: case folded, accents dropped ("golpeó", "GOLPEO" and "golpeo" alike:
+    a parent typing on a phone leaves the accents out)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+
+
 @lru_cache(maxsize=32)
 def _keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern[str] | None:
-    phrases = sorted({" ".join(k.split()).casefold() for k in keywords if k.strip()}, key=len, reverse=True)
+    phrases = sorted({_folded(" ".join(k.split())) for k in keywords if k.strip()}, key=len, reverse=True)
     if not phrases:
         return None
     # Whole words only ("hit" must not match "white"); spaces in a phrase match any whitespace.
     body = "|".join(r"\s+".join(re.escape(word) for word in phrase.split()) for phrase in phrases)
-    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
 
 
 @lru_cache(maxsize=32)
 def _keyword_names(keywords: tuple[str, ...]) -> dict[str, str]:
-    """Each keyword's matching form (words single-spaced, case folded) -> the keyword as listed."""
-    return {" ".join(k.split()).casefold(): k.strip() for k in keywords if k.strip()}
+    """Each keyword's matching form (words single-spaced, folded) -> the keyword as listed."""
+    return {_folded(" ".join(k.split())): k.strip() for k in keywords if k.strip()}
 
 
 def abuse_words_in(text: str | None, keywords: Sequence[str]) -> list[str]:
-    """The keywords (as listed) found in `text` as whole words or phrases, ignoring case, in text order."""
+    """The keywords (as listed) found in `text` as whole words or phrases, ignoring case and accents, in text
+    order."""
     pattern = _keyword_pattern(tuple(keywords))
     if pattern is None or not text:
         return []
     by_key = _keyword_names(tuple(keywords))
     found: list[str] = []
-    for match in pattern.finditer(text):
-        keyword = by_key.get(" ".join(match.group(0).split()).casefold(), match.group(0))
+    for match in pattern.finditer(_folded(text)):
+        keyword = by_key.get(" ".join(match.group(0).split()), match.group(0))
         if keyword not in found:
             found.append(keyword)
     return found

@@ -42,6 +42,11 @@ def test_scrub_narrative_empties_every_narrative_field_and_keeps_the_rest() -> N
         ("She says she was touched   inappropriately on the bus.", ["touched inappropriately"]),
         ("The white bus was late; nothing else happened.", []),  # "hit" inside "white" is not a word
         ("He was beaten. Beaten again last week.", ["beaten"]),
+        # Spanish, with and without its accents (the web form is offered in Spanish; a phone drops the accents)
+        ("El maestro golpeó a mi hijo y tiene moretones.", ["golpeó", "moretones"]),
+        ("EL CHOFER GOLPEO A MI HIJO", ["golpeó"]),
+        ("My daughter was hurt by her teacher, he grabbed and shook her.", ["hurt by", "grabbed", "shook her"]),
+        ("La pega del cartel no sirve; el autobús llegó tarde.", []),  # "pega" alone (glue) is not a keyword
         ("", []),
     ],
 )

@@ -154,3 +154,14 @@ def test_oc_web_items_get_their_two_day_review_and_reportability_applies(store: 
     assert due == calendar.end_of_day(day)
     # Discrimination is not reportable: routed to the civil rights coordinator (social_services.toml).
     assert (cases[routed].reportable, cases[routed].route_to) == (False, "civil rights coordinator")
+
+
+def test_spanish_words_pointing_to_abuse_are_not_kept_either(store: Store, staff: dict[str, Actor],
+                                                             tmp_path: Path) -> None:
+    """The form is offered in Spanish, so its guard reads Spanish too, with or without the accents a phone drops."""
+    with serving(store, tmp_path / "web") as served, served.client() as client:
+        sent = submit(client, "es", **{**ANN, "claim": "El maestro golpeo a mi hijo y tiene moretones.",
+                                       "evidence": "", "tried_school_with": ""})
+    assert sent.status_code == 200
+    case = _case(store, request_number(sent))
+    assert case.abuse_marked and case.urgent and (case.claim, case.evidence) == ("", "")
