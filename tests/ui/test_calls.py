@@ -260,3 +260,34 @@ async def test_a_stale_save_is_refused_with_the_form_kept(make_app, desk_store: 
         assert screen.query_one("#claim", TextArea).text == "She called back with more detail."
         assert isinstance(app.screen, IntakeScreen)
     assert cases(desk_store)[0].claim == ""
+
+
+async def test_a_refused_add_the_student_leaves_the_cursor_where_the_agent_types(make_app) -> None:  # type: ignore[no-untyped-def]
+    """Adding the student saves the call first; refused (no category yet), it says so on the spot. The cursor
+    stays on Confidentiality, so what the agent types next (the consent) never lands in Category or the claim."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await new_call(pilot)
+        await type_into(pilot, "caller_name", "Rosa Gomez")
+        await choose(pilot, "relationship", "relative")
+        await pilot.press("alt+3")
+        await settle(pilot)
+        await type_into(pilot, "student_name", "Leo Gomez")
+        await type_into(pilot, "records_asked", "grades")
+        add = screen.query_one("#add-student")
+        add.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        banner = screen.query_one("#refusal-banner", Banner)
+        assert banner.message.startswith("The student was not added: "), banner.message
+        assert app.focused is add and screen.form.active_tab == "confidentiality"
+        assert screen.call.student is None and screen.call.case is None
+        await pilot.press("tab", *"Ana")  # on to the consent's first field
+        await settle(pilot)
+        assert screen.query_one("#category", Select).value == Select.NULL
+        assert screen.query_one("#consent_signed_by", Input).value == "Ana"
+        await choose(pilot, "category", "Attendance")  # the category given, the student is added
+        add.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.call.student is not None and not banner.message  # and the refusal is gone

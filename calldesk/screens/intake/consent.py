@@ -15,12 +15,15 @@ from calldesk.screens.intake import call as intake_call
 from calldesk.screens.intake.call import Call
 from calldesk.screens.intake.drafts import CallDrafts
 from calldesk.screens.intake.messages import ConsentChecked, Refused
+from calldesk.widgets.banner import Banner
 from calldesk.widgets.confidentiality import Confidentiality
 
 if TYPE_CHECKING:
     from calldesk.models import CasePublic
 
 CONSENT_BUTTONS = {"add-student": "add_student", "record-consent": "record_consent", "disclose": "disclose"}
+NOT_DONE = {"add_student": "The student was not added", "record_consent": "The consent was not recorded",
+            "disclose": "The disclosure was not logged", "check": ""}
 
 
 class CallConsent(CallDrafts):
@@ -34,6 +37,7 @@ class CallConsent(CallDrafts):
         action = CONSENT_BUTTONS.get(event.button.id or "")
         if action is not None:
             self.form.clear_errors()
+            self.query_one("#refusal-banner", Banner).clear()  # (what an earlier step or save was refused for)
             self.consent_action(self.snapshot(), action)
 
     def _check_consent(self) -> None:
@@ -51,7 +55,7 @@ class CallConsent(CallDrafts):
             self.post_message(ConsentChecked(call.client_id,
                                              intake_store.consent_action(self.desk, call, call.drafts, action)))
         except CalldeskError as exc:
-            self.post_message(Refused(call.client_id, exc))
+            self.post_message(Refused(call.client_id, exc, NOT_DONE[action]))
 
     @on(ConsentChecked)
     def _consent_checked(self, event: ConsentChecked) -> None:

@@ -78,8 +78,11 @@ class CaseResumed(CallMessage):
 
 
 class Refused(CallMessage):
-    """A service refused: shown as a banner (and next to the field), with the form kept as typed."""
+    """A service refused: shown as a banner (and next to the field), with the form kept as typed. `step`: what was
+    not done, for a step the agent took beside the form (a button on a tab): the refusal then names it and leaves
+    the cursor where the agent is, instead of taking it to the field named."""
 
-    def __init__(self, client_id: str, error: CalldeskError) -> None:
+    def __init__(self, client_id: str, error: CalldeskError, step: str = "") -> None:
         super().__init__(client_id)
         self.error = error
+        self.step = step

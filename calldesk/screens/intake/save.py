@@ -121,19 +121,21 @@ class CallSaving(CallConsent):
         self.query_one(FollowUp).show_entries(saved.follow_ups, f"Next follow-up entry due by {when}." if when
                                               else "No follow-up clock on this case.")
 
-    def _refuse(self, error: CalldeskError) -> None:
-        """A refusal: each missing field's sentence under it (the first one focused), always as a banner;
-        nothing typed is touched."""
+    def _refuse(self, error: CalldeskError, step: str = "") -> None:
+        """A refusal: each missing field's sentence under it, always as a banner; nothing typed is touched. A save's
+        refusal takes the cursor to the first field named (its tab comes forward); a `step` beside the form (a
+        button on a tab) says it was not done, and the cursor stays where the agent is."""
         fields: dict[str, str] = getattr(error, "fields", None) or {getattr(error, "field", None) or "": error.message}
         for name, message in fields.items():
             self.form.show_error(name or None, message, focus=False)
         first = next((name for name in fields if self.form.field(name) is not None), None)
-        if first is not None:  # its tab comes forward and it takes the cursor; the others only say what is missing
+        if first is not None and not step:  # the others only say what is missing
             self.form.show_error(first, fields[first])
-        self.query_one("#refusal-banner", Banner).show(error.message, "stop")
-        self.notify(inert(error.message), severity="error", timeout=8, markup=False)
+        said = f"{step}: {error.message}" if step else error.message
+        self.query_one("#refusal-banner", Banner).show(said, "stop")
+        self.notify(inert(said), severity="error", timeout=8, markup=False)
 
     @on(Refused)
     def _refused(self, event: Refused) -> None:
         if event.client_id == self.call.client_id:
-            self._refuse(event.error)
+            self._refuse(event.error, event.step)
