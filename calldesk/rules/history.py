@@ -70,6 +70,7 @@ ACTION_WORDS: dict[str, str] = {
     "case.abuse_marked": "marked the call as suspected child abuse", "followup.add": "added a follow-up entry",
     "plan.set": "set the plan and its timeline", "resolution.update": "wrote the resolution",
     "letter.draft": "drafted the response letter", "letter.submit": "submitted the response letter for approval",
+    "letter.withdraw": "took the response letter back from approval",
     "letter.return": "returned the response letter", "letter.approve": "approved the response letter",
     "letter.attach": "attached the signed response letter", "meeting.schedule": "scheduled a resolution meeting",
     "meeting.outcome": "recorded the meeting's outcome", "student.add": "recorded a student",

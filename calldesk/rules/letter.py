@@ -129,6 +129,15 @@ def check_draft(*, letter_status: str, abuse_marked: bool) -> None:
                           "is a draft (an alleged violation on the Resolution tab starts it).")
 
 
+def submission_step(*, submitted: bool, submit: bool, changed: bool) -> str | None:
+    """What saving the letter's words does to its submission for approval: "submit" (sent now, or its new words
+    sent again), "withdraw" (taken back on purpose: a submitted letter saved without submitting), or None (it
+    stays as it was: saved again unchanged and still submitted, or a draft kept)."""
+    if submit:
+        return None if submitted and not changed else "submit"
+    return "withdraw" if submitted else None
+
+
 def check_review(step: str, *, letter_status: str, submitted: bool, has_text: bool, note: str = "") -> str:
     """A supervisor reads a submitted draft: `approve` needs its text; `return` needs a note saying what to
     change. The note as kept (stripped)."""

@@ -228,3 +228,25 @@ def test_a_template_naming_an_unknown_placeholder_is_refused_when_the_profile_lo
     raw["letter_template"] = "Dear {parent}"
     with pytest.raises(Exception, match=r"names \{parent\}"):
         TypeAdapter(Profile).validate_python(raw)
+
+
+def test_a_submitted_letter_is_taken_back_only_on_purpose_and_the_trail_says_so(store: Store,
+                                                                                 staff: dict[str, Actor]) -> None:
+    """Saved again as it is (still submitted), the letter keeps waiting for approval, from when it was first sent;
+    saved without submitting, it is taken back, and the trail and the History say who did."""
+    sam = staff["specialist"]
+    number = _complaint(store, staff)
+    with store.uow() as uow:
+        draft_letter(uow, actor=sam, profile=lausd(), case_number=number, submit=True)
+    sent_at = _words(store, number).submitted_at
+    with store.uow() as uow:
+        draft_letter(uow, actor=sam, profile=lausd(), case_number=number, submit=True)  # the same words again
+    assert _words(store, number).submitted_at == sent_at is not None
+    with store.uow() as uow:
+        draft_letter(uow, actor=sam, profile=lausd(), case_number=number, submit=False)  # unticked: taken back
+    assert _words(store, number).submitted_at is None
+    with store.uow(readonly=True) as uow:
+        steps = [(e.action, e.old, e.new) for e in uow.session.exec(
+            select(AuditEvent).where(AuditEvent.action.in_(("letter.submit", "letter.withdraw")))  # type: ignore[attr-defined]
+            .order_by(AuditEvent.id))]  # type: ignore[arg-type]
+    assert steps == [("letter.submit", "draft", "submitted"), ("letter.withdraw", "submitted", "draft")]

@@ -19,6 +19,7 @@ from calldesk.screens.case.letter import LetterDialog
 from calldesk.store.db.store import Store
 from calldesk.store.db.users import Actor
 from calldesk.store.services import follow_ups_resolution as casework
+from calldesk.widgets.tick_box import TickBox
 from tests.integration.helpers import LA, call
 from tests.ui.test_case_work import Host, desk, settle, work_in
 
@@ -54,6 +55,16 @@ async def test_the_letter_dialog_drafts_submits_returns_approves_and_prints(
     assert host.results == [f"Case {number}: letter submitted for approval."]
     stored = _letter(desk_store)
     assert stored.letter_text.startswith("PS ") and stored.submitted_at is not None
+    # Opened again by sam: it shows as submitted (ticked), and saved again as it is, it keeps waiting.
+    dialog = LetterDialog(as_sam, number)
+    host = Host(dialog)
+    async with host.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert dialog.query_one("#submit", TickBox).value
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert host.results == [f"Case {number}: letter still waiting for approval."]
+    assert _letter(desk_store).submitted_at == stored.submitted_at
 
     result, state, _ = await work_in(LetterDialog(as_sue, number), "Name the school")
     assert "submitted for approval" in state and result == f"Case {number}: letter returned with the note."

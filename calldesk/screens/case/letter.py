@@ -77,7 +77,9 @@ class LetterDialog(CaseWorkDialog):
         status = res.letter_status if res is not None else "none"
         if status == "draft" and res is not None:
             status += ", submitted for approval" if res.submitted_at is not None else ", not submitted"
-        hint = {"draft": "edit the words; tick to submit them", "review": "read it; a note returns it, none approves",
+        draft = ("it waits for approval: saved ticked, edited words go again; unticked, it is taken back"
+                 if res is not None and res.submitted_at is not None else "edit the words; tick to submit them")
+        hint = {"draft": draft, "review": "read it; a note returns it, none approves",
                 "approved": "write its PDF for signing, or attach the signed copy", "inform": "inform the coordinator"}
         step = self.step
         lines.append(f"Letter: {status.replace('_', ' ')}"
@@ -102,7 +104,9 @@ class LetterDialog(CaseWorkDialog):
         # 5 to read); the words scroll in the box.
         spare = self.app.size.height - (17 if step == "draft" else 19)
         text.styles.height = max(4, min(24, spare))
-        self.query_one("#submit", TickBox).display = step == "draft"
+        submit = self.query_one("#submit", TickBox)
+        submit.display = step == "draft"
+        submit.value = step == "draft" and res is not None and res.submitted_at is not None  # as it stands
         self.query_one("#note", Input).display = step == "review"
         self.query_one("#pdf", Input).display = step == "approved"
         self.query_one("#attachment", Input).display = step == "approved"
@@ -131,11 +135,16 @@ class LetterDialog(CaseWorkDialog):
         from calldesk.store.services.letters import draft_letter
 
         number, profile = self.case_number, self.desk.profile
+        res = self.work.resolution if self.work is not None else None
+        sent = res.submitted_at if res is not None else None
 
         def call(uow: UnitOfWork, actor: Actor, version: int) -> str:
-            draft_letter(uow, actor=actor, profile=profile, case_number=number, text=text, submit=submit,
-                         expected_version=version)
-            return f"Case {number}: letter {'submitted for approval' if submit else 'draft saved'}."
+            now = draft_letter(uow, actor=actor, profile=profile, case_number=number, text=text, submit=submit,
+                               expected_version=version).submitted_at
+            done = ("still waiting for approval" if now is not None and now == sent else
+                    "submitted for approval" if now is not None else
+                    "taken back from approval: a draft again" if sent is not None else "draft saved")
+            return f"Case {number}: letter {done}."
         return call
 
     def _review(self, note: str) -> Callable[[UnitOfWork, Actor, int], str]:

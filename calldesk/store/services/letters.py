@@ -22,6 +22,7 @@ from calldesk.rules.letter import (
     clean_letter_text,
     fill_template,
     letter_day,
+    submission_step,
 )
 from calldesk.rules.profile import Profile
 from calldesk.store.db import audit
@@ -71,8 +72,8 @@ def template_values(case: Case, res: Resolution, profile: Profile, *, today_at: 
 def draft_letter(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number: str, text: str | None = None,
                  submit: bool = False, expected_version: int | None = None) -> ResolutionPublic:
     """Write the letter's text (`text`, or the text so far, or the profile's template filled from the case when
-    there is none yet); `submit` sends it to a supervisor for approval, otherwise it stays with the drafter (an
-    edit after submitting takes it back until submitted again)."""
+    there is none yet); `submit` sends it to a supervisor for approval (again, when its words changed); saved
+    without `submit`, a submitted letter is taken back (calldesk.rules.letter.submission_step), in the trail."""
     actor = authorise(uow, actor, "draft_letter")
     case, res = _open(uow, case_number, expected_version, actor)
     check_draft(letter_status=res.letter_status, abuse_marked=case.abuse_marked)
@@ -80,17 +81,22 @@ def draft_letter(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number
         text = res.letter_text or fill_template(profile.letter_template, template_values(case, res, profile))
     words = clean_letter_text(text)
     before = {"letter_text": res.letter_text}
+    step = submission_step(submitted=res.submitted_at is not None, submit=submit, changed=words != res.letter_text)
     if words != res.letter_text:  # who drafted it: who last changed its words
         res.letter_text, res.drafted_by = words, actor.username
-    res.submitted_at = utcnow() if submit else None
+    if step is not None:
+        res.submitted_at = utcnow() if step == "submit" else None
     res.updated_by, res.updated_at = actor.username, utcnow()
     case.updated_at = utcnow()
     uow.flush()
     audit.record_changes(uow.session, actor=actor.username, action="letter.draft", entity="resolution",
                          entity_id=case_number, case_id=case.id, before=before, after={"letter_text": words})
-    if submit:
+    if step == "submit":
         audit.record(uow.session, actor=actor.username, action="letter.submit", entity="resolution",
                      entity_id=case_number, case_id=case.id, field="letter_status", old="draft", new="submitted")
+    elif step == "withdraw":
+        audit.record(uow.session, actor=actor.username, action="letter.withdraw", entity="resolution",
+                     entity_id=case_number, case_id=case.id, field="letter_status", old="submitted", new="draft")
     uow.commit()
     return ResolutionPublic.model_validate(res)
 
