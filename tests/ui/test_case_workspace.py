@@ -83,6 +83,36 @@ async def test_edit_save_and_a_stale_version_refused(make_app: Any, desk_store: 
             assert get_case(uow.session, case.case_number, viewer=None).school == "Garfield High"
 
 
+async def test_a_save_with_nothing_changed_makes_no_new_version(make_app: Any, desk_store: Store, agent: Actor,
+                                                                 profile: Any) -> None:
+    """ctrl+s on a case as it was read (its response too) writes nothing: a colleague's edit made meanwhile, against
+    the version they read, is then not refused as stale."""
+    from calldesk.models import ResolutionUpdate
+    from calldesk.store.read.one_case import get_case
+    from calldesk.store.services.follow_ups_resolution import set_resolution
+
+    case = call(desk_store, agent, school="Roosevelt High").case
+    with desk_store.uow() as uow:
+        set_resolution(uow, actor=agent, case_number=case.case_number,
+                       data=ResolutionUpdate(response="Told her the route.", outcome="Informed"))
+    with desk_store.uow(readonly=True) as uow:
+        seen = get_case(uow.session, case.case_number, viewer=None).version  # what a colleague has open
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _settle(pilot, app)
+        app.push_screen(CaseScreen(case.case_number))
+        await _case_screen(pilot, app)
+        await pilot.press("ctrl+s")
+        await _settle(pilot, app)
+        await pilot.press("ctrl+s")
+        await _settle(pilot, app)
+    with desk_store.uow() as uow:  # the colleague saves her change against the version she read
+        update_case(uow, actor=agent, profile=profile, case_number=case.case_number, expected_version=seen,
+                    changes=CaseUpdate(department="Transport"))
+    with desk_store.uow(readonly=True) as uow:
+        assert get_case(uow.session, case.case_number, viewer=None).version == seen + 1
+
+
 async def test_history_tab_shows_local_times(make_app: Any, desk_store: Store, agent: Actor) -> None:
     case = call(desk_store, agent).case
     app = make_app()

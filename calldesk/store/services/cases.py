@@ -208,14 +208,14 @@ def update_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number:
         reasons = ["Type, category or flags changed: tier and deadlines recomputed.", *decided]
         case.routing_notes = "\n".join(filter(None, [case.routing_notes, *decided]))
     require_fields(profile, tier=case.tier, values=case.model_dump(), stage="save", abuse_marked=case.abuse_marked)
-    case.updated_at = utcnow()
     changed = audit.record_changes(session, actor=actor.username, action="case.update", entity="case",
                                    entity_id=case_number, case_id=case.id, before=before, after=_snapshot(case))
     if reasons:
         audit.record(session, actor=actor.username, action="case.retriage", entity="case", entity_id=case_number,
                      case_id=case.id, field="tier", old=before.get("tier"), new=case.tier)
-    if not changed:
+    if not changed:  # no new version either: a colleague's edit of the case is not refused as stale for this
         return CaseOutcome(CasePublic.model_validate(case), ["Nothing changed."], created=False, row=case)
+    case.updated_at = utcnow()
     uow.commit()
     return CaseOutcome(CasePublic.model_validate(case), reasons, created=False, row=case)
 

@@ -89,6 +89,8 @@ def set_resolution(uow: UnitOfWork, *, actor: Actor, case_number: str, data: Res
     res.outcome = "" if case.abuse_marked else data.outcome.strip()
     res.alleged_violation = None if case.abuse_marked else (data.alleged_violation or "").strip() or None
     after = {"response": res.response, "outcome": res.outcome, "alleged_violation": res.alleged_violation}
+    if after == before and res.id is not None:  # saved again as it is: no new version of the case, nothing said
+        return ResolutionPublic.model_validate(res)
     if res.alleged_violation and res.letter_status == "none":
         res.letter_status = "draft"  # a violation means a lawful response letter, drafted by the specialist
     res.updated_by, res.updated_at = actor.username, utcnow()
