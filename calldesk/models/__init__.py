@@ -47,7 +47,7 @@ from calldesk.models.student import (
     StudentCreate,
     StudentPublic,
 )
-from calldesk.models.types import UTCDateTime, utcnow
+from calldesk.models.types import UTCDateTime, max_length, utcnow
 from calldesk.models.web import WebAccount, WebKey, WebKeyPublic
 from calldesk.models.work import (
     LETTER_STATES,
@@ -74,7 +74,7 @@ __all__ = [
     "FollowUpPublic", "LETTER_STATES", "LINK_KINDS", "LitigationHold", "REPORT_STATES", "Report", "ReportStepDone",
     "Resolution", "ResolutionPublic",
     "ResolutionUpdate", "Resource", "SOURCES", "StoreSecret", "Student", "StudentCreate", "StudentPublic",
-    "UTCDateTime", "User", "UserCreate", "UserPublic", "utcnow",
+    "UTCDateTime", "User", "UserCreate", "UserPublic", "max_length", "utcnow",
     "Meeting", "MeetingPublic", "QualityReview", "QualityReviewCreate", "QualityReviewPublic", "Referral",
     "ReferralPublic", "CaseStep", "CaseStepPublic", "PhoneEvent", "PhoneEventPublic", "BlockedNumber", "MAIL_STATES",
     "MailMessage", "MailMessagePublic", "WebAccount", "WebKey", "WebKeyPublic",

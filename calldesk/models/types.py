@@ -8,10 +8,11 @@ from typing import Any
 from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
+from sqlmodel import SQLModel
 
 from calldesk.rules.vocabulary import utcnow
 
-__all__ = ["UTCDateTime", "sqlite_utc_text", "utcnow"]
+__all__ = ["UTCDateTime", "max_length", "sqlite_utc_text", "utcnow"]
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -48,3 +49,13 @@ def sqlite_utc_text(value: datetime | None) -> str | None:
     if value.tzinfo is not UTC:
         value = value.astimezone(UTC)
     return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def max_length(model: type[SQLModel], name: str) -> int:
+    """The most characters `model`'s field `name` takes (its `max_length`): the one statement of that limit, for a
+    form's box and its check. KeyError if the field sets none."""
+    for rule in model.model_fields[name].metadata:
+        limit = getattr(rule, "max_length", None)
+        if isinstance(limit, int):
+            return limit
+    raise KeyError(f"{model.__name__}.{name} sets no max_length")

@@ -13,12 +13,24 @@ from calldesk.rules.profile import Profile
 
 LANGUAGES = {"en": "English", "es": "Spanish"}
 HONEYPOT = "website"  # a field people never see (hidden from eyes and screen readers); robots fill it in
-# What one form may carry: the whole body, and each field (the case's own column limits where they are smaller).
-BODY_LIMIT = 32_768
-LIMITS = {"caller_name": 200, "phone": 40, "email": 254, "school": 200, "category": 120, "claim": 4000,
+# What one form may carry, field by field (the case's own column limits where they are smaller); a narrative typed
+# on the web (a constituent's claim, a respondent's response) is at most NARRATIVE_LIMIT characters.
+NARRATIVE_LIMIT = 4000
+LIMITS = {"caller_name": 200, "phone": 40, "email": 254, "school": 200, "category": 120, "claim": NARRATIVE_LIMIT,
           "evidence": 2000, "tried_school_with": 200, "call_type": 20, "preferred_contact": 20, "lang": 2,
           "csrf": 200, HONEYPOT: 200, "tried_school": 3}
 FIELDS = tuple(LIMITS)
+# A character is at most 4 bytes of UTF-8, and a byte at most 3 characters percent-encoded ("%E6").
+_ENCODED_PER_CHARACTER = 4 * 3
+
+
+def body_limit(limits: Mapping[str, int]) -> int:
+    """The largest urlencoded body a form of these fields (name -> most characters) sends when every field is
+    full of the widest characters: a longer body is more than the form can hold, never a form typed in full."""
+    return sum(len(name) + 2 + _ENCODED_PER_CHARACTER * limit for name, limit in limits.items())  # "=" and "&"
+
+
+BODY_LIMIT = body_limit(LIMITS)
 CALL_TYPES = ("inquiry", "concern", "complaint", "compliment")
 CONTACTS = ("phone", "email")
 
@@ -130,6 +142,20 @@ def form_of(profile: Profile) -> WebForm:
                    asks_school_first=any(step.about_school for step in profile.steps))
 
 
+def text_errors(values: Mapping[str, str], limits: Mapping[str, int], lang: str = "en") -> dict[str, str]:
+    """{field: sentence in `lang`} for each of `limits`' fields in `values` longer than its limit or holding a
+    character no store keeps (a control character other than tab and line breaks, half a surrogate pair)."""
+    words = WORDS[language_of(lang)]
+    errors: dict[str, str] = {}
+    for name, limit in limits.items():
+        text = values.get(name) or ""
+        if len(text) > limit:
+            errors[name] = words["err_long"].format(limit=limit)
+        elif _UNSTORABLE.search(text):
+            errors[name] = words["err_text"]
+    return errors
+
+
 @dataclass
 class WebRequest:
     """A checked request: the case's fields (channel web_form) and whether its text points to abuse."""
@@ -151,12 +177,7 @@ def check_request(profile: Profile, values: Mapping[str, str], lang: str,
     words = WORDS[language_of(lang)]
     form = form or form_of(profile)
     got = {name: (values.get(name) or "").strip() for name in FIELDS}
-    errors: dict[str, str] = {}
-    for name, text in got.items():
-        if len(text) > LIMITS[name]:
-            errors[name] = words["err_long"].format(limit=LIMITS[name])
-        elif _UNSTORABLE.search(text):
-            errors[name] = words["err_text"]
+    errors = text_errors(got, LIMITS, lang)
     for name in form.required if required is None else required:
         if not got[name] and name not in errors:
             errors[name] = words["err_required"]

@@ -4,15 +4,16 @@ data."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from calldesk.errors import CalldeskError, NotFound
+from calldesk.errors import CalldeskError, InvalidInput, NotFound
 from calldesk.rules.open311 import GET_FIELDS, STATUSES, category_of, check_post, service_code, services
+from calldesk.rules.typed_dates import check_year
 from calldesk.rules.web_form import BODY_LIMIT, check_request
 from calldesk.store.services.web_requests import PublicStatus
 from calldesk.web.app import WebFront
@@ -38,11 +39,14 @@ def _request_json(found: PublicStatus, agency: str) -> dict[str, Any]:
             "updated_datetime": _iso(found.updated_at), "expected_datetime": _iso(found.resolve_by)}
 
 
-def _since(text: str) -> datetime | None:
+def _moment(text: str, name: str) -> datetime:
+    """A W3C date-time with its zone, as UTC: ValueError if it is not one, InvalidInput (check_year) outside the
+    years calldesk counts in (9999-12-31T23:59:59-14:00 is past the last moment a datetime holds in UTC)."""
     value = datetime.fromisoformat(text)
     if value.tzinfo is None:
         raise ValueError("no zone")
-    return value
+    check_year(value.year, text, name)
+    return value.astimezone(UTC)
 
 
 def routes(front: WebFront) -> list[Route]:
@@ -104,10 +108,12 @@ def routes(front: WebFront) -> list[Route]:
         if status is not None and status not in STATUSES:
             return _error(400, "status is open or closed.")
         try:
-            since = _since(values["start_date"]) if values.get("start_date") else None
-            until = _since(values["end_date"]) if values.get("end_date") else None
+            since = _moment(values["start_date"], "start_date") if values.get("start_date") else None
+            until = _moment(values["end_date"], "end_date") if values.get("end_date") else None
         except ValueError:
             return _error(400, "start_date and end_date are W3C date-times with their zone.")
+        except InvalidInput as exc:
+            return _error(400, exc.message)
         numbers = [n for n in values.get("service_request_id", "").split(",") if n][:200]
         if any(len(n) > 20 for n in numbers):
             return _error(400, "service_request_id is a list of request numbers.")

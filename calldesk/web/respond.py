@@ -13,16 +13,35 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from calldesk.errors import CalldeskError, NotFound
-from calldesk.models import Case, CasePublic, ResolutionUpdate, utcnow
+from calldesk.errors import CalldeskError, InvalidInput, NotFound
+from calldesk.models import Case, CasePublic, ResolutionPublic, ResolutionUpdate, User, max_length, utcnow
+from calldesk.rules.web_accounts import PASSWORD_LENGTH
+from calldesk.rules.web_form import LIMITS, NARRATIVE_LIMIT, WORDS, body_limit, text_errors
 from calldesk.store.db.users import Actor, actor_for
-from calldesk.store.read.one_case import get_case
+from calldesk.store.read.one_case import case_resolution, get_case
 from calldesk.store.read.queue import QueueFilter, QueueRow, queue_page
 from calldesk.store.services.follow_ups_resolution import set_resolution
 from calldesk.store.services.typed_fields import build
 from calldesk.web.accounts import SESSION_COOKIE, SESSION_SECONDS, Sessions
 from calldesk.web.app import WebFront
 from calldesk.web.guards import CSRF_COOKIE, BadForm, TooLarge, parse_form, read_body
+
+# Each form's fields and their most characters: the store's own limits (the models' max_length, the password rule,
+# the web's narrative limit); a field outside them is refused, as the public form refuses one.
+SIGN_IN = {"csrf": LIMITS["csrf"], "username": max_length(User, "username"), "password": PASSWORD_LENGTH[1]}
+RESOLUTION = {"csrf": LIMITS["csrf"], "response": NARRATIVE_LIMIT, "outcome": max_length(ResolutionUpdate, "outcome")}
+TYPED = ("response", "outcome")  # what the resolution form keeps when it is refused
+SHOWN_LIMITS = {**SIGN_IN, **RESOLUTION}  # each box's maxlength in the pages
+EN = WORDS["en"]
+
+
+class Refused(Exception):
+    """A form not taken as sent: the status, the sentence to show, why (counted), and what of it may be shown again
+    (nothing when it was not read or not from this site)."""
+
+    def __init__(self, status: int, sentence: str, why: str, values: dict[str, str] | None = None) -> None:
+        super().__init__(sentence)
+        self.status, self.sentence, self.why, self.values = status, sentence, why, values or {}
 
 
 def _signed_out() -> Response:
@@ -34,20 +53,24 @@ def routes(front: WebFront) -> list[Route]:
 
     def with_csrf(request: Request, name: str, status: int = 200, **values: Any) -> Response:
         cookie, token = front.csrf.issue(request)
-        response = front.page(name, status, lang="en", csrf=token, **values)
+        response = front.page(name, status, lang="en", csrf=token, limits=SHOWN_LIMITS, **values)
         response.set_cookie(CSRF_COOKIE, cookie, httponly=True, samesite="strict", path="/",
                             secure=request.url.scheme == "https")
         return response
 
-    async def form_of(request: Request) -> dict[str, str] | None:
+    async def form_of(request: Request, fields: dict[str, int]) -> dict[str, str]:
+        """The form's values; Refused when the body is longer than `fields` full can be, unreadable, not from
+        this site, or carries a field the form does not have."""
         try:
-            values = parse_form(await read_body(request, 16_384))
-        except (TooLarge, BadForm):
-            front.count("form")
-            return None
+            values = parse_form(await read_body(request, body_limit(fields)))
+        except TooLarge:
+            raise Refused(413, EN["too_large"], "size") from None
+        except BadForm:
+            raise Refused(400, EN["unreadable"], "form") from None
         if not front.csrf.valid(request, values.get("csrf", "")):
-            front.count("csrf")
-            return None
+            raise Refused(400, "The form expired; please type it again.", "csrf")
+        if set(values) - set(fields):
+            raise Refused(400, EN["unknown_fields"], "fields", values)
         return values
 
     def signed_in(request: Request) -> str | None:
@@ -57,10 +80,13 @@ def routes(front: WebFront) -> list[Route]:
         return with_csrf(request, "sign_in.html", page_title="Sign in", problem="")
 
     async def sign_in(request: Request) -> Response:
-        values = await form_of(request)
-        if values is None:
-            return with_csrf(request, "sign_in.html", 403, page_title="Sign in",
-                             problem="The form expired; please sign in again.")
+        try:
+            values = await form_of(request, SIGN_IN)
+        except Refused as refused:
+            front.count(refused.why)
+            expired = refused.why == "csrf"
+            return with_csrf(request, "sign_in.html", 403 if expired else refused.status, page_title="Sign in",
+                             problem="The form expired; please sign in again." if expired else refused.sentence)
         username, password = values.get("username", "").strip(), values.get("password", "")
         # The store checks and counts (on PostgreSQL the database itself: every web process sees one count).
         found = await front.sign_in(username, password)
@@ -78,7 +104,10 @@ def routes(front: WebFront) -> list[Route]:
         return response
 
     async def sign_out(request: Request) -> Response:
-        await form_of(request)
+        try:
+            await form_of(request, {"csrf": LIMITS["csrf"]})
+        except Refused as refused:  # signed out all the same
+            front.count(refused.why)
         response = RedirectResponse("/respond/sign-in", status_code=303)
         response.delete_cookie(SESSION_COOKIE, path="/respond")
         return response
@@ -94,33 +123,50 @@ def routes(front: WebFront) -> list[Route]:
         return with_csrf(request, "respond_list.html", page_title="Your cases", who=who, rows=rows,
                          places=", ".join(actor.places))
 
+    def not_found() -> Response:
+        return front.page("message.html", 404, lang="en", page_title="Not found", respondent=True,
+                          message="No such case among yours.")
+
     async def one_case(request: Request) -> Response:
         who = signed_in(request)
         if who is None:
             return _signed_out()
         number = request.path_params["number"]
-        problem, saved, typed = "", False, {"response": "", "outcome": ""}
+        status, problem = 200, ""
+        errors: dict[str, str] = {}
+        typed: dict[str, str] | None = None
         if request.method == "POST":
-            values = await form_of(request)
-            if values is None:
-                problem = "The form expired; please type it again."
-            else:
-                typed = {"response": values.get("response", ""), "outcome": values.get("outcome", "")}
-                try:
+            try:
+                values = await form_of(request, RESOLUTION)
+                typed = {name: values.get(name, "") for name in TYPED}
+                errors = text_errors(typed, RESOLUTION)
+                if not errors:
                     await run_in_threadpool(_resolve, front, who, number, typed)
-                    saved = True
-                except NotFound:
-                    return front.page("message.html", 404, lang="en", page_title="Not found", respondent=True,
-                                      message="No such case among yours.")
-                except CalldeskError as exc:
+            except Refused as refused:
+                front.count(refused.why)
+                status, problem = refused.status, refused.sentence
+                typed = {name: refused.values.get(name, "") for name in TYPED} if refused.values else None
+            except NotFound:
+                return not_found()
+            except InvalidInput as exc:  # the service's refusal, under its field when the form has that field
+                if exc.field in TYPED:
+                    errors = {exc.field: exc.message}
+                else:
                     problem = exc.message
+            except CalldeskError as exc:
+                problem = exc.message
+            if errors:
+                front.count("invalid")
+            if (errors or problem) and status == 200:
+                status = 400
         try:
-            case = await run_in_threadpool(_case, front, who, number)
+            case, saved_resolution = await run_in_threadpool(_case, front, who, number)
         except CalldeskError:
-            return front.page("message.html", 404, lang="en", page_title="Not found", respondent=True,
-                              message="No such case among yours.")
-        return with_csrf(request, "respond_case.html", 400 if problem else 200, page_title=f"Case {number}",
-                         case=case, problem=problem, saved=saved, **typed)
+            return not_found()
+        if typed is None:  # the form shows what is saved, to edit it (a save replaces the resolution)
+            typed = {name: getattr(saved_resolution, name) if saved_resolution else "" for name in TYPED}
+        return with_csrf(request, "respond_case.html", status, page_title=f"Case {number}", case=case,
+                         problem=problem, errors=errors, saved=request.method == "POST" and status == 200, **typed)
 
     return [Route("/respond/sign-in", sign_in_page, methods=["GET"]),
             Route("/respond/sign-in", sign_in, methods=["POST"]),
@@ -150,12 +196,12 @@ def _cases(front: WebFront, who: str) -> tuple[Actor, list[QueueRow]]:
         return actor, page.rows
 
 
-def _case(front: WebFront, who: str, number: str) -> CasePublic:
+def _case(front: WebFront, who: str, number: str) -> tuple[CasePublic, ResolutionPublic | None]:
     if len(number) > 20:
         raise NotFound("No such case.")
     with front.store_of(who).uow() as uow:
         found: Case = get_case(uow.session, number, viewer=_me(uow, who))
-        return CasePublic.model_validate(found)
+        return CasePublic.model_validate(found), case_resolution(uow.session, found)
 
 
 def _resolve(front: WebFront, who: str, number: str, typed: dict[str, str]) -> None:

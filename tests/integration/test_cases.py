@@ -239,3 +239,21 @@ def test_escalation_climbs_the_ladder_and_stops_at_the_top(store: Store, staff: 
     with store.uow() as uow, pytest.raises(RuleRefused, match="top"):
         escalation.escalate(uow, actor=staff["supervisor"], profile=lausd(), case_number=case.case_number,
                           reason="Again")
+
+
+def test_a_resolution_save_with_nothing_written_is_refused_and_blanks_nothing(store: Store,
+                                                                              staff: dict[str, Actor]) -> None:
+    # The one rule every interface's save meets (desk dialog, CLI, web): a save edits the resolution, never empties it.
+    number = call(store, staff["agent"], call_type="concern", category="Transportation").case.case_number
+    sam = staff["specialist"]
+    with store.uow() as uow:
+        casework.set_resolution(uow, actor=sam, case_number=number,
+                                data=ResolutionUpdate(response="Route restored", outcome="Resolved"))
+    for blank in (ResolutionUpdate(), ResolutionUpdate(response="  ", outcome="\n")):
+        with store.uow() as uow, pytest.raises(InvalidInput, match="Write the response or the outcome") as refused:
+            casework.set_resolution(uow, actor=sam, case_number=number, data=blank)
+        assert refused.value.field == "response"
+    with store.uow() as uow:  # a save with words in it replaces the resolution as typed
+        kept = casework.set_resolution(uow, actor=sam, case_number=number,
+                                       data=ResolutionUpdate(response="Route restored", outcome="Family informed"))
+    assert (kept.response, kept.outcome) == ("Route restored", "Family informed")

@@ -78,3 +78,20 @@ def test_a_revoked_key_is_refused(store: Store, staff: dict[str, Actor], tmp_pat
             revoke_web_key(uow, actor=staff["admin"], name="county")
         after = client.get(f"{V2}/requests.json", params={"api_key": key})
     assert before.status_code == 200 and after.status_code == 403
+
+
+def test_dates_past_the_calendars_ends_are_refused_not_failed(store: Store, staff: dict[str, Actor],
+                                                              tmp_path: Path) -> None:
+    with store.uow() as uow:
+        key = add_web_key(uow, actor=staff["admin"], name="city311")
+    with serving(store, tmp_path / "web") as served, served.client() as client:
+        answers = [client.get(f"{V2}/requests.json", params={"api_key": key, name: value})
+                   for name, value in (("start_date", "9999-12-31T23:59:59-14:00"),
+                                       ("end_date", "0001-01-01T00:00:00+14:00"),
+                                       ("start_date", "9999-12-31T23:59:59Z"))]
+        fine = client.get(f"{V2}/requests.json", params={"api_key": key, "start_date": "2026-01-01T00:00:00-08:00",
+                                                          "end_date": "2999-12-31T23:59:59+14:00"})
+    assert [a.status_code for a in answers] == [400, 400, 400]
+    assert "out of range for start_date" in answers[0].json()[0]["description"]
+    assert "out of range for end_date" in answers[1].json()[0]["description"]
+    assert fine.status_code == 200 and fine.json() == []

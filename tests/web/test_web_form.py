@@ -165,3 +165,18 @@ def test_spanish_words_pointing_to_abuse_are_not_kept_either(store: Store, staff
     assert sent.status_code == 200
     case = _case(store, request_number(sent))
     assert case.abuse_marked and case.urgent and (case.claim, case.evidence) == ("", "")
+
+
+def test_every_field_full_of_the_widest_characters_fits_the_body(store: Store, staff: dict[str, Actor],
+                                                                 tmp_path: Path) -> None:
+    from calldesk.rules.web_form import LIMITS
+
+    claim, evidence = "李" * LIMITS["claim"], "😀" * LIMITS["evidence"]
+    with serving(store, tmp_path / "web") as served, served.client() as client:
+        sent = submit(client, **{**ANN, "claim": claim, "evidence": evidence,
+                                 "tried_school_with": "ñ" * LIMITS["tried_school_with"]})
+        assert sent.status_code == 200, sent.text
+        number = request_number(sent)
+    with store.uow(readonly=True) as uow:
+        case = uow.session.exec(select(Case).where(Case.case_number == number)).one()
+    assert (case.claim, case.evidence) == (claim, evidence)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from calldesk.errors import NotFound
-from calldesk.models import Case
+from calldesk.models import Case, Resolution, ResolutionPublic
 from calldesk.rules.case_numbers import full_case_number
 from calldesk.store.db.uow import unstorable
 from calldesk.store.db.users import Actor
@@ -27,3 +27,9 @@ def get_case(session: Session, case_number: str, *, viewer: Actor | None, for_up
     if found is None:
         raise NotFound(f"No case numbered {case_number}.")
     return found
+
+
+def case_resolution(session: Session, case: Case) -> ResolutionPublic | None:
+    """The resolution written on `case` (a case get_case gave the viewer), or None while nothing is written."""
+    found = session.exec(select(Resolution).where(Resolution.case_id == case.id)).first()
+    return ResolutionPublic.model_validate(found) if found is not None else None

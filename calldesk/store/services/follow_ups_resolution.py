@@ -21,6 +21,7 @@ from calldesk.models import (
 from calldesk.profiles import load_profile
 from calldesk.rules.letter import LETTER_STEPS, check_letter_step, check_review
 from calldesk.rules.profile import Profile
+from calldesk.rules.resolution import check_resolution
 from calldesk.store.db import audit
 from calldesk.store.db.uow import UnitOfWork
 from calldesk.store.db.users import Actor, authorise
@@ -76,9 +77,11 @@ def _resolution(uow: UnitOfWork, case_id: int, actor: Actor) -> Resolution:
 
 def set_resolution(uow: UnitOfWork, *, actor: Actor, case_number: str, data: ResolutionUpdate,
                    expected_version: int | None = None) -> ResolutionPublic:
-    """Write the response/resolution/remedy, the outcome, and for complaints the alleged violation."""
+    """Write the response/resolution/remedy, the outcome, and for complaints the alleged violation (each replaces
+    what was written: the interfaces show what is saved, to edit it); a save with nothing written is refused."""
     actor = authorise(uow, actor, "resolve")
     case = _open_case(uow, case_number, expected_version, actor)
+    check_resolution(data.response, data.outcome, data.alleged_violation)
     if data.alleged_violation and case.call_type != "complaint":
         raise InvalidInput("Only a complaint records an alleged violation.", field="alleged_violation")
     steps_missing_before(uow.session, case, "resolve")  # e.g. Area Offices: the building-level attempt first
