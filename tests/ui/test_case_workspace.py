@@ -113,6 +113,38 @@ async def test_a_save_with_nothing_changed_makes_no_new_version(make_app: Any, d
         assert get_case(uow.session, case.case_number, viewer=None).version == seen + 1
 
 
+async def test_escape_with_unsaved_changes_asks_before_dropping_them(make_app: Any, desk_store: Store,
+                                                                      agent: Actor) -> None:
+    from calldesk.screens.confirm import Confirm
+
+    case = call(desk_store, agent, school="Roosevelt High").case
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _settle(pilot, app)
+        app.push_screen(CaseScreen(case.case_number))
+        screen = await _case_screen(pilot, app)
+        await pilot.press("escape")  # nothing changed: it leaves at once
+        await _settle(pilot, app)
+        assert isinstance(app.screen, DeskScreen)
+        app.push_screen(CaseScreen(case.case_number))
+        screen = await _case_screen(pilot, app)
+        screen.query_one("#school", Input).focus()
+        await pilot.press("end", *" West")
+        await pilot.press("escape")
+        await _settle(pilot, app)
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("n")  # stays, with what was typed
+        await _settle(pilot, app)
+        assert app.screen is screen and screen.query_one("#school", Input).value == "Roosevelt High West"
+        await pilot.press("escape", "y")  # leaves without it
+        await _settle(pilot, app)
+        assert isinstance(app.screen, DeskScreen)
+    with desk_store.uow(readonly=True) as uow:
+        from calldesk.store.read.one_case import get_case
+
+        assert get_case(uow.session, case.case_number, viewer=None).school == "Roosevelt High"
+
+
 async def test_history_tab_shows_local_times(make_app: Any, desk_store: Store, agent: Actor) -> None:
     case = call(desk_store, agent).case
     app = make_app()

@@ -90,6 +90,7 @@ class CaseScreen(Screen[None]):
         self.case_number = case_number
         self._desk = desk
         self.view: CaseView | None = None
+        self.shown_values: dict[str, Any] | None = None  # the form as the case was last shown (unsaved: differs)
         self.saving = False
         self.shown_ready = False  # the form and the History and Links panes are mounted: the case can be shown
 
@@ -171,6 +172,7 @@ class CaseScreen(Screen[None]):
             f"Case {case.case_number} · {case.status.upper()} · {tier} · {role_label(case.owner_role)} · "
             f"{who}{due}"))
         self.form.fill(case_store.form_values(view))
+        self.shown_values = self.form.values()
         self.query_one("#case-status", Static).update(inert(
             f"Status: case {case.case_number} is {case.status}" + (f" ({case.close_reason})" if case.close_reason
                                                                    else "")))
@@ -274,7 +276,19 @@ class CaseScreen(Screen[None]):
 
     # ---- moving -----------------------------------------------------------------------------------------------
     def action_back(self) -> None:
-        self.dismiss(None)
+        """Leave the case; with changes typed and not saved, only once the user says to drop them."""
+        if not (self.editable and self.shown_values is not None and self.form.values() != self.shown_values):
+            self.dismiss(None)
+            return
+        from calldesk.screens.confirm import Confirm
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.dismiss(None)
+
+        self.app.push_screen(Confirm(f"Leave case {self.case_number} unsaved?",
+                                     "What you changed here is not saved: y leaves without it; n stays "
+                                     "(ctrl+s saves it).", yes="Leave", no="Stay"), answered)
 
     def action_show_tab(self, pane: str) -> None:
         if not self.form.ready:
