@@ -30,6 +30,7 @@ from calldesk.errors import CalldeskError, InvalidInput
 from calldesk.models import CaseCreate, utcnow
 from calldesk.rules.profile import Profile
 from calldesk.rules.routing import call_tier
+from calldesk.rules.typed_dates import not_in_future
 from calldesk.store.db.uow import BatchUnitOfWork, UnitOfWork
 from calldesk.store.db.users import Actor, authorise
 from calldesk.store.db.visibility import sees_all
@@ -80,10 +81,14 @@ def _prepare_row(profile: Profile, number: int, row: dict[str, Any]) -> Prepared
     Narrative of a row marked as suspected abuse is dropped here, before anything is kept."""
     data, abuse = _case_create(row)
     fields = clean_fields(data.model_dump(exclude={"client_id", "opened_at"}), profile, abuse_marked=abuse)
-    if data.opened_at is not None and data.opened_at.tzinfo is None:
-        raise InvalidInput("The opening time needs a time zone.", field="opened_at")
+    now = utcnow()
+    if data.opened_at is not None:
+        if data.opened_at.tzinfo is None:
+            raise InvalidInput("The opening time needs a time zone.", field="opened_at")
+        not_in_future(data.opened_at, now=now, field="opened_at",
+                      refusal="The case cannot have been opened in the future: give when the call came in.")
     given = tuple(sorted(data.model_fields_set - {"client_id", "opened_at", "call_type"}))
-    return Prepared(number, fields, data.client_id, abuse, data.opened_at or utcnow(), given)
+    return Prepared(number, fields, data.client_id, abuse, data.opened_at or now, given)
 
 
 def _check_row(profile: Profile, prepared: Prepared) -> Prepared:
