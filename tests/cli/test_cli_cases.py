@@ -105,6 +105,23 @@ def test_a_case_opened_in_the_future_is_refused_as_a_callback_received_then_is(d
     assert [c["caller_name"] for c in json.loads(out)] == ["Maria Gomez"]
 
 
+def test_a_column_named_twice_refuses_the_whole_file_naming_it(db_url: str, tmp_path: Path) -> None:
+    # Before, the last caller_name silently won; it is refused as an unknown column is, before any row.
+    source = tmp_path / "calls.csv"
+    source.write_text("client_id,caller_name,caller_name,phone,category\n"
+                      "web-1,Maria Gomez,Rosa Diaz,2135550142,Enrollment\n")
+    for args in ([], ["--partial"]):
+        code, out, err = run(db_url, "case", "import", str(source), *args)
+        assert code == 1 and err.startswith("error:") and len(err.strip().splitlines()) == 1
+        assert "Column 'caller_name' is repeated in the header; nothing was imported." in err
+    same = tmp_path / "calls.json"  # a JSON object naming a key twice: the same
+    same.write_text('[{"client_id": "web-1", "caller_name": "Maria Gomez", "caller_name": "Rosa Diaz", '
+                    '"phone": "2135550142", "category": "Enrollment"}]')
+    code, _, err = run(db_url, "case", "import", str(same), "--partial")
+    assert code == 1 and "Column 'caller_name' is repeated in an object of the file" in err
+    assert run(db_url, "case", "list", "--all", "--json")[1].strip() == "[]"
+
+
 def test_refusal_lines_do_not_wrap_when_stderr_is_not_a_terminal(db_url: str, tmp_path: Path) -> None:
     source = tmp_path / "calls.json"
     source.write_text(json.dumps([{"caller_name": "Maria Gomez", "phone": "2135550142",
