@@ -171,7 +171,7 @@ def import_(ctx: typer.Context, path: Path = typer.Argument(..., help="A .csv or
         profile = load_profile(store.protocol)
         with progress_reporter("Importing") as bar:
             summary = import_cases(store.engine, actor=actor, profile=profile, rows=rows, partial=partial,
-                                   batch=batch, progress=lambda done, total: bar(done, total or 0))
+                                   batch=batch, progress=bar)
     refused = summary.refused
     if as_json:
         print_json({"imported": summary.imported, "already_present": summary.already,

@@ -46,7 +46,7 @@ NO = frozenset({"no", "n", "false", "0", ""})
 BATCH = 5000  # rows per commit: a kill loses at most one batch, and memory holds a few batches
 CHECKERS = 4  # processes at most for the checking pass of a long file (one per core)
 Rows = Callable[[], Iterator[tuple[int, dict[str, Any]]]]  # a fresh stream of (row number, row) per call
-Progress = Callable[[int, int | None], None]
+Progress = Callable[[int, int | None], None]  # (rows done, rows in all: None while not known)
 Checked = tuple[bytes, ImportSummary]  # a batch of the checking pass: its rows cleaned (pickled), its refusals
 
 
@@ -188,6 +188,8 @@ def import_cases(engine: Engine, *, actor: Actor, profile: Profile, rows: Rows, 
                 return summary
             spill.seek(0)
         total = summary.rows or None
+        if partial and progress:  # no checking pass counted the rows: count them (read, not checked) for the bar
+            total = sum(1 for _ in rows()) or None
         summary.rows = 0
         # The store's recent cases, carried from batch to batch (asked for per row by a login that may not read
         # every case: calldesk.store.read.prior_window.NarrowWindow).
