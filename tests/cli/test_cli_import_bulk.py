@@ -189,3 +189,14 @@ def test_a_partial_import_reports_progress_against_the_files_rows(store: Store, 
                      partial=partial, batch=10, progress=lambda done, total, seen=progress: seen.append((done, total)))
         written = [p for p in progress if p[1] is not None]
         assert [done for done, _ in written] == [10, 20, 25] and {t for _, t in written} == {25}, (partial, progress)
+
+
+def test_an_agent_imports_through_the_narrow_window(store: Store, staff: dict[str, Actor]) -> None:
+    # On PostgreSQL an agent's import asks for the store's cases row by row (NarrowWindow); its first batch reset
+    # the window after it took the session, and the import failed on its first row (AttributeError).
+    from calldesk.store.services.imports import import_cases
+
+    keys = HEADER.strip().split(",")
+    source = [(n + 1, dict(zip(keys, _line(n).rstrip("\n").split(","), strict=True))) for n in range(1, 13)]
+    summary = import_cases(store.engine, actor=staff["agent"], profile=lausd(), rows=lambda: iter(source), batch=5)
+    assert (summary.imported, summary.refused_count) == (12, 0)
