@@ -6,7 +6,7 @@ import csv
 import difflib
 import json
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -102,7 +102,7 @@ def _stream(path: Path) -> Callable[[], Iterator[tuple[int, dict[str, Any]]]]:
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
         try:
             if suffix == ".json":
-                data = json.loads(path.read_text(encoding="utf-8"))
+                data = json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=_one_value_each)
                 if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
                     raise InvalidInput(f"{path} must hold a JSON list of objects, one per case.")
                 for number, row in enumerate(data, start=1):
@@ -111,6 +111,7 @@ def _stream(path: Path) -> Callable[[], Iterator[tuple[int, dict[str, Any]]]]:
                 return
             with path.open(newline="", encoding="utf-8-sig") as handle:
                 reader = csv.DictReader(handle)
+                _refuse_repeated_columns(reader.fieldnames or ())
                 _refuse_unknown_columns({k: "" for k in reader.fieldnames or ()})
                 for number, row in enumerate(reader, start=2):
                     yield number, {k: v for k, v in row.items() if v not in (None, "")}
@@ -137,6 +138,21 @@ def _refuse_unknown_columns(row: dict[str, Any]) -> None:
         raise InvalidInput(f"Unknown column '{key}'{hint}; nothing was imported.")
 
 
+def _refuse_repeated_columns(names: Sequence[str], where: str = "the header") -> None:
+    """A column named twice would keep only one of its values, silently: refuse the file before anything."""
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise InvalidInput(f"Column '{name}' is repeated in {where}; nothing was imported.")
+        seen.add(name)
+
+
+def _one_value_each(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict, refused (as a repeated CSV column is) if it names a key twice."""
+    _refuse_repeated_columns([key for key, _ in pairs], "an object of the file")
+    return dict(pairs)
+
+
 @app.command("import")
 @refusals_exit
 def import_(ctx: typer.Context, path: Path = typer.Argument(..., help="A .csv or .json file of cases."),
@@ -155,7 +171,7 @@ def import_(ctx: typer.Context, path: Path = typer.Argument(..., help="A .csv or
         profile = load_profile(store.protocol)
         with progress_reporter("Importing") as bar:
             summary = import_cases(store.engine, actor=actor, profile=profile, rows=rows, partial=partial,
-                                   batch=batch, progress=lambda done, total: bar(done, total or 0))
+                                   batch=batch, progress=bar)
     refused = summary.refused
     if as_json:
         print_json({"imported": summary.imported, "already_present": summary.already,

@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
 
-from calldesk.cli.output import JSON, out, print_json, progress_bar, shown
+from calldesk.cli.output import out, print_json, progress_bar, shown
 from calldesk.cli.refusals import refusals_exit
 from calldesk.cli.running import signed_in
-from calldesk.cli.spreadsheets import InertScreen, Writer, text_file, write_csv, write_jsonl, write_xlsx
+from calldesk.cli.spreadsheets import (
+    InertScreen,
+    Writer,
+    text_file,
+    write_csv,
+    write_json_array,
+    write_jsonl,
+    write_xlsx,
+)
 from calldesk.errors import InvalidInput
 from calldesk.output_files import checked_target, replacing
 from calldesk.profiles import load_profile
-from calldesk.rules.display import json_text
 from calldesk.rules.reporting import month_period
 from calldesk.rules.tracking_logs import LOG_COLUMNS, LOG_TITLES
 from calldesk.rules.typed_dates import day_start, typed_day
@@ -26,6 +34,10 @@ if TYPE_CHECKING:
     from calldesk.store.db.store import Store
     from calldesk.store.db.users import Actor
     from calldesk.store.services.exports import Export
+
+# Without --out the rows are printed, so --json prints them as one JSON document; with --out it prints the summary.
+JSON = typer.Option(False, "--json", help="Without --out: the rows as one JSON array (the --format's columns; "
+                                          "not with xlsx). With --out: what was written, as JSON.")
 
 app = typer.Typer(help="Tracking logs and case exports (redacted unless an admin asks otherwise).",
                   no_args_is_help=True)
@@ -54,11 +66,11 @@ def _deliver(store: Store, actor: Actor, export: Export, target: Path | None, wh
             with store.uow() as uow:
                 export.record(uow, actor=actor, written=export.total)
             return write(InertScreen(), rows, step)
-        with replacing(target, what) as partial:
+        with replacing(target, what) as temporary:
             if write_file is not None:
-                written = write_file(partial, rows, step)
+                written = write_file(temporary, rows, step)
             else:
-                with text_file(partial) as handle:
+                with text_file(temporary) as handle:
                     written = write(handle, rows, step)
             with store.uow() as uow:
                 export.record(uow, actor=actor, written=written)
@@ -73,7 +85,8 @@ def log_(ctx: typer.Context, month: str = typer.Option(..., "--month", help="The
          log: str | None = typer.Option(None, "--log", help="ccts, ope_matrix or area_request_log "
                                                             "(default: the profile's log)."),
          as_json: bool = JSON) -> None:
-    """The month's tracking log, redacted, with the fields in the seed's order."""
+    """The month's tracking log, redacted, with the fields in the seed's order: CSV (or, with --json and no --out,
+    one JSON array of the same columns) or an xlsx file."""
     from calldesk.store.services.exports import export_log
 
     if form not in ("csv", "xlsx"):
@@ -92,11 +105,16 @@ def log_(ctx: typer.Context, month: str = typer.Option(..., "--month", help="The
             headers, export = export_log(uow, actor=actor, profile=profile, since=start, until=end, log=log)
         name = log or profile.report_log
         written = _deliver(store, actor, export, target, "log",
-                           lambda handle, rows, step: write_csv(handle, headers, rows, step),
-                           (lambda partial, rows, step: write_xlsx(partial, name, headers, rows, step))
+                           partial(write_json_array, columns=headers) if as_json and target is None
+                           else partial(_csv, headers),
+                           (lambda temporary, rows, step: write_xlsx(temporary, name, headers, rows, step))
                            if form == "xlsx" else None)
     _summary(as_json and target is not None, target,
              {"log": name, "title": LOG_TITLES[name], "month": period.label, "rows": written})
+
+
+def _csv(headers: Sequence[str], handle: Writer, rows: Iterator[dict[str, Any]], step: Callable[[], None]) -> int:
+    return write_csv(handle, headers, rows, step)
 
 
 def _summary(as_json: bool, target: Path | None, summary: dict[str, Any]) -> None:
@@ -116,7 +134,8 @@ def cases(ctx: typer.Context,
                                       help="Redact personal data (default); --no-redact is for admins only."),
           target: Path | None = typer.Option(None, "--out", help="The file to write (default: the screen)."),
           as_json: bool = JSON) -> None:
-    """Cases opened between --since and --until: JSONL or CSV (redacted by default), or Open311 service requests."""
+    """Cases opened between --since and --until: JSONL or CSV (redacted by default), or Open311 service requests;
+    with --json and no --out, one JSON array of the rows (a CSV's columns with --format csv)."""
     from calldesk.store.services.exports import EXPORT_FIELDS, PERSONAL_FIELDS, export_cases
 
     if form not in ("jsonl", "csv", "open311"):
@@ -136,20 +155,12 @@ def cases(ctx: typer.Context,
                                   form="open311" if form == "open311" else "cases",
                                   redacted=redact or form == "open311")
         fields = EXPORT_FIELDS if redact else (*PERSONAL_FIELDS, *EXPORT_FIELDS)
-        written = _deliver(store, actor, export, target, "export",
-                           (lambda handle, rows, step: write_csv(handle, fields, rows, step)) if form == "csv" else
-                           write_jsonl if form == "jsonl" else _write_open311)
+        write: Callable[[Writer, Iterator[dict[str, Any]], Callable[[], None]], int] = write_jsonl
+        if (as_json and target is None) or form == "open311":  # one JSON document (Open311's requests.json too)
+            write = partial(write_json_array, columns=fields if form == "csv" else None)
+        elif form == "csv":
+            write = partial(_csv, fields)
+        written = _deliver(store, actor, export, target, "export", write)
     _summary(as_json and target is not None, target, {"format": form, "redacted": redact or form == "open311",
                                                       "rows": written})
 
-
-def _write_open311(handle: Writer, rows: Iterator[dict[str, Any]], step: Callable[[], None]) -> int:
-    """A GeoReport v2 requests.json array, written as it is read."""
-    handle.write("[")
-    count = 0
-    for row in rows:
-        handle.write(("," if count else "") + "\n  " + json_text(row))
-        count += 1
-        step()
-    handle.write("\n]\n" if count else "]\n")
-    return count

@@ -81,8 +81,9 @@ def progress_bar(description: str) -> Progress:
 
 
 @contextmanager
-def progress_reporter(description: str) -> Iterator[Callable[[int, int], None]]:
-    """A progress bar for long work, as the (done, total) callback the store's maintenance functions take."""
+def progress_reporter(description: str) -> Iterator[Callable[[int, int | None], None]]:
+    """A progress bar for long work, as the (done, total) callback the store's maintenance functions take; a total
+    of None (not known yet) leaves the bar as it is (rich: pulsing until a total is given), never at 0%."""
     with progress_bar(description) as bar:
         task = bar.add_task(description, total=None)
         yield lambda done, total: bar.update(task, completed=done, total=total)

@@ -78,6 +78,22 @@ def write_jsonl(handle: Writer, rows: Iterable[dict[str, Any]], step: Callable[[
     return count
 
 
+def write_json_array(handle: Writer, rows: Iterable[dict[str, Any]], step: Callable[[], None] | None = None,
+                     columns: Sequence[str] | None = None) -> int:
+    """Rows as one JSON array, written as they are read (each row whole, or only `columns`, in their order: what
+    the CSV of the same rows holds); returns how many were written."""
+    handle.write("[")
+    count = 0
+    for row in rows:
+        shown = row if columns is None else {c: row.get(c) for c in columns}
+        handle.write(("," if count else "") + "\n  " + json_text(shown))
+        count += 1
+        if step:
+            step()
+    handle.write("\n]\n" if count else "]\n")
+    return count
+
+
 def write_xlsx(partial: Path, title: str, headers: Sequence[str], rows: Iterable[dict[str, Any]],
                step: Callable[[], None] | None = None) -> int:
     """Rows as one XLSX sheet (write-only mode, so memory stays flat) into the temporary file `replacing` made;

@@ -24,11 +24,13 @@ from calldesk.models.clocks import (
 )
 from calldesk.models.handling import (
     Meeting,
+    MeetingCreate,
     MeetingPublic,
     QualityReview,
     QualityReviewCreate,
     QualityReviewPublic,
     Referral,
+    ReferralCreate,
     ReferralPublic,
 )
 from calldesk.models.mail import MAIL_STATES, MailMessage, MailMessagePublic
@@ -75,7 +77,8 @@ __all__ = [
     "Resolution", "ResolutionPublic",
     "ResolutionUpdate", "Resource", "SOURCES", "StoreSecret", "Student", "StudentCreate", "StudentPublic",
     "UTCDateTime", "User", "UserCreate", "UserPublic", "max_length", "utcnow",
-    "Meeting", "MeetingPublic", "QualityReview", "QualityReviewCreate", "QualityReviewPublic", "Referral",
-    "ReferralPublic", "CaseStep", "CaseStepPublic", "PhoneEvent", "PhoneEventPublic", "BlockedNumber", "MAIL_STATES",
+    "Meeting", "MeetingCreate", "MeetingPublic", "QualityReview", "QualityReviewCreate", "QualityReviewPublic",
+    "Referral", "ReferralCreate", "ReferralPublic", "CaseStep", "CaseStepPublic", "PhoneEvent", "PhoneEventPublic",
+    "BlockedNumber", "MAIL_STATES",
     "MailMessage", "MailMessagePublic", "WebAccount", "WebKey", "WebKeyPublic",
 ]

@@ -10,15 +10,24 @@ from sqlmodel import Field, SQLModel
 from calldesk.models.types import UTCDateTime, utcnow
 
 
-class Referral(SQLModel, table=True):
+class ReferralBase(SQLModel):
+    """What a person types to refer a case; the limits here are the referral's only statement of them."""
+
+    kind: str = Field(max_length=30)  # rules.handling.REFERRAL_KINDS
+    contact: str = Field(default="", max_length=200)  # whom at the office
+    note: str = Field(default="", sa_type=Text)
+
+
+class ReferralCreate(ReferralBase):
+    pass
+
+
+class Referral(ReferralBase, table=True):
     """A case referred to another office (Rochester: Safety and Security; the civil rights coordinator)."""
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id", index=True, ondelete="CASCADE")
-    kind: str = Field(max_length=30)  # rules.handling.REFERRAL_KINDS
     office: str = Field(max_length=200)
-    contact: str = Field(default="", max_length=200)  # whom at the office
-    note: str = Field(default="", sa_type=Text)
     referred_by: str = Field(max_length=64)
     referred_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)  # type: ignore[call-overload]
 
@@ -34,15 +43,24 @@ class ReferralPublic(SQLModel):
     referred_at: datetime
 
 
-class Meeting(SQLModel, table=True):
-    """A resolution or mediation meeting with all parties (Rochester OPE), and its outcome."""
+class MeetingBase(SQLModel):
+    """What a person types to schedule a meeting; the limits here are the meeting's only statement of them."""
 
-    id: int | None = Field(default=None, primary_key=True)
-    case_id: int = Field(foreign_key="cases.id", index=True, ondelete="CASCADE")
     kind: str = Field(max_length=20)  # mediation or resolution
     scheduled_for: datetime = Field(sa_type=UTCDateTime)  # type: ignore[call-overload]
     place: str = Field(default="", max_length=200)
     parties: str = Field(max_length=500)  # the parties, comma-separated
+
+
+class MeetingCreate(MeetingBase):
+    pass
+
+
+class Meeting(MeetingBase, table=True):
+    """A resolution or mediation meeting with all parties (Rochester OPE), and its outcome."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True, ondelete="CASCADE")
     scheduled_by: str = Field(max_length=64)
     scheduled_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)  # type: ignore[call-overload]
     outcome: str | None = Field(default=None, sa_type=Text)

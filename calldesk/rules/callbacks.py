@@ -8,6 +8,7 @@ from calldesk.errors import InvalidInput, RuleRefused
 from calldesk.rules.calendar import OpenCalendar, calendar_for, require_aware
 from calldesk.rules.profile import Profile
 from calldesk.rules.shown import deadline_words
+from calldesk.rules.typed_dates import not_in_future
 
 
 def callback_due(profile: Profile, *, received_at: datetime, urgent: bool, from_superior: bool) -> datetime:
@@ -28,10 +29,8 @@ def check_received(received_at: datetime, *, now: datetime) -> datetime:
         require_aware(received_at, "time received")
     except ValueError as exc:
         raise InvalidInput(str(exc), field="received_at") from None
-    if received_at > now:
-        raise InvalidInput("The message cannot have been received in the future: give when it came in.",
-                           field="received_at")
-    return received_at
+    return not_in_future(received_at, now=now, field="received_at",
+                         refusal="The message cannot have been received in the future: give when it came in.")
 
 
 def check_present(username: str, *, absent_since: date | None, today: date) -> None:

@@ -15,6 +15,7 @@ from datetime import datetime
 from calldesk.errors import InvalidInput, RuleRefused
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.profile import Profile, StepRule, a_role
+from calldesk.rules.typed_dates import not_in_future
 
 PARTY_LIMIT = 200
 NOTE_LIMIT = 2000
@@ -81,8 +82,8 @@ def check_entry(rule: StepRule, *, party: str, note: str, happened_at: datetime 
     if happened_at is not None:
         if happened_at.tzinfo is None:
             raise InvalidInput("The step's date needs a time zone.", field="happened_at")
-        if happened_at > now:
-            raise InvalidInput("The step cannot have happened in the future.", field="happened_at")
+        not_in_future(happened_at, now=now, field="happened_at",
+                      refusal="The step cannot have happened in the future.")
 
 
 def step_due(profile: Profile, rule: StepRule, opened_at: datetime) -> datetime | None:

@@ -45,6 +45,15 @@ def typed_moment(text: str, what: str, tz: tzinfo, field: str | None = None) -> 
     return moment if moment.tzinfo else moment.replace(tzinfo=tz)
 
 
+def not_in_future(moment: datetime, *, now: datetime, refusal: str, field: str) -> datetime:
+    """`moment` unchanged when it is not after `now` (no clock skew is allowed: the time was given, not measured);
+    InvalidInput(`refusal`, naming `field`) when it lies in the future. The one rule for a time a person gives
+    of something that already happened (a message received, a step taken, a call opened)."""
+    if moment > now:
+        raise InvalidInput(refusal, field=field)
+    return moment
+
+
 def local_moment(profile: Profile, text: str, what: str, field: str | None = None) -> datetime:
     """'2026-12-01 15:00' (or a date) in the agency's time zone, as an aware datetime."""
     from calldesk.rules.calendar import calendar_for  # (the calendar's tables load only when a time is typed)

@@ -116,3 +116,14 @@ def test_phones_print_as_the_caller_would_write_them(db_url: str, store: Store, 
     call(store, staff["agent"], caller_name="Rosa Diaz", phone="213.555.0142")
     code, out, _ = run(db_url, "caller", "find", "2135550142")
     assert code == 0 and "(213) 555-0142" in out and "+12135550142" not in out, out
+
+
+def test_the_callbacks_of_no_such_user_are_refused_not_an_empty_list(db_url: str, store: Store,
+                                                                      staff: dict[str, Actor]) -> None:
+    # Before, a misspelt --user printed an empty table and exit 0, as if every callback were returned.
+    for args in ([], ["--json"]):
+        code, out, err = run(db_url, "callback", "list", "--user", "nosuchuser", *args)
+        _one_line_refusal(code, err, "No user named 'nosuchuser'.")
+        assert out == ""
+    code, out, err = run(db_url, "callback", "list", "--user", "ana", "--json")
+    assert code == 0 and json.loads(out) == [], err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tests.cli.test_cli import run
@@ -83,6 +84,42 @@ def test_import_refuses_misspelt_columns_vague_yes_no_and_changed_client_ids(db_
     code, _, err = run(db_url, "case", "import", str(changed))
     assert code == 1 and "Client id web-7 was imported before" in err and "caller_name" in err
     assert run(db_url, "case", "import", str(first))[0] == 0  # the same content again is simply present
+
+
+def test_a_case_opened_in_the_future_is_refused_as_a_callback_received_then_is(db_url: str, tmp_path: Path) -> None:
+    # A row dated next year took next year's first number (2027-000001); it is refused as `callback add
+    # --received` refuses a time to come (calldesk.rules.typed_dates.not_in_future).
+    later = (datetime.now(UTC) + timedelta(days=200)).isoformat(timespec="seconds")
+    source = tmp_path / "calls.csv"
+    source.write_text("caller_name,phone,category,opened_at\n"
+                      "Maria Gomez,2135550142,Enrollment,2026-11-23T10:00:00-08:00\n"
+                      f"Rosa Diaz,2135550177,Enrollment,{later}\n")
+    sentence = "The case cannot have been opened in the future: give when the call came in."
+    code, out, _ = run(db_url, "case", "import", str(source), "--json")
+    summary = json.loads(out)
+    assert code == 1 and summary["imported"] == 0 and summary["refused"] == [{"row": 3, "reason": sentence}]
+    assert run(db_url, "case", "list", "--all", "--json")[1].strip() == "[]"
+    code, out, _ = run(db_url, "case", "import", str(source), "--json", "--partial")
+    assert code == 1 and json.loads(out)["imported"] == 1 and json.loads(out)["refused"][0]["reason"] == sentence
+    code, out, _ = run(db_url, "case", "list", "--all", "--json")
+    assert [c["caller_name"] for c in json.loads(out)] == ["Maria Gomez"]
+
+
+def test_a_column_named_twice_refuses_the_whole_file_naming_it(db_url: str, tmp_path: Path) -> None:
+    # Before, the last caller_name silently won; it is refused as an unknown column is, before any row.
+    source = tmp_path / "calls.csv"
+    source.write_text("client_id,caller_name,caller_name,phone,category\n"
+                      "web-1,Maria Gomez,Rosa Diaz,2135550142,Enrollment\n")
+    for args in ([], ["--partial"]):
+        code, out, err = run(db_url, "case", "import", str(source), *args)
+        assert code == 1 and err.startswith("error:") and len(err.strip().splitlines()) == 1
+        assert "Column 'caller_name' is repeated in the header; nothing was imported." in err
+    same = tmp_path / "calls.json"  # a JSON object naming a key twice: the same
+    same.write_text('[{"client_id": "web-1", "caller_name": "Maria Gomez", "caller_name": "Rosa Diaz", '
+                    '"phone": "2135550142", "category": "Enrollment"}]')
+    code, _, err = run(db_url, "case", "import", str(same), "--partial")
+    assert code == 1 and "Column 'caller_name' is repeated in an object of the file" in err
+    assert run(db_url, "case", "list", "--all", "--json")[1].strip() == "[]"
 
 
 def test_refusal_lines_do_not_wrap_when_stderr_is_not_a_terminal(db_url: str, tmp_path: Path) -> None:

@@ -130,6 +130,27 @@ def test_refer_meeting_and_review_from_the_cli(db_url: str) -> None:
     assert code == 0 and review["score"] == 3 and review["urgency"] and not review["labelled_right"], err
 
 
+def test_a_referral_or_meeting_too_long_is_refused_by_calldesk_on_both_stores(db_url: str) -> None:
+    # The column's limit, from the model, before any write: PostgreSQL used to refuse it with its own words
+    # ("value too long for type character varying(200)") and SQLite to keep all of it.
+    number = _case(db_url, "rochester", call_type="concern", category="Transportation")
+    meeting = ["case", "meeting", number, "--kind", "mediation", "--when", "2026-12-01 15:00"]
+    for args, message in [
+        (["case", "refer", number, "--to", "safety", "--contact", "A" * 100_000], "Contact is longer than 200"),
+        ([*meeting, "--parties", "Parent, Principal", "--place", "P" * 201], "Place is longer than 200"),
+        ([*meeting, "--parties", "Parent, " + "Q" * 500], "Parties is longer than 500"),
+    ]:
+        code, out, err = run(db_url, "--protocol", "rochester", *args)
+        assert code == 1 and err.startswith("error:") and message in err, err[:300]
+        assert len(err.strip().splitlines()) == 1 and "store refused" not in err and "AAAA" not in out + err
+    code, out, _ = run(db_url, "case", "actions", number, "--json")
+    actions = json.loads(out)
+    assert code == 0 and actions["referrals"] == [] and actions["meetings"] == []
+    code, out, err = run(db_url, "--protocol", "rochester", "case", "refer", number, "--to", "safety",
+                         "--contact", "C" * 200, "--json")
+    assert code == 0 and json.loads(out)["contact"] == "C" * 200, err
+
+
 def test_student_record_prints_the_ferpa_record_and_writes_it(db_url: str, tmp_path: Path) -> None:
     from calldesk.models import StudentCreate
     from calldesk.store.db.users import Actor

@@ -8,7 +8,10 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
+from calldesk.store.db.store import Store
+from calldesk.store.db.users import Actor
 from tests.cli.test_cli import run
+from tests.integration.helpers import lausd
 
 HEADER = "client_id,caller_name,phone,call_type,category,opened_at,claim\n"
 
@@ -170,3 +173,30 @@ def test_a_file_checked_on_every_core_counts_every_refusal_in_file_order(db_url:
     numbers = _count(db_url, "SELECT count(*) FROM cases WHERE claim = 'Asked about enrollment ' || "
                              "substr(client_id, 5)")
     assert numbers == 2400, "every row written from the spill of its own batch"
+
+
+def test_a_partial_import_reports_progress_against_the_files_rows(store: Store, staff: dict[str, Actor]) -> None:
+    # With --partial there is no checking pass to count the rows: the bar was given no total and stayed at 0%
+    # for the whole import. Every report now carries the file's 25 rows, the rows done rising to all of them.
+    from calldesk.store.services.imports import import_cases
+
+    lines = [_line(n).rstrip("\n").split(",") for n in range(1, 26)]
+    keys = HEADER.strip().split(",")
+    source = [(number, dict(zip(keys, cells, strict=True))) for number, cells in enumerate(lines, start=2)]
+    for partial in (True, False):
+        progress: list[tuple[int, int | None]] = []
+        import_cases(store.engine, actor=staff["supervisor"], profile=lausd(), rows=lambda: iter(source),
+                     partial=partial, batch=10, progress=lambda done, total, seen=progress: seen.append((done, total)))
+        written = [p for p in progress if p[1] is not None]
+        assert [done for done, _ in written] == [10, 20, 25] and {t for _, t in written} == {25}, (partial, progress)
+
+
+def test_an_agent_imports_through_the_narrow_window(store: Store, staff: dict[str, Actor]) -> None:
+    # On PostgreSQL an agent's import asks for the store's cases row by row (NarrowWindow); its first batch reset
+    # the window after it took the session, and the import failed on its first row (AttributeError).
+    from calldesk.store.services.imports import import_cases
+
+    keys = HEADER.strip().split(",")
+    source = [(n + 1, dict(zip(keys, _line(n).rstrip("\n").split(","), strict=True))) for n in range(1, 13)]
+    summary = import_cases(store.engine, actor=staff["agent"], profile=lausd(), rows=lambda: iter(source), batch=5)
+    assert (summary.imported, summary.refused_count) == (12, 0)

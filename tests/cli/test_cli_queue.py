@@ -25,3 +25,19 @@ def test_queue_list_trends_and_dashboard(db_url: str, store: Store, staff: dict[
     assert code == 0 and figures["open_total"] == 4 and sum(n for _, n in figures["weeks"]) == 4
     code, _, err = run(db_url, "queue", "list", "--sort", "claim")
     assert code == 1 and "Sort by one of" in err
+
+
+def test_every_enumerated_filter_refuses_a_value_outside_its_set(db_url: str, store: Store,
+                                                                 staff: dict[str, Actor]) -> None:
+    # --tier and --source used to match nothing (an empty queue, exit 0) where --sla was refused.
+    call(store, staff["supervisor"], caller_name="Caller", phone="2135550310", category="Enrollment")
+    for option, message in [("--tier", "Tier must be one of: inquiry_immediate, inquiry_followup, concern, "
+                                       "complaint."),
+                            ("--source", "Source must be one of: none, superintendent, board, ceo."),
+                            ("--sla", "SLA state must be one of: breached, at_risk, on_track."),
+                            ("--status", "Status must be one of: open, closed.")]:
+        code, out, err = run(db_url, "queue", "list", option, "bogus", "--json")
+        assert code == 1 and out == "" and err.strip() == f"error: {message}", (option, err)
+    for option, value in [("--source", "none"), ("--tier", "inquiry_immediate"), ("--tier", "inquiry_followup")]:
+        code, out, err = run(db_url, "queue", "list", option, value, "--json")
+        assert code == 0 and "total" in json.loads(out), err

@@ -168,3 +168,27 @@ def test_values_that_look_like_markup_are_shown_as_typed(store: Store, staff: di
             opened_at=la(10, 12)))
     code, out, err = _oc(db_url, "report", "monthly", "--month", "2026-10")
     assert code == 0 and "Traceback" not in err and "[/] [bold]Dept" in out
+
+
+def test_json_without_out_prints_the_rows_as_one_json_document(store: Store, staff: dict[str, Actor],
+                                                                db_url: str) -> None:
+    # --json used to be ignored without --out: the log came out as CSV, the cases as JSONL (a line each).
+    planted_case(store, staff)
+    _formula_case(store, staff)
+    month = ["--since", "2026-10-01", "--until", "2026-10-31"]
+    code, out, err = _oc(db_url, "export", "log", "--month", "2026-10", "--log", "ccts")
+    headers = next(csv.reader(io.StringIO(out)))
+    code, out, err = _oc(db_url, "export", "log", "--month", "2026-10", "--log", "ccts", "--json")
+    rows = json.loads(out)
+    assert code == 0 and len(rows) == 2 and all(list(r) == headers for r in rows), err
+    _no_markers(out, "log --json")
+    jsonl = [json.loads(line) for line in _oc(db_url, "export", "cases", *month)[1].splitlines()]
+    code, out, err = _oc(db_url, "export", "cases", *month, "--json")
+    assert code == 0 and json.loads(out) == jsonl and len(jsonl) == 2, err
+    _no_markers(out, "cases --json")
+    fields = next(csv.reader(io.StringIO(_oc(db_url, "export", "cases", *month, "--format", "csv")[1])))
+    code, out, err = _oc(db_url, "export", "cases", *month, "--format", "csv", "--json")
+    assert code == 0 and [list(r) for r in json.loads(out)] == [fields, fields], err
+    code, out, err = _oc(db_url, "export", "cases", *month, "--format", "open311", "--json")
+    assert code == 0 and len(json.loads(out)) == 2, err
+    _no_markers(out, "open311 --json")

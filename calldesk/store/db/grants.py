@@ -25,7 +25,7 @@ from calldesk.rules.profile import a_role
 from calldesk.store.db.security import CALLABLE, EVERYONE
 from calldesk.store.db.security_guards import AUTHORS
 from calldesk.store.db.uow import UnitOfWork
-from calldesk.store.db.users import USERNAME, Actor, _get, authorise
+from calldesk.store.db.users import USERNAME, Actor, authorise, named_user
 
 VERBS = {"i": "INSERT", "d": "DELETE"}
 # Of the users table, a desk role updates only this (their own absence; a supervisor's for their team).
@@ -119,7 +119,7 @@ def grant_login(uow: UnitOfWork, *, actor: Actor, username: str) -> str:
         raise InvalidInput("db grant is for PostgreSQL stores; a SQLite store is used by its file's owner alone.")
     if not USERNAME.fullmatch(username) or '"' in username:
         raise InvalidInput(f"{username!r} is not a valid role name.", field="username")
-    user = _get(uow.session, username)
+    user = named_user(uow.session, username)
     conn = uow.session.connection()
     exists = conn.execute(text("SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = :r"), {"r": username}).first()
     if exists is None:

@@ -128,7 +128,8 @@ def _check_role(role: str) -> str:
     return role
 
 
-def _get(session: Session, username: str) -> User:
+def named_user(session: Session, username: str) -> User:
+    """The user `username`, active or not; NotFound ("No user named 'x'.") when there is none."""
     if not USERNAME.fullmatch(username):  # never query with a NUL or a broken character
         raise NotFound(f"No user named {username!r}.")
     user = session.exec(select(User).where(User.username == username)).first()
@@ -183,7 +184,7 @@ def set_languages(uow: UnitOfWork, *, actor: Actor, username: str, languages: st
     """The languages a user takes calls in ("English, Spanish"); a call in one of them is routed to them
     (admins only). Commits."""
     authorise(uow, actor, "manage_users")
-    user = _get(uow.session, username)
+    user = named_user(uow.session, username)
     cleaned = _languages(languages)
     audit.record(uow.session, actor=actor.username, action="user.languages", entity="user", entity_id=username,
                  field="languages", old=user.languages, new=cleaned)
@@ -195,7 +196,7 @@ def set_languages(uow: UnitOfWork, *, actor: Actor, username: str, languages: st
 def set_places(uow: UnitOfWork, *, actor: Actor, username: str, places: str) -> UserPublic:
     """The schools and departments whose cases a respondent sees and documents (admins only). Commits."""
     authorise(uow, actor, "manage_users")
-    user = _get(uow.session, username)
+    user = named_user(uow.session, username)
     cleaned = _places(places, user.role)
     audit.record(uow.session, actor=actor.username, action="user.places", entity="user", entity_id=username,
                  field="places", old=user.places, new=cleaned)
@@ -224,7 +225,7 @@ def set_role(uow: UnitOfWork, *, actor: Actor, username: str, role: str) -> User
     """Change a user's role (admins only)."""
     authorise(uow, actor, "manage_users")
     _check_role(role)
-    user = _get(uow.session, username)
+    user = named_user(uow.session, username)
     _places(user.places, role)  # a respondent without places would see nothing
     if role != "admin":
         _keep_an_admin(uow.session, user)
@@ -241,7 +242,7 @@ def set_active(uow: UnitOfWork, *, actor: Actor, username: str, active: bool) ->
     authorise(uow, actor, "manage_users")
     if username == actor.username and not active:
         raise InvalidInput("You cannot deactivate yourself; ask another admin.", field="username")
-    user = _get(uow.session, username)
+    user = named_user(uow.session, username)
     if not active:
         _keep_an_admin(uow.session, user)
     audit.record(uow.session, actor=actor.username, action="user.set_active", entity="user",
@@ -257,7 +258,7 @@ def set_absence(uow: UnitOfWork, *, actor: Actor, username: str, absent_since: d
     current = actor_for(uow.session, actor.username)
     if current.username != username:
         require(current.role, "reassign")
-    user = _get(uow.session, username)
+    user = named_user(uow.session, username)
     audit.record(uow.session, actor=actor.username, action="user.absence", entity="user",
                  entity_id=username, field="absent_since", old=user.absent_since, new=absent_since)
     user.absent_since = absent_since

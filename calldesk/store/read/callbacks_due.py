@@ -10,10 +10,13 @@ from calldesk.models import Callback, CallbackPublic, User
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.callbacks import covering_supervisor_needed
 from calldesk.rules.profile import Profile
+from calldesk.store.db.users import named_user
 
 
 def callbacks_for(session: Session, *, profile: Profile, username: str, today: date) -> list[CallbackPublic]:
-    """Open callbacks a user must return: their own, plus (for a supervisor) those of staff absent over a day."""
+    """Open callbacks a user must return: their own, plus (for a supervisor) those of staff absent over a day.
+    NotFound when there is no user `username` (a misspelt name would list nothing, as if all were returned)."""
+    named_user(session, username)
     calendar = calendar_for(profile, day_kind="business")
     covered = [u.username for u in session.exec(select(User).where(User.supervisor == username))
                if covering_supervisor_needed(absent_since=u.absent_since, today=today, calendar=calendar)]

@@ -118,8 +118,8 @@ class NarrowWindow(PriorWindow):
         self.session: Any = None
 
     def cover(self, session: Any, lo: datetime, hi: datetime) -> None:
-        self.session = session
         super().cover(session, lo, hi)
+        self.session = session  # after: the first cover starts the window anew (__init__), session and all
 
     def _load(self, session: Any, *where: Any) -> None:
         return  # nothing is read ahead: see caller() and trend()

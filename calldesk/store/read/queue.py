@@ -92,9 +92,23 @@ _COLUMNS = (T.id, T.case_number, T.opened_at, T.category, T.call_type, T.tier, T
             T.language, T.source, T.status, T.next_deadline, T.caller_name, T.late_clocks)
 
 
+def _fixed_choices() -> dict[str, tuple[str, ...]]:
+    """The filters with a fixed set of values, and those values: offered by filter_choices, checked by
+    _conditions (a value outside them matches nothing, which would read as an empty queue)."""
+    from calldesk.rules.profile import TIER_LABELS
+    from calldesk.rules.vocabulary import SOURCES
+
+    return {"status": STATUSES, "tier": tuple(TIER_LABELS), "source": SOURCES, "sla": SLA_STATES[:3]}
+
+
+_FILTER_LABELS = {"status": "Status", "tier": "Tier", "source": "Source", "sla": "SLA state"}
+
+
 def _conditions(filters: QueueFilter, *, viewer: Actor, now: datetime) -> list[ColumnElement[bool]]:
-    if filters.status not in STATUSES:
-        raise InvalidInput(f"Status must be one of: {', '.join(STATUSES)}.", field="status")
+    for name, allowed in _fixed_choices().items():
+        value = getattr(filters, name)
+        if (value or name == "status") and value not in allowed:
+            raise InvalidInput(f"{_FILTER_LABELS[name]} must be one of: {', '.join(allowed)}.", field=name)
     where: list[ColumnElement[bool]] = [T.status == filters.status]
     if scope(viewer) == "places":
         where.append(sees(viewer))
@@ -118,8 +132,6 @@ def _conditions(filters: QueueFilter, *, viewer: Actor, now: datetime) -> list[C
     if filters.place:
         where.append(or_(T.school == filters.place, T.department == filters.place))
     if filters.sla:
-        if filters.sla not in SLA_STATES[:3]:
-            raise InvalidInput("SLA state must be one of: breached, at_risk, on_track.", field="sla")
         low, high, none_too = sla_bounds(filters.sla, now=now)
         span = and_(*(c for c in (T.next_deadline >= low if low else None,
                                   T.next_deadline < high if high else None) if c is not None))
@@ -255,9 +267,6 @@ def queue_late(session: Session, *, actor: Actor, now: datetime,
 def filter_choices(session: Session) -> dict[str, list[str]]:
     """The values the queue's filters offer (the taxonomy and the staff, not a scan of the cases)."""
     from calldesk.models import User
-    from calldesk.rules.profile import TIER_LABELS
-    from calldesk.rules.vocabulary import SOURCES
 
     users = [u for (u,) in session.execute(select(User.username).order_by(User.username))]  # type: ignore[call-overload]
-    return {"assignee": users, "tier": list(TIER_LABELS), "source": list(SOURCES),
-            "sla": list(SLA_STATES[:3]), "status": list(STATUSES)}
+    return {"assignee": users, **{name: list(values) for name, values in _fixed_choices().items()}}

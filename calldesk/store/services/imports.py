@@ -30,6 +30,7 @@ from calldesk.errors import CalldeskError, InvalidInput
 from calldesk.models import CaseCreate, utcnow
 from calldesk.rules.profile import Profile
 from calldesk.rules.routing import call_tier
+from calldesk.rules.typed_dates import not_in_future
 from calldesk.store.db.uow import BatchUnitOfWork, UnitOfWork
 from calldesk.store.db.users import Actor, authorise
 from calldesk.store.db.visibility import sees_all
@@ -45,7 +46,7 @@ NO = frozenset({"no", "n", "false", "0", ""})
 BATCH = 5000  # rows per commit: a kill loses at most one batch, and memory holds a few batches
 CHECKERS = 4  # processes at most for the checking pass of a long file (one per core)
 Rows = Callable[[], Iterator[tuple[int, dict[str, Any]]]]  # a fresh stream of (row number, row) per call
-Progress = Callable[[int, int | None], None]
+Progress = Callable[[int, int | None], None]  # (rows done, rows in all: None while not known)
 Checked = tuple[bytes, ImportSummary]  # a batch of the checking pass: its rows cleaned (pickled), its refusals
 
 
@@ -80,10 +81,14 @@ def _prepare_row(profile: Profile, number: int, row: dict[str, Any]) -> Prepared
     Narrative of a row marked as suspected abuse is dropped here, before anything is kept."""
     data, abuse = _case_create(row)
     fields = clean_fields(data.model_dump(exclude={"client_id", "opened_at"}), profile, abuse_marked=abuse)
-    if data.opened_at is not None and data.opened_at.tzinfo is None:
-        raise InvalidInput("The opening time needs a time zone.", field="opened_at")
+    now = utcnow()
+    if data.opened_at is not None:
+        if data.opened_at.tzinfo is None:
+            raise InvalidInput("The opening time needs a time zone.", field="opened_at")
+        not_in_future(data.opened_at, now=now, field="opened_at",
+                      refusal="The case cannot have been opened in the future: give when the call came in.")
     given = tuple(sorted(data.model_fields_set - {"client_id", "opened_at", "call_type"}))
-    return Prepared(number, fields, data.client_id, abuse, data.opened_at or utcnow(), given)
+    return Prepared(number, fields, data.client_id, abuse, data.opened_at or now, given)
 
 
 def _check_row(profile: Profile, prepared: Prepared) -> Prepared:
@@ -183,6 +188,8 @@ def import_cases(engine: Engine, *, actor: Actor, profile: Profile, rows: Rows, 
                 return summary
             spill.seek(0)
         total = summary.rows or None
+        if partial and progress:  # no checking pass counted the rows: count them (read, not checked) for the bar
+            total = sum(1 for _ in rows()) or None
         summary.rows = 0
         # The store's recent cases, carried from batch to batch (asked for per row by a login that may not read
         # every case: calldesk.store.read.prior_window.NarrowWindow).

@@ -15,11 +15,13 @@ from calldesk.models import (
     CaseLink,
     CasePublic,
     Meeting,
+    MeetingCreate,
     MeetingPublic,
     QualityReview,
     QualityReviewCreate,
     QualityReviewPublic,
     Referral,
+    ReferralCreate,
     ReferralPublic,
     utcnow,
 )
@@ -41,6 +43,7 @@ from calldesk.store.db.users import Actor, authorise
 from calldesk.store.read.one_case import get_case
 from calldesk.store.services.cases import load_for_change, refresh_next_deadline
 from calldesk.store.services.escalation import merged_into
+from calldesk.store.services.typed_fields import build
 
 
 def _working(uow: UnitOfWork, case_number: str, expected_version: int | None, actor: Actor) -> Case:
@@ -65,8 +68,9 @@ def refer(uow: UnitOfWork, *, actor: Actor, case_number: str, kind: str, contact
     office = referral_office(kind)
     if not contact.strip():
         raise InvalidInput(f"Name whom at {office} the case was referred to.", field="contact")
+    data = build(ReferralCreate, kind=kind, contact=contact.strip(), note=note.strip())  # the model's limits
     case = _working(uow, case_number, expected_version, actor)
-    row = Referral(case_id=case.id, kind=kind, office=office, contact=contact.strip(), note=note.strip(),  # type: ignore[arg-type]
+    row = Referral(**data.model_dump(), case_id=case.id, office=office,  # type: ignore[arg-type]
                    referred_by=actor.username, referred_at=_aware(referred_at, "referred_at"))
     uow.session.add(row)
     case.updated_at = utcnow()
@@ -82,15 +86,16 @@ def schedule_meeting(uow: UnitOfWork, *, actor: Actor, case_number: str, kind: s
     """Set up a resolution or mediation meeting with all parties (Rochester OPE)."""
     actor = authorise(uow, actor, "meeting")
     names = meeting_parties(kind, parties)
-    when = _aware(when, "when")
+    data = build(MeetingCreate, kind=kind, scheduled_for=_aware(when, "when"), place=place.strip(),
+                 parties=", ".join(names))  # the model's limits
     case = _working(uow, case_number, expected_version, actor)
-    row = Meeting(case_id=case.id, kind=kind, scheduled_for=when, place=place.strip(), parties=", ".join(names),  # type: ignore[arg-type]
-                  scheduled_by=actor.username, scheduled_at=utcnow())
+    row = Meeting(**data.model_dump(), case_id=case.id, scheduled_by=actor.username,  # type: ignore[arg-type]
+                  scheduled_at=utcnow())
     uow.session.add(row)
     case.updated_at = utcnow()
     uow.flush()
     audit.record(uow.session, actor=actor.username, action="meeting.schedule", entity="meeting", entity_id=row.id,
-                 case_id=case.id, field="scheduled_for", new=when)
+                 case_id=case.id, field="scheduled_for", new=data.scheduled_for)
     uow.commit()
     return MeetingPublic.model_validate(row)
 
