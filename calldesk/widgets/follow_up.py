@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, date, tzinfo
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -10,6 +11,7 @@ from textual.containers import Grid
 from textual.widgets import Static
 
 from calldesk.rules.display import inert
+from calldesk.rules.shown import moment_words
 from calldesk.widgets.call_information import narrative
 from calldesk.widgets.form_field import FormField, FormTab
 
@@ -41,8 +43,10 @@ class FollowUp(FormTab):
         """As on a new call: no clock, no entries."""
         self.show_entries([], NO_CLOCK)
 
-    def show_entries(self, entries: Sequence[FollowUpPublic], due: str) -> None:
+    def show_entries(self, entries: Sequence[FollowUpPublic], due: str, *, tz: tzinfo | None = None,
+                     today: date | None = None) -> None:
+        """The entries, each at the agency's local time (`tz`: the profile's zone), as every screen shows times."""
         self.query_one("#follow-up-due", Static).update(due)
-        lines = [f"{e.entry_at:%d %b %H:%M} {e.by_user}: {e.done}" + (f" (pending: {e.pending})" if e.pending else "")
-                 for e in entries]
+        lines = [f"{moment_words(e.entry_at, tz=tz or UTC, today=today or e.entry_at.date())} {e.by_user}: {e.done}"
+                 + (f" (pending: {e.pending})" if e.pending else "") for e in entries]
         self.query_one("#entries", Static).update(inert("\n".join(lines)) or "No entries yet.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from sqlmodel import select
@@ -70,14 +70,19 @@ async def test_a_concern_is_assigned_with_its_deadlines(make_app, desk_store: St
         await settle(pilot)
         assert isinstance(app.screen, IntakeScreen), "an open concern stays on screen"
         assert "Case 2026-000001 · open · Concern · program specialist" in text_of(screen, "#case-number")
-        assert "Next follow-up entry due by" in text_of(screen, "#follow-up-due")
+        # (from the entry, at the store's time: a day deadline, said as every screen says one)
+        assert text_of(screen, "#follow-up-due").startswith("Next follow-up entry due by end of ")
         assert screen.query_one("#followup_done", TextArea).text == "", "the entry was added, the box emptied"
+        entries = text_of(screen, "#entries")
     [case] = cases(desk_store)
     assert (case.tier, case.owner_role, case.status) == ("concern", "program_specialist", "open")
     assert case.resolve_by is not None and case.resolve_by.astimezone(NOW.tzinfo).date().isoformat() == "2026-12-08"
     with desk_store.uow(readonly=True) as uow:
         [entry] = uow.session.exec(select(FollowUp)).all()
     assert entry.done == "Told her a program specialist will call back."
+    # Listed at the agency's time (Los Angeles), as every screen shows times, not the stored UTC.
+    local = entry.entry_at.replace(tzinfo=entry.entry_at.tzinfo or UTC).astimezone(NOW.tzinfo)
+    assert entries.startswith(f"{local:%a} {local.day} {local:%b} {local:%H:%M} "), entries
 
 
 async def test_a_repeat_caller_is_promoted(make_app, desk_store: Store, agent: Actor) -> None:  # type: ignore[no-untyped-def]

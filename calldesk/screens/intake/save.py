@@ -13,7 +13,7 @@ from calldesk.errors import CalldeskError
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.display import inert
 from calldesk.rules.profile import TIER_LABELS, role_label
-from calldesk.rules.triage import format_due
+from calldesk.rules.shown import deadline_words
 from calldesk.screens.intake.call import Call
 from calldesk.screens.intake.consent import CallConsent
 from calldesk.screens.intake.messages import CallSaved, Refused
@@ -116,10 +116,10 @@ class CallSaving(CallConsent):
                                                                    else ""))
 
     def _show_follow_ups(self, saved: SavedCase) -> None:
-        due = saved.case.next_follow_up_by
-        when = format_due(calendar_for(self.desk.profile).local(due), with_time=False) if due else None
-        self.query_one(FollowUp).show_entries(saved.follow_ups, f"Next follow-up entry due by {when}." if when
-                                              else "No follow-up clock on this case.")
+        due, tz, today = saved.case.next_follow_up_by, calendar_for(self.desk.profile).tz, self.desk.today()
+        self.query_one(FollowUp).show_entries(saved.follow_ups, f"Next follow-up entry due "
+                                              f"{deadline_words(due, tz=tz, today=today)}." if due
+                                              else "No follow-up clock on this case.", tz=tz, today=today)
 
     def _refuse(self, error: CalldeskError, step: str = "") -> None:
         """A refusal: each missing field's sentence under it, always as a banner; nothing typed is touched. A save's
