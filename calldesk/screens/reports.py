@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -194,11 +195,11 @@ class ReportScreen(ReportsWorkerFailures, Screen[None]):
         changed = f"; {len(run.differences)} count(s) changed since approval" if run.differences else ""
         order = [f"Warning: {w}" for w in chain_warnings(self.desk.profile, self.desk.today())
                  if f"{month_period(numbers['period']).first:%B %Y}:" in w]
-        self.query_one("#report-summary", Static).update(plain("\n".join([
+        self.query_one("#report-summary", Static).update(Text("\n").join(plain(line) for line in [  # a line each
             f"{numbers['period']}: {numbers['total']} reportable case(s); report {run.report_id} "
             f"{run.status}{approved}{changed}. {numbers['not_reportable']['total']} not reportable."
             + (f" Callbacks: {numbers['callbacks']['share']}." if numbers.get("callbacks") else ""),
-            *order, *([f"Note: {run.footnote}"] if run.footnote else [])])))
+            *order, *([f"Note: {run.footnote}"] if run.footnote else [])]))
         counts = self.query_one("#report-counts", DataTable)
         counts.clear()
         for dimension in DIMENSIONS:

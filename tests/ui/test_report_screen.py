@@ -35,6 +35,7 @@ async def test_the_queue_opens_the_monthly_report_with_its_charts(make_app, desk
         await pilot.pause()
         summary = str(app.screen.query_one("#report-summary", Static).render())
         assert "2026-10: 2 reportable case(s)" in summary and "1 not reportable" in summary  # discrimination
+        assert "\nNote: " in summary and "\\x0a" not in summary  # the profile's note on a line of its own
         counts = app.screen.query_one("#report-counts", DataTable)
         rows = [tuple(str(c) for c in counts.get_row_at(i)) for i in range(counts.row_count)]
         assert ("Call type", "Complaint", "1") in rows and ("Category", "Discrimination", "1") not in rows
