@@ -114,6 +114,10 @@ async def test_pages_sort_filter_search_and_assign(make_app, desk_store: Store, 
         await pilot.press(*"caller 07", "enter")
         await _settle(app, pilot)
         assert _numbers(app) == [numbers[7]]
+        # Escape in the search box closes it, the search as it was: x and f are the queue's keys again.
+        await pilot.press("slash", *"caller 0", "escape")
+        await _settle(app, pilot)
+        assert not app.screen.query_one("#queue-search").display and _numbers(app) == [numbers[7]]
         # Assign the highlighted case: a person is picked from the staff (never typed and refused).
         await pick_assignee(app, pilot, "sam")
         assert app.screen.page.rows[0].assigned_to == "sam"

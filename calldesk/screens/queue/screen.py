@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -258,6 +258,12 @@ class QueueScreen(ReportsWorkerFailures, QueueViews):
         search.display = True
         search.value = self.filters.search
         search.focus()
+
+    def on_key(self, event: events.Key) -> None:  # Escape in the search box closes it, the search as it was
+        if event.key == "escape" and (search := self.query_one("#queue-search", Input)).has_focus:
+            event.stop()
+            search.display = False
+            self.query_one(QueueTable).focus()
 
     @on(Input.Submitted, "#queue-search")
     def _searched(self, event: Input.Submitted) -> None:
