@@ -145,6 +145,27 @@ async def test_escape_with_unsaved_changes_asks_before_dropping_them(make_app: A
         assert get_case(uow.session, case.case_number, viewer=None).school == "Roosevelt High"
 
 
+async def test_f7_pressed_fast_moves_one_tab_a_press(make_app: Any, desk_store: Store, agent: Actor) -> None:
+    """F7 F7 from Follow-Up, faster than the screen follows (a burst, as under load), lands two tabs on (Steps), as
+    on the call's screen; then F7 three times more, past History and Links, round to Caller Details."""
+    from tests.ui.test_key_order import burst
+
+    case = call(desk_store, agent, school="Roosevelt High").case
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _settle(pilot, app)
+        app.push_screen(CaseScreen(case.case_number))
+        screen = await _case_screen(pilot, app)
+        screen.action_show_tab("follow-up")
+        await _settle(pilot, app)
+        burst(app, ["f7", "f7"])
+        await _settle(pilot, app)
+        assert screen.form.active_tab == screen.form.tabs.active == "case-steps"
+        burst(app, ["f7", "f7", "f7"])
+        await _settle(pilot, app)
+        assert screen.form.active_tab == "caller-details"
+
+
 async def test_history_tab_shows_local_times(make_app: Any, desk_store: Store, agent: Actor) -> None:
     case = call(desk_store, agent).case
     app = make_app()

@@ -15,7 +15,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button as _Button
-from textual.widgets import Checkbox, Footer, Header, Input, Select, Static, TabPane, TextArea
+from textual.widgets import Checkbox, ContentSwitcher, Footer, Header, Input, Select, Static, TabPane, TextArea
 from textual.worker import Worker, WorkerState
 
 from calldesk.rules.calendar import calendar_for
@@ -179,7 +179,7 @@ class CaseScreen(Screen[None]):
         follow = case.next_follow_up_by
         self.query_one(FollowUp).show_entries(view.follow_ups, "Next follow-up entry due "
                                               f"{deadline_words(follow, tz=tz, today=today)}."
-                                              if follow else "No follow-up clock on this case.")
+                                              if follow else "No follow-up clock on this case.", tz=tz, today=today)
         confidentiality = self.query_one(Confidentiality)
         if view.students:
             confidentiality.show_student(view.students[0], "")
@@ -295,14 +295,18 @@ class CaseScreen(Screen[None]):
             return
         if pane in dict(TABS):
             self.form.show_tab(pane)
-        else:
+        else:  # Steps, History, Links: shown at once too, so the next F7 of a burst counts from here, and the
+            # focus goes with it (to its scroll: the arrows read on); left in the tab before, it would take the
+            # tabs back there
             self.form.tabs.active = pane
+            self.form.tabs.query_one(ContentSwitcher).current = pane
+            self.set_focus(self.query_one(f"#{pane}", TabPane).query_one(VerticalScroll))
 
     def action_next_tab(self, step: int) -> None:
         if not self.form.ready:
             return
         panes = [pane for pane, _ in ALL_TABS]
-        current = self.form.tabs.active or panes[0]
+        current = self.form.active_tab  # (TabbedContent.active lags behind fast tab keys)
         index = panes.index(current) if current in panes else 0
         self.action_show_tab(panes[(index + step) % len(panes)])
 
