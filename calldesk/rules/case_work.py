@@ -7,7 +7,8 @@ services refuse the same things when asked anyway; this only says so first.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from calldesk.rules.escalation import next_escalation
 from calldesk.rules.permissions import why_not
@@ -24,6 +25,9 @@ class CaseFacts:
     merged_into: str | None = None  # the survivor's number when it was merged away
     meetings: int = 0
     students: int = 0
+    # Why an action cannot be taken on this case now, in the sentence its own rule refuses it with (a clock not
+    # running or met, no email address, no step of the protocol for it), by action: only these say so up front.
+    refusals: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -96,4 +100,4 @@ def _protocol_or_case(action: str, profile: Profile, case: CaseFacts) -> str | N
         return "No meeting is scheduled on this case: schedule one first."
     if action == "student_record" and case.students == 0:
         return "No student is recorded on this case."
-    return None
+    return case.refusals.get(action)

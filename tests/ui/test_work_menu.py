@@ -68,9 +68,38 @@ async def test_a_supervisors_menu_on_an_open_case_offers_the_merge(make_app: Any
         menu = app.screen
         assert isinstance(menu, CaseActionMenu)
         offered = {key for key, offer in menu.offers.items() if offer.allowed}
-        # By hand: open, not merged, no meeting yet (o dimmed), no student (s dimmed); LAUSD has a letter and one
-        # recorded step (l, t offered) and a ladder of two rungs above the desk (e offered).
-        assert {"e", "g", "m", "c", "l", "q", "t"} <= offered and not {"o", "s"} & offered
+        # By hand: open, not merged, no meeting yet (o dimmed), no student (s dimmed); LAUSD has a letter (l
+        # offered), a ladder of two rungs above the desk (e offered), and one recorded step, for inquiries only
+        # (t dimmed on this concern).
+        assert {"e", "g", "m", "c", "l", "q"} <= offered and not {"o", "s", "t"} & offered
         await pilot.press("g")
         await _settle(pilot, app)
         assert isinstance(app.screen, MergeDialog)
+
+
+async def test_actions_the_case_refuses_now_are_dimmed_in_their_rules_words(
+        make_app: Any, desk_store: Store, staff: dict[str, Actor]) -> None:
+    """A LAUSD complaint with no email address: no reply clock (an inquiry's), no acknowledgement or written response
+    pending (LAUSD answers a complaint with its letter), nothing to extend, no email to send, no step to record
+    (LAUSD's is for inquiries). Each dimmed with the sentence the service would refuse it with."""
+    sam = staff["specialist"]
+    case = call(desk_store, sam, call_type="complaint", category="Transportation", email=None).case
+    app = make_app(sam)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _settle(pilot, app)
+        app.push_screen(CaseScreen(case.case_number))
+        await _case_screen(pilot, app)
+        await pilot.press("ctrl+g")
+        await _settle(pilot, app)
+        options = app.screen.query_one("#case-menu-options", OptionList)
+        shown = {str(options.get_option_at_index(i).id): options.get_option_at_index(i) for i in
+                 range(options.option_count)}
+        number = case.case_number
+        assert shown["y"].disabled and f"Case {number} is a complaint: it has no reply clock." in \
+            str(shown["y"].prompt)
+        for key in "knv":
+            assert shown[key].disabled and f"Case {number} has no email address" in str(shown[key].prompt), key
+        assert shown["t"].disabled and "no recorded steps" in str(shown["t"].prompt)
+        for key in "awx":  # LAUSD runs neither clock on a complaint (its letter answers it)
+            assert shown[key].disabled and "pending" in str(shown[key].prompt), key
+        assert not shown["r"].disabled and not shown["l"].disabled

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -23,8 +24,11 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from calldesk.errors import CalldeskError
 from calldesk.rules.case_work import CaseFacts, Offer, may_work
+from calldesk.rules.clocks import CLOCK_COLUMNS, check_clock
 from calldesk.rules.display import inert
+from calldesk.rules.mail import check_sendable
 from calldesk.rules.profile import Profile
 
 if TYPE_CHECKING:
@@ -119,13 +123,42 @@ CASE_ACTIONS: tuple[CaseAction, ...] = (
 )
 
 
+def _refused(check: Callable[[], None]) -> str | None:
+    """The sentence `check` (a rule) refuses with, or None."""
+    try:
+        check()
+    except CalldeskError as refusal:
+        return refusal.message
+    return None
+
+
+def _refusals(view: CaseView) -> dict[str, str]:
+    """The actions this case refuses now, each in its own rule's words (the service asks the same rule)."""
+    case, res, number = view.case, view.resolution, view.case.case_number
+    said: dict[str, str | None] = {kind: _refused(partial(check_clock, kind, tier=case.tier, case_number=number,
+                                                          due=getattr(case, CLOCK_COLUMNS[kind])))
+                                   for kind in ("acknowledge", "written_response", "reply")}
+    if all(said.values()):
+        said["extend"] = f"Case {number} has no acknowledgement, written response or reply pending to extend."
+    for action, kind in (("email_acknowledgement", "acknowledgement"), ("email_response", "written_response"),
+                         ("email_letter", "letter")):
+        said[action] = _refused(partial(
+            check_sendable, kind, case_number=number, abuse_marked=case.abuse_marked, email=case.email,
+            response=res.response if res else "", letter_status=res.letter_status if res else "none",
+            letter_text=res.letter_text if res else ""))
+    if not view.steps:
+        said["step"] = "The protocol sets no recorded steps for this case."
+    return {action: why for action, why in said.items() if why}
+
+
 def case_facts(view: CaseView) -> CaseFacts:
     """What the work menu's answers need of the case on screen (read with it: no query of its own)."""
     case = view.case
     merged = next((link.other for link in view.links if link.kind == "merged" and link.direction == "to"), None)
     meetings = sum(1 for entry in view.history
                    if entry.action == "meeting.schedule" and entry.case_number in ("", case.case_number))
-    return CaseFacts(case.case_number, case.status, case.escalation_level, merged, meetings, len(view.students))
+    return CaseFacts(case.case_number, case.status, case.escalation_level, merged, meetings, len(view.students),
+                     _refusals(view))
 
 
 def offers_for(actor: Actor, profile: Profile, view: CaseView,
