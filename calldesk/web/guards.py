@@ -81,8 +81,14 @@ def parse_form(body: bytes) -> dict[str, str]:
     return {key: values[0] for key, values in parsed.items()}
 
 
+def client_address(request: Request) -> str:
+    """The address a request came from (the proxy's, behind one that does not pass it on)."""
+    return request.client.host if request.client else "unknown"
+
+
 class RateLimit:
-    """At most `per_minute` submissions per client address in any 60 seconds (one process's memory)."""
+    """At most `per_minute` submissions (forms, sign-ins) per client address in any 60 seconds (one process's
+    memory)."""
 
     def __init__(self, per_minute: int) -> None:
         self.per_minute = per_minute

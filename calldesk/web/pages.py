@@ -9,15 +9,11 @@ from starlette.routing import Route
 from calldesk.errors import CalldeskError, InvalidInput, NotFound
 from calldesk.rules.web_form import BODY_LIMIT, CALL_TYPES, FIELDS, HONEYPOT, WORDS, check_request
 from calldesk.web.app import LANG_COOKIE, WebFront, language_asked
-from calldesk.web.guards import CSRF_COOKIE, BadForm, TooLarge, parse_form, read_body
+from calldesk.web.guards import CSRF_COOKIE, BadForm, TooLarge, client_address, parse_form, read_body
 from calldesk.web.keys import status_token, status_token_ok
 
 LABELS = ("caller_name", "phone", "email", "preferred_contact", "school", "tried_school", "tried_school_with",
           "category", "call_type", "claim", "evidence")
-
-
-def _address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 def routes(front: WebFront) -> list[Route]:
@@ -39,7 +35,7 @@ def routes(front: WebFront) -> list[Route]:
 
     async def send_form(request: Request) -> Response:
         lang = language_asked(request)
-        if not front.rate.allow(_address(request)):
+        if not front.rate.allow(client_address(request)):
             return front.refusal(lang, 429, "refused", "too_many", why="rate")
         if request.headers.get("content-type", "").split(";")[0].strip() != "application/x-www-form-urlencoded":
             return front.refusal(lang, 415, "refused", "not_form", why="type")

@@ -15,7 +15,7 @@ from starlette.routing import Route
 
 from calldesk.errors import CalldeskError, InvalidInput, NotFound
 from calldesk.models import Case, CasePublic, ResolutionPublic, ResolutionUpdate, User, max_length, utcnow
-from calldesk.rules.web_accounts import PASSWORD_LENGTH
+from calldesk.rules.web_accounts import FAILURES_BEFORE_LOCK, LOCK_SECONDS, PASSWORD_LENGTH
 from calldesk.rules.web_form import LIMITS, NARRATIVE_LIMIT, WORDS, body_limit, text_errors
 from calldesk.store.db.users import Actor, actor_for
 from calldesk.store.read.one_case import case_resolution, get_case
@@ -24,7 +24,7 @@ from calldesk.store.services.follow_ups_resolution import set_resolution
 from calldesk.store.services.typed_fields import build
 from calldesk.web.accounts import SESSION_COOKIE, SESSION_SECONDS, Sessions
 from calldesk.web.app import WebFront
-from calldesk.web.guards import CSRF_COOKIE, BadForm, TooLarge, parse_form, read_body
+from calldesk.web.guards import CSRF_COOKIE, BadForm, TooLarge, client_address, parse_form, read_body
 
 # Each form's fields and their most characters: the store's own limits (the models' max_length, the password rule,
 # the web's narrative limit); a field outside them is refused, as the public form refuses one.
@@ -33,6 +33,8 @@ RESOLUTION = {"csrf": LIMITS["csrf"], "response": NARRATIVE_LIMIT, "outcome": ma
 TYPED = ("response", "outcome")  # what the resolution form keeps when it is refused
 SHOWN_LIMITS = {**SIGN_IN, **RESOLUTION}  # each box's maxlength in the pages
 EN = WORDS["en"]
+NO_MATCH = (f"That user name and password do not match a respondent's account. After {FAILURES_BEFORE_LOCK} failed "
+            f"sign-ins in a row an account is locked for {LOCK_SECONDS // 60} minutes.")
 
 
 class Refused(Exception):
@@ -80,6 +82,10 @@ def routes(front: WebFront) -> list[Route]:
         return with_csrf(request, "sign_in.html", page_title="Sign in", problem="")
 
     async def sign_in(request: Request) -> Response:
+        if not front.rate.allow(client_address(request)):  # many names tried from one place
+            front.count("rate")
+            return with_csrf(request, "sign_in.html", 429, page_title="Sign in",
+                             problem="Too many sign-ins from this address: wait a minute, then try again.")
         try:
             values = await form_of(request, SIGN_IN)
         except Refused as refused:
@@ -90,14 +96,11 @@ def routes(front: WebFront) -> list[Route]:
         username, password = values.get("username", "").strip(), values.get("password", "")
         # The store checks and counts (on PostgreSQL the database itself: every web process sees one count).
         found = await front.sign_in(username, password)
-        if found == "locked":
-            front.count("locked")
-            return with_csrf(request, "sign_in.html", 429, page_title="Sign in",
-                             problem="Too many failed sign-ins: this account is locked for 15 minutes.")
         if found != "ok" or not await run_in_threadpool(_is_respondent, front, username):
-            front.count("sign_in")
-            return with_csrf(request, "sign_in.html", 401, page_title="Sign in",
-                             problem="That user name and password do not match a respondent's account.")
+            # One answer whether the name is an account, the password wrong or the account locked: the page
+            # never says which names are accounts.
+            front.count("locked" if found == "locked" else "sign_in")
+            return with_csrf(request, "sign_in.html", 401, page_title="Sign in", problem=NO_MATCH)
         response = RedirectResponse("/respond", status_code=303)
         response.set_cookie(SESSION_COOKIE, sessions.issue(username), max_age=SESSION_SECONDS, httponly=True,
                             samesite="strict", path="/respond", secure=request.url.scheme == "https")

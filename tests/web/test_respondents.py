@@ -139,12 +139,27 @@ def test_repeated_failures_lock_the_account(store: Store, staff: dict[str, Actor
         wrong = [_sign_in(client, "rex", "not the password").status_code for _ in range(FAILURES_BEFORE_LOCK)]
         locked = _sign_in(client, "rex", PASSWORD)
         staff_member = _sign_in(client, "sue", PASSWORD)  # a desk user is no respondent, whatever the password
+        nobody = [_sign_in(client, "ghost", "not the password") for _ in range(2)]  # no such account
         refused = dict(served.front.refused)
-    assert wrong == [401] * FAILURES_BEFORE_LOCK and locked.status_code == 429
+    assert wrong == [401] * FAILURES_BEFORE_LOCK and locked.status_code == 401
     assert staff_member.status_code == 401
-    assert refused == {"sign_in": FAILURES_BEFORE_LOCK + 1, "locked": 1}
+    # One answer for a locked account, a wrong password and a name that is no account: the page tells no one
+    # which names are accounts (the server counts the lock for itself).
+    said = {re.sub(r'name="csrf" value="[^"]*"', "", page.text) for page in (locked, staff_member, *nobody)}
+    assert len(said) == 1 and "locked for 15 minutes" in said.pop()
+    assert refused == {"sign_in": FAILURES_BEFORE_LOCK + 3, "locked": 1}
     with store.uow(readonly=True) as uow:  # the store keeps the hash, and the count: locked for 15 minutes
         kept = uow.session.get(WebAccount, "rex")
     assert kept is not None and kept.password_hash.startswith("$argon2id$") and PASSWORD not in kept.password_hash
     assert kept.failures == FAILURES_BEFORE_LOCK and kept.locked_until is not None
     assert not list((tmp_path / "web").glob("*.json"))  # nothing of it in files
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_many_sign_ins_from_one_address_are_held_back(store: Store, tmp_path: Path) -> None:
+    """Names tried one after another from one place (each account's own count never reaches its lock): the
+    address's limit stops them as it stops forms."""
+    with serving(store, tmp_path / "web", rate=3) as served, served.client() as client:
+        codes = [_sign_in(client, f"name{n}", "not the password").status_code for n in range(5)]
+        refused = dict(served.front.refused)
+    assert codes == [401, 401, 401, 429, 429] and refused == {"sign_in": 3, "rate": 2}
