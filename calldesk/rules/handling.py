@@ -29,6 +29,11 @@ def review_points(checklist: Sequence[tuple[str, str]]) -> tuple[tuple[str, str]
     return tuple(checklist) or REVIEW_CHECKLIST
 
 
+def reviewed_person(*, assigned_to: str | None, opened_by: str) -> str:
+    """Whose work a quality review of a case is about: its assignee at the review, else who took the call."""
+    return assigned_to or opened_by
+
+
 def review_marks(points: Sequence[tuple[str, str]], met: Sequence[str]) -> dict[str, bool]:
     """Each point of the checklist, met or not; InvalidInput naming the points for a name not on it."""
     names = [name for name, _ in points]

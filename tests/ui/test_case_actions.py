@@ -86,16 +86,26 @@ async def test_a_merge_in_the_dialog_and_the_survivor_shows_both_histories(
 
 async def test_a_review_in_the_dialog_with_its_checklist(store: Store, staff: dict[str, Actor],
                                                          profile: Profile) -> None:
-    number = call(store, staff["agent"]).case.case_number
+    opened = call(store, staff["agent"]).case
+    number, who = opened.case_number, opened.assigned_to or opened.opened_by
     app = Host(ReviewDialog(_desk(store, staff["supervisor"], profile), number))
     async with app.run_test(size=(80, 24)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
+        # The dialog says whose work it reviews: the case's assignee (routed at the call), else who took it.
+        state = str(app.screen.query_one("#state", Static).render())
+        assert state.startswith(f"Reviews the work of {who} (")
         for name in ("contact_accurate", "labelled_right", "claim_evidence_written", "urgency",
                      "follow_ups_on_time"):
             app.screen.query_one(f"#f-{name}", Checkbox).value = True
         await _fill(pilot, app, score="5", comment="Clear claim and evidence.")
         assert app.results and app.results[0].score == 5 and app.results[0].follow_ups_on_time
+    with store.uow(readonly=True) as uow:  # the review is about the person the dialog named
+        from sqlmodel import select
+
+        from calldesk.models import QualityReview
+
+        assert uow.session.exec(select(QualityReview.reviewed_person)).one() == who
 
 
 async def test_the_ferpa_record_screen_shows_the_printed_record(store: Store, staff: dict[str, Actor],

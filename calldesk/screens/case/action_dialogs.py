@@ -303,6 +303,12 @@ class ReviewDialog(CaseActionDialog):
         self.FIELDS = (*(Field(name, label, tick=True) for name, label in self.points),  # type: ignore[misc]
                        Field("score", "Score (1-5)"), Field("comment", "Comment"))
 
+    def describe(self, session: Any, case: Any) -> str:
+        from calldesk.rules.handling import reviewed_person
+
+        who = reviewed_person(assigned_to=case.assigned_to, opened_by=case.opened_by)
+        return f"Reviews the work of {who} ({'assigned the case' if case.assigned_to else 'took the call'})."
+
     def perform(self, uow: Any, values: dict[str, Any]) -> Any:
         from calldesk.models import QualityReviewCreate
         from calldesk.store.services.referrals_meetings_reviews import review_case

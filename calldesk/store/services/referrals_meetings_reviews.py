@@ -35,6 +35,7 @@ from calldesk.rules.handling import (
     referral_office,
     review_marks,
     review_points,
+    reviewed_person,
 )
 from calldesk.rules.profile import Profile
 from calldesk.store.db import audit
@@ -138,7 +139,7 @@ def review_case(uow: UnitOfWork, *, actor: Actor, case_number: str, data: Qualit
     check_review(score=data.score, met=list(marks.values()), comment=data.comment)
     row = QualityReview(**data.model_dump(exclude={"met", "points"}), case_id=case.id,  # type: ignore[arg-type]
                         reviewed_by=actor.username, reviewed_at=utcnow(), points=json.dumps(marks),
-                        reviewed_person=case.assigned_to or case.opened_by)
+                        reviewed_person=reviewed_person(assigned_to=case.assigned_to, opened_by=case.opened_by))
     for name, _ in REVIEW_CHECKLIST:  # the five columns follow the checklist where it names them
         setattr(row, name, marks.get(name, False))
     row.comment = row.comment.strip()
