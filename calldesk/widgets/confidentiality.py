@@ -81,7 +81,9 @@ class Confidentiality(FormTab):
         info.border_title = STUDENT_CLOSED if info.disabled else STUDENT_OPEN  # in words, not only colour
 
     def show_student(self, student: StudentPublic | None, records: str) -> None:
-        summary = "Closed: add the student and check consent first."
+        """The student asked about; none yet, what to do first (the panel's decision shown before: open or not)."""
+        summary = ("Closed: add the student and check consent first." if self.query_one("#student-information").disabled
+                   else "No student added yet: add the student asked about.")
         if student is not None:
             ref = f" (id {student.student_ref})" if student.student_ref else ""
             summary = f"{student.name}{ref}: records asked about: {records or 'none named yet'}"

@@ -296,3 +296,18 @@ async def test_a_refused_add_the_student_leaves_the_cursor_where_the_agent_types
         await pilot.press("enter")
         await settle(pilot)
         assert screen.call.student is not None and not banner.message  # and the refusal is gone
+
+
+async def test_the_student_panel_says_one_thing_for_a_parent(make_app) -> None:  # type: ignore[no-untyped-def]
+    """A parent may be told about their own child: the panel is open, and its line does not say it is closed."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await new_call(pilot)
+        await type_into(pilot, "caller_name", "Ana Gomez")
+        await choose(pilot, "relationship", "parent_guardian")
+        await pilot.press("alt+3")
+        await settle(pilot)
+        panel = screen.query_one("#student-information")
+        summary = text_of(screen, "#student-summary")
+        assert not panel.disabled and "OPEN" in str(panel.border_title)
+        assert summary == "No student added yet: add the student asked about.", summary
