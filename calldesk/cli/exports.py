@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from calldesk.cli.output import out, print_json, progress_bar, shown
+from calldesk.cli.output import JSON, out, print_json, progress_bar, shown
 from calldesk.cli.refusals import refusals_exit
 from calldesk.cli.running import signed_in
 from calldesk.cli.spreadsheets import (
@@ -35,9 +35,7 @@ if TYPE_CHECKING:
     from calldesk.store.db.users import Actor
     from calldesk.store.services.exports import Export
 
-# Without --out the rows are printed, so --json prints them as one JSON document; with --out it prints the summary.
-JSON = typer.Option(False, "--json", help="Without --out: the rows as one JSON array (the --format's columns; "
-                                          "not with xlsx). With --out: what was written, as JSON.")
+# (--json: without --out the rows are printed, as one JSON array of the format's columns; with --out, the summary.)
 
 app = typer.Typer(help="Tracking logs and case exports (redacted unless an admin asks otherwise).",
                   no_args_is_help=True)

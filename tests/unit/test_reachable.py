@@ -21,8 +21,9 @@ INTERNAL = {
     "audit_key", "record", "record_changes", "forget_narrative",
     # sign-in and the role check every service calls first; the first admin is made when the store opens
     "actor_for", "authorise", "bootstrap_first_admin",
-    # the colleague a callback is handed to, read inside add_callback and reassign_callback
-    "active_user",
+    # the colleague a callback is handed to, read inside add_callback and reassign_callback; a user named in a
+    # command (callbacks_for, the user commands, grants), read inside the service that names them
+    "active_user", "named_user",
     # parts of a case change: the version check, and the clean-up of drafts and abuse-marked text
     "load_for_change", "discard_draft_rows", "scrub_drafts",
     # the steps a resolution typed on the call form needs, recorded inside save_call (Area Offices' building attempt)
