@@ -21,8 +21,7 @@ def main() -> None:
         with collector.paused():
             from calldesk.cli import app
 
-        app()
-        return
+        raise SystemExit(_run_cli(app))
     from calldesk.errors import CalldeskError
 
     collector.pause()  # until the desk's start is over (the app resumes it: calldesk.collector)
@@ -39,6 +38,26 @@ def main() -> None:
     finally:
         collector.resume()
 
+
+def _run_cli(app: object) -> int:
+    """The admin CLI's exit status; a command line it cannot read (an unknown option, "abc" for a number) is
+    refused in one line, as every other refusal is, with where to read the command's options."""
+    import typer
+    from typer.main import get_command
+
+    try:
+        code = get_command(app).main(args=sys.argv[1:], prog_name="calldesk",  # type: ignore[arg-type]
+                                     standalone_mode=False)
+    except typer.TyperException as exc:  # (typer's own click: a usage error, a bad value, a missing option)
+        ctx = getattr(exc, "ctx", None)
+        said = " ".join(str(getattr(exc, "format_message", exc.__str__)()).split())[:300]
+        where = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
+        sys.stderr.write(f"error: {said}{where}\n")
+        return int(getattr(exc, "exit_code", 2))
+    except typer.Abort:
+        sys.stderr.write("Aborted.\n")
+        return 1
+    return code if isinstance(code, int) else 0
 
 if __name__ == "__main__":
     main()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import os
+import sys
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
@@ -53,7 +55,10 @@ def refusals_exit(func: Callable[P, R]) -> Callable[P, R]:
 
             err.print(f"[bold red]error:[/] {shown(refusal_of(exc).message)}")
             raise typer.Exit(1) from None
-        except (KeyboardInterrupt, BrokenPipeError):
+        except KeyboardInterrupt:
             raise typer.Exit(130) from None
+        except BrokenPipeError:  # the reader went (`| head`): as a command killed by SIGPIPE ends, 128 + 13
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # (the exit's flush has nowhere to go)
+            raise typer.Exit(141) from None
 
     return wrapper

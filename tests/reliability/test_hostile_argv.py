@@ -241,6 +241,12 @@ def test_a_few_hostile_commands_in_real_processes(store: Store, staff: dict[str,
         assert done.returncode == 1 and said in done.stderr, (argv[:3], done.stderr[-300:])
         assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stdout + done.stderr
         assert "z" * 50 not in done.stderr  # the refusal names the field, it does not echo the text
+    # A command line the CLI cannot read is refused in one line too (exit 2, as usage errors go), not a box.
+    for argv, said in ((["demo", "--cases", "abc"], "Invalid value for '--cases'"),
+                       (["case", "show", "-1"], "No such option: -1"), (["nosuch"], "No such command 'nosuch'")):
+        done = _real(store.url, *argv)
+        assert done.returncode == 2 and done.stderr.startswith(f"error: {said}"), (argv, done.stderr[-300:])
+        assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stdout + done.stderr
     assert _snapshot(store) == before
     code = _real(store.url, "case", "show", numbers["open"], "--json")
     assert code.returncode == 0 and json.loads(code.stdout)["case_number"] == numbers["open"]
