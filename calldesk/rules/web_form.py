@@ -3,6 +3,7 @@ check of what a constituent sent (every refusal names its field, in the form's l
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -218,3 +219,10 @@ def check_request(profile: Profile, values: Mapping[str, str], lang: str,
     if abuse:  # nothing about it is kept: the words go, a person calls the reporter at once
         fields.update(claim="", evidence="", steps_taken="", urgent=True)
     return WebRequest(fields, abuse_suspected=abuse)
+
+
+def form_client_id(token: str, values: Mapping[str, str]) -> str:
+    """The request one filled-in form makes: the same form (its one-time token) sent again with the same words (a
+    double click, a reload of the answer) is the same request, not a second case; anything changed is a new one."""
+    sent = "\x1f".join(f"{name}={values[name]}" for name in sorted(values))
+    return hashlib.sha256(f"{token}\x1e{sent}".encode()).hexdigest()[:32]

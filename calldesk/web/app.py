@@ -113,9 +113,10 @@ class WebFront:
         words = WORDS[lang]
         return self.page("message.html", status, lang=lang, page_title=words[title], message=words[sentence])
 
-    async def submit(self, checked: WebRequest) -> Submitted:
-        """Open the checked request's case (in a worker thread: the store is synchronous)."""
-        return await run_in_threadpool(self._submit, checked)
+    async def submit(self, checked: WebRequest, client_id: str | None = None) -> Submitted:
+        """Open the checked request's case (in a worker thread: the store is synchronous); `client_id` names the
+        filled-in form (rules.web_form.form_client_id): sent again, it is the same request."""
+        return await run_in_threadpool(self._submit, checked, client_id)
 
     async def status(self, number: str) -> PublicStatus:
         return await run_in_threadpool(self._status, number)
@@ -142,10 +143,10 @@ class WebFront:
         with self.store.uow(readonly=True) as uow:
             return web_client(uow.session, viewer=self.actor, key=key)
 
-    def _submit(self, checked: WebRequest) -> Submitted:
+    def _submit(self, checked: WebRequest, client_id: str | None) -> Submitted:
         assert self.actor is not None
         with self.store.uow() as uow:
-            return submit_request(uow, actor=self.actor, profile=self.profile, request=checked)
+            return submit_request(uow, actor=self.actor, profile=self.profile, request=checked, client_id=client_id)
 
     def _status(self, number: str) -> PublicStatus:
         assert self.actor is not None

@@ -7,7 +7,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from calldesk.errors import CalldeskError, InvalidInput, NotFound
-from calldesk.rules.web_form import BODY_LIMIT, CALL_TYPES, FIELDS, HONEYPOT, WORDS, check_request
+from calldesk.rules.web_form import BODY_LIMIT, CALL_TYPES, FIELDS, HONEYPOT, WORDS, check_request, form_client_id
 from calldesk.web.app import LANG_COOKIE, WebFront, language_asked
 from calldesk.web.guards import CSRF_COOKIE, BadForm, TooLarge, client_address, parse_form, read_body
 from calldesk.web.keys import status_token, status_token_ok
@@ -58,7 +58,7 @@ def routes(front: WebFront) -> list[Route]:
             front.count("invalid")
             return form_page(request, lang, kept, checked.errors, 400)
         try:
-            submitted = await front.submit(checked)
+            submitted = await front.submit(checked, form_client_id(values["csrf"], kept))
         except InvalidInput as exc:  # what only the store can judge (a phone that is not dialable)
             front.count("invalid")
             field = exc.field if exc.field in FIELDS else "claim"

@@ -180,3 +180,19 @@ def test_every_field_full_of_the_widest_characters_fits_the_body(store: Store, s
     with store.uow(readonly=True) as uow:
         case = uow.session.exec(select(Case).where(Case.case_number == number)).one()
     assert (case.claim, case.evidence) == (claim, evidence)
+
+
+def test_the_same_form_sent_twice_is_one_request(store: Store, staff: dict[str, Actor], tmp_path: Path) -> None:
+    """A double click or a reload of the answer sends the filled-in form again: the same request number, one case.
+    The same form with a word changed is a new request."""
+    from tests.web.server import csrf_of
+
+    with serving(store, tmp_path / "web") as served, served.client() as client:
+        token = csrf_of(client)
+        form = {"csrf": token, "lang": "en", **ANN}
+        first, again = (client.post("/request?lang=en", data=form) for _ in range(2))
+        changed = client.post("/request?lang=en", data={**form, "claim": "My son's papers were lost again."})
+    assert first.status_code == again.status_code == changed.status_code == 200
+    assert request_number(first) == request_number(again) != request_number(changed)
+    with store.uow(readonly=True) as uow:
+        assert len(uow.session.exec(select(Case)).all()) == 2

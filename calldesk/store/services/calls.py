@@ -96,7 +96,7 @@ def save_call(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CallSave
     if data.close:
         _require_for_close(uow, profile, data)
     with uow.one_commit():
-        number = data.case_number or _saved_before(uow, data.client_id)
+        number = data.case_number or saved_before(uow, data.client_id)
         if number is None:
             outcome = open_case(uow, actor=actor, profile=profile, abuse_marked=data.abuse_marked,
                                 data=build(CaseCreate, **_case_fields(data), client_id=data.client_id,
@@ -143,8 +143,9 @@ def _case_fields(data: CallSave) -> dict[str, Any]:
     return {name: data.fields[name] for name in CASE_FIELDS if name in data.fields}
 
 
-def _saved_before(uow: UnitOfWork, client_id: str) -> str | None:
-    """A retried first save (the answer was lost) changes the case it opened instead of opening another."""
+def saved_before(uow: UnitOfWork, client_id: str) -> str | None:
+    """The case a save of this call (`client_id`) opened already, if any: a retried first save (the answer was
+    lost) changes it instead of opening another, a web form sent twice is the one request."""
     return uow.session.exec(select(Case.case_number).where(Case.client_id == client_id)).first()
 
 
