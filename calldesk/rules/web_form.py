@@ -190,6 +190,8 @@ def check_request(profile: Profile, values: Mapping[str, str], lang: str,
     contact = got["preferred_contact"] or "email"
     if contact not in CONTACTS:
         errors.setdefault("preferred_contact", words["err_choice"])
+    elif not got[contact]:  # the way chosen (or left as it was) is not given: the one that is (the call back's)
+        contact = next((way for way in CONTACTS if got[way]), contact)
     if not got["phone"] and not got["email"]:
         errors.setdefault("phone", words["err_contact"])
     if got["phone"] and not _PHONE.fullmatch(got["phone"]):

@@ -52,3 +52,16 @@ def test_open311_fields_outside_georeport_v2_are_refused() -> None:
     assert check_post(AREA, {**base, "attribute[x]": "1"})[1] == "Not a GeoReport v2 field: attribute[x]."
     assert check_post(AREA, {**base, "lat": "1"})[1] == "lat and long go together, as decimal degrees."
     assert "location" in (check_post(AREA, {k: v for k, v in base.items() if k != "address_string"})[1] or "")
+
+
+def test_the_preferred_way_to_reach_is_one_that_was_given() -> None:
+    """The form's choice left on email by someone who gave only a phone (or phone, with only an email) is the way
+    they gave: the call back never waits on an address nobody has. Both given: their choice stands."""
+    phone_only = check_request(AREA, {**FILLED, "preferred_contact": "email"}, "en").fields
+    assert phone_only["preferred_contact"] == "phone"
+    email_only = {**FILLED, "phone": "", "email": "ann@example.org", "preferred_contact": "phone"}
+    assert check_request(AREA, email_only, "en").fields["preferred_contact"] == "email"
+    both = {**FILLED, "email": "ann@example.org", "preferred_contact": "phone"}
+    assert check_request(AREA, both, "en").fields["preferred_contact"] == "phone"
+    assert check_request(AREA, {**FILLED, "preferred_contact": "fax"}, "en").errors == {
+        "preferred_contact": "Choose one of the options."}
