@@ -14,7 +14,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Select, Static
 from textual.worker import Worker
 
-from calldesk.errors import CalldeskError
+from calldesk.errors import CalldeskError, InvalidInput
 from calldesk.models import CallbackCreate, CallbackPublic
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.callbacks import attempts_words, describe_due
@@ -49,6 +49,10 @@ class AskForm(WritingDialog[bool]):
         self.picks, self.options = picks or [], options
         self.LOADS = options is not None
 
+    def hint(self) -> str:
+        return ("Enter on a list opens it, Enter in it picks; ctrl+s saves, Escape cancels." if self.picks
+                else self.HINT)
+
     def heading(self) -> str:
         return self.form_title
 
@@ -69,6 +73,9 @@ class AskForm(WritingDialog[bool]):
 
     def prepare(self) -> Callable[[], bool]:
         values = {name: self.typed(f"f-{name}") for name, _ in [*self.picks, *self.fields]}
+        for name, label in self.picks:
+            if not values[name].strip():
+                raise InvalidInput(f"{label}: pick one from the list first (Enter opens it).", field=name)
         ticks = {name: self.ticked(f"c-{name}") for name, _ in self.checks}
         submit = self.submit
 

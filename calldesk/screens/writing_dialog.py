@@ -68,13 +68,17 @@ class WritingDialog(ModalScreen[R], Generic[R]):
     def heading(self) -> str:
         return self.HEADING
 
+    def hint(self) -> str:
+        """The keys' line under the fields (HINT; none when empty)."""
+        return self.HINT
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog writing-dialog") as box:
             box.border_title = self.heading()
             yield from self.body()
             yield Static("", id=self.REFUSAL_ID, classes="dialog-line refusal", markup=False)
-            if self.HINT:
-                yield Static(self.HINT, classes="dialog-hint")
+            if self.hint():
+                yield Static(self.hint(), classes="dialog-hint")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(f"{self.SAVE_LABEL} (ctrl+s)", id="save", variant="primary", disabled=self.LOADS)
                 yield Button("Cancel (esc)", id="cancel")

@@ -122,6 +122,12 @@ async def test_a_supervisor_sees_an_absent_agents_callback_and_hands_it_on(
         picker = app.screen.query_one("#f-user", Select)
         offered = [value for _, value in picker._options if isinstance(value, str)]
         assert sam.username in offered and ana.username not in offered, offered
+        assert "ctrl+s saves" in str(app.screen.query_one(".dialog-hint", Static).render())
+        await pilot.press("ctrl+s")  # nobody picked yet: said, and the form stays
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        said = str(app.screen.query_one("#form-error", Static).render())
+        assert isinstance(app.screen, AskForm) and "Hand it to: pick one from the list first" in said, said
         await pilot.press("enter", *sam.username, "enter", "ctrl+s")
         await app.workers.wait_for_complete()
         await pilot.pause()
