@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 
@@ -99,12 +100,18 @@ def template_fields(template: str) -> list[str]:
 
 
 def fill_template(template: str, values: Mapping[str, str]) -> str:
-    """The template with every placeholder filled (a missing value reads '-'), line ends normalised."""
+    """The template with every placeholder filled, line ends normalised. A missing value reads '-', but one that
+    only followed a separator goes with it ("Re: Case 2026-000149 - {school}" with no school: "Re: Case
+    2026-000149")."""
     if not template.strip():
         raise RuleRefused("This profile has no letter template: type the letter's text.")
     template_fields(template)
-    filled = template.format_map({name: (values.get(name) or "-").strip() or "-" for name in PLACEHOLDERS})
-    return clean_letter_text(filled)
+    filled = template.format_map({name: (values.get(name) or "").strip() or _MISSING for name in PLACEHOLDERS})
+    filled = re.sub(rf"[ \t]+[-\u2013\u2014:,][ \t]*{_MISSING}(?=[ \t]*$)", "", filled, flags=re.MULTILINE)
+    return clean_letter_text(filled.replace(_MISSING, "-"))
+
+
+_MISSING = "\x00missing\x00"  # (a placeholder with no value, while the template is filled)
 
 
 def clean_letter_text(text: str) -> str:

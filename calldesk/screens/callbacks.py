@@ -229,7 +229,7 @@ class CallbacksScreen(ReportsWorkerFailures, Screen[None]):
                           plain(c.caller_name), phone_words(c.phone), plain(c.message), flags,
                           attempts_words(c.attempts, c.last_attempt), plain(owner),
                           key=str(c.id))
-        summary = (f"{len(self.rows)} open callback{'s' if len(self.rows) != 1 else ''}" if self.rows
+        summary = (f"{len(self.rows)} open callback{'s' if len(self.rows) != 1 else ''}." if self.rows
                    else "No callbacks to return.")
         self.query_one("#callbacks-summary", Static).update(f"{summary} This month: {event.figure.words()}.")
 

@@ -52,7 +52,8 @@ class TrendsScreen(TableScreen["tuple[list[Trend], list[CoverItem]]"]):
         table.clear()
         for t in found:
             table.add_row(str(t.cases), plain(t.place), t.kind, f"{t.window_days} days")
-        self.query_one("#trends-title", Static).update(f"Repeated issues: {len(found)} places")
+        places = f"{len(found)} place{'s' if len(found) != 1 else ''}"
+        self.query_one("#trends-title", Static).update(f"Repeated issues: {places}")
         cover = self.query_one("#cover", DataTable)
         cover.clear()
         for item in items:

@@ -123,5 +123,8 @@ async def test_a_refused_escalation_comes_back_as_a_message_and_reopens_the_form
             if any("escalated" in n.message for n in app._notifications):
                 break
         assert not isinstance(app.screen, PromptDialog)
-        assert any(f"Case {chosen} escalated to level 1." in n.message for n in app._notifications), \
-            [n.message for n in app._notifications]
+        from calldesk.rules.escalation import escalation_step
+
+        rung = escalation_step(app.desk.profile, 1)  # where it went, by name, and to whom
+        assert rung is not None and any(n.message.startswith(f"Case {chosen} escalated to {rung.title}")
+                                        for n in app._notifications), [n.message for n in app._notifications]

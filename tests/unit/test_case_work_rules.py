@@ -44,3 +44,16 @@ def test_a_closed_or_merged_case_and_the_protocol() -> None:
     assert may_work("meeting_outcome", role="agent", profile=LAUSD,
                     case=CaseFacts("2026-000001", "open", meetings=1)).allowed
     assert not may_work("student_record", role="supervisor", profile=LAUSD, case=OPEN).allowed
+
+
+def test_a_letter_line_with_nothing_after_its_separator_ends_before_it() -> None:
+    """LAUSD's "Re: Case {case_number} - {school}" on a case with no school reads "Re: Case 2026-000149", not
+    "... - -"; a missing value elsewhere still reads '-'."""
+    from calldesk.profiles import load_profile
+    from calldesk.rules.letter import fill_template
+
+    template = load_profile("lausd").letter_template
+    filled = fill_template(template, {"case_number": "2026-000149", "school": "", "caller_name": "Ana Ruiz"})
+    assert "Re: Case 2026-000149\n" in filled and "- -" not in filled
+    with_school = fill_template(template, {"case_number": "2026-000149", "school": "Roosevelt High"})
+    assert "Re: Case 2026-000149 - Roosevelt High\n" in with_school

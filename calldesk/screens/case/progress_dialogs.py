@@ -20,6 +20,7 @@ from textual.widgets import Input, Static
 from calldesk.errors import InvalidInput
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.display import inert
+from calldesk.rules.profile import TIER_LABELS
 from calldesk.rules.triage import format_due
 from calldesk.rules.typed_dates import typed_day
 from calldesk.screens.writing_dialog import CaseDialog
@@ -72,7 +73,7 @@ class CaseWorkDialog(CaseDialog[str | None]):
     def describe(self, found: CaseWork) -> list[str]:
         case = found.case
         pending = ", ".join(f"{what} by {self.when(due)}" for what, due in found.pending_clocks().items())
-        return [f"{case.call_type} ({(case.tier or 'no tier').replace('_', ' ')}), {case.status}; "
+        return [f"{TIER_LABELS.get(case.tier or '', 'Compliment')}, {case.status}; "  # as the case screen says it
                 f"next deadline {self.when(case.next_deadline)}",
                 f"Due: {pending or 'nothing pending'}"
                 + ("; FOLLOW-UP OVERDUE" if found.follow_up_overdue and case.status == "open" else ""),

@@ -29,7 +29,7 @@ class QuitCall(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="quit-call", classes="dialog -warning") as box:
             box.border_title = "Quit calldesk during a call?"
-            yield Static(f"{self.what} They are kept as a draft and offered back when you start calldesk.",
+            yield Static(f"{self.what} What you typed is kept as a draft and offered back when you start calldesk.",
                          classes="dialog-line", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("No, stay on the call (n)", id="stay", variant="primary")

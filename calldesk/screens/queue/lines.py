@@ -78,3 +78,12 @@ def summary_line(page: QueuePage | None, *, offset: int | None, total: int | Non
     if shown:
         text += " | " + ", ".join(shown)
     return text
+
+
+def escalated_words(profile: Any, case: Any) -> str:
+    """What an escalation did: the rung the case went to, and whom it is with now."""
+    from calldesk.rules.escalation import escalation_step
+
+    rung = escalation_step(profile, case.escalation_level)
+    return (f"Case {case.case_number} escalated to {rung.title if rung else f'level {case.escalation_level}'}"
+            + (f", now with {case.assigned_to}." if case.assigned_to else "."))

@@ -386,13 +386,14 @@ class QueueScreen(ReportsWorkerFailures, QueueViews):
     @work(thread=True, exclusive=True, group="queue-action", exit_on_error=False)
     def escalate(self, case_number: str, typed: str) -> None:
         """Escalate, one service call (one commit); a refusal re-opens the form with the text kept."""
+        from calldesk.screens.queue.lines import escalated_words
         from calldesk.store.services.escalation import escalate
 
         try:
             with self.desk.store.uow() as uow:
                 done = escalate(uow, actor=self.desk.actor, profile=self.desk.profile, case_number=case_number,
                                 reason=typed)
-                message = f"Case {case_number} escalated to level {done.escalation_level}."
+            message = escalated_words(self.desk.profile, done)
         except CalldeskError as refusal:
             self.post_message(Refused("escalate", [case_number], typed, refusal.message))
             return
