@@ -39,7 +39,7 @@ def serve(ctx: typer.Context,
           threads: int = typer.Option(10, min=1, max=15, help="Threads doing store work at once, per process "
                                                             "(at most the store's 15 pooled connections)."),
           workers: int = typer.Option(1, min=1, max=64, help="Processes serving (PostgreSQL; each counts its own "
-                                                              "rate limits and lockouts).")) -> None:
+                                                              "rate limits; the database counts lockouts).")) -> None:
     """Serve the web front until stopped (Ctrl+C). It acts as its own calldesk user: the signed-in login."""
     if ctx.invoked_subcommand is not None:
         return

@@ -111,7 +111,10 @@ class WebFront:
         if why is not None:
             self.count(why)
         words = WORDS[lang]
-        return self.page("message.html", status, lang=lang, page_title=words[title], message=words[sentence])
+        page = self.page("message.html", status, lang=lang, page_title=words[title], message=words[sentence])
+        if status == 429:
+            page.headers["Retry-After"] = "60"  # the rate limit's window, in seconds
+        return page
 
     async def submit(self, checked: WebRequest, client_id: str | None = None) -> Submitted:
         """Open the checked request's case (in a worker thread: the store is synchronous); `client_id` names the

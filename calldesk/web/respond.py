@@ -84,8 +84,10 @@ def routes(front: WebFront) -> list[Route]:
     async def sign_in(request: Request) -> Response:
         if not front.rate.allow(client_address(request)):  # many names tried from one place
             front.count("rate")
-            return with_csrf(request, "sign_in.html", 429, page_title="Sign in",
+            held = with_csrf(request, "sign_in.html", 429, page_title="Sign in",
                              problem="Too many sign-ins from this address: wait a minute, then try again.")
+            held.headers["Retry-After"] = "60"
+            return held
         try:
             values = await form_of(request, SIGN_IN)
         except Refused as refused:
@@ -100,7 +102,7 @@ def routes(front: WebFront) -> list[Route]:
             # One answer whether the name is an account, the password wrong or the account locked: the page
             # never says which names are accounts.
             front.count("locked" if found == "locked" else "sign_in")
-            return with_csrf(request, "sign_in.html", 401, page_title="Sign in", problem=NO_MATCH)
+            return with_csrf(request, "sign_in.html", 401, page_title="Sign in", problem=NO_MATCH, username=username)
         response = RedirectResponse("/respond", status_code=303)
         response.set_cookie(SESSION_COOKIE, sessions.issue(username), max_age=SESSION_SECONDS, httponly=True,
                             samesite="strict", path="/respond", secure=request.url.scheme == "https")

@@ -145,7 +145,8 @@ def test_repeated_failures_lock_the_account(store: Store, staff: dict[str, Actor
     assert staff_member.status_code == 401
     # One answer for a locked account, a wrong password and a name that is no account: the page tells no one
     # which names are accounts (the server counts the lock for itself).
-    said = {re.sub(r'name="csrf" value="[^"]*"', "", page.text) for page in (locked, staff_member, *nobody)}
+    said = {re.sub(r'name="csrf" value="[^"]*"|id="username"[^>]*', "", page.text)  # (the name typed is kept)
+            for page in (locked, staff_member, *nobody)}
     assert len(said) == 1 and "locked for 15 minutes" in said.pop()
     assert refused == {"sign_in": FAILURES_BEFORE_LOCK + 3, "locked": 1}
     with store.uow(readonly=True) as uow:  # the store keeps the hash, and the count: locked for 15 minutes
@@ -160,6 +161,9 @@ def test_many_sign_ins_from_one_address_are_held_back(store: Store, tmp_path: Pa
     """Names tried one after another from one place (each account's own count never reaches its lock): the
     address's limit stops them as it stops forms."""
     with serving(store, tmp_path / "web", rate=3) as served, served.client() as client:
-        codes = [_sign_in(client, f"name{n}", "not the password").status_code for n in range(5)]
+        answers = [_sign_in(client, f"name{n}", "not the password") for n in range(5)]
+        codes = [answer.status_code for answer in answers]
         refused = dict(served.front.refused)
+    assert 'value="name0"' in answers[0].text  # the name typed is kept, the password is not
+    assert answers[-1].headers["retry-after"] == "60"
     assert codes == [401, 401, 401, 429, 429] and refused == {"sign_in": 3, "rate": 2}

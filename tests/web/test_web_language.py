@@ -67,7 +67,7 @@ def test_the_rate_limit_page_in_the_visitors_language(store: Store, tmp_path: Pa
         first = submit(client, lang, **ANN)
         second = submit(client, lang, **{**ANN, "claim": "again"})
     assert first.status_code == 200
-    assert second.status_code == 429
+    assert second.status_code == 429 and second.headers["retry-after"] == "60"
     _says(second, lang, "refused", "too_many")
 
 
