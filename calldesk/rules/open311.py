@@ -46,6 +46,8 @@ def check_post(profile: Profile, values: Mapping[str, str]) -> tuple[dict[str, s
     lat, long = values.get("lat", ""), values.get("long", "")
     if bool(lat) != bool(long) or (lat and not (_LAT_LONG.fullmatch(lat) and _LAT_LONG.fullmatch(long))):
         return {}, "lat and long go together, as decimal degrees."
+    if lat and not (abs(float(lat)) <= 90 and abs(float(long)) <= 180):
+        return {}, "lat is from -90 to 90 and long from -180 to 180 (decimal degrees)."
     if not (lat or values.get("address_string") or values.get("address_id")):
         return {}, "A location is required: lat and long, address_string or address_id."
     if not values.get("description", "").strip():

@@ -51,6 +51,9 @@ def test_open311_fields_outside_georeport_v2_are_refused() -> None:
     assert problem is None and form["category"] == "Enrollment" and form["school"] == "Roosevelt High"
     assert check_post(AREA, {**base, "attribute[x]": "1"})[1] == "Not a GeoReport v2 field: attribute[x]."
     assert check_post(AREA, {**base, "lat": "1"})[1] == "lat and long go together, as decimal degrees."
+    for lat, long in (("91", "0"), ("-90.0001", "181"), ("0", "-180.5")):  # off the globe
+        assert "from -90 to 90" in (check_post(AREA, {**base, "lat": lat, "long": long})[1] or ""), (lat, long)
+    assert check_post(AREA, {**base, "lat": "-90", "long": "180"})[1] is None
     assert "location" in (check_post(AREA, {k: v for k, v in base.items() if k != "address_string"})[1] or "")
 
 
