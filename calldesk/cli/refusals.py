@@ -38,6 +38,13 @@ def _refuse_out_of_range(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
                                f"stores is larger than {LARGEST_NUMBER}.", field=name)
 
 
+def _line(message: str, most: int = 1000) -> str:
+    """A refusal as printed: inert, and not longer than `most` characters (a 100,000-character value it quotes
+    is cut, said so)."""
+    said = shown(message)
+    return said if len(said) <= most else f"{said[:most]}... ({len(said) - most} more characters)"
+
+
 def refusals_exit(func: Callable[P, R]) -> Callable[P, R]:
     """A command that checks its numbers' range, then turns any refusal into one line on stderr and exit
     status 1 (a model's validation error is a refusal too)."""
@@ -48,12 +55,12 @@ def refusals_exit(func: Callable[P, R]) -> Callable[P, R]:
             _refuse_out_of_range(args, kwargs)
             return func(*args, **kwargs)
         except CalldeskError as exc:
-            err.print(f"[bold red]error:[/] {shown(exc.message)}")
+            err.print(f"[bold red]error:[/] {_line(exc.message)}")
             raise typer.Exit(1) from None
         except ValidationError as exc:
             from calldesk.store.services.typed_fields import refusal_of
 
-            err.print(f"[bold red]error:[/] {shown(refusal_of(exc).message)}")
+            err.print(f"[bold red]error:[/] {_line(refusal_of(exc).message)}")
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             raise typer.Exit(130) from None

@@ -241,6 +241,10 @@ def test_a_few_hostile_commands_in_real_processes(store: Store, staff: dict[str,
         assert done.returncode == 1 and said in done.stderr, (argv[:3], done.stderr[-300:])
         assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stdout + done.stderr
         assert "z" * 50 not in done.stderr  # the refusal names the field, it does not echo the text
+    # A 100,000-character value quoted by a refusal is cut: the line stays a line a person reads.
+    done = _real(store.url, "case", "show", "A" * 100_000)
+    assert done.returncode == 1 and "No case numbered AAAA" in done.stderr and len(done.stderr) < 1200
+    assert done.stderr.rstrip().endswith("more characters)") and len(done.stderr.strip().splitlines()) == 1
     # A command line the CLI cannot read is refused in one line too (exit 2, as usage errors go), not a box.
     for argv, said in ((["demo", "--cases", "abc"], "Invalid value for '--cases'"),
                        (["case", "show", "-1"], "No such option: -1"), (["nosuch"], "No such command 'nosuch'")):
