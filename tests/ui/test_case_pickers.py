@@ -73,17 +73,18 @@ async def test_the_meeting_whose_outcome_is_recorded_is_picked_from_the_cases(st
         await saved(pilot, app)
         assert not app.results and "The meeting: pick one" in str(dialog.query_one("#refusal", Static).render())
     ids = []
-    for kind, day in (("resolution", 1), ("mediation", 2)):
+    for kind, when in (("resolution", datetime(2026, 12, 1, 15, 0, tzinfo=LA)),
+                       ("mediation", datetime(2027, 1, 5, 15, 0, tzinfo=LA))):  # (next year: its year is said)
         with store.uow() as uow:
-            ids.append(schedule_meeting(uow, actor=agent, case_number=number, kind=kind,
-                                        when=datetime(2026, 12, day, 15, 0, tzinfo=LA),
+            ids.append(schedule_meeting(uow, actor=agent, case_number=number, kind=kind, when=when,
                                         parties=["Parent", "Principal"]).id)
     app = Host(MeetingOutcomeDialog(desk, number))
     async with app.run_test(size=(80, 24)) as pilot:
         dialog = await opened(pilot, app)
         picker = dialog.query_one("#f-meeting", Select)
         assert values(picker) == [str(i) for i in ids]  # the case's two meetings, oldest first
-        assert "mediation on" in str(picker._options[-1][0])
+        assert "mediation on Tue 5 Jan 2027 18:00" in str(picker._options[-1][0])  # (Rochester: New York time)
+        assert "resolution on Tue 1 Dec 18:00" in str(picker._options[-2][0])  # this year's: no year
         await pilot.press("enter", *"media", "enter", "tab", *"Agreed on a new stop", "tab", "space")
         await saved(pilot, app)
         assert app.results and app.results[0].id == ids[1] and app.results[0].parent_satisfied

@@ -215,9 +215,10 @@ class MeetingOutcomeDialog(CaseActionDialog):
         from calldesk.rules.triage import format_due
         from calldesk.store.services.referrals_meetings_reviews import meetings_for
 
-        local = calendar_for(self.desk.profile).local
+        local, year = calendar_for(self.desk.profile).local, self.desk.today().year  # (another year is said)
         self.meetings = meetings_for(session, case.id)
-        return {"meeting": [(f"{m.kind} on {format_due(local(m.scheduled_for), with_time=True)} with {m.parties}"
+        return {"meeting": [(f"{m.kind} on {format_due(local(m.scheduled_for), with_time=True, this_year=year)} "
+                             f"with {m.parties}"
                              + (" (outcome recorded)" if m.outcome else ""), str(m.id)) for m in self.meetings]}
 
     def describe(self, session: Any, case: Any) -> str:
