@@ -267,16 +267,22 @@ async def test_a_stale_save_is_refused_with_the_form_kept(make_app, desk_store: 
     assert cases(desk_store)[0].claim == ""
 
 
+async def _on_confidentiality(pilot, caller: str, relationship: str) -> IntakeScreen:  # type: ignore[no-untyped-def]
+    """A new call from `caller` (`relationship` to the student), on its Confidentiality tab."""
+    screen = await new_call(pilot)
+    await type_into(pilot, "caller_name", caller)
+    await choose(pilot, "relationship", relationship)
+    await pilot.press("alt+3")
+    await settle(pilot)
+    return screen
+
+
 async def test_a_refused_add_the_student_leaves_the_cursor_where_the_agent_types(make_app) -> None:  # type: ignore[no-untyped-def]
     """Adding the student saves the call first; refused (no category yet), it says so on the spot. The cursor
     stays on Confidentiality, so what the agent types next (the consent) never lands in Category or the claim."""
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        screen = await new_call(pilot)
-        await type_into(pilot, "caller_name", "Rosa Gomez")
-        await choose(pilot, "relationship", "relative")
-        await pilot.press("alt+3")
-        await settle(pilot)
+        screen = await _on_confidentiality(pilot, "Rosa Gomez", "relative")
         await type_into(pilot, "student_name", "Leo Gomez")
         await type_into(pilot, "records_asked", "grades")
         add = screen.query_one("#add-student")
@@ -302,11 +308,7 @@ async def test_the_student_panel_says_one_thing_for_a_parent(make_app) -> None: 
     """A parent may be told about their own child: the panel is open, and its line does not say it is closed."""
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        screen = await new_call(pilot)
-        await type_into(pilot, "caller_name", "Ana Gomez")
-        await choose(pilot, "relationship", "parent_guardian")
-        await pilot.press("alt+3")
-        await settle(pilot)
+        screen = await _on_confidentiality(pilot, "Ana Gomez", "parent_guardian")
         panel = screen.query_one("#student-information")
         summary = text_of(screen, "#student-summary")
         assert not panel.disabled and "OPEN" in str(panel.border_title)

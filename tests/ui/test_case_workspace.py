@@ -23,6 +23,13 @@ async def _settle(pilot: Any, app: Any) -> None:
     await pilot.pause()
 
 
+async def _open_case(pilot: Any, app: Any, number: str) -> CaseScreen:
+    """The desk up, then case `number` opened in the workspace and read."""
+    await _settle(pilot, app)
+    app.push_screen(CaseScreen(number))
+    return await _case_screen(pilot, app)
+
+
 async def _case_screen(pilot: Any, app: Any) -> CaseScreen:
     for _ in range(40):
         await _settle(pilot, app)
@@ -61,9 +68,7 @@ async def test_edit_save_and_a_stale_version_refused(make_app: Any, desk_store: 
     case = call(desk_store, agent, school="Roosevelt High").case
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await _settle(pilot, app)
-        app.push_screen(CaseScreen(case.case_number))
-        screen = await _case_screen(pilot, app)
+        screen = await _open_case(pilot, app, case.case_number)
         screen.query_one("#school", Input).value = "Garfield High"
         await pilot.press("ctrl+s")
         await _settle(pilot, app)
@@ -99,9 +104,7 @@ async def test_a_save_with_nothing_changed_makes_no_new_version(make_app: Any, d
         seen = get_case(uow.session, case.case_number, viewer=None).version  # what a colleague has open
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await _settle(pilot, app)
-        app.push_screen(CaseScreen(case.case_number))
-        await _case_screen(pilot, app)
+        await _open_case(pilot, app, case.case_number)
         await pilot.press("ctrl+s")
         await _settle(pilot, app)
         await pilot.press("ctrl+s")
@@ -120,9 +123,7 @@ async def test_escape_with_unsaved_changes_asks_before_dropping_them(make_app: A
     case = call(desk_store, agent, school="Roosevelt High").case
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await _settle(pilot, app)
-        app.push_screen(CaseScreen(case.case_number))
-        screen = await _case_screen(pilot, app)
+        screen = await _open_case(pilot, app, case.case_number)
         await pilot.press("escape")  # nothing changed: it leaves at once
         await _settle(pilot, app)
         assert isinstance(app.screen, DeskScreen)
@@ -153,9 +154,7 @@ async def test_f7_pressed_fast_moves_one_tab_a_press(make_app: Any, desk_store: 
     case = call(desk_store, agent, school="Roosevelt High").case
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await _settle(pilot, app)
-        app.push_screen(CaseScreen(case.case_number))
-        screen = await _case_screen(pilot, app)
+        screen = await _open_case(pilot, app, case.case_number)
         screen.action_show_tab("follow-up")
         await _settle(pilot, app)
         burst(app, ["f7", "f7"])
@@ -170,9 +169,7 @@ async def test_history_tab_shows_local_times(make_app: Any, desk_store: Store, a
     case = call(desk_store, agent).case
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await _settle(pilot, app)
-        app.push_screen(CaseScreen(case.case_number))
-        screen = await _case_screen(pilot, app)
+        screen = await _open_case(pilot, app, case.case_number)
         await pilot.press("alt+6")
         await _settle(pilot, app)
         text = str(screen.query_one("#case-history-body", Static).render())
@@ -202,9 +199,7 @@ async def test_the_history_tab_tells_the_changes_in_words(make_app: Any, desk_st
             expected_version=case.version, fields={"call_type": "complaint", "school": "Garfield High"}))
     app = make_app(actor=ana)
     async with app.run_test(size=(120, 36)) as pilot:
-        await _settle(pilot, app)
-        app.push_screen(CaseScreen(case.case_number))
-        screen = await _case_screen(pilot, app)
+        screen = await _open_case(pilot, app, case.case_number)
         await pilot.press("alt+6")
         await _settle(pilot, app)
         text = str(screen.query_one("#case-history-body", Static).render())
@@ -291,9 +286,7 @@ async def test_the_case_screen_reads_at_80_by_24(make_app: Any, desk_store: Stor
     case = call(desk_store, agent).case
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await _settle(pilot, app)
-        app.push_screen(CaseScreen(case.case_number))
-        screen = await _case_screen(pilot, app)
+        screen = await _open_case(pilot, app, case.case_number)
         summary = str(screen.query_one("#case-summary", Static).render())
         assert case.case_number in summary and "OPEN" in summary
         assert screen.query_one("#caller_name", Input).region.height > 0  # the form has room on screen
@@ -316,9 +309,7 @@ async def test_a_closed_case_opens_read_only_and_help_lists_the_keys(make_app: A
         close_case(uow, actor=staff["agent"], case_number=case.case_number, reason="thanked")
     app = make_app(staff["supervisor"])
     async with app.run_test(size=(100, 30)) as pilot:
-        await _settle(pilot, app)
-        app.push_screen(CaseScreen(case.case_number))
-        screen = await _case_screen(pilot, app)
+        screen = await _open_case(pilot, app, case.case_number)
         assert screen.query_one("#caller_name", Input).disabled
         assert "is closed" in screen.query_one("#case-banner").message  # type: ignore[attr-defined]
         await pilot.press("f1")
@@ -357,9 +348,7 @@ async def test_the_work_menu_opens_each_dialog_by_its_letter_and_the_case_shows_
     case = call(desk_store, agent, call_type="concern", claim="The bus never came").case
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await _settle(pilot, app)
-        app.push_screen(CaseScreen(case.case_number))
-        screen = await _case_screen(pilot, app)
+        screen = await _open_case(pilot, app, case.case_number)
         await pilot.press("ctrl+g")
         await _settle(pilot, app)
         menu = app.screen

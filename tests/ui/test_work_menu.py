@@ -8,12 +8,11 @@ from typing import Any
 from textual.widgets import OptionList, Static
 
 from calldesk.screens.case.menu import CaseActionMenu
-from calldesk.screens.case.screen import CaseScreen
 from calldesk.store.db.store import Store
 from calldesk.store.db.users import Actor
 from calldesk.store.services.cases import close_case
 from tests.integration.helpers import call
-from tests.ui.test_case_workspace import _case_screen, _settle
+from tests.ui.test_case_workspace import _open_case, _settle
 
 
 async def test_an_agents_menu_on_a_closed_case_dims_escalate_with_the_reason(
@@ -23,9 +22,7 @@ async def test_an_agents_menu_on_a_closed_case_dims_escalate_with_the_reason(
         close_case(uow, actor=staff["agent"], case_number=case.case_number, reason="thanked")
     app = make_app(staff["agent"])
     async with app.run_test(size=(120, 36)) as pilot:
-        await _settle(pilot, app)
-        app.push_screen(CaseScreen(case.case_number))
-        screen = await _case_screen(pilot, app)
+        screen = await _open_case(pilot, app, case.case_number)
         await pilot.press("ctrl+g")
         await _settle(pilot, app)
         menu = app.screen
@@ -60,9 +57,7 @@ async def test_a_supervisors_menu_on_an_open_case_offers_the_merge(make_app: Any
     case = call(desk_store, staff["agent"], call_type="concern", category="Transportation").case
     app = make_app(staff["supervisor"])
     async with app.run_test(size=(120, 36)) as pilot:
-        await _settle(pilot, app)
-        app.push_screen(CaseScreen(case.case_number))
-        await _case_screen(pilot, app)
+        await _open_case(pilot, app, case.case_number)
         await pilot.press("ctrl+g")
         await _settle(pilot, app)
         menu = app.screen
@@ -86,9 +81,7 @@ async def test_actions_the_case_refuses_now_are_dimmed_in_their_rules_words(
     case = call(desk_store, sam, call_type="complaint", category="Transportation", email=None).case
     app = make_app(sam)
     async with app.run_test(size=(120, 36)) as pilot:
-        await _settle(pilot, app)
-        app.push_screen(CaseScreen(case.case_number))
-        await _case_screen(pilot, app)
+        await _open_case(pilot, app, case.case_number)
         await pilot.press("ctrl+g")
         await _settle(pilot, app)
         options = app.screen.query_one("#case-menu-options", OptionList)
