@@ -184,6 +184,10 @@ class ReportScreen(ReportsWorkerFailures, Screen[None]):
         if worker.group == "report-read":  # shown as one sentence under the month, the screen stays usable
             self.run = None
             self.query_one("#report-summary", Static).update(plain(refusal.message))
+            for table in self.query(DataTable):  # no other month's figures under the refusal
+                table.clear()
+            for chart in self.query(BarChart):
+                chart.show([])
             return
         super().show_failure(worker, refusal)
 

@@ -40,8 +40,16 @@ async def test_the_queue_opens_the_monthly_report_with_its_charts(make_app, desk
         rows = [tuple(str(c) for c in counts.get_row_at(i)) for i in range(counts.row_count)]
         assert ("Call type", "Complaint", "1") in rows and ("Category", "Discrimination", "1") not in rows
         assert len(app.screen.query(BarChart)) == 3
-        # Another month typed in: counted again.
+        # A month that is none: said, and no other month's figures stay under it.
         month = app.screen.query_one("#report-month", Input)
+        month.value = "2026-13"
+        await pilot.click("#report-month")
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "2026-13" in str(app.screen.query_one("#report-summary", Static).render())
+        assert counts.row_count == 0 and all(not chart.bars for chart in app.screen.query(BarChart))
+        # Another month typed in: counted again.
         month.value = "2026-09"
         await pilot.click("#report-month")
         await pilot.press("enter")
