@@ -31,7 +31,7 @@ class CallBar(Vertical):
     CallBar { height: auto; background: $panel; }
     CallBar #call-line { height: 1; }
     CallBar #timer { width: 12; height: 1; padding: 0 1; text-style: bold; }
-    CallBar #case-number { width: 1fr; height: 1; }
+    CallBar #case-number { width: 1fr; min-width: 28; height: 1; }  /* "Case 2026-000153 · open": the prompt yields */
     CallBar #last { width: auto; padding: 0 1; color: $accent; }
     CallBar #abuse-words { height: auto; padding: 0 1; display: none; text-style: bold;
                            background: $warning 30%; }

@@ -135,3 +135,19 @@ async def test_the_call_timer_repaints_without_laying_out_the_screen(make_app, m
                                                                                                   _u(self, *a, **k)))
         await pilot.pause(3.4)  # three ticks, each a second later on the clock (one may come late on a busy machine)
         assert len(ticks) >= 2 and layouts == []
+
+
+async def test_at_80_columns_the_call_bar_keeps_the_case_number_in_sight(make_app) -> None:  # type: ignore[no-untyped-def]
+    """The profile's prompt ("Introduce yourself · LAST: ...") gives way: the saved case's number stays readable."""
+    from tests.ui.steps import choose, new_call, type_into
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await new_call(pilot)
+        await type_into(pilot, "caller_name", "Maria Gomez")
+        await choose(pilot, "category", "Transportation")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        number = screen.query_one("#case-number")
+        shown = str(number.render())[: number.region.width]
+        assert number.region.width >= 28 and shown.startswith("Case 2026-000001 · open"), (number.region, shown)
