@@ -217,23 +217,36 @@ from calldesk.settings import Settings
 
 class TypeAtOnce(CalldeskApp):
     def on_mount(self):
+        self.mounted = time.monotonic()
+        self.typed_at = []
         super().on_mount()
         self.call_after_refresh(self.run_action, "new_call")
         self.keys = iter("Maria")
         self.poll = self.set_interval(0.01, self.wait_for_the_form)
 
-    def wait_for_the_form(self):
+    async def wait_for_the_form(self):
         if isinstance(self.screen, IntakeScreen) and self.screen.form_ready:
             self.poll.stop()
-            self.set_interval(0.1, self.type_a_key)  # a key every 0.1 s: no pause of TYPING_PAUSE
+            self.ready_at = self.screen.ready_at  # the form came up: the agent types from then on
+            await self.type_a_key()  # the first key at once, then a key every 0.1 s: no pause of TYPING_PAUSE
+            self.set_interval(0.1, self.type_a_key)
 
     async def type_a_key(self):
         key = next(self.keys, None)
         if key is None:
             loaded = [name for name in ("sqlalchemy", "holidays") if name in sys.modules]
+            # Whether the run was fair: no gap as long as the pause that starts the loading (from the form coming
+            # up to the first key, and between keys), and the keys all typed before QUIET_AT_LATEST (counted from
+            # CONNECT_DELAY after the desk came up), when it starts anyway. A busy machine's late timer makes a
+            # pause the typist did not mean.
+            gaps = [b - a for a, b in zip([self.ready_at, *self.typed_at], self.typed_at)]
+            fair = max(gaps) < self.TYPING_PAUSE and \
+                self.typed_at[-1] - self.mounted < self.CONNECT_DELAY + self.QUIET_AT_LATEST
+            print("fair run:", fair)
             print("loaded while typing:", " ".join(loaded) or "nothing")
             self.exit()
             return
+        self.typed_at.append(time.monotonic())
         await self.on_event(events.Key(key, key))
 
     def run(self, *args, **kwargs):
@@ -257,7 +270,12 @@ def test_nothing_loads_beside_the_first_keys_of_the_first_call(tmp_path: Path) -
     open_store(url).close()  # the store exists, its first admin is this OS login
     env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"), "XDG_CONFIG_HOME": str(tmp_path / "config"),
            "XDG_STATE_HOME": str(tmp_path / "state"), "XDG_CACHE_HOME": str(tmp_path / "cache")}
-    done = subprocess.run([sys.executable, "-c", TYPE_AS_THE_FORM_COMES_UP, url], env=env, capture_output=True,
-                          text=True, timeout=60)
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.strip().splitlines()[-1] == "loaded while typing: nothing"
+    for _ in range(3):  # a run the machine made unfair (a timer late: a pause not typed) is run again
+        done = subprocess.run([sys.executable, "-c", TYPE_AS_THE_FORM_COMES_UP, url], env=env, capture_output=True,
+                              text=True, timeout=60)
+        assert done.returncode == 0, done.stderr[-2000:]
+        *_, fair, said = done.stdout.strip().splitlines()
+        if fair == "fair run: True":
+            break
+    assert fair == "fair run: True", "three runs, each with a pause the machine made: nothing shown"
+    assert said == "loaded while typing: nothing"
