@@ -16,6 +16,16 @@ from calldesk.widgets.bar_chart import BarChart
 from tests.ui.conftest import LA
 
 
+async def _month_typed(pilot, app, month: str) -> str:  # type: ignore[no-untyped-def]
+    """`month` typed in the report's month box and Enter pressed: the summary then shown."""
+    app.screen.query_one("#report-month", Input).value = month
+    await pilot.click("#report-month")
+    await pilot.press("enter")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    return str(app.screen.query_one("#report-summary", Static).render())
+
+
 async def test_the_queue_opens_the_monthly_report_with_its_charts(make_app, desk_store: Store, profile: Profile,
                                                                   staff: dict[str, Actor]) -> None:
     for day, call_type, category in [(5, "complaint", "Transportation"), (6, "inquiry", "Enrollment"),
@@ -41,21 +51,10 @@ async def test_the_queue_opens_the_monthly_report_with_its_charts(make_app, desk
         assert ("Call type", "Complaint", "1") in rows and ("Category", "Discrimination", "1") not in rows
         assert len(app.screen.query(BarChart)) == 3
         # A month that is none: said, and no other month's figures stay under it.
-        month = app.screen.query_one("#report-month", Input)
-        month.value = "2026-13"
-        await pilot.click("#report-month")
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert "2026-13" in str(app.screen.query_one("#report-summary", Static).render())
+        assert "2026-13" in await _month_typed(pilot, app, "2026-13")
         assert counts.row_count == 0 and all(not chart.bars for chart in app.screen.query(BarChart))
         # Another month typed in: counted again.
-        month.value = "2026-09"
-        await pilot.click("#report-month")
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert "2026-09: 0 reportable case(s)" in str(app.screen.query_one("#report-summary", Static).render())
+        assert "2026-09: 0 reportable case(s)" in await _month_typed(pilot, app, "2026-09")
         await pilot.press("escape")
         assert not isinstance(app.screen, ReportScreen)
 
