@@ -21,6 +21,8 @@ class WebAccount(SQLModel, table=True):
     locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)  # type: ignore[call-overload]
     password_set_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)  # type: ignore[call-overload]
     created_by: str = Field(max_length=64)
+    # Sign-outs and password changes so far: a session names the one it began after, and is void once it moves on.
+    session_epoch: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class WebKey(SQLModel, table=True):

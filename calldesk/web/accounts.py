@@ -24,23 +24,27 @@ OLD_ACCOUNTS = "respondents.json"
 
 
 class Sessions:
-    """Signed, expiring session cookies naming the signed-in respondent."""
+    """Signed, expiring session cookies naming the signed-in respondent and their account's session count when
+    they signed in (the store's: signing out or a new password moves it on, and the cookie is void)."""
 
     def __init__(self, secret: bytes) -> None:
         self._signer = URLSafeTimedSerializer(secret, salt="calldesk-session")
 
-    def issue(self, username: str) -> str:
-        return str(self._signer.dumps({"u": username}))
+    def issue(self, username: str, epoch: int) -> str:
+        return str(self._signer.dumps({"u": username, "e": epoch}))
 
-    def who(self, cookie: str | None) -> str | None:
+    def who(self, cookie: str | None) -> tuple[str, int] | None:
+        """The respondent and session count the cookie names, if it is ours and has not expired."""
         if not cookie or len(cookie) > 400:
             return None
         try:
             found = self._signer.loads(cookie, max_age=SESSION_SECONDS)
         except BadSignature:
             return None
-        name = found.get("u") if isinstance(found, dict) else None
-        return name if isinstance(name, str) and USERNAME.fullmatch(name) else None
+        name, epoch = (found.get("u"), found.get("e")) if isinstance(found, dict) else (None, None)
+        if not isinstance(name, str) or not USERNAME.fullmatch(name) or type(epoch) is not int:
+            return None
+        return name, epoch
 
 
 def old_accounts(home: Path) -> dict[str, str]:

@@ -27,7 +27,7 @@ from calldesk.rules.profile import Profile
 from calldesk.rules.web_form import WORDS, WebForm, WebRequest, form_of, visitor_language
 from calldesk.store.db.store import Store, open_store
 from calldesk.store.db.users import Actor
-from calldesk.store.services.web_accounts import SignIn, web_client, web_sign_in
+from calldesk.store.services.web_accounts import SignIn, web_client, web_session, web_sign_in, web_sign_out
 from calldesk.store.services.web_requests import PublicStatus, Submitted, public_requests, public_status, submit_request
 from calldesk.web.accounts import login_password
 from calldesk.web.guards import Csrf, RateLimit, SecurityHeaders
@@ -132,6 +132,14 @@ class WebFront:
         """A respondent's sign-in checked, and counted, by the store (argon2 work: in a worker thread)."""
         return await run_in_threadpool(self._sign_in, username, password)
 
+    async def session_epoch(self, username: str) -> int | None:
+        """Respondent `username`'s session count in the store (None: no web account)."""
+        return await run_in_threadpool(self._session_epoch, username)
+
+    async def sign_out(self, username: str) -> None:
+        """End every web session of `username`."""
+        await run_in_threadpool(self._sign_out, username)
+
     async def client(self, key: str) -> str | None:
         """The Open311 client whose API key `key` is, or None."""
         return await run_in_threadpool(self._client, key)
@@ -140,6 +148,16 @@ class WebFront:
         assert self.actor is not None
         with self.store.uow() as uow:
             return web_sign_in(uow, actor=self.actor, username=username, password=password)
+
+    def _session_epoch(self, username: str) -> int | None:
+        assert self.actor is not None
+        with self.store.uow(readonly=True) as uow:
+            return web_session(uow.session, viewer=self.actor, username=username)
+
+    def _sign_out(self, username: str) -> None:
+        assert self.actor is not None
+        with self.store.uow() as uow:
+            web_sign_out(uow, actor=self.actor, username=username)
 
     def _client(self, key: str) -> str | None:
         assert self.actor is not None

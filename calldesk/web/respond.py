@@ -75,8 +75,13 @@ def routes(front: WebFront) -> list[Route]:
             raise Refused(400, EN["unknown_fields"], "fields", values)
         return values
 
-    def signed_in(request: Request) -> str | None:
-        return sessions.who(request.cookies.get(SESSION_COOKIE))
+    async def signed_in(request: Request) -> str | None:
+        """The respondent whose session this is, while it is in force (not expired, not signed out)."""
+        found = sessions.who(request.cookies.get(SESSION_COOKIE))
+        if found is None:
+            return None
+        who, epoch = found
+        return who if await front.session_epoch(who) == epoch else None
 
     async def sign_in_page(request: Request) -> Response:
         return with_csrf(request, "sign_in.html", page_title="Sign in", problem="")
@@ -103,22 +108,27 @@ def routes(front: WebFront) -> list[Route]:
             # never says which names are accounts.
             front.count("locked" if found == "locked" else "sign_in")
             return with_csrf(request, "sign_in.html", 401, page_title="Sign in", problem=NO_MATCH, username=username)
+        epoch = await front.session_epoch(username)
         response = RedirectResponse("/respond", status_code=303)
-        response.set_cookie(SESSION_COOKIE, sessions.issue(username), max_age=SESSION_SECONDS, httponly=True,
-                            samesite="strict", path="/respond", secure=request.url.scheme == "https")
+        response.set_cookie(SESSION_COOKIE, sessions.issue(username, epoch or 0), max_age=SESSION_SECONDS,
+                            httponly=True, samesite="strict", path="/respond", secure=request.url.scheme == "https")
         return response
 
     async def sign_out(request: Request) -> Response:
         try:
             await form_of(request, {"csrf": LIMITS["csrf"]})
-        except Refused as refused:  # signed out all the same
+        except Refused as refused:  # signed out all the same: a form from elsewhere ends no session
             front.count(refused.why)
+        else:
+            who = await signed_in(request)
+            if who is not None:  # the session ends in the store: its cookie, kept or copied, opens nothing
+                await front.sign_out(who)
         response = RedirectResponse("/respond/sign-in", status_code=303)
         response.delete_cookie(SESSION_COOKIE, path="/respond")
         return response
 
     async def cases(request: Request) -> Response:
-        who = signed_in(request)
+        who = await signed_in(request)
         if who is None:
             return _signed_out()
         try:
@@ -133,7 +143,7 @@ def routes(front: WebFront) -> list[Route]:
                           message="No such case among yours.")
 
     async def one_case(request: Request) -> Response:
-        who = signed_in(request)
+        who = await signed_in(request)
         if who is None:
             return _signed_out()
         number = request.path_params["number"]

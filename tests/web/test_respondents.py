@@ -68,6 +68,20 @@ def _respondent_works(served_client: httpx.Client, rex: str, ours: str, theirs: 
     assert saved.status_code == 200 and 'id="saved"' in saved.text, saved.text
     forged = served_client.post(f"/respond/case/{ours}", data={"csrf": "x", "response": "forged"})
     assert forged.status_code == 400 and "expired" in forged.text
+    _signing_out_ends_the_session(served_client)
+
+
+def _signing_out_ends_the_session(served_client: httpx.Client) -> None:
+    """Sign-out ends the session in the store: its cookie, kept (a copy, a shared machine's history), opens
+    nothing after, and a fresh sign-in works again."""
+    kept = served_client.cookies["calldesk_session"]
+    with httpx.Client(base_url=str(served_client.base_url), cookies={"calldesk_session": kept}) as copy:
+        assert copy.get("/respond").status_code == 200  # the copy is good while the session is
+        page = served_client.get("/respond")
+        ended = served_client.post("/respond/sign-out", data={"csrf": _token(page)})
+        assert ended.status_code == 303 and ended.headers["location"] == "/respond/sign-in"
+        after = copy.get("/respond")
+        assert after.status_code == 303 and after.headers["location"] == "/respond/sign-in"
 
 
 def _desk_sees(owner: Store, rex: str, ours: str) -> None:
@@ -91,6 +105,10 @@ def test_a_respondent_documents_a_resolution_on_the_embedded_store(store: Store,
         _respondent_works(client, "rex", ours, theirs)
         with httpx.Client(base_url=served.url, cookies={"calldesk_session": "forged"}) as forger:
             assert forger.get("/respond").status_code == 303
+        # A new password (an admin's `serve respondent add`) ends the sessions begun on the old one.
+        assert _sign_in(client, "rex", PASSWORD).status_code == 303 and client.get("/respond").status_code == 200
+        set_password(store, staff["admin"], "rex", PASSWORD + " again")
+        assert client.get("/respond").status_code == 303
     _desk_sees(store, "rex", ours)
 
 

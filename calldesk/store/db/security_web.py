@@ -11,7 +11,8 @@ from calldesk.store.db.security_guards import PIN
 
 def web_functions() -> list[str]:
     """calldesk_web_salt (an account's argon2 parameters and salt, never its hash), calldesk_web_sign_in (compare
-    the hash the web front computed; count failures; lock), calldesk_web_client (the client of a key's digest)."""
+    the hash the web front computed; count failures; lock), calldesk_web_client (the client of a key's digest),
+    calldesk_web_session and calldesk_web_sign_out (an account's session count, read and moved on)."""
     return [
         # The encoded hash's prefix: "$argon2id$v=19$m=...,t=...,p=...$salt" (the last "$hash" part stays here).
         f"""CREATE OR REPLACE FUNCTION public.calldesk_web_salt(p_username text) RETURNS text
@@ -44,7 +45,20 @@ def web_functions() -> list[str]:
   LANGUAGE sql STABLE SECURITY DEFINER {PIN} AS $$
   SELECT k.name::text FROM public.webkey k
   WHERE k.digest = p_digest AND k.revoked_at IS NULL AND public.calldesk_may('serve_web') $$""",
+        f"""CREATE OR REPLACE FUNCTION public.calldesk_web_session(p_username text) RETURNS integer
+  LANGUAGE sql STABLE SECURITY DEFINER {PIN} AS $$
+  SELECT a.session_epoch FROM public.webaccount a
+  WHERE a.username = p_username AND public.calldesk_may('serve_web') $$""",
+        f"""CREATE OR REPLACE FUNCTION public.calldesk_web_sign_out(p_username text) RETURNS void
+  LANGUAGE plpgsql VOLATILE SECURITY DEFINER {PIN} AS $$
+  BEGIN
+    IF NOT public.calldesk_may('serve_web') THEN
+      RAISE EXCEPTION 'calldesk: only the web front signs a respondent out';
+    END IF;
+    UPDATE public.webaccount w SET session_epoch = w.session_epoch + 1 WHERE w.username = p_username;
+  END $$""",
     ]
 
 
-WEB_DEFINERS = ("calldesk_web_salt(text)", "calldesk_web_sign_in(text, text)", "calldesk_web_client(text)")
+WEB_DEFINERS = ("calldesk_web_salt(text)", "calldesk_web_sign_in(text, text)", "calldesk_web_client(text)",
+                "calldesk_web_session(text)", "calldesk_web_sign_out(text)")

@@ -75,7 +75,8 @@ def set_web_password(uow: UnitOfWork, *, actor: Actor, username: str, password: 
                                                       password_set_at=now, created_by=actor.username))
     else:
         uow.session.execute(update(WebAccount).where(col(WebAccount.username) == username).values(
-            password_hash=hashed, failures=0, locked_until=None, password_set_at=now))
+            password_hash=hashed, failures=0, locked_until=None, password_set_at=now,
+            session_epoch=col(WebAccount.session_epoch) + 1))  # every session on the old password ends
     record(uow.session, actor=actor.username, action="web.password_set", entity="webaccount", entity_id=username)
     uow.commit()
 
@@ -112,6 +113,29 @@ def web_sign_in(uow: UnitOfWork, *, actor: Actor, username: str, password: str) 
     account.failures, account.locked_until = after_failure(account.failures, account.locked_until, now)
     uow.commit()
     return "no"  # (the failure that locks the account is told as a failure; the next attempt, as locked)
+
+
+def web_session(session: Session, *, viewer: Actor, username: str) -> int | None:
+    """Respondent `username`'s session count (a session cookie is good while it names this one), or None when
+    they have no web account (the web front's login asks)."""
+    check(session, viewer, "serve_web")
+    if not USERNAME.fullmatch(username or ""):
+        return None
+    if _postgres(session):
+        found = session.execute(text("SELECT public.calldesk_web_session(:u)"), {"u": username}).scalar()
+        return int(found) if found is not None else None
+    return session.exec(select(WebAccount.session_epoch).where(WebAccount.username == username)).first()
+
+
+def web_sign_out(uow: UnitOfWork, *, actor: Actor, username: str) -> None:
+    """End every web session of respondent `username` (they signed out): their session count moves on."""
+    authorise(uow, actor, "serve_web")
+    if _postgres(uow.session):
+        uow.session.execute(text("SELECT public.calldesk_web_sign_out(:u)"), {"u": username})
+    else:
+        uow.session.execute(update(WebAccount).where(col(WebAccount.username) == username).values(
+            session_epoch=col(WebAccount.session_epoch) + 1))
+    uow.commit()
 
 
 def digest_of(key: str) -> str:
