@@ -32,6 +32,7 @@ class Actor:
     full_name: str = ""
     places: tuple[str, ...] = ()
     sole: bool = False
+    absent_since: date | None = None  # (as the store knew them when they were read: calldesk.store.db.users)
 
     def may(self, action: str) -> bool:
         """True when they may take `action` (the store's only user acts in every role)."""
@@ -65,7 +66,8 @@ def actor_for(session: Session, username: str) -> Actor:
                                                           User.username != username).scalar_subquery()
     found, colleagues = session.exec(select(User, others).where(User.username == username)).first() or (None, 0)
     user = _active(found, username)
-    return Actor(user.username, user.role, user.full_name, listed(user.places), sole=colleagues == 0)
+    return Actor(user.username, user.role, user.full_name, listed(user.places), sole=colleagues == 0,
+                 absent_since=user.absent_since)
 
 
 def active_user(session: Session, username: str) -> User:

@@ -34,20 +34,20 @@ def add_callback(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: Callb
 
 
 def _add_callback(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CallbackCreate,
-                  case: Case | None) -> CallbackPublic:
+                  case: Case | None, opened_now: bool = False) -> CallbackPublic:
     """add_callback; `case`: the case `data` names as this transaction already holds it, locked (a call's save),
-    else it is read and locked here."""
+    else it is read and locked here; `opened_now`: this transaction opened it (no one else has seen it)."""
     actor = authorise(uow, actor, "add_callback")
     if not (data.caller_name.strip() or data.phone):
         raise InvalidInput("Enter who called (a name or a phone number).", field="caller_name")
     now = utcnow()
     received = check_received(data.received_at, now=now) if data.received_at else now
     # (the actor, authorised just now, is an active user: one check for whoever gets the callback)
-    owner = _present_user(uow.session, profile, data.assigned_to or actor.username, now)
+    owner = _present_user(uow.session, profile, data.assigned_to or actor.username, now, actor)
     if case is None and data.case_number:
         case = get_case(uow.session, data.case_number, viewer=actor, for_update=True)
     case_id = case.id if case is not None else None
-    if case is not None:
+    if case is not None and not opened_now:
         case.updated_at = utcnow()  # bumps the case's version: a concurrent mark_abuse sees this callback
     message = "" if case is not None and case.abuse_marked else data.message.strip()
     row = Callback(caller_name=data.caller_name.strip(), phone=normalise_phone(data.phone) if data.phone else None,
@@ -63,17 +63,20 @@ def _add_callback(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: Call
     return CallbackPublic.model_validate(row)
 
 
-def add_intake_callback(uow: UnitOfWork, *, actor: Actor, profile: Profile, case: Case) -> CallbackPublic | None:
+def add_intake_callback(uow: UnitOfWork, *, actor: Actor, profile: Profile, case: Case,
+                        opened_now: bool = False) -> CallbackPublic | None:
     """The callback a call ticked "Needs a call back" makes when it is saved (inside the call's save, its one
     transaction): on the case's assignee's list when they are at work today, else on the agent's; due by the
-    callback rule (urgent: at once; otherwise within one business day). None when the case needs none."""
+    callback rule (urgent: at once; otherwise within one business day). None when the case needs none.
+    `opened_now`: the save opened the case (it has no callback yet)."""
     if not intake_callback_needed(needs_follow_up=case.needs_follow_up, case_has_callback=False):
         return None  # not ticked: no need to look for the case's callback
-    has_one = uow.session.exec(select(Callback.id).where(Callback.case_id == case.id)).first() is not None
+    has_one = not opened_now and \
+        uow.session.exec(select(Callback.id).where(Callback.case_id == case.id)).first() is not None
     if not intake_callback_needed(needs_follow_up=case.needs_follow_up, case_has_callback=has_one):
         return None
     def callback_for(owner: str) -> CallbackPublic:  # (refused before it writes anything when owner is away)
-        return _add_callback(uow, actor=actor, profile=profile, case=case, data=CallbackCreate(
+        return _add_callback(uow, actor=actor, profile=profile, case=case, opened_now=opened_now, data=CallbackCreate(
             caller_name=case.caller_name or "", phone=case.phone, urgent=case.urgent, assigned_to=owner,
             message=intake_callback_message(case.case_number, case.category), case_number=case.case_number))
 
@@ -125,9 +128,12 @@ def _open(uow: UnitOfWork, callback_id: int) -> Callback:
     return row
 
 
-def _present_user(session: Session, profile: Profile, username: str, now: datetime) -> str:
+def _present_user(session: Session, profile: Profile, username: str, now: datetime, actor: Actor) -> str:
     """The active user `username` (UnknownUser otherwise), at work today (RuleRefused otherwise: a callback is
-    never handed to someone absent), in one read."""
+    never handed to someone absent), in one read; none for `actor`, as the store knows them in this transaction."""
+    if username == actor.username:
+        check_present(username, absent_since=actor.absent_since, today=calendar_for(profile).local(now).date())
+        return username
     user = active_user(session, username)
     _at_work(profile, user, now)
     return user.username

@@ -57,6 +57,8 @@ class CallSave:
     outcome: str = ""
     alleged_violation: str | None = None
     close: bool = False
+    # A request that only ever opens its case (the web form): sent again, it is the case already opened, as it is.
+    opens_only: bool = False
 
     @classmethod
     def from_form(cls, form: Mapping[str, Any], *, client_id: str, opened_at: datetime, case: CasePublic | None,
@@ -96,7 +98,8 @@ def save_call(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CallSave
     if data.close:
         _require_for_close(uow, profile, data)
     with uow.one_commit():
-        number = data.case_number or saved_before(uow, data.client_id)
+        # (open_case itself finds a case this client_id opened, under the lock that orders retried saves)
+        number = data.case_number or (None if data.opens_only else saved_before(uow, data.client_id))
         if number is None:
             outcome = open_case(uow, actor=actor, profile=profile, abuse_marked=data.abuse_marked,
                                 data=build(CaseCreate, **_case_fields(data), client_id=data.client_id,
@@ -117,7 +120,7 @@ def save_call(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CallSave
         if case.status == "open" and (resolution.response or resolution.outcome or resolution.alleged_violation):
             confirm_at_intake(uow, actor=actor, profile=profile, case=case)
             casework.set_resolution(uow, actor=actor, case_number=number, data=resolution)
-        callback = add_intake_callback(uow, actor=actor, profile=profile, case=case)
+        callback = add_intake_callback(uow, actor=actor, profile=profile, case=case, opened_now=outcome.created)
         if callback is not None:
             saved.callback_added = True
             saved.reasons.append(f"Callback to the caller on {callback.assigned_to}'s list.")

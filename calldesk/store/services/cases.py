@@ -139,8 +139,9 @@ def open_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CaseCrea
     year = calendar_for(profile).local(opened_at).year
     # A retried save racing the first one waits for it, then finds its case here.
     one_save_per_client(session, data.client_id)
-    existing = session.exec(select(Case).where(Case.client_id == data.client_id)).first()
-    if existing is not None:
+    found = session.exec(select(Case.id).where(Case.client_id == data.client_id)).first()
+    if found is not None:  # (its id first: the whole row is read only when there is one)
+        existing = session.get_one(Case, found)
         return CaseOutcome(CasePublic.model_validate(existing), ["Already saved."], created=False, row=existing)
     require_fields(profile, tier=opening.tier, values=fields, stage="save", abuse_marked=abuse_marked)
     number = next_case_number(session, year)  # last: a refused save takes no number

@@ -16,7 +16,7 @@ from calldesk.rules.web_form import WebRequest
 from calldesk.store.db.uow import UnitOfWork
 from calldesk.store.db.users import Actor
 from calldesk.store.read.one_case import get_case
-from calldesk.store.services.calls import CallSave, save_call, saved_before
+from calldesk.store.services.calls import CallSave, save_call
 
 PUBLIC_EVENTS = {"acknowledge": "acknowledged", "written_response": "responded"}
 
@@ -51,10 +51,9 @@ def submit_request(uow: UnitOfWork, *, actor: Actor, profile: Profile, request: 
     (calldesk.rules.web_form): the case is marked, urgent, with a call back to the reporter."""
     if request.errors:
         raise InvalidInput(next(iter(request.errors.values())), field=next(iter(request.errors)))
-    if client_id is not None and (sent := saved_before(uow, client_id)) is not None:
-        return Submitted(sent, request.abuse_suspected)  # the same form sent again (a double click, a reload)
+    # The same form sent again (a double click, a reload) is the request it opened, unchanged (opens_only).
     data = CallSave(client_id=client_id or uuid.uuid4().hex, opened_at=utcnow(), fields=dict(request.fields),
-                    abuse_marked=request.abuse_suspected)
+                    abuse_marked=request.abuse_suspected, opens_only=True)
     saved = save_call(uow, actor=actor, profile=profile, data=data)
     return Submitted(saved.case.case_number, request.abuse_suspected)
 
