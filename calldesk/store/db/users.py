@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Engine, text
+from sqlalchemy import select as columns_of
 from sqlmodel import Session, col, func, select
 
 from calldesk.errors import InvalidInput, NotFound, UnknownUser
@@ -64,16 +65,31 @@ def actor_for(session: Session, username: str) -> Actor:
     _check_name(username)
     others = select(func.count()).select_from(User).where(User.active == True,  # noqa: E712
                                                           User.username != username).scalar_subquery()
-    found, colleagues = session.exec(select(User, others).where(User.username == username)).first() or (None, 0)
-    user = _active(found, username)
-    return Actor(user.username, user.role, user.full_name, listed(user.places), sole=colleagues == 0,
-                 absent_since=user.absent_since)
+    found = session.execute(columns_of(col(User.username), col(User.role), col(User.full_name), col(User.places),
+                                       col(User.active), col(User.absent_since), others)
+                            .where(col(User.username) == username)).first()
+    _refuse_inactive(username, found is not None, found is not None and found[4])
+    assert found is not None
+    name, role, full_name, places, _, absent_since, colleagues = found
+    return Actor(name, role, full_name, listed(places), sole=colleagues == 0, absent_since=absent_since)
 
 
-def active_user(session: Session, username: str) -> User:
-    """The row of the active user `username` (someone work is handed to), or UnknownUser saying what to do."""
+@dataclass(frozen=True)
+class Staff:
+    """An active user as one who is handed work: their name, and since when they are away (None: at work)."""
+
+    username: str
+    absent_since: date | None
+
+
+def active_user(session: Session, username: str) -> Staff:
+    """The active user `username` (someone work is handed to), or UnknownUser saying what to do."""
     _check_name(username)
-    return _active(session.exec(select(User).where(User.username == username)).first(), username)
+    found = session.execute(columns_of(col(User.username), col(User.active), col(User.absent_since))
+                            .where(col(User.username) == username)).first()
+    _refuse_inactive(username, found is not None, found is not None and found[1])
+    assert found is not None
+    return Staff(found[0], found[2])
 
 
 def _check_name(username: str) -> None:
@@ -81,14 +97,13 @@ def _check_name(username: str) -> None:
         raise UnknownUser(f"{username!r} is not a calldesk user name.")
 
 
-def _active(user: User | None, username: str) -> User:
-    if user is None:
+def _refuse_inactive(username: str, exists: bool, active: bool) -> None:
+    if not exists:
         raise UnknownUser(
             f"'{username}' is not a calldesk user; ask an admin to run: calldesk user add {username} --role agent"
         )
-    if not user.active:
+    if not active:
         raise UnknownUser(f"'{username}' has been deactivated; ask an admin to reactivate the account.")
-    return user
 
 
 def authorise(uow: UnitOfWork, actor: Actor, action: str) -> Actor:

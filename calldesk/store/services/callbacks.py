@@ -9,7 +9,7 @@ from sqlalchemy import and_, case, func
 from sqlmodel import Session, col, select
 
 from calldesk.errors import InvalidInput, NotFound, RuleRefused
-from calldesk.models import Callback, CallbackCreate, CallbackPublic, Case, User, utcnow
+from calldesk.models import Callback, CallbackCreate, CallbackPublic, Case, utcnow
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.callbacks import (
     attempt_result,
@@ -24,7 +24,7 @@ from calldesk.rules.contact import normalise_phone
 from calldesk.rules.profile import Profile
 from calldesk.store.db import audit
 from calldesk.store.db.uow import UnitOfWork
-from calldesk.store.db.users import Actor, active_user, authorise
+from calldesk.store.db.users import Actor, Staff, active_user, authorise
 from calldesk.store.read.one_case import get_case
 
 
@@ -131,15 +131,12 @@ def _open(uow: UnitOfWork, callback_id: int) -> Callback:
 def _present_user(session: Session, profile: Profile, username: str, now: datetime, actor: Actor) -> str:
     """The active user `username` (UnknownUser otherwise), at work today (RuleRefused otherwise: a callback is
     never handed to someone absent), in one read; none for `actor`, as the store knows them in this transaction."""
-    if username == actor.username:
-        check_present(username, absent_since=actor.absent_since, today=calendar_for(profile).local(now).date())
-        return username
-    user = active_user(session, username)
+    user = Staff(username, actor.absent_since) if username == actor.username else active_user(session, username)
     _at_work(profile, user, now)
     return user.username
 
 
-def _at_work(profile: Profile, user: User, now: datetime) -> None:
+def _at_work(profile: Profile, user: Staff, now: datetime) -> None:
     check_present(user.username, absent_since=user.absent_since, today=calendar_for(profile).local(now).date())
 
 
