@@ -22,6 +22,7 @@ class Category(_Frozen):
     """A taxonomy category; flags change who handles it or whether it is reported."""
 
     name: Text
+    name_es: str = ""  # the name Spanish-speaking visitors read on the web form ("": the name); the case keeps `name`
     subcategories: list[str] = field(default_factory=list)
     special_education: bool = False
     safety: bool = False

@@ -135,12 +135,18 @@ class WebForm:
     categories: tuple[str, ...]
     asks_school_first: bool
     required: tuple[str, ...] = ("caller_name", "category", "claim")
+    spanish: tuple[tuple[str, str], ...] = ()  # (a category, its Spanish name) where it has one
+
+    def label(self, category: str, lang: str) -> str:
+        """The name a visitor reading `lang` sees for `category` (the value sent stays the category's own)."""
+        return dict(self.spanish).get(category, category) if lang == "es" else category
 
 
 def form_of(profile: Profile) -> WebForm:
     """The form `profile` asks for."""
     return WebForm(categories=tuple(c.name for c in profile.categories),
-                   asks_school_first=any(step.about_school for step in profile.steps))
+                   asks_school_first=any(step.about_school for step in profile.steps),
+                   spanish=tuple((c.name, c.name_es) for c in profile.categories if c.name_es))
 
 
 def text_errors(values: Mapping[str, str], limits: Mapping[str, int], lang: str = "en") -> dict[str, str]:

@@ -81,7 +81,8 @@ def routes(front: WebFront) -> list[Route]:
             found = await front.status(number)
         except NotFound:
             return front.refusal(lang, 404, "not_found_title", "not_found")
-        return front.page("status.html", lang=lang, w=WORDS[lang], page_title=WORDS[lang]["status"], found=found)
+        return front.page("status.html", lang=lang, w=WORDS[lang], page_title=WORDS[lang]["status"], found=found,
+                          form=front.form)
 
     async def home(request: Request) -> Response:
         return RedirectResponse("/request", status_code=303)

@@ -38,9 +38,13 @@ def test_the_form_per_profile_in_english_and_spanish(store: Store, tmp_path: Pat
     for page in (english, spanish, lausd):
         ids = re.findall(r'<(?:input|select|textarea) id="([^"]+)"', page.text)
         assert ids and all(f'<label for="{i}">' in page.text for i in ids)
-    # The topics are the taxonomy's (Area Offices: data/taxonomies/schools.toml, 17 categories, Enrollment third).
-    assert "<option>Enrollment</option>" in english.text
-    assert english.text.count("<option>") == 17
+    # The topics are the taxonomy's (Area Offices: data/taxonomies/schools.toml, 17 categories, Enrollment third),
+    # named in the visitor's language; what is sent is the category's own name, as the case keeps it.
+    assert '<option value="Enrollment">Enrollment</option>' in english.text
+    assert '<option value="Enrollment">Inscripción</option>' in spanish.text
+    assert '<option value="Food services">Servicios de alimentos</option>' in spanish.text
+    topics = re.search(r'<select id="category".*?</select>', english.text, re.S)
+    assert topics and topics.group(0).count('<option value="') - 1 == 17  # (and the empty choice)
     # Area Offices Level One asks whether the school was tried first (its building_attempt step); LAUSD does not.
     assert "Did you try the school or its principal first?" in english.text
     assert "¿Intentó resolverlo primero con la escuela" in spanish.text
@@ -70,6 +74,7 @@ def test_a_request_becomes_a_routed_case_with_a_private_status_link(store: Store
     for private in ("Ann", "213", "ann@example.org", "enrollment papers", "principal"):
         assert private not in status.text
     assert 'id="status">Abierta<' in spanish.text
+    assert "<dd>Enrollment</dd>" in status.text and "<dd>Inscripción</dd>" in spanish.text
     assert wrong.status_code == 404
 
 

@@ -106,3 +106,13 @@ def test_the_cookie_the_form_sets_carries_spanish_to_later_pages(store: Store, t
 
 def test_the_word_table_has_every_word_in_both_languages() -> None:
     assert set(WORDS["en"]) == set(WORDS["es"])
+
+
+def test_every_shipped_category_has_its_spanish_name() -> None:
+    """The Spanish form names every topic in Spanish (a taxonomy's name_es), in every shipped protocol."""
+    from calldesk.profiles import available_profiles, load_profile
+
+    for name in available_profiles():
+        profile = load_profile(name)
+        untranslated = [c.name for c in profile.categories if not c.name_es]
+        assert not untranslated, (name, untranslated)
