@@ -48,6 +48,13 @@ def _run_cli(app: object) -> int:
     try:
         code = get_command(app).main(args=sys.argv[1:], prog_name="calldesk",  # type: ignore[arg-type]
                                      standalone_mode=False)
+        sys.stdout.flush()  # what the command left in the buffer, while a reader gone can still be told apart
+    except BrokenPipeError:
+        return _reader_gone()
+    except SystemExit as exc:  # rich and typer exit 1 when a write finds the reader gone: ours is 141, quietly
+        if _from_a_gone_reader(exc):
+            return _reader_gone()
+        raise
     except typer.TyperException as exc:  # (typer's own click: a usage error, a bad value, a missing option)
         ctx = getattr(exc, "ctx", None)
         said = " ".join(str(getattr(exc, "format_message", exc.__str__)()).split())[:300]
@@ -58,6 +65,24 @@ def _run_cli(app: object) -> int:
         sys.stderr.write("Aborted.\n")
         return 1
     return code if isinstance(code, int) else 0
+
+
+def _from_a_gone_reader(exc: BaseException) -> bool:
+    """True when `exc` was raised while handling a write to a pipe whose reader had gone (`calldesk ... | head`)."""
+    cause = exc.__context__
+    while cause is not None:
+        if isinstance(cause, BrokenPipeError):
+            return True
+        cause = cause.__context__
+    return False
+
+
+def _reader_gone() -> int:
+    """The reader went (`| head`): end quietly as a command killed by SIGPIPE ends, 128 + 13, whichever command
+    or library was writing; what is left in stdout's buffer goes nowhere (the interpreter's last flush would fail
+    with an error and exit 120)."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 141
 
 if __name__ == "__main__":
     main()

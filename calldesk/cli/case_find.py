@@ -82,14 +82,10 @@ def mine(ctx: typer.Context, user: str | None = typer.Option(None, "--user", hel
          as_json: bool = JSON) -> None:
     """My work: open cases by next deadline, follow-ups, acknowledgements, responses and callbacks due."""
     from calldesk.rules.vocabulary import utcnow
-    from calldesk.store.db.users import actor_for, check
-    from calldesk.store.read.my_work import my_work
+    from calldesk.store.read.my_work import my_work, whose_work
 
     def read(session: Session, signed_in: Actor, profile: Profile) -> tuple[str, Profile, Any]:
-        viewer = signed_in
-        if user and user != signed_in.username:  # someone else's work: the supervisor who assigns it
-            check(session, signed_in, "reassign")
-            viewer = actor_for(session, user)
+        viewer = whose_work(session, signed_in, user)
         now = utcnow()
         return viewer.username, profile, my_work(session, profile=profile, viewer=viewer, now=now,
                                                  today=calendar_for(profile).local(now).date(), limit=limit)

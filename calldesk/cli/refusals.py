@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
-import sys
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
@@ -64,8 +62,6 @@ def refusals_exit(func: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             raise typer.Exit(130) from None
-        except BrokenPipeError:  # the reader went (`| head`): as a command killed by SIGPIPE ends, 128 + 13
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # (the exit's flush has nowhere to go)
-            raise typer.Exit(141) from None
+        # (A write that finds its reader gone, `| head`, ends the command: the launcher ends it quietly, 141.)
 
     return wrapper

@@ -209,18 +209,19 @@ def may(role: str, action: str) -> bool:
     return role in PERMISSIONS.get(action, ())
 
 
-def why_not(role: str, action: str) -> str | None:
-    """Why `role` may not perform `action`, in words; None when it may."""
+def why_not(role: str, action: str, *, asked: str | None = None) -> str | None:
+    """Why `role` may not perform `action`, in words; None when it may. `asked` words what the person asked for
+    when it is not the action itself but is allowed to the action's roles ("see someone else's work")."""
     if may(role, action):
         return None
     allowed = " or ".join(ROLE_LABELS[r] + "s" for r in PERMISSIONS.get(action, ()))
-    what = DESCRIPTIONS.get(action, action.replace("_", " "))
+    what = asked or DESCRIPTIONS.get(action, action.replace("_", " "))
     return f"Only {allowed} may {what}; you are signed in as {a_role(role)}."
 
 
-def require(role: str, action: str) -> None:
-    """Raise PermissionDenied, in words, when `role` may not perform `action`."""
-    refusal = why_not(role, action)
+def require(role: str, action: str, *, asked: str | None = None) -> None:
+    """Raise PermissionDenied, in words, when `role` may not perform `action` (`asked`: as in `why_not`)."""
+    refusal = why_not(role, action, asked=asked)
     if refusal is not None:
         raise PermissionDenied(refusal)
 

@@ -84,3 +84,26 @@ def test_assign_reaches_the_assignee_and_refusals_are_one_line(db_url: str, stor
     assert code == 0 and case.case_number in {i["case_number"] for i in json.loads(out)}
     code, out, _ = run(db_url, "case", "mine", "--user", "sam")
     assert code == 0 and case.case_number in out and "follow-up" in out
+
+
+def test_someone_elses_work_is_refused_in_one_line_that_says_what_was_asked(db_url: str, store: Store,
+                                                                              staff: dict[str, Actor]) -> None:
+    def refused(*args: str) -> str:
+        code, out, err = run(db_url, "case", "mine", *args)
+        assert code == 1 and out == "" and len(err.strip().splitlines()) == 1, (args, code, out, err)
+        return err.strip()
+
+    # The CLI's login is this store's admin: it may read its own work, not someone else's (and was told it may
+    # not "reassign cases", which it had not asked to do).
+    assert run(db_url, "case", "mine")[0] == 0
+    assert refused("--user", "sam") == ("error: Only supervisors may see someone else's work; you are signed in as "
+                                        "an admin.")
+    boss = add_user(store, staff["admin"], "boss", "admin")
+    with store.uow() as uow:
+        user_service.set_role(uow, actor=boss, username=store.login, role="supervisor")
+        user_service.set_active(uow, actor=boss, username="pat", active=False)
+    # A name nobody has: said so (not the sign-in's "ask an admin to run: calldesk user add nobody --role agent").
+    assert refused("--user", "nobody") == "error: No user named 'nobody'."
+    assert refused("--user", "pat") == "error: 'pat' has been deactivated; ask an admin to reactivate the account."
+    code, out, err = run(db_url, "case", "mine", "--user", "sam", "--json")
+    assert code == 0 and json.loads(out) == [], err

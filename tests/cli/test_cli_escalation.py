@@ -12,6 +12,9 @@ from tests.cli.test_cli import run
 from tests.conftest import ADMIN, add_user
 from tests.integration.helpers import call
 
+# Mon 30 Nov 2026 09:00 in New York (Rochester's zone): the opening of the cases whose meetings are set for 1 Dec.
+OPENED = datetime(2026, 11, 30, 14, tzinfo=UTC)
+
 
 def _case(db_url: str, protocol: str, **fields: object) -> str:
     store = open_store(db_url, configured_user=ADMIN, protocol=protocol)
@@ -102,7 +105,7 @@ def test_a_merge_from_the_cli_and_the_survivor_shows_both_histories(db_url: str)
 
 
 def test_refer_meeting_and_review_from_the_cli(db_url: str) -> None:
-    number = _case(db_url, "rochester", call_type="concern", category="Transportation")
+    number = _case(db_url, "rochester", call_type="concern", category="Transportation", opened_at=OPENED)
     code, out, err = run(db_url, "--protocol", "rochester", "case", "refer", number, "--to", "safety",
                          "--contact", "Director Smith", "--json")
     assert code == 0 and json.loads(out)["office"] == "Safety and Security", err
@@ -133,7 +136,7 @@ def test_refer_meeting_and_review_from_the_cli(db_url: str) -> None:
 def test_a_referral_or_meeting_too_long_is_refused_by_calldesk_on_both_stores(db_url: str) -> None:
     # The column's limit, from the model, before any write: PostgreSQL used to refuse it with its own words
     # ("value too long for type character varying(200)") and SQLite to keep all of it.
-    number = _case(db_url, "rochester", call_type="concern", category="Transportation")
+    number = _case(db_url, "rochester", call_type="concern", category="Transportation", opened_at=OPENED)
     meeting = ["case", "meeting", number, "--kind", "mediation", "--when", "2026-12-01 15:00"]
     for args, message in [
         (["case", "refer", number, "--to", "safety", "--contact", "A" * 100_000], "Contact is longer than 200"),
@@ -149,6 +152,23 @@ def test_a_referral_or_meeting_too_long_is_refused_by_calldesk_on_both_stores(db
     code, out, err = run(db_url, "--protocol", "rochester", "case", "refer", number, "--to", "safety",
                          "--contact", "C" * 200, "--json")
     assert code == 0 and json.loads(out)["contact"] == "C" * 200, err
+
+
+def test_a_meeting_before_the_case_was_opened_is_refused_in_one_line_and_nothing_is_kept(db_url: str) -> None:
+    number = _case(db_url, "rochester", call_type="concern", category="Transportation", opened_at=OPENED)
+    code, out, _ = run(db_url, "case", "show", number, "--json")
+    version = json.loads(out)["version"]
+    code, out, err = run(db_url, "--protocol", "rochester", "case", "meeting", number, "--kind", "mediation",
+                         "--when", "2026-11-30 08:59", "--parties", "Parent, Principal")
+    assert code == 1 and err.startswith("error: The meeting cannot be before the case was opened (Mon 30 Nov"), err
+    assert "09:00): give a later time." in err and len(err.strip().splitlines()) == 1 and out == ""
+    code, out, _ = run(db_url, "case", "actions", number, "--json")
+    assert code == 0 and json.loads(out)["meetings"] == []
+    code, out, _ = run(db_url, "case", "show", number, "--json")
+    assert json.loads(out)["version"] == version
+    code, out, err = run(db_url, "--protocol", "rochester", "case", "meeting", number, "--kind", "mediation",
+                         "--when", "2026-11-30 09:00", "--parties", "Parent, Principal", "--json")
+    assert code == 0 and json.loads(out)["kind"] == "mediation", err
 
 
 def test_student_record_prints_the_ferpa_record_and_writes_it(db_url: str, tmp_path: Path) -> None:

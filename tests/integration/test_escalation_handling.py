@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -123,7 +124,8 @@ def test_the_principal_involved_refers_directly_to_the_instructional_director(
 
 
 def test_referral_meeting_and_the_parent_satisfied(store: Store, staff: dict[str, Actor]) -> None:
-    number = call(store, staff["agent"], ROCHESTER, call_type="concern", category="Transportation").case.case_number
+    number = call(store, staff["agent"], ROCHESTER, call_type="concern", category="Transportation",
+                  opened_at=at(2026, 11, 30, 9)).case.case_number  # (before the meeting it sets up)
     with store.uow() as uow:
         referral = handling.refer(uow, actor=staff["agent"], case_number=number, kind="safety",
                                   contact="Director J. Smith", note="Fight at the bus stop")
@@ -147,6 +149,29 @@ def test_referral_meeting_and_the_parent_satisfied(store: Store, staff: dict[str
         case_id = get_case(uow.session, number, viewer=None).id or 0
         assert [r.kind for r in handling.referrals_for(uow.session, case_id)] == ["safety"]
         assert handling.meetings_for(uow.session, case_id)[0].outcome_at is not None
+
+
+def test_a_meeting_before_the_case_was_opened_is_refused_and_nothing_is_written(
+        store: Store, staff: dict[str, Actor]) -> None:
+    # Rochester keeps New York time: the case opened Mon 30 Nov 2026 09:30 there (06:30 in Los Angeles).
+    number = call(store, staff["agent"], ROCHESTER, call_type="concern", category="Transportation",
+                  opened_at=at(2026, 11, 30, 6, 30)).case.case_number
+    before = _version(store, number)
+    for when in (at(2026, 11, 1, 15), at(2026, 11, 30, 6, 29)):  # a month before; a minute before
+        with store.uow() as uow, pytest.raises(InvalidInput) as refused:
+            handling.schedule_meeting(uow, actor=staff["agent"], case_number=number, kind="mediation", when=when,
+                                      parties=["Parent", "Principal"])
+        assert refused.value.field == "when"
+        # (the opening's year is said when it is not this year's)
+        assert re.fullmatch(r"The meeting cannot be before the case was opened \(Mon 30 Nov( 2026)? 09:30\): "
+                            r"give a later time\.", refused.value.message), refused.value.message
+    with store.uow(readonly=True) as uow:
+        case = get_case(uow.session, number, viewer=None)
+        assert handling.meetings_for(uow.session, case.id or 0) == [] and case.version == before
+    with store.uow() as uow:  # the minute the case was opened is not before it
+        meeting = handling.schedule_meeting(uow, actor=staff["agent"], case_number=number, kind="mediation",
+                                            when=at(2026, 11, 30, 6, 30), parties=["Parent", "Principal"])
+    assert meeting.scheduled_for == at(2026, 11, 30, 6, 30)
 
 
 def test_a_quality_review_is_a_supervisors_with_checklist_score_and_comment(

@@ -79,6 +79,11 @@ def _fresh(prefix: str) -> str:
 CALLERS = itertools.count(100)
 
 
+def _meeting_time() -> datetime:
+    """A meeting's time after the prepared case was opened (now): a meeting before it is refused."""
+    return datetime.now(UTC) + timedelta(days=2)
+
+
 def _case(store: Store, sue: Actor, kind: str) -> str:
     """A case ready for the action (prepared by the supervisor), about the respondent's school."""
     if kind == "letter_draft" or kind == "letter_approved" or kind == "letter_signed":
@@ -117,7 +122,7 @@ def _case(store: Store, sue: Actor, kind: str) -> str:
     if kind == "meeting":
         with store.uow() as uow:
             handling.schedule_meeting(uow, actor=sue, case_number=number, kind="resolution",
-                                      when=datetime(2026, 12, 1, 20, tzinfo=UTC), parties=["Parent", "Teacher"])
+                                      when=_meeting_time(), parties=["Parent", "Teacher"])
     if kind == "merge":
         n = next(CALLERS)
         SURVIVORS[number] = call(store, sue, caller_name=f"Maria {n}", subcategory="New enrollment",
@@ -208,7 +213,7 @@ MATRIX: dict[str, tuple[str, Action, tuple[str, ...]]] = {
     "handling.refer": ("plain", lambda u, a, n: handling.refer(
         u, actor=a, case_number=n, kind="safety", contact="Director Smith"), DESK),
     "handling.schedule_meeting": ("plain", lambda u, a, n: handling.schedule_meeting(
-        u, actor=a, case_number=n, kind="mediation", when=datetime(2026, 12, 1, 20, tzinfo=UTC),
+        u, actor=a, case_number=n, kind="mediation", when=_meeting_time(),
         parties=["Parent", "Principal"]), DESK),
     "handling.record_meeting_outcome": ("meeting", lambda u, a, n: handling.record_meeting_outcome(
         u, actor=a, case_number=n, meeting_id=_meeting_id(u, n), outcome="Agreed", parent_satisfied=True), DESK),

@@ -139,7 +139,8 @@ async def test_refer_meeting_and_a_late_appeal_in_their_dialogs(store: Store, st
     from calldesk.store.services import follow_ups_resolution as casework
 
     area = load_profile("area_offices")
-    number = call(store, staff["agent"], ROCHESTER, call_type="concern", category="Transportation").case.case_number
+    number = call(store, staff["agent"], ROCHESTER, call_type="concern", category="Transportation",
+                  opened_at=fixed_clock()).case.case_number  # (taken at the desk's time: before the meeting)
     desk = _desk(store, staff["agent"], ROCHESTER)
     app = Host(ReferDialog(desk, number))
     async with app.run_test(size=(80, 24)) as pilot:

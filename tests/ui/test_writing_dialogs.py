@@ -51,7 +51,8 @@ def held(dialog: CaseDialog[Any]) -> threading.Event:
 
 async def test_a_meeting_typed_at_speed_lands_field_by_field_while_the_case_is_read(
         store: Store, staff: dict[str, Actor]) -> None:
-    number = call(store, staff["agent"], ROCHESTER, call_type="concern", category="Transportation").case.case_number
+    number = call(store, staff["agent"], ROCHESTER, call_type="concern", category="Transportation",
+                  opened_at=fixed_clock()).case.case_number  # (taken at the desk's time: before the meeting)
     dialog = MeetingDialog(Desk(ROCHESTER, fixed_clock, store=store, actor=staff["agent"]), number)
     gate = held(dialog)
     app = Host(dialog)

@@ -119,11 +119,12 @@ def authorise(uow: UnitOfWork, actor: Actor, action: str) -> Actor:
     return current
 
 
-def check(session: Session, actor: Actor, action: str) -> Actor:
-    """`authorise` for a read (a report, the dashboard): the actor as the store knows them now may do `action`."""
+def check(session: Session, actor: Actor, action: str, *, asked: str | None = None) -> Actor:
+    """`authorise` for a read (a report, the dashboard): the actor as the store knows them now may do `action`
+    (`asked`: what the refusal says they asked for, when a read needs the roles of `action`)."""
     current = actor_for(session, actor.username)
     if not current.sole:
-        require(current.role, action)
+        require(current.role, action, asked=asked)
     return current
 
 

@@ -20,7 +20,7 @@ from calldesk.rules.calendar import calendar_for
 from calldesk.rules.callbacks import covering_supervisor_needed
 from calldesk.rules.profile import Profile
 from calldesk.rules.shown import deadline_words
-from calldesk.store.db.users import Actor
+from calldesk.store.db.users import Actor, actor_for, check, named_user
 from calldesk.store.db.visibility import scope, sees
 from calldesk.store.read.step_states import steps_for_role, steps_to_do
 
@@ -45,6 +45,7 @@ CASE_CLOCKS = (("next_follow_up_by", "follow-up"), ("acknowledge_by", "acknowled
                ("respond_by", "written response"))
 MY_WORK_CASES = 200  # the soonest open cases of each kind My work lists (more: the queue)
 SUPERVISES = ("supervisor",)  # who sees letters and reports to approve, the team's breaches, absent staff's work
+OTHERS_WORK = "reassign"  # someone else's My work is read by those who hand work on (`case mine --user`)
 
 
 def _label(case: Case) -> str:
@@ -77,6 +78,16 @@ def _ago(since: datetime, now: datetime) -> str:
 
 def _soonest(query: object, limit: int) -> object:
     return query.order_by(col(Case.next_deadline).asc().nulls_last(), col(Case.id)).limit(max(1, limit))  # type: ignore[attr-defined]
+
+
+def whose_work(session: Session, signed_in: Actor, username: str | None) -> Actor:
+    """Whose My work `signed_in` reads: their own, or `username`'s (active) for those who may hand work on;
+    refused in words for another role ("Only supervisors may see someone else's work") or no such user."""
+    if not username or username == signed_in.username:
+        return signed_in
+    check(session, signed_in, OTHERS_WORK, asked="see someone else's work")
+    named_user(session, username)  # "No user named 'x'.", not the sign-in's advice to add them
+    return actor_for(session, username)
 
 
 def my_work(session: Session, *, profile: Profile, viewer: Actor, now: datetime, today: date | None = None,

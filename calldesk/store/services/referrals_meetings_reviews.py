@@ -29,6 +29,7 @@ from calldesk.profiles import load_profile
 from calldesk.rules.handling import (
     REVIEW_CHECKLIST,
     MergeSide,
+    check_meeting_time,
     check_merge,
     check_review,
     meeting_parties,
@@ -90,8 +91,10 @@ def schedule_meeting(uow: UnitOfWork, *, actor: Actor, case_number: str, kind: s
     data = build(MeetingCreate, kind=kind, scheduled_for=_aware(when, "when"), place=place.strip(),
                  parties=", ".join(names))  # the model's limits
     case = _working(uow, case_number, expected_version, actor)
+    now, tz = utcnow(), load_profile(case.protocol).tz
+    check_meeting_time(data.scheduled_for, opened_at=case.opened_at, tz=tz, today=now.astimezone(tz).date())
     row = Meeting(**data.model_dump(), case_id=case.id, scheduled_by=actor.username,  # type: ignore[arg-type]
-                  scheduled_at=utcnow())
+                  scheduled_at=now)
     uow.session.add(row)
     case.updated_at = utcnow()
     uow.flush()
