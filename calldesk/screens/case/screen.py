@@ -23,6 +23,7 @@ from calldesk.rules.display import inert
 from calldesk.rules.profile import TIER_LABELS, role_label
 from calldesk.rules.shown import deadline_words
 from calldesk.screens.failures import as_refusal
+from calldesk.screens.fresh import FreshScreen
 from calldesk.widgets.banner import Banner
 from calldesk.widgets.confidentiality import Confidentiality
 from calldesk.widgets.follow_up import FollowUp
@@ -40,16 +41,18 @@ NARROW_KEYS = ("case.save", "case.back", "case.work", "case.assign", "case.next_
 
 
 class CaseLoaded(Message):
-    def __init__(self, view: CaseView, note: str = "") -> None:
+    def __init__(self, view: CaseView, note: str, case_number: str) -> None:
         super().__init__()
         self.view = view
         self.note = note
+        self.case_number = case_number  # the case the screen was showing when it asked (it may show another now)
 
 
-class CaseScreen(Screen[None]):
+class CaseScreen(FreshScreen[None]):
     """One case, read from the store; editable (ctrl+s saves) while it is open and the role may change it."""
 
     SUB_TITLE = "Case"
+    RESTYLE_ON_RESUME = False  # kept and shown again, case after case (calldesk.screens.case.open)
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     DEFAULT_CSS = """
     CaseScreen #case-summary { height: auto; padding: 0 1; text-style: bold; }
@@ -123,6 +126,29 @@ class CaseScreen(Screen[None]):
         self.sub_title = f"Case {self.case_number}"
         self.load()
 
+    @property
+    def reusable(self) -> bool:
+        """Built, and nothing of its case is still being written: it may show another case (show_case)."""
+        return self.shown_ready and not self.saving
+
+    def show_case(self, case_number: str) -> None:
+        """Show case `case_number` on this screen, built for an earlier one (calldesk.screens.case.open): nothing of
+        the earlier case stays, every field, tab and panel as on a new screen until the case is read."""
+        self.case_number, self.view, self.shown_values, self.saving = case_number, None, None, False
+        self.sub_title = f"Case {case_number}"
+        self.query_one("#case-summary", Static).update(inert(f"Case {case_number}: reading…"))
+        for banner in self.query(Banner):
+            banner.clear()
+        with self.prevent(Input.Changed, TextArea.Changed, Select.Changed, Checkbox.Changed):
+            self.form.reset()
+        self._lock(False)
+        self.query_one(FollowUp).reset()
+        self.query_one(Confidentiality).show_student(None, "")
+        self.query_one(Confidentiality).show_disclosures([])
+        for pane_id, _ in EXTRA_TABS:
+            self.query_one(f"#{pane_id}-body", Static).update("")
+        self.load()
+
     @on(IntakeForm.Ready)
     async def _form_ready(self) -> None:
         tabs = self.form.tabs
@@ -133,6 +159,7 @@ class CaseScreen(Screen[None]):
             hidden.display = False
         for button in self.form.query("Confidentiality Button").results(_Button):
             button.disabled = True  # consents and disclosures are recorded during a call (or by their dialogs)
+        self.form.remember_fresh()  # (show_case empties the form back to this for the next case)
         self.shown_ready = True
         if self.view is not None:
             self._show(self.view)
@@ -142,13 +169,16 @@ class CaseScreen(Screen[None]):
     def load(self, note: str = "") -> None:
         from calldesk.screens.case import store as case_store
 
-        self.post_message(CaseLoaded(case_store.load(self.desk, self.case_number), note))
+        asked = self.case_number
+        self.post_message(CaseLoaded(case_store.load(self.desk, asked), note, asked))
 
     def action_reload(self) -> None:
         self.load("Read again from the store.")
 
     @on(CaseLoaded)
     def _loaded(self, event: CaseLoaded) -> None:
+        if event.case_number != self.case_number:
+            return  # read for the case this screen showed before (calldesk.screens.case.open reuses it)
         self.saving = False
         self.view = event.view
         self.query_one("#case-banner", Banner).clear()
@@ -181,8 +211,7 @@ class CaseScreen(Screen[None]):
                                               f"{deadline_words(follow, tz=tz, today=today)}."
                                               if follow else "No follow-up clock on this case.", tz=tz, today=today)
         confidentiality = self.query_one(Confidentiality)
-        if view.students:
-            confidentiality.show_student(view.students[0], "")
+        confidentiality.show_student(view.students[0] if view.students else None, "")
         confidentiality.show_disclosures(view.disclosures)
         self.query_one("#case-steps-body", Static).update(
             "\n".join(case_store.step_lines(self.desk.profile, view, self.desk.now()))
@@ -218,7 +247,8 @@ class CaseScreen(Screen[None]):
     def save(self, view: CaseView, form: dict[str, Any]) -> None:
         from calldesk.screens.case import store as case_store
 
-        self.post_message(CaseLoaded(case_store.save(self.desk, view, form), f"Case {self.case_number} saved."))
+        asked = self.case_number
+        self.post_message(CaseLoaded(case_store.save(self.desk, view, form), f"Case {asked} saved.", asked))
 
     def action_assign(self) -> None:
         from calldesk.screens.case.action_dialogs import AssignDialog
