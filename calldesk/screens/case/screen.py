@@ -281,9 +281,18 @@ class CaseScreen(Screen[None]):
         self.app.push_screen(dialog, closed)
 
     # ---- moving -----------------------------------------------------------------------------------------------
+    def unsaved_changes(self) -> str | None:
+        """What leaving the case now would lose, in a sentence for the agent; None when nothing would be."""
+        if self.saving:
+            return f"Case {self.case_number} is being saved: F3 or F4 again once it is."
+        if self.editable and self.shown_values is not None and self.form.values() != self.shown_values:
+            return (f"Case {self.case_number} has changes not saved: ctrl+s saves them, Escape leaves them "
+                    "(it asks first).")
+        return None
+
     def action_back(self) -> None:
         """Leave the case; with changes typed and not saved, only once the user says to drop them."""
-        if not (self.editable and self.shown_values is not None and self.form.values() != self.shown_values):
+        if self.unsaved_changes() is None:
             self.dismiss(None)
             return
         from calldesk.screens.confirm import Confirm
