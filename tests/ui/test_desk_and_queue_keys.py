@@ -18,18 +18,21 @@ from tests.integration.helpers import call
 from tests.ui.test_case_workspace import _case_screen, _open_case, _settle
 
 
+async def _shown_after(pilot: Any, app: Any, key: str) -> Any:
+    """The screen on top once `key` is pressed and everything it started has finished."""
+    await pilot.press(key)
+    await _settle(pilot, app)
+    return app.screen
+
+
 async def test_f3_from_the_queue_shows_the_desk_not_the_case_opened_from_it(
         make_app: Any, desk_store: Store, staff: dict[str, Actor]) -> None:
     case = call(desk_store, staff["agent"]).case
     app = make_app(staff["supervisor"])
     async with app.run_test(size=(120, 36)) as pilot:
         await _open_case(pilot, app, case.case_number)  # from the desk (My work, Find)
-        await pilot.press("f4")
-        await _settle(pilot, app)
-        assert isinstance(app.screen, QueueScreen)
-        await pilot.press("f3")
-        await _settle(pilot, app)
-        assert isinstance(app.screen, DeskScreen)
+        assert isinstance(await _shown_after(pilot, app, "f4"), QueueScreen)
+        assert isinstance(await _shown_after(pilot, app, "f3"), DeskScreen)
         assert app.screen_stack == [app.screen]  # the case was left, not kept behind the desk
 
 
@@ -39,17 +42,11 @@ async def test_f4_from_the_desk_shows_the_queue_not_the_case_opened_from_it(
     app = make_app(staff["supervisor"])
     async with app.run_test(size=(120, 36)) as pilot:
         await _settle(pilot, app)
-        await pilot.press("f4")
-        await _settle(pilot, app)
-        app.screen.query_one(QueueTable).focus()
+        (await _shown_after(pilot, app, "f4")).query_one(QueueTable).focus()
         await pilot.press("enter")  # the case, opened from the queue
         await _case_screen(pilot, app)
-        await pilot.press("f3")
-        await _settle(pilot, app)
-        assert isinstance(app.screen, DeskScreen)
-        await pilot.press("f4")
-        await _settle(pilot, app)
-        assert isinstance(app.screen, QueueScreen)
+        assert isinstance(await _shown_after(pilot, app, "f3"), DeskScreen)
+        assert isinstance(await _shown_after(pilot, app, "f4"), QueueScreen)
 
 
 async def test_f3_on_a_case_opened_from_the_desk_goes_back_to_the_desk(
@@ -58,9 +55,7 @@ async def test_f3_on_a_case_opened_from_the_desk_goes_back_to_the_desk(
     app = make_app(staff["supervisor"])
     async with app.run_test(size=(120, 36)) as pilot:
         await _open_case(pilot, app, case.case_number)
-        await pilot.press("f3")
-        await _settle(pilot, app)
-        assert isinstance(app.screen, DeskScreen)
+        assert isinstance(await _shown_after(pilot, app, "f3"), DeskScreen)
 
 
 async def test_f3_keeps_a_case_with_changes_not_saved_on_screen_and_says_so(
@@ -70,11 +65,8 @@ async def test_f3_keeps_a_case_with_changes_not_saved_on_screen_and_says_so(
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await _open_case(pilot, app, case.case_number)
         screen.query_one("#school", Input).value = "Garfield High"  # typed, not saved
-        await pilot.press("f4")
-        await _settle(pilot, app)
-        await pilot.press("f3")
-        await _settle(pilot, app)
-        assert app.screen is screen and screen.query_one("#school", Input).value == "Garfield High"
+        assert isinstance(await _shown_after(pilot, app, "f4"), QueueScreen)
+        assert await _shown_after(pilot, app, "f3") is screen  # the desk's case, its change kept
+        assert isinstance(screen, CaseScreen) and screen.query_one("#school", Input).value == "Garfield High"
         said = [n.message for n in app._notifications]
         assert any(f"Case {case.case_number} has changes not saved" in m for m in said), said
-        assert isinstance(screen, CaseScreen)
