@@ -63,9 +63,11 @@ class CalldeskApp(DeskCalls, inherit_bindings=False):
         Binding("f1", "help", "Help", id="app.help", tooltip="Help and keys for this screen"),
         Binding("ctrl+n,f2", "new_call", "New call", priority=True, id="app.new_call",
                 tooltip="Take a new call (from anywhere)"),
-        Binding("f3", "desk", "Desk", id="app.desk", tooltip="The agent desk (the call, while one is open)"),
-        Binding("f4", "switch_mode('queue')", "Queue", id="app.queue",
-                tooltip="The supervisor queue: open cases by next deadline"),
+        Binding("f3", "desk", "Desk", id="app.desk",
+                tooltip="The agent desk (the call, while one is open); a case opened from it is left on the way"),
+        Binding("f4", "queue", "Queue", id="app.queue",
+                tooltip="The supervisor queue: open cases by next deadline; a case or report opened from it is left "
+                        "on the way"),
     ]
 
     def __init__(self, store: Store | None = None, actor: Actor | None = None, profile: Profile | None = None, *,
@@ -278,7 +280,31 @@ class CalldeskApp(DeskCalls, inherit_bindings=False):
 
     def action_desk(self) -> None:
         """The agent desk; while a call is open, that call (it waits there while the agent looks at the queue)."""
-        self.switch_mode("call" if self.open_call() is not None else "desk")
+        if self.open_call() is not None:
+            self.switch_mode("call")
+            return
+        self.show_mode_base("desk")
+
+    def action_queue(self) -> None:
+        """The supervisor queue's list."""
+        self.show_mode_base("queue")
+
+    def show_mode_base(self, mode: str) -> None:
+        """Show `mode`'s own screen (the desk, the queue), wherever the agent is: the screens opened over it (a case,
+        a report) are left on the way, as Escape leaves them. One that would lose something is not: a case with
+        changes not saved stays on screen and says so, and a dialog stays with what is typed in it."""
+        if self.current_mode != mode:
+            self.switch_mode(mode)
+        while len(self.screen_stack) > 1:
+            top = self.screen
+            if top.is_modal:
+                return
+            unsaved = getattr(top, "unsaved_changes", None)
+            why = unsaved() if callable(unsaved) else None
+            if why:
+                self.notify(why, severity="warning", markup=False)
+                return
+            self.pop_screen()
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.screen))

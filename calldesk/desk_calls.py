@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from calldesk.screens.desk import DeskScreen
+from calldesk.screens.held_keys import FieldReady
 from calldesk.screens.intake.screen import IntakeScreen
 
 if TYPE_CHECKING:
@@ -141,18 +142,35 @@ class DeskCalls(App[None]):
             # A second call while one is on screen: that one is left as Escape leaves it (saved again, or kept as
             # a draft to resume), and the new one starts; keys typed meanwhile wait for the new call's first field.
             self._start_after_leave = True
-            self._hold_keys(seconds=3.0)
+            self.hold_keys(seconds=3.0)
             call.action_leave()
             return
         if self.intake is None:
-            self._hold_keys(seconds=1.0)  # the call's screen is built now: hold keys until its first field has focus
+            self.hold_keys(seconds=1.0)  # the call's screen is built now: hold keys until its first field has focus
         # A prepared call has its first field focused already: the keys queued behind ctrl+n go straight there.
         self.start_call()
 
-    def _hold_keys(self, *, seconds: float) -> None:
+    def hold_keys(self, *, seconds: float) -> None:
+        """Keep the keys read from now on until the screen on top says its field has the focus (FieldReady), or
+        `seconds` pass (calldesk.screens.held_keys)."""
         if self._held_keys is None:
             self._held_keys = []
             self._hold_timer = self.set_timer(seconds, self._hold_expired)  # never hold them longer than that
+
+    def set_keys_aside(self, why: str) -> None:
+        """Drop the held keys: the screen they were typed for did not open (`why`), and the screen behind must not
+        take them. Keys already waiting in the app's queue were typed before the failure was on screen, so they go
+        too: the hold ends behind them."""
+        if self._hold_timer is not None:
+            self._hold_timer.stop()
+            self._hold_timer = None
+        self.call_later(self._set_aside, why)
+
+    def _set_aside(self, why: str) -> None:
+        held, self._held_keys = self._held_keys or [], None
+        if held:
+            self.notify(f"{why} The {len(held)} key(s) typed after it were set aside.", severity="warning",
+                        timeout=10, markup=False)
 
     async def _hold_expired(self) -> None:
         if self._start_after_leave and self.open_call() is not None:
@@ -184,7 +202,11 @@ class DeskCalls(App[None]):
             return
         await super().on_event(event)
 
-    @on(IntakeScreen.Opened)
+    @on(FieldReady)
+    async def _field_ready(self, event: FieldReady) -> None:
+        if event.screen is self.screen:  # (a call's screen made ready out of sight is not what the keys wait for)
+            await self.release_keys()
+
     async def release_keys(self) -> None:
         """Deliver the held keys, in the order they were typed, to whatever now has focus."""
         held, self._held_keys = self._held_keys or [], None

@@ -13,6 +13,7 @@ from textual.containers import Grid, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets.input import Selection
 from textual.worker import Worker
 
 from calldesk.errors import CalldeskError
@@ -30,6 +31,7 @@ from calldesk.rules.reporting import (
 from calldesk.rules.shown import day_words
 from calldesk.screens.desk_state import Desk
 from calldesk.screens.failures import ReportsWorkerFailures
+from calldesk.screens.held_keys import FieldReady
 from calldesk.widgets.bar_chart import BarChart
 from calldesk.widgets.inert_text import plain
 
@@ -107,6 +109,10 @@ class ReportScreen(ReportsWorkerFailures, Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        # The cursor in the month box, now: it was left to Textual's first focusable widget, the page's scroll, so
+        # a month typed went nowhere. The keys typed while the screen came up (held by the app) go there next.
+        self.set_focus(self.query_one("#report-month", Input))
+        self.post_message(FieldReady(self))
         self.load(self.month)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -195,6 +201,9 @@ class ReportScreen(ReportsWorkerFailures, Screen[None]):
     def _show(self, event: Loaded) -> None:
         numbers = event.run.numbers
         run = self.run = event.run
+        box = self.query_one("#report-month", Input)
+        if box.has_focus and box.value == numbers["period"]:  # the month shown: the next month typed replaces it
+            box.selection = Selection(0, len(box.value))
         approved = f", approved by {run.approved_by}" if run.approved_by else ""
         changed = f"; {len(run.differences)} count(s) changed since approval" if run.differences else ""
         order = [f"Warning: {w}" for w in chain_warnings(self.desk.profile, self.desk.today())

@@ -2,7 +2,8 @@
 resource directory's entry): its fields, one refusal line, Save (ctrl+s) and Cancel (escape).
 
 - Keys keep their order: Tab and shift+tab move the focus as the app reads them (calldesk.widgets.typing
-  field_moves), and the text boxes apply their editing keys in the order typed (TypingInput), as on the intake.
+  field_moves), and the text boxes apply their editing keys in the order typed (TypingInput), as on the intake;
+  keys typed while the dialog opens (held by the app: calldesk.screens.held_keys) go to its first field.
 - A dialog that reads first (`LOADS`: a case and the version the user saw) keeps Save disabled until it has read,
   and never submits without that version: the service's stale-write check always has the version to compare.
 - Reading and writing run in thread workers; their results and failures come back in one place
@@ -27,6 +28,7 @@ from textual.worker import Worker, WorkerState
 from calldesk.errors import CalldeskError
 from calldesk.rules.display import inert
 from calldesk.screens.failures import as_refusal
+from calldesk.screens.held_keys import FieldReady
 from calldesk.widgets.inert_text import plain
 from calldesk.widgets.tick_box import TickBox
 from calldesk.widgets.typing import field_moves
@@ -89,7 +91,8 @@ class WritingDialog(ModalScreen[R], Generic[R]):
     def on_mount(self) -> None:
         first = next((w for w in self.query("Input, TextArea, Select, TickBox") if w.focusable), None)
         if first is not None:
-            first.focus()
+            self.set_focus(first)  # now (focus() waits for the app's queue): the keys held meanwhile go here
+        self.post_message(FieldReady(self))
         self._mount_focus = self.focused
         self._mount_value = _value_of(self.focused)
         self._untouched = True

@@ -1,5 +1,7 @@
 """A case dialog in a real terminal (tmux) at human speed with the other core busy: the merge reason typed right
-after Tab is the reason stored (issue 23 item 2: it was stored as "2026" when Tab's move came after the keys)."""
+after Tab is the reason stored (issue 23 item 2: it was stored as "2026" when Tab's move came after the keys); the
+words typed right after the work menu's letter are the words stored (their first key was lost while the dialog
+came up)."""
 
 from __future__ import annotations
 
@@ -29,20 +31,25 @@ def two_cases(store: Path) -> tuple[str, str]:
     return survivor, duplicate
 
 
+def open_in_workspace(term: Terminal, number: str) -> None:
+    """From the desk: find case `number` (its short form, as Find reads it) and open it."""
+    term.key("C-f")
+    term.wait_for("Find a case")
+    year, serial = number.split("-")
+    term.type(f"{year}-{int(serial)}")
+    term.key("Enter")
+    term.wait_for(number)
+    term.key("Enter")  # opens the first case found
+    term.wait_for("Caller Details")
+
+
 def test_a_merge_reason_typed_right_after_tab_under_load_is_stored_as_typed(tmp_path, busy_core) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     env, store = desk_env(tmp_path)
     survivor, duplicate = two_cases(store)
     term = Terminal(f"calldesk-merge-{os.getpid()}", env)
     try:
         term.wait_for("Signed in as")
-        term.key("C-f")
-        term.wait_for("Find a case")
-        year, number = duplicate.split("-")
-        term.type(f"{year}-{int(number)}")  # the short number, as Find reads it
-        term.key("Enter")
-        term.wait_for(duplicate)
-        term.key("Enter")  # opens the first case found
-        term.wait_for("Caller Details")
+        open_in_workspace(term, duplicate)
         term.key("C-g")
         term.wait_for("Work on case")
         term.key("g")
@@ -58,5 +65,33 @@ def test_a_merge_reason_typed_right_after_tab_under_load_is_stored_as_typed(tmp_
                 rows = conn.execute("SELECT reason, kind FROM caselink WHERE kind = 'merged'").fetchall()
             time.sleep(0.2)
         assert rows == [(REASON, "merged")], term.screen()
+    finally:
+        term.close()
+
+
+def test_words_typed_right_after_the_work_menus_letter_are_stored_whole(tmp_path, busy_core) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    env, store = desk_env(tmp_path)
+    number, _ = two_cases(store)
+    term = Terminal(f"calldesk-menu-{os.getpid()}", env)
+    typed = [f"Called the depot {n}" for n in range(1, 11)]  # the first dialog loads cold, the rest warm
+    done: list[str] = []
+    try:
+        term.wait_for("Signed in as")
+        open_in_workspace(term, number)
+        for words in typed:
+            term.key("C-g")
+            term.wait_for("Work on case")
+            term.key("f")  # the follow-up entry, then its words straight away, a key every 60 ms
+            term.type(words)
+            term.key("C-s")
+            deadline, saved = time.monotonic() + 30, len(done) + 1
+            while time.monotonic() < deadline and len(done) < saved:
+                with sqlite3.connect(store) as conn:
+                    done = [row[0] for row in conn.execute("SELECT done FROM followup ORDER BY id")]
+                time.sleep(0.2)
+            assert len(done) == saved, term.screen()
+            term.wait_for("Caller Details")  # the dialog closed, the case read again
+            time.sleep(0.5)
+        assert done == typed
     finally:
         term.close()

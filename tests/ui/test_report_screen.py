@@ -92,3 +92,34 @@ async def test_a_supervisor_marks_the_chain_step_under_the_cursor_done(make_app,
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert str(chain.get_row_at(0)[1]).startswith("done by sue on ")
+
+
+async def test_a_month_typed_as_the_report_opens_lands_in_the_month_box(make_app, desk_store: Store,
+                                                                         staff: dict[str, Actor]) -> None:
+    """Keyboard only: m, then the month and Enter at once; then another month typed over the one shown (the focus
+    was left to Textual's first focusable widget, the page's scroll: the keys went nowhere)."""
+    from tests.ui.test_key_order import burst, typed
+
+    app = make_app(actor=staff["supervisor"])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("f4")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("m")
+        burst(app, [*typed("2026-09"), "enter"])
+        for _ in range(100):
+            await app.workers.wait_for_complete()
+            await pilot.pause(0.05)
+            if isinstance(app.screen, ReportScreen) and "2026-09:" in _summary(app):
+                break
+        box = app.screen.query_one("#report-month", Input)
+        assert box.value == "2026-09" and box.has_focus, _summary(app)
+        assert "2026-09: 0 reportable case(s)" in _summary(app)
+        await pilot.press(*"2026-08", "enter")  # typed over the month shown, not after it
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert box.value == "2026-08" and "2026-08: 0 reportable case(s)" in _summary(app)
+
+
+def _summary(app) -> str:  # type: ignore[no-untyped-def]
+    return str(app.screen.query_one("#report-summary", Static).render())

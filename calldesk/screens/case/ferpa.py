@@ -18,6 +18,7 @@ from calldesk.rules.calendar import calendar_for
 from calldesk.rules.display import inert
 from calldesk.screens.desk_state import Desk
 from calldesk.screens.failures import ReportsWorkerFailures
+from calldesk.screens.held_keys import FieldReady
 
 
 class FerpaRecordScreen(ReportsWorkerFailures, ModalScreen[None]):
@@ -45,6 +46,7 @@ class FerpaRecordScreen(ReportsWorkerFailures, ModalScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.post_message(FieldReady(self))  # keys typed while it opened (Escape) act here
         self._load()
 
     @work(thread=True, exclusive=True, exit_on_error=False)

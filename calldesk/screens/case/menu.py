@@ -19,7 +19,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.events import Key
 from textual.screen import ModalScreen, Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
@@ -30,6 +29,7 @@ from calldesk.rules.clocks import CLOCK_COLUMNS, check_clock
 from calldesk.rules.display import inert
 from calldesk.rules.mail import check_sendable
 from calldesk.rules.profile import Profile
+from calldesk.screens.held_keys import hold_keys
 
 if TYPE_CHECKING:
     from calldesk.screens.desk_state import Desk
@@ -171,21 +171,33 @@ def offers_for(actor: Actor, profile: Profile, view: CaseView,
 
 class CaseActionMenu(ModalScreen[CaseAction | None]):
     """Pick one action on case `case_number`: its letter, or the arrows and Enter; Escape cancels. An action
-    that does not apply is dimmed with its reason; its letter only says the reason."""
+    that does not apply is dimmed with its reason; its letter only says the reason.
+
+    Every key of the menu is a priority binding: it acts as the app reads it, in the order typed (an arrow read
+    before Enter has moved the cursor; Escape read before a letter has closed the menu). A letter that opens an
+    action asks the app to hold the keys typed after it for the action's dialog (calldesk.screens.held_keys):
+    before, they landed in the case behind, or nowhere, or picked a second action from a menu already closed."""
 
     DEFAULT_CSS = """
     CaseActionMenu #case-menu-options { height: auto; max-height: 16; }
     CaseActionMenu #case-menu-why { color: $warning; height: auto; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="case_menu.cancel"),
+        Binding("escape", "cancel", "Cancel", priority=True, id="case_menu.cancel"),
+        Binding("enter", "pick_highlighted", "Open", priority=True, id="case_menu.open"),
+        *[Binding(key, f"move('{move}')", show=False, priority=True, id=f"case_menu.{move}")
+          for key, move in (("up", "cursor_up"), ("down", "cursor_down"), ("home", "first"), ("end", "last"),
+                            ("pageup", "page_up"), ("pagedown", "page_down"))],
+        # The letters (one per action, id case_menu.<work>) are read as typed too.
+        *[Binding(action.key, f"pick('{action.key}')", show=False, priority=True, id=f"case_menu.{action.work}")
+          for action in CASE_ACTIONS],
     ]
 
-    def __init__(self, case_number: str, offers: Mapping[str, Offer],
-                 actions: tuple[CaseAction, ...] = CASE_ACTIONS) -> None:
+    def __init__(self, case_number: str, offers: Mapping[str, Offer]) -> None:
         """`offers`: each action's answer (offers_for), by its key; an action missing there is offered."""
         super().__init__()
-        self.case_number, self.offers, self.actions = case_number, offers, actions
+        self.case_number, self.offers, self.actions = case_number, offers, CASE_ACTIONS
+        self.chosen: CaseAction | None = None  # once chosen, the menu is closing: no second pick
 
     def offer(self, action: CaseAction) -> Offer:
         return self.offers.get(action.key, Offer(True))
@@ -206,27 +218,41 @@ class CaseActionMenu(ModalScreen[CaseAction | None]):
             yield Static("A letter or Enter opens it; Escape goes back to the case. Dimmed: not for this case "
                          "now (the reason beside it).", classes="dialog-hint")
 
-    def on_key(self, event: Key) -> None:
-        for action in self.actions:
-            if event.character == action.key:
-                event.stop()
-                event.prevent_default()
-                self.choose(action)
-                return
+    def action_pick(self, key: str) -> None:
+        action = next((a for a in self.actions if a.key == key), None)
+        if action is not None:
+            self.choose(action)
+
+    def action_pick_highlighted(self) -> None:
+        options = self.query(OptionList)
+        option = options.first().highlighted_option if options else None
+        if option is not None:
+            self.action_pick(str(option.id))
+
+    def action_move(self, move: str) -> None:
+        options = self.query(OptionList)
+        if options:
+            getattr(options.first(), f"action_{move}")()
 
     def choose(self, action: CaseAction) -> None:
         """Open the action, or (not offered) say why and stay."""
+        if self.chosen is not None:
+            return
         offer = self.offer(action)
         if offer.allowed:
+            self.chosen = action
+            hold_keys(self)  # what is typed next is for the action's dialog, not for the case behind the menu
             self.dismiss(action)
             return
-        self.query_one("#case-menu-why", Static).update(inert(f"{action.label.split(':')[0]}: {offer.reason}",
-                                                              lines=False))
+        why = self.query("#case-menu-why")
+        if why:
+            why.first(Static).update(inert(f"{action.label.split(':')[0]}: {offer.reason}", lines=False))
 
     @on(OptionList.OptionSelected)
-    def _picked(self, event: OptionList.OptionSelected) -> None:
+    def _picked(self, event: OptionList.OptionSelected) -> None:  # (a click)
         event.stop()
-        self.choose(next(a for a in self.actions if a.key == event.option.id))
+        self.action_pick(str(event.option.id))
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if self.chosen is None:
+            self.dismiss(None)

@@ -24,6 +24,7 @@ from calldesk.rules.profile import TIER_LABELS, role_label
 from calldesk.rules.shown import deadline_words
 from calldesk.screens.failures import as_refusal
 from calldesk.screens.fresh import FreshScreen
+from calldesk.screens.held_keys import hold_keys, set_keys_aside
 from calldesk.widgets.banner import Banner
 from calldesk.widgets.confidentiality import Confidentiality
 from calldesk.widgets.follow_up import FollowUp
@@ -72,9 +73,12 @@ class CaseScreen(FreshScreen[None]):
             "a letter picks the action. "
             "Escape goes back.")
     # Keys of dialogs built elsewhere go here (each a Binding with an id whose action calls open_action).
+    # Priority: they act as they are read, so the keys typed after them wait for their dialog (held_keys) instead
+    # of landing in the case's field while it opens.
     ACTIONS: ClassVar[list[BindingType]] = [
-        Binding("f5", "assign", "Assign", id="case.assign", tooltip="Assign the case to a named person (supervisors)"),
-        Binding("ctrl+g,f12", "work_menu", "Work", id="case.work",
+        Binding("f5", "assign", "Assign", priority=True, id="case.assign",
+                tooltip="Assign the case to a named person (supervisors)"),
+        Binding("ctrl+g,f12", "work_menu", "Work", priority=True, id="case.work",
                 tooltip="Work the case: follow-up, plan, clocks, resolution, letter, close, escalate, merge..."),
     ]
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -266,6 +270,7 @@ class CaseScreen(FreshScreen[None]):
             try:
                 dialog = action.make(self.desk, self.case_number)
             except Exception as exc:  # the case is gone, the store is away: one line, the case stays on screen
+                set_keys_aside(self, f"{action.label.split(':')[0]} did not open.")
                 self.notify(inert(as_refusal(exc).message), severity="error", markup=False)
                 return
             self.open_action(dialog, then=lambda said: self._worked(action, said))
@@ -302,12 +307,22 @@ class CaseScreen(FreshScreen[None]):
             else:
                 self.load()
 
+        hold_keys(self)  # what is typed from here on is for the dialog, once its first field has the focus
         self.app.push_screen(dialog, closed)
 
     # ---- moving -----------------------------------------------------------------------------------------------
+    def unsaved_changes(self) -> str | None:
+        """What leaving the case now would lose, in a sentence for the agent; None when nothing would be."""
+        if self.saving:
+            return f"Case {self.case_number} is being saved: F3 or F4 again once it is."
+        if self.editable and self.shown_values is not None and self.form.values() != self.shown_values:
+            return (f"Case {self.case_number} has changes not saved: ctrl+s saves them, Escape leaves them "
+                    "(it asks first).")
+        return None
+
     def action_back(self) -> None:
         """Leave the case; with changes typed and not saved, only once the user says to drop them."""
-        if not (self.editable and self.shown_values is not None and self.form.values() != self.shown_values):
+        if self.unsaved_changes() is None:
             self.dismiss(None)
             return
         from calldesk.screens.confirm import Confirm

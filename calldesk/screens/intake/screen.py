@@ -25,6 +25,7 @@ from calldesk.rules.repeat import REPEAT_INPUTS, PriorCase, detect_repeat
 from calldesk.rules.routing import ROUTING_INPUTS, route
 from calldesk.screens.desk_state import Desk
 from calldesk.screens.failures import as_refusal
+from calldesk.screens.held_keys import FieldReady
 from calldesk.screens.intake import call as intake_call
 from calldesk.screens.intake.abuse import ABUSE_STOP, CallAbuse
 from calldesk.screens.intake.call import DRAFT_CASE, Call, DraftWriter
@@ -158,7 +159,7 @@ class IntakeScreen(CallAbuse):
         yield SteadyFooter(compact=True)
         yield KeyLine(NARROW_KEYS, id="narrow-keys")
 
-    class Opened(Message):
+    class Opened(FieldReady):
         """The first field has focus: keys typed since ctrl+n can be delivered (the app held them)."""
 
     class FormReady(Message):
@@ -178,7 +179,7 @@ class IntakeScreen(CallAbuse):
         first = self.query("#caller_name")
         if first:
             self.set_focus(first.first())  # now, not after the keys queued behind ctrl+n
-        self.post_message(self.Opened())
+        self.post_message(self.Opened(self))
 
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         self.prepared = False  # on show now (FreshScreen skips the restyle of a first showing)

@@ -7,6 +7,7 @@ from textual.message import Message
 from textual.screen import Screen
 
 from calldesk.screens.desk_state import Desk
+from calldesk.screens.held_keys import hold_keys
 
 
 class Said(Message):
@@ -33,6 +34,7 @@ class QueueViews(Screen[None]):
     def action_monthly_report(self) -> None:
         from calldesk.screens.reports import ReportScreen
 
+        hold_keys(self)  # a month typed while the report comes up goes into its month box
         self.app.push_screen(ReportScreen(self.desk))
 
     def action_reviews(self) -> None:
