@@ -41,6 +41,14 @@ if TYPE_CHECKING:
 TRENDS_SHOWN = 4  # the busiest schools or departments in the trend chart, one bar a month each
 
 
+class MonthBox(Input):
+    """The month box: it takes digits and "-" (a month, YYYY-MM); a letter typed in it is the screen's key (r runs
+    again, a approves, d marks a step), as with the cursor anywhere else on the page."""
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return character is not None and (character.isdigit() or character == "-")
+
+
 class ReportScreen(ReportsWorkerFailures, Screen[None]):
     """The month's report as the CLI's `report monthly` gives it (the same service), with charts."""
 
@@ -61,10 +69,11 @@ class ReportScreen(ReportsWorkerFailures, Screen[None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="report.back", tooltip="Back to the supervisor queue"),
-        Binding("r", "rerun", "Run again", id="report.rerun", tooltip="Count the month again"),
-        Binding("a", "approve", "Approve", id="report.approve",
+        # Priority (and the month box leaves letters to them): they act with the cursor in the month box too.
+        Binding("r", "rerun", "Run again", priority=True, id="report.rerun", tooltip="Count the month again"),
+        Binding("a", "approve", "Approve", priority=True, id="report.approve",
                 tooltip="Approve the report: its numbers are frozen (supervisors; asks first)"),
-        Binding("d", "mark_step", "Step done", id="report.step_done",
+        Binding("d", "mark_step", "Step done", priority=True, id="report.step_done",
                 tooltip="Mark the reporting-chain step under the cursor done, as yourself, now"),
     ]
 
@@ -90,7 +99,7 @@ class ReportScreen(ReportsWorkerFailures, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="report-page"):
-            yield Input(self.month, placeholder="YYYY-MM", id="report-month")
+            yield MonthBox(self.month, placeholder="YYYY-MM", id="report-month", restrict=r"[0-9-]*")
             yield Static("Counting...", id="report-summary", markup=False)
             with Grid(id="report-charts"):
                 yield BarChart("By call type", id="chart-types")
