@@ -52,7 +52,7 @@ class QueueScreen(ReportsWorkerFailures, QueueViews):
                 tooltip="Mark or unmark the highlighted case: a assigns every marked case at once (supervisors)"),
         Binding("e", "escalate", "Escalate", id="queue.escalate",
                 tooltip="Escalate the case one step up the ladder, with a reason"),
-        Binding("slash", "search", "Search", id="queue.search",
+        Binding("slash", "search", "Search", priority=True, id="queue.search",  # (acts as read: see action_search)
                 tooltip="Search the start of a case number or a caller's name"),
         Binding("f", "filters", "Filter", id="queue.filters", tooltip="Filter the queue"),
         Binding("x", "clear_filters", "Clear", id="queue.clear", tooltip="Clear every filter and the search"),
@@ -118,7 +118,6 @@ class QueueScreen(ReportsWorkerFailures, QueueViews):
         self.reload()
 
     # -- reading pages --------------------------------------------------------------------------------------
-
     @property
     def page_size(self) -> int:
         """As many rows as the table shows: only the rows on screen are read."""
@@ -253,11 +252,12 @@ class QueueScreen(ReportsWorkerFailures, QueueViews):
 
     # -- filters, search, sort -------------------------------------------------------------------------------
 
-    def action_search(self) -> None:
+    def action_search(self) -> None:  # focused as / is read: the keys after it are the box's, not the queue's
         search = self.query_one("#queue-search", Input)
-        search.display = True
-        search.value = self.filters.search
-        search.focus()
+        if search.has_focus:  # a / typed in the search itself
+            return search.insert_text_at_cursor("/")
+        search.display, search.value = True, self.filters.search
+        self.set_focus(search)
 
     def on_key(self, event: events.Key) -> None:  # Escape in the search box closes it, the search as it was
         if event.key == "escape" and (search := self.query_one("#queue-search", Input)).has_focus:
