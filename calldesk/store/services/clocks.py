@@ -42,7 +42,7 @@ from calldesk.rules.required import missing_fields
 from calldesk.store.db import audit
 from calldesk.store.db.uow import UnitOfWork
 from calldesk.store.db.users import Actor, authorise
-from calldesk.store.services.cases import load_for_change, refresh_next_deadline
+from calldesk.store.services.cases import after_opening, load_for_change, refresh_next_deadline
 
 
 def _open_for_change(uow: UnitOfWork, case_number: str, expected_version: int | None, actor: Actor) -> Case:
@@ -132,6 +132,8 @@ def set_plan(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number: st
                  resolve_by=case.resolve_by)
     planned = [(text.strip(), plan_due(profile, case.tier, case_number=case_number, step=text, day=day,  # type: ignore[arg-type]
                                        resolve_by=case.resolve_by)) for text, day in steps]
+    for _, due in planned:  # (the end of its day: a step due the day the case was opened is after the opening)
+        after_opening(case, due, refused="A step of the plan cannot be due", field="step", later="date")
     old = list(uow.session.exec(select(PlanStep).where(PlanStep.case_id == case.id)))
     for row in old:
         uow.session.delete(row)
