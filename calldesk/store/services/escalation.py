@@ -118,7 +118,8 @@ def appeal(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number: str,
         raise InvalidInput("The appeal's date needs a time zone.", field="received_at")
     after_opening(case, received, refused="The appeal cannot have been received", field="received_at")
     plan = plan_escalation(profile, current_level=case.escalation_level, kind="appeal",
-                           decided_at=decided_at(uow.session, case), received_at=received)
+                           decided_at=decided_at(uow.session, case), received_at=received,
+                           today=calendar_for(profile).local(utcnow()).date())
     return _climb(uow, actor, case, plan, reason, profile)
 
 
