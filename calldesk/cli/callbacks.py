@@ -10,6 +10,7 @@ import typer
 from calldesk.cli.output import JSON, print_json, print_table, report, shown
 from calldesk.cli.refusals import refusals_exit
 from calldesk.cli.running import run_read, run_service
+from calldesk.cli.times import day_text
 from calldesk.errors import InvalidInput
 from calldesk.rules.shown import phone_words
 from calldesk.rules.typed_dates import local_moment, typed_day
@@ -181,10 +182,10 @@ def absent(
 
     if back and since:
         raise InvalidInput("Give --since or --back, not both.")
-    def record(uow: UnitOfWork, actor: Actor, profile: Profile) -> tuple[UserPublic, date | None]:
+    def record(uow: UnitOfWork, actor: Actor, profile: Profile) -> tuple[UserPublic, date | None, Profile]:
         day = None if back else typed_day(since, "--since") if since else calendar_for(profile).local(utcnow()).date()
-        return set_absence(uow, actor=actor, username=name, absent_since=day), day
+        return set_absence(uow, actor=actor, username=name, absent_since=day), day, profile
 
-    user, day = run_service(ctx, record)
+    user, day, profile = run_service(ctx, record)
     report(user, as_json, f"{shown(user.username)} is back." if day is None
-           else f"{shown(user.username)} is away since {day.isoformat()}.")
+           else f"{shown(user.username)} is away since {day_text(profile, day)}.")

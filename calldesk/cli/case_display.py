@@ -8,17 +8,16 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from calldesk.cli.output import print_table
-from calldesk.rules.calendar import calendar_for
+from calldesk.cli.times import due_text, moment_text
 from calldesk.rules.profile import Profile
-from calldesk.rules.triage import format_due
 
 if TYPE_CHECKING:
     from calldesk.store.read.search import CaseView
 
 
-def local_time(profile: Profile, moment: datetime | None) -> str:
-    """A stored (UTC) moment as people read it, in the agency's time zone: "Wed 25 Nov 23:59"."""
-    return format_due(calendar_for(profile).local(moment), with_time=True) if moment else ""
+# The case's deadlines (the rest of its times are moments something happened).
+DEADLINES = frozenset({"respond_by", "acknowledge_by", "next_follow_up_by", "resolve_by", "resolve_max",
+                       "next_deadline"})
 
 
 def print_case_view(profile: Profile, view: CaseView) -> None:
@@ -28,11 +27,13 @@ def print_case_view(profile: Profile, view: CaseView) -> None:
     for key, value in case.model_dump().items():
         if value in (None, "", False):
             continue
-        rows.append((key, local_time(profile, value) if isinstance(value, datetime) else value))
+        if isinstance(value, datetime):
+            value = due_text(profile, value) if key in DEADLINES else moment_text(profile, value)
+        rows.append((key, value))
     print_table(f"Case {case.case_number}", ["field", "value"], rows, whole=("field",))
     if view.follow_ups:
         print_table("Follow-ups", ["when", "by", "done", "pending"],
-                    [(local_time(profile, f.entry_at), f.by_user, f.done, f.pending) for f in view.follow_ups])
+                    [(moment_text(profile, f.entry_at), f.by_user, f.done, f.pending) for f in view.follow_ups])
     if view.resolution is not None:
         res = view.resolution
         print_table("Resolution", ["field", "value"],
@@ -44,7 +45,7 @@ def print_case_view(profile: Profile, view: CaseView) -> None:
                     [(s.name, s.student_ref, s.school) for s in view.students])
     if view.disclosures:
         print_table("Disclosures", ["when", "to", "records", "basis", "by"],
-                    [(local_time(profile, d.disclosed_at), d.recipient, d.records, d.basis, d.disclosed_by)
+                    [(moment_text(profile, d.disclosed_at), d.recipient, d.records, d.basis, d.disclosed_by)
                      for d in view.disclosures])
     if view.links:
         print_table("Links", ["kind", "case", "way"], [(link.kind, link.other, link.direction) for link in view.links],

@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from calldesk.cli.case_display import local_time
 from calldesk.cli.cases import app
 from calldesk.cli.output import JSON, out, print_json, print_table, shown
 from calldesk.cli.refusals import refusals_exit
 from calldesk.cli.running import run_read, run_service
+from calldesk.cli.times import moment_text
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.profile import Profile
 
@@ -40,7 +40,7 @@ def find(ctx: typer.Context, text: list[str] = typer.Argument(..., help="A case 
         out.print(f"No case matches '{shown(typed)}'.")
         return
     print_table(f"Cases matching '{typed}'", ["case", "status", "opened", "caller", "type", "school"],
-                [(c.case_number, c.status, local_time(profile, c.opened_at), c.caller_name, c.call_type, c.school)
+                [(c.case_number, c.status, moment_text(profile, c.opened_at), c.caller_name, c.call_type, c.school)
                  for c in cases], whole=("case",))
 
 

@@ -37,7 +37,7 @@ def step(ctx: typer.Context, number: str = typer.Argument(..., help="Case number
 @refusals_exit
 def steps(ctx: typer.Context, number: str = typer.Argument(..., help="Case number."), as_json: bool = JSON) -> None:
     """The protocol's steps for a case: recorded (by whom, when) or still to do (who records it, by when)."""
-    from calldesk.rules.calendar import calendar_for
+    from calldesk.cli.times import due_text, moment_text
     from calldesk.store.read.one_case import get_case
     from calldesk.store.read.step_states import case_steps
 
@@ -53,11 +53,10 @@ def steps(ctx: typer.Context, number: str = typer.Argument(..., help="Case numbe
                      "due": s.due.isoformat() if s.due else None, "late": s.late(now),
                      "recorded": s.recorded.model_dump(mode="json") if s.recorded else None} for s in found])
         return
-    calendar = calendar_for(profile)
     out.print(shown(f"Case {number}: {len(found)} step{'s' if len(found) != 1 else ''} of the {profile.title} "
                     "protocol"))
     for state in found:
-        due = f", due by {calendar.local(state.due):%a %d %b %H:%M}" if state.due else ""
+        due = f", due by {due_text(profile, state.due)}" if state.due else ""
         late = " (LATE)" if state.late(now) else ""
         if state.recorded is None:
             line = f"  [ ] {state.rule.name}: {state.rule.label} - to do, by {state.who}{due}{late}"
@@ -65,6 +64,6 @@ def steps(ctx: typer.Context, number: str = typer.Argument(..., help="Case numbe
             row = state.recorded
             whom = f" with {row.party}" if row.party else ""
             said = f": {row.note}" if row.note else ""
-            line = (f"  [x] {state.rule.name}: {state.rule.label} - {calendar.local(row.happened_at):%a %d %b %H:%M}"
+            line = (f"  [x] {state.rule.name}: {state.rule.label} - {moment_text(profile, row.happened_at)}"
                     f"{whom}, recorded by {row.by_user}{late}{said}")
         out.print(shown(line))

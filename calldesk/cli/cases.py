@@ -12,10 +12,11 @@ from typing import Any
 
 import typer
 
-from calldesk.cli.case_display import local_time, print_case_view
+from calldesk.cli.case_display import print_case_view
 from calldesk.cli.output import JSON, err, out, print_json, print_table, progress_reporter, shown
 from calldesk.cli.refusals import refusals_exit
 from calldesk.cli.running import read_signed_in, run_read, signed_in, store_profile
+from calldesk.cli.times import due_text, moment_text
 from calldesk.errors import InvalidInput
 from calldesk.profiles import load_profile
 
@@ -40,11 +41,11 @@ def list_(ctx: typer.Context, as_json: bool = JSON,
     if status != "open":
         columns = ["case", "status", "type", "category", "opened", "closed"]
         print_table(title, columns, [(c.case_number, c.status, c.call_type, c.category,
-                                      local_time(profile, c.opened_at), local_time(profile, c.closed_at))
+                                      moment_text(profile, c.opened_at), moment_text(profile, c.closed_at))
                                      for c in cases], whole=("case", "opened", "closed"))
         return
     print_table(title, columns,
-                [(c.case_number, c.call_type, c.tier, c.owner_role, c.category, local_time(profile, c.next_deadline))
+                [(c.case_number, c.call_type, c.tier, c.owner_role, c.category, due_text(profile, c.next_deadline))
                  for c in cases], whole=("case", "next deadline"))
 
 
@@ -70,7 +71,6 @@ def history(ctx: typer.Context, number: str = typer.Argument(..., help="Case num
             as_json: bool = JSON) -> None:
     """A case's history, with that of every case merged into it: every change, oldest first, who made it and
     the fields it changed (local times)."""
-    from calldesk.rules.calendar import calendar_for
     from calldesk.store.read.history import case_history
 
     entries = read_signed_in(ctx, lambda session, actor: case_history(session, number, viewer=actor))
@@ -78,11 +78,11 @@ def history(ctx: typer.Context, number: str = typer.Argument(..., help="Case num
         print_json([{"case_number": e.case_number, "at": e.at.isoformat(), "actor": e.actor, "action": e.action,
                      "changes": {k: list(v) for k, v in e.changes.items()}} for e in entries])
         return
-    calendar = calendar_for(store_profile(ctx))
+    profile = store_profile(ctx)
     out.print(f"History of {shown(number)}")
     for e in entries:  # one line each, the case number whole (a table would cut it at 80 columns)
         changed = "; ".join(f"{k}: {o or ''} -> {n or ''}" for k, (o, n) in e.changes.items())
-        out.print(f"{calendar.local(e.at):%a %d %b %Y %H:%M}  {shown(e.case_number)}  {shown(e.actor)}  "
+        out.print(f"{moment_text(profile, e.at)}  {shown(e.case_number)}  {shown(e.actor)}  "
                   f"{shown(e.action)}  {shown(changed)}")
 
 

@@ -13,11 +13,10 @@ from calldesk.cli.cases import app
 from calldesk.cli.output import JSON, out, print_json, print_table, report, shown
 from calldesk.cli.refusals import refusals_exit
 from calldesk.cli.running import read_signed_in, run_service, store_profile
+from calldesk.cli.times import day_text, due_text, moment_text
 from calldesk.errors import InvalidInput
 from calldesk.output_files import checked_target, write_file
-from calldesk.rules.calendar import calendar_for
 from calldesk.rules.display import inert
-from calldesk.rules.triage import format_due
 from calldesk.rules.typed_dates import typed_day
 
 if TYPE_CHECKING:
@@ -30,8 +29,13 @@ EXPECT = typer.Option(None, "--if-version", help="Refuse if the case changed sin
 
 
 def when(profile: Profile, moment: datetime | None) -> str:
-    """A moment in the agency's time zone, as people read it."""
-    return format_due(calendar_for(profile).local(moment), with_time=True) if moment else "-"
+    """A deadline in the agency's time zone, as people read it (rules.shown); "-" for none."""
+    return due_text(profile, moment) or "-"
+
+
+def at(profile: Profile, moment: datetime | None) -> str:
+    """A moment something happened, in the agency's time zone, as people read it (rules.shown); "-" for none."""
+    return moment_text(profile, moment) or "-"
 
 
 def _case_line(profile: Profile, case: Any, done: str) -> None:
@@ -152,7 +156,7 @@ def extend(ctx: typer.Context, number: str = NUMBER,
     if as_json:
         print_json(case)
         return
-    _case_line(profile, case, f"{clock_words(clock)} extended to {day:%a %d %b %Y}")
+    _case_line(profile, case, f"{clock_words(clock)} extended to {day_text(profile, day)}")
 
 
 @app.command("resolve")
@@ -219,7 +223,7 @@ def close(ctx: typer.Context, number: str = NUMBER,
     case = run_service(ctx, lambda uow, actor, profile: close_case(
         uow, actor=actor, case_number=number, expected_version=expected, reason=reason))
     profile = store_profile(ctx)
-    report(case, as_json, f"Case {number}: closed {when(profile, case.closed_at)}.")
+    report(case, as_json, f"Case {number}: closed {at(profile, case.closed_at)}.")
 
 
 def _work(session: Any, actor: Actor, number: str) -> CaseWork:
@@ -251,12 +255,12 @@ def print_work(found: CaseWork, profile: Profile) -> None:
         rows.append(("follow-up", "OVERDUE"))
     print_table(f"Case {found.case.case_number}: deadlines", ["clock", "due"], rows)
     print_table("Follow-ups", ["at", "by", "done", "pending"],
-                [(when(profile, f.entry_at), f.by_user, f.done, f.pending) for f in found.follow_ups])
+                [(at(profile, f.entry_at), f.by_user, f.done, f.pending) for f in found.follow_ups])
     if found.plan:
         print_table("Plan", ["by", "step"], [(when(profile, p.due_at), p.step) for p in found.plan])
     if found.clocks:
         print_table("Clocks", ["at", "clock", "event", "due", "new due", "note"],
-                    [(when(profile, c.at), clock_words(c.kind),
+                    [(at(profile, c.at), clock_words(c.kind),
                       f"met late ({found.late[c.id]})" if c.id in found.late else c.event, when(profile, c.due_at),
                       when(profile, c.new_due_at) if c.new_due_at else "", c.note) for c in found.clocks])
     if found.resolution is not None:

@@ -207,7 +207,7 @@ def student_revoke(ctx: typer.Context, number: str = typer.Argument(..., help="T
 @refusals_exit
 def actions(ctx: typer.Context, number: str = typer.Argument(..., help="Case number."), as_json: bool = JSON) -> None:
     """The case's escalations, referrals, meetings (with their numbers, for --outcome) and quality reviews."""
-    from calldesk.rules.calendar import calendar_for
+    from calldesk.cli.times import moment_text
     from calldesk.store.read.one_case import get_case
     from calldesk.store.services.escalation import escalations_for
     from calldesk.store.services.referrals_meetings_reviews import meetings_for, referrals_for, reviews_for
@@ -221,10 +221,10 @@ def actions(ctx: typer.Context, number: str = typer.Argument(..., help="Case num
     if as_json:
         print_json({k: [r.model_dump(mode="json") for r in v] for k, v in found.items()})
         return
-    calendar = calendar_for(store_profile(ctx))
+    profile = store_profile(ctx)
 
     def when(moment: datetime) -> str:
-        return f"{calendar.local(moment):%a %d %b %Y %H:%M}"
+        return moment_text(profile, moment)
 
     lines = [f"Case {number}"]
     lines += [f"  {when(e.at)}  {e.kind} to level {e.level}, {e.title}, by {e.by_user}: {e.reason}"

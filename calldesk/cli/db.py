@@ -8,7 +8,7 @@ import typer
 
 from calldesk.cli.output import JSON, err, out, print_json, print_table, progress_reporter, shown
 from calldesk.cli.refusals import refusals_exit
-from calldesk.cli.running import run_service, signed_in
+from calldesk.cli.running import run_service, signed_in, store_profile
 
 app = typer.Typer(help="Maintain the store: schema, integrity, backups.", no_args_is_help=True)
 
@@ -32,7 +32,7 @@ def check(ctx: typer.Context, as_json: bool = JSON) -> None:
     with signed_in(ctx, may="maintain_store") as (store, _):
         report = maintenance.check(store.engine)
         pending = scrub.pending_since(store.engine)
-        scrub_line = scrub.describe_scrub(store.engine)
+        scrub_line = scrub.describe_scrub(store.engine, tz=store_profile(ctx).tz)
         removed = maintenance.remove_leftovers(store.url)
     if as_json:
         print_json({"ok": report.ok, "backend": report.backend, "revision": report.revision,

@@ -9,7 +9,7 @@ import typer
 
 from calldesk.cli.output import JSON, out, print_json, print_table, report, shown
 from calldesk.cli.refusals import refusals_exit
-from calldesk.cli.running import read_signed_in, run_service, signed_in
+from calldesk.cli.running import read_signed_in, run_service, signed_in, store_profile
 from calldesk.cli.spreadsheets import InertScreen, text_file
 from calldesk.output_files import checked_target, replacing
 from calldesk.profiles import load_profile
@@ -128,6 +128,7 @@ def caller_find(ctx: typer.Context,
                 limit: int = typer.Option(20, "--limit", min=1, max=500, help="At most this many cases."),
                 as_json: bool = JSON) -> None:
     """The cases of a caller, found as the desk finds them while the agent types."""
+    from calldesk.cli.times import moment_text
     from calldesk.rules.shown import phone_words
     from calldesk.store.read.queries import lookup_callers
 
@@ -135,6 +136,7 @@ def caller_find(ctx: typer.Context,
     if as_json:
         print_json(cases)
         return
+    profile = store_profile(ctx)
     print_table("Caller's cases", ["case", "opened", "caller", "phone", "email", "category", "status"],
-                [(c.case_number, c.opened_at.date().isoformat(), c.caller_name, phone_words(c.phone), c.email,
+                [(c.case_number, moment_text(profile, c.opened_at), c.caller_name, phone_words(c.phone), c.email,
                   c.category, c.status) for c in cases], whole=("case", "phone"))

@@ -10,9 +10,13 @@ import typer
 from calldesk.cli.output import JSON, out, print_json, print_table, report, shown
 from calldesk.cli.refusals import refusals_exit
 from calldesk.cli.running import run_read, run_service, signed_in, store_profile
+from calldesk.cli.times import agency_today
 from calldesk.errors import InvalidInput
+from calldesk.rules.calendar import calendar_for
+from calldesk.rules.shown import day_words
 
 if TYPE_CHECKING:
+    from calldesk.rules.profile import Profile
     from calldesk.store.read.queries import EarlierCall
     from calldesk.store.services.phone import Pop
 
@@ -76,7 +80,7 @@ def log(
     if as_json:
         print_json([{**line.__dict__, "missed": line.missed} for line in lines])
         return
-    rows = [log_fields(line, profile) for line in lines]
+    rows = [log_fields(line, profile, today=agency_today(profile)) for line in lines]
     columns = LOG_COLUMNS
     print_table(f"Calls of the last {days} day{'s' if days != 1 else ''}", columns,
                 [[row[c] for c in columns] for row in rows])
@@ -137,23 +141,26 @@ def blocked(ctx: typer.Context, as_json: bool = JSON) -> None:
                  for b in found])
 
 
-def pop_words(pop: Pop) -> list[str]:
-    """The pop as lines: the ringing number, then each earlier case (numbers, dates, types: no student details)."""
+def pop_words(pop: Pop, profile: Profile) -> list[str]:
+    """The pop as lines: the ringing number, then each earlier case (numbers, days in the agency's zone, types: no
+    student details)."""
+    today = agency_today(profile)
+
+    def case_words(c: EarlierCall) -> str:
+        """An earlier case on one line: number, day, status, type, category (the caller's name on one's own)."""
+        opened = day_words(calendar_for(profile).local(c.opened_at).date(), this_year=today.year)
+        return (f"{c.case_number} {opened} {c.status} {c.call_type} {c.category or ''}"
+                f"{' - ' + c.caller_name if c.caller_name else ''}").rstrip()
+
     head = f"Ringing: {pop.number}" + (f" (call {pop.call_id})" if pop.call_id else "")
     if pop.earlier_calls:
         head += f"; {pop.earlier_calls} earlier call{'s' if pop.earlier_calls != 1 else ''} from this number"
     # The number written another way (rules.phone_match): after the exact matches, each labelled maybe.
-    maybe = [f"maybe {_case_words(m.case)} (by {m.why})" for m in pop.maybe]
+    maybe = [f"maybe {case_words(m.case)} (by {m.why})" for m in pop.maybe]
     if not pop.earlier:
         return [head, "No earlier cases from this number.", *maybe]
     # A number is not a person (a household, an office line): its cases are the caller's only maybe.
-    return [head, "Maybe the same caller: earlier cases from this number", *map(_case_words, pop.earlier), *maybe]
-
-
-def _case_words(c: EarlierCall) -> str:
-    """An earlier case on one line: number, day, status, type, category (the caller's name on one's own)."""
-    return (f"{c.case_number} {c.opened_at:%d %b %Y} {c.status} {c.call_type} {c.category or ''}"
-            f"{' - ' + c.caller_name if c.caller_name else ''}").rstrip()
+    return [head, "Maybe the same caller: earlier cases from this number", *map(case_words, pop.earlier), *maybe]
 
 
 @refusals_exit
@@ -166,8 +173,8 @@ def pop(
     """The ringing caller's earlier calls, for softphones that run a command on ring."""
     from calldesk.store.services.phone import pop_for
 
-    found = run_read(ctx, lambda session, actor, _profile: pop_for(session, viewer=actor, number=number,
-                                                                    call_id=call_id))
+    found, profile = run_read(ctx, lambda session, actor, profile: (
+        pop_for(session, viewer=actor, number=number, call_id=call_id), profile))
     if as_json:
         print_json({"number": found.number, "digits": found.digits, "call_id": found.call_id,
                     "ring_at": found.ring_at.isoformat(), "earlier_calls": found.earlier_calls,
@@ -175,7 +182,7 @@ def pop(
                     "maybe": [{**m.case.__dict__, "opened_at": m.case.opened_at.isoformat(), "why": m.why}
                               for m in found.maybe]})
         return
-    for line in pop_words(found):
+    for line in pop_words(found, profile):
         out.print(shown(line))
 
 

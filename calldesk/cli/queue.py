@@ -10,8 +10,8 @@ import typer
 from calldesk.cli.output import JSON, out, print_json, print_table
 from calldesk.cli.refusals import refusals_exit
 from calldesk.cli.running import run_read
+from calldesk.cli.times import day_text, due_text
 from calldesk.models import utcnow
-from calldesk.rules.triage import format_due
 
 app = typer.Typer(help="The supervisor queue, trends and coverage, and the dashboard.", no_args_is_help=True)
 
@@ -40,16 +40,16 @@ def list_(ctx: typer.Context,
     filters = QueueFilter(status=status, assignee=assignee, tier=tier, category=category, place=place, sla=sla,
                           language=language, source=source, search=search)
     now = utcnow()
-    page, total, tz = run_read(ctx, lambda session, actor, profile: (
+    page, total, profile = run_read(ctx, lambda session, actor, profile: (
         queue_page(session, actor=actor, now=now, filters=filters, sort=sort, descending=descending, limit=limit),
-        queue_count(session, actor=actor, now=now, filters=filters), profile.tz))
+        queue_count(session, actor=actor, now=now, filters=filters), profile))
     if as_json:
         print_json({"total": total, "rows": [_jsonable({**asdict(r), "sla": r.sla.name}) for r in page.rows]})
         return
     print_table(f"Queue: {len(page.rows)} of {total} {status} cases",
                 ["SLA", "case", "next deadline", "category", "tier", "assignee", "language", "source", "caller"],
                 [(f"{r.sla.symbol} {r.sla.label}", r.case_number,
-                  format_due(r.next_deadline.astimezone(tz), with_time=True) if r.next_deadline else "",
+                  due_text(profile, r.next_deadline),
                   r.category, r.tier or r.call_type, r.assigned_to or "", r.language, r.source, r.caller_name)
                  for r in page.rows])
 
@@ -65,16 +65,16 @@ def trends(ctx: typer.Context, as_json: bool = JSON) -> None:
     from calldesk.store.read.dashboard import coverage
     from calldesk.store.read.dashboard import trends as find_trends
 
-    found, cover = run_read(ctx, lambda session, actor, profile: (
+    found, cover, profile = run_read(ctx, lambda session, actor, profile: (
         find_trends(session, actor=actor, profile=profile, now=utcnow()),
-        coverage(session, actor=actor, profile=profile, now=utcnow())))
+        coverage(session, actor=actor, profile=profile, now=utcnow()), profile))
     if as_json:
         print_json({"trends": [asdict(t) for t in found], "coverage": [_jsonable(asdict(c)) for c in cover]})
         return
     print_table("Repeated issues", ["cases", "where", "kind", "window"],
                 [(t.cases, t.place, t.kind, f"{t.window_days} days") for t in found])
     print_table("Absent staff's work", ["due", "what", "case", "absent", "supervisor"],
-                [(c.due.isoformat() if c.due else "", c.what, c.case_number or f"callback {c.callback_id}",
+                [(due_text(profile, c.due), c.what, c.case_number or f"callback {c.callback_id}",
                   c.absent, c.supervisor or "") for c in cover])
 
 
@@ -85,8 +85,8 @@ def dashboard(ctx: typer.Context, weeks: int = typer.Option(26, min=1, max=520, 
     """Volumes by week, category and type, SLA compliance and the backlog's age (supervisors and admins)."""
     from calldesk.store.read.dashboard import dashboard as figures
 
-    found = run_read(ctx, lambda session, actor, profile: figures(session, actor=actor, profile=profile,
-                                                                  now=utcnow(), weeks=weeks))
+    found, profile = run_read(ctx, lambda session, actor, profile: (
+        figures(session, actor=actor, profile=profile, now=utcnow(), weeks=weeks), profile))
     if as_json:
         print_json({**asdict(found), "weeks": [(d.isoformat(), n) for d, n in found.weeks],
                     "compliance": found.compliance})
@@ -94,7 +94,7 @@ def dashboard(ctx: typer.Context, weeks: int = typer.Option(26, min=1, max=520, 
     compliance = "-" if found.compliance is None else f"{found.compliance:.0%}"
     out.print(f"SLA compliance {compliance} ({found.closed_on_time} of {found.closed} closed on time); "
               f"open {found.open_total}, breached {found.open_breached}.", markup=False)
-    print_table("Opened per week", ["week of", "cases"], [(d.isoformat(), n) for d, n in found.weeks])
+    print_table("Opened per week", ["week of", "cases"], [(day_text(profile, d), n) for d, n in found.weeks])
     print_table("By category", ["category", "cases"], found.by_category)
     print_table("By type", ["type", "cases"], found.by_type)
     print_table("Open backlog by age", ["age", "cases"], found.backlog)

@@ -13,6 +13,7 @@ from calldesk.cli.output import JSON, out, print_json, print_table, report, show
 from calldesk.cli.refusals import refusals_exit
 from calldesk.cli.running import run_read, run_service
 from calldesk.cli.spreadsheets import markdown_table, text_target, write_csv
+from calldesk.cli.times import moment_text
 from calldesk.errors import InvalidInput
 from calldesk.output_files import checked_target
 from calldesk.rules.display import json_text
@@ -28,6 +29,7 @@ from calldesk.rules.reporting import (
     previous_month,
     quarter_period,
 )
+from calldesk.rules.shown import day_words
 from calldesk.rules.typed_dates import typed_day
 
 if TYPE_CHECKING:
@@ -68,13 +70,14 @@ def count_rows(numbers: dict[str, Any]) -> list[tuple[str, str, int]]:
 
 def step_json(step: StepStatus) -> dict[str, Any]:
     """A chain step as JSON: its dates as ISO days, with its state in words."""
-    return {**asdict(step), "due": step.due.isoformat(),
+    fields = {k: v for k, v in asdict(step).items() if k != "this_year"}  # (how its words are said)
+    return {**fields, "due": step.due.isoformat(),
             "done_on": step.done_on.isoformat() if step.done_on else None, "words": step.words}
 
 
 def step_rows(chain: Iterable[StepStatus]) -> list[tuple[str, str, str, str]]:
     """(due, step id, state in words, step) rows of a chain, as the screen and the CLI show them."""
-    return [(f"{s.due:%a %d %b %Y}", s.step, s.words, s.label) for s in chain]
+    return [(day_words(s.due, this_year=s.this_year), s.step, s.words, s.label) for s in chain]
 
 
 def _as_json(run: ReportRun) -> dict[str, Any]:
@@ -140,9 +143,9 @@ def _inert(rows: Iterable[Sequence[Any]]) -> list[list[str]]:
     return [[str(value) for value in row] for row in rows]
 
 
-def _show_table(run: ReportRun) -> None:
+def _show_table(run: ReportRun, profile: Profile) -> None:
     n = run.numbers
-    approved = f", approved by {run.approved_by} on {run.approved_at:%Y-%m-%d}" if run.approved_at else ""
+    approved = f", approved by {run.approved_by} on {moment_text(profile, run.approved_at)}" if run.approved_at else ""
     out.print(f"[bold]{shown(n['kind'].title())} report {shown(n['period'])}[/] ({shown(n['protocol'])}): report "
               f"{run.report_id}, {shown(run.status + approved)}; {n['total']} reportable case(s).")
     print_table("Counts", ["dimension", "key", "count"], _inert(count_rows(n)))
@@ -167,10 +170,10 @@ def _show_table(run: ReportRun) -> None:
         out.print(shown(f"Note: {run.footnote}"))
 
 
-def emit(run: ReportRun, form: str, target: Path | None) -> None:
-    """Write a report run in `form` to `target` (or the screen)."""
+def emit(run: ReportRun, form: str, target: Path | None, profile: Profile) -> None:
+    """Write a report run in `form` to `target` (or the screen, its times in `profile`'s zone)."""
     if form == "table" and target is None:
-        _show_table(run)
+        _show_table(run, profile)
         return
     with text_target(target, "report") as handle:
         if form == "json":
@@ -191,8 +194,9 @@ def _run(ctx: typer.Context, period: Period, form: str, target: Path | None) -> 
         raise InvalidInput(f"'{form}' is not a report format; use {FORMAT_HELP}", field="format")
     if target is not None:
         checked_target(target, "report")
-    run = run_service(ctx, lambda uow, actor, profile: run_report(uow, actor=actor, profile=profile, period=period))
-    emit(run, form, target)
+    run, profile = run_service(ctx, lambda uow, actor, profile: (
+        run_report(uow, actor=actor, profile=profile, period=period), profile))
+    emit(run, form, target, profile)
 
 
 def _period(today: date, month: str | None, quarter: str | None) -> Period:

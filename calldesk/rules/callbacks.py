@@ -7,7 +7,7 @@ from datetime import date, datetime, tzinfo
 from calldesk.errors import InvalidInput, RuleRefused
 from calldesk.rules.calendar import OpenCalendar, calendar_for, require_aware
 from calldesk.rules.profile import Profile
-from calldesk.rules.shown import deadline_words
+from calldesk.rules.shown import day_words, deadline_words
 from calldesk.rules.typed_dates import not_in_future
 
 
@@ -37,7 +37,7 @@ def check_present(username: str, *, absent_since: date | None, today: date) -> N
     """RuleRefused when `username` is away (absent since a day on or before `today`): a callback is never handed
     to someone who is absent."""
     if absent_since is not None and absent_since <= today:
-        raise RuleRefused(f"{username} is away since {absent_since:%a %d %b %Y}: hand the "
+        raise RuleRefused(f"{username} is away since {day_words(absent_since, this_year=today.year)}: hand the "
                           "callback to someone who is present.")
 
 

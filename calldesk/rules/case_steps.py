@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from calldesk.errors import InvalidInput, RuleRefused
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.profile import Profile, StepRule, a_role
-from calldesk.rules.typed_dates import not_in_future
+from calldesk.rules.typed_dates import not_before_opening, not_in_future
 
 PARTY_LIMIT = 200
 NOTE_LIMIT = 2000
@@ -69,8 +69,10 @@ def check_recorder(rule: StepRule, role: str, *, sole: bool = False) -> None:
         raise RuleRefused(f"'{rule.label}' is recorded by {who_records(rule)}.")
 
 
-def check_entry(rule: StepRule, *, party: str, note: str, happened_at: datetime | None, now: datetime) -> None:
-    """The entry holds what the step asks (who, a note), and it did not happen in the future."""
+def check_entry(rule: StepRule, *, party: str, note: str, happened_at: datetime | None, now: datetime,
+                opened_at: datetime, tz: tzinfo) -> None:
+    """The entry holds what the step asks (who, a note), and it did not happen in the future, nor before the case
+    was opened at `opened_at` (named in the agency's zone `tz`) unless the caller took it before calling."""
     if rule.party and not party.strip():
         raise InvalidInput(f"{rule.party.rstrip('?')}: say who, for '{rule.label}'.", field="party")
     if len(party) > PARTY_LIMIT:
@@ -84,6 +86,9 @@ def check_entry(rule: StepRule, *, party: str, note: str, happened_at: datetime 
             raise InvalidInput("The step's date needs a time zone.", field="happened_at")
         not_in_future(happened_at, now=now, field="happened_at",
                       refusal="The step cannot have happened in the future.")
+        if not rule.taken_by_caller:
+            not_before_opening(happened_at, opened_at=opened_at, refused="The step cannot be done",
+                               field="happened_at", tz=tz, now=now)
 
 
 def step_due(profile: Profile, rule: StepRule, opened_at: datetime) -> datetime | None:

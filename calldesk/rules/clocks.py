@@ -16,6 +16,7 @@ from typing import Literal
 from calldesk.errors import InvalidInput, RuleRefused
 from calldesk.rules.calendar import END_OF_DAY, calendar_for, require_aware
 from calldesk.rules.profile import Profile
+from calldesk.rules.shown import day_words, due_words
 from calldesk.rules.triage import format_due, intake_due
 
 ClockKind = Literal["acknowledge", "written_response", "reply"]
@@ -53,19 +54,20 @@ def check_clock(kind: str, *, tier: str | None, due: datetime | None, case_numbe
         raise RuleRefused(f"Case {case_number} has no {words} pending (already met, or the protocol sets none).")
 
 
-def extended_due(profile: Profile, *, current: datetime, new_day: date, notice: str) -> datetime:
+def extended_due(profile: Profile, *, current: datetime, new_day: date, notice: str, today: date) -> datetime:
     """The new due moment of an extension: the end of `new_day` (an open day, later than the current due);
-    the written notice to the constituent is required (Area Offices)."""
+    the written notice to the constituent is required (Area Offices). Refusals say the days as rules.shown does
+    (the year when not `today`'s)."""
     if not notice.strip():
         raise InvalidInput("An extension needs the written notice sent to the constituent.", field="notice")
     calendar = calendar_for(profile)
     if not calendar.is_open_day(new_day):
-        raise InvalidInput(f"{new_day:%a %d %b %Y} is not an open day; pick a {profile.day_kind} day.",
-                           field="new_due")
+        raise InvalidInput(f"{day_words(new_day, this_year=today.year)} is not an open day; pick a "
+                           f"{profile.day_kind} day.", field="new_due")
     moment = calendar.end_of_day(new_day)
     if moment <= require_aware(current, "current due time"):
         raise InvalidInput("The new due date must be later than the current one "
-                           f"({calendar.local(current):%a %d %b %Y}).", field="new_due")
+                           f"({due_words(calendar.local(current), this_year=today.year)}).", field="new_due")
     return moment
 
 
@@ -112,18 +114,19 @@ def met_late(profile: Profile, *, due: datetime | None, met_at: datetime) -> str
 
 
 def lateness_note(profile: Profile, kind: str, *, due: datetime, met_at: datetime) -> str:
-    """The words a late clock keeps: "Acknowledgement met late: due Wed 2 Dec, met Fri 15 Jan (29 school days
-    late)"; "" when met on time."""
+    """The words a late clock keeps: "Acknowledgement met late: due Wed 2 Dec 2026, met Fri 15 Jan (29 school days
+    late)" (rules.shown's days: a year other than the one it was met in is said); "" when met on time."""
     late = met_late(profile, due=due, met_at=met_at)
     if late is None:
         return ""
     local = calendar_for(profile).local
-    return (f"{CLOCK_WORDS.get(kind, kind).capitalize()} met late: due {_shown(local(due))}, met "
-            f"{format_due(local(met_at), with_time=False)} ({late}).")
+    year = local(met_at).year
+    return (f"{CLOCK_WORDS.get(kind, kind).capitalize()} met late: due {_shown(local(due), year)}, met "
+            f"{format_due(local(met_at), with_time=False, this_year=year)} ({late}).")
 
 
-def _shown(moment: datetime) -> str:
-    return format_due(moment, with_time=moment.time() != END_OF_DAY)
+def _shown(moment: datetime, this_year: int) -> str:
+    return format_due(moment, with_time=moment.time() != END_OF_DAY, this_year=this_year)
 
 
 def intake_late(due: datetime, logged_at: datetime) -> bool:
@@ -149,8 +152,9 @@ def missed_intake(profile: Profile, opened_at: datetime, logged_at: datetime) ->
     if not intake_late(due, logged_at):
         return None
     local = calendar_for(profile).local
-    return due, (f"Logged late: received {format_due(local(opened_at), with_time=True)}, to be logged within "
-                 f"{profile.intake_within} (by {format_due(local(due), with_time=True)}).")
+    year = local(logged_at).year  # (the note is kept: a year other than the one it was logged in is said)
+    received, by = (format_due(local(moment), with_time=True, this_year=year) for moment in (opened_at, due))
+    return due, f"Logged late: received {received}, to be logged within {profile.intake_within} (by {by})."
 
 
 @dataclass(frozen=True)

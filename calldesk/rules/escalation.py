@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from calldesk.errors import InvalidInput, RuleRefused
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.profile import LadderStep, Profile
+from calldesk.rules.shown import deadline_words
 
 EscalationKind = Literal["escalation", "appeal", "direct"]
 ESCALATION_KINDS: tuple[EscalationKind, ...] = ("escalation", "appeal", "direct")
@@ -46,13 +47,15 @@ class EscalationPlan:
 
 
 def plan_escalation(profile: Profile, *, current_level: int, kind: EscalationKind = "escalation",
-                    decided_at: datetime | None = None, received_at: datetime | None = None) -> EscalationPlan:
+                    decided_at: datetime | None = None, received_at: datetime | None = None,
+                    today: date | None = None) -> EscalationPlan:
     """The rung a case moves to, or RuleRefused with the one-line reason.
 
     - escalation: one rung up the ladder.
     - appeal: to the rung the profile names as hearing appeals (Area Offices: the Associate Superintendent), else
       one rung up; only when the written appeal (`received_at`) came within the profile's window after
-      the decision (`decided_at`); a profile without a window takes an appeal at any time.
+      the decision (`decided_at`); a profile without a window takes an appeal at any time. A late one says by
+      when it had to come as rules.shown does (the year when not `today`'s, by default the day received).
     - direct: the concern directly involves the principal, so it goes at once to the rung the profile names
       for that (Area Offices: the Instructional Director), skipping the building-level attempt.
     """
@@ -80,9 +83,10 @@ def plan_escalation(profile: Profile, *, current_level: int, kind: EscalationKin
         raise InvalidInput("Give the date the written appeal was received.", field="received_at")
     last = appeal_deadline(profile, decided_at)
     if last is not None and received_at > last:
-        local = calendar_for(profile).local(last)
-        raise RuleRefused(f"The appeal came too late: it had to be made in writing by "
-                          f"{local:%a} {local.day} {local:%b %Y} ({_span(profile)} after the decision).")
+        calendar = calendar_for(profile)
+        by = deadline_words(last, tz=calendar.tz, today=today or calendar.local(received_at).date())
+        raise RuleRefused(f"The appeal came too late: it had to be made in writing {by} ({_span(profile)} after "
+                          "the decision).")
     return EscalationPlan(step, kind, f"Appeal received in time: the {step.title} reviews the decision.")
 
 

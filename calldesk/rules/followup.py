@@ -7,6 +7,7 @@ from datetime import date, datetime
 from calldesk.errors import InvalidInput, RuleRefused
 from calldesk.rules.calendar import calendar_for, require_aware
 from calldesk.rules.profile import Profile, Tier
+from calldesk.rules.shown import due_words
 
 
 def next_follow_up_due(
@@ -47,9 +48,10 @@ PLAN_TIERS = frozenset({"concern", "complaint"})
 
 
 def plan_due(profile: Profile, tier: Tier | None, *, case_number: str, step: str, day: date,
-             resolve_by: datetime | None) -> datetime:
+             resolve_by: datetime | None, today: date) -> datetime:
     """When one step of the prescribed plan is due (the end of `day`); refused in words unless the case is a
-    concern or complaint, the step says what will be done, and it fits within the case's resolution timeline."""
+    concern or complaint, the step says what will be done, and it fits within the case's resolution timeline
+    (named as rules.shown does: the year when not `today`'s)."""
     if tier not in PLAN_TIERS:
         raise RuleRefused(f"Case {case_number} is not a concern or complaint: it has no prescribed plan.")
     if not step.strip():
@@ -58,6 +60,7 @@ def plan_due(profile: Profile, tier: Tier | None, *, case_number: str, step: str
     moment = calendar.end_of_day(day)
     if resolve_by is not None and moment > resolve_by:
         raise InvalidInput(f"The step falls after the case's resolution target "
-                           f"({calendar.local(resolve_by):%a %d %b}); the timeline must fit within it.",
+                           f"({due_words(calendar.local(resolve_by), this_year=today.year)}); the timeline must "
+                           "fit within it.",
                            field="due")
     return moment

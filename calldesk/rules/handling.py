@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
 
 from calldesk.errors import InvalidInput, RuleRefused
-from calldesk.rules.shown import moment_words
 
 # kind -> the office a case goes to (Rochester OPE: safety and security; OC CCTS: discrimination allegations).
 REFERRAL_KINDS: dict[str, str] = {
@@ -60,14 +58,6 @@ def meeting_parties(kind: str, parties: Sequence[str]) -> list[str]:
     if len(names) < 2:
         raise InvalidInput("Name every party to the meeting (at least two, separated by commas).", field="parties")
     return names
-
-
-def check_meeting_time(when: datetime, *, opened_at: datetime, tz: tzinfo, today: date) -> None:
-    """A meeting follows the call that opened its case: InvalidInput, naming the opening in the agency's zone `tz`
-    (its year when not `today`'s), for a time before it (to the minute: a time is typed to the minute)."""
-    if when < opened_at.replace(second=0, microsecond=0):
-        raise InvalidInput(f"The meeting cannot be before the case was opened "
-                           f"({moment_words(opened_at, tz=tz, today=today)}): give a later time.", field="when")
 
 
 def check_review(*, score: int, met: Sequence[bool], comment: str) -> None:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Self
 
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.profile import Profile
+from calldesk.rules.shown import moment_words
 
 EVENTS = ("newCall", "answer", "hangup")
 DIRECTIONS = ("in", "out")
@@ -218,12 +219,13 @@ def call_lines(events: Sequence[StoredEvent]) -> list[CallLine]:
 LOG_COLUMNS = ("call_id", "direction", "number", "queue", "agent", "ring", "answer", "hangup", "cause", "became")
 
 
-def log_fields(line: CallLine, profile: Profile) -> dict[str, Any]:
-    """One line of the caller log as the CLI and the screen show it (times in the agency's zone)."""
-    calendar = calendar_for(profile)
+def log_fields(line: CallLine, profile: Profile, *, today: date) -> dict[str, Any]:
+    """One line of the caller log as the CLI and the screen show it (times in the agency's zone, as rules.shown
+    says them, to the second; the year when not `today`'s)."""
+    tz = calendar_for(profile).tz
 
     def when(at: datetime | None) -> str:
-        return calendar.local(at).strftime("%a %d %b %H:%M:%S") if at else ""
+        return moment_words(at, tz=tz, today=today, seconds=True) if at else ""
 
     became = ", ".join(([f"callback {line.callback_id}"] if line.callback_id else [])
                        + ([f"case {line.case_number}"] if line.case_number else []))

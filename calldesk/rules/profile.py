@@ -103,6 +103,8 @@ class StepRule(_Frozen):
     about_school: bool = False  # only cases about a school
     party: str = ""  # when set, the question naming who was contacted or told (required)
     happened: bool = False  # asks when it happened (default: now)
+    taken_by_caller: bool = False  # the caller's own step before calling (a building-level attempt): its date may
+    #                                come before the case's opening, which no step done on the case may
     note: str = ""  # when set, the question the note answers (required)
     due_within: Span | None = None
     before: list[Literal["resolve", "close"]] = field(default_factory=list)

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from calldesk.errors import InvalidInput
 from calldesk.rules.calendar import OpenCalendar, calendar_for
 from calldesk.rules.profile import CALL_TYPES, Profile
+from calldesk.rules.shown import day_words
 from calldesk.rules.typed_dates import check_year
 
 CALL_TYPE_LABELS = {"compliment": "Compliment", "inquiry": "Question/inquiry", "concern": "Concern",
@@ -203,13 +204,14 @@ class StepStatus:
     done_by: str | None = None
     done_on: date | None = None
     days_late: int = 0  # done after its date, or still not done past it: by how many days
+    this_year: int | None = None  # the reader's year: another year's day says it (rules.shown)
 
     @property
     def words(self) -> str:
         """The step's state in a few words: "done by sue on Thu 12 Nov, 2 days late", "overdue by 3 days"."""
         late = f"{self.days_late} day{'s' if self.days_late != 1 else ''} late"
         if self.done_on is not None:
-            done = f"done by {self.done_by} on {self.done_on:%a %d %b %Y}"
+            done = f"done by {self.done_by} on {day_words(self.done_on, this_year=self.this_year)}"
             return f"{done}, {late}" if self.state == "done_late" else done
         if self.state == "overdue":
             return f"overdue, {late}"
@@ -227,7 +229,7 @@ def chain_status(chain: list[ChainDate], *, today: date, done: Mapping[str, Step
         if marked is not None:
             late = max(0, (marked.on - step.due).days)
             statuses.append(StepStatus(step.step, step.label, step.due, "done_late" if late else "done",
-                                       marked.by, marked.on, late))
+                                       marked.by, marked.on, late, this_year=today.year))
             continue
         if today > step.due:
             state: StepState = "overdue"
@@ -236,7 +238,8 @@ def chain_status(chain: list[ChainDate], *, today: date, done: Mapping[str, Step
         else:
             state = "upcoming"
         statuses.append(StepStatus(step.step, step.label, step.due, state,
-                                   days_late=(today - step.due).days if state == "overdue" else 0))
+                                   days_late=(today - step.due).days if state == "overdue" else 0,
+                                   this_year=today.year))
     return statuses
 
 
@@ -269,7 +272,8 @@ def chain_warnings(profile: Profile, today: date, *, years: int = 2) -> list[str
         period = month_period(f"{year}-{month:02d}")
         for step, earlier in chain_out_of_order(monthly_chain(profile, period)):
             warnings.append(f"{profile.name} reporting chain for {period.first:%B %Y}: \"{step.label}\" is due "
-                            f"{step.due:%a %d %b %Y}, before \"{earlier.label}\" ({earlier.due:%a %d %b %Y}).")
+                            f"{day_words(step.due, this_year=today.year)}, before \"{earlier.label}\" "
+                            f"({day_words(earlier.due, this_year=today.year)}).")
     return warnings
 
 

@@ -43,10 +43,12 @@ def deadline_words(moment: datetime, *, tz: tzinfo, today: date) -> str:
     return "by " + due_words(moment.astimezone(tz), this_year=today.year)
 
 
-def moment_words(moment: datetime, *, tz: tzinfo, today: date) -> str:
-    """A moment something happened, in the agency's zone: "Mon 7 Dec 15:00" (the year when not `today`'s)."""
+def moment_words(moment: datetime, *, tz: tzinfo, today: date, seconds: bool = False) -> str:
+    """A moment something happened, in the agency's zone: "Mon 7 Dec 15:00" (the year when not `today`'s);
+    with `seconds`, "Mon 7 Dec 15:00:42" (a phone log's ring, answer and hang-up)."""
     local = moment.astimezone(tz)
-    return f"{day_words(local.date(), this_year=today.year)} {local:%H:%M}"
+    return f"{day_words(local.date(), this_year=today.year)} {local:%H:%M:%S}" if seconds \
+        else f"{day_words(local.date(), this_year=today.year)} {local:%H:%M}"
 
 
 def phone_words(stored: str | None, region: str = "US") -> str:

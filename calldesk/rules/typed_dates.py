@@ -54,6 +54,21 @@ def not_in_future(moment: datetime, *, now: datetime, refusal: str, field: str) 
     return moment
 
 
+def not_before_opening(moment: datetime, *, opened_at: datetime, refused: str, field: str, tz: tzinfo,
+                       now: datetime, later: str = "time") -> datetime:
+    """`moment` unchanged when it is not before `opened_at` (to the minute: a time is typed to the minute);
+    otherwise InvalidInput naming `field`: "`refused` before the case was opened (Wed 11 Dec 2024 08:09): give a
+    later `later`." (`refused`: what cannot be, "The step cannot be done"; the opening in the agency's zone `tz`,
+    its year when not `now`'s). The one rule for a time a person gives about a case (a step done, a plan step
+    due, a meeting, an appeal or a message received): nothing about a case comes before the call that opened it."""
+    if moment >= opened_at.replace(second=0, microsecond=0):
+        return moment
+    from calldesk.rules.shown import moment_words  # (with the calendar, loaded only when a time is refused)
+
+    opening = moment_words(opened_at, tz=tz, today=now.astimezone(tz).date())
+    raise InvalidInput(f"{refused} before the case was opened ({opening}): give a later {later}.", field=field)
+
+
 def local_moment(profile: Profile, text: str, what: str, field: str | None = None) -> datetime:
     """'2026-12-01 15:00' (or a date) in the agency's time zone, as an aware datetime."""
     from calldesk.rules.calendar import calendar_for  # (the calendar's tables load only when a time is typed)

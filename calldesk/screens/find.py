@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Input, Static
 
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.display import inert
+from calldesk.rules.shown import day_words
 from calldesk.screens.failures import ReportsWorkerFailures
 
 if TYPE_CHECKING:
@@ -83,9 +84,10 @@ class FindCaseScreen(ReportsWorkerFailures, ModalScreen[str | None]):
     def _found(self, event: Found) -> None:
         table = self.query_one(DataTable)
         table.clear()
-        calendar = calendar_for(self.desk.profile)
+        calendar, year = calendar_for(self.desk.profile), self.desk.today().year
         for case in event.cases:
-            table.add_row(case.case_number, case.status.upper(), f"{calendar.local(case.opened_at):%d %b %Y}",
+            table.add_row(case.case_number, case.status.upper(),
+                          day_words(calendar.local(case.opened_at).date(), this_year=year),
                           Text(inert(case.caller_name)), case.call_type, Text(inert(case.school or "")),
                           key=case.case_number)
         self.query_one("#find-summary", Static).update(

@@ -46,7 +46,7 @@ class PhoneLogScreen(TableScreen["list[CallLine]"]):
         table = self.query_one("#phone-log", DataTable)
         table.clear()
         for line in read:
-            fields = log_fields(line, self.desk.profile)
+            fields = log_fields(line, self.desk.profile, today=self.desk.today())
             table.add_row(*(plain(str(fields[c])) for c in LOG_COLUMNS))
         missed = sum(1 for line in read if line.missed)
         self.query_one("#phone-log-title", Static).update(

@@ -6,7 +6,7 @@ A draft the agent no longer wants is discarded here (d, then d again to confirm)
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -22,7 +22,7 @@ from textual.widgets.option_list import Option
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.display import inert
 from calldesk.rules.profile import Profile
-from calldesk.rules.triage import format_due
+from calldesk.rules.shown import moment_words
 from calldesk.screens.desk_state import Desk
 from calldesk.screens.failures import ReportsWorkerFailures
 from calldesk.screens.intake.call import DRAFT_CASE
@@ -31,9 +31,10 @@ Draft = tuple[str, dict[str, Any]]
 HINT = "Enter resumes the call; d discards it (asks first); Escape keeps them for later."
 
 
-def describe_draft(form: Mapping[str, Any], profile: Profile | None = None) -> str:
+def describe_draft(form: Mapping[str, Any], profile: Profile | None = None, today: date | None = None) -> str:
     """One line that lets the agent recognise an unsaved call (or unsaved changes to a saved case); when it started,
-    in the agency's time (the profile's zone; UTC, said so, without a profile)."""
+    in the agency's time as rules.shown says it (the year when not `today`'s, by default the day it started; UTC,
+    said so, without a profile)."""
     who = form.get("caller_name") or form.get("phone") or form.get("email") or "Unnamed caller"
     about = form.get("category") or "no category yet"
     line = f"{who}: {about}"
@@ -43,8 +44,8 @@ def describe_draft(form: Mapping[str, Any], profile: Profile | None = None) -> s
         started = None
     if started is not None and started.tzinfo is not None:
         if profile is not None:
-            local = calendar_for(profile).local(started)
-            line += f" (started {format_due(local, with_time=False)} {local:%H:%M})"
+            tz = calendar_for(profile).tz
+            line += f" (started {moment_words(started, tz=tz, today=today or started.astimezone(tz).date())})"
         else:
             line += f" (started {started.astimezone(UTC):%Y-%m-%d %H:%M} UTC)"
     return f"Unsaved changes to case {form[DRAFT_CASE]}: {line}" if form.get(DRAFT_CASE) else line
@@ -82,7 +83,7 @@ class ResumeDraft(ReportsWorkerFailures, ModalScreen[str | None]):
             yield Static(HINT, id="resume-hint", classes="dialog-hint", markup=False)
 
     def _describe(self, form: Mapping[str, Any]) -> str:
-        return describe_draft(form, self.desk.profile if self.desk else None)
+        return describe_draft(form, self.desk.profile, self.desk.today()) if self.desk else describe_draft(form)
 
     def _count(self) -> str:
         return f"You have {len(self.drafts)} call(s) that were not saved. Resume one?"

@@ -10,6 +10,7 @@ from textual.binding import BindingType
 from textual.widgets import DataTable, Footer, Header, Static
 
 from calldesk.rules.calendar import calendar_for
+from calldesk.rules.shown import day_words
 from calldesk.rules.triage import format_due
 from calldesk.screens.read_screen import TableScreen, read_bindings
 from calldesk.widgets.inert_text import plain
@@ -47,7 +48,7 @@ class TrendsScreen(TableScreen["tuple[list[Trend], list[CoverItem]]"]):
 
     def show(self, read: tuple[list[Trend], list[CoverItem]]) -> None:
         found, items = read
-        calendar = calendar_for(self.desk.profile)
+        calendar, year = calendar_for(self.desk.profile), self.desk.today().year
         table = self.query_one("#trends", DataTable)
         table.clear()
         for t in found:
@@ -57,7 +58,8 @@ class TrendsScreen(TableScreen["tuple[list[Trend], list[CoverItem]]"]):
         cover = self.query_one("#cover", DataTable)
         cover.clear()
         for item in items:
-            due = "-" if item.due is None else format_due(calendar.local(item.due), with_time=True)
+            due = "-" if item.due is None else format_due(calendar.local(item.due), with_time=True, this_year=year)
             cover.add_row(due, plain(item.what), plain(item.case_number or f"callback {item.callback_id}"),
-                          plain(item.absent), f"{item.absent_since:%d %b}", plain(item.supervisor or "-"))
+                          plain(item.absent), day_words(item.absent_since, this_year=year),
+                          plain(item.supervisor or "-"))
         self.query_one("#cover-title", Static).update(f"Absent staff's work: {len(items)} items")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -13,6 +14,7 @@ from textual.widgets import Static
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.display import inert
 from calldesk.rules.profile import Profile
+from calldesk.rules.shown import day_words
 
 if TYPE_CHECKING:
     from calldesk.store.read.queries import EarlierCall
@@ -35,8 +37,9 @@ class CallerHistory(VerticalScroll, can_focus=False):
     def compose(self) -> ComposeResult:
         yield Static("Type a phone, email or name to see the caller's earlier calls.", id="history")
 
-    def show(self, cases: Sequence[EarlierCall], *, looked_up: bool) -> None:
-        """List `cases` (newest first); `looked_up` says whether anything was searched for."""
+    def show(self, cases: Sequence[EarlierCall], *, looked_up: bool, today: date | None = None) -> None:
+        """List `cases` (newest first), each opened on a day as rules.shown says it (the year when not `today`'s);
+        `looked_up` says whether anything was searched for."""
         self.cases = list(cases)
         self.border_title = f"Earlier calls ({len(cases)})" if looked_up else "Earlier calls"
         body = self.query_one("#history", Static)
@@ -47,9 +50,9 @@ class CallerHistory(VerticalScroll, can_focus=False):
         calendar = calendar_for(self.profile)
         text = Text()
         for case in cases:
-            opened = calendar.local(case.opened_at)
+            opened = day_words(calendar.local(case.opened_at).date(), this_year=today.year if today else None)
             status = Text(case.status, style="bold green" if case.status == "open" else "dim")
-            text.append(f"{case.case_number}  {opened:%d %b %Y}  ")
+            text.append(f"{case.case_number}  {opened}  ")
             text.append_text(status)
             # Another person's case: its line only (README, "Who sees what"); it cannot be opened from here.
             mark = "" if case.yours else " · not yours"

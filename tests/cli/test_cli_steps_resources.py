@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 
 from tests.cli.test_cli import run
-from tests.cli.test_cli_escalation import _case, _signed_in_as_supervisor
+from tests.cli.test_cli_escalation import OPENED, _case, _signed_in_as_supervisor
 
 
 def test_a_rochester_determination_recorded_and_listed_from_the_cli(db_url: str) -> None:
-    number = _case(db_url, "rochester", call_type="concern", category="Transportation")
+    number = _case(db_url, "rochester", call_type="concern", category="Transportation",
+                   opened_at=OPENED)  # (before the step it records, 30 Nov 10:00)
     code, out, err = run(db_url, "--protocol", "rochester", "case", "steps", number)
     assert code == 0, err
     assert "[ ] determination_told: Parent told the determination on how to proceed - to do" in out

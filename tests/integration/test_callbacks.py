@@ -132,7 +132,7 @@ def test_a_callback_is_never_handed_to_someone_absent(store: Store, staff: dict[
     with store.uow() as uow:
         set_absence(uow, actor=sue, username=sam.username, absent_since=date(2026, 12, 1))
         uow.commit()
-    with store.uow() as uow, pytest.raises(RuleRefused, match="sam is away since Tue 01 Dec 2026"):
+    with store.uow() as uow, pytest.raises(RuleRefused, match=r"sam is away since Tue 1 Dec( 2026)?:"):
         callbacks.reassign_callback(uow, actor=sue, profile=lausd(), callback_id=cid, to_user=sam.username)
     with store.uow() as uow, pytest.raises(RuleRefused, match="someone who is present"):
         callbacks.add_callback(uow, actor=ana, profile=lausd(), data=CallbackCreate(

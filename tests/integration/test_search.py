@@ -104,7 +104,8 @@ def test_my_work_lists_callbacks_due_and_the_case_view_shows_links(store: Store,
     with store.uow() as uow:
         add_callback(uow, actor=staff["agent"], profile=lausd(),
                      data=CallbackCreate(caller_name="Rosa Diaz", phone="2135550142", urgent=True,
-                                         received_at=at(2026, 11, 24, 9), case_number=repeat.case_number))
+                                         received_at=at(2026, 11, 24, 10, 30),  # (after the case opened)
+                                         case_number=repeat.case_number))
     work = _work(store, "ana", now=at(2026, 11, 24, 12))
     callback = next(w for w in work if w.kind == "callback")
     assert callback.overdue and callback.case_number == repeat.case_number and "Rosa Diaz" in callback.what

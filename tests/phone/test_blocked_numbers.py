@@ -5,6 +5,7 @@ both backends, and on PostgreSQL through the supervisor's and the agent's own lo
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -58,7 +59,8 @@ def test_a_blocked_numbers_ring_is_rejected_kept_marked_and_makes_no_callback(st
     with store.uow(readonly=True) as uow:  # the caller log says so: blocked, not missed
         lines = {line.call_id: line for line in phone_log(uow.session, viewer=sue, since=at(2026, 12, 1))}
     assert (lines["m1-missed"].blocked, lines["m1-missed"].missed) == (True, False)
-    assert log_fields(lines["m1-missed"], load_profile(store.protocol))["cause"] == "noAnswer (blocked: rejected)"
+    fields = log_fields(lines["m1-missed"], load_profile(store.protocol), today=date(2026, 12, 7))
+    assert fields["cause"] == "noAnswer (blocked: rejected)"
     assert not lines["a1-answered"].blocked
     with store.uow(readonly=True) as uow:  # the desk's pop: the answered call rang, the blocked one never does
         found = latest_ring(uow.session, user="ana")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 
 import pytest
@@ -42,14 +43,14 @@ def test_a_draft_is_not_a_done_step_and_each_step_says_who_when_and_how_late(
         marked = mark_step(uow, actor=staff["supervisor"], profile=oc(), period=OCTOBER, step="compilation_sent",
                            now=datetime(2026, 11, 12, 9, tzinfo=LA))
     assert marked.step.state == "done_late" and marked.step.days_late == 6
-    assert marked.step.words == "done by sue on Thu 12 Nov 2026, 6 days late"
+    assert marked.step.words == "done by sue on Thu 12 Nov, 6 days late"  # (read on Thu 12 Nov 2026: its year)
     with store.uow(readonly=True) as uow:
         status = report_status(uow.session, actor=staff["supervisor"], profile=oc(), period=OCTOBER,
                                today=date(2026, 11, 12))
         assert [s.state for s in status.chain] == ["overdue", "done_late", "done", "overdue"]
         events = uow.session.exec(select(AuditEvent).where(AuditEvent.action == "report.step")).all()
         assert sorted(e.field for e in events) == ["compilation_sent", "draft_for_review"]
-    with store.uow() as uow, pytest.raises(RuleRefused, match="already marked done by sue on Mon 09 Nov 2026"):
+    with store.uow() as uow, pytest.raises(RuleRefused, match=r"already marked done by sue on Mon 9 Nov( 2026)?\."):
         mark_step(uow, actor=staff["supervisor"], profile=oc(), period=OCTOBER, step="draft_for_review")
     for role in ("agent", "specialist", "admin"):  # not the seed's people for these steps
         with store.uow() as uow, pytest.raises(PermissionDenied):
@@ -104,8 +105,9 @@ def test_profile_check_flags_the_december_chain_and_show_marks_own_settings(stor
     warnings = json.loads(out)["warnings"]
     # By hand: December 2026's report "by the 10th" (Sun 10 Jan 2027) is Fri 8 Jan; the draft is due on January's
     # 6th business day, Mon 11 Jan (Fri 1 Jan is New Year's Day). The profile loads all the same (exit 0).
-    assert code == 0 and any("December 2026" in w and "Fri 08 Jan 2027" in w and "Mon 11 Jan 2027" in w
-                             for w in warnings)
+    # (the days as rules.shown says them: the year when not this year's)
+    assert code == 0 and any("December 2026" in w and re.search("Fri 8 Jan( 2027)?, before", w)
+                             and re.search(r"\(Mon 11 Jan( 2027)?\)", w) for w in warnings)
     code, out, _ = run(db_url, "--protocol", "rochester", "profile", "show", "--json")
     shown = {n["setting"]: n["whose"] for n in json.loads(out)["numbers"]}
     # OPE 5.1 sets no deadline: Rochester's tiers (copied from LAUSD) are its own settings.

@@ -3,6 +3,7 @@ the dialog with what was typed, and a merge after which the survivor's history s
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from textual.app import App
@@ -151,7 +152,8 @@ async def test_refer_meeting_and_a_late_appeal_in_their_dialogs(store: Store, st
         await _fill(pilot, app, kind="mediation", when="2026-12-01 15:00", parties="Parent, Principal")
         assert app.results and app.results[0].parties == "Parent, Principal"
     decided = call(store, staff["agent"], area, call_type="concern", category="Transportation",
-                   caller_name="Rosa Diaz", phone="2135550177").case.case_number
+                   caller_name="Rosa Diaz", phone="2135550177",
+                   opened_at=fixed_clock()).case.case_number  # (before the appeal, received at the desk's time)
     with store.uow() as uow:
         casework.set_resolution(uow, actor=staff["program_specialist"], case_number=decided,
                                 data=ResolutionUpdate(response="Route restored."))
@@ -168,7 +170,8 @@ async def test_a_protocol_step_recorded_in_its_dialog_after_a_refusal_that_keeps
         store: Store, staff: dict[str, Actor]) -> None:
     from calldesk.screens.case.steps import StepDialog
 
-    number = call(store, staff["agent"], ROCHESTER, call_type="concern", category="Transportation").case.case_number
+    number = call(store, staff["agent"], ROCHESTER, call_type="concern", category="Transportation",
+                  opened_at=fixed_clock()).case.case_number  # (taken at the desk's time: before the step)
     app = Host(StepDialog(_desk(store, staff["program_specialist"], ROCHESTER), number))
     async with app.run_test(size=(100, 30)) as pilot:
         await app.workers.wait_for_complete()
@@ -179,6 +182,12 @@ async def test_a_protocol_step_recorded_in_its_dialog_after_a_refusal_that_keeps
         assert not app.results and "What was determined" in str(app.screen.query_one("#refusal",
                                                                                        Static).render())
         assert app.screen.query_one("#f-party", Input).value == "Mrs. Gomez"
-        await _fill(pilot, app, note="A mediation meeting with the teacher", on="2026-12-01 15:00")
+        # The desk's clock is Mon 23 Nov 10:00 in Los Angeles: 13:00 in New York, Rochester's zone.
+        await _fill(pilot, app, note="A mediation meeting with the teacher", on="2026-11-23 12:59")
+        assert not app.results and re.fullmatch(  # (the opening's year said when it is not this year's)
+            r"Refused: The step cannot be done before the case was opened \(Mon 23 Nov( 2026)? 13:00\): give a "
+            r"later time\.", str(app.screen.query_one("#refusal", Static).render()))
+        assert app.screen.query_one("#f-note", Input).value == "A mediation meeting with the teacher"
+        await _fill(pilot, app, on="2026-12-01 15:00")
         assert app.results and app.results[0].step == "determination_told"
         assert app.results[0].party == "Mrs. Gomez" and app.results[0].by_user == "pat"

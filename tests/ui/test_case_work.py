@@ -144,7 +144,7 @@ async def test_an_area_offices_concern_acknowledged_extended_and_answered_in_wri
     result, state, _ = await work_in(ClockDialog(at_desk, case.case_number, "extend"), "2026-12-17",
                                      "Letter: one more week")
     assert "response by end of Thu 10 Dec" in state
-    assert result == f"Case {case.case_number}: written response extended to Thu 17 Dec 2026."
+    assert result == f"Case {case.case_number}: written response extended to Thu 17 Dec."
     assert due()[1] == datetime(2026, 12, 17, 23, 59, 59, tzinfo=NY)
     result, state, _ = await work_in(ClockDialog(at_desk, case.case_number, "written_response"), "Mailed")
     assert "response by end of Thu 17 Dec" in state and "acknowledgement" not in state

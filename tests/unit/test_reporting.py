@@ -76,8 +76,8 @@ def test_chain_status_says_what_is_done_due_or_late() -> None:
             "draft_for_review": StepDone("sue", date(2026, 11, 9))}
     statuses = chain_status(chain, today=date(2026, 11, 11), done=done)
     assert [s.state for s in statuses] == ["done", "done_late", "done", "overdue"]
-    assert statuses[1].words == "done by vic on Mon 09 Nov 2026, 3 days late"
-    assert statuses[0].words == "done by sue on Fri 30 Oct 2026" and statuses[3].days_late == 1
+    assert statuses[1].words == "done by vic on Mon 9 Nov, 3 days late"  # (read in 2026: no year)
+    assert statuses[0].words == "done by sue on Fri 30 Oct" and statuses[3].days_late == 1
 
 
 def test_a_chain_due_before_an_earlier_step_is_flagged() -> None:
@@ -87,7 +87,8 @@ def test_a_chain_due_before_an_earlier_step_is_flagged() -> None:
     pairs = [(step.step, earlier.step) for step, earlier in chain_out_of_order(december)]
     assert pairs == [("report_submitted", "draft_for_review")]
     warnings = chain_warnings(OC, date(2026, 12, 7))
-    assert any("December 2026" in w and "Fri 08 Jan 2027" in w and "Mon 11 Jan 2027" in w for w in warnings)
+    # (read in 2026: January's days say 2027, as rules.shown does)
+    assert any("December 2026" in w and "Fri 8 Jan 2027" in w and "Mon 11 Jan 2027" in w for w in warnings)
     assert chain_out_of_order(monthly_chain(OC, month_period("2026-10"))) == []  # October's is in order
     # Rochester's one-step chain (the log compiled on the month's last business day) is never out of order.
     assert chain_warnings(load_profile("rochester"), date(2026, 12, 7)) == []

@@ -21,6 +21,7 @@ from calldesk.errors import InvalidInput
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.display import inert
 from calldesk.rules.profile import TIER_LABELS
+from calldesk.rules.shown import day_words
 from calldesk.rules.triage import format_due
 from calldesk.rules.typed_dates import typed_day
 from calldesk.screens.writing_dialog import CaseDialog
@@ -68,7 +69,8 @@ class CaseWorkDialog(CaseDialog[str | None]):
         self.query_one("#state", Static).update(inert("\n".join(self.describe(found))))
 
     def when(self, moment: datetime | None) -> str:
-        return format_due(calendar_for(self.desk.profile).local(moment), with_time=True) if moment else "-"
+        local = calendar_for(self.desk.profile).local
+        return format_due(local(moment), with_time=True, this_year=self.desk.today().year) if moment else "-"
 
     def describe(self, found: CaseWork) -> list[str]:
         case = found.case
@@ -137,6 +139,7 @@ class ClockDialog(CaseWorkDialog):
         from calldesk.store.services.clocks import clock_words, extend_clock, meet_clock
 
         number, profile, kind, clock = self.case_number, self.desk.profile, self.kind, self.clock
+        year = self.desk.today().year
         if kind == "extend":
             day = _day(self.typed("new_due"))
             notice = self.typed("notice")
@@ -144,7 +147,7 @@ class ClockDialog(CaseWorkDialog):
             def extend(uow: UnitOfWork, actor: Actor, version: int) -> str:
                 extend_clock(uow, actor=actor, profile=profile, case_number=number, expected_version=version,
                              kind=clock, new_due=day, notice=notice)
-                return f"Case {number}: {clock_words(clock)} extended to {day:%a %d %b %Y}."
+                return f"Case {number}: {clock_words(clock)} extended to {day_words(day, this_year=year)}."
             return extend
         note = self.typed("note")
 

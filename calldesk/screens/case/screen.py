@@ -223,7 +223,7 @@ class CaseScreen(FreshScreen[None]):
         self.query_one("#case-history-body", Static).update(
             "\n".join(case_store.history_lines(self.desk.profile, view, self.desk.today())) or "No recorded changes.")
         self.query_one("#case-links-body", Static).update(
-            "\n".join(case_store.link_lines(self.desk.profile, view)) or "No linked cases.")
+            "\n".join(case_store.link_lines(self.desk.profile, view, self.desk.today())) or "No linked cases.")
         self._lock(not self.editable)
         if case.abuse_marked:
             self.form.lock_narrative()

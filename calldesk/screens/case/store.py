@@ -13,7 +13,7 @@ from calldesk.models import CaseBase, CasePublic
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.display import inert
 from calldesk.rules.profile import Profile
-from calldesk.rules.shown import deadline_words, moment_words, phone_words
+from calldesk.rules.shown import day_words, deadline_words, moment_words, phone_words
 from calldesk.screens.desk_state import Desk
 from calldesk.store.read.my_work import my_work
 from calldesk.store.read.search import CaseView, case_view, find_cases
@@ -86,13 +86,15 @@ def history_lines(profile: Profile, view: CaseView, today: date) -> list[str]:
                              today=today, names=view.names)
 
 
-def link_lines(profile: Profile, view: CaseView) -> list[str]:
+def link_lines(profile: Profile, view: CaseView, today: date) -> list[str]:
+    """The case's links in words, each with its day (rules.shown: the year when not `today`'s)."""
     calendar = calendar_for(profile)
     words = {("repeat", "to"): "repeat call of", ("repeat", "from"): "called again as",
              ("duplicate", "to"): "duplicate of", ("duplicate", "from"): "has duplicate",
              ("merged", "to"): "merged into", ("merged", "from"): "absorbed"}
     return [inert(f"{words.get((link.kind, link.direction), link.kind)} {link.other}  "
-                  f"({calendar.local(link.at):%d %b %Y}){': ' + link.reason if link.reason else ''}")
+                  f"({day_words(calendar.local(link.at).date(), this_year=today.year)})"
+                  f"{': ' + link.reason if link.reason else ''}")
             for link in view.links]
 
 

@@ -348,7 +348,7 @@ class IntakeScreen(CallAbuse):
         current = self.call.case.case_number if self.call.case else None  # this call is not an earlier call
         self.priors = [p for p in event.lookup.priors if p.case_number != current]
         self.query_one(CallerHistory).show([c for c in event.lookup.history if c.case_number != current],
-                                           looked_up=event.lookup.looked_up)
+                                           looked_up=event.lookup.looked_up, today=self.desk.today())
         self._show_triage()
 
     # ---- drafts -----------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from rich.text import Text
 
 from calldesk.rules.display import inert
 from calldesk.rules.profile import TIER_LABELS, role_label
+from calldesk.rules.shown import day_words
 from calldesk.rules.triage import format_due
 from calldesk.screens.queue.dialogs import SORT_LABELS
 
@@ -51,7 +52,8 @@ def row_cells(row: QueueRow, calendar: Any, *, marked: bool, this_year: int) -> 
     return [Text(f"{state.symbol} {state.label}", style=state.style),
             Text(("* " if marked else "") + row.case_number, style=state.style),
             Text(inert(row.caller_name or "")),  # stored text is never read as markup
-            due, f"{calendar.local(row.opened_at):%d %b %y}", Text(inert(row.category or "")), kind,
+            due, day_words(calendar.local(row.opened_at).date(), this_year=this_year),
+            Text(inert(row.category or "")), kind,
             row.assigned_to or f"({role_label(row.owner_role)})", Text(inert(row.language)), row.source]
 
 

@@ -15,12 +15,13 @@ import json
 import os
 import threading
 import time
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 
 from sqlalchemy import Engine
 
 from calldesk.models import utcnow
+from calldesk.rules.shown import moment_words
 from calldesk.store.db.engine import checkpoint
 
 MARKER_SUFFIX = "-scrub-pending"
@@ -81,12 +82,13 @@ def pending_since(engine: Engine) -> datetime | None:
         return datetime.fromtimestamp(0).astimezone()  # a damaged marker still means pending
 
 
-def describe_scrub(engine: Engine) -> str:
-    """One line for `calldesk db check`."""
+def describe_scrub(engine: Engine, *, tz: tzinfo) -> str:
+    """One line for `calldesk db check` (since when, in the agency's zone `tz`, as rules.shown says it)."""
     since = pending_since(engine)
     if since is None:
         return "scrub: ok (no emptied narrative left in the store's files)"
-    return (f"scrub pending: since {since:%Y-%m-%d %H:%M} UTC text emptied by an abuse mark is still in the "
+    when = moment_words(since, tz=tz, today=utcnow().astimezone(tz).date())
+    return (f"scrub pending: since {when} text emptied by an abuse mark is still in the "
             "-wal file, because another desk holds a read; it is folded in as soon as that desk lets go "
             "(calldesk retries in the background and on its next start).")
 

@@ -19,7 +19,7 @@ from calldesk.rules.assignment import plural
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.callbacks import covering_supervisor_needed
 from calldesk.rules.profile import Profile
-from calldesk.rules.shown import deadline_words
+from calldesk.rules.shown import day_words, deadline_words
 from calldesk.store.db.users import Actor, actor_for, check, named_user
 from calldesk.store.db.visibility import scope, sees
 from calldesk.store.read.step_states import steps_for_role, steps_to_do
@@ -190,10 +190,12 @@ def _supervising(session: Session, *, profile: Profile, viewer: Actor, now: date
                                                         col(User.absent_since).is_not(None)))
             if covering_supervisor_needed(absent_since=u.absent_since, today=today, calendar=calendar)]
     for user in away:
+        assert user.absent_since is not None  # (only those away are covered)
+        away_since = day_words(user.absent_since, this_year=today.year)
         cases = _soonest(select(Case).where(Case.status == "open", Case.assigned_to == user.username), limit)
         for case in session.exec(cases):  # type: ignore[call-overload]
             due = case.next_deadline
-            items.append(WorkItem("cover", f"cover for {user.username} (away since {user.absent_since:%d %b}) · "
+            items.append(WorkItem("cover", f"cover for {user.username} (away since {away_since}) · "
                                            f"{_label(case)}", due, due is not None and due < now,
                                   case_number=case.case_number))
     return items

@@ -26,6 +26,7 @@ from calldesk.store.db import audit
 from calldesk.store.db.uow import UnitOfWork
 from calldesk.store.db.users import Actor, Staff, active_user, authorise
 from calldesk.store.read.one_case import get_case
+from calldesk.store.services.cases import after_opening
 
 
 def add_callback(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CallbackCreate) -> CallbackPublic:
@@ -46,6 +47,9 @@ def _add_callback(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: Call
     owner = _present_user(uow.session, profile, data.assigned_to or actor.username, now, actor)
     if case is None and data.case_number:
         case = get_case(uow.session, data.case_number, viewer=actor, for_update=True)
+    if case is not None and data.received_at:
+        after_opening(case, received, refused="A message about the case cannot have been received",
+                      field="received_at")
     case_id = case.id if case is not None else None
     if case is not None and not opened_now:
         case.updated_at = utcnow()  # bumps the case's version: a concurrent mark_abuse sees this callback

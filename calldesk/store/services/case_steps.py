@@ -57,7 +57,8 @@ def record_step(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number:
     if earlier is not None:
         raise RuleRefused(f"'{rule.label}' was recorded on {case_number} by {earlier.by_user} already.")
     now = utcnow()
-    check_entry(rule, party=party, note=note, happened_at=happened_at, now=now)
+    check_entry(rule, party=party, note=note, happened_at=happened_at, now=now, opened_at=case.opened_at,
+                tz=profile.tz)
     row = CaseStep(case_id=case.id, step=rule.name, label=rule.label[:300], party=party.strip(),  # type: ignore[arg-type]
                    note="" if case.abuse_marked else note.strip(), happened_at=happened_at or now,
                    due_at=step_due(profile, rule, case.opened_at), by_user=actor.username, at=now)

@@ -37,6 +37,7 @@ from calldesk.rules.repeat import RepeatDecision, TrendDecision, trend_of, trend
 from calldesk.rules.required import Stage, missing_fields
 from calldesk.rules.routing import ROUTING_INPUTS, Routing, route
 from calldesk.rules.triage import TriageDecision
+from calldesk.rules.typed_dates import not_before_opening
 from calldesk.store.db import audit
 from calldesk.store.db.maintenance import vacuum_after_scrub
 from calldesk.store.db.numbering import next_case_number, one_save_per_client
@@ -71,6 +72,13 @@ def load_for_change(session: Session, case_number: str, expected_version: int | 
             f"Case {case_number} was saved by someone else after you opened it; reload it to see their changes."
         )
     return case
+
+
+def after_opening(case: Case, moment: datetime, *, refused: str, field: str, later: str = "time") -> datetime:
+    """`moment`, given about `case`, when it is not before the case was opened; else InvalidInput in the words of
+    rules.typed_dates.not_before_opening (the opening in the case's agency's zone)."""
+    return not_before_opening(moment, opened_at=case.opened_at, refused=refused, field=field,
+                              tz=load_profile(case.protocol).tz, now=utcnow(), later=later)
 
 
 def _apply_triage(case: Case, decision: TriageDecision) -> None:

@@ -25,6 +25,7 @@ from calldesk.models import (
     utcnow,
 )
 from calldesk.profiles import load_profile
+from calldesk.rules.calendar import calendar_for
 from calldesk.rules.clocks import (
     CLOCK_COLUMNS,
     CLOCK_WORDS,
@@ -42,7 +43,7 @@ from calldesk.rules.required import missing_fields
 from calldesk.store.db import audit
 from calldesk.store.db.uow import UnitOfWork
 from calldesk.store.db.users import Actor, authorise
-from calldesk.store.services.cases import load_for_change, refresh_next_deadline
+from calldesk.store.services.cases import after_opening, load_for_change, refresh_next_deadline
 
 
 def _open_for_change(uow: UnitOfWork, case_number: str, expected_version: int | None, actor: Actor) -> Case:
@@ -96,7 +97,8 @@ def extend_clock(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number
     check_clock(kind, tier=case.tier, due=getattr(case, column) if column else None, case_number=case_number)
     assert column is not None
     current = getattr(case, column)
-    moment = extended_due(profile, current=current, new_day=new_due, notice=notice)
+    moment = extended_due(profile, current=current, new_day=new_due, notice=notice,
+                          today=calendar_for(profile).local(utcnow()).date())
     text = ABUSE_PLACEHOLDER if case.abuse_marked else notice.strip()
     event = ClockEvent(case_id=case.id, kind=kind, event="extended", due_at=current,  # type: ignore[arg-type]
                        new_due_at=moment, note=text, by_user=actor.username, at=utcnow())
@@ -127,11 +129,14 @@ def set_plan(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number: st
     case = _open_for_change(uow, case_number, expected_version, actor)
     if case.abuse_marked:
         raise RuleRefused("This call was marked as suspected child abuse: do not document it here.")
+    today = calendar_for(profile).local(utcnow()).date()
     if not steps:
-        plan_due(profile, case.tier, case_number=case_number, step="", day=date.today(),  # type: ignore[arg-type]
-                 resolve_by=case.resolve_by)
+        plan_due(profile, case.tier, case_number=case_number, step="", day=today,  # type: ignore[arg-type]
+                 resolve_by=case.resolve_by, today=today)
     planned = [(text.strip(), plan_due(profile, case.tier, case_number=case_number, step=text, day=day,  # type: ignore[arg-type]
-                                       resolve_by=case.resolve_by)) for text, day in steps]
+                                       resolve_by=case.resolve_by, today=today)) for text, day in steps]
+    for _, due in planned:  # (the end of its day: a step due the day the case was opened is after the opening)
+        after_opening(case, due, refused="A step of the plan cannot be due", field="step", later="date")
     old = list(uow.session.exec(select(PlanStep).where(PlanStep.case_id == case.id)))
     for row in old:
         uow.session.delete(row)

@@ -18,7 +18,13 @@ from calldesk.store.db import audit
 from calldesk.store.db.uow import UnitOfWork
 from calldesk.store.db.users import Actor, authorise
 from calldesk.store.read.queries import staff_board
-from calldesk.store.services.cases import DEADLINE_FIELDS, assign, load_for_change, refresh_next_deadline
+from calldesk.store.services.cases import (
+    DEADLINE_FIELDS,
+    after_opening,
+    assign,
+    load_for_change,
+    refresh_next_deadline,
+)
 
 
 def merged_into(session: Session, case: Case) -> str | None:
@@ -110,8 +116,10 @@ def appeal(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number: str,
     received = received_at or utcnow()
     if received.tzinfo is None:
         raise InvalidInput("The appeal's date needs a time zone.", field="received_at")
+    after_opening(case, received, refused="The appeal cannot have been received", field="received_at")
     plan = plan_escalation(profile, current_level=case.escalation_level, kind="appeal",
-                           decided_at=decided_at(uow.session, case), received_at=received)
+                           decided_at=decided_at(uow.session, case), received_at=received,
+                           today=calendar_for(profile).local(utcnow()).date())
     return _climb(uow, actor, case, plan, reason, profile)
 
 

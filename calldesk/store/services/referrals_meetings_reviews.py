@@ -29,7 +29,6 @@ from calldesk.profiles import load_profile
 from calldesk.rules.handling import (
     REVIEW_CHECKLIST,
     MergeSide,
-    check_meeting_time,
     check_merge,
     check_review,
     meeting_parties,
@@ -43,7 +42,7 @@ from calldesk.store.db import audit
 from calldesk.store.db.uow import UnitOfWork
 from calldesk.store.db.users import Actor, authorise
 from calldesk.store.read.one_case import get_case
-from calldesk.store.services.cases import load_for_change, refresh_next_deadline
+from calldesk.store.services.cases import after_opening, load_for_change, refresh_next_deadline
 from calldesk.store.services.escalation import merged_into
 from calldesk.store.services.typed_fields import build
 
@@ -91,10 +90,9 @@ def schedule_meeting(uow: UnitOfWork, *, actor: Actor, case_number: str, kind: s
     data = build(MeetingCreate, kind=kind, scheduled_for=_aware(when, "when"), place=place.strip(),
                  parties=", ".join(names))  # the model's limits
     case = _working(uow, case_number, expected_version, actor)
-    now, tz = utcnow(), load_profile(case.protocol).tz
-    check_meeting_time(data.scheduled_for, opened_at=case.opened_at, tz=tz, today=now.astimezone(tz).date())
+    after_opening(case, data.scheduled_for, refused="The meeting cannot be", field="when")
     row = Meeting(**data.model_dump(), case_id=case.id, scheduled_by=actor.username,  # type: ignore[arg-type]
-                  scheduled_at=now)
+                  scheduled_at=utcnow())
     uow.session.add(row)
     case.updated_at = utcnow()
     uow.flush()

@@ -23,6 +23,7 @@ from calldesk.rules.reporting import (
     monthly_chain,
     quarterly_chain,
 )
+from calldesk.rules.shown import day_words
 from calldesk.store.db import audit
 from calldesk.store.db.uow import UnitOfWork
 from calldesk.store.db.users import Actor, authorise
@@ -84,10 +85,11 @@ def mark_step(uow: UnitOfWork, *, actor: Actor, profile: Profile, period: Period
         who = " or ".join(ROLE_LABELS.get(role, role) + "s" for role in found.by)
         raise PermissionDenied(f"Only {who} mark \"{found.label}\" done.")
     earlier = next((r for r in rows if r.step == step), None)
-    if earlier is not None:
-        raise RuleRefused(f"\"{found.label}\" was already marked done by {earlier.done_by} on "
-                          f"{earlier.done_at.astimezone(profile.tz):%a %d %b %Y}.")
     now = now or utcnow()
+    if earlier is not None:
+        today = now.astimezone(profile.tz).date()
+        raise RuleRefused(f"\"{found.label}\" was already marked done by {earlier.done_by} on "
+                          f"{day_words(earlier.done_at.astimezone(profile.tz).date(), this_year=today.year)}.")
     row = ReportStepDone(protocol=profile.name, kind=period.kind, period=period.label, step=step,
                          received_on=arrived if period.kind == "quarterly" else None, done_by=actor.username,
                          done_at=now)

@@ -21,6 +21,7 @@ from calldesk.rules.own_settings import own_settings_note
 from calldesk.rules.profile import Profile
 from calldesk.rules.redaction import pseudonym
 from calldesk.rules.reporting import Difference, Period, StepStatus, differences, months_ending, period_from_label
+from calldesk.rules.shown import moment_words
 from calldesk.store.db import audit
 from calldesk.store.db.uow import UnitOfWork
 from calldesk.store.db.users import Actor, authorise, check
@@ -211,10 +212,11 @@ def approve_report(uow: UnitOfWork, *, actor: Actor, profile: Profile, report_id
     report = session.get(Report, report_id)
     if report is None or report.protocol != profile.name:
         raise NotFound(f"No {profile.name} report numbered {report_id}; run `calldesk report monthly` first.")
-    if report.status == "approved":
-        when = report.approved_at.date().isoformat() if report.approved_at else "earlier"
-        raise RuleRefused(f"Report {report_id} was already approved by {report.approved_by} on {when}.")
     now = now or utcnow()
+    if report.status == "approved":
+        when = moment_words(report.approved_at, tz=profile.tz, today=now.astimezone(profile.tz).date()) \
+            if report.approved_at else "earlier"
+        raise RuleRefused(f"Report {report_id} was already approved by {report.approved_by} on {when}.")
     report.status, report.approved_by, report.approved_at = "approved", actor.username, now
     session.add(report)
     audit.record(session, actor=actor.username, action="report.approve", entity="report", entity_id=report_id,

@@ -1,0 +1,69 @@
+"""A date typed about a case before the case was opened (`case step --on`, `case plan --step`, `case appeal
+--received`, `callback add --case --received`) is refused in one line naming the opening, exit 1, nothing kept;
+the opening's own minute (or day) is taken. Both backends."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from tests.cli.test_cli import run
+from tests.cli.test_cli_escalation import OPENED, _case
+
+# OPENED: Mon 30 Nov 2026 09:00 in New York (the Rochester and Area Offices zone); its year is said when the test
+# runs in another year (rules.shown).
+OPENING = r"before the case was opened \(Mon 30 Nov( 2026)? 09:00\)"
+
+
+def _version(db_url: str, number: str) -> int:
+    code, out, err = run(db_url, "case", "show", number, "--json")
+    assert code == 0, err
+    return int(json.loads(out)["version"])
+
+
+def _refused(db_url: str, number: str, args: list[str], words: str) -> None:
+    """One line (`words`, a pattern), exit 1, nothing printed on stdout and the case unchanged."""
+    before = _version(db_url, number)
+    code, out, err = run(db_url, *args)
+    assert code == 1 and out == "" and re.fullmatch(f"error: {words}\n", err), err
+    assert _version(db_url, number) == before
+
+
+def test_a_step_done_before_the_case_was_opened_is_refused(db_url: str) -> None:
+    number = _case(db_url, "lausd", opened_at=OPENED)  # an inquiry: 06:00 in Los Angeles, LAUSD's zone
+    step = ["case", "step", number, "request_satisfied", "--note", "ok", "--on"]
+    for on in ("2001-01-01 10:00", "2026-11-30 05:59"):
+        _refused(db_url, number, [*step, on], r"The step cannot be done before the case was opened "
+                 r"\(Mon 30 Nov( 2026)? 06:00\): give a later time\.")
+    code, out, _ = run(db_url, "case", "steps", number, "--json")
+    assert [s["recorded"] for s in json.loads(out)] == [None]
+    code, out, err = run(db_url, *step, "2026-11-30 06:00")
+    assert code == 0 and "Recorded on" in out, err
+
+
+def test_a_plan_step_due_before_the_case_was_opened_is_refused(db_url: str) -> None:
+    number = _case(db_url, "area_offices", call_type="concern", category="Transportation", opened_at=OPENED)
+    plan = ["--protocol", "area_offices", "case", "plan", number]
+    _refused(db_url, number, [*plan, "--step", "Meet@2020-01-02"],
+             rf"A step of the plan cannot be due {OPENING}: give a later date\.")
+    _refused(db_url, number, [*plan, "--step", "Call@2026-12-01", "--step", "Meet@2026-11-29"],
+             rf"A step of the plan cannot be due {OPENING}: give a later date\.")
+    code, out, _ = run(db_url, "--protocol", "area_offices", "case", "work", number, "--json")
+    assert json.loads(out)["plan"] == []
+    code, out, err = run(db_url, *plan, "--step", "Meet@2026-11-30", "--json")
+    assert code == 0 and [row["step"] for row in json.loads(out)] == ["Meet"], err
+
+
+def test_an_appeal_or_a_message_received_before_the_case_was_opened_is_refused(db_url: str) -> None:
+    number = _case(db_url, "area_offices", call_type="concern", category="Transportation", opened_at=OPENED)
+    _refused(db_url, number, ["--protocol", "area_offices", "case", "appeal", number, "--reason", "Appeal",
+                              "--received", "2026-11-27 10:00"],
+             rf"The appeal cannot have been received {OPENING}: give a later time\.")
+    _refused(db_url, number, ["--protocol", "area_offices", "callback", "add", "--name", "Rosa", "--case", number,
+                              "--received", "2026-11-29 16:30"],
+             rf"A message about the case cannot have been received {OPENING}: give a later time\.")
+    code, out, _ = run(db_url, "--protocol", "area_offices", "callback", "list", "--json")
+    assert code == 0 and json.loads(out) == []
+    code, out, err = run(db_url, "--protocol", "area_offices", "callback", "add", "--name", "Rosa", "--case",
+                         number, "--received", "2026-11-30 16:30", "--json")
+    assert code == 0 and json.loads(out)["case_id"] is not None, err
