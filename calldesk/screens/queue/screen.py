@@ -61,7 +61,7 @@ class QueueScreen(ReportsWorkerFailures, QueueViews):
                 tooltip="Repeated issues by school and department; absent staff's callbacks and follow-ups"),
         Binding("g", "dashboard", "Dashboard", id="queue.dashboard",
                 tooltip="Volumes by week, category and type, SLA compliance and backlog age, as charts"),
-        Binding("m", "monthly_report", "Report", id="queue.report",
+        Binding("m", "monthly_report", "Report", priority=True, id="queue.report",  # (holds the keys after it)
                 tooltip="The monthly report and its charts (supervisors)"),
         Binding("v", "reviews", "Reviews", id="queue.reviews", tooltip="Quality reviews per person (supervisors)"),
         Binding("l", "phone_log", "Caller log", id="queue.phone_log",
