@@ -124,30 +124,3 @@ async def test_a_month_typed_as_the_report_opens_lands_in_the_month_box(make_app
 def _summary(app) -> str:  # type: ignore[no-untyped-def]
     return str(app.screen.query_one("#report-summary", Static).render())
 
-
-async def test_m_and_a_month_in_one_burst_open_that_month(make_app, desk_store: Store,  # type: ignore[no-untyped-def]
-                                                          staff: dict[str, Actor]) -> None:
-    """m and the month typed at once, before the queue has handled m: the month is the report's, not the queue's
-    keys (2, 0, 6, - and Enter on the queue's table), and the search box's letters are still its own."""
-    from tests.ui.test_key_order import burst, typed
-
-    app = make_app(actor=staff["supervisor"])
-    async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("f4")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        queue = app.screen
-        burst(app, ["m", *typed("2026-09"), "enter"])
-        for _ in range(100):
-            await app.workers.wait_for_complete()
-            await pilot.pause(0.05)
-            if isinstance(app.screen, ReportScreen) and "2026-09:" in _summary(app):
-                break
-        assert app.screen.query_one("#report-month", Input).value == "2026-09", _summary(app)
-        await pilot.press("escape")
-        await pilot.pause()
-        assert app.screen is queue
-        burst(app, ["slash", *typed("mm")])  # an m typed in the search is a letter of it
-        await pilot.pause()
-        await pilot.pause()
-        assert app.screen is queue and queue.query_one("#queue-search", Input).value == "mm"
