@@ -10,7 +10,7 @@ import typer
 from calldesk.cli.output import JSON, print_json, print_table, report, shown
 from calldesk.cli.refusals import refusals_exit
 from calldesk.cli.running import run_read, run_service
-from calldesk.cli.times import day_text
+from calldesk.cli.times import agency_today, day_text
 from calldesk.errors import InvalidInput
 from calldesk.rules.shown import phone_words
 from calldesk.rules.typed_dates import local_moment, typed_day
@@ -81,12 +81,10 @@ def list_(
     as_json: bool = JSON,
 ) -> None:
     """Open callbacks, the earliest due first; a supervisor's include absent staff's ("covering for")."""
-    from calldesk.models import utcnow
-    from calldesk.rules.calendar import calendar_for
     from calldesk.store.read.callbacks_due import callbacks_for
 
     me, profile, rows = run_read(ctx, lambda session, me, profile: (me, profile, callbacks_for(
-        session, profile=profile, username=user or me.username, today=calendar_for(profile).local(utcnow()).date())))
+        session, profile=profile, username=user or me.username, today=agency_today(profile))))
     if as_json:
         print_json(rows)
         return
@@ -176,14 +174,12 @@ def absent(
     as_json: bool = JSON,
 ) -> None:
     """Record that a user is away: after a day their supervisor covers their callbacks."""
-    from calldesk.models import utcnow
-    from calldesk.rules.calendar import calendar_for
     from calldesk.store.db.users import set_absence
 
     if back and since:
         raise InvalidInput("Give --since or --back, not both.")
     def record(uow: UnitOfWork, actor: Actor, profile: Profile) -> tuple[UserPublic, date | None, Profile]:
-        day = None if back else typed_day(since, "--since") if since else calendar_for(profile).local(utcnow()).date()
+        day = None if back else typed_day(since, "--since") if since else agency_today(profile)
         return set_absence(uow, actor=actor, username=name, absent_since=day), day, profile
 
     user, day, profile = run_service(ctx, record)

@@ -10,7 +10,7 @@ from calldesk.cli.cases import app
 from calldesk.cli.output import JSON, out, print_json, print_table, shown
 from calldesk.cli.refusals import refusals_exit
 from calldesk.cli.running import run_read, run_service
-from calldesk.cli.times import moment_text
+from calldesk.cli.times import agency_today, moment_text
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.profile import Profile
 
@@ -96,7 +96,7 @@ def mine(ctx: typer.Context, user: str | None = typer.Option(None, "--user", hel
         return
     from calldesk.store.read.my_work import due_column, work_lines
 
-    today = calendar_for(profile).local(utcnow()).date()
+    today = agency_today(profile)
     print_table(f"Work of {who}", ["due", "next step", "case", "what"],  # each case once, its next step in words
                 [(due_column(line, profile=profile, today=today),
                   line.next + (f" (+{line.more} more)" if line.more else ""), line.case_number, line.what)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -128,7 +127,7 @@ def key_add(ctx: typer.Context, name: str = typer.Argument(..., help="The client
 @refusals_exit
 def key_list(ctx: typer.Context, as_json: bool = JSON) -> None:
     """The clients' keys: who issued each and when, and which are revoked (never a key nor its digest)."""
-    from calldesk.rules.shown import moment_words
+    from calldesk.cli.times import moment_text
     from calldesk.store.services.web_accounts import web_keys
 
     profile = store_profile(ctx)
@@ -136,17 +135,9 @@ def key_list(ctx: typer.Context, as_json: bool = JSON) -> None:
     if as_json:
         print_json(keys)
         return
-    from calldesk.models import utcnow
-    from calldesk.rules.calendar import calendar_for
-
-    calendar = calendar_for(profile)
-    today = calendar.local(utcnow()).date()
-
-    def when(moment: datetime | None) -> str:
-        return moment_words(moment, tz=calendar.tz, today=today) if moment is not None else ""
-
     print_table("Open311 clients' keys", ["client", "issued", "by", "revoked", "revoked by"],
-                [[k.name, when(k.issued_at), k.issued_by, when(k.revoked_at), k.revoked_by or ""] for k in keys])
+                [[k.name, moment_text(profile, k.issued_at), k.issued_by, moment_text(profile, k.revoked_at),
+                  k.revoked_by or ""] for k in keys])
 
 
 @key.command("revoke")
