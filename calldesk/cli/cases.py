@@ -16,7 +16,8 @@ from calldesk.cli.case_display import print_case_view
 from calldesk.cli.output import JSON, err, out, print_json, print_table, progress_reporter, shown
 from calldesk.cli.refusals import refusals_exit
 from calldesk.cli.running import read_signed_in, run_read, signed_in, store_profile
-from calldesk.cli.times import due_text, moment_text
+from calldesk.cli.times import agency_today, due_text, moment_text
+from calldesk.rules.calendar import calendar_for
 from calldesk.errors import InvalidInput
 from calldesk.profiles import load_profile
 
@@ -69,21 +70,29 @@ def show(ctx: typer.Context, number: str = typer.Argument(..., help="Case number
 @refusals_exit
 def history(ctx: typer.Context, number: str = typer.Argument(..., help="Case number, e.g. 2026-000123."),
             as_json: bool = JSON) -> None:
-    """A case's history, with that of every case merged into it: every change, oldest first, who made it and
-    the fields it changed (local times)."""
+    """A case's history, with that of every case merged into it: every change, oldest first, in words as the
+    case's History tab says it ("Ana changed the call type from inquiry to complaint"), at the agency's times;
+    --json gives the audit trail's own entries (field names, stored values)."""
+    from calldesk.rules.history import history_sentences
+    from calldesk.store.db.users import full_names
     from calldesk.store.read.history import case_history
+    from calldesk.store.read.one_case import get_case
 
-    entries = read_signed_in(ctx, lambda session, actor: case_history(session, number, viewer=actor))
+    def read(session: Any, actor: Any) -> tuple[str, list[Any], dict[str, str]]:
+        entries = case_history(session, number, viewer=actor)
+        this_case = get_case(session, number, viewer=actor).case_number  # (a short number written whole)
+        return this_case, entries, full_names(session, {e.actor for e in entries})
+
+    this_case, entries, names = read_signed_in(ctx, read)
     if as_json:
         print_json([{"case_number": e.case_number, "at": e.at.isoformat(), "actor": e.actor, "action": e.action,
                      "changes": {k: list(v) for k, v in e.changes.items()}} for e in entries])
         return
     profile = store_profile(ctx)
-    out.print(f"History of {shown(number)}")
-    for e in entries:  # one line each, the case number whole (a table would cut it at 80 columns)
-        changed = "; ".join(f"{k}: {o or ''} -> {n or ''}" for k, (o, n) in e.changes.items())
-        out.print(f"{moment_text(profile, e.at)}  {shown(e.case_number)}  {shown(e.actor)}  "
-                  f"{shown(e.action)}  {shown(changed)}")
+    out.print(f"History of {shown(this_case)}")
+    for line in history_sentences(entries, this_case=this_case, tz=calendar_for(profile).tz,
+                                  today=agency_today(profile), names=names):
+        out.print(shown(line))  # (one line each, whole: a table would cut it at 80 columns)
 
 
 def _stream(path: Path) -> Callable[[], Iterator[tuple[int, dict[str, Any]]]]:

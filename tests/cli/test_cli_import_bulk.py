@@ -149,7 +149,9 @@ def test_case_history_lists_one_entry_per_change(db_url: str, tmp_path: Path) ->
     assert entries[0]["changes"]["category"] == [None, "Enrollment"]
     assert entries[0]["changes"]["phone"] == [None, "(personal data: see the record)"]
     code, out, _ = run(db_url, "case", "history", "2026-000001")
-    assert code == 0 and "case.open" in out
+    # In words, as the History tab says it: who did what, never the trail's raw action names or stored values.
+    assert code == 0 and "opened the case" in out and "about Enrollment" in out, out
+    assert "case.open" not in out and "intake_missed" not in out and "+1213" not in out
     code, _, err = run(db_url, "case", "history", "2026-999999")
     assert code == 1 and "No case numbered 2026-999999" in err
 
