@@ -9,7 +9,7 @@ from typing import Literal
 from calldesk.errors import InvalidInput, RuleRefused
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.profile import LadderStep, Profile
-from calldesk.rules.shown import deadline_words
+from calldesk.rules.shown import day_words, deadline_words
 
 EscalationKind = Literal["escalation", "appeal", "direct"]
 ESCALATION_KINDS: tuple[EscalationKind, ...] = ("escalation", "appeal", "direct")
@@ -81,9 +81,13 @@ def plan_escalation(profile: Profile, *, current_level: int, kind: EscalationKin
         raise RuleRefused("There is no decision to appeal yet: record the response first, or escalate.")
     if received_at is None:
         raise InvalidInput("Give the date the written appeal was received.", field="received_at")
+    calendar = calendar_for(profile)
+    decided_day = calendar.local(decided_at).date()
+    if calendar.local(received_at).date() < decided_day:  # (by day: a received date is often given as a day)
+        raise InvalidInput(f"The appeal cannot have been received before the decision it appeals "
+                           f"({day_words(decided_day, this_year=(today or decided_day).year)}).", field="received_at")
     last = appeal_deadline(profile, decided_at)
     if last is not None and received_at > last:
-        calendar = calendar_for(profile)
         by = deadline_words(last, tz=calendar.tz, today=today or calendar.local(received_at).date())
         raise RuleRefused(f"The appeal came too late: it had to be made in writing {by} ({_span(profile)} after "
                           "the decision).")

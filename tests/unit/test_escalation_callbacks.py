@@ -9,7 +9,8 @@ import pytest
 from calldesk.profiles import load_profile
 from calldesk.rules.calendar import END_OF_DAY, calendar_for
 from calldesk.rules.callbacks import callback_due, covering_supervisor_needed
-from calldesk.rules.escalation import appeal_deadline, escalation_step, next_escalation
+from calldesk.errors import InvalidInput
+from calldesk.rules.escalation import appeal_deadline, escalation_step, next_escalation, plan_escalation
 from calldesk.rules.profile import Profile
 from tests.unit.conftest import la, ny
 
@@ -47,6 +48,19 @@ def test_area_offices_appeal_within_five_school_days() -> None:
     # Decided Fri 20 Nov 2026: Thanksgiving recess (25-27 Nov) is skipped.
     assert appeal_deadline(area, ny(2026, 11, 20, 14)) == ny(2026, 12, 2, 23, 59, 59)
     assert appeal_deadline(load_profile("lausd"), la(2026, 11, 20, 14)) is None
+
+
+def test_an_appeal_received_before_its_decision_is_refused_one_the_same_day_is_not() -> None:
+    area = load_profile("area_offices")
+    decided = ny(2026, 11, 20, 14)
+    with pytest.raises(InvalidInput, match="before the decision it appeals \\(Fri 20 Nov\\)") as refused:
+        plan_escalation(area, current_level=0, kind="appeal", decided_at=decided, received_at=ny(2026, 11, 19, 16),
+                        today=date(2026, 11, 23))
+    assert refused.value.field == "received_at"
+    # Received the day of the decision, given as that day (midnight): in time, not "before the decision".
+    plan = plan_escalation(area, current_level=0, kind="appeal", decided_at=decided, received_at=ny(2026, 11, 20),
+                           today=date(2026, 11, 23))
+    assert plan.kind == "appeal" and plan.step.hears_appeals
 
 
 @pytest.mark.parametrize(("urgent", "superior"), [(True, False), (False, True), (True, True)])
