@@ -110,6 +110,13 @@ def validate_consent(facts: ConsentFacts, *, today: date | None = None) -> None:
         )
 
 
+def check_revocation(*, signed_on: date, revoked_on: date) -> None:
+    """A consent is revoked on or after the day it was signed; InvalidInput (field revoked_on) otherwise."""
+    if revoked_on < signed_on:
+        raise InvalidInput(f"The consent cannot be revoked before it was signed ({format_date(signed_on)}): "
+                           "check the date of the revocation.", field="revoked_on")
+
+
 def _is_well_formed(facts: ConsentFacts, on: date) -> bool:
     try:
         validate_consent(facts, today=on)

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from calldesk.errors import ConsentRefused, PermissionDenied
+from calldesk.errors import ConsentRefused, InvalidInput, PermissionDenied
 from calldesk.models import ConsentCreate, StudentCreate
 from calldesk.rules.ferpa import record_text
 from calldesk.store.db.store import Store
@@ -43,6 +43,19 @@ def test_a_disclosure_names_its_consent_and_a_revoked_consent_allows_none(
     with store.uow() as uow, pytest.raises(ConsentRefused, match="revoked on 25 Nov 2026"):
         confidentiality.disclose(uow, actor=staff["agent"], case_number=number, student_id=student_id,
                                  records=["attendance"], on=date(2026, 11, 26))
+
+
+def test_a_consent_revoked_before_it_was_signed_is_refused_and_stays_in_force(
+        store: Store, staff: dict[str, Actor]) -> None:
+    number, student_id, consent_id = _student_with_consent(store, staff)  # signed 1 Sep 2026
+    with store.uow() as uow, pytest.raises(InvalidInput, match=r"revoked before it was signed \(1 Sep 2026\)") as no:
+        confidentiality.revoke_consent(uow, actor=staff["agent"], case_number=number, consent_id=consent_id,
+                                       revoked_on=date(2026, 8, 31))
+    assert no.value.field == "revoked_on"
+    with store.uow() as uow:  # nothing was written: the consent still allows the disclosure
+        done = confidentiality.disclose(uow, actor=staff["agent"], case_number=number, student_id=student_id,
+                                        records=["attendance"], on=date(2026, 11, 24))
+    assert done.disclosure.consent_id == consent_id
 
 
 def test_the_record_for_a_parents_inspection(store: Store, staff: dict[str, Actor]) -> None:

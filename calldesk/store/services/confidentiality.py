@@ -25,6 +25,7 @@ from calldesk.rules.consent import (
     ConsentDecision,
     ConsentFacts,
     check_disclosure,
+    check_revocation,
     validate_consent,
 )
 from calldesk.rules.contact import normalise_name
@@ -172,7 +173,9 @@ def revoke_consent(uow: UnitOfWork, *, actor: Actor, case_number: str, consent_i
         raise NotFound(f"No consent {consent_id} on case {case_number}.")
     if consent.revoked_on is not None:
         raise InvalidInput(f"Consent {consent_id} was already revoked.", field="consent_id")
-    consent.revoked_on, consent.revoked_by = revoked_on or local_today(case.protocol), actor.username
+    revoked = revoked_on or local_today(case.protocol)
+    check_revocation(signed_on=consent.signed_on, revoked_on=revoked)
+    consent.revoked_on, consent.revoked_by = revoked, actor.username
     case.updated_at = utcnow()
     uow.flush()
     audit.record(uow.session, actor=actor.username, action="consent.revoke", entity="consent", entity_id=consent.id,
