@@ -4,6 +4,7 @@ refused in one line, at once, in a real process held to 1 GB of memory, the stor
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import subprocess
@@ -53,3 +54,28 @@ def test_a_letters_words_are_never_read_from_a_device_or_a_pipe(db_url: str, tmp
               f"{big} is larger than a letter (200000 bytes at most)")
     code, out, _ = run(db_url, "case", "letter", number, "show")
     assert code == 1 or "(no text drafted yet)" in out  # nothing drafted by the refusals
+
+
+def _respondent(db_url: str) -> None:
+    code, _, err = run(db_url, "user", "add", "rex", "--role", "respondent", "--places", "Roosevelt High")
+    assert code == 0, err
+
+
+def test_a_password_on_standard_input_is_read_no_further_than_a_password(db_url: str) -> None:
+    _respondent(db_url)
+    with open("/dev/zero", "rb") as endless:  # one line that never ends
+        _one_line(_real(db_url, "serve", "respondent", "add", "rex", "--password-stdin", stdin=endless),
+                  "A password has 12 to 200 characters.")
+    code, out, _ = run(db_url, "db", "check", "--json")
+    assert code == 0 and json.loads(out)["tables"]["webaccount"] == 0
+
+
+def test_a_password_is_asked_for_only_once_the_admin_may_set_it_and_only_at_a_terminal(db_url: str) -> None:
+    _respondent(db_url)
+    # No terminal and no --password-stdin: one line saying how, not Python's warning that the echo is on.
+    _one_line(_real(db_url, "serve", "respondent", "add", "rex"),
+              "No terminal to type the password at: give it on standard input with --password-stdin.")
+    # Someone who is no respondent: refused before any password is asked for.
+    done = _real(db_url, "serve", "respondent", "add", "nobody")
+    _one_line(done, "'nobody' is not a calldesk user")
+    assert "Password" not in done.stdout
