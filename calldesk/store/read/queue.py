@@ -140,6 +140,8 @@ def _conditions(filters: QueueFilter, *, viewer: Actor, now: datetime) -> list[C
         where.append(or_(span, T.late_clocks > 0) if filters.sla == "breached" else and_(span, T.late_clocks == 0))
     term = filters.search.strip()
     words = _claim_words(term)
+    if words is not None and len(words) > CLAIM_SEARCH_LIMIT:  # (SQLite takes a LIKE of at most 50,000 bytes)
+        raise InvalidInput(f"Search the claims for at most {CLAIM_SEARCH_LIMIT} characters.", field="search")
     if words is not None:
         # Asked for by name: the claim's words anywhere, a scan of the cases the other filters leave (about 2 s at
         # 1M cases with no filter; a text index would be a second copy of the claim to scrub on an abuse mark).
@@ -159,6 +161,7 @@ def _conditions(filters: QueueFilter, *, viewer: Actor, now: datetime) -> list[C
 
 
 CLAIM_SEARCH = "claim:"
+CLAIM_SEARCH_LIMIT = 1000  # words searched for in the claims: a sentence, not a whole claim pasted
 
 
 def _claim_words(term: str) -> str | None:
