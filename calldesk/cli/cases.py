@@ -17,9 +17,9 @@ from calldesk.cli.output import JSON, err, out, print_json, print_table, progres
 from calldesk.cli.refusals import refusals_exit
 from calldesk.cli.running import read_signed_in, run_read, signed_in, store_profile
 from calldesk.cli.times import agency_today, due_text, moment_text
-from calldesk.rules.calendar import calendar_for
 from calldesk.errors import InvalidInput
 from calldesk.profiles import load_profile
+from calldesk.rules.calendar import calendar_for
 
 app = typer.Typer(help="Find, list, show, assign and import cases.", no_args_is_help=True)
 
