@@ -12,7 +12,7 @@ from typing import Any
 
 import typer
 
-from calldesk.cli.case_display import print_case_view
+from calldesk.cli.case_display import print_case_view, stored_words
 from calldesk.cli.output import JSON, err, out, print_json, print_table, progress_reporter, shown
 from calldesk.cli.refusals import refusals_exit
 from calldesk.cli.running import read_signed_in, run_read, signed_in, store_profile
@@ -46,7 +46,8 @@ def list_(ctx: typer.Context, as_json: bool = JSON,
                                      for c in cases], whole=("case", "opened", "closed"))
         return
     print_table(title, columns,
-                [(c.case_number, c.call_type, c.tier, c.owner_role, c.category, due_text(profile, c.next_deadline))
+                [(c.case_number, c.call_type, stored_words("tier", c.tier), stored_words("owner_role", c.owner_role),
+                  c.category, due_text(profile, c.next_deadline))
                  for c in cases], whole=("case", "next deadline"))
 
 

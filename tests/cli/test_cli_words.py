@@ -6,6 +6,9 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
+from calldesk.cli import output
 from calldesk.store.db.store import Store
 from calldesk.store.db.users import Actor
 from tests.cli.test_cli import run
@@ -25,3 +28,33 @@ def test_holds_and_a_purge_say_their_times_in_words(db_url: str, store: Store, s
     assert ISO.match(json.loads(out)[0]["placed_at"])
     code, out, err = run(db_url, "purge", "--closed-before", "2025-01-01", "--dry-run")
     assert code == 0 and "closed before Wed 1 Jan 2025 (" in out, err  # was "closed before 2025-01-01"
+
+
+CODES = ("caller_name", "owner_role", "program_specialist", "parent_guardian", "inquiry_followup", "web_form",
+         "+12135550142", "True")
+
+
+def test_stored_codes_read_in_words_in_case_show_list_queue_and_users(db_url: str, store: Store,
+                                                                      staff: dict[str, Actor],
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    # case show printed field names and codes as stored (caller_name | parent_guardian, owner_role |
+    # program_specialist, phone | +12135550142, reportable | True), case list and queue list their tiers and
+    # roles (inquiry_followup, program_specialist) and the queue's source "none", user list its roles.
+    monkeypatch.setattr(output.out, "width", 200)  # (a table's cells whole, on one line each)
+    monkeypatch.setattr(output.out, "width", 200)  # (a table's cells whole, on one line each)
+    number = call(store, staff["agent"], caller_name="Maria Gomez", phone="2135550142", channel="web_form",
+                  needs_follow_up=True, relationship="parent_guardian").case.case_number
+    code, out, _ = run(db_url, "user", "add", "lucia", "--role", "program_specialist")
+    assert out == "Added lucia (program specialist).\n"
+    for args, words in ((["case", "show", number], ("Caller's name", "Maria Gomez", "Parent/guardian", "Web form",
+                                                     "(213) 555-0142", "Inquiry (follow-up)", "Owning role",
+                                                     "program specialist", "Reportable", "yes")),
+                        (["case", "list"], ("Inquiry (follow-up)", "program specialist")),
+                        (["queue", "list"], ("Inquiry (follow-up)", "Not a referral")),
+                        (["user", "list"], ("program specialist",))):
+        code, out, err = run(db_url, *args)
+        assert code == 0, err
+        assert all(word in out for word in words), (args, [w for w in words if w not in out], out)
+        assert not any(code_ in out for code_ in CODES), (args, [c for c in CODES if c in out])
+    code, out, _ = run(db_url, "case", "show", number, "--json")  # (JSON keeps the stored codes)
+    assert json.loads(out)["owner_role"] == "program_specialist" and json.loads(out)["phone"] == "+12135550142"
