@@ -146,7 +146,7 @@ def _at_work(profile: Profile, user: Staff, now: datetime) -> None:
 def reassign_callback(uow: UnitOfWork, *, actor: Actor, profile: Profile, callback_id: int,
                       to_user: str) -> CallbackPublic:
     """Supervisors hand an absent colleague's callbacks to someone present (never to someone absent)."""
-    actor = authorise(uow, actor, "reassign")
+    actor = authorise(uow, actor, "reassign", asked="hand a callback on")
     row = _open(uow, callback_id)
     target = active_user(uow.session, to_user)
     if target.username == row.assigned_to:
