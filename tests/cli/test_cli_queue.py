@@ -64,3 +64,14 @@ def test_a_search_of_100000_characters_finds_nothing_or_is_refused_never_a_store
     assert [r["case_number"] for r in json.loads(out)["rows"]] == [number]
     code, out, _ = run(db_url, "case", "find", "Gomez", "--json")
     assert [c["case_number"] for c in json.loads(out)] == [number]
+
+
+def test_a_misspelt_assignee_is_refused_not_an_empty_queue(db_url: str, store: Store,
+                                                           staff: dict[str, Actor]) -> None:
+    # `case mine --user` and `callback list --user` refused a name that is no user; the queue said "0 of 0".
+    call(store, staff["supervisor"], caller_name="Caller", phone="2135550310", category="Enrollment")
+    code, out, err = run(db_url, "queue", "list", "--assignee", "sue.smith", "--json")
+    assert code == 1 and out == "" and err == "error: No user named 'sue.smith'.\n", err
+    for assignee in ("sue", "-"):
+        code, out, err = run(db_url, "queue", "list", "--assignee", assignee, "--json")
+        assert code == 0 and "total" in json.loads(out), err

@@ -20,7 +20,7 @@ from calldesk.models.case import QUEUE_FILTER_COLUMNS
 from calldesk.rules.case_numbers import full_case_number, is_case_number
 from calldesk.rules.contact import normalise_name
 from calldesk.rules.sla import SLA_STATES, SlaState, sla_bounds, sla_state
-from calldesk.store.db.users import Actor, actor_for
+from calldesk.store.db.users import Actor, actor_for, named_user
 from calldesk.store.db.visibility import scope, sees
 from calldesk.store.read.queries import _like_literal
 
@@ -220,6 +220,8 @@ def queue_page(session: Session, *, actor: Actor, now: datetime, filters: QueueF
     if sort not in SORTS:
         raise InvalidInput(f"Sort by one of: {', '.join(SORTS)}.", field="sort")
     column = SORTS[sort]
+    if filters.assignee not in (None, "", "-"):
+        named_user(session, filters.assignee)  # (a misspelt name would read as an empty queue: refused, as My work)
     where = _conditions(filters, viewer=viewer, now=now)
     few = _few_matches(session, where, filters, sort)
     forward = before is None and not last
