@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 
 import pytest
 
 from calldesk.cli import output
+from calldesk.models import utcnow
 from calldesk.store.db.store import Store
 from calldesk.store.db.users import Actor
 from tests.cli.test_cli import run
@@ -58,3 +60,20 @@ def test_stored_codes_read_in_words_in_case_show_list_queue_and_users(db_url: st
         assert not any(code_ in out for code_ in CODES), (args, [c for c in CODES if c in out])
     code, out, _ = run(db_url, "case", "show", number, "--json")  # (JSON keeps the stored codes)
     assert json.loads(out)["owner_role"] == "program_specialist" and json.loads(out)["phone"] == "+12135550142"
+
+
+def test_case_work_marks_each_passed_deadline_on_its_own_row(db_url: str, store: Store, staff: dict[str, Actor],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    # It listed "follow-up | end of Tue 8 Apr 2025" and then a second "follow-up | OVERDUE" row, and a passed
+    # resolution date with nothing to say it had passed.
+    monkeypatch.setattr(output.out, "width", 200)
+    late = call(store, staff["agent"], call_type="complaint", claim="The bus never came.",
+                opened_at=utcnow() - timedelta(days=40)).case.case_number
+    fresh = call(store, staff["agent"], caller_name="Rosa Diaz", phone="3105550199", call_type="complaint",
+                 claim="The bus was late.").case.case_number
+    code, out, err = run(db_url, "case", "work", late)
+    rows = [line for line in out.splitlines() if line.startswith("│ ")]
+    assert code == 0 and [r.split("│")[1].strip() for r in rows[:2]] == ["follow-up", "resolution"], out
+    assert all(r.rstrip(" │").endswith(", OVERDUE") for r in rows[:2]) and "│ OVERDUE" not in out, out
+    code, out, err = run(db_url, "case", "work", fresh)
+    assert code == 0 and "OVERDUE" not in out, out
