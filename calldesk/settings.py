@@ -88,4 +88,6 @@ def _problem(values: dict[str, Any]) -> tuple[str, str] | None:
                 return f"keymap.{wrong}", "must be text (the keys, e.g. \"f5\")"
         elif not isinstance(value, str):
             return name, "must be text"
+        elif name == "protocol" and not value.strip():
+            return name, "must name a protocol profile (lausd, area_offices, ...) or a .toml file, not be empty"
     return None

@@ -9,7 +9,10 @@ from typing import TYPE_CHECKING
 
 from calldesk.cli.output import print_table
 from calldesk.cli.times import due_text, moment_text
-from calldesk.rules.profile import Profile
+from calldesk.rules.history import FIELD_LABELS
+from calldesk.rules.profile import TIER_LABELS, Profile, role_label
+from calldesk.rules.shown import phone_words
+from calldesk.rules.vocabulary import choice_words
 
 if TYPE_CHECKING:
     from calldesk.store.read.search import CaseView
@@ -18,6 +21,33 @@ if TYPE_CHECKING:
 # The case's deadlines (the rest of its times are moments something happened).
 DEADLINES = frozenset({"respond_by", "acknowledge_by", "next_follow_up_by", "resolve_by", "resolve_max",
                        "next_deadline"})
+CHOICES = frozenset({"relationship", "preferred_contact", "channel", "source"})  # the intake form's fixed choices
+UNSHOWN = frozenset({"id"})  # the row's own key: no command takes it
+
+
+def field_name(name: str) -> str:
+    """A case field as its tab names it ("caller_name" -> "Caller's name"), for `case show`'s first column."""
+    label = FIELD_LABELS.get(name, name.replace("_", " "))
+    return label[:1].upper() + label[1:]
+
+
+def stored_words(name: str, value: object) -> str:
+    """A stored value of a case or a user as the desk says it: a tier, a role, a fixed choice and a yes/no in
+    words, a phone as the caller would write it; anything else as stored (the table makes it inert)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    text = str(value)
+    if name == "tier":
+        return TIER_LABELS.get(text, text)
+    if name in ("owner_role", "role"):
+        return role_label(text)
+    if name in CHOICES:
+        return choice_words(text)
+    if name == "phone":
+        return phone_words(text)
+    return text
 
 
 def print_case_view(profile: Profile, view: CaseView) -> None:
@@ -25,11 +55,11 @@ def print_case_view(profile: Profile, view: CaseView) -> None:
     case = view.case
     rows = []
     for key, value in case.model_dump().items():
-        if value in (None, "", False):
+        if value in (None, "", False) or key in UNSHOWN:
             continue
         if isinstance(value, datetime):
             value = due_text(profile, value) if key in DEADLINES else moment_text(profile, value)
-        rows.append((key, value))
+        rows.append((field_name(key), stored_words(key, value)))
     print_table(f"Case {case.case_number}", ["field", "value"], rows, whole=("field",))
     if view.follow_ups:
         print_table("Follow-ups", ["when", "by", "done", "pending"],

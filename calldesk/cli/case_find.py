@@ -8,7 +8,7 @@ import typer
 
 from calldesk.cli.cases import app
 from calldesk.cli.output import JSON, out, print_json, print_table, shown
-from calldesk.cli.refusals import refusals_exit
+from calldesk.cli.refusals import one_line, refusals_exit
 from calldesk.cli.running import run_read, run_service
 from calldesk.cli.times import agency_today, moment_text
 from calldesk.rules.calendar import calendar_for
@@ -37,7 +37,7 @@ def find(ctx: typer.Context, text: list[str] = typer.Argument(..., help="A case 
         print_json(cases)
         return
     if not cases:
-        out.print(f"No case matches '{shown(typed)}'.")
+        out.print(one_line(f"No case matches '{typed}'."))  # (a 100,000-character search is cut, said so)
         return
     print_table(f"Cases matching '{typed}'", ["case", "status", "opened", "caller", "type", "school"],
                 [(c.case_number, c.status, moment_text(profile, c.opened_at), c.caller_name, c.call_type, c.school)

@@ -12,14 +12,14 @@ from typing import Any
 
 import typer
 
-from calldesk.cli.case_display import print_case_view
+from calldesk.cli.case_display import print_case_view, stored_words
 from calldesk.cli.output import JSON, err, out, print_json, print_table, progress_reporter, shown
 from calldesk.cli.refusals import refusals_exit
 from calldesk.cli.running import read_signed_in, run_read, signed_in, store_profile
 from calldesk.cli.times import agency_today, due_text, moment_text
-from calldesk.rules.calendar import calendar_for
 from calldesk.errors import InvalidInput
 from calldesk.profiles import load_profile
+from calldesk.rules.calendar import calendar_for
 
 app = typer.Typer(help="Find, list, show, assign and import cases.", no_args_is_help=True)
 
@@ -46,7 +46,8 @@ def list_(ctx: typer.Context, as_json: bool = JSON,
                                      for c in cases], whole=("case", "opened", "closed"))
         return
     print_table(title, columns,
-                [(c.case_number, c.call_type, c.tier, c.owner_role, c.category, due_text(profile, c.next_deadline))
+                [(c.case_number, c.call_type, stored_words("tier", c.tier), stored_words("owner_role", c.owner_role),
+                  c.category, due_text(profile, c.next_deadline))
                  for c in cases], whole=("case", "next deadline"))
 
 

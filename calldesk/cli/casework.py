@@ -15,6 +15,7 @@ from calldesk.cli.refusals import refusals_exit
 from calldesk.cli.running import read_signed_in, run_service, store_profile
 from calldesk.cli.times import day_text, due_text, moment_text
 from calldesk.errors import InvalidInput
+from calldesk.models import utcnow
 from calldesk.output_files import checked_target, write_file
 from calldesk.rules.display import inert
 from calldesk.rules.typed_dates import typed_day
@@ -250,8 +251,14 @@ def work(ctx: typer.Context, number: str = NUMBER, as_json: bool = JSON) -> None
 def print_work(found: CaseWork, profile: Profile) -> None:
     from calldesk.store.services.clocks import clock_words
 
-    rows: list[tuple[str, str]] = [(what, when(profile, due)) for what, due in found.pending_clocks().items()]
+    # A deadline passed on an open case says so on its own row ("follow-up" once, not a second row of its own).
+    now, still_open = utcnow(), found.case.status == "open"
+    late = {what for what, due in found.pending_clocks().items() if still_open and due < now}
     if found.follow_up_overdue:
+        late.add("follow-up")
+    rows = [(what, f"{when(profile, due)}, OVERDUE" if what in late else when(profile, due))
+            for what, due in found.pending_clocks().items()]
+    if "follow-up" in late and "follow-up" not in found.pending_clocks():
         rows.append(("follow-up", "OVERDUE"))
     print_table(f"Case {found.case.case_number}: deadlines", ["clock", "due"], rows)
     print_table("Follow-ups", ["at", "by", "done", "pending"],

@@ -3,6 +3,7 @@ desk's letter dialog (calldesk.store.services.letters, calldesk.store.services.f
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +20,18 @@ MAX_TEXT_BYTES = 200_000
 
 
 def _text(path: Path | None) -> str | None:
-    """The letter's text from `path` (UTF-8), or None to keep the draft's (or start from the template)."""
+    """The letter's text from `path` (UTF-8), or None to keep the draft's (or start from the template). Only a
+    regular file is read, and never more than a letter's bytes: /dev/zero or a pipe would be read for ever."""
     if path is None:
         return None
     try:
-        if path.stat().st_size > MAX_TEXT_BYTES:
+        if not stat.S_ISREG(path.stat().st_mode):  # (before opening it: opening a named pipe waits for a writer)
+            raise InvalidInput(f"{path} is not a file of text (a folder, a device or a pipe?).", field="text_file")
+        with path.open(encoding="utf-8") as handle:
+            text = handle.read(MAX_TEXT_BYTES + 1)  # (characters: at least as many bytes)
+        if len(text.encode("utf-8")) > MAX_TEXT_BYTES:
             raise InvalidInput(f"{path} is larger than a letter ({MAX_TEXT_BYTES} bytes at most).", field="text_file")
-        return path.read_text(encoding="utf-8")
+        return text
     except UnicodeDecodeError:
         raise InvalidInput(f"{path} is not UTF-8 text.", field="text_file") from None
     except OSError as exc:

@@ -11,6 +11,7 @@ from calldesk.cli.output import JSON, out, print_json, print_table, report, show
 from calldesk.cli.refusals import refusals_exit
 from calldesk.cli.running import read_signed_in, run_service, signed_in, store_profile
 from calldesk.cli.spreadsheets import InertScreen, text_file
+from calldesk.cli.times import day_text, moment_text
 from calldesk.output_files import checked_target, replacing
 from calldesk.profiles import load_profile
 from calldesk.rules.display import json_text
@@ -30,14 +31,14 @@ def purge(ctx: typer.Context,
     from calldesk.store.services.retention import purge as run_purge
 
     before = typed_day(closed_before, "--closed-before", "closed_before")
-    result = run_service(ctx, lambda uow, actor, profile: run_purge(uow, actor=actor, profile=profile,
-                                                                    closed_before=before, dry_run=dry_run))
+    result, profile = run_service(ctx, lambda uow, actor, profile: (run_purge(
+        uow, actor=actor, profile=profile, closed_before=before, dry_run=dry_run), profile))
     if as_json:
         print_json({**asdict(result), "cases": result.cases})
         return
     verb = "Would purge" if dry_run else "Purged"
     detail = ", ".join(f"{n} {name}" for name, n in result.by_class.items())
-    out.print(f"{verb} {result.cases} case(s) closed before {result.closed_before} ({detail}); "
+    out.print(f"{verb} {result.cases} case(s) closed before {day_text(profile, before)} ({detail}); "
               f"{result.held} kept under a litigation hold; {result.attachments} attached letter(s); "
               f"{result.phone_events} phone event(s) past their retention.")
 
@@ -72,12 +73,14 @@ def hold_list(ctx: typer.Context, as_json: bool = JSON) -> None:
     """Every litigation hold."""
     from calldesk.store.services.retention import holds as list_holds
 
-    found = run_service(ctx, lambda uow, actor, _: list_holds(uow, actor=actor), readonly=True)
+    found, profile = run_service(ctx, lambda uow, actor, profile: (list_holds(uow, actor=actor), profile),
+                                 readonly=True)
     if as_json:
-        print_json(found)
+        print_json([{**h, "placed_at": h["placed_at"].isoformat(timespec="seconds")} for h in found])
         return
     print_table("Litigation holds", ["case", "reason", "placed by", "placed at"],
-                [(h["case"], h["reason"], h["placed_by"], h["placed_at"]) for h in found])
+                [(h["case"], h["reason"], h["placed_by"], moment_text(profile, h["placed_at"])) for h in found],
+                whole=("case",))
 
 
 @caller.command("export")

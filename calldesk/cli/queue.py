@@ -7,11 +7,13 @@ from typing import Any
 
 import typer
 
+from calldesk.cli.case_display import stored_words
 from calldesk.cli.output import JSON, out, print_json, print_table
 from calldesk.cli.refusals import refusals_exit
 from calldesk.cli.running import run_read
 from calldesk.cli.times import day_text, due_text
 from calldesk.models import utcnow
+from calldesk.rules.profile import role_label
 
 app = typer.Typer(help="The supervisor queue, trends and coverage, and the dashboard.", no_args_is_help=True)
 
@@ -50,7 +52,9 @@ def list_(ctx: typer.Context,
                 ["SLA", "case", "next deadline", "category", "tier", "assignee", "language", "source", "caller"],
                 [(f"{r.sla.symbol} {r.sla.label}", r.case_number,
                   due_text(profile, r.next_deadline),
-                  r.category, r.tier or r.call_type, r.assigned_to or "", r.language, r.source, r.caller_name)
+                  r.category, stored_words("tier", r.tier) or r.call_type.capitalize(),
+                  r.assigned_to or f"({role_label(r.owner_role)})", r.language, stored_words("source", r.source),
+                  r.caller_name)
                  for r in page.rows])
 
 

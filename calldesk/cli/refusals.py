@@ -36,7 +36,7 @@ def _refuse_out_of_range(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
                                f"stores is larger than {LARGEST_NUMBER}.", field=name)
 
 
-def _line(message: str, most: int = 1000) -> str:
+def one_line(message: str, most: int = 1000) -> str:
     """A refusal as printed: inert, and not longer than `most` characters (a 100,000-character value it quotes
     is cut, said so)."""
     said = shown(message)
@@ -53,12 +53,12 @@ def refusals_exit(func: Callable[P, R]) -> Callable[P, R]:
             _refuse_out_of_range(args, kwargs)
             return func(*args, **kwargs)
         except CalldeskError as exc:
-            err.print(f"[bold red]error:[/] {_line(exc.message)}")
+            err.print(f"[bold red]error:[/] {one_line(exc.message)}")
             raise typer.Exit(1) from None
         except ValidationError as exc:
             from calldesk.store.services.typed_fields import refusal_of
 
-            err.print(f"[bold red]error:[/] {_line(refusal_of(exc).message)}")
+            err.print(f"[bold red]error:[/] {one_line(refusal_of(exc).message)}")
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             raise typer.Exit(130) from None

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import typer
 
+from calldesk.errors import InvalidInput
 from calldesk.settings import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -31,6 +32,9 @@ class Options:
     protocol: str | None = None
 
     def settings(self) -> Settings:
+        if self.protocol is not None and not self.protocol.strip():  # (a store opened under "" is no protocol's)
+            raise InvalidInput("--protocol is empty: name a protocol profile (lausd, area_offices, ...) or a .toml "
+                               "file, or leave the option out.", field="protocol")
         return load_settings(database_url=self.db, protocol=self.protocol)
 
 

@@ -174,17 +174,32 @@ def respondent_add(ctx: typer.Context,
                                                        help="Read the password from standard input.")) -> None:
     """Give a respondent a web password (its argon2id hash kept in the store); on PostgreSQL their login (made by
     `db grant`) gets a new random password only the web front keeps, so it signs in as them."""
-    from calldesk.store.services.web_accounts import set_web_password
+    from calldesk.store.services.web_accounts import check_respondent, set_web_password
     from calldesk.store.services.web_logins import set_login_password
     from calldesk.web.accounts import new_login_password
     from calldesk.web.keys import web_home
 
-    password = sys.stdin.readline().rstrip("\n") if password_stdin else typer.prompt(
-        "Password", hide_input=True, confirmation_prompt=True)
     with signed_in(ctx, may="manage_web") as (store, admin):
+        with store.uow(readonly=True) as uow:  # (before the password is asked for: a refusal asks for nothing)
+            check_respondent(uow.session, name)
+        password = _password(password_stdin)
         with store.uow() as uow:
             set_web_password(uow, actor=admin, username=name, password=password)
         if store.backend == "postgresql":
             with store.uow() as uow:
                 set_login_password(uow, actor=admin, login=name, password=new_login_password(web_home(), name))
     out.print(f"{shown(name)} may sign in at /respond.", highlight=False)
+
+
+def _password(from_stdin: bool) -> str:
+    """The new password: the first line of standard input (read no further than a password's length: a device
+    or an endless stream is not read for ever), or typed twice, unseen, at a terminal."""
+    from calldesk.errors import InvalidInput
+    from calldesk.rules.web_accounts import PASSWORD_LENGTH
+
+    if from_stdin:
+        return sys.stdin.readline(PASSWORD_LENGTH[1] + 2).rstrip("\n")  # (one more: a longer one is refused)
+    if not sys.stdin.isatty():
+        raise InvalidInput("No terminal to type the password at: give it on standard input with --password-stdin.",
+                           field="password")
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))

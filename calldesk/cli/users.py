@@ -9,6 +9,7 @@ import typer
 from calldesk.cli.output import JSON, print_json, print_table, report, shown
 from calldesk.cli.refusals import refusals_exit
 from calldesk.cli.running import read_signed_in, run_service
+from calldesk.rules.profile import role_label
 
 if TYPE_CHECKING:
     from calldesk.models import UserPublic
@@ -17,7 +18,8 @@ app = typer.Typer(help="Manage who may use calldesk (admins only).", no_args_is_
 
 
 def _show(user: UserPublic, as_json: bool, verb: str) -> None:
-    report(user, as_json, f"{verb} {shown(user.username)} ({user.role}{'' if user.active else ', deactivated'}).")
+    report(user, as_json, f"{verb} {shown(user.username)} ({role_label(user.role)}"
+                          f"{'' if user.active else ', deactivated'}).")
 
 
 @app.command()
@@ -56,7 +58,8 @@ def list_(ctx: typer.Context, as_json: bool = JSON) -> None:
         print_json(users)
         return
     print_table("Users", ["user", "full name", "role", "active", "supervisor", "languages", "places"],
-                [(u.username, u.full_name, u.role, "yes" if u.active else "no", u.supervisor, u.languages, u.places)
+                [(u.username, u.full_name, role_label(u.role), "yes" if u.active else "no", u.supervisor, u.languages,
+                  u.places)
                  for u in users])
 
 

@@ -60,7 +60,7 @@ def not_before_opening(moment: datetime, *, opened_at: datetime, refused: str, f
     otherwise InvalidInput naming `field`: "`refused` before the case was opened (Wed 11 Dec 2024 08:09): give a
     later `later`." (`refused`: what cannot be, "The step cannot be done"; the opening in the agency's zone `tz`,
     its year when not `now`'s). The one rule for a time a person gives about a case (a step done, a plan step
-    due, a meeting, an appeal or a message received): nothing about a case comes before the call that opened it."""
+    due, a meeting, an appeal received): nothing about a case comes before the call that opened it."""
     if moment >= opened_at.replace(second=0, microsecond=0):
         return moment
     from calldesk.rules.shown import moment_words  # (with the calendar, loaded only when a time is refused)

@@ -4,29 +4,12 @@ from __future__ import annotations
 
 from calldesk.rules.consent import RELATIONSHIPS
 from calldesk.rules.profile import CALL_TYPES
-from calldesk.rules.vocabulary import CHANNELS, CONTACT_METHODS, SOURCES
-
-_SPECIAL = {
-    "parent_guardian": "Parent/guardian",
-    "school_staff": "School staff",
-    "community_member": "Community member",
-    "web_form": "Web form",
-    "walk_in": "Walk-in",
-    "none": "Not a referral",
-    "superintendent": "Superintendent's office",
-    "board": "The Board",
-    "ceo": "CEO's office",
-}
-
-
-def label(value: str) -> str:
-    """The words shown for a stored choice ("parent_guardian" -> "Parent/guardian")."""
-    return _SPECIAL.get(value, value.replace("_", " ").capitalize())
+from calldesk.rules.vocabulary import CHANNELS, CONTACT_METHODS, SOURCES, choice_words
 
 
 def options(values: tuple[str, ...]) -> list[tuple[str, str]]:
     """(label, value) pairs for a Select."""
-    return [(label(v), v) for v in values]
+    return [(choice_words(v), v) for v in values]
 
 
 RELATIONSHIP_OPTIONS = options(RELATIONSHIPS)

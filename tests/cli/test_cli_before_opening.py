@@ -1,11 +1,12 @@
 """A date typed about a case before the case was opened (`case step --on`, `case plan --step`, `case appeal
---received`, `callback add --case --received`) is refused in one line naming the opening, exit 1, nothing kept;
-the opening's own minute (or day) is taken. Both backends."""
+--received`) is refused in one line naming the opening, exit 1, nothing kept; the opening's own minute (or day) is
+taken. A message about the case (`callback add --case --received`) may have come in before it. Both backends."""
 
 from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 
 from tests.cli.test_cli import run
 from tests.cli.test_cli_escalation import OPENED, _case
@@ -54,16 +55,19 @@ def test_a_plan_step_due_before_the_case_was_opened_is_refused(db_url: str) -> N
     assert code == 0 and [row["step"] for row in json.loads(out)] == ["Meet"], err
 
 
-def test_an_appeal_or_a_message_received_before_the_case_was_opened_is_refused(db_url: str) -> None:
+def test_an_appeal_received_before_the_case_was_opened_is_refused_a_message_is_taken(db_url: str) -> None:
     number = _case(db_url, "area_offices", call_type="concern", category="Transportation", opened_at=OPENED)
     _refused(db_url, number, ["--protocol", "area_offices", "case", "appeal", number, "--reason", "Appeal",
                               "--received", "2026-11-27 10:00"],
              rf"The appeal cannot have been received {OPENING}: give a later time\.")
-    _refused(db_url, number, ["--protocol", "area_offices", "callback", "add", "--name", "Rosa", "--case", number,
-                              "--received", "2026-11-29 16:30"],
-             rf"A message about the case cannot have been received {OPENING}: give a later time\.")
-    code, out, _ = run(db_url, "--protocol", "area_offices", "callback", "list", "--json")
-    assert code == 0 and json.loads(out) == []
+    # A voicemail left on Sunday about the case opened on Monday: it was refused ("A message about the case cannot
+    # have been received before the case was opened"); it is the case's, due from its receipt.
     code, out, err = run(db_url, "--protocol", "area_offices", "callback", "add", "--name", "Rosa", "--case",
-                         number, "--received", "2026-11-30 16:30", "--json")
-    assert code == 0 and json.loads(out)["case_id"] is not None, err
+                         number, "--received", "2026-11-29 16:30", "--json")
+    assert code == 0, err
+    taken = json.loads(out)
+    # Sun 29 Nov 16:30 in New York (21:30 UTC), not urgent: due by the end of the next business day, Mon 30 Nov.
+    assert datetime.fromisoformat(taken["received_at"]) == datetime(2026, 11, 29, 21, 30, tzinfo=UTC)
+    assert datetime.fromisoformat(taken["due_at"]) == datetime(2026, 12, 1, 4, 59, 59, tzinfo=UTC)
+    code, out, _ = run(db_url, "--protocol", "area_offices", "case", "show", number, "--json")
+    assert taken["case_id"] == json.loads(out)["id"]

@@ -127,3 +127,17 @@ def test_the_callbacks_of_no_such_user_are_refused_not_an_empty_list(db_url: str
         assert out == ""
     code, out, err = run(db_url, "callback", "list", "--user", "ana", "--json")
     assert code == 0 and json.loads(out) == [], err
+
+
+def test_an_admin_is_told_what_she_asked_for_when_marking_someone_away_or_handing_a_callback_on(db_url: str) -> None:
+    # Both said "Only supervisors may reassign cases": neither is a case, and the admin had not asked to reassign one.
+    run(db_url, "user", "add", "ana", "--role", "agent")
+    run(db_url, "user", "add", "bob", "--role", "agent")
+    code, out, err = run(db_url, "callback", "add", "--name", "Rosa", "--for", "ana", "--json")
+    assert code == 0, err
+    code, _, err = run(db_url, "user", "absent", "ana")
+    _one_line_refusal(code, err, "Only supervisors may mark someone else away; you are signed in as an admin.")
+    code, _, err = run(db_url, "callback", "assign", str(json.loads(out)["id"]), "bob")
+    _one_line_refusal(code, err, "Only supervisors may hand a callback on; you are signed in as an admin.")
+    code, out, _ = run(db_url, "user", "list", "--json")
+    assert [u["absent_since"] for u in json.loads(out) if u["username"] == "ana"] == [None]

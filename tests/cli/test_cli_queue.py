@@ -41,3 +41,37 @@ def test_every_enumerated_filter_refuses_a_value_outside_its_set(db_url: str, st
     for option, value in [("--source", "none"), ("--tier", "inquiry_immediate"), ("--tier", "inquiry_followup")]:
         code, out, err = run(db_url, "queue", "list", option, value, "--json")
         assert code == 0 and "total" in json.loads(out), err
+
+
+def test_a_search_of_100000_characters_finds_nothing_or_is_refused_never_a_store_failure(
+        db_url: str, store: Store, staff: dict[str, Actor]) -> None:
+    # SQLite takes a LIKE of at most 50,000 bytes and an expression of at most 1,000 levels: `case find` and the
+    # queue's claim search said "The store cannot be used: LIKE or GLOB pattern too complex" (exit 1), and
+    # `case find` echoed all 100,000 characters back in its "No case matches" line.
+    number = call(store, staff["supervisor"], caller_name="Maria Gomez", phone="2135550142",
+                  category="Transportation", claim="The bus never came.").case.case_number
+    for typed in ("a" * 100_000, "a " * 30_000, "Maria " + "Gomez" * 20_000):
+        code, out, err = run(db_url, "case", "find", typed)
+        assert code == 0 and out.startswith(("No case matches 'a", "No case matches 'Maria")), err
+        assert len(out.strip().splitlines()) == 1 and len(out) < 1100 and out.rstrip().endswith("more characters)")
+        code, out, err = run(db_url, "case", "find", typed, "--json")
+        assert code == 0 and json.loads(out) == [], err
+    code, out, err = run(db_url, "queue", "list", "--search", "claim: " + "bus " * 25_000)
+    assert code == 1 and out == "" and err == "error: Search the claims for at most 1000 characters.\n", err
+    code, out, err = run(db_url, "queue", "list", "--search", "claim: " + "bus " * 250, "--json")
+    assert code == 0 and [r["case_number"] for r in json.loads(out)["rows"]] == [], err
+    code, out, _ = run(db_url, "queue", "list", "--search", "claim: bus never", "--json")
+    assert [r["case_number"] for r in json.loads(out)["rows"]] == [number]
+    code, out, _ = run(db_url, "case", "find", "Gomez", "--json")
+    assert [c["case_number"] for c in json.loads(out)] == [number]
+
+
+def test_a_misspelt_assignee_is_refused_not_an_empty_queue(db_url: str, store: Store,
+                                                           staff: dict[str, Actor]) -> None:
+    # `case mine --user` and `callback list --user` refused a name that is no user; the queue said "0 of 0".
+    call(store, staff["supervisor"], caller_name="Caller", phone="2135550310", category="Enrollment")
+    code, out, err = run(db_url, "queue", "list", "--assignee", "sue.smith", "--json")
+    assert code == 1 and out == "" and err == "error: No user named 'sue.smith'.\n", err
+    for assignee in ("sue", "-"):
+        code, out, err = run(db_url, "queue", "list", "--assignee", assignee, "--json")
+        assert code == 0 and "total" in json.loads(out), err

@@ -6,10 +6,10 @@ from datetime import date, datetime
 
 import pytest
 
+from calldesk.errors import InvalidInput
 from calldesk.profiles import load_profile
 from calldesk.rules.calendar import END_OF_DAY, calendar_for
 from calldesk.rules.callbacks import callback_due, covering_supervisor_needed
-from calldesk.errors import InvalidInput
 from calldesk.rules.escalation import appeal_deadline, escalation_step, next_escalation, plan_escalation
 from calldesk.rules.profile import Profile
 from tests.unit.conftest import la, ny

@@ -106,16 +106,17 @@ def _refuse_inactive(username: str, exists: bool, active: bool) -> None:
         raise UnknownUser(f"'{username}' has been deactivated; ask an admin to reactivate the account.")
 
 
-def authorise(uow: UnitOfWork, actor: Actor, action: str) -> Actor:
+def authorise(uow: UnitOfWork, actor: Actor, action: str, *, asked: str | None = None) -> Actor:
     """The first step of every service: the actor as the store knows them now (refused if unknown or
     deactivated since signing in; their current role, not the one they signed in with) may do `action`. The
     only active user of a store acts in every role (a one-person office). Read once a transaction: the services
-    one user action joins (a call's save opens the case, adds its callback...) ask again without a query."""
+    one user action joins (a call's save opens the case, adds its callback...) ask again without a query.
+    `asked`: what the refusal says they asked for, when it is not the action's own words."""
     current = uow.actors.get(actor.username)
     if current is None:
         current = uow.actors[actor.username] = actor_for(uow.session, actor.username)
     if not current.sole:
-        require(current.role, action)
+        require(current.role, action, asked=asked)
     return current
 
 
@@ -275,7 +276,7 @@ def set_absence(uow: UnitOfWork, *, actor: Actor, username: str, absent_since: d
     """Record that a user is away (their callbacks go to their supervisor after a day)."""
     current = actor_for(uow.session, actor.username)
     if current.username != username:
-        require(current.role, "reassign")
+        require(current.role, "reassign", asked="mark someone else away")
     user = named_user(uow.session, username)
     audit.record(uow.session, actor=actor.username, action="user.absence", entity="user",
                  entity_id=username, field="absent_since", old=user.absent_since, new=absent_since)

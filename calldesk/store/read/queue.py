@@ -20,7 +20,7 @@ from calldesk.models.case import QUEUE_FILTER_COLUMNS
 from calldesk.rules.case_numbers import full_case_number, is_case_number
 from calldesk.rules.contact import normalise_name
 from calldesk.rules.sla import SLA_STATES, SlaState, sla_bounds, sla_state
-from calldesk.store.db.users import Actor, actor_for
+from calldesk.store.db.users import Actor, actor_for, named_user
 from calldesk.store.db.visibility import scope, sees
 from calldesk.store.read.queries import _like_literal
 
@@ -140,6 +140,8 @@ def _conditions(filters: QueueFilter, *, viewer: Actor, now: datetime) -> list[C
         where.append(or_(span, T.late_clocks > 0) if filters.sla == "breached" else and_(span, T.late_clocks == 0))
     term = filters.search.strip()
     words = _claim_words(term)
+    if words is not None and len(words) > CLAIM_SEARCH_LIMIT:  # (SQLite takes a LIKE of at most 50,000 bytes)
+        raise InvalidInput(f"Search the claims for at most {CLAIM_SEARCH_LIMIT} characters.", field="search")
     if words is not None:
         # Asked for by name: the claim's words anywhere, a scan of the cases the other filters leave (about 2 s at
         # 1M cases with no filter; a text index would be a second copy of the claim to scrub on an abuse mark).
@@ -159,6 +161,7 @@ def _conditions(filters: QueueFilter, *, viewer: Actor, now: datetime) -> list[C
 
 
 CLAIM_SEARCH = "claim:"
+CLAIM_SEARCH_LIMIT = 1000  # words searched for in the claims: a sentence, not a whole claim pasted
 
 
 def _claim_words(term: str) -> str | None:
@@ -217,6 +220,8 @@ def queue_page(session: Session, *, actor: Actor, now: datetime, filters: QueueF
     if sort not in SORTS:
         raise InvalidInput(f"Sort by one of: {', '.join(SORTS)}.", field="sort")
     column = SORTS[sort]
+    if filters.assignee not in (None, "", "-"):
+        named_user(session, filters.assignee)  # (a misspelt name would read as an empty queue: refused, as My work)
     where = _conditions(filters, viewer=viewer, now=now)
     few = _few_matches(session, where, filters, sort)
     forward = before is None and not last

@@ -22,6 +22,7 @@ from calldesk.models import (
     Student,
     StudentPublic,
 )
+from calldesk.models.types import max_length
 from calldesk.rules.case_numbers import full_case_number, is_case_number
 from calldesk.rules.contact import name_words, phone_digits
 from calldesk.store.db.audit import HistoryEntry
@@ -32,6 +33,10 @@ from calldesk.store.read.one_case import get_case
 from calldesk.store.read.queries import follow_ups_for
 
 PHONE_LIKE = re.compile(r"^[\d\s().+\-]{7,}$")
+# Find compares what was typed with a case number, a phone, an email, a school and a name's words: a text longer
+# than the longest of them (the name's words) matches nothing, and is not sent (a LIKE of 100,000 characters, or
+# of 30,000 words, is more than SQLite takes: "pattern too complex", "expression tree too large").
+FINDABLE = max_length(Case, "caller_name_words")
 TOP = "\U0010ffff"  # the largest code point: `key >= p AND key < p + TOP` is a prefix match an index can serve
 
 
@@ -44,7 +49,7 @@ def later_words(text: str) -> ColumnElement[bool] | None:
     or None when `text` is no name (a case number, an email, a phone). A name's later words are no index's first
     key: the match is read from the words index alone (a covering scan, never the cases' rows)."""
     typed = " ".join(text.split())
-    if not typed or is_case_number(typed) or "@" in typed or PHONE_LIKE.match(typed):
+    if not typed or len(typed) > FINDABLE or is_case_number(typed) or "@" in typed or PHONE_LIKE.match(typed):
         return None
     words = name_words(typed)
     if not words:
@@ -58,7 +63,7 @@ def find_conditions(text: str, *, region: str = "US") -> list[ColumnElement[bool
     """What `text` may be, as indexed conditions: a case number, a phone typed any way, an email, the start of
     a caller's name, or the start of a school's name."""
     typed = " ".join(text.split())
-    if not typed:
+    if not typed or len(typed) > FINDABLE:
         return []
     if is_case_number(typed):
         return [col(Case.case_number) == full_case_number(typed), _prefix(Case.case_number, typed)]

@@ -26,7 +26,6 @@ from calldesk.store.db import audit
 from calldesk.store.db.uow import UnitOfWork
 from calldesk.store.db.users import Actor, Staff, active_user, authorise
 from calldesk.store.read.one_case import get_case
-from calldesk.store.services.cases import after_opening
 
 
 def add_callback(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CallbackCreate) -> CallbackPublic:
@@ -47,9 +46,9 @@ def _add_callback(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: Call
     owner = _present_user(uow.session, profile, data.assigned_to or actor.username, now, actor)
     if case is None and data.case_number:
         case = get_case(uow.session, data.case_number, viewer=actor, for_update=True)
-    if case is not None and data.received_at:
-        after_opening(case, received, refused="A message about the case cannot have been received",
-                      field="received_at")
+    # A message may have come in before its case was opened (a voicemail left at 8:05, typed in at 10:00 about the
+    # case a colleague opened at 9:00 from the same caller's email): it is due from when it was received, as every
+    # message is; refusing it would leave a later, untrue received time as the only way to link it to its case.
     case_id = case.id if case is not None else None
     if case is not None and not opened_now:
         case.updated_at = utcnow()  # bumps the case's version: a concurrent mark_abuse sees this callback
@@ -147,7 +146,7 @@ def _at_work(profile: Profile, user: Staff, now: datetime) -> None:
 def reassign_callback(uow: UnitOfWork, *, actor: Actor, profile: Profile, callback_id: int,
                       to_user: str) -> CallbackPublic:
     """Supervisors hand an absent colleague's callbacks to someone present (never to someone absent)."""
-    actor = authorise(uow, actor, "reassign")
+    actor = authorise(uow, actor, "reassign", asked="hand a callback on")
     row = _open(uow, callback_id)
     target = active_user(uow.session, to_user)
     if target.username == row.assigned_to:

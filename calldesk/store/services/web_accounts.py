@@ -53,7 +53,8 @@ def _hash_with(prefix: str, password: str) -> str | None:
         return None
 
 
-def _respondent(session: Session, username: str) -> None:
+def check_respondent(session: Session, username: str) -> None:
+    """InvalidInput (or NotFound) unless `username` is a respondent: the only users with a web password."""
     if not USERNAME.fullmatch(username or ""):
         raise InvalidInput(f"{username!r} is not a calldesk user name.", field="username")
     if actor_for(session, username).role != "respondent":
@@ -64,7 +65,7 @@ def _respondent(session: Session, username: str) -> None:
 def set_web_password(uow: UnitOfWork, *, actor: Actor, username: str, password: str) -> None:
     """Give respondent `username` a web password (its argon2id hash kept; their failures forgotten); admins."""
     authorise(uow, actor, "manage_web")
-    _respondent(uow.session, username)
+    check_respondent(uow.session, username)
     refusal = password_refusal(password)
     if refusal is not None:
         raise InvalidInput(refusal, field="password")
@@ -212,7 +213,7 @@ def import_web_files(uow: UnitOfWork, *, actor: Actor, accounts: dict[str, str],
     for username, hashed in sorted(accounts.items()):
         have = uow.session.exec(select(WebAccount.username).where(WebAccount.username == username)).first()
         try:
-            _respondent(uow.session, username)
+            check_respondent(uow.session, username)
         except InvalidInput:
             have = username
         if have is not None or not hashed.startswith("$argon2id$") or len(hashed) > 200:

@@ -1,0 +1,81 @@
+"""What a command reads besides its arguments (a letter's words from --text-file, a password from standard input)
+is read as far as it may be long, and only from a regular file: /dev/zero, a named pipe or an endless stream is
+refused in one line, at once, in a real process held to 1 GB of memory, the store unchanged (both backends)."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+from typing import IO
+
+from tests.cli.test_cli import run
+from tests.reliability.test_hostile_argv import ROOT
+
+MEMORY = 1 << 30
+
+
+def _held() -> None:  # (in the child: an endless read ends in a MemoryError, not in the machine's swap)
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
+
+
+def _real(db_url: str, *argv: str, stdin: IO[bytes] | int = subprocess.DEVNULL) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "calldesk.launch", "--db", db_url, *argv], cwd=ROOT, stdin=stdin,
+                          capture_output=True, text=True, timeout=60, preexec_fn=_held)
+
+
+def _one_line(done: subprocess.CompletedProcess[str], said: str) -> None:
+    assert done.returncode == 1 and done.stderr.startswith(f"error: {said}"), done.stderr[-500:]
+    assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stdout + done.stderr
+
+
+def _case(db_url: str, tmp_path: Path) -> str:
+    source = tmp_path / "call.json"
+    source.write_text('[{"caller_name": "Maria Gomez", "phone": "2135550142", "category": "Transportation", '
+                      '"call_type": "complaint", "claim": "The bus never came."}]')
+    code, _, err = run(db_url, "case", "import", str(source))
+    assert code == 0, err
+    return "2026-1"
+
+
+def test_a_letters_words_are_never_read_from_a_device_or_a_pipe(db_url: str, tmp_path: Path) -> None:
+    number = _case(db_url, tmp_path)
+    pipe = tmp_path / "words"
+    os.mkfifo(pipe)  # (opened, it would wait for a writer for ever)
+    for source in ("/dev/zero", str(pipe), str(tmp_path)):
+        _one_line(_real(db_url, "case", "letter", number, "submit", "--text-file", source),
+                  f"{source} is not a file of text")
+    big = tmp_path / "big.txt"
+    big.write_text("é" * 100_001, encoding="utf-8")  # 200,002 bytes
+    _one_line(_real(db_url, "case", "letter", number, "submit", "--text-file", str(big)),
+              f"{big} is larger than a letter (200000 bytes at most)")
+    code, out, _ = run(db_url, "case", "letter", number, "show")
+    assert code == 1 or "(no text drafted yet)" in out  # nothing drafted by the refusals
+
+
+def _respondent(db_url: str) -> None:
+    code, _, err = run(db_url, "user", "add", "rex", "--role", "respondent", "--places", "Roosevelt High")
+    assert code == 0, err
+
+
+def test_a_password_on_standard_input_is_read_no_further_than_a_password(db_url: str) -> None:
+    _respondent(db_url)
+    with open("/dev/zero", "rb") as endless:  # one line that never ends
+        _one_line(_real(db_url, "serve", "respondent", "add", "rex", "--password-stdin", stdin=endless),
+                  "A password has 12 to 200 characters.")
+    code, out, _ = run(db_url, "db", "check", "--json")
+    assert code == 0 and json.loads(out)["tables"]["webaccount"] == 0
+
+
+def test_a_password_is_asked_for_only_once_the_admin_may_set_it_and_only_at_a_terminal(db_url: str) -> None:
+    _respondent(db_url)
+    # No terminal and no --password-stdin: one line saying how, not Python's warning that the echo is on.
+    _one_line(_real(db_url, "serve", "respondent", "add", "rex"),
+              "No terminal to type the password at: give it on standard input with --password-stdin.")
+    # Someone who is no respondent: refused before any password is asked for.
+    done = _real(db_url, "serve", "respondent", "add", "nobody")
+    _one_line(done, "'nobody' is not a calldesk user")
+    assert "Password" not in done.stdout
