@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 from collections.abc import AsyncIterator
@@ -24,27 +25,31 @@ from starlette.routing import Route
 from calldesk.errors import PermissionDenied
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.profile import Profile
+from calldesk.rules.public_address import PublicAddress
 from calldesk.rules.web_form import WORDS, WebForm, WebRequest, form_of, visitor_language
 from calldesk.store.db.store import Store, open_store
 from calldesk.store.db.users import Actor
 from calldesk.store.services.web_accounts import SignIn, web_client, web_session, web_sign_in, web_sign_out
 from calldesk.store.services.web_requests import PublicStatus, Submitted, public_requests, public_status, submit_request
 from calldesk.web.accounts import login_password
-from calldesk.web.guards import Csrf, RateLimit, SecurityHeaders
+from calldesk.web.guards import Csrf, RateLimit, SecurityHeaders, TrustedHost
 from calldesk.web.keys import web_secret
 
 TEMPLATES = Path(__file__).parent / "templates"
 SERVE_ENV = "CALLDESK_WEB_SERVE"  # a worker's settings, from `calldesk serve --workers N`
 LANG_COOKIE = "calldesk_lang"  # the language the visitor chose on the form, for the pages that follow
+LOG = logging.getLogger("calldesk.web")
 
 
 @dataclass
 class WebFront:
-    """What every page needs: the store, the protocol, the process's own calldesk user, the secrets and guards."""
+    """What every page needs: the store, the protocol, the public address (links, the hosts served), the process's
+    own calldesk user, the secrets and guards."""
 
     store: Store
     profile: Profile
     home: Path
+    public: PublicAddress
     rate_per_minute: int = 10
     secret: bytes = b""
     actor: Actor | None = None
@@ -106,12 +111,15 @@ class WebFront:
         html = self.templates.get_template(name).render(agency=self.agency, day=self.day, **values)
         return HTMLResponse(html, status_code=status)
 
-    def refusal(self, lang: str, status: int, title: str, sentence: str, *, why: str | None = None) -> HTMLResponse:
-        """A refusal page in the visitor's language: the words `title` and `sentence` of the word table."""
+    def refusal(self, lang: str, status: int, title: str, sentence: str, *, why: str | None = None,
+                form: str = "/request") -> HTMLResponse:
+        """A refusal page in the visitor's language: the words `title` and `sentence` of the word table; `form`:
+        where its link to the form goes."""
         if why is not None:
             self.count(why)
         words = WORDS[lang]
-        page = self.page("message.html", status, lang=lang, page_title=words[title], message=words[sentence])
+        page = self.page("message.html", status, lang=lang, page_title=words[title], message=words[sentence],
+                         form=form)
         if status == 429:
             page.headers["Retry-After"] = "60"  # the rate limit's window, in seconds
         return page
@@ -219,6 +227,25 @@ def _handlers(front: WebFront) -> dict[Any, Any]:
     return {404: not_found, 405: not_found, Exception: failed}
 
 
+def _wrong_host(front: WebFront) -> Any:
+    """The answer to a request naming a host the web front does not serve: refused (400), in the visitor's language
+    or JSON under /open311/, with a link to the form at the public address; the first is logged, to show a proxy
+    whose name is not `calldesk serve --public-url`'s."""
+
+    def refuse(request: Request) -> Response:
+        if "host" not in front.refused:
+            LOG.warning("Refused a request naming host %r: this web front serves %s (calldesk serve --public-url).",
+                        request.headers.get("host", "")[:100], front.public.origin)
+        front.count("host")
+        if request.url.path.startswith("/open311/"):
+            return JSONResponse([{"code": 400, "description": f"This site is {front.public.origin}."}],
+                                status_code=400)
+        return front.refusal(language_asked(request), 400, "refused", "wrong_host",
+                             form=front.public.link("/request"))
+
+    return refuse
+
+
 def create_app(front: WebFront, *, threads: int = 10) -> Any:
     """The ASGI app serving `front`, doing store work in at most `threads` threads at once."""
     from calldesk.web import open311, pages, respond
@@ -232,16 +259,17 @@ def create_app(front: WebFront, *, threads: int = 10) -> Any:
     routes = [Route("/static/form.css", _css), *pages.routes(front), *open311.routes(front),
               *respond.routes(front)]
     app = Starlette(routes=routes, exception_handlers=_handlers(front), lifespan=lifespan)
-    return SecurityHeaders(app)
+    return SecurityHeaders(TrustedHost(app, front.public.answers, _wrong_host(front)))
 
 
 def from_environment() -> Any:
     """The app of one worker process of `calldesk serve --workers N`: its own store connections, the settings
-    handed down by the parent in SERVE_ENV (the store, protocol, web folder, rate and threads)."""
+    handed down by the parent in SERVE_ENV (the store, protocol, web folder, public address, rate and threads)."""
     from calldesk.profiles import load_profile
 
     settings = json.loads(os.environ[SERVE_ENV])
     store = open_store(settings["url"], create=False, migrate=False, protocol=settings["protocol"])
+    public = PublicAddress(settings["origin"], frozenset(settings["hosts"]))
     front = WebFront(store=store, profile=load_profile(settings["protocol"]), home=Path(settings["home"]),
-                     rate_per_minute=settings["rate"])
+                     public=public, rate_per_minute=settings["rate"])
     return create_app(front, threads=settings["threads"])

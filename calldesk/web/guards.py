@@ -1,5 +1,5 @@
-"""What guards every request of the web front: security headers, a size limit on bodies, a per-address rate
-limit on submissions, CSRF tokens on forms, and errors shown without a trace."""
+"""What guards every request of the web front: security headers, the host names it answers to, a size limit on
+bodies, a per-address rate limit on submissions, CSRF tokens on forms, and errors shown without a trace."""
 
 from __future__ import annotations
 
@@ -7,10 +7,13 @@ import secrets
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from urllib.parse import parse_qs
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from starlette.datastructures import Headers
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 HEADERS = [
@@ -54,6 +57,21 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+class TrustedHost:
+    """Answers a request whose Host header names a host `answers` does not take with `refusal`'s response: the
+    web front serves its public address only (a forged Host is refused, never echoed in a link)."""
+
+    def __init__(self, app: ASGIApp, answers: Callable[[str | None], bool],
+                 refusal: Callable[[Request], Response]) -> None:
+        self.app, self.answers, self.refusal = app, answers, refusal
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not self.answers(Headers(scope=scope).get("host")):
+            await self.refusal(Request(scope))(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
 
 
 async def read_body(request: Request, limit: int) -> bytes:

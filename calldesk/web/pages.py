@@ -68,7 +68,9 @@ def routes(front: WebFront) -> list[Route]:
             return form_page(request, lang, kept, {field: sentence}, 400)
         except CalldeskError:
             return front.refusal(lang, 400, "refused", "not_accepted", why="refused")
-        link = f"{request.base_url}status/{submitted.case_number}/{status_token(front.secret, submitted.case_number)}"
+        # From the configured public address, never the request's Host header (a forged one would name its site).
+        token = status_token(front.secret, submitted.case_number)
+        link = front.public.link(f"/status/{submitted.case_number}/{token}")
         return front.page("received.html", 200, lang=lang, w=WORDS[lang], page_title=WORDS[lang]["thanks"],
                           number=submitted.case_number, link=f"{link}?lang={lang}", abuse=submitted.abuse_suspected)
 
