@@ -67,6 +67,7 @@ WORDS: dict[str, dict[str, str]] = {
         "not_accepted": "The form could not be accepted.",
         "unknown_fields": "The form has fields this site does not know.",
         "wrong_host": "This site is not served at the address your browser asked for. Please use the link below.",
+        "not_allowed": "This page cannot be used that way. Please use the form on this site.",
         "not_found": "There is no page at this address. Please check the link you were given.",
         "failed": "Sorry, something went wrong on our side. Please try again later.",
         "err_invalid": "This value cannot be accepted.",
@@ -105,6 +106,7 @@ WORDS: dict[str, dict[str, str]] = {
         "unknown_fields": "El formulario tiene campos que este sitio no conoce.",
         "wrong_host": ("Este sitio no se sirve en la dirección que pidió su navegador. Por favor use el enlace de "
                        "abajo."),
+        "not_allowed": "Esta página no se puede usar de esa manera. Por favor use el formulario de este sitio.",
         "not_found": "No hay ninguna página en esta dirección. Por favor revise el enlace que recibió.",
         "failed": "Lo sentimos, algo salió mal de nuestro lado. Por favor inténtelo más tarde.",
         "err_invalid": "Este valor no se puede aceptar.",

@@ -20,7 +20,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Match, Route
 
 from calldesk.errors import PermissionDenied
 from calldesk.rules.calendar import calendar_for
@@ -207,7 +207,7 @@ def _plain(lang: str, status: int, title: str, sentence: str) -> HTMLResponse:
 
 
 def _handlers(front: WebFront) -> dict[Any, Any]:
-    """The not-found and failure pages, in the visitor's language (JSON under /open311/)."""
+    """The not-found, wrong-method and failure pages, in the visitor's language (JSON under /open311/)."""
 
     async def not_found(request: Request, exc: Exception) -> Response:
         if request.url.path.startswith("/open311/"):
@@ -224,7 +224,19 @@ def _handlers(front: WebFront) -> dict[Any, Any]:
         except Exception:
             return _plain(lang, 500, "failed_title", "failed")
 
-    return {404: not_found, 405: not_found, Exception: failed}
+    async def not_allowed(request: Request, exc: Exception) -> Response:
+        # Allow: the methods of every route at this path (Starlette's names only the first route's).
+        allow = {"Allow": ", ".join(sorted({method for route in request.app.routes
+                                            if route.matches(request.scope)[0] is not Match.NONE
+                                            for method in getattr(route, "methods", None) or ()}))}
+        if request.url.path.startswith("/open311/"):
+            return JSONResponse([{"code": 405, "description": f"{request.method[:20]} is not taken here; "
+                                  f"{allow['Allow']} are."}], status_code=405, headers=allow)
+        page = front.refusal(language_asked(request), 405, "refused", "not_allowed")
+        page.headers.update(allow)
+        return page
+
+    return {404: not_found, 405: not_allowed, Exception: failed}
 
 
 def _wrong_host(front: WebFront) -> Any:

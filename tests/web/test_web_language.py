@@ -50,10 +50,11 @@ def test_every_refusal_in_the_visitors_language(store: Store, tmp_path: Path, la
                 "size": (413, "refused", "too_large"), "fields": (400, "refused", "unknown_fields"),
                 "type": (415, "refused", "not_form"), "form": (400, "refused", "unreadable"),
                 "not found": (404, "not_found_title", "not_found"), "status": (404, "not_found_title", "not_found"),
-                "method": (404, "not_found_title", "not_found")}
+                "method": (405, "refused", "not_allowed")}
     for why, (code, title, sentence) in expected.items():
         assert answers[why].status_code == code, why
         _says(answers[why], lang, title, sentence)
+    assert answers["method"].headers["allow"] == "GET, HEAD, POST"
     # Form errors: the form again, in the language, each error tied to its field.
     assert invalid.status_code == 400 and f'<html lang="{lang}">' in invalid.text
     assert WORDS[lang]["errors"] in invalid.text
@@ -80,6 +81,32 @@ def test_the_server_error_page_in_the_visitors_language(store: Store, tmp_path: 
     assert broken.status_code == 500
     _says(broken, lang, "failed_title", "failed")
     assert "profile" not in broken.text and "NoneType" not in broken.text
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_wrong_method_is_405_naming_the_methods_taken(store: Store, tmp_path: Path, lang: str) -> None:
+    """A known address asked with a method it does not take: 405 and Allow listing every method taken there (of
+    all its routes), a page in the visitor's language, or JSON under /open311/; an unknown address stays 404."""
+    with serving(store, tmp_path / "web") as served, served.client() as client:
+        pages = {path: client.request(method, f"{path}?lang={lang}") for method, path in (
+            ("PUT", "/request"), ("GET", "/respond/sign-out"), ("DELETE", "/respond/case/AO-2026-0001"),
+            ("OPTIONS", f"/status/AO-2026-0001/{'0' * 32}"), ("POST", "/static/form.css"))}
+        v2 = {path: client.request(method, f"/open311/v2/{path}") for method, path in (
+            ("DELETE", "requests.json"), ("POST", "services.json"), ("PUT", "requests/AO-2026-0001.json"))}
+        unknown = client.put(f"/no-such-page?lang={lang}")
+    assert {path: (a.status_code, a.headers.get("allow")) for path, a in pages.items()} == {
+        "/request": (405, "GET, HEAD, POST"), "/respond/sign-out": (405, "POST"),
+        "/respond/case/AO-2026-0001": (405, "GET, HEAD, POST"),
+        f"/status/AO-2026-0001/{'0' * 32}": (405, "GET, HEAD"), "/static/form.css": (405, "GET, HEAD")}
+    for answer in pages.values():
+        _says(answer, lang, "refused", "not_allowed")
+    assert {path: (a.status_code, a.headers.get("allow"), a.headers["content-type"]) for path, a in v2.items()} == {
+        "requests.json": (405, "GET, HEAD, POST", "application/json"),
+        "services.json": (405, "GET, HEAD", "application/json"),
+        "requests/AO-2026-0001.json": (405, "GET, HEAD", "application/json")}
+    assert v2["requests.json"].json() == [{"code": 405, "description": "DELETE is not taken here; GET, HEAD, POST "
+                                                                       "are."}]
+    assert unknown.status_code == 404 and "allow" not in unknown.headers
 
 
 def test_the_cookie_the_form_sets_carries_spanish_to_later_pages(store: Store, tmp_path: Path) -> None:
