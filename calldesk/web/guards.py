@@ -39,6 +39,13 @@ class BadForm(Exception):
     """A body that is not a urlencoded form in UTF-8."""
 
 
+class NotForm(Exception):
+    """A body whose Content-Type is not a urlencoded form's."""
+
+
+FORM_TYPE = "application/x-www-form-urlencoded"
+
+
 class SecurityHeaders:
     """Adds the security headers to every response (pure ASGI: streaming and errors included)."""
 
@@ -97,6 +104,14 @@ def parse_form(body: bytes) -> dict[str, str]:
     except (UnicodeDecodeError, ValueError):
         raise BadForm() from None
     return {key: values[0] for key, values in parsed.items()}
+
+
+async def read_form(request: Request, limit: int) -> dict[str, str]:
+    """A submitted form's fields (parse_form): NotForm if its Content-Type (a media type: any case) is not a
+    urlencoded form's, TooLarge past `limit` bytes, BadForm if it is not one in UTF-8."""
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != FORM_TYPE:
+        raise NotForm()
+    return parse_form(await read_body(request, limit))
 
 
 def client_address(request: Request) -> str:

@@ -17,7 +17,7 @@ from calldesk.rules.typed_dates import check_year
 from calldesk.rules.web_form import BODY_LIMIT, check_request
 from calldesk.store.services.web_requests import PublicStatus
 from calldesk.web.app import WebFront
-from calldesk.web.guards import BadForm, TooLarge, parse_form, read_body
+from calldesk.web.guards import BadForm, NotForm, TooLarge, read_form
 
 PREFIX = "/open311/v2"
 
@@ -70,7 +70,10 @@ def routes(front: WebFront) -> list[Route]:
             front.count("rate")
             return _error(429, "Too many requests; try again in a minute.")
         try:
-            values = parse_form(await read_body(request, BODY_LIMIT))
+            values = await read_form(request, BODY_LIMIT)
+        except NotForm:
+            front.count("type")
+            return _error(415, "The body must be application/x-www-form-urlencoded UTF-8 (GeoReport v2 POST).")
         except TooLarge:
             front.count("size")
             return _error(413, "The request is too large.")

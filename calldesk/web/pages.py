@@ -9,7 +9,7 @@ from starlette.routing import Route
 from calldesk.errors import CalldeskError, InvalidInput, NotFound
 from calldesk.rules.web_form import BODY_LIMIT, CALL_TYPES, FIELDS, HONEYPOT, WORDS, check_request, form_client_id
 from calldesk.web.app import LANG_COOKIE, WebFront, language_asked
-from calldesk.web.guards import CSRF_COOKIE, BadForm, TooLarge, client_address, parse_form, read_body
+from calldesk.web.guards import CSRF_COOKIE, BadForm, NotForm, TooLarge, client_address, read_form
 from calldesk.web.keys import status_token, status_token_ok
 
 LABELS = ("caller_name", "phone", "email", "preferred_contact", "school", "tried_school", "tried_school_with",
@@ -37,10 +37,10 @@ def routes(front: WebFront) -> list[Route]:
         lang = language_asked(request)
         if not front.rate.allow(client_address(request)):
             return front.refusal(lang, 429, "refused", "too_many", why="rate")
-        if request.headers.get("content-type", "").split(";")[0].strip() != "application/x-www-form-urlencoded":
-            return front.refusal(lang, 415, "refused", "not_form", why="type")
         try:
-            values = parse_form(await read_body(request, BODY_LIMIT))
+            values = await read_form(request, BODY_LIMIT)
+        except NotForm:
+            return front.refusal(lang, 415, "refused", "not_form", why="type")
         except TooLarge:
             return front.refusal(lang, 413, "refused", "too_large", why="size")
         except BadForm:

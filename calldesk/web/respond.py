@@ -24,7 +24,7 @@ from calldesk.store.services.follow_ups_resolution import set_resolution
 from calldesk.store.services.typed_fields import build
 from calldesk.web.accounts import SESSION_COOKIE, SESSION_SECONDS, Sessions
 from calldesk.web.app import WebFront
-from calldesk.web.guards import CSRF_COOKIE, BadForm, TooLarge, client_address, parse_form, read_body
+from calldesk.web.guards import CSRF_COOKIE, BadForm, NotForm, TooLarge, client_address, read_form
 
 # Each form's fields and their most characters: the store's own limits (the models' max_length, the password rule,
 # the web's narrative limit); a field outside them is refused, as the public form refuses one.
@@ -64,7 +64,9 @@ def routes(front: WebFront) -> list[Route]:
         """The form's values; Refused when the body is longer than `fields` full can be, unreadable, not from
         this site, or carries a field the form does not have."""
         try:
-            values = parse_form(await read_body(request, body_limit(fields)))
+            values = await read_form(request, body_limit(fields))
+        except NotForm:
+            raise Refused(415, EN["not_form"], "type") from None
         except TooLarge:
             raise Refused(413, EN["too_large"], "size") from None
         except BadForm:

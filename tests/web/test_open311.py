@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 from sqlmodel import func, select
 
 from calldesk.models import Case
@@ -95,3 +96,31 @@ def test_dates_past_the_calendars_ends_are_refused_not_failed(store: Store, staf
     assert "out of range for start_date" in answers[0].json()[0]["description"]
     assert "out of range for end_date" in answers[1].json()[0]["description"]
     assert fine.status_code == 200 and fine.json() == []
+
+
+def test_a_body_that_is_not_a_urlencoded_form_is_refused(store: Store, staff: dict[str, Actor],
+                                                         tmp_path: Path) -> None:
+    """GeoReport v2 posts a urlencoded form: any other body is 415, whatever it holds (a text/plain body or one
+    without a type was taken as a form, a multipart or JSON one answered as unreadable, 400); the media type's case
+    does not matter."""
+    with store.uow() as uow:
+        key = add_web_key(uow, actor=staff["admin"], name="city311")
+    form = httpx.QueryParams({**POST, "api_key": key})
+    with serving(store, tmp_path / "web") as served, served.client() as client:
+        refused = [client.post(f"{V2}/requests.json", content=str(form).encode(), headers={"content-type": kind})
+                   for kind in ("text/plain", "")]
+        refused += [client.post(f"{V2}/requests.json", data={**POST, "api_key": key},
+                                files={"media": ("photo.jpg", b"\xff\xd8")}),
+                    client.post(f"{V2}/requests.json", json={**POST, "api_key": key})]
+        stored = _count(store)
+        capitals = client.post(f"{V2}/requests.json", content=str(form).encode(),
+                               headers={"content-type": "Application/X-WWW-Form-Urlencoded; charset=UTF-8"})
+        counted = dict(served.front.refused)
+    assert [r.status_code for r in refused] == [415, 415, 415, 415] and stored == 0
+    assert all("x-www-form-urlencoded" in r.json()[0]["description"] for r in refused)
+    assert capitals.status_code == 201 and _count(store) == 1 and counted == {"type": 4}
+
+
+def _count(store: Store) -> int:
+    with store.uow(readonly=True) as uow:
+        return uow.session.exec(select(func.count()).select_from(Case)).one()

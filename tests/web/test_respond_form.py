@@ -129,6 +129,9 @@ def _form_holds_the_stores_limits(client: httpx.Client, rex: str, owner: Store) 
     extra = _post(client, number, response="Papers re-filed.", outcome="Done", assigned_to="rex")
     assert extra.status_code == 400 and "fields this site does not know" in extra.text
     assert "Papers re-filed.</textarea>" in _box(extra, "response")
+    page = client.get(f"/respond/case/{number}")
+    as_json = client.post(f"/respond/case/{number}", json={"csrf": _token(page), "response": "Papers re-filed."})
+    assert as_json.status_code == 415 and "must be sent with the form on this site" in as_json.text
     assert _saved(owner, number) is None  # nothing of it was saved
     # The longest response in the widest characters fits the body (not "expired"); a longer body says so.
     wide = "ñ" * (NARRATIVE_LIMIT - 1000)

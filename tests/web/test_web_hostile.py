@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 from sqlmodel import func, select
 
 from calldesk.models import Case
@@ -92,3 +93,12 @@ def test_a_status_link_of_any_characters_is_not_found(store: Store, tmp_path: Pa
     for answer in answers:
         assert answer.status_code == 404 and "No hay ninguna página en esta dirección." in answer.text
     assert odd_number.status_code == 404 and after.status_code == 200
+
+
+def test_a_forms_media_type_is_read_in_any_case(store: Store, staff: dict[str, Actor], tmp_path: Path) -> None:
+    """A media type is case-insensitive (RFC 9110): a form sent as Application/X-WWW-Form-Urlencoded is a form."""
+    with serving(store, tmp_path / "web") as served, served.client() as client:
+        token = csrf_of(client)
+        sent = client.post("/request", content=str(httpx.QueryParams({**ANN, "csrf": token})).encode(),
+                           headers={"content-type": "Application/X-WWW-Form-Urlencoded; Charset=UTF-8"})
+    assert sent.status_code == 200 and 'id="request-number"' in sent.text and _cases(store) == 1
