@@ -16,6 +16,10 @@ POST_FIELDS = frozenset({"api_key", "jurisdiction_id", "service_code", "lat", "l
 GET_FIELDS = frozenset({"api_key", "jurisdiction_id", "service_request_id", "service_code", "start_date",
                         "end_date", "status"})
 STATUSES = ("open", "closed")
+# The Service Request form's fields a POST fills (check_post), by the GeoReport v2 arguments they come from: a
+# refusal names what the client sent.
+SENT_AS = {"caller_name": "first_name and last_name", "phone": "phone", "email": "email",
+           "school": "address_string", "category": "service_code", "claim": "description"}
 _LAT_LONG = re.compile(r"-?\d{1,3}(\.\d{1,12})?")
 
 

@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from calldesk.errors import CalldeskError, InvalidInput, NotFound
-from calldesk.rules.open311 import GET_FIELDS, STATUSES, category_of, check_post, service_code, services
+from calldesk.rules.open311 import GET_FIELDS, SENT_AS, STATUSES, category_of, check_post, service_code, services
 from calldesk.rules.typed_dates import check_year
 from calldesk.rules.web_form import BODY_LIMIT, check_request
 from calldesk.store.services.web_requests import PublicStatus
@@ -90,7 +90,7 @@ def routes(front: WebFront) -> list[Route]:
         if checked.errors:
             front.count("invalid")
             name, sentence = next(iter(checked.errors.items()))
-            return _error(400, f"{name}: {sentence}")
+            return _error(400, f"{SENT_AS.get(name, name)}: {sentence}")
         try:
             submitted = await front.submit(checked)
         except CalldeskError as exc:

@@ -124,3 +124,25 @@ def test_a_body_that_is_not_a_urlencoded_form_is_refused(store: Store, staff: di
 def _count(store: Store) -> int:
     with store.uow(readonly=True) as uow:
         return uow.session.exec(select(func.count()).select_from(Case)).one()
+
+
+def test_a_refused_post_names_the_georeport_argument_sent(store: Store, staff: dict[str, Actor],
+                                                          tmp_path: Path) -> None:
+    """A value the form's check refuses is named by the GeoReport v2 argument the client sent (it was named by the
+    form's own field: "claim" for a description, "caller_name" for the names)."""
+    with store.uow() as uow:
+        key = add_web_key(uow, actor=staff["admin"], name="city311")
+    sent = {"description": "d" * 4001, "first_name": "f" * 200, "address_string": "a" * 201}
+    with serving(store, tmp_path / "web") as served, served.client() as client:
+        said = {name: client.post(f"{V2}/requests.json", data={**POST, "api_key": key, name: value}).json()
+                for name, value in sent.items()}
+        nul = client.post(f"{V2}/requests.json", data={**POST, "api_key": key, "description": "bus\x00late"}).json()
+        no_way = client.post(f"{V2}/requests.json", data={**POST, "api_key": key, "phone": "", "email": ""}).json()
+    assert said == {"description": [{"code": 400, "description": "description: This is longer than 4000 characters."}],
+                    "first_name": [{"code": 400, "description": "first_name and last_name: This is longer than 200 "
+                                                                "characters."}],
+                    "address_string": [{"code": 400, "description": "address_string: This is longer than 200 "
+                                                                    "characters."}]}
+    assert nul[0]["description"] == "description: This contains characters that cannot be stored."
+    assert no_way[0]["description"] == "phone: Give a phone number or an email address."
+    assert _count(store) == 0
