@@ -39,6 +39,27 @@ def category_of(profile: Profile, code: str) -> str | None:
     return next((c.name for c in profile.categories if service_code(c.name) == code), None)
 
 
+def listed(text: str) -> list[str]:
+    """A GeoReport v2 argument "declared multiple times, comma delimited": its values, blanks dropped."""
+    return [one.strip() for one in text.split(",") if one.strip()]
+
+
+def get_filters(profile: Profile, values: Mapping[str, str]) -> tuple[list[str], str | None, str | None]:
+    """GET Service Requests' service_code and status lists as (categories, status) to search by (empty, None:
+    any), or a refusal in one sentence as the third."""
+    categories = []
+    for code in listed(values.get("service_code", "")):
+        category = category_of(profile, code)
+        if category is None:
+            return [], None, (f"service_code {code[:60]!r} is not one of this jurisdiction's services "
+                              "(GET services.json).")
+        categories.append(category)
+    statuses = set(listed(values.get("status", "")))
+    if statuses - set(STATUSES):
+        return [], None, "status is open or closed (or both, comma delimited)."
+    return categories, statuses.pop() if len(statuses) == 1 else None, None
+
+
 def check_post(profile: Profile, values: Mapping[str, str]) -> tuple[dict[str, str], str | None]:
     """The Service Request form's values for a GeoReport v2 POST, or a refusal in one sentence."""
     unknown = sorted(set(values) - POST_FIELDS)

@@ -133,8 +133,8 @@ class WebFront:
         return await run_in_threadpool(self._status, number)
 
     async def requests(self, since: datetime | None, until: datetime | None, status: str | None,
-                       numbers: list[str]) -> list[PublicStatus]:
-        return await run_in_threadpool(self._requests, since, until, status, numbers)
+                       numbers: list[str], categories: list[str]) -> list[PublicStatus]:
+        return await run_in_threadpool(self._requests, since, until, status, numbers, categories)
 
     async def sign_in(self, username: str, password: str) -> SignIn:
         """A respondent's sign-in checked, and counted, by the store (argon2 work: in a worker thread)."""
@@ -183,11 +183,11 @@ class WebFront:
             return public_status(uow.session, viewer=self.actor, case_number=number)
 
     def _requests(self, since: datetime | None, until: datetime | None, status: str | None,
-                  numbers: list[str]) -> list[PublicStatus]:
+                  numbers: list[str], categories: list[str]) -> list[PublicStatus]:
         assert self.actor is not None
         with self.store.uow(readonly=True) as uow:
             return public_requests(uow.session, viewer=self.actor, since=since, until=until, status=status,
-                                   numbers=numbers)
+                                   numbers=numbers, categories=categories)
 
 
 def _css(request: Request) -> Response:

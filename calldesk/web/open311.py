@@ -12,7 +12,16 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from calldesk.errors import CalldeskError, InvalidInput, NotFound
-from calldesk.rules.open311 import GET_FIELDS, SENT_AS, STATUSES, category_of, check_post, service_code, services
+from calldesk.rules.open311 import (
+    GET_FIELDS,
+    SENT_AS,
+    category_of,
+    check_post,
+    get_filters,
+    listed,
+    service_code,
+    services,
+)
 from calldesk.rules.typed_dates import check_year
 from calldesk.rules.web_form import BODY_LIMIT, check_request
 from calldesk.store.services.web_requests import PublicStatus
@@ -107,9 +116,10 @@ def routes(front: WebFront) -> list[Route]:
             return _error(400, "Not a GeoReport v2 argument: " + ", ".join(sorted(set(values) - GET_FIELDS))[:200])
         if await keyed(values) is None:
             return _error(403, "A valid api_key is required.")
-        status = values.get("status") or None
-        if status is not None and status not in STATUSES:
-            return _error(400, "status is open or closed.")
+        categories, status, problem = get_filters(front.profile, values)
+        if problem is not None:
+            front.count("invalid")
+            return _error(400, problem)
         try:
             since = _moment(values["start_date"], "start_date") if values.get("start_date") else None
             until = _moment(values["end_date"], "end_date") if values.get("end_date") else None
@@ -117,13 +127,13 @@ def routes(front: WebFront) -> list[Route]:
             return _error(400, "start_date and end_date are W3C date-times with their zone.")
         except InvalidInput as exc:
             return _error(400, exc.message)
-        numbers = [n for n in values.get("service_request_id", "").split(",") if n][:200]
+        numbers = listed(values.get("service_request_id", ""))[:200]
         if any(len(n) > 20 for n in numbers):
             return _error(400, "service_request_id is a list of request numbers.")
-        found = await front.requests(since, until, status, numbers)
-        code = values.get("service_code")
-        return JSONResponse([_request_json(f, front.profile.title) for f in found
-                             if not code or (f.category and service_code(f.category) == code)])
+        if numbers:  # GeoReport v2: the requests named override every other argument
+            since, until, status, categories = None, None, None, []
+        found = await front.requests(since, until, status, numbers, categories)
+        return JSONResponse([_request_json(f, front.profile.title) for f in found])
 
     async def get_request(request: Request) -> Response:
         values = dict(request.query_params)

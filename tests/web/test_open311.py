@@ -146,3 +146,36 @@ def test_a_refused_post_names_the_georeport_argument_sent(store: Store, staff: d
     assert nul[0]["description"] == "description: This contains characters that cannot be stored."
     assert no_way[0]["description"] == "phone: Give a phone number or an email address."
     assert _count(store) == 0
+
+
+def test_requests_are_searched_by_lists_of_services_and_statuses(store: Store, staff: dict[str, Actor],
+                                                                 tmp_path: Path) -> None:
+    """GET requests.json: service_code and status may each be "declared multiple times, comma delimited"
+    (GeoReport v2), and the services are searched in the store, not among the newest requests read; the request
+    ids named override every other argument."""
+    from calldesk.store.services.web_requests import public_requests
+
+    with store.uow() as uow:
+        key = add_web_key(uow, actor=staff["admin"], name="city311")
+    with serving(store, tmp_path / "web") as served, served.client() as client:
+        made = {code: client.post(f"{V2}/requests.json", data={**POST, "api_key": key, "service_code": code,
+                                                               "phone": phone}).json()[0]["service_request_id"]
+                for code, phone in (("enrollment", "213-555-0101"), ("transportation", "213-555-0102"))}
+
+        def found(**args: str) -> list[str] | int:
+            answer = client.get(f"{V2}/requests.json", params={"api_key": key, **args})
+            return sorted(r["service_request_id"] for r in answer.json()) if answer.status_code == 200 else \
+                answer.status_code
+
+        both = found(service_code="transportation,enrollment")
+        one = found(service_code="enrollment")
+        spaced = found(service_code=" enrollment , transportation ", status="open, closed")
+        any_status = found(status="open,closed")
+        unknown = found(service_code="enrollment,nothing")
+        bad_status = found(status="open,pending")
+        overriding = found(service_request_id=made["enrollment"], status="closed", service_code="attendance")
+    assert both == spaced == any_status == sorted(made.values()) and one == [made["enrollment"]]
+    assert unknown == 400 and bad_status == 400 and overriding == [made["enrollment"]]
+    with store.uow(readonly=True) as uow:  # the older request of its service, past a limit the newer one fills
+        older = public_requests(uow.session, viewer=staff["admin"], categories=["Enrollment"], limit=1)
+    assert [r.case_number for r in older] == [made["enrollment"]]
