@@ -95,15 +95,16 @@ async def read_body(request: Request, limit: int) -> bytes:
 
 
 def parse_form(body: bytes) -> dict[str, str]:
-    """A urlencoded body as field -> value (the first of each); BadForm if it is not UTF-8 or repeats fields
-    oddly."""
+    """A urlencoded body as field -> value (the first of each), each line break a newline (a browser sends a
+    textarea's as CR LF: kept, the desk would show a stray CR on every line, and a full box would count more
+    characters than its maxlength let the person type); BadForm if it is not UTF-8 or repeats fields oddly."""
     try:
         text = body.decode("utf-8")
         parsed = parse_qs(text, keep_blank_values=True, strict_parsing=bool(text), max_num_fields=60,
                           errors="strict")
     except (UnicodeDecodeError, ValueError):
         raise BadForm() from None
-    return {key: values[0] for key, values in parsed.items()}
+    return {key: values[0].replace("\r\n", "\n").replace("\r", "\n") for key, values in parsed.items()}
 
 
 async def read_form(request: Request, limit: int) -> dict[str, str]:
