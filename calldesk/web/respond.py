@@ -31,7 +31,12 @@ from calldesk.web.guards import CSRF_COOKIE, BadForm, NotForm, TooLarge, client_
 SIGN_IN = {"csrf": LIMITS["csrf"], "username": max_length(User, "username"), "password": PASSWORD_LENGTH[1]}
 RESOLUTION = {"csrf": LIMITS["csrf"], "response": NARRATIVE_LIMIT, "outcome": max_length(ResolutionUpdate, "outcome")}
 TYPED = ("response", "outcome")  # what the resolution form keeps when it is refused
+# A resolution sent after the session ended rides through the sign-in form (hidden), to the case page once signed in.
+SIGN_IN_KEEPING = {**SIGN_IN, "case": 20, **{name: RESOLUTION[name] for name in TYPED}}
 SHOWN_LIMITS = {**SIGN_IN, **RESOLUTION}  # each box's maxlength in the pages
+SIGNED_OUT = ("You were signed out (30 minutes passed, or you signed out in another tab), so the resolution was not "
+              "saved. Sign in again: what you typed is kept and shown on the case, to save.")
+SIGNED_IN_AGAIN = "You are signed in again. What you typed is in the form below, not saved yet: save it."
 EN = WORDS["en"]
 NO_MATCH = (f"That user name and password do not match a respondent's account. After {FAILURES_BEFORE_LOCK} failed "
             f"sign-ins in a row an account is locked for {LOCK_SECONDS // 60} minutes.")
@@ -96,22 +101,27 @@ def routes(front: WebFront) -> list[Route]:
             held.headers["Retry-After"] = "60"
             return held
         try:
-            values = await form_of(request, SIGN_IN)
+            values = await form_of(request, SIGN_IN_KEEPING)
         except Refused as refused:
             front.count(refused.why)
             expired = refused.why == "csrf"
             return with_csrf(request, "sign_in.html", 403 if expired else refused.status, page_title="Sign in",
                              problem="The form expired; please sign in again." if expired else refused.sentence)
         username, password = values.get("username", "").strip(), values.get("password", "")
+        kept = {name: values.get(name, "") for name in ("case", *TYPED)} if values.get("case") else {}
         # The store checks and counts (on PostgreSQL the database itself: every web process sees one count).
         found = await front.sign_in(username, password)
         if found != "ok" or not await run_in_threadpool(_is_respondent, front, username):
             # One answer whether the name is an account, the password wrong or the account locked: the page
             # never says which names are accounts.
             front.count("locked" if found == "locked" else "sign_in")
-            return with_csrf(request, "sign_in.html", 401, page_title="Sign in", problem=NO_MATCH, username=username)
+            return with_csrf(request, "sign_in.html", 401, page_title="Sign in", problem=NO_MATCH, username=username,
+                             kept=kept)
         epoch = await front.session_epoch(username)
-        response = RedirectResponse("/respond", status_code=303)
+        response: Response = RedirectResponse("/respond", status_code=303)
+        if kept:  # the resolution typed before the session ended, on its case's form (not saved: the person saves)
+            response = await case_page(request, username, kept["case"], typed={name: kept[name] for name in TYPED},
+                                       notice=SIGNED_IN_AGAIN)
         response.set_cookie(SESSION_COOKIE, sessions.issue(username, epoch or 0), max_age=SESSION_SECONDS,
                             httponly=True, samesite="strict", path="/respond", secure=request.url.scheme == "https")
         return response
@@ -144,10 +154,25 @@ def routes(front: WebFront) -> list[Route]:
         return front.page("message.html", 404, lang="en", page_title="Not found", respondent=True,
                           message="No such case among yours.")
 
+    async def kept_to_sign_in(request: Request, number: str) -> Response:
+        """A resolution sent after the session ended: not saved; the sign-in page keeps it (when the form came from
+        this site, with what it may hold) to show on the case once signed in again."""
+        try:
+            values = await form_of(request, RESOLUTION)
+        except Refused as refused:
+            front.count(refused.why)
+            return _signed_out()
+        if len(number) > SIGN_IN_KEEPING["case"]:
+            return _signed_out()
+        front.count("signed_out")
+        return with_csrf(request, "sign_in.html", 401, page_title="Sign in", problem=SIGNED_OUT,
+                         kept={"case": number, **{name: values.get(name, "") for name in TYPED}})
+
     async def one_case(request: Request) -> Response:
         who = await signed_in(request)
         if who is None:
-            return _signed_out()
+            return await kept_to_sign_in(request, request.path_params["number"]) if request.method == "POST" \
+                else _signed_out()
         number = request.path_params["number"]
         status, problem = 200, ""
         errors: dict[str, str] = {}
@@ -176,6 +201,13 @@ def routes(front: WebFront) -> list[Route]:
                 front.count("invalid")
             if (errors or problem) and status == 200:
                 status = 400
+        return await case_page(request, who, number, status, problem=problem, errors=errors, typed=typed,
+                               saved=request.method == "POST" and status == 200)
+
+    async def case_page(request: Request, who: str, number: str, status: int = 200, *, problem: str = "",
+                        errors: dict[str, str] | None = None, typed: dict[str, str] | None = None,
+                        saved: bool = False, notice: str = "") -> Response:
+        """Case `number` as respondent `who` sees it, its form holding `typed` (by default the saved resolution)."""
         try:
             case, saved_resolution = await run_in_threadpool(_case, front, who, number)
         except CalldeskError:
@@ -183,7 +215,7 @@ def routes(front: WebFront) -> list[Route]:
         if typed is None:  # the form shows what is saved, to edit it (a save replaces the resolution)
             typed = {name: getattr(saved_resolution, name) if saved_resolution else "" for name in TYPED}
         return with_csrf(request, "respond_case.html", status, page_title=f"Case {number}", case=case,
-                         problem=problem, errors=errors, saved=request.method == "POST" and status == 200, **typed)
+                         problem=problem, errors=errors or {}, saved=saved, notice=notice, **typed)
 
     return [Route("/respond/sign-in", sign_in_page, methods=["GET"]),
             Route("/respond/sign-in", sign_in, methods=["POST"]),

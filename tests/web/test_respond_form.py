@@ -5,6 +5,7 @@ allow however wide its characters."""
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -146,6 +147,51 @@ def _form_holds_the_stores_limits(client: httpx.Client, rex: str, owner: Store) 
     odd = client.post("/respond/sign-in", data={"csrf": _token(signin), "username": rex, "password": PASSWORD,
                                                 "role": "admin"})
     assert odd.status_code == 400 and "fields this site does not know" in odd.text
+
+
+def _hidden(page: httpx.Response) -> dict[str, str]:
+    return {name: html.unescape(value) for name, value in re.findall(
+        r'<input type="hidden" name="([a-z]+)" value="([^"]*)">', page.text)}
+
+
+def _typed_after_the_session_ended_is_kept(client: httpx.Client, rex: str, owner: Store) -> None:
+    """A resolution saved after the session ended (signed out in another tab, or 30 minutes passed) is not saved
+    and not lost: the sign-in page keeps it, and once signed in again the case's form holds it, to save."""
+    number = _our_case(client, rex)
+    page = client.get(f"/respond/case/{number}")
+    listed = client.get("/respond")  # another tab: signs out
+    assert client.post("/respond/sign-out", data={"csrf": _token(listed)}).status_code == 303
+    typed = {"response": "Met the family.\nPapers re-filed <on> Friday & sent.", "outcome": "Enrolled \"again\""}
+    late = client.post(f"/respond/case/{number}", data={"csrf": _token(page), **typed})
+    assert late.status_code == 401 and "so the resolution was not saved" in late.text
+    assert _hidden(late) == {"csrf": _token(late), "case": number, **typed} and _saved(owner, number) is None
+    wrong = client.post("/respond/sign-in", data={**_hidden(late), "username": rex, "password": "not it"})
+    assert wrong.status_code == 401 and _hidden(wrong) == {"csrf": _token(wrong), "case": number, **typed}
+    again = client.post("/respond/sign-in", data={**_hidden(wrong), "username": rex, "password": PASSWORD})
+    assert again.status_code == 200 and 'id="notice"' in again.text and _saved(owner, number) is None
+    assert html.unescape(_box(again, "response")).endswith(f">{typed['response']}</textarea>")
+    assert html.unescape(_box(again, "outcome")).endswith(f'value="{typed["outcome"]}">')
+    assert "<on>" not in late.text + wrong.text + again.text  # kept as typed, shown inert
+    saved = client.post(f"/respond/case/{number}", data={"csrf": _token(again), **typed})
+    assert saved.status_code == 200 and _saved(owner, number) == (typed["response"], typed["outcome"])
+    forged = client.post("/respond/sign-out", data={"csrf": _token(saved)})
+    assert forged.status_code == 303  # signed out again: a form not from this site keeps nothing
+    stranger = client.post(f"/respond/case/{number}", data={"csrf": "forged", **typed})
+    assert stranger.status_code == 303 and stranger.headers["location"] == "/respond/sign-in"
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_a_resolution_sent_after_the_session_ended_is_kept(store: Store, staff: dict[str, Actor],
+                                                           tmp_path: Path) -> None:
+    with _rex_on_sqlite(store, staff, tmp_path / "web") as (client, rex):
+        _typed_after_the_session_ended_is_kept(client, rex, store)
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+def test_a_resolution_sent_after_the_session_ended_is_kept_as_the_respondents_login(
+        logins_dropped_last: list[str], team: Team, tmp_path: Path) -> None:
+    with _rex_on_postgres(team, logins_dropped_last, tmp_path / "web") as (client, rex):
+        _typed_after_the_session_ended_is_kept(client, rex, team.owner)
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
