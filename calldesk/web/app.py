@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import Match, Route
 
 from calldesk.errors import PermissionDenied
@@ -32,6 +32,7 @@ from calldesk.store.db.users import Actor
 from calldesk.store.services.web_accounts import SignIn, web_client, web_session, web_sign_in, web_sign_out
 from calldesk.store.services.web_requests import PublicStatus, Submitted, public_requests, public_status, submit_request
 from calldesk.web.accounts import login_password
+from calldesk.web.georeport import error, format_of
 from calldesk.web.guards import Csrf, RateLimit, SecurityHeaders, TrustedHost
 from calldesk.web.keys import web_secret
 
@@ -207,17 +208,18 @@ def _plain(lang: str, status: int, title: str, sentence: str) -> HTMLResponse:
 
 
 def _handlers(front: WebFront) -> dict[Any, Any]:
-    """The not-found, wrong-method and failure pages, in the visitor's language (JSON under /open311/)."""
+    """The not-found, wrong-method and failure pages, in the visitor's language (under /open311/, GeoReport v2
+    errors in JSON or XML)."""
 
     async def not_found(request: Request, exc: Exception) -> Response:
         if request.url.path.startswith("/open311/"):
-            return JSONResponse([{"code": 404, "description": "Not found."}], status_code=404)
+            return error(format_of(request), 404, "Not found.")
         return front.refusal(language_asked(request), 404, "not_found_title", "not_found")
 
     async def failed(request: Request, exc: Exception) -> Response:
         # Never a trace: the reason stays in the server's log (uvicorn logs the exception).
         if request.url.path.startswith("/open311/"):
-            return JSONResponse([{"code": 500, "description": "The server could not do that."}], status_code=500)
+            return error(format_of(request), 500, "The server could not do that.")
         lang = language_asked(request)
         try:
             return front.refusal(lang, 500, "failed_title", "failed")
@@ -230,8 +232,8 @@ def _handlers(front: WebFront) -> dict[Any, Any]:
                                             if route.matches(request.scope)[0] is not Match.NONE
                                             for method in getattr(route, "methods", None) or ()}))}
         if request.url.path.startswith("/open311/"):
-            return JSONResponse([{"code": 405, "description": f"{request.method[:20]} is not taken here; "
-                                  f"{allow['Allow']} are."}], status_code=405, headers=allow)
+            return error(format_of(request), 405, f"{request.method[:20]} is not taken here; {allow['Allow']} are.",
+                         allow)
         page = front.refusal(language_asked(request), 405, "refused", "not_allowed")
         page.headers.update(allow)
         return page
@@ -250,8 +252,7 @@ def _wrong_host(front: WebFront) -> Any:
                         request.headers.get("host", "")[:100], front.public.origin)
         front.count("host")
         if request.url.path.startswith("/open311/"):
-            return JSONResponse([{"code": 400, "description": f"This site is {front.public.origin}."}],
-                                status_code=400)
+            return error(format_of(request), 400, f"This site is {front.public.origin}.")
         return front.refusal(language_asked(request), 400, "refused", "wrong_host",
                              form=front.public.link("/request"))
 
