@@ -13,7 +13,7 @@ from calldesk.web.guards import CSRF_COOKIE, BadForm, NotForm, TooLarge, client_
 from calldesk.web.keys import status_token, status_token_ok
 
 LABELS = ("caller_name", "phone", "email", "preferred_contact", "school", "tried_school", "tried_school_with",
-          "category", "call_type", "claim", "evidence")
+          "category", "call_type", "claim", "evidence")  # the form's fields, in the order it shows them
 
 
 def routes(front: WebFront) -> list[Route]:
@@ -21,6 +21,8 @@ def routes(front: WebFront) -> list[Route]:
                   status: int = 200) -> Response:
         words = WORDS[lang]
         cookie, token = front.csrf.issue(request)
+        # The summary lists the errors as the form shows their fields, top to bottom.
+        errors = dict(sorted(errors.items(), key=lambda error: LABELS.index(error[0]) if error[0] in LABELS else 99))
         response = front.page("request.html", status, lang=lang, other="es" if lang == "en" else "en", w=words,
                               page_title=words["title"], form=front.form, values=values, errors=errors,
                               labels={name: words[name] for name in LABELS}, csrf=token, call_types=CALL_TYPES)

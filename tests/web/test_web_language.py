@@ -4,6 +4,7 @@ page's <html lang> says which; plain words from the one word table, never a trac
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import httpx
@@ -60,6 +61,21 @@ def test_every_refusal_in_the_visitors_language(store: Store, tmp_path: Path, la
     assert WORDS[lang]["errors"] in invalid.text
     assert f'id="claim-error"><strong>Error:</strong> {WORDS[lang]["err_required"]}' in invalid.text
     assert f'id="email-error"><strong>Error:</strong> {WORDS[lang]["err_email"]}' in invalid.text
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_error_summary_follows_the_forms_order(store: Store, tmp_path: Path, lang: str) -> None:
+    """The summary at the top lists the errors as the form shows their fields (it listed the required ones first:
+    name, topic and claim, then the phone above them)."""
+    with serving(store, tmp_path / "web") as served, served.client() as client:
+        sent = submit(client, lang, **{**ANN, "caller_name": "", "phone": "abc", "email": "no", "category": "",
+                                       "claim": "", "evidence": "bell\x07"})
+    summary = re.search(r'<div class="summary".*?</div>', sent.text, re.S)
+    assert sent.status_code == 400 and summary
+    assert re.findall(r'<a href="#([a-z_]+)">', summary.group(0)) == ["caller_name", "phone", "email", "category",
+                                                                       "claim", "evidence"]
+    fields = re.findall(r'<p class="error" id="([a-z_]+)-error">', sent.text)
+    assert fields == ["caller_name", "phone", "email", "category", "claim", "evidence"]
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
