@@ -76,7 +76,7 @@ def routes(front: WebFront) -> list[Route]:
     async def post_request(request: Request, fmt: str) -> Response:
         if not front.rate.allow(request.client.host if request.client else "unknown"):
             front.count("rate")
-            return error(fmt, 429, "Too many requests; try again in a minute.")
+            return error(fmt, 429, "Too many requests; try again in a minute.", {"Retry-After": "60"})
         try:
             values = await read_form(request, BODY_LIMIT)
         except NotForm:

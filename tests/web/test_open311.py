@@ -179,3 +179,15 @@ def test_requests_are_searched_by_lists_of_services_and_statuses(store: Store, s
     with store.uow(readonly=True) as uow:  # the older request of its service, past a limit the newer one fills
         older = public_requests(uow.session, viewer=staff["admin"], categories=["Enrollment"], limit=1)
     assert [r.case_number for r in older] == [made["enrollment"]]
+
+
+def test_many_posts_from_one_address_are_held_back(store: Store, staff: dict[str, Actor], tmp_path: Path) -> None:
+    """A client posting more than the rate from one address gets 429 with Retry-After (as the form's visitors
+    do), and nothing more is stored."""
+    with store.uow() as uow:
+        key = add_web_key(uow, actor=staff["admin"], name="city311")
+    with serving(store, tmp_path / "web", rate=2) as served, served.client() as client:
+        answers = [client.post(f"{V2}/requests.json", data={**POST, "api_key": key, "phone": f"213-555-010{n}"})
+                   for n in range(4)]
+    assert [a.status_code for a in answers] == [201, 201, 429, 429] and _count(store) == 2
+    assert answers[2].headers["retry-after"] == "60" and answers[2].json()[0]["code"] == 429
