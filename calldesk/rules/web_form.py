@@ -64,6 +64,8 @@ WORDS: dict[str, dict[str, str]] = {
         "too_large": "The form is too long to accept. Please shorten what you wrote and send it again.",
         "unreadable": "The form could not be read. Please fill it in again.",
         "expired": "The form expired or did not come from this site. Please fill it in again.",
+        "expired_kept": ("This form was open too long to be sent. What you typed is below: please check it and "
+                         "send it again."),
         "not_accepted": "The form could not be accepted.",
         "unknown_fields": "The form has fields this site does not know.",
         "wrong_host": "This site is not served at the address your browser asked for. Please use the link below.",
@@ -102,6 +104,8 @@ WORDS: dict[str, dict[str, str]] = {
         "too_large": "El formulario es demasiado largo. Por favor acorte lo que escribió y envíelo de nuevo.",
         "unreadable": "No se pudo leer el formulario. Por favor llénelo de nuevo.",
         "expired": "El formulario caducó o no vino de este sitio. Por favor llénelo de nuevo.",
+        "expired_kept": ("Este formulario estuvo abierto demasiado tiempo para enviarse. Lo que escribió está abajo: "
+                         "por favor revíselo y envíelo de nuevo."),
         "not_accepted": "No se pudo aceptar el formulario.",
         "unknown_fields": "El formulario tiene campos que este sitio no conoce.",
         "wrong_host": ("Este sitio no se sirve en la dirección que pidió su navegador. Por favor use el enlace de "

@@ -10,7 +10,7 @@ from collections import deque
 from collections.abc import Callable
 from urllib.parse import parse_qs
 
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import Response
@@ -157,10 +157,18 @@ class Csrf:
         return cookie, str(self._signer.dumps(cookie))
 
     def valid(self, request: Request, token: str) -> bool:
+        return self.check(request, token) == "ok"
+
+    def check(self, request: Request, token: str) -> str:
+        """"ok"; "expired": this site's form for this visitor, open longer than CSRF_MAX_AGE (what it holds may be
+        shown to them again, to send anew); "bad": not this site's form for this visitor."""
         cookie = request.cookies.get(CSRF_COOKIE) or ""
         if not cookie or not token:
-            return False
+            return "bad"
         try:
-            return bool(self._signer.loads(token, max_age=CSRF_MAX_AGE) == cookie)
+            return "ok" if self._signer.loads(token, max_age=CSRF_MAX_AGE) == cookie else "bad"
+        except SignatureExpired as expired:  # signed by this site: its value is the visitor's or not
+            return "expired" if expired.payload is not None and self._signer.load_payload(expired.payload) == cookie \
+                else "bad"
         except BadSignature:
-            return False
+            return "bad"

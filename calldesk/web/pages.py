@@ -18,14 +18,15 @@ LABELS = ("caller_name", "phone", "email", "preferred_contact", "school", "tried
 
 def routes(front: WebFront) -> list[Route]:
     def form_page(request: Request, lang: str, values: dict[str, str], errors: dict[str, str],
-                  status: int = 200) -> Response:
+                  status: int = 200, notice: str = "") -> Response:
         words = WORDS[lang]
         cookie, token = front.csrf.issue(request)
         # The summary lists the errors as the form shows their fields, top to bottom.
         errors = dict(sorted(errors.items(), key=lambda error: LABELS.index(error[0]) if error[0] in LABELS else 99))
         response = front.page("request.html", status, lang=lang, other="es" if lang == "en" else "en", w=words,
                               page_title=words["title"], form=front.form, values=values, errors=errors,
-                              labels={name: words[name] for name in LABELS}, csrf=token, call_types=CALL_TYPES)
+                              labels={name: words[name] for name in LABELS}, csrf=token, call_types=CALL_TYPES,
+                              notice=notice)
         secure = request.url.scheme == "https"
         response.set_cookie(CSRF_COOKIE, cookie, httponly=True, samesite="strict", path="/", secure=secure)
         # The language chosen, for the pages after the form (its refusals too) when a link drops `?lang=`.
@@ -48,14 +49,18 @@ def routes(front: WebFront) -> list[Route]:
         except BadForm:
             return front.refusal(lang, 400, "refused", "unreadable", why="form")
         lang = language_asked(request, values.get("lang"))
-        if not front.csrf.valid(request, values.get("csrf", "")):
+        csrf = front.csrf.check(request, values.get("csrf", ""))
+        if csrf == "bad":
             return front.refusal(lang, 403, "refused", "expired", why="csrf")
         if values.get(HONEYPOT):
             return front.refusal(lang, 400, "refused", "not_accepted", why="honeypot")
         if set(values) - set(FIELDS):
             return front.refusal(lang, 400, "refused", "unknown_fields", why="fields")
-        checked = check_request(front.profile, values, lang, form=front.form)
         kept = {name: values.get(name, "") for name in FIELDS if name not in ("csrf", HONEYPOT)}
+        if csrf == "expired":  # this visitor's form, open too long: what they typed, to send again
+            front.count("csrf")
+            return form_page(request, lang, kept, {}, 403, notice=WORDS[lang]["expired_kept"])
+        checked = check_request(front.profile, values, lang, form=front.form)
         if checked.errors:
             front.count("invalid")
             return form_page(request, lang, kept, checked.errors, 400)

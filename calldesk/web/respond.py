@@ -76,7 +76,11 @@ def routes(front: WebFront) -> list[Route]:
             raise Refused(413, EN["too_large"], "size") from None
         except BadForm:
             raise Refused(400, EN["unreadable"], "form") from None
-        if not front.csrf.valid(request, values.get("csrf", "")):
+        csrf = front.csrf.check(request, values.get("csrf", ""))
+        if csrf == "expired":  # this site's form, open too long: what it holds may be shown again, to send anew
+            raise Refused(400, "The form was open too long to be sent. What you typed is below: send it again.",
+                          "csrf", values if not set(values) - set(fields) else None)
+        if csrf != "ok":
             raise Refused(400, "The form expired; please type it again.", "csrf")
         if set(values) - set(fields):
             raise Refused(400, EN["unknown_fields"], "fields", values)
@@ -161,7 +165,9 @@ def routes(front: WebFront) -> list[Route]:
             values = await form_of(request, RESOLUTION)
         except Refused as refused:
             front.count(refused.why)
-            return _signed_out()
+            if not refused.values:  # not this site's form, or not one it can keep
+                return _signed_out()
+            values = refused.values
         if len(number) > SIGN_IN_KEEPING["case"]:
             return _signed_out()
         front.count("signed_out")

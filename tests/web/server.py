@@ -79,3 +79,15 @@ def status_link(page: httpx.Response) -> str:
     found = re.search(r'id="status-link" href="([^"]+)"', page.text)
     assert found
     return found.group(1)
+
+
+def token_signed_ago(secret: bytes, client: httpx.Client, seconds: int) -> str:
+    """The CSRF token this site gave `client`'s cookie `seconds` ago (a form left open that long)."""
+    from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+
+    class Earlier(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return int(time.time()) - seconds
+
+    return str(URLSafeTimedSerializer(secret, salt="calldesk-csrf", signer=Earlier).dumps(
+        client.cookies[CSRF_COOKIE]))

@@ -23,8 +23,9 @@ from calldesk.store.db.store import Store, open_store
 from calldesk.store.db.users import Actor
 from calldesk.store.services.web_logins import set_login_password
 from calldesk.web.accounts import new_login_password
+from calldesk.web.keys import web_secret
 from tests.conftest import TEAM_PASSWORD, TEAM_PLACES, Team, _pg_exec, add_user
-from tests.web.server import request_number, serving, submit
+from tests.web.server import request_number, serving, submit, token_signed_ago
 from tests.web.test_respondents import PASSWORD, _sign_in, _token, set_password
 from tests.web.test_web_form import ANN
 
@@ -154,11 +155,16 @@ def _hidden(page: httpx.Response) -> dict[str, str]:
         r'<input type="hidden" name="([a-z]+)" value="([^"]*)">', page.text)}
 
 
-def _typed_after_the_session_ended_is_kept(client: httpx.Client, rex: str, owner: Store) -> None:
+def _typed_after_the_session_ended_is_kept(client: httpx.Client, rex: str, owner: Store, secret: bytes) -> None:
     """A resolution saved after the session ended (signed out in another tab, or 30 minutes passed) is not saved
-    and not lost: the sign-in page keeps it, and once signed in again the case's form holds it, to save."""
+    and not lost: the sign-in page keeps it, and once signed in again the case's form holds it, to save; one sent
+    from a form open past its token's 2 hours comes back with what was typed too."""
     number = _our_case(client, rex)
     page = client.get(f"/respond/case/{number}")
+    stale = client.post(f"/respond/case/{number}", data={"csrf": token_signed_ago(secret, client, 3 * 3600),
+                                                         "response": "Typed long ago.", "outcome": "Late"})
+    assert stale.status_code == 400 and "open too long to be sent" in stale.text and _saved(owner, number) is None
+    assert "Typed long ago.</textarea>" in _box(stale, "response") and 'value="Late"' in _box(stale, "outcome")
     listed = client.get("/respond")  # another tab: signs out
     assert client.post("/respond/sign-out", data={"csrf": _token(listed)}).status_code == 303
     typed = {"response": "Met the family.\nPapers re-filed <on> Friday & sent.", "outcome": "Enrolled \"again\""}
@@ -184,14 +190,14 @@ def _typed_after_the_session_ended_is_kept(client: httpx.Client, rex: str, owner
 def test_a_resolution_sent_after_the_session_ended_is_kept(store: Store, staff: dict[str, Actor],
                                                            tmp_path: Path) -> None:
     with _rex_on_sqlite(store, staff, tmp_path / "web") as (client, rex):
-        _typed_after_the_session_ended_is_kept(client, rex, store)
+        _typed_after_the_session_ended_is_kept(client, rex, store, web_secret(tmp_path / "web"))
 
 
 @pytest.mark.parametrize("backend", ["postgres"], indirect=True)
 def test_a_resolution_sent_after_the_session_ended_is_kept_as_the_respondents_login(
         logins_dropped_last: list[str], team: Team, tmp_path: Path) -> None:
     with _rex_on_postgres(team, logins_dropped_last, tmp_path / "web") as (client, rex):
-        _typed_after_the_session_ended_is_kept(client, rex, team.owner)
+        _typed_after_the_session_ended_is_kept(client, rex, team.owner, web_secret(tmp_path / "web"))
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)

@@ -79,6 +79,41 @@ def test_the_error_summary_follows_the_forms_order(store: Store, tmp_path: Path,
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_form_left_open_too_long_comes_back_with_what_was_typed(store: Store, tmp_path: Path, lang: str) -> None:
+    """This visitor's own form, sent after its token expired (2 hours), comes back with what they typed and a
+    sentence saying so, to send again (it was the "expired" page: everything typed was lost); a token that is not
+    this visitor's is still refused with nothing shown."""
+    from tests.web.server import request_number, token_signed_ago
+
+    typed = {**ANN, "claim": "Line one.\nLine <two> & more.", "lang": lang}
+    with serving(store, tmp_path / "web") as served, served.client() as client:
+        csrf_of(client, lang)
+        late = client.post(f"/request?lang={lang}", data={**typed, "csrf": token_signed_ago(served.front.secret, client,
+                                                                                             3 * 3600)})
+        with served.client() as other:
+            csrf_of(other, lang)  # another visitor's token: signed by this site, but for their cookie
+            stranger = client.post(f"/request?lang={lang}", data={**typed, "csrf": token_signed_ago(
+                served.front.secret, other, 3 * 3600)})
+        stored = _count(store)
+        again = submit(client, lang, **{k: v for k, v in typed.items() if k != "lang"})
+    assert late.status_code == 403 and f'<html lang="{lang}">' in late.text
+    assert WORDS[lang]["expired_kept"] in late.text and 'id="form-notice"' in late.text
+    assert "Line one.\nLine &lt;two&gt; &amp; more.</textarea>" in late.text and 'value="Ann Lee"' in late.text
+    _says(stranger, lang, "refused", "expired")
+    assert "Ann Lee" not in stranger.text and stored == 0
+    assert again.status_code == 200 and request_number(again)
+
+
+def _count(store: Store) -> int:
+    from sqlmodel import func, select
+
+    from calldesk.models import Case
+
+    with store.uow(readonly=True) as uow:
+        return uow.session.exec(select(func.count()).select_from(Case)).one()
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
 def test_the_rate_limit_page_in_the_visitors_language(store: Store, tmp_path: Path, lang: str) -> None:
     with serving(store, tmp_path / "web", rate=1) as served, served.client() as client:
         first = submit(client, lang, **ANN)
