@@ -156,6 +156,13 @@ class Csrf:
             cookie = secrets.token_hex(16)
         return cookie, str(self._signer.dumps(cookie))
 
+    @staticmethod
+    def give(response: Response, cookie: str, *, secure: bool) -> None:
+        """Set the visitor's CSRF cookie. SameSite=Lax, not Strict: a page of the form opened from another site
+        (the district's link) must carry the cookie the visitor has, or it is given a new one and every form they
+        already have open is refused; a cross-site POST still carries none."""
+        response.set_cookie(CSRF_COOKIE, cookie, httponly=True, samesite="lax", path="/", secure=secure)
+
     def valid(self, request: Request, token: str) -> bool:
         return self.check(request, token) == "ok"
 

@@ -9,7 +9,7 @@ from starlette.routing import Route
 from calldesk.errors import CalldeskError, InvalidInput, NotFound
 from calldesk.rules.web_form import BODY_LIMIT, CALL_TYPES, FIELDS, HONEYPOT, WORDS, check_request, form_client_id
 from calldesk.web.app import LANG_COOKIE, WebFront, language_asked
-from calldesk.web.guards import CSRF_COOKIE, BadForm, NotForm, TooLarge, client_address, read_form
+from calldesk.web.guards import BadForm, NotForm, TooLarge, client_address, read_form
 from calldesk.web.keys import status_token, status_token_ok
 
 LABELS = ("caller_name", "phone", "email", "preferred_contact", "school", "tried_school", "tried_school_with",
@@ -28,7 +28,7 @@ def routes(front: WebFront) -> list[Route]:
                               labels={name: words[name] for name in LABELS}, csrf=token, call_types=CALL_TYPES,
                               notice=notice)
         secure = request.url.scheme == "https"
-        response.set_cookie(CSRF_COOKIE, cookie, httponly=True, samesite="strict", path="/", secure=secure)
+        front.csrf.give(response, cookie, secure=secure)
         # The language chosen, for the pages after the form (its refusals too) when a link drops `?lang=`.
         response.set_cookie(LANG_COOKIE, lang, httponly=True, samesite="lax", path="/", secure=secure)
         return response

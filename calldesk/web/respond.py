@@ -24,7 +24,7 @@ from calldesk.store.services.follow_ups_resolution import set_resolution
 from calldesk.store.services.typed_fields import build
 from calldesk.web.accounts import SESSION_COOKIE, SESSION_SECONDS, Sessions
 from calldesk.web.app import WebFront
-from calldesk.web.guards import CSRF_COOKIE, BadForm, NotForm, TooLarge, client_address, read_form
+from calldesk.web.guards import BadForm, NotForm, TooLarge, client_address, read_form
 
 # Each form's fields and their most characters: the store's own limits (the models' max_length, the password rule,
 # the web's narrative limit); a field outside them is refused, as the public form refuses one.
@@ -61,8 +61,7 @@ def routes(front: WebFront) -> list[Route]:
     def with_csrf(request: Request, name: str, status: int = 200, **values: Any) -> Response:
         cookie, token = front.csrf.issue(request)
         response = front.page(name, status, lang="en", csrf=token, limits=SHOWN_LIMITS, **values)
-        response.set_cookie(CSRF_COOKIE, cookie, httponly=True, samesite="strict", path="/",
-                            secure=request.url.scheme == "https")
+        front.csrf.give(response, cookie, secure=request.url.scheme == "https")
         return response
 
     async def form_of(request: Request, fields: dict[str, int]) -> dict[str, str]:

@@ -204,3 +204,31 @@ def tab_to_link(driver: webdriver.Chrome, text: str, limit: int = 40) -> None:
             return
         driver.switch_to.active_element.send_keys(Keys.TAB)
     raise AssertionError(f"Tab never reached the link {text}")
+
+
+def test_a_second_tab_of_the_form_opened_from_another_site_keeps_the_first(browser: webdriver.Chrome, store: Store,
+                                                                           tmp_path: Path) -> None:
+    """A constituent opens the form from the district's site, starts typing, opens it again from there in a second
+    tab, then sends the first: it is taken (the second page was given a new CSRF cookie, since a SameSite=Strict
+    cookie is not sent on a navigation from another site, and the first tab's form was refused as expired)."""
+    with serving(store, tmp_path / "web") as served:
+        elsewhere = f"data:text/html,<a id=go href='{served.url}/request'>Service Request</a>"
+
+        def from_elsewhere() -> None:
+            browser.get(elsewhere)
+            browser.find_element(By.ID, "go").send_keys(Keys.ENTER)
+            browser.find_element(By.ID, "caller_name")
+
+        from_elsewhere()
+        first = browser.current_window_handle
+        fill(browser, claim="Typed in the first tab.")
+        browser.switch_to.new_window("tab")
+        from_elsewhere()
+        browser.switch_to.window(first)
+        tab_to(browser, "claim")
+        browser.switch_to.active_element.send_keys(Keys.TAB)
+        browser.switch_to.active_element.send_keys(Keys.TAB)
+        browser.switch_to.active_element.send_keys(Keys.ENTER)
+        number = browser.find_element(By.ID, "request-number").text
+    with store.uow(readonly=True) as uow:
+        assert uow.session.exec(select(Case.claim).where(Case.case_number == number)).one() == "Typed in the first tab."
