@@ -38,23 +38,33 @@ def serve(ctx: typer.Context,
           threads: int = typer.Option(10, min=1, max=15, help="Threads doing store work at once, per process "
                                                             "(at most the store's 15 pooled connections)."),
           workers: int = typer.Option(1, min=1, max=64, help="Processes serving (PostgreSQL; each counts its own "
-                                                              "rate limits; the database counts lockouts).")) -> None:
+                                                              "rate limits; the database counts lockouts)."),
+          public_url: str = typer.Option("", "--public-url", help="The address constituents reach the site at "
+                                         "(the TLS proxy's, e.g. https://requests.example.org/): status links name "
+                                         "it, and a request naming another host is refused. Default: the address "
+                                         "listened on.")) -> None:
     """Serve the web front until stopped (Ctrl+C). It acts as its own calldesk user: the signed-in login."""
     if ctx.invoked_subcommand is not None:
         return
     import uvicorn
 
     from calldesk.profiles import load_profile
+    from calldesk.rules.public_address import public_address
     from calldesk.web.app import SERVE_ENV, WebFront, create_app
     from calldesk.web.keys import web_home
 
     store = open_from(ctx)
     try:
         _import_on_start(store, web_home())
-        front = WebFront(store=store, profile=load_profile(store.protocol), home=web_home(), rate_per_minute=rate)
+        public_address(public_url, listen_host=host, listen_port=port)  # refused before the port is taken
         sock = bound_socket(host, port)
         where = sock.getsockname()
-        out.print(f"Serving {shown(front.profile.title)} as {shown(store.login)} on http://{where[0]}:{where[1]}/"
+        public = public_address(public_url, listen_host=host, listen_port=where[1])
+        front = WebFront(store=store, profile=load_profile(store.protocol), home=web_home(), public=public,
+                         rate_per_minute=rate)
+        listened = f"http://{f'[{where[0]}]' if ':' in where[0] else where[0]}:{where[1]}/"
+        out.print(f"Serving {shown(front.profile.title)} as {shown(store.login)} on {listened}"
+                  f"{f' for {shown(public.origin)}/' if public_url else ''}"
                   f"{f' in {workers} processes' if workers > 1 else ''} (Ctrl+C stops)", highlight=False)
         sys.stdout.flush()
         # No access log: its lines would hold status links. No Server header. Forwarded headers from the proxy.
@@ -68,7 +78,8 @@ def serve(ctx: typer.Context,
 
         front.close()
         os.environ[SERVE_ENV] = json.dumps({"url": store.url, "protocol": store.protocol, "home": str(front.home),
-                                            "rate": rate, "threads": threads})
+                                            "origin": public.origin, "hosts": sorted(public.hosts), "rate": rate,
+                                            "threads": threads})
         config = uvicorn.Config("calldesk.web.app:from_environment", factory=True, workers=workers, **options)
         Multiprocess(config, sockets=[sock]).run()
     finally:

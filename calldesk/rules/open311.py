@@ -16,6 +16,10 @@ POST_FIELDS = frozenset({"api_key", "jurisdiction_id", "service_code", "lat", "l
 GET_FIELDS = frozenset({"api_key", "jurisdiction_id", "service_request_id", "service_code", "start_date",
                         "end_date", "status"})
 STATUSES = ("open", "closed")
+# The Service Request form's fields a POST fills (check_post), by the GeoReport v2 arguments they come from: a
+# refusal names what the client sent.
+SENT_AS = {"caller_name": "first_name and last_name", "phone": "phone", "email": "email",
+           "school": "address_string", "category": "service_code", "claim": "description"}
 _LAT_LONG = re.compile(r"-?\d{1,3}(\.\d{1,12})?")
 
 
@@ -33,6 +37,27 @@ def services(profile: Profile) -> list[dict[str, object]]:
 
 def category_of(profile: Profile, code: str) -> str | None:
     return next((c.name for c in profile.categories if service_code(c.name) == code), None)
+
+
+def listed(text: str) -> list[str]:
+    """A GeoReport v2 argument "declared multiple times, comma delimited": its values, blanks dropped."""
+    return [one.strip() for one in text.split(",") if one.strip()]
+
+
+def get_filters(profile: Profile, values: Mapping[str, str]) -> tuple[list[str], str | None, str | None]:
+    """GET Service Requests' service_code and status lists as (categories, status) to search by (empty, None:
+    any), or a refusal in one sentence as the third."""
+    categories = []
+    for code in listed(values.get("service_code", "")):
+        category = category_of(profile, code)
+        if category is None:
+            return [], None, (f"service_code {code[:60]!r} is not one of this jurisdiction's services "
+                              "(GET services.json).")
+        categories.append(category)
+    statuses = set(listed(values.get("status", "")))
+    if statuses - set(STATUSES):
+        return [], None, "status is open or closed (or both, comma delimited)."
+    return categories, statuses.pop() if len(statuses) == 1 else None, None
 
 
 def check_post(profile: Profile, values: Mapping[str, str]) -> tuple[dict[str, str], str | None]:

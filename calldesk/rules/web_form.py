@@ -64,8 +64,12 @@ WORDS: dict[str, dict[str, str]] = {
         "too_large": "The form is too long to accept. Please shorten what you wrote and send it again.",
         "unreadable": "The form could not be read. Please fill it in again.",
         "expired": "The form expired or did not come from this site. Please fill it in again.",
+        "expired_kept": ("This form was open too long to be sent. What you typed is below: please check it and "
+                         "send it again."),
         "not_accepted": "The form could not be accepted.",
         "unknown_fields": "The form has fields this site does not know.",
+        "wrong_host": "This site is not served at the address your browser asked for. Please use the link below.",
+        "not_allowed": "This page cannot be used that way. Please use the form on this site.",
         "not_found": "There is no page at this address. Please check the link you were given.",
         "failed": "Sorry, something went wrong on our side. Please try again later.",
         "err_invalid": "This value cannot be accepted.",
@@ -100,8 +104,13 @@ WORDS: dict[str, dict[str, str]] = {
         "too_large": "El formulario es demasiado largo. Por favor acorte lo que escribió y envíelo de nuevo.",
         "unreadable": "No se pudo leer el formulario. Por favor llénelo de nuevo.",
         "expired": "El formulario caducó o no vino de este sitio. Por favor llénelo de nuevo.",
+        "expired_kept": ("Este formulario estuvo abierto demasiado tiempo para enviarse. Lo que escribió está abajo: "
+                         "por favor revíselo y envíelo de nuevo."),
         "not_accepted": "No se pudo aceptar el formulario.",
         "unknown_fields": "El formulario tiene campos que este sitio no conoce.",
+        "wrong_host": ("Este sitio no se sirve en la dirección que pidió su navegador. Por favor use el enlace de "
+                       "abajo."),
+        "not_allowed": "Esta página no se puede usar de esa manera. Por favor use el formulario de este sitio.",
         "not_found": "No hay ninguna página en esta dirección. Por favor revise el enlace que recibió.",
         "failed": "Lo sentimos, algo salió mal de nuestro lado. Por favor inténtelo más tarde.",
         "err_invalid": "Este valor no se puede aceptar.",

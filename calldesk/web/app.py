@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 from collections.abc import AsyncIterator
@@ -18,33 +19,38 @@ from sqlalchemy.engine import make_url
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Route
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Match, Route
 
 from calldesk.errors import PermissionDenied
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.profile import Profile
+from calldesk.rules.public_address import PublicAddress
 from calldesk.rules.web_form import WORDS, WebForm, WebRequest, form_of, visitor_language
 from calldesk.store.db.store import Store, open_store
 from calldesk.store.db.users import Actor
 from calldesk.store.services.web_accounts import SignIn, web_client, web_session, web_sign_in, web_sign_out
 from calldesk.store.services.web_requests import PublicStatus, Submitted, public_requests, public_status, submit_request
 from calldesk.web.accounts import login_password
-from calldesk.web.guards import Csrf, RateLimit, SecurityHeaders
+from calldesk.web.georeport import error, format_of
+from calldesk.web.guards import Csrf, RateLimit, SecurityHeaders, TrustedHost
 from calldesk.web.keys import web_secret
 
 TEMPLATES = Path(__file__).parent / "templates"
 SERVE_ENV = "CALLDESK_WEB_SERVE"  # a worker's settings, from `calldesk serve --workers N`
 LANG_COOKIE = "calldesk_lang"  # the language the visitor chose on the form, for the pages that follow
+LOG = logging.getLogger("calldesk.web")
 
 
 @dataclass
 class WebFront:
-    """What every page needs: the store, the protocol, the process's own calldesk user, the secrets and guards."""
+    """What every page needs: the store, the protocol, the public address (links, the hosts served), the process's
+    own calldesk user, the secrets and guards."""
 
     store: Store
     profile: Profile
     home: Path
+    public: PublicAddress
     rate_per_minute: int = 10
     secret: bytes = b""
     actor: Actor | None = None
@@ -106,12 +112,15 @@ class WebFront:
         html = self.templates.get_template(name).render(agency=self.agency, day=self.day, **values)
         return HTMLResponse(html, status_code=status)
 
-    def refusal(self, lang: str, status: int, title: str, sentence: str, *, why: str | None = None) -> HTMLResponse:
-        """A refusal page in the visitor's language: the words `title` and `sentence` of the word table."""
+    def refusal(self, lang: str, status: int, title: str, sentence: str, *, why: str | None = None,
+                form: str = "/request") -> HTMLResponse:
+        """A refusal page in the visitor's language: the words `title` and `sentence` of the word table; `form`:
+        where its link to the form goes."""
         if why is not None:
             self.count(why)
         words = WORDS[lang]
-        page = self.page("message.html", status, lang=lang, page_title=words[title], message=words[sentence])
+        page = self.page("message.html", status, lang=lang, page_title=words[title], message=words[sentence],
+                         form=form)
         if status == 429:
             page.headers["Retry-After"] = "60"  # the rate limit's window, in seconds
         return page
@@ -125,8 +134,8 @@ class WebFront:
         return await run_in_threadpool(self._status, number)
 
     async def requests(self, since: datetime | None, until: datetime | None, status: str | None,
-                       numbers: list[str]) -> list[PublicStatus]:
-        return await run_in_threadpool(self._requests, since, until, status, numbers)
+                       numbers: list[str], categories: list[str]) -> list[PublicStatus]:
+        return await run_in_threadpool(self._requests, since, until, status, numbers, categories)
 
     async def sign_in(self, username: str, password: str) -> SignIn:
         """A respondent's sign-in checked, and counted, by the store (argon2 work: in a worker thread)."""
@@ -175,11 +184,11 @@ class WebFront:
             return public_status(uow.session, viewer=self.actor, case_number=number)
 
     def _requests(self, since: datetime | None, until: datetime | None, status: str | None,
-                  numbers: list[str]) -> list[PublicStatus]:
+                  numbers: list[str], categories: list[str]) -> list[PublicStatus]:
         assert self.actor is not None
         with self.store.uow(readonly=True) as uow:
             return public_requests(uow.session, viewer=self.actor, since=since, until=until, status=status,
-                                   numbers=numbers)
+                                   numbers=numbers, categories=categories)
 
 
 def _css(request: Request) -> Response:
@@ -199,24 +208,55 @@ def _plain(lang: str, status: int, title: str, sentence: str) -> HTMLResponse:
 
 
 def _handlers(front: WebFront) -> dict[Any, Any]:
-    """The not-found and failure pages, in the visitor's language (JSON under /open311/)."""
+    """The not-found, wrong-method and failure pages, in the visitor's language (under /open311/, GeoReport v2
+    errors in JSON or XML)."""
 
     async def not_found(request: Request, exc: Exception) -> Response:
         if request.url.path.startswith("/open311/"):
-            return JSONResponse([{"code": 404, "description": "Not found."}], status_code=404)
+            return error(format_of(request), 404, "Not found.")
         return front.refusal(language_asked(request), 404, "not_found_title", "not_found")
 
     async def failed(request: Request, exc: Exception) -> Response:
         # Never a trace: the reason stays in the server's log (uvicorn logs the exception).
         if request.url.path.startswith("/open311/"):
-            return JSONResponse([{"code": 500, "description": "The server could not do that."}], status_code=500)
+            return error(format_of(request), 500, "The server could not do that.")
         lang = language_asked(request)
         try:
             return front.refusal(lang, 500, "failed_title", "failed")
         except Exception:
             return _plain(lang, 500, "failed_title", "failed")
 
-    return {404: not_found, 405: not_found, Exception: failed}
+    async def not_allowed(request: Request, exc: Exception) -> Response:
+        # Allow: the methods of every route at this path (Starlette's names only the first route's).
+        allow = {"Allow": ", ".join(sorted({method for route in request.app.routes
+                                            if route.matches(request.scope)[0] is not Match.NONE
+                                            for method in getattr(route, "methods", None) or ()}))}
+        if request.url.path.startswith("/open311/"):
+            return error(format_of(request), 405, f"{request.method[:20]} is not taken here; {allow['Allow']} are.",
+                         allow)
+        page = front.refusal(language_asked(request), 405, "refused", "not_allowed")
+        page.headers.update(allow)
+        return page
+
+    return {404: not_found, 405: not_allowed, Exception: failed}
+
+
+def _wrong_host(front: WebFront) -> Any:
+    """The answer to a request naming a host the web front does not serve: refused (400), in the visitor's language
+    or JSON under /open311/, with a link to the form at the public address; the first is logged, to show a proxy
+    whose name is not `calldesk serve --public-url`'s."""
+
+    def refuse(request: Request) -> Response:
+        if "host" not in front.refused:
+            LOG.warning("Refused a request naming host %r: this web front serves %s (calldesk serve --public-url).",
+                        request.headers.get("host", "")[:100], front.public.origin)
+        front.count("host")
+        if request.url.path.startswith("/open311/"):
+            return error(format_of(request), 400, f"This site is {front.public.origin}.")
+        return front.refusal(language_asked(request), 400, "refused", "wrong_host",
+                             form=front.public.link("/request"))
+
+    return refuse
 
 
 def create_app(front: WebFront, *, threads: int = 10) -> Any:
@@ -232,16 +272,17 @@ def create_app(front: WebFront, *, threads: int = 10) -> Any:
     routes = [Route("/static/form.css", _css), *pages.routes(front), *open311.routes(front),
               *respond.routes(front)]
     app = Starlette(routes=routes, exception_handlers=_handlers(front), lifespan=lifespan)
-    return SecurityHeaders(app)
+    return SecurityHeaders(TrustedHost(app, front.public.answers, _wrong_host(front)))
 
 
 def from_environment() -> Any:
     """The app of one worker process of `calldesk serve --workers N`: its own store connections, the settings
-    handed down by the parent in SERVE_ENV (the store, protocol, web folder, rate and threads)."""
+    handed down by the parent in SERVE_ENV (the store, protocol, web folder, public address, rate and threads)."""
     from calldesk.profiles import load_profile
 
     settings = json.loads(os.environ[SERVE_ENV])
     store = open_store(settings["url"], create=False, migrate=False, protocol=settings["protocol"])
+    public = PublicAddress(settings["origin"], frozenset(settings["hosts"]))
     front = WebFront(store=store, profile=load_profile(settings["protocol"]), home=Path(settings["home"]),
-                     rate_per_minute=settings["rate"])
+                     public=public, rate_per_minute=settings["rate"])
     return create_app(front, threads=settings["threads"])

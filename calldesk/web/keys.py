@@ -46,7 +46,8 @@ def status_token(secret: bytes, case_number: str) -> str:
 
 
 def status_token_ok(secret: bytes, case_number: str, token: str) -> bool:
-    return hmac.compare_digest(status_token(secret, case_number), token)
+    """Whether `token` is the status link's for `case_number` (compared as bytes: a link may hold any character)."""
+    return hmac.compare_digest(status_token(secret, case_number).encode(), token.encode("utf-8", "replace"))
 
 
 def old_clients(home: Path) -> dict[str, str]:

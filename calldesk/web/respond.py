@@ -24,14 +24,19 @@ from calldesk.store.services.follow_ups_resolution import set_resolution
 from calldesk.store.services.typed_fields import build
 from calldesk.web.accounts import SESSION_COOKIE, SESSION_SECONDS, Sessions
 from calldesk.web.app import WebFront
-from calldesk.web.guards import CSRF_COOKIE, BadForm, TooLarge, client_address, parse_form, read_body
+from calldesk.web.guards import BadForm, NotForm, TooLarge, client_address, read_form
 
 # Each form's fields and their most characters: the store's own limits (the models' max_length, the password rule,
 # the web's narrative limit); a field outside them is refused, as the public form refuses one.
 SIGN_IN = {"csrf": LIMITS["csrf"], "username": max_length(User, "username"), "password": PASSWORD_LENGTH[1]}
 RESOLUTION = {"csrf": LIMITS["csrf"], "response": NARRATIVE_LIMIT, "outcome": max_length(ResolutionUpdate, "outcome")}
 TYPED = ("response", "outcome")  # what the resolution form keeps when it is refused
+# A resolution sent after the session ended rides through the sign-in form (hidden), to the case page once signed in.
+SIGN_IN_KEEPING = {**SIGN_IN, "case": 20, **{name: RESOLUTION[name] for name in TYPED}}
 SHOWN_LIMITS = {**SIGN_IN, **RESOLUTION}  # each box's maxlength in the pages
+SIGNED_OUT = ("You were signed out (30 minutes passed, or you signed out in another tab), so the resolution was not "
+              "saved. Sign in again: what you typed is kept and shown on the case, to save.")
+SIGNED_IN_AGAIN = "You are signed in again. What you typed is in the form below, not saved yet: save it."
 EN = WORDS["en"]
 NO_MATCH = (f"That user name and password do not match a respondent's account. After {FAILURES_BEFORE_LOCK} failed "
             f"sign-ins in a row an account is locked for {LOCK_SECONDS // 60} minutes.")
@@ -56,20 +61,25 @@ def routes(front: WebFront) -> list[Route]:
     def with_csrf(request: Request, name: str, status: int = 200, **values: Any) -> Response:
         cookie, token = front.csrf.issue(request)
         response = front.page(name, status, lang="en", csrf=token, limits=SHOWN_LIMITS, **values)
-        response.set_cookie(CSRF_COOKIE, cookie, httponly=True, samesite="strict", path="/",
-                            secure=request.url.scheme == "https")
+        front.csrf.give(response, cookie, secure=request.url.scheme == "https")
         return response
 
     async def form_of(request: Request, fields: dict[str, int]) -> dict[str, str]:
         """The form's values; Refused when the body is longer than `fields` full can be, unreadable, not from
         this site, or carries a field the form does not have."""
         try:
-            values = parse_form(await read_body(request, body_limit(fields)))
+            values = await read_form(request, body_limit(fields))
+        except NotForm:
+            raise Refused(415, EN["not_form"], "type") from None
         except TooLarge:
             raise Refused(413, EN["too_large"], "size") from None
         except BadForm:
             raise Refused(400, EN["unreadable"], "form") from None
-        if not front.csrf.valid(request, values.get("csrf", "")):
+        csrf = front.csrf.check(request, values.get("csrf", ""))
+        if csrf == "expired":  # this site's form, open too long: what it holds may be shown again, to send anew
+            raise Refused(400, "The form was open too long to be sent. What you typed is below: send it again.",
+                          "csrf", values if not set(values) - set(fields) else None)
+        if csrf != "ok":
             raise Refused(400, "The form expired; please type it again.", "csrf")
         if set(values) - set(fields):
             raise Refused(400, EN["unknown_fields"], "fields", values)
@@ -94,22 +104,27 @@ def routes(front: WebFront) -> list[Route]:
             held.headers["Retry-After"] = "60"
             return held
         try:
-            values = await form_of(request, SIGN_IN)
+            values = await form_of(request, SIGN_IN_KEEPING)
         except Refused as refused:
             front.count(refused.why)
             expired = refused.why == "csrf"
             return with_csrf(request, "sign_in.html", 403 if expired else refused.status, page_title="Sign in",
                              problem="The form expired; please sign in again." if expired else refused.sentence)
         username, password = values.get("username", "").strip(), values.get("password", "")
+        kept = {name: values.get(name, "") for name in ("case", *TYPED)} if values.get("case") else {}
         # The store checks and counts (on PostgreSQL the database itself: every web process sees one count).
         found = await front.sign_in(username, password)
         if found != "ok" or not await run_in_threadpool(_is_respondent, front, username):
             # One answer whether the name is an account, the password wrong or the account locked: the page
             # never says which names are accounts.
             front.count("locked" if found == "locked" else "sign_in")
-            return with_csrf(request, "sign_in.html", 401, page_title="Sign in", problem=NO_MATCH, username=username)
+            return with_csrf(request, "sign_in.html", 401, page_title="Sign in", problem=NO_MATCH, username=username,
+                             kept=kept)
         epoch = await front.session_epoch(username)
-        response = RedirectResponse("/respond", status_code=303)
+        response: Response = RedirectResponse("/respond", status_code=303)
+        if kept:  # the resolution typed before the session ended, on its case's form (not saved: the person saves)
+            response = await case_page(request, username, kept["case"], typed={name: kept[name] for name in TYPED},
+                                       notice=SIGNED_IN_AGAIN)
         response.set_cookie(SESSION_COOKIE, sessions.issue(username, epoch or 0), max_age=SESSION_SECONDS,
                             httponly=True, samesite="strict", path="/respond", secure=request.url.scheme == "https")
         return response
@@ -142,10 +157,27 @@ def routes(front: WebFront) -> list[Route]:
         return front.page("message.html", 404, lang="en", page_title="Not found", respondent=True,
                           message="No such case among yours.")
 
+    async def kept_to_sign_in(request: Request, number: str) -> Response:
+        """A resolution sent after the session ended: not saved; the sign-in page keeps it (when the form came from
+        this site, with what it may hold) to show on the case once signed in again."""
+        try:
+            values = await form_of(request, RESOLUTION)
+        except Refused as refused:
+            front.count(refused.why)
+            if not refused.values:  # not this site's form, or not one it can keep
+                return _signed_out()
+            values = refused.values
+        if len(number) > SIGN_IN_KEEPING["case"]:
+            return _signed_out()
+        front.count("signed_out")
+        return with_csrf(request, "sign_in.html", 401, page_title="Sign in", problem=SIGNED_OUT,
+                         kept={"case": number, **{name: values.get(name, "") for name in TYPED}})
+
     async def one_case(request: Request) -> Response:
         who = await signed_in(request)
         if who is None:
-            return _signed_out()
+            return await kept_to_sign_in(request, request.path_params["number"]) if request.method == "POST" \
+                else _signed_out()
         number = request.path_params["number"]
         status, problem = 200, ""
         errors: dict[str, str] = {}
@@ -174,6 +206,13 @@ def routes(front: WebFront) -> list[Route]:
                 front.count("invalid")
             if (errors or problem) and status == 200:
                 status = 400
+        return await case_page(request, who, number, status, problem=problem, errors=errors, typed=typed,
+                               saved=request.method == "POST" and status == 200)
+
+    async def case_page(request: Request, who: str, number: str, status: int = 200, *, problem: str = "",
+                        errors: dict[str, str] | None = None, typed: dict[str, str] | None = None,
+                        saved: bool = False, notice: str = "") -> Response:
+        """Case `number` as respondent `who` sees it, its form holding `typed` (by default the saved resolution)."""
         try:
             case, saved_resolution = await run_in_threadpool(_case, front, who, number)
         except CalldeskError:
@@ -181,7 +220,7 @@ def routes(front: WebFront) -> list[Route]:
         if typed is None:  # the form shows what is saved, to edit it (a save replaces the resolution)
             typed = {name: getattr(saved_resolution, name) if saved_resolution else "" for name in TYPED}
         return with_csrf(request, "respond_case.html", status, page_title=f"Case {number}", case=case,
-                         problem=problem, errors=errors, saved=request.method == "POST" and status == 200, **typed)
+                         problem=problem, errors=errors or {}, saved=saved, notice=notice, **typed)
 
     return [Route("/respond/sign-in", sign_in_page, methods=["GET"]),
             Route("/respond/sign-in", sign_in, methods=["POST"]),

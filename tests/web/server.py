@@ -15,6 +15,7 @@ import uvicorn
 
 from calldesk.listening import bound_socket
 from calldesk.profiles import load_profile
+from calldesk.rules.public_address import public_address
 from calldesk.store.db.store import Store
 from calldesk.web.app import WebFront, create_app
 from calldesk.web.guards import CSRF_COOKIE
@@ -30,11 +31,14 @@ class Served:
 
 
 @contextmanager
-def serving(store: Store, home: Path, *, protocol: str = "area_offices", rate: int = 10_000) -> Iterator[Served]:
-    """The web front over `store` listening on a free port until the block ends."""
-    front = WebFront(store=store, profile=load_profile(protocol), home=home, rate_per_minute=rate)
+def serving(store: Store, home: Path, *, protocol: str = "area_offices", rate: int = 10_000,
+            public_url: str = "") -> Iterator[Served]:
+    """The web front over `store` listening on a free port until the block ends (its public address `public_url`,
+    as `calldesk serve --public-url` gives it; by default the address it listens on)."""
     sock = bound_socket("127.0.0.1", 0)
     port = sock.getsockname()[1]
+    front = WebFront(store=store, profile=load_profile(protocol), home=home, rate_per_minute=rate,
+                     public=public_address(public_url, listen_host="127.0.0.1", listen_port=port))
     server = uvicorn.Server(uvicorn.Config(create_app(front), log_level="warning", access_log=False))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
@@ -75,3 +79,15 @@ def status_link(page: httpx.Response) -> str:
     found = re.search(r'id="status-link" href="([^"]+)"', page.text)
     assert found
     return found.group(1)
+
+
+def token_signed_ago(secret: bytes, client: httpx.Client, seconds: int) -> str:
+    """The CSRF token this site gave `client`'s cookie `seconds` ago (a form left open that long)."""
+    from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+
+    class Earlier(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return int(time.time()) - seconds
+
+    return str(URLSafeTimedSerializer(secret, salt="calldesk-csrf", signer=Earlier).dumps(
+        client.cookies[CSRF_COOKIE]))

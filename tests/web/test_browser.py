@@ -126,3 +126,109 @@ def test_the_form_by_keyboard_in_english_and_spanish(browser: webdriver.Chrome, 
                                                                                           "web_form")
     assert cases[spanish].language == "Spanish" and cases[spanish].claim == "Perdieron los papeles de inscripción."
     assert cases[english].steps_taken == "Tried the school first: yes"
+
+
+def test_a_respondent_by_keyboard_and_a_second_tab_after_signing_out(browser: webdriver.Chrome, store: Store,
+                                                                      staff: dict[str, Actor],
+                                                                      tmp_path: Path) -> None:
+    """A principal signs in, sees only her school's cases, opens one and documents the resolution, all by
+    keyboard; she signs out in a second tab, and the resolution she then saves in the first is kept through the
+    sign-in (two lines, as typed) for her to save once signed in again."""
+    from tests.conftest import TEAM_PLACES, add_user
+    from tests.web.server import request_number, submit
+    from tests.web.test_respondents import PASSWORD, set_password
+    from tests.web.test_web_form import ANN
+
+    add_user(store, staff["admin"], "rex", "respondent", places=TEAM_PLACES)
+    set_password(store, staff["admin"], "rex", PASSWORD)
+    problems: dict[str, list[str]] = {}
+    with serving(store, tmp_path / "web") as served:
+        with served.client() as client:
+            ours = request_number(submit(client, **{**ANN, "call_type": "concern"}))
+            theirs = request_number(submit(client, **{**ANN, "phone": "213-555-0199", "school": "Lincoln Elementary",
+                                                      "call_type": "concern"}))
+        browser.get(f"{served.url}/respond")  # signed out: the sign-in page
+        problems["sign in"] = serious_violations(browser)
+        browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+        type_in(browser, "username", "rex")
+        type_in(browser, "password", PASSWORD)
+        browser.switch_to.active_element.send_keys(Keys.ENTER)
+        listed = browser.find_element(By.TAG_NAME, "main").text
+        assert ours in listed and theirs not in listed
+        problems["cases"] = serious_violations(browser)
+        browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+        tab_to_link(browser, ours)
+        browser.switch_to.active_element.send_keys(Keys.ENTER)
+        problems["case"] = serious_violations(browser)
+        first = browser.current_window_handle
+        browser.switch_to.new_window("tab")
+        browser.get(f"{served.url}/respond")
+        browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+        assert browser.switch_to.active_element.text == "Sign out"
+        browser.switch_to.active_element.send_keys(Keys.ENTER)
+        assert browser.find_element(By.TAG_NAME, "h1").text == "Respondents: sign in"
+        browser.switch_to.window(first)
+        browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+        type_in(browser, "response", "Met the family.")
+        browser.switch_to.active_element.send_keys(Keys.SHIFT, Keys.ENTER)
+        browser.switch_to.active_element.send_keys("Papers re-filed.")
+        type_in(browser, "outcome", "Enrolled")
+        browser.switch_to.active_element.send_keys(Keys.ENTER)  # Enter in a text box sends its form
+        assert "so the resolution was not saved" in browser.find_element(By.ID, "sign-in-error").text
+        problems["signed out"] = serious_violations(browser)
+        browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+        type_in(browser, "username", "rex")
+        type_in(browser, "password", PASSWORD)
+        browser.switch_to.active_element.send_keys(Keys.ENTER)
+        assert "not saved yet" in browser.find_element(By.ID, "notice").text
+        assert browser.find_element(By.ID, "response").get_attribute("value") == "Met the family.\nPapers re-filed."
+        assert browser.find_element(By.ID, "outcome").get_attribute("value") == "Enrolled"
+        problems["kept"] = serious_violations(browser)
+        browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+        tab_to(browser, "outcome")
+        browser.switch_to.active_element.send_keys(Keys.ENTER)
+        assert browser.find_element(By.ID, "saved").text == "The resolution was saved."
+    assert problems == {page: [] for page in problems}
+    from calldesk.models import Resolution
+
+    with store.uow(readonly=True) as uow:
+        case = uow.session.exec(select(Case).where(Case.case_number == ours)).one()
+        saved = uow.session.exec(select(Resolution).where(Resolution.case_id == case.id)).one()
+    assert (saved.response, saved.outcome) == ("Met the family.\nPapers re-filed.", "Enrolled")
+
+
+def tab_to_link(driver: webdriver.Chrome, text: str, limit: int = 40) -> None:
+    """Press Tab until the link reading `text` has the focus."""
+    for _ in range(limit):
+        if driver.switch_to.active_element.text == text:
+            return
+        driver.switch_to.active_element.send_keys(Keys.TAB)
+    raise AssertionError(f"Tab never reached the link {text}")
+
+
+def test_a_second_tab_of_the_form_opened_from_another_site_keeps_the_first(browser: webdriver.Chrome, store: Store,
+                                                                           tmp_path: Path) -> None:
+    """A constituent opens the form from the district's site, starts typing, opens it again from there in a second
+    tab, then sends the first: it is taken (the second page was given a new CSRF cookie, since a SameSite=Strict
+    cookie is not sent on a navigation from another site, and the first tab's form was refused as expired)."""
+    with serving(store, tmp_path / "web") as served:
+        elsewhere = f"data:text/html,<a id=go href='{served.url}/request'>Service Request</a>"
+
+        def from_elsewhere() -> None:
+            browser.get(elsewhere)
+            browser.find_element(By.ID, "go").send_keys(Keys.ENTER)
+            browser.find_element(By.ID, "caller_name")
+
+        from_elsewhere()
+        first = browser.current_window_handle
+        fill(browser, claim="Typed in the first tab.")
+        browser.switch_to.new_window("tab")
+        from_elsewhere()
+        browser.switch_to.window(first)
+        tab_to(browser, "claim")
+        browser.switch_to.active_element.send_keys(Keys.TAB)
+        browser.switch_to.active_element.send_keys(Keys.TAB)
+        browser.switch_to.active_element.send_keys(Keys.ENTER)
+        number = browser.find_element(By.ID, "request-number").text
+    with store.uow(readonly=True) as uow:
+        assert uow.session.exec(select(Case.claim).where(Case.case_number == number)).one() == "Typed in the first tab."

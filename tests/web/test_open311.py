@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 from sqlmodel import func, select
 
 from calldesk.models import Case
@@ -95,3 +96,98 @@ def test_dates_past_the_calendars_ends_are_refused_not_failed(store: Store, staf
     assert "out of range for start_date" in answers[0].json()[0]["description"]
     assert "out of range for end_date" in answers[1].json()[0]["description"]
     assert fine.status_code == 200 and fine.json() == []
+
+
+def test_a_body_that_is_not_a_urlencoded_form_is_refused(store: Store, staff: dict[str, Actor],
+                                                         tmp_path: Path) -> None:
+    """GeoReport v2 posts a urlencoded form: any other body is 415, whatever it holds (a text/plain body or one
+    without a type was taken as a form, a multipart or JSON one answered as unreadable, 400); the media type's case
+    does not matter."""
+    with store.uow() as uow:
+        key = add_web_key(uow, actor=staff["admin"], name="city311")
+    form = httpx.QueryParams({**POST, "api_key": key})
+    with serving(store, tmp_path / "web") as served, served.client() as client:
+        refused = [client.post(f"{V2}/requests.json", content=str(form).encode(), headers={"content-type": kind})
+                   for kind in ("text/plain", "")]
+        refused += [client.post(f"{V2}/requests.json", data={**POST, "api_key": key},
+                                files={"media": ("photo.jpg", b"\xff\xd8")}),
+                    client.post(f"{V2}/requests.json", json={**POST, "api_key": key})]
+        stored = _count(store)
+        capitals = client.post(f"{V2}/requests.json", content=str(form).encode(),
+                               headers={"content-type": "Application/X-WWW-Form-Urlencoded; charset=UTF-8"})
+        counted = dict(served.front.refused)
+    assert [r.status_code for r in refused] == [415, 415, 415, 415] and stored == 0
+    assert all("x-www-form-urlencoded" in r.json()[0]["description"] for r in refused)
+    assert capitals.status_code == 201 and _count(store) == 1 and counted == {"type": 4}
+
+
+def _count(store: Store) -> int:
+    with store.uow(readonly=True) as uow:
+        return uow.session.exec(select(func.count()).select_from(Case)).one()
+
+
+def test_a_refused_post_names_the_georeport_argument_sent(store: Store, staff: dict[str, Actor],
+                                                          tmp_path: Path) -> None:
+    """A value the form's check refuses is named by the GeoReport v2 argument the client sent (it was named by the
+    form's own field: "claim" for a description, "caller_name" for the names)."""
+    with store.uow() as uow:
+        key = add_web_key(uow, actor=staff["admin"], name="city311")
+    sent = {"description": "d" * 4001, "first_name": "f" * 200, "address_string": "a" * 201}
+    with serving(store, tmp_path / "web") as served, served.client() as client:
+        said = {name: client.post(f"{V2}/requests.json", data={**POST, "api_key": key, name: value}).json()
+                for name, value in sent.items()}
+        nul = client.post(f"{V2}/requests.json", data={**POST, "api_key": key, "description": "bus\x00late"}).json()
+        no_way = client.post(f"{V2}/requests.json", data={**POST, "api_key": key, "phone": "", "email": ""}).json()
+    assert said == {"description": [{"code": 400, "description": "description: This is longer than 4000 characters."}],
+                    "first_name": [{"code": 400, "description": "first_name and last_name: This is longer than 200 "
+                                                                "characters."}],
+                    "address_string": [{"code": 400, "description": "address_string: This is longer than 200 "
+                                                                    "characters."}]}
+    assert nul[0]["description"] == "description: This contains characters that cannot be stored."
+    assert no_way[0]["description"] == "phone: Give a phone number or an email address."
+    assert _count(store) == 0
+
+
+def test_requests_are_searched_by_lists_of_services_and_statuses(store: Store, staff: dict[str, Actor],
+                                                                 tmp_path: Path) -> None:
+    """GET requests.json: service_code and status may each be "declared multiple times, comma delimited"
+    (GeoReport v2), and the services are searched in the store, not among the newest requests read; the request
+    ids named override every other argument."""
+    from calldesk.store.services.web_requests import public_requests
+
+    with store.uow() as uow:
+        key = add_web_key(uow, actor=staff["admin"], name="city311")
+    with serving(store, tmp_path / "web") as served, served.client() as client:
+        made = {code: client.post(f"{V2}/requests.json", data={**POST, "api_key": key, "service_code": code,
+                                                               "phone": phone}).json()[0]["service_request_id"]
+                for code, phone in (("enrollment", "213-555-0101"), ("transportation", "213-555-0102"))}
+
+        def found(**args: str) -> list[str] | int:
+            answer = client.get(f"{V2}/requests.json", params={"api_key": key, **args})
+            return sorted(r["service_request_id"] for r in answer.json()) if answer.status_code == 200 else \
+                answer.status_code
+
+        both = found(service_code="transportation,enrollment")
+        one = found(service_code="enrollment")
+        spaced = found(service_code=" enrollment , transportation ", status="open, closed")
+        any_status = found(status="open,closed")
+        unknown = found(service_code="enrollment,nothing")
+        bad_status = found(status="open,pending")
+        overriding = found(service_request_id=made["enrollment"], status="closed", service_code="attendance")
+    assert both == spaced == any_status == sorted(made.values()) and one == [made["enrollment"]]
+    assert unknown == 400 and bad_status == 400 and overriding == [made["enrollment"]]
+    with store.uow(readonly=True) as uow:  # the older request of its service, past a limit the newer one fills
+        older = public_requests(uow.session, viewer=staff["admin"], categories=["Enrollment"], limit=1)
+    assert [r.case_number for r in older] == [made["enrollment"]]
+
+
+def test_many_posts_from_one_address_are_held_back(store: Store, staff: dict[str, Actor], tmp_path: Path) -> None:
+    """A client posting more than the rate from one address gets 429 with Retry-After (as the form's visitors
+    do), and nothing more is stored."""
+    with store.uow() as uow:
+        key = add_web_key(uow, actor=staff["admin"], name="city311")
+    with serving(store, tmp_path / "web", rate=2) as served, served.client() as client:
+        answers = [client.post(f"{V2}/requests.json", data={**POST, "api_key": key, "phone": f"213-555-010{n}"})
+                   for n in range(4)]
+    assert [a.status_code for a in answers] == [201, 201, 429, 429] and _count(store) == 2
+    assert answers[2].headers["retry-after"] == "60" and answers[2].json()[0]["code"] == 429

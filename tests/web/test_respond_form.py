@@ -5,6 +5,7 @@ allow however wide its characters."""
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,8 +23,9 @@ from calldesk.store.db.store import Store, open_store
 from calldesk.store.db.users import Actor
 from calldesk.store.services.web_logins import set_login_password
 from calldesk.web.accounts import new_login_password
+from calldesk.web.keys import web_secret
 from tests.conftest import TEAM_PASSWORD, TEAM_PLACES, Team, _pg_exec, add_user
-from tests.web.server import request_number, serving, submit
+from tests.web.server import request_number, serving, submit, token_signed_ago
 from tests.web.test_respondents import PASSWORD, _sign_in, _token, set_password
 from tests.web.test_web_form import ANN
 
@@ -129,6 +131,9 @@ def _form_holds_the_stores_limits(client: httpx.Client, rex: str, owner: Store) 
     extra = _post(client, number, response="Papers re-filed.", outcome="Done", assigned_to="rex")
     assert extra.status_code == 400 and "fields this site does not know" in extra.text
     assert "Papers re-filed.</textarea>" in _box(extra, "response")
+    page = client.get(f"/respond/case/{number}")
+    as_json = client.post(f"/respond/case/{number}", json={"csrf": _token(page), "response": "Papers re-filed."})
+    assert as_json.status_code == 415 and "must be sent with the form on this site" in as_json.text
     assert _saved(owner, number) is None  # nothing of it was saved
     # The longest response in the widest characters fits the body (not "expired"); a longer body says so.
     wide = "ñ" * (NARRATIVE_LIMIT - 1000)
@@ -143,6 +148,56 @@ def _form_holds_the_stores_limits(client: httpx.Client, rex: str, owner: Store) 
     odd = client.post("/respond/sign-in", data={"csrf": _token(signin), "username": rex, "password": PASSWORD,
                                                 "role": "admin"})
     assert odd.status_code == 400 and "fields this site does not know" in odd.text
+
+
+def _hidden(page: httpx.Response) -> dict[str, str]:
+    return {name: html.unescape(value) for name, value in re.findall(
+        r'<input type="hidden" name="([a-z]+)" value="([^"]*)">', page.text)}
+
+
+def _typed_after_the_session_ended_is_kept(client: httpx.Client, rex: str, owner: Store, secret: bytes) -> None:
+    """A resolution saved after the session ended (signed out in another tab, or 30 minutes passed) is not saved
+    and not lost: the sign-in page keeps it, and once signed in again the case's form holds it, to save; one sent
+    from a form open past its token's 2 hours comes back with what was typed too."""
+    number = _our_case(client, rex)
+    page = client.get(f"/respond/case/{number}")
+    stale = client.post(f"/respond/case/{number}", data={"csrf": token_signed_ago(secret, client, 3 * 3600),
+                                                         "response": "Typed long ago.", "outcome": "Late"})
+    assert stale.status_code == 400 and "open too long to be sent" in stale.text and _saved(owner, number) is None
+    assert "Typed long ago.</textarea>" in _box(stale, "response") and 'value="Late"' in _box(stale, "outcome")
+    listed = client.get("/respond")  # another tab: signs out
+    assert client.post("/respond/sign-out", data={"csrf": _token(listed)}).status_code == 303
+    typed = {"response": "Met the family.\nPapers re-filed <on> Friday & sent.", "outcome": "Enrolled \"again\""}
+    late = client.post(f"/respond/case/{number}", data={"csrf": _token(page), **typed})
+    assert late.status_code == 401 and "so the resolution was not saved" in late.text
+    assert _hidden(late) == {"csrf": _token(late), "case": number, **typed} and _saved(owner, number) is None
+    wrong = client.post("/respond/sign-in", data={**_hidden(late), "username": rex, "password": "not it"})
+    assert wrong.status_code == 401 and _hidden(wrong) == {"csrf": _token(wrong), "case": number, **typed}
+    again = client.post("/respond/sign-in", data={**_hidden(wrong), "username": rex, "password": PASSWORD})
+    assert again.status_code == 200 and 'id="notice"' in again.text and _saved(owner, number) is None
+    assert html.unescape(_box(again, "response")).endswith(f">{typed['response']}</textarea>")
+    assert html.unescape(_box(again, "outcome")).endswith(f'value="{typed["outcome"]}">')
+    assert "<on>" not in late.text + wrong.text + again.text  # kept as typed, shown inert
+    saved = client.post(f"/respond/case/{number}", data={"csrf": _token(again), **typed})
+    assert saved.status_code == 200 and _saved(owner, number) == (typed["response"], typed["outcome"])
+    forged = client.post("/respond/sign-out", data={"csrf": _token(saved)})
+    assert forged.status_code == 303  # signed out again: a form not from this site keeps nothing
+    stranger = client.post(f"/respond/case/{number}", data={"csrf": "forged", **typed})
+    assert stranger.status_code == 303 and stranger.headers["location"] == "/respond/sign-in"
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_a_resolution_sent_after_the_session_ended_is_kept(store: Store, staff: dict[str, Actor],
+                                                           tmp_path: Path) -> None:
+    with _rex_on_sqlite(store, staff, tmp_path / "web") as (client, rex):
+        _typed_after_the_session_ended_is_kept(client, rex, store, web_secret(tmp_path / "web"))
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+def test_a_resolution_sent_after_the_session_ended_is_kept_as_the_respondents_login(
+        logins_dropped_last: list[str], team: Team, tmp_path: Path) -> None:
+    with _rex_on_postgres(team, logins_dropped_last, tmp_path / "web") as (client, rex):
+        _typed_after_the_session_ended_is_kept(client, rex, team.owner, web_secret(tmp_path / "web"))
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)

@@ -60,6 +60,9 @@ def _respondent_works(served_client: httpx.Client, rex: str, ours: str, theirs: 
     assert signed.status_code == 303 and signed.headers["location"] == "/respond"
     listed = served_client.get("/respond")
     assert ours in listed.text and theirs not in listed.text
+    # The list is of open cases, and says so (it said "Open and closed"); the sign-out form is not inside a <p>.
+    assert "<caption>Open cases about your school or department</caption>" in listed.text
+    assert re.search(r"<p>[^<]*<form", listed.text) is None
     assert served_client.get(f"/respond/case/{theirs}").status_code == 404
     page = served_client.get(f"/respond/case/{ours}")
     assert "My son&#39;s enrollment papers were lost twice." in page.text

@@ -201,3 +201,26 @@ def test_the_same_form_sent_twice_is_one_request(store: Store, staff: dict[str, 
     assert request_number(first) == request_number(again) != request_number(changed)
     with store.uow(readonly=True) as uow:
         assert len(uow.session.exec(select(Case)).all()) == 2
+
+
+def test_a_boxs_line_breaks_are_stored_as_newlines(store: Store, staff: dict[str, Actor], tmp_path: Path) -> None:
+    """A browser sends a textarea's line breaks as CR LF: stored as newlines (a CR was kept, and the desk showed
+    it on every line), so a box typed full to its maxlength, line breaks and all, is not "too long"."""
+    from calldesk.rules.web_form import LIMITS
+    from calldesk.store.services.web_accounts import add_web_key
+
+    with store.uow() as uow:
+        key = add_web_key(uow, actor=staff["admin"], name="city311")
+    full = "\r\n".join(["x" * 39] * 100)  # 100 lines: 3999 characters typed, 4098 sent
+    with serving(store, tmp_path / "web") as served, served.client() as client:
+        typed = request_number(submit(client, **{**ANN, "claim": "Line one.\r\nLine two.\rLine three.",
+                                                 "evidence": "A note.\r\n"}))
+        boxful = submit(client, **{**ANN, "phone": "213-555-0101", "claim": full})
+        posted = client.post("/open311/v2/requests.json", data={
+            "api_key": key, "service_code": "transportation", "address_string": "Roosevelt High",
+            "phone": "213-555-0102", "description": "The bus\r\ndid not come."}).json()[0]["service_request_id"]
+    assert len(full.replace("\r\n", "\n")) == LIMITS["claim"] - 1 and boxful.status_code == 200, boxful.text
+    kept = _case(store, typed)
+    assert (kept.claim, kept.evidence) == ("Line one.\nLine two.\nLine three.", "A note.")
+    assert _case(store, request_number(boxful)).claim == full.replace("\r\n", "\n")
+    assert _case(store, posted).claim == "The bus\ndid not come."

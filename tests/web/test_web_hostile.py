@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 from sqlmodel import func, select
 
 from calldesk.models import Case
 from calldesk.store.db.store import Store
 from calldesk.store.db.users import Actor
-from tests.web.server import csrf_of, serving, submit
+from tests.web.server import csrf_of, request_number, serving, submit
 from tests.web.test_web_form import ANN
 
 
@@ -79,3 +80,25 @@ def test_a_failure_inside_shows_no_trace(store: Store, tmp_path: Path) -> None:
         broken = client.post("/request", data={**ANN, "csrf": token})
     assert broken.status_code == 500 and "Traceback" not in broken.text and "profile" not in broken.text
     assert broken.headers["cache-control"] == "no-store"
+
+
+def test_a_status_link_of_any_characters_is_not_found(store: Store, tmp_path: Path) -> None:
+    """A status link whose number or token holds characters a token never has is "not found" (it failed: 500)."""
+    with serving(store, tmp_path / "web") as served, served.client() as client:
+        number = request_number(submit(client, **ANN))
+        answers = [client.get(f"/status/{number}/{token}?lang=es")
+                   for token in ("ü" * 32, "%C3%BC", "0" * 31 + "é", "%E2%80%AE" * 8)]
+        odd_number = client.get("/status/ñ/ü")
+        after = client.get("/request")  # the same connection still serves
+    for answer in answers:
+        assert answer.status_code == 404 and "No hay ninguna página en esta dirección." in answer.text
+    assert odd_number.status_code == 404 and after.status_code == 200
+
+
+def test_a_forms_media_type_is_read_in_any_case(store: Store, staff: dict[str, Actor], tmp_path: Path) -> None:
+    """A media type is case-insensitive (RFC 9110): a form sent as Application/X-WWW-Form-Urlencoded is a form."""
+    with serving(store, tmp_path / "web") as served, served.client() as client:
+        token = csrf_of(client)
+        sent = client.post("/request", content=str(httpx.QueryParams({**ANN, "csrf": token})).encode(),
+                           headers={"content-type": "Application/X-WWW-Form-Urlencoded; Charset=UTF-8"})
+    assert sent.status_code == 200 and 'id="request-number"' in sent.text and _cases(store) == 1

@@ -79,11 +79,14 @@ def public_status(session: Session, *, viewer: Actor, case_number: str) -> Publi
 
 def public_requests(session: Session, *, viewer: Actor, since: datetime | None = None,
                     until: datetime | None = None, status: str | None = None, numbers: list[str] | None = None,
-                    limit: int = 200) -> list[PublicStatus]:
-    """Web requests `viewer` may see, newest first (Open311's GET requests): public fields only."""
+                    categories: list[str] | None = None, limit: int = 200) -> list[PublicStatus]:
+    """Web requests `viewer` may see, newest first (Open311's GET requests): public fields only; of `categories`
+    when some are given."""
     from calldesk.store.db.visibility import sees
 
     query = select(Case).where(Case.channel == "web_form", sees(viewer))
+    if categories:
+        query = query.where(col(Case.category).in_(categories))
     if since is not None:
         query = query.where(col(Case.opened_at) >= since)
     if until is not None:
