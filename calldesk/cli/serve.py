@@ -185,20 +185,22 @@ def respondent_add(ctx: typer.Context,
                                                        help="Read the password from standard input.")) -> None:
     """Give a respondent a web password (its argon2id hash kept in the store); on PostgreSQL their login (made by
     `db grant`) gets a new random password only the web front keeps, so it signs in as them."""
-    from calldesk.store.services.web_accounts import check_respondent, set_web_password
-    from calldesk.store.services.web_logins import set_login_password
-    from calldesk.web.accounts import new_login_password
+    import secrets
+
+    from calldesk.store.services.web_accounts import check_respondent
+    from calldesk.store.services.web_logins import set_respondent_sign_in
+    from calldesk.web.accounts import keep_login_password
     from calldesk.web.keys import web_home
 
     with signed_in(ctx, may="manage_web") as (store, admin):
         with store.uow(readonly=True) as uow:  # (before the password is asked for: a refusal asks for nothing)
             check_respondent(uow.session, name)
         password = _password(password_stdin)
-        with store.uow() as uow:
-            set_web_password(uow, actor=admin, username=name, password=password)
-        if store.backend == "postgresql":
-            with store.uow() as uow:
-                set_login_password(uow, actor=admin, login=name, password=new_login_password(web_home(), name))
+        login = secrets.token_urlsafe(32) if store.backend == "postgresql" else None
+        with store.uow() as uow:  # one transaction: the web password and the login's, or neither
+            set_respondent_sign_in(uow, actor=admin, username=name, password=password, login_password=login)
+        if login is not None:  # kept once the login has it
+            keep_login_password(web_home(), name, login)
     out.print(f"{shown(name)} may sign in at /respond.", highlight=False)
 
 

@@ -143,7 +143,8 @@ def absent(
     back: bool = typer.Option(False, "--back", help="They are back: clear the absence."),
     as_json: bool = JSON,
 ) -> None:
-    """Record that a user is away (supervisors; anyone for themselves): their supervisor covers their callbacks."""
+    """Record that a user is away (supervisors and admins; anyone for themselves): their supervisor covers their
+    callbacks."""
     from calldesk.cli.callbacks import absent as record_absence
 
     record_absence(ctx, name, since, back, as_json)

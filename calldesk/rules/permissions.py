@@ -226,6 +226,19 @@ def require(role: str, action: str, *, asked: str | None = None) -> None:
         raise PermissionDenied(refusal)
 
 
+# Someone else's absence is recorded by who hands their work on (supervisors) or keeps the users (admins); one's
+# own by anyone (on PostgreSQL the database's guard on the users table says the same: store.db.security_guards).
+OTHERS_ABSENCE = ("reassign", "manage_users")
+
+
+def require_any(role: str, actions: tuple[str, ...], *, asked: str) -> None:
+    """Raise PermissionDenied, in words naming what was `asked`, unless `role` may perform one of `actions`."""
+    if any(may(role, action) for action in actions):
+        return
+    allowed = " or ".join(ROLE_LABELS[r] + "s" for r in ROLES if any(r in PERMISSIONS.get(a, ()) for a in actions))
+    raise PermissionDenied(f"Only {allowed} may {asked}; you are signed in as {a_role(role)}.")
+
+
 def may_hand_down(role: str, current_owner: str, new_owner: str) -> bool:
     """Re-typing a case may move it to a lower owner only for someone of at least the current owner's rank
     (an agent cannot re-type a complaint as an inquiry and then close it)."""

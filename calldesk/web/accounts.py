@@ -60,11 +60,18 @@ def _logins_file(home: Path) -> Path:
 def new_login_password(home: Path, username: str) -> str:
     """A fresh random database password for respondent `username`'s login, kept (owner-readable only) for the
     web front to sign in as them (PostgreSQL)."""
+    password = secrets.token_urlsafe(32)
+    keep_login_password(home, username, password)
+    return password
+
+
+def keep_login_password(home: Path, username: str, password: str) -> None:
+    """Keep `password` (owner-readable only) as respondent `username`'s login password, for the web front: once
+    the login has it (a password kept first would leave the web front signing in with one the login never got)."""
     path = _logins_file(home)
     kept = dict(json.loads(path.read_text(encoding="utf-8"))) if path.exists() else {}
-    kept[username] = secrets.token_urlsafe(32)
+    kept[username] = password
     _private(path, json.dumps(kept, indent=1, sort_keys=True))
-    return str(kept[username])
 
 
 def login_password(home: Path, username: str) -> str | None:

@@ -8,13 +8,15 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from calldesk.errors import InvalidInput, PermissionDenied, RuleRefused
+from calldesk.errors import InvalidInput, NotFound, PermissionDenied, RuleRefused
 from calldesk.models import AuditEvent, CallbackCreate, utcnow
 from calldesk.store.db.store import Store
 from calldesk.store.db.users import Actor, set_absence
 from calldesk.store.read.callbacks_due import callbacks_for
 from calldesk.store.services import callbacks
-from tests.integration.helpers import LA, at, lausd
+from calldesk.store.services.assignments import reassign
+from tests.conftest import add_user
+from tests.integration.helpers import LA, at, call, lausd
 
 
 def _add(store: Store, actor: Actor, **values: object) -> int:
@@ -154,3 +156,33 @@ def test_the_share_of_callbacks_returned_on_time(store: Store, staff: dict[str, 
                                                until=now + timedelta(days=1))
     assert (figure.received, figure.returned, figure.on_time, figure.late, figure.still_open) == (3, 2, 1, 1, 1)
     assert figure.words() == "50% returned on time (1 of 2)"
+
+
+def test_a_callback_is_returned_by_its_holder_or_whoever_sees_its_case_on_both_backends(
+        store: Store, staff: dict[str, Actor]) -> None:
+    # The rule PostgreSQL's row-level security holds for every login, held by the store on SQLite too: an agent
+    # returns her own callbacks and those of cases she works, never a colleague's; a callback about a case goes
+    # only to someone who works the case, and one whose case moved on from its holder is refused in words.
+    ana, sue = staff["agent"], staff["supervisor"]
+    bo = add_user(store, staff["admin"], "bo", "agent")
+    theirs = _add(store, bo)
+    for attempt in (lambda uow: callbacks.complete_callback(uow, actor=ana, callback_id=theirs),
+                    lambda uow: callbacks.record_attempt(uow, actor=ana, callback_id=theirs, result="reached")):
+        with store.uow() as uow, pytest.raises(NotFound, match=f"No callback {theirs}"):
+            attempt(uow)
+    number = call(store, sue, call_type="concern", category="Transportation").case.case_number  # pat's
+    about = _add(store, sue, case_number=number)
+    with store.uow() as uow, pytest.raises(RuleRefused, match=f"ana does not work case {number}"):
+        callbacks.reassign_callback(uow, actor=sue, profile=lausd(), callback_id=about, to_user="ana")
+    with store.uow() as uow:
+        reassign(uow, actor=sue, case_number=number, to_user="ana")
+    with store.uow() as uow:
+        callbacks.reassign_callback(uow, actor=sue, profile=lausd(), callback_id=about, to_user="ana")
+    for someone in ("pat", "sam"):  # the case moves on twice: ana no longer sees it
+        with store.uow() as uow:
+            reassign(uow, actor=sue, case_number=number, to_user=someone)
+    with store.uow() as uow, pytest.raises(RuleRefused, match="about a case you do not work"):
+        callbacks.complete_callback(uow, actor=ana, callback_id=about)
+    assert [c.id for c in _open_for(store, "bo", date(2026, 12, 7))] == [theirs]
+    with store.uow() as uow:  # whoever works the case returns it
+        assert callbacks.complete_callback(uow, actor=staff["specialist"], callback_id=about).done_at is not None

@@ -220,3 +220,18 @@ def test_a_merge_closes_the_duplicate_and_the_survivor_shows_both_histories(
         handling.merge_cases(uow, actor=staff["supervisor"], case_number=duplicate, into=survivor)
     with store.uow() as uow, pytest.raises(RuleRefused, match="merged into"):
         escalation.escalate(uow, actor=staff["supervisor"], profile=ROCHESTER, case_number=duplicate, reason="x")
+
+
+def test_the_survivors_history_shows_only_the_merged_cases_its_reader_may_see_on_both_backends(
+        store: Store, staff: dict[str, Actor]) -> None:
+    # A case a person may not see does not exist for them, its trail included: on PostgreSQL row-level security
+    # says so; the store says the same on SQLite.
+    survivor = call(store, staff["agent"], caller_name="Maria Gomez", phone="2135550142").case.case_number
+    duplicate = call(store, staff["supervisor"], caller_name="Maria Gomez", phone="2135550142",
+                     call_type="concern", category="Transportation").case.case_number  # pat's: not ana's
+    with store.uow() as uow:
+        handling.merge_cases(uow, actor=staff["supervisor"], case_number=duplicate, into=survivor)
+    with store.uow(readonly=True) as uow:
+        hers = {h.case_number for h in case_history(uow.session, survivor, viewer=staff["agent"])}
+        theirs = {h.case_number for h in case_history(uow.session, survivor, viewer=staff["supervisor"])}
+    assert hers == {survivor} and theirs == {survivor, duplicate}

@@ -187,7 +187,7 @@ MATRIX: dict[str, tuple[str, Action, tuple[str, ...]]] = {
     "users.set_active": ("plain", lambda u, a, n: users.set_active(u, actor=a, username="zoe", active=True),
                          ("admin",)),
     "users.set_absence (someone else)": ("plain", lambda u, a, n: users.set_absence(
-        u, actor=a, username="zoe", absent_since=date(2026, 11, 23)), ("supervisor",)),
+        u, actor=a, username="zoe", absent_since=date(2026, 11, 23)), ("supervisor", "admin")),
     "users.set_absence (oneself)": ("plain", lambda u, a, n: users.set_absence(
         u, actor=a, username=a.username, absent_since=None), ROLES),
     "assignments.assign_cases": ("plain", lambda u, a, n: assign_cases(u, actor=a, case_numbers=[n], to_user="zoe"),

@@ -22,6 +22,7 @@ from calldesk.models import User
 from calldesk.rules.free_text import narrative_columns
 from calldesk.rules.permissions import AUDIT_TABLE, FIXED_COLUMNS, HIDDEN_COLUMNS, may, writes_of
 from calldesk.rules.profile import a_role
+from calldesk.store.db.ownership import require_owner, require_role_maker
 from calldesk.store.db.security import CALLABLE, EVERYONE
 from calldesk.store.db.security_guards import AUTHORS
 from calldesk.store.db.uow import UnitOfWork
@@ -121,8 +122,10 @@ def grant_login(uow: UnitOfWork, *, actor: Actor, username: str) -> str:
         raise InvalidInput(f"{username!r} is not a valid role name.", field="username")
     user = named_user(uow.session, username)
     conn = uow.session.connection()
+    require_owner(conn, "grant a login its privileges")
     exists = conn.execute(text("SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = :r"), {"r": username}).first()
     if exists is None:
+        require_role_maker(conn, f"make {username}'s login role")
         conn.exec_driver_sql(f'CREATE ROLE "{username}" LOGIN')
     for statement in _statements(conn, username, user):
         conn.exec_driver_sql(statement)

@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 from calldesk import output_files
 from calldesk.errors import InvalidInput, StoreError
 from calldesk.store.db.engine import normalise_url, sqlite_path
+from calldesk.store.db.ownership import require_owner
 from calldesk.store.db.schema import current_revision, head_revision
 
 Progress = Callable[[int, int], None]  # (done, total)
@@ -144,6 +145,7 @@ def backup(engine: Engine, url: str, target: Path, *, progress: Progress | None 
     The copy is written owner-only under a temporary name in the target's folder, checked, then renamed over
     `target`: a failed backup leaves whatever was at `target` as it was.
     """
+    require_owner(engine, "back up the store (it reads every table and key)")
     path = output_files.checked_target(target, "backup")
     store_file = sqlite_path(url)
     if is_live_file(path, store_file):
@@ -285,6 +287,7 @@ def compact(engine: Engine) -> list[str]:
     if engine.dialect.name == "sqlite":
         _vacuum(engine, "VACUUM")
         return ["vacuumed the file", "emptied the WAL" if checkpoint(engine) else "WAL busy: run again when quiet"]
+    require_owner(engine, "compact the store (only a table's owner rewrites it)")
     with engine.connect() as conn:
         tables = sorted(t for t in inspect(conn).get_table_names() if t != "alembic_version")
     quoted = ", ".join(engine.dialect.identifier_preparer.quote(t) for t in tables)

@@ -37,6 +37,7 @@ from calldesk.store.db.maintenance import (
     is_live,
     is_live_file,
 )
+from calldesk.store.db.ownership import require_owner
 from calldesk.store.db.schema import HEAD, upgrade
 from calldesk.store.db.users import Actor
 
@@ -50,6 +51,7 @@ PG_TRIGGERS = ("auditevent_no_change", "auditevent_no_truncate")
 def restore(engine: Engine, url: str, source: Path, *, actor: Actor, force: bool,
             progress: Progress | None = None) -> None:
     """Replace the store's contents with the backup at `source`; refuses a live store unless `force`."""
+    require_owner(engine, "restore the store")
     source = source.expanduser()
     try:
         info = os.stat(source)

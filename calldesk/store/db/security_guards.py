@@ -23,7 +23,7 @@ from sqlmodel import SQLModel
 
 import calldesk.models  # noqa: F401  (every table in the metadata)
 from calldesk.rules.free_text import ABUSE_PLACEHOLDER, FREE_TEXT
-from calldesk.rules.permissions import writes_of
+from calldesk.rules.permissions import OTHERS_ABSENCE, writes_of
 from calldesk.rules.profile import ROLES
 
 PIN = "SET search_path = pg_catalog, pg_temp"
@@ -257,7 +257,7 @@ END""", definer=True),
         _function("calldesk_user_guard", """BEGIN
   IF public.calldesk_is_owner() THEN RETURN NEW; END IF;
   IF NEW.absent_since IS DISTINCT FROM OLD.absent_since AND OLD.username <> session_user::text
-     AND NOT (public.calldesk_may('reassign') OR public.calldesk_may('manage_users')) THEN
+     AND NOT (""" + " OR ".join(f"public.calldesk_may('{a}')" for a in OTHERS_ABSENCE) + """) THEN
     RAISE EXCEPTION 'calldesk: only a supervisor records another person''s absence'
       USING ERRCODE = 'insufficient_privilege';
   END IF;

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, func, select
 from calldesk.errors import InvalidInput, NotFound, UnknownUser
 from calldesk.models import User, UserCreate, UserPublic
 from calldesk.rules.assignment import listed
-from calldesk.rules.permissions import ROLE_LABELS, may, require
+from calldesk.rules.permissions import OTHERS_ABSENCE, ROLE_LABELS, may, require, require_any
 from calldesk.store.db import audit
 from calldesk.store.db.uow import UnitOfWork
 
@@ -276,7 +276,7 @@ def set_absence(uow: UnitOfWork, *, actor: Actor, username: str, absent_since: d
     """Record that a user is away (their callbacks go to their supervisor after a day)."""
     current = actor_for(uow.session, actor.username)
     if current.username != username:
-        require(current.role, "reassign", asked="mark someone else away")
+        require_any(current.role, OTHERS_ABSENCE, asked="record someone else's absence")
     user = named_user(uow.session, username)
     audit.record(uow.session, actor=actor.username, action="user.absence", entity="user",
                  entity_id=username, field="absent_since", old=user.absent_since, new=absent_since)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, case, func
+from sqlalchemy import and_, case, func, or_
 from sqlmodel import Session, col, select
 
 from calldesk.errors import InvalidInput, NotFound, RuleRefused
@@ -24,7 +24,8 @@ from calldesk.rules.contact import normalise_phone
 from calldesk.rules.profile import Profile
 from calldesk.store.db import audit
 from calldesk.store.db.uow import UnitOfWork
-from calldesk.store.db.users import Actor, Staff, active_user, authorise
+from calldesk.store.db.users import Actor, Staff, active_user, actor_for, authorise
+from calldesk.store.db.visibility import sees, sees_all
 from calldesk.store.read.one_case import get_case
 
 
@@ -46,6 +47,8 @@ def _add_callback(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: Call
     owner = _present_user(uow.session, profile, data.assigned_to or actor.username, now, actor)
     if case is None and data.case_number:
         case = get_case(uow.session, data.case_number, viewer=actor, for_update=True)
+        if owner != actor.username:  # (a call's own callback goes to its assignee or its agent: both see it)
+            _works_case(uow.session, owner, case.id, case.case_number)
     # A message may have come in before its case was opened (a voicemail left at 8:05, typed in at 10:00 about the
     # case a colleague opened at 9:00 from the same caller's email): it is due from when it was received, as every
     # message is; refusing it would leave a later, untrue received time as the only way to link it to its case.
@@ -93,8 +96,8 @@ def add_intake_callback(uow: UnitOfWork, *, actor: Actor, profile: Profile, case
 
 def complete_callback(uow: UnitOfWork, *, actor: Actor, callback_id: int) -> CallbackPublic:
     actor = authorise(uow, actor, "complete_callback")
-    row = _open(uow, callback_id)
-    _bump_case(uow, row.case_id)
+    row = _open(uow, callback_id, actor)
+    _bump_case(uow, row, actor)
     row.done_at, row.done_by = utcnow(), actor.username
     audit.record(uow.session, actor=actor.username, action="callback.done", entity="callback", entity_id=row.id,
                  case_id=row.case_id, field="done_by", new=actor.username)
@@ -109,8 +112,8 @@ def record_attempt(uow: UnitOfWork, *, actor: Actor, callback_id: int, result: s
         word = attempt_result(result)
     except ValueError as exc:
         raise InvalidInput(str(exc), field="result") from None
-    row = _open(uow, callback_id)
-    _bump_case(uow, row.case_id)
+    row = _open(uow, callback_id, actor)
+    _bump_case(uow, row, actor)
     audit.record(uow.session, actor=actor.username, action="callback.attempt", entity="callback",
                  entity_id=row.id, case_id=row.case_id, field="result", new=word)
     row.attempts, row.last_attempt, row.last_attempt_at = row.attempts + 1, word, utcnow()
@@ -122,8 +125,14 @@ def record_attempt(uow: UnitOfWork, *, actor: Actor, callback_id: int, result: s
     return CallbackPublic.model_validate(row)
 
 
-def _open(uow: UnitOfWork, callback_id: int) -> Callback:
-    row = uow.session.get(Callback, callback_id)
+def _open(uow: UnitOfWork, callback_id: int, actor: Actor) -> Callback:
+    """Open callback `callback_id` as `actor` may see it (as the database's row-level security says on
+    PostgreSQL: those who see every case, its holder, or who sees its case); NotFound otherwise."""
+    query = select(Callback).where(Callback.id == callback_id)
+    if not sees_all(actor):
+        query = query.where(or_(col(Callback.assigned_to) == actor.username,
+                                col(Callback.case_id).in_(select(Case.id).where(sees(actor)))))
+    row = uow.session.exec(query).first()
     if row is None:
         raise NotFound(f"No callback {callback_id}.")
     if row.done_at is not None:
@@ -147,12 +156,12 @@ def reassign_callback(uow: UnitOfWork, *, actor: Actor, profile: Profile, callba
                       to_user: str) -> CallbackPublic:
     """Supervisors hand an absent colleague's callbacks to someone present (never to someone absent)."""
     actor = authorise(uow, actor, "reassign", asked="hand a callback on")
-    row = _open(uow, callback_id)
+    row = _open(uow, callback_id, actor)
     target = active_user(uow.session, to_user)
     if target.username == row.assigned_to:
         raise RuleRefused(f"Callback {callback_id} is already {target.username}'s.")
     _at_work(profile, target, utcnow())
-    _bump_case(uow, row.case_id)
+    _bump_case(uow, row, actor, handed_to=target.username)
     audit.record(uow.session, actor=actor.username, action="callback.reassign", entity="callback",
                  entity_id=row.id, case_id=row.case_id, field="assigned_to", old=row.assigned_to,
                  new=target.username)
@@ -166,10 +175,10 @@ def reassess_urgency(uow: UnitOfWork, *, actor: Actor, profile: Profile, callbac
     """A supervisor's assessment of a message's urgency (LA DCFS): urgent is due at once, otherwise within one
     business day of receipt; the due time is computed again from when it was received. Audited."""
     actor = authorise(uow, actor, "assess_callback")
-    row = _open(uow, callback_id)
+    row = _open(uow, callback_id, actor)
     if row.urgent == urgent:
         raise RuleRefused(f"Callback {callback_id} is already {'urgent' if urgent else 'not urgent'}.")
-    _bump_case(uow, row.case_id)
+    _bump_case(uow, row, actor)
     due = callback_due(profile, received_at=row.received_at, urgent=urgent, from_superior=row.from_superior)
     audit.record(uow.session, actor=actor.username, action="callback.assess", entity="callback", entity_id=row.id,
                  case_id=row.case_id, field="urgent", old=row.urgent, new=urgent)
@@ -214,10 +223,25 @@ def callback_timeliness(session: Session, *, since: datetime, until: datetime) -
     return CallbackTimeliness(received=received, returned=done, on_time=on_time, still_open=received - done)
 
 
-def _bump_case(uow: UnitOfWork, case_id: int | None) -> None:
-    """A callback of a case changes the case's version (its row locked first, as every child write does)."""
-    if case_id is None:
+def _bump_case(uow: UnitOfWork, row: Callback, actor: Actor, *, handed_to: str | None = None) -> None:
+    """A callback of a case changes the case's version (its row locked first, as every child write does).
+    RuleRefused, before anything is written, when `actor` does not see the case (it moved on from the callback's
+    holder: the case is never written past the visibility rule) or `handed_to` does not work it."""
+    if row.case_id is None:
         return
-    case = uow.session.exec(select(Case).where(Case.id == case_id).with_for_update()
-                            .execution_options(populate_existing=True)).one()
+    case = uow.session.exec(select(Case).where(Case.id == row.case_id, sees(actor)).with_for_update()
+                            .execution_options(populate_existing=True)).first()
+    if case is None:
+        raise RuleRefused(f"Callback {row.id} is about a case you do not work (it has moved on): a supervisor hands "
+                          "the callback to whoever works the case now.")
+    if handed_to is not None:
+        _works_case(uow.session, handed_to, case.id, case.case_number)
     case.updated_at = utcnow()
+
+
+def _works_case(session: Session, username: str, case_id: int | None, number: str) -> None:
+    """RuleRefused unless `username` sees case `number` (a callback about a case goes to someone who works it)."""
+    person = actor_for(session, username)
+    if session.exec(select(Case.id).where(Case.id == case_id, sees(person))).first() is None:
+        raise RuleRefused(f"{username} does not work case {number}, which the callback is about: give it to someone "
+                          f"who works the case, or assign the case to {username} first.")

@@ -64,6 +64,13 @@ def check_respondent(session: Session, username: str) -> None:
 
 def set_web_password(uow: UnitOfWork, *, actor: Actor, username: str, password: str) -> None:
     """Give respondent `username` a web password (its argon2id hash kept; their failures forgotten); admins."""
+    write_web_password(uow, actor=actor, username=username, password=password)
+    uow.commit()
+
+
+def write_web_password(uow: UnitOfWork, *, actor: Actor, username: str, password: str) -> None:
+    """`set_web_password` without its commit: the caller's transaction holds it (with the respondent's login
+    password, calldesk.store.services.web_logins)."""
     authorise(uow, actor, "manage_web")
     check_respondent(uow.session, username)
     refusal = password_refusal(password)
@@ -79,7 +86,6 @@ def set_web_password(uow: UnitOfWork, *, actor: Actor, username: str, password: 
             password_hash=hashed, failures=0, locked_until=None, password_set_at=now,
             session_epoch=col(WebAccount.session_epoch) + 1))  # every session on the old password ends
     record(uow.session, actor=actor.username, action="web.password_set", entity="webaccount", entity_id=username)
-    uow.commit()
 
 
 def web_sign_in(uow: UnitOfWork, *, actor: Actor, username: str, password: str) -> SignIn:

@@ -8,14 +8,34 @@ from __future__ import annotations
 import re
 
 from calldesk.errors import InvalidInput
+from calldesk.store.db.ownership import require_role_maker
 from calldesk.store.db.uow import UnitOfWork
 from calldesk.store.db.users import USERNAME, Actor, actor_for, authorise
+from calldesk.store.services.web_accounts import write_web_password
 
 _GENERATED = re.compile(r"[A-Za-z0-9_-]{32,100}")
 
 
 def set_login_password(uow: UnitOfWork, *, actor: Actor, login: str, password: str) -> None:
     """Set respondent `login`'s database password to `password` (one the web front generated); admins only."""
+    _write_login_password(uow, actor=actor, login=login, password=password)
+    uow.commit()
+
+
+def set_respondent_sign_in(uow: UnitOfWork, *, actor: Actor, username: str, password: str,
+                           login_password: str | None) -> None:
+    """`calldesk serve respondent add` in one transaction: respondent `username`'s web password and, on PostgreSQL
+    (`login_password`, generated), their login's database password; both or, refused, neither (every check of
+    the login's is made before the web password is written)."""
+    if login_password is not None:
+        _check_login(uow, actor=actor, login=username, password=login_password)
+    write_web_password(uow, actor=actor, username=username, password=password)
+    if login_password is not None:
+        _alter_password(uow, username, login_password)
+    uow.commit()
+
+
+def _check_login(uow: UnitOfWork, *, actor: Actor, login: str, password: str) -> None:
     authorise(uow, actor, "manage_users")
     if not USERNAME.fullmatch(login) or '"' in login:
         raise InvalidInput(f"{login!r} is not a login name.", field="username")
@@ -30,5 +50,14 @@ def set_login_password(uow: UnitOfWork, *, actor: Actor, login: str, password: s
     if exists is None:
         raise InvalidInput(f"{login} has no database login yet: run `calldesk db grant {login}` first.",
                            field="username")
-    conn.exec_driver_sql(f"ALTER ROLE \"{login}\" PASSWORD '{password}'")
-    uow.commit()
+    require_role_maker(conn, f"set {login}'s database password")
+
+
+def _write_login_password(uow: UnitOfWork, *, actor: Actor, login: str, password: str) -> None:
+    _check_login(uow, actor=actor, login=login, password=password)
+    _alter_password(uow, login, password)
+
+
+def _alter_password(uow: UnitOfWork, login: str, password: str) -> None:
+    # (both checked by _check_login: a login name without a quote, a generated password of [A-Za-z0-9_-])
+    uow.session.connection().exec_driver_sql(f"ALTER ROLE \"{login}\" PASSWORD '{password}'")
