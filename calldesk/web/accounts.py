@@ -10,7 +10,6 @@ the respondent. `old_accounts` reads an earlier calldesk's file of password hash
 from __future__ import annotations
 
 import json
-import secrets
 from pathlib import Path
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -55,14 +54,6 @@ def old_accounts(home: Path) -> dict[str, str]:
 
 def _logins_file(home: Path) -> Path:
     return home / "respondent_logins.json"
-
-
-def new_login_password(home: Path, username: str) -> str:
-    """A fresh random database password for respondent `username`'s login, kept (owner-readable only) for the
-    web front to sign in as them (PostgreSQL)."""
-    password = secrets.token_urlsafe(32)
-    keep_login_password(home, username, password)
-    return password
 
 
 def keep_login_password(home: Path, username: str, password: str) -> None:

@@ -46,6 +46,7 @@ from calldesk.store.services import (
     letters,
     reference,
     web_accounts,
+    web_logins,
 )
 from calldesk.store.services import follow_ups_resolution as casework
 from calldesk.store.services import referrals_meetings_reviews as handling
@@ -295,8 +296,8 @@ MATRIX: dict[str, tuple[str, Action, tuple[str, ...]]] = {
         "Thanks\r\n").encode()), ("supervisor", "admin")),
     "mail.outbox": ("plain", lambda u, a, n: outbox(u.session, viewer=a), DESK),
     # The web front's accounts and keys (issue 25): the admins'; the web front's own login checks them.
-    "web_accounts.set_web_password": ("plain", lambda u, a, n: web_accounts.set_web_password(
-        u, actor=a, username="rex", password="a long web password"), ("admin",)),
+    "web_logins.set_respondent_sign_in": ("plain", lambda u, a, n: web_logins.set_respondent_sign_in(
+        u, actor=a, username="rex", password="a long web password", login_password=None), ("admin",)),
     "web_accounts.add_web_key": ("plain", lambda u, a, n: web_accounts.add_web_key(u, actor=a, name=_fresh("k")),
                                  ("admin",)),
     "web_accounts.web_keys": ("plain", lambda u, a, n: web_accounts.web_keys(u.session, viewer=a), ("admin",)),

@@ -14,7 +14,8 @@ from sqlmodel import col, select
 from calldesk.errors import PermissionDenied
 from calldesk.models import AuditEvent, WebAccount
 from calldesk.rules.web_accounts import FAILURES_BEFORE_LOCK
-from calldesk.store.services.web_accounts import add_web_key, revoke_web_key, set_web_password, web_client, web_sign_in
+from calldesk.store.services.web_accounts import add_web_key, revoke_web_key, web_client, web_sign_in
+from calldesk.store.services.web_logins import set_respondent_sign_in
 from tests.conftest import TEAM_PEOPLE, Team
 from tests.team.helpers import acting
 
@@ -40,14 +41,15 @@ def _refused(team: Team, who: str, sql: str) -> str:
 def test_web_accounts_and_keys_through_each_persons_own_login(team: Team) -> None:
     rex = team.name("rex")
     with acting(team, "adm") as (uow, adm):
-        set_web_password(uow, actor=adm, username=rex, password=PASSWORD)
+        set_respondent_sign_in(uow, actor=adm, username=rex, password=PASSWORD, login_password=None)
     with acting(team, "adm") as (uow, adm):
         key = add_web_key(uow, actor=adm, name="city311")
     for who in ("ana", "sue", "rex"):  # only admins manage them (manage_web)
         with acting(team, who) as (uow, actor), pytest.raises(PermissionDenied):
             add_web_key(uow, actor=actor, name="mine")
         with acting(team, who) as (uow, actor), pytest.raises(PermissionDenied):
-            set_web_password(uow, actor=actor, username=rex, password="another long password")
+            set_respondent_sign_in(uow, actor=actor, username=rex, password="another long password",
+                                   login_password=None)
 
     # ana's login is the web front's (an agent's, as README says); bo's a second web process on the same store.
     assert _sign_in(team, "ana", rex, PASSWORD) == "ok"

@@ -21,8 +21,6 @@ from calldesk.store.db import users as user_service
 from calldesk.store.db.grants import grant_login
 from calldesk.store.db.store import Store, open_store
 from calldesk.store.db.users import Actor
-from calldesk.store.services.web_logins import set_login_password
-from calldesk.web.accounts import new_login_password
 from calldesk.web.keys import web_secret
 from tests.conftest import TEAM_PASSWORD, TEAM_PLACES, Team, _pg_exec, add_user
 from tests.web.server import request_number, serving, submit, token_signed_ago
@@ -50,9 +48,7 @@ def _rex_on_postgres(team: Team, logins: list[str], home: Path) -> Iterator[tupl
     with team.owner.uow() as uow:
         grant_login(uow, actor=boss, username=web)
     _pg_exec(f"ALTER ROLE \"{web}\" PASSWORD '{TEAM_PASSWORD}'")
-    with team.owner.uow() as uow:
-        set_login_password(uow, actor=boss, login=rex, password=new_login_password(home, rex))
-    set_password(team.owner, boss, rex, PASSWORD)
+    set_password(team.owner, boss, rex, PASSWORD, home)
     front_store = open_store(team.url("web"), create=False)
     try:
         with serving(front_store, home) as served, served.client() as client:

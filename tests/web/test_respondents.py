@@ -5,6 +5,7 @@ front's own login acts as the respondent's role (SET ROLE), so the database's ru
 from __future__ import annotations
 
 import re
+import secrets
 from pathlib import Path
 
 import httpx
@@ -17,9 +18,8 @@ from calldesk.store.db import users as user_service
 from calldesk.store.db.grants import grant_login
 from calldesk.store.db.store import Store, open_store
 from calldesk.store.db.users import Actor
-from calldesk.store.services.web_accounts import set_web_password
-from calldesk.store.services.web_logins import set_login_password
-from calldesk.web.accounts import new_login_password
+from calldesk.store.services.web_logins import set_respondent_sign_in
+from calldesk.web.accounts import keep_login_password
 from tests.conftest import TEAM_PASSWORD, TEAM_PLACES, Team, _pg_exec, add_user
 from tests.web.server import request_number, serving, submit
 from tests.web.test_web_form import ANN
@@ -35,10 +35,14 @@ def _sign_in(client: httpx.Client, username: str, password: str) -> httpx.Respon
                                                  "password": password})
 
 
-def set_password(store: Store, admin: Actor, username: str, password: str) -> None:
-    """What `calldesk serve respondent add` does in the store (an admin): the argon2id hash kept there."""
+def set_password(store: Store, admin: Actor, username: str, password: str, home: Path | None = None) -> None:
+    """What `calldesk serve respondent add` does (an admin): the argon2id hash kept in the store; with the web
+    front's folder `home` (PostgreSQL), the respondent's login given a generated password, kept there too."""
+    login = secrets.token_urlsafe(32) if home is not None else None
     with store.uow() as uow:
-        set_web_password(uow, actor=admin, username=username, password=password)
+        set_respondent_sign_in(uow, actor=admin, username=username, password=password, login_password=login)
+    if home is not None and login is not None:
+        keep_login_password(home, username, login)
 
 
 def _token(page: httpx.Response) -> str:
@@ -133,9 +137,7 @@ def test_a_respondent_works_as_their_own_database_login(logins_dropped_last: lis
     with team.owner.uow() as uow:
         grant_login(uow, actor=boss, username=web)
     _pg_exec(f"ALTER ROLE \"{web}\" PASSWORD '{TEAM_PASSWORD}'")
-    with team.owner.uow() as uow:  # what `calldesk serve respondent add` does on PostgreSQL
-        set_login_password(uow, actor=boss, login=rex, password=new_login_password(home, rex))
-    set_password(team.owner, boss, rex, PASSWORD)
+    set_password(team.owner, boss, rex, PASSWORD, home)  # what `calldesk serve respondent add` does on PostgreSQL
     front_store = open_store(team.url("web"), create=False)
     try:
         with serving(front_store, home) as served, served.client() as client:

@@ -62,15 +62,10 @@ def check_respondent(session: Session, username: str) -> None:
                            field="username")
 
 
-def set_web_password(uow: UnitOfWork, *, actor: Actor, username: str, password: str) -> None:
-    """Give respondent `username` a web password (its argon2id hash kept; their failures forgotten); admins."""
-    write_web_password(uow, actor=actor, username=username, password=password)
-    uow.commit()
-
-
 def write_web_password(uow: UnitOfWork, *, actor: Actor, username: str, password: str) -> None:
-    """`set_web_password` without its commit: the caller's transaction holds it (with the respondent's login
-    password, calldesk.store.services.web_logins)."""
+    """Give respondent `username` a web password (its argon2id hash kept; their failures forgotten, their sessions
+    ended); admins. No commit: calldesk.store.services.web_logins.set_respondent_sign_in holds it in one
+    transaction with the respondent's login password."""
     authorise(uow, actor, "manage_web")
     check_respondent(uow.session, username)
     refusal = password_refusal(password)

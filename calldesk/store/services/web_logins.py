@@ -16,12 +16,6 @@ from calldesk.store.services.web_accounts import write_web_password
 _GENERATED = re.compile(r"[A-Za-z0-9_-]{32,100}")
 
 
-def set_login_password(uow: UnitOfWork, *, actor: Actor, login: str, password: str) -> None:
-    """Set respondent `login`'s database password to `password` (one the web front generated); admins only."""
-    _write_login_password(uow, actor=actor, login=login, password=password)
-    uow.commit()
-
-
 def set_respondent_sign_in(uow: UnitOfWork, *, actor: Actor, username: str, password: str,
                            login_password: str | None) -> None:
     """`calldesk serve respondent add` in one transaction: respondent `username`'s web password and, on PostgreSQL
@@ -51,11 +45,6 @@ def _check_login(uow: UnitOfWork, *, actor: Actor, login: str, password: str) ->
         raise InvalidInput(f"{login} has no database login yet: run `calldesk db grant {login}` first.",
                            field="username")
     require_role_maker(conn, f"set {login}'s database password")
-
-
-def _write_login_password(uow: UnitOfWork, *, actor: Actor, login: str, password: str) -> None:
-    _check_login(uow, actor=actor, login=login, password=password)
-    _alter_password(uow, login, password)
 
 
 def _alter_password(uow: UnitOfWork, login: str, password: str) -> None:
