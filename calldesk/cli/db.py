@@ -103,8 +103,8 @@ def compact(ctx: typer.Context) -> None:
 @app.command()
 @refusals_exit
 def grant(ctx: typer.Context, name: str = typer.Argument(..., help="A calldesk user (its login role).")) -> None:
-    """PostgreSQL: create NAME's login role with only what their calldesk role needs (run after `user add`
-    and `user set-role`; on a deactivated user it revokes everything)."""
+    """PostgreSQL: create NAME's login role with only what their calldesk role needs (run after `user add`;
+    `user set-role`, `deactivate` and `activate` then keep it in step; the store's owner login only)."""
     from calldesk.store.db.grants import grant_login
 
     done = run_service(ctx, lambda uow, actor, _: grant_login(uow, actor=actor, username=name))

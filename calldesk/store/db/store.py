@@ -6,8 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 
-from calldesk.errors import StoreError
+from calldesk.errors import StoreError, UnknownUser
 from calldesk.rules.permissions import may
 from calldesk.store.db.engine import describe, make_engine
 from calldesk.store.db.schema import HEAD, current_revision, upgrade
@@ -62,7 +63,7 @@ def open_store(
     """
     engine = make_engine(url, create=create)
     try:
-        revision = current_revision(engine)
+        revision = _revision(engine)
         if revision is None and not create:
             raise StoreError(f"{describe(url)} is not a calldesk store (no calldesk schema); check --db, or run "
                              "`calldesk db upgrade` to create a store there.")
@@ -87,6 +88,19 @@ def open_store(
             raise translated from exc
         raise
     return store
+
+
+def _revision(engine: Engine) -> str | None:
+    """The store's schema revision; a PostgreSQL login that holds no privilege on it (a deactivated user's, or one
+    not granted yet) is refused in words (UnknownUser), not with the database's "permission denied"."""
+    try:
+        return current_revision(engine)
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) != "42501":  # insufficient_privilege
+            raise
+    login = signed_in_login(engine)
+    raise UnknownUser(f"{login} may not use this store: its login holds no privilege on it (a deactivated user's, "
+                      f"or one not granted yet: an admin runs `calldesk db grant {login}`).")
 
 
 def _enforcement_current(engine: Engine) -> None:

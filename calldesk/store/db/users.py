@@ -17,6 +17,7 @@ from calldesk.models import User, UserCreate, UserPublic
 from calldesk.rules.assignment import listed
 from calldesk.rules.permissions import OTHERS_ABSENCE, ROLE_LABELS, may, require, require_any
 from calldesk.store.db import audit
+from calldesk.store.db.login_grants import follow_role
 from calldesk.store.db.uow import UnitOfWork
 
 SYSTEM = "calldesk"
@@ -252,6 +253,7 @@ def set_role(uow: UnitOfWork, *, actor: Actor, username: str, role: str) -> User
                  entity_id=username, field="role", old=user.role, new=role)
     user.role = role
     uow.flush()
+    follow_role(uow, user)  # PostgreSQL: their login may do what the new role does, from this commit on
     uow.commit()  # one action, one commit, as every service
     return UserPublic.model_validate(user)
 
@@ -268,6 +270,7 @@ def set_active(uow: UnitOfWork, *, actor: Actor, username: str, active: bool) ->
                  entity_id=username, field="active", old=user.active, new=active)
     user.active = active
     uow.flush()
+    follow_role(uow, user)  # PostgreSQL: a deactivated login keeps no privilege, from this commit on
     uow.commit()  # one action, one commit, as every service
     return UserPublic.model_validate(user)
 
