@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from calldesk.rules.escalation import next_escalation
+from calldesk.rules.escalation import next_escalation, no_appeal
 from calldesk.rules.permissions import why_not
 from calldesk.rules.profile import Profile
 
@@ -90,8 +90,8 @@ def may_work(action: str, *, role: str, profile: Profile, case: CaseFacts, sole:
 def _protocol_or_case(action: str, profile: Profile, case: CaseFacts) -> str | None:
     if action == "escalate" and next_escalation(profile, current_level=case.escalation_level) is None:
         return f"Case {case.case_number} is at the top of the {profile.title} ladder: there is no rung above."
-    if action == "appeal" and profile.appeal_within is None:
-        return f"The {profile.title} protocol sets no written appeal."
+    if action == "appeal" and (refusal := no_appeal(profile)) is not None:
+        return refusal
     if action in ("letter", "email_letter") and not profile.letter_template:
         return f"The {profile.title} protocol has no response letter."
     if action == "step" and not profile.steps:

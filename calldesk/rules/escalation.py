@@ -30,6 +30,11 @@ def escalation_step(profile: Profile, level: int) -> LadderStep | None:
     return next((step for step in profile.ladder if step.level == level), None)
 
 
+def no_appeal(profile: Profile) -> str | None:
+    """Why the profile takes no written appeal (Area Offices' step 4 is the only one among ours), else None."""
+    return None if profile.appeal_within is not None else f"The {profile.title} protocol sets no written appeal."
+
+
 def appeal_deadline(profile: Profile, decided_at: datetime) -> datetime | None:
     """Last moment to appeal a decision in writing (Area Offices: 5 school days); None if no window."""
     if profile.appeal_within is None:
@@ -54,7 +59,7 @@ def plan_escalation(profile: Profile, *, current_level: int, kind: EscalationKin
     - escalation: one rung up the ladder.
     - appeal: to the rung the profile names as hearing appeals (Area Offices: the Associate Superintendent), else
       one rung up; only when the written appeal (`received_at`) came within the profile's window after
-      the decision (`decided_at`); a profile without a window takes an appeal at any time. A late one says by
+      the decision (`decided_at`); a profile that sets no written appeal takes none. A late one says by
       when it had to come as rules.shown does (the year when not `today`'s, by default the day received).
     - direct: the concern directly involves the principal, so it goes at once to the rung the profile names
       for that (Area Offices: the Instructional Director), skipping the building-level attempt.
@@ -69,6 +74,8 @@ def plan_escalation(profile: Profile, *, current_level: int, kind: EscalationKin
             raise RuleRefused(f"The case is already with the {_rung(profile, current_level)}, above or at the "
                               f"{target.title}.")
         return EscalationPlan(target, kind, f"The principal is involved: referred directly to the {target.title}.")
+    if kind == "appeal" and (refusal := no_appeal(profile)) is not None:
+        raise RuleRefused(refusal)
     step = next_escalation(profile, current_level=current_level)
     if kind == "appeal":  # the rung that hears appeals (Area Offices: the Associate Superintendent), if above
         step = next((s for s in profile.ladder if s.hears_appeals and s.level > current_level), step)

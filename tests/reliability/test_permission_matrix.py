@@ -27,6 +27,7 @@ from calldesk.models import (
     StudentCreate,
     UserCreate,
 )
+from calldesk.profiles import load_profile
 from calldesk.rules.permissions import PERMISSIONS, ROLE_LABELS
 from calldesk.rules.phone import parse_event
 from calldesk.rules.profile import ROLES
@@ -209,8 +210,8 @@ MATRIX: dict[str, tuple[str, Action, tuple[str, ...]]] = {
         u, actor=a, profile=lausd(), case_number=n, data=FollowUpCreate(done="Called", pending="")), DOCUMENTERS),
     "escalation.escalate": ("plain", lambda u, a, n: escalation.escalate(
         u, actor=a, profile=lausd(), case_number=n, reason="Caller asked", expected_version=_version(u, n)), DESK),
-    "escalation.appeal": ("resolved", lambda u, a, n: escalation.appeal(
-        u, actor=a, profile=lausd(), case_number=n, reason="Written appeal"), DESK),
+    "escalation.appeal": ("resolved", lambda u, a, n: escalation.appeal(  # (Area Offices sets a written appeal)
+        u, actor=a, profile=load_profile("area_offices"), case_number=n, reason="Written appeal"), DESK),
     "handling.refer": ("plain", lambda u, a, n: handling.refer(
         u, actor=a, case_number=n, kind="safety", contact="Director Smith"), DESK),
     "handling.schedule_meeting": ("plain", lambda u, a, n: handling.schedule_meeting(

@@ -4,11 +4,13 @@ the dialog with what was typed, and a merge after which the survivor's history s
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 from textual.app import App
 from textual.widgets import Checkbox, Input, Select, Static
 
+from calldesk.models import utcnow
 from calldesk.profiles import load_profile
 from calldesk.rules.profile import Profile
 from calldesk.screens.case.action_dialogs import CaseActionDialog, EscalateDialog, MergeDialog, ReviewDialog
@@ -157,9 +159,12 @@ async def test_refer_meeting_and_a_late_appeal_in_their_dialogs(store: Store, st
     with store.uow() as uow:
         casework.set_resolution(uow, actor=staff["program_specialist"], case_number=decided,
                                 data=ResolutionUpdate(response="Route restored."))
-    app = Host(AppealDialog(_desk(store, staff["agent"], area), decided))
+    # The decision is the response just written (the real clock's now): the appeal dialog's desk runs on it too.
+    late = (utcnow() + timedelta(days=60)).astimezone(area.tz).strftime("%Y-%m-%d 09:00")
+    app = Host(AppealDialog(Desk(area, lambda: utcnow().astimezone(area.tz), store=store, actor=staff["agent"]),
+                            decided))
     async with app.run_test(size=(80, 24)) as pilot:
-        await _fill(pilot, app, reason="Written appeal", received="2027-03-01 09:00")
+        await _fill(pilot, app, reason="Written appeal", received=late)
         assert not app.results and "too late" in str(app.screen.query_one("#refusal", Static).render())
         await _fill(pilot, app, received="")  # empty: the desk's clock, within the window
         # Area Offices step 4: the appeal is reviewed by the Associate Superintendent, the ladder's level 2.

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from calldesk.errors import InvalidInput
+from calldesk.errors import InvalidInput, RuleRefused
 from calldesk.profiles import load_profile
 from calldesk.rules.calendar import END_OF_DAY, calendar_for
 from calldesk.rules.callbacks import callback_due, covering_supervisor_needed
@@ -61,6 +61,15 @@ def test_an_appeal_received_before_its_decision_is_refused_one_the_same_day_is_n
     plan = plan_escalation(area, current_level=0, kind="appeal", decided_at=decided, received_at=ny(2026, 11, 20),
                            today=date(2026, 11, 23))
     assert plan.kind == "appeal" and plan.step.hears_appeals
+
+
+@pytest.mark.parametrize("name", ["lausd", "rochester", "oc_ccts"])
+def test_a_protocol_without_a_written_appeal_takes_none(name: str) -> None:
+    # The work menu dims the appeal for these protocols (rules.case_work); the service refuses it the same way.
+    profile = load_profile(name)
+    with pytest.raises(RuleRefused, match="sets no written appeal"):
+        plan_escalation(profile, current_level=0, kind="appeal", decided_at=la(2026, 11, 20, 14),
+                        received_at=la(2026, 11, 23, 9), today=date(2026, 11, 23))
 
 
 @pytest.mark.parametrize(("urgent", "superior"), [(True, False), (False, True), (True, True)])
