@@ -8,6 +8,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from calldesk.rules.consent import format_date
+from calldesk.rules.contact import normalise_name
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,14 @@ class StudentRecord:
     requests: list[RecordRequest]
     consents: list[RecordConsent]
     disclosures: list[RecordDisclosure]
+
+
+def same_student(name: str, ref: str | None, other_name: str, other_ref: str | None) -> bool:
+    """Two entries name one student: the same name (as rules.contact compares names), and the same district id
+    when both give one (two students of one name have two ids)."""
+    if ref and other_ref and ref.strip() != other_ref.strip():
+        return False
+    return normalise_name(name) == normalise_name(other_name)
 
 
 def consent_state(consent: RecordConsent, today: date) -> str:

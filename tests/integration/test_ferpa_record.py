@@ -4,14 +4,17 @@ consent that allowed each, on both backends; printed by the CLI and shown on its
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
+from sqlmodel import col, select
 
 from calldesk.errors import ConsentRefused, InvalidInput, PermissionDenied
-from calldesk.models import ConsentCreate, StudentCreate
+from calldesk.models import Case, CasePublic, ConsentCreate, Student, StudentCreate
 from calldesk.rules.ferpa import record_text
 from calldesk.store.db.store import Store
 from calldesk.store.db.users import Actor
+from calldesk.store.read.one_case import get_case
 from calldesk.store.services import confidentiality
 from tests.integration.helpers import LA, call
 
@@ -74,3 +77,39 @@ def test_the_record_for_a_parents_inspection(store: Store, staff: dict[str, Acto
     assert f"#{consent_id} signed by Maria Diaz on 1 Sep 2026" in text and "expired 30 Jun 2027" in text
     assert "to Rosa Diaz; basis: written consent signed by Maria Diaz on 1 Sep 2026; records: attendance" in text
     assert f"consent #{consent_id}" in text and f"case {number}: Rosa Diaz (relative)" in text
+
+
+def test_add_the_student_pressed_again_is_the_same_student_with_their_consent(
+        store: Store, staff: dict[str, Actor]) -> None:
+    from calldesk.store.services.call_consent import ConsentStep, consent_step
+    from calldesk.store.services.calls import CallSave
+    from calldesk.store.services.typed_fields import build
+    from tests.integration.helpers import lausd
+
+    number, student_id, consent_id = _student_with_consent(store, staff)  # Leo Diaz, S123, consent to Rosa Diaz
+    case = _case_row(store, number)
+    form = {"caller_name": "Rosa Diaz", "relationship": "relative", "category": "Attendance", "call_type": "inquiry"}
+
+    def press(name: str, ref: str | None, records: list[str]) -> Any:
+        with store.uow() as uow:  # what the Confidentiality tab's "Add the student" does
+            return consent_step(uow, actor=staff["agent"], profile=lausd(), today=date(2026, 11, 24),
+                                call=CallSave.from_form(form, client_id=case.client_id, opened_at=case.opened_at,
+                                                        case=CasePublic.model_validate(case), abuse_marked=False,
+                                                        case_only=True),
+                                ask=ConsentStep("add_student", student=build(StudentCreate, name=name, student_ref=ref),
+                                                records=records))
+
+    again = press(" leo  DIAZ ", None, ["attendance"])  # the same student, typed again: their consent holds
+    assert again.student.id == student_id and again.decision is not None and again.decision.allowed
+    case = _case_row(store, number)  # (the version the tab saw after that step)
+    other = press("Leo Diaz", "S999", ["attendance"])  # another student of that name (another id): a new one
+    assert other.student.id != student_id and not other.decision.allowed
+    with store.uow(readonly=True) as uow:
+        names = uow.session.exec(select(Student.student_ref).join(Case, col(Student.case_id) == col(Case.id))
+                                 .where(Case.case_number == number).order_by(col(Student.id))).all()
+    assert names == ["S123", "S999"]
+
+
+def _case_row(store: Store, number: str) -> Any:
+    with store.uow(readonly=True) as uow:
+        return get_case(uow.session, number, viewer=None)

@@ -29,7 +29,7 @@ from calldesk.rules.consent import (
     validate_consent,
 )
 from calldesk.rules.contact import normalise_name
-from calldesk.rules.ferpa import RecordConsent, RecordDisclosure, RecordRequest, StudentRecord
+from calldesk.rules.ferpa import RecordConsent, RecordDisclosure, RecordRequest, StudentRecord, same_student
 from calldesk.rules.vocabulary import LARGEST_NUMBER
 from calldesk.store.db import audit
 from calldesk.store.db.uow import UnitOfWork
@@ -63,11 +63,16 @@ def _facts(consent: Consent) -> ConsentFacts:
 
 
 def add_student(uow: UnitOfWork, *, actor: Actor, case_number: str, data: StudentCreate) -> StudentPublic:
-    """The student a caller asks about (only the Confidentiality tab records one)."""
+    """The student a caller asks about (only the Confidentiality tab records one). A student already on the case
+    (rules.ferpa.same_student: "Add the student" pressed again) is that student, unchanged: their consents stay
+    theirs."""
     actor = authorise(uow, actor, "edit_case")
     if not data.name.strip():
         raise InvalidInput("Enter the student's name.", field="student_name")
     case = get_case(uow.session, case_number, viewer=actor, for_update=True)
+    for known in uow.session.exec(select(Student).where(Student.case_id == case.id).order_by(col(Student.id))):
+        if same_student(known.name, known.student_ref, data.name, data.student_ref):
+            return StudentPublic.model_validate(known)
     case.updated_at = utcnow()  # a write to a case's child bumps the case's version
     student = Student(case_id=case.id, name=data.name.strip(), student_ref=(data.student_ref or "").strip() or None,  # type: ignore[arg-type]
                       school=(data.school or "").strip() or None, birth_date=data.birth_date)
