@@ -45,6 +45,8 @@ def test_the_resource_directory_and_the_review_summary_from_the_cli(db_url: str)
     assert json.loads(out) == []
     code, _, err = run(db_url, "resource", "retire", "99999")
     assert code == 1 and "No resource directory entry numbered 99999" in err
+    code, _, err = run(db_url, "resource", "edit", "99999", "--contact", "(213) 555-0100")
+    assert code == 1 and "No resource directory entry numbered 99999" in err, err  # (not "Name the department")
     # The LAUSD checklist has ten points; all met, score 5.
     code, out, err = run(db_url, "case", "review", number, "--score", "5", "--met", "all")
     assert code == 0 and "10 of 10 points met" in out, err

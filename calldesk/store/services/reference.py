@@ -100,10 +100,10 @@ def edit_resource(uow: UnitOfWork, *, actor: Actor, profile: Profile, resource_i
                   entry: ResourceEntry) -> Resource:
     """The entry rewritten (department, response, contact, keywords); audited with what changed."""
     actor = authorise(uow, actor, "keep_resources")
-    clean = clean_entry(entry)
-    row = _entry(uow, profile, resource_id)
+    row = _entry(uow, profile, resource_id)  # (an unknown number is told as such, before the entry's own checks)
     if not row.active:
         raise RuleRefused(f"Entry {resource_id} ({row.department}) is retired.")
+    clean = clean_entry(entry)
     before = _snapshot(row)
     row.department, row.response, row.contact = clean.department, clean.response, clean.contact
     row.keywords, row.updated_by, row.updated_at = ", ".join(clean.keywords), actor.username, utcnow()
