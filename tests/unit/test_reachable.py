@@ -54,6 +54,9 @@ INTERNAL = {
     "recorded_steps", "steps_missing_before", "steps_to_do", "steps_for_role",
     # the phone: a blocked number is looked up inside record_event; the purge counts and removes old phone events
     "is_blocked", "count_phone_events", "delete_phone_events",
+    # a respondent's web password, written inside set_respondent_sign_in (`serve respondent add`); a login's
+    # privileges made to follow its user's role, inside set_role and set_active (PostgreSQL)
+    "write_web_password", "follow_role",
 }
 
 
