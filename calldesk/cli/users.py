@@ -121,22 +121,6 @@ def places(ctx: typer.Context, name: str = typer.Argument(...),
     _set_list(ctx, name, listed, "places", as_json)
 
 
-@app.command("supervisor")
-@refusals_exit
-def supervisor(ctx: typer.Context, name: str = typer.Argument(..., metavar="USER"),
-               who: str | None = typer.Argument(None, metavar="SUPERVISOR", help="Their supervisor's user name."),
-               clear: bool = typer.Option(False, "--none", help="Name no supervisor."),
-               as_json: bool = JSON) -> None:
-    """Set who covers a user's callbacks while they are away (their supervisor; admins)."""
-    from calldesk.errors import InvalidInput
-    from calldesk.store.db.users import set_supervisor
-
-    if (who is None) == (not clear):
-        raise InvalidInput("Give the supervisor's user name, or --none.", field="supervisor")
-    user = run_service(ctx, lambda uow, actor, _: set_supervisor(uow, actor=actor, username=name, supervisor=who))
-    report(user, as_json, f"{shown(user.username)}'s supervisor: {shown(user.supervisor or 'none named')}.")
-
-
 LISTS = {"languages": ("takes calls in", "no language listed"), "places": ("sees the cases of", "no place listed")}
 
 

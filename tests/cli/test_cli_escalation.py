@@ -204,23 +204,3 @@ def test_user_lang_sets_the_languages_a_call_is_routed_by(db_url: str) -> None:
     assert code == 0 and json.loads(out)["languages"] == "Spanish, Portuguese"
     code, _, err = run(db_url, "user", "lang", "ghost", "Spanish")
     assert code == 1 and "No user named 'ghost'" in err
-
-
-def test_user_supervisor_names_who_covers_a_colleague_later(db_url: str) -> None:
-    # Added without a supervisor (as `db grant` teams often are), then given one: their callbacks are covered.
-    assert run(db_url, "user", "add", "rita", "--role", "supervisor")[0] == 0
-    assert run(db_url, "user", "add", "lucia", "--role", "agent")[0] == 0
-    code, out, err = run(db_url, "user", "supervisor", "lucia", "rita")
-    assert code == 0 and "lucia's supervisor: rita." in out, err
-    code, out, _ = run(db_url, "user", "list", "--json")
-    assert {u["username"]: u["supervisor"] for u in json.loads(out)}["lucia"] == "rita"
-    for args, said in ((["lucia", "ghost"], "No user named 'ghost' to be the supervisor"),
-                       (["lucia", "lucia"], "cannot be their own supervisor"),
-                       (["lucia"], "Give the supervisor's user name, or --none"),
-                       (["ghost", "rita"], "No user named 'ghost'")):
-        code, _, err = run(db_url, "user", "supervisor", *args)
-        assert code == 1 and said in err and "Traceback" not in err, (args, err)
-    code, out, _ = run(db_url, "user", "list", "--json")
-    assert {u["username"]: u["supervisor"] for u in json.loads(out)}["lucia"] == "rita"  # refusals changed nothing
-    code, out, err = run(db_url, "user", "supervisor", "lucia", "--none", "--json")
-    assert code == 0 and json.loads(out)["supervisor"] is None, err

@@ -168,7 +168,11 @@ def add_user(uow: UnitOfWork, *, actor: Actor, data: UserCreate) -> UserPublic:
     _check_role(data.role)
     if uow.session.exec(select(User).where(User.username == data.username)).first() is not None:
         raise InvalidInput(f"A user named '{data.username}' already exists.", field="username")
-    _check_supervisor(uow.session, data.supervisor)
+    if data.supervisor and not USERNAME.fullmatch(data.supervisor):
+        raise InvalidInput(f"No user named {data.supervisor!r} to be the supervisor.", field="supervisor")
+    if data.supervisor and uow.session.exec(select(User).where(User.username == data.supervisor)).first() is None:
+        raise InvalidInput(f"No user named '{data.supervisor}' to be the supervisor; add them first.",
+                           field="supervisor")
     user = User(username=data.username, full_name=data.full_name, role=data.role, supervisor=data.supervisor,
                 languages=_languages(data.languages), places=_places(data.places, data.role))
     uow.session.add(user)
@@ -205,29 +209,6 @@ def set_languages(uow: UnitOfWork, *, actor: Actor, username: str, languages: st
     audit.record(uow.session, actor=actor.username, action="user.languages", entity="user", entity_id=username,
                  field="languages", old=user.languages, new=cleaned)
     user.languages = cleaned
-    uow.commit()
-    return UserPublic.model_validate(user)
-
-
-def _check_supervisor(session: Session, supervisor: str | None) -> None:
-    if supervisor and not USERNAME.fullmatch(supervisor):
-        raise InvalidInput(f"No user named {supervisor!r} to be the supervisor.", field="supervisor")
-    if supervisor and session.exec(select(User.username).where(User.username == supervisor)).first() is None:
-        raise InvalidInput(f"No user named '{supervisor}' to be the supervisor; add them first.", field="supervisor")
-
-
-def set_supervisor(uow: UnitOfWork, *, actor: Actor, username: str, supervisor: str | None) -> UserPublic:
-    """Who covers `username`'s callbacks while they are away (None: nobody named; admins only). Commits."""
-    authorise(uow, actor, "manage_users")
-    user = named_user(uow.session, username)
-    supervisor = (supervisor or "").strip() or None
-    if supervisor == user.username:
-        raise InvalidInput(f"{username} cannot be their own supervisor: name the colleague who covers them.",
-                           field="supervisor")
-    _check_supervisor(uow.session, supervisor)
-    audit.record(uow.session, actor=actor.username, action="user.supervisor", entity="user", entity_id=username,
-                 field="supervisor", old=user.supervisor, new=supervisor)
-    user.supervisor = supervisor
     uow.commit()
     return UserPublic.model_validate(user)
 
