@@ -29,7 +29,7 @@ def step(ctx: typer.Context, number: str = typer.Argument(..., help="Case number
 
     row = run_service(ctx, lambda u, a, p: record_step(
         u, actor=a, profile=p, case_number=number, step=name, party=party, note=note, expected_version=version,
-        happened_at=local_moment(p, on, "--on") if on else None))
+        happened_at=local_moment(p, on, "--on") if on is not None else None))
     report(row, as_json, f"Recorded on {shown(number)}: {shown(row.label)}.")
 
 

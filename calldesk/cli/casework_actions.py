@@ -68,7 +68,7 @@ def appeal(ctx: typer.Context, number: str = typer.Argument(..., help="Case numb
 
     case = run_service(ctx, lambda u, a, p: service(
         u, actor=a, profile=p, case_number=number, reason=reason, expected_version=version,
-        received_at=local_moment(p, received, "--received", "received") if received else None))
+        received_at=local_moment(p, received, "--received", "received") if received is not None else None))
     _case_line(case, as_json, "Appeal taken on")
 
 
@@ -197,7 +197,7 @@ def student_revoke(ctx: typer.Context, number: str = typer.Argument(..., help="T
     """Record that a parent revoked a written consent (it allows nothing from that day)."""
     from calldesk.store.services.confidentiality import revoke_consent
 
-    day = typed_day(on, "--on") if on else None
+    day = typed_day(on, "--on") if on is not None else None
     row = run_service(ctx, lambda u, a, p: revoke_consent(u, actor=a, case_number=number, consent_id=consent_id,
                                                    revoked_on=day))
     report(row, as_json, f"Consent {row.id} revoked on {row.revoked_on}.")
