@@ -63,6 +63,10 @@ def add(
     from calldesk.store.services.callbacks import add_callback
     from calldesk.store.services.typed_fields import build
 
+    for option, value, what in (("--case", case, "the case's number"), ("--for", assign, "whose callback it is")):
+        if value is not None and not value.strip():  # (else a callback about no case, or the caller's own)
+            raise InvalidInput(f"{option} is empty: give {what}, or leave the option out.", field=option[2:])
+
     def add_one(uow: UnitOfWork, actor: Actor, profile: Profile) -> tuple[CallbackPublic, Profile]:
         when = local_moment(profile, received, "--received", "received_at") if received is not None else None
         data = build(CallbackCreate, caller_name=name, phone=phone or None, message=summary, urgent=urgent,

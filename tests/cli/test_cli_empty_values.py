@@ -1,7 +1,7 @@
 """An option given with an empty value (a script's unset variable: --since "$START") is refused in one line, as
 any other value that is not a date: it stood for the option left out, so `export cases --since ""` exported every
-case ever taken, `report status --month ""` answered for last month, and `user absent NAME --since ""` marked the
-user away from today. Both backends; the store unchanged."""
+case ever taken, `report status --month ""` answered for last month, `user absent NAME --since ""` marked the
+user away from today, and `callback add --case ""` took a callback about no case. Both backends; the store unchanged."""
 
 from __future__ import annotations
 
@@ -28,7 +28,9 @@ def test_an_empty_date_month_or_time_is_refused_not_taken_for_none(db_url: str, 
                        (["case", "appeal", number, "--reason", "Unhappy", "--received", ""],
                         "'' is not a date and time"),
                        (["case", "step", number, "request_satisfied", "--on", ""], "'' is not a date and time"),
-                       (["student", "revoke", number, "1", "--on", ""], "'' is not a date for --on")):
+                       (["student", "revoke", number, "1", "--on", ""], "'' is not a date for --on"),
+                       (["callback", "add", "--name", "Rosa", "--case", ""], "--case is empty: give the case's number"),
+                       (["callback", "add", "--name", "Rosa", "--for", " "], "--for is empty: give whose callback")):
         code, out, err = run(db_url, *args)
         assert code == 1 and out == "" and err.startswith(f"error: {said}"), (args, out[:200], err)
         assert len(err.strip().splitlines()) == 1
