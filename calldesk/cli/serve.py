@@ -198,7 +198,7 @@ def _password(from_stdin: bool) -> str:
     from calldesk.rules.web_accounts import PASSWORD_LENGTH
 
     if from_stdin:
-        return sys.stdin.readline(PASSWORD_LENGTH[1] + 2).rstrip("\n")  # (one more: a longer one is refused)
+        return sys.stdin.readline(PASSWORD_LENGTH[1] + 3).rstrip("\r\n")  # (one more: a longer one is refused)
     if not sys.stdin.isatty():
         raise InvalidInput("No terminal to type the password at: give it on standard input with --password-stdin.",
                            field="password")

@@ -12,7 +12,13 @@ import sys
 from pathlib import Path
 from typing import IO
 
+import pytest
+from sqlalchemy import func
+from sqlmodel import select
+
+from calldesk.models import WebAccount
 from tests.cli.test_cli import run
+from tests.conftest import Team
 from tests.reliability.test_hostile_argv import ROOT
 
 MEMORY = 1 << 30
@@ -79,3 +85,37 @@ def test_a_password_is_asked_for_only_once_the_admin_may_set_it_and_only_at_a_te
     done = _real(db_url, "serve", "respondent", "add", "nobody")
     _one_line(done, "'nobody' is not a calldesk user")
     assert "Password" not in done.stdout
+
+
+
+def _set_password(db_url: str, name: str, typed: bytes) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "calldesk.launch", "--db", db_url, "serve", "respondent", "add", name,
+                           "--password-stdin"], cwd=ROOT, input=typed, capture_output=True, timeout=60)
+
+
+UNTYPABLE = (b"good-passw\x00rd-1\n", b"good\tpassword-1\n", b"good-password-1\x1b[2J\n")
+
+
+def _untypable_refused(db_url: str, name: str) -> None:
+    for typed in UNTYPABLE:
+        done = _set_password(db_url, name, typed)
+        assert done.returncode == 1 and done.stderr.decode().startswith(
+            "error: A password has no control characters"), done.stderr[-300:]
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_a_password_a_browser_cannot_type_is_refused(db_url: str) -> None:
+    # A NUL, a tab or an escape was kept in the hash: the respondent could never type it at the sign-in page.
+    _respondent(db_url)
+    _untypable_refused(db_url, "rex")
+    code, out, _ = run(db_url, "db", "check", "--json")
+    assert json.loads(out)["tables"]["webaccount"] == 0
+    done = _set_password(db_url, "rex", b"good-password-1\r\n")  # (a line ending written by Windows ends the line)
+    assert done.returncode == 0 and b"rex may sign in at /respond." in done.stdout, done.stderr[-300:]
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+def test_a_password_a_browser_cannot_type_is_refused_through_an_admins_login(team: Team) -> None:
+    _untypable_refused(team.url("adm"), team.name("rex"))
+    with team.owner.uow(readonly=True) as uow:
+        assert uow.session.exec(select(func.count()).select_from(WebAccount)).one() == 0
