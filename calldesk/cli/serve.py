@@ -175,13 +175,15 @@ def respondent_add(ctx: typer.Context,
     """Give a respondent a web password (its argon2id hash kept in the store); on PostgreSQL their login (made by
     `db grant`) gets a new random password only the web front keeps, so it signs in as them."""
     from calldesk.store.services.web_accounts import check_respondent, set_web_password
-    from calldesk.store.services.web_logins import set_login_password
+    from calldesk.store.services.web_logins import check_login, set_login_password
     from calldesk.web.accounts import new_login_password
     from calldesk.web.keys import web_home
 
     with signed_in(ctx, may="manage_web") as (store, admin):
         with store.uow(readonly=True) as uow:  # (before the password is asked for: a refusal asks for nothing)
             check_respondent(uow.session, name)
+            if store.backend == "postgresql":  # (and before the web password is kept: its login must be there)
+                check_login(uow.session, name)
         password = _password(password_stdin)
         with store.uow() as uow:
             set_web_password(uow, actor=admin, username=name, password=password)

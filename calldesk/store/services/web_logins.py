@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from sqlmodel import Session
+
 from calldesk.errors import InvalidInput
 from calldesk.store.db.uow import UnitOfWork
 from calldesk.store.db.users import USERNAME, Actor, actor_for, authorise
@@ -25,10 +27,16 @@ def set_login_password(uow: UnitOfWork, *, actor: Actor, login: str, password: s
     if not _GENERATED.fullmatch(password):
         raise InvalidInput("The web front's login password is generated (32 or more letters and digits).",
                            field="password")
-    conn = uow.session.connection()
-    exists = conn.exec_driver_sql("SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = %(r)s", {"r": login}).first()
+    check_login(uow.session, login)
+    uow.session.connection().exec_driver_sql(f"ALTER ROLE \"{login}\" PASSWORD '{password}'")
+    uow.commit()
+
+
+def check_login(session: Session, login: str) -> None:
+    """InvalidInput unless `login` has its database login (made by `db grant`): asked before anything is written
+    (`serve respondent add` sets the web password first, then this login's)."""
+    exists = session.connection().exec_driver_sql("SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = %(r)s",
+                                                  {"r": login}).first()
     if exists is None:
         raise InvalidInput(f"{login} has no database login yet: run `calldesk db grant {login}` first.",
                            field="username")
-    conn.exec_driver_sql(f"ALTER ROLE \"{login}\" PASSWORD '{password}'")
-    uow.commit()
