@@ -14,6 +14,7 @@ from calldesk.cli.output import JSON, out, print_json, print_table, shown
 from calldesk.cli.refusals import refusals_exit
 from calldesk.cli.running import run_read, run_service, signed_in, store_profile
 from calldesk.errors import InvalidInput
+from calldesk.rules.case_numbers import full_case_number
 
 if TYPE_CHECKING:
     from calldesk.mail.transport import Server
@@ -187,7 +188,7 @@ def watch(
 @_smtp_options
 def ack(
     ctx: typer.Context,
-    case_number: str = typer.Argument(..., metavar="CASE"),
+    case_number: str = typer.Argument(..., callback=full_case_number, metavar="CASE"),
     *,
     smtp: _Smtp,
 ) -> None:
@@ -201,7 +202,7 @@ def ack(
 @_smtp_options
 def send_response(
     ctx: typer.Context,
-    case_number: str = typer.Argument(..., metavar="CASE"),
+    case_number: str = typer.Argument(..., callback=full_case_number, metavar="CASE"),
     *,
     smtp: _Smtp,
 ) -> None:
@@ -217,7 +218,7 @@ def send_response(
 @_smtp_options
 def send_letter(
     ctx: typer.Context,
-    case_number: str = typer.Argument(..., metavar="CASE"),
+    case_number: str = typer.Argument(..., callback=full_case_number, metavar="CASE"),
     *,
     smtp: _Smtp,
 ) -> None:
