@@ -77,3 +77,9 @@ def test_case_work_marks_each_passed_deadline_on_its_own_row(db_url: str, store:
     assert all(r.rstrip(" │").endswith(", OVERDUE") for r in rows[:2]) and "│ OVERDUE" not in out, out
     code, out, err = run(db_url, "case", "work", fresh)
     assert code == 0 and "OVERDUE" not in out, out
+
+
+def test_profile_show_names_each_tiers_owner_in_words(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(output.out, "width", 200)
+    code, out, err = run(db_url, "profile", "show")  # it said "Concern owned by: program_specialist"
+    assert code == 0 and "Concern owned by: program specialist" in out and ": program_specialist" not in out, err
