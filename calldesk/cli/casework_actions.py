@@ -240,5 +240,7 @@ def actions(ctx: typer.Context, number: str = typer.Argument(..., callback=full_
               for m in found["meetings"]]
     lines += [f"  {when(q.reviewed_at)}  review by {q.reviewed_by}: score {q.score}; {q.comment}"
               for q in found["reviews"]]
+    if len(lines) == 1:  # (a heading alone reads as a command that printed nothing)
+        lines[0] += ": no escalation, referral, meeting or quality review yet."
     for line in lines:
         out.print(shown(line))

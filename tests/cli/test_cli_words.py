@@ -83,3 +83,12 @@ def test_profile_show_names_each_tiers_owner_in_words(db_url: str, monkeypatch: 
     monkeypatch.setattr(output.out, "width", 200)
     code, out, err = run(db_url, "profile", "show")  # it said "Concern owned by: program_specialist"
     assert code == 0 and "Concern owned by: program specialist" in out and ": program_specialist" not in out, err
+
+
+def test_case_actions_says_when_there_is_none(db_url: str, store: Store, staff: dict[str, Actor]) -> None:
+    number = call(store, staff["agent"]).case.case_number
+    code, out, err = run(db_url, "case", "actions", number)  # it printed "Case 2026-000001" and nothing else
+    assert code == 0 and out == f"Case {number}: no escalation, referral, meeting or quality review yet.\n", err
+    assert run(db_url, "case", "refer", number, "--to", "safety", "--contact", "Smith")[0] == 0
+    code, out, _ = run(db_url, "case", "actions", number)
+    assert out.splitlines()[0] == f"Case {number}" and "referred to" in out
