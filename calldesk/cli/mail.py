@@ -257,6 +257,8 @@ def _send(ctx: typer.Context, smtp: _Smtp) -> None:
     with signed_in(ctx) as (store, actor):
         results = send_queued(store.uow, actor=actor, sender=smtp.sender, deliver=smtp_deliver(server))
     failed = [r for r in results if r.error]
+    if not results:  # (silence would read as a command that did nothing, or that hung up)
+        out.print("Nothing to send: the outbox is empty.")
     for r in results:
         state = f"not sent ({r.error}); it stays in the outbox" if r.error else "sent" + (
             f", {r.clock} recorded" + (f" ({r.late})" if r.late else "") if r.clock_met else "")
