@@ -45,3 +45,14 @@ def test_a_short_case_number_is_said_back_in_full(db_url: str) -> None:
         assert code == 0 and out.startswith(said), (args, out, err)
     code, out, err = run(db_url, "hold", "place", short, "--reason", "Matter 8", "--json")
     assert code == 0 and json.loads(out) == {"case": number, "held": True}, err
+
+
+def test_case_assign_names_a_short_case_number_in_full_when_it_refuses(db_url: str) -> None:
+    survivor = _case(db_url, "lausd")
+    duplicate = _case(db_url, "lausd", caller_name="Rosa Diaz", phone="2135550177", category="Transportation")
+    year = survivor.split("-")[0]
+    assert run(db_url, "user", "add", "pat", "--role", "program_specialist")[0] == 0
+    _signed_in_as_supervisor(db_url)
+    assert run(db_url, "case", "merge", f"{year}-2", "--into", f"{year}-1", "--reason", "Same matter")[0] == 0
+    code, out, err = run(db_url, "case", "assign", f"{year}-2", "pat")  # it said "Case 2026-2 is closed"
+    assert code == 1 and out == "" and err == f"error: Case {duplicate} is closed; it can no longer be assigned.\n"
