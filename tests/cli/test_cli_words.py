@@ -92,3 +92,14 @@ def test_case_actions_says_when_there_is_none(db_url: str, store: Store, staff: 
     assert run(db_url, "case", "refer", number, "--to", "safety", "--contact", "Smith")[0] == 0
     code, out, _ = run(db_url, "case", "actions", number)
     assert out.splitlines()[0] == f"Case {number}" and "referred to" in out
+
+
+def test_a_commands_help_names_every_role_that_may_run_it(db_url: str, store: Store, staff: dict[str, Actor]) -> None:
+    # Their help said "(supervisors)" while an admin runs them (the role table: report, phone_log, block_number).
+    for args in (["queue", "trends"], ["phone", "log"], ["phone", "blocked"], ["phone", "block", "2135550199",
+                                                                              "--reason", "Nuisance calls"],
+                 ["phone", "unblock", "2135550199"]):
+        code, _, err = run(db_url, *args)  # (as the store's admin, among the staff: not a one-person office)
+        assert code == 0, (args, err)
+        code, out, _ = run(db_url, *args[:2], "--help")
+        assert "(supervisors and admins)" in " ".join(out.replace("│", " ").split()), args
