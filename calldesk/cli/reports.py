@@ -273,6 +273,9 @@ def status(ctx: typer.Context, month: str | None = typer.Option(None, "--month",
         return
     out.print(f"[bold]{period.kind.title()} report {shown(found.period)}[/]: {shown(found.status)}"
               + (f" (report {found.report_id})" if found.report_id else ""))
+    if not found.chain:  # (an empty table reads as a chain whose steps are all missing)
+        out.print(f"The protocol has no {period.kind} reporting chain: no step to mark.")
+        return
     print_table("Reporting chain (mark a step: calldesk report step STEP)", ["due", "step id", "state", "step"],
                 _inert(step_rows(found.chain)))
 

@@ -103,3 +103,17 @@ def test_a_commands_help_names_every_role_that_may_run_it(db_url: str, store: St
         assert code == 0, (args, err)
         code, out, _ = run(db_url, *args[:2], "--help")
         assert "(supervisors and admins)" in " ".join(out.replace("│", " ").split()), args
+
+
+def test_a_protocol_without_a_quarterly_chain_says_so(db_url: str) -> None:
+    # LAUSD has a monthly reporting chain only: `report status --quarter` printed an empty table and `report step`
+    # said "'quarterly_reviewed' is not a step of this chain; the steps are ." (no step named).
+    from tests.cli.test_cli_escalation import _signed_in_as_supervisor
+
+    code, out, err = run(db_url, "report", "status", "--quarter", "2026Q3", "--received", "2026-11-09")
+    assert code == 0 and out.splitlines()[-1] == "The protocol has no quarterly reporting chain: no step to mark.", err
+    _signed_in_as_supervisor(db_url)
+    code, out, err = run(db_url, "report", "step", "quarterly_reviewed", "--quarter", "2026Q3", "--received",
+                         "2026-11-09")
+    assert code == 1 and err == ("error: 'quarterly_reviewed' is not a step: this protocol has no reporting chain "
+                                 "for that period.\n"), err
