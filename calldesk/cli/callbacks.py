@@ -63,8 +63,12 @@ def add(
     from calldesk.store.services.callbacks import add_callback
     from calldesk.store.services.typed_fields import build
 
+    for option, value, what in (("--case", case, "the case's number"), ("--for", assign, "whose callback it is")):
+        if value is not None and not value.strip():  # (else a callback about no case, or the caller's own)
+            raise InvalidInput(f"{option} is empty: give {what}, or leave the option out.", field=option[2:])
+
     def add_one(uow: UnitOfWork, actor: Actor, profile: Profile) -> tuple[CallbackPublic, Profile]:
-        when = local_moment(profile, received, "--received", "received_at") if received else None
+        when = local_moment(profile, received, "--received", "received_at") if received is not None else None
         data = build(CallbackCreate, caller_name=name, phone=phone or None, message=summary, urgent=urgent,
                      from_superior=superior, case_number=case, assigned_to=assign, received_at=when)
         return add_callback(uow, actor=actor, profile=profile, data=data), profile
@@ -179,7 +183,7 @@ def absent(
     if back and since:
         raise InvalidInput("Give --since or --back, not both.")
     def record(uow: UnitOfWork, actor: Actor, profile: Profile) -> tuple[UserPublic, date | None, Profile]:
-        day = None if back else typed_day(since, "--since") if since else agency_today(profile)
+        day = None if back else typed_day(since, "--since") if since is not None else agency_today(profile)
         return set_absence(uow, actor=actor, username=name, absent_since=day), day, profile
 
     user, day, profile = run_service(ctx, record)

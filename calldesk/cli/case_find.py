@@ -12,6 +12,7 @@ from calldesk.cli.refusals import one_line, refusals_exit
 from calldesk.cli.running import run_read, run_service
 from calldesk.cli.times import agency_today, moment_text
 from calldesk.rules.calendar import calendar_for
+from calldesk.rules.case_numbers import full_case_number
 from calldesk.rules.profile import Profile
 
 if TYPE_CHECKING:
@@ -60,7 +61,8 @@ def assign(ctx: typer.Context,
 
     if len(numbers_and_user) < 2:
         raise InvalidInput("Give at least one case number and then the user name: case assign 2026-000123 pat.")
-    *numbers, user = numbers_and_user
+    *typed, user = numbers_and_user
+    numbers = [full_case_number(n) for n in typed]  # (as every case-number argument reads it: 2026-1 is 2026-000001)
     if expected_version is not None and len(numbers) > 1:
         raise InvalidInput("--expected-version is for one case; assign several without it.")
     versions = {numbers[0]: expected_version} if expected_version is not None else None

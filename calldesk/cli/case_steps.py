@@ -13,12 +13,13 @@ from calldesk.cli.casework_actions import VERSION
 from calldesk.cli.output import JSON, out, print_json, report, shown
 from calldesk.cli.refusals import refusals_exit
 from calldesk.cli.running import read_signed_in, run_service, store_profile
+from calldesk.rules.case_numbers import full_case_number
 from calldesk.rules.typed_dates import local_moment
 
 
 @app.command("step")
 @refusals_exit
-def step(ctx: typer.Context, number: str = typer.Argument(..., help="Case number."),
+def step(ctx: typer.Context, number: str = typer.Argument(..., callback=full_case_number, help="Case number."),
          name: str = typer.Argument(..., help="The step's name (`calldesk case steps N` lists them)."),
          party: str = typer.Option("", "--party", help="Who was contacted, told or informed."),
          note: str = typer.Option("", "--note", help="What was said, found or decided."),
@@ -29,13 +30,14 @@ def step(ctx: typer.Context, number: str = typer.Argument(..., help="Case number
 
     row = run_service(ctx, lambda u, a, p: record_step(
         u, actor=a, profile=p, case_number=number, step=name, party=party, note=note, expected_version=version,
-        happened_at=local_moment(p, on, "--on") if on else None))
+        happened_at=local_moment(p, on, "--on") if on is not None else None))
     report(row, as_json, f"Recorded on {shown(number)}: {shown(row.label)}.")
 
 
 @app.command("steps")
 @refusals_exit
-def steps(ctx: typer.Context, number: str = typer.Argument(..., help="Case number."), as_json: bool = JSON) -> None:
+def steps(ctx: typer.Context, number: str = typer.Argument(..., callback=full_case_number, help="Case number."),
+          as_json: bool = JSON) -> None:
     """The protocol's steps for a case: recorded (by whom, when) or still to do (who records it, by when)."""
     from calldesk.cli.times import due_text, moment_text
     from calldesk.store.read.one_case import get_case

@@ -20,6 +20,7 @@ from calldesk.cli.times import agency_today, due_text, moment_text
 from calldesk.errors import InvalidInput
 from calldesk.profiles import load_profile
 from calldesk.rules.calendar import calendar_for
+from calldesk.rules.case_numbers import full_case_number
 
 app = typer.Typer(help="Find, list, show, assign and import cases.", no_args_is_help=True)
 
@@ -53,7 +54,8 @@ def list_(ctx: typer.Context, as_json: bool = JSON,
 
 @app.command()
 @refusals_exit
-def show(ctx: typer.Context, number: str = typer.Argument(..., help="Case number, e.g. 2026-000123."),
+def show(ctx: typer.Context,
+         number: str = typer.Argument(..., callback=full_case_number, help="Case number, e.g. 2026-000123."),
          as_json: bool = JSON) -> None:
     """One case with its deadlines, routing, follow-ups, response, students, disclosures and links."""
     from calldesk.store.read.search import case_view
@@ -69,7 +71,8 @@ def show(ctx: typer.Context, number: str = typer.Argument(..., help="Case number
 
 @app.command()
 @refusals_exit
-def history(ctx: typer.Context, number: str = typer.Argument(..., help="Case number, e.g. 2026-000123."),
+def history(ctx: typer.Context,
+            number: str = typer.Argument(..., callback=full_case_number, help="Case number, e.g. 2026-000123."),
             as_json: bool = JSON) -> None:
     """A case's history, with that of every case merged into it: every change, oldest first, in words as the
     case's History tab says it ("Ana changed the call type from inquiry to complaint"), at the agency's times;

@@ -17,6 +17,7 @@ from calldesk.cli.times import day_text, due_text, moment_text
 from calldesk.errors import InvalidInput
 from calldesk.models import utcnow
 from calldesk.output_files import checked_target, write_file
+from calldesk.rules.case_numbers import full_case_number
 from calldesk.rules.display import inert
 from calldesk.rules.typed_dates import typed_day
 
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from calldesk.store.db.users import Actor
     from calldesk.store.services.clocks import CaseWork
 
-NUMBER = typer.Argument(..., help="Case number, e.g. 2026-000123.")
+NUMBER = typer.Argument(..., callback=full_case_number, help="Case number, e.g. 2026-000123.")
 EXPECT = typer.Option(None, "--if-version", help="Refuse if the case changed since this version was read.")
 
 

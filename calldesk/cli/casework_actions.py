@@ -19,6 +19,7 @@ from calldesk.cli.spreadsheets import text_target
 from calldesk.errors import InvalidInput
 from calldesk.output_files import checked_target
 from calldesk.profiles import load_profile
+from calldesk.rules.case_numbers import full_case_number
 from calldesk.rules.typed_dates import local_moment, typed_day
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ def _case_line(case: Any, as_json: bool, verb: str) -> None:
 
 @app.command()
 @refusals_exit
-def escalate(ctx: typer.Context, number: str = typer.Argument(..., help="Case number."),
+def escalate(ctx: typer.Context, number: str = typer.Argument(..., callback=full_case_number, help="Case number."),
              reason: str = typer.Option(..., "--reason", help="Why the case goes up the ladder."),
              principal: bool = typer.Option(False, "--principal-involved",
                                             help="The concern directly involves the principal: refer directly."),
@@ -59,7 +60,7 @@ def escalate(ctx: typer.Context, number: str = typer.Argument(..., help="Case nu
 
 @app.command()
 @refusals_exit
-def appeal(ctx: typer.Context, number: str = typer.Argument(..., help="Case number."),
+def appeal(ctx: typer.Context, number: str = typer.Argument(..., callback=full_case_number, help="Case number."),
            reason: str = typer.Option(..., "--reason", help="What the written appeal asks."),
            received: str | None = typer.Option(None, "--received", help="When the appeal came (default: now)."),
            version: int | None = VERSION, as_json: bool = JSON) -> None:
@@ -68,13 +69,13 @@ def appeal(ctx: typer.Context, number: str = typer.Argument(..., help="Case numb
 
     case = run_service(ctx, lambda u, a, p: service(
         u, actor=a, profile=p, case_number=number, reason=reason, expected_version=version,
-        received_at=local_moment(p, received, "--received", "received") if received else None))
+        received_at=local_moment(p, received, "--received", "received") if received is not None else None))
     _case_line(case, as_json, "Appeal taken on")
 
 
 @app.command()
 @refusals_exit
-def refer(ctx: typer.Context, number: str = typer.Argument(..., help="Case number."),
+def refer(ctx: typer.Context, number: str = typer.Argument(..., callback=full_case_number, help="Case number."),
           to: str = typer.Option(..., "--to", help="safety (Safety and Security) or civil_rights."),
           contact: str = typer.Option(..., "--contact", help="Whom at that office."),
           note: str = typer.Option("", "--note", help="What was passed on."),
@@ -89,7 +90,7 @@ def refer(ctx: typer.Context, number: str = typer.Argument(..., help="Case numbe
 
 @app.command()
 @refusals_exit
-def meeting(ctx: typer.Context, number: str = typer.Argument(..., help="Case number."),
+def meeting(ctx: typer.Context, number: str = typer.Argument(..., callback=full_case_number, help="Case number."),
             kind: str = typer.Option("resolution", "--kind", help="resolution or mediation."),
             when: str | None = typer.Option(None, "--when", help="Local date and time, e.g. 2026-12-01 15:00."),
             parties: str = typer.Option("", "--parties", help="Every party, separated by commas."),
@@ -122,7 +123,7 @@ def meeting(ctx: typer.Context, number: str = typer.Argument(..., help="Case num
 
 @app.command()
 @refusals_exit
-def merge(ctx: typer.Context, number: str = typer.Argument(..., help="The duplicate case."),
+def merge(ctx: typer.Context, number: str = typer.Argument(..., callback=full_case_number, help="The duplicate case."),
           into: str = typer.Option(..., "--into", help="The case that survives."),
           reason: str = typer.Option("", "--reason", help="Why they are the same matter."),
           version: int | None = VERSION, as_json: bool = JSON) -> None:
@@ -136,7 +137,7 @@ def merge(ctx: typer.Context, number: str = typer.Argument(..., help="The duplic
 
 @app.command()
 @refusals_exit
-def review(ctx: typer.Context, number: str = typer.Argument(..., help="Case number."),
+def review(ctx: typer.Context, number: str = typer.Argument(..., callback=full_case_number, help="Case number."),
            score: int = typer.Option(..., "--score", help="1 (poor) to 5 (excellent)."),
            met: str = typer.Option("", "--met", help="The profile's checklist points met, comma-separated, or all "
                                    "(`calldesk case review N --score 5 --met list` names them)."),
@@ -190,14 +191,15 @@ def student_record(ctx: typer.Context, ref: str = typer.Argument(..., help="The 
 
 @student.command("revoke")
 @refusals_exit
-def student_revoke(ctx: typer.Context, number: str = typer.Argument(..., help="The case the consent is on."),
+def student_revoke(ctx: typer.Context, number: str = typer.Argument(..., callback=full_case_number,
+                                                       help="The case the consent is on."),
                    consent_id: int = typer.Argument(..., help="The consent's number."),
                    on: str | None = typer.Option(None, "--on", help="The day it was revoked (default today)."),
                    as_json: bool = JSON) -> None:
     """Record that a parent revoked a written consent (it allows nothing from that day)."""
     from calldesk.store.services.confidentiality import revoke_consent
 
-    day = typed_day(on, "--on") if on else None
+    day = typed_day(on, "--on") if on is not None else None
     row = run_service(ctx, lambda u, a, p: revoke_consent(u, actor=a, case_number=number, consent_id=consent_id,
                                                    revoked_on=day))
     report(row, as_json, f"Consent {row.id} revoked on {row.revoked_on}.")
@@ -205,7 +207,8 @@ def student_revoke(ctx: typer.Context, number: str = typer.Argument(..., help="T
 
 @app.command("actions")
 @refusals_exit
-def actions(ctx: typer.Context, number: str = typer.Argument(..., help="Case number."), as_json: bool = JSON) -> None:
+def actions(ctx: typer.Context, number: str = typer.Argument(..., callback=full_case_number, help="Case number."),
+            as_json: bool = JSON) -> None:
     """The case's escalations, referrals, meetings (with their numbers, for --outcome) and quality reviews."""
     from calldesk.cli.times import moment_text
     from calldesk.store.read.one_case import get_case
@@ -237,5 +240,7 @@ def actions(ctx: typer.Context, number: str = typer.Argument(..., help="Case num
               for m in found["meetings"]]
     lines += [f"  {when(q.reviewed_at)}  review by {q.reviewed_by}: score {q.score}; {q.comment}"
               for q in found["reviews"]]
+    if len(lines) == 1:  # (a heading alone reads as a command that printed nothing)
+        lines[0] += ": no escalation, referral, meeting or quality review yet."
     for line in lines:
         out.print(shown(line))

@@ -138,8 +138,8 @@ def cases(ctx: typer.Context,
 
     if form not in ("jsonl", "csv", "open311"):
         raise InvalidInput(f"'{form}' is not an export format; use jsonl, csv or open311.", field="format")
-    first = typed_day(since, "--since", "since") if since else None
-    last = typed_day(until, "--until", "until") if until else None
+    first = typed_day(since, "--since", "since") if since is not None else None
+    last = typed_day(until, "--until", "until") if until is not None else None
     if first and last and last < first:
         raise InvalidInput(f"--until {last} is before --since {first}.", field="until")
     if target is not None:

@@ -14,6 +14,7 @@ from calldesk.cli.spreadsheets import InertScreen, text_file
 from calldesk.cli.times import day_text, moment_text
 from calldesk.output_files import checked_target, replacing
 from calldesk.profiles import load_profile
+from calldesk.rules.case_numbers import full_case_number
 from calldesk.rules.display import json_text
 from calldesk.rules.typed_dates import typed_day
 
@@ -45,7 +46,7 @@ def purge(ctx: typer.Context,
 
 @holds.command("place")
 @refusals_exit
-def hold_place(ctx: typer.Context, number: str = typer.Argument(..., help="Case number."),
+def hold_place(ctx: typer.Context, number: str = typer.Argument(..., callback=full_case_number, help="Case number."),
                reason: str = typer.Option(..., "--reason", help="The matter the hold is for."),
                as_json: bool = JSON) -> None:
     """Place a litigation hold on a case."""
@@ -58,7 +59,7 @@ def hold_place(ctx: typer.Context, number: str = typer.Argument(..., help="Case 
 
 @holds.command("release")
 @refusals_exit
-def hold_release(ctx: typer.Context, number: str = typer.Argument(..., help="Case number."),
+def hold_release(ctx: typer.Context, number: str = typer.Argument(..., callback=full_case_number, help="Case number."),
                  as_json: bool = JSON) -> None:
     """Release a case's litigation hold."""
     from calldesk.store.services.retention import release_hold

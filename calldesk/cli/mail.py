@@ -14,6 +14,7 @@ from calldesk.cli.output import JSON, out, print_json, print_table, shown
 from calldesk.cli.refusals import refusals_exit
 from calldesk.cli.running import run_read, run_service, signed_in, store_profile
 from calldesk.errors import InvalidInput
+from calldesk.rules.case_numbers import full_case_number
 
 if TYPE_CHECKING:
     from calldesk.mail.transport import Server
@@ -187,7 +188,7 @@ def watch(
 @_smtp_options
 def ack(
     ctx: typer.Context,
-    case_number: str = typer.Argument(..., metavar="CASE"),
+    case_number: str = typer.Argument(..., callback=full_case_number, metavar="CASE"),
     *,
     smtp: _Smtp,
 ) -> None:
@@ -201,7 +202,7 @@ def ack(
 @_smtp_options
 def send_response(
     ctx: typer.Context,
-    case_number: str = typer.Argument(..., metavar="CASE"),
+    case_number: str = typer.Argument(..., callback=full_case_number, metavar="CASE"),
     *,
     smtp: _Smtp,
 ) -> None:
@@ -217,7 +218,7 @@ def send_response(
 @_smtp_options
 def send_letter(
     ctx: typer.Context,
-    case_number: str = typer.Argument(..., metavar="CASE"),
+    case_number: str = typer.Argument(..., callback=full_case_number, metavar="CASE"),
     *,
     smtp: _Smtp,
 ) -> None:
@@ -256,6 +257,8 @@ def _send(ctx: typer.Context, smtp: _Smtp) -> None:
     with signed_in(ctx) as (store, actor):
         results = send_queued(store.uow, actor=actor, sender=smtp.sender, deliver=smtp_deliver(server))
     failed = [r for r in results if r.error]
+    if not results:  # (silence would read as a command that did nothing, or that hung up)
+        out.print("Nothing to send: the outbox is empty.")
     for r in results:
         state = f"not sent ({r.error}); it stays in the outbox" if r.error else "sent" + (
             f", {r.clock} recorded" + (f" ({r.late})" if r.late else "") if r.clock_met else "")

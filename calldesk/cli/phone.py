@@ -69,7 +69,8 @@ def log(
     agent: str | None = typer.Option(None, "--agent", help="Only this agent's calls."),
     as_json: bool = JSON,
 ) -> None:
-    """The caller log (supervisors): each call's direction, ring, answer, hang-up, cause, and what it became."""
+    """The caller log (supervisors and admins): each call's direction, ring, answer, hang-up, cause, and what it
+    became."""
     from calldesk.models import utcnow
     from calldesk.rules.phone import LOG_COLUMNS, log_fields
     from calldesk.store.services.phone import phone_log
@@ -94,7 +95,8 @@ def block(
     reason: str = typer.Option(..., "--reason", help="Why its calls are rejected (e.g. repeated nuisance calls)."),
     as_json: bool = JSON,
 ) -> None:
-    """Block a number (supervisors): the listener answers its rings with a reject; they are kept, marked blocked."""
+    """Block a number (supervisors and admins): the listener answers its rings with a reject; they are kept, marked
+    blocked."""
     from calldesk.rules.shown import phone_words
     from calldesk.store.services.phone_blocks import block_number
 
@@ -111,7 +113,7 @@ def unblock(
     number: str = typer.Argument(..., help="The blocked number, written any way."),
     as_json: bool = JSON,
 ) -> None:
-    """Unblock a number (supervisors): its rings reach the desks again."""
+    """Unblock a number (supervisors and admins): its rings reach the desks again."""
     from calldesk.rules.contact import normalise_phone
     from calldesk.rules.shown import phone_words
     from calldesk.store.services.phone_blocks import unblock_number
@@ -124,7 +126,7 @@ def unblock(
 @app.command()
 @refusals_exit
 def blocked(ctx: typer.Context, as_json: bool = JSON) -> None:
-    """The blocked numbers (supervisors): each with why, by whom and since when."""
+    """The blocked numbers (supervisors and admins): each with why, by whom and since when."""
     from datetime import datetime
 
     from calldesk.rules.shown import moment_words, phone_words

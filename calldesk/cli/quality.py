@@ -28,7 +28,7 @@ def reviews(ctx: typer.Context,
     profile = store_profile(ctx)
 
     def moment(text: str | None, what: str) -> datetime | None:
-        return day_start(profile, typed_day(text, what)).astimezone(UTC) if text else None
+        return day_start(profile, typed_day(text, what)).astimezone(UTC) if text is not None else None
 
     start, end = moment(since, "--since"), moment(until, "--until")
     found = read_signed_in(ctx, lambda s, a: review_summary(s, viewer=a, profile=profile, since=start, until=end))

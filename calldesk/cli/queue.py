@@ -65,7 +65,8 @@ def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
 @app.command()
 @refusals_exit
 def trends(ctx: typer.Context, as_json: bool = JSON) -> None:
-    """Repeated issues by school and department, and absent staff's callbacks and follow-ups (supervisors)."""
+    """Repeated issues by school and department, and absent staff's callbacks and follow-ups (supervisors and
+    admins)."""
     from calldesk.store.read.dashboard import coverage
     from calldesk.store.read.dashboard import trends as find_trends
 

@@ -201,7 +201,8 @@ def _run(ctx: typer.Context, period: Period, form: str, target: Path | None) -> 
 
 def _period(today: date, month: str | None, quarter: str | None) -> Period:
     """The reporting period a command names: --quarter, else --month, else last month."""
-    return quarter_period(quarter) if quarter else month_period(month) if month else previous_month(today)
+    return (quarter_period(quarter) if quarter is not None else month_period(month) if month is not None
+            else previous_month(today))
 
 
 @app.command()
@@ -250,14 +251,14 @@ def status(ctx: typer.Context, month: str | None = typer.Option(None, "--month",
     from calldesk.models import utcnow
     from calldesk.store.services.reports import report_status
 
-    if month and quarter:
+    if month is not None and quarter is not None:
         raise InvalidInput("Give --month or --quarter, not both.", field="quarter")
-    if quarter and not received:
+    if quarter is not None and received is None:
         raise InvalidInput("A quarter's chain starts when the CEO's quarterly report arrives: add --received "
                            "YYYY-MM-DD.", field="received")
-    if received and not quarter:
+    if received is not None and quarter is None:
         raise InvalidInput("--received goes with --quarter.", field="received")
-    arrived = typed_day(received, "--received", "received") if received else None
+    arrived = typed_day(received, "--received", "received") if received is not None else None
 
     def read(session: Session, actor: Actor, profile: Profile) -> tuple[Period, Any]:
         today = utcnow().astimezone(profile.tz).date()
@@ -272,6 +273,9 @@ def status(ctx: typer.Context, month: str | None = typer.Option(None, "--month",
         return
     out.print(f"[bold]{period.kind.title()} report {shown(found.period)}[/]: {shown(found.status)}"
               + (f" (report {found.report_id})" if found.report_id else ""))
+    if not found.chain:  # (an empty table reads as a chain whose steps are all missing)
+        out.print(f"The protocol has no {period.kind} reporting chain: no step to mark.")
+        return
     print_table("Reporting chain (mark a step: calldesk report step STEP)", ["due", "step id", "state", "step"],
                 _inert(step_rows(found.chain)))
 
@@ -288,11 +292,11 @@ def step(ctx: typer.Context, name: str = typer.Argument(..., help="The step's id
     from calldesk.models import utcnow
     from calldesk.store.services.report_steps import mark_step
 
-    if month and quarter:
+    if month is not None and quarter is not None:
         raise InvalidInput("Give --month or --quarter, not both.", field="quarter")
-    if received and not quarter:
+    if received is not None and quarter is None:
         raise InvalidInput("--received goes with --quarter.", field="received")
-    arrived = typed_day(received, "--received", "received") if received else None
+    arrived = typed_day(received, "--received", "received") if received is not None else None
 
     def mark(uow: UnitOfWork, actor: Actor, profile: Profile) -> tuple[Period, Any]:
         period = _period(utcnow().astimezone(profile.tz).date(), month, quarter)

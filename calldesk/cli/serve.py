@@ -188,13 +188,15 @@ def respondent_add(ctx: typer.Context,
     import secrets
 
     from calldesk.store.services.web_accounts import check_respondent
-    from calldesk.store.services.web_logins import set_respondent_sign_in
+    from calldesk.store.services.web_logins import check_login, set_respondent_sign_in
     from calldesk.web.accounts import keep_login_password
     from calldesk.web.keys import web_home
 
     with signed_in(ctx, may="manage_web") as (store, admin):
         with store.uow(readonly=True) as uow:  # (before the password is asked for: a refusal asks for nothing)
             check_respondent(uow.session, name)
+            if store.backend == "postgresql":  # (and before the web password is kept: its login must be there)
+                check_login(uow.session, name)
         password = _password(password_stdin)
         login = secrets.token_urlsafe(32) if store.backend == "postgresql" else None
         with store.uow() as uow:  # one transaction: the web password and the login's, or neither
@@ -211,7 +213,7 @@ def _password(from_stdin: bool) -> str:
     from calldesk.rules.web_accounts import PASSWORD_LENGTH
 
     if from_stdin:
-        return sys.stdin.readline(PASSWORD_LENGTH[1] + 2).rstrip("\n")  # (one more: a longer one is refused)
+        return sys.stdin.readline(PASSWORD_LENGTH[1] + 3).rstrip("\r\n")  # (one more: a longer one is refused)
     if not sys.stdin.isatty():
         raise InvalidInput("No terminal to type the password at: give it on standard input with --password-stdin.",
                            field="password")

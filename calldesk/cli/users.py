@@ -1,4 +1,4 @@
-"""`calldesk user ...`: add, list, set-role, deactivate, activate, lang, places, absent."""
+"""`calldesk user ...`: add, list, set-role, deactivate, activate, lang, supervisor, places, absent."""
 
 from __future__ import annotations
 
@@ -109,6 +109,20 @@ def lang(ctx: typer.Context, name: str = typer.Argument(...),
          as_json: bool = JSON) -> None:
     """Set the languages a user takes calls in: a call in one of them (the Bilingual line) is routed to them."""
     _set_list(ctx, name, languages, "languages", as_json)
+
+
+@app.command("supervisor")
+@refusals_exit
+def supervisor(ctx: typer.Context, name: str = typer.Argument(...),
+               who: str = typer.Argument(..., metavar="SUPERVISOR",
+                                         help="Who covers their callbacks while they are away; - for nobody."),
+               as_json: bool = JSON) -> None:
+    """Set a user's supervisor, who covers their callbacks once they are away over a day (admins)."""
+    from calldesk.store.db.users import set_supervisor
+
+    user = run_service(ctx, lambda uow, actor, _: set_supervisor(uow, actor=actor, username=name,
+                                                                 supervisor=None if who == "-" else who))
+    report(user, as_json, f"{shown(user.username)}'s supervisor: {shown(user.supervisor or 'nobody')}.")
 
 
 @app.command("places")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from calldesk.rules.profile import TIER_LABELS, TIERS, Profile, Span
+from calldesk.rules.profile import TIER_LABELS, TIERS, Profile, Span, role_label
 
 CLOCKS = ("respond_within", "acknowledge_within", "follow_up_every", "resolve_target", "resolve_max")
 CLOCK_LABELS = {"respond_within": "respond within", "acknowledge_within": "acknowledge within",
@@ -23,7 +23,7 @@ def profile_numbers(profile: Profile) -> list[tuple[str, str, str]]:
 
     for tier in TIERS:
         rule = profile.tiers[tier]
-        add(f"tiers.{tier}.owner_role", f"{TIER_LABELS[tier]} owned by", rule.owner_role)  # type: ignore[arg-type]
+        add(f"tiers.{tier}.owner_role", f"{TIER_LABELS[tier]} owned by", role_label(rule.owner_role))  # type: ignore[arg-type]
         for clock in CLOCKS:
             add(f"tiers.{tier}.{clock}", f"{TIER_LABELS[tier]}, {CLOCK_LABELS[clock]}", getattr(rule, clock))
     add("intake_within", "Logged within", profile.intake_within)

@@ -248,6 +248,9 @@ def find_step(chain: list[ChainDate], step: str) -> ChainDate:
     for found in chain:
         if found.step == step:
             return found
+    if not chain:  # (LAUSD has no quarterly chain: "the steps are ." said nothing)
+        raise InvalidInput(f"'{step}' is not a step: this protocol has no reporting chain for that period.",
+                           field="step")
     raise InvalidInput(f"'{step}' is not a step of this chain; the steps are {', '.join(s.step for s in chain)}.",
                        field="step")
 

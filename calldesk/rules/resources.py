@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from calldesk.errors import InvalidInput
 
-DEPARTMENT_LIMIT, CONTACT_LIMIT, TEXT_LIMIT = 200, 300, 4000
+DEPARTMENT_LIMIT, CONTACT_LIMIT, TEXT_LIMIT, KEYWORDS_LIMIT = 200, 300, 4000, 1000
 
 
 @dataclass(frozen=True)
@@ -35,10 +35,14 @@ def clean_entry(entry: ResourceEntry) -> ResourceEntry:
     if len(response) > TEXT_LIMIT:
         raise InvalidInput(f"Keep the response to at most {TEXT_LIMIT} characters.", field="response")
     words: list[str] = []
+    seen: set[str] = set()  # (one set, not one per keyword: 20,000 keywords took half a minute)
     for word in entry.keywords:
         word = " ".join(word.split())
-        if word and word.casefold() not in {w.casefold() for w in words}:
+        if word and word.casefold() not in seen:
+            seen.add(word.casefold())
             words.append(word)
+    if len(", ".join(words)) > KEYWORDS_LIMIT:
+        raise InvalidInput(f"Keep the keywords to at most {KEYWORDS_LIMIT} characters.", field="keywords")
     return ResourceEntry(department, response, contact, tuple(words))
 
 

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 FAILURES_BEFORE_LOCK = 5
 LOCK_SECONDS = 15 * 60
 PASSWORD_LENGTH = (12, 200)
+UNTYPABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")  # (the respondent signs in at a browser's one-line box)
 CLIENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._-]{0,79}")
 
 
@@ -17,6 +18,8 @@ def password_refusal(password: str) -> str | None:
     """Why `password` cannot be a web password, in words; None when it can."""
     if not PASSWORD_LENGTH[0] <= len(password) <= PASSWORD_LENGTH[1]:
         return f"A password has {PASSWORD_LENGTH[0]} to {PASSWORD_LENGTH[1]} characters."
+    if UNTYPABLE.search(password):
+        return "A password has no control characters (NUL, tab, escape...): a browser's password box cannot type them."
     return None
 
 

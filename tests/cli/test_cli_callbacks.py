@@ -141,3 +141,24 @@ def test_an_admin_is_told_what_she_asked_for_when_marking_someone_away_or_handin
     _one_line_refusal(code, err, "Only supervisors may hand a callback on; you are signed in as an admin.")
     code, out, _ = run(db_url, "user", "list", "--json")
     assert [u["absent_since"] for u in json.loads(out) if u["username"] == "ana"] == [None]
+
+
+def test_an_admin_names_or_changes_a_users_supervisor_after_adding_them(db_url: str) -> None:
+    # A supervisor could only be named by `user add --supervisor`: staff added without one, or whose supervisor
+    # left, had nobody to cover their callbacks while away, and no command could give them one.
+    run(db_url, "user", "add", "ana", "--role", "agent")
+    run(db_url, "user", "add", "sue", "--role", "supervisor")
+    code, out, err = run(db_url, "user", "supervisor", "ana", "sue")
+    assert code == 0 and out == "ana's supervisor: sue.\n", err
+
+    def supervisor_of_ana() -> str | None:
+        users = json.loads(run(db_url, "user", "list", "--json")[1])
+        return next(u["supervisor"] for u in users if u["username"] == "ana")
+
+    assert supervisor_of_ana() == "sue"
+    for who, said in (("ana", "ana cannot be their own supervisor."), ("sue.smith", "No user named 'sue.smith'.")):
+        code, _, err = run(db_url, "user", "supervisor", "ana", who)
+        _one_line_refusal(code, err, said)
+    assert supervisor_of_ana() == "sue"
+    code, out, err = run(db_url, "user", "supervisor", "ana", "-", "--json")
+    assert code == 0 and json.loads(out)["supervisor"] is None and supervisor_of_ana() is None, err

@@ -12,7 +12,13 @@ import sys
 from pathlib import Path
 from typing import IO
 
+import pytest
+from sqlalchemy import func
+from sqlmodel import select
+
+from calldesk.models import WebAccount
 from tests.cli.test_cli import run
+from tests.conftest import Team
 from tests.reliability.test_hostile_argv import ROOT
 
 MEMORY = 1 << 30
@@ -61,6 +67,7 @@ def _respondent(db_url: str) -> None:
     assert code == 0, err
 
 
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)  # (PostgreSQL: with a team's login, below)
 def test_a_password_on_standard_input_is_read_no_further_than_a_password(db_url: str) -> None:
     _respondent(db_url)
     with open("/dev/zero", "rb") as endless:  # one line that never ends
@@ -70,12 +77,66 @@ def test_a_password_on_standard_input_is_read_no_further_than_a_password(db_url:
     assert code == 0 and json.loads(out)["tables"]["webaccount"] == 0
 
 
-def test_a_password_is_asked_for_only_once_the_admin_may_set_it_and_only_at_a_terminal(db_url: str) -> None:
+NO_TERMINAL = "No terminal to type the password at: give it on standard input with --password-stdin."
+
+
+def test_a_password_is_asked_for_only_once_the_admin_may_set_it_and_only_at_a_terminal(db_url: str,
+                                                                                       backend: str) -> None:
     _respondent(db_url)
-    # No terminal and no --password-stdin: one line saying how, not Python's warning that the echo is on.
+    # No terminal and no --password-stdin: one line saying how, not Python's warning that the echo is on (on
+    # PostgreSQL, a respondent with no database login yet is told so first: tests/cli below, with a team's login).
     _one_line(_real(db_url, "serve", "respondent", "add", "rex"),
-              "No terminal to type the password at: give it on standard input with --password-stdin.")
+              NO_TERMINAL if backend == "sqlite" else "rex has no database login yet")
     # Someone who is no respondent: refused before any password is asked for.
     done = _real(db_url, "serve", "respondent", "add", "nobody")
     _one_line(done, "'nobody' is not a calldesk user")
     assert "Password" not in done.stdout
+
+
+def _set_password(db_url: str, name: str, typed: bytes) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "calldesk.launch", "--db", db_url, "serve", "respondent", "add", name,
+                           "--password-stdin"], cwd=ROOT, input=typed, capture_output=True, timeout=60)
+
+
+UNTYPABLE = (b"good-passw\x00rd-1\n", b"good\tpassword-1\n", b"good-password-1\x1b[2J\n")
+
+
+def _untypable_refused(db_url: str, name: str) -> None:
+    for typed in UNTYPABLE:
+        done = _set_password(db_url, name, typed)
+        assert done.returncode == 1 and done.stderr.decode().startswith(
+            "error: A password has no control characters"), done.stderr[-300:]
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_a_password_a_browser_cannot_type_is_refused(db_url: str) -> None:
+    # A NUL, a tab or an escape was kept in the hash: the respondent could never type it at the sign-in page.
+    _respondent(db_url)
+    _untypable_refused(db_url, "rex")
+    code, out, _ = run(db_url, "db", "check", "--json")
+    assert json.loads(out)["tables"]["webaccount"] == 0
+    done = _set_password(db_url, "rex", b"good-password-1\r\n")  # (a line ending written by Windows ends the line)
+    assert done.returncode == 0 and b"rex may sign in at /respond." in done.stdout, done.stderr[-300:]
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+def test_a_password_a_browser_cannot_type_is_refused_through_an_admins_login(team: Team) -> None:
+    _untypable_refused(team.url("adm"), team.name("rex"))
+    _one_line(_real(team.url("adm"), "serve", "respondent", "add", team.name("rex")), NO_TERMINAL)
+    with open("/dev/zero", "rb") as endless:
+        _one_line(_real(team.url("adm"), "serve", "respondent", "add", team.name("rex"), "--password-stdin",
+                        stdin=endless), "A password has 12 to 200 characters.")
+    with team.owner.uow(readonly=True) as uow:
+        assert uow.session.exec(select(func.count()).select_from(WebAccount)).one() == 0
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+def test_a_respondent_without_a_login_gets_no_web_password_either(db_url: str) -> None:
+    # The web password was kept, then the login's was refused ("run `calldesk db grant` first"): exit 1 with the
+    # store changed, and a web password the web front could not sign in with.
+    _respondent(db_url)
+    done = _set_password(db_url, "rex", b"good-password-1\n")
+    assert done.returncode == 1 and done.stderr.decode() == \
+        "error: rex has no database login yet: run `calldesk db grant rex` first.\n", done.stderr[-300:]
+    code, out, _ = run(db_url, "db", "check", "--json")
+    assert json.loads(out)["tables"]["webaccount"] == 0

@@ -4,6 +4,7 @@ backends (issue 22: every seed step can be recorded)."""
 from __future__ import annotations
 
 import json
+import time
 
 from tests.cli.test_cli import run
 from tests.cli.test_cli_escalation import OPENED, _case, _signed_in_as_supervisor
@@ -55,3 +56,18 @@ def test_the_resource_directory_and_the_review_summary_from_the_cli(db_url: str)
     (person,) = json.loads(out)
     assert (person["person"], person["reviews"], person["average_score"]) == ("ana", 1, 5.0)
     assert person["points"]["note_taking"] == {"met": 1, "of": 1}
+
+
+def test_a_resource_entrys_keywords_are_held_to_1000_characters_and_read_at_once(db_url: str) -> None:
+    # Keywords had no limit, and each was compared with every one before it: 20,000 keywords (100,000 characters)
+    # took half a minute, then were kept whole in the directory every agent searches.
+    _signed_in_as_supervisor(db_url)
+    many = ",".join(f"w{i}" for i in range(20_000))
+    started = time.monotonic()
+    code, out, err = run(db_url, "resource", "add", "--department", "Family Support Line", "--response", "Call us.",
+                         "--keywords", many)
+    assert code == 1 and out == "" and err == "error: Keep the keywords to at most 1000 characters.\n", err
+    assert time.monotonic() - started < 10
+    code, out, err = run(db_url, "resource", "add", "--department", "Family Support Line", "--response", "Call us.",
+                         "--keywords", "parenting, Parenting, classes", "--json")
+    assert code == 0 and json.loads(out)["keywords"] == "parenting, classes", err

@@ -77,3 +77,43 @@ def test_case_work_marks_each_passed_deadline_on_its_own_row(db_url: str, store:
     assert all(r.rstrip(" │").endswith(", OVERDUE") for r in rows[:2]) and "│ OVERDUE" not in out, out
     code, out, err = run(db_url, "case", "work", fresh)
     assert code == 0 and "OVERDUE" not in out, out
+
+
+def test_profile_show_names_each_tiers_owner_in_words(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(output.out, "width", 200)
+    code, out, err = run(db_url, "profile", "show")  # it said "Concern owned by: program_specialist"
+    assert code == 0 and "Concern owned by: program specialist" in out and ": program_specialist" not in out, err
+
+
+def test_case_actions_says_when_there_is_none(db_url: str, store: Store, staff: dict[str, Actor]) -> None:
+    number = call(store, staff["agent"]).case.case_number
+    code, out, err = run(db_url, "case", "actions", number)  # it printed "Case 2026-000001" and nothing else
+    assert code == 0 and out == f"Case {number}: no escalation, referral, meeting or quality review yet.\n", err
+    assert run(db_url, "case", "refer", number, "--to", "safety", "--contact", "Smith")[0] == 0
+    code, out, _ = run(db_url, "case", "actions", number)
+    assert out.splitlines()[0] == f"Case {number}" and "referred to" in out
+
+
+def test_a_commands_help_names_every_role_that_may_run_it(db_url: str, store: Store, staff: dict[str, Actor]) -> None:
+    # Their help said "(supervisors)" while an admin runs them (the role table: report, phone_log, block_number).
+    for args in (["queue", "trends"], ["phone", "log"], ["phone", "blocked"], ["phone", "block", "2135550199",
+                                                                              "--reason", "Nuisance calls"],
+                 ["phone", "unblock", "2135550199"]):
+        code, _, err = run(db_url, *args)  # (as the store's admin, among the staff: not a one-person office)
+        assert code == 0, (args, err)
+        code, out, _ = run(db_url, *args[:2], "--help")
+        assert "(supervisors and admins)" in " ".join(out.replace("│", " ").split()), args
+
+
+def test_a_protocol_without_a_quarterly_chain_says_so(db_url: str) -> None:
+    # LAUSD has a monthly reporting chain only: `report status --quarter` printed an empty table and `report step`
+    # said "'quarterly_reviewed' is not a step of this chain; the steps are ." (no step named).
+    from tests.cli.test_cli_escalation import _signed_in_as_supervisor
+
+    code, out, err = run(db_url, "report", "status", "--quarter", "2026Q3", "--received", "2026-11-09")
+    assert code == 0 and out.splitlines()[-1] == "The protocol has no quarterly reporting chain: no step to mark.", err
+    _signed_in_as_supervisor(db_url)
+    code, out, err = run(db_url, "report", "step", "quarterly_reviewed", "--quarter", "2026Q3", "--received",
+                         "2026-11-09")
+    assert code == 1 and err == ("error: 'quarterly_reviewed' is not a step: this protocol has no reporting chain "
+                                 "for that period.\n"), err

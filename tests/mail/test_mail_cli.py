@@ -44,3 +44,10 @@ def test_send_response_and_an_unapproved_letter_from_the_cli(db_url: str, tmp_pa
     code, out, _ = run(db_url, "mail", "outbox", "--case", number, "--json")
     assert code == 0
     assert [(m["kind"], m["language"], m["status"]) for m in json.loads(out)] == [("written_response", "es", "sent")]
+
+
+def test_mail_send_with_nothing_queued_says_so(db_url: str) -> None:
+    # It printed nothing at all (exit 0): a cron line's log could not tell an empty outbox from a silent failure.
+    smtp = ("--smtp-host", "127.0.0.1", "--smtp-port", str(free_port()), "--from", "desk@agency.example", "--no-tls")
+    code, out, err = run(db_url, "mail", "send", *smtp)
+    assert code == 0 and out == "Nothing to send: the outbox is empty.\n" and err == "", err

@@ -196,6 +196,8 @@ MATRIX: dict[str, tuple[str, Action, tuple[str, ...]]] = {
                            ("supervisor",)),
     "users.set_languages": ("plain", lambda u, a, n: users.set_languages(
         u, actor=a, username="zoe", languages="English, Spanish"), ("admin",)),
+    "users.set_supervisor": ("plain", lambda u, a, n: users.set_supervisor(
+        u, actor=a, username="zoe", supervisor=None), ("admin",)),
     "reference.sync_reference": ("plain", lambda u, a, n: reference.sync_reference(
         u, actor=a, profile=lausd()), ("admin",)),
     "cases.open_case": ("plain", lambda u, a, n: call_in(u, a), (*DESK, "admin")),

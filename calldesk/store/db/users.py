@@ -200,6 +200,22 @@ def _places(text: str, role: str) -> str:
     return cleaned
 
 
+def set_supervisor(uow: UnitOfWork, *, actor: Actor, username: str, supervisor: str | None) -> UserPublic:
+    """Name who covers `username`'s callbacks while they are away (None: nobody); admins only. Commits."""
+    authorise(uow, actor, "manage_users")
+    user = named_user(uow.session, username)
+    if supervisor is not None:
+        if supervisor == username:
+            raise InvalidInput(f"{username} cannot be their own supervisor.", field="supervisor")
+        if not named_user(uow.session, supervisor).active:
+            raise InvalidInput(f"{supervisor} is deactivated: name an active supervisor.", field="supervisor")
+    audit.record(uow.session, actor=actor.username, action="user.supervisor", entity="user", entity_id=username,
+                 field="supervisor", old=user.supervisor, new=supervisor)
+    user.supervisor = supervisor
+    uow.commit()
+    return UserPublic.model_validate(user)
+
+
 def set_languages(uow: UnitOfWork, *, actor: Actor, username: str, languages: str) -> UserPublic:
     """The languages a user takes calls in ("English, Spanish"); a call in one of them is routed to them
     (admins only). Commits."""

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from sqlmodel import Session
+
 from calldesk.errors import InvalidInput
 from calldesk.store.db.ownership import require_role_maker
 from calldesk.store.db.uow import UnitOfWork
@@ -39,12 +41,18 @@ def _check_login(uow: UnitOfWork, *, actor: Actor, login: str, password: str) ->
     if not _GENERATED.fullmatch(password):
         raise InvalidInput("The web front's login password is generated (32 or more letters and digits).",
                            field="password")
-    conn = uow.session.connection()
-    exists = conn.exec_driver_sql("SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = %(r)s", {"r": login}).first()
+    check_login(uow.session, login)
+    require_role_maker(uow.session.connection(), f"set {login}'s database password")
+
+
+def check_login(session: Session, login: str) -> None:
+    """InvalidInput unless `login` has its database login (made by `db grant`): asked before anything is written,
+    and by `serve respondent add` before it asks for the password."""
+    exists = session.connection().exec_driver_sql("SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = %(r)s",
+                                                  {"r": login}).first()
     if exists is None:
         raise InvalidInput(f"{login} has no database login yet: run `calldesk db grant {login}` first.",
                            field="username")
-    require_role_maker(conn, f"set {login}'s database password")
 
 
 def _alter_password(uow: UnitOfWork, login: str, password: str) -> None:
