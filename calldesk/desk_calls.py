@@ -215,6 +215,9 @@ class DeskCalls(App[None]):
             self._hold_timer = None
         # Keys typed meanwhile wait in the app's queue behind this handler, so the order holds; keys that move
         # focus are priority bindings (they act as they are read) and editing keys act in their own field.
-        for key in held:
+        for index, key in enumerate(held):
+            if self._held_keys is not None:  # a key given back opened a screen in turn (b, then a): the rest wait
+                self._held_keys[:0] = held[index:]  # for that screen's field, still ahead of any typed since
+                return
             key.read_in_call = self._call_on_screen()  # type: ignore[attr-defined]  # (meant for this call)
             await super().on_event(key)

@@ -23,6 +23,7 @@ from calldesk.rules.shown import phone_words
 from calldesk.rules.typed_dates import local_moment
 from calldesk.screens.desk_state import Desk
 from calldesk.screens.failures import ReportsWorkerFailures
+from calldesk.screens.held_keys import field_ready, hold_keys
 from calldesk.screens.writing_dialog import WritingDialog
 from calldesk.widgets.inert_text import plain
 from calldesk.widgets.tick_box import TickBox
@@ -48,6 +49,7 @@ class AskForm(WritingDialog[bool]):
         self.form_title, self.fields, self.checks, self.submit = title, fields, checks, submit
         self.picks, self.options = picks or [], options
         self.LOADS = options is not None
+        self.keys_wait_for_read = bool(self.picks)  # Enter and a name typed as it opens: once the list is filled
 
     def hint(self) -> str:
         return ("Enter on a list opens it, Enter in it picks; ctrl+s saves, Escape cancels." if self.picks
@@ -108,6 +110,9 @@ class AttemptResult(ModalScreen[str | None]):
             box.border_title = "How did the call back go?"
             yield Static("r reached (returns it), v voicemail, n no answer; Escape cancels.", classes="dialog-line")
 
+    def on_mount(self) -> None:
+        field_ready(self)  # r, v or n typed right after t answers here
+
     def action_pick(self, result: str) -> None:
         self.dismiss(result or None)
 
@@ -135,7 +140,7 @@ class ConfirmReturned(ModalScreen[bool]):
                 yield Button("Yes, returned (y)", id="yes")
 
     def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()  # the default: Enter keeps it open
+        field_ready(self, self.query_one("#no", Button))  # the default: Enter keeps it open; y typed after d acts
 
     def action_answer(self, returned: bool) -> None:
         self.dismiss(returned)
@@ -160,10 +165,15 @@ class CallbacksScreen(ReportsWorkerFailures, Screen[None]):
             "list gives this month's share returned on time. Escape goes back.")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="callbacks.back"),
-        Binding("a", "add", "Add", id="callbacks.add", tooltip="Take a message to call back"),
-        Binding("t", "attempt", "Attempt", id="callbacks.attempt", tooltip="Record a try at calling back"),
-        Binding("d", "done", "Done", id="callbacks.done", tooltip="Mark the callback returned (asks first)"),
-        Binding("h", "hand_on", "Hand on", id="callbacks.hand_on", tooltip="Give the callback to someone else"),
+        # Priority: each acts as it is read, so the keys typed right behind it wait for its dialog's first field
+        # (calldesk.screens.held_keys); before, they went to the list and its keys (a name's 'a', 't', 'd', 'h').
+        Binding("a", "add", "Add", priority=True, id="callbacks.add", tooltip="Take a message to call back"),
+        Binding("t", "attempt", "Attempt", priority=True, id="callbacks.attempt",
+                tooltip="Record a try at calling back"),
+        Binding("d", "done", "Done", priority=True, id="callbacks.done",
+                tooltip="Mark the callback returned (asks first)"),
+        Binding("h", "hand_on", "Hand on", priority=True, id="callbacks.hand_on",
+                tooltip="Give the callback to someone else"),
         Binding("u", "assess", "Urgency", id="callbacks.assess",
                 tooltip="Re-assess the message's urgency (supervisors)"),
     ]
@@ -197,7 +207,7 @@ class CallbacksScreen(ReportsWorkerFailures, Screen[None]):
 
     def on_mount(self) -> None:
         self.refresh_rows()
-        self.query_one(DataTable).focus()
+        field_ready(self, self.query_one(DataTable))  # a key typed right after b (a: take a message) acts here
 
     def refresh_rows(self) -> None:
         """Read the list again (in a worker); it is drawn when `Loaded` arrives."""
@@ -272,6 +282,7 @@ class CallbacksScreen(ReportsWorkerFailures, Screen[None]):
             with desk.store.uow() as uow:
                 add_callback(uow, actor=desk.actor, profile=desk.profile, data=data)
 
+        hold_keys(self)
         self.app.push_screen(AskForm("Take a message", [("name", "Who called"), ("phone", "Number to call back"),
                                                         ("summary", "What about"),
                                                         ("received", "Received at, e.g. 2026-12-04 16:30 "
@@ -293,6 +304,7 @@ class CallbacksScreen(ReportsWorkerFailures, Screen[None]):
                         record_attempt(uow, actor=desk.actor, callback_id=chosen.id, result=result)
                 self.change(write, f"Recorded: {result.replace('_', ' ')}.")
 
+        hold_keys(self)
         self.app.push_screen(AttemptResult(), tried)
 
     def action_done(self) -> None:
@@ -310,6 +322,7 @@ class CallbacksScreen(ReportsWorkerFailures, Screen[None]):
             if returned:
                 self.change(write, "Callback returned.")
 
+        hold_keys(self)
         self.app.push_screen(ConfirmReturned(chosen), answered)
 
     def action_hand_on(self) -> None:
@@ -331,6 +344,7 @@ class CallbacksScreen(ReportsWorkerFailures, Screen[None]):
             with desk.store.uow(readonly=True) as uow:
                 return {"user": staff_options(uow.session, desk.today(), exclude=[chosen.assigned_to])}
 
+        hold_keys(self)
         self.app.push_screen(AskForm("Hand the callback on to", [], [], submit, picks=[("user", "Hand it to")],
                                      options=people),
                              lambda saved: self.refresh_rows() if saved else None)

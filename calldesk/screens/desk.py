@@ -19,6 +19,7 @@ from calldesk.screens.case.open import open_case_screen
 from calldesk.screens.desk_state import Desk
 from calldesk.screens.failures import ReportsWorkerFailures
 from calldesk.screens.fresh import FreshScreen
+from calldesk.screens.held_keys import hold_keys
 from calldesk.screens.resume import Draft, ResumeDraft
 from calldesk.screens.ring_line import RingLine
 from calldesk.widgets.steady_footer import SteadyFooter
@@ -37,12 +38,12 @@ class DeskScreen(ReportsWorkerFailures, FreshScreen[None]):
             "calls show on one line; p starts its intake with the number and ring time filled. ctrl+q quits.")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "offer_drafts", "Unsaved calls", id="desk.drafts", tooltip="Resume a call you did not save"),
-        # Priority: the dialog opens as the key is read, so the letters typed right behind it reach its box
+        # Priority (/ and b): the screen opens as the key is read, so the keys typed right behind it reach it
         # (a bubbled binding ran after them, and the desk's list swallowed them). The desk has no text box.
         Binding("slash,ctrl+f", "find_case", "Find case", id="desk.find", priority=True,
                 tooltip="Find any case by number, phone, email, name or school"),
         Binding("g", "refresh_work", "Refresh", id="desk.refresh", tooltip="Read My work again"),
-        Binding("b", "callbacks", "Callbacks", id="desk.callbacks", tooltip="Messages to call back"),
+        Binding("b", "callbacks", "Callbacks", priority=True, id="desk.callbacks", tooltip="Messages to call back"),
         Binding("p", "take_ringing", "Take ringing call", id="desk.pop",
                 tooltip="Start the intake of the call ringing for you: its number, call id and ring time filled"),
         Binding("ctrl+u", "act_as", "Act as", id="desk.act_as",
@@ -199,6 +200,8 @@ class DeskScreen(ReportsWorkerFailures, FreshScreen[None]):
 
     def action_callbacks(self) -> None:
         from calldesk.screens.callbacks import CallbacksScreen
+
+        hold_keys(self)  # a, t, d... typed right after b are the callbacks' keys
         self.app.push_screen(CallbacksScreen(self.desk))
 
     def action_offer_drafts(self) -> None:

@@ -14,6 +14,7 @@ from typing import Any, Protocol, runtime_checkable
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import Screen
+from textual.widget import Widget
 
 HOLD_SECONDS = 3.0  # at most: a dialog comes up well within it, even on a busy machine
 
@@ -42,6 +43,14 @@ def hold_keys(node: DOMNode, seconds: float = HOLD_SECONDS) -> None:
     """Hold the keys read from now on for the screen about to open (a no-op in an app that does not hold keys)."""
     if isinstance(node.app, HoldsKeys):
         node.app.hold_keys(seconds=seconds)
+
+
+def field_ready(screen: Screen[Any], field: Widget | None = None) -> None:
+    """`screen` (mounting) takes the keys held for it: the cursor goes into `field` now (Widget.focus() would wait
+    for the app's queue, behind the keys), then FieldReady lets the keys go to it, or to the screen's own keys."""
+    if field is not None:
+        screen.set_focus(field)
+    screen.post_message(FieldReady(screen))
 
 
 def set_keys_aside(node: DOMNode, why: str) -> None:

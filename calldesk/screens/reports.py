@@ -31,7 +31,7 @@ from calldesk.rules.reporting import (
 from calldesk.rules.shown import day_words
 from calldesk.screens.desk_state import Desk
 from calldesk.screens.failures import ReportsWorkerFailures
-from calldesk.screens.held_keys import FieldReady
+from calldesk.screens.held_keys import field_ready
 from calldesk.widgets.bar_chart import BarChart
 from calldesk.widgets.inert_text import plain
 
@@ -120,8 +120,7 @@ class ReportScreen(ReportsWorkerFailures, Screen[None]):
     def on_mount(self) -> None:
         # The cursor in the month box, now: it was left to Textual's first focusable widget, the page's scroll, so
         # a month typed went nowhere. The keys typed while the screen came up (held by the app) go there next.
-        self.set_focus(self.query_one("#report-month", Input))
-        self.post_message(FieldReady(self))
+        field_ready(self, self.query_one("#report-month", Input))
         self.load(self.month)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -28,7 +28,7 @@ from textual.worker import Worker, WorkerState
 from calldesk.errors import CalldeskError
 from calldesk.rules.display import inert
 from calldesk.screens.failures import as_refusal
-from calldesk.screens.held_keys import FieldReady
+from calldesk.screens.held_keys import field_ready
 from calldesk.widgets.inert_text import plain
 from calldesk.widgets.tick_box import TickBox
 from calldesk.widgets.typing import field_moves
@@ -65,6 +65,9 @@ class WritingDialog(ModalScreen[R], Generic[R]):
     """
 
     found: Any = None  # what `read` returned, once read
+    # The first field is a picker that `read` fills: the keys typed as the dialog opens (Enter, the start of a name)
+    # wait until it is filled, else they opened an empty list.
+    keys_wait_for_read = False
     saving = False
 
     def heading(self) -> str:
@@ -92,7 +95,8 @@ class WritingDialog(ModalScreen[R], Generic[R]):
         first = next((w for w in self.query("Input, TextArea, Select, TickBox") if w.focusable), None)
         if first is not None:
             self.set_focus(first)  # now (focus() waits for the app's queue): the keys held meanwhile go here
-        self.post_message(FieldReady(self))
+        if not (self.LOADS and self.keys_wait_for_read):
+            field_ready(self)
         self._mount_focus = self.focused
         self._mount_value = _value_of(self.focused)
         self._untouched = True
@@ -159,7 +163,11 @@ class WritingDialog(ModalScreen[R], Generic[R]):
             self._untouched = self.focused is self._mount_focus and _value_of(self.focused) == self._mount_value
             self.loaded(worker.result)
             self.query_one("#save", Button).disabled = False
+            if self.keys_wait_for_read:
+                field_ready(self)
         elif event.state == WorkerState.ERROR:
+            if worker.group == READ and self.keys_wait_for_read:
+                field_ready(self)  # the refusal is on the dialog: the keys typed go to it, not the screen behind
             self.saving = False
             self.refuse(as_refusal(worker.error).message)
             self.query_one("#save", Button).disabled = not self.ready

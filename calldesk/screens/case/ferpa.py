@@ -18,7 +18,7 @@ from calldesk.rules.calendar import calendar_for
 from calldesk.rules.display import inert
 from calldesk.screens.desk_state import Desk
 from calldesk.screens.failures import ReportsWorkerFailures
-from calldesk.screens.held_keys import FieldReady
+from calldesk.screens.held_keys import field_ready
 
 
 class FerpaRecordScreen(ReportsWorkerFailures, ModalScreen[None]):
@@ -46,7 +46,7 @@ class FerpaRecordScreen(ReportsWorkerFailures, ModalScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.post_message(FieldReady(self))  # keys typed while it opened (Escape) act here
+        field_ready(self)  # keys typed while it opened (Escape) act here
         self._load()
 
     @work(thread=True, exclusive=True, exit_on_error=False)

@@ -16,7 +16,9 @@ from textual.widgets.option_list import Option
 from calldesk.rules.display import inert
 from calldesk.rules.profile import TIER_LABELS, role_label, role_rank
 from calldesk.rules.vocabulary import SOURCES
+from calldesk.screens.held_keys import field_ready
 from calldesk.store.read.queue import SORTS, QueueFilter
+from calldesk.widgets.typing import TypingInput, field_moves
 
 if TYPE_CHECKING:
     from calldesk.rules.assignment import Staffer
@@ -38,7 +40,12 @@ class QueueDialog(ModalScreen[object]):
     DEFAULT_CSS = DIALOG_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="queue_dialog.cancel", tooltip="Close without changing anything"),
+        *field_moves("queue_dialog"),  # Tab moves as it is read: what is typed next goes to the next field
     ]
+
+    def on_mount(self) -> None:  # (after a subclass's own on_mount: Textual runs each class's)
+        # The cursor in the first field now: the keys typed right after the queue's key (held by the app) go there.
+        field_ready(self, next((w for w in self.query("Input, Select, OptionList") if w.focusable), None))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -57,7 +64,7 @@ class PromptDialog(QueueDialog):
             if self.error:
                 yield Label(inert(self.error), classes="error", markup=False)
             yield Label(self.label, markup=False)
-            yield Input(value=self.value, id="prompt")
+            yield TypingInput(value=self.value, id="prompt")
 
     @on(Input.Submitted)
     def _done(self, event: Input.Submitted) -> None:
@@ -89,10 +96,10 @@ class FilterDialog(QueueDialog):
             yield _select("tier", [(label, key) for key, label in TIER_LABELS.items()], f.tier)
             yield _select("source", [(s, s) for s in SOURCES], f.source)
             yield _select("assignee", [("nobody", "-"), *((u, u) for u in self.users)], f.assignee)
-            yield Input(value=f.category or "", placeholder="category (exact)", id="f-category")
-            yield Input(value=f.place or "", placeholder="school or department (exact)", id="f-place")
-            yield Input(value=f.language or "", placeholder="language (e.g. Spanish)", id="f-language")
-            yield Input(value=f.search, placeholder="search: case number or caller (start)", id="f-search")
+            yield TypingInput(value=f.category or "", placeholder="category (exact)", id="f-category")
+            yield TypingInput(value=f.place or "", placeholder="school or department (exact)", id="f-place")
+            yield TypingInput(value=f.language or "", placeholder="language (e.g. Spanish)", id="f-language")
+            yield TypingInput(value=f.search, placeholder="search: case number or caller (start)", id="f-search")
 
     def _value(self, name: str) -> str | None:
         select: Select[str] = self.query_one(f"#f-{name.replace(' ', '_')}", Select)

@@ -4,9 +4,9 @@ search, live as other desks save, and the actions a supervisor takes on what is 
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -18,9 +18,11 @@ from calldesk.rules.display import inert
 from calldesk.rules.reporting import chain_warnings
 from calldesk.screens.desk_state import Desk
 from calldesk.screens.failures import ReportsWorkerFailures
-from calldesk.screens.queue.dialogs import AssigneeDialog, FilterDialog, PromptDialog, SortDialog
+from calldesk.screens.held_keys import hold_keys
+from calldesk.screens.queue.dialogs import AssigneeDialog, PromptDialog
 from calldesk.screens.queue.lines import QUEUE_HELP, PageRequest, row_cells, summary_line
-from calldesk.screens.queue.views import QueueViews, Refused, Said
+from calldesk.screens.queue.narrowing import QueueNarrowing
+from calldesk.screens.queue.views import Refused, Said
 from calldesk.store.read.queue import QueueFilter
 from calldesk.widgets.key_line import KeyLine
 from calldesk.widgets.queue_table import QueueTable
@@ -38,7 +40,7 @@ FOOTER_KEYS = ("queue.open", "queue.assign", "queue.search", "queue.filters", "q
 LIVE_WAIT = 2.0  # seconds a watch waits before looking again (a change is shown well within 5 s)
 
 
-class QueueScreen(ReportsWorkerFailures, QueueViews):
+class QueueScreen(ReportsWorkerFailures, QueueNarrowing):
     """The base screen of the queue mode."""
 
     SUB_TITLE = "Supervisor queue"
@@ -46,17 +48,21 @@ class QueueScreen(ReportsWorkerFailures, QueueViews):
     HELP = QUEUE_HELP
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open_case", "Open", id="queue.open", tooltip="Open the highlighted case"),
-        Binding("a", "assign", "Assign", id="queue.assign",
+        # Priority (a, e, f, s, m, /): each acts as it is read, so the keys typed right behind it wait for its dialog's
+        # first field (calldesk.screens.held_keys); before, they were the queue's keys (a reason's 'a' assigned).
+        # A letter typed in the search box is a letter of it (the box keeps printable keys from these bindings).
+        Binding("a", "assign", "Assign", priority=True, id="queue.assign",
                 tooltip="Assign or reassign the marked cases, or the highlighted one (supervisors)"),
         Binding("space", "mark", "Mark", id="queue.mark",
                 tooltip="Mark or unmark the highlighted case: a assigns every marked case at once (supervisors)"),
-        Binding("e", "escalate", "Escalate", id="queue.escalate",
+        Binding("e", "escalate", "Escalate", priority=True, id="queue.escalate",
                 tooltip="Escalate the case one step up the ladder, with a reason"),
         Binding("slash", "search", "Search", priority=True, id="queue.search",  # (acts as read: see action_search)
                 tooltip="Search the start of a case number or a caller's name"),
-        Binding("f", "filters", "Filter", id="queue.filters", tooltip="Filter the queue"),
+        Binding("f", "filters", "Filter", priority=True, id="queue.filters", tooltip="Filter the queue"),
         Binding("x", "clear_filters", "Clear", id="queue.clear", tooltip="Clear every filter and the search"),
-        Binding("s", "sort", "Sort", id="queue.sort", tooltip="Sort by a column (the same column: reversed)"),
+        Binding("s", "sort", "Sort", priority=True, id="queue.sort",
+                tooltip="Sort by a column (the same column: reversed)"),
         Binding("t", "trends", "Trends", id="queue.trends",
                 tooltip="Repeated issues by school and department; absent staff's callbacks and follow-ups"),
         Binding("g", "dashboard", "Dashboard", id="queue.dashboard",
@@ -192,7 +198,7 @@ class QueueScreen(ReportsWorkerFailures, QueueViews):
         if event.action == "assign":
             self._ask_assignee(event.numbers, event.reason)
         else:
-            self.action_escalate(event.typed, event.reason)
+            self._ask_reason(event.numbers[0], event.typed, event.reason)
 
     @on(QueueTable.PageWanted)
     def _page_wanted(self, event: QueueTable.PageWanted) -> None:
@@ -250,64 +256,6 @@ class QueueScreen(ReportsWorkerFailures, QueueViews):
                             sort=self.sort, descending=self.descending, marked=len(self.marked), late=self.late)
         self.query_one("#queue-summary", Static).update(inert(text))
 
-    # -- filters, search, sort -------------------------------------------------------------------------------
-
-    def action_search(self) -> None:  # focused as / is read: the keys after it are the box's, not the queue's
-        search = self.query_one("#queue-search", Input)
-        if search.has_focus:  # a / typed in the search itself
-            return search.insert_text_at_cursor("/")
-        search.display, search.value = True, self.filters.search
-        self.set_focus(search)
-
-    def on_key(self, event: events.Key) -> None:  # Escape in the search box closes it, the search as it was
-        if event.key == "escape" and (search := self.query_one("#queue-search", Input)).has_focus:
-            event.stop()
-            search.display = False
-            self.query_one(QueueTable).focus()
-
-    @on(Input.Submitted, "#queue-search")
-    def _searched(self, event: Input.Submitted) -> None:
-        event.input.display = False
-        self.filters = self.filters.with_(search=event.value.strip())
-        self.query_one(QueueTable).focus()
-        self.restart()
-
-    def action_filters(self) -> None:
-        self._ask_filters()
-
-    @work(exclusive=True, group="queue-dialog")
-    async def _ask_filters(self) -> None:
-        users = await self._users()
-        chosen = await self.app.push_screen_wait(FilterDialog(self.filters, users=users))
-        if isinstance(chosen, QueueFilter):
-            self.filters = chosen
-            self.restart()
-
-    async def _users(self) -> list[str]:
-        from calldesk.store.read.queue import filter_choices
-
-        worker = self.run_worker(lambda: self._read_users(filter_choices), thread=True)
-        return list(await worker.wait())  # type: ignore[arg-type]
-
-    def _read_users(self, choices: Any) -> list[str]:
-        with self.desk.store.uow(readonly=True) as uow:
-            return list(choices(uow.session)["assignee"])
-
-    def action_clear_filters(self) -> None:
-        self.filters = QueueFilter(status=self.filters.status)
-        self.restart()
-
-    def action_sort(self) -> None:
-        self._ask_sort()
-
-    @work(exclusive=True, group="queue-dialog")
-    async def _ask_sort(self) -> None:
-        chosen = await self.app.push_screen_wait(SortDialog(self.sort))
-        if isinstance(chosen, str):
-            self.descending = not self.descending if chosen == self.sort else False
-            self.sort = chosen
-            self.restart()
-
     # -- actions on the highlighted case --------------------------------------------------------------------
 
     def _highlighted(self) -> QueueRow | None:
@@ -344,6 +292,7 @@ class QueueScreen(ReportsWorkerFailures, QueueViews):
         row = self._highlighted() if not self.marked else None
         numbers = sorted(self.marked) if self.marked else ([row.case_number] if row is not None else [])
         if numbers:
+            hold_keys(self)  # (the staff are read first)
             self._ask_assignee(numbers, error)
 
     @work(exclusive=True, group="queue-dialog")
@@ -373,15 +322,19 @@ class QueueScreen(ReportsWorkerFailures, QueueViews):
         which = done[0].case_number if len(done) == 1 else f"{len(done)} cases"
         self.post_message(Said(f"{which} now {to_user}'s.", changed=True))
 
-    @work(exclusive=True, group="queue-dialog")
-    async def action_escalate(self, value: str = "", error: str = "") -> None:
+    def action_escalate(self) -> None:
         row = self._highlighted()
         if row is not None:
-            typed = await self.app.push_screen_wait(PromptDialog(
-                f"Escalate case {row.case_number} one step up the ladder", "Why (recorded with who and when):",
-                value=value, error=error))
-            if isinstance(typed, str):
-                self.escalate(row.case_number, typed)
+            hold_keys(self)  # the reason typed right after e is the dialog's
+            self._ask_reason(row.case_number)
+
+    @work(exclusive=True, group="queue-dialog")
+    async def _ask_reason(self, case_number: str, value: str = "", error: str = "") -> None:
+        typed = await self.app.push_screen_wait(PromptDialog(
+            f"Escalate case {case_number} one step up the ladder", "Why (recorded with who and when):",
+            value=value, error=error))
+        if isinstance(typed, str):
+            self.escalate(case_number, typed)
 
     @work(thread=True, exclusive=True, group="queue-action", exit_on_error=False)
     def escalate(self, case_number: str, typed: str) -> None:
