@@ -42,17 +42,18 @@ def _check_login(uow: UnitOfWork, *, actor: Actor, login: str, password: str) ->
         raise InvalidInput("The web front's login password is generated (32 or more letters and digits).",
                            field="password")
     check_login(uow.session, login)
-    require_role_maker(uow.session.connection(), f"set {login}'s database password")
 
 
 def check_login(session: Session, login: str) -> None:
-    """InvalidInput unless `login` has its database login (made by `db grant`): asked before anything is written,
-    and by `serve respondent add` before it asks for the password."""
+    """InvalidInput unless `login` has its database login (made by `db grant`), PermissionDenied unless the
+    signed-in login may set its password (PostgreSQL: the owner's, or one with CREATEROLE): asked before anything is
+    written, and by `serve respondent add` before it asks for the password."""
     exists = session.connection().exec_driver_sql("SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = %(r)s",
                                                   {"r": login}).first()
     if exists is None:
         raise InvalidInput(f"{login} has no database login yet: run `calldesk db grant {login}` first.",
                            field="username")
+    require_role_maker(session.connection(), f"set {login}'s database password")
 
 
 def _alter_password(uow: UnitOfWork, login: str, password: str) -> None:
