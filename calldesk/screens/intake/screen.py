@@ -80,7 +80,7 @@ class IntakeScreen(CallAbuse):
                 tooltip="Save the case and close it (answered during the call)"),
         Binding("f9,ctrl+b", "abuse", "Abuse", id="intake.abuse",
                 tooltip="Suspected child abuse: hotline, form, do not document"),
-        Binding("ctrl+r", "resources", "Resources", id="intake.resources",
+        Binding("ctrl+r", "resources", "Resources", priority=True, id="intake.resources",  # (holds the keys after it)
                 tooltip="Search the resource directory; the entry goes into the response"),
         Binding("escape", "leave", "Leave call", id="intake.leave", tooltip="Leave the call (unsaved: kept as draft)"),
         Binding("f8", "toggle_history", "History", show=False, id="intake.history",
