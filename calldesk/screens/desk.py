@@ -155,6 +155,7 @@ class DeskScreen(ReportsWorkerFailures, FreshScreen[None]):
             if number:
                 open_case_screen(self, number)
 
+        hold_keys(self)  # the words typed right after / wait for its box
         self.app.push_screen(FindCaseScreen(self.desk), found)
 
     @on(Connected)

@@ -138,6 +138,7 @@ class CallMoves(FreshScreen[None]):
             if number:
                 open_case_screen(self, number)
 
+        hold_keys(self)  # an arrow and Enter typed right after ctrl+o pick from the list
         self.app.push_screen(FindCaseScreen(self.desk, earlier, title="The caller's earlier calls"), chosen)
 
     def action_resources(self) -> None:

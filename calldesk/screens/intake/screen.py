@@ -85,7 +85,7 @@ class IntakeScreen(CallAbuse):
         Binding("escape", "leave", "Leave call", id="intake.leave", tooltip="Leave the call (unsaved: kept as draft)"),
         Binding("f8", "toggle_history", "History", show=False, id="intake.history",
                 tooltip="Show or hide the caller's earlier calls"),
-        Binding("ctrl+o", "open_earlier", "Earlier call", show=False, id="intake.open_earlier",
+        Binding("ctrl+o", "open_earlier", "Earlier call", show=False, priority=True, id="intake.open_earlier",
                 tooltip="Open one of the caller's earlier calls (Enter on it); Escape comes back to this call"),
         # Tab keys are priority bindings: a text box never takes them (TextArea would select text with F6/F7).
         *[Binding(f"alt+{n}", f"show_tab('{pane}')", title, show=False, priority=True, id=f"intake.tab_{n}",
