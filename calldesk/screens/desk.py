@@ -19,7 +19,7 @@ from calldesk.screens.case.open import open_case_screen
 from calldesk.screens.desk_state import Desk
 from calldesk.screens.failures import ReportsWorkerFailures
 from calldesk.screens.fresh import FreshScreen
-from calldesk.screens.held_keys import hold_keys
+from calldesk.screens.held_keys import hold_keys, set_keys_aside
 from calldesk.screens.resume import Draft, ResumeDraft
 from calldesk.screens.ring_line import RingLine
 from calldesk.widgets.steady_footer import SteadyFooter
@@ -37,9 +37,11 @@ class DeskScreen(ReportsWorkerFailures, FreshScreen[None]):
             "email, name or school. When the phone system reports a call ringing for you, its caller's earlier "
             "calls show on one line; p starts its intake with the number and ring time filled. ctrl+q quits.")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "offer_drafts", "Unsaved calls", id="desk.drafts", tooltip="Resume a call you did not save"),
-        # Priority (/ and b): the screen opens as the key is read, so the keys typed right behind it reach it
-        # (a bubbled binding ran after them, and the desk's list swallowed them). The desk has no text box.
+        # Priority (r, / and b): the screen opens as the key is read, so the keys typed right behind it reach it
+        # (a bubbled binding ran after them, and the desk's list swallowed them: Enter opened a case of My work).
+        # The desk has no text box.
+        Binding("r", "offer_drafts", "Unsaved calls", priority=True, id="desk.drafts",
+                tooltip="Resume a call you did not save"),
         Binding("slash,ctrl+f", "find_case", "Find case", id="desk.find", priority=True,
                 tooltip="Find any case by number, phone, email, name or school"),
         Binding("g", "refresh_work", "Refresh", id="desk.refresh", tooltip="Read My work again"),
@@ -74,9 +76,9 @@ class DeskScreen(ReportsWorkerFailures, FreshScreen[None]):
             self.items = items
 
     class DraftsFound(Message):
-        def __init__(self, drafts: list[Draft]) -> None:
+        def __init__(self, drafts: list[Draft], *, asked: bool) -> None:
             super().__init__()
-            self.drafts = drafts
+            self.drafts, self.asked = drafts, asked  # asked: with r (not offered on start)
 
     def __init__(self, desk: Desk) -> None:
         super().__init__()
@@ -102,7 +104,7 @@ class DeskScreen(ReportsWorkerFailures, FreshScreen[None]):
     def on_mount(self) -> None:
         if self.desk.ready:
             self.show_identity()
-        self.action_offer_drafts()
+        self.find_drafts(asked=False)
         self.set_interval(self.WORK_REFRESH, self._refresh_if_shown)
 
     def _refresh_if_shown(self) -> None:
@@ -155,6 +157,7 @@ class DeskScreen(ReportsWorkerFailures, FreshScreen[None]):
             if number:
                 open_case_screen(self, number)
 
+        hold_keys(self)  # the words typed right after / wait for its box
         self.app.push_screen(FindCaseScreen(self.desk), found)
 
     @on(Connected)
@@ -205,10 +208,11 @@ class DeskScreen(ReportsWorkerFailures, FreshScreen[None]):
         self.app.push_screen(CallbacksScreen(self.desk))
 
     def action_offer_drafts(self) -> None:
-        self.find_drafts()
+        hold_keys(self)  # Enter or an arrow typed right after r is for the list of drafts, read first
+        self.find_drafts(asked=True)
 
     @work(thread=True, exclusive=True, group="drafts", exit_on_error=False)
-    def find_drafts(self) -> None:
+    def find_drafts(self, *, asked: bool) -> None:
         # The store first: this waits until it is open (at the agent's first pause), and only then loads the
         # database code, which would otherwise load now, on start, beside the UI building the first call.
         store, username = self.desk.store, self.desk.actor.username
@@ -216,11 +220,15 @@ class DeskScreen(ReportsWorkerFailures, FreshScreen[None]):
 
         with store.uow(readonly=True) as uow:
             found = drafts_of(uow.session, username)
-        self.post_message(self.DraftsFound(found))
+        self.post_message(self.DraftsFound(found, asked=asked))
 
     @on(DraftsFound)
     def _offer(self, event: DraftsFound) -> None:
         if not event.drafts or self.app.screen is not self:
+            if event.asked:  # (the keys typed after r were for the list: never for My work behind it)
+                set_keys_aside(self, "The list of unsaved calls did not open.")
+                if not event.drafts:
+                    self.notify("No unsaved calls.")
             return
         forms = dict(event.drafts)
 

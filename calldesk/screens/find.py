@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -17,6 +17,8 @@ from calldesk.rules.calendar import calendar_for
 from calldesk.rules.display import inert
 from calldesk.rules.shown import day_words
 from calldesk.screens.failures import ReportsWorkerFailures
+from calldesk.screens.held_keys import field_ready
+from calldesk.widgets.typing import TypingInput
 
 if TYPE_CHECKING:
     from calldesk.models import CasePublic
@@ -53,13 +55,16 @@ class FindCaseScreen(ReportsWorkerFailures, ModalScreen[str | None]):
         self.searched: str | None = None  # the text of the results on show
 
     def on_mount(self) -> None:
+        # The cursor in the box (or in the earlier calls given, shown now): the keys typed right after / (or
+        # ctrl+o), held by the app, go there, in order.
         if self.given is not None:
-            self.post_message(self.Found(self.given))
+            self._found(self.Found(self.given))
+        field_ready(self, self.query_one(DataTable) if self.given else self.query_one("#find-text", Input))
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="find-case") as box:
             box.border_title = self.title_text
-            yield Input(placeholder="number, phone, email, name or school", id="find-text")
+            yield TypingInput(placeholder="number, phone, email, name or school", id="find-text")
             yield Static("Enter searches open and closed cases.", id="find-summary", classes="dialog-hint")
             table: DataTable[str | Text] = DataTable(id="find-results", cursor_type="row")
             table.add_columns("Case", "Status", "Opened", "Caller", "Type", "School")
@@ -96,16 +101,6 @@ class FindCaseScreen(ReportsWorkerFailures, ModalScreen[str | None]):
         # caller's earlier calls, given at once (ctrl+o during a call), are a pick: the cursor goes to them.
         if event.cases and self.given is not None and self.searched is None:
             table.focus()
-
-    def on_key(self, event: events.Key) -> None:
-        """A key typed while the dialog opened (before the box took the cursor) reaches the screen: into the box."""
-        query = self.query("#find-text")
-        if self.focused is not None or not query or not event.is_printable or event.character is None:
-            return
-        box = query.first(Input)
-        box.focus()
-        box.insert_text_at_cursor(event.character)
-        event.stop()
 
     def action_results(self) -> None:
         self.query_one(DataTable).focus()

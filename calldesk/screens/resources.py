@@ -16,6 +16,8 @@ from textual.widgets.option_list import Option
 
 from calldesk.screens.desk_state import Desk
 from calldesk.screens.failures import ReportsWorkerFailures
+from calldesk.screens.held_keys import field_ready, hold_keys
+from calldesk.widgets.typing import TypingInput
 from calldesk.widgets.word_search import match_score
 
 if TYPE_CHECKING:
@@ -46,9 +48,10 @@ class ResourceDirectory(ReportsWorkerFailures, ModalScreen["Resource | None"]):
         Binding("escape", "dismiss_none", "Close", id="resources.close"),
         Binding("down", "focus_results", "Results", show=False, id="resources.results"),
         # The coordinator keeps the directory (supervisors): add, edit or retire the highlighted entry.
-        Binding("f6", "keep('add')", "New entry", id="resources.add"),
-        Binding("f7", "keep('edit')", "Edit entry", id="resources.edit"),
-        Binding("f8", "keep('retire')", "Retire entry", id="resources.retire"),
+        # Priority: the entry's dialog opens as the key is read; what is typed next waits for its first field.
+        Binding("f6", "keep('add')", "New entry", priority=True, id="resources.add"),
+        Binding("f7", "keep('edit')", "Edit entry", priority=True, id="resources.edit"),
+        Binding("f8", "keep('retire')", "Retire entry", priority=True, id="resources.retire"),
     ]
 
     class Found(Message):
@@ -64,13 +67,15 @@ class ResourceDirectory(ReportsWorkerFailures, ModalScreen["Resource | None"]):
     def compose(self) -> ComposeResult:
         with Vertical(id="resource-directory", classes="dialog") as box:
             box.border_title = f"Resource directory: {self.desk.profile.title}"
-            yield Input(placeholder="Search: bus, IEP, enrollment...", id="resource-search")
+            yield TypingInput(placeholder="Search: bus, IEP, enrollment...", id="resource-search")
             yield OptionList(id="resource-results")
             yield Static("Enter adds the entry to the Resolution response; Escape closes."
                          + (" F6 new, F7 edit, F8 retire." if self.desk.actor.may("keep_resources")
                             else ""), classes="dialog-hint")
 
     def on_mount(self) -> None:
+        # The cursor in the search now: the words typed right after ctrl+r (held by the app) go there, in order.
+        field_ready(self, self.query_one("#resource-search", Input))
         self.search("")
 
     @on(Input.Changed, "#resource-search")
@@ -123,6 +128,7 @@ class ResourceDirectory(ReportsWorkerFailures, ModalScreen["Resource | None"]):
         def kept(_: object) -> None:
             self.search(query)  # read again: the entry as it is now, or gone when retired
 
+        hold_keys(self)
         self.app.push_screen(ResourceEntryDialog(self.desk, entry if how != "add" else None,
                                                  retire=how == "retire"), kept)
 

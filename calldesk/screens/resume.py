@@ -25,6 +25,7 @@ from calldesk.rules.profile import Profile
 from calldesk.rules.shown import moment_words
 from calldesk.screens.desk_state import Desk
 from calldesk.screens.failures import ReportsWorkerFailures
+from calldesk.screens.held_keys import field_ready
 from calldesk.screens.intake.call import DRAFT_CASE
 
 Draft = tuple[str, dict[str, Any]]
@@ -89,7 +90,9 @@ class ResumeDraft(ReportsWorkerFailures, ModalScreen[str | None]):
         return f"You have {len(self.drafts)} call(s) that were not saved. Resume one?"
 
     def on_mount(self) -> None:
-        self.query_one(OptionList).highlighted = 0
+        options = self.query_one(OptionList)
+        options.highlighted = 0
+        field_ready(self, options)  # Enter or an arrow typed right after r acts on the list
 
     @on(OptionList.OptionSelected)
     def _resume(self, event: OptionList.OptionSelected) -> None:

@@ -38,3 +38,45 @@ async def test_find_by_a_later_word_keeps_the_cursor_in_the_query_box(make_app, 
         await pilot.press("down")
         assert screen.focused is table, "down moves to the results"
         assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == case.case_number
+
+
+async def test_every_key_typed_as_find_opens_reaches_the_box_in_order(make_app, desk_store: Store,  # type: ignore[no-untyped-def]
+                                                                      agent: Actor) -> None:
+    """The keys after / wait for the box (the app holds them: calldesk.screens.held_keys), editing keys too. The
+    dialog's own fallback before (its on_key typed the printable keys that reached it into the box) dropped the
+    others: in this burst the box read "lope" or nothing, and Enter never searched."""
+    call(desk_store, agent, caller_name="José María López")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst(app, ["slash", "backspace", *"lopezz", "backspace", "enter"])
+        assert await until(pilot, lambda: isinstance(app.screen, FindCaseScreen), 5)
+        screen = app.screen
+        assert await until(pilot, lambda: screen.searched == "lopez", 5), screen.query_one("#find-text", Input).value
+        await settle(pilot)
+        assert screen.query_one(DataTable).row_count == 1
+
+
+async def test_keys_typed_right_after_ctrl_o_pick_from_the_callers_earlier_calls(make_app, desk_store: Store,  # type: ignore[no-untyped-def]
+                                                                                 agent: Actor) -> None:
+    """During a call, ctrl+o, down and Enter in one burst open the caller's second earlier call; before, down and
+    Enter went to the call's field while the list came up (Enter moved the call on to its next field)."""
+    from calldesk.screens.case.screen import CaseScreen
+    from calldesk.widgets.caller_history import CallerHistory
+    from tests.ui.steps import new_call, type_into
+
+    numbers = [call(desk_store, agent, caller_name="Rosa Diaz", phone="213-555-0142").case.case_number
+               for _ in range(2)]
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        intake = await new_call(pilot)
+        await type_into(pilot, "phone", "2135550142")
+        await settle(pilot, 0.3)
+        listed = [case.case_number for case in intake.query_one(CallerHistory).cases if case.yours]
+        assert sorted(listed) == sorted(numbers)
+        focused = app.focused
+        burst(app, ["ctrl+o", "down", "enter"])
+        assert await until(pilot, lambda: isinstance(app.screen, CaseScreen), 10), app.screen
+        assert app.screen.case_number == listed[1]
+        assert intake.focused is focused  # Enter did not move the call on

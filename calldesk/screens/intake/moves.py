@@ -16,6 +16,7 @@ from textual.widgets import Input, TextArea
 from calldesk.rules.required import SENTENCES
 from calldesk.screens.desk_state import Desk
 from calldesk.screens.fresh import FreshScreen
+from calldesk.screens.held_keys import hold_keys
 from calldesk.screens.intake.call import Call
 from calldesk.screens.resources import ResourceDirectory, reference_text
 from calldesk.widgets.banner import Banner
@@ -137,6 +138,7 @@ class CallMoves(FreshScreen[None]):
             if number:
                 open_case_screen(self, number)
 
+        hold_keys(self)  # an arrow and Enter typed right after ctrl+o pick from the list
         self.app.push_screen(FindCaseScreen(self.desk, earlier, title="The caller's earlier calls"), chosen)
 
     def action_resources(self) -> None:
@@ -150,4 +152,5 @@ class CallMoves(FreshScreen[None]):
             response.text = (response.text.rstrip() + "\n" if response.text.strip() else "") + reference_text(entry)
             self.action_show_tab("resolution")
 
+        hold_keys(self)  # the words typed right after ctrl+r are the search's
         self.app.push_screen(ResourceDirectory(self.desk), chosen)

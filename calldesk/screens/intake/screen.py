@@ -80,12 +80,12 @@ class IntakeScreen(CallAbuse):
                 tooltip="Save the case and close it (answered during the call)"),
         Binding("f9,ctrl+b", "abuse", "Abuse", id="intake.abuse",
                 tooltip="Suspected child abuse: hotline, form, do not document"),
-        Binding("ctrl+r", "resources", "Resources", id="intake.resources",
+        Binding("ctrl+r", "resources", "Resources", priority=True, id="intake.resources",  # (holds the keys after it)
                 tooltip="Search the resource directory; the entry goes into the response"),
         Binding("escape", "leave", "Leave call", id="intake.leave", tooltip="Leave the call (unsaved: kept as draft)"),
         Binding("f8", "toggle_history", "History", show=False, id="intake.history",
                 tooltip="Show or hide the caller's earlier calls"),
-        Binding("ctrl+o", "open_earlier", "Earlier call", show=False, id="intake.open_earlier",
+        Binding("ctrl+o", "open_earlier", "Earlier call", show=False, priority=True, id="intake.open_earlier",
                 tooltip="Open one of the caller's earlier calls (Enter on it); Escape comes back to this call"),
         # Tab keys are priority bindings: a text box never takes them (TextArea would select text with F6/F7).
         *[Binding(f"alt+{n}", f"show_tab('{pane}')", title, show=False, priority=True, id=f"intake.tab_{n}",
