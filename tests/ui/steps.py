@@ -52,6 +52,15 @@ async def new_call(pilot: Pilot[None]) -> IntakeScreen:
     return screen
 
 
+async def call_from(pilot: Pilot[None], phone: str) -> IntakeScreen:
+    """A new call from `phone`, typed once the desk is up, with the caller's earlier calls looked up."""
+    await settle(pilot)
+    intake = await new_call(pilot)
+    await type_into(pilot, "phone", phone)
+    await settle(pilot, 0.3)
+    return intake
+
+
 async def save_a_call(pilot: Pilot[None], claim: str) -> None:
     """A new call with a caller, a category and `claim`, saved (ctrl+s)."""
     await new_call(pilot)

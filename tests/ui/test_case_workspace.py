@@ -262,15 +262,12 @@ async def test_enter_on_the_queue_opens_the_case(make_app: Any, desk_store: Stor
 async def test_an_earlier_call_opens_from_the_history_panel_and_escape_returns_to_the_call(
         make_app: Any, desk_store: Store, agent: Actor) -> None:
     from calldesk.screens.intake.screen import IntakeScreen
-    from tests.ui.steps import SIZE, new_call, settle, type_into
+    from tests.ui.steps import SIZE, call_from, settle
 
     earlier = call(desk_store, agent, caller_name="Rosa Diaz", phone="213-555-0142").case
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        intake = await new_call(pilot)
-        await type_into(pilot, "phone", "2135550142")
-        await settle(pilot, 0.3)
+        intake = await call_from(pilot, "2135550142")
         await pilot.press("ctrl+o")
         await settle(pilot)
         await pilot.press("enter")

@@ -63,16 +63,13 @@ async def test_keys_typed_right_after_ctrl_o_pick_from_the_callers_earlier_calls
     Enter went to the call's field while the list came up (Enter moved the call on to its next field)."""
     from calldesk.screens.case.screen import CaseScreen
     from calldesk.widgets.caller_history import CallerHistory
-    from tests.ui.steps import new_call, type_into
+    from tests.ui.steps import call_from
 
     numbers = [call(desk_store, agent, caller_name="Rosa Diaz", phone="213-555-0142").case.case_number
                for _ in range(2)]
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        intake = await new_call(pilot)
-        await type_into(pilot, "phone", "2135550142")
-        await settle(pilot, 0.3)
+        intake = await call_from(pilot, "2135550142")
         listed = [case.case_number for case in intake.query_one(CallerHistory).cases if case.yours]
         assert sorted(listed) == sorted(numbers)
         focused = app.focused
