@@ -1,16 +1,20 @@
-"""The case's work menu and its dialogs at 80x24: nothing they say is cut."""
+"""The case's work menu and its dialogs at 80x24, and without colour (NO_COLOR): nothing they say is cut, and every
+text box reads as one."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from textual.containers import Vertical
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
+from calldesk.screens.case.action_dialogs import EscalateDialog
 from calldesk.screens.case.menu import CaseActionMenu
 from calldesk.store.db.store import Store
 from calldesk.store.db.users import Actor
 from tests.integration.helpers import call
+from tests.ui.steps import until
 from tests.ui.test_case_workspace import _open_case, _settle
 
 
@@ -39,3 +43,27 @@ async def test_at_80x24_the_work_menu_shows_why_an_action_is_refused_and_its_key
         assert "Merge" in str(why.render()) and why.region.height >= 2, str(why.render())
         assert _whole(why, box), (why.region, box.content_region)
         assert _whole(menu.query_one(".dialog-hint", Static), box)
+
+
+@pytest.mark.parametrize("no_color", [True, False])
+async def test_without_colour_a_dialogs_text_box_is_underlined(
+        make_app: Any, desk_store: Store, staff: dict[str, Actor], monkeypatch: pytest.MonkeyPatch,
+        no_color: bool) -> None:
+    """The action dialogs' text boxes are compact (no border, to fit at 80x24): only their shade of grey set them
+    apart, one step from the dialog's, so without colour the reason to escalate looked like a line of text."""
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    else:
+        monkeypatch.delenv("NO_COLOR", raising=False)
+    number = call(desk_store, staff["agent"], call_type="concern", category="Transportation").case.case_number
+    app = make_app(staff["specialist"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.no_color is no_color
+        await _open_case(pilot, app, number)
+        await pilot.press("ctrl+g")
+        await _settle(pilot, app)
+        await pilot.press("e")
+        assert await until(pilot, lambda: isinstance(app.screen, EscalateDialog), 10)
+        await _settle(pilot, app)
+        reason = app.screen.query_one("#f-reason", Input)
+        assert bool(reason.styles.text_style.underline) is no_color
