@@ -179,7 +179,7 @@ class CaseActionMenu(ModalScreen[CaseAction | None]):
     before, they landed in the case behind, or nowhere, or picked a second action from a menu already closed."""
 
     DEFAULT_CSS = """
-    CaseActionMenu #case-menu-options { height: auto; max-height: 16; }
+    CaseActionMenu #case-menu-options { height: auto; max-height: 50vh; }  /* (at 80x24: room for why and the hint) */
     CaseActionMenu #case-menu-why { color: $warning; height: auto; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
