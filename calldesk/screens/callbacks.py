@@ -210,7 +210,7 @@ class CallbacksScreen(ReportsWorkerFailures, Screen[None]):
         table.add_columns("Due", "Caller", "Phone", "Summary", "Flags", "Tries", "Owner")
         yield table
         yield Static("", id="callbacks-detail", markup=False)  # the highlighted one whole: past 80 columns too
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.refresh_rows()

@@ -301,3 +301,20 @@ async def test_at_80_columns_the_highlighted_callback_is_read_whole_under_the_li
         assert all(part in said for part in ("urgent", "1 try, last: voicemail", f"covering for {ana.username}",
                                              rows[0][0])), said
         assert detail.region.bottom <= app.screen.query_one("Footer").region.y  # on screen, above the keys
+
+
+async def test_at_80_columns_the_callbacks_keys_show_f1(make_app, desk_store: Store, agent: Actor) -> None:  # type: ignore[no-untyped-def]
+    """The footer lists the screen's keys, then the app's: at 80 columns F1 (which lists them all) was under the
+    command palette's key, docked at the right. The footer is compact, as the call's and the case's are, and F1
+    is in sight."""
+    from textual.widgets._footer import FooterKey
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("b")
+        assert await until(pilot, lambda: isinstance(app.screen, CallbacksScreen), 10)
+        await pilot.pause()
+        keys = {key.key: key for key in app.screen.query(FooterKey)}
+        f1, palette = keys["f1"], keys["ctrl+p"]  # (ctrl+p's key is docked at the right: what it covers is hidden)
+        assert 0 < f1.region.right <= palette.region.x, (f1.region, palette.region)
