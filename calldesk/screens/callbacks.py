@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -157,12 +158,17 @@ class CallbacksScreen(ReportsWorkerFailures, Screen[None]):
     and a failure ends in the one handler of worker failures (`ReportsWorkerFailures`)."""
 
     SUB_TITLE = "Callbacks"
+    DEFAULT_CSS = """
+    CallbacksScreen #callbacks { height: 1fr; }
+    CallbacksScreen #callbacks-detail { height: auto; max-height: 4; padding: 0 1; }
+    """
     HELP = ("Messages and voicemails to return. Urgent calls and calls from superiors are due at once, others "
             "within one business day. A supervisor also sees the callbacks of staff absent over a day "
             "(\"covering for\"). a takes a message (with when it was received), t records a try (the list counts "
             "them and shows the last result), d marks one returned (it asks first; n or Enter keeps it open), "
             "h hands one on to someone present and u re-assesses its urgency (supervisors); the line above the "
-            "list gives this month's share returned on time. Escape goes back.")
+            "list gives this month's share returned on time, the line under it the highlighted callback whole "
+            "(its message, flags, tries and owner, past the screen's edge on a narrow terminal). Escape goes back.")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="callbacks.back"),
         # Priority: each acts as it is read, so the keys typed right behind it wait for its dialog's first field
@@ -203,7 +209,8 @@ class CallbacksScreen(ReportsWorkerFailures, Screen[None]):
         table: DataTable[str] = DataTable(id="callbacks", cursor_type="row", zebra_stripes=True)
         table.add_columns("Due", "Caller", "Phone", "Summary", "Flags", "Tries", "Owner")
         yield table
-        yield Footer()
+        yield Static("", id="callbacks-detail", markup=False)  # the highlighted one whole: past 80 columns too
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.refresh_rows()
@@ -225,20 +232,35 @@ class CallbacksScreen(ReportsWorkerFailures, Screen[None]):
             figure = callback_timeliness(uow.session, since=month[0], until=month[1])
         self.post_message(self.Loaded(rows, figure))
 
+    def _cells(self, c: CallbackPublic) -> tuple[str | Text, ...]:
+        """Due, caller, phone, message, flags, tries, owner: the list's columns for callback `c` (stored text inert,
+        never markup)."""
+        flags = ", ".join(f for f, on_ in (("urgent", c.urgent), ("superior", c.from_superior)) if on_)
+        owner = f"covering for {c.covering_for}" if c.covering_for else "mine"
+        return (describe_due(c.due_at, now=self.desk.now(), tz=calendar_for(self.desk.profile).tz,
+                             today=self.desk.today()),
+                plain(c.caller_name), phone_words(c.phone), plain(c.message), flags,
+                attempts_words(c.attempts, c.last_attempt), plain(owner))
+
+    @on(DataTable.RowHighlighted, "#callbacks")
+    def _say_highlighted(self) -> None:
+        table, line = self.query_one(DataTable), self.query_one("#callbacks-detail", Static)
+        if not 0 <= table.cursor_row < len(self.rows):
+            line.update("")
+            return
+        due, caller, phone, message, flags, tries, owner = map(str, self._cells(self.rows[table.cursor_row]))
+        who = ", ".join(part for part in (caller, phone) if part) or "the caller"
+        line.update("; ".join(part for part in (f"{who}: {message or 'no message'}", due, flags,
+                                                 tries or "no try yet", owner) if part) + ".")
+
     @on(Loaded)
     def _show(self, event: Loaded) -> None:
         self.rows = event.rows
-        tz = calendar_for(self.desk.profile).tz
         table = self.query_one(DataTable)
         table.clear()
-        now, today = self.desk.now(), self.desk.today()
         for c in self.rows:
-            flags = ", ".join(f for f, on_ in (("urgent", c.urgent), ("superior", c.from_superior)) if on_)
-            owner = f"covering for {c.covering_for}" if c.covering_for else "mine"
-            table.add_row(describe_due(c.due_at, now=now, tz=tz, today=today),
-                          plain(c.caller_name), phone_words(c.phone), plain(c.message), flags,
-                          attempts_words(c.attempts, c.last_attempt), plain(owner),
-                          key=str(c.id))
+            table.add_row(*self._cells(c), key=str(c.id))
+        self._say_highlighted()
         summary = (f"{len(self.rows)} open callback{'s' if len(self.rows) != 1 else ''}." if self.rows
                    else "No callbacks to return.")
         self.query_one("#callbacks-summary", Static).update(f"{summary} This month: {event.figure.words()}.")

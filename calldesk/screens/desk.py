@@ -97,7 +97,7 @@ class DeskScreen(ReportsWorkerFailures, FreshScreen[None]):
             table: DataTable[str | Text] = DataTable(id="my-work", cursor_type="row")
             table.add_columns("Due", "Next step", "Case", "What")
             yield table
-        yield SteadyFooter()
+        yield SteadyFooter(compact=True)
 
     WORK_REFRESH = 30.0  # seconds: a case assigned meanwhile appears without a key
 

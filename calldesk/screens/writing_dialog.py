@@ -58,9 +58,12 @@ class WritingDialog(ModalScreen[R], Generic[R]):
         Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
         *field_moves("dialog"),
     ]
+    # Taller than the terminal (the quality review's checklist at 80x24), the dialog scrolls to the field with the
+    # cursor; a tick box's label wraps at the dialog's side.
     DEFAULT_CSS = """
-    WritingDialog > .writing-dialog { width: 80; max-width: 100%; height: auto; max-height: 100%; }
-    WritingDialog Input, WritingDialog Select { width: 100%; }
+    WritingDialog > .writing-dialog { width: 80; max-width: 100%; height: auto; max-height: 100%;
+                                      overflow-y: auto; }
+    WritingDialog Input, WritingDialog Select, WritingDialog TickBox { width: 100%; }
     WritingDialog .refusal { color: $error; height: auto; }
     """
 
@@ -146,7 +149,9 @@ class WritingDialog(ModalScreen[R], Generic[R]):
         self.dismiss(None)
 
     def refuse(self, message: str) -> None:
-        self.query_one(f"#{self.REFUSAL_ID}", Static).update(inert(f"Refused: {message}", lines=False))
+        line = self.query_one(f"#{self.REFUSAL_ID}", Static)
+        line.update(inert(f"Refused: {message}", lines=False))
+        line.scroll_visible()  # (in a dialog taller than the terminal)
 
     @on(Worker.StateChanged)
     def _worker_changed(self, event: Worker.StateChanged) -> None:

@@ -14,7 +14,11 @@ from tests.ui.steps import until
 
 
 def _rows(app) -> list[tuple[str, ...]]:  # type: ignore[no-untyped-def]
-    table = app.screen.query_one("#callbacks", DataTable)
+    """The list's rows (none while the screen is still being built)."""
+    found = app.screen.query("#callbacks")
+    if not found:
+        return []
+    table = found.first(DataTable)
     return [tuple(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
 
 
@@ -262,3 +266,55 @@ async def test_the_callbacks_are_read_off_the_ui_thread_and_a_failed_change_says
         said = [n.message for n in list(app._notifications)[notes_before:]]
         assert said == [f"Callback {added.id} was already returned."], said
         assert _rows(app) == [], "the list was read again after the refusal"
+
+
+async def test_at_80_columns_the_highlighted_callback_is_read_whole_under_the_list(
+        make_app, desk_store: Store, staff: dict[str, Actor], profile) -> None:  # type: ignore[no-untyped-def]
+    """At 80 columns the list shows the due time, the caller, the number and the start of the message: its flags,
+    tries and owner are past the screen's edge (a long message pushes them further). The highlighted callback is
+    said whole on the line under the list."""
+    from datetime import date
+
+    from calldesk.models import CallbackCreate
+    from calldesk.store.db.users import set_absence
+    from calldesk.store.services.callbacks import add_callback, record_attempt
+
+    ana, sue = staff["agent"], staff["supervisor"]
+    message = "Bus stop moved, she wants a call back before 3 pm about her son's new route and the driver"
+    with desk_store.uow() as uow:
+        added = add_callback(uow, actor=ana, profile=profile, data=CallbackCreate(
+            caller_name="Rosa Diaz", phone="2135550142", message=message, urgent=True, received_at=NOW))
+    with desk_store.uow() as uow:
+        record_attempt(uow, actor=ana, callback_id=added.id, result="voicemail")
+    with desk_store.uow() as uow:
+        set_absence(uow, actor=sue, username=ana.username, absent_since=date(2026, 11, 19))
+        uow.commit()
+    app = make_app(actor=sue)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(CallbacksScreen(app.desk))
+        rows = await _listed(pilot, app, lambda rows: len(rows) == 1)
+        assert "urgent" not in app.screen.query_one(DataTable).render_line(1).text  # (past the edge)
+        detail = app.screen.query_one("#callbacks-detail", Static)
+        said = str(detail.render())
+        assert "Rosa Diaz" in said and "(213) 555-0142" in said and message in said, said
+        assert all(part in said for part in ("urgent", "1 try, last: voicemail", f"covering for {ana.username}",
+                                             rows[0][0])), said
+        assert detail.region.bottom <= app.screen.query_one("Footer").region.y  # on screen, above the keys
+
+
+async def test_at_80_columns_the_callbacks_keys_show_f1(make_app, desk_store: Store, agent: Actor) -> None:  # type: ignore[no-untyped-def]
+    """The footer lists the screen's keys, then the app's: at 80 columns F1 (which lists them all) was under the
+    command palette's key, docked at the right. The footer is compact, as the call's and the case's are, and F1
+    is in sight."""
+    from textual.widgets._footer import FooterKey
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("b")
+        assert await until(pilot, lambda: isinstance(app.screen, CallbacksScreen), 10)
+        await pilot.pause()
+        keys = {key.key: key for key in app.screen.query(FooterKey)}
+        f1, palette = keys["f1"], keys["ctrl+p"]  # (ctrl+p's key is docked at the right: what it covers is hidden)
+        assert 0 < f1.region.right <= palette.region.x, (f1.region, palette.region)

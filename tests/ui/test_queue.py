@@ -217,3 +217,16 @@ async def test_the_sla_state_and_number_stay_in_sight_when_columns_scroll(make_a
         assert table.row_keys[0] in numbers
         keys = str(app.screen.query_one("#queue-keys").render())
         assert "Open" in keys and "Search" in keys  # the footer line names the queue's keys
+
+
+async def test_at_80_columns_the_queues_key_line_keeps_f1(make_app, desk_store: Store,  # type: ignore[no-untyped-def]
+                                                          staff: dict[str, Actor]) -> None:
+    """The line has room for some of the queue's keys; F1, which lists them all, is the one it never drops (it was
+    the last, and the first to go at 80 columns)."""
+    app = make_app(staff["supervisor"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f4")
+        await _settle(app, pilot)
+        keys = str(app.screen.query_one("#queue-keys").render())
+        assert keys.startswith("⏎ Open") and keys.rstrip().endswith("f1 Help"), keys
+        assert "Dashboard" not in keys  # (no room for every key: the line is not wider than the screen)

@@ -67,3 +67,34 @@ async def test_without_colour_a_dialogs_text_box_is_underlined(
         await _settle(pilot, app)
         reason = app.screen.query_one("#f-reason", Input)
         assert bool(reason.styles.text_style.underline) is no_color
+
+
+async def test_at_80x24_the_quality_review_scrolls_to_each_field_and_its_buttons(
+        make_app: Any, desk_store: Store, staff: dict[str, Actor]) -> None:
+    """LAUSD's checklist has ten points: with the score, the comment and the buttons the review is taller than 24
+    lines. Before, the dialog was cut at the screen's edge (Save and Cancel out of sight, Tab moved into fields
+    never shown) and the longest point's label was cut at the dialog's side; now the dialog scrolls to the field
+    that has the cursor, and a label wraps."""
+    from calldesk.screens.case.action_dialogs import ReviewDialog
+    from calldesk.widgets.tick_box import TickBox
+
+    number = call(desk_store, staff["agent"], call_type="concern", category="Transportation").case.case_number
+    app = make_app(staff["supervisor"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_case(pilot, app, number)
+        await pilot.press("ctrl+g")
+        await _settle(pilot, app)
+        await pilot.press("q")
+        assert await until(pilot, lambda: isinstance(app.screen, ReviewDialog), 10)
+        await _settle(pilot, app)
+        dialog = app.screen
+        box = dialog.query_one(".dialog", Vertical)
+        longest = max(dialog.query(TickBox), key=lambda tick: len(str(tick.label)))
+        assert longest.region.right <= box.content_region.right and longest.region.height >= 2, longest.region
+        assert app.focused is dialog.query(TickBox).first()
+        for _ in range(len(dialog.query("Input, TickBox, Button")) - 1):  # every field, then Save, then Cancel
+            await pilot.press("tab")
+            await pilot.pause()
+            focused = app.focused
+            assert focused is not None and box.content_region.contains_region(focused.region), (focused, box)
+        assert app.focused is dialog.query_one("#cancel")
