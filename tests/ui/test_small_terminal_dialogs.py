@@ -18,6 +18,17 @@ from tests.ui.steps import until
 from tests.ui.test_case_workspace import _open_case, _settle
 
 
+async def _work_dialog(pilot: Any, app: Any, number: str, letter: str, kind: type) -> Any:
+    """The case `number` opened, its work menu (ctrl+g), and the dialog its `letter` opens (a `kind`), settled."""
+    await _open_case(pilot, app, number)
+    await pilot.press("ctrl+g")
+    await _settle(pilot, app)
+    await pilot.press(letter)
+    assert await until(pilot, lambda: isinstance(app.screen, kind), 10)
+    await _settle(pilot, app)
+    return app.screen
+
+
 def _whole(widget: Static, box: Vertical) -> bool:
     """`widget` shows all its lines inside `box` (none cut off by the box's edge)."""
     inside = box.content_region
@@ -59,13 +70,7 @@ async def test_without_colour_a_dialogs_text_box_is_underlined(
     app = make_app(staff["specialist"])
     async with app.run_test(size=(80, 24)) as pilot:
         assert app.no_color is no_color
-        await _open_case(pilot, app, number)
-        await pilot.press("ctrl+g")
-        await _settle(pilot, app)
-        await pilot.press("e")
-        assert await until(pilot, lambda: isinstance(app.screen, EscalateDialog), 10)
-        await _settle(pilot, app)
-        reason = app.screen.query_one("#f-reason", Input)
+        reason = (await _work_dialog(pilot, app, number, "e", EscalateDialog)).query_one("#f-reason", Input)
         assert bool(reason.styles.text_style.underline) is no_color
 
 
@@ -81,20 +86,17 @@ async def test_at_80x24_the_quality_review_scrolls_to_each_field_and_its_buttons
     number = call(desk_store, staff["agent"], call_type="concern", category="Transportation").case.case_number
     app = make_app(staff["supervisor"])
     async with app.run_test(size=(80, 24)) as pilot:
-        await _open_case(pilot, app, number)
-        await pilot.press("ctrl+g")
-        await _settle(pilot, app)
-        await pilot.press("q")
-        assert await until(pilot, lambda: isinstance(app.screen, ReviewDialog), 10)
-        await _settle(pilot, app)
-        dialog = app.screen
+        dialog = await _work_dialog(pilot, app, number, "q", ReviewDialog)
         box = dialog.query_one(".dialog", Vertical)
         longest = max(dialog.query(TickBox), key=lambda tick: len(str(tick.label)))
         assert longest.region.right <= box.content_region.right and longest.region.height >= 2, longest.region
         assert app.focused is dialog.query(TickBox).first()
         for _ in range(len(dialog.query("Input, TickBox, Button")) - 1):  # every field, then Save, then Cancel
             await pilot.press("tab")
-            await pilot.pause()
-            focused = app.focused
-            assert focused is not None and box.content_region.contains_region(focused.region), (focused, box)
+
+            def in_sight() -> bool:  # (the dialog scrolls to the focused field after a refresh: waited for)
+                focused = app.focused
+                return focused is not None and box.content_region.contains_region(focused.region)
+
+            assert await until(pilot, in_sight, 3), (app.focused, box)
         assert app.focused is dialog.query_one("#cancel")
