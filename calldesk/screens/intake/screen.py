@@ -211,9 +211,10 @@ class IntakeScreen(CallAbuse):
         if self._form is None:
             return  # ctrl+n came before it was built: its clock starts with this time, on_mount focuses
         self.query_one(CallBar).restart(self.call.opened_at)
-        first = self.form.first_field
-        if self.focused is not first:
-            self.set_focus(first)
+        if self.form.query("#caller_name"):  # (else its tab is still mounting: _form_ready puts the cursor there)
+            first = self.form.first_field
+            if self.focused is not first:
+                self.set_focus(first)
         if self.form_ready:
             self._restore()
             self._show_triage()
@@ -255,6 +256,8 @@ class IntakeScreen(CallAbuse):
         self.post_message(self.FormReady(self.ready_at))
         self._show_consent(intake_call.preview_consent(self.desk, self.snapshot()))
         if self.in_call:
+            if self.focused is None:  # ctrl+n came while the first tab was mounting: the call starts in its field
+                self.set_focus(self.form.first_field)
             self._restore()
 
     def _restore(self) -> None:
