@@ -80,21 +80,19 @@ def history(ctx: typer.Context,
     from calldesk.rules.history import history_sentences
     from calldesk.store.db.users import full_names
     from calldesk.store.read.history import case_history
-    from calldesk.store.read.one_case import get_case
 
-    def read(session: Any, actor: Any) -> tuple[str, list[Any], dict[str, str]]:
+    def read(session: Any, actor: Any) -> tuple[list[Any], dict[str, str]]:
         entries = case_history(session, number, viewer=actor)
-        this_case = get_case(session, number, viewer=actor).case_number  # (a short number written whole)
-        return this_case, entries, full_names(session, {e.actor for e in entries})
+        return entries, full_names(session, {e.actor for e in entries})
 
-    this_case, entries, names = read_signed_in(ctx, read)
+    entries, names = read_signed_in(ctx, read)
     if as_json:
         print_json([{"case_number": e.case_number, "at": e.at.isoformat(), "actor": e.actor, "action": e.action,
                      "changes": {k: list(v) for k, v in e.changes.items()}} for e in entries])
         return
     profile = store_profile(ctx)
-    out.print(f"History of {shown(this_case)}")
-    for line in history_sentences(entries, this_case=this_case, tz=calendar_for(profile).tz,
+    out.print(f"History of {shown(number)}")  # (written whole by full_case_number)
+    for line in history_sentences(entries, this_case=number, tz=calendar_for(profile).tz,
                                   today=agency_today(profile), names=names):
         out.print(shown(line))  # (one line each, whole: a table would cut it at 80 columns)
 
