@@ -12,9 +12,6 @@ from calldesk.errors import InvalidInput
 if TYPE_CHECKING:
     from phonenumbers import PhoneNumber
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
-
-
 def _parse(raw: str, region: str) -> PhoneNumber | None:
     # Imported on first use: the desk is on screen before anyone types a number.
     import phonenumbers
@@ -68,16 +65,30 @@ def phone_digits(e164_or_text: str | None, region: str = "US") -> str:
 
 
 def normalise_email(text: str) -> str:
-    """The address trimmed and lower-cased; raises InvalidInput(field="email") if it is not an address."""
+    """The address trimmed and lower-cased; raises InvalidInput(field="email") if it is not an address: its syntax
+    by RFC 5321/5322 (email-validator; no DNS asked), a dotted domain, no quoted name or bracketed IP address."""
     value = (text or "").strip()
     if value.lower().startswith("mailto:"):
         value = value[len("mailto:") :]
-    value = value.lower()
     if not value:
         raise InvalidInput("Enter an email address.", field="email")
-    if not _EMAIL.match(value) or ".." in value:
-        raise InvalidInput(f"'{text.strip()}' is not an email address (name@example.org).", field="email")
-    return value
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        checked = validate_email(value, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise InvalidInput(f"'{text.strip()}' is not an email address (name@example.org): {exc}",
+                           field="email") from None
+    return checked.normalized.lower()
+
+
+def is_email(text: str) -> bool:
+    """Whether `text` is an address normalise_email takes."""
+    try:
+        normalise_email(text)
+    except InvalidInput:
+        return False
+    return True
 
 
 _NAME_WORD = re.compile(r"[^\W_]+")

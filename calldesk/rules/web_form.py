@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from calldesk.rules.abuse import abuse_words_in
+from calldesk.rules.contact import is_email
 from calldesk.rules.profile import Profile
 
 LANGUAGES = {"en": "English", "es": "Spanish"}
@@ -117,7 +118,6 @@ WORDS: dict[str, dict[str, str]] = {
         "back": "Ir al formulario de solicitud de servicio",
     },
 }
-_EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s.]{2,63}")
 _PHONE = re.compile(r"[+()\d][\d ().\-]{6,30}")
 _UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 
@@ -211,7 +211,7 @@ def check_request(profile: Profile, values: Mapping[str, str], lang: str,
         errors.setdefault("phone", words["err_contact"])
     if got["phone"] and not _PHONE.fullmatch(got["phone"]):
         errors.setdefault("phone", words["err_phone"])
-    if got["email"] and not _EMAIL.fullmatch(got["email"]):
+    if got["email"] and not is_email(got["email"]):
         errors.setdefault("email", words["err_email"])
     tried = got["tried_school"]
     asked = required is None or "tried_school" in required  # an Open311 client has no such question

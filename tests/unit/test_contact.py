@@ -54,11 +54,18 @@ def test_normalise_email(typed: str, email: str) -> None:
     assert normalise_email(typed) == email
 
 
-@pytest.mark.parametrize("typed", ["", "maria", "maria@", "@example.org", "maria@example", "a b@example.org"])
+@pytest.mark.parametrize("typed", ["", "maria", "maria@", "@example.org", "maria@example", "a b@example.org",
+                                   'a@b.cc"><script>', "<a@b.cc>", "a@b.cc\x1b[2J", '"q"@example.org', "a@[10.0.0.1]",
+                                   "a..b@example.org", "a@-example.org", "a@example.org\x00"])
 def test_normalise_email_refuses_non_addresses(typed: str) -> None:
     with pytest.raises(InvalidInput) as caught:
         normalise_email(typed)
     assert caught.value.field == "email"
+    assert "\n" not in str(caught.value)  # one line
+
+
+def test_an_international_address_is_taken() -> None:
+    assert normalise_email("José@Exämple.org") == "josé@exämple.org"
 
 
 def test_normalise_name() -> None:

@@ -36,19 +36,22 @@ def test_hostile_forms_are_refused_and_counted(store: Store, staff: dict[str, Ac
         nul = client.post("/request", data={**ANN, "csrf": token, "caller_name": "Ann\x00Lee"})
         markup = client.post("/request", data={**ANN, "csrf": token, "caller_name": "<script>alert(1)</script>",
                                                "claim": ""})
+        address = client.post("/request", data={**ANN, "csrf": token, "email": 'a@b.cc"><script>alert(1)</script>'})
         with served.client() as stranger:  # no cookie at all: the token alone is not enough
             answers["no cookie"] = stranger.post("/request", data={**ANN, "csrf": token})
         refused = dict(served.front.refused)
     assert {why: a.status_code for why, a in answers.items()} == {
         "csrf": 403, "honeypot": 400, "size": 413, "fields": 400, "type": 415, "form": 400, "no cookie": 403}
     # Both CSRF failures counted under csrf; the NUL and the empty claim re-show the form with the field's error.
-    assert refused == {"csrf": 2, "honeypot": 1, "size": 1, "fields": 1, "type": 1, "form": 1, "invalid": 2}
+    assert refused == {"csrf": 2, "honeypot": 1, "size": 1, "fields": 1, "type": 1, "form": 1, "invalid": 3}
     assert nul.status_code == 400 and 'aria-describedby="caller_name-error"' in nul.text
     assert "This contains characters that cannot be stored." in nul.text
     assert markup.status_code == 400 and "<script>alert(1)</script>" not in markup.text
     assert 'value="&lt;script&gt;alert(1)&lt;/script&gt;"' in markup.text  # kept for the person, inert
     assert 'aria-describedby="claim-error"' in markup.text and 'href="#claim"' in markup.text
-    for answer in [*answers.values(), nul, markup]:
+    assert address.status_code == 400 and 'aria-describedby="email-error"' in address.text  # markup is no address
+    assert "This is not an email address." in address.text and "<script>alert(1)" not in address.text
+    for answer in [*answers.values(), nul, markup, address]:
         assert "Traceback" not in answer.text and "calldesk/" not in answer.text
         assert answer.headers["x-content-type-options"] == "nosniff"
         assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]
