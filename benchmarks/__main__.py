@@ -1,8 +1,8 @@
 """Run every benchmark and print each figure beside its target: python -m benchmarks [name ...]
 
-Names: startup, new_call, back_to_back, f10_next, shift_memory, keystrokes, reports, bulk_data, queue, redaction,
-web, phone, pg_agents, scale (default: all). The machine's load average is printed before each (benchmarks/load.py),
-beside its figures.
+Names: startup, new_call, back_to_back, f10_next, shift_memory, crash_typing, keystrokes, reports, bulk_data, queue,
+redaction, web, phone, pg_agents, scale (default: all). The machine's load average is printed before each
+(benchmarks/load.py), beside its figures.
 Exit status 1 if any figure misses its target.
 """
 
@@ -13,8 +13,8 @@ import sys
 
 from benchmarks.load import load_line
 
-BENCHMARKS = ("startup", "new_call", "back_to_back", "f10_next", "shift_memory", "keystrokes", "reports",
-              "bulk_data", "queue", "redaction", "web", "phone", "pg_agents", "scale")
+BENCHMARKS = ("startup", "new_call", "back_to_back", "f10_next", "shift_memory", "crash_typing", "keystrokes",
+              "reports", "bulk_data", "queue", "redaction", "web", "phone", "pg_agents", "scale")
 
 
 def main(names: list[str]) -> int:

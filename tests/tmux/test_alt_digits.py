@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.terminal import Terminal, wait_for_draft
 from tests.tmux import test_human_typing as harness
-from tests.tmux.test_human_typing import Terminal, desk_env, wait_for_draft
+from tests.tmux.test_human_typing import desk_env
 
 busy_core = harness.busy_core  # the other core kept busy, as in the typing test
 

@@ -10,9 +10,10 @@ import sqlite3
 import time
 from pathlib import Path
 
+from benchmarks.terminal import Terminal
 from calldesk.store.db.store import open_store
 from tests.integration.helpers import call
-from tests.tmux.test_human_typing import Terminal, busy_core, desk_env  # noqa: F401 - busy_core is a fixture
+from tests.tmux.test_human_typing import busy_core, desk_env  # noqa: F401 - busy_core is a fixture
 
 REASON = "Same bus complaint, the caller rang twice"
 

@@ -8,11 +8,12 @@ import subprocess
 import time
 from pathlib import Path
 
+from benchmarks.terminal import Terminal
 from calldesk.store.db.store import open_store
 from calldesk.store.services.reference import ensure_reference
 from tests.conftest import ADMIN
 from tests.integration.helpers import call
-from tests.tmux.test_human_typing import Terminal, desk_env
+from tests.tmux.test_human_typing import desk_env
 
 HOSTILE = "Rosa \x1b]0;PWNED\x07 \x1b]2;PWNED\x1b\\ Diaz"
 
