@@ -98,14 +98,16 @@ def save_call(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CallSave
     if data.close:
         _require_for_close(uow, profile, data)
     with uow.one_commit():
-        # (open_case itself finds a case this client_id opened, under the lock that orders retried saves)
-        number = data.case_number or (None if data.opens_only else saved_before(uow, data.client_id))
-        if number is None:
+        if data.case_number is None:
+            # open_case finds a case this client_id opened already, under the lock that orders retried saves: a
+            # retried first save (its answer lost) changes that case instead (a web form sent twice is the request
+            # it opened, unchanged)
             outcome = open_case(uow, actor=actor, profile=profile, abuse_marked=data.abuse_marked,
                                 data=build(CaseCreate, **_case_fields(data), client_id=data.client_id,
                                            opened_at=data.opened_at))
-        else:
-            outcome = update_case(uow, actor=actor, profile=profile, case_number=number,
+        if data.case_number is not None or not (outcome.created or data.opens_only):
+            outcome = update_case(uow, actor=actor, profile=profile,
+                                  case_number=data.case_number or outcome.case.case_number,
                                   expected_version=data.expected_version if data.case_number else None,
                                   changes=build(CaseUpdate, **_case_fields(data)))
         saved = _saved(outcome)
@@ -144,12 +146,6 @@ def _row(uow: UnitOfWork, outcome: CaseOutcome) -> Case:
 
 def _case_fields(data: CallSave) -> dict[str, Any]:
     return {name: data.fields[name] for name in CASE_FIELDS if name in data.fields}
-
-
-def saved_before(uow: UnitOfWork, client_id: str) -> str | None:
-    """The case a save of this call (`client_id`) opened already, if any: a retried first save (the answer was
-    lost) changes it instead of opening another, a web form sent twice is the one request."""
-    return uow.session.exec(select(Case.case_number).where(Case.client_id == client_id)).first()
 
 
 def _saved(outcome: CaseOutcome) -> SavedCase:
