@@ -12,15 +12,25 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from calldesk.rules.contact import normalise_name
 from calldesk.rules.profile import a_role, role_label, role_rank
 
 ENGLISH = "english"
+PLACE_FIELDS = ("school", "department")  # a case's places: what a respondent's schools and departments match
 
 
 def listed(text: str) -> tuple[str, ...]:
     """'English, Spanish' -> ('English', 'Spanish'): a comma-separated list as stored (a staff member's languages,
     a respondent's schools and departments), each once, blanks dropped."""
     return tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+
+
+def as_known_place(typed: str, known: Iterable[str]) -> str:
+    """A school or department as a respondent's places spell it when it is that place typed in other case or
+    spacing ("roosevelt  HIGH" -> "Roosevelt High"): a respondent sees the cases about their places by that
+    spelling. Any other place stays as typed."""
+    key = normalise_name(typed)
+    return next((place for place in known if normalise_name(place) == key), typed)
 
 
 @dataclass(frozen=True)

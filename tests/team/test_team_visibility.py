@@ -149,3 +149,12 @@ def test_an_agent_hands_on_a_case_she_was_assigned_and_it_leaves_her_sight_when_
     with team.store("ana").uow(readonly=True) as uow, pytest.raises(NotFound):
         case_view(uow.session, number, viewer=team.actor("ana"))
     assert number in {i.case_number for i in work_of(team, "sam", lausd()) if i.kind == "case"}
+
+
+def test_the_respondent_sees_through_their_login_a_case_whose_school_was_typed_otherwise(team: Team) -> None:
+    typed = call(team.store("ana"), team.actor("ana"), school=ROOSEVELT.upper(), caller_name="Ada Moss",
+                 phone="(213) 555-0161")
+    assert typed.case.school == ROOSEVELT  # as rex's places spell it
+    with team.store("rex").uow(readonly=True) as uow:  # rex's own login: the database's row-level security
+        seen = {c.case_number for c in list_cases(uow.session, viewer=team.actor("rex"))}
+    assert seen == {typed.case.case_number}

@@ -32,8 +32,8 @@ INTERNAL = {
     "add_intake_callback",
     # the intake screen's one save (store/services/calls.py) applies these in its single transaction
     "update_case", "open_case", "follow_ups_for",
-    # the case a call's save (or a web form sent twice) opened already, read inside save_call and submit_request
-    "saved_before",
+    # a school or department as the respondents spell it, applied inside open_case, update_case and the import
+    "known_places", "spelled_as_known",
     # merges and appeals: who a case was merged into, the cases merged into it, when it was decided
     "merged_into", "decided_at",
     # the case number and the one-save-per-call lock, taken inside open_case

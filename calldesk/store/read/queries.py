@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Column, Date, Integer, MetaData, String, Table, and_, func, text, union_all
 from sqlmodel import Session, col, select
 
-from calldesk.models import Case, CasePublic, FollowUp, FollowUpPublic
+from calldesk.models import Case, CasePublic, FollowUp, FollowUpPublic, User
 from calldesk.models.types import UTCDateTime
 from calldesk.rules.assignment import StaffBoard, Staffer, listed
 from calldesk.rules.contact import normalise_name, phone_digits
@@ -215,6 +215,12 @@ def follow_ups_for(session: Session, case_id: int) -> list[FollowUpPublic]:
 STAFF_LOAD = Table("staff_load", MetaData(), Column("username", String), Column("role", String),
                    Column("languages", String), Column("absent_since", Date), Column("open_cases", Integer),
                    Column("last_assigned", UTCDateTime))
+
+
+def known_places(session: Session) -> tuple[str, ...]:
+    """Every school and department an active respondent answers for, as their places spell them."""
+    rows = session.exec(select(User.places).where(User.role == "respondent", col(User.active), User.places != ""))
+    return tuple(dict.fromkeys(place for places in rows for place in listed(places)))
 
 
 def staff_board(session: Session, *, today: date) -> StaffBoard:

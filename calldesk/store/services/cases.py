@@ -48,7 +48,7 @@ from calldesk.store.read.one_case import get_case
 from calldesk.store.read.queries import priors_for_caller, school_window, staff_board
 from calldesk.store.services.drafts import scrub_drafts
 from calldesk.store.services.new_case_rows import DEADLINE_FIELDS, caller_key, case_row, decide, opening_records
-from calldesk.store.services.typed_fields import clean_fields
+from calldesk.store.services.typed_fields import clean_fields, spelled_as_known
 
 
 @dataclass
@@ -134,7 +134,8 @@ def open_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: CaseCrea
     """Open a case from the intake form. A retried save (same client_id) returns the case already saved."""
     actor = authorise(uow, actor, "take_call")
     session = uow.session
-    fields = clean_fields(data.model_dump(exclude={"client_id", "opened_at"}), profile, abuse_marked=abuse_marked)
+    fields = spelled_as_known(session, clean_fields(data.model_dump(exclude={"client_id", "opened_at"}), profile,
+                                                    abuse_marked=abuse_marked))
     opened_at = data.opened_at or utcnow()
     if opened_at.tzinfo is None:
         raise InvalidInput("The opening time needs a time zone.", field="opened_at")
@@ -182,7 +183,7 @@ def update_case(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number:
     if case.status == "closed":
         raise RuleRefused(f"Case {case_number} is closed; it can no longer be changed.")
     wanted = changes.model_dump(exclude_unset=True)
-    fields = clean_fields(wanted, profile, abuse_marked=case.abuse_marked)
+    fields = spelled_as_known(session, clean_fields(wanted, profile, abuse_marked=case.abuse_marked))
     # Read before changing anything: an autoflush mid-save would bump the version twice.
     repeated = session.exec(select(CaseLink).where(CaseLink.case_id == case.id, CaseLink.kind == "repeat")).first()
     last_entry = session.exec(select(FollowUp.entry_at).where(FollowUp.case_id == case.id)

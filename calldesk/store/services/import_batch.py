@@ -21,9 +21,10 @@ from calldesk.store.db.bulk import bulk_connection, insert_rows
 from calldesk.store.db.uow import UnitOfWork
 from calldesk.store.db.users import Actor
 from calldesk.store.read.prior_window import PriorWindow, prior_of
-from calldesk.store.read.queries import staff_board
+from calldesk.store.read.queries import known_places, staff_board
 from calldesk.store.services.cases import CaseOutcome, require_fields
 from calldesk.store.services.new_case_rows import Opening, caller_key, case_row, decide, opening_records
+from calldesk.store.services.typed_fields import at_known_places
 
 MAX_REFUSALS = 1000  # refusals kept for the report (the count is exact)
 
@@ -115,7 +116,9 @@ def bulk_import_batch(uow: UnitOfWork, *, actor: Actor, profile: Profile,
     numbers = _Numbers(session)
     made: list[tuple[dict[str, Any], Opening]] = []
     logged_at = utcnow()
+    places = known_places(session)  # (a school or department as the respondents spell it: as open_case does)
     for prepared in rows:
+        prepared = prepared._replace(fields=at_known_places(prepared.fields, places))
         number, fields, abuse, opened = prepared.number, prepared.fields, prepared.abuse, prepared.opened
         client_id = prepared.client_id
         if client_id in existing or client_id in seen:  # imported before, or twice here

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from sqlmodel import Session
 
 from calldesk.errors import InvalidInput
 from calldesk.rules.abuse import scrub_narrative
+from calldesk.rules.assignment import PLACE_FIELDS, as_known_place
 from calldesk.rules.consent import RELATIONSHIPS
 from calldesk.rules.contact import name_words, normalise_email, normalise_name, normalise_phone
 from calldesk.rules.free_text import CASE_NARRATIVE
 from calldesk.rules.profile import CALL_TYPES, Profile
 from calldesk.rules.vocabulary import CHANNELS, CONTACT_METHODS, SOURCES
 from calldesk.store.db.uow import unstorable
+from calldesk.store.read.queries import known_places
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -65,6 +68,17 @@ def clean_fields(values: Mapping[str, Any], profile: Profile, *, abuse_marked: b
         if sub and sub.casefold() not in {s.casefold() for s in found.subcategories}:
             raise InvalidInput(f"'{sub}' is not a subcategory of {found.name}.", field="subcategory")
     return out
+
+
+def at_known_places(fields: dict[str, Any], places: Sequence[str]) -> dict[str, Any]:
+    """`fields` with their school and department spelled as the respondents' `places` spell them
+    (rules.assignment.as_known_place): the respondent of a place sees a case about it however it was typed."""
+    return {**fields, **{key: as_known_place(fields[key], places) for key in PLACE_FIELDS if fields.get(key)}}
+
+
+def spelled_as_known(session: Session, fields: dict[str, Any]) -> dict[str, Any]:
+    """at_known_places with the store's places, read only when `fields` name a school or department."""
+    return at_known_places(fields, known_places(session)) if any(fields.get(k) for k in PLACE_FIELDS) else fields
 
 
 def build(model: type[M], **values: Any) -> M:
