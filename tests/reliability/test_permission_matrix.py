@@ -4,8 +4,10 @@ README's role table must say exactly what rules/permissions.py enforces."""
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import re
+import shutil
 import tempfile
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -68,8 +70,12 @@ VIC = Actor("vic", "supervisor")  # a second supervisor: the one who approves a 
 SCHOOL = "Roosevelt High"  # every prepared case is about the respondent's school, so rex may see it
 
 
+_LETTERS = Path(tempfile.mkdtemp(prefix="calldesk-matrix-"))  # this process's own, gone with the run
+atexit.register(shutil.rmtree, _LETTERS, True)
+
+
 def _letter() -> Path:
-    letter = Path(tempfile.gettempdir()) / "calldesk-matrix-letter.pdf"
+    letter = _LETTERS / "signed-letter.pdf"
     letter.write_bytes(b"%PDF-1.4 signed")
     return letter
 
