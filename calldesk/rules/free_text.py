@@ -13,6 +13,7 @@ column declared here that does not exist or any text column that is not declared
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 # What stands in for a narrative that must say *why* it is empty (a close reason, an escalation's reason).
@@ -130,3 +131,60 @@ NARRATIVE_NAMES: tuple[str, ...] = _narrative_names()
 # Written into the audit trail only as a fingerprint: every narrative name and every form column.
 FINGERPRINTED: frozenset[str] = frozenset(NARRATIVE_NAMES) | frozenset(
     column for kinds in FREE_TEXT.values() for column in kinds.forms)
+
+
+# The most characters a narrative column holds, for each narrative column whose model sets no max_length (the
+# others: close_reason, the resolution's outcome, an email's subject, whose limits are the models' max_length). One
+# figure per field, read by the store (every channel: desk, CLI, import, web, email), the web form and the desk.
+# A document the constituent writes or the agency answers with (a complaint of several typed pages, the evidence,
+# a written response or letter): 20,000 characters, about eight pages of 2,500 characters, as much as an email's
+# text opens a case with. A note staff type about one step (what is pending, a referral's note, a callback's
+# message): 4,000 characters, about a page and a half.
+DOCUMENT = 20_000
+NOTE = 4_000
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A narrative column's most characters, and its name in a refusal."""
+
+    most: int
+    label: str
+
+
+NARRATIVE_LIMITS: dict[tuple[str, str], Limit] = {
+    ("cases", "claim"): Limit(DOCUMENT, "Claim"),
+    ("cases", "evidence"): Limit(DOCUMENT, "Evidence"),
+    ("cases", "steps_taken"): Limit(DOCUMENT, "Steps taken"),
+    ("resolution", "response"): Limit(DOCUMENT, "Response"),
+    ("resolution", "alleged_violation"): Limit(DOCUMENT, "Alleged violation"),
+    ("resolution", "letter_text"): Limit(DOCUMENT, "The letter's text"),
+    ("mailmessage", "body"): Limit(DOCUMENT, "The email's text"),
+    ("followup", "done"): Limit(DOCUMENT, "What was done"),
+    ("meeting", "outcome"): Limit(DOCUMENT, "The meeting's outcome"),
+    ("followup", "pending"): Limit(NOTE, "What is pending"),
+    ("resolution", "letter_note"): Limit(NOTE, "The note on the letter"),
+    ("clockevent", "note"): Limit(NOTE, "The note"),
+    ("planstep", "step"): Limit(NOTE, "The plan's step"),
+    ("escalation", "reason"): Limit(NOTE, "The reason"),
+    ("referral", "note"): Limit(NOTE, "The referral's note"),
+    ("qualityreview", "comment"): Limit(NOTE, "The review's comment"),
+    ("casestep", "note"): Limit(NOTE, "The step's note"),
+    ("callback", "message"): Limit(NOTE, "The message"),
+}
+
+
+def narrative_limit(table: str, column: str) -> int:
+    """The most characters `table`.`column` (a narrative column without a model max_length) holds."""
+    return NARRATIVE_LIMITS[(table, column)].most
+
+
+def too_long(table: str, values: Mapping[str, object]) -> tuple[str, str] | None:
+    """(the field's form name, the refusal in one sentence) for the first narrative value of `table` in `values`
+    longer than its limit; None when every one fits."""
+    for (name, column), limit in NARRATIVE_LIMITS.items():
+        value = values.get(column) if name == table else None
+        if isinstance(value, str) and len(value) > limit.most:
+            return (FORM_NAMES.get((table, column), column),
+                    f"{limit.label} is longer than {limit.most:,} characters ({len(value):,} typed): shorten it.")
+    return None

@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from calldesk.errors import RuleRefused
+from calldesk.rules.free_text import narrative_limit
 from calldesk.rules.profile_fields import Text, Valid, _Frozen
 
 CASE_IN_SUBJECT = re.compile(r"(?<![\d-])(\d{4}-\d{6})(?![\d-])")
 MAX_MESSAGE_BYTES = 25 * 1024 * 1024  # larger than any mail server passes on: kept aside unread
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS = 10
-MAX_TEXT_CHARS = 20_000  # the claim a message's text becomes
+MAX_TEXT_CHARS = narrative_limit("cases", "claim")  # the claim a message's text becomes (and the body kept)
 
 
 def case_number_in(subject: str) -> str | None:

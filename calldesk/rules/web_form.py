@@ -11,15 +11,16 @@ from typing import Any
 
 from calldesk.rules.abuse import abuse_words_in
 from calldesk.rules.contact import is_email
+from calldesk.rules.free_text import narrative_limit
 from calldesk.rules.profile import Profile
 
 LANGUAGES = {"en": "English", "es": "Spanish"}
 HONEYPOT = "website"  # a field people never see (hidden from eyes and screen readers); robots fill it in
 # What one form may carry, field by field (the case's own column limits where they are smaller); a narrative typed
-# on the web (a constituent's claim, a respondent's response) is at most NARRATIVE_LIMIT characters.
-NARRATIVE_LIMIT = 4000
-LIMITS = {"caller_name": 200, "phone": 40, "email": 254, "school": 200, "category": 120, "claim": NARRATIVE_LIMIT,
-          "evidence": 2000, "tried_school_with": 200, "call_type": 20, "preferred_contact": 20, "lang": 2,
+# on the web holds what the store holds (calldesk.rules.free_text's limits: no second figure here).
+LIMITS = {"caller_name": 200, "phone": 40, "email": 254, "school": 200, "category": 120,
+          "claim": narrative_limit("cases", "claim"), "evidence": narrative_limit("cases", "evidence"),
+          "tried_school_with": 200, "call_type": 20, "preferred_contact": 20, "lang": 2,
           "csrf": 200, HONEYPOT: 200, "tried_school": 3}
 FIELDS = tuple(LIMITS)
 # A character is at most 4 bytes of UTF-8, and a byte at most 3 characters percent-encoded ("%E6").

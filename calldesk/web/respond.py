@@ -15,8 +15,9 @@ from starlette.routing import Route
 
 from calldesk.errors import CalldeskError, InvalidInput, NotFound
 from calldesk.models import Case, CasePublic, ResolutionPublic, ResolutionUpdate, User, max_length, utcnow
+from calldesk.rules.free_text import narrative_limit
 from calldesk.rules.web_accounts import FAILURES_BEFORE_LOCK, LOCK_SECONDS, PASSWORD_LENGTH
-from calldesk.rules.web_form import LIMITS, NARRATIVE_LIMIT, WORDS, body_limit, text_errors
+from calldesk.rules.web_form import LIMITS, WORDS, body_limit, text_errors
 from calldesk.store.db.users import Actor, actor_for
 from calldesk.store.read.one_case import case_resolution, get_case
 from calldesk.store.read.queue import QueueFilter, QueueRow, queue_page
@@ -27,9 +28,10 @@ from calldesk.web.app import WebFront
 from calldesk.web.guards import BadForm, NotForm, TooLarge, client_address, read_form
 
 # Each form's fields and their most characters: the store's own limits (the models' max_length, the password rule,
-# the web's narrative limit); a field outside them is refused, as the public form refuses one.
+# the narratives' limits in calldesk.rules.free_text); a field outside them is refused, as the public form refuses one.
 SIGN_IN = {"csrf": LIMITS["csrf"], "username": max_length(User, "username"), "password": PASSWORD_LENGTH[1]}
-RESOLUTION = {"csrf": LIMITS["csrf"], "response": NARRATIVE_LIMIT, "outcome": max_length(ResolutionUpdate, "outcome")}
+RESOLUTION = {"csrf": LIMITS["csrf"], "response": narrative_limit("resolution", "response"),
+              "outcome": max_length(ResolutionUpdate, "outcome")}
 TYPED = ("response", "outcome")  # what the resolution form keeps when it is refused
 # A resolution sent after the session ended rides through the sign-in form (hidden), to the case page once signed in.
 SIGN_IN_KEEPING = {**SIGN_IN, "case": 20, **{name: RESOLUTION[name] for name in TYPED}}

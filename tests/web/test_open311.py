@@ -9,6 +9,7 @@ import httpx
 from sqlmodel import func, select
 
 from calldesk.models import Case
+from calldesk.rules.web_form import LIMITS
 from calldesk.store.db.store import Store
 from calldesk.store.db.users import Actor
 from calldesk.store.services.web_accounts import add_web_key, revoke_web_key
@@ -132,13 +133,14 @@ def test_a_refused_post_names_the_georeport_argument_sent(store: Store, staff: d
     form's own field: "claim" for a description, "caller_name" for the names)."""
     with store.uow() as uow:
         key = add_web_key(uow, actor=staff["admin"], name="city311")
-    sent = {"description": "d" * 4001, "first_name": "f" * 200, "address_string": "a" * 201}
+    sent = {"description": "d" * (LIMITS["claim"] + 1), "first_name": "f" * 200, "address_string": "a" * 201}
     with serving(store, tmp_path / "web") as served, served.client() as client:
         said = {name: client.post(f"{V2}/requests.json", data={**POST, "api_key": key, name: value}).json()
                 for name, value in sent.items()}
         nul = client.post(f"{V2}/requests.json", data={**POST, "api_key": key, "description": "bus\x00late"}).json()
         no_way = client.post(f"{V2}/requests.json", data={**POST, "api_key": key, "phone": "", "email": ""}).json()
-    assert said == {"description": [{"code": 400, "description": "description: This is longer than 4000 characters."}],
+    longer = f"description: This is longer than {LIMITS['claim']} characters."
+    assert said == {"description": [{"code": 400, "description": longer}],
                     "first_name": [{"code": 400, "description": "first_name and last_name: This is longer than 200 "
                                                                 "characters."}],
                     "address_string": [{"code": 400, "description": "address_string: This is longer than 200 "

@@ -9,6 +9,7 @@ import httpx
 from sqlmodel import func, select
 
 from calldesk.models import Case
+from calldesk.rules.web_form import BODY_LIMIT
 from calldesk.store.db.store import Store
 from calldesk.store.db.users import Actor
 from tests.web.server import csrf_of, request_number, serving, submit
@@ -27,7 +28,7 @@ def test_hostile_forms_are_refused_and_counted(store: Store, staff: dict[str, Ac
         answers = {
             "csrf": client.post("/request", data={**ANN, "csrf": "forged"}),
             "honeypot": client.post("/request", data={**ANN, "csrf": token, "website": "http://spam.example"}),
-            "size": client.post("/request", data={**ANN, "csrf": token, "claim": "x" * 100_000}),
+            "size": client.post("/request", data={**ANN, "csrf": token, "claim": "x" * BODY_LIMIT}),
             "fields": client.post("/request", data={**ANN, "csrf": token, "is_admin": "1"}),
             "type": client.post("/request", content=b'{"claim": "x"}', headers={"content-type": "application/json"}),
             "form": client.post("/request", content=b"claim=%ff%fe", headers={

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from calldesk.rules.web_form import WORDS
+from calldesk.rules.web_form import BODY_LIMIT, WORDS
 from calldesk.store.db.store import Store
 from calldesk.web.app import LANG_COOKIE
 from tests.web.server import csrf_of, serving, submit
@@ -37,7 +37,7 @@ def test_every_refusal_in_the_visitors_language(store: Store, tmp_path: Path, la
         answers = {
             "csrf": client.post(f"/request?lang={lang}", data={**form, "csrf": "forged"}),
             "honeypot": client.post(f"/request?lang={lang}", data={**form, "website": "http://spam.example"}),
-            "size": client.post(f"/request?lang={lang}", data={**form, "claim": "x" * 100_000}),
+            "size": client.post(f"/request?lang={lang}", data={**form, "claim": "x" * BODY_LIMIT}),
             "fields": client.post(f"/request?lang={lang}", data={**form, "is_admin": "1"}),
             "type": client.post(f"/request?lang={lang}", content=b"{}", headers={"content-type": "application/json"}),
             "form": client.post(f"/request?lang={lang}", content=b"claim=%ff",

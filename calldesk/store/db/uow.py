@@ -7,14 +7,14 @@ from contextlib import contextmanager
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, inspect
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from calldesk.errors import CalldeskError, InvalidInput, StaleCase, StoreError
 from calldesk.models import Case
-from calldesk.rules.free_text import ABUSE_PLACEHOLDER, FREE_TEXT, narrative_columns
+from calldesk.rules.free_text import ABUSE_PLACEHOLDER, FREE_TEXT, NARRATIVE_LIMITS, narrative_columns, too_long
 from calldesk.store.db.engine import readonly as readonly_engine
 
 
@@ -124,6 +124,24 @@ def _refuse_nul(session: Session, _ctx: Any, _instances: Any) -> None:
                     raise InvalidInput(f"{key.replace('_', ' ').capitalize()} contains {problem}.", field=key)
 
 
+_LIMITED = frozenset(table for table, _ in NARRATIVE_LIMITS)
+
+
+def _refuse_too_long(session: Session, _ctx: Any, _instances: Any) -> None:
+    # Every narrative's limit (calldesk.rules.free_text), under every service and so every channel: a new row's
+    # narrative, or one a change sets (a row stored longer before the limit still takes other changes).
+    for obj in list(session.new) + list(session.dirty):
+        table = str(getattr(obj, "__tablename__", ""))
+        if table not in _LIMITED:
+            continue
+        state = inspect(obj)
+        values = {column: getattr(obj, column) for column in narrative_columns(table)
+                  if obj in session.new or state.attrs[column].history.has_changes()}
+        refused = too_long(table, values)
+        if refused is not None:
+            raise InvalidInput(refused[1], field=refused[0])
+
+
 def unstorable(value: str) -> str | None:
     """What in `value` no store can keep (a NUL, a lone surrogate), in words; None when it can be stored."""
     if "\x00" in value:
@@ -155,4 +173,5 @@ def _keep_no_narrative(session: Session, _ctx: Any, _instances: Any) -> None:
 
 event.listen(Session, "before_flush", _refuse_nul)
 event.listen(Session, "before_flush", _keep_no_narrative)
+event.listen(Session, "before_flush", _refuse_too_long)  # after the scrub: a marked call's text is gone, not long
 

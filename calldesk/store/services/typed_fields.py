@@ -13,7 +13,7 @@ from calldesk.rules.abuse import scrub_narrative
 from calldesk.rules.assignment import PLACE_FIELDS, as_known_place
 from calldesk.rules.consent import RELATIONSHIPS
 from calldesk.rules.contact import name_words, normalise_email, normalise_name, normalise_phone
-from calldesk.rules.free_text import CASE_NARRATIVE
+from calldesk.rules.free_text import CASE_NARRATIVE, too_long
 from calldesk.rules.profile import CALL_TYPES, Profile
 from calldesk.rules.vocabulary import CHANNELS, CONTACT_METHODS, SOURCES
 from calldesk.store.db.uow import unstorable
@@ -41,6 +41,9 @@ def clean_fields(values: Mapping[str, Any], profile: Profile, *, abuse_marked: b
     for key, value in list(out.items()):
         if isinstance(value, str):
             out[key] = value.strip() if key not in CASE_NARRATIVE else value.rstrip()
+    refused = too_long("cases", out)  # here too, for an import's rows (inserted in bulk, never flushed one by one)
+    if refused is not None:
+        raise InvalidInput(refused[1], field=refused[0])
     for key, allowed in CHOICES.items():
         if key in out and out[key] not in allowed:
             label = key.replace("_", " ")
