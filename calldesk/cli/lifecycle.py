@@ -53,7 +53,7 @@ def hold_place(ctx: typer.Context, number: str = typer.Argument(..., callback=fu
     from calldesk.store.services.retention import place_hold
 
     run_service(ctx, lambda uow, actor, _: place_hold(uow, actor=actor, case_number=number, reason=reason))
-    report({"case": number, "held": True}, as_json,
+    report({"case_number": number, "held": True}, as_json,
            f"Case {number} is under a litigation hold: no purge or erasure will touch it.")
 
 
@@ -65,7 +65,7 @@ def hold_release(ctx: typer.Context, number: str = typer.Argument(..., callback=
     from calldesk.store.services.retention import release_hold
 
     run_service(ctx, lambda uow, actor, _: release_hold(uow, actor=actor, case_number=number))
-    report({"case": number, "held": False}, as_json, f"Released the litigation hold on case {number}.")
+    report({"case_number": number, "held": False}, as_json, f"Released the litigation hold on case {number}.")
 
 
 @holds.command("list")
@@ -80,7 +80,7 @@ def hold_list(ctx: typer.Context, as_json: bool = JSON) -> None:
         print_json([{**h, "placed_at": h["placed_at"].isoformat(timespec="seconds")} for h in found])
         return
     print_table("Litigation holds", ["case", "reason", "placed by", "placed at"],
-                [(h["case"], h["reason"], h["placed_by"], moment_text(profile, h["placed_at"])) for h in found],
+                [(h["case_number"], h["reason"], h["placed_by"], moment_text(profile, h["placed_at"])) for h in found],
                 whole=("case",))
 
 

@@ -46,6 +46,7 @@ class MailMessagePublic(SQLModel):
     kind: str = ""
     language: str = ""
     case_id: int | None
+    case_number: str | None = None  # the case it belongs to, named as every listing names a case
     sender: str
     recipient: str
     subject: str

@@ -135,6 +135,7 @@ class Callback(CallbackBase, table=True):
 class CallbackPublic(CallbackBase):
     id: int
     case_id: int | None
+    case_number: str | None = None  # the case it is about, named as every listing names a case
     assigned_to: str
     received_at: datetime
     due_at: datetime

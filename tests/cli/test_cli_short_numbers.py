@@ -44,7 +44,7 @@ def test_a_short_case_number_is_said_back_in_full(db_url: str) -> None:
         code, out, err = run(db_url, *args)
         assert code == 0 and out.startswith(said), (args, out, err)
     code, out, err = run(db_url, "hold", "place", short, "--reason", "Matter 8", "--json")
-    assert code == 0 and json.loads(out) == {"case": number, "held": True}, err
+    assert code == 0 and json.loads(out) == {"case_number": number, "held": True}, err
 
 
 def test_case_assign_names_a_short_case_number_in_full_when_it_refuses(db_url: str) -> None:

@@ -185,9 +185,9 @@ def test_purge_and_erase_from_the_cli(store: Store, staff: dict[str, Actor], db_
     assert code == 0 and "Purged 1 case(s)" in out
     number = planted_case(store, staff)
     code, out, _ = run(db_url, "--protocol", "oc_ccts", "hold", "place", number, "--reason", "Matter 7", "--json")
-    assert code == 0 and json.loads(out) == {"case": number, "held": True}
+    assert code == 0 and json.loads(out) == {"case_number": number, "held": True}
     code, out, _ = run(db_url, "--protocol", "oc_ccts", "hold", "list", "--json")
-    assert [(h["case"], h["reason"]) for h in json.loads(out)] == [(number, "Matter 7")]
+    assert [(h["case_number"], h["reason"]) for h in json.loads(out)] == [(number, "Matter 7")]
     code, _, err = run(db_url, "--protocol", "oc_ccts", "hold", "place", number, "--reason", "again")
     assert code == 1 and "already under a litigation hold" in err
     code, out, _ = run(db_url, "--protocol", "oc_ccts", "caller", "erase", PHONE, "--json")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlmodel import Session, col, select
 
-from calldesk.models import Callback, CallbackPublic, User
+from calldesk.models import Callback, CallbackPublic, Case, User
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.callbacks import covering_supervisor_needed
 from calldesk.rules.profile import Profile
@@ -23,6 +24,12 @@ def callbacks_for(session: Session, *, profile: Profile, username: str, today: d
     query = (select(Callback).where(col(Callback.done_at).is_(None),
                                     col(Callback.assigned_to).in_([username, *covered]))
              .order_by(col(Callback.due_at)))
-    return [CallbackPublic.model_validate(c).model_copy(
-                update={"covering_for": c.assigned_to if c.assigned_to != username else None})
+    return [public_callback(session, c, covering_for=c.assigned_to if c.assigned_to != username else None)
             for c in session.exec(query)]
+
+
+def public_callback(session: Session, row: Callback, **update: Any) -> CallbackPublic:
+    """`row` as shown: with its case's number (case_number, as every listing names a case) and `update`."""
+    case = session.get(Case, row.case_id) if row.case_id is not None else None
+    return CallbackPublic.model_validate(row).model_copy(
+        update={"case_number": case.case_number if case is not None else None, **update})

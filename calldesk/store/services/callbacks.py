@@ -26,6 +26,7 @@ from calldesk.store.db import audit
 from calldesk.store.db.uow import UnitOfWork
 from calldesk.store.db.users import Actor, Staff, active_user, actor_for, authorise
 from calldesk.store.db.visibility import sees, sees_all
+from calldesk.store.read.callbacks_due import public_callback
 from calldesk.store.read.one_case import get_case
 
 
@@ -66,7 +67,7 @@ def _add_callback(uow: UnitOfWork, *, actor: Actor, profile: Profile, data: Call
     audit.record(uow.session, actor=actor.username, action="callback.add", entity="callback", entity_id=row.id,
                  case_id=case_id, field="assigned_to", new=owner)
     uow.commit()
-    return CallbackPublic.model_validate(row)
+    return public_callback(uow.session, row)
 
 
 def add_intake_callback(uow: UnitOfWork, *, actor: Actor, profile: Profile, case: Case,
@@ -102,7 +103,7 @@ def complete_callback(uow: UnitOfWork, *, actor: Actor, callback_id: int) -> Cal
     audit.record(uow.session, actor=actor.username, action="callback.done", entity="callback", entity_id=row.id,
                  case_id=row.case_id, field="done_by", new=actor.username)
     uow.commit()
-    return CallbackPublic.model_validate(row)
+    return public_callback(uow.session, row)
 
 
 def record_attempt(uow: UnitOfWork, *, actor: Actor, callback_id: int, result: str) -> CallbackPublic:
@@ -122,7 +123,7 @@ def record_attempt(uow: UnitOfWork, *, actor: Actor, callback_id: int, result: s
         audit.record(uow.session, actor=actor.username, action="callback.done", entity="callback",
                      entity_id=row.id, case_id=row.case_id, field="done_by", new=actor.username)
     uow.commit()
-    return CallbackPublic.model_validate(row)
+    return public_callback(uow.session, row)
 
 
 def _open(uow: UnitOfWork, callback_id: int, actor: Actor) -> Callback:
@@ -167,7 +168,7 @@ def reassign_callback(uow: UnitOfWork, *, actor: Actor, profile: Profile, callba
                  new=target.username)
     row.assigned_to = target.username
     uow.commit()
-    return CallbackPublic.model_validate(row)
+    return public_callback(uow.session, row)
 
 
 def reassess_urgency(uow: UnitOfWork, *, actor: Actor, profile: Profile, callback_id: int,
@@ -186,7 +187,7 @@ def reassess_urgency(uow: UnitOfWork, *, actor: Actor, profile: Profile, callbac
                  case_id=row.case_id, field="due_at", old=row.due_at, new=due)
     row.urgent, row.due_at = urgent, due
     uow.commit()
-    return CallbackPublic.model_validate(row)
+    return public_callback(uow.session, row)
 
 
 @dataclass(frozen=True)

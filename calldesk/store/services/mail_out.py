@@ -104,7 +104,12 @@ def outbox(session: Session, *, viewer: Actor, case_number: str | None = None) -
     else:
         query = select(MailMessage).where(col(MailMessage.status).in_(("queued", "failed", "aside"))) \
             .order_by(col(MailMessage.id))
-    return [MailMessagePublic.model_validate(m) for m in session.exec(query)]
+    rows = list(session.exec(query))
+    ids = {m.case_id for m in rows if m.case_id is not None}
+    found = session.exec(select(Case.id, Case.case_number).where(col(Case.id).in_(ids))).all() if ids else []
+    numbers = {case_id: number for case_id, number in found}
+    return [MailMessagePublic.model_validate(m).model_copy(update={"case_number": numbers.get(m.case_id)})
+            for m in rows]
 
 
 @dataclass(frozen=True)

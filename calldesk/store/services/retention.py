@@ -88,7 +88,7 @@ def holds(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, Any]]:
                                       col(LitigationHold.placed_by), col(LitigationHold.placed_at))
                                .join(Case, col(Case.id) == col(LitigationHold.case_id))
                                .order_by(col(LitigationHold.placed_at)))
-    return [{"case": n, "reason": r, "placed_by": b, "placed_at": a} for n, r, b, a in rows]
+    return [{"case_number": n, "reason": r, "placed_by": b, "placed_at": a} for n, r, b, a in rows]
 
 
 @dataclass
