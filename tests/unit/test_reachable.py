@@ -57,6 +57,8 @@ INTERNAL = {
     # a respondent's web password, written inside set_respondent_sign_in (`serve respondent add`); a login's
     # privileges made to follow its user's role, inside set_role and set_active (PostgreSQL)
     "write_web_password", "follow_role",
+    # a callback as every callback service returns it (with its case's number)
+    "public_callback",
 }
 
 
