@@ -11,6 +11,7 @@ from sqlalchemy import Column, Index, Integer, Text
 from sqlmodel import Field, SQLModel
 
 from calldesk.models.types import UTCDateTime, utcnow
+from calldesk.rules.open311 import LOCATION_LIMITS
 from calldesk.rules.profile import CALL_TYPES
 from calldesk.rules.vocabulary import CASE_STATUSES, CHANNELS, CONTACT_METHODS, SOURCES
 
@@ -38,6 +39,13 @@ class CaseBase(SQLModel):
     source: str = Field(default="none", max_length=20)
     school: str | None = Field(default=None, max_length=200)
     department: str | None = Field(default=None, max_length=200)
+    # Where it happened, as an Open311 client sends it (GeoReport v2; rules.open311): personal data, like the
+    # caller's details (redacted from what leaves, erased with them).
+    address: str | None = Field(default=None, max_length=LOCATION_LIMITS["address"])
+    address_id: str | None = Field(default=None, max_length=LOCATION_LIMITS["address_id"])
+    latitude: float | None = None
+    longitude: float | None = None
+    media_url: str | None = Field(default=None, max_length=LOCATION_LIMITS["media_url"])
     # Call Information
     category: str | None = Field(default=None, max_length=120)
     subcategory: str | None = Field(default=None, max_length=120)

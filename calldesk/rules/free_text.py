@@ -41,6 +41,7 @@ FREE_TEXT: dict[str, FreeText] = {
         narrative="claim evidence steps_taken close_reason",
         placeheld="close_reason",
         plain="caller_name relationship phone email preferred_contact language channel source school department "
+              "address address_id media_url "
               "category subcategory call_type case_number client_id protocol status phone_digits caller_name_key "
               "caller_name_words "
               "tier owner_role assigned_to previous_assignee opened_by closed_by route_to not_reportable_reason "

@@ -3,8 +3,10 @@ constituent's form would have it (so a request from a 311 app meets the same che
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
+from typing import Any
 
 from calldesk.rules.profile import Profile
 
@@ -19,7 +21,13 @@ STATUSES = ("open", "closed")
 # The Service Request form's fields a POST fills (check_post), by the GeoReport v2 arguments they come from: a
 # refusal names what the client sent.
 SENT_AS = {"caller_name": "first_name and last_name", "phone": "phone", "email": "email",
-           "school": "address_string", "category": "service_code", "claim": "description"}
+           "category": "service_code", "claim": "description"}
+# Where a request is about, as GeoReport v2 sends it, kept on the case (its columns' limits: calldesk.models.case
+# reads these) under the case's own names: address_string is the address, lat and long the latitude and longitude.
+LOCATION_LIMITS = {"address": 200, "address_id": 100, "media_url": 500}
+LOCATION_NAMES = {"address": "address_string", "address_id": "address_id", "latitude": "lat", "longitude": "long",
+                  "media_url": "media_url"}
+_MEDIA_URL = re.compile(r"https?://[^\x00-\x20\x7f-\x9f<>\"'\\`{}|^]+", re.IGNORECASE)  # no space, control, quote
 _LAT_LONG = re.compile(r"-?\d{1,3}(\.\d{1,12})?")
 
 
@@ -79,6 +87,56 @@ def check_post(profile: Profile, values: Mapping[str, str]) -> tuple[dict[str, s
         return {}, "description is required here: say what happened."
     name = " ".join(filter(None, (values.get("first_name", "").strip(), values.get("last_name", "").strip())))
     form = {"caller_name": name, "phone": values.get("phone", ""), "email": values.get("email", ""),
-            "school": values.get("address_string", ""), "category": category, "claim": values.get("description", ""),
+            "category": category, "claim": values.get("description", ""),
             "call_type": "inquiry", "preferred_contact": "email" if values.get("email") else "phone"}
     return form, None
+
+
+def location_problem(values: Mapping[str, Any]) -> tuple[str, str] | None:
+    """(the field, why in one sentence) when the case's location in `values` cannot be kept: a latitude without
+    its longitude, a degree out of range, a media URL that is not an http(s) address or a value too long; None
+    when it can (absent values are fine)."""
+    lat, long = values.get("latitude"), values.get("longitude")
+    if (lat is None) != (long is None):
+        return "latitude", "Latitude and longitude go together."
+    if lat is not None and not (isinstance(lat, int | float) and isinstance(long, int | float)
+                                and math.isfinite(lat) and math.isfinite(long)
+                                and -90 <= lat <= 90 and -180 <= long <= 180):
+        return "latitude", "Latitude is from -90 to 90 and longitude from -180 to 180 (decimal degrees)."
+    for name, limit in LOCATION_LIMITS.items():
+        text = values.get(name)
+        if isinstance(text, str) and len(text) > limit:
+            return name, f"{LOCATION_NAMES[name]} is longer than {limit} characters."
+    url = values.get("media_url")
+    if url and not (isinstance(url, str) and _MEDIA_URL.fullmatch(url)):
+        return "media_url", "media_url must be an http or https address."
+    return None
+
+
+def location_of(values: Mapping[str, str]) -> tuple[dict[str, Any], str | None]:
+    """A GeoReport v2 POST's location and media as the case's fields (address, address_id, latitude, longitude,
+    media_url; blanks left out), or a refusal in one sentence naming what the client sent."""
+    lat, long = values.get("lat", "").strip(), values.get("long", "").strip()
+    found: dict[str, Any] = {name: values.get(sent, "").strip() or None
+                             for name, sent in LOCATION_NAMES.items() if name not in ("latitude", "longitude")}
+    if lat and long and _LAT_LONG.fullmatch(lat) and _LAT_LONG.fullmatch(long):
+        found.update(latitude=float(lat), longitude=float(long))
+    problem = location_problem(found)
+    if problem is not None:
+        return {}, problem[1]
+    return {name: value for name, value in found.items() if value is not None}, None
+
+
+def location_words(address: str | None, address_id: str | None, latitude: float | None, longitude: float | None,
+                   media_url: str | None) -> str:
+    """Where a case is about, in one line for the desk ("Where: 1 Main St (id 77; 34.05, -118.24) · media:
+    https://..."); "" when the case keeps no location."""
+    where = "; ".join(filter(None, (f"id {address_id}" if address_id else "",
+                                    f"{latitude}, {longitude}" if latitude is not None else "")))
+    said = address or ""
+    if where:
+        said = f"{said} ({where})" if said else where
+    parts = [f"Where: {said}"] if said else []
+    if media_url:
+        parts.append(f"media: {media_url}")
+    return " · ".join(parts)

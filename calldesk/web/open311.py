@@ -21,6 +21,7 @@ from calldesk.rules.open311 import (
     check_post,
     get_filters,
     listed,
+    location_of,
     service_code,
     services,
 )
@@ -39,12 +40,15 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def _request_json(found: PublicStatus, agency: str) -> dict[str, Any]:
-    # GeoReport v2 service request, without description, address, location or media: those may carry caller data.
+    # GeoReport v2 service request, without the description (the caller's words); the location and media the
+    # client sent are given back to clients holding a key (an address is personal data: never on a public page).
     return {"service_request_id": found.case_number, "status": found.status,
             "status_notes": None, "service_name": found.category,
             "service_code": service_code(found.category) if found.category else None,
             "agency_responsible": agency, "requested_datetime": _iso(found.opened_at),
-            "updated_datetime": _iso(found.updated_at), "expected_datetime": _iso(found.resolve_by)}
+            "updated_datetime": _iso(found.updated_at), "expected_datetime": _iso(found.resolve_by),
+            "address": found.address, "address_id": found.address_id, "lat": found.latitude,
+            "long": found.longitude, "media_url": found.media_url}
 
 
 def _moment(text: str, name: str) -> datetime:
@@ -99,6 +103,11 @@ def routes(front: WebFront) -> list[Route]:
             front.count("invalid")
             name, sentence = next(iter(checked.errors.items()))
             return error(fmt, 400, f"{SENT_AS.get(name, name)}: {sentence}")
+        location, problem = location_of(values)
+        if problem is not None:
+            front.count("invalid")
+            return error(fmt, 400, problem)
+        checked.fields.update(location)
         try:
             submitted = await front.submit(checked)
         except CalldeskError as exc:

@@ -59,15 +59,19 @@ def test_services_and_requests(store: Store, staff: dict[str, Actor], tmp_path: 
     assert found["service_request_id"] == number and found["status"] == "open"
     assert found["service_name"] == "Transportation"
     assert set(found) == {"service_request_id", "status", "status_notes", "service_name", "service_code",
-                          "agency_responsible", "requested_datetime", "updated_datetime", "expected_datetime"}
+                          "agency_responsible", "requested_datetime", "updated_datetime", "expected_datetime",
+                          "address", "address_id", "lat", "long", "media_url"}
     assert [r["service_request_id"] for r in many.json()] == [number]
     assert before.json() == [] and closed.json() == [] and bad_date.status_code == 400
-    for private in ("Ann", "Lee", "213", "ann@example.org", "bus did not come", "Roosevelt"):
+    # The caller's name, contact and words stay private; the location the client sent is given back to keyed
+    # clients (tests/web/test_open311_location.py).
+    for private in ("Ann", "Lee", "213", "ann@example.org", "bus did not come"):
         assert private not in many.text and private not in read.text
     with store.uow(readonly=True) as uow:
         case = uow.session.exec(select(Case).where(Case.case_number == number)).one()
-        assert (case.channel, case.category, case.caller_name, case.school) == (
-            "web_form", "Transportation", "Ann Lee", "Roosevelt High")
+        # address_string is the case's address (it was kept as the school, and so left in redacted exports).
+        assert (case.channel, case.category, case.caller_name, case.school, case.address) == (
+            "web_form", "Transportation", "Ann Lee", None, "Roosevelt High")
         assert uow.session.exec(select(func.count()).select_from(Case)).one() == 1
 
 
@@ -143,7 +147,7 @@ def test_a_refused_post_names_the_georeport_argument_sent(store: Store, staff: d
     assert said == {"description": [{"code": 400, "description": longer}],
                     "first_name": [{"code": 400, "description": "first_name and last_name: This is longer than 200 "
                                                                 "characters."}],
-                    "address_string": [{"code": 400, "description": "address_string: This is longer than 200 "
+                    "address_string": [{"code": 400, "description": "address_string is longer than 200 "
                                                                     "characters."}]}
     assert nul[0]["description"] == "description: This contains characters that cannot be stored."
     assert no_way[0]["description"] == "phone: Give a phone number or an email address."

@@ -211,7 +211,7 @@ def test_a_boxs_line_breaks_are_stored_as_newlines(store: Store, staff: dict[str
 
     with store.uow() as uow:
         key = add_web_key(uow, actor=staff["admin"], name="city311")
-    full = "\r\n".join(["x" * 39] * 100)  # 100 lines: 3999 characters typed, 4098 sent
+    full = "\r\n".join(["x" * 39] * (LIMITS["claim"] // 40))  # the limit less one typed, more than it sent
     with serving(store, tmp_path / "web") as served, served.client() as client:
         typed = request_number(submit(client, **{**ANN, "claim": "Line one.\r\nLine two.\rLine three.",
                                                  "evidence": "A note.\r\n"}))

@@ -20,6 +20,7 @@ from textual.worker import Worker, WorkerState
 
 from calldesk.rules.calendar import calendar_for
 from calldesk.rules.display import inert
+from calldesk.rules.open311 import location_words
 from calldesk.rules.profile import TIER_LABELS, role_label
 from calldesk.rules.shown import deadline_words
 from calldesk.screens.failures import as_refusal
@@ -207,9 +208,10 @@ class CaseScreen(FreshScreen[None]):
             f"{who}{due}"))
         self.form.fill(case_store.form_values(view))
         self.shown_values = self.form.values()
+        where = location_words(case.address, case.address_id, case.latitude, case.longitude, case.media_url)
         self.query_one("#case-status", Static).update(inert(
             f"Status: case {case.case_number} is {case.status}" + (f" ({case.close_reason})" if case.close_reason
-                                                                   else "")))
+                                                                   else "") + (f"\n{where}" if where else "")))
         follow = case.next_follow_up_by
         self.query_one(FollowUp).show_entries(view.follow_ups, "Next follow-up entry due "
                                               f"{deadline_words(follow, tz=tz, today=today)}."

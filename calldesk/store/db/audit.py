@@ -27,6 +27,7 @@ NARRATIVE = FINGERPRINTED
 # Personal data is audited by reference: the event says the field changed on this case (its case id), the value
 # stays in the record it belongs to, where erasure and retention can reach it.
 PERSONAL = frozenset({"caller_name", "caller_name_key", "caller_name_words", "phone", "phone_digits", "email", "name",
+                      "address", "address_id", "latitude", "longitude", "media_url",
                       "student_name", "student_ref", "birth_date", "recipient", "signed_by", "full_name"})
 PERSONAL_MARK = "(personal data: see the record)"
 _SPECIAL = PERSONAL | NARRATIVE

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD = "0023"  # the newest revision under migrations/versions
+HEAD = "0024"  # the newest revision under migrations/versions
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

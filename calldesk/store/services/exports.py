@@ -52,6 +52,7 @@ class CaseDetails:
             ids=[i for i in (c.case_number, *(s.student_ref for s in self.students)) if i],
             phones=[p for p in (c.phone,) if p],
             emails=[e for e in (c.email,) if e],
+            addresses=[a for a in (c.address,) if a],
             dates=[d for s in self.students if s.birth_date for d in _date_forms(s.birth_date)],
         )
 
@@ -197,7 +198,7 @@ def case_values(profile: Profile, details: CaseDetails, *, secret: str, redacted
     if not redacted:
         values.update({
             "caller_name": case.caller_name, "relationship": case.relationship,
-            "phone": case.phone or "", "email": case.email or "",
+            "phone": case.phone or "", "email": case.email or "", "address": case.address or "",
             "students": [{"name": s.name, "student_ref": s.student_ref or "",
                           "birth_date": s.birth_date.isoformat() if s.birth_date else ""} for s in details.students],
         })
@@ -209,7 +210,7 @@ EXPORT_FIELDS = ("pseudonym", "opened_at", "channel", "source", "call_type", "ca
                  "department", "tier", "status", "reportable", "routed_to", "description", "evidence",
                  "steps_taken", "action_taken", "resolution", "outcome", "respond_by", "resolve_by", "closed_on", "sla",
                  "escalation_level")
-PERSONAL_FIELDS = ("case_number", "caller_name", "relationship", "phone", "email", "students")
+PERSONAL_FIELDS = ("case_number", "caller_name", "relationship", "phone", "email", "address", "students")
 
 
 def open311(profile: Profile, values: dict[str, Any]) -> dict[str, Any]:

@@ -229,6 +229,7 @@ def caller_erase(uow: UnitOfWork, *, actor: Actor, profile: Profile, who: str) -
         case.caller_name, case.caller_name_key = ERASED, normalise_name(ERASED)
         case.caller_name_words = name_words(ERASED)
         case.phone = case.phone_digits = case.email = None
+        case.address = case.address_id = case.media_url = case.latitude = case.longitude = None
         for student in details.students:
             student.name, student.student_ref, student.birth_date = ERASED, None, None
             session.add(student)

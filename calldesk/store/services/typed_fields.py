@@ -14,6 +14,7 @@ from calldesk.rules.assignment import PLACE_FIELDS, as_known_place
 from calldesk.rules.consent import RELATIONSHIPS
 from calldesk.rules.contact import name_words, normalise_email, normalise_name, normalise_phone
 from calldesk.rules.free_text import CASE_NARRATIVE, too_long
+from calldesk.rules.open311 import location_problem
 from calldesk.rules.profile import CALL_TYPES, Profile
 from calldesk.rules.vocabulary import CHANNELS, CONTACT_METHODS, SOURCES
 from calldesk.store.db.uow import unstorable
@@ -41,6 +42,9 @@ def clean_fields(values: Mapping[str, Any], profile: Profile, *, abuse_marked: b
     for key, value in list(out.items()):
         if isinstance(value, str):
             out[key] = value.strip() if key not in CASE_NARRATIVE else value.rstrip()
+    located = location_problem(out)
+    if located is not None:
+        raise InvalidInput(located[1], field=located[0])
     refused = too_long("cases", out)  # here too, for an import's rows (inserted in bulk, never flushed one by one)
     if refused is not None:
         raise InvalidInput(refused[1], field=refused[0])
@@ -56,7 +60,7 @@ def clean_fields(values: Mapping[str, Any], profile: Profile, *, abuse_marked: b
     if "caller_name" in out:
         out["caller_name_key"] = normalise_name(out["caller_name"])
         out["caller_name_words"] = name_words(out["caller_name"])
-    for key in ("school", "department", "category", "subcategory"):
+    for key in ("school", "department", "category", "subcategory", "address", "address_id", "media_url"):
         if key in out and out[key] == "":
             out[key] = None
     if out.get("category"):
