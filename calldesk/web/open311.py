@@ -40,15 +40,13 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def _request_json(found: PublicStatus, agency: str) -> dict[str, Any]:
-    # GeoReport v2 service request, without the description (the caller's words); the location and media the
-    # client sent are given back to clients holding a key (an address is personal data: never on a public page).
+    # GeoReport v2 service request, without description, address, location or media: the caller's words and
+    # where they asked about (a home, a photo) are personal data, kept on the case and never given back.
     return {"service_request_id": found.case_number, "status": found.status,
             "status_notes": None, "service_name": found.category,
             "service_code": service_code(found.category) if found.category else None,
             "agency_responsible": agency, "requested_datetime": _iso(found.opened_at),
-            "updated_datetime": _iso(found.updated_at), "expected_datetime": _iso(found.resolve_by),
-            "address": found.address, "address_id": found.address_id, "lat": found.latitude,
-            "long": found.longitude, "media_url": found.media_url}
+            "updated_datetime": _iso(found.updated_at), "expected_datetime": _iso(found.resolve_by)}
 
 
 def _moment(text: str, name: str) -> datetime:

@@ -59,13 +59,11 @@ def test_services_and_requests(store: Store, staff: dict[str, Actor], tmp_path: 
     assert found["service_request_id"] == number and found["status"] == "open"
     assert found["service_name"] == "Transportation"
     assert set(found) == {"service_request_id", "status", "status_notes", "service_name", "service_code",
-                          "agency_responsible", "requested_datetime", "updated_datetime", "expected_datetime",
-                          "address", "address_id", "lat", "long", "media_url"}
+                          "agency_responsible", "requested_datetime", "updated_datetime", "expected_datetime"}
     assert [r["service_request_id"] for r in many.json()] == [number]
     assert before.json() == [] and closed.json() == [] and bad_date.status_code == 400
-    # The caller's name, contact and words stay private; the location the client sent is given back to keyed
-    # clients (tests/web/test_open311_location.py).
-    for private in ("Ann", "Lee", "213", "ann@example.org", "bus did not come"):
+    # The caller's name, contact, words and where they asked about stay private (tests/web/test_open311_location.py).
+    for private in ("Ann", "Lee", "213", "ann@example.org", "bus did not come", "Roosevelt"):
         assert private not in many.text and private not in read.text
     with store.uow(readonly=True) as uow:
         case = uow.session.exec(select(Case).where(Case.case_number == number)).one()

@@ -42,12 +42,6 @@ class PublicStatus:
     resolve_by: datetime | None
     closed_at: datetime | None
     updates: list[tuple[str, datetime]] = field(default_factory=list)
-    # Where, as the Open311 client sent it: for clients holding a key only (personal data, never on a public page).
-    address: str | None = None
-    address_id: str | None = None
-    latitude: float | None = None
-    longitude: float | None = None
-    media_url: str | None = None
 
 
 def submit_request(uow: UnitOfWork, *, actor: Actor, profile: Profile, request: WebRequest,
@@ -69,8 +63,7 @@ def _public(case: Case, events: list[tuple[str, datetime]]) -> PublicStatus:
     if case.status == "closed" and case.closed_at is not None:
         updates.append(("closed_on", case.closed_at))
     return PublicStatus(case.case_number, case.category, case.status, case.opened_at, case.updated_at,
-                        case.resolve_by, case.closed_at, updates, address=case.address, address_id=case.address_id,
-                        latitude=case.latitude, longitude=case.longitude, media_url=case.media_url)
+                        case.resolve_by, case.closed_at, updates)
 
 
 def public_status(session: Session, *, viewer: Actor, case_number: str) -> PublicStatus:
