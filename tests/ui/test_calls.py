@@ -218,6 +218,27 @@ async def test_a_refusal_is_shown_by_its_field_and_nothing_typed_is_lost(make_ap
     assert [c.phone for c in cases(desk_store)] == ["+12135550142"]
 
 
+async def test_a_claim_over_its_limit_is_refused_under_its_box_and_kept_whole(make_app, desk_store: Store) -> None:  # type: ignore[no-untyped-def]
+    from calldesk.rules.free_text import narrative_limit
+
+    limit = narrative_limit("cases", "claim")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await new_call(pilot)
+        await type_into(pilot, "caller_name", "Maria Gomez")
+        await type_into(pilot, "phone", "(213) 555-0142")
+        await pilot.press("alt+2")
+        await choose(pilot, "category", "Transportation")
+        pasted = "The bus never came. " * (limit // 20) + "x"  # one character over, as a long paste would be
+        screen.query_one("#claim", TextArea).text = pasted
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert screen.query_one("#field-claim", FormField).has_class("-error")
+        assert f"{limit:,} characters" in text_of(screen, "#field-claim .field-error")
+        assert screen.query_one("#claim", TextArea).text == pasted  # nothing lost
+    assert cases(desk_store) == []
+
+
 async def test_triage_is_live_as_the_type_changes(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
