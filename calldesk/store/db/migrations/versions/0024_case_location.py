@@ -16,15 +16,14 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('cases', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('address', sa.String(length=200), nullable=True))
-        batch_op.add_column(sa.Column('address_id', sa.String(length=100), nullable=True))
-        batch_op.add_column(sa.Column('latitude', sa.Float(), nullable=True))
-        batch_op.add_column(sa.Column('longitude', sa.Float(), nullable=True))
-        batch_op.add_column(sa.Column('media_url', sa.String(length=500), nullable=True))
+    # Plain ALTER TABLE on both backends (as 0014, 0016): a batch copy of `cases` would break the staff_load view.
+    op.add_column('cases', sa.Column('address', sa.String(length=200), nullable=True))
+    op.add_column('cases', sa.Column('address_id', sa.String(length=100), nullable=True))
+    op.add_column('cases', sa.Column('latitude', sa.Float(), nullable=True))
+    op.add_column('cases', sa.Column('longitude', sa.Float(), nullable=True))
+    op.add_column('cases', sa.Column('media_url', sa.String(length=500), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('cases', schema=None) as batch_op:
-        for name in ('media_url', 'longitude', 'latitude', 'address_id', 'address'):
-            batch_op.drop_column(name)
+    for name in ('media_url', 'longitude', 'latitude', 'address_id', 'address'):
+        op.drop_column('cases', name)
