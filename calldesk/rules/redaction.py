@@ -15,6 +15,7 @@ import hmac
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from calldesk.rules.contact import phone_digits
 from calldesk.rules.names import NAME, redact_names
@@ -164,6 +165,12 @@ class Redactor:
         for compiled, token in _PATTERNS:
             text = compiled.sub(token, text)
         return redact_names(redact_identifiers(text))
+
+
+def date_forms(day: date) -> list[str]:
+    """The ways a stored date (a birth date) is written, each removed by exact match: 2012-03-14, 03/14/2012,
+    3/14/2012."""
+    return [day.isoformat(), day.strftime("%m/%d/%Y"), f"{day.month}/{day.day}/{day.year}"]
 
 
 def redact(text: str, known: KnownPII | None = None) -> str:
