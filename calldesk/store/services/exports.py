@@ -151,6 +151,9 @@ def case_values(profile: Profile, details: CaseDetails, *, secret: str, redacted
     def text(value: str | None) -> str:
         return redactor(value or "") if redacted else (value or "")
 
+    def place(value: str | None) -> str:
+        return redactor.place(value or "") if redacted else (value or "")
+
     values: dict[str, Any] = {
         "pseudonym": pseudonym(case.case_number, secret),
         "opened_on": local_day(profile, case.opened_at),
@@ -162,9 +165,10 @@ def case_values(profile: Profile, details: CaseDetails, *, secret: str, redacted
         "call_type": CALL_TYPE_LABELS.get(case.call_type, case.call_type),
         "category": case.category or "",
         "subcategory": case.subcategory or "",
-        "school": case.school or "",
-        "department": case.department or "",
-        "place": case.school or case.department or "",
+        # A place is typed too: a caller's name or number typed into it is taken out (calldesk.rules.redaction).
+        "school": place(case.school),
+        "department": place(case.department),
+        "place": place(case.school or case.department),
         "language": case.language,
         "tier": TIER_LABELS.get(case.tier or "", case.tier or ""),
         "level": log_level(case.call_type),
