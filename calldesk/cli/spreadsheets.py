@@ -54,6 +54,12 @@ def _cell(value: Any) -> str:
     return neutralise(value)
 
 
+def _sheet_cell(value: Any) -> str:
+    # A worksheet is XML, which cannot hold most control characters (openpyxl refuses the whole file): they are
+    # written as visible escapes, as on a terminal.
+    return _cell(inert(value) if isinstance(value, str) else value)
+
+
 def write_csv(handle: Writer, headers: Sequence[str], rows: Iterable[dict[str, Any]],
               step: Callable[[], None] | None = None) -> int:
     """Rows as CSV under `headers`; returns how many were written."""
@@ -97,15 +103,15 @@ def write_json_array(handle: Writer, rows: Iterable[dict[str, Any]], step: Calla
 def write_xlsx(partial: Path, title: str, headers: Sequence[str], rows: Iterable[dict[str, Any]],
                step: Callable[[], None] | None = None) -> int:
     """Rows as one XLSX sheet (write-only mode, so memory stays flat) into the temporary file `replacing` made;
-    every cell is plain text."""
+    every cell is plain text, its control characters as visible escapes (calldesk.rules.display.inert)."""
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=title[:31])
-    sheet.append([neutralise(h) for h in headers])
+    sheet.append([_sheet_cell(h) for h in headers])
     count = 0
     for row in rows:
-        sheet.append([_cell(row.get(h)) for h in headers])
+        sheet.append([_sheet_cell(row.get(h)) for h in headers])
         count += 1
         if step:
             step()

@@ -15,6 +15,7 @@ import hmac
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from calldesk.rules.contact import phone_digits
 from calldesk.rules.names import NAME, redact_names
@@ -148,10 +149,7 @@ class Redactor:
         self._known = _known_patterns(known or KnownPII())
         self._compiled: dict[str, re.Pattern[str]] = {}
 
-    def __call__(self, text: str) -> str:
-        """`text` with every known item and every PII-shaped string replaced by a token like "[PHONE]"."""
-        if not text:
-            return text
+    def _known_removed(self, text: str) -> str:
         folded, digits = text.casefold(), re.sub(r"\D", "", text)
         for pattern, token, probe in self._known:
             # A phone matches only where its digits stand together once the punctuation is gone.
@@ -161,9 +159,36 @@ class Redactor:
             if compiled is None:
                 compiled = self._compiled[pattern] = re.compile(pattern, re.IGNORECASE)
             text = compiled.sub(token, text)
+        return text
+
+    def __call__(self, text: str) -> str:
+        """`text` with every known item and every PII-shaped string replaced by a token like "[PHONE]"."""
+        if not text:
+            return text
+        text = self._known_removed(text)
         for compiled, token in _PATTERNS:
             text = compiled.sub(token, text)
         return redact_names(redact_identifiers(text))
+
+    def place(self, text: str) -> str:
+        """A school's or department's name as it may leave: every known item and anything shaped like an email,
+        SSN, phone or street address replaced, but not the name heuristic's or the identifier shapes' finds (a
+        school is often named for a person, or numbered: "Roosevelt High", "PS 104")."""
+        if not text:
+            return text
+        text = self._known_removed(text)
+        for compiled, token in _PLACE_SHAPES:
+            text = compiled.sub(token, text)
+        return text
+
+
+_PLACE_SHAPES = tuple((compiled, token) for compiled, token in _PATTERNS if token in (EMAIL, SSN, PHONE, ADDRESS))
+
+
+def date_forms(day: date) -> list[str]:
+    """The ways a stored date (a birth date) is written, each removed by exact match: 2012-03-14, 03/14/2012,
+    3/14/2012."""
+    return [day.isoformat(), day.strftime("%m/%d/%Y"), f"{day.month}/{day.day}/{day.year}"]
 
 
 def redact(text: str, known: KnownPII | None = None) -> str:

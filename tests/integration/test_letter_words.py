@@ -35,11 +35,11 @@ VIOLATION = "IDEA 300.101 (transportation as a related service)"
 NOTE = "Say when the route was restored"
 
 
-def _complaint(store: Store, staff: dict[str, Actor]) -> str:
+def _complaint(store: Store, staff: dict[str, Actor], **fields: object) -> str:
     """A complaint opened Mon 23 Nov 2026 10:00 in Los Angeles, resolved by sam with an alleged violation."""
     sam = staff["specialist"]
     number = call(store, sam, call_type="complaint", category="Transportation", caller_name=CALLER,
-                  school="Roosevelt High", opened_at=datetime(2026, 11, 23, 10, tzinfo=LA)).case.case_number
+                  school="Roosevelt High", opened_at=datetime(2026, 11, 23, 10, tzinfo=LA), **fields).case.case_number
     with store.uow() as uow:
         casework.set_resolution(uow, actor=sam, case_number=number, data=ResolutionUpdate(
             response=RESPONSE, outcome="Resolved", alleged_violation=VIOLATION))
@@ -250,3 +250,37 @@ def test_a_submitted_letter_is_taken_back_only_on_purpose_and_the_trail_says_so(
             select(AuditEvent).where(AuditEvent.action.in_(("letter.submit", "letter.withdraw")))  # type: ignore[attr-defined]
             .order_by(AuditEvent.id))]  # type: ignore[arg-type]
     assert steps == [("letter.submit", "draft", "submitted"), ("letter.withdraw", "submitted", "draft")]
+
+
+def test_the_pdf_takes_out_what_the_case_stores_about_a_third_party_as_the_email_does(
+        store: Store, staff: dict[str, Actor], tmp_path: Path) -> None:
+    """The letter's PDF (what is signed, attached to the emailed letter and posted) printed the approved words as
+    typed, the case's student's name, id and birth date included, where the email carrying it took them out. Both
+    now go to the constituent with the same words: the student's details out, the caller's own kept."""
+    from calldesk.models import MailMessage, StudentCreate
+    from calldesk.store.services.confidentiality import add_student
+    from calldesk.store.services.mail_out import queue_message
+
+    sam, sue = staff["specialist"], staff["supervisor"]
+    number = _complaint(store, staff, email="maria@example.org")
+    with store.uow() as uow:
+        add_student(uow, actor=sam, case_number=number, data=StudentCreate(
+            name="Bartholomew Zinkovic", student_ref="SID778812", birth_date=datetime(2012, 3, 14).date()))
+    words = (f"Dear {CALLER},\nBartholomew Zinkovic (SID778812, born 03/14/2012) rides the bus again; "
+             "call us at 213-555-0100.")
+    with store.uow() as uow:
+        draft_letter(uow, actor=sam, profile=lausd(), case_number=number, text=words, submit=True)
+    with store.uow() as uow:
+        casework.advance_letter(uow, actor=sue, case_number=number, step="approve")
+    with store.uow(readonly=True) as uow:
+        text = approved_text(uow.session, number, viewer=sam)
+    drawn = _pdf_text(letter_pdf(text, title=f"Response letter, case {number}"))
+    assert f"Dear {CALLER}," in drawn and "rides the bus again" in drawn
+    for detail in ("Bartholomew", "Zinkovic", "SID778812", "03/14/2012"):
+        assert detail not in drawn, drawn
+    assert "[NAME] \\([ID], born [DATE]\\) rides" in drawn, drawn
+    with store.uow() as uow:
+        queue_message(uow, actor=sam, profile=lausd(), case_number=number, kind="letter")
+    with store.uow(readonly=True) as uow:
+        body = uow.session.exec(select(MailMessage.body)).one()
+    assert text in body  # the email's letter is the PDF's

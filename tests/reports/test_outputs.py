@@ -192,3 +192,54 @@ def test_json_without_out_prints_the_rows_as_one_json_document(store: Store, sta
     code, out, err = _oc(db_url, "export", "cases", *month, "--format", "open311", "--json")
     assert code == 0 and len(json.loads(out)) == 2, err
     _no_markers(out, "open311 --json")
+
+
+def test_a_control_character_in_the_text_is_an_escape_in_the_xlsx_log(store: Store, staff: dict[str, Actor],
+                                                                       db_url: str, tmp_path: Path) -> None:
+    """A worksheet cannot hold ESC, BEL or most other control characters: the log was refused with a traceback
+    that printed the cell's text, escapes and all, to the terminal. Now they are visible escapes in the cell."""
+    with store.uow() as uow:
+        open_case(uow, actor=staff["agent"], profile=oc(), data=CaseCreate(
+            caller_name="Escape Tester", phone="(714) 555-0111", call_type="complaint", category="Poor service",
+            department="CalWORKs", claim="\x1b]0;owned\x07The wait was \x1b[2Jlong\x0b\x9b31m", opened_at=la(10, 22)))
+    written = r"\x1b]0;owned\x07The wait was \x1b[2Jlong\x0b\x9b31m"
+    for log in ("ccts", "ope_matrix", "area_request_log"):
+        target = tmp_path / f"{log}.xlsx"
+        code, out, err = _oc(db_url, "export", "log", "--month", "2026-10", "--log", log, "--format", "xlsx",
+                             "--out", str(target))
+        assert code == 0 and "\x1b" not in out + err, err
+        sheet = load_workbook(target).active
+        assert sheet is not None
+        cells = [str(c.value or "") for row in sheet.iter_rows() for c in row]
+        claims = [c for c in cells if "wait" in c]
+        # (The area request log has no column for the caller's words.)
+        assert claims == ([] if log == "area_request_log" else [written]), (log, claims)
+
+
+def test_a_callers_details_typed_into_the_school_or_department_leave_in_no_report_or_export(
+        store: Store, staff: dict[str, Actor], db_url: str) -> None:
+    """The school or department is typed like the claim is: a caller's name and number typed into it went out as
+    typed, as a key of the monthly report's counts and trends, in the redacted exports' school, department and
+    place columns, and as an Open311 request's address_id. Now they are taken out as from the claim, and the
+    places that are only names of places stay whole."""
+    with store.uow() as uow:
+        open_case(uow, actor=staff["agent"], profile=oc(), data=CaseCreate(
+            caller_name=NAME, phone="(714) 555-0187", call_type="complaint", category="Poor service",
+            department="Home of Quintessa Marblewright, 714-555-0187 (qmarble@example.org)",
+            claim="Nobody called back.", opened_at=la(10, 22)))
+    _formula_case(store, staff)  # a place that is a place's name: kept (CalWORKs)
+    outputs: dict[str, str] = {}
+    for form in ("csv", "json"):
+        outputs[f"report {form}"] = _oc(db_url, "report", "monthly", "--month", "2026-10", "--format", form)[1]
+    for form in ("jsonl", "csv", "open311"):
+        outputs[f"export {form}"] = _oc(db_url, "export", "cases", "--since", "2026-10-01", "--until", "2026-10-31",
+                                        "--format", form)[1]
+    for log in ("ccts", "ope_matrix", "area_request_log"):
+        outputs[f"log {log}"] = _oc(db_url, "export", "log", "--month", "2026-10", "--log", log)[1]
+    for where, text in outputs.items():
+        _no_markers(text, where)
+        # (Rochester's matrix has a School column only.)
+        assert ("Home of [NAME], [PHONE] ([EMAIL])" in text) == (where != "log ope_matrix"), (where, text)
+    report = json.loads(outputs["report json"])["numbers"]
+    assert report["counts"]["place"] == {"-2+3": 1, "Home of [NAME], [PHONE] ([EMAIL])": 1}
+    assert list(report["trends"]["places"]) == ["-2+3", "Home of [NAME], [PHONE] ([EMAIL])"]

@@ -14,11 +14,13 @@ import pytest
 from openpyxl import load_workbook
 
 from calldesk.models import CaseCreate, ResolutionUpdate
+from calldesk.rules.reporting import month_period
 from calldesk.store.db.store import Store
 from calldesk.store.db.users import Actor
 from calldesk.store.services.cases import close_case, open_case
 from calldesk.store.services.exports import export_cases, export_log
 from calldesk.store.services.follow_ups_resolution import set_resolution
+from calldesk.store.services.reports import run_report
 from tests.cli.test_cli import run
 from tests.conftest import Team
 from tests.reports.seed import la, oc
@@ -105,7 +107,7 @@ def test_a_supervisors_own_login_exports_no_third_party(team: Team) -> None:
     with acting(team, "ana") as (uow, agent):
         number = open_case(uow, actor=agent, profile=profile, data=CaseCreate(
             caller_name=CALLER, phone="(714) 555-0111", call_type="complaint", category="Poor service",
-            department="CalWORKs", claim=CLAIM, steps_taken=STEPS, evidence=EVIDENCE,
+            department="CalWORKs for Quinn Caller", claim=CLAIM, steps_taken=STEPS, evidence=EVIDENCE,
             opened_at=la(10, 20))).case.case_number
     with acting(team, "sue") as (uow, supervisor):
         set_resolution(uow, actor=supervisor, case_number=number, data=ResolutionUpdate(response=RESPONSE))
@@ -120,5 +122,9 @@ def test_a_supervisors_own_login_exports_no_third_party(team: Team) -> None:
             rows = list(export.rows(reader.session))
             assert len(rows) == 1
             texts.append(json.dumps(rows))
+    with acting(team, "sue") as (uow, supervisor):  # the report names the place as the log does
+        report = run_report(uow, actor=supervisor, profile=profile, period=month_period("2026-10"))
+    texts.append(json.dumps(report.numbers))
+    assert report.numbers["counts"]["place"] == {"CalWORKs for [NAME]": 1}
     assert "Action Taken" in headers and all(_leaks(text) == [] for text in texts), texts
     assert "waited 4 hours" in texts[0] and "CIN [ID]" in texts[0]

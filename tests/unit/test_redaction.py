@@ -152,3 +152,13 @@ def test_redaction_time_grows_with_the_text_not_its_square(text: str) -> None:
     began = time.perf_counter()
     redact(text)
     assert time.perf_counter() - began < 3
+
+
+def test_a_place_loses_the_callers_details_and_contact_shapes_but_keeps_its_name() -> None:
+    redactor = Redactor(KnownPII(names=["Odalys Prendergast"], phones=["(213) 555-0177"]))
+    assert redactor.place("Home of Odalys Prendergast, 213-555-0177") == "Home of [NAME], [PHONE]"
+    assert redactor.place("ask for prendergast at 4821 Elmwood Avenue") == "ask for [NAME] at [ADDRESS]"
+    assert redactor.place("Mr. Q (310) 555-2000, q@example.org") == "Mr. Q [PHONE], [EMAIL]"
+    # Schools are named for people and numbered: the name heuristic and the id shapes leave them alone.
+    for school in ("Roosevelt High", "PS 104", "Garfield Elementary School #4021", "Transportation Branch", ""):
+        assert redactor.place(school) == school

@@ -18,7 +18,7 @@ from sqlmodel import Session, col
 from calldesk.models import Case, ClockEvent, Consent, Escalation, FollowUp, Meeting, Referral, Resolution, Student
 from calldesk.rules.clocks import ClockRecord, clock_log_values
 from calldesk.rules.profile import TIER_LABELS, Profile
-from calldesk.rules.redaction import KnownPII, Redactor, pseudonym
+from calldesk.rules.redaction import KnownPII, Redactor, date_forms, pseudonym
 from calldesk.rules.reporting import CALL_TYPE_LABELS, SOURCE_LABELS
 from calldesk.rules.tracking_logs import LOG_COLUMNS, StaffAction, actions_taken, log_level
 from calldesk.store.db import audit
@@ -53,12 +53,8 @@ class CaseDetails:
             phones=[p for p in (c.phone,) if p],
             emails=[e for e in (c.email,) if e],
             addresses=[a for a in (c.address,) if a],
-            dates=[d for s in self.students if s.birth_date for d in _date_forms(s.birth_date)],
+            dates=[d for s in self.students if s.birth_date for d in date_forms(s.birth_date)],
         )
-
-
-def _date_forms(day: Any) -> list[str]:
-    return [day.isoformat(), day.strftime("%m/%d/%Y"), f"{day.month}/{day.day}/{day.year}"]
 
 
 def _in_range(profile: Profile, since: datetime | None, until: datetime | None, *, once: bool = False) -> Any:
@@ -155,6 +151,9 @@ def case_values(profile: Profile, details: CaseDetails, *, secret: str, redacted
     def text(value: str | None) -> str:
         return redactor(value or "") if redacted else (value or "")
 
+    def place(value: str | None) -> str:
+        return redactor.place(value or "") if redacted else (value or "")
+
     values: dict[str, Any] = {
         "pseudonym": pseudonym(case.case_number, secret),
         "opened_on": local_day(profile, case.opened_at),
@@ -166,9 +165,10 @@ def case_values(profile: Profile, details: CaseDetails, *, secret: str, redacted
         "call_type": CALL_TYPE_LABELS.get(case.call_type, case.call_type),
         "category": case.category or "",
         "subcategory": case.subcategory or "",
-        "school": case.school or "",
-        "department": case.department or "",
-        "place": case.school or case.department or "",
+        # A place is typed too: a caller's name or number typed into it is taken out (calldesk.rules.redaction).
+        "school": place(case.school),
+        "department": place(case.department),
+        "place": place(case.school or case.department),
         "language": case.language,
         "tier": TIER_LABELS.get(case.tier or "", case.tier or ""),
         "level": log_level(case.call_type),

@@ -1,7 +1,8 @@
 """The response letter's words (LAUSD step 5): the specialist drafts it from the profile's template filled from the
 case and edits it, submits it; a supervisor reads it and approves it
 (calldesk.store.services.follow_ups_resolution.advance_letter) or
-returns it with a note; the approved text is read for its PDF (calldesk.letter_pdf).
+returns it with a note; the approved text is read for its PDF (calldesk.letter_pdf), with what the case
+stores about third parties taken out, as in the email that carries it.
 
 The text is narrative about the caller (calldesk.rules.free_text): an abuse mark empties it, the audit trail keeps
 only its fingerprint, and no export carries it.
@@ -28,6 +29,7 @@ from calldesk.rules.profile import Profile
 from calldesk.store.db import audit
 from calldesk.store.db.uow import UnitOfWork
 from calldesk.store.db.users import Actor, authorise
+from calldesk.store.read.constituent_text import for_constituent
 from calldesk.store.read.one_case import get_case
 from calldesk.store.services.cases import load_for_change
 
@@ -131,13 +133,15 @@ def letter_words(session: Session, case_number: str, *, viewer: Actor | None) ->
 
 
 def approved_text(session: Session, case_number: str, *, viewer: Actor | None) -> str:
-    """The approved letter's text, for its PDF: refused before approval (what is signed is what was approved)."""
+    """The approved letter's text as it goes to the constituent, for its PDF: every detail the case stores about
+    anyone else taken out, as in the email that carries it (calldesk.store.read.constituent_text); refused before
+    approval (what is signed is what was approved)."""
     words = letter_words(session, case_number, viewer=viewer)
     if words.status == "draft":
         raise RuleRefused(f"The letter on case {case_number} is not approved yet: only the approved text is signed.")
     if not words.text.strip():
         raise RuleRefused(f"The letter on case {case_number} has no text to print.")
-    return words.text
+    return for_constituent(session, get_case(session, case_number, viewer=viewer), words.text)[0]
 
 
 def draft_start(session: Session, case_number: str, *, viewer: Actor | None, profile: Profile) -> str:

@@ -4,7 +4,7 @@ signed PDF), queued by one service call each and sent by `send_queued`; a send m
 queued (failed) and is tried again; `outbox` lists it.
 
 What goes out is the profile's template in the caller's language when it has one (rules.mail.mail_words), every
-detail of a third party taken out (rules.redaction.redact_third_parties); what is kept is what was sent.
+detail of a third party taken out (calldesk.store.read.constituent_text); what is kept is what was sent.
 """
 
 from __future__ import annotations
@@ -22,37 +22,24 @@ from calldesk.models import (
     Attachment,
     Case,
     ClockEvent,
-    Consent,
     MailMessage,
     MailMessagePublic,
     Resolution,
-    Student,
     utcnow,
 )
 from calldesk.profiles import load_profile
 from calldesk.rules.clocks import CLOCK_WORDS, lateness_note, met_late
 from calldesk.rules.mail import MAIL_KIND_WORDS, MAIL_KINDS, check_sendable, clock_met_by, mail_words
 from calldesk.rules.profile import Profile
-from calldesk.rules.redaction import KnownPII, redact_third_parties
 from calldesk.store.db import audit
 from calldesk.store.db.uow import UnitOfWork
 from calldesk.store.db.users import Actor, authorise, check
+from calldesk.store.read.constituent_text import for_constituent
 from calldesk.store.read.one_case import get_case
 from calldesk.store.services.attachments import content_of
 from calldesk.store.services.cases import refresh_next_deadline
 
 SENT_LETTER_STATES = ("approved", "signed", "coordinator_informed")
-
-
-def _third_parties(session: Session, case: Case) -> KnownPII:
-    """What the case stores about anyone but the constituent: its students and their consents' signers."""
-    students = list(session.exec(select(Student).where(Student.case_id == case.id)))
-    signers = [s for s in session.exec(select(Consent.signed_by).join(Student, col(Consent.student_id) == col(
-        Student.id)).where(Student.case_id == case.id)) if s]
-    dates = [d for s in students if s.birth_date for d in (s.birth_date.isoformat(), s.birth_date.strftime(
-        "%m/%d/%Y"), f"{s.birth_date.month}/{s.birth_date.day}/{s.birth_date.year}")]
-    return KnownPII(names=[s.name for s in students if s.name] + signers,
-                    ids=[s.student_ref for s in students if s.student_ref], dates=dates)
 
 
 def queue_message(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_number: str, kind: str,
@@ -78,13 +65,10 @@ def queue_message(uow: UnitOfWork, *, actor: Actor, profile: Profile, case_numbe
                                "agency": profile.title, "school": case.school or case.department or "",
                                "response": res.response if res else ""})
     text = words.text + ("\n" + res.letter_text.strip() + "\n" if kind == "letter" and res else "")
-    own = KnownPII(names=[case.caller_name] if case.caller_name else [], phones=[case.phone] if case.phone else [],
-                   emails=[case.email] if case.email else [])
-    third = _third_parties(session, case)
+    subject, body = for_constituent(session, case, words.subject, text)
     row = MailMessage(message_id=make_msgid(domain=domain), direction="out", status="queued", case_id=case.id,
                       kind=kind, language=words.language, recipient=case.email or "",
-                      subject=redact_third_parties(words.subject, third, own=own)[:300],
-                      body=redact_third_parties(text, third, own=own), by_user=actor.username)
+                      subject=subject[:300], body=body, by_user=actor.username)
     session.add(row)
     case.updated_at = utcnow()
     uow.flush()

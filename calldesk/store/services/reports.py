@@ -1,13 +1,15 @@
 """Monthly and quarterly reports: counted by SQL GROUP BY in the store, frozen when approved.
 
 No case is loaded into Python: every count is one aggregate row; non-reportable matters are listed by
-pseudonym only, so nothing personal reaches a report.
+pseudonym only, and a school or department is named as the exports name it (a caller's name or number typed into
+it taken out: calldesk.rules.redaction), so nothing personal reaches a report.
 """
 
 from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -19,7 +21,7 @@ from calldesk.errors import NotFound, RuleRefused
 from calldesk.models import Case, Report, StoreSecret, utcnow
 from calldesk.rules.own_settings import own_settings_note
 from calldesk.rules.profile import Profile
-from calldesk.rules.redaction import pseudonym
+from calldesk.rules.redaction import KnownPII, Redactor, pseudonym
 from calldesk.rules.reporting import Difference, Period, StepStatus, differences, months_ending, period_from_label
 from calldesk.rules.shown import moment_words
 from calldesk.store.db import audit
@@ -63,12 +65,15 @@ def sla_outcome() -> Any:
     )
 
 
+_PLACE = func.coalesce(col(Case.school), col(Case.department), NONE)
+
+
 def _dimensions() -> dict[str, Any]:
     return {
         "call_type": col(Case.call_type),
         "category": func.coalesce(col(Case.category), NONE),
         "channel": col(Case.channel),
-        "place": func.coalesce(col(Case.school), col(Case.department), NONE),
+        "place": _PLACE,
         "tier": func.coalesce(col(Case.tier), NONE),
         "source": col(Case.source),
         "sla": sla_outcome(),
@@ -88,6 +93,27 @@ def counts_query(profile: Profile, start: datetime, end: datetime) -> Select[Any
     return union_all(*parts)  # type: ignore[return-value]
 
 
+def _place_names(session: Session, where: Any) -> Callable[[str], str]:
+    """Each place of the cases matching `where` as a report may name it: what its own cases' callers are (names,
+    phones, emails, addresses) and anything shaped like a phone, email or address taken out."""
+    known: dict[str, list[tuple[str | None, ...]]] = {}
+    for place, *details in session.execute(
+            select(_PLACE, col(Case.caller_name), col(Case.phone), col(Case.email), col(Case.address))
+            .where(where).distinct()):
+        known.setdefault(str(place), []).append(tuple(details))
+    shown: dict[str, str] = {}
+
+    def name(place: str) -> str:
+        if place not in shown:
+            rows = known.get(place, [])
+            shown[place] = place if place == NONE else Redactor(KnownPII(
+                names=[r[0] for r in rows if r[0]], phones=[r[1] for r in rows if r[1]],
+                emails=[r[2] for r in rows if r[2]], addresses=[r[3] for r in rows if r[3]])).place(place)
+        return shown[place]
+
+    return name
+
+
 def _trend_months(period: Period) -> list[Period]:
     return period.months() if period.kind == "quarterly" else months_ending(period.first, 3)
 
@@ -97,14 +123,12 @@ def _trends(session: Session, profile: Profile, period: Period) -> dict[str, Any
     bounds = [month.bounds(profile) for month in months]
     bucket = case(*[(and_(col(Case.opened_at) >= s, col(Case.opened_at) < e), literal_column(str(i)))
                     for i, (s, e) in enumerate(bounds)], else_=literal_column("-1"))
-    place = func.coalesce(col(Case.school), col(Case.department), NONE)
-    query = (select(place, bucket, func.count())
-             .where(_in_period(profile, bounds[0][0], bounds[-1][1]), col(Case.reportable).is_(True))
-             .group_by(place, bucket))
+    where = and_(_in_period(profile, bounds[0][0], bounds[-1][1]), col(Case.reportable).is_(True))
+    named = _place_names(session, where)
     places: dict[str, list[int]] = {}
-    for name, index, n in session.execute(query):
+    for name, index, n in session.execute(select(_PLACE, bucket, func.count()).where(where).group_by(_PLACE, bucket)):
         if index >= 0:
-            places.setdefault(str(name), [0] * len(months))[int(index)] += int(n)
+            places.setdefault(named(str(name)), [0] * len(months))[int(index)] += int(n)
     return {"months": [m.label for m in months], "places": dict(sorted(places.items()))}
 
 
@@ -133,8 +157,11 @@ def report_numbers(session: Session, profile: Profile, period: Period, *, secret
     """The report's numbers as plain JSON-ready data (counts only, cases named by pseudonym)."""
     start, end = period.bounds(profile)
     counts: dict[str, dict[str, int]] = {}
+    named = _place_names(session, and_(_in_period(profile, start, end), col(Case.reportable).is_(True)))
     for dimension, key, n in session.execute(counts_query(profile, start, end)):
-        counts.setdefault(str(dimension), {})[str(key)] = int(n)
+        shown = named(str(key)) if dimension == "place" else str(key)
+        by_key = counts.setdefault(str(dimension), {})
+        by_key[shown] = by_key.get(shown, 0) + int(n)  # (two places may be named alike once redacted)
     return {
         "protocol": profile.name,
         "kind": period.kind,
