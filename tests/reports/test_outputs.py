@@ -228,6 +228,11 @@ def test_a_callers_details_typed_into_the_school_or_department_leave_in_no_repor
             department="Home of Quintessa Marblewright, 714-555-0187 (qmarble@example.org)",
             claim="Nobody called back.", opened_at=la(10, 22)))
     _formula_case(store, staff)  # a place that is a place's name: kept (CalWORKs)
+    with store.uow() as uow:  # September's: in October's report only as a place of the trend's earlier months
+        open_case(uow, actor=staff["agent"], profile=oc(), data=CaseCreate(
+            caller_name="Ottoline Brackenbury", phone="(714) 555-0142", call_type="complaint",
+            category="Poor service", department="Ottoline Brackenbury's neighbour", claim="Nobody came.",
+            opened_at=la(9, 15)))
     outputs: dict[str, str] = {}
     for form in ("csv", "json"):
         outputs[f"report {form}"] = _oc(db_url, "report", "monthly", "--month", "2026-10", "--format", form)[1]
@@ -242,4 +247,5 @@ def test_a_callers_details_typed_into_the_school_or_department_leave_in_no_repor
         assert ("Home of [NAME], [PHONE] ([EMAIL])" in text) == (where != "log ope_matrix"), (where, text)
     report = json.loads(outputs["report json"])["numbers"]
     assert report["counts"]["place"] == {"-2+3": 1, "Home of [NAME], [PHONE] ([EMAIL])": 1}
-    assert list(report["trends"]["places"]) == ["-2+3", "Home of [NAME], [PHONE] ([EMAIL])"]
+    assert list(report["trends"]["places"]) == ["-2+3", "Home of [NAME], [PHONE] ([EMAIL])", "[NAME]'s neighbour"]
+    assert "Brackenbury" not in outputs["report json"] and "Brackenbury" not in outputs["report csv"]

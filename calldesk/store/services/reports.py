@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -93,42 +93,60 @@ def counts_query(profile: Profile, start: datetime, end: datetime) -> Select[Any
     return union_all(*parts)  # type: ignore[return-value]
 
 
-def _place_names(session: Session, where: Any) -> Callable[[str], str]:
-    """Each place of the cases matching `where` as a report may name it: what its own cases' callers are (names,
-    phones, emails, addresses) and anything shaped like a phone, email or address taken out."""
-    known: dict[str, list[tuple[str | None, ...]]] = {}
-    for place, *details in session.execute(
-            select(_PLACE, col(Case.caller_name), col(Case.phone), col(Case.email), col(Case.address))
-            .where(where).distinct()):
-        known.setdefault(str(place), []).append(tuple(details))
-    shown: dict[str, str] = {}
+class PlaceNames:
+    """Each place (a school or department) as a report may name it: anything shaped like a phone, email, SSN or
+    street address taken out, and where a case's caller's name is typed into its place, that caller's details
+    too (names, phones, emails, addresses). The database finds those cases (`check`): the report's own cases,
+    then in the trend's earlier months only the places the report's own cases do not hold, so nothing is read
+    twice and no case is loaded but those."""
 
-    def name(place: str) -> str:
-        if place not in shown:
-            rows = known.get(place, [])
-            shown[place] = place if place == NONE else Redactor(KnownPII(
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.checked: set[str] = set()
+        self.known: dict[str, list[tuple[str | None, ...]]] = {}
+        self.shapes = Redactor()
+        self.shown: dict[str, str] = {}
+
+    def check(self, where: Any, places: Iterable[str] | None = None) -> None:
+        """Read the callers typed into the places of the cases matching `where` (of `places` only, if given)."""
+        typed_in = and_(col(Case.caller_name) != "", func.lower(_PLACE).contains(func.lower(col(Case.caller_name))))
+        query = select(_PLACE, col(Case.caller_name), col(Case.phone), col(Case.email), col(Case.address)) \
+            .where(where, typed_in).distinct()
+        if places is not None:
+            places = sorted(set(places) - self.checked)
+            if not places:
+                return
+            query = query.where(_PLACE.in_(places))
+        for place, *details in self.session.execute(query):
+            self.known.setdefault(str(place), []).append(tuple(details))
+
+    def __call__(self, place: str) -> str:
+        self.checked.add(place)  # (its cases in the checked window were read: `check` read them)
+        if place not in self.shown:
+            rows = self.known.get(place)
+            redactor = self.shapes if not rows else Redactor(KnownPII(
                 names=[r[0] for r in rows if r[0]], phones=[r[1] for r in rows if r[1]],
-                emails=[r[2] for r in rows if r[2]], addresses=[r[3] for r in rows if r[3]])).place(place)
-        return shown[place]
-
-    return name
+                emails=[r[2] for r in rows if r[2]], addresses=[r[3] for r in rows if r[3]]))
+            self.shown[place] = place if place == NONE else redactor.place(place)
+        return self.shown[place]
 
 
 def _trend_months(period: Period) -> list[Period]:
     return period.months() if period.kind == "quarterly" else months_ending(period.first, 3)
 
 
-def _trends(session: Session, profile: Profile, period: Period) -> dict[str, Any]:
+def _trends(session: Session, profile: Profile, period: Period, named: PlaceNames) -> dict[str, Any]:
     months = _trend_months(period)
     bounds = [month.bounds(profile) for month in months]
     bucket = case(*[(and_(col(Case.opened_at) >= s, col(Case.opened_at) < e), literal_column(str(i)))
                     for i, (s, e) in enumerate(bounds)], else_=literal_column("-1"))
     where = and_(_in_period(profile, bounds[0][0], bounds[-1][1]), col(Case.reportable).is_(True))
-    named = _place_names(session, where)
+    rows = [(str(name), int(index), int(n)) for name, index, n in session.execute(
+        select(_PLACE, bucket, func.count()).where(where).group_by(_PLACE, bucket)) if index >= 0]
+    named.check(where, {name for name, _, _ in rows})  # (the places the period's own cases did not hold)
     places: dict[str, list[int]] = {}
-    for name, index, n in session.execute(select(_PLACE, bucket, func.count()).where(where).group_by(_PLACE, bucket)):
-        if index >= 0:
-            places.setdefault(named(str(name)), [0] * len(months))[int(index)] += int(n)
+    for name, index, n in rows:
+        places.setdefault(named(name), [0] * len(months))[index] += n
     return {"months": [m.label for m in months], "places": dict(sorted(places.items()))}
 
 
@@ -157,7 +175,8 @@ def report_numbers(session: Session, profile: Profile, period: Period, *, secret
     """The report's numbers as plain JSON-ready data (counts only, cases named by pseudonym)."""
     start, end = period.bounds(profile)
     counts: dict[str, dict[str, int]] = {}
-    named = _place_names(session, and_(_in_period(profile, start, end), col(Case.reportable).is_(True)))
+    named = PlaceNames(session)
+    named.check(and_(_in_period(profile, start, end), col(Case.reportable).is_(True)))
     for dimension, key, n in session.execute(counts_query(profile, start, end)):
         shown = named(str(key)) if dimension == "place" else str(key)
         by_key = counts.setdefault(str(dimension), {})
@@ -172,7 +191,7 @@ def report_numbers(session: Session, profile: Profile, period: Period, *, secret
         "total": sum(counts.get("call_type", {}).values()),
         "counts": {name: dict(sorted(counts.get(name, {}).items(), key=lambda kv: (-kv[1], kv[0])))
                    for name in _dimensions()},
-        "trends": _trends(session, profile, period),
+        "trends": _trends(session, profile, period, named),
         "not_reportable": _not_reportable(session, profile, start, end, secret),
         # LA DCFS: the share of the period's callbacks returned on time (the memo exists because calls were not).
         "callbacks": callback_timeliness(session, since=start, until=end).as_dict(),
