@@ -16,6 +16,7 @@ from calldesk.rules.contact import normalise_name
 from calldesk.rules.profile import a_role, role_label, role_rank
 
 ENGLISH = "english"
+NO_SIGN_IN = "no sign-in yet: an admin runs db grant"  # why a person is not given work (see Staffer.signs_in)
 PLACE_FIELDS = ("school", "department")  # a case's places: what a respondent's schools and departments match
 
 
@@ -43,6 +44,7 @@ class Staffer:
     present: bool = True
     open_cases: int = 0
     last_assigned: datetime | None = None
+    signs_in: bool = True  # has a way into the store (on PostgreSQL: a login role, made by `calldesk db grant`)
 
     def speaks(self, language: str) -> bool:
         """English is everyone's (the English line); any other language only when listed."""
@@ -98,13 +100,21 @@ def choose(policy: str, *, owner_role: str, language: str, staff: Iterable[Staff
 def offered(staff: Iterable[Staffer], *, at_least: str = "agent", language: str = "",
             exclude: Sequence[str] = ()) -> list[Staffer]:
     """Whom a person can be given work to (a case assigned, a callback handed on), as a picker lists them: at work
-    today (nobody absent is offered), of `at_least`'s rank or above (never a respondent: they document their
-    places' cases and take none), speaking `language` when the work needs one (English: everyone), not in
-    `exclude` (who has it now); the fewest open cases first."""
+    today (nobody absent is offered), able to sign in (Staffer.signs_in: else it could never be worked), of
+    `at_least`'s rank or above (never a respondent: they document their places' cases and take none), speaking
+    `language` when the work needs one (English: everyone), not in `exclude` (who has it now); the fewest open
+    cases first."""
     floor = max(role_rank(at_least), role_rank("agent"))
-    able = [s for s in staff if s.present and role_rank(s.role) >= floor and s.speaks(language)
+    able = [s for s in staff if s.present and s.signs_in and role_rank(s.role) >= floor and s.speaks(language)
             and s.username not in exclude]
     return sorted(able, key=lambda s: (s.open_cases, role_rank(s.role), s.username))
+
+
+def not_signing_in(staff: Iterable[Staffer]) -> str:
+    """The line a people picker shows under its list when some staff are left out for having no way to sign in
+    (work given to them could never be worked): who, and what makes them able; empty when there is nobody."""
+    names = [s.username for s in staff if not s.signs_in and s.role != "respondent"]
+    return f"Not listed ({NO_SIGN_IN}): {', '.join(sorted(names))}." if names else ""
 
 
 @dataclass

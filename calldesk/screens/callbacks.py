@@ -212,6 +212,12 @@ class CallbacksScreen(ReportsWorkerFailures, Screen[None]):
         yield Static("", id="callbacks-detail", markup=False)  # the highlighted one whole: past 80 columns too
         yield Footer(compact=True)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A key is offered to whom the service lets use it (handing on, the urgency: supervisors).
+        needs = {"add": "add_callback", "attempt": "complete_callback", "done": "complete_callback",
+                 "hand_on": "reassign", "assess": "assess_callback"}
+        return self.desk.actor.may(needs[action]) if action in needs and self.desk.ready else True
+
     def on_mount(self) -> None:
         self.refresh_rows()
         field_ready(self, self.query_one(DataTable))  # a key typed right after b (a: take a message) acts here

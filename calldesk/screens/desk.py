@@ -22,7 +22,12 @@ from calldesk.screens.fresh import FreshScreen
 from calldesk.screens.held_keys import hold_keys, set_keys_aside
 from calldesk.screens.resume import Draft, ResumeDraft
 from calldesk.screens.ring_line import RingLine
-from calldesk.widgets.steady_footer import SteadyFooter
+from calldesk.widgets.key_line import KeyLine
+
+# The key line, most needed first: whatever does not fit at 80 columns drops from the end (F1, which lists every
+# key, always stays); the ringing line itself says "p takes the call".
+DESK_KEYS = ("app.new_call", "desk.find", "desk.callbacks", "desk.drafts", "app.queue", "app.quit", "desk.pop",
+             "desk.refresh", "desk.act_as", "app.commands", "app.help")
 
 
 class DeskScreen(ReportsWorkerFailures, FreshScreen[None]):
@@ -40,7 +45,7 @@ class DeskScreen(ReportsWorkerFailures, FreshScreen[None]):
         # Priority (r, / and b): the screen opens as the key is read, so the keys typed right behind it reach it
         # (a bubbled binding ran after them, and the desk's list swallowed them: Enter opened a case of My work).
         # The desk has no text box.
-        Binding("r", "offer_drafts", "Unsaved calls", priority=True, id="desk.drafts",
+        Binding("r", "offer_drafts", "Drafts", priority=True, id="desk.drafts",
                 tooltip="Resume a call you did not save"),
         Binding("slash,ctrl+f", "find_case", "Find case", id="desk.find", priority=True,
                 tooltip="Find any case by number, phone, email, name or school"),
@@ -97,7 +102,7 @@ class DeskScreen(ReportsWorkerFailures, FreshScreen[None]):
             table: DataTable[str | Text] = DataTable(id="my-work", cursor_type="row")
             table.add_columns("Due", "Next step", "Case", "What")
             yield table
-        yield SteadyFooter(compact=True)
+        yield KeyLine(DESK_KEYS, id="desk-keys")
 
     WORK_REFRESH = 30.0  # seconds: a case assigned meanwhile appears without a key
 

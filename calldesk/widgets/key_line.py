@@ -26,6 +26,11 @@ class KeyLine(Static):
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._fit)
+        # A key a screen offers or stops offering (check_action: e.g. once the store says who is signed in).
+        self.screen.bindings_updated_signal.subscribe(self, lambda _screen: self._fit())
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit()

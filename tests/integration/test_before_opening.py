@@ -6,7 +6,7 @@ come in before it was opened, and is due from its receipt. Both backends."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -25,7 +25,7 @@ from calldesk.store.services.callbacks import add_callback
 from calldesk.store.services.case_steps import record_step
 from calldesk.store.services.cases import close_case
 from calldesk.store.services.clocks import set_plan
-from tests.integration.helpers import at, call, lausd
+from tests.integration.helpers import LA, at, call, lausd
 
 ROCHESTER = load_profile("rochester")
 AREA = load_profile("area_offices")
@@ -68,20 +68,23 @@ def test_a_step_done_before_the_case_was_opened_is_refused(store: Store, staff: 
 
 def test_a_plan_step_due_before_the_case_was_opened_is_refused(store: Store, staff: dict[str, Actor]) -> None:
     pat = staff["program_specialist"]
-    number = call(store, pat, call_type="concern", category="Transportation",
-                  opened_at=at(2026, 11, 30, 9)).case.case_number  # Mon 30 Nov 2026 09:00 in Los Angeles
+    # Opened tomorrow at 09:00 in Los Angeles (a plan's step is today or later: rules.followup.plan_due; only a case
+    # opened ahead of today leaves a day that is neither past nor after the opening).
+    today = datetime.now(LA).date()
+    opening = at(*(today + timedelta(days=1)).timetuple()[:3], 9)
+    number = call(store, pat, call_type="concern", category="Transportation", opened_at=opening).case.case_number
 
     def plan(*days: date) -> Any:
         return lambda uow: set_plan(uow, actor=pat, profile=lausd(), case_number=number, expected_version=None,
                                     steps=[(f"Step {n}", day) for n, day in enumerate(days)])
 
-    for days in ((date(2020, 1, 2),), (date(2026, 12, 1), date(2026, 11, 29))):  # alone; beside a good one
+    for days in ((today,), (opening.date() + timedelta(days=1), today)):  # alone; beside a good one
         _refused(store, number, plan(*days), r"A step of the plan cannot be due before the case was opened "
-                 r"\(Mon 30 Nov( 2026)? 09:00\): give a later date\.", "step")
+                 r"\(\w{3} \d+ \w{3}( \d{4})? 09:00\): give a later date\.", "step")
     with store.uow(readonly=True) as uow:
         assert list(uow.session.exec(select(PlanStep))) == []
     with store.uow() as uow:  # due by the end of the day it was opened: after the opening
-        assert [row.step for row in plan(date(2026, 11, 30))(uow)] == ["Step 0"]
+        assert [row.step for row in plan(opening.date())(uow)] == ["Step 0"]
 
 
 def test_an_appeal_received_before_the_case_was_opened_is_refused(store: Store, staff: dict[str, Actor]) -> None:

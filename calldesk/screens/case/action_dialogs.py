@@ -264,15 +264,19 @@ class AssignDialog(CaseActionDialog):
     TITLE = "Assign"
     FIELDS = (Field("to", "Give it to", "Pick the person (fewest open cases first)", pick=True),)
 
+    left_out = ""  # who is not listed for want of a sign-in (read with the options)
+
     def describe(self, session: Any, case: Any) -> str:
         who = f"assigned to {case.assigned_to}" if case.assigned_to else "not assigned"
         language = "" if (case.language or "English").casefold() == "english" else f", in {case.language}"
-        return f"Now {who}; its work is for {a_role(case.owner_role)} or above{language}."
+        return " ".join(filter(None, (f"Now {who}; its work is for {a_role(case.owner_role)} or above{language}.",
+                                      self.left_out)))
 
     def options(self, session: Any, case: Any) -> dict[str, list[tuple[str, str]]]:
-        return {"to": staff_options(session, self.desk.today(), at_least=case.owner_role,
-                                    language=case.language or "",
-                                    exclude=[case.assigned_to] if case.assigned_to else [])}
+        people, self.left_out = staff_picker(session, self.desk.today(), at_least=case.owner_role,
+                                             language=case.language or "",
+                                             exclude=[case.assigned_to] if case.assigned_to else [])
+        return {"to": people}
 
     def perform(self, uow: Any, values: dict[str, Any]) -> Any:
         from calldesk.store.services.assignments import reassign
@@ -281,15 +285,24 @@ class AssignDialog(CaseActionDialog):
                         expected_version=self.version)
 
 
-def staff_options(session: Any, today: date, *, at_least: str = "agent", language: str = "",
-                  exclude: Sequence[str] = ()) -> list[tuple[str, str]]:
+def staff_picker(session: Any, today: date, *, at_least: str = "agent", language: str = "",
+                 exclude: Sequence[str] = ()) -> tuple[list[tuple[str, str]], str]:
     """A people picker's (label, user name) pairs: who can be given the work (calldesk.rules.assignment.offered)
-    with their role and load; read on a worker thread (assign, hand a callback on)."""
-    from calldesk.rules.assignment import offered
+    with their role and load; and the line naming who is left out for want of a sign-in (empty: nobody). Read on
+    a worker thread (assign, hand a callback on)."""
+    from calldesk.rules.assignment import not_signing_in, offered
     from calldesk.store.read.queries import staff_board
 
-    people = offered(staff_board(session, today=today).staff, at_least=at_least, language=language, exclude=exclude)
-    return [(f"{s.username}  {role_label(s.role)}, {s.open_cases} open", s.username) for s in people]
+    staff = staff_board(session, today=today, sign_ins=True).staff
+    people = offered(staff, at_least=at_least, language=language, exclude=exclude)
+    return [(f"{s.username}  {role_label(s.role)}, {s.open_cases} open", s.username) for s in people], \
+        not_signing_in(staff)
+
+
+def staff_options(session: Any, today: date, *, at_least: str = "agent", language: str = "",
+                  exclude: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """staff_picker's pairs alone."""
+    return staff_picker(session, today, at_least=at_least, language=language, exclude=exclude)[0]
 
 
 class ReviewDialog(CaseActionDialog):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -27,6 +28,7 @@ from calldesk.errors import CalldeskError
 from calldesk.rules.case_work import CaseFacts, Offer, may_work
 from calldesk.rules.clocks import CLOCK_COLUMNS, check_clock
 from calldesk.rules.display import inert
+from calldesk.rules.followup import plan_window
 from calldesk.rules.mail import check_sendable
 from calldesk.rules.profile import Profile
 from calldesk.screens.held_keys import hold_keys
@@ -132,7 +134,7 @@ def _refused(check: Callable[[], None]) -> str | None:
     return None
 
 
-def _refusals(view: CaseView) -> dict[str, str]:
+def _refusals(view: CaseView, profile: Profile | None, today: date | None) -> dict[str, str]:
     """The actions this case refuses now, each in its own rule's words (the service asks the same rule)."""
     case, res, number = view.case, view.resolution, view.case.case_number
     said: dict[str, str | None] = {kind: _refused(partial(check_clock, kind, tier=case.tier, case_number=number,
@@ -148,23 +150,27 @@ def _refusals(view: CaseView) -> dict[str, str]:
             letter_text=res.letter_text if res else ""))
     if not view.steps:
         said["step"] = "The protocol sets no recorded steps for this case."
+    if profile is not None and today is not None:
+        said["plan"] = _refused(partial(plan_window, profile, case.tier, case_number=number,  # type: ignore[arg-type]
+                                        resolve_by=case.resolve_by, today=today))
     return {action: why for action, why in said.items() if why}
 
 
-def case_facts(view: CaseView) -> CaseFacts:
-    """What the work menu's answers need of the case on screen (read with it: no query of its own)."""
+def case_facts(view: CaseView, profile: Profile | None = None, today: date | None = None) -> CaseFacts:
+    """What the work menu's answers need of the case on screen (read with it: no query of its own); with the
+    protocol and `today`, also the answers that depend on the day (a plan once the resolution target passed)."""
     case = view.case
     merged = next((link.other for link in view.links if link.kind == "merged" and link.direction == "to"), None)
     meetings = sum(1 for entry in view.history
                    if entry.action == "meeting.schedule" and entry.case_number in ("", case.case_number))
     return CaseFacts(case.case_number, case.status, case.escalation_level, merged, meetings, len(view.students),
-                     _refusals(view))
+                     _refusals(view, profile, today))
 
 
-def offers_for(actor: Actor, profile: Profile, view: CaseView,
+def offers_for(actor: Actor, profile: Profile, view: CaseView, today: date | None = None,
                actions: tuple[CaseAction, ...] = CASE_ACTIONS) -> dict[str, Offer]:
-    """Each action's answer for `actor` on the case on screen (action key -> Offer)."""
-    facts = case_facts(view)
+    """Each action's answer for `actor` on the case on screen (action key -> Offer), on `today`."""
+    facts = case_facts(view, profile, today)
     return {a.key: may_work(a.work, role=actor.role, profile=profile, case=facts, sole=actor.sole)
             for a in actions}
 

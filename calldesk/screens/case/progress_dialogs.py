@@ -208,8 +208,17 @@ class PlanDialog(CaseWorkDialog):
             yield TypingInput(placeholder="What will be done@YYYY-MM-DD" if row == 0 else "", id=f"step{row}")
 
     def describe(self, found: CaseWork) -> list[str]:
-        lines = super().describe(found)
-        lines.append(f"Resolve by {self.when(found.case.resolve_by)}: every step falls on or before it.")
+        from calldesk.errors import CalldeskError
+        from calldesk.rules.followup import plan_window
+
+        lines, case = super().describe(found), found.case
+        try:  # the days a step may fall on, or why there is no plan to make (the service asks the same rule)
+            window = plan_window(self.desk.profile, case.tier, case_number=self.case_number,  # type: ignore[arg-type]
+                                 resolve_by=case.resolve_by, today=self.desk.today())
+        except CalldeskError as refusal:
+            lines.append(refusal.message)
+        else:
+            lines.append(f"Each step: a day from {window}.")
         return lines
 
     def loaded(self, found: CaseWork) -> None:

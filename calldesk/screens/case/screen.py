@@ -277,7 +277,8 @@ class CaseScreen(FreshScreen[None]):
                 return
             self.open_action(dialog, then=lambda said: self._worked(action, said))
 
-        offers = offers_for(self.desk.actor, self.desk.profile, self.view) if self.view is not None else {}
+        offers = (offers_for(self.desk.actor, self.desk.profile, self.view, self.desk.today())
+                  if self.view is not None else {})
         self.app.push_screen(CaseActionMenu(self.case_number, offers), picked)
 
     def _worked(self, action: Any, said: Any) -> None:

@@ -46,11 +46,12 @@ def work_of(desk: Desk) -> list[Any]:
 
 
 def staff(desk: Desk) -> list[Any]:
-    """The active staff with their role, load and presence (the queue's assignment picker, practice's switch)."""
+    """The active staff with their role, load, presence and whether they can sign in (the queue's assignment
+    picker, practice's switch)."""
     from calldesk.store.read.queries import staff_board
 
     with desk.store.uow(readonly=True) as uow:
-        return staff_board(uow.session, today=desk.today()).staff
+        return staff_board(uow.session, today=desk.today(), sign_ins=True).staff
 
 
 def form_values(view: CaseView) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
+from calldesk.rules.assignment import not_signing_in
 from calldesk.rules.display import inert
 from calldesk.rules.profile import TIER_LABELS, role_label, role_rank
 from calldesk.rules.vocabulary import SOURCES
@@ -146,7 +147,10 @@ class AssigneeDialog(QueueDialog):
         """`people`: who is listed and what Enter does ("Give to": staff who take cases; "Act as": everyone)."""
         super().__init__()
         self.title_text, self.error, self.people = title, error, people
-        self.staff = sorted((s for s in staff if s.role != "respondent" or people != "Give to"),
+        # Work given to someone who cannot sign in could never be worked: they are named below the list instead.
+        giving = people == "Give to"
+        self.left_out = not_signing_in(staff) if giving else ""
+        self.staff = sorted((s for s in staff if not giving or (s.role != "respondent" and s.signs_in)),
                             key=lambda s: (not s.present, role_rank(s.role), s.open_cases, s.username))
 
     def compose(self) -> ComposeResult:
@@ -158,6 +162,8 @@ class AssigneeDialog(QueueDialog):
             options = [Option(inert(f"{s.username}  {role_label(s.role)}, {s.open_cases} open"
                                     f"{'' if s.present else ', AWAY'}"), id=s.username) for s in self.staff]
             yield OptionList(*options, id="assignees")
+            if self.left_out:
+                yield Label(inert(self.left_out), id="assignees-left-out", markup=False)
 
     @on(OptionList.OptionSelected)
     def _picked(self, event: OptionList.OptionSelected) -> None:

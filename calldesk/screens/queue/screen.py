@@ -268,7 +268,7 @@ class QueueScreen(ReportsWorkerFailures, QueueNarrowing):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Keys a role may not use are not offered (the services refuse them anyway).
         needs = {"monthly_report": "report", "dashboard": "report", "trends": "report", "assign": "reassign",
-                 "mark": "reassign", "phone_log": "phone_log"}
+                 "mark": "reassign", "phone_log": "phone_log", "reviews": "review_case"}
         if action in needs and self.desk.ready:
             return self.desk.actor.may(needs[action])
         return True

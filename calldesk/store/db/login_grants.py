@@ -105,6 +105,13 @@ def has_login(conn: Connection, username: str) -> bool:
         is not None
 
 
+def logins_among(conn: Connection, usernames: list[str]) -> set[str]:
+    """Which of `usernames` have a login role in the cluster that may sign in (one catalogue read)."""
+    return {r[0] for r in conn.execute(text(
+        "SELECT rolname FROM pg_catalog.pg_roles WHERE rolcanlogin AND rolname = ANY(:names)"),
+        {"names": usernames})}
+
+
 def owns_store(conn: Connection, username: str) -> bool:
     """True when login `username` owns the store's tables (its privileges are the owner's, never granted)."""
     return bool(conn.execute(text(

@@ -40,7 +40,7 @@ def _marks(row: QualityReview) -> dict[str, bool]:
 def review_summary(session: Session, *, viewer: Actor, profile: Profile, since: datetime | None = None,
                    until: datetime | None = None) -> list[PersonReviews]:
     """Per person (by name), the quality reviews of this protocol's cases made in [since, until)."""
-    if not (viewer.sole or viewer.role == "supervisor"):
+    if not viewer.may("review_case"):  # who reviews cases reads the reviews (the queue's v asks the same)
         raise PermissionDenied("Only a supervisor reads the quality review summary.")
     query = (select(QualityReview, Case.opened_by).join(Case, col(Case.id) == QualityReview.case_id)
              .where(Case.protocol == profile.name))

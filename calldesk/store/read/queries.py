@@ -223,10 +223,18 @@ def known_places(session: Session) -> tuple[str, ...]:
     return tuple(dict.fromkeys(place for places in rows for place in listed(places)))
 
 
-def staff_board(session: Session, *, today: date) -> StaffBoard:
+def staff_board(session: Session, *, today: date, sign_ins: bool = False) -> StaffBoard:
     """The active staff as routing sees them (calldesk.rules.assignment): role, languages, at work `today` (not
-    absent since a day before or on it), open cases and their newest assignment; one statement."""
-    rows = session.execute(STAFF_LOAD.select().order_by(STAFF_LOAD.c.username))
+    absent since a day before or on it), open cases and their newest assignment; one statement. `sign_ins`: also
+    whether each can sign in (a people picker offers nobody who cannot): on PostgreSQL only those with a login
+    role (one more read of the catalogue); on SQLite everyone (the file's user acts as any of them)."""
+    rows = list(session.execute(STAFF_LOAD.select().order_by(STAFF_LOAD.c.username)))
+    able: set[str] | None = None
+    if sign_ins and session.get_bind().dialect.name == "postgresql":
+        from calldesk.store.db.login_grants import logins_among
+
+        able = logins_among(session.connection(), [r.username for r in rows])
     return StaffBoard([Staffer(r.username, r.role, listed(r.languages or ""),
                                present=r.absent_since is None or r.absent_since > today,
-                               open_cases=int(r.open_cases or 0), last_assigned=r.last_assigned) for r in rows])
+                               open_cases=int(r.open_cases or 0), last_assigned=r.last_assigned,
+                               signs_in=able is None or r.username in able) for r in rows])
