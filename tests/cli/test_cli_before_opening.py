@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from tests.cli.test_cli import run
 from tests.cli.test_cli_escalation import OPENED, _case
 
 # OPENED: Mon 30 Nov 2026 09:00 in New York (the Rochester and Area Offices zone); its year is said when the test
 # runs in another year (rules.shown).
+NEW_YORK = ZoneInfo("America/New_York")
 OPENING = r"before the case was opened \(Mon 30 Nov( 2026)? 09:00\)"
 
 
@@ -43,15 +45,21 @@ def test_a_step_done_before_the_case_was_opened_is_refused(db_url: str) -> None:
 
 
 def test_a_plan_step_due_before_the_case_was_opened_is_refused(db_url: str) -> None:
-    number = _case(db_url, "area_offices", call_type="concern", category="Transportation", opened_at=OPENED)
+    # Opened tomorrow at 09:00 in New York: a plan's step is today or later (rules.followup.plan_due), so only a
+    # case opened ahead of today leaves a day that is neither past nor after the opening.
+    today = datetime.now(NEW_YORK).date()
+    tomorrow = today + timedelta(days=1)
+    opened = datetime(tomorrow.year, tomorrow.month, tomorrow.day, 9, tzinfo=NEW_YORK)
+    number = _case(db_url, "area_offices", call_type="concern", category="Transportation", opened_at=opened)
     plan = ["--protocol", "area_offices", "case", "plan", number]
-    _refused(db_url, number, [*plan, "--step", "Meet@2020-01-02"],
-             rf"A step of the plan cannot be due {OPENING}: give a later date\.")
-    _refused(db_url, number, [*plan, "--step", "Call@2026-12-01", "--step", "Meet@2026-11-29"],
-             rf"A step of the plan cannot be due {OPENING}: give a later date\.")
+    opening = r"before the case was opened \(\w{3} \d+ \w{3}( \d{4})? 09:00\)"
+    refusal = rf"A step of the plan cannot be due {opening}: give a later date\."
+    _refused(db_url, number, [*plan, "--step", f"Meet@{today}"], refusal)
+    _refused(db_url, number, [*plan, "--step", f"Call@{tomorrow + timedelta(days=1)}", "--step", f"Meet@{today}"],
+             refusal)
     code, out, _ = run(db_url, "--protocol", "area_offices", "case", "work", number, "--json")
     assert json.loads(out)["plan"] == []
-    code, out, err = run(db_url, *plan, "--step", "Meet@2026-11-30", "--json")
+    code, out, err = run(db_url, *plan, "--step", f"Meet@{tomorrow}", "--json")
     assert code == 0 and [row["step"] for row in json.loads(out)] == ["Meet"], err
 
 

@@ -5,6 +5,7 @@ JSON keeps the data exact with its own \\u escapes; a file written with --out ke
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from calldesk.store.db.store import Store
 from calldesk.store.db.users import Actor
 from calldesk.store.services import confidentiality
 from tests.cli.test_cli import run
+from tests.integration.helpers import call, lausd
 
 HOSTILE = "Ana \x1b]0;PWNED\x07 \x1b[2J \u202eevil \x9b31m [red]x[/] end"
 RAW = ("\x1b", "\x07", "\x9b", "\u202e")
@@ -22,7 +24,9 @@ NARROW_TABLES = (["case", "list"], ["case", "list", "--all"], ["case", "find", "
                  ["user", "list"])
 
 
-def _seed(store: Store, staff: dict[str, Actor], tmp_path: Path) -> str:
+def _seed(store: Store, staff: dict[str, Actor], tmp_path: Path) -> tuple[str, str]:
+    """The October complaint holding the hostile text everywhere, and a complaint opened now with a hostile plan
+    step: their numbers."""
     cases = tmp_path / "calls.json"
     cases.write_text(json.dumps([{
         "caller_name": HOSTILE, "phone": "2135550142", "email": "ana@example.org", "call_type": "complaint",
@@ -35,7 +39,6 @@ def _seed(store: Store, staff: dict[str, Actor], tmp_path: Path) -> str:
         confidentiality.add_student(uow, actor=staff["supervisor"], case_number=number,  # (routed: not ana's)
                                     data=StudentCreate(name=HOSTILE, student_ref="S77", school=HOSTILE))
     for args in (["case", "follow-up", number, "--done", HOSTILE, "--pending", HOSTILE],
-                 ["case", "plan", number, "--step", f"{HOSTILE}@2026-10-20"],
                  ["case", "resolve", number, "--outcome", HOSTILE[:60], "--response", HOSTILE],
                  ["case", "escalate", number, "--reason", HOSTILE],
                  ["case", "refer", number, "--to", "safety", "--contact", HOSTILE[:60], "--note", HOSTILE],
@@ -47,16 +50,29 @@ def _seed(store: Store, staff: dict[str, Actor], tmp_path: Path) -> str:
         code, out, err = run(store.url, *args)
         assert code == 0, (args, err)
         assert not any(c in out + err for c in RAW), args
-    return number
+    # A plan's steps fall from today to the resolution target (rules.followup.plan_window): its hostile step is
+    # planned on a complaint opened now, whose timeline is still running.
+    planned = call(store, staff["supervisor"], call_type="complaint", category="Enrollment", caller_name=HOSTILE,
+                   phone="2135550142").case.case_number
+    tomorrow = (datetime.now(lausd().tz) + timedelta(days=1)).date().isoformat()
+    code, out, err = run(store.url, "case", "plan", planned, "--step", f"{HOSTILE}@{tomorrow}")
+    assert code == 0 and not any(c in out + err for c in RAW), err
+    return number, planned
+
+
+def _redacted(args: list[str]) -> bool:
+    """A report or an export for outside the desk (calldesk.rules.redaction): the caller's details are taken out."""
+    return args[0] == "report" or (args[0] == "export" and "--no-redact" not in args)
 
 
 @pytest.mark.slow
 def test_every_command_printing_stored_text_shows_it_inert(store: Store, staff: dict[str, Actor],
                                                            tmp_path: Path) -> None:
-    number = _seed(store, staff, tmp_path)
+    number, planned = _seed(store, staff, tmp_path)
     texts = [
         ["case", "show", number], ["case", "list"], ["case", "list", "--all"], ["case", "find", "2135550142"],
         ["case", "mine"], ["case", "history", number], ["case", "work", number], ["case", "actions", number],
+        ["case", "work", planned], ["case", "work", planned, "--json"],
         ["export", "cases", "--format", "csv"], ["export", "log", "--month", "2026-10"],
         ["report", "monthly", "--month", "2026-10"], ["report", "monthly", "--month", "2026-10", "--format", "csv"],
         ["report", "monthly", "--month", "2026-10", "--format", "md"], ["report", "quarterly", "--quarter", "2026Q4"],
@@ -77,7 +93,9 @@ def test_every_command_printing_stored_text_shows_it_inert(store: Store, staff: 
         code, out, err = run(store.url, *args)
         assert code in (0, 2), (args, err)  # (overdue exits 2 when a deadline is breached)
         assert not any(c in out + err for c in RAW), (args, [c for c in RAW if c in out + err])
-        if args not in NARROW_TABLES:  # (an 80-column table cuts the long value over several lines)
+        if _redacted(args):  # every stored copy of the text names the caller: all of it is taken out
+            assert "PWNED" not in out, args
+        elif args not in NARROW_TABLES:  # (an 80-column table cuts the long value over several lines)
             assert "\\x1b]0;PWNED" in out or "\\u001b]0;PWNED" in out, args
     # JSON keeps the data exact: parsed back, the stored value is there, escapes and all.
     _, out, _ = run(store.url, "case", "show", number, "--json")

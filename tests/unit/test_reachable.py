@@ -32,6 +32,9 @@ INTERNAL = {
     "add_intake_callback",
     # the intake screen's one save (store/services/calls.py) applies these in its single transaction
     "update_case", "open_case", "follow_ups_for",
+    # the words a letter or an email to the constituent may carry (a third party's details taken out), made
+    # inside the letter's and the mail's services
+    "for_constituent", "third_parties",
     # a school or department as the respondents spell it, applied inside open_case, update_case and the import
     "known_places", "spelled_as_known",
     # merges and appeals: who a case was merged into, the cases merged into it, when it was decided
