@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 from sqlmodel import SQLModel
 
 import calldesk.models  # noqa: F401  (registers every table)
@@ -18,19 +17,11 @@ from calldesk.rules.web_form import LIMITS
 from calldesk.store.db.store import Store
 from calldesk.store.db.users import Actor
 from tests.cli.test_cli import run
+from tests.cli.test_cli_import_bulk import _count
 from tests.integration.helpers import call
 
 HUGE = "x" * 100_000
 CLAIM = narrative_limit("cases", "claim")
-
-
-def _count(db_url: str, sql: str) -> int:
-    engine = create_engine(db_url)
-    try:
-        with engine.connect() as conn:
-            return int(conn.execute(text(sql)).scalar_one())
-    finally:
-        engine.dispose()
 
 
 def test_every_narrative_column_has_exactly_one_limit() -> None:

@@ -61,6 +61,16 @@ async def call_from(pilot: Pilot[None], phone: str) -> IntakeScreen:
     return intake
 
 
+async def caller_and_topic(pilot: Pilot[None], name: str, phone: str, category: str) -> IntakeScreen:
+    """A new call: the caller's name and phone typed, then the category picked on Call Information (alt+2)."""
+    screen = await new_call(pilot)
+    await type_into(pilot, "caller_name", name)
+    await type_into(pilot, "phone", phone)
+    await pilot.press("alt+2")
+    await choose(pilot, "category", category)
+    return screen
+
+
 async def save_a_call(pilot: Pilot[None], claim: str) -> None:
     """A new call with a caller, a category and `claim`, saved (ctrl+s)."""
     await new_call(pilot)

@@ -21,7 +21,7 @@ from calldesk.widgets.caller_history import CallerHistory
 from calldesk.widgets.form_field import FormField
 from tests.integration.helpers import call, lausd
 from tests.ui.conftest import NOW
-from tests.ui.steps import SIZE, cases, choose, new_call, settle, type_into
+from tests.ui.steps import SIZE, caller_and_topic, cases, choose, new_call, settle, type_into
 
 
 def text_of(screen: IntakeScreen, selector: str) -> str:
@@ -196,12 +196,8 @@ async def test_the_resource_directory_fills_the_response(make_app) -> None:  # t
 async def test_a_refusal_is_shown_by_its_field_and_nothing_typed_is_lost(make_app, desk_store: Store) -> None:  # type: ignore[no-untyped-def]
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        screen = await new_call(pilot)
-        await type_into(pilot, "caller_name", "Maria Gomez")
-        await type_into(pilot, "phone", "555 12")
-        await pilot.press("alt+2")
+        screen = await caller_and_topic(pilot, "Maria Gomez", "555 12", "Transportation")
         await type_into(pilot, "claim", "The bus never came.")
-        await choose(pilot, "category", "Transportation")
         await pilot.press("ctrl+s")
         await settle(pilot)
         field = screen.query_one("#field-phone", FormField)
@@ -224,11 +220,7 @@ async def test_a_claim_over_its_limit_is_refused_under_its_box_and_kept_whole(ma
     limit = narrative_limit("cases", "claim")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        screen = await new_call(pilot)
-        await type_into(pilot, "caller_name", "Maria Gomez")
-        await type_into(pilot, "phone", "(213) 555-0142")
-        await pilot.press("alt+2")
-        await choose(pilot, "category", "Transportation")
+        screen = await caller_and_topic(pilot, "Maria Gomez", "(213) 555-0142", "Transportation")
         pasted = "The bus never came. " * (limit // 20) + "x"  # one character over, as a long paste would be
         screen.query_one("#claim", TextArea).text = pasted
         await pilot.press("ctrl+s")
