@@ -123,7 +123,11 @@ def return_letter(uow: UnitOfWork, *, actor: Actor, case_number: str, note: str,
 
 def letter_words(session: Session, case_number: str, *, viewer: Actor | None) -> LetterWords:
     """The letter as its readers see it (whoever sees the case)."""
-    case = get_case(session, case_number, viewer=viewer)
+    return _words(session, get_case(session, case_number, viewer=viewer))
+
+
+def _words(session: Session, case: Case) -> LetterWords:
+    case_number = case.case_number
     res = session.exec(select(Resolution).where(Resolution.case_id == case.id)).first()
     if res is None or res.letter_status == "none":
         raise RuleRefused(f"Case {case_number} has no response letter: an alleged violation on the Resolution tab "
@@ -136,12 +140,13 @@ def approved_text(session: Session, case_number: str, *, viewer: Actor | None) -
     """The approved letter's text as it goes to the constituent, for its PDF: every detail the case stores about
     anyone else taken out, as in the email that carries it (calldesk.store.read.constituent_text); refused before
     approval (what is signed is what was approved)."""
-    words = letter_words(session, case_number, viewer=viewer)
+    case = get_case(session, case_number, viewer=viewer)
+    words = _words(session, case)
     if words.status == "draft":
         raise RuleRefused(f"The letter on case {case_number} is not approved yet: only the approved text is signed.")
     if not words.text.strip():
         raise RuleRefused(f"The letter on case {case_number} has no text to print.")
-    return for_constituent(session, get_case(session, case_number, viewer=viewer), words.text)[0]
+    return for_constituent(session, case, words.text)[0]
 
 
 def draft_start(session: Session, case_number: str, *, viewer: Actor | None, profile: Profile) -> str:
